@@ -1,0 +1,131 @@
+import { z } from 'zod';
+import type { V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
+import { KubeError } from '../../kube/errors.js';
+import { plural } from '../format.js';
+import { defineCheck } from '../types.js';
+import type { CheckResult, Evidence, Facts } from '../types.js';
+
+const imagePullReasons = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull']);
+const configReasons = new Set(['CreateContainerConfigError', 'CreateContainerError', 'RunContainerError']);
+
+const outcomes = [
+  'not-found',
+  'unscheduled',
+  'image-pull',
+  'config-error',
+  'crash-loop',
+  'creating',
+  'not-ready',
+  'running',
+  'completed',
+  'failed',
+  'terminating',
+  'node-lost',
+] as const;
+type Outcome = (typeof outcomes)[number];
+
+export const podStatus = defineCheck({
+  id: 'pod.status',
+  layer: 'pod',
+  title: 'Pod status',
+  why: 'The pod phase and each container state say which part of start-up failed: scheduling, image pull, start, or staying up.',
+  params: z.object({ namespace: z.string().min(1), name: z.string().min(1) }),
+  outcomes,
+  facts: ['phase', 'nodeName', 'container', 'waitingReason', 'restartCount', 'notReadyContainers', 'image', 'owner'],
+  command: (p) => `kubectl get pod ${p.name} -n ${p.namespace} -o wide`,
+  async run(ctx, p) {
+    let pod: V1Pod;
+    try {
+      pod = await ctx.kube.readPod(p.namespace, p.name);
+    } catch (err) {
+      if (err instanceof KubeError && err.kind === 'not-found') {
+        return {
+          outcome: 'not-found',
+          summary: `pod ${p.name} does not exist in namespace ${p.namespace}`,
+          evidence: [{ label: 'API', value: err.message }],
+          facts: {},
+        };
+      }
+      throw err;
+    }
+    return classify(pod);
+  },
+});
+
+function classify(pod: V1Pod): CheckResult<Outcome> {
+  const phase = pod.status?.phase ?? 'Unknown';
+  const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
+  const main = pod.status?.containerStatuses ?? [];
+  const nodeName = pod.spec?.nodeName ?? '';
+  const owner = pod.metadata?.ownerReferences?.find((o) => o.controller) ?? pod.metadata?.ownerReferences?.[0];
+  const notReady = main.filter((c) => !c.ready).map((c) => c.name);
+  const restarts = statuses.reduce((n, c) => n + c.restartCount, 0);
+
+  const evidence: Evidence[] = [{ label: 'phase', value: phase }];
+  if (nodeName) evidence.push({ label: 'node', value: nodeName });
+  if (pod.status?.reason) evidence.push({ label: 'reason', value: `${pod.status.reason}${pod.status.message ? `: ${pod.status.message}` : ''}` });
+  for (const c of statuses) evidence.push({ label: `container ${c.name}`, value: describeContainer(c) });
+  if (main.length > 0) evidence.push({ label: 'ready', value: `${main.length - notReady.length}/${main.length}` });
+
+  const facts: Facts = { phase, restartCount: restarts };
+  if (nodeName) facts.nodeName = nodeName;
+  if (notReady.length > 0) facts.notReadyContainers = notReady.join(',');
+  if (owner) facts.owner = `${owner.kind}/${owner.name}`;
+
+  const result = (outcome: Outcome, summary: string, container?: V1ContainerStatus): CheckResult<Outcome> => {
+    if (container) {
+      facts.container = container.name;
+      facts.image = container.image;
+      const reason = container.state?.waiting?.reason;
+      if (reason) facts.waitingReason = reason;
+    }
+    return { outcome, summary, evidence, facts };
+  };
+
+  const waitingWith = (reasons: Set<string>) => statuses.find((c) => reasons.has(c.state?.waiting?.reason ?? ''));
+  const scheduled = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
+
+  if (pod.metadata?.deletionTimestamp) {
+    return result('terminating', `pod ${pod.metadata.name} is being deleted (since ${pod.metadata.deletionTimestamp.toISOString()})`);
+  }
+  if (pod.status?.reason === 'NodeLost' || phase === 'Unknown') {
+    return result('node-lost', `pod ${pod.metadata?.name} is in phase ${phase}: its node ${nodeName || '(unknown)'} stopped reporting`);
+  }
+  if (phase === 'Pending' && (!nodeName || scheduled?.status === 'False')) {
+    const why = scheduled?.reason ? ` (${scheduled.reason})` : '';
+    return result('unscheduled', `pod is Pending and not scheduled to any node${why}`);
+  }
+  if (phase === 'Succeeded') return result('completed', 'all containers exited successfully; the pod is done, not running');
+  if (phase === 'Failed') return result('failed', `pod failed${pod.status?.reason ? `: ${pod.status.reason}` : ''}`);
+
+  const pull = waitingWith(imagePullReasons);
+  if (pull) return result('image-pull', `container ${pull.name} cannot pull its image ${pull.image} (${pull.state?.waiting?.reason})`, pull);
+  const config = waitingWith(configReasons);
+  if (config) return result('config-error', `container ${config.name} cannot be created (${config.state?.waiting?.reason})`, config);
+  const crashing = waitingWith(new Set(['CrashLoopBackOff'])) ?? statuses.find((c) => c.restartCount > 0 && c.lastState?.terminated && !c.ready);
+  if (crashing) {
+    return result('crash-loop', `container ${crashing.name} keeps crashing: ${plural(crashing.restartCount, 'restart')}`, crashing);
+  }
+  const c = statuses.find((s) => s.state?.waiting);
+  if (phase === 'Pending' || c) {
+    return result('creating', `pod is on node ${nodeName} but its containers have not started${c ? ` (${c.name}: ${c.state?.waiting?.reason ?? 'waiting'})` : ''}`, c);
+  }
+  if (notReady.length > 0) {
+    const first = main.find((c) => !c.ready);
+    return result('not-ready', `pod is Running but ${notReady.length}/${main.length} containers are not ready: ${notReady.join(', ')}`, first);
+  }
+  return result('running', `pod is Running and all ${main.length} containers are ready`);
+}
+
+function describeContainer(c: V1ContainerStatus): string {
+  const s = c.state;
+  const parts: string[] = [];
+  if (s?.waiting) parts.push(`waiting: ${s.waiting.reason ?? 'unknown'}${s.waiting.message ? ` (${s.waiting.message})` : ''}`);
+  else if (s?.running) parts.push(`running since ${s.running.startedAt?.toISOString() ?? '?'}`);
+  else if (s?.terminated) parts.push(`terminated: ${s.terminated.reason ?? ''} exit ${s.terminated.exitCode}`);
+  parts.push(c.ready ? 'ready' : 'not ready');
+  if (c.restartCount > 0) parts.push(plural(c.restartCount, 'restart'));
+  const last = c.lastState?.terminated;
+  if (last) parts.push(`last exit: ${last.reason ?? 'Error'} (code ${last.exitCode})`);
+  return parts.join(', ');
+}

@@ -1,0 +1,54 @@
+import type { z } from 'zod';
+import type { KubeClient } from '../kube/client.js';
+
+export const layers = ['pod', 'node', 'cluster', 'host'] as const;
+export type Layer = (typeof layers)[number];
+
+/** One literal piece of evidence: the field, line or number that decided the outcome. */
+export interface Evidence {
+  label: string;
+  value: string;
+}
+
+export type FactValue = string | number | boolean;
+export type Facts = Record<string, FactValue>;
+
+export interface CheckResult<O extends string = string> {
+  /** One of the check's declared outcomes, or `error` when it could not check at all. */
+  outcome: O | 'error';
+  /** One line a human reads first. */
+  summary: string;
+  evidence: Evidence[];
+  /** Structured findings later steps use as parameters (`{{facts.nodeName}}`). */
+  facts: Facts;
+}
+
+export interface CheckContext {
+  kube: KubeClient;
+  signal: AbortSignal;
+  now: () => Date;
+}
+
+export interface CheckDefinition<P = Record<string, unknown>, O extends string = string> {
+  id: string;
+  layer: Layer;
+  title: string;
+  /** Why an expert looks here: one line for the screen and the transcript. */
+  why: string;
+  params: z.ZodType<P>;
+  /** Every outcome `run` can return besides `error`, which is always possible. */
+  outcomes: readonly O[];
+  /** The facts `run` may set, so runbooks can be linted against them. */
+  facts: readonly string[];
+  /** The command a human would type to see the same thing. */
+  command(params: P): string;
+  run(ctx: CheckContext, params: P): Promise<CheckResult<O>>;
+}
+
+/** A check as the registry holds it: parameters still unvalidated. */
+export type AnyCheck = CheckDefinition<never, string>;
+
+export function defineCheck<P, const O extends string>(def: CheckDefinition<P, O>): CheckDefinition<P, O> {
+  if (def.outcomes.includes('error' as O)) throw new Error(`check ${def.id}: "error" is implicit, do not declare it`);
+  return def;
+}

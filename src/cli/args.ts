@@ -1,0 +1,101 @@
+import { parseArgs } from 'node:util';
+
+export const version = '0.1.0';
+
+export const usage = `plumbline ${version}: a guided Kubernetes troubleshooting runbook
+
+Usage:
+  plumbline                                  the default drill in the TUI (pod-pending-node-selector)
+  plumbline run <runbook> [--set k=v ...]    walk a runbook on the current kube context
+  plumbline drill [scenario]                 walk a scenario on the built-in drill cluster
+  plumbline cluster serve <scenario>         serve a drill cluster; prints its kubeconfig path
+  plumbline check <check-id> [--set k=v ...] run one check, print its result
+  plumbline list runbooks|scenarios|checks
+  plumbline lint [files...]                  validate runbooks (default: the bundled ones)
+
+Flags:
+  --kubeconfig <file>   --context <name>   -n, --namespace <ns>
+  --set key=value       runbook inputs (repeatable)
+  --non-interactive     no TUI: walk automatically, questions take their defaults
+  --output text|json    headless output (default text)
+  --transcript <file>   where to write the session transcript (JSONL)
+  --step                TUI: wait for Enter before each check (default: auto)
+  --no-color            plain output (also NO_COLOR)
+  -h, --help            -v, --version
+
+Exit codes: 0 finished, 1 scenario mismatch, 2 bad input, 3 could not finish, 130 interrupted.`;
+
+/** Bad usage: printed as one line and exit 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export interface CliArgs {
+  command: string | undefined;
+  positionals: string[];
+  kubeconfig: string | undefined;
+  context: string | undefined;
+  namespace: string | undefined;
+  set: Record<string, string>;
+  nonInteractive: boolean;
+  output: 'text' | 'json';
+  transcript: string | undefined;
+  step: boolean;
+  noColor: boolean;
+  help: boolean;
+  version: boolean;
+}
+
+export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): CliArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        kubeconfig: { type: 'string' },
+        context: { type: 'string' },
+        namespace: { type: 'string', short: 'n' },
+        set: { type: 'string', multiple: true },
+        'non-interactive': { type: 'boolean' },
+        output: { type: 'string', short: 'o' },
+        transcript: { type: 'string' },
+        step: { type: 'boolean' },
+        'no-color': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    });
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+  const v = parsed.values;
+  const output = v.output ?? 'text';
+  if (output !== 'text' && output !== 'json') throw new UsageError(`--output must be text or json, not "${output}"`);
+  const set: Record<string, string> = {};
+  for (const kv of v.set ?? []) {
+    const eq = kv.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--set takes key=value, not "${kv}"`);
+    set[kv.slice(0, eq)] = kv.slice(eq + 1);
+  }
+  const [command, ...positionals] = parsed.positionals;
+  return {
+    command,
+    positionals,
+    kubeconfig: v.kubeconfig,
+    context: v.context,
+    namespace: v.namespace,
+    set,
+    nonInteractive: v['non-interactive'] ?? false,
+    output,
+    transcript: v.transcript,
+    step: v.step ?? false,
+    noColor: (v['no-color'] ?? false) || Boolean(env.NO_COLOR),
+    help: v.help ?? false,
+    version: v.version ?? false,
+  };
+}

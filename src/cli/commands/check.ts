@@ -1,0 +1,27 @@
+import { findCheck } from '../../checks/registry.js';
+import { runCheck } from '../../engine/runCheck.js';
+import type { CliArgs } from '../args.js';
+import { UsageError } from '../args.js';
+
+/** `plumbline check pod.status --set namespace=shop --set name=web-0`: one check on the current context. */
+export async function checkCommand(args: CliArgs): Promise<number> {
+  const id = args.positionals[0];
+  const check = id ? findCheck(id) : undefined;
+  if (!id || !check) throw new UsageError(`check needs a known check id${id ? ` ("${id}" is not one)` : ''} (see plumbline list checks)`);
+  const { loadKubeConfig } = await import('../../kube/config.js');
+  const { KubeClient } = await import('../../kube/client.js');
+  const config = await loadKubeConfig({ kubeconfig: args.kubeconfig, context: args.context });
+  const kube = await KubeClient.create(config);
+  const params: Record<string, string> = { ...(args.namespace ? { namespace: args.namespace } : {}), ...args.set };
+  const out = await runCheck(
+    { step: id, check: id, with: params, timeoutMs: 30_000, inputs: {}, facts: {}, phase: 'top-down' },
+    AbortSignal.timeout(30_000),
+    { kube, now: () => new Date(), onStart: ({ command }) => command && args.output === 'text' && process.stdout.write(`$ ${command}\n`) },
+  );
+  if (args.output === 'json') process.stdout.write(`${JSON.stringify({ check: id, ...out }, null, 2)}\n`);
+  else {
+    process.stdout.write(`${out.outcome}: ${out.summary}\n`);
+    for (const e of out.evidence) process.stdout.write(`  ${e.label}: ${e.value}\n`);
+  }
+  return out.outcome === 'error' ? 3 : 0;
+}

@@ -1,0 +1,54 @@
+import { bundledNames, resolveAsset } from '../../assets.js';
+import { findCheck } from '../../checks/registry.js';
+import { loadScenarioFile } from '../../drill/scenario.js';
+import { loadRunbookFile } from '../../runbook/load.js';
+import { InputError, readYamlSource } from '../../runbook/source.js';
+import type { SourceProblem } from '../../runbook/source.js';
+
+/** Lints runbooks and scenarios: prints every problem as file:line:col, exit 2 if there is any. */
+export async function lintCommand(files: string[]): Promise<number> {
+  const targets = files.length > 0 ? files : [...bundledNames('runbooks').map((n) => resolveAsset('runbooks', n)), ...bundledNames('scenarios').map((n) => resolveAsset('scenarios', n))];
+  let problems = 0;
+  for (const file of targets) {
+    try {
+      if (await isScenario(file)) await lintScenario(file);
+      else await loadRunbookFile(file, findCheck);
+      process.stdout.write(`${file}: ok\n`);
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      problems += err.problems.length;
+      process.stdout.write(`${err.message}\n`);
+    }
+  }
+  if (problems > 0) process.stderr.write(`${problems} problem${problems === 1 ? '' : 's'}\n`);
+  return problems > 0 ? 2 : 0;
+}
+
+async function isScenario(file: string): Promise<boolean> {
+  const source = await readYamlSource(file);
+  return typeof source.data === 'object' && source.data !== null && 'page' in source.data;
+}
+
+/** A scenario must name a runbook that exists, give its inputs, and expect a diagnosis that runbook has. */
+async function lintScenario(file: string): Promise<void> {
+  const { scenario } = await loadScenarioFile(file);
+  const source = await readYamlSource(file);
+  const problems: SourceProblem[] = [];
+  try {
+    const runbook = await loadRunbookFile(resolveAsset('runbooks', scenario.runbook), findCheck);
+    for (const input of runbook.spec.inputs) {
+      if (input.required && input.default === undefined && !(input.name in scenario.inputs)) problems.push(source.problem(['inputs'], `input "${input.name}" of runbook ${runbook.spec.id} is not given`));
+    }
+    for (const k of Object.keys(scenario.inputs)) {
+      if (!runbook.spec.inputs.some((i) => i.name === k)) problems.push(source.problem(['inputs', k], `runbook ${runbook.spec.id} has no input "${k}"`));
+    }
+    const expected = scenario.expect.diagnosis;
+    if (expected !== null && runbook.spec.steps[expected]?.type !== 'diagnosis') {
+      problems.push(source.problem(['expect', 'diagnosis'], `runbook ${runbook.spec.id} has no diagnosis "${expected}"`));
+    }
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    problems.push(source.problem(['runbook'], `runbook "${scenario.runbook}" does not load: ${err.problems[0]?.message ?? err.message}`));
+  }
+  if (problems.length > 0) throw new InputError(problems);
+}

@@ -1,0 +1,40 @@
+import type { CliArgs } from './args.js';
+import { UsageError } from './args.js';
+
+/** Runs one command; each loads only the modules it needs. */
+export async function dispatch(args: CliArgs): Promise<number> {
+  switch (args.command) {
+    case undefined:
+    case 'drill':
+    case 'run': {
+      const { planDrill, planRun } = await import('./walk.js');
+      const plan = args.command === 'run' ? await planRun(args) : await planDrill(args);
+      const interactive = !args.nonInteractive && process.stdout.isTTY && process.stdin.isTTY;
+      if (!interactive) {
+        const { walkHeadless } = await import('./headless.js');
+        return walkHeadless(plan, args);
+      }
+      const { walkInteractive } = await import('./interactive.js');
+      return walkInteractive(plan, args);
+    }
+    case 'lint': {
+      const { lintCommand } = await import('./commands/lint.js');
+      return lintCommand(args.positionals);
+    }
+    case 'list': {
+      const { listCommand } = await import('./commands/list.js');
+      return listCommand(args.positionals[0]);
+    }
+    case 'check': {
+      const { checkCommand } = await import('./commands/check.js');
+      return checkCommand(args);
+    }
+    case 'cluster': {
+      if (args.positionals[0] !== 'serve') throw new UsageError('cluster takes one subcommand: plumbline cluster serve <scenario>');
+      const { serveCommand } = await import('./commands/serve.js');
+      return serveCommand(args.positionals[1]);
+    }
+    default:
+      throw new UsageError(`unknown command "${args.command}"`);
+  }
+}

@@ -1,0 +1,36 @@
+import { walkJson, exitCodeOf } from '../engine/report.js';
+import { Session } from '../engine/session.js';
+import { textLines } from '../engine/textLog.js';
+import { TranscriptWriter } from '../transcript/writer.js';
+import type { CliArgs } from './args.js';
+import { guardSession } from './guard.js';
+import type { WalkPlan } from './walk.js';
+
+/** Walks without a terminal: every check runs at once, every question takes its default. */
+export async function walkHeadless(plan: WalkPlan, args: Pick<CliArgs, 'output'>): Promise<number> {
+  const transcript = TranscriptWriter.open(plan.transcriptPath);
+  const session = new Session({
+    runbook: plan.runbook,
+    inputs: plan.inputs,
+    kube: plan.kube,
+    mode: plan.mode,
+    scenario: plan.scenario?.scenario.id ?? null,
+    auto: true,
+    answerDefaults: true,
+  });
+  session.on((e) => transcript.write(e));
+  if (args.output === 'text') session.on((e) => process.stdout.write(textLines(e).map((l) => `${l}\n`).join('')));
+  const unguard = guardSession(session);
+  try {
+    session.start();
+    const result = await session.done;
+    const meta = { runbook: plan.runbook.spec.id, mode: plan.mode, scenario: plan.scenario?.scenario.id ?? null, transcript: plan.transcriptPath };
+    if (args.output === 'json') process.stdout.write(`${JSON.stringify(walkJson(result, meta), null, 2)}\n`);
+    else process.stdout.write(`transcript: ${plan.transcriptPath}\n`);
+    return exitCodeOf(result);
+  } finally {
+    unguard();
+    transcript.close();
+    await plan.cleanup();
+  }
+}

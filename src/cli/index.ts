@@ -1,0 +1,31 @@
+import { parseCli, usage, UsageError, version } from './args.js';
+
+/** Entry point: stays tiny so --version and --help never load the heavy modules. */
+async function main(argv: string[]): Promise<number> {
+  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+  if (major < 22 || (major === 22 && minor < 19)) {
+    process.stderr.write(`plumbline: needs Node.js >= 22.19, this is ${process.versions.node}\n`);
+    return 2;
+  }
+  const args = parseCli(argv);
+  if (args.version) {
+    process.stdout.write(`${version}\n`);
+    return 0;
+  }
+  if (args.help || args.command === 'help') {
+    process.stdout.write(`${usage}\n`);
+    return 0;
+  }
+  const { dispatch } = await import('./dispatch.js');
+  return dispatch(args);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  async (err: unknown) => {
+    const { reportFatal } = await import('./fatal.js');
+    process.exitCode = reportFatal(err, err instanceof UsageError);
+  },
+);

@@ -1,0 +1,51 @@
+import { render } from 'ink';
+import { exitCodeOf } from '../engine/report.js';
+import { Session } from '../engine/session.js';
+import { textLines } from '../engine/textLog.js';
+import { TranscriptWriter } from '../transcript/writer.js';
+import { App } from '../ui/App.js';
+import type { CliArgs } from './args.js';
+import { guardSession } from './guard.js';
+import type { WalkPlan } from './walk.js';
+
+/** Walks in the Ink TUI; the engine and transcript are the same as headless. */
+export async function walkInteractive(plan: WalkPlan, args: Pick<CliArgs, 'step' | 'noColor'>): Promise<number> {
+  const transcript = TranscriptWriter.open(plan.transcriptPath);
+  const session = new Session({
+    runbook: plan.runbook,
+    inputs: plan.inputs,
+    kube: plan.kube,
+    mode: plan.mode,
+    scenario: plan.scenario?.scenario.id ?? null,
+    auto: !args.step,
+  });
+  session.on((e) => transcript.write(e));
+  const unguard = guardSession(session);
+  const header = {
+    runbookTitle: plan.runbook.spec.title,
+    target: plan.mode === 'drill' ? `drill ${plan.scenario?.scenario.id ?? ''}` : plan.kube.contextName,
+    mode: plan.mode,
+    page: plan.page,
+    kubeconfigPath: plan.kubeconfigPath,
+    transcriptPath: plan.transcriptPath,
+  };
+  try {
+    let exit!: () => void;
+    const exited = new Promise<void>((resolve) => (exit = resolve));
+    const app = render(<App session={session} header={header} startedAt={new Date()} onExit={exit} color={!args.noColor} />, {
+      exitOnCtrlC: false,
+    });
+    await exited;
+    app.unmount();
+    session.stop('quit');
+    const result = await session.done;
+    // The screen is gone; leave the verdict in the scrollback.
+    const last = result.diagnosis ? textLines({ type: 'diagnosis', ...result.diagnosis }) : [`end: ${result.outcome ?? result.reason}`];
+    process.stdout.write(`${[...last, `transcript: ${plan.transcriptPath}`].join('\n')}\n`);
+    return exitCodeOf(result);
+  } finally {
+    unguard();
+    transcript.close();
+    await plan.cleanup();
+  }
+}

@@ -1,0 +1,115 @@
+import { resolveAsset } from '../assets.js';
+import { findCheck } from '../checks/registry.js';
+import type { LoadedScenario } from '../drill/scenario.js';
+import type { Mode } from '../engine/events.js';
+import type { KubeClient } from '../kube/client.js';
+import { KubeError } from '../kube/errors.js';
+import { loadRunbookFile } from '../runbook/load.js';
+import type { LoadedRunbook } from '../runbook/load.js';
+import { defaultTranscriptPath } from '../transcript/writer.js';
+import type { CliArgs } from './args.js';
+import { UsageError } from './args.js';
+
+/** Everything a walk needs, whether it ends up in the TUI or headless. */
+export interface WalkPlan {
+  runbook: LoadedRunbook;
+  inputs: Record<string, string>;
+  mode: Mode;
+  scenario: LoadedScenario | null;
+  kube: KubeClient;
+  transcriptPath: string;
+  /** Drill only: the kubeconfig a trainee can point kubectl at. */
+  kubeconfigPath: string | null;
+  page: string;
+  cleanup: () => Promise<void>;
+}
+
+export const defaultScenario = 'pod-pending-node-selector';
+
+export async function loadRunbook(name: string): Promise<LoadedRunbook> {
+  return loadRunbookFile(resolveAsset('runbooks', name), findCheck);
+}
+
+/** Runbook inputs from defaults, `-n` and `--set`; unknown or missing ones are usage errors. */
+export function resolveInputs(runbook: LoadedRunbook, args: Pick<CliArgs, 'set' | 'namespace'>, base: Record<string, string> = {}): Record<string, string> {
+  const declared = new Map(runbook.spec.inputs.map((i) => [i.name, i]));
+  const inputs: Record<string, string> = {};
+  for (const i of runbook.spec.inputs) if (i.default !== undefined) inputs[i.name] = i.default;
+  Object.assign(inputs, base);
+  if (args.namespace && declared.has('namespace')) inputs.namespace = args.namespace;
+  for (const [k, v] of Object.entries(args.set)) {
+    if (!declared.has(k)) throw new UsageError(`runbook ${runbook.spec.id} has no input "${k}" (inputs: ${[...declared.keys()].join(', ')})`);
+    inputs[k] = v;
+  }
+  const missing = runbook.spec.inputs.filter((i) => i.required && !inputs[i.name]);
+  if (missing.length > 0) {
+    throw new UsageError(`runbook ${runbook.spec.id} needs ${missing.map((i) => `--set ${i.name}=<${i.description}>`).join(' ')}`);
+  }
+  return inputs;
+}
+
+/** Fails fast (exit 3) when the cluster cannot be reached at all, before the first step. */
+export async function probe(kube: KubeClient): Promise<void> {
+  try {
+    await kube.withSignal(AbortSignal.timeout(10_000)).version();
+  } catch (err) {
+    if (err instanceof KubeError && (err.kind === 'forbidden' || err.kind === 'not-found')) return;
+    throw err;
+  }
+}
+
+export async function planRun(args: CliArgs): Promise<WalkPlan> {
+  const name = args.positionals[0];
+  if (!name) throw new UsageError('run needs a runbook: plumbline run <runbook> (see plumbline list runbooks)');
+  const runbook = await loadRunbook(name);
+  const inputs = resolveInputs(runbook, args);
+  const { loadKubeConfig } = await import('../kube/config.js');
+  const { KubeClient } = await import('../kube/client.js');
+  const config = await loadKubeConfig({ kubeconfig: args.kubeconfig, context: args.context });
+  const kube = await KubeClient.create(config);
+  await probe(kube);
+  return {
+    runbook,
+    inputs,
+    mode: 'live',
+    scenario: null,
+    kube,
+    transcriptPath: args.transcript ?? defaultTranscriptPath(runbook.spec.id, new Date()),
+    kubeconfigPath: null,
+    page: renderSymptom(runbook, inputs),
+    cleanup: () => Promise.resolve(),
+  };
+}
+
+export async function planDrill(args: CliArgs): Promise<WalkPlan> {
+  const { loadScenarioFile } = await import('../drill/scenario.js');
+  const { startDrill } = await import('../drill/cluster.js');
+  const { loadKubeConfig } = await import('../kube/config.js');
+  const { KubeClient } = await import('../kube/client.js');
+  const loaded = await loadScenarioFile(resolveAsset('scenarios', args.positionals[0] ?? defaultScenario));
+  const runbook = await loadRunbook(loaded.scenario.runbook);
+  const inputs = resolveInputs(runbook, args, loaded.scenario.inputs);
+  const drill = await startDrill(loaded.scenario);
+  try {
+    const config = await loadKubeConfig({ kubeconfig: drill.kubeconfigPath });
+    const kube = await KubeClient.create(config);
+    return {
+      runbook,
+      inputs,
+      mode: 'drill',
+      scenario: loaded,
+      kube,
+      transcriptPath: args.transcript ?? defaultTranscriptPath(runbook.spec.id, new Date()),
+      kubeconfigPath: drill.kubeconfigPath,
+      page: loaded.scenario.page,
+      cleanup: () => drill.close(),
+    };
+  } catch (err) {
+    await drill.close();
+    throw err;
+  }
+}
+
+function renderSymptom(runbook: LoadedRunbook, inputs: Record<string, string>): string {
+  return runbook.spec.symptom.replace(/\{\{\s*inputs\.(\w+)\s*\}\}/g, (_m, k: string) => inputs[k] ?? `<${k}>`);
+}

@@ -1,0 +1,36 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { kubeconfigYaml, startDrillApiServer } from './apiserver/server.js';
+import type { DrillApiServer } from './apiserver/server.js';
+import type { Scenario } from './scenario.js';
+import { scenarioObjects } from './scenario.js';
+
+export interface RunningDrill {
+  server: DrillApiServer;
+  /** A kubeconfig (mode 0600) that points kubectl and plumbline at this drill. */
+  kubeconfigPath: string;
+  contextName: string;
+  close(): Promise<void>;
+}
+
+/** Serves a scenario's cluster on loopback and writes a kubeconfig for it. */
+export async function startDrill(scenario: Scenario, opts: { now?: Date; kubeconfigDir?: string } = {}): Promise<RunningDrill> {
+  const now = opts.now ?? new Date();
+  const { objects, logs } = scenarioObjects(scenario, now);
+  const name = `plumbline-${scenario.cluster.name}`;
+  const server = await startDrillApiServer({ objects, logs, token: randomBytes(24).toString('hex'), name });
+  const dir = opts.kubeconfigDir ?? mkdtempSync(join(tmpdir(), 'plumbline-drill-'));
+  const kubeconfigPath = join(dir, 'kubeconfig');
+  writeFileSync(kubeconfigPath, kubeconfigYaml(server, name), { mode: 0o600 });
+  return {
+    server,
+    kubeconfigPath,
+    contextName: name,
+    async close() {
+      await server.close();
+      if (!opts.kubeconfigDir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

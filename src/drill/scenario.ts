@@ -1,0 +1,180 @@
+import { z } from 'zod';
+import { validate } from '../runbook/load.js';
+import { readYamlSource } from '../runbook/source.js';
+import type { ContainerLog, KubeObject } from './types.js';
+
+const nodeSpec = z.strictObject({
+  name: z.string().min(1),
+  role: z.enum(['control-plane', 'worker']).default('worker'),
+  labels: z.record(z.string(), z.string()).default({}),
+  /** Ready condition: True, False (kubelet says unhealthy) or Unknown (kubelet silent). */
+  ready: z.enum(['True', 'False', 'Unknown']).default('True'),
+  /** Seconds since the last heartbeat; a silent kubelet's grows. */
+  heartbeatAgeSeconds: z.number().nonnegative().default(10),
+  readyReason: z.string().optional(),
+  readyMessage: z.string().optional(),
+  unschedulable: z.boolean().default(false),
+  taints: z.array(z.strictObject({ key: z.string(), value: z.string().optional(), effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']) })).default([]),
+  internalIP: z.string().optional(),
+  kubeletVersion: z.string().default('v1.31.4'),
+  age: z.string().default('30d'),
+});
+
+const kubeObject = z.looseObject({
+  apiVersion: z.string().min(1),
+  kind: z.string().min(1),
+  metadata: z.looseObject({ name: z.string().min(1), namespace: z.string().optional() }),
+});
+
+export const scenarioSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
+  title: z.string().min(1),
+  /** The page the on-call engineer receives. */
+  page: z.string().min(1),
+  runbook: z.string().min(1),
+  inputs: z.record(z.string(), z.string()).default({}),
+  expect: z.strictObject({ diagnosis: z.string().min(1).nullable() }),
+  hints: z.array(z.string().min(1)).default([]),
+  cluster: z
+    .strictObject({
+      name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/).default('drill'),
+      nodes: z.array(nodeSpec).default([]),
+    })
+    .default({ name: 'drill', nodes: [] }),
+  /** Raw objects as `kubectl get -o yaml` prints them; times may be written `now-5m`. */
+  objects: z.array(kubeObject).default([]),
+  logs: z
+    .array(
+      z.strictObject({
+        namespace: z.string(),
+        pod: z.string(),
+        container: z.string(),
+        previous: z.boolean().default(false),
+        lines: z.array(z.string()),
+      }),
+    )
+    .default([]),
+});
+
+export type Scenario = z.infer<typeof scenarioSchema>;
+export type NodeSpec = z.infer<typeof nodeSpec>;
+
+export interface LoadedScenario {
+  scenario: Scenario;
+  file: string;
+}
+
+export async function loadScenarioFile(file: string): Promise<LoadedScenario> {
+  const source = await readYamlSource(file);
+  return { scenario: validate(source, scenarioSchema), file };
+}
+
+const relativeTime = /^now((?:[-+]\d+[smhd])*)$/;
+
+/** `now`, `now-5m`, `now-2d-3h`: drill times are relative so a scenario never goes stale. */
+export function resolveTime(value: string, now: Date): string | undefined {
+  const m = relativeTime.exec(value);
+  if (!m) return undefined;
+  let ms = now.getTime();
+  for (const part of (m[1] ?? '').matchAll(/([-+])(\d+)([smhd])/g)) {
+    const unit = { s: 1e3, m: 60e3, h: 3600e3, d: 86400e3 }[part[3] as 's' | 'm' | 'h' | 'd'];
+    ms += (part[1] === '-' ? -1 : 1) * Number(part[2]) * unit;
+  }
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+export function resolveTimes<T>(value: T, now: Date): T {
+  if (typeof value === 'string') return (resolveTime(value, now) ?? value) as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => resolveTimes(v, now)) as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveTimes(v, now)])) as T;
+  }
+  return value;
+}
+
+/** Log lines may start with a `now-…` timestamp too. */
+function resolveLogLine(line: string, now: Date): string {
+  const sp = line.indexOf(' ');
+  const head = sp === -1 ? line : line.slice(0, sp);
+  const t = resolveTime(head, now);
+  return t ? `${t}${sp === -1 ? '' : line.slice(sp)}` : line;
+}
+
+export function scenarioObjects(s: Scenario, now: Date): { objects: KubeObject[]; logs: ContainerLog[] } {
+  const nodes = s.cluster.nodes.map((n, i) => nodeObject(n, i, now));
+  const objects = resolveTimes(s.objects as KubeObject[], now);
+  const logs = s.logs.map((l) => ({ ...l, lines: l.lines.map((line) => resolveLogLine(line, now)) }));
+  return { objects: [...nodes, ...objects], logs };
+}
+
+function nodeObject(n: NodeSpec, index: number, now: Date): KubeObject {
+  const at = (spec: string) => resolveTime(spec, now) ?? spec;
+  const heartbeat = at(`now-${Math.round(n.heartbeatAgeSeconds)}s`);
+  const created = at(`now-${n.age}`);
+  const reason = n.readyReason ?? { True: 'KubeletReady', False: 'KubeletNotReady', Unknown: 'NodeStatusUnknown' }[n.ready];
+  const message =
+    n.readyMessage ??
+    { True: 'kubelet is posting ready status', False: 'container runtime is down', Unknown: 'Kubelet stopped posting node status.' }[n.ready];
+  const roleLabels: Record<string, string> = n.role === 'control-plane' ? { 'node-role.kubernetes.io/control-plane': '' } : {};
+  const taints = [...n.taints];
+  if (n.role === 'control-plane') taints.push({ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' });
+  if (n.ready === 'Unknown') {
+    taints.push({ key: 'node.kubernetes.io/unreachable', effect: 'NoSchedule' }, { key: 'node.kubernetes.io/unreachable', effect: 'NoExecute' });
+  } else if (n.ready === 'False') {
+    taints.push({ key: 'node.kubernetes.io/not-ready', effect: 'NoSchedule' });
+  }
+  if (n.unschedulable) taints.push({ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' });
+  const condition = (type: string, status: string, reason: string, message: string) => ({
+    type,
+    status,
+    lastHeartbeatTime: heartbeat,
+    lastTransitionTime: n.ready === 'True' ? created : heartbeat,
+    reason,
+    message,
+  });
+  const pressure = n.ready === 'Unknown' ? 'Unknown' : 'False';
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: {
+      name: n.name,
+      creationTimestamp: created,
+      labels: {
+        'kubernetes.io/hostname': n.name,
+        'kubernetes.io/os': 'linux',
+        'kubernetes.io/arch': 'amd64',
+        'beta.kubernetes.io/os': 'linux',
+        'beta.kubernetes.io/arch': 'amd64',
+        ...roleLabels,
+        ...n.labels,
+      },
+    },
+    spec: { ...(n.unschedulable ? { unschedulable: true } : {}), ...(taints.length > 0 ? { taints } : {}) },
+    status: {
+      conditions: [
+        condition('MemoryPressure', pressure, 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
+        condition('DiskPressure', pressure, 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
+        condition('PIDPressure', pressure, 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
+        condition('Ready', n.ready, reason, message),
+      ],
+      addresses: [
+        { type: 'InternalIP', address: n.internalIP ?? `10.0.0.${index + 10}` },
+        { type: 'Hostname', address: n.name },
+      ],
+      capacity: { cpu: '4', memory: '16331164Ki', pods: '110', 'ephemeral-storage': '102687672Ki' },
+      allocatable: { cpu: '4', memory: '16228764Ki', pods: '110', 'ephemeral-storage': '94636958026' },
+      nodeInfo: {
+        kubeletVersion: n.kubeletVersion,
+        kubeProxyVersion: n.kubeletVersion,
+        containerRuntimeVersion: 'containerd://1.7.24',
+        kernelVersion: '6.1.0-28-amd64',
+        osImage: 'Debian GNU/Linux 12 (bookworm)',
+        operatingSystem: 'linux',
+        architecture: 'amd64',
+        machineID: '',
+        systemUUID: '',
+        bootID: '',
+      },
+    },
+  };
+}

@@ -1,0 +1,60 @@
+import type { Evidence, Facts, Layer } from '../checks/types.js';
+import type { PathEntry } from '../runbook/compile.js';
+import type { Phase } from '../runbook/structure.js';
+
+export type Mode = 'live' | 'drill';
+export type SessionOutcome = 'diagnosis' | 'no-finding' | 'incomplete';
+export type EndReason = 'finished' | 'quit' | 'interrupted' | 'crashed';
+export type AnsweredBy = 'user' | 'default' | 'pasted';
+
+export interface DiagnosisView {
+  id: string;
+  title: string;
+  layer: Layer;
+  why: string;
+  chain: string[];
+  fix: string[];
+  verify: string[];
+}
+
+/**
+ * What a session tells the world, in order. The TUI renders these, the
+ * headless runner prints them, the transcript appends them: one stream, three readers.
+ */
+export type SessionEvent =
+  | {
+      type: 'session.start';
+      runbook: string;
+      runbookTitle: string;
+      runbookHash: string;
+      mode: Mode;
+      scenario: string | null;
+      context: string;
+      server: string;
+      inputs: Record<string, string>;
+    }
+  | { type: 'step.enter'; step: string; kind: 'check' | 'ask' | 'diagnosis'; title: string; layer: Layer; phase: Phase; why: string }
+  | { type: 'check.start'; step: string; check: string; params: Record<string, unknown>; command: string }
+  | {
+      type: 'check.result';
+      step: string;
+      check: string;
+      outcome: string;
+      summary: string;
+      evidence: Evidence[];
+      facts: Facts;
+      durationMs: number;
+      timedOut: boolean;
+    }
+  | { type: 'ask'; step: string; question: string; choices: { id: string; label: string }[]; default: string }
+  | { type: 'answer'; step: string; choice: string; label: string; by: AnsweredBy }
+  | ({ type: 'diagnosis' } & DiagnosisView)
+  | { type: 'session.end'; outcome: SessionOutcome | null; reason: EndReason; error?: string };
+
+export interface SessionResult {
+  outcome: SessionOutcome | null;
+  reason: EndReason;
+  diagnosis: DiagnosisView | null;
+  path: PathEntry[];
+  facts: Facts;
+}

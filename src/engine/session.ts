@@ -1,0 +1,223 @@
+import { createActor, fromPromise } from 'xstate';
+import type { Actor } from 'xstate';
+import type { KubeClient } from '../kube/client.js';
+import type { CheckInvocation, CheckOutput, MachineEmitted, RunbookMachine } from '../runbook/compile.js';
+import { awaitingAnswer, awaitingContinue, compileRunbook, endingOf } from '../runbook/compile.js';
+import type { LoadedRunbook } from '../runbook/load.js';
+import type { StepSpec } from '../runbook/schema.js';
+import { renderLoose } from '../runbook/template.js';
+import type { AnsweredBy, DiagnosisView, EndReason, Mode, SessionEvent, SessionResult } from './events.js';
+import { runCheck } from './runCheck.js';
+
+export interface SessionOptions {
+  runbook: LoadedRunbook;
+  inputs: Record<string, string>;
+  kube: KubeClient;
+  mode: Mode;
+  scenario?: string | null;
+  /** Run each check as soon as its step is entered; off, the UI sends `proceed()`. */
+  auto: boolean;
+  /** Answer every question with its default (headless). */
+  answerDefaults?: boolean;
+  now?: () => Date;
+}
+
+type Listener = (event: SessionEvent) => void;
+
+/**
+ * One walk through one runbook: runs the compiled machine, gives checks what
+ * they need, and turns the machine's progress into SessionEvents.
+ */
+export class Session {
+  private readonly listeners = new Set<Listener>();
+  private readonly machine: RunbookMachine;
+  private actor: Actor<RunbookMachine> | undefined;
+  private auto: boolean;
+  private current: { step: string; kind: StepSpec['type'] } | undefined;
+  private finished = false;
+  private resolveDone!: (r: SessionResult) => void;
+  readonly done: Promise<SessionResult>;
+
+  constructor(private readonly opts: SessionOptions) {
+    this.auto = opts.auto;
+    this.machine = compileRunbook(opts.runbook.spec);
+    this.done = new Promise((resolve) => (this.resolveDone = resolve));
+  }
+
+  on(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get spec() {
+    return this.opts.runbook.spec;
+  }
+
+  /** The step waiting for the user: a check not yet run (step mode) or a question. */
+  get waitingOn(): { step: string; kind: 'check' | 'ask' } | undefined {
+    const snap = this.actor?.getSnapshot();
+    if (!snap || snap.status !== 'active' || !this.current) return undefined;
+    if (snap.hasTag(awaitingAnswer)) return { step: this.current.step, kind: 'ask' };
+    if (snap.hasTag(awaitingContinue)) return { step: this.current.step, kind: 'check' };
+    return undefined;
+  }
+
+  start(): void {
+    const { opts } = this;
+    const now = opts.now ?? (() => new Date());
+    const machine = this.machine.provide({
+      actors: {
+        runCheck: fromPromise<CheckOutput, CheckInvocation>(({ input, signal }) =>
+          runCheck(input, signal, {
+            kube: opts.kube,
+            now,
+            onStart: ({ params, command }) => {
+              if (!signal.aborted) this.emit({ type: 'check.start', step: input.step, check: input.check, params, command });
+            },
+          }),
+        ),
+      },
+    });
+    this.emit({
+      type: 'session.start',
+      runbook: opts.runbook.spec.id,
+      runbookTitle: opts.runbook.spec.title,
+      runbookHash: opts.runbook.hash,
+      mode: opts.mode,
+      scenario: opts.scenario ?? null,
+      context: opts.kube.contextName,
+      server: opts.kube.server,
+      inputs: opts.inputs,
+    });
+    const actor = createActor(machine, { input: { inputs: opts.inputs } });
+    this.actor = actor;
+    actor.on('*', (e) => this.onMachine(e));
+    actor.subscribe({
+      next: (snap) => {
+        if (snap.status === 'done') this.finish(snap.value, snap.context);
+      },
+      error: (err) => this.crash(err),
+    });
+    actor.start();
+  }
+
+  /** Run the check the walk is waiting on (step mode). */
+  proceed(): void {
+    if (this.waitingOn?.kind === 'check') this.actor?.send({ type: 'CONTINUE' });
+  }
+
+  setAuto(auto: boolean): void {
+    this.auto = auto;
+    if (auto) this.proceed();
+  }
+
+  get isAuto(): boolean {
+    return this.auto;
+  }
+
+  answer(choice: string, by: AnsweredBy = 'user'): void {
+    if (this.waitingOn?.kind !== 'ask') return;
+    this.actor?.send({ type: 'ANSWER', choice, by });
+  }
+
+  /** Ends the walk early (quit, Ctrl-C); whatever was recorded stays recorded. */
+  stop(reason: Exclude<EndReason, 'finished'>, error?: unknown): void {
+    if (this.finished) return;
+    this.actor?.stop();
+    this.end({ outcome: null, reason, diagnosis: null, ...(error === undefined ? {} : { error }) });
+  }
+
+  private onMachine(e: MachineEmitted): void {
+    const spec = this.opts.runbook.spec;
+    switch (e.type) {
+      case 'step.enter': {
+        const step = spec.steps[e.step];
+        if (!step) return;
+        this.current = { step: e.step, kind: step.type };
+        this.emit({
+          type: 'step.enter',
+          step: e.step,
+          kind: step.type,
+          title: step.title ?? e.step,
+          layer: e.layer,
+          phase: e.phase,
+          why: step.why,
+        });
+        if (step.type === 'ask') {
+          const choices = Object.entries(step.choices).map(([id, c]) => ({ id, label: c.label }));
+          const context = this.actor?.getSnapshot().context;
+          const scope = { inputs: this.opts.inputs, facts: context?.facts ?? {} };
+          this.emit({ type: 'ask', step: e.step, question: renderLoose(step.question, scope), choices, default: step.default });
+          if (this.opts.answerDefaults) queueMicrotask(() => this.actor?.send({ type: 'ANSWER', choice: step.default, by: 'default' }));
+        }
+        if (step.type === 'check' && this.auto) queueMicrotask(() => this.actor?.send({ type: 'CONTINUE' }));
+        return;
+      }
+      case 'check.result':
+        this.emit({
+          type: 'check.result',
+          step: e.step,
+          check: e.check,
+          outcome: e.output.outcome,
+          summary: e.output.summary,
+          evidence: e.output.evidence,
+          facts: e.output.facts,
+          durationMs: e.output.durationMs,
+          timedOut: e.timedOut,
+        });
+        return;
+      case 'answer': {
+        const step = spec.steps[e.step];
+        const label = step?.type === 'ask' ? (step.choices[e.choice]?.label ?? e.choice) : e.choice;
+        this.emit({ type: 'answer', step: e.step, choice: e.choice, label, by: e.by });
+        return;
+      }
+    }
+  }
+
+  private finish(value: unknown, context: { inputs: Record<string, string>; facts: SessionResult['facts']; path: SessionResult['path'] }): void {
+    const spec = this.opts.runbook.spec;
+    const ending = endingOf(spec, value);
+    let diagnosis: DiagnosisView | null = null;
+    if (ending?.diagnosis) {
+      const step = spec.steps[ending.diagnosis];
+      if (step?.type === 'diagnosis') {
+        const scope = { inputs: context.inputs, facts: context.facts };
+        diagnosis = {
+          id: ending.diagnosis,
+          title: renderLoose(step.title, scope),
+          layer: step.layer,
+          why: step.why,
+          chain: step.chain.map((t) => renderLoose(t, scope)),
+          fix: step.fix.map((t) => renderLoose(t, scope)),
+          verify: step.verify.map((t) => renderLoose(t, scope)),
+        };
+        this.emit({ type: 'diagnosis', ...diagnosis });
+      }
+    }
+    this.end({ outcome: ending?.kind ?? 'incomplete', reason: 'finished', diagnosis });
+  }
+
+  private crash(err: unknown): void {
+    this.end({ outcome: null, reason: 'crashed', diagnosis: null, error: err });
+  }
+
+  private end(r: { outcome: SessionResult['outcome']; reason: EndReason; diagnosis: DiagnosisView | null; error?: unknown }): void {
+    if (this.finished) return;
+    this.finished = true;
+    const context = this.actor?.getSnapshot().context;
+    const error = r.error === undefined ? undefined : r.error instanceof Error ? r.error.message : String(r.error);
+    this.emit({ type: 'session.end', outcome: r.outcome, reason: r.reason, ...(error ? { error } : {}) });
+    this.resolveDone({
+      outcome: r.outcome,
+      reason: r.reason,
+      diagnosis: r.diagnosis,
+      path: context?.path ?? [],
+      facts: context?.facts ?? {},
+    });
+  }
+
+  private emit(event: SessionEvent): void {
+    for (const l of this.listeners) l(event);
+  }
+}

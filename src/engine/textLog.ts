@@ -1,0 +1,31 @@
+import type { SessionEvent } from './events.js';
+
+/** Plain-text rendering of session events, for `--output text` and terminals without a TTY. */
+export function textLines(e: SessionEvent): string[] {
+  switch (e.type) {
+    case 'session.start':
+      return [`plumbline · ${e.runbook} (${e.runbookTitle}) · ${e.mode === 'drill' ? `drill ${e.scenario ?? ''}` : `context ${e.context}`}`];
+    case 'step.enter':
+      return e.kind === 'diagnosis' ? [] : ['', `[${e.layer}] ${e.title}${e.phase === 'bottom-up' ? '  (bottom-up)' : ''}`, `  why: ${e.why}`];
+    case 'check.start':
+      return e.command ? [`  $ ${e.command}`] : [];
+    case 'check.result':
+      return [`  → ${e.outcome}: ${e.summary}  (${e.durationMs} ms)`, ...e.evidence.map((ev) => `      ${ev.label}: ${ev.value}`)];
+    case 'ask':
+      return [`  ? ${e.question}`, ...e.choices.map((c) => `      [${c.id}] ${c.label}${c.id === e.default ? ' (default)' : ''}`)];
+    case 'answer':
+      return [`  answered ${e.choice} (${e.by})`];
+    case 'diagnosis':
+      return [
+        '',
+        `DIAGNOSIS [${e.layer}] ${e.id}: ${e.title}`,
+        '  causal chain:',
+        ...e.chain.map((c, i) => `    ${i + 1}. ${c}`),
+        '  fix:',
+        ...e.fix.map((f) => `    - ${f}`),
+        ...(e.verify.length > 0 ? ['  verify:', ...e.verify.map((v) => `    - ${v}`)] : []),
+      ];
+    case 'session.end':
+      return ['', `end: ${e.outcome ?? e.reason}${e.error ? ` (${e.error})` : ''}`];
+  }
+}

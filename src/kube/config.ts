@@ -1,0 +1,76 @@
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import type { KubeConfig } from '@kubernetes/client-node';
+
+/** The kubeconfig could not be used; the CLI reports it as bad input (exit 2). */
+export class KubeConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'KubeConfigError';
+  }
+}
+
+export interface KubeConfigOptions {
+  kubeconfig?: string | undefined;
+  context?: string | undefined;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface LoadedKubeConfig {
+  kc: KubeConfig;
+  contextName: string;
+  server: string;
+  /** Where the config came from, for messages. */
+  source: string;
+}
+
+/** Finds the kubeconfig files the way kubectl does: --kubeconfig, then $KUBECONFIG (a list), then ~/.kube/config. */
+export function kubeconfigFiles(opts: KubeConfigOptions): string[] {
+  const env = opts.env ?? process.env;
+  if (opts.kubeconfig) {
+    if (!existsSync(opts.kubeconfig)) throw new KubeConfigError(`kubeconfig ${opts.kubeconfig}: no such file`);
+    return [opts.kubeconfig];
+  }
+  const fromEnv = (env.KUBECONFIG ?? '').split(delimiter).filter(Boolean);
+  if (fromEnv.length > 0) {
+    // kubectl skips missing entries of $KUBECONFIG but needs at least one.
+    const present = fromEnv.filter((f) => existsSync(f));
+    if (present.length === 0) throw new KubeConfigError(`KUBECONFIG=${env.KUBECONFIG}: none of these files exists`);
+    return present;
+  }
+  const home = join(env.HOME ?? homedir(), '.kube', 'config');
+  if (existsSync(home)) return [home];
+  throw new KubeConfigError('no kubeconfig: KUBECONFIG is unset and ~/.kube/config does not exist (pass --kubeconfig)');
+}
+
+export async function loadKubeConfig(opts: KubeConfigOptions): Promise<LoadedKubeConfig> {
+  const files = kubeconfigFiles(opts);
+  const { KubeConfig } = await import('@kubernetes/client-node');
+  const kc = new KubeConfig();
+  try {
+    kc.loadFromFile(files[0] ?? '');
+    for (const file of files.slice(1)) {
+      const more = new KubeConfig();
+      more.loadFromFile(file);
+      kc.mergeConfig(more);
+    }
+  } catch (err) {
+    throw new KubeConfigError(`kubeconfig ${files.join(delimiter)}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const source = files.join(delimiter);
+  if (opts.context) {
+    if (!kc.getContextObject(opts.context)) {
+      const known = kc.getContexts().map((c) => c.name);
+      throw new KubeConfigError(`context "${opts.context}" is not in ${source} (contexts: ${known.join(', ') || 'none'})`);
+    }
+    kc.setCurrentContext(opts.context);
+  }
+  const contextName = kc.getCurrentContext();
+  if (!contextName || !kc.getContextObject(contextName)) {
+    throw new KubeConfigError(`${source} has no current context; pass --context or run kubectl config use-context`);
+  }
+  const cluster = kc.getCurrentCluster();
+  if (!cluster?.server) throw new KubeConfigError(`context "${contextName}" in ${source} names no cluster with a server`);
+  return { kc, contextName, server: cluster.server, source };
+}

@@ -1,0 +1,263 @@
+import { assign, emit, fromPromise, setup } from 'xstate';
+import type { CheckResult, Facts, Layer } from '../checks/types.js';
+import type { AskStepSpec, CheckStepSpec, RunbookSpec, StepSpec } from './schema.js';
+import { durationMs } from './schema.js';
+import type { Phase } from './structure.js';
+import { phases } from './structure.js';
+
+export const defaultCheckTimeoutMs = 30_000;
+
+/** What the engine's check actor receives: the step, its raw (templated) parameters and the values to fill them. */
+export interface CheckInvocation {
+  step: string;
+  check: string;
+  with: Record<string, string | number | boolean>;
+  timeoutMs: number;
+  inputs: Record<string, string>;
+  facts: Facts;
+  phase: Phase;
+}
+
+export interface CheckOutput extends CheckResult {
+  durationMs: number;
+}
+
+export interface PathEntry {
+  step: string;
+  check: string | null;
+  outcome: string;
+  phase: Phase;
+  durationMs: number;
+}
+
+export type EndKind = 'diagnosis' | 'no-finding' | 'incomplete';
+
+export interface RunContext {
+  inputs: Record<string, string>;
+  facts: Facts;
+  phase: Phase;
+  path: PathEntry[];
+}
+
+export type RunEvent =
+  | { type: 'ANSWER'; choice: string; by: 'user' | 'default' | 'pasted' }
+  /** Run the current check: sent at once in auto mode, on the user's key in step mode. */
+  | { type: 'CONTINUE' };
+
+/** What the machine tells the engine as it walks; the engine adds texts and times and fans them out. */
+export type MachineEmitted =
+  | { type: 'step.enter'; step: string; layer: Layer; phase: Phase }
+  | { type: 'check.result'; step: string; check: string; output: CheckOutput; phase: Phase; timedOut: boolean }
+  | { type: 'answer'; step: string; choice: string; by: 'user' | 'default' | 'pasted' };
+
+/** Tags on the states that wait for the user, so the engine need not know the state shapes. */
+export const awaitingContinue = 'awaiting-continue';
+export const awaitingAnswer = 'awaiting-answer';
+
+export const checkActorId = (step: string) => `check:${step}`;
+
+const endIds: Record<string, EndKind> = { '$no-finding': 'no-finding', '$incomplete': 'incomplete' };
+
+function answerOf(event: RunEvent): { choice: string; by: 'user' | 'default' | 'pasted' } {
+  return event.type === 'ANSWER' ? event : { choice: '', by: 'user' };
+}
+
+const runbookSetup = setup({
+  types: {
+    context: {} as RunContext,
+    events: {} as RunEvent,
+    input: {} as { inputs: Record<string, string> },
+    emitted: {} as MachineEmitted,
+  },
+  actors: {
+    // The engine provides the real one (machine.provide); this default says so loudly.
+    runCheck: fromPromise<CheckOutput, CheckInvocation>(() => {
+      throw new Error('runCheck was not provided: run the machine through the engine');
+    }),
+  },
+  guards: {
+    outcomeIs: ({ event }, params: { outcome: string }) =>
+      (event as unknown as { output?: CheckOutput }).output?.outcome === params.outcome,
+    choiceIs: ({ event }, params: { choice: string }) => event.type === 'ANSWER' && event.choice === params.choice,
+  },
+  actions: {
+    enterStep: emit(({ context }, params: { step: string; layer: Layer }) => ({
+      type: 'step.enter' as const,
+      step: params.step,
+      layer: params.layer,
+      phase: context.phase,
+    })),
+    recordResult: assign(({ context, event }, params: { step: string; check: string }) => {
+      const output = (event as unknown as { output: CheckOutput }).output;
+      return {
+        facts: { ...context.facts, ...output.facts },
+        path: [...context.path, { step: params.step, check: params.check, outcome: output.outcome, phase: context.phase, durationMs: output.durationMs }],
+      };
+    }),
+    emitResult: emit(({ context, event }, params: { step: string; check: string }) => ({
+      type: 'check.result' as const,
+      step: params.step,
+      check: params.check,
+      output: (event as unknown as { output: CheckOutput }).output,
+      phase: context.phase,
+      timedOut: false,
+    })),
+    recordTimeout: assign(({ context }, params: { step: string; check: string; ms: number }) => ({
+      path: [...context.path, { step: params.step, check: params.check, outcome: 'error', phase: context.phase, durationMs: params.ms }],
+    })),
+    emitTimeout: emit(({ context }, params: { step: string; check: string; ms: number }) => ({
+      type: 'check.result' as const,
+      step: params.step,
+      check: params.check,
+      output: { outcome: 'error', summary: `timed out after ${params.ms / 1000}s`, evidence: [], facts: {}, durationMs: params.ms },
+      phase: context.phase,
+      timedOut: true,
+    })),
+    recordAnswer: assign(({ context, event }, params: { step: string }) => ({
+      path: [...context.path, { step: params.step, check: null, outcome: answerOf(event).choice, phase: context.phase, durationMs: 0 }],
+    })),
+    emitAnswer: emit(({ event }, params: { step: string }) => ({
+      type: 'answer' as const,
+      step: params.step,
+      choice: answerOf(event).choice,
+      by: answerOf(event).by,
+    })),
+    enterBottomUp: assign({ phase: 'bottom-up' as const }),
+  },
+});
+
+export type RunbookMachine = ReturnType<typeof compileRunbook>;
+
+/**
+ * A runbook as an xstate machine: `topDown` and `bottomUp` compound states
+ * hold the work steps of each phase, diagnoses and the two other endings are
+ * final states at the root, reachable from either phase.
+ */
+export function compileRunbook(spec: RunbookSpec) {
+  const { topDown, bottomUp } = phases(spec);
+  const ref = (t: string) => `#${t}`;
+
+  const workState = (id: string, step: Exclude<StepSpec, { type: 'diagnosis' }>) => {
+    const entry = [{ type: 'enterStep', params: { step: id, layer: step.layer } }];
+    return step.type === 'check' ? checkState(id, step, entry) : askState(id, step, entry);
+  };
+
+  const checkState = (id: string, step: CheckStepSpec, entry: unknown[]) => {
+    const ms = step.timeout === undefined ? defaultCheckTimeoutMs : durationMs(step.timeout);
+    const record = (extra: object) => [
+      { type: 'recordResult', params: { step: id, check: step.check, ...extra } },
+      { type: 'emitResult', params: { step: id, check: step.check, ...extra } },
+    ];
+    const errorTarget = ref(step.next.error ?? '$incomplete');
+    return {
+      id,
+      entry,
+      initial: 'waiting',
+      states: {
+        waiting: { tags: [awaitingContinue], on: { CONTINUE: 'running' } },
+        running: {
+      invoke: {
+        id: checkActorId(id),
+        src: 'runCheck',
+        input: ({ context }: { context: RunContext }): CheckInvocation => ({
+          step: id,
+          check: step.check,
+          with: step.with,
+          timeoutMs: ms,
+          inputs: context.inputs,
+          facts: context.facts,
+          phase: context.phase,
+        }),
+        onDone: [
+          ...Object.entries(step.next)
+            .filter(([outcome]) => outcome !== 'error')
+            .map(([outcome, target]) => ({
+              guard: { type: 'outcomeIs', params: { outcome } },
+              target: ref(target),
+              actions: record({}),
+            })),
+          // `error`, and anything the check should not have returned, take the error branch.
+          { target: errorTarget, actions: record({}) },
+        ],
+        onError: { target: errorTarget },
+      },
+      // A check that ignores its AbortSignal still cannot hold the walk: the machine moves on.
+      after: {
+        [ms]: {
+          target: errorTarget,
+          actions: [
+            { type: 'recordTimeout', params: { step: id, check: step.check, ms } },
+            { type: 'emitTimeout', params: { step: id, check: step.check, ms } },
+          ],
+        },
+      },
+        },
+      },
+    };
+  };
+
+  const askState = (id: string, step: AskStepSpec, entry: unknown[]) => ({
+    id,
+    entry,
+    tags: [awaitingAnswer],
+    on: {
+      ANSWER: Object.entries(step.choices).map(([choice, c]) => ({
+        guard: { type: 'choiceIs', params: { choice } },
+        target: ref(c.next),
+        actions: [
+          { type: 'recordAnswer', params: { step: id } },
+          { type: 'emitAnswer', params: { step: id } },
+        ],
+      })),
+    },
+  });
+
+  const phaseStates = (ids: Set<string>) =>
+    Object.fromEntries(
+      [...ids].map((id) => {
+        const step = spec.steps[id];
+        if (!step || step.type === 'diagnosis') throw new Error(`compile: ${id} is not a work step`);
+        return [id, workState(id, step)];
+      }),
+    );
+
+  const finals: Record<string, unknown> = {};
+  for (const [id, step] of Object.entries(spec.steps)) {
+    if (step.type !== 'diagnosis') continue;
+    finals[id] = {
+      id,
+      type: 'final',
+      entry: [{ type: 'enterStep', params: { step: id, layer: step.layer } }],
+    };
+  }
+  for (const [id, kind] of Object.entries(endIds)) {
+    finals[kind] = { id, type: 'final' };
+  }
+
+  const config = {
+    id: spec.id,
+    initial: 'topDown',
+    context: ({ input }: { input: { inputs: Record<string, string> } }): RunContext => ({
+      inputs: input.inputs,
+      facts: {},
+      phase: 'top-down',
+      path: [],
+    }),
+    states: {
+      topDown: { initial: spec.start, states: phaseStates(topDown) },
+      ...(spec.bottomUp
+        ? { bottomUp: { id: '$bottom-up', initial: spec.bottomUp, entry: ['enterBottomUp'], states: phaseStates(bottomUp) } }
+        : {}),
+      ...finals,
+    },
+  };
+  return runbookSetup.createMachine(config as unknown as Parameters<typeof runbookSetup.createMachine>[0]);
+}
+
+/** Which ending a final snapshot reached, from the state value. */
+export function endingOf(spec: RunbookSpec, value: unknown): { kind: EndKind; diagnosis: string | null } | null {
+  if (typeof value !== 'string') return null;
+  if (value === 'no-finding' || value === 'incomplete') return { kind: value, diagnosis: null };
+  if (spec.steps[value]?.type === 'diagnosis') return { kind: 'diagnosis', diagnosis: value };
+  return null;
+}

@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { layers } from '../checks/types.js';
+
+const stepId = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'step ids are lower-case words joined by dashes');
+
+/** A next step, or one of the special targets that end a phase. */
+export const specialTargets = ['$bottom-up', '$no-finding', '$incomplete'] as const;
+export type SpecialTarget = (typeof specialTargets)[number];
+
+const target = z.string().min(1);
+
+/** `5s`, `500ms`, `2m` or a number of seconds. */
+export const duration = z.union([
+  z.number().positive(),
+  z.string().regex(/^\d+(\.\d+)?(ms|s|m)$/, 'a duration like 10s, 500ms or 2m'),
+]);
+
+export function durationMs(value: z.infer<typeof duration>): number {
+  if (typeof value === 'number') return value * 1000;
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(value);
+  if (!m) throw new Error(`bad duration ${value}`);
+  const n = Number(m[1]);
+  return m[2] === 'ms' ? n : m[2] === 's' ? n * 1000 : n * 60_000;
+}
+
+const common = {
+  layer: z.enum(layers),
+  why: z.string().min(1),
+  title: z.string().min(1).optional(),
+};
+
+const paramValue = z.union([z.string(), z.number(), z.boolean()]);
+
+export const checkStep = z.strictObject({
+  type: z.literal('check'),
+  ...common,
+  check: z.string().min(1),
+  with: z.record(z.string(), paramValue).default({}),
+  timeout: duration.optional(),
+  /** Outcome → next step. Every outcome of the check, `error` included, needs one. */
+  next: z.record(z.string(), target),
+});
+
+export const askStep = z.strictObject({
+  type: z.literal('ask'),
+  ...common,
+  question: z.string().min(1),
+  choices: z.record(z.string(), z.strictObject({ label: z.string().min(1), next: target })),
+  /** What a headless run answers, recorded as answered by default. */
+  default: z.string().min(1),
+});
+
+export const diagnosisStep = z.strictObject({
+  type: z.literal('diagnosis'),
+  ...common,
+  title: z.string().min(1),
+  /** From root cause to symptom; each link may cite facts. */
+  chain: z.array(z.string().min(1)).min(1),
+  fix: z.array(z.string().min(1)).min(1),
+  verify: z.array(z.string().min(1)).default([]),
+});
+
+export const step = z.discriminatedUnion('type', [checkStep, askStep, diagnosisStep], {
+  error: (issue) =>
+    issue.code === 'invalid_union' ? 'step type must be one of: check, ask, diagnosis' : undefined,
+});
+
+export const input = z.strictObject({
+  name: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]*$/),
+  description: z.string().min(1),
+  required: z.boolean().default(true),
+  default: z.string().optional(),
+  /** How the UI offers to pick it: from a live list of these objects. */
+  pick: z.enum(['pod', 'node', 'namespace']).optional(),
+});
+
+export const runbook = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
+  title: z.string().min(1),
+  symptom: z.string().min(1),
+  inputs: z.array(input).default([]),
+  /** First step of the top-down phase. */
+  start: stepId,
+  /** First step of the bottom-up sweep, entered through `$bottom-up`. */
+  bottomUp: stepId.optional(),
+  steps: z.record(stepId, step),
+});
+
+export type RunbookSpec = z.infer<typeof runbook>;
+export type StepSpec = z.infer<typeof step>;
+export type CheckStepSpec = z.infer<typeof checkStep>;
+export type AskStepSpec = z.infer<typeof askStep>;
+export type DiagnosisStepSpec = z.infer<typeof diagnosisStep>;
+export type InputSpec = z.infer<typeof input>;

@@ -1,0 +1,46 @@
+import type { Facts } from '../checks/types.js';
+
+/** `{{inputs.name}}` or `{{facts.name}}`, the only two things a runbook may refer to. */
+const placeholder = /\{\{\s*(inputs|facts)\.([A-Za-z0-9_]+)\s*\}\}/g;
+
+export interface TemplateScope {
+  inputs: Record<string, string>;
+  facts: Facts;
+}
+
+export interface TemplateRef {
+  scope: 'inputs' | 'facts';
+  name: string;
+}
+
+export function templateRefs(text: string): TemplateRef[] {
+  return [...text.matchAll(placeholder)].map((m) => ({ scope: m[1] as 'inputs' | 'facts', name: m[2] ?? '' }));
+}
+
+export class MissingValueError extends Error {
+  constructor(readonly ref: TemplateRef) {
+    super(
+      ref.scope === 'inputs'
+        ? `input "${ref.name}" was not given`
+        : `fact "${ref.name}" is not known yet (no earlier check found it)`,
+    );
+    this.name = 'MissingValueError';
+  }
+}
+
+/** Fills placeholders; a missing value throws so the step fails visibly instead of querying "undefined". */
+export function render(text: string, scope: TemplateScope): string {
+  return text.replace(placeholder, (_m, kind: 'inputs' | 'facts', name: string) => {
+    const value = kind === 'inputs' ? scope.inputs[name] : scope.facts[name];
+    if (value === undefined || value === '') throw new MissingValueError({ scope: kind, name });
+    return String(value);
+  });
+}
+
+/** Like render, but leaves `<name>` for unknown values: for text shown to a human (a fix, a chain). */
+export function renderLoose(text: string, scope: TemplateScope): string {
+  return text.replace(placeholder, (_m, kind: 'inputs' | 'facts', name: string) => {
+    const value = kind === 'inputs' ? scope.inputs[name] : scope.facts[name];
+    return value === undefined || value === '' ? `<${name}>` : String(value);
+  });
+}

@@ -1,0 +1,42 @@
+import type { AnySnapshot } from 'xstate';
+import { findCheck } from '../../src/checks/registry.js';
+import { checkActorId } from '../../src/runbook/compile.js';
+import type { RunbookSpec } from '../../src/runbook/schema.js';
+
+/** Leaf step id of a snapshot value like { topDown: { 'pod-status': 'running' } }. */
+export function stepOf(value: unknown): { step: string; sub: string | null } | null {
+  if (typeof value === 'string') return { step: value, sub: null };
+  if (!value || typeof value !== 'object') return null;
+  const [phaseValue] = Object.values(value as Record<string, unknown>);
+  if (typeof phaseValue === 'string') return { step: phaseValue, sub: null };
+  if (phaseValue && typeof phaseValue === 'object') {
+    const [step, sub] = Object.entries(phaseValue as Record<string, unknown>)[0] ?? [];
+    return step ? { step, sub: typeof sub === 'string' ? sub : null } : null;
+  }
+  return null;
+}
+
+/**
+ * Every event a state can receive in a real walk: CONTINUE before a check,
+ * the check finishing with each of its declared outcomes, each answer to a question.
+ */
+export function eventsFor(spec: RunbookSpec) {
+  return (snapshot: AnySnapshot) => {
+    const at = stepOf((snapshot as { value: unknown }).value);
+    const step = at ? spec.steps[at.step] : undefined;
+    if (!at || !step) return [];
+    if (step.type === 'ask') return Object.keys(step.choices).map((choice) => ({ type: 'ANSWER', choice, by: 'user' }));
+    if (step.type !== 'check') return [];
+    if (at.sub === 'waiting') return [{ type: 'CONTINUE' }];
+    const outcomes = [...(findCheck(step.check)?.outcomes ?? []), 'error'];
+    return outcomes.map((outcome) => ({
+      type: `xstate.done.actor.${checkActorId(at.step)}`,
+      output: { outcome, summary: '', evidence: [], facts: {}, durationMs: 0 },
+    }));
+  };
+}
+
+/** States are the step, not the growing path in context, so loops are seen as loops. */
+export function serializeState(snapshot: AnySnapshot): string {
+  return JSON.stringify((snapshot as { value: unknown }).value);
+}
