@@ -40,14 +40,15 @@ export function validate<T extends z.ZodType>(source: YamlSource, schema: T): z.
 
 function toProblem(source: YamlSource, issue: z.core.$ZodIssue): SourceProblem {
   const path = [...issue.path];
-  let message = issue.message;
   if (issue.code === 'unrecognized_keys') {
-    message = `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-    path.push(issue.keys[0] ?? '');
-  } else if (issue.code === 'invalid_type' && issue.message.includes('received undefined')) {
-    message = `"${String(path[path.length - 1])}" is required`;
+    const plural = issue.keys.length > 1 ? 's' : '';
+    return source.problem([...path, issue.keys[0] ?? ''], `${describePath(path)}unknown field${plural} ${issue.keys.map((k) => `"${k}"`).join(', ')}`);
   }
-  return source.problem(path, `${describePath(path)}${message}`);
+  if (issue.code === 'invalid_type' && issue.message.includes('received undefined')) {
+    const parent = path.slice(0, -1);
+    return source.problem(parent, `${describePath(parent)}"${String(path.at(-1))}" is required`);
+  }
+  return source.problem(path, `${describePath(path)}${issue.message}`);
 }
 
 /** `step "pod-status": ` for anything inside a step, else the dotted path. */

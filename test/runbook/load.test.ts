@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { findCheck } from '../../src/checks/registry.js';
+import { loadRunbookFile, loadRunbookText } from '../../src/runbook/load.js';
+import { InputError } from '../../src/runbook/source.js';
+
+/** The problems a runbook text produces, as the CLI prints them. */
+function problems(text: string): string[] {
+  try {
+    loadRunbookText('runbooks/x.yaml', text, findCheck);
+  } catch (err) {
+    if (err instanceof InputError) return err.message.split('\n');
+    throw err;
+  }
+  return [];
+}
+
+const header = `id: x
+title: X
+symptom: something is wrong
+inputs:
+  - { name: namespace, description: ns }
+  - { name: pod, description: pod }
+start: pod-status
+`;
+
+const podStatusStep = (next: string) => `  pod-status:
+    type: check
+    layer: pod
+    why: look at the pod
+    check: pod.status
+    with: { namespace: "{{inputs.namespace}}", name: "{{inputs.pod}}" }
+    next:
+${next}`;
+
+const allOutcomes = ['not-found', 'unscheduled', 'image-pull', 'config-error', 'crash-loop', 'creating', 'not-ready', 'running', 'completed', 'failed', 'terminating', 'node-lost', 'error'];
+const nextAll = (except: string[] = []) =>
+  allOutcomes.filter((o) => !except.includes(o)).map((o) => `      ${o}: done\n`).join('');
+
+const done = `  done:
+    type: diagnosis
+    layer: pod
+    title: Done
+    why: because
+    chain: [a]
+    fix: [b]
+`;
+
+describe('runbook loader', () => {
+  it('accepts a complete runbook', () => {
+    expect(problems(`${header}steps:\n${podStatusStep(nextAll())}${done}`)).toEqual([]);
+  });
+
+  it('names file, line and column of invalid YAML', () => {
+    expect(problems('id: x\ntitle: [unclosed\n')).toEqual([expect.stringMatching(/^runbooks\/x\.yaml:\d+:\d+: invalid YAML: /)]);
+    expect(problems('id: x\nsteps:\n  a: 1\n   b: 2\n')[0]).toMatch(/^runbooks\/x\.yaml:[34]:\d+: invalid YAML/);
+  });
+
+  it('reports an outcome without a next step at the step\'s next map', () => {
+    const text = `${header}steps:\n${podStatusStep(nextAll(['crash-loop']))}${done}`;
+    // header: lines 1-7, "steps:" 8, the step 9-15 ("next:" at 15), its outcomes from 16
+    expect(problems(text)).toEqual(['runbooks/x.yaml:15:5: step "pod-status": outcome "crash-loop" has no next step']);
+  });
+
+  it('reports an unknown check where it is named', () => {
+    const text = `${header}steps:\n${podStatusStep(nextAll()).replace('check: pod.status', 'check: pod.nonsense')}${done}`;
+    expect(problems(text)).toEqual(['runbooks/x.yaml:13:5: step "pod-status": unknown check "pod.nonsense"']);
+  });
+
+  it('reports an outcome the check does not have, and a target that does not exist', () => {
+    const text = `${header}steps:\n${podStatusStep(`${nextAll()}      exploded: done\n      `.trimEnd() + '\n').replace('not-found: done', 'not-found: nowhere')}${done}`;
+    expect(problems(text)).toEqual([
+      'runbooks/x.yaml:16:7: step "pod-status": outcome "not-found" goes to unknown step "nowhere"',
+      expect.stringMatching(/^runbooks\/x\.yaml:29:7: step "pod-status": check pod\.status has no outcome "exploded"/),
+    ]);
+  });
+
+  it('reports schema errors: unknown fields, wrong types, missing fields', () => {
+    const text = `${header}steps:\n${podStatusStep(nextAll()).replace('    why: look at the pod\n', '    why: look at the pod\n    colour: red\n')}${done.replace('    title: Done\n', '')}`;
+    expect(problems(text)).toEqual([
+      'runbooks/x.yaml:13:5: step "pod-status": unknown field "colour"',
+      'runbooks/x.yaml:30:3: step "done": "title" is required',
+    ]);
+    expect(problems(header.replace('title: X\n', '') + `steps:\n${done}`)[0]).toBe('runbooks/x.yaml:1:1: "title" is required');
+    expect(problems(`${header}steps:\n${done.replace('layer: pod', 'layer: kernel')}`)[0]).toBe('runbooks/x.yaml:11:5: step "done" layer: Invalid option: expected one of "pod"|"node"|"cluster"|"host"');
+  });
+
+  it('reports unreachable steps, references to unknown inputs and facts, and a bad default', () => {
+    const text = `${header}steps:
+${podStatusStep(nextAll().replace('running: done', 'running: ask'))}  ask:
+    type: ask
+    layer: pod
+    why: ask the human
+    question: "Is {{inputs.cluster}} fine on {{facts.nodeName}} and {{facts.bogus}}?"
+    choices:
+      yes: { label: Yes, next: done }
+    default: maybe
+  lonely:
+    type: diagnosis
+    layer: pod
+    title: Nobody comes here
+    why: because
+    chain: [a]
+    fix: [b]
+${done}`;
+    expect(problems(text)).toEqual([
+      'runbooks/x.yaml:36:5: step "ask": default "maybe" is not one of its choices',
+      'runbooks/x.yaml:33:5: step "ask": {{inputs.cluster}} is not a declared input',
+      'runbooks/x.yaml:33:5: step "ask": {{facts.bogus}} is set by no check in this runbook',
+      'runbooks/x.yaml:37:3: step "lonely" is unreachable',
+    ]);
+  });
+
+  it('reports a loop with no way out as a dead end', () => {
+    const text = `${header}steps:
+${podStatusStep(nextAll().replace('running: done', 'running: a'))}  a:
+    type: ask
+    layer: pod
+    why: loop
+    question: again?
+    choices: { again: { label: Again, next: b } }
+    default: again
+  b:
+    type: ask
+    layer: pod
+    why: loop
+    question: again?
+    choices: { again: { label: Again, next: a } }
+    default: again
+${done}`;
+    expect(problems(text)).toEqual([
+      'runbooks/x.yaml:29:3: step "a" is a dead end: no diagnosis or end is reachable from it',
+      'runbooks/x.yaml:36:3: step "b" is a dead end: no diagnosis or end is reachable from it',
+    ]);
+  });
+
+  it('says when the file does not exist', async () => {
+    await expect(loadRunbookFile('runbooks/none.yaml', findCheck)).rejects.toThrow('runbooks/none.yaml:1:1: no such file');
+  });
+});
