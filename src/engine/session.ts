@@ -206,7 +206,7 @@ export class Session {
     if (this.finished) return;
     this.finished = true;
     const context = this.actor?.getSnapshot().context;
-    const error = r.error === undefined ? undefined : r.error instanceof Error ? r.error.message : String(r.error);
+    const error = r.error === undefined ? undefined : r.error instanceof Error ? r.error.message : JSON.stringify(r.error);
     this.emit({ type: 'session.end', outcome: r.outcome, reason: r.reason, ...(error ? { error } : {}) });
     this.resolveDone({
       outcome: r.outcome,

@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pod, startTestDrill } from '../../helpers/drill.js';
+import type { TestDrill } from '../../helpers/drill.js';
+
+const running = (name: string, ready: boolean, extra: Record<string, unknown> = {}) => ({
+  name,
+  image: `registry.example.com/${name}:1`,
+  imageID: '',
+  ready,
+  started: true,
+  restartCount: 0,
+  state: { running: { startedAt: 'now-20m' } },
+  ...extra,
+});
+
+const waiting = (name: string, reason: string, extra: Record<string, unknown> = {}) => ({
+  name,
+  image: `registry.example.com/${name}:1`,
+  imageID: '',
+  ready: false,
+  started: false,
+  restartCount: 0,
+  state: { waiting: { reason, message: `${reason} message` } },
+  ...extra,
+});
+
+const objects = [
+  pod('unscheduled', 'app', { nodeSelector: { disktype: 'ssd' } }, {
+    phase: 'Pending',
+    conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/2 nodes are available' }],
+  }),
+  pod('pulling', 'app', { nodeName: 'worker-1' }, { phase: 'Pending', containerStatuses: [waiting('main', 'ImagePullBackOff')] }),
+  pod('crashing', 'app', { nodeName: 'worker-1' }, {
+    phase: 'Running',
+    containerStatuses: [waiting('main', 'CrashLoopBackOff', { restartCount: 7, lastState: { terminated: { exitCode: 1, reason: 'Error', startedAt: 'now-3m', finishedAt: 'now-2m' } } })],
+  }),
+  // Cloudpods' host pod: 2 of 3 containers ready, and the one that is not is named.
+  pod('default-host-x', 'onecloud', { nodeName: 'worker-1', containers: [{ name: 'host', image: 'h' }, { name: 'ovn-controller', image: 'o' }, { name: 'sdnagent', image: 's' }] }, {
+    phase: 'Running',
+    containerStatuses: [running('host', false), running('ovn-controller', true), running('sdnagent', true)],
+  }),
+  pod('healthy', 'app', { nodeName: 'worker-1' }, { phase: 'Running', containerStatuses: [running('main', true)] }),
+  pod('creating', 'app', { nodeName: 'worker-2' }, { phase: 'Pending', containerStatuses: [waiting('main', 'ContainerCreating')] }),
+  pod('done', 'app', { nodeName: 'worker-1', restartPolicy: 'Never' }, { phase: 'Succeeded', containerStatuses: [{ ...running('main', false), state: { terminated: { exitCode: 0, reason: 'Completed' } } }] }),
+  pod('config', 'app', { nodeName: 'worker-1' }, { phase: 'Pending', containerStatuses: [waiting('main', 'CreateContainerConfigError')] }),
+];
+
+describe('pod.status on the drill cluster', () => {
+  let t: TestDrill;
+  beforeAll(async () => {
+    t = await startTestDrill({ cluster: { nodes: [{ name: 'worker-1' }, { name: 'worker-2' }] as never }, objects: objects as never });
+  });
+  afterAll(() => t.close());
+
+  it.each([
+    ['unscheduled', 'app', 'unscheduled', /not scheduled to any node \(Unschedulable\)/],
+    ['pulling', 'app', 'image-pull', /cannot pull its image registry\.example\.com\/main:1 \(ImagePullBackOff\)/],
+    ['crashing', 'app', 'crash-loop', /keeps crashing: 7 restarts/],
+    ['default-host-x', 'onecloud', 'not-ready', /1\/3 containers are not ready: host/],
+    ['healthy', 'app', 'running', /all 1 containers are ready/],
+    ['creating', 'app', 'creating', /on node worker-2 .*ContainerCreating/],
+    ['done', 'app', 'completed', /exited successfully/],
+    ['config', 'app', 'config-error', /CreateContainerConfigError/],
+  ])('%s → %s', async (name, namespace, outcome, summary) => {
+    const r = await t.check('pod.status', { namespace, name });
+    expect(r.outcome).toBe(outcome);
+    expect(r.summary).toMatch(summary);
+    expect(r.command).toBe(`kubectl get pod ${name} -n ${namespace} -o wide`);
+  });
+
+  it('reports a missing pod as not-found, with the API server\'s own words', async () => {
+    const r = await t.check('pod.status', { namespace: 'app', name: 'ghost' });
+    expect(r.outcome).toBe('not-found');
+    expect(r.evidence).toContainEqual({ label: 'API', value: 'pods "ghost" not found' });
+  });
+
+  it('names the container that is not ready and the node, as facts for later steps', async () => {
+    const r = await t.check('pod.status', { namespace: 'onecloud', name: 'default-host-x' });
+    expect(r.facts).toMatchObject({ nodeName: 'worker-1', notReadyContainers: 'host', container: 'host', phase: 'Running' });
+    expect(r.evidence).toContainEqual({ label: 'ready', value: '2/3' });
+  });
+
+  it('turns a rejected token into the error outcome, not an exception', async () => {
+    const { KubeClient } = await import('../../../src/kube/client.js');
+    const { loadKubeConfig } = await import('../../../src/kube/config.js');
+    const { writeFileSync, readFileSync } = await import('node:fs');
+    const bad = `${t.drill.kubeconfigPath}.bad`;
+    writeFileSync(bad, readFileSync(t.drill.kubeconfigPath, 'utf8').replace(/token: .*/, 'token: wrong'), { mode: 0o600 });
+    const kube = await KubeClient.create(await loadKubeConfig({ kubeconfig: bad }));
+    const { runCheck } = await import('../../../src/engine/runCheck.js');
+    const r = await runCheck(
+      { step: 's', check: 'pod.status', with: { namespace: 'app', name: 'healthy' }, timeoutMs: 5000, inputs: {}, facts: {}, phase: 'top-down' },
+      AbortSignal.timeout(5000),
+      { kube, now: () => new Date(), onStart: () => undefined },
+    );
+    expect(r.outcome).toBe('error');
+    expect(r.summary).toMatch(/^unauthorized: Unauthorized/);
+    expect(r.facts.errorKind).toBe('unauthorized');
+  });
+});

@@ -1,0 +1,83 @@
+import { startDrill } from '../../src/drill/cluster.js';
+import type { RunningDrill } from '../../src/drill/cluster.js';
+import { scenarioSchema } from '../../src/drill/scenario.js';
+import type { Scenario } from '../../src/drill/scenario.js';
+import { KubeClient } from '../../src/kube/client.js';
+import { loadKubeConfig } from '../../src/kube/config.js';
+import { runCheck } from '../../src/engine/runCheck.js';
+import type { CheckOutput } from '../../src/runbook/compile.js';
+
+export interface TestDrill {
+  drill: RunningDrill;
+  kube: KubeClient;
+  now: Date;
+  /** Runs a registered check the way the engine does, with these parameters. */
+  check(id: string, params: Record<string, string>): Promise<CheckOutput & { command: string }>;
+  close(): Promise<void>;
+}
+
+type ScenarioInput = Partial<Omit<Scenario, 'cluster'>> & { cluster?: Partial<Scenario['cluster']> };
+
+/** A real drill API server on loopback, for a scenario written inline in a test. */
+export async function startTestDrill(partial: ScenarioInput): Promise<TestDrill> {
+  const scenario = scenarioSchema.parse({
+    id: 'test',
+    title: 'test',
+    page: 'test',
+    runbook: 'workload-down',
+    expect: { diagnosis: null },
+    ...partial,
+  });
+  const now = new Date();
+  const drill = await startDrill(scenario, { now });
+  const config = await loadKubeConfig({ kubeconfig: drill.kubeconfigPath });
+  const kube = await KubeClient.create(config);
+  return {
+    drill,
+    kube,
+    now,
+    async check(id, params) {
+      let command = '';
+      const out = await runCheck(
+        { step: id, check: id, with: params, timeoutMs: 10_000, inputs: {}, facts: {}, phase: 'top-down' },
+        AbortSignal.timeout(10_000),
+        { kube, now: () => now, onStart: (s) => (command = s.command) },
+      );
+      return { ...out, command };
+    },
+    close: () => drill.close(),
+  };
+}
+
+/** A pod object for inline scenarios, with the fields the checks read. */
+export function pod(name: string, namespace: string, spec: Record<string, unknown>, status: Record<string, unknown>): Record<string, unknown> {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace, creationTimestamp: 'now-30m', labels: { app: name } },
+    spec: { containers: [{ name: 'main', image: 'registry.example.com/app:1.0' }], ...spec },
+    status,
+  };
+}
+
+export function event(namespace: string, podName: string, type: 'Normal' | 'Warning', reason: string, message: string, count = 1, last = 'now-1m'): Record<string, unknown> {
+  return {
+    apiVersion: 'v1',
+    kind: 'Event',
+    metadata: { name: `${podName}.${reason.toLowerCase()}${Math.abs(hash(message))}`, namespace, creationTimestamp: 'now-20m' },
+    involvedObject: { apiVersion: 'v1', kind: 'Pod', name: podName, namespace },
+    reason,
+    message,
+    type,
+    count,
+    firstTimestamp: 'now-20m',
+    lastTimestamp: last,
+    source: { component: reason === 'FailedScheduling' ? 'default-scheduler' : 'kubelet' },
+  };
+}
+
+function hash(s: string): number {
+  let h = 0;
+  for (const ch of s) h = (h * 31 + ch.charCodeAt(0)) | 0;
+  return h;
+}
