@@ -11,7 +11,8 @@ Usage:
   plumbline cluster serve <scenario>         serve a drill cluster; prints its kubeconfig path
   plumbline check <check-id> [--set k=v ...] run one check, print its result
   plumbline list runbooks|scenarios|checks
-  plumbline lint [files...]                  validate runbooks (default: the bundled ones)
+  plumbline lint [files...]                  validate runbooks and scenarios (default: the bundled ones)
+  plumbline test [scenarios...]              walk scenarios headless, compare with their expected diagnosis
 
 Flags:
   --kubeconfig <file>   --context <name>   -n, --namespace <ns>

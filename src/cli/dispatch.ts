@@ -29,6 +29,10 @@ export async function dispatch(args: CliArgs): Promise<number> {
       const { checkCommand } = await import('./commands/check.js');
       return checkCommand(args);
     }
+    case 'test': {
+      const { testCommand } = await import('./commands/test.js');
+      return testCommand(args);
+    }
     case 'cluster': {
       if (args.positionals[0] !== 'serve') throw new UsageError('cluster takes one subcommand: plumbline cluster serve <scenario>');
       const { serveCommand } = await import('./commands/serve.js');

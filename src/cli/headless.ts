@@ -9,15 +9,7 @@ import type { WalkPlan } from './walk.js';
 /** Walks without a terminal: every check runs at once, every question takes its default. */
 export async function walkHeadless(plan: WalkPlan, args: Pick<CliArgs, 'output'>): Promise<number> {
   const transcript = TranscriptWriter.open(plan.transcriptPath);
-  const session = new Session({
-    runbook: plan.runbook,
-    inputs: plan.inputs,
-    kube: plan.kube,
-    mode: plan.mode,
-    scenario: plan.scenario?.scenario.id ?? null,
-    auto: true,
-    answerDefaults: true,
-  });
+  const session = sessionFor(plan, { auto: true, answerDefaults: true });
   session.on((e) => transcript.write(e));
   if (args.output === 'text') session.on((e) => process.stdout.write(textLines(e).map((l) => `${l}\n`).join('')));
   const unguard = guardSession(session);
@@ -33,4 +25,15 @@ export async function walkHeadless(plan: WalkPlan, args: Pick<CliArgs, 'output'>
     transcript.close();
     await plan.cleanup();
   }
+}
+
+export function sessionFor(plan: WalkPlan, opts: { auto: boolean; answerDefaults: boolean }): Session {
+  return new Session({
+    runbook: plan.runbook,
+    inputs: plan.inputs,
+    kube: plan.kube,
+    mode: plan.mode,
+    scenario: plan.scenario?.scenario.id ?? null,
+    ...opts,
+  });
 }

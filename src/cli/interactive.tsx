@@ -1,24 +1,17 @@
 import { render } from 'ink';
 import { exitCodeOf } from '../engine/report.js';
-import { Session } from '../engine/session.js';
 import { textLines } from '../engine/textLog.js';
 import { TranscriptWriter } from '../transcript/writer.js';
 import { App } from '../ui/App.js';
 import type { CliArgs } from './args.js';
 import { guardSession } from './guard.js';
+import { sessionFor } from './headless.js';
 import type { WalkPlan } from './walk.js';
 
 /** Walks in the Ink TUI; the engine and transcript are the same as headless. */
 export async function walkInteractive(plan: WalkPlan, args: Pick<CliArgs, 'step' | 'noColor'>): Promise<number> {
   const transcript = TranscriptWriter.open(plan.transcriptPath);
-  const session = new Session({
-    runbook: plan.runbook,
-    inputs: plan.inputs,
-    kube: plan.kube,
-    mode: plan.mode,
-    scenario: plan.scenario?.scenario.id ?? null,
-    auto: !args.step,
-  });
+  const session = sessionFor(plan, { auto: !args.step, answerDefaults: false });
   session.on((e) => transcript.write(e));
   const unguard = guardSession(session);
   const header = {

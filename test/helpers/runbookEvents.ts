@@ -1,4 +1,6 @@
-import type { AnySnapshot } from 'xstate';
+import type { Snapshot } from 'xstate';
+
+type AnySnapshot = Snapshot<unknown>;
 import { findCheck } from '../../src/checks/registry.js';
 import { checkActorId } from '../../src/runbook/compile.js';
 import type { RunbookSpec } from '../../src/runbook/schema.js';
@@ -22,7 +24,7 @@ export function stepOf(value: unknown): { step: string; sub: string | null } | n
  */
 export function eventsFor(spec: RunbookSpec) {
   return (snapshot: AnySnapshot) => {
-    const at = stepOf((snapshot as { value: unknown }).value);
+    const at = stepOf((snapshot as unknown as { value: unknown }).value);
     const step = at ? spec.steps[at.step] : undefined;
     if (!at || !step) return [];
     if (step.type === 'ask') return Object.keys(step.choices).map((choice) => ({ type: 'ANSWER', choice, by: 'user' }));
@@ -38,5 +40,5 @@ export function eventsFor(spec: RunbookSpec) {
 
 /** States are the step, not the growing path in context, so loops are seen as loops. */
 export function serializeState(snapshot: AnySnapshot): string {
-  return JSON.stringify((snapshot as { value: unknown }).value);
+  return JSON.stringify((snapshot as unknown as { value: unknown }).value);
 }
