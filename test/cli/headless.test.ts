@@ -103,7 +103,7 @@ describe('bad input and unreachable clusters', () => {
     const file = join(tmp(), 'kubeconfig');
     writeFileSync(
       file,
-      `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "http://127.0.0.1:${port}"}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: ctx, context: {cluster: c, user: u}}]\ncurrent-context: ctx\n`,
+      `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "http://127.0.0.1:${port}", insecure-skip-tls-verify: true}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: ctx, context: {cluster: c, user: u}}]\ncurrent-context: ctx\n`,
     );
     const r = await runCli(['run', 'workload-down', '-n', 'shop', '--set', 'pod=web-0', '--kubeconfig', file, '--non-interactive', '--output', 'json']);
     expect(r.exitCode).toBe(3);

@@ -82,7 +82,7 @@ describe('a session on a cluster that never answers', () => {
     kubeconfig = join(mkdtempSync(join(tmpdir(), 'plumbline-hang-')), 'kubeconfig');
     writeFileSync(
       kubeconfig,
-      `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "http://127.0.0.1:${port}"}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: hang, context: {cluster: c, user: u}}]\ncurrent-context: hang\n`,
+      `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "http://127.0.0.1:${port}", insecure-skip-tls-verify: true}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: hang, context: {cluster: c, user: u}}]\ncurrent-context: hang\n`,
     );
   });
   afterAll(() => {
