@@ -33,6 +33,17 @@ function isApiException(err: unknown): err is ApiExceptionLike {
 const networkCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'EPIPE', 'UND_ERR_SOCKET']);
 const timeoutCodes = new Set(['ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
+const reasonPhrases: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
+
 /** The `message` of a Kubernetes Status body, which says exactly what the server refused. */
 function statusMessage(body: unknown): string | undefined {
   let parsed = body;
@@ -68,7 +79,8 @@ export function toKubeError(err: unknown, server: string, signal?: AbortSignal):
       : new KubeError('aborted', 'the request was cancelled');
   }
   if (isApiException(err)) {
-    const msg = statusMessage(err.body) ?? `HTTP ${err.code}`;
+    // client-node drops some bodies (a 401's among them): fall back to the status's name.
+    const msg = statusMessage(err.body) ?? reasonPhrases[err.code] ?? `HTTP ${err.code}`;
     switch (err.code) {
       case 400:
       case 422:

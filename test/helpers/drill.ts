@@ -28,7 +28,8 @@ export async function startTestDrill(partial: ScenarioInput): Promise<TestDrill>
     expect: { diagnosis: null },
     ...partial,
   });
-  const now = new Date();
+  // Whole seconds, as scenario times are: ages then come out exact.
+  const now = new Date(Math.floor(Date.now() / 1000) * 1000);
   const drill = await startDrill(scenario, { now });
   const config = await loadKubeConfig({ kubeconfig: drill.kubeconfigPath });
   const kube = await KubeClient.create(config);
@@ -64,7 +65,7 @@ export function event(namespace: string, podName: string, type: 'Normal' | 'Warn
   return {
     apiVersion: 'v1',
     kind: 'Event',
-    metadata: { name: `${podName}.${reason.toLowerCase()}${Math.abs(hash(message))}`, namespace, creationTimestamp: 'now-20m' },
+    metadata: { name: `${podName}.181a2b3c${(++eventSerial).toString(16).padStart(8, '0')}`, namespace, creationTimestamp: 'now-20m' },
     involvedObject: { apiVersion: 'v1', kind: 'Pod', name: podName, namespace },
     reason,
     message,
@@ -76,8 +77,4 @@ export function event(namespace: string, podName: string, type: 'Normal' | 'Warn
   };
 }
 
-function hash(s: string): number {
-  let h = 0;
-  for (const ch of s) h = (h * 31 + ch.charCodeAt(0)) | 0;
-  return h;
-}
+let eventSerial = 0;

@@ -30,7 +30,7 @@ describe('pod.events on the drill cluster', () => {
     expect(r.outcome).toBe('probe-failed');
     expect(r.facts).toMatchObject({ eventReason: 'Unhealthy', eventCount: 15 });
     expect(r.evidence.filter((e) => e.label === 'Warning Unhealthy')).toHaveLength(1);
-    expect(r.evidence.find((e) => e.label === 'Warning Unhealthy')?.value).toMatch(/^×15, last 1m ago: Liveness probe failed/);
+    expect(r.evidence.find((e) => e.label === 'Warning Unhealthy')?.value).toMatch(/^×15, last 60s ago: Liveness probe failed/);
     expect(r.evidence.some((e) => e.value.includes('FailedMount'))).toBe(false);
   });
 

@@ -94,7 +94,7 @@ describe('pod.status on the drill cluster', () => {
       { kube, now: () => new Date(), onStart: () => undefined },
     );
     expect(r.outcome).toBe('error');
-    expect(r.summary).toMatch(/^unauthorized: Unauthorized/);
+    expect(r.summary).toBe('unauthorized: Unauthorized: the credentials in your kubeconfig were rejected');
     expect(r.facts.errorKind).toBe('unauthorized');
   });
 });

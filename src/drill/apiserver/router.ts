@@ -1,0 +1,159 @@
+import { aggregatedDiscovery, apiGroupDocument, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery.js';
+import { getObject, getPodLog, listObjects } from './handlers.js';
+import type { HandlerContext, ResourceRequest } from './handlers.js';
+import { health, singleCheck } from './health.js';
+import type { HealthEndpoint } from './health.js';
+import { negotiate } from './negotiate.js';
+import type { MediaRange } from './negotiate.js';
+import { jsonReply, textReply } from './reply.js';
+import type { Reply } from './reply.js';
+import type { ResourceDefinition, ResourceRegistry } from './resources.js';
+import { ApiError, methodNotSupported, notAcceptable, pathNotFound } from './status.js';
+
+export interface RouterContext extends HandlerContext {
+  registry: ResourceRegistry;
+  /** host:port clients reach the server at, for `/api`'s serverAddressByClientCIDRs. */
+  serverAddress: string;
+}
+
+export interface ApiRequest {
+  method: string;
+  /** Decoded path segments. */
+  segments: string[];
+  query: URLSearchParams;
+  accept: MediaRange[];
+}
+
+const discoveryTypes = ['application/json', 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList'];
+
+function methodNotAllowed(): ApiError {
+  return new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {});
+}
+
+/** Non-resource paths answer GET only. */
+function readOnly(req: ApiRequest, answer: () => Reply): Reply {
+  if (req.method !== 'GET') throw methodNotAllowed();
+  return answer();
+}
+
+function discovery(req: ApiRequest, legacyBody: () => unknown, aggregated: (v: 'v2' | 'v2beta1') => unknown): Reply {
+  const rep = negotiate(req.accept, { discovery: true });
+  if (!rep) throw notAcceptable(discoveryTypes);
+  if (rep.kind === 'discovery') {
+    return jsonReply(aggregated(rep.version), {
+      contentType: `application/json;g=apidiscovery.k8s.io;v=${rep.version};as=APIGroupDiscoveryList`,
+      headers: { Vary: 'Accept' },
+    });
+  }
+  return jsonReply(legacyBody(), { headers: { Vary: 'Accept' } });
+}
+
+function healthReply(endpoint: HealthEndpoint, req: ApiRequest): Reply {
+  const [, ...rest] = req.segments;
+  const r = rest.length === 0 ? health(endpoint, req.query) : singleCheck(endpoint, rest.join('/'));
+  if (!r) throw pathNotFound();
+  return textReply(r.body, r.status);
+}
+
+/** The verb a method names on a collection or on one object, as RBAC and errors call it. */
+function verbOf(method: string, collection: boolean): string {
+  switch (method) {
+    case 'POST':
+      return 'create';
+    case 'PUT':
+      return 'update';
+    case 'PATCH':
+      return 'patch';
+    case 'DELETE':
+      return collection ? 'deletecollection' : 'delete';
+    default:
+      return method.toLowerCase();
+  }
+}
+
+function resource(ctx: RouterContext, req: ApiRequest, group: string, version: string, rest: string[]): Reply {
+  let def: ResourceDefinition | undefined;
+  let namespace: string | undefined;
+  let tail: string[];
+  const nested = rest[0] === 'namespaces' && rest.length >= 3 ? ctx.registry.find(group, version, rest[2] ?? '') : undefined;
+  if (nested?.namespaced && rest[1]) {
+    def = nested;
+    namespace = rest[1];
+    tail = rest.slice(3);
+  } else {
+    def = ctx.registry.find(group, version, rest[0] ?? '');
+    tail = rest.slice(1);
+    // A namespaced resource outside /namespaces/{ns} is only its all-namespaces collection.
+    if (def?.namespaced && tail.length > 0) throw pathNotFound();
+  }
+  if (!def || tail.length > 2) throw pathNotFound();
+
+  const r: ResourceRequest = { query: req.query, accept: req.accept };
+  const [name, sub] = tail;
+  if (name === undefined) {
+    if (req.method !== 'GET') throw methodNotSupported({ group: def.group, resource: def.resource }, verbOf(req.method, true));
+    return listObjects(ctx, def, namespace, r);
+  }
+  if (sub === undefined) {
+    if (req.method !== 'GET') throw methodNotSupported({ group: def.group, resource: def.resource }, verbOf(req.method, false));
+    return getObject(ctx, def, namespace, name, r);
+  }
+  const subresource = def.subresources?.find((s) => s.name === sub);
+  if (!subresource) throw pathNotFound();
+  if (req.method !== 'GET') throw methodNotSupported({ group: def.group, resource: `${def.resource}/${sub}` }, verbOf(req.method, false));
+  if (def.group === '' && def.resource === 'pods' && sub === 'log' && namespace !== undefined) return getPodLog(ctx, def, namespace, name, r);
+  throw pathNotFound();
+}
+
+/**
+ * Maps a request to its handler by the apiserver's path layout:
+ * `/api/v1/...` for the core group, `/apis/{group}/{version}/...` for the
+ * others, `/namespaces/{ns}/` before namespaced resources.
+ */
+export function route(ctx: RouterContext, req: ApiRequest): Reply {
+  const s = req.segments;
+  const [root, a, b] = s;
+  switch (root) {
+    case 'version':
+      if (s.length === 1) return readOnly(req, () => jsonReply(versionInfo()));
+      break;
+    case 'livez':
+    case 'readyz':
+    case 'healthz':
+      return readOnly(req, () => healthReply(root, req));
+    case 'api':
+      if (s.length === 1) {
+        return readOnly(req, () =>
+          discovery(req, () => apiVersions(ctx.serverAddress), (v) => aggregatedDiscovery(ctx.registry, true, v)),
+        );
+      }
+      if (s.length === 2) {
+        const list = apiResourceList(ctx.registry, '', a ?? '');
+        if (list) return readOnly(req, () => jsonReply(list));
+        break;
+      }
+      if (apiResourceList(ctx.registry, '', a ?? '')) return resource(ctx, req, '', a ?? '', s.slice(2));
+      break;
+    case 'apis':
+      if (s.length === 1) {
+        return readOnly(req, () =>
+          discovery(req, () => apiGroupList(ctx.registry), (v) => aggregatedDiscovery(ctx.registry, false, v)),
+        );
+      }
+      if (s.length === 2) {
+        const group = apiGroupDocument(ctx.registry, a ?? '');
+        if (group) return readOnly(req, () => jsonReply(group));
+        break;
+      }
+      if (s.length === 3) {
+        const list = apiResourceList(ctx.registry, a ?? '', b ?? '');
+        if (list && a) return readOnly(req, () => jsonReply(list));
+        break;
+      }
+      if (a && apiResourceList(ctx.registry, a, b ?? '')) return resource(ctx, req, a, b ?? '', s.slice(3));
+      break;
+    default:
+      break;
+  }
+  throw pathNotFound();
+}

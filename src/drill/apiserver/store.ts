@@ -1,0 +1,280 @@
+import { randomUUID } from 'node:crypto';
+import type { KubeObject } from '../types.js';
+import { SortedKeys } from './sortedKeys.js';
+
+/** How the store keeps one resource: its scope and the fields it indexes for exact lookups. */
+export interface StoredResource {
+  /** Bucket id, e.g. `pods` or `leases.coordination.k8s.io`. */
+  name: string;
+  namespaced: boolean;
+  indexes?: Record<string, (obj: KubeObject) => string>;
+}
+
+export type ChangeType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+/** One write, in revision order: what a watch will stream. */
+export interface StoreChange {
+  type: ChangeType;
+  resource: string;
+  object: KubeObject;
+  revision: number;
+}
+
+export interface ListQuery {
+  namespace?: string;
+  /** A name pinned by `metadata.name=`: a direct lookup when the namespace is known too. */
+  name?: string;
+  /** Values pinned for indexed fields (`spec.nodeName` → `node-1`). */
+  indexed?: Record<string, string>;
+  /** The full selector; candidates from indexes are still checked against it. */
+  filter?: (obj: KubeObject) => boolean;
+  /** First key to consider (inclusive), as a continue token resumes. */
+  startKey?: string;
+  limit?: number;
+  /** Count what is left after a full page (only exact when nothing filters, as upstream). */
+  countRemaining?: boolean;
+}
+
+export interface ListResult {
+  items: KubeObject[];
+  revision: number;
+  /** Key of the last item returned, when more keys follow it. */
+  lastKey?: string;
+  remainingItemCount?: number;
+}
+
+class Bucket {
+  readonly objects = new Map<string, KubeObject>();
+  readonly all = new SortedKeys();
+  readonly byNamespace = new Map<string, SortedKeys>();
+  readonly indexes = new Map<string, Map<string, Set<string>>>();
+  private readonly indexReaders: [Map<string, Set<string>>, (obj: KubeObject) => string][] = [];
+
+  constructor(readonly def: StoredResource) {
+    for (const [field, read] of Object.entries(def.indexes ?? {})) {
+      const byValue = new Map<string, Set<string>>();
+      this.indexes.set(field, byValue);
+      this.indexReaders.push([byValue, read]);
+    }
+  }
+
+  keyOf(namespace: string | undefined, name: string): string {
+    return this.def.namespaced ? `${namespace ?? ''}/${name}` : name;
+  }
+
+  index(key: string, obj: KubeObject, add: boolean): void {
+    for (const [byValue, read] of this.indexReaders) {
+      const value = read(obj);
+      const keys = byValue.get(value) ?? new Set<string>();
+      if (add) keys.add(key);
+      else keys.delete(key);
+      if (keys.size > 0) byValue.set(value, keys);
+      else byValue.delete(value);
+    }
+  }
+
+  namespaceKeys(namespace: string): SortedKeys {
+    let keys = this.byNamespace.get(namespace);
+    if (!keys) {
+      keys = new SortedKeys();
+      this.byNamespace.set(namespace, keys);
+    }
+    return keys;
+  }
+}
+
+/**
+ * The drill cluster's objects, by resource, with etcd-like revisions: every
+ * write bumps one global revision that becomes the object's resourceVersion
+ * and is announced to subscribers (the hook a watch will use). Lists are
+ * served in key order (namespace/name) from sorted key sets and indexes, so a
+ * list pinned to a namespace, a name or a node stays cheap at 150,000 pods.
+ */
+export class ObjectStore {
+  private readonly buckets = new Map<string, Bucket>();
+  private readonly listeners = new Set<(change: StoreChange) => void>();
+  private rev = 0;
+  private compacted = 0;
+
+  constructor(
+    resources: StoredResource[] = [],
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    for (const r of resources) this.define(r);
+  }
+
+  /** The current revision: the resourceVersion of a list served now. */
+  get revision(): number {
+    return this.rev;
+  }
+
+  /** Revisions at or below this are gone, as after an etcd compaction: continue tokens from then expire. */
+  get compactedRevision(): number {
+    return this.compacted;
+  }
+
+  define(resource: StoredResource): void {
+    if (!this.buckets.has(resource.name)) this.buckets.set(resource.name, new Bucket(resource));
+  }
+
+  count(resource: string): number {
+    return this.buckets.get(resource)?.objects.size ?? 0;
+  }
+
+  get(resource: string, namespace: string | undefined, name: string): KubeObject | undefined {
+    const b = this.buckets.get(resource);
+    return b?.objects.get(b.keyOf(namespace, name));
+  }
+
+  /** Bulk load at start-up: one sort per key set instead of one insert per object, no change events. */
+  load(resource: string, objects: KubeObject[]): KubeObject[] {
+    const b = this.bucket(resource);
+    const perNamespace = new Map<string, string[]>();
+    const keys: string[] = [];
+    const stored: KubeObject[] = [];
+    for (const given of objects) {
+      const key = b.keyOf(given.metadata.namespace, given.metadata.name);
+      const old = b.objects.get(key);
+      const obj = this.stamp(given, old);
+      stored.push(obj);
+      if (old) b.index(key, old, false);
+      b.objects.set(key, obj);
+      b.index(key, obj, true);
+      keys.push(key);
+      if (b.def.namespaced) {
+        const ns = obj.metadata.namespace ?? '';
+        const list = perNamespace.get(ns) ?? [];
+        list.push(key);
+        perNamespace.set(ns, list);
+      }
+    }
+    b.all.addAll(keys);
+    for (const [ns, nsKeys] of perNamespace) b.namespaceKeys(ns).addAll(nsKeys);
+    return stored;
+  }
+
+  /** Creates or replaces an object; it gets a new resourceVersion and subscribers hear of it. */
+  put(resource: string, obj: KubeObject): KubeObject {
+    const b = this.bucket(resource);
+    const key = b.keyOf(obj.metadata.namespace, obj.metadata.name);
+    const old = b.objects.get(key);
+    const stored = this.stamp({ ...obj, metadata: { ...obj.metadata, resourceVersion: undefined } }, old);
+    if (old) b.index(key, old, false);
+    b.objects.set(key, stored);
+    b.index(key, stored, true);
+    b.all.add(key);
+    if (b.def.namespaced) b.namespaceKeys(obj.metadata.namespace ?? '').add(key);
+    this.emit({ type: old ? 'MODIFIED' : 'ADDED', resource, object: stored, revision: this.rev });
+    return stored;
+  }
+
+  delete(resource: string, namespace: string | undefined, name: string): KubeObject | undefined {
+    const b = this.buckets.get(resource);
+    if (!b) return undefined;
+    const key = b.keyOf(namespace, name);
+    const old = b.objects.get(key);
+    if (!old) return undefined;
+    b.objects.delete(key);
+    b.index(key, old, false);
+    b.all.delete(key);
+    if (b.def.namespaced) b.byNamespace.get(namespace ?? '')?.delete(key);
+    this.rev++;
+    const gone = { ...old, metadata: { ...old.metadata, resourceVersion: String(this.rev) } };
+    this.emit({ type: 'DELETED', resource, object: gone, revision: this.rev });
+    return gone;
+  }
+
+  /**
+   * Forgets history up to now, as etcd compaction does: continue tokens
+   * issued so far answer 410 Expired. Compaction in a live cluster trails
+   * writes, so it is modelled as one revision step past every token.
+   */
+  compact(): void {
+    this.rev++;
+    this.compacted = this.rev;
+  }
+
+  subscribe(listener: (change: StoreChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  list(resource: string, query: ListQuery = {}): ListResult {
+    const b = this.buckets.get(resource);
+    if (!b) return { items: [], revision: this.rev };
+    const candidates = this.plan(b, query);
+    const { namespace, filter, limit } = query;
+    const nsPrefix = b.def.namespaced && namespace !== undefined ? `${namespace}/` : undefined;
+    const items: KubeObject[] = [];
+    let i = query.startKey === undefined ? 0 : candidates.lowerBound(query.startKey);
+    for (; i < candidates.size; i++) {
+      if (limit !== undefined && limit > 0 && items.length >= limit) break;
+      const key = candidates.at(i) ?? '';
+      if (nsPrefix !== undefined && !key.startsWith(nsPrefix)) continue;
+      const obj = b.objects.get(key);
+      if (obj && (!filter || filter(obj))) items.push(obj);
+    }
+    const result: ListResult = { items, revision: this.rev };
+    if (i < candidates.size && items.length > 0) {
+      const last = items[items.length - 1];
+      if (last) result.lastKey = b.keyOf(last.metadata.namespace, last.metadata.name);
+      if (query.countRemaining) result.remainingItemCount = candidates.size - i;
+    }
+    return result;
+  }
+
+  /** The smallest sorted key set that surely holds every match: one name, an index bucket, a namespace, or all. */
+  private plan(b: Bucket, query: ListQuery): Pick<SortedKeys, 'size' | 'at' | 'lowerBound'> {
+    const { namespace, name } = query;
+    if (name !== undefined && (namespace !== undefined || !b.def.namespaced)) {
+      const key = b.keyOf(namespace, name);
+      return SortedKeys.from(b.objects.has(key) ? [key] : []);
+    }
+    let best: Pick<SortedKeys, 'size' | 'at' | 'lowerBound'> =
+      b.def.namespaced && namespace !== undefined ? (b.byNamespace.get(namespace) ?? new SortedKeys()) : b.all;
+    for (const [field, value] of Object.entries(query.indexed ?? {})) {
+      const keys = b.indexes.get(field)?.get(value);
+      if (keys === undefined && b.indexes.has(field)) return new SortedKeys();
+      if (keys && keys.size < best.size) best = SortedKeys.from(keys);
+    }
+    return best;
+  }
+
+  private bucket(resource: string): Bucket {
+    const b = this.buckets.get(resource);
+    if (!b) throw new Error(`store: resource ${resource} is not defined`);
+    return b;
+  }
+
+  /** Fills what the apiserver always sets: uid, creationTimestamp, resourceVersion. */
+  private stamp(obj: KubeObject, previous: KubeObject | undefined): KubeObject {
+    const given = obj.metadata.resourceVersion;
+    let resourceVersion: string;
+    if (given !== undefined && given !== '') {
+      resourceVersion = given;
+      const n = Number(given);
+      if (Number.isSafeInteger(n) && n > this.rev) this.rev = n;
+    } else {
+      resourceVersion = String(++this.rev);
+    }
+    return {
+      ...obj,
+      metadata: {
+        ...obj.metadata,
+        uid: obj.metadata.uid ?? previous?.metadata.uid ?? randomUUID(),
+        creationTimestamp: obj.metadata.creationTimestamp ?? previous?.metadata.creationTimestamp ?? this.now().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        resourceVersion,
+      },
+    };
+  }
+
+  private emit(change: StoreChange): void {
+    for (const l of this.listeners) {
+      try {
+        l(change);
+      } catch {
+        // A failing subscriber must not break the write that notified it.
+      }
+    }
+  }
+}

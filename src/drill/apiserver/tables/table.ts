@@ -1,0 +1,62 @@
+import type { KubeObject } from '../../types.js';
+import { badRequest } from '../status.js';
+import type { ColumnDefinition, TablePrinter, TableRowCondition } from './columns.js';
+
+/** What `includeObject` asks each row to carry (metav1.IncludeObjectPolicy). */
+export type IncludeObject = 'None' | 'Metadata' | 'Object';
+
+export function parseIncludeObject(value: string | null): IncludeObject {
+  if (value === null || value === '' || value === 'Metadata') return 'Metadata';
+  if (value === 'None' || value === 'Object') return value;
+  throw badRequest(`unrecognized includeObject value: "${value}"`);
+}
+
+export interface ListMeta {
+  resourceVersion: string;
+  continue?: string;
+  remainingItemCount?: number;
+}
+
+interface TableRow {
+  cells: unknown[];
+  conditions?: TableRowCondition[];
+  object?: unknown;
+}
+
+export interface Table {
+  kind: 'Table';
+  apiVersion: string;
+  metadata: ListMeta;
+  columnDefinitions: ColumnDefinition[];
+  rows: TableRow[];
+}
+
+/**
+ * A `meta.k8s.io` Table as the apiserver's table convertor builds it: rows
+ * carry PartialObjectMetadata by default, which is where kubectl reads the
+ * NAMESPACE column of `-A` from.
+ */
+export function buildTable(opts: {
+  printer: TablePrinter;
+  objects: KubeObject[];
+  metadata: ListMeta;
+  include: IncludeObject;
+  tableApiVersion: string;
+  now: Date;
+}): Table {
+  const { printer, include, tableApiVersion, now } = opts;
+  return {
+    kind: 'Table',
+    apiVersion: tableApiVersion,
+    metadata: opts.metadata,
+    columnDefinitions: printer.columns,
+    rows: opts.objects.map((obj) => {
+      const printed = printer.row(obj, now);
+      const row: TableRow = { cells: printed.cells };
+      if (printed.conditions) row.conditions = printed.conditions;
+      if (include === 'Object') row.object = obj;
+      if (include === 'Metadata') row.object = { kind: 'PartialObjectMetadata', apiVersion: tableApiVersion, metadata: obj.metadata };
+      return row;
+    }),
+  };
+}

@@ -1,0 +1,26 @@
+import type React from 'react';
+import { Box, Text } from 'ink';
+import { verdictMark } from './LayerRail.js';
+import { useTone } from './ThemeProvider.js';
+import type { StepView } from './walkReducer.js';
+
+/** A settled step, two lines, for the scrollback: layer, title, outcome, summary. */
+export function FinishedStep({ step }: { step: StepView }): React.JSX.Element {
+  const tone = useTone();
+  const mark = step.result ? verdictMark[step.result.verdict] : { symbol: '✓', tone: 'ok' as const };
+  const outcome = step.result ? step.result.outcome : step.answer ? 'answered' : step.status;
+  const summary = step.result ? step.result.summary : (step.answer?.label ?? '');
+  return (
+    <Box flexDirection="column">
+      <Text wrap="truncate-end">
+        <Text {...tone(mark.tone)}>{mark.symbol}</Text> <Text {...tone('muted')}>{step.layer.padEnd(8)}</Text>
+        {step.title}
+      </Text>
+      <Text wrap="truncate-end">
+        {'          '}
+        <Text {...tone(mark.tone)}>{outcome}</Text>
+        {summary ? `: ${summary}` : ''}
+      </Text>
+    </Box>
+  );
+}

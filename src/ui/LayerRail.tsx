@@ -1,0 +1,56 @@
+import type React from 'react';
+import { Box, Text } from 'ink';
+import { layers } from '../checks/types.js';
+import type { Layer } from '../checks/types.js';
+import type { Tone } from './ThemeProvider.js';
+import { useTone } from './ThemeProvider.js';
+import type { LayerVerdicts, Verdict } from './verdict.js';
+
+export interface LayerRailProps {
+  current: Layer | null;
+  verdicts: LayerVerdicts;
+}
+
+export const verdictMark: Record<Verdict, { symbol: string; tone: Tone }> = {
+  ok: { symbol: '✓', tone: 'ok' },
+  finding: { symbol: '✗', tone: 'finding' },
+  error: { symbol: '!', tone: 'error' },
+};
+
+/** pod · node · cluster · host: where the walk is, and what each layer it left concluded. */
+export function LayerRail({ current, verdicts }: LayerRailProps): React.JSX.Element {
+  const tone = useTone();
+  return (
+    <Box>
+      {layers.map((layer, i) => {
+        const verdict = verdicts[layer];
+        const sep = i > 0 ? <Text {...tone('muted')}> › </Text> : null;
+        if (layer === current) {
+          return (
+            <Text key={layer}>
+              {sep}
+              <Text {...tone('accent')}>● {layer}</Text>
+            </Text>
+          );
+        }
+        if (verdict) {
+          const mark = verdictMark[verdict];
+          return (
+            <Text key={layer}>
+              {sep}
+              <Text {...tone(mark.tone)}>
+                {mark.symbol} {layer} {verdict}
+              </Text>
+            </Text>
+          );
+        }
+        return (
+          <Text key={layer}>
+            {sep}
+            <Text {...tone('muted')}>○ {layer}</Text>
+          </Text>
+        );
+      })}
+    </Box>
+  );
+}

@@ -1,0 +1,38 @@
+import type React from 'react';
+import { Box, Text } from 'ink';
+import type { WalkState } from './walkReducer.js';
+import { useTone } from './ThemeProvider.js';
+
+export interface WalkEndProps {
+  end: NonNullable<WalkState['end']>;
+  transcriptPath: string;
+}
+
+function headline(end: WalkEndProps['end']): string {
+  if (end.reason === 'finished') {
+    return end.outcome === 'no-finding'
+      ? 'No diagnosis: every layer the runbook knows was checked and none showed the cause.'
+      : 'The walk could not finish: some checks could not tell (see the steps above).';
+  }
+  switch (end.reason) {
+    case 'quit':
+      return 'Stopped before a diagnosis.';
+    case 'interrupted':
+      return 'Interrupted before a diagnosis.';
+    case 'crashed':
+      return `plumbline failed: ${end.error ?? 'internal error'}`;
+  }
+}
+
+/** The end of a walk that has no diagnosis to show. */
+export function WalkEnd({ end, transcriptPath }: WalkEndProps): React.JSX.Element {
+  const tone = useTone();
+  return (
+    <Box flexDirection="column">
+      <Text {...tone(end.reason === 'crashed' ? 'error' : 'strong')}>{headline(end)}</Text>
+      <Text>
+        <Text {...tone('muted')}>Transcript:</Text> {transcriptPath}
+      </Text>
+    </Box>
+  );
+}

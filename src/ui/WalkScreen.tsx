@@ -1,0 +1,137 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type React from 'react';
+import { Box, Static, Text, useInput, useWindowSize } from 'ink';
+import type { Session } from '../engine/session.js';
+import type { AppProps } from './App.js';
+import { Briefing } from './Briefing.js';
+import { CurrentStep, evidenceIndent } from './CurrentStep.js';
+import { DiagnosisView } from './DiagnosisView.js';
+import { evidenceCap } from './EvidenceList.js';
+import { FinishedStep } from './FinishedStep.js';
+import { Footer } from './Footer.js';
+import { Header } from './Header.js';
+import type { KeyContext } from './keys.js';
+import { commandFor } from './keys.js';
+import { LayerRail } from './LayerRail.js';
+import { evidenceLines } from './text.js';
+import { useSessionEvents } from './useSessionEvents.js';
+import { WalkEnd } from './WalkEnd.js';
+import type { StepView } from './walkReducer.js';
+import { splitSteps, visibleEvidence } from './walkReducer.js';
+
+type ScrollItem = { kind: 'briefing' } | { kind: 'step'; step: StepView; index: number };
+
+/** Owns the walk: subscribes, starts the session once, maps keys to session calls, lays out the screen. */
+export function WalkScreen({ session, header, startedAt, onExit }: Omit<AppProps, 'color'>): React.JSX.Element {
+  const state = useSessionEvents(session);
+  useStartOnce(session);
+  const [auto, setAuto] = useState(session.isAuto);
+  const [expandedAt, setExpandedAt] = useState<number | null>(null);
+  const { columns } = useWindowSize();
+
+  const exited = useRef(false);
+  const exit = useCallback(() => {
+    if (exited.current) return;
+    exited.current = true;
+    onExit();
+  }, [onExit]);
+
+  const { settled, latest, active } = splitSteps(state);
+  const latestIndex = latest ? state.steps.lastIndexOf(latest) : -1;
+  const expanded = latestIndex >= 0 && expandedAt === latestIndex;
+  const evidenceWidth = columns - evidenceIndent;
+  const expandable = !!latest?.result && evidenceLines(visibleEvidence(latest.result), evidenceWidth).length > evidenceCap;
+  const keyContext: KeyContext = {
+    screen: state.end ? 'end' : 'walk',
+    waitingOn: active?.status === 'asking' ? 'ask' : active?.status === 'waiting' && !auto ? 'check' : null,
+    choices: active?.question?.choices.length ?? 0,
+    auto,
+    expandable,
+    expanded,
+  };
+
+  useInput((input, key) => {
+    const command = commandFor(input, key);
+    if (!command) return;
+    switch (command.type) {
+      case 'quit':
+        session.stop('quit');
+        exit();
+        return;
+      case 'continue':
+        if (state.end) exit();
+        else session.proceed();
+        return;
+      case 'toggle-auto':
+        if (state.end) return;
+        session.setAuto(!session.isAuto);
+        setAuto(session.isAuto);
+        return;
+      case 'answer': {
+        const choice = active?.question?.choices[command.index];
+        if (choice) session.answer(choice.id);
+        return;
+      }
+      case 'expand':
+        if (expandable) setExpandedAt(expanded ? null : latestIndex);
+        return;
+    }
+  });
+
+  const scroll: ScrollItem[] = [{ kind: 'briefing' }, ...settled.map((step) => ({ kind: 'step' as const, step, index: state.steps.indexOf(step) }))];
+
+  return (
+    <>
+      <Static items={scroll}>
+        {(item) =>
+          item.kind === 'briefing' ? (
+            <Briefing key="briefing" page={header.page} kubeconfigPath={header.kubeconfigPath} />
+          ) : (
+            <FinishedStep key={`${item.index}:${item.step.step}`} step={item.step} />
+          )
+        }
+      </Static>
+      <Box flexDirection="column" width={columns}>
+        <Header
+          runbookTitle={header.runbookTitle}
+          target={header.target}
+          mode={header.mode}
+          startedAt={startedAt}
+          running={!state.end}
+          auto={auto}
+        />
+        <LayerRail current={state.currentLayer} verdicts={state.layers} />
+        <Box flexDirection="column" marginTop={1}>
+          {state.diagnosis ? (
+            <DiagnosisView diagnosis={state.diagnosis} transcriptPath={header.transcriptPath} width={columns} />
+          ) : state.end ? (
+            <WalkEnd end={state.end} transcriptPath={header.transcriptPath} />
+          ) : (
+            <>
+              {latest ? <CurrentStep step={latest} expanded={expanded} awaitingContinue={false} width={columns} /> : null}
+              {active ? (
+                <Box marginTop={latest ? 1 : 0}>
+                  <CurrentStep step={active} expanded={false} awaitingContinue={!auto} width={columns} />
+                </Box>
+              ) : null}
+              {!latest && !active ? <Text>Starting…</Text> : null}
+            </>
+          )}
+        </Box>
+        <Box marginTop={1}>
+          <Footer context={keyContext} />
+        </Box>
+      </Box>
+    </>
+  );
+}
+
+/** The CLI hands over a session not yet started; start it once, after useSessionEvents subscribed. */
+function useStartOnce(session: Session): void {
+  const started = useRef<Session | null>(null);
+  useEffect(() => {
+    if (started.current === session) return;
+    started.current = session;
+    session.start();
+  }, [session]);
+}

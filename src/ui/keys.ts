@@ -1,0 +1,71 @@
+import type { Key } from 'ink';
+
+export type KeyCommand =
+  | { type: 'continue' }
+  | { type: 'toggle-auto' }
+  | { type: 'answer'; index: number }
+  | { type: 'expand' }
+  | { type: 'quit' };
+
+/** What the screen offers right now; decides which keys the footer lists. */
+export interface KeyContext {
+  screen: 'walk' | 'end';
+  waitingOn: 'check' | 'ask' | null;
+  choices: number;
+  auto: boolean;
+  expandable: boolean;
+  expanded: boolean;
+}
+
+export interface KeyBinding {
+  command: KeyCommand['type'];
+  /** Maps a key press to its command, or undefined when the press is not this binding's. */
+  match(input: string, key: Key): KeyCommand | undefined;
+  /** The footer's hint for this binding now, or null when it does nothing now. */
+  hint(ctx: KeyContext): { keys: string; label: string } | null;
+}
+
+/** Every key the screen understands: the one place input handling and the footer read. */
+export const keyBindings: readonly KeyBinding[] = [
+  {
+    command: 'continue',
+    match: (_input, key) => (key.return ? { type: 'continue' } : undefined),
+    hint: (ctx) => {
+      if (ctx.screen === 'end') return { keys: '⏎', label: 'close' };
+      return ctx.waitingOn === 'check' ? { keys: '⏎', label: 'run check' } : null;
+    },
+  },
+  {
+    command: 'answer',
+    match: (input, key) => (!key.ctrl && !key.meta && /^[1-9]$/.test(input) ? { type: 'answer', index: Number(input) - 1 } : undefined),
+    hint: (ctx) => (ctx.screen === 'walk' && ctx.waitingOn === 'ask' ? { keys: ctx.choices > 1 ? `1-${Math.min(ctx.choices, 9)}` : '1', label: 'answer' } : null),
+  },
+  {
+    command: 'toggle-auto',
+    match: (input, key) => (input === 'a' && !key.ctrl && !key.meta ? { type: 'toggle-auto' } : undefined),
+    hint: (ctx) => (ctx.screen === 'walk' ? { keys: 'a', label: ctx.auto ? 'step mode' : 'auto mode' } : null),
+  },
+  {
+    command: 'expand',
+    match: (input, key) => (input === 'e' && !key.ctrl && !key.meta ? { type: 'expand' } : undefined),
+    hint: (ctx) => (ctx.screen === 'walk' && ctx.expandable ? { keys: 'e', label: ctx.expanded ? 'collapse' : 'expand' } : null),
+  },
+  {
+    command: 'quit',
+    // Ctrl-C arrives as input in raw mode; it quits the same way, keeping the transcript.
+    match: (input, key) => ((input === 'q' && !key.ctrl && !key.meta) || (input === 'c' && key.ctrl) ? { type: 'quit' } : undefined),
+    hint: (ctx) => ({ keys: 'q', label: ctx.screen === 'end' ? 'quit' : 'quit (transcript kept)' }),
+  },
+];
+
+export function commandFor(input: string, key: Key): KeyCommand | undefined {
+  for (const binding of keyBindings) {
+    const command = binding.match(input, key);
+    if (command) return command;
+  }
+  return undefined;
+}
+
+export function hintsFor(ctx: KeyContext): { keys: string; label: string }[] {
+  return keyBindings.flatMap((b) => b.hint(ctx) ?? []);
+}

@@ -1,0 +1,160 @@
+import type { Evidence, Layer } from '../checks/types.js';
+import type { AnsweredBy, DiagnosisView, EndReason, Mode, SessionEvent, SessionOutcome } from '../engine/events.js';
+import type { Phase } from '../runbook/structure.js';
+import type { LayerVerdicts, Verdict } from './verdict.js';
+import { combineVerdicts, verdictOf } from './verdict.js';
+
+/**
+ * waiting: entered, its check not yet run (step mode); running: check in flight;
+ * done: check returned; asking / answered: a question step.
+ */
+export type StepStatus = 'waiting' | 'running' | 'done' | 'asking' | 'answered';
+
+export interface StepResult {
+  outcome: string;
+  summary: string;
+  evidence: Evidence[];
+  durationMs: number;
+  timedOut: boolean;
+  verdict: Verdict;
+}
+
+export interface StepView {
+  step: string;
+  kind: 'check' | 'ask';
+  title: string;
+  layer: Layer;
+  phase: Phase;
+  why: string;
+  status: StepStatus;
+  command?: string;
+  result?: StepResult;
+  question?: { text: string; choices: { id: string; label: string }[]; default: string };
+  answer?: { choice: string; label: string; by: AnsweredBy };
+}
+
+export interface WalkState {
+  session: { runbook: string; runbookTitle: string; mode: Mode; scenario: string | null; context: string } | null;
+  /** Every check and ask step entered, in order; a step entered twice appears twice. */
+  steps: StepView[];
+  layers: LayerVerdicts;
+  /** Where the walk is now; null before the first step and once it has ended. */
+  currentLayer: Layer | null;
+  diagnosis: DiagnosisView | null;
+  end: { outcome: SessionOutcome | null; reason: EndReason; error?: string } | null;
+}
+
+export const initialWalkState: WalkState = {
+  session: null,
+  steps: [],
+  layers: {},
+  currentLayer: null,
+  diagnosis: null,
+  end: null,
+};
+
+/** Folds one session event into the screen's state. Pure: the hook and the tests share it. */
+export function walkReducer(state: WalkState, event: SessionEvent): WalkState {
+  switch (event.type) {
+    case 'session.start':
+      return {
+        ...initialWalkState,
+        session: { runbook: event.runbook, runbookTitle: event.runbookTitle, mode: event.mode, scenario: event.scenario, context: event.context },
+      };
+    case 'step.enter': {
+      // A diagnosis step is shown by its own screen, from the `diagnosis` event.
+      if (event.kind === 'diagnosis') return state;
+      const step: StepView = {
+        step: event.step,
+        kind: event.kind,
+        title: event.title,
+        layer: event.layer,
+        phase: event.phase,
+        why: event.why,
+        status: event.kind === 'ask' ? 'asking' : 'waiting',
+      };
+      return { ...state, steps: [...state.steps, step], currentLayer: event.layer };
+    }
+    case 'check.start':
+      return updateStep(state, event.step, (s) => ({ ...s, status: 'running', command: event.command }));
+    case 'check.result': {
+      const verdict = verdictOf(event.outcome, event.timedOut);
+      const result: StepResult = {
+        outcome: event.outcome,
+        summary: event.summary,
+        evidence: event.evidence,
+        durationMs: event.durationMs,
+        timedOut: event.timedOut,
+        verdict,
+      };
+      const next = updateStep(state, event.step, (s) => ({ ...s, status: 'done', result }));
+      const layer = lastStep(next, event.step)?.layer;
+      if (!layer) return next;
+      return { ...next, layers: { ...next.layers, [layer]: combineVerdicts(next.layers[layer], verdict) } };
+    }
+    case 'ask':
+      return updateStep(state, event.step, (s) => ({
+        ...s,
+        status: 'asking',
+        question: { text: event.question, choices: event.choices, default: event.default },
+      }));
+    case 'answer':
+      return updateStep(state, event.step, (s) => ({
+        ...s,
+        status: 'answered',
+        answer: { choice: event.choice, label: event.label, by: event.by },
+      }));
+    case 'diagnosis': {
+      // Layers keep what their checks concluded: a diagnosis such as "the pod is healthy now" is no finding.
+      const { type: _type, ...diagnosis } = event;
+      return { ...state, diagnosis };
+    }
+    case 'session.end':
+      return {
+        ...state,
+        currentLayer: null,
+        end: { outcome: event.outcome, reason: event.reason, ...(event.error ? { error: event.error } : {}) },
+      };
+  }
+}
+
+function lastIndexOf(state: WalkState, step: string): number {
+  return state.steps.findLastIndex((s) => s.step === step);
+}
+
+function lastStep(state: WalkState, step: string): StepView | undefined {
+  return state.steps[lastIndexOf(state, step)];
+}
+
+function updateStep(state: WalkState, step: string, update: (s: StepView) => StepView): WalkState {
+  const i = lastIndexOf(state, step);
+  const current = state.steps[i];
+  if (!current) return state;
+  const steps = state.steps.slice();
+  steps[i] = update(current);
+  return { ...state, steps };
+}
+
+/** Evidence worth showing: an error's evidence often just repeats its summary. */
+export function visibleEvidence(result: StepResult): Evidence[] {
+  return result.evidence.filter((e) => e.value !== result.summary);
+}
+
+export function isFinished(step: StepView): boolean {
+  return step.status === 'done' || step.status === 'answered';
+}
+
+/**
+ * How the steps split on screen: `settled` scroll above in <Static> (only ever
+ * grows), `latest` is the last finished step shown in full with its evidence,
+ * `active` is the step in progress or waiting for the user.
+ */
+export function splitSteps(state: WalkState): { settled: StepView[]; latest: StepView | undefined; active: StepView | undefined } {
+  const last = state.steps.at(-1);
+  const active = last && !isFinished(last) && !state.end ? last : undefined;
+  // Only the last step can be unfinished: a walk that ends while one runs drops it.
+  const finished = state.steps.filter(isFinished);
+  // Once the walk is over, its own screen takes the space; every step settles.
+  if (state.end) return { settled: finished, latest: undefined, active: undefined };
+  return { settled: finished.slice(0, -1), latest: finished.at(-1), active };
+}

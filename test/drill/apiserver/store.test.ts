@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { ObjectStore } from '../../../src/drill/apiserver/store.js';
+import type { StoreChange } from '../../../src/drill/apiserver/store.js';
+import type { KubeObject } from '../../../src/drill/types.js';
+
+const nodeOf = (o: KubeObject): string => String((o.spec as { nodeName?: string } | undefined)?.nodeName ?? '');
+
+function newStore(): ObjectStore {
+  return new ObjectStore(
+    [
+      { name: 'pods', namespaced: true, indexes: { 'spec.nodeName': nodeOf } },
+      { name: 'nodes', namespaced: false },
+    ],
+    () => new Date('2025-01-10T12:00:00.123Z'),
+  );
+}
+
+function pod(namespace: string, name: string, node = ''): KubeObject {
+  return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace }, spec: node ? { nodeName: node } : {} };
+}
+
+describe('ObjectStore', () => {
+  it('fills uid, creationTimestamp and resourceVersion, keeping what objects bring', () => {
+    const store = newStore();
+    const [a, b] = store.load('pods', [
+      pod('ns', 'a'),
+      { ...pod('ns', 'b'), metadata: { name: 'b', namespace: 'ns', uid: 'u-b', resourceVersion: '500', creationTimestamp: '2020-01-01T00:00:00Z' } },
+    ]);
+    expect(a?.metadata).toMatchObject({ resourceVersion: '1', creationTimestamp: '2025-01-10T12:00:00Z' });
+    expect(a?.metadata.uid).toMatch(/^[0-9a-f-]{36}$/);
+    expect(b?.metadata).toMatchObject({ uid: 'u-b', resourceVersion: '500', creationTimestamp: '2020-01-01T00:00:00Z' });
+    expect(store.revision).toBe(500);
+  });
+
+  it('lists in namespace/name byte order, per namespace or across all', () => {
+    const store = newStore();
+    store.load('pods', [pod('b', 'x'), pod('a', 'z'), pod('a', 'B'), pod('a', 'a')]);
+    const keys = (items: KubeObject[]): string[] => items.map((o) => `${o.metadata.namespace}/${o.metadata.name}`);
+    expect(keys(store.list('pods').items)).toEqual(['a/B', 'a/a', 'a/z', 'b/x']);
+    expect(keys(store.list('pods', { namespace: 'a' }).items)).toEqual(['a/B', 'a/a', 'a/z']);
+    expect(store.list('pods', { namespace: 'none' }).items).toEqual([]);
+    expect(store.get('pods', 'a', 'z')?.metadata.name).toBe('z');
+  });
+
+  it('pages from a start key and reports what is left', () => {
+    const store = newStore();
+    store.load('pods', ['a', 'b', 'c', 'd', 'e'].map((n) => pod('ns', n)));
+    const first = store.list('pods', { limit: 2, countRemaining: true });
+    expect(first.items.map((o) => o.metadata.name)).toEqual(['a', 'b']);
+    expect([first.lastKey, first.remainingItemCount]).toEqual(['ns/b', 3]);
+    const last = store.list('pods', { limit: 3, startKey: 'ns/b\u0000', countRemaining: true });
+    expect(last.items.map((o) => o.metadata.name)).toEqual(['c', 'd', 'e']);
+    expect(last.lastKey).toBeUndefined();
+  });
+
+  it('answers a pinned node from its index without looking at other pods', () => {
+    const store = newStore();
+    const pods: KubeObject[] = [];
+    for (let i = 0; i < 20_000; i++) pods.push(pod(`ns-${i % 40}`, `p-${i}`, `node-${i % 500}`));
+    store.load('pods', pods);
+    let examined = 0;
+    const onNode = store.list('pods', { indexed: { 'spec.nodeName': 'node-7' }, filter: () => (examined++, true) });
+    expect(onNode.items).toHaveLength(40);
+    expect(examined).toBe(40);
+    examined = 0;
+    const byName = store.list('pods', { namespace: 'ns-3', name: 'p-3', filter: () => (examined++, true) });
+    expect([byName.items.length, examined]).toEqual([1, 1]);
+    expect(store.list('pods', { indexed: { 'spec.nodeName': 'no-such-node' } }).items).toEqual([]);
+  });
+
+  it('bumps the revision on every write, keeps indexes right and tells subscribers', () => {
+    const store = newStore();
+    store.load('pods', [pod('ns', 'a', 'n1')]);
+    const changes: StoreChange[] = [];
+    const unsubscribe = store.subscribe((c) => changes.push(c));
+    const before = store.revision;
+    const moved = store.put('pods', { ...pod('ns', 'a', 'n2'), metadata: { name: 'a', namespace: 'ns', resourceVersion: '1' } });
+    expect(moved.metadata.resourceVersion).toBe(String(before + 1));
+    expect(moved.metadata.uid).toBe(store.list('pods').items[0]?.metadata.uid);
+    expect(store.list('pods', { indexed: { 'spec.nodeName': 'n1' } }).items).toEqual([]);
+    expect(store.list('pods', { indexed: { 'spec.nodeName': 'n2' } }).items).toHaveLength(1);
+    store.put('pods', pod('ns', 'b', 'n2'));
+    store.delete('pods', 'ns', 'a');
+    expect(store.list('pods', { indexed: { 'spec.nodeName': 'n2' } }).items.map((o) => o.metadata.name)).toEqual(['b']);
+    expect(changes.map((c) => [c.type, c.object.metadata.name, c.revision])).toEqual([
+      ['MODIFIED', 'a', before + 1],
+      ['ADDED', 'b', before + 2],
+      ['DELETED', 'a', before + 3],
+    ]);
+    unsubscribe();
+    store.put('pods', pod('ns', 'c'));
+    expect(changes).toHaveLength(3);
+  });
+
+  it('keys cluster-scoped objects by name alone', () => {
+    const store = newStore();
+    store.load('nodes', [{ apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' } }]);
+    expect(store.get('nodes', 'whatever', 'n1')?.metadata.name).toBe('n1');
+    expect(store.list('nodes', { name: 'n1' }).items).toHaveLength(1);
+  });
+});

@@ -1,0 +1,57 @@
+import { execFile } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
+
+export interface KubectlResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+let found: string | undefined | null = null;
+
+/** The kubectl on PATH, if any (looked up once). */
+function kubectlPath(): string | undefined {
+  if (found !== null) return found;
+  found = undefined;
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (!dir) continue;
+    const candidate = join(dir, process.platform === 'win32' ? 'kubectl.exe' : 'kubectl');
+    try {
+      accessSync(candidate, constants.X_OK);
+      found = candidate;
+      break;
+    } catch {
+      // not here; keep looking
+    }
+  }
+  return found;
+}
+
+export function kubectlAvailable(): boolean {
+  return kubectlPath() !== undefined;
+}
+
+/** Says loudly why kubectl tests are skipped, so a green run without them is not mistaken for coverage. */
+export function warnIfKubectlMissing(suite: string): void {
+  if (!kubectlAvailable()) {
+    console.warn(`\n*** SKIPPED: ${suite}: no kubectl on PATH. These tests prove the drill API server works with the real kubectl; install kubectl to run them. ***\n`);
+  }
+}
+
+/**
+ * Runs the real kubectl against a kubeconfig, never throwing on a non-zero
+ * exit. Discovery is cached next to the kubeconfig, not in ~/.kube, so runs
+ * neither share nor leave a cache behind.
+ */
+export function runKubectl(kubeconfigPath: string, args: string[], opts: { timeoutMs?: number } = {}): Promise<KubectlResult> {
+  const bin = kubectlPath();
+  if (!bin) return Promise.reject(new Error('kubectl is not on PATH'));
+  const fullArgs = ['--kubeconfig', kubeconfigPath, '--cache-dir', join(dirname(kubeconfigPath), 'kube-cache'), ...args];
+  return new Promise((resolve) => {
+    execFile(bin, fullArgs, { timeout: opts.timeoutMs ?? 20_000, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, KUBECONFIG: kubeconfigPath } }, (err, stdout, stderr) => {
+      const code = err && typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : err ? 1 : 0;
+      resolve({ stdout, stderr, exitCode: code });
+    });
+  });
+}
