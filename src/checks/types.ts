@@ -38,6 +38,8 @@ export interface CheckDefinition<P = Record<string, unknown>, O extends string =
   params: z.ZodType<P>;
   /** Every outcome `run` can return besides `error`, which is always possible. */
   outcomes: readonly O[];
+  /** The outcomes that mean "nothing wrong here": a layer is eliminated on them. */
+  healthy: readonly O[];
   /** The facts `run` may set, so runbooks can be linted against them. */
   facts: readonly string[];
   /** The command a human would type to see the same thing. */
@@ -45,10 +47,20 @@ export interface CheckDefinition<P = Record<string, unknown>, O extends string =
   run(ctx: CheckContext, params: P): Promise<CheckResult<O>>;
 }
 
+/** What one check concluded about its layer. */
+export type Verdict = 'ok' | 'finding' | 'error';
+
+export function verdictOf(check: Pick<AnyCheck, 'healthy'> | undefined, outcome: string): Verdict {
+  if (outcome === 'error' || !check) return 'error';
+  return (check.healthy as readonly string[]).includes(outcome) ? 'ok' : 'finding';
+}
+
 /** A check as the registry holds it: parameters still unvalidated. */
 export type AnyCheck = CheckDefinition<never, string>;
 
 export function defineCheck<P, const O extends string>(def: CheckDefinition<P, O>): CheckDefinition<P, O> {
   if (def.outcomes.includes('error' as O)) throw new Error(`check ${def.id}: "error" is implicit, do not declare it`);
+  const stray = def.healthy.filter((o) => !def.outcomes.includes(o));
+  if (stray.length > 0) throw new Error(`check ${def.id}: healthy outcomes ${stray.join(', ')} are not among its outcomes`);
   return def;
 }

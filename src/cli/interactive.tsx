@@ -16,7 +16,7 @@ export async function walkInteractive(plan: WalkPlan, args: Pick<CliArgs, 'step'
   const unguard = guardSession(session);
   const header = {
     runbookTitle: plan.runbook.spec.title,
-    target: plan.mode === 'drill' ? `drill ${plan.scenario?.scenario.id ?? ''}` : plan.kube.contextName,
+    target: plan.mode === 'drill' ? (plan.scenario?.scenario.id ?? 'drill') : plan.kube.contextName,
     mode: plan.mode,
     page: plan.page,
     kubeconfigPath: plan.kubeconfigPath,

@@ -1,4 +1,4 @@
-import type { Evidence, Facts, Layer } from '../checks/types.js';
+import type { Evidence, Facts, Layer, Verdict } from '../checks/types.js';
 import type { PathEntry } from '../runbook/compile.js';
 import type { Phase } from '../runbook/structure.js';
 
@@ -33,7 +33,18 @@ export type SessionEvent =
       server: string;
       inputs: Record<string, string>;
     }
-  | { type: 'step.enter'; step: string; kind: 'check' | 'ask' | 'diagnosis'; title: string; layer: Layer; phase: Phase; why: string }
+  | {
+      type: 'step.enter';
+      step: string;
+      kind: 'check' | 'ask' | 'diagnosis';
+      title: string;
+      layer: Layer;
+      phase: Phase;
+      why: string;
+      /** For a check step: the check and, when its parameters are known already, the command it will show. */
+      check?: string;
+      command?: string;
+    }
   | { type: 'check.start'; step: string; check: string; params: Record<string, unknown>; command: string }
   | {
       type: 'check.result';
@@ -45,9 +56,12 @@ export type SessionEvent =
       facts: Facts;
       durationMs: number;
       timedOut: boolean;
+      verdict: Verdict;
     }
   | { type: 'ask'; step: string; question: string; choices: { id: string; label: string }[]; default: string }
   | { type: 'answer'; step: string; choice: string; label: string; by: AnsweredBy }
+  /** The user switched between running every check at once and one at a time. */
+  | { type: 'mode.change'; auto: boolean }
   | ({ type: 'diagnosis' } & DiagnosisView)
   | { type: 'session.end'; outcome: SessionOutcome | null; reason: EndReason; error?: string };
 

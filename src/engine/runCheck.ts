@@ -57,5 +57,5 @@ export async function runCheck(inv: CheckInvocation, signal: AbortSignal, deps: 
 }
 
 function errorResult(summary: string, kind: string): CheckResult {
-  return { outcome: 'error', summary, evidence: [{ label: 'error', value: summary }], facts: { errorKind: kind } };
+  return { outcome: 'error', summary, evidence: [], facts: { errorKind: kind } };
 }

@@ -5,7 +5,9 @@ import type { CheckInvocation, CheckOutput, MachineEmitted, RunbookMachine } fro
 import { awaitingAnswer, awaitingContinue, compileRunbook, endingOf } from '../runbook/compile.js';
 import type { LoadedRunbook } from '../runbook/load.js';
 import type { StepSpec } from '../runbook/schema.js';
-import { renderLoose } from '../runbook/template.js';
+import { MissingValueError, render, renderLoose } from '../runbook/template.js';
+import { findCheck } from '../checks/registry.js';
+import { verdictOf } from '../checks/types.js';
 import type { AnsweredBy, DiagnosisView, EndReason, Mode, SessionEvent, SessionResult } from './events.js';
 import { runCheck } from './runCheck.js';
 
@@ -107,7 +109,9 @@ export class Session {
   }
 
   setAuto(auto: boolean): void {
+    if (auto === this.auto) return;
     this.auto = auto;
+    this.emit({ type: 'mode.change', auto });
     if (auto) this.proceed();
   }
 
@@ -142,6 +146,7 @@ export class Session {
           layer: e.layer,
           phase: e.phase,
           why: step.why,
+          ...(step.type === 'check' ? { check: step.check, ...this.previewCommand(step.check, step.with) } : {}),
         });
         if (step.type === 'ask') {
           const choices = Object.entries(step.choices).map(([id, c]) => ({ id, label: c.label }));
@@ -164,6 +169,7 @@ export class Session {
           facts: e.output.facts,
           durationMs: e.output.durationMs,
           timedOut: e.timedOut,
+          verdict: verdictOf(findCheck(e.check), e.output.outcome),
         });
         return;
       case 'answer': {
@@ -172,6 +178,21 @@ export class Session {
         this.emit({ type: 'answer', step: e.step, choice: e.choice, label, by: e.by });
         return;
       }
+    }
+  }
+
+  /** The command a check step will run, shown before it runs (step mode); nothing when a value is still unknown. */
+  private previewCommand(checkId: string, params: Record<string, string | number | boolean>): { command?: string } {
+    const check = findCheck(checkId);
+    if (!check) return {};
+    const scope = { inputs: this.opts.inputs, facts: this.actor?.getSnapshot().context.facts ?? {} };
+    try {
+      const rendered = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, typeof v === 'string' ? render(v, scope) : v]));
+      const parsed = check.params.safeParse(rendered);
+      return parsed.success ? { command: check.command(parsed.data as never) } : {};
+    } catch (err) {
+      if (err instanceof MissingValueError) return {};
+      throw err;
     }
   }
 

@@ -15,6 +15,8 @@ export function textLines(e: SessionEvent): string[] {
       return [`  ? ${e.question}`, ...e.choices.map((c) => `      [${c.id}] ${c.label}${c.id === e.default ? ' (default)' : ''}`)];
     case 'answer':
       return [`  answered ${e.choice} (${e.by})`];
+    case 'mode.change':
+      return [`  (${e.auto ? 'auto' : 'step'} mode)`];
     case 'diagnosis':
       return [
         '',

@@ -58,6 +58,10 @@ export function WalkScreen({ session, header, startedAt, onExit }: Omit<AppProps
         session.stop('quit');
         exit();
         return;
+      case 'interrupt':
+        session.stop('interrupted');
+        exit();
+        return;
       case 'continue':
         if (state.end) exit();
         else session.proceed();

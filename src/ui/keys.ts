@@ -5,7 +5,8 @@ export type KeyCommand =
   | { type: 'toggle-auto' }
   | { type: 'answer'; index: number }
   | { type: 'expand' }
-  | { type: 'quit' };
+  | { type: 'quit' }
+  | { type: 'interrupt' };
 
 /** What the screen offers right now; decides which keys the footer lists. */
 export interface KeyContext {
@@ -52,9 +53,14 @@ export const keyBindings: readonly KeyBinding[] = [
   },
   {
     command: 'quit',
-    // Ctrl-C arrives as input in raw mode; it quits the same way, keeping the transcript.
-    match: (input, key) => ((input === 'q' && !key.ctrl && !key.meta) || (input === 'c' && key.ctrl) ? { type: 'quit' } : undefined),
+    match: (input, key) => (input === 'q' && !key.ctrl && !key.meta ? { type: 'quit' } : undefined),
     hint: (ctx) => ({ keys: 'q', label: ctx.screen === 'end' ? 'quit' : 'quit (transcript kept)' }),
+  },
+  {
+    command: 'interrupt',
+    // Ctrl-C arrives as input in raw mode: it ends the walk as interrupted, keeping the transcript.
+    match: (input, key) => (input === 'c' && key.ctrl ? { type: 'interrupt' } : undefined),
+    hint: () => null,
   },
 ];
 

@@ -1,18 +1,7 @@
-import type { Layer } from '../checks/types.js';
+import type { Layer, Verdict } from '../checks/types.js';
 
-/** What one check, or a whole layer, concluded. */
-export type Verdict = 'ok' | 'finding' | 'error';
-
-/**
- * Outcomes that mean "nothing wrong here". Checks do not declare this yet, so
- * the UI keeps the list; everything else but `error` counts as a finding.
- */
-const healthyOutcomes: ReadonlySet<string> = new Set(['running', 'ready', 'scheduled', 'no-warnings', 'ok', 'healthy']);
-
-export function verdictOf(outcome: string, timedOut = false): Verdict {
-  if (outcome === 'error' || timedOut) return 'error';
-  return healthyOutcomes.has(outcome) ? 'ok' : 'finding';
-}
+/** What one check, or a whole layer, concluded: the check declares which outcomes are healthy. */
+export type { Verdict };
 
 const weight: Record<Verdict, number> = { ok: 0, error: 1, finding: 2 };
 

@@ -2,7 +2,7 @@ import type { Evidence, Layer } from '../checks/types.js';
 import type { AnsweredBy, DiagnosisView, EndReason, Mode, SessionEvent, SessionOutcome } from '../engine/events.js';
 import type { Phase } from '../runbook/structure.js';
 import type { LayerVerdicts, Verdict } from './verdict.js';
-import { combineVerdicts, verdictOf } from './verdict.js';
+import { combineVerdicts } from './verdict.js';
 
 /**
  * waiting: entered, its check not yet run (step mode); running: check in flight;
@@ -72,13 +72,14 @@ export function walkReducer(state: WalkState, event: SessionEvent): WalkState {
         phase: event.phase,
         why: event.why,
         status: event.kind === 'ask' ? 'asking' : 'waiting',
+        ...(event.command ? { command: event.command } : {}),
       };
       return { ...state, steps: [...state.steps, step], currentLayer: event.layer };
     }
     case 'check.start':
       return updateStep(state, event.step, (s) => ({ ...s, status: 'running', command: event.command }));
     case 'check.result': {
-      const verdict = verdictOf(event.outcome, event.timedOut);
+      const verdict = event.verdict;
       const result: StepResult = {
         outcome: event.outcome,
         summary: event.summary,
@@ -109,6 +110,8 @@ export function walkReducer(state: WalkState, event: SessionEvent): WalkState {
       const { type: _type, ...diagnosis } = event;
       return { ...state, diagnosis };
     }
+    case 'mode.change':
+      return state;
     case 'session.end':
       return {
         ...state,

@@ -38,7 +38,7 @@ describe.skipIf(!hasTmux)('the TUI in a real 80×24 terminal (tmux)', () => {
       `${process.execPath} ${cliPath} drill --step --transcript ${transcript}; echo $? > ${done}; sleep 30`,
     );
     await waitForScreen('web-0');
-    await waitForScreen(/Enter/);
+    await waitForScreen('run check');
     tmux('send-keys', '-t', session, 'Enter');
     await waitForScreen('unscheduled');
     tmux('send-keys', '-t', session, 'Enter');
@@ -60,7 +60,7 @@ describe.skipIf(!hasTmux)('the TUI in a real 80×24 terminal (tmux)', () => {
     const transcript = join(dir, 't.jsonl');
     const done = join(dir, 'exit-code');
     tmux('new-session', '-d', '-s', session, '-x', '80', '-y', '24', `${process.execPath} ${cliPath} drill --step --transcript ${transcript}; echo $? > ${done}; sleep 30`);
-    await waitForScreen(/Enter/);
+    await waitForScreen('run check');
     tmux('send-keys', '-t', session, 'Enter');
     await waitForScreen('unscheduled');
     tmux('send-keys', '-t', session, 'C-c');

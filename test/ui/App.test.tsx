@@ -117,11 +117,11 @@ describe('App on the drill cluster', () => {
     ui.unmount();
   });
 
-  it('Ctrl-C quits the same way', async () => {
+  it('Ctrl-C ends the walk as interrupted', async () => {
     const { session, onExit, ui } = walk();
     await waitForContent(ui.lastFrame, 'Press ⏎ to run this check.');
     ui.stdin.write(keys.ctrlC);
-    expect((await session.done).reason).toBe('quit');
+    expect((await session.done).reason).toBe('interrupted');
     expect(onExit).toHaveBeenCalledTimes(1);
     ui.unmount();
   });

@@ -35,6 +35,8 @@ export const ev = {
     facts: {},
     durationMs: 12,
     timedOut,
+    // As the engine derives it from pod.status's healthy outcomes.
+    verdict: outcome === 'error' || timedOut ? 'error' : ['running', 'ready', 'scheduled', 'no-warnings'].includes(outcome) ? 'ok' : 'finding',
   }),
   ask: (step: string): SessionEvent => ({
     type: 'ask',

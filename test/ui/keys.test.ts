@@ -35,7 +35,7 @@ describe('commandFor', () => {
     ['0 is no choice', '0', {}, undefined],
     ['e expands', 'e', {}, { type: 'expand' }],
     ['q quits', 'q', {}, { type: 'quit' }],
-    ['Ctrl-C quits the same way', 'c', { ctrl: true }, { type: 'quit' }],
+    ['Ctrl-C interrupts', 'c', { ctrl: true }, { type: 'interrupt' }],
     ['c alone does nothing', 'c', {}, undefined],
     ['Ctrl-A is not a', 'a', { ctrl: true }, undefined],
   ])('%s', (_name, input, key, expected) => {

@@ -15,6 +15,7 @@ export const nodeReady = defineCheck({
   why: "The kubelet reports the node's Ready condition with a heartbeat; False means the kubelet says it is unhealthy, Unknown means it stopped reporting at all.",
   params: z.object({ name: z.string().min(1) }),
   outcomes,
+  healthy: ['ready'],
   facts: ['nodeReady', 'nodeReadyReason', 'heartbeatAgeSeconds'],
   command: (p) => `kubectl get node ${p.name} && kubectl describe node ${p.name} | sed -n '/Conditions:/,/Addresses:/p'`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {

@@ -32,6 +32,7 @@ export const podEvents = defineCheck({
   why: 'Events are what the scheduler, the kubelet and the controllers said about this pod; the latest warnings usually name the failure.',
   params: z.object({ namespace: z.string().min(1), name: z.string().min(1) }),
   outcomes,
+  healthy: ['no-warnings'],
   facts: ['eventReason', 'eventMessage', 'eventCount'],
   command: (p) => `kubectl get events -n ${p.namespace} --field-selector ${involvedObjectSelector('Pod', p.name, p.namespace)}`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {

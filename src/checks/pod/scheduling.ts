@@ -30,6 +30,7 @@ export const podScheduling = defineCheck({
   why: "A Pending pod with no node was refused by kube-scheduler; its FailedScheduling message counts the nodes each rule excluded, which names the rule to fix.",
   params: z.object({ namespace: z.string().min(1), name: z.string().min(1) }),
   outcomes,
+  healthy: ['scheduled'],
   facts: ['scheduleReason', 'schedulerMessage', 'nodeSelector', 'nodesTotal', 'nodesExcluded', 'taint', 'resource', 'owner'],
   command: (p) =>
     `kubectl get events -n ${p.namespace} --field-selector ${involvedObjectSelector('Pod', p.name, p.namespace)},reason=FailedScheduling`,

@@ -31,6 +31,7 @@ export const podStatus = defineCheck({
   why: 'The pod phase and each container state say which part of start-up failed: scheduling, image pull, start, or staying up.',
   params: z.object({ namespace: z.string().min(1), name: z.string().min(1) }),
   outcomes,
+  healthy: ['running'],
   facts: ['phase', 'nodeName', 'container', 'waitingReason', 'restartCount', 'notReadyContainers', 'image', 'owner'],
   command: (p) => `kubectl get pod ${p.name} -n ${p.namespace} -o wide`,
   async run(ctx, p) {
