@@ -52,7 +52,7 @@ export type Verdict = 'ok' | 'finding' | 'error';
 
 export function verdictOf(check: Pick<AnyCheck, 'healthy'> | undefined, outcome: string): Verdict {
   if (outcome === 'error' || !check) return 'error';
-  return (check.healthy as readonly string[]).includes(outcome) ? 'ok' : 'finding';
+  return (check.healthy).includes(outcome) ? 'ok' : 'finding';
 }
 
 /** A check as the registry holds it: parameters still unvalidated. */

@@ -189,7 +189,7 @@ export class Session {
     try {
       const rendered = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, typeof v === 'string' ? render(v, scope) : v]));
       const parsed = check.params.safeParse(rendered);
-      return parsed.success ? { command: check.command(parsed.data as never) } : {};
+      return parsed.success ? { command: check.command(parsed.data) } : {};
     } catch (err) {
       if (err instanceof MissingValueError) return {};
       throw err;
