@@ -16,7 +16,7 @@ export const nodeReady = defineCheck({
   params: z.object({ name: z.string().min(1) }),
   outcomes,
   healthy: ['ready'],
-  facts: ['nodeReady', 'nodeReadyReason', 'heartbeatAgeSeconds'],
+  facts: ['nodeReady', 'nodeReadyReason', 'heartbeatAgeSeconds', 'heartbeatAge'],
   command: (p) => `kubectl get node ${p.name} && kubectl describe node ${p.name} | sed -n '/Conditions:/,/Addresses:/p'`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
     let node: V1Node;
@@ -39,6 +39,7 @@ export const nodeReady = defineCheck({
     if (heartbeatAge !== undefined) {
       evidence.push({ label: 'last heartbeat', value: `${formatAge(heartbeatAge)} ago` });
       facts.heartbeatAgeSeconds = Math.round(heartbeatAge);
+      facts.heartbeatAge = formatAge(heartbeatAge);
     }
     if (ready.lastTransitionTime) evidence.push({ label: 'since', value: ready.lastTransitionTime.toISOString() });
     if (node.spec?.unschedulable) evidence.push({ label: 'cordoned', value: 'yes (SchedulingDisabled)' });
