@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { KubeClient } from '../kube/client.js';
+import type { NodeAccess } from '../nodeaccess/types.js';
 
 export const layers = ['pod', 'node', 'cluster', 'host'] as const;
 export type Layer = (typeof layers)[number];
@@ -25,6 +26,8 @@ export interface CheckResult<O extends string = string> {
 
 export interface CheckContext {
   kube: KubeClient;
+  /** Runs host commands on nodes (host-layer checks only). */
+  nodes: NodeAccess;
   signal: AbortSignal;
   now: () => Date;
 }

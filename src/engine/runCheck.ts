@@ -1,5 +1,7 @@
 import { KubeError } from '../kube/errors.js';
 import type { KubeClient } from '../kube/client.js';
+import { NodeAccessError } from '../nodeaccess/types.js';
+import type { NodeAccess } from '../nodeaccess/types.js';
 import { findCheck } from '../checks/registry.js';
 import type { CheckResult } from '../checks/types.js';
 import type { CheckInvocation, CheckOutput } from '../runbook/compile.js';
@@ -7,6 +9,7 @@ import { MissingValueError, render } from '../runbook/template.js';
 
 export interface RunCheckDeps {
   kube: KubeClient;
+  nodes: NodeAccess;
   now: () => Date;
   /** Called once the parameters are known, before the check talks to anything. */
   onStart: (info: { params: Record<string, unknown>; command: string }) => void;
@@ -45,13 +48,14 @@ export async function runCheck(inv: CheckInvocation, signal: AbortSignal, deps: 
 
   deps.onStart({ params: params as Record<string, unknown>, command: check.command(params as never) });
   try {
-    const result = await check.run({ kube: deps.kube.withSignal(signal), signal, now: deps.now }, params as never);
+    const result = await check.run({ kube: deps.kube.withSignal(signal), nodes: deps.nodes, signal, now: deps.now }, params as never);
     if (result.outcome !== 'error' && !check.outcomes.includes(result.outcome)) {
       return done(errorResult(`check ${check.id} returned undeclared outcome "${result.outcome}"`, 'internal'));
     }
     return done(result);
   } catch (err) {
     if (err instanceof KubeError) return done(errorResult(`${err.kind}: ${err.message}`, err.kind));
+    if (err instanceof NodeAccessError) return done(errorResult(`${err.kind}: ${err.message}`, err.kind));
     return done(errorResult(`check ${check.id} failed: ${err instanceof Error ? err.message : String(err)}`, 'internal'));
   }
 }

@@ -1,6 +1,8 @@
 import { createActor, fromPromise } from 'xstate';
 import type { Actor } from 'xstate';
 import type { KubeClient } from '../kube/client.js';
+import { noNodeAccess } from '../nodeaccess/none.js';
+import type { NodeAccess } from '../nodeaccess/types.js';
 import type { CheckInvocation, CheckOutput, MachineEmitted, RunbookMachine } from '../runbook/compile.js';
 import { awaitingAnswer, awaitingContinue, compileRunbook, endingOf } from '../runbook/compile.js';
 import type { LoadedRunbook } from '../runbook/load.js';
@@ -15,6 +17,8 @@ export interface SessionOptions {
   runbook: LoadedRunbook;
   inputs: Record<string, string>;
   kube: KubeClient;
+  /** How host checks reach nodes; without it they report that they cannot. */
+  nodes?: NodeAccess;
   mode: Mode;
   scenario?: string | null;
   /** Run each check as soon as its step is entered; off, the UI sends `proceed()`. */
@@ -72,6 +76,7 @@ export class Session {
         runCheck: fromPromise<CheckOutput, CheckInvocation>(({ input, signal }) =>
           runCheck(input, signal, {
             kube: opts.kube,
+            nodes: opts.nodes ?? noNodeAccess,
             now,
             onStart: ({ params, command }) => {
               if (!signal.aborted) this.emit({ type: 'check.start', step: input.step, check: input.check, params, command });

@@ -1,3 +1,4 @@
+import { noNodeAccess } from '../../src/nodeaccess/none.js';
 import { startDrill } from '../../src/drill/cluster.js';
 import type { RunningDrill } from '../../src/drill/cluster.js';
 import { scenarioSchema } from '../../src/drill/scenario.js';
@@ -42,7 +43,7 @@ export async function startTestDrill(partial: ScenarioInput): Promise<TestDrill>
       const out = await runCheck(
         { step: id, check: id, with: params, timeoutMs: 10_000, inputs: {}, facts: {}, phase: 'top-down' },
         AbortSignal.timeout(10_000),
-        { kube, now: () => now, onStart: (s) => (command = s.command) },
+        { kube, nodes: noNodeAccess, now: () => now, onStart: (s) => (command = s.command) },
       );
       return { ...out, command };
     },

@@ -1,5 +1,6 @@
 import { findCheck } from '../../checks/registry.js';
 import { runCheck } from '../../engine/runCheck.js';
+import { noNodeAccess } from '../../nodeaccess/none.js';
 import type { CliArgs } from '../args.js';
 import { UsageError } from '../args.js';
 
@@ -16,7 +17,7 @@ export async function checkCommand(args: CliArgs): Promise<number> {
   const out = await runCheck(
     { step: id, check: id, with: params, timeoutMs: 30_000, inputs: {}, facts: {}, phase: 'top-down' },
     AbortSignal.timeout(30_000),
-    { kube, now: () => new Date(), onStart: ({ command }) => command && args.output === 'text' && process.stdout.write(`$ ${command}\n`) },
+    { kube, nodes: noNodeAccess, now: () => new Date(), onStart: ({ command }) => command && args.output === 'text' && process.stdout.write(`$ ${command}\n`) },
   );
   if (args.output === 'json') process.stdout.write(`${JSON.stringify({ check: id, ...out }, null, 2)}\n`);
   else {

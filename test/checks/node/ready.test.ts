@@ -1,3 +1,4 @@
+import { noNodeAccess } from '../../../src/nodeaccess/none.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestDrill } from '../../helpers/drill.js';
 import type { TestDrill } from '../../helpers/drill.js';
@@ -47,7 +48,7 @@ describe('node.ready on the drill cluster', () => {
     const r = await runCheck(
       { step: 's', check: 'node.ready', with: { name: '{{facts.nodeName}}' }, timeoutMs: 5000, inputs: {}, facts: {}, phase: 'top-down' },
       AbortSignal.timeout(5000),
-      { kube: t.kube, now: () => t.now, onStart: () => undefined },
+      { kube: t.kube, nodes: noNodeAccess, now: () => t.now, onStart: () => undefined },
     );
     expect(r.outcome).toBe('error');
     expect(r.summary).toBe('cannot run node.ready: fact "nodeName" is not known yet (no earlier check found it)');

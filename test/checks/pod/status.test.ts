@@ -1,3 +1,4 @@
+import { noNodeAccess } from '../../../src/nodeaccess/none.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pod, startTestDrill } from '../../helpers/drill.js';
 import type { TestDrill } from '../../helpers/drill.js';
@@ -91,7 +92,7 @@ describe('pod.status on the drill cluster', () => {
     const r = await runCheck(
       { step: 's', check: 'pod.status', with: { namespace: 'app', name: 'healthy' }, timeoutMs: 5000, inputs: {}, facts: {}, phase: 'top-down' },
       AbortSignal.timeout(5000),
-      { kube, now: () => new Date(), onStart: () => undefined },
+      { kube, nodes: noNodeAccess, now: () => new Date(), onStart: () => undefined },
     );
     expect(r.outcome).toBe('error');
     expect(r.summary).toBe('unauthorized: Unauthorized: the credentials in your kubeconfig were rejected');
