@@ -8,8 +8,11 @@ Usage:
   plumbline                                  the default drill in the TUI (pod-pending-node-selector)
   plumbline run <runbook> [--set k=v ...]    walk a runbook on the current kube context
   plumbline drill [scenario]                 walk a scenario on the built-in drill cluster
-  plumbline cluster serve <scenario>         serve a drill cluster; prints its kubeconfig path
+  plumbline cluster serve <scenario> [--port N] [--kubeconfig-out PATH]
+                                             serve a drill cluster; prints export KUBECONFIG=... first
   plumbline check <check-id> [--set k=v ...] run one check, print its result
+  plumbline report <transcript> [--format markdown|json] [--out FILE]
+                                             a postmortem from a session transcript
   plumbline list runbooks|scenarios|checks
   plumbline lint [files...]                  validate runbooks and scenarios (default: the bundled ones)
   plumbline test [scenarios...]              walk scenarios headless, compare with their expected diagnosis
@@ -45,6 +48,10 @@ export interface CliArgs {
   output: 'text' | 'json';
   transcript: string | undefined;
   step: boolean;
+  port: number | undefined;
+  format: 'markdown' | 'json';
+  out: string | undefined;
+  kubeconfigOut: string | undefined;
   noColor: boolean;
   help: boolean;
   version: boolean;
@@ -66,6 +73,10 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
         output: { type: 'string', short: 'o' },
         transcript: { type: 'string' },
         step: { type: 'boolean' },
+        port: { type: 'string' },
+        format: { type: 'string' },
+        out: { type: 'string' },
+        'kubeconfig-out': { type: 'string' },
         'no-color': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
@@ -83,6 +94,10 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     if (eq <= 0) throw new UsageError(`--set takes key=value, not "${kv}"`);
     set[kv.slice(0, eq)] = kv.slice(eq + 1);
   }
+  const port = v.port === undefined ? undefined : Number(v.port);
+  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) throw new UsageError(`--port must be a port number, not "${v.port}"`);
+  const format = v.format ?? 'markdown';
+  if (format !== 'markdown' && format !== 'json') throw new UsageError(`--format must be markdown or json, not "${format}"`);
   const [command, ...positionals] = parsed.positionals;
   return {
     command,
@@ -95,6 +110,10 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     output,
     transcript: v.transcript,
     step: v.step ?? false,
+    port,
+    format,
+    out: v.out,
+    kubeconfigOut: v['kubeconfig-out'],
     noColor: (v['no-color'] ?? false) || Boolean(env.NO_COLOR),
     help: v.help ?? false,
     version: v.version ?? false,

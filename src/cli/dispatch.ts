@@ -23,11 +23,15 @@ export async function dispatch(args: CliArgs): Promise<number> {
     }
     case 'list': {
       const { listCommand } = await import('./commands/list.js');
-      return listCommand(args.positionals[0]);
+      return listCommand(args.positionals[0], args);
     }
     case 'check': {
       const { checkCommand } = await import('./commands/check.js');
       return checkCommand(args);
+    }
+    case 'report': {
+      const { reportCommand } = await import('./commands/report.js');
+      return reportCommand(args.positionals[0], { format: args.format, out: args.out });
     }
     case 'test': {
       const { testCommand } = await import('./commands/test.js');
@@ -36,7 +40,7 @@ export async function dispatch(args: CliArgs): Promise<number> {
     case 'cluster': {
       if (args.positionals[0] !== 'serve') throw new UsageError('cluster takes one subcommand: plumbline cluster serve <scenario>');
       const { serveCommand } = await import('./commands/serve.js');
-      return serveCommand(args.positionals[1]);
+      return serveCommand(args.positionals[1], args);
     }
     default:
       throw new UsageError(`unknown command "${args.command}"`);

@@ -1,6 +1,7 @@
 import { walkJson, exitCodeOf } from '../engine/report.js';
 import { Session } from '../engine/session.js';
 import { textLines } from '../engine/textLog.js';
+import { loadExtraPatterns } from '../transcript/redact.js';
 import { TranscriptWriter } from '../transcript/writer.js';
 import type { CliArgs } from './args.js';
 import { guardSession } from './guard.js';
@@ -34,6 +35,7 @@ export function sessionFor(plan: WalkPlan, opts: { auto: boolean; answerDefaults
     kube: plan.kube,
     mode: plan.mode,
     scenario: plan.scenario?.scenario.id ?? null,
+    redactPatterns: loadExtraPatterns(process.env),
     ...opts,
   });
 }

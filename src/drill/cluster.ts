@@ -16,13 +16,20 @@ export interface RunningDrill {
 }
 
 /** Serves a scenario's cluster on loopback and writes a kubeconfig for it. */
-export async function startDrill(scenario: Scenario, opts: { now?: Date; kubeconfigDir?: string } = {}): Promise<RunningDrill> {
+export interface StartDrillOptions {
+  now?: Date;
+  /** Where to write the kubeconfig (kept afterwards); default a private temp dir removed on close. */
+  kubeconfigPath?: string;
+  port?: number;
+}
+
+export async function startDrill(scenario: Scenario, opts: StartDrillOptions = {}): Promise<RunningDrill> {
   const now = opts.now ?? new Date();
   const { objects, logs } = scenarioObjects(scenario, now);
   const name = `plumbline-${scenario.cluster.name}`;
-  const server = await startDrillApiServer({ objects, logs, token: randomBytes(24).toString('hex'), name });
-  const dir = opts.kubeconfigDir ?? mkdtempSync(join(tmpdir(), 'plumbline-drill-'));
-  const kubeconfigPath = join(dir, 'kubeconfig');
+  const server = await startDrillApiServer({ objects, logs, token: randomBytes(24).toString('hex'), name }, opts.port === undefined ? {} : { port: opts.port });
+  const dir = opts.kubeconfigPath ? undefined : mkdtempSync(join(tmpdir(), 'plumbline-drill-'));
+  const kubeconfigPath = opts.kubeconfigPath ?? join(dir ?? '', 'kubeconfig');
   writeFileSync(kubeconfigPath, kubeconfigYaml(server, name), { mode: 0o600 });
   return {
     server,
@@ -30,7 +37,7 @@ export async function startDrill(scenario: Scenario, opts: { now?: Date; kubecon
     contextName: name,
     async close() {
       await server.close();
-      if (!opts.kubeconfigDir) rmSync(dir, { recursive: true, force: true });
+      if (dir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

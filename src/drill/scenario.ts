@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { validate } from '../runbook/load.js';
 import { readYamlSource } from '../runbook/source.js';
+import { generatedNodeNames, generateObjects } from './generate.js';
 import type { ContainerLog, KubeObject } from './types.js';
 
 const nodeSpec = z.strictObject({
@@ -38,6 +39,16 @@ export const scenarioSchema = z.strictObject({
   cluster: z
     .strictObject({
       name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/).default('drill'),
+      /** A kubeadm-like layout: cp-N and worker-N nodes with their static pods, add-ons and filler pods. */
+      generate: z
+        .strictObject({
+          controlPlanes: z.number().int().min(0).max(7).default(1),
+          workers: z.number().int().min(0).max(5000).default(3),
+          podsPerWorker: z.number().int().min(0).max(110).default(0),
+          addons: z.boolean().default(true),
+        })
+        .optional(),
+      /** Nodes written out; one named like a generated node replaces it. */
       nodes: z.array(nodeSpec).default([]),
     })
     .default({ name: 'drill', nodes: [] }),
@@ -101,10 +112,22 @@ function resolveLogLine(line: string, now: Date): string {
 }
 
 export function scenarioObjects(s: Scenario, now: Date): { objects: KubeObject[]; logs: ContainerLog[] } {
-  const nodes = s.cluster.nodes.map((n, i) => nodeObject(n, i, now));
+  const specs = new Map<string, NodeSpec>();
+  const g = s.cluster.generate;
+  if (g) for (const n of generatedNodeNames(g)) specs.set(n.name, nodeSpec.parse({ name: n.name, role: n.role, age: '90d' }));
+  for (const n of s.cluster.nodes) specs.set(n.name, n);
+  const nodeSpecs = [...specs.values()];
+  const nodes = nodeSpecs.map((n, i) => nodeObject(n, i, now));
+  const layout = nodeSpecs.map((n, i) => ({ name: n.name, role: n.role, ip: internalIP(n, i), heartbeatAgeSeconds: n.heartbeatAgeSeconds }));
+  const generated = generateObjects(g ?? { controlPlanes: 0, workers: 0, podsPerWorker: 0, addons: false }, layout, (t) => resolveTime(t, now) ?? t);
   const objects = resolveTimes(s.objects as KubeObject[], now);
   const logs = s.logs.map((l) => ({ ...l, lines: l.lines.map((line) => resolveLogLine(line, now)) }));
-  return { objects: [...nodes, ...objects], logs };
+  // Written objects come last: the store keeps the last of the same kind, namespace and name.
+  return { objects: [...nodes, ...generated, ...objects], logs };
+}
+
+function internalIP(n: NodeSpec, index: number): string {
+  return n.internalIP ?? `10.0.${Math.floor((index + 10) / 250)}.${((index + 10) % 250) + 1}`;
 }
 
 function nodeObject(n: NodeSpec, index: number, now: Date): KubeObject {
@@ -158,7 +181,7 @@ function nodeObject(n: NodeSpec, index: number, now: Date): KubeObject {
         condition('Ready', n.ready, reason, message),
       ],
       addresses: [
-        { type: 'InternalIP', address: n.internalIP ?? `10.0.0.${index + 10}` },
+        { type: 'InternalIP', address: internalIP(n, index) },
         { type: 'Hostname', address: n.name },
       ],
       capacity: { cpu: '4', memory: '16331164Ki', pods: '110', 'ephemeral-storage': '102687672Ki' },

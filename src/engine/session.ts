@@ -12,6 +12,7 @@ import { findCheck } from '../checks/registry.js';
 import { verdictOf } from '../checks/types.js';
 import type { AnsweredBy, DiagnosisView, EndReason, Mode, SessionEvent, SessionResult } from './events.js';
 import { runCheck } from './runCheck.js';
+import { redactEvent } from '../transcript/redact.js';
 
 export interface SessionOptions {
   runbook: LoadedRunbook;
@@ -25,6 +26,8 @@ export interface SessionOptions {
   auto: boolean;
   /** Answer every question with its default (headless). */
   answerDefaults?: boolean;
+  /** Extra secret patterns (PLUMBLINE_REDACT) on top of the built-in ones. */
+  redactPatterns?: RegExp[];
   now?: () => Date;
 }
 
@@ -44,8 +47,11 @@ export class Session {
   private resolveDone!: (r: SessionResult) => void;
   readonly done: Promise<SessionResult>;
 
+  private readonly redactions: RegExp[];
+
   constructor(private readonly opts: SessionOptions) {
     this.auto = opts.auto;
+    this.redactions = opts.redactPatterns ?? [];
     this.machine = compileRunbook(opts.runbook.spec);
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
   }
@@ -147,7 +153,7 @@ export class Session {
           type: 'step.enter',
           step: e.step,
           kind: step.type,
-          title: step.title ?? e.step,
+          title: renderLoose(step.title ?? e.step, { inputs: this.opts.inputs, facts: this.actor?.getSnapshot().context.facts ?? {} }),
           layer: e.layer,
           phase: e.phase,
           why: step.why,
@@ -243,7 +249,9 @@ export class Session {
     });
   }
 
+  /** Secrets are redacted here, once, so the screen, the transcript and the JSON output never see them. */
   private emit(event: SessionEvent): void {
-    for (const l of this.listeners) l(event);
+    const clean = redactEvent(event, this.redactions);
+    for (const l of this.listeners) l(clean);
   }
 }

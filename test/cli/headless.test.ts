@@ -124,3 +124,13 @@ describe('bad input and unreachable clusters', () => {
     expect(h.stdout).toContain('plumbline run <runbook>');
   });
 });
+
+describe('lists', () => {
+  it('lists the bundled scenarios as JSON with what each expects', async () => {
+    const r = await runCli(['list', 'scenarios', '--output', 'json']);
+    expect(r.exitCode).toBe(0);
+    const rows = JSON.parse(r.stdout) as { id: string; expect: string | null; runbook: string }[];
+    expect(rows).toContainEqual(expect.objectContaining({ id: 'pod-pending-node-selector', expect: 'unschedulable-node-selector', runbook: 'workload-down' }));
+    expect(rows).toContainEqual(expect.objectContaining({ id: 'scale-5000-nodes', expect: null }));
+  });
+});

@@ -1,0 +1,66 @@
+import { writeFile } from 'node:fs/promises';
+import { resolveAsset } from '../../assets.js';
+import { findCheck } from '../../checks/registry.js';
+import { loadScenarioFile } from '../../drill/scenario.js';
+import { loadRunbookFile } from '../../runbook/load.js';
+import { InputError } from '../../runbook/source.js';
+import { readTranscript } from '../../transcript/read.js';
+import { loadExtraPatterns } from '../../transcript/redact.js';
+import { renderJson, renderMarkdown } from '../../transcript/report.js';
+import type { ReportOptions } from '../../transcript/report.js';
+import { UsageError } from '../args.js';
+
+export interface ReportCommandOptions {
+  format: 'markdown' | 'json';
+  out: string | undefined;
+}
+
+/** `plumbline report <transcript>`: a postmortem on stdout or in `--out`; works on a transcript cut short. */
+export async function reportCommand(file: string | undefined, opts: ReportCommandOptions): Promise<number> {
+  if (!file) throw new UsageError('report takes a transcript file: plumbline report <transcript.jsonl>');
+  const redact = loadExtraPatterns();
+  const parsed = await readTranscript(file);
+  if (parsed.events.length === 0) {
+    const why = parsed.problems[0] ?? 'the file is empty';
+    throw new InputError([{ file, line: 1, column: 1, message: `no transcript events (${why})` }]);
+  }
+  const start = parsed.events.find((e) => e.type === 'session.start');
+  const options: ReportOptions = { truncated: parsed.truncated, problems: parsed.problems, redact };
+  if (start) Object.assign(options, await runbookFor(start.runbook, start.runbookHash), await pageFor(start.scenario));
+  const report = opts.format === 'json' ? renderJson(parsed.events, options) : renderMarkdown(parsed.events, options);
+  if (opts.out) {
+    // Same mode as the transcript: a postmortem quotes the cluster's evidence.
+    await writeFile(opts.out, report, { mode: 0o600 });
+    process.stderr.write(`report: ${opts.out}\n`);
+  } else {
+    process.stdout.write(report);
+  }
+  for (const p of parsed.problems) process.stderr.write(`${file}: ${p}\n`);
+  return 0;
+}
+
+/**
+ * The bundled runbook with the transcript's id draws the whole tree; one that
+ * is missing, does not load or has changed since the session only costs the
+ * diagram its context, never the report.
+ */
+async function runbookFor(id: string, hash: string): Promise<Pick<ReportOptions, 'runbook' | 'runbookNote'>> {
+  try {
+    const loaded = await loadRunbookFile(resolveAsset('runbooks', id), findCheck);
+    if (loaded.hash !== hash) return { runbookNote: `The runbook ${id} has changed since this session (sha256 ${hash.slice(0, 12)}, now ${loaded.hash.slice(0, 12)}), so only the path taken is drawn.` };
+    return { runbook: loaded.spec };
+  } catch {
+    return { runbookNote: `The runbook ${id} could not be loaded, so only the path taken is drawn.` };
+  }
+}
+
+async function pageFor(scenario: string | null): Promise<Pick<ReportOptions, 'page'>> {
+  if (!scenario) return {};
+  try {
+    const { scenario: s } = await loadScenarioFile(resolveAsset('scenarios', scenario));
+    return { page: s.page };
+  } catch {
+    // A drill whose scenario is gone still has a report; only the page line is missing.
+    return {};
+  }
+}

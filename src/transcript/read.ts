@@ -1,0 +1,162 @@
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { layers } from '../checks/types.js';
+import type { SessionEvent } from '../engine/events.js';
+import { InputError } from '../runbook/source.js';
+import { transcriptVersion } from './writer.js';
+
+/** One line of a transcript: an engine event with its envelope. */
+export type TranscriptEvent = SessionEvent & { v: typeof transcriptVersion; seq: number; t: string };
+
+export interface ParsedTranscript {
+  events: TranscriptEvent[];
+  /** One line each, `line N: what is wrong`; the events around a bad line are kept. */
+  problems: string[];
+  /** The last line was cut mid-write (kill -9, a full disk): everything before it is intact. */
+  truncated: boolean;
+}
+
+const layer = z.enum(layers);
+const stringRecord = z.record(z.string(), z.string());
+const evidence = z.array(z.looseObject({ label: z.string(), value: z.string() }));
+
+/**
+ * The fields a reader relies on, per event type. Loose objects: a field added
+ * by a newer plumbline is kept, not rejected; a missing or mistyped field is a problem.
+ */
+const eventSchemas: Record<SessionEvent['type'], z.ZodType> = {
+  'session.start': z.looseObject({
+    runbook: z.string(),
+    runbookTitle: z.string(),
+    runbookHash: z.string(),
+    mode: z.enum(['live', 'drill']),
+    scenario: z.string().nullable(),
+    context: z.string(),
+    server: z.string(),
+    inputs: stringRecord,
+  }),
+  'step.enter': z.looseObject({
+    step: z.string(),
+    kind: z.enum(['check', 'ask', 'diagnosis']),
+    title: z.string(),
+    layer,
+    phase: z.enum(['top-down', 'bottom-up']),
+    why: z.string(),
+    check: z.string().optional(),
+    command: z.string().optional(),
+  }),
+  'check.start': z.looseObject({ step: z.string(), check: z.string(), params: z.record(z.string(), z.unknown()), command: z.string() }),
+  'check.result': z.looseObject({
+    step: z.string(),
+    check: z.string(),
+    outcome: z.string(),
+    summary: z.string(),
+    evidence,
+    facts: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+    durationMs: z.number(),
+    timedOut: z.boolean(),
+    // Optional: transcripts written before checks declared healthy outcomes have none.
+    verdict: z.enum(['ok', 'finding', 'error']).optional(),
+  }),
+  ask: z.looseObject({
+    step: z.string(),
+    question: z.string(),
+    choices: z.array(z.looseObject({ id: z.string(), label: z.string() })),
+    default: z.string(),
+  }),
+  answer: z.looseObject({ step: z.string(), choice: z.string(), label: z.string(), by: z.enum(['user', 'default', 'pasted']) }),
+  'mode.change': z.looseObject({ auto: z.boolean() }),
+  diagnosis: z.looseObject({
+    id: z.string(),
+    title: z.string(),
+    layer,
+    why: z.string(),
+    chain: z.array(z.string()),
+    fix: z.array(z.string()),
+    verify: z.array(z.string()),
+  }),
+  'session.end': z.looseObject({
+    outcome: z.enum(['diagnosis', 'no-finding', 'incomplete']).nullable(),
+    reason: z.enum(['finished', 'quit', 'interrupted', 'crashed']),
+    error: z.string().optional(),
+  }),
+};
+
+const envelope = z.looseObject({ v: z.number(), seq: z.number().int().positive(), t: z.iso.datetime(), type: z.string() });
+
+/**
+ * Parses a JSONL transcript without ever throwing on its content: a postmortem
+ * author needs whatever survived, with each damaged line named.
+ */
+export function parseTranscript(text: string): ParsedTranscript {
+  const events: TranscriptEvent[] = [];
+  const problems: string[] = [];
+  let truncated = false;
+  let lastSeq = 0;
+  const lines = text.split('\n');
+  // The writer ends every event with a newline, so a last line without one was cut mid-write.
+  const unterminated = lines.length > 0 && lines.at(-1) !== '' ? lines.length : 0;
+  if (lines.at(-1) === '') lines.pop();
+
+  lines.forEach((raw, i) => {
+    const n = i + 1;
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (line.trim() === '') return;
+    let json: unknown;
+    try {
+      json = JSON.parse(line);
+    } catch (err) {
+      if (n === unterminated) {
+        truncated = true;
+        problems.push(`line ${n}: cut short after ${Buffer.byteLength(line)} bytes (the session was killed mid-write); the events before it are complete`);
+      } else {
+        problems.push(`line ${n}: not JSON (${err instanceof Error ? err.message : String(err)})`);
+      }
+      return;
+    }
+    const head = envelope.safeParse(json);
+    if (!head.success) {
+      problems.push(`line ${n}: not a transcript event (${describeIssues(head.error)})`);
+      return;
+    }
+    const { v, seq, type } = head.data;
+    if (v !== transcriptVersion) {
+      problems.push(`line ${n}: transcript format v${v}; this plumbline reads v${transcriptVersion}`);
+      return;
+    }
+    const schema = eventSchemas[type as SessionEvent['type']] as z.ZodType | undefined;
+    if (!schema) {
+      problems.push(`line ${n}: unknown event type "${type}", skipped`);
+      return;
+    }
+    const body = schema.safeParse(json);
+    if (!body.success) {
+      problems.push(`line ${n}: ${type} event ${describeIssues(body.error)}`);
+      return;
+    }
+    if (seq <= lastSeq) problems.push(`line ${n}: seq ${seq} does not follow seq ${lastSeq} (lines reordered or two sessions in one file)`);
+    lastSeq = Math.max(lastSeq, seq);
+    events.push(json as TranscriptEvent);
+  });
+  return { events, problems, truncated };
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => (issue.path.length > 0 ? `${issue.path.map(String).join('.')}: ${issue.message}` : issue.message))
+    .join('; ');
+}
+
+/** Reads and parses a transcript file; a file that cannot be read is bad input, located like the loader's. */
+export async function readTranscript(path: string): Promise<ParsedTranscript> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory, not a transcript' : String(err);
+    throw new InputError([{ file: path, line: 1, column: 1, message: why }]);
+  }
+  return parseTranscript(text);
+}

@@ -1,0 +1,243 @@
+import { InputError } from '../runbook/source.js';
+
+/** What every secret becomes: short, greppable, and obviously not the original. */
+export const redacted = '[REDACTED]';
+
+/** Public but long and useless in a postmortem: kubeconfig certificate data is shortened to this. */
+export const certificateMark = '[CERTIFICATE]';
+
+/**
+ * Names whose value is a secret: `password`, `MYSQL_ROOT_PASSWORD`, `clientSecret`,
+ * `api-key`, `id-token`. The name must END with the word, so `secretName`,
+ * `tokenExpirationSeconds` and `PASSWORD_FILE` (references, not secrets) stay.
+ */
+const secretName = /^[A-Za-z0-9_.-]*?(?:password|passwd|passphrase|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|client-key-data|credentials?|auth)$/i;
+
+/** Values that cannot be a secret: booleans, nulls, empty, already redacted, or a nested block. */
+function isPlainValue(v: string): boolean {
+  const s = v.trim().replace(/^["']|["']$/g, '');
+  return s === '' || /^(true|false|null|~|\[REDACTED\]|\[CERTIFICATE\])$/i.test(s);
+}
+
+export function isSecretName(name: string): boolean {
+  return secretName.test(name);
+}
+
+/** Replaces secrets in one string. Each rule keeps the name, scheme or user so the line still reads. */
+export function redactText(s: string, extra: readonly RegExp[] = []): string {
+  let out = s;
+  out = redactPem(out);
+  if (/\bkind["']?\s*:\s*["']?Secret\b/.test(out)) out = redactSecretText(out);
+  out = redactYamlLines(out);
+  out = redactJsonFields(out);
+  for (const [pattern, replace] of inlineRules) out = typeof replace === 'string' ? out.replace(pattern, replace) : out.replace(pattern, replace);
+  for (const pattern of extra) out = out.replace(globalCopy(pattern), redacted);
+  return out;
+}
+
+/**
+ * Redacts every string in an event, deeply, keeping its keys; also redacts by
+ * structure what text rules cannot see: fields named like secrets, `{name, value}`
+ * and `{label, value}` pairs naming one (env vars, evidence), and Secret objects' data.
+ */
+export function redactEvent<E>(event: E, extra: readonly RegExp[] = []): E {
+  return walk(event, extra) as E;
+}
+
+function walk(value: unknown, extra: readonly RegExp[]): unknown {
+  if (typeof value === 'string') return redactText(value, extra);
+  if (Array.isArray(value)) return value.map((v) => walk(v, extra));
+  if (value === null || typeof value !== 'object') return value;
+  const obj = value as Record<string, unknown>;
+  const isSecret = obj.kind === 'Secret';
+  const pairName = typeof obj.name === 'string' ? obj.name : typeof obj.label === 'string' ? obj.label : undefined;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) {
+    if (isSecret && (k === 'data' || k === 'stringData') && v !== null && typeof v === 'object') {
+      out[k] = Object.fromEntries(Object.keys(v).map((dk) => [dk, redacted]));
+    } else if (typeof v === 'string' && !isPlainValue(v) && (isSecretName(k) || (k === 'value' && pairName !== undefined && isSecretName(pairName)))) {
+      out[k] = redacted;
+    } else {
+      out[k] = walk(v, extra);
+    }
+  }
+  return out;
+}
+
+// ── text rules ──────────────────────────────────────────────────────
+
+/** PEM private keys of any flavour (RSA, EC, OPENSSH, ENCRYPTED, plain PKCS#8); a block cut off by a log limit is redacted to the end. */
+function redactPem(s: string): string {
+  return s.replace(
+    /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----[\s\S]*?(?:-----END \1PRIVATE KEY-----|$)/g,
+    (_m, kind: string) => `-----BEGIN ${kind}PRIVATE KEY-----${redacted}-----END ${kind}PRIVATE KEY-----`,
+  );
+}
+
+const yamlKey = /^(\s*(?:-\s+)?)(["']?)([A-Za-z0-9_.-]+)\2(\s*:[ \t]*)(.*)$/;
+
+/**
+ * `password: x`, `token: x`, `client-key-data: x` at the start of a line
+ * (YAML, kubeconfig, `key: value` output), block scalars (`password: |`) included.
+ */
+function redactYamlLines(s: string): string {
+  if (!s.includes(':')) return s;
+  const lines = s.split('\n');
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? '';
+    const m = yamlKey.exec(line);
+    const [, lead = '', quote = '', key = '', sep = '', value = ''] = m ?? [];
+    const isCert = /^(client-certificate-data|certificate-authority-data)$/.test(key);
+    if (!m || !(isSecretName(key) || isCert) || value === '' || /^[{[]/.test(value) || isPlainValue(value)) {
+      out.push(line);
+      continue;
+    }
+    out.push(`${lead}${quote}${key}${quote}${sep}${isCert ? certificateMark : redacted}`);
+    if (/^[|>][-+0-9]*\s*$/.test(value)) i = skipBlock(lines, i, lead.length);
+  }
+  return out.join('\n');
+}
+
+/** Index of the last line of the block scalar or nested block under line `i` (indented deeper than `indent`). */
+function skipBlock(lines: string[], i: number, indent: number): number {
+  let j = i;
+  while (j + 1 < lines.length) {
+    const next = lines[j + 1] ?? '';
+    if (next.trim() !== '' && next.length - next.trimStart().length <= indent) break;
+    j++;
+  }
+  return j;
+}
+
+/** `"password": "x"` and `"apiKey":"x"` in JSON, whatever the spacing; escaped quotes inside the value are handled. */
+function redactJsonFields(s: string): string {
+  if (!s.includes('"')) return s;
+  return s.replace(/"([A-Za-z0-9_.-]+)"(\s*:\s*)"((?:[^"\\]|\\.)*)"/g, (m, key: string, sep: string, value: string) => {
+    if (/^(client-certificate-data|certificate-authority-data)$/.test(key)) return `"${key}"${sep}"${certificateMark}"`;
+    return isSecretName(key) && !isPlainValue(value) ? `"${key}"${sep}"${redacted}"` : m;
+  });
+}
+
+/**
+ * A Secret printed as JSON or YAML (`kubectl get secret -o yaml`, a last-applied
+ * annotation): every value under `data` and `stringData`. Only called when the
+ * text says `kind: Secret`, so a ConfigMap's data stays readable.
+ */
+function redactSecretText(s: string): string {
+  let out = s.replace(/("(?:data|stringData)"\s*:\s*\{)([^{}]*)(\})/g, (_m, open: string, body: string, close: string) =>
+    `${open}${body.replace(/("(?:[^"\\]|\\.)*"\s*:\s*)"(?:[^"\\]|\\.)*"/g, `$1"${redacted}"`)}${close}`,
+  );
+  const lines = out.split('\n');
+  const result: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? '';
+    result.push(line);
+    const m = /^(\s*)(?:data|stringData):\s*$/.exec(line);
+    if (!m) continue;
+    const indent = (m[1] ?? '').length;
+    const end = skipBlock(lines, i, indent);
+    let childIndent: number | undefined;
+    for (let j = i + 1; j <= end; j++) {
+      const child = lines[j] ?? '';
+      const depth = child.length - child.trimStart().length;
+      childIndent ??= depth;
+      const kv = /^(\s*)([^:\s][^:]*?)(\s*:)[ \t]*(.*)$/.exec(child);
+      // Only the Secret's own keys; lines deeper than them belong to a block scalar being dropped.
+      if (depth === childIndent && kv) result.push(`${kv[1] ?? ''}${kv[2] ?? ''}${kv[3] ?? ''} ${redacted}`);
+      else if (child.trim() === '') result.push(child);
+    }
+    i = end;
+  }
+  out = result.join('\n');
+  return out;
+}
+
+const envName = String.raw`[A-Za-z0-9_]*?(?:PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?)`;
+/** A value: quoted, or up to whitespace, `&` (query strings), a quote, `,` or `;`. */
+const envValue = String.raw`(?:"(?:[^"\\]|\\.)*"|'[^']*'|[^\s&"',;]+)`;
+
+/** Bearer/Basic credentials: must look like a token (a digit, or 24+ characters), so "Bearer token" and "Basic auth" stay prose. */
+const credential = String.raw`(?=[A-Za-z0-9\-._~+/]*[0-9]|[A-Za-z0-9\-._~+/]{24})[A-Za-z0-9\-._~+/]{8,}=*`;
+
+const inlineRules: [RegExp, string | ((...args: string[]) => string)][] = [
+  // Authorization headers: the scheme stays, the credential goes (with no scheme, the rest of the value).
+  [
+    /\b((?:proxy-)?authorization)(["']?\s*[:=]\s*["']?)(?:(Bearer|Basic|Digest|Negotiate|token)\s+[^\s"',}]+|(?!\[REDACTED\])[^\s"',}][^"'\r\n,}]*)/gi,
+    (_m, name: string, sep: string, scheme: string | undefined) => `${name}${sep}${scheme ? `${scheme} ` : ''}${redacted}`,
+  ],
+  [new RegExp(String.raw`\b(Bearer|Basic)\s+${credential}`, 'g'), `$1 ${redacted}`],
+  // scheme://user:password@host
+  [/\b([a-z][a-z0-9+.-]*:\/\/[^\s:@/]*):([^\s@/]+)@/gi, `$1:${redacted}@`],
+  // --password=x, --token x, --client-secret=x
+  [
+    /(^|\s)(--?[a-z-]*?(?:password|passwd|token|secret|api-key|access-key))(=|\s+)(?!\[REDACTED\])("[^"]*"|'[^']*'|[^\s"']+)/gi,
+    `$1$2$3${redacted}`,
+  ],
+  // PASSWORD=x, MYSQL_ROOT_PASSWORD=x, GITHUB_TOKEN=x, ?token=x; the name must end with the secret word.
+  [new RegExp(String.raw`(^|[^A-Za-z0-9_-])(${envName})=(?!\[REDACTED\])${envValue}`, 'gi'), `$1$2=${redacted}`],
+  // `password: x` in the middle of a log line ("connecting as root with password: x").
+  [/\b(password)(\s*:\s*)(?!\[REDACTED\])("[^"]*"|'[^']*'|[^\s"',;]+)/gi, `$1$2${redacted}`],
+  // A JWT anywhere (service account tokens, OIDC id-tokens): three base64url parts, the first a JSON header.
+  [/\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g, redacted],
+  // Well-known token shapes: GitHub, GitLab, Slack, AWS access key ids.
+  [/\b(?:gh[pousr]_[A-Za-z0-9]{30,}|glpat-[A-Za-z0-9_-]{20,}|xox[abprs]-[A-Za-z0-9-]{10,}|AKIA[0-9A-Z]{16})\b/g, redacted],
+];
+
+/** `replace` with a user's pattern must hit every match; a copy so the caller's lastIndex is never touched. */
+function globalCopy(pattern: RegExp): RegExp {
+  return new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
+}
+
+/**
+ * Extra patterns from `PLUMBLINE_REDACT`: one regular expression per line, or
+ * several on one line separated by commas (a comma inside `{2,5}` or `[,;]`, or
+ * written `\,`, does not split). `/pattern/flags` sets flags; each whole match
+ * becomes [REDACTED] (use a lookbehind to keep a prefix: `(?<=x-api-key: )\S+`).
+ * A pattern that does not compile is bad input, not something to skip: a typo
+ * must never silently let a secret through.
+ */
+export function loadExtraPatterns(env: NodeJS.ProcessEnv = process.env): RegExp[] {
+  const raw = env.PLUMBLINE_REDACT;
+  if (!raw || raw.trim() === '') return [];
+  const sources = raw.split(/\r?\n/).flatMap(splitCommas).map((p) => p.trim()).filter((p) => p !== '');
+  return sources.map((source, i) => {
+    const slashed = /^\/(.+)\/([a-z]*)$/.exec(source);
+    const [body, flags] = slashed ? [slashed[1] ?? '', slashed[2] ?? ''] : [source, ''];
+    try {
+      const re = new RegExp(body, flags.includes('g') ? flags : `${flags}g`);
+      // A pattern matching the empty string would insert [REDACTED] between every character.
+      if (re.test('')) throw new Error('it matches the empty string');
+      return re;
+    } catch (err) {
+      const why = err instanceof Error ? err.message : String(err);
+      throw new InputError([{ file: 'PLUMBLINE_REDACT', line: i + 1, column: 1, message: `bad pattern ${JSON.stringify(source)}: ${why}` }]);
+    }
+  });
+}
+
+/** Splits on commas outside `{}`/`[]`/`()` and not escaped; `\,` becomes a plain comma. */
+function splitCommas(line: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i] ?? '';
+    if (c === '\\' && line[i + 1] === ',') {
+      cur += ',';
+      i++;
+    } else if (c === '\\') {
+      cur += c + (line[i + 1] ?? '');
+      i++;
+    } else if (c === ',' && depth === 0) {
+      parts.push(cur);
+      cur = '';
+    } else {
+      if ('{[('.includes(c)) depth++;
+      if ('}])'.includes(c) && depth > 0) depth--;
+      cur += c;
+    }
+  }
+  parts.push(cur);
+  return parts;
+}
