@@ -21,7 +21,7 @@ describe('plumbline test: every bundled scenario reaches its expected diagnosis'
     writeFileSync(file, readFileSync(resolveAsset('scenarios', 'pod-pending-node-selector'), 'utf8').replace('diagnosis: unschedulable-node-selector', 'diagnosis: unschedulable-taint'));
     const r = await runCli(['test', file]);
     expect(r.exitCode).toBe(1);
-    expect(r.stdout).toMatch(/^FAIL  .*wrong\.yaml  got unschedulable-node-selector, want unschedulable-taint/m);
+    expect(r.stdout).toMatch(/^FAIL {2}.*wrong\.yaml {2}got unschedulable-node-selector, want unschedulable-taint/m);
   });
 
   it('lints every bundled runbook and scenario clean', async () => {
