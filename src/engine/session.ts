@@ -215,7 +215,8 @@ export class Session {
       const step = spec.steps[ending.diagnosis];
       if (step?.type === 'diagnosis') {
         const scope = { inputs: context.inputs, facts: context.facts };
-        diagnosis = {
+        // The result goes to --output json without passing emit(): redact it here too.
+        diagnosis = redactEvent({
           id: ending.diagnosis,
           title: renderLoose(step.title, scope),
           layer: step.layer,
@@ -223,7 +224,7 @@ export class Session {
           chain: step.chain.map((t) => renderLoose(t, scope)),
           fix: step.fix.map((t) => renderLoose(t, scope)),
           verify: step.verify.map((t) => renderLoose(t, scope)),
-        };
+        }, this.redactions);
         this.emit({ type: 'diagnosis', ...diagnosis });
       }
     }
@@ -245,7 +246,7 @@ export class Session {
       reason: r.reason,
       diagnosis: r.diagnosis,
       path: context?.path ?? [],
-      facts: context?.facts ?? {},
+      facts: redactEvent(context?.facts ?? {}, this.redactions),
     });
   }
 
