@@ -62,6 +62,9 @@ export type SessionEvent =
   | { type: 'answer'; step: string; choice: string; label: string; by: AnsweredBy }
   /** The user switched between running every check at once and one at a time. */
   | { type: 'mode.change'; auto: boolean }
+  /** Manual node access: run this on the node and paste what it printed. */
+  | { type: 'host.prompt'; step: string; node: string; argv: string[]; command: string }
+  | { type: 'host.reply'; step: string; node: string; by: 'pasted' | 'declined'; output?: string; exitCode?: number }
   | ({ type: 'diagnosis' } & DiagnosisView)
   | { type: 'session.end'; outcome: SessionOutcome | null; reason: EndReason; error?: string };
 

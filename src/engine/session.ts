@@ -3,6 +3,7 @@ import type { Actor } from 'xstate';
 import type { KubeClient } from '../kube/client.js';
 import { noNodeAccess } from '../nodeaccess/none.js';
 import type { NodeAccess } from '../nodeaccess/types.js';
+import type { ManualAnswer, ManualRequest } from '../nodeaccess/manual.js';
 import type { CheckInvocation, CheckOutput, MachineEmitted, RunbookMachine } from '../runbook/compile.js';
 import { awaitingAnswer, awaitingContinue, compileRunbook, endingOf } from '../runbook/compile.js';
 import type { LoadedRunbook } from '../runbook/load.js';
@@ -18,8 +19,8 @@ export interface SessionOptions {
   runbook: LoadedRunbook;
   inputs: Record<string, string>;
   kube: KubeClient;
-  /** How host checks reach nodes; without it they report that they cannot. */
-  nodes?: NodeAccess;
+  /** How host checks reach nodes; a function gets the session, for manual access that prompts through it. */
+  nodes?: NodeAccess | ((session: Session) => NodeAccess);
   mode: Mode;
   scenario?: string | null;
   /** Run each check as soon as its step is entered; off, the UI sends `proceed()`. */
@@ -48,11 +49,15 @@ export class Session {
   readonly done: Promise<SessionResult>;
 
   private readonly redactions: RegExp[];
+  private readonly nodes: NodeAccess;
+  private pendingHost: { step: string; node: string; resolve: (a: ManualAnswer) => void } | undefined;
 
   constructor(private readonly opts: SessionOptions) {
     this.auto = opts.auto;
     this.redactions = opts.redactPatterns ?? [];
-    this.machine = compileRunbook(opts.runbook.spec);
+    this.nodes = typeof opts.nodes === 'function' ? opts.nodes(this) : (opts.nodes ?? noNodeAccess);
+    // A person running a command on a node is not timed out; the walk waits for the paste.
+    this.machine = compileRunbook(opts.runbook.spec, this.nodes.kind === 'manual' ? { untimedLayers: ['host'] } : {});
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
   }
 
@@ -82,7 +87,7 @@ export class Session {
         runCheck: fromPromise<CheckOutput, CheckInvocation>(({ input, signal }) =>
           runCheck(input, signal, {
             kube: opts.kube,
-            nodes: opts.nodes ?? noNodeAccess,
+            nodes: this.nodes,
             now,
             onStart: ({ params, command }) => {
               if (!signal.aborted) this.emit({ type: 'check.start', step: input.step, check: input.check, params, command });
@@ -133,6 +138,36 @@ export class Session {
   answer(choice: string, by: AnsweredBy = 'user'): void {
     if (this.waitingOn?.kind !== 'ask') return;
     this.actor?.send({ type: 'ANSWER', choice, by });
+  }
+
+  /** The manual node-access prompt: shows the command and waits for `pasteHostOutput` or `declineHostCommand`. */
+  readonly promptHost = (request: ManualRequest): Promise<ManualAnswer> => {
+    const step = this.current?.step ?? '';
+    this.emit({ type: 'host.prompt', step, node: request.node, argv: [...request.argv], command: request.command });
+    return new Promise((resolve) => {
+      this.pendingHost = { step, node: request.node, resolve };
+      request.signal.addEventListener('abort', () => (this.pendingHost = undefined), { once: true });
+    });
+  };
+
+  get waitingOnHost(): { step: string; node: string } | undefined {
+    return this.pendingHost ? { step: this.pendingHost.step, node: this.pendingHost.node } : undefined;
+  }
+
+  pasteHostOutput(output: string, exitCode?: number): void {
+    const pending = this.pendingHost;
+    if (!pending) return;
+    this.pendingHost = undefined;
+    this.emit({ type: 'host.reply', step: pending.step, node: pending.node, by: 'pasted', output, ...(exitCode === undefined ? {} : { exitCode }) });
+    pending.resolve({ output, ...(exitCode === undefined ? {} : { exitCode }) });
+  }
+
+  declineHostCommand(): void {
+    const pending = this.pendingHost;
+    if (!pending) return;
+    this.pendingHost = undefined;
+    this.emit({ type: 'host.reply', step: pending.step, node: pending.node, by: 'declined' });
+    pending.resolve({ declined: true });
   }
 
   /** Ends the walk early (quit, Ctrl-C); whatever was recorded stays recorded. */

@@ -15,6 +15,10 @@ export function textLines(e: SessionEvent): string[] {
       return [`  ? ${e.question}`, ...e.choices.map((c) => `      [${c.id}] ${c.label}${c.id === e.default ? ' (default)' : ''}`)];
     case 'answer':
       return [`  answered ${e.choice} (${e.by})`];
+    case 'host.prompt':
+      return [`  run on ${e.node}: ${e.command}`];
+    case 'host.reply':
+      return [`  ${e.by === 'pasted' ? `output pasted (${(e.output ?? '').split('\n').length} lines)` : 'not run (declined)'}`];
     case 'mode.change':
       return [`  (${e.auto ? 'auto' : 'step'} mode)`];
     case 'diagnosis':

@@ -133,7 +133,12 @@ export type RunbookMachine = ReturnType<typeof compileRunbook>;
  * hold the work steps of each phase, diagnoses and the two other endings are
  * final states at the root, reachable from either phase.
  */
-export function compileRunbook(spec: RunbookSpec) {
+export interface CompileOptions {
+  /** Layers whose checks wait without a timeout: host commands a human runs and pastes (manual node access). */
+  untimedLayers?: readonly Layer[];
+}
+
+export function compileRunbook(spec: RunbookSpec, options: CompileOptions = {}) {
   const { topDown, bottomUp } = phases(spec);
   const ref = (t: string) => `#${t}`;
 
@@ -149,6 +154,7 @@ export function compileRunbook(spec: RunbookSpec) {
       { type: 'emitResult', params: { step: id, check: step.check, ...extra } },
     ];
     const errorTarget = ref(step.next.error ?? '$incomplete');
+    const timed = !options.untimedLayers?.includes(step.layer);
     return {
       id,
       entry,
@@ -182,15 +188,19 @@ export function compileRunbook(spec: RunbookSpec) {
         onError: { target: errorTarget },
       },
       // A check that ignores its AbortSignal still cannot hold the walk: the machine moves on.
-      after: {
-        [ms]: {
-          target: errorTarget,
-          actions: [
-            { type: 'recordTimeout', params: { step: id, check: step.check, ms } },
-            { type: 'emitTimeout', params: { step: id, check: step.check, ms } },
-          ],
-        },
-      },
+      ...(timed
+        ? {
+            after: {
+              [ms]: {
+                target: errorTarget,
+                actions: [
+                  { type: 'recordTimeout', params: { step: id, check: step.check, ms } },
+                  { type: 'emitTimeout', params: { step: id, check: step.check, ms } },
+                ],
+              },
+            },
+          }
+        : {}),
         },
       },
     };

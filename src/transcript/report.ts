@@ -191,6 +191,9 @@ function collectVisits(events: readonly TranscriptEvent[]): StepVisit[] {
       case 'session.start':
       case 'session.end':
       case 'mode.change':
+      // The pasted output reaches the report through the check's own result.
+      case 'host.prompt':
+      case 'host.reply':
         break;
     }
   }

@@ -2,6 +2,7 @@ import type React from 'react';
 import { Box, Text } from 'ink';
 import { EvidenceList } from './EvidenceList.js';
 import { verdictMark } from './LayerRail.js';
+import { HostPrompt } from './HostPrompt.js';
 import { Paragraph } from './Paragraph.js';
 import { Spinner } from './Spinner.js';
 import { formatDuration } from './text.js';
@@ -15,6 +16,8 @@ export interface CurrentStepProps {
   expanded: boolean;
   /** Step mode: the check waits for Enter. */
   awaitingContinue: boolean;
+  /** Manual node access: the output pasted so far. */
+  pasted?: string;
   /** Terminal columns, for wrapping evidence. */
   width: number;
 }
@@ -24,7 +27,7 @@ const indent = 2;
 export const evidenceIndent = indent + 2;
 
 /** The step in focus: why it looks there, the command behind it, then what it found. */
-export function CurrentStep({ step, expanded, awaitingContinue, width }: CurrentStepProps): React.JSX.Element {
+export function CurrentStep({ step, expanded, awaitingContinue, width, pasted = '' }: CurrentStepProps): React.JSX.Element {
   const tone = useTone();
   const finished = step.status === 'done' || step.status === 'answered';
   return (
@@ -41,7 +44,11 @@ export function CurrentStep({ step, expanded, awaitingContinue, width }: Current
       <Box flexDirection="column" paddingLeft={indent}>
         {finished ? null : <Paragraph {...tone('muted')} text={step.why} width={width - indent} />}
         {step.command ? <Text {...tone('command')}>$ {step.command}</Text> : null}
-        <StepBody step={step} expanded={expanded} awaitingContinue={awaitingContinue} width={width - indent} />
+        {step.hostPrompt ? (
+          <HostPrompt node={step.hostPrompt.node} command={step.hostPrompt.command} pasted={pasted} width={width - indent} />
+        ) : (
+          <StepBody step={step} expanded={expanded} awaitingContinue={awaitingContinue} width={width - indent} />
+        )}
       </Box>
     </Box>
   );

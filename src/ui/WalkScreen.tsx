@@ -10,6 +10,7 @@ import { evidenceCap } from './EvidenceList.js';
 import { FinishedStep } from './FinishedStep.js';
 import { Footer } from './Footer.js';
 import { Header } from './Header.js';
+import { appendPaste, pasteFinished } from './HostPrompt.js';
 import type { KeyContext } from './keys.js';
 import { commandFor } from './keys.js';
 import { LayerRail } from './LayerRail.js';
@@ -27,6 +28,7 @@ export function WalkScreen({ session, header, startedAt, onExit }: Omit<AppProps
   useStartOnce(session);
   const [auto, setAuto] = useState(session.isAuto);
   const [expandedAt, setExpandedAt] = useState<number | null>(null);
+  const [pasted, setPasted] = useState('');
   const { columns } = useWindowSize();
 
   const exited = useRef(false);
@@ -43,7 +45,7 @@ export function WalkScreen({ session, header, startedAt, onExit }: Omit<AppProps
   const expandable = !!latest?.result && evidenceLines(visibleEvidence(latest.result), evidenceWidth).length > evidenceCap;
   const keyContext: KeyContext = {
     screen: state.end ? 'end' : 'walk',
-    waitingOn: active?.status === 'asking' ? 'ask' : active?.status === 'waiting' && !auto ? 'check' : null,
+    waitingOn: active?.hostPrompt ? 'host' : active?.status === 'asking' ? 'ask' : active?.status === 'waiting' && !auto ? 'check' : null,
     choices: active?.question?.choices.length ?? 0,
     auto,
     expandable,
@@ -51,6 +53,23 @@ export function WalkScreen({ session, header, startedAt, onExit }: Omit<AppProps
   };
 
   useInput((input, key) => {
+    // Manual node access: keys are the pasted output until it ends.
+    if (active?.hostPrompt && !(key.ctrl && input === 'c')) {
+      if (key.escape) {
+        setPasted('');
+        session.declineHostCommand();
+        return;
+      }
+      const next = key.ctrl && input === 'd' ? `${pasted}\n.\n` : appendPaste(pasted, input, key.return);
+      const done = pasteFinished(next);
+      if (done === undefined) {
+        setPasted(next);
+        return;
+      }
+      setPasted('');
+      session.pasteHostOutput(done.replace(/\n+$/, '\n'));
+      return;
+    }
     const command = commandFor(input, key);
     if (!command) return;
     switch (command.type) {
@@ -78,6 +97,9 @@ export function WalkScreen({ session, header, startedAt, onExit }: Omit<AppProps
       }
       case 'expand':
         if (expandable) setExpandedAt(expanded ? null : latestIndex);
+        return;
+      case 'paste-done':
+      case 'decline':
         return;
     }
   });
@@ -115,7 +137,7 @@ export function WalkScreen({ session, header, startedAt, onExit }: Omit<AppProps
               {latest ? <CurrentStep step={latest} expanded={expanded} awaitingContinue={false} width={columns} /> : null}
               {active ? (
                 <Box marginTop={latest ? 1 : 0}>
-                  <CurrentStep step={active} expanded={false} awaitingContinue={!auto} width={columns} />
+                  <CurrentStep step={active} expanded={false} awaitingContinue={!auto} width={columns} pasted={pasted} />
                 </Box>
               ) : null}
               {!latest && !active ? <Text>Starting…</Text> : null}

@@ -6,12 +6,14 @@ export type KeyCommand =
   | { type: 'answer'; index: number }
   | { type: 'expand' }
   | { type: 'quit' }
-  | { type: 'interrupt' };
+  | { type: 'interrupt' }
+  | { type: 'paste-done' }
+  | { type: 'decline' };
 
 /** What the screen offers right now; decides which keys the footer lists. */
 export interface KeyContext {
   screen: 'walk' | 'end';
-  waitingOn: 'check' | 'ask' | null;
+  waitingOn: 'check' | 'ask' | 'host' | null;
   choices: number;
   auto: boolean;
   expandable: boolean;
@@ -55,6 +57,17 @@ export const keyBindings: readonly KeyBinding[] = [
     command: 'quit',
     match: (input, key) => (input === 'q' && !key.ctrl && !key.meta ? { type: 'quit' } : undefined),
     hint: (ctx) => ({ keys: 'q', label: ctx.screen === 'end' ? 'quit' : 'quit (transcript kept)' }),
+  },
+  {
+    command: 'paste-done',
+    // Only reached outside paste mode, where it does nothing; the hint is what matters.
+    match: () => undefined,
+    hint: (ctx) => (ctx.waitingOn === 'host' ? { keys: '^D or .', label: 'end of output' } : null),
+  },
+  {
+    command: 'decline',
+    match: () => undefined,
+    hint: (ctx) => (ctx.waitingOn === 'host' ? { keys: 'esc', label: 'not run' } : null),
   },
   {
     command: 'interrupt',

@@ -31,6 +31,8 @@ export interface StepView {
   result?: StepResult;
   question?: { text: string; choices: { id: string; label: string }[]; default: string };
   answer?: { choice: string; label: string; by: AnsweredBy };
+  /** Manual node access: the command the user is asked to run on the node. */
+  hostPrompt?: { node: string; command: string };
 }
 
 export interface WalkState {
@@ -112,6 +114,13 @@ export function walkReducer(state: WalkState, event: SessionEvent): WalkState {
     }
     case 'mode.change':
       return state;
+    case 'host.prompt':
+      return updateStep(state, event.step, (s) => ({ ...s, hostPrompt: { node: event.node, command: event.command } }));
+    case 'host.reply':
+      return updateStep(state, event.step, (s) => {
+        const { hostPrompt: _done, ...rest } = s;
+        return rest;
+      });
     case 'session.end':
       return {
         ...state,
