@@ -191,8 +191,7 @@ function collectVisits(events: readonly TranscriptEvent[]): StepVisit[] {
       case 'session.start':
       case 'session.end':
       case 'mode.change':
-      // The pasted output reaches the report through the check's own result.
-      case 'host.prompt':
+      case 'host.prompt': // the pasted output reaches the report through the check's own result
       case 'host.reply':
         break;
     }
