@@ -1,11 +1,56 @@
+import { containerRuntime } from './host/containerRuntime.js';
+import { controlPlaneServices } from './host/controlPlaneServices.js';
+import { cpuSteal } from './host/cpuSteal.js';
+import { crictlInfo } from './host/crictlInfo.js';
+import { dbusNames } from './host/dbusNames.js';
+import { kubeletConfig } from './host/kubeletConfig.js';
+import { kubeletJournal } from './host/kubeletJournal.js';
+import { kubeletService } from './host/kubeletService.js';
+import { runcLingering } from './host/runcLingering.js';
+import { systemdDbus } from './host/systemdDbus.js';
+import { nodeHeartbeatLease } from './node/heartbeatLease.js';
+import { nodePods } from './node/pods.js';
+import { nodePressure } from './node/pressure.js';
 import { nodeReady } from './node/ready.js';
+import { nodeSchedulable } from './node/schedulable.js';
 import { podEvents } from './pod/events.js';
+import { podImagePull } from './pod/imagePull.js';
+import { podLastTermination } from './pod/lastTermination.js';
+import { podLogs } from './pod/logs.js';
+import { podOwner } from './pod/owner.js';
+import { podProbes } from './pod/probes.js';
 import { podScheduling } from './pod/scheduling.js';
 import { podStatus } from './pod/status.js';
+import { podVolumes } from './pod/volumes.js';
 import type { AnyCheck } from './types.js';
 
 /** Every check plumbline has. A check that is not listed here does not exist. */
-export const checks: readonly AnyCheck[] = [podStatus, podEvents, podScheduling, nodeReady] as unknown as AnyCheck[];
+export const checks: readonly AnyCheck[] = [
+  podStatus,
+  podEvents,
+  podScheduling,
+  podLastTermination,
+  podProbes,
+  podImagePull,
+  podVolumes,
+  podLogs,
+  podOwner,
+  nodeReady,
+  nodeHeartbeatLease,
+  nodePressure,
+  nodeSchedulable,
+  nodePods,
+  kubeletService,
+  kubeletConfig,
+  kubeletJournal,
+  containerRuntime,
+  crictlInfo,
+  runcLingering,
+  systemdDbus,
+  dbusNames,
+  cpuSteal,
+  controlPlaneServices,
+] as unknown as AnyCheck[];
 
 const byId = new Map(checks.map((c) => [c.id, c]));
 

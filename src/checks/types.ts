@@ -50,6 +50,9 @@ export interface CheckDefinition<P = Record<string, unknown>, O extends string =
   run(ctx: CheckContext, params: P): Promise<CheckResult<O>>;
 }
 
+/** Facts every check can set: on the `error` outcome, why it could not check (forbidden, timeout, unreachable...). */
+export const errorFacts = ['errorKind'] as const;
+
 /** What one check concluded about its layer. */
 export type Verdict = 'ok' | 'finding' | 'error';
 

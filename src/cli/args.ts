@@ -1,4 +1,6 @@
 import { parseArgs } from 'node:util';
+import { nodeAccessKinds } from '../nodeaccess/types.js';
+import type { NodeAccessKind } from '../nodeaccess/types.js';
 
 export const version = '0.1.0';
 
@@ -20,6 +22,9 @@ Usage:
 Flags:
   --kubeconfig <file>   --context <name>   -n, --namespace <ns>
   --set key=value       runbook inputs (repeatable)
+  --node-access manual|ssh|kubectl-debug|local|drill
+                        how host checks run commands on nodes (default: manual live, drill in drills)
+  --ssh-user U  --ssh-option O (repeatable)  --debug-image IMAGE (kubectl-debug, default busybox)
   --non-interactive     no TUI: walk automatically, questions take their defaults
   --output text|json    headless output (default text)
   --transcript <file>   where to write the session transcript (JSONL)
@@ -50,6 +55,10 @@ export interface CliArgs {
   step: boolean;
   port: number | undefined;
   format: 'markdown' | 'json';
+  nodeAccess: NodeAccessKind | undefined;
+  sshUser: string | undefined;
+  sshOptions: string[];
+  debugImage: string | undefined;
   out: string | undefined;
   kubeconfigOut: string | undefined;
   noColor: boolean;
@@ -75,6 +84,10 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
         step: { type: 'boolean' },
         port: { type: 'string' },
         format: { type: 'string' },
+        'node-access': { type: 'string' },
+        'ssh-user': { type: 'string' },
+        'ssh-option': { type: 'string', multiple: true },
+        'debug-image': { type: 'string' },
         out: { type: 'string' },
         'kubeconfig-out': { type: 'string' },
         'no-color': { type: 'boolean' },
@@ -98,6 +111,10 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) throw new UsageError(`--port must be a port number, not "${v.port}"`);
   const format = v.format ?? 'markdown';
   if (format !== 'markdown' && format !== 'json') throw new UsageError(`--format must be markdown or json, not "${format}"`);
+  const nodeAccess = v['node-access'];
+  if (nodeAccess !== undefined && !(nodeAccessKinds as readonly string[]).includes(nodeAccess)) {
+    throw new UsageError(`--node-access must be one of ${nodeAccessKinds.join(', ')}, not "${nodeAccess}"`);
+  }
   const [command, ...positionals] = parsed.positionals;
   return {
     command,
@@ -112,6 +129,10 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     step: v.step ?? false,
     port,
     format,
+    nodeAccess: nodeAccess as NodeAccessKind | undefined,
+    sshUser: v['ssh-user'],
+    sshOptions: v['ssh-option'] ?? [],
+    debugImage: v['debug-image'],
     out: v.out,
     kubeconfigOut: v['kubeconfig-out'],
     noColor: (v['no-color'] ?? false) || Boolean(env.NO_COLOR),

@@ -36,6 +36,8 @@ export function sessionFor(plan: WalkPlan, opts: { auto: boolean; answerDefaults
     mode: plan.mode,
     scenario: plan.scenario?.scenario.id ?? null,
     redactPatterns: loadExtraPatterns(process.env),
+    // Headless there is no one to paste: manual access says so in each host check's result.
+    nodes: opts.answerDefaults ? plan.nodes(undefined) : (session) => plan.nodes(session.promptHost),
     ...opts,
   });
 }

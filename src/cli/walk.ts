@@ -3,6 +3,8 @@ import { findCheck } from '../checks/registry.js';
 import type { LoadedScenario } from '../drill/scenario.js';
 import type { Mode } from '../engine/events.js';
 import type { KubeClient } from '../kube/client.js';
+import type { ManualPrompt } from '../nodeaccess/manual.js';
+import type { NodeAccess } from '../nodeaccess/types.js';
 import { KubeError } from '../kube/errors.js';
 import { loadRunbookFile } from '../runbook/load.js';
 import type { LoadedRunbook } from '../runbook/load.js';
@@ -21,8 +23,12 @@ export interface WalkPlan {
   /** Drill only: the kubeconfig a trainee can point kubectl at. */
   kubeconfigPath: string | null;
   page: string;
+  /** How host checks reach nodes; a function when it needs the session (manual access prompts through it). */
+  nodes: NodeAccessFor;
   cleanup: () => Promise<void>;
 }
+
+export type NodeAccessFor = (prompt: ManualPrompt | undefined) => NodeAccess;
 
 export const defaultScenario = 'pod-pending-node-selector';
 
@@ -68,6 +74,20 @@ export async function planRun(args: CliArgs): Promise<WalkPlan> {
   const config = await loadKubeConfig({ kubeconfig: args.kubeconfig, context: args.context });
   const kube = await KubeClient.create(config);
   await probe(kube);
+  const kind = args.nodeAccess ?? 'manual';
+  if (kind === 'drill') throw new UsageError('--node-access drill only works in drills (plumbline drill)');
+  const { createNodeAccess, addressResolver, readinessProbe } = await import('../nodeaccess/index.js');
+  const nodes: NodeAccessFor = (prompt) =>
+    createNodeAccess(kind, {
+      ...(prompt ? { prompt } : {}),
+      ssh: { ...(args.sshUser ? { user: args.sshUser } : {}), options: args.sshOptions, resolveAddress: addressResolver(kube) },
+      kubectlDebug: {
+        ...(args.kubeconfig ? { kubeconfig: args.kubeconfig } : {}),
+        ...(args.context ? { context: args.context } : {}),
+        ...(args.debugImage ? { image: args.debugImage } : {}),
+        isNodeReady: readinessProbe(kube),
+      },
+    });
   return {
     runbook,
     inputs,
@@ -77,6 +97,7 @@ export async function planRun(args: CliArgs): Promise<WalkPlan> {
     transcriptPath: args.transcript ?? defaultTranscriptPath(runbook.spec.id, new Date()),
     kubeconfigPath: null,
     page: renderSymptom(runbook, inputs),
+    nodes,
     cleanup: () => Promise.resolve(),
   };
 }
@@ -93,6 +114,11 @@ export async function planDrill(args: CliArgs): Promise<WalkPlan> {
   try {
     const config = await loadKubeConfig({ kubeconfig: drill.kubeconfigPath });
     const kube = await KubeClient.create(config);
+    const { createNodeAccess } = await import('../nodeaccess/index.js');
+    const kind = args.nodeAccess ?? 'drill';
+    // In a drill the only hosts there are are the scenario's; manual lets a trainee paste what they would run.
+    if (kind !== 'drill' && kind !== 'manual') throw new UsageError(`--node-access ${kind} cannot reach a drill's simulated hosts; use drill or manual`);
+    const hosts = loaded.scenario.hosts;
     return {
       runbook,
       inputs,
@@ -102,6 +128,7 @@ export async function planDrill(args: CliArgs): Promise<WalkPlan> {
       transcriptPath: args.transcript ?? defaultTranscriptPath(runbook.spec.id, new Date()),
       kubeconfigPath: drill.kubeconfigPath,
       page: loaded.scenario.page,
+      nodes: (prompt) => createNodeAccess(kind, { hosts, ...(prompt ? { prompt } : {}) }),
       cleanup: () => drill.close(),
     };
   } catch (err) {

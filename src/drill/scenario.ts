@@ -21,6 +21,14 @@ const nodeSpec = z.strictObject({
   age: z.string().default('30d'),
 });
 
+const hostResponse = z.strictObject({
+  stdout: z.string().default(''),
+  stderr: z.string().optional(),
+  exitCode: z.number().int().optional(),
+  delayMs: z.number().nonnegative().optional(),
+  hang: z.boolean().optional(),
+});
+
 const kubeObject = z.looseObject({
   apiVersion: z.string().min(1),
   kind: z.string().min(1),
@@ -54,6 +62,8 @@ export const scenarioSchema = z.strictObject({
     .default({ name: 'drill', nodes: [] }),
   /** Raw objects as `kubectl get -o yaml` prints them; times may be written `now-5m`. */
   objects: z.array(kubeObject).default([]),
+  /** Simulated hosts: node → command line (argv joined by spaces) → what it prints, as the real tool does. */
+  hosts: z.record(z.string(), z.record(z.string(), z.union([hostResponse, z.array(hostResponse).min(1)]))).default({}),
   logs: z
     .array(
       z.strictObject({

@@ -26,6 +26,43 @@ export interface ContainerLog {
   lines: string[];
 }
 
+/**
+ * An RBAC denial: matching requests get 403 with the apiserver's message.
+ * Unset fields match anything; `*` matches any verb or resource.
+ */
+export interface DrillDenial {
+  /** The username denied (default: whoever the token authenticates as). */
+  user?: string;
+  /** RBAC verb: get, list, watch, create, update, patch, delete, deletecollection. */
+  verb: string;
+  /** Plural resource, optionally with a subresource: `pods`, `pods/log`, `nodes`. */
+  resource: string;
+  /** Only in this namespace; unset denies in every namespace and at cluster scope. */
+  namespace?: string;
+  /** API group (`""` for core, `apps`, `metrics.k8s.io`); unset matches any group. */
+  group?: string;
+}
+
+/** A fault injected in front of the API: the request is delayed, refused, cut or left hanging. */
+export interface DrillApiFault {
+  /** Regular expression tested against the request path (`^/apis/metrics.k8s.io/`). */
+  path?: string;
+  /** Plural resource (`pods`, or `pods/log`); matches resource requests only. */
+  resource?: string;
+  /** latency: delay, then answer; error: 500/503 Status; throttle: 429 with Retry-After; reset: drop the connection; hang: never answer. */
+  kind: 'latency' | 'error' | 'throttle' | 'reset' | 'hang';
+  /** Delay for `latency` (default 1000). */
+  ms?: number;
+  /** Status for `error` (default 500). */
+  status?: 500 | 503;
+  /** Message of the `error` Status (default: what etcd or the aggregator would say). */
+  message?: string;
+  /** Retry-After for `throttle` (default 1), and for `error` when set. */
+  retryAfterSeconds?: number;
+  /** Matching requests the fault affects; after that the API is healthy again (default: all). */
+  times?: number;
+}
+
 export interface DrillClusterSpec {
   objects: KubeObject[];
   logs: ContainerLog[];
@@ -33,4 +70,10 @@ export interface DrillClusterSpec {
   token: string;
   /** Name used for the kubeconfig's cluster, user and context. */
   name: string;
+  /** The username the token authenticates as (default `drill-admin`), as 403 messages name it. */
+  user?: string;
+  /** RBAC denials the scenario declares; everything else is allowed. */
+  denials?: DrillDenial[];
+  /** Faults injected in front of the API, checked in order; the first that matches applies. */
+  apiFaults?: DrillApiFault[];
 }

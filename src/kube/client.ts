@@ -1,4 +1,22 @@
-import type { CoreV1Api, CoordinationV1Api, CoreV1Event, V1Lease, V1Node, V1Pod } from '@kubernetes/client-node';
+import type {
+  AppsV1Api,
+  BatchV1Api,
+  CoreV1Api,
+  CoordinationV1Api,
+  CoreV1Event,
+  StorageV1Api,
+  V1DaemonSet,
+  V1Deployment,
+  V1Job,
+  V1Lease,
+  V1Node,
+  V1PersistentVolume,
+  V1PersistentVolumeClaim,
+  V1Pod,
+  V1ReplicaSet,
+  V1StatefulSet,
+  V1VolumeAttachment,
+} from '@kubernetes/client-node';
 import type { LoadedKubeConfig } from './config.js';
 import { toKubeError } from './errors.js';
 
@@ -17,6 +35,24 @@ interface Page<T> {
   metadata?: { _continue?: string };
 }
 
+export interface PodLogOptions {
+  container?: string | undefined;
+  /** The instance before the last restart (`kubectl logs --previous`). */
+  previous?: boolean;
+  tailLines?: number;
+  /** Prefix each line with the kubelet's RFC3339 timestamp. */
+  timestamps?: boolean;
+  /** A cap on the bytes read, so one chatty container cannot flood a check. */
+  limitBytes?: number;
+}
+
+/** The API groups beyond core and coordination that checks read. */
+interface GroupApis {
+  apps: AppsV1Api;
+  batch: BatchV1Api;
+  storage: StorageV1Api;
+}
+
 const defaultPageSize = 500;
 const defaultMaxItems = 5000;
 
@@ -28,16 +64,22 @@ export class KubeClient {
   private constructor(
     private readonly core: CoreV1Api,
     private readonly coordination: CoordinationV1Api,
+    private readonly groups: GroupApis,
     readonly server: string,
     readonly contextName: string,
     private readonly signal?: AbortSignal,
   ) {}
 
   static async create(config: LoadedKubeConfig): Promise<KubeClient> {
-    const { CoreV1Api, CoordinationV1Api } = await import('@kubernetes/client-node');
+    const { AppsV1Api, BatchV1Api, CoreV1Api, CoordinationV1Api, StorageV1Api } = await import('@kubernetes/client-node');
     return new KubeClient(
       config.kc.makeApiClient(CoreV1Api),
       config.kc.makeApiClient(CoordinationV1Api),
+      {
+        apps: config.kc.makeApiClient(AppsV1Api),
+        batch: config.kc.makeApiClient(BatchV1Api),
+        storage: config.kc.makeApiClient(StorageV1Api),
+      },
       config.server,
       config.contextName,
     );
@@ -45,7 +87,7 @@ export class KubeClient {
 
   /** The same client, with every request cancelled when `signal` aborts. */
   withSignal(signal: AbortSignal): KubeClient {
-    return new KubeClient(this.core, this.coordination, this.server, this.contextName, signal);
+    return new KubeClient(this.core, this.coordination, this.groups, this.server, this.contextName, signal);
   }
 
   readPod(namespace: string, name: string): Promise<V1Pod> {
@@ -58,6 +100,48 @@ export class KubeClient {
 
   readLease(namespace: string, name: string): Promise<V1Lease> {
     return this.call((o) => this.coordination.readNamespacedLease({ namespace, name }, o));
+  }
+
+  /** A container's log text, as `kubectl logs` prints it. */
+  readPodLog(namespace: string, name: string, opts: PodLogOptions = {}): Promise<string> {
+    const query = {
+      namespace,
+      name,
+      ...(opts.container ? { container: opts.container } : {}),
+      ...(opts.previous ? { previous: true } : {}),
+      ...(opts.tailLines !== undefined ? { tailLines: opts.tailLines } : {}),
+      ...(opts.timestamps ? { timestamps: true } : {}),
+      ...(opts.limitBytes !== undefined ? { limitBytes: opts.limitBytes } : {}),
+    };
+    return this.call((o) => this.core.readNamespacedPodLog(query, o));
+  }
+
+  readPvc(namespace: string, name: string): Promise<V1PersistentVolumeClaim> {
+    return this.call((o) => this.core.readNamespacedPersistentVolumeClaim({ namespace, name }, o));
+  }
+
+  readPv(name: string): Promise<V1PersistentVolume> {
+    return this.call((o) => this.core.readPersistentVolume({ name }, o));
+  }
+
+  readReplicaSet(namespace: string, name: string): Promise<V1ReplicaSet> {
+    return this.call((o) => this.groups.apps.readNamespacedReplicaSet({ namespace, name }, o));
+  }
+
+  readDeployment(namespace: string, name: string): Promise<V1Deployment> {
+    return this.call((o) => this.groups.apps.readNamespacedDeployment({ namespace, name }, o));
+  }
+
+  readStatefulSet(namespace: string, name: string): Promise<V1StatefulSet> {
+    return this.call((o) => this.groups.apps.readNamespacedStatefulSet({ namespace, name }, o));
+  }
+
+  readDaemonSet(namespace: string, name: string): Promise<V1DaemonSet> {
+    return this.call((o) => this.groups.apps.readNamespacedDaemonSet({ namespace, name }, o));
+  }
+
+  readJob(namespace: string, name: string): Promise<V1Job> {
+    return this.call((o) => this.groups.batch.readNamespacedJob({ namespace, name }, o));
   }
 
   listPods(opts: ListOptions): Promise<V1Pod[]> {
@@ -76,6 +160,11 @@ export class KubeClient {
     return this.collect(opts, (q, o) =>
       namespace ? this.core.listNamespacedEvent({ namespace, ...q }, o) : this.core.listEventForAllNamespaces(q, o),
     );
+  }
+
+  /** VolumeAttachments are cluster-scoped and selectable only by name, so callers should cap `maxItems`. */
+  listVolumeAttachments(opts: Omit<ListOptions, 'namespace'> = {}): Promise<V1VolumeAttachment[]> {
+    return this.collect(opts, (q, o) => this.groups.storage.listVolumeAttachment(q, o));
   }
 
   /** Liveness of the connection itself: the cheapest authenticated request there is. */

@@ -7,7 +7,7 @@ export const nodeAccessKinds: readonly NodeAccessKind[] = ['manual', 'ssh', 'kub
 export interface RunResult {
   stdout: string;
   stderr: string;
-  /** null when the process did not exit by itself (killed on timeout, signal). */
+  /** null when the process did not exit by itself (killed on timeout, signal), or in manual mode when the user did not say. */
   exitCode: number | null;
   durationMs: number;
   timedOut: boolean;

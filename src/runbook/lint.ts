@@ -1,3 +1,4 @@
+import { errorFacts } from '../checks/types.js';
 import type { AnyCheck } from '../checks/types.js';
 import type { RunbookSpec } from './schema.js';
 import type { SourceProblem, YamlSource } from './source.js';
@@ -15,7 +16,7 @@ export function lintRunbook(
   const stepIds = new Set(Object.keys(spec.steps));
   const { topDown, bottomUp } = phases(spec);
   const inputs = new Set(spec.inputs.map((i) => i.name));
-  const knownFacts = new Set<string>();
+  const knownFacts = new Set<string>(errorFacts);
   for (const step of Object.values(spec.steps)) {
     if (step.type === 'check') for (const f of lookup(step.check)?.facts ?? []) knownFacts.add(f);
   }

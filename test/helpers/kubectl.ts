@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 
@@ -44,14 +44,67 @@ export function warnIfKubectlMissing(suite: string): void {
  * exit. Discovery is cached next to the kubeconfig, not in ~/.kube, so runs
  * neither share nor leave a cache behind.
  */
+function fullArgs(kubeconfigPath: string, args: string[]): string[] {
+  return ['--kubeconfig', kubeconfigPath, '--cache-dir', join(dirname(kubeconfigPath), 'kube-cache'), ...args];
+}
+
 export function runKubectl(kubeconfigPath: string, args: string[], opts: { timeoutMs?: number } = {}): Promise<KubectlResult> {
   const bin = kubectlPath();
   if (!bin) return Promise.reject(new Error('kubectl is not on PATH'));
-  const fullArgs = ['--kubeconfig', kubeconfigPath, '--cache-dir', join(dirname(kubeconfigPath), 'kube-cache'), ...args];
   return new Promise((resolve) => {
-    execFile(bin, fullArgs, { timeout: opts.timeoutMs ?? 20_000, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, KUBECONFIG: kubeconfigPath } }, (err, stdout, stderr) => {
+    execFile(bin, fullArgs(kubeconfigPath, args), { timeout: opts.timeoutMs ?? 20_000, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, KUBECONFIG: kubeconfigPath } }, (err, stdout, stderr) => {
       const code = err && typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : err ? 1 : 0;
       resolve({ stdout, stderr, exitCode: code });
     });
   });
+}
+
+/** A kubectl that keeps running (`get -w`, `logs -f`): its output so far, a wait for a line, and a way to stop it. */
+export interface RunningKubectl {
+  stdout(): string;
+  stderr(): string;
+  /** Resolves with stdout once it matches, or rejects with what was printed after `timeoutMs`. */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export function spawnKubectl(kubeconfigPath: string, args: string[]): RunningKubectl {
+  const bin = kubectlPath();
+  if (!bin) throw new Error('kubectl is not on PATH');
+  const child = spawn(bin, fullArgs(kubeconfigPath, args), { env: { ...process.env, KUBECONFIG: kubeconfigPath }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  const waiters = new Set<() => void>();
+  const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
+  child.stdout.on('data', (c: Buffer) => {
+    out += c.toString('utf8');
+    for (const w of waiters) w();
+  });
+  child.stderr.on('data', (c: Buffer) => {
+    err += c.toString('utf8');
+  });
+  return {
+    stdout: () => out,
+    stderr: () => err,
+    waitFor(pattern, timeoutMs = 10_000) {
+      return new Promise((resolve, reject) => {
+        const check = (): void => {
+          if (!pattern.test(out)) return;
+          waiters.delete(check);
+          clearTimeout(timer);
+          resolve(out);
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`kubectl printed no match for ${String(pattern)} in ${timeoutMs} ms\nstdout:\n${out}\nstderr:\n${err}`));
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+      });
+    },
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }

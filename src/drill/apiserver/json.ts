@@ -10,6 +10,10 @@ export function asArray(v: unknown): Json[] {
   return Array.isArray(v) ? v.map(asObject) : [];
 }
 
+export function asStrings(v: unknown): string[] {
+  return Array.isArray(v) ? v.map(asString) : [];
+}
+
 export function asString(v: unknown): string {
   return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
 }

@@ -4,6 +4,9 @@
  * parameters naming a transformed form (a Table, aggregated discovery).
  */
 
+/** What a resource endpoint can produce, as a 406 lists it. */
+export const acceptedTypes = ['application/json', 'application/json;as=Table;v=v1;g=meta.k8s.io', 'application/json;as=Table;v=v1beta1;g=meta.k8s.io'];
+
 export interface MediaRange {
   type: string;
   params: Record<string, string>;

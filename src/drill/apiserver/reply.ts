@@ -1,14 +1,38 @@
 import type { ApiError } from './status.js';
 
 /** A complete HTTP answer; handlers build these and only the server writes sockets. */
-export interface Reply {
+export interface BodyReply {
   status: number;
   contentType: string;
   body: string;
   headers?: Record<string, string>;
 }
 
-export function jsonReply(body: unknown, opts: { status?: number; contentType?: string; headers?: Record<string, string> } = {}): Reply {
+/** Where a streaming answer writes: one chunk per call, then `end`. */
+export interface StreamSink {
+  write(chunk: string): void;
+  end(): void;
+}
+
+/**
+ * An answer that streams (a watch): the server sends the head, then calls
+ * `start`, which writes chunks until it ends the sink; the returned function
+ * stops it early when the client goes away.
+ */
+export interface StreamReply {
+  status: number;
+  contentType: string;
+  headers?: Record<string, string>;
+  start(sink: StreamSink): () => void;
+}
+
+export type Reply = BodyReply | StreamReply;
+
+export function isStream(reply: Reply): reply is StreamReply {
+  return 'start' in reply;
+}
+
+export function jsonReply(body: unknown, opts: { status?: number; contentType?: string; headers?: Record<string, string> } = {}): BodyReply {
   return {
     status: opts.status ?? 200,
     contentType: opts.contentType ?? 'application/json',
@@ -17,10 +41,14 @@ export function jsonReply(body: unknown, opts: { status?: number; contentType?: 
   };
 }
 
-export function textReply(body: string, status = 200): Reply {
-  return { status, contentType: 'text/plain; charset=utf-8', body };
+export function textReply(body: string, status = 200, headers?: Record<string, string>): BodyReply {
+  return { status, contentType: 'text/plain; charset=utf-8', body, ...(headers ? { headers } : {}) };
 }
 
-export function errorReply(err: ApiError): Reply {
-  return jsonReply(err.toStatus(), { status: err.code });
+/** A Status body; 429 and 5xx carry Retry-After when the Status names a delay (responsewriters.ErrorNegotiated). */
+export function errorReply(err: ApiError): BodyReply {
+  const status = err.toStatus();
+  const retry = status.details?.retryAfterSeconds;
+  const headers = retry !== undefined && retry > 0 && (err.code === 429 || err.code >= 500) ? { 'Retry-After': String(retry) } : undefined;
+  return jsonReply(status, { status: err.code, ...(headers ? { headers } : {}) });
 }

@@ -1,14 +1,21 @@
 import type { KubeObject } from '../types.js';
 import { asObject, asString, at } from './json.js';
 import type { TablePrinter } from './tables/columns.js';
+import { coreEventToV1, v1EventToCore } from './eventsV1.js';
+import { apiServiceTable } from './tables/apiservices.js';
+import { configMapTable, secretTable } from './tables/config.js';
+import { endpointSliceTable, endpointsTable } from './tables/endpoints.js';
 import { eventTable } from './tables/events.js';
 import { leaseTable } from './tables/leases.js';
 import { namespaceTable } from './tables/namespaces.js';
 import { nodeTable } from './tables/nodes.js';
 import { podTable } from './tables/pods.js';
+import { serviceTable } from './tables/services.js';
+import { persistentVolumeClaimTable, persistentVolumeTable, volumeAttachmentTable } from './tables/storage.js';
+import { daemonSetTable, deploymentTable, replicaSetTable, statefulSetTable } from './tables/workloads.js';
 
 /** Verbs this server implements; discovery advertises only these, so clients never try what would fail. */
-export type Verb = 'get' | 'list';
+export type Verb = 'get' | 'list' | 'watch' | 'create' | 'delete';
 
 export type FieldReader = (obj: KubeObject) => string;
 
@@ -40,7 +47,20 @@ export interface ResourceDefinition {
   unsupportedField: (field: string) => string;
   /** Fields the store indexes, so a selector pinning one skips the scan. */
   indexedFields?: string[];
+  /** Store index names for selector fields that differ (a converted view's `regarding.name` → `involvedObject.name`). */
+  indexAliases?: Record<string, string>;
   table?: TablePrinter;
+  /**
+   * A second version of another resource's objects (events.k8s.io/v1 over
+   * core events): stored once in `bucket`, converted on the way out. Field
+   * readers, indexes and printers work on the stored form, as upstream's
+   * work on the internal type.
+   */
+  convert?: {
+    bucket: string;
+    toServed: (stored: KubeObject) => KubeObject;
+    toStored: (served: KubeObject) => KubeObject;
+  };
 }
 
 const str =
@@ -61,6 +81,9 @@ const metaFields: Record<string, FieldReader> = {
 
 const coreUnsupported = (field: string): string => `field label not supported: ${field}`;
 
+/** What every read-only resource serves. */
+const read: Verb[] = ['get', 'list', 'watch'];
+
 /** runtime.DefaultMetaV1FieldSelectorConversion's wording, for kinds without their own conversion. */
 const defaultUnsupported = (field: string): string => `"${field}" is not a known field selector: only "metadata.name", "metadata.namespace"`;
 
@@ -72,7 +95,7 @@ export const resources: ResourceDefinition[] = [
     singular: 'pod',
     kind: 'Pod',
     namespaced: true,
-    verbs: ['get', 'list'],
+    verbs: ['create', 'delete', 'get', 'list', 'watch'],
     shortNames: ['po'],
     categories: ['all'],
     subresources: [{ name: 'log', kind: 'Pod', verbs: ['get'] }],
@@ -98,7 +121,7 @@ export const resources: ResourceDefinition[] = [
     singular: 'node',
     kind: 'Node',
     namespaced: false,
-    verbs: ['get', 'list'],
+    verbs: ['get', 'list', 'watch'],
     shortNames: ['no'],
     fields: { 'metadata.name': (obj) => obj.metadata.name, 'spec.unschedulable': bool('spec', 'unschedulable') },
     unsupportedField: coreUnsupported,
@@ -111,7 +134,7 @@ export const resources: ResourceDefinition[] = [
     singular: 'event',
     kind: 'Event',
     namespaced: true,
-    verbs: ['get', 'list'],
+    verbs: ['get', 'list', 'watch'],
     shortNames: ['ev'],
     fields: {
       ...metaFields,
@@ -139,7 +162,7 @@ export const resources: ResourceDefinition[] = [
     singular: 'namespace',
     kind: 'Namespace',
     namespaced: false,
-    verbs: ['get', 'list'],
+    verbs: ['get', 'list', 'watch'],
     shortNames: ['ns'],
     fields: { 'metadata.name': (obj) => obj.metadata.name, 'status.phase': str('status', 'phase') },
     unsupportedField: coreUnsupported,
@@ -152,15 +175,241 @@ export const resources: ResourceDefinition[] = [
     singular: 'lease',
     kind: 'Lease',
     namespaced: true,
-    verbs: ['get', 'list'],
+    verbs: ['get', 'list', 'watch'],
     fields: metaFields,
     unsupportedField: defaultUnsupported,
     table: leaseTable,
   },
+  {
+    group: '',
+    version: 'v1',
+    resource: 'services',
+    singular: 'service',
+    kind: 'Service',
+    namespaced: true,
+    verbs: read,
+    shortNames: ['svc'],
+    categories: ['all'],
+    fields: { ...metaFields, 'spec.clusterIP': str('spec', 'clusterIP'), 'spec.type': (obj) => asString(at(obj, 'spec', 'type')) || 'ClusterIP' },
+    unsupportedField: coreUnsupported,
+    table: serviceTable,
+  },
+  {
+    group: '',
+    version: 'v1',
+    resource: 'endpoints',
+    singular: 'endpoints',
+    kind: 'Endpoints',
+    namespaced: true,
+    verbs: read,
+    shortNames: ['ep'],
+    fields: metaFields,
+    unsupportedField: defaultUnsupported,
+    table: endpointsTable,
+  },
+  {
+    group: '',
+    version: 'v1',
+    resource: 'configmaps',
+    singular: 'configmap',
+    kind: 'ConfigMap',
+    namespaced: true,
+    verbs: read,
+    shortNames: ['cm'],
+    fields: metaFields,
+    unsupportedField: defaultUnsupported,
+    table: configMapTable,
+  },
+  {
+    group: '',
+    version: 'v1',
+    resource: 'secrets',
+    singular: 'secret',
+    kind: 'Secret',
+    namespaced: true,
+    verbs: read,
+    fields: { ...metaFields, type: str('type') },
+    unsupportedField: coreUnsupported,
+    table: secretTable,
+  },
+  {
+    group: '',
+    version: 'v1',
+    resource: 'persistentvolumeclaims',
+    singular: 'persistentvolumeclaim',
+    kind: 'PersistentVolumeClaim',
+    namespaced: true,
+    verbs: read,
+    shortNames: ['pvc'],
+    fields: metaFields,
+    unsupportedField: defaultUnsupported,
+    table: persistentVolumeClaimTable,
+  },
+  {
+    group: '',
+    version: 'v1',
+    resource: 'persistentvolumes',
+    singular: 'persistentvolume',
+    kind: 'PersistentVolume',
+    namespaced: false,
+    verbs: read,
+    shortNames: ['pv'],
+    fields: metaFields,
+    unsupportedField: defaultUnsupported,
+    table: persistentVolumeTable,
+  },
+  {
+    group: 'apps',
+    version: 'v1',
+    resource: 'deployments',
+    singular: 'deployment',
+    kind: 'Deployment',
+    namespaced: true,
+    verbs: read,
+    shortNames: ['deploy'],
+    categories: ['all'],
+    fields: metaFields,
+    unsupportedField: defaultUnsupported,
+    table: deploymentTable,
+  },
+  {
+    group: 'apps',
+    version: 'v1',
+    resource: 'replicasets',
+    singular: 'replicaset',
+    kind: 'ReplicaSet',
+    namespaced: true,
+    verbs: read,
+    shortNames: ['rs'],
+    categories: ['all'],
+    fields: metaFields,
+    unsupportedField: defaultUnsupported,
+    table: replicaSetTable,
+  },
+  {
+    group: 'apps',
+    version: 'v1',
+    resource: 'statefulsets',
+    singular: 'statefulset',
+    kind: 'StatefulSet',
+    namespaced: true,
+    verbs: read,
+    shortNames: ['sts'],
+    categories: ['all'],
+    fields: metaFields,
+    unsupportedField: defaultUnsupported,
+    table: statefulSetTable,
+  },
+  {
+    group: 'apps',
+    version: 'v1',
+    resource: 'daemonsets',
+    singular: 'daemonset',
+    kind: 'DaemonSet',
+    namespaced: true,
+    verbs: read,
+    shortNames: ['ds'],
+    categories: ['all'],
+    fields: metaFields,
+    unsupportedField: defaultUnsupported,
+    table: daemonSetTable,
+  },
+  {
+    group: 'storage.k8s.io',
+    version: 'v1',
+    resource: 'volumeattachments',
+    singular: 'volumeattachment',
+    kind: 'VolumeAttachment',
+    namespaced: false,
+    verbs: read,
+    fields: metaFields,
+    unsupportedField: defaultUnsupported,
+    table: volumeAttachmentTable,
+  },
+  {
+    group: 'apiregistration.k8s.io',
+    version: 'v1',
+    resource: 'apiservices',
+    singular: 'apiservice',
+    kind: 'APIService',
+    namespaced: false,
+    verbs: read,
+    categories: ['api-extensions'],
+    fields: metaFields,
+    unsupportedField: defaultUnsupported,
+    table: apiServiceTable,
+  },
+  {
+    group: 'discovery.k8s.io',
+    version: 'v1',
+    resource: 'endpointslices',
+    singular: 'endpointslice',
+    kind: 'EndpointSlice',
+    namespaced: true,
+    verbs: read,
+    fields: metaFields,
+    unsupportedField: defaultUnsupported,
+    table: endpointSliceTable,
+  },
+  {
+    group: 'events.k8s.io',
+    version: 'v1',
+    resource: 'events',
+    singular: 'event',
+    kind: 'Event',
+    namespaced: true,
+    verbs: read,
+    shortNames: ['ev'],
+    // pkg/apis/events/v1's field label conversion, onto the stored core event.
+    fields: {
+      ...metaFields,
+      reason: str('reason'),
+      'regarding.kind': str('involvedObject', 'kind'),
+      'regarding.namespace': str('involvedObject', 'namespace'),
+      'regarding.name': str('involvedObject', 'name'),
+      'regarding.uid': str('involvedObject', 'uid'),
+      'regarding.apiVersion': str('involvedObject', 'apiVersion'),
+      'regarding.resourceVersion': str('involvedObject', 'resourceVersion'),
+      'regarding.fieldPath': str('involvedObject', 'fieldPath'),
+      reportingController: str('reportingComponent'),
+      source: (obj) => asString(asObject(obj.source).component),
+      type: str('type'),
+    },
+    unsupportedField: coreUnsupported,
+    indexedFields: ['regarding.name'],
+    indexAliases: { 'regarding.name': 'involvedObject.name' },
+    table: eventTable,
+    convert: { bucket: 'events', toServed: coreEventToV1, toStored: v1EventToCore },
+  },
 ];
 
-/** The store bucket of a served resource: core resources by plural, others group-qualified. */
-export function bucketName(def: Pick<ResourceDefinition, 'group' | 'resource'>): string {
+/** The order kube-apiserver lists API groups in (its APIService group priorities, highest first). */
+const groupPriority = [
+  '',
+  'apiregistration.k8s.io',
+  'apps',
+  'events.k8s.io',
+  'authentication.k8s.io',
+  'authorization.k8s.io',
+  'autoscaling',
+  'batch',
+  'certificates.k8s.io',
+  'networking.k8s.io',
+  'policy',
+  'rbac.authorization.k8s.io',
+  'storage.k8s.io',
+  'admissionregistration.k8s.io',
+  'apiextensions.k8s.io',
+  'scheduling.k8s.io',
+  'coordination.k8s.io',
+  'node.k8s.io',
+  'discovery.k8s.io',
+  'flowcontrol.apiserver.k8s.io',
+];
+
+/** The store bucket of a served resource: core resources by plural, others group-qualified; a converted view shares its source's. */
+export function bucketName(def: Pick<ResourceDefinition, 'group' | 'resource' | 'convert'>): string {
+  if (def.convert) return def.convert.bucket;
   return def.group ? `${def.resource}.${def.group}` : def.resource;
 }
 
@@ -188,10 +437,16 @@ export class ResourceRegistry {
     return this.byKind.get(`${obj.apiVersion}/${obj.kind}`);
   }
 
-  /** Group → versions → resources, in registration order (discovery keeps it). */
+  /**
+   * Group → versions → resources: groups in kube-apiserver's discovery
+   * priority order (the core group, then apiregistration, apps, events ...),
+   * resources sorted by name as its route installer lists them.
+   */
   groups(): Map<string, Map<string, ResourceDefinition[]>> {
     const out = new Map<string, Map<string, ResourceDefinition[]>>();
-    for (const def of this.all) {
+    const rank = (g: string): number => (groupPriority.includes(g) ? groupPriority.indexOf(g) : groupPriority.length);
+    const sorted = [...this.all].sort((a, b) => rank(a.group) - rank(b.group) || (a.resource < b.resource ? -1 : a.resource > b.resource ? 1 : 0));
+    for (const def of sorted) {
       const versions = out.get(def.group) ?? new Map<string, ResourceDefinition[]>();
       out.set(def.group, versions);
       versions.set(def.version, [...(versions.get(def.version) ?? []), def]);

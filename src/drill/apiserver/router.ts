@@ -1,5 +1,6 @@
 import { aggregatedDiscovery, apiGroupDocument, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery.js';
 import { getObject, getPodLog, listObjects } from './handlers.js';
+import { createObject, deleteObject } from './writes.js';
 import type { HandlerContext, ResourceRequest } from './handlers.js';
 import { health, singleCheck } from './health.js';
 import type { HealthEndpoint } from './health.js';
@@ -22,6 +23,11 @@ export interface ApiRequest {
   segments: string[];
   query: URLSearchParams;
   accept: MediaRange[];
+  /** The request body (writes), as text. */
+  body?: string;
+  contentType?: string;
+  /** Who is asking, as authentication named them. */
+  user?: string;
 }
 
 const discoveryTypes = ['application/json', 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList'];
@@ -71,7 +77,29 @@ function verbOf(method: string, collection: boolean): string {
   }
 }
 
-function resource(ctx: RouterContext, req: ApiRequest, group: string, version: string, rest: string[]): Reply {
+function resource(ctx: RouterContext, req: ApiRequest, group: string, version: string, path: string[]): Reply {
+  let rest = path;
+  if (rest[0] === 'watch' && rest.length >= 2) {
+    // The deprecated /watch/ paths: a watch of the collection, or of one object by a name selector.
+    if (req.method !== 'GET') throw methodNotAllowed();
+    rest = rest.slice(1);
+    const nested = rest[0] === 'namespaces' && rest.length >= 3;
+    const name = nested ? rest[3] : rest[1];
+    if (name === undefined || (nested ? rest.length > 4 : rest.length > 2)) return resourceRequest(ctx, { ...req, query: watchQuery(req.query) }, group, version, rest);
+    const query = watchQuery(req.query);
+    query.set('fieldSelector', [`metadata.name=${name.replace(/[\\,=]/g, '\\$&')}`, req.query.get('fieldSelector') ?? ''].filter((x) => x !== '').join(','));
+    return resourceRequest(ctx, { ...req, query }, group, version, nested ? rest.slice(0, 3) : rest.slice(0, 1));
+  }
+  return resourceRequest(ctx, req, group, version, rest);
+}
+
+function watchQuery(query: URLSearchParams): URLSearchParams {
+  const q = new URLSearchParams(query);
+  q.set('watch', 'true');
+  return q;
+}
+
+function resourceRequest(ctx: RouterContext, req: ApiRequest, group: string, version: string, rest: string[]): Reply {
   let def: ResourceDefinition | undefined;
   let namespace: string | undefined;
   let tail: string[];
@@ -88,15 +116,22 @@ function resource(ctx: RouterContext, req: ApiRequest, group: string, version: s
   }
   if (!def || tail.length > 2) throw pathNotFound();
 
-  const r: ResourceRequest = { query: req.query, accept: req.accept };
+  const r: ResourceRequest = { query: req.query, accept: req.accept, body: req.body ?? '', contentType: req.contentType ?? '' };
   const [name, sub] = tail;
+  const unsupported = (collection: boolean): ApiError => methodNotSupported({ group: def.group, resource: def.resource }, verbOf(req.method, collection));
   if (name === undefined) {
-    if (req.method !== 'GET') throw methodNotSupported({ group: def.group, resource: def.resource }, verbOf(req.method, true));
-    return listObjects(ctx, def, namespace, r);
+    if (req.method === 'GET') return listObjects(ctx, def, namespace, r);
+    if (req.method === 'POST' && def.verbs.includes('create')) {
+      // Creating goes through /namespaces/{ns}/ for a namespaced resource; its all-namespaces path has no POST.
+      if (def.namespaced && namespace === undefined) throw methodNotAllowed();
+      return createObject(ctx, def, namespace, r);
+    }
+    throw unsupported(true);
   }
   if (sub === undefined) {
-    if (req.method !== 'GET') throw methodNotSupported({ group: def.group, resource: def.resource }, verbOf(req.method, false));
-    return getObject(ctx, def, namespace, name, r);
+    if (req.method === 'GET') return getObject(ctx, def, namespace, name, r);
+    if (req.method === 'DELETE' && def.verbs.includes('delete')) return deleteObject(ctx, def, namespace, name, r);
+    throw unsupported(false);
   }
   const subresource = def.subresources?.find((s) => s.name === sub);
   if (!subresource) throw pathNotFound();

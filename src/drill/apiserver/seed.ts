@@ -65,7 +65,8 @@ export function derivedNamespaces(objects: KubeObject[], registry: ResourceRegis
  */
 export function seedStore(store: ObjectStore, registry: ResourceRegistry, specObjects: KubeObject[]): void {
   const objects = flatten(specObjects);
-  for (const def of registry.all) store.define(storedResource(def));
+  // A converted view (events.k8s.io) shares its source's bucket, which the source defines.
+  for (const def of registry.all) if (!def.convert) store.define(storedResource(def));
   const byBucket = new Map<string, KubeObject[]>();
   for (const obj of [...objects, ...derivedNamespaces(objects, registry)]) {
     const def = registry.forObject(obj);
@@ -77,7 +78,8 @@ export function seedStore(store: ObjectStore, registry: ResourceRegistry, specOb
       store.define({ name: bucket, namespaced: obj.metadata.namespace !== undefined });
     }
     const list = byBucket.get(bucket) ?? [];
-    list.push(def && !def.namespaced ? withoutNamespace(obj) : obj);
+    const stored = def?.convert ? def.convert.toStored(obj) : obj;
+    list.push(def && !def.namespaced ? withoutNamespace(stored) : stored);
     byBucket.set(bucket, list);
   }
   // Events go last so they can point at the uids just given to the objects they are about.

@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { DrillClusterSpec } from '../types.js';
 import { anonymousAllowed, authenticate } from './auth.js';
+import { authorize, forbid } from './authz.js';
+import { FaultInjector, faultReply } from './faults.js';
 import { LogStore } from './logs.js';
 import { parseAccept } from './negotiate.js';
-import { errorReply } from './reply.js';
-import type { Reply } from './reply.js';
+import { errorReply, isStream } from './reply.js';
+import type { BodyReply, Reply, StreamReply } from './reply.js';
+import { requestInfo } from './requestInfo.js';
 import { ResourceRegistry } from './resources.js';
 import { route } from './router.js';
 import type { RouterContext } from './router.js';
@@ -15,6 +18,7 @@ import { seedStore } from './seed.js';
 import { ApiError, internalError, pathNotFound, unauthorized } from './status.js';
 import { ObjectStore } from './store.js';
 import { selfSignedCertificate } from './tls.js';
+import { WatchCache } from './watchCache.js';
 
 export { kubeconfigYaml } from './kubeconfig.js';
 
@@ -22,10 +26,19 @@ export interface DrillApiServer {
   /** `https://127.0.0.1:<port>` */
   url: string;
   token: string;
+  /** The username the token authenticates as. */
+  user: string;
   /** PEM of the server's self-signed certificate: the CA a client must trust. */
   certificateAuthority: string;
   close(): Promise<void>;
   store: ObjectStore;
+}
+
+export interface RequestLogEntry {
+  method: string;
+  /** Path and query, as sent. */
+  url: string;
+  headers: IncomingHttpHeaders;
 }
 
 export interface DrillApiServerOptions {
@@ -33,6 +46,64 @@ export interface DrillApiServerOptions {
   now?: () => Date;
   /** Port on 127.0.0.1; 0 (the default) picks a free one. */
   port?: number;
+  /** How often a watch that allows bookmarks gets one (default 60 s, as the apiserver). */
+  bookmarkIntervalMs?: number;
+  /** How long a healthy kubelet takes to confirm a graceful pod deletion (default 300 ms). */
+  podTerminationMs?: number;
+  /** Sees every request as it arrives (a verbose log, or a test asserting what a client sent). */
+  onRequest?: (entry: RequestLogEntry) => void;
+}
+
+export const defaultUser = 'drill-admin';
+/** kube-apiserver's --max-request-bytes default for a request body. */
+const maxBodyBytes = 3 * 1024 * 1024;
+
+interface Env {
+  ctx: RouterContext;
+  spec: DrillClusterSpec;
+  user: string;
+  faults: FaultInjector;
+  onRequest?: (entry: RequestLogEntry) => void;
+}
+
+function headersOf(reply: { contentType: string; headers?: Record<string, string> }): Record<string, string> {
+  return { 'Content-Type': reply.contentType, 'Cache-Control': 'no-cache, private', 'Audit-Id': randomUUID(), ...reply.headers };
+}
+
+function write(res: ServerResponse, reply: BodyReply): void {
+  if (res.headersSent || res.destroyed) return;
+  const body = Buffer.from(reply.body, 'utf8');
+  res.writeHead(reply.status, { ...headersOf(reply), 'Content-Length': body.length });
+  res.end(body);
+}
+
+function stream(res: ServerResponse, reply: StreamReply): void {
+  // No Content-Length: Node frames the body with Transfer-Encoding: chunked, as the apiserver's watch does.
+  res.writeHead(reply.status, headersOf(reply));
+  res.flushHeaders();
+  const stop = reply.start({
+    write: (chunk) => {
+      if (!res.destroyed) res.write(chunk);
+    },
+    end: () => res.end(),
+  });
+  res.on('close', stop);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= maxBodyBytes) chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (size > maxBodyBytes) reject(new ApiError(413, 'RequestEntityTooLarge', `Request entity too large: limit is ${maxBodyBytes}`));
+      else resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+    req.on('error', reject);
+  });
 }
 
 function segmentsOf(pathname: string): string[] {
@@ -46,32 +117,63 @@ function segmentsOf(pathname: string): string[] {
   }
 }
 
-function answer(ctx: RouterContext, token: string, req: IncomingMessage): Reply {
-  try {
-    const url = new URL(req.url ?? '/', 'http://drill.invalid');
-    const auth = authenticate(req.headers.authorization, token);
-    if (auth === 'rejected' || (auth === 'anonymous' && !anonymousAllowed(url.pathname))) throw unauthorized();
-    return route(ctx, {
-      method: req.method ?? 'GET',
-      segments: segmentsOf(url.pathname),
-      query: url.searchParams,
-      accept: parseAccept(req.headers.accept),
-    });
-  } catch (err) {
-    return errorReply(err instanceof ApiError ? err : internalError(err));
-  }
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-function write(res: ServerResponse, reply: Reply): void {
-  const body = Buffer.from(reply.body, 'utf8');
-  res.writeHead(reply.status, {
-    'Content-Type': reply.contentType,
-    'Content-Length': body.length,
-    'Cache-Control': 'no-cache, private',
-    'Audit-Id': randomUUID(),
-    ...reply.headers,
+/**
+ * One request through the apiserver's filter chain, in its order:
+ * authentication, then the scenario's injected faults (where priority and
+ * fairness would throttle), then authorization, then the handler.
+ */
+async function handle(env: Env, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://drill.invalid');
+  const method = req.method ?? 'GET';
+  env.onRequest?.({ method, url: req.url ?? '/', headers: req.headers });
+
+  const auth = authenticate(req.headers.authorization, env.spec.token);
+  if (auth === 'rejected') return write(res, errorReply(unauthorized()));
+  const user = auth === 'anonymous' ? 'system:anonymous' : env.user;
+  const info = requestInfo(method, url.pathname, url.searchParams);
+
+  const fault = env.faults.match(url.pathname, info);
+  if (fault) {
+    switch (fault.kind) {
+      case 'latency':
+        await sleep(fault.ms ?? 1000);
+        if (req.socket.destroyed) return;
+        break;
+      case 'reset':
+        req.socket.destroy();
+        return;
+      case 'hang':
+        // Never answered: the client's own timeout is the only way out.
+        req.resume();
+        return;
+      default:
+        return write(res, faultReply(fault));
+    }
+  }
+
+  // Anonymous requests get only what system:public-info-viewer grants; the token's user all but the denials.
+  const denial = auth === 'anonymous' ? (anonymousAllowed(url.pathname) ? undefined : forbid(user, info)) : authorize(user, info, env.spec.denials ?? []);
+  if (denial) return write(res, errorReply(denial));
+
+  let body = '';
+  if (method === 'POST' || method === 'PUT' || method === 'PATCH' || method === 'DELETE') body = await readBody(req);
+  else req.resume();
+
+  const reply: Reply = route(env.ctx, {
+    method,
+    segments: segmentsOf(url.pathname),
+    query: url.searchParams,
+    accept: parseAccept(req.headers.accept),
+    body,
+    contentType: req.headers['content-type'] ?? '',
+    user,
   });
-  res.end(body);
+  if (isStream(reply)) stream(res, reply);
+  else write(res, reply);
 }
 
 /**
@@ -86,14 +188,24 @@ export async function startDrillApiServer(spec: DrillClusterSpec, options: Drill
   const store = new ObjectStore([], now);
   seedStore(store, registry, spec.objects);
   const logs = new LogStore(spec.logs);
+  const watchCache = new WatchCache(store);
+  const user = spec.user ?? defaultUser;
 
-  const ctx: RouterContext = { store, logs, now, registry, serverAddress: '' };
+  const ctx: RouterContext = {
+    store,
+    watchCache,
+    logs,
+    now,
+    registry,
+    serverAddress: '',
+    bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000,
+    podTerminationMs: options.podTerminationMs ?? 300,
+  };
+  const env: Env = { ctx, spec, user, faults: new FaultInjector(spec.apiFaults), ...(options.onRequest ? { onRequest: options.onRequest } : {}) };
   const tls = selfSignedCertificate('plumbline-drill', now());
   const server = createServer({ cert: tls.cert, key: tls.key }, (req, res) => {
     res.on('error', () => undefined);
-    // Bodies are never read (no writes yet); draining them keeps keep-alive connections usable.
-    req.resume();
-    write(res, answer(ctx, spec.token, req));
+    handle(env, req, res).catch((err: unknown) => write(res, errorReply(err instanceof ApiError ? err : internalError(err))));
   });
   server.on('clientError', (_err, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
@@ -114,6 +226,7 @@ export async function startDrillApiServer(spec: DrillClusterSpec, options: Drill
   return {
     url: `https://127.0.0.1:${port}`,
     token: spec.token,
+    user,
     certificateAuthority: tls.cert,
     store,
     close() {

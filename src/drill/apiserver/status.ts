@@ -8,17 +8,35 @@ export type StatusReason =
   | 'Unauthorized'
   | 'Forbidden'
   | 'NotFound'
+  | 'AlreadyExists'
+  | 'Conflict'
   | 'BadRequest'
   | 'MethodNotAllowed'
   | 'NotAcceptable'
+  | 'UnsupportedMediaType'
+  | 'RequestEntityTooLarge'
   | 'Expired'
   | 'Invalid'
-  | 'InternalError';
+  | 'Timeout'
+  | 'TooManyRequests'
+  | 'InternalError'
+  | 'ServiceUnavailable'
+  /** StatusReasonUnknown: what the apiserver sends for an error that is not an API status (an etcd error, say). */
+  | '';
+
+export interface StatusCause {
+  reason?: string;
+  message: string;
+  field?: string;
+}
 
 export interface StatusDetails {
   name?: string;
   group?: string;
   kind?: string;
+  uid?: string;
+  causes?: StatusCause[];
+  retryAfterSeconds?: number;
 }
 
 export interface StatusBody {
@@ -27,7 +45,7 @@ export interface StatusBody {
   metadata: { continue?: string };
   status: 'Failure';
   message: string;
-  reason: StatusReason;
+  reason?: StatusReason;
   details?: StatusDetails;
   code: number;
 }
@@ -52,7 +70,8 @@ export class ApiError extends Error {
       metadata: this.continueToken ? { continue: this.continueToken } : {},
       status: 'Failure',
       message: this.message,
-      reason: this.reason,
+      // An unknown reason is the empty string, which the apiserver's encoder omits.
+      ...(this.reason ? { reason: this.reason } : {}),
       ...(this.details ? { details: this.details } : {}),
       code: this.code,
     };
@@ -111,5 +130,47 @@ export function continueExpired(inconsistentContinue?: string): ApiError {
 
 export function internalError(err: unknown): ApiError {
   const text = err instanceof Error ? err.message : String(err);
-  return new ApiError(500, 'InternalError', `Internal error occurred: ${text}`, {});
+  return new ApiError(500, 'InternalError', `Internal error occurred: ${text}`, { causes: [{ message: text }] });
+}
+
+export function alreadyExists(r: QualifiedResource, name: string): ApiError {
+  return new ApiError(409, 'AlreadyExists', `${qualified(r)} "${name}" already exists`, detailsFor(r, name));
+}
+
+/**
+ * apierrors.NewForbidden: `pods is forbidden: <why>` for a collection,
+ * `pods "web-0" is forbidden: <why>` for one object.
+ */
+export function forbidden(r: QualifiedResource, name: string, why: string): ApiError {
+  const subject = r.resource === '' ? 'forbidden' : name ? `${qualified(r)} "${name}" is forbidden` : `${qualified(r)} is forbidden`;
+  return new ApiError(403, 'Forbidden', `${subject}: ${why}`, { ...(name ? { name } : {}), ...(r.group ? { group: r.group } : {}), ...(r.resource ? { kind: r.resource } : {}) });
+}
+
+/** field.ErrorType strings and the cause reasons (metav1.CauseType) they map to. */
+const causeTypes: Record<string, string> = {
+  'Required value': 'FieldValueRequired',
+  'Invalid value': 'FieldValueInvalid',
+  Forbidden: 'FieldValueForbidden',
+  'Unsupported value': 'FieldValueNotSupported',
+  'Duplicate value': 'FieldValueDuplicate',
+};
+
+export interface FieldProblem {
+  field: string;
+  /** field.ErrorType text: `Required value`, `Invalid value`, `Forbidden` ... */
+  type: string;
+  /** What follows the type, e.g. `"Web": a lowercase RFC 1123 subdomain must ...`. */
+  detail: string;
+}
+
+/** apierrors.NewInvalid: `Pod "x" is invalid: field: Type: detail`, one cause per problem. */
+export function invalid(kind: { group: string; kind: string }, name: string, problems: FieldProblem[]): ApiError {
+  const text = problems.map((p) => `${p.field}: ${p.type}${p.detail ? `: ${p.detail}` : ''}`);
+  const qualifiedKind = kind.group ? `${kind.kind}.${kind.group}` : kind.kind;
+  return new ApiError(422, 'Invalid', `${qualifiedKind} "${name}" is invalid: ${text.length > 1 ? `[${text.join(', ')}]` : (text[0] ?? '')}`, {
+    name,
+    ...(kind.group ? { group: kind.group } : {}),
+    kind: kind.kind,
+    causes: problems.map((p) => ({ reason: causeTypes[p.type] ?? 'FieldValueInvalid', message: `${p.type}${p.detail ? `: ${p.detail}` : ''}`, field: p.field })),
+  });
 }

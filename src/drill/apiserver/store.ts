@@ -16,7 +16,10 @@ export type ChangeType = 'ADDED' | 'MODIFIED' | 'DELETED';
 export interface StoreChange {
   type: ChangeType;
   resource: string;
+  /** The object as written; for DELETED, its last state at the deleting revision. */
   object: KubeObject;
+  /** The object before this write (MODIFIED, DELETED), so a filtered watch can tell an object leaving its selector. */
+  previous?: KubeObject;
   revision: number;
 }
 
@@ -164,7 +167,7 @@ export class ObjectStore {
     b.index(key, stored, true);
     b.all.add(key);
     if (b.def.namespaced) b.namespaceKeys(obj.metadata.namespace ?? '').add(key);
-    this.emit({ type: old ? 'MODIFIED' : 'ADDED', resource, object: stored, revision: this.rev });
+    this.emit({ type: old ? 'MODIFIED' : 'ADDED', resource, object: stored, ...(old ? { previous: old } : {}), revision: this.rev });
     return stored;
   }
 
@@ -180,7 +183,7 @@ export class ObjectStore {
     if (b.def.namespaced) b.byNamespace.get(namespace ?? '')?.delete(key);
     this.rev++;
     const gone = { ...old, metadata: { ...old.metadata, resourceVersion: String(this.rev) } };
-    this.emit({ type: 'DELETED', resource, object: gone, revision: this.rev });
+    this.emit({ type: 'DELETED', resource, object: gone, previous: old, revision: this.rev });
     return gone;
   }
 

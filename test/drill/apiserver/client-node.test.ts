@@ -202,6 +202,19 @@ describe('drill API server through @kubernetes/client-node', () => {
     const resources = await core.getAPIResources();
     const pods = resources.resources.find((r) => r.name === 'pods');
     expect(pods).toMatchObject({ kind: 'Pod', namespaced: true, singularName: 'pod', shortNames: ['po'] });
-    expect(resources.resources.map((r) => r.name)).toEqual(['pods', 'pods/log', 'nodes', 'events', 'namespaces']);
+    // Sorted by name, subresources after their resource, as the apiserver's route installer lists them.
+    expect(resources.resources.map((r) => r.name)).toEqual([
+      'configmaps',
+      'endpoints',
+      'events',
+      'namespaces',
+      'nodes',
+      'persistentvolumeclaims',
+      'persistentvolumes',
+      'pods',
+      'pods/log',
+      'secrets',
+      'services',
+    ]);
   });
 });

@@ -1,4 +1,5 @@
 import type { ContainerLog, DrillClusterSpec, KubeObject } from '../../../src/drill/types.js';
+import { workloadObjects } from './fixtureWorkloads.js';
 
 /** A small cluster in the states kubectl users meet: ready and broken nodes, pods pending, crashing, pulling, done. */
 export interface Fixture {
@@ -27,15 +28,25 @@ function node(now: Date, name: string, opts: { age: number; ready: 'True' | 'Fal
         { type: 'Hostname', address: name },
       ],
       conditions: [
-        { type: 'MemoryPressure', status: 'False', reason: 'KubeletHasSufficientMemory' },
+        {
+          type: 'MemoryPressure',
+          status: opts.ready === 'True' ? 'False' : 'Unknown',
+          reason: opts.ready === 'True' ? 'KubeletHasSufficientMemory' : 'NodeStatusUnknown',
+          message: opts.ready === 'True' ? 'kubelet has sufficient memory available' : 'Kubelet stopped posting node status.',
+          lastHeartbeatTime: ago(now, opts.ready === 'True' ? 20 : 9 * m),
+          lastTransitionTime: ago(now, opts.ready === 'True' ? opts.age : 9 * m),
+        },
         {
           type: 'Ready',
           status: opts.ready,
           reason: opts.ready === 'True' ? 'KubeletReady' : 'NodeStatusUnknown',
           message: opts.ready === 'True' ? 'kubelet is posting ready status' : 'Kubelet stopped posting node status.',
           lastHeartbeatTime: ago(now, opts.ready === 'True' ? 20 : 9 * m),
+          lastTransitionTime: ago(now, opts.ready === 'True' ? opts.age : 9 * m),
         },
       ],
+      capacity: { cpu: '4', memory: '16375720Ki', pods: '110', 'ephemeral-storage': '101430960Ki' },
+      allocatable: { cpu: '4', memory: '16273320Ki', pods: '110', 'ephemeral-storage': '93478772582' },
       nodeInfo: {
         kubeletVersion: 'v1.31.4',
         osImage: 'Ubuntu 22.04.4 LTS',
@@ -81,6 +92,7 @@ function pod(now: Date, namespace: string, name: string, o: PodOpts): KubeObject
     },
     status: {
       phase: o.phase,
+      ...(o.node ? { hostIP: nodeIPs[o.node] ?? '', hostIPs: [{ ip: nodeIPs[o.node] ?? '' }] } : {}),
       ...(o.ip ? { podIP: o.ip, podIPs: [{ ip: o.ip }] } : {}),
       ...(o.conditions ? { conditions: o.conditions } : {}),
       ...(o.statuses ? { containerStatuses: o.statuses } : {}),
@@ -97,12 +109,15 @@ const running = (now: Date, name: string, since: number, ready = true): Record<s
   state: { running: { startedAt: ago(now, since) } },
 });
 
+const nodeIPs: Record<string, string> = { 'cp-1': '10.0.0.10', 'worker-1': '10.0.0.11', 'worker-2': '10.0.0.12', 'worker-3': '10.0.0.13' };
+
 function event(now: Date, namespace: string, involved: { kind: string; name: string }, e: { reason: string; type: string; message: string; count?: number; first: number; last: number; component: string; host?: string }): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'Event',
     metadata: { name: `${involved.name}.${e.reason.toLowerCase()}`, namespace, creationTimestamp: ago(now, e.first) },
-    involvedObject: { apiVersion: 'v1', kind: involved.kind, name: involved.name, namespace },
+    // Events about cluster-scoped objects (nodes) live in "default" but name no namespace.
+    involvedObject: { apiVersion: 'v1', kind: involved.kind, name: involved.name, ...(involved.kind === 'Node' ? {} : { namespace }) },
     reason: e.reason,
     message: e.message,
     type: e.type,
@@ -273,6 +288,8 @@ export function buildFixture(now = new Date(Math.floor(Date.now() / 1000) * 1000
       spec: { holderIdentity: 'worker-1', leaseDurationSeconds: 40, renewTime: ago(now, 5).replace('Z', '.000000Z') },
     },
   ];
+
+  objects.push(...workloadObjects(now));
 
   for (let i = 0; i < loadPodCount; i++) {
     const name = `load-${String(i).padStart(2, '0')}`;

@@ -20,13 +20,27 @@ interface TableBody {
 }
 
 describe('authentication', () => {
-  it.each([
-    ['a wrong token', 'wrong'],
-    ['no token', null],
-  ])('answers %s on a resource with the Unauthorized Status', async (_label, token) => {
-    const r = await raw(h.server, '/api/v1/pods', { token });
+  it('answers a wrong token on a resource with the Unauthorized Status', async () => {
+    const r = await raw(h.server, '/api/v1/pods', { token: 'wrong' });
     expect(r.status).toBe(401);
     expect(r.json()).toEqual({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
+  });
+
+  it('treats no token as system:anonymous, whom RBAC forbids all but the public paths', async () => {
+    const r = await raw(h.server, '/api/v1/pods', { token: null });
+    expect(r.status).toBe(403);
+    expect(r.json()).toEqual({
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: 'pods is forbidden: User "system:anonymous" cannot list resource "pods" in API group "" at the cluster scope',
+      reason: 'Forbidden',
+      details: { kind: 'pods' },
+      code: 403,
+    });
+    const api = await raw(h.server, '/apis', { token: null });
+    expect([api.status, (api.json() as { message: string }).message]).toEqual([403, 'forbidden: User "system:anonymous" cannot get path "/apis"']);
   });
 
   it('lets anonymous clients read version and health, but not with a wrong token', async () => {
@@ -59,25 +73,22 @@ describe('discovery', () => {
     expect(v1.kind).toBe('APIResourceList');
     expect(v1.groupVersion).toBe('v1');
     expect(v1.resources).toContainEqual({ name: 'pods/log', singularName: '', namespaced: true, kind: 'Pod', verbs: ['get'] });
-    expect(v1.resources).toContainEqual({ name: 'nodes', singularName: 'node', namespaced: false, kind: 'Node', verbs: ['get', 'list'], shortNames: ['no'] });
-    const apis = (await raw(h.server, '/apis', { accept: 'application/json' })).json();
-    expect(apis).toEqual({
-      kind: 'APIGroupList',
-      apiVersion: 'v1',
-      groups: [
-        {
-          name: 'coordination.k8s.io',
-          versions: [{ groupVersion: 'coordination.k8s.io/v1', version: 'v1' }],
-          preferredVersion: { groupVersion: 'coordination.k8s.io/v1', version: 'v1' },
-        },
-      ],
+    expect(v1.resources).toContainEqual({ name: 'nodes', singularName: 'node', namespaced: false, kind: 'Node', verbs: ['get', 'list', 'watch'], shortNames: ['no'] });
+    const apis = (await raw(h.server, '/apis', { accept: 'application/json' })).json() as { kind: string; apiVersion: string; groups: { name: string }[] };
+    expect([apis.kind, apis.apiVersion]).toEqual(['APIGroupList', 'v1']);
+    // In kube-apiserver's group priority order.
+    expect(apis.groups.map((g) => g.name)).toEqual(['apiregistration.k8s.io', 'apps', 'events.k8s.io', 'storage.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io']);
+    expect(apis.groups).toContainEqual({
+      name: 'coordination.k8s.io',
+      versions: [{ groupVersion: 'coordination.k8s.io/v1', version: 'v1' }],
+      preferredVersion: { groupVersion: 'coordination.k8s.io/v1', version: 'v1' },
     });
     expect((await raw(h.server, '/apis/coordination.k8s.io')).json()).toMatchObject({ kind: 'APIGroup', name: 'coordination.k8s.io' });
     expect((await raw(h.server, '/apis/coordination.k8s.io/v1')).json()).toMatchObject({
       kind: 'APIResourceList',
       apiVersion: 'v1',
       groupVersion: 'coordination.k8s.io/v1',
-      resources: [{ name: 'leases', singularName: 'lease', namespaced: true, kind: 'Lease', verbs: ['get', 'list'] }],
+      resources: [{ name: 'leases', singularName: 'lease', namespaced: true, kind: 'Lease', verbs: ['get', 'list', 'watch'] }],
     });
   });
 
@@ -90,7 +101,7 @@ describe('discovery', () => {
     const pods = body.items[0]?.versions[0]?.resources.find((x) => x.resource === 'pods');
     expect(pods).toMatchObject({ scope: 'Namespaced', responseKind: { group: '', version: 'v1', kind: 'Pod' }, subresources: [{ subresource: 'log', verbs: ['get'] }] });
     const apis = (await raw(h.server, '/apis', { accept })).json() as { items: { metadata: { name: string } }[] };
-    expect(apis.items.map((i) => i.metadata.name)).toEqual(['coordination.k8s.io']);
+    expect(apis.items.map((i) => i.metadata.name)).toEqual(['apiregistration.k8s.io', 'apps', 'events.k8s.io', 'storage.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io']);
   });
 });
 
@@ -105,7 +116,7 @@ describe('objects and lists', () => {
   });
 
   it('answers unknown paths and resources with the NotFound Status', async () => {
-    for (const path of ['/nothing', '/api/v2/pods', '/api/v1/widgets', '/api/v1/pods/web-0', '/apis/apps/v1/deployments', '/api/v1/namespaces/shop/pods/web-0/exec/x', '/api/v1/%E0%A4%A']) {
+    for (const path of ['/nothing', '/api/v2/pods', '/api/v1/widgets', '/api/v1/pods/web-0', '/apis/batch/v1/jobs', '/apis/apps/v1/namespaces/shop/cronjobs', '/api/v1/namespaces/shop/pods/web-0/exec/x', '/api/v1/%E0%A4%A']) {
       const r = await raw(h.server, path);
       expect([path, r.status]).toEqual([path, 404]);
       expect(r.json()).toEqual({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'the server could not find the requested resource', reason: 'NotFound', details: {}, code: 404 });
@@ -113,15 +124,15 @@ describe('objects and lists', () => {
   });
 
   it('answers verbs it does not serve with MethodNotAllowed', async () => {
-    const create = await raw(h.server, '/api/v1/namespaces/shop/pods', { method: 'POST' });
+    const create = await raw(h.server, '/api/v1/nodes', { method: 'POST' });
     expect(create.status).toBe(405);
-    expect(create.json()).toMatchObject({ reason: 'MethodNotAllowed', message: 'create is not supported on resources of kind "pods"', details: { kind: 'pods' } });
-    const del = await raw(h.server, '/api/v1/namespaces/shop/pods/web-0', { method: 'DELETE' });
-    expect(del.json()).toMatchObject({ message: 'delete is not supported on resources of kind "pods"' });
+    expect(create.json()).toMatchObject({ reason: 'MethodNotAllowed', message: 'create is not supported on resources of kind "nodes"', details: { kind: 'nodes' } });
+    const del = await raw(h.server, '/api/v1/nodes/worker-1', { method: 'DELETE' });
+    expect(del.json()).toMatchObject({ message: 'delete is not supported on resources of kind "nodes"' });
     const lease = await raw(h.server, '/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/worker-1', { method: 'PUT' });
     expect(lease.json()).toMatchObject({ message: 'update is not supported on resources of kind "leases.coordination.k8s.io"', details: { group: 'coordination.k8s.io', kind: 'leases' } });
-    const watch = await raw(h.server, '/api/v1/pods?watch=true');
-    expect([watch.status, (watch.json() as { message: string }).message]).toEqual([405, 'watch is not supported on resources of kind "pods"']);
+    const allNamespaces = await raw(h.server, '/api/v1/pods', { method: 'POST' });
+    expect([allNamespaces.status, (allNamespaces.json() as { reason: string }).reason]).toEqual([405, 'MethodNotAllowed']);
     expect((await raw(h.server, '/version', { method: 'POST' })).status).toBe(405);
   });
 

@@ -6,16 +6,16 @@ import type { Harness } from './harness.js';
 
 warnIfKubectlMissing('drill API server with the real kubectl');
 
-/** kubectl's human output: a header line, then cells separated by runs of 2+ spaces (cells never contain them here). */
+/**
+ * kubectl's human output: a header line, then rows whose cells start where
+ * their column's header starts (tabwriter alignment), so empty cells read as ''.
+ */
 function table(out: string): { header: string[]; rows: Record<string, string>[] } {
   const [head = '', ...lines] = out.trimEnd().split('\n');
-  const header = head.trim().split(/\s{2,}/);
+  const starts = [...head.matchAll(/\S+(?: \S+)*/g)].map((m) => ({ name: m[0], at: m.index }));
   return {
-    header,
-    rows: lines.map((line) => {
-      const cells = line.trim().split(/\s{2,}/);
-      return Object.fromEntries(header.map((h, i) => [h, cells[i] ?? '']));
-    }),
+    header: starts.map((c) => c.name),
+    rows: lines.map((line) => Object.fromEntries(starts.map((c, i) => [c.name, line.slice(c.at, starts[i + 1]?.at ?? line.length).trim()]))),
   };
 }
 
@@ -100,8 +100,41 @@ describe.skipIf(!kubectlAvailable())('drill API server with the real kubectl', (
   it('describe pod finds its events by involvedObject.uid', async () => {
     const r = await kubectl('describe', 'pod', 'web-0', '-n', 'shop');
     expect(r.exitCode).toBe(0);
+    expect(r.stdout).toMatch(/^Status:\s+Pending$/m);
+    expect(r.stdout).toMatch(/^Node:\s+<none>$/m);
+    expect(r.stdout).toMatch(/^Conditions:\n {2}Type\s+Status\n {2}PodScheduled\s+False\s*$/m);
+    expect(r.stdout).toMatch(/^Node-Selectors:\s+disktype=ssd$/m);
     // describe ages events with kubectl's own clock, which runs on while the server's is frozen.
-    expect(r.stdout).toMatch(/Warning\s+FailedScheduling\s+\d+s \(x3 over \d+s\)\s+default-scheduler/);
+    expect(r.stdout).toMatch(/^Events:\n {2}Type\s+Reason\s+Age\s+From\s+Message\n {2}----\s+------\s+----\s+----\s+-------\n {2}Warning\s+FailedScheduling\s+\d+s \(x3 over \d+s\)\s+default-scheduler\s+0\/4 nodes are available: /m);
+  });
+
+  it('describe pod shows a crash loop: state, last state, restarts and the BackOff events', async () => {
+    const r = await kubectl('describe', 'pod', 'worker-5f6b7-qlm2p', '-n', 'shop');
+    expect(r.stderr).toBe('');
+    const out = r.stdout;
+    expect(out).toMatch(/^Status:\s+Running$/m);
+    expect(out).toMatch(/^Node:\s+worker-1\/10\.0\.0\.11$/m);
+    expect(out).toMatch(/^ {4}State:\s+Waiting\n {6}Reason:\s+CrashLoopBackOff\n {4}Last State:\s+Terminated\n {6}Reason:\s+Error\n {6}Exit Code:\s+1$/m);
+    expect(out).toMatch(/^ {4}Ready:\s+False\n {4}Restart Count:\s+5$/m);
+    expect(out).toMatch(/^ {2}Warning\s+BackOff\s+\d+s \(x24 over 11\dm\)\s+kubelet\s+Back-off restarting failed container app in pod worker-5f6b7-qlm2p_shop/m);
+  });
+
+  it('describe node shows conditions, addresses, capacity, the pods on it and its events', async () => {
+    const r = await kubectl('describe', 'node', 'worker-2');
+    expect(r.stderr).toBe('');
+    const out = r.stdout;
+    expect(out).toMatch(/^Name:\s+worker-2$/m);
+    expect(out).toMatch(/^Conditions:\n {2}Type\s+Status\s+LastHeartbeatTime\s+LastTransitionTime\s+Reason\s+Message\n/m);
+    expect(out).toMatch(/^ {2}Ready\s+Unknown\s+\w{3}, \d\d \w{3} \d{4} [\d:]{8} \+0000\s+\w{3}, \d\d \w{3} \d{4} [\d:]{8} \+0000\s+NodeStatusUnknown\s+Kubelet stopped posting node status\.$/m);
+    expect(out).toMatch(/^ {2}InternalIP:\s+10\.0\.0\.12$/m);
+    expect(out).toMatch(/^Non-terminated Pods:\s+\(0 in total\)$/m);
+    expect(out).toMatch(/^Events:\n {2}Type\s+Reason\s+Age\s+From\s+Message\n.*\n {2}Normal\s+NodeNotReady\s+9m\S*\s+node-controller\s+Node worker-2 status is now: NodeNotReady$/m);
+    const busy = await kubectl('describe', 'node', 'worker-1');
+    // The pods kubectl lists come from a spec.nodeName field selector: running and pending, not completed.
+    expect(busy.stdout).toMatch(/^Non-terminated Pods:\s+\(10 in total\)$/m);
+    expect(busy.stdout).toMatch(/^ {2}shop\s+worker-5f6b7-qlm2p\s+0 \(0%\)/m);
+    expect(busy.stdout).not.toMatch(/migrate-8xk2z/);
+    expect(busy.stdout).toMatch(/^Lease:\n {2}HolderIdentity:\s+worker-1$/m);
   });
 
   it('logs prints the container log, --previous and --tail', async () => {
@@ -152,6 +185,141 @@ describe.skipIf(!kubectlAvailable())('drill API server with the real kubectl', (
     const leases = table((await kubectl('get', 'leases', '-n', 'kube-node-lease')).stdout);
     expect(leases.rows).toEqual([{ NAME: 'worker-1', HOLDER: 'worker-1', AGE: '30d' }]);
     const readyz = await kubectl('get', '--raw', '/readyz?verbose');
-    expect(readyz.stdout).toMatch(/^\[\+\]ping ok\n[\s\S]*readyz check passed\n$/);
+    const lines = readyz.stdout.split('\n');
+    expect(lines.slice(0, 5)).toEqual(['[+]ping ok', '[+]log ok', '[+]etcd ok', '[+]etcd-readiness ok', '[+]informer-sync ok']);
+    expect(lines.slice(-3)).toEqual(['[+]shutdown ok', 'readyz check passed', '']);
+    expect(lines.filter((l) => l.startsWith('[+]'))).toHaveLength(23);
+  });
+
+  it('get apiservices prints AVAILABLE from the Available condition, with its reason when not True', async () => {
+    const r = await kubectl('get', 'apiservices');
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe(
+      [
+        'NAME                     SERVICE                      AVAILABLE                  AGE',
+        'v1.                      Local                        True                       30d',
+        'v1.apps                  Local                        True                       30d',
+        'v1.coordination.k8s.io   Local                        True                       30d',
+        'v1beta1.metrics.k8s.io   kube-system/metrics-server   False (MissingEndpoints)   30d',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('get deploy,ds,sts prints each kind under its own header, as a real cluster does', async () => {
+    const r = await kubectl('get', 'deploy,ds,sts', '-A');
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe(
+      [
+        'NAMESPACE     NAME                             READY   UP-TO-DATE   AVAILABLE   AGE',
+        'kube-system   deployment.apps/coredns          2/2     2            2           30d',
+        'kube-system   deployment.apps/metrics-server   0/1     1            0           30d',
+        'shop          deployment.apps/api              1/1     1            1           9d',
+        'shop          deployment.apps/worker           0/1     1            0           120m',
+        '',
+        'NAMESPACE     NAME                        DESIRED   CURRENT   READY   UP-TO-DATE   AVAILABLE   NODE SELECTOR            AGE',
+        'kube-system   daemonset.apps/kube-proxy   4         4         3       4            3           kubernetes.io/os=linux   30d',
+        '',
+        'NAMESPACE   NAME                     READY   AGE',
+        'db          statefulset.apps/mysql   0/1     30d',
+        'shop        statefulset.apps/cart    0/1     10m',
+        '',
+      ].join('\n'),
+    );
+    const wide = table((await kubectl('get', 'rs', '-n', 'kube-system', '-o', 'wide')).stdout);
+    expect(wide.rows).toEqual([
+      {
+        NAME: 'coredns-7db6d8ff4d',
+        DESIRED: '2',
+        CURRENT: '2',
+        READY: '2',
+        AGE: '30d',
+        CONTAINERS: 'coredns',
+        IMAGES: 'registry.k8s.io/coredns/coredns:v1.11.3',
+        SELECTOR: 'k8s-app=kube-dns,pod-template-hash=7db6d8ff4d',
+      },
+    ]);
+  });
+
+  it('get all expands the category to pods, services and the workload controllers', async () => {
+    const r = await kubectl('get', 'all', '-n', 'kube-system');
+    expect(r.stderr).toBe('');
+    const names = r.stdout
+      .split('\n')
+      .filter((l) => l !== '' && !l.startsWith('NAME'))
+      .map((l) => l.split(/\s+/)[0]);
+    expect(names).toEqual([
+      'pod/coredns-7db6d8ff4d-7kb9x',
+      'pod/kube-apiserver-cp-1',
+      'service/kube-dns',
+      'service/metrics-server',
+      'daemonset.apps/kube-proxy',
+      'deployment.apps/coredns',
+      'deployment.apps/metrics-server',
+      'replicaset.apps/coredns-7db6d8ff4d',
+    ]);
+  });
+
+  it('services, endpoints and endpointslices print ports and addresses as kubectl does', async () => {
+    const svc = table((await kubectl('get', 'svc', '-A', '-o', 'wide')).stdout);
+    expect(svc.header).toEqual(['NAMESPACE', 'NAME', 'TYPE', 'CLUSTER-IP', 'EXTERNAL-IP', 'PORT(S)', 'AGE', 'SELECTOR']);
+    expect(svc.rows.find((row) => row.NAME === 'kube-dns')).toMatchObject({ 'CLUSTER-IP': '10.96.0.10', 'EXTERNAL-IP': '<none>', 'PORT(S)': '53/UDP,53/TCP,9153/TCP', SELECTOR: 'k8s-app=kube-dns' });
+    expect(svc.rows.find((row) => row.NAME === 'web')).toMatchObject({ TYPE: 'NodePort', 'PORT(S)': '80:30080/TCP' });
+    const ep = table((await kubectl('get', 'endpoints', '-n', 'kube-system')).stdout);
+    expect(ep.rows).toEqual([
+      { NAME: 'kube-dns', ENDPOINTS: '10.244.0.2:53,10.244.0.2:53,10.244.0.2:9153', AGE: '30d' },
+      { NAME: 'metrics-server', ENDPOINTS: '<none>', AGE: '30d' },
+    ]);
+    const slices = table((await kubectl('get', 'endpointslices', '-n', 'kube-system')).stdout);
+    expect(slices.rows).toEqual([{ NAME: 'kube-dns-6x8kq', ADDRESSTYPE: 'IPv4', PORTS: '53,53,9153', ENDPOINTS: '10.244.0.2', AGE: '30d' }]);
+  });
+
+  it('storage: claims, volumes and attachments', async () => {
+    const pvc = table((await kubectl('get', 'pvc', '-A')).stdout);
+    expect(pvc.header).toEqual(['NAMESPACE', 'NAME', 'STATUS', 'VOLUME', 'CAPACITY', 'ACCESS MODES', 'STORAGECLASS', 'VOLUMEATTRIBUTESCLASS', 'AGE']);
+    expect(pvc.rows[0]).toEqual({
+      NAMESPACE: 'db',
+      NAME: 'data-mysql-0',
+      STATUS: 'Bound',
+      VOLUME: 'pvc-4b9e1c2a-7d1f-4e0b-9a8c-2f6d5e3b1a90',
+      CAPACITY: '10Gi',
+      'ACCESS MODES': 'RWO',
+      STORAGECLASS: 'standard',
+      VOLUMEATTRIBUTESCLASS: '<unset>',
+      AGE: '30d',
+    });
+    const pv = table((await kubectl('get', 'pv')).stdout);
+    expect(pv.rows[0]).toMatchObject({ CAPACITY: '10Gi', 'RECLAIM POLICY': 'Delete', STATUS: 'Bound', CLAIM: 'db/data-mysql-0' });
+    const va = table((await kubectl('get', 'volumeattachments')).stdout);
+    expect(va.rows[0]).toMatchObject({ ATTACHER: 'disk.csi.example.com', NODE: 'worker-2', ATTACHED: 'true', AGE: '10d' });
+  });
+
+  it('events.k8s.io serves the same events in the new shape, selected by regarding.*', async () => {
+    const r = await kubectl('get', 'events.v1.events.k8s.io', '-n', 'shop', '--field-selector', 'regarding.name=web-0', '-o', 'json');
+    expect(r.stderr).toBe('');
+    const list = JSON.parse(r.stdout) as { items: Record<string, unknown>[] };
+    expect(list.items).toHaveLength(1);
+    expect(list.items[0]).toMatchObject({
+      apiVersion: 'events.k8s.io/v1',
+      kind: 'Event',
+      reason: 'FailedScheduling',
+      type: 'Warning',
+      regarding: { kind: 'Pod', name: 'web-0', namespace: 'shop' },
+      deprecatedSource: { component: 'default-scheduler' },
+      deprecatedCount: 3,
+      eventTime: null,
+    });
+    expect(String(list.items[0]?.note)).toMatch(/^0\/4 nodes are available/);
+    const printed = table((await kubectl('get', 'events.events.k8s.io', '-n', 'db')).stdout);
+    expect(printed.header).toEqual(['LAST SEEN', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE']);
+    expect(printed.rows.map((row) => row.REASON)).toEqual(['Scheduled']);
+  });
+
+  it('api-resources lists the served resources with their short names', async () => {
+    const r = table((await kubectl('api-resources')).stdout);
+    const row = (name: string, apiVersion: string): Record<string, string> | undefined => r.rows.find((x) => x.NAME === name && x.APIVERSION === apiVersion);
+    expect(row('deployments', 'apps/v1')).toMatchObject({ SHORTNAMES: 'deploy', NAMESPACED: 'true', KIND: 'Deployment' });
+    expect(row('persistentvolumeclaims', 'v1')).toMatchObject({ SHORTNAMES: 'pvc' });
+    expect(row('apiservices', 'apiregistration.k8s.io/v1')).toMatchObject({ NAMESPACED: 'false', KIND: 'APIService' });
   });
 });

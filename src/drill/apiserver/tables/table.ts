@@ -27,7 +27,8 @@ export interface Table {
   kind: 'Table';
   apiVersion: string;
   metadata: ListMeta;
-  columnDefinitions: ColumnDefinition[];
+  /** null after a watch's first event: kubectl keeps the columns it already has. */
+  columnDefinitions: ColumnDefinition[] | null;
   rows: TableRow[];
 }
 
@@ -38,23 +39,28 @@ export interface Table {
  */
 export function buildTable(opts: {
   printer: TablePrinter;
+  /** Objects in their stored form, which the printers read. */
   objects: KubeObject[];
+  /** The object a row carries with includeObject=Object: the served form. */
+  served: (obj: KubeObject) => KubeObject;
   metadata: ListMeta;
   include: IncludeObject;
   tableApiVersion: string;
   now: Date;
+  /** TableOptions.NoHeaders, which a watch sets after its first event. */
+  noHeaders?: boolean;
 }): Table {
   const { printer, include, tableApiVersion, now } = opts;
   return {
     kind: 'Table',
     apiVersion: tableApiVersion,
     metadata: opts.metadata,
-    columnDefinitions: printer.columns,
+    columnDefinitions: opts.noHeaders ? null : printer.columns,
     rows: opts.objects.map((obj) => {
       const printed = printer.row(obj, now);
       const row: TableRow = { cells: printed.cells };
       if (printed.conditions) row.conditions = printed.conditions;
-      if (include === 'Object') row.object = obj;
+      if (include === 'Object') row.object = opts.served(obj);
       if (include === 'Metadata') row.object = { kind: 'PartialObjectMetadata', apiVersion: tableApiVersion, metadata: obj.metadata };
       return row;
     }),

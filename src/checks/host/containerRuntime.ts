@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import type { RunResult } from '../../nodeaccess/types.js';
+import type { CheckResult } from '../types.js';
+import { defineHostCheck, hostError, nodeParam } from './define.js';
+import { parseShowBlocks, serviceOutcomes, serviceState, systemctlFailure } from './systemd.js';
+import type { ServiceOutcome } from './systemd.js';
+
+const params = z.object({
+  node: nodeParam,
+  /** containerd, docker, crio … */
+  unit: z
+    .string()
+    .regex(/^[A-Za-z0-9@._:-]+$/, 'a systemd unit name')
+    .default('containerd'),
+});
+type Params = z.infer<typeof params>;
+
+export function containerRuntimeArgv(p: Params): string[] {
+  return ['systemctl', 'show', p.unit, '-p', 'LoadState,ActiveState,SubState,Result,NRestarts,ExecMainStatus,ExecMainStartTimestamp'];
+}
+
+export function parseContainerRuntime(r: RunResult, p: Params): CheckResult<ServiceOutcome> {
+  const failed = systemctlFailure(r);
+  if (failed) return failed;
+  const props = parseShowBlocks(r.stdout)[0];
+  if (!props?.has('ActiveState') && !props?.has('LoadState')) return hostError('systemctl show printed no unit state', 'bad-output');
+  const s = serviceState(props);
+  return {
+    outcome: s.outcome,
+    summary: `container runtime service ${p.unit} is ${s.words}`,
+    evidence: s.evidence,
+    facts: { runtimeUnit: p.unit, runtimeActiveState: props.get('ActiveState') ?? '', runtimeRestarts: s.restarts },
+  };
+}
+
+export const containerRuntime = defineHostCheck({
+  id: 'host.container-runtime',
+  title: 'container runtime service state (systemd)',
+  why: 'The kubelet creates every container through the runtime (containerd, CRI-O, docker); if that service is down or crash-looping, PLEG stalls and the node goes NotReady.',
+  params,
+  outcomes: serviceOutcomes,
+  healthy: ['running'],
+  facts: ['runtimeUnit', 'runtimeActiveState', 'runtimeRestarts'],
+  argv: containerRuntimeArgv,
+  parse: parseContainerRuntime,
+});

@@ -1,0 +1,110 @@
+import { z } from 'zod';
+import type { RunResult } from '../../nodeaccess/types.js';
+import type { CheckResult, Evidence } from '../types.js';
+import { allOutput, clip, defineHostCheck, firstLine, hostError, nodeParam } from './define.js';
+
+const outcomes = ['answering', 'many-connections', 'no-answer', 'no-bus'] as const;
+type Outcome = (typeof outcomes)[number];
+
+const params = z.object({
+  node: nodeParam,
+  busTimeoutSeconds: z.coerce.number().int().positive().default(5),
+  /** dbus-daemon's system bus accepts 2048 connections by default (max_completed_connections). */
+  maxConnections: z.coerce.number().int().positive().default(1500),
+});
+type Params = z.infer<typeof params>;
+
+export function dbusNamesArgv(p: Params): string[] {
+  return ['busctl', '--system', `--timeout=${p.busTimeoutSeconds}`, 'list', '--no-pager'];
+}
+
+export interface BusName {
+  name: string;
+  pid: string;
+  process: string;
+  connection: string;
+}
+
+/** `busctl list`: a header `NAME PID PROCESS USER CONNECTION …`, then one name per line; `(activatable)` names have no owner yet. */
+export function parseBusList(text: string): BusName[] {
+  const names: BusName[] = [];
+  for (const line of text.split('\n')) {
+    const cols = line.trim().split(/\s+/);
+    const [name, pid = '-', proc = '-', , connection = '-'] = cols;
+    if (!name || name === 'NAME' || !(name.startsWith(':') || name.includes('.'))) continue;
+    names.push({ name, pid, process: proc, connection: line.includes('(activatable)') ? '(activatable)' : connection });
+  }
+  return names;
+}
+
+export function parseDbusNames(r: RunResult, p: Params): CheckResult<Outcome> {
+  const out = allOutput(r);
+  if (r.timedOut || /Connection timed out/.test(out)) {
+    return {
+      outcome: 'no-answer',
+      summary: 'the D-Bus daemon does not answer: busctl could not list the bus names',
+      evidence: [{ label: 'busctl', value: clip(firstLine(out) || `no answer within ${Math.round(r.durationMs / 1000)}s`) }],
+      facts: { dbusDaemonAnswers: false },
+    };
+  }
+  if (/Failed to connect to bus: (?:No such file or directory|Connection refused)/.test(out)) {
+    return { outcome: 'no-bus', summary: 'there is no system bus: the D-Bus daemon is not running', evidence: [{ label: 'busctl', value: clip(firstLine(out)) }], facts: { dbusDaemonAnswers: false } };
+  }
+  const names = parseBusList(r.stdout);
+  if (names.length === 0) return hostError(`busctl list printed no names${out.trim() ? `: ${clip(firstLine(out), 140)}` : ''}`, 'bad-output');
+  const unique = names.filter((n) => n.name.startsWith(':'));
+  const activatable = names.filter((n) => n.connection === '(activatable)');
+  const wellKnown = names.filter((n) => !n.name.startsWith(':') && n.connection !== '(activatable)');
+  const serial = (n: string) => Number(/^:\d+\.(\d+)$/.exec(n)?.[1] ?? NaN);
+  let highest = '';
+  let highestSerial = -1;
+  for (const n of unique) {
+    if (serial(n.name) > highestSerial) [highest, highestSerial] = [n.name, serial(n.name)];
+  }
+  const systemd1 = wellKnown.find((n) => n.name === 'org.freedesktop.systemd1');
+  const facts = {
+    dbusDaemonAnswers: true,
+    busConnections: unique.length,
+    busWellKnownNames: wellKnown.length,
+    busActivatableNames: activatable.length,
+    busMaxUniqueName: Math.max(0, highestSerial),
+    systemd1OnBus: systemd1 !== undefined,
+  };
+  const evidence: Evidence[] = [
+    { label: 'connections', value: `${unique.length} unique names (limit ${p.maxConnections} before we call it many)` },
+    { label: 'well-known names', value: `${wellKnown.length} owned, ${activatable.length} activatable` },
+  ];
+  if (highest) {
+    // A big N only says many clients came and went (runC with the systemd cgroup driver connects per container); it is not exhaustion.
+    evidence.push({ label: 'highest unique name', value: `${highest} (connections made since the bus started)` });
+  }
+  evidence.push({ label: 'org.freedesktop.systemd1', value: systemd1 ? `owned by ${systemd1.connection} (pid ${systemd1.pid}, ${systemd1.process})` : 'not on the bus' });
+  if (unique.length >= p.maxConnections) {
+    return {
+      outcome: 'many-connections',
+      summary: `the D-Bus daemon answers but holds ${unique.length} connections, close to its limit: new clients may be refused`,
+      evidence,
+      facts,
+    };
+  }
+  return {
+    outcome: 'answering',
+    summary: `the D-Bus daemon answers: ${unique.length} connections, ${wellKnown.length} well-known names${systemd1 ? ', systemd among them' : ', but systemd is not among them'}`,
+    evidence,
+    facts,
+  };
+}
+
+export const dbusNames = defineHostCheck({
+  id: 'host.dbus-names',
+  title: 'D-Bus daemon answering, and its connections',
+  why: 'Tells a stuck D-Bus daemon from a stuck systemd: if the bus lists its names while systemd does not answer a Ping, restarting dbus will not help, re-executing systemd will.',
+  params,
+  outcomes,
+  healthy: ['answering'],
+  facts: ['dbusDaemonAnswers', 'busConnections', 'busWellKnownNames', 'busActivatableNames', 'busMaxUniqueName', 'systemd1OnBus'],
+  timeoutMs: (p) => (p.busTimeoutSeconds + 3) * 1000,
+  parsesTimeouts: true,
+  argv: dbusNamesArgv,
+  parse: parseDbusNames,
+});

@@ -1,0 +1,167 @@
+import { z } from 'zod';
+import type { RunResult } from '../../nodeaccess/types.js';
+import type { CheckResult, Evidence, Facts } from '../types.js';
+import { clip, defineHostCheck, hostError, nodeParam } from './define.js';
+
+const outcomes = ['config-missing', 'certificate', 'runtime-unreachable', 'pleg-unhealthy', 'eviction', 'quiet'] as const;
+type Outcome = (typeof outcomes)[number];
+type Finding = Exclude<Outcome, 'quiet'>;
+
+const params = z.object({
+  node: nodeParam,
+  sinceMinutes: z.coerce.number().int().positive().default(15),
+  maxLines: z.coerce.number().int().positive().default(2000),
+});
+type Params = z.infer<typeof params>;
+
+export function kubeletJournalArgv(p: Params): string[] {
+  return ['journalctl', '-u', 'kubelet', `--since=-${p.sinceMinutes}m`, '-o', 'short-iso', '--no-pager', '-n', String(p.maxLines)];
+}
+
+/**
+ * The kubelet's words for each failure, oldest wording first. Root causes rank
+ * above their symptoms: a dead runtime is why PLEG stalls, so it wins over PLEG.
+ */
+const classes: { finding: Finding; pattern: RegExp; meaning: string }[] = [
+  { finding: 'config-missing', pattern: /failed to (?:load|read) kubelet config file.*no such file or directory/i, meaning: 'the kubelet cannot start: its config file is missing' },
+  {
+    finding: 'certificate',
+    pattern: /x509: certificate has expired|certificate has expired or is not yet valid|client certificate (?:has expired|is expired)|bootstrap client certificate (?:in \S+ )?is expired|x509: certificate signed by unknown authority/i,
+    meaning: 'the kubelet cannot authenticate to the API server: a certificate is expired or not trusted',
+  },
+  {
+    finding: 'runtime-unreachable',
+    pattern: /container runtime is down|(?:containerd|crio|cri-dockerd|dockershim|docker)\.sock: connect: (?:connection refused|no such file or directory)|Cannot connect to the Docker daemon|container runtime is not running/i,
+    meaning: 'the kubelet cannot reach the container runtime',
+  },
+  { finding: 'pleg-unhealthy', pattern: /PLEG is not healthy/, meaning: 'PLEG is not healthy: relisting containers through the runtime takes longer than the threshold' },
+  {
+    finding: 'eviction',
+    pattern: /eviction manager: (?:attempting to reclaim|must evict|pods ranked for eviction|evicting)|Evicting pod|node has conditions: \[[^\]]*Pressure|(?:Memory|Disk|PID)Pressure/i,
+    meaning: 'the kubelet is evicting pods to relieve resource pressure',
+  },
+];
+
+const linePrefix = /^(\S+T\S+)\s+(\S+)\s+([^:[]+)(?:\[(\d+)\])?:\s?(.*)$/;
+
+/** `3m10.30056416s` → seconds (Go's time.Duration text). */
+export function goDurationSeconds(s: string): number | undefined {
+  const re = /(\d+(?:\.\d+)?)(h|ms|m|s|µs|us|ns)/g;
+  let total = 0;
+  let matched = '';
+  for (const m of s.matchAll(re)) {
+    const n = Number(m[1]);
+    const unit = m[2];
+    total += unit === 'h' ? n * 3600 : unit === 'm' ? n * 60 : unit === 's' ? n : unit === 'ms' ? n / 1000 : n / 1e6;
+    matched += m[0];
+  }
+  return matched === s && matched !== '' ? total : undefined;
+}
+
+export function parseKubeletJournal(r: RunResult, p: Params): CheckResult<Outcome> {
+  const text = r.stdout;
+  if (/No journal files were found|-- No entries --/.test(`${text}\n${r.stderr}`) && !/^\S+T\S+\s/m.test(text)) {
+    const why = /No journal files were found/.test(`${text}\n${r.stderr}`) ? 'this host keeps no systemd journal' : `no kubelet lines in the last ${p.sinceMinutes}m`;
+    return {
+      outcome: 'quiet',
+      summary: `the kubelet journal is empty: ${why} (is the kubelet running, and does it log to the journal?)`,
+      evidence: [{ label: 'journal', value: why }],
+      facts: { kubeletJournalFinding: 'quiet', kubeletJournalLines: 0 },
+    };
+  }
+  if (r.exitCode !== 0 && r.exitCode !== null && text.trim() === '') {
+    return hostError(`journalctl failed: ${clip(r.stderr, 160)}`, /Permission denied|not seeing messages/i.test(r.stderr) ? 'denied' : 'bad-output');
+  }
+  const matches = new Map<Finding, string[]>();
+  let lines = 0;
+  let errorLines = 0;
+  let restartCounter: number | undefined;
+  let plegSeconds: number | undefined;
+  let configPath: string | undefined;
+  let socket: string | undefined;
+  let evictedResource: string | undefined;
+  for (const raw of text.split('\n')) {
+    const m = linePrefix.exec(raw);
+    if (!m) continue;
+    lines++;
+    const msg = m[5] ?? '';
+    if (/^[EF]\d{4} /.test(msg)) errorLines++;
+    const counter = /restart counter is at (\d+)/.exec(msg);
+    if (counter) restartCounter = Number(counter[1]);
+    for (const c of classes) {
+      if (!c.pattern.test(msg)) continue;
+      const list = matches.get(c.finding) ?? [];
+      list.push(raw);
+      matches.set(c.finding, list);
+      if (c.finding === 'pleg-unhealthy') plegSeconds = goDurationSeconds(/last seen active (\S+?) ago/.exec(msg)?.[1] ?? '') ?? plegSeconds;
+      if (c.finding === 'config-missing') configPath = /open (\/[^\s:"\\]+): no such file/.exec(msg)?.[1] ?? configPath;
+      if (c.finding === 'runtime-unreachable') socket = /dial unix (\/[^\s:"\\]+)/.exec(msg)?.[1] ?? socket;
+      if (c.finding === 'eviction') evictedResource = /resourceName="([^"]+)"|attempting to reclaim (\S+)/.exec(msg)?.slice(1).find(Boolean) ?? evictedResource;
+      break;
+    }
+  }
+  const facts: Facts = { kubeletJournalLines: lines, kubeletErrorLines: errorLines };
+  for (const c of classes) facts[`${camel(c.finding)}Lines`] = matches.get(c.finding)?.length ?? 0;
+  if (restartCounter !== undefined) facts.kubeletRestartCounter = restartCounter;
+  if (plegSeconds !== undefined) facts.plegLastSeenSeconds = Math.round(plegSeconds);
+  if (configPath) facts.kubeletConfigPath = configPath;
+  if (socket) facts.runtimeSocket = socket;
+  if (evictedResource) facts.evictionResource = evictedResource;
+  const counts = classes.map((c) => `${c.finding} ${matches.get(c.finding)?.length ?? 0}`).join(', ');
+  const winner = classes.find((c) => matches.has(c.finding));
+  const scope = `${lines} lines in the last ${p.sinceMinutes}m${r.truncated ? ' (output cut)' : ''}`;
+  if (!winner) {
+    facts.kubeletJournalFinding = 'quiet';
+    return {
+      outcome: 'quiet',
+      summary: `no known kubelet failure in its journal (${scope}, ${errorLines} error lines)`,
+      evidence: [{ label: 'journal', value: scope }, { label: 'matches', value: counts }],
+      facts,
+    };
+  }
+  facts.kubeletJournalFinding = winner.finding;
+  const found = matches.get(winner.finding) ?? [];
+  const evidence: Evidence[] = found.slice(-3).map((l, i, a) => ({ label: i === a.length - 1 ? 'latest' : 'line', value: clip(l, 300) }));
+  evidence.push({ label: 'matches', value: counts }, { label: 'journal', value: scope });
+  const extra =
+    winner.finding === 'pleg-unhealthy' && plegSeconds !== undefined
+      ? ` (last active ${Math.round(plegSeconds)}s ago)`
+      : winner.finding === 'config-missing' && configPath
+        ? ` (${configPath})`
+        : winner.finding === 'runtime-unreachable' && socket
+          ? ` (${socket})`
+          : '';
+  return { outcome: winner.finding, summary: `${winner.meaning}${extra}: ${found.length} matching journal lines`, evidence, facts };
+}
+
+function camel(s: string): string {
+  return s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+export const kubeletJournal = defineHostCheck({
+  id: 'host.kubelet-journal',
+  title: "kubelet's recent journal, classified",
+  why: 'The kubelet says in its own log why it is unhealthy: a missing config file, an expired certificate, an unreachable runtime, a stalled PLEG or evictions each read differently.',
+  params,
+  outcomes,
+  healthy: ['quiet'],
+  facts: [
+    'kubeletJournalFinding',
+    'kubeletJournalLines',
+    'kubeletErrorLines',
+    'configMissingLines',
+    'certificateLines',
+    'runtimeUnreachableLines',
+    'plegUnhealthyLines',
+    'evictionLines',
+    'kubeletRestartCounter',
+    'plegLastSeenSeconds',
+    'kubeletConfigPath',
+    'runtimeSocket',
+    'evictionResource',
+  ],
+  // Under the engine's 30 s step timeout, so a slow journal is our timeout error, not the walk's.
+  timeoutMs: 25_000,
+  argv: kubeletJournalArgv,
+  parse: parseKubeletJournal,
+});

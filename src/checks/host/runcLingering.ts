@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import type { RunResult } from '../../nodeaccess/types.js';
+import { formatAge } from '../format.js';
+import type { CheckResult, Evidence } from '../types.js';
+import { clip, defineHostCheck, hostError, nodeParam } from './define.js';
+
+const outcomes = ['clear', 'lingering'] as const;
+type Outcome = (typeof outcomes)[number];
+
+const params = z.object({
+  node: nodeParam,
+  /** runC should exit as soon as the container process has started: a minute is already very long. */
+  thresholdSeconds: z.coerce.number().nonnegative().default(60),
+});
+type Params = z.infer<typeof params>;
+
+export function runcLingeringArgv(_p: Params): string[] {
+  return ['ps', '-eo', 'pid,etimes,args'];
+}
+
+export interface PsProcess {
+  pid: number;
+  seconds: number;
+  args: string;
+}
+
+/** `ps -eo pid,etimes,args`: header `PID ELAPSED COMMAND`, then right-aligned numbers and the full command line. */
+export function parsePs(text: string): PsProcess[] {
+  const out: PsProcess[] = [];
+  for (const line of text.split('\n')) {
+    const m = /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line);
+    if (m) out.push({ pid: Number(m[1]), seconds: Number(m[2]), args: m[3] ?? '' });
+  }
+  return out;
+}
+
+/**
+ * runC itself (`runc`, `/usr/bin/runc …`, `runc init`, `docker-runc`), not the
+ * long-lived shims that carry its name (`containerd-shim-runc-v2`, `runc-shim`).
+ */
+export function isRunc(args: string): boolean {
+  if (args.startsWith('[')) return false; // kernel thread
+  const exe = args.split(/\s+/)[0] ?? '';
+  const base = exe.slice(exe.lastIndexOf('/') + 1);
+  return base === 'runc' || base === 'docker-runc' || /^runc:\[/.test(base);
+}
+
+/** `create`, `start`, `exec`, `init` …: what runC was asked to do, the first word after its global flags. */
+function runcVerb(args: string): string {
+  const words = args.split(/\s+/).slice(1);
+  const withValue = new Set(['--root', '--log', '--log-format', '--criu', '--rootless']);
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i] ?? '';
+    if (w.startsWith('-')) {
+      if (withValue.has(w)) i++;
+      continue;
+    }
+    return w;
+  }
+  return '?';
+}
+
+export function parseRuncLingering(r: RunResult, p: Params): CheckResult<Outcome> {
+  const procs = parsePs(r.stdout);
+  if (procs.length === 0) return hostError(`ps printed no processes${r.stderr ? `: ${clip(r.stderr, 120)}` : ''}`, 'bad-output');
+  const runc = procs.filter((x) => isRunc(x.args));
+  const lingering = runc.filter((x) => x.seconds > p.thresholdSeconds).sort((a, b) => b.seconds - a.seconds);
+  const oldest = runc.reduce((n, x) => Math.max(n, x.seconds), 0);
+  const facts = {
+    runcProcesses: runc.length,
+    lingeringRunc: lingering.length,
+    oldestRuncSeconds: oldest,
+    lingeringRuncPids: lingering.slice(0, 20).map((x) => x.pid).join(','),
+    lingeringRuncVerbs: summarizeVerbs(lingering),
+  };
+  const scope = `${procs.length} processes, ${runc.length} runc${r.truncated ? ' (ps output cut)' : ''}`;
+  if (lingering.length === 0) {
+    return {
+      outcome: 'clear',
+      summary: runc.length === 0 ? 'no runc process is running: runC starts containers and exits, as it should' : `${runc.length} runc processes, none older than ${p.thresholdSeconds}s`,
+      evidence: [{ label: 'ps', value: scope }],
+      facts,
+    };
+  }
+  const evidence: Evidence[] = lingering.slice(0, 5).map((x) => ({ label: `pid ${x.pid}, ${formatAge(x.seconds)}`, value: clip(x.args, 200) }));
+  evidence.push({ label: 'ps', value: scope });
+  return {
+    outcome: 'lingering',
+    summary: `${lingering.length} runc processes older than ${p.thresholdSeconds}s (oldest ${formatAge(oldest)}): runC is stuck and cannot start containers`,
+    evidence,
+    facts,
+  };
+}
+
+function summarizeVerbs(ps: PsProcess[]): string {
+  const counts = new Map<string, number>();
+  for (const x of ps) counts.set(runcVerb(x.args), (counts.get(runcVerb(x.args)) ?? 0) + 1);
+  return [...counts].map(([v, n]) => `${v}:${n}`).join(',');
+}
+
+export const runcLingering = defineHostCheck({
+  id: 'host.runc-lingering',
+  title: 'runC processes that should have exited',
+  why: 'runC starts a container and exits within moments; runC processes still alive after a minute mean container creation is blocked beneath the runtime (in the D-Bus incident, on systemd).',
+  params,
+  outcomes,
+  healthy: ['clear'],
+  facts: ['runcProcesses', 'lingeringRunc', 'oldestRuncSeconds', 'lingeringRuncPids', 'lingeringRuncVerbs'],
+  argv: runcLingeringArgv,
+  parse: parseRuncLingering,
+});

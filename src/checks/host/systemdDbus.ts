@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import type { RunResult } from '../../nodeaccess/types.js';
+import type { CheckResult } from '../types.js';
+import { allOutput, clip, defineHostCheck, firstLine, hostError, nodeParam } from './define.js';
+
+const outcomes = ['answering', 'timeout', 'no-bus', 'not-on-bus'] as const;
+type Outcome = (typeof outcomes)[number];
+
+const params = z.object({
+  node: nodeParam,
+  /** How long busctl waits for systemd's reply. */
+  busTimeoutSeconds: z.coerce.number().int().positive().default(5),
+});
+type Params = z.infer<typeof params>;
+
+/** Peer.Ping is answered by systemd's own D-Bus loop: the simplest question that still needs systemd to listen. */
+export function systemdDbusArgv(p: Params): string[] {
+  return ['busctl', '--system', `--timeout=${p.busTimeoutSeconds}`, 'call', 'org.freedesktop.systemd1', '/org/freedesktop/systemd1', 'org.freedesktop.DBus.Peer', 'Ping'];
+}
+
+export function parseSystemdDbus(r: RunResult, p: Params): CheckResult<Outcome> {
+  const out = allOutput(r);
+  const said = { label: 'busctl', value: clip(firstLine(out) || (r.timedOut ? '(no answer, killed at the timeout)' : '(no output)')) };
+  const took = { label: 'took', value: `${r.durationMs} ms` };
+  if (r.timedOut) {
+    // busctl did not even get as far as its own timeout: the connection to the bus itself hangs.
+    return {
+      outcome: 'timeout',
+      summary: `busctl hung past its own ${p.busTimeoutSeconds}s timeout: the D-Bus daemon itself may not be answering (see host.dbus-names)`,
+      evidence: [said, took],
+      facts: { systemdOnDbus: 'timeout', busctlHung: true, systemdDbusMs: r.durationMs },
+    };
+  }
+  if (/Connection timed out/.test(out)) {
+    return {
+      outcome: 'timeout',
+      summary: `org.freedesktop.systemd1 did not answer a D-Bus Ping within ${p.busTimeoutSeconds}s: systemd is not serving D-Bus, so anything that asks it (runC creating a container's cgroup) blocks`,
+      evidence: [said, took],
+      facts: { systemdOnDbus: 'timeout', busctlHung: false, systemdDbusMs: r.durationMs },
+    };
+  }
+  if (/Failed to connect to bus: (?:No such file or directory|Connection refused)/.test(out)) {
+    return {
+      outcome: 'no-bus',
+      summary: 'there is no system bus to connect to: the D-Bus daemon is not running (or its socket is gone)',
+      evidence: [said],
+      facts: { systemdOnDbus: 'no-bus' },
+    };
+  }
+  if (/was not provided by any \.service files|ServiceUnknown|NameHasNoOwner|has no owner|Unknown name/i.test(out)) {
+    return {
+      outcome: 'not-on-bus',
+      summary: 'the system bus answers but nobody owns org.freedesktop.systemd1: systemd is not connected to D-Bus (or is not PID 1)',
+      evidence: [said],
+      facts: { systemdOnDbus: 'not-on-bus' },
+    };
+  }
+  if (/Access denied|Permission denied/.test(out)) return hostError(`busctl was refused: ${clip(firstLine(out), 140)}`, 'denied', [said]);
+  if (r.exitCode === 0 || (r.exitCode === null && out.trim() === '')) {
+    return {
+      outcome: 'answering',
+      summary: `systemd answers on D-Bus (Ping returned in ${r.durationMs} ms)`,
+      evidence: [{ label: 'Ping', value: 'answered' }, took],
+      facts: { systemdOnDbus: 'answering', systemdDbusMs: r.durationMs },
+    };
+  }
+  return hostError(`busctl failed: ${clip(firstLine(out), 160)}`, 'bad-output', [said]);
+}
+
+export const systemdDbus = defineHostCheck({
+  id: 'host.systemd-dbus',
+  title: 'systemd answering on the system D-Bus',
+  why: 'runC (with the systemd cgroup driver) asks systemd over D-Bus to create every container cgroup; if systemd stops answering, runC hangs and the node goes NotReady while dbus itself is fine.',
+  params,
+  outcomes,
+  healthy: ['answering'],
+  facts: ['systemdOnDbus', 'systemdDbusMs', 'busctlHung'],
+  // busctl's own timeout first; ours only catches a bus that hangs before busctl can even ask.
+  timeoutMs: (p) => (p.busTimeoutSeconds + 3) * 1000,
+  parsesTimeouts: true,
+  argv: systemdDbusArgv,
+  parse: parseSystemdDbus,
+});

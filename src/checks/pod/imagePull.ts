@@ -1,0 +1,148 @@
+import { z } from 'zod';
+import { groupEvents, involvedObjectSelector } from '../events.js';
+import type { EventGroup } from '../events.js';
+import { ageSeconds, formatAge } from '../format.js';
+import { clip, containerNotFound, eventsForContainer, pickContainer, podNotFound, readPodIfExists } from '../pods.js';
+import { defineCheck } from '../types.js';
+import type { CheckResult, Evidence, Facts } from '../types.js';
+
+const outcomes = [
+  'image-not-found',
+  'unauthorized',
+  'registry-unreachable',
+  'registry-tls',
+  'rate-limited',
+  'invalid-image-name',
+  'never-pull',
+  'no-space',
+  'pull-failed-other',
+  'pulling',
+  'pulled',
+  'not-found',
+  'container-not-found',
+] as const;
+type Outcome = (typeof outcomes)[number];
+type PullFailure = Exclude<Outcome, 'pulling' | 'pulled' | 'not-found' | 'container-not-found'>;
+
+/**
+ * kubelet and containerd/CRI-O wordings, most specific first. Docker Hub's
+ * "pull access denied, repository does not exist or may require authorization"
+ * cannot tell a missing repository from missing credentials; it counts as unauthorized.
+ */
+const classes: { outcome: PullFailure; re: RegExp }[] = [
+  { outcome: 'never-pull', re: /is not present with pull policy of Never|ErrImageNeverPull/i },
+  { outcome: 'invalid-image-name', re: /invalid reference format|couldn't parse image (?:reference|name)|InvalidImageName/i },
+  { outcome: 'no-space', re: /no space left on device/i },
+  { outcome: 'rate-limited', re: /toomanyrequests|429 Too Many Requests|pull rate limit/i },
+  {
+    outcome: 'unauthorized',
+    re: /\b401 Unauthorized|\b403 Forbidden|pull access denied|insufficient_scope|authorization failed|authentication required|no basic auth credentials|failed to authorize|denied: requested access|unauthorized:/i,
+  },
+  { outcome: 'registry-tls', re: /x509:|tls: failed to verify|certificate signed by unknown authority|certificate has expired|server gave HTTP response to HTTPS client/i },
+  { outcome: 'image-not-found', re: /: not found\b|manifest unknown|code = NotFound|not found: manifest|name unknown|repository name not known|manifest for \S+ not found/i },
+  {
+    outcome: 'registry-unreachable',
+    re: /no such host|i\/o timeout|connection refused|connection reset by peer|network is unreachable|no route to host|TLS handshake timeout|context deadline exceeded|dial tcp|Client\.Timeout exceeded/i,
+  },
+];
+
+const pullReasons = new Set(['Failed', 'ErrImagePull', 'ImagePullBackOff', 'InspectFailed', 'ErrImageNeverPull', 'InvalidImageName']);
+const pullWaiting = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull']);
+
+export const podImagePull = defineCheck({
+  id: 'pod.image-pull',
+  layer: 'pod',
+  title: 'Why the image does not pull',
+  why: "The kubelet's pull error tells apart an image that does not exist, a registry that refuses the credentials, a registry the node cannot reach, and Docker Hub's rate limit; each has a different fix.",
+  params: z.object({ namespace: z.string().min(1), name: z.string().min(1), container: z.string().optional() }),
+  outcomes,
+  healthy: ['pulled'],
+  facts: ['container', 'image', 'registry', 'pullError', 'pullAttempts', 'imagePullSecrets', 'waitingReason'],
+  command: (p) => `kubectl get events -n ${p.namespace} --field-selector ${involvedObjectSelector('Pod', p.name, p.namespace)} | grep -i -e pull -e image`,
+  async run(ctx, p): Promise<CheckResult<Outcome>> {
+    const [pod, events] = await Promise.all([
+      readPodIfExists(ctx.kube, p.namespace, p.name),
+      ctx.kube.listEvents({ namespace: p.namespace, fieldSelector: involvedObjectSelector('Pod', p.name, p.namespace) }),
+    ]);
+    if (!pod) return podNotFound(p.namespace, p.name);
+    const c = pickContainer(pod, p.container, (v) => pullWaiting.has(v.status?.state?.waiting?.reason ?? ''));
+    if (!c) return p.container ? containerNotFound(pod, p.container) : { outcome: 'pulled', summary: 'the pod has no containers', evidence: [], facts: {} };
+
+    const image = c.spec?.image ?? c.status?.image ?? '';
+    const facts: Facts = { container: c.name, image, registry: registryOf(image) };
+    const secrets = (pod.spec?.imagePullSecrets ?? []).map((s) => s.name).filter(Boolean);
+    facts.imagePullSecrets = secrets.join(',');
+    const waiting = c.status?.state?.waiting;
+    if (waiting?.reason) facts.waitingReason = waiting.reason;
+
+    const now = ctx.now();
+    const groups = groupEvents(eventsForContainer(events, c.name)).filter((g) => g.message.includes(image) || pullReasons.has(g.reason) || /image/i.test(g.message));
+    const failures = groups.filter((g) => g.type === 'Warning' && pullReasons.has(g.reason) && !/^Error: (?:ErrImagePull|ImagePullBackOff)$/.test(g.message));
+    const evidence: Evidence[] = [{ label: 'image', value: `${image} (registry ${facts.registry})` }];
+    if (waiting?.reason) evidence.push({ label: `container ${c.name}`, value: `waiting: ${waiting.reason}${waiting.message ? ` (${clip(waiting.message, 160)})` : ''}` });
+    for (const g of groups.slice(0, 5)) evidence.push({ label: `${g.type} ${g.reason}`, value: describe(g, now) });
+    evidence.push({ label: 'imagePullSecrets', value: secrets.length > 0 ? secrets.join(', ') : 'none' });
+
+    // The newest failure decides; the container's waiting message stands in once events have expired.
+    const message = failures[0]?.message ?? (waiting && pullWaiting.has(waiting.reason ?? '') ? (waiting.message ?? waiting.reason ?? '') : undefined);
+    if (message !== undefined) {
+      facts.pullError = clip(message, 400);
+      facts.pullAttempts = failures.reduce((n, g) => n + g.count, 0);
+      const hit = classes.find((k) => k.re.test(message) || k.re.test(waiting?.reason ?? ''));
+      const outcome = hit?.outcome ?? 'pull-failed-other';
+      return { outcome, summary: summarize(outcome, image, String(facts.registry), secrets.length), evidence, facts };
+    }
+
+    const pulling = groups.find((g) => g.reason === 'Pulling');
+    const pulled = groups.find((g) => g.reason === 'Pulled');
+    if (pulling && !pulled && waiting?.reason === 'ContainerCreating') {
+      const since = ageSeconds(pulling.lastSeen, now);
+      return {
+        outcome: 'pulling',
+        summary: `the kubelet is still pulling ${image}${since === undefined ? '' : ` (started ${formatAge(since)} ago)`}: a large image or a slow registry`,
+        evidence,
+        facts,
+      };
+    }
+    return {
+      outcome: 'pulled',
+      summary: `no pull failure for ${image}${pulled ? `: ${clip(pulled.message, 120)}` : c.status?.imageID ? ' (the image is on the node)' : ''}`,
+      evidence,
+      facts,
+    };
+  },
+});
+
+/** `registry.example.com/app:1` → registry.example.com; a bare `nginx` comes from Docker Hub. */
+export function registryOf(image: string): string {
+  const first = image.split('/')[0] ?? '';
+  return image.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost') ? first : 'docker.io';
+}
+
+function summarize(outcome: PullFailure, image: string, registry: string, secrets: number): string {
+  switch (outcome) {
+    case 'image-not-found':
+      return `image ${image} does not exist in ${registry}: the name or tag is wrong, or it was never pushed`;
+    case 'unauthorized':
+      return `${registry} refused to serve ${image}: credentials are missing or wrong${secrets === 0 ? ' (the pod has no imagePullSecrets)' : ''}, or the repository does not exist`;
+    case 'registry-unreachable':
+      return `the node cannot reach ${registry} to pull ${image}: DNS, proxy, firewall or the registry is down`;
+    case 'registry-tls':
+      return `the node does not trust ${registry}'s TLS certificate (or it speaks plain HTTP): the runtime needs its CA or an insecure-registry entry`;
+    case 'rate-limited':
+      return `${registry} rate-limits this node's pulls of ${image}: authenticate the pulls or use a mirror`;
+    case 'invalid-image-name':
+      return `the image reference ${image} is not a valid name: fix it in the pod's controller`;
+    case 'never-pull':
+      return `imagePullPolicy is Never and ${image} is not on the node`;
+    case 'no-space':
+      return `the node has no disk space left to unpack ${image}`;
+    case 'pull-failed-other':
+      return `pulling ${image} failed for a reason plumbline does not classify`;
+  }
+}
+
+function describe(g: EventGroup, now: Date): string {
+  const age = ageSeconds(g.lastSeen, now);
+  return `×${g.count}${age === undefined ? '' : `, last ${formatAge(age)} ago`}: ${clip(g.message)}`;
+}

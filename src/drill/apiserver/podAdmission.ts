@@ -1,0 +1,145 @@
+import { randomBytes } from 'node:crypto';
+import type { KubeObject } from '../types.js';
+import { asArray, asObject, asString } from './json.js';
+import type { Json } from './json.js';
+import type { FieldProblem } from './status.js';
+
+/**
+ * What the apiserver does to a new pod before storing it: validation (the
+ * parts a hand-written test pod gets wrong), then the defaults and
+ * admission plugins a real cluster applies (ServiceAccount's token volume,
+ * DefaultTolerationSeconds, Priority), so `kubectl get pod -o yaml` and
+ * `describe` show what they would on a real cluster.
+ */
+
+const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** The characters names.SimpleNameGenerator draws from (no vowels, no look-alikes). */
+const nameAlphabet = 'bcdfghjklmnpqrstvwxz2456789';
+
+export function randomSuffix(length = 5): string {
+  return [...randomBytes(length)].map((b) => nameAlphabet[b % nameAlphabet.length]).join('');
+}
+
+export function validatePod(pod: KubeObject): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const name = pod.metadata.name;
+  if (!name) problems.push({ field: 'metadata.name', type: 'Required value', detail: 'name or generateName is required' });
+  else if (name.length > 253 || !dns1123Subdomain.test(name)) {
+    problems.push({
+      field: 'metadata.name',
+      type: 'Invalid value',
+      detail: `"${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`,
+    });
+  }
+  const containers = asArray(asObject(pod.spec).containers);
+  if (containers.length === 0) problems.push({ field: 'spec.containers', type: 'Required value', detail: '' });
+  containers.forEach((c, i) => {
+    const cname = asString(c.name);
+    if (!cname) problems.push({ field: `spec.containers[${i}].name`, type: 'Required value', detail: '' });
+    else if (!dns1123Label.test(cname)) {
+      problems.push({
+        field: `spec.containers[${i}].name`,
+        type: 'Invalid value',
+        detail: `"${cname}": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')`,
+      });
+    }
+    if (!asString(c.image)) problems.push({ field: `spec.containers[${i}].image`, type: 'Required value', detail: '' });
+  });
+  return problems;
+}
+
+/** SetDefaults_Container's pull policy: Always for `:latest` or an untagged image, else IfNotPresent. */
+function pullPolicy(image: string): string {
+  if (image.includes('@')) return 'IfNotPresent';
+  const lastSegment = image.slice(image.lastIndexOf('/') + 1);
+  const tag = lastSegment.includes(':') ? lastSegment.slice(lastSegment.indexOf(':') + 1) : '';
+  return tag === '' || tag === 'latest' ? 'Always' : 'IfNotPresent';
+}
+
+function qosClass(containers: Json[]): string {
+  let any = false;
+  let guaranteed = containers.length > 0;
+  for (const c of containers) {
+    const resources = asObject(c.resources);
+    const requests = asObject(resources.requests);
+    const limits = asObject(resources.limits);
+    if (Object.keys(requests).length > 0 || Object.keys(limits).length > 0) any = true;
+    for (const r of ['cpu', 'memory']) {
+      if (limits[r] === undefined || (requests[r] !== undefined && requests[r] !== limits[r])) guaranteed = false;
+    }
+  }
+  if (any && guaranteed) return 'Guaranteed';
+  return any ? 'Burstable' : 'BestEffort';
+}
+
+const defaultTolerations = [
+  { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+  { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+];
+
+/** A new pod with the defaults and admission mutations a real cluster stores. */
+export function defaultPod(pod: KubeObject): KubeObject {
+  const spec = { ...asObject(pod.spec) };
+  const serviceAccount = asString(spec.serviceAccountName) || asString(spec.serviceAccount) || 'default';
+  const automount = spec.automountServiceAccountToken !== false;
+  const tokenVolume = `kube-api-access-${randomSuffix()}`;
+
+  const containers = asArray(spec.containers).map((c) => ({
+    ...c,
+    resources: c.resources ?? {},
+    ...(automount ? { volumeMounts: [...asArray(c.volumeMounts), { name: tokenVolume, readOnly: true, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' }] } : {}),
+    terminationMessagePath: c.terminationMessagePath ?? '/dev/termination-log',
+    terminationMessagePolicy: c.terminationMessagePolicy ?? 'File',
+    imagePullPolicy: c.imagePullPolicy ?? pullPolicy(asString(c.image)),
+  }));
+  const tolerations = asArray(spec.tolerations);
+  for (const t of defaultTolerations) {
+    if (!tolerations.some((x) => asString(x.key) === t.key && asString(x.effect) === t.effect)) tolerations.push(t);
+  }
+  const volumes = asArray(spec.volumes);
+  if (automount) {
+    volumes.push({
+      name: tokenVolume,
+      projected: {
+        sources: [
+          { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
+          { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+          { downwardAPI: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
+        ],
+        defaultMode: 420,
+      },
+    });
+  }
+
+  return {
+    ...pod,
+    spec: {
+      ...spec,
+      ...(volumes.length > 0 ? { volumes } : {}),
+      containers,
+      restartPolicy: spec.restartPolicy ?? 'Always',
+      terminationGracePeriodSeconds: spec.terminationGracePeriodSeconds ?? 30,
+      dnsPolicy: spec.dnsPolicy ?? 'ClusterFirst',
+      serviceAccountName: serviceAccount,
+      serviceAccount,
+      securityContext: spec.securityContext ?? {},
+      schedulerName: spec.schedulerName ?? 'default-scheduler',
+      tolerations,
+      priority: spec.priority ?? 0,
+      enableServiceLinks: spec.enableServiceLinks ?? true,
+      preemptionPolicy: spec.preemptionPolicy ?? 'PreemptLowerPriority',
+    },
+    status: { phase: 'Pending', qosClass: qosClass(containers) },
+  };
+}
+
+/** podStrategy.CheckGracefulDelete: the grace period a delete gets (0: remove now). */
+export function gracePeriod(pod: KubeObject, requested: number | undefined): number {
+  const spec = asObject(pod.spec);
+  const phase = asString(asObject(pod.status).phase);
+  if (!asString(spec.nodeName) || phase === 'Succeeded' || phase === 'Failed') return 0;
+  if (requested !== undefined) return requested;
+  return typeof spec.terminationGracePeriodSeconds === 'number' ? spec.terminationGracePeriodSeconds : 30;
+}

@@ -1,0 +1,88 @@
+import { capOutput, missingCommandMessage } from './process.js';
+import { NodeAccessError } from './types.js';
+import type { NodeAccess, RunResult } from './types.js';
+
+/** What a simulated host answers to one command line. */
+export interface DrillResponse {
+  stdout: string;
+  stderr?: string;
+  /** Defaults to 0. */
+  exitCode?: number;
+  /** How long the command "takes" (honours the timeout and cancellation). */
+  delayMs?: number;
+  /** Never finishes: the call ends at its timeout with `timedOut`, as a stuck command would. */
+  hang?: boolean;
+}
+
+/**
+ * The scenario's hosts: node → argv joined by single spaces → response. A list
+ * answers successive calls in order and then repeats its last entry (two
+ * samples of /proc/stat must differ).
+ */
+export type DrillHosts = Record<string, Record<string, DrillResponse | readonly DrillResponse[]>>;
+
+export interface DrillAccessOptions {
+  hosts: DrillHosts;
+  maxOutputBytes?: number;
+}
+
+/** The key a command is looked up by. */
+export function argvKey(argv: readonly string[]): string {
+  return argv.join(' ');
+}
+
+/** `--node-access drill`: host commands answered from the scenario, through the same interface as a real node. */
+export function createDrillAccess(options: DrillAccessOptions): NodeAccess {
+  const calls = new Map<string, number>();
+  return {
+    kind: 'drill',
+    async run(node, argv, opts) {
+      const host = Object.hasOwn(options.hosts, node) ? options.hosts[node] : undefined;
+      if (!host) throw new NodeAccessError('unreachable', `ssh: Could not resolve hostname ${node}: the drill has no host by that name`);
+      const key = argvKey(argv);
+      const entry = Object.hasOwn(host, key) ? host[key] : undefined;
+      if (opts.signal.aborted) throw new NodeAccessError('cancelled', 'cancelled before the command ran');
+      if (!entry) {
+        const r = notFound(argv);
+        throw new NodeAccessError('command-missing', missingCommandMessage(argv, r) ?? r.stderr.trim());
+      }
+      const n = calls.get(`${node}\0${key}`) ?? 0;
+      calls.set(`${node}\0${key}`, n + 1);
+      const response: DrillResponse | undefined = isList(entry) ? entry[Math.min(n, entry.length - 1)] : entry;
+      if (!response) throw new NodeAccessError('command-missing', `the drill's host ${node} has an empty answer list for ${key}`);
+      const started = performance.now();
+      const waited = await wait(response.hang ? Infinity : (response.delayMs ?? 0), opts.timeoutMs, opts.signal);
+      const durationMs = Math.round(performance.now() - started);
+      if (waited === 'timeout') return { stdout: '', stderr: '', exitCode: null, durationMs, timedOut: true, truncated: false };
+      const out = capOutput(response.stdout, options.maxOutputBytes);
+      const err = capOutput(response.stderr ?? '', options.maxOutputBytes);
+      const result: RunResult = { stdout: out.text, stderr: err.text, exitCode: response.exitCode ?? 0, durationMs, timedOut: false, truncated: out.truncated || err.truncated };
+      if (result.exitCode === 127) throw new NodeAccessError('command-missing', missingCommandMessage(argv, result) ?? `${argv[0] ?? ''}: command not found`);
+      return result;
+    },
+  };
+}
+
+function isList(e: DrillResponse | readonly DrillResponse[]): e is readonly DrillResponse[] {
+  return Array.isArray(e);
+}
+
+function notFound(argv: readonly string[]): RunResult {
+  return { stdout: '', stderr: `bash: ${argv[0] ?? ''}: command not found\n`, exitCode: 127, durationMs: 0, timedOut: false, truncated: false };
+}
+
+function wait(ms: number, timeoutMs: number, signal: AbortSignal): Promise<'done' | 'timeout'> {
+  if (ms <= 0) return Promise.resolve('done');
+  return new Promise((resolve, reject) => {
+    const timedOut = ms >= timeoutMs;
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(timedOut ? 'timeout' : 'done');
+    }, Math.min(ms, timeoutMs));
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new NodeAccessError('cancelled', 'cancelled while the command ran'));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,11 @@
+import { describe, expect, it } from 'vitest';
+import { fixture, fixtureNames } from './fixtures.js';
+
+describe('host fixtures', () => {
+  it.each(fixtureNames())('%s says where it came from and what produced it', (name) => {
+    const f = fixture(name);
+    expect(f.source.length).toBeGreaterThan(30);
+    expect(f.source).toMatch(/captured on the plumbline dev machine|github\.com|kubernetes\.io|shared\/incidents|systemd|journalctl|proc\(5\)|ours/);
+    expect(f.command).toMatch(/^(ps|cat|systemctl|journalctl|busctl|crictl) /);
+  });
+});

@@ -1,0 +1,22 @@
+import { runCheck } from '../../../src/engine/runCheck.js';
+import type { KubeClient } from '../../../src/kube/client.js';
+import type { NodeAccess } from '../../../src/nodeaccess/types.js';
+import type { CheckOutput } from '../../../src/runbook/compile.js';
+
+/** Host checks never read the API: a client that fails loudly if one tries. */
+const noKube = {
+  withSignal() {
+    return noKube;
+  },
+} as unknown as KubeClient;
+
+/** Runs a registered check exactly as the engine does (parameter validation, error handling), on the given node access. */
+export async function runHostCheck(id: string, params: Record<string, string | number>, nodes: NodeAccess, timeoutMs = 30_000): Promise<CheckOutput & { command: string }> {
+  let command = '';
+  const out = await runCheck(
+    { step: id, check: id, with: params, timeoutMs, inputs: {}, facts: {}, phase: 'bottom-up' },
+    AbortSignal.timeout(timeoutMs),
+    { kube: noKube, nodes, now: () => new Date(), onStart: (s) => (command = s.command) },
+  );
+  return { ...out, command };
+}

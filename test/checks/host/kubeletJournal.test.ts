@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { goDurationSeconds, kubeletJournal, parseKubeletJournal } from '../../../src/checks/host/kubeletJournal.js';
+import { fixture } from './fixtures.js';
+
+const p = { node: 'worker-2', sinceMinutes: 15, maxLines: 2000 };
+
+describe('host.kubelet-journal', () => {
+  it('reads the last 15 minutes of the kubelet unit, at most 2000 lines, with ISO times', () => {
+    expect(kubeletJournal.command(p)).toBe('journalctl -u kubelet --since=-15m -o short-iso --no-pager -n 2000');
+  });
+
+  it.each([
+    ['journal-config-missing', 'config-missing', 'its config file is missing (/var/lib/kubelet/config.yaml): 2 matching journal lines', { kubeletConfigPath: '/var/lib/kubelet/config.yaml', kubeletRestartCounter: 412, configMissingLines: 2 }],
+    ['journal-config-missing-old-kubelet', 'config-missing', 'config file is missing', { kubeletConfigPath: '/var/lib/kubelet/config.yaml' }],
+    ['journal-pleg', 'pleg-unhealthy', 'PLEG', { plegLastSeenSeconds: 200, plegUnhealthyLines: 5 }],
+    ['journal-runtime-refused', 'runtime-unreachable', '(/run/containerd/containerd.sock)', { runtimeSocket: '/run/containerd/containerd.sock', runtimeUnreachableLines: 3, plegUnhealthyLines: 1 }],
+    ['journal-certificate-expired', 'certificate', 'certificate is expired', { certificateLines: 2 }],
+    ['journal-eviction', 'eviction', 'evicting pods', { evictionResource: 'ephemeral-storage', evictionLines: 3 }],
+    ['journal-quiet', 'quiet', 'no known kubelet failure', { kubeletJournalLines: 3, kubeletErrorLines: 1 }],
+    ['journal-no-entries', 'quiet', 'no kubelet lines in the last 15m', { kubeletJournalLines: 0 }],
+    ['journalctl-no-journal', 'quiet', 'this host keeps no systemd journal', { kubeletJournalLines: 0 }],
+  ])('%s → %s', (name, outcome, words, facts) => {
+    const r = parseKubeletJournal(fixture(name), p);
+    expect(r.outcome).toBe(outcome);
+    expect(r.summary).toContain(words);
+    expect(r.facts).toMatchObject({ kubeletJournalFinding: outcome, ...facts });
+  });
+
+  it('shows at most three matching lines, the latest last, and the counts', () => {
+    const r = parseKubeletJournal(fixture('journal-pleg'), p);
+    const lines = r.evidence.filter((e) => e.label === 'line' || e.label === 'latest');
+    expect(lines).toHaveLength(3);
+    expect(lines.at(-1)?.value).toContain('last seen active 3m20.301094771s ago');
+    expect(r.evidence).toContainEqual({ label: 'matches', value: 'config-missing 0, certificate 0, runtime-unreachable 0, pleg-unhealthy 5, eviction 0' });
+  });
+
+  it('names the runtime, not PLEG, when the runtime is down: PLEG stalls because of it', () => {
+    expect(parseKubeletJournal(fixture('journal-runtime-refused'), p).outcome).toBe('runtime-unreachable');
+  });
+
+  it.each([
+    ['3m10.30056416s', 190.30056416],
+    ['3m0s', 180],
+    ['42m53.338575586s', 2573.338575586],
+    ['1h2m3s', 3723],
+    ['500ms', 0.5],
+    ['soon', undefined],
+  ])('Go duration %s = %s s', (text, seconds) => {
+    const got = goDurationSeconds(text);
+    if (seconds === undefined) expect(got).toBeUndefined();
+    else expect(got).toBeCloseTo(seconds, 6);
+  });
+});

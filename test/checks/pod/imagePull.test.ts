@@ -1,0 +1,114 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registryOf } from '../../../src/checks/pod/imagePull.js';
+import { event, pod, startTestDrill } from '../../helpers/drill.js';
+import type { TestDrill } from '../../helpers/drill.js';
+
+/** Real kubelet + containerd 1.7 wordings, as `kubectl describe pod` shows them. */
+const pullErrors = {
+  notFound:
+    'Failed to pull image "mysql:9.9": rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/library/mysql:9.9": failed to resolve reference "docker.io/library/mysql:9.9": docker.io/library/mysql:9.9: not found',
+  denied:
+    'Failed to pull image "registry.example.com/team/api:2.3.1": rpc error: code = Unknown desc = failed to pull and unpack image "registry.example.com/team/api:2.3.1": failed to resolve reference "registry.example.com/team/api:2.3.1": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed',
+  token:
+    'Failed to pull image "ghcr.io/acme/billing:4.0.0": rpc error: code = Unknown desc = failed to pull and unpack image "ghcr.io/acme/billing:4.0.0": failed to resolve reference "ghcr.io/acme/billing:4.0.0": failed to authorize: failed to fetch anonymous token: unexpected status from GET request to https://ghcr.io/token?scope=repository%3Aacme%2Fbilling%3Apull&service=ghcr.io: 401 Unauthorized',
+  dns: 'Failed to pull image "harbor.internal:5000/app/web:1.2": rpc error: code = Unknown desc = failed to pull and unpack image "harbor.internal:5000/app/web:1.2": failed to resolve reference "harbor.internal:5000/app/web:1.2": failed to do request: Head "https://harbor.internal:5000/v2/app/web/manifests/1.2": dial tcp: lookup harbor.internal on 10.0.0.2:53: no such host',
+  tls: 'Failed to pull image "harbor.corp/app/web:1.2": rpc error: code = Unknown desc = failed to pull and unpack image "harbor.corp/app/web:1.2": failed to resolve reference "harbor.corp/app/web:1.2": failed to do request: Head "https://harbor.corp/v2/app/web/manifests/1.2": tls: failed to verify certificate: x509: certificate signed by unknown authority',
+  rate: 'Failed to pull image "nginx:1.25": rpc error: code = Unknown desc = failed to pull and unpack image "docker.io/library/nginx:1.25": failed to copy: httpReadSeeker: failed open: unexpected status code https://registry-1.docker.io/v2/library/nginx/manifests/sha256:4c0fdaa8b6341bfdeca5f18f7837462c80cff90527ee35ef185571e1c327beac: 429 Too Many Requests - Server message: toomanyrequests: You have reached your pull rate limit. You may increase the limit by authenticating and upgrading: https://www.docker.com/increase-rate-limit',
+  disk: 'Failed to pull image "pytorch/pytorch:2.3.0-cuda12.1-cudnn8-devel": rpc error: code = Unknown desc = failed to pull and unpack image "docker.io/pytorch/pytorch:2.3.0-cuda12.1-cudnn8-devel": failed to extract layer sha256:2f2b3b6d: write /var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots/412/fs/opt/conda/lib/libcublasLt.so.12: no space left on device: unknown',
+};
+
+const waitingPod = (name: string, image: string, reason: string, message?: string, spec: Record<string, unknown> = {}) =>
+  pod(name, 'app', { nodeName: 'worker-1', containers: [{ name: 'main', image }], ...spec }, {
+    phase: 'Pending',
+    containerStatuses: [{ name: 'main', image, imageID: '', ready: false, started: false, restartCount: 0, state: { waiting: { reason, ...(message ? { message } : {}) } } }],
+  });
+
+const failed = (name: string, message: string, count = 4) => [
+  event('app', name, 'Normal', 'Pulling', `Pulling image "${/"([^"]+)"/.exec(message)?.[1] ?? ''}"`, count + 1, 'now-2m'),
+  event('app', name, 'Warning', 'Failed', message, count, 'now-2m'),
+  event('app', name, 'Warning', 'Failed', 'Error: ErrImagePull', count, 'now-2m'),
+  event('app', name, 'Warning', 'Failed', 'Error: ImagePullBackOff', count * 3, 'now-1m'),
+];
+
+const objects = [
+  waitingPod('not-found', 'mysql:9.9', 'ImagePullBackOff', 'Back-off pulling image "mysql:9.9"'),
+  ...failed('not-found', pullErrors.notFound, 5),
+  waitingPod('denied', 'registry.example.com/team/api:2.3.1', 'ErrImagePull'),
+  ...failed('denied', pullErrors.denied),
+  waitingPod('token', 'ghcr.io/acme/billing:4.0.0', 'ErrImagePull', undefined, { imagePullSecrets: [{ name: 'ghcr-pull' }] }),
+  ...failed('token', pullErrors.token),
+  waitingPod('dns', 'harbor.internal:5000/app/web:1.2', 'ImagePullBackOff'),
+  ...failed('dns', pullErrors.dns),
+  waitingPod('tls', 'harbor.corp/app/web:1.2', 'ImagePullBackOff'),
+  ...failed('tls', pullErrors.tls),
+  waitingPod('rate', 'nginx:1.25', 'ImagePullBackOff'),
+  ...failed('rate', pullErrors.rate),
+  waitingPod('disk', 'pytorch/pytorch:2.3.0-cuda12.1-cudnn8-devel', 'ImagePullBackOff'),
+  ...failed('disk', pullErrors.disk, 2),
+  waitingPod(
+    'bad-name',
+    'Nginx:Latest',
+    'InvalidImageName',
+    'Failed to apply default image tag "Nginx:Latest": couldn\'t parse image name "Nginx:Latest": invalid reference format: repository name (library/Nginx) must be lowercase',
+  ),
+  event('app', 'bad-name', 'Warning', 'InspectFailed', 'Failed to apply default image tag "Nginx:Latest": couldn\'t parse image name "Nginx:Latest": invalid reference format: repository name (library/Nginx) must be lowercase', 9),
+  waitingPod('never', 'app:dev', 'ErrImageNeverPull', 'Container image "app:dev" is not present with pull policy of Never', { containers: [{ name: 'main', image: 'app:dev', imagePullPolicy: 'Never' }] }),
+  event('app', 'never', 'Warning', 'ErrImageNeverPull', 'Container image "app:dev" is not present with pull policy of Never', 7),
+  // Events expired: the container's own waiting message still carries the error.
+  waitingPod('expired', 'mysql:9.9', 'ErrImagePull', pullErrors.notFound.replace('Failed to pull image "mysql:9.9": ', '')),
+  waitingPod('slow', 'registry.example.com/ml/model-server:7.1', 'ContainerCreating'),
+  event('app', 'slow', 'Normal', 'Scheduled', 'Successfully assigned app/slow to worker-1', 1, 'now-9m'),
+  event('app', 'slow', 'Normal', 'Pulling', 'Pulling image "registry.example.com/ml/model-server:7.1"', 1, 'now-9m'),
+  pod('ok', 'app', { nodeName: 'worker-1', containers: [{ name: 'main', image: 'nginx:1.25' }] }, {
+    phase: 'Running',
+    containerStatuses: [{ name: 'main', image: 'docker.io/library/nginx:1.25', imageID: 'docker.io/library/nginx@sha256:4c0fdaa8', ready: true, started: true, restartCount: 0, state: { running: { startedAt: 'now-5m' } } }],
+  }),
+  event('app', 'ok', 'Normal', 'Pulled', 'Successfully pulled image "nginx:1.25" in 2.134s (2.134s including waiting). Image size: 71021324 bytes.', 1, 'now-5m'),
+];
+
+describe('pod.image-pull on the drill cluster', () => {
+  let t: TestDrill;
+  beforeAll(async () => {
+    t = await startTestDrill({ cluster: { nodes: [{ name: 'worker-1' }] as never }, objects: objects as never });
+  });
+  afterAll(() => t.close());
+
+  it.each([
+    ['not-found', 'image-not-found', 'image mysql:9.9 does not exist in docker.io: the name or tag is wrong, or it was never pushed', { registry: 'docker.io', pullAttempts: 5, waitingReason: 'ImagePullBackOff' }],
+    ['denied', 'unauthorized', 'registry.example.com refused to serve registry.example.com/team/api:2.3.1: credentials are missing or wrong (the pod has no imagePullSecrets), or the repository does not exist', { imagePullSecrets: '' }],
+    ['token', 'unauthorized', 'ghcr.io refused to serve ghcr.io/acme/billing:4.0.0: credentials are missing or wrong, or the repository does not exist', { imagePullSecrets: 'ghcr-pull' }],
+    ['dns', 'registry-unreachable', 'the node cannot reach harbor.internal:5000 to pull harbor.internal:5000/app/web:1.2: DNS, proxy, firewall or the registry is down', { registry: 'harbor.internal:5000' }],
+    ['tls', 'registry-tls', "the node does not trust harbor.corp's TLS certificate (or it speaks plain HTTP): the runtime needs its CA or an insecure-registry entry", {}],
+    ['rate', 'rate-limited', 'docker.io rate-limits this node\'s pulls of nginx:1.25: authenticate the pulls or use a mirror', {}],
+    ['disk', 'no-space', 'the node has no disk space left to unpack pytorch/pytorch:2.3.0-cuda12.1-cudnn8-devel', { registry: 'docker.io', pullAttempts: 2 }],
+    ['bad-name', 'invalid-image-name', "the image reference Nginx:Latest is not a valid name: fix it in the pod's controller", { waitingReason: 'InvalidImageName' }],
+    ['never', 'never-pull', 'imagePullPolicy is Never and app:dev is not on the node', {}],
+    ['expired', 'image-not-found', 'image mysql:9.9 does not exist in docker.io: the name or tag is wrong, or it was never pushed', { pullAttempts: 0 }],
+    ['slow', 'pulling', 'the kubelet is still pulling registry.example.com/ml/model-server:7.1 (started 9m ago): a large image or a slow registry', {}],
+    ['ok', 'pulled', 'no pull failure for nginx:1.25: Successfully pulled image "nginx:1.25" in 2.134s (2.134s including waiting). Image size: 71021324 bytes.', {}],
+  ])('%s → %s', async (name, outcome, summary, facts) => {
+    const r = await t.check('pod.image-pull', { namespace: 'app', name });
+    expect(r.outcome).toBe(outcome);
+    expect(r.summary).toBe(summary);
+    expect(r.facts).toMatchObject({ container: 'main', ...facts });
+  });
+
+  it('keeps the literal pull error in facts and evidence, not the generic "Error: ErrImagePull"', async () => {
+    const r = await t.check('pod.image-pull', { namespace: 'app', name: 'not-found' });
+    expect(r.facts.pullError).toBe(pullErrors.notFound);
+    expect(r.evidence[0]).toEqual({ label: 'image', value: 'mysql:9.9 (registry docker.io)' });
+    expect(r.evidence.some((e) => e.label === 'Warning Failed' && e.value.startsWith('×5, last 2m ago: Failed to pull image "mysql:9.9": rpc error: code = NotFound'))).toBe(true);
+    expect(r.command).toBe('kubectl get events -n app --field-selector involvedObject.kind=Pod,involvedObject.name=not-found,involvedObject.namespace=app | grep -i -e pull -e image');
+  });
+});
+
+describe('registry of an image reference', () => {
+  it.each([
+    ['nginx', 'docker.io'],
+    ['library/nginx:1.25', 'docker.io'],
+    ['bitnami/redis:7', 'docker.io'],
+    ['quay.io/prometheus/node-exporter:v1.8.1', 'quay.io'],
+    ['localhost/app:dev', 'localhost'],
+    ['harbor.internal:5000/app/web:1.2', 'harbor.internal:5000'],
+  ])('%s → %s', (image, registry) => expect(registryOf(image)).toBe(registry));
+});
