@@ -35,6 +35,7 @@ export function sessionFor(plan: WalkPlan, opts: { auto: boolean; answerDefaults
     kube: plan.kube,
     mode: plan.mode,
     scenario: plan.scenario?.scenario.id ?? null,
+    page: plan.page,
     redactPatterns: loadExtraPatterns(process.env),
     // Headless there is no one to paste: manual access says so in each host check's result.
     nodes: opts.answerDefaults ? plan.nodes(undefined) : (session) => plan.nodes(session.promptHost),

@@ -27,6 +27,9 @@ export type SessionEvent =
       runbook: string;
       runbookTitle: string;
       runbookHash: string;
+      /** The runbook's symptom with this walk's inputs, and the page that started it: a report needs no runbook to say what was wrong. */
+      symptom: string;
+      page: string | null;
       mode: Mode;
       scenario: string | null;
       context: string;

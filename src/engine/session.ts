@@ -23,6 +23,8 @@ export interface SessionOptions {
   nodes?: NodeAccess | ((session: Session) => NodeAccess);
   mode: Mode;
   scenario?: string | null;
+  /** The page or alert text that started the walk. */
+  page?: string | null;
   /** Run each check as soon as its step is entered; off, the UI sends `proceed()`. */
   auto: boolean;
   /** Answer every question with its default (headless). */
@@ -101,6 +103,8 @@ export class Session {
       runbook: opts.runbook.spec.id,
       runbookTitle: opts.runbook.spec.title,
       runbookHash: opts.runbook.hash,
+      symptom: renderLoose(opts.runbook.spec.symptom, { inputs: opts.inputs, facts: {} }),
+      page: opts.page ?? null,
       mode: opts.mode,
       scenario: opts.scenario ?? null,
       context: opts.kube.contextName,

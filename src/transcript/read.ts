@@ -29,6 +29,9 @@ const eventSchemas: Record<SessionEvent['type'], z.ZodType> = {
     runbook: z.string(),
     runbookTitle: z.string(),
     runbookHash: z.string(),
+    // Optional: transcripts written before session.start carried them have none.
+    symptom: z.string().optional(),
+    page: z.string().nullable().optional(),
     mode: z.enum(['live', 'drill']),
     scenario: z.string().nullable(),
     context: z.string(),

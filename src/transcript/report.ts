@@ -94,7 +94,8 @@ export function buildReport(rawEvents: readonly TranscriptEvent[], opts: ReportO
   const endedAt = last?.t ?? null;
   const inputs = start?.inputs ?? {};
   const spec = opts.runbook && opts.runbook.id === start?.runbook ? opts.runbook : undefined;
-  const symptom = spec ? renderLoose(spec.symptom, { inputs, facts: {} }) : (start?.runbookTitle ?? 'unknown symptom (the transcript has no session start)');
+  const symptom =
+    start?.symptom ?? (spec ? renderLoose(spec.symptom, { inputs, facts: {} }) : (start?.runbookTitle ?? 'unknown symptom (the transcript has no session start)'));
   const diag = diagnosis ? { id: diagnosis.id, title: diagnosis.title, layer: diagnosis.layer, why: diagnosis.why, chain: diagnosis.chain, fix: diagnosis.fix, verify: diagnosis.verify } : null;
   const status = statusOf(end);
   const taken = takenPath(visits, spec, end?.outcome ?? null);
@@ -108,7 +109,7 @@ export function buildReport(rawEvents: readonly TranscriptEvent[], opts: ReportO
     version: 1,
     title: `Postmortem: ${symptom}`,
     symptom,
-    page: opts.page ?? null,
+    page: start?.page ?? opts.page ?? null,
     runbook: start ? { id: start.runbook, title: start.runbookTitle, hash: start.runbookHash } : null,
     mode: start?.mode ?? null,
     scenario: start?.scenario ?? null,

@@ -54,7 +54,7 @@ describe('secrets planted in the drill never reach the transcript or the screen'
     session.start();
     const result = await session.done;
     writer.close();
-    expect(result.diagnosis?.id).toBe('image-pull-failed');
+    expect(result.diagnosis?.id).toBe('image-pull-unauthorized');
     const everything = [readFileSync(file, 'utf8'), JSON.stringify(events), events.flatMap(textLines).join('\n'), JSON.stringify(result.diagnosis)].join('\n');
     // The walk really saw the messages: the planted lines are there, only their secrets are gone.
     expect(everything).toContain('Failed to pull image');

@@ -30,6 +30,8 @@ const start: SessionEvent = {
   type: 'session.start',
   runbook: 'workload-down',
   runbookTitle: 'A pod will not start or keeps restarting',
+  symptom: 'pod web-0 in namespace shop is not running',
+  page: null,
   runbookHash: '0'.repeat(64),
   mode: 'live',
   scenario: null,

@@ -9,6 +9,8 @@ export const ev = {
     runbook: 'workload-down',
     runbookTitle: 'A pod will not start or keeps restarting',
     runbookHash: 'sha256:0',
+    symptom: 'pod web-0 in namespace shop is not running',
+    page: 'pod web-0 in namespace shop is not starting',
     mode: 'drill',
     scenario: 'pod-pending-node-selector',
     context: 'plumbline-drill',
