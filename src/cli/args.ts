@@ -12,7 +12,8 @@ Usage:
   plumbline drill [scenario]                 walk a scenario on the built-in drill cluster
   plumbline cluster serve <scenario> [--port N] [--kubeconfig-out PATH]
                                              serve a drill cluster; prints export KUBECONFIG=... first
-  plumbline check <check-id> [--set k=v ...] run one check, print its result
+  plumbline check <check-id> [--set k=v ...] [--node N] [--node-access ...]
+                                             run one check, print its result
   plumbline report <transcript> [--format markdown|json] [--out FILE]
                                              a postmortem from a session transcript
   plumbline list runbooks|scenarios|checks
@@ -56,6 +57,7 @@ export interface CliArgs {
   port: number | undefined;
   format: 'markdown' | 'json';
   nodeAccess: NodeAccessKind | undefined;
+  node: string | undefined;
   sshUser: string | undefined;
   sshOptions: string[];
   debugImage: string | undefined;
@@ -85,6 +87,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
         port: { type: 'string' },
         format: { type: 'string' },
         'node-access': { type: 'string' },
+        node: { type: 'string' },
         'ssh-user': { type: 'string' },
         'ssh-option': { type: 'string', multiple: true },
         'debug-image': { type: 'string' },
@@ -130,6 +133,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     port,
     format,
     nodeAccess: nodeAccess as NodeAccessKind | undefined,
+    node: v.node,
     sshUser: v['ssh-user'],
     sshOptions: v['ssh-option'] ?? [],
     debugImage: v['debug-image'],

@@ -74,20 +74,7 @@ export async function planRun(args: CliArgs): Promise<WalkPlan> {
   const config = await loadKubeConfig({ kubeconfig: args.kubeconfig, context: args.context });
   const kube = await KubeClient.create(config);
   await probe(kube);
-  const kind = args.nodeAccess ?? 'manual';
-  if (kind === 'drill') throw new UsageError('--node-access drill only works in drills (plumbline drill)');
-  const { createNodeAccess, addressResolver, readinessProbe } = await import('../nodeaccess/index.js');
-  const nodes: NodeAccessFor = (prompt) =>
-    createNodeAccess(kind, {
-      ...(prompt ? { prompt } : {}),
-      ssh: { ...(args.sshUser ? { user: args.sshUser } : {}), options: args.sshOptions, resolveAddress: addressResolver(kube) },
-      kubectlDebug: {
-        ...(args.kubeconfig ? { kubeconfig: args.kubeconfig } : {}),
-        ...(args.context ? { context: args.context } : {}),
-        ...(args.debugImage ? { image: args.debugImage } : {}),
-        isNodeReady: readinessProbe(kube),
-      },
-    });
+  const nodes = await liveNodeAccess(args, kube);
   return {
     runbook,
     inputs,
@@ -100,6 +87,24 @@ export async function planRun(args: CliArgs): Promise<WalkPlan> {
     nodes,
     cleanup: () => Promise.resolve(),
   };
+}
+
+/** `--node-access` on a live cluster (default manual): ssh finds nodes by their InternalIP, kubectl-debug skips NotReady ones. */
+export async function liveNodeAccess(args: CliArgs, kube: KubeClient): Promise<NodeAccessFor> {
+  const kind = args.nodeAccess ?? 'manual';
+  if (kind === 'drill') throw new UsageError('--node-access drill only works in drills (plumbline drill)');
+  const { createNodeAccess, addressResolver, readinessProbe } = await import('../nodeaccess/index.js');
+  return (prompt) =>
+    createNodeAccess(kind, {
+      ...(prompt ? { prompt } : {}),
+      ssh: { ...(args.sshUser ? { user: args.sshUser } : {}), options: args.sshOptions, resolveAddress: addressResolver(kube) },
+      kubectlDebug: {
+        ...(args.kubeconfig ? { kubeconfig: args.kubeconfig } : {}),
+        ...(args.context ? { context: args.context } : {}),
+        ...(args.debugImage ? { image: args.debugImage } : {}),
+        isNodeReady: readinessProbe(kube),
+      },
+    });
 }
 
 export async function planDrill(args: CliArgs): Promise<WalkPlan> {

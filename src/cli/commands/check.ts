@@ -2,6 +2,8 @@ import { findCheck } from '../../checks/registry.js';
 import { runCheck } from '../../engine/runCheck.js';
 import { noNodeAccess } from '../../nodeaccess/none.js';
 import type { CliArgs } from '../args.js';
+import { linePrompt } from '../linePrompt.js';
+import { liveNodeAccess } from '../walk.js';
 import { UsageError } from '../args.js';
 
 /** `plumbline check pod.status --set namespace=shop --set name=web-0`: one check on the current context. */
@@ -13,11 +15,16 @@ export async function checkCommand(args: CliArgs): Promise<number> {
   const { KubeClient } = await import('../../kube/client.js');
   const config = await loadKubeConfig({ kubeconfig: args.kubeconfig, context: args.context });
   const kube = await KubeClient.create(config);
-  const params: Record<string, string> = { ...(args.namespace ? { namespace: args.namespace } : {}), ...args.set };
+  const params: Record<string, string> = { ...(args.namespace ? { namespace: args.namespace } : {}), ...(args.node ? { node: args.node } : {}), ...args.set };
+  const host = check.layer === 'host';
+  if (host && !params.node) throw new UsageError(`${id} runs on a node: pass --node <name>`);
+  const nodes = host ? (await liveNodeAccess(args, kube))(linePrompt(process.stdin, process.stderr)) : noNodeAccess;
+  // A person pasting output is not timed out.
+  const signal = nodes.kind === 'manual' ? new AbortController().signal : AbortSignal.timeout(30_000);
   const out = await runCheck(
     { step: id, check: id, with: params, timeoutMs: 30_000, inputs: {}, facts: {}, phase: 'top-down' },
-    AbortSignal.timeout(30_000),
-    { kube, nodes: noNodeAccess, now: () => new Date(), onStart: ({ command }) => command && args.output === 'text' && process.stdout.write(`$ ${command}\n`) },
+    signal,
+    { kube, nodes, now: () => new Date(), onStart: ({ command }) => command && args.output === 'text' && process.stdout.write(`$ ${command}\n`) },
   );
   if (args.output === 'json') process.stdout.write(`${JSON.stringify({ check: id, ...out }, null, 2)}\n`);
   else {

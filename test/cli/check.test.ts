@@ -1,0 +1,60 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliPath } from '../helpers/cli.js';
+import { startTestDrill } from '../helpers/drill.js';
+import type { TestDrill } from '../helpers/drill.js';
+
+/** Runs the built CLI with text on its stdin, as a person pasting into a terminal would. */
+function runWithInput(args: string[], input: string): Promise<{ stdout: string; stderr: string; exitCode: number | null }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cliPath, ...args], { env: { ...process.env, NO_COLOR: '1' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (exitCode) => resolve({ stdout, stderr, exitCode }));
+    child.stdin.end(input);
+  });
+}
+
+describe('plumbline check <host check> --node', () => {
+  let t: TestDrill;
+  let kubeconfig: string;
+  beforeAll(async () => {
+    t = await startTestDrill({ cluster: { nodes: [{ name: 'worker-1' }] as never } });
+    kubeconfig = join(mkdtempSync(join(tmpdir(), 'plumbline-check-')), 'kubeconfig');
+    const { readFileSync } = await import('node:fs');
+    writeFileSync(kubeconfig, readFileSync(t.drill.kubeconfigPath, 'utf8'), { mode: 0o600 });
+  });
+  afterAll(() => t.close());
+
+  it('manual: shows the exact command and parses the pasted output like a real run', async () => {
+    const pasted = 'Result=exit-code\nNRestarts=41\nExecMainStatus=1\nLoadState=loaded\nActiveState=activating\nSubState=auto-restart\nFragmentPath=/usr/lib/systemd/system/kubelet.service\n.\n';
+    const r = await runWithInput(['check', 'host.kubelet-service', '--node', 'worker-1', '--kubeconfig', kubeconfig], pasted);
+    expect(r.stderr).toContain('Run this on worker-1 and paste its output');
+    expect(r.stderr).toContain('systemctl show kubelet -p LoadState,ActiveState,SubState,Result,NRestarts,ExecMainStatus,ExecMainStartTimestamp,FragmentPath,ExecStart');
+    expect(r.stdout).toMatch(/^restart-loop: /m);
+    expect(r.exitCode).toBe(0);
+  });
+
+  it('manual: "skip" declines, and the check says it could not check', async () => {
+    const r = await runWithInput(['check', 'host.kubelet-service', '--node', 'worker-1', '--kubeconfig', kubeconfig], 'skip\n');
+    expect(r.stdout).toMatch(/^error: declined: the command was not run on worker-1/m);
+    expect(r.exitCode).toBe(3);
+  });
+
+  it('local: runs the real ps of this machine', async () => {
+    const r = await runWithInput(['check', 'host.runc-lingering', '--node', 'worker-1', '--node-access', 'local', '--kubeconfig', kubeconfig], '');
+    expect(r.stdout).toMatch(/^\$ ps -eo pid,etimes,args$/m);
+    expect(r.stdout).toMatch(/^clear: /m);
+  });
+
+  it('needs --node for a host check', async () => {
+    const r = await runWithInput(['check', 'host.runc-lingering', '--kubeconfig', kubeconfig], '');
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('host.runc-lingering runs on a node: pass --node <name>');
+  });
+});
