@@ -37,8 +37,11 @@ const utf8 = (s: string): Buffer => tlv(0x0c, Buffer.from(s, 'utf8'));
 const bool = (v: boolean): Buffer => tlv(0x01, Buffer.from([v ? 0xff : 0x00]));
 const explicit = (n: number, c: Buffer): Buffer => tlv(0xa0 + n, c);
 
-function integer(b: Buffer): Buffer {
-  // DER integers are signed: a leading 1 bit needs a zero byte in front to stay positive.
+function integer(raw: Buffer): Buffer {
+  // DER integers are minimal (no leading zero bytes) and signed (a leading 1 bit needs one zero byte).
+  let start = 0;
+  while (start < raw.length - 1 && raw[start] === 0) start++;
+  const b = raw.subarray(start);
   return tlv(0x02, (b[0] ?? 0) & 0x80 ? Buffer.concat([Buffer.from([0]), b]) : b);
 }
 
@@ -73,7 +76,8 @@ export function selfSignedCertificate(commonName: string, now = new Date()): Ser
   const ecdsaWithSha256 = sequence(oid('1.2.840.10045.4.3.2'));
   const name = sequence(set(sequence(oid('2.5.4.3'), utf8(commonName))));
   const serial = randomBytes(16);
-  serial[0] = (serial[0] ?? 0) & 0x7f;
+  // Positive and full length, so no encoding edge case can make the certificate invalid (was: 1 start in 128).
+  serial[0] = ((serial[0] ?? 0) & 0x3f) | 0x40;
 
   const tbs = sequence(
     explicit(0, integer(Buffer.from([2]))),
