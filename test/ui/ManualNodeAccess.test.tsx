@@ -44,16 +44,16 @@ describe('manual node access in the TUI: the command is shown, the pasted output
     const header = { runbookTitle: runbook.spec.title, target: scenario.id, mode: 'drill' as const, page: scenario.page, kubeconfigPath: null, transcriptPath: '/tmp/t.jsonl' };
     const ui = renderUi(<App session={session} header={header} startedAt={new Date()} onExit={vi.fn()} color={false} />);
 
-    let frame = await waitForContent(ui.lastFrame, 'Run this on worker-2 and paste its output here:');
+    const frame = await waitForContent(ui.lastFrame, 'Run this on worker-2 and paste its output here:');
     expect(frame).toContain('systemctl show kubelet -p');
     expect(frame).toContain('esc not run');
     // A terminal delivers a paste as one chunk with carriage returns.
     ui.stdin.write('LoadState=loaded\rActiveState=failed\rSubState=failed\rResult=exit-code\rNRestarts=0\rExecMainStatus=1\r');
-    frame = await waitForContent(ui.lastFrame, '6 lines pasted');
+    expect(await waitForContent(ui.lastFrame, '6 lines pasted')).toContain('ExecMainStatus=1');
     ui.stdin.write('.\r');
 
     // failed → the next host step asks for the kubelet config file; decline it.
-    frame = await waitForContent(ui.lastFrame, /Run this on worker-2 and paste its output here:[\s\S]*cat -- \/var\/lib\/kubelet\/config\.yaml/);
+    await waitForContent(ui.lastFrame, /Run this on worker-2 and paste its output here:[\s\S]*cat -- \/var\/lib\/kubelet\/config\.yaml/);
     ui.stdin.write('\u001b');
     await vi.waitFor(() => expect(events.filter((e) => e.type === 'host.reply')).toHaveLength(2), { timeout: 5000 });
 
