@@ -27,6 +27,9 @@ export async function walkInteractive(plan: WalkPlan, args: Pick<CliArgs, 'step'
     const exited = new Promise<void>((resolve) => (exit = resolve));
     const app = render(<App session={session} header={header} startedAt={new Date()} onExit={exit} color={!args.noColor} />, {
       exitOnCtrlC: false,
+      // The caller only gets here with a TTY on both ends. Ink would otherwise see CI=true
+      // (set on many build machines and some shells) and draw only the last frame, at exit.
+      interactive: true,
     });
     await exited;
     app.unmount();

@@ -33,9 +33,10 @@ describe.skipIf(!hasTmux)('the TUI in a real 80×24 terminal (tmux)', () => {
     const transcript = join(dir, 't.jsonl');
     const done = join(dir, 'exit-code');
     // The shell here is tmux's own, to record the exit code; plumbline itself never uses a shell.
+    // CI=true as on build machines: the screen must still draw every frame in a real terminal.
     tmux(
       'new-session', '-d', '-s', session, '-x', '80', '-y', '24',
-      `${process.execPath} ${cliPath} drill --step --transcript ${transcript}; echo $? > ${done}; sleep 30`,
+      `CI=true ${process.execPath} ${cliPath} drill --step --transcript ${transcript}; echo $? > ${done}; sleep 30`,
     );
     await waitForScreen('web-0');
     await waitForScreen('run check');
@@ -59,7 +60,7 @@ describe.skipIf(!hasTmux)('the TUI in a real 80×24 terminal (tmux)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'plumbline-tmux-'));
     const transcript = join(dir, 't.jsonl');
     const done = join(dir, 'exit-code');
-    tmux('new-session', '-d', '-s', session, '-x', '80', '-y', '24', `${process.execPath} ${cliPath} drill --step --transcript ${transcript}; echo $? > ${done}; sleep 30`);
+    tmux('new-session', '-d', '-s', session, '-x', '80', '-y', '24', `CI=true ${process.execPath} ${cliPath} drill --step --transcript ${transcript}; echo $? > ${done}; sleep 30`);
     await waitForScreen('run check');
     tmux('send-keys', '-t', session, 'Enter');
     await waitForScreen('unscheduled');
