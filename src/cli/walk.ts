@@ -123,7 +123,7 @@ export async function planDrill(args: CliArgs): Promise<WalkPlan> {
     const kind = args.nodeAccess ?? 'drill';
     // In a drill the only hosts there are are the scenario's; manual lets a trainee paste what they would run.
     if (kind !== 'drill' && kind !== 'manual') throw new UsageError(`--node-access ${kind} cannot reach a drill's simulated hosts; use drill or manual`);
-    const hosts = loaded.scenario.hosts;
+    const hosts = drill.hosts;
     return {
       runbook,
       inputs,

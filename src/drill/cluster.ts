@@ -5,13 +5,16 @@ import { randomBytes } from 'node:crypto';
 import { kubeconfigYaml, startDrillApiServer } from './apiserver/server.js';
 import type { DrillApiServer } from './apiserver/server.js';
 import type { Scenario } from './scenario.js';
-import { scenarioObjects } from './scenario.js';
+import type { DrillHosts } from '../nodeaccess/drill.js';
+import { buildCluster } from './scenario.js';
 
 export interface RunningDrill {
   server: DrillApiServer;
   /** A kubeconfig (mode 0600) that points kubectl and plumbline at this drill. */
   kubeconfigPath: string;
   contextName: string;
+  /** What the scenario's simulated hosts answer (baseline, faults, then written outputs). */
+  hosts: DrillHosts;
   close(): Promise<void>;
 }
 
@@ -25,9 +28,12 @@ export interface StartDrillOptions {
 
 export async function startDrill(scenario: Scenario, opts: StartDrillOptions = {}): Promise<RunningDrill> {
   const now = opts.now ?? new Date();
-  const { objects, logs } = scenarioObjects(scenario, now);
+  const built = buildCluster(scenario, now);
   const name = `plumbline-${scenario.cluster.name}`;
-  const server = await startDrillApiServer({ objects, logs, token: randomBytes(24).toString('hex'), name }, opts.port === undefined ? {} : { port: opts.port });
+  const server = await startDrillApiServer(
+    { objects: built.objects, logs: built.logs, token: randomBytes(24).toString('hex'), name, user: built.user, denials: built.denials, apiFaults: built.apiFaults },
+    opts.port === undefined ? {} : { port: opts.port },
+  );
   const dir = opts.kubeconfigPath ? undefined : mkdtempSync(join(tmpdir(), 'plumbline-drill-'));
   const kubeconfigPath = opts.kubeconfigPath ?? join(dir ?? '', 'kubeconfig');
   writeFileSync(kubeconfigPath, kubeconfigYaml(server, name), { mode: 0o600 });
@@ -35,6 +41,7 @@ export async function startDrill(scenario: Scenario, opts: StartDrillOptions = {
     server,
     kubeconfigPath,
     contextName: name,
+    hosts: built.hosts,
     async close() {
       await server.close();
       if (dir) rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { validate } from '../runbook/load.js';
 import { readYamlSource } from '../runbook/source.js';
+import type { DrillHosts } from '../nodeaccess/drill.js';
+import { findFault, faultCatalog } from './faults/catalog.js';
+import { faultContext, FaultError } from './faults/context.js';
+import type { ClusterParts } from './faults/context.js';
 import { generatedNodeNames, generateObjects } from './generate.js';
 import type { ContainerLog, KubeObject } from './types.js';
 
@@ -35,6 +39,37 @@ const kubeObject = z.looseObject({
   metadata: z.looseObject({ name: z.string().min(1), namespace: z.string().optional() }),
 });
 
+/** `- fault: <id>` plus that fault's own parameters, checked against the catalog. */
+const faultRef = z.looseObject({ fault: z.string().min(1) }).superRefine((value, ctx) => {
+  const def = findFault(value.fault);
+  if (!def) {
+    ctx.addIssue({ code: 'custom', path: ['fault'], message: `unknown fault "${value.fault}"; the catalog has: ${faultCatalog.map((f) => f.id).join(', ')}` });
+    return;
+  }
+  const { fault: _id, ...params } = value;
+  const parsed = def.params.safeParse(params);
+  if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: issue.path });
+});
+
+const denial = z.strictObject({
+  user: z.string().optional(),
+  verb: z.string().min(1),
+  resource: z.string().min(1),
+  namespace: z.string().optional(),
+  group: z.string().optional(),
+});
+
+const apiFault = z.strictObject({
+  path: z.string().optional(),
+  resource: z.string().optional(),
+  kind: z.enum(['latency', 'error', 'throttle', 'reset', 'hang']),
+  ms: z.number().int().nonnegative().optional(),
+  status: z.union([z.literal(500), z.literal(503)]).optional(),
+  message: z.string().optional(),
+  retryAfterSeconds: z.number().int().positive().optional(),
+  times: z.number().int().positive().optional(),
+});
+
 export const scenarioSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
   title: z.string().min(1),
@@ -60,6 +95,16 @@ export const scenarioSchema = z.strictObject({
       nodes: z.array(nodeSpec).default([]),
     })
     .default({ name: 'drill', nodes: [] }),
+  /** Faults from the catalog (src/drill/faults/), applied in order to the generated cluster. */
+  faults: z.array(faultRef).default([]),
+  /** The API in front of the cluster: who the drill's token is, what RBAC denies it, what goes wrong on the wire. */
+  api: z
+    .strictObject({
+      user: z.string().min(1).default('drill-admin'),
+      denials: z.array(denial).default([]),
+      faults: z.array(apiFault).default([]),
+    })
+    .default({ user: 'drill-admin', denials: [], faults: [] }),
   /** Raw objects as `kubectl get -o yaml` prints them; times may be written `now-5m`. */
   objects: z.array(kubeObject).default([]),
   /** Simulated hosts: node → command line (argv joined by spaces) → what it prints, as the real tool does. */
@@ -121,7 +166,25 @@ function resolveLogLine(line: string, now: Date): string {
   return t ? `${t}${sp === -1 ? '' : line.slice(sp)}` : line;
 }
 
-export function scenarioObjects(s: Scenario, now: Date): { objects: KubeObject[]; logs: ContainerLog[] } {
+/** A scenario's cluster, built: what the API server serves and what the simulated hosts answer. */
+export interface BuiltCluster extends ClusterParts {
+  user: string;
+}
+
+/** A fault in the scenario could not be applied (e.g. it names a node the cluster lacks). */
+export class ScenarioBuildError extends Error {
+  constructor(
+    message: string,
+    /** Index in `faults:` of the fault that failed. */
+    readonly faultIndex: number,
+  ) {
+    super(message);
+    this.name = 'ScenarioBuildError';
+  }
+}
+
+/** Generation, then faults in order, then the written objects, logs and host outputs (which win). */
+export function buildCluster(s: Scenario, now: Date): BuiltCluster {
   const specs = new Map<string, NodeSpec>();
   const g = s.cluster.generate;
   if (g) for (const n of generatedNodeNames(g)) specs.set(n.name, nodeSpec.parse({ name: n.name, role: n.role, age: '90d' }));
@@ -129,12 +192,48 @@ export function scenarioObjects(s: Scenario, now: Date): { objects: KubeObject[]
   const nodeSpecs = [...specs.values()];
   const nodes = nodeSpecs.map((n, i) => nodeObject(n, i, now));
   const layout = nodeSpecs.map((n, i) => ({ name: n.name, role: n.role, ip: internalIP(n, i), heartbeatAgeSeconds: n.heartbeatAgeSeconds }));
-  const generated = generateObjects(g ?? { controlPlanes: 0, workers: 0, podsPerWorker: 0, addons: false }, layout, (t) => resolveTime(t, now) ?? t);
-  const objects = resolveTimes(s.objects as KubeObject[], now);
-  const logs = s.logs.map((l) => ({ ...l, lines: l.lines.map((line) => resolveLogLine(line, now)) }));
+  const at = (t: string) => resolveTime(t, now) ?? t;
+  const generated = generateObjects(g ?? { controlPlanes: 0, workers: 0, podsPerWorker: 0, addons: false }, layout, at);
+  const parts: ClusterParts = {
+    objects: [...nodes, ...generated],
+    logs: [],
+    hosts: {},
+    denials: s.api.denials.map((d) => ({ ...d })),
+    apiFaults: s.api.faults.map((f) => ({ ...f })),
+  };
+  if (s.faults.length > 0) {
+    const ctx = faultContext(parts, now, at);
+    s.faults.forEach((ref, i) => {
+      const def = findFault(ref.fault);
+      if (!def) throw new ScenarioBuildError(`unknown fault "${ref.fault}"`, i);
+      const { fault: _id, ...params } = ref;
+      try {
+        def.apply(ctx, def.params.parse(params));
+      } catch (err) {
+        if (err instanceof FaultError) throw new ScenarioBuildError(`fault ${def.id}: ${err.message}`, i);
+        throw err;
+      }
+    });
+  }
   // Written objects come last: the store keeps the last of the same kind, namespace and name.
-  return { objects: [...nodes, ...generated, ...objects], logs };
+  parts.objects.push(...resolveTimes(s.objects as KubeObject[], now));
+  for (const l of s.logs) {
+    const lines = l.lines.map((line) => resolveLogLine(line, now));
+    const i = parts.logs.findIndex((x) => x.namespace === l.namespace && x.pod === l.pod && x.container === l.container && Boolean(x.previous) === l.previous);
+    if (i === -1) parts.logs.push({ ...l, lines });
+    else parts.logs[i] = { ...l, lines };
+  }
+  for (const [node, commands] of Object.entries(s.hosts)) Object.assign((parts.hosts[node] ??= {}), commands);
+  return { ...parts, user: s.api.user };
 }
+
+/** The served part of a built cluster (kept for callers that need only objects and logs). */
+export function scenarioObjects(s: Scenario, now: Date): { objects: KubeObject[]; logs: ContainerLog[] } {
+  const { objects, logs } = buildCluster(s, now);
+  return { objects, logs };
+}
+
+export type { DrillHosts };
 
 function internalIP(n: NodeSpec, index: number): string {
   return n.internalIP ?? `10.0.${Math.floor((index + 10) / 250)}.${((index + 10) % 250) + 1}`;

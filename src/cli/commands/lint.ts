@@ -1,6 +1,6 @@
 import { bundledNames, resolveAsset } from '../../assets.js';
 import { findCheck } from '../../checks/registry.js';
-import { loadScenarioFile } from '../../drill/scenario.js';
+import { buildCluster, loadScenarioFile, ScenarioBuildError } from '../../drill/scenario.js';
 import { loadRunbookFile } from '../../runbook/load.js';
 import { InputError, readYamlSource } from '../../runbook/source.js';
 import type { SourceProblem } from '../../runbook/source.js';
@@ -49,6 +49,15 @@ async function lintScenario(file: string): Promise<void> {
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
     problems.push(source.problem(['runbook'], `runbook "${scenario.runbook}" does not load: ${err.problems[0]?.message ?? err.message}`));
+  }
+  // Faults are checked against the cluster they edit (a node they name must exist), so build it.
+  if (scenario.faults.length > 0) {
+    try {
+      buildCluster(scenario, new Date());
+    } catch (err) {
+      if (!(err instanceof ScenarioBuildError)) throw err;
+      problems.push(source.problem(['faults', err.faultIndex], err.message));
+    }
   }
   if (problems.length > 0) throw new InputError(problems);
 }

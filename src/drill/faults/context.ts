@@ -1,0 +1,125 @@
+import { createHash } from 'node:crypto';
+import type { DrillHosts, DrillResponse } from '../../nodeaccess/drill.js';
+import { argvKey } from '../../nodeaccess/drill.js';
+import { uidFor } from '../generate.js';
+import type { ContainerLog, DrillApiFault, DrillDenial, KubeObject } from '../types.js';
+import type { FaultContext, FaultEvent } from './types.js';
+
+/** Thrown by `FaultContext.fail`; the scenario loader turns it into file:line:col. */
+export class FaultError extends Error {}
+
+const keyOf = (kind: string, namespace: string | undefined, name: string) => `${kind}\0${namespace ?? ''}\0${name}`;
+
+/** Everything a scenario's cluster is made of, as faults and raw material edit it. */
+export interface ClusterParts {
+  objects: KubeObject[];
+  logs: ContainerLog[];
+  hosts: DrillHosts;
+  denials: DrillDenial[];
+  apiFaults: DrillApiFault[];
+}
+
+/** A FaultContext over a cluster's parts; it edits them in place, keeping object order. */
+export function faultContext(parts: ClusterParts, now: Date, at: (relative: string) => string): FaultContext {
+  const index = new Map<string, number>();
+  parts.objects.forEach((o, i) => index.set(keyOf(o.kind, o.metadata.namespace, o.metadata.name), i));
+  let eventSeq = 0;
+  const ctx: FaultContext = {
+    now,
+    at: (relative) => at(relative),
+    find(kind, namespace, name) {
+      const i = index.get(keyOf(kind, namespace, name));
+      return i === undefined ? undefined : parts.objects[i];
+    },
+    need(kind, namespace, name) {
+      const o = ctx.find(kind, namespace, name);
+      if (!o) ctx.fail(`the cluster has no ${kind} ${namespace ? `${namespace}/` : ''}${name}`);
+      return o;
+    },
+    list(kind, namespace) {
+      return parts.objects.filter((o) => o.kind === kind && (namespace === undefined || o.metadata.namespace === namespace));
+    },
+    put(object) {
+      const k = keyOf(object.kind, object.metadata.namespace, object.metadata.name);
+      const i = index.get(k);
+      if (i === undefined) {
+        index.set(k, parts.objects.length);
+        parts.objects.push(object);
+      } else {
+        parts.objects[i] = object;
+      }
+    },
+    remove(kind, namespace, name) {
+      const k = keyOf(kind, namespace, name);
+      const i = index.get(k);
+      if (i === undefined) return;
+      parts.objects.splice(i, 1);
+      index.clear();
+      parts.objects.forEach((o, j) => index.set(keyOf(o.kind, o.metadata.namespace, o.metadata.name), j));
+    },
+    event(e: FaultEvent) {
+      const first = at(e.firstSeen ?? e.lastSeen ?? 'now-1m');
+      const last = at(e.lastSeen ?? e.firstSeen ?? 'now-1m');
+      const about = e.about;
+      const ns = about.metadata.namespace ?? 'default';
+      // Real event names are <object>.<hex of the first timestamp>; a hash keeps them unique and stable.
+      const suffix = createHash('sha1').update(`${about.kind}/${ns}/${about.metadata.name}/${e.reason}/${e.message}/${eventSeq++}`).digest('hex').slice(0, 16);
+      const event: KubeObject = {
+        apiVersion: 'v1',
+        kind: 'Event',
+        metadata: { name: `${about.metadata.name}.${suffix}`, namespace: ns, creationTimestamp: first, uid: uidFor('event', ns, suffix) },
+        involvedObject: {
+          apiVersion: about.apiVersion,
+          kind: about.kind,
+          name: about.metadata.name,
+          ...(about.metadata.namespace ? { namespace: about.metadata.namespace } : {}),
+          ...(about.metadata.uid ? { uid: about.metadata.uid } : {}),
+        },
+        reason: e.reason,
+        message: e.message,
+        source: { component: e.source, ...(e.host ? { host: e.host } : {}) },
+        reportingComponent: e.source,
+        reportingInstance: e.host ?? '',
+        firstTimestamp: first,
+        lastTimestamp: last,
+        count: e.count ?? 1,
+        type: e.type ?? 'Warning',
+      };
+      ctx.put(event);
+      return event;
+    },
+    log(namespace, pod, container, lines, previous = false) {
+      const i = parts.logs.findIndex((l) => l.namespace === namespace && l.pod === pod && l.container === container && Boolean(l.previous) === previous);
+      const entry: ContainerLog = { namespace, pod, container, previous, lines: lines.map((l) => resolveLineTime(l, at)) };
+      if (i === -1) parts.logs.push(entry);
+      else parts.logs[i] = entry;
+    },
+    host(node, argv, response) {
+      const key = typeof argv === 'string' ? argv : argvKey(argv);
+      (parts.hosts[node] ??= {})[key] = response;
+    },
+    hostAnswer(node, argv): DrillResponse | readonly DrillResponse[] | undefined {
+      const key = typeof argv === 'string' ? argv : argvKey(argv);
+      const host = Object.hasOwn(parts.hosts, node) ? parts.hosts[node] : undefined;
+      return host && Object.hasOwn(host, key) ? host[key] : undefined;
+    },
+    deny(d) {
+      parts.denials.push(d);
+    },
+    apiFault(f) {
+      parts.apiFaults.push(f);
+    },
+    fail(message) {
+      throw new FaultError(message);
+    },
+  };
+  return ctx;
+}
+
+function resolveLineTime(line: string, at: (relative: string) => string): string {
+  const sp = line.indexOf(' ');
+  const head = sp === -1 ? line : line.slice(0, sp);
+  if (!head.startsWith('now')) return line;
+  const t = at(head);
+  return t === head ? line : `${t}${sp === -1 ? '' : line.slice(sp)}`;
+}
