@@ -1,3 +1,4 @@
+import { clusterChecks } from './cluster/index.js';
 import { containerRuntime } from './host/containerRuntime.js';
 import { controlPlaneServices } from './host/controlPlaneServices.js';
 import { cpuSteal } from './host/cpuSteal.js';
@@ -50,6 +51,7 @@ export const checks: readonly AnyCheck[] = [
   dbusNames,
   cpuSteal,
   controlPlaneServices,
+  ...clusterChecks,
 ] as unknown as AnyCheck[];
 
 const byId = new Map(checks.map((c) => [c.id, c]));

@@ -6,6 +6,7 @@ import { findFault, faultCatalog } from './faults/catalog.js';
 import { faultContext, FaultError } from './faults/context.js';
 import type { ClusterParts } from './faults/context.js';
 import { generatedNodeNames, generateObjects } from './generate.js';
+import { healthyHosts } from './hosts/healthy.js';
 import type { ContainerLog, KubeObject } from './types.js';
 
 const nodeSpec = z.strictObject({
@@ -197,7 +198,7 @@ export function buildCluster(s: Scenario, now: Date): BuiltCluster {
   const parts: ClusterParts = {
     objects: [...nodes, ...generated],
     logs: [],
-    hosts: {},
+    hosts: healthyHosts(layout, at),
     denials: s.api.denials.map((d) => ({ ...d })),
     apiFaults: s.api.faults.map((f) => ({ ...f })),
   };

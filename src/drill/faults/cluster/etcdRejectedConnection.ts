@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineFault } from './types.js';
+import { defineFault } from '../types.js';
 
 /**
  * etcd logs "rejected connection" whenever something probes its client port

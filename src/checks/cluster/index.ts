@@ -1,0 +1,2 @@
+/** Checks of the cluster's components, read through the API only. */
+export const clusterChecks = [];

@@ -1,0 +1,2 @@
+/** Faults of one workload: scheduling, images, probes, crashes, volumes. */
+export const podFaults = [];
