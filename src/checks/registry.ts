@@ -7,6 +7,7 @@ import { dbusNames } from './host/dbusNames.js';
 import { kubeletConfig } from './host/kubeletConfig.js';
 import { kubeletJournal } from './host/kubeletJournal.js';
 import { kubeletService } from './host/kubeletService.js';
+import { moreHostChecks } from './host/more.js';
 import { runcLingering } from './host/runcLingering.js';
 import { systemdDbus } from './host/systemdDbus.js';
 import { nodeHeartbeatLease } from './node/heartbeatLease.js';
@@ -51,6 +52,7 @@ export const checks: readonly AnyCheck[] = [
   dbusNames,
   cpuSteal,
   controlPlaneServices,
+  ...moreHostChecks,
   ...clusterChecks,
 ] as unknown as AnyCheck[];
 
