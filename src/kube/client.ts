@@ -1,20 +1,32 @@
+import { request as httpsRequest } from 'node:https';
+import { isIP } from 'node:net';
+import type { ConnectionOptions } from 'node:tls';
 import type {
+  AdmissionregistrationV1Api,
+  ApiregistrationV1Api,
   AppsV1Api,
   BatchV1Api,
   CoreV1Api,
   CoordinationV1Api,
   CoreV1Event,
+  KubeConfig,
   StorageV1Api,
+  V1APIService,
+  V1ConfigMap,
   V1DaemonSet,
   V1Deployment,
+  V1Endpoints,
   V1Job,
   V1Lease,
   V1Node,
   V1PersistentVolume,
   V1PersistentVolumeClaim,
   V1Pod,
+  V1MutatingWebhookConfiguration,
   V1ReplicaSet,
+  V1Service,
   V1StatefulSet,
+  V1ValidatingWebhookConfiguration,
   V1VolumeAttachment,
 } from '@kubernetes/client-node';
 import type { LoadedKubeConfig } from './config.js';
@@ -48,9 +60,24 @@ export interface PodLogOptions {
 
 /** The API groups beyond core and coordination that checks read. */
 interface GroupApis {
+  admission: AdmissionregistrationV1Api;
+  apiregistration: ApiregistrationV1Api;
   apps: AppsV1Api;
   batch: BatchV1Api;
   storage: StorageV1Api;
+}
+
+/** A non-resource answer (`/livez`, `/readyz?verbose`) as `kubectl get --raw` sees it. */
+export interface RawResponse {
+  status: number;
+  body: string;
+}
+
+/** Where the API server listens and the TLS trust the kubeconfig gives it (its CA, server name, skip-verify). */
+export interface ServerTls {
+  host: string;
+  port: number;
+  options: ConnectionOptions;
 }
 
 const defaultPageSize = 500;
@@ -67,27 +94,31 @@ export class KubeClient {
     private readonly groups: GroupApis,
     readonly server: string,
     readonly contextName: string,
+    private readonly kc: KubeConfig,
     private readonly signal?: AbortSignal,
   ) {}
 
   static async create(config: LoadedKubeConfig): Promise<KubeClient> {
-    const { AppsV1Api, BatchV1Api, CoreV1Api, CoordinationV1Api, StorageV1Api } = await import('@kubernetes/client-node');
+    const { AdmissionregistrationV1Api, ApiregistrationV1Api, AppsV1Api, BatchV1Api, CoreV1Api, CoordinationV1Api, StorageV1Api } = await import('@kubernetes/client-node');
     return new KubeClient(
       config.kc.makeApiClient(CoreV1Api),
       config.kc.makeApiClient(CoordinationV1Api),
       {
+        admission: config.kc.makeApiClient(AdmissionregistrationV1Api),
+        apiregistration: config.kc.makeApiClient(ApiregistrationV1Api),
         apps: config.kc.makeApiClient(AppsV1Api),
         batch: config.kc.makeApiClient(BatchV1Api),
         storage: config.kc.makeApiClient(StorageV1Api),
       },
       config.server,
       config.contextName,
+      config.kc,
     );
   }
 
   /** The same client, with every request cancelled when `signal` aborts. */
   withSignal(signal: AbortSignal): KubeClient {
-    return new KubeClient(this.core, this.coordination, this.groups, this.server, this.contextName, signal);
+    return new KubeClient(this.core, this.coordination, this.groups, this.server, this.contextName, this.kc, signal);
   }
 
   readPod(namespace: string, name: string): Promise<V1Pod> {
@@ -165,6 +196,70 @@ export class KubeClient {
   /** VolumeAttachments are cluster-scoped and selectable only by name, so callers should cap `maxItems`. */
   listVolumeAttachments(opts: Omit<ListOptions, 'namespace'> = {}): Promise<V1VolumeAttachment[]> {
     return this.collect(opts, (q, o) => this.groups.storage.listVolumeAttachment(q, o));
+  }
+
+  readConfigMap(namespace: string, name: string): Promise<V1ConfigMap> {
+    return this.call((o) => this.core.readNamespacedConfigMap({ namespace, name }, o));
+  }
+
+  readService(namespace: string, name: string): Promise<V1Service> {
+    return this.call((o) => this.core.readNamespacedService({ namespace, name }, o));
+  }
+
+  readEndpoints(namespace: string, name: string): Promise<V1Endpoints> {
+    return this.call((o) => this.core.readNamespacedEndpoints({ namespace, name }, o));
+  }
+
+  /** APIServices are one per group/version, so their number does not grow with the cluster. */
+  listApiServices(opts: Omit<ListOptions, 'namespace'> = {}): Promise<V1APIService[]> {
+    return this.collect(opts, (q, o) => this.groups.apiregistration.listAPIService(q, o));
+  }
+
+  listValidatingWebhookConfigurations(opts: Omit<ListOptions, 'namespace'> = {}): Promise<V1ValidatingWebhookConfiguration[]> {
+    return this.collect(opts, (q, o) => this.groups.admission.listValidatingWebhookConfiguration(q, o));
+  }
+
+  listMutatingWebhookConfigurations(opts: Omit<ListOptions, 'namespace'> = {}): Promise<V1MutatingWebhookConfiguration[]> {
+    return this.collect(opts, (q, o) => this.groups.admission.listMutatingWebhookConfiguration(q, o));
+  }
+
+  /** A GET of a non-resource path, with the kubeconfig's credentials: any status is an answer, not an error. */
+  async getRaw(path: string): Promise<RawResponse> {
+    const signal = this.signal;
+    try {
+      signal?.throwIfAborted();
+      const opts: Parameters<typeof httpsRequest>[1] = { method: 'GET', headers: { Accept: 'text/plain, application/json' } };
+      await this.kc.applyToHTTPSOptions(opts);
+      return await new Promise<RawResponse>((resolve, reject) => {
+        const req = httpsRequest(new URL(path, this.server), { ...opts, ...(signal ? { signal } : {}) }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+          res.on('error', reject);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    } catch (err) {
+      throw toKubeError(err, this.server, signal);
+    }
+  }
+
+  /** The API server's address and the trust the kubeconfig puts in it, for reading its serving certificate. */
+  async serverTls(): Promise<ServerTls> {
+    const url = new URL(this.server);
+    const opts: Parameters<typeof httpsRequest>[1] = {};
+    await this.kc.applyToHTTPSOptions(opts);
+    const cluster = this.kc.getCurrentCluster();
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    // SNI carries names only (RFC 6066); an IP server is checked against the certificate's IP SANs.
+    const servername = cluster?.tlsServerName ?? (isIP(host) ? undefined : host);
+    const options: ConnectionOptions = {
+      ...(opts.ca ? { ca: opts.ca } : {}),
+      ...(servername ? { servername } : {}),
+      rejectUnauthorized: cluster?.skipTLSVerify !== true,
+    };
+    return { host, port: Number(url.port || 443), options };
   }
 
   /** Liveness of the connection itself: the cheapest authenticated request there is. */
