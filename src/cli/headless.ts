@@ -5,6 +5,7 @@ import { loadExtraPatterns } from '../transcript/redact.js';
 import { TranscriptWriter } from '../transcript/writer.js';
 import type { CliArgs } from './args.js';
 import { guardSession } from './guard.js';
+import { startRecording } from './recording.js';
 import type { WalkPlan } from './walk.js';
 
 /** Walks without a terminal: every check runs at once, every question takes its default. */
@@ -14,6 +15,10 @@ export async function walkHeadless(plan: WalkPlan, args: Pick<CliArgs, 'output'>
   session.on((e) => transcript.write(e));
   if (args.output === 'text') session.on((e) => process.stdout.write(textLines(e).map((l) => `${l}\n`).join('')));
   const unguard = guardSession(session);
+  const stopRecording = startRecording(session, plan.transcriptPath, `plumbline: ${plan.runbook.spec.title}`, {
+    width: process.stdout.columns || 80,
+    height: process.stdout.rows || 24,
+  });
   try {
     session.start();
     const result = await session.done;
@@ -22,6 +27,7 @@ export async function walkHeadless(plan: WalkPlan, args: Pick<CliArgs, 'output'>
     else process.stdout.write(`transcript: ${plan.transcriptPath}\n`);
     return exitCodeOf(result);
   } finally {
+    stopRecording();
     unguard();
     transcript.close();
     await plan.cleanup();

@@ -5,6 +5,7 @@ import { TranscriptWriter } from '../transcript/writer.js';
 import { App } from '../ui/App.js';
 import type { CliArgs } from './args.js';
 import { guardSession } from './guard.js';
+import { startRecording } from './recording.js';
 import { sessionFor } from './headless.js';
 import type { WalkPlan } from './walk.js';
 
@@ -14,6 +15,10 @@ export async function walkInteractive(plan: WalkPlan, args: Pick<CliArgs, 'step'
   const session = sessionFor(plan, { auto: !args.step, answerDefaults: false });
   session.on((e) => transcript.write(e));
   const unguard = guardSession(session);
+  const stopRecording = startRecording(session, plan.transcriptPath, `plumbline: ${plan.runbook.spec.title}`, {
+    width: process.stdout.columns,
+    height: process.stdout.rows,
+  });
   const header = {
     runbookTitle: plan.runbook.spec.title,
     target: plan.mode === 'drill' ? (plan.scenario?.scenario.id ?? 'drill') : plan.kube.contextName,
@@ -40,6 +45,7 @@ export async function walkInteractive(plan: WalkPlan, args: Pick<CliArgs, 'step'
     process.stdout.write(`${[...last, `transcript: ${plan.transcriptPath}`].join('\n')}\n`);
     return exitCodeOf(result);
   } finally {
+    stopRecording();
     unguard();
     transcript.close();
     await plan.cleanup();

@@ -54,6 +54,10 @@ describe.skipIf(!hasTmux)('the TUI in a real 80×24 terminal (tmux)', () => {
     expect(types[0]).toBe('session.start');
     expect(types).toContain('diagnosis');
     expect(types.at(-1)).toBe('session.end');
+    // The recording holds what the terminal drew, with a marker per step.
+    const cast = readFileSync(transcript.replace(/\.jsonl$/, '.cast'), 'utf8').trimEnd().split('\n').slice(1).map((l) => JSON.parse(l) as [number, string, string]);
+    expect(cast.filter((e) => e[1] === 'o').map((e) => e[2]).join('')).toContain('kubectl label node');
+    expect(cast.filter((e) => e[1] === 'm').map((e) => e[2])).toContain('diagnosis: unschedulable-node-selector');
   });
 
   it('keeps every event and records the interruption on Ctrl-C', async () => {
