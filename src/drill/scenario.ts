@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { validate } from '../runbook/load.js';
 import { readYamlSource } from '../runbook/source.js';
-import type { DrillHosts } from '../nodeaccess/drill.js';
+import type { DrillHosts, DrillResponse } from '../nodeaccess/drill.js';
 import { findFault, faultCatalog } from './faults/catalog.js';
 import { faultContext, FaultError } from './faults/context.js';
 import type { ClusterParts } from './faults/context.js';
 import { generatedNodeNames, generateObjects } from './generate.js';
 import { healthyHosts } from './hosts/healthy.js';
+import { flattenLists, inlineRawFiles } from './raw.js';
 import type { ContainerLog, KubeObject } from './types.js';
 
 const nodeSpec = z.strictObject({
@@ -27,7 +28,9 @@ const nodeSpec = z.strictObject({
 });
 
 const hostResponse = z.strictObject({
-  stdout: z.string().default(''),
+  stdout: z.string().optional(),
+  /** stdout read from a file beside the scenario: the command's real output, pasted as it was. */
+  file: z.string().min(1).optional(),
   stderr: z.string().optional(),
   exitCode: z.number().int().optional(),
   delayMs: z.number().nonnegative().optional(),
@@ -38,6 +41,27 @@ const kubeObject = z.looseObject({
   apiVersion: z.string().min(1),
   kind: z.string().min(1),
   metadata: z.looseObject({ name: z.string().min(1), namespace: z.string().optional() }),
+});
+
+/**
+ * One entry of raw material: an object, or a List as `kubectl get -o yaml`
+ * prints several. kubectl writes apiVersion and kind on every item, so an item
+ * without them was edited by hand and is refused rather than guessed.
+ */
+const listItem = z.looseObject({
+  apiVersion: z.string({ error: 'a List item needs its own apiVersion (kubectl prints it on every item)' }).min(1),
+  kind: z.string({ error: 'a List item needs its own kind (kubectl prints it on every item)' }).min(1),
+  metadata: kubeObject.shape.metadata,
+});
+const kubeList = z.looseObject({ apiVersion: z.string().min(1), kind: z.string().regex(/List$/), items: z.array(listItem) });
+
+export function isKubeList(value: { kind?: unknown; items?: unknown }): boolean {
+  return typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(value.items);
+}
+
+export const rawEntry = z.looseObject({ apiVersion: z.string().min(1), kind: z.string().min(1) }).superRefine((value, ctx) => {
+  const parsed = (isKubeList(value) ? kubeList : kubeObject).safeParse(value);
+  if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: issue.path });
 });
 
 /** `- fault: <id>` plus that fault's own parameters, checked against the catalog. */
@@ -106,8 +130,14 @@ export const scenarioSchema = z.strictObject({
       faults: z.array(apiFault).default([]),
     })
     .default({ user: 'drill-admin', denials: [], faults: [] }),
-  /** Raw objects as `kubectl get -o yaml` prints them; times may be written `now-5m`. */
-  objects: z.array(kubeObject).default([]),
+  /** Raw objects as `kubectl get -o yaml` prints them (a `kind: List` is flattened); times may be written `now-5m`. */
+  objects: z.array(rawEntry).default([]),
+  /** Files beside the scenario holding pasted `kubectl get -o yaml` (multi-document) or `-o json` output, served verbatim. */
+  objectFiles: z.array(z.string().min(1)).default([]),
+  /** Container logs from files beside the scenario, as `kubectl logs [--timestamps]` printed them. */
+  logFiles: z
+    .array(z.strictObject({ namespace: z.string(), pod: z.string(), container: z.string(), previous: z.boolean().default(false), file: z.string().min(1) }))
+    .default([]),
   /** Simulated hosts: node → command line (argv joined by spaces) → what it prints, as the real tool does. */
   hosts: z.record(z.string(), z.record(z.string(), z.union([hostResponse, z.array(hostResponse).min(1)]))).default({}),
   logs: z
@@ -124,6 +154,12 @@ export const scenarioSchema = z.strictObject({
 });
 
 export type Scenario = z.infer<typeof scenarioSchema>;
+type HostResponse = z.infer<typeof hostResponse>;
+
+function drillResponse(r: HostResponse): DrillResponse {
+  const { file: _file, stdout, ...rest } = r;
+  return { ...rest, stdout: stdout ?? '' };
+}
 export type NodeSpec = z.infer<typeof nodeSpec>;
 
 export interface LoadedScenario {
@@ -131,9 +167,10 @@ export interface LoadedScenario {
   file: string;
 }
 
+/** Reads a scenario and the raw files it names (relative to its directory), which come inlined in the result. */
 export async function loadScenarioFile(file: string): Promise<LoadedScenario> {
   const source = await readYamlSource(file);
-  return { scenario: validate(source, scenarioSchema), file };
+  return { scenario: await inlineRawFiles(validate(source, scenarioSchema), source), file };
 }
 
 const relativeTime = /^now((?:[-+]\d+[smhd])*)$/;
@@ -186,6 +223,8 @@ export class ScenarioBuildError extends Error {
 
 /** Generation, then faults in order, then the written objects, logs and host outputs (which win). */
 export function buildCluster(s: Scenario, now: Date): BuiltCluster {
+  const unread = [...s.objectFiles, ...s.logFiles.map((l) => l.file), ...Object.values(s.hosts).flatMap((c) => Object.values(c).flat().flatMap((r) => r.file ?? []))];
+  if (unread.length > 0) throw new Error(`scenario ${s.id}: raw files are read by loadScenarioFile, not here (${unread.join(', ')})`);
   const specs = new Map<string, NodeSpec>();
   const g = s.cluster.generate;
   if (g) for (const n of generatedNodeNames(g)) specs.set(n.name, nodeSpec.parse({ name: n.name, role: n.role, age: '90d' }));
@@ -217,14 +256,20 @@ export function buildCluster(s: Scenario, now: Date): BuiltCluster {
     });
   }
   // Written objects come last: the store keeps the last of the same kind, namespace and name.
-  parts.objects.push(...resolveTimes(s.objects as KubeObject[], now));
+  // Only `now-…` strings change: a pasted object keeps its uid, resourceVersion, managedFields and absolute times.
+  parts.objects.push(...resolveTimes(flattenLists(s.objects), now));
   for (const l of s.logs) {
     const lines = l.lines.map((line) => resolveLogLine(line, now));
     const i = parts.logs.findIndex((x) => x.namespace === l.namespace && x.pod === l.pod && x.container === l.container && Boolean(x.previous) === l.previous);
     if (i === -1) parts.logs.push({ ...l, lines });
     else parts.logs[i] = { ...l, lines };
   }
-  for (const [node, commands] of Object.entries(s.hosts)) Object.assign((parts.hosts[node] ??= {}), commands);
+  for (const [node, commands] of Object.entries(s.hosts)) {
+    const answers = (parts.hosts[node] ??= {});
+    for (const [command, response] of Object.entries(commands)) {
+      answers[command] = Array.isArray(response) ? response.map(drillResponse) : drillResponse(response);
+    }
+  }
   return { ...parts, user: s.api.user };
 }
 

@@ -70,7 +70,7 @@ function firstLine(s: string): string {
 }
 
 /** Offset of the deepest node that exists along `path`: a missing key is reported where its parent is. */
-function offsetOf(doc: Document, path: readonly PropertyKey[]): number {
+export function offsetOf(doc: Document, path: readonly PropertyKey[]): number {
   let node: unknown = doc.contents;
   let offset = rangeStart(node) ?? 0;
   for (const key of path) {
