@@ -1,2 +1,24 @@
+import { clusterAdmissionWebhooks } from './admissionWebhooks.js';
+import { clusterAggregatedApis } from './aggregatedApis.js';
+import { clusterApiserverHealth } from './apiserverHealth.js';
+import { clusterCertificates } from './certificates.js';
+import { clusterControllerManager } from './controllerManager.js';
+import { clusterControlPlanePlacement } from './controlPlanePlacement.js';
+import { clusterCoredns } from './coredns.js';
+import { clusterEtcd } from './etcd.js';
+import { clusterMetricsServer } from './metricsServer.js';
+import { clusterScheduler } from './scheduler.js';
+
 /** Checks of the cluster's components, read through the API only. */
-export const clusterChecks = [];
+export const clusterChecks = [
+  clusterApiserverHealth,
+  clusterAggregatedApis,
+  clusterControllerManager,
+  clusterScheduler,
+  clusterEtcd,
+  clusterMetricsServer,
+  clusterCoredns,
+  clusterControlPlanePlacement,
+  clusterCertificates,
+  clusterAdmissionWebhooks,
+];

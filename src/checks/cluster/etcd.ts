@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import { plural } from '../format.js';
+import { defineCheck } from '../types.js';
+import type { CheckResult, Evidence, Facts } from '../types.js';
+import { classifyLines, describePod, isCrashLooping, lineEvidence, listComponentPods, podHealth, readComponentLogs, systemNamespace, unique } from './components.js';
+import type { LinePattern } from './components.js';
+
+const outcomes = ['healthy', 'rejected-connections-only', 'no-space', 'slow-apply', 'not-ready', 'restarting', 'no-pods'] as const;
+type Outcome = (typeof outcomes)[number];
+
+type LineClass = 'rejected' | 'slow-apply' | 'no-space' | 'error';
+
+/** etcd logs JSON (zap) since 3.4 and `W | etcdserver: ...` capnslog lines before; both forms are recognised. */
+const patterns: LinePattern<LineClass>[] = [
+  // {"msg":"rejected connection","remote-addr":"172.25.143.104:40124",...,"error":"remote error: tls: bad certificate"}
+  { class: 'rejected', re: /"msg":"rejected connection"(?:.*?"remote-addr":"([^"]+)")?/, detail: (m) => m[1] },
+  // rejected connection from "192.168.0.12:34990" (error "remote error: tls: bad certificate", ServerName "")
+  { class: 'rejected', re: /rejected connection from "([^"]+)"/, detail: (m) => m[1] },
+  { class: 'no-space', re: /database space exceeded|alarm:NOSPACE|"alarm-type":"NOSPACE"/ },
+  // {"msg":"apply request took too long","took":"3.000607371s","expected-duration":"100ms",...}
+  { class: 'slow-apply', re: /"msg":"apply request took too long","took":"([^"]+)"/, detail: (m) => m[1] },
+  { class: 'slow-apply', re: /apply (?:request|entries) took too long(?: \[([\d.]+\w+))?/, detail: (m) => m[1] },
+  { class: 'error', re: /"level":"(?:error|fatal|panic)"|^\S+ \S+ [EC] \| |etcdserver: request timed out/ },
+];
+
+export const clusterEtcd = defineCheck({
+  id: 'cluster.etcd',
+  layer: 'cluster',
+  title: 'etcd: pods and log, with its usual noise told apart',
+  why: 'etcd holds every object; a slow disk ("apply request took too long"), a full database or a restarting member makes the API server slow or read-only. Its "rejected connection" TLS warnings are common and usually harmless (a health probe or an old client): they only matter alongside real symptoms.',
+  params: z.object({}),
+  outcomes,
+  healthy: ['healthy', 'rejected-connections-only'],
+  facts: ['etcdPods', 'rejectedConnections', 'rejectedFrom', 'slowApplies', 'slowestApply', 'restarts', 'logLine'],
+  command: () => `kubectl get pods -n ${systemNamespace} -l component=etcd -o wide && kubectl logs -n ${systemNamespace} -l component=etcd --tail=300`,
+  async run(ctx): Promise<CheckResult<Outcome>> {
+    const now = ctx.now();
+    const pods = await listComponentPods(ctx.kube, 'component=etcd');
+    if (pods.length === 0) {
+      return {
+        outcome: 'no-pods',
+        summary: `no etcd pod in ${systemNamespace} (label component=etcd): etcd runs outside the cluster (an external etcd, a systemd service, a managed control plane), so check it on its hosts`,
+        evidence: [{ label: 'pods -l component=etcd', value: 'none' }],
+        facts: { etcdPods: 0 },
+      };
+    }
+    const health = pods.map((p) => podHealth(p, 'etcd'));
+    const evidence: Evidence[] = health.map((h) => describePod(h, now));
+    const logs = await Promise.all(health.map((h) => readComponentLogs(ctx.kube, h)));
+    for (const l of logs) for (const note of l.notes) evidence.push({ label: l.pod, value: note });
+    const lines = classifyLines(logs, patterns);
+    const of = (c: LineClass) => lines.filter((l) => l.class === c);
+    const rejected = of('rejected');
+    const slow = of('slow-apply');
+    const restarts = health.reduce((n, h) => n + h.restarts, 0);
+    const facts: Facts = { etcdPods: pods.length, rejectedConnections: rejected.length, slowApplies: slow.length, restarts };
+    const from = unique(rejected.map((r) => r.detail?.replace(/:\d+$/, '')));
+    if (from.length) facts.rejectedFrom = from.join(',');
+    const slowest = slow.map((s) => s.detail).filter((d): d is string => d !== undefined).sort((a, b) => seconds(b) - seconds(a))[0];
+    if (slowest) facts.slowestApply = slowest;
+    const noise = rejected.length
+      ? `; the ${plural(rejected.length, '"rejected connection" line')} (from ${from.join(', ') || 'unknown peers'}) come with it`
+      : '';
+
+    const noSpace = of('no-space').at(-1);
+    if (noSpace) {
+      facts.logLine = noSpace.line;
+      evidence.push(lineEvidence(noSpace));
+      return { outcome: 'no-space', summary: `etcd's database is full (NOSPACE alarm): it refuses every write until it is compacted and defragmented${noise}`, evidence, facts };
+    }
+    const looping = health.filter(isCrashLooping);
+    if (looping.length > 0) {
+      const err = of('error').at(-1);
+      if (err) {
+        facts.logLine = err.line;
+        evidence.push(lineEvidence(err));
+      }
+      return { outcome: 'restarting', summary: `${looping.map((h) => `${h.name} (${plural(h.restarts, 'restart')})`).join(', ')} keep restarting${noise}`, evidence, facts };
+    }
+    const notReady = health.filter((h) => !h.ready);
+    if (notReady.length > 0) {
+      return { outcome: 'not-ready', summary: `${notReady.map((h) => h.name).join(', ')} ${notReady.length === 1 ? 'is' : 'are'} not Ready${noise}`, evidence, facts };
+    }
+    if (slow.length > 0) {
+      const last = slow.at(-1);
+      if (last) {
+        facts.logLine = last.line;
+        evidence.push(lineEvidence(last));
+      }
+      return {
+        outcome: 'slow-apply',
+        summary: `etcd logged ${plural(slow.length, '"apply request took too long" warning')}${slowest ? ` (slowest ${slowest}, expected 100ms)` : ''}: its disk or CPU cannot keep up, which makes the API server slow${noise}`,
+        evidence,
+        facts,
+      };
+    }
+    if (rejected.length > 0) {
+      for (const r of rejected.slice(-2)) evidence.push(lineEvidence(r));
+      return {
+        outcome: 'rejected-connections-only',
+        summary: `etcd is Ready with no restarts and no slow applies; its ${plural(rejected.length, '"rejected connection" TLS warning')} (from ${from.join(', ') || 'unknown peers'}) are likely unrelated: clients or probes without etcd's client certificate, a known red herring`,
+        evidence,
+        facts,
+      };
+    }
+    return { outcome: 'healthy', summary: `${plural(pods.length, 'etcd member')} Ready, no restarts, and no warnings in the last ${300} log lines`, evidence, facts };
+  },
+});
+
+/** `3.000607371s`, `627.833521ms`, `102.774415ms` → seconds, for ranking. */
+function seconds(d: string): number {
+  const m = /^([\d.]+)(ms|s|µs|us)$/.exec(d);
+  if (!m) return 0;
+  const n = Number(m[1]);
+  return m[2] === 's' ? n : m[2] === 'ms' ? n / 1000 : n / 1e6;
+}
