@@ -20,6 +20,7 @@ import { podImagePull } from './pod/imagePull.js';
 import { podLastTermination } from './pod/lastTermination.js';
 import { podLogs } from './pod/logs.js';
 import { podOwner } from './pod/owner.js';
+import { podPinned } from './pod/pinned.js';
 import { podProbes } from './pod/probes.js';
 import { podScheduling } from './pod/scheduling.js';
 import { podStatus } from './pod/status.js';
@@ -37,6 +38,7 @@ export const checks: readonly AnyCheck[] = [
   podVolumes,
   podLogs,
   podOwner,
+  podPinned,
   nodeReady,
   nodeHeartbeatLease,
   nodePressure,
