@@ -1,0 +1,550 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { uidFor } from '../../generate.js';
+import type { KubeObject } from '../../types.js';
+import type { FaultContext } from '../types.js';
+
+/**
+ * What every workload fault builds: the namespace, the controller chain
+ * (Deployment → ReplicaSet, StatefulSet or DaemonSet) and the pod, with the
+ * fields a real API server and the kubelet fill in, so `kubectl get`,
+ * `kubectl describe` and plumbline's checks see what they see on a cluster.
+ */
+
+export type Json = Record<string, unknown>;
+
+/** A JSON scalar as text; objects and absent values are empty. */
+export function str(v: unknown, fallback = ''): string {
+  return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : fallback;
+}
+
+/** `namespace`, `name` (the controller) and `pod` (to fix the pod's name), common to the workload faults. */
+export function workloadParams(namespace: string, name: string) {
+  return {
+    namespace: z.string().regex(/^[a-z0-9][a-z0-9-]*$/).default(namespace),
+    /** The controller (Deployment, StatefulSet or DaemonSet) the fault creates. */
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/).default(name),
+    /** The pod's name; default: what the controller would call it. */
+    pod: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/).optional(),
+  };
+}
+
+export type OwnerKind = 'Deployment' | 'StatefulSet' | 'DaemonSet';
+
+/** The kube-controller-manager's suffix alphabet (no vowels, no look-alikes). */
+const safeAlphabet = 'bcdfghjklmnpqrstvwxz2456789';
+
+/** A stable `safe.Encode`-like string: pod-template-hash, controller-revision-hash and pod suffixes look like real ones. */
+export function safeName(length: number, ...seed: string[]): string {
+  const h = createHash('sha256').update(seed.join('/')).digest();
+  let out = '';
+  for (let i = 0; i < length; i++) out += safeAlphabet[(h[i] ?? 0) % safeAlphabet.length];
+  return out;
+}
+
+export function hex(length: number, ...seed: string[]): string {
+  let out = '';
+  for (let i = 0; out.length < length; i++) out += createHash('sha256').update(`${seed.join('/')}#${i}`).digest('hex');
+  return out.slice(0, length);
+}
+
+/** The pod name the controller gives its first pod. */
+export function defaultPodName(kind: OwnerKind, namespace: string, name: string): string {
+  if (kind === 'StatefulSet') return `${name}-0`;
+  if (kind === 'Deployment') return `${name}-${safeName(10, 'rs', namespace, name)}-${safeName(5, 'pod', namespace, name)}`;
+  return `${name}-${safeName(5, 'ds-pod', namespace, name)}`;
+}
+
+/** Nodes the fault can put a pod on, in the cluster's order. */
+export function nodes(ctx: FaultContext): KubeObject[] {
+  return ctx.list('Node');
+}
+
+export function isControlPlane(node: KubeObject): boolean {
+  const labels = node.metadata.labels ?? {};
+  return 'node-role.kubernetes.io/control-plane' in labels || 'node-role.kubernetes.io/master' in labels;
+}
+
+export function workers(ctx: FaultContext): KubeObject[] {
+  return nodes(ctx).filter((n) => !isControlPlane(n));
+}
+
+export function nodeReady(node: KubeObject): string {
+  const conditions = ((node.status as Json | undefined)?.conditions ?? []) as Json[];
+  return str(conditions.find((c) => c.type === 'Ready')?.status, 'Unknown');
+}
+
+/** The node the pod runs on: the one asked for (it must exist), else the first Ready worker. */
+export function pickNode(ctx: FaultContext, wanted: string | undefined, skip: string[] = []): KubeObject {
+  if (wanted) return ctx.need('Node', undefined, wanted);
+  const candidates = workers(ctx).filter((n) => !skip.includes(n.metadata.name));
+  return candidates.find((n) => nodeReady(n) === 'True') ?? candidates[0] ?? nodes(ctx)[0] ?? ctx.fail('the cluster has no nodes to run the pod on');
+}
+
+export function nodeIP(node: KubeObject): string {
+  const addresses = ((node.status as Json | undefined)?.addresses ?? []) as Json[];
+  return str(addresses.find((a) => a.type === 'InternalIP')?.address, '10.0.0.10');
+}
+
+/** A pod IP in the node's pod CIDR (10.244.<node index>.0/24, as kubeadm with flannel's default hands out). */
+export function podIP(ctx: FaultContext, node: KubeObject, ...seed: string[]): string {
+  const index = Math.max(0, nodes(ctx).findIndex((n) => n.metadata.name === node.metadata.name));
+  const host = 10 + (parseInt(hex(4, 'ip', ...seed), 16) % 240);
+  return `10.${244 + Math.floor(index / 256)}.${index % 256}.${host}`;
+}
+
+export function ensureNamespace(ctx: FaultContext, namespace: string, created: string): void {
+  if (ctx.find('Namespace', undefined, namespace)) return;
+  ctx.put({
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name: namespace, uid: uidFor('namespace', namespace), creationTimestamp: ctx.at(created), labels: { 'kubernetes.io/metadata.name': namespace } },
+    spec: { finalizers: ['kubernetes'] },
+    status: { phase: 'Active' },
+  });
+}
+
+/** Go's time.Duration String() for whole seconds: 10s, 1m20s, 5m0s. */
+export function goDuration(seconds: number): string {
+  const m = Math.floor(seconds / 60);
+  const s = seconds % 60;
+  return m > 0 ? `${m}m${s}s` : `${s}s`;
+}
+
+/** Kubernetes quantities: cpu in millicores, memory in bytes. */
+export function parseQuantity(q: string | number | undefined): number {
+  if (q === undefined) return 0;
+  const s = String(q);
+  const m = /^([0-9.]+)([a-zA-Z]*)$/.exec(s);
+  if (!m) return 0;
+  const n = Number(m[1]);
+  const unit = m[2] ?? '';
+  const units: Record<string, number> = { '': 1, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4 };
+  return n * (units[unit] ?? 1);
+}
+
+export function milliCPU(q: string | number | undefined): number {
+  return Math.round(parseQuantity(q) * 1000);
+}
+
+/** The QoS class the API server computes from requests and limits. */
+export function qosClass(containers: Json[]): 'Guaranteed' | 'Burstable' | 'BestEffort' {
+  let any = false;
+  let guaranteed = true;
+  for (const c of containers) {
+    const r = (c.resources ?? {}) as { requests?: Json; limits?: Json };
+    const requests = r.requests ?? {};
+    const limits = r.limits ?? {};
+    if (Object.keys(requests).length > 0 || Object.keys(limits).length > 0) any = true;
+    for (const res of ['cpu', 'memory']) {
+      const limit = limits[res];
+      const request = requests[res] ?? limit;
+      if (limit === undefined || parseQuantity(request as string) !== parseQuantity(limit as string)) guaranteed = false;
+    }
+  }
+  if (!any) return 'BestEffort';
+  return guaranteed ? 'Guaranteed' : 'Burstable';
+}
+
+/** What the API server's admission adds to every container and pod, so describe reads like a real pod. */
+function defaultContainer(c: Json, tokenVolume: string): Json {
+  return {
+    imagePullPolicy: str(c.image).endsWith(':latest') ? 'Always' : 'IfNotPresent',
+    resources: {},
+    terminationMessagePath: '/dev/termination-log',
+    terminationMessagePolicy: 'File',
+    ...c,
+    volumeMounts: [...((c.volumeMounts as Json[] | undefined) ?? []), { name: tokenVolume, readOnly: true, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' }],
+  };
+}
+
+const defaultTolerations = [
+  { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+  { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+];
+
+/** The tolerations the DaemonSet controller adds to its pods. */
+export function daemonSetTolerations(hostNetwork: boolean): Json[] {
+  return [
+    { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute' },
+    { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute' },
+    { key: 'node.kubernetes.io/disk-pressure', operator: 'Exists', effect: 'NoSchedule' },
+    { key: 'node.kubernetes.io/memory-pressure', operator: 'Exists', effect: 'NoSchedule' },
+    { key: 'node.kubernetes.io/pid-pressure', operator: 'Exists', effect: 'NoSchedule' },
+    { key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' },
+    ...(hostNetwork ? [{ key: 'node.kubernetes.io/network-unavailable', operator: 'Exists', effect: 'NoSchedule' }] : []),
+  ];
+}
+
+export interface WorkloadSpec {
+  namespace: string;
+  kind: OwnerKind;
+  /** The controller's name. */
+  name: string;
+  podName?: string;
+  /** Labels of the pod template (the selector); `app: <name>` when unset. */
+  labels?: Record<string, string>;
+  containers: Json[];
+  /** Extra pod spec: nodeSelector, affinity, volumes, tolerations, hostNetwork... */
+  podSpec?: Json;
+  /** StatefulSet claim templates. */
+  volumeClaimTemplates?: Json[];
+  /** When the controller (and its first pod) were created: `now-14m`. */
+  created: string;
+  /** When this pod was created, if later than the controller (a replacement pod). */
+  podCreated?: string;
+  priorityClassName?: string;
+}
+
+export interface BuiltWorkload {
+  pod: KubeObject;
+  owner: KubeObject;
+  /** The Deployment above a ReplicaSet owner. */
+  deployment?: KubeObject;
+  podName: string;
+  uid: string;
+}
+
+/**
+ * Creates the namespace, controller chain and pod (without status: the fault
+ * sets it with `setPodStatus`), and the controller's creation events.
+ */
+export function createWorkload(ctx: FaultContext, w: WorkloadSpec): BuiltWorkload {
+  const { namespace, name, kind } = w;
+  ensureNamespace(ctx, namespace, w.created);
+  const created = ctx.at(w.created);
+  const podCreated = ctx.at(w.podCreated ?? w.created);
+  const selector = w.labels ?? { app: name };
+  const podName = w.podName ?? defaultPodName(kind, namespace, name);
+  const uid = uidFor('pod', namespace, podName);
+  const tokenVolume = `kube-api-access-${safeName(5, 'token', namespace, podName)}`;
+  const template = { metadata: { labels: selector }, spec: templateSpec(w) };
+  const meta = (k: string, n: string, extra: Json = {}) => ({ name: n, namespace, uid: uidFor(k, namespace, n), creationTimestamp: created, generation: 1, ...extra });
+  const ref = (o: KubeObject) => ({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, uid: o.metadata.uid ?? '', controller: true, blockOwnerDeletion: true });
+
+  let owner: KubeObject;
+  let deployment: KubeObject | undefined;
+  const podLabels: Record<string, string> = { ...selector };
+  if (kind === 'Deployment') {
+    const hash = safeName(10, 'rs', namespace, name);
+    const rsName = `${name}-${hash}`;
+    deployment = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: meta('Deployment', name, { labels: selector, annotations: { 'deployment.kubernetes.io/revision': '1' } }),
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: selector },
+        template,
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' } },
+        revisionHistoryLimit: 10,
+        progressDeadlineSeconds: 600,
+      },
+      status: {},
+    };
+    owner = {
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: meta('ReplicaSet', rsName, {
+        labels: { ...selector, 'pod-template-hash': hash },
+        annotations: { 'deployment.kubernetes.io/desired-replicas': '1', 'deployment.kubernetes.io/max-replicas': '2', 'deployment.kubernetes.io/revision': '1' },
+        ownerReferences: [ref(deployment)],
+      }),
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: { ...selector, 'pod-template-hash': hash } },
+        template: { metadata: { labels: { ...selector, 'pod-template-hash': hash } }, spec: template.spec },
+      },
+      status: {},
+    };
+    podLabels['pod-template-hash'] = hash;
+    ctx.put(deployment);
+    ctx.event({ about: deployment, type: 'Normal', reason: 'ScalingReplicaSet', message: `Scaled up replica set ${rsName} to 1`, source: 'deployment-controller', firstSeen: w.created });
+    ctx.put(owner);
+    ctx.event({ about: owner, type: 'Normal', reason: 'SuccessfulCreate', message: `Created pod: ${podName}`, source: 'replicaset-controller', firstSeen: w.podCreated ?? w.created });
+  } else if (kind === 'StatefulSet') {
+    const revision = `${name}-${safeName(10, 'sts', namespace, name)}`;
+    owner = {
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      metadata: meta('StatefulSet', name, { labels: selector }),
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: selector },
+        serviceName: name,
+        template,
+        ...(w.volumeClaimTemplates ? { volumeClaimTemplates: w.volumeClaimTemplates } : {}),
+        podManagementPolicy: 'OrderedReady',
+        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 0 } },
+        revisionHistoryLimit: 10,
+        persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
+      },
+      status: { currentRevision: revision, updateRevision: revision, collisionCount: 0 },
+    };
+    const ordinal = /-(\d+)$/.exec(podName)?.[1] ?? '0';
+    Object.assign(podLabels, { 'apps.kubernetes.io/pod-index': ordinal, 'controller-revision-hash': revision, 'statefulset.kubernetes.io/pod-name': podName });
+    ctx.put(owner);
+    ctx.event({ about: owner, type: 'Normal', reason: 'SuccessfulCreate', message: `create Pod ${podName} in StatefulSet ${name} successful`, source: 'statefulset-controller', firstSeen: w.podCreated ?? w.created });
+  } else {
+    const existing = ctx.find('DaemonSet', namespace, name);
+    owner = existing ?? {
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
+      metadata: meta('DaemonSet', name, { labels: selector, annotations: { 'deprecated.daemonset.template.generation': '1' } }),
+      spec: {
+        selector: { matchLabels: selector },
+        template,
+        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } },
+        revisionHistoryLimit: 10,
+      },
+      status: {},
+    };
+    Object.assign(podLabels, { 'controller-revision-hash': safeName(10, 'ds', namespace, name), 'pod-template-generation': '1' });
+    ctx.put(owner);
+    ctx.event({ about: owner, type: 'Normal', reason: 'SuccessfulCreate', message: `Created pod: ${podName}`, source: 'daemonset-controller', firstSeen: w.podCreated ?? w.created });
+  }
+
+  const containers = w.containers.map((c) => defaultContainer(c, tokenVolume));
+  const pod: KubeObject = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name: podName,
+      namespace,
+      uid,
+      creationTimestamp: podCreated,
+      labels: podLabels,
+      ownerReferences: [ref(owner)],
+      ...(kind === 'StatefulSet' ? {} : { generateName: podName.replace(/[^-]+$/, '') }),
+    },
+    spec: {
+      ...templateSpec(w),
+      containers,
+      volumes: [
+        ...((w.podSpec?.volumes as Json[] | undefined) ?? []),
+        {
+          name: tokenVolume,
+          projected: {
+            defaultMode: 420,
+            sources: [
+              { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
+              { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+              { downwardAPI: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
+            ],
+          },
+        },
+      ],
+      tolerations: [...((w.podSpec?.tolerations as Json[] | undefined) ?? []), ...(kind === 'DaemonSet' ? daemonSetTolerations(w.podSpec?.hostNetwork === true) : defaultTolerations)],
+      ...(kind === 'StatefulSet' ? { hostname: podName, subdomain: name } : {}),
+    },
+    status: { phase: 'Pending', qosClass: qosClass(containers) },
+  };
+  ctx.put(pod);
+  return { pod, owner, ...(deployment ? { deployment } : {}), podName, uid };
+}
+
+function templateSpec(w: WorkloadSpec): Json {
+  const { tolerations: _t, volumes, ...rest } = w.podSpec ?? {};
+  return {
+    containers: w.containers,
+    restartPolicy: 'Always',
+    terminationGracePeriodSeconds: 30,
+    dnsPolicy: w.podSpec?.hostNetwork ? 'ClusterFirstWithHostNet' : 'ClusterFirst',
+    serviceAccountName: 'default',
+    serviceAccount: 'default',
+    securityContext: {},
+    schedulerName: 'default-scheduler',
+    enableServiceLinks: true,
+    preemptionPolicy: 'PreemptLowerPriority',
+    priority: w.priorityClassName ? 2000001000 : 0,
+    ...(w.priorityClassName ? { priorityClassName: w.priorityClassName } : {}),
+    ...(volumes ? { volumes } : {}),
+    ...rest,
+  };
+}
+
+export interface ContainerState {
+  name: string;
+  image: string;
+  /** Whether the image was ever pulled on this node (sets imageID). */
+  pulled: boolean;
+  ready: boolean;
+  started: boolean;
+  restartCount: number;
+  state: Json;
+  lastState?: Json;
+}
+
+/** A containerStatus as the kubelet reports it. */
+export function containerStatus(ns: string, pod: string, c: ContainerState): Json {
+  const digest = hex(64, 'image', c.image);
+  const repo = c.image.replace(/:[^/:]+$/, '');
+  const running = c.state.running !== undefined || c.state.terminated !== undefined;
+  return {
+    name: c.name,
+    image: c.image,
+    imageID: c.pulled ? `${repo.includes('/') ? repo : `docker.io/library/${repo}`}@sha256:${digest}` : '',
+    ...(running || c.lastState ? { containerID: `containerd://${hex(64, 'container', ns, pod, c.name, String(c.restartCount))}` } : {}),
+    ready: c.ready,
+    started: c.started,
+    restartCount: c.restartCount,
+    state: c.state,
+    lastState: c.lastState ?? {},
+    volumeMounts: [],
+  };
+}
+
+export interface PodStatusSpec {
+  node: KubeObject;
+  phase: 'Pending' | 'Running';
+  /** When the pod was scheduled and its sandbox started. */
+  started: string;
+  containers: ContainerState[];
+  /** The sandbox exists (false while volumes cannot be mounted). */
+  sandboxReady?: boolean;
+  /** When Ready last changed, for a pod whose readiness flips (crash loops). */
+  readyChanged?: string;
+  hostNetwork?: boolean;
+}
+
+/** Binds the pod to its node and sets the status a kubelet reports, with the conditions of v1.31. */
+export function setPodStatus(ctx: FaultContext, pod: KubeObject, s: PodStatusSpec): void {
+  const ns = pod.metadata.namespace ?? 'default';
+  const spec = pod.spec as Json;
+  spec.nodeName = s.node.metadata.name;
+  const hostIP = nodeIP(s.node);
+  const ip = s.hostNetwork ? hostIP : podIP(ctx, s.node, ns, pod.metadata.name);
+  const started = ctx.at(s.started);
+  const changed = ctx.at(s.readyChanged ?? s.started);
+  const notReady = s.containers.filter((c) => !c.ready).map((c) => c.name);
+  const sandbox = s.sandboxReady ?? true;
+  const cond = (type: string, ok: boolean, at: string, reason?: string, message?: string) => ({
+    type,
+    status: ok ? 'True' : 'False',
+    lastProbeTime: null,
+    lastTransitionTime: at,
+    ...(reason ? { reason } : {}),
+    ...(message ? { message } : {}),
+  });
+  const unready = `containers with unready status: [${notReady.join(' ')}]`;
+  pod.status = {
+    phase: s.phase,
+    conditions: [
+      cond('PodReadyToStartContainers', sandbox, started),
+      cond('Initialized', true, started),
+      notReady.length > 0 ? cond('Ready', false, changed, 'ContainersNotReady', unready) : cond('Ready', true, changed),
+      notReady.length > 0 ? cond('ContainersReady', false, changed, 'ContainersNotReady', unready) : cond('ContainersReady', true, changed),
+      cond('PodScheduled', true, ctx.at(String(pod.metadata.creationTimestamp))),
+    ],
+    hostIP,
+    hostIPs: [{ ip: hostIP }],
+    ...(sandbox ? { podIP: ip, podIPs: [{ ip }] } : {}),
+    startTime: started,
+    containerStatuses: s.containers.map((c) => containerStatus(ns, pod.metadata.name, c)),
+    qosClass: (pod.status as Json | undefined)?.qosClass ?? qosClass(spec.containers as Json[]),
+  };
+  refreshOwner(ctx, pod);
+}
+
+/** A Pending pod no node accepts: PodScheduled False with the scheduler's message. */
+export function setUnschedulable(ctx: FaultContext, pod: KubeObject, message: string, since: string): void {
+  pod.status = {
+    phase: 'Pending',
+    conditions: [{ type: 'PodScheduled', status: 'False', lastProbeTime: null, lastTransitionTime: ctx.at(since), reason: 'Unschedulable', message }],
+    qosClass: (pod.status as Json | undefined)?.qosClass ?? 'BestEffort',
+  };
+  refreshOwner(ctx, pod);
+}
+
+/** Recounts the controller's status from its pods, as the controllers do. */
+export function refreshOwner(ctx: FaultContext, pod: KubeObject): void {
+  const ref = pod.metadata.ownerReferences?.[0];
+  if (!ref) return;
+  const ns = pod.metadata.namespace;
+  const owner = ctx.find(ref.kind, ns, ref.name);
+  if (!owner) return;
+  const pods = ctx.list('Pod', ns).filter((p) => p.metadata.ownerReferences?.some((r) => r.uid === owner.metadata.uid));
+  const isReady = (p: KubeObject) => (((p.status as Json | undefined)?.conditions ?? []) as Json[]).some((c) => c.type === 'Ready' && c.status === 'True');
+  const total = pods.length;
+  const ready = pods.filter(isReady).length;
+  const scheduled = pods.filter((p) => (p.spec as Json).nodeName).length;
+  const status = (owner.status ?? {}) as Json;
+  if (ref.kind === 'ReplicaSet') {
+    owner.status = { replicas: total, fullyLabeledReplicas: total, ...(ready ? { readyReplicas: ready, availableReplicas: ready } : {}), observedGeneration: 1 };
+    const up = owner.metadata.ownerReferences?.[0];
+    const d = up ? ctx.find('Deployment', ns, up.name) : undefined;
+    if (d) {
+      const age = (ctx.now.getTime() - Date.parse(String(d.metadata.creationTimestamp))) / 1000;
+      const stuck = ready < total && age > 600;
+      d.status = {
+        observedGeneration: 1,
+        replicas: total,
+        updatedReplicas: total,
+        ...(ready ? { readyReplicas: ready, availableReplicas: ready } : {}),
+        ...(total - ready > 0 ? { unavailableReplicas: total - ready } : {}),
+        conditions: [
+          ready >= total
+            ? { type: 'Available', status: 'True', lastUpdateTime: d.metadata.creationTimestamp, lastTransitionTime: d.metadata.creationTimestamp, reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' }
+            : { type: 'Available', status: 'False', lastUpdateTime: d.metadata.creationTimestamp, lastTransitionTime: d.metadata.creationTimestamp, reason: 'MinimumReplicasUnavailable', message: 'Deployment does not have minimum availability.' },
+          stuck
+            ? { type: 'Progressing', status: 'False', lastUpdateTime: ctx.at('now-' + Math.round(age - 600) + 's'), lastTransitionTime: ctx.at('now-' + Math.round(age - 600) + 's'), reason: 'ProgressDeadlineExceeded', message: `ReplicaSet "${owner.metadata.name}" has timed out progressing.` }
+            : { type: 'Progressing', status: 'True', lastUpdateTime: d.metadata.creationTimestamp, lastTransitionTime: d.metadata.creationTimestamp, reason: ready >= total ? 'NewReplicaSetAvailable' : 'ReplicaSetUpdated', message: `ReplicaSet "${owner.metadata.name}" ${ready >= total ? 'has successfully progressed' : 'is progressing'}.` },
+        ],
+      };
+    }
+  } else if (ref.kind === 'StatefulSet') {
+    owner.status = { ...status, observedGeneration: 1, replicas: total, currentReplicas: total, updatedReplicas: total, readyReplicas: ready, availableReplicas: ready };
+  } else if (ref.kind === 'DaemonSet') {
+    owner.status = {
+      currentNumberScheduled: scheduled,
+      desiredNumberScheduled: scheduled,
+      numberMisscheduled: 0,
+      numberReady: ready,
+      observedGeneration: 1,
+      updatedNumberScheduled: scheduled,
+      numberAvailable: ready,
+      ...(scheduled - ready > 0 ? { numberUnavailable: scheduled - ready } : {}),
+    };
+  }
+}
+
+/** A kubelet event about one container (involvedObject.fieldPath names it, as `kubectl describe` expects). */
+export function containerEvent(
+  ctx: FaultContext,
+  pod: KubeObject,
+  container: string | undefined,
+  e: { type: 'Normal' | 'Warning'; reason: string; message: string; count?: number; firstSeen: string; lastSeen?: string },
+): KubeObject {
+  const node = str((pod.spec as Json).nodeName);
+  const ev = ctx.event({ about: pod, source: 'kubelet', ...(node ? { host: node } : {}), ...e });
+  if (container) (ev.involvedObject as Json).fieldPath = `spec.containers{${container}}`;
+  return ev;
+}
+
+export function scheduledEvent(ctx: FaultContext, pod: KubeObject, node: string, at: string): void {
+  ctx.event({ about: pod, type: 'Normal', reason: 'Scheduled', message: `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${node}`, source: 'default-scheduler', firstSeen: at });
+}
+
+/** `now-<n>s` for n seconds ago. */
+export function ago(seconds: number): string {
+  return `now-${Math.max(0, Math.round(seconds))}s`;
+}
+
+/** Seconds between a `now-…` time (or RFC 3339) and the drill's now. */
+export function secondsAgo(ctx: FaultContext, time: string): number {
+  return Math.round((ctx.now.getTime() - Date.parse(ctx.at(time))) / 1000);
+}
+
+/** Pulled, as kubelet v1.31 words it for a fresh pull. */
+export function pulledMessage(image: string, seed: string): string {
+  const ms = 800 + (parseInt(hex(4, 'pull', seed), 16) % 9000);
+  const size = 20_000_000 + (parseInt(hex(6, 'size', seed), 16) % 180_000_000);
+  const secs = `${(ms / 1000).toFixed(3).replace(/0+$/, '').replace(/\.$/, '')}s`;
+  return `Successfully pulled image "${image}" in ${secs} (${secs} including waiting). Image size: ${size} bytes.`;
+}
+
+/** The first control-plane node's address (where cluster-wide services such as OVN's databases are reached). */
+export function controlPlaneIP(ctx: FaultContext): string {
+  const cp = nodes(ctx).find(isControlPlane) ?? nodes(ctx)[0];
+  return cp ? nodeIP(cp) : '10.0.0.11';
+}
