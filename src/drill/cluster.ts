@@ -20,19 +20,23 @@ export interface RunningDrill {
 
 /** Serves a scenario's cluster on loopback and writes a kubeconfig for it. */
 export interface StartDrillOptions {
+  /** The moment the drill starts: `now-…` times in the scenario resolve against it (default: the clock's reading). */
   now?: Date;
+  /** The cluster's clock while it runs: ages, heartbeats and lease renewals follow it (default: the wall clock). */
+  clock?: () => Date;
   /** Where to write the kubeconfig (kept afterwards); default a private temp dir removed on close. */
   kubeconfigPath?: string;
   port?: number;
 }
 
 export async function startDrill(scenario: Scenario, opts: StartDrillOptions = {}): Promise<RunningDrill> {
-  const now = opts.now ?? new Date();
+  const clock = opts.clock ?? (() => new Date());
+  const now = opts.now ?? clock();
   const built = buildCluster(scenario, now);
   const name = `plumbline-${scenario.cluster.name}`;
   const server = await startDrillApiServer(
     { objects: built.objects, logs: built.logs, token: randomBytes(24).toString('hex'), name, user: built.user, denials: built.denials, apiFaults: built.apiFaults },
-    opts.port === undefined ? {} : { port: opts.port },
+    { now: clock, ...(opts.port === undefined ? {} : { port: opts.port }) },
   );
   const dir = opts.kubeconfigPath ? undefined : mkdtempSync(join(tmpdir(), 'plumbline-drill-'));
   const kubeconfigPath = opts.kubeconfigPath ?? join(dir ?? '', 'kubeconfig');

@@ -31,7 +31,8 @@ export async function startTestDrill(partial: ScenarioInput): Promise<TestDrill>
   });
   // Whole seconds, as scenario times are: ages then come out exact.
   const now = new Date(Math.floor(Date.now() / 1000) * 1000);
-  const drill = await startDrill(scenario, { now });
+  // One clock for the server and the checks, so heartbeats and ages read the same to both.
+  const drill = await startDrill(scenario, { now, clock: () => now });
   const config = await loadKubeConfig({ kubeconfig: drill.kubeconfigPath });
   const kube = await KubeClient.create(config);
   return {

@@ -17,6 +17,7 @@ import type { RouterContext } from './router.js';
 import { seedStore } from './seed.js';
 import { ApiError, internalError, pathNotFound, unauthorized } from './status.js';
 import { ObjectStore } from './store.js';
+import { Heartbeats } from './heartbeats.js';
 import { selfSignedCertificate } from './tls.js';
 import { WatchCache } from './watchCache.js';
 
@@ -187,6 +188,8 @@ export async function startDrillApiServer(spec: DrillClusterSpec, options: Drill
   const registry = new ResourceRegistry();
   const store = new ObjectStore([], now);
   seedStore(store, registry, spec.objects);
+  const heartbeats = new Heartbeats(now);
+  store.present = (resource, obj) => heartbeats.present(resource, obj);
   const logs = new LogStore(spec.logs);
   const watchCache = new WatchCache(store);
   const user = spec.user ?? defaultUser;

@@ -98,6 +98,8 @@ export class ObjectStore {
   private readonly listeners = new Set<(change: StoreChange) => void>();
   private rev = 0;
   private compacted = 0;
+  /** How a read sees an object now (heartbeats that move with the clock); stored objects stay as written. */
+  present: (resource: string, obj: KubeObject) => KubeObject = (_resource, obj) => obj;
 
   constructor(
     resources: StoredResource[] = [],
@@ -126,7 +128,8 @@ export class ObjectStore {
 
   get(resource: string, namespace: string | undefined, name: string): KubeObject | undefined {
     const b = this.buckets.get(resource);
-    return b?.objects.get(b.keyOf(namespace, name));
+    const obj = b?.objects.get(b.keyOf(namespace, name));
+    return obj && this.present(resource, obj);
   }
 
   /** Bulk load at start-up: one sort per key set instead of one insert per object, no change events. */
@@ -215,7 +218,7 @@ export class ObjectStore {
       const key = candidates.at(i) ?? '';
       if (nsPrefix !== undefined && !key.startsWith(nsPrefix)) continue;
       const obj = b.objects.get(key);
-      if (obj && (!filter || filter(obj))) items.push(obj);
+      if (obj && (!filter || filter(obj))) items.push(this.present(resource, obj));
     }
     const result: ListResult = { items, revision: this.rev };
     if (i < candidates.size && items.length > 0) {
