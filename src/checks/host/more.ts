@@ -1,2 +1,11 @@
+import { certificatesOnDisk } from './certificatesOnDisk.js';
+import { diskInodes } from './diskInodes.js';
+import { diskSpace } from './diskSpace.js';
+import { firewall } from './firewall.js';
+import { frontProxy } from './frontProxy.js';
+import { listeningPorts } from './listeningPorts.js';
+import { tcpConnect } from './tcpConnect.js';
+import { timeSync } from './timeSync.js';
+
 /** Host checks beyond the kubelet and runtime: time, disk, certificates on disk, the network path. */
-export const moreHostChecks = [];
+export const moreHostChecks = [timeSync, diskSpace, diskInodes, certificatesOnDisk, listeningPorts, firewall, frontProxy, tcpConnect];
