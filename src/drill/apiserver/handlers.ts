@@ -1,4 +1,5 @@
 import type { KubeObject } from '../types.js';
+import type { ClusterSimulation } from './clusterSim.js';
 import { readLog, parseLogOptions } from './logs.js';
 import type { LogStore } from './logs.js';
 import { acceptedTypes, negotiate } from './negotiate.js';
@@ -27,6 +28,8 @@ export interface HandlerContext {
   bookmarkIntervalMs: number;
   /** How long a healthy kubelet takes to confirm a graceful pod deletion. */
   podTerminationMs: number;
+  /** The scheduler, kubelets and controllers that act on what the API writes (absent: a static cluster). */
+  simulation?: ClusterSimulation;
 }
 
 export interface ResourceRequest {

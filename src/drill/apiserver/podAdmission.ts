@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import type { KubeObject } from '../types.js';
 import { asArray, asObject, asString } from './json.js';
 import type { Json } from './json.js';
@@ -142,4 +143,70 @@ export function gracePeriod(pod: KubeObject, requested: number | undefined): num
   if (!asString(spec.nodeName) || phase === 'Succeeded' || phase === 'Failed') return 0;
   if (requested !== undefined) return requested;
   return typeof spec.terminationGracePeriodSeconds === 'number' ? spec.terminationGracePeriodSeconds : 30;
+}
+
+const mutablePodFields =
+  'pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)';
+
+function goFieldName(key: string): string {
+  return key.charAt(0).toUpperCase() + key.slice(1);
+}
+
+/** A go-cmp style diff of two pod specs, as ValidatePodUpdate appends it: runs of equal fields collapsed, changes as -/+ lines. */
+function specDiff(before: Json, after: Json): string {
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
+  const lines = ['  core.PodSpec{'];
+  let identical = 0;
+  const flush = (): void => {
+    if (identical > 0) lines.push(`  \t... // ${identical} identical field${identical === 1 ? '' : 's'}`);
+    identical = 0;
+  };
+  for (const k of keys) {
+    const a = JSON.stringify(before[k]);
+    const b = JSON.stringify(after[k]);
+    if (isDeepStrictEqual(before[k], after[k])) {
+      identical++;
+      continue;
+    }
+    flush();
+    if (a !== undefined) lines.push(`- \t${goFieldName(k)}: ${a},`);
+    if (b !== undefined) lines.push(`+ \t${goFieldName(k)}: ${b},`);
+  }
+  flush();
+  lines.push('  }');
+  return lines.join('\n');
+}
+
+function sameToleration(a: Json, b: Json): boolean {
+  return ['key', 'operator', 'value', 'effect', 'tolerationSeconds'].every((k) => isDeepStrictEqual(a[k], b[k]));
+}
+
+/**
+ * ValidatePodUpdate's rule: a running pod's spec is fixed except for
+ * container images, activeDeadlineSeconds (set, or lowered), additions to
+ * tolerations and a negative grace period raised to 1. Everything else is
+ * refused with the apiserver's Forbidden message and a diff of the change.
+ */
+export function validatePodUpdate(before: KubeObject, after: KubeObject): FieldProblem[] {
+  const oldSpec = asObject(before.spec);
+  const newSpec = asObject(after.spec);
+  const masked: Json = structuredClone(oldSpec);
+  for (const list of ['containers', 'initContainers']) {
+    const olds = asArray(masked[list]);
+    const news = asArray(newSpec[list]);
+    if (olds.length === news.length && olds.length > 0) masked[list] = olds.map((c, i) => ({ ...c, image: news[i]?.image }));
+  }
+  const oldDeadline = oldSpec.activeDeadlineSeconds;
+  const newDeadline = newSpec.activeDeadlineSeconds;
+  if (typeof newDeadline === 'number' && newDeadline > 0 && (typeof oldDeadline !== 'number' || newDeadline <= oldDeadline)) masked.activeDeadlineSeconds = newDeadline;
+  const oldTolerations = asArray(oldSpec.tolerations);
+  const newTolerations = asArray(newSpec.tolerations);
+  if (oldTolerations.every((t) => newTolerations.some((n) => sameToleration(t, n)))) {
+    if (newSpec.tolerations === undefined) delete masked.tolerations;
+    else masked.tolerations = newSpec.tolerations;
+  }
+  const oldGrace = oldSpec.terminationGracePeriodSeconds;
+  if (typeof oldGrace === 'number' && oldGrace < 0 && newSpec.terminationGracePeriodSeconds === 1) masked.terminationGracePeriodSeconds = 1;
+  if (isDeepStrictEqual(masked, newSpec)) return [];
+  return [{ field: 'spec', type: 'Forbidden', detail: `${mutablePodFields}\n${specDiff(masked, newSpec)}` }];
 }

@@ -15,7 +15,7 @@ import { persistentVolumeClaimTable, persistentVolumeTable, volumeAttachmentTabl
 import { daemonSetTable, deploymentTable, replicaSetTable, statefulSetTable } from './tables/workloads.js';
 
 /** Verbs this server implements; discovery advertises only these, so clients never try what would fail. */
-export type Verb = 'get' | 'list' | 'watch' | 'create' | 'delete';
+export type Verb = 'get' | 'list' | 'watch' | 'create' | 'delete' | 'patch' | 'update';
 
 export type FieldReader = (obj: KubeObject) => string;
 
@@ -83,6 +83,8 @@ const coreUnsupported = (field: string): string => `field label not supported: $
 
 /** What every read-only resource serves. */
 const read: Verb[] = ['get', 'list', 'watch'];
+/** What a resource the drill lets clients change serves (PATCH, PUT). */
+const readWrite: Verb[] = ['get', 'list', 'patch', 'update', 'watch'];
 
 /** runtime.DefaultMetaV1FieldSelectorConversion's wording, for kinds without their own conversion. */
 const defaultUnsupported = (field: string): string => `"${field}" is not a known field selector: only "metadata.name", "metadata.namespace"`;
@@ -95,7 +97,7 @@ export const resources: ResourceDefinition[] = [
     singular: 'pod',
     kind: 'Pod',
     namespaced: true,
-    verbs: ['create', 'delete', 'get', 'list', 'watch'],
+    verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
     shortNames: ['po'],
     categories: ['all'],
     subresources: [{ name: 'log', kind: 'Pod', verbs: ['get'] }],
@@ -214,7 +216,7 @@ export const resources: ResourceDefinition[] = [
     singular: 'configmap',
     kind: 'ConfigMap',
     namespaced: true,
-    verbs: read,
+    verbs: readWrite,
     shortNames: ['cm'],
     fields: metaFields,
     unsupportedField: defaultUnsupported,
@@ -265,7 +267,7 @@ export const resources: ResourceDefinition[] = [
     singular: 'deployment',
     kind: 'Deployment',
     namespaced: true,
-    verbs: read,
+    verbs: readWrite,
     shortNames: ['deploy'],
     categories: ['all'],
     fields: metaFields,
@@ -279,7 +281,7 @@ export const resources: ResourceDefinition[] = [
     singular: 'replicaset',
     kind: 'ReplicaSet',
     namespaced: true,
-    verbs: read,
+    verbs: readWrite,
     shortNames: ['rs'],
     categories: ['all'],
     fields: metaFields,
@@ -293,7 +295,7 @@ export const resources: ResourceDefinition[] = [
     singular: 'statefulset',
     kind: 'StatefulSet',
     namespaced: true,
-    verbs: read,
+    verbs: readWrite,
     shortNames: ['sts'],
     categories: ['all'],
     fields: metaFields,
@@ -307,7 +309,7 @@ export const resources: ResourceDefinition[] = [
     singular: 'daemonset',
     kind: 'DaemonSet',
     namespaced: true,
-    verbs: read,
+    verbs: readWrite,
     shortNames: ['ds'],
     categories: ['all'],
     fields: metaFields,

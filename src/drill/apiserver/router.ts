@@ -1,6 +1,7 @@
 import { aggregatedDiscovery, apiGroupDocument, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery.js';
 import { getObject, getPodLog, listObjects } from './handlers.js';
 import { createObject, deleteObject } from './writes.js';
+import { patchObject, updateObject } from './updates.js';
 import type { HandlerContext, ResourceRequest } from './handlers.js';
 import { health, singleCheck } from './health.js';
 import type { HealthEndpoint } from './health.js';
@@ -131,6 +132,8 @@ function resourceRequest(ctx: RouterContext, req: ApiRequest, group: string, ver
   if (sub === undefined) {
     if (req.method === 'GET') return getObject(ctx, def, namespace, name, r);
     if (req.method === 'DELETE' && def.verbs.includes('delete')) return deleteObject(ctx, def, namespace, name, r);
+    if (req.method === 'PATCH' && def.verbs.includes('patch')) return patchObject(ctx, def, namespace, name, r);
+    if (req.method === 'PUT' && def.verbs.includes('update')) return updateObject(ctx, def, namespace, name, r);
     throw unsupported(false);
   }
   const subresource = def.subresources?.find((s) => s.name === sub);

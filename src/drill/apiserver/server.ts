@@ -4,6 +4,7 @@ import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { DrillClusterSpec } from '../types.js';
 import { anonymousAllowed, authenticate } from './auth.js';
+import { ClusterSimulation } from './clusterSim.js';
 import { authorize, forbid } from './authz.js';
 import { FaultInjector, faultReply } from './faults.js';
 import { LogStore } from './logs.js';
@@ -51,6 +52,10 @@ export interface DrillApiServerOptions {
   bookmarkIntervalMs?: number;
   /** How long a healthy kubelet takes to confirm a graceful pod deletion (default 300 ms). */
   podTerminationMs?: number;
+  /** One step of the simulated scheduler, kubelets and controllers (default 500 ms: a created pod runs in about two seconds). */
+  simulationStepMs?: number;
+  /** false: a static cluster, where nothing schedules, starts or replaces the pods the API creates or deletes. */
+  simulate?: boolean;
   /** Sees every request as it arrives (a verbose log, or a test asserting what a client sent). */
   onRequest?: (entry: RequestLogEntry) => void;
 }
@@ -204,6 +209,9 @@ export async function startDrillApiServer(spec: DrillClusterSpec, options: Drill
     bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000,
     podTerminationMs: options.podTerminationMs ?? 300,
   };
+  if (options.simulate !== false) {
+    ctx.simulation = new ClusterSimulation(store, now, { stepMs: options.simulationStepMs ?? 500, podTerminationMs: ctx.podTerminationMs });
+  }
   const env: Env = { ctx, spec, user, faults: new FaultInjector(spec.apiFaults), ...(options.onRequest ? { onRequest: options.onRequest } : {}) };
   const tls = selfSignedCertificate('plumbline-drill', now());
   const server = createServer({ cert: tls.cert, key: tls.key }, (req, res) => {
@@ -234,6 +242,7 @@ export async function startDrillApiServer(spec: DrillClusterSpec, options: Drill
     store,
     close() {
       closing ??= new Promise<void>((resolve) => {
+        ctx.simulation?.stop();
         server.close(() => resolve());
         server.closeAllConnections();
       });

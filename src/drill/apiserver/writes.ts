@@ -14,7 +14,9 @@ import { alreadyExists, ApiError, badRequest, invalid, notFound } from './status
 /**
  * Writes the checks and remediations need: creating an object (a test pod)
  * and deleting one (with a pod's graceful termination), as the generic
- * registry store does them: decode, admit, validate, then store.
+ * registry store does them: decode, admit, validate, then store. A created
+ * pod is handed to the cluster simulation (scheduler, kubelet); updates
+ * live in updates.ts.
  */
 
 const bodyTypes = 'application/json, application/yaml, application/vnd.kubernetes.protobuf, application/cbor, application/apply-patch+cbor';
@@ -23,7 +25,7 @@ function isoSeconds(d: Date): string {
   return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-function decode(req: ResourceRequest): Record<string, unknown> {
+export function decodeBody(req: ResourceRequest): Record<string, unknown> {
   const type = (req.contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   if (type !== '' && type !== 'application/json' && type !== '*/*') {
     throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${bodyTypes}`);
@@ -38,14 +40,14 @@ function decode(req: ResourceRequest): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
-function dryRun(query: URLSearchParams): boolean {
+export function isDryRun(query: URLSearchParams): boolean {
   const values = query.getAll('dryRun');
   if (values.some((v) => v !== 'All')) throw badRequest(`dryRun: Unsupported value: "${values.find((v) => v !== 'All') ?? ''}": supported values: "All"`);
   return values.length > 0;
 }
 
 export function createObject(ctx: HandlerContext, def: ResourceDefinition, namespace: string | undefined, req: ResourceRequest): Reply {
-  const body = decode(req);
+  const body = decodeBody(req);
   const metadata = { ...asObject(body.metadata) } as KubeObject['metadata'];
   if (def.namespaced) {
     if (metadata.namespace && metadata.namespace !== namespace) {
@@ -72,9 +74,10 @@ export function createObject(ctx: HandlerContext, def: ResourceDefinition, names
 
   const bucket = bucketName(def);
   if (ctx.store.get(bucket, obj.metadata.namespace, obj.metadata.name)) throw alreadyExists(qualified(def), obj.metadata.name);
-  const stored = dryRun(req.query)
+  const stored = isDryRun(req.query)
     ? { ...obj, metadata: { ...obj.metadata, uid: randomUUID(), creationTimestamp: isoSeconds(ctx.now()) } }
     : ctx.store.put(bucket, obj);
+  if (stored.metadata.resourceVersion !== undefined && def.group === '' && def.resource === 'pods') ctx.simulation?.podCreated(stored);
   return respond(ctx, def, req, [stored], { resourceVersion: stored.metadata.resourceVersion ?? '' }, false, 201);
 }
 
@@ -87,7 +90,7 @@ interface DeleteOptions {
 function deleteOptions(req: ResourceRequest): DeleteOptions {
   const opts: DeleteOptions = {};
   if (req.body && req.body.trim() !== '') {
-    const body = decode(req);
+    const body = decodeBody(req);
     if (typeof body.gracePeriodSeconds === 'number') opts.gracePeriodSeconds = body.gracePeriodSeconds;
     const pre = asObject(body.preconditions);
     if (typeof pre.uid === 'string') opts.uid = pre.uid;
@@ -119,7 +122,7 @@ export function deleteObject(ctx: HandlerContext, def: ResourceDefinition, names
     throw new ApiError(409, 'Conflict', `Precondition failed: ResourceVersion in precondition: ${opts.resourceVersion}, ResourceVersion in object meta: ${obj.metadata.resourceVersion ?? ''}`, { name, kind: def.resource });
   }
   const meta = { resourceVersion: obj.metadata.resourceVersion ?? '' };
-  if (dryRun(req.query)) return respond(ctx, def, req, [obj], meta, false);
+  if (isDryRun(req.query)) return respond(ctx, def, req, [obj], meta, false);
 
   const isPod = def.group === '' && def.resource === 'pods';
   const grace = isPod ? gracePeriod(obj, opts.gracePeriodSeconds) : 0;
@@ -133,10 +136,14 @@ export function deleteObject(ctx: HandlerContext, def: ResourceDefinition, names
       metadata: { ...obj.metadata, deletionTimestamp: isoSeconds(new Date(ctx.now().getTime() + grace * 1000)), deletionGracePeriodSeconds: grace },
     });
     if (isPod && finalizers.length === 0 && kubeletConfirms(ctx, marked)) {
-      setTimeout(() => {
+      const confirm = (): void => {
         const still = ctx.store.get(bucket, ns, name);
         if (still?.metadata.uid === marked.metadata.uid) ctx.store.delete(bucket, ns, name);
-      }, Math.min(ctx.podTerminationMs, grace * 1000)).unref();
+      };
+      const after = Math.min(ctx.podTerminationMs, grace * 1000);
+      // The simulation's timers stop with the server; without one, a plain timer that does not hold the process.
+      if (ctx.simulation) ctx.simulation.timers.after(after, confirm);
+      else setTimeout(confirm, after).unref();
     }
     return respond(ctx, def, req, [marked], { resourceVersion: marked.metadata.resourceVersion ?? '' }, false);
   }

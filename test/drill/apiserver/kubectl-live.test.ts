@@ -43,7 +43,8 @@ describe.skipIf(!kubectlAvailable())('kubectl on a changing drill cluster', () =
   });
 
   it('run creates a Pending test pod; a second run is refused as AlreadyExists', async () => {
-    const run = await kubectl('run', 'probe', '-n', 'shop', '--image=busybox:1.36', '--restart=Never', '--overrides={"spec":{"nodeName":"worker-1"}}', '--', 'sleep', '3600');
+    // Pinned to the NotReady node, so no kubelet starts it and it stays as created.
+    const run = await kubectl('run', 'probe', '-n', 'shop', '--image=busybox:1.36', '--restart=Never', '--overrides={"spec":{"nodeName":"worker-2"}}', '--', 'sleep', '3600');
     expect([run.stdout, run.stderr, run.exitCode]).toEqual(['pod/probe created\n', '', 0]);
     const pod = JSON.parse((await kubectl('get', 'pod', 'probe', '-n', 'shop', '-o', 'json')).stdout) as {
       metadata: { uid: string; resourceVersion: string; creationTimestamp: string; labels: Record<string, string> };
@@ -52,7 +53,7 @@ describe.skipIf(!kubectlAvailable())('kubectl on a changing drill cluster', () =
     };
     expect(pod.metadata.uid).toMatch(/^[0-9a-f-]{36}$/);
     expect(pod.metadata.labels).toEqual({ run: 'probe' });
-    expect(pod.spec).toMatchObject({ nodeName: 'worker-1', restartPolicy: 'Never', serviceAccountName: 'default' });
+    expect(pod.spec).toMatchObject({ nodeName: 'worker-2', restartPolicy: 'Never', serviceAccountName: 'default' });
     expect(pod.spec.containers[0]).toMatchObject({ imagePullPolicy: 'IfNotPresent', args: ['sleep', '3600'] });
     expect(pod.spec.tolerations).toHaveLength(2);
     expect(pod.status).toEqual({ phase: 'Pending', qosClass: 'BestEffort' });
