@@ -31,7 +31,7 @@ describe('a healthy drill host', () => {
   it.each(cases)('%s on %s reaches a healthy outcome', async (id, node, check) => {
     const drill = createDrillAccess({ hosts: built.hosts });
     // The two-sample check's interval is only a sleep here; keep it short.
-    const params = id === 'host.cpu-steal' ? { node, intervalSeconds: 0.01 } : { node };
+    const params: Record<string, string | number> = id === 'host.cpu-steal' ? { node, intervalSeconds: 0.01 } : { node };
     const r = await runHostCheck(id, params, drill);
     expect(check.healthy, `${id} on ${node}: ${r.outcome}: ${r.summary}`).toContain(r.outcome);
   });
