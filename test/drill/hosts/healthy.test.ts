@@ -5,8 +5,12 @@ import { buildCluster, scenarioSchema } from '../../../src/drill/scenario.js';
 import { argvKey, createDrillAccess } from '../../../src/nodeaccess/drill.js';
 import { runHostCheck } from '../../checks/host/helpers.js';
 
-type AnyHostCheck = HostCheck<{ node: string }, string>;
-const hostChecks = checks.filter((c) => c.layer === 'host') as unknown as AnyHostCheck[];
+type AnyHostCheck = HostCheck<{ node: string }, string> & { commands?: (p: { node: string }) => string[][] };
+// Checks that run a command on a node (network.tcp-connect connects from plumbline's own machine instead).
+const hostChecks = checks.filter((c) => c.layer === 'host' && 'argv' in c) as unknown as AnyHostCheck[];
+
+/** What a check finds on a healthy node when its subject is simply not there: a plain node runs no nginx. */
+const healthyAbsent: Record<string, string> = { 'host.front-proxy': 'not-installed' };
 
 const now = new Date('2026-11-25T12:00:00Z');
 const scenario = scenarioSchema.parse({
@@ -33,7 +37,8 @@ describe('a healthy drill host', () => {
     // The two-sample check's interval is only a sleep here; keep it short.
     const params: Record<string, string | number> = id === 'host.cpu-steal' ? { node, intervalSeconds: 0.01 } : { node };
     const r = await runHostCheck(id, params, drill);
-    expect(check.healthy, `${id} on ${node}: ${r.outcome}: ${r.summary}`).toContain(r.outcome);
+    const expected = healthyAbsent[id] ? [healthyAbsent[id]] : check.healthy;
+    expect(expected, `${id} on ${node}: ${r.outcome}: ${r.summary}`).toContain(r.outcome);
   });
 
   it('answers every command with what its check expects on the right node role', async () => {
@@ -60,8 +65,11 @@ describe('a healthy drill host', () => {
   });
 
   it('the registry checks send exactly the command lines the table below answers', () => {
-    const sent = hostChecks.map((c) => argvKey(c.argv(c.params.parse({ node: 'n' }))));
-    for (const key of sent) expect(built.hosts['worker-1']).toHaveProperty([key]);
+    const sent = hostChecks.flatMap((c) => {
+      const p = c.params.parse({ node: 'n' });
+      return [c.argv(p), ...(c.commands?.(p) ?? [])].map(argvKey);
+    });
+    for (const key of sent) expect(built.hosts['cp-1']).toHaveProperty([key]);
   });
 });
 
