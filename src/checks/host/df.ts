@@ -63,8 +63,9 @@ export interface FsRole {
   threshold: number;
 }
 
+/** Same device and the same counts: one filesystem, even when bind mounts show it under two mount points. */
 export function sameFilesystem(a: DfRow, b: DfRow): boolean {
-  return a.filesystem === b.filesystem && a.mountedOn === b.mountedOn;
+  return a.filesystem === b.filesystem && a.total === b.total && a.used === b.used && a.free === b.free;
 }
 
 export function dfEvidence(rows: readonly DfRow[], failed: DfReading['failed']): Evidence[] {
