@@ -1,6 +1,8 @@
 import type { KubeObject } from '../types.js';
 import { asObject, asString, at } from './json.js';
 import type { TablePrinter } from './tables/columns.js';
+import { ageColumn, column, nameColumn } from './tables/columns.js';
+import { since } from './tables/duration.js';
 import { coreEventToV1, v1EventToCore } from './eventsV1.js';
 import { apiServiceTable } from './tables/apiservices.js';
 import { configMapTable, secretTable } from './tables/config.js';
@@ -340,6 +342,23 @@ export const resources: ResourceDefinition[] = [
     fields: metaFields,
     unsupportedField: defaultUnsupported,
     table: apiServiceTable,
+  },
+  {
+    group: 'admissionregistration.k8s.io',
+    version: 'v1',
+    resource: 'validatingwebhookconfigurations',
+    singular: 'validatingwebhookconfiguration',
+    kind: 'ValidatingWebhookConfiguration',
+    namespaced: false,
+    verbs: read,
+    categories: ['api-extensions'],
+    fields: metaFields,
+    unsupportedField: defaultUnsupported,
+    // printValidatingWebhook: NAME, WEBHOOKS, AGE.
+    table: {
+      columns: [nameColumn, column('Webhooks', 'Webhooks indicates the number of webhooks in the configuration.', { type: 'integer' }), ageColumn],
+      row: (o, now) => ({ cells: [o.metadata.name, Array.isArray(o.webhooks) ? o.webhooks.length : 0, since(o.metadata.creationTimestamp, now)] }),
+    },
   },
   {
     group: 'discovery.k8s.io',
