@@ -4,14 +4,16 @@ import type { CheckOutput } from '../../../src/runbook/compile.js';
 import type { TestDrill } from '../../helpers/drill.js';
 
 /** Runs a check like the engine does, with its own deadline and clock (for timeouts and for dates far from today). */
-export function runWithin(t: TestDrill, id: string, params: Record<string, string>, opts: { timeoutMs?: number; now?: Date } = {}): Promise<CheckOutput> {
+export async function runWithin(t: TestDrill, id: string, params: Record<string, string>, opts: { timeoutMs?: number; now?: Date } = {}): Promise<CheckOutput & { command: string }> {
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const now = opts.now ?? t.now;
-  return runCheck(
+  let command = '';
+  const out = await runCheck(
     { step: id, check: id, with: params, timeoutMs, inputs: {}, facts: {}, phase: 'top-down' },
     AbortSignal.timeout(timeoutMs),
-    { kube: t.kube, nodes: noNodeAccess, now: () => now, onStart: () => undefined },
+    { kube: t.kube, nodes: noNodeAccess, now: () => now, onStart: (s) => (command = s.command) },
   );
+  return { ...out, command };
 }
 
 interface ComponentPodOptions {
