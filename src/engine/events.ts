@@ -65,6 +65,8 @@ export type SessionEvent =
   | { type: 'answer'; step: string; choice: string; label: string; by: AnsweredBy }
   /** The user switched between running every check at once and one at a time. */
   | { type: 'mode.change'; auto: boolean }
+  /** What the on-call engineer wrote down, attached to the step on screen (null before the first). */
+  | { type: 'note'; text: string; step: string | null }
   /** Manual node access: run this on the node and paste what it printed. */
   | { type: 'host.prompt'; step: string; node: string; argv: string[]; command: string }
   | { type: 'host.reply'; step: string; node: string; by: 'pasted' | 'declined'; output?: string; exitCode?: number }

@@ -270,6 +270,13 @@ export class Session {
     this.end({ outcome: ending?.kind ?? 'incomplete', reason: 'finished', diagnosis });
   }
 
+  /** A note from the user: kept in the transcript, the report and the replay. */
+  note(text: string): void {
+    const trimmed = text.trim();
+    if (this.finished || !trimmed) return;
+    this.emit({ type: 'note', text: trimmed, step: this.current?.step ?? null });
+  }
+
   private crash(err: unknown): void {
     this.end({ outcome: null, reason: 'crashed', diagnosis: null, error: err });
   }

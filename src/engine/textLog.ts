@@ -19,6 +19,8 @@ export function textLines(e: SessionEvent): string[] {
       return [`  run on ${e.node}: ${e.command}`];
     case 'host.reply':
       return [`  ${e.by === 'pasted' ? `output pasted (${(e.output ?? '').split('\n').length} lines)` : 'not run (declined)'}`];
+    case 'note':
+      return [`  note: ${e.text}`];
     case 'mode.change':
       return [`  (${e.auto ? 'auto' : 'step'} mode)`];
     case 'diagnosis':

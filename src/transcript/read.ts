@@ -69,6 +69,7 @@ const eventSchemas: Record<SessionEvent['type'], z.ZodType> = {
   }),
   answer: z.looseObject({ step: z.string(), choice: z.string(), label: z.string(), by: z.enum(['user', 'default', 'pasted']) }),
   'mode.change': z.looseObject({ auto: z.boolean() }),
+  note: z.looseObject({ text: z.string(), step: z.string().nullable() }),
   'host.prompt': z.looseObject({ step: z.string(), node: z.string(), argv: z.array(z.string()), command: z.string() }),
   'host.reply': z.looseObject({ step: z.string(), node: z.string(), by: z.enum(['pasted', 'declined']), output: z.string().optional(), exitCode: z.number().optional() }),
   diagnosis: z.looseObject({

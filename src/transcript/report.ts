@@ -74,6 +74,8 @@ export interface ReportModel {
   visits: StepVisit[];
   /** The user switching between running checks at once (auto) and one at a time. */
   modeChanges: { at: string; seq: number; auto: boolean }[];
+  /** What the engineer wrote down during the session, with the step on screen then. */
+  notes: { at: string; seq: number; step: string | null; text: string }[];
   path: TakenEdge[];
   layers: LayerVerdict[];
   transcript: { events: number; truncated: boolean; problems: string[] };
@@ -127,6 +129,7 @@ export function buildReport(rawEvents: readonly TranscriptEvent[], opts: ReportO
     diagnosis: diag,
     visits,
     modeChanges: events.flatMap((e) => (e.type === 'mode.change' ? [{ at: e.t, seq: e.seq, auto: e.auto }] : [])),
+    notes: events.flatMap((e) => (e.type === 'note' ? [{ at: e.t, seq: e.seq, step: e.step, text: e.text }] : [])),
     path: taken,
     layers: layerVerdicts(visits, diag?.layer ?? null),
     transcript: { events: rawEvents.length, truncated: opts.truncated ?? false, problems: opts.problems ?? [] },
@@ -192,6 +195,7 @@ function collectVisits(events: readonly TranscriptEvent[]): StepVisit[] {
       case 'session.start':
       case 'session.end':
       case 'mode.change':
+      case 'note': // notes have their own section and timeline rows
       case 'host.prompt': // the pasted output reaches the report through the check's own result
       case 'host.reply':
         break;
@@ -275,7 +279,7 @@ export function renderJson(events: readonly TranscriptEvent[], opts: ReportOptio
 export function renderMarkdown(events: readonly TranscriptEvent[], opts: ReportOptions = {}): string {
   const r = buildReport(events, opts);
   const out: string[] = [`# ${text(r.title)}`, ''];
-  out.push(...summary(r), ...conclusion(r), ...timeline(r), ...evidence(r), ...pathSection(r), ...layerSection(r));
+  out.push(...summary(r), ...conclusion(r), ...notesSection(r), ...timeline(r), ...evidence(r), ...pathSection(r), ...layerSection(r));
   return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
 }
 
@@ -367,6 +371,14 @@ function conclusion(r: ReportModel): string[] {
   return lines;
 }
 
+function notesSection(r: ReportModel): string[] {
+  if (r.notes.length === 0) return [];
+  const t0 = r.startedAt ? Date.parse(r.startedAt) : 0;
+  const lines = ['## Notes', '', 'Written by the engineer during the session:', ''];
+  for (const n of r.notes) lines.push(`- ${relative(Date.parse(n.at) - t0)}${n.step ? ` at ${code(n.step)}` : ''}: ${text(n.text)}`);
+  return [...lines, ''];
+}
+
 function timeline(r: ReportModel): string[] {
   const t0 = r.startedAt ? Date.parse(r.startedAt) : 0;
   const rows: { seq: number; t: string; cells: [string, string, string, string] }[] = [];
@@ -393,6 +405,7 @@ function timeline(r: ReportModel): string[] {
         break;
     }
   }
+  for (const n of r.notes) add(n.seq, n.at, '', n.step ? code(n.step) : '', `note: ${text(n.text)}`);
   for (const m of r.modeChanges) add(m.seq, m.at, '', '', m.auto ? 'switched to running checks automatically' : 'switched to running checks one at a time');
   if (r.end && r.endedAt) {
     const error = r.end.error ? `: ${text(r.end.error)}` : '';

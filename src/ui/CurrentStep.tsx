@@ -49,6 +49,9 @@ export function CurrentStep({ step, expanded, awaitingContinue, width, pasted = 
         ) : (
           <StepBody step={step} expanded={expanded} awaitingContinue={awaitingContinue} width={width - indent} />
         )}
+        {(step.notes ?? []).map((n, i) => (
+          <Paragraph key={i} {...tone('muted')} text={`note: ${n}`} width={width - indent} />
+        ))}
       </Box>
     </Box>
   );

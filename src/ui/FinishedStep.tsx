@@ -21,6 +21,11 @@ export function FinishedStep({ step }: { step: StepView }): React.JSX.Element {
         <Text {...tone(mark.tone)}>{outcome}</Text>
         {summary ? `: ${summary}` : ''}
       </Text>
+      {(step.notes ?? []).map((n, i) => (
+        <Text key={i} wrap="truncate-end" {...tone('muted')}>
+          {'          '}note: {n}
+        </Text>
+      ))}
     </Box>
   );
 }

@@ -12,11 +12,13 @@ export interface HeaderProps {
   /** Whether the walk is still going; the clock stops when it ends. */
   running: boolean;
   auto: boolean;
+  /** The clock (tests pin it; a loaded machine must not change what they see). */
+  now?: () => number;
 }
 
-export function Header({ runbookTitle, target, mode, startedAt, running, auto }: HeaderProps): React.JSX.Element {
+export function Header({ runbookTitle, target, mode, startedAt, running, auto, now }: HeaderProps): React.JSX.Element {
   const tone = useTone();
-  const elapsed = useElapsed(startedAt, running);
+  const elapsed = useElapsed(startedAt, running, now);
   return (
     <Box flexDirection="column">
       <Box justifyContent="space-between">

@@ -29,6 +29,14 @@ export function WalkScreen({ session, header, startedAt, onExit }: Omit<AppProps
   const [auto, setAuto] = useState(session.isAuto);
   const [expandedAt, setExpandedAt] = useState<number | null>(null);
   const [pasted, setPasted] = useState('');
+  // null: not writing a note; a string: the note typed so far.
+  const [note, setNoteState] = useState<string | null>(null);
+  // Keys can arrive faster than renders (a paste): the ref is the text, the state redraws it.
+  const noteRef = useRef<string | null>(null);
+  const setNote = (value: string | null) => {
+    noteRef.current = value;
+    setNoteState(value);
+  };
   const { columns } = useWindowSize();
 
   const exited = useRef(false);
@@ -50,9 +58,20 @@ export function WalkScreen({ session, header, startedAt, onExit }: Omit<AppProps
     auto,
     expandable,
     expanded,
+    noting: note !== null,
   };
 
   useInput((input, key) => {
+    const typed = noteRef.current;
+    if (typed !== null && !(key.ctrl && input === 'c')) {
+      if (key.escape) setNote(null);
+      else if (key.return) {
+        session.note(typed);
+        setNote(null);
+      } else if (key.backspace || key.delete) setNote(typed.slice(0, -1));
+      else if (!key.ctrl && !key.meta) setNote(typed + input.replace(/[\r\n]+/g, ' '));
+      return;
+    }
     // Manual node access: keys are the pasted output until it ends.
     if (active?.hostPrompt && !(key.ctrl && input === 'c')) {
       if (key.escape) {
@@ -97,6 +116,9 @@ export function WalkScreen({ session, header, startedAt, onExit }: Omit<AppProps
       }
       case 'expand':
         if (expandable) setExpandedAt(expanded ? null : latestIndex);
+        return;
+      case 'note':
+        if (!state.end) setNote('');
         return;
       case 'paste-done':
       case 'decline':
@@ -144,6 +166,14 @@ export function WalkScreen({ session, header, startedAt, onExit }: Omit<AppProps
             </>
           )}
         </Box>
+        {note !== null ? (
+          <Box marginTop={1}>
+            <Text>
+              note: {note}
+              <Text inverse> </Text>
+            </Text>
+          </Box>
+        ) : null}
         <Box marginTop={1}>
           <Footer context={keyContext} />
         </Box>

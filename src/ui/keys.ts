@@ -8,7 +8,8 @@ export type KeyCommand =
   | { type: 'quit' }
   | { type: 'interrupt' }
   | { type: 'paste-done' }
-  | { type: 'decline' };
+  | { type: 'decline' }
+  | { type: 'note' };
 
 /** What the screen offers right now; decides which keys the footer lists. */
 export interface KeyContext {
@@ -18,6 +19,8 @@ export interface KeyContext {
   auto: boolean;
   expandable: boolean;
   expanded: boolean;
+  /** A note is being typed: keys are its text until enter or esc. */
+  noting?: boolean;
 }
 
 export interface KeyBinding {
@@ -54,6 +57,11 @@ export const keyBindings: readonly KeyBinding[] = [
     hint: (ctx) => (ctx.screen === 'walk' && ctx.expandable ? { keys: 'e', label: ctx.expanded ? 'collapse' : 'expand' } : null),
   },
   {
+    command: 'note',
+    match: (input, key) => (input === 'n' && !key.ctrl && !key.meta ? { type: 'note' } : undefined),
+    hint: (ctx) => (ctx.screen === 'walk' && ctx.waitingOn !== 'host' ? { keys: 'n', label: 'note' } : null),
+  },
+  {
     command: 'quit',
     match: (input, key) => (input === 'q' && !key.ctrl && !key.meta ? { type: 'quit' } : undefined),
     hint: (ctx) => ({ keys: 'q', label: ctx.screen === 'end' ? 'quit' : 'quit (transcript kept)' }),
@@ -86,5 +94,6 @@ export function commandFor(input: string, key: Key): KeyCommand | undefined {
 }
 
 export function hintsFor(ctx: KeyContext): { keys: string; label: string }[] {
+  if (ctx.noting) return [{ keys: '⏎', label: 'save note' }, { keys: 'esc', label: 'cancel' }];
   return keyBindings.flatMap((b) => b.hint(ctx) ?? []);
 }

@@ -33,6 +33,8 @@ export interface StepView {
   answer?: { choice: string; label: string; by: AnsweredBy };
   /** Manual node access: the command the user is asked to run on the node. */
   hostPrompt?: { node: string; command: string };
+  /** Notes the user wrote while this step was on screen. */
+  notes?: string[];
 }
 
 export interface WalkState {
@@ -114,6 +116,8 @@ export function walkReducer(state: WalkState, event: SessionEvent): WalkState {
     }
     case 'mode.change':
       return state;
+    case 'note':
+      return event.step ? updateStep(state, event.step, (s) => ({ ...s, notes: [...(s.notes ?? []), event.text] })) : state;
     case 'host.prompt':
       return updateStep(state, event.step, (s) => ({ ...s, hostPrompt: { node: event.node, command: event.command } }));
     case 'host.reply':

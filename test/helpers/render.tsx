@@ -54,4 +54,4 @@ export async function sendInputAndWaitForChange(stdin: { write: (data: string) =
   return waitForFrame(lastFrame, (frame) => frame !== stripVTControlCharacters(before ?? ''), `the frame to change after ${JSON.stringify(input)}`, timeoutMs);
 }
 
-export const keys = { enter: '\r', ctrlC: '\u0003' } as const;
+export const keys = { enter: '\r', ctrlC: '\u0003', escape: '\u001b', backspace: '\u007f' } as const;

@@ -59,7 +59,7 @@ describe('App on the drill cluster', () => {
     expect(frame).toContain(`export KUBECONFIG=${drill.kubeconfigPath}`);
     expect(frame).toContain('○ pod Is the pod there, and what state is each container in?');
     expect(frame).toContain('● pod › ○ node › ○ cluster › ○ host');
-    expect(frame).toContain('⏎ run check · a auto mode · q quit (transcript kept)');
+    expect(frame).toContain('⏎ run check · a auto mode · n note · q quit (transcript kept)');
     expect(events.filter((e) => e.type === 'session.start')).toHaveLength(1);
     expect(events.some((e) => e.type === 'check.start')).toBe(false);
 

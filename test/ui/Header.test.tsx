@@ -10,11 +10,17 @@ const props = {
   running: true,
   auto: false,
 };
-const ago = (ms: number) => new Date(Date.now() - ms);
+const t0 = Date.parse('2026-11-25T10:00:00Z');
+const ago = (ms: number) => new Date(t0 - ms);
+/** A clock that starts at t0 and moves with real time, so ticks still happen. */
+const clock = () => {
+  const real = Date.now();
+  return () => t0 + (Date.now() - real);
+};
 
 describe('Header', () => {
   it('shows runbook, target, mode and elapsed time', () => {
-    const r = renderUi(<Header {...props} startedAt={ago(65_500)} />);
+    const r = renderUi(<Header {...props} startedAt={ago(65_500)} now={() => t0} />);
     expect(r.frame()).toMatchInlineSnapshot(`
       "plumbline · A pod will not start or keeps restarting                       01:05
       drill pod-pending-node-selector · drill · step mode"
@@ -22,12 +28,12 @@ describe('Header', () => {
   });
 
   it('says auto mode when checks run on their own', () => {
-    const r = renderUi(<Header {...props} auto startedAt={ago(0)} />);
+    const r = renderUi(<Header {...props} auto startedAt={ago(0)} now={() => t0} />);
     expect(r.frame()).toContain('drill pod-pending-node-selector · drill · auto mode');
   });
 
   it('ticks each second while the walk runs', async () => {
-    const r = renderUi(<Header {...props} startedAt={ago(59_200)} />);
+    const r = renderUi(<Header {...props} startedAt={ago(59_200)} now={clock()} />);
     expect(r.frame()).toContain('00:59');
     await waitForContent(r.lastFrame, '01:00', 2_000);
   });
@@ -35,10 +41,11 @@ describe('Header', () => {
   it('stops the clock once the walk has ended', async () => {
     // A running header beside it shows a second has passed.
     const started = ago(59_200);
+    const now = clock();
     const r = renderUi(
       <Box flexDirection="column">
-        <Header {...props} runbookTitle="ended" running={false} startedAt={started} />
-        <Header {...props} runbookTitle="running" startedAt={started} />
+        <Header {...props} runbookTitle="ended" running={false} startedAt={started} now={() => t0} />
+        <Header {...props} runbookTitle="running" startedAt={started} now={now} />
       </Box>,
     );
     const frame = await waitForContent(r.lastFrame, /running +01:00/, 2_000);
@@ -46,7 +53,7 @@ describe('Header', () => {
   });
 
   it('truncates a long runbook title to keep the clock on an 80-column line', () => {
-    const r = renderUi(<Header {...props} runbookTitle={'A very long runbook title '.repeat(5)} startedAt={ago(3_723_000)} />);
+    const r = renderUi(<Header {...props} runbookTitle={'A very long runbook title '.repeat(5)} startedAt={ago(3_723_000)} now={() => t0} />);
     const [first] = r.frame().split('\n');
     expect(first).toMatch(/…\s+1:02:03$/);
     expect(first?.length).toBeLessThanOrEqual(80);

@@ -48,11 +48,11 @@ describe('hintsFor', () => {
   const text = (ctx: KeyContext) => hintsFor(ctx).map((h) => `${h.keys} ${h.label}`).join(' · ');
 
   it.each<[string, Partial<KeyContext>, string]>([
-    ['a check waits for Enter', { waitingOn: 'check' }, '⏎ run check · a auto mode · q quit (transcript kept)'],
-    ['a question waits for a number', { waitingOn: 'ask', choices: 2 }, '1-2 answer · a auto mode · q quit (transcript kept)'],
-    ['auto mode offers step mode', { auto: true }, 'a step mode · q quit (transcript kept)'],
-    ['long evidence can be expanded', { expandable: true }, 'a auto mode · e expand · q quit (transcript kept)'],
-    ['and collapsed again', { expandable: true, expanded: true }, 'a auto mode · e collapse · q quit (transcript kept)'],
+    ['a check waits for Enter', { waitingOn: 'check' }, '⏎ run check · a auto mode · n note · q quit (transcript kept)'],
+    ['a question waits for a number', { waitingOn: 'ask', choices: 2 }, '1-2 answer · a auto mode · n note · q quit (transcript kept)'],
+    ['auto mode offers step mode', { auto: true }, 'a step mode · n note · q quit (transcript kept)'],
+    ['long evidence can be expanded', { expandable: true }, 'a auto mode · e expand · n note · q quit (transcript kept)'],
+    ['and collapsed again', { expandable: true, expanded: true }, 'a auto mode · e collapse · n note · q quit (transcript kept)'],
     ['the end of the walk closes', { screen: 'end' }, '⏎ close · q quit'],
   ])('%s', (_name, ctx, expected) => {
     expect(text({ ...walk, ...ctx })).toBe(expected);
