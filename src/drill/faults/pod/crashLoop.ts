@@ -31,7 +31,8 @@ export function backOffAfter(deaths: number): number {
 export function crashTimeline(restarts: number, runSeconds: number, sinceDeath?: number): CrashTimeline {
   const deaths = restarts + 1;
   const backOff = backOffAfter(deaths);
-  const sinceLast = sinceDeath ?? Math.max(2, Math.round(backOff / 3));
+  // The moment in the back-off varies with the count, so pods of one drill do not all read "100s ago".
+  const sinceLast = sinceDeath ?? Math.min(backOff - 3, Math.max(2, Math.round(backOff / 5) + ((restarts * 37) % 60)));
   const instances: { start: number; end: number }[] = [];
   let end = sinceLast;
   let waited = sinceLast;

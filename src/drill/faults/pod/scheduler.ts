@@ -158,9 +158,10 @@ export function needUnschedulable(ctx: FaultContext, pod: KubeObject, what: stri
   return s.message;
 }
 
-/** FailedScheduling events: the scheduler retries with back-off (1 s doubling to 10 s) and on every cluster change; the recorder aggregates them. */
+/** The FailedScheduling event series of a pod Pending for `pendingSeconds`. */
 export function failedSchedulingEvent(ctx: FaultContext, pod: KubeObject, message: string, since: string, pendingSeconds: number): void {
-  // Retries back off to the 5-minute unschedulable flush; the recorder keeps one series.
-  const count = Math.max(1, Math.min(pendingSeconds < 60 ? 1 : Math.round(pendingSeconds / 300) + 1, 50));
-  ctx.event({ about: pod, type: 'Warning', reason: 'FailedScheduling', message, source: 'default-scheduler', count, firstSeen: since, lastSeen: pendingSeconds > 300 ? `now-${Math.round(pendingSeconds % 300)}s` : since });
+  // Unschedulable pods are retried at least every 5 minutes (and on cluster changes); the recorder keeps one series.
+  const count = Math.max(1, Math.min(Math.floor(pendingSeconds / 300) + 1, 50));
+  const lastAgo = count === 1 ? pendingSeconds : pendingSeconds - (count - 1) * 300;
+  ctx.event({ about: pod, type: 'Warning', reason: 'FailedScheduling', message, source: 'default-scheduler', count, firstSeen: since, lastSeen: `now-${lastAgo}s` });
 }

@@ -32,3 +32,10 @@ export function rows(out: string): Record<string, string>[] {
   const starts = [...header.matchAll(/\S+(?: \S+)*/g)].map((m) => ({ name: m[0], at: m.index }));
   return lines.slice(1).map((line) => Object.fromEntries(starts.map((c, i) => [c.name, line.slice(c.at, starts[i + 1]?.at ?? line.length).trim()])));
 }
+
+/** The name of the one pod matching a label selector. */
+export async function podName(d: FaultDrill, namespace: string, labelSelector: string): Promise<string> {
+  const pods = await d.t.kube.listPods({ namespace, labelSelector });
+  if (pods.length !== 1) throw new Error(`expected one pod for ${labelSelector} in ${namespace}, found ${pods.length}`);
+  return pods[0]?.metadata?.name ?? '';
+}
