@@ -22,7 +22,7 @@ export interface HostSequenceSpec<P extends { node: string }, O extends string> 
  * check (argv + parse) so manual paste, fixtures and the drill read its main
  * command the same way.
  */
-export function defineHostSequenceCheck<P extends { node: string }, const O extends string>(spec: HostSequenceSpec<P, O>): HostCheck<P, O> {
+export function defineHostSequenceCheck<P extends { node: string }, const O extends string>(spec: HostSequenceSpec<P, O>): HostCheck<P, O> & { commands: (params: P) => string[][] } {
   const { argv, commands, parse, timeoutMs, ...rest } = spec;
   const check = defineCheck<P, O>({
     ...rest,
@@ -33,7 +33,7 @@ export function defineHostSequenceCheck<P extends { node: string }, const O exte
       return parse(results, p, ctx.now());
     },
   });
-  return Object.assign(check, { argv, parse: (r: RunResult, p: P) => parse(r, p) });
+  return Object.assign(check, { argv, commands, parse: (r: RunResult, p: P) => parse(r, p) });
 }
 
 /** Runs the commands in order; the outputs joined as a terminal would show them, one after another. */
