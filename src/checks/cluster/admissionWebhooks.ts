@@ -65,7 +65,7 @@ export const clusterAdmissionWebhooks = defineCheck({
     ].slice(0, maxServicesRead);
     const endpoints = new Map(await Promise.all(services.map(async (s) => [s, await readyCount(ctx.kube, s)] as const)));
     if (configured.note) evidence.push({ label: 'webhook configurations', value: configured.note });
-    for (const c of calls.slice(0, 5)) evidence.push({ label: `${c.object} FailedCreate ×${c.count}`, value: clip(c.message, 260) });
+    for (const c of calls.slice(0, 5)) evidence.push({ label: `${c.object} FailedCreate ×${c.count}`, value: clip(c.message, 400) });
 
     const facts: Facts = {};
     const empty = (s: string | undefined) => s !== undefined && endpoints.get(s)?.ready === 0;
