@@ -102,7 +102,7 @@ export const podPinned = defineCheck({
     }
     return {
       outcome: 'satisfiable',
-      summary: `pod ${p.name} is pinned (${rules}), and ${usable.length} Ready, schedulable node${usable.length === 1 ? '' : 's'} satisfy it (${usable.map(nameOf).slice(0, maxNamed).join(', ')}${usable.length > maxNamed ? ', …' : ''})`,
+      summary: `pod ${p.name} is pinned (${rules}), and ${usable.length} Ready, schedulable node${usable.length === 1 ? ' satisfies' : 's satisfy'} it (${usable.map(nameOf).slice(0, maxNamed).join(', ')}${usable.length > maxNamed ? ', …' : ''})`,
       evidence,
       facts,
     };
