@@ -31,7 +31,7 @@ export const cloudpodsStartupStepFailed = defineFault({
       ...p,
       ...(p.pod ? { pod: p.pod } : {}),
       ...(p.node ? { node: p.node } : {}),
-      ageSeconds: t.firstStart + 5,
+      ageSeconds: t.firstStart + 10,
       readyChanged: ago(t.firstStart),
     });
     const pod = built.pod;

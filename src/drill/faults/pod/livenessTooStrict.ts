@@ -42,7 +42,7 @@ export const livenessTooStrict = defineFault({
       ...p,
       ...(p.pod ? { pod: p.pod } : {}),
       ...(p.node ? { node: p.node } : {}),
-      ageSeconds: t.firstStart + 5,
+      ageSeconds: t.firstStart + 10,
       readyChanged: ago(last.end),
       probes: {
         host: {
