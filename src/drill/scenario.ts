@@ -5,7 +5,7 @@ import type { DrillHosts, DrillResponse } from '../nodeaccess/drill.js';
 import { findFault, faultCatalog } from './faults/catalog.js';
 import { faultContext, FaultError } from './faults/context.js';
 import type { ClusterParts } from './faults/context.js';
-import { generatedNodeNames, generateObjects } from './generate.js';
+import { generatedNodeNames, generateObjects, nodeUid } from './generate.js';
 import { healthyHosts } from './hosts/healthy.js';
 import { flattenLists, inlineRawFiles } from './raw.js';
 import type { ContainerLog, KubeObject } from './types.js';
@@ -316,6 +316,8 @@ function nodeObject(n: NodeSpec, index: number, now: Date): KubeObject {
     kind: 'Node',
     metadata: {
       name: n.name,
+      // Stable, so mirror pods and node Leases can name their Node as owner.
+      uid: nodeUid(n.name),
       creationTimestamp: created,
       labels: {
         'kubernetes.io/hostname': n.name,

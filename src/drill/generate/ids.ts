@@ -1,0 +1,74 @@
+import { createHash } from 'node:crypto';
+import type { KubeObject } from '../types.js';
+
+type OwnerReference = NonNullable<KubeObject['metadata']['ownerReferences']>[number] & { blockOwnerDeletion?: boolean };
+
+const hexDigits = '0123456789abcdef';
+/** Where each uid character comes from in the sha1 hex: -1 a dash, -4 the version, -8 the variant. */
+const uidLayout = [0, 1, 2, 3, 4, 5, 6, 7, -1, 8, 9, 10, 11, -1, -4, 13, 14, 15, -1, -8, 17, 18, 19, -1, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31];
+
+/**
+ * Stable uids: the same scenario serves the same objects every time. Written
+ * into one buffer so each uid is one flat string: 150,000 pods with uids
+ * glued from slices hold five string pieces each.
+ */
+export function uidFor(...parts: string[]): string {
+  const d = createHash('sha1').update(parts.join('/')).digest();
+  const out = Buffer.allocUnsafe(36);
+  uidLayout.forEach((from, i) => {
+    const code = from === -1 ? 45 : from === -4 ? 52 : from === -8 ? 56 : hexDigits.charCodeAt(((d[from >> 1] ?? 0) >> (from & 1 ? 0 : 4)) & 15);
+    out[i] = code;
+  });
+  return out.toString('latin1');
+}
+
+/** The uid of a generated object, from what identifies it; owners and their references agree on it. */
+export function objectUid(kind: string, namespace: string | undefined, name: string): string {
+  return uidFor(kind, namespace ?? '', name);
+}
+
+/** A Node's uid, so mirror pods can name their Node as owner. */
+export function nodeUid(name: string): string {
+  return objectUid('Node', undefined, name);
+}
+
+/** The alphabet of rand.SafeEncodeString: no vowels, no 0/1/3, so generated names spell no words. */
+const safeAlphabet = 'bcdfghjklmnpqrstvwxz2456789';
+
+/** A pod-template-hash-like or generateName-like suffix, stable for its seed. */
+export function safeSuffix(seed: string, length: number): string {
+  const h = createHash('sha1').update(seed).digest();
+  let out = '';
+  for (let i = 0; i < length; i++) out += safeAlphabet[(h[i] ?? 0) % safeAlphabet.length];
+  return out;
+}
+
+/** The same alphabet over a string already hashed (a uid): no second hash for each of 150,000 pods. */
+export function safeFromHex(hex: string, length: number): string {
+  let out = '';
+  for (let j = 0; j < length && j < hex.length; j++) out += safeAlphabet[(hex.charCodeAt(j) * 7 + j) % safeAlphabet.length];
+  return out;
+}
+
+/** `prefix` and a 64-hex digest of `seed` as one flat string (container ids: one per pod). */
+export function prefixedHex64(prefix: string, seed: string): string {
+  const d = createHash('sha256').update(seed).digest();
+  const out = Buffer.allocUnsafe(prefix.length + 64);
+  out.write(prefix, 0, 'latin1');
+  for (let i = 0; i < 32; i++) {
+    const b = d[i] ?? 0;
+    out[prefix.length + 2 * i] = hexDigits.charCodeAt(b >> 4);
+    out[prefix.length + 2 * i + 1] = hexDigits.charCodeAt(b & 15);
+  }
+  return out.toString('latin1');
+}
+
+/** A 64-hex digest (container ids, image digests, VolumeAttachment names). */
+export function hex64(seed: string): string {
+  return createHash('sha256').update(seed).digest('hex');
+}
+
+/** The reference a controller sets on what it creates: the owner's uid (as objectUid gives it), controller and blockOwnerDeletion. */
+export function controllerRef(apiVersion: string, kind: string, namespace: string | undefined, name: string): OwnerReference {
+  return { apiVersion, kind, name, uid: objectUid(kind, namespace, name), controller: true, blockOwnerDeletion: true };
+}

@@ -1,0 +1,252 @@
+import type { KubeObject } from '../types.js';
+import { hex64, prefixedHex64, safeFromHex, uidFor } from './ids.js';
+
+/** A node as generation places pods on it. */
+export interface LayoutNode {
+  name: string;
+  role: 'control-plane' | 'worker';
+  ip: string;
+  heartbeatAgeSeconds: number;
+  /** Position in the node list: it picks the node's pod CIDR. */
+  index: number;
+}
+
+type Json = Record<string, unknown>;
+type OwnerReference = NonNullable<KubeObject['metadata']['ownerReferences']>[number];
+
+/**
+ * Pod IPs from a per-node /24 of 10.64.0.0/10, so 5,000 nodes never share a
+ * subnet and every pod IP is unique (as the Endpoints built from them must be).
+ */
+export class PodNetwork {
+  private readonly used = new Map<number, number>();
+
+  podCIDR(node: LayoutNode): string {
+    return `10.${64 + (node.index >> 8)}.${node.index & 255}.0/24`;
+  }
+
+  next(node: LayoutNode): string {
+    const host = (this.used.get(node.index) ?? 1) + 1;
+    this.used.set(node.index, host);
+    return `10.${64 + (node.index >> 8)}.${node.index & 255}.${host}`;
+  }
+}
+
+/**
+ * Sub-objects every pod of a kind carries unchanged are shared and frozen:
+ * 150,000 pods would otherwise hold 150,000 copies. The API server never
+ * writes into a stored object (it replaces), and a fault that edits one in
+ * place instead of assigning a new value fails loudly rather than changing
+ * every pod at once.
+ */
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+export const frozen = deepFreeze;
+
+const emptyObject = deepFreeze({});
+
+/** What the DefaultTolerationSeconds admission plugin adds to every pod that tolerates neither. */
+export const defaultTolerations = deepFreeze([
+  { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+  { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+]);
+
+/** What the DaemonSet controller adds to its pods (util.AddOrUpdateDaemonPodTolerations). */
+export function daemonSetTolerations(own: Json[], hostNetwork: boolean): Json[] {
+  return [
+    ...own,
+    { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute' },
+    { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute' },
+    { key: 'node.kubernetes.io/disk-pressure', operator: 'Exists', effect: 'NoSchedule' },
+    { key: 'node.kubernetes.io/memory-pressure', operator: 'Exists', effect: 'NoSchedule' },
+    { key: 'node.kubernetes.io/pid-pressure', operator: 'Exists', effect: 'NoSchedule' },
+    { key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' },
+    ...(hostNetwork ? [{ key: 'node.kubernetes.io/network-unavailable', operator: 'Exists', effect: 'NoSchedule' }] : []),
+  ];
+}
+
+/** The projected service-account volume the ServiceAccount admission plugin mounts (BoundServiceAccountTokenVolume). */
+const tokenProjection = deepFreeze({
+  sources: [
+    { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
+    { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+    { downwardAPI: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
+  ],
+  defaultMode: 420,
+});
+
+export interface ContainerInput {
+  name: string;
+  image: string;
+  command?: string[];
+  args?: string[];
+  env?: Json[];
+  ports?: readonly Json[];
+  resources?: Json;
+  livenessProbe?: Json;
+  readinessProbe?: Json;
+  startupProbe?: Json;
+  securityContext?: Json;
+  volumeMounts?: Json[];
+}
+
+export interface PodInput {
+  namespace: string;
+  name: string;
+  node: LayoutNode;
+  podIP: string;
+  labels: Record<string, string>;
+  annotations?: Record<string, string>;
+  owner?: OwnerReference;
+  containers: ContainerInput[];
+  /** Creation time; the containers started a few seconds later. */
+  created: string;
+  started: string;
+  /** The service account whose token is mounted; none for static pods, which get no token. */
+  serviceAccountName?: string;
+  volumes?: Json[];
+  tolerations: readonly Json[];
+  priorityClassName?: string;
+  priority?: number;
+  hostNetwork?: boolean;
+  dnsPolicy?: string;
+  nodeSelector?: Record<string, string>;
+  hostname?: string;
+  subdomain?: string;
+  qosClass: 'Guaranteed' | 'Burstable' | 'BestEffort';
+}
+
+const imageIDs = new Map<string, string>();
+
+/** The digest the runtime resolved the image to; one per image, as on a real cluster. */
+function imageIDFor(image: string): string {
+  let id = imageIDs.get(image);
+  if (id === undefined) {
+    const at = image.lastIndexOf(':');
+    const repo = at > image.lastIndexOf('/') ? image.slice(0, at) : image;
+    id = `${repo}@sha256:${hex64(image)}`;
+    imageIDs.set(image, id);
+  }
+  return id;
+}
+
+const hostIPs = new Map<string, readonly Json[]>();
+
+/** status.hostIPs is the same for every pod on a node: one frozen list per node. */
+function hostIPsOf(node: LayoutNode): readonly Json[] {
+  let list = hostIPs.get(node.ip);
+  if (!list) {
+    list = deepFreeze([{ ip: node.ip }]);
+    hostIPs.set(node.ip, list);
+  }
+  return list;
+}
+
+const readyConditionTypes = ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'] as const;
+
+/** A Running, Ready pod as the kubelet reports it, with the fields admission and the scheduler add. */
+export function runningPod(p: PodInput): KubeObject {
+  // Pods keep the uid scheme drills have always used (faults compute it the same way).
+  const uid = uidFor('pod', p.namespace, p.name);
+  const tokenVolume = p.serviceAccountName === undefined ? undefined : `kube-api-access-${safeFromHex(uid.slice(24), 5)}`;
+  const containers: Json[] = [];
+  const statuses: Json[] = [];
+  for (const c of p.containers) {
+    const container: Json = { name: c.name, image: c.image };
+    if (c.command) container.command = c.command;
+    if (c.args) container.args = c.args;
+    if (c.env) container.env = c.env;
+    if (c.ports) container.ports = c.ports;
+    container.resources = c.resources ?? emptyObject;
+    if (c.livenessProbe) container.livenessProbe = c.livenessProbe;
+    if (c.readinessProbe) container.readinessProbe = c.readinessProbe;
+    if (c.startupProbe) container.startupProbe = c.startupProbe;
+    const mounts = c.volumeMounts ?? [];
+    const allMounts = tokenVolume ? [...mounts, { name: tokenVolume, readOnly: true, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' }] : mounts;
+    if (allMounts.length > 0) container.volumeMounts = allMounts;
+    container.terminationMessagePath = '/dev/termination-log';
+    container.terminationMessagePolicy = 'File';
+    container.imagePullPolicy = 'IfNotPresent';
+    if (c.securityContext) container.securityContext = c.securityContext;
+    containers.push(container);
+    statuses.push({
+      name: c.name,
+      state: { running: { startedAt: p.started } },
+      lastState: emptyObject,
+      ready: true,
+      restartCount: 0,
+      image: c.image,
+      imageID: imageIDFor(c.image),
+      containerID: prefixedHex64('containerd://', `${uid}/${c.name}`),
+      started: true,
+    });
+  }
+  const volumes = [...(p.volumes ?? [])];
+  if (tokenVolume) volumes.push({ name: tokenVolume, projected: tokenProjection });
+
+  const metadata: KubeObject['metadata'] = { name: p.name, namespace: p.namespace, uid, creationTimestamp: p.created, labels: p.labels };
+  if (p.annotations) metadata.annotations = p.annotations;
+  if (p.owner) metadata.ownerReferences = [p.owner];
+
+  const spec: Json = {};
+  if (volumes.length > 0) spec.volumes = volumes;
+  spec.containers = containers;
+  spec.restartPolicy = 'Always';
+  spec.terminationGracePeriodSeconds = 30;
+  spec.dnsPolicy = p.dnsPolicy ?? 'ClusterFirst';
+  if (p.nodeSelector) spec.nodeSelector = p.nodeSelector;
+  if (p.serviceAccountName !== undefined) {
+    spec.serviceAccountName = p.serviceAccountName;
+    spec.serviceAccount = p.serviceAccountName;
+  }
+  spec.nodeName = p.node.name;
+  if (p.hostNetwork) spec.hostNetwork = true;
+  spec.securityContext = emptyObject;
+  if (p.hostname) spec.hostname = p.hostname;
+  if (p.subdomain) spec.subdomain = p.subdomain;
+  spec.schedulerName = 'default-scheduler';
+  spec.tolerations = p.tolerations;
+  if (p.priorityClassName) spec.priorityClassName = p.priorityClassName;
+  spec.priority = p.priority ?? 0;
+  spec.enableServiceLinks = true;
+  spec.preemptionPolicy = 'PreemptLowerPriority';
+
+  const conditions: Json[] = [];
+  for (const type of readyConditionTypes) conditions.push({ type, status: 'True', lastProbeTime: null, lastTransitionTime: type === 'PodScheduled' ? p.created : p.started });
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata,
+    spec,
+    status: {
+      phase: 'Running',
+      conditions,
+      hostIP: p.node.ip,
+      hostIPs: hostIPsOf(p.node),
+      podIP: p.podIP,
+      podIPs: [{ ip: p.podIP }],
+      startTime: p.created,
+      containerStatuses: statuses,
+      qosClass: p.qosClass,
+    },
+  };
+}
+
+/** A pod reference as Endpoints and EndpointSlices carry it; the two share one frozen copy. */
+export function podRef(pod: KubeObject): Json {
+  return deepFreeze({ kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name, uid: pod.metadata.uid });
+}
+
+export function podIP(pod: KubeObject): string {
+  return String((pod.status as { podIP?: string } | undefined)?.podIP ?? '');
+}
+
+export function podNode(pod: KubeObject): string {
+  return String((pod.spec as { nodeName?: string } | undefined)?.nodeName ?? '');
+}

@@ -1,0 +1,161 @@
+import type { KubeObject } from '../types.js';
+import { controllerRef, objectUid, safeSuffix } from './ids.js';
+import { frozen, podIP, podNode, podRef } from './pods.js';
+
+type Json = Record<string, unknown>;
+
+export interface ServicePort {
+  name?: string;
+  port: number;
+  protocol: 'TCP' | 'UDP';
+  /** Where traffic goes on the pod (a number, or a container port's name). */
+  targetPort: number | string;
+  /** The pod's port number behind targetPort, as Endpoints list it. */
+  podPort: number;
+}
+
+export interface ServiceInput {
+  namespace: string;
+  name: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  /** `None` for a headless service. */
+  clusterIP: string;
+  selector?: Record<string, string>;
+  ports: ServicePort[];
+  created: string;
+  /** Port order of Endpoints subsets (the endpoints controller's, which is not the Service's). */
+  endpointPortOrder?: string[];
+}
+
+/** Cluster IPs from the default service CIDR 10.96.0.0/12, stable per service and never reused. */
+export class ServiceIPs {
+  private readonly used = new Set<string>(['10.96.0.1', '10.96.0.10']);
+
+  allocate(namespace: string, name: string): string {
+    for (let attempt = 0; ; attempt++) {
+      const h = parseInt(objectUid('ClusterIP', namespace, `${name}/${attempt}`).slice(0, 8), 16) % ((1 << 20) - 2);
+      const n = 11 + h;
+      const ip = `10.${96 + (n >> 16)}.${(n >> 8) & 255}.${n & 255}`;
+      if ((n & 255) !== 0 && (n & 255) !== 255 && !this.used.has(ip)) {
+        this.used.add(ip);
+        return ip;
+      }
+    }
+  }
+}
+
+export function serviceObject(s: ServiceInput): KubeObject {
+  const headless = s.clusterIP === 'None';
+  const spec: Json = {
+    clusterIP: s.clusterIP,
+    clusterIPs: [s.clusterIP],
+    internalTrafficPolicy: 'Cluster',
+    ipFamilies: ['IPv4'],
+    ipFamilyPolicy: 'SingleStack',
+    ports: s.ports.map((p) => (p.name ? { name: p.name, port: p.port, protocol: p.protocol, targetPort: p.targetPort } : { port: p.port, protocol: p.protocol, targetPort: p.targetPort })),
+  };
+  if (s.selector) spec.selector = s.selector;
+  spec.sessionAffinity = 'None';
+  spec.type = 'ClusterIP';
+  if (headless) spec.publishNotReadyAddresses = false;
+  const metadata: KubeObject['metadata'] = { name: s.name, namespace: s.namespace, uid: objectUid('Service', s.namespace, s.name), creationTimestamp: s.created };
+  if (s.labels) metadata.labels = s.labels;
+  if (s.annotations) metadata.annotations = s.annotations;
+  return { apiVersion: 'v1', kind: 'Service', metadata, spec, status: { loadBalancer: {} } };
+}
+
+function isReady(pod: KubeObject): boolean {
+  const conditions = (pod.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? [];
+  return conditions.some((c) => c.type === 'Ready' && c.status === 'True');
+}
+
+function endpointPorts(s: ServiceInput): Json[] {
+  const ports = s.ports.map((p) => (p.name ? { name: p.name, port: p.podPort, protocol: p.protocol } : { port: p.podPort, protocol: p.protocol }));
+  const order = s.endpointPortOrder;
+  if (!order) return ports;
+  return [...ports].sort((a, b) => order.indexOf(String(a.name)) - order.indexOf(String(b.name)));
+}
+
+const readyConditions = frozen({ ready: true, serving: true, terminating: false });
+const notReadyConditions = frozen({ ready: false, serving: false, terminating: false });
+
+/** The endpoints controller keeps at most this many addresses and marks the rest as truncated. */
+const maxEndpointsAddresses = 1000;
+/** The EndpointSlice controller's default --max-endpoints-per-slice. */
+const maxEndpointsPerSlice = 100;
+
+/**
+ * Endpoints and EndpointSlices for a Service over the pods its selector
+ * matches, as the two controllers write them: addresses sorted by IP,
+ * ready ones apart from the others, slices of at most 100 endpoints owned by
+ * the Service.
+ */
+export function endpointObjects(s: ServiceInput, pods: readonly KubeObject[], changed: string): KubeObject[] {
+  const sorted = [...pods].sort((a, b) => (podIP(a) < podIP(b) ? -1 : podIP(a) > podIP(b) ? 1 : 0));
+  const headless = s.clusterIP === 'None';
+  const refs = new Map(sorted.map((pod) => [pod, podRef(pod)]));
+  const address = (pod: KubeObject): Json => {
+    const a: Json = { ip: podIP(pod) };
+    if (headless && typeof (pod.spec as Json).hostname === 'string') a.hostname = (pod.spec as Json).hostname;
+    a.nodeName = podNode(pod);
+    a.targetRef = refs.get(pod);
+    return a;
+  };
+  const kept = sorted.slice(0, maxEndpointsAddresses);
+  const ready = kept.filter(isReady).map(address);
+  const notReady = kept.filter((p) => !isReady(p)).map(address);
+  const ports = endpointPorts(s);
+  const annotations: Record<string, string> = { 'endpoints.kubernetes.io/last-change-trigger-time': changed };
+  if (sorted.length > maxEndpointsAddresses) annotations['endpoints.kubernetes.io/over-capacity'] = 'truncated';
+  const endpoints: KubeObject = {
+    apiVersion: 'v1',
+    kind: 'Endpoints',
+    metadata: {
+      name: s.name,
+      namespace: s.namespace,
+      uid: objectUid('Endpoints', s.namespace, s.name),
+      creationTimestamp: s.created,
+      ...(s.labels ? { labels: { ...s.labels, ...(headless ? { 'service.kubernetes.io/headless': '' } : {}) } } : headless ? { labels: { 'service.kubernetes.io/headless': '' } } : {}),
+      annotations,
+    },
+  };
+  if (pods.length > 0) endpoints.subsets = [{ ...(ready.length > 0 ? { addresses: ready } : {}), ...(notReady.length > 0 ? { notReadyAddresses: notReady } : {}), ports }];
+
+  const slices: KubeObject[] = [];
+  const sliceCount = Math.max(1, Math.ceil(sorted.length / maxEndpointsPerSlice));
+  for (let i = 0; i < sliceCount; i++) {
+    const name = `${s.name}-${safeSuffix(`${s.namespace}/${s.name}/${i}`, 5)}`;
+    const members = sorted.slice(i * maxEndpointsPerSlice, (i + 1) * maxEndpointsPerSlice);
+    slices.push({
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      metadata: {
+        name,
+        generateName: `${s.name}-`,
+        namespace: s.namespace,
+        uid: objectUid('EndpointSlice', s.namespace, name),
+        generation: 1,
+        creationTimestamp: s.created,
+        labels: {
+          ...s.labels,
+          'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io',
+          'kubernetes.io/service-name': s.name,
+          ...(headless ? { 'service.kubernetes.io/headless': '' } : {}),
+        },
+        annotations: { 'endpoints.kubernetes.io/last-change-trigger-time': changed },
+        ownerReferences: [controllerRef('v1', 'Service', s.namespace, s.name)],
+      },
+      addressType: 'IPv4',
+      endpoints: members.map((pod) => {
+        const e: Json = { addresses: [podIP(pod)], conditions: isReady(pod) ? readyConditions : notReadyConditions };
+        if (headless && typeof (pod.spec as Json).hostname === 'string') e.hostname = (pod.spec as Json).hostname;
+        e.nodeName = podNode(pod);
+        e.targetRef = refs.get(pod);
+        return e;
+      }),
+      ports: ports.map((p) => ({ ...p })),
+    });
+  }
+  return [endpoints, ...slices];
+}
