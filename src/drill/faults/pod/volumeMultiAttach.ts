@@ -4,7 +4,7 @@ import { uidFor } from '../../generate.js';
 import type { KubeObject } from '../../types.js';
 import { defineFault } from '../types.js';
 import type { FaultContext } from '../types.js';
-import { ago, createWorkload, nodeReady, pickNode, scheduledEvent, setPodStatus, workloadParams } from './workload.js';
+import { ago, createWorkload, nodeReady, pickNode, scheduledEvent, setPodStatus, workers, workloadParams } from './workload.js';
 import type { Json } from './workload.js';
 
 /**
@@ -33,6 +33,7 @@ export const volumeMultiAttach = defineFault({
   }),
   apply(ctx, p) {
     const from = pickNode(ctx, p.from);
+    if (!p.to && !workers(ctx).some((n) => n.metadata.name !== from.metadata.name)) ctx.fail(`volume-multi-attach needs a second worker to reschedule the pod to; the cluster has only ${from.metadata.name}`);
     const to = pickNode(ctx, p.to, [from.metadata.name]);
     if (to.metadata.name === from.metadata.name) ctx.fail(`volume-multi-attach needs two nodes; "from" and "to" are both ${from.metadata.name}`);
     markUnreachable(ctx, from, p.downSeconds);
