@@ -1,24 +1,40 @@
-// npm run bench: start-up and walk times of the built CLI, and peak memory.
-// Measured, never asserted: numbers vary by machine; compare runs on one machine.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+// npm run bench: start-up and walk times of the built CLI, the drill server's
+// start time and memory at 10 and 5,000 nodes, and what pinned queries cost
+// through the real API. Measured, never asserted: numbers vary by machine;
+// compare runs on one machine. BENCH_QUICK=1 runs fewer rounds and skips the
+// 5,000-node walk; BENCH_RUNS=N sets the rounds.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 
-const runs = Number(process.env.BENCH_RUNS ?? 10);
+const quick = Boolean(process.env.BENCH_QUICK);
+const runs = Number(process.env.BENCH_RUNS ?? (quick ? 3 : 10));
+const queryRuns = quick ? 5 : 25;
 const cli = join(import.meta.dirname, '..', 'dist', 'cli.js');
 const dir = mkdtempSync(join(tmpdir(), 'plumbline-bench-'));
+
+/** [what, median, min, extra] rows, printed as one table at the end. */
+const rows = [];
+const ms = (v) => `${v.toFixed(v < 10 ? 1 : 0)} ms`;
+const mib = (kb) => (kb ? `${(kb / 1024).toFixed(0)} MiB` : 'n/a');
+
+function stats(times) {
+  const sorted = [...times].sort((a, b) => a - b);
+  return { median: sorted[Math.floor(sorted.length / 2)], min: sorted[0] };
+}
 
 function measure(label, args, n = runs) {
   const times = [];
   let peakKb = 0;
   for (let i = 0; i < n; i++) {
     const t0 = process.hrtime.bigint();
-    // Peak RSS of the child from /proc via a wrapper node script would perturb timing; use GNU time when present.
-    const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, cli, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    // GNU time reports the child's peak RSS without a wrapper script perturbing it.
+    const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, cli, ...args], { encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, NO_COLOR: '1' } });
     const t1 = process.hrtime.bigint();
     if (r.error) {
-      const r2 = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+      const r2 = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
       if (r2.status !== 0) throw new Error(`${label}: exit ${r2.status}: ${r2.stderr}`);
     } else {
       if (r.status !== 0) throw new Error(`${label}: exit ${r.status}: ${r.stderr}`);
@@ -27,9 +43,8 @@ function measure(label, args, n = runs) {
     }
     times.push(Number(t1 - t0) / 1e6);
   }
-  times.sort((a, b) => a - b);
-  const median = times[Math.floor(times.length / 2)];
-  console.log(`${label.padEnd(44)} median ${median.toFixed(0).padStart(5)} ms   min ${times[0].toFixed(0).padStart(5)} ms   peak RSS ${peakKb ? `${(peakKb / 1024).toFixed(0)} MiB` : 'n/a'}`);
+  const s = stats(times);
+  rows.push([label, ms(s.median), ms(s.min), `peak RSS ${mib(peakKb)}`]);
 }
 
 /** Per-step check latency inside one walk: the cost a diagnosis has on a cluster of this size. */
@@ -37,15 +52,93 @@ function steps(label, scenario) {
   const r = spawnSync(process.execPath, [cli, 'drill', scenario, '--non-interactive', '--output', 'json', '--transcript', join(dir, `${scenario}.jsonl`)], { encoding: 'utf8', maxBuffer: 1 << 26 });
   if (r.status !== 0) throw new Error(`${label}: exit ${r.status}: ${r.stderr}`);
   const out = JSON.parse(r.stdout);
-  console.log(`${label.padEnd(44)} ${out.path.map((p) => `${p.step} ${p.durationMs} ms`).join(' · ')}`);
+  const total = out.path.reduce((sum, p) => sum + p.durationMs, 0);
+  const slowest = [...out.path].sort((a, b) => b.durationMs - a.durationMs)[0];
+  rows.push([label, ms(total), '', `${out.path.length} steps${slowest ? `, slowest ${slowest.step} ${slowest.durationMs} ms` : ''}`]);
 }
 
-console.log(`plumbline bench: ${runs} runs each, node ${process.versions.node}`);
-measure('plumbline --version', ['--version']);
-measure('plumbline list checks', ['list', 'checks']);
-measure('drill walk, headless json (4 nodes)', ['drill', '--non-interactive', '--output', 'json', '--transcript', join(dir, 't.jsonl')]);
-if (!process.env.BENCH_QUICK) {
-  measure('drill walk, 5,000 nodes / 155,000 pods', ['drill', 'scale-5000-nodes', '--non-interactive', '--output', 'json', '--transcript', join(dir, 's.jsonl')], 3);
+/** VmHWM (peak RSS) and VmRSS of a process, in KiB, from /proc. */
+function memoryOf(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const field = (name) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
+    return { peak: field('VmHWM'), rss: field('VmRSS') };
+  } catch {
+    return { peak: 0, rss: 0 };
+  }
 }
-steps('check latency, 4 nodes', 'pod-pending-node-selector');
-steps('check latency, 5,000 nodes', 'scale-5000-nodes');
+
+/** Serves a scenario with `plumbline cluster serve`; resolves once it prints its kubeconfig, with the time that took. */
+function serve(scenario) {
+  const kubeconfig = join(dir, `${scenario}.kubeconfig`);
+  const t0 = process.hrtime.bigint();
+  const child = spawn(process.execPath, [cli, 'cluster', 'serve', scenario, '--kubeconfig-out', kubeconfig], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (c) => (err += c));
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (c) => {
+      out += c;
+      if (out.includes('export KUBECONFIG=')) resolve({ child, kubeconfig, startMs: Number(process.hrtime.bigint() - t0) / 1e6 });
+    });
+    child.on('exit', (code) => reject(new Error(`cluster serve ${scenario} exited ${code}: ${err}`)));
+  });
+}
+
+async function timed(n, fn) {
+  await fn(); // warm the connection and any lazy server paths
+  const times = [];
+  let size = 0;
+  for (let i = 0; i < n; i++) {
+    const t0 = process.hrtime.bigint();
+    size = await fn();
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  return { ...stats(times), size };
+}
+
+/** Start time, memory and pinned-query latency of one scenario's drill server, through @kubernetes/client-node. */
+async function server(label, scenario, node, pod) {
+  const s = await serve(scenario);
+  try {
+    const atStart = memoryOf(s.child.pid);
+    rows.push([`${label}: server start`, ms(s.startMs), '', `RSS ${mib(atStart.rss)}`]);
+    const kc = new KubeConfig();
+    kc.loadFromFile(s.kubeconfig);
+    const core = kc.makeApiClient(CoreV1Api);
+    const byNode = await timed(queryRuns, async () => (await core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${node}` })).items.length);
+    rows.push([`${label}: pods on ${node} (fieldSelector)`, ms(byNode.median), ms(byNode.min), `${byNode.size} pods`]);
+    const events = await timed(queryRuns, async () => (await core.listNamespacedEvent({ namespace: pod.namespace, fieldSelector: `involvedObject.name=${pod.name},involvedObject.namespace=${pod.namespace}` })).items.length);
+    rows.push([`${label}: events of ${pod.namespace}/${pod.name}`, ms(events.median), ms(events.min), `${events.size} events`]);
+    const one = await timed(queryRuns, async () => ((await core.readNamespacedPod({ namespace: pod.namespace, name: pod.name })).metadata?.name ? 1 : 0));
+    rows.push([`${label}: get pod ${pod.name}`, ms(one.median), ms(one.min), '']);
+    const page = await timed(quick ? 1 : 3, async () => (await core.listNamespacedPod({ namespace: pod.namespace, limit: 500 })).items.length);
+    rows.push([`${label}: first page of 500 pods in ${pod.namespace}`, ms(page.median), ms(page.min), `${page.size} pods`]);
+    rows.push([`${label}: server peak memory`, '', '', `peak RSS ${mib(memoryOf(s.child.pid).peak)}`]);
+  } finally {
+    s.child.removeAllListeners('exit');
+    const exited = new Promise((resolve) => s.child.once('exit', resolve));
+    s.child.kill('SIGTERM');
+    await exited;
+  }
+}
+
+console.log(`plumbline bench: ${runs} runs each, ${queryRuns} per query${quick ? ' (BENCH_QUICK)' : ''}, node ${process.versions.node}`);
+try {
+  measure('plumbline --version', ['--version']);
+  measure('plumbline list checks', ['list', 'checks']);
+  measure('drill walk, headless json (4 nodes)', ['drill', '--non-interactive', '--output', 'json', '--transcript', join(dir, 't.jsonl')]);
+  await server('10 nodes', 'scale-10-nodes', 'worker-5', { namespace: 'load', name: 'app-30-1-0' });
+  await server('5,000 nodes', 'scale-5000-nodes', 'worker-2500', { namespace: 'load', name: 'app-30-1-0' });
+  if (!quick) measure('drill walk, 5,000 nodes / 155,000 pods', ['drill', 'scale-5000-nodes', '--non-interactive', '--output', 'json', '--transcript', join(dir, 's.jsonl')], 3);
+  steps('check latency, 10 nodes', 'scale-10-nodes');
+  steps('check latency, 5,000 nodes', 'scale-5000-nodes');
+} finally {
+  const header = ['measurement', 'median', 'min', ''];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (r) => r.map((c, i) => (i === 0 || i === 3 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ').trimEnd();
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const r of rows) console.log(line(r));
+  rmSync(dir, { recursive: true, force: true });
+}
