@@ -16,6 +16,8 @@ Usage:
                                              run one check, print its result
   plumbline report <transcript> [--format markdown|json] [--out FILE]
                                              a postmortem from a session transcript
+  plumbline replay <transcript> [--speed N] [--step]
+                                             play a session back in the TUI, from its transcript alone
   plumbline list runbooks|scenarios|checks
   plumbline lint [files...]                  validate runbooks and scenarios (default: the bundled ones)
   plumbline test [scenarios...]              walk scenarios headless, compare with their expected diagnosis
@@ -55,6 +57,8 @@ export interface CliArgs {
   transcript: string | undefined;
   step: boolean;
   port: number | undefined;
+  /** replay: playback speed (2 = twice as fast). */
+  speed: number;
   format: 'markdown' | 'json';
   nodeAccess: NodeAccessKind | undefined;
   node: string | undefined;
@@ -85,6 +89,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
         transcript: { type: 'string' },
         step: { type: 'boolean' },
         port: { type: 'string' },
+        speed: { type: 'string' },
         format: { type: 'string' },
         'node-access': { type: 'string' },
         node: { type: 'string' },
@@ -112,6 +117,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   }
   const port = v.port === undefined ? undefined : Number(v.port);
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) throw new UsageError(`--port must be a port number, not "${v.port}"`);
+  const speed = v.speed === undefined ? 1 : Number(v.speed);
+  if (!(Number.isFinite(speed) && speed > 0)) throw new UsageError(`--speed must be a positive number, not "${v.speed}"`);
   const format = v.format ?? 'markdown';
   if (format !== 'markdown' && format !== 'json') throw new UsageError(`--format must be markdown or json, not "${format}"`);
   const nodeAccess = v['node-access'];
@@ -131,6 +138,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     transcript: v.transcript,
     step: v.step ?? false,
     port,
+    speed,
     format,
     nodeAccess: nodeAccess as NodeAccessKind | undefined,
     node: v.node,

@@ -33,6 +33,10 @@ export async function dispatch(args: CliArgs): Promise<number> {
       const { reportCommand } = await import('./commands/report.js');
       return reportCommand(args.positionals[0], { format: args.format, out: args.out });
     }
+    case 'replay': {
+      const { replayCommand } = await import('./commands/replay.js');
+      return replayCommand(args.positionals[0], args);
+    }
     case 'test': {
       const { testCommand } = await import('./commands/test.js');
       return testCommand(args);

@@ -1,10 +1,10 @@
 import type React from 'react';
-import type { Session } from '../engine/session.js';
+import type { WalkSession } from './walkSession.js';
 import { ThemeProvider } from './ThemeProvider.js';
 import { WalkScreen } from './WalkScreen.js';
 
 export interface AppProps {
-  session: Session;
+  session: WalkSession;
   header: {
     runbookTitle: string;
     /** Context name, or "drill <scenario>". */

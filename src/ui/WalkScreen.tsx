@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type React from 'react';
 import { Box, Static, Text, useInput, useWindowSize } from 'ink';
-import type { Session } from '../engine/session.js';
+import type { WalkSession } from './walkSession.js';
 import type { AppProps } from './App.js';
 import { Briefing } from './Briefing.js';
 import { CurrentStep, evidenceIndent } from './CurrentStep.js';
@@ -183,8 +183,8 @@ export function WalkScreen({ session, header, startedAt, onExit }: Omit<AppProps
 }
 
 /** The CLI hands over a session not yet started; start it once, after useSessionEvents subscribed. */
-function useStartOnce(session: Session): void {
-  const started = useRef<Session | null>(null);
+function useStartOnce(session: WalkSession): void {
+  const started = useRef<WalkSession | null>(null);
   useEffect(() => {
     if (started.current === session) return;
     started.current = session;
