@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineFault } from '../types.js';
+import { appendLog } from './support/logbook.js';
 
 /**
  * etcd logs "rejected connection" whenever something probes its client port
@@ -27,16 +28,18 @@ export const etcdRejectedConnection = defineFault({
     const ip = String((etcd.status as { podIP?: string } | undefined)?.podIP ?? '10.0.0.11');
     const lines: string[] = [];
     for (let i = p.lines; i >= 1; i--) {
-      const t = ctx.at(`now-${i * 5}s`).replace('Z', '.000000Z');
+      const stamp = ctx.at(`now-${i * 5}s`);
+      const t = stamp.replace('Z', '.000000Z');
       const port = 40000 + ((i * 7919) % 20000);
       lines.push(
-        `{"level":"warn","ts":"${t}","caller":"embed/config_logging.go:170","msg":"rejected connection on client endpoint","remote-addr":"${p.from}:${port}","server-name":"","error":"EOF"}`,
+        `${stamp} {"level":"warn","ts":"${t}","caller":"embed/config_logging.go:170","msg":"rejected connection on client endpoint","remote-addr":"${p.from}:${port}","server-name":"","error":"EOF"}`,
       );
     }
     // The first lines of a normal etcd start, so the noise sits in a believable log.
-    ctx.log('kube-system', etcd.metadata.name, 'etcd', [
-      `{"level":"info","ts":"${ctx.at('now-90d').replace('Z', '.000000Z')}","caller":"etcdmain/etcd.go:73","msg":"Running: ","args":["etcd","--advertise-client-urls=https://${ip}:2379","--cert-file=/etc/kubernetes/pki/etcd/server.crt","--client-cert-auth=true","--data-dir=/var/lib/etcd"]}`,
-      `{"level":"info","ts":"${ctx.at('now-90d').replace('Z', '.000000Z')}","caller":"embed/serve.go:250","msg":"serving client traffic securely","traffic":"grpc+http","address":"${ip}:2379"}`,
+    const started = ctx.at('now-90d');
+    appendLog(ctx, 'kube-system', etcd.metadata.name, 'etcd', [
+      `${started} {"level":"info","ts":"${started.replace('Z', '.000000Z')}","caller":"etcdmain/etcd.go:73","msg":"Running: ","args":["etcd","--advertise-client-urls=https://${ip}:2379","--cert-file=/etc/kubernetes/pki/etcd/server.crt","--client-cert-auth=true","--data-dir=/var/lib/etcd"]}`,
+      `${started} {"level":"info","ts":"${started.replace('Z', '.000000Z')}","caller":"embed/serve.go:250","msg":"serving client traffic securely","traffic":"grpc+http","address":"${ip}:2379"}`,
       ...lines,
     ]);
   },
