@@ -27,6 +27,8 @@ const patterns: Record<LogClass, Pattern[]> = {
   'missing-binary-or-module': [
     { re: /modprobe: FATAL: Module (\S+) not found/, detail: (m) => `kernel module ${m[1]}` },
     { re: /exec: "([^"]+)": executable file not found in \$PATH/, detail: (m) => m[1] },
+    // Go's os/exec for an absolute path that is not there (Cloudpods' qemu binary).
+    { re: /exec: "([^"]+)": stat \S+: no such file or directory/, detail: (m) => m[1] },
     { re: /exec (\S+): no such file or directory/, detail: (m) => m[1] },
     { re: /(?:^|\s)(\S+): command not found/, detail: (m) => m[1] },
     { re: /\d+: (\S+): not found$/, detail: (m) => m[1] },
@@ -54,6 +56,8 @@ const patterns: Record<LogClass, Pattern[]> = {
     { re: /dial tcp: lookup ([\w.-]+)(?: on [\d.:]+)?: no such host/, detail: (m) => m[1] },
     { re: /dial tcp (\S+?): (?:i\/o timeout|connect: no route to host|connect: network is unreachable)/, detail: (m) => m[1] },
     { re: /connect ECONNREFUSED (\S+)/, detail: (m) => m[1] },
+    // ovs-vsctl when ovsdb-server is not running (openvswitch down on the host).
+    { re: /(unix:\S+?|tcp:\S+?): database connection failed/, detail: (m) => `ovsdb ${m[1]}` },
     { re: /getaddrinfo ENOTFOUND (\S+)/, detail: (m) => m[1] },
     { re: /Can't connect to (?:local )?MySQL server on '?([\w.:-]+)/, detail: (m) => m[1] },
     { re: /[Cc]ould not connect to (?:server|database|redis|broker)|[Cc]onnection refused|ECONNREFUSED|[Cc]onnection timed out|No route to host/ },
@@ -61,13 +65,14 @@ const patterns: Record<LogClass, Pattern[]> = {
   'startup-step-failed': [
     // glog/klog fatal (F0102 ...), Cloudpods/yunion ([F 240102 ...]), logrus/zap fatal, or "failed to <start-up verb>".
     { re: /^F\d{4} \d{2}:\d{2}:\d{2}\.\d+\s+\d+ \S+\] (.*)/, detail: (m) => m[1] },
-    { re: /^\[(?:F|fatal) \d{6} [\d:]+ [^\]]*\] (.*)/, detail: (m) => m[1] },
+    // yunion logs print `[fatal 240102 ...]` until their config is read, then `[fatal 2025-10-22 ...]`.
+    { re: /^\[(?:F|fatal) (?:\d{6}|\d{4}-\d{2}-\d{2}) [\d:]+ [^\]]*\] (.*)/, detail: (m) => m[1] },
     { re: /level=fatal.*msg="([^"]*)"/, detail: (m) => m[1] },
     { re: /"level":"fatal".*"msg":"([^"]*)"/, detail: (m) => m[1] },
     { re: /\b(?:failed to|fail to|unable to|cannot|could not|can't)\s+((?:init|initiali[sz]e|start|prepare|set ?up|setup|load|mount|configure|bind|register|probe|detect|enable|create|open|read config)\b[^:]*)/i, detail: (m) => m[1]?.trim() },
     { re: /\b((?:init|initiali[sz]ation|start-?up|prepare|setup)[\w -]* (?:failed|fail|error))\b/i, detail: (m) => m[1] },
   ],
-  'error-lines': [{ re: /^E\d{4} |^\[(?:E|error) \d{6}|\blevel=error\b|"level":"error"|\bERROR\b|^Error: / }],
+  'error-lines': [{ re: /^E\d{4} |^\[(?:E|error) (?:\d{6}|\d{4}-\d{2}-\d{2})|\blevel=error\b|"level":"error"|\bERROR\b|^Error: / }],
 };
 
 /** Lines that look like an error but are routine, so they never decide. */

@@ -16,7 +16,8 @@ export async function checkCommand(args: CliArgs): Promise<number> {
   const config = await loadKubeConfig({ kubeconfig: args.kubeconfig, context: args.context });
   const kube = await KubeClient.create(config);
   const params: Record<string, string> = { ...(args.namespace ? { namespace: args.namespace } : {}), ...(args.node ? { node: args.node } : {}), ...args.set };
-  const host = check.layer === 'host';
+  // Host checks with a command run on a node; network.tcp-connect runs from here.
+  const host = check.layer === 'host' && 'argv' in check;
   if (host && !params.node) throw new UsageError(`${id} runs on a node: pass --node <name>`);
   const nodes = host ? (await liveNodeAccess(args, kube))(linePrompt(process.stdin, process.stderr)) : noNodeAccess;
   // A person pasting output is not timed out.

@@ -180,6 +180,19 @@ describe('log classifier', () => {
     ['mkdir /var/lib/data: read-only file system', 'permission-denied', undefined],
     ['time="2025-03-12T08:01:32Z" level=fatal msg="init ovs bridge br0: database connection failed"', 'startup-step-failed', 'init ovs bridge br0: database connection failed'],
     ['level=info msg="0 errors, no error"', undefined, undefined],
+    // Cloudpods host-agent lines (yunion log format, long date once its config is read).
+    [
+      '[error 2025-10-22 03:14:07 hostinfo.(*SHostInfo).detectQemuVersion(hostinfo.go:558)] exec: "/usr/local/qemu-4.2.0/bin/qemu-system-x86_64": stat /usr/local/qemu-4.2.0/bin/qemu-system-x86_64: no such file or directory',
+      'missing-binary-or-module',
+      '/usr/local/qemu-4.2.0/bin/qemu-system-x86_64',
+    ],
+    [
+      '[error 2025-10-22 03:14:07 hostbridge.(*SOVSBridgeDriver).Exists(ovs.go:62)] ovs-vsctl: unix:/var/run/openvswitch/db.sock: database connection failed (No such file or directory)',
+      'dependency-unreachable',
+      'ovsdb unix:/var/run/openvswitch/db.sock',
+    ],
+    ['[fatal 2025-10-22 03:14:08 hostman.(*SHostService).RunService(host_services.go:118)] Storage manager init error: Failed to activate nbd device: exit status 1', 'startup-step-failed', 'Storage manager init error: Failed to activate nbd device: exit status 1'],
+    ['[error 2025-10-22 03:14:07 cgrouputils.Init(cgroup.go:812)] cgroup cpuset is not mounted', 'error-lines', undefined],
   ])('%s → %s', (line, cls, detail) => {
     const m = decisive(classifyLog(line));
     expect(m?.class).toBe(cls);
