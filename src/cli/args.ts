@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import { nodeAccessKinds } from '../nodeaccess/types.js';
 import type { NodeAccessKind } from '../nodeaccess/types.js';
+import type { DrillFlags } from './drillArgs.js';
+import { drillFlags, drillOptions } from './drillArgs.js';
 
 export const version = '0.1.0';
 
@@ -35,7 +37,16 @@ Flags:
   --no-color            plain output (also NO_COLOR)
   -h, --help            -v, --version
 
-Exit codes: 0 finished, 1 scenario mismatch, 2 bad input, 3 could not finish, 130 interrupted.`;
+Exit codes: 0 finished, 1 scenario mismatch, 2 bad input, 3 could not finish, 130 interrupted.
+
+Training drills (docs/training.md):
+  plumbline drill [scenario] --guided|--free  predict each check's outcome (guided) or pick the checks (free), then
+                                             name the root cause; a debrief with a score is saved
+  plumbline drill --random [--seed N] [--difficulty easy|medium|hard]
+                                             a drawn or composed scenario; the same seed gives the same drill
+  plumbline drill --history                  progress per scenario, predictions per layer
+  plumbline drill <scenario> --instructor [--transcript FILE]
+                                             the answer, the shortest path and the trainee's progress, live`;
 
 /** Bad usage: printed as one line and exit 2. */
 export class UsageError extends Error {
@@ -70,6 +81,8 @@ export interface CliArgs {
   noColor: boolean;
   help: boolean;
   version: boolean;
+  /** `plumbline drill`'s training flags. */
+  drill: DrillFlags;
 }
 
 export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): CliArgs {
@@ -101,6 +114,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
         'no-color': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
+        ...drillOptions,
       },
     });
   } catch (err) {
@@ -150,5 +164,6 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     noColor: (v['no-color'] ?? false) || Boolean(env.NO_COLOR),
     help: v.help ?? false,
     version: v.version ?? false,
+    drill: drillFlags(v),
   };
 }

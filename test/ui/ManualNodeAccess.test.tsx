@@ -23,7 +23,7 @@ describe('manual node access in the TUI: the command is shown, the pasted output
   let scenario: Scenario;
 
   beforeAll(async () => {
-    ({ scenario } = await loadScenarioFile(join(repoRoot, 'scenarios/node-notready-dbus.yaml')));
+    ({ scenario } = await loadScenarioFile(join(repoRoot, 'scenarios/node-notready-systemd-dbus-hang.yaml')));
     drill = await startDrill(scenario);
     kube = await KubeClient.create(await loadKubeConfig({ kubeconfig: drill.kubeconfigPath }));
     runbook = await loadRunbookFile(join(repoRoot, 'runbooks/node-not-ready.yaml'), findCheck);
