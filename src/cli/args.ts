@@ -9,7 +9,7 @@ export const version = '0.1.0';
 export const usage = `plumbline ${version}: a guided Kubernetes troubleshooting runbook
 
 Usage:
-  plumbline                                  the default drill in the TUI (pod-pending-node-selector)
+  plumbline                                  home screen: pick a drill or a runbook (a TTY; else lists them)
   plumbline run <runbook> [--set k=v ...]    walk a runbook on the current kube context
   plumbline drill [scenario]                 walk a scenario on the built-in drill cluster
   plumbline cluster serve <scenario> [--port N] [--kubeconfig-out PATH]
@@ -23,6 +23,8 @@ Usage:
   plumbline list runbooks|scenarios|checks
   plumbline lint [files...]                  validate runbooks and scenarios (default: the bundled ones)
   plumbline test [scenarios...]              walk scenarios headless, compare with their expected diagnosis
+  plumbline graph <runbook> [--format mermaid|dot]
+                                             draw a runbook's decision tree
 
 Flags:
   --kubeconfig <file>   --context <name>   -n, --namespace <ns>
@@ -33,6 +35,9 @@ Flags:
   --non-interactive     no TUI: walk automatically, questions take their defaults
   --output text|json    headless output (default text)
   --transcript <file>   where to write the session transcript (JSONL)
+  --allow-mutations     let action steps change the cluster (each still shown in full and confirmed;
+                        drills allow them by default: the drill cluster is simulated)
+  --yes                 with --non-interactive: confirm allowed actions (otherwise they are declined)
   --step                TUI: wait for Enter before each check (default: auto)
   --no-color            plain output (also NO_COLOR)
   -h, --help            -v, --version
@@ -64,6 +69,8 @@ export interface CliArgs {
   namespace: string | undefined;
   set: Record<string, string>;
   nonInteractive: boolean;
+  allowMutations: boolean;
+  yes: boolean;
   output: 'text' | 'json';
   transcript: string | undefined;
   step: boolean;
@@ -71,6 +78,8 @@ export interface CliArgs {
   /** replay: playback speed (2 = twice as fast). */
   speed: number;
   format: 'markdown' | 'json';
+  /** graph: its own --format values. */
+  graphFormat?: 'mermaid' | 'dot';
   nodeAccess: NodeAccessKind | undefined;
   node: string | undefined;
   sshUser: string | undefined;
@@ -98,6 +107,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
         namespace: { type: 'string', short: 'n' },
         set: { type: 'string', multiple: true },
         'non-interactive': { type: 'boolean' },
+        'allow-mutations': { type: 'boolean' },
+        yes: { type: 'boolean' },
         output: { type: 'string', short: 'o' },
         transcript: { type: 'string' },
         step: { type: 'boolean' },
@@ -133,7 +144,10 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) throw new UsageError(`--port must be a port number, not "${v.port}"`);
   const speed = v.speed === undefined ? 1 : Number(v.speed);
   if (!(Number.isFinite(speed) && speed > 0)) throw new UsageError(`--speed must be a positive number, not "${v.speed}"`);
-  const format = v.format ?? 'markdown';
+  const graph = parsed.positionals[0] === 'graph';
+  const graphFormat = graph ? (v.format ?? 'mermaid') : undefined;
+  if (graphFormat !== undefined && graphFormat !== 'mermaid' && graphFormat !== 'dot') throw new UsageError(`--format must be mermaid or dot, not "${graphFormat}"`);
+  const format = graph ? 'markdown' : (v.format ?? 'markdown');
   if (format !== 'markdown' && format !== 'json') throw new UsageError(`--format must be markdown or json, not "${format}"`);
   const nodeAccess = v['node-access'];
   if (nodeAccess !== undefined && !(nodeAccessKinds as readonly string[]).includes(nodeAccess)) {
@@ -148,12 +162,15 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     namespace: v.namespace,
     set,
     nonInteractive: v['non-interactive'] ?? false,
+    allowMutations: v['allow-mutations'] ?? false,
+    yes: v.yes ?? false,
     output,
     transcript: v.transcript,
     step: v.step ?? false,
     port,
     speed,
     format,
+    ...(graphFormat ? { graphFormat } : {}),
     nodeAccess: nodeAccess as NodeAccessKind | undefined,
     node: v.node,
     sshUser: v['ssh-user'],

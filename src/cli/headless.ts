@@ -9,9 +9,9 @@ import { startRecording } from './recording.js';
 import type { WalkPlan } from './walk.js';
 
 /** Walks without a terminal: every check runs at once, every question takes its default. */
-export async function walkHeadless(plan: WalkPlan, args: Pick<CliArgs, 'output'>): Promise<number> {
+export async function walkHeadless(plan: WalkPlan, args: Pick<CliArgs, 'output'> & Partial<Pick<CliArgs, 'yes'>>): Promise<number> {
   const transcript = TranscriptWriter.open(plan.transcriptPath);
-  const session = sessionFor(plan, { auto: true, answerDefaults: true });
+  const session = sessionFor(plan, { auto: true, answerDefaults: true, yes: args.yes ?? false });
   session.on((e) => transcript.write(e));
   if (args.output === 'text') session.on((e) => process.stdout.write(textLines(e).map((l) => `${l}\n`).join('')));
   const unguard = guardSession(session);
@@ -34,8 +34,11 @@ export async function walkHeadless(plan: WalkPlan, args: Pick<CliArgs, 'output'>
   }
 }
 
-export function sessionFor(plan: WalkPlan, opts: { auto: boolean; answerDefaults: boolean }): Session {
+export function sessionFor(plan: WalkPlan, { yes = false, ...opts }: { auto: boolean; answerDefaults: boolean; yes?: boolean }): Session {
   return new Session({
+    allowMutations: plan.allowMutations,
+    // Headless, only --yes confirms an action; in the TUI the user does, with y.
+    confirmActions: opts.answerDefaults ? (yes ? 'yes' : 'none') : 'ask',
     runbook: plan.runbook,
     inputs: plan.inputs,
     kube: plan.kube,

@@ -25,6 +25,8 @@ export interface WalkPlan {
   page: string;
   /** How host checks reach nodes; a function when it needs the session (manual access prompts through it). */
   nodes: NodeAccessFor;
+  /** Action steps may change the cluster: `--allow-mutations` live, always in a drill (its cluster is simulated). */
+  allowMutations: boolean;
   cleanup: () => Promise<void>;
 }
 
@@ -85,6 +87,7 @@ export async function planRun(args: CliArgs): Promise<WalkPlan> {
     kubeconfigPath: null,
     page: renderSymptom(runbook, inputs),
     nodes,
+    allowMutations: args.allowMutations,
     cleanup: () => Promise.resolve(),
   };
 }
@@ -134,6 +137,7 @@ export async function planDrill(args: CliArgs): Promise<WalkPlan> {
       kubeconfigPath: drill.kubeconfigPath,
       page: loaded.scenario.page,
       nodes: (prompt) => createNodeAccess(kind, { hosts, ...(prompt ? { prompt } : {}) }),
+      allowMutations: true,
       cleanup: () => drill.close(),
     };
   } catch (err) {

@@ -6,6 +6,9 @@ export type Mode = 'live' | 'drill';
 export type SessionOutcome = 'diagnosis' | 'no-finding' | 'incomplete';
 export type EndReason = 'finished' | 'quit' | 'interrupted' | 'crashed';
 export type AnsweredBy = 'user' | 'default' | 'pasted';
+export type ActionConfirmedBy = 'user' | '--yes';
+/** user: said no; read-only: no --allow-mutations; no-confirmation: headless without --yes. */
+export type ActionDeclinedBy = 'user' | 'read-only' | 'no-confirmation';
 
 export interface DiagnosisView {
   id: string;
@@ -39,7 +42,7 @@ export type SessionEvent =
   | {
       type: 'step.enter';
       step: string;
-      kind: 'check' | 'ask' | 'diagnosis';
+      kind: 'check' | 'ask' | 'action' | 'diagnosis';
       title: string;
       layer: Layer;
       phase: Phase;
@@ -70,6 +73,54 @@ export type SessionEvent =
   /** Manual node access: run this on the node and paste what it printed. */
   | { type: 'host.prompt'; step: string; node: string; argv: string[]; command: string }
   | { type: 'host.reply'; step: string; node: string; by: 'pasted' | 'declined'; output?: string; exitCode?: number }
+  /**
+   * A remediation the runbook proposes, in full: the exact argv on a node, or
+   * the exact kubectl equivalent of an API write. `allowed` is false when the
+   * walk is read-only; `simulated` when it is a drill (nothing real changes).
+   */
+  | {
+      type: 'action.proposed';
+      step: string;
+      target: 'host' | 'kube';
+      node: string | null;
+      argv: string[] | null;
+      command: string;
+      allowed: boolean;
+      simulated: boolean;
+      /** The check step that will confirm it worked. */
+      verify: string | null;
+    }
+  | { type: 'action.confirmed'; step: string; by: ActionConfirmedBy }
+  /** Not run; `reason` is the line the user reads, `command` what they can run themselves. */
+  | { type: 'action.declined'; step: string; by: ActionDeclinedBy; reason: string; command: string }
+  | {
+      type: 'action.executed';
+      step: string;
+      /** false: it could not even start (a value unknown, the node unreachable). */
+      ran: boolean;
+      ok: boolean;
+      /** A host command's exit status (null: killed or timed out). */
+      exitCode?: number | null;
+      /** An API write's HTTP status. */
+      status?: number;
+      output: string;
+      durationMs: number;
+      error?: string;
+    }
+  | {
+      type: 'action.verified';
+      step: string;
+      /** The check step re-run to confirm the action worked. */
+      verifyStep: string;
+      check: string;
+      command: string;
+      outcome: string;
+      summary: string;
+      evidence: Evidence[];
+      verdict: Verdict;
+      ok: boolean;
+      attempts: number;
+    }
   | ({ type: 'diagnosis' } & DiagnosisView)
   | { type: 'session.end'; outcome: SessionOutcome | null; reason: EndReason; error?: string };
 

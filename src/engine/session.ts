@@ -4,14 +4,18 @@ import type { KubeClient } from '../kube/client.js';
 import { noNodeAccess } from '../nodeaccess/none.js';
 import type { NodeAccess } from '../nodeaccess/types.js';
 import type { ManualAnswer, ManualRequest } from '../nodeaccess/manual.js';
-import type { CheckInvocation, CheckOutput, MachineEmitted, RunbookMachine } from '../runbook/compile.js';
-import { awaitingAnswer, awaitingContinue, compileRunbook, endingOf } from '../runbook/compile.js';
+import type { ActionInvocation, ActionOutput, CheckInvocation, CheckOutput, MachineEmitted, RunbookMachine } from '../runbook/compile.js';
+import { awaitingAnswer, awaitingConfirm, awaitingContinue, compileRunbook, endingOf } from '../runbook/compile.js';
 import type { LoadedRunbook } from '../runbook/load.js';
 import type { StepSpec } from '../runbook/schema.js';
 import { MissingValueError, render, renderLoose } from '../runbook/template.js';
 import { findCheck } from '../checks/registry.js';
 import { verdictOf } from '../checks/types.js';
+import type { ActionStepSpec } from '../runbook/schema.js';
+import { previewAction, resolveAction } from './action.js';
+import type { ResolvedAction } from './action.js';
 import type { AnsweredBy, DiagnosisView, EndReason, Mode, SessionEvent, SessionResult } from './events.js';
+import { runAction } from './runAction.js';
 import { runCheck } from './runCheck.js';
 import { redactEvent } from '../transcript/redact.js';
 
@@ -31,6 +35,15 @@ export interface SessionOptions {
   answerDefaults?: boolean;
   /** Extra secret patterns (PLUMBLINE_REDACT) on top of the built-in ones. */
   redactPatterns?: RegExp[];
+  /** `--allow-mutations`: action steps may run at all (the CLI turns it on for drills). Off, every action is declined and shown. */
+  allowMutations?: boolean;
+  /**
+   * Who confirms an allowed action: `ask` waits for confirmAction()/declineAction() (the TUI),
+   * `yes` runs it (`--yes`), `none` declines it (headless without --yes). Default: `none` with answerDefaults, else `ask`.
+   */
+  confirmActions?: 'ask' | 'yes' | 'none';
+  /** Between two runs of an action's verify check. */
+  verifyPollMs?: number;
   now?: () => Date;
 }
 
@@ -53,6 +66,8 @@ export class Session {
   private readonly redactions: RegExp[];
   private readonly nodes: NodeAccess;
   private pendingHost: { step: string; node: string; resolve: (a: ManualAnswer) => void } | undefined;
+  /** The action on screen, filled in, waiting for a yes or no (or running). */
+  private pendingAction: { step: string; resolved: ResolvedAction } | undefined;
 
   constructor(private readonly opts: SessionOptions) {
     this.auto = opts.auto;
@@ -73,10 +88,11 @@ export class Session {
   }
 
   /** The step waiting for the user: a check not yet run (step mode) or a question. */
-  get waitingOn(): { step: string; kind: 'check' | 'ask' } | undefined {
+  get waitingOn(): { step: string; kind: 'check' | 'ask' | 'action' } | undefined {
     const snap = this.actor?.getSnapshot();
     if (!snap || snap.status !== 'active' || !this.current) return undefined;
     if (snap.hasTag(awaitingAnswer)) return { step: this.current.step, kind: 'ask' };
+    if (snap.hasTag(awaitingConfirm)) return { step: this.current.step, kind: 'action' };
     if (snap.hasTag(awaitingContinue)) return { step: this.current.step, kind: 'check' };
     return undefined;
   }
@@ -96,6 +112,19 @@ export class Session {
             },
           }),
         ),
+        runAction: fromPromise<ActionOutput, ActionInvocation>(async ({ input, signal }) => {
+          const pending = this.pendingAction;
+          if (pending?.step !== input.step) throw new Error(`action ${input.step} ran without being proposed`);
+          return runAction(input, pending.resolved, signal, {
+            kube: opts.kube,
+            nodes: this.nodes,
+            now,
+            emit: (e) => {
+              if (!signal.aborted) this.emit(e);
+            },
+            ...(opts.verifyPollMs === undefined ? {} : { pollMs: opts.verifyPollMs }),
+          });
+        }),
       },
     });
     this.emit({
@@ -142,6 +171,21 @@ export class Session {
   answer(choice: string, by: AnsweredBy = 'user'): void {
     if (this.waitingOn?.kind !== 'ask') return;
     this.actor?.send({ type: 'ANSWER', choice, by });
+  }
+
+  /** The user said yes to the action on screen. */
+  confirmAction(): void {
+    if (this.waitingOn?.kind !== 'action' || !this.pendingAction) return;
+    this.emit({ type: 'action.confirmed', step: this.pendingAction.step, by: 'user' });
+    this.actor?.send({ type: 'CONFIRM' });
+  }
+
+  /** The user said no: the action is not run, and the walk takes its declined branch. */
+  declineAction(): void {
+    if (this.waitingOn?.kind !== 'action' || !this.pendingAction) return;
+    const { step, resolved } = this.pendingAction;
+    this.emit({ type: 'action.declined', step, by: 'user', reason: 'not run: declined', command: resolved.command });
+    this.actor?.send({ type: 'DECLINE' });
   }
 
   /** The manual node-access prompt: shows the command and waits for `pasteHostOutput` or `declineHostCommand`. */
@@ -198,6 +242,7 @@ export class Session {
           why: step.why,
           ...(step.type === 'check' ? { check: step.check, ...this.previewCommand(step.check, step.with) } : {}),
         });
+        if (step.type === 'action') this.propose(e.step, step);
         if (step.type === 'ask') {
           const choices = Object.entries(step.choices).map(([id, c]) => ({ id, label: c.label }));
           const context = this.actor?.getSnapshot().context;
@@ -228,6 +273,52 @@ export class Session {
         this.emit({ type: 'answer', step: e.step, choice: e.choice, label, by: e.by });
         return;
       }
+    }
+  }
+
+  /**
+   * Shows the action in full, then decides who may run it: read-only walks
+   * decline it (the user can run the command shown), `--yes` confirms it,
+   * a headless walk without `--yes` declines it, the TUI asks.
+   */
+  private propose(stepId: string, step: ActionStepSpec): void {
+    const { opts } = this;
+    const scope = { inputs: opts.inputs, facts: this.actor?.getSnapshot().context.facts ?? {} };
+    const send = (event: { type: 'CONFIRM' | 'DECLINE' | 'FAIL' }) => queueMicrotask(() => this.actor?.send(event));
+    let resolved: ResolvedAction;
+    try {
+      resolved = resolveAction(step, scope);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      const command = previewAction(step, scope);
+      this.emit({ type: 'action.proposed', step: stepId, target: step.run ? 'host' : 'kube', node: step.node ? renderLoose(step.node, scope) : null, argv: null, command, allowed: false, simulated: opts.mode === 'drill', verify: step.verify ?? null });
+      this.emit({ type: 'action.executed', step: stepId, ran: false, ok: false, output: '', durationMs: 0, error: `cannot run: ${message}` });
+      send({ type: 'FAIL' });
+      return;
+    }
+    this.pendingAction = { step: stepId, resolved };
+    const allowed = opts.allowMutations ?? false;
+    this.emit({
+      type: 'action.proposed',
+      step: stepId,
+      target: resolved.target,
+      node: resolved.target === 'host' ? resolved.node : null,
+      argv: resolved.target === 'host' ? resolved.argv : null,
+      command: resolved.command,
+      allowed,
+      simulated: opts.mode === 'drill',
+      verify: step.verify ?? null,
+    });
+    const confirm = opts.confirmActions ?? (opts.answerDefaults ? 'none' : 'ask');
+    if (!allowed) {
+      this.emit({ type: 'action.declined', step: stepId, by: 'read-only', reason: 'not run: read-only (rerun with --allow-mutations)', command: resolved.command });
+      send({ type: 'DECLINE' });
+    } else if (confirm === 'yes') {
+      this.emit({ type: 'action.confirmed', step: stepId, by: '--yes' });
+      send({ type: 'CONFIRM' });
+    } else if (confirm === 'none') {
+      this.emit({ type: 'action.declined', step: stepId, by: 'no-confirmation', reason: 'not run: no one to confirm it (a non-interactive walk runs actions only with --allow-mutations --yes)', command: resolved.command });
+      send({ type: 'DECLINE' });
     }
   }
 

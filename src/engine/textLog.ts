@@ -21,6 +21,22 @@ export function textLines(e: SessionEvent): string[] {
       return [`  ${e.by === 'pasted' ? `output pasted (${(e.output ?? '').split('\n').length} lines)` : 'not run (declined)'}`];
     case 'note':
       return [`  note: ${e.text}`];
+    case 'action.proposed':
+      return [
+        `  ! action${e.node ? ` on ${e.node}` : ''}: ${e.command}`,
+        ...(e.simulated ? ['    (drill: the cluster is simulated; nothing real changes)'] : []),
+      ];
+    case 'action.confirmed':
+      return [`  confirmed (${e.by === 'user' ? 'by the user' : '--yes'})`];
+    case 'action.declined':
+      return e.by === 'user' ? [`  ${e.reason}`] : [`  ${e.reason}`, `    to do it yourself: ${e.command}`];
+    case 'action.executed': {
+      const how = e.status !== undefined ? `HTTP ${e.status}` : e.exitCode !== undefined ? `exit ${e.exitCode ?? 'none'}` : '';
+      const head = e.ok ? `  ran: ${how}` : `  failed: ${e.error ?? how}${e.ran && how && e.error !== how ? ` (${how})` : ''}`;
+      return [head, ...e.output.replace(/\n$/, '').split('\n').filter((l) => l !== '').map((l) => `      ${l}`)];
+    }
+    case 'action.verified':
+      return [`  verify ${e.verifyStep} → ${e.outcome}: ${e.summary}${e.attempts > 1 ? ` (after ${e.attempts} tries)` : ''}${e.ok ? '' : '  (not fixed)'}`];
     case 'mode.change':
       return [`  (${e.auto ? 'auto' : 'step'} mode)`];
     case 'diagnosis':

@@ -80,6 +80,26 @@ export interface ServerTls {
   options: ConnectionOptions;
 }
 
+/** The resources an action may patch, and where the API serves them. */
+export type PatchableResource = 'pod' | 'deployment' | 'statefulset' | 'daemonset' | 'replicaset' | 'node' | 'service' | 'configmap';
+
+const patchable: Record<PatchableResource, { group: string; plural: string; namespaced: boolean }> = {
+  pod: { group: '', plural: 'pods', namespaced: true },
+  deployment: { group: 'apps', plural: 'deployments', namespaced: true },
+  statefulset: { group: 'apps', plural: 'statefulsets', namespaced: true },
+  daemonset: { group: 'apps', plural: 'daemonsets', namespaced: true },
+  replicaset: { group: 'apps', plural: 'replicasets', namespaced: true },
+  node: { group: '', plural: 'nodes', namespaced: false },
+  service: { group: '', plural: 'services', namespaced: true },
+  configmap: { group: '', plural: 'configmaps', namespaced: true },
+};
+
+const patchContentTypes = {
+  strategic: 'application/strategic-merge-patch+json',
+  merge: 'application/merge-patch+json',
+  json: 'application/json-patch+json',
+} as const;
+
 const defaultPageSize = 500;
 const defaultMaxItems = 5000;
 
@@ -239,6 +259,42 @@ export class KubeClient {
         });
         req.on('error', reject);
         req.end();
+      });
+    } catch (err) {
+      throw toKubeError(err, this.server, signal);
+    }
+  }
+
+  /** `kubectl delete pod`: the API's answer as it came (a Status or the terminating pod), never thrown for a status. */
+  deletePod(namespace: string, name: string): Promise<RawResponse> {
+    return this.send('DELETE', `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}`);
+  }
+
+  /** `kubectl patch <resource> <name> --type <type> -p <patch>` on one of the resources actions may patch. */
+  patchObject(resource: PatchableResource, namespace: string | undefined, name: string, patchType: 'strategic' | 'merge' | 'json', patch: string): Promise<RawResponse> {
+    const { group, plural, namespaced } = patchable[resource];
+    const base = group === '' ? '/api/v1' : `/apis/${group}/v1`;
+    const ns = namespaced ? `/namespaces/${encodeURIComponent(namespace ?? 'default')}` : '';
+    return this.send('PATCH', `${base}${ns}/${plural}/${encodeURIComponent(name)}`, patch, patchContentTypes[patchType]);
+  }
+
+  private async send(method: 'DELETE' | 'PATCH', path: string, body?: string, contentType?: string): Promise<RawResponse> {
+    const signal = this.signal;
+    try {
+      signal?.throwIfAborted();
+      const headers: Record<string, string> = { Accept: 'application/json' };
+      if (body !== undefined && contentType) headers['Content-Type'] = contentType;
+      const opts: Parameters<typeof httpsRequest>[1] = { method, headers };
+      await this.kc.applyToHTTPSOptions(opts);
+      return await new Promise<RawResponse>((resolve, reject) => {
+        const req = httpsRequest(new URL(path, this.server), { ...opts, ...(signal ? { signal } : {}) }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+          res.on('error', reject);
+        });
+        req.on('error', reject);
+        req.end(body);
       });
     } catch (err) {
       throw toKubeError(err, this.server, signal);

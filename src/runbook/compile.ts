@@ -1,6 +1,6 @@
 import { assign, emit, fromPromise, setup } from 'xstate';
 import type { CheckResult, Facts, Layer } from '../checks/types.js';
-import type { AskStepSpec, CheckStepSpec, RunbookSpec, StepSpec } from './schema.js';
+import type { ActionStepSpec, AskStepSpec, CheckStepSpec, RunbookSpec, StepSpec } from './schema.js';
 import { durationMs } from './schema.js';
 import type { Phase } from './structure.js';
 import { phases } from './structure.js';
@@ -22,6 +22,26 @@ export interface CheckOutput extends CheckResult {
   durationMs: number;
 }
 
+/** What the engine's action actor receives: the action, the check step that verifies it, and the values to fill them. */
+export interface ActionInvocation {
+  step: string;
+  action: ActionStepSpec;
+  verify: { step: string; spec: CheckStepSpec } | null;
+  inputs: Record<string, string>;
+  facts: Facts;
+  phase: Phase;
+}
+
+/** done: ran and (if it has one) its verify check came back healthy; failed: anything else after it ran. */
+export interface ActionOutput {
+  result: 'done' | 'failed';
+  /** Facts the verify check found. */
+  facts: Facts;
+  durationMs: number;
+}
+
+export const defaultActionTimeoutMs = 60_000;
+
 export interface PathEntry {
   step: string;
   check: string | null;
@@ -42,7 +62,13 @@ export interface RunContext {
 export type RunEvent =
   | { type: 'ANSWER'; choice: string; by: 'user' | 'default' | 'pasted' }
   /** Run the current check: sent at once in auto mode, on the user's key in step mode. */
-  | { type: 'CONTINUE' };
+  | { type: 'CONTINUE' }
+  /** The action on screen may run (the user pressed y, or --yes). */
+  | { type: 'CONFIRM' }
+  /** The action on screen will not run (the user said no, read-only, nobody to confirm). */
+  | { type: 'DECLINE' }
+  /** The action cannot even be shown (a value it needs is unknown): it takes its failed branch. */
+  | { type: 'FAIL' };
 
 /** What the machine tells the engine as it walks; the engine adds texts and times and fans them out. */
 export type MachineEmitted =
@@ -53,8 +79,22 @@ export type MachineEmitted =
 /** Tags on the states that wait for the user, so the engine need not know the state shapes. */
 export const awaitingContinue = 'awaiting-continue';
 export const awaitingAnswer = 'awaiting-answer';
+export const awaitingConfirm = 'awaiting-confirm';
+
+/**
+ * xstate reads `.` in state ids and targets as a path: an included step
+ * `nn.kubelet-service` becomes the state `nn/kubelet-service` (step ids never hold `/`).
+ */
+export function stateKey(step: string): string {
+  return step.replaceAll('.', '/');
+}
+
+export function stepIdOf(key: string): string {
+  return key.replaceAll('/', '.');
+}
 
 export const checkActorId = (step: string) => `check:${step}`;
+export const actionActorId = (step: string) => `action:${step}`;
 
 const endIds: Record<string, EndKind> = { '$no-finding': 'no-finding', '$incomplete': 'incomplete' };
 
@@ -74,11 +114,15 @@ const runbookSetup = setup({
     runCheck: fromPromise<CheckOutput, CheckInvocation>(() => {
       throw new Error('runCheck was not provided: run the machine through the engine');
     }),
+    runAction: fromPromise<ActionOutput, ActionInvocation>(() => {
+      throw new Error('runAction was not provided: run the machine through the engine');
+    }),
   },
   guards: {
     outcomeIs: ({ event }, params: { outcome: string }) =>
       (event as unknown as { output?: CheckOutput }).output?.outcome === params.outcome,
     choiceIs: ({ event }, params: { choice: string }) => event.type === 'ANSWER' && event.choice === params.choice,
+    actionDone: ({ event }) => (event as unknown as { output?: ActionOutput }).output?.result === 'done',
   },
   actions: {
     enterStep: emit(({ context }, params: { step: string; layer: Layer }) => ({
@@ -122,6 +166,13 @@ const runbookSetup = setup({
       choice: answerOf(event).choice,
       by: answerOf(event).by,
     })),
+    recordAction: assign(({ context, event }, params: { step: string; outcome?: string }) => {
+      const output = (event as unknown as { output?: ActionOutput }).output;
+      return {
+        facts: { ...context.facts, ...(output?.facts ?? {}) },
+        path: [...context.path, { step: params.step, check: null, outcome: params.outcome ?? output?.result ?? 'failed', phase: context.phase, durationMs: output?.durationMs ?? 0 }],
+      };
+    }),
     enterBottomUp: assign({ phase: 'bottom-up' as const }),
   },
 });
@@ -140,11 +191,57 @@ export interface CompileOptions {
 
 export function compileRunbook(spec: RunbookSpec, options: CompileOptions = {}) {
   const { topDown, bottomUp } = phases(spec);
-  const ref = (t: string) => `#${t}`;
+  const ref = (t: string) => `#${stateKey(t)}`;
 
   const workState = (id: string, step: Exclude<StepSpec, { type: 'diagnosis' }>) => {
     const entry = [{ type: 'enterStep', params: { step: id, layer: step.layer } }];
-    return step.type === 'check' ? checkState(id, step, entry) : askState(id, step, entry);
+    switch (step.type) {
+      case 'check':
+        return checkState(id, step, entry);
+      case 'ask':
+        return askState(id, step, entry);
+      case 'action':
+        return actionState(id, step, entry);
+    }
+  };
+
+  const actionState = (id: string, step: ActionStepSpec, entry: unknown[]) => {
+    const verifySpec = step.verify ? spec.steps[step.verify] : undefined;
+    const verify = step.verify && verifySpec?.type === 'check' ? { step: step.verify, spec: verifySpec } : null;
+    return {
+      id: stateKey(id),
+      entry,
+      initial: 'confirming',
+      states: {
+        confirming: {
+          tags: [awaitingConfirm],
+          on: {
+            CONFIRM: 'running',
+            DECLINE: { target: ref(step.next.declined), actions: [{ type: 'recordAction', params: { step: id, outcome: 'declined' } }] },
+            FAIL: { target: ref(step.next.failed), actions: [{ type: 'recordAction', params: { step: id, outcome: 'failed' } }] },
+          },
+        },
+        running: {
+          invoke: {
+            id: actionActorId(id),
+            src: 'runAction',
+            input: ({ context }: { context: RunContext }): ActionInvocation => ({
+              step: id,
+              action: step,
+              verify,
+              inputs: context.inputs,
+              facts: context.facts,
+              phase: context.phase,
+            }),
+            onDone: [
+              { guard: 'actionDone', target: ref(step.next.done), actions: [{ type: 'recordAction', params: { step: id } }] },
+              { target: ref(step.next.failed), actions: [{ type: 'recordAction', params: { step: id } }] },
+            ],
+            onError: { target: ref(step.next.failed), actions: [{ type: 'recordAction', params: { step: id, outcome: 'failed' } }] },
+          },
+        },
+      },
+    };
   };
 
   const checkState = (id: string, step: CheckStepSpec, entry: unknown[]) => {
@@ -156,7 +253,7 @@ export function compileRunbook(spec: RunbookSpec, options: CompileOptions = {}) 
     const errorTarget = ref(step.next.error ?? '$incomplete');
     const timed = !options.untimedLayers?.includes(step.layer);
     return {
-      id,
+      id: stateKey(id),
       entry,
       initial: 'waiting',
       states: {
@@ -207,7 +304,7 @@ export function compileRunbook(spec: RunbookSpec, options: CompileOptions = {}) 
   };
 
   const askState = (id: string, step: AskStepSpec, entry: unknown[]) => ({
-    id,
+    id: stateKey(id),
     entry,
     tags: [awaitingAnswer],
     on: {
@@ -227,15 +324,15 @@ export function compileRunbook(spec: RunbookSpec, options: CompileOptions = {}) 
       [...ids].map((id) => {
         const step = spec.steps[id];
         if (!step || step.type === 'diagnosis') throw new Error(`compile: ${id} is not a work step`);
-        return [id, workState(id, step)];
+        return [stateKey(id), workState(id, step)];
       }),
     );
 
   const finals: Record<string, unknown> = {};
   for (const [id, step] of Object.entries(spec.steps)) {
     if (step.type !== 'diagnosis') continue;
-    finals[id] = {
-      id,
+    finals[stateKey(id)] = {
+      id: stateKey(id),
       type: 'final',
       entry: [{ type: 'enterStep', params: { step: id, layer: step.layer } }],
     };
@@ -254,9 +351,9 @@ export function compileRunbook(spec: RunbookSpec, options: CompileOptions = {}) 
       path: [],
     }),
     states: {
-      topDown: { initial: spec.start, states: phaseStates(topDown) },
+      topDown: { initial: stateKey(spec.start), states: phaseStates(topDown) },
       ...(spec.bottomUp
-        ? { bottomUp: { id: '$bottom-up', initial: spec.bottomUp, entry: ['enterBottomUp'], states: phaseStates(bottomUp) } }
+        ? { bottomUp: { id: '$bottom-up', initial: stateKey(spec.bottomUp), entry: ['enterBottomUp'], states: phaseStates(bottomUp) } }
         : {}),
       ...finals,
     },
@@ -268,6 +365,7 @@ export function compileRunbook(spec: RunbookSpec, options: CompileOptions = {}) 
 export function endingOf(spec: RunbookSpec, value: unknown): { kind: EndKind; diagnosis: string | null } | null {
   if (typeof value !== 'string') return null;
   if (value === 'no-finding' || value === 'incomplete') return { kind: value, diagnosis: null };
-  if (spec.steps[value]?.type === 'diagnosis') return { kind: 'diagnosis', diagnosis: value };
+  const step = stepIdOf(value);
+  if (spec.steps[step]?.type === 'diagnosis') return { kind: 'diagnosis', diagnosis: step };
   return null;
 }

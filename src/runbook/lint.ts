@@ -1,9 +1,21 @@
 import { errorFacts } from '../checks/types.js';
 import type { AnyCheck } from '../checks/types.js';
+import { includePrefix, usedSteps } from './include.js';
+import type { ResolvedInclude } from './include.js';
 import type { RunbookSpec } from './schema.js';
 import type { SourceProblem, YamlSource } from './source.js';
 import { branches, isSpecialTarget, phases, reachable } from './structure.js';
 import { templateRefs } from './template.js';
+
+/** Where a problem in an included step is reported: at the include that brought it in (its own file was linted on its own). */
+function includeOrigin(spec: RunbookSpec, path: PropertyKey[]): { path: PropertyKey[]; prefix: string } | undefined {
+  if (path[0] !== 'steps' || typeof path[1] !== 'string') return undefined;
+  const alias = includePrefix(path[1]);
+  const index = spec.include.findIndex((i) => i.as === alias);
+  if (alias === undefined || index < 0) return undefined;
+  const inc = spec.include[index];
+  return { path: ['include', index, 'as'], prefix: `include "${alias}" (runbook ${inc?.runbook ?? '?'}): ` };
+}
 
 /** Everything zod cannot see: the tree's shape, the checks it names and the values it refers to. */
 export function lintRunbook(
@@ -12,8 +24,13 @@ export function lintRunbook(
   lookup: (id: string) => AnyCheck | undefined,
 ): SourceProblem[] {
   const problems: SourceProblem[] = [];
-  const at = (path: PropertyKey[], message: string) => problems.push(source.problem(path, message));
+  const at = (path: PropertyKey[], message: string) => {
+    const origin = includeOrigin(spec, path);
+    problems.push(origin ? source.problem(origin.path, `${origin.prefix}${message}`) : source.problem(path, message));
+  };
   const stepIds = new Set(Object.keys(spec.steps));
+  const aliases = new Map(spec.include.map((i) => [i.as, i.runbook]));
+  const used = usedSteps(spec);
   const { topDown, bottomUp } = phases(spec);
   const inputs = new Set(spec.inputs.map((i) => i.name));
   const knownFacts = new Set<string>(errorFacts);
@@ -25,6 +42,8 @@ export function lintRunbook(
   if (spec.bottomUp && !stepIds.has(spec.bottomUp)) at(['bottomUp'], `bottomUp step "${spec.bottomUp}" does not exist`);
 
   const checkRefs = (path: PropertyKey[], text: string, where: string) => {
+    // An included step's inputs were bound by `with`, which lintIncludes checks where it is written.
+    if (includeOrigin(spec, path)) return;
     for (const ref of templateRefs(text)) {
       if (ref.scope === 'inputs' && !inputs.has(ref.name)) at(path, `${where}: {{inputs.${ref.name}}} is not a declared input`);
       if (ref.scope === 'facts' && !knownFacts.has(ref.name))
@@ -36,13 +55,15 @@ export function lintRunbook(
     const where = `step "${id}"`;
     const path = ['steps', id];
     for (const b of branches(step)) {
-      const branchPath = step.type === 'check' ? [...path, 'next', b.on] : [...path, 'choices', b.on, 'next'];
-      const kind = step.type === 'check' ? 'outcome' : 'choice';
+      const branchPath = step.type === 'ask' ? [...path, 'choices', b.on, 'next'] : [...path, 'next', b.on];
+      const kind = step.type === 'ask' ? 'choice' : 'outcome';
       if (isSpecialTarget(b.target)) {
         if (b.target === '$bottom-up' && !spec.bottomUp) at(branchPath, `${where}: ${kind} "${b.on}" goes to $bottom-up but the runbook has no bottomUp step`);
         if (b.target === '$bottom-up' && bottomUp.has(id)) at(branchPath, `${where}: ${kind} "${b.on}" goes to $bottom-up from inside the bottom-up phase`);
       } else if (!stepIds.has(b.target)) {
-        at(branchPath, `${where}: ${kind} "${b.on}" goes to unknown step "${b.target}"`);
+        const alias = includePrefix(b.target);
+        const hint = alias !== undefined && aliases.has(alias) ? ` (runbook ${aliases.get(alias) ?? ''}, included as "${alias}", has no step "${b.target.slice(alias.length + 1)}")` : '';
+        at(branchPath, `${where}: ${kind} "${b.on}" goes to unknown step "${b.target}"${hint}`);
       }
     }
     switch (step.type) {
@@ -67,13 +88,29 @@ export function lintRunbook(
         if (!(step.default in step.choices)) at([...path, 'default'], `${where}: default "${step.default}" is not one of its choices`);
         checkRefs([...path, 'question'], step.question, where);
         break;
+      case 'action': {
+        if (!step.run && !step.kube) at(path, `${where}: an action needs either run (a command on a node) or kube (an API write)`);
+        if (step.run && step.kube) at([...path, 'kube'], `${where}: an action has either run or kube, not both`);
+        if (step.run && !step.node) at([...path, 'run'], `${where}: run needs node (the node to run it on)`);
+        if (step.node && !step.run) at([...path, 'node'], `${where}: node is only for run`);
+        step.run?.forEach((a, i) => checkRefs([...path, 'run', i], a, where));
+        if (step.node) checkRefs([...path, 'node'], step.node, where);
+        if (step.kube) for (const [k, v] of Object.entries(step.kube)) checkRefs([...path, 'kube', k], String(v), where);
+        if (step.kube?.op === 'patch' && step.kube.resource !== 'node' && !step.kube.namespace) at([...path, 'kube'], `${where}: patching a ${step.kube.resource} needs namespace`);
+        if (step.verify !== undefined) {
+          const target = spec.steps[step.verify];
+          if (!target) at([...path, 'verify'], `${where}: verify step "${step.verify}" does not exist`);
+          else if (target.type !== 'check') at([...path, 'verify'], `${where}: verify step "${step.verify}" is a ${target.type} step; it must be a check`);
+        }
+        break;
+      }
       case 'diagnosis':
         step.chain.forEach((t, i) => checkRefs([...path, 'chain', i], t, where));
         step.fix.forEach((t, i) => checkRefs([...path, 'fix', i], t, where));
         step.verify.forEach((t, i) => checkRefs([...path, 'verify', i], t, where));
         break;
     }
-    if (!topDown.has(id) && !bottomUp.has(id) && !isReachedDiagnosis(spec, id)) at(path, `${where} is unreachable`);
+    if (!topDown.has(id) && !bottomUp.has(id) && !isReachedDiagnosis(spec, id) && !used.has(id)) at(path, `${where} is unreachable`);
     if (topDown.has(id) && bottomUp.has(id)) at(path, `${where} is reached from both the top-down and the bottom-up phase; give each phase its own step`);
   }
 
@@ -104,4 +141,57 @@ function deadEnds(spec: RunbookSpec): string[] {
     }
   }
   return Object.keys(spec.steps).filter((id) => !canEnd.has(id) && spec.steps[id] !== undefined && branches(spec.steps[id]).every((b) => isSpecialTarget(b.target) || spec.steps[b.target]));
+}
+
+/** The include declarations themselves, located where they are written. */
+export function lintIncludes(
+  raw: RunbookSpec,
+  flat: RunbookSpec,
+  source: YamlSource,
+  included: readonly ResolvedInclude[],
+  lookup: (id: string) => AnyCheck | undefined,
+): SourceProblem[] {
+  const problems: SourceProblem[] = [];
+  const at = (path: PropertyKey[], message: string) => problems.push(source.problem(path, message));
+  const inputs = new Set(raw.inputs.map((i) => i.name));
+  const knownFacts = new Set<string>(errorFacts);
+  for (const step of Object.values(flat.steps)) {
+    if (step.type === 'check') for (const f of lookup(step.check)?.facts ?? []) knownFacts.add(f);
+  }
+  const seen = new Set<string>();
+  raw.include.forEach((inc, i) => {
+    const path = ['include', i];
+    const where = `include "${inc.as}"`;
+    if (seen.has(inc.as)) at([...path, 'as'], `${where}: another include is already named "${inc.as}"`);
+    seen.add(inc.as);
+    if (inc.as in raw.steps) at([...path, 'as'], `${where}: a step is already named "${inc.as}"; targets could not tell them apart`);
+    const sub = included.find((r) => r.include === inc)?.spec;
+    if (!sub) return;
+    const declared = new Map(sub.inputs.map((x) => [x.name, x]));
+    for (const [k, v] of Object.entries(inc.with)) {
+      if (!declared.has(k)) {
+        at([...path, 'with', k], `${where}: runbook ${sub.id} has no input "${k}" (inputs: ${[...declared.keys()].join(', ') || 'none'})`);
+        continue;
+      }
+      for (const ref of templateRefs(String(v))) {
+        if (ref.scope === 'inputs' && !inputs.has(ref.name)) at([...path, 'with', k], `${where}: {{inputs.${ref.name}}} is not a declared input of this runbook`);
+        if (ref.scope === 'facts' && !knownFacts.has(ref.name)) at([...path, 'with', k], `${where}: {{facts.${ref.name}}} is set by no check in this runbook`);
+      }
+    }
+    for (const x of sub.inputs) {
+      if (x.required && x.default === undefined && !(x.name in inc.with)) {
+        at(Object.keys(inc.with).length > 0 ? [...path, 'with'] : [...path, 'as'], `${where}: runbook ${sub.id} needs input "${x.name}" (${x.description}): give it in with`);
+      }
+    }
+    for (const key of ['onNoFinding', 'onBottomUp', 'onIncomplete'] as const) {
+      const t = inc[key];
+      if (t === undefined) continue;
+      if (isSpecialTarget(t)) {
+        if (t === '$bottom-up' && !raw.bottomUp) at([...path, key], `${where}: ${key} goes to $bottom-up but the runbook has no bottomUp step`);
+      } else if (!(t in flat.steps) && !raw.include.some((x) => x.as === t)) {
+        at([...path, key], `${where}: ${key} goes to unknown step "${t}"`);
+      }
+    }
+  });
+  return problems;
 }

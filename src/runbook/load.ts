@@ -1,34 +1,93 @@
 import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
 import type { z } from 'zod';
+import { resolveAsset } from '../assets.js';
 import type { AnyCheck } from '../checks/types.js';
-import { lintRunbook } from './lint.js';
+import { flattenIncludes } from './include.js';
+import type { ResolvedInclude } from './include.js';
+import { lintIncludes, lintRunbook } from './lint.js';
 import { runbook } from './schema.js';
 import type { RunbookSpec } from './schema.js';
 import { InputError, parseYamlSource, readYamlSource } from './source.js';
 import type { SourceProblem, YamlSource } from './source.js';
 
 export interface LoadedRunbook {
+  /** Flat: included runbooks' steps are inlined as `<as>.<step>`. */
   spec: RunbookSpec;
   file: string;
-  /** sha256 of the file's text, recorded in transcripts so a replay knows which version ran. */
+  /** sha256 of the file's text (and of the runbooks it includes), recorded in transcripts so a replay knows which version ran. */
   hash: string;
 }
 
 export type CheckLookup = (id: string) => AnyCheck | undefined;
 
 export async function loadRunbookFile(file: string, lookup: CheckLookup): Promise<LoadedRunbook> {
-  return fromSource(await readYamlSource(file), lookup);
+  return fromSource(await readYamlSource(file), lookup, []);
 }
 
 export function loadRunbookText(file: string, text: string, lookup: CheckLookup): LoadedRunbook {
-  return fromSource(parseYamlSource(file, text), lookup);
+  return fromSource(parseYamlSource(file, text), lookup, []);
 }
 
-function fromSource(source: YamlSource, lookup: CheckLookup): LoadedRunbook {
-  const spec = validate(source, runbook);
-  const problems = lintRunbook(spec, source, lookup);
+/** Where `include: [{ runbook: x }]` is read from: a path (relative to the including file) or a bundled runbook id. */
+export function includedRunbookFile(ref: string, fromFile: string): string {
+  if (ref.includes('/') || ref.endsWith('.yaml') || ref.endsWith('.yml')) return resolve(dirname(fromFile), ref);
+  return resolveAsset('runbooks', ref);
+}
+
+function fromSource(source: YamlSource, lookup: CheckLookup, stack: readonly string[]): LoadedRunbook {
+  const raw = validate(source, runbook);
+  const problems: SourceProblem[] = [];
+  const included: ResolvedInclude[] = [];
+  const hashes: string[] = [];
+  const here = resolve(source.file);
+  raw.include.forEach((inc, i) => {
+    const file = includedRunbookFile(inc.runbook, source.file);
+    const at = (message: string) => problems.push(source.problem(['include', i, 'runbook'], message));
+    const chain = [...stack, here];
+    if (chain.includes(resolve(file))) {
+      const names = [...chain.slice(chain.indexOf(resolve(file))), resolve(file)].map(shortPath);
+      at(`include cycle: ${names.join(' → ')}`);
+      return;
+    }
+    if (!existsSync(file)) {
+      at(`unknown runbook "${inc.runbook}" (no bundled runbook by that id, and no file ${shortPath(file)})`);
+      return;
+    }
+    try {
+      const sub = fromSource(parseYamlSource(file, readFileSync(file, 'utf8')), lookup, chain);
+      included.push({ include: inc, spec: sub.spec });
+      hashes.push(sub.hash);
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      at(`included runbook "${inc.runbook}" has errors:`);
+      problems.push(...err.problems);
+    }
+  });
   if (problems.length > 0) throw new InputError(problems);
-  return { spec, file: source.file, hash: createHash('sha256').update(source.text).digest('hex') };
+  const spec = flattenIncludes(raw, included);
+  problems.push(...lintIncludes(raw, spec, source, included, lookup), ...lintRunbook(spec, source, lookup));
+  if (problems.length > 0) throw new InputError(dedupe(problems));
+  const hash = createHash('sha256').update(source.text);
+  for (const h of hashes) hash.update(`\0${h}`);
+  return { spec, file: source.file, hash: hash.digest('hex') };
+}
+
+/** Relative to the working directory when under it, else absolute. */
+function shortPath(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel === '' || rel.startsWith('..') ? file : rel;
+}
+
+function dedupe(problems: SourceProblem[]): SourceProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.file}:${p.line}:${p.column}:${p.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** Validates with zod and turns every issue into a located problem. */

@@ -9,6 +9,9 @@ export type SpecialTarget = (typeof specialTargets)[number];
 
 const target = z.string().min(1);
 
+/** A step of this runbook or of an included one (`nn.kubelet-service`). */
+const stepRef = z.string().regex(/^[a-z0-9][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)*$/, 'a step id, or <include>.<step id>');
+
 /** `5s`, `500ms`, `2m` or a number of seconds. */
 export const duration = z.union([
   z.number().positive(),
@@ -60,9 +63,44 @@ export const diagnosisStep = z.strictObject({
   verify: z.array(z.string().min(1)).default([]),
 });
 
-export const step = z.discriminatedUnion('type', [checkStep, askStep, diagnosisStep], {
+/** The Kubernetes writes an action may make: a closed set, each with its exact kubectl equivalent. */
+export const kubeAction = z.discriminatedUnion(
+  'op',
+  [
+    z.strictObject({ op: z.literal('delete-pod'), namespace: z.string().min(1), name: z.string().min(1) }),
+    z.strictObject({
+      op: z.literal('patch'),
+      resource: z.enum(['pod', 'deployment', 'statefulset', 'daemonset', 'replicaset', 'node', 'service', 'configmap']),
+      namespace: z.string().min(1).optional(),
+      name: z.string().min(1),
+      patchType: z.enum(['strategic', 'merge', 'json']).default('strategic'),
+      /** The patch document as kubectl -p takes it (JSON or YAML text), templated. */
+      patch: z.string().min(1),
+    }),
+  ],
+  { error: (issue) => (issue.code === 'invalid_union' ? 'kube op must be one of: delete-pod, patch' : undefined) },
+);
+
+export const actionOutcomes = ['done', 'declined', 'failed'] as const;
+
+export const actionStep = z.strictObject({
+  type: z.literal('action'),
+  ...common,
+  title: z.string().min(1),
+  /** A host command: its argv (never a shell line), run on `node` through the session's node access. */
+  run: z.array(z.string().min(1)).min(1).optional(),
+  node: z.string().min(1).optional(),
+  kube: kubeAction.optional(),
+  /** A check step that confirms the action worked; it is re-run until healthy or `verifyWithin` passes. */
+  verify: stepRef.optional(),
+  verifyWithin: duration.optional(),
+  timeout: duration.optional(),
+  next: z.strictObject({ done: target, declined: target, failed: target }),
+});
+
+export const step = z.discriminatedUnion('type', [checkStep, askStep, actionStep, diagnosisStep], {
   error: (issue) =>
-    issue.code === 'invalid_union' ? 'step type must be one of: check, ask, diagnosis' : undefined,
+    issue.code === 'invalid_union' ? 'step type must be one of: check, ask, action, diagnosis' : undefined,
 });
 
 export const input = z.strictObject({
@@ -74,11 +112,25 @@ export const input = z.strictObject({
   pick: z.enum(['pod', 'node', 'namespace']).optional(),
 });
 
+/** Another runbook reused as a sub-tree: its steps join this one as `<as>.<step>`. */
+export const include = z.strictObject({
+  /** A bundled runbook id (`node-not-ready`) or a path relative to this file. */
+  runbook: z.string().min(1),
+  as: stepId,
+  /** Values for the included runbook's inputs, templated over this runbook's inputs and facts. */
+  with: z.record(z.string(), paramValue).default({}),
+  /** Where the included runbook's own ends go; each defaults to this runbook's same special target. */
+  onNoFinding: target.optional(),
+  onBottomUp: target.optional(),
+  onIncomplete: target.optional(),
+});
+
 export const runbook = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
   title: z.string().min(1),
   symptom: z.string().min(1),
   inputs: z.array(input).default([]),
+  include: z.array(include).default([]),
   /** First step of the top-down phase. */
   start: stepId,
   /** First step of the bottom-up sweep, entered through `$bottom-up`. */
@@ -90,5 +142,8 @@ export type RunbookSpec = z.infer<typeof runbook>;
 export type StepSpec = z.infer<typeof step>;
 export type CheckStepSpec = z.infer<typeof checkStep>;
 export type AskStepSpec = z.infer<typeof askStep>;
+export type ActionStepSpec = z.infer<typeof actionStep>;
+export type KubeActionSpec = z.infer<typeof kubeAction>;
+export type IncludeSpec = z.infer<typeof include>;
 export type DiagnosisStepSpec = z.infer<typeof diagnosisStep>;
 export type InputSpec = z.infer<typeof input>;

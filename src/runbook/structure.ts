@@ -14,6 +14,8 @@ export function branches(step: StepSpec): { on: string; target: string }[] {
       return Object.entries(step.next).map(([on, target]) => ({ on, target }));
     case 'ask':
       return Object.entries(step.choices).map(([on, c]) => ({ on, target: c.next }));
+    case 'action':
+      return Object.entries(step.next).map(([on, target]) => ({ on, target }));
     case 'diagnosis':
       return [];
   }

@@ -12,7 +12,7 @@ export interface PathDiagramInput {
   /** The runbook as it is now; without it only the taken path is drawn. */
   spec?: RunbookSpec;
   /** Steps in the order they were entered (repeats allowed), with their kind when known. */
-  visited: { step: string; kind: 'check' | 'ask' | 'diagnosis' }[];
+  visited: { step: string; kind: StepKind }[];
   taken: TakenEdge[];
 }
 
@@ -39,7 +39,7 @@ export function pathFlowchart(input: PathDiagramInput): string {
     if (e.on !== '' && !ons.includes(e.on)) ons.push(e.on);
     takenPairs.set(key, ons);
   }
-  const kinds = new Map<string, 'check' | 'ask' | 'diagnosis'>();
+  const kinds = new Map<string, StepKind>();
   const nodeOrder: string[] = [startNode];
 
   if (input.spec) {
@@ -106,8 +106,10 @@ function shortList(ons: string[], keep: number): string {
   return ons.length <= shown ? ons.join(', ') : `${ons.slice(0, shown).join(', ')} +${ons.length - shown}`;
 }
 
-/** Node shapes: checks are boxes, questions diamonds, diagnoses stadiums, special targets circles. */
-function node(id: string, name: string, kind: 'check' | 'ask' | 'diagnosis' | undefined): string {
+type StepKind = 'check' | 'ask' | 'action' | 'diagnosis';
+
+/** Node shapes: actions are hexagons, checks are boxes, questions diamonds, diagnoses stadiums, special targets circles. */
+function node(id: string, name: string, kind: StepKind | undefined): string {
   const label = `"${escapeLabel(name === startNode ? 'start' : name)}"`;
   if (name === startNode || isSpecialTarget(name)) return `${id}((${label}))`;
   switch (kind) {
@@ -115,6 +117,8 @@ function node(id: string, name: string, kind: 'check' | 'ask' | 'diagnosis' | un
       return `${id}{${label}}`;
     case 'diagnosis':
       return `${id}([${label}])`;
+    case 'action':
+      return `${id}{{${label}}}`;
     case 'check':
     case undefined:
       return `${id}[${label}]`;

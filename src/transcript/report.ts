@@ -30,18 +30,34 @@ export type ReportStatus = SessionOutcome | 'interrupted' | 'quit' | 'crashed' |
 
 export interface StepVisit {
   step: string;
-  kind: 'check' | 'ask' | 'diagnosis';
+  kind: 'check' | 'ask' | 'action' | 'diagnosis';
   title: string;
   layer: Layer;
   phase: Phase;
   why: string;
   at: string;
   seq: number;
+  /** An action step: what was proposed, who decided, what ran and whether it was verified. */
+  action?: ActionRecord;
   /** `at`/`seq` of check.start: when the command ran (in step mode, later than entering the step). */
   check: { id: string; command: string; params: Record<string, unknown>; at: string | null; seq: number | null } | null;
   result: { outcome: string; summary: string; evidence: Evidence[]; facts: Facts; durationMs: number; timedOut: boolean; verdict: Verdict | null; at: string } | null;
   question: { text: string; choices: { id: string; label: string }[]; default: string } | null;
   answer: { choice: string; label: string; by: AnsweredBy; at: string; seq: number } | null;
+}
+
+export interface ActionRecord {
+  step: string;
+  command: string;
+  node: string | null;
+  target: 'host' | 'kube';
+  allowed: boolean;
+  simulated: boolean;
+  at: string;
+  seq: number;
+  decision: { confirmed: boolean; by: string; reason: string | null; at: string; seq: number } | null;
+  executed: { ran: boolean; ok: boolean; exitCode: number | null; status: number | null; output: string; error: string | null; durationMs: number; at: string; seq: number } | null;
+  verified: { step: string; check: string; command: string; outcome: string; summary: string; ok: boolean; attempts: number; at: string; seq: number } | null;
 }
 
 export interface LayerVerdict {
@@ -74,6 +90,8 @@ export interface ReportModel {
   visits: StepVisit[];
   /** The user switching between running checks at once (auto) and one at a time. */
   modeChanges: { at: string; seq: number; auto: boolean }[];
+  /** Remediations proposed during the walk, with their confirmation, execution and verification. */
+  actions: ActionRecord[];
   /** What the engineer wrote down during the session, with the step on screen then. */
   notes: { at: string; seq: number; step: string | null; text: string }[];
   path: TakenEdge[];
@@ -129,6 +147,7 @@ export function buildReport(rawEvents: readonly TranscriptEvent[], opts: ReportO
     diagnosis: diag,
     visits,
     modeChanges: events.flatMap((e) => (e.type === 'mode.change' ? [{ at: e.t, seq: e.seq, auto: e.auto }] : [])),
+    actions: visits.flatMap((v) => (v.action ? [v.action] : [])),
     notes: events.flatMap((e) => (e.type === 'note' ? [{ at: e.t, seq: e.seq, step: e.step, text: e.text }] : [])),
     path: taken,
     layers: layerVerdicts(visits, diag?.layer ?? null),
@@ -192,6 +211,32 @@ function collectVisits(events: readonly TranscriptEvent[]): StepVisit[] {
         if (v) v.title = e.title;
         break;
       }
+      case 'action.proposed': {
+        const v = current(e.step);
+        if (v) {
+          v.action = {
+            ...{ step: e.step, command: e.command, node: e.node, target: e.target, allowed: e.allowed, simulated: e.simulated, at: e.t, seq: e.seq },
+            ...{ decision: null, executed: null, verified: null },
+          };
+        }
+        break;
+      }
+      case 'action.confirmed':
+      case 'action.declined': {
+        const a = current(e.step)?.action;
+        if (a) a.decision = { confirmed: e.type === 'action.confirmed', by: e.by, reason: e.type === 'action.declined' ? e.reason : null, at: e.t, seq: e.seq };
+        break;
+      }
+      case 'action.executed': {
+        const a = current(e.step)?.action;
+        if (a) a.executed = { ran: e.ran, ok: e.ok, exitCode: e.exitCode ?? null, status: e.status ?? null, output: e.output, error: e.error ?? null, durationMs: e.durationMs, at: e.t, seq: e.seq };
+        break;
+      }
+      case 'action.verified': {
+        const a = current(e.step)?.action;
+        if (a) a.verified = { step: e.verifyStep, check: e.check, command: e.command, outcome: e.outcome, summary: e.summary, ok: e.ok, attempts: e.attempts, at: e.t, seq: e.seq };
+        break;
+      }
       case 'session.start':
       case 'session.end':
       case 'mode.change':
@@ -205,7 +250,15 @@ function collectVisits(events: readonly TranscriptEvent[]): StepVisit[] {
 }
 
 function takenOn(v: StepVisit): string | null {
-  return v.result?.outcome ?? v.answer?.choice ?? null;
+  return v.result?.outcome ?? v.answer?.choice ?? (v.action ? actionOutcome(v.action) : null);
+}
+
+/** The branch an action took: declined, done (ran and verified), failed. */
+function actionOutcome(a: ActionRecord): string | null {
+  if (a.decision && !a.decision.confirmed) return 'declined';
+  if (a.executed && !a.executed.ok) return 'failed';
+  if (a.verified) return a.verified.ok ? 'done' : 'failed';
+  return a.executed ? 'done' : null;
 }
 
 /**
@@ -279,7 +332,7 @@ export function renderJson(events: readonly TranscriptEvent[], opts: ReportOptio
 export function renderMarkdown(events: readonly TranscriptEvent[], opts: ReportOptions = {}): string {
   const r = buildReport(events, opts);
   const out: string[] = [`# ${text(r.title)}`, ''];
-  out.push(...summary(r), ...conclusion(r), ...notesSection(r), ...timeline(r), ...evidence(r), ...pathSection(r), ...layerSection(r));
+  out.push(...summary(r), ...conclusion(r), ...actionsSection(r), ...notesSection(r), ...timeline(r), ...evidence(r), ...pathSection(r), ...layerSection(r));
   return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
 }
 
@@ -371,6 +424,39 @@ function conclusion(r: ReportModel): string[] {
   return lines;
 }
 
+function executedLine(a: ActionRecord): string {
+  const e = a.executed;
+  if (!e) return '';
+  const how = e.status !== null ? `HTTP ${e.status}` : e.exitCode !== null ? `exit status ${e.exitCode}` : '';
+  if (!e.ran) return `could not run: ${text(e.error ?? 'unknown error')}`;
+  return e.ok ? `ran: ${how}` : `failed: ${text(e.error ?? how)}`;
+}
+
+function actionsSection(r: ReportModel): string[] {
+  if (r.actions.length === 0) return [];
+  const lines = ['## Actions', '', 'Remediations the runbook proposed, exactly as shown, with who confirmed them and what the verification found:', ''];
+  r.actions.forEach((a, i) => {
+    const where = a.target === 'host' ? ` on node ${code(a.node ?? '?')}` : ' (Kubernetes API)';
+    lines.push(`${i + 1}. ${code(a.step)}${where}${a.simulated ? ', on the simulated drill cluster' : ''}:`, '', fence(a.command, 'sh').split('\n').map((l) => `   ${l}`).join('\n'), '');
+    const d = a.decision;
+    const decision = !d ? 'no decision (the session ended first)' : d.confirmed ? `confirmed by ${d.by === 'user' ? 'the user' : code(d.by)}` : `not run: ${text(d.reason ?? 'declined')} (${d.by})`;
+    lines.push(`   - **Decision:** ${decision}`);
+    if (a.executed) {
+      lines.push(`   - **Result:** ${executedLine(a)} (${duration(a.executed.durationMs)})`);
+      const out = a.executed.output.trimEnd();
+      if (out) lines.push('', ...fence(out, '').split('\n').map((l) => `     ${l}`), '');
+    }
+    if (a.verified) {
+      const tries = a.verified.attempts > 1 ? ` after ${a.verified.attempts} tries` : '';
+      lines.push(`   - **Verification:** step ${code(a.verified.step)} (${code(a.verified.check)}) → ${code(a.verified.outcome)}${tries}: ${text(a.verified.summary)}; ${a.verified.ok ? 'fixed' : 'not fixed'}`);
+    } else if (a.executed?.ok) {
+      lines.push('   - **Verification:** none declared');
+    }
+    lines.push('');
+  });
+  return lines;
+}
+
 function notesSection(r: ReportModel): string[] {
   if (r.notes.length === 0) return [];
   const t0 = r.startedAt ? Date.parse(r.startedAt) : 0;
@@ -403,6 +489,14 @@ function timeline(r: ReportModel): string[] {
       case 'diagnosis':
         add(v.seq, v.at, v.layer, step, `diagnosis: ${text(v.title)}`);
         break;
+      case 'action': {
+        const a = v.action;
+        add(v.seq, v.at, v.layer, step, `action proposed${a?.simulated ? ' (drill)' : ''}`, a ? code(a.command) : '');
+        if (a?.decision) add(a.decision.seq, a.decision.at, v.layer, step, a.decision.confirmed ? `confirmed by ${a.decision.by === 'user' ? 'the user' : code(a.decision.by)}` : text(a.decision.reason ?? 'declined'));
+        if (a?.executed) add(a.executed.seq, a.executed.at, v.layer, step, executedLine(a));
+        if (a?.verified) add(a.verified.seq, a.verified.at, v.layer, step, `verified by ${code(a.verified.step)}: ${code(a.verified.outcome)}: ${text(a.verified.summary)}`, code(a.verified.command));
+        break;
+      }
     }
   }
   for (const n of r.notes) add(n.seq, n.at, '', n.step ? code(n.step) : '', `note: ${text(n.text)}`);

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type React from 'react';
 import { Box, Static, Text, useInput, useWindowSize } from 'ink';
 import type { WalkSession } from './walkSession.js';
+import { ActionStep } from './ActionStep.js';
 import type { AppProps } from './App.js';
 import { Briefing } from './Briefing.js';
 import { CurrentStep, evidenceIndent } from './CurrentStep.js';
@@ -53,7 +54,17 @@ export function WalkScreen({ session, header, startedAt, onExit }: Omit<AppProps
   const expandable = !!latest?.result && evidenceLines(visibleEvidence(latest.result), evidenceWidth).length > evidenceCap;
   const keyContext: KeyContext = {
     screen: state.end ? 'end' : 'walk',
-    waitingOn: active?.hostPrompt ? 'host' : active?.status === 'asking' ? 'ask' : active?.status === 'waiting' && !auto ? 'check' : null,
+    waitingOn: active?.hostPrompt
+      ? 'host'
+      : active?.kind === 'action'
+        ? active.action?.allowed && !active.action.decision
+          ? 'action'
+          : null
+        : active?.status === 'asking'
+          ? 'ask'
+          : active?.status === 'waiting' && !auto
+            ? 'check'
+            : null,
     choices: active?.question?.choices.length ?? 0,
     auto,
     expandable,
@@ -89,7 +100,7 @@ export function WalkScreen({ session, header, startedAt, onExit }: Omit<AppProps
       session.pasteHostOutput(done.replace(/\n+$/, '\n'));
       return;
     }
-    const command = commandFor(input, key);
+    const command = commandFor(input, key, keyContext);
     if (!command) return;
     switch (command.type) {
       case 'quit':
@@ -119,6 +130,12 @@ export function WalkScreen({ session, header, startedAt, onExit }: Omit<AppProps
         return;
       case 'note':
         if (!state.end) setNote('');
+        return;
+      case 'confirm-action':
+        session.confirmAction?.();
+        return;
+      case 'decline-action':
+        session.declineAction?.();
         return;
       case 'paste-done':
       case 'decline':
@@ -156,10 +173,18 @@ export function WalkScreen({ session, header, startedAt, onExit }: Omit<AppProps
             <WalkEnd end={state.end} transcriptPath={header.transcriptPath} />
           ) : (
             <>
-              {latest ? <CurrentStep step={latest} expanded={expanded} awaitingContinue={false} width={columns} /> : null}
+              {latest?.kind === 'action' ? (
+                <ActionStep step={latest} width={columns} />
+              ) : latest ? (
+                <CurrentStep step={latest} expanded={expanded} awaitingContinue={false} width={columns} />
+              ) : null}
               {active ? (
                 <Box marginTop={latest ? 1 : 0}>
-                  <CurrentStep step={active} expanded={false} awaitingContinue={!auto} width={columns} pasted={pasted} />
+                  {active.kind === 'action' && !active.hostPrompt ? (
+                    <ActionStep step={active} width={columns} />
+                  ) : (
+                    <CurrentStep step={active} expanded={false} awaitingContinue={!auto} width={columns} pasted={pasted} />
+                  )}
                 </Box>
               ) : null}
               {!latest && !active ? <Text>Starting…</Text> : null}

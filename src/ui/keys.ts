@@ -9,12 +9,14 @@ export type KeyCommand =
   | { type: 'interrupt' }
   | { type: 'paste-done' }
   | { type: 'decline' }
-  | { type: 'note' };
+  | { type: 'note' }
+  | { type: 'confirm-action' }
+  | { type: 'decline-action' };
 
 /** What the screen offers right now; decides which keys the footer lists. */
 export interface KeyContext {
   screen: 'walk' | 'end';
-  waitingOn: 'check' | 'ask' | 'host' | null;
+  waitingOn: 'check' | 'ask' | 'host' | 'action' | null;
   choices: number;
   auto: boolean;
   expandable: boolean;
@@ -25,8 +27,8 @@ export interface KeyContext {
 
 export interface KeyBinding {
   command: KeyCommand['type'];
-  /** Maps a key press to its command, or undefined when the press is not this binding's. */
-  match(input: string, key: Key): KeyCommand | undefined;
+  /** Maps a key press to its command, or undefined when the press is not this binding's (some keys mean more than one thing). */
+  match(input: string, key: Key, ctx?: KeyContext): KeyCommand | undefined;
   /** The footer's hint for this binding now, or null when it does nothing now. */
   hint(ctx: KeyContext): { keys: string; label: string } | null;
 }
@@ -57,9 +59,20 @@ export const keyBindings: readonly KeyBinding[] = [
     hint: (ctx) => (ctx.screen === 'walk' && ctx.expandable ? { keys: 'e', label: ctx.expanded ? 'collapse' : 'expand' } : null),
   },
   {
+    command: 'confirm-action',
+    match: (input, key, ctx) => (ctx?.waitingOn === 'action' && input === 'y' && !key.ctrl && !key.meta ? { type: 'confirm-action' } : undefined),
+    hint: (ctx) => (ctx.screen === 'walk' && ctx.waitingOn === 'action' ? { keys: 'y', label: 'run it' } : null),
+  },
+  {
+    // Before `note`: while an action waits, n means no.
+    command: 'decline-action',
+    match: (input, key, ctx) => (ctx?.waitingOn === 'action' && input === 'n' && !key.ctrl && !key.meta ? { type: 'decline-action' } : undefined),
+    hint: (ctx) => (ctx.screen === 'walk' && ctx.waitingOn === 'action' ? { keys: 'n', label: 'don’t run' } : null),
+  },
+  {
     command: 'note',
     match: (input, key) => (input === 'n' && !key.ctrl && !key.meta ? { type: 'note' } : undefined),
-    hint: (ctx) => (ctx.screen === 'walk' && ctx.waitingOn !== 'host' ? { keys: 'n', label: 'note' } : null),
+    hint: (ctx) => (ctx.screen === 'walk' && ctx.waitingOn !== 'host' && ctx.waitingOn !== 'action' ? { keys: 'n', label: 'note' } : null),
   },
   {
     command: 'quit',
@@ -85,9 +98,9 @@ export const keyBindings: readonly KeyBinding[] = [
   },
 ];
 
-export function commandFor(input: string, key: Key): KeyCommand | undefined {
+export function commandFor(input: string, key: Key, ctx?: KeyContext): KeyCommand | undefined {
   for (const binding of keyBindings) {
-    const command = binding.match(input, key);
+    const command = binding.match(input, key, ctx);
     if (command) return command;
   }
   return undefined;

@@ -19,9 +19,22 @@ export interface StepResult {
   verdict: Verdict;
 }
 
+/** An action step as the screen shows it: the command in full, then the decision, the run and the verification. */
+export interface ActionView {
+  command: string;
+  node: string | null;
+  target: 'host' | 'kube';
+  allowed: boolean;
+  simulated: boolean;
+  verify: string | null;
+  decision?: { confirmed: boolean; by: string; reason: string };
+  executed?: { ran: boolean; ok: boolean; output: string; error?: string; exitCode?: number | null; status?: number };
+  verified?: { verifyStep: string; outcome: string; summary: string; ok: boolean; attempts: number };
+}
+
 export interface StepView {
   step: string;
-  kind: 'check' | 'ask';
+  kind: 'check' | 'ask' | 'action';
   title: string;
   layer: Layer;
   phase: Phase;
@@ -35,6 +48,8 @@ export interface StepView {
   hostPrompt?: { node: string; command: string };
   /** Notes the user wrote while this step was on screen. */
   notes?: string[];
+  /** An action step: waiting for y/n while `decision` is unset. */
+  action?: ActionView;
 }
 
 export interface WalkState {
@@ -125,6 +140,34 @@ export function walkReducer(state: WalkState, event: SessionEvent): WalkState {
         const { hostPrompt: _done, ...rest } = s;
         return rest;
       });
+    case 'action.proposed': {
+      const action: ActionView = { command: event.command, node: event.node, target: event.target, allowed: event.allowed, simulated: event.simulated, verify: event.verify };
+      return updateStep(state, event.step, (s) => ({ ...s, action }));
+    }
+    case 'action.confirmed':
+      return updateAction(state, event.step, (a) => ({ ...a, decision: { confirmed: true, by: event.by, reason: '' } }), 'running');
+    case 'action.declined':
+      return finishAction(updateAction(state, event.step, (a) => ({ ...a, decision: { confirmed: false, by: event.by, reason: event.reason } })), event.step, 'declined', event.reason, 'finding');
+    case 'action.executed': {
+      const executed = {
+        ran: event.ran,
+        ok: event.ok,
+        output: event.output,
+        ...(event.error === undefined ? {} : { error: event.error }),
+        ...(event.exitCode === undefined ? {} : { exitCode: event.exitCode }),
+        ...(event.status === undefined ? {} : { status: event.status }),
+      };
+      const next = updateAction(state, event.step, (a) => ({ ...a, executed }));
+      const view = lastStep(next, event.step)?.action;
+      if (!event.ok) return finishAction(next, event.step, 'failed', event.error ?? 'failed', 'error');
+      return view?.verify ? next : finishAction(next, event.step, 'done', 'ran', 'ok');
+    }
+    case 'action.verified': {
+      const verified = { verifyStep: event.verifyStep, outcome: event.outcome, summary: event.summary, ok: event.ok, attempts: event.attempts };
+      const next = updateAction(state, event.step, (a) => ({ ...a, verified }));
+      const summary = `verify ${event.verifyStep} → ${event.outcome}: ${event.summary}`;
+      return finishAction(next, event.step, event.ok ? 'done' : 'failed', summary, event.ok ? 'ok' : 'finding');
+    }
     case 'session.end':
       return {
         ...state,
@@ -149,6 +192,15 @@ function updateStep(state: WalkState, step: string, update: (s: StepView) => Ste
   const steps = state.steps.slice();
   steps[i] = update(current);
   return { ...state, steps };
+}
+
+function updateAction(state: WalkState, step: string, update: (a: ActionView) => ActionView, status?: StepStatus): WalkState {
+  return updateStep(state, step, (s) => (s.action ? { ...s, action: update(s.action), ...(status ? { status } : {}) } : s));
+}
+
+/** An action ends as a result with its branch as the outcome, so the scrollback shows it like a check. */
+function finishAction(state: WalkState, step: string, outcome: 'done' | 'declined' | 'failed', summary: string, verdict: Verdict): WalkState {
+  return updateStep(state, step, (s) => ({ ...s, status: 'done', result: { outcome, summary, evidence: [], durationMs: 0, timedOut: false, verdict } }));
 }
 
 /** Evidence worth showing: an error's evidence often just repeats its summary. */
