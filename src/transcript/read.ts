@@ -4,12 +4,17 @@ import { layers } from '../checks/types.js';
 import type { SessionEvent } from '../engine/events.js';
 import { InputError } from '../runbook/source.js';
 import { transcriptVersion } from './writer.js';
+import { isDrillEventType } from '../training/events.js';
+import type { DrillTranscriptEvent } from '../training/transcript.js';
+import { drillEventSchemas } from '../training/transcript.js';
 
 /** One line of a transcript: an engine event with its envelope. */
 export type TranscriptEvent = SessionEvent & { v: typeof transcriptVersion; seq: number; t: string };
 
 export interface ParsedTranscript {
   events: TranscriptEvent[];
+  /** A training drill's own events (predictions, hints, picks, debrief), in order. */
+  drill: DrillTranscriptEvent[];
   /** One line each, `line N: what is wrong`; the events around a bad line are kept. */
   problems: string[];
   /** The last line was cut mid-write (kill -9, a full disk): everything before it is intact. */
@@ -130,6 +135,7 @@ const envelope = z.looseObject({ v: z.number(), seq: z.number().int().positive()
  */
 export function parseTranscript(text: string): ParsedTranscript {
   const events: TranscriptEvent[] = [];
+  const drill: DrillTranscriptEvent[] = [];
   const problems: string[] = [];
   let truncated = false;
   let lastSeq = 0;
@@ -164,6 +170,16 @@ export function parseTranscript(text: string): ParsedTranscript {
       problems.push(`line ${n}: transcript format v${v}; this plumbline reads v${transcriptVersion}`);
       return;
     }
+    if (isDrillEventType(type)) {
+      const parsedDrill = drillEventSchemas[type].safeParse(json);
+      if (!parsedDrill.success) problems.push(`line ${n}: ${type} event ${describeIssues(parsedDrill.error)}`);
+      else {
+        if (seq <= lastSeq) problems.push(`line ${n}: seq ${seq} does not follow seq ${lastSeq} (lines reordered or two sessions in one file)`);
+        lastSeq = Math.max(lastSeq, seq);
+        drill.push(json as DrillTranscriptEvent);
+      }
+      return;
+    }
     const schema = eventSchemas[type as SessionEvent['type']] as z.ZodType | undefined;
     if (!schema) {
       problems.push(`line ${n}: unknown event type "${type}", skipped`);
@@ -178,7 +194,7 @@ export function parseTranscript(text: string): ParsedTranscript {
     lastSeq = Math.max(lastSeq, seq);
     events.push(json as TranscriptEvent);
   });
-  return { events, problems, truncated };
+  return { events, drill, problems, truncated };
 }
 
 function describeIssues(error: z.ZodError): string {

@@ -2,11 +2,12 @@ import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { SessionEvent } from '../engine/events.js';
+import type { DrillEvent } from '../training/events.js';
 
 export const transcriptVersion = 1;
 
 /** Events after which a crash must not lose the line: the start, the verdict and the end. */
-const durable = new Set<SessionEvent['type']>(['session.start', 'diagnosis', 'session.end']);
+const durable = new Set<(SessionEvent | DrillEvent)['type']>(['session.start', 'diagnosis', 'session.end', 'drill.debrief']);
 
 export function defaultTranscriptDir(env: NodeJS.ProcessEnv = process.env): string {
   const state = env.XDG_STATE_HOME || join(env.HOME ?? homedir(), '.local', 'state');
@@ -39,7 +40,7 @@ export class TranscriptWriter {
     return new TranscriptWriter(path, fd, now);
   }
 
-  write(event: SessionEvent): void {
+  write(event: SessionEvent | DrillEvent): void {
     if (this.fd === undefined) return;
     const line = JSON.stringify({ v: transcriptVersion, seq: ++this.seq, t: this.now().toISOString(), ...event });
     writeSync(this.fd, `${line}\n`);

@@ -90,7 +90,8 @@ export function deploymentFor(d: DeploymentInput): { replicaSetName: string; pod
 export function deploymentObjects(d: DeploymentInput, pods: readonly KubeObject[]): KubeObject[] {
   const { replicaSetName, podLabels } = deploymentFor(d);
   const replicas = pods.length;
-  const ready = pods.filter(isReady).length;
+  let ready = 0;
+  for (const p of pods) if (isReady(p)) ready++;
   const selector = { matchLabels: { ...d.template.labels } };
   const deployment: KubeObject = {
     apiVersion: 'apps/v1',

@@ -50,15 +50,22 @@ export function safeFromHex(hex: string, length: number): string {
   return out;
 }
 
-/** `prefix` and a 64-hex digest of `seed` as one flat string (container ids: one per pod). */
-export function prefixedHex64(prefix: string, seed: string): string {
-  const d = createHash('sha256').update(seed).digest();
+/**
+ * `prefix` and 64 hex digits spun out of a uid (already a hash), as one flat
+ * string: container ids look like runtime digests and are unique per uid and
+ * index, without a second hash for each of 150,000 pods.
+ */
+export function hex64FromUid(prefix: string, uid: string, index: number): string {
   const out = Buffer.allocUnsafe(prefix.length + 64);
   out.write(prefix, 0, 'latin1');
-  for (let i = 0; i < 32; i++) {
-    const b = d[i] ?? 0;
-    out[prefix.length + 2 * i] = hexDigits.charCodeAt(b >> 4);
-    out[prefix.length + 2 * i + 1] = hexDigits.charCodeAt(b & 15);
+  let j = 0;
+  for (let i = 0; j < 64; i = (i + 1) % uid.length) {
+    const c = uid.charCodeAt(i);
+    if (c === 45) continue;
+    const v = (c <= 57 ? c - 48 : c - 87) & 15;
+    // The first 32 digits are the uid's own (unique); the rest a fixed permutation of them.
+    out[prefix.length + j] = hexDigits.charCodeAt(j < 32 ? v ^ (index & 15) : (v * 7 + j + index) & 15);
+    j++;
   }
   return out.toString('latin1');
 }

@@ -1,5 +1,5 @@
 import type { KubeObject } from '../types.js';
-import { hex64, prefixedHex64, safeFromHex, uidFor } from './ids.js';
+import { hex64, hex64FromUid, safeFromHex, uidFor } from './ids.js';
 
 /** A node as generation places pods on it. */
 export interface LayoutNode {
@@ -148,8 +148,6 @@ function hostIPsOf(node: LayoutNode): readonly Json[] {
   return list;
 }
 
-const readyConditionTypes = ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'] as const;
-
 /** A Running, Ready pod as the kubelet reports it, with the fields admission and the scheduler add. */
 export function runningPod(p: PodInput): KubeObject {
   // Pods keep the uid scheme drills have always used (faults compute it the same way).
@@ -157,22 +155,29 @@ export function runningPod(p: PodInput): KubeObject {
   const tokenVolume = p.serviceAccountName === undefined ? undefined : `kube-api-access-${safeFromHex(uid.slice(24), 5)}`;
   const containers: Json[] = [];
   const statuses: Json[] = [];
+  // Objects are written as whole literals (rare fields added after): 150,000 pods built
+  // one property at a time spend their start-up growing property arrays.
   for (const c of p.containers) {
-    const container: Json = { name: c.name, image: c.image };
+    const mounts = c.volumeMounts ?? [];
+    const container: Json = {
+      name: c.name,
+      image: c.image,
+      ports: c.ports,
+      resources: c.resources ?? emptyObject,
+      readinessProbe: c.readinessProbe,
+      volumeMounts: tokenVolume ? [...mounts, { name: tokenVolume, readOnly: true, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' }] : mounts,
+      terminationMessagePath: '/dev/termination-log',
+      terminationMessagePolicy: 'File',
+      imagePullPolicy: 'IfNotPresent',
+    };
+    if (!c.ports) delete container.ports;
+    if (!c.readinessProbe) delete container.readinessProbe;
+    if ((container.volumeMounts as Json[]).length === 0) delete container.volumeMounts;
     if (c.command) container.command = c.command;
     if (c.args) container.args = c.args;
     if (c.env) container.env = c.env;
-    if (c.ports) container.ports = c.ports;
-    container.resources = c.resources ?? emptyObject;
     if (c.livenessProbe) container.livenessProbe = c.livenessProbe;
-    if (c.readinessProbe) container.readinessProbe = c.readinessProbe;
     if (c.startupProbe) container.startupProbe = c.startupProbe;
-    const mounts = c.volumeMounts ?? [];
-    const allMounts = tokenVolume ? [...mounts, { name: tokenVolume, readOnly: true, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' }] : mounts;
-    if (allMounts.length > 0) container.volumeMounts = allMounts;
-    container.terminationMessagePath = '/dev/termination-log';
-    container.terminationMessagePolicy = 'File';
-    container.imagePullPolicy = 'IfNotPresent';
     if (c.securityContext) container.securityContext = c.securityContext;
     containers.push(container);
     statuses.push({
@@ -183,42 +188,44 @@ export function runningPod(p: PodInput): KubeObject {
       restartCount: 0,
       image: c.image,
       imageID: imageIDFor(c.image),
-      containerID: prefixedHex64('containerd://', `${uid}/${c.name}`),
+      containerID: hex64FromUid('containerd://', uid, statuses.length),
       started: true,
     });
   }
-  const volumes = [...(p.volumes ?? [])];
+  const volumes: Json[] = p.volumes ? [...p.volumes] : [];
   if (tokenVolume) volumes.push({ name: tokenVolume, projected: tokenProjection });
 
-  const metadata: KubeObject['metadata'] = { name: p.name, namespace: p.namespace, uid, creationTimestamp: p.created, labels: p.labels };
+  const metadata: KubeObject['metadata'] = { name: p.name, namespace: p.namespace, uid, creationTimestamp: p.created, labels: p.labels, ownerReferences: p.owner ? [p.owner] : [] };
+  if (!p.owner) delete metadata.ownerReferences;
   if (p.annotations) metadata.annotations = p.annotations;
-  if (p.owner) metadata.ownerReferences = [p.owner];
 
-  const spec: Json = {};
-  if (volumes.length > 0) spec.volumes = volumes;
-  spec.containers = containers;
-  spec.restartPolicy = 'Always';
-  spec.terminationGracePeriodSeconds = 30;
-  spec.dnsPolicy = p.dnsPolicy ?? 'ClusterFirst';
-  if (p.nodeSelector) spec.nodeSelector = p.nodeSelector;
-  if (p.serviceAccountName !== undefined) {
-    spec.serviceAccountName = p.serviceAccountName;
-    spec.serviceAccount = p.serviceAccountName;
+  const spec: Json = {
+    volumes,
+    containers,
+    restartPolicy: 'Always',
+    terminationGracePeriodSeconds: 30,
+    dnsPolicy: p.dnsPolicy ?? 'ClusterFirst',
+    serviceAccountName: p.serviceAccountName,
+    serviceAccount: p.serviceAccountName,
+    nodeName: p.node.name,
+    securityContext: emptyObject,
+    schedulerName: 'default-scheduler',
+    tolerations: p.tolerations,
+    priority: p.priority ?? 0,
+    enableServiceLinks: true,
+    preemptionPolicy: 'PreemptLowerPriority',
+  };
+  if (volumes.length === 0) delete spec.volumes;
+  if (p.serviceAccountName === undefined) {
+    delete spec.serviceAccountName;
+    delete spec.serviceAccount;
   }
-  spec.nodeName = p.node.name;
+  if (p.nodeSelector) spec.nodeSelector = p.nodeSelector;
   if (p.hostNetwork) spec.hostNetwork = true;
-  spec.securityContext = emptyObject;
   if (p.hostname) spec.hostname = p.hostname;
   if (p.subdomain) spec.subdomain = p.subdomain;
-  spec.schedulerName = 'default-scheduler';
-  spec.tolerations = p.tolerations;
   if (p.priorityClassName) spec.priorityClassName = p.priorityClassName;
-  spec.priority = p.priority ?? 0;
-  spec.enableServiceLinks = true;
-  spec.preemptionPolicy = 'PreemptLowerPriority';
 
-  const conditions: Json[] = [];
-  for (const type of readyConditionTypes) conditions.push({ type, status: 'True', lastProbeTime: null, lastTransitionTime: type === 'PodScheduled' ? p.created : p.started });
   return {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -226,7 +233,13 @@ export function runningPod(p: PodInput): KubeObject {
     spec,
     status: {
       phase: 'Running',
-      conditions,
+      conditions: [
+        { type: 'PodReadyToStartContainers', status: 'True', lastProbeTime: null, lastTransitionTime: p.started },
+        { type: 'Initialized', status: 'True', lastProbeTime: null, lastTransitionTime: p.created },
+        { type: 'Ready', status: 'True', lastProbeTime: null, lastTransitionTime: p.started },
+        { type: 'ContainersReady', status: 'True', lastProbeTime: null, lastTransitionTime: p.started },
+        { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: p.created },
+      ],
       hostIP: p.node.ip,
       hostIPs: hostIPsOf(p.node),
       podIP: p.podIP,
@@ -240,7 +253,7 @@ export function runningPod(p: PodInput): KubeObject {
 
 /** A pod reference as Endpoints and EndpointSlices carry it; the two share one frozen copy. */
 export function podRef(pod: KubeObject): Json {
-  return deepFreeze({ kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name, uid: pod.metadata.uid });
+  return Object.freeze({ kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name, uid: pod.metadata.uid });
 }
 
 export function podIP(pod: KubeObject): string {

@@ -92,9 +92,12 @@ const maxEndpointsPerSlice = 100;
  * the Service.
  */
 export function endpointObjects(s: ServiceInput, pods: readonly KubeObject[], changed: string): KubeObject[] {
-  const sorted = [...pods].sort((a, b) => (podIP(a) < podIP(b) ? -1 : podIP(a) > podIP(b) ? 1 : 0));
+  const keyed = pods.map((pod) => ({ pod, ip: podIP(pod) }));
+  keyed.sort((a, b) => (a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : 0));
+  const sorted = keyed.map((k) => k.pod);
   const headless = s.clusterIP === 'None';
   const refs = new Map(sorted.map((pod) => [pod, podRef(pod)]));
+  const readiness = new Map(sorted.map((pod) => [pod, isReady(pod)]));
   const address = (pod: KubeObject): Json => {
     const a: Json = { ip: podIP(pod) };
     if (headless && typeof (pod.spec as Json).hostname === 'string') a.hostname = (pod.spec as Json).hostname;
@@ -103,8 +106,8 @@ export function endpointObjects(s: ServiceInput, pods: readonly KubeObject[], ch
     return a;
   };
   const kept = sorted.slice(0, maxEndpointsAddresses);
-  const ready = kept.filter(isReady).map(address);
-  const notReady = kept.filter((p) => !isReady(p)).map(address);
+  const ready = kept.filter((p) => readiness.get(p)).map(address);
+  const notReady = kept.filter((p) => !readiness.get(p)).map(address);
   const ports = endpointPorts(s);
   const annotations: Record<string, string> = { 'endpoints.kubernetes.io/last-change-trigger-time': changed };
   if (sorted.length > maxEndpointsAddresses) annotations['endpoints.kubernetes.io/over-capacity'] = 'truncated';
@@ -148,7 +151,7 @@ export function endpointObjects(s: ServiceInput, pods: readonly KubeObject[], ch
       },
       addressType: 'IPv4',
       endpoints: members.map((pod) => {
-        const e: Json = { addresses: [podIP(pod)], conditions: isReady(pod) ? readyConditions : notReadyConditions };
+        const e: Json = { addresses: [podIP(pod)], conditions: readiness.get(pod) ? readyConditions : notReadyConditions };
         if (headless && typeof (pod.spec as Json).hostname === 'string') e.hostname = (pod.spec as Json).hostname;
         e.nodeName = podNode(pod);
         e.targetRef = refs.get(pod);
