@@ -37,6 +37,10 @@ export async function dispatch(args: CliArgs): Promise<number> {
       const { replayCommand } = await import('./commands/replay.js');
       return replayCommand(args.positionals[0], args);
     }
+    case 'graph': {
+      const { graphCommand } = await import('./commands/graph.js');
+      return graphCommand(args.positionals[0], args.graphFormat ?? 'mermaid');
+    }
     case 'test': {
       const { testCommand } = await import('./commands/test.js');
       return testCommand(args);

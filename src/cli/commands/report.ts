@@ -7,6 +7,7 @@ import { InputError } from '../../runbook/source.js';
 import { readTranscript } from '../../transcript/read.js';
 import { loadExtraPatterns } from '../../transcript/redact.js';
 import { renderJson, renderMarkdown } from '../../transcript/report.js';
+import { withDebrief } from '../../training/debrief.js';
 import type { ReportOptions } from '../../transcript/report.js';
 import { UsageError } from '../args.js';
 
@@ -27,7 +28,10 @@ export async function reportCommand(file: string | undefined, opts: ReportComman
   const start = parsed.events.find((e) => e.type === 'session.start');
   const options: ReportOptions = { truncated: parsed.truncated, problems: parsed.problems, redact };
   if (start) Object.assign(options, await runbookFor(start.runbook, start.runbookHash), await pageFor(start.scenario));
-  const report = opts.format === 'json' ? renderJson(parsed.events, options) : renderMarkdown(parsed.events, options);
+  const walk = opts.format === 'json' ? renderJson(parsed.events, options) : renderMarkdown(parsed.events, options);
+  // A training drill ends with its debrief: the report carries it after the walk.
+  const debrief = parsed.drill.findLast((e) => e.type === 'drill.debrief');
+  const report = withDebrief(walk, opts.format, debrief?.type === 'drill.debrief' ? debrief.debrief : undefined);
   if (opts.out) {
     // Same mode as the transcript: a postmortem quotes the cluster's evidence.
     await writeFile(opts.out, report, { mode: 0o600 });

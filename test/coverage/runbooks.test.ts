@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { bundledNames, resolveAsset } from '../../src/assets.js';
+import { findCheck } from '../../src/checks/registry.js';
+import { loadScenarioFile } from '../../src/drill/scenario.js';
+import { loadRunbookFile } from '../../src/runbook/load.js';
+import type { RunbookSpec } from '../../src/runbook/schema.js';
+import { diagnosisIds, uncoveredDiagnoses } from '../../src/runbook-graph/coverage.js';
+import type { ScenarioExpectation } from '../../src/runbook-graph/coverage.js';
+import { reachability } from '../../src/runbook-graph/paths.js';
+
+const runbookNames = bundledNames('runbooks');
+const specs = new Map<string, RunbookSpec>();
+for (const name of runbookNames) specs.set(name, (await loadRunbookFile(resolveAsset('runbooks', name), findCheck)).spec);
+const scenarios: ScenarioExpectation[] = [];
+for (const name of bundledNames('scenarios')) {
+  const { scenario } = await loadScenarioFile(resolveAsset('scenarios', name));
+  scenarios.push({ id: scenario.id, runbook: scenario.runbook, diagnosis: scenario.expect.diagnosis });
+}
+
+describe.each(runbookNames)('bundled runbook %s', (name) => {
+  const spec = specs.get(name) as RunbookSpec;
+
+  it('has a scenario expecting each of its diagnoses', () => {
+    const uncovered = uncoveredDiagnoses(name, specs, scenarios);
+    expect(uncovered, `runbook ${name}: no bundled scenario expects diagnosis ${uncovered.join(', ')}`).toEqual([]);
+  });
+
+  // Walked through the compiled xstate machine with xstate/graph, every outcome of every check and every choice.
+  const walk = reachability(spec);
+
+  it('reaches every diagnosis through its compiled machine', () => {
+    const unreached = diagnosisIds(spec).filter((d) => !walk.diagnoses.has(d));
+    expect(unreached, `runbook ${name}: no walk of the machine ends on ${unreached.join(', ')}`).toEqual([]);
+  });
+
+  it('can end in a final state from every state a walk reaches', () => {
+    expect(walk.stuck, `runbook ${name}: a walk entering ${walk.stuck.join(', ')} can never end`).toEqual([]);
+  });
+});
+
+it('every scenario names a bundled runbook and a diagnosis it has', () => {
+  const wrong = scenarios.filter((s) => !specs.get(s.runbook) || (s.diagnosis !== null && specs.get(s.runbook)?.steps[s.diagnosis]?.type !== 'diagnosis'));
+  expect(wrong.map((s) => `${s.id}: ${s.runbook} / ${String(s.diagnosis)}`)).toEqual([]);
+});
