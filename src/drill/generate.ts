@@ -36,7 +36,8 @@ function times(now: (offset: string) => string): GenTimes {
   return {
     cluster: now('now-90d'),
     clusterStarted: now('now-90d+30s'),
-    renew: now('now-5s'),
+    // Leaders renew every 2 s: a leader Lease read right after start is at most that old.
+    renew: now('now-1s'),
     workloadNamespaces: now('now-30d'),
     load: now('now-6h'),
     loadStarted: now('now-6h+8s'),
