@@ -32,7 +32,7 @@ export function textLines(e: SessionEvent): string[] {
       return e.by === 'user' ? [`  ${e.reason}`] : [`  ${e.reason}`, `    to do it yourself: ${e.command}`];
     case 'action.executed': {
       const how = e.status !== undefined ? `HTTP ${e.status}` : e.exitCode !== undefined ? `exit ${e.exitCode ?? 'none'}` : '';
-      const head = e.ok ? `  ran: ${how}` : `  failed: ${e.error ?? how}${e.ran && how && e.error !== how ? ` (${how})` : ''}`;
+      const head = e.ok ? `  ran: ${how}` : `  ${e.ran ? 'failed' : 'could not run'}: ${e.error ?? how}`;
       return [head, ...e.output.replace(/\n$/, '').split('\n').filter((l) => l !== '').map((l) => `      ${l}`)];
     }
     case 'action.verified':
