@@ -2,7 +2,8 @@
 // start time and memory at 10 and 5,000 nodes, and what pinned queries cost
 // through the real API. Measured, never asserted: numbers vary by machine;
 // compare runs on one machine. BENCH_QUICK=1 runs fewer rounds and skips the
-// 5,000-node walk; BENCH_RUNS=N sets the rounds.
+// 5,000-node walk; BENCH_RUNS=N sets the rounds; BENCH_CLI=path benchmarks
+// another build (a copy kept apart from a dist/ others rebuild).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +13,7 @@ import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 const quick = Boolean(process.env.BENCH_QUICK);
 const runs = Number(process.env.BENCH_RUNS ?? (quick ? 3 : 10));
 const queryRuns = quick ? 5 : 25;
-const cli = join(import.meta.dirname, '..', 'dist', 'cli.js');
+const cli = process.env.BENCH_CLI ?? join(import.meta.dirname, '..', 'dist', 'cli.js');
 const dir = mkdtempSync(join(tmpdir(), 'plumbline-bench-'));
 
 /** [what, median, min, extra] rows, printed as one table at the end. */
