@@ -19,10 +19,14 @@ describe('fault cloudpods-startup-step-failed', () => {
     expect(nbd.facts).toMatchObject({ logDetail: 'kernel module nbd' });
     expect(nbd.facts.logLine).toMatch(/^\[error \d{4}-\d\d-\d\d [\d:]{8} nbd\.Init\(nbd\.go:47\)\] modprobe: FATAL: Module nbd not found in directory \/lib\/modules\/6\.1\.0-28-amd64$/);
     const qemu = await logs('default-host-qemu1');
-    expect(qemu.outcome).toBe('startup-step-failed');
+    // The step fails on a missing binary, and the classifier names it.
+    expect(qemu.outcome).toBe('missing-binary-or-module');
+    expect(qemu.facts).toMatchObject({ logDetail: '/usr/local/qemu-4.2.0/bin/qemu-system-x86_64' });
     expect(qemu.facts.logLine).toMatch(/\] Host instance init error: detectHostInfo: exec: "\/usr\/local\/qemu-4\.2\.0\/bin\/qemu-system-x86_64": stat \S+: no such file or directory$/);
     const ovs = await logs('default-host-ovs01');
-    expect(ovs.outcome).toBe('startup-step-failed');
+    // openvswitch is not running on the host: a dependency the host agent cannot reach.
+    expect(ovs.outcome).toBe('dependency-unreachable');
+    expect(ovs.facts).toMatchObject({ logDetail: 'ovsdb unix:/var/run/openvswitch/db.sock' });
     expect(ovs.facts.logLine).toMatch(/Prepare host bridge "openvswitch": ovs-vsctl: unix:\/var\/run\/openvswitch\/db\.sock: database connection failed \(No such file or directory\)$/);
     const kern = await logs('default-host-kern1');
     expect(kern.outcome).toBe('startup-step-failed');
