@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findCheck } from '../../src/checks/registry.js';
 import type { SessionEvent } from '../../src/engine/events.js';
@@ -7,6 +10,9 @@ import { textLines } from '../../src/engine/textLog.js';
 import { KubeError } from '../../src/kube/errors.js';
 import { createDrillAccess } from '../../src/nodeaccess/drill.js';
 import { loadRunbookText } from '../../src/runbook/load.js';
+import { readTranscript } from '../../src/transcript/read.js';
+import { renderMarkdown } from '../../src/transcript/report.js';
+import { TranscriptWriter } from '../../src/transcript/writer.js';
 import { startTestDrill } from '../helpers/drill.js';
 import type { TestDrill } from '../helpers/drill.js';
 
@@ -194,6 +200,35 @@ describe('an action step, headless', () => {
     expect(after.spec?.containers[0]?.image).toBe('registry.example.com/shop/web:2.14.2');
     expect(text).toContain('  ! action: kubectl delete pod web-0 -n shop');
     expect(text).toContain('    (drill: the cluster is simulated; nothing real changes)');
+
+    // The transcript keeps every action event, and the postmortem lists the action with its confirmation and verification.
+    const path = join(mkdtempSync(join(tmpdir(), 'plumbline-actions-')), 't.jsonl');
+    const writer = TranscriptWriter.open(path);
+    for (const e of events) writer.write(e);
+    writer.close();
+    const parsed = await readTranscript(path);
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.events.map((e) => e.type).filter((x) => x.startsWith('action.'))).toEqual(['action.proposed', 'action.confirmed', 'action.executed', 'action.verified']);
+    const report = renderMarkdown(parsed.events);
+    expect(report).toContain('## Actions');
+    expect(report).toContain('1. `recreate` (Kubernetes API), on the simulated drill cluster:');
+    expect(report).toContain('kubectl delete pod web-0 -n shop');
+    expect(report).toContain('   - **Decision:** confirmed by `--yes`');
+    expect(report).toContain('   - **Result:** ran: HTTP 200');
+    expect(report).toMatch(/ {3}- \*\*Verification:\*\* step `pod-status` \(`pod\.status`\) → `running`( after \d+ tries)?: .*; fixed/);
+    expect(report).toContain('Taken path: `pod-status` (crash-loop) → `recreate` (done) → `fixed`');
+  });
+
+  it('a patch: the exact kubectl command, JSON on the wire, the object changed', async () => {
+    const patchRunbook = podRunbook.replace('start: pod-status', 'start: recreate').replace(
+      'kube: { op: delete-pod, namespace: "{{inputs.namespace}}", name: "{{inputs.pod}}" }',
+      'kube: { op: patch, resource: statefulset, namespace: "{{inputs.namespace}}", name: web, patchType: merge, patch: "spec: {template: {metadata: {annotations: {fixed-by: plumbline}}}}" }',
+    );
+    const { events } = await walk(patchRunbook, { namespace: 'shop', pod: 'web-0' }, { allowMutations: true, confirmActions: 'yes' });
+    expect(ofType(events, 'action.proposed')[0]?.command).toBe(`kubectl patch statefulset web -n shop --type merge -p '{"spec":{"template":{"metadata":{"annotations":{"fixed-by":"plumbline"}}}}}'`);
+    expect(ofType(events, 'action.executed')[0]).toMatchObject({ ok: true, status: 200, output: 'statefulset.apps/web patched\n' });
+    const sts = await t.kube.readStatefulSet('shop', 'web');
+    expect(sts.spec?.template.metadata?.annotations).toEqual({ 'fixed-by': 'plumbline' });
   });
 
   it('a delete the API refuses takes the failed branch with the server\'s message', async () => {
