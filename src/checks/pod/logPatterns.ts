@@ -56,6 +56,10 @@ const patterns: Record<LogClass, Pattern[]> = {
     { re: /dial tcp: lookup ([\w.-]+)(?: on [\d.:]+)?: no such host/, detail: (m) => m[1] },
     { re: /dial tcp (\S+?): (?:i\/o timeout|connect: no route to host|connect: network is unreachable)/, detail: (m) => m[1] },
     { re: /connect ECONNREFUSED (\S+)/, detail: (m) => m[1] },
+    // curl, as the Rancher agent runs it, when DNS does not know the server.
+    { re: /Could not resolve host: ([\w.-]+)/, detail: (m) => m[1] },
+    // OVS/OVN reconnect lines: `tcp:10.0.0.5:32242: connection attempt failed (Connection refused)`.
+    { re: /((?:tcp|ssl|unix):\S+?): connection attempt failed/, detail: (m) => m[1] },
     // ovs-vsctl when ovsdb-server is not running (openvswitch down on the host).
     { re: /(unix:\S+?|tcp:\S+?): database connection failed/, detail: (m) => `ovsdb ${m[1]}` },
     { re: /getaddrinfo ENOTFOUND (\S+)/, detail: (m) => m[1] },

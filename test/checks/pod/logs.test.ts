@@ -193,6 +193,8 @@ describe('log classifier', () => {
     ],
     ['[fatal 2025-10-22 03:14:08 hostman.(*SHostService).RunService(host_services.go:118)] Storage manager init error: Failed to activate nbd device: exit status 1', 'startup-step-failed', 'Storage manager init error: Failed to activate nbd device: exit status 1'],
     ['[error 2025-10-22 03:14:07 cgrouputils.Init(cgroup.go:812)] cgroup cpuset is not mounted', 'error-lines', undefined],
+    ['curl: (6) Could not resolve host: rancher.example.com', 'dependency-unreachable', 'rancher.example.com'],
+    ['2025-10-22T03:14:07.123Z|00012|reconnect|INFO|tcp:10.0.0.5:32242: connection attempt failed (Connection refused)', 'dependency-unreachable', 'tcp:10.0.0.5:32242'],
   ])('%s → %s', (line, cls, detail) => {
     const m = decisive(classifyLog(line));
     expect(m?.class).toBe(cls);
