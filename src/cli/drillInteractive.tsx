@@ -1,0 +1,70 @@
+import { render } from 'ink';
+import { exitCodeOf } from '../engine/report.js';
+import { appendHistory } from '../training/history.js';
+import type { Difficulty, DrillMode } from '../training/record.js';
+import { DrillTracker } from '../training/tracker.js';
+import type { DrillOutcome } from '../training/tracker.js';
+import { TranscriptWriter } from '../transcript/writer.js';
+import { ThemeProvider } from '../ui/ThemeProvider.js';
+import { DrillScreen } from '../ui/drill/DrillScreen.js';
+import type { CliArgs } from './args.js';
+import { UsageError } from './args.js';
+import { guardSession } from './guard.js';
+import { sessionFor } from './headless.js';
+import { startRecording } from './recording.js';
+import type { WalkPlan } from './walk.js';
+
+export interface TrainingOptions {
+  mode: DrillMode;
+  seed: number | null;
+  difficulty: Difficulty | null;
+}
+
+/** A training drill in the TUI: the session in step mode, the trainee's predictions, hints and picks beside it, all in one transcript. */
+export async function walkTrainingDrill(plan: WalkPlan, args: Pick<CliArgs, 'noColor'>, opts: TrainingOptions): Promise<number> {
+  const scenario = plan.scenario?.scenario;
+  if (!scenario) throw new UsageError('a training drill needs a scenario');
+  if (opts.mode === 'free') {
+    await plan.cleanup();
+    throw new UsageError('--free is not available yet; use --guided');
+  }
+  const transcript = TranscriptWriter.open(plan.transcriptPath);
+  const session = sessionFor(plan, { auto: false, answerDefaults: false });
+  const tracker = new DrillTracker({ spec: plan.runbook.spec, scenario, inputs: plan.inputs, mode: opts.mode, seed: opts.seed, difficulty: opts.difficulty, transcriptPath: plan.transcriptPath });
+  // The tracker hears each event before the screen does, so a result and its prediction's verdict draw together.
+  session.on((e) => {
+    transcript.write(e);
+    tracker.observe(e);
+  });
+  tracker.on((e) => transcript.write(e));
+  const unguard = guardSession(session);
+  const stopRecording = startRecording(session, plan.transcriptPath, `plumbline drill: ${scenario.id}`, { width: process.stdout.columns, height: process.stdout.rows });
+  let finished: DrillOutcome | undefined;
+  try {
+    let exit!: () => void;
+    const exited = new Promise<void>((resolve) => (exit = resolve));
+    const header = { runbookTitle: plan.runbook.spec.title, target: scenario.id, page: plan.page, kubeconfigPath: plan.kubeconfigPath, transcriptPath: plan.transcriptPath };
+    const app = render(
+      <ThemeProvider color={!args.noColor}>
+        <DrillScreen session={session} tracker={tracker} header={header} startedAt={new Date()} onFinished={(o) => (finished = o)} onExit={exit} />
+      </ThemeProvider>,
+      { exitOnCtrlC: false, interactive: true },
+    );
+    await exited;
+    app.unmount();
+    session.stop('quit');
+    const result = await session.done;
+    if (finished) {
+      const path = appendHistory(finished.record);
+      const d = finished.debrief;
+      process.stdout.write(`drill ${scenario.id}: ${d.correct ? 'correct' : 'not found'}, score ${d.score.total}/${d.maxScore}\nhistory: ${path}\n`);
+    }
+    process.stdout.write(`transcript: ${plan.transcriptPath}\n`);
+    return exitCodeOf(result);
+  } finally {
+    stopRecording();
+    unguard();
+    transcript.close();
+    await plan.cleanup();
+  }
+}

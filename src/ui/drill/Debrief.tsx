@@ -1,0 +1,84 @@
+import type React from 'react';
+import { Box, Text } from 'ink';
+import { formatElapsed } from '../text.js';
+import { useTone } from '../ThemeProvider.js';
+import type { Debrief as DebriefModel } from '../../training/debrief.js';
+
+/** The end of a drill: the verdict, the score, the two paths side by side, the chain, the fix, what to read next. */
+export function Debrief({ debrief: d, width }: { debrief: DebriefModel; width: number }): React.JSX.Element {
+  const tone = useTone();
+  const right = d.predictions.filter((p) => p.right === true).length;
+  const wrong = d.predictions.filter((p) => p.right === false).length;
+  const wrongPicks = d.picks.filter((p) => !p.correct);
+  const half = Math.max(20, Math.floor((width - 4) / 2));
+  const rows = Math.max(d.checksRun.length, d.shortestPath?.length ?? 0);
+  return (
+    <Box flexDirection="column">
+      <Text>
+        <Text {...tone(d.correct ? 'ok' : 'finding')}>{d.correct ? 'DEBRIEF ✓ correct' : 'DEBRIEF ✗ not found'}</Text>
+        {d.expected ? ` · ${d.expected.title} (${d.expected.id})` : ''}
+      </Text>
+      <Text>
+        score <Text {...tone('strong')}>{d.score.total}</Text>/{d.maxScore} · time {formatElapsed(d.durationMs)} · predictions {right} right, {wrong} wrong · hints {d.hints.length}
+        {wrongPicks.length > 0 ? ` · wrong picks: ${wrongPicks.map((p) => p.id).join(', ')}` : ''}
+      </Text>
+      <Text {...tone('muted')}>
+        correctness {d.score.correctness} + efficiency {d.score.efficiency} + predictions {d.score.predictions} + time {d.score.time} − hints {d.score.hintPenalty}
+      </Text>
+      <Box marginTop={1}>
+        <Box width={half} flexDirection="column">
+          <Text {...tone('strong')}>you ran ({d.checksRun.length})</Text>
+          {Array.from({ length: rows }, (_, i) => {
+            const s = d.checksRun[i];
+            return (
+              <Text key={i} wrap="truncate-end">
+                {s ? `${i + 1}. ${s.step} → ${s.outcome ?? ''}` : ' '}
+              </Text>
+            );
+          })}
+        </Box>
+        <Box width={half} flexDirection="column">
+          <Text {...tone('strong')}>shortest path ({d.shortestPath?.length ?? '?'})</Text>
+          {Array.from({ length: rows }, (_, i) => {
+            const s = d.shortestPath?.[i];
+            return (
+              <Text key={i} wrap="truncate-end">
+                {s ? `${i + 1}. ${s.step}` : ' '}
+              </Text>
+            );
+          })}
+        </Box>
+      </Box>
+      {d.chain.length > 0 ? (
+        <Box flexDirection="column" marginTop={1}>
+          <Text {...tone('strong')}>causal chain</Text>
+          {d.chain.map((c, i) => (
+            <Text key={i} wrap="wrap">
+              {i + 1}. {c}
+            </Text>
+          ))}
+        </Box>
+      ) : null}
+      {d.fix.length > 0 ? (
+        <Box flexDirection="column">
+          <Text {...tone('strong')}>fix</Text>
+          {d.fix.map((f, i) => (
+            <Text key={i} wrap="wrap">
+              - {f}
+            </Text>
+          ))}
+        </Box>
+      ) : null}
+      {d.readNext.length > 0 ? (
+        <Box flexDirection="column">
+          <Text {...tone('strong')}>read next</Text>
+          {d.readNext.map((r, i) => (
+            <Text key={i} wrap="wrap" {...tone('muted')}>
+              - {r}
+            </Text>
+          ))}
+        </Box>
+      ) : null}
+    </Box>
+  );
+}
