@@ -36,7 +36,7 @@ export async function startDrill(scenario: Scenario, opts: StartDrillOptions = {
   const name = `plumbline-${scenario.cluster.name}`;
   const server = await startDrillApiServer(
     { objects: built.objects, logs: built.logs, token: randomBytes(24).toString('hex'), name, user: built.user, denials: built.denials, apiFaults: built.apiFaults },
-    { now: clock, ...(opts.port === undefined ? {} : { port: opts.port }) },
+    { now: clock, startedAt: now, ...(opts.port === undefined ? {} : { port: opts.port }) },
   );
   const dir = opts.kubeconfigPath ? undefined : mkdtempSync(join(tmpdir(), 'plumbline-drill-'));
   const kubeconfigPath = opts.kubeconfigPath ?? join(dir ?? '', 'kubeconfig');

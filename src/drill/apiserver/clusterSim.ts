@@ -17,8 +17,8 @@ export class ClusterSimulation {
   private readonly unsubscribe: () => void;
   private retryQueued = false;
 
-  constructor(store: ObjectStore, now: () => Date, opts: { stepMs: number; podTerminationMs: number }) {
-    const ctx: SimContext = { store, now, timers: this.timers, stepMs: opts.stepMs, podTerminationMs: opts.podTerminationMs, freshAtStart: freshLeasesAtStart(store, now()) };
+  constructor(store: ObjectStore, now: () => Date, opts: { startedAt: Date; stepMs: number; podTerminationMs: number }) {
+    const ctx: SimContext = { store, now, timers: this.timers, stepMs: opts.stepMs, podTerminationMs: opts.podTerminationMs, freshAtStart: freshLeasesAtStart(store, opts.startedAt) };
     this.pods = new PodLifecycle(ctx);
     this.controllers = new Controllers(ctx, this.pods);
     this.unsubscribe = store.subscribe((change) => this.observe(change));

@@ -46,6 +46,12 @@ export interface RequestLogEntry {
 export interface DrillApiServerOptions {
   /** The cluster's clock, for ages, `sinceSeconds` and new timestamps (default: the wall clock). */
   now?: () => Date;
+  /**
+   * The moment the served objects describe (a scenario's "now"); what was fresh
+   * then is alive. Building 5,000 nodes takes seconds, so this is earlier than
+   * the clock's reading when the server comes up (default: that reading).
+   */
+  startedAt?: Date;
   /** Port on 127.0.0.1; 0 (the default) picks a free one. */
   port?: number;
   /** How often a watch that allows bookmarks gets one (default 60 s, as the apiserver). */
@@ -193,7 +199,8 @@ export async function startDrillApiServer(spec: DrillClusterSpec, options: Drill
   const registry = new ResourceRegistry();
   const store = new ObjectStore([], now);
   seedStore(store, registry, spec.objects);
-  const heartbeats = new Heartbeats(now);
+  const startedAt = options.startedAt ?? now();
+  const heartbeats = new Heartbeats(now, startedAt.getTime());
   store.present = (resource, obj) => heartbeats.present(resource, obj);
   const logs = new LogStore(spec.logs);
   const watchCache = new WatchCache(store);
@@ -210,7 +217,7 @@ export async function startDrillApiServer(spec: DrillClusterSpec, options: Drill
     podTerminationMs: options.podTerminationMs ?? 300,
   };
   if (options.simulate !== false) {
-    ctx.simulation = new ClusterSimulation(store, now, { stepMs: options.simulationStepMs ?? 500, podTerminationMs: ctx.podTerminationMs });
+    ctx.simulation = new ClusterSimulation(store, now, { startedAt, stepMs: options.simulationStepMs ?? 500, podTerminationMs: ctx.podTerminationMs });
   }
   const env: Env = { ctx, spec, user, faults: new FaultInjector(spec.apiFaults), ...(options.onRequest ? { onRequest: options.onRequest } : {}) };
   const tls = selfSignedCertificate('plumbline-drill', now());
