@@ -4,9 +4,16 @@ import { UsageError } from './args.js';
 /** Runs one command; each loads only the modules it needs. */
 export async function dispatch(args: CliArgs): Promise<number> {
   switch (args.command) {
-    case undefined:
+    case undefined: {
+      const { homeCommand } = await import('./commands/home.js');
+      return homeCommand(args);
+    }
     case 'drill':
     case 'run': {
+      if (args.command === 'drill') {
+        const { drillCommand } = await import('./drill.js');
+        return drillCommand(args);
+      }
       const { planDrill, planRun } = await import('./walk.js');
       const plan = args.command === 'run' ? await planRun(args) : await planDrill(args);
       const interactive = !args.nonInteractive && process.stdout.isTTY && process.stdin.isTTY;

@@ -1,45 +1,151 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bundledNames } from '../../assets.js';
+import { bundledNames, resolveAsset } from '../../assets.js';
+import type { Scenario } from '../../drill/scenario.js';
+import { TranscriptWriter } from '../../transcript/writer.js';
 import type { CliArgs } from '../args.js';
 import { sessionFor } from '../headless.js';
 import { planDrill } from '../walk.js';
-import { TranscriptWriter } from '../../transcript/writer.js';
 
-/** Walks each scenario headless and compares the diagnosis with the one it expects; exit 1 on any mismatch. */
+/** One scenario's walk, as the table and `--output json` show it. */
+export interface ScenarioRow {
+  scenario: string;
+  /** The diagnosis id the scenario expects, or null for a walk that should find nothing. */
+  expected: string | null;
+  /** The diagnosis reached, else null; `outcome` says how the walk ended then. */
+  got: string | null;
+  outcome: string;
+  /** Steps the walk took (checks run, questions answered, actions). */
+  steps: number;
+  durationMs: number;
+  ok: boolean;
+  /** Why the walk could not run at all (a broken runbook, a drill that would not start). */
+  error?: string;
+}
+
+/** Drills walked at once: each is a server and a session in this process, mostly waiting on loopback I/O. */
+export const parallelScenarios = 4;
+
+/** A cluster this large takes a core and a few hundred MB to build: it runs alone. */
+const heavyPods = 10_000;
+
+function isHeavy(s: Scenario): boolean {
+  const g = s.cluster.generate;
+  return g !== undefined && g.workers * Math.max(g.podsPerWorker, 1) >= heavyPods;
+}
+
+/** Walks each scenario headless on its own drill cluster and compares the diagnosis with the one it expects; exit 1 on any mismatch. */
 export async function testCommand(args: CliArgs): Promise<number> {
   const names = args.positionals.length > 0 ? args.positionals : bundledNames('scenarios');
+  const { loadScenarioFile } = await import('../../drill/scenario.js');
+  // Every file is read first: a scenario that does not parse is bad input (exit 2) before any drill starts.
+  const scenarios = await Promise.all(names.map(async (name) => (await loadScenarioFile(resolveAsset('scenarios', name))).scenario));
   const dir = mkdtempSync(join(tmpdir(), 'plumbline-test-'));
-  const results: { name: string; ok: boolean; got: string; want: string; ms: number }[] = [];
+  const rows: (ScenarioRow | undefined)[] = names.map(() => undefined);
+  const table = new TableWriter(names, scenarios, args.output === 'text');
+  const run = async (i: number) => {
+    rows[i] = await walkScenario(names[i] ?? '', scenarios[i] as Scenario, join(dir, `${i}.jsonl`), args);
+    table.finished(rows);
+  };
   try {
-    for (const name of names) {
-      const started = performance.now();
-      const plan = await planDrill({ ...args, positionals: [name], transcript: join(dir, `${results.length}.jsonl`) });
-      const transcript = TranscriptWriter.open(plan.transcriptPath);
-      const session = sessionFor(plan, { auto: true, answerDefaults: true });
-      session.on((e) => transcript.write(e));
-      try {
-        session.start();
-        const r = await session.done;
-        const want = plan.scenario?.scenario.expect.diagnosis ?? null;
-        const got = r.diagnosis?.id ?? null;
-        results.push({ name, ok: got === want, got: got ?? `(${r.outcome ?? r.reason})`, want: want ?? '(no diagnosis)', ms: Math.round(performance.now() - started) });
-      } finally {
-        transcript.close();
-        await plan.cleanup();
-      }
-    }
+    const indexes = names.map((_, i) => i);
+    await pool(indexes.filter((i) => !isHeavy(scenarios[i] as Scenario)), parallelScenarios, run);
+    await pool(indexes.filter((i) => isHeavy(scenarios[i] as Scenario)), 1, run);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  if (args.output === 'json') process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+  const done = rows.filter((r): r is ScenarioRow => r !== undefined);
+  const failed = done.filter((r) => !r.ok);
+  if (args.output === 'json') process.stdout.write(`${JSON.stringify(done, null, 2)}\n`);
   else {
-    for (const r of results) {
-      process.stdout.write(`${r.ok ? 'PASS' : 'FAIL'}  ${r.name}  ${r.ok ? r.got : `got ${r.got}, want ${r.want}`}  (${r.ms} ms)\n`);
-    }
-    const failed = results.filter((r) => !r.ok).length;
-    process.stdout.write(`${results.length - failed}/${results.length} scenarios reach their expected diagnosis\n`);
+    process.stdout.write(`\n${done.length - failed.length}/${done.length} scenarios reach their expected diagnosis\n`);
+    for (const r of failed) process.stdout.write(`FAIL ${r.scenario}: ${r.error ? `could not walk: ${r.error}` : `expected ${show(r.expected)}, got ${gotText(r)}`}\n`);
   }
-  return results.every((r) => r.ok) ? 0 : 1;
+  return failed.length === 0 ? 0 : 1;
+}
+
+async function walkScenario(name: string, scenario: Scenario, transcriptPath: string, args: CliArgs): Promise<ScenarioRow> {
+  const started = performance.now();
+  const expected = scenario.expect.diagnosis;
+  const elapsed = () => Math.round(performance.now() - started);
+  try {
+    const plan = await planDrill({ ...args, positionals: [name], transcript: transcriptPath });
+    const transcript = TranscriptWriter.open(plan.transcriptPath);
+    try {
+      const session = sessionFor(plan, { auto: true, answerDefaults: true });
+      session.on((e) => transcript.write(e));
+      session.start();
+      const r = await session.done;
+      const got = r.diagnosis?.id ?? null;
+      const outcome = r.outcome ?? r.reason;
+      // A scenario expecting no diagnosis passes only on a walk that finished with no finding, not one cut short.
+      const ok = expected === null ? got === null && outcome === 'no-finding' : got === expected;
+      return { scenario: name, expected, got, outcome, steps: r.path.length, durationMs: elapsed(), ok };
+    } finally {
+      transcript.close();
+      await plan.cleanup();
+    }
+  } catch (err) {
+    const message = err instanceof Error ? err.message.split('\n')[0] ?? err.message : String(err);
+    return { scenario: name, expected, got: null, outcome: 'error', steps: 0, durationMs: elapsed(), ok: false, error: message };
+  }
+}
+
+/** Runs `work` over `items`, at most `size` at a time. */
+async function pool<T>(items: readonly T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
+  const queue = [...items];
+  const worker = async () => {
+    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
+  };
+  await Promise.all(Array.from({ length: Math.min(size, queue.length) }, worker));
+}
+
+function show(diagnosis: string | null): string {
+  return diagnosis ?? '(no finding)';
+}
+
+function gotText(r: ScenarioRow): string {
+  if (r.error) return '(error)';
+  return r.got ?? (r.outcome === 'no-finding' ? show(null) : `(${r.outcome})`);
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)}s`;
+}
+
+const headers = ['SCENARIO', 'EXPECTED', 'GOT', 'STEPS', 'TIME'] as const;
+
+/**
+ * The text table, kubectl-style: upper-case headers, columns three spaces
+ * apart. Rows print in the order the scenarios were given, each as soon as it
+ * and all before it are done, so a long run shows progress.
+ */
+class TableWriter {
+  private printed = 0;
+  private readonly widths: number[];
+
+  constructor(names: readonly string[], scenarios: readonly Scenario[], private readonly enabled: boolean) {
+    const expected = scenarios.map((s) => show(s.expect.diagnosis));
+    const col = (header: string, values: string[]) => Math.max(header.length, ...values.map((v) => v.length));
+    this.widths = [col('SCENARIO', [...names]), col('EXPECTED', expected), col('GOT', expected), 'STEPS'.length];
+    if (enabled) this.line([...headers]);
+  }
+
+  finished(rows: readonly (ScenarioRow | undefined)[]): void {
+    if (!this.enabled) return;
+    for (let r = rows[this.printed]; r !== undefined; r = rows[this.printed]) {
+      this.line([r.scenario, show(r.expected), r.ok ? gotText(r) : `${gotText(r)} ✗`, String(r.steps), seconds(r.durationMs)]);
+      this.printed++;
+    }
+  }
+
+  private line(cells: string[]): void {
+    const padded = cells.map((c, i) => {
+      const w = this.widths[i];
+      if (w === undefined) return c;
+      return i === 3 ? c.padStart(w) : c.padEnd(w);
+    });
+    process.stdout.write(`${padded.join('   ').trimEnd()}\n`);
+  }
 }

@@ -1,0 +1,73 @@
+import { bundledNames, resolveAsset } from '../../assets.js';
+import type { InputSpec } from '../../runbook/schema.js';
+import type { HomeChoice, HomeDrill, HomeRunbook } from '../../ui/Home.js';
+import type { CliArgs } from '../args.js';
+
+export interface HomeRunbookEntry extends HomeRunbook {
+  inputs: InputSpec[];
+}
+
+/** The bundled drills and runbooks, as the home screen and its text form list them. */
+export async function homeLists(): Promise<{ drills: HomeDrill[]; runbooks: HomeRunbookEntry[] }> {
+  const { loadScenarioFile } = await import('../../drill/scenario.js');
+  const { loadRunbook } = await import('../walk.js');
+  const drills: HomeDrill[] = [];
+  for (const name of bundledNames('scenarios')) {
+    const { scenario } = await loadScenarioFile(resolveAsset('scenarios', name));
+    drills.push({ id: scenario.id, title: scenario.title, page: scenario.page });
+  }
+  const runbooks: HomeRunbookEntry[] = [];
+  for (const name of bundledNames('runbooks')) {
+    const { spec } = await loadRunbook(name);
+    runbooks.push({ id: spec.id, title: spec.title, symptom: spec.symptom.replace(/\{\{\s*inputs\.(\w+)\s*\}\}/g, '<$1>'), inputs: spec.inputs });
+  }
+  return { drills, runbooks };
+}
+
+/** The command that walks a runbook: inputs with a default show it, required ones a placeholder, optional ones are left out. */
+export function runCommandFor(runbook: Pick<HomeRunbookEntry, 'id' | 'inputs'>): string {
+  const sets = runbook.inputs.flatMap((i) => (i.default !== undefined ? [`--set ${i.name}=${i.default}`] : i.required ? [`--set ${i.name}=<${i.name}>`] : []));
+  return ['plumbline run', runbook.id, ...sets].join(' ');
+}
+
+/** What to print for a runbook chosen on the home screen: the command, then what each input means. */
+export function runbookHelp(runbook: HomeRunbookEntry): string {
+  const lines = [`To walk "${runbook.title}" on your current kube context, run:`, '', `  ${runCommandFor(runbook)}`];
+  if (runbook.inputs.length > 0) {
+    lines.push('');
+    const width = Math.max(...runbook.inputs.map((i) => i.name.length));
+    for (const i of runbook.inputs) lines.push(`  ${i.name.padEnd(width)}  ${i.description}${i.required ? '' : ' (optional)'}`);
+  }
+  return lines.join('\n');
+}
+
+/** The lists as text, for `plumbline` without a terminal. */
+export function homeText(lists: { drills: HomeDrill[]; runbooks: HomeRunbookEntry[] }): string {
+  const width = Math.max(0, ...[...lists.drills, ...lists.runbooks].map((e) => e.id.length));
+  return [
+    'Drills (plumbline drill <id>):',
+    ...lists.drills.map((d) => `  ${d.id.padEnd(width)}  ${d.page}`),
+    '',
+    'Runbooks (plumbline run <id> --set ...):',
+    ...lists.runbooks.map((r) => `  ${r.id.padEnd(width)}  ${r.symptom}`),
+  ].join('\n');
+}
+
+/** `plumbline` alone: the home screen on a terminal, else the lists as text. */
+export async function homeCommand(args: CliArgs): Promise<number> {
+  const lists = await homeLists();
+  if (args.nonInteractive || !process.stdout.isTTY || !process.stdin.isTTY) {
+    process.stdout.write(`${homeText(lists)}\n`);
+    return 0;
+  }
+  const { pickOnHome } = await import('./homeScreen.js');
+  const choice: HomeChoice | null = await pickOnHome(lists, !args.noColor);
+  if (!choice) return 0;
+  if (choice.kind === 'drill') {
+    const { dispatch } = await import('../dispatch.js');
+    return dispatch({ ...args, command: 'drill', positionals: [choice.id] });
+  }
+  const runbook = lists.runbooks.find((r) => r.id === choice.id);
+  if (runbook) process.stdout.write(`${runbookHelp(runbook)}\n`);
+  return 0;
+}
