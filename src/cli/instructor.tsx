@@ -6,7 +6,7 @@ import { render, useApp, useInput } from 'ink';
 import { resolveAsset } from '../assets.js';
 import { loadScenarioFile } from '../drill/scenario.js';
 import type { RunbookSpec } from '../runbook/schema.js';
-import type { FollowedEvent } from '../training/instructor.js';
+import type { FollowedEvent, InstructedScenario } from '../training/instructor.js';
 import { instructorModel, instructorText, TranscriptTail } from '../training/instructor.js';
 import { defaultTranscriptDir } from '../transcript/writer.js';
 import { ThemeProvider } from '../ui/ThemeProvider.js';
@@ -40,7 +40,7 @@ export async function instructorCommand(args: CliArgs, scenarioArg: string | und
 }
 
 /** Polls the transcript: the trainee's terminal appends to it, flushed per event. */
-function Follow({ spec, scenario, tail }: { spec: RunbookSpec; scenario: { id: string; expect: { diagnosis: string | null } }; tail: TranscriptTail }): React.JSX.Element {
+function Follow({ spec, scenario, tail }: { spec: RunbookSpec; scenario: InstructedScenario; tail: TranscriptTail }): React.JSX.Element {
   const [events, setEvents] = useState<FollowedEvent[]>(() => tail.read());
   const { exit } = useApp();
   useInput((input) => {

@@ -1,5 +1,6 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import type { RunbookSpec } from '../runbook/schema.js';
+import { renderLoose } from '../runbook/template.js';
 import type { DrillEvent } from './events.js';
 import { shortestCheckPath } from './shortestPath.js';
 import type { PathStep } from './shortestPath.js';
@@ -58,6 +59,12 @@ export interface TraineeStep {
   onShortestPath: boolean;
 }
 
+export interface InstructedScenario {
+  id: string;
+  expect: { diagnosis: string | null };
+  inputs: Record<string, string>;
+}
+
 /** What the game master sees: the answer, the shortest path, and the trainee's progress. */
 export interface InstructorModel {
   scenario: string;
@@ -72,14 +79,14 @@ export interface InstructorModel {
   debrief: { correct: boolean; score: number; maxScore: number } | null;
 }
 
-export function instructorModel(spec: RunbookSpec, scenario: { id: string; expect: { diagnosis: string | null } }, events: readonly FollowedEvent[]): InstructorModel {
+export function instructorModel(spec: RunbookSpec, scenario: InstructedScenario, events: readonly FollowedEvent[]): InstructorModel {
   const expectedId = scenario.expect.diagnosis;
   const expectedStep = expectedId ? spec.steps[expectedId] : undefined;
   const path = expectedId ? shortestCheckPath(spec, expectedId) : null;
   const onPath = new Set(path?.map((p) => p.step) ?? []);
   const model: InstructorModel = {
     scenario: scenario.id,
-    expected: expectedId ? { id: expectedId, title: expectedStep?.title ?? expectedId } : null,
+    expected: expectedId ? { id: expectedId, title: renderLoose(expectedStep?.title ?? expectedId, { inputs: scenario.inputs, facts: {} }) } : null,
     shortestPath: path,
     started: false,
     steps: [],
