@@ -40,8 +40,10 @@ export function Home({ drills, runbooks, onChoose }: { drills: readonly HomeDril
 
   useInput((input, key) => {
     if (chosen) return;
-    if (key.downArrow || input === 'j') setSelected((s) => Math.min(s + 1, entries.length - 1));
-    else if (key.upArrow || input === 'k') setSelected((s) => Math.max(s - 1, 0));
+    // A held key or a fast terminal can deliver several j/k presses in one chunk.
+    const moves = /^[jk]+$/.test(input) ? [...input].reduce((n, c) => n + (c === 'j' ? 1 : -1), 0) : 0;
+    if (key.downArrow || moves > 0) setSelected((s) => Math.min(s + Math.max(moves, 1), entries.length - 1));
+    else if (key.upArrow || moves < 0) setSelected((s) => Math.max(s + Math.min(moves, -1), 0));
     else if (key.return) {
       const e = entries[selected];
       if (!e) return;

@@ -56,6 +56,13 @@ describe('Home', () => {
     expect(r.onChoose).not.toHaveBeenCalled();
   });
 
+  it('takes several j/k presses arriving in one chunk', async () => {
+    const r = renderHome();
+    const frame = await sendInputAndWaitForChange(r.stdin, r.frame, 'jjj');
+    expect(selectedLine(frame)).toMatch(/^› workload-down/);
+    expect(selectedLine(await sendInputAndWaitForChange(r.stdin, r.frame, 'kk'))).toMatch(/^› pod-pending-node-selector/);
+  });
+
   it('chooses the selected drill on Enter', async () => {
     const r = renderHome();
     await sendInputAndWaitForChange(r.stdin, r.frame, 'j');
