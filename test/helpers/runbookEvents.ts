@@ -31,7 +31,16 @@ export function eventsFor(spec: RunbookSpec) {
     if (step.type !== 'check') return [];
     if (at.sub === 'waiting') return [{ type: 'CONTINUE' }];
     const outcomes = [...(findCheck(step.check)?.outcomes ?? []), 'error'];
-    return outcomes.map((outcome) => ({
+    // Outcomes that branch to the same step reach the same state; offering one of
+    // them keeps every branch while simple paths stop multiplying per outcome.
+    const targets = new Set<string>();
+    const distinct = outcomes.filter((outcome) => {
+      const target = step.next[outcome] ?? `(no branch for ${outcome})`;
+      if (targets.has(target)) return false;
+      targets.add(target);
+      return true;
+    });
+    return distinct.map((outcome) => ({
       type: `xstate.done.actor.${checkActorId(at.step)}`,
       output: { outcome, summary: '', evidence: [], facts: {}, durationMs: 0 },
     }));
