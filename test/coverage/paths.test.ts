@@ -5,7 +5,7 @@ import { uncoveredDiagnoses } from '../../src/runbook-graph/coverage.js';
 import { reachability, shortestPathTo } from '../../src/runbook-graph/paths.js';
 
 const why = 'because';
-const diagnosis = (layer: 'pod' | 'node') => ({ type: 'diagnosis', layer, why, title: 'found', chain: ['cause'], fix: ['fix'] });
+const diagnosis = (layer: 'pod' | 'node'): RunbookSpec['steps'][string] => ({ type: 'diagnosis', layer, why, title: 'found', chain: ['cause'], fix: ['fix'], verify: [] });
 
 /** Two ways to the scheduler's diagnosis: straight, or through an API error and a retry; and a bottom-up sweep. */
 const spec: RunbookSpec = runbook.parse({
@@ -98,7 +98,7 @@ describe('uncoveredDiagnoses', () => {
       ...spec,
       id: 'outer',
       include: [{ runbook: 'tiny-pod', as: 'tp', with: {} }],
-      steps: { ...spec.steps, 'tp.unschedulable': diagnosis('pod'), 'tp.node-down': diagnosis('node') } as RunbookSpec['steps'],
+      steps: { ...spec.steps, 'tp.unschedulable': diagnosis('pod'), 'tp.node-down': diagnosis('node') },
     };
     const both = new Map([...specs, ['outer', outer]]);
     const scenarios = [
