@@ -13,7 +13,8 @@ type LineClass = 'rejected' | 'slow-apply' | 'no-space' | 'error';
 /** etcd logs JSON (zap) since 3.4 and `W | etcdserver: ...` capnslog lines before; both forms are recognised. */
 const patterns: LinePattern<LineClass>[] = [
   // {"msg":"rejected connection","remote-addr":"172.25.143.104:40124",...,"error":"remote error: tls: bad certificate"}
-  { class: 'rejected', re: /"msg":"rejected connection"(?:.*?"remote-addr":"([^"]+)")?/, detail: (m) => m[1] },
+  // etcd 3.6 words it "rejected connection on client endpoint" (or peer endpoint).
+  { class: 'rejected', re: /"msg":"rejected connection(?: on (?:client|peer) endpoint)?"(?:.*?"remote-addr":"([^"]+)")?/, detail: (m) => m[1] },
   // rejected connection from "192.168.0.12:34990" (error "remote error: tls: bad certificate", ServerName "")
   { class: 'rejected', re: /rejected connection from "([^"]+)"/, detail: (m) => m[1] },
   { class: 'no-space', re: /database space exceeded|alarm:NOSPACE|"alarm-type":"NOSPACE"/ },
