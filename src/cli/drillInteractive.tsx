@@ -2,6 +2,8 @@ import { render } from 'ink';
 import { exitCodeOf } from '../engine/report.js';
 import { appendHistory } from '../training/history.js';
 import type { Difficulty, DrillMode } from '../training/record.js';
+import { FreeSession } from '../training/free.js';
+import { loadExtraPatterns } from '../transcript/redact.js';
 import { DrillTracker } from '../training/tracker.js';
 import type { DrillOutcome } from '../training/tracker.js';
 import { TranscriptWriter } from '../transcript/writer.js';
@@ -24,10 +26,7 @@ export interface TrainingOptions {
 export async function walkTrainingDrill(plan: WalkPlan, args: Pick<CliArgs, 'noColor'>, opts: TrainingOptions): Promise<number> {
   const scenario = plan.scenario?.scenario;
   if (!scenario) throw new UsageError('a training drill needs a scenario');
-  if (opts.mode === 'free') {
-    await plan.cleanup();
-    throw new UsageError('--free is not available yet; use --guided');
-  }
+  if (opts.mode === 'free') return walkFreeDrill(plan, args, opts);
   const transcript = TranscriptWriter.open(plan.transcriptPath);
   const session = sessionFor(plan, { auto: false, answerDefaults: false });
   const tracker = new DrillTracker({ spec: plan.runbook.spec, scenario, inputs: plan.inputs, mode: opts.mode, seed: opts.seed, difficulty: opts.difficulty, transcriptPath: plan.transcriptPath });
@@ -64,6 +63,48 @@ export async function walkTrainingDrill(plan: WalkPlan, args: Pick<CliArgs, 'noC
   } finally {
     stopRecording();
     unguard();
+    transcript.close();
+    await plan.cleanup();
+  }
+}
+
+/** A free drill: the trainee picks the checks; the same tracker, transcript and debrief as a guided one. */
+async function walkFreeDrill(plan: WalkPlan, args: Pick<CliArgs, 'noColor'>, opts: TrainingOptions): Promise<number> {
+  const scenario = plan.scenario!.scenario;
+  const transcript = TranscriptWriter.open(plan.transcriptPath);
+  const session = new FreeSession({ runbook: plan.runbook, inputs: plan.inputs, kube: plan.kube, nodes: plan.nodes(undefined), scenario: scenario.id, page: plan.page, redactPatterns: loadExtraPatterns(process.env) });
+  const tracker = new DrillTracker({ spec: plan.runbook.spec, scenario, inputs: plan.inputs, mode: 'free', seed: opts.seed, difficulty: opts.difficulty, transcriptPath: plan.transcriptPath });
+  session.on((e) => {
+    transcript.write(e);
+    tracker.observe(e);
+  });
+  tracker.on((e) => transcript.write(e));
+  const interrupt = () => session.stop('interrupted');
+  process.on('SIGTERM', interrupt);
+  let finished: DrillOutcome | undefined;
+  try {
+    let exit!: () => void;
+    const exited = new Promise<void>((resolve) => (exit = resolve));
+    const header = { runbookTitle: plan.runbook.spec.title, target: scenario.id, page: plan.page, kubeconfigPath: plan.kubeconfigPath, transcriptPath: plan.transcriptPath };
+    const free = { choices: () => session.choices(), run: (step: string) => void session.run(step), declare: () => session.declare() };
+    const app = render(
+      <ThemeProvider color={!args.noColor}>
+        <DrillScreen session={session} tracker={tracker} header={header} startedAt={new Date()} free={free} onFinished={(o) => (finished = o)} onExit={exit} />
+      </ThemeProvider>,
+      { exitOnCtrlC: false, interactive: true },
+    );
+    await exited;
+    app.unmount();
+    session.stop('quit');
+    await session.done;
+    if (finished) {
+      const path = appendHistory(finished.record);
+      process.stdout.write(`drill ${scenario.id}: ${finished.debrief.correct ? 'correct' : 'not found'}, score ${finished.debrief.score.total}/${finished.debrief.maxScore}\nhistory: ${path}\n`);
+    }
+    process.stdout.write(`transcript: ${plan.transcriptPath}\n`);
+    return 0;
+  } finally {
+    process.off('SIGTERM', interrupt);
     transcript.close();
     await plan.cleanup();
   }

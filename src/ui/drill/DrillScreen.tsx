@@ -1,7 +1,9 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type React from 'react';
 import { Box, Static, Text, useInput, useWindowSize } from 'ink';
+import type { Layer } from '../../checks/types.js';
 import type { Session } from '../../engine/session.js';
+import type { FreeChoice } from '../../training/free.js';
 import type { DrillOutcome, DrillTracker } from '../../training/tracker.js';
 import type { DiagnosisChoice } from '../../training/tracker.js';
 import { ActionStep } from '../ActionStep.js';
@@ -19,6 +21,7 @@ import { Debrief } from './Debrief.js';
 import { DiagnosisPicker, filterDiagnoses } from './DiagnosisPicker.js';
 import type { DrillKeyContext, DrillScreenState } from './drillKeys.js';
 import { drillCommandFor, drillHints } from './drillKeys.js';
+import { FreeChooser } from './FreeChooser.js';
 import { Hints } from './Hints.js';
 import { Predict, PredictionVerdict } from './Predict.js';
 
@@ -30,15 +33,23 @@ export interface DrillScreenProps {
   tracker: DrillTracker;
   header: { runbookTitle: string; target: string; page: string; kubeconfigPath: string | null; transcriptPath: string };
   startedAt: Date;
+  /** Free mode: the trainee picks the checks; absent, the drill is guided. */
+  free?: FreeControls;
   /** The drill ended with a debrief (a right pick, or giving up); the CLI saves the history line. */
   onFinished?: (outcome: DrillOutcome) => void;
   onExit: () => void;
 }
 
+export interface FreeControls {
+  choices: () => { layer: Layer; steps: FreeChoice[] }[];
+  run: (step: string) => void;
+  declare: () => void;
+}
+
 type ScrollItem = { kind: 'briefing' } | { kind: 'step'; step: StepView; index: number };
 
 /** A guided drill: predict each check's outcome before it runs, take hints, name the root cause, read the debrief. */
-export function DrillScreen({ session, tracker, header, startedAt, onFinished, onExit }: DrillScreenProps): React.JSX.Element {
+export function DrillScreen({ session, tracker, header, startedAt, free, onFinished, onExit }: DrillScreenProps): React.JSX.Element {
   const state = useSessionEvents(session);
   useStartOnce(session, tracker);
   const tone = useTone();
@@ -49,6 +60,7 @@ export function DrillScreen({ session, tracker, header, startedAt, onFinished, o
   const [query, setQuery] = useState('');
   const [selected, setSelected] = useState(0);
   const [wrong, setWrong] = useState<DiagnosisChoice[]>([]);
+  const [layerIndex, setLayerIndex] = useState(0);
   const [outcome, setOutcome] = useState<DrillOutcome | undefined>(tracker.finished);
 
   const exited = useRef(false);
@@ -60,7 +72,9 @@ export function DrillScreen({ session, tracker, header, startedAt, onFinished, o
 
   const { settled, latest, active } = splitSteps(state);
   const predicted = active ? tracker.predictionFor(active.step) : undefined;
-  const needsPrediction = active?.kind === 'check' && active.status === 'waiting' && !(predicted && predicted.actual === null);
+  const freeLayers = free?.choices() ?? [];
+  const freeSteps = freeLayers[layerIndex]?.steps ?? [];
+  const needsPrediction = !free && active?.kind === 'check' && active.status === 'waiting' && !(predicted && predicted.actual === null);
   const choices = active && needsPrediction ? tracker.choicesFor(active.step) : [];
   const diagnoses = tracker.diagnoses();
   const screen: DrillScreenState = outcome
@@ -69,14 +83,16 @@ export function DrillScreen({ session, tracker, header, startedAt, onFinished, o
       ? state.end.reason === 'finished'
         ? 'pick'
         : 'done'
-      : needsPrediction
+      : free && !active
+        ? 'choose'
+        : needsPrediction
         ? 'predict'
         : active?.status === 'asking'
           ? 'ask'
           : active?.kind === 'action' && active.action?.allowed && !active.action.decision
             ? 'action'
             : 'running';
-  const keyContext: DrillKeyContext = { state: screen, choices: screen === 'ask' ? (active?.question?.choices.length ?? 0) : choices.length, hintsLeft: tracker.hintsLeft };
+  const keyContext: DrillKeyContext = { state: screen, choices: screen === 'ask' ? (active?.question?.choices.length ?? 0) : screen === 'choose' ? freeSteps.length : choices.length, hintsLeft: tracker.hintsLeft };
 
   const finish = (o: DrillOutcome) => {
     setOutcome(o);
@@ -123,6 +139,17 @@ export function DrillScreen({ session, tracker, header, startedAt, onFinished, o
         session.proceed();
         return;
       }
+      case 'choose': {
+        const choice = freeSteps[command.index];
+        if (choice) free?.run(choice.step);
+        return;
+      }
+      case 'layer':
+        setLayerIndex((i) => Math.min(freeLayers.length - 1, Math.max(0, i + command.delta)));
+        return;
+      case 'declare':
+        free?.declare();
+        return;
       case 'answer': {
         const choice = active?.question?.choices[command.index];
         if (choice) session.answer(choice.id);
@@ -169,7 +196,9 @@ export function DrillScreen({ session, tracker, header, startedAt, onFinished, o
             <Box key="briefing" flexDirection="column">
               <Briefing page={header.page} kubeconfigPath={header.kubeconfigPath} />
               <Text {...tone('muted')}>
-                Guided drill: before each check runs, predict what it will find. h shows a hint (−50 each). At the end, name the root cause.
+                {free
+                  ? 'Free drill: pick the checks yourself, layer by layer; d when you know the root cause. h shows a hint (−50 each).'
+                  : 'Guided drill: before each check runs, predict what it will find. h shows a hint (−50 each). At the end, name the root cause.'}
               </Text>
             </Box>
           ) : (
@@ -204,7 +233,12 @@ export function DrillScreen({ session, tracker, header, startedAt, onFinished, o
                   {needsPrediction ? <Predict check={tracker.checkFor(active.step) ?? active.title} choices={choices} /> : verdictOf(active)}
                 </Box>
               ) : null}
-              {!latest && !active ? <Text>Starting…</Text> : null}
+              {screen === 'choose' ? (
+                <Box marginTop={latest ? 1 : 0}>
+                  <FreeChooser layers={freeLayers} current={layerIndex} ran={new Set(state.steps.map((st) => st.step))} />
+                </Box>
+              ) : null}
+              {!latest && !active && !free ? <Text>Starting…</Text> : null}
             </>
           )}
         </Box>

@@ -1,12 +1,15 @@
 import type { Key } from 'ink';
 
-/** Keys for prediction choices, in order: digits, then letters the drill does not use for anything else. */
-export const predictionKeys = '123456789bcdfgijklmoprstuvwxyz';
+/** Keys for prediction and check choices, in order: digits, then letters the drill does not use for anything else (a, d, e, h, n, q). */
+export const predictionKeys = '123456789bcfgijklmoprstuvwxyz';
 
-export type DrillScreenState = 'predict' | 'ask' | 'action' | 'running' | 'pick' | 'debrief' | 'done';
+export type DrillScreenState = 'choose' | 'predict' | 'ask' | 'action' | 'running' | 'pick' | 'debrief' | 'done';
 
 export type DrillCommand =
   | { type: 'predict'; index: number }
+  | { type: 'choose'; index: number }
+  | { type: 'layer'; delta: 1 | -1 }
+  | { type: 'declare' }
   | { type: 'answer'; index: number }
   | { type: 'hint' }
   | { type: 'confirm-action' }
@@ -30,6 +33,22 @@ const plainKey = (key: Key) => !key.ctrl && !key.meta;
 
 /** The drill screen's keys, outside the diagnosis picker (where keys are the search text): one table for input and footer. */
 export const drillBindings: readonly DrillBinding[] = [
+  {
+    match: (input, key, ctx) => {
+      if (ctx.state !== 'choose' || !plainKey(key)) return undefined;
+      const index = predictionKeys.indexOf(input);
+      return input.length === 1 && index >= 0 && index < ctx.choices ? { type: 'choose', index } : undefined;
+    },
+    hint: (ctx) => (ctx.state === 'choose' && ctx.choices > 0 ? { keys: ctx.choices > 1 ? `${predictionKeys[0]}-${predictionKeys[Math.min(ctx.choices, predictionKeys.length) - 1]}` : '1', label: 'run check' } : null),
+  },
+  {
+    match: (_input, key, ctx) => (ctx.state === 'choose' && (key.leftArrow || key.rightArrow) ? { type: 'layer', delta: key.leftArrow ? -1 : 1 } : undefined),
+    hint: (ctx) => (ctx.state === 'choose' ? { keys: '←→', label: 'layer' } : null),
+  },
+  {
+    match: (input, key, ctx) => (ctx.state === 'choose' && input === 'd' && plainKey(key) ? { type: 'declare' } : undefined),
+    hint: (ctx) => (ctx.state === 'choose' ? { keys: 'd', label: 'name the root cause' } : null),
+  },
   {
     match: (input, key, ctx) => {
       if (ctx.state !== 'predict' || !plainKey(key)) return undefined;
