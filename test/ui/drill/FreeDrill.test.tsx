@@ -58,10 +58,10 @@ describe('a free drill on pod-pending-node-selector', () => {
     await sendInputAndWaitForChange(stdin, lastFrame, '\u001b[D');
 
     stdin.write(keyFor('pod-status'));
-    frame = await waitForContent(lastFrame, /→ unscheduled: /);
+    await waitForContent(lastFrame, /→ unscheduled: /);
     await waitForContent(lastFrame, 'Which check next?');
     stdin.write(keyFor('pod-scheduling'));
-    frame = await waitForContent(lastFrame, /→ node-selector: /);
+    await waitForContent(lastFrame, /→ node-selector: /);
     await waitForContent(lastFrame, 'Which check next?');
 
     stdin.write('d');
