@@ -2,18 +2,19 @@ import type { Snapshot } from 'xstate';
 
 type AnySnapshot = Snapshot<unknown>;
 import { findCheck } from '../../src/checks/registry.js';
-import { checkActorId } from '../../src/runbook/compile.js';
+import { actionActorId, checkActorId, stepIdOf } from '../../src/runbook/compile.js';
 import type { RunbookSpec } from '../../src/runbook/schema.js';
 
 /** Leaf step id of a snapshot value like { topDown: { 'pod-status': 'running' } }. */
 export function stepOf(value: unknown): { step: string; sub: string | null } | null {
-  if (typeof value === 'string') return { step: value, sub: null };
+  // Included steps are states named nn/step (see stateKey): back to their step ids.
+  if (typeof value === 'string') return { step: stepIdOf(value), sub: null };
   if (!value || typeof value !== 'object') return null;
   const [phaseValue] = Object.values(value as Record<string, unknown>);
-  if (typeof phaseValue === 'string') return { step: phaseValue, sub: null };
+  if (typeof phaseValue === 'string') return { step: stepIdOf(phaseValue), sub: null };
   if (phaseValue && typeof phaseValue === 'object') {
     const [step, sub] = Object.entries(phaseValue as Record<string, unknown>)[0] ?? [];
-    return step ? { step, sub: typeof sub === 'string' ? sub : null } : null;
+    return step ? { step: stepIdOf(step), sub: typeof sub === 'string' ? sub : null } : null;
   }
   return null;
 }
@@ -28,6 +29,10 @@ export function eventsFor(spec: RunbookSpec) {
     const step = at ? spec.steps[at.step] : undefined;
     if (!at || !step) return [];
     if (step.type === 'ask') return Object.keys(step.choices).map((choice) => ({ type: 'ANSWER', choice, by: 'user' }));
+    if (step.type === 'action') {
+      if (at.sub === 'confirming') return [{ type: 'CONFIRM' }, { type: 'DECLINE' }, { type: 'FAIL' }];
+      return ['done', 'failed'].map((result) => ({ type: `xstate.done.actor.${actionActorId(at.step)}`, output: { result, facts: {}, durationMs: 0 } }));
+    }
     if (step.type !== 'check') return [];
     if (at.sub === 'waiting') return [{ type: 'CONTINUE' }];
     const outcomes = [...(findCheck(step.check)?.outcomes ?? []), 'error'];
