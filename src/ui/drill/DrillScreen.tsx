@@ -21,7 +21,7 @@ import { Debrief } from './Debrief.js';
 import { DiagnosisPicker, filterDiagnoses } from './DiagnosisPicker.js';
 import type { DrillKeyContext, DrillScreenState } from './drillKeys.js';
 import { drillCommandFor, drillHints } from './drillKeys.js';
-import { FreeChooser } from './FreeChooser.js';
+import { FreeChooser, freePage } from './FreeChooser.js';
 import { Hints } from './Hints.js';
 import { Predict, PredictionVerdict } from './Predict.js';
 
@@ -53,7 +53,10 @@ export function DrillScreen({ session, tracker, header, startedAt, free, onFinis
   const state = useSessionEvents(session);
   useStartOnce(session, tracker);
   const tone = useTone();
-  const { columns } = useWindowSize();
+  const { columns, rows } = useWindowSize();
+  // What is left for the free-mode list once the header, the last result and the footer are drawn.
+  const freeRows = Math.max(4, rows - 18);
+  const [freeOffset, setFreeOffset] = useState(0);
   // The tracker is not React state: bump a counter to redraw after calling it.
   const [, setVersion] = useState(0);
   const redraw = () => setVersion((v) => v + 1);
@@ -73,7 +76,8 @@ export function DrillScreen({ session, tracker, header, startedAt, free, onFinis
   const { settled, latest, active } = splitSteps(state);
   const predicted = active ? tracker.predictionFor(active.step) : undefined;
   const freeLayers = free?.choices() ?? [];
-  const freeSteps = freeLayers[layerIndex]?.steps ?? [];
+  const layerSteps = freeLayers[layerIndex]?.steps ?? [];
+  const freeSteps = freePage(layerSteps, freeOffset, freeRows);
   const needsPrediction = !free && active?.kind === 'check' && active.status === 'waiting' && !(predicted && predicted.actual === null);
   const choices = active && needsPrediction ? tracker.choicesFor(active.step) : [];
   const diagnoses = tracker.diagnoses();
@@ -146,6 +150,13 @@ export function DrillScreen({ session, tracker, header, startedAt, free, onFinis
       }
       case 'layer':
         setLayerIndex((i) => Math.min(freeLayers.length - 1, Math.max(0, i + command.delta)));
+        setFreeOffset(0);
+        return;
+      case 'page':
+        setFreeOffset((o) => {
+          const next = o + command.delta * freeRows;
+          return next < 0 || next >= layerSteps.length ? o : next;
+        });
         return;
       case 'declare':
         free?.declare();
@@ -235,7 +246,7 @@ export function DrillScreen({ session, tracker, header, startedAt, free, onFinis
               ) : null}
               {screen === 'choose' ? (
                 <Box marginTop={latest ? 1 : 0}>
-                  <FreeChooser layers={freeLayers} current={layerIndex} ran={new Set(state.steps.map((st) => st.step))} />
+                  <FreeChooser layers={freeLayers} current={layerIndex} ran={new Set(state.steps.map((st) => st.step))} offset={freeOffset} rows={freeRows} />
                 </Box>
               ) : null}
               {!latest && !active && !free ? <Text>Starting…</Text> : null}

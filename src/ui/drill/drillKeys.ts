@@ -9,6 +9,7 @@ export type DrillCommand =
   | { type: 'predict'; index: number }
   | { type: 'choose'; index: number }
   | { type: 'layer'; delta: 1 | -1 }
+  | { type: 'page'; delta: 1 | -1 }
   | { type: 'declare' }
   | { type: 'answer'; index: number }
   | { type: 'hint' }
@@ -44,6 +45,10 @@ export const drillBindings: readonly DrillBinding[] = [
   {
     match: (_input, key, ctx) => (ctx.state === 'choose' && (key.leftArrow || key.rightArrow) ? { type: 'layer', delta: key.leftArrow ? -1 : 1 } : undefined),
     hint: (ctx) => (ctx.state === 'choose' ? { keys: '←→', label: 'layer' } : null),
+  },
+  {
+    match: (_input, key, ctx) => (ctx.state === 'choose' && (key.upArrow || key.downArrow) ? { type: 'page', delta: key.upArrow ? -1 : 1 } : undefined),
+    hint: () => null,
   },
   {
     match: (input, key, ctx) => (ctx.state === 'choose' && input === 'd' && plainKey(key) ? { type: 'declare' } : undefined),
