@@ -71,7 +71,7 @@ describe('parseTranscript', () => {
   });
 
   it('reads an empty file as no events', () => {
-    expect(parseTranscript('')).toEqual({ events: [], problems: [], truncated: false });
+    expect(parseTranscript('')).toEqual({ events: [], drill: [], problems: [], truncated: false });
   });
 
   it('accepts a check.result without a verdict (written before verdicts existed)', () => {
