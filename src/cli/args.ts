@@ -14,7 +14,7 @@ Usage:
   plumbline drill [scenario]                 walk a scenario on the built-in drill cluster
   plumbline cluster serve <scenario> [--port N] [--kubeconfig-out PATH]
                                              serve a drill cluster; prints export KUBECONFIG=... first
-  plumbline check <check-id> [--set k=v ...] [--node N] [--node-access ...]
+  plumbline check <check-id> [--set k=v ...] [--node N] [--node-access ...] [--drill <scenario>]
                                              run one check, print its result
   plumbline report <transcript> [--format markdown|json] [--out FILE]
                                              a postmortem from a session transcript
@@ -71,6 +71,8 @@ export interface CliArgs {
   nonInteractive: boolean;
   allowMutations: boolean;
   yes: boolean;
+  /** check: run on this drill scenario's cluster instead of the current context. */
+  drillScenario: string | undefined;
   output: 'text' | 'json';
   transcript: string | undefined;
   step: boolean;
@@ -109,6 +111,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
         'non-interactive': { type: 'boolean' },
         'allow-mutations': { type: 'boolean' },
         yes: { type: 'boolean' },
+        drill: { type: 'string' },
         output: { type: 'string', short: 'o' },
         transcript: { type: 'string' },
         step: { type: 'boolean' },
@@ -164,6 +167,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     nonInteractive: v['non-interactive'] ?? false,
     allowMutations: v['allow-mutations'] ?? false,
     yes: v.yes ?? false,
+    drillScenario: v.drill,
     output,
     transcript: v.transcript,
     step: v.step ?? false,

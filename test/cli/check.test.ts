@@ -58,3 +58,19 @@ describe('plumbline check <host check> --node', () => {
     expect(r.stderr).toContain('host.runc-lingering runs on a node: pass --node <name>');
   });
 });
+
+describe('plumbline check --drill <scenario>', () => {
+  it('runs a cluster check on the scenario cluster: the stale-control-plane incident etcd noise', async () => {
+    const r = await runWithInput(['check', 'cluster.etcd', '--drill', 'stale-control-plane-after-reboot', '--output', 'json'], '');
+    expect(r.exitCode).toBe(0);
+    const out = JSON.parse(r.stdout) as { check: string; outcome: string };
+    expect(out).toMatchObject({ check: 'cluster.etcd', outcome: 'rejected-connections-only' });
+  });
+
+  it('runs a host check on the scenario simulated host', async () => {
+    const r = await runWithInput(['check', 'host.kubelet-config', '--node', 'worker-2', '--drill', 'stale-control-plane-after-reboot'], '');
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toMatch(/^\$ .*\/var\/lib\/kubelet\/config\.yaml/m);
+    expect(r.stdout).toContain('missing: the kubelet config file /var/lib/kubelet/config.yaml does not exist');
+  });
+});

@@ -5,6 +5,11 @@ import type { CliArgs } from '../args.js';
 import { linePrompt } from '../linePrompt.js';
 import { liveNodeAccess } from '../walk.js';
 import { UsageError } from '../args.js';
+import { resolveAsset } from '../../assets.js';
+import type { RunningDrill } from '../../drill/cluster.js';
+import type { KubeClient } from '../../kube/client.js';
+import type { DrillHosts } from '../../nodeaccess/drill.js';
+import type { NodeAccess } from '../../nodeaccess/types.js';
 
 /** `plumbline check pod.status --set namespace=shop --set name=web-0`: one check on the current context. */
 export async function checkCommand(args: CliArgs): Promise<number> {
@@ -13,13 +18,37 @@ export async function checkCommand(args: CliArgs): Promise<number> {
   if (!id || !check) throw new UsageError(`check needs a known check id${id ? ` ("${id}" is not one)` : ''} (see plumbline list checks)`);
   const { loadKubeConfig } = await import('../../kube/config.js');
   const { KubeClient } = await import('../../kube/client.js');
-  const config = await loadKubeConfig({ kubeconfig: args.kubeconfig, context: args.context });
-  const kube = await KubeClient.create(config);
   const params: Record<string, string> = { ...(args.namespace ? { namespace: args.namespace } : {}), ...(args.node ? { node: args.node } : {}), ...args.set };
   // Host checks with a command run on a node; network.tcp-connect runs from here.
   const host = check.layer === 'host' && 'argv' in check;
   if (host && !params.node) throw new UsageError(`${id} runs on a node: pass --node <name>`);
-  const nodes = host ? (await liveNodeAccess(args, kube))(linePrompt(process.stdin, process.stderr)) : noNodeAccess;
+  const drill = args.drillScenario ? await startScenario(args.drillScenario) : undefined;
+  try {
+    const config = await loadKubeConfig(drill ? { kubeconfig: drill.kubeconfigPath } : { kubeconfig: args.kubeconfig, context: args.context });
+    const kube = await KubeClient.create(config);
+    const nodes = !host ? noNodeAccess : drill ? await drillNodes(args, drill.hosts) : (await liveNodeAccess(args, kube))(linePrompt(process.stdin, process.stderr));
+    return await runOne(id, params, args, kube, nodes);
+  } finally {
+    await drill?.close();
+  }
+}
+
+/** `--drill <scenario>`: the check runs on that scenario's simulated cluster and hosts. */
+async function startScenario(name: string): Promise<RunningDrill> {
+  const { loadScenarioFile } = await import('../../drill/scenario.js');
+  const { startDrill } = await import('../../drill/cluster.js');
+  const loaded = await loadScenarioFile(resolveAsset('scenarios', name));
+  return startDrill(loaded.scenario);
+}
+
+async function drillNodes(args: CliArgs, hosts: DrillHosts): Promise<NodeAccess> {
+  const { createNodeAccess } = await import('../../nodeaccess/index.js');
+  const kind = args.nodeAccess ?? 'drill';
+  if (kind !== 'drill' && kind !== 'manual') throw new UsageError(`--node-access ${kind} cannot reach a drill's simulated hosts; use drill or manual`);
+  return createNodeAccess(kind, { hosts, prompt: linePrompt(process.stdin, process.stderr) });
+}
+
+async function runOne(id: string, params: Record<string, string>, args: CliArgs, kube: KubeClient, nodes: NodeAccess): Promise<number> {
   // A person pasting output is not timed out.
   const signal = nodes.kind === 'manual' ? new AbortController().signal : AbortSignal.timeout(30_000);
   const out = await runCheck(
