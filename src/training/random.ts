@@ -1,7 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { bundledNames, resolveAsset } from '../assets.js';
 import { findFault } from '../drill/faults/catalog.js';
 import { scenarioSchema } from '../drill/scenario.js';
@@ -33,9 +33,17 @@ export const composableFaults: readonly ComposableFault[] = [
   { fault: 'kubelet-cert-expired', family: 'node', diagnosis: 'kubelet-certificate' },
 ];
 
-/** Bundled scenarios a draw may pick; the scale benchmarks are not drills. */
+/** Bundled scenarios a draw may pick: those with a root cause to name (not the healthy ones, not the scale benchmarks). */
 export function drawableScenarios(): string[] {
-  return bundledNames('scenarios').filter((n) => !n.startsWith('scale-'));
+  return bundledNames('scenarios').filter((n) => {
+    if (n.startsWith('scale-')) return false;
+    try {
+      const doc = parse(readFileSync(resolveAsset('scenarios', n), 'utf8')) as { expect?: { diagnosis?: unknown } } | null;
+      return typeof doc?.expect?.diagnosis === 'string';
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** mulberry32: small, fast, and the same sequence for the same seed on every machine. */

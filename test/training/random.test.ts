@@ -9,7 +9,7 @@ import { loadKubeConfig } from '../../src/kube/config.js';
 import { createNodeAccess } from '../../src/nodeaccess/index.js';
 import { resolveAsset } from '../../src/assets.js';
 import { loadRunbookFile } from '../../src/runbook/load.js';
-import { composableFaults, composeScenario, drawDrill } from '../../src/training/random.js';
+import { composableFaults, composeScenario, drawableScenarios, drawDrill } from '../../src/training/random.js';
 
 /** Walks a scenario headless, as `plumbline test` does: every check at once, every question its default. */
 async function diagnose(scenario: Scenario): Promise<string | null> {
@@ -59,5 +59,14 @@ describe('--random', () => {
     const hard = composeScenario(11, 'hard', fault);
     expect(hard.faults).toHaveLength(2);
     expect(await diagnose(hard)).toBe(fault.diagnosis);
+  });
+});
+
+describe('medium draws', () => {
+  it('only draw bundled scenarios with a root cause to name', async () => {
+    const names = drawableScenarios();
+    expect(names.length).toBeGreaterThan(3);
+    expect(names.some((n) => n.startsWith('scale-'))).toBe(false);
+    for (const n of names) expect((await loadScenarioFile(resolveAsset('scenarios', n))).scenario.expect.diagnosis).not.toBeNull();
   });
 });

@@ -72,11 +72,13 @@ export function Debrief({ debrief: d, width }: { debrief: DebriefModel; width: n
       {d.readNext.length > 0 ? (
         <Box flexDirection="column">
           <Text {...tone('strong')}>read next</Text>
-          {d.readNext.map((r, i) => (
-            <Text key={i} wrap="wrap" {...tone('muted')}>
+          {/* One line each, three at most: an 80×24 screen keeps the score in view; the report has them all. */}
+          {d.readNext.slice(0, 3).map((r, i) => (
+            <Text key={i} wrap="truncate-end" {...tone('muted')}>
               - {r}
             </Text>
           ))}
+          {d.readNext.length > 3 ? <Text {...tone('muted')}>  … {d.readNext.length - 3} more in plumbline report</Text> : null}
         </Box>
       ) : null}
     </Box>
