@@ -11,12 +11,18 @@ export interface PathStep {
 
 /**
  * The path from the runbook's start to a diagnosis that runs the fewest
- * checks (questions and actions cost nothing: a trainee does not pick them).
+ * checks (questions and actions cost nothing: a trainee does not pick them),
+ * avoiding `error` outcomes and failed actions when it can.
  * `$bottom-up` leads to the sweep's first step; other special targets and
  * references into included runbooks end a branch. Null when unreachable.
  */
 export function shortestCheckPath(spec: RunbookSpec, diagnosis: string): PathStep[] | null {
   if (spec.steps[diagnosis]?.type !== 'diagnosis') return null;
+  // A drill teaches the walk a working API gives: error branches only when nothing else gets there.
+  return search(spec, diagnosis, false) ?? search(spec, diagnosis, true);
+}
+
+function search(spec: RunbookSpec, diagnosis: string, withFailures: boolean): PathStep[] | null {
   // 0-1 BFS: leaving a check costs one, leaving anything else costs nothing.
   const dist = new Map<string, number>([[spec.start, 0]]);
   const prev = new Map<string, string>();
@@ -27,7 +33,7 @@ export function shortestCheckPath(spec: RunbookSpec, diagnosis: string): PathSte
     if (!step) continue;
     const cost = step.type === 'check' ? 1 : 0;
     const base = dist.get(id)!;
-    for (const raw of successors(step)) {
+    for (const raw of successors(step, withFailures)) {
       const next = raw === '$bottom-up' ? spec.bottomUp : raw;
       if (!next || !spec.steps[next]) continue;
       const d = base + cost;
@@ -52,14 +58,14 @@ export function checksOn(path: readonly PathStep[]): number {
   return path.filter((p) => p.kind === 'check').length;
 }
 
-function successors(step: StepSpec): string[] {
+function successors(step: StepSpec, withFailures: boolean): string[] {
   switch (step.type) {
     case 'check':
-      return Object.values(step.next);
+      return Object.entries(step.next).flatMap(([outcome, next]) => (withFailures || outcome !== 'error' ? [next] : []));
     case 'ask':
       return Object.values(step.choices).map((c) => c.next);
     case 'action':
-      return Object.values(step.next);
+      return Object.entries(step.next).flatMap(([result, next]) => (withFailures || result !== 'failed' ? [next] : []));
     case 'diagnosis':
       return [];
   }

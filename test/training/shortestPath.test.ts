@@ -28,6 +28,15 @@ describe('shortestCheckPath on the bundled runbooks', () => {
     }
   });
 
+  it('does not count on the API failing: error branches only when nothing else gets there', async () => {
+    const { spec } = await loadRunbookFile(join(repoRoot, 'runbooks/node-not-ready.yaml'), findCheck);
+    const path = shortestCheckPath(spec, 'kubelet-config-missing')!;
+    // node-ready's `error` leads to a question that skips the node layer; a working API goes through it.
+    expect(path.map((p) => p.step)).not.toContain('ask-api');
+    expect(path.map((p) => p.step).slice(0, 2)).toEqual(['node-ready', 'node-lease']);
+    expect(path.at(-1)?.step).toBe('kubelet-config-missing');
+  });
+
   it('is null for a step that is not a diagnosis', async () => {
     const { spec } = await loadRunbookFile(join(repoRoot, 'runbooks/workload-down.yaml'), findCheck);
     expect(shortestCheckPath(spec, 'pod-status')).toBeNull();
