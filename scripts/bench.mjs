@@ -56,6 +56,8 @@ function steps(label, scenario) {
   const total = out.path.reduce((sum, p) => sum + p.durationMs, 0);
   const slowest = [...out.path].sort((a, b) => b.durationMs - a.durationMs)[0];
   rows.push([label, ms(total), '', `${out.path.length} steps${slowest ? `, slowest ${slowest.step} ${slowest.durationMs} ms` : ''}`]);
+  // What the whole walk asked of the API: flat in cluster size when every query is pinned.
+  if (out.api) rows.push([`${label.replace('check latency', 'API cost of the walk')}`, '', '', `${out.api.requests} requests, ${(out.api.bytes / 1024).toFixed(1)} KiB read`]);
 }
 
 /** VmHWM (peak RSS) and VmRSS of a process, in KiB, from /proc. */

@@ -107,6 +107,12 @@ const defaultMaxItems = 5000;
  * The Kubernetes reads plumbline's checks make: typed, paged, cancellable, and
  * every failure turned into a KubeError a check can branch on.
  */
+/** What a client has asked of the API: requests sent and response bytes (Content-Length) read. */
+export interface ApiStats {
+  requests: number;
+  bytes: number;
+}
+
 export class KubeClient {
   private constructor(
     private readonly core: CoreV1Api,
@@ -115,8 +121,15 @@ export class KubeClient {
     readonly server: string,
     readonly contextName: string,
     private readonly kc: KubeConfig,
+    /** Shared by every client derived from this one (withSignal), so a walk's cost adds up. */
+    private readonly stats: ApiStats,
     private readonly signal?: AbortSignal,
   ) {}
+
+  /** Requests and bytes so far, for `--output json` and the benchmark. */
+  get apiStats(): Readonly<ApiStats> {
+    return { ...this.stats };
+  }
 
   static async create(config: LoadedKubeConfig): Promise<KubeClient> {
     const { AdmissionregistrationV1Api, ApiregistrationV1Api, AppsV1Api, BatchV1Api, CoreV1Api, CoordinationV1Api, StorageV1Api } = await import('@kubernetes/client-node');
@@ -133,12 +146,13 @@ export class KubeClient {
       config.server,
       config.contextName,
       config.kc,
+      { requests: 0, bytes: 0 },
     );
   }
 
   /** The same client, with every request cancelled when `signal` aborts. */
   withSignal(signal: AbortSignal): KubeClient {
-    return new KubeClient(this.core, this.coordination, this.groups, this.server, this.contextName, this.kc, signal);
+    return new KubeClient(this.core, this.coordination, this.groups, this.server, this.contextName, this.kc, this.stats, signal);
   }
 
   readPod(namespace: string, name: string): Promise<V1Pod> {
@@ -251,10 +265,15 @@ export class KubeClient {
       const opts: Parameters<typeof httpsRequest>[1] = { method: 'GET', headers: { Accept: 'text/plain, application/json' } };
       await this.kc.applyToHTTPSOptions(opts);
       return await new Promise<RawResponse>((resolve, reject) => {
+        this.stats.requests += 1;
         const req = httpsRequest(new URL(path, this.server), { ...opts, ...(signal ? { signal } : {}) }, (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+          res.on('end', () => {
+            const body = Buffer.concat(chunks);
+            this.stats.bytes += body.length;
+            resolve({ status: res.statusCode ?? 0, body: body.toString('utf8') });
+          });
           res.on('error', reject);
         });
         req.on('error', reject);
@@ -287,10 +306,15 @@ export class KubeClient {
       const opts: Parameters<typeof httpsRequest>[1] = { method, headers };
       await this.kc.applyToHTTPSOptions(opts);
       return await new Promise<RawResponse>((resolve, reject) => {
+        this.stats.requests += 1;
         const req = httpsRequest(new URL(path, this.server), { ...opts, ...(signal ? { signal } : {}) }, (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+          res.on('end', () => {
+            const body = Buffer.concat(chunks);
+            this.stats.bytes += body.length;
+            resolve({ status: res.statusCode ?? 0, body: body.toString('utf8') });
+          });
           res.on('error', reject);
         });
         req.on('error', reject);
@@ -352,7 +376,7 @@ export class KubeClient {
     const signal = this.signal;
     try {
       signal?.throwIfAborted();
-      return await fn(requestOptions(signal));
+      return await fn(requestOptions(signal, this.stats));
     } catch (err) {
       throw toKubeError(err, this.server, signal);
     }
@@ -361,17 +385,20 @@ export class KubeClient {
 
 type RequestOptions = Parameters<CoreV1Api['readNode']>[1];
 
-/** client-node takes a per-request AbortSignal only through middleware. */
-function requestOptions(signal: AbortSignal | undefined): RequestOptions {
-  if (!signal) return undefined;
+/** client-node takes a per-request AbortSignal (and lets us count the request) only through middleware. */
+function requestOptions(signal: AbortSignal | undefined, stats: ApiStats): RequestOptions {
   return {
     middleware: [
       {
         pre: (ctx) => {
-          ctx.setSignal(signal);
+          stats.requests += 1;
+          if (signal) ctx.setSignal(signal);
           return { toPromise: () => Promise.resolve(ctx) } as never;
         },
-        post: (res) => ({ toPromise: () => Promise.resolve(res) }) as never,
+        post: (res) => {
+          stats.bytes += Number(res.headers['content-length'] ?? 0) || 0;
+          return { toPromise: () => Promise.resolve(res) } as never;
+        },
       },
     ],
     middlewareMergeStrategy: 'append',
