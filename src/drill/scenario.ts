@@ -332,9 +332,14 @@ function nodeObject(n: NodeSpec, index: number, now: Date): KubeObject {
     spec: { ...(n.unschedulable ? { unschedulable: true } : {}), ...(taints.length > 0 ? { taints } : {}) },
     status: {
       conditions: [
-        condition('MemoryPressure', pressure, 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
-        condition('DiskPressure', pressure, 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
-        condition('PIDPressure', pressure, 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
+        // The node lifecycle controller marks every condition of a silent kubelet Unknown, with its own words.
+        ...(n.ready === 'Unknown'
+          ? ['MemoryPressure', 'DiskPressure', 'PIDPressure'].map((t) => condition(t, pressure, 'NodeStatusUnknown', 'Kubelet stopped posting node status.'))
+          : [
+              condition('MemoryPressure', pressure, 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
+              condition('DiskPressure', pressure, 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
+              condition('PIDPressure', pressure, 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
+            ]),
         condition('Ready', n.ready, reason, message),
       ],
       addresses: [
