@@ -39,7 +39,9 @@ export function sessionFor(plan: WalkPlan, { yes = false, ...opts }: { auto: boo
   return new Session({
     allowMutations: plan.allowMutations,
     // Headless, only --yes confirms an action; in the TUI the user does, with y.
-    confirmActions: opts.answerDefaults ? (yes ? 'yes' : 'none') : 'ask',
+    // A drill scenario may script the trainee: its answers, and whether its actions are confirmed.
+    confirmActions: opts.answerDefaults ? (yes || plan.scenario?.scenario.actions === 'confirm' ? 'yes' : 'none') : 'ask',
+    ...(opts.answerDefaults && plan.scenario ? { answers: plan.scenario.scenario.answers } : {}),
     runbook: plan.runbook,
     inputs: plan.inputs,
     kube: plan.kube,

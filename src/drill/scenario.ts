@@ -104,6 +104,10 @@ export const scenarioSchema = z.strictObject({
   inputs: z.record(z.string(), z.string()).default({}),
   expect: z.strictObject({ diagnosis: z.string().min(1).nullable() }),
   hints: z.array(z.string().min(1)).default([]),
+  /** Headless walks (plumbline test): answers by ask step id instead of the defaults, as a trainee would give them. */
+  answers: z.record(z.string(), z.string()).default({}),
+  /** Headless walks: confirm the runbook's action steps (the drill cluster is simulated), or decline them (default). */
+  actions: z.enum(['decline', 'confirm']).default('decline'),
   cluster: z
     .strictObject({
       name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/).default('drill'),

@@ -5,7 +5,8 @@ import type { Phase } from '../runbook/structure.js';
 export type Mode = 'live' | 'drill';
 export type SessionOutcome = 'diagnosis' | 'no-finding' | 'incomplete';
 export type EndReason = 'finished' | 'quit' | 'interrupted' | 'crashed';
-export type AnsweredBy = 'user' | 'default' | 'pasted';
+/** scenario: a drill scenario's scripted answer in a headless walk (`answers:`). */
+export type AnsweredBy = 'user' | 'default' | 'pasted' | 'scenario';
 export type ActionConfirmedBy = 'user' | '--yes';
 /** user: said no; read-only: no --allow-mutations; no-confirmation: headless without --yes. */
 export type ActionDeclinedBy = 'user' | 'read-only' | 'no-confirmation';

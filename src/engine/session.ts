@@ -33,6 +33,8 @@ export interface SessionOptions {
   auto: boolean;
   /** Answer every question with its default (headless). */
   answerDefaults?: boolean;
+  /** Headless: these answers, by ask step id, instead of the defaults (a drill scenario's scripted trainee). */
+  answers?: Record<string, string>;
   /** Extra secret patterns (PLUMBLINE_REDACT) on top of the built-in ones. */
   redactPatterns?: RegExp[];
   /** `--allow-mutations`: action steps may run at all (the CLI turns it on for drills). Off, every action is declined and shown. */
@@ -248,7 +250,10 @@ export class Session {
           const context = this.actor?.getSnapshot().context;
           const scope = { inputs: this.opts.inputs, facts: context?.facts ?? {} };
           this.emit({ type: 'ask', step: e.step, question: renderLoose(step.question, scope), choices, default: step.default });
-          if (this.opts.answerDefaults) queueMicrotask(() => this.actor?.send({ type: 'ANSWER', choice: step.default, by: 'default' }));
+          if (this.opts.answerDefaults) {
+            const scripted = this.opts.answers?.[e.step];
+            queueMicrotask(() => this.actor?.send({ type: 'ANSWER', choice: scripted ?? step.default, by: scripted ? 'scenario' : 'default' }));
+          }
         }
         if (step.type === 'check' && this.auto) queueMicrotask(() => this.actor?.send({ type: 'CONTINUE' }));
         return;

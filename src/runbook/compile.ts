@@ -60,7 +60,7 @@ export interface RunContext {
 }
 
 export type RunEvent =
-  | { type: 'ANSWER'; choice: string; by: 'user' | 'default' | 'pasted' }
+  | { type: 'ANSWER'; choice: string; by: 'user' | 'default' | 'pasted' | 'scenario' }
   /** Run the current check: sent at once in auto mode, on the user's key in step mode. */
   | { type: 'CONTINUE' }
   /** The action on screen may run (the user pressed y, or --yes). */
@@ -74,7 +74,7 @@ export type RunEvent =
 export type MachineEmitted =
   | { type: 'step.enter'; step: string; layer: Layer; phase: Phase }
   | { type: 'check.result'; step: string; check: string; output: CheckOutput; phase: Phase; timedOut: boolean }
-  | { type: 'answer'; step: string; choice: string; by: 'user' | 'default' | 'pasted' };
+  | { type: 'answer'; step: string; choice: string; by: 'user' | 'default' | 'pasted' | 'scenario' };
 
 /** Tags on the states that wait for the user, so the engine need not know the state shapes. */
 export const awaitingContinue = 'awaiting-continue';
@@ -98,7 +98,7 @@ export const actionActorId = (step: string) => `action:${step}`;
 
 const endIds: Record<string, EndKind> = { '$no-finding': 'no-finding', '$incomplete': 'incomplete' };
 
-function answerOf(event: RunEvent): { choice: string; by: 'user' | 'default' | 'pasted' } {
+function answerOf(event: RunEvent): { choice: string; by: 'user' | 'default' | 'pasted' | 'scenario' } {
   return event.type === 'ANSWER' ? event : { choice: '', by: 'user' };
 }
 

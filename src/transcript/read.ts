@@ -72,7 +72,7 @@ const eventSchemas: Record<SessionEvent['type'], z.ZodType> = {
     choices: z.array(z.looseObject({ id: z.string(), label: z.string() })),
     default: z.string(),
   }),
-  answer: z.looseObject({ step: z.string(), choice: z.string(), label: z.string(), by: z.enum(['user', 'default', 'pasted']) }),
+  answer: z.looseObject({ step: z.string(), choice: z.string(), label: z.string(), by: z.enum(['user', 'default', 'pasted', 'scenario']) }),
   'mode.change': z.looseObject({ auto: z.boolean() }),
   note: z.looseObject({ text: z.string(), step: z.string().nullable() }),
   'host.prompt': z.looseObject({ step: z.string(), node: z.string(), argv: z.array(z.string()), command: z.string() }),

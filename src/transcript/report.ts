@@ -521,6 +521,8 @@ function answeredBy(by: AnsweredBy): string {
       return 'default (non-interactive)';
     case 'pasted':
       return 'pasted output';
+    case 'scenario':
+      return "the scenario's scripted answer (headless drill)";
   }
 }
 
