@@ -20,7 +20,7 @@ Usage:
                                              a postmortem from a session transcript
   plumbline replay <transcript> [--speed N] [--step]
                                              play a session back in the TUI, from its transcript alone
-  plumbline list runbooks|scenarios|checks
+  plumbline list runbooks|scenarios|checks|faults [--output json]
   plumbline lint [files...]                  validate runbooks and scenarios (default: the bundled ones)
   plumbline test [scenarios...]              walk scenarios headless, compare with their expected diagnosis
   plumbline graph <runbook> [--format mermaid|dot]

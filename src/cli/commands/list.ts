@@ -1,5 +1,6 @@
 import { bundledNames, resolveAsset } from '../../assets.js';
 import { checks } from '../../checks/registry.js';
+import type { AnyCheck } from '../../checks/types.js';
 import type { CliArgs } from '../args.js';
 import { UsageError } from '../args.js';
 
@@ -21,10 +22,31 @@ export async function listCommand(what: string | undefined, args: Pick<CliArgs, 
       return 0;
     }
     case 'checks':
-      if (json) process.stdout.write(`${JSON.stringify(checks.map((c) => ({ id: c.id, layer: c.layer, title: c.title, outcomes: c.outcomes, healthy: c.healthy, facts: c.facts })), null, 2)}\n`);
-      else for (const c of checks) process.stdout.write(`${c.id.padEnd(26)} ${c.layer.padEnd(8)} ${c.title}\n`);
+      if (json) {
+        const rows = checks.map((c) => ({ id: c.id, layer: c.layer, title: c.title, outcomes: c.outcomes, healthy: c.healthy, command: commandTemplate(c), why: c.why, facts: c.facts }));
+        process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+      } else for (const c of checks) process.stdout.write(`${c.id.padEnd(26)} ${c.layer.padEnd(8)} ${c.title}\n`);
       return 0;
+    case 'faults': {
+      const { faultCatalog } = await import('../../drill/faults/catalog.js');
+      if (json) process.stdout.write(`${JSON.stringify(faultCatalog.map((f) => ({ id: f.id, layer: f.layer, title: f.title, description: f.description })), null, 2)}\n`);
+      else for (const f of faultCatalog) process.stdout.write(`${f.id.padEnd(40)} ${f.layer.padEnd(8)} ${f.title}\n`);
+      return 0;
+    }
     default:
-      throw new UsageError('list runbooks|scenarios|checks');
+      throw new UsageError('list runbooks|scenarios|checks|faults');
+  }
+}
+
+/** The check's command with each parameter as a `<name>` placeholder, as a reference card shows it. */
+function commandTemplate(c: AnyCheck): string {
+  const shape = (c.params as { shape?: Record<string, unknown> }).shape ?? {};
+  const placeholders = Object.fromEntries(Object.keys(shape).map((k) => [k, `<${k}>`]));
+  const parsed = c.params.safeParse(placeholders);
+  const command = c.command.bind(c) as (params: unknown) => string;
+  try {
+    return command(parsed.success ? parsed.data : placeholders);
+  } catch {
+    return '';
   }
 }
