@@ -38,6 +38,7 @@ export async function walkHeadless(plan: WalkPlan, args: Pick<CliArgs, 'output'>
 export function sessionFor(plan: WalkPlan, { yes = false, ...opts }: { auto: boolean; answerDefaults: boolean; yes?: boolean }): Session {
   return new Session({
     allowMutations: plan.allowMutations,
+    about: plan.about,
     // Headless, only --yes confirms an action; in the TUI the user does, with y.
     // A drill scenario may script the trainee: its answers, and whether its actions are confirmed.
     confirmActions: opts.answerDefaults ? (yes || plan.scenario?.scenario.actions === 'confirm' ? 'yes' : 'none') : 'ask',

@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import { resolveAsset } from '../assets.js';
 import { findCheck } from '../checks/registry.js';
 import type { LoadedScenario } from '../drill/scenario.js';
@@ -10,7 +11,7 @@ import { loadRunbookFile } from '../runbook/load.js';
 import type { LoadedRunbook } from '../runbook/load.js';
 import { defaultTranscriptPath } from '../transcript/writer.js';
 import type { CliArgs } from './args.js';
-import { UsageError } from './args.js';
+import { UsageError, version } from './args.js';
 
 /** Everything a walk needs, whether it ends up in the TUI or headless. */
 export interface WalkPlan {
@@ -27,7 +28,22 @@ export interface WalkPlan {
   nodes: NodeAccessFor;
   /** Action steps may change the cluster: `--allow-mutations` live, always in a drill (its cluster is simulated). */
   allowMutations: boolean;
+  /** Who runs the walk and how: recorded in the transcript's session.start. */
+  about: { version: string; user: string; nodeAccess: string; flags: Record<string, string | boolean> };
   cleanup: () => Promise<void>;
+}
+
+/** The session.start facts a postmortem needs about the run itself. */
+export function aboutRun(args: CliArgs, nodeAccess: string): WalkPlan['about'] {
+  let user = process.env.USER ?? '';
+  try {
+    user = userInfo().username;
+  } catch {
+    // No passwd entry (a container's arbitrary uid): keep $USER.
+  }
+  const flags: Record<string, string | boolean> = { step: args.step, nonInteractive: args.nonInteractive, allowMutations: args.allowMutations, yes: args.yes };
+  if (args.context) flags.context = args.context;
+  return { version, user, nodeAccess, flags };
 }
 
 export type NodeAccessFor = (prompt: ManualPrompt | undefined) => NodeAccess;
@@ -88,6 +104,7 @@ export async function planRun(args: CliArgs): Promise<WalkPlan> {
     page: renderSymptom(runbook, inputs),
     nodes,
     allowMutations: args.allowMutations,
+    about: aboutRun(args, args.nodeAccess ?? 'manual'),
     cleanup: () => Promise.resolve(),
   };
 }
@@ -138,6 +155,7 @@ export async function planDrill(args: CliArgs): Promise<WalkPlan> {
       page: loaded.scenario.page,
       nodes: (prompt) => createNodeAccess(kind, { hosts, ...(prompt ? { prompt } : {}) }),
       allowMutations: true,
+      about: aboutRun(args, kind),
       cleanup: () => drill.close(),
     };
   } catch (err) {

@@ -39,6 +39,11 @@ export type SessionEvent =
       context: string;
       server: string;
       inputs: Record<string, string>;
+      /** plumbline's version, the OS user, how host commands ran, and the flags that shape the walk. */
+      version?: string;
+      user?: string;
+      nodeAccess?: string;
+      flags?: Record<string, string | boolean>;
     }
   | {
       type: 'step.enter';

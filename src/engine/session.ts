@@ -44,6 +44,8 @@ export interface SessionOptions {
    * `yes` runs it (`--yes`), `none` declines it (headless without --yes). Default: `none` with answerDefaults, else `ask`.
    */
   confirmActions?: 'ask' | 'yes' | 'none';
+  /** Who ran the walk and how, for the transcript's first line (tool version, OS user, node access, flags). */
+  about?: { version: string; user: string; nodeAccess: string; flags: Record<string, string | boolean> };
   /** Between two runs of an action's verify check. */
   verifyPollMs?: number;
   now?: () => Date;
@@ -141,6 +143,7 @@ export class Session {
       context: opts.kube.contextName,
       server: opts.kube.server,
       inputs: opts.inputs,
+      ...(opts.about ?? {}),
     });
     const actor = createActor(machine, { input: { inputs: opts.inputs } });
     this.actor = actor;
