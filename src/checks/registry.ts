@@ -15,6 +15,7 @@ import { nodePods } from './node/pods.js';
 import { nodePressure } from './node/pressure.js';
 import { nodeReady } from './node/ready.js';
 import { nodeSchedulable } from './node/schedulable.js';
+import { nodeTestPod } from './node/testPod.js';
 import { podEvents } from './pod/events.js';
 import { podImagePull } from './pod/imagePull.js';
 import { podLastTermination } from './pod/lastTermination.js';
@@ -44,6 +45,7 @@ export const checks: readonly AnyCheck[] = [
   nodePressure,
   nodeSchedulable,
   nodePods,
+  nodeTestPod,
   kubeletService,
   kubeletConfig,
   kubeletJournal,

@@ -30,6 +30,8 @@ export interface CheckContext {
   nodes: NodeAccess;
   signal: AbortSignal;
   now: () => Date;
+  /** `--allow-mutations` (always in a drill): the few checks that write (the node test pod) may. */
+  allowMutations?: boolean;
 }
 
 export interface CheckDefinition<P = Record<string, unknown>, O extends string = string> {

@@ -177,16 +177,20 @@ export async function loadScenarioFile(file: string): Promise<LoadedScenario> {
   return { scenario: await inlineRawFiles(validate(source, scenarioSchema), source), file };
 }
 
-const relativeTime = /^now((?:[-+]\d+[smhd])*)$/;
+const relativeTime = /^now((?:[-+](?:\d+[smhd])+)*)$/;
 
-/** `now`, `now-5m`, `now-2d-3h`: drill times are relative so a scenario never goes stale. */
+/** `now`, `now-5m`, `now-2d-3h`, `now-4m10s`: drill times are relative so a scenario never goes stale. */
 export function resolveTime(value: string, now: Date): string | undefined {
   const m = relativeTime.exec(value);
   if (!m) return undefined;
   let ms = now.getTime();
-  for (const part of (m[1] ?? '').matchAll(/([-+])(\d+)([smhd])/g)) {
-    const unit = { s: 1e3, m: 60e3, h: 3600e3, d: 86400e3 }[part[3] as 's' | 'm' | 'h' | 'd'];
-    ms += (part[1] === '-' ? -1 : 1) * Number(part[2]) * unit;
+  // Each signed group may chain units, as Go durations do (`-4m10s`).
+  for (const group of (m[1] ?? '').matchAll(/([-+])((?:\d+[smhd])+)/g)) {
+    const sign = group[1] === '-' ? -1 : 1;
+    for (const part of (group[2] ?? '').matchAll(/(\d+)([smhd])/g)) {
+      const unit = { s: 1e3, m: 60e3, h: 3600e3, d: 86400e3 }[part[2] as 's' | 'm' | 'h' | 'd'];
+      ms += sign * Number(part[1]) * unit;
+    }
   }
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }

@@ -11,6 +11,8 @@ export interface RunCheckDeps {
   kube: KubeClient;
   nodes: NodeAccess;
   now: () => Date;
+  /** Checks that write (the node test pod) run only when this is on. */
+  allowMutations?: boolean;
   /** Called once the parameters are known, before the check talks to anything. */
   onStart: (info: { params: Record<string, unknown>; command: string }) => void;
 }
@@ -48,7 +50,7 @@ export async function runCheck(inv: CheckInvocation, signal: AbortSignal, deps: 
 
   deps.onStart({ params: params as Record<string, unknown>, command: check.command(params as never) });
   try {
-    const result = await check.run({ kube: deps.kube.withSignal(signal), nodes: deps.nodes, signal, now: deps.now }, params as never);
+    const result = await check.run({ kube: deps.kube.withSignal(signal), nodes: deps.nodes, signal, now: deps.now, allowMutations: deps.allowMutations ?? false }, params as never);
     if (result.outcome !== 'error' && !check.outcomes.includes(result.outcome)) {
       return done(errorResult(`check ${check.id} returned undeclared outcome "${result.outcome}"`, 'internal'));
     }

@@ -111,6 +111,7 @@ export class Session {
             kube: opts.kube,
             nodes: this.nodes,
             now,
+            allowMutations: opts.allowMutations ?? false,
             onStart: ({ params, command }) => {
               if (!signal.aborted) this.emit({ type: 'check.start', step: input.step, check: input.check, params, command });
             },

@@ -155,6 +155,11 @@ export class KubeClient {
     return new KubeClient(this.core, this.coordination, this.groups, this.server, this.contextName, this.kc, this.stats, signal);
   }
 
+  /** `kubectl create` of one pod (the node test pod): the created object. */
+  createPod(namespace: string, body: V1Pod): Promise<V1Pod> {
+    return this.call((o) => this.core.createNamespacedPod({ namespace, body }, o));
+  }
+
   readPod(namespace: string, name: string): Promise<V1Pod> {
     return this.call((o) => this.core.readNamespacedPod({ namespace, name }, o));
   }

@@ -13,7 +13,7 @@ export interface TestDrill {
   kube: KubeClient;
   now: Date;
   /** Runs a registered check the way the engine does, with these parameters. */
-  check(id: string, params: Record<string, string>): Promise<CheckOutput & { command: string }>;
+  check(id: string, params: Record<string, string>, opts?: { allowMutations?: boolean; timeoutMs?: number }): Promise<CheckOutput & { command: string }>;
   close(): Promise<void>;
 }
 
@@ -39,12 +39,13 @@ export async function startTestDrill(partial: ScenarioInput): Promise<TestDrill>
     drill,
     kube,
     now,
-    async check(id, params) {
+    async check(id, params, opts = {}) {
       let command = '';
+      const timeoutMs = opts.timeoutMs ?? 10_000;
       const out = await runCheck(
-        { step: id, check: id, with: params, timeoutMs: 10_000, inputs: {}, facts: {}, phase: 'top-down' },
-        AbortSignal.timeout(10_000),
-        { kube, nodes: noNodeAccess, now: () => now, onStart: (s) => (command = s.command) },
+        { step: id, check: id, with: params, timeoutMs, inputs: {}, facts: {}, phase: 'top-down' },
+        AbortSignal.timeout(timeoutMs),
+        { kube, nodes: noNodeAccess, now: () => now, allowMutations: opts.allowMutations ?? false, onStart: (s) => (command = s.command) },
       );
       return { ...out, command };
     },
