@@ -31,4 +31,13 @@ describe("a scenario's scripted answers (answers:)", () => {
     expect(r.stdout).toMatch(/bad\.yaml:\d+:\d+: question "ask-still-broken" has no choice "maybe" \(it has yes, no\)/);
     expect(r.stdout).toMatch(/bad\.yaml:\d+:\d+: runbook workload-down has no question step "no-such-question"/);
   });
+
+  it('lint also refuses a time that looks relative but does not parse, at its line and column', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'plumbline-answers-'));
+    const file = join(dir, 'badtime.yaml');
+    writeFileSync(file, readFileSync(join(repoRoot, 'scenarios', 'wd3-metrics-server-oom.yaml'), 'utf8').replace('now-5m40s', 'now-5m40x'));
+    const r = await runCli(['lint', file]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stdout).toMatch(/badtime\.yaml:\d+:\d+: "now-5m40x" is not a relative time/);
+  });
 });

@@ -1,6 +1,6 @@
 import { bundledNames, resolveAsset } from '../../assets.js';
 import { findCheck } from '../../checks/registry.js';
-import { buildCluster, loadScenarioFile, ScenarioBuildError } from '../../drill/scenario.js';
+import { buildCluster, loadScenarioFile, resolveTime, ScenarioBuildError } from '../../drill/scenario.js';
 import { loadRunbookFile } from '../../runbook/load.js';
 import { InputError, readYamlSource } from '../../runbook/source.js';
 import type { SourceProblem } from '../../runbook/source.js';
@@ -55,6 +55,10 @@ async function lintScenario(file: string): Promise<void> {
     if (!(err instanceof InputError)) throw err;
     problems.push(source.problem(['runbook'], `runbook "${scenario.runbook}" does not load: ${err.problems[0]?.message ?? err.message}`));
   }
+  // A time that looks relative but does not parse would be served as is, and break every check reading it.
+  for (const [path, value] of strings(scenario.objects, ['objects'])) {
+    if (/^now[-+]/.test(value) && resolveTime(value, new Date()) === undefined) problems.push(source.problem(path, `"${value}" is not a relative time (write now-5m, now-2d-3h or now-4m10s)`));
+  }
   // Faults are checked against the cluster they edit (a node they name must exist), so build it.
   if (scenario.faults.length > 0) {
     try {
@@ -65,4 +69,11 @@ async function lintScenario(file: string): Promise<void> {
     }
   }
   if (problems.length > 0) throw new InputError(problems);
+}
+
+/** Every string in a YAML value, with its path. */
+function* strings(value: unknown, path: (string | number)[]): Generator<[(string | number)[], string]> {
+  if (typeof value === 'string') yield [path, value];
+  else if (Array.isArray(value)) for (const [i, v] of value.entries()) yield* strings(v, [...path, i]);
+  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) yield* strings(v, [...path, k]);
 }
