@@ -14,7 +14,11 @@ describe('plumbline drill --non-interactive --output json (the built CLI)', () =
     expect(r.stderr).toBe('');
     expect(r.exitCode).toBe(0);
     const out = JSON.parse(r.stdout) as Record<string, unknown>;
-    expect(Object.keys(out)).toEqual(['runbook', 'mode', 'scenario', 'outcome', 'diagnosis', 'path', 'transcript']);
+    // DESIGN.md's object, plus `api`: what the walk cost the API server.
+    expect(Object.keys(out)).toEqual(['runbook', 'mode', 'scenario', 'outcome', 'diagnosis', 'path', 'transcript', 'api']);
+    const api = out.api as { requests: number; bytes: number };
+    expect(api.requests).toBeGreaterThan(0);
+    expect(api.bytes).toBeGreaterThan(0);
     expect(out.runbook).toBe('workload-down');
     expect(out.mode).toBe('drill');
     expect(out.scenario).toBe('pod-pending-node-selector');
