@@ -263,30 +263,8 @@ export class KubeClient {
   }
 
   /** A GET of a non-resource path, with the kubeconfig's credentials: any status is an answer, not an error. */
-  async getRaw(path: string): Promise<RawResponse> {
-    const signal = this.signal;
-    try {
-      signal?.throwIfAborted();
-      const opts: Parameters<typeof httpsRequest>[1] = { method: 'GET', headers: { Accept: 'text/plain, application/json' } };
-      await this.kc.applyToHTTPSOptions(opts);
-      return await new Promise<RawResponse>((resolve, reject) => {
-        this.stats.requests += 1;
-        const req = httpsRequest(new URL(path, this.server), { ...opts, ...(signal ? { signal } : {}) }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            const body = Buffer.concat(chunks);
-            this.stats.bytes += body.length;
-            resolve({ status: res.statusCode ?? 0, body: body.toString('utf8') });
-          });
-          res.on('error', reject);
-        });
-        req.on('error', reject);
-        req.end();
-      });
-    } catch (err) {
-      throw toKubeError(err, this.server, signal);
-    }
+  getRaw(path: string): Promise<RawResponse> {
+    return this.send('GET', path);
   }
 
   /** `kubectl delete pod`: the API's answer as it came (a Status or the terminating pod), never thrown for a status. */
@@ -302,11 +280,12 @@ export class KubeClient {
     return this.send('PATCH', `${base}${ns}/${plural}/${encodeURIComponent(name)}`, patch, patchContentTypes[patchType]);
   }
 
-  private async send(method: 'DELETE' | 'PATCH', path: string, body?: string, contentType?: string): Promise<RawResponse> {
+  /** One request outside client-node's typed calls: its status is the answer, only the transport can fail. */
+  private async send(method: 'GET' | 'DELETE' | 'PATCH', path: string, body?: string, contentType?: string): Promise<RawResponse> {
     const signal = this.signal;
     try {
       signal?.throwIfAborted();
-      const headers: Record<string, string> = { Accept: 'application/json' };
+      const headers: Record<string, string> = { Accept: method === 'GET' ? 'text/plain, application/json' : 'application/json' };
       if (body !== undefined && contentType) headers['Content-Type'] = contentType;
       const opts: Parameters<typeof httpsRequest>[1] = { method, headers };
       await this.kc.applyToHTTPSOptions(opts);
@@ -316,9 +295,9 @@ export class KubeClient {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => {
-            const body = Buffer.concat(chunks);
-            this.stats.bytes += body.length;
-            resolve({ status: res.statusCode ?? 0, body: body.toString('utf8') });
+            const answer = Buffer.concat(chunks);
+            this.stats.bytes += answer.length;
+            resolve({ status: res.statusCode ?? 0, body: answer.toString('utf8') });
           });
           res.on('error', reject);
         });

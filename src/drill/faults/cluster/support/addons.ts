@@ -6,6 +6,7 @@ import { ensureDeployment, ensureService, podReady, syncEndpoints } from './work
 import type { ServicePort } from './workloads.js';
 import { asRecord, str } from './json.js';
 import type { Json } from './json.js';
+import { kubeadmCorefile } from '../../../generate/addons.js';
 
 
 /** The metrics-server's Service as components-v0.7.2.yaml declares it: port 443 → the pod's named `https` port (10250). */
@@ -126,28 +127,8 @@ export const kubeDnsPorts: ServicePort[] = [
   { name: 'metrics', port: 9153, targetPort: 9153, protocol: 'TCP' },
 ];
 
-/** kubeadm v1.31's default Corefile (cmd/kubeadm/app/phases/addons/dns/manifests.go) for cluster.local. */
-export const defaultCorefile = `.:53 {
-    errors
-    health {
-       lameduck 5s
-    }
-    ready
-    kubernetes cluster.local in-addr.arpa ip6.arpa {
-       pods insecure
-       fallthrough in-addr.arpa ip6.arpa
-       ttl 30
-    }
-    prometheus :9153
-    forward . /etc/resolv.conf {
-       max_concurrent 1000
-    }
-    cache 30
-    loop
-    reload
-    loadbalance
-}
-`;
+/** kubeadm v1.31's default Corefile, as the generator writes it. */
+export const defaultCorefile = kubeadmCorefile;
 
 /** The CoreDNS pods the generator made (kubeadm's `coredns` Deployment). */
 export function coreDnsPods(ctx: FaultContext): KubeObject[] {
