@@ -1,29 +1,15 @@
-import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cliPath } from '../helpers/cli.js';
+import { hasTmux, tmuxSession } from '../helpers/tmux.js';
 
-const hasTmux = spawnSync('tmux', ['-V']).status === 0;
-const session = `plumbline-free-${process.pid}`;
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', session, ...args], { encoding: 'utf8' });
-const screen = () => tmux('capture-pane', '-p', '-t', session);
-
-async function waitForScreen(text: string | RegExp, ms = 20_000): Promise<string> {
-  const end = Date.now() + ms;
-  let last = '';
-  while (Date.now() < end) {
-    last = screen();
-    if (typeof text === 'string' ? last.includes(text) : text.test(last)) return last;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`screen never showed ${String(text)}; last screen:\n${last}`);
-}
+const { session, tmux, waitForScreen, kill } = tmuxSession('plumbline-free');
 
 describe.skipIf(!hasTmux)('a free drill in a real 80×24 terminal (tmux)', () => {
   afterEach(() => {
-    spawnSync('tmux', ['-L', session, 'kill-server']);
+    kill();
   });
 
   it('runs the checks the trainee picks, takes the root cause, debriefs, and saves the history', async () => {
