@@ -3,7 +3,7 @@
 // so --help and --version never load them. Bundling the dependencies too spares
 // Node resolving hundreds of files at start (measured: a drill walk 0.9 s → 0.6 s).
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { chmodSync, rmSync } from 'node:fs';
 
 rmSync('dist', { recursive: true, force: true });
 await build({
@@ -23,3 +23,5 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
   logLevel: 'warning',
 });
+// The bin npx, npm link and a global install run directly.
+chmodSync('dist/cli.js', 0o755);

@@ -1,7 +1,12 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cliPath } from '../helpers/cli.js';
+import { kubectlAvailable, warnIfKubectlMissing } from '../helpers/kubectl.js';
+
+warnIfKubectlMissing('plumbline as a kubectl plugin');
 
 /** Every module `file` loads before running a line: its static imports, transitively. */
 function staticGraph(file: string, seen = new Set<string>()): Set<string> {
@@ -45,5 +50,30 @@ describe('the bundled CLI', () => {
     const all = chunks.map((f) => readFileSync(join(dirname(cliPath), 'chunks', f), 'utf8')).join('\n');
     for (const [name, marker] of Object.entries(markers)) expect(all.includes(marker), `${name} is bundled`).toBe(true);
     expect(readFileSync(cliPath, 'utf8')).toMatch(/import\("\.\/chunks\//);
+  });
+});
+
+describe('the bin', () => {
+  it('is executable, so npx, npm link and a global install can run it', () => {
+    expect(statSync(cliPath).mode & 0o111).toBe(0o111);
+    expect(readFileSync(cliPath, 'utf8').split('\n')[0]).toBe('#!/usr/bin/env node');
+  });
+
+  it.runIf(kubectlAvailable())('runs as a kubectl plugin: kubectl plumbline finds kubectl-plumbline on PATH', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'plumbline-plugin-'));
+    symlinkSync(cliPath, join(dir, 'kubectl-plumbline'));
+    // The plugin's shebang finds node on PATH: this Node (the project's own), as npm scripts give it.
+    const PATH = [dir, dirname(process.execPath), process.env.PATH ?? ''].join(delimiter);
+    const run = (args: string[]) =>
+      new Promise<{ stdout: string; code: number }>((resolve) => {
+        execFile('kubectl', args, { env: { ...process.env, PATH, NO_COLOR: '1' }, timeout: 20_000 }, (err, stdout) => {
+          resolve({ stdout, code: err && typeof err.code === 'number' ? err.code : err ? 1 : 0 });
+        });
+      });
+    const plugins = await run(['plugin', 'list', '--name-only']);
+    expect(plugins.stdout.split('\n')).toContain('kubectl-plumbline');
+    const listed = await run(['plumbline', 'list', 'runbooks']);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(/^workload-down\b/m);
   });
 });

@@ -64,7 +64,7 @@ export function derivedNamespaces(objects: KubeObject[], registry: ResourceRegis
  * resource added later serves them without changing any scenario.
  */
 export function seedStore(store: ObjectStore, registry: ResourceRegistry, specObjects: KubeObject[]): void {
-  const objects = flatten(specObjects);
+  const objects = withReferencedUids(flatten(specObjects));
   // A converted view (events.k8s.io) shares its source's bucket, which the source defines.
   for (const def of registry.all) if (!def.convert) store.define(storedResource(def));
   const byBucket = new Map<string, KubeObject[]>();
@@ -89,6 +89,40 @@ export function seedStore(store: ObjectStore, registry: ResourceRegistry, specOb
   store.load('events', events.map((e) => withInvolvedUid(e, store, registry)));
 }
 
+type Ref = { apiVersion?: unknown; kind?: unknown; namespace?: unknown; name?: unknown; uid?: unknown };
+
+const refKey = (kind: string, namespace: string | undefined, name: string): string => `${kind}/${namespace ?? ''}/${name}`;
+
+/**
+ * A scenario pasted from `kubectl get -o yaml` often keeps the uids in its
+ * events and ownerReferences but drops the object's own. An object without a
+ * uid takes the one that refers to it (`kubectl describe` selects events by
+ * uid), so the references stay true; an object that has its own keeps it.
+ */
+function withReferencedUids(objects: KubeObject[]): KubeObject[] {
+  const named = new Map<string, string>();
+  const note = (kind: unknown, namespace: unknown, name: unknown, uid: unknown): void => {
+    if (typeof kind !== 'string' || typeof name !== 'string' || typeof uid !== 'string' || uid === '') return;
+    const key = refKey(kind, typeof namespace === 'string' ? namespace : undefined, name);
+    if (!named.has(key)) named.set(key, uid);
+  };
+  for (const o of objects) {
+    if (o.kind === 'Event' && typeof o.involvedObject === 'object' && o.involvedObject !== null) {
+      const ref = o.involvedObject as Ref;
+      // kubelet's Node events name the node, not its uid (see kubeletNodeUid).
+      if (!(ref.kind === 'Node' && ref.uid === ref.name)) note(ref.kind, ref.namespace, ref.name, ref.uid);
+    }
+    for (const owner of o.metadata.ownerReferences ?? []) note(owner.kind, o.metadata.namespace, owner.name, owner.uid);
+  }
+  if (named.size === 0) return objects;
+  return objects.map((o) => {
+    if (o.metadata.uid) return o;
+    // Owners of namespaced objects may be cluster-scoped (a Node owns its mirror pods' lease).
+    const uid = named.get(refKey(o.kind, o.metadata.namespace, o.metadata.name)) ?? named.get(refKey(o.kind, undefined, o.metadata.name));
+    return uid ? { ...o, metadata: { ...o.metadata, uid } } : o;
+  });
+}
+
 /**
  * A hand-written event rarely knows its object's uid, but `kubectl describe`
  * selects events by `involvedObject.uid`: fill it in from the object it names.
@@ -102,7 +136,17 @@ function withInvolvedUid(event: KubeObject, store: ObjectStore, registry: Resour
   if (!def || typeof ref.name !== 'string') return event;
   const target = store.get(bucketName(def), typeof ref.namespace === 'string' ? ref.namespace : undefined, ref.name);
   if (!target?.metadata.uid) return event;
-  return { ...event, involvedObject: { ...ref, uid: target.metadata.uid } };
+  return { ...event, involvedObject: { ...ref, uid: kubeletNodeUid(event, ref.name) ?? target.metadata.uid } };
+}
+
+/**
+ * kubelet's NodeRecorder names a Node by its name, not its uid, "so it
+ * appears in kubectl describe node", which searches for both.
+ */
+function kubeletNodeUid(event: KubeObject, node: string): string | undefined {
+  const involved = event.involvedObject as Ref;
+  const source = event.source as { component?: unknown } | undefined;
+  return involved.kind === 'Node' && (source?.component === 'kubelet' || event.reportingComponent === 'kubelet') ? node : undefined;
 }
 
 /** Cluster-scoped objects carry no namespace, whatever a pasted manifest says. */

@@ -73,7 +73,7 @@ export function faultContext(parts: ClusterParts, now: Date, at: (relative: stri
           kind: about.kind,
           name: about.metadata.name,
           ...(about.metadata.namespace ? { namespace: about.metadata.namespace } : {}),
-          ...(about.metadata.uid ? { uid: about.metadata.uid } : {}),
+          ...involvedUid(about, e.source),
         },
         reason: e.reason,
         message: e.message,
@@ -122,4 +122,14 @@ function resolveLineTime(line: string, at: (relative: string) => string): string
   if (!head.startsWith('now')) return line;
   const t = at(head);
   return t === head ? line : `${t}${sp === -1 ? '' : line.slice(sp)}`;
+}
+
+/**
+ * The uid an event names its object by. kubelet names a Node by its name
+ * (its NodeRecorder does, "so it appears in kubectl describe node"), the
+ * controllers by the Node's uid; `kubectl describe node` searches for both.
+ */
+function involvedUid(about: KubeObject, source: string): { uid?: string } {
+  if (about.kind === 'Node' && source === 'kubelet') return { uid: about.metadata.name };
+  return about.metadata.uid ? { uid: about.metadata.uid } : {};
 }
