@@ -14,10 +14,54 @@ export function packageRoot(): string {
 
 export type AssetKind = 'runbooks' | 'scenarios';
 
-/** A path as given, or a bundled name (`workload-down` → runbooks/workload-down.yaml). */
+/** A name that is neither a bundled runbook or scenario nor a path: the CLI says which names there are and exits 2. */
+export class UnknownAssetError extends Error {
+  constructor(kind: AssetKind, name: string) {
+    const noun = kind === 'runbooks' ? 'runbook' : 'scenario';
+    const names = bundledNames(kind);
+    const known =
+      names.length <= 8
+        ? `bundled ${kind} are ${names.join(', ')}`
+        : `${nearest(name, names).length > 0 ? `did you mean ${nearest(name, names).join(', ')}? ` : ''}plumbline list ${kind} shows all ${names.length}`;
+    super(`no ${noun} named "${name}": ${known}; or give a path to a YAML file`);
+    this.name = 'UnknownAssetError';
+  }
+}
+
+/** Up to three names close to a mistyped one: containing it, or a few edits away. */
+function nearest(name: string, names: string[]): string[] {
+  const scored = names.map((n) => ({ n, d: n.includes(name) || name.includes(n) ? 0 : editDistance(name, n) }));
+  const limit = Math.max(2, Math.floor(name.length / 3));
+  return scored
+    .filter((s) => s.d <= limit)
+    .sort((a, b) => a.d - b.d || a.n.localeCompare(b.n))
+    .slice(0, 3)
+    .map((s) => s.n);
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length] ?? 0;
+}
+
+const isPath = (nameOrPath: string): boolean => nameOrPath.includes('/') || nameOrPath.endsWith('.yaml') || nameOrPath.endsWith('.yml');
+
+/** Where a bundled name would be (`workload-down` → runbooks/workload-down.yaml), whether or not it is there. */
+export function bundledPath(kind: AssetKind, name: string): string {
+  return join(packageRoot(), kind, `${name}.yaml`);
+}
+
+/** A path as given, or a bundled name; an unknown name throws UnknownAssetError. */
 export function resolveAsset(kind: AssetKind, nameOrPath: string): string {
-  if (nameOrPath.includes('/') || nameOrPath.endsWith('.yaml') || nameOrPath.endsWith('.yml')) return resolve(nameOrPath);
-  return join(packageRoot(), kind, `${nameOrPath}.yaml`);
+  if (isPath(nameOrPath)) return resolve(nameOrPath);
+  const file = bundledPath(kind, nameOrPath);
+  if (!existsSync(file)) throw new UnknownAssetError(kind, nameOrPath);
+  return file;
 }
 
 export function bundledNames(kind: AssetKind): string[] {

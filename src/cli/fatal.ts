@@ -14,6 +14,10 @@ export function reportFatal(err: unknown, usage = false): number {
     for (const line of err.message.split('\n')) process.stderr.write(`${line}\n`);
     return 2;
   }
+  if (err instanceof Error && err.name === 'UnknownAssetError') {
+    say(err.message);
+    return 2;
+  }
   // By name: importing the scenario module here would load the drill on every start.
   if (err instanceof Error && err.name === 'ScenarioBuildError') {
     say(`scenario: ${err.message}`);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import type { z } from 'zod';
-import { resolveAsset } from '../assets.js';
+import { bundledPath } from '../assets.js';
 import type { AnyCheck } from '../checks/types.js';
 import { flattenIncludes } from './include.js';
 import type { ResolvedInclude } from './include.js';
@@ -33,7 +33,7 @@ export function loadRunbookText(file: string, text: string, lookup: CheckLookup)
 /** Where `include: [{ runbook: x }]` is read from: a path (relative to the including file) or a bundled runbook id. */
 export function includedRunbookFile(ref: string, fromFile: string): string {
   if (ref.includes('/') || ref.endsWith('.yaml') || ref.endsWith('.yml')) return resolve(dirname(fromFile), ref);
-  return resolveAsset('runbooks', ref);
+  return bundledPath('runbooks', ref);
 }
 
 function fromSource(source: YamlSource, lookup: CheckLookup, stack: readonly string[]): LoadedRunbook {

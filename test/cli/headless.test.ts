@@ -73,7 +73,21 @@ describe('bad input and unreachable clusters', () => {
   it('exits 2 with one line for an unknown runbook', async () => {
     const r = await runCli(['run', 'no-such-runbook', '--set', 'pod=x', '--non-interactive']);
     expect(r.exitCode).toBe(2);
-    expect(r.stderr.trim()).toMatch(/^.*runbooks\/no-such-runbook\.yaml:1:1: no such file$/);
+    expect(r.stderr.trim()).toBe(
+      'plumbline: no runbook named "no-such-runbook": bundled runbooks are cloudpods-host-offline, control-plane-slow, downstream-cluster-unreachable, node-not-ready, workload-down; or give a path to a YAML file',
+    );
+  });
+
+  it('exits 2 for a mistyped scenario and suggests the one meant', async () => {
+    const r = await runCli(['drill', 'pod-pending-node-selecter', '--non-interactive']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr.trim()).toMatch(/^plumbline: no scenario named "pod-pending-node-selecter": did you mean pod-pending-node-selector\? plumbline list scenarios shows all \d+; or give a path to a YAML file$/);
+  });
+
+  it('exits 2 naming the path for a runbook file that does not exist', async () => {
+    const r = await runCli(['run', './no/such/runbook.yaml', '--set', 'pod=x', '--non-interactive']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr.trim()).toMatch(/\/no\/such\/runbook\.yaml:1:1: no such file$/);
   });
 
   it('exits 2 and names file, line and column for an invalid runbook', async () => {

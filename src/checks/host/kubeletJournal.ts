@@ -80,12 +80,20 @@ export function parseKubeletJournal(r: RunResult, p: Params): CheckResult<Outcom
   let configPath: string | undefined;
   let socket: string | undefined;
   let evictedResource: string | undefined;
+  let lastError: string | undefined;
+  let lastExit: string | undefined;
   for (const raw of text.split('\n')) {
     const m = linePrefix.exec(raw);
     if (!m) continue;
     lines++;
     const msg = m[5] ?? '';
-    if (/^[EF]\d{4} /.test(msg)) errorLines++;
+    if (/^[EF]\d{4} /.test(msg)) {
+      errorLines++;
+      // The klog header (E0501 22:42:30.344597   44914 run.go:74]) says nothing the line's time does not.
+      lastError = msg.replace(/^[EF]\d{4} \S+\s+\d+ \S+\] /, '');
+    }
+    const exited = /Main process exited, (code=\w+, status=\S+)/.exec(msg);
+    if (exited) lastExit = exited[1];
     const counter = /restart counter is at (\d+)/.exec(msg);
     if (counter) restartCounter = Number(counter[1]);
     for (const c of classes) {
@@ -107,17 +115,19 @@ export function parseKubeletJournal(r: RunResult, p: Params): CheckResult<Outcom
   if (configPath) facts.kubeletConfigPath = configPath;
   if (socket) facts.runtimeSocket = socket;
   if (evictedResource) facts.evictionResource = evictedResource;
+  if (lastError) facts.kubeletLastError = clip(lastError, 300);
+  if (lastExit) facts.kubeletLastExit = lastExit;
   const counts = classes.map((c) => `${c.finding} ${matches.get(c.finding)?.length ?? 0}`).join(', ');
   const winner = classes.find((c) => matches.has(c.finding));
   const scope = `${lines} lines in the last ${p.sinceMinutes}m${r.truncated ? ' (output cut)' : ''}`;
   if (!winner) {
     facts.kubeletJournalFinding = 'quiet';
-    return {
-      outcome: 'quiet',
-      summary: `no known kubelet failure in its journal (${scope}, ${errorLines} error lines)`,
-      evidence: [{ label: 'journal', value: scope }, { label: 'matches', value: counts }],
-      facts,
-    };
+    // No known pattern, but a kubelet that exits on an error (an unknown flag after an upgrade) says why in its last one.
+    const evidence: Evidence[] = [{ label: 'journal', value: scope }, { label: 'matches', value: counts }];
+    if (lastError) evidence.push({ label: 'last error', value: clip(lastError, 300) });
+    if (lastExit) evidence.push({ label: 'process exited', value: lastExit });
+    const why = lastExit && lastError ? `; the kubelet exited (${lastExit}) after: ${clip(lastError, 160)}` : '';
+    return { outcome: 'quiet', summary: `no known kubelet failure in its journal (${scope}, ${errorLines} error line${errorLines === 1 ? '' : 's'})${why}`, evidence, facts };
   }
   facts.kubeletJournalFinding = winner.finding;
   const found = matches.get(winner.finding) ?? [];

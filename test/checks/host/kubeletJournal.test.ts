@@ -26,6 +26,23 @@ describe('host.kubelet-journal', () => {
     expect(r.facts).toMatchObject({ kubeletJournalFinding: outcome, ...facts });
   });
 
+  it('quiet, but names why a kubelet that exits on an error of its own (an unknown flag) exited', () => {
+    const r = parseKubeletJournal(fixture('journal-unknown-flag'), p);
+    expect(r.outcome).toBe('quiet');
+    expect(r.summary).toBe(
+      'no known kubelet failure in its journal (10 lines in the last 15m, 2 error lines); the kubelet exited (code=exited, status=1/FAILURE) after: "command failed" err="failed to parse kubelet flag: unknown flag: --container-runtime"',
+    );
+    expect(r.evidence).toContainEqual({ label: 'last error', value: '"command failed" err="failed to parse kubelet flag: unknown flag: --container-runtime"' });
+    expect(r.facts).toMatchObject({ kubeletRestartCounter: 7, kubeletLastExit: 'code=exited, status=1/FAILURE' });
+  });
+
+  it('a running kubelet with an error line is quiet and says nothing of an exit', () => {
+    const r = parseKubeletJournal(fixture('journal-quiet'), p);
+    expect(r.summary).toBe('no known kubelet failure in its journal (3 lines in the last 15m, 1 error line)');
+    expect(r.facts.kubeletLastExit).toBeUndefined();
+    expect(r.evidence.find((e) => e.label === 'last error')?.value).toMatch(/^"Error syncing pod, skipping"/);
+  });
+
   it('shows at most three matching lines, the latest last, and the counts', () => {
     const r = parseKubeletJournal(fixture('journal-pleg'), p);
     const lines = r.evidence.filter((e) => e.label === 'line' || e.label === 'latest');
