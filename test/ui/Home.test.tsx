@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { bundledNames } from '../../src/assets.js';
-import { homeLists, runbookHelp, runCommandFor } from '../../src/cli/commands/home.js';
+import { parseCli } from '../../src/cli/args.js';
+import { drillArgsFor, homeLists, runbookHelp, runCommandFor } from '../../src/cli/commands/home.js';
 import { Home } from '../../src/ui/Home.js';
 import type { HomeChoice } from '../../src/ui/Home.js';
 import { runCli } from '../helpers/cli.js';
@@ -35,7 +36,7 @@ describe('Home', () => {
       Runbooks (your current kube context)
         workload-down              A pod will not start or keeps restarting
       page: pod web-0 in namespace shop is not starting
-      ↑/↓ j/k select · ⏎ start the drill · q quit"
+      ↑/↓ j/k select · ⏎ choose how to do the drill · q quit"
     `);
   });
 
@@ -63,11 +64,73 @@ describe('Home', () => {
     expect(selectedLine(await sendInputAndWaitForChange(r.stdin, r.frame, 'kk'))).toMatch(/^› pod-pending-node-selector/);
   });
 
-  it('chooses the selected drill on Enter', async () => {
+  it('asks how to do the drill chosen with Enter: walk, guided or free, one line each', async () => {
     const r = renderHome();
     await sendInputAndWaitForChange(r.stdin, r.frame, 'j');
+    const frame = await sendInputAndWaitForChange(r.stdin, r.frame, keys.enter);
+    expect(frame).toMatchInlineSnapshot(`
+      "plumbline: how do you want to do pod-image-not-found?
+      A rollout with a typo in the image tag
+      page: pod api-7d9c in namespace shop is stuck
+
+      › 1 walk    plumbline runs the checks and explains each
+        2 guided  you predict each check's outcome, then name the root cause; scored
+        3 free    you choose the checks, layer by layer; scored
+
+      scored drills are kept: plumbline drill --history shows your progress
+      1/2/3 or ↑/↓ ⏎ start · esc back to the list · q quit"
+    `);
+    for (const line of frame.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+    expect(r.onChoose).not.toHaveBeenCalled();
+  });
+
+  it.each([
+    ['1', 'walk'],
+    ['2', 'guided'],
+    ['3', 'free'],
+  ] as const)('starts the drill in the mode of key %s (%s)', async (key, mode) => {
+    const r = renderHome();
+    await sendInputAndWaitForChange(r.stdin, r.frame, 'j');
+    await sendInputAndWaitForChange(r.stdin, r.frame, keys.enter);
+    r.stdin.write(key);
+    await vi.waitFor(() => expect(r.choices).toEqual([{ kind: 'drill', id: 'pod-image-not-found', mode }]));
+  });
+
+  it('selects a mode with the arrows and j/k, Enter starting it; walk is preselected', async () => {
+    const r = renderHome();
+    let frame = await sendInputAndWaitForChange(r.stdin, r.frame, keys.enter);
+    expect(selectedLine(frame)).toMatch(/^› 1 walk /);
+    frame = await sendInputAndWaitForChange(r.stdin, r.frame, down);
+    expect(selectedLine(frame)).toMatch(/^› 2 guided /);
+    frame = await sendInputAndWaitForChange(r.stdin, r.frame, 'j');
+    expect(selectedLine(frame)).toMatch(/^› 3 free /);
+    r.stdin.write('j');
+    frame = await sendInputAndWaitForChange(r.stdin, r.frame, up);
+    expect(selectedLine(frame)).toMatch(/^› 2 guided /);
     r.stdin.write(keys.enter);
-    await vi.waitFor(() => expect(r.choices).toEqual([{ kind: 'drill', id: 'pod-image-not-found' }]));
+    await vi.waitFor(() => expect(r.choices).toEqual([{ kind: 'drill', id: 'pod-pending-node-selector', mode: 'guided' }]));
+  });
+
+  it('goes back to the list on Esc, the drill still selected, and asks again on Enter', async () => {
+    const r = renderHome();
+    await sendInputAndWaitForChange(r.stdin, r.frame, 'j');
+    await sendInputAndWaitForChange(r.stdin, r.frame, keys.enter);
+    await sendInputAndWaitForChange(r.stdin, r.frame, 'j');
+    let frame = await sendInputAndWaitForChange(r.stdin, r.frame, keys.escape);
+    expect(frame).toContain('Drills (a simulated cluster with a fault)');
+    expect(frame).not.toContain('how do you want to do');
+    expect(selectedLine(frame)).toMatch(/^› pod-image-not-found/);
+    expect(r.onChoose).not.toHaveBeenCalled();
+    frame = await sendInputAndWaitForChange(r.stdin, r.frame, keys.enter);
+    expect(frame).toContain('plumbline: how do you want to do pod-image-not-found?');
+    expect(selectedLine(frame)).toMatch(/^› 1 walk /);
+  });
+
+  it('leaves without a choice on q from the mode question', async () => {
+    const r = renderHome();
+    await sendInputAndWaitForChange(r.stdin, r.frame, keys.enter);
+    r.stdin.write('q');
+    await vi.waitFor(() => expect(r.choices).toEqual([null]));
   });
 
   it('chooses a runbook on Enter', async () => {
@@ -98,6 +161,16 @@ describe('Home', () => {
 });
 
 describe('home lists', () => {
+  it.each([
+    ['walk', []],
+    ['guided', ['--guided']],
+    ['free', ['--free']],
+  ] as const)('dispatch a drill picked in mode %s exactly as `plumbline drill <id> %s` would', (mode, flags) => {
+    const args = drillArgsFor(parseCli([], {}), { kind: 'drill', id: 'pod-image-not-found', mode });
+    expect(args).toEqual(parseCli(['drill', 'pod-image-not-found', ...flags], {}));
+    expect(args.drill.mode).toBe(mode);
+  });
+
   it('prints the exact run command for a runbook, with its inputs', async () => {
     const { runbooks: bundled } = await homeLists();
     const workload = bundled.find((r) => r.id === 'workload-down');

@@ -53,6 +53,11 @@ export function homeText(lists: { drills: HomeDrill[]; runbooks: HomeRunbookEntr
   ].join('\n');
 }
 
+/** The arguments `plumbline drill <id>` (walk), `--guided` or `--free` would give, for a drill picked on the home screen. */
+export function drillArgsFor(args: CliArgs, choice: Extract<HomeChoice, { kind: 'drill' }>): CliArgs {
+  return { ...args, command: 'drill', positionals: [choice.id], drill: { ...args.drill, mode: choice.mode } };
+}
+
 /** `plumbline` alone: the home screen on a terminal, else the lists as text. */
 export async function homeCommand(args: CliArgs): Promise<number> {
   const lists = await homeLists();
@@ -65,7 +70,7 @@ export async function homeCommand(args: CliArgs): Promise<number> {
   if (!choice) return 0;
   if (choice.kind === 'drill') {
     const { dispatch } = await import('../dispatch.js');
-    return dispatch({ ...args, command: 'drill', positionals: [choice.id] });
+    return dispatch(drillArgsFor(args, choice));
   }
   const runbook = lists.runbooks.find((r) => r.id === choice.id);
   if (runbook) process.stdout.write(`${runbookHelp(runbook)}\n`);
