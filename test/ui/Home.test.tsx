@@ -187,7 +187,7 @@ describe('home lists', () => {
     const r = await runCli([]);
     expect(r.exitCode).toBe(0);
     expect(r.stderr).toBe('');
-    expect(r.stdout).toMatch(/^Drills \(plumbline drill <id>\):\n {2}\S+ +\S/);
+    expect(r.stdout).toMatch(/^Drills \(plumbline drill <id> \[--guided \| --free\]\):\n {2}\S+ +\S/);
     expect(r.stdout).toMatch(/^ {2}pod-pending-node-selector +pod web-0 in namespace shop is not starting$/m);
     expect(r.stdout).toMatch(/^ {2}workload-down +pod <pod> in namespace <namespace> is not running$/m);
     for (const name of [...bundledNames('scenarios'), ...bundledNames('runbooks')]) expect(r.stdout).toMatch(new RegExp(`^ {2}${name} `, 'm'));

@@ -45,7 +45,7 @@ export function runbookHelp(runbook: HomeRunbookEntry): string {
 export function homeText(lists: { drills: HomeDrill[]; runbooks: HomeRunbookEntry[] }): string {
   const width = Math.max(0, ...[...lists.drills, ...lists.runbooks].map((e) => e.id.length));
   return [
-    'Drills (plumbline drill <id>):',
+    'Drills (plumbline drill <id> [--guided | --free]):',
     ...lists.drills.map((d) => `  ${d.id.padEnd(width)}  ${d.page}`),
     '',
     'Runbooks (plumbline run <id> --set ...):',
