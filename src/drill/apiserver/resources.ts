@@ -1,5 +1,5 @@
 import type { KubeObject } from '../types.js';
-import { asObject, asString, at } from './json.js';
+import { asNumber, asObject, asString, at } from './json.js';
 import type { TablePrinter } from './tables/columns.js';
 import { ageColumn, column, nameColumn } from './tables/columns.js';
 import { since } from './tables/duration.js';
@@ -8,6 +8,7 @@ import { apiServiceTable } from './tables/apiservices.js';
 import { configMapTable, secretTable } from './tables/config.js';
 import { endpointSliceTable, endpointsTable } from './tables/endpoints.js';
 import { eventTable } from './tables/events.js';
+import { cronJobTable, jobTable } from './tables/jobs.js';
 import { leaseTable } from './tables/leases.js';
 import { namespaceTable } from './tables/namespaces.js';
 import { nodeTable } from './tables/nodes.js';
@@ -317,6 +318,34 @@ export const resources: ResourceDefinition[] = [
     fields: metaFields,
     unsupportedField: defaultUnsupported,
     table: daemonSetTable,
+  },
+  {
+    group: 'batch',
+    version: 'v1',
+    resource: 'jobs',
+    singular: 'job',
+    kind: 'Job',
+    namespaced: true,
+    verbs: readWrite,
+    categories: ['all'],
+    // pkg/apis/batch/v1's field label conversion: Job is the one batch kind with its own.
+    fields: { ...metaFields, 'status.successful': (obj) => String(asNumber(asObject(obj.status).succeeded)) },
+    unsupportedField: (field) => `field label "${field}" not supported for batchv1.Job`,
+    table: jobTable,
+  },
+  {
+    group: 'batch',
+    version: 'v1',
+    resource: 'cronjobs',
+    singular: 'cronjob',
+    kind: 'CronJob',
+    namespaced: true,
+    verbs: readWrite,
+    shortNames: ['cj'],
+    categories: ['all'],
+    fields: metaFields,
+    unsupportedField: defaultUnsupported,
+    table: cronJobTable,
   },
   {
     group: 'storage.k8s.io',
