@@ -24,9 +24,9 @@ import { decodeBody, isDryRun } from './writes.js';
  */
 
 /** Kinds whose status is a subresource: an update of the object leaves the status as it was. */
-const statusOwnedByServer = new Set(['pods', 'deployments', 'replicasets', 'daemonsets', 'statefulsets']);
+const statusOwnedByServer = new Set(['pods', 'deployments', 'replicasets', 'daemonsets', 'statefulsets', 'jobs', 'cronjobs']);
 /** Kinds whose metadata.generation counts spec changes. */
-const generational = new Set(['deployments', 'replicasets', 'daemonsets', 'statefulsets']);
+const generational = new Set(['deployments', 'replicasets', 'daemonsets', 'statefulsets', 'jobs', 'cronjobs']);
 
 function conflict(def: ResourceDefinition, name: string): ApiError {
   const what = def.group ? `${def.resource}.${def.group}` : def.resource;
@@ -56,8 +56,13 @@ function validate(def: ResourceDefinition, before: KubeObject, after: KubeObject
     if (after.immutable !== true) problems.push({ field: 'immutable', type: 'Forbidden', detail: 'field is immutable when `immutable` is set' });
     if (problems.length > 0) throw invalid(kind, after.metadata.name, problems);
   }
-  if (def.group === 'apps' && !isDeepStrictEqual(asObject(before.spec).selector, asObject(after.spec).selector)) {
+  const isJob = def.group === 'batch' && def.resource === 'jobs';
+  if ((def.group === 'apps' || isJob) && !isDeepStrictEqual(asObject(before.spec).selector, asObject(after.spec).selector)) {
     throw invalid(kind, after.metadata.name, [{ field: 'spec.selector', type: 'Invalid value', detail: `${JSON.stringify(asObject(after.spec).selector)}: field is immutable` }]);
+  }
+  // A Job's pod template is fixed once created (a suspended Job may still change its scheduling directives, so it is not checked here).
+  if (isJob && asObject(before.spec).suspend !== true && !isDeepStrictEqual(asObject(before.spec).template, asObject(after.spec).template)) {
+    throw invalid(kind, after.metadata.name, [{ field: 'spec.template', type: 'Invalid value', detail: `${JSON.stringify(asObject(after.spec).template)}: field is immutable` }]);
   }
 }
 

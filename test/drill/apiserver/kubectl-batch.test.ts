@@ -103,6 +103,17 @@ describe.skipIf(!kubectlAvailable())('kubectl get jobs and cronjobs on the drill
     );
   });
 
+  it("keeps a Job's status the server's and its pod template fixed, as kube-apiserver does", async () => {
+    const status = await kubectl('patch', 'job', 'migrate', '-n', 'shop', '--type=merge', '-p', '{"status":{"succeeded":9}}');
+    expect(status.stdout).toBe('job.batch/migrate patched (no change)\n');
+    const image = await kubectl('set', 'image', 'job/report-28919160', '-n', 'shop', 'app=registry.example.com/app:1.1');
+    expect(image.exitCode).toBe(1);
+    // kubectl set image wraps the server's 422 in its own words.
+    expect(image.stderr).toMatch(/^error: failed to patch image update to pod template: Job\.batch "report-28919160" is invalid: spec\.template: Invalid value: \{.*"image":"registry\.example\.com\/app:1\.1".*\}: field is immutable$/m);
+    const labels = await kubectl('label', 'job', 'report-28919160', '-n', 'shop', 'team=data');
+    expect(labels.stdout).toBe('job.batch/report-28919160 labeled\n');
+  });
+
   it('describe job reads the stored job', async () => {
     const r = await kubectl('describe', 'job', 'report-28919160', '-n', 'shop');
     expect(r.stderr).toBe('');
