@@ -22,6 +22,11 @@ export interface CheckResult<O extends string = string> {
   evidence: Evidence[];
   /** Structured findings later steps use as parameters (`{{facts.nodeName}}`). */
   facts: Facts;
+  /**
+   * What the user would have seen running the command: a host command's output,
+   * or the API responses read. Set by defineHostCheck and runCheck, not by checks.
+   */
+  raw?: string;
 }
 
 export interface CheckContext {

@@ -11,6 +11,16 @@ export type ActionConfirmedBy = 'user' | '--yes';
 /** user: said no; read-only: no --allow-mutations; no-confirmation: headless without --yes. */
 export type ActionDeclinedBy = 'user' | 'read-only' | 'no-confirmation';
 
+/** A sidecar holding a check's full output: `file` is relative to the transcript's directory. */
+export interface RawOutputRef {
+  sha256: string;
+  bytes: number;
+  file: string;
+}
+
+/** A check's full output: inline when small, else a reference the transcript writer put in place of the text. */
+export type RawOutput = { text: string } | RawOutputRef;
+
 export interface DiagnosisView {
   id: string;
   title: string;
@@ -69,6 +79,8 @@ export type SessionEvent =
       durationMs: number;
       timedOut: boolean;
       verdict: Verdict;
+      /** What the command or the API returned, redacted; the session emits `{ text }`, the writer may move it to a sidecar. */
+      raw?: RawOutput;
     }
   | { type: 'ask'; step: string; question: string; choices: { id: string; label: string }[]; default: string }
   | { type: 'answer'; step: string; choice: string; label: string; by: AnsweredBy }

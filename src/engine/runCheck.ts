@@ -1,11 +1,12 @@
 import { KubeError } from '../kube/errors.js';
-import type { KubeClient } from '../kube/client.js';
+import type { KubeClient, RecordedResponse } from '../kube/client.js';
 import { NodeAccessError } from '../nodeaccess/types.js';
 import type { NodeAccess } from '../nodeaccess/types.js';
 import { findCheck } from '../checks/registry.js';
 import type { CheckResult } from '../checks/types.js';
 import type { CheckInvocation, CheckOutput } from '../runbook/compile.js';
 import { MissingValueError, render } from '../runbook/template.js';
+import { redactEvent } from '../transcript/redact.js';
 
 export interface RunCheckDeps {
   kube: KubeClient;
@@ -15,6 +16,8 @@ export interface RunCheckDeps {
   allowMutations?: boolean;
   /** Called once the parameters are known, before the check talks to anything. */
   onStart: (info: { params: Record<string, unknown>; command: string }) => void;
+  /** Keep what the check saw as `raw` (the transcript's full output); off, nothing is recorded. */
+  recordRaw?: boolean;
 }
 
 /**
@@ -23,7 +26,15 @@ export interface RunCheckDeps {
  */
 export async function runCheck(inv: CheckInvocation, signal: AbortSignal, deps: RunCheckDeps): Promise<CheckOutput> {
   const started = performance.now();
-  const done = (r: CheckResult): CheckOutput => ({ ...r, durationMs: Math.round(performance.now() - started) });
+  const responses: RecordedResponse[] | undefined = deps.recordRaw ? [] : undefined;
+  const done = (r: CheckResult): CheckOutput => {
+    const { raw: hostRaw, ...rest } = r;
+    const out: CheckOutput = { ...rest, durationMs: Math.round(performance.now() - started) };
+    if (!responses) return out;
+    // A host check hands back its command's output; any other check's is the API responses it read.
+    const raw = hostRaw ?? (responses.length > 0 ? apiRaw(responses) : undefined);
+    return raw === undefined ? out : { ...out, raw };
+  };
   const check = findCheck(inv.check);
   if (!check) {
     deps.onStart({ params: inv.with, command: '' });
@@ -50,7 +61,8 @@ export async function runCheck(inv: CheckInvocation, signal: AbortSignal, deps: 
 
   deps.onStart({ params: params as Record<string, unknown>, command: check.command(params as never) });
   try {
-    const result = await check.run({ kube: deps.kube.withSignal(signal), nodes: deps.nodes, signal, now: deps.now, allowMutations: deps.allowMutations ?? false }, params as never);
+    const kube = deps.kube.withSignal(signal);
+    const result = await check.run({ kube: responses ? kube.recording(responses) : kube, nodes: deps.nodes, signal, now: deps.now, allowMutations: deps.allowMutations ?? false }, params as never);
     if (result.outcome !== 'error' && !check.outcomes.includes(result.outcome)) {
       return done(errorResult(`check ${check.id} returned undeclared outcome "${result.outcome}"`, 'internal'));
     }
@@ -60,6 +72,29 @@ export async function runCheck(inv: CheckInvocation, signal: AbortSignal, deps: 
     if (err instanceof NodeAccessError) return done(errorResult(`${err.kind}: ${err.message}`, err.kind));
     return done(errorResult(`check ${check.id} failed: ${err instanceof Error ? err.message : String(err)}`, 'internal'));
   }
+}
+
+/**
+ * Each response under its request line, as `kubectl get --raw` would print
+ * the body: JSON indented, with secrets redacted by structure (a Secret's
+ * data, an env var's value) before it is text that only text rules could read.
+ */
+function apiRaw(responses: readonly RecordedResponse[]): string {
+  return responses.map((r) => `${r.method} ${r.path} → ${r.status}\n${withNewline(bodyText(r.body))}`).join('\n');
+}
+
+function bodyText(body: string): string {
+  const t = body.trimStart();
+  if (!t.startsWith('{') && !t.startsWith('[')) return body;
+  try {
+    return JSON.stringify(redactEvent(JSON.parse(body) as unknown), null, 2);
+  } catch {
+    return body;
+  }
+}
+
+function withNewline(s: string): string {
+  return s === '' || s.endsWith('\n') ? s : `${s}\n`;
 }
 
 function errorResult(summary: string, kind: string): CheckResult {

@@ -112,6 +112,8 @@ export class Session {
             nodes: this.nodes,
             now,
             allowMutations: opts.allowMutations ?? false,
+            // The transcript keeps what each check saw; emit() redacts it with everything else.
+            recordRaw: true,
             onStart: ({ params, command }) => {
               if (!signal.aborted) this.emit({ type: 'check.start', step: input.step, check: input.check, params, command });
             },
@@ -274,6 +276,7 @@ export class Session {
           durationMs: e.output.durationMs,
           timedOut: e.timedOut,
           verdict: verdictOf(findCheck(e.check), e.output.outcome),
+          ...(e.output.raw === undefined ? {} : { raw: { text: e.output.raw } }),
         });
         return;
       case 'answer': {

@@ -113,6 +113,15 @@ export interface ApiStats {
   bytes: number;
 }
 
+/** One API answer a check read: the request, its status and the body as it came. */
+export interface RecordedResponse {
+  method: string;
+  /** Path and query, as sent (`/api/v1/namespaces/shop/pods?limit=500`). */
+  path: string;
+  status: number;
+  body: string;
+}
+
 export class KubeClient {
   private constructor(
     private readonly core: CoreV1Api,
@@ -124,6 +133,8 @@ export class KubeClient {
     /** Shared by every client derived from this one (withSignal), so a walk's cost adds up. */
     private readonly stats: ApiStats,
     private readonly signal?: AbortSignal,
+    /** Where a recording client keeps every response it reads; none (no cost) otherwise. */
+    private readonly recorder?: RecordedResponse[],
   ) {}
 
   /** Requests and bytes so far, for `--output json` and the benchmark. */
@@ -152,7 +163,12 @@ export class KubeClient {
 
   /** The same client, with every request cancelled when `signal` aborts. */
   withSignal(signal: AbortSignal): KubeClient {
-    return new KubeClient(this.core, this.coordination, this.groups, this.server, this.contextName, this.kc, this.stats, signal);
+    return new KubeClient(this.core, this.coordination, this.groups, this.server, this.contextName, this.kc, this.stats, signal, this.recorder);
+  }
+
+  /** The same client, also appending every response it reads to `into`: a check's raw output. */
+  recording(into: RecordedResponse[]): KubeClient {
+    return new KubeClient(this.core, this.coordination, this.groups, this.server, this.contextName, this.kc, this.stats, this.signal, into);
   }
 
   /** `kubectl create` of one pod (the node test pod): the created object. */
@@ -297,7 +313,12 @@ export class KubeClient {
           res.on('end', () => {
             const answer = Buffer.concat(chunks);
             this.stats.bytes += answer.length;
-            resolve({ status: res.statusCode ?? 0, body: answer.toString('utf8') });
+            const raw = { status: res.statusCode ?? 0, body: answer.toString('utf8') };
+            if (this.recorder) {
+              const url = new URL(path, this.server);
+              this.recorder.push({ method, path: `${url.pathname}${url.search}`, ...raw });
+            }
+            resolve(raw);
           });
           res.on('error', reject);
         });
@@ -360,7 +381,7 @@ export class KubeClient {
     const signal = this.signal;
     try {
       signal?.throwIfAborted();
-      return await fn(requestOptions(signal, this.stats));
+      return await fn(requestOptions(signal, this.stats, this.recorder));
     } catch (err) {
       throw toKubeError(err, this.server, signal);
     }
@@ -370,18 +391,33 @@ export class KubeClient {
 type RequestOptions = Parameters<CoreV1Api['readNode']>[1];
 
 /** client-node takes a per-request AbortSignal (and lets us count the request) only through middleware. */
-function requestOptions(signal: AbortSignal | undefined, stats: ApiStats): RequestOptions {
+function requestOptions(signal: AbortSignal | undefined, stats: ApiStats, recorder?: RecordedResponse[]): RequestOptions {
+  // One middleware per request (collect calls this per page), so pre can tell post what was asked.
+  let asked = { method: '', path: '' };
   return {
     middleware: [
       {
         pre: (ctx) => {
           stats.requests += 1;
           if (signal) ctx.setSignal(signal);
+          if (recorder) {
+            const url = new URL(ctx.getUrl());
+            asked = { method: String(ctx.getHttpMethod()), path: `${url.pathname}${url.search}` };
+          }
           return { toPromise: () => Promise.resolve(ctx) } as never;
         },
         post: (res) => {
           stats.bytes += Number(res.headers['content-length'] ?? 0) || 0;
-          return { toPromise: () => Promise.resolve(res) } as never;
+          if (!recorder) return { toPromise: () => Promise.resolve(res) } as never;
+          return {
+            toPromise: async () => {
+              // The body is a one-shot stream: read it once, keep it, and hand client-node a copy to parse.
+              const body = await res.body.text();
+              recorder.push({ ...asked, status: res.httpStatusCode, body });
+              res.body = { text: () => Promise.resolve(body), binary: () => Promise.resolve(Buffer.from(body, 'utf8')), stream: () => null };
+              return res;
+            },
+          } as never;
         },
       },
     ],

@@ -18,6 +18,7 @@ export interface CheckInvocation {
   phase: Phase;
 }
 
+/** A check's result as the engine records it; `raw` (from CheckResult) is set only when the caller asked runCheck to record it. */
 export interface CheckOutput extends CheckResult {
   durationMs: number;
 }

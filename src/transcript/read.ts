@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { layers } from '../checks/types.js';
-import type { SessionEvent } from '../engine/events.js';
+import type { RawOutputRef, SessionEvent } from '../engine/events.js';
 import { InputError } from '../runbook/source.js';
 import { transcriptVersion } from './writer.js';
 import { isDrillEventType } from '../training/events.js';
@@ -20,6 +22,26 @@ export interface ParsedTranscript {
   /** The last line was cut mid-write (kill -9, a full disk): everything before it is intact. */
   truncated: boolean;
 }
+
+/**
+ * What the reader found at a sidecar reference: the file as written, a file
+ * changed since (its hash and size now), no file, or a reference it will not
+ * follow (a path outside the transcript's sidecar directory), or one it cannot read.
+ */
+export type SidecarCheck =
+  | { state: 'ok' }
+  | { state: 'missing' }
+  | { state: 'unreadable'; why: string }
+  | { state: 'mismatch'; sha256: string; bytes: number }
+  | { state: 'refused'; why: string };
+
+/** A sidecar reference as readTranscript returns it: checked against the file when the transcript's path is known. */
+export type CheckedRawRef = RawOutputRef & { found?: SidecarCheck };
+
+const rawOutput = z.union([
+  z.looseObject({ text: z.string() }),
+  z.looseObject({ sha256: z.string().regex(/^[0-9a-f]{64}$/), bytes: z.number().int().nonnegative(), file: z.string().min(1) }),
+]);
 
 const layer = z.enum(layers);
 const stringRecord = z.record(z.string(), z.string());
@@ -65,6 +87,8 @@ const eventSchemas: Record<SessionEvent['type'], z.ZodType> = {
     timedOut: z.boolean(),
     // Optional: transcripts written before checks declared healthy outcomes have none.
     verdict: z.enum(['ok', 'finding', 'error']).optional(),
+    // Checked on its own below: a damaged raw reference costs the reference, not the result.
+    raw: z.unknown().optional(),
   }),
   ask: z.looseObject({
     step: z.string(),
@@ -192,7 +216,12 @@ export function parseTranscript(text: string): ParsedTranscript {
     }
     if (seq <= lastSeq) problems.push(`line ${n}: seq ${seq} does not follow seq ${lastSeq} (lines reordered or two sessions in one file)`);
     lastSeq = Math.max(lastSeq, seq);
-    events.push(json as TranscriptEvent);
+    const event = json as TranscriptEvent & { raw?: unknown };
+    if (type === 'check.result' && event.raw !== undefined && !rawOutput.safeParse(event.raw).success) {
+      problems.push(`line ${n}: check.result raw is neither {text} nor {sha256, bytes, file}; the full output is left out`);
+      delete event.raw;
+    }
+    events.push(event);
   });
   return { events, drill, problems, truncated };
 }
@@ -214,5 +243,43 @@ export async function readTranscript(path: string): Promise<ParsedTranscript> {
     const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory, not a transcript' : String(err);
     throw new InputError([{ file: path, line: 1, column: 1, message: why }]);
   }
-  return parseTranscript(text);
+  const parsed = parseTranscript(text);
+  await checkSidecars(parsed.events, path);
+  return parsed;
+}
+
+/** The only shape of reference the writer makes: `<name>.raw/<sha256>.txt`, beside the transcript. */
+const sidecarFile = /^[^/\\]+\.raw\/([0-9a-f]{64})\.txt$/;
+
+/**
+ * Sets `found` on every sidecar reference: a postmortem must say when the
+ * full output is gone or was changed after the session, never crash on it.
+ */
+export async function checkSidecars(events: readonly TranscriptEvent[], transcriptPath: string): Promise<void> {
+  const seen = new Map<string, Promise<SidecarCheck>>();
+  for (const e of events) {
+    if (e.type !== 'check.result' || !e.raw || !('file' in e.raw)) continue;
+    const ref = e.raw as CheckedRawRef;
+    let check = seen.get(`${ref.file} ${ref.sha256}`);
+    if (!check) {
+      check = checkSidecar(ref, dirname(transcriptPath));
+      seen.set(`${ref.file} ${ref.sha256}`, check);
+    }
+    ref.found = await check;
+  }
+}
+
+async function checkSidecar(ref: RawOutputRef, dir: string): Promise<SidecarCheck> {
+  const named = sidecarFile.exec(ref.file);
+  if (!named) return { state: 'refused', why: `${ref.file} is not a file in the transcript's .raw directory` };
+  if (named[1] !== ref.sha256) return { state: 'refused', why: `${ref.file} is not named by its sha256 ${ref.sha256}` };
+  let content: Buffer;
+  try {
+    content = await readFile(join(dir, ref.file));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? { state: 'missing' } : { state: 'unreadable', why: code ?? String(err) };
+  }
+  const sha256 = createHash('sha256').update(content).digest('hex');
+  return sha256 === ref.sha256 && content.length === ref.bytes ? { state: 'ok' } : { state: 'mismatch', sha256, bytes: content.length };
 }

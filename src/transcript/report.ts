@@ -1,13 +1,13 @@
 import { layers } from '../checks/types.js';
 import type { Evidence, Facts, Layer, Verdict } from '../checks/types.js';
-import type { AnsweredBy, DiagnosisView, EndReason, Mode, SessionOutcome } from '../engine/events.js';
+import type { AnsweredBy, DiagnosisView, EndReason, Mode, RawOutput, SessionOutcome } from '../engine/events.js';
 import type { RunbookSpec } from '../runbook/schema.js';
 import { branches, isSpecialTarget } from '../runbook/structure.js';
 import type { Phase } from '../runbook/structure.js';
 import { renderLoose } from '../runbook/template.js';
 import { pathFlowchart, startNode } from './mermaid.js';
 import type { TakenEdge } from './mermaid.js';
-import type { TranscriptEvent } from './read.js';
+import type { CheckedRawRef, TranscriptEvent } from './read.js';
 import { redactEvent } from './redact.js';
 
 export interface ReportOptions {
@@ -41,7 +41,8 @@ export interface StepVisit {
   action?: ActionRecord;
   /** `at`/`seq` of check.start: when the command ran (in step mode, later than entering the step). */
   check: { id: string; command: string; params: Record<string, unknown>; at: string | null; seq: number | null } | null;
-  result: { outcome: string; summary: string; evidence: Evidence[]; facts: Facts; durationMs: number; timedOut: boolean; verdict: Verdict | null; at: string } | null;
+  /** `raw`: the check's full output, inline or a sidecar reference (with what the reader found there, when it looked). */
+  result: { outcome: string; summary: string; evidence: Evidence[]; facts: Facts; durationMs: number; timedOut: boolean; verdict: Verdict | null; at: string; raw?: RawOutput & { found?: CheckedRawRef['found'] } } | null;
   question: { text: string; choices: { id: string; label: string }[]; default: string } | null;
   answer: { choice: string; label: string; by: AnsweredBy; at: string; seq: number } | null;
 }
@@ -192,7 +193,7 @@ function collectVisits(events: readonly TranscriptEvent[]): StepVisit[] {
         const v = current(e.step);
         // verdict is absent from transcripts older than healthy outcomes: null, judged by the outcome alone.
         const verdict = (e.verdict as Verdict | undefined) ?? null;
-        if (v) v.result = { outcome: e.outcome, summary: e.summary, evidence: e.evidence, facts: e.facts, durationMs: e.durationMs, timedOut: e.timedOut, verdict, at: e.t };
+        if (v) v.result = { outcome: e.outcome, summary: e.summary, evidence: e.evidence, facts: e.facts, durationMs: e.durationMs, timedOut: e.timedOut, verdict, at: e.t, ...(e.raw ? { raw: e.raw } : {}) };
         break;
       }
       case 'ask': {
@@ -395,6 +396,14 @@ function warnings(r: ReportModel): string[] {
   } else if (r.status === 'cut-short') {
     out.push('> **Warning:** the transcript has no session end: the session was killed or is still running. This report covers what was written.');
   }
+  const badRaw = r.visits.flatMap((v) => {
+    const raw = v.result?.raw;
+    return raw && 'file' in raw && sidecarProblem(raw) ? [`${code(v.step)} (${raw.found?.state ?? ''})`] : [];
+  });
+  if (badRaw.length > 0) {
+    if (out.length > 0) out.push('>');
+    out.push(`> **Warning:** the full output of ${badRaw.length === 1 ? 'one check' : `${badRaw.length} checks`} is missing or changed since the session: ${badRaw.join(', ')}. The evidence below is as recorded.`);
+  }
   const others = r.transcript.problems.filter((p) => !(r.transcript.truncated && p.includes('cut short')));
   if (others.length > 0) {
     if (out.length > 0) out.push('>');
@@ -545,9 +554,40 @@ function evidence(r: ReportModel): string[] {
     } else if (res) {
       lines.push('No evidence recorded.', '');
     }
+    if (res?.raw) lines.push(...rawOutputLines(res.raw));
     lines.push('</details>', '');
   });
   return lines;
+}
+
+/** The check's full output: inline in its own collapsed block, or where its sidecar is and whether it still holds what was written. */
+function rawOutputLines(raw: RawOutput & { found?: CheckedRawRef['found'] }): string[] {
+  if ('text' in raw) {
+    const bytes = Buffer.byteLength(raw.text, 'utf8');
+    return ['<details>', `<summary>Full output (${bytes} bytes)</summary>`, '', fence(raw.text.trimEnd(), ''), '', '</details>', ''];
+  }
+  const lines = [`Full output: ${code(raw.file)} (${raw.bytes} bytes, sha256 ${code(`${raw.sha256.slice(0, 12)}…`)})`, ''];
+  const problem = sidecarProblem(raw);
+  if (problem) lines.push(`> **Warning:** ${problem}`, '');
+  return lines;
+}
+
+/** Why a sidecar cannot be trusted, in words; null when it checked out or was not looked at. */
+function sidecarProblem(raw: { file: string; found?: CheckedRawRef['found'] }): string | null {
+  const found = raw.found;
+  switch (found?.state) {
+    case undefined:
+    case 'ok':
+      return null;
+    case 'missing':
+      return `the full output file ${code(raw.file)} is missing (it is kept beside the transcript; copy the .raw directory with it).`;
+    case 'mismatch':
+      return `the full output file ${code(raw.file)} does not match the transcript: it now has sha256 ${code(`${found.sha256.slice(0, 12)}…`)} (${found.bytes} bytes), so it was changed after the session.`;
+    case 'unreadable':
+      return `the full output file ${code(raw.file)} could not be read (${text(found.why)}).`;
+    case 'refused':
+      return `the full output reference was not followed: ${text(found.why)}.`;
+  }
 }
 
 /** One label/value pair; a multi-line value (a log excerpt) goes in a code block so it keeps its lines. */

@@ -1,7 +1,8 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
-import type { SessionEvent } from '../engine/events.js';
+import { basename, dirname, join } from 'node:path';
+import type { RawOutput, RawOutputRef, SessionEvent } from '../engine/events.js';
 import type { DrillEvent } from '../training/events.js';
 
 export const transcriptVersion = 1;
@@ -20,6 +21,14 @@ export function defaultTranscriptPath(runbook: string, now: Date, env: NodeJS.Pr
   return join(defaultTranscriptDir(env), `${stamp}-${runbook}-${rand}.jsonl`);
 }
 
+/** A check's full output up to this many bytes stays inline on its event; a bigger one goes to a sidecar file. */
+export const inlineRawLimit = 4096;
+
+/** `x.jsonl` keeps big outputs in `x.raw/`, one file per content hash. */
+export function sidecarDirFor(transcriptPath: string): string {
+  return `${transcriptPath.replace(/\.jsonl$/, '')}.raw`;
+}
+
 /**
  * One JSONL line per event, written with a direct write(2) so each event is
  * on disk (in the page cache) the moment it is shown; kill -9 loses nothing
@@ -28,6 +37,8 @@ export function defaultTranscriptPath(runbook: string, now: Date, env: NodeJS.Pr
 export class TranscriptWriter {
   private fd: number | undefined;
   private seq = 0;
+  /** Sidecars this writer has already put on disk: identical outputs are written once. */
+  private readonly stored = new Set<string>();
 
   private constructor(readonly path: string, fd: number, private readonly now: () => Date) {
     this.fd = fd;
@@ -42,9 +53,47 @@ export class TranscriptWriter {
 
   write(event: SessionEvent | DrillEvent): void {
     if (this.fd === undefined) return;
+    if (event.type === 'check.result' && event.raw && 'text' in event.raw) event = { ...event, raw: this.placeRaw(event.raw.text) };
     const line = JSON.stringify({ v: transcriptVersion, seq: ++this.seq, t: this.now().toISOString(), ...event });
     writeSync(this.fd, `${line}\n`);
     if (durable.has(event.type)) fsyncSync(this.fd);
+  }
+
+  /**
+   * Small output stays inline; a big one goes to `<x>.raw/<sha256>.txt`, on
+   * disk (fsynced, then renamed into place) before the line that names it,
+   * so a reader never finds a reference to a file that is not there.
+   */
+  private placeRaw(text: string): RawOutput {
+    const bytes = Buffer.from(text, 'utf8');
+    if (bytes.length <= inlineRawLimit) return { text };
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const dir = sidecarDirFor(this.path);
+    const ref: RawOutputRef = { sha256, bytes: bytes.length, file: `${basename(dir)}/${sha256}.txt` };
+    if (this.stored.has(sha256)) return ref;
+    const file = join(dir, `${sha256}.txt`);
+    // A file of this name from an earlier session in the same transcript is kept only if it still holds these bytes.
+    if (!(existsSync(file) && createHash('sha256').update(readFileSync(file)).digest('hex') === sha256)) {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      const tmp = `${file}.${process.pid}.tmp`;
+      const fd = openSync(tmp, 'w', 0o600);
+      try {
+        for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(tmp, file);
+      // The rename is durable only once the directory entry is.
+      const dirFd = openSync(dir, 'r');
+      try {
+        fsyncSync(dirFd);
+      } finally {
+        closeSync(dirFd);
+      }
+    }
+    this.stored.add(sha256);
+    return ref;
   }
 
   close(): void {

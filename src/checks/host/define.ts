@@ -51,7 +51,7 @@ export function defineHostCheck<P extends { node: string }, const O extends stri
         }
         results.push(r);
       }
-      return parse(joinResults(results), p);
+      return { ...parse(joinResults(results), p), raw: rawOutput(results) };
     },
   });
   return Object.assign(check, { argv, parse });
@@ -68,6 +68,31 @@ function joinResults(rs: RunResult[]): RunResult {
     timedOut: rs.some((r) => r.timedOut),
     truncated: rs.some((r) => r.truncated),
   };
+}
+
+/**
+ * The output as the user would have seen it: stdout, then stderr under a
+ * marker saying so, then how it ended when that is not plain success; each
+ * sample of a sampled command under its own header.
+ */
+export function rawOutput(rs: readonly RunResult[]): string {
+  return rs
+    .map((r, i) => {
+      const parts: string[] = [];
+      if (rs.length > 1) parts.push(`--- sample ${i + 1} of ${rs.length} ---\n`);
+      parts.push(withNewline(r.stdout));
+      if (r.stderr) parts.push(`--- stderr ---\n${withNewline(r.stderr)}`);
+      if (r.truncated) parts.push('--- output cut at the size limit ---\n');
+      if (r.timedOut) parts.push('--- timed out ---\n');
+      // null: killed, or pasted without a status; nothing more is known.
+      else if (r.exitCode !== null && r.exitCode !== 0) parts.push(`--- exit status ${r.exitCode} ---\n`);
+      return parts.join('');
+    })
+    .join('');
+}
+
+function withNewline(s: string): string {
+  return s === '' || s.endsWith('\n') ? s : `${s}\n`;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
