@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
@@ -307,7 +308,9 @@ export class KubeClient {
       await this.kc.applyToHTTPSOptions(opts);
       return await new Promise<RawResponse>((resolve, reject) => {
         this.stats.requests += 1;
-        const req = httpsRequest(new URL(path, this.server), { ...opts, ...(signal ? { signal } : {}) }, (res) => {
+        const url = apiUrl(this.server, path);
+        const request = url.protocol === 'http:' ? httpRequest : httpsRequest;
+        const req = request(url, { ...opts, ...(signal ? { signal } : {}) }, (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => {
@@ -315,7 +318,6 @@ export class KubeClient {
             this.stats.bytes += answer.length;
             const raw = { status: res.statusCode ?? 0, body: answer.toString('utf8') };
             if (this.recorder) {
-              const url = new URL(path, this.server);
               this.recorder.push({ method, path: `${url.pathname}${url.search}`, ...raw });
             }
             resolve(raw);
@@ -423,4 +425,14 @@ function requestOptions(signal: AbortSignal | undefined, stats: ApiStats, record
     ],
     middlewareMergeStrategy: 'append',
   };
+}
+
+/**
+ * An API path below the server URL, which may carry a path of its own
+ * (Rancher's /k8s/clusters/<id>, a proxy's prefix): joined as client-go
+ * joins them, where `new URL(path, server)` would drop the prefix.
+ */
+export function apiUrl(server: string, path: string): URL {
+  const base = new URL(server);
+  return new URL(`${base.pathname.replace(/\/+$/, '')}${path}`, base);
 }
