@@ -113,6 +113,11 @@ describe('a walk on a 10-node drill keeps what each check saw', () => {
       return ref?.sha256 === changed.sha256 ? [`\`${e.step}\` (mismatch)`] : ref?.sha256 === deleted.sha256 ? [`\`${e.step}\` (missing)`] : [];
     });
     expect(md.stdout).toContain(`> **Warning:** the full output of ${hit.length} checks is missing or changed since the session: ${hit.join(', ')}.`);
+    // And on stderr, so a report written with --out does not hide it.
+    const warned = md.stderr.split('\n').filter((l) => l.includes('full output'));
+    expect(warned).toHaveLength(hit.length);
+    expect(warned).toContainEqual(expect.stringMatching(new RegExp(`t\\.jsonl: step \\S+: full output ${deleted.file.replace(/\./g, '\\.')} is missing$`)));
+    expect(warned).toContainEqual(expect.stringContaining(`full output ${changed.file} has changed since the session (sha256 ${nowSha.slice(0, 12)}…, ${changed.bytes + 18} bytes)`));
     const json = JSON.parse((await runCli(['report', join(moved, 't.jsonl'), '--format', 'json'])).stdout) as { visits: { result: { raw?: CheckedRawRef } | null }[] };
     const states = json.visits.flatMap((v) => (v.result?.raw && 'file' in v.result.raw ? [[v.result.raw.sha256, v.result.raw.found?.state]] : []));
     expect(states).toContainEqual([changed.sha256, 'mismatch']);

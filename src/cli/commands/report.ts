@@ -5,6 +5,7 @@ import { loadScenarioFile } from '../../drill/scenario.js';
 import { loadRunbookFile } from '../../runbook/load.js';
 import { InputError } from '../../runbook/source.js';
 import { readTranscript } from '../../transcript/read.js';
+import type { CheckedRawRef, TranscriptEvent } from '../../transcript/read.js';
 import { loadExtraPatterns } from '../../transcript/redact.js';
 import { renderJson, renderMarkdown } from '../../transcript/report.js';
 import { withDebrief } from '../../training/debrief.js';
@@ -40,6 +41,7 @@ export async function reportCommand(file: string | undefined, opts: ReportComman
     process.stdout.write(report);
   }
   for (const p of parsed.problems) process.stderr.write(`${file}: ${p}\n`);
+  for (const p of sidecarProblems(parsed.events)) process.stderr.write(`${file}: ${p}\n`);
   return 0;
 }
 
@@ -67,4 +69,22 @@ async function pageFor(scenario: string | null): Promise<Pick<ReportOptions, 'pa
     // A drill whose scenario is gone still has a report; only the page line is missing.
     return {};
   }
+}
+
+/** A step whose full output is gone or changed since the session: the report says so inline, and so does stderr. */
+function sidecarProblems(events: readonly TranscriptEvent[]): string[] {
+  const out: string[] = [];
+  for (const e of events) {
+    if (e.type !== 'check.result' || !e.raw || !('file' in e.raw)) continue;
+    const found = (e.raw as CheckedRawRef).found;
+    if (!found || found.state === 'ok') continue;
+    const what =
+      found.state === 'missing'
+        ? 'is missing'
+        : found.state === 'mismatch'
+          ? `has changed since the session (sha256 ${found.sha256.slice(0, 12)}…, ${found.bytes} bytes)`
+          : `cannot be read (${found.why})`;
+    out.push(`step ${e.step}: full output ${e.raw.file} ${what}`);
+  }
+  return out;
 }
