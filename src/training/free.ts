@@ -105,6 +105,8 @@ export class FreeSession {
       kube: this.opts.kube,
       nodes: this.opts.nodes,
       now,
+      // As in a walk: the transcript keeps what each check saw; emit() redacts it.
+      recordRaw: true,
       onStart: ({ params, command }) => this.emit({ type: 'check.start', step: stepId, check: s.check, params, command }),
     });
     if (this.ended) return;
@@ -122,6 +124,7 @@ export class FreeSession {
       durationMs: out.durationMs,
       timedOut: false,
       verdict: verdictOf(findCheck(s.check), out.outcome),
+      ...(out.raw === undefined ? {} : { raw: { text: out.raw } }),
     });
   }
 

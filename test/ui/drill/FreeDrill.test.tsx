@@ -75,5 +75,10 @@ describe('a free drill on pod-pending-node-selector', () => {
     expect(frame).toMatch(/you ran \(2\) +shortest path \(2\)/);
     expect(finished[0]?.record).toMatchObject({ mode: 'free', correct: true, checksRun: ['pod-status', 'pod-scheduling'], predictions: [] });
     expect(events.map((e) => e.type)).toEqual(['session.start', 'step.enter', 'check.start', 'check.result', 'step.enter', 'check.start', 'check.result', 'session.end']);
+    // The transcript keeps what each check read, as a walk's does: the pod, then the scheduler's events.
+    const raws = events.flatMap((e) => (e.type === 'check.result' && e.raw && 'text' in e.raw ? [e.raw.text] : []));
+    expect(raws).toHaveLength(2);
+    expect(raws[0]).toMatch(/^GET \/api\/v1\/namespaces\/shop\/pods\/web-0 → 200\n/);
+    expect(raws[1]).toContain('FailedScheduling');
   });
 });
