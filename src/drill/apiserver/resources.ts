@@ -433,6 +433,36 @@ export const resources: ResourceDefinition[] = [
   },
 ];
 
+/**
+ * What metrics-server serves under metrics.k8s.io/v1beta1, for discovery of an
+ * available v1beta1.metrics.k8s.io APIService. Not in `resources`: the group
+ * exists only while an APIService registers it.
+ */
+export const metricsResources: ResourceDefinition[] = [
+  {
+    group: 'metrics.k8s.io',
+    version: 'v1beta1',
+    resource: 'nodes',
+    singular: '',
+    kind: 'NodeMetrics',
+    namespaced: false,
+    verbs: ['get', 'list'],
+    fields: metaFields,
+    unsupportedField: defaultUnsupported,
+  },
+  {
+    group: 'metrics.k8s.io',
+    version: 'v1beta1',
+    resource: 'pods',
+    singular: '',
+    kind: 'PodMetrics',
+    namespaced: true,
+    verbs: ['get', 'list'],
+    fields: metaFields,
+    unsupportedField: defaultUnsupported,
+  },
+];
+
 /** The order kube-apiserver lists API groups in (its APIService group priorities, highest first). */
 const groupPriority = [
   '',

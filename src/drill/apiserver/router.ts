@@ -1,4 +1,5 @@
-import { aggregatedDiscovery, apiGroupDocument, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery.js';
+import { aggregatedDiscovery, aggregatedResourceList, aggregatedVersions, apiGroupDocument, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery.js';
+import type { AggregatedVersion } from './discovery.js';
 import { getObject, getPodLog, listObjects } from './handlers.js';
 import { createObject, deleteObject } from './writes.js';
 import { patchObject, updateObject } from './updates.js';
@@ -10,7 +11,7 @@ import type { MediaRange } from './negotiate.js';
 import { jsonReply, textReply } from './reply.js';
 import type { Reply } from './reply.js';
 import type { ResourceDefinition, ResourceRegistry } from './resources.js';
-import { ApiError, methodNotSupported, notAcceptable, pathNotFound } from './status.js';
+import { ApiError, methodNotSupported, notAcceptable, notFound, pathNotFound } from './status.js';
 
 export interface RouterContext extends HandlerContext {
   registry: ResourceRegistry;
@@ -144,6 +145,30 @@ function resourceRequest(ctx: RouterContext, req: ApiRequest, group: string, ver
 }
 
 /**
+ * A request the aggregator proxies to an APIService's backend. While the
+ * APIService is not Available its proxy refuses everything with http.Error's
+ * plain-text 503 (handler_proxy.go), which client-go reports as "the server
+ * is currently unable to handle the request". An available metrics-server
+ * has scraped nothing the drill could report: lists are empty (kubectl top:
+ * "metrics not available yet") and one object is NotFound, as metrics-server
+ * answers before its first scrape.
+ */
+function aggregatedRequest(req: ApiRequest, v: AggregatedVersion, rest: string[]): Reply {
+  if (!v.available) return textReply('service unavailable\n', 503, { 'X-Content-Type-Options': 'nosniff' });
+  if (rest.length === 0) return readOnly(req, () => jsonReply(aggregatedResourceList(v)));
+  const nested = rest[0] === 'namespaces' && rest.length >= 3;
+  const [plural, objectName, ...extra] = nested ? rest.slice(2) : rest;
+  const def = v.resources.find((d) => d.resource === plural && (nested ? d.namespaced : true));
+  if (!def || extra.length > 0 || (def.namespaced && !nested && objectName !== undefined)) throw pathNotFound();
+  // metrics-server names its resources after the kinds (nodemetrics, podmetrics) in errors.
+  const metricsResource = { group: def.group, resource: def.kind.toLowerCase() };
+  if (req.method !== 'GET') throw methodNotSupported(metricsResource, verbOf(req.method, objectName === undefined));
+  if (objectName !== undefined) throw notFound(metricsResource, objectName);
+  if (req.query.get('watch') === 'true' || req.query.get('watch') === '1') throw methodNotSupported(metricsResource, 'watch');
+  return jsonReply({ kind: `${def.kind}List`, apiVersion: `${v.group}/${v.version}`, metadata: {}, items: [] });
+}
+
+/**
  * Maps a request to its handler by the apiserver's path layout:
  * `/api/v1/...` for the core group, `/apis/{group}/{version}/...` for the
  * others, `/namespaces/{ns}/` before namespaced resources.
@@ -172,24 +197,27 @@ export function route(ctx: RouterContext, req: ApiRequest): Reply {
       }
       if (apiResourceList(ctx.registry, '', a ?? '')) return resource(ctx, req, '', a ?? '', s.slice(2));
       break;
-    case 'apis':
+    case 'apis': {
+      // APIServices are a handful of objects; read them per request so a changed condition shows at once.
+      const aggregated = (): AggregatedVersion[] => aggregatedVersions(ctx.store, ctx.registry);
       if (s.length === 1) {
         return readOnly(req, () =>
-          discovery(req, () => apiGroupList(ctx.registry), (v) => aggregatedDiscovery(ctx.registry, false, v)),
+          discovery(req, () => apiGroupList(ctx.registry, aggregated()), (v) => aggregatedDiscovery(ctx.registry, false, v, aggregated())),
         );
       }
       if (s.length === 2) {
-        const group = apiGroupDocument(ctx.registry, a ?? '');
+        const group = apiGroupDocument(ctx.registry, a ?? '', ctx.registry.groups().has(a ?? '') ? [] : aggregated());
         if (group) return readOnly(req, () => jsonReply(group));
         break;
       }
-      if (s.length === 3) {
-        const list = apiResourceList(ctx.registry, a ?? '', b ?? '');
-        if (list && a) return readOnly(req, () => jsonReply(list));
-        break;
+      if (a && apiResourceList(ctx.registry, a, b ?? '')) {
+        if (s.length === 3) return readOnly(req, () => jsonReply(apiResourceList(ctx.registry, a, b ?? '')));
+        return resource(ctx, req, a, b ?? '', s.slice(3));
       }
-      if (a && apiResourceList(ctx.registry, a, b ?? '')) return resource(ctx, req, a, b ?? '', s.slice(3));
+      const remote = aggregated().find((v) => v.group === a && v.version === b);
+      if (remote) return aggregatedRequest(req, remote, s.slice(3));
       break;
+    }
     default:
       break;
   }
