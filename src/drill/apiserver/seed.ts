@@ -1,3 +1,4 @@
+import { involvedUid } from '../generate/ids.js';
 import type { KubeObject } from '../types.js';
 import { bucketName } from './resources.js';
 import type { ResourceDefinition, ResourceRegistry } from './resources.js';
@@ -109,7 +110,7 @@ function withReferencedUids(objects: KubeObject[]): KubeObject[] {
   for (const o of objects) {
     if (o.kind === 'Event' && typeof o.involvedObject === 'object' && o.involvedObject !== null) {
       const ref = o.involvedObject as Ref;
-      // kubelet's Node events name the node, not its uid (see kubeletNodeUid).
+      // kubelet's Node events name the node, not its uid (see involvedUid).
       if (!(ref.kind === 'Node' && ref.uid === ref.name)) note(ref.kind, ref.namespace, ref.name, ref.uid);
     }
     for (const owner of o.metadata.ownerReferences ?? []) note(owner.kind, o.metadata.namespace, owner.name, owner.uid);
@@ -136,17 +137,8 @@ function withInvolvedUid(event: KubeObject, store: ObjectStore, registry: Resour
   if (!def || typeof ref.name !== 'string') return event;
   const target = store.get(bucketName(def), typeof ref.namespace === 'string' ? ref.namespace : undefined, ref.name);
   if (!target?.metadata.uid) return event;
-  return { ...event, involvedObject: { ...ref, uid: kubeletNodeUid(event, ref.name) ?? target.metadata.uid } };
-}
-
-/**
- * kubelet's NodeRecorder names a Node by its name, not its uid, "so it
- * appears in kubectl describe node", which searches for both.
- */
-function kubeletNodeUid(event: KubeObject, node: string): string | undefined {
-  const involved = event.involvedObject as Ref;
-  const source = event.source as { component?: unknown } | undefined;
-  return involved.kind === 'Node' && (source?.component === 'kubelet' || event.reportingComponent === 'kubelet') ? node : undefined;
+  const source = (event.source as { component?: unknown } | undefined)?.component ?? event.reportingComponent;
+  return { ...event, involvedObject: { ...ref, uid: involvedUid(target.kind, ref.name, target.metadata.uid, source) } };
 }
 
 /** Cluster-scoped objects carry no namespace, whatever a pasted manifest says. */

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { DrillHosts, DrillResponse } from '../../nodeaccess/drill.js';
 import { argvKey } from '../../nodeaccess/drill.js';
 import { uidFor } from '../generate.js';
+import { involvedUid } from '../generate/ids.js';
 import type { ContainerLog, DrillApiFault, DrillDenial, KubeObject } from '../types.js';
 import type { FaultContext, FaultEvent } from './types.js';
 
@@ -63,6 +64,7 @@ export function faultContext(parts: ClusterParts, now: Date, at: (relative: stri
       const about = e.about;
       const ns = about.metadata.namespace ?? 'default';
       // Real event names are <object>.<hex of the first timestamp>; a hash keeps them unique and stable.
+      const uid = involvedUid(about.kind, about.metadata.name, about.metadata.uid, e.source);
       const suffix = createHash('sha1').update(`${about.kind}/${ns}/${about.metadata.name}/${e.reason}/${e.message}/${eventSeq++}`).digest('hex').slice(0, 16);
       const event: KubeObject = {
         apiVersion: 'v1',
@@ -73,7 +75,7 @@ export function faultContext(parts: ClusterParts, now: Date, at: (relative: stri
           kind: about.kind,
           name: about.metadata.name,
           ...(about.metadata.namespace ? { namespace: about.metadata.namespace } : {}),
-          ...involvedUid(about, e.source),
+          ...(uid ? { uid } : {}),
         },
         reason: e.reason,
         message: e.message,
@@ -122,14 +124,4 @@ function resolveLineTime(line: string, at: (relative: string) => string): string
   if (!head.startsWith('now')) return line;
   const t = at(head);
   return t === head ? line : `${t}${sp === -1 ? '' : line.slice(sp)}`;
-}
-
-/**
- * The uid an event names its object by. kubelet names a Node by its name
- * (its NodeRecorder does, "so it appears in kubectl describe node"), the
- * controllers by the Node's uid; `kubectl describe node` searches for both.
- */
-function involvedUid(about: KubeObject, source: string): { uid?: string } {
-  if (about.kind === 'Node' && source === 'kubelet') return { uid: about.metadata.name };
-  return about.metadata.uid ? { uid: about.metadata.uid } : {};
 }

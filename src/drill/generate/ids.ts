@@ -27,6 +27,15 @@ export function objectUid(kind: string, namespace: string | undefined, name: str
   return uidFor(kind, namespace ?? '', name);
 }
 
+/**
+ * The uid an event names its object by: the object's own, except that
+ * kubelet's NodeRecorder names a Node by its name ("so it appears in kubectl
+ * describe node", which searches for both); the controllers use the uid.
+ */
+export function involvedUid(kind: string, name: string, uid: string | undefined, source: unknown): string | undefined {
+  return kind === 'Node' && source === 'kubelet' ? name : uid;
+}
+
 /** A Node's uid, so mirror pods can name their Node as owner. */
 export function nodeUid(name: string): string {
   return objectUid('Node', undefined, name);
