@@ -3,6 +3,7 @@ import { nodeAccessKinds } from '../nodeaccess/types.js';
 import type { NodeAccessKind } from '../nodeaccess/types.js';
 import type { DrillFlags } from './drillArgs.js';
 import { drillFlags, drillOptions } from './drillArgs.js';
+import { unsafeSshDestination } from '../nodeaccess/ssh.js';
 
 export const version = '0.1.0';
 
@@ -156,6 +157,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   if (nodeAccess !== undefined && !(nodeAccessKinds as readonly string[]).includes(nodeAccess)) {
     throw new UsageError(`--node-access must be one of ${nodeAccessKinds.join(', ')}, not "${nodeAccess}"`);
   }
+  const sshUser = v['ssh-user'];
+  if (sshUser !== undefined && unsafeSshDestination('x', sshUser) !== undefined) throw new UsageError(`--ssh-user must be a plain user name, not ${JSON.stringify(sshUser)}`);
   const [command, ...positionals] = parsed.positionals;
   return {
     command,
@@ -177,7 +180,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     ...(graphFormat ? { graphFormat } : {}),
     nodeAccess: nodeAccess as NodeAccessKind | undefined,
     node: v.node,
-    sshUser: v['ssh-user'],
+    sshUser,
     sshOptions: v['ssh-option'] ?? [],
     debugImage: v['debug-image'],
     out: v.out,

@@ -20,14 +20,36 @@ export interface SshAccessOptions {
   maxOutputBytes?: number;
 }
 
-/** The ssh argv for one remote command: the argv is shell-quoted because sshd hands it to the login shell as one string. */
+// A host name, an IPv4 or IPv6 address, or an ssh config alias: nothing ssh could read as an
+// option (a leading `-`), a second user (`@`), a URI (`ssh://`), or a second word.
+const safeDestination = /^[A-Za-z0-9_][A-Za-z0-9_.:%-]*$/;
+const safeUser = /^[A-Za-z0-9_][A-Za-z0-9_.-]*\$?$/;
+
+/**
+ * Why a destination (taken from the API or from the alert text, so from whoever can write a
+ * Node object) may not be handed to ssh, or undefined when it may.
+ */
+export function unsafeSshDestination(target: string, user?: string): string | undefined {
+  if (user !== undefined && !safeUser.test(user)) return `ssh user ${JSON.stringify(user)} is not a plain user name`;
+  if (target.startsWith('-')) return `${JSON.stringify(target)} starts with "-" and would be read by ssh as an option`;
+  if (!safeDestination.test(target)) return `${JSON.stringify(target)} is not a plain host name or address (letters, digits, . _ : % -)`;
+  return undefined;
+}
+
+/**
+ * The ssh argv for one remote command: every option, then `--`, then the destination, so nothing
+ * taken from the cluster can be parsed as an option; the remote argv is shell-quoted because sshd
+ * hands it to the login shell as one string.
+ */
 export function sshArgv(target: string, argv: readonly string[], o: SshAccessOptions = {}): string[] {
+  const unsafe = unsafeSshDestination(target, o.user);
+  if (unsafe !== undefined) throw new NodeAccessError('not-possible', `refusing to ssh: ${unsafe}`);
   const args = [o.ssh ?? 'ssh', '-o', 'BatchMode=yes', '-o', `ConnectTimeout=${o.connectTimeoutSeconds ?? 10}`];
   if (o.configFile) args.push('-F', o.configFile);
   if (o.identityFile) args.push('-i', o.identityFile);
   if (o.port !== undefined) args.push('-p', String(o.port));
   for (const opt of o.options ?? []) args.push('-o', opt);
-  args.push(o.user ? `${o.user}@${target}` : target, '--', shellQuote(argv));
+  args.push('--', o.user ? `${o.user}@${target}` : target, shellQuote(argv));
   return args;
 }
 

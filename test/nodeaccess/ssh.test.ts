@@ -28,10 +28,38 @@ describe('ssh argv', () => {
       'ConnectTimeout=5',
       '-o',
       'ProxyJump=bastion',
-      'ops@10.0.0.7',
       '--',
+      'ops@10.0.0.7',
       "cat '/etc/it'\\''s'",
     ]);
+  });
+
+  it('the destination comes after --, so ssh never reads it as an option', () => {
+    const argv = sshArgv('worker-1', ['true'], { port: 2222 });
+    expect(argv.indexOf('--')).toBe(argv.length - 3);
+    expect(argv.at(-2)).toBe('worker-1');
+  });
+
+  it.each([
+    ['-oProxyCommand=touch /tmp/x'],
+    ['-oProxyCommand=touch'],
+    ['worker 1'],
+    ['worker-1\n-oProxyCommand=id'],
+    ['evil@worker-1'],
+    ['ssh://worker-1'],
+    ['$(id)'],
+    [''],
+  ])('refuses the destination %j', (target) => {
+    expect(() => sshArgv(target, ['true'])).toThrow(/refusing to ssh/);
+  });
+
+  it('refuses a user that is not a plain user name', () => {
+    expect(() => sshArgv('worker-1', ['true'], { user: '-oProxyCommand=id' })).toThrow(/refusing to ssh/);
+    expect(() => sshArgv('worker-1', ['true'], { user: 'a b' })).toThrow(/refusing to ssh/);
+  });
+
+  it.each([['worker-1'], ['10.0.0.7'], ['fe80::1%eth0'], ['ip-10-0-0-7.ec2.internal'], ['node_a']])('accepts %j', (target) => {
+    expect(sshArgv(target, ['true']).at(-2)).toBe(target);
   });
 });
 
@@ -106,6 +134,18 @@ describe.skipIf(missing.length > 0)('ssh node access against a real sshd on loop
     expect(r.stdout).toBe(`${hostile.join('\n')}\n`);
     expect(existsSync(marker)).toBe(false);
     expect(r.stdout).not.toMatch(/uid=\d+/);
+  });
+
+  it('a node address from the API that looks like an ssh option runs nothing on this machine', async () => {
+    for (const hostile of [`-oProxyCommand=touch ${marker}`, `-oProxyCommand=sh -c "touch ${marker}"`]) {
+      const ssh = createSshAccess({ ...base, resolveAddress: () => hostile });
+      await expect(ssh.run('worker-1', ['true'], opts())).rejects.toMatchObject({ kind: 'not-possible', message: expect.stringContaining('option') as unknown });
+      expect(existsSync(marker)).toBe(false);
+    }
+    // The node's name itself, when it is the destination (no address known).
+    const byName = createSshAccess({ ...base, resolveAddress: () => undefined });
+    await expect(byName.run(`-oProxyCommand=touch ${marker}`, ['true'], opts())).rejects.toMatchObject({ kind: 'not-possible' });
+    expect(existsSync(marker)).toBe(false);
   });
 
   it('a command missing on the node is command-missing', async () => {
