@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { RunResult } from '../../nodeaccess/types.js';
 import type { CheckResult, Evidence, Facts } from '../types.js';
 import { clip, defineHostCheck, hostError, nodeParam } from './define.js';
+import { isError, isKubeletOrSystemd, messageBody, parseJournal } from './journal.js';
 
 const outcomes = ['config-missing', 'certificate', 'runtime-unreachable', 'pleg-unhealthy', 'eviction', 'quiet'] as const;
 type Outcome = (typeof outcomes)[number];
@@ -34,15 +35,14 @@ const classes: { finding: Finding; pattern: RegExp; meaning: string }[] = [
     pattern: /container runtime is down|(?:containerd|crio|cri-dockerd|dockershim|docker)\.sock: connect: (?:connection refused|no such file or directory)|Cannot connect to the Docker daemon|container runtime is not running/i,
     meaning: 'the kubelet cannot reach the container runtime',
   },
-  { finding: 'pleg-unhealthy', pattern: /PLEG is not healthy/, meaning: 'PLEG is not healthy: relisting containers through the runtime takes longer than the threshold' },
+  // `pleg has yet to be successful` is every kubelet's first seconds after a start, not a stall.
+  { finding: 'pleg-unhealthy', pattern: /PLEG is not healthy(?!: pleg has yet to be successful)/, meaning: 'PLEG is not healthy: relisting containers through the runtime takes longer than the threshold' },
   {
     finding: 'eviction',
     pattern: /eviction manager: (?:attempting to reclaim|must evict|pods ranked for eviction|evicting)|Evicting pod|node has conditions: \[[^\]]*Pressure|(?:Memory|Disk|PID)Pressure/i,
     meaning: 'the kubelet is evicting pods to relieve resource pressure',
   },
 ];
-
-const linePrefix = /^(\S+T\S+)\s+(\S+)\s+([^:[]+)(?:\[(\d+)\])?:\s?(.*)$/;
 
 /** `3m10.30056416s` → seconds (Go's time.Duration text). */
 export function goDurationSeconds(s: string): number | undefined {
@@ -58,10 +58,12 @@ export function goDurationSeconds(s: string): number | undefined {
   return matched === s && matched !== '' ? total : undefined;
 }
 
-export function parseKubeletJournal(r: RunResult, p: Params): CheckResult<Outcome> {
-  const text = r.stdout;
-  if (/No journal files were found|-- No entries --/.test(`${text}\n${r.stderr}`) && !/^\S+T\S+\s/m.test(text)) {
-    const why = /No journal files were found/.test(`${text}\n${r.stderr}`) ? 'this host keeps no systemd journal' : `no kubelet lines in the last ${p.sinceMinutes}m`;
+export function parseKubeletJournal(r: RunResult, p: Params, now?: Date): CheckResult<Outcome> {
+  const journal = parseJournal(`${r.stdout}${r.stdout.endsWith('\n') || r.stdout === '' ? '' : '\n'}${r.stderr}`, now ? { now } : {});
+  // The kubelet's own lines and systemd's about its unit; a pasted syslog file has everyone else's too.
+  const entries = journal.entries.filter(isKubeletOrSystemd);
+  if (entries.length === 0 && (journal.noJournal || journal.noEntries)) {
+    const why = journal.noJournal ? 'this host keeps no systemd journal' : `no kubelet lines in the last ${p.sinceMinutes}m`;
     return {
       outcome: 'quiet',
       summary: `the kubelet journal is empty: ${why} (is the kubelet running, and does it log to the journal?)`,
@@ -69,7 +71,7 @@ export function parseKubeletJournal(r: RunResult, p: Params): CheckResult<Outcom
       facts: { kubeletJournalFinding: 'quiet', kubeletJournalLines: 0 },
     };
   }
-  if (r.exitCode !== 0 && r.exitCode !== null && text.trim() === '') {
+  if (r.exitCode !== 0 && r.exitCode !== null && r.stdout.trim() === '') {
     return hostError(`journalctl failed: ${clip(r.stderr, 160)}`, /Permission denied|not seeing messages/i.test(r.stderr) ? 'denied' : 'bad-output');
   }
   const matches = new Map<Finding, string[]>();
@@ -82,24 +84,23 @@ export function parseKubeletJournal(r: RunResult, p: Params): CheckResult<Outcom
   let evictedResource: string | undefined;
   let lastError: string | undefined;
   let lastExit: string | undefined;
-  for (const raw of text.split('\n')) {
-    const m = linePrefix.exec(raw);
-    if (!m) continue;
+  for (const e of entries) {
     lines++;
-    const msg = m[5] ?? '';
-    if (/^[EF]\d{4} /.test(msg)) {
+    const msg = e.message;
+    if (isError(e)) {
       errorLines++;
       // The klog header (E0501 22:42:30.344597   44914 run.go:74]) says nothing the line's time does not.
-      lastError = msg.replace(/^[EF]\d{4} \S+\s+\d+ \S+\] /, '');
+      lastError = messageBody(e);
     }
-    const exited = /Main process exited, (code=\w+, status=\S+)/.exec(msg);
+    // systemd 219 writes "main process exited", later ones "Main process exited".
+    const exited = /main process exited, (code=\w+, status=\S+)/i.exec(msg);
     if (exited) lastExit = exited[1];
     const counter = /restart counter is at (\d+)/.exec(msg);
     if (counter) restartCounter = Number(counter[1]);
     for (const c of classes) {
       if (!c.pattern.test(msg)) continue;
       const list = matches.get(c.finding) ?? [];
-      list.push(raw);
+      list.push(e.line);
       matches.set(c.finding, list);
       if (c.finding === 'pleg-unhealthy') plegSeconds = goDurationSeconds(/last seen active (\S+?) ago/.exec(msg)?.[1] ?? '') ?? plegSeconds;
       if (c.finding === 'config-missing') configPath = /open (\/[^\s:"\\]+): no such file/.exec(msg)?.[1] ?? configPath;
@@ -108,7 +109,7 @@ export function parseKubeletJournal(r: RunResult, p: Params): CheckResult<Outcom
       break;
     }
   }
-  const facts: Facts = { kubeletJournalLines: lines, kubeletErrorLines: errorLines };
+  const facts: Facts = { kubeletJournalLines: lines, kubeletErrorLines: errorLines, kubeletJournalForm: journal.form };
   for (const c of classes) facts[`${camel(c.finding)}Lines`] = matches.get(c.finding)?.length ?? 0;
   if (restartCounter !== undefined) facts.kubeletRestartCounter = restartCounter;
   if (plegSeconds !== undefined) facts.plegLastSeenSeconds = Math.round(plegSeconds);
@@ -159,6 +160,7 @@ export const kubeletJournal = defineHostCheck({
     'kubeletJournalFinding',
     'kubeletJournalLines',
     'kubeletErrorLines',
+    'kubeletJournalForm',
     'configMissingLines',
     'certificateLines',
     'runtimeUnreachableLines',
