@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import type { V1Taint, V1Toleration } from '@kubernetes/client-node';
+import type { V1Pod, V1Taint, V1Toleration } from '@kubernetes/client-node';
 import { podNotFound, readPodIfExists } from '../pods.js';
 import { ifExists } from '../reads.js';
 import { defineCheck } from '../types.js';
 import type { CheckResult, Evidence, Facts } from '../types.js';
 
-const outcomes = ['schedulable', 'cordoned', 'repels-pods', 'pod-repelled', 'pod-tolerates', 'not-found'] as const;
+const outcomes = ['schedulable', 'cordoned', 'repels-pods', 'pod-repelled', 'pod-tolerates', 'static-pod', 'not-found'] as const;
 type Outcome = (typeof outcomes)[number];
 
 const unschedulableTaint: V1Taint = { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' };
@@ -31,7 +31,7 @@ export const nodeSchedulable = defineCheck({
   why: 'A cordoned node takes no new pods; a NoSchedule taint refuses pods without a matching toleration and NoExecute also evicts running ones. Kubernetes taints sick nodes itself, so a taint often names the real problem.',
   params: z.object({ name: z.string().min(1), namespace: z.string().optional(), pod: z.string().optional() }),
   outcomes,
-  healthy: ['schedulable', 'pod-tolerates'],
+  healthy: ['schedulable', 'pod-tolerates', 'static-pod'],
   facts: ['cordoned', 'taints', 'taint', 'untoleratedTaints', 'noExecuteTaints'],
   command: (p) => `kubectl get node ${p.name} -o jsonpath='{.spec.unschedulable}{"\\n"}{range .spec.taints[*]}{.key}={.value}:{.effect}{"\\n"}{end}'${p.pod ? ` && kubectl get pod ${p.pod} -n ${p.namespace ?? 'default'} -o jsonpath='{.spec.tolerations}'` : ''}`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
@@ -55,7 +55,18 @@ export const nodeSchedulable = defineCheck({
     if (taints.length === 0) evidence.push({ label: 'taints', value: 'none' });
 
     if (pod) {
-      const untolerated = repelling.filter((t) => !(pod.spec?.tolerations ?? []).some((tol) => tolerates(tol, t)));
+      // A static pod is run by the node's kubelet from a manifest: no scheduler places it, so no taint can refuse it.
+      if (isMirrorPod(pod)) {
+        return {
+          outcome: 'static-pod',
+          summary: `pod ${p.pod} is a static (mirror) pod of node ${p.name}'s kubelet: taints${taints.length > 0 ? ` (${taints.map(taintString).join(', ')})` : ''} do not apply to it`,
+          evidence,
+          facts,
+        };
+      }
+      // A pod already bound to this node only feels NoExecute taints; NoSchedule ones keep new pods away.
+      const bound = pod.spec?.nodeName === p.name;
+      const untolerated = repelling.filter((t) => (!bound || t.effect === 'NoExecute') && !(pod.spec?.tolerations ?? []).some((tol) => tolerates(tol, t)));
       evidence.push({ label: `pod ${p.pod} tolerations`, value: (pod.spec?.tolerations ?? []).map(tolerationString).join(', ') || 'none' });
       facts.untoleratedTaints = untolerated.map(taintString).join(',');
       const first = untolerated[0];
@@ -90,6 +101,11 @@ export const nodeSchedulable = defineCheck({
     return { outcome: 'schedulable', summary: `node ${p.name} is schedulable: not cordoned, no NoSchedule or NoExecute taints`, evidence, facts };
   },
 });
+
+/** A static pod's API copy: the kubelet marks it with the config.mirror annotation and owns it by its Node. */
+export function isMirrorPod(pod: V1Pod): boolean {
+  return pod.metadata?.annotations?.['kubernetes.io/config.mirror'] !== undefined || (pod.metadata?.ownerReferences ?? []).some((o) => o.kind === 'Node');
+}
 
 /** The scheduler's rule (k8s.io/api/core/v1 Toleration.ToleratesTaint). */
 export function tolerates(tol: V1Toleration, taint: V1Taint): boolean {

@@ -2,10 +2,11 @@ import { z } from 'zod';
 import type { V1Node, V1NodeSelectorRequirement, V1NodeSelectorTerm, V1Taint, V1Toleration } from '@kubernetes/client-node';
 import { labelString } from '../format.js';
 import { podNotFound, readPodIfExists } from '../pods.js';
+import { isMirrorPod } from '../node/schedulable.js';
 import { defineCheck } from '../types.js';
 import type { CheckResult, Evidence, Facts } from '../types.js';
 
-const outcomes = ['not-pinned', 'satisfiable', 'no-matching-node', 'matching-nodes-not-ready', 'matching-nodes-unschedulable', 'not-found'] as const;
+const outcomes = ['not-pinned', 'satisfiable', 'no-matching-node', 'matching-nodes-not-ready', 'matching-nodes-unschedulable', 'static-pod', 'not-found'] as const;
 type Outcome = (typeof outcomes)[number];
 
 /** One page of nodes per selector term; a selector that matches more than this still proves "some node matches". */
@@ -19,7 +20,7 @@ export const podPinned = defineCheck({
   why: 'A nodeSelector, a required node affinity or a missing toleration pins a pod to some nodes; if none of those is Ready and schedulable, the pod cannot start anywhere, which looks like a cluster problem but is the pod\'s own spec.',
   params: z.object({ namespace: z.string().min(1), name: z.string().min(1) }),
   outcomes,
-  healthy: ['not-pinned', 'satisfiable'],
+  healthy: ['not-pinned', 'satisfiable', 'static-pod'],
   facts: ['nodeName', 'nodeSelector', 'requiredAffinity', 'tolerations', 'matchingNodes', 'readyMatchingNodes', 'pinned'],
   command: (p) =>
     `kubectl get pod ${p.name} -n ${p.namespace} -o jsonpath='{.spec.nodeName}{"\\n"}{.spec.nodeSelector}{"\\n"}{.spec.affinity.nodeAffinity}{"\\n"}{.spec.tolerations}{"\\n"}' && kubectl get nodes -l <nodeSelector>`,
@@ -32,6 +33,19 @@ export const podPinned = defineCheck({
     if (spec?.nodeName) {
       facts.nodeName = spec.nodeName;
       evidence.push({ label: 'nodeName', value: spec.nodeName });
+    }
+    // A static pod belongs to its node's kubelet, which runs it from a manifest: it is tied to that node by
+    // nature, and the scheduler's rules (selectors, taints such as the control-plane one) never apply to it.
+    if (isMirrorPod(pod)) {
+      facts.pinned = true;
+      const annotation = pod.metadata?.annotations?.['kubernetes.io/config.mirror'];
+      evidence.push({ label: 'static pod', value: annotation !== undefined ? `annotation kubernetes.io/config.mirror: ${annotation}` : 'owned by its Node' });
+      return {
+        outcome: 'static-pod',
+        summary: `pod ${p.name} is a static pod of node ${spec?.nodeName ?? '(unknown)'}: its kubelet runs it from a manifest, so only that node can run it and taints do not apply`,
+        evidence,
+        facts,
+      };
     }
     const nodeSelector = spec?.nodeSelector ?? {};
     const selector = labelString(nodeSelector);

@@ -1,17 +1,20 @@
 import { z } from 'zod';
-import type { V1Pod } from '@kubernetes/client-node';
+import type { V1Node, V1Pod, V1Taint } from '@kubernetes/client-node';
+import type { KubeClient } from '../../kube/client.js';
 import { KubeError } from '../../kube/errors.js';
 import { groupEvents, involvedObjectSelector } from '../events.js';
 import { labelString } from '../format.js';
+import { taintString, tolerates } from '../node/schedulable.js';
 import { defineCheck } from '../types.js';
 import type { CheckResult, Evidence, Facts } from '../types.js';
-import { parseSchedulingMessage, primaryReason } from './schedulingMessage.js';
+import { isConditionTaint, parseSchedulingMessage, primaryReason } from './schedulingMessage.js';
 import type { ScheduleReasonKind } from './schedulingMessage.js';
 
 const outcomes = [
   'scheduled',
   'node-selector',
   'taint',
+  'node-condition',
   'insufficient-resources',
   'unbound-pvc',
   'volume-node-affinity',
@@ -31,7 +34,7 @@ export const podScheduling = defineCheck({
   params: z.object({ namespace: z.string().min(1), name: z.string().min(1) }),
   outcomes,
   healthy: ['scheduled'],
-  facts: ['scheduleReason', 'schedulerMessage', 'nodeSelector', 'nodesTotal', 'nodesExcluded', 'taint', 'resource', 'owner'],
+  facts: ['scheduleReason', 'schedulerMessage', 'nodeSelector', 'nodesTotal', 'nodesExcluded', 'taint', 'taintedNodes', 'nodeConditions', 'resource', 'owner'],
   command: (p) =>
     `kubectl get events -n ${p.namespace} --field-selector ${involvedObjectSelector('Pod', p.name, p.namespace)},reason=FailedScheduling`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
@@ -83,22 +86,42 @@ export const podScheduling = defineCheck({
     if (parsed.total !== null) facts.nodesTotal = parsed.total;
     const primary = primaryReason(parsed);
     if (!primary) return { outcome: 'other', summary: `the scheduler refused the pod: ${message}`, evidence, facts };
-    facts.scheduleReason = primary.kind;
+    for (const r of parsed.reasons) evidence.push({ label: parsed.overlapping ? `${r.text}` : `${r.nodes} node(s)`, value: parsed.overlapping ? `${r.nodes} node(s) (this release counts a node under every rule it fails)` : r.text });
+    let kind: ScheduleReasonKind = primary.kind;
+    if (primary.detail && (kind === 'taint' || kind === 'node-condition')) facts.taint = primary.detail;
+    // Releases before 1.16 do not name the taint; the nodes do. A taint set for a node condition means sick nodes, not a missing toleration.
+    if (kind === 'taint' || kind === 'node-condition') {
+      const found = await untoleratedTaints(ctx.kube, pod, typeof facts.taint === 'string' ? facts.taint : undefined);
+      if (found) {
+        evidence.push(...found.evidence);
+        if (!facts.taint && found.taint) facts.taint = found.taint;
+        if (found.nodes.length > 0) facts.taintedNodes = found.nodes.slice(0, 10).join(',');
+        if (found.conditions) facts.nodeConditions = found.conditions;
+        if (kind === 'taint' && found.taint && isConditionTaint(found.taint)) kind = 'node-condition';
+      }
+    }
+    if (kind === 'node-condition') {
+      // Said in words when the nodes could not be read or no longer show it: the diagnosis text never shows a gap.
+      facts.taint ??= 'a node-condition taint';
+      facts.taintedNodes ??= 'the tainted nodes (kubectl get nodes)';
+      facts.nodeConditions ??= 'not seen from here (the taint may have cleared)';
+    }
+    facts.scheduleReason = kind;
     facts.nodesExcluded = primary.nodes;
-    if (primary.kind === 'taint' && primary.detail) facts.taint = primary.detail;
-    if (primary.kind === 'insufficient-resources') facts.resource = primary.detail ?? 'pods';
-    for (const r of parsed.reasons) evidence.push({ label: `${r.nodes} node(s)`, value: r.text });
-    return { outcome: primary.kind satisfies ScheduleReasonKind, summary: summarize(primary.kind, primary.nodes, parsed.total, selector), evidence, facts };
+    if (kind === 'insufficient-resources') facts.resource = primary.detail ?? 'pods';
+    return { outcome: kind, summary: summarize(kind, primary.nodes, parsed.total, selector, primary.text, facts), evidence, facts };
   },
 });
 
-function summarize(kind: ScheduleReasonKind, nodes: number, total: number | null, selector: string): string {
+function summarize(kind: ScheduleReasonKind, nodes: number, total: number | null, selector: string, text: string, facts: Facts): string {
   const of = total === null ? `${nodes}` : `${nodes} of ${total}`;
   switch (kind) {
     case 'node-selector':
       return `${of} nodes do not match the pod's node selector/affinity${selector ? ` (${selector})` : ''}`;
     case 'taint':
-      return `${of} nodes have a taint the pod does not tolerate`;
+      return `${of} nodes have a taint the pod does not tolerate${facts.taint ? ` (${String(facts.taint)})` : ''}`;
+    case 'node-condition':
+      return `${of} nodes carry the taint ${String(facts.taint ?? '')}, which Kubernetes sets on a sick node${facts.nodeConditions ? ` (${String(facts.nodeConditions)})` : ''}: the nodes need fixing, not the pod`;
     case 'insufficient-resources':
       return `${of} nodes lack the resources the pod requests`;
     case 'unbound-pvc':
@@ -110,6 +133,61 @@ function summarize(kind: ScheduleReasonKind, nodes: number, total: number | null
     case 'no-nodes':
       return 'the cluster has no nodes the scheduler can use';
     case 'other':
-      return 'the scheduler refused the pod for a reason plumbline does not classify';
+      return `the scheduler refused the pod for a reason plumbline does not classify: "${text}" (read as written)`;
   }
+}
+
+/** Pages of nodes read to name an untolerated taint; enough to find the common one on any cluster. */
+const maxNodes = 500;
+
+interface TaintFinding {
+  taint?: string;
+  nodes: string[];
+  conditions?: string;
+  evidence: Evidence[];
+}
+
+/**
+ * The NoSchedule/NoExecute taint the pod does not tolerate on the most nodes (or the named one), the nodes
+ * carrying it and, for a condition taint, what their conditions say. A refusal to list nodes is noted, not fatal.
+ */
+async function untoleratedTaints(kube: KubeClient, pod: V1Pod, named: string | undefined): Promise<TaintFinding | undefined> {
+  let nodes: V1Node[];
+  try {
+    nodes = await kube.listNodes({ pageSize: maxNodes, maxItems: maxNodes });
+  } catch (err) {
+    if (err instanceof KubeError && err.kind !== 'aborted' && err.kind !== 'timeout') {
+      return { nodes: [], evidence: [{ label: 'nodes', value: `not read (${err.kind}): the taint cannot be named` }] };
+    }
+    throw err;
+  }
+  const tolerations = pod.spec?.tolerations ?? [];
+  const byKey = new Map<string, { taint: V1Taint; nodes: V1Node[] }>();
+  for (const n of nodes) {
+    for (const t of n.spec?.taints ?? []) {
+      if (t.effect === 'PreferNoSchedule' || tolerations.some((tol) => tolerates(tol, t))) continue;
+      const entry = byKey.get(t.key) ?? { taint: t, nodes: [] };
+      entry.nodes.push(n);
+      byKey.set(t.key, entry);
+    }
+  }
+  const namedKey = named?.replace(/^\{\s*/, '').split(':')[0]?.trim();
+  const best = (namedKey ? byKey.get(namedKey) : undefined) ?? [...byKey.values()].sort((a, b) => b.nodes.length - a.nodes.length)[0];
+  if (!best) return { nodes: [], evidence: [{ label: 'node taints', value: `no node of ${nodes.length} read carries a taint the pod does not tolerate now` }] };
+  const names = best.nodes.map((n) => n.metadata?.name ?? '');
+  const evidence: Evidence[] = [{ label: `taint ${taintString(best.taint)}`, value: `on ${names.length} node(s): ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''}` }];
+  let conditions: string | undefined;
+  if (isConditionTaint(best.taint.key)) {
+    const seen = best.nodes.slice(0, 5).map((n) => `${n.metadata?.name ?? ''}: ${describeConditions(n)}`);
+    for (const line of seen) evidence.push({ label: 'node conditions', value: line });
+    conditions = seen.join('; ');
+  }
+  return { taint: best.taint.key, nodes: names, ...(conditions ? { conditions } : {}), evidence };
+}
+
+/** The conditions that are not as they should be: Ready not True, a pressure True. */
+function describeConditions(n: V1Node): string {
+  const bad = (n.status?.conditions ?? []).filter((c) => (c.type === 'Ready' ? c.status !== 'True' : c.status !== 'False'));
+  if (bad.length === 0) return 'conditions look healthy now';
+  return bad.map((c) => `${c.type}=${c.status}${c.reason ? ` (${c.reason}${c.message ? `: ${c.message}` : ''})` : ''}`).join(', ');
 }
