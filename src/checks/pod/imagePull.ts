@@ -22,7 +22,7 @@ const outcomes = [
   'container-not-found',
 ] as const;
 type Outcome = (typeof outcomes)[number];
-type PullFailure = Exclude<Outcome, 'pulling' | 'pulled' | 'not-found' | 'container-not-found'>;
+export type PullFailure = Exclude<Outcome, 'pulling' | 'pulled' | 'not-found' | 'container-not-found'>;
 
 /**
  * kubelet and containerd/CRI-O wordings, most specific first. Docker Hub's
@@ -36,13 +36,16 @@ const classes: { outcome: PullFailure; re: RegExp }[] = [
   { outcome: 'rate-limited', re: /toomanyrequests|429 Too Many Requests|pull rate limit/i },
   {
     outcome: 'unauthorized',
-    re: /\b401 Unauthorized|\b403 Forbidden|pull access denied|insufficient_scope|authorization failed|authentication required|no basic auth credentials|failed to authorize|denied: requested access|unauthorized:/i,
+    re: /\b401 Unauthorized|\b403 Forbidden|pull access denied|insufficient_scope|authorization failed|authentication required|no basic auth credentials|failed to authorize|denied: requested access|unauthorized:|does not exist or no pull access/i,
   },
   { outcome: 'registry-tls', re: /x509:|tls: failed to verify|certificate signed by unknown authority|certificate has expired|server gave HTTP response to HTTPS client/i },
-  { outcome: 'image-not-found', re: /: not found\b|manifest unknown|code = NotFound|not found: manifest|name unknown|repository name not known|manifest for \S+ not found/i },
+  {
+    outcome: 'image-not-found',
+    re: /: not found\b|manifest unknown|code = NotFound|not found: manifest|name unknown|repository name not known|manifest for \S+ not found|Tag \S+ not found in repository|Error: image \S+ not found/i,
+  },
   {
     outcome: 'registry-unreachable',
-    re: /no such host|i\/o timeout|connection refused|connection reset by peer|network is unreachable|no route to host|TLS handshake timeout|context deadline exceeded|dial tcp|Client\.Timeout exceeded/i,
+    re: /no such host|i\/o timeout|connection refused|connection reset by peer|network is unreachable|no route to host|TLS handshake timeout|context deadline exceeded|dial tcp|Client\.Timeout exceeded|Temporary failure in name resolution|server misbehaving|unable to ping registry endpoint/i,
   },
 ];
 
@@ -88,8 +91,7 @@ export const podImagePull = defineCheck({
     if (message !== undefined) {
       facts.pullError = clip(message, 400);
       facts.pullAttempts = failures.reduce((n, g) => n + g.count, 0);
-      const hit = classes.find((k) => k.re.test(message) || k.re.test(waiting?.reason ?? ''));
-      const outcome = hit?.outcome ?? 'pull-failed-other';
+      const outcome = classifyPullError(message, waiting?.reason);
       return { outcome, summary: summarize(outcome, image, String(facts.registry), secrets.length), evidence, facts };
     }
 
@@ -112,6 +114,22 @@ export const podImagePull = defineCheck({
     };
   },
 });
+
+/** What a pull error says went wrong, in docker's, containerd's or CRI-O's words; `pull-failed-other` when none fits. */
+export function classifyPullError(message: string, waitingReason = ''): PullFailure {
+  const cause = pullCause(message);
+  return classes.find((k) => k.re.test(cause) || k.re.test(waitingReason))?.outcome ?? 'pull-failed-other';
+}
+
+/**
+ * The part of a pull error that names its cause. Kubelets before 1.5 (dockertools) wrapped every failure in
+ * "image pull failed for X, this may be because there are no credentials on this request.  details: (...)":
+ * the sentence about credentials is boilerplate, the details are the cause.
+ */
+export function pullCause(message: string): string {
+  const m = /this may be because there are no credentials on this request\.\s*details:\s*\(([\s\S]*)\)\s*$/i.exec(message);
+  return m?.[1] ?? message;
+}
 
 /** `registry.example.com/app:1` → registry.example.com; a bare `nginx` comes from Docker Hub. */
 export function registryOf(image: string): string {

@@ -1,15 +1,18 @@
 import { z } from 'zod';
-import type { V1PersistentVolume, V1PersistentVolumeClaim, V1Pod, V1VolumeAttachment } from '@kubernetes/client-node';
+import type { V1Node, V1PersistentVolume, V1PersistentVolumeClaim, V1Pod, V1VolumeAttachment } from '@kubernetes/client-node';
 import type { KubeClient } from '../../kube/client.js';
 import { KubeError } from '../../kube/errors.js';
 import { groupEvents, involvedObjectSelector } from '../events.js';
 import type { EventGroup } from '../events.js';
 import { ageSeconds, formatAge } from '../format.js';
 import { clip, isMissingObject, podNotFound, readPodIfExists } from '../pods.js';
+import { listComponentPods, systemNamespace } from '../cluster/components.js';
 import { defineCheck } from '../types.js';
+import { multiAttachLines, parseMultiAttachLine } from './multiAttach.js';
+import type { MultiAttachLine } from './multiAttach.js';
 import type { CheckResult, Evidence, Facts } from '../types.js';
 
-const outcomes = ['pvc-missing', 'pvc-pending', 'pvc-lost', 'attached-elsewhere', 'attach-failed', 'mount-failed', 'volumes-ok', 'not-found'] as const;
+const outcomes = ['pvc-missing', 'pvc-pending', 'pvc-lost', 'attached-elsewhere', 'attached-elsewhere-unknown-node', 'attach-failed', 'mount-failed', 'volumes-ok', 'not-found'] as const;
 type Outcome = (typeof outcomes)[number];
 
 /** VolumeAttachments have no selector on their volume; a cluster has about one per attached volume, so cap the read. */
@@ -31,7 +34,7 @@ export const podVolumes = defineCheck({
   params: z.object({ namespace: z.string().min(1), name: z.string().min(1) }),
   outcomes,
   healthy: ['volumes-ok'],
-  facts: ['pvcCount', 'claim', 'pvcPhase', 'pv', 'storageClass', 'nodeName', 'attachedNode', 'attachedNodeReady', 'volumeAttachment', 'eventReason', 'eventMessage'],
+  facts: ['pvcCount', 'claim', 'pvcPhase', 'pv', 'storageClass', 'nodeName', 'attachedNode', 'attachedNodeReady', 'volumeAttachment', 'holderPod', 'holderEvidence', 'eventReason', 'eventMessage', 'controllerManagerLog'],
   command: (p) =>
     `kubectl get pvc -n ${p.namespace} $(kubectl get pod ${p.name} -n ${p.namespace} -o jsonpath='{.spec.volumes[*].persistentVolumeClaim.claimName}') -o wide && kubectl get volumeattachments && kubectl get events -n ${p.namespace} --field-selector ${involvedObjectSelector('Pod', p.name, p.namespace)}`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
@@ -92,28 +95,66 @@ export const podVolumes = defineCheck({
     const elsewhere = pvNames.size > 0 ? await attachmentsElsewhere(ctx.kube, pvNames, nodeName, evidence) : [];
     const multiAttach = attachEvents.find((g) => /Multi-Attach error/.test(g.message));
     const started = allStarted(pod);
-    if (elsewhere.length > 0 || (multiAttach && !started)) {
+    // The controller-manager logs every Multi-Attach refusal, with the holding node; the pod's event may have
+    // expired, or never name the node. Read it whenever a stuck pod's volume is not attached where it should be.
+    const cmLines = !started && pvNames.size > 0 && elsewhere.length === 0 ? await controllerManagerLines(ctx.kube, volumeKeys(claims), evidence, facts) : [];
+    if (elsewhere.length > 0 || (!started && (multiAttach || cmLines.length > 0))) {
       const va = elsewhere[0];
-      const claim = claims.find((c) => c.pvc?.spec?.volumeName === (va?.spec?.source?.persistentVolumeName ?? '')) ?? claims[0];
+      const claim = claims.find((c) => c.pvc?.spec?.volumeName === (va?.spec?.source?.persistentVolumeName ?? cmLines[0]?.volume ?? '')) ?? claims.find((c) => c.pvc?.spec?.volumeName) ?? claims[0];
       if (claim) claimFacts(claim);
-      if (multiAttach) {
-        facts.eventReason = multiAttach.reason;
-        facts.eventMessage = multiAttach.message;
+      const cmLine = cmLines.find((l) => l.holder) ?? cmLines.find((l) => l.usedBy) ?? cmLines[0];
+      facts.eventReason = multiAttach?.reason ?? 'FailedAttachVolume';
+      facts.eventMessage = multiAttach?.message ?? (cmLine ? `(kube-controller-manager log) ${clip(cmLine.line.trim(), 300)}` : 'no Multi-Attach event or log line was seen; the VolumeAttachment alone shows it');
+      facts.volumeAttachment = va?.metadata?.name ?? 'none listed (an in-tree volume, or not a CSI attachment)';
+      for (const l of cmLines.slice(0, 2)) evidence.push({ label: 'kube-controller-manager log', value: clip(l.line.trim(), 300) });
+
+      // Who holds it: the attachment object, then the pods the controller names, then the log, then node status.
+      let holder: string | undefined;
+      if (va?.spec?.nodeName) {
+        holder = va.spec.nodeName;
+        facts.holderEvidence = `VolumeAttachment ${va.metadata?.name ?? ''} attaches it to ${holder}`;
       }
-      if (va) {
-        const other = va.spec?.nodeName ?? '';
-        facts.attachedNode = other;
-        facts.volumeAttachment = va.metadata?.name ?? '';
-        const ready = await nodeReadiness(ctx.kube, other);
+      const usedBy = (multiAttach ? parseMultiAttachLine(multiAttach.message)?.usedBy : undefined) ?? cmLine?.usedBy;
+      if (!holder && usedBy) {
+        for (const ref of usedBy.slice(0, 3)) {
+          const [ns, name] = ref.includes('/') ? (ref.split('/') as [string, string]) : [p.namespace, ref];
+          const other = await readPodIfExists(ctx.kube, ns, name);
+          evidence.push({ label: `pod ${ns}/${name} (uses the volume)`, value: other ? `on node ${other.spec?.nodeName ?? '(none)'}, phase ${other.status?.phase ?? 'Unknown'}${other.metadata?.deletionTimestamp ? ', being deleted' : ''}` : 'no longer exists' });
+          if (other?.spec?.nodeName && other.spec.nodeName !== nodeName) {
+            holder = other.spec.nodeName;
+            facts.holderPod = `${ns}/${name}`;
+            facts.holderEvidence = `pod ${ns}/${name}, which uses the same claim, runs on ${holder}`;
+            break;
+          }
+        }
+      }
+      if (!holder && cmLine?.holder && cmLine.holder !== nodeName) {
+        holder = cmLine.holder;
+        facts.holderEvidence = `the kube-controller-manager log says it is attached to node ${holder}`;
+      }
+      if (!holder) {
+        const byStatus = await nodeHoldingVolume(ctx.kube, volumeKeys(claims), nodeName, evidence);
+        if (byStatus) {
+          holder = byStatus;
+          facts.holderEvidence = `node ${holder} lists it in status.volumesAttached`;
+        }
+      }
+      facts.holderPod ??= 'none seen';
+      const pv = va?.spec?.source?.persistentVolumeName ?? String(facts.pv ?? cmLine?.volume ?? '');
+      if (holder) {
+        facts.attachedNode = holder;
+        const ready = await nodeReadiness(ctx.kube, holder);
         facts.attachedNodeReady = ready;
-        evidence.push({ label: `node ${other}`, value: `Ready=${ready}` });
-        const pv = va.spec?.source?.persistentVolumeName ?? '';
+        evidence.push({ label: `node ${holder}`, value: `Ready=${ready}` });
         return result(
           'attached-elsewhere',
-          `volume ${pv} is still attached to node ${other}${ready === 'True' ? '' : ` (Ready=${ready})`}, not to the pod's node ${nodeName || '(none yet)'}: VolumeAttachment ${va.metadata?.name}${multiAttach ? `; ${multiAttach.reason} ×${multiAttach.count}` : ''}`,
+          `volume ${pv} is still attached to node ${holder}${ready === 'True' ? '' : ` (Ready=${ready})`}, not to the pod's node ${nodeName || '(none yet)'}: ${String(facts.holderEvidence)}${multiAttach ? `; ${multiAttach.reason} ×${multiAttach.count}` : ''}`,
         );
       }
-      return result('attached-elsewhere', `${clip(multiAttach?.message ?? '', 200)} (×${multiAttach?.count ?? 0})`);
+      facts.attachedNode = 'another node (no VolumeAttachment, pod, log line or node status names it)';
+      facts.attachedNodeReady = 'unknown';
+      facts.holderEvidence = 'nothing visible names the node that holds it';
+      return result('attached-elsewhere-unknown-node', `the attach/detach controller refuses to attach volume ${pv} to ${nodeName || 'the pod\'s node'}: ${clip(String(facts.eventMessage), 200)}; no VolumeAttachment, pod, log line or node status names the node holding it`);
     }
     if (!started && attachEvents[0]) {
       facts.eventReason = attachEvents[0].reason;
@@ -183,6 +224,83 @@ async function attachmentsElsewhere(kube: KubeClient, pvNames: Set<string>, node
     });
   }
   return mine.filter((va) => va.spec?.nodeName !== nodeName && (va.status?.attached ?? false));
+}
+
+/** The names a volume goes by: its PV name and its backing id (CSI handle, EBS id, PD name, Azure disk), as node status lists them. */
+function volumeKeys(claims: Claim[]): Set<string> {
+  const keys = new Set<string>();
+  for (const c of claims) {
+    const name = c.pvc?.spec?.volumeName;
+    if (name) keys.add(name);
+    const s = c.pv?.spec;
+    for (const k of [s?.csi?.volumeHandle, s?.awsElasticBlockStore?.volumeID, s?.gcePersistentDisk?.pdName, s?.azureDisk?.diskName, s?.cinder?.volumeID, s?.vsphereVolume?.volumePath]) {
+      if (k) keys.add(k);
+    }
+  }
+  return keys;
+}
+
+/** Control-plane pods' log lines read, newest last: enough for the last hours of a busy controller-manager. */
+const controllerManagerTail = 5000;
+
+/**
+ * Multi-Attach lines about these volumes in kube-controller-manager's log. A managed control plane (GKE, EKS,
+ * AKS) shows no controller-manager pod; that, and a log that could not be read, is said as such.
+ */
+async function controllerManagerLines(kube: KubeClient, volumes: Set<string>, evidence: Evidence[], facts: Facts): Promise<MultiAttachLine[]> {
+  let pods: V1Pod[];
+  try {
+    pods = await listComponentPods(kube, 'component=kube-controller-manager');
+  } catch (err) {
+    if (err instanceof KubeError && err.kind !== 'aborted' && err.kind !== 'timeout') {
+      facts.controllerManagerLog = `not read (${err.kind})`;
+      evidence.push({ label: 'kube-controller-manager log', value: `not read: ${err.kind}: ${err.message}` });
+      return [];
+    }
+    throw err;
+  }
+  if (pods.length === 0) {
+    facts.controllerManagerLog = 'not visible (no kube-controller-manager pod: a managed control plane keeps it out of sight)';
+    evidence.push({ label: 'kube-controller-manager log', value: 'no pod -l component=kube-controller-manager in kube-system: a managed control plane (GKE, EKS, AKS) or a controller-manager outside the cluster; its log is not visible from here' });
+    return [];
+  }
+  const out: MultiAttachLine[] = [];
+  const read: string[] = [];
+  for (const cm of pods.slice(0, 3)) {
+    const name = cm.metadata?.name ?? '';
+    try {
+      const log = await kube.readPodLog(systemNamespace, name, { tailLines: controllerManagerTail });
+      read.push(name);
+      out.push(...multiAttachLines(log, volumes));
+    } catch (err) {
+      if (!(err instanceof KubeError) || err.kind === 'aborted' || err.kind === 'timeout') throw err;
+      evidence.push({ label: `log of ${name}`, value: `not read: ${err.kind}: ${clip(err.message, 160)}` });
+    }
+  }
+  facts.controllerManagerLog = read.length === 0 ? 'not read' : `${read.join(', ')}: ${out.length} Multi-Attach line(s) about the pod's volumes`;
+  if (read.length > 0 && out.length === 0) evidence.push({ label: 'kube-controller-manager log', value: `${read.join(', ')}: no Multi-Attach line about ${[...volumes].slice(0, 2).join(', ')} in the last ${controllerManagerTail} lines` });
+  return out;
+}
+
+/** Nodes read when looking for the one whose status still lists the volume. */
+const maxStatusNodes = 500;
+
+/** The node (other than the pod's) whose status.volumesAttached or volumesInUse still names the volume. */
+async function nodeHoldingVolume(kube: KubeClient, keys: Set<string>, nodeName: string, evidence: Evidence[]): Promise<string | undefined> {
+  let nodes: V1Node[];
+  try {
+    nodes = await kube.listNodes({ pageSize: maxStatusNodes, maxItems: maxStatusNodes });
+  } catch (err) {
+    if (err instanceof KubeError && err.kind !== 'aborted' && err.kind !== 'timeout') {
+      evidence.push({ label: 'node status volumesAttached', value: `not read: ${err.kind}` });
+      return undefined;
+    }
+    throw err;
+  }
+  const names = (n: V1Node) => [...(n.status?.volumesAttached ?? []).map((v) => v.name), ...(n.status?.volumesInUse ?? [])];
+  const holder = nodes.find((n) => n.metadata?.name !== nodeName && names(n).some((v) => [...keys].some((k) => v.includes(k))));
+  if (holder) evidence.push({ label: `node ${holder.metadata?.name ?? ''} status`, value: `volumesAttached/volumesInUse: ${clip(names(holder).filter((v) => [...keys].some((k) => v.includes(k))).join(', '), 200)}` });
+  return holder?.metadata?.name;
 }
 
 async function nodeReadiness(kube: KubeClient, name: string): Promise<string> {

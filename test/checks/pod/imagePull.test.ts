@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registryOf } from '../../../src/checks/pod/imagePull.js';
+import { classifyPullError, registryOf } from '../../../src/checks/pod/imagePull.js';
 import { event, pod, startTestDrill } from '../../helpers/drill.js';
 import type { TestDrill } from '../../helpers/drill.js';
 
@@ -111,4 +111,36 @@ describe('registry of an image reference', () => {
     ['localhost/app:dev', 'localhost'],
     ['harbor.internal:5000/app/web:1.2', 'harbor.internal:5000'],
   ])('%s → %s', (image, registry) => expect(registryOf(image)).toBe(registry));
+});
+
+// Real pull errors as pasted in public threads, in each runtime's words.
+describe('pull errors by runtime', () => {
+  it.each([
+    // docker (dockershim): https://github.com/lachie83/k8s-kubectl/issues/157
+    ['rpc error: code = Unknown desc = Error response from daemon: manifest for lachlanevenson/k8s-kubectl:v1.18.20 not found: manifest unknown: manifest unknown', 'image-not-found'],
+    // containerd: https://github.com/kubernetes-sigs/provider-aws-test-infra/pull/281
+    ['rpc error: code = NotFound desc = failed to pull and unpack image "registry.k8s.io/kube-apiserver-amd64:v1.30.0-alpha.1.107_052bce26f4f48b": failed to resolve reference "registry.k8s.io/kube-apiserver-amd64:v1.30.0-alpha.1.107_052bce26f4f48b": registry.k8s.io/kube-apiserver-amd64:v1.30.0-alpha.1.107_052bce26f4f48b: not found', 'image-not-found'],
+    // kubelet 1.1 (dockertools): the credentials sentence is boilerplate; the details say the tag is missing. https://github.com/UKHomeOffice/kb8or/issues/68
+    ['Failed to pull image "quay.io/ukhomeofficedigital/s3registry:v2.0.0-bob": image pull failed for quay.io/ukhomeofficedigital/s3registry:v2.0.0-bob, this may be because there are no credentials on this request.  details: (Tag v2.0.0-bob not found in repository quay.io/ukhomeofficedigital/s3registry)', 'image-not-found'],
+    // same wrapper, a registry the node cannot resolve: https://github.com/kubernetes/kubernetes/issues/6888
+    ['Failed to pull image "gcr.io/google_containers/spark:1.5.2_v1": image pull failed for gcr.io/google_containers/spark:1.5.2_v1, this may be because there are no credentials on this request.  details: (API error (500): unable to ping registry endpoint https://gcr.io/v0/\nv2 ping attempt failed with error: Get https://gcr.io/v2/: dial tcp: lookup gcr.io: Temporary failure in name resolution\n v1 ping attempt failed with error: Get https://gcr.io/v1/_ping: dial tcp: lookup gcr.io: Temporary failure in name resolution\n)', 'registry-unreachable'],
+    // docker: https://github.com/luksa/kubernetes-in-action/issues/37
+    ["Failed to pull image \"tutum/curl\": rpc error: code = Unknown desc = Error response from daemon: pull access denied for tutum/curl, repository does not exist or may require 'docker login'", 'unauthorized'],
+    // containerd, a registry answering 401: https://github.com/open-edge-platform/geti_v2/issues/1668
+    ['Failed to pull image "ghcr.io/open-edge-platform/geti/notifier:2.13.1": failed to pull and unpack image "ghcr.io/open-edge-platform/geti/notifier:2.13.1": failed to resolve reference "ghcr.io/open-edge-platform/geti/notifier:2.13.1": failed to authorize: failed to fetch anonymous token: unexpected status from GET request to https://ghcr.io/token?scope=repository%3Aopen-edge-platform%2Fgeti%2Fnotifier%3Apull&service=ghcr.io: 401 Unauthorized', 'unauthorized'],
+    // docker 1.13, v1 ping: https://github.com/kubernetes/kubernetes/issues/43924
+    ['Failed to pull image "10.78.0.228:5000/monitorms": Error response from daemon: {"message":"Get https://10.78.0.228:5000/v1/_ping: x509: certificate signed by unknown authority"}', 'registry-tls'],
+    // containerd behind a proxy: https://github.com/kubernetes/minikube/issues/14907
+    ['Failed to pull image "nginx:alpine": rpc error: code = Unknown desc = error pulling image configuration: download failed after attempts=6: x509: certificate signed by unknown authority', 'registry-tls'],
+    // docker, the node's resolver: https://github.com/hjacobs/kube-ops-view/issues/176
+    ['Failed to pull image "hjacobs/kube-ops-view:0.8.1": rpc error: code = Unknown desc = Error response from daemon: Get https://registry-1.docker.io/v2/: dial tcp: lookup registry-1.docker.io on 127.0.0.53:53: server misbehaving', 'registry-unreachable'],
+    // CRI-O (OpenShift 4.6): https://github.com/red-hat-storage/ocs-ci/issues/4494
+    ['Failed to pull image "obsidiandynamics/kafdrop:latest": rpc error: code = Unknown desc = Error reading manifest latest in docker.io/obsidiandynamics/kafdrop: toomanyrequests: You have reached your pull rate limit. You may increase the limit by authenticating and upgrading: https://www.docker.com/increase-rate-limit', 'rate-limited'],
+    // containerd (k3s): https://github.com/namespacelabs/foundation/issues/846
+    ['Failed to pull image "index.docker.io/jaegertracing/all-in-one@sha256:8d0bff43db3ce5c528cb6f957520511d263d7cceee012696e4afdc9087919bb9": rpc error: code = Unknown desc = failed to pull and unpack image "docker.io/jaegertracing/all-in-one@sha256:8d0bff43db3ce5c528cb6f957520511d263d7cceee012696e4afdc9087919bb9": failed to copy: httpReadSeeker: failed open: unexpected status code https://registry-1.docker.io/v2/jaegertracing/all-in-one/manifests/sha256:8d0bff43db3ce5c528cb6f957520511d263d7cceee012696e4afdc9087919bb9: 429 Too Many Requests - Server message: toomanyrequests: You have reached your pull rate limit. You may increase the limit by authenticating and upg', 'rate-limited'],
+    // docker: https://github.com/ceph/ceph-csi/issues/2029
+    ['Failed to pull image "docker.io/library/busybox:1.29": rpc error: code = Unknown desc = Error response from daemon: toomanyrequests: You have reached your pull rate limit. You may increase the limit by authenticating and upgrading: https://www.docker.com/increase-rate-limit', 'rate-limited'],
+  ] as const)('%s → %s', (message, outcome) => {
+    expect(classifyPullError(message)).toBe(outcome);
+  });
 });

@@ -116,7 +116,7 @@ describe('pod.volumes on the drill cluster', () => {
     const r = await t.check('pod.volumes', { namespace: 'db', name: 'mysql-0' });
     expect(r.outcome).toBe('attached-elsewhere');
     expect(r.summary).toBe(
-      `volume ${pvName} is still attached to node worker-3 (Ready=Unknown), not to the pod's node worker-2: VolumeAttachment csi-5f0e9c4d3b2a19087f6e5d4c3b2a1908f7e6d5c4b3a291807f6e5d4c3b2a190; FailedAttachVolume ×1`,
+      `volume ${pvName} is still attached to node worker-3 (Ready=Unknown), not to the pod's node worker-2: VolumeAttachment csi-5f0e9c4d3b2a19087f6e5d4c3b2a1908f7e6d5c4b3a291807f6e5d4c3b2a190 attaches it to worker-3; FailedAttachVolume ×1`,
     );
     expect(r.facts).toEqual({
       pvcCount: 1,
@@ -130,6 +130,8 @@ describe('pod.volumes on the drill cluster', () => {
       attachedNode: 'worker-3',
       attachedNodeReady: 'Unknown',
       volumeAttachment: 'csi-5f0e9c4d3b2a19087f6e5d4c3b2a1908f7e6d5c4b3a291807f6e5d4c3b2a190',
+      holderEvidence: 'VolumeAttachment csi-5f0e9c4d3b2a19087f6e5d4c3b2a1908f7e6d5c4b3a291807f6e5d4c3b2a190 attaches it to worker-3',
+      holderPod: 'none seen',
     });
     expect(r.evidence).toContainEqual({ label: 'volume data', value: `claim data-mysql-0: Bound, class ebs-gp3, volume ${pvName} (Bound, ebs.csi.aws.com)` });
     expect(r.evidence).toContainEqual({
@@ -164,8 +166,15 @@ describe('pod.volumes when the user may not list VolumeAttachments', () => {
     });
     try {
       const r = await d.check('pod.volumes', { namespace: 'db', name: 'mysql-0' });
-      expect(r.outcome).toBe('attached-elsewhere');
-      expect(r.summary).toBe(`${multiAttach} (×1)`);
+      // Nothing it may read names the holder: it says so instead of guessing a node.
+      expect(r.outcome).toBe('attached-elsewhere-unknown-node');
+      expect(r.summary).toBe(
+        `the attach/detach controller refuses to attach volume ${pvName} to worker-2: ${multiAttach}; no VolumeAttachment, pod, log line or node status names the node holding it`,
+      );
+      expect(r.evidence).toContainEqual({
+        label: 'kube-controller-manager log',
+        value: 'no pod -l component=kube-controller-manager in kube-system: a managed control plane (GKE, EKS, AKS) or a controller-manager outside the cluster; its log is not visible from here',
+      });
       expect(r.evidence).toContainEqual({
         label: 'volumeattachments',
         value: 'not read: forbidden: volumeattachments.storage.k8s.io is forbidden: User "drill-admin" cannot list resource "volumeattachments" in API group "storage.k8s.io" at the cluster scope',
