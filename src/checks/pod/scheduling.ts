@@ -95,7 +95,7 @@ export const podScheduling = defineCheck({
       if (found) {
         evidence.push(...found.evidence);
         if (!facts.taint && found.taint) facts.taint = found.taint;
-        if (found.nodes.length > 0) facts.taintedNodes = found.nodes.slice(0, 10).join(',');
+        if (found.nodes.length > 0) facts.taintedNodes = found.nodes.slice(0, 10).join(' ');
         if (found.conditions) facts.nodeConditions = found.conditions;
         if (kind === 'taint' && found.taint && isConditionTaint(found.taint)) kind = 'node-condition';
       }
@@ -167,7 +167,8 @@ async function untoleratedTaints(kube: KubeClient, pod: V1Pod, named: string | u
     for (const t of n.spec?.taints ?? []) {
       if (t.effect === 'PreferNoSchedule' || tolerations.some((tol) => tolerates(tol, t))) continue;
       const entry = byKey.get(t.key) ?? { taint: t, nodes: [] };
-      entry.nodes.push(n);
+      // A key can come twice on one node (NoSchedule and NoExecute): count the node once.
+      if (!entry.nodes.includes(n)) entry.nodes.push(n);
       byKey.set(t.key, entry);
     }
   }
