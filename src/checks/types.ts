@@ -27,6 +27,16 @@ export interface CheckResult<O extends string = string> {
    * or the API responses read. Set by defineHostCheck and runCheck, not by checks.
    */
   raw?: string;
+  /** Files the check captured (a CPU profile): the transcript keeps them beside itself. */
+  artifacts?: Artifact[];
+}
+
+/** A file a check captured, to be kept beside the transcript for later analysis. */
+export interface Artifact {
+  /** A file name (no directory): `kube-apiserver.cpu.pb.gz`. */
+  name: string;
+  mediaType: string;
+  bytes: Uint8Array;
 }
 
 export interface CheckContext {

@@ -1,3 +1,4 @@
+import type { DrillNodeMetrics, DrillProfiles } from './profiles.js';
 /** A Kubernetes object as served by the drill API server: plain JSON, as `kubectl get -o json` shows it. */
 export interface KubeObject {
   apiVersion: string;
@@ -76,4 +77,8 @@ export interface DrillClusterSpec {
   denials?: DrillDenial[];
   /** Faults injected in front of the API, checked in order; the first that matches applies. */
   apiFaults?: DrillApiFault[];
+  /** CPU profiles the apiserver and kubelets serve at /debug/pprof/profile (unset: healthy ones). */
+  profiles?: DrillProfiles;
+  /** What metrics.k8s.io reports for nodes (unset: nothing scraped yet). */
+  nodeMetrics?: DrillNodeMetrics;
 }

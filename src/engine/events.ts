@@ -35,6 +35,11 @@ export interface DiagnosisView {
  * What a session tells the world, in order. The TUI renders these, the
  * headless runner prints them, the transcript appends them: one stream, three readers.
  */
+/** A captured file: its bytes as the check handed them over, or where the transcript's writer put them. */
+export type ArtifactOutput =
+  | { name: string; mediaType: string; bytes: Uint8Array }
+  | { name: string; mediaType: string; file: string; sha256: string; size: number };
+
 export type SessionEvent =
   | {
       type: 'session.start';
@@ -81,6 +86,8 @@ export type SessionEvent =
       verdict: Verdict;
       /** What the command or the API returned, redacted; the session emits `{ text }`, the writer may move it to a sidecar. */
       raw?: RawOutput;
+      /** Files the check captured (CPU profiles): the session emits their bytes, the writer keeps them beside the transcript and records where. */
+      artifacts?: ArtifactOutput[];
     }
   | { type: 'ask'; step: string; question: string; choices: { id: string; label: string }[]; default: string }
   | { type: 'answer'; step: string; choice: string; label: string; by: AnsweredBy }

@@ -277,6 +277,7 @@ export class Session {
           timedOut: e.timedOut,
           verdict: verdictOf(findCheck(e.check), e.output.outcome),
           ...(e.output.raw === undefined ? {} : { raw: { text: e.output.raw } }),
+          ...(e.output.artifacts === undefined ? {} : { artifacts: e.output.artifacts }),
         });
         return;
       case 'answer': {

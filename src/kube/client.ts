@@ -72,6 +72,8 @@ interface GroupApis {
 export interface RawResponse {
   status: number;
   body: string;
+  /** The body as it came, for a binary answer (a pprof profile); set by getBytes. */
+  bytes?: Buffer;
 }
 
 /** Where the API server listens and the TLS trust the kubeconfig gives it (its CA, server name, skip-verify). */
@@ -284,6 +286,11 @@ export class KubeClient {
     return this.send('GET', path);
   }
 
+  /** The same for a binary answer (a gzipped pprof profile): the bytes as they came; the transcript records their size only. */
+  getBytes(path: string): Promise<RawResponse & { bytes: Buffer }> {
+    return this.send('GET', path, undefined, undefined, true) as Promise<RawResponse & { bytes: Buffer }>;
+  }
+
   /** `kubectl delete pod`: the API's answer as it came (a Status or the terminating pod), never thrown for a status. */
   deletePod(namespace: string, name: string): Promise<RawResponse> {
     return this.send('DELETE', `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}`);
@@ -298,11 +305,11 @@ export class KubeClient {
   }
 
   /** One request outside client-node's typed calls: its status is the answer, only the transport can fail. */
-  private async send(method: 'GET' | 'DELETE' | 'PATCH', path: string, body?: string, contentType?: string): Promise<RawResponse> {
+  private async send(method: 'GET' | 'DELETE' | 'PATCH', path: string, body?: string, contentType?: string, binary = false): Promise<RawResponse> {
     const signal = this.signal;
     try {
       signal?.throwIfAborted();
-      const headers: Record<string, string> = { Accept: method === 'GET' ? 'text/plain, application/json' : 'application/json' };
+      const headers: Record<string, string> = { Accept: binary ? '*/*' : method === 'GET' ? 'text/plain, application/json' : 'application/json' };
       if (body !== undefined && contentType) headers['Content-Type'] = contentType;
       const opts: Parameters<typeof httpsRequest>[1] = { method, headers };
       await this.kc.applyToHTTPSOptions(opts);
@@ -316,9 +323,11 @@ export class KubeClient {
           res.on('end', () => {
             const answer = Buffer.concat(chunks);
             this.stats.bytes += answer.length;
-            const raw = { status: res.statusCode ?? 0, body: answer.toString('utf8') };
+            const ok = (res.statusCode ?? 0) < 300;
+            const raw: RawResponse = { status: res.statusCode ?? 0, body: binary && ok ? '' : answer.toString('utf8'), ...(binary ? { bytes: answer } : {}) };
             if (this.recorder) {
-              this.recorder.push({ method, path: `${url.pathname}${url.search}`, ...raw });
+              const shown = binary && ok ? `<${answer.length} bytes, ${res.headers['content-type'] ?? 'binary'}>` : raw.body;
+              this.recorder.push({ method, path: `${url.pathname}${url.search}`, status: raw.status, body: shown });
             }
             resolve(raw);
           });

@@ -48,6 +48,8 @@ function walk(value: unknown, extra: readonly RegExp[]): unknown {
   if (typeof value === 'string') return redactText(value, extra);
   if (Array.isArray(value)) return value.map((v) => walk(v, extra));
   if (value === null || typeof value !== 'object') return value;
+  // A captured binary file (a CPU profile: function names and counts) is kept as bytes; text rules cannot read it.
+  if (value instanceof Uint8Array) return value;
   const obj = value as Record<string, unknown>;
   const isSecret = obj.kind === 'Secret';
   const pairName = typeof obj.name === 'string' ? obj.name : typeof obj.label === 'string' ? obj.label : undefined;

@@ -42,7 +42,7 @@ export interface StepVisit {
   /** `at`/`seq` of check.start: when the command ran (in step mode, later than entering the step). */
   check: { id: string; command: string; params: Record<string, unknown>; at: string | null; seq: number | null } | null;
   /** `raw`: the check's full output, inline or a sidecar reference (with what the reader found there, when it looked). */
-  result: { outcome: string; summary: string; evidence: Evidence[]; facts: Facts; durationMs: number; timedOut: boolean; verdict: Verdict | null; at: string; raw?: RawOutput & { found?: CheckedRawRef['found'] } } | null;
+  result: { outcome: string; summary: string; evidence: Evidence[]; facts: Facts; durationMs: number; timedOut: boolean; verdict: Verdict | null; at: string; raw?: RawOutput & { found?: CheckedRawRef['found'] }; artifacts?: { name: string; file: string; size: number }[] } | null;
   question: { text: string; choices: { id: string; label: string }[]; default: string } | null;
   answer: { choice: string; label: string; by: AnsweredBy; at: string; seq: number } | null;
 }
@@ -193,7 +193,8 @@ function collectVisits(events: readonly TranscriptEvent[]): StepVisit[] {
         const v = current(e.step);
         // verdict is absent from transcripts older than healthy outcomes: null, judged by the outcome alone.
         const verdict = (e.verdict as Verdict | undefined) ?? null;
-        if (v) v.result = { outcome: e.outcome, summary: e.summary, evidence: e.evidence, facts: e.facts, durationMs: e.durationMs, timedOut: e.timedOut, verdict, at: e.t, ...(e.raw ? { raw: e.raw } : {}) };
+        const artifacts = (e.artifacts ?? []).flatMap((a) => ('file' in a ? [{ name: a.name, file: a.file, size: a.size }] : []));
+        if (v) v.result = { outcome: e.outcome, summary: e.summary, evidence: e.evidence, facts: e.facts, durationMs: e.durationMs, timedOut: e.timedOut, verdict, at: e.t, ...(e.raw ? { raw: e.raw } : {}), ...(artifacts.length > 0 ? { artifacts } : {}) };
         break;
       }
       case 'ask': {
@@ -555,6 +556,7 @@ function evidence(r: ReportModel): string[] {
       lines.push('No evidence recorded.', '');
     }
     if (res?.raw) lines.push(...rawOutputLines(res.raw));
+    for (const a of res?.artifacts ?? []) lines.push(`Captured ${code(a.name)}: ${code(a.file)} (${a.size} bytes; \`go tool pprof -top\` reads it)`, '');
     lines.push('</details>', '');
   });
   return lines;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import type { RawOutput, RawOutputRef, SessionEvent } from '../engine/events.js';
+import type { ArtifactOutput, RawOutput, RawOutputRef, SessionEvent } from '../engine/events.js';
 import type { DrillEvent } from '../training/events.js';
 
 export const transcriptVersion = 1;
@@ -27,6 +27,11 @@ export const inlineRawLimit = 4096;
 /** `x.jsonl` keeps big outputs in `x.raw/`, one file per content hash. */
 export function sidecarDirFor(transcriptPath: string): string {
   return `${transcriptPath.replace(/\.jsonl$/, '')}.raw`;
+}
+
+/** `x.jsonl` keeps the files checks captured (CPU profiles) in `x.artifacts/`. */
+export function artifactDirFor(transcriptPath: string): string {
+  return `${transcriptPath.replace(/\.jsonl$/, '')}.artifacts`;
 }
 
 /**
@@ -54,6 +59,7 @@ export class TranscriptWriter {
   write(event: SessionEvent | DrillEvent): void {
     if (this.fd === undefined) return;
     if (event.type === 'check.result' && event.raw && 'text' in event.raw) event = { ...event, raw: this.placeRaw(event.raw.text) };
+    if (event.type === 'check.result' && event.artifacts) event = { ...event, artifacts: event.artifacts.map((a) => ('bytes' in a ? this.placeArtifact(a) : a)) };
     const line = JSON.stringify({ v: transcriptVersion, seq: ++this.seq, t: this.now().toISOString(), ...event });
     writeSync(this.fd, `${line}\n`);
     if (durable.has(event.type)) fsyncSync(this.fd);
@@ -71,34 +77,47 @@ export class TranscriptWriter {
     const dir = sidecarDirFor(this.path);
     const ref: RawOutputRef = { sha256, bytes: bytes.length, file: `${basename(dir)}/${sha256}.txt` };
     if (this.stored.has(sha256)) return ref;
-    const file = join(dir, `${sha256}.txt`);
-    // A file of this name from an earlier session in the same transcript is kept only if it still holds these bytes.
-    if (!(existsSync(file) && createHash('sha256').update(readFileSync(file)).digest('hex') === sha256)) {
-      mkdirSync(dir, { recursive: true, mode: 0o700 });
-      const tmp = `${file}.${process.pid}.tmp`;
-      const fd = openSync(tmp, 'w', 0o600);
-      try {
-        for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-      renameSync(tmp, file);
-      // The rename is durable only once the directory entry is.
-      const dirFd = openSync(dir, 'r');
-      try {
-        fsyncSync(dirFd);
-      } finally {
-        closeSync(dirFd);
-      }
-    }
+    storeFile(dir, `${sha256}.txt`, bytes, sha256);
     this.stored.add(sha256);
     return ref;
+  }
+
+  /** A captured file goes to `<x>.artifacts/<hash prefix>-<name>` before the line that names it. */
+  private placeArtifact(a: { name: string; mediaType: string; bytes: Uint8Array }): ArtifactOutput {
+    const sha256 = createHash('sha256').update(a.bytes).digest('hex');
+    const dir = artifactDirFor(this.path);
+    const name = `${sha256.slice(0, 12)}-${basename(a.name).replace(/[^\w.-]/g, '_')}`;
+    storeFile(dir, name, a.bytes, sha256);
+    return { name: a.name, mediaType: a.mediaType, file: `${basename(dir)}/${name}`, sha256, size: a.bytes.length };
   }
 
   close(): void {
     if (this.fd === undefined) return;
     closeSync(this.fd);
     this.fd = undefined;
+  }
+}
+
+/** Writes bytes to dir/name (fsynced, then renamed into place), unless a file there already holds them. */
+function storeFile(dir: string, name: string, bytes: Uint8Array, sha256: string): void {
+  const file = join(dir, name);
+  // A file of this name from an earlier session in the same transcript is kept only if it still holds these bytes.
+  if (existsSync(file) && createHash('sha256').update(readFileSync(file)).digest('hex') === sha256) return;
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const tmp = `${file}.${process.pid}.tmp`;
+  const fd = openSync(tmp, 'w', 0o600);
+  try {
+    for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, file);
+  // The rename is durable only once the directory entry is.
+  const dirFd = openSync(dir, 'r');
+  try {
+    fsyncSync(dirFd);
+  } finally {
+    closeSync(dirFd);
   }
 }

@@ -5,6 +5,7 @@ import { clusterCertificates } from './certificates.js';
 import { clusterControllerManager } from './controllerManager.js';
 import { clusterControlPlanePlacement } from './controlPlanePlacement.js';
 import { clusterCoredns } from './coredns.js';
+import { clusterCpuProfiles } from './cpuProfiles.js';
 import { clusterEtcd } from './etcd.js';
 import { clusterMetricsServer } from './metricsServer.js';
 import { clusterScheduler } from './scheduler.js';
@@ -21,4 +22,5 @@ export const clusterChecks = [
   clusterControlPlanePlacement,
   clusterCertificates,
   clusterAdmissionWebhooks,
+  clusterCpuProfiles,
 ];

@@ -1,3 +1,4 @@
+import type { DrillNodeMetrics, DrillProfiles } from '../profiles.js';
 import type { KubeObject } from '../types.js';
 import type { ClusterSimulation } from './clusterSim.js';
 import { readLog, parseLogOptions } from './logs.js';
@@ -30,6 +31,9 @@ export interface HandlerContext {
   podTerminationMs: number;
   /** The scheduler, kubelets and controllers that act on what the API writes (absent: a static cluster). */
   simulation?: ClusterSimulation;
+  /** CPU profiles served at /debug/pprof/profile and through the node proxy. */
+  profiles?: DrillProfiles;
+  nodeMetrics?: DrillNodeMetrics;
 }
 
 export interface ResourceRequest {

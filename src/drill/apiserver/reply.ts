@@ -4,7 +4,8 @@ import type { ApiError } from './status.js';
 export interface BodyReply {
   status: number;
   contentType: string;
-  body: string;
+  /** Text, or bytes for a binary answer (a pprof profile). */
+  body: string | Buffer;
   headers?: Record<string, string>;
 }
 

@@ -5,6 +5,7 @@ import { createObject, deleteObject } from './writes.js';
 import { patchObject, updateObject } from './updates.js';
 import type { HandlerContext, ResourceRequest } from './handlers.js';
 import { health, singleCheck } from './health.js';
+import { profileReply } from './pprof.js';
 import type { HealthEndpoint } from './health.js';
 import { negotiate } from './negotiate.js';
 import type { MediaRange } from './negotiate.js';
@@ -153,7 +154,7 @@ function resourceRequest(ctx: RouterContext, req: ApiRequest, group: string, ver
  * "metrics not available yet") and one object is NotFound, as metrics-server
  * answers before its first scrape.
  */
-function aggregatedRequest(req: ApiRequest, v: AggregatedVersion, rest: string[]): Reply {
+function aggregatedRequest(ctx: RouterContext, req: ApiRequest, v: AggregatedVersion, rest: string[]): Reply {
   if (!v.available) return textReply('service unavailable\n', 503, { 'X-Content-Type-Options': 'nosniff' });
   if (rest.length === 0) return readOnly(req, () => jsonReply(aggregatedResourceList(v)));
   const nested = rest[0] === 'namespaces' && rest.length >= 3;
@@ -163,9 +164,31 @@ function aggregatedRequest(req: ApiRequest, v: AggregatedVersion, rest: string[]
   // metrics-server names its resources after the kinds (nodemetrics, podmetrics) in errors.
   const metricsResource = { group: def.group, resource: def.kind.toLowerCase() };
   if (req.method !== 'GET') throw methodNotSupported(metricsResource, verbOf(req.method, objectName === undefined));
-  if (objectName !== undefined) throw notFound(metricsResource, objectName);
+  const nodeMetrics = def.kind === 'NodeMetrics' ? (ctx.nodeMetrics ?? {}) : {};
+  const metricsOf = (name: string) => {
+    const usage = nodeMetrics[name];
+    // As metrics-server writes NodeMetrics: the scrape's time and window, usage in nanocores and Ki.
+    return usage && { kind: 'NodeMetrics', apiVersion: `${v.group}/${v.version}`, metadata: { name, creationTimestamp: ctx.now().toISOString() }, timestamp: new Date(ctx.now().getTime() - 10_000).toISOString(), window: '10.1s', usage };
+  };
+  if (objectName !== undefined) {
+    const one = metricsOf(objectName);
+    if (!one) throw notFound(metricsResource, objectName);
+    return jsonReply(one);
+  }
   if (req.query.get('watch') === 'true' || req.query.get('watch') === '1') throw methodNotSupported(metricsResource, 'watch');
-  return jsonReply({ kind: `${def.kind}List`, apiVersion: `${v.group}/${v.version}`, metadata: {}, items: [] });
+  return jsonReply({ kind: `${def.kind}List`, apiVersion: `${v.group}/${v.version}`, metadata: {}, items: Object.keys(nodeMetrics).map(metricsOf) });
+}
+
+/** The kubelet's profile through the node proxy: a node that is not there is NotFound; a silent kubelet cannot be reached. */
+function nodeProfile(ctx: RouterContext, node: string, req: ApiRequest): Reply {
+  const obj = ctx.store.get('nodes', undefined, node) as { status?: { conditions?: { type: string; status: string }[]; addresses?: { type: string; address: string }[] } } | undefined;
+  if (!obj) throw notFound({ group: '', resource: 'nodes' }, node);
+  const ready = obj.status?.conditions?.find((c) => c.type === 'Ready')?.status;
+  if (ready === 'Unknown') {
+    const ip = obj.status?.addresses?.find((x) => x.type === 'InternalIP')?.address ?? node;
+    throw new ApiError(503, 'ServiceUnavailable', `error trying to reach service: dial tcp ${ip}:10250: i/o timeout`, {});
+  }
+  return profileReply(ctx, `kubelet/${node}`, req.query);
 }
 
 /**
@@ -184,6 +207,9 @@ export function route(ctx: RouterContext, req: ApiRequest): Reply {
     case 'readyz':
     case 'healthz':
       return readOnly(req, () => healthReply(root, req));
+    case 'debug':
+      if (s.length === 3 && a === 'pprof' && b === 'profile') return readOnly(req, () => profileReply(ctx, 'apiserver', req.query));
+      break;
     case 'api':
       if (s.length === 1) {
         return readOnly(req, () =>
@@ -195,6 +221,8 @@ export function route(ctx: RouterContext, req: ApiRequest): Reply {
         if (list) return readOnly(req, () => jsonReply(list));
         break;
       }
+      // The node proxy to the kubelet's own pprof handler (/api/v1/nodes/<node>/proxy/debug/pprof/profile).
+      if (a === 'v1' && s[2] === 'nodes' && s[4] === 'proxy' && s.slice(5).join('/') === 'debug/pprof/profile') return readOnly(req, () => nodeProfile(ctx, s[3] ?? '', req));
       if (apiResourceList(ctx.registry, '', a ?? '')) return resource(ctx, req, '', a ?? '', s.slice(2));
       break;
     case 'apis': {
@@ -215,7 +243,7 @@ export function route(ctx: RouterContext, req: ApiRequest): Reply {
         return resource(ctx, req, a, b ?? '', s.slice(3));
       }
       const remote = aggregated().find((v) => v.group === a && v.version === b);
-      if (remote) return aggregatedRequest(req, remote, s.slice(3));
+      if (remote) return aggregatedRequest(ctx, req, remote, s.slice(3));
       break;
     }
     default:

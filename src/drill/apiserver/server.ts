@@ -84,7 +84,7 @@ function headersOf(reply: { contentType: string; headers?: Record<string, string
 
 function write(res: ServerResponse, reply: BodyReply): void {
   if (res.headersSent || res.destroyed) return;
-  const body = Buffer.from(reply.body, 'utf8');
+  const body = typeof reply.body === 'string' ? Buffer.from(reply.body, 'utf8') : reply.body;
   res.writeHead(reply.status, { ...headersOf(reply), 'Content-Length': body.length });
   res.end(body);
 }
@@ -214,6 +214,8 @@ export async function startDrillApiServer(spec: DrillClusterSpec, options: Drill
     registry,
     serverAddress: '',
     bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000,
+    ...(spec.profiles ? { profiles: spec.profiles } : {}),
+    ...(spec.nodeMetrics ? { nodeMetrics: spec.nodeMetrics } : {}),
     podTerminationMs: options.podTerminationMs ?? 300,
   };
   if (options.simulate !== false) {

@@ -1,3 +1,4 @@
+import type { DrillNodeMetrics, DrillProfiles } from '../profiles.js';
 import { createHash } from 'node:crypto';
 import type { DrillHosts, DrillResponse } from '../../nodeaccess/drill.js';
 import { argvKey } from '../../nodeaccess/drill.js';
@@ -18,6 +19,8 @@ export interface ClusterParts {
   hosts: DrillHosts;
   denials: DrillDenial[];
   apiFaults: DrillApiFault[];
+  profiles?: DrillProfiles;
+  nodeMetrics?: DrillNodeMetrics;
 }
 
 /** A FaultContext over a cluster's parts; it edits them in place, keeping object order. */
@@ -110,6 +113,12 @@ export function faultContext(parts: ClusterParts, now: Date, at: (relative: stri
     },
     apiFault(f) {
       parts.apiFaults.push(f);
+    },
+    profile(who, spec) {
+      (parts.profiles ??= {})[who] = spec;
+    },
+    nodeMetrics(node, usage) {
+      (parts.nodeMetrics ??= {})[node] = usage;
     },
     fail(message) {
       throw new FaultError(message);

@@ -1,3 +1,4 @@
+import type { ProcessProfileSpec } from '../profiles.js';
 import type { z } from 'zod';
 import type { DrillResponse } from '../../nodeaccess/drill.js';
 import type { ContainerLog, DrillApiFault, DrillDenial, KubeObject } from '../types.js';
@@ -50,6 +51,10 @@ export interface FaultContext {
   hostAnswer(node: string, argv: string | readonly string[]): DrillResponse | readonly DrillResponse[] | undefined;
   deny(d: DrillDenial): void;
   apiFault(f: DrillApiFault): void;
+  /** What a process's CPU profile shows: `apiserver`, or `kubelet/<node>`. */
+  profile(who: string, spec: ProcessProfileSpec): void;
+  /** What metrics.k8s.io reports for a node's CPU and memory. */
+  nodeMetrics(node: string, usage: { cpu: string; memory: string }): void;
   /** A scenario mistake the fault detected (e.g. an unknown node): reported with the fault's position. */
   fail(message: string): never;
 }

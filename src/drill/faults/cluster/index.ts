@@ -6,6 +6,7 @@ import { corednsMissingHostEntry } from './corednsMissingHostEntry.js';
 import { etcdRejectedConnection } from './etcdRejectedConnection.js';
 import { etcdSlow } from './etcdSlow.js';
 import { metricsServerCannotReachKubelet } from './metricsServerCannotReachKubelet.js';
+import { processCpuProfile } from './processCpuProfile.js';
 import { schedulerDown } from './schedulerDown.js';
 
 /** Faults of the cluster's components: API server, aggregated APIs, controllers, etcd, DNS, webhooks. */
@@ -19,4 +20,5 @@ export const clusterFaults = [
   apiserverCertExpiryErrors,
   corednsMissingHostEntry,
   admissionWebhookFailing,
+  processCpuProfile,
 ];
