@@ -16,6 +16,7 @@ import { nodePressure } from './node/pressure.js';
 import { nodeReady } from './node/ready.js';
 import { nodeSchedulable } from './node/schedulable.js';
 import { nodeTestPod } from './node/testPod.js';
+import { podCreateFailures } from './pod/createFailures.js';
 import { podEvents } from './pod/events.js';
 import { podImagePull } from './pod/imagePull.js';
 import { podLastTermination } from './pod/lastTermination.js';
@@ -37,6 +38,7 @@ export const checks: readonly AnyCheck[] = [
   podProbes,
   podImagePull,
   podVolumes,
+  podCreateFailures,
   podLogs,
   podOwner,
   podPinned,

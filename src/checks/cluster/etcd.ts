@@ -5,13 +5,19 @@ import type { CheckResult, Evidence, Facts } from '../types.js';
 import { classifyLines, describePod, isCrashLooping, lineEvidence, listComponentPods, podHealth, readComponentLogs, systemNamespace, unique } from './components.js';
 import type { LinePattern } from './components.js';
 
-const outcomes = ['healthy', 'rejected-connections-only', 'no-space', 'slow-apply', 'not-ready', 'restarting', 'no-pods'] as const;
+const outcomes = ['healthy', 'rejected-connections-only', 'certificate-expired', 'no-space', 'slow-apply', 'not-ready', 'restarting', 'no-pods'] as const;
 type Outcome = (typeof outcomes)[number];
 
-type LineClass = 'rejected' | 'slow-apply' | 'no-space' | 'error';
+type LineClass = 'rejected-expired' | 'rejected' | 'slow-apply' | 'no-space' | 'error';
 
 /** etcd logs JSON (zap) since 3.4 and `W | etcdserver: ...` capnslog lines before; both forms are recognised. */
 const patterns: LinePattern<LineClass>[] = [
+  // A rejected connection whose certificate has expired is no health-check noise: the client (the API server's
+  // etcd client certificate, a peer) is shut out. Server side: `x509: certificate has expired or is not yet valid`;
+  // reported by the peer: `tls: expired certificate`. Only the empty-ServerName "bad certificate" form is noise.
+  // {"msg":"rejected connection","remote-addr":"192.168.211.110:45886","server-name":"etcd.zragsai","error":"keys: failed to verify client certificate: x509: certificate has expired or is not yet valid: current time ... is after ..."} (etcd-io/etcd#15740)
+  { class: 'rejected-expired', re: /"msg":"rejected connection(?: on (?:client|peer) endpoint)?"(?=.*(?:certificate has expired|expired certificate))(?:.*?"remote-addr":"([^"]+)")?/, detail: (m) => m[1] },
+  { class: 'rejected-expired', re: /rejected connection from "([^"]+)"(?=.*(?:certificate has expired|expired certificate))/, detail: (m) => m[1] },
   // {"msg":"rejected connection","remote-addr":"172.25.143.104:40124",...,"error":"remote error: tls: bad certificate"}
   // etcd 3.6 words it "rejected connection on client endpoint" (or peer endpoint).
   { class: 'rejected', re: /"msg":"rejected connection(?: on (?:client|peer) endpoint)?"(?:.*?"remote-addr":"([^"]+)")?/, detail: (m) => m[1] },
@@ -32,7 +38,7 @@ export const clusterEtcd = defineCheck({
   params: z.object({}),
   outcomes,
   healthy: ['healthy', 'rejected-connections-only'],
-  facts: ['etcdPods', 'rejectedConnections', 'rejectedFrom', 'slowApplies', 'slowestApply', 'restarts', 'logLine'],
+  facts: ['etcdPods', 'rejectedConnections', 'rejectedFrom', 'expiredCertificateConnections', 'expiredCertificateFrom', 'certificateExpiredAt', 'slowApplies', 'slowestApply', 'restarts', 'logLine'],
   command: () => `kubectl get pods -n ${systemNamespace} -l component=etcd -o wide && kubectl logs -n ${systemNamespace} -l component=etcd --tail=300`,
   async run(ctx): Promise<CheckResult<Outcome>> {
     const now = ctx.now();
@@ -63,6 +69,25 @@ export const clusterEtcd = defineCheck({
       ? `; the ${plural(rejected.length, '"rejected connection" line')} (from ${from.join(', ') || 'unknown peers'}) come with it`
       : '';
 
+    const expired = of('rejected-expired');
+    if (expired.length > 0) {
+      const last = expired.at(-1);
+      const peers = unique(expired.map((r) => r.detail?.replace(/:\d+$/, '')));
+      facts.expiredCertificateConnections = expired.length;
+      if (peers.length) facts.expiredCertificateFrom = peers.join(',');
+      const after = last ? /is after (\S+?)["\\)]/.exec(last.line)?.[1] : undefined;
+      if (after) facts.certificateExpiredAt = after;
+      if (last) {
+        facts.logLine = last.line;
+        evidence.push(lineEvidence(last));
+      }
+      return {
+        outcome: 'certificate-expired',
+        summary: `etcd rejects ${plural(expired.length, 'connection')} from ${peers.join(', ') || 'its clients'} because a certificate has expired${after ? ` (on ${after})` : ''}: not health-check noise, the client (the API server's etcd client certificate, or a peer's) is shut out of etcd`,
+        evidence,
+        facts,
+      };
+    }
     const noSpace = of('no-space').at(-1);
     if (noSpace) {
       facts.logLine = noSpace.line;

@@ -4,7 +4,18 @@ import type { CheckResult, Evidence, Facts } from '../types.js';
 import { clip, defineHostCheck, hostError, nodeParam } from './define.js';
 import { isError, isKubeletOrSystemd, messageBody, parseJournal } from './journal.js';
 
-const outcomes = ['config-missing', 'certificate', 'runtime-unreachable', 'pleg-unhealthy', 'eviction', 'quiet'] as const;
+const outcomes = [
+  'config-missing',
+  'certificate',
+  'runtime-unreachable',
+  'systemd-cgroup',
+  'runtime-timeout',
+  'pleg-unhealthy',
+  'apiserver-connection-lost',
+  'apiserver-unreachable',
+  'eviction',
+  'quiet',
+] as const;
 type Outcome = (typeof outcomes)[number];
 type Finding = Exclude<Outcome, 'quiet'>;
 
@@ -27,7 +38,8 @@ const classes: { finding: Finding; pattern: RegExp; meaning: string }[] = [
   { finding: 'config-missing', pattern: /failed to (?:load|read) kubelet config file.*no such file or directory/i, meaning: 'the kubelet cannot start: its config file is missing' },
   {
     finding: 'certificate',
-    pattern: /x509: certificate has expired|certificate has expired or is not yet valid|client certificate (?:has expired|is expired)|bootstrap client certificate (?:in \S+ )?is expired|x509: certificate signed by unknown authority/i,
+    // kubelet 1.10-1.20: `Part of the existing bootstrap client certificate is expired: 2018-07-06 ...`; 1.21+: `... located at "/etc/kubernetes/kubelet.conf" is expired`.
+    pattern: /x509: certificate has expired|certificate has expired or is not yet valid|client certificate (?:has expired|is expired)|bootstrap client certificate (?:(?:which )?(?:in|located at) \S+ )?is expired|x509: certificate signed by unknown authority/i,
     meaning: 'the kubelet cannot authenticate to the API server: a certificate is expired or not trusted',
   },
   {
@@ -35,8 +47,33 @@ const classes: { finding: Finding; pattern: RegExp; meaning: string }[] = [
     pattern: /container runtime is down|(?:containerd|crio|cri-dockerd|dockershim|docker)\.sock: connect: (?:connection refused|no such file or directory)|Cannot connect to the Docker daemon|container runtime is not running/i,
     meaning: 'the kubelet cannot reach the container runtime',
   },
+  {
+    // The kubelet asks systemd (over D-Bus) for each pod's cgroup slice and runC asks it for each container's scope.
+    finding: 'systemd-cgroup',
+    pattern: /Timeout waiting for systemd to create|dbus: connection closed by user|unable to start unit|sd-bus call|Activation of org\.freedesktop\.systemd1 timed out|Failed to activate service 'org\.freedesktop\.systemd1'/i,
+    meaning: 'systemd does not create the cgroups the kubelet and runC ask it for over D-Bus',
+  },
+  {
+    // 1.5-1.9 dockershim says `rpc error: code = 4 desc = operation timeout: context deadline exceeded` (or, inside
+    // dockershim, just `operation timeout: context deadline exceeded`); later, code = DeadlineExceeded.
+    finding: 'runtime-timeout',
+    pattern: /rpc error: code = (?:DeadlineExceeded|4) desc = (?:context deadline exceeded|operation timeout)|operation timeout: context deadline exceeded/,
+    meaning: "the container runtime does not answer the kubelet's calls within their deadline",
+  },
   // `pleg has yet to be successful` is every kubelet's first seconds after a start, not a stall.
   { finding: 'pleg-unhealthy', pattern: /PLEG is not healthy(?!: pleg has yet to be successful)/, meaning: 'PLEG is not healthy: relisting containers through the runtime takes longer than the threshold' },
+  {
+    // The kubelet keeps reusing an HTTP/2 connection that is already dead (kubernetes/kubernetes#87615, #92164).
+    finding: 'apiserver-connection-lost',
+    pattern: /use of closed network connection|http2: client connection lost|http2: client connection force closed/,
+    meaning: 'the kubelet keeps using a connection to the API server that is already closed, so its status and Lease updates fail',
+  },
+  {
+    // Only requests to the API (…/api/…, …/apis/…): probes and image pulls dial other addresses.
+    finding: 'apiserver-unreachable',
+    pattern: /https?:\/\/[^\s"/]+\/apis?\/.*(?:i\/o timeout|connect: (?:connection refused|no route to host|network is unreachable)|Client\.Timeout exceeded|TLS handshake timeout|request canceled|connection reset by peer|context deadline exceeded)/,
+    meaning: 'the kubelet cannot reach the API server to post node status or renew its Lease',
+  },
   {
     finding: 'eviction',
     pattern: /eviction manager: (?:attempting to reclaim|must evict|pods ranked for eviction|evicting)|Evicting pod|node has conditions: \[[^\]]*Pressure|(?:Memory|Disk|PID)Pressure/i,
@@ -82,6 +119,8 @@ export function parseKubeletJournal(r: RunResult, p: Params, now?: Date): CheckR
   let configPath: string | undefined;
   let socket: string | undefined;
   let evictedResource: string | undefined;
+  let apiserverEndpoint: string | undefined;
+  let apiserverError: string | undefined;
   let lastError: string | undefined;
   let lastExit: string | undefined;
   for (const e of entries) {
@@ -105,6 +144,10 @@ export function parseKubeletJournal(r: RunResult, p: Params, now?: Date): CheckR
       if (c.finding === 'pleg-unhealthy') plegSeconds = goDurationSeconds(/last seen active (\S+?) ago/.exec(msg)?.[1] ?? '') ?? plegSeconds;
       if (c.finding === 'config-missing') configPath = /open (\/[^\s:"\\]+): no such file/.exec(msg)?.[1] ?? configPath;
       if (c.finding === 'runtime-unreachable') socket = /dial unix (\/[^\s:"\\]+)/.exec(msg)?.[1] ?? socket;
+      if (c.finding === 'apiserver-unreachable' || c.finding === 'apiserver-connection-lost') {
+        apiserverEndpoint = /https?:\/\/([^\s"/]+)\/apis?\//.exec(msg)?.[1] ?? /->(\d[\d.]*:\d+): use of closed/.exec(msg)?.[1] ?? apiserverEndpoint;
+        apiserverError = apiserverErrorOf(msg) ?? apiserverError;
+      }
       if (c.finding === 'eviction') evictedResource = /resourceName="([^"]+)"|attempting to reclaim (\S+)/.exec(msg)?.slice(1).find(Boolean) ?? evictedResource;
       break;
     }
@@ -116,6 +159,8 @@ export function parseKubeletJournal(r: RunResult, p: Params, now?: Date): CheckR
   if (configPath) facts.kubeletConfigPath = configPath;
   if (socket) facts.runtimeSocket = socket;
   if (evictedResource) facts.evictionResource = evictedResource;
+  if (apiserverEndpoint) facts.apiserverEndpoint = apiserverEndpoint;
+  if (apiserverError) facts.apiserverError = apiserverError;
   if (lastError) facts.kubeletLastError = clip(lastError, 300);
   if (lastExit) facts.kubeletLastExit = lastExit;
   const counts = classes.map((c) => `${c.finding} ${matches.get(c.finding)?.length ?? 0}`).join(', ');
@@ -141,8 +186,15 @@ export function parseKubeletJournal(r: RunResult, p: Params, now?: Date): CheckR
         ? ` (${configPath})`
         : winner.finding === 'runtime-unreachable' && socket
           ? ` (${socket})`
-          : '';
+          : (winner.finding === 'apiserver-unreachable' || winner.finding === 'apiserver-connection-lost') && apiserverEndpoint
+            ? ` (${apiserverEndpoint}: ${apiserverError ?? 'error'})`
+            : '';
   return { outcome: winner.finding, summary: `${winner.meaning}${extra}: ${found.length} matching journal lines`, evidence, facts };
+}
+
+/** The network error a failed API request ends on, as Go words it. */
+function apiserverErrorOf(msg: string): string | undefined {
+  return /(use of closed network connection|http2: client connection (?:lost|force closed)|i\/o timeout|connect: (?:connection refused|no route to host|network is unreachable)|Client\.Timeout exceeded[^)"]*|TLS handshake timeout|request canceled[^"(]*|connection reset by peer|context deadline exceeded)/.exec(msg)?.[1]?.trim();
 }
 
 function camel(s: string): string {
@@ -152,7 +204,7 @@ function camel(s: string): string {
 export const kubeletJournal = defineHostCheck({
   id: 'host.kubelet-journal',
   title: "kubelet's recent journal, classified",
-  why: 'The kubelet says in its own log why it is unhealthy: a missing config file, an expired certificate, an unreachable runtime, a stalled PLEG or evictions each read differently.',
+  why: 'The kubelet says in its own log why it is unhealthy: a missing config file, an expired certificate, an unreachable or hung runtime, systemd not creating cgroups, a stalled PLEG, an API server it cannot reach, or evictions each read differently.',
   params,
   outcomes,
   healthy: ['quiet'],
@@ -166,6 +218,12 @@ export const kubeletJournal = defineHostCheck({
     'runtimeUnreachableLines',
     'plegUnhealthyLines',
     'evictionLines',
+    'systemdCgroupLines',
+    'runtimeTimeoutLines',
+    'apiserverConnectionLostLines',
+    'apiserverUnreachableLines',
+    'apiserverEndpoint',
+    'apiserverError',
     'kubeletRestartCounter',
     'plegLastSeenSeconds',
     'kubeletConfigPath',

@@ -52,6 +52,18 @@ describe('cluster.etcd on the drill cluster', () => {
     expect(r.facts.rejectedFrom).toBe('192.168.0.12');
   });
 
+  // etcd-io/etcd#15740: the client's certificate expired; the connection is refused for real, not probe noise.
+  it('certificate-expired: a rejected connection whose certificate has expired is never filed as noise', async () => {
+    const expired = [
+      '{"level":"warn","ts":"2023-04-18T07:10:00.276Z","caller":"embed/config_logging.go:169","msg":"rejected connection","remote-addr":"192.168.211.110:45886","server-name":"etcd.zragsai","error":"keys: failed to verify client certificate: x509: certificate has expired or is not yet valid: current time 2023-04-18T07:10:00Z is after 2023-04-18T07:04:06Z"}',
+      '{"level":"warn","ts":"2023-04-18T07:12:34.638Z","caller":"embed/config_logging.go:169","msg":"rejected connection","remote-addr":"10.117.148.205:7041","server-name":"etcd.zragsai","error":"keys: failed to verify client certificate: x509: certificate has expired or is not yet valid: current time 2023-04-18T07:12:34Z is after 2023-04-18T07:04:06Z"}',
+    ];
+    const r = await run('cluster.etcd', [], [{ pod: 'etcd-cp-1', container: 'etcd', lines: [...rejected, ...expired] }]);
+    expect(r.outcome).toBe('certificate-expired');
+    expect(r.summary).toContain('because a certificate has expired (on 2023-04-18T07:04:06Z)');
+    expect(r.facts).toMatchObject({ expiredCertificateConnections: 2, expiredCertificateFrom: '192.168.211.110,10.117.148.205', certificateExpiredAt: '2023-04-18T07:04:06Z' });
+  });
+
   it('slow-apply: the same noise, paired with a real symptom, is no longer the answer', async () => {
     const r = await run('cluster.etcd', [], [{ pod: 'etcd-cp-1', container: 'etcd', lines: [...rejected, slowApply] }]);
     expect(r.outcome).toBe('slow-apply');

@@ -48,7 +48,7 @@ describe('host.kubelet-journal', () => {
     const lines = r.evidence.filter((e) => e.label === 'line' || e.label === 'latest');
     expect(lines).toHaveLength(3);
     expect(lines.at(-1)?.value).toContain('last seen active 3m20.301094771s ago');
-    expect(r.evidence).toContainEqual({ label: 'matches', value: 'config-missing 0, certificate 0, runtime-unreachable 0, pleg-unhealthy 5, eviction 0' });
+    expect(r.evidence).toContainEqual({ label: 'matches', value: 'config-missing 0, certificate 0, runtime-unreachable 0, systemd-cgroup 0, runtime-timeout 0, pleg-unhealthy 5, apiserver-connection-lost 0, apiserver-unreachable 0, eviction 0' });
   });
 
   it('names the runtime, not PLEG, when the runtime is down: PLEG stalls because of it', () => {

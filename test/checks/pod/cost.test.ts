@@ -9,6 +9,7 @@ const walk: [string, Record<string, string>][] = [
   ['pod.probes', { namespace: 'db', name: 'mysql-0' }],
   ['pod.image-pull', { namespace: 'db', name: 'mysql-0' }],
   ['pod.volumes', { namespace: 'db', name: 'mysql-0' }],
+  ['pod.create-failures', { namespace: 'db', name: 'mysql-0' }],
   ['pod.logs', { namespace: 'db', name: 'mysql-0' }],
   ['pod.owner', { namespace: 'db', name: 'mysql-0' }],
   ['node.heartbeat-lease', { name: 'worker-1' }],
