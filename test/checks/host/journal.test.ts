@@ -40,7 +40,8 @@ describe('parseJournal: every form journalctl and syslog print', () => {
     ['journal-zh-locale', 'short', 2, 'quiet', { kubeletJournalLines: 2 }],
     ['journal-xe-catalog', 'short', 6, 'quiet', { kubeletJournalLines: 4, kubeletErrorLines: 3 }],
     ['journal-de-locale-dockerd', 'short', 4, 'quiet', { kubeletJournalLines: 0 }],
-    ['journal-klog-file-tls-timeout', 'cat', 4, 'quiet', { kubeletErrorLines: 4 }],
+    // The kubelet cannot reach its API server (TLS handshake timeout): the apiserver-unreachable class.
+    ['journal-klog-file-tls-timeout', 'cat', 4, 'apiserver-unreachable', { kubeletErrorLines: 4, apiserverUnreachableLines: 4, apiserverEndpoint: '3.0.38.45:5443' }],
     ['journal-json-logging-talos', 'cat', 4, 'quiet', { kubeletJournalLines: 4, kubeletErrorLines: 0 }],
     ['journal-structured-pleg-startup', 'short', 2, 'quiet', { kubeletErrorLines: 2, plegUnhealthyLines: 0 }],
   ])('%s (real paste): %s, %i entries, kubelet journal %s', (name, form, count, outcome, facts) => {
