@@ -40,7 +40,7 @@ export const clusterCertificates = defineCheck({
       certSubject: dn(peer.cert.subject),
       certIssuer: dn(peer.cert.issuer),
       certTrusted: peer.authorized,
-      x509Components: '',
+      x509Components: 'no component',
     };
     const evidence: Evidence[] = [
       { label: `serving certificate of ${target.host}:${target.port}`, value: `subject ${facts.certSubject}, issuer ${facts.certIssuer}` },
