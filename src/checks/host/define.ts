@@ -11,8 +11,8 @@ export const nodeParam = z.string().min(1, 'which node to run the command on');
 export interface HostCheckSpec<P extends { node: string }, O extends string> extends Omit<CheckDefinition<P, O>, 'layer' | 'command' | 'run'> {
   /** The command, as an argv: never a string for a shell. */
   argv: (params: P) => string[];
-  /** Output → outcome. Also reads output a user pasted in manual mode, so it goes by text, not by exit code alone. */
-  parse: (result: RunResult, params: P) => CheckResult<O>;
+  /** Output → outcome. Also reads output a user pasted in manual mode, so it goes by text, not by exit code alone. `now` dates times the output prints without a date (ps's STIME). */
+  parse: (result: RunResult, params: P, now?: Date) => CheckResult<O>;
   timeoutMs?: number | ((params: P) => number);
   /** Run the command this many times, this far apart; parse sees the outputs one after another. */
   samples?: { count: number; intervalMs: (params: P) => number };
@@ -23,7 +23,7 @@ export interface HostCheckSpec<P extends { node: string }, O extends string> ext
 /** A host check keeps its command and parser reachable, for manual paste and for the drill's simulated hosts. */
 export type HostCheck<P extends { node: string }, O extends string> = CheckDefinition<P, O> & {
   argv: (params: P) => string[];
-  parse: (result: RunResult, params: P) => CheckResult<O>;
+  parse: (result: RunResult, params: P, now?: Date) => CheckResult<O>;
 };
 
 export const defaultHostTimeoutMs = 20_000;
@@ -51,7 +51,7 @@ export function defineHostCheck<P extends { node: string }, const O extends stri
         }
         results.push(r);
       }
-      return { ...parse(joinResults(results), p), raw: rawOutput(results) };
+      return { ...parse(joinResults(results), p, ctx.now()), raw: rawOutput(results) };
     },
   });
   return Object.assign(check, { argv, parse });

@@ -1,4 +1,5 @@
 import { certificatesOnDisk } from './certificatesOnDisk.js';
+import { cpuConsumers } from './cpuConsumers.js';
 import { diskInodes } from './diskInodes.js';
 import { diskSpace } from './diskSpace.js';
 import { firewall } from './firewall.js';
@@ -8,4 +9,4 @@ import { tcpConnect } from './tcpConnect.js';
 import { timeSync } from './timeSync.js';
 
 /** Host checks beyond the kubelet and runtime: time, disk, certificates on disk, the network path. */
-export const moreHostChecks = [timeSync, diskSpace, diskInodes, certificatesOnDisk, listeningPorts, firewall, frontProxy, tcpConnect];
+export const moreHostChecks = [cpuConsumers, timeSync, diskSpace, diskInodes, certificatesOnDisk, listeningPorts, firewall, frontProxy, tcpConnect];

@@ -3,6 +3,7 @@ import type { RunResult } from '../../nodeaccess/types.js';
 import { formatAge } from '../format.js';
 import type { CheckResult, Evidence } from '../types.js';
 import { clip, defineHostCheck, hostError, nodeParam } from './define.js';
+import { parseProcessTable } from './processes.js';
 
 const outcomes = ['clear', 'lingering'] as const;
 type Outcome = (typeof outcomes)[number];
@@ -24,8 +25,11 @@ export interface PsProcess {
   args: string;
 }
 
-/** `ps -eo pid,etimes,args`: header `PID ELAPSED COMMAND`, then right-aligned numbers and the full command line. */
-export function parsePs(text: string): PsProcess[] {
+/** Any ps form (`ps -eo pid,etimes,args`, `ps -ef`, `ps aux`, `ps -eo` in any order) or top's list: each process with its age, when the table gives one. */
+export function parsePs(text: string, now?: Date): PsProcess[] {
+  const table = parseProcessTable(text, now);
+  if (table) return table.rows.map((r) => ({ pid: r.pid, seconds: r.seconds ?? NaN, args: r.command }));
+  // A paste without its header line: `pid etimes args` rows.
   const out: PsProcess[] = [];
   for (const line of text.split('\n')) {
     const m = /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line);
@@ -60,12 +64,18 @@ function runcVerb(args: string): string {
   return '?';
 }
 
-export function parseRuncLingering(r: RunResult, p: Params): CheckResult<Outcome> {
-  const procs = parsePs(r.stdout);
+export function parseRuncLingering(r: RunResult, p: Params, now?: Date): CheckResult<Outcome> {
+  const table = parseProcessTable(r.stdout, now);
+  const procs = parsePs(r.stdout, now);
   if (procs.length === 0) return hostError(`ps printed no processes${r.stderr ? `: ${clip(r.stderr, 120)}` : ''}`, 'bad-output');
+  const form = table ? `\`${table.source}\`` : '`ps`';
+  if (table && !table.hasAge && procs.some((x) => isRunc(x.args))) {
+    // top and pidstat say what runs now, not since when: a runc among them may be seconds old.
+    return hostError(`this is ${form} output: it lists ${procs.filter((x) => isRunc(x.args)).length} runc processes but not how long they have run; paste ps -eo pid,etimes,args (or ps -ef)`, 'bad-output');
+  }
   const runc = procs.filter((x) => isRunc(x.args));
   const lingering = runc.filter((x) => x.seconds > p.thresholdSeconds).sort((a, b) => b.seconds - a.seconds);
-  const oldest = runc.reduce((n, x) => Math.max(n, x.seconds), 0);
+  const oldest = runc.reduce((n, x) => (Number.isNaN(x.seconds) ? n : Math.max(n, x.seconds)), 0);
   const facts = {
     runcProcesses: runc.length,
     lingeringRunc: lingering.length,
@@ -73,7 +83,7 @@ export function parseRuncLingering(r: RunResult, p: Params): CheckResult<Outcome
     lingeringRuncPids: lingering.slice(0, 20).map((x) => x.pid).join(','),
     lingeringRuncVerbs: summarizeVerbs(lingering),
   };
-  const scope = `${procs.length} processes, ${runc.length} runc${r.truncated ? ' (ps output cut)' : ''}`;
+  const scope = `${form}: ${procs.length} processes, ${runc.length} runc${r.truncated ? ' (ps output cut)' : ''}`;
   if (lingering.length === 0) {
     return {
       outcome: 'clear',

@@ -94,3 +94,56 @@ export function iostatCpu(load: CpuLoad, host: string, kernel: string, now: Date
   const head = 'avg-cpu:  %user   %nice %system %iowait  %steal   %idle';
   return { stdout: `Linux ${kernel} (${host}) \t${date} \t_x86_64_\t(${load.cpus} CPU)\n\n${head}\n${iostatRow(boot)}\n\n${head}\n${iostatRow(second)}\n\n` };
 }
+
+/** One process as top lists it; %CPU is of one CPU (100 = a whole one). */
+export interface TopProcess {
+  pid: number;
+  args: string;
+  cpu: number;
+}
+
+function topShares(s: CpuShare): string {
+  const f = (v: number) => (v * 100).toFixed(1).padStart(5);
+  const idle = Math.max(0, 1 - s.user - s.system - s.iowait - s.softirq - s.steal);
+  return `%Cpu(s):${f(s.user)} us,${f(s.system)} sy,  0.0 ni,${f(idle)} id,${f(s.iowait)} wa,  0.0 hi,${f(s.softirq)} si,${f(s.steal)} st`;
+}
+
+function clock(d: Date): string {
+  return [d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
+}
+
+/**
+ * `top -b -c -n 2 -d 1` of procps-ng 4.0 (Debian 12): the first iteration's
+ * shares are the average since boot, the second the last second; each lists
+ * the processes by %CPU. `processes` gives each one's share of the second.
+ */
+export function topBatch(load: CpuLoad, processes: readonly TopProcess[], now: Date): DrillResponse {
+  const iteration = (at: Date, share: CpuShare, first: boolean) => {
+    const up = load.uptimeSeconds + (first ? 0 : 1);
+    const days = Math.floor(up / 86400);
+    const hm = `${Math.floor((up % 86400) / 3600)}:${String(Math.floor((up % 3600) / 60)).padStart(2, '0')}`;
+    const busy = (share.user + share.system) * load.cpus;
+    const la = [busy * 1.1, busy, busy * 0.9].map((v) => v.toFixed(2)).join(', ');
+    const sorted = [...processes].map((p) => ({ ...p, cpu: first ? 0 : p.cpu })).sort((a, b) => b.cpu - a.cpu || a.pid - b.pid);
+    const running = sorted.filter((p) => p.cpu > 0).length || 1;
+    const rows = sorted.map((p) => {
+      const state = p.cpu > 0 ? 'R' : 'S';
+      const kernel = p.args.startsWith('[');
+      const mem = kernel ? ['0', '0', '0', '0.0'] : ['1287232', '98816', '61440', '1.2'];
+      const time = `${Math.floor(p.pid / 60) % 60}:${String(p.pid % 60).padStart(2, '0')}.${String(p.pid % 100).padStart(2, '0')}`;
+      return `${String(p.pid).padStart(7)} root      20   0 ${(mem[0] ?? '').padStart(7)} ${(mem[1] ?? '').padStart(6)} ${(mem[2] ?? '').padStart(6)} ${state} ${p.cpu.toFixed(1).padStart(5)} ${(mem[3] ?? '').padStart(5)} ${time.padStart(9)} ${p.args}`;
+    });
+    return [
+      `top - ${clock(at)} up ${days > 0 ? `${days} days, ` : ''}${hm},  0 users,  load average: ${la}`,
+      `Tasks: ${processes.length} total,   ${running} running, ${processes.length - running} sleeping,   0 stopped,   0 zombie`,
+      topShares(share),
+      'MiB Mem :   7937.0 total,   5231.4 free,   1288.3 used,   1655.9 buff/cache',
+      'MiB Swap:      0.0 total,      0.0 free,      0.0 used.   6648.7 avail Mem',
+      '',
+      '    PID USER      PR  NI    VIRT    RES    SHR S  %CPU  %MEM     TIME+ COMMAND',
+      ...rows,
+      '',
+    ].join('\n');
+  };
+  return { stdout: `${iteration(now, load.sinceBoot, true)}\n${iteration(new Date(now.getTime() + 1000), load.current, false)}` };
+}

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { DrillHosts, DrillResponse } from '../../nodeaccess/drill.js';
 import { commands, controlPlaneUnitProps, controlPlaneUnits, kubeletProps, serviceProps } from './commands.js';
-import { iostatCpu, procStatSamples } from './cpu.js';
+import { iostatCpu, procStatSamples, topBatch } from './cpu.js';
+import type { TopProcess } from './cpu.js';
 import type { CpuLoad } from './cpu.js';
 import { ctime, dfTable, journalLine, klog, notFoundUnit, opensslTime, psTable, ssListen, systemctlShow, systemdTable, systemdTime } from './format.js';
 import type { Listener, Process } from './format.js';
@@ -205,6 +206,12 @@ export const crictlInfoReady = `{
 const hex = (id: HostIdentity, salt: string, n = 64) => createHash('sha256').update(`${id.node.name}/${salt}`).digest('hex').slice(0, n);
 
 /** What runs on the node: systemd, D-Bus, time and ssh, containerd and its shims, the kubelet, kube-proxy and (on control planes) the static pods. */
+/** What top shows on a quiet node: the kubelet, containerd and the rest sharing a few per cent of one CPU. */
+export function healthyTopProcesses(id: HostIdentity): TopProcess[] {
+  const busy: Record<number, number> = { [id.pids.kubelet]: 2.3, [id.pids.containerd]: 1.0, 287: 0.3 };
+  return healthyProcesses(id).map((p) => ({ pid: p.pid, args: p.args, cpu: busy[p.pid] ?? 0 }));
+}
+
 export function healthyProcesses(id: HostIdentity): Process[] {
   const up = id.uptimeSeconds;
   const { pids } = id;
@@ -526,6 +533,7 @@ export function healthyHost(node: HostNode, now: Date, controlPlaneIPs: readonly
     [commands.busList]: { stdout: bus },
     [commands.procStat]: procStatSamples(load),
     [commands.iostat]: iostatCpu(load, node.name, kernelRelease, now),
+    [commands.top]: topBatch(load, healthyTopProcesses(id), now),
     // Control-plane components run as kubeadm static pods: no systemd units on any node.
     [commands.controlPlaneServices]: { stdout: controlPlaneUnits.map((u) => systemctlShow(notFoundUnit(u), controlPlaneUnitProps)).join('\n') },
     [commands.timedatectl]: timedatectlShow(id, true),

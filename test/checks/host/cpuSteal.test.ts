@@ -19,7 +19,7 @@ describe('host.cpu-steal', () => {
   it('an oversubscribed VM: steal over the threshold, with the worst CPU', () => {
     const r = parseCpuSteal(fixture('proc-stat-high-steal'), p);
     expect(r.outcome).toBe('high-steal');
-    expect(r.facts).toEqual({ stealPercent: 25, iowaitPercent: 2.5, maxCpuStealPercent: 35, maxStealCpu: 'cpu2', cpuCount: 4, sampleSeconds: 1 });
+    expect(r.facts).toMatchObject({ stealPercent: 25, iowaitPercent: 2.5, maxCpuStealPercent: 35, maxStealCpu: 'cpu2', cpuCount: 4, sampleSeconds: 1, cpuSource: '/proc/stat' });
     expect(r.evidence[0]).toEqual({ label: 'steal', value: '25% over ~1s, 4 CPUs; worst cpu2 35% (threshold 10%)' });
   });
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { commands } from '../../hosts/commands.js';
-import { iostatCpu, procStatSamples } from '../../hosts/cpu.js';
-import { cpuLoad, healthyCpu, kernelRelease } from '../../hosts/healthy.js';
+import { iostatCpu, procStatSamples, topBatch } from '../../hosts/cpu.js';
+import { cpuLoad, healthyCpu, healthyTopProcesses, kernelRelease } from '../../hosts/healthy.js';
 import { defineFault } from '../types.js';
 import { nodeParam, targetNode } from './support.js';
 
@@ -14,7 +14,7 @@ export const cpuSteal = defineFault({
   title: "The hypervisor steals a large share of the node's CPU time",
   layer: 'host',
   description:
-    "Two /proc/stat samples a second apart show the steal counter growing by `percent` of the CPU time (the average since boot stays lower), and `iostat -c 1 2` reports the same %steal in its second report. Nothing in the cluster's objects changes: the node is merely slow.",
+    "Two /proc/stat samples a second apart show the steal counter growing by `percent` of the CPU time (the average since boot stays lower), `iostat -c 1 2` reports the same %steal in its second report, and so does the `st` of `top -b -n 2`'s second iteration. Nothing in the cluster's objects changes: the node is merely slow.",
   params: z.strictObject({
     node: nodeParam,
     /** %steal now. */
@@ -30,5 +30,6 @@ export const cpuSteal = defineFault({
     });
     ctx.host(p.node, commands.procStat, procStatSamples(load));
     ctx.host(p.node, commands.iostat, iostatCpu(load, p.node, kernelRelease, ctx.now));
+    ctx.host(p.node, commands.top, topBatch(load, healthyTopProcesses(id), ctx.now));
   },
 });

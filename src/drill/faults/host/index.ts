@@ -1,4 +1,5 @@
 import { clockSkew } from './clockSkew.js';
+import { cpuHog } from './cpuHog.js';
 import { cpuSteal } from './cpuSteal.js';
 import { diskPressure } from './diskPressure.js';
 import { firewallBlocksPort } from './firewallBlocksPort.js';
@@ -16,6 +17,7 @@ export const hostFaults = [
   strayControlPlaneServices,
   systemdDbusHang,
   cpuSteal,
+  cpuHog,
   diskPressure,
   kubeletCertExpired,
   clockSkew,
