@@ -19,8 +19,8 @@ const params = z.object({
 type Params = z.infer<typeof params>;
 
 export function cpuConsumersArgv(_p: Params): string[] {
-  // Two iterations a second apart: the first is top's warm-up, the second what the CPUs do now. -c: whole command lines.
-  return ['top', '-b', '-c', '-n', '2', '-d', '1'];
+  // Two iterations a second apart: the first is top's warm-up, the second what the CPUs do now. -c -w 512: whole command lines (batch mode cuts them at 80 columns).
+  return ['top', '-b', '-c', '-w', '512', '-n', '2', '-d', '1'];
 }
 
 /** The node's own agents: one of them eating a CPU starves everything the node does for the cluster. */
@@ -41,7 +41,7 @@ export function parseCpuConsumers(r: RunResult, p: Params, now?: Date): CheckRes
   const cpu = readCpu(text);
   if (!table && !cpu) return hostError('no process list and no CPU summary in the output: not top, ps aux, ps -eo …pcpu… or pidstat', 'bad-output');
   const rows = (table?.rows ?? []).filter((x) => x.cpu !== undefined && !Number.isNaN(x.cpu)).sort((a, b) => (b.cpu ?? 0) - (a.cpu ?? 0));
-  if (table && rows.length === 0 && !cpu) return hostError(`this is \`${table.source}\` output without a %CPU column: it cannot say what uses the CPU; paste top -b -c -n 2 -d 1 or ps aux`, 'bad-output');
+  if (table && rows.length === 0 && !cpu) return hostError(`this is \`${table.source}\` output without a %CPU column: it cannot say what uses the CPU; paste top -b -c -w 512 -n 2 -d 1 or ps aux`, 'bad-output');
   const tool = table ? `\`${table.source}\`` : `\`${cpu?.source ?? 'top'}\``;
   const top = rows[0];
   const shares = cpu?.shares;

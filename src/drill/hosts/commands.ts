@@ -13,7 +13,7 @@ export const commands = {
   systemdPing: 'busctl --system --timeout=5 call org.freedesktop.systemd1 /org/freedesktop/systemd1 org.freedesktop.DBus.Peer Ping',
   busList: 'busctl --system --timeout=5 list --no-pager',
   procStat: 'cat /proc/stat',
-  top: 'top -b -c -n 2 -d 1',
+  top: 'top -b -c -w 512 -n 2 -d 1',
   controlPlaneServices: 'systemctl show kube-apiserver.service kube-controller-manager.service kube-scheduler.service etcd.service -p Id,LoadState,ActiveState,SubState,UnitFileState',
   timedatectl: 'timedatectl show',
   chrony: 'chronyc tracking',

@@ -113,7 +113,7 @@ function clock(d: Date): string {
 }
 
 /**
- * `top -b -c -n 2 -d 1` of procps-ng 4.0 (Debian 12): the first iteration's
+ * `top -b -c -w 512 -n 2 -d 1` of procps-ng 4.0 (Debian 12): the first iteration's
  * shares are the average since boot, the second the last second; each lists
  * the processes by %CPU. `processes` gives each one's share of the second.
  */

@@ -25,6 +25,7 @@ describe('host checks through every backend give the parser the same output', ()
       'host.certificates-on-disk',
       'host.container-runtime',
       'host.control-plane-services',
+      'host.cpu-consumers',
       'host.cpu-steal',
       'host.crictl-info',
       'host.dbus-names',

@@ -127,3 +127,13 @@ describe('host.runc-lingering on every ps form', () => {
     expect(r.summary).toMatch(/^this is `top` output: it lists 1 runc processes but not how long/);
   });
 });
+
+describe('host.cpu-consumers on its own command', () => {
+  it('top -b -c -w 512 -n 2 -d 1: whole command lines (batch top cuts them at 80 columns without -w), the last iteration', async () => {
+    const { cpuConsumers } = await import('../../../src/checks/host/cpuConsumers.js');
+    expect(cpuConsumers.command({ node: 'n', processPercent: 90, systemPercent: 40 })).toBe('top -b -c -w 512 -n 2 -d 1');
+    const r = parseCpuConsumers(fixture('top-bc-kubelet-standin'), consumers, capturedAt);
+    expect(r.outcome).toBe('normal');
+    expect(r.facts.topConsumers).toMatch(/^kubelet \d/);
+  });
+});

@@ -14,7 +14,7 @@ export const cpuHog = defineFault({
   title: 'A process on the node eats the CPU',
   layer: 'host',
   description:
-    "`top -b -c -n 2 -d 1` shows the process (the kubelet unless `args` says another command line) at `percent` % CPU in its second iteration, with user time to match and no steal; /proc/stat stays the healthy node's. Nothing in the cluster's objects changes.",
+    "`top -b -c -w 512 -n 2 -d 1` shows the process (the kubelet unless `args` says another command line) at `percent` % CPU in its second iteration, with user time to match and no steal; /proc/stat stays the healthy node's. Nothing in the cluster's objects changes.",
   params: z.strictObject({
     node: nodeParam,
     /** %CPU of the process, of one CPU (150 = one and a half). */
