@@ -100,6 +100,12 @@ export const podScheduling = defineCheck({
         if (kind === 'taint' && found.taint && isConditionTaint(found.taint)) kind = 'node-condition';
       }
     }
+    if (kind === 'node-selector' && !selector) {
+      // The scheduler applied a selector the pod's own spec does not show: required affinity, or one an admission plugin added.
+      facts.nodeSelector = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution
+        ? "its required node affinity (kubectl get pod -o jsonpath='{.spec.affinity.nodeAffinity}')"
+        : "a selector its spec does not show (a namespace or project default node selector added at admission)";
+    }
     if (kind === 'node-condition') {
       // Said in words when the nodes could not be read or no longer show it: the diagnosis text never shows a gap.
       facts.taint ??= 'a node-condition taint';

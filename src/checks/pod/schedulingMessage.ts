@@ -67,11 +67,12 @@ export function parseSchedulingMessage(message: string): ParsedSchedulingMessage
   const legacy = /No nodes are available that match all of the (?:following )?predicates:+\s*|fit failure summary on nodes\s*:\s*/i.exec(clean);
   if (legacy) return parseLegacy(clean.slice(legacy.index + legacy[0].length));
 
-  const head = /(\d+)\/(\d+) nodes are available(?::\s*)?/.exec(clean);
+  // The part after "preemption:" repeats the count and says whether eviction would help; it adds no reasons.
+  const main = clean.split(/\.\s*preemption:/i)[0] ?? '';
+  const head = /(\d+)\/(\d+) nodes are available(?::\s*)?/.exec(main);
   const available = head ? Number(head[1]) : null;
   const total = head ? Number(head[2]) : null;
-  // The part after "preemption:" repeats the count and says whether eviction would help; it adds no reasons.
-  const body = (head ? clean.slice(head.index + head[0].length) : clean).split(/\.\s*preemption:/i)[0] ?? '';
+  const body = head ? main.slice(head.index + head[0].length) : main;
   const reasons: ScheduleReason[] = [];
   for (const part of splitReasons(body.replace(/\.+\s*$/, ''))) {
     const m = /^(\d+)\s+(.*)$/.exec(part.trim());

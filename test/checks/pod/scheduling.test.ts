@@ -111,6 +111,8 @@ describe('FailedScheduling wording across releases', () => {
     ['error while running "VolumeBinding" filter plugin for pod "pod1": pod has unbound immediate PersistentVolumeClaims', 'unbound-pvc', 0, undefined],
     // https://github.com/radondb/radondb-mysql-kubernetes/issues/524 (1.2x)
     ['0/3 nodes are available: 3 pod has unbound immediate PersistentVolumeClaims. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.', 'unbound-pvc', 3, undefined],
+    // https://github.com/open-metadata/openmetadata-helm-charts/issues/417 (as its title quotes it: no head, a preemption tail)
+    ['pod has unbound immediate PersistentVolumeClaims. preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling', 'unbound-pvc', 0, undefined],
     // https://github.com/kubernetes-sigs/sig-storage-local-static-provisioner/issues/424
     ["0/1 nodes are available: 1 node(s) didn't find available persistent volumes to bind. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.", 'unbound-pvc', 1, undefined],
     // https://github.com/kubernetes/kops/issues/3235 (1.7 scheduler log)
