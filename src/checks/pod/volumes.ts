@@ -105,7 +105,7 @@ export const podVolumes = defineCheck({
       const cmLine = cmLines.find((l) => l.holder) ?? cmLines.find((l) => l.usedBy) ?? cmLines[0];
       facts.eventReason = multiAttach?.reason ?? 'FailedAttachVolume';
       facts.eventMessage = multiAttach?.message ?? (cmLine ? `(kube-controller-manager log) ${clip(cmLine.line.trim(), 300)}` : 'no Multi-Attach event or log line was seen; the VolumeAttachment alone shows it');
-      facts.volumeAttachment = va?.metadata?.name ?? 'none listed (an in-tree volume, or not a CSI attachment)';
+      facts.volumeAttachment = va?.metadata?.name ?? 'none listed for it';
       for (const l of cmLines.slice(0, 2)) evidence.push({ label: 'kube-controller-manager log', value: clip(l.line.trim(), 300) });
 
       // Who holds it: the attachment object, then the pods the controller names, then the log, then node status.
@@ -120,6 +120,7 @@ export const podVolumes = defineCheck({
           const [ns, name] = ref.includes('/') ? (ref.split('/') as [string, string]) : [p.namespace, ref];
           const other = await readPodIfExists(ctx.kube, ns, name);
           evidence.push({ label: `pod ${ns}/${name} (uses the volume)`, value: other ? `on node ${other.spec?.nodeName ?? '(none)'}, phase ${other.status?.phase ?? 'Unknown'}${other.metadata?.deletionTimestamp ? ', being deleted' : ''}` : 'no longer exists' });
+          facts.holderPod ??= `${ns}/${name}${other ? '' : ' (named by the attach/detach controller; not found now)'}`;
           if (other?.spec?.nodeName && other.spec.nodeName !== nodeName) {
             holder = other.spec.nodeName;
             facts.holderPod = `${ns}/${name}`;
@@ -151,9 +152,9 @@ export const podVolumes = defineCheck({
           `volume ${pv} is still attached to node ${holder}${ready === 'True' ? '' : ` (Ready=${ready})`}, not to the pod's node ${nodeName || '(none yet)'}: ${String(facts.holderEvidence)}${multiAttach ? `; ${multiAttach.reason} ×${multiAttach.count}` : ''}`,
         );
       }
-      facts.attachedNode = 'another node (no VolumeAttachment, pod, log line or node status names it)';
+      facts.attachedNode = 'not named by anything visible';
       facts.attachedNodeReady = 'unknown';
-      facts.holderEvidence = 'nothing visible names the node that holds it';
+      facts.holderEvidence = 'no VolumeAttachment, pod, kube-controller-manager log line or node status seen here names it';
       return result('attached-elsewhere-unknown-node', `the attach/detach controller refuses to attach volume ${pv} to ${nodeName || 'the pod\'s node'}: ${clip(String(facts.eventMessage), 200)}; no VolumeAttachment, pod, log line or node status names the node holding it`);
     }
     if (!started && attachEvents[0]) {
