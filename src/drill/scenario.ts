@@ -37,6 +37,26 @@ const hostResponse = z.strictObject({
   hang: z.boolean().optional(),
 });
 
+const outcomes = ['diagnosis', 'no-finding', 'incomplete'] as const;
+export type ExpectedOutcome = (typeof outcomes)[number];
+
+const expectSpec = z
+  .strictObject({
+    diagnosis: z.string().min(1).nullable(),
+    /** How the walk must end; default: diagnosis when one is named, else no-finding. */
+    outcome: z.enum(outcomes).optional(),
+  })
+  .superRefine((e, ctx) => {
+    if (e.outcome === undefined) return;
+    if (e.outcome === 'diagnosis' && e.diagnosis === null) ctx.addIssue({ code: 'custom', path: ['outcome'], message: 'outcome diagnosis needs a diagnosis id' });
+    if (e.outcome !== 'diagnosis' && e.diagnosis !== null) ctx.addIssue({ code: 'custom', path: ['outcome'], message: `outcome ${e.outcome} needs diagnosis: null` });
+  });
+
+/** The outcome a scenario expects: written, or derived from its diagnosis. */
+export function expectedOutcome(e: { diagnosis: string | null; outcome?: ExpectedOutcome | undefined }): ExpectedOutcome {
+  return e.outcome ?? (e.diagnosis === null ? 'no-finding' : 'diagnosis');
+}
+
 const kubeObject = z.looseObject({
   apiVersion: z.string().min(1),
   kind: z.string().min(1),
@@ -102,7 +122,7 @@ export const scenarioSchema = z.strictObject({
   page: z.string().min(1),
   runbook: z.string().min(1),
   inputs: z.record(z.string(), z.string()).default({}),
-  expect: z.strictObject({ diagnosis: z.string().min(1).nullable() }),
+  expect: expectSpec,
   hints: z.array(z.string().min(1)).default([]),
   /** Headless walks (plumbline test): answers by ask step id instead of the defaults, as a trainee would give them. */
   answers: z.record(z.string(), z.string()).default({}),

@@ -147,9 +147,51 @@ export type SessionEvent =
       attempts: number;
     }
   | ({ type: 'diagnosis' } & DiagnosisView)
-  | { type: 'session.end'; outcome: SessionOutcome | null; reason: EndReason; error?: string };
+  | ({ type: 'session.end'; outcome: SessionOutcome | null; reason: EndReason; error?: string } & Partial<WalkAccount>);
 
-export interface SessionResult {
+/** A check that could not look: what it would have shown, why it could not, and how a person can see it. */
+export interface UnseenCheck {
+  step: string;
+  title: string;
+  check: string;
+  /** The check's error summary. */
+  summary: string;
+  /** unreachable, forbidden, timeout, not-collected ... (the check's errorKind fact). */
+  errorKind: string | null;
+  /** The command that shows the same thing, and the node to run it on for a host check. */
+  command: string;
+  node: string | null;
+}
+
+/** A finding the walk saw: what an incomplete walk still knows. */
+export interface SeenFinding {
+  step: string;
+  title: string;
+  check: string;
+  outcome: string;
+  summary: string;
+}
+
+/** A question a headless walk answered with its declared default: nobody said so. */
+export interface DefaultAnswer {
+  step: string;
+  choice: string;
+  label: string;
+}
+
+/**
+ * How honest the ending is: what could not be seen, what was, the diagnosis
+ * the walk reached but could not stand on (its deciding check saw nothing),
+ * and the answers nobody gave.
+ */
+export interface WalkAccount {
+  unseen: UnseenCheck[];
+  seen: SeenFinding[];
+  unconfirmed: { id: string; title: string; restsOn: string } | null;
+  defaultsUsed: DefaultAnswer[];
+}
+
+export interface SessionResult extends WalkAccount {
   outcome: SessionOutcome | null;
   reason: EndReason;
   diagnosis: DiagnosisView | null;

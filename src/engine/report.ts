@@ -1,5 +1,5 @@
 import type { PathEntry } from '../runbook/compile.js';
-import type { DiagnosisView, Mode, SessionResult } from './events.js';
+import type { DiagnosisView, Mode, SessionResult, WalkAccount } from './events.js';
 
 /** The `--output json` object: the contract automation reads (DESIGN.md, "Command line"). */
 export interface WalkJson {
@@ -9,6 +9,14 @@ export interface WalkJson {
   outcome: 'diagnosis' | 'no-finding' | 'incomplete';
   diagnosis: Pick<DiagnosisView, 'id' | 'title' | 'layer' | 'chain' | 'fix' | 'verify'> | null;
   path: PathEntry[];
+  /** Checks that could not look (with the command that shows the same thing); a diagnosis never rests on one. */
+  unseen: WalkAccount['unseen'];
+  /** Findings an incomplete or finding-less walk still saw. */
+  seen: WalkAccount['seen'];
+  /** A diagnosis the walk reached but could not stand on; the outcome is then incomplete. */
+  unconfirmed: WalkAccount['unconfirmed'];
+  /** Questions a headless walk answered with their declared default. */
+  defaultsUsed: WalkAccount['defaultsUsed'];
   transcript: string | null;
 }
 
@@ -21,6 +29,10 @@ export function walkJson(r: SessionResult, meta: { runbook: string; mode: Mode; 
     outcome: r.outcome ?? 'incomplete',
     diagnosis: d ? { id: d.id, title: d.title, layer: d.layer, chain: d.chain, fix: d.fix, verify: d.verify } : null,
     path: r.path,
+    unseen: r.unseen,
+    seen: r.seen,
+    unconfirmed: r.unconfirmed,
+    defaultsUsed: r.defaultsUsed,
     transcript: meta.transcript,
   };
 }

@@ -14,7 +14,9 @@ import { verdictOf } from '../checks/types.js';
 import type { ActionStepSpec } from '../runbook/schema.js';
 import { previewAction, resolveAction } from './action.js';
 import type { ResolvedAction } from './action.js';
-import type { AnsweredBy, DiagnosisView, EndReason, Mode, SessionEvent, SessionResult } from './events.js';
+import type { AnsweredBy, DiagnosisView, EndReason, Mode, SessionEvent, SessionResult, WalkAccount } from './events.js';
+import { restsOnError } from '../runbook/honesty.js';
+import { accountOf, WalkLog } from './account.js';
 import { runAction } from './runAction.js';
 import { runCheck } from './runCheck.js';
 import { redactEvent } from '../transcript/redact.js';
@@ -72,6 +74,8 @@ export class Session {
   private pendingHost: { step: string; node: string; resolve: (a: ManualAnswer) => void } | undefined;
   /** The action on screen, filled in, waiting for a yes or no (or running). */
   private pendingAction: { step: string; resolved: ResolvedAction } | undefined;
+  /** What each check showed or could not show, for the honest account at the end. */
+  private readonly log = new WalkLog();
 
   constructor(private readonly opts: SessionOptions) {
     this.auto = opts.auto;
@@ -353,11 +357,16 @@ export class Session {
   private finish(value: unknown, context: { inputs: Record<string, string>; facts: SessionResult['facts']; path: SessionResult['path'] }): void {
     const spec = this.opts.runbook.spec;
     const ending = endingOf(spec, value);
+    const scope = { inputs: context.inputs, facts: context.facts };
     let diagnosis: DiagnosisView | null = null;
+    let unconfirmed: WalkAccount['unconfirmed'] = null;
     if (ending?.diagnosis) {
       const step = spec.steps[ending.diagnosis];
-      if (step?.type === 'diagnosis') {
-        const scope = { inputs: context.inputs, facts: context.facts };
+      const deciding = restsOnError(spec, ending.diagnosis, context.path, findCheck);
+      if (step?.type === 'diagnosis' && deciding) {
+        // Lint refuses such a runbook; should one still get here, the walk says what it could not see instead.
+        unconfirmed = { id: ending.diagnosis, title: renderLoose(step.title, scope), restsOn: deciding.step };
+      } else if (step?.type === 'diagnosis') {
         // The result goes to --output json without passing emit(): redact it here too.
         diagnosis = redactEvent({
           id: ending.diagnosis,
@@ -371,7 +380,8 @@ export class Session {
         this.emit({ type: 'diagnosis', ...diagnosis });
       }
     }
-    this.end({ outcome: ending?.kind ?? 'incomplete', reason: 'finished', diagnosis });
+    const outcome = diagnosis ? 'diagnosis' : ending?.kind === 'no-finding' ? 'no-finding' : 'incomplete';
+    this.end({ outcome, reason: 'finished', diagnosis, account: { ...accountOf(this.log, spec, context.path, outcome), unconfirmed } });
   }
 
   /** A note from the user: kept in the transcript, the report and the replay. */
@@ -385,24 +395,34 @@ export class Session {
     this.end({ outcome: null, reason: 'crashed', diagnosis: null, error: err });
   }
 
-  private end(r: { outcome: SessionResult['outcome']; reason: EndReason; diagnosis: DiagnosisView | null; error?: unknown }): void {
+  private end(r: { outcome: SessionResult['outcome']; reason: EndReason; diagnosis: DiagnosisView | null; error?: unknown; account?: WalkAccount }): void {
     if (this.finished) return;
     this.finished = true;
     const context = this.actor?.getSnapshot().context;
     const error = r.error === undefined ? undefined : r.error instanceof Error ? r.error.message : JSON.stringify(r.error);
-    this.emit({ type: 'session.end', outcome: r.outcome, reason: r.reason, ...(error ? { error } : {}) });
+    const account = redactEvent(r.account ?? { ...accountOf(this.log, this.spec, context?.path ?? [], 'incomplete'), unconfirmed: null }, this.redactions);
+    // The transcript's last line carries only what there is to say: nothing unseen, nothing said.
+    const said = {
+      ...(account.unseen.length > 0 ? { unseen: account.unseen } : {}),
+      ...(account.seen.length > 0 ? { seen: account.seen } : {}),
+      ...(account.unconfirmed ? { unconfirmed: account.unconfirmed } : {}),
+      ...(account.defaultsUsed.length > 0 ? { defaultsUsed: account.defaultsUsed } : {}),
+    };
+    this.emit({ type: 'session.end', outcome: r.outcome, reason: r.reason, ...(error ? { error } : {}), ...said });
     this.resolveDone({
       outcome: r.outcome,
       reason: r.reason,
       diagnosis: r.diagnosis,
       path: context?.path ?? [],
       facts: redactEvent(context?.facts ?? {}, this.redactions),
+      ...account,
     });
   }
 
   /** Secrets are redacted here, once, so the screen, the transcript and the JSON output never see them. */
   private emit(event: SessionEvent): void {
     const clean = redactEvent(event, this.redactions);
+    this.log.track(clean);
     for (const l of this.listeners) l(clean);
   }
 }

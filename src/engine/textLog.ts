@@ -1,4 +1,5 @@
 import type { SessionEvent } from './events.js';
+import { seeItHint } from './account.js';
 
 /** Plain-text rendering of session events, for `--output text` and terminals without a TTY. */
 export function textLines(e: SessionEvent): string[] {
@@ -50,6 +51,29 @@ export function textLines(e: SessionEvent): string[] {
         ...(e.verify.length > 0 ? ['  verify:', ...e.verify.map((v) => `    - ${v}`)] : []),
       ];
     case 'session.end':
-      return ['', `end: ${e.outcome ?? e.reason}${e.error ? ` (${e.error})` : ''}`];
+      return ['', `end: ${e.outcome ?? e.reason}${e.error ? ` (${e.error})` : ''}`, ...accountLines(e)];
   }
+}
+
+/** An ending says what it could not see and how to see it, what it saw, and the answers nobody gave. */
+export function accountLines(e: Extract<SessionEvent, { type: 'session.end' }>): string[] {
+  const out: string[] = [];
+  if (e.unconfirmed) out.push(`  could not confirm: ${e.unconfirmed.title} (it would rest on ${e.unconfirmed.restsOn}, which could not look)`);
+  if (e.seen && e.seen.length > 0 && e.outcome !== 'diagnosis') {
+    out.push('  seen:');
+    for (const f of e.seen) out.push(`    - ${f.title}: ${f.outcome}: ${f.summary}`);
+  }
+  if (e.unseen && e.unseen.length > 0) {
+    out.push(e.outcome === 'diagnosis' ? '  not checked (the diagnosis does not rest on these):' : '  could not see:');
+    for (const u of e.unseen) {
+      out.push(`    - ${u.title} (${u.check}: ${u.summary})`);
+      if (u.command) out.push(`      to see it${u.node ? ` on ${u.node}` : ''}: ${u.command}`);
+      out.push(`      ${seeItHint(u)}`);
+    }
+  }
+  if (e.defaultsUsed && e.defaultsUsed.length > 0) {
+    out.push('  answered by default (nobody said so):');
+    for (const d of e.defaultsUsed) out.push(`    - ${d.step}: ${d.label}`);
+  }
+  return out;
 }

@@ -49,6 +49,8 @@ export interface PathEntry {
   outcome: string;
   phase: Phase;
   durationMs: number;
+  /** An ask step's answer: who gave it (`default`: a headless walk took the declared default; nobody said so). */
+  answeredBy?: 'user' | 'default' | 'pasted' | 'scenario';
 }
 
 export type EndKind = 'diagnosis' | 'no-finding' | 'incomplete';
@@ -159,7 +161,7 @@ const runbookSetup = setup({
       timedOut: true,
     })),
     recordAnswer: assign(({ context, event }, params: { step: string }) => ({
-      path: [...context.path, { step: params.step, check: null, outcome: answerOf(event).choice, phase: context.phase, durationMs: 0 }],
+      path: [...context.path, { step: params.step, check: null, outcome: answerOf(event).choice, phase: context.phase, durationMs: 0, answeredBy: answerOf(event).by }],
     })),
     emitAnswer: emit(({ event }, params: { step: string }) => ({
       type: 'answer' as const,

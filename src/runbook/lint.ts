@@ -6,6 +6,7 @@ import type { RunbookSpec } from './schema.js';
 import type { SourceProblem, YamlSource } from './source.js';
 import { branches, isSpecialTarget, phases, reachable } from './structure.js';
 import { templateRefs } from './template.js';
+import { errorDecidedEdges } from './honesty.js';
 
 /** Where a problem in an included step is reported: at the include that brought it in (its own file was linted on its own). */
 function includeOrigin(spec: RunbookSpec, path: PropertyKey[]): { path: PropertyKey[]; prefix: string } | undefined {
@@ -114,6 +115,15 @@ export function lintRunbook(
     if (topDown.has(id) && bottomUp.has(id)) at(path, `${where} is reached from both the top-down and the bottom-up phase; give each phase its own step`);
   }
 
+  for (const e of errorDecidedEdges(spec, lookup)) {
+    const via = e.via.length > 0 ? ` (through ${e.via.join(', ')})` : '';
+    at(
+      ['steps', e.step, 'next', 'error'],
+      `step "${e.step}": outcome "error" leads to diagnosis "${e.diagnosis}"${via}, which would rest on a check that could not look. ` +
+        'Send it to $incomplete (the walk then says what it could not see and how to see it), or to a check that can look another way; ' +
+        'only a diagnosis about the failure to see itself declares restsOn: error',
+    );
+  }
   for (const id of deadEnds(spec)) at(['steps', id], `step "${id}" is a dead end: no diagnosis or end is reachable from it`);
   return problems;
 }

@@ -61,6 +61,12 @@ export const diagnosisStep = z.strictObject({
   chain: z.array(z.string().min(1)).min(1),
   fix: z.array(z.string().min(1)).min(1),
   verify: z.array(z.string().min(1)).default([]),
+  /**
+   * `error`: this diagnosis is about the failure to see (an RBAC denial that
+   * rests on the 403 itself), so a check's error outcome may decide it. Any
+   * other diagnosis never rests on a check that could not look (lint refuses it).
+   */
+  restsOn: z.literal('error').optional(),
 });
 
 /** The Kubernetes writes an action may make: a closed set, each with its exact kubectl equivalent. */

@@ -12,7 +12,7 @@ function headline(end: WalkEndProps['end']): string {
   if (end.reason === 'finished') {
     return end.outcome === 'no-finding'
       ? 'No diagnosis: every layer the runbook knows was checked and none showed the cause.'
-      : 'The walk could not finish: some checks could not tell (see the steps above).';
+      : 'The walk could not finish: some checks could not look, and no diagnosis rests on a check that could not.';
   }
   switch (end.reason) {
     case 'quit':
@@ -30,6 +30,9 @@ export function WalkEnd({ end, transcriptPath }: WalkEndProps): React.JSX.Elemen
   return (
     <Box flexDirection="column">
       <Text {...tone(end.reason === 'crashed' ? 'error' : 'strong')}>{headline(end)}</Text>
+      {(end.lines ?? []).map((line, i) => (
+        <Text key={i}>{line}</Text>
+      ))}
       <Text>
         <Text {...tone('muted')}>Transcript:</Text> {transcriptPath}
       </Text>

@@ -1,4 +1,5 @@
 import type { Evidence, Layer } from '../checks/types.js';
+import { accountLines } from '../engine/textLog.js';
 import type { AnsweredBy, DiagnosisView, EndReason, Mode, SessionEvent, SessionOutcome } from '../engine/events.js';
 import type { Phase } from '../runbook/structure.js';
 import type { LayerVerdicts, Verdict } from './verdict.js';
@@ -60,7 +61,8 @@ export interface WalkState {
   /** Where the walk is now; null before the first step and once it has ended. */
   currentLayer: Layer | null;
   diagnosis: DiagnosisView | null;
-  end: { outcome: SessionOutcome | null; reason: EndReason; error?: string } | null;
+  /** `lines`: what the walk could not see and how to see it, what it saw, the answers nobody gave. */
+  end: { outcome: SessionOutcome | null; reason: EndReason; error?: string; lines?: string[] } | null;
 }
 
 export const initialWalkState: WalkState = {
@@ -172,7 +174,7 @@ export function walkReducer(state: WalkState, event: SessionEvent): WalkState {
       return {
         ...state,
         currentLayer: null,
-        end: { outcome: event.outcome, reason: event.reason, ...(event.error ? { error: event.error } : {}) },
+        end: { outcome: event.outcome, reason: event.reason, ...(event.error ? { error: event.error } : {}), lines: accountLines(event) },
       };
   }
 }

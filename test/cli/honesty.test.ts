@@ -1,0 +1,35 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+
+const transcript = () => join(mkdtempSync(join(tmpdir(), 'plumbline-honest-')), 't.jsonl');
+
+describe('a walk whose checks could not look ends incomplete (the built CLI)', () => {
+  it('a host check that cannot reach the node is not "the machine is down": exit 3, what was seen, what was not and how to see it', async () => {
+    const r = await runCli(['drill', 'nn-node-unreachable', '--non-interactive', '--output', 'json', '--transcript', transcript()]);
+    expect(r.exitCode).toBe(3);
+    const out = JSON.parse(r.stdout) as {
+      outcome: string;
+      diagnosis: unknown;
+      unseen: { step: string; check: string; errorKind: string | null; command: string; node: string | null }[];
+      seen: { check: string; outcome: string }[];
+    };
+    expect(out.outcome).toBe('incomplete');
+    expect(out.diagnosis).toBeNull();
+    expect(out.unseen).toEqual([
+      expect.objectContaining({ step: 'kubelet-service', check: 'host.kubelet-service', errorKind: 'unreachable', node: 'worker-4', command: expect.stringContaining('systemctl show kubelet') as string }),
+    ]);
+    expect(out.seen.map((s) => [s.check, s.outcome])).toContainEqual(['node.heartbeat-lease', 'stale']);
+  });
+
+  it('says so in text', async () => {
+    const r = await runCli(['drill', 'nn-node-unreachable', '--non-interactive', '--output', 'text', '--transcript', transcript()]);
+    expect(r.exitCode).toBe(3);
+    expect(r.stdout).toContain('end: incomplete');
+    expect(r.stdout).toContain('  could not see:\n    - Is the kubelet service running? (host.kubelet-service: unreachable:');
+    expect(r.stdout).toContain('      to see it on worker-4: systemctl show kubelet');
+    expect(r.stdout).not.toContain('Is the machine up?');
+  });
+});
