@@ -86,7 +86,7 @@ describe('runbook loader', () => {
 
   it('reports unreachable steps, references to unknown inputs and facts, and a bad default', () => {
     const text = `${header}steps:
-${podStatusStep(nextAll().replace('running: done', 'running: ask'))}  ask:
+${podStatusStep(nextAll().replace('running: done', 'running: ask').replace(' error: done', ' error: $incomplete'))}  ask:
     type: ask
     layer: pod
     why: ask the human
@@ -112,7 +112,7 @@ ${done}`;
 
   it('reports a loop with no way out as a dead end', () => {
     const text = `${header}steps:
-${podStatusStep(nextAll().replace('running: done', 'running: a'))}  a:
+${podStatusStep(nextAll().replace('running: done', 'running: a').replace(' error: done', ' error: $incomplete'))}  a:
     type: ask
     layer: pod
     why: loop
