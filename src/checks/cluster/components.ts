@@ -94,13 +94,14 @@ export interface PodLogs {
  * component wrote why it died in its previous log; the kubelet's 400/404 for a
  * log it no longer has is an answer, a 403 is not (the check needs that right).
  */
-export async function readComponentLogs(kube: KubeClient, h: PodHealth, tailLines = componentLogTail): Promise<PodLogs> {
+export async function readComponentLogs(kube: KubeClient, h: PodHealth, tailLines = componentLogTail, namespace = systemNamespace): Promise<PodLogs> {
   const read = async (previous: boolean): Promise<string[] | string> => {
     try {
-      const text = await kube.readPodLog(systemNamespace, h.name, { container: h.container, previous, tailLines, limitBytes: tailLines * 2048 });
+      const text = await kube.readPodLog(namespace, h.name, { container: h.container, previous, tailLines, limitBytes: tailLines * 2048 });
       return text.split('\n').filter((l) => l.trim() !== '');
     } catch (err) {
-      if (err instanceof KubeError && (err.kind === 'bad-request' || err.kind === 'not-found')) return `${previous ? 'previous' : 'current'} log not read: ${err.message}`;
+      // 400/404: the kubelet no longer has it; 500: the API server could not get it from the kubelet. The pod and its Lease still speak.
+      if (err instanceof KubeError && (err.kind === 'bad-request' || err.kind === 'not-found' || err.kind === 'server-error')) return `${previous ? 'previous' : 'current'} log not read: ${err.message}`;
       throw err;
     }
   };

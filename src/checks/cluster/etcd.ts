@@ -27,6 +27,11 @@ const patterns: LinePattern<LineClass>[] = [
   // {"msg":"apply request took too long","took":"3.000607371s","expected-duration":"100ms",...}
   { class: 'slow-apply', re: /"msg":"apply request took too long","took":"([^"]+)"/, detail: (m) => m[1] },
   { class: 'slow-apply', re: /apply (?:request|entries) took too long(?: \[([\d.]+\w+))?/, detail: (m) => m[1] },
+  // etcd 3.3/3.4 capnslog: `W | etcdserver: read-only range request "key:..." with result "..." took too long (2.285637356s) to execute` (etcd-io/etcd#12405)
+  { class: 'slow-apply', re: /etcdserver: (?:read-only range )?request ".*" with result ".*" took too long \(([\d.]+\w+)\) to execute/, detail: (m) => m[1] },
+  // the WAL's fsync: `W | wal: sync duration of 1.018100466s, expected less than 1s` (3.3/3.4), `"msg":"slow fdatasync","took":"7.454439372s"` (3.5+, k3s-io/k3s#2853)
+  { class: 'slow-apply', re: /wal: sync duration of ([\d.]+\w+), expected less than/, detail: (m) => m[1] },
+  { class: 'slow-apply', re: /"msg":"slow fdatasync","took":"([^"]+)"/, detail: (m) => m[1] },
   { class: 'error', re: /"level":"(?:error|fatal|panic)"|^\S+ \S+ [EC] \| |etcdserver: request timed out/ },
 ];
 

@@ -8,6 +8,7 @@ import { clusterCoredns } from './coredns.js';
 import { clusterCpuProfiles } from './cpuProfiles.js';
 import { clusterEtcd } from './etcd.js';
 import { clusterMetricsServer } from './metricsServer.js';
+import { clusterPodComponent } from './podComponent.js';
 import { clusterScheduler } from './scheduler.js';
 
 /** Checks of the cluster's components, read through the API only. */
@@ -23,4 +24,5 @@ export const clusterChecks = [
   clusterCertificates,
   clusterAdmissionWebhooks,
   clusterCpuProfiles,
+  clusterPodComponent,
 ];

@@ -18,6 +18,7 @@ import {
   x509ExpiredPattern,
 } from './components.js';
 import type { ClassifiedLine, LinePattern } from './components.js';
+import { controlPlaneHome, providerLogsHint } from './controlPlaneHome.js';
 
 /**
  * kube-controller-manager and kube-scheduler fail the same ways: the static
@@ -25,7 +26,7 @@ import type { ClassifiedLine, LinePattern } from './components.js';
  * (a failed API discovery, an expired certificate, a lost election).
  */
 
-const outcomes = ['healthy', 'no-pods', 'discovery-failure', 'certificate-expired', 'crash-looping', 'not-ready', 'leader-lease-stale', 'log-errors'] as const;
+const outcomes = ['healthy', 'runs-elsewhere', 'not-visible', 'no-pods', 'discovery-failure', 'certificate-expired', 'crash-looping', 'not-ready', 'leader-lease-stale', 'log-errors'] as const;
 type Outcome = (typeof outcomes)[number];
 
 type LineClass = 'discovery' | 'x509' | 'leader-lost' | 'error';
@@ -56,8 +57,8 @@ export function leaderComponentCheck(spec: ComponentSpec) {
     why: spec.why,
     params: z.object({}),
     outcomes,
-    healthy: ['healthy'],
-    facts: ['componentPod', 'componentNode', 'restarts', 'lastExitCode', 'lastTerminationReason', 'leaseHolder', 'leaseRenewAgeSeconds', 'leaseDurationSeconds', 'discoveryFailedGroup', 'logLine'],
+    healthy: ['healthy', 'runs-elsewhere'],
+    facts: ['controlPlaneProvider', 'controlPlaneSigns', 'leaseText', 'providerHint', 'componentPod', 'componentNode', 'restarts', 'lastExitCode', 'lastTerminationReason', 'leaseHolder', 'leaseRenewAgeSeconds', 'leaseDurationSeconds', 'discoveryFailedGroup', 'logLine'],
     command: () =>
       `kubectl get pods -n ${systemNamespace} -l ${selector} -o wide && kubectl get lease ${spec.component} -n ${systemNamespace} && kubectl logs -n ${systemNamespace} -l ${selector} --tail=300 --previous`,
     async run(ctx): Promise<CheckResult<Outcome>> {
@@ -72,10 +73,52 @@ export function leaderComponentCheck(spec: ComponentSpec) {
         if (lease.renewAgeSeconds !== undefined) facts.leaseRenewAgeSeconds = lease.renewAgeSeconds;
       }
       if (pods.length === 0) {
+        // No pod is not "not running" until we know where it would run: a managed or embedded control plane shows none.
+        const home = await controlPlaneHome(ctx.kube);
+        const leaseText = lease
+          ? `holder ${lease.holder || '(none)'}, renewed ${lease.renewAgeSeconds === undefined ? 'never' : `${lease.renewAgeSeconds}s ago`} (leaseDuration ${lease.durationSeconds}s)`
+          : 'no Lease kube-system/' + spec.component + ' to read';
+        facts.controlPlaneProvider = home.provider || 'a provider no node label or server version names';
+        facts.controlPlaneSigns = home.signs.join('; ') || 'no node label, providerID or server version names where it runs';
+        facts.leaseText = leaseText;
+        facts.providerHint = providerLogsHint(home.provider, spec.component);
+        const where = home.managed
+          ? `the control plane is managed by ${home.provider} (${home.signs.join('; ')}) and runs outside this cluster's nodes`
+          : home.embedded
+            ? `${home.provider} runs it inside its own server process${home.controlPlaneNode ? ` (on ${home.controlPlaneNode})` : ''}, not as a pod`
+            : home.controlPlaneNode
+              ? ''
+              : `no node has a control-plane role label, so the control plane runs outside this cluster's nodes${home.provider ? ` (${home.provider})` : ''}`;
+        const podsEvidence: Evidence = { label: `pods -l ${selector}`, value: 'none' };
+        const homeEvidence: Evidence = { label: 'control plane', value: where || `control-plane node ${home.controlPlaneNode}, but no ${spec.component} pod` };
+        if (where && lease && !lease.stale) {
+          return {
+            outcome: 'runs-elsewhere',
+            summary: `no ${spec.component} pod: ${where}; its leader (${lease.holder.split('_')[0] || 'no holder'}) renewed the Lease ${lease.renewAgeSeconds}s ago, so it is running and leading`,
+            evidence: [podsEvidence, homeEvidence, ...evidence],
+            facts,
+          };
+        }
+        if (where && home.embedded && lease?.stale) {
+          return {
+            outcome: 'leader-lease-stale',
+            summary: `no ${spec.component} pod: ${where}; its leader Lease is stale (${leaseText}), so no ${home.provider} server is acting as ${spec.component} and ${spec.role} stops`,
+            evidence: [podsEvidence, homeEvidence, ...evidence],
+            facts,
+          };
+        }
+        if (where) {
+          return {
+            outcome: 'not-visible',
+            summary: `no ${spec.component} pod: ${where}. Whether it runs cannot be seen from here (Lease: ${leaseText}); check it through ${facts.providerHint}`,
+            evidence: [podsEvidence, homeEvidence, ...evidence],
+            facts,
+          };
+        }
         return {
           outcome: 'no-pods',
-          summary: `no ${spec.component} pod in ${systemNamespace} (label ${selector}): it runs outside the kubelet (a systemd service, a managed control plane) or its static pod manifest is gone${lease?.stale ? `; its Lease was last renewed ${lease.renewAgeSeconds === undefined ? 'never' : `${lease.renewAgeSeconds}s ago`}` : ''}`,
-          evidence: [{ label: `pods -l ${selector}`, value: 'none' }, ...evidence],
+          summary: `no ${spec.component} pod in ${systemNamespace} (label ${selector}), though ${home.controlPlaneNode} is a control-plane node: its static pod manifest is gone or it runs as a systemd service there${lease?.stale ? `; its Lease was last renewed ${lease.renewAgeSeconds === undefined ? 'never' : `${lease.renewAgeSeconds}s ago`}` : ''}`,
+          evidence: [podsEvidence, homeEvidence, ...evidence],
           facts,
         };
       }
@@ -109,7 +152,7 @@ export function leaderComponentCheck(spec: ComponentSpec) {
         const restarting = focus && isCrashLooping(focus) ? ` and it is restarting (${plural(focus.restarts, 'restart')})` : '';
         return {
           outcome: 'discovery-failure',
-          summary: `${spec.component} cannot discover ${groups.join(', ')}${restarting}: an aggregated API it depends on is unavailable, which stops ${spec.role}`,
+          summary: `${spec.component} logs that it cannot discover ${groups.join(', ')}${restarting}: it is only the messenger; the API group's APIService and the pods behind it are where the cause is${restarting ? `, and while it restarts ${spec.role} stops` : ''}`,
           evidence,
           facts,
         };

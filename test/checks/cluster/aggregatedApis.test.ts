@@ -50,9 +50,14 @@ describe('cluster.aggregated-apis on the drill cluster', () => {
       apiServiceMessage: 'endpoints for service/metrics-server in "kube-system" have no addresses with port name "https"',
       apiServiceService: 'kube-system/metrics-server',
       apiServiceEndpoints: '0 ready, 1 not ready',
+      apiServiceGroup: 'metrics.k8s.io/v1beta1',
+      apiServicePods: expect.stringMatching(/^metrics-server-\S+ \(Running, 1\/1 ready, 0 restarts\)$/) as string,
+      apiServiceCause: 'the Service has no ready endpoint: the backing pods are missing or not Ready',
+      apiServiceNamespace: 'kube-system',
+      apiServiceFix: 'kubectl -n kube-system get pods and describe the backend pods: why they are not Ready (their logs name it)',
     });
     expect(r.summary).toBe(
-      '1 APIService is not Available (metrics.k8s.io/v1beta1); v1beta1.metrics.k8s.io: its Service kube-system/metrics-server has no ready endpoints (0 ready, 1 not ready): the backing pod is down or not Ready. API discovery of metrics.k8s.io/v1beta1 fails for every client, kube-controller-manager included',
+      '1 APIService is not Available (metrics.k8s.io/v1beta1); v1beta1.metrics.k8s.io: its Service kube-system/metrics-server has no ready endpoints (0 ready, 1 not ready): the backing pod is down or not Ready. API discovery of metrics.k8s.io/v1beta1 fails for every client that lists all groups (kubectl, the namespace and garbage collectors, kube-controller-manager)',
     );
   });
 

@@ -48,7 +48,7 @@ describe('cluster.controller-manager on the drill cluster', () => {
     const r = await outcomeOf([kcm(crashLoop)], [{ pod: 'kube-controller-manager-cp-1', previous: true, lines: discoveryLog }]);
     expect(r.outcome).toBe('discovery-failure');
     expect(r.summary).toBe(
-      'kube-controller-manager cannot discover metrics.k8s.io/v1beta1 and it is restarting (14 restarts): an aggregated API it depends on is unavailable, which stops every controller (no pod is created, replaced or moved)',
+      'kube-controller-manager logs that it cannot discover metrics.k8s.io/v1beta1 and it is restarting (14 restarts): it is only the messenger; the API group\'s APIService and the pods behind it are where the cause is, and while it restarts every controller (no pod is created, replaced or moved) stops',
     );
     expect(r.facts).toMatchObject({ discoveryFailedGroup: 'metrics.k8s.io/v1beta1', restarts: 14, lastExitCode: 1, lastTerminationReason: 'Error' });
     expect(r.evidence).toContainEqual({ label: 'pod kube-controller-manager-cp-1 on cp-1', value: 'Running, not Ready, CrashLoopBackOff, 14 restarts, last exit 1 (Error) 60s ago' });
@@ -98,12 +98,25 @@ describe('cluster.controller-manager on the drill cluster', () => {
     expect(r.facts.logLine).toBe(line);
   });
 
-  it('no-pods: a control plane the kubelet does not run', async () => {
+  it('not-visible: no pod and no control-plane node; nothing names a provider', async () => {
     const t = await startTestDrill({ cluster: { nodes: [{ name: 'worker-1' }] } as never });
     try {
       const r = await t.check('cluster.controller-manager', {});
+      expect(r.outcome).toBe('not-visible');
+      expect(r.summary).toBe(
+        "no kube-controller-manager pod: no node has a control-plane role label, so the control plane runs outside this cluster's nodes. Whether it runs cannot be seen from here (Lease: no Lease kube-system/kube-controller-manager to read); check it through the provider's control-plane logs or support",
+      );
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('no-pods: a control-plane node, but no static pod on it', async () => {
+    const t = await startTestDrill({ cluster: { nodes: [{ name: 'cp-1', role: 'control-plane' }, { name: 'worker-1' }] } as never });
+    try {
+      const r = await t.check('cluster.controller-manager', {});
       expect(r.outcome).toBe('no-pods');
-      expect(r.summary).toBe('no kube-controller-manager pod in kube-system (label component=kube-controller-manager): it runs outside the kubelet (a systemd service, a managed control plane) or its static pod manifest is gone');
+      expect(r.summary).toBe('no kube-controller-manager pod in kube-system (label component=kube-controller-manager), though cp-1 is a control-plane node: its static pod manifest is gone or it runs as a systemd service there');
     } finally {
       await t.close();
     }
@@ -158,6 +171,57 @@ describe('cluster.scheduler on the drill cluster', () => {
       expect(r.command).toContain('-l component=kube-scheduler');
     } finally {
       await h.close();
+    }
+  });
+});
+
+// Where the control plane runs, read from nodes as real clusters print them.
+describe('no control-plane pod: managed and embedded control planes', () => {
+  const node = (name: string, kubeletVersion: string, labels: Record<string, string> = {}) => ({
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name, labels: { 'kubernetes.io/hostname': name, ...labels }, creationTimestamp: 'now-2d' },
+    spec: {},
+    status: {
+      conditions: [{ type: 'Ready', status: 'True', lastHeartbeatTime: 'now-10s', lastTransitionTime: 'now-2d', reason: 'KubeletReady' }],
+      nodeInfo: { kubeletVersion },
+    },
+  });
+
+  it('EKS (Fargate nodes, kubelet v1.14.8-eks; kubernetes-retired/dashboard#4906): not visible, with where to look', async () => {
+    const t = await startTestDrill({ objects: [node('fargate-ip-192-168-144-171.ap-northeast-1.compute.internal', 'v1.14.8-eks')] as never });
+    try {
+      const r = await t.check('cluster.scheduler', {});
+      expect(r.outcome).toBe('not-visible');
+      expect(r.facts.controlPlaneProvider).toBe('EKS');
+      expect(r.summary).toContain('the control plane is managed by EKS (node fargate-ip-192-168-144-171.ap-northeast-1.compute.internal: kubelet v1.14.8-eks)');
+      expect(r.summary).toContain('CloudWatch');
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('k3s (v1.29.4+k3s1, roles control-plane,etcd,master; k3s-io/k3s#10046): a fresh Lease means it runs inside the k3s server', async () => {
+    const lease = {
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      metadata: { name: 'kube-scheduler', namespace: 'kube-system' },
+      spec: { holderIdentity: 'ip-1-1-1-221_3c5d6a0e-8a51-4a1b-9d8e-2f6c1b0e7a11', leaseDurationSeconds: 15, renewTime: 'now-3s', acquireTime: 'now-15m' },
+    };
+    const cp = { 'node-role.kubernetes.io/control-plane': 'true', 'node-role.kubernetes.io/etcd': 'true', 'node-role.kubernetes.io/master': 'true' };
+    const t = await startTestDrill({ objects: [node('ip-1-1-1-221', 'v1.29.4+k3s1', cp), node('ip-1-1-1-3', 'v1.29.4+k3s1'), lease] as never });
+    try {
+      const r = await t.check('cluster.scheduler', {});
+      expect(r.outcome).toBe('runs-elsewhere');
+      expect(r.summary).toMatch(/^no kube-scheduler pod: k3s runs it inside its own server process \(on ip-1-1-1-221\), not as a pod; its leader \(ip-1-1-1-221\) renewed the Lease \d+s ago/);
+      const stale = await startTestDrill({ objects: [node('ip-1-1-1-221', 'v1.29.4+k3s1', cp), { ...lease, spec: { ...lease.spec, renewTime: 'now-10m' } }] as never });
+      try {
+        expect((await stale.check('cluster.scheduler', {})).outcome).toBe('leader-lease-stale');
+      } finally {
+        await stale.close();
+      }
+    } finally {
+      await t.close();
     }
   });
 });

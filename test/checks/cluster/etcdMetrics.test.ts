@@ -132,7 +132,8 @@ describe('cluster.metrics-server on the drill cluster', () => {
   it('cannot-scrape-nodes: the nodes its log names become a fact for the next steps', async () => {
     const r = await run('cluster.metrics-server', [], [{ pod: 'metrics-server-6d94bc8694-vz5t2', container: 'metrics-server', lines: scrapeLines }]);
     expect(r.outcome).toBe('cannot-scrape-nodes');
-    expect(r.facts).toMatchObject({ unreachableNodes: 'worker-2,worker-3', scrapeError: 'Get "https://10.0.0.14:10250/metrics/resource": context deadline exceeded' });
+    // The node whose kubelet refuses (down) comes first: it is the one to walk; its error is the one quoted.
+    expect(r.facts).toMatchObject({ unreachableNodes: 'worker-2,worker-3', scrapeError: 'Get "https://10.0.0.13:10250/metrics/resource": dial tcp 10.0.0.13:10250: connect: connection refused', scrapeCause: 'kubelet-refused' });
     expect(r.summary).toMatch(/^metrics-server cannot scrape the kubelet on worker-2, worker-3 \(/);
   });
 
