@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { RunResult } from '../../nodeaccess/types.js';
 import type { CheckResult } from '../types.js';
 import { defineHostCheck, hostError, nodeParam } from './define.js';
-import { parseShowBlocks, serviceOutcomes, serviceState, systemctlFailure } from './systemd.js';
+import { serviceOutcomes, serviceState, systemctlFailure, unitProperties } from './systemd.js';
 import type { ServiceOutcome } from './systemd.js';
 
 const params = z.object({
@@ -22,12 +22,13 @@ export function containerRuntimeArgv(p: Params): string[] {
 export function parseContainerRuntime(r: RunResult, p: Params): CheckResult<ServiceOutcome> {
   const failed = systemctlFailure(r);
   if (failed) return failed;
-  const props = parseShowBlocks(r.stdout)[0];
-  if (!props?.has('ActiveState') && !props?.has('LoadState')) return hostError('systemctl show printed no unit state', 'bad-output');
+  const unit = unitProperties(r.stdout);
+  if (!unit) return hostError('no unit state in the output: neither systemctl show nor systemctl status', 'bad-output');
+  const { props, form } = unit;
   const s = serviceState(props);
   return {
     outcome: s.outcome,
-    summary: `container runtime service ${p.unit} is ${s.words}`,
+    summary: `${form === 'status' ? 'this is `systemctl status` output: ' : ''}container runtime service ${p.unit} is ${s.words}`,
     evidence: s.evidence,
     facts: { runtimeUnit: p.unit, runtimeActiveState: props.get('ActiveState') ?? '', runtimeRestarts: s.restarts },
   };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { RunResult } from '../../nodeaccess/types.js';
 import type { CheckResult, Evidence } from '../types.js';
 import { allOutput, clip, defineHostCheck, firstLine, hostError, nodeParam } from './define.js';
+import { noBusWords, timeoutWords } from './systemdDbus.js';
 
 const outcomes = ['answering', 'many-connections', 'no-answer', 'no-bus'] as const;
 type Outcome = (typeof outcomes)[number];
@@ -39,7 +40,7 @@ export function parseBusList(text: string): BusName[] {
 
 export function parseDbusNames(r: RunResult, p: Params): CheckResult<Outcome> {
   const out = allOutput(r);
-  if (r.timedOut || /Connection timed out/.test(out)) {
+  if (r.timedOut || timeoutWords.test(out)) {
     return {
       outcome: 'no-answer',
       summary: 'the D-Bus daemon does not answer: busctl could not list the bus names',
@@ -47,7 +48,7 @@ export function parseDbusNames(r: RunResult, p: Params): CheckResult<Outcome> {
       facts: { dbusDaemonAnswers: false },
     };
   }
-  if (/Failed to connect to bus: (?:No such file or directory|Connection refused)/.test(out)) {
+  if (noBusWords.test(out)) {
     return { outcome: 'no-bus', summary: 'there is no system bus: the D-Bus daemon is not running', evidence: [{ label: 'busctl', value: clip(firstLine(out)) }], facts: { dbusDaemonAnswers: false } };
   }
   const names = parseBusList(r.stdout);

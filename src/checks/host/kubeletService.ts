@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { RunResult } from '../../nodeaccess/types.js';
 import type { CheckResult, Facts } from '../types.js';
 import { defineHostCheck, hostError, nodeParam } from './define.js';
-import { parseShowBlocks, serviceOutcomes, serviceState, systemctlFailure } from './systemd.js';
+import { serviceOutcomes, serviceState, systemctlFailure, unitProperties } from './systemd.js';
 import type { ServiceOutcome } from './systemd.js';
 
 export const defaultKubeletConfigPath = '/var/lib/kubelet/config.yaml';
@@ -24,8 +24,9 @@ export function configPathFromExecStart(execStart: string | undefined): string |
 export function parseKubeletService(r: RunResult, _p: Params): CheckResult<ServiceOutcome> {
   const failed = systemctlFailure(r);
   if (failed) return failed;
-  const props = parseShowBlocks(r.stdout)[0];
-  if (!props?.has('ActiveState') && !props?.has('LoadState')) return hostError('systemctl show printed no unit state', 'bad-output');
+  const unit = unitProperties(r.stdout);
+  if (!unit) return hostError('no unit state in the output: neither systemctl show nor systemctl status', 'bad-output');
+  const { props, form } = unit;
   const s = serviceState(props);
   const configPath = configPathFromExecStart(props.get('ExecStart'));
   const facts: Facts = {
@@ -39,12 +40,13 @@ export function parseKubeletService(r: RunResult, _p: Params): CheckResult<Servi
   if (result) facts.kubeletResult = result;
   const status = props.get('ExecMainStatus');
   if (status) facts.kubeletExitStatus = Number(status);
-  const unit = props.get('FragmentPath');
-  if (unit) facts.kubeletUnitPath = unit;
+  const unitPath = props.get('FragmentPath');
+  if (unitPath) facts.kubeletUnitPath = unitPath;
   const evidence = [...s.evidence];
-  if (unit) evidence.push({ label: 'unit file', value: unit });
+  if (form === 'status') evidence.unshift({ label: 'read from', value: '`systemctl status` output' });
+  if (unitPath) evidence.push({ label: 'unit file', value: unitPath });
   evidence.push({ label: '--config', value: configPath ? `${configPath} (from ExecStart)` : `not in ExecStart; the default is ${defaultKubeletConfigPath}` });
-  return { outcome: s.outcome, summary: `kubelet service is ${s.words}`, evidence, facts };
+  return { outcome: s.outcome, summary: `${form === 'status' ? 'this is `systemctl status` output: ' : ''}kubelet service is ${s.words}`, evidence, facts };
 }
 
 export const kubeletService = defineHostCheck({

@@ -29,8 +29,8 @@ export function systemctlFailure(r: RunResult): CheckResult<never> | undefined {
   if (/System has not been booted with systemd as init system|Failed to connect to bus: Host is down|Failed to get D-Bus connection|Running in chroot, ignoring/.test(out)) {
     return hostError('systemd is not running on this host (PID 1 is not systemd), so systemctl cannot tell', 'no-systemd', [{ label: 'systemctl', value: clip(firstLine(out)) }]);
   }
-  if (/Connection timed out|Failed to get properties: Connection timed out|Transport endpoint is not connected/.test(out)) {
-    return hostError('systemd did not answer systemctl (Connection timed out): systemd itself may be stuck (see host.systemd-dbus)', 'systemd-timeout', [
+  if (/Connection timed out|Failed to get properties: Connection timed out|Transport endpoint is not connected|Failed to activate service 'org\.freedesktop\.systemd1': timed out|Activation of org\.freedesktop\.systemd1 timed out|DBus\.Error\.NoReply/.test(out)) {
+    return hostError(`systemd did not answer systemctl (${clip(firstLine(out), 120)}): systemd itself may be stuck (see host.systemd-dbus)`, 'systemd-timeout', [
       { label: 'systemctl', value: clip(firstLine(out)) },
     ]);
   }
@@ -88,4 +88,70 @@ export function serviceState(props: Map<string, string>): ServiceState {
     default:
       return { outcome: 'inactive', words: `${active || 'inactive'} (${sub || 'dead'})${result && result !== 'success' ? `, last Result=${result}` : ''}`, evidence, restarts };
   }
+}
+
+/**
+ * `systemctl status <unit>` as people paste it (systemd 219 on CentOS 7 to 257
+ * on Debian 13), turned into the properties `systemctl show` would have given:
+ * `Loaded: loaded (…)` / `not-found`, `Active: activating (auto-restart)
+ * (Result: exit-code) since …`, `Main PID: 1234 (code=exited, status=255)` or
+ * `status=1/FAILURE`, the ExecStart `Process:` line. Undefined when the text is
+ * no status output.
+ */
+export function parseStatusBlock(text: string): Map<string, string> | undefined {
+  const props = new Map<string, string>();
+  const lines = text.replace(/\r\n?/g, '\n').split('\n');
+  const head = lines.findIndex((l) => /^\s*[●○×↻*]?\s*\S+\.(?:service|socket|scope|slice|target)\b.* - /.test(l) || /^\s*Unit \S+ could not be found\./.test(l));
+  const loaded = lines.find((l) => /^\s*Loaded:\s/.test(l));
+  const active = lines.find((l) => /^\s*Active:\s/.test(l));
+  if (/^\s*Unit \S+ could not be found\./m.test(text) || /Loaded:\s+not-found/.test(loaded ?? '')) {
+    props.set('LoadState', 'not-found');
+    props.set('ActiveState', 'inactive');
+    props.set('SubState', 'dead');
+    return props;
+  }
+  if (!active) return undefined;
+  if (head >= 0) {
+    const id = /(\S+\.(?:service|socket|scope|slice|target))/.exec(lines[head] ?? '')?.[1];
+    if (id) props.set('Id', id);
+  }
+  const l = /Loaded:\s+(\S+)(?:\s+\(([^;)]+)(?:;\s*(\w[\w-]*))?)?/.exec(loaded ?? '');
+  if (l) {
+    props.set('LoadState', l[1] ?? '');
+    if (l[2]) props.set('FragmentPath', l[2]);
+    if (l[3]) props.set('UnitFileState', l[3]);
+  }
+  // Active: activating (auto-restart) (Result: exit-code) since Wed 2020-07-29 08:46:32 EDT; 919ms ago
+  const a = /Active:\s+(\S+)(?:\s+\((?!Result:)([^)]+)\))?(?:\s+\(Result:\s*([^)]+)\))?(?:\s+since\s+([^;]+))?/.exec(active);
+  if (a) {
+    props.set('ActiveState', a[1] ?? '');
+    if (a[2]) props.set('SubState', a[2]);
+    props.set('Result', a[3] ?? (a[1] === 'failed' ? 'exit-code' : 'success'));
+    if (a[4]) props.set(a[1] === 'active' || a[1] === 'activating' ? 'ActiveEnterTimestamp' : 'InactiveEnterTimestamp', a[4].trim());
+  }
+  // Main PID: 9982 (code=exited, status=255) | (code=exited, status=1/FAILURE) | (kubelet)
+  const main = lines.map((x) => /^\s*Main PID:\s+(\d+)\s+\(([^)]*)\)/.exec(x)).find(Boolean);
+  if (main) {
+    props.set('MainPID', main[1] ?? '');
+    const st = /status=(\d+)/.exec(main[2] ?? '');
+    props.set('ExecMainStatus', st?.[1] ?? '0');
+    const code = /code=(\w+)/.exec(main[2] ?? '')?.[1];
+    if (code) props.set('ExecMainCode', code);
+  }
+  const exec = lines.map((x) => /^\s*Process:\s+\d+\s+ExecStart=(.*?)(?:\s+\(code=[^)]*\))?\s*$/.exec(x)).find(Boolean);
+  if (exec?.[1]) props.set('ExecStart', `{ path=${exec[1].split(/\s+/)[0] ?? ''} ; argv[]=${exec[1]} }`);
+  // The CGroup tree shows the running command line (`└─6443 /usr/bin/kubelet --config=…`).
+  const tree = lines.map((x) => /^\s*(?:CGroup:.*|[└├]─\s*)?\d+\s+(\/\S*kubelet\S*\s.*)$/.exec(x)).find(Boolean);
+  if (tree?.[1] && !props.has('ExecStart')) props.set('ExecStart', `{ path=${tree[1].split(/\s+/)[0] ?? ''} ; argv[]=${tree[1]} }`);
+  const restarts = /restart counter is at (\d+)/.exec(text.split('\n').filter((x) => /restart counter is at/.test(x)).at(-1) ?? '');
+  if (restarts) props.set('NRestarts', restarts[1] ?? '0');
+  return props;
+}
+
+/** The unit's properties from `systemctl show` output, or from pasted `systemctl status` output, and which of the two it was. */
+export function unitProperties(text: string): { props: Map<string, string>; form: 'show' | 'status' } | undefined {
+  const show = parseShowBlocks(text)[0];
+  if (show?.has('ActiveState') || show?.has('LoadState')) return { props: show, form: 'show' };
+  const status = parseStatusBlock(text);
+  return status ? { props: status, form: 'status' } : undefined;
 }

@@ -18,6 +18,11 @@ export function systemdDbusArgv(p: Params): string[] {
   return ['busctl', '--system', `--timeout=${p.busTimeoutSeconds}`, 'call', 'org.freedesktop.systemd1', '/org/freedesktop/systemd1', 'org.freedesktop.DBus.Peer', 'Ping'];
 }
 
+export const timeoutWords =
+  /Connection timed out|DBus\.Error\.NoReply|Did not receive a reply|DBus\.Error\.TimedOut|Activation of org\.freedesktop\.systemd1 timed out|Failed to activate service 'org\.freedesktop\.systemd1': timed out|Timeout was reached|dbus: connection closed by user/;
+export const noBusWords =
+  /Failed to connect to bus: (?:No such file or directory|Connection refused)|Failed to open connection to "?system"? message bus: .*(?:No such file or directory|Connection refused)|Could not connect: (?:No such file or directory|Connection refused)/;
+
 export function parseSystemdDbus(r: RunResult, p: Params): CheckResult<Outcome> {
   const out = allOutput(r);
   const said = { label: 'busctl', value: clip(firstLine(out) || (r.timedOut ? '(no answer, killed at the timeout)' : '(no output)')) };
@@ -31,7 +36,8 @@ export function parseSystemdDbus(r: RunResult, p: Params): CheckResult<Outcome> 
       facts: { systemdOnDbus: 'timeout', busctlHung: true, systemdDbusMs: r.durationMs },
     };
   }
-  if (/Connection timed out/.test(out)) {
+  // busctl, dbus-send and gdbus each say a time-out their own way; runc and the kubelet log `dbus: connection closed by user` when systemd stops answering.
+  if (timeoutWords.test(out)) {
     return {
       outcome: 'timeout',
       summary: `org.freedesktop.systemd1 did not answer a D-Bus Ping within ${p.busTimeoutSeconds}s: systemd is not serving D-Bus, so anything that asks it (runC creating a container's cgroup) blocks`,
@@ -39,7 +45,7 @@ export function parseSystemdDbus(r: RunResult, p: Params): CheckResult<Outcome> 
       facts: { systemdOnDbus: 'timeout', busctlHung: false, systemdDbusMs: r.durationMs },
     };
   }
-  if (/Failed to connect to bus: (?:No such file or directory|Connection refused)/.test(out)) {
+  if (noBusWords.test(out)) {
     return {
       outcome: 'no-bus',
       summary: 'there is no system bus to connect to: the D-Bus daemon is not running (or its socket is gone)',
@@ -47,7 +53,7 @@ export function parseSystemdDbus(r: RunResult, p: Params): CheckResult<Outcome> 
       facts: { systemdOnDbus: 'no-bus' },
     };
   }
-  if (/was not provided by any \.service files|ServiceUnknown|NameHasNoOwner|has no owner|Unknown name/i.test(out)) {
+  if (/was not provided by any \.service files|ServiceUnknown|NameHasNoOwner|has no owner|Unknown name/i.test(out) && !timeoutWords.test(out)) {
     return {
       outcome: 'not-on-bus',
       summary: 'the system bus answers but nobody owns org.freedesktop.systemd1: systemd is not connected to D-Bus (or is not PID 1)',
@@ -56,7 +62,8 @@ export function parseSystemdDbus(r: RunResult, p: Params): CheckResult<Outcome> 
     };
   }
   if (/Access denied|Permission denied/.test(out)) return hostError(`busctl was refused: ${clip(firstLine(out), 140)}`, 'denied', [said]);
-  if (r.exitCode === 0 || (r.exitCode === null && out.trim() === '')) {
+  // dbus-send --print-reply prints `method return time=…`, gdbus prints `()`: both are answers.
+  if (r.exitCode === 0 || (r.exitCode === null && (out.trim() === '' || /^method return |^\(\)$/m.test(out)))) {
     return {
       outcome: 'answering',
       summary: `systemd answers on D-Bus (Ping returned in ${r.durationMs} ms)`,
