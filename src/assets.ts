@@ -29,7 +29,7 @@ export class UnknownAssetError extends Error {
 }
 
 /** Up to three names close to a mistyped one: containing it, or a few edits away. */
-function nearest(name: string, names: string[]): string[] {
+export function nearest(name: string, names: string[]): string[] {
   const scored = names.map((n) => ({ n, d: n.includes(name) || name.includes(n) ? 0 : editDistance(name, n) }));
   const limit = Math.max(2, Math.floor(name.length / 3));
   return scored

@@ -1,5 +1,5 @@
 import { userInfo } from 'node:os';
-import { resolveAsset } from '../assets.js';
+import { nearest, resolveAsset } from '../assets.js';
 import { findCheck } from '../checks/registry.js';
 import type { LoadedScenario } from '../drill/scenario.js';
 import type { Mode } from '../engine/events.js';
@@ -92,6 +92,7 @@ export async function planRun(args: CliArgs): Promise<WalkPlan> {
   const config = await loadKubeConfig({ kubeconfig: args.kubeconfig, context: args.context });
   const kube = await KubeClient.create(config);
   await probe(kube);
+  await checkNamespaces(runbook, inputs, kube);
   const nodes = await liveNodeAccess(args, kube);
   return {
     runbook,
@@ -139,6 +140,7 @@ export async function planDrill(args: CliArgs): Promise<WalkPlan> {
   try {
     const config = await loadKubeConfig({ kubeconfig: drill.kubeconfigPath });
     const kube = await KubeClient.create(config);
+    await checkNamespaces(runbook, inputs, kube);
     const { createNodeAccess } = await import('../nodeaccess/index.js');
     const kind = args.nodeAccess ?? 'drill';
     // In a drill the only hosts there are are the scenario's; manual lets a trainee paste what they would run.
@@ -166,4 +168,30 @@ export async function planDrill(args: CliArgs): Promise<WalkPlan> {
 
 function renderSymptom(runbook: LoadedRunbook, inputs: Record<string, string>): string {
   return runbook.spec.symptom.replace(/\{\{\s*inputs\.(\w+)\s*\}\}/g, (_m, k: string) => inputs[k] ?? `<${k}>`);
+}
+
+/**
+ * A namespace given on the command line that does not exist is a typo, not an
+ * incident: say so before any step runs (exit 2), with the names it is close
+ * to. A namespace the credentials may not read is left to the walk.
+ */
+export async function checkNamespaces(runbook: LoadedRunbook, inputs: Record<string, string>, kube: KubeClient): Promise<void> {
+  for (const input of runbook.spec.inputs.filter((i) => i.pick === 'namespace')) {
+    const ns = inputs[input.name];
+    if (!ns) continue;
+    const one = await kube.getRaw(`/api/v1/namespaces/${encodeURIComponent(ns)}`);
+    if (one.status !== 404) continue;
+    const all = await kube.getRaw('/api/v1/namespaces');
+    let names: string[] = [];
+    if (all.status === 200) {
+      try {
+        names = ((JSON.parse(all.body) as { items?: { metadata?: { name?: string } }[] }).items ?? []).map((i) => i.metadata?.name ?? '').filter((n) => n !== '');
+      } catch {
+        names = [];
+      }
+    }
+    const close = nearest(ns, names);
+    const hint = close.length > 0 ? `did you mean ${close.join(', ')}?` : names.length > 0 ? `namespaces: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', ...' : ''}` : 'kubectl get namespaces lists them';
+    throw new UsageError(`namespace "${ns}" does not exist in context ${kube.contextName}: ${hint}`);
+  }
 }

@@ -34,3 +34,13 @@ describe('a walk whose checks could not look ends incomplete (the built CLI)', (
     expect(r.stdout).not.toContain('Is the machine up?');
   });
 });
+
+describe('a namespace that does not exist is found first (the built CLI)', () => {
+  it('stops before any step with exit 2 and the nearest names', async () => {
+    const t = transcript();
+    const r = await runCli(['drill', 'pod-pending-node-selector', '-n', 'shpo', '--non-interactive', '--output', 'json', '--transcript', t]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('plumbline: namespace "shpo" does not exist in context plumbline-drill: did you mean shop?');
+  });
+});
