@@ -29,7 +29,18 @@ export const clusterCertificates = defineCheck({
     const now = ctx.now();
     const target = await ctx.kube.serverTls();
     const [peer, pods] = await Promise.all([handshake(target, ctx.signal, ctx.kube.server), listComponentPods(ctx.kube, `component in (${components.join(',')})`)]);
-    const logs = await Promise.all(pods.map((pod) => readComponentLogs(ctx.kube, { ...podHealth(pod), hasPrevious: false }, 200)));
+    // One component's log that cannot be read does not hide the x509 lines of another: it is noted, and only
+    // when no line was found does it stop the check (a clean bill would rest on logs nobody read).
+    const unread: { pod: string; why: string }[] = [];
+    const read = await Promise.all(
+      pods.map((pod) =>
+        readComponentLogs(ctx.kube, { ...podHealth(pod), hasPrevious: false }, 200).catch((err: unknown) => {
+          unread.push({ pod: pod.metadata?.name ?? '?', why: err instanceof Error ? err.message : String(err) });
+          return undefined;
+        }),
+      ),
+    );
+    const logs = read.filter((l): l is NonNullable<typeof l> => l !== undefined);
     const x509 = classifyLines(logs, [{ class: 'x509' as const, re: x509ExpiredPattern }]);
 
     const notAfter = new Date(peer.cert.valid_to);
@@ -50,6 +61,7 @@ export const clusterCertificates = defineCheck({
     const sans = peer.cert.subjectaltname;
     if (sans) evidence.push({ label: 'subjectAltName', value: clip(sans, 200) });
 
+    for (const u of unread) evidence.push({ label: `${u.pod} log`, value: `not read: ${clip(u.why, 200)}` });
     if (daysLeft < 0) {
       return { outcome: 'expired', summary: `the API server's serving certificate expired on ${notAfter.toISOString().slice(0, 10)}: every client that verifies it fails with x509 errors; renew it (kubeadm certs renew all) and restart the control plane`, evidence, facts };
     }
@@ -61,6 +73,9 @@ export const clusterCertificates = defineCheck({
     }
     if (daysLeft < p.warnDays) {
       return { outcome: 'expiring-soon', summary: `the API server's serving certificate expires in ${daysLeft} days (${notAfter.toISOString().slice(0, 10)}): renew it before it does`, evidence, facts };
+    }
+    if (unread.length > 0) {
+      throw new Error(`no x509 expiry in the logs that could be read, but ${unread.map((u) => u.pod).join(', ')} could not be read: ${clip(unread[0]?.why ?? '', 160)}`);
     }
     return { outcome: 'valid', summary: `the API server's serving certificate is valid for ${daysLeft} more days, and no control-plane log mentions an expired certificate`, evidence, facts };
   },
