@@ -63,9 +63,11 @@ const classes: { finding: Finding; pattern: RegExp; meaning: string }[] = [
   // `pleg has yet to be successful` is every kubelet's first seconds after a start, not a stall.
   { finding: 'pleg-unhealthy', pattern: /PLEG is not healthy(?!: pleg has yet to be successful)/, meaning: 'PLEG is not healthy: relisting containers through the runtime takes longer than the threshold' },
   {
-    // The kubelet keeps reusing an HTTP/2 connection that is already dead (kubernetes/kubernetes#87615, #92164).
+    // The kubelet keeps reusing an HTTP/2 connection that is already dead (kubernetes/kubernetes#87615, #92164). Only on
+    // requests to the API: its own streaming server logs `conn.go:254] Error on socket receive: read tcp 127.0.0.1:…:
+    // use of closed network connection` for every finished exec or port-forward, which is noise (#98094, #123787).
     finding: 'apiserver-connection-lost',
-    pattern: /use of closed network connection|http2: client connection lost|http2: client connection force closed/,
+    pattern: /https?:\/\/[^\s"/]+\/apis?\/.*(?:use of closed network connection|http2: client connection lost|http2: client connection force closed)/,
     meaning: 'the kubelet keeps using a connection to the API server that is already closed, so its status and Lease updates fail',
   },
   {

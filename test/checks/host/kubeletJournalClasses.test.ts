@@ -23,12 +23,25 @@ describe('host.kubelet-journal on pasted journals: the node failure classes', ()
     ['rn-pleg-runtime-deadline-54381/kubelet-journal.txt', 'runtime-timeout', { runtimeTimeoutLines: 3 }],
     ['rn-k3s-runtime-deadline-2370/k3s-journal.txt', 'runtime-timeout', { runtimeTimeoutLines: 2 }],
     // PLEG alone.
+    // A sandbox that docker does not start in time, next to the streaming server's closed connections (noise).
+    ['rn-sandbox-timeout-not-closed-conn-103765/kubelet-journal.txt', 'runtime-timeout', { runtimeTimeoutLines: 3, apiserverConnectionLostLines: 0 }],
     ['rn-pleg-alone-61117/kubelet-journal.txt', 'pleg-unhealthy', { plegUnhealthyLines: 5, plegLastSeenSeconds: 205 }],
     ['rn-pleg-eks-workshop-447/kubelet-journal.txt', 'pleg-unhealthy', { plegUnhealthyLines: 2, plegLastSeenSeconds: 9198 }],
   ])('%s → %s', (file, outcome, facts) => {
     const r = run(file);
     expect(r.outcome).toBe(outcome);
     expect(r.facts).toMatchObject({ kubeletJournalFinding: outcome, ...facts });
+  });
+
+  it("the kubelet streaming server's closed connections (exec, port-forward) are not the API connection", () => {
+    // kubernetes/kubernetes#98094, as pasted.
+    const stdout = [
+      'Jan 15 07:42:08 node-2 kubelet[1462]: E0115 07:42:08.437831    1462 conn.go:254] Error on socket receive: read tcp 127.0.0.1:42499->127.0.0.1:40584: use of closed network connection',
+      'Jan 15 07:42:09 node-2 kubelet[1462]: E0115 07:42:09.268678    1462 conn.go:254] Error on socket receive: read tcp 127.0.0.1:42499->127.0.0.1:40588: use of closed network connection',
+    ].join('\n');
+    const r = parseKubeletJournal({ stdout, stderr: '', exitCode: 0, durationMs: 5, timedOut: false, truncated: false }, p);
+    expect(r.outcome).toBe('quiet');
+    expect(r.facts).toMatchObject({ apiserverConnectionLostLines: 0 });
   });
 
   it('says where and how the API connection failed', () => {
