@@ -80,6 +80,15 @@ export const nodeSchedulable = defineCheck({
           facts,
         };
       }
+      const ignored = bound ? repelling.filter((t) => t.effect !== 'NoExecute' && !(pod.spec?.tolerations ?? []).some((tol) => tolerates(tol, t))) : [];
+      if (ignored.length > 0) {
+        return {
+          outcome: 'pod-tolerates',
+          summary: `pod ${p.pod} already runs on node ${p.name}: its NoSchedule taints (${ignored.map(taintString).join(', ')}) only keep new pods away, and no NoExecute taint evicts it`,
+          evidence,
+          facts,
+        };
+      }
       return { outcome: 'pod-tolerates', summary: `pod ${p.pod} tolerates every taint on node ${p.name}${cordoned ? ', including the cordon' : ''}`, evidence, facts };
     }
 

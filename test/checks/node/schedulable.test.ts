@@ -15,6 +15,26 @@ const objects = [
       { key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' },
     ],
   }, { phase: 'Pending' }),
+  // A kubeadm static pod's API copy, from the describe pasted in
+  // https://github.com/kodekloudhub/certified-kubernetes-administrator-course/issues/150 (1.28.6):
+  // annotations kubernetes.io/config.mirror, Controlled By: Node/kubemaster, tolerations :NoExecute op=Exists only.
+  {
+    ...pod('kube-controller-manager-cp-1', 'kube-system', { nodeName: 'cp-1', tolerations: [{ operator: 'Exists', effect: 'NoExecute' }] }, { phase: 'Running' }),
+    metadata: {
+      name: 'kube-controller-manager-cp-1',
+      namespace: 'kube-system',
+      labels: { component: 'kube-controller-manager', tier: 'control-plane' },
+      annotations: {
+        'kubernetes.io/config.hash': '2db9bd12f78f5220150a5d8d383647fc',
+        'kubernetes.io/config.mirror': '2db9bd12f78f5220150a5d8d383647fc',
+        'kubernetes.io/config.seen': '2024-02-01T04:17:34.586985919Z',
+        'kubernetes.io/config.source': 'file',
+      },
+      ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: 'cp-1', uid: '00000000-0000-0000-0000-000000000150', controller: true }],
+    },
+  },
+  // An ordinary pod already running on a node that was tainted NoSchedule afterwards: it stays.
+  pod('running-there', 'app', { nodeName: 'gpu-1' }, { phase: 'Running' }),
 ];
 
 describe('node.schedulable on the drill cluster', () => {
@@ -55,6 +75,18 @@ describe('node.schedulable on the drill cluster', () => {
       { taint: 'node.kubernetes.io/unreachable:NoSchedule' },
     ],
     [{ name: 'cp-1', namespace: 'app', pod: 'plain' }, 'pod-repelled', 'node cp-1 refuses pod plain: it does not tolerate node-role.kubernetes.io/control-plane:NoSchedule', {}],
+    [
+      { name: 'cp-1', namespace: 'kube-system', pod: 'kube-controller-manager-cp-1' },
+      'static-pod',
+      "pod kube-controller-manager-cp-1 is a static (mirror) pod of node cp-1's kubelet: taints (node-role.kubernetes.io/control-plane:NoSchedule) do not apply to it",
+      {},
+    ],
+    [
+      { name: 'gpu-1', namespace: 'app', pod: 'running-there' },
+      'pod-tolerates',
+      'pod running-there already runs on node gpu-1: its NoSchedule taints (nvidia.com/gpu=present:NoSchedule) only keep new pods away, and no NoExecute taint evicts it',
+      { untoleratedTaints: '' },
+    ],
     [{ name: 'worker-9' }, 'not-found', 'node worker-9 does not exist', {}],
     [{ name: 'worker-1', namespace: 'app', pod: 'ghost' }, 'not-found', 'pod ghost does not exist in namespace app', {}],
   ])('%o → %s', async (params, outcome, summary, facts) => {

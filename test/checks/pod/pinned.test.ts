@@ -25,6 +25,26 @@ describe('pod.pinned on the drill cluster', () => {
     expect(r.facts).toEqual({ pinned: false, nodeName: 'worker-1', tolerations: '' });
   });
 
+  it('static-pod: a control-plane static pod is its node\'s own, never judged by the control-plane taint', async () => {
+    // The mirror pod as kubectl describe showed it in
+    // https://github.com/kodekloudhub/certified-kubernetes-administrator-course/issues/150 (1.28.6):
+    // annotation kubernetes.io/config.mirror, Controlled By: Node/kubemaster.
+    const staticPod = {
+      ...pod('kube-controller-manager-kubemaster', 'kube-system', { nodeName: 'kubemaster', nodeSelector: { 'kubernetes.io/hostname': 'kubemaster' }, tolerations: [{ operator: 'Exists', effect: 'NoExecute' }] }, { phase: 'Running' }),
+      metadata: {
+        name: 'kube-controller-manager-kubemaster',
+        namespace: 'kube-system',
+        labels: { component: 'kube-controller-manager', tier: 'control-plane' },
+        annotations: { 'kubernetes.io/config.mirror': '2db9bd12f78f5220150a5d8d383647fc', 'kubernetes.io/config.source': 'file' },
+        ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: 'kubemaster', uid: '00000000-0000-0000-0000-000000000150', controller: true }],
+      },
+    };
+    const r = await run([{ name: 'kubemaster', role: 'control-plane' }, { name: 'kubenode01' }], [staticPod], { namespace: 'kube-system', name: 'kube-controller-manager-kubemaster' });
+    expect(r.outcome).toBe('static-pod');
+    expect(r.summary).toBe('pod kube-controller-manager-kubemaster is a static pod of node kubemaster: its kubelet runs it from a manifest, so only that node can run it and taints do not apply');
+    expect(r.evidence).toContainEqual({ label: 'static pod', value: 'annotation kubernetes.io/config.mirror: 2db9bd12f78f5220150a5d8d383647fc' });
+  });
+
   it('satisfiable: one Ready node carries the selected label, one is down', async () => {
     const r = await run(workers, [mysql({ nodeSelector: { disktype: 'ssd' } })]);
     expect(r.outcome).toBe('satisfiable');
