@@ -24,6 +24,7 @@ import { podLogs } from './pod/logs.js';
 import { podOwner } from './pod/owner.js';
 import { podPinned } from './pod/pinned.js';
 import { podProbes } from './pod/probes.js';
+import { podRancherAgentLogs } from './pod/rancherAgentLogs.js';
 import { podScheduling } from './pod/scheduling.js';
 import { podStatus } from './pod/status.js';
 import { podVolumes } from './pod/volumes.js';
@@ -40,6 +41,7 @@ export const checks: readonly AnyCheck[] = [
   podVolumes,
   podCreateFailures,
   podLogs,
+  podRancherAgentLogs,
   podOwner,
   podPinned,
   nodeReady,

@@ -1,10 +1,15 @@
 import { z } from 'zod';
+import type { KubeClient } from '../../kube/client.js';
 import { ifExists } from '../reads.js';
 import { defineCheck } from '../types.js';
 import type { CheckResult, Evidence, Facts } from '../types.js';
+import { clip } from '../pods.js';
+import { classifyCorednsLog, describeUpstreamTimeouts } from './corednsLog.js';
+import type { CorednsLogFinding } from './corednsLog.js';
 import { describePod, listComponentPods, podHealth, systemNamespace } from './components.js';
+import type { PodHealth } from './components.js';
 
-const outcomes = ['healthy', 'no-pods', 'pods-not-ready', 'corefile-missing', 'missing-host-entry'] as const;
+const outcomes = ['healthy', 'no-pods', 'pods-not-ready', 'corefile-missing', 'missing-host-entry', 'forwarding-loop', 'hosts-no-fallthrough', 'upstream-timeout'] as const;
 type Outcome = (typeof outcomes)[number];
 
 const selector = 'k8s-app=kube-dns';
@@ -18,7 +23,7 @@ export interface Corefile {
   /** Server blocks by their zones (`.:53`, `example.org:53`). */
   servers: string[];
   /** Every `hosts` plugin block: its inline entries and whether it falls through. */
-  hosts: { server: string; file?: string; entries: HostsEntry[]; fallthrough: boolean }[];
+  hosts: { server: string; file?: string; zones?: string[]; entries: HostsEntry[]; fallthrough: boolean }[];
   /** `forward . /etc/resolv.conf` → `/etc/resolv.conf`, per server block. */
   forwarders: { server: string; from: string; to: string[] }[];
 }
@@ -43,7 +48,7 @@ export function parseCorefile(text: string): Corefile {
       if (words[0] === 'fallthrough') hosts.fallthrough = true;
       else if (words.length >= 2 && /^[\d.:a-fA-F]+$/.test(words[0] ?? '') && /[.:]/.test(words[0] ?? '')) hosts.entries.push({ ip: words[0] ?? '', names: words.slice(1) });
     } else if (depth === 1 && words[0] === 'hosts') {
-      const block = { server, entries: [], fallthrough: false, ...(words[1] ? { file: words[1] } : {}) };
+      const block = { server, entries: [], fallthrough: false, ...(words[1] ? { file: words[1] } : {}), ...(words.length > 2 ? { zones: words.slice(2) } : {}) };
       out.hosts.push(block);
       if (opens > closes) {
         hosts = block;
@@ -58,17 +63,59 @@ export function parseCorefile(text: string): Corefile {
   return out;
 }
 
+/** The zones a server block serves: `.:53` → `.`, `example.org:53 example.net` → both. */
+function serverZones(server: string): string[] {
+  return server
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((z) => z.replace(/^[a-z]+:\/\//, '').replace(/:\d+$/, '') || '.')
+    .map((z) => (z.endsWith('.') || z === '.' ? z : `${z}.`));
+}
+
+/**
+ * A hosts block that answers for the root zone and does not fall through:
+ * CoreDNS runs hosts before kubernetes and forward (plugin.cfg order, not the
+ * Corefile's), so every name it does not list gets NXDOMAIN, cluster names included.
+ */
+export function swallowingHosts(core: Corefile): Corefile['hosts'] {
+  return core.hosts.filter((h) => !h.fallthrough && (h.zones ?? serverZones(h.server)).some((z) => z === '.' || z === '.:53'));
+}
+
+/** Reads every CoreDNS pod's current and previous log; a log that cannot be read is said so, never taken as clean. */
+async function readCorednsLogs(ctx: { kube: KubeClient }, pods: PodHealth[]): Promise<{ finding: CorednsLogFinding; notes: string[]; read: number }> {
+  const lines: string[] = [];
+  const notes: string[] = [];
+  let read = 0;
+  await Promise.all(
+    pods.flatMap((h) =>
+      [false, ...(h.hasPrevious ? [true] : [])].map(async (previous) => {
+        try {
+          const text = await ctx.kube.readPodLog(systemNamespace, h.name, { container: h.container, previous, tailLines: logTail, limitBytes: logTail * 2048 });
+          read += 1;
+          lines.push(...text.split('\n'));
+        } catch (err) {
+          notes.push(`${h.name} ${previous ? 'previous' : 'current'} log not read: ${clip(err instanceof Error ? err.message : String(err), 160)}`);
+        }
+      }),
+    ),
+  );
+  return { finding: classifyCorednsLog(lines), notes, read };
+}
+
+/** CoreDNS logs little; the last 200 lines of each instance hold its start-up and its recent errors. */
+const logTail = 200;
+
 export const clusterCoredns = defineCheck({
   id: 'cluster.coredns',
   layer: 'cluster',
-  title: 'CoreDNS: pods Ready, its Corefile hosts block and forwarders',
-  why: 'Every in-cluster name lookup goes through CoreDNS; names outside cluster DNS (a private registry, a Rancher server) resolve only if the Corefile forwards to a resolver that knows them or lists them in a hosts block.',
+  title: 'CoreDNS: pods Ready, its Corefile (hosts, forward) and its log (loop, upstream time-outs)',
+  why: "Every in-cluster name lookup goes through CoreDNS; names outside cluster DNS (a private registry, a Rancher server) resolve only if the Corefile forwards to a resolver that knows them or lists them in a hosts block. Ready pods are not enough: a hosts block without fallthrough answers NXDOMAIN for every other name, and the log shows a forwarding loop or an upstream that does not answer.",
   params: z.object({ name: z.string().min(1).optional() }),
   outcomes,
   healthy: ['healthy'],
-  facts: ['corednsReady', 'forwarders', 'hostsNames', 'hostEntry', 'hasHostsBlock'],
+  facts: ['corednsReady', 'forwarders', 'hostsNames', 'hostEntry', 'hasHostsBlock', 'corednsFinding', 'loopLine', 'timeoutLine', 'upstreams', 'timeoutCount', 'probeOnly', 'swallowingHosts', 'logsRead'],
   command: (p) =>
-    `kubectl get pods -n ${systemNamespace} -l ${selector} && kubectl get configmap coredns -n ${systemNamespace} -o jsonpath='{.data.Corefile}'${p.name ? ` | grep -n '${p.name}'` : ''}`,
+    `kubectl get pods -n ${systemNamespace} -l ${selector} && kubectl get configmap coredns -n ${systemNamespace} -o jsonpath='{.data.Corefile}'${p.name ? ` | grep -n '${p.name}'` : ''} && kubectl logs -n ${systemNamespace} -l ${selector} --tail=${logTail} --prefix`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
     const now = ctx.now();
     const [pods, cm] = await Promise.all([listComponentPods(ctx.kube, selector), ifExists(ctx.kube.readConfigMap(systemNamespace, 'coredns'))]);
@@ -77,47 +124,115 @@ export const clusterCoredns = defineCheck({
     const facts: Facts = { corednsReady: `${ready}/${health.length}` };
     const evidence: Evidence[] = health.map((h) => describePod(h, now));
     if (health.length === 0) {
+      facts.corednsFinding = 'no CoreDNS pod exists';
       return { outcome: 'no-pods', summary: `no CoreDNS pod in ${systemNamespace} (label ${selector}): nothing answers cluster DNS`, evidence: [{ label: `pods -l ${selector}`, value: 'none' }], facts };
     }
+    const logs = await readCorednsLogs(ctx, health);
+    facts.logsRead = logs.read;
+    for (const n of logs.notes) evidence.push({ label: 'log', value: n });
+    const text = cm?.data?.Corefile;
+    const core = text === undefined ? undefined : parseCorefile(text);
+    if (core) {
+      facts.forwarders = core.forwarders.map((f) => `${f.from} → ${f.to.join(' ')}`).join('; ');
+      facts.hasHostsBlock = core.hosts.length > 0;
+    }
+    const fwd = core?.forwarders.find((f) => f.from === '.');
+
+    // The loop plugin makes CoreDNS exit: this explains pods that are not Ready, so it comes first.
+    const loop = logs.finding.loops[logs.finding.loops.length - 1];
+    if (loop) {
+      facts.loopLine = clip(loop.line, 300);
+      const to = fwd ? fwd.to.join(' ') : 'its upstream';
+      facts.corednsFinding = `CoreDNS detected a forwarding loop and exits: ${clip(loop.line, 200)}`;
+      evidence.push({ label: 'coredns log', value: clip(loop.line) });
+      if (fwd) evidence.push({ label: `forward (${fwd.server})`, value: `forward ${fwd.from} ${fwd.to.join(' ')}` });
+      return {
+        outcome: 'forwarding-loop',
+        summary: `CoreDNS exits on a forwarding loop (${ready}/${health.length} pods Ready): it forwards to ${to}, which sends the query back to CoreDNS itself, typically a node resolv.conf naming a local stub (127.0.0.53 of systemd-resolved)`,
+        evidence,
+        facts,
+      };
+    }
     if (ready === 0) {
+      facts.corednsFinding = `none of its ${health.length} pods is Ready`;
       return { outcome: 'pods-not-ready', summary: `none of the ${health.length} CoreDNS pods is Ready: cluster DNS lookups fail or time out`, evidence, facts };
     }
-    const text = cm?.data?.Corefile;
-    if (text === undefined) {
+    if (!core) {
+      facts.corednsFinding = `the coredns ConfigMap ${cm ? 'has no Corefile' : 'does not exist'}`;
       evidence.push({ label: `configmap ${systemNamespace}/coredns`, value: cm ? 'has no Corefile key' : 'not found' });
       return { outcome: 'corefile-missing', summary: `the coredns ConfigMap ${cm ? 'has no Corefile' : 'does not exist'}: CoreDNS runs on whatever configuration it loaded last`, evidence, facts };
     }
-    const core = parseCorefile(text);
-    facts.forwarders = core.forwarders.map((f) => `${f.from} → ${f.to.join(' ')}`).join('; ');
-    facts.hasHostsBlock = core.hosts.length > 0;
     const entries = core.hosts.flatMap((h) => h.entries);
     facts.hostsNames = entries.flatMap((e) => e.names).join(',');
     for (const f of core.forwarders) evidence.push({ label: `forward (${f.server})`, value: `forward ${f.from} ${f.to.join(' ')}` });
     for (const h of core.hosts) {
       evidence.push({
-        label: `hosts${h.file ? ` ${h.file}` : ''} (${h.server})`,
-        value: h.entries.length ? h.entries.map((e) => `${e.ip} ${e.names.join(' ')}`).join('; ') + (h.fallthrough ? '; fallthrough' : '') : `no inline entries${h.fallthrough ? '; fallthrough' : ''}`,
+        label: `hosts${h.file ? ` ${h.file}` : ''}${h.zones ? ` ${h.zones.join(' ')}` : ''} (${h.server})`,
+        value: (h.entries.length ? h.entries.map((e) => `${e.ip} ${e.names.join(' ')}`).join('; ') : 'no inline entries') + (h.fallthrough ? '; fallthrough' : '; no fallthrough'),
       });
     }
     const readyNote = ready < health.length ? ` (${ready} of ${health.length} pods Ready)` : '';
-    if (p.name) {
-      const wanted = p.name.toLowerCase().replace(/\.$/, '');
-      const hit = entries.find((e) => e.names.some((n) => n.toLowerCase().replace(/\.$/, '') === wanted));
-      if (!hit) {
-        const fwd = core.forwarders.find((f) => f.from === '.');
-        return {
-          outcome: 'missing-host-entry',
-          summary: `${p.name} is not in ${core.hosts.length ? "CoreDNS's hosts block" : 'the Corefile (it has no hosts block)'}: pods resolve it only if the upstream ${fwd ? `(${fwd.to.join(' ')})` : 'resolver'} knows it; add it under hosts { … fallthrough } and restart CoreDNS${readyNote}`,
-          evidence,
-          facts,
-        };
-      }
-      facts.hostEntry = hit.ip;
-      return { outcome: 'healthy', summary: `CoreDNS is Ready${readyNote} and its hosts block maps ${p.name} to ${hit.ip}`, evidence, facts };
+    const wanted = p.name?.toLowerCase().replace(/\.$/, '');
+    const hit = wanted === undefined ? undefined : entries.find((e) => e.names.some((n) => n.toLowerCase().replace(/\.$/, '') === wanted));
+    if (hit) facts.hostEntry = hit.ip;
+
+    const swallow = swallowingHosts(core);
+    if (swallow.length > 0 && !hit) {
+      const names = swallow.flatMap((h) => h.entries.flatMap((e) => e.names));
+      facts.swallowingHosts = names.join(',') || '(a hosts file)';
+      facts.corednsFinding = `the hosts block (${facts.swallowingHosts}) has no fallthrough: every other name gets NXDOMAIN`;
+      return {
+        outcome: 'hosts-no-fallthrough',
+        summary: `the Corefile's hosts block for ${names.length ? names.join(', ') : swallow[0]?.file ?? 'its file'} has no fallthrough: CoreDNS answers NXDOMAIN for every name it does not list, cluster names (kubernetes.default) and ${p.name ?? 'external names'} included, before kubernetes or forward see them${readyNote}`,
+        evidence,
+        facts,
+      };
     }
+
+    const timeouts = describeUpstreamTimeouts(logs.finding.timeouts);
+    const lastTimeout = logs.finding.timeouts[logs.finding.timeouts.length - 1];
+    const timeoutFacts = (): void => {
+      facts.upstreams = timeouts.upstreams.join(',');
+      facts.timeoutCount = timeouts.count;
+      facts.probeOnly = timeouts.probeOnly;
+      if (lastTimeout) facts.timeoutLine = clip(lastTimeout.line, 300);
+      if (lastTimeout) evidence.push({ label: `coredns log (${timeouts.count} time-out${timeouts.count === 1 ? '' : 's'})`, value: clip(lastTimeout.line) });
+    };
+    // Real lookups timing out upstream explain a missing answer better than a missing hosts line does.
+    if (timeouts.count > 0 && !timeouts.probeOnly) {
+      timeoutFacts();
+      facts.corednsFinding = `the upstream ${timeouts.upstreams.join(', ')} does not answer CoreDNS (${timeouts.count} i/o time-outs, e.g. ${timeouts.names.join(', ')})`;
+      return {
+        outcome: 'upstream-timeout',
+        summary: `CoreDNS is Ready${readyNote} but its upstream ${timeouts.upstreams.join(', ')} does not answer: ${timeouts.count} lookups timed out (${timeouts.names.join(', ')}); names outside the cluster fail or are slow`,
+        evidence,
+        facts,
+      };
+    }
+    if (wanted !== undefined && !hit) {
+      facts.corednsFinding = `its Corefile does not list ${p.name ?? ''}`;
+      return {
+        outcome: 'missing-host-entry',
+        summary: `${p.name ?? ''} is not in ${core.hosts.length ? "CoreDNS's hosts block" : 'the Corefile (it has no hosts block)'}: pods resolve it only if the upstream ${fwd ? `(${fwd.to.join(' ')})` : 'resolver'} knows it; add it under hosts { … fallthrough } and restart CoreDNS${readyNote}`,
+        evidence,
+        facts,
+      };
+    }
+    if (timeouts.count > 0) {
+      timeoutFacts();
+      facts.corednsFinding = `the upstream ${timeouts.upstreams.join(', ')} does not answer the loop plugin's HINFO probe (${timeouts.count} time-outs)`;
+      return {
+        outcome: 'upstream-timeout',
+        summary: `CoreDNS is Ready${readyNote}; only the loop plugin's start-up probe (HINFO) to ${timeouts.upstreams.join(', ')} timed out (${timeouts.count}x): either that upstream cannot be reached from the pods at all, or it ignores HINFO queries. A lookup from a pod tells which`,
+        evidence,
+        facts,
+      };
+    }
+    const logNote = logs.read === 0 ? '; its logs were not read' : '';
+    if (hit) return { outcome: 'healthy', summary: `CoreDNS is Ready${readyNote} and its hosts block maps ${p.name ?? ''} to ${hit.ip}${logNote}`, evidence, facts };
     return {
       outcome: 'healthy',
-      summary: `CoreDNS is Ready (${ready}/${health.length}); it forwards ${core.forwarders.map((f) => `${f.from} to ${f.to.join(' ')}`).join(', ') || 'nowhere'}${entries.length ? ` and its hosts block names ${entries.length} address${entries.length === 1 ? '' : 'es'}` : ''}`,
+      summary: `CoreDNS is Ready (${ready}/${health.length}); it forwards ${core.forwarders.map((f) => `${f.from} to ${f.to.join(' ')}`).join(', ') || 'nowhere'}${entries.length ? ` and its hosts block names ${entries.length} address${entries.length === 1 ? '' : 'es'}` : ''}${logNote}`,
       evidence,
       facts,
     };

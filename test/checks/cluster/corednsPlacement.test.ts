@@ -87,7 +87,7 @@ describe('cluster.coredns on the drill cluster', () => {
     expect(r.summary).toBe(
       'harbor.example.cn is not in the Corefile (it has no hosts block): pods resolve it only if the upstream (/etc/resolv.conf) knows it; add it under hosts { … fallthrough } and restart CoreDNS',
     );
-    expect(r.command).toBe("kubectl get pods -n kube-system -l k8s-app=kube-dns && kubectl get configmap coredns -n kube-system -o jsonpath='{.data.Corefile}' | grep -n 'harbor.example.cn'");
+    expect(r.command).toBe("kubectl get pods -n kube-system -l k8s-app=kube-dns && kubectl get configmap coredns -n kube-system -o jsonpath='{.data.Corefile}' | grep -n 'harbor.example.cn' && kubectl logs -n kube-system -l k8s-app=kube-dns --tail=200 --prefix");
   });
 
   it('pods-not-ready and no-pods', async () => {

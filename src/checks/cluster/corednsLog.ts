@@ -1,0 +1,73 @@
+/**
+ * What CoreDNS's own log says, in the words CoreDNS 1.2 to 1.12 print it:
+ * the loop plugin's fatal line (it exits, so the pod crash-loops), and the
+ * errors plugin's upstream time-outs (`read udp A->B:53: i/o timeout`).
+ */
+
+export interface LoopLine {
+  line: string;
+  /** `127.0.0.1:34536 -> :53` in CoreDNS ≥ 1.2.6; absent in the older "Seen HINFO more than twice" form. */
+  path?: string;
+}
+
+export interface UpstreamTimeout {
+  line: string;
+  name: string;
+  qtype: string;
+  upstream: string;
+  error: string;
+}
+
+export interface CorednsLogFinding {
+  loops: LoopLine[];
+  timeouts: UpstreamTimeout[];
+}
+
+const loopRe = [
+  // CoreDNS ≥ 1.2.6: `[FATAL] plugin/loop: Loop (127.0.0.1:34536 -> :53) detected for zone ".", see https://coredns.io/plugins/loop#troubleshooting. Query: "HINFO …"`
+  /plugin\/loop: Loop \(([^)]*)\) detected for zone/,
+  // CoreDNS 1.2.2 to 1.2.5: `[FATAL] plugin/loop: Seen "HINFO IN 2050421060481615995.5620656063561519376." more than twice, loop detected`
+  /plugin\/loop: Seen "HINFO IN [^"]*" more than twice, loop detected/,
+];
+
+// `[ERROR] plugin/errors: 2 example.com. A: read udp 10.244.0.5:41234->8.8.8.8:53: i/o timeout`; CoreDNS 1.1 wrote
+// `[ERROR] 2 mirrors.example.ai. AAAA: unreachable backend: read udp 10.99.17.97:60877->10.10.10.252:53: i/o timeout`.
+const timeoutRe = /\[ERROR\] (?:plugin\/errors: )?\d+ (\S+) (\w+): (?:unreachable backend: )?read udp (\S+?)->(\S+?): (i\/o timeout|read: no route to host|read: connection refused)/;
+
+/** The loop and time-out lines of one or more CoreDNS logs (timestamps before the text are fine: the patterns are not anchored). */
+export function classifyCorednsLog(lines: readonly string[]): CorednsLogFinding {
+  const out: CorednsLogFinding = { loops: [], timeouts: [] };
+  for (const raw of lines) {
+    const line = raw.trimEnd();
+    const loop = loopRe.map((re) => re.exec(line)).find((m) => m !== null);
+    if (loop) {
+      out.loops.push(loop[1] ? { line, path: loop[1] } : { line });
+      continue;
+    }
+    const t = timeoutRe.exec(line);
+    if (t) out.timeouts.push({ line, name: t[1] ?? '', qtype: t[2] ?? '', upstream: (t[4] ?? '').replace(/:53$/, ''), error: t[5] ?? '' });
+  }
+  return out;
+}
+
+/**
+ * The loop plugin's own probe is a HINFO query for a random name
+ * (`7553930501182690030.5295112943253332074.`); time-outs on it alone say the
+ * upstream did not answer that probe, not that real lookups fail.
+ */
+export function isLoopProbe(t: UpstreamTimeout): boolean {
+  return t.qtype === 'HINFO' && /^\d+\.\d+\.$/.test(t.name);
+}
+
+export interface UpstreamTimeoutSummary {
+  upstreams: string[];
+  count: number;
+  probeOnly: boolean;
+  names: string[];
+}
+
+export function describeUpstreamTimeouts(timeouts: readonly UpstreamTimeout[]): UpstreamTimeoutSummary {
+  const upstreams = [...new Set(timeouts.map((t) => t.upstream))];
+  const real = timeouts.filter((t) => !isLoopProbe(t));
+  return { upstreams, count: timeouts.length, probeOnly: real.length === 0, names: [...new Set(real.map((t) => t.name))].slice(0, 5) };
+}

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { agentContext, classifyAgentLog, decisiveAgentLine } from '../../../src/checks/pod/rancherAgentLogs.js';
+
+// Every line below is cattle-cluster-agent (or cattle-node-agent) output pasted in a public issue; the URL is beside it.
+const decide = (lines: string[]) => decisiveAgentLine(classifyAgentLog(lines));
+
+describe('classifyAgentLog on real agent logs', () => {
+  it('unknown CA through the remotedialer (Rancher 2.5.8): https://github.com/rancher/rancher/issues/33325', () => {
+    const m = decide([
+      'time="2021-06-22T10:29:14Z" level=error msg="Failed to connect to proxy. Empty dialer response" error="x509: certificate signed by unknown authority"',
+      'time="2021-06-22T10:29:14Z" level=error msg="Remotedialer proxy error" error="x509: certificate signed by unknown authority"',
+      'time="2021-06-22T10:29:24Z" level=info msg="Connecting to wss://rancher.core.kulturkosmos.lan/v3/connect/register with token hdx5q9rjcl4hbh84s8p8qxpt8drl8mm5bf2gkx9pz2c5bgnx29vxnb"',
+    ]);
+    expect(m?.class).toBe('unknown-ca');
+  });
+
+  it('incomplete chain, with the reason x509 gives (Rancher 2.7): https://github.com/rancher/dashboard/issues/8925', () => {
+    const m = decide([
+      'Certificate chain is not complete, please check if all needed intermediate certificates are included in the server certificate (in the correct order) and if the cacerts setting in Rancher either contains the correct CA certificate (in the case of using self signed certificates) or is empty (in the case of using a certificate signed by a recognized CA). Certificate information is displayed above. error: Get \\"https://192.168.5.176:32541\\": x509: certificate signed by unknown authority (possibly because of \\"x509: ECDSA verification failure\\" while trying to verify candidate authority certificate \\"dynamiclistener-ca@1684427844\\")"',
+    ]);
+    expect(m).toMatchObject({ class: 'unknown-ca', detail: 'x509: ECDSA verification failure' });
+  });
+
+  it('a bad handshake answered 200 by a TLS-terminating Traefik: https://github.com/rancher/rancher/issues/30768', () => {
+    const m = decide([
+      'time="2021-01-11T07:50:10Z" level=error msg="Failed to connect to proxy. Response status: 200 - 200 OK. Response body: node.management.cattle.io \\"c-cgxhn/m-433af576b1bc\\" not found" error="websocket: bad handshake"',
+      'time="2021-01-11T07:50:10Z" level=error msg="Remotedialer proxy error" error="websocket: bad handshake"',
+    ]);
+    expect(m).toMatchObject({ class: 'bad-handshake', detail: 'HTTP 200 - 200 OK: node.management.cattle.io \\"c-cgxhn/m-433af576b1bc\\" not found' });
+  });
+
+  it('dial time-outs in both forms: https://github.com/rancher/rancher/issues/31658 and https://github.com/rancher/rancher/issues/22446', () => {
+    expect(decide(['time="2021-03-11T07:06:37Z" level=error msg="Failed to connect to proxy. Empty dialer response" error="dial tcp: i/o timeout"'])?.class).toBe('connect-timeout');
+    expect(decide(['time="2019-08-27T15:46:00Z" level=error msg="Failed to connect to proxy" error="read tcp X.X.X.X:51812->X.X.X.X:443: i/o timeout"'])).toMatchObject({ class: 'connect-timeout', detail: 'X.X.X.X:443' });
+  });
+
+  it("curl's words from run.sh: timed out, refused, unresolvable, an HTTP error", () => {
+    // https://github.com/rancher/rancher/issues/38807 (Rancher 2.6.6)
+    expect(decide(['ERROR: https://rancher.domain.io:8448/ping is not accessible (Failed to connect to rancher.domain.io port 8448: Connection timed out)'])).toMatchObject({ class: 'connect-timeout', detail: 'rancher.domain.io:8448' });
+    // https://github.com/rancher/rancher/issues/17105
+    expect(decide(['ERROR: https://rancher.me/ping is not accessible (Failed to connect to rancher.me port 443: Connection refused)'])).toMatchObject({ class: 'connect-refused', detail: 'rancher.me:443' });
+    // https://github.com/rancher/rancher/issues/18832
+    expect(decide(['ERROR: https://rancher.nik.com/ping is not accessible (Could not resolve host: rancher.nik.com)'])).toMatchObject({ class: 'dns-unresolvable', detail: 'rancher.nik.com' });
+    // https://github.com/rancher/rancher/issues/31392
+    expect(decide(['ERROR: https://my-domain:30443/ping is not accessible (The requested URL returned error: 400 Bad Request)'])).toMatchObject({ class: 'ping-http-error', detail: 'https://my-domain:30443/ping answered 400 Bad Request' });
+  });
+
+  it('a CA checksum mismatch: https://github.com/rancher/rancher/issues/13244', () => {
+    expect(
+      decide([
+        'ERROR: Configured cacerts checksum (9a67a40ea60817029b02c46d94f88966dbc5a4cfc02fa551bd9e3b2fc2bfed18) does not match given --ca-checksum (a3ae58ed228acbdb9989b0d4017139cae079c345545fc796fff4323d539d1f43)',
+        'ERROR: Please check if the correct certificate is configured at https://206.189.238.40/v3/settings/cacerts',
+      ]),
+    ).toMatchObject({ class: 'ca-checksum-mismatch' });
+  });
+
+  it('reads the environment and the certificate details the agent prints: https://github.com/cert-manager/cert-manager/issues/6238', () => {
+    const facts = agentContext([
+      'INFO: Environment: CATTLE_ADDRESS=10.42.0.52 CATTLE_CA_CHECKSUM= CATTLE_CLUSTER=true CATTLE_SERVER=https://rancher.mydomain.com',
+      'INFO: https://rancher.mydomain.com/ping is accessible',
+      'INFO: rancher.mydomain.com resolves to 24.199.71.176',
+      'time="2023-07-27T09:53:28Z" level=info msg="Rancher agent version v2.7.5 is starting"',
+      'time="2023-07-27T09:53:29Z" level=info msg="Subject: CN=mydomain.com"',
+      'time="2023-07-27T09:53:29Z" level=info msg="Issuer: CN=R3,O=Let\'s Encrypt,C=US"',
+    ]);
+    expect(facts).toEqual({
+      agentServer: 'https://rancher.mydomain.com',
+      caChecksum: '(empty)',
+      pingAccessible: true,
+      serverAddress: '24.199.71.176',
+      agentVersion: 'v2.7.5',
+      certSubject: 'CN=mydomain.com',
+      certIssuer: "CN=R3,O=Let's Encrypt,C=US",
+    });
+  });
+
+  it('healthy start-up lines classify as nothing', () => {
+    expect(
+      classifyAgentLog([
+        'INFO: https://rancher.example.com/ping is accessible',
+        'time="2018-10-30T15:55:44Z" level=info msg="Connecting to wss://rancher.example.com/v3/connect/register with token fpmmxjn9k2mmhc5tldsqvvbltl7zrkv2wdqx7b5qzzlnl5gw7ld7ht"',
+      ]),
+    ).toEqual([]);
+  });
+});
