@@ -9,7 +9,7 @@ import type { CorednsLogFinding } from './corednsLog.js';
 import { describePod, listComponentPods, podHealth, systemNamespace } from './components.js';
 import type { PodHealth } from './components.js';
 
-const outcomes = ['healthy', 'no-pods', 'pods-not-ready', 'corefile-missing', 'missing-host-entry', 'forwarding-loop', 'hosts-no-fallthrough', 'upstream-timeout'] as const;
+const outcomes = ['healthy', 'no-pods', 'pods-not-ready', 'corefile-missing', 'missing-host-entry', 'forwarding-loop', 'hosts-no-fallthrough', 'upstream-timeout', 'probe-timeout'] as const;
 type Outcome = (typeof outcomes)[number];
 
 const selector = 'k8s-app=kube-dns';
@@ -79,6 +79,11 @@ function serverZones(server: string): string[] {
  */
 export function swallowingHosts(core: Corefile): Corefile['hosts'] {
   return core.hosts.filter((h) => !h.fallthrough && (h.zones ?? serverZones(h.server)).some((z) => z === '.' || z === '.:53'));
+}
+
+/** A name the kubernetes plugin answers through the pod's search path (`kubernetes.default`, `*.svc.cluster.local`): never a hosts-block name. */
+function isClusterName(name: string): boolean {
+  return !name.includes('.') || /\.(?:default|kube-system|svc|cluster\.local)$/.test(name);
 }
 
 /** Reads every CoreDNS pod's current and previous log; a log that cannot be read is said so, never taken as clean. */
@@ -209,7 +214,7 @@ export const clusterCoredns = defineCheck({
         facts,
       };
     }
-    if (wanted !== undefined && !hit) {
+    if (wanted !== undefined && !hit && !isClusterName(wanted)) {
       facts.corednsFinding = `its Corefile does not list ${p.name ?? ''}`;
       return {
         outcome: 'missing-host-entry',
@@ -222,7 +227,7 @@ export const clusterCoredns = defineCheck({
       timeoutFacts();
       facts.corednsFinding = `the upstream ${timeouts.upstreams.join(', ')} does not answer the loop plugin's HINFO probe (${timeouts.count} time-outs)`;
       return {
-        outcome: 'upstream-timeout',
+        outcome: 'probe-timeout',
         summary: `CoreDNS is Ready${readyNote}; only the loop plugin's start-up probe (HINFO) to ${timeouts.upstreams.join(', ')} timed out (${timeouts.count}x): either that upstream cannot be reached from the pods at all, or it ignores HINFO queries. A lookup from a pod tells which`,
         evidence,
         facts,

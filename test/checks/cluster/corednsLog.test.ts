@@ -159,14 +159,14 @@ describe('cluster.coredns reads the log and the Corefile, not only readiness', (
     expect(r.facts.swallowingHosts).toBe('jmenv.tbsite.net');
   });
 
-  it('upstream-timeout: real lookups time out; a probe-only time-out is said as such', async () => {
+  it('upstream-timeout: real lookups time out; probe-timeout: only the loop probe did, which is said as such', async () => {
     const real = '[ERROR] plugin/errors: 2 svc-datadog-agent-dogstatsd.datadog-agent.toyota-europe.com. SRV: read udp 192.168.86.18:56917->150.45.86.241:53: i/o timeout';
     const r = await run([cm(corefile('')), ...pods({})], [{ pod: 'coredns-7c65d6cfc9-q7lmn', previous: false, lines: [real] }]);
     expect(r.outcome).toBe('upstream-timeout');
     expect(r.facts).toMatchObject({ upstreams: '150.45.86.241', timeoutCount: 1, probeOnly: false });
     const probe = '[ERROR] plugin/errors: 2 3797952284163317497.7063757873447144811. HINFO: read udp 192.168.209.17:36807->20.128.8.8:53: i/o timeout';
     const p = await run([cm(corefile('')), ...pods({})], [{ pod: 'coredns-7c65d6cfc9-q7lmn', previous: false, lines: [probe] }]);
-    expect(p.outcome).toBe('upstream-timeout');
+    expect(p.outcome).toBe('probe-timeout');
     expect(p.facts.probeOnly).toBe(true);
     expect(p.summary).toContain("only the loop plugin's start-up probe (HINFO)");
   });
