@@ -162,6 +162,23 @@ export const clusterCoredns = defineCheck({
       facts.corednsFinding = `none of its ${health.length} pods is Ready`;
       return { outcome: 'pods-not-ready', summary: `none of the ${health.length} CoreDNS pods is Ready: cluster DNS lookups fail or time out`, evidence, facts };
     }
+    const timeouts = describeUpstreamTimeouts(logs.finding.timeouts);
+    const lastTimeout = logs.finding.timeouts[logs.finding.timeouts.length - 1];
+    const timeoutFacts = (): void => {
+      facts.upstreams = timeouts.upstreams.join(',');
+      facts.timeoutCount = timeouts.count;
+      facts.probeOnly = timeouts.probeOnly;
+      if (lastTimeout) facts.timeoutLine = clip(lastTimeout.line, 300);
+      if (lastTimeout) evidence.push({ label: `coredns log (${timeouts.count} time-out${timeouts.count === 1 ? '' : 's'})`, value: clip(lastTimeout.line) });
+    };
+    // CoreDNS runs and logs: what its log says about the upstream does not depend on reading its ConfigMap.
+    if (!core && timeouts.count > 0) {
+      timeoutFacts();
+      facts.corednsFinding = `the upstream ${timeouts.upstreams.join(', ')} does not answer CoreDNS (${timeouts.count} i/o time-outs${timeouts.probeOnly ? ", all on the loop plugin's HINFO probe" : ''})`;
+      return timeouts.probeOnly
+        ? { outcome: 'probe-timeout', summary: `CoreDNS is Ready (${ready}/${health.length}); only the loop plugin's start-up probe (HINFO) to ${timeouts.upstreams.join(', ')} timed out (${timeouts.count}x): either that upstream cannot be reached from the pods at all, or it ignores HINFO queries. A lookup from a pod tells which`, evidence, facts }
+        : { outcome: 'upstream-timeout', summary: `CoreDNS is Ready (${ready}/${health.length}) but its upstream ${timeouts.upstreams.join(', ')} does not answer: ${timeouts.count} lookups timed out (${timeouts.names.join(', ')})`, evidence, facts };
+    }
     if (!core) {
       facts.corednsFinding = `the coredns ConfigMap ${cm ? 'has no Corefile' : 'does not exist'}`;
       evidence.push({ label: `configmap ${systemNamespace}/coredns`, value: cm ? 'has no Corefile key' : 'not found' });
@@ -194,15 +211,6 @@ export const clusterCoredns = defineCheck({
       };
     }
 
-    const timeouts = describeUpstreamTimeouts(logs.finding.timeouts);
-    const lastTimeout = logs.finding.timeouts[logs.finding.timeouts.length - 1];
-    const timeoutFacts = (): void => {
-      facts.upstreams = timeouts.upstreams.join(',');
-      facts.timeoutCount = timeouts.count;
-      facts.probeOnly = timeouts.probeOnly;
-      if (lastTimeout) facts.timeoutLine = clip(lastTimeout.line, 300);
-      if (lastTimeout) evidence.push({ label: `coredns log (${timeouts.count} time-out${timeouts.count === 1 ? '' : 's'})`, value: clip(lastTimeout.line) });
-    };
     // Real lookups timing out upstream explain a missing answer better than a missing hosts line does.
     if (timeouts.count > 0 && !timeouts.probeOnly) {
       timeoutFacts();

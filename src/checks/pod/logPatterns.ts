@@ -67,6 +67,8 @@ const patterns: Record<LogClass, Pattern[]> = {
     { re: /[Cc]ould not connect to (?:server|database|redis|broker)|[Cc]onnection refused|ECONNREFUSED|[Cc]onnection timed out|No route to host/ },
   ],
   'startup-step-failed': [
+    // Cloudpods' host service wraps the failed step: `Host instance init error: Prepare environment: hugepage 1024 nr 0`.
+    { re: /Host instance init error: (.*)/, detail: (m) => m[1] },
     // glog/klog fatal (F0102 ...), Cloudpods/yunion ([F 240102 ...]), logrus/zap fatal, or "failed to <start-up verb>".
     { re: /^F\d{4} \d{2}:\d{2}:\d{2}\.\d+\s+\d+ \S+\] (.*)/, detail: (m) => m[1] },
     // yunion logs print `[fatal 240102 ...]` until their config is read, then `[fatal 2025-10-22 ...]`.
