@@ -50,7 +50,7 @@ export const clusterAdmissionWebhooks = defineCheck({
   }),
   outcomes,
   healthy: ['healthy'],
-  facts: ['webhook', 'webhookService', 'webhookError', 'webhookEndpoints', 'failingObject'],
+  facts: ['webhook', 'webhookService', 'webhookError', 'webhookEndpoints', 'webhookProblem', 'failingObject'],
   command: (p) =>
     `kubectl get events ${p.namespace ? `-n ${p.namespace}` : '-A'} --field-selector ${eventSelector(p)} | grep 'failed calling webhook' && kubectl get validatingwebhookconfigurations,mutatingwebhookconfigurations`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
@@ -86,7 +86,12 @@ export const clusterAdmissionWebhooks = defineCheck({
           evidence.push({ label: `endpoints ${failingCall.service}`, value: e.text });
         }
       }
-      const noEndpoints = empty(failingCall.service) || /no endpoints available for service/.test(failingCall.error);
+      // The API server's own error names what happened; a TLS error or a timeout means it did reach (or try) an endpoint,
+      // whatever the Endpoints read says, so only a call that did not name such a cause is read from the endpoints.
+      const problem = webhookProblem(failingCall.error);
+      facts.webhookProblem = problem ?? 'its service has no ready endpoints';
+      if (facts.webhookEndpoints === undefined) facts.webhookEndpoints = failingCall.service ? 'not read' : `no Service (the webhook calls ${failingCall.url})`;
+      const noEndpoints = /no endpoints available for service/.test(failingCall.error) || (problem === undefined && empty(failingCall.service));
       return {
         outcome: noEndpoints ? 'webhook-without-endpoints' : 'webhook-calls-failing',
         summary: noEndpoints
@@ -101,6 +106,7 @@ export const clusterAdmissionWebhooks = defineCheck({
       facts.webhook = first.webhook;
       facts.webhookService = first.service;
       facts.webhookEndpoints = endpoints.get(first.service)?.text ?? '';
+      facts.webhookProblem = 'its service has no ready endpoints';
       return {
         outcome: 'webhook-without-endpoints',
         summary: `${emptyConfigured.length} webhook${emptyConfigured.length === 1 ? '' : 's'} point${emptyConfigured.length === 1 ? 's' : ''} at a Service with no ready endpoints (${emptyConfigured.map((r) => `${r.webhook} → ${r.service}`).join(', ')}); with failurePolicy ${first.failurePolicy}, the creates it intercepts ${first.failurePolicy === 'Fail' ? 'are rejected' : 'skip it'}`,
@@ -125,7 +131,19 @@ function eventSelector(p: { namespace?: string | undefined; kind?: string | unde
  * `Internal error occurred: failed calling webhook "X": failed to call webhook: Post "https://svc.ns.svc:443/path?timeout=10s": no endpoints available for service "svc"`
  * (the `failed to call webhook:` part appeared in 1.23; older servers omit it and the URL's quotes).
  */
-const failedCallRe = /failed calling webhook "([^"]+)": (?:failed to call webhook: )?Post "?(https?:\/\/[^\s"]+)"?: (.*)$/;
+// Kubernetes 1.9-1.13 said `failed calling admission webhook "X": Post https://...` (istio/istio#6186).
+const failedCallRe = /failed calling (?:admission )?webhook "([^"]+)": (?:failed to call webhook: )?Post "?(https?:\/\/[^\s"]+)"?: (.*)$/;
+
+/** What the API server's error says went wrong, in words; undefined when it says nothing more than "no endpoints". */
+export function webhookProblem(error: string): string | undefined {
+  if (/no endpoints available for service/.test(error)) return 'its service has no ready endpoints';
+  if (/service "[^"]+" not found/.test(error)) return 'its service does not exist';
+  if (/x509: certificate has expired/.test(error)) return "its serving certificate has expired";
+  if (/x509|tls:/.test(error)) return "the API server does not trust its serving certificate (the webhook's caBundle does not match)";
+  if (/connection refused/.test(error)) return 'nothing listens on its port';
+  if (/deadline exceeded|Client\.Timeout|i\/o timeout|timed out|request canceled/.test(error)) return 'it does not answer in time (a network path from the API server, or a hung backend)';
+  return undefined;
+}
 
 function failedCalls(events: CoreV1Event[]): FailedCall[] {
   const out: FailedCall[] = [];
