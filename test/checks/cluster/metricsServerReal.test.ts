@@ -98,3 +98,19 @@ describe('etcd 3.3-3.5 slow-disk wordings (cluster.etcd)', () => {
     }
   });
 });
+
+describe('admission webhook errors as the API server words them', async () => {
+  const { webhookProblem } = await import('../../../src/checks/cluster/admissionWebhooks.js');
+  it('reads each cause', () => {
+    // istio/istio#6186 (1.9-1.13 "failed calling admission webhook")
+    expect(webhookProblem('x509: certificate signed by unknown authority (possibly because of "crypto/rsa: verification error" while trying to verify candidate authority certificate "k8s.cluster.local")')).toMatch(/does not trust its serving certificate/);
+    // istio/istio#22372
+    expect(webhookProblem('x509: certificate has expired or is not yet valid')).toBe('its serving certificate has expired');
+    // kserve/kserve#580
+    expect(webhookProblem('service "kfserving-webhook-server-service" not found')).toBe('its service does not exist');
+    // helm/charts#16249
+    expect(webhookProblem('net/http: request canceled while waiting for connection (Client.Timeout exceeded while awaiting headers)')).toMatch(/does not answer in time/);
+    // gopaddle-io/configurator#74
+    expect(webhookProblem('no endpoints available for service "configurator-controllerwebhook"')).toBe('its service has no ready endpoints');
+  });
+});
