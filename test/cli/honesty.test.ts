@@ -44,3 +44,14 @@ describe('a namespace that does not exist is found first (the built CLI)', () =>
     expect(r.stderr).toContain('plumbline: namespace "shpo" does not exist in context plumbline-drill: did you mean shop?');
   });
 });
+
+describe('a walk through a default answer says so (the built CLI)', () => {
+  it('names the default in JSON (defaultsUsed, answeredBy) and in text, and the default asserts nothing', async () => {
+    const r = await runCli(['drill', 'wd2-apiserver-not-ready', '--non-interactive', '--output', 'json', '--transcript', transcript()]);
+    const out = JSON.parse(r.stdout) as { defaultsUsed: { step: string; choice: string; label: string }[]; path: { step: string; answeredBy?: string }[] };
+    expect(out.defaultsUsed).toContainEqual({ step: 'ask-pod-expected', choice: 'not-known', label: 'Not known: look for a controller whose creates are refused' });
+    expect(out.path.find((p) => p.step === 'ask-pod-expected')?.answeredBy).toBe('default');
+    const text = await runCli(['drill', 'wd2-apiserver-not-ready', '--non-interactive', '--output', 'text', '--transcript', transcript()]);
+    expect(text.stdout).toContain('  answered by default (nobody said so):\n    - ask-pod-expected: Not known: look for a controller whose creates are refused');
+  });
+});
