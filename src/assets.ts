@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -56,8 +56,13 @@ export function bundledPath(kind: AssetKind, name: string): string {
   return join(packageRoot(), kind, `${name}.yaml`);
 }
 
-/** A path as given, or a bundled name; an unknown name throws UnknownAssetError. */
+/** A path as given, or a bundled name (`real/<id>` for the real-world corpus); an unknown name throws UnknownAssetError. */
 export function resolveAsset(kind: AssetKind, nameOrPath: string): string {
+  if (kind === 'scenarios' && realName.test(nameOrPath) && !existsSync(nameOrPath)) {
+    const file = bundledPath(kind, nameOrPath);
+    if (!existsSync(file)) throw new UnknownAssetError(kind, nameOrPath);
+    return file;
+  }
   if (isPath(nameOrPath)) return resolve(nameOrPath);
   const file = bundledPath(kind, nameOrPath);
   if (!existsSync(file)) throw new UnknownAssetError(kind, nameOrPath);
@@ -71,4 +76,37 @@ export function bundledNames(kind: AssetKind): string[] {
     .filter((f) => f.endsWith('.yaml'))
     .map((f) => f.slice(0, -'.yaml'.length))
     .sort();
+}
+
+const realName = /^real\/[a-z0-9][a-z0-9-]*$/;
+
+/** The real-world corpus (scenarios/real/*.yaml), named `real/<id>`. */
+export function realScenarioNames(): string[] {
+  const dir = join(packageRoot(), 'scenarios', 'real');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => `real/${f.slice(0, -'.yaml'.length)}`)
+    .sort();
+}
+
+/** Every scenario file under a folder, recursively, in name order; `raw/` folders hold pasted material, not scenarios. */
+export function scenarioFilesIn(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (entry.name !== 'raw') out.push(...scenarioFilesIn(path));
+    } else if (/\.ya?ml$/.test(entry.name) && entry.name !== 'README.yaml') out.push(path);
+  }
+  return out;
+}
+
+/** Whether a command-line argument names a folder. */
+export function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }

@@ -23,7 +23,10 @@ Usage:
                                              play a session back in the TUI, from its transcript alone
   plumbline list runbooks|scenarios|checks|faults [--output json]
   plumbline lint [files...]                  validate runbooks and scenarios (default: the bundled ones)
-  plumbline test [scenarios...]              walk scenarios headless, compare with their expected diagnosis
+  plumbline test [scenarios|dirs...] [--pass-rate P]
+                                             walk scenarios headless, compare with their expected diagnosis
+                                             (a folder: every scenario in it but raw/; --pass-rate 95: exit 0
+                                             when at least 95 % pass)
   plumbline graph <runbook> [--format mermaid|dot]
                                              draw a runbook's decision tree
 
@@ -90,6 +93,8 @@ export interface CliArgs {
   debugImage: string | undefined;
   out: string | undefined;
   kubeconfigOut: string | undefined;
+  /** test: exit 0 when at least this percentage of the scenarios pass (default: all must). */
+  passRate: number | undefined;
   noColor: boolean;
   help: boolean;
   version: boolean;
@@ -126,6 +131,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
         'debug-image': { type: 'string' },
         out: { type: 'string' },
         'kubeconfig-out': { type: 'string' },
+        'pass-rate': { type: 'string' },
         'no-color': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
@@ -148,6 +154,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) throw new UsageError(`--port must be a port number, not "${v.port}"`);
   const speed = v.speed === undefined ? 1 : Number(v.speed);
   if (!(Number.isFinite(speed) && speed > 0)) throw new UsageError(`--speed must be a positive number, not "${v.speed}"`);
+  const passRate = v['pass-rate'] === undefined ? undefined : Number(v['pass-rate']);
+  if (passRate !== undefined && !(Number.isFinite(passRate) && passRate >= 0 && passRate <= 100)) throw new UsageError(`--pass-rate must be a percentage from 0 to 100, not "${v['pass-rate']}"`);
   const graph = parsed.positionals[0] === 'graph';
   const graphFormat = graph ? (v.format ?? 'mermaid') : undefined;
   if (graphFormat !== undefined && graphFormat !== 'mermaid' && graphFormat !== 'dot') throw new UsageError(`--format must be mermaid or dot, not "${graphFormat}"`);
@@ -185,6 +193,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     debugImage: v['debug-image'],
     out: v.out,
     kubeconfigOut: v['kubeconfig-out'],
+    passRate,
     noColor: (v['no-color'] ?? false) || Boolean(env.NO_COLOR),
     help: v.help ?? false,
     version: v.version ?? false,

@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { resolve as resolvePath, sep } from 'node:path';
 import { validate } from '../runbook/load.js';
-import { readYamlSource } from '../runbook/source.js';
+import { InputError, readYamlSource } from '../runbook/source.js';
+import { anyCommand } from '../nodeaccess/drill.js';
 import type { DrillHosts, DrillResponse } from '../nodeaccess/drill.js';
 import { findFault, faultCatalog } from './faults/catalog.js';
 import { faultContext, FaultError } from './faults/context.js';
@@ -8,6 +10,8 @@ import type { ClusterParts } from './faults/context.js';
 import { generatedNodeNames, generateObjects, nodeUid } from './generate.js';
 import { healthyHosts } from './hosts/healthy.js';
 import { flattenLists, inlineRawFiles } from './raw.js';
+import { shiftObjectTimes, shiftText, timeShift } from './timeShift.js';
+import type { TimeShift } from './timeShift.js';
 import type { ContainerLog, KubeObject } from './types.js';
 
 const nodeSpec = z.strictObject({
@@ -35,6 +39,25 @@ const hostResponse = z.strictObject({
   exitCode: z.number().int().optional(),
   delayMs: z.number().nonnegative().optional(),
   hang: z.boolean().optional(),
+  /** Nobody ran it (or nobody pasted what it printed): the check gets an error outcome, as from a host it cannot reach. */
+  notCollected: z.literal(true).optional(),
+}).superRefine((r, ctx) => {
+  if (r.notCollected && (r.stdout !== undefined || r.file !== undefined || r.stderr !== undefined || r.exitCode !== undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['notCollected'], message: 'a response that was not collected has no stdout, file, stderr or exitCode' });
+  }
+});
+
+/** Where a real case's material comes from: the thread it was pasted in, and what of it is verbatim. */
+const sourceSpec = z.strictObject({
+  url: z.string().regex(/^https?:\/\/\S+$/, 'url must be the http(s) address of the thread the output was pasted in'),
+  /** Of the post (as the thread dates it). */
+  date: z.string().min(1).optional(),
+  /** Versions, distribution, runtime, as stated; what was not stated says so. */
+  platform: z.string().min(1).optional(),
+  /** Which parts are pasted verbatim. */
+  verbatim: z.string().min(1).optional(),
+  /** Which parts are frame: a generated cluster, a namespace. */
+  frame: z.string().min(1).optional(),
 });
 
 const outcomes = ['diagnosis', 'no-finding', 'incomplete'] as const;
@@ -56,6 +79,8 @@ const expectSpec = z
 export function expectedOutcome(e: { diagnosis: string | null; outcome?: ExpectedOutcome | undefined }): ExpectedOutcome {
   return e.outcome ?? (e.diagnosis === null ? 'no-finding' : 'diagnosis');
 }
+
+const isoTime = z.string().refine((v) => timeShift(v, new Date(0)) !== undefined, { message: 'write an ISO time, e.g. 2021-03-04T10:22:13Z' });
 
 const kubeObject = z.looseObject({
   apiVersion: z.string().min(1),
@@ -123,6 +148,15 @@ export const scenarioSchema = z.strictObject({
   runbook: z.string().min(1),
   inputs: z.record(z.string(), z.string()).default({}),
   expect: expectSpec,
+  /** A real case: the thread its output was pasted in. Required under a real/ folder. */
+  source: sourceSpec.optional(),
+  /** The moment the paste was taken: absolute times in pasted material are shifted so that it is the drill's now. */
+  pastedAt: isoTime.optional(),
+  /**
+   * Host command outputs and container logs the scenario does not give answer as a source that could not be
+   * reached instead of a healthy default. Defaults to true for both in a scenario with `source:`.
+   */
+  notCollected: z.strictObject({ hosts: z.boolean().optional(), logs: z.boolean().optional() }).optional(),
   hints: z.array(z.string().min(1)).default([]),
   /** Headless walks (plumbline test): answers by ask step id instead of the defaults, as a trainee would give them. */
   answers: z.record(z.string(), z.string()).default({}),
@@ -194,7 +228,23 @@ export interface LoadedScenario {
 /** Reads a scenario and the raw files it names (relative to its directory), which come inlined in the result. */
 export async function loadScenarioFile(file: string): Promise<LoadedScenario> {
   const source = await readYamlSource(file);
-  return { scenario: await inlineRawFiles(validate(source, scenarioSchema), source), file };
+  const scenario = validate(source, scenarioSchema);
+  // A real case is only as honest as its citation: under real/ the thread it came from is required.
+  if (isRealScenarioPath(file) && !scenario.source) {
+    throw new InputError([source.problem(['id'], 'a scenario under real/ needs a source: block (url of the thread the output was pasted in; date, platform, verbatim, frame)')]);
+  }
+  return { scenario: await inlineRawFiles(scenario, source), file };
+}
+
+/** A file in a `real/` folder (the corpus of cases rebuilt from pasted output). */
+export function isRealScenarioPath(file: string): boolean {
+  return resolvePath(file).split(sep).slice(0, -1).includes('real');
+}
+
+/** Whether host answers and container logs the scenario does not give are "not collected" rather than defaults. */
+export function notCollectedOf(s: Pick<Scenario, 'source' | 'notCollected'>): { hosts: boolean; logs: boolean } {
+  const real = s.source !== undefined;
+  return { hosts: s.notCollected?.hosts ?? real, logs: s.notCollected?.logs ?? real };
 }
 
 const relativeTime = /^now((?:[-+](?:\d+[smhd])+)*)$/;
@@ -235,6 +285,8 @@ function resolveLogLine(line: string, now: Date): string {
 /** A scenario's cluster, built: what the API server serves and what the simulated hosts answer. */
 export interface BuiltCluster extends ClusterParts {
   user: string;
+  /** Logs the scenario does not give are refused as the kubelet being out of reach would be, not served empty. */
+  logsNotCollected: boolean;
 }
 
 /** A fault in the scenario could not be applied (e.g. it names a node the cluster lacks). */
@@ -262,10 +314,12 @@ export function buildCluster(s: Scenario, now: Date): BuiltCluster {
   const layout = nodeSpecs.map((n, i) => ({ name: n.name, role: n.role, ip: internalIP(n, i), heartbeatAgeSeconds: n.heartbeatAgeSeconds }));
   const at = (t: string) => resolveTime(t, now) ?? t;
   const generated = generateObjects(g ?? { controlPlanes: 0, workers: 0, podsPerWorker: 0, addons: false }, layout, at);
+  const missing = notCollectedOf(s);
   const parts: ClusterParts = {
     objects: [...nodes, ...generated],
     logs: [],
-    hosts: healthyHosts(layout, at),
+    // Not collected: each node answers only what the scenario gives; every other command is a source nobody read.
+    hosts: missing.hosts ? Object.fromEntries(layout.map((n) => [n.name, { [anyCommand]: { stdout: '', notCollected: true } }])) : healthyHosts(layout, at),
     denials: s.api.denials.map((d) => ({ ...d })),
     apiFaults: s.api.faults.map((f) => ({ ...f })),
   };
@@ -283,11 +337,13 @@ export function buildCluster(s: Scenario, now: Date): BuiltCluster {
       }
     });
   }
+  // Pasted at another moment: every absolute time in pasted material moves by the same amount, intervals kept.
+  const shift = pastedShift(s, now);
   // Written objects come last: the store keeps the last of the same kind, namespace and name.
   // Only `now-…` strings change: a pasted object keeps its uid, resourceVersion, managedFields and absolute times.
-  parts.objects.push(...resolveTimes(flattenLists(s.objects), now));
+  parts.objects.push(...resolveTimes(shift ? shiftObjectTimes(flattenLists(s.objects), shift) : flattenLists(s.objects), now));
   for (const l of s.logs) {
-    const lines = l.lines.map((line) => resolveLogLine(line, now));
+    const lines = l.lines.map((line) => resolveLogLine(shift ? shiftText(line, shift) : line, now));
     const i = parts.logs.findIndex((x) => x.namespace === l.namespace && x.pod === l.pod && x.container === l.container && Boolean(x.previous) === l.previous);
     if (i === -1) parts.logs.push({ ...l, lines });
     else parts.logs[i] = { ...l, lines };
@@ -295,10 +351,20 @@ export function buildCluster(s: Scenario, now: Date): BuiltCluster {
   for (const [node, commands] of Object.entries(s.hosts)) {
     const answers = (parts.hosts[node] ??= {});
     for (const [command, response] of Object.entries(commands)) {
-      answers[command] = Array.isArray(response) ? response.map(drillResponse) : drillResponse(response);
+      const shifted = (r: HostResponse): DrillResponse => {
+        const d = drillResponse(r);
+        if (!shift) return d;
+        return { ...d, stdout: shiftText(d.stdout, shift), ...(d.stderr === undefined ? {} : { stderr: shiftText(d.stderr, shift) }) };
+      };
+      answers[command] = Array.isArray(response) ? response.map(shifted) : shifted(response);
     }
   }
-  return { ...parts, user: s.api.user };
+  return { ...parts, user: s.api.user, logsNotCollected: missing.logs };
+}
+
+/** How far pasted times move: from pastedAt to the drill's start. */
+function pastedShift(s: Scenario, now: Date): TimeShift | undefined {
+  return s.pastedAt === undefined ? undefined : timeShift(s.pastedAt, now);
 }
 
 /** The served part of a built cluster (kept for callers that need only objects and logs). */

@@ -81,4 +81,6 @@ export interface DrillClusterSpec {
   profiles?: DrillProfiles;
   /** What metrics.k8s.io reports for nodes (unset: nothing scraped yet). */
   nodeMetrics?: DrillNodeMetrics;
+  /** A container log not in `logs` is refused as when the kubelet cannot be reached (pasted material: not collected), not served empty. */
+  logsNotCollected?: boolean;
 }

@@ -12,7 +12,12 @@ export interface DrillResponse {
   delayMs?: number;
   /** Never finishes: the call ends at its timeout with `timedOut`, as a stuck command would. */
   hang?: boolean;
+  /** Nobody collected this output: the call fails as a source that could not be read, never with a default. */
+  notCollected?: boolean;
 }
+
+/** A node's answer to every command it has no entry for (a scenario built from pasted output sets it to not collected). */
+export const anyCommand = '*';
 
 /**
  * The scenario's hosts: node → argv joined by single spaces → response. A list
@@ -40,7 +45,7 @@ export function createDrillAccess(options: DrillAccessOptions): NodeAccess {
       const host = Object.hasOwn(options.hosts, node) ? options.hosts[node] : undefined;
       if (!host) throw new NodeAccessError('unreachable', `ssh: Could not resolve hostname ${node}: the drill has no host by that name`);
       const key = argvKey(argv);
-      const entry = Object.hasOwn(host, key) ? host[key] : undefined;
+      const entry = Object.hasOwn(host, key) ? host[key] : Object.hasOwn(host, anyCommand) ? host[anyCommand] : undefined;
       if (opts.signal.aborted) throw new NodeAccessError('cancelled', 'cancelled before the command ran');
       if (!entry) {
         const r = notFound(argv);
@@ -50,6 +55,7 @@ export function createDrillAccess(options: DrillAccessOptions): NodeAccess {
       calls.set(`${node}\0${key}`, n + 1);
       const response: DrillResponse | undefined = isList(entry) ? entry[Math.min(n, entry.length - 1)] : entry;
       if (!response) throw new NodeAccessError('command-missing', `the drill's host ${node} has an empty answer list for ${key}`);
+      if (response.notCollected) throw new NodeAccessError('not-collected', `not collected in this scenario: ${key} on ${node}`);
       const started = performance.now();
       const waited = await wait(response.hang ? Infinity : (response.delayMs ?? 0), opts.timeoutMs, opts.signal);
       const durationMs = Math.round(performance.now() - started);

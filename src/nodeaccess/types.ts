@@ -31,7 +31,8 @@ export type NodeAccessErrorKind =
   | 'not-possible' // this access cannot work here (kubectl-debug on a NotReady node)
   | 'timeout'
   | 'cancelled'
-  | 'declined'; // manual mode: the user chose not to run it
+  | 'declined' // manual mode: the user chose not to run it
+  | 'not-collected'; // a drill built from pasted output: nobody ran this command, so its output is unknown
 
 export class NodeAccessError extends Error {
   constructor(

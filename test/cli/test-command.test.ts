@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { runCli } from '../helpers/cli.js';
 interface Row {
   scenario: string;
   expected: string | null;
+  expectedOutcome?: string;
   got: string | null;
   outcome: string;
   steps: number;
@@ -78,4 +79,36 @@ describe('plumbline test', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('bad.yaml');
   });
+
+  it('walks a folder (not its raw/ material) and, with --pass-rate, exits 0 when enough pass, printing every FAIL and the rate', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'plumbline-test-dir-'));
+    const text = readFileSync(resolveAsset('scenarios', 'pod-pending-node-selector'), 'utf8');
+    writeFileSync(join(dir, 'a-right.yaml'), text);
+    mkdirSync(join(dir, 'more'));
+    writeFileSync(join(dir, 'more', 'b-wrong.yaml'), text.replace('diagnosis: unschedulable-node-selector', 'diagnosis: unschedulable-taint'));
+    // Pasted material is not a scenario: a raw/ folder is never walked.
+    mkdirSync(join(dir, 'raw'));
+    writeFileSync(join(dir, 'raw', 'pod.yaml'), 'apiVersion: v1\nkind: Pod\n');
+
+    const half = await runCli(['test', dir, '--pass-rate', '50'], { timeoutMs: 60_000 });
+    expect(half.exitCode).toBe(0);
+    expect(half.stdout).toContain('1/2 scenarios reach their expected diagnosis');
+    expect(half.stdout).toContain(`FAIL ${join(dir, 'more', 'b-wrong.yaml')}: expected unschedulable-taint, got unschedulable-node-selector\n`);
+    expect(half.stdout).toContain('pass rate 50.0 % (required 50 %)');
+    expect(half.stdout).not.toContain('raw');
+
+    const most = await runCli(['test', dir, '--pass-rate', '95'], { timeoutMs: 60_000 });
+    expect(most.exitCode).toBe(1);
+    expect(most.stdout).toContain('pass rate 50.0 % (required 95 %)');
+  }, 120_000);
+
+  it('compares how the walk ended: a no-finding walk does not pass an incomplete expectation', async () => {
+    const incomplete = variant('scale-10-nodes', 'incomplete.yaml', 'diagnosis: null', 'diagnosis: null\n  outcome: incomplete');
+    const r = await runCli(['test', incomplete], { timeoutMs: 60_000 });
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout.split('\n')[1]).toMatch(/ +\(incomplete\) +\(no finding\) ✗ +\d+ +\d+\.\ds$/);
+    expect(r.stdout).toContain(`FAIL ${incomplete}: expected (incomplete), got (no finding)`);
+    const json = await runCli(['test', incomplete, '--output', 'json'], { timeoutMs: 60_000 });
+    expect((JSON.parse(json.stdout) as Row[])[0]).toMatchObject({ expected: null, expectedOutcome: 'incomplete', got: null, outcome: 'no-finding', ok: false });
+  }, 120_000);
 });

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bundledNames, resolveAsset } from '../../src/assets.js';
+import { bundledNames, realScenarioNames, resolveAsset } from '../../src/assets.js';
 import { findCheck } from '../../src/checks/registry.js';
 import { loadScenarioFile } from '../../src/drill/scenario.js';
 import { loadRunbookFile } from '../../src/runbook/load.js';
@@ -14,7 +14,8 @@ const runbookNames = bundledNames('runbooks');
 const specs = new Map<string, RunbookSpec>();
 for (const name of runbookNames) specs.set(name, (await loadRunbookFile(resolveAsset('runbooks', name), findCheck)).spec);
 const scenarios: ScenarioExpectation[] = [];
-for (const name of bundledNames('scenarios')) {
+// The real-world corpus counts too: a real case that expects a diagnosis proves it.
+for (const name of [...bundledNames('scenarios'), ...realScenarioNames()]) {
   const { scenario } = await loadScenarioFile(resolveAsset('scenarios', name));
   scenarios.push({ id: scenario.id, runbook: scenario.runbook, diagnosis: scenario.expect.diagnosis });
 }

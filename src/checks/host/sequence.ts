@@ -46,7 +46,7 @@ async function runEach(ctx: CheckContext, node: string, cmds: string[][], limit:
       if (r.timedOut) throw new NodeAccessError('timeout', `${shellQuote(cmd)} did not finish on ${node} within ${Math.round(limit / 100) / 10}s`);
       ran.push(r);
     } catch (err) {
-      if (err instanceof NodeAccessError && (err.kind === 'command-missing' || err.kind === 'declined')) skipped.push(err);
+      if (err instanceof NodeAccessError && (err.kind === 'command-missing' || err.kind === 'declined' || err.kind === 'not-collected')) skipped.push(err);
       else throw err;
     }
   }

@@ -1,4 +1,4 @@
-import { bundledNames, resolveAsset } from '../../assets.js';
+import { bundledNames, realScenarioNames, resolveAsset } from '../../assets.js';
 import { findCheck } from '../../checks/registry.js';
 import { buildCluster, loadScenarioFile, resolveTime, ScenarioBuildError } from '../../drill/scenario.js';
 import { loadRunbookFile } from '../../runbook/load.js';
@@ -7,7 +7,10 @@ import type { SourceProblem } from '../../runbook/source.js';
 
 /** Lints runbooks and scenarios: prints every problem as file:line:col, exit 2 if there is any. */
 export async function lintCommand(files: string[]): Promise<number> {
-  const targets = files.length > 0 ? files : [...bundledNames('runbooks').map((n) => resolveAsset('runbooks', n)), ...bundledNames('scenarios').map((n) => resolveAsset('scenarios', n))];
+  const targets =
+    files.length > 0
+      ? files
+      : [...bundledNames('runbooks').map((n) => resolveAsset('runbooks', n)), ...[...bundledNames('scenarios'), ...realScenarioNames()].map((n) => resolveAsset('scenarios', n))];
   let problems = 0;
   for (const file of targets) {
     try {

@@ -1,4 +1,4 @@
-import { bundledNames, resolveAsset } from '../../assets.js';
+import { bundledNames, realScenarioNames, resolveAsset } from '../../assets.js';
 import { checks } from '../../checks/registry.js';
 import type { AnyCheck } from '../../checks/types.js';
 import type { CliArgs } from '../args.js';
@@ -13,9 +13,10 @@ export async function listCommand(what: string | undefined, args: Pick<CliArgs, 
     case 'scenarios': {
       const { loadScenarioFile } = await import('../../drill/scenario.js');
       const rows = [];
-      for (const name of bundledNames('scenarios')) {
+      // The real-world corpus is listed as real/<id>, the name `plumbline drill` takes.
+      for (const name of [...bundledNames('scenarios'), ...realScenarioNames()]) {
         const { scenario } = await loadScenarioFile(resolveAsset('scenarios', name));
-        rows.push({ id: scenario.id, title: scenario.title, runbook: scenario.runbook, expect: scenario.expect.diagnosis, page: scenario.page });
+        rows.push({ id: name.startsWith('real/') ? name : scenario.id, title: scenario.title, runbook: scenario.runbook, expect: scenario.expect.diagnosis, page: scenario.page });
       }
       if (json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       else for (const r of rows) process.stdout.write(`${r.id.padEnd(32)} ${r.title}\n`);

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bundledNames, resolveAsset } from '../../assets.js';
-import type { Scenario } from '../../drill/scenario.js';
+import { bundledNames, isDirectory, resolveAsset, scenarioFilesIn } from '../../assets.js';
+import type { ExpectedOutcome, Scenario } from '../../drill/scenario.js';
 import { TranscriptWriter } from '../../transcript/writer.js';
 import type { CliArgs } from '../args.js';
 import { sessionFor } from '../headless.js';
@@ -11,8 +11,10 @@ import { planDrill } from '../walk.js';
 /** One scenario's walk, as the table and `--output json` show it. */
 export interface ScenarioRow {
   scenario: string;
-  /** The diagnosis id the scenario expects, or null for a walk that should find nothing. */
+  /** The diagnosis id the scenario expects, or null for a walk that should find nothing (or end incomplete). */
   expected: string | null;
+  /** How the walk must end: diagnosis, no-finding or incomplete. */
+  expectedOutcome: ExpectedOutcome;
   /** The diagnosis reached, else null; `outcome` says how the walk ended then. */
   got: string | null;
   outcome: string;
@@ -35,9 +37,17 @@ function isHeavy(s: Scenario): boolean {
   return g !== undefined && g.workers * Math.max(g.podsPerWorker, 1) >= heavyPods;
 }
 
-/** Walks each scenario headless on its own drill cluster and compares the diagnosis with the one it expects; exit 1 on any mismatch. */
+/**
+ * Walks each scenario headless on its own drill cluster and compares how it
+ * ended with what it expects; exit 1 on any mismatch, or with --pass-rate when
+ * fewer than that percentage pass. A folder stands for every scenario in it.
+ */
 export async function testCommand(args: CliArgs): Promise<number> {
-  const names = args.positionals.length > 0 ? args.positionals : bundledNames('scenarios');
+  const names = args.positionals.length > 0 ? args.positionals.flatMap((p) => (isDirectory(p) ? scenarioFilesIn(p) : [p])) : bundledNames('scenarios');
+  if (names.length === 0) {
+    process.stderr.write(`no scenarios in ${args.positionals.join(', ')}\n`);
+    return 2;
+  }
   const { loadScenarioFile } = await import('../../drill/scenario.js');
   // Every file is read first: a scenario that does not parse is bad input (exit 2) before any drill starts.
   const scenarios = await Promise.all(names.map(async (name) => (await loadScenarioFile(resolveAsset('scenarios', name))).scenario));
@@ -57,19 +67,22 @@ export async function testCommand(args: CliArgs): Promise<number> {
   }
   const done = rows.filter((r): r is ScenarioRow => r !== undefined);
   const failed = done.filter((r) => !r.ok);
+  const passed = done.length - failed.length;
+  const rate = done.length === 0 ? 100 : (100 * passed) / done.length;
   if (args.output === 'json') process.stdout.write(`${JSON.stringify(done, null, 2)}\n`);
   else {
-    process.stdout.write(`\n${done.length - failed.length}/${done.length} scenarios reach their expected diagnosis\n`);
-    for (const r of failed) process.stdout.write(`FAIL ${r.scenario}: ${r.error ? `could not walk: ${r.error}` : `expected ${show(r.expected)}, got ${gotText(r)}`}\n`);
+    process.stdout.write(`\n${passed}/${done.length} scenarios reach their expected diagnosis\n`);
+    for (const r of failed) process.stdout.write(`FAIL ${r.scenario}: ${r.error ? `could not walk: ${r.error}` : `expected ${expectedText(r)}, got ${gotText(r)}`}\n`);
+    if (args.passRate !== undefined) process.stdout.write(`pass rate ${rate.toFixed(1)} % (required ${args.passRate} %)\n`);
   }
+  if (args.passRate !== undefined) return rate >= args.passRate ? 0 : 1;
   return failed.length === 0 ? 0 : 1;
 }
 
 async function walkScenario(name: string, scenario: Scenario, transcriptPath: string, args: CliArgs): Promise<ScenarioRow> {
   const started = performance.now();
   const expected = scenario.expect.diagnosis;
-  // Inline, not drill/scenario.js's expectedOutcome: a static import would pull the drill (and execa) into every start.
-  const wanted = scenario.expect.outcome ?? (expected === null ? 'no-finding' : 'diagnosis');
+  const wanted = wantedOf(scenario);
   const elapsed = () => Math.round(performance.now() - started);
   try {
     const plan = await planDrill({ ...args, positionals: [name], transcript: transcriptPath });
@@ -83,14 +96,14 @@ async function walkScenario(name: string, scenario: Scenario, transcriptPath: st
       const outcome = r.outcome ?? r.reason;
       // The walk must end the way the scenario says: no finding is not a walk cut short, nor the other way round.
       const ok = got === expected && outcome === wanted;
-      return { scenario: name, expected, got, outcome, steps: r.path.length, durationMs: elapsed(), ok };
+      return { scenario: name, expected, expectedOutcome: wanted, got, outcome, steps: r.path.length, durationMs: elapsed(), ok };
     } finally {
       transcript.close();
       await plan.cleanup();
     }
   } catch (err) {
     const message = err instanceof Error ? err.message.split('\n')[0] ?? err.message : String(err);
-    return { scenario: name, expected, got: null, outcome: 'error', steps: 0, durationMs: elapsed(), ok: false, error: message };
+    return { scenario: name, expected, expectedOutcome: wanted, got: null, outcome: 'error', steps: 0, durationMs: elapsed(), ok: false, error: message };
   }
 }
 
@@ -103,8 +116,18 @@ async function pool<T>(items: readonly T[], size: number, work: (item: T) => Pro
   await Promise.all(Array.from({ length: Math.min(size, queue.length) }, worker));
 }
 
+/** How the walk must end. Inline, not drill/scenario.js's expectedOutcome: a static import would pull the drill (and execa) into every start. */
+function wantedOf(s: Scenario): ExpectedOutcome {
+  return s.expect.outcome ?? (s.expect.diagnosis === null ? 'no-finding' : 'diagnosis');
+}
+
 function show(diagnosis: string | null): string {
   return diagnosis ?? '(no finding)';
+}
+
+/** What the scenario expects, as the table shows it: a diagnosis id, `(no finding)` or `(incomplete)`. */
+function expectedText(r: { expected: string | null; expectedOutcome: ExpectedOutcome }): string {
+  return r.expected ?? (r.expectedOutcome === 'incomplete' ? '(incomplete)' : show(null));
 }
 
 function gotText(r: ScenarioRow): string {
@@ -128,7 +151,7 @@ class TableWriter {
   private readonly widths: number[];
 
   constructor(names: readonly string[], scenarios: readonly Scenario[], private readonly enabled: boolean) {
-    const expected = scenarios.map((s) => show(s.expect.diagnosis));
+    const expected = scenarios.map((s) => expectedText({ expected: s.expect.diagnosis, expectedOutcome: wantedOf(s) }));
     const col = (header: string, values: string[]) => Math.max(header.length, ...values.map((v) => v.length));
     this.widths = [col('SCENARIO', [...names]), col('EXPECTED', expected), col('GOT', expected), 'STEPS'.length];
     if (enabled) this.line([...headers]);
@@ -137,7 +160,7 @@ class TableWriter {
   finished(rows: readonly (ScenarioRow | undefined)[]): void {
     if (!this.enabled) return;
     for (let r = rows[this.printed]; r !== undefined; r = rows[this.printed]) {
-      this.line([r.scenario, show(r.expected), r.ok ? gotText(r) : `${gotText(r)} ✗`, String(r.steps), seconds(r.durationMs)]);
+      this.line([r.scenario, expectedText(r), r.ok ? gotText(r) : `${gotText(r)} ✗`, String(r.steps), seconds(r.durationMs)]);
       this.printed++;
     }
   }

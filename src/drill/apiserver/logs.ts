@@ -23,12 +23,17 @@ export interface LogOptions {
 export class LogStore {
   private readonly logs = new Map<string, string[]>();
 
-  constructor(logs: ContainerLog[]) {
+  constructor(
+    logs: ContainerLog[],
+    /** Logs not given were never collected: reading one fails instead of giving no lines. */
+    readonly notCollected = false,
+  ) {
     for (const l of logs) this.logs.set(LogStore.key(l.namespace, l.pod, l.container, l.previous === true), l.lines);
   }
 
-  lines(namespace: string, pod: string, container: string, previous: boolean): string[] {
-    return this.logs.get(LogStore.key(namespace, pod, container, previous)) ?? [];
+  /** The lines, or undefined when the log was not collected. */
+  lines(namespace: string, pod: string, container: string, previous: boolean): string[] | undefined {
+    return this.logs.get(LogStore.key(namespace, pod, container, previous)) ?? (this.notCollected ? undefined : []);
   }
 
   private static key(namespace: string, pod: string, container: string, previous: boolean): string {
@@ -137,6 +142,18 @@ function checkContainerState(pod: KubeObject, container: string, previous: boole
   throw badRequest(`container "${container}" in pod "${podName}" is waiting to start - no logs yet`);
 }
 
+/**
+ * A log nobody collected, refused as the apiserver refuses one when it cannot
+ * reach the kubelet: a 500 whose message is the failed kubelet request
+ * (kubectl prints `Error from server: Get "https://…:10250/containerLogs/…": …`).
+ */
+function notCollected(pod: KubeObject, namespace: string, container: string, previous: boolean): ApiError {
+  const status = asObject(pod.status);
+  const host = asString(status.hostIP) || asString(asObject(pod.spec).nodeName);
+  const url = `https://${host}:10250/containerLogs/${namespace}/${pod.metadata.name}/${container}${previous ? '?previous=true' : ''}`;
+  return new ApiError(500, '', `Get "${url}": not collected in this scenario: the ${previous ? 'previous ' : ''}log of container ${container} was not pasted`);
+}
+
 const timestamped = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})) (.*)$/s;
 
 /** The log text for a pod's container, or the error a real cluster gives instead. */
@@ -146,7 +163,10 @@ export function readLog(pod: KubeObject, logs: LogStore, opts: LogOptions, now: 
   if (!asString(asObject(pod.spec).nodeName)) return '';
   checkContainerState(pod, container, opts.previous);
 
-  let entries = logs.lines(pod.metadata.namespace ?? '', pod.metadata.name, container, opts.previous).map((line) => {
+  const namespace = pod.metadata.namespace ?? '';
+  const stored = logs.lines(namespace, pod.metadata.name, container, opts.previous);
+  if (stored === undefined) throw notCollected(pod, namespace, container, opts.previous);
+  let entries = stored.map((line) => {
     const m = timestamped.exec(line);
     return m ? { time: Date.parse(m[1] ?? ''), stamp: m[1] ?? '', text: m[2] ?? '' } : { time: Number.NaN, stamp: '', text: line };
   });

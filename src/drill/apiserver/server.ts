@@ -202,7 +202,7 @@ export async function startDrillApiServer(spec: DrillClusterSpec, options: Drill
   const startedAt = options.startedAt ?? now();
   const heartbeats = new Heartbeats(now, startedAt.getTime());
   store.present = (resource, obj) => heartbeats.present(resource, obj);
-  const logs = new LogStore(spec.logs);
+  const logs = new LogStore(spec.logs, spec.logsNotCollected === true);
   const watchCache = new WatchCache(store);
   const user = spec.user ?? defaultUser;
 
