@@ -89,17 +89,20 @@ describe('plumbline test', () => {
     // Pasted material is not a scenario: a raw/ folder is never walked.
     mkdirSync(join(dir, 'raw'));
     writeFileSync(join(dir, 'raw', 'pod.yaml'), 'apiVersion: v1\nkind: Pod\n');
+    // In a folder, a file that does not load is one failed case, not the end of the run.
+    writeFileSync(join(dir, 'c-broken.yaml'), text.replace('page:', 'pager:'));
 
-    const half = await runCli(['test', dir, '--pass-rate', '50'], { timeoutMs: 60_000 });
-    expect(half.exitCode).toBe(0);
-    expect(half.stdout).toContain('1/2 scenarios reach their expected diagnosis');
-    expect(half.stdout).toContain(`FAIL ${join(dir, 'more', 'b-wrong.yaml')}: expected unschedulable-taint, got unschedulable-node-selector\n`);
-    expect(half.stdout).toContain('pass rate 50.0 % (required 50 %)');
-    expect(half.stdout).not.toContain('raw');
+    const third = await runCli(['test', dir, '--pass-rate', '30'], { timeoutMs: 60_000 });
+    expect(third.exitCode).toBe(0);
+    expect(third.stdout).toContain('1/3 scenarios reach their expected diagnosis');
+    expect(third.stdout).toContain(`FAIL ${join(dir, 'more', 'b-wrong.yaml')}: expected unschedulable-taint, got unschedulable-node-selector\n`);
+    expect(third.stdout).toMatch(new RegExp(`^FAIL ${join(dir, 'c-broken.yaml').replaceAll('.', '\\.')}: does not load: .*c-broken\\.yaml:\\d+:\\d+: `, 'm'));
+    expect(third.stdout).toContain('pass rate 33.3 % (required 30 %)');
+    expect(third.stdout).not.toContain('raw');
 
     const most = await runCli(['test', dir, '--pass-rate', '95'], { timeoutMs: 60_000 });
     expect(most.exitCode).toBe(1);
-    expect(most.stdout).toContain('pass rate 50.0 % (required 95 %)');
+    expect(most.stdout).toContain('pass rate 33.3 % (required 95 %)');
   }, 120_000);
 
   it('compares how the walk ended: a no-finding walk does not pass an incomplete expectation', async () => {

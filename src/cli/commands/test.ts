@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundledNames, isDirectory, resolveAsset, scenarioFilesIn } from '../../assets.js';
 import type { ExpectedOutcome, Scenario } from '../../drill/scenario.js';
+import { InputError } from '../../runbook/source.js';
 import { TranscriptWriter } from '../../transcript/writer.js';
 import type { CliArgs } from '../args.js';
 import { sessionFor } from '../headless.js';
@@ -43,25 +44,44 @@ function isHeavy(s: Scenario): boolean {
  * fewer than that percentage pass. A folder stands for every scenario in it.
  */
 export async function testCommand(args: CliArgs): Promise<number> {
-  const names = args.positionals.length > 0 ? args.positionals.flatMap((p) => (isDirectory(p) ? scenarioFilesIn(p) : [p])) : bundledNames('scenarios');
+  const given = args.positionals.length > 0 ? args.positionals.flatMap((p) => (isDirectory(p) ? scenarioFilesIn(p).map((file) => ({ file, inFolder: true })) : [{ file: p, inFolder: false }])) : bundledNames('scenarios').map((file) => ({ file, inFolder: false }));
+  const names = given.map((g) => g.file);
   if (names.length === 0) {
     process.stderr.write(`no scenarios in ${args.positionals.join(', ')}\n`);
     return 2;
   }
   const { loadScenarioFile } = await import('../../drill/scenario.js');
-  // Every file is read first: a scenario that does not parse is bad input (exit 2) before any drill starts.
-  const scenarios = await Promise.all(names.map(async (name) => (await loadScenarioFile(resolveAsset('scenarios', name))).scenario));
+  // Every file is read first: a scenario named on the command line that does not parse is bad input (exit 2)
+  // before any drill starts. One found in a folder is a corpus entry: it counts as a failure and the others run.
+  const scenarios = await Promise.all(
+    given.map(async ({ file, inFolder }): Promise<Scenario | string> => {
+      try {
+        return (await loadScenarioFile(resolveAsset('scenarios', file))).scenario;
+      } catch (err) {
+        if (inFolder && err instanceof InputError) return err.message.split('\n')[0] ?? err.message;
+        throw err;
+      }
+    }),
+  );
   const dir = mkdtempSync(join(tmpdir(), 'plumbline-test-'));
   const rows: (ScenarioRow | undefined)[] = names.map(() => undefined);
   const table = new TableWriter(names, scenarios, args.output === 'text');
   const run = async (i: number) => {
-    rows[i] = await walkScenario(names[i] ?? '', scenarios[i] as Scenario, join(dir, `${i}.jsonl`), args);
+    const scenario = scenarios[i];
+    rows[i] =
+      typeof scenario === 'string' || scenario === undefined
+        ? { scenario: names[i] ?? '', expected: null, expectedOutcome: 'diagnosis', got: null, outcome: 'error', steps: 0, durationMs: 0, ok: false, error: `does not load: ${scenario ?? ''}` }
+        : await walkScenario(names[i] ?? '', scenario, join(dir, `${i}.jsonl`), args);
     table.finished(rows);
+  };
+  const heavy = (i: number) => {
+    const s = scenarios[i];
+    return typeof s !== 'string' && s !== undefined && isHeavy(s);
   };
   try {
     const indexes = names.map((_, i) => i);
-    await pool(indexes.filter((i) => !isHeavy(scenarios[i] as Scenario)), parallelScenarios, run);
-    await pool(indexes.filter((i) => isHeavy(scenarios[i] as Scenario)), 1, run);
+    await pool(indexes.filter((i) => !heavy(i)), parallelScenarios, run);
+    await pool(indexes.filter((i) => heavy(i)), 1, run);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -72,7 +92,7 @@ export async function testCommand(args: CliArgs): Promise<number> {
   if (args.output === 'json') process.stdout.write(`${JSON.stringify(done, null, 2)}\n`);
   else {
     process.stdout.write(`\n${passed}/${done.length} scenarios reach their expected diagnosis\n`);
-    for (const r of failed) process.stdout.write(`FAIL ${r.scenario}: ${r.error ? `could not walk: ${r.error}` : `expected ${expectedText(r)}, got ${gotText(r)}`}\n`);
+    for (const r of failed) process.stdout.write(`FAIL ${r.scenario}: ${r.error ? `${r.error.startsWith('does not load') ? r.error : `could not walk: ${r.error}`}` : `expected ${expectedText(r)}, got ${gotText(r)}`}\n`);
     if (args.passRate !== undefined) process.stdout.write(`pass rate ${rate.toFixed(1)} % (required ${args.passRate} %)\n`);
   }
   if (args.passRate !== undefined) return rate >= args.passRate ? 0 : 1;
@@ -150,8 +170,8 @@ class TableWriter {
   private printed = 0;
   private readonly widths: number[];
 
-  constructor(names: readonly string[], scenarios: readonly Scenario[], private readonly enabled: boolean) {
-    const expected = scenarios.map((s) => expectedText({ expected: s.expect.diagnosis, expectedOutcome: wantedOf(s) }));
+  constructor(names: readonly string[], scenarios: readonly (Scenario | string)[], private readonly enabled: boolean) {
+    const expected = scenarios.map((s) => (typeof s === 'string' ? show(null) : expectedText({ expected: s.expect.diagnosis, expectedOutcome: wantedOf(s) })));
     const col = (header: string, values: string[]) => Math.max(header.length, ...values.map((v) => v.length));
     this.widths = [col('SCENARIO', [...names]), col('EXPECTED', expected), col('GOT', expected), 'STEPS'.length];
     if (enabled) this.line([...headers]);
