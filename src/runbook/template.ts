@@ -1,7 +1,11 @@
 import type { Facts } from '../checks/types.js';
 
-/** `{{inputs.name}}` or `{{facts.name}}`, the only two things a runbook may refer to. */
-const placeholder = /\{\{\s*(inputs|facts)\.([A-Za-z0-9_]+)\s*\}\}/g;
+/**
+ * `{{inputs.name}}` or `{{facts.name}}`, the only two things a runbook may refer
+ * to, optionally with the words to say when the value is not known:
+ * `{{facts.nodeName | "the pod's node"}}`.
+ */
+const placeholder = /\{\{\s*(inputs|facts)\.([A-Za-z0-9_]+)\s*(?:\|\s*"([^"]*)"\s*)?\}\}/g;
 
 export interface TemplateScope {
   inputs: Record<string, string>;
@@ -30,17 +34,23 @@ export class MissingValueError extends Error {
 
 /** Fills placeholders; a missing value throws so the step fails visibly instead of querying "undefined". */
 export function render(text: string, scope: TemplateScope): string {
-  return text.replace(placeholder, (_m, kind: 'inputs' | 'facts', name: string) => {
+  return text.replace(placeholder, (_m, kind: 'inputs' | 'facts', name: string, fallback: string | undefined) => {
     const value = kind === 'inputs' ? scope.inputs[name] : scope.facts[name];
+    if ((value === undefined || value === '') && fallback !== undefined) return fallback;
     if (value === undefined || value === '') throw new MissingValueError({ scope: kind, name });
     return String(value);
   });
 }
 
-/** Like render, but leaves `<name>` for unknown values: for text shown to a human (a fix, a chain). */
+/**
+ * Like render, for text shown to a person (a fix, a chain): an unknown value is
+ * said in words, its fallback or "(<name> not known)", never a `<name>` or
+ * `{{template}}` a person might copy into a command.
+ */
 export function renderLoose(text: string, scope: TemplateScope): string {
-  return text.replace(placeholder, (_m, kind: 'inputs' | 'facts', name: string) => {
+  return text.replace(placeholder, (_m, kind: 'inputs' | 'facts', name: string, fallback: string | undefined) => {
     const value = kind === 'inputs' ? scope.inputs[name] : scope.facts[name];
-    return value === undefined || value === '' ? `<${name}>` : String(value);
+    if (value !== undefined && value !== '') return String(value);
+    return fallback ?? `(${name} not known)`;
   });
 }

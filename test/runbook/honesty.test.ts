@@ -111,3 +111,14 @@ ${diagnosis('crashing')}`;
     expect(restsOnError(spec, 'crashing', [{ step: 'pod-status', check: 'pod.status', outcome: 'crash-loop' }], findCheck)).toBeNull();
   });
 });
+
+describe('text shown to a person never carries a placeholder', () => {
+  it('says an unknown value in words: its fallback, else "(name not known)"', async () => {
+    const { renderLoose, render, templateRefs } = await import('../../src/runbook/template.js');
+    const scope = { inputs: { pod: 'web-0' }, facts: {} };
+    expect(renderLoose('kubectl label node {{facts.nodeName}} x=y', scope)).toBe('kubectl label node (nodeName not known) x=y');
+    expect(renderLoose('on {{facts.nodeName | "the pod\'s node"}}, pod {{inputs.pod}}', scope)).toBe("on the pod's node, pod web-0");
+    expect(render('{{facts.nodeName | "any node"}}', scope)).toBe('any node');
+    expect(templateRefs('{{facts.nodeName | "x"}}')).toEqual([{ scope: 'facts', name: 'nodeName' }]);
+  });
+});
