@@ -261,7 +261,9 @@ export class Session {
           const scope = { inputs: this.opts.inputs, facts: context?.facts ?? {} };
           this.emit({ type: 'ask', step: e.step, question: renderLoose(step.question, scope), choices, default: step.default });
           if (this.opts.answerDefaults) {
-            const scripted = this.opts.answers?.[e.step];
+            // Only a choice the question has: anything else (a typo, `constructor`) would leave the walk waiting forever.
+            const given = this.opts.answers && Object.hasOwn(this.opts.answers, e.step) ? this.opts.answers[e.step] : undefined;
+            const scripted = given !== undefined && Object.hasOwn(step.choices, given) ? given : undefined;
             queueMicrotask(() => this.actor?.send({ type: 'ANSWER', choice: scripted ?? step.default, by: scripted ? 'scenario' : 'default' }));
           }
         }

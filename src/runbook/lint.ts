@@ -77,7 +77,7 @@ export function lintRunbook(
         if (check.layer !== step.layer) at([...path, 'layer'], `${where}: check ${check.id} is a ${check.layer} check, not ${step.layer}`);
         const outcomes = [...check.outcomes, 'error'];
         for (const o of outcomes) {
-          if (!(o in step.next)) at([...path, 'next'], `${where}: outcome "${o}" has no next step`);
+          if (!Object.hasOwn(step.next, o)) at([...path, 'next'], `${where}: outcome "${o}" has no next step`);
         }
         for (const o of Object.keys(step.next)) {
           if (!outcomes.includes(o)) at([...path, 'next', o], `${where}: check ${check.id} has no outcome "${o}" (it has: ${outcomes.join(', ')})`);
@@ -86,7 +86,7 @@ export function lintRunbook(
         break;
       }
       case 'ask':
-        if (!(step.default in step.choices)) at([...path, 'default'], `${where}: default "${step.default}" is not one of its choices`);
+        if (!Object.hasOwn(step.choices, step.default)) at([...path, 'default'], `${where}: default "${step.default}" is not one of its choices`);
         checkRefs([...path, 'question'], step.question, where);
         break;
       case 'action': {

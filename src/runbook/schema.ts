@@ -1,13 +1,20 @@
 import { z } from 'zod';
 import { layers } from '../checks/types.js';
+import { objectMachinery } from './source.js';
 
-const stepId = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'step ids are lower-case words joined by dashes');
+const stepId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]*$/, 'step ids are lower-case words joined by dashes')
+  .refine((s) => !objectMachinery.has(s), 'constructor and prototype name JavaScript object machinery; choose another id');
 
 /** A next step, or one of the special targets that end a phase. */
 export const specialTargets = ['$bottom-up', '$no-finding', '$incomplete'] as const;
 export type SpecialTarget = (typeof specialTargets)[number];
 
-const target = z.string().min(1);
+const target = z
+  .string()
+  .min(1)
+  .refine((s) => !objectMachinery.has(s), 'constructor and prototype name JavaScript object machinery, not a step');
 
 /** A step of this runbook or of an included one (`nn.kubelet-service`). */
 const stepRef = z.string().regex(/^[a-z0-9][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)*$/, 'a step id, or <include>.<step id>');
@@ -50,7 +57,7 @@ export const askStep = z.strictObject({
   question: z.string().min(1),
   choices: z.record(z.string(), z.strictObject({ label: z.string().min(1), next: target })),
   /** What a headless run answers, recorded as answered by default. */
-  default: z.string().min(1),
+  default: z.string().min(1).refine((s) => !objectMachinery.has(s), 'constructor and prototype name JavaScript object machinery, not a choice'),
 });
 
 export const diagnosisStep = z.strictObject({

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
 import type { Document, Node as YamlNode } from 'yaml';
 
 /** A problem in a YAML input file, located as `file:line:column`. */
@@ -55,6 +55,16 @@ export function parseYamlSource(file: string, text: string): YamlSource {
       doc.errors.map((e) => ({ file, ...at(e.pos[0]), message: `invalid YAML: ${firstLine(e.message)}` })),
     );
   }
+  // JavaScript drops or misreads these keys when it builds objects (a step named __proto__ would vanish): refuse them where they stand.
+  const machinery: SourceProblem[] = [];
+  visit(doc, {
+    Pair(_key, pair) {
+      if (isPair(pair) && isScalar(pair.key) && String(pair.key.value) === '__proto__') {
+        machinery.push({ file, ...at(rangeStart(pair.key) ?? 0), message: `"${String(pair.key.value)}" cannot be a key: JavaScript objects reserve it` });
+      }
+    },
+  });
+  if (machinery.length > 0) throw new InputError(machinery);
   const locate = (path: readonly PropertyKey[]) => at(offsetOf(doc, path));
   return {
     file,
@@ -64,6 +74,9 @@ export function parseYamlSource(file: string, text: string): YamlSource {
     problem: (path, message) => ({ file, ...locate(path), message }),
   };
 }
+
+/** Keys that name JavaScript's object machinery rather than data. */
+export const objectMachinery: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 function firstLine(s: string): string {
   return s.split('\n')[0] ?? s;

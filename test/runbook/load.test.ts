@@ -133,6 +133,29 @@ ${done}`;
     ]);
   });
 
+  it('names of JavaScript object machinery are refused at file:line:col, never crash, hang or vanish', () => {
+    const ask = (dflt: string, choice = 'yes') => `  ask-it:
+    type: ask
+    layer: pod
+    why: ask
+    question: Well?
+    choices:
+      ${choice}: { label: Yes, next: done }
+    default: ${dflt}
+`;
+    // default: constructor used to pass lint and hang the walk forever.
+    expect(problems(`${header.replace('start: pod-status', 'start: ask-it')}steps:\n${ask('constructor')}${done}`)).toContainEqual(
+      expect.stringMatching(/^runbooks\/x\.yaml:\d+:\d+: .*constructor and prototype name JavaScript object machinery/),
+    );
+    // constructor as a step target or start used to crash lint with a stack trace.
+    expect(problems(`${header}steps:\n${podStatusStep(nextAll(['running']) + '      running: constructor\n')}${done}`)).toContainEqual(expect.stringMatching(/^runbooks\/x\.yaml:\d+:\d+: .*object machinery/));
+    expect(problems(`${header.replace('start: pod-status', 'start: prototype')}steps:\n${podStatusStep(nextAll())}${done}`)).toContainEqual(expect.stringMatching(/^runbooks\/x\.yaml:7:\d+: .*object machinery/));
+    // A step named __proto__ used to be dropped without a word.
+    expect(problems(`${header}steps:\n${podStatusStep(nextAll())}${done}  __proto__:\n    type: diagnosis\n    layer: pod\n    title: P\n    why: w\n    chain: [a]\n    fix: [b]\n`)).toEqual([
+      expect.stringMatching(/^runbooks\/x\.yaml:\d+:3: "__proto__" cannot be a key: JavaScript objects reserve it$/),
+    ]);
+  });
+
   it('says when the file does not exist', async () => {
     await expect(loadRunbookFile('runbooks/none.yaml', findCheck)).rejects.toThrow('runbooks/none.yaml:1:1: no such file');
   });

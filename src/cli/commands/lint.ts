@@ -46,9 +46,9 @@ async function lintScenario(file: string): Promise<void> {
       if (!runbook.spec.inputs.some((i) => i.name === k)) problems.push(source.problem(['inputs', k], `runbook ${runbook.spec.id} has no input "${k}"`));
     }
     for (const [stepId, choice] of Object.entries(scenario.answers)) {
-      const step = runbook.spec.steps[stepId];
+      const step = Object.hasOwn(runbook.spec.steps, stepId) ? runbook.spec.steps[stepId] : undefined;
       if (step?.type !== 'ask') problems.push(source.problem(['answers', stepId], `runbook ${runbook.spec.id} has no question step "${stepId}"`));
-      else if (!(choice in step.choices)) problems.push(source.problem(['answers', stepId], `question "${stepId}" has no choice "${choice}" (it has ${Object.keys(step.choices).join(', ')})`));
+      else if (!Object.hasOwn(step.choices, choice)) problems.push(source.problem(['answers', stepId], `question "${stepId}" has no choice "${choice}" (it has ${Object.keys(step.choices).join(', ')})`));
     }
     const expected = scenario.expect.diagnosis;
     if (expected !== null && runbook.spec.steps[expected]?.type !== 'diagnosis') {

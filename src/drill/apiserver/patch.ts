@@ -32,6 +32,22 @@ function isObject(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/**
+ * Names that reach JavaScript's object machinery instead of a field: a patch
+ * path or key naming one is refused, so no patch can write onto
+ * Object.prototype (Go, which the apiserver is written in, has no such names).
+ */
+const prototypeKeys = new Set(['__proto__', 'constructor', 'prototype']);
+
+function refuseKey(key: string, where: string): void {
+  if (prototypeKeys.has(key)) throw invalidPatch(`${where}: "${key}" is not a field of any Kubernetes object`);
+}
+
+/** An own property only: inherited ones (constructor, toString) are not fields. */
+function own(obj: Json, key: string): unknown {
+  return Object.hasOwn(obj, key) ? obj[key] : undefined;
+}
+
 function clone<T>(v: T): T {
   return structuredClone(v);
 }
@@ -41,8 +57,9 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
   if (!isObject(patch)) return clone(patch);
   const out: Json = isObject(target) ? { ...target } : {};
   for (const [k, v] of Object.entries(patch)) {
+    refuseKey(k, 'merge patch');
     if (v === null) delete out[k];
-    else out[k] = mergePatch(out[k], v);
+    else out[k] = mergePatch(own(out, k), v);
   }
   return out;
 }
@@ -79,7 +96,7 @@ function invalidPatch(message: string): ApiError {
 }
 
 function mergeList(field: string, original: unknown, patch: unknown[]): unknown[] {
-  const key = mergeKeys[field];
+  const key = Object.hasOwn(mergeKeys, field) ? mergeKeys[field] : undefined;
   const base = Array.isArray(original) ? original.map((x) => clone(x) as unknown) : [];
   if (!key) {
     if (mergedScalarLists.has(field) && patch.every((x) => !isObject(x))) {
@@ -120,7 +137,7 @@ function stripDirectives(v: unknown): unknown {
 }
 
 function orderBy(field: string, list: unknown[], order: unknown): unknown[] {
-  const key = mergeKeys[field];
+  const key = Object.hasOwn(mergeKeys, field) ? mergeKeys[field] : undefined;
   if (!Array.isArray(order)) return list;
   const keyOf = (x: unknown): unknown => (key && isObject(x) ? x[key] : x);
   const wanted: unknown[] = (order as unknown[]).map((o) => (key && isObject(o) ? o[key] : o));
@@ -138,13 +155,14 @@ export function strategicMerge(target: unknown, patch: unknown): unknown {
   if (patch.$patch === 'delete') return undefined;
   const out: Json = isObject(target) ? { ...target } : {};
   for (const [k, v] of Object.entries(patch)) {
+    refuseKey(k.startsWith('$') ? k.slice(k.indexOf('/') + 1) : k, 'strategic merge patch');
     if (k.startsWith('$')) continue;
     if (v === null) {
       delete out[k];
     } else if (Array.isArray(v)) {
-      out[k] = mergeList(k, out[k], v);
+      out[k] = mergeList(k, own(out, k), v);
     } else if (isObject(v)) {
-      const merged = strategicMerge(out[k], v);
+      const merged = strategicMerge(own(out, k), v);
       if (merged === undefined) delete out[k];
       else out[k] = merged;
     } else {
@@ -175,7 +193,9 @@ function unescapePointer(token: string): string {
 function splitPointer(path: string): string[] {
   if (path === '') return [];
   if (!path.startsWith('/')) throw invalidPatch(`json patch path "${path}" must start with "/"`);
-  return path.slice(1).split('/').map(unescapePointer);
+  const tokens = path.slice(1).split('/').map(unescapePointer);
+  for (const t of tokens) refuseKey(t, `json patch path "${path}"`);
+  return tokens;
 }
 
 interface Slot {
@@ -186,8 +206,8 @@ interface Slot {
 function locate(doc: unknown, tokens: string[], op: string, path: string): Slot {
   let cur: unknown = doc;
   for (const t of tokens.slice(0, -1)) {
-    if (Array.isArray(cur)) cur = cur[Number(t)];
-    else if (isObject(cur)) cur = cur[t];
+    if (Array.isArray(cur)) cur = /^\d+$/.test(t) ? cur[Number(t)] : undefined;
+    else if (isObject(cur)) cur = own(cur, t);
     else cur = undefined;
     if (cur === undefined) throw invalidPatch(`${op} operation does not apply: doc is missing path: "${path}": missing value`);
   }
@@ -207,7 +227,7 @@ function getAt(doc: unknown, path: string, op: string): unknown {
   const tokens = splitPointer(path);
   if (tokens.length === 0) return doc;
   const { parent, key } = locate(doc, tokens, op, path);
-  const v = Array.isArray(parent) ? parent[arrayIndex(parent, key, op, path, false)] : parent[key];
+  const v = Array.isArray(parent) ? parent[arrayIndex(parent, key, op, path, false)] : own(parent, key);
   if (v === undefined) throw invalidPatch(`${op} operation does not apply: doc is missing key: ${path}: missing value`);
   return v;
 }
@@ -215,7 +235,7 @@ function getAt(doc: unknown, path: string, op: string): unknown {
 function removeAt(doc: unknown, path: string, op: string): unknown {
   const { parent, key } = locate(doc, splitPointer(path), op, path);
   if (Array.isArray(parent)) return parent.splice(arrayIndex(parent, key, op, path, false), 1)[0];
-  if (!(key in parent)) throw invalidPatch(`${op} operation does not apply: doc is missing key: ${path}: missing value`);
+  if (!Object.hasOwn(parent, key)) throw invalidPatch(`${op} operation does not apply: doc is missing key: ${path}: missing value`);
   const v = parent[key];
   delete parent[key];
   return v;
@@ -253,7 +273,7 @@ export function jsonPatch(target: unknown, patch: unknown): unknown {
         }
         const { parent, key } = locate(doc, tokens, 'replace', path);
         if (Array.isArray(parent)) parent[arrayIndex(parent, key, 'replace', path, false)] = clone(op.value);
-        else if (key in parent) parent[key] = clone(op.value);
+        else if (Object.hasOwn(parent, key)) parent[key] = clone(op.value);
         else throw invalidPatch(`replace operation does not apply: doc is missing key: ${path}: missing value`);
         break;
       }

@@ -69,6 +69,33 @@ describe('PATCH and PUT over HTTP (client-node and raw)', () => {
     }
   });
 
+  it('no patch reaches Object.prototype: __proto__, constructor and prototype are refused with 422, and nothing else changes', async () => {
+    h = await startControlPlaneHarness();
+    const path = '/api/v1/namespaces/shop/configmaps/app-config';
+    const hostile: [string, unknown][] = [
+      ['application/json-patch+json', [{ op: 'add', path: '/__proto__/metadata', value: { deletionTimestamp: '2020-01-01T00:00:00Z' } }]],
+      ['application/json-patch+json', [{ op: 'add', path: '/metadata/constructor/prototype/polluted', value: 'yes' }]],
+      ['application/json-patch+json', [{ op: 'replace', path: '/data/constructor', value: 'x' }]],
+      ['application/merge-patch+json', '{"__proto__": {"polluted": "yes"}}'],
+      ['application/strategic-merge-patch+json', '{"metadata": {"__proto__": {"polluted": "yes"}}}'],
+      ['application/strategic-merge-patch+json', '{"$setElementOrder/__proto__": [], "data": {"a": "b"}}'],
+    ];
+    for (const [contentType, body] of hostile) {
+      const r = await raw(h.server, path, { method: 'PATCH', contentType, body });
+      expect([r.status, (r.json() as { reason: string }).reason]).toEqual([422, 'Invalid']);
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(({} as Record<string, unknown>).metadata).toBeUndefined();
+    // The server runs in this process: a write onto Object.prototype would show on any object here.
+    expect(Object.getOwnPropertyNames(Object.prototype)).not.toContain('polluted');
+  });
+
+  it('a path through an inherited property (toString, hasOwnProperty) is a missing path, as in Go', () => {
+    expect(() => jsonPatch({ data: {} }, [{ op: 'add', path: '/data/toString/x', value: 1 }])).toThrow('doc is missing path');
+    expect(() => jsonPatch({ data: {} }, [{ op: 'remove', path: '/data/hasOwnProperty' }])).toThrow('doc is missing key');
+    expect(mergePatch({ data: {} }, { data: { toString: 'x' } })).toEqual({ data: { toString: 'x' } });
+  });
+
   it('refuses an unknown patch type with 415 and a missing object with 404', async () => {
     h = await startControlPlaneHarness();
     const r = await raw(h.server, '/api/v1/namespaces/shop/configmaps/app-config', { method: 'PATCH', contentType: 'text/plain', body: '{}' });
