@@ -6,13 +6,12 @@ import { FreeSession } from '../training/free.js';
 import { loadExtraPatterns } from '../transcript/redact.js';
 import { DrillTracker } from '../training/tracker.js';
 import type { DrillOutcome } from '../training/tracker.js';
-import { TranscriptWriter } from '../transcript/writer.js';
 import { ThemeProvider } from '../ui/ThemeProvider.js';
 import { DrillScreen } from '../ui/drill/DrillScreen.js';
 import type { CliArgs } from './args.js';
 import { UsageError } from './args.js';
 import { guardSession } from './guard.js';
-import { sessionFor } from './headless.js';
+import { openTranscript, sessionFor } from './headless.js';
 import { startRecording } from './recording.js';
 import type { WalkPlan } from './walk.js';
 
@@ -27,7 +26,7 @@ export async function walkTrainingDrill(plan: WalkPlan, args: Pick<CliArgs, 'noC
   const scenario = plan.scenario?.scenario;
   if (!scenario) throw new UsageError('a training drill needs a scenario');
   if (opts.mode === 'free') return walkFreeDrill(plan, args, opts);
-  const transcript = TranscriptWriter.open(plan.transcriptPath);
+  const transcript = await openTranscript(plan);
   const session = sessionFor(plan, { auto: false, answerDefaults: false });
   const tracker = new DrillTracker({ spec: plan.runbook.spec, scenario, inputs: plan.inputs, mode: opts.mode, seed: opts.seed, difficulty: opts.difficulty, transcriptPath: plan.transcriptPath });
   // The tracker hears each event before the screen does, so a result and its prediction's verdict draw together.
@@ -71,7 +70,7 @@ export async function walkTrainingDrill(plan: WalkPlan, args: Pick<CliArgs, 'noC
 /** A free drill: the trainee picks the checks; the same tracker, transcript and debrief as a guided one. */
 async function walkFreeDrill(plan: WalkPlan, args: Pick<CliArgs, 'noColor'>, opts: TrainingOptions): Promise<number> {
   const scenario = plan.scenario!.scenario;
-  const transcript = TranscriptWriter.open(plan.transcriptPath);
+  const transcript = await openTranscript(plan);
   const session = new FreeSession({ runbook: plan.runbook, inputs: plan.inputs, kube: plan.kube, nodes: plan.nodes(undefined), scenario: scenario.id, page: plan.page, redactPatterns: loadExtraPatterns(process.env) });
   const tracker = new DrillTracker({ spec: plan.runbook.spec, scenario, inputs: plan.inputs, mode: 'free', seed: opts.seed, difficulty: opts.difficulty, transcriptPath: plan.transcriptPath });
   session.on((e) => {

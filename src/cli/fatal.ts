@@ -23,6 +23,11 @@ export function reportFatal(err: unknown, usage = false): number {
     say(`scenario: ${err.message}`);
     return 2;
   }
+  // By name, as above: a file plumbline must write (transcript, recording, report, kubeconfig) that it may not.
+  if (err instanceof Error && err.name === 'PrivateFileError') {
+    say(`cannot write ${err.message}`);
+    return 2;
+  }
   if (err instanceof KubeConfigError) {
     say(err.message);
     return 2;

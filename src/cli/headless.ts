@@ -10,7 +10,7 @@ import type { WalkPlan } from './walk.js';
 
 /** Walks without a terminal: every check runs at once, every question takes its default. */
 export async function walkHeadless(plan: WalkPlan, args: Pick<CliArgs, 'output'> & Partial<Pick<CliArgs, 'yes'>>): Promise<number> {
-  const transcript = TranscriptWriter.open(plan.transcriptPath);
+  const transcript = await openTranscript(plan);
   const session = sessionFor(plan, { auto: true, answerDefaults: true, yes: args.yes ?? false });
   session.on((e) => transcript.write(e));
   if (args.output === 'text') session.on((e) => process.stdout.write(textLines(e).map((l) => `${l}\n`).join('')));
@@ -26,13 +26,30 @@ export async function walkHeadless(plan: WalkPlan, args: Pick<CliArgs, 'output'>
     // What the walk cost the API server: the same on 10 nodes and on 5,000 when every query is pinned.
     if (args.output === 'json') process.stdout.write(`${JSON.stringify({ ...walkJson(result, meta), api: plan.kube.apiStats }, null, 2)}\n`);
     else process.stdout.write(`transcript: ${plan.transcriptPath}\n`);
-    return exitCodeOf(result);
+    return transcriptFailed(transcript) ?? exitCodeOf(result);
   } finally {
     stopRecording();
     unguard();
     transcript.close();
     await plan.cleanup();
   }
+}
+
+/** The transcript, opened before anything runs; when it cannot be, the walk's drill and temp files go too. */
+export async function openTranscript(plan: WalkPlan): Promise<TranscriptWriter> {
+  try {
+    return TranscriptWriter.open(plan.transcriptPath);
+  } catch (err) {
+    await plan.cleanup();
+    throw err;
+  }
+}
+
+/** A transcript that stopped mid-walk: said on stderr, exit 3 (the walk's record is not whole). */
+export function transcriptFailed(transcript: TranscriptWriter): number | undefined {
+  if (!transcript.failure) return undefined;
+  process.stderr.write(`plumbline: cannot write ${transcript.failure.message}\n`);
+  return 3;
 }
 
 export function sessionFor(plan: WalkPlan, { yes = false, ...opts }: { auto: boolean; answerDefaults: boolean; yes?: boolean }): Session {

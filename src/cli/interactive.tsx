@@ -1,17 +1,16 @@
 import { render } from 'ink';
 import { exitCodeOf } from '../engine/report.js';
 import { textLines } from '../engine/textLog.js';
-import { TranscriptWriter } from '../transcript/writer.js';
 import { App } from '../ui/App.js';
 import type { CliArgs } from './args.js';
 import { guardSession } from './guard.js';
 import { startRecording } from './recording.js';
-import { sessionFor } from './headless.js';
+import { openTranscript, sessionFor, transcriptFailed } from './headless.js';
 import type { WalkPlan } from './walk.js';
 
 /** Walks in the Ink TUI; the engine and transcript are the same as headless. */
 export async function walkInteractive(plan: WalkPlan, args: Pick<CliArgs, 'step' | 'noColor'>): Promise<number> {
-  const transcript = TranscriptWriter.open(plan.transcriptPath);
+  const transcript = await openTranscript(plan);
   const session = sessionFor(plan, { auto: !args.step, answerDefaults: false });
   session.on((e) => transcript.write(e));
   const unguard = guardSession(session);
@@ -43,7 +42,7 @@ export async function walkInteractive(plan: WalkPlan, args: Pick<CliArgs, 'step'
     // The screen is gone; leave the verdict in the scrollback.
     const last = result.diagnosis ? textLines({ type: 'diagnosis', ...result.diagnosis }) : [`end: ${result.outcome ?? result.reason}`];
     process.stdout.write(`${[...last, `transcript: ${plan.transcriptPath}`].join('\n')}\n`);
-    return exitCodeOf(result);
+    return transcriptFailed(transcript) ?? exitCodeOf(result);
   } finally {
     stopRecording();
     unguard();

@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { writePrivateFile } from '../transcript/privateFile.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -40,7 +41,13 @@ export async function startDrill(scenario: Scenario, opts: StartDrillOptions = {
   );
   const dir = opts.kubeconfigPath ? undefined : mkdtempSync(join(tmpdir(), 'plumbline-drill-'));
   const kubeconfigPath = opts.kubeconfigPath ?? join(dir ?? '', 'kubeconfig');
-  writeFileSync(kubeconfigPath, kubeconfigYaml(server, name), { mode: 0o600 });
+  try {
+    writePrivateFile(kubeconfigPath, kubeconfigYaml(server, name));
+  } catch (err) {
+    await server.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
   return {
     server,
     kubeconfigPath,

@@ -1,4 +1,5 @@
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, writeSync } from 'node:fs';
+import { openPrivate, PrivateFileError } from './privateFile.js';
 import { dirname } from 'node:path';
 
 /** The recording beside a transcript: `x.jsonl` → `x.cast`. */
@@ -34,7 +35,17 @@ export class CastWriter {
 
   static open(path: string, header: CastHeader, clock: () => number = () => Date.now()): CastWriter {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    const fd = openSync(path, 'w', 0o600);
+    // A recording is never overwritten: a second walk on the same transcript records beside the first.
+    let fd: number | undefined;
+    for (let n = 1; fd === undefined; n++) {
+      const candidate = n === 1 ? path : path.replace(/(\.cast)?$/, `.${n}.cast`);
+      try {
+        fd = openPrivate(candidate, 'new');
+        path = candidate;
+      } catch (err) {
+        if (!(err instanceof PrivateFileError && err.message.endsWith('already exists') && n < 1000)) throw err;
+      }
+    }
     const startMs = header.startedAt.getTime();
     const line = {
       version: 2,

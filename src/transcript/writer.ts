@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { ArtifactOutput, RawOutput, RawOutputRef, SessionEvent } from '../engine/events.js';
 import type { DrillEvent } from '../training/events.js';
+import { openPrivate, PrivateFileError } from './privateFile.js';
 
 export const transcriptVersion = 1;
 
@@ -49,20 +50,38 @@ export class TranscriptWriter {
     this.fd = fd;
   }
 
+  /** Why the transcript stopped being written (a full disk, a file size limit): the walk goes on, and the CLI says so at the end. */
+  failure: PrivateFileError | undefined;
+
   static open(path: string, now: () => Date = () => new Date()): TranscriptWriter {
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    // 'a' keeps an existing file's events: two sessions never truncate each other.
-    const fd = openSync(path, 'a', 0o600);
-    return new TranscriptWriter(path, fd, now);
+    try {
+      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    } catch (err) {
+      throw new PrivateFileError(path, `transcript ${path}: cannot create its directory (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    }
+    // Appending keeps an existing file's events: two sessions never truncate each other.
+    try {
+      return new TranscriptWriter(path, openPrivate(path, 'append'), now);
+    } catch (err) {
+      throw err instanceof PrivateFileError ? new PrivateFileError(path, `transcript ${err.message}`) : err;
+    }
   }
 
   write(event: SessionEvent | DrillEvent): void {
     if (this.fd === undefined) return;
-    if (event.type === 'check.result' && event.raw && 'text' in event.raw) event = { ...event, raw: this.placeRaw(event.raw.text) };
-    if (event.type === 'check.result' && event.artifacts) event = { ...event, artifacts: event.artifacts.map((a) => ('bytes' in a ? this.placeArtifact(a) : a)) };
-    const line = JSON.stringify({ v: transcriptVersion, seq: ++this.seq, t: this.now().toISOString(), ...event });
-    writeSync(this.fd, `${line}\n`);
-    if (durable.has(event.type)) fsyncSync(this.fd);
+    try {
+      if (event.type === 'check.result' && event.raw && 'text' in event.raw) event = { ...event, raw: this.placeRaw(event.raw.text) };
+      if (event.type === 'check.result' && event.artifacts) event = { ...event, artifacts: event.artifacts.map((a) => ('bytes' in a ? this.placeArtifact(a) : a)) };
+      const line = Buffer.from(`${JSON.stringify({ v: transcriptVersion, seq: ++this.seq, t: this.now().toISOString(), ...event })}\n`, 'utf8');
+      for (let off = 0; off < line.length; ) off += writeSync(this.fd, line, off, line.length - off);
+      if (durable.has(event.type)) fsyncSync(this.fd);
+    } catch (err) {
+      // Everything written so far stays valid; nothing more is tried, so at most the last line is cut.
+      const code = (err as NodeJS.ErrnoException).code;
+      const why = code === 'ENOSPC' ? 'no space left on the device' : code === 'EFBIG' ? 'the file size limit (ulimit -f) is reached' : code ?? String(err);
+      this.failure = new PrivateFileError(this.path, `transcript ${this.path}: ${why}; ${this.seq - 1} events were written`);
+      this.close();
+    }
   }
 
   /**

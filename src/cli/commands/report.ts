@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { writePrivateFile } from '../../transcript/privateFile.js';
 import { resolveAsset } from '../../assets.js';
 import { findCheck } from '../../checks/registry.js';
 import { loadScenarioFile } from '../../drill/scenario.js';
@@ -35,7 +35,7 @@ export async function reportCommand(file: string | undefined, opts: ReportComman
   const report = withDebrief(walk, opts.format, debrief?.type === 'drill.debrief' ? debrief.debrief : undefined);
   if (opts.out) {
     // Same mode as the transcript: a postmortem quotes the cluster's evidence.
-    await writeFile(opts.out, report, { mode: 0o600 });
+    writePrivateFile(opts.out, report);
     process.stderr.write(`report: ${opts.out}\n`);
   } else {
     process.stdout.write(report);

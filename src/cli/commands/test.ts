@@ -4,9 +4,8 @@ import { join } from 'node:path';
 import { bundledNames, isDirectory, resolveAsset, scenarioFilesIn } from '../../assets.js';
 import type { ExpectedOutcome, Scenario } from '../../drill/scenario.js';
 import { InputError } from '../../runbook/source.js';
-import { TranscriptWriter } from '../../transcript/writer.js';
 import type { CliArgs } from '../args.js';
-import { sessionFor } from '../headless.js';
+import { openTranscript, sessionFor } from '../headless.js';
 import { planDrill } from '../walk.js';
 
 /** One scenario's walk, as the table and `--output json` show it. */
@@ -106,7 +105,7 @@ async function walkScenario(name: string, scenario: Scenario, transcriptPath: st
   const elapsed = () => Math.round(performance.now() - started);
   try {
     const plan = await planDrill({ ...args, positionals: [name], transcript: transcriptPath });
-    const transcript = TranscriptWriter.open(plan.transcriptPath);
+    const transcript = await openTranscript(plan);
     try {
       const session = sessionFor(plan, { auto: true, answerDefaults: true });
       session.on((e) => transcript.write(e));
