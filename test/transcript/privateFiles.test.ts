@@ -43,10 +43,11 @@ describe('files plumbline writes are private and never followed through a link',
   });
 
   it('/dev/full and a path that cannot be created end at once with one line, exit 2', async () => {
-    for (const [path, said] of [
+    const cases: [string, string][] = [
       ['/dev/full', 'is not a regular file'],
       ['/proc/t.jsonl', 'cannot be created there'],
-    ]) {
+    ];
+    for (const [path, said] of cases) {
       const r = await drill(path);
       expect(r.exitCode).toBe(2);
       expect(r.stderr).toContain(said);
