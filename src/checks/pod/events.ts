@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ageSeconds, formatAge } from '../format.js';
 import { groupEvents, involvedObjectSelector } from '../events.js';
 import type { EventGroup } from '../events.js';
+import { probeKill } from '../probeEvents.js';
 import { defineCheck } from '../types.js';
 import type { CheckResult } from '../types.js';
 
@@ -21,7 +22,8 @@ const reasonOutcomes: { outcome: Outcome; reasons: RegExp }[] = [
   { outcome: 'failed-scheduling', reasons: /^FailedScheduling$/ },
   { outcome: 'failed-mount', reasons: /^(FailedMount|FailedAttachVolume)$/ },
   { outcome: 'image-pull-failed', reasons: /^(Failed|ErrImagePull|ImagePullBackOff)$/ },
-  { outcome: 'probe-failed', reasons: /^(Unhealthy|ProbeWarning)$/ },
+  // Killing is a Normal event, but one that says "failed liveness probe" is a probe failure (see significant).
+  { outcome: 'probe-failed', reasons: /^(Unhealthy|ProbeWarning|Killing)$/ },
   { outcome: 'back-off', reasons: /^BackOff$/ },
 ];
 
@@ -43,7 +45,7 @@ export const podEvents = defineCheck({
     const groups = groupEvents(events);
     const now = ctx.now();
     const evidence = groups.slice(0, 8).map((g) => ({ label: `${g.type} ${g.reason}`, value: describe(g, now) }));
-    const warnings = groups.filter((g) => g.type === 'Warning');
+    const warnings = groups.filter(significant);
     if (warnings.length === 0) {
       return {
         outcome: 'no-warnings',
@@ -60,6 +62,11 @@ export const podEvents = defineCheck({
     return first ? found('other-warnings', first, evidence) : { outcome: 'no-warnings', summary: 'no warnings', evidence, facts: {} };
   },
 });
+
+/** Warnings, and the kubelet's Normal-typed kills that report a failed probe. */
+function significant(g: EventGroup): boolean {
+  return g.type === 'Warning' || (g.reason === 'Killing' && probeKill(g.message) !== undefined);
+}
 
 function found(outcome: Outcome, g: EventGroup, evidence: CheckResult['evidence']): CheckResult<Outcome> {
   return {

@@ -14,6 +14,9 @@ const outcomes = [
   'image-pull',
   'config-error',
   'crash-loop',
+  'init-failed',
+  'initializing',
+  'restarting',
   'creating',
   'not-ready',
   'running',
@@ -32,7 +35,7 @@ export const podStatus = defineCheck({
   params: z.object({ namespace: z.string().min(1), name: z.string().min(1) }),
   outcomes,
   healthy: ['running'],
-  facts: ['phase', 'nodeName', 'container', 'waitingReason', 'restartCount', 'notReadyContainers', 'image', 'owner'],
+  facts: ['phase', 'nodeName', 'container', 'initContainer', 'initLastEnd', 'waitingReason', 'restartCount', 'notReadyContainers', 'image', 'owner', 'podStatus'],
   command: (p) => `kubectl get pod ${p.name} -n ${p.namespace} -o wide`,
   async run(ctx, p) {
     let pod: V1Pod;
@@ -49,11 +52,11 @@ export const podStatus = defineCheck({
       }
       throw err;
     }
-    return classify(pod);
+    return classify(pod, ctx.now());
   },
 });
 
-function classify(pod: V1Pod): CheckResult<Outcome> {
+function classify(pod: V1Pod, now: Date): CheckResult<Outcome> {
   const phase = pod.status?.phase ?? 'Unknown';
   const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
   const main = pod.status?.containerStatuses ?? [];
@@ -103,6 +106,38 @@ function classify(pod: V1Pod): CheckResult<Outcome> {
   if (pull) return result('image-pull', `container ${pull.name} cannot pull its image ${pull.image} (${pull.state?.waiting?.reason})`, pull);
   const config = waitingWith(configReasons);
   if (config) return result('config-error', `container ${config.name} cannot be created (${config.state?.waiting?.reason})`, config);
+  // An init container that has not finished holds every app container back: kubectl prints Init:<state>, and the
+  // app containers wait in PodInitializing, which is not ContainerCreating.
+  const inits = pod.status?.initContainerStatuses ?? [];
+  const initSpecs = pod.spec?.initContainers ?? [];
+  // A restartable init container (a native sidecar) runs alongside the app: it is not "initialising" once started.
+  const sidecar = (name: string) => initSpecs.find((s) => s.name === name)?.restartPolicy === 'Always';
+  const pendingInit = inits.find((c) => !sidecar(c.name) && !(c.state?.terminated?.exitCode === 0));
+  if (pendingInit && phase !== 'Running') {
+    const done = inits.filter((c) => c.state?.terminated?.exitCode === 0).length;
+    const state = pendingInit.state;
+    const failed =
+      state?.waiting?.reason === 'CrashLoopBackOff' ||
+      (state?.terminated !== undefined && state.terminated.exitCode !== 0) ||
+      (pendingInit.restartCount > 0 && pendingInit.lastState?.terminated !== undefined && pendingInit.lastState.terminated.exitCode !== 0);
+    const shown = failed
+      ? `Init:${state?.waiting?.reason === 'CrashLoopBackOff' ? 'CrashLoopBackOff' : state?.terminated ? (state.terminated.reason === 'Error' || !state.terminated.reason ? 'Error' : state.terminated.reason) : 'Error'}`
+      : `Init:${done}/${inits.length}`;
+    facts.podStatus = shown;
+    facts.initContainer = pendingInit.name;
+    const end = state?.terminated ?? pendingInit.lastState?.terminated;
+    facts.initLastEnd = end
+      ? `its last run ended ${end.reason ?? 'Terminated'} with exit code ${end.exitCode}${end.message ? `: ${end.message.trim()}` : ''}`
+      : state?.running?.startedAt
+        ? `it has been running since ${state.running.startedAt.toISOString()}`
+        : 'no run of it has ended yet';
+    if (failed) {
+      return result('init-failed', `init container ${pendingInit.name} fails (${shown}${pendingInit.restartCount > 0 ? `, ${plural(pendingInit.restartCount, 'restart')}` : ''}${end ? `, last exit ${end.exitCode}` : ''}): the app containers wait in PodInitializing until it succeeds`, pendingInit);
+    }
+    if (state?.running || (state?.waiting && state.waiting.reason === 'PodInitializing') || !state?.waiting) {
+      return result('initializing', `init container ${pendingInit.name} has not finished (${shown}${state?.running?.startedAt ? `, running since ${state.running.startedAt.toISOString()}` : ''}): the app containers wait in PodInitializing until it does`, pendingInit);
+    }
+  }
   const crashing = waitingWith(new Set(['CrashLoopBackOff'])) ?? statuses.find((c) => c.restartCount > 0 && c.lastState?.terminated && !c.ready);
   if (crashing) {
     return result('crash-loop', `container ${crashing.name} keeps crashing: ${plural(crashing.restartCount, 'restart')}`, crashing);
@@ -115,7 +150,19 @@ function classify(pod: V1Pod): CheckResult<Outcome> {
     const first = main.find((c) => !c.ready);
     return result('not-ready', `pod is Running but ${notReady.length}/${main.length} containers are not ready: ${notReady.join(', ')}`, first);
   }
+  // Ready now, but restarted lately: a probe, the OOM killer or a crash ended the last instance.
+  const restarted = main.find((c) => c.restartCount > 0 && c.lastState?.terminated && recent(c.lastState.terminated.finishedAt, now));
+  if (restarted) {
+    const t = restarted.lastState?.terminated;
+    return result('restarting', `pod is Running and ready, but container ${restarted.name} has restarted ${plural(restarted.restartCount, 'time')}; the last instance ended ${t?.reason ?? 'Terminated'} (exit ${t?.exitCode})`, restarted);
+  }
   return result('running', `pod is Running and all ${main.length} containers are ready`);
+}
+
+/** A restart within the last day still explains a page; an unknown time counts as recent. */
+function recent(finishedAt: Date | undefined, now: Date): boolean {
+  if (!finishedAt) return true;
+  return now.getTime() - new Date(finishedAt).getTime() < 24 * 3600 * 1000;
 }
 
 function describeContainer(c: V1ContainerStatus): string {

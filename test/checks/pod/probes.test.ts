@@ -115,7 +115,7 @@ describe('pod.probes on the drill cluster', () => {
   });
 
   it.each([
-    ['slow-startup', 'probe-kills-before-start', 'startup allows 300 s (0 + 30×10); the container ran 290 s and was killed 4 times', { probeKind: 'startup', toleranceSeconds: 300, killCount: 4, ranSeconds: 290 }],
+    ['slow-startup', 'startup-kills', 'the startup probe killed container main before it reported started (killed 4 times): startup allows 300 s (0 + 30×10), the instance ran 290 s', { probeKind: 'startup', toleranceSeconds: 300, killCount: 4, ranSeconds: 290 }],
     ['deadlock', 'liveness-kills-running', 'liveness allows 30 s (0 + 3×10), but the container ran 10440 s before it was killed: it started, then stopped answering its liveness probe (killed 2 times)', { killCount: 2, ranSeconds: 10440 }],
     ['flaky', 'liveness-failing', 'the liveness probe failed 2 times but has not killed container main (it needs 3 failures in a row)', { killCount: 0, probeFailures: 2 }],
     ['not-ready', 'readiness-failing', 'container main runs but its readiness probe failed 40 times: Readiness probe failed: HTTP probe failed with statuscode: 500', {}],
