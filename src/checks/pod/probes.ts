@@ -71,6 +71,7 @@ export const podProbes = defineCheck({
     'failureThreshold',
     'ranSeconds',
     'killCount',
+    'killTimes',
     'probeFailures',
     'restartCount',
     'startupSeconds',
@@ -144,7 +145,7 @@ async function judge(kube: KubeClient, pod: V1Pod, c: ContainerView, events: Cor
 
   // While a startupProbe runs, liveness waits: the start-up allowance is the startup probe's window alone.
   const allowance = startup ?? liveness;
-  facts.probeAllowance = allowance ? `${allowance.kind} allows ${allowance.seconds} s (initialDelaySeconds ${allowance.initialDelaySeconds} + failureThreshold ${allowance.failureThreshold} × periodSeconds ${allowance.periodSeconds})` : 'the probe settings are not in the pod spec that was read, so the allowance is not known';
+  facts.probeAllowance = allowance ? `The ${allowance.kind} probe allows ${allowance.seconds} s (initialDelaySeconds ${allowance.initialDelaySeconds} + failureThreshold ${allowance.failureThreshold} × periodSeconds ${allowance.periodSeconds})` : 'The probe settings are not in the pod spec that was read, so how long it allows is not known';
   if (allowance) {
     facts.probeKind = allowance.kind;
     facts.toleranceSeconds = allowance.seconds;
@@ -176,6 +177,7 @@ async function judge(kube: KubeClient, pod: V1Pod, c: ContainerView, events: Cor
   let killCount = count(kills);
   if (killCount === 0 && killFailures.length > 0 && restarts > 0 && last && [137, 143].includes(last.term.exitCode)) killCount = restarts;
   facts.killCount = killCount;
+  facts.killTimes = killCount === 1 ? 'once' : `${killCount} times`;
 
   // Sentences the diagnoses quote: always set, saying so in words when the evidence is not there.
   if (!facts.killMessage) facts.killMessage = killCount > 0 ? `no Killing event is left (events expire after an hour); ${plural(restarts, 'restart')} ended in exit ${last?.term.exitCode ?? '?'} after probe failures` : 'no probe kill was reported';

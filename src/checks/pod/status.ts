@@ -35,7 +35,7 @@ export const podStatus = defineCheck({
   params: z.object({ namespace: z.string().min(1), name: z.string().min(1) }),
   outcomes,
   healthy: ['running'],
-  facts: ['phase', 'nodeName', 'container', 'initContainer', 'initLastEnd', 'waitingReason', 'restartCount', 'notReadyContainers', 'image', 'owner', 'podStatus'],
+  facts: ['phase', 'nodeName', 'container', 'initContainer', 'initLastEnd', 'waitingReason', 'restartCount', 'notReadyContainers', 'image', 'owner', 'controlledBy', 'podStatus'],
   command: (p) => `kubectl get pod ${p.name} -n ${p.namespace} -o wide`,
   async run(ctx, p) {
     let pod: V1Pod;
@@ -75,6 +75,8 @@ function classify(pod: V1Pod, now: Date): CheckResult<Outcome> {
   if (nodeName) facts.nodeName = nodeName;
   if (notReady.length > 0) facts.notReadyContainers = notReady.join(',');
   if (owner) facts.owner = `${owner.kind}/${owner.name}`;
+  // For sentences: the controller to fix, or that there is none (a bare pod is fixed and recreated by hand).
+  facts.controlledBy = owner ? `its ${owner.kind} ${owner.name}` : 'the pod itself (it has no controller: recreate it with the fix)';
 
   const result = (outcome: Outcome, summary: string, container?: V1ContainerStatus): CheckResult<Outcome> => {
     if (container) {
