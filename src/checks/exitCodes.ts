@@ -26,7 +26,9 @@ export function signalOf(exitCode: number): { number: number; name: string } | u
 }
 
 /** `137 = 128 + 9 (SIGKILL)`, `1`, `127 (command not found)`. */
-export function describeExitCode(exitCode: number): string {
+export function describeExitCode(exitCode: number | undefined): string {
+  // A pasted status (STATUS OOMKilled in kubectl get) can name the reason without the code.
+  if (exitCode === undefined || exitCode === null) return 'not recorded';
   const sig = signalOf(exitCode);
   if (sig) return `${exitCode} = 128 + ${sig.number} (${sig.name})`;
   if (exitCode === 126) return '126 (command not executable)';

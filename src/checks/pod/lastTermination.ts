@@ -31,7 +31,7 @@ export const podLastTermination = defineCheck({
   params: z.object({ namespace: z.string().min(1), name: z.string().min(1), container: z.string().optional() }),
   outcomes,
   healthy: ['never-terminated'],
-  facts: ['container', 'terminationReason', 'exitCode', 'signal', 'ranSeconds', 'finishedAgoSeconds', 'restartCount', 'memoryLimit', 'terminationMessage'],
+  facts: ['container', 'lastEnd', 'limitText', 'terminationReason', 'exitCode', 'signal', 'ranSeconds', 'finishedAgoSeconds', 'restartCount', 'memoryLimit', 'terminationMessage'],
   command: (p) =>
     `kubectl get pod ${p.name} -n ${p.namespace} -o jsonpath='{range .status.containerStatuses[${p.container ? `?(@.name=="${p.container}")` : '*'}]}{.name}{"\\t"}{.restartCount}{"\\t"}{.lastState.terminated}{"\\n"}{end}'`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
@@ -50,6 +50,7 @@ export const podLastTermination = defineCheck({
     const facts: Facts = { container: chosen.name, restartCount: chosen.status?.restartCount ?? 0 };
     const memoryLimit = chosen.spec?.resources?.limits?.memory;
     if (memoryLimit) facts.memoryLimit = memoryLimit;
+    facts.limitText = memoryLimit ? `its memory limit of ${memoryLimit}` : 'its memory limit (the limit is not in the pod spec that was read)';
     const last = lastTermination(chosen.status);
     if (!last) {
       return {
@@ -61,12 +62,14 @@ export const podLastTermination = defineCheck({
     }
     const t = last.term;
     const ran = ranSeconds(t);
+    // A sentence the diagnoses quote, with only what was recorded.
+    facts.lastEnd = `the ${last.current ? 'current' : 'last'} instance ended ${t.reason ?? 'Terminated'} (exit ${describeExitCode(t.exitCode)})${ran === undefined ? '' : ` after ${ran} s`}`;
     const finishedAgo = ageSeconds(t.finishedAt, now);
-    facts.exitCode = t.exitCode;
+    if (t.exitCode !== undefined && t.exitCode !== null) facts.exitCode = t.exitCode;
     if (t.reason) facts.terminationReason = t.reason;
     if (ran !== undefined) facts.ranSeconds = ran;
     if (finishedAgo !== undefined) facts.finishedAgoSeconds = Math.round(finishedAgo);
-    const sig = signalOf(t.exitCode) ?? (t.signal ? { number: t.signal, name: `signal ${t.signal}` } : undefined);
+    const sig = (t.exitCode === undefined || t.exitCode === null ? undefined : signalOf(t.exitCode)) ?? (t.signal ? { number: t.signal, name: `signal ${t.signal}` } : undefined);
     if (sig) facts.signal = sig.name;
     if (t.message) {
       facts.terminationMessage = clip(t.message, 300);
