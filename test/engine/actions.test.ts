@@ -65,7 +65,7 @@ const objects = [
   },
 ];
 
-const podOutcomes = ['not-found', 'unscheduled', 'image-pull', 'config-error', 'crash-loop', 'creating', 'not-ready', 'running', 'completed', 'failed', 'terminating', 'node-lost', 'error'];
+const podOutcomes = ['not-found', 'unscheduled', 'image-pull', 'config-error', 'crash-loop', 'init-failed', 'initializing', 'restarting', 'creating', 'not-ready', 'running', 'completed', 'failed', 'terminating', 'node-lost', 'error'];
 
 const podRunbook = `id: fix-web
 title: Recreate a pod from its fixed template

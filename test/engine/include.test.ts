@@ -34,7 +34,7 @@ steps:
     fix: ["look at the kubelet on {{inputs.node}}"]
 `;
 
-const podOutcomes = ['not-found', 'unscheduled', 'image-pull', 'config-error', 'crash-loop', 'creating', 'not-ready', 'running', 'completed', 'failed', 'terminating', 'node-lost', 'error'];
+const podOutcomes = ['not-found', 'unscheduled', 'image-pull', 'config-error', 'crash-loop', 'init-failed', 'initializing', 'restarting', 'creating', 'not-ready', 'running', 'completed', 'failed', 'terminating', 'node-lost', 'error'];
 
 const mainRunbook = `id: main
 title: Main

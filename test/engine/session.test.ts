@@ -106,7 +106,7 @@ steps:
     check: pod.status
     timeout: 300ms
     with: { namespace: default, name: "{{inputs.pod}}" }
-    next: { not-found: done, unscheduled: done, image-pull: done, config-error: done, crash-loop: done, creating: done, not-ready: done, running: done, completed: done, failed: done, terminating: done, node-lost: done, error: ask }
+    next: { not-found: done, unscheduled: done, image-pull: done, config-error: done, crash-loop: done, init-failed: done, initializing: done, restarting: done, creating: done, not-ready: done, running: done, completed: done, failed: done, terminating: done, node-lost: done, error: ask }
   ask:
     type: ask
     layer: pod

@@ -42,7 +42,7 @@ steps:
     fix: [restart it]
 `;
 
-const podOutcomes = ['not-found', 'unscheduled', 'image-pull', 'config-error', 'crash-loop', 'creating', 'not-ready', 'running', 'completed', 'failed', 'terminating', 'node-lost', 'error'];
+const podOutcomes = ['not-found', 'unscheduled', 'image-pull', 'config-error', 'crash-loop', 'init-failed', 'initializing', 'restarting', 'creating', 'not-ready', 'running', 'completed', 'failed', 'terminating', 'node-lost', 'error'];
 
 function mainRunbook(opts: { include?: string; next?: Record<string, string>; extraSteps?: string } = {}): string {
   const next = { ...Object.fromEntries(podOutcomes.map((o) => [o, 'healthy'])), 'not-ready': 'nn', creating: 'nn.ready', error: '$incomplete', ...opts.next };

@@ -32,7 +32,7 @@ const podStatusStep = (next: string) => `  pod-status:
     next:
 ${next}`;
 
-const allOutcomes = ['not-found', 'unscheduled', 'image-pull', 'config-error', 'crash-loop', 'creating', 'not-ready', 'running', 'completed', 'failed', 'terminating', 'node-lost', 'error'];
+const allOutcomes = ['not-found', 'unscheduled', 'image-pull', 'config-error', 'crash-loop', 'init-failed', 'initializing', 'restarting', 'creating', 'not-ready', 'running', 'completed', 'failed', 'terminating', 'node-lost', 'error'];
 const nextAll = (except: string[] = []) =>
   allOutcomes.filter((o) => !except.includes(o)).map((o) => `      ${o}: done\n`).join('');
 
@@ -70,7 +70,7 @@ describe('runbook loader', () => {
     const text = `${header}steps:\n${podStatusStep(`${nextAll()}      exploded: done\n      `.trimEnd() + '\n').replace('not-found: done', 'not-found: nowhere')}${done}`;
     expect(problems(text)).toEqual([
       'runbooks/x.yaml:16:7: step "pod-status": outcome "not-found" goes to unknown step "nowhere"',
-      expect.stringMatching(/^runbooks\/x\.yaml:29:7: step "pod-status": check pod\.status has no outcome "exploded"/),
+      expect.stringMatching(/^runbooks\/x\.yaml:32:7: step "pod-status": check pod\.status has no outcome "exploded"/),
     ]);
   });
 
@@ -78,7 +78,7 @@ describe('runbook loader', () => {
     const text = `${header}steps:\n${podStatusStep(nextAll()).replace('    why: look at the pod\n', '    why: look at the pod\n    colour: red\n')}${done.replace('    title: Done\n', '')}`;
     expect(problems(text)).toEqual([
       'runbooks/x.yaml:13:5: step "pod-status": unknown field "colour"',
-      'runbooks/x.yaml:30:3: step "done": "title" is required',
+      'runbooks/x.yaml:33:3: step "done": "title" is required',
     ]);
     expect(problems(header.replace('title: X\n', '') + `steps:\n${done}`)[0]).toBe('runbooks/x.yaml:1:1: "title" is required');
     expect(problems(`${header}steps:\n${done.replace('layer: pod', 'layer: kernel')}`)[0]).toBe('runbooks/x.yaml:11:5: step "done" layer: Invalid option: expected one of "pod"|"node"|"cluster"|"host"');
@@ -103,10 +103,10 @@ ${podStatusStep(nextAll().replace('running: done', 'running: ask').replace(' err
     fix: [b]
 ${done}`;
     expect(problems(text)).toEqual([
-      'runbooks/x.yaml:36:5: step "ask": default "maybe" is not one of its choices',
-      'runbooks/x.yaml:33:5: step "ask": {{inputs.cluster}} is not a declared input',
-      'runbooks/x.yaml:33:5: step "ask": {{facts.bogus}} is set by no check in this runbook',
-      'runbooks/x.yaml:37:3: step "lonely" is unreachable',
+      'runbooks/x.yaml:39:5: step "ask": default "maybe" is not one of its choices',
+      'runbooks/x.yaml:36:5: step "ask": {{inputs.cluster}} is not a declared input',
+      'runbooks/x.yaml:36:5: step "ask": {{facts.bogus}} is set by no check in this runbook',
+      'runbooks/x.yaml:40:3: step "lonely" is unreachable',
     ]);
   });
 
@@ -128,8 +128,8 @@ ${podStatusStep(nextAll().replace('running: done', 'running: a').replace(' error
     default: again
 ${done}`;
     expect(problems(text)).toEqual([
-      'runbooks/x.yaml:29:3: step "a" is a dead end: no diagnosis or end is reachable from it',
-      'runbooks/x.yaml:36:3: step "b" is a dead end: no diagnosis or end is reachable from it',
+      'runbooks/x.yaml:32:3: step "a" is a dead end: no diagnosis or end is reachable from it',
+      'runbooks/x.yaml:39:3: step "b" is a dead end: no diagnosis or end is reachable from it',
     ]);
   });
 

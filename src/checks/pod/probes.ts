@@ -202,10 +202,11 @@ async function judge(kube: KubeClient, pod: V1Pod, c: ContainerView, events: Cor
       facts.servingLine = clip(log.serving);
     }
     const grace = pod.spec?.terminationGracePeriodSeconds ?? 30;
-    const times = `killed ${killCount} ${killCount === 1 ? 'time' : 'times'}`;
+    const times = `killed ${killCount === 1 ? 'once' : `${killCount} times`}`;
     const window = kind === 'startup' ? startup : liveness ?? startup;
     // Never one success: the kill lands about when the allowance runs out (plus the grace period and probe jitter).
-    const neverSucceeded = !window || ran === undefined || ran <= 2 * window.seconds + grace;
+    // A startup probe runs only until its first success, so its kill always means it never succeeded.
+    const neverSucceeded = kind === 'startup' || !window || ran === undefined || ran <= 2 * window.seconds + grace;
 
     // The program is up and the probe still fails: a server answered 404/401/403, or the log says it listens
     // where the probe does not knock (another port, or only 127.0.0.1). A serving line alone never decides.

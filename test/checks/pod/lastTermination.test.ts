@@ -16,6 +16,11 @@ const restarted = (terminated: Record<string, unknown>, extra: Record<string, un
 });
 
 const objects = [
+  // kubectl get pods printed STATUS OOMKilled and describe only "Reason: OOMKilled": no exit code (hmcts/cnp-flux-config#28772).
+  pod('status-oom', 'app', { nodeName: 'worker-1' }, {
+    phase: 'Running',
+    containerStatuses: [{ name: 'main', image: 'app:1', imageID: '', ready: false, restartCount: 4, state: { terminated: { reason: 'OOMKilled', startedAt: 'now-57s' } }, lastState: { terminated: { reason: 'OOMKilled' } } }],
+  }),
   pod('oom', 'app', { nodeName: 'worker-1', containers: [{ name: 'main', image: 'app:1', resources: { limits: { memory: '256Mi' } } }] }, {
     phase: 'Running',
     containerStatuses: [restarted({ exitCode: 137, reason: 'OOMKilled' })],
@@ -69,8 +74,26 @@ describe('pod.last-termination on the drill cluster', () => {
     expect(r.summary).toBe(
       'container host (23 restarts) was killed with SIGKILL after running 300 s (exit 137 = 128 + 9 (SIGKILL), reason Error): by the kubelet (liveness probe, grace period) or from outside, not by its own error',
     );
-    expect(r.facts).toEqual({ container: 'host', restartCount: 23, exitCode: 137, terminationReason: 'Error', ranSeconds: 300, finishedAgoSeconds: 240, signal: 'SIGKILL' });
+    expect(r.facts).toEqual({
+      container: 'host',
+      restartCount: 23,
+      exitCode: 137,
+      terminationReason: 'Error',
+      ranSeconds: 300,
+      finishedAgoSeconds: 240,
+      signal: 'SIGKILL',
+      lastEnd: 'the last instance ended Error (exit 137 = 128 + 9 (SIGKILL)) after 300 s',
+      limitText: 'its memory limit (the limit is not in the pod spec that was read)',
+    });
     expect(r.evidence).toEqual([{ label: 'container host', value: 'Error, exit 137 = 128 + 9 (SIGKILL), ran 300 s, ended 4m ago, 23 restarts' }]);
+  });
+
+  it('a pasted STATUS OOMKilled with no exit code says the code was not recorded (hmcts/cnp-flux-config#28772)', async () => {
+    const r = await t.check('pod.last-termination', { namespace: 'app', name: 'status-oom' });
+    expect(r.outcome).toBe('oom-killed');
+    expect(r.summary).toBe('container main was OOMKilled: it used more memory than its limit (exit not recorded)');
+    expect(r.facts.lastEnd).toBe('the current instance ended OOMKilled (exit not recorded)');
+    expect(r.facts.exitCode).toBeUndefined();
   });
 
   it.each([

@@ -60,6 +60,26 @@ const objects = [
     conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: 'now-1190s' }],
     containerStatuses: [{ name: 'main', image: 'app:1', imageID: '', ready: true, started: true, restartCount: 0, state: { running: { startedAt: 'now-20m' } } }],
   }),
+  // emberstack/kubernetes-reflector#426 (AKS): only the events were pasted, so the spec shows no probe.
+  pod('events-only', 'app', { nodeName: 'worker-1', containers: [{ name: 'reflector', image: 'emberstack/kubernetes-reflector:7.1.262' }] }, {
+    phase: 'Running',
+    containerStatuses: [{ name: 'reflector', image: 'r', imageID: '', ready: false, started: false, restartCount: 1, state: { waiting: { reason: 'CrashLoopBackOff' } } }],
+  }),
+  event('app', 'events-only', 'Normal', 'Killing', 'Container reflector failed startup probe, will be restarted', 1, 'now-11m'),
+  event('app', 'events-only', 'Warning', 'Unhealthy', 'Startup probe failed: Get "http://10.7.5.70:25080/healthz": dial tcp 10.7.5.70:25080: connect: connection refused', 53, 'now-7m'),
+  // helm/helm#1833 (1.5): the kill before kubelets named the probe.
+  pod('old-wording', 'app', { nodeName: 'worker-1', containers: [{ name: 'tiller', image: 'tiller:v2.1.3' }] }, {
+    phase: 'Running',
+    containerStatuses: [{ name: 'tiller', image: 't', imageID: '', ready: false, restartCount: 5, state: { waiting: { reason: 'CrashLoopBackOff' } } }],
+  }),
+  event('app', 'old-wording', 'Normal', 'Killing', 'Killing container with docker id 0f2583248a73: pod "tiller-deploy-3299276078-5kx5w_kube-system(8a2bb598-dd8b-11e6-8b84-0050568da433)" container "tiller" is unhealthy, it will be killed and re-created.', 1, 'now-1m'),
+  // sockudo/sockudo#273: the server started and serves; the startup probe asks for a path it does not have.
+  pod('wrong-path', 'app', { nodeName: 'worker-1', containers: [{ name: 'main', image: 'sockudo/sockudo:3.2.1', startupProbe: { httpGet: { path: '/live', port: 6001 } } }] }, {
+    phase: 'Running',
+    containerStatuses: [{ name: 'main', image: 's', imageID: '', ready: false, started: false, restartCount: 2, state: { running: { startedAt: 'now-1m' } }, lastState: { terminated: { exitCode: 137, reason: 'Error', startedAt: 'now-4m', finishedAt: 'now-90s' } } }],
+  }),
+  event('app', 'wrong-path', 'Warning', 'Unhealthy', 'Startup probe failed: HTTP probe failed with statuscode: 404', 6, 'now-2m'),
+  event('app', 'wrong-path', 'Normal', 'Killing', 'Container main failed startup probe, will be restarted', 2, 'now-90s'),
   pod('bare', 'app', { nodeName: 'worker-1' }, {
     phase: 'Running',
     containerStatuses: [{ name: 'main', image: 'app:1', imageID: '', ready: true, started: true, restartCount: 0, state: { running: { startedAt: 'now-20m' } } }],
@@ -121,6 +141,9 @@ describe('pod.probes on the drill cluster', () => {
     ['not-ready', 'readiness-failing', 'container main runs but its readiness probe failed 40 times: Readiness probe failed: HTTP probe failed with statuscode: 500', {}],
     ['tight', 'tolerance-tight', 'liveness allows 120 s (60 + 3×20) and start-up took 100 s: a slightly slower start will be killed', { startupSeconds: 100, toleranceSeconds: 120 }],
     ['fine', 'probes-ok', 'liveness allows 60 s (30 + 3×10) and no probe has failed or killed container main', { startupSeconds: 10 }],
+    ['events-only', 'startup-kills', 'the startup probe killed container reflector before it reported started (killed once)', { killCount: 1, killTimes: 'once', probeAllowance: 'The probe settings are not in the pod spec that was read, so how long it allows is not known' }],
+    ['old-wording', 'liveness-kills', 'the liveness probe killed container tiller (killed once); the probe settings are not in the spec that was read, so start-up time cannot be compared with them', { killCount: 1 }],
+    ['wrong-path', 'probe-fails-running-app', 'the startup probe fails against a program that is up (the probe got an answer (HTTP probe failed with statuscode: 404): a server runs there); it was killed 2 times', { probeKind: 'startup', probeFailureClass: 'wrong-answer' }],
     ['bare', 'no-probes', 'container main has no probes: the kubelet never restarts it for being slow', {}],
   ])('%s → %s', async (name, outcome, summary, facts) => {
     const r = await t.check('pod.probes', { namespace: 'app', name });

@@ -43,6 +43,29 @@ const objects = [
   pod('healthy', 'app', { nodeName: 'worker-1' }, { phase: 'Running', containerStatuses: [running('main', true)] }),
   pod('creating', 'app', { nodeName: 'worker-2' }, { phase: 'Pending', containerStatuses: [waiting('main', 'ContainerCreating')] }),
   pod('done', 'app', { nodeName: 'worker-1', restartPolicy: 'Never' }, { phase: 'Succeeded', containerStatuses: [{ ...running('main', false), state: { terminated: { exitCode: 0, reason: 'Completed' } } }] }),
+  // kubernetes/kubernetes#94216: the init container's status as pasted; app containers wait in PodInitializing.
+  pod('init-crash', 'app', { nodeName: 'worker-1', initContainers: [{ name: 'init', image: 'rtf-app-init:v1.0.22' }] }, {
+    phase: 'Pending',
+    initContainerStatuses: [waiting('init', 'CrashLoopBackOff', { restartCount: 16, lastState: { terminated: { reason: 'Error', message: 'Failed to fetch /opt/mule/conf/rtfv1.yml. statusCode=403', exitCode: 1, startedAt: 'now-1m', finishedAt: 'now-1m' } } })],
+    containerStatuses: [waiting('main', 'PodInitializing')],
+  }),
+  // kelseyhightower/certificate-init-container#13: Init:Error, the first failed run.
+  pod('init-error', 'app', { nodeName: 'worker-1', initContainers: [{ name: 'certificate-init-container', image: 'c' }] }, {
+    phase: 'Pending',
+    initContainerStatuses: [{ ...waiting('certificate-init-container', 'x'), state: { terminated: { reason: 'Error', exitCode: 1 } } }],
+    containerStatuses: [waiting('main', 'PodInitializing')],
+  }),
+  // Init:1/2: the first init finished, the second still runs (a wait loop).
+  pod('init-wait', 'app', { nodeName: 'worker-1', initContainers: [{ name: 'upgrade-ipam', image: 'c' }, { name: 'wait-db', image: 'w' }] }, {
+    phase: 'Pending',
+    initContainerStatuses: [{ ...running('upgrade-ipam', true), state: { terminated: { reason: 'Completed', exitCode: 0 } } }, running('wait-db', false)],
+    containerStatuses: [waiting('main', 'PodInitializing')],
+  }),
+  // Azure/azure-databricks-operator#92: Ready now, 15 restarts, the last OOMKilled.
+  pod('ready-restarted', 'app', { nodeName: 'worker-1' }, {
+    phase: 'Running',
+    containerStatuses: [running('main', true, { restartCount: 15, lastState: { terminated: { reason: 'OOMKilled', exitCode: 137, startedAt: 'now-3h', finishedAt: 'now-1m' } } })],
+  }),
   pod('config', 'app', { nodeName: 'worker-1' }, { phase: 'Pending', containerStatuses: [waiting('main', 'CreateContainerConfigError')] }),
 ];
 
@@ -62,6 +85,10 @@ describe('pod.status on the drill cluster', () => {
     ['creating', 'app', 'creating', /on node worker-2 .*ContainerCreating/],
     ['done', 'app', 'completed', /exited successfully/],
     ['config', 'app', 'config-error', /CreateContainerConfigError/],
+    ['init-crash', 'app', 'init-failed', /^init container init fails \(Init:CrashLoopBackOff, 16 restarts, last exit 1\): the app containers wait in PodInitializing/],
+    ['init-error', 'app', 'init-failed', /^init container certificate-init-container fails \(Init:Error, last exit 1\)/],
+    ['init-wait', 'app', 'initializing', /^init container wait-db has not finished \(Init:1\/2, running since/],
+    ['ready-restarted', 'app', 'restarting', /^pod is Running and ready, but container main has restarted 15 times; the last instance ended OOMKilled \(exit 137\)/],
   ])('%s → %s', async (name, namespace, outcome, summary) => {
     const r = await t.check('pod.status', { namespace, name });
     expect(r.outcome).toBe(outcome);
