@@ -34,7 +34,7 @@ const podStatus = (error: string, crash = 'crashing') => `  pod-status:
     check: pod.status
     with: { namespace: "{{inputs.namespace}}", name: "{{inputs.pod}}" }
     next:
-${['not-found', 'unscheduled', 'image-pull', 'config-error', 'creating', 'not-ready', 'running', 'completed', 'failed', 'terminating', 'node-lost'].map((o) => `      ${o}: $no-finding\n`).join('')}      crash-loop: ${crash}
+${['not-found', 'unscheduled', 'image-pull', 'config-error', 'creating', 'not-ready', 'running', 'completed', 'failed', 'terminating', 'node-lost', 'init-failed', 'initializing', 'restarting'].map((o) => `      ${o}: $no-finding\n`).join('')}      crash-loop: ${crash}
       error: ${error}
 `;
 
