@@ -54,7 +54,7 @@ const refusal = (step: string, d: string, via = '') =>
 
 describe('a diagnosis never rests on a check that could not look', () => {
   it('lint refuses an error outcome that leads to a diagnosis, at the edge', () => {
-    expect(problems(`${header}${podStatus('crashing')}${diagnosis('crashing')}`)).toEqual([`runbooks/x.yaml:28:7: ${refusal('pod-status', 'crashing')}`]);
+    expect(problems(`${header}${podStatus('crashing')}${diagnosis('crashing')}`)).toEqual([`runbooks/x.yaml:31:7: ${refusal('pod-status', 'crashing')}`]);
   });
 
   it('sees through a question answered by its default and an action that did not run', () => {
@@ -75,7 +75,7 @@ describe('a diagnosis never rests on a check that could not look', () => {
     kube: { op: delete-pod, namespace: "{{inputs.namespace}}", name: "{{inputs.pod}}" }
     next: { done: crashing, declined: crashing, failed: $incomplete }
 ${diagnosis('crashing')}`;
-    expect(problems(text)).toEqual([`runbooks/x.yaml:28:7: ${refusal('pod-status', 'crashing', ' (through ask, restart)')}`]);
+    expect(problems(text)).toEqual([`runbooks/x.yaml:31:7: ${refusal('pod-status', 'crashing', ' (through ask, restart)')}`]);
   });
 
   it('accepts $incomplete, a diagnosis about the failure to see, and a step that only gathers facts', () => {
