@@ -169,8 +169,8 @@ const inlineRules: [RegExp, string | ((...args: string[]) => string)][] = [
     (_m, name: string, sep: string, scheme: string | undefined) => `${name}${sep}${scheme ? `${scheme} ` : ''}${redacted}`,
   ],
   [new RegExp(String.raw`\b(Bearer|Basic)\s+${credential}`, 'g'), `$1 ${redacted}`],
-  // scheme://user:password@host
-  [/\b([a-z][a-z0-9+.-]*:\/\/[^\s:@/]*):([^\s@/]+)@/gi, `$1:${redacted}@`],
+  // scheme://user:password@host (a scheme is short: bounded, so a long run of scheme characters is not re-read from every word start)
+  [/\b([a-z][a-z0-9+.-]{0,31}:\/\/[^\s:@/]*):([^\s@/]+)@/gi, `$1:${redacted}@`],
   // --password=x, --token x, --client-secret=x
   [
     /(^|\s)(--?[a-z-]*?(?:password|passwd|token|secret|api-key|access-key))(=|\s+)(?!\[REDACTED\])("[^"]*"|'[^']*'|[^\s"']+)/gi,
@@ -180,11 +180,48 @@ const inlineRules: [RegExp, string | ((...args: string[]) => string)][] = [
   [new RegExp(String.raw`(^|[^A-Za-z0-9_-])(${envName})=(?!\[REDACTED\])${envValue}`, 'gi'), `$1$2=${redacted}`],
   // `password: x` in the middle of a log line ("connecting as root with password: x").
   [/\b(password)(\s*:\s*)(?!\[REDACTED\])("[^"]*"|'[^']*'|[^\s"',;]+)/gi, `$1$2${redacted}`],
-  // A JWT anywhere (service account tokens, OIDC id-tokens): three base64url parts, the first a JSON header.
-  [/\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g, redacted],
-  // Well-known token shapes: GitHub, GitLab, Slack, AWS access key ids.
-  [/\b(?:gh[pousr]_[A-Za-z0-9]{30,}|glpat-[A-Za-z0-9_-]{20,}|xox[abprs]-[A-Za-z0-9-]{10,}|AKIA[0-9A-Z]{16})\b/g, redacted],
+  // A JWT anywhere (service account tokens, OIDC id-tokens): found by redactJwts, in one pass over each run.
+  // Every maximal run matches at once (no backing off); runs without eyJ come back as they were.
+  [/[A-Za-z0-9_.-]+/g, (run: string) => (run.includes('eyJ') ? redactJwts(run) : run)],
+  // Well-known token shapes: GitHub, GitLab, Slack, AWS access key ids. The runs end where their alphabet
+  // does (a lookahead, not \b), so a long run is read once instead of backed off character by character.
+  [/\b(?:gh[pousr]_[A-Za-z0-9]{30,}(?![A-Za-z0-9_])|glpat-[A-Za-z0-9_-]{20,}(?![A-Za-z0-9_-])|xox[abprs]-[A-Za-z0-9-]{10,}(?![A-Za-z0-9-])|AKIA[0-9A-Z]{16}\b)/g, redacted],
 ];
+
+/**
+ * A JWT is three base64url parts joined by dots, the first (a JSON header)
+ * starting eyJ at a word boundary, the first two at least 8 long after it.
+ * The regular expression for that backtracks over a long run with no dots
+ * (`eyJ-` repeated: quadratic, a 256 KiB line took 35 s), so each run of the
+ * alphabet is split on its dots once and read part by part.
+ */
+function redactJwts(run: string): string {
+  const parts = run.split('.');
+  const out: string[] = [];
+  for (let k = 0; k < parts.length; k++) {
+    const part = parts[k] ?? '';
+    const start = k + 2 < parts.length && (parts[k + 1] ?? '').length >= 8 ? headerStart(part) : -1;
+    if (start < 0) {
+      out.push(part);
+      continue;
+    }
+    // The header from its eyJ, the payload, and the signature (which may be empty) are one secret.
+    out.push(`${part.slice(0, start)}${redacted}`);
+    k += 2;
+  }
+  // Parts that were redacted are gone from out, so joining puts each dot back where it stood otherwise.
+  return out.join('.');
+}
+
+/** Where a JWT header starts in one dot-free part (eyJ at a word boundary, 8 more characters after it), or -1. */
+function headerStart(part: string): number {
+  for (let i = part.indexOf('eyJ'); i >= 0; i = part.indexOf('eyJ', i + 1)) {
+    // Later candidates are shorter: if this one is too short, so are they.
+    if (part.length - i - 3 < 8) return -1;
+    if (i === 0 || !/[A-Za-z0-9_]/.test(part[i - 1] ?? '')) return i;
+  }
+  return -1;
+}
 
 /** `replace` with a user's pattern must hit every match; a copy so the caller's lastIndex is never touched. */
 function globalCopy(pattern: RegExp): RegExp {

@@ -216,3 +216,23 @@ describe('loadExtraPatterns', () => {
     expect(() => loadExtraPatterns({ PLUMBLINE_REDACT: value })).toThrow(message);
   });
 });
+
+describe('redaction reads a long line once (a 256 KiB line of a token prefix stalled a walk 35 s)', () => {
+  // The rule used to back off over the whole run from every `eyJ`: quadratic. Each case here took seconds to minutes before.
+  it.each(['eyJ-', 'glpat-', 'xoxb-', 'ghp_a', 'eyJhbGciOi.', 'eyJ_'])('%j repeated to 256 KiB', (seed) => {
+    const line = seed.repeat(Math.ceil(262_144 / seed.length));
+    expect(redactText(line).length).toBeGreaterThan(0);
+  }, 5_000);
+
+  it('still finds every JWT, inside a longer run too, and keeps the text around it', () => {
+    const jwt = 'eyJhbGciOiJSUzI1NiIsImtpZCI6IkYifQ.eyJpc3MiOiJrdWJlcm5ldGVzIn0.c2lnbmF0dXJlLXZhbHVl';
+    expect(redactText(`token=${jwt} end`)).toBe('token=[REDACTED] end');
+    expect(redactText(`id-token ${jwt}.trailing`)).toBe('id-token [REDACTED].trailing');
+    expect(redactText(`a-${jwt}`)).toBe('a-[REDACTED]');
+    // Not at a word boundary, or too short: not a JWT.
+    expect(redactText(`xeyJhbGciOiJSUzI1.eyJpc3MiOiJr.sig`)).toBe('xeyJhbGciOiJSUzI1.eyJpc3MiOiJr.sig');
+    expect(redactText('eyJabc.eyJdefghijkl.x')).toBe('eyJabc.eyJdefghijkl.x');
+    expect(redactText('glpat-abcdefghijklmnopqrstuv xoxb-1234567890abc AKIAABCDEFGHIJKLMNOP')).toBe('[REDACTED] [REDACTED] [REDACTED]');
+    expect(redactText(`ghp_${'a'.repeat(36)}_x`)).toBe(`ghp_${'a'.repeat(36)}_x`);
+  });
+});
