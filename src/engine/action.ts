@@ -41,6 +41,17 @@ export function previewAction(step: ActionStepSpec, scope: TemplateScope): strin
   }
 }
 
+/**
+ * A name that goes into a request path must be one segment, as the API server
+ * and client-go require (IsValidPathSegmentName): `.` and `..` would be
+ * resolved away and `/` or `%` would name another path, so the request sent
+ * would not be the kubectl command shown.
+ */
+export function checkPathSegment(what: string, value: string): void {
+  if (value === '' || value === '.' || value === '..') throw new ActionError(`${what} may not be "${value}"`);
+  if (/[/%]/.test(value)) throw new ActionError(`${what} may not contain "/" or "%": ${JSON.stringify(value)}`);
+}
+
 function resolveWith(step: ActionStepSpec, fill: (t: string) => string): ResolvedAction {
   if (step.run) {
     const argv = step.run.map(fill);
@@ -51,10 +62,14 @@ function resolveWith(step: ActionStepSpec, fill: (t: string) => string): Resolve
   if (kube.op === 'delete-pod') {
     const namespace = fill(kube.namespace);
     const name = fill(kube.name);
+    checkPathSegment('the namespace', namespace);
+    checkPathSegment('the pod name', name);
     return { target: 'kube', op: 'delete-pod', resource: 'pod', namespace, name, patchType: null, patch: null, command: shellQuote(['kubectl', 'delete', 'pod', name, '-n', namespace]) };
   }
   const namespace = kube.namespace === undefined || kube.resource === 'node' ? null : fill(kube.namespace);
   const name = fill(kube.name);
+  if (namespace !== null) checkPathSegment('the namespace', namespace);
+  checkPathSegment(`the ${kube.resource} name`, name);
   const patch = patchJson(fill(kube.patch), kube.patchType);
   const argv = ['kubectl', 'patch', kube.resource, name, ...(namespace ? ['-n', namespace] : []), '--type', kube.patchType, '-p', patch];
   return { target: 'kube', op: 'patch', resource: kube.resource, namespace, name, patchType: kube.patchType, patch, command: shellQuote(argv) };

@@ -240,6 +240,17 @@ describe('an action step, headless', () => {
   });
 });
 
+describe('names that are not one path segment', () => {
+  // A delete of ".." was sent as DELETE /api/v1/namespaces/shop/ while the screen showed kubectl delete pod .. -n shop.
+  it.each([['..', 'shop'], ['.', 'shop'], ['web-0/../web-1', 'shop'], ['web%2F0', 'shop'], ['web-0', '..']])('pod %j in %j: nothing is sent, the action fails with why', async (pod, namespace) => {
+    const before = t.kube.apiStats.requests;
+    const { result, events } = await walk(podRunbook.replace('start: pod-status', 'start: recreate'), { namespace, pod }, { allowMutations: true, confirmActions: 'yes' });
+    expect(ofType(events, 'action.executed')[0]).toMatchObject({ ran: false, ok: false, error: expect.stringMatching(/^cannot run: the (pod name|namespace) may not (be|contain)/) as unknown });
+    expect(t.kube.apiStats.requests).toBe(before);
+    expect(result.diagnosis?.id).toBe('still-broken');
+  });
+});
+
 describe('a host action through drill node access', () => {
   const nodes = () => createDrillAccess({ hosts: t.drill.hosts });
 
