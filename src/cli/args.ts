@@ -3,7 +3,7 @@ import { nodeAccessKinds } from '../nodeaccess/types.js';
 import type { NodeAccessKind } from '../nodeaccess/types.js';
 import type { DrillFlags } from './drillArgs.js';
 import { drillFlags, drillOptions } from './drillArgs.js';
-import { unsafeSshDestination } from '../nodeaccess/ssh.js';
+import { unsafeSshDestination } from '../nodeaccess/sshDestination.js';
 
 export const version = '0.1.0';
 

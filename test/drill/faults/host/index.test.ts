@@ -16,6 +16,7 @@ describe('the host faults', () => {
       'stray-control-plane-services',
       'systemd-dbus-hang',
       'cpu-steal',
+      'cpu-hog',
       'disk-pressure',
       'kubelet-cert-expired',
       'clock-skew',
