@@ -26,7 +26,8 @@ export class WalkLog {
         this.titles.set(e.step, e.title);
         return;
       case 'check.start': {
-        const node = typeof e.params.node === 'string' ? e.params.node : null;
+        // A parameter still written {{...}} was never filled (the fact it needs was not found): it names no node.
+        const node = typeof e.params.node === 'string' && !e.params.node.includes('{{') ? e.params.node : null;
         this.checks.push({ step: e.step, title: this.titles.get(e.step) ?? e.step, check: e.check, command: e.command, node });
         return;
       }

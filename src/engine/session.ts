@@ -244,14 +244,16 @@ export class Session {
         const step = spec.steps[e.step];
         if (!step) return;
         this.current = { step: e.step, kind: step.type };
+        const here = { inputs: this.opts.inputs, facts: this.actor?.getSnapshot().context.facts ?? {} };
         this.emit({
           type: 'step.enter',
           step: e.step,
           kind: step.type,
-          title: renderLoose(step.title ?? e.step, { inputs: this.opts.inputs, facts: this.actor?.getSnapshot().context.facts ?? {} }),
+          // Both are read by a person: filled like every other text, never shown as {{...}}.
+          title: renderLoose(step.title ?? e.step, here),
           layer: e.layer,
           phase: e.phase,
-          why: step.why,
+          why: renderLoose(step.why, here),
           ...(step.type === 'check' ? { check: step.check, ...this.previewCommand(step.check, step.with) } : {}),
         });
         if (step.type === 'action') this.propose(e.step, step);

@@ -23,7 +23,7 @@ export const podPinned = defineCheck({
   healthy: ['not-pinned', 'satisfiable', 'static-pod'],
   facts: ['nodeName', 'nodeSelector', 'requiredAffinity', 'tolerations', 'matchingNodes', 'readyMatchingNodes', 'pinned'],
   command: (p) =>
-    `kubectl get pod ${p.name} -n ${p.namespace} -o jsonpath='{.spec.nodeName}{"\\n"}{.spec.nodeSelector}{"\\n"}{.spec.affinity.nodeAffinity}{"\\n"}{.spec.tolerations}{"\\n"}' && kubectl get nodes -l <nodeSelector>`,
+    `kubectl get pod ${p.name} -n ${p.namespace} -o jsonpath='{.spec.nodeName}{"\\n"}{.spec.nodeSelector}{"\\n"}{.spec.affinity.nodeAffinity}{"\\n"}{.spec.tolerations}{"\\n"}' && kubectl get nodes --show-labels`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
     const pod = await readPodIfExists(ctx.kube, p.namespace, p.name);
     if (!pod) return podNotFound(p.namespace, p.name);
