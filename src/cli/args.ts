@@ -39,6 +39,7 @@ Flags:
   --non-interactive     no TUI: walk automatically, questions take their defaults
   --output text|json    headless output (default text)
   --transcript <file>   where to write the session transcript (JSONL)
+  --request-timeout D   how long run waits for the cluster's first answers (default 10s; 500ms, 2m)
   --allow-mutations     let action steps change the cluster (each still shown in full and confirmed;
                         drills allow them by default: the drill cluster is simulated)
   --yes                 with --non-interactive: confirm allowed actions (otherwise they are declined)
@@ -79,6 +80,8 @@ export interface CliArgs {
   drillScenario: string | undefined;
   output: 'text' | 'json';
   transcript: string | undefined;
+  /** run: milliseconds to wait for the API server's first answers before the walk. */
+  requestTimeoutMs: number;
   step: boolean;
   port: number | undefined;
   /** replay: playback speed (2 = twice as fast). */
@@ -120,6 +123,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
         drill: { type: 'string' },
         output: { type: 'string', short: 'o' },
         transcript: { type: 'string' },
+        'request-timeout': { type: 'string' },
         step: { type: 'boolean' },
         port: { type: 'string' },
         speed: { type: 'string' },
@@ -154,6 +158,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) throw new UsageError(`--port must be a port number, not "${v.port}"`);
   const speed = v.speed === undefined ? 1 : Number(v.speed);
   if (!(Number.isFinite(speed) && speed > 0)) throw new UsageError(`--speed must be a positive number, not "${v.speed}"`);
+  const requestTimeoutMs = v['request-timeout'] === undefined ? 10_000 : durationMs(v['request-timeout']);
+  if (requestTimeoutMs === undefined) throw new UsageError(`--request-timeout takes a duration such as 10s, 500ms or 2m, not ${JSON.stringify(v['request-timeout'])}`);
   const passRate = v['pass-rate'] === undefined ? undefined : Number(v['pass-rate']);
   if (passRate !== undefined && !(Number.isFinite(passRate) && passRate >= 0 && passRate <= 100)) throw new UsageError(`--pass-rate must be a percentage from 0 to 100, not "${v['pass-rate']}"`);
   const graph = parsed.positionals[0] === 'graph';
@@ -181,6 +187,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     drillScenario: v.drill,
     output,
     transcript: v.transcript,
+    requestTimeoutMs,
     step: v.step ?? false,
     port,
     speed,
@@ -199,4 +206,12 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     version: v.version ?? false,
     drill: drillFlags(v),
   };
+}
+
+/** A positive duration as kubectl's --request-timeout writes it (1s, 500ms, 2m; a bare number is seconds). */
+function durationMs(text: string): number | undefined {
+  const m = /^(\d{1,6}(?:\.\d{1,3})?)(ms|s|m)?$/.exec(text.trim());
+  if (!m) return undefined;
+  const ms = Number(m[1]) * (m[2] === 'ms' ? 1 : m[2] === 'm' ? 60_000 : 1000);
+  return ms >= 1 ? Math.round(ms) : undefined;
 }

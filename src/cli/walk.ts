@@ -10,6 +10,8 @@ import { KubeError } from '../kube/errors.js';
 import { loadRunbookFile } from '../runbook/load.js';
 import type { LoadedRunbook } from '../runbook/load.js';
 import { defaultTranscriptPath } from '../transcript/writer.js';
+import { notStartedJson } from '../engine/report.js';
+import { shellQuote } from '../nodeaccess/quote.js';
 import type { CliArgs } from './args.js';
 import { UsageError, version } from './args.js';
 
@@ -73,13 +75,30 @@ export function resolveInputs(runbook: LoadedRunbook, args: Pick<CliArgs, 'set' 
 }
 
 /** Fails fast (exit 3) when the cluster cannot be reached at all, before the first step. */
-export async function probe(kube: KubeClient): Promise<void> {
+export async function probe(kube: KubeClient, timeoutMs = 10_000): Promise<void> {
   try {
-    await kube.withSignal(AbortSignal.timeout(10_000)).version();
+    await kube.withSignal(AbortSignal.timeout(timeoutMs)).version();
   } catch (err) {
     if (err instanceof KubeError && (err.kind === 'forbidden' || err.kind === 'not-found')) return;
+    if (err instanceof KubeError && err.kind === 'timeout' && err.status === undefined) {
+      throw new KubeError('timeout', `${err.message} within ${seconds(timeoutMs)} (--request-timeout sets how long to wait)`);
+    }
     throw err;
   }
+}
+
+const seconds = (ms: number): string => (ms < 1000 ? `${ms} ms` : `${Math.round(ms / 100) / 10} s`);
+
+/**
+ * A run whose first requests failed never walked, but automation reading
+ * `--output json` still gets the walk's object: incomplete, and the one thing
+ * that could not be seen, with the command that shows it.
+ */
+function printNotStarted(runbook: LoadedRunbook, args: CliArgs, kube: KubeClient, err: KubeError): void {
+  const command = shellQuote(['kubectl', ...(args.kubeconfig ? ['--kubeconfig', args.kubeconfig] : []), '--context', kube.contextName, 'get', '--raw', '/api']);
+  const unseen = { step: 'connect', title: 'Can plumbline reach the API server?', check: 'api.connect', summary: err.message, errorKind: err.kind, command, node: null };
+  const json = { ...notStartedJson({ runbook: runbook.spec.id, mode: 'live', scenario: null, transcript: null }, unseen), api: kube.apiStats };
+  process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
 }
 
 export async function planRun(args: CliArgs): Promise<WalkPlan> {
@@ -91,8 +110,13 @@ export async function planRun(args: CliArgs): Promise<WalkPlan> {
   const { KubeClient } = await import('../kube/client.js');
   const config = await loadKubeConfig({ kubeconfig: args.kubeconfig, context: args.context });
   const kube = await KubeClient.create(config);
-  await probe(kube);
-  await checkNamespaces(runbook, inputs, kube);
+  try {
+    await probe(kube, args.requestTimeoutMs);
+    await checkNamespaces(runbook, inputs, kube.withSignal(AbortSignal.timeout(args.requestTimeoutMs)));
+  } catch (err) {
+    if (err instanceof KubeError && args.output === 'json') printNotStarted(runbook, args, kube, err);
+    throw err;
+  }
   const nodes = await liveNodeAccess(args, kube);
   return {
     runbook,

@@ -37,6 +37,23 @@ export function walkJson(r: SessionResult, meta: { runbook: string; mode: Mode; 
   };
 }
 
+/** A walk that could not take its first step (the cluster did not answer): incomplete, saying what could not be seen. */
+export function notStartedJson(meta: { runbook: string; mode: Mode; scenario: string | null; transcript: string | null }, unseen: WalkAccount['unseen'][number]): WalkJson {
+  return {
+    runbook: meta.runbook,
+    mode: meta.mode,
+    scenario: meta.scenario,
+    outcome: 'incomplete',
+    diagnosis: null,
+    path: [],
+    unseen: [unseen],
+    seen: [],
+    unconfirmed: null,
+    defaultsUsed: [],
+    transcript: meta.transcript,
+  };
+}
+
 /** 0 finished (diagnosis or no finding), 3 could not finish, 130 interrupted. */
 export function exitCodeOf(r: SessionResult): number {
   if (r.reason === 'interrupted' || r.reason === 'quit') return 130;

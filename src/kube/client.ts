@@ -31,7 +31,7 @@ import type {
   V1VolumeAttachment,
 } from '@kubernetes/client-node';
 import type { LoadedKubeConfig } from './config.js';
-import { toKubeError } from './errors.js';
+import { KubeError, printable, statusError, toKubeError } from './errors.js';
 
 export interface ListOptions {
   namespace?: string | undefined;
@@ -74,6 +74,8 @@ export interface RawResponse {
   body: string;
   /** The body as it came, for a binary answer (a pprof profile); set by getBytes. */
   bytes?: Buffer;
+  /** How many times it was sent again after a Retry-After (429, 5xx). */
+  retries?: number;
 }
 
 /** Where the API server listens and the TLS trust the kubeconfig gives it (its CA, server name, skip-verify). */
@@ -102,6 +104,51 @@ const patchContentTypes = {
   merge: 'application/merge-patch+json',
   json: 'application/json-patch+json',
 } as const;
+
+/**
+ * Retry-After as client-go honours it (rest/request.go checkWait, with_retry.go):
+ * a 429, or a 5xx carrying an integer Retry-After, is sent again after that many
+ * seconds. client-go tries up to 10 times and waits as long as the server says;
+ * a person is waiting on a walk, so plumbline retries at most 3 times and waits
+ * at most 5 s each time: never forever.
+ */
+const maxRetries = 3;
+const maxRetryWaitSeconds = 5;
+
+/** Seconds to wait before sending again, when the answer asks for it; undefined: do not retry. */
+export function retryAfterSeconds(status: number, header: unknown): number | undefined {
+  if (status !== 429 && status < 500) return undefined;
+  const value = Array.isArray(header) ? (header[0] as unknown) : header;
+  if (typeof value !== 'string' || !/^\s*\d{1,9}\s*$/.test(value)) return undefined;
+  return Math.min(Number(value), maxRetryWaitSeconds);
+}
+
+/** A failure after retries says so: the server was asked again, as it asked to be. */
+function afterRetries(err: KubeError, retries: number): KubeError {
+  if (retries === 0) return err;
+  return new KubeError(err.kind, `${err.message} (asked ${retries + 1} times, waiting as its Retry-After said each time)`, err.status);
+}
+
+/** Waits, unless the signal aborts first: false then. */
+function pause(seconds: number, signal: AbortSignal | undefined): Promise<boolean> {
+  if (signal?.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const done = (waited: boolean) => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      resolve(waited);
+    };
+    const onAbort = () => done(false);
+    const timer = setTimeout(() => done(true), seconds * 1000);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** A throttled answer whose wait was cut short by the caller's deadline is still the throttle; a cancel is a cancel. */
+function cutShort(signal: AbortSignal | undefined): AbortSignal | undefined {
+  const reason: unknown = signal?.reason;
+  return reason instanceof Error && reason.name === 'TimeoutError' ? undefined : signal;
+}
 
 const defaultPageSize = 500;
 const defaultMaxItems = 5000;
@@ -306,18 +353,29 @@ export class KubeClient {
 
   /** One request outside client-node's typed calls: its status is the answer, only the transport can fail. */
   private async send(method: 'GET' | 'DELETE' | 'PATCH', path: string, body?: string, contentType?: string, binary = false): Promise<RawResponse> {
+    for (let attempt = 0; ; attempt++) {
+      const { raw, retryAfter } = await this.sendOnce(method, path, body, contentType, binary);
+      const wait = attempt < maxRetries ? retryAfterSeconds(raw.status, retryAfter) : undefined;
+      if (wait === undefined || !(await pause(wait, this.signal))) return attempt > 0 ? { ...raw, retries: attempt } : raw;
+    }
+  }
+
+  private async sendOnce(method: 'GET' | 'DELETE' | 'PATCH', path: string, body?: string, contentType?: string, binary = false): Promise<{ raw: RawResponse; retryAfter: unknown }> {
     const signal = this.signal;
+    // How far the request got, to say what a timeout was waiting for.
+    const reached = { tcp: false, tls: false, answer: false };
+    const url = apiUrl(this.server, path);
     try {
       signal?.throwIfAborted();
       const headers: Record<string, string> = { Accept: binary ? '*/*' : method === 'GET' ? 'text/plain, application/json' : 'application/json' };
       if (body !== undefined && contentType) headers['Content-Type'] = contentType;
       const opts: Parameters<typeof httpsRequest>[1] = { method, headers };
       await this.kc.applyToHTTPSOptions(opts);
-      return await new Promise<RawResponse>((resolve, reject) => {
+      return await new Promise<{ raw: RawResponse; retryAfter: unknown }>((resolve, reject) => {
         this.stats.requests += 1;
-        const url = apiUrl(this.server, path);
         const request = url.protocol === 'http:' ? httpRequest : httpsRequest;
         const req = request(url, { ...opts, ...(signal ? { signal } : {}) }, (res) => {
+          reached.answer = true;
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => {
@@ -329,14 +387,25 @@ export class KubeClient {
               const shown = binary && ok ? `<${answer.length} bytes, ${res.headers['content-type'] ?? 'binary'}>` : raw.body;
               this.recorder.push({ method, path: `${url.pathname}${url.search}`, status: raw.status, body: shown });
             }
-            resolve(raw);
+            resolve({ raw, retryAfter: res.headers['retry-after'] });
           });
           res.on('error', reject);
+        });
+        req.on('socket', (socket) => {
+          const tls = url.protocol !== 'http:';
+          if (!socket.connecting) Object.assign(reached, { tcp: true, tls: true });
+          socket.once('connect', () => (reached.tcp = true));
+          if (tls) socket.once('secureConnect', () => (reached.tls = true));
+          else reached.tls = true;
         });
         req.on('error', reject);
         req.end(body);
       });
     } catch (err) {
+      const reason: unknown = signal?.reason;
+      if (signal?.aborted && reason instanceof Error && reason.name === 'TimeoutError') {
+        throw new KubeError('timeout', `the API server at ${this.server} did not answer in time: ${timedOutAt(reached, url, method)}`);
+      }
       throw toKubeError(err, this.server, signal);
     }
   }
@@ -358,9 +427,22 @@ export class KubeClient {
     return { host, port: Number(url.port || 443), options };
   }
 
-  /** Liveness of the connection itself: the cheapest authenticated request there is. */
+  /**
+   * Liveness of the connection itself: the cheapest authenticated request there
+   * is (kubectl's first, GET /api), and proof that what answers is an API server.
+   */
   async version(): Promise<void> {
-    await this.call((o) => this.core.getAPIResources(o));
+    const r = await this.send('GET', '/api');
+    if (r.status >= 300 || r.status < 200) throw afterRetries(statusError(r.status, r.body), r.retries ?? 0);
+    let kind: unknown;
+    try {
+      kind = (JSON.parse(r.body) as { kind?: unknown } | null)?.kind;
+    } catch {
+      kind = undefined;
+    }
+    if (kind !== 'APIVersions') {
+      throw new KubeError('server-error', `the server at ${this.server} answered GET /api with something that is not the Kubernetes API (HTTP ${r.status}): "${printable(r.body, 200)}"`);
+    }
   }
 
   private async collect<T>(
@@ -390,16 +472,30 @@ export class KubeClient {
 
   private async call<T>(fn: (options: RequestOptions) => Promise<T>): Promise<T> {
     const signal = this.signal;
-    try {
-      signal?.throwIfAborted();
-      return await fn(requestOptions(signal, this.stats, this.recorder));
-    } catch (err) {
-      throw toKubeError(err, this.server, signal);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        signal?.throwIfAborted();
+        return await fn(requestOptions(signal, this.stats, this.recorder));
+      } catch (err) {
+        const answer = err as { code?: unknown; headers?: Record<string, unknown> } | null;
+        const wait = attempt < maxRetries && typeof answer?.code === 'number' ? retryAfterSeconds(answer.code, answer.headers?.['retry-after']) : undefined;
+        if (wait === undefined) throw afterRetries(toKubeError(err, this.server, signal), attempt);
+        if (!(await pause(wait, signal))) throw afterRetries(toKubeError(err, this.server, cutShort(signal)), attempt);
+      }
     }
   }
 }
 
 type RequestOptions = Parameters<CoreV1Api['readNode']>[1];
+
+/** What a request that timed out was still waiting for: the connection, the TLS handshake, or an answer. */
+function timedOutAt(reached: { tcp: boolean; tls: boolean; answer: boolean }, url: URL, method: string): string {
+  const where = `${url.hostname}:${url.port || (url.protocol === 'http:' ? '80' : '443')}`;
+  if (!reached.tcp) return `no TCP connection to ${where} (a wrong address, or a firewall that drops the packets)`;
+  if (!reached.tls) return `connected to ${where}, but the TLS handshake never finished`;
+  if (!reached.answer) return `connected to ${where} and sent ${method} ${url.pathname}, but no answer came`;
+  return `the answer to ${method} ${url.pathname} from ${where} stopped coming`;
+}
 
 /** client-node takes a per-request AbortSignal (and lets us count the request) only through middleware. */
 function requestOptions(signal: AbortSignal | undefined, stats: ApiStats, recorder?: RecordedResponse[]): RequestOptions {

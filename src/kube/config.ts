@@ -1,7 +1,8 @@
-import { existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { printable } from './errors.js';
 
 /** The kubeconfig could not be used; the CLI reports it as bad input (exit 2). */
 export class KubeConfigError extends Error {
@@ -72,5 +73,43 @@ export async function loadKubeConfig(opts: KubeConfigOptions): Promise<LoadedKub
   }
   const cluster = kc.getCurrentCluster();
   if (!cluster?.server) throw new KubeConfigError(`context "${contextName}" in ${source} names no cluster with a server`);
+  if (!isServerUrl(cluster.server)) {
+    throw new KubeConfigError(`cluster "${cluster.name}" in ${source} has server ${JSON.stringify(printable(cluster.server, 100))}, which is not a URL (it looks like https://host:6443)`);
+  }
+  const exec = kc.getCurrentUser()?.exec as { command?: unknown; installHint?: unknown; env?: { name: string; value: string }[] | null } | undefined;
+  if (exec && typeof exec.command === 'string' && exec.command !== '' && !findExecutable(exec.command, execPath(exec.env, opts.env ?? process.env))) {
+    const hint = typeof exec.installHint === 'string' && exec.installHint.trim() ? `: ${printable(exec.installHint.trim(), 200)}` : '';
+    throw new KubeConfigError(`user "${kc.getCurrentUser()?.name ?? ''}" in ${source} gets its credentials from the program ${JSON.stringify(printable(exec.command, 100))}, which is not installed (not found${exec.command.includes('/') ? '' : ' on PATH'})${hint}`);
+  }
   return { kc, contextName, server: cluster.server, source };
+}
+
+/** client-node needs an absolute http(s) URL (kubectl also reads a bare host:port; client-node cannot). */
+function isServerUrl(server: string): boolean {
+  try {
+    const url = new URL(server);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** The PATH the credential plugin is started with: the plugin's own env may set it. */
+function execPath(pluginEnv: { name: string; value: string }[] | null | undefined, env: NodeJS.ProcessEnv): string {
+  return pluginEnv?.find((e) => e.name === 'PATH')?.value ?? env.PATH ?? '';
+}
+
+/** Whether spawn would find this program: a path is taken as it is, a bare name is looked up on PATH. */
+function findExecutable(command: string, path: string): boolean {
+  const candidates = command.includes('/') ? [command] : path.split(delimiter).filter(Boolean).map((dir) => join(dir, command));
+  return candidates.some((file) => {
+    try {
+      const full = isAbsolute(file) ? file : resolve(file);
+      if (!statSync(full).isFile()) return false;
+      accessSync(full, constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
 }

@@ -125,8 +125,9 @@ describe('bad input and unreachable clusters', () => {
     );
     const r = await runCli(['run', 'workload-down', '-n', 'shop', '--set', 'pod=web-0', '--kubeconfig', file, '--non-interactive', '--output', 'json']);
     expect(r.exitCode).toBe(3);
-    expect(r.stdout).toBe('');
-    expect(r.stderr).toBe(`plumbline: unreachable: cannot reach the API server at http://127.0.0.1:${port} (ECONNREFUSED)\n`);
+    // The walk's object all the same (test/cli/firstProbe.test.ts has every other way a first request fails).
+    expect(JSON.parse(r.stdout)).toMatchObject({ outcome: 'incomplete', diagnosis: null, unseen: [{ step: 'connect', errorKind: 'unreachable' }] });
+    expect(r.stderr).toBe(`plumbline: unreachable: cannot reach the API server at http://127.0.0.1:${port}: connection refused: nothing listens at that address and port (ECONNREFUSED)\n`);
   });
 
   it('exits 2 for a missing required input, naming it', async () => {
