@@ -1,17 +1,19 @@
 import { KubeConfigError } from '../kube/config.js';
 import { KubeError } from '../kube/errors.js';
 import { InputError } from '../runbook/source.js';
+import { loadExtraPatterns, redactText } from '../transcript/redact.js';
 import { UsageError } from './args.js';
 
 /** Every error the user can act on becomes one line and an exit code; anything else is a bug, shown with its stack. */
 export function reportFatal(err: unknown, usage = false): number {
-  const say = (s: string) => process.stderr.write(`plumbline: ${s}\n`);
+  // A message may quote what failed: a kubeconfig's server URL with its password, an exec plugin's own words.
+  const say = (s: string) => process.stderr.write(`plumbline: ${redactStderr(s)}\n`);
   if (usage || err instanceof UsageError) {
     say(`${(err as Error).message} (see plumbline --help)`);
     return 2;
   }
   if (err instanceof InputError) {
-    for (const line of err.message.split('\n')) process.stderr.write(`${line}\n`);
+    for (const line of err.message.split('\n')) process.stderr.write(`${redactStderr(line)}\n`);
     return 2;
   }
   if (err instanceof Error && err.name === 'UnknownAssetError') {
@@ -38,4 +40,15 @@ export function reportFatal(err: unknown, usage = false): number {
   }
   say(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   return 3;
+}
+
+/** Text for stderr with secrets redacted, house patterns (PLUMBLINE_REDACT) included when they load. */
+export function redactStderr(s: string): string {
+  let extra: RegExp[] = [];
+  try {
+    extra = loadExtraPatterns(process.env);
+  } catch {
+    // The error being reported may be that very variable; the built-in rules still apply.
+  }
+  return redactText(s, extra);
 }

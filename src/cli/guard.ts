@@ -1,4 +1,5 @@
 import type { Session } from '../engine/session.js';
+import { redactStderr } from './fatal.js';
 
 /**
  * Ctrl-C, SIGTERM and a crash all end the session properly, so the transcript
@@ -8,7 +9,7 @@ export function guardSession(session: Session): () => void {
   const interrupt = () => session.stop('interrupted');
   const crash = (err: unknown) => {
     session.stop('crashed', err);
-    process.stderr.write(`plumbline: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.stderr.write(`plumbline: internal error: ${redactStderr(err instanceof Error ? (err.stack ?? err.message) : String(err))}\n`);
     process.exit(3);
   };
   process.on('SIGINT', interrupt);

@@ -11,7 +11,10 @@ export const certificateMark = '[CERTIFICATE]';
  * `api-key`, `id-token`. The name must END with the word, so `secretName`,
  * `tokenExpirationSeconds` and `PASSWORD_FILE` (references, not secrets) stay.
  */
-const secretName = /^[A-Za-z0-9_.-]*?(?:password|passwd|passphrase|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|client-key-data|credentials?|auth)$/i;
+const secretName = /^[A-Za-z0-9_.-]*?(?:password|passwd|passphrase|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|client[_-]?key[_-]?data|credentials?|auth|[_.-]pass)$/i;
+
+/** Kubeconfig certificate data, in kubectl's spelling and client-go's (`clientCertificateData`): public, shortened. */
+const certificateName = /^(?:client[_-]?certificate[_-]?data|certificate[_-]?authority[_-]?data)$/i;
 
 /** Values that cannot be a secret: booleans, nulls, empty, already redacted, or a nested block. */
 function isPlainValue(v: string): boolean {
@@ -27,8 +30,10 @@ export function isSecretName(name: string): boolean {
 export function redactText(s: string, extra: readonly RegExp[] = []): string {
   let out = s;
   out = redactPem(out);
+  if (out.includes('Private-Lines:')) out = redactPutty(out);
   if (/\bkind["']?\s*:\s*["']?Secret\b/.test(out)) out = redactSecretText(out);
   out = redactYamlLines(out);
+  if (out.includes('-')) out = redactYamlArgv(out);
   out = redactJsonFields(out);
   for (const [pattern, replace] of inlineRules) out = typeof replace === 'string' ? out.replace(pattern, replace) : out.replace(pattern, replace);
   for (const pattern of extra) out = out.replace(globalCopy(pattern), redacted);
@@ -46,7 +51,7 @@ export function redactEvent<E>(event: E, extra: readonly RegExp[] = []): E {
 
 function walk(value: unknown, extra: readonly RegExp[]): unknown {
   if (typeof value === 'string') return redactText(value, extra);
-  if (Array.isArray(value)) return value.map((v) => walk(v, extra));
+  if (Array.isArray(value)) return value.map((v, i) => (i > 0 && typeof v === 'string' && isSecretFlagItem(value[i - 1]) && !isPlainValue(v) ? redacted : walk(v, extra)));
   if (value === null || typeof value !== 'object') return value;
   // A captured binary file (a CPU profile: function names and counts) is kept as bytes; text rules cannot read it.
   if (value instanceof Uint8Array) return value;
@@ -68,12 +73,51 @@ function walk(value: unknown, extra: readonly RegExp[]): unknown {
 
 // ── text rules ──────────────────────────────────────────────────────
 
-/** PEM private keys of any flavour (RSA, EC, OPENSSH, ENCRYPTED, plain PKCS#8); a block cut off by a log limit is redacted to the end. */
+/**
+ * PEM private keys of any flavour (RSA, EC, OPENSSH, ENCRYPTED, plain PKCS#8) and
+ * PGP's armoured `PRIVATE KEY BLOCK`; a block cut off by a log limit is redacted to the end.
+ */
 function redactPem(s: string): string {
   return s.replace(
-    /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----[\s\S]*?(?:-----END \1PRIVATE KEY-----|$)/g,
-    (_m, kind: string) => `-----BEGIN ${kind}PRIVATE KEY-----${redacted}-----END ${kind}PRIVATE KEY-----`,
+    /-----BEGIN ([A-Z0-9 ]{0,40})PRIVATE KEY( BLOCK)?-----[\s\S]*?(?:-----END \1PRIVATE KEY\2-----|$)/g,
+    (_m, kind: string, block = '') => `-----BEGIN ${kind}PRIVATE KEY${block}-----${redacted}-----END ${kind}PRIVATE KEY${block}-----`,
   );
+}
+
+/**
+ * A PuTTY key file (`PuTTY-User-Key-File-3: ...`): everything from `Private-Lines: N`
+ * to `Private-MAC:` (or `Private-Hash:`, PuTTY 0.52) is the key, and the MAC goes too;
+ * cut off, it is redacted to the end. Found with indexOf, so a long text is read once.
+ */
+function redactPutty(s: string): string {
+  let out = '';
+  let from = 0;
+  // Where the next MAC (or Hash) line is, each found again only once passed: a text of many keys is read once, not once per key.
+  const next = { mac: -2, hash: -2 };
+  for (let at = s.indexOf('Private-Lines:'); at >= 0; at = s.indexOf('Private-Lines:', from)) {
+    const head = /^Private-Lines:[ \t]{0,8}\d{1,5}/.exec(s.slice(at, at + 32));
+    if (!head) {
+      out += s.slice(from, at + 1);
+      from = at + 1;
+      continue;
+    }
+    const bodyStart = at + head[0].length;
+    const sep = /^(?:\r?\n|\\r\\n|\\n)/.exec(s.slice(bodyStart, bodyStart + 4))?.[0] ?? '\n';
+    if (next.mac !== -1 && next.mac < bodyStart) next.mac = s.indexOf('Private-MAC:', bodyStart);
+    if (next.hash !== -1 && next.hash < bodyStart) next.hash = s.indexOf('Private-Hash:', bodyStart);
+    const mac = next.mac < 0 ? next.hash : next.hash < 0 ? next.mac : Math.min(next.mac, next.hash);
+    out += `${s.slice(from, bodyStart)}${sep}${redacted}`;
+    if (mac < 0) return out;
+    const macLine = /^(Private-(?:MAC|Hash):[ \t]{0,8})[0-9a-fA-F]{1,128}/.exec(s.slice(mac, mac + 160));
+    out += sep;
+    if (!macLine) {
+      from = mac;
+      continue;
+    }
+    out += `${macLine[1] ?? ''}${redacted}`;
+    from = mac + macLine[0].length;
+  }
+  return out + s.slice(from);
 }
 
 const yamlKey = /^(\s*(?:-\s+)?)(["']?)([A-Za-z0-9_.-]+)\2(\s*:[ \t]*)(.*)$/;
@@ -90,7 +134,7 @@ function redactYamlLines(s: string): string {
     const line = lines[i] ?? '';
     const m = yamlKey.exec(line);
     const [, lead = '', quote = '', key = '', sep = '', value = ''] = m ?? [];
-    const isCert = /^(client-certificate-data|certificate-authority-data)$/.test(key);
+    const isCert = certificateName.test(key);
     if (!m || !(isSecretName(key) || isCert) || value === '' || /^[{[]/.test(value) || isPlainValue(value)) {
       out.push(line);
       continue;
@@ -99,6 +143,24 @@ function redactYamlLines(s: string): string {
     if (/^[|>][-+0-9]*\s*$/.test(value)) i = skipBlock(lines, i, lead.length);
   }
   return out.join('\n');
+}
+
+/**
+ * An argv written one item a line, as YAML lists print a container's args:
+ * `- --api-key` then `- value` (the flag and its value are separate items); the value goes.
+ */
+function redactYamlArgv(s: string): string {
+  const lines = s.split('\n');
+  let changed = false;
+  for (let i = 0; i + 1 < lines.length; i++) {
+    const item = /^[ \t]{0,64}-[ \t]{1,8}(["']?)(.*?)\1[ \t]{0,8}\r?$/.exec(lines[i] ?? '');
+    if (!item || !isSecretFlagItem(item[2] ?? '')) continue;
+    const next = /^([ \t]{0,64}-[ \t]{1,8})(.*?)(\r?)$/.exec(lines[i + 1] ?? '');
+    if (!next || isPlainValue(next[2] ?? '') || (next[2] ?? '').startsWith('-')) continue;
+    lines[i + 1] = `${next[1] ?? ''}${redacted}${next[3] ?? ''}`;
+    changed = true;
+  }
+  return changed ? lines.join('\n') : s;
 }
 
 /** Index of the last line of the block scalar or nested block under line `i` (indented deeper than `indent`). */
@@ -116,7 +178,7 @@ function skipBlock(lines: string[], i: number, indent: number): number {
 function redactJsonFields(s: string): string {
   if (!s.includes('"')) return s;
   return s.replace(/"([A-Za-z0-9_.-]+)"(\s*:\s*)"((?:[^"\\]|\\.)*)"/g, (m, key: string, sep: string, value: string) => {
-    if (/^(client-certificate-data|certificate-authority-data)$/.test(key)) return `"${key}"${sep}"${certificateMark}"`;
+    if (certificateName.test(key)) return `"${key}"${sep}"${certificateMark}"`;
     return isSecretName(key) && !isPlainValue(value) ? `"${key}"${sep}"${redacted}"` : m;
   });
 }
@@ -155,7 +217,19 @@ function redactSecretText(s: string): string {
   return out;
 }
 
-const envName = String.raw`[A-Za-z0-9_]*?(?:PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?)`;
+const envName = String.raw`[A-Za-z0-9_]*?(?:PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?|_PASS|(?<![A-Za-z0-9_])PASS)`;
+
+/**
+ * A command-line flag whose value is a secret (`--password`, `--api-key`, `--db-pass`,
+ * `--oidc-client-secret`); the name must end with the word, so `--token-file` stays.
+ */
+const secretFlag = String.raw`--?(?:[a-z0-9_-]{0,48}?(?:password|passwd|passphrase|token|secret|api[-_]?key|access[-_]?key|credentials?)|(?:[a-z0-9_-]{0,48}-)?pass)`;
+const secretFlagItemRe = new RegExp(String.raw`^${secretFlag}$`, 'i');
+
+/** An argv item that is a secret flag alone (its value the next item). */
+function isSecretFlagItem(v: unknown): boolean {
+  return typeof v === 'string' && v.length <= 64 && secretFlagItemRe.test(v);
+}
 /** A value: quoted, or up to whitespace, `&` (query strings), a quote, `,` or `;`. */
 const envValue = String.raw`(?:"(?:[^"\\]|\\.)*"|'[^']*'|[^\s&"',;]+)`;
 
@@ -165,27 +239,45 @@ const credential = String.raw`(?=[A-Za-z0-9\-._~+/]*[0-9]|[A-Za-z0-9\-._~+/]{24}
 const inlineRules: [RegExp, string | ((...args: string[]) => string)][] = [
   // Authorization headers: the scheme stays, the credential goes (with no scheme, the rest of the value).
   [
-    /\b((?:proxy-)?authorization)(["']?\s*[:=]\s*["']?)(?:(Bearer|Basic|Digest|Negotiate|token)\s+[^\s"',}]+|(?!\[REDACTED\])[^\s"',}][^"'\r\n,}]*)/gi,
-    (_m, name: string, sep: string, scheme: string | undefined) => `${name}${sep}${scheme ? `${scheme} ` : ''}${redacted}`,
+    // Digest keeps its parameters (username, realm, uri): only its response is secret, redacted below.
+    /\b((?:proxy-)?authorization)(["']?\s*[:=]\s*["']?)(?:(Digest)(?=\s)|(Bearer|Basic|Negotiate|token)\s+[^\s"',}]+|(?!\[REDACTED\])[^\s"',}][^"'\r\n,}]*)/gi,
+    (_m, name: string, sep: string, digest: string | undefined, scheme: string | undefined) =>
+      digest ? `${name}${sep}${digest}` : `${name}${sep}${scheme ? `${scheme} ` : ''}${redacted}`,
   ],
   [new RegExp(String.raw`\b(Bearer|Basic)\s+${credential}`, 'g'), `$1 ${redacted}`],
   // scheme://user:password@host (a scheme is short: bounded, so a long run of scheme characters is not re-read from every word start)
   [/\b([a-z][a-z0-9+.-]{0,31}:\/\/[^\s:@/]*):([^\s@/]+)@/gi, `$1:${redacted}@`],
-  // --password=x, --token x, --client-secret=x
+  // --password=x, --token x, --client-secret=x; in a ps line, a JSON string or /proc/<pid>/cmdline (NUL-separated).
   [
-    /(^|\s)(--?[a-z-]*?(?:password|passwd|token|secret|api-key|access-key))(=|\s+)(?!\[REDACTED\])("[^"]*"|'[^']*'|[^\s"']+)/gi,
+    new RegExp(String.raw`(^|[\s"'\[,\0])(${secretFlag})(=|[ \t\0]{1,8})(?!\[REDACTED\])("[^"\n]{0,1024}"|'[^'\n]{0,1024}'|[^\s"'\0]+)`, 'gi'),
     `$1$2$3${redacted}`,
   ],
-  // PASSWORD=x, MYSQL_ROOT_PASSWORD=x, GITHUB_TOKEN=x, ?token=x; the name must end with the secret word.
-  [new RegExp(String.raw`(^|[^A-Za-z0-9_-])(${envName})=(?!\[REDACTED\])${envValue}`, 'gi'), `$1$2=${redacted}`],
-  // `password: x` in the middle of a log line ("connecting as root with password: x").
-  [/\b(password)(\s*:\s*)(?!\[REDACTED\])("[^"]*"|'[^']*'|[^\s"',;]+)/gi, `$1$2${redacted}`],
+  // The flag and its value as separate items of a JSON array (a container's args): "--api-key", "x".
+  [
+    new RegExp(String.raw`"(${secretFlag})"(\s{0,64},\s{0,64})"(?!\[REDACTED\]")(?:[^"\\\n]|\\.){1,4096}"`, 'gi'),
+    `"$1"$2"${redacted}"`,
+  ],
+  // PASSWORD=x, MYSQL_ROOT_PASSWORD=x, DB_PASS=x, ?token=x, and a credentials file's
+  // `aws_secret_access_key = x`; the name must end with the secret word.
+  [new RegExp(String.raw`(^|[^A-Za-z0-9_-])(${envName})(=|[ \t]{1,8}=[ \t]{0,8})(?!\[REDACTED\])${envValue}`, 'gim'), `$1$2$3${redacted}`],
+  // `password: x` in the middle of a log line ("connecting as root with password: x"), and headers
+  // such as `X-Api-Key: x` or `X-Vault-Token: x` wherever they are (`curl -H "X-Api-Key: x"`).
+  [
+    /\b((?:[a-z0-9]{1,32}[-_]){0,4}(?:password|passwd|api[-_]?key|apikey|secret[-_]?key|client[-_]?secret|(?:auth|access|private|session|refresh|vault|consul|security)[-_]?token|(?<=[-_])pass)|x-[a-z0-9-]{0,32}?(?:token|key|secret|auth))([ \t]{0,8}:[ \t]{0,8})(?!\[REDACTED\])("[^"\n]{0,1024}"|'[^'\n]{0,1024}'|[^\s"',;]+)/gi,
+    `$1$2${redacted}`,
+  ],
+  // HTTP Digest: the response is a hash of the password that can be replayed; the other parameters stay.
+  [/\b(response=)("?)[0-9a-fA-F]{32,128}\2(?![0-9a-fA-F])/g, `$1$2${redacted}$2`],
   // A JWT anywhere (service account tokens, OIDC id-tokens): found by redactJwts, in one pass over each run.
   // Every maximal run matches at once (no backing off); runs without eyJ come back as they were.
   [/[A-Za-z0-9_.-]+/g, (run: string) => (run.includes('eyJ') ? redactJwts(run) : run)],
   // Well-known token shapes: GitHub, GitLab, Slack, AWS access key ids. The runs end where their alphabet
   // does (a lookahead, not \b), so a long run is read once instead of backed off character by character.
-  [/\b(?:gh[pousr]_[A-Za-z0-9]{30,}(?![A-Za-z0-9_])|glpat-[A-Za-z0-9_-]{20,}(?![A-Za-z0-9_-])|xox[abprs]-[A-Za-z0-9-]{10,}(?![A-Za-z0-9-])|AKIA[0-9A-Z]{16}\b)/g, redacted],
+  // AWS key ids: AKIA long-lived, ASIA temporary (STS). Stripe secret and restricted keys.
+  [
+    /\b(?:gh[pousr]_[A-Za-z0-9]{30,}(?![A-Za-z0-9_])|glpat-[A-Za-z0-9_-]{20,}(?![A-Za-z0-9_-])|xox[abprs]-[A-Za-z0-9-]{10,}(?![A-Za-z0-9-])|A(?:KI|SI)A[0-9A-Z]{16}\b|[sr]k_(?:live|test)_[A-Za-z0-9]{10,}(?![A-Za-z0-9]))/g,
+    redacted,
+  ],
 ];
 
 /**

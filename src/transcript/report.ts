@@ -8,7 +8,7 @@ import { renderLoose } from '../runbook/template.js';
 import { pathFlowchart, startNode } from './mermaid.js';
 import type { TakenEdge } from './mermaid.js';
 import type { CheckedRawRef, TranscriptEvent } from './read.js';
-import { redactEvent } from './redact.js';
+import { redactEvent, redactText } from './redact.js';
 
 export interface ReportOptions {
   /** The runbook the session walked, loaded by the id in session.start: draws the whole tree around the path. */
@@ -152,7 +152,7 @@ export function buildReport(rawEvents: readonly TranscriptEvent[], opts: ReportO
     notes: events.flatMap((e) => (e.type === 'note' ? [{ at: e.t, seq: e.seq, step: e.step, text: e.text }] : [])),
     path: taken,
     layers: layerVerdicts(visits, diag?.layer ?? null),
-    transcript: { events: rawEvents.length, truncated: opts.truncated ?? false, problems: opts.problems ?? [] },
+    transcript: { events: rawEvents.length, truncated: opts.truncated ?? false, problems: (opts.problems ?? []).map((p) => redactText(p, opts.redact)) },
     mermaid,
     runbookNote,
   };

@@ -10,6 +10,7 @@ import type { RunningDrill } from '../../drill/cluster.js';
 import type { KubeClient } from '../../kube/client.js';
 import type { DrillHosts } from '../../nodeaccess/drill.js';
 import type { NodeAccess } from '../../nodeaccess/types.js';
+import { loadExtraPatterns, redactEvent, redactText } from '../../transcript/redact.js';
 
 /** `plumbline check pod.status --set namespace=shop --set name=web-0`: one check on the current context. */
 export async function checkCommand(args: CliArgs): Promise<number> {
@@ -49,13 +50,15 @@ async function drillNodes(args: CliArgs, hosts: DrillHosts): Promise<NodeAccess>
 }
 
 async function runOne(id: string, params: Record<string, string>, args: CliArgs, kube: KubeClient, nodes: NodeAccess): Promise<number> {
+  // What a check saw is redacted before anyone sees it, as in a walk (its summary and evidence quote logs and host output).
+  const extra = loadExtraPatterns(process.env);
   // A person pasting output is not timed out.
   const signal = nodes.kind === 'manual' ? new AbortController().signal : AbortSignal.timeout(30_000);
   const out = await runCheck(
     { step: id, check: id, with: params, timeoutMs: 30_000, inputs: {}, facts: {}, phase: 'top-down' },
     signal,
-    { kube, nodes, now: () => new Date(), onStart: ({ command }) => command && args.output === 'text' && process.stdout.write(`$ ${command}\n`) },
-  );
+    { kube, nodes, now: () => new Date(), onStart: ({ command }) => command && args.output === 'text' && process.stdout.write(`$ ${redactText(command, extra)}\n`) },
+  ).then((r) => redactEvent(r, extra));
   if (args.output === 'json') process.stdout.write(`${JSON.stringify({ check: id, ...out }, null, 2)}\n`);
   else {
     process.stdout.write(`${out.outcome}: ${out.summary}\n`);

@@ -3,6 +3,7 @@ import { textLines } from '../../engine/textLog.js';
 import { readTranscript } from '../../transcript/read.js';
 import { ReplaySession } from '../../transcript/replay.js';
 import { InputError } from '../../runbook/source.js';
+import { loadExtraPatterns, redactEvent, redactText } from '../../transcript/redact.js';
 import { App } from '../../ui/App.js';
 import type { CliArgs } from '../args.js';
 import { UsageError } from '../args.js';
@@ -14,7 +15,10 @@ import { UsageError } from '../args.js';
  */
 export async function replayCommand(file: string | undefined, args: Pick<CliArgs, 'speed' | 'step' | 'noColor' | 'nonInteractive'>): Promise<number> {
   if (!file) throw new UsageError('replay takes a transcript file: plumbline replay <transcript.jsonl>');
-  const parsed = await readTranscript(file);
+  const extra = loadExtraPatterns(process.env);
+  const read = await readTranscript(file);
+  // A transcript may have been edited, or written by a plumbline with fewer rules: it is redacted again, like a report.
+  const parsed = { ...read, events: read.events.map((e) => redactEvent(e, extra)), problems: read.problems.map((p) => redactText(p, extra)) };
   if (parsed.events.length === 0) throw new InputError([{ file, line: 1, column: 1, message: `no transcript events (${parsed.problems[0] ?? 'the file is empty'})` }]);
   for (const p of parsed.problems) process.stderr.write(`${file}: ${p}\n`);
   const replay = new ReplaySession(parsed.events, { speed: args.speed, auto: !args.step });

@@ -6,7 +6,7 @@ import { loadRunbookFile } from '../../runbook/load.js';
 import { InputError } from '../../runbook/source.js';
 import { readTranscript } from '../../transcript/read.js';
 import type { CheckedRawRef, TranscriptEvent } from '../../transcript/read.js';
-import { loadExtraPatterns } from '../../transcript/redact.js';
+import { loadExtraPatterns, redactText } from '../../transcript/redact.js';
 import { renderJson, renderMarkdown } from '../../transcript/report.js';
 import { withDebrief } from '../../training/debrief.js';
 import type { ReportOptions } from '../../transcript/report.js';
@@ -40,7 +40,8 @@ export async function reportCommand(file: string | undefined, opts: ReportComman
   } else {
     process.stdout.write(report);
   }
-  for (const p of parsed.problems) process.stderr.write(`${file}: ${p}\n`);
+  // A problem quotes the bad line (JSON.parse does), which may be an edited-in secret.
+  for (const p of parsed.problems) process.stderr.write(`${file}: ${redactText(p, redact)}\n`);
   for (const p of sidecarProblems(parsed.events)) process.stderr.write(`${file}: ${p}\n`);
   return 0;
 }
