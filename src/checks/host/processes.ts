@@ -88,7 +88,41 @@ const leadingTime = /^(?:\d\d:\d\d:\d\d(?:\s+[AP]M)?|[^\s\d][^\s]*:)\s+/;
  * there is none. `now` turns ps's start times into ages.
  */
 export function parseProcessTable(text: string, now?: Date): ProcessTable | undefined {
-  return parseProcessTables(text, now)[0];
+  return parseProcessTables(text, now)[0] ?? parseHeaderless(text, now);
+}
+
+/** `ps -ef` rows: UID PID PPID C STIME TTY TIME CMD (STIME `15:17`, `Apr29`, `2018`). */
+const psEfRow = /^\s*(\S+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d{1,2}:\d\d|[A-Za-z]{3}\d{1,2}|\d{4})\s+(\S+)\s+((?:\d+-)?\d+:\d\d:\d\d)\s+(\S.*)$/;
+/** `ps aux` rows: USER PID %CPU %MEM VSZ RSS TTY STAT START TIME COMMAND. */
+const psAuxRow = /^\s*(\S+)\s+(\d+)\s+(\d+[.,]\d)\s+(\d+[.,]\d)\s+(\d+)\s+(\d+)\s+(\S+)\s+(\S+)\s+(\d{1,2}:\d\d|[A-Za-z]{3}\d{1,2}|\d{4})\s+(\d+:\d\d(?::\d\d)?)\s+(\S.*)$/;
+
+/**
+ * `ps -ef | grep runc` and `ps aux | grep …` drop the header line: rows that
+ * have every column of one of the two forms are read as that form. A line of
+ * another shape in between (a prompt, the command itself) is passed over.
+ */
+function parseHeaderless(text: string, now?: Date): ProcessTable | undefined {
+  const lines = text.replace(/\r\n?/g, '\n').split('\n');
+  for (const [source, re, pidAt, startAt, cmdAt, cpuAt] of [
+    ['ps -ef', psEfRow, 2, 5, 8, undefined],
+    ['ps aux', psAuxRow, 2, 9, 11, 3],
+  ] as const) {
+    const rows: ProcessRow[] = [];
+    for (const line of lines) {
+      const m = re.exec(line);
+      if (!m) continue;
+      const seconds = startAgeSeconds(m[startAt] ?? '', now);
+      rows.push({
+        pid: Number(m[pidAt]),
+        user: m[1] ?? '',
+        command: m[cmdAt] ?? '',
+        ...(cpuAt === undefined ? {} : { cpu: Number((m[cpuAt] ?? '').replace(',', '.')) }),
+        ...(seconds === undefined ? {} : { seconds }),
+      });
+    }
+    if (rows.length > 0) return { source, rows, cpuIsLifetime: true, hasAge: rows.some((r) => r.seconds !== undefined) };
+  }
+  return undefined;
 }
 
 /** Every process table in the text, in order (top -bn2 prints one per iteration). */

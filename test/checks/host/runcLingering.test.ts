@@ -45,6 +45,21 @@ describe('host.runc-lingering', () => {
     expect(r.summary).toBe('no runc process is running: runC starts containers and exits, as it should');
   });
 
+  it('ps -ef rows pasted without their header (ps -ef | grep runc), started in an older year: lingering', () => {
+    // https://github.com/opencontainers/runc/issues/1959: docker-runc blocked on systemd's D-Bus for days.
+    const r = parseRuncLingering(fixture('ps-ef-headerless-runc-1959'), { node: 'n', thresholdSeconds: 60 }, new Date('2019-01-09T10:00:00Z'));
+    expect(r.outcome).toBe('lingering');
+    expect(r.facts).toMatchObject({ runcProcesses: 3, lingeringRunc: 3, lingeringRuncPids: '26579,27841,28293', lingeringRuncVerbs: 'events:1,kill:1,delete:1' });
+    expect(r.evidence.at(-1)?.value).toBe('`ps -ef`: 3 processes, 3 runc');
+  });
+
+  it('ps auxf rows without their header are read too (a shim, not runc)', () => {
+    // https://github.com/docker/for-linux/issues/891
+    const r = parseRuncLingering(fixture('ps-auxf-headerless-for-linux-891'), { node: 'n', thresholdSeconds: 60 }, new Date('2020-01-08T12:00:00Z'));
+    expect(r.outcome).toBe('clear');
+    expect(r.evidence[0]?.value).toBe('`ps aux`: 1 processes, 0 runc');
+  });
+
   it('output that is not ps output is an error, not "clear"', () => {
     const r = parseRuncLingering({ ...fixture('ps-dev-machine'), stdout: 'ps: unknown option -- e\n' }, { node: 'n', thresholdSeconds: 60 });
     expect(r).toMatchObject({ outcome: 'error', facts: { errorKind: 'bad-output' } });
