@@ -383,7 +383,8 @@ function dominantForm(entries: JournalEntry[]): Journal['form'] {
 }
 
 /** The identifiers the kubelet logs under: kubelet itself, its wrappers, and the distributions that embed it. */
-export const kubeletIdents = /^(?:kubelet|kubelet-wrapper|hyperkube|k3s|k3s-agent|rke2|rke2-agent|kubelite|microk8s\.daemon-kubelite|snap\.kubelet\.daemon|kubelet\.daemon)$/;
+// OpenShift 3 runs the kubelet inside origin-node / atomic-openshift-node (kubernetes/kubernetes#84978).
+export const kubeletIdents = /^(?:kubelet|kubelet-wrapper|hyperkube|k3s|k3s-agent|rke2|rke2-agent|kubelite|microk8s\.daemon-kubelite|snap\.kubelet\.daemon|kubelet\.daemon|origin-node|atomic-openshift-node)$/;
 
 /** Entries the kubelet (or systemd about it) wrote: in `-o cat` and plain klog files every entry counts. */
 export function isKubeletOrSystemd(e: JournalEntry): boolean {

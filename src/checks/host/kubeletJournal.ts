@@ -183,7 +183,10 @@ export function parseKubeletJournal(r: RunResult, p: Params, now?: Date): CheckR
   evidence.push({ label: 'matches', value: counts }, { label: 'journal', value: scope });
   const extra =
     winner.finding === 'pleg-unhealthy' && plegSeconds !== undefined
-      ? ` (last active ${Math.round(plegSeconds)}s ago)`
+      ? // 2562047h47m16.854775807s is Go's largest duration: the kubelet's zero time, i.e. no relist has completed since it started.
+        plegSeconds >= 9e9
+        ? ' (no relist has completed since the kubelet started: "last seen active 2562047h47m16s ago" is Go\'s largest duration)'
+        : ` (last active ${Math.round(plegSeconds)}s ago)`
       : winner.finding === 'config-missing' && configPath
         ? ` (${configPath})`
         : winner.finding === 'runtime-unreachable' && socket

@@ -27,6 +27,11 @@ describe('host.kubelet-journal on pasted journals: the node failure classes', ()
     ['rn-sandbox-timeout-not-closed-conn-103765/kubelet-journal.txt', 'runtime-timeout', { runtimeTimeoutLines: 3, apiserverConnectionLostLines: 0 }],
     ['rn-pleg-alone-61117/kubelet-journal.txt', 'pleg-unhealthy', { plegUnhealthyLines: 5, plegLastSeenSeconds: 205 }],
     ['rn-pleg-eks-workshop-447/kubelet-journal.txt', 'pleg-unhealthy', { plegUnhealthyLines: 2, plegLastSeenSeconds: 9198 }],
+    // OpenShift 3's kubelet logs as origin-node; a relist that never completed is Go's largest duration.
+    ['rn-pleg-never-relisted-origin-84978/kubelet-journal.txt', 'pleg-unhealthy', { plegUnhealthyLines: 4, plegLastSeenSeconds: 9223372037 }],
+    // gRPC code 4 on a sandbox stop beside PLEG; an expired client certificate the server no longer lets it renew.
+    ['rn-pleg-sandbox-deadline-51919/kubelet-journal.txt', 'runtime-timeout', { runtimeTimeoutLines: 1 }],
+    ['rn-kubelet-cert-expired-clock-96256/kubelet-journal.txt', 'certificate', { certificateLines: 2 }],
   ])('%s → %s', (file, outcome, facts) => {
     const r = run(file);
     expect(r.outcome).toBe(outcome);
