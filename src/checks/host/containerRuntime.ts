@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { RunResult } from '../../nodeaccess/types.js';
 import type { CheckResult } from '../types.js';
 import { defineHostCheck, hostError, nodeParam } from './define.js';
-import { serviceOutcomes, serviceState, systemctlFailure, unitProperties } from './systemd.js';
+import { formPrefix, serviceOutcomes, serviceState, systemctlFailure, unitProperties } from './systemd.js';
 import type { ServiceOutcome } from './systemd.js';
 
 const params = z.object({
@@ -26,11 +26,14 @@ export function parseContainerRuntime(r: RunResult, p: Params): CheckResult<Serv
   if (!unit) return hostError('no unit state in the output: neither systemctl show nor systemctl status', 'bad-output');
   const { props, form } = unit;
   const s = serviceState(props);
+  // A pasted status names its own unit (docker.service where containerd was asked): say the one it shows.
+  const shown = props.get('Id')?.replace(/\.service$/, '');
+  const unitName = shown && shown !== p.unit ? `${shown} (the pasted unit; ${p.unit} was asked)` : p.unit;
   return {
     outcome: s.outcome,
-    summary: `${form === 'status' ? 'this is `systemctl status` output: ' : ''}container runtime service ${p.unit} is ${s.words}`,
+    summary: `${formPrefix(form)}container runtime service ${unitName} is ${s.words}`,
     evidence: s.evidence,
-    facts: { runtimeUnit: p.unit, runtimeActiveState: props.get('ActiveState') ?? '', runtimeRestarts: s.restarts },
+    facts: { runtimeUnit: shown ?? p.unit, runtimeActiveState: props.get('ActiveState') ?? '', runtimeRestarts: s.restarts },
   };
 }
 

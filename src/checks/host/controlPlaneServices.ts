@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { RunResult } from '../../nodeaccess/types.js';
 import type { CheckResult, Evidence } from '../types.js';
 import { defineHostCheck, hostError, nodeParam } from './define.js';
-import { parseShowBlocks, systemctlFailure } from './systemd.js';
+import { parseShowBlocks, parseStatusBlocks, systemctlFailure } from './systemd.js';
 
 const outcomes = ['none', 'stray-services'] as const;
 type Outcome = (typeof outcomes)[number];
@@ -37,8 +37,12 @@ export function controlPlaneServicesArgv(p: Params): string[] {
 export function parseControlPlaneServices(r: RunResult, p: Params): CheckResult<Outcome> {
   const failed = systemctlFailure(r);
   if (failed) return failed;
-  const blocks = parseShowBlocks(r.stdout);
-  if (blocks.length === 0) return hostError('systemctl show printed no units', 'bad-output');
+  const shown = parseShowBlocks(r.stdout).filter((b) => b.has('ActiveState') || b.has('LoadState'));
+  // `systemctl status kube-apiserver etcd …` (or one status after another) pasted instead of show.
+  const status = shown.length === 0 ? parseStatusBlocks(r.stdout).filter((b) => unitNames(p).includes(b.get('Id') ?? '')) : [];
+  const blocks = shown.length > 0 ? shown : status;
+  if (blocks.length === 0) return hostError('no unit state in the output: neither systemctl show nor systemctl status', 'bad-output');
+  const named = status.length > 0 ? 'this is `systemctl status` output: ' : '';
   const stray: { unit: string; active: boolean; enabled: boolean; words: string }[] = [];
   const evidence: Evidence[] = [];
   blocks.forEach((b, i) => {
@@ -61,11 +65,11 @@ export function parseControlPlaneServices(r: RunResult, p: Params): CheckResult<
     strayEnabledServices: stray.filter((s) => s.enabled).map((s) => s.unit).join(','),
   };
   if (stray.length === 0) {
-    return { outcome: 'none', summary: `no control-plane service is installed and active or enabled here (${unitNames(p).join(', ')})`, evidence: [{ label: 'checked', value: unitNames(p).join(', ') }], facts };
+    return { outcome: 'none', summary: `${named}no control-plane service is installed and active or enabled here (${named ? blocks.map((b) => b.get('Id') ?? '?').join(', ') : unitNames(p).join(', ')})`, evidence: [{ label: 'checked', value: unitNames(p).join(', ') }], facts };
   }
   return {
     outcome: 'stray-services',
-    summary: `control-plane services on this node: ${stray.map((s) => `${s.unit} (${s.active ? 'running' : s.enabled ? 'enabled at boot' : 'failed'})`).join(', ')}: leftovers that a reboot starts again`,
+    summary: `${named}control-plane services on this node: ${stray.map((s) => `${s.unit} (${s.active ? 'running' : s.enabled ? 'enabled at boot' : 'failed'})`).join(', ')}: leftovers that a reboot starts again`,
     evidence,
     facts,
   };

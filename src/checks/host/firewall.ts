@@ -5,6 +5,7 @@ import { allOutput, clip, firstLine, hostError, nodeParam } from './define.js';
 import { evaluateInput, parseFilterTable } from './iptablesSave.js';
 import type { Rule } from './iptablesSave.js';
 import { defineHostSequenceCheck } from './sequence.js';
+import { parseStatusBlocks } from './systemd.js';
 
 const outcomes = ['open', 'blocks-port', 'firewalld-nftables'] as const;
 type Outcome = (typeof outcomes)[number];
@@ -21,9 +22,13 @@ export function firewallArgv(_p: Params): string[] {
 
 const firewalldArgv = ['systemctl', 'is-active', 'firewalld'];
 
-/** The one-word answer of `systemctl is-active`, if the output holds one. */
-function firewalldState(text: string): string | undefined {
-  return /^(active|inactive|failed|activating|deactivating|reloading|unknown)$/m.exec(text)?.[1];
+/** The one-word answer of `systemctl is-active`, or the Active: line of a pasted `systemctl status firewalld`. */
+function firewalldState(text: string): { state: string; form: 'is-active' | 'status' } | undefined {
+  const word = /^(active|inactive|failed|activating|deactivating|reloading|unknown)$/m.exec(text)?.[1];
+  if (word) return { state: word, form: 'is-active' };
+  const status = parseStatusBlocks(text).find((b) => b.get('Id') === 'firewalld.service');
+  const active = status?.get('LoadState') === 'not-found' ? 'inactive' : status?.get('ActiveState');
+  return active ? { state: active, form: 'status' } : undefined;
 }
 
 const noSystemd = /System has not been booted with systemd as init system|Failed to connect to bus/;
@@ -34,12 +39,13 @@ function describe(rule: Rule): string {
 
 export function parseFirewall(r: RunResult, p: Params): CheckResult<Outcome> {
   const text = allOutput(r);
-  const fw = firewalldState(text);
+  const read = firewalldState(text);
+  const fw = read?.state;
   const evidence: Evidence[] = [];
   const facts: Facts = {};
-  if (fw) {
+  if (read && fw) {
     facts.firewalldState = fw;
-    evidence.push({ label: 'systemctl is-active firewalld', value: fw });
+    evidence.push({ label: read.form === 'status' ? 'systemctl status firewalld (pasted)' : 'systemctl is-active firewalld', value: fw });
   } else if (noSystemd.test(text)) {
     evidence.push({ label: 'firewalld', value: 'unknown: systemd is not running on this host (PID 1 is not systemd)' });
   }
@@ -51,6 +57,11 @@ export function parseFirewall(r: RunResult, p: Params): CheckResult<Outcome> {
     return hostError('iptables-save is not installed on this host, so its rules cannot be read (nft list ruleset may show them)', 'command-missing', evidence);
   }
   const firewalldChains = table ? [...table.chains.keys()].some((c) => /^IN_\w+|^INPUT_ZONES/.test(c)) : false;
+  if (!table && read?.form === 'status') {
+    // Named, not refused: the paste says firewalld's state, but not which rules the kernel applies.
+    const named = hostError(`this is \`systemctl status firewalld\` output: firewalld is ${fw ?? 'in an unknown state'}; it does not show the rules the kernel applies, so whether TCP port ${p.port} is blocked needs iptables-save`, 'bad-output', evidence);
+    return { ...named, facts: { ...named.facts, ...facts } };
+  }
   if (fw === 'active' && !firewalldChains) {
     return {
       outcome: 'firewalld-nftables',

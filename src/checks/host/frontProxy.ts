@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { RunResult } from '../../nodeaccess/types.js';
 import type { CheckResult, Facts } from '../types.js';
 import { defineHostCheck, hostError, nodeParam } from './define.js';
-import { parseShowBlocks, serviceOutcomes, serviceState, systemctlFailure } from './systemd.js';
+import { formPrefix, serviceOutcomes, serviceState, systemctlFailure, unitProperties } from './systemd.js';
 import type { ServiceOutcome } from './systemd.js';
 
 const params = z.object({
@@ -21,8 +21,10 @@ export function frontProxyArgv(p: Params): string[] {
 export function parseFrontProxy(r: RunResult, p: Params): CheckResult<ServiceOutcome> {
   const failed = systemctlFailure(r);
   if (failed) return failed;
-  const props = parseShowBlocks(r.stdout)[0];
-  if (!props?.has('ActiveState') && !props?.has('LoadState')) return hostError('systemctl show printed no unit state', 'bad-output');
+  // `systemctl status nginx` is what most people paste for a proxy; it is read like show.
+  const unit = unitProperties(r.stdout);
+  if (!unit) return hostError('no unit state in the output: neither systemctl show nor systemctl status', 'bad-output');
+  const { props, form } = unit;
   const s = serviceState(props);
   const facts: Facts = { proxyUnit: p.unit, proxyActiveState: props.get('ActiveState') ?? '', proxySubState: props.get('SubState') ?? '', proxyRestarts: s.restarts };
   const result = props.get('Result');
@@ -33,7 +35,7 @@ export function parseFrontProxy(r: RunResult, p: Params): CheckResult<ServiceOut
       : s.outcome === 'not-installed'
         ? ': is the proxy on another machine, or run as a container?'
         : '';
-  return { outcome: s.outcome, summary: `${p.unit} is ${s.words}${hint}`, evidence: s.evidence, facts };
+  return { outcome: s.outcome, summary: `${formPrefix(form)}${p.unit} is ${s.words}${hint}`, evidence: s.evidence, facts };
 }
 
 export const frontProxy = defineHostCheck({

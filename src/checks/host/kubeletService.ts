@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { RunResult } from '../../nodeaccess/types.js';
 import type { CheckResult, Facts } from '../types.js';
 import { defineHostCheck, hostError, nodeParam } from './define.js';
-import { serviceOutcomes, serviceState, systemctlFailure, unitProperties } from './systemd.js';
+import { formPrefix, serviceOutcomes, serviceState, systemctlFailure, unitProperties } from './systemd.js';
 import type { ServiceOutcome } from './systemd.js';
 
 export const defaultKubeletConfigPath = '/var/lib/kubelet/config.yaml';
@@ -44,9 +44,10 @@ export function parseKubeletService(r: RunResult, _p: Params): CheckResult<Servi
   if (unitPath) facts.kubeletUnitPath = unitPath;
   const evidence = [...s.evidence];
   if (form === 'status') evidence.unshift({ label: 'read from', value: '`systemctl status` output' });
+  if (form === 'show-head') evidence.unshift({ label: 'read from', value: 'the head of a full `systemctl show`: no LoadState/ActiveState line, the state is read from MainPID, Result and NRestarts' });
   if (unitPath) evidence.push({ label: 'unit file', value: unitPath });
   evidence.push({ label: '--config', value: configPath ? `${configPath} (from ExecStart)` : `not in ExecStart; the default is ${defaultKubeletConfigPath}` });
-  return { outcome: s.outcome, summary: `${form === 'status' ? 'this is `systemctl status` output: ' : ''}kubelet service is ${s.words}`, evidence, facts };
+  return { outcome: s.outcome, summary: `${formPrefix(form)}kubelet service is ${s.words}`, evidence, facts };
 }
 
 export const kubeletService = defineHostCheck({

@@ -69,9 +69,14 @@ export function parseRuncLingering(r: RunResult, p: Params, now?: Date): CheckRe
   const procs = parsePs(r.stdout, now);
   if (procs.length === 0) return hostError(`ps printed no processes${r.stderr ? `: ${clip(r.stderr, 120)}` : ''}`, 'bad-output');
   const form = table ? `\`${table.source}\`` : '`ps`';
-  if (table && !table.hasAge && procs.some((x) => isRunc(x.args))) {
-    // top and pidstat say what runs now, not since when: a runc among them may be seconds old.
-    return hostError(`this is ${form} output: it lists ${procs.filter((x) => isRunc(x.args)).length} runc processes but not how long they have run; paste ps -eo pid,etimes,args (or ps -ef)`, 'bad-output');
+  if (table && !table.hasAge) {
+    // top and pidstat say what runs now, not since when: a runc among them may be seconds old. Nor do they list every
+    // process (pidstat only those that used CPU, a pasted top one screen), so no runc in them proves nothing either.
+    const n = procs.filter((x) => isRunc(x.args)).length;
+    return hostError(
+      `this is ${form} output: it ${n > 0 ? `lists ${n} runc processes but not how long they have run` : 'lists no runc, but it shows neither every process nor how long each has run'}; paste ps -eo pid,etimes,args (or ps -ef)`,
+      'bad-output',
+    );
   }
   const runc = procs.filter((x) => isRunc(x.args));
   const lingering = runc.filter((x) => x.seconds > p.thresholdSeconds).sort((a, b) => b.seconds - a.seconds);

@@ -148,10 +148,77 @@ export function parseStatusBlock(text: string): Map<string, string> | undefined 
   return props;
 }
 
-/** The unit's properties from `systemctl show` output, or from pasted `systemctl status` output, and which of the two it was. */
-export function unitProperties(text: string): { props: Map<string, string>; form: 'show' | 'status' } | undefined {
+/**
+ * The head of a full `systemctl show <unit>` (no -p), as collect scripts and
+ * stored excerpts cut it: Service properties (MainPID, Result, NRestarts,
+ * ExecMainStatus) come before the Unit ones (LoadState, ActiveState). A main
+ * process, or none with restarts and a failed Result, still says what the unit does.
+ */
+function stateFromServiceHead(show: Map<string, string>): Map<string, string> | undefined {
+  const mainPid = show.get('MainPID');
+  const result = show.get('Result');
+  if (mainPid === undefined || result === undefined) return undefined;
+  const props = new Map(show);
+  const restarts = Number(show.get('NRestarts') ?? '0') || 0;
+  if (mainPid !== '0') {
+    props.set('ActiveState', 'active');
+    props.set('SubState', 'running');
+  } else if (result !== 'success' && restarts > 0 && show.get('Restart') !== 'no') {
+    props.set('ActiveState', 'activating');
+    props.set('SubState', 'auto-restart');
+  } else if (result !== 'success') {
+    props.set('ActiveState', 'failed');
+    props.set('SubState', 'failed');
+  } else {
+    props.set('ActiveState', 'inactive');
+    props.set('SubState', 'dead');
+  }
+  return props;
+}
+
+/**
+ * The unit's properties from `systemctl show` output, or from pasted `systemctl
+ * status` output, and which of the two it was; `show-head` when the paste is the
+ * head of a full `systemctl show` without its LoadState/ActiveState lines.
+ */
+export function unitProperties(text: string): { props: Map<string, string>; form: 'show' | 'status' | 'show-head' } | undefined {
   const show = parseShowBlocks(text)[0];
   if (show?.has('ActiveState') || show?.has('LoadState')) return { props: show, form: 'show' };
   const status = parseStatusBlock(text);
-  return status ? { props: status, form: 'status' } : undefined;
+  if (status) return { props: status, form: 'status' };
+  const head = show ? stateFromServiceHead(show) : undefined;
+  return head ? { props: head, form: 'show-head' } : undefined;
+}
+
+/** How a summary names what it read, when that is not the `systemctl show -p …` it asked for. */
+export function formPrefix(form: 'show' | 'status' | 'show-head'): string {
+  if (form === 'status') return 'this is `systemctl status` output: ';
+  if (form === 'show-head') return 'this is the head of a full `systemctl show` (no ActiveState line; read from MainPID, Result and NRestarts): ';
+  return '';
+}
+
+/**
+ * Every unit in pasted `systemctl status a b c` output (or several status
+ * commands pasted one after another), each block from its unit line (`● x.service
+ * - Description`, or a bare `x.service` for a unit that is not found) to the next.
+ */
+export function parseStatusBlocks(text: string): Map<string, string>[] {
+  const lines = text.replace(/\r\n?/g, '\n').split('\n');
+  const starts: number[] = [];
+  lines.forEach((l, i) => {
+    const unitLine = /^\s*[●○×↻*]?\s*\S+\.(?:service|socket|scope|slice|target|timer|mount)(?:\s+-\s.*)?\s*$/.test(l);
+    if (unitLine && /^\s*Loaded:\s/.test(lines[i + 1] ?? '')) starts.push(i);
+  });
+  const blocks: Map<string, string>[] = [];
+  starts.forEach((at, k) => {
+    const block = lines.slice(at, starts[k + 1] ?? lines.length).join('\n');
+    const props = parseStatusBlock(block);
+    const id = /(\S+\.(?:service|socket|scope|slice|target|timer|mount))/.exec(lines[at]?.replace(/^\s*[●○×↻*]/, '') ?? '')?.[1];
+    if (!props) return;
+    if (id) props.set('Id', id);
+    const enabled = /Loaded:\s+\S+\s+\([^;)]*;\s*([\w-]+)/.exec(block)?.[1];
+    if (enabled) props.set('UnitFileState', enabled);
+    blocks.push(props);
+  });
+  return blocks;
 }

@@ -19,7 +19,20 @@ export function systemdDbusArgv(p: Params): string[] {
 }
 
 export const timeoutWords =
-  /Connection timed out|DBus\.Error\.NoReply|Did not receive a reply|DBus\.Error\.TimedOut|Activation of org\.freedesktop\.systemd1 timed out|Failed to activate service 'org\.freedesktop\.systemd1': timed out|Timeout was reached|dbus: connection closed by user/;
+  /Connection timed out|DBus\.Error\.NoReply|Did not receive a reply|DBus\.Error\.TimedOut|Activation of org\.freedesktop\.systemd1 timed out|Failed to activate service 'org\.freedesktop\.systemd1': timed out|Timeout was reached/;
+/** What busctl, dbus-send and gdbus themselves print, answer or failure. */
+const busToolWords = /Call failed:|^Error org\.freedesktop\.DBus\.Error|^method return |^Error: |^\(\)$|Failed to connect to bus/m;
+
+/** A kubelet/runC `dbus: connection closed by user` pasted where a bus tool's output was asked: named, never read as a time-out. */
+export function closedByUser(out: string, missing: string): CheckResult<never> | undefined {
+  if (!/dbus: connection closed by user/.test(out) || busToolWords.test(out)) return undefined;
+  return hostError(
+    `this is a kubelet or runC error, not a bus tool's reply: "dbus: connection closed by user" means that process's own D-Bus connection was closed under it (dbus restarted) and it did not reconnect; it does not say ${missing}`,
+    'bad-output',
+    [{ label: 'pasted', value: clip(/.*dbus: connection closed by user.*/.exec(out)?.[0] ?? firstLine(out)) }],
+  );
+}
+
 export const noBusWords =
   /Failed to connect to bus: (?:No such file or directory|Connection refused)|Failed to open connection to "?system"? message bus: .*(?:No such file or directory|Connection refused)|Could not connect: (?:No such file or directory|Connection refused)/;
 
@@ -36,7 +49,11 @@ export function parseSystemdDbus(r: RunResult, p: Params): CheckResult<Outcome> 
       facts: { systemdOnDbus: 'timeout', busctlHung: true, systemdDbusMs: r.durationMs },
     };
   }
-  // busctl, dbus-send and gdbus each say a time-out their own way; runc and the kubelet log `dbus: connection closed by user` when systemd stops answering.
+  // A kubelet or runC line pasted instead: its own D-Bus connection was closed under it (dbus restarted, opencontainers/runc#3475).
+  // That is not a Ping going unanswered, and the cure differs (restart the kubelet, not re-exec systemd): name it, claim nothing.
+  const closed = closedByUser(out, 'whether systemd answers now. Run the busctl Ping to see');
+  if (closed) return closed;
+  // busctl, dbus-send and gdbus each say a time-out their own way.
   if (timeoutWords.test(out)) {
     return {
       outcome: 'timeout',

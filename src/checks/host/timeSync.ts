@@ -29,6 +29,8 @@ interface Timedated {
   canNtp?: string;
   synchronized?: string;
   timezone?: string;
+  /** Read from plain `timedatectl` (status) output, not `timedatectl show`. */
+  status?: boolean;
 }
 
 interface Chrony {
@@ -47,8 +49,25 @@ function readTimedated(text: string): Timedated | undefined {
     const m = /^(Timezone|LocalRTC|CanNTP|NTP|NTPSynchronized|TimeUSec|RTCTimeUSec)=(.*)$/.exec(line.trim());
     if (m?.[1]) props.set(m[1], m[2] ?? '');
   }
-  if (!props.has('NTPSynchronized')) return undefined;
+  if (!props.has('NTPSynchronized')) return readTimedatectlStatus(text);
   return { ntp: props.get('NTP'), canNtp: props.get('CanNTP'), synchronized: props.get('NTPSynchronized'), timezone: props.get('Timezone') };
+}
+
+/**
+ * Plain `timedatectl` (status), as people paste it: systemd up to 234 prints
+ * `NTP synchronized: no` and `NTP enabled:` (or `Network time on:`), 235-238
+ * `System clock synchronized:` and `systemd-timesyncd.service active:`, 239+
+ * `NTP service: active|inactive|n/a`. Read as the properties `timedatectl show` gives.
+ */
+function readTimedatectlStatus(text: string): Timedated | undefined {
+  const field = (re: RegExp) => re.exec(text)?.[1];
+  const synchronized = field(/^\s*(?:NTP synchronized|System clock synchronized):\s*(yes|no)\s*$/m);
+  if (!synchronized) return undefined;
+  const enabled = field(/^\s*(?:NTP enabled|Network time on|systemd-timesyncd\.service active):\s*(yes|no|n\/a)\s*$/im)?.toLowerCase();
+  const service = field(/^\s*NTP service:\s*(active|inactive|n\/a)\s*$/im)?.toLowerCase();
+  const ntp = service ? (service === 'active' ? 'yes' : 'no') : enabled === 'n/a' ? 'no' : enabled;
+  const canNtp = service === 'n/a' || enabled === 'n/a' ? 'no' : service || enabled ? 'yes' : undefined;
+  return { ntp, canNtp, synchronized, timezone: field(/^\s*Time zone:\s*(\S+)/m), status: true };
 }
 
 /** `chronyc tracking`: `Field   : value` lines. */
@@ -85,7 +104,7 @@ export function parseTimeSync(r: RunResult, p: Params): CheckResult<Outcome> {
   const evidence: Evidence[] = [];
   const facts: Facts = {};
   if (td) {
-    evidence.push({ label: 'timedatectl show', value: `NTPSynchronized=${td.synchronized ?? '?'} NTP=${td.ntp ?? '?'} CanNTP=${td.canNtp ?? '?'}` });
+    evidence.push({ label: td.status ? 'timedatectl (status, pasted)' : 'timedatectl show', value: `NTPSynchronized=${td.synchronized ?? '?'} NTP=${td.ntp ?? '?'} CanNTP=${td.canNtp ?? '?'}` });
     facts.ntpSynchronized = td.synchronized === 'yes';
     facts.ntpServiceEnabled = td.ntp === 'yes';
   } else if (noSystemd.test(text)) {
@@ -137,7 +156,7 @@ export function parseTimeSync(r: RunResult, p: Params): CheckResult<Outcome> {
     facts.timeService = 'none';
     return {
       outcome: 'no-time-service',
-      summary: `no NTP service is enabled (timedatectl NTP=${td.ntp ?? '?'}${td.canNtp === 'no' ? ', CanNTP=no: none installed' : ''}) and the clock is not synchronised`,
+      summary: `no NTP service is enabled (timedatectl NTP=${td.ntp ?? '?'}${td.canNtp === 'no' ? ', CanNTP=no: timedated knows none it can manage; a chronyd or ntpd it does not manage would not show here, chronyc tracking would' : ''}) and the clock is not synchronised`,
       evidence,
       facts,
     };
