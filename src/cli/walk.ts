@@ -113,6 +113,7 @@ export async function planRun(args: CliArgs): Promise<WalkPlan> {
   try {
     await probe(kube, args.requestTimeoutMs);
     await checkNamespaces(runbook, inputs, kube.withSignal(AbortSignal.timeout(args.requestTimeoutMs)));
+    await checkPodName(runbook, inputs, kube.withSignal(AbortSignal.timeout(args.requestTimeoutMs)));
   } catch (err) {
     if (err instanceof KubeError && args.output === 'json') printNotStarted(runbook, args, kube, err);
     throw err;
@@ -165,6 +166,7 @@ export async function planDrill(args: CliArgs): Promise<WalkPlan> {
     const config = await loadKubeConfig({ kubeconfig: drill.kubeconfigPath });
     const kube = await KubeClient.create(config);
     await checkNamespaces(runbook, inputs, kube);
+    await checkPodName(runbook, inputs, kube);
     const { createNodeAccess } = await import('../nodeaccess/index.js');
     const kind = args.nodeAccess ?? 'drill';
     // In a drill the only hosts there are are the scenario's; manual lets a trainee paste what they would run.
@@ -217,5 +219,40 @@ export async function checkNamespaces(runbook: LoadedRunbook, inputs: Record<str
     const close = nearest(ns, names);
     const hint = close.length > 0 ? `did you mean ${close.join(', ')}?` : names.length > 0 ? `namespaces: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', ...' : ''}` : 'kubectl get namespaces lists them';
     throw new UsageError(`namespace "${ns}" does not exist in context ${kube.contextName}: ${hint}`);
+  }
+}
+
+/**
+ * A pod name that does not exist while pods with near names do is a typo or a
+ * stale name (a rollout replaced it), not an incident: say so before any step
+ * runs (exit 2), with those names, instead of sweeping the whole cluster. A
+ * missing pod with no near name goes on to the walk: its controller may never
+ * have created it (the walk asks). Left to the walk too: a run that names the
+ * Deployment expected to create it, and runbooks that also take a node (their
+ * own steps follow a stale pod name to its replacement on that node).
+ */
+export async function checkPodName(runbook: LoadedRunbook, inputs: Record<string, string>, kube: KubeClient): Promise<void> {
+  if (runbook.spec.inputs.some((i) => i.pick === 'node')) return;
+  if (inputs.deployment) return;
+  const nsInput = runbook.spec.inputs.find((i) => i.pick === 'namespace');
+  const ns = nsInput ? inputs[nsInput.name] : undefined;
+  if (!ns) return;
+  for (const input of runbook.spec.inputs.filter((i) => i.pick === 'pod')) {
+    const pod = inputs[input.name];
+    if (!pod) continue;
+    const one = await kube.getRaw(`/api/v1/namespaces/${encodeURIComponent(ns)}/pods/${encodeURIComponent(pod)}`);
+    if (one.status !== 404) continue;
+    const all = await kube.getRaw(`/api/v1/namespaces/${encodeURIComponent(ns)}/pods`);
+    if (all.status !== 200) continue;
+    let names: string[];
+    try {
+      names = ((JSON.parse(all.body) as { items?: { metadata?: { name?: string } }[] }).items ?? []).map((i) => i.metadata?.name ?? '').filter((n) => n !== '');
+    } catch {
+      continue;
+    }
+    const close = nearest(pod, names);
+    if (close.length === 0) continue;
+    const controller = runbook.spec.inputs.some((i) => i.name === 'deployment') ? '; if a controller should create it, name it with --set deployment=<name>' : '';
+    throw new UsageError(`pod "${pod}" does not exist in namespace ${ns} (context ${kube.contextName}): did you mean ${close.join(', ')}? (kubectl get pods -n ${ns} lists them${controller})`);
   }
 }

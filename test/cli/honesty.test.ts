@@ -45,6 +45,23 @@ describe('a namespace that does not exist is found first (the built CLI)', () =>
   });
 });
 
+describe('a pod that does not exist is found first (the built CLI)', () => {
+  it('stops before any step with exit 2 and the pods of that namespace with near names, no sweep', async () => {
+    const t = transcript();
+    const r = await runCli(['drill', 'pod-pending-node-selector', '--set', 'pod=web-9', '--non-interactive', '--output', 'json', '--transcript', t]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('plumbline: pod "web-9" does not exist in namespace shop (context plumbline-drill): did you mean web-0?');
+    expect(r.stderr).toContain('kubectl get pods -n shop lists them; if a controller should create it, name it with --set deployment=<name>');
+  });
+
+  it('walks on when the run names the Deployment that should create it (its creates may be refused)', async () => {
+    const r = await runCli(['drill', 'admission-webhook-failing', '--non-interactive', '--output', 'json', '--transcript', transcript()]);
+    expect(r.exitCode).toBe(0);
+    expect((JSON.parse(r.stdout) as { diagnosis?: { id?: string } }).diagnosis?.id).toBe('admission-webhook-failing');
+  });
+});
+
 describe('a walk through a default answer says so (the built CLI)', () => {
   it('names the default in JSON (defaultsUsed, answeredBy) and in text, and the default asserts nothing', async () => {
     const r = await runCli(['drill', 'wd2-apiserver-not-ready', '--non-interactive', '--output', 'json', '--transcript', transcript()]);
