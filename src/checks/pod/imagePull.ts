@@ -50,7 +50,7 @@ const classes: { outcome: PullFailure; re: RegExp }[] = [
 ];
 
 const pullReasons = new Set(['Failed', 'ErrImagePull', 'ImagePullBackOff', 'InspectFailed', 'ErrImageNeverPull', 'InvalidImageName']);
-const pullWaiting = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull']);
+const pullWaiting = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull', 'ImageInspectError']);
 
 export const podImagePull = defineCheck({
   id: 'pod.image-pull',
