@@ -5,7 +5,7 @@ import type { EventGroup } from '../events.js';
 import { defineCheck } from '../types.js';
 import type { CheckResult, Evidence } from '../types.js';
 
-const outcomes = ['dbus-closed', 'systemd', 'runtime-timeout', 'network', 'other-failure', 'no-failures'] as const;
+const outcomes = ['dbus-closed', 'systemd', 'sandbox-image', 'runtime-timeout', 'network', 'other-failure', 'no-failures'] as const;
 type Outcome = (typeof outcomes)[number];
 
 /** The kubelet's reasons for a pod whose sandbox or containers it could not create (ContainerCreating, CreateContainerError). */
@@ -25,6 +25,10 @@ const kinds: { outcome: Exclude<Outcome, 'other-failure' | 'no-failures'>; re: R
     outcome: 'systemd',
     re: /Timeout waiting for systemd to create|unable to start unit|sd-bus call|Failed to activate service 'org\.freedesktop\.systemd1'|org\.freedesktop\.systemd1[^\n]*(?:timed out|NoReply)|Establishing a D-Bus connection|failed to connect to (?:the )?(?:system )?bus/i,
   },
+  // The runtime cannot pull the sandbox ("pause") image, so no pod on the node gets a sandbox: containerd's
+  // `failed to get sandbox image "k8s.gcr.io/pause:3.1": failed to pull image ...` (canonical/microk8s#2593),
+  // dockershim's `failed pulling image "k8s.gcr.io/pause:3.1"`. Before runtime-timeout: a pull that timed out is still a pull.
+  { outcome: 'sandbox-image', re: /failed to get sandbox image|failed pulling image "[^"]*pause[^"]*"/i },
   { outcome: 'runtime-timeout', re: /rpc error: code = DeadlineExceeded|context deadline exceeded|operation timeout/ },
   { outcome: 'network', re: /failed to (?:set ?up|setup) (?:sandbox container|network for sandbox)|networkPlugin cni failed|plugin type="[^"]+" failed|failed to find plugin|NetworkPlugin cni failed/i },
 ];
@@ -37,12 +41,13 @@ export const podCreateFailures = defineCheck({
   params: z.object({ namespace: z.string().min(1), name: z.string().min(1) }),
   outcomes,
   healthy: ['no-failures'],
-  facts: ['createFailureReason', 'createFailureMessage', 'createFailureCount'],
+  facts: ['createFailureReason', 'createFailureMessage', 'createFailureCount', 'sandboxImage'],
   command: (p) => `kubectl get events -n ${p.namespace} --field-selector ${involvedObjectSelector('Pod', p.name, p.namespace)} | grep -E 'FailedCreatePod|CreateContainerError|Failed'`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
     const events = await ctx.kube.listEvents({ namespace: p.namespace, fieldSelector: involvedObjectSelector('Pod', p.name, p.namespace) });
     const now = ctx.now();
-    const failures = groupEvents(events).filter((g) => g.type === 'Warning' && createReasons.test(g.reason) && !/image|pull/i.test(g.message));
+    // A container image's pull failures are the image-pull check's; a sandbox that fails on its own (pause) image is this check's.
+    const failures = groupEvents(events).filter((g) => g.type === 'Warning' && createReasons.test(g.reason) && (!/image|pull/i.test(g.message) || /sandbox/i.test(g.reason + g.message)));
     const evidence: Evidence[] = failures.slice(0, 4).map((g) => ({ label: `${g.reason} ×${g.count}`, value: describe(g, now) }));
     if (failures.length === 0) {
       return { outcome: 'no-failures', summary: 'no FailedCreatePodSandBox or FailedCreatePodContainer event for this pod', evidence: [{ label: 'events', value: `${events.length} for this pod, none about creating it` }], facts: {} };
@@ -60,6 +65,7 @@ const meaning: Record<Exclude<Outcome, 'no-failures'>, string> = {
   'dbus-closed': "the kubelet's connection to D-Bus is closed, so it cannot ask systemd for the pod's cgroup",
   systemd: "systemd did not create the pod's cgroup (the kubelet and runC ask it over D-Bus)",
   'runtime-timeout': 'the container runtime did not answer in time',
+  'sandbox-image': 'the runtime cannot pull the sandbox (pause) image, so no pod on this node gets a sandbox',
   network: "the network plugin could not set up the pod's network",
   'other-failure': 'the kubelet could not create the pod',
 };
@@ -69,7 +75,12 @@ function found(outcome: Exclude<Outcome, 'no-failures'>, g: EventGroup, evidence
     outcome,
     summary: `${meaning[outcome]}: ${g.reason} ×${g.count}: ${g.message}`,
     evidence,
-    facts: { createFailureReason: g.reason, createFailureMessage: g.message, createFailureCount: g.count },
+    facts: {
+      createFailureReason: g.reason,
+      createFailureMessage: g.message,
+      createFailureCount: g.count,
+      ...(outcome === 'sandbox-image' ? { sandboxImage: /(?:sandbox image|pulling image) "([^"]+)"/i.exec(g.message)?.[1] ?? 'the sandbox (pause) image' } : {}),
+    },
   };
 }
 

@@ -12,6 +12,9 @@ const dbusSandbox =
 // kubernetes/kubernetes#100328: the kubelet's D-Bus connection closed (dbus was restarted).
 const dbusClosed = 'unable to ensure pod container exists: failed to create container for [kubepods burstable pod3b7a3b5d-7685-43cb-a0ab-5b0646ba07d7] : dbus: connection closed by user';
 const deadline = 'Failed to create pod sandbox: rpc error: code = DeadlineExceeded desc = context deadline exceeded';
+// canonical/microk8s#2593: containerd cannot pull the pause image (behind a proxy); the message names an image and a pull.
+const sandboxImage =
+  'Failed to create pod sandbox: rpc error: code = Unknown desc = failed to get sandbox image "k8s.gcr.io/pause:3.1": failed to pull image "k8s.gcr.io/pause:3.1": failed to pull and unpack image "k8s.gcr.io/pause:3.1": failed to resolve reference "k8s.gcr.io/pause:3.1": failed to do request: Head "https://k8s.gcr.io/v2/pause/manifests/3.1": dial tcp 172.217.194.82:443: i/o timeout';
 
 describe('pod.create-failures on the drill cluster', () => {
   let t: TestDrill;
@@ -28,6 +31,8 @@ describe('pod.create-failures on the drill cluster', () => {
         event('apps', 'catalog', 'Warning', 'FailedCreatePodContainer', dbusClosed, 4642, 'now-4s'),
         pod('slow', 'default', { nodeName: 'worker-1' }, { phase: 'Pending' }),
         event('default', 'slow', 'Warning', 'FailedCreatePodSandBox', deadline, 7, 'now-2m'),
+        pod('pause', 'kube-system', { nodeName: 'worker-1' }, { phase: 'Pending' }),
+        event('kube-system', 'pause', 'Warning', 'FailedCreatePodSandBox', sandboxImage, 5223, 'now-12m'),
         pod('fine', 'default', { nodeName: 'worker-1' }, { phase: 'Pending' }),
         event('default', 'fine', 'Normal', 'Scheduled', 'Successfully assigned default/fine to worker-1'),
         pod('pull', 'default', { nodeName: 'worker-1' }, { phase: 'Pending' }),
@@ -53,6 +58,12 @@ describe('pod.create-failures on the drill cluster', () => {
     const r = await t.check('pod.create-failures', { namespace: 'apps', name: 'catalog' });
     expect(r.outcome).toBe('dbus-closed');
     expect(r.facts).toMatchObject({ createFailureReason: 'FailedCreatePodContainer', createFailureCount: 4642 });
+  });
+
+  it('sandbox-image: the pause image cannot be pulled (was dropped as an image pull and said "no FailedCreatePodSandBox event")', async () => {
+    const r = await t.check('pod.create-failures', { namespace: 'kube-system', name: 'pause' });
+    expect(r.outcome).toBe('sandbox-image');
+    expect(r.facts).toMatchObject({ createFailureReason: 'FailedCreatePodSandBox', createFailureCount: 5223, sandboxImage: 'k8s.gcr.io/pause:3.1' });
   });
 
   it('runtime-timeout: DeadlineExceeded', async () => {
