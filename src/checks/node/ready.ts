@@ -8,6 +8,15 @@ import type { CheckResult, Evidence, Facts } from '../types.js';
 const outcomes = ['ready', 'not-ready', 'unknown', 'not-found'] as const;
 type Outcome = (typeof outcomes)[number];
 
+/**
+ * The systemd unit of the runtime the kubelet reports (`cri-o://1.28.2` → crio), so the host
+ * checks ask about the node's own runtime: on a CRI-O node, containerd is simply not installed.
+ */
+export function runtimeUnit(version: string | undefined): string | undefined {
+  const scheme = /^([a-z-]+):\/\//.exec(version ?? '')?.[1];
+  return scheme === 'cri-o' ? 'crio' : scheme === 'docker' ? 'docker' : scheme === 'containerd' ? 'containerd' : undefined;
+}
+
 export const nodeReady = defineCheck({
   id: 'node.ready',
   layer: 'node',
@@ -16,7 +25,7 @@ export const nodeReady = defineCheck({
   params: z.object({ name: z.string().min(1) }),
   outcomes,
   healthy: ['ready'],
-  facts: ['nodeReady', 'nodeReadyReason', 'heartbeatAgeSeconds', 'heartbeatAge'],
+  facts: ['nodeReady', 'nodeReadyReason', 'heartbeatAgeSeconds', 'heartbeatAge', 'nodeRuntimeUnit'],
   command: (p) => `kubectl get node ${p.name} && kubectl describe node ${p.name} | sed -n '/Conditions:/,/Addresses:/p'`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
     let node: V1Node;
@@ -43,17 +52,19 @@ export const nodeReady = defineCheck({
     }
     if (ready.lastTransitionTime) evidence.push({ label: 'since', value: ready.lastTransitionTime.toISOString() });
     if (node.spec?.unschedulable) evidence.push({ label: 'cordoned', value: 'yes (SchedulingDisabled)' });
+    const unit = runtimeUnit(node.status?.nodeInfo?.containerRuntimeVersion);
+    if (unit) facts.nodeRuntimeUnit = unit;
     facts.nodeReady = ready.status;
     if (ready.reason) facts.nodeReadyReason = ready.reason;
     switch (ready.status) {
       case 'True':
         return { outcome: 'ready', summary: `node ${p.name} is Ready`, evidence, facts };
       case 'False':
-        return { outcome: 'not-ready', summary: `node ${p.name} is NotReady: ${ready.message ?? ready.reason ?? 'no message'}`, evidence, facts };
+        return { outcome: 'not-ready', summary: `node ${p.name} is NotReady: ${ready.message || ready.reason || 'no message'}`, evidence, facts };
       default:
         return {
           outcome: 'unknown',
-          summary: `node ${p.name} status is Unknown: ${ready.message ?? 'the kubelet stopped posting node status'}`,
+          summary: `node ${p.name} status is Unknown: ${ready.message || 'the kubelet stopped posting node status'}`,
           evidence,
           facts,
         };

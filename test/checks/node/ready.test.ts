@@ -12,6 +12,7 @@ describe('node.ready on the drill cluster', () => {
           { name: 'worker-1' },
           { name: 'worker-2', ready: 'False', readyReason: 'KubeletNotReady', readyMessage: 'PLEG is not healthy: pleg was last seen active 3m10s ago; threshold is 3m0s' },
           { name: 'worker-3', ready: 'Unknown', heartbeatAgeSeconds: 1260 },
+          { name: 'worker-4', ready: 'False', readyReason: 'KubeletNotReady', readyMessage: '', containerRuntimeVersion: 'cri-o://1.28.2' },
         ] as never,
       },
     });
@@ -28,6 +29,13 @@ describe('node.ready on the drill cluster', () => {
     const r = await t.check('node.ready', { name: 'worker-2' });
     expect(r.outcome).toBe('not-ready');
     expect(r.summary).toContain('PLEG is not healthy');
+  });
+
+  it('names the runtime unit the kubelet reports, so host checks ask the right service', async () => {
+    const r = await t.check('node.ready', { name: 'worker-4' });
+    expect(r.summary).toBe('node worker-4 is NotReady: KubeletNotReady');
+    expect(r.facts.nodeRuntimeUnit).toBe('crio');
+    expect((await t.check('node.ready', { name: 'worker-1' })).facts.nodeRuntimeUnit).toBe('containerd');
   });
 
   it('reports a silent kubelet as unknown, with the heartbeat age', async () => {
