@@ -4,6 +4,7 @@ import { controlPlaneServices } from './host/controlPlaneServices.js';
 import { cpuSteal } from './host/cpuSteal.js';
 import { crictlInfo } from './host/crictlInfo.js';
 import { dbusNames } from './host/dbusNames.js';
+import { etcdJournal } from './host/etcdJournal.js';
 import { kubeletConfig } from './host/kubeletConfig.js';
 import { kubeletJournal } from './host/kubeletJournal.js';
 import { kubeletService } from './host/kubeletService.js';
@@ -60,6 +61,7 @@ export const checks: readonly AnyCheck[] = [
   dbusNames,
   cpuSteal,
   controlPlaneServices,
+  etcdJournal,
   ...moreHostChecks,
   ...clusterChecks,
 ] as unknown as AnyCheck[];

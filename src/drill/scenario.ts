@@ -29,7 +29,7 @@ const nodeSpec = z.strictObject({
   internalIP: z.string().optional(),
   kubeletVersion: z.string().default('v1.31.4'),
   /** What the kubelet reports as its runtime: `cri-o://1.28.2`, `docker://20.10.7`. */
-  containerRuntimeVersion: z.string().default('containerd://1.7.24'),
+  containerRuntimeVersion: z.string().optional(),
   age: z.string().default('30d'),
 });
 
@@ -447,7 +447,7 @@ function nodeObject(n: NodeSpec, index: number, now: Date): KubeObject {
       nodeInfo: {
         kubeletVersion: n.kubeletVersion,
         kubeProxyVersion: n.kubeletVersion,
-        containerRuntimeVersion: n.containerRuntimeVersion,
+        containerRuntimeVersion: n.containerRuntimeVersion ?? 'containerd://1.7.24',
         kernelVersion: '6.1.0-28-amd64',
         osImage: 'Debian GNU/Linux 12 (bookworm)',
         operatingSystem: 'linux',

@@ -8,10 +8,11 @@ import type { LinePattern } from './components.js';
 const outcomes = ['healthy', 'rejected-connections-only', 'certificate-expired', 'no-space', 'slow-apply', 'not-ready', 'restarting', 'no-pods'] as const;
 type Outcome = (typeof outcomes)[number];
 
-type LineClass = 'rejected-expired' | 'rejected' | 'slow-apply' | 'no-space' | 'error';
+export type EtcdLineClass = 'rejected-expired' | 'rejected' | 'slow-apply' | 'no-space' | 'error';
+type LineClass = EtcdLineClass;
 
 /** etcd logs JSON (zap) since 3.4 and `W | etcdserver: ...` capnslog lines before; both forms are recognised. */
-const patterns: LinePattern<LineClass>[] = [
+export const etcdLinePatterns: LinePattern<LineClass>[] = [
   // A rejected connection whose certificate has expired is no health-check noise: the client (the API server's
   // etcd client certificate, a peer) is shut out. Server side: `x509: certificate has expired or is not yet valid`;
   // reported by the peer: `tls: expired certificate`. Only the empty-ServerName "bad certificate" form is noise.
@@ -60,7 +61,7 @@ export const clusterEtcd = defineCheck({
     const evidence: Evidence[] = health.map((h) => describePod(h, now));
     const logs = await Promise.all(health.map((h) => readComponentLogs(ctx.kube, h)));
     for (const l of logs) for (const note of l.notes) evidence.push({ label: l.pod, value: note });
-    const lines = classifyLines(logs, patterns);
+    const lines = classifyLines(logs, etcdLinePatterns);
     const of = (c: LineClass) => lines.filter((l) => l.class === c);
     const rejected = of('rejected');
     const slow = of('slow-apply');
@@ -139,7 +140,7 @@ export const clusterEtcd = defineCheck({
 });
 
 /** `3.000607371s`, `627.833521ms`, `102.774415ms` → seconds, for ranking. */
-function seconds(d: string): number {
+export function seconds(d: string): number {
   const m = /^([\d.]+)(ms|s|µs|us)$/.exec(d);
   if (!m) return 0;
   const n = Number(m[1]);

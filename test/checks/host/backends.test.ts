@@ -31,6 +31,7 @@ describe('host checks through every backend give the parser the same output', ()
       'host.dbus-names',
       'host.disk-inodes',
       'host.disk-space',
+      'host.etcd-journal',
       'host.firewall',
       'host.front-proxy',
       'host.kubelet-config',

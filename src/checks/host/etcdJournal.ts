@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import type { RunResult } from '../../nodeaccess/types.js';
+import { etcdLinePatterns, seconds } from '../cluster/etcd.js';
+import type { EtcdLineClass } from '../cluster/etcd.js';
+import { plural } from '../format.js';
+import type { CheckResult, Evidence, Facts } from '../types.js';
+import { clip, defineHostCheck, hostError, nodeParam } from './define.js';
+import { parseJournal } from './journal.js';
+
+/**
+ * etcd that is no pod: k3s embeds it (its lines are in the k3s unit's journal,
+ * k3s-io/k3s#2853), and an external etcd runs as its own systemd service. Its
+ * lines read like a pod's log once the journal prefix is taken off.
+ */
+const outcomes = ['slow-apply', 'no-space', 'certificate-expired', 'rejected-connections-only', 'quiet'] as const;
+type Outcome = (typeof outcomes)[number];
+
+const params = z.object({
+  node: nodeParam,
+  sinceMinutes: z.coerce.number().int().positive().default(30),
+  maxLines: z.coerce.number().int().positive().default(3000),
+});
+type Params = z.infer<typeof params>;
+
+/** journalctl takes several -u: the units that carry etcd's lines, whichever this node has. */
+export function etcdJournalArgv(p: Params): string[] {
+  return ['journalctl', '-u', 'etcd', '-u', 'k3s', '--since', `-${p.sinceMinutes}m`, '-o', 'short-iso', '--no-pager', '-n', String(p.maxLines)];
+}
+
+export function parseEtcdJournal(r: RunResult, p: Params, now?: Date): CheckResult<Outcome> {
+  if (r.exitCode !== 0 && r.exitCode !== null && r.stdout.trim() === '') {
+    return hostError(`journalctl failed: ${clip(r.stderr, 160)}`, /Permission denied|not seeing messages/i.test(r.stderr) ? 'denied' : 'bad-output');
+  }
+  const journal = parseJournal(r.stdout, now ? { now } : {});
+  const found: { class: EtcdLineClass; line: string; detail?: string }[] = [];
+  for (const e of journal.entries) {
+    for (const pat of etcdLinePatterns) {
+      const m = pat.re.exec(e.message);
+      if (!m) continue;
+      const detail = pat.detail?.(m);
+      found.push({ class: pat.class, line: e.line, ...(detail ? { detail } : {}) });
+      break;
+    }
+  }
+  const of = (c: EtcdLineClass) => found.filter((l) => l.class === c);
+  const slow = of('slow-apply');
+  const rejected = of('rejected');
+  const scope: Evidence = { label: 'journal', value: `${plural(journal.entries.length, 'line')} (etcd and k3s units, last ${p.sinceMinutes}m)` };
+  const facts: Facts = { etcdLogSource: 'journal', slowApplies: slow.length, rejectedConnections: rejected.length };
+  const slowest = slow.map((s) => s.detail).filter((d): d is string => d !== undefined).sort((a, b) => seconds(b) - seconds(a))[0];
+  if (slowest) facts.slowestApply = slowest;
+  const line = (l: { line: string }): Evidence => ({ label: 'etcd', value: clip(l.line, 400) });
+
+  const expired = of('rejected-expired').at(-1);
+  if (expired) {
+    facts.expiredCertificateConnections = of('rejected-expired').length;
+    if (expired.detail) facts.expiredCertificateFrom = expired.detail.replace(/:\d+$/, '');
+    facts.logLine = expired.line;
+    return { outcome: 'certificate-expired', summary: 'etcd rejects connections whose certificate has expired: its clients are shut out', evidence: [line(expired), scope], facts };
+  }
+  const noSpace = of('no-space').at(-1);
+  if (noSpace) {
+    facts.logLine = noSpace.line;
+    return { outcome: 'no-space', summary: "etcd's database is full (NOSPACE alarm): it refuses every write until it is compacted and defragmented", evidence: [line(noSpace), scope], facts };
+  }
+  const last = slow.at(-1);
+  if (last) {
+    facts.logLine = last.line;
+    return {
+      outcome: 'slow-apply',
+      summary: `etcd logged ${plural(slow.length, 'slow apply or fsync warning')}${slowest ? ` (slowest ${slowest})` : ''} in the journal: its disk or CPU cannot keep up, which makes the API server slow`,
+      evidence: [line(last), scope],
+      facts,
+    };
+  }
+  if (rejected.length > 0) {
+    return { outcome: 'rejected-connections-only', summary: `etcd's journal has only ${plural(rejected.length, '"rejected connection" TLS warning')}: usually probes or old clients, not a slow etcd`, evidence: [scope], facts };
+  }
+  return { outcome: 'quiet', summary: journal.entries.length === 0 ? 'no etcd or k3s unit lines in the journal (etcd does not run under systemd on this node)' : 'no slow applies, no full database and no expired certificates in the etcd journal', evidence: [scope], facts };
+}
+
+export const etcdJournal = defineHostCheck({
+  id: 'host.etcd-journal',
+  title: "etcd's journal on a node where it is no pod (k3s, an external etcd)",
+  why: 'When etcd runs embedded in k3s or as a systemd service, no etcd pod carries its log; its slow applies, full database or expired certificates are in the journal of its unit.',
+  params,
+  outcomes,
+  healthy: ['quiet', 'rejected-connections-only'],
+  facts: ['etcdLogSource', 'slowApplies', 'slowestApply', 'rejectedConnections', 'expiredCertificateConnections', 'expiredCertificateFrom', 'logLine'],
+  timeoutMs: 25_000,
+  argv: etcdJournalArgv,
+  parse: parseEtcdJournal,
+});

@@ -1,0 +1,34 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { etcdJournal, parseEtcdJournal } from '../../../src/checks/host/etcdJournal.js';
+
+const p = { node: 'cp-1', sinceMinutes: 30, maxLines: 3000 };
+const run = (stdout: string, exitCode = 0, stderr = '') => parseEtcdJournal({ stdout, stderr, exitCode, durationMs: 5, timedOut: false, truncated: false }, p, new Date('2021-01-25T06:45:00Z'));
+
+describe('host.etcd-journal: etcd where it is no pod', () => {
+  it('asks the units that carry etcd: an external etcd and k3s', () => {
+    expect(etcdJournal.command(p)).toBe('journalctl -u etcd -u k3s --since -30m -o short-iso --no-pager -n 3000');
+  });
+
+  it("k3s's embedded etcd: slow applies and a 7.45 s fdatasync in the k3s unit's journal", () => {
+    // https://github.com/k3s-io/k3s/issues/2853 (the maintainer: "On this cluster your disk is too slow")
+    const text = readFileSync(join(import.meta.dirname, '../../../scenarios/real/raw/rs-k3s-etcd-slow-disk-2853/k3s-journal.txt'), 'utf8');
+    const r = run(text);
+    expect(r.outcome).toBe('slow-apply');
+    expect(r.facts).toMatchObject({ etcdLogSource: 'journal', slowApplies: 2, slowestApply: '7.454439372s' });
+    expect(String(r.facts.logLine)).toContain('slow fdatasync');
+  });
+
+  it('an etcd systemd service writes the same zap lines under its own unit', () => {
+    // https://github.com/Kimi450/ubuntu-server/issues/34
+    const line =
+      'Oct 14 21:25:24 home-main etcd[2790]: {"level":"warn","ts":"2025-10-14T21:25:24.127446+0100","caller":"etcdserver/util.go:170","msg":"apply request took too long","took":"673.941356ms","expected-duration":"100ms","prefix":"read-only range ","request":"key:\\"/registry/postgresql.cnpg.io/clusters/generic-services/immich-cnpg-main\\" limit:1 ","response":"range_response_count:1 size:10205"}\n';
+    expect(run(line)).toMatchObject({ outcome: 'slow-apply', facts: { slowApplies: 1, slowestApply: '673.941356ms' } });
+  });
+
+  it('no etcd unit on this node is quiet, not a finding; journalctl refused is an error', () => {
+    expect(run('-- No entries --\n').outcome).toBe('quiet');
+    expect(run('', 1, 'Hint: You are currently not seeing messages from other users and the system.\n')).toMatchObject({ outcome: 'error', facts: { errorKind: 'denied' } });
+  });
+});
