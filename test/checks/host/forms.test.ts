@@ -117,10 +117,29 @@ const table: Record<string, Entry> = {
       { form: 'structured klog', fixture: 'journal-structured-pleg-startup', outcome: 'quiet', facts: { kubeletErrorLines: 2 } },
     ],
   },
+  // etcd's own lines in every journal form go through the same journal reader; the kubelet's lines in it are no etcd finding.
+  'host.etcd-journal': {
+    families: ['journal'],
+    rows: [
+      { form: 'journalctl short', fixture: 'etcd-journal-k3s-slow-fdatasync', outcome: 'slow-apply', facts: { slowestApply: '7.454439372s' } },
+      { form: 'journalctl short', fixture: 'journal-45419-short', outcome: 'quiet' },
+      { form: 'journalctl short-iso', fixture: 'journal-45419-short-iso', outcome: 'quiet' },
+      { form: 'journalctl short-precise', fixture: 'journal-45419-short-precise', outcome: 'quiet' },
+      { form: 'journalctl -o cat', fixture: 'journal-45419-cat', outcome: 'quiet' },
+      { form: 'journalctl -o json', fixture: 'journal-45419-json', outcome: 'quiet' },
+      { form: 'syslog lines', fixture: 'journal-syslog-rook-7171', outcome: 'quiet' },
+      { form: 'klog F', fixture: 'journal-klog-fatal-98150', outcome: 'quiet' },
+      { form: 'klog E', fixture: 'journal-klog-error-wrapper-54381', outcome: 'quiet' },
+      { form: 'structured klog', fixture: 'journal-structured-pleg-startup', outcome: 'quiet' },
+    ],
+  },
   'host.runc-lingering': {
     families: ['processes'],
     rows: [
       { form: 'ps -ef', fixture: 'ps-ef-runc-standin', outcome: 'lingering' },
+      // Without the header line, as `ps -ef | grep runc` and `ps auxf | grep …` leave them.
+      { form: 'ps -ef', fixture: 'ps-ef-headerless-runc-1959', outcome: 'lingering', facts: { lingeringRunc: 3 } },
+      { form: 'ps aux', fixture: 'ps-auxf-headerless-for-linux-891', outcome: 'clear' },
       { form: 'ps aux', fixture: 'ps-aux-runc-standin', outcome: 'lingering' },
       { form: 'ps -eo', fixture: 'ps-eo-etimes-runc-standin', outcome: 'lingering', facts: { oldestRuncSeconds: 76 } },
       { form: 'ps -eo', fixture: 'ps-eo-reordered-runc-standin', outcome: 'lingering' },
