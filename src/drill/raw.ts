@@ -1,8 +1,7 @@
-import { readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { LineCounter, parseAllDocuments } from 'yaml';
 import { validate } from '../runbook/load.js';
-import { InputError, offsetOf } from '../runbook/source.js';
+import { containedPath, documentData, FileReadError, InputError, locator, offsetOf, ownFolder, rawLimit, readInputText, yamlParseOptions } from '../runbook/source.js';
 import type { SourceProblem, YamlSource } from '../runbook/source.js';
 import { isKubeList, rawEntry } from './scenario.js';
 import type { Scenario } from './scenario.js';
@@ -20,13 +19,15 @@ export function flattenLists(entries: readonly Record<string, unknown>[]): KubeO
   return entries.flatMap((e) => (isKubeList(e) ? flattenLists(e.items as Record<string, unknown>[]) : [e as KubeObject]));
 }
 
-async function readText(file: string, where: SourceProblem): Promise<string> {
+/** A file the scenario names, read only from the scenario's own folder; where: the scenario's line naming it. */
+function readText(base: string, ref: string, where: SourceProblem): string {
+  const found = containedPath(base, ref);
+  if ('why' in found) throw new InputError([{ ...where, message: `${where.message}${ref}: ${found.why}` }]);
   try {
-    return await readFile(file, 'utf8');
+    return readInputText(found.path, rawLimit);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : String(err);
-    throw new InputError([{ ...where, message: `${where.message}${file}: ${why}` }]);
+    if (!(err instanceof FileReadError)) throw err;
+    throw new InputError([{ ...where, message: `${where.message}${resolve(base, ref)}: ${err.why}` }]);
   }
 }
 
@@ -37,20 +38,20 @@ async function readText(file: string, where: SourceProblem): Promise<string> {
  */
 export function parseObjectFile(file: string, text: string): KubeObject[] {
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const at = (offset: number) => {
-    const pos = lineCounter.linePos(offset);
-    return { line: pos.line, column: pos.col };
-  };
+  const docs = parseAllDocuments(text, { lineCounter, ...yamlParseOptions });
+  const at = locator(lineCounter);
   if (!Array.isArray(docs)) return [];
   const problems: SourceProblem[] = [];
   const objects: KubeObject[] = [];
   for (const doc of docs) {
-    if (doc.errors.length > 0) {
-      problems.push(...doc.errors.map((e) => ({ file, ...at(e.pos[0]), message: `invalid YAML: ${e.message.split('\n')[0] ?? e.message}` })));
+    let data: unknown;
+    try {
+      data = documentData(doc, file, at);
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      problems.push(...err.problems);
       continue;
     }
-    const data = doc.toJS({ maxAliasCount: 100 }) as unknown;
     // `---` at the end of a paste leaves an empty document: nothing to serve.
     if (data === null || data === undefined) continue;
     const locate = (path: readonly PropertyKey[]) => at(offsetOf(doc, path));
@@ -81,7 +82,7 @@ export function logLines(text: string): string[] {
  * answers as their stdout.
  */
 export async function inlineRawFiles(scenario: Scenario, source: YamlSource): Promise<Scenario> {
-  const base = dirname(source.file);
+  const base = ownFolder(source.file);
   const problems: SourceProblem[] = [];
   const attempt = async <T>(run: () => Promise<T>): Promise<T | undefined> => {
     try {
@@ -96,15 +97,15 @@ export async function inlineRawFiles(scenario: Scenario, source: YamlSource): Pr
   const fileObjects: KubeObject[] = [];
   for (const [i, rel] of scenario.objectFiles.entries()) {
     const objects = await attempt(async () => {
-      const path = resolve(base, rel);
-      return parseObjectFile(path, await readText(path, source.problem(['objectFiles', i], `objectFiles.${i}: cannot read `)));
+      const text = readText(base, rel, source.problem(['objectFiles', i], `objectFiles.${i}: cannot read `));
+      return Promise.resolve(parseObjectFile(resolve(base, rel), text));
     });
     if (objects) fileObjects.push(...objects);
   }
 
   const logs = [...scenario.logs];
   for (const [i, l] of scenario.logFiles.entries()) {
-    const text = await attempt(() => readText(resolve(base, l.file), source.problem(['logFiles', i, 'file'], `logFiles.${i}.file: cannot read `)));
+    const text = await attempt(() => Promise.resolve(readText(base, l.file, source.problem(['logFiles', i, 'file'], `logFiles.${i}.file: cannot read `))));
     if (text !== undefined) logs.push({ namespace: l.namespace, pod: l.pod, container: l.container, previous: l.previous, lines: logLines(text) });
   }
 
@@ -121,7 +122,7 @@ export async function inlineRawFiles(scenario: Scenario, source: YamlSource): Pr
             problems.push(source.problem(path, `hosts.${node}."${command}": give stdout or file, not both`));
             return r;
           }
-          const text = await attempt(() => readText(resolve(base, r.file ?? ''), source.problem(path, `hosts.${node}."${command}".file: cannot read `)));
+          const text = await attempt(() => Promise.resolve(readText(base, r.file ?? '', source.problem(path, `hosts.${node}."${command}".file: cannot read `))));
           const { file: _file, ...rest } = r;
           return { ...rest, stdout: text ?? '' };
         }),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { resolve as resolvePath, sep } from 'node:path';
 import { validate } from '../runbook/load.js';
 import { InputError, readYamlSource } from '../runbook/source.js';
+import type { YamlSource } from '../runbook/source.js';
 import { anyCommand } from '../nodeaccess/drill.js';
 import type { DrillHosts, DrillResponse } from '../nodeaccess/drill.js';
 import { findFault, faultCatalog } from './faults/catalog.js';
@@ -229,7 +230,12 @@ export interface LoadedScenario {
 
 /** Reads a scenario and the raw files it names (relative to its directory), which come inlined in the result. */
 export async function loadScenarioFile(file: string): Promise<LoadedScenario> {
-  const source = await readYamlSource(file);
+  return loadScenarioSource(await readYamlSource(file));
+}
+
+/** The same, from a file already read and parsed. */
+export async function loadScenarioSource(source: YamlSource): Promise<LoadedScenario> {
+  const file = source.file;
   const scenario = validate(source, scenarioSchema);
   // A real case is only as honest as its citation: under real/ the thread it came from is required.
   if (isRealScenarioPath(file) && !scenario.source) {

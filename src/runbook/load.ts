@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import type { z } from 'zod';
 import { bundledPath } from '../assets.js';
@@ -9,7 +8,7 @@ import type { ResolvedInclude } from './include.js';
 import { lintIncludes, lintRunbook } from './lint.js';
 import { runbook } from './schema.js';
 import type { RunbookSpec } from './schema.js';
-import { InputError, parseYamlSource, readYamlSource } from './source.js';
+import { containedPath, FileReadError, InputError, ownFolder, parseYamlSource, readInputText, readYamlSource, yamlLimit } from './source.js';
 import type { SourceProblem, YamlSource } from './source.js';
 
 export interface LoadedRunbook {
@@ -23,40 +22,69 @@ export interface LoadedRunbook {
 export type CheckLookup = (id: string) => AnyCheck | undefined;
 
 export async function loadRunbookFile(file: string, lookup: CheckLookup): Promise<LoadedRunbook> {
-  return fromSource(await readYamlSource(file), lookup, []);
+  return fromSource(await readYamlSource(file), lookup, [], ownFolder(file));
+}
+
+/** A runbook already read and parsed (lint reads a file once to tell a runbook from a scenario). */
+export function loadRunbookSource(source: YamlSource, lookup: CheckLookup): LoadedRunbook {
+  return fromSource(source, lookup, [], ownFolder(source.file));
 }
 
 export function loadRunbookText(file: string, text: string, lookup: CheckLookup): LoadedRunbook {
-  return fromSource(parseYamlSource(file, text), lookup, []);
+  return fromSource(parseYamlSource(file, text), lookup, [], ownFolder(file));
 }
 
 /** Where `include: [{ runbook: x }]` is read from: a path (relative to the including file) or a bundled runbook id. */
 export function includedRunbookFile(ref: string, fromFile: string): string {
-  if (ref.includes('/') || ref.endsWith('.yaml') || ref.endsWith('.yml')) return resolve(dirname(fromFile), ref);
+  if (isIncludePath(ref)) return resolve(dirname(fromFile), ref);
   return bundledPath('runbooks', ref);
 }
 
-function fromSource(source: YamlSource, lookup: CheckLookup, stack: readonly string[]): LoadedRunbook {
+function isIncludePath(ref: string): boolean {
+  return ref.includes('/') || ref.endsWith('.yaml') || ref.endsWith('.yml');
+}
+
+/**
+ * `root`: the folder the runbook named on the command line (or a bundled one)
+ * is in; included paths must stay in it, so a shared runbook cannot read
+ * /etc/shadow into its error messages.
+ */
+function fromSource(source: YamlSource, lookup: CheckLookup, stack: readonly string[], root: string): LoadedRunbook {
   const raw = validate(source, runbook);
   const problems: SourceProblem[] = [];
   const included: ResolvedInclude[] = [];
   const hashes: string[] = [];
   const here = resolve(source.file);
   raw.include.forEach((inc, i) => {
-    const file = includedRunbookFile(inc.runbook, source.file);
     const at = (message: string) => problems.push(source.problem(['include', i, 'runbook'], message));
+    let file = includedRunbookFile(inc.runbook, source.file);
+    let subRoot = ownFolder(file);
+    if (isIncludePath(inc.runbook)) {
+      const found = containedPath(root, relative(root, file));
+      if ('why' in found) {
+        at(`included runbook "${inc.runbook}" ${found.why}`);
+        return;
+      }
+      file = found.path;
+      subRoot = root;
+    }
     const chain = [...stack, here];
     if (chain.includes(resolve(file))) {
       const names = [...chain.slice(chain.indexOf(resolve(file))), resolve(file)].map(shortPath);
       at(`include cycle: ${names.join(' → ')}`);
       return;
     }
-    if (!existsSync(file)) {
-      at(`unknown runbook "${inc.runbook}" (no bundled runbook by that id, and no file ${shortPath(file)})`);
+    let text: string;
+    try {
+      text = readInputText(file, yamlLimit);
+    } catch (err) {
+      if (!(err instanceof FileReadError)) throw err;
+      if (err.code === 'ENOENT') at(`unknown runbook "${inc.runbook}" (no bundled runbook by that id, and no file ${shortPath(file)})`);
+      else at(`included runbook "${inc.runbook}": cannot read ${shortPath(file)}: ${err.why}`);
       return;
     }
     try {
-      const sub = fromSource(parseYamlSource(file, readFileSync(file, 'utf8')), lookup, chain);
+      const sub = fromSource(parseYamlSource(file, text), lookup, chain, subRoot);
       included.push({ include: inc, spec: sub.spec });
       hashes.push(sub.hash);
     } catch (err) {

@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { layers } from '../checks/types.js';
 import type { RawOutputRef, SessionEvent } from '../engine/events.js';
-import { InputError } from '../runbook/source.js';
+import { FileReadError, InputError, rawLimit, readInputFile, readInputText, transcriptLimit } from '../runbook/source.js';
 import { transcriptVersion } from './writer.js';
 import { isDrillEventType } from '../training/events.js';
 import type { DrillTranscriptEvent } from '../training/transcript.js';
@@ -237,11 +236,10 @@ function describeIssues(error: z.ZodError): string {
 export async function readTranscript(path: string): Promise<ParsedTranscript> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = readInputText(path, transcriptLimit);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory, not a transcript' : String(err);
-    throw new InputError([{ file: path, line: 1, column: 1, message: why }]);
+    if (!(err instanceof FileReadError)) throw err;
+    throw new InputError([{ file: path, line: 1, column: 1, message: err.why }]);
   }
   const parsed = parseTranscript(text);
   await checkSidecars(parsed.events, path);
@@ -269,16 +267,20 @@ export async function checkSidecars(events: readonly TranscriptEvent[], transcri
   }
 }
 
-async function checkSidecar(ref: RawOutputRef, dir: string): Promise<SidecarCheck> {
+function checkSidecar(ref: RawOutputRef, dir: string): Promise<SidecarCheck> {
+  return Promise.resolve(checkSidecarNow(ref, dir));
+}
+
+function checkSidecarNow(ref: RawOutputRef, dir: string): SidecarCheck {
   const named = sidecarFile.exec(ref.file);
   if (!named) return { state: 'refused', why: `${ref.file} is not a file in the transcript's .raw directory` };
   if (named[1] !== ref.sha256) return { state: 'refused', why: `${ref.file} is not named by its sha256 ${ref.sha256}` };
   let content: Buffer;
   try {
-    content = await readFile(join(dir, ref.file));
+    content = readInputFile(join(dir, ref.file), rawLimit);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return code === 'ENOENT' ? { state: 'missing' } : { state: 'unreadable', why: code ?? String(err) };
+    if (!(err instanceof FileReadError)) throw err;
+    return err.code === 'ENOENT' ? { state: 'missing' } : { state: 'unreadable', why: err.code ?? err.why };
   }
   const sha256 = createHash('sha256').update(content).digest('hex');
   return sha256 === ref.sha256 && content.length === ref.bytes ? { state: 'ok' } : { state: 'mismatch', sha256, bytes: content.length };

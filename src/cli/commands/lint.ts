@@ -1,9 +1,9 @@
 import { bundledNames, realScenarioNames, resolveAsset } from '../../assets.js';
 import { findCheck } from '../../checks/registry.js';
-import { buildCluster, loadScenarioFile, resolveTime, ScenarioBuildError } from '../../drill/scenario.js';
-import { loadRunbookFile } from '../../runbook/load.js';
+import { buildCluster, loadScenarioSource, resolveTime, ScenarioBuildError } from '../../drill/scenario.js';
+import { loadRunbookFile, loadRunbookSource } from '../../runbook/load.js';
 import { InputError, readYamlSource } from '../../runbook/source.js';
-import type { SourceProblem } from '../../runbook/source.js';
+import type { SourceProblem, YamlSource } from '../../runbook/source.js';
 
 /** Lints runbooks and scenarios: prints every problem as file:line:col, exit 2 if there is any. */
 export async function lintCommand(files: string[]): Promise<number> {
@@ -14,8 +14,9 @@ export async function lintCommand(files: string[]): Promise<number> {
   let problems = 0;
   for (const file of targets) {
     try {
-      if (await isScenario(file)) await lintScenario(file);
-      else await loadRunbookFile(file, findCheck);
+      const source = await readYamlSource(file);
+      if (isScenario(source)) await lintScenario(source);
+      else loadRunbookSource(source, findCheck);
       process.stdout.write(`${file}: ok\n`);
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
@@ -27,15 +28,13 @@ export async function lintCommand(files: string[]): Promise<number> {
   return problems > 0 ? 2 : 0;
 }
 
-async function isScenario(file: string): Promise<boolean> {
-  const source = await readYamlSource(file);
+function isScenario(source: YamlSource): boolean {
   return typeof source.data === 'object' && source.data !== null && 'page' in source.data;
 }
 
 /** A scenario must name a runbook that exists, give its inputs, and expect a diagnosis that runbook has. */
-async function lintScenario(file: string): Promise<void> {
-  const { scenario } = await loadScenarioFile(file);
-  const source = await readYamlSource(file);
+async function lintScenario(source: YamlSource): Promise<void> {
+  const { scenario } = await loadScenarioSource(source);
   const problems: SourceProblem[] = [];
   try {
     const runbook = await loadRunbookFile(resolveAsset('runbooks', scenario.runbook), findCheck);
