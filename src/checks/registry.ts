@@ -11,6 +11,7 @@ import { kubeletService } from './host/kubeletService.js';
 import { moreHostChecks } from './host/more.js';
 import { runcLingering } from './host/runcLingering.js';
 import { systemdDbus } from './host/systemdDbus.js';
+import { nodeDaemonSetCoverage } from './node/daemonSetCoverage.js';
 import { nodeHeartbeatLease } from './node/heartbeatLease.js';
 import { nodePods } from './node/pods.js';
 import { nodePressure } from './node/pressure.js';
@@ -51,6 +52,7 @@ export const checks: readonly AnyCheck[] = [
   nodeSchedulable,
   nodePods,
   nodeTestPod,
+  nodeDaemonSetCoverage,
   kubeletService,
   kubeletConfig,
   kubeletJournal,

@@ -74,6 +74,8 @@ const patterns: Record<LogClass, Pattern[]> = {
     // yunion logs print `[fatal 240102 ...]` until their config is read, then `[fatal 2025-10-22 ...]`.
     { re: /^\[(?:F|fatal) (?:\d{6}|\d{4}-\d{2}-\d{2}) [\d:]+ [^\]]*\] (.*)/, detail: (m) => m[1] },
     { re: /level=fatal.*msg="([^"]*)"/, detail: (m) => m[1] },
+    // A file the program needs at start-up is not there (`stat telegraf config file error stat /etc/telegraf/telegraf.conf: no such file or directory`).
+    { re: /\b(?:stat|open|read|load)\b[^:]*?\s(\/[^\s:]+):? no such file or directory/i, detail: (m) => `missing file ${m[1]}` },
     { re: /"level":"fatal".*"msg":"([^"]*)"/, detail: (m) => m[1] },
     { re: /\b(?:failed to|fail to|unable to|cannot|could not|can't)\s+((?:init|initiali[sz]e|start|prepare|set ?up|setup|load|mount|configure|bind|register|probe|detect|enable|create|open|read config)\b[^:]*)/i, detail: (m) => m[1]?.trim() },
     { re: /\b((?:init|initiali[sz]ation|start-?up|prepare|setup)[\w -]* (?:failed|fail|error))\b/i, detail: (m) => m[1] },
