@@ -135,7 +135,10 @@ export const clusterEtcd = defineCheck({
         facts,
       };
     }
-    return { outcome: 'healthy', summary: `${plural(pods.length, 'etcd member')} Ready, no restarts, and no warnings in the last ${300} log lines`, evidence, facts };
+    // Pods Ready is read; a log that could not be read (not kept, not pasted) says nothing about slow applies.
+    const unread = logs.filter((l) => l.current.length === 0 && l.previous.length === 0 && l.notes.length > 0).length;
+    const logWords = unread === logs.length ? `; ${unread === 1 ? 'its log' : 'their logs'} could not be read, so slow applies and a full database were not checked` : ` and no warnings in the last ${300} log lines`;
+    return { outcome: 'healthy', summary: `${plural(pods.length, 'etcd member')} Ready, no restarts${logWords}`, evidence, facts };
   },
 });
 

@@ -95,6 +95,18 @@ describe('cluster.etcd on the drill cluster', () => {
     expect(r.outcome).toBe('no-space');
   });
 
+  it('healthy with a log that could not be read says so, and claims no quiet log', async () => {
+    // A real case's etcd log nobody pasted (scenarios/real/rs-apiserver-x509-docker-json-106499).
+    const t = await startTestDrill({ cluster: generated, notCollected: { logs: true } });
+    try {
+      const r = await t.check('cluster.etcd', {});
+      expect(r.outcome).toBe('healthy');
+      expect(r.summary).toBe('1 etcd member Ready, no restarts; its log could not be read, so slow applies and a full database were not checked');
+    } finally {
+      await t.close();
+    }
+  });
+
   it('no-pods: an external etcd', async () => {
     const t = await startTestDrill({ cluster: { nodes: [{ name: 'worker-1' }] } as never });
     try {
