@@ -32,6 +32,7 @@ import type {
 } from '@kubernetes/client-node';
 import type { LoadedKubeConfig } from './config.js';
 import { KubeError, printable, statusError, toKubeError } from './errors.js';
+import { itemKind, shapeProblem } from './shape.js';
 
 export interface ListOptions {
   namespace?: string | undefined;
@@ -488,6 +489,35 @@ export class KubeClient {
 
 type RequestOptions = Parameters<CoreV1Api['readNode']>[1];
 
+/**
+ * An object whose fields do not have the API's types (a proxy's rewrite, a
+ * hand-made drill object) is said to be malformed, naming the field, instead
+ * of failing inside client-node ("data is not iterable") or inside a check.
+ */
+function refuseMalformed(body: string): void {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return; // Not JSON: client-node's own parse says so.
+  }
+  if (typeof parsed !== 'object' || parsed === null) return;
+  const { kind, items } = parsed as { kind?: unknown; items?: unknown };
+  const listOf = itemKind(kind);
+  const objects = listOf ? (Array.isArray(items) ? items : [items]) : [parsed];
+  const objectKind = listOf ?? (typeof kind === 'string' ? kind : '');
+  if (listOf && !Array.isArray(items) && items !== undefined && items !== null) {
+    throw new KubeError('malformed', `the API server sent a ${String(kind)} whose items are not a list`);
+  }
+  for (const obj of objects) {
+    const problem = shapeProblem(objectKind, obj);
+    if (!problem) continue;
+    const meta = (obj as { metadata?: { name?: unknown; namespace?: unknown } } | null)?.metadata;
+    const name = [meta?.namespace, meta?.name].filter((x): x is string => typeof x === 'string' && x !== '').join('/');
+    throw new KubeError('malformed', `the API server sent a ${objectKind}${name ? ` ${printable(name, 120)}` : ''} that is malformed: ${problem.field ? `${problem.field}: ` : ''}${problem.message}`);
+  }
+}
+
 /** What a request that timed out was still waiting for: the connection, the TLS handshake, or an answer. */
 function timedOutAt(reached: { tcp: boolean; tls: boolean; answer: boolean }, url: URL, method: string): string {
   const where = `${url.hostname}:${url.port || (url.protocol === 'http:' ? '80' : '443')}`;
@@ -513,19 +543,20 @@ function requestOptions(signal: AbortSignal | undefined, stats: ApiStats, record
           }
           return { toPromise: () => Promise.resolve(ctx) } as never;
         },
-        post: (res) => {
-          stats.bytes += Number(res.headers['content-length'] ?? 0) || 0;
-          if (!recorder) return { toPromise: () => Promise.resolve(res) } as never;
-          return {
-            toPromise: async () => {
-              // The body is a one-shot stream: read it once, keep it, and hand client-node a copy to parse.
-              const body = await res.body.text();
-              recorder.push({ ...asked, status: res.httpStatusCode, body });
-              res.body = { text: () => Promise.resolve(body), binary: () => Promise.resolve(Buffer.from(body, 'utf8')), stream: () => null };
-              return res;
-            },
-          } as never;
-        },
+        post: (res) => ({
+          toPromise: async () => {
+            stats.bytes += Number(res.headers['content-length'] ?? 0) || 0;
+            // A JSON answer is checked against the API's field types before client-node or a check reads it.
+            const json = res.httpStatusCode < 300 && /json/i.test(res.headers['content-type'] ?? '');
+            if (!recorder && !json) return res;
+            // The body is a one-shot stream: read it once, keep it, and hand client-node a copy to parse.
+            const body = await res.body.text();
+            if (recorder) recorder.push({ ...asked, status: res.httpStatusCode, body });
+            if (json) refuseMalformed(body);
+            res.body = { text: () => Promise.resolve(body), binary: () => Promise.resolve(Buffer.from(body, 'utf8')), stream: () => null };
+            return res;
+          },
+        }) as never,
       },
     ],
     middlewareMergeStrategy: 'append',

@@ -8,6 +8,8 @@ export type KubeErrorKind =
   | 'throttled'
   | 'bad-request'
   | 'server-error'
+  /** An answer whose object does not have the API's field types (a check cannot read it). */
+  | 'malformed'
   | 'aborted';
 
 export class KubeError extends Error {

@@ -53,12 +53,8 @@ function pinnedName(selector: string | null): string {
 
 export function requestInfo(method: string, path: string, query: URLSearchParams): RequestInfo {
   const info: RequestInfo = { isResourceRequest: false, path, verb: method.toLowerCase(), apiGroup: '', apiVersion: '', namespace: '', resource: '', subresource: '', name: '' };
+  // The path comes decoded, as Go's URL.Path does: an encoded slash is a separator here too.
   let parts = path.split('/').filter((s) => s !== '');
-  try {
-    parts = parts.map((s) => decodeURIComponent(s));
-  } catch {
-    return info;
-  }
   if (parts.length < 3 || (parts[0] !== 'api' && parts[0] !== 'apis')) return info;
   const grouped = parts[0] === 'apis';
   parts = parts.slice(1);

@@ -12,7 +12,7 @@ import type { MediaRange } from './negotiate.js';
 import { jsonReply, textReply } from './reply.js';
 import type { Reply } from './reply.js';
 import type { ResourceDefinition, ResourceRegistry } from './resources.js';
-import { ApiError, methodNotSupported, notAcceptable, notFound, pathNotFound } from './status.js';
+import { ApiError, badRequest, methodNotSupported, notAcceptable, notFound, pathNotFound } from './status.js';
 
 export interface RouterContext extends HandlerContext {
   registry: ResourceRegistry;
@@ -96,6 +96,18 @@ function resource(ctx: RouterContext, req: ApiRequest, group: string, version: s
   return resourceRequest(ctx, req, group, version, rest);
 }
 
+/**
+ * An object name that cannot be one path segment, refused as the apiserver's
+ * storage key functions do (NamespaceKeyFunc, IsValidPathSegmentName): 400.
+ */
+function refuseInvalidName(name: string): void {
+  const problems = [
+    ...['.', '..'].filter((bad) => name === bad).map((bad) => `may not be '${bad}'`),
+    ...['/', '%'].filter((bad) => name.includes(bad)).map((bad) => `may not contain '${bad}'`),
+  ];
+  if (problems.length > 0) throw badRequest(`Name parameter invalid: ${JSON.stringify(name)}: ${problems.join(';')}`);
+}
+
 function watchQuery(query: URLSearchParams): URLSearchParams {
   const q = new URLSearchParams(query);
   q.set('watch', 'true');
@@ -121,6 +133,7 @@ function resourceRequest(ctx: RouterContext, req: ApiRequest, group: string, ver
 
   const r: ResourceRequest = { query: req.query, accept: req.accept, body: req.body ?? '', contentType: req.contentType ?? '' };
   const [name, sub] = tail;
+  if (name !== undefined) refuseInvalidName(name);
   const unsupported = (collection: boolean): ApiError => methodNotSupported({ group: def.group, resource: def.resource }, verbOf(req.method, collection));
   if (name === undefined) {
     if (req.method === 'GET') return listObjects(ctx, def, namespace, r);

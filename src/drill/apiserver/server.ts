@@ -64,6 +64,10 @@ export interface DrillApiServerOptions {
   simulate?: boolean;
   /** Sees every request as it arrives (a verbose log, or a test asserting what a client sent). */
   onRequest?: (entry: RequestLogEntry) => void;
+  /** How long a client has to finish its TLS handshake and its request's headers (default 10 s). */
+  headersTimeoutMs?: number;
+  /** Connections open at once; more are dropped as they come (default 2048). */
+  maxConnections?: number;
 }
 
 export const defaultUser = 'drill-admin';
@@ -118,15 +122,23 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-function segmentsOf(pathname: string): string[] {
+/**
+ * The request's path as kube-apiserver reads it: Go's URL.Path, the path
+ * percent-decoded once and never normalized. WHATWG's URL would resolve `.`,
+ * `..`, `%2e%2e` away (pods/%2e%2e became the namespace itself); here they stay
+ * segments, and a name that is one is refused by the handler (400).
+ */
+function decodedPath(rawUrl: string): string | undefined {
+  const raw = rawUrl.split('?')[0] ?? '/';
   try {
-    return pathname
-      .split('/')
-      .filter((s) => s !== '')
-      .map((s) => decodeURIComponent(s));
+    return decodeURIComponent(raw);
   } catch {
-    throw pathNotFound();
+    return undefined;
   }
+}
+
+function segmentsOf(path: string): string[] {
+  return path.split('/').filter((s) => s !== '');
 }
 
 function sleep(ms: number): Promise<void> {
@@ -142,13 +154,16 @@ async function handle(env: Env, req: IncomingMessage, res: ServerResponse): Prom
   const url = new URL(req.url ?? '/', 'http://drill.invalid');
   const method = req.method ?? 'GET';
   env.onRequest?.({ method, url: req.url ?? '/', headers: req.headers });
+  const path = decodedPath(req.url ?? '/');
+  // A path that does not decode names nothing this server serves.
+  if (path === undefined) return write(res, errorReply(pathNotFound()));
 
   const auth = authenticate(req.headers.authorization, env.spec.token);
   if (auth === 'rejected') return write(res, errorReply(unauthorized()));
   const user = auth === 'anonymous' ? 'system:anonymous' : env.user;
-  const info = requestInfo(method, url.pathname, url.searchParams);
+  const info = requestInfo(method, path, url.searchParams);
 
-  const fault = env.faults.match(url.pathname, info);
+  const fault = env.faults.match(path, info);
   if (fault) {
     switch (fault.kind) {
       case 'latency':
@@ -168,7 +183,7 @@ async function handle(env: Env, req: IncomingMessage, res: ServerResponse): Prom
   }
 
   // Anonymous requests get only what system:public-info-viewer grants; the token's user all but the denials.
-  const denial = auth === 'anonymous' ? (anonymousAllowed(url.pathname) ? undefined : forbid(user, info)) : authorize(user, info, env.spec.denials ?? []);
+  const denial = auth === 'anonymous' ? (anonymousAllowed(path) ? undefined : forbid(user, info)) : authorize(user, info, env.spec.denials ?? []);
   if (denial) return write(res, errorReply(denial));
 
   let body = '';
@@ -177,7 +192,7 @@ async function handle(env: Env, req: IncomingMessage, res: ServerResponse): Prom
 
   const reply: Reply = route(env.ctx, {
     method,
-    segments: segmentsOf(url.pathname),
+    segments: segmentsOf(path),
     query: url.searchParams,
     accept: parseAccept(req.headers.accept),
     body,
@@ -223,14 +238,34 @@ export async function startDrillApiServer(spec: DrillClusterSpec, options: Drill
   }
   const env: Env = { ctx, spec, user, faults: new FaultInjector(spec.apiFaults), ...(options.onRequest ? { onRequest: options.onRequest } : {}) };
   const tls = selfSignedCertificate('plumbline-drill', now());
-  const server = createServer({ cert: tls.cert, key: tls.key }, (req, res) => {
+  // A client that never finishes its handshake or headers (slowloris) is closed,
+  // as kube-apiserver's ReadHeaderTimeout does (32 s there; 10 s is plenty on
+  // loopback); a whole request body must arrive within a minute (its
+  // --request-timeout). Neither limits a response: watches stream for as long as
+  // they are wanted. The cap bounds the sockets held at once, above the 1,000
+  // watches a busy trainee's tools may open.
+  const headersTimeout = options.headersTimeoutMs ?? 10_000;
+  const server = createServer({
+    cert: tls.cert,
+    key: tls.key,
+    handshakeTimeout: headersTimeout,
+    headersTimeout,
+    requestTimeout: Math.max(60_000, headersTimeout),
+    keepAliveTimeout: 5_000,
+    // How often Node looks for requests past their timeouts (default 30 s, which would let a short timeout run long).
+    connectionsCheckingInterval: Math.min(1_000, headersTimeout),
+  }, (req, res) => {
     res.on('error', () => undefined);
     handle(env, req, res).catch((err: unknown) => write(res, errorReply(err instanceof ApiError ? err : internalError(err))));
   });
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+  server.maxConnections = options.maxConnections ?? 2048;
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
     else socket.destroy();
   });
+  // A TLS handshake that never finishes (or fails) is closed, not kept.
+  server.on('tlsClientError', (_err, socket) => socket.destroy());
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -11,7 +11,8 @@ import type { Reply } from './reply.js';
 import { bucketName } from './resources.js';
 import type { ResourceDefinition } from './resources.js';
 import { ApiError, badRequest, invalid, notFound } from './status.js';
-import { decodeBody, isDryRun } from './writes.js';
+import { shapeProblem } from '../../kube/shape.js';
+import { decodeBody, isDryRun, refuseMistyped } from './writes.js';
 
 /**
  * Updates, as the generic registry store does them: PATCH (merge,
@@ -120,11 +121,15 @@ export function patchObject(ctx: HandlerContext, def: ResourceDefinition, namesp
   const before = current(ctx, def, namespace, name);
   // Patches apply to the object as clients see it (kind and apiVersion first), as the apiserver applies them to the versioned object.
   const patched = applyPatch(type, typed(def, before), req.body ?? '');
+  // A patch that leaves a field mistyped fails when the result is decoded: 422 on the field "patch" (patch.go).
+  const problem = shapeProblem(def.kind, patched);
+  if (problem) throw invalid({ group: '', kind: '' }, '', [{ field: 'patch', type: 'Invalid value', detail: `${JSON.stringify(JSON.stringify(patched))}: ${problem.message}` }]);
   return commit(ctx, def, req, before, admit(def, before, patched, name, namespace));
 }
 
 export function updateObject(ctx: HandlerContext, def: ResourceDefinition, namespace: string | undefined, name: string, req: ResourceRequest): Reply {
   const body = decodeBody(req);
+  refuseMistyped(def, body);
   const before = current(ctx, def, namespace, name);
   return commit(ctx, def, req, before, admit(def, before, body, name, namespace));
 }

@@ -10,6 +10,7 @@ import type { Reply } from './reply.js';
 import { bucketName } from './resources.js';
 import type { ResourceDefinition } from './resources.js';
 import { alreadyExists, ApiError, badRequest, invalid, notFound } from './status.js';
+import { shapeProblem } from '../../kube/shape.js';
 
 /**
  * Writes the checks and remediations need: creating an object (a test pod)
@@ -46,8 +47,19 @@ export function isDryRun(query: URLSearchParams): boolean {
   return values.length > 0;
 }
 
+/**
+ * A body whose fields do not have the API's types is refused as kube-apiserver's
+ * decoder refuses it, before anything else looks at it: 400, `Pod in version
+ * "v1" cannot be handled as a Pod: json: cannot unmarshal ...`.
+ */
+export function refuseMistyped(def: ResourceDefinition, body: unknown): void {
+  const problem = shapeProblem(def.kind, body);
+  if (problem) throw badRequest(`${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: ${problem.message}`);
+}
+
 export function createObject(ctx: HandlerContext, def: ResourceDefinition, namespace: string | undefined, req: ResourceRequest): Reply {
   const body = decodeBody(req);
+  refuseMistyped(def, body);
   const metadata = { ...asObject(body.metadata) } as KubeObject['metadata'];
   if (def.namespaced) {
     if (metadata.namespace && metadata.namespace !== namespace) {
