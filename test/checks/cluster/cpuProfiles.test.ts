@@ -23,6 +23,19 @@ async function profiles(faults: Record<string, unknown>[], params: Record<string
 }
 
 describe('pprof summary', () => {
+  // A real Go CPU profile (runtime/pprof, go1.19.8, Debian 12), captured on the plumbline dev machine
+  // while ~8 helpers shared its 2 cores (load average 13): three goroutines kept busy for 2.1 s wall
+  // (test/fixtures/profiles/capture-cpu-profile.go.txt) sampled only 0.67 s of CPU: a starved process.
+  it('reads a real gzipped Go CPU profile: a process that sampled far less CPU than the wall time', () => {
+    const s = summarizeProfile(readFileSync(join(import.meta.dirname, '..', '..', 'fixtures', 'profiles', 'go119-busy.cpu.pb.gz')));
+    expect(s).toMatchObject({ sampleType: 'cpu/nanoseconds', cpuSeconds: 0.67, samples: 63 });
+    expect(s.wallSeconds).toBeCloseTo(2.114, 3);
+    expect(s.cores).toBeCloseTo(0.317, 3);
+    expect(s.top[0]).toMatchObject({ name: 'crypto/sha256.block' });
+    expect(s.top[0]?.share).toBeCloseTo(0.597, 3);
+    expect(s.top.map((t) => t.name)).toEqual(expect.arrayContaining(['sort.partition', 'runtime.asyncPreempt']));
+  });
+
   it('reads the CPU time, the wall time and the top functions of a gzipped Go CPU profile', () => {
     const s = summarizeProfile(encodeCpuProfile({ cores: 2, functions: [{ name: 'a', share: 3 }, { name: 'b', share: 1, callers: ['a'] }] }, 10, new Date()));
     expect(s).toMatchObject({ sampleType: 'cpu/nanoseconds', cpuSeconds: 20, wallSeconds: 10, cores: 2, samples: 2 });
