@@ -165,6 +165,9 @@ export async function planDrill(args: CliArgs): Promise<WalkPlan> {
   try {
     const config = await loadKubeConfig({ kubeconfig: drill.kubeconfigPath });
     const kube = await KubeClient.create(config);
+    // A drill's API server can be out of reach as a real one is (a scenario's expired serving certificate):
+    // fail fast, as a live run does, instead of a walk whose every check errors.
+    await probe(kube);
     await checkNamespaces(runbook, inputs, kube);
     await checkPodName(runbook, inputs, kube);
     const { createNodeAccess } = await import('../nodeaccess/index.js');

@@ -189,6 +189,12 @@ export const scenarioSchema = z.strictObject({
       user: z.string().min(1).default('drill-admin'),
       denials: z.array(denial).default([]),
       faults: z.array(apiFault).default([]),
+      /**
+       * The validity of the certificate the API server serves (default: from an hour ago to a year on). Times are
+       * RFC 3339 (moved with pastedAt, like pasted times) or `now-…`; an expired one is served as such, so
+       * kubectl and every check fail the TLS handshake as on a real cluster ("x509: certificate has expired").
+       */
+      servingCertificate: z.strictObject({ notBefore: z.string().min(1).optional(), notAfter: z.string().min(1).optional() }).optional(),
     })
     .default({ user: 'drill-admin', denials: [], faults: [] }),
   /** Raw objects as `kubectl get -o yaml` prints them (a `kind: List` is flattened); times may be written `now-5m`. */
@@ -293,6 +299,8 @@ function resolveLogLine(line: string, now: Date): string {
 /** A scenario's cluster, built: what the API server serves and what the simulated hosts answer. */
 export interface BuiltCluster extends ClusterParts {
   user: string;
+  /** The API server's serving certificate validity, when the scenario states it. */
+  servingCertificate?: { notBefore?: Date; notAfter?: Date };
   /** Logs the scenario does not give are refused as the kubelet being out of reach would be, not served empty. */
   logsNotCollected: boolean;
 }
@@ -367,7 +375,25 @@ export function buildCluster(s: Scenario, now: Date): BuiltCluster {
       answers[command] = Array.isArray(response) ? response.map(shifted) : shifted(response);
     }
   }
-  return { ...parts, user: s.api.user, logsNotCollected: missing.logs };
+  const cert = servingCertificateOf(s, now);
+  return { ...parts, user: s.api.user, logsNotCollected: missing.logs, ...(cert ? { servingCertificate: cert } : {}) };
+}
+
+/** The scenario's serving-certificate dates as instants: `now-…` resolved, RFC 3339 moved by pastedAt. */
+function servingCertificateOf(s: Scenario, now: Date): { notBefore?: Date; notAfter?: Date } | undefined {
+  const c = s.api.servingCertificate;
+  if (!c) return undefined;
+  const shift = pastedShift(s, now);
+  const instant = (t: string | undefined, field: string): Date | undefined => {
+    if (t === undefined) return undefined;
+    const resolved = resolveTime(t, now);
+    const ms = resolved !== undefined ? Date.parse(resolved) : Date.parse(t) + (shift?.ms ?? 0);
+    if (Number.isNaN(ms)) throw new Error(`scenario ${s.id}: api.servingCertificate.${field}: "${t}" is neither an RFC 3339 time nor now-relative`);
+    return new Date(ms);
+  };
+  const notBefore = instant(c.notBefore, 'notBefore');
+  const notAfter = instant(c.notAfter, 'notAfter');
+  return { ...(notBefore ? { notBefore } : {}), ...(notAfter ? { notAfter } : {}) };
 }
 
 /** How far pasted times move: from pastedAt to the drill's start. */

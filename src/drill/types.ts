@@ -81,6 +81,8 @@ export interface DrillClusterSpec {
   profiles?: DrillProfiles;
   /** What metrics.k8s.io reports for nodes (unset: nothing scraped yet). */
   nodeMetrics?: DrillNodeMetrics;
+  /** The validity of the certificate the API server serves (unset: from an hour ago to a year on). */
+  servingCertificate?: { notBefore?: Date; notAfter?: Date };
   /** A container log not in `logs` is refused as when the kubelet cannot be reached (pasted material: not collected), not served empty. */
   logsNotCollected?: boolean;
 }

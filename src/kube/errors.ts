@@ -117,7 +117,10 @@ function certificateError(code: string, detail: string, server: string): KubeErr
   const how =
     code === 'ERR_TLS_CERT_ALTNAME_INVALID'
       ? `compare the kubeconfig's server (or tls-server-name) with the names the certificate holds: openssl s_client -connect ${where} </dev/null | openssl x509 -noout -ext subjectAltName`
-      : `check the cluster's certificate-authority-data in the kubeconfig against the issuer the server shows: openssl s_client -connect ${where} -showcerts </dev/null`;
+      : code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID'
+        ? // The certificate's dates, not its issuer: a kubeadm serving certificate runs out after a year (kubernetes/kubeadm#2852).
+          `read its dates against this machine's clock: openssl s_client -connect ${where} </dev/null | openssl x509 -noout -dates; on a kubeadm control plane, kubeadm certs check-expiration, then kubeadm certs renew all and restart the control-plane pods`
+        : `check the cluster's certificate-authority-data in the kubeconfig against the issuer the server shows: openssl s_client -connect ${where} -showcerts </dev/null`;
   // Node adds advice about its own flags (--use-system-ca) that is no help to a kubeconfig's user.
   const said = detail.split(';')[0]?.trim() ?? '';
   return new KubeError('unreachable', `certificate problem: the API server at ${server} presented ${certificateProblems[code] ?? 'a certificate that does not verify'} (${code}${said ? `: ${printable(said, 200)}` : ''}); ${how}`);

@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { execa } from 'execa';
 import { runCli } from '../helpers/cli.js';
 
 const transcript = () => join(mkdtempSync(join(tmpdir(), 'plumbline-honest-')), 't.jsonl');
@@ -59,6 +60,25 @@ describe('a pod that does not exist is found first (the built CLI)', () => {
     const r = await runCli(['drill', 'admission-webhook-failing', '--non-interactive', '--output', 'json', '--transcript', transcript()]);
     expect(r.exitCode).toBe(0);
     expect((JSON.parse(r.stdout) as { diagnosis?: { id?: string } }).diagnosis?.id).toBe('admission-webhook-failing');
+  });
+});
+
+describe('an expired serving certificate stops the walk before any step (the built CLI, real kubectl)', () => {
+  it('exits 3 naming the expired certificate and how to read its dates; kubectl fails the same way', async () => {
+    const r = await runCli(['drill', 'real/rc-apiserver-serving-cert-expired-119', '--non-interactive', '--output', 'text', '--transcript', transcript()]);
+    expect(r.exitCode).toBe(3);
+    expect(r.stderr).toMatch(/presented an expired certificate \(or this machine's clock is wrong\) \(CERT_HAS_EXPIRED/);
+    expect(r.stderr).toContain('openssl x509 -noout -dates; on a kubeadm control plane, kubeadm certs check-expiration');
+    const { loadScenarioFile } = await import('../../src/drill/scenario.js');
+    const { startDrill } = await import('../../src/drill/cluster.js');
+    const drill = await startDrill((await loadScenarioFile('scenarios/real/rc-apiserver-serving-cert-expired-119.yaml')).scenario);
+    try {
+      const k = await execa('kubectl', ['--kubeconfig', drill.kubeconfigPath, 'get', 'pods'], { reject: false });
+      expect(k.exitCode).toBe(1);
+      expect(k.stderr).toMatch(/x509: certificate has expired or is not yet valid: current time \S+ is after \S+/);
+    } finally {
+      await drill.close();
+    }
   });
 });
 

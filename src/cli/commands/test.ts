@@ -6,6 +6,7 @@ import type { ExpectedOutcome, Scenario } from '../../drill/scenario.js';
 import { InputError } from '../../runbook/source.js';
 import type { CliArgs } from '../args.js';
 import { openTranscript, sessionFor } from '../headless.js';
+import { KubeError } from '../../kube/errors.js';
 import { planDrill } from '../walk.js';
 
 /** One scenario's walk, as the table and `--output json` show it. */
@@ -122,6 +123,12 @@ async function walkScenario(name: string, scenario: Scenario, transcriptPath: st
     }
   } catch (err) {
     const message = err instanceof Error ? err.message.split('\n')[0] ?? err.message : String(err);
+    // An API server that cannot be reached before the first step (an expired serving certificate, a refused port)
+    // ends the walk where the CLI exits 3: incomplete, with nothing seen. A scenario may expect exactly that.
+    if (err instanceof KubeError && err.kind === 'unreachable') {
+      const ok = expected === null && wanted === 'incomplete';
+      return { scenario: name, expected, expectedOutcome: wanted, got: null, outcome: 'incomplete', steps: 0, durationMs: elapsed(), ok, ...(ok ? {} : { error: message }) };
+    }
     return { scenario: name, expected, expectedOutcome: wanted, got: null, outcome: 'error', steps: 0, durationMs: elapsed(), ok: false, error: message };
   }
 }

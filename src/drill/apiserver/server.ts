@@ -237,7 +237,7 @@ export async function startDrillApiServer(spec: DrillClusterSpec, options: Drill
     ctx.simulation = new ClusterSimulation(store, now, { startedAt, stepMs: options.simulationStepMs ?? 500, podTerminationMs: ctx.podTerminationMs });
   }
   const env: Env = { ctx, spec, user, faults: new FaultInjector(spec.apiFaults), ...(options.onRequest ? { onRequest: options.onRequest } : {}) };
-  const tls = selfSignedCertificate('plumbline-drill', now());
+  const tls = selfSignedCertificate('plumbline-drill', now(), spec.servingCertificate);
   // A client that never finishes its handshake or headers (slowloris) is closed,
   // as kube-apiserver's ReadHeaderTimeout does (32 s there; 10 s is plenty on
   // loopback); a whole request body must arrive within a minute (its

@@ -71,7 +71,13 @@ function pem(label: string, der: Buffer): string {
   return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
 }
 
-export function selfSignedCertificate(commonName: string, now = new Date()): ServingCertificate {
+/** A scenario may state the served certificate's dates (an expired serving certificate is a real incident). */
+export interface Validity {
+  notBefore?: Date;
+  notAfter?: Date;
+}
+
+export function selfSignedCertificate(commonName: string, now = new Date(), validity: Validity = {}): ServingCertificate {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   const ecdsaWithSha256 = sequence(oid('1.2.840.10045.4.3.2'));
   const name = sequence(set(sequence(oid('2.5.4.3'), utf8(commonName))));
@@ -84,7 +90,7 @@ export function selfSignedCertificate(commonName: string, now = new Date()): Ser
     integer(serial),
     ecdsaWithSha256,
     name,
-    sequence(time(new Date(now.getTime() - 60 * 60 * 1000)), time(new Date(now.getTime() + 365 * 24 * 60 * 60 * 1000))),
+    sequence(time(validity.notBefore ?? new Date(Math.min(now.getTime() - 60 * 60 * 1000, (validity.notAfter?.getTime() ?? Infinity) - 365 * 24 * 60 * 60 * 1000))), time(validity.notAfter ?? new Date(now.getTime() + 365 * 24 * 60 * 60 * 1000))),
     name,
     publicKey.export({ type: 'spki', format: 'der' }),
     explicit(
