@@ -40,6 +40,8 @@ const patterns: Record<AgentLogClass, Pattern[]> = {
     { re: /Configured cacerts checksum \((\w*)\) does not match given --ca-checksum \((\w*)\)/, detail: (m) => `served ${m[1] || '(empty)'}, expected ${m[2] || '(empty)'}` },
     { re: /Value from CATTLE_CA_CHECKSUM \((\w*)\) does not match the actual CA checksum \((\w*)\)/, detail: (m) => `expected ${m[1] || '(empty)'}, served ${m[2] || '(empty)'}` },
     { re: /(\S+\/cacerts) does not match (\w+)/, detail: (m) => m[1] },
+    // The agent was given a checksum but Rancher now serves no private CA (a public certificate, --no-cacerts): rancher/rancher#36572.
+    { re: /The environment variable CATTLE_CA_CHECKSUM is set but there is no CA certificate configured at (\S+)/, detail: (m) => `a checksum is set, but ${m[1]} serves no CA` },
   ],
   'unknown-ca': [
     { re: /x509: certificate signed by unknown authority(?: \(possibly because of \\?"([^"\\]*))?/, detail: (m) => m[1] },

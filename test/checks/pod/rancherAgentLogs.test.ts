@@ -54,6 +54,13 @@ describe('classifyAgentLog on real agent logs', () => {
     ).toMatchObject({ class: 'ca-checksum-mismatch' });
   });
 
+  it('a checksum the server no longer has a CA for (Rancher 2.6.3): https://github.com/rancher/rancher/issues/36572', () => {
+    expect(decide(['The environment variable CATTLE_CA_CHECKSUM is set but there is no CA certificate configured at https://xxxx:8443/v3/settings/cacerts'])).toMatchObject({
+      class: 'ca-checksum-mismatch',
+      detail: 'a checksum is set, but https://xxxx:8443/v3/settings/cacerts serves no CA',
+    });
+  });
+
   it('reads the environment and the certificate details the agent prints: https://github.com/cert-manager/cert-manager/issues/6238', () => {
     const facts = agentContext([
       'INFO: Environment: CATTLE_ADDRESS=10.42.0.52 CATTLE_CA_CHECKSUM= CATTLE_CLUSTER=true CATTLE_SERVER=https://rancher.mydomain.com',
