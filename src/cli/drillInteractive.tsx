@@ -10,7 +10,7 @@ import { ThemeProvider } from '../ui/ThemeProvider.js';
 import { DrillScreen } from '../ui/drill/DrillScreen.js';
 import type { CliArgs } from './args.js';
 import { UsageError } from './args.js';
-import { guardSession } from './guard.js';
+import { guardSession, onEndSignal } from './guard.js';
 import { openTranscript, sessionFor } from './headless.js';
 import { startRecording } from './recording.js';
 import type { WalkPlan } from './walk.js';
@@ -35,12 +35,12 @@ export async function walkTrainingDrill(plan: WalkPlan, args: Pick<CliArgs, 'noC
     tracker.observe(e);
   });
   tracker.on((e) => transcript.write(e));
-  const unguard = guardSession(session);
+  let exit!: () => void;
+  const exited = new Promise<void>((resolve) => (exit = resolve));
+  const unguard = guardSession(session, { onHangup: () => exit() });
   const stopRecording = startRecording(session, plan.transcriptPath, `plumbline drill: ${scenario.id}`, { width: process.stdout.columns, height: process.stdout.rows });
   let finished: DrillOutcome | undefined;
   try {
-    let exit!: () => void;
-    const exited = new Promise<void>((resolve) => (exit = resolve));
     const header = { runbookTitle: plan.runbook.spec.title, target: scenario.id, page: plan.page, kubeconfigPath: plan.kubeconfigPath, transcriptPath: plan.transcriptPath };
     const app = render(
       <ThemeProvider color={!args.noColor}>
@@ -78,12 +78,15 @@ async function walkFreeDrill(plan: WalkPlan, args: Pick<CliArgs, 'noColor'>, opt
     tracker.observe(e);
   });
   tracker.on((e) => transcript.write(e));
-  const interrupt = () => session.stop('interrupted');
-  process.on('SIGTERM', interrupt);
+  let exit!: () => void;
+  const exited = new Promise<void>((resolve) => (exit = resolve));
+  // As guardSession does for a walk: the session ends with its reason; a closed terminal also closes the screen.
+  const unsignal = onEndSignal((signal) => {
+    session.stop('interrupted');
+    if (signal === 'SIGHUP') exit();
+  });
   let finished: DrillOutcome | undefined;
   try {
-    let exit!: () => void;
-    const exited = new Promise<void>((resolve) => (exit = resolve));
     const header = { runbookTitle: plan.runbook.spec.title, target: scenario.id, page: plan.page, kubeconfigPath: plan.kubeconfigPath, transcriptPath: plan.transcriptPath };
     const free = { choices: () => session.choices(), run: (step: string) => void session.run(step), declare: () => session.declare() };
     const app = render(
@@ -103,7 +106,7 @@ async function walkFreeDrill(plan: WalkPlan, args: Pick<CliArgs, 'noColor'>, opt
     process.stdout.write(`transcript: ${plan.transcriptPath}\n`);
     return 0;
   } finally {
-    process.off('SIGTERM', interrupt);
+    unsignal();
     transcript.close();
     await plan.cleanup();
   }

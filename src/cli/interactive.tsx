@@ -13,7 +13,9 @@ export async function walkInteractive(plan: WalkPlan, args: Pick<CliArgs, 'step'
   const transcript = await openTranscript(plan);
   const session = sessionFor(plan, { auto: !args.step, answerDefaults: false });
   session.on((e) => transcript.write(e));
-  const unguard = guardSession(session);
+  let exit!: () => void;
+  const exited = new Promise<void>((resolve) => (exit = resolve));
+  const unguard = guardSession(session, { onHangup: () => exit() });
   const stopRecording = startRecording(session, plan.transcriptPath, `plumbline: ${plan.runbook.spec.title}`, {
     width: process.stdout.columns,
     height: process.stdout.rows,
@@ -27,8 +29,6 @@ export async function walkInteractive(plan: WalkPlan, args: Pick<CliArgs, 'step'
     transcriptPath: plan.transcriptPath,
   };
   try {
-    let exit!: () => void;
-    const exited = new Promise<void>((resolve) => (exit = resolve));
     const app = render(<App session={session} header={header} startedAt={new Date()} onExit={exit} color={!args.noColor} />, {
       exitOnCtrlC: false,
       // The caller only gets here with a TTY on both ends. Ink would otherwise see CI=true

@@ -30,6 +30,14 @@ export interface StartDrillOptions {
   port?: number;
 }
 
+/** Temp dirs of drills not closed yet: a process that exits without closing one (process.exit after a crash) still removes its kubeconfig. */
+const openDirs = new Set<string>();
+
+function removeOpenDirs(): void {
+  for (const d of openDirs) rmSync(d, { recursive: true, force: true });
+  openDirs.clear();
+}
+
 export async function startDrill(scenario: Scenario, opts: StartDrillOptions = {}): Promise<RunningDrill> {
   const clock = opts.clock ?? (() => new Date());
   const now = opts.now ?? clock();
@@ -41,11 +49,18 @@ export async function startDrill(scenario: Scenario, opts: StartDrillOptions = {
   );
   const dir = opts.kubeconfigPath ? undefined : mkdtempSync(join(tmpdir(), 'plumbline-drill-'));
   const kubeconfigPath = opts.kubeconfigPath ?? join(dir ?? '', 'kubeconfig');
+  const removeDir = () => {
+    if (!dir) return;
+    rmSync(dir, { recursive: true, force: true });
+    openDirs.delete(dir);
+  };
+  if (dir) openDirs.add(dir);
+  if (openDirs.size === 1 && !process.listeners('exit').includes(removeOpenDirs)) process.on('exit', removeOpenDirs);
   try {
     writePrivateFile(kubeconfigPath, kubeconfigYaml(server, name));
   } catch (err) {
     await server.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    removeDir();
     throw err;
   }
   return {
@@ -55,7 +70,7 @@ export async function startDrill(scenario: Scenario, opts: StartDrillOptions = {
     hosts: built.hosts,
     async close() {
       await server.close();
-      if (dir) rmSync(dir, { recursive: true, force: true });
+      removeDir();
     },
   };
 }

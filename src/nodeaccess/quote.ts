@@ -20,3 +20,8 @@ export function quoteArg(arg: string, commandPosition = false): string {
 export function shellQuote(argv: readonly string[]): string {
   return argv.map((a, i) => quoteArg(a, i === 0)).join(' ');
 }
+
+/** A value put inside a single-quoted word someone else wrote (`-o jsonpath='...{x}...'`): its `'` closes, escapes and reopens. */
+export function quoteInside(value: string): string {
+  return value.replaceAll("'", `'\\''`);
+}

@@ -1,5 +1,6 @@
 import type React from 'react';
 import { Box, Text } from 'ink';
+import { quoteArg } from '../nodeaccess/quote.js';
 import { useTone } from './ThemeProvider.js';
 
 export interface BriefingProps {
@@ -19,7 +20,7 @@ export function Briefing({ page, kubeconfigPath }: BriefingProps): React.JSX.Ele
       {kubeconfigPath ? (
         <>
           <Text {...tone('muted')}>Use kubectl alongside on the drill cluster:</Text>
-          <Text {...tone('command')}>  export KUBECONFIG={kubeconfigPath}</Text>
+          <Text {...tone('command')}>  export KUBECONFIG={quoteArg(kubeconfigPath)}</Text>
         </>
       ) : null}
     </Box>

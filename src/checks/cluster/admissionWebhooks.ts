@@ -7,6 +7,7 @@ import { clip } from '../pods.js';
 import { ifExists } from '../reads.js';
 import { defineCheck } from '../types.js';
 import type { CheckResult, Evidence, Facts } from '../types.js';
+import { quoteArg } from '../../nodeaccess/quote.js';
 
 const outcomes = ['healthy', 'webhook-without-endpoints', 'webhook-calls-failing'] as const;
 type Outcome = (typeof outcomes)[number];
@@ -52,7 +53,7 @@ export const clusterAdmissionWebhooks = defineCheck({
   healthy: ['healthy'],
   facts: ['webhook', 'webhookService', 'webhookError', 'webhookEndpoints', 'webhookProblem', 'failingObject'],
   command: (p) =>
-    `kubectl get events ${p.namespace ? `-n ${p.namespace}` : '-A'} --field-selector ${eventSelector(p)} | grep 'failed calling webhook' && kubectl get validatingwebhookconfigurations,mutatingwebhookconfigurations`,
+    `kubectl get events ${p.namespace ? `-n ${quoteArg(p.namespace)}` : '-A'} --field-selector ${quoteArg(eventSelector(p))} | grep 'failed calling webhook' && kubectl get validatingwebhookconfigurations,mutatingwebhookconfigurations`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
     const [events, configured] = await Promise.all([
       ctx.kube.listEvents({ namespace: p.namespace, fieldSelector: eventSelector(p), pageSize: maxEvents, maxItems: maxEvents }),

@@ -8,6 +8,7 @@ import { classifyCorednsLog, describeUpstreamTimeouts } from './corednsLog.js';
 import type { CorednsLogFinding } from './corednsLog.js';
 import { describePod, listComponentPods, podHealth, systemNamespace } from './components.js';
 import type { PodHealth } from './components.js';
+import { quoteInside } from '../../nodeaccess/quote.js';
 
 const outcomes = ['healthy', 'no-pods', 'pods-not-ready', 'corefile-missing', 'missing-host-entry', 'forwarding-loop', 'hosts-no-fallthrough', 'upstream-timeout', 'probe-timeout'] as const;
 type Outcome = (typeof outcomes)[number];
@@ -120,7 +121,7 @@ export const clusterCoredns = defineCheck({
   healthy: ['healthy'],
   facts: ['corednsReady', 'forwarders', 'hostsNames', 'hostEntry', 'hasHostsBlock', 'corednsFinding', 'loopLine', 'timeoutLine', 'upstreams', 'timeoutCount', 'probeOnly', 'swallowingHosts', 'logsRead'],
   command: (p) =>
-    `kubectl get pods -n ${systemNamespace} -l ${selector} && kubectl get configmap coredns -n ${systemNamespace} -o jsonpath='{.data.Corefile}'${p.name ? ` | grep -n '${p.name}'` : ''} && kubectl logs -n ${systemNamespace} -l ${selector} --tail=${logTail} --prefix`,
+    `kubectl get pods -n ${systemNamespace} -l ${selector} && kubectl get configmap coredns -n ${systemNamespace} -o jsonpath='{.data.Corefile}'${p.name ? ` | grep -n '${quoteInside(p.name)}'` : ''} && kubectl logs -n ${systemNamespace} -l ${selector} --tail=${logTail} --prefix`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
     const now = ctx.now();
     const [pods, cm] = await Promise.all([listComponentPods(ctx.kube, selector), ifExists(ctx.kube.readConfigMap(systemNamespace, 'coredns'))]);

@@ -5,6 +5,7 @@ import { defineCheck } from '../types.js';
 import type { Artifact, CheckResult, Evidence, Facts } from '../types.js';
 import { ProfileFormatError, summarizeProfile, topLine } from './pprofSummary.js';
 import type { ProfileSummary } from './pprofSummary.js';
+import { quoteArg, quoteInside } from '../../nodeaccess/quote.js';
 
 const outcomes = ['starved', 'apiserver-hot', 'kubelet-hot', 'unremarkable', 'profiling-disabled'] as const;
 type Outcome = (typeof outcomes)[number];
@@ -41,7 +42,7 @@ export const clusterCpuProfiles = defineCheck({
   command: (p) =>
     [
       `kubectl get --raw '/debug/pprof/profile?seconds=${p.seconds}' > apiserver.pb.gz`,
-      ...(p.node ? [`kubectl get --raw '/api/v1/nodes/${p.node}/proxy/debug/pprof/profile?seconds=${p.seconds}' > kubelet.pb.gz`, `kubectl top node ${p.node}`] : []),
+      ...(p.node ? [`kubectl get --raw '/api/v1/nodes/${quoteInside(p.node)}/proxy/debug/pprof/profile?seconds=${p.seconds}' > kubelet.pb.gz`, `kubectl top node ${quoteArg(p.node)}`] : []),
       'go tool pprof -top apiserver.pb.gz',
     ].join(' && '),
   async run(ctx, p): Promise<CheckResult<Outcome>> {

@@ -8,6 +8,7 @@ import { defineCheck } from '../types.js';
 import type { CheckResult, Evidence, Facts } from '../types.js';
 import { classifyLines, componentLogTail, describePod, isCrashLooping, lineEvidence, listComponentPods, podHealth, readComponentLogs, systemNamespace, unique } from './components.js';
 import type { LinePattern } from './components.js';
+import { quoteArg } from '../../nodeaccess/quote.js';
 
 const outcomes = ['healthy', 'no-pods', 'crash-looping', 'not-ready', 'cannot-scrape-nodes', 'kubelet-tls', 'log-errors'] as const;
 type Outcome = (typeof outcomes)[number];
@@ -112,7 +113,7 @@ export const clusterMetricsServer = defineCheck({
   facts: ['unreachableNodes', 'scrapeError', 'scrapeCause', 'scrapeCauseText', 'scrapeFix', 'scrapeNodeCount', 'scrapeNodesText', 'metricsServerPod', 'metricsServerNode', 'metricsServerNamespace', 'metricsServerImage', 'readinessFailure', 'restarts', 'logLine'],
   command: (p) =>
     p.namespace && p.pod
-      ? `kubectl get pod ${p.pod} -n ${p.namespace} -o wide && kubectl logs -n ${p.namespace} ${p.pod} --tail=300`
+      ? `kubectl get pod ${quoteArg(p.pod)} -n ${quoteArg(p.namespace)} -o wide && kubectl logs -n ${quoteArg(p.namespace)} ${quoteArg(p.pod)} --tail=300`
       : `kubectl get pods -n ${systemNamespace} -l ${selector} -o wide && kubectl logs -n ${systemNamespace} -l ${selector} --tail=300`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
     const now = ctx.now();

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ifExists } from '../reads.js';
 import { defineCheck } from '../types.js';
 import type { CheckResult } from '../types.js';
+import { quoteArg } from '../../nodeaccess/quote.js';
 
 const outcomes = ['metrics-server', 'workload', 'not-found'] as const;
 type Outcome = (typeof outcomes)[number];
@@ -20,7 +21,7 @@ export const clusterPodComponent = defineCheck({
   outcomes,
   healthy: ['workload'],
   facts: ['component'],
-  command: (p) => `kubectl get pod ${p.name} -n ${p.namespace} --show-labels`,
+  command: (p) => `kubectl get pod ${quoteArg(p.name)} -n ${quoteArg(p.namespace)} --show-labels`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
     const pod = await ifExists(ctx.kube.readPod(p.namespace, p.name));
     if (!pod) return { outcome: 'not-found', summary: `there is no pod ${p.name} in ${p.namespace}`, evidence: [], facts: {} };

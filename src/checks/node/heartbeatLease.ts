@@ -3,6 +3,7 @@ import { ageSeconds, formatAge } from '../format.js';
 import { ifExists } from '../reads.js';
 import { defineCheck } from '../types.js';
 import type { CheckResult, Evidence, Facts } from '../types.js';
+import { quoteArg } from '../../nodeaccess/quote.js';
 
 const outcomes = ['fresh', 'stale', 'missing', 'not-found'] as const;
 type Outcome = (typeof outcomes)[number];
@@ -21,7 +22,7 @@ export const nodeHeartbeatLease = defineCheck({
   outcomes,
   healthy: ['fresh'],
   facts: ['leaseAgeSeconds', 'leaseDurationSeconds', 'leaseHolder', 'leaseRenewTime', 'heartbeatAgeSeconds', 'nodeReady'],
-  command: (p) => `kubectl get lease ${p.name} -n kube-node-lease -o jsonpath='{.spec.holderIdentity} {.spec.renewTime}{"\\n"}' && kubectl get node ${p.name}`,
+  command: (p) => `kubectl get lease ${quoteArg(p.name)} -n kube-node-lease -o jsonpath='{.spec.holderIdentity} {.spec.renewTime}{"\\n"}' && kubectl get node ${quoteArg(p.name)}`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
     const [lease, node] = await Promise.all([ifExists(ctx.kube.readLease('kube-node-lease', p.name)), ifExists(ctx.kube.readNode(p.name))]);
     const now = ctx.now();

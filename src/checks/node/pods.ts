@@ -4,6 +4,7 @@ import { ageSeconds, formatAge, plural } from '../format.js';
 import { ifExists } from '../reads.js';
 import { defineCheck } from '../types.js';
 import type { CheckResult, Evidence, Facts } from '../types.js';
+import { quoteArg } from '../../nodeaccess/quote.js';
 
 const outcomes = ['unknown-pods', 'stuck-terminating', 'stuck-creating', 'crash-looping', 'all-running', 'no-pods', 'not-found'] as const;
 type Outcome = (typeof outcomes)[number];
@@ -26,7 +27,7 @@ export const nodePods = defineCheck({
   outcomes,
   healthy: ['all-running', 'no-pods'],
   facts: ['podCount', 'running', 'pending', 'succeeded', 'failed', 'unknown', 'terminating', 'stuckTerminating', 'stuckCreating', 'crashLooping', 'stuckPods'],
-  command: (p) => `kubectl get pods -A -o wide --field-selector spec.nodeName=${p.name}`,
+  command: (p) => `kubectl get pods -A -o wide --field-selector spec.nodeName=${quoteArg(p.name)}`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
     // Server-side selection: the same cost on a 10-node and a 5,000-node cluster.
     const [node, pods] = await Promise.all([ifExists(ctx.kube.readNode(p.name)), ctx.kube.listPods({ fieldSelector: `spec.nodeName=${p.name}`, maxItems: maxPods })]);

@@ -4,6 +4,7 @@ import { KubeError } from '../../kube/errors.js';
 import { ageSeconds, formatAge } from '../format.js';
 import { defineCheck } from '../types.js';
 import type { CheckResult, Evidence, Facts } from '../types.js';
+import { quoteArg } from '../../nodeaccess/quote.js';
 
 const outcomes = ['disk-pressure', 'memory-pressure', 'pid-pressure', 'network-unavailable', 'conditions-unknown', 'no-pressure', 'not-found'] as const;
 type Outcome = (typeof outcomes)[number];
@@ -25,7 +26,7 @@ export const nodePressure = defineCheck({
   outcomes,
   healthy: ['no-pressure'],
   facts: ['pressures', 'pressureMessage', 'pressureSinceSeconds'],
-  command: (p) => `kubectl get node ${p.name} -o jsonpath='{range .status.conditions[*]}{.type}{"\\t"}{.status}{"\\t"}{.reason}{"\\t"}{.message}{"\\n"}{end}'`,
+  command: (p) => `kubectl get node ${quoteArg(p.name)} -o jsonpath='{range .status.conditions[*]}{.type}{"\\t"}{.status}{"\\t"}{.reason}{"\\t"}{.message}{"\\n"}{end}'`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
     let node: V1Node;
     try {

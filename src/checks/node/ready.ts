@@ -4,6 +4,7 @@ import { KubeError } from '../../kube/errors.js';
 import { ageSeconds, formatAge } from '../format.js';
 import { defineCheck } from '../types.js';
 import type { CheckResult, Evidence, Facts } from '../types.js';
+import { quoteArg } from '../../nodeaccess/quote.js';
 
 const outcomes = ['ready', 'not-ready', 'unknown', 'not-found'] as const;
 type Outcome = (typeof outcomes)[number];
@@ -26,7 +27,7 @@ export const nodeReady = defineCheck({
   outcomes,
   healthy: ['ready'],
   facts: ['nodeReady', 'nodeReadyReason', 'heartbeatAgeSeconds', 'heartbeatAge', 'nodeRuntimeUnit'],
-  command: (p) => `kubectl get node ${p.name} && kubectl describe node ${p.name} | sed -n '/Conditions:/,/Addresses:/p'`,
+  command: (p) => `kubectl get node ${quoteArg(p.name)} && kubectl describe node ${quoteArg(p.name)} | sed -n '/Conditions:/,/Addresses:/p'`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
     let node: V1Node;
     try {

@@ -4,6 +4,7 @@ import { podNotFound, readPodIfExists } from '../pods.js';
 import { ifExists } from '../reads.js';
 import { defineCheck } from '../types.js';
 import type { CheckResult, Evidence, Facts } from '../types.js';
+import { quoteArg } from '../../nodeaccess/quote.js';
 
 const outcomes = ['schedulable', 'cordoned', 'repels-pods', 'pod-repelled', 'pod-tolerates', 'static-pod', 'not-found'] as const;
 type Outcome = (typeof outcomes)[number];
@@ -33,7 +34,7 @@ export const nodeSchedulable = defineCheck({
   outcomes,
   healthy: ['schedulable', 'pod-tolerates', 'static-pod'],
   facts: ['cordoned', 'taints', 'taint', 'untoleratedTaints', 'noExecuteTaints'],
-  command: (p) => `kubectl get node ${p.name} -o jsonpath='{.spec.unschedulable}{"\\n"}{range .spec.taints[*]}{.key}={.value}:{.effect}{"\\n"}{end}'${p.pod ? ` && kubectl get pod ${p.pod} -n ${p.namespace ?? 'default'} -o jsonpath='{.spec.tolerations}'` : ''}`,
+  command: (p) => `kubectl get node ${quoteArg(p.name)} -o jsonpath='{.spec.unschedulable}{"\\n"}{range .spec.taints[*]}{.key}={.value}:{.effect}{"\\n"}{end}'${p.pod ? ` && kubectl get pod ${quoteArg(p.pod)} -n ${quoteArg(p.namespace ?? 'default')} -o jsonpath='{.spec.tolerations}'` : ''}`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
     const ns = p.namespace ?? 'default';
     const [node, pod] = await Promise.all([ifExists(ctx.kube.readNode(p.name)), p.pod ? readPodIfExists(ctx.kube, ns, p.pod) : Promise.resolve(undefined)]);

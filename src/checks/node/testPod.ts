@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { V1Pod } from '@kubernetes/client-node';
 import { defineCheck } from '../types.js';
 import type { CheckContext, CheckResult, Evidence } from '../types.js';
+import { quoteArg, quoteInside } from '../../nodeaccess/quote.js';
 
 const outcomes = ['runs', 'not-scheduled', 'not-started', 'fails-to-start', 'not-run'] as const;
 type Outcome = (typeof outcomes)[number];
@@ -37,7 +38,7 @@ function testPod(p: Params): V1Pod {
 function commandOf(p: Params): string {
   const overrides = JSON.stringify({ spec: { nodeSelector: { 'kubernetes.io/hostname': p.node }, tolerations: [{ operator: 'Exists' }] } });
   const name = podName(p.node);
-  return `kubectl run ${name} -n ${p.namespace} --image=${p.image} --restart=Never --overrides='${overrides}' && kubectl wait pod/${name} -n ${p.namespace} --for=condition=Ready --timeout=${p.timeoutSeconds}s; kubectl delete pod ${name} -n ${p.namespace} --grace-period=0`;
+  return `kubectl run ${quoteArg(name)} -n ${quoteArg(p.namespace)} --image=${quoteArg(p.image)} --restart=Never --overrides='${quoteInside(overrides)}' && kubectl wait pod/${quoteArg(name)} -n ${quoteArg(p.namespace)} --for=condition=Ready --timeout=${p.timeoutSeconds}s; kubectl delete pod ${quoteArg(name)} -n ${quoteArg(p.namespace)} --grace-period=0`;
 }
 
 const sleep = (ms: number, signal: AbortSignal) =>

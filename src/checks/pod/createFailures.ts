@@ -4,6 +4,7 @@ import { groupEvents, involvedObjectSelector } from '../events.js';
 import type { EventGroup } from '../events.js';
 import { defineCheck } from '../types.js';
 import type { CheckResult, Evidence } from '../types.js';
+import { quoteArg } from '../../nodeaccess/quote.js';
 
 const outcomes = ['dbus-closed', 'systemd', 'sandbox-image', 'runtime-timeout', 'network', 'other-failure', 'no-failures'] as const;
 type Outcome = (typeof outcomes)[number];
@@ -42,7 +43,7 @@ export const podCreateFailures = defineCheck({
   outcomes,
   healthy: ['no-failures'],
   facts: ['createFailureReason', 'createFailureMessage', 'createFailureCount', 'sandboxImage'],
-  command: (p) => `kubectl get events -n ${p.namespace} --field-selector ${involvedObjectSelector('Pod', p.name, p.namespace)} | grep -E 'FailedCreatePod|CreateContainerError|Failed'`,
+  command: (p) => `kubectl get events -n ${quoteArg(p.namespace)} --field-selector ${quoteArg(involvedObjectSelector('Pod', p.name, p.namespace))} | grep -E 'FailedCreatePod|CreateContainerError|Failed'`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
     const events = await ctx.kube.listEvents({ namespace: p.namespace, fieldSelector: involvedObjectSelector('Pod', p.name, p.namespace) });
     const now = ctx.now();

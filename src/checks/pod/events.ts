@@ -5,6 +5,7 @@ import type { EventGroup } from '../events.js';
 import { probeKill } from '../probeEvents.js';
 import { defineCheck } from '../types.js';
 import type { CheckResult } from '../types.js';
+import { quoteArg } from '../../nodeaccess/quote.js';
 
 const outcomes = [
   'failed-scheduling',
@@ -36,7 +37,7 @@ export const podEvents = defineCheck({
   outcomes,
   healthy: ['no-warnings'],
   facts: ['eventReason', 'eventMessage', 'eventCount'],
-  command: (p) => `kubectl get events -n ${p.namespace} --field-selector ${involvedObjectSelector('Pod', p.name, p.namespace)}`,
+  command: (p) => `kubectl get events -n ${quoteArg(p.namespace)} --field-selector ${quoteArg(involvedObjectSelector('Pod', p.name, p.namespace))}`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
     const events = await ctx.kube.listEvents({
       namespace: p.namespace,

@@ -5,6 +5,7 @@ import { ageSeconds, formatAge } from '../format.js';
 import { clip, containerNotFound, eventsForContainer, pickContainer, podNotFound, readPodIfExists } from '../pods.js';
 import { defineCheck } from '../types.js';
 import type { CheckResult, Evidence, Facts } from '../types.js';
+import { quoteArg } from '../../nodeaccess/quote.js';
 
 const outcomes = [
   'image-not-found',
@@ -61,7 +62,7 @@ export const podImagePull = defineCheck({
   outcomes,
   healthy: ['pulled'],
   facts: ['container', 'image', 'registry', 'pullError', 'pullAttempts', 'imagePullSecrets', 'waitingReason'],
-  command: (p) => `kubectl get events -n ${p.namespace} --field-selector ${involvedObjectSelector('Pod', p.name, p.namespace)} | grep -i -e pull -e image`,
+  command: (p) => `kubectl get events -n ${quoteArg(p.namespace)} --field-selector ${quoteArg(involvedObjectSelector('Pod', p.name, p.namespace))} | grep -i -e pull -e image`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
     const [pod, events] = await Promise.all([
       readPodIfExists(ctx.kube, p.namespace, p.name),

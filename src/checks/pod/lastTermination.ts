@@ -6,6 +6,7 @@ import { clip, containerNotFound, containers, lastTermination, pickContainer, po
 import type { ContainerView } from '../pods.js';
 import { defineCheck } from '../types.js';
 import type { CheckResult, Evidence, Facts } from '../types.js';
+import { quoteArg, quoteInside } from '../../nodeaccess/quote.js';
 
 const outcomes = [
   'oom-killed',
@@ -33,7 +34,7 @@ export const podLastTermination = defineCheck({
   healthy: ['never-terminated'],
   facts: ['container', 'lastEnd', 'limitText', 'terminationReason', 'exitCode', 'signal', 'ranSeconds', 'finishedAgoSeconds', 'restartCount', 'memoryLimit', 'terminationMessage'],
   command: (p) =>
-    `kubectl get pod ${p.name} -n ${p.namespace} -o jsonpath='{range .status.containerStatuses[${p.container ? `?(@.name=="${p.container}")` : '*'}]}{.name}{"\\t"}{.restartCount}{"\\t"}{.lastState.terminated}{"\\n"}{end}'`,
+    `kubectl get pod ${quoteArg(p.name)} -n ${quoteArg(p.namespace)} -o jsonpath='{range .status.containerStatuses[${p.container ? `?(@.name=="${quoteInside(p.container)}")` : '*'}]}{.name}{"\\t"}{.restartCount}{"\\t"}{.lastState.terminated}{"\\n"}{end}'`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
     const pod = await readPodIfExists(ctx.kube, p.namespace, p.name);
     if (!pod) return podNotFound(p.namespace, p.name);

@@ -8,6 +8,7 @@ import { defineCheck } from '../types.js';
 import type { CheckResult, Evidence, Facts } from '../types.js';
 import { classifyLog, decisive, logClasses } from './logPatterns.js';
 import type { LogClass, LogMatch } from './logPatterns.js';
+import { quoteArg } from '../../nodeaccess/quote.js';
 
 const outcomes = [
   'missing-binary-or-module',
@@ -44,7 +45,7 @@ export const podLogs = defineCheck({
   healthy: ['no-failure-pattern', 'no-logs'],
   facts: ['container', 'logClass', 'logLine', 'logDetail', 'logInstance', 'logTailLines'],
   command: (p) => {
-    const base = `kubectl logs ${p.name} -n ${p.namespace}${p.container ? ` -c ${p.container}` : ''} --tail=${p.tailLines}`;
+    const base = `kubectl logs ${quoteArg(p.name)} -n ${quoteArg(p.namespace)}${p.container ? ` -c ${quoteArg(p.container)}` : ''} --tail=${p.tailLines}`;
     return `${base} && ${base} --previous`;
   },
   async run(ctx, p): Promise<CheckResult<Outcome>> {

@@ -4,6 +4,7 @@ import type { KubeClient } from '../../kube/client.js';
 import { clip, isMissingObject, podNotFound, readPodIfExists } from '../pods.js';
 import { defineCheck } from '../types.js';
 import type { CheckResult, Evidence, Facts } from '../types.js';
+import { quoteArg } from '../../nodeaccess/quote.js';
 
 const outcomes = [
   'rollout-complete',
@@ -52,7 +53,7 @@ export const podOwner = defineCheck({
   healthy: ['rollout-complete', 'job-active', 'job-complete', 'static-pod'],
   facts: ['ownerKind', 'ownerName', 'controller', 'desiredReplicas', 'readyReplicas', 'updatedReplicas', 'availableReplicas', 'rolloutReason', 'recreatedByController', 'rolloutCommand'],
   command: (p) =>
-    `kubectl get pod ${p.name} -n ${p.namespace} -o jsonpath='{.metadata.ownerReferences[?(@.controller==true)].kind}/{.metadata.ownerReferences[?(@.controller==true)].name}{"\\n"}'`,
+    `kubectl get pod ${quoteArg(p.name)} -n ${quoteArg(p.namespace)} -o jsonpath='{.metadata.ownerReferences[?(@.controller==true)].kind}/{.metadata.ownerReferences[?(@.controller==true)].name}{"\\n"}'`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
     const pod = await readPodIfExists(ctx.kube, p.namespace, p.name);
     if (!pod) return podNotFound(p.namespace, p.name);
@@ -92,7 +93,7 @@ export const podOwner = defineCheck({
 
     const r = rollout;
     // `kubectl rollout` knows Deployments, StatefulSets and DaemonSets, not bare ReplicaSets.
-    const command = r.kind === 'ReplicaSet' ? `kubectl get replicaset ${r.name} -n ${p.namespace}` : `kubectl rollout status ${r.kind.toLowerCase()}/${r.name} -n ${p.namespace}`;
+    const command = r.kind === 'ReplicaSet' ? `kubectl get replicaset ${quoteArg(r.name)} -n ${quoteArg(p.namespace)}` : `kubectl rollout status ${r.kind.toLowerCase()}/${quoteArg(r.name)} -n ${quoteArg(p.namespace)}`;
     facts.controller = `${r.kind}/${r.name}`;
     facts.desiredReplicas = r.desired;
     facts.readyReplicas = r.ready;

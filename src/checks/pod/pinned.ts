@@ -5,6 +5,7 @@ import { podNotFound, readPodIfExists } from '../pods.js';
 import { isMirrorPod } from '../node/schedulable.js';
 import { defineCheck } from '../types.js';
 import type { CheckResult, Evidence, Facts } from '../types.js';
+import { quoteArg } from '../../nodeaccess/quote.js';
 
 const outcomes = ['not-pinned', 'satisfiable', 'no-matching-node', 'matching-nodes-not-ready', 'matching-nodes-unschedulable', 'static-pod', 'not-found'] as const;
 type Outcome = (typeof outcomes)[number];
@@ -23,7 +24,7 @@ export const podPinned = defineCheck({
   healthy: ['not-pinned', 'satisfiable', 'static-pod'],
   facts: ['nodeName', 'nodeSelector', 'requiredAffinity', 'tolerations', 'matchingNodes', 'readyMatchingNodes', 'pinned'],
   command: (p) =>
-    `kubectl get pod ${p.name} -n ${p.namespace} -o jsonpath='{.spec.nodeName}{"\\n"}{.spec.nodeSelector}{"\\n"}{.spec.affinity.nodeAffinity}{"\\n"}{.spec.tolerations}{"\\n"}' && kubectl get nodes --show-labels`,
+    `kubectl get pod ${quoteArg(p.name)} -n ${quoteArg(p.namespace)} -o jsonpath='{.spec.nodeName}{"\\n"}{.spec.nodeSelector}{"\\n"}{.spec.affinity.nodeAffinity}{"\\n"}{.spec.tolerations}{"\\n"}' && kubectl get nodes --show-labels`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
     const pod = await readPodIfExists(ctx.kube, p.namespace, p.name);
     if (!pod) return podNotFound(p.namespace, p.name);

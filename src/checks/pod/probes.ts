@@ -10,6 +10,7 @@ import { classifyProbeFailure, probeFailureKind, probeKill, probedPort, servingL
 import type { ProbeKind } from '../probeEvents.js';
 import { defineCheck } from '../types.js';
 import type { CheckResult, Evidence, Facts } from '../types.js';
+import { quoteArg, quoteInside } from '../../nodeaccess/quote.js';
 
 const outcomes = [
   'probe-kills-before-start',
@@ -88,7 +89,7 @@ export const podProbes = defineCheck({
     'suggestedLivenessFailureThreshold',
   ],
   command: (p) =>
-    `kubectl get pod ${p.name} -n ${p.namespace} -o jsonpath='{range .spec.containers[${p.container ? `?(@.name=="${p.container}")` : '*'}]}{.name}{" liveness="}{.livenessProbe}{" startup="}{.startupProbe}{"\\n"}{end}' && kubectl get events -n ${p.namespace} --field-selector ${involvedObjectSelector('Pod', p.name, p.namespace)}`,
+    `kubectl get pod ${quoteArg(p.name)} -n ${quoteArg(p.namespace)} -o jsonpath='{range .spec.containers[${p.container ? `?(@.name=="${quoteInside(p.container)}")` : '*'}]}{.name}{" liveness="}{.livenessProbe}{" startup="}{.startupProbe}{"\\n"}{end}' && kubectl get events -n ${quoteArg(p.namespace)} --field-selector ${quoteArg(involvedObjectSelector('Pod', p.name, p.namespace))}`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
     const [pod, events] = await Promise.all([
       readPodIfExists(ctx.kube, p.namespace, p.name),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { clip, containerNotFound, pickContainer, podNotFound, readPodIfExists } from '../pods.js';
 import { defineCheck } from '../types.js';
 import type { CheckResult, Evidence, Facts } from '../types.js';
+import { quoteArg } from '../../nodeaccess/quote.js';
 
 /**
  * cattle-cluster-agent's log, read for the hop it failed at. Its start-up
@@ -162,7 +163,7 @@ export const podRancherAgentLogs = defineCheck({
   healthy: ['no-failure-pattern', 'no-logs'],
   facts: ['agentLogClass', 'agentLogLine', 'agentLogDetail', 'agentHop', 'agentServer', 'caChecksum', 'agentVersion', 'serverAddress', 'pingAccessible', 'certIssuer', 'certSubject', 'container', 'restartCount'],
   command: (p) => {
-    const base = `kubectl logs ${p.name} -n ${p.namespace}${p.container ? ` -c ${p.container}` : ''} --tail=${p.tailLines}`;
+    const base = `kubectl logs ${quoteArg(p.name)} -n ${quoteArg(p.namespace)}${p.container ? ` -c ${quoteArg(p.container)}` : ''} --tail=${p.tailLines}`;
     return `${base} && ${base} --previous`;
   },
   async run(ctx, p): Promise<CheckResult<Outcome>> {

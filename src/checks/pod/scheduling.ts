@@ -9,6 +9,7 @@ import { defineCheck } from '../types.js';
 import type { CheckResult, Evidence, Facts } from '../types.js';
 import { isConditionTaint, parseSchedulingMessage, primaryReason } from './schedulingMessage.js';
 import type { ScheduleReasonKind } from './schedulingMessage.js';
+import { quoteArg } from '../../nodeaccess/quote.js';
 
 const outcomes = [
   'scheduled',
@@ -36,7 +37,7 @@ export const podScheduling = defineCheck({
   healthy: ['scheduled'],
   facts: ['scheduleReason', 'schedulerMessage', 'nodeSelector', 'nodesTotal', 'nodesExcluded', 'taint', 'taintedNodes', 'nodeConditions', 'resource', 'owner'],
   command: (p) =>
-    `kubectl get events -n ${p.namespace} --field-selector ${involvedObjectSelector('Pod', p.name, p.namespace)},reason=FailedScheduling`,
+    `kubectl get events -n ${quoteArg(p.namespace)} --field-selector ${quoteArg(involvedObjectSelector('Pod', p.name, p.namespace))},reason=FailedScheduling`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
     let pod: V1Pod;
     try {

@@ -4,6 +4,7 @@ import { KubeError } from '../../kube/errors.js';
 import { plural } from '../format.js';
 import { defineCheck } from '../types.js';
 import type { CheckResult, Evidence, Facts } from '../types.js';
+import { quoteArg } from '../../nodeaccess/quote.js';
 
 // ImageInspectError: the runtime could not even look the image up (CRI-O's short-name resolution, a broken image store): the image is not there to run.
 const imagePullReasons = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull', 'ImageInspectError']);
@@ -37,7 +38,7 @@ export const podStatus = defineCheck({
   outcomes,
   healthy: ['running'],
   facts: ['phase', 'nodeName', 'container', 'initContainer', 'initLastEnd', 'waitingReason', 'restartCount', 'notReadyContainers', 'image', 'owner', 'controlledBy', 'podStatus'],
-  command: (p) => `kubectl get pod ${p.name} -n ${p.namespace} -o wide`,
+  command: (p) => `kubectl get pod ${quoteArg(p.name)} -n ${quoteArg(p.namespace)} -o wide`,
   async run(ctx, p) {
     let pod: V1Pod;
     try {

@@ -11,6 +11,7 @@ import { defineCheck } from '../types.js';
 import { multiAttachLines, parseMultiAttachLine } from './multiAttach.js';
 import type { MultiAttachLine } from './multiAttach.js';
 import type { CheckResult, Evidence, Facts } from '../types.js';
+import { quoteArg } from '../../nodeaccess/quote.js';
 
 const outcomes = ['pvc-missing', 'pvc-pending', 'pvc-lost', 'attached-elsewhere', 'attached-elsewhere-unknown-node', 'attach-failed', 'mount-failed', 'volumes-ok', 'not-found'] as const;
 type Outcome = (typeof outcomes)[number];
@@ -36,7 +37,7 @@ export const podVolumes = defineCheck({
   healthy: ['volumes-ok'],
   facts: ['pvcCount', 'claim', 'pvcPhase', 'pv', 'storageClass', 'nodeName', 'attachedNode', 'attachedNodeReady', 'volumeAttachment', 'holderPod', 'holderEvidence', 'eventReason', 'eventMessage', 'controllerManagerLog'],
   command: (p) =>
-    `kubectl get pvc -n ${p.namespace} $(kubectl get pod ${p.name} -n ${p.namespace} -o jsonpath='{.spec.volumes[*].persistentVolumeClaim.claimName}') -o wide && kubectl get volumeattachments && kubectl get events -n ${p.namespace} --field-selector ${involvedObjectSelector('Pod', p.name, p.namespace)}`,
+    `kubectl get pvc -n ${quoteArg(p.namespace)} $(kubectl get pod ${quoteArg(p.name)} -n ${quoteArg(p.namespace)} -o jsonpath='{.spec.volumes[*].persistentVolumeClaim.claimName}') -o wide && kubectl get volumeattachments && kubectl get events -n ${quoteArg(p.namespace)} --field-selector ${quoteArg(involvedObjectSelector('Pod', p.name, p.namespace))}`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
     const [pod, events] = await Promise.all([
       readPodIfExists(ctx.kube, p.namespace, p.name),

@@ -5,6 +5,7 @@ import type { CliArgs } from '../args.js';
 import { linePrompt } from '../linePrompt.js';
 import { liveNodeAccess } from '../walk.js';
 import { UsageError } from '../args.js';
+import { onEndSignal } from '../guard.js';
 import { resolveAsset } from '../../assets.js';
 import type { RunningDrill } from '../../drill/cluster.js';
 import type { KubeClient } from '../../kube/client.js';
@@ -23,13 +24,19 @@ export async function checkCommand(args: CliArgs): Promise<number> {
   // Host checks with a command run on a node; network.tcp-connect runs from here.
   const host = check.layer === 'host' && 'argv' in check;
   if (host && !params.node) throw new UsageError(`${id} runs on a node: pass --node <name>`);
+  // Ctrl-C, SIGTERM or SIGHUP cancel the check; its drill closes and its temp dir goes, as in a walk.
+  const interrupt = new AbortController();
+  const unsignal = onEndSignal(() => interrupt.abort());
   const drill = args.drillScenario ? await startScenario(args.drillScenario) : undefined;
   try {
     const config = await loadKubeConfig(drill ? { kubeconfig: drill.kubeconfigPath } : { kubeconfig: args.kubeconfig, context: args.context });
     const kube = await KubeClient.create(config);
     const nodes = !host ? noNodeAccess : drill ? await drillNodes(args, drill.hosts) : (await liveNodeAccess(args, kube))(linePrompt(process.stdin, process.stderr));
-    return await runOne(id, params, args, kube, nodes);
+    // The few checks that write (the node test pod) may, as in a walk: with --allow-mutations, and always in a drill.
+    const code = await runOne(id, params, args, kube, nodes, { allowMutations: args.allowMutations || drill !== undefined, interrupt: interrupt.signal });
+    return interrupt.signal.aborted ? 130 : code;
   } finally {
+    unsignal();
     await drill?.close();
   }
 }
@@ -49,15 +56,15 @@ async function drillNodes(args: CliArgs, hosts: DrillHosts): Promise<NodeAccess>
   return createNodeAccess(kind, { hosts, prompt: linePrompt(process.stdin, process.stderr) });
 }
 
-async function runOne(id: string, params: Record<string, string>, args: CliArgs, kube: KubeClient, nodes: NodeAccess): Promise<number> {
+async function runOne(id: string, params: Record<string, string>, args: CliArgs, kube: KubeClient, nodes: NodeAccess, opts: { allowMutations: boolean; interrupt: AbortSignal }): Promise<number> {
   // What a check saw is redacted before anyone sees it, as in a walk (its summary and evidence quote logs and host output).
   const extra = loadExtraPatterns(process.env);
   // A person pasting output is not timed out.
-  const signal = nodes.kind === 'manual' ? new AbortController().signal : AbortSignal.timeout(30_000);
+  const signal = nodes.kind === 'manual' ? opts.interrupt : AbortSignal.any([opts.interrupt, AbortSignal.timeout(30_000)]);
   const out = await runCheck(
     { step: id, check: id, with: params, timeoutMs: 30_000, inputs: {}, facts: {}, phase: 'top-down' },
     signal,
-    { kube, nodes, now: () => new Date(), onStart: ({ command }) => command && args.output === 'text' && process.stdout.write(`$ ${redactText(command, extra)}\n`) },
+    { kube, nodes, now: () => new Date(), allowMutations: opts.allowMutations, onStart: ({ command }) => command && args.output === 'text' && process.stdout.write(`$ ${redactText(command, extra)}\n`) },
   ).then((r) => redactEvent(r, extra));
   if (args.output === 'json') process.stdout.write(`${JSON.stringify({ check: id, ...out }, null, 2)}\n`);
   else {

@@ -1,20 +1,24 @@
 import { resolveAsset } from '../../assets.js';
 import { startDrill } from '../../drill/cluster.js';
 import { loadScenarioFile } from '../../drill/scenario.js';
+import { quoteArg } from '../../nodeaccess/quote.js';
 import type { CliArgs } from '../args.js';
 import { UsageError } from '../args.js';
+import { onEndSignal } from '../guard.js';
 
-/** Serves a drill cluster in the foreground until Ctrl-C or SIGTERM, so kubectl (or a second plumbline) can use it. */
+/** Serves a drill cluster in the foreground until Ctrl-C, SIGTERM or SIGHUP (its terminal closed), so kubectl (or a second plumbline) can use it. */
 export async function serveCommand(name: string | undefined, args: Pick<CliArgs, 'port' | 'kubeconfigOut'>): Promise<number> {
   if (!name) throw new UsageError('cluster serve needs a scenario (see plumbline list scenarios)');
   const { scenario } = await loadScenarioFile(resolveAsset('scenarios', name));
   const drill = await startDrill(scenario, { ...(args.port === undefined ? {} : { port: args.port }), ...(args.kubeconfigOut ? { kubeconfigPath: args.kubeconfigOut } : {}) });
-  // The export line comes first so `eval "$(plumbline cluster serve x | head -1)"` works.
-  process.stdout.write(`export KUBECONFIG=${drill.kubeconfigPath}\n# drill cluster for ${scenario.id} at ${drill.server.url}; Ctrl-C stops it\n`);
+  // The export line comes first so `eval "$(plumbline cluster serve x | head -1)"` works; quoted, so a
+  // TMPDIR with a space or a `$(...)` in it is one literal word under eval too.
+  process.stdout.write(`export KUBECONFIG=${quoteArg(drill.kubeconfigPath)}\n# drill cluster for ${scenario.id} at ${drill.server.url}; Ctrl-C stops it\n`);
+  let unsignal = () => {};
   await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
+    unsignal = onEndSignal(() => resolve());
   });
+  unsignal();
   await drill.close();
   return 0;
 }

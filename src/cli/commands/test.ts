@@ -5,6 +5,7 @@ import { bundledNames, isDirectory, resolveAsset, scenarioFilesIn } from '../../
 import type { ExpectedOutcome, Scenario } from '../../drill/scenario.js';
 import { InputError } from '../../runbook/source.js';
 import type { CliArgs } from '../args.js';
+import { onEndSignal } from '../guard.js';
 import { openTranscript, sessionFor } from '../headless.js';
 import { KubeError } from '../../kube/errors.js';
 import { planDrill } from '../walk.js';
@@ -66,12 +67,24 @@ export async function testCommand(args: CliArgs): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'plumbline-test-'));
   const rows: (ScenarioRow | undefined)[] = names.map(() => undefined);
   const table = new TableWriter(names, scenarios, args.output === 'text');
+  // Ctrl-C, SIGTERM or SIGHUP: the walks under way stop (their drills close), no new one starts, the
+  // temp dir goes, and the command exits 130 as an interrupted walk does. A second signal stops at once.
+  const interrupt = new AbortController();
+  const unsignal = onEndSignal(() => {
+    if (!interrupt.signal.aborted) {
+      interrupt.abort();
+      return;
+    }
+    rmSync(dir, { recursive: true, force: true });
+    process.exit(130);
+  });
   const run = async (i: number) => {
+    if (interrupt.signal.aborted) return;
     const scenario = scenarios[i];
     rows[i] =
       typeof scenario === 'string' || scenario === undefined
         ? { scenario: names[i] ?? '', expected: null, expectedOutcome: 'diagnosis', got: null, outcome: 'error', steps: 0, durationMs: 0, ok: false, error: `does not load: ${scenario ?? ''}` }
-        : await walkScenario(names[i] ?? '', scenario, join(dir, `${i}.jsonl`), args);
+        : await walkScenario(names[i] ?? '', scenario, join(dir, `${i}.jsonl`), args, interrupt.signal);
     table.finished(rows);
   };
   const heavy = (i: number) => {
@@ -83,7 +96,13 @@ export async function testCommand(args: CliArgs): Promise<number> {
     await pool(indexes.filter((i) => !heavy(i)), parallelScenarios, run);
     await pool(indexes.filter((i) => heavy(i)), 1, run);
   } finally {
+    unsignal();
     rmSync(dir, { recursive: true, force: true });
+  }
+  if (interrupt.signal.aborted) {
+    const walked = rows.filter((r) => r !== undefined && r.outcome !== 'interrupted').length;
+    process.stderr.write(`plumbline: interrupted: ${walked} of ${names.length} scenarios walked\n`);
+    return 130;
   }
   const done = rows.filter((r): r is ScenarioRow => r !== undefined);
   const failed = done.filter((r) => !r.ok);
@@ -99,7 +118,7 @@ export async function testCommand(args: CliArgs): Promise<number> {
   return failed.length === 0 ? 0 : 1;
 }
 
-async function walkScenario(name: string, scenario: Scenario, transcriptPath: string, args: CliArgs): Promise<ScenarioRow> {
+async function walkScenario(name: string, scenario: Scenario, transcriptPath: string, args: CliArgs, interrupted: AbortSignal): Promise<ScenarioRow> {
   const started = performance.now();
   const expected = scenario.expect.diagnosis;
   const wanted = wantedOf(scenario);
@@ -110,8 +129,11 @@ async function walkScenario(name: string, scenario: Scenario, transcriptPath: st
     try {
       const session = sessionFor(plan, { auto: true, answerDefaults: true });
       session.on((e) => transcript.write(e));
-      session.start();
-      const r = await session.done;
+      const stop = () => session.stop('interrupted');
+      interrupted.addEventListener('abort', stop, { once: true });
+      if (interrupted.aborted) stop();
+      else session.start();
+      const r = await session.done.finally(() => interrupted.removeEventListener('abort', stop));
       const got = r.diagnosis?.id ?? null;
       const outcome = r.outcome ?? r.reason;
       // The walk must end the way the scenario says: no finding is not a walk cut short, nor the other way round.

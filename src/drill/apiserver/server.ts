@@ -141,8 +141,9 @@ function segmentsOf(path: string): string[] {
   return path.split('/').filter((s) => s !== '');
 }
 
+/** A fault's delay: unref'd, so a walk that was interrupted mid-request exits at once instead of waiting it out. */
 function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
 /**
