@@ -4,6 +4,7 @@ import { ifExists } from '../reads.js';
 import { defineCheck } from '../types.js';
 import type { CheckResult, Evidence, Facts } from '../types.js';
 import { taintString, tolerates } from './schedulable.js';
+import { quoteArg } from '../../nodeaccess/quote.js';
 
 const outcomes = ['pod-present', 'selector-mismatch', 'taint-not-tolerated', 'pod-missing', 'daemonset-not-found', 'node-not-found'] as const;
 type Outcome = (typeof outcomes)[number];
@@ -72,7 +73,7 @@ export const nodeDaemonSetCoverage = defineCheck({
   healthy: ['pod-present'],
   facts: ['dsPod', 'dsDesired', 'dsScheduled', 'dsReady', 'dsNodeSelector', 'missingLabels', 'untoleratedTaints', 'nodeLabels'],
   command: (p) =>
-    `kubectl -n ${p.namespace} get daemonset ${p.daemonset} -o wide && kubectl -n ${p.namespace} get pods -o wide --field-selector spec.nodeName=${p.name} && kubectl get node ${p.name} --show-labels -o jsonpath='{.spec.taints}'`,
+    `kubectl -n ${quoteArg(p.namespace)} get daemonset ${quoteArg(p.daemonset)} -o wide && kubectl -n ${quoteArg(p.namespace)} get pods -o wide --field-selector spec.nodeName=${quoteArg(p.name)} && kubectl get node ${quoteArg(p.name)} --show-labels -o jsonpath='{.spec.taints}'`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
     const [node, ds, pods] = await Promise.all([
       ifExists(ctx.kube.readNode(p.name)),
