@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
@@ -28,7 +28,7 @@ if (verb === 'debug') {
   const node = args.find((a) => a.startsWith('node/')).slice(5);
   process.stdout.write('Creating debugging pod node-debugger-' + node + '-x7k2q with container debugger on node ' + node + '.\\n');
   if (cfg.forbidden) { process.stderr.write('Error from server (Forbidden): pods "node-debugger-' + node + '-x7k2q" is forbidden: violates PodSecurity "baseline:latest": host namespaces (hostNetwork=true, hostPID=true, hostIPC=true)\\n'); process.exit(1); }
-  if (cfg.hang) { setInterval(() => {}, 1000); return; }
+  if (cfg.hang) { fs.writeFileSync(${JSON.stringify(join(dir, 'announced'))}, ''); setInterval(() => {}, 1000); return; }
   const cmd = args.slice(args.indexOf('--') + 1);
   if (cmd[0] !== 'chroot' || cmd[1] !== '/host') process.exit(2);
   const r = spawnSync(cmd[2], cmd.slice(3), { encoding: 'utf8' });
@@ -141,10 +141,13 @@ describe('kubectl-debug node access', () => {
 
   it('cancelled: the pod is still deleted', async () => {
     behave({ hang: true });
+    rmSync(join(dir, 'announced'), { force: true });
     const ac = new AbortController();
-    setTimeout(() => ac.abort(), 500);
+    // Cancel once kubectl has named its pod (a fixed delay raced a slow start on a loaded machine).
+    const poll = setInterval(() => { if (existsSync(join(dir, 'announced'))) { clearInterval(poll); setTimeout(() => ac.abort(), 300); } }, 20);
     const access = createKubectlDebugAccess({ kubectl, isNodeReady: () => true });
     await expect(access.run('worker-1', ['ps'], { timeoutMs: 10_000, signal: ac.signal })).rejects.toMatchObject({ kind: 'cancelled' });
+    clearInterval(poll);
     expect(calls().at(-1)?.[0]).toBe('delete');
   });
 });
