@@ -30,7 +30,7 @@ const flagsFor: Record<PrivateOpen, number> = {
  * link someone planted at the path (O_NOFOLLOW), never a FIFO or a device,
  * and mode 0600 whatever mode the file had before.
  */
-export function openPrivate(path: string, how: PrivateOpen): number {
+export function openPrivate(path: string, how: PrivateOpen, opts: { device?: boolean } = {}): number {
   let fd: number;
   try {
     // O_NONBLOCK: opening a FIFO with no reader must fail or return, not wait forever.
@@ -40,6 +40,9 @@ export function openPrivate(path: string, how: PrivateOpen): number {
   }
   try {
     const st = fstatSync(fd);
+    // A character device (/dev/null, /dev/full) may take a transcript: its writes succeed or fail like a file's.
+    // Its mode is the system's, never changed.
+    if (opts.device && st.isCharacterDevice()) return fd;
     if (!st.isFile()) throw new PrivateFileError(path, `${path} is not a regular file`);
     fchmodSync(fd, 0o600);
     if (how === 'replace') ftruncateSync(fd, 0);

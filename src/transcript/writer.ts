@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { ArtifactOutput, RawOutput, RawOutputRef, SessionEvent } from '../engine/events.js';
@@ -46,8 +46,12 @@ export class TranscriptWriter {
   /** Sidecars this writer has already put on disk: identical outputs are written once. */
   private readonly stored = new Set<string>();
 
+  /** A device (/dev/null, /dev/full) takes the lines only: no sidecar or artifact files are made beside it. */
+  private readonly device: boolean;
+
   private constructor(readonly path: string, fd: number, private readonly now: () => Date) {
     this.fd = fd;
+    this.device = !fstatSync(fd).isFile();
   }
 
   /** Why the transcript stopped being written (a full disk, a file size limit): the walk goes on, and the CLI says so at the end. */
@@ -61,7 +65,7 @@ export class TranscriptWriter {
     }
     // Appending keeps an existing file's events: two sessions never truncate each other.
     try {
-      return new TranscriptWriter(path, openPrivate(path, 'append'), now);
+      return new TranscriptWriter(path, openPrivate(path, 'append', { device: true }), now);
     } catch (err) {
       throw err instanceof PrivateFileError ? new PrivateFileError(path, `transcript ${err.message}`) : err;
     }
@@ -69,14 +73,27 @@ export class TranscriptWriter {
 
   write(event: SessionEvent | DrillEvent): void {
     if (this.fd === undefined) return;
+    // Where this line starts: a line the disk or `ulimit -f` cuts is taken back whole, so no torn line is left.
+    let start: number | undefined;
     try {
-      if (event.type === 'check.result' && event.raw && 'text' in event.raw) event = { ...event, raw: this.placeRaw(event.raw.text) };
-      if (event.type === 'check.result' && event.artifacts) event = { ...event, artifacts: event.artifacts.map((a) => ('bytes' in a ? this.placeArtifact(a) : a)) };
+      if (!this.device && event.type === 'check.result' && event.raw && 'text' in event.raw) event = { ...event, raw: this.placeRaw(event.raw.text) };
+      if (event.type === 'check.result' && event.artifacts) {
+        const { artifacts } = event;
+        event = this.device ? { ...event, artifacts: undefined } : { ...event, artifacts: artifacts.map((a) => ('bytes' in a ? this.placeArtifact(a) : a)) };
+      }
       const line = Buffer.from(`${JSON.stringify({ v: transcriptVersion, seq: ++this.seq, t: this.now().toISOString(), ...event })}\n`, 'utf8');
+      start = this.device ? undefined : fstatSync(this.fd).size;
       for (let off = 0; off < line.length; ) off += writeSync(this.fd, line, off, line.length - off);
       if (durable.has(event.type)) fsyncSync(this.fd);
     } catch (err) {
-      // Everything written so far stays valid; nothing more is tried, so at most the last line is cut.
+      // Everything written before this line stays valid; nothing more is tried.
+      if (start !== undefined) {
+        try {
+          ftruncateSync(this.fd, start);
+        } catch {
+          // The part line stays; a reader skips a cut last line.
+        }
+      }
       const code = (err as NodeJS.ErrnoException).code;
       const why = code === 'ENOSPC' ? 'no space left on the device' : code === 'EFBIG' ? 'the file size limit (ulimit -f) is reached' : code ?? String(err);
       this.failure = new PrivateFileError(this.path, `transcript ${this.path}: ${why}; ${this.seq - 1} events were written`);
@@ -128,9 +145,13 @@ function storeFile(dir: string, name: string, bytes: Uint8Array, sha256: string)
   try {
     for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
     fsyncSync(fd);
-  } finally {
+  } catch (err) {
+    // A full disk or `ulimit -f`: no half file is left behind.
     closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw err;
   }
+  closeSync(fd);
   renameSync(tmp, file);
   // The rename is durable only once the directory entry is.
   const dirFd = openSync(dir, 'r');
