@@ -25,14 +25,30 @@ export const etcdLinePatterns: LinePattern<LineClass>[] = [
   // rejected connection from "192.168.0.12:34990" (error "remote error: tls: bad certificate", ServerName "")
   { class: 'rejected', re: /rejected connection from "([^"]+)"/, detail: (m) => m[1] },
   { class: 'no-space', re: /database space exceeded|alarm:NOSPACE|"alarm-type":"NOSPACE"/ },
-  // {"msg":"apply request took too long","took":"3.000607371s","expected-duration":"100ms",...}
-  { class: 'slow-apply', re: /"msg":"apply request took too long","took":"([^"]+)"/, detail: (m) => m[1] },
+  // Slowness, in every form etcd 3.0-3.6 prints it; the detail is the duration the line reports.
+  // zap JSON (3.4+; 3.5/3.6 only): {"msg":"apply request took too long","took":"3.000607371s","expected-duration":"100ms",...}
+  // (k3s-io/k3s#2853, k3s-io/k3s#2765); "took" is looked for anywhere after the message, not only next to it.
+  { class: 'slow-apply', re: /"msg":"apply request took too long"(?:.*?"took":"([^"]+)")?/, detail: (m) => m[1] },
+  // the WAL's fsync, zap: {"caller":"wal/wal.go:806","msg":"slow fdatasync","took":"7.454439372s","expected-duration":"1s"} (k3s-io/k3s#2853)
+  { class: 'slow-apply', re: /"msg":"slow fdatasync"(?:.*?"took":"([^"]+)")?/, detail: (m) => m[1] },
+  // a leader that could not keep its heartbeats, zap (3.5/3.6): "leader failed to send out heartbeat on time; took too long,
+  // leader is overloaded likely from slow disk",...,"exceeded-duration":"2.406773972s" (etcd-io/etcd#20418)
+  { class: 'slow-apply', re: /"msg":"leader failed to send out heartbeat on time[^"]*"(?:.*?"exceeded-duration":"([^"]+)")?/, detail: (m) => m[1] },
+  // a linearizable read that waits on the leader past etcd's 500 ms retry, zap (3.5+): "waiting for ReadIndex response took
+  // too long, retrying" (k3s-io/k3s#9204, openmediavault/openmediavault#1775); it names no duration of its own.
+  { class: 'slow-apply', re: /"msg":"waiting for ReadIndex response took too long/ },
+  // a summary with the JSON's punctuation gone: `slow fdatasync took 1.307701648s expected-duration 1s` (k3s-io/k3s#14479)
+  { class: 'slow-apply', re: /slow fdatasync\W+took\W+([\d.]+\w+)/, detail: (m) => m[1] },
+  { class: 'slow-apply', re: /apply request took too long\W+took\W+([\d.]+\w+)/, detail: (m) => m[1] },
+  // capnslog (3.0-3.4): `W | etcdserver: apply entries took too long [731.4912ms for 4 entries]` (kubernetes/kubernetes#43363)
   { class: 'slow-apply', re: /apply (?:request|entries) took too long(?: \[([\d.]+\w+))?/, detail: (m) => m[1] },
-  // etcd 3.3/3.4 capnslog: `W | etcdserver: read-only range request "key:..." with result "..." took too long (2.285637356s) to execute` (etcd-io/etcd#12405)
+  // capnslog 3.3/3.4: `W | etcdserver: read-only range request "key:..." with result "..." took too long (2.285637356s) to execute` (etcd-io/etcd#12405)
   { class: 'slow-apply', re: /etcdserver: (?:read-only range )?request ".*" with result ".*" took too long \(([\d.]+\w+)\) to execute/, detail: (m) => m[1] },
-  // the WAL's fsync: `W | wal: sync duration of 1.018100466s, expected less than 1s` (3.3/3.4), `"msg":"slow fdatasync","took":"7.454439372s"` (3.5+, k3s-io/k3s#2853)
-  { class: 'slow-apply', re: /wal: sync duration of ([\d.]+\w+), expected less than/, detail: (m) => m[1] },
-  { class: 'slow-apply', re: /"msg":"slow fdatasync","took":"([^"]+)"/, detail: (m) => m[1] },
+  // capnslog: `W | wal: sync duration of 1.018100466s, expected less than 1s` (3.3/3.4, etcd-io/etcd#12405); under systemd
+  // etcd 3.0-3.2 drops the package: `etcd[9683]: sync duration of 1.5857053s, expected less than 1s` (etcd-io/etcd#8722)
+  { class: 'slow-apply', re: /(?:^|wal: |\]: )sync duration of ([\d.]+\w+), expected less than/, detail: (m) => m[1] },
+  // capnslog: `W | etcdserver: failed to send out heartbeat on time (exceeded the 100ms timeout for 288.915798ms)` (etcd-io/etcd#7312, #13346)
+  { class: 'slow-apply', re: /failed to send out heartbeat on time \(exceeded the \S+ timeout for ([\d.]+\w+)/, detail: (m) => m[1] },
   { class: 'error', re: /"level":"(?:error|fatal|panic)"|^\S+ \S+ [EC] \| |etcdserver: request timed out/ },
 ];
 
@@ -121,7 +137,7 @@ export const clusterEtcd = defineCheck({
       }
       return {
         outcome: 'slow-apply',
-        summary: `etcd logged ${plural(slow.length, '"apply request took too long" warning')}${slowest ? ` (slowest ${slowest}, expected 100ms)` : ''}: its disk or CPU cannot keep up, which makes the API server slow${noise}`,
+        summary: `etcd logged ${plural(slow.length, 'slowness warning')} (${slowKinds(slow)})${slowest ? `, the slowest ${slowest}${expectedOf(slow, slowest)}` : ''}: its disk or CPU cannot keep up, which makes the API server slow${noise}`,
         evidence,
         facts,
       };
@@ -141,6 +157,24 @@ export const clusterEtcd = defineCheck({
     return { outcome: 'healthy', summary: `${plural(pods.length, 'etcd member')} Ready, no restarts${logWords}`, evidence, facts };
   },
 });
+
+/** What the slowness lines were, in etcd's words: an on-call engineer greps for these. */
+export function slowKinds(slow: { line: string }[]): string {
+  const kinds = unique(
+    slow.map((s) =>
+      /fdatasync|sync duration/.test(s.line) ? 'slow fdatasync' : /heartbeat/.test(s.line) ? 'heartbeat late' : /ReadIndex/.test(s.line) ? 'ReadIndex waits' : 'apply took too long',
+    ),
+  );
+  return kinds.join(', ');
+}
+
+/** The threshold the slowest line itself names (`"expected-duration":"1s"`, `expected less than 1s`, `exceeded the 100ms timeout`). */
+export function expectedOf(slow: { line: string; detail?: string }[], slowest: string): string {
+  const line = slow.find((s) => s.detail === slowest)?.line ?? '';
+  const m = /expected-duration\W+([\d.]+\w+)|expected less than ([\d.]+\w+)|exceeded the ([\d.]+\w+) timeout/.exec(line);
+  const e = m?.[1] ?? m?.[2] ?? m?.[3] ?? (/took too long \(/.test(line) ? '100ms' : undefined);
+  return e ? ` where ${e} is expected` : '';
+}
 
 /** `3.000607371s`, `627.833521ms`, `102.774415ms` → seconds, for ranking. */
 export function seconds(d: string): number {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { RunResult } from '../../nodeaccess/types.js';
-import { etcdLinePatterns, seconds } from '../cluster/etcd.js';
+import { etcdLinePatterns, expectedOf, seconds, slowKinds } from '../cluster/etcd.js';
 import type { EtcdLineClass } from '../cluster/etcd.js';
 import { plural } from '../format.js';
 import type { CheckResult, Evidence, Facts } from '../types.js';
@@ -68,7 +68,7 @@ export function parseEtcdJournal(r: RunResult, p: Params, now?: Date): CheckResu
     facts.logLine = last.line;
     return {
       outcome: 'slow-apply',
-      summary: `etcd logged ${plural(slow.length, 'slow apply or fsync warning')}${slowest ? ` (slowest ${slowest})` : ''} in the journal: its disk or CPU cannot keep up, which makes the API server slow`,
+      summary: `etcd logged ${plural(slow.length, 'slowness warning')} (${slowKinds(slow)}) in the journal${slowest ? `, the slowest ${slowest}${expectedOf(slow, slowest)}` : ''}: its disk or CPU cannot keep up, which makes the API server slow`,
       evidence: [line(last), scope],
       facts,
     };

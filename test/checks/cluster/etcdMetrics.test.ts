@@ -68,7 +68,7 @@ describe('cluster.etcd on the drill cluster', () => {
     const r = await run('cluster.etcd', [], [{ pod: 'etcd-cp-1', container: 'etcd', lines: [...rejected, slowApply] }]);
     expect(r.outcome).toBe('slow-apply');
     expect(r.summary).toBe(
-      'etcd logged 1 "apply request took too long" warning (slowest 3.000607371s, expected 100ms): its disk or CPU cannot keep up, which makes the API server slow; the 2 "rejected connection" lines (from 10.0.0.12) come with it',
+      'etcd logged 1 slowness warning (apply took too long), the slowest 3.000607371s where 100ms is expected: its disk or CPU cannot keep up, which makes the API server slow; the 2 "rejected connection" lines (from 10.0.0.12) come with it',
     );
     expect(r.facts).toMatchObject({ slowApplies: 1, slowestApply: '3.000607371s' });
   });
