@@ -27,6 +27,7 @@ import { podOwner } from './pod/owner.js';
 import { podPinned } from './pod/pinned.js';
 import { podProbes } from './pod/probes.js';
 import { podRancherAgentLogs } from './pod/rancherAgentLogs.js';
+import { podRecreations } from './pod/recreations.js';
 import { podScheduling } from './pod/scheduling.js';
 import { podStatus } from './pod/status.js';
 import { podVolumes } from './pod/volumes.js';
@@ -45,6 +46,7 @@ export const checks: readonly AnyCheck[] = [
   podLogs,
   podRancherAgentLogs,
   podOwner,
+  podRecreations,
   podPinned,
   nodeReady,
   nodeHeartbeatLease,
