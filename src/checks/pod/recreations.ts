@@ -40,11 +40,12 @@ function seenAt(e: CoreV1Event): number | undefined {
 
 /**
  * Events about an earlier pod of the same name: events outlive the pod, keep its name and carry its old uid.
- * Pasted events often carry no uid; then an event last seen before this pod was created is an earlier one's.
+ * Pasted events often carry no uid (and a drill fills in the current pod's), so an event last seen before
+ * this pod was created is an earlier one's too: nothing can happen to a pod before it exists.
  */
 function earlierIncarnation(e: CoreV1Event, pod: V1Pod): boolean {
   const uid = pod.metadata?.uid;
-  if (e.involvedObject.uid && uid) return e.involvedObject.uid !== uid;
+  if (e.involvedObject.uid && uid && e.involvedObject.uid !== uid) return true;
   const created = pod.metadata?.creationTimestamp ? new Date(pod.metadata.creationTimestamp).getTime() : undefined;
   const at = seenAt(e);
   return created !== undefined && at !== undefined && at < created;
