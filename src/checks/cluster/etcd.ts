@@ -36,7 +36,8 @@ export const etcdLinePatterns: LinePattern<LineClass>[] = [
   { class: 'slow-apply', re: /"msg":"leader failed to send out heartbeat on time[^"]*"(?:.*?"exceeded-duration":"([^"]+)")?/, detail: (m) => m[1] },
   // a linearizable read that waits on the leader past etcd's 500 ms retry, zap (3.5+): "waiting for ReadIndex response took
   // too long, retrying" (k3s-io/k3s#9204, openmediavault/openmediavault#1775); it names no duration of its own.
-  { class: 'slow-apply', re: /"msg":"waiting for ReadIndex response took too long/ },
+  // The wait is at least the retry timeout, so the detail says `over 500ms`.
+  { class: 'slow-apply', re: /"msg":"waiting for ReadIndex response took too long(?:.*?"retry-timeout":"([^"]+)")?/, detail: (m) => (m[1] ? `over ${m[1]}` : undefined) },
   // a summary with the JSON's punctuation gone: `slow fdatasync took 1.307701648s expected-duration 1s` (k3s-io/k3s#14479)
   { class: 'slow-apply', re: /slow fdatasync\W+took\W+([\d.]+\w+)/, detail: (m) => m[1] },
   { class: 'slow-apply', re: /apply request took too long\W+took\W+([\d.]+\w+)/, detail: (m) => m[1] },
@@ -176,9 +177,9 @@ export function expectedOf(slow: { line: string; detail?: string }[], slowest: s
   return e ? ` where ${e} is expected` : '';
 }
 
-/** `3.000607371s`, `627.833521ms`, `102.774415ms` → seconds, for ranking. */
+/** `3.000607371s`, `627.833521ms`, `102.774415ms`, `over 500ms` (a ReadIndex wait) → seconds, for ranking. */
 export function seconds(d: string): number {
-  const m = /^([\d.]+)(ms|s|µs|us)$/.exec(d);
+  const m = /^(?:over )?([\d.]+)(ms|s|µs|us)$/.exec(d);
   if (!m) return 0;
   const n = Number(m[1]);
   return m[2] === 's' ? n : m[2] === 'ms' ? n / 1000 : n / 1e6;

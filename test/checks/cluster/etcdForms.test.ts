@@ -27,7 +27,7 @@ describe('etcd 3.0-3.6 slowness lines, each form read with its duration', () => 
     // etcd 3.6: apply logged from txn/util.go, with an error field
     ['zap 3.6 apply request', 'https://github.com/etcd-io/etcd/issues/15247', '{"level":"warn","ts":"2024-01-31T16:54:41.675186+0800","caller":"txn/util.go:93","msg":"apply request took too long","took":"4.99863799s","expected-duration":"100ms","prefix":"read-only range ","request":"key:\\"t104\\" ","response":"","error":"context canceled"}', '4.99863799s'],
     ['zap heartbeat', 'https://github.com/etcd-io/etcd/issues/20418', '{"level":"warn","ts":"2025-11-16T00:15:22.266350Z","caller":"etcdserver/raft.go:388","msg":"leader failed to send out heartbeat on time; took too long, leader is overloaded likely from slow disk","to":"dcb68c82481661be","heartbeat-interval":"100ms","expected-duration":"200ms","exceeded-duration":"2.406773972s"}', '2.406773972s'],
-    ['zap ReadIndex wait', 'https://github.com/k3s-io/k3s/issues/9204', '{"level":"warn","ts":"2024-01-10T07:55:33.433522Z","caller":"etcdserver/v3_server.go:897","msg":"waiting for ReadIndex response took too long, retrying","sent-request-id":11249020940439591963,"retry-timeout":"500ms"}', undefined],
+    ['zap ReadIndex wait', 'https://github.com/k3s-io/k3s/issues/9204', '{"level":"warn","ts":"2024-01-10T07:55:33.433522Z","caller":"etcdserver/v3_server.go:897","msg":"waiting for ReadIndex response took too long, retrying","sent-request-id":11249020940439591963,"retry-timeout":"500ms"}', 'over 500ms'],
     // a summary without the JSON's punctuation (k3s v1.36.2, the poster's own "Logs before freeze")
     ['summarised fdatasync', 'https://github.com/k3s-io/k3s/issues/14479', 'slow fdatasync took 1.307701648s expected-duration 1s', '1.307701648s'],
   ];
@@ -74,5 +74,14 @@ describe('host.etcd-journal reads the same forms inside journal lines', () => {
     expect(r.outcome).toBe('slow-apply');
     expect(r.facts).toMatchObject({ slowApplies: 2, slowestApply: '1.724865609s' });
     expect(r.summary).toContain('ReadIndex waits');
+  });
+
+  it('k3s v1.28, ReadIndex waits alone: slow etcd, the wait at least the 500 ms retry (k3s-io/k3s#9204)', () => {
+    // https://github.com/k3s-io/k3s/issues/9204
+    const text =
+      'Jan 10 07:55:33 MULTI-SINGLE-VM k3s[820]: {"level":"warn","ts":"2024-01-10T07:55:33.433522Z","caller":"etcdserver/v3_server.go:897","msg":"waiting for ReadIndex response took too long, retrying","sent-request-id":11249020940439591963,"retry-timeout":"500ms"}\n';
+    const r = run(text, '2024-01-10T07:56:00Z');
+    expect(r).toMatchObject({ outcome: 'slow-apply', facts: { slowApplies: 1, slowestApply: 'over 500ms' } });
+    expect(r.summary).toContain('(ReadIndex waits)');
   });
 });
