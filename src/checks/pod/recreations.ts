@@ -116,12 +116,16 @@ export const podRecreations = defineCheck({
     // The earlier pods' probe failures: this name's earlier incarnations, and for a ReplicaSet the pods it deleted.
     const predecessors = ref.kind === 'StatefulSet' ? [] : [...deleted.keys()].filter((n) => n !== p.name).slice(0, MAX_PREDECESSORS);
     const theirs = (await Promise.all(predecessors.map((n) => ctx.kube.listEvents({ namespace: p.namespace, fieldSelector: involvedObjectSelector('Pod', n, p.namespace) })))).flat();
-    const probeEvents = [...earlierOwn, ...theirs].filter((e) => e.reason === 'Unhealthy' && probeFailureKind(e.message));
-    const kills = [...earlierOwn, ...theirs].filter((e) => e.reason === 'Killing' && probeKill(e.message));
+    // A pod being deleted now is one of the replaced ones: its own probe failures count too.
+    const terminating = pod.metadata?.deletionTimestamp !== undefined && pod.metadata.deletionTimestamp !== null;
+    const replaced = [...(terminating ? ownEvents : earlierOwn), ...theirs];
+    const probeEvents = replaced.filter((e) => e.reason === 'Unhealthy' && probeFailureKind(e.message));
+    const kills = replaced.filter((e) => e.reason === 'Killing' && probeKill(e.message));
     const groups = groupEvents(probeEvents);
     const failures = groups.reduce((n, g) => n + g.count, 0);
     facts.probeFailures = failures;
-    facts.predecessors = ref.kind === 'StatefulSet' ? `earlier ${p.name}` : predecessors.join(', ') || 'none named';
+    const named = ref.kind === 'StatefulSet' ? (earlierOwn.length > 0 ? [`earlier ${p.name}`] : []) : predecessors;
+    facts.predecessors = [...(terminating ? [`${p.name} (being deleted now)`] : []), ...named].join(', ') || 'none named';
     for (const g of groups.slice(0, 3)) evidence.push({ label: `earlier pod: ${g.reason} ×${g.count}`, value: clip(g.message) });
     const what = `${controller} deleted and recreated ${ref.kind === 'StatefulSet' ? p.name : 'its pods'} ${deletions === 1 ? 'once' : `${deletions} times`}`;
 
@@ -129,7 +133,7 @@ export const podRecreations = defineCheck({
     if (failures < MIN_FAILURES && kills.length === 0) {
       return {
         outcome: 'recreated',
-        summary: `${what}; the earlier pods' events show ${failures === 0 ? 'no probe failure' : `only ${failures} probe failure(s)`}, so why is not in the cluster's record (read the operator's log)`,
+        summary: `${what}; the replaced pods' events show ${failures === 0 ? 'no probe failure' : `only ${failures} probe failure(s)`}, so why is not in the cluster's record (read the operator's log)`,
         evidence,
         facts,
       };
@@ -140,7 +144,7 @@ export const podRecreations = defineCheck({
     facts.eventMessage = clip(latest?.message ?? kills[0]?.message ?? '', 300);
     return {
       outcome: 'recreated-after-probe-failures',
-      summary: `${what}; before that the earlier pods failed their ${kind} probe ${failures} time(s): ${clip(latest?.message ?? '', 160)}`,
+      summary: `${what}; the pods it replaced had failed their ${kind} probe ${failures} time(s): ${clip(latest?.message ?? '', 160)}`,
       evidence,
       facts,
     };

@@ -58,6 +58,11 @@ const objects = [
   ev('data', { apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'db' }, 'Normal', 'SuccessfulCreate', 'create Pod db-1 in StatefulSet db successful', 3, 'now-20m', 'now-3m', 'statefulset-controller'),
   ev('data', { apiVersion: 'v1', kind: 'Pod', name: 'db-1', fieldPath: 'spec.containers{main}' }, 'Warning', 'Unhealthy', 'Readiness probe failed: connection refused', 1, 'now-10m', 'now-10m'),
 
+  // Being deleted now by its StatefulSet after its own liveness failures (no earlier incarnation left).
+  { ...young('search-1', 'idx', ownerRef('StatefulSet', 'search'), 'now-20m'), metadata: { ...(young('search-1', 'idx', ownerRef('StatefulSet', 'search'), 'now-20m').metadata as object), deletionTimestamp: 'now+30s' } },
+  ev('idx', { apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'search' }, 'Normal', 'SuccessfulDelete', 'delete Pod search-1 in StatefulSet search successful', 1, 'now-5s', 'now-5s', 'statefulset-controller'),
+  ev('idx', { apiVersion: 'v1', kind: 'Pod', name: 'search-1', fieldPath: 'spec.containers{main}' }, 'Warning', 'Unhealthy', 'Liveness probe failed: Get "http://10.1.2.3:9200/": context deadline exceeded', 5, 'now-4m', 'now-10s'),
+
   // Never replaced; and a bare pod.
   young('web-0', 'app', ownerRef('StatefulSet', 'web'), 'now-3d'),
   young('debug', 'app', undefined),
@@ -75,14 +80,14 @@ describe('pod.recreations on the drill cluster', () => {
   it('recreated-after-probe-failures: the earlier queue-2 (another uid) failed readiness before the StatefulSet deleted it', async () => {
     const r = await t.check('pod.recreations', { namespace: 'msg', name: 'queue-2' });
     expect(r.outcome).toBe('recreated-after-probe-failures');
-    expect(r.summary).toBe('StatefulSet/queue deleted and recreated queue-2 2 times; before that the earlier pods failed their readiness probe 9 time(s): Readiness probe failed: HTTP probe failed with statuscode: 503');
+    expect(r.summary).toBe('StatefulSet/queue deleted and recreated queue-2 2 times; the pods it replaced had failed their readiness probe 9 time(s): Readiness probe failed: HTTP probe failed with statuscode: 503');
     expect(r.facts).toMatchObject({ controller: 'StatefulSet/queue', recreations: 2, probeKind: 'readiness', probeFailures: 9, predecessors: 'earlier queue-2' });
   });
 
   it('recreated: the real minikube#5870 deletion without a probe failure is churn, never a probe finding', async () => {
     const r = await t.check('pod.recreations', { namespace: 'default', name: 'example-infinispan-0' });
     expect(r.outcome).toBe('recreated');
-    expect(r.summary).toBe("StatefulSet/example-infinispan deleted and recreated example-infinispan-0 once; the earlier pods' events show no probe failure, so why is not in the cluster's record (read the operator's log)");
+    expect(r.summary).toBe("StatefulSet/example-infinispan deleted and recreated example-infinispan-0 once; the replaced pods' events show no probe failure, so why is not in the cluster's record (read the operator's log)");
     expect(r.evidence).toContainEqual({ label: 'StatefulSet SuccessfulDelete ×1', value: 'delete Pod example-infinispan-0 in StatefulSet example-infinispan successful' });
   });
 
@@ -96,6 +101,12 @@ describe('pod.recreations on the drill cluster', () => {
     const r = await t.check('pod.recreations', { namespace: 'data', name: 'db-1' });
     expect(r.outcome).toBe('recreated');
     expect(r.facts).toMatchObject({ recreations: 2, probeFailures: 1 });
+  });
+
+  it('recreated-after-probe-failures: a pod its StatefulSet is deleting now, after its own liveness failures', async () => {
+    const r = await t.check('pod.recreations', { namespace: 'idx', name: 'search-1' });
+    expect(r.outcome).toBe('recreated-after-probe-failures');
+    expect(r.facts).toMatchObject({ recreations: 1, probeKind: 'liveness', probeFailures: 5, predecessors: 'search-1 (being deleted now)' });
   });
 
   it('not-recreated and no-controller', async () => {
