@@ -62,6 +62,13 @@ export interface CheckDefinition<P = Record<string, unknown>, O extends string =
   healthy: readonly O[];
   /** The facts `run` may set, so runbooks can be linted against them. */
   facts: readonly string[];
+  /**
+   * The facts `run` always sets, to a non-empty value, on an outcome (`'*'`:
+   * on every outcome but error). Lint's placeholder proof counts on them and
+   * on nothing else; test/runbook/walkedTexts.test.ts holds every walk of the
+   * bundled scenarios to them.
+   */
+  sets?: Partial<Record<O | '*', readonly string[]>>;
   /** The command a human would type to see the same thing. */
   command(params: P): string;
   run(ctx: CheckContext, params: P): Promise<CheckResult<O>>;
@@ -72,6 +79,13 @@ export const errorFacts = ['errorKind'] as const;
 
 /** What one check concluded about its layer. */
 export type Verdict = 'ok' | 'finding' | 'error';
+
+/** The facts a check always sets on an outcome: what a later text may count on. */
+export function factsSetOn(check: Pick<AnyCheck, 'sets'> | undefined, outcome: string): readonly string[] {
+  if (!check?.sets || outcome === 'error') return [];
+  const sets = check.sets;
+  return [...(sets['*'] ?? []), ...(sets[outcome] ?? [])];
+}
 
 export function verdictOf(check: Pick<AnyCheck, 'healthy'> | undefined, outcome: string): Verdict {
   if (outcome === 'error' || !check) return 'error';
@@ -85,5 +99,10 @@ export function defineCheck<P, const O extends string>(def: CheckDefinition<P, O
   if (def.outcomes.includes('error' as O)) throw new Error(`check ${def.id}: "error" is implicit, do not declare it`);
   const stray = def.healthy.filter((o) => !def.outcomes.includes(o));
   if (stray.length > 0) throw new Error(`check ${def.id}: healthy outcomes ${stray.join(', ')} are not among its outcomes`);
+  for (const [on, facts] of Object.entries(def.sets ?? {}) as [string, readonly string[]][]) {
+    if (on !== '*' && !def.outcomes.includes(on as O)) throw new Error(`check ${def.id}: sets names outcome "${on}", which it does not have`);
+    const unknown = facts.filter((f) => !def.facts.includes(f));
+    if (unknown.length > 0) throw new Error(`check ${def.id}: sets ${unknown.join(', ')} on "${on}", which are not among its facts`);
+  }
   return def;
 }

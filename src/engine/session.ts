@@ -376,7 +376,7 @@ export class Session {
           id: ending.diagnosis,
           title: renderLoose(step.title, scope),
           layer: step.layer,
-          why: step.why,
+          why: renderLoose(step.why, scope),
           chain: step.chain.map((t) => renderLoose(t, scope)),
           fix: step.fix.map((t) => renderLoose(t, scope)),
           verify: step.verify.map((t) => renderLoose(t, scope)),

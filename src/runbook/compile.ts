@@ -101,6 +101,19 @@ export const actionActorId = (step: string) => `action:${step}`;
 
 const endIds: Record<string, EndKind> = { '$no-finding': 'no-finding', '$incomplete': 'incomplete' };
 
+/**
+ * A fact once known stays known: a later result that leaves it empty (or
+ * undefined) does not unset it. Lint's placeholder proof rests on this: a
+ * fact set on every path to a step is set there.
+ */
+export function mergeFacts(known: Facts, found: Facts): Facts {
+  const out: Facts = { ...known };
+  for (const [k, v] of Object.entries(found) as [string, Facts[string] | undefined][]) {
+    if (v !== undefined && v !== '') out[k] = v;
+  }
+  return out;
+}
+
 function answerOf(event: RunEvent): { choice: string; by: 'user' | 'default' | 'pasted' | 'scenario' } {
   return event.type === 'ANSWER' ? event : { choice: '', by: 'user' };
 }
@@ -137,7 +150,7 @@ const runbookSetup = setup({
     recordResult: assign(({ context, event }, params: { step: string; check: string }) => {
       const output = (event as unknown as { output: CheckOutput }).output;
       return {
-        facts: { ...context.facts, ...output.facts },
+        facts: mergeFacts(context.facts, output.facts),
         path: [...context.path, { step: params.step, check: params.check, outcome: output.outcome, phase: context.phase, durationMs: output.durationMs }],
       };
     }),
@@ -172,7 +185,7 @@ const runbookSetup = setup({
     recordAction: assign(({ context, event }, params: { step: string; outcome?: string }) => {
       const output = (event as unknown as { output?: ActionOutput }).output;
       return {
-        facts: { ...context.facts, ...(output?.facts ?? {}) },
+        facts: mergeFacts(context.facts, output?.facts ?? {}),
         path: [...context.path, { step: params.step, check: null, outcome: params.outcome ?? output?.result ?? 'failed', phase: context.phase, durationMs: output?.durationMs ?? 0 }],
       };
     }),

@@ -7,6 +7,8 @@ import type { SourceProblem, YamlSource } from './source.js';
 import { branches, isSpecialTarget, phases, reachable } from './structure.js';
 import { templateRefs } from './template.js';
 import { errorDecidedEdges } from './honesty.js';
+import { placeholderShapes, stepTexts, unprovenFacts, walkText } from './factProof.js';
+import { kubectlKindProblems } from './kubectlKinds.js';
 
 /** Where a problem in an included step is reported: at the include that brought it in (its own file was linted on its own). */
 function includeOrigin(spec: RunbookSpec, path: PropertyKey[]): { path: PropertyKey[]; prefix: string } | undefined {
@@ -125,6 +127,41 @@ export function lintRunbook(
     );
   }
   for (const id of deadEnds(spec)) at(['steps', id], `step "${id}" is a dead end: no diagnosis or end is reachable from it`);
+
+  // The placeholder proof: no text reaches a person with a value it cannot fill, and none holds a <placeholder>.
+  for (const u of unprovenFacts(spec, lookup)) {
+    const name = u.ref.name;
+    const walk = walkText(u.walk, u.step);
+    at(
+      ['steps', u.step, ...u.text.at],
+      u.text.at[0] === 'with'
+        ? `step "${u.step}": ${u.text.label} needs {{facts.${name}}}, but this walk gets here without ${name}: ${walk}. ` +
+            `The check could not run (it would end in error); reach this step only through checks that set ${name} (declared in their sets)`
+        : `step "${u.step}": ${u.text.label} uses {{facts.${name}}}, but this walk gets here without ${name}: ${walk}. ` +
+            `Say in words what to write when it is not known ({{facts.${name} | "words"}}), or reach this step only through checks that set ${name} (declared in their sets)`,
+    );
+  }
+  const optional = new Set(spec.inputs.filter((i) => !i.required && i.default === undefined).map((i) => i.name));
+  const shapes = (path: PropertyKey[], label: string, text: string) => {
+    for (const shape of placeholderShapes(text)) {
+      at(path, `${label} has ${shape}, which a person would copy as it stands: name the value ({{facts.x}}, {{inputs.x}}) or say in words what to put there`);
+    }
+  };
+  shapes(['symptom'], 'symptom', spec.symptom);
+  spec.inputs.forEach((inp, i) => shapes(['inputs', i, 'description'], `input "${inp.name}": description`, inp.description));
+  for (const [id, step] of Object.entries(spec.steps)) {
+    // An included step's own file is linted on its own.
+    if (includeOrigin(spec, ['steps', id])) continue;
+    for (const t of stepTexts(step)) {
+      shapes(['steps', id, ...t.at], `step "${id}": ${t.label}`, t.text);
+      // Commands a person runs are in fixes and verifications; a why's prose may mention kubectl in passing.
+      if (t.at[0] === 'fix' || t.at[0] === 'verify') for (const p of kubectlKindProblems(t.text)) at(['steps', id, ...t.at], `step "${id}": ${t.label}: ${p}`);
+      for (const ref of templateRefs(t.text)) {
+        if (ref.scope === 'inputs' && optional.has(ref.name) && ref.fallback === undefined)
+          at(['steps', id, ...t.at], `step "${id}": ${t.label} uses {{inputs.${ref.name}}}, an optional input with no default: say what to write when it is not given ({{inputs.${ref.name} | "words"}})`);
+      }
+    }
+  }
   return problems;
 }
 

@@ -15,10 +15,12 @@ export interface TemplateScope {
 export interface TemplateRef {
   scope: 'inputs' | 'facts';
   name: string;
+  /** The words said when the value is not known (`{{facts.x | "words"}}`). */
+  fallback?: string;
 }
 
 export function templateRefs(text: string): TemplateRef[] {
-  return [...text.matchAll(placeholder)].map((m) => ({ scope: m[1] as 'inputs' | 'facts', name: m[2] ?? '' }));
+  return [...text.matchAll(placeholder)].map((m) => ({ scope: m[1] as 'inputs' | 'facts', name: m[2] ?? '', ...(m[3] === undefined ? {} : { fallback: m[3] }) }));
 }
 
 export class MissingValueError extends Error {

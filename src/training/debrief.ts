@@ -65,7 +65,7 @@ export function buildDebrief({ record, spec, checksRun, hints, reached, inputs }
     const step = spec.steps[p.step];
     readNext.push(`${titleOf(p.step)} (you said ${p.predicted}, it was ${p.actual ?? '?'}): ${step?.why ?? ''}`.trim());
   }
-  if (diag) readNext.push(`${filled?.title ?? renderLoose(diag.title, scope)}: ${diag.why}`);
+  if (diag) readNext.push(`${filled?.title ?? renderLoose(diag.title, scope)}: ${renderLoose(diag.why, scope)}`);
   if (record.shortestPath && record.checksRun.length > record.shortestPath.length) {
     readNext.push(`The shortest path runs ${record.shortestPath.length} checks; you ran ${record.checksRun.length}. Compare the two columns above.`);
   }

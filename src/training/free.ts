@@ -98,7 +98,7 @@ export class FreeSession {
     if (s?.type !== 'check' || this.busy || this.ended) return;
     this.busy = true;
     const scope = { inputs: this.opts.inputs, facts: this.facts };
-    this.emit({ type: 'step.enter', step: stepId, kind: 'check', title: renderLoose(s.title ?? stepId, scope), layer: s.layer, phase: 'top-down', why: s.why, check: s.check });
+    this.emit({ type: 'step.enter', step: stepId, kind: 'check', title: renderLoose(s.title ?? stepId, scope), layer: s.layer, phase: 'top-down', why: renderLoose(s.why, scope), check: s.check });
     const timeoutMs = s.timeout === undefined ? defaultTimeoutMs : durationMs(s.timeout);
     const now = this.opts.now ?? (() => new Date());
     const out = await runCheck({ step: stepId, check: s.check, with: s.with, timeoutMs, inputs: this.opts.inputs, facts: this.facts, phase: 'top-down' }, AbortSignal.timeout(timeoutMs), {

@@ -31,8 +31,9 @@ describe('plumbline drill --non-interactive --output json (the built CLI)', () =
     expect(d.chain[1]).toBe(
       "The scheduler found 3 of 4 nodes that do not match: 0/4 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 3 node(s) didn't match Pod's node affinity/selector. preemption: 0/4 nodes are available: 4 Preemption is not helpful for scheduling.",
     );
-    expect(d.fix).toContain('If a node should run it, label it: kubectl label node <node> disktype=ssd');
-    expect(d.fix[1]).toBe("If the selector is wrong, correct it in the pod's controller (StatefulSet/web): kubectl -n shop edit StatefulSet/web");
+    expect(d.fix).toContain("If a node should run it, give that node the labels the pod selects (disktype=ssd): kubectl label node, then the node's name, then each label as key=value");
+    // kubectl's own kind/name for the controller the pod names; never a <placeholder> to fill.
+    expect(d.fix[1]).toBe("If the selector is wrong, correct it in the pod's controller (StatefulSet/web): kubectl -n shop edit statefulset/web");
     const path = out.path as { step: string; check: string | null; outcome: string; phase: string; durationMs: number }[];
     expect(path.map((p) => [p.step, p.check, p.outcome, p.phase])).toEqual([
       ['pod-status', 'pod.status', 'unscheduled', 'top-down'],

@@ -79,7 +79,7 @@ describe('App on the drill cluster', () => {
     expect(frame).toContain('DIAGNOSIS unschedulable-node-selector · pod layer');
     expect(frame).toContain("No node matches the pod's node selector (disktype=ssd)");
     expect(frame).toMatch(/ 1\. The pod requires nodes labelled disktype=ssd\./);
-    expect(frame).toMatch(/• {2}If a node should run it, label it: kubectl label node <node> disktype=ssd/);
+    expect(frame).toMatch(/• {2}If a node should run it, give that node the labels the pod selects/);
     expect(frame).toContain(`Transcript: ${transcriptPath}`);
     expect(frame).toContain('✗ pod finding › ○ node › ○ cluster › ○ host');
     expect(frame).toContain('⏎ close · q quit');

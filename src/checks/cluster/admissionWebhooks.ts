@@ -52,6 +52,7 @@ export const clusterAdmissionWebhooks = defineCheck({
   outcomes,
   healthy: ['healthy'],
   facts: ['webhook', 'webhookService', 'webhookError', 'webhookEndpoints', 'webhookProblem', 'failingObject'],
+  sets: { 'webhook-without-endpoints': ['failingObject', 'webhook', 'webhookEndpoints', 'webhookError', 'webhookProblem', 'webhookService'], 'webhook-calls-failing': ['failingObject', 'webhook', 'webhookEndpoints', 'webhookError', 'webhookProblem', 'webhookService'] },
   command: (p) =>
     `kubectl get events ${p.namespace ? `-n ${quoteArg(p.namespace)}` : '-A'} --field-selector ${quoteArg(eventSelector(p))} | grep 'failed calling webhook' && kubectl get validatingwebhookconfigurations,mutatingwebhookconfigurations`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {

@@ -43,7 +43,13 @@ export const clusterAggregatedApis = defineCheck({
   outcomes,
   healthy: ['all-available'],
   facts: ['unavailableApis', 'apiService', 'apiServiceGroup', 'apiServiceReason', 'apiServiceMessage', 'apiServiceService', 'apiServiceEndpoints', 'apiServicePods', 'apiServiceCause', 'apiServiceNamespace', 'apiServiceFix'],
-  command: () => "kubectl get apiservices | grep -v 'True' && kubectl get apiservice <name> -o yaml",
+  sets: { 'service-not-found': ['apiService', 'apiServiceCause', 'apiServiceEndpoints', 'apiServiceFix', 'apiServiceGroup', 'apiServiceMessage', 'apiServicePods', 'apiServiceReason', 'apiServiceService'], 'missing-endpoints': ['apiService', 'apiServiceCause', 'apiServiceEndpoints', 'apiServiceFix', 'apiServiceGroup', 'apiServiceMessage', 'apiServicePods', 'apiServiceReason', 'apiServiceService'], 'failed-discovery-check': ['apiService', 'apiServiceCause', 'apiServiceEndpoints', 'apiServiceFix', 'apiServiceGroup', 'apiServicePods', 'apiServiceReason', 'apiServiceService'] },
+  // The APIService's name is <version>.<group>: named when the discovery error gave both, else every one not Available.
+  command: (p) => {
+    const [group, version] = (p.group ?? '').split('/');
+    if (group && version) return `kubectl get apiservices | grep -v 'True' && kubectl get apiservice ${version}.${group} -o yaml`;
+    return `kubectl get apiservices | grep -v 'True' && kubectl get apiservices -o yaml $(kubectl get apiservices --no-headers | awk '$3 != "True" {print $1}')`;
+  },
   async run(ctx, p): Promise<CheckResult<Outcome>> {
     const all = await ctx.kube.listApiServices({ pageSize: maxApiServices, maxItems: maxApiServices });
     const down = all.map(unavailable).filter((u): u is Unavailable => u !== undefined);

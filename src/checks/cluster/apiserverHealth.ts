@@ -22,6 +22,7 @@ export const clusterApiserverHealth = defineCheck({
   outcomes,
   healthy: ['healthy'],
   facts: ['failingChecks', 'livezStatus', 'readyzStatus', 'latencyMs', 'latencyMaxMs'],
+  sets: { healthy: ['latencyMaxMs', 'latencyMs', 'livezStatus', 'readyzStatus'], slow: ['latencyMaxMs', 'latencyMs', 'livezStatus', 'readyzStatus'], 'not-ready': ['failingChecks', 'latencyMaxMs', 'latencyMs', 'livezStatus', 'readyzStatus'] },
   command: () => "kubectl get --raw '/livez?verbose' && kubectl get --raw '/readyz?verbose'",
   async run(ctx, p): Promise<CheckResult<Outcome>> {
     const [livez, readyz] = await Promise.all([health(ctx.kube, '/livez?verbose'), health(ctx.kube, '/readyz?verbose')]);

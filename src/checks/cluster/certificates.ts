@@ -23,8 +23,9 @@ export const clusterCertificates = defineCheck({
   outcomes,
   healthy: ['valid'],
   facts: ['certNotAfter', 'certDaysLeft', 'certSubject', 'certIssuer', 'certTrusted', 'x509Components'],
+  sets: { valid: ['certIssuer', 'certNotAfter', 'certSubject', 'x509Components'], 'x509-errors-in-logs': ['certIssuer', 'certNotAfter', 'certSubject', 'x509Components'] },
   command: (p) =>
-    `echo | openssl s_client -connect <server> 2>/dev/null | openssl x509 -noout -subject -issuer -enddate && kubectl logs -n ${systemNamespace} -l 'component in (${components.join(',')})' --tail=200 | grep x509  # warn under ${p.warnDays} days`,
+    `echo | openssl s_client -connect "$(kubectl config view --minify -o jsonpath='{.clusters[0].cluster.server}' | sed -E 's#^https://##; s#/.*##; /:[0-9]+$/!s#$#:443#')" 2>/dev/null | openssl x509 -noout -subject -issuer -enddate && kubectl logs -n ${systemNamespace} -l 'component in (${components.join(',')})' --tail=200 | grep x509  # warn under ${p.warnDays} days`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
     const now = ctx.now();
     const target = await ctx.kube.serverTls();

@@ -109,7 +109,7 @@ async function readVersion(kube: KubeClient): Promise<string> {
 export function providerLogsHint(provider: string, component: string): string {
   switch (provider) {
     case 'EKS':
-      return `EKS: enable control plane logging for ${component === 'kube-scheduler' ? 'scheduler' : 'controllerManager'} (aws eks update-cluster-config --logging) and read CloudWatch log group /aws/eks/<cluster>/cluster`;
+      return `EKS: enable control plane logging for ${component === 'kube-scheduler' ? 'scheduler' : 'controllerManager'} (aws eks update-cluster-config --logging) and read CloudWatch log group /aws/eks/ followed by the cluster's name and /cluster`;
     case 'GKE':
       return `GKE: Cloud Logging, resource.type="k8s_control_plane_component" resource.labels.component_name="${component}"`;
     case 'AKS':

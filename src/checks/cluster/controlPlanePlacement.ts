@@ -21,6 +21,7 @@ export const clusterControlPlanePlacement = defineCheck({
   outcomes,
   healthy: ['on-control-plane-nodes', 'no-control-plane-pods'],
   facts: ['strayNodes', 'strayComponents', 'controlPlaneNodes'],
+  sets: { 'on-control-plane-nodes': ['controlPlaneNodes'], 'on-worker': ['controlPlaneNodes', 'strayComponents', 'strayNodes'] },
   command: () =>
     `kubectl get pods -n ${systemNamespace} -l 'component in (${components.join(',')})' -o wide && kubectl get nodes -l node-role.kubernetes.io/control-plane`,
   async run(ctx): Promise<CheckResult<Outcome>> {

@@ -120,6 +120,7 @@ export const clusterCoredns = defineCheck({
   outcomes,
   healthy: ['healthy'],
   facts: ['corednsReady', 'forwarders', 'hostsNames', 'hostEntry', 'hasHostsBlock', 'corednsFinding', 'loopLine', 'timeoutLine', 'upstreams', 'timeoutCount', 'probeOnly', 'swallowingHosts', 'logsRead'],
+  sets: { healthy: ['corednsReady', 'forwarders'], 'pods-not-ready': ['corednsFinding', 'corednsReady', 'forwarders'], 'missing-host-entry': ['corednsFinding', 'corednsReady', 'forwarders', 'hostsNames'], 'forwarding-loop': ['corednsFinding', 'corednsReady', 'loopLine'], 'hosts-no-fallthrough': ['corednsFinding', 'corednsReady', 'forwarders', 'hostsNames', 'swallowingHosts'], 'upstream-timeout': ['corednsFinding', 'corednsReady', 'probeOnly', 'timeoutCount', 'timeoutLine', 'upstreams'], 'probe-timeout': ['corednsFinding', 'corednsReady', 'probeOnly', 'timeoutCount', 'timeoutLine', 'upstreams'] },
   command: (p) =>
     `kubectl get pods -n ${systemNamespace} -l ${selector} && kubectl get configmap coredns -n ${systemNamespace} -o jsonpath='{.data.Corefile}'${p.name ? ` | grep -n '${quoteInside(p.name)}'` : ''} && kubectl logs -n ${systemNamespace} -l ${selector} --tail=${logTail} --prefix`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {

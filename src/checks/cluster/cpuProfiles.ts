@@ -39,6 +39,7 @@ export const clusterCpuProfiles = defineCheck({
   outcomes,
   healthy: ['unremarkable'],
   facts: ['profileLine', 'apiserverCores', 'apiserverTop', 'kubeletCores', 'kubeletTop', 'profileSeconds', 'nodeCpuPercent', 'hotProcess', 'hotTop', 'hotCores'],
+  sets: { starved: ['apiserverCores', 'nodeCpuPercent', 'profileLine', 'profileSeconds'], 'apiserver-hot': ['apiserverCores', 'hotCores', 'hotTop', 'profileLine', 'profileSeconds'], 'kubelet-hot': ['apiserverCores', 'hotCores', 'hotTop', 'profileLine', 'profileSeconds'] },
   command: (p) =>
     [
       `kubectl get --raw '/debug/pprof/profile?seconds=${p.seconds}' > apiserver.pb.gz`,

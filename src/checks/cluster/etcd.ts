@@ -62,6 +62,7 @@ export const clusterEtcd = defineCheck({
   outcomes,
   healthy: ['healthy', 'rejected-connections-only'],
   facts: ['etcdPods', 'rejectedConnections', 'rejectedFrom', 'expiredCertificateConnections', 'expiredCertificateFrom', 'certificateExpiredAt', 'slowApplies', 'slowestApply', 'restarts', 'logLine'],
+  sets: { healthy: ['etcdPods', 'restarts', 'slowApplies'], 'rejected-connections-only': ['etcdPods', 'restarts', 'slowApplies'], 'certificate-expired': ['etcdPods', 'expiredCertificateConnections', 'expiredCertificateFrom', 'logLine', 'restarts', 'slowApplies'], 'no-space': ['etcdPods', 'logLine', 'restarts', 'slowApplies'], 'slow-apply': ['etcdPods', 'logLine', 'restarts', 'slowApplies', 'slowestApply'], restarting: ['etcdPods', 'logLine', 'restarts', 'slowApplies'], 'no-pods': ['etcdPods'] },
   command: () => `kubectl get pods -n ${systemNamespace} -l component=etcd -o wide && kubectl logs -n ${systemNamespace} -l component=etcd --tail=300`,
   async run(ctx): Promise<CheckResult<Outcome>> {
     const now = ctx.now();

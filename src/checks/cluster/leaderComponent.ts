@@ -59,6 +59,16 @@ export function leaderComponentCheck(spec: ComponentSpec) {
     outcomes,
     healthy: ['healthy', 'runs-elsewhere'],
     facts: ['controlPlaneProvider', 'controlPlaneSigns', 'leaseText', 'providerHint', 'componentPod', 'componentNode', 'restarts', 'lastExitCode', 'lastTerminationReason', 'leaseHolder', 'leaseRenewAgeSeconds', 'leaseDurationSeconds', 'discoveryFailedGroup', 'logLine'],
+    sets: {
+      'not-visible': ['controlPlaneProvider', 'controlPlaneSigns', 'leaseText', 'providerHint'],
+      // Past the no-pods returns there is a pod to focus on.
+      healthy: ['componentPod', 'componentNode', 'restarts'],
+      'discovery-failure': ['componentPod', 'componentNode', 'restarts', 'discoveryFailedGroup', 'logLine'],
+      'certificate-expired': ['componentPod', 'componentNode', 'restarts', 'logLine'],
+      'crash-looping': ['componentPod', 'componentNode', 'restarts'],
+      'not-ready': ['componentPod', 'componentNode', 'restarts'],
+      'log-errors': ['componentPod', 'componentNode', 'restarts', 'logLine'],
+    },
     command: () =>
       `kubectl get pods -n ${systemNamespace} -l ${selector} -o wide && kubectl get lease ${spec.component} -n ${systemNamespace} && kubectl logs -n ${systemNamespace} -l ${selector} --tail=300 --previous`,
     async run(ctx): Promise<CheckResult<Outcome>> {

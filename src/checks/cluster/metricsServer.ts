@@ -79,15 +79,16 @@ const causeText: Record<ScrapeCause, string> = {
   other: 'the kubelet answers with an error',
 };
 
-const causeFix: Record<ScrapeCause, string> = {
-  'kubelet-tls':
+/** What to do, naming the node that fails the worst way (the one a later step walks). */
+const causeFix: Record<ScrapeCause, (node: string) => string> = {
+  'kubelet-tls': () =>
     "give the kubelets serving certificates signed by the cluster CA (kubelet serverTLSBootstrap: true, then kubectl certificate approve the kubelet-serving CSRs), or as a stop-gap add --kubelet-insecure-tls to metrics-server's args",
-  'kubelet-auth': 'kubectl get clusterrole system:metrics-server -o yaml (nodes/metrics get); the kubelet needs --authorization-mode=Webhook',
-  'kubelet-refused': 'walk that node: plumbline run node-not-ready --set node=<the node>; systemctl status kubelet there',
-  'kubelet-timeout':
-    "from metrics-server's node, curl -k https://<node IP>:10250/healthz; open tcp/10250 between the nodes (cloud: the node security group), or run metrics-server with hostNetwork: true where pod-to-node traffic is not routed",
-  'kubelet-address': 'set --kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname in its args',
-  other: 'kubectl -n kube-system logs -l k8s-app=metrics-server --tail=50, and fix what the kubelet answers',
+  'kubelet-auth': () => 'kubectl get clusterrole system:metrics-server -o yaml (nodes/metrics get); the kubelet needs --authorization-mode=Webhook',
+  'kubelet-refused': (node) => `walk that node: plumbline run node-not-ready --set node=${node}; systemctl status kubelet there`,
+  'kubelet-timeout': (node) =>
+    `from metrics-server's node, curl -k https://${node}:10250/healthz (or the node's InternalIP: kubectl get node ${node} -o wide); open tcp/10250 between the nodes (cloud: the node security group), or run metrics-server with hostNetwork: true where pod-to-node traffic is not routed`,
+  'kubelet-address': () => 'set --kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname in its args',
+  other: () => 'kubectl -n kube-system logs -l k8s-app=metrics-server --tail=50, and fix what the kubelet answers',
 };
 
 /** metrics-server logs klog key=value lines, or JSON with `--logging-format=json`. */
@@ -111,6 +112,7 @@ export const clusterMetricsServer = defineCheck({
   outcomes,
   healthy: ['healthy'],
   facts: ['unreachableNodes', 'scrapeError', 'scrapeCause', 'scrapeCauseText', 'scrapeFix', 'scrapeNodeCount', 'scrapeNodesText', 'metricsServerPod', 'metricsServerNode', 'metricsServerNamespace', 'metricsServerImage', 'readinessFailure', 'restarts', 'logLine'],
+  sets: { healthy: ['metricsServerNamespace', 'metricsServerNode', 'metricsServerPod', 'restarts'], 'crash-looping': ['metricsServerNamespace', 'metricsServerNode', 'metricsServerPod', 'restarts'], 'cannot-scrape-nodes': ['logLine', 'metricsServerNamespace', 'metricsServerNode', 'metricsServerPod', 'restarts', 'scrapeCauseText', 'scrapeError', 'scrapeFix', 'scrapeNodesText', 'unreachableNodes'], 'kubelet-tls': ['logLine', 'metricsServerNamespace', 'metricsServerNode', 'metricsServerPod', 'restarts', 'scrapeCauseText', 'scrapeError', 'scrapeFix', 'scrapeNodesText', 'unreachableNodes'] },
   command: (p) =>
     p.namespace && p.pod
       ? `kubectl get pod ${quoteArg(p.pod)} -n ${quoteArg(p.namespace)} -o wide && kubectl logs -n ${quoteArg(p.namespace)} ${quoteArg(p.pod)} --tail=300`
@@ -171,7 +173,7 @@ export const clusterMetricsServer = defineCheck({
       facts.scrapeError = top.error;
       facts.scrapeCause = cause;
       facts.scrapeCauseText = causeText[cause];
-      facts.scrapeFix = causeFix[cause];
+      facts.scrapeFix = causeFix[cause](top.node);
       facts.logLine = top.line.line;
       for (const f of failures.slice(0, 5)) evidence.push({ label: `${f.line.pod} ${f.line.instance} log: node ${f.node}`, value: clip(f.error, 300) });
       const all = causes.length === 1 && cause === 'kubelet-tls';

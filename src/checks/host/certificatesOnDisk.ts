@@ -78,6 +78,7 @@ export const certificatesOnDisk = defineHostSequenceCheck({
   outcomes,
   healthy: ['valid'],
   facts: ['certificatePath', 'certificateNotAfter', 'certificateDaysLeft'],
+  sets: { '*': ['certificatePath'], valid: ['certificateDaysLeft', 'certificateNotAfter'], 'expiring-soon': ['certificateDaysLeft', 'certificateNotAfter'], expired: ['certificateDaysLeft', 'certificateNotAfter'] },
   argv: certificatesOnDiskArgv,
   commands: (p) => [certificatesOnDiskArgv(p)],
   parse: parseCertificatesOnDisk,

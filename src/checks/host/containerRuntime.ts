@@ -45,6 +45,7 @@ export const containerRuntime = defineHostCheck({
   outcomes: serviceOutcomes,
   healthy: ['running'],
   facts: ['runtimeUnit', 'runtimeActiveState', 'runtimeRestarts'],
+  sets: { '*': ['runtimeUnit', 'runtimeActiveState', 'runtimeRestarts'] },
   argv: containerRuntimeArgv,
   parse: parseContainerRuntime,
 });

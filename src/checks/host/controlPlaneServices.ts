@@ -83,6 +83,7 @@ export const controlPlaneServices = defineHostCheck({
   outcomes,
   healthy: ['none'],
   facts: ['strayServices', 'strayActiveServices', 'strayEnabledServices'],
+  sets: { 'stray-services': ['strayActiveServices', 'strayEnabledServices', 'strayServices'] },
   argv: controlPlaneServicesArgv,
   parse: parseControlPlaneServices,
 });

@@ -102,6 +102,7 @@ export const cpuConsumers = defineHostCheck({
   outcomes,
   healthy: ['normal'],
   facts: ['cpuConsumersSource', 'topConsumers', 'userPercent', 'systemPercent', 'kernelPercent', 'idlePercent', 'stealPercent', 'cpuHog', 'cpuHogPid', 'cpuHogPercent', 'cpuHogCommand', 'cpuHogIsAgent', 'cpuConsumerFinding'],
+  sets: { 'process-hog': ['cpuConsumerFinding', 'topConsumers'], 'system-time': ['cpuConsumerFinding'] },
   argv: cpuConsumersArgv,
   parse: parseCpuConsumers,
 });

@@ -84,6 +84,7 @@ export const cpuSteal = defineHostCheck({
   outcomes,
   healthy: ['normal'],
   facts: ['stealPercent', 'iowaitPercent', 'userPercent', 'systemPercent', 'idlePercent', 'maxCpuStealPercent', 'maxStealCpu', 'cpuCount', 'sampleSeconds', 'cpuSource', 'cpuReading'],
+  sets: { '*': ['cpuReading', 'iowaitPercent', 'stealPercent'] },
   samples: { count: 2, intervalMs: (p) => p.intervalSeconds * 1000 },
   argv: cpuStealArgv,
   parse: parseCpuSteal,

@@ -79,6 +79,7 @@ export const crictlInfo = defineHostCheck({
   outcomes,
   healthy: ['ready'],
   facts: ['runtimeAnswers', 'runtimeReady', 'networkReady', 'criEndpoint'],
+  sets: { '*': ['runtimeAnswers'] },
   argv: crictlInfoArgv,
   parse: parseCrictlInfo,
 });

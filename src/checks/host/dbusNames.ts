@@ -129,6 +129,7 @@ export const dbusNames = defineHostCheck({
   outcomes,
   healthy: ['answering'],
   facts: ['dbusDaemonAnswers', 'busConnections', 'busWellKnownNames', 'busActivatableNames', 'busMaxUniqueName', 'systemd1OnBus'],
+  sets: { answering: ['busConnections', 'busMaxUniqueName'] },
   timeoutMs: (p) => (p.busTimeoutSeconds + 3) * 1000,
   parsesTimeouts: true,
   argv: dbusNamesArgv,

@@ -33,6 +33,7 @@ export const diskInodes = defineHostCheck({
   outcomes,
   healthy: ['ok'],
   facts: ['nodefsInodesFreePercent', 'imagefsInodesFreePercent', 'nodefsMount', 'imagefsMount', 'sharedFilesystem', 'worstFilesystem'],
+  sets: { '*': ['nodefsInodesFreePercent', 'nodefsMount', 'imagefsMount', 'worstFilesystem'] },
   argv: diskInodesArgv,
   parse: parseDiskInodes,
 });

@@ -35,6 +35,7 @@ export const diskSpace = defineHostCheck({
   outcomes,
   healthy: ['ok'],
   facts: ['nodefsAvailablePercent', 'imagefsAvailablePercent', 'nodefsMount', 'imagefsMount', 'sharedFilesystem', 'worstFilesystem'],
+  sets: { '*': ['nodefsAvailablePercent', 'imagefsAvailablePercent', 'nodefsMount', 'imagefsMount', 'worstFilesystem'] },
   argv: diskSpaceArgv,
   parse: parseDiskSpace,
 });

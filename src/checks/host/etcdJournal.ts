@@ -87,6 +87,7 @@ export const etcdJournal = defineHostCheck({
   outcomes,
   healthy: ['quiet', 'rejected-connections-only'],
   facts: ['etcdLogSource', 'slowApplies', 'slowestApply', 'rejectedConnections', 'expiredCertificateConnections', 'expiredCertificateFrom', 'logLine'],
+  sets: { '*': ['slowApplies'], 'certificate-expired': ['expiredCertificateConnections', 'logLine'], 'no-space': ['logLine'], 'slow-apply': ['logLine'] },
   timeoutMs: 25_000,
   argv: etcdJournalArgv,
   parse: parseEtcdJournal,

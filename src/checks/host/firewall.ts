@@ -118,6 +118,7 @@ export const firewall = defineHostSequenceCheck({
   outcomes,
   healthy: ['open'],
   facts: ['firewalldState', 'firewallVerdict', 'blockingRule'],
+  sets: { open: ['firewallVerdict', 'firewalldState'], 'blocks-port': ['blockingRule', 'firewallVerdict', 'firewalldState'] },
   argv: firewallArgv,
   commands: (p) => [firewalldArgv, firewallArgv(p)],
   parse: parseFirewall,

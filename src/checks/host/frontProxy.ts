@@ -46,6 +46,7 @@ export const frontProxy = defineHostCheck({
   outcomes: serviceOutcomes,
   healthy: ['running'],
   facts: ['proxyUnit', 'proxyActiveState', 'proxySubState', 'proxyResult', 'proxyRestarts'],
+  sets: { running: ['proxyActiveState', 'proxyRestarts', 'proxyResult', 'proxySubState', 'proxyUnit'], failed: ['proxyActiveState', 'proxyRestarts', 'proxyResult', 'proxySubState', 'proxyUnit'] },
   argv: frontProxyArgv,
   parse: parseFrontProxy,
 });

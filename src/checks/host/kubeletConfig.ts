@@ -66,6 +66,7 @@ export const kubeletConfig = defineHostCheck({
   outcomes,
   healthy: ['present'],
   facts: ['kubeletConfigPath', 'kubeletConfigBytes'],
+  sets: { present: ['kubeletConfigPath'], missing: ['kubeletConfigPath'], invalid: ['kubeletConfigPath'] },
   argv: kubeletConfigArgv,
   parse: parseKubeletConfig,
 });

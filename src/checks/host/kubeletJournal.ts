@@ -215,6 +215,8 @@ export const kubeletJournal = defineHostCheck({
   healthy: ['quiet'],
   facts: [
     'kubeletJournalFinding',
+    'kubeletLastError',
+    'kubeletLastExit',
     'kubeletJournalLines',
     'kubeletErrorLines',
     'kubeletJournalForm',
@@ -235,6 +237,7 @@ export const kubeletJournal = defineHostCheck({
     'runtimeSocket',
     'evictionResource',
   ],
+  sets: { '*': ['kubeletJournalFinding'] },
   // Under the engine's 30 s step timeout, so a slow journal is our timeout error, not the walk's.
   timeoutMs: 25_000,
   argv: kubeletJournalArgv,

@@ -58,6 +58,7 @@ export const kubeletService = defineHostCheck({
   outcomes: serviceOutcomes,
   healthy: ['running'],
   facts: ['kubeletActiveState', 'kubeletSubState', 'kubeletResult', 'kubeletRestarts', 'kubeletExitStatus', 'kubeletUnitPath', 'kubeletConfigPath', 'kubeletConfigPathFrom'],
+  sets: { '*': ['kubeletActiveState', 'kubeletSubState', 'kubeletRestarts', 'kubeletConfigPath'] },
   argv: kubeletServiceArgv,
   parse: parseKubeletService,
 });

@@ -84,6 +84,7 @@ export const listeningPorts = defineHostCheck({
   outcomes,
   healthy: ['listening'],
   facts: ['listeningAddresses', 'listeningProcess', 'listeningPid'],
+  sets: { listening: ['listeningAddresses'], 'loopback-only': ['listeningAddresses'] },
   argv: listeningPortsArgv,
   parse: parseListeningPorts,
 });

@@ -121,6 +121,7 @@ export const runcLingering = defineHostCheck({
   outcomes,
   healthy: ['clear'],
   facts: ['runcProcesses', 'lingeringRunc', 'oldestRuncSeconds', 'lingeringRuncPids', 'lingeringRuncVerbs'],
+  sets: { '*': ['lingeringRunc', 'oldestRuncSeconds'], lingering: ['lingeringRuncPids', 'lingeringRuncVerbs'] },
   argv: runcLingeringArgv,
   parse: parseRuncLingering,
 });

@@ -173,6 +173,7 @@ export const timeSync = defineHostSequenceCheck({
   outcomes,
   healthy: ['synced'],
   facts: ['ntpSynchronized', 'ntpServiceEnabled', 'chronyLeapStatus', 'clockOffsetMs', 'timeService'],
+  sets: { '*': ['timeService'], synced: ['ntpSynchronized', 'clockOffsetMs'], 'not-synced': ['ntpSynchronized', 'clockOffsetMs'], 'offset-large': ['ntpSynchronized', 'clockOffsetMs'] },
   argv: timeSyncArgv,
   commands: (p) => [timeSyncArgv(p), chronycArgv],
   parse: parseTimeSync,

@@ -72,6 +72,7 @@ export const nodeDaemonSetCoverage = defineCheck({
   outcomes,
   healthy: ['pod-present'],
   facts: ['dsPod', 'dsDesired', 'dsScheduled', 'dsReady', 'dsNodeSelector', 'missingLabels', 'untoleratedTaints', 'nodeLabels'],
+  sets: { 'pod-present': ['dsDesired', 'dsScheduled', 'dsReady', 'dsPod'], 'selector-mismatch': ['dsDesired', 'dsScheduled', 'dsReady', 'dsNodeSelector', 'missingLabels'], 'taint-not-tolerated': ['dsDesired', 'dsScheduled', 'dsReady', 'dsNodeSelector', 'untoleratedTaints'], 'pod-missing': ['dsDesired', 'dsScheduled', 'dsReady', 'dsNodeSelector'] },
   command: (p) =>
     `kubectl -n ${quoteArg(p.namespace)} get daemonset ${quoteArg(p.daemonset)} -o wide && kubectl -n ${quoteArg(p.namespace)} get pods -o wide --field-selector spec.nodeName=${quoteArg(p.name)} && kubectl get node ${quoteArg(p.name)} --show-labels -o jsonpath='{.spec.taints}'`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {

@@ -22,6 +22,7 @@ export const nodeHeartbeatLease = defineCheck({
   outcomes,
   healthy: ['fresh'],
   facts: ['leaseAgeSeconds', 'leaseDurationSeconds', 'leaseHolder', 'leaseRenewTime', 'heartbeatAgeSeconds', 'nodeReady'],
+  sets: { fresh: ['leaseAgeSeconds', 'nodeReady'], stale: ['leaseAgeSeconds', 'nodeReady'] },
   command: (p) => `kubectl get lease ${quoteArg(p.name)} -n kube-node-lease -o jsonpath='{.spec.holderIdentity} {.spec.renewTime}{"\\n"}' && kubectl get node ${quoteArg(p.name)}`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
     const [lease, node] = await Promise.all([ifExists(ctx.kube.readLease('kube-node-lease', p.name)), ifExists(ctx.kube.readNode(p.name))]);

@@ -27,6 +27,7 @@ export const nodePods = defineCheck({
   outcomes,
   healthy: ['all-running', 'no-pods'],
   facts: ['podCount', 'running', 'pending', 'succeeded', 'failed', 'unknown', 'terminating', 'stuckTerminating', 'stuckCreating', 'crashLooping', 'stuckPods'],
+  sets: { 'stuck-creating': ['podCount', 'running', 'stuckCreating', 'stuckPods', 'stuckTerminating', 'unknown'], 'crash-looping': ['podCount', 'running', 'stuckCreating', 'stuckPods', 'stuckTerminating', 'unknown'], 'all-running': ['podCount', 'running', 'stuckCreating', 'stuckTerminating', 'unknown'] },
   command: (p) => `kubectl get pods -A -o wide --field-selector spec.nodeName=${quoteArg(p.name)}`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
     // Server-side selection: the same cost on a 10-node and a 5,000-node cluster.

@@ -26,6 +26,7 @@ export const nodePressure = defineCheck({
   outcomes,
   healthy: ['no-pressure'],
   facts: ['pressures', 'pressureMessage', 'pressureSinceSeconds'],
+  sets: { 'disk-pressure': ['pressures'], 'memory-pressure': ['pressures'], 'pid-pressure': ['pressures'], 'network-unavailable': ['pressures'] },
   command: (p) => `kubectl get node ${quoteArg(p.name)} -o jsonpath='{range .status.conditions[*]}{.type}{"\\t"}{.status}{"\\t"}{.reason}{"\\t"}{.message}{"\\n"}{end}'`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
     let node: V1Node;

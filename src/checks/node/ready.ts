@@ -27,6 +27,7 @@ export const nodeReady = defineCheck({
   outcomes,
   healthy: ['ready'],
   facts: ['nodeReady', 'nodeReadyReason', 'heartbeatAgeSeconds', 'heartbeatAge', 'nodeRuntimeUnit'],
+  sets: { ready: ['heartbeatAge', 'nodeReady', 'nodeReadyReason'], 'not-ready': ['heartbeatAge', 'nodeReady', 'nodeReadyReason'], unknown: ['heartbeatAge', 'nodeReady', 'nodeReadyReason'] },
   command: (p) => `kubectl get node ${quoteArg(p.name)} && kubectl describe node ${quoteArg(p.name)} | sed -n '/Conditions:/,/Addresses:/p'`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
     let node: V1Node;

@@ -34,6 +34,7 @@ export const nodeSchedulable = defineCheck({
   outcomes,
   healthy: ['schedulable', 'pod-tolerates', 'static-pod'],
   facts: ['cordoned', 'taints', 'taint', 'untoleratedTaints', 'noExecuteTaints'],
+  sets: { 'pod-repelled': ['taint', 'untoleratedTaints'] },
   command: (p) => `kubectl get node ${quoteArg(p.name)} -o jsonpath='{.spec.unschedulable}{"\\n"}{range .spec.taints[*]}{.key}={.value}:{.effect}{"\\n"}{end}'${p.pod ? ` && kubectl get pod ${quoteArg(p.pod)} -n ${quoteArg(p.namespace ?? 'default')} -o jsonpath='{.spec.tolerations}'` : ''}`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
     const ns = p.namespace ?? 'default';

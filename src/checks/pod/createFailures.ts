@@ -43,6 +43,7 @@ export const podCreateFailures = defineCheck({
   outcomes,
   healthy: ['no-failures'],
   facts: ['createFailureReason', 'createFailureMessage', 'createFailureCount', 'sandboxImage'],
+  sets: { 'dbus-closed': ['createFailureCount', 'createFailureMessage', 'createFailureReason'], systemd: ['createFailureCount', 'createFailureMessage', 'createFailureReason'], 'sandbox-image': ['createFailureCount', 'createFailureMessage', 'createFailureReason', 'sandboxImage'], 'runtime-timeout': ['createFailureCount', 'createFailureMessage', 'createFailureReason'], network: ['createFailureCount', 'createFailureMessage', 'createFailureReason'], 'other-failure': ['createFailureCount', 'createFailureMessage', 'createFailureReason'] },
   command: (p) => `kubectl get events -n ${quoteArg(p.namespace)} --field-selector ${quoteArg(involvedObjectSelector('Pod', p.name, p.namespace))} | grep -E 'FailedCreatePod|CreateContainerError|Failed'`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
     const events = await ctx.kube.listEvents({ namespace: p.namespace, fieldSelector: involvedObjectSelector('Pod', p.name, p.namespace) });

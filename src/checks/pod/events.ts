@@ -37,6 +37,7 @@ export const podEvents = defineCheck({
   outcomes,
   healthy: ['no-warnings'],
   facts: ['eventReason', 'eventMessage', 'eventCount'],
+  sets: { 'failed-scheduling': ['eventMessage', 'eventReason'], 'probe-failed': ['eventMessage', 'eventReason'], 'other-warnings': ['eventMessage', 'eventReason'] },
   command: (p) => `kubectl get events -n ${quoteArg(p.namespace)} --field-selector ${quoteArg(involvedObjectSelector('Pod', p.name, p.namespace))}`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
     const events = await ctx.kube.listEvents({

@@ -62,6 +62,7 @@ export const podImagePull = defineCheck({
   outcomes,
   healthy: ['pulled'],
   facts: ['container', 'image', 'registry', 'pullError', 'pullAttempts', 'imagePullSecrets', 'waitingReason'],
+  sets: { 'image-not-found': ['container', 'image', 'pullAttempts', 'pullError', 'registry', 'waitingReason'], unauthorized: ['container', 'image', 'pullAttempts', 'pullError', 'registry', 'waitingReason'], 'registry-tls': ['container', 'image', 'pullAttempts', 'pullError', 'registry', 'waitingReason'], 'rate-limited': ['container', 'image', 'pullAttempts', 'pullError', 'registry', 'waitingReason'] },
   command: (p) => `kubectl get events -n ${quoteArg(p.namespace)} --field-selector ${quoteArg(involvedObjectSelector('Pod', p.name, p.namespace))} | grep -i -e pull -e image`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
     const [pod, events] = await Promise.all([

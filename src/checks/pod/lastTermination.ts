@@ -33,6 +33,7 @@ export const podLastTermination = defineCheck({
   outcomes,
   healthy: ['never-terminated'],
   facts: ['container', 'lastEnd', 'limitText', 'terminationReason', 'exitCode', 'signal', 'ranSeconds', 'finishedAgoSeconds', 'restartCount', 'memoryLimit', 'terminationMessage'],
+  sets: { 'oom-killed': ['container', 'lastEnd', 'limitText', 'restartCount', 'terminationReason'], 'exited-error': ['container', 'lastEnd', 'limitText', 'restartCount', 'terminationReason'], 'never-terminated': ['container', 'limitText', 'restartCount'] },
   command: (p) =>
     `kubectl get pod ${quoteArg(p.name)} -n ${quoteArg(p.namespace)} -o jsonpath='{range .status.containerStatuses[${p.container ? `?(@.name=="${quoteInside(p.container)}")` : '*'}]}{.name}{"\\t"}{.restartCount}{"\\t"}{.lastState.terminated}{"\\n"}{end}'`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {

@@ -44,6 +44,7 @@ export const podLogs = defineCheck({
   outcomes,
   healthy: ['no-failure-pattern', 'no-logs'],
   facts: ['container', 'logClass', 'logLine', 'logDetail', 'logInstance', 'logTailLines'],
+  sets: { 'missing-binary-or-module': ['container', 'logDetail', 'logInstance', 'logLine'], panic: ['container', 'logDetail', 'logInstance', 'logLine'], 'dependency-unreachable': ['container', 'logDetail', 'logInstance', 'logLine'], 'startup-step-failed': ['container', 'logDetail', 'logInstance', 'logLine'], 'no-failure-pattern': ['container'], 'no-logs': ['container'] },
   command: (p) => {
     const base = `kubectl logs ${quoteArg(p.name)} -n ${quoteArg(p.namespace)}${p.container ? ` -c ${quoteArg(p.container)}` : ''} --tail=${p.tailLines}`;
     return `${base} && ${base} --previous`;

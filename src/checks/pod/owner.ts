@@ -52,6 +52,7 @@ export const podOwner = defineCheck({
   outcomes,
   healthy: ['rollout-complete', 'job-active', 'job-complete', 'static-pod'],
   facts: ['ownerKind', 'ownerName', 'controller', 'desiredReplicas', 'readyReplicas', 'updatedReplicas', 'availableReplicas', 'rolloutReason', 'recreatedByController', 'rolloutCommand'],
+  sets: { 'rollout-complete': ['controller'], 'rollout-stuck': ['controller'] },
   command: (p) =>
     `kubectl get pod ${quoteArg(p.name)} -n ${quoteArg(p.namespace)} -o jsonpath='{.metadata.ownerReferences[?(@.controller==true)].kind}/{.metadata.ownerReferences[?(@.controller==true)].name}{"\\n"}'`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {

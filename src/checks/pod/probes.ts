@@ -88,6 +88,7 @@ export const podProbes = defineCheck({
     'suggestedStartupFailureThreshold',
     'suggestedLivenessFailureThreshold',
   ],
+  sets: { 'probe-kills-before-start': ['container', 'eventMessage', 'failureThreshold', 'initialDelaySeconds', 'killCount', 'killMessage', 'killTimes', 'lastRun', 'periodSeconds', 'probeAllowance', 'probeFix', 'probeKind', 'ranSeconds', 'restartCount', 'suggestedLivenessFailureThreshold', 'suggestedStartupFailureThreshold', 'suggestedStartupPeriodSeconds', 'toleranceSeconds'], 'startup-kills': ['container', 'eventMessage', 'killCount', 'killMessage', 'killTimes', 'lastRun', 'probeAllowance', 'probeFix', 'probeKind', 'restartCount'], 'readiness-failing': ['container', 'eventMessage', 'killCount', 'killMessage', 'killTimes', 'lastRun', 'probeAllowance', 'probeFix', 'restartCount'], 'no-probes': ['container', 'restartCount'] },
   command: (p) =>
     `kubectl get pod ${quoteArg(p.name)} -n ${quoteArg(p.namespace)} -o jsonpath='{range .spec.containers[${p.container ? `?(@.name=="${quoteInside(p.container)}")` : '*'}]}{.name}{" liveness="}{.livenessProbe}{" startup="}{.startupProbe}{"\\n"}{end}' && kubectl get events -n ${quoteArg(p.namespace)} --field-selector ${quoteArg(involvedObjectSelector('Pod', p.name, p.namespace))}`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {

@@ -162,6 +162,7 @@ export const podRancherAgentLogs = defineCheck({
   outcomes,
   healthy: ['no-failure-pattern', 'no-logs'],
   facts: ['agentLogClass', 'agentLogLine', 'agentLogDetail', 'agentHop', 'agentServer', 'caChecksum', 'agentVersion', 'serverAddress', 'pingAccessible', 'certIssuer', 'certSubject', 'container', 'restartCount'],
+  sets: { 'unknown-ca': ['agentLogClass', 'agentLogLine', 'container', 'restartCount'], 'dns-unresolvable': ['agentLogClass', 'agentLogDetail', 'agentLogLine', 'agentServer', 'caChecksum', 'container', 'restartCount'], 'bad-handshake': ['agentLogClass', 'agentLogDetail', 'agentLogLine', 'container', 'restartCount'], 'connect-timeout': ['agentLogClass', 'agentLogDetail', 'agentLogLine', 'container', 'restartCount'], 'ping-http-error': ['agentLogClass', 'agentLogDetail', 'agentLogLine', 'agentServer', 'caChecksum', 'container', 'restartCount'], 'no-failure-pattern': ['agentServer', 'caChecksum', 'container', 'restartCount'] },
   command: (p) => {
     const base = `kubectl logs ${quoteArg(p.name)} -n ${quoteArg(p.namespace)}${p.container ? ` -c ${quoteArg(p.container)}` : ''} --tail=${p.tailLines}`;
     return `${base} && ${base} --previous`;

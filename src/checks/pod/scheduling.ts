@@ -36,6 +36,17 @@ export const podScheduling = defineCheck({
   outcomes,
   healthy: ['scheduled'],
   facts: ['scheduleReason', 'schedulerMessage', 'nodeSelector', 'nodesTotal', 'nodesExcluded', 'taint', 'taintedNodes', 'nodeConditions', 'resource', 'owner'],
+  // Every outcome past no-scheduler-message read a FailedScheduling message; the rest is set only when the message or the pod names it.
+  sets: {
+    'node-selector': ['schedulerMessage', 'nodesExcluded', 'nodeSelector'],
+    taint: ['schedulerMessage', 'nodesExcluded'],
+    'node-condition': ['schedulerMessage', 'nodesExcluded', 'taint', 'taintedNodes', 'nodeConditions'],
+    'insufficient-resources': ['schedulerMessage', 'nodesExcluded', 'resource'],
+    'unbound-pvc': ['schedulerMessage', 'nodesExcluded'],
+    'volume-node-affinity': ['schedulerMessage', 'nodesExcluded'],
+    'unschedulable-nodes': ['schedulerMessage', 'nodesExcluded'],
+    other: ['schedulerMessage'],
+  },
   command: (p) =>
     `kubectl get events -n ${quoteArg(p.namespace)} --field-selector ${quoteArg(involvedObjectSelector('Pod', p.name, p.namespace))},reason=FailedScheduling`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {

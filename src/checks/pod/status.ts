@@ -37,7 +37,24 @@ export const podStatus = defineCheck({
   params: z.object({ namespace: z.string().min(1), name: z.string().min(1) }),
   outcomes,
   healthy: ['running'],
-  facts: ['phase', 'nodeName', 'container', 'initContainer', 'initLastEnd', 'waitingReason', 'restartCount', 'notReadyContainers', 'image', 'owner', 'controlledBy', 'podStatus'],
+  facts: ['phase', 'nodeName', 'container', 'initContainer', 'initLastEnd', 'waitingReason', 'restartCount', 'notReadyContainers', 'image', 'owner', 'controlledBy', 'podStatus', 'workload', 'rolloutTarget'],
+  // Every outcome past not-found read the pod; a pod the kubelet reports on (containers, init, probes) is bound to a node.
+  sets: {
+    unscheduled: ['phase', 'restartCount', 'controlledBy'],
+    'image-pull': ['phase', 'restartCount', 'controlledBy', 'nodeName', 'container', 'image', 'waitingReason'],
+    'config-error': ['phase', 'restartCount', 'controlledBy', 'nodeName', 'container', 'image', 'waitingReason'],
+    'init-failed': ['phase', 'restartCount', 'controlledBy', 'nodeName', 'container', 'image', 'initContainer', 'initLastEnd', 'podStatus'],
+    initializing: ['phase', 'restartCount', 'controlledBy', 'nodeName', 'container', 'image', 'initContainer', 'initLastEnd', 'podStatus'],
+    'crash-loop': ['phase', 'restartCount', 'controlledBy', 'nodeName', 'container', 'image'],
+    restarting: ['phase', 'restartCount', 'controlledBy', 'nodeName', 'container', 'image'],
+    creating: ['phase', 'restartCount', 'controlledBy', 'nodeName'],
+    'not-ready': ['phase', 'restartCount', 'controlledBy', 'nodeName', 'container', 'image', 'notReadyContainers'],
+    running: ['phase', 'restartCount', 'controlledBy', 'nodeName'],
+    completed: ['phase', 'restartCount', 'controlledBy', 'nodeName'],
+    failed: ['phase', 'restartCount', 'controlledBy', 'nodeName'],
+    'node-lost': ['phase', 'restartCount', 'controlledBy', 'nodeName'],
+    terminating: ['phase', 'restartCount', 'controlledBy'],
+  },
   command: (p) => `kubectl get pod ${quoteArg(p.name)} -n ${quoteArg(p.namespace)} -o wide`,
   async run(ctx, p) {
     let pod: V1Pod;
@@ -77,6 +94,10 @@ function classify(pod: V1Pod, now: Date): CheckResult<Outcome> {
   if (nodeName) facts.nodeName = nodeName;
   if (notReady.length > 0) facts.notReadyContainers = notReady.join(',');
   if (owner) facts.owner = `${owner.kind}/${owner.name}`;
+  // The object a fix goes into, as kubectl names it: a Deployment's pod is owned by a ReplicaSet named <deployment>-<pod-template-hash>.
+  const workload = workloadOf(owner, pod.metadata?.labels?.['pod-template-hash']);
+  if (workload) facts.workload = workload;
+  if (workload && /^(deployment|statefulset|daemonset)\//.test(workload)) facts.rolloutTarget = workload;
   // For sentences: the controller to fix, or that there is none (a bare pod is fixed and recreated by hand).
   facts.controlledBy = owner ? `its ${owner.kind} ${owner.name}` : 'the pod itself (it has no controller: recreate it with the fix)';
 
@@ -161,6 +182,17 @@ function classify(pod: V1Pod, now: Date): CheckResult<Outcome> {
     return result('restarting', `pod is Running and ready, but container ${restarted.name} has restarted ${plural(restarted.restartCount, 'time')}; the last instance ended ${t?.reason ?? 'Terminated'} (exit ${t?.exitCode})`, restarted);
   }
   return result('running', `pod is Running and all ${main.length} containers are ready`);
+}
+
+/**
+ * The controller a person edits, sets an image on or rolls back, in kubectl's
+ * kind/name form; none for a bare pod or a static pod (its Node). A
+ * ReplicaSet named after its pod-template-hash belongs to a Deployment.
+ */
+export function workloadOf(owner: { kind: string; name: string } | undefined, templateHash: string | undefined): string | undefined {
+  if (!owner || owner.kind === 'Node') return undefined;
+  if (owner.kind === 'ReplicaSet' && templateHash && owner.name.endsWith(`-${templateHash}`)) return `deployment/${owner.name.slice(0, -templateHash.length - 1)}`;
+  return `${owner.kind.toLowerCase()}/${owner.name}`;
 }
 
 /** A restart within the last day still explains a page; an unknown time counts as recent. */

@@ -36,6 +36,7 @@ export const podVolumes = defineCheck({
   outcomes,
   healthy: ['volumes-ok'],
   facts: ['pvcCount', 'claim', 'pvcPhase', 'pv', 'storageClass', 'nodeName', 'attachedNode', 'attachedNodeReady', 'volumeAttachment', 'holderPod', 'holderEvidence', 'eventReason', 'eventMessage', 'controllerManagerLog'],
+  sets: { 'pvc-pending': ['claim', 'pvcPhase'], 'attached-elsewhere': ['attachedNode', 'attachedNodeReady', 'claim', 'eventMessage', 'eventReason', 'holderEvidence', 'holderPod', 'pvcPhase', 'volumeAttachment'], 'attached-elsewhere-unknown-node': ['attachedNode', 'attachedNodeReady', 'claim', 'eventMessage', 'eventReason', 'holderEvidence', 'holderPod', 'pvcPhase', 'volumeAttachment'], 'attach-failed': ['eventMessage', 'eventReason', 'nodeName'], 'mount-failed': ['eventMessage', 'eventReason', 'nodeName'] },
   command: (p) =>
     `kubectl get pvc -n ${quoteArg(p.namespace)} $(kubectl get pod ${quoteArg(p.name)} -n ${quoteArg(p.namespace)} -o jsonpath='{.spec.volumes[*].persistentVolumeClaim.claimName}') -o wide && kubectl get volumeattachments && kubectl get events -n ${quoteArg(p.namespace)} --field-selector ${quoteArg(involvedObjectSelector('Pod', p.name, p.namespace))}`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {

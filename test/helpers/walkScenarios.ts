@@ -1,0 +1,77 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseCli } from '../../src/cli/args.js';
+import { sessionFor } from '../../src/cli/headless.js';
+import { planDrill } from '../../src/cli/walk.js';
+import type { DiagnosisView } from '../../src/engine/events.js';
+import type { Scenario } from '../../src/drill/scenario.js';
+
+/** One check's result in a walk, as the session emitted it. */
+export interface WalkedCheck {
+  step: string;
+  check: string;
+  outcome: string;
+  facts: Record<string, unknown>;
+}
+
+/** A scenario walked headless on its own drill cluster, as `plumbline test` walks it. */
+export interface ScenarioWalk {
+  name: string;
+  scenario: Scenario;
+  checks: WalkedCheck[];
+  /** Every text the walk showed a person: step titles and whys, questions, commands, the diagnosis. */
+  texts: string[];
+  diagnosis: DiagnosisView | null;
+  error?: string;
+}
+
+/** Walks each scenario headless, a few at a time, and keeps what every check returned and every text shown. */
+export async function walkScenarios(names: readonly string[], parallel = 3): Promise<ScenarioWalk[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'plumbline-walks-'));
+  const out: ScenarioWalk[] = [];
+  const queue = names.map((n, i) => ({ n, i }));
+  const worker = async () => {
+    for (let item = queue.shift(); item !== undefined; item = queue.shift()) out[item.i] = await walkOne(item.n, join(dir, `${item.i}.jsonl`));
+  };
+  try {
+    await Promise.all(Array.from({ length: parallel }, worker));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return out;
+}
+
+async function walkOne(name: string, transcript: string): Promise<ScenarioWalk> {
+  const plan = await planDrill(parseCli(['drill', name, '--transcript', transcript], {}));
+  const walk: ScenarioWalk = { name, scenario: plan.scenario?.scenario as Scenario, checks: [], texts: [], diagnosis: null };
+  try {
+    const session = sessionFor(plan, { auto: true, answerDefaults: true });
+    session.on((e) => {
+      switch (e.type) {
+        case 'check.result':
+          walk.checks.push({ step: e.step, check: e.check, outcome: e.outcome, facts: e.facts });
+          break;
+        case 'step.enter':
+          walk.texts.push(e.title, e.why);
+          break;
+        case 'ask':
+          walk.texts.push(e.question);
+          break;
+        case 'action.proposed':
+          walk.texts.push(e.command);
+          break;
+        default:
+          break;
+      }
+    });
+    session.start();
+    const r = await session.done;
+    walk.diagnosis = r.diagnosis;
+  } catch (err) {
+    walk.error = err instanceof Error ? err.message : String(err);
+  } finally {
+    await plan.cleanup();
+  }
+  return walk;
+}
