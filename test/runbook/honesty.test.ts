@@ -119,6 +119,6 @@ describe('text shown to a person never carries a placeholder', () => {
     expect(renderLoose('kubectl label node {{facts.nodeName}} x=y', scope)).toBe('kubectl label node (nodeName not known) x=y');
     expect(renderLoose('on {{facts.nodeName | "the pod\'s node"}}, pod {{inputs.pod}}', scope)).toBe("on the pod's node, pod web-0");
     expect(render('{{facts.nodeName | "any node"}}', scope)).toBe('any node');
-    expect(templateRefs('{{facts.nodeName | "x"}}')).toEqual([{ scope: 'facts', name: 'nodeName' }]);
+    expect(templateRefs('{{facts.nodeName | "x"}}')).toEqual([{ scope: 'facts', name: 'nodeName', fallback: 'x' }]);
   });
 });
