@@ -5,7 +5,9 @@ import { parseCli } from '../../src/cli/args.js';
 import { sessionFor } from '../../src/cli/headless.js';
 import { planDrill } from '../../src/cli/walk.js';
 import type { DiagnosisView } from '../../src/engine/events.js';
+import { loadScenarioFile } from '../../src/drill/scenario.js';
 import type { Scenario } from '../../src/drill/scenario.js';
+import { resolveAsset } from '../../src/assets.js';
 
 /** One check's result in a walk, as the session emitted it. */
 export interface WalkedCheck {
@@ -43,7 +45,14 @@ export async function walkScenarios(names: readonly string[], parallel = 3): Pro
 }
 
 async function walkOne(name: string, transcript: string): Promise<ScenarioWalk> {
-  const plan = await planDrill(parseCli(['drill', name, '--transcript', transcript], {}));
+  let plan: Awaited<ReturnType<typeof planDrill>>;
+  try {
+    plan = await planDrill(parseCli(['drill', name, '--transcript', transcript], {}));
+  } catch (err) {
+    // A drill whose API server cannot be trusted (an expired serving certificate) stops before any step, as a live run does.
+    const { scenario } = await loadScenarioFile(resolveAsset('scenarios', name));
+    return { name, scenario, checks: [], texts: [], diagnosis: null, error: err instanceof Error ? err.message : String(err) };
+  }
   const walk: ScenarioWalk = { name, scenario: plan.scenario?.scenario as Scenario, checks: [], texts: [], diagnosis: null };
   try {
     const session = sessionFor(plan, { auto: true, answerDefaults: true });

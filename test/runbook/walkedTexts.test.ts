@@ -22,7 +22,8 @@ beforeAll(async () => {
 
 describe('each check sets what it declares', () => {
   it('walks every scenario', () => {
-    expect(walks.filter((w) => w.error !== undefined).map((w) => `${w.name}: ${w.error ?? ''}`)).toEqual([]);
+    // Only a walk that should end incomplete may stop before its first step.
+    expect(walks.filter((w) => w.error !== undefined && w.scenario.expect.outcome !== 'incomplete').map((w) => `${w.name}: ${w.error ?? ''}`)).toEqual([]);
     expect(walks.length).toBe(names.length);
   });
 
