@@ -60,6 +60,7 @@ export const podRecreations = defineCheck({
   outcomes,
   healthy: ['not-recreated', 'no-controller'],
   facts: ['controller', 'recreations', 'predecessors', 'probeKind', 'eventMessage', 'probeFailures', 'podAge'],
+  sets: { 'recreated-after-probe-failures': ['controller', 'podAge', 'recreations', 'probeFailures', 'predecessors', 'probeKind', 'eventMessage'], recreated: ['controller', 'podAge', 'recreations', 'probeFailures', 'predecessors'], 'not-recreated': ['controller', 'podAge', 'recreations'] },
   command: (p) => `kubectl get events -n ${quoteArg(p.namespace)} --field-selector ${quoteArg(involvedObjectSelector('Pod', p.name, p.namespace))} -o wide; kubectl get events -n ${quoteArg(p.namespace)} --field-selector reason=SuccessfulDelete`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
     const pod = await readPodIfExists(ctx.kube, p.namespace, p.name);
