@@ -14,3 +14,15 @@ describe('README: the real-world corpus table', () => {
     expect(r.code, 'run npm run real-table').toBe(0);
   });
 });
+
+describe('README: the workload-down graph', () => {
+  it('is what plumbline graph workload-down prints today', async () => {
+    const r = await new Promise<{ code: number; stderr: string }>((resolve) => {
+      execFile(process.execPath, [join(repoRoot, 'scripts', 'readme-graph.mjs'), '--check'], (err, _stdout, stderr) => {
+        resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stderr });
+      });
+    });
+    expect(r.stderr, 'the README graph is out of date: run npm run readme-graph').toBe('');
+    expect(r.code, 'run npm run readme-graph').toBe(0);
+  });
+});
