@@ -1,4 +1,4 @@
-import type { Layer } from '../checks/types.js';
+import type { Facts, Layer } from '../checks/types.js';
 import type { DiagnosisView } from '../engine/events.js';
 import type { RunbookSpec } from '../runbook/schema.js';
 import { renderLoose } from '../runbook/template.js';
@@ -45,13 +45,15 @@ export interface DebriefInput {
   /** The runbook's own diagnosis, filled in with this walk's facts, when the walk reached the expected one. */
   reached: DiagnosisView | null;
   inputs: Record<string, string>;
+  /** Facts the trainee's own checks found (a free drill reaches no diagnosis of its own). */
+  facts?: Facts;
 }
 
-export function buildDebrief({ record, spec, checksRun, hints, reached, inputs }: DebriefInput): Debrief {
+export function buildDebrief({ record, spec, checksRun, hints, reached, inputs, facts = {} }: DebriefInput): Debrief {
   const titleOf = (id: string) => spec.steps[id]?.title ?? id;
   const stepOf = (id: string, outcome: string | null): DebriefStep => ({ step: id, title: titleOf(id), layer: spec.steps[id]?.layer ?? 'pod', outcome });
   const expectedStep = record.expected ? spec.steps[record.expected] : undefined;
-  const scope = { inputs, facts: {} };
+  const scope = { inputs, facts };
   const filled = reached && reached.id === record.expected ? reached : null;
   const diag = expectedStep?.type === 'diagnosis' ? expectedStep : undefined;
   const chain = filled?.chain ?? diag?.chain.map((t) => renderLoose(t, scope)) ?? [];

@@ -1,5 +1,5 @@
 import { findCheck } from '../checks/registry.js';
-import type { Layer } from '../checks/types.js';
+import type { Facts, Layer } from '../checks/types.js';
 import type { DiagnosisView, SessionEvent } from '../engine/events.js';
 import type { RunbookSpec } from '../runbook/schema.js';
 import { renderLoose } from '../runbook/template.js';
@@ -46,6 +46,8 @@ export class DrillTracker {
   private readonly picks: string[] = [];
   private hintsShown = 0;
   private reached: DiagnosisView | null = null;
+  /** What the trainee's checks found: the debrief fills the expected diagnosis's text with it. */
+  private facts: Facts = {};
   private outcome: DrillOutcome | undefined;
 
   constructor(private readonly setup: DrillSetup) {
@@ -67,6 +69,8 @@ export class DrillTracker {
   observe(e: SessionEvent): void {
     if (e.type === 'check.result') {
       this.checksRun.push({ step: e.step, outcome: e.outcome });
+      // As the engine does: a later empty value never unsets a fact already known.
+      for (const [k, v] of Object.entries(e.facts)) if (v !== '') this.facts[k] = v;
       const p = this.predictions.findLast((x) => x.step === e.step && x.actual === null);
       if (p) {
         p.actual = e.outcome;
@@ -186,7 +190,7 @@ export class DrillTracker {
       score,
       transcript: this.setup.transcriptPath ?? null,
     };
-    const debrief = buildDebrief({ record, spec, checksRun: this.checksRun, hints: this.hintsUsed, reached: this.reached, inputs: this.setup.inputs });
+    const debrief = buildDebrief({ record, spec, checksRun: this.checksRun, hints: this.hintsUsed, reached: this.reached, inputs: this.setup.inputs, facts: this.facts });
     this.outcome = { record, debrief };
     this.emit({ type: 'drill.debrief', debrief });
     return this.outcome;

@@ -62,13 +62,18 @@ describe('events in every bundled scenario point at their object the way kubectl
       const core = kc.makeApiClient(CoreV1Api);
       const [events, pods, nodes] = await Promise.all([core.listEventForAllNamespaces(), core.listPodForAllNamespaces(), core.listNode()]);
       const podUid = new Map(pods.items.map((p) => [`${p.metadata?.namespace}/${p.metadata?.name}`, p.metadata?.uid]));
+      const podCreated = new Map(pods.items.map((p) => [`${p.metadata?.namespace}/${p.metadata?.name}`, p.metadata?.creationTimestamp]));
       const nodeUid = new Map(nodes.items.map((n) => [n.metadata?.name, n.metadata?.uid]));
       const wrong: string[] = [];
       for (const e of events.items) {
         const o = e.involvedObject;
         if (o.kind === 'Pod') {
           const uid = podUid.get(`${o.namespace}/${o.name}`);
-          if (uid !== undefined && o.uid !== uid) wrong.push(`Pod ${o.namespace}/${o.name}: event ${e.reason} says ${o.uid}, pod is ${uid}`);
+          // An event last seen no later than this pod was created belongs to an earlier pod of the same name (a recreated pod): its uid is that pod's.
+          const created = podCreated.get(`${o.namespace}/${o.name}`);
+          const last = e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp;
+          const earlier = created !== undefined && last !== undefined && new Date(last).getTime() <= new Date(created).getTime();
+          if (uid !== undefined && o.uid !== uid && !earlier) wrong.push(`Pod ${o.namespace}/${o.name}: event ${e.reason} says ${o.uid}, pod is ${uid}`);
         } else if (o.kind === 'Node') {
           const uid = nodeUid.get(o.name);
           const byKubelet = e.source?.component === 'kubelet';

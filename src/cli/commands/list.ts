@@ -46,7 +46,8 @@ function commandTemplate(c: AnyCheck): string {
   const parsed = c.params.safeParse(placeholders);
   const command = c.command.bind(c) as (params: unknown) => string;
   try {
-    return command(parsed.success ? parsed.data : placeholders);
+    // The command quotes each value for a shell; a reference card shows the placeholders bare.
+    return command(parsed.success ? parsed.data : placeholders).replace(/'(<[A-Za-z]+>)'/g, '$1');
   } catch {
     return '';
   }

@@ -7,6 +7,7 @@ export const commands = {
   kubeletService: 'systemctl show kubelet -p LoadState,ActiveState,SubState,Result,NRestarts,ExecMainStatus,ExecMainStartTimestamp,FragmentPath,ExecStart',
   kubeletConfig: 'cat -- /var/lib/kubelet/config.yaml',
   kubeletJournal: 'journalctl -u kubelet --since=-15m -o short-iso --no-pager -n 2000',
+  etcdJournal: 'journalctl -u etcd -u k3s --since -30m -o short-iso --no-pager -n 3000',
   containerd: 'systemctl show containerd -p LoadState,ActiveState,SubState,Result,NRestarts,ExecMainStatus,ExecMainStartTimestamp',
   crictlInfo: 'crictl info',
   ps: 'ps -eo pid,etimes,args',

@@ -521,6 +521,8 @@ export function healthyHost(node: HostNode, now: Date, controlPlaneIPs: readonly
     },
     [commands.kubeletConfig]: { stdout: kubeadmKubeletConfig },
     [commands.kubeletJournal]: { stdout: healthyKubeletJournal(id) },
+    // kubeadm runs etcd as a static pod: neither unit exists, and journalctl (systemd 252) says so.
+    [commands.etcdJournal]: { stdout: '-- No entries --\n' },
     [commands.containerd]: {
       stdout: systemctlShow(
         { Result: 'success', NRestarts: '0', ExecMainStartTimestamp: systemdTime(id.containerdStart), ExecMainStatus: '0', LoadState: 'loaded', ActiveState: 'active', SubState: 'running' },

@@ -14,18 +14,19 @@ export function Debrief({ debrief: d, width }: { debrief: DebriefModel; width: n
   const rows = Math.max(d.checksRun.length, d.shortestPath?.length ?? 0);
   return (
     <Box flexDirection="column">
-      <Text>
+      {/* One line: on an 80×24 screen the verdict must stay in view above a long chain and fix. */}
+      <Text wrap="truncate-end">
         <Text {...tone(d.correct ? 'ok' : 'finding')}>{d.correct ? 'DEBRIEF ✓ correct' : 'DEBRIEF ✗ not found'}</Text>
-        {d.expected ? ` · ${d.expected.title} (${d.expected.id})` : ''}
+        {d.expected ? ` · ${d.expected.id}: ${d.expected.title}` : ''}
       </Text>
       <Text>
         score <Text {...tone('strong')}>{d.score.total}</Text>/{d.maxScore} · time {formatElapsed(d.durationMs)} · predictions {right} right, {wrong} wrong · hints {d.hints.length}
         {wrongPicks.length > 0 ? ` · wrong picks: ${wrongPicks.map((p) => p.id).join(', ')}` : ''}
       </Text>
-      <Text {...tone('muted')}>
+      <Text {...tone('muted')} wrap="truncate-end">
         correctness {d.score.correctness} + efficiency {d.score.efficiency} + predictions {d.score.predictions} + time {d.score.time} − hints {d.score.hintPenalty}
       </Text>
-      <Box marginTop={1}>
+      <Box>
         <Box width={half} flexDirection="column">
           <Text {...tone('strong')}>you ran ({d.checksRun.length})</Text>
           {Array.from({ length: rows }, (_, i) => {
