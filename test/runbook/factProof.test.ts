@@ -8,21 +8,12 @@ import { factsSetOn } from '../../src/checks/types.js';
 import { actionActorId, checkActorId, compileRunbook, mergeFacts } from '../../src/runbook/compile.js';
 import { placeholderShapes, stepTexts, unprovenFacts } from '../../src/runbook/factProof.js';
 import { kubectlKindProblems } from '../../src/runbook/kubectlKinds.js';
-import { loadRunbookFile, loadRunbookText } from '../../src/runbook/load.js';
+import { loadRunbookFile } from '../../src/runbook/load.js';
 import type { RunbookSpec } from '../../src/runbook/schema.js';
-import { InputError } from '../../src/runbook/source.js';
 import { templateRefs } from '../../src/runbook/template.js';
 import { stepOfSnapshot } from '../../src/runbook-graph/paths.js';
+import { problems } from '../helpers/runbookProblems.js';
 
-function problems(text: string): string[] {
-  try {
-    loadRunbookText('runbooks/x.yaml', text, findCheck);
-  } catch (err) {
-    if (err instanceof InputError) return err.message.split('\n');
-    throw err;
-  }
-  return [];
-}
 
 const header = `id: x
 title: X

@@ -4,17 +4,8 @@ import { findCheck } from '../../src/checks/registry.js';
 import { errorDecidedEdges, restsOnError } from '../../src/runbook/honesty.js';
 import { loadRunbookFile, loadRunbookText } from '../../src/runbook/load.js';
 import type { RunbookSpec } from '../../src/runbook/schema.js';
-import { InputError } from '../../src/runbook/source.js';
+import { problems } from '../helpers/runbookProblems.js';
 
-function problems(text: string): string[] {
-  try {
-    loadRunbookText('runbooks/x.yaml', text, findCheck);
-  } catch (err) {
-    if (err instanceof InputError) return err.message.split('\n');
-    throw err;
-  }
-  return [];
-}
 
 const header = `id: x
 title: X

@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { findCheck } from '../../src/checks/registry.js';
-import { loadRunbookFile, loadRunbookText } from '../../src/runbook/load.js';
-import { InputError } from '../../src/runbook/source.js';
+import { loadRunbookFile } from '../../src/runbook/load.js';
+import { problems } from '../helpers/runbookProblems.js';
 
-/** The problems a runbook text produces, as the CLI prints them. */
-function problems(text: string): string[] {
-  try {
-    loadRunbookText('runbooks/x.yaml', text, findCheck);
-  } catch (err) {
-    if (err instanceof InputError) return err.message.split('\n');
-    throw err;
-  }
-  return [];
-}
 
 const header = `id: x
 title: X
