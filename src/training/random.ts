@@ -6,6 +6,7 @@ import { bundledNames, resolveAsset } from '../assets.js';
 import { findFault } from '../drill/faults/catalog.js';
 import { scenarioSchema } from '../drill/scenario.js';
 import type { Scenario } from '../drill/scenario.js';
+import { isBenchmarkScenario } from './difficulty.js';
 import type { Difficulty } from './record.js';
 
 /** A fault plumbline can compose a drill from: the runbook and diagnosis it is known to lead to. */
@@ -36,7 +37,7 @@ export const composableFaults: readonly ComposableFault[] = [
 /** Bundled scenarios a draw may pick: those with a root cause to name (not the healthy ones, not the scale benchmarks). */
 export function drawableScenarios(): string[] {
   return bundledNames('scenarios').filter((n) => {
-    if (n.startsWith('scale-')) return false;
+    if (isBenchmarkScenario(n)) return false;
     try {
       const doc = parse(readFileSync(resolveAsset('scenarios', n), 'utf8')) as { expect?: { diagnosis?: unknown } } | null;
       return typeof doc?.expect?.diagnosis === 'string';

@@ -1,5 +1,5 @@
 import { bundledNames, resolveAsset } from '../../assets.js';
-import type { InputSpec } from '../../runbook/schema.js';
+import type { InputSpec, RunbookSpec } from '../../runbook/schema.js';
 import type { HomeChoice, HomeDrill, HomeRunbook } from '../../ui/Home.js';
 import type { CliArgs } from '../args.js';
 
@@ -11,15 +11,20 @@ export interface HomeRunbookEntry extends HomeRunbook {
 export async function homeLists(): Promise<{ drills: HomeDrill[]; runbooks: HomeRunbookEntry[] }> {
   const { loadScenarioFile } = await import('../../drill/scenario.js');
   const { loadRunbook } = await import('../walk.js');
-  const drills: HomeDrill[] = [];
-  for (const name of bundledNames('scenarios')) {
-    const { scenario } = await loadScenarioFile(resolveAsset('scenarios', name));
-    drills.push({ id: scenario.id, title: scenario.title, page: scenario.page });
-  }
+  const { drillDifficulty, isBenchmarkScenario } = await import('../../training/difficulty.js');
   const runbooks: HomeRunbookEntry[] = [];
+  const specs = new Map<string, RunbookSpec>();
   for (const name of bundledNames('runbooks')) {
     const { spec } = await loadRunbook(name);
+    specs.set(spec.id, spec);
     runbooks.push({ id: spec.id, title: spec.title, symptom: spec.symptom.replace(/\{\{\s*inputs\.(\w+)\s*\}\}/g, '<$1>'), inputs: spec.inputs });
+  }
+  const drills: HomeDrill[] = [];
+  for (const name of bundledNames('scenarios')) {
+    if (isBenchmarkScenario(name)) continue;
+    const { scenario } = await loadScenarioFile(resolveAsset('scenarios', name));
+    const spec = specs.get(scenario.runbook) ?? (await loadRunbook(scenario.runbook)).spec;
+    drills.push({ id: scenario.id, page: scenario.page, difficulty: drillDifficulty(spec, scenario.expect.diagnosis), runbook: spec.id, runbookTitle: spec.title });
   }
   return { drills, runbooks };
 }
@@ -66,13 +71,17 @@ export async function homeCommand(args: CliArgs): Promise<number> {
     return 0;
   }
   const { pickOnHome } = await import('./homeScreen.js');
-  const choice: HomeChoice | null = await pickOnHome(lists, !args.noColor);
-  if (!choice) return 0;
-  if (choice.kind === 'drill') {
-    const { dispatch } = await import('../dispatch.js');
-    return dispatch(drillArgsFor(args, choice));
+  const { dispatch } = await import('../dispatch.js');
+  // A drill started here comes back here when it ends: the next one is a key away; q on home leaves.
+  for (;;) {
+    const choice: HomeChoice | null = await pickOnHome(lists, !args.noColor);
+    if (!choice) return 0;
+    if (choice.kind === 'drill') {
+      await dispatch(drillArgsFor(args, choice));
+      continue;
+    }
+    const runbook = lists.runbooks.find((r) => r.id === choice.id);
+    if (runbook) process.stdout.write(`${runbookHelp(runbook)}\n`);
+    return 0;
   }
-  const runbook = lists.runbooks.find((r) => r.id === choice.id);
-  if (runbook) process.stdout.write(`${runbookHelp(runbook)}\n`);
-  return 0;
 }
