@@ -3,9 +3,15 @@
 // through the real API. Measured, never asserted: numbers vary by machine;
 // compare runs on one machine. BENCH_QUICK=1 runs fewer rounds and skips the
 // 5,000-node walk; BENCH_RUNS=N sets the rounds; BENCH_CLI=path benchmarks
-// another build (a copy kept apart from a dist/ others rebuild).
+// another build (a copy kept apart from a dist/ others rebuild); BENCH_ONLY=startup
+// stops after the start-up and memory goals.
+//
+// Two tables: the goals (issue 17), each a measured figure against its target,
+// with kubectl measured in the same run where the goal is a ratio to it, and the
+// detailed measurements beneath. BENCH_README=1 also writes the goals table into
+// README.md between its bench markers. A new goal is one call of goal().
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
@@ -20,6 +26,28 @@ const dir = mkdtempSync(join(tmpdir(), 'plumbline-bench-'));
 const rows = [];
 const ms = (v) => `${v.toFixed(v < 10 ? 1 : 0)} ms`;
 const mib = (kb) => (kb ? `${(kb / 1024).toFixed(0)} MiB` : 'n/a');
+
+/**
+ * Goal rows of the goals table. A ratio goal compares `value` with kubectl's
+ * figure of the same run (`kubectl`); an absolute goal compares it with `atMost`.
+ * goal('first frame, home', { value: 300, unit: 'ms', kubectl: 150, ratio: 2 })
+ * goal('headless walk peak RSS', { value: 110, unit: 'MiB', atMost: 120 })
+ * A figure that could not be measured is `value: undefined` and is reported unmet, with `note` saying why.
+ */
+const goals = [];
+function goal(name, { value, unit, kubectl, ratio, atMost, note = '' }) {
+  const fmt = (v) => (v === undefined ? 'n/a' : unit === 'ms' ? ms(v) : `${v.toFixed(v < 10 ? 1 : 0)} ${unit}`);
+  const measuredRatio = value !== undefined && kubectl ? value / kubectl : undefined;
+  const target = ratio !== undefined ? `<= ${ratio}x kubectl` : `<= ${fmt(atMost)}`;
+  const met = value === undefined ? false : ratio !== undefined ? measuredRatio !== undefined && measuredRatio <= ratio : value <= atMost;
+  goals.push([name, target, fmt(value), ratio !== undefined ? fmt(kubectl) : '', measuredRatio === undefined ? '' : `${measuredRatio.toFixed(2)}x`, met ? 'met' : 'unmet', note]);
+}
+
+/** The goals as a Markdown table (what the README shows). */
+function goalTable() {
+  const head = ['goal', 'target', 'measured', 'kubectl', 'ratio', 'met', 'note'];
+  return [head, head.map(() => '---'), ...goals].map((r) => `| ${r.join(' | ')} |`).join('\n');
+}
 
 function stats(times) {
   const sorted = [...times].sort((a, b) => a - b);
@@ -46,6 +74,104 @@ function measure(label, args, n = runs) {
   }
   const s = stats(times);
   rows.push([label, ms(s.median), ms(s.min), `peak RSS ${mib(peakKb)}`]);
+}
+
+/** `kubectl version --client`, the yardstick of the start-up goals: median ms. */
+function kubectlVersion(n = runs) {
+  const times = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
+    if (r.error || r.status !== 0) return undefined;
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  const s = stats(times);
+  rows.push(['kubectl version --client', ms(s.median), ms(s.min), '']);
+  return s.median;
+}
+
+/** Median ms of a plain start (no terminal), e.g. --version. */
+function startTime(args, n = runs) {
+  const times = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`plumbline ${args.join(' ')}: exit ${r.status}: ${r.stderr}`);
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  return stats(times).median;
+}
+
+/**
+ * Runs the CLI in a terminal (script(1) gives it a pty) and times it from spawn
+ * to the first frame that shows `marker`. With `until`, it keeps the TUI going
+ * until `until` shows, then presses q, and reports the process's peak RSS (KiB).
+ */
+function inTerminal(args, marker, { until, env = {} } = {}) {
+  const rss = join(dir, `rss-${process.hrtime.bigint()}`);
+  const command = ['/usr/bin/time', '-f', '%M', '-o', rss, process.execPath, cli, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
+  const t0 = process.hrtime.bigint();
+  const child = spawn('script', ['-qfec', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'], detached: true, env: { ...process.env, COLUMNS: '100', LINES: '40', ...env } });
+  let out = '';
+  let frameMs;
+  let quit = false;
+  child.stdin.on('error', () => {}); // the TUI may be gone before its q arrives
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      stop();
+      reject(new Error(`plumbline ${args.join(' ')} in a terminal: no ${frameMs === undefined ? marker : until} in 120 s; it showed: ${out.slice(-500)}`));
+    }, 120_000);
+    const stop = () => {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    };
+    child.stdout.on('data', (c) => {
+      out += c;
+      if (frameMs === undefined && out.includes(marker)) {
+        frameMs = Number(process.hrtime.bigint() - t0) / 1e6;
+        if (!until) stop();
+      }
+      if (until && !quit && frameMs !== undefined && out.includes(until)) {
+        quit = true;
+        child.stdin.write('q');
+      }
+    });
+    child.on('exit', () => {
+      clearTimeout(timer);
+      let peakKb;
+      try {
+        peakKb = Number(readFileSync(rss, 'utf8').trim().split('\n').at(-1)) || undefined;
+      } catch {
+        peakKb = undefined;
+      }
+      if (frameMs === undefined) reject(new Error(`plumbline ${args.join(' ')} in a terminal ended before ${marker}: ${out.slice(-500)}`));
+      else resolve({ frameMs, peakKb });
+    });
+  });
+}
+
+/** Median first-frame time over n runs. */
+async function firstFrame(label, args, marker, n = runs, env = {}) {
+  const times = [];
+  for (let i = 0; i < n; i++) times.push((await inTerminal(args, marker, { env })).frameMs);
+  const s = stats(times);
+  rows.push([`first frame: ${label}`, ms(s.median), ms(s.min), '']);
+  return s.median;
+}
+
+/** Peak RSS (KiB) of a headless run: its largest over n runs. */
+function headlessPeak(args, n = 3, env = {}) {
+  let peak = 0;
+  for (let i = 0; i < n; i++) {
+    const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, cli, ...args], { encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, ...env } });
+    // A live walk without node access ends incomplete (exit 1); what counts is that it walked.
+    if (!r.stdout.includes('"path"')) throw new Error(`plumbline ${args.join(' ')}: exit ${r.status}: ${r.stderr}`);
+    peak = Math.max(peak, Number(r.stderr.trim().split('\n').at(-1)) || 0);
+  }
+  return peak || undefined;
 }
 
 /** Per-step check latency inside one walk: the cost a diagnosis has on a cluster of this size. */
@@ -119,15 +245,52 @@ async function server(label, scenario, node, pod) {
     rows.push([`${label}: first page of 500 pods in ${pod.namespace}`, ms(page.median), ms(page.min), `${page.size} pods`]);
     rows.push([`${label}: server peak memory`, '', '', `peak RSS ${mib(memoryOf(s.child.pid).peak)}`]);
   } finally {
-    s.child.removeAllListeners('exit');
-    const exited = new Promise((resolve) => s.child.once('exit', resolve));
-    s.child.kill('SIGTERM');
-    await exited;
+    await stopServer(s);
   }
+}
+
+/** The start-up and memory goals: first frames against kubectl, RSS of a walk headless and in the TUI. */
+async function startupGoals() {
+  const kubectl = kubectlVersion();
+  goal('`plumbline --version`', { value: startTime(['--version']), unit: 'ms', kubectl, ratio: 1 });
+  goal('first frame: home', { value: await firstFrame('home', [], 'pick a drill'), unit: 'ms', kubectl, ratio: 2 });
+  goal('first frame: `drill`', { value: await firstFrame('drill', ['drill'], 'auto mode'), unit: 'ms', kubectl, ratio: 2 });
+  const s = await serve('pod-pending-node-selector');
+  try {
+    const frame = await firstFrame('run', ['run', 'workload-down', '--set', 'pod=web-0', '-n', 'shop', '--transcript', join(dir, 'run.jsonl')], 'auto mode', runs, { KUBECONFIG: s.kubeconfig });
+    goal('first frame: `run`', { value: frame, unit: 'ms', kubectl, ratio: 2 });
+  } finally {
+    await stopServer(s);
+  }
+  // The client alone: the drill cluster is served by another process, as a real cluster would be.
+  const big = await serve('scale-5000-nodes');
+  try {
+    const args = ['run', 'workload-down', '--set', 'pod=app-30-1-0', '-n', 'load', '--non-interactive', '--output', 'json', '--transcript', join(dir, 'h.jsonl')];
+    const headless = headlessPeak(args, quick ? 1 : 3, { KUBECONFIG: big.kubeconfig });
+    goal('headless walk peak RSS (`run`, 5,000 nodes)', { value: headless && headless / 1024, unit: 'MiB', atMost: 120 });
+  } finally {
+    await stopServer(big);
+  }
+  const small = await serve('pod-pending-node-selector');
+  try {
+    const tui = await inTerminal(['run', 'workload-down', '--set', 'pod=web-0', '-n', 'shop', '--transcript', join(dir, 'tui.jsonl')], 'auto mode', { until: 'DIAGNOSIS', env: { KUBECONFIG: small.kubeconfig } });
+    goal('TUI walk peak RSS (`run` to its diagnosis)', { value: tui.peakKb && tui.peakKb / 1024, unit: 'MiB', atMost: 150 });
+  } finally {
+    await stopServer(small);
+  }
+}
+
+async function stopServer(s) {
+  s.child.removeAllListeners('exit');
+  const exited = new Promise((resolve) => s.child.once('exit', resolve));
+  s.child.kill('SIGTERM');
+  await exited;
 }
 
 console.log(`plumbline bench: ${runs} runs each, ${queryRuns} per query${quick ? ' (BENCH_QUICK)' : ''}, node ${process.versions.node}`);
 try {
+  await startupGoals();
+  if (process.env.BENCH_ONLY === 'startup') throw Object.assign(new Error('BENCH_ONLY=startup'), { quiet: true });
   measure('plumbline --version', ['--version']);
   measure('plumbline list checks', ['list', 'checks']);
   measure('drill walk, headless json (4 nodes)', ['drill', '--non-interactive', '--output', 'json', '--transcript', join(dir, 't.jsonl')]);
@@ -136,7 +299,22 @@ try {
   if (!quick) measure('drill walk, 5,000 nodes / 155,000 pods', ['drill', 'scale-5000-nodes', '--non-interactive', '--output', 'json', '--transcript', join(dir, 's.jsonl')], 3);
   steps('check latency, 10 nodes', 'scale-10-nodes');
   steps('check latency, 5,000 nodes', 'scale-5000-nodes');
+} catch (err) {
+  if (!err.quiet) throw err;
 } finally {
+  console.log('\nGoals (issue 17)');
+  console.log(goalTable());
+  if (process.env.BENCH_README && goals.length > 0) {
+    const readme = join(import.meta.dirname, '..', 'README.md');
+    const text = readFileSync(readme, 'utf8');
+    const start = '<!-- bench:start -->';
+    const end = '<!-- bench:end -->';
+    const i = text.indexOf(start);
+    const j = text.indexOf(end);
+    if (i < 0 || j < i) throw new Error(`README.md has no ${start} ... ${end} section`);
+    writeFileSync(readme, `${text.slice(0, i + start.length)}\n${goalTable()}\n${text.slice(j)}`);
+  }
+  console.log('\nMeasurements');
   const header = ['measurement', 'median', 'min', ''];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
   const line = (r) => r.map((c, i) => (i === 0 || i === 3 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ').trimEnd();

@@ -31,6 +31,9 @@ try {
     // Optional native helpers of ws and the React devtools hook: loaded only if installed.
     external: ['bufferutil', 'utf-8-validate', 'react-devtools-core'],
     jsx: 'automatic',
+    // React (and ink) pick their production build by process.env.NODE_ENV; left unset, a user
+    // runs React's development build: slower renders and its checks on every frame.
+    define: { 'process.env.NODE_ENV': '"production"' },
     sourcemap: 'linked',
     // CommonJS dependencies call require(); an ES module has none, so give each chunk one.
     banner: { js: "#!/usr/bin/env node\nimport { createRequire as __plumblineRequire } from 'node:module';\nconst require = __plumblineRequire(import.meta.url);" },
