@@ -304,16 +304,6 @@ try {
 } finally {
   console.log('\nGoals (issue 17)');
   console.log(goalTable());
-  if (process.env.BENCH_README && goals.length > 0) {
-    const readme = join(import.meta.dirname, '..', 'README.md');
-    const text = readFileSync(readme, 'utf8');
-    const start = '<!-- bench:start -->';
-    const end = '<!-- bench:end -->';
-    const i = text.indexOf(start);
-    const j = text.indexOf(end);
-    if (i < 0 || j < i) throw new Error(`README.md has no ${start} ... ${end} section`);
-    writeFileSync(readme, `${text.slice(0, i + start.length)}\n${goalTable()}\n${text.slice(j)}`);
-  }
   console.log('\nMeasurements');
   const header = ['measurement', 'median', 'min', ''];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
@@ -322,4 +312,15 @@ try {
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const r of rows) console.log(line(r));
   rmSync(dir, { recursive: true, force: true });
+}
+// Only a run that got this far (no measurement failed) replaces the README's table.
+if (process.env.BENCH_README && goals.length > 0) {
+  const readme = join(import.meta.dirname, '..', 'README.md');
+  const text = readFileSync(readme, 'utf8');
+  const start = '<!-- bench:start -->';
+  const end = '<!-- bench:end -->';
+  const i = text.indexOf(start);
+  const j = text.indexOf(end);
+  if (i < 0 || j < i) throw new Error(`README.md has no ${start} ... ${end} section`);
+  writeFileSync(readme, `${text.slice(0, i + start.length)}\n${goalTable()}\n${text.slice(j)}`);
 }
