@@ -63,8 +63,8 @@ export function runKubectl(kubeconfigPath: string, args: string[], opts: { timeo
 export interface RunningKubectl {
   stdout(): string;
   stderr(): string;
-  /** Resolves with stdout once it matches, or rejects with what was printed after `timeoutMs`. */
-  waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  /** Resolves with stdout (or stderr) once it matches, or rejects with what was printed after `timeoutMs`. */
+  waitFor(pattern: RegExp, timeoutMs?: number, stream?: 'stdout' | 'stderr'): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -82,17 +82,19 @@ export function spawnKubectl(kubeconfigPath: string, args: string[]): RunningKub
   });
   child.stderr.on('data', (c: Buffer) => {
     err += c.toString('utf8');
+    for (const w of waiters) w();
   });
   return {
     stdout: () => out,
     stderr: () => err,
-    waitFor(pattern, timeoutMs = 10_000) {
+    waitFor(pattern, timeoutMs = 10_000, stream = 'stdout') {
       return new Promise((resolve, reject) => {
         const check = (): void => {
-          if (!pattern.test(out)) return;
+          const text = stream === 'stdout' ? out : err;
+          if (!pattern.test(text)) return;
           waiters.delete(check);
           clearTimeout(timer);
-          resolve(out);
+          resolve(text);
         };
         const timer = setTimeout(() => {
           waiters.delete(check);

@@ -131,8 +131,11 @@ describe.skipIf(!kubectlAvailable())('the test pod with kubectl', () => {
 
   it('kubectl run pinned to a Ready node reaches Ready (kubectl wait), get -w shows each step, delete removes it', async () => {
     h = await startControlPlaneHarness();
-    const watch = spawnKubectl(h.kubeconfigPath, ['get', 'pods', '-n', 'shop', '-w', '--field-selector', 'metadata.name=probe']);
+    // -v=6 logs each request as it is answered: the list prints no row (there is no probe yet), so its log line says when the watch is open.
+    const watch = spawnKubectl(h.kubeconfigPath, ['get', 'pods', '-n', 'shop', '-w', '--field-selector', 'metadata.name=probe', '-v=6']);
     try {
+      // The watch resumes from its initial list: once it is open, no step of the pod's start can be missed.
+      await watch.waitFor(/GET \S+watch=true\S* 200 OK/, 10_000, 'stderr');
       const run = await kubectl('run', 'probe', '-n', 'shop', '--image=busybox:1.36', '--restart=Never', '--overrides={"spec":{"nodeName":"worker-1"}}', '--', 'sleep', '3600');
       expect([run.stdout, run.stderr]).toEqual(['pod/probe created\n', '']);
       const wait = await kubectl('wait', '--for=condition=Ready', 'pod/probe', '-n', 'shop', '--timeout=60s');
