@@ -1,5 +1,6 @@
 import type { KubeObject } from '../types.js';
 import { Controllers } from './controllers.js';
+import { EndpointsController } from './endpointsController.js';
 import { PodLifecycle } from './kubeletSim.js';
 import { freshLeasesAtStart, leaseBucket, Timers } from './simulation.js';
 import type { SimContext } from './simulation.js';
@@ -14,6 +15,7 @@ export class ClusterSimulation {
   readonly timers = new Timers();
   private readonly pods: PodLifecycle;
   private readonly controllers: Controllers;
+  private readonly endpoints: EndpointsController;
   private readonly unsubscribe: () => void;
   private retryQueued = false;
 
@@ -21,6 +23,7 @@ export class ClusterSimulation {
     const ctx: SimContext = { store, now, timers: this.timers, stepMs: opts.stepMs, podTerminationMs: opts.podTerminationMs, freshAtStart: freshLeasesAtStart(store, opts.startedAt) };
     this.pods = new PodLifecycle(ctx);
     this.controllers = new Controllers(ctx, this.pods);
+    this.endpoints = new EndpointsController(ctx);
     this.unsubscribe = store.subscribe((change) => this.observe(change));
   }
 
@@ -42,6 +45,7 @@ export class ClusterSimulation {
 
   private observe(change: StoreChange): void {
     this.controllers.onChange(change);
+    this.endpoints.onChange(change);
     const ns = change.object.metadata.namespace;
     const relevant = change.resource === 'nodes' || ((change.resource === 'pods' || change.resource === leaseBucket) && ns === 'kube-system');
     if (!relevant || this.retryQueued) return;
@@ -51,6 +55,7 @@ export class ClusterSimulation {
       this.retryQueued = false;
       this.pods.retryWaiting();
       this.controllers.retryPending();
+      this.endpoints.retryPending();
     });
   }
 }

@@ -16,6 +16,7 @@ import { podTable } from './tables/pods.js';
 import { serviceTable } from './tables/services.js';
 import { persistentVolumeClaimTable, persistentVolumeTable, volumeAttachmentTable } from './tables/storage.js';
 import { daemonSetTable, deploymentTable, replicaSetTable, statefulSetTable } from './tables/workloads.js';
+import { networkingResources } from './networkingResources.js';
 
 /** Verbs this server implements; discovery advertises only these, so clients never try what would fail. */
 export type Verb = 'get' | 'list' | 'watch' | 'create' | 'delete' | 'patch' | 'update';
@@ -431,6 +432,7 @@ export const resources: ResourceDefinition[] = [
     table: eventTable,
     convert: { bucket: 'events', toServed: coreEventToV1, toStored: v1EventToCore },
   },
+  ...networkingResources,
 ];
 
 /**

@@ -77,7 +77,7 @@ describe('discovery', () => {
     const apis = (await raw(h.server, '/apis', { accept: 'application/json' })).json() as { kind: string; apiVersion: string; groups: { name: string }[] };
     expect([apis.kind, apis.apiVersion]).toEqual(['APIGroupList', 'v1']);
     // In kube-apiserver's group priority order; the fixture's metrics-server APIService (groupPriorityMinimum 100) last.
-    expect(apis.groups.map((g) => g.name)).toEqual(['apiregistration.k8s.io', 'apps', 'events.k8s.io', 'batch', 'storage.k8s.io', 'admissionregistration.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io', 'metrics.k8s.io']);
+    expect(apis.groups.map((g) => g.name)).toEqual(['apiregistration.k8s.io', 'apps', 'events.k8s.io', 'batch', 'networking.k8s.io', 'storage.k8s.io', 'admissionregistration.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io', 'gateway.networking.k8s.io', 'metrics.k8s.io']);
     expect(apis.groups).toContainEqual({
       name: 'coordination.k8s.io',
       versions: [{ groupVersion: 'coordination.k8s.io/v1', version: 'v1' }],
@@ -101,7 +101,7 @@ describe('discovery', () => {
     const pods = body.items[0]?.versions[0]?.resources.find((x) => x.resource === 'pods');
     expect(pods).toMatchObject({ scope: 'Namespaced', responseKind: { group: '', version: 'v1', kind: 'Pod' }, subresources: [{ subresource: 'log', verbs: ['get'] }] });
     const apis = (await raw(h.server, '/apis', { accept })).json() as { items: { metadata: { name: string } }[] };
-    expect(apis.items.map((i) => i.metadata.name)).toEqual(['apiregistration.k8s.io', 'apps', 'events.k8s.io', 'batch', 'storage.k8s.io', 'admissionregistration.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io', 'metrics.k8s.io']);
+    expect(apis.items.map((i) => i.metadata.name)).toEqual(['apiregistration.k8s.io', 'apps', 'events.k8s.io', 'batch', 'networking.k8s.io', 'storage.k8s.io', 'admissionregistration.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io', 'gateway.networking.k8s.io', 'metrics.k8s.io']);
   });
 });
 
@@ -116,7 +116,7 @@ describe('objects and lists', () => {
   });
 
   it('answers unknown paths and resources with the NotFound Status', async () => {
-    for (const path of ['/nothing', '/api/v2/pods', '/api/v1/widgets', '/api/v1/pods/web-0', '/apis/networking.k8s.io/v1/ingresses', '/apis/apps/v1/namespaces/shop/cronjobs', '/api/v1/namespaces/shop/pods/web-0/exec/x', '/api/v1/%E0%A4%A']) {
+    for (const path of ['/nothing', '/api/v2/pods', '/api/v1/widgets', '/api/v1/pods/web-0', '/apis/policy/v1/poddisruptionbudgets', '/apis/apps/v1/namespaces/shop/cronjobs', '/api/v1/namespaces/shop/pods/web-0/exec/x', '/api/v1/%E0%A4%A']) {
       const r = await raw(h.server, path);
       expect([path, r.status]).toEqual([path, 404]);
       expect(r.json()).toEqual({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'the server could not find the requested resource', reason: 'NotFound', details: {}, code: 404 });
