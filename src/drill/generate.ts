@@ -4,6 +4,7 @@ import { addons, namespaces } from './generate/addons.js';
 import type { GenContext, GenTimes } from './generate/context.js';
 import { controlPlane, lease } from './generate/controlPlane.js';
 import { nodeUid } from './generate/ids.js';
+import type { VirtualSet } from './generate/filler.js';
 import { PodNetwork } from './generate/pods.js';
 import { ServiceIPs } from './generate/services.js';
 import { fillerWorkload, statefulWorkloads } from './generate/workloads.js';
@@ -55,22 +56,29 @@ function times(now: (offset: string) => string): GenTimes {
  * stable uid, owners exist with the uid their dependents name, selectors
  * match labels and status counts are those of the pods.
  */
+export interface GeneratedObjects {
+  objects: KubeObject[];
+  /** Pods made on read (the filler workload's), beside `objects`. */
+  virtual: VirtualSet[];
+}
+
 export function generateObjects(
   g: GenerateSpec,
   nodes: { name: string; role: 'control-plane' | 'worker'; ip: string; heartbeatAgeSeconds: number }[],
   now: (offset: string) => string,
-): KubeObject[] {
+): GeneratedObjects {
   const out: KubeObject[] = [];
+  const virtual: VirtualSet[] = [];
   const t = times(now);
   // Every kubelet renews its node's Lease with its heartbeat; a silent one's goes stale with it.
   for (const n of nodes) {
     const owner = [{ apiVersion: 'v1', kind: 'Node', name: n.name, uid: nodeUid(n.name) }];
     out.push(lease('kube-node-lease', n.name, n.name, now(`now-${Math.round(n.heartbeatAgeSeconds)}s`), 40, t.cluster, owner));
   }
-  if (!g.addons && g.controlPlanes === 0 && g.podsPerWorker === 0) return out;
+  if (!g.addons && g.controlPlanes === 0 && g.podsPerWorker === 0) return { objects: out, virtual };
 
   const layout = nodes.map((n, index) => ({ ...n, index }));
-  const ctx: GenContext = { nodes: layout, workers: layout.filter((n) => n.role === 'worker'), net: new PodNetwork(), ips: new ServiceIPs(), t, out };
+  const ctx: GenContext = { nodes: layout, workers: layout.filter((n) => n.role === 'worker'), net: new PodNetwork(), ips: new ServiceIPs(), t, out, virtual };
   const workloads = g.podsPerWorker > 0 && ctx.workers.length > 0;
   // One cluster CA, published in every namespace as kube-root-ca.crt.
   const ca = selfSignedCertificate('kubernetes').cert;
@@ -88,5 +96,5 @@ export function generateObjects(
     statefulWorkloads(ctx);
     fillerWorkload(ctx, g.podsPerWorker);
   }
-  return out;
+  return { objects: out, virtual };
 }

@@ -13,7 +13,7 @@ import { healthyHosts } from './hosts/healthy.js';
 import { flattenLists, inlineRawFiles } from './raw.js';
 import { shiftObjectTimes, shiftText, timeShift } from './timeShift.js';
 import type { TimeShift } from './timeShift.js';
-import type { ContainerLog, KubeObject } from './types.js';
+import type { ContainerLog, KubeObject, VirtualObjects } from './types.js';
 
 const nodeSpec = z.strictObject({
   name: z.string().min(1),
@@ -332,7 +332,8 @@ export function buildCluster(s: Scenario, now: Date): BuiltCluster {
   const generated = generateObjects(g ?? { controlPlanes: 0, workers: 0, podsPerWorker: 0, addons: false }, layout, at);
   const missing = notCollectedOf(s);
   const parts: ClusterParts = {
-    objects: [...nodes, ...generated],
+    objects: [...nodes, ...generated.objects],
+    virtual: generated.virtual,
     logs: [],
     // Not collected: each node answers only what the scenario gives; every other command is a source nobody read.
     hosts: missing.hosts ? Object.fromEntries(layout.map((n) => [n.name, { [anyCommand]: { stdout: '', notCollected: true } }])) : healthyHosts(layout, at),
@@ -403,8 +404,15 @@ function pastedShift(s: Scenario, now: Date): TimeShift | undefined {
 
 /** The served part of a built cluster (kept for callers that need only objects and logs). */
 export function scenarioObjects(s: Scenario, now: Date): { objects: KubeObject[]; logs: ContainerLog[] } {
-  const { objects, logs } = buildCluster(s, now);
-  return { objects, logs };
+  const { objects, virtual, logs } = buildCluster(s, now);
+  return { objects: [...virtual.flatMap((v) => materialized(v)), ...objects], logs };
+}
+
+/** Every object of a virtual set that is still served, made. */
+export function materialized(v: VirtualObjects): KubeObject[] {
+  const out: KubeObject[] = [];
+  for (let i = 0; i < v.size; i++) if (v.exists(i)) out.push(v.make(i));
+  return out;
 }
 
 export type { DrillHosts };

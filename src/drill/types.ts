@@ -66,6 +66,8 @@ export interface DrillApiFault {
 
 export interface DrillClusterSpec {
   objects: KubeObject[];
+  /** Objects made on read (generated filler pods); a written object of the same name replaces one. */
+  virtual?: VirtualObjects[];
   logs: ContainerLog[];
   /** Bearer token the server accepts; other tokens get 401. */
   token: string;
@@ -85,4 +87,27 @@ export interface DrillClusterSpec {
   servingCertificate?: { notBefore?: Date; notAfter?: Date };
   /** A container log not in `logs` is refused as when the kubelet cannot be reached (pasted material: not collected), not served empty. */
   logsNotCollected?: boolean;
+}
+
+/**
+ * Objects made when read instead of held: 150,000 filler pods built up front
+ * cost seconds and hundreds of MiB. Each is identified by its index; `make`
+ * returns a fresh object every call (the reader may keep or change it).
+ */
+export interface VirtualObjects {
+  apiVersion: string;
+  kind: string;
+  namespace: string;
+  /** Indexes run 0 .. size-1; some may be gone (`exists`). */
+  size: number;
+  exists(index: number): boolean;
+  name(index: number): string;
+  make(index: number): KubeObject;
+  /**
+   * A cheap partial view (metadata, the fields selectors and indexes read,
+   * readiness): enough to filter and index on without making the object.
+   */
+  probe(index: number): KubeObject;
+  /** An indexed field's value (`spec.nodeName`) without a probe, where the set knows it. */
+  indexValue?(field: string, index: number): string | undefined;
 }

@@ -1,5 +1,5 @@
 import { involvedUid } from '../generate/ids.js';
-import type { KubeObject } from '../types.js';
+import type { KubeObject, VirtualObjects } from '../types.js';
 import { bucketName } from './resources.js';
 import type { ResourceDefinition, ResourceRegistry } from './resources.js';
 import type { ObjectStore, StoredResource } from './store.js';
@@ -64,10 +64,17 @@ export function derivedNamespaces(objects: KubeObject[], registry: ResourceRegis
  * serve yet are kept in their own bucket (by apiVersion and kind), so a
  * resource added later serves them without changing any scenario.
  */
-export function seedStore(store: ObjectStore, registry: ResourceRegistry, specObjects: KubeObject[]): void {
+export function seedStore(store: ObjectStore, registry: ResourceRegistry, specObjects: KubeObject[], virtual: VirtualObjects[] = []): void {
   const objects = withReferencedUids(flatten(specObjects));
   // A converted view (events.k8s.io) shares its source's bucket, which the source defines.
   for (const def of registry.all) if (!def.convert) store.define(storedResource(def));
+  // First, so a written object of the same name (a fault's, a pasted one) replaces the generated one.
+  for (const v of virtual) {
+    const def = registry.forObject(v);
+    const bucket = def ? bucketName(def) : `${v.apiVersion}/${v.kind}`;
+    if (!def) store.define({ name: bucket, namespaced: true });
+    store.loadVirtual(bucket, v);
+  }
   const byBucket = new Map<string, KubeObject[]>();
   for (const obj of [...objects, ...derivedNamespaces(objects, registry)]) {
     const def = registry.forObject(obj);

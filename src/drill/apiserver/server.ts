@@ -214,7 +214,7 @@ export async function startDrillApiServer(spec: DrillClusterSpec, options: Drill
   const now = options.now ?? (() => new Date());
   const registry = new ResourceRegistry();
   const store = new ObjectStore([], now);
-  seedStore(store, registry, spec.objects);
+  seedStore(store, registry, spec.objects, spec.virtual);
   const startedAt = options.startedAt ?? now();
   const heartbeats = new Heartbeats(now, startedAt.getTime());
   store.present = (resource, obj) => heartbeats.present(resource, obj);

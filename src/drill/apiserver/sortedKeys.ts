@@ -33,9 +33,34 @@ export class SortedKeys {
 
   /** Loads many keys at once: one sort instead of n splices. */
   addAll(keys: Iterable<string>): void {
-    const merged = new Set(this.keys);
-    for (const k of keys) merged.add(k);
-    this.keys = [...merged].sort(byteOrder);
+    const merged = [...this.keys, ...keys];
+    // Without a comparator V8 sorts strings by code unit in native code (byteOrder's order), several times faster at 150,000 keys.
+    merged.sort();
+    let n = 0;
+    for (let i = 0; i < merged.length; i++) if (i === 0 || merged[i] !== merged[n - 1]) merged[n++] = merged[i] as string;
+    merged.length = n;
+    this.keys = merged;
+  }
+
+  /** Loads keys already sorted and unique (loadVirtual sorts once for two sets): a merge, no sort. */
+  addSorted(sorted: readonly string[]): void {
+    const a = this.keys;
+    const out: string[] = [];
+    let i = 0;
+    let j = 0;
+    while (i < a.length || j < sorted.length) {
+      const x = a[i];
+      const y = sorted[j];
+      if (y === undefined || (x !== undefined && x < y)) {
+        out.push(x as string);
+        i++;
+      } else {
+        if (x === y) i++;
+        out.push(y);
+        j++;
+      }
+    }
+    this.keys = out;
   }
 
   at(i: number): string | undefined {

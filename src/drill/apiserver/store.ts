@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { KubeObject } from '../types.js';
+import type { KubeObject, VirtualObjects } from '../types.js';
 import { SortedKeys } from './sortedKeys.js';
 
 /** How the store keeps one resource: its scope and the fields it indexes for exact lookups. */
@@ -46,18 +46,24 @@ export interface ListResult {
   remainingItemCount?: number;
 }
 
+/** A stored object, or the index of one a virtual set makes when read. */
+type Entry = KubeObject | number;
+
 class Bucket {
-  readonly objects = new Map<string, KubeObject>();
+  readonly objects = new Map<string, Entry>();
+  /** Makes the entries that are numbers; their resourceVersions follow `virtualBase`. */
+  virtual?: VirtualObjects;
+  virtualBase = 0;
   readonly all = new SortedKeys();
   readonly byNamespace = new Map<string, SortedKeys>();
   readonly indexes = new Map<string, Map<string, Set<string>>>();
-  private readonly indexReaders: [Map<string, Set<string>>, (obj: KubeObject) => string][] = [];
+  private readonly indexReaders: [Map<string, Set<string>>, (obj: KubeObject) => string, string][] = [];
 
   constructor(readonly def: StoredResource) {
     for (const [field, read] of Object.entries(def.indexes ?? {})) {
       const byValue = new Map<string, Set<string>>();
       this.indexes.set(field, byValue);
-      this.indexReaders.push([byValue, read]);
+      this.indexReaders.push([byValue, read, field]);
     }
   }
 
@@ -65,9 +71,23 @@ class Bucket {
     return this.def.namespaced ? `${namespace ?? ''}/${name}` : name;
   }
 
-  index(key: string, obj: KubeObject, add: boolean): void {
-    for (const [byValue, read] of this.indexReaders) {
-      const value = read(obj);
+  /** The object an entry stands for, made if virtual. */
+  object(entry: Entry): KubeObject {
+    if (typeof entry !== 'number') return entry;
+    const obj = (this.virtual as VirtualObjects).make(entry);
+    obj.metadata.resourceVersion = String(this.virtualBase + entry + 1);
+    return obj;
+  }
+
+  /** What selectors and indexes read: a virtual entry's probe, without making it. */
+  view(entry: Entry): KubeObject {
+    return typeof entry === 'number' ? (this.virtual as VirtualObjects).probe(entry) : entry;
+  }
+
+  /** Adds or drops `key` under the values `obj` (or virtual entry i) has for each indexed field. */
+  index(key: string, obj: KubeObject | number, add: boolean): void {
+    for (const [byValue, read, field] of this.indexReaders) {
+      const value = typeof obj !== 'number' ? read(obj) : (this.virtual?.indexValue?.(field, obj) ?? read(this.view(obj)));
       const keys = byValue.get(value) ?? new Set<string>();
       if (add) keys.add(key);
       else keys.delete(key);
@@ -128,8 +148,8 @@ export class ObjectStore {
 
   get(resource: string, namespace: string | undefined, name: string): KubeObject | undefined {
     const b = this.buckets.get(resource);
-    const obj = b?.objects.get(b.keyOf(namespace, name));
-    return obj && this.present(resource, obj);
+    const entry = b?.objects.get(b.keyOf(namespace, name));
+    return b && entry !== undefined ? this.present(resource, b.object(entry)) : undefined;
   }
 
   /** Bulk load at start-up: one sort per key set instead of one insert per object, no change events. */
@@ -140,7 +160,8 @@ export class ObjectStore {
     const stored: KubeObject[] = [];
     for (const given of objects) {
       const key = b.keyOf(given.metadata.namespace, given.metadata.name);
-      const old = b.objects.get(key);
+      const oldEntry = b.objects.get(key);
+      const old = oldEntry === undefined ? undefined : b.object(oldEntry);
       const obj = this.stamp(given, old);
       stored.push(obj);
       if (old) b.index(key, old, false);
@@ -159,11 +180,37 @@ export class ObjectStore {
     return stored;
   }
 
+  /**
+   * Bulk load of objects made on read: their keys and index entries now, each
+   * object when a read asks for it. They take one revision each, as created
+   * one after another. A bucket holds one virtual set.
+   */
+  loadVirtual(resource: string, v: VirtualObjects): void {
+    const b = this.bucket(resource);
+    if (b.virtual) throw new Error(`store: ${resource} already has a virtual set`);
+    b.virtual = v;
+    b.virtualBase = this.rev;
+    this.rev += v.size;
+    const keys: string[] = [];
+    for (let i = 0; i < v.size; i++) {
+      if (!v.exists(i)) continue;
+      const key = b.keyOf(v.namespace, v.name(i));
+      if (b.objects.has(key)) continue;
+      b.objects.set(key, i);
+      b.index(key, i, true);
+      keys.push(key);
+    }
+    keys.sort();
+    b.all.addSorted(keys);
+    if (b.def.namespaced) b.namespaceKeys(v.namespace).addSorted(keys);
+  }
+
   /** Creates or replaces an object; it gets a new resourceVersion and subscribers hear of it. */
   put(resource: string, obj: KubeObject): KubeObject {
     const b = this.bucket(resource);
     const key = b.keyOf(obj.metadata.namespace, obj.metadata.name);
-    const old = b.objects.get(key);
+    const oldEntry = b.objects.get(key);
+    const old = oldEntry === undefined ? undefined : b.object(oldEntry);
     const stored = this.stamp({ ...obj, metadata: { ...obj.metadata, resourceVersion: undefined } }, old);
     if (old) b.index(key, old, false);
     b.objects.set(key, stored);
@@ -178,8 +225,9 @@ export class ObjectStore {
     const b = this.buckets.get(resource);
     if (!b) return undefined;
     const key = b.keyOf(namespace, name);
-    const old = b.objects.get(key);
-    if (!old) return undefined;
+    const oldEntry = b.objects.get(key);
+    if (oldEntry === undefined) return undefined;
+    const old = b.object(oldEntry);
     b.objects.delete(key);
     b.index(key, old, false);
     b.all.delete(key);
@@ -217,8 +265,8 @@ export class ObjectStore {
       if (limit !== undefined && limit > 0 && items.length >= limit) break;
       const key = candidates.at(i) ?? '';
       if (nsPrefix !== undefined && !key.startsWith(nsPrefix)) continue;
-      const obj = b.objects.get(key);
-      if (obj && (!filter || filter(obj))) items.push(this.present(resource, obj));
+      const entry = b.objects.get(key);
+      if (entry !== undefined && (!filter || filter(b.view(entry)))) items.push(this.present(resource, b.object(entry)));
     }
     const result: ListResult = { items, revision: this.rev };
     if (i < candidates.size && items.length > 0) {

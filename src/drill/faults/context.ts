@@ -4,6 +4,7 @@ import type { DrillHosts, DrillResponse } from '../../nodeaccess/drill.js';
 import { argvKey } from '../../nodeaccess/drill.js';
 import { uidFor } from '../generate.js';
 import { involvedUid } from '../generate/ids.js';
+import type { VirtualSet } from '../generate/filler.js';
 import type { ContainerLog, DrillApiFault, DrillDenial, KubeObject } from '../types.js';
 import type { FaultContext, FaultEvent } from './types.js';
 
@@ -15,6 +16,8 @@ const keyOf = (kind: string, namespace: string | undefined, name: string) => `${
 /** Everything a scenario's cluster is made of, as faults and raw material edit it. */
 export interface ClusterParts {
   objects: KubeObject[];
+  /** Objects made on read (generated filler pods and their Endpoints); a fault that reads one makes it a written object. */
+  virtual: VirtualSet[];
   logs: ContainerLog[];
   hosts: DrillHosts;
   denials: DrillDenial[];
@@ -28,10 +31,37 @@ export function faultContext(parts: ClusterParts, now: Date, at: (relative: stri
   const index = new Map<string, number>();
   parts.objects.forEach((o, i) => index.set(keyOf(o.kind, o.metadata.namespace, o.metadata.name), i));
   let eventSeq = 0;
+  const append = (o: KubeObject): void => {
+    index.set(keyOf(o.kind, o.metadata.namespace, o.metadata.name), parts.objects.length);
+    parts.objects.push(o);
+  };
+  /** A generated object a fault reads becomes a written object, so what the fault does to it is what is served. */
+  const promote = (kind: string, namespace: string | undefined, name: string): void => {
+    if (index.has(keyOf(kind, namespace, name))) return;
+    for (const v of parts.virtual) {
+      if (v.kind !== kind) continue;
+      const i = v.indexOf(namespace, name);
+      if (i === undefined) continue;
+      append(v.make(i));
+      v.take(i);
+      return;
+    }
+  };
+  const promoteAll = (kind: string, namespace: string | undefined): void => {
+    for (const v of parts.virtual) {
+      if (v.kind !== kind || (namespace !== undefined && v.namespace !== namespace)) continue;
+      for (let i = 0; i < v.size; i++) {
+        if (!v.exists(i)) continue;
+        append(v.make(i));
+        v.take(i);
+      }
+    }
+  };
   const ctx: FaultContext = {
     now,
     at: (relative) => at(relative),
     find(kind, namespace, name) {
+      promote(kind, namespace, name);
       const i = index.get(keyOf(kind, namespace, name));
       return i === undefined ? undefined : parts.objects[i];
     },
@@ -41,9 +71,11 @@ export function faultContext(parts: ClusterParts, now: Date, at: (relative: stri
       return o;
     },
     list(kind, namespace) {
+      promoteAll(kind, namespace);
       return parts.objects.filter((o) => o.kind === kind && (namespace === undefined || o.metadata.namespace === namespace));
     },
     put(object) {
+      promote(object.kind, object.metadata.namespace, object.metadata.name);
       const k = keyOf(object.kind, object.metadata.namespace, object.metadata.name);
       const i = index.get(k);
       if (i === undefined) {
@@ -54,6 +86,7 @@ export function faultContext(parts: ClusterParts, now: Date, at: (relative: stri
       }
     },
     remove(kind, namespace, name) {
+      promote(kind, namespace, name);
       const k = keyOf(kind, namespace, name);
       const i = index.get(k);
       if (i === undefined) return;

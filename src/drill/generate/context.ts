@@ -1,4 +1,5 @@
 import type { KubeObject } from '../types.js';
+import type { VirtualSet } from './filler.js';
 import { objectUid } from './ids.js';
 import type { LayoutNode, PodNetwork } from './pods.js';
 import type { ServiceIPs } from './services.js';
@@ -26,6 +27,8 @@ export interface GenContext {
   ips: ServiceIPs;
   t: GenTimes;
   out: KubeObject[];
+  /** Objects made on read (filler pods), served beside `out`. */
+  virtual: VirtualSet[];
 }
 
 export const kubeVersion = 'v1.31.4';

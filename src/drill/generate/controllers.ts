@@ -86,12 +86,12 @@ export function deploymentFor(d: DeploymentInput): { replicaSetName: string; pod
   };
 }
 
-/** Deployment and ReplicaSet objects whose status counts are those of `pods`. */
-export function deploymentObjects(d: DeploymentInput, pods: readonly KubeObject[]): KubeObject[] {
+/** Deployment and ReplicaSet objects whose status counts are those of `pods` (or, for pods not built, their counts). */
+export function deploymentObjects(d: DeploymentInput, pods: readonly KubeObject[] | { replicas: number; ready: number }): KubeObject[] {
   const { replicaSetName, podLabels } = deploymentFor(d);
-  const replicas = pods.length;
-  let ready = 0;
-  for (const p of pods) if (isReady(p)) ready++;
+  const replicas = 'replicas' in pods ? pods.replicas : pods.length;
+  let ready = 'ready' in pods ? pods.ready : 0;
+  if (!('ready' in pods)) for (const p of pods) if (isReady(p)) ready++;
   const selector = { matchLabels: { ...d.template.labels } };
   const deployment: KubeObject = {
     apiVersion: 'apps/v1',

@@ -25,6 +25,17 @@ export class PodNetwork {
     return `10.${64 + (node.index >> 8)}.${node.index & 255}.0/24`;
   }
 
+  /** `count` consecutive host numbers on the node's /24, for pods addressed later; returns the first. */
+  reserve(node: LayoutNode, count: number): number {
+    const first = (this.used.get(node.index) ?? 1) + 1;
+    this.used.set(node.index, first + count - 1);
+    return first;
+  }
+
+  static address(node: LayoutNode, host: number): string {
+    return `10.${64 + (node.index >> 8)}.${node.index & 255}.${host}`;
+  }
+
   next(node: LayoutNode): string {
     const host = (this.used.get(node.index) ?? 1) + 1;
     this.used.set(node.index, host);
@@ -99,6 +110,8 @@ export interface ContainerInput {
 export interface PodInput {
   namespace: string;
   name: string;
+  /** Default: uidFor('pod', namespace, name). */
+  uid?: string;
   node: LayoutNode;
   podIP: string;
   labels: Record<string, string>;
@@ -150,8 +163,8 @@ function hostIPsOf(node: LayoutNode): readonly Json[] {
 
 /** A Running, Ready pod as the kubelet reports it, with the fields admission and the scheduler add. */
 export function runningPod(p: PodInput): KubeObject {
-  // Pods keep the uid scheme drills have always used (faults compute it the same way).
-  const uid = uidFor('pod', p.namespace, p.name);
+  // Pods keep the uid scheme drills have always used (faults compute it the same way); filler pods bring a cheaper one.
+  const uid = p.uid ?? uidFor('pod', p.namespace, p.name);
   const tokenVolume = p.serviceAccountName === undefined ? undefined : `kube-api-access-${safeFromHex(uid.slice(24), 5)}`;
   const containers: Json[] = [];
   const statuses: Json[] = [];

@@ -126,9 +126,7 @@ export function endpointObjects(s: ServiceInput, pods: readonly KubeObject[], ch
   if (pods.length > 0) endpoints.subsets = [{ ...(ready.length > 0 ? { addresses: ready } : {}), ...(notReady.length > 0 ? { notReadyAddresses: notReady } : {}), ports }];
 
   const slices: KubeObject[] = [];
-  const sliceCount = Math.max(1, Math.ceil(sorted.length / maxEndpointsPerSlice));
-  for (let i = 0; i < sliceCount; i++) {
-    const name = `${s.name}-${safeSuffix(`${s.namespace}/${s.name}/${i}`, 5)}`;
+  endpointSliceNames(s, sorted.length).forEach((name, i) => {
     const members = sorted.slice(i * maxEndpointsPerSlice, (i + 1) * maxEndpointsPerSlice);
     slices.push({
       apiVersion: 'discovery.k8s.io/v1',
@@ -159,6 +157,12 @@ export function endpointObjects(s: ServiceInput, pods: readonly KubeObject[], ch
       }),
       ports: ports.map((p) => ({ ...p })),
     });
-  }
+  });
   return [endpoints, ...slices];
+}
+
+/** The names of a Service's EndpointSlices over `pods` pods: one per 100, at least one. */
+export function endpointSliceNames(s: Pick<ServiceInput, 'namespace' | 'name'>, pods: number): string[] {
+  const count = Math.max(1, Math.ceil(pods / maxEndpointsPerSlice));
+  return Array.from({ length: count }, (_, i) => `${s.name}-${safeSuffix(`${s.namespace}/${s.name}/${i}`, 5)}`);
 }

@@ -4,6 +4,7 @@ import { deploymentFor, deploymentObjects, statefulSetObject, statefulSetPodLabe
 import type { DeploymentInput, StatefulSetInput } from './controllers.js';
 import { controllerRef, hex64, objectUid, safeSuffix } from './ids.js';
 import { defaultTolerations, frozen, runningPod } from './pods.js';
+import { FillerEndpoints, FillerPods } from './filler.js';
 import type { ContainerInput, LayoutNode } from './pods.js';
 import { endpointObjects, serviceObject } from './services.js';
 import type { ServiceInput } from './services.js';
@@ -37,45 +38,24 @@ export function fillerWorkload(ctx: GenContext, podsPerWorker: number): void {
       template: { labels: { app: name }, containers: [container] },
     };
     const { podLabels, podOwner } = deploymentFor(deployment);
-    return { deployment, container, podLabels, podOwner: frozen(podOwner), pods: [] as KubeObject[] };
+    return { deployment, filler: { name, container, labels: frozen(podLabels), owner: frozen(podOwner) } };
   });
-  workers.forEach((n, w) => {
-    const w36 = w.toString(36);
-    for (let p = 0; p < podsPerWorker; p++) {
-      const app = apps[(w * podsPerWorker + p) % fillerApps];
-      if (!app) continue;
-      app.pods.push(
-        runningPod({
-          namespace: 'load',
-          name: `${app.deployment.name}-${w36}-${p.toString(36)}`,
-          node: n,
-          podIP: ctx.net.next(n),
-          labels: { app: app.deployment.name, 'pod-template-hash': app.deployment.hash },
-          owner: app.podOwner,
-          containers: [app.container],
-          created: t.load,
-          started: t.loadStarted,
-          serviceAccountName: 'default',
-          tolerations: defaultTolerations,
-          qosClass: 'Burstable',
-        }),
-      );
-    }
-  });
-  for (const app of apps) {
-    const service: ServiceInput = {
-      namespace: 'load',
-      name: app.deployment.name,
-      labels: { app: app.deployment.name },
-      clusterIP: ctx.ips.allocate('load', app.deployment.name),
-      selector: { app: app.deployment.name },
-      ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 'http', podPort: 8080 }],
-      created: t.load,
-    };
-    out.push(...deploymentObjects(app.deployment, app.pods));
-    for (const pod of app.pods) out.push(pod);
-    out.push(serviceObject(service), ...endpointObjects(service, app.pods, t.loadReady));
-  }
+  // Each worker's filler pods take consecutive addresses after what earlier generation placed there.
+  const firstHost = workers.map((n) => ctx.net.reserve(n, podsPerWorker));
+  const filler = new FillerPods('load', apps.map((a) => a.filler), workers, podsPerWorker, firstHost, t);
+  const services = apps.map((app): ServiceInput => ({
+    namespace: 'load',
+    name: app.deployment.name,
+    labels: { app: app.deployment.name },
+    clusterIP: ctx.ips.allocate('load', app.deployment.name),
+    selector: { app: app.deployment.name },
+    ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 'http', podPort: 8080 }],
+    created: t.load,
+  }));
+  // Every filler pod is generated Running and Ready.
+  apps.forEach((app, a) => out.push(...deploymentObjects(app.deployment, { replicas: filler.countOf(a), ready: filler.countOf(a) })));
+  out.push(...services.map(serviceObject));
+  ctx.virtual.push(filler, new FillerEndpoints('Endpoints', filler, services, t.loadReady), new FillerEndpoints('EndpointSlice', filler, services, t.loadReady));
 }
 
 interface StatefulApp {

@@ -98,4 +98,48 @@ describe('ObjectStore', () => {
     expect(store.get('nodes', 'whatever', 'n1')?.metadata.name).toBe('n1');
     expect(store.list('nodes', { name: 'n1' }).items).toHaveLength(1);
   });
+
+  it('serves a virtual set like stored objects: made on read, replaced by a write, gone after a delete', () => {
+    const store = newStore();
+    const made: number[] = [];
+    const names = ['v-c', 'v-a', 'v-b'];
+    store.loadVirtual('pods', {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      namespace: 'ns',
+      size: names.length,
+      exists: () => true,
+      name: (i) => names[i] ?? '',
+      make: (i) => {
+        made.push(i);
+        return { ...pod('ns', names[i] ?? '', `node-${i % 2}`), metadata: { name: names[i] ?? '', namespace: 'ns', uid: `u-${i}` } };
+      },
+      probe: (i) => pod('ns', names[i] ?? '', `node-${i % 2}`),
+    });
+    store.load('pods', [pod('ns', 'w', 'node-0'), pod('a', 'x')]);
+    expect(made).toEqual([]);
+    const changes: StoreChange[] = [];
+    store.subscribe((c) => changes.push(c));
+    const keys = (items: KubeObject[]): string[] => items.map((o) => `${o.metadata.namespace}/${o.metadata.name}`);
+    expect(keys(store.list('pods').items)).toEqual(['a/x', 'ns/v-a', 'ns/v-b', 'ns/v-c', 'ns/w']);
+    expect(keys(store.list('pods', { indexed: { 'spec.nodeName': 'node-0' } }).items)).toEqual(['ns/v-b', 'ns/v-c', 'ns/w']);
+    // Filters read the probe; only what passes is made.
+    made.length = 0;
+    expect(keys(store.list('pods', { namespace: 'ns', filter: (o) => nodeOf(o) === 'node-1' }).items)).toEqual(['ns/v-a']);
+    expect(made).toEqual([1]);
+    expect(store.get('pods', 'ns', 'v-a')?.metadata).toMatchObject({ uid: 'u-1', resourceVersion: '2' });
+    const page = store.list('pods', { namespace: 'ns', limit: 2, countRemaining: true });
+    expect(page).toMatchObject({ lastKey: 'ns/v-b', remainingItemCount: 2 });
+
+    const written = store.put('pods', { ...pod('ns', 'v-a', 'node-0'), metadata: { name: 'v-a', namespace: 'ns', labels: { edited: 'yes' } } });
+    expect(written.metadata.uid).toBe('u-1');
+    expect(changes.at(-1)).toMatchObject({ type: 'MODIFIED', previous: { metadata: { uid: 'u-1' } } });
+    expect(store.get('pods', 'ns', 'v-a')?.metadata.labels).toEqual({ edited: 'yes' });
+    expect(keys(store.list('pods', { indexed: { 'spec.nodeName': 'node-1' } }).items)).toEqual([]);
+
+    expect(store.delete('pods', 'ns', 'v-c')?.metadata.uid).toBe('u-0');
+    expect(store.get('pods', 'ns', 'v-c')).toBeUndefined();
+    expect(keys(store.list('pods', { namespace: 'ns' }).items)).toEqual(['ns/v-a', 'ns/v-b', 'ns/w']);
+    expect(changes.map((c) => c.type)).toEqual(['MODIFIED', 'DELETED']);
+  });
 });

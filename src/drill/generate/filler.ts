@@ -1,0 +1,216 @@
+import type { KubeObject, VirtualObjects } from '../types.js';
+import { endpointObjects, endpointSliceNames } from './services.js';
+import type { ServiceInput } from './services.js';
+import type { GenTimes } from './context.js';
+import { seededUid } from './ids.js';
+import type { controllerRef } from './ids.js';
+import { defaultTolerations, frozen, PodNetwork, runningPod } from './pods.js';
+import type { ContainerInput, LayoutNode } from './pods.js';
+
+/** What every pod of one filler app shares, frozen once. */
+export interface FillerApp {
+  name: string;
+  container: ContainerInput;
+  labels: Readonly<Record<string, string>>;
+  owner: Readonly<ReturnType<typeof controllerRef>>;
+}
+
+const readyConditions = frozen([{ type: 'Ready', status: 'True' }]);
+
+/** A virtual set a fault can read from: it finds a member by name and takes it out once it is written. */
+export interface VirtualSet extends VirtualObjects {
+  indexOf(namespace: string | undefined, name: string): number | undefined;
+  take(index: number): void;
+}
+
+/**
+ * The filler workload's pods, made when read: pod i is slot i mod podsPerWorker
+ * on worker i div podsPerWorker, of app i mod apps. Its name, uid, IP and node
+ * follow from i, and what the app's pods have in common is shared, so 150,000
+ * of them cost their keys until one is read. A pod a fault edits is taken out
+ * (`take`) and served as the object the fault wrote.
+ */
+export class FillerPods implements VirtualSet {
+  readonly apiVersion = 'v1';
+  readonly kind = 'Pod';
+  readonly size: number;
+  private readonly taken = new Set<number>();
+
+  constructor(
+    readonly namespace: string,
+    private readonly apps: readonly FillerApp[],
+    private readonly workers: readonly LayoutNode[],
+    private readonly perWorker: number,
+    /** The host number of each worker's first filler pod (PodNetwork.reserve). */
+    private readonly firstHost: readonly number[],
+    private readonly t: GenTimes,
+  ) {
+    this.size = apps.length === 0 ? 0 : workers.length * perWorker;
+  }
+
+  exists(i: number): boolean {
+    return i >= 0 && i < this.size && !this.taken.has(i);
+  }
+
+  /** Serves pod i no more (a fault wrote or removed it). */
+  take(i: number): void {
+    this.taken.add(i);
+  }
+
+  name(i: number): string {
+    return `${this.app(i).name}-${Math.floor(i / this.perWorker).toString(36)}-${(i % this.perWorker).toString(36)}`;
+  }
+
+  /** The index of a filler pod's name (`app-N-<worker base 36>-<slot base 36>`), if it names one. */
+  indexOf(namespace: string | undefined, name: string): number | undefined {
+    if (namespace !== this.namespace) return undefined;
+    const m = /^(.+)-([0-9a-z]+)-([0-9a-z]+)$/.exec(name);
+    if (!m) return undefined;
+    const w = parseInt(m[2] ?? '', 36);
+    const p = parseInt(m[3] ?? '', 36);
+    if (!(w < this.workers.length && p < this.perWorker)) return undefined;
+    const i = w * this.perWorker + p;
+    return this.exists(i) && this.name(i) === name ? i : undefined;
+  }
+
+  uid(i: number): string {
+    return seededUid(`pod/${this.namespace}/filler`, i);
+  }
+
+  node(i: number): LayoutNode {
+    return this.workers[Math.floor(i / this.perWorker)] as LayoutNode;
+  }
+
+  ip(i: number): string {
+    const w = Math.floor(i / this.perWorker);
+    return PodNetwork.address(this.workers[w] as LayoutNode, (this.firstHost[w] ?? 2) + (i % this.perWorker));
+  }
+
+  get appCount(): number {
+    return this.apps.length;
+  }
+
+  /** How many pods app a has. */
+  countOf(a: number): number {
+    return a < this.size ? Math.floor((this.size - 1 - a) / this.apps.length) + 1 : 0;
+  }
+
+  /** Probes of app a's pods, in pod order. */
+  podsOf(a: number): KubeObject[] {
+    const out: KubeObject[] = [];
+    for (let i = a; i < this.size; i += this.apps.length) out.push(this.probe(i));
+    return out;
+  }
+
+  indexValue(field: string, i: number): string | undefined {
+    return field === 'spec.nodeName' ? this.node(i).name : undefined;
+  }
+
+  probe(i: number): KubeObject {
+    const app = this.app(i);
+    const uid = (): string => this.uid(i);
+    return {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name: this.name(i),
+        namespace: this.namespace,
+        // A scan over 150,000 probes rarely reads a uid: made only when asked.
+        get uid() {
+          return uid();
+        },
+        creationTimestamp: this.t.load,
+        labels: app.labels,
+        ownerReferences: [app.owner],
+      },
+      spec: { nodeName: this.node(i).name, restartPolicy: 'Always', schedulerName: 'default-scheduler', serviceAccountName: 'default' },
+      status: { phase: 'Running', podIP: this.ip(i), conditions: readyConditions },
+    };
+  }
+
+  make(i: number): KubeObject {
+    const app = this.app(i);
+    return runningPod({
+      namespace: this.namespace,
+      name: this.name(i),
+      uid: this.uid(i),
+      node: this.node(i),
+      podIP: this.ip(i),
+      labels: app.labels,
+      owner: app.owner,
+      containers: [app.container],
+      created: this.t.load,
+      started: this.t.loadStarted,
+      serviceAccountName: 'default',
+      tolerations: defaultTolerations,
+      qosClass: 'Burstable',
+    });
+  }
+
+  private app(i: number): FillerApp {
+    return this.apps[i % this.apps.length] as FillerApp;
+  }
+}
+
+/**
+ * The Endpoints (or EndpointSlices) of the filler apps' Services, made on read
+ * from the apps' pods as the controllers would write them: 300 addresses in
+ * each of 500 Endpoints are 150,000 objects the heap need not hold.
+ */
+export class FillerEndpoints implements VirtualSet {
+  readonly apiVersion: string;
+  readonly size: number;
+  private readonly taken = new Set<number>();
+  /** Member i: the app it serves and its place in what endpointObjects returns. */
+  private readonly members: { app: number; at: number; name: string }[] = [];
+  private readonly byName = new Map<string, number>();
+
+  constructor(
+    readonly kind: 'Endpoints' | 'EndpointSlice',
+    private readonly pods: FillerPods,
+    private readonly services: readonly ServiceInput[],
+    private readonly changed: string,
+  ) {
+    this.apiVersion = kind === 'Endpoints' ? 'v1' : 'discovery.k8s.io/v1';
+    services.forEach((svc, app) => {
+      const names = kind === 'Endpoints' ? [svc.name] : endpointSliceNames(svc, this.pods.countOf(app));
+      names.forEach((name, k) => {
+        this.byName.set(name, this.members.length);
+        this.members.push({ app, at: kind === 'Endpoints' ? 0 : 1 + k, name });
+      });
+    });
+    this.size = this.members.length;
+  }
+
+  get namespace(): string {
+    return this.pods.namespace;
+  }
+
+  exists(i: number): boolean {
+    return i >= 0 && i < this.size && !this.taken.has(i);
+  }
+
+  take(i: number): void {
+    this.taken.add(i);
+  }
+
+  name(i: number): string {
+    return this.members[i]?.name ?? '';
+  }
+
+  indexOf(namespace: string | undefined, name: string): number | undefined {
+    if (namespace !== this.namespace) return undefined;
+    const i = this.byName.get(name);
+    return i !== undefined && this.exists(i) ? i : undefined;
+  }
+
+  make(i: number): KubeObject {
+    const m = this.members[i] as { app: number; at: number };
+    return endpointObjects(this.services[m.app] as ServiceInput, this.pods.podsOf(m.app), this.changed)[m.at] as KubeObject;
+  }
+
+  /** 500 of them: selectors read the made object. */
+  probe(i: number): KubeObject {
+    return this.make(i);
+  }
+}
