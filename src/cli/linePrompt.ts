@@ -1,5 +1,7 @@
 import { createInterface } from 'node:readline';
+import { manualAsk } from '../nodeaccess/manual.js';
 import type { ManualAnswer, ManualRequest } from '../nodeaccess/manual.js';
+import { commandLines } from '../nodeaccess/quote.js';
 
 /**
  * Manual node access without the TUI (`plumbline check`): print the command,
@@ -8,7 +10,10 @@ import type { ManualAnswer, ManualRequest } from '../nodeaccess/manual.js';
 export function linePrompt(input: NodeJS.ReadableStream, output: NodeJS.WritableStream): (r: ManualRequest) => Promise<ManualAnswer> {
   return (request) =>
     new Promise((resolve) => {
-      output.write(`Run this on ${request.node} and paste its output; end with a line holding only "." (or Ctrl-D), or type "skip":\n  ${request.command}\n`);
+      // The command on lines of its own, broken only where a shell joins them, so it can be copied as shown.
+      const columns = (output as { columns?: number }).columns ?? 80;
+      const ask = manualAsk(request, 'paste its output; end with a line holding only "." (or Ctrl-D), or type "skip"');
+      output.write(`${ask}\n${commandLines(request.argv, columns).join('\n')}\n`);
       const rl = createInterface({ input, terminal: false });
       const lines: string[] = [];
       let done = false;

@@ -1,6 +1,7 @@
 import type { Evidence, Facts, Layer, Verdict } from '../checks/types.js';
 import type { PathEntry } from '../runbook/compile.js';
 import type { Phase } from '../runbook/structure.js';
+import type { SampleInfo } from '../nodeaccess/types.js';
 
 export type Mode = 'live' | 'drill';
 export type SessionOutcome = 'diagnosis' | 'no-finding' | 'incomplete';
@@ -81,7 +82,10 @@ export type SessionEvent =
       summary: string;
       evidence: Evidence[];
       facts: Facts;
+      /** plumbline's own time on the check; with manual node access it leaves out the time a person took (waitedMs). */
       durationMs: number;
+      /** Manual node access: how long the walk waited for a person to run the command and paste its output. */
+      waitedMs?: number;
       timedOut: boolean;
       verdict: Verdict;
       /** What the command or the API returned, redacted; the session emits `{ text }`, the writer may move it to a sidecar. */
@@ -96,8 +100,9 @@ export type SessionEvent =
   /** What the on-call engineer wrote down, attached to the step on screen (null before the first). */
   | { type: 'note'; text: string; step: string | null }
   /** Manual node access: run this on the node and paste what it printed. */
-  | { type: 'host.prompt'; step: string; node: string; argv: string[]; command: string }
-  | { type: 'host.reply'; step: string; node: string; by: 'pasted' | 'declined'; output?: string; exitCode?: number }
+  | { type: 'host.prompt'; step: string; node: string; argv: string[]; command: string; sample?: SampleInfo }
+  /** waitedMs: from the prompt to the reply, a person's time (running the command, copying, pasting), not the command's run time. */
+  | { type: 'host.reply'; step: string; node: string; by: 'pasted' | 'declined'; output?: string; exitCode?: number; waitedMs?: number }
   /**
    * A remediation the runbook proposes, in full: the exact argv on a node, or
    * the exact kubectl equivalent of an API write. `allowed` is false when the

@@ -71,7 +71,9 @@ export class Session {
 
   private readonly redactions: RegExp[];
   private readonly nodes: NodeAccess;
-  private pendingHost: { step: string; node: string; resolve: (a: ManualAnswer) => void } | undefined;
+  private pendingHost: { step: string; node: string; shownAt: number; resolve: (a: ManualAnswer) => void } | undefined;
+  /** Per step, the time spent waiting on a person to paste (manual node access), kept out of the check's duration. */
+  private readonly waited = new Map<string, number>();
   /** The action on screen, filled in, waiting for a yes or no (or running). */
   private pendingAction: { step: string; resolved: ResolvedAction } | undefined;
   /** What each check showed or could not show, for the honest account at the end. */
@@ -203,9 +205,9 @@ export class Session {
   /** The manual node-access prompt: shows the command and waits for `pasteHostOutput` or `declineHostCommand`. */
   readonly promptHost = (request: ManualRequest): Promise<ManualAnswer> => {
     const step = this.current?.step ?? '';
-    this.emit({ type: 'host.prompt', step, node: request.node, argv: [...request.argv], command: request.command });
+    this.emit({ type: 'host.prompt', step, node: request.node, argv: [...request.argv], command: request.command, ...(request.sample ? { sample: request.sample } : {}) });
     return new Promise((resolve) => {
-      this.pendingHost = { step, node: request.node, resolve };
+      this.pendingHost = { step, node: request.node, shownAt: performance.now(), resolve };
       request.signal.addEventListener('abort', () => (this.pendingHost = undefined), { once: true });
     });
   };
@@ -218,7 +220,8 @@ export class Session {
     const pending = this.pendingHost;
     if (!pending) return;
     this.pendingHost = undefined;
-    this.emit({ type: 'host.reply', step: pending.step, node: pending.node, by: 'pasted', output, ...(exitCode === undefined ? {} : { exitCode }) });
+    const waitedMs = this.waitedOn(pending);
+    this.emit({ type: 'host.reply', step: pending.step, node: pending.node, by: 'pasted', output, ...(exitCode === undefined ? {} : { exitCode }), waitedMs });
     pending.resolve({ output, ...(exitCode === undefined ? {} : { exitCode }) });
   }
 
@@ -226,8 +229,14 @@ export class Session {
     const pending = this.pendingHost;
     if (!pending) return;
     this.pendingHost = undefined;
-    this.emit({ type: 'host.reply', step: pending.step, node: pending.node, by: 'declined' });
+    this.emit({ type: 'host.reply', step: pending.step, node: pending.node, by: 'declined', waitedMs: this.waitedOn(pending) });
     pending.resolve({ declined: true });
+  }
+
+  private waitedOn(pending: { step: string; shownAt: number }): number {
+    const ms = Math.round(performance.now() - pending.shownAt);
+    this.waited.set(pending.step, (this.waited.get(pending.step) ?? 0) + ms);
+    return ms;
   }
 
   /** Ends the walk early (quit, Ctrl-C); whatever was recorded stays recorded. */
@@ -272,7 +281,9 @@ export class Session {
         if (step.type === 'check' && this.auto) queueMicrotask(() => this.actor?.send({ type: 'CONTINUE' }));
         return;
       }
-      case 'check.result':
+      case 'check.result': {
+        const waitedMs = this.waited.get(e.step);
+        this.waited.delete(e.step);
         this.emit({
           type: 'check.result',
           step: e.step,
@@ -281,13 +292,14 @@ export class Session {
           summary: e.output.summary,
           evidence: e.output.evidence,
           facts: e.output.facts,
-          durationMs: e.output.durationMs,
+          ...(waitedMs === undefined ? { durationMs: e.output.durationMs } : { durationMs: Math.max(0, e.output.durationMs - waitedMs), waitedMs }),
           timedOut: e.timedOut,
           verdict: verdictOf(findCheck(e.check), e.output.outcome),
           ...(e.output.raw === undefined ? {} : { raw: { text: e.output.raw } }),
           ...(e.output.artifacts === undefined ? {} : { artifacts: e.output.artifacts }),
         });
         return;
+      }
       case 'answer': {
         const step = spec.steps[e.step];
         const label = step?.type === 'ask' ? (step.choices[e.choice]?.label ?? e.choice) : e.choice;

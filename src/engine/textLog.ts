@@ -11,15 +11,15 @@ export function textLines(e: SessionEvent): string[] {
     case 'check.start':
       return e.command ? [`  $ ${e.command}`] : [];
     case 'check.result':
-      return [`  → ${e.outcome}: ${e.summary}  (${e.durationMs} ms)`, ...e.evidence.map((ev) => `      ${ev.label}: ${ev.value}`)];
+      return [`  → ${e.outcome}: ${e.summary}  (${e.waitedMs === undefined ? `${e.durationMs} ms` : `output pasted after ${e.waitedMs} ms`})`, ...e.evidence.map((ev) => `      ${ev.label}: ${ev.value}`)];
     case 'ask':
       return [`  ? ${e.question}`, ...e.choices.map((c) => `      [${c.id}] ${c.label}${c.id === e.default ? ' (default)' : ''}`)];
     case 'answer':
       return [`  answered ${e.choice} (${e.by})`];
     case 'host.prompt':
-      return [`  run on ${e.node}: ${e.command}`];
+      return [`  run on ${e.node}${e.sample ? ` (sample ${e.sample.index} of ${e.sample.count})` : ''}: ${e.command}`];
     case 'host.reply':
-      return [`  ${e.by === 'pasted' ? `output pasted (${(e.output ?? '').split('\n').length} lines)` : 'not run (declined)'}`];
+      return [`  ${e.by === 'pasted' ? `output pasted (${(e.output ?? '').split('\n').length} lines)` : 'not run (declined)'}${e.waitedMs === undefined ? '' : ` after ${e.waitedMs} ms waiting on the person`}`];
     case 'note':
       return [`  note: ${e.text}`];
     case 'action.proposed':

@@ -1,7 +1,7 @@
 import { capOutput, missingCommandMessage } from './process.js';
 import { shellQuote } from './quote.js';
 import { NodeAccessError } from './types.js';
-import type { NodeAccess } from './types.js';
+import type { NodeAccess, SampleInfo } from './types.js';
 
 export interface ManualRequest {
   node: string;
@@ -10,6 +10,20 @@ export interface ManualRequest {
   command: string;
   /** Aborted when the walk is cancelled: close the prompt. */
   signal: AbortSignal;
+  /** Set when the check compares several runs: which one this is, and how long to wait after the previous. */
+  sample?: SampleInfo;
+}
+
+/** "Run this on worker-2 and paste its output here:", saying which sample and how long to wait when there are several. */
+export function manualAsk(request: Pick<ManualRequest, 'node' | 'sample'>, after = 'paste its output here'): string {
+  const s = request.sample;
+  if (!s) return `Run this on ${request.node} and ${after}:`;
+  const wait = s.index > 1 ? ` (wait at least ${seconds(s.intervalMs)} after the ${s.index === 2 ? 'first' : 'previous'})` : '';
+  return `Sample ${s.index} of ${s.count}${wait}: run this on ${request.node} and ${after}:`;
+}
+
+function seconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
 }
 
 /** What the user gave back: the command's output (stdout and stderr as they saw them), or a refusal. */
@@ -36,8 +50,7 @@ export function createManualAccess(options: ManualAccessOptions = {}): NodeAcces
         throw new NodeAccessError('not-possible', 'manual node access needs someone at the terminal to run the command; use --node-access ssh, kubectl-debug or local');
       }
       if (opts.signal.aborted) throw new NodeAccessError('cancelled', 'cancelled before the command was shown');
-      const started = performance.now();
-      const answer = await untilAborted(prompt({ node, argv, command: shellQuote(argv), signal: opts.signal }), opts.signal);
+      const answer = await untilAborted(prompt({ node, argv, command: shellQuote(argv), signal: opts.signal, ...(opts.sample ? { sample: opts.sample } : {}) }), opts.signal);
       if ('declined' in answer) throw new NodeAccessError('declined', `the command was not run on ${node} (declined)`);
       const { text, truncated } = capOutput(answer.output.replace(/\r\n?/g, '\n'), options.maxOutputBytes);
       const result = {
@@ -45,7 +58,8 @@ export function createManualAccess(options: ManualAccessOptions = {}): NodeAcces
         stderr: '',
         // Unknown unless the user said: parsers read the text, not the exit code.
         exitCode: answer.exitCode ?? null,
-        durationMs: Math.round(performance.now() - started),
+        // The person's time (running, copying, pasting) is not the command's: the session records it as waitedMs.
+        durationMs: null,
         timedOut: false,
         truncated,
       };

@@ -9,7 +9,8 @@ export interface RunResult {
   stderr: string;
   /** null when the process did not exit by itself (killed on timeout, signal), or in manual mode when the user did not say. */
   exitCode: number | null;
-  durationMs: number;
+  /** How long the command ran; null when nobody timed it (manual access: a person ran it and pasted its output). */
+  durationMs: number | null;
   timedOut: boolean;
   /** true when stdout or stderr was cut at the cap. */
   truncated: boolean;
@@ -18,6 +19,16 @@ export interface RunResult {
 export interface RunOptions {
   timeoutMs: number;
   signal: AbortSignal;
+  /** One of several runs of the same command a check compares (/proc/stat twice): a person running it by hand is told which, and how long to wait. */
+  sample?: SampleInfo;
+}
+
+export interface SampleInfo {
+  /** 1-based. */
+  index: number;
+  count: number;
+  /** The least time between two runs. */
+  intervalMs: number;
 }
 
 /**

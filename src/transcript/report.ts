@@ -42,7 +42,7 @@ export interface StepVisit {
   /** `at`/`seq` of check.start: when the command ran (in step mode, later than entering the step). */
   check: { id: string; command: string; params: Record<string, unknown>; at: string | null; seq: number | null } | null;
   /** `raw`: the check's full output, inline or a sidecar reference (with what the reader found there, when it looked). */
-  result: { outcome: string; summary: string; evidence: Evidence[]; facts: Facts; durationMs: number; timedOut: boolean; verdict: Verdict | null; at: string; raw?: RawOutput & { found?: CheckedRawRef['found'] }; artifacts?: { name: string; file: string; size: number }[] } | null;
+  result: { outcome: string; summary: string; evidence: Evidence[]; facts: Facts; durationMs: number; waitedMs?: number; timedOut: boolean; verdict: Verdict | null; at: string; raw?: RawOutput & { found?: CheckedRawRef['found'] }; artifacts?: { name: string; file: string; size: number }[] } | null;
   question: { text: string; choices: { id: string; label: string }[]; default: string } | null;
   answer: { choice: string; label: string; by: AnsweredBy; at: string; seq: number } | null;
 }
@@ -194,7 +194,7 @@ function collectVisits(events: readonly TranscriptEvent[]): StepVisit[] {
         // verdict is absent from transcripts older than healthy outcomes: null, judged by the outcome alone.
         const verdict = (e.verdict as Verdict | undefined) ?? null;
         const artifacts = (e.artifacts ?? []).flatMap((a) => ('file' in a ? [{ name: a.name, file: a.file, size: a.size }] : []));
-        if (v) v.result = { outcome: e.outcome, summary: e.summary, evidence: e.evidence, facts: e.facts, durationMs: e.durationMs, timedOut: e.timedOut, verdict, at: e.t, ...(e.raw ? { raw: e.raw } : {}), ...(artifacts.length > 0 ? { artifacts } : {}) };
+        if (v) v.result = { outcome: e.outcome, summary: e.summary, evidence: e.evidence, facts: e.facts, durationMs: e.durationMs, ...(typeof e.waitedMs === 'number' ? { waitedMs: e.waitedMs } : {}), timedOut: e.timedOut, verdict, at: e.t, ...(e.raw ? { raw: e.raw } : {}), ...(artifacts.length > 0 ? { artifacts } : {}) };
         break;
       }
       case 'ask': {
@@ -486,7 +486,7 @@ function timeline(r: ReportModel): string[] {
       case 'check': {
         const res = v.result;
         const outcome = res
-          ? `${code(res.outcome)}${res.timedOut ? ' (timed out)' : ''}: ${text(res.summary)} (${duration(res.durationMs)})`
+          ? `${code(res.outcome)}${res.timedOut ? ' (timed out)' : ''}: ${text(res.summary)} (${took(res)})`
           : 'no result: the session ended during the check';
         // Timed by when the command ran, not when the step was shown: that is what the cluster saw.
         add(v.check?.seq ?? v.seq, v.check?.at ?? v.at, v.layer, step, outcome, v.check ? code(v.check.command) : '');
@@ -546,8 +546,8 @@ function evidence(r: ReportModel): string[] {
     lines.push('<details>', `<summary>${i + 1}. <b>${html(v.step)}</b> (${v.layer}): ${head}</summary>`, '');
     lines.push(`**${text(v.title)}**`, '', `Why: ${text(v.why)}`, '');
     if (v.check) {
-      const took = res ? ` (${duration(res.durationMs)}${res.timedOut ? ', timed out' : ''})` : '';
-      lines.push(`Check ${code(v.check.id)}${took}:`, '', fence(v.check.command, 'sh'), '');
+      const tookText = res ? ` (${took(res)}${res.timedOut ? ', timed out' : ''})` : '';
+      lines.push(`Check ${code(v.check.id)}${tookText}:`, '', fence(v.check.command, 'sh'), '');
     }
     if (res && res.evidence.length > 0) {
       for (const ev of res.evidence) lines.push(...evidenceItem(ev));
@@ -694,4 +694,9 @@ export function duration(ms: number): string {
   const s = Math.round(ms / 1000);
   if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
   return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+}
+
+/** A check's time; with manual node access, the wait for the person's paste, which is not the command's run time. */
+function took(res: { durationMs: number; waitedMs?: number }): string {
+  return res.waitedMs === undefined ? duration(res.durationMs) : `output pasted after ${duration(res.waitedMs)}`;
 }

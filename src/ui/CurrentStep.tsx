@@ -43,16 +43,16 @@ export function CurrentStep({ step, expanded, awaitingContinue, width, pasted = 
       </Box>
       <Box flexDirection="column" paddingLeft={indent}>
         {finished ? null : <Paragraph {...tone('muted')} text={step.why} width={width - indent} />}
-        {step.command ? <Text {...tone('command')}>$ {step.command}</Text> : null}
-        {step.hostPrompt ? (
-          <HostPrompt node={step.hostPrompt.node} command={step.hostPrompt.command} pasted={pasted} width={width - indent} />
-        ) : (
-          <StepBody step={step} expanded={expanded} awaitingContinue={awaitingContinue} width={width - indent} />
-        )}
+        {/* Manual access shows the command once, below, where it can be copied. */}
+        {step.command && !step.hostPrompt ? <Text {...tone('command')}>$ {step.command}</Text> : null}
+        {step.hostPrompt ? null : <StepBody step={step} expanded={expanded} awaitingContinue={awaitingContinue} width={width - indent} />}
         {(step.notes ?? []).map((n, i) => (
           <Paragraph key={i} {...tone('muted')} text={`note: ${n}`} width={width - indent} />
         ))}
       </Box>
+      {step.hostPrompt ? (
+        <HostPrompt node={step.hostPrompt.node} argv={step.hostPrompt.argv} {...(step.hostPrompt.sample ? { sample: step.hostPrompt.sample } : {})} pasted={pasted} width={width} />
+      ) : null}
     </Box>
   );
 }
@@ -91,7 +91,7 @@ function StepBody({ step, expanded, awaitingContinue, width }: Omit<CurrentStepP
             → <Text {...tone(verdictMark[result.verdict].tone)}>{result.outcome}</Text>: {result.summary}{' '}
             <Text {...tone('muted')}>
               ({result.timedOut ? 'timed out after ' : ''}
-              {formatDuration(result.durationMs)})
+              {result.waitedMs === undefined ? formatDuration(result.durationMs) : `output pasted after ${formatDuration(result.waitedMs)}`})
             </Text>
           </Text>
           <Box paddingLeft={2}>

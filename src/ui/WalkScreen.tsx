@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type React from 'react';
 import { Box, Static, Text, useInput, useWindowSize } from 'ink';
+import type { Key } from 'ink';
 import type { WalkSession } from './walkSession.js';
 import { ActionStep } from './ActionStep.js';
 import type { AppProps } from './App.js';
@@ -11,11 +12,11 @@ import { evidenceCap } from './EvidenceList.js';
 import { FinishedStep } from './FinishedStep.js';
 import { Footer } from './Footer.js';
 import { Header } from './Header.js';
-import { appendPaste, pasteFinished } from './HostPrompt.js';
 import type { KeyContext } from './keys.js';
 import { commandFor } from './keys.js';
 import { LayerRail } from './LayerRail.js';
 import { evidenceLines } from './text.js';
+import { useLineEditor } from './useLineEditor.js';
 import { useSessionEvents } from './useSessionEvents.js';
 import { WalkEnd } from './WalkEnd.js';
 import type { StepView } from './walkReducer.js';
@@ -29,7 +30,6 @@ export function WalkScreen({ session, header, startedAt, onExit }: Omit<AppProps
   useStartOnce(session);
   const [auto, setAuto] = useState(session.isAuto);
   const [expandedAt, setExpandedAt] = useState<number | null>(null);
-  const [pasted, setPasted] = useState('');
   // null: not writing a note; a string: the note typed so far.
   const [note, setNoteState] = useState<string | null>(null);
   // Keys can arrive faster than renders (a paste): the ref is the text, the state redraws it.
@@ -48,6 +48,14 @@ export function WalkScreen({ session, header, startedAt, onExit }: Omit<AppProps
   }, [onExit]);
 
   const { settled, latest, active } = splitSteps(state);
+  // Manual node access: the output is pasted (and edited) here; nothing typed acts as a command once a paste has begun.
+  const hostEditor = useLineEditor({
+    isActive: !!active?.hostPrompt && note === null,
+    multiline: true,
+    onSubmit: (text) => session.pasteHostOutput(text),
+    onCancel: () => session.declineHostCommand(),
+    onIdleKey: (input, key) => onKey(input, key, true),
+  });
   const latestIndex = latest ? state.steps.lastIndexOf(latest) : -1;
   const expanded = latestIndex >= 0 && expandedAt === latestIndex;
   const evidenceWidth = columns - evidenceIndent;
@@ -70,9 +78,10 @@ export function WalkScreen({ session, header, startedAt, onExit }: Omit<AppProps
     expandable,
     expanded,
     noting: note !== null,
+    pasting: hostEditor.editing,
   };
 
-  useInput((input, key) => {
+  const onKey = (input: string, key: Key, idleAtHostPrompt = false) => {
     const typed = noteRef.current;
     if (typed !== null && !(key.ctrl && input === 'c')) {
       if (key.escape) setNote(null);
@@ -83,23 +92,8 @@ export function WalkScreen({ session, header, startedAt, onExit }: Omit<AppProps
       else if (!key.ctrl && !key.meta) setNote(typed + input.replace(/[\r\n]+/g, ' '));
       return;
     }
-    // Manual node access: keys are the pasted output until it ends.
-    if (active?.hostPrompt && !(key.ctrl && input === 'c')) {
-      if (key.escape) {
-        setPasted('');
-        session.declineHostCommand();
-        return;
-      }
-      const next = key.ctrl && input === 'd' ? `${pasted}\n.\n` : appendPaste(pasted, input, key.return);
-      const done = pasteFinished(next);
-      if (done === undefined) {
-        setPasted(next);
-        return;
-      }
-      setPasted('');
-      session.pasteHostOutput(done.replace(/\n+$/, '\n'));
-      return;
-    }
+    // Manual node access: the editor takes every key; the ones it hands back (nothing pasted yet) are commands.
+    if (active?.hostPrompt && !(key.ctrl && input === 'c') && !idleAtHostPrompt) return;
     const command = commandFor(input, key, keyContext);
     if (!command) return;
     switch (command.type) {
@@ -141,7 +135,8 @@ export function WalkScreen({ session, header, startedAt, onExit }: Omit<AppProps
       case 'decline':
         return;
     }
-  });
+  };
+  useInput((input, key) => onKey(input, key));
 
   const scroll: ScrollItem[] = [{ kind: 'briefing' }, ...settled.map((step) => ({ kind: 'step' as const, step, index: state.steps.indexOf(step) }))];
 
@@ -183,7 +178,7 @@ export function WalkScreen({ session, header, startedAt, onExit }: Omit<AppProps
                   {active.kind === 'action' && !active.hostPrompt ? (
                     <ActionStep step={active} width={columns} />
                   ) : (
-                    <CurrentStep step={active} expanded={false} awaitingContinue={!auto} width={columns} pasted={pasted} />
+                    <CurrentStep step={active} expanded={false} awaitingContinue={!auto} width={columns} pasted={hostEditor.text} />
                   )}
                 </Box>
               ) : null}

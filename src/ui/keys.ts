@@ -23,6 +23,8 @@ export interface KeyContext {
   expanded: boolean;
   /** A note is being typed: keys are its text until enter or esc. */
   noting?: boolean;
+  /** Manual node access: output has been pasted; every key edits it until it is sent or dropped. */
+  pasting?: boolean;
 }
 
 export interface KeyBinding {
@@ -81,9 +83,9 @@ export const keyBindings: readonly KeyBinding[] = [
   },
   {
     command: 'paste-done',
-    // Only reached outside paste mode, where it does nothing; the hint is what matters.
+    // The line editor sends the paste; this entry is the footer's word for it.
     match: () => undefined,
-    hint: (ctx) => (ctx.waitingOn === 'host' ? { keys: '^D or .', label: 'end of output' } : null),
+    hint: (ctx) => (ctx.waitingOn === 'host' ? { keys: 'paste, ⏎', label: 'send output' } : null),
   },
   {
     command: 'decline',
@@ -108,5 +110,7 @@ export function commandFor(input: string, key: Key, ctx?: KeyContext): KeyComman
 
 export function hintsFor(ctx: KeyContext): { keys: string; label: string }[] {
   if (ctx.noting) return [{ keys: '⏎', label: 'save note' }, { keys: 'esc', label: 'cancel' }];
+  // While pasted output is being edited no key is a command: the footer lists only the editor's.
+  if (ctx.pasting) return [{ keys: '⏎', label: 'send output' }, { keys: '⌫ ^U', label: 'edit' }, { keys: 'esc', label: 'drop the paste' }, { keys: '^C', label: 'quit' }];
   return keyBindings.flatMap((b) => b.hint(ctx) ?? []);
 }

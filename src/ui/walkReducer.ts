@@ -1,6 +1,7 @@
 import type { Evidence, Layer } from '../checks/types.js';
 import { accountLines } from '../engine/textLog.js';
 import type { AnsweredBy, DiagnosisView, EndReason, Mode, SessionEvent, SessionOutcome } from '../engine/events.js';
+import type { SampleInfo } from '../nodeaccess/types.js';
 import type { Phase } from '../runbook/structure.js';
 import type { LayerVerdicts, Verdict } from './verdict.js';
 import { combineVerdicts } from './verdict.js';
@@ -16,6 +17,8 @@ export interface StepResult {
   summary: string;
   evidence: Evidence[];
   durationMs: number;
+  /** Manual node access: the time a person took to run the command and paste its output. */
+  waitedMs?: number;
   timedOut: boolean;
   verdict: Verdict;
 }
@@ -46,7 +49,7 @@ export interface StepView {
   question?: { text: string; choices: { id: string; label: string }[]; default: string };
   answer?: { choice: string; label: string; by: AnsweredBy };
   /** Manual node access: the command the user is asked to run on the node. */
-  hostPrompt?: { node: string; command: string };
+  hostPrompt?: { node: string; command: string; argv: string[]; sample?: SampleInfo };
   /** Notes the user wrote while this step was on screen. */
   notes?: string[];
   /** An action step: waiting for y/n while `decision` is unset. */
@@ -106,6 +109,7 @@ export function walkReducer(state: WalkState, event: SessionEvent): WalkState {
         summary: event.summary,
         evidence: event.evidence,
         durationMs: event.durationMs,
+        ...(event.waitedMs === undefined ? {} : { waitedMs: event.waitedMs }),
         timedOut: event.timedOut,
         verdict,
       };
@@ -136,7 +140,7 @@ export function walkReducer(state: WalkState, event: SessionEvent): WalkState {
     case 'note':
       return event.step ? updateStep(state, event.step, (s) => ({ ...s, notes: [...(s.notes ?? []), event.text] })) : state;
     case 'host.prompt':
-      return updateStep(state, event.step, (s) => ({ ...s, hostPrompt: { node: event.node, command: event.command } }));
+      return updateStep(state, event.step, (s) => ({ ...s, hostPrompt: { node: event.node, command: event.command, argv: event.argv, ...(event.sample ? { sample: event.sample } : {}) } }));
     case 'host.reply':
       return updateStep(state, event.step, (s) => {
         const { hostPrompt: _done, ...rest } = s;

@@ -1,6 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createManualAccess } from '../../src/nodeaccess/manual.js';
+import { cpuSteal } from '../../src/checks/host/cpuSteal.js';
+import type { KubeClient } from '../../src/kube/client.js';
+import { createManualAccess, manualAsk } from '../../src/nodeaccess/manual.js';
 import type { ManualRequest } from '../../src/nodeaccess/manual.js';
+import { repoRoot } from '../helpers/cli.js';
 
 const opts = (signal = new AbortController().signal) => ({ timeoutMs: 1000, signal });
 
@@ -49,5 +54,34 @@ describe('manual node access', () => {
 
   it('without a terminal to ask, it says what to use instead', async () => {
     await expect(createManualAccess().run('n', ['ps'], opts())).rejects.toMatchObject({ kind: 'not-possible', message: expect.stringContaining('--node-access ssh') as unknown });
+  });
+
+  it('a person is not a timer: the pasted result has no run time (the session records the wait as waitedMs)', async () => {
+    const manual = createManualAccess({ prompt: () => new Promise((resolve) => setTimeout(() => resolve({ output: 'x\n' }), 30)) });
+    expect((await manual.run('n', ['ps'], opts())).durationMs).toBeNull();
+  });
+
+  it('a check that compares two runs asks for each by number, the second saying how long to wait after the first', async () => {
+    const [first, second] = readFileSync(join(repoRoot, 'test/fixtures/host/proc-stat-dev-machine.txt'), 'utf8')
+      .split('--- stdout\n')[1]!
+      .split(/(?=^cpu {2})/m);
+    const seen: ManualRequest[] = [];
+    const manual = createManualAccess({
+      prompt: (req) => {
+        seen.push(req);
+        return Promise.resolve({ output: seen.length === 1 ? first! : second! });
+      },
+    });
+    const ctx = { kube: undefined as unknown as KubeClient, nodes: manual, signal: new AbortController().signal, now: () => new Date(), allowMutations: false };
+    const r = await cpuSteal.run(ctx, { node: 'worker-2', intervalSeconds: 1, stealPercent: 10, iowaitPercent: 20 });
+    expect(seen.map((s) => s.sample)).toEqual([
+      { index: 1, count: 2, intervalMs: 1000 },
+      { index: 2, count: 2, intervalMs: 1000 },
+    ]);
+    expect(seen.map((s) => manualAsk(s))).toEqual([
+      'Sample 1 of 2: run this on worker-2 and paste its output here:',
+      'Sample 2 of 2 (wait at least 1 s after the first): run this on worker-2 and paste its output here:',
+    ]);
+    expect(r.outcome).toBe('normal');
   });
 });

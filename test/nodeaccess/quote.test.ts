@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { quoteArg, shellQuote } from '../../src/nodeaccess/quote.js';
+import { commandLines, quoteArg, shellQuote } from '../../src/nodeaccess/quote.js';
 
 const hostile = [
   '$(touch /tmp/plumbline-pwned)',
@@ -62,5 +62,39 @@ describe('shellQuote', () => {
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toBe(hostile.join('\n'));
     expect(existsSync('/tmp/plumbline-pwned')).toBe(false);
+  });
+});
+
+describe('commandLines: a command to copy off an 80-column screen', () => {
+  const kubeletShow = ['systemctl', 'show', 'kubelet', '-p', 'LoadState,ActiveState,SubState,Result,NRestarts,ExecMainStatus,ExecMainStartTimestamp,FragmentPath,ExecStart'];
+
+  it('keeps a command that fits on one line as it is', () => {
+    expect(commandLines(['journalctl', '-u', 'kubelet', '--since=-15m'], 78)).toEqual(['journalctl -u kubelet --since=-15m']);
+  });
+
+  it('breaks between arguments with " \\" and splits an argument wider than the line where the shell joins it', () => {
+    expect(commandLines(kubeletShow, 78)).toEqual([
+      'systemctl show kubelet -p \\',
+      '  LoadState,ActiveState,SubState,Result,NRestarts,ExecMainStatus,\\',
+      'ExecMainStartTimestamp,FragmentPath,ExecStart',
+    ]);
+  });
+
+  const shells = ['/bin/sh', '/bin/dash', '/bin/bash', '/bin/zsh', '/usr/bin/zsh', '/bin/busybox'].filter((s) => existsSync(s));
+  const cases: [string, string[], number][] = [
+    ['systemctl show at 78', kubeletShow, 78],
+    ['systemctl show at 30', kubeletShow, 30],
+    ['hostile words at 20', ['printf', '%s\\n', ...hostile], 20],
+    ['a long quoted argument at 24', ['printf', '%s\\n', `it's a path with spaces /var/lib/kubelet/pods/${'x'.repeat(40)}/volumes`, '--', 'end'], 24],
+  ];
+  it.each(shells.flatMap((sh) => cases.map(([name, argv, width]) => [sh, name, argv, width] as const)))('%s reads "%s" back as the same argv', async (shell, _name, argv, width) => {
+    const lines = commandLines(argv, width);
+    for (const l of lines) expect(l.length).toBeLessThanOrEqual(Math.max(width, 12));
+    // printf stands in for the command: it prints each word it was given on its own line, NUL-terminated.
+    const script = ['printf', "'%s\\0'", ...lines.join('\n').split(' ').slice(1)].join(' ');
+    const args = shell.endsWith('busybox') ? ['sh', '-c', script] : ['-c', script];
+    const r = await execa(shell, args, { reject: false, stripFinalNewline: false });
+    expect(r.stderr).toBe('');
+    expect(r.stdout.split('\0').slice(0, -1)).toEqual(argv.slice(1));
   });
 });

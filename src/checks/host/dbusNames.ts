@@ -66,7 +66,7 @@ export function parseDbusNames(r: RunResult, p: Params): CheckResult<Outcome> {
     return {
       outcome: 'no-answer',
       summary: 'the D-Bus daemon does not answer: the bus names could not be listed',
-      evidence: [{ label: 'busctl', value: clip(firstLine(out) || `no answer within ${Math.round(r.durationMs / 1000)}s`) }],
+      evidence: [{ label: 'busctl', value: clip(firstLine(out) || (r.durationMs === null ? '(no answer)' : `no answer within ${Math.round(r.durationMs / 1000)}s`)) }],
       facts: { dbusDaemonAnswers: false },
     };
   }

@@ -45,7 +45,9 @@ export function defineHostCheck<P extends { node: string }, const O extends stri
       const results: RunResult[] = [];
       for (let i = 0; i < (samples?.count ?? 1); i++) {
         if (i > 0) await sleep(samples?.intervalMs(p) ?? 0, ctx.signal);
-        const r = await ctx.nodes.run(p.node, cmd, { timeoutMs: limit, signal: ctx.signal });
+        const count = samples?.count ?? 1;
+        const sample = count > 1 ? { index: i + 1, count, intervalMs: samples?.intervalMs(p) ?? 0 } : undefined;
+        const r = await ctx.nodes.run(p.node, cmd, { timeoutMs: limit, signal: ctx.signal, ...(sample ? { sample } : {}) });
         if (r.timedOut && !parsesTimeouts) {
           throw new NodeAccessError('timeout', `${shellQuote(cmd)} did not finish on ${p.node} within ${trimNumber(limit / 1000)}s`);
         }
@@ -64,7 +66,7 @@ function joinResults(rs: RunResult[]): RunResult {
     stdout: rs.map((r) => r.stdout).join(''),
     stderr: rs.map((r) => r.stderr).join(''),
     exitCode: rs.find((r) => r.exitCode !== 0)?.exitCode ?? rs.at(-1)?.exitCode ?? null,
-    durationMs: rs.reduce((n, r) => n + r.durationMs, 0),
+    durationMs: totalDuration(rs),
     timedOut: rs.some((r) => r.timedOut),
     truncated: rs.some((r) => r.truncated),
   };
@@ -117,6 +119,16 @@ function trimNumber(n: number): string {
 /** The `error` outcome from a parser: could not tell, and why, as a fact runbooks and reports can read. */
 export function hostError(summary: string, errorKind: string, evidence: CheckResult['evidence'] = []): CheckResult<never> {
   return { outcome: 'error', summary, evidence, facts: { errorKind } };
+}
+
+/** The runs' summed time; null when any was not timed (pasted by a person). */
+export function totalDuration(rs: readonly RunResult[]): number | null {
+  let total = 0;
+  for (const r of rs) {
+    if (r.durationMs === null) return null;
+    total += r.durationMs;
+  }
+  return total;
 }
 
 /** Both streams as the user would have seen them on a terminal. */

@@ -3,7 +3,7 @@ import { NodeAccessError } from '../../nodeaccess/types.js';
 import type { RunResult } from '../../nodeaccess/types.js';
 import { defineCheck } from '../types.js';
 import type { CheckContext, CheckDefinition, CheckResult } from '../types.js';
-import { allOutput, defaultHostTimeoutMs } from './define.js';
+import { allOutput, defaultHostTimeoutMs, totalDuration } from './define.js';
 import type { HostCheck } from './define.js';
 
 export interface HostSequenceSpec<P extends { node: string }, O extends string> extends Omit<CheckDefinition<P, O>, 'layer' | 'command' | 'run'> {
@@ -59,7 +59,7 @@ async function runEach(ctx: CheckContext, node: string, cmds: string[][], limit:
     stdout: text,
     stderr: '',
     exitCode: ran.find((r) => r.exitCode !== 0)?.exitCode ?? ran.at(-1)?.exitCode ?? null,
-    durationMs: ran.reduce((n, r) => n + r.durationMs, 0),
+    durationMs: totalDuration(ran),
     timedOut: false,
     truncated: ran.some((r) => r.truncated),
   };

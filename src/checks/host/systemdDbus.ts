@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { RunResult } from '../../nodeaccess/types.js';
-import type { CheckResult } from '../types.js';
+import type { CheckResult, Facts } from '../types.js';
 import { allOutput, clip, defineHostCheck, firstLine, hostError, nodeParam } from './define.js';
 
 const outcomes = ['answering', 'timeout', 'no-bus', 'not-on-bus'] as const;
@@ -39,14 +39,16 @@ export const noBusWords =
 export function parseSystemdDbus(r: RunResult, p: Params): CheckResult<Outcome> {
   const out = allOutput(r);
   const said = { label: 'busctl', value: clip(firstLine(out) || (r.timedOut ? '(no answer, killed at the timeout)' : '(no output)')) };
-  const took = { label: 'took', value: `${r.durationMs} ms` };
+  // A pasted reply was not timed: how long the person took says nothing about the bus.
+  const took = r.durationMs === null ? [] : [{ label: 'took', value: `${r.durationMs} ms` }];
+  const ms: Facts = r.durationMs === null ? {} : { systemdDbusMs: r.durationMs };
   if (r.timedOut) {
     // busctl did not even get as far as its own timeout: the connection to the bus itself hangs.
     return {
       outcome: 'timeout',
       summary: `busctl hung past its own ${p.busTimeoutSeconds}s timeout: the D-Bus daemon itself may not be answering (see host.dbus-names)`,
-      evidence: [said, took],
-      facts: { systemdOnDbus: 'timeout', busctlHung: true, systemdDbusMs: r.durationMs },
+      evidence: [said, ...took],
+      facts: { systemdOnDbus: 'timeout', busctlHung: true, ...ms },
     };
   }
   // A kubelet or runC line pasted instead: its own D-Bus connection was closed under it (dbus restarted, opencontainers/runc#3475).
@@ -58,8 +60,8 @@ export function parseSystemdDbus(r: RunResult, p: Params): CheckResult<Outcome> 
     return {
       outcome: 'timeout',
       summary: `org.freedesktop.systemd1 did not answer a D-Bus Ping within ${p.busTimeoutSeconds}s: systemd is not serving D-Bus, so anything that asks it (runC creating a container's cgroup) blocks`,
-      evidence: [said, took],
-      facts: { systemdOnDbus: 'timeout', busctlHung: false, systemdDbusMs: r.durationMs },
+      evidence: [said, ...took],
+      facts: { systemdOnDbus: 'timeout', busctlHung: false, ...ms },
     };
   }
   if (noBusWords.test(out)) {
@@ -83,9 +85,9 @@ export function parseSystemdDbus(r: RunResult, p: Params): CheckResult<Outcome> 
   if (r.exitCode === 0 || (r.exitCode === null && (out.trim() === '' || /^method return |^\(\)$/m.test(out)))) {
     return {
       outcome: 'answering',
-      summary: `systemd answers on D-Bus (Ping returned in ${r.durationMs} ms)`,
-      evidence: [{ label: 'Ping', value: 'answered' }, took],
-      facts: { systemdOnDbus: 'answering', systemdDbusMs: r.durationMs },
+      summary: `systemd answers on D-Bus${r.durationMs === null ? '' : ` (Ping returned in ${r.durationMs} ms)`}`,
+      evidence: [{ label: 'Ping', value: 'answered' }, ...took],
+      facts: { systemdOnDbus: 'answering', ...ms },
     };
   }
   return hostError(`busctl failed: ${clip(firstLine(out), 160)}`, 'bad-output', [said]);
