@@ -3,15 +3,8 @@ import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import type {
-  AdmissionregistrationV1Api,
-  ApiregistrationV1Api,
-  AppsV1Api,
-  BatchV1Api,
-  CoreV1Api,
-  CoordinationV1Api,
   CoreV1Event,
   KubeConfig,
-  StorageV1Api,
   V1APIService,
   V1ConfigMap,
   V1DaemonSet,
@@ -30,6 +23,7 @@ import type {
   V1ValidatingWebhookConfiguration,
   V1VolumeAttachment,
 } from '@kubernetes/client-node';
+import type { ObjectSerializer } from '@kubernetes/client-node/dist/gen/models/ObjectSerializer.js';
 import type { LoadedKubeConfig } from './config.js';
 import { KubeError, printable, statusError, toKubeError } from './errors.js';
 import { itemKind, shapeProblem } from './shape.js';
@@ -60,15 +54,6 @@ export interface PodLogOptions {
   limitBytes?: number;
 }
 
-/** The API groups beyond core and coordination that checks read. */
-interface GroupApis {
-  admission: AdmissionregistrationV1Api;
-  apiregistration: ApiregistrationV1Api;
-  apps: AppsV1Api;
-  batch: BatchV1Api;
-  storage: StorageV1Api;
-}
-
 /** A non-resource answer (`/livez`, `/readyz?verbose`) as `kubectl get --raw` sees it. */
 export interface RawResponse {
   status: number;
@@ -77,7 +62,11 @@ export interface RawResponse {
   bytes?: Buffer;
   /** How many times it was sent again after a Retry-After (429, 5xx). */
   retries?: number;
+  /** The answer's Content-Type header, when it had one. */
+  contentType?: string;
 }
+
+type Method = 'GET' | 'POST' | 'DELETE' | 'PATCH';
 
 /** Where the API server listens and the TLS trust the kubeconfig gives it (its CA, server name, skip-verify). */
 export interface ServerTls {
@@ -145,12 +134,6 @@ function pause(seconds: number, signal: AbortSignal | undefined): Promise<boolea
   });
 }
 
-/** A throttled answer whose wait was cut short by the caller's deadline is still the throttle; a cancel is a cancel. */
-function cutShort(signal: AbortSignal | undefined): AbortSignal | undefined {
-  const reason: unknown = signal?.reason;
-  return reason instanceof Error && reason.name === 'TimeoutError' ? undefined : signal;
-}
-
 const defaultPageSize = 500;
 const defaultMaxItems = 5000;
 
@@ -173,11 +156,34 @@ export interface RecordedResponse {
   body: string;
 }
 
+/**
+ * client-node's generated API classes (15 MB of code, ~0.5 s and ~70 MiB to load)
+ * are not loaded at all: each read is a plain request with the kubeconfig's
+ * credentials and TLS (KubeConfig.applyToHTTPSOptions, which runs its auth
+ * providers and exec plugins), and the answer goes through client-node's own
+ * ObjectSerializer, so checks get the same typed objects (Dates included).
+ */
+type Serializer = typeof ObjectSerializer;
+let serializer: Promise<Serializer> | undefined;
+function loadSerializer(): Promise<Serializer> {
+  serializer ??= import('@kubernetes/client-node/dist/gen/models/ObjectSerializer.js').then((m) => m.ObjectSerializer);
+  return serializer;
+}
+
+/** A query string in the order client-node's generated calls build it (recorded paths stay the same). */
+function query(params: [string, string | number | boolean | undefined][]): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of params) if (v !== undefined && v !== false) q.append(k, String(v));
+  const text = q.toString();
+  return text ? `?${text}` : '';
+}
+
+const seg = encodeURIComponent;
+const inNamespace = (namespace: string, plural: string, name?: string) => `/namespaces/${seg(namespace)}/${plural}${name === undefined ? '' : `/${seg(name)}`}`;
+
 export class KubeClient {
   private constructor(
-    private readonly core: CoreV1Api,
-    private readonly coordination: CoordinationV1Api,
-    private readonly groups: GroupApis,
+    private readonly objects: Serializer,
     readonly server: string,
     readonly contextName: string,
     private readonly kc: KubeConfig,
@@ -194,17 +200,8 @@ export class KubeClient {
   }
 
   static async create(config: LoadedKubeConfig): Promise<KubeClient> {
-    const { AdmissionregistrationV1Api, ApiregistrationV1Api, AppsV1Api, BatchV1Api, CoreV1Api, CoordinationV1Api, StorageV1Api } = await import('@kubernetes/client-node');
     return new KubeClient(
-      config.kc.makeApiClient(CoreV1Api),
-      config.kc.makeApiClient(CoordinationV1Api),
-      {
-        admission: config.kc.makeApiClient(AdmissionregistrationV1Api),
-        apiregistration: config.kc.makeApiClient(ApiregistrationV1Api),
-        apps: config.kc.makeApiClient(AppsV1Api),
-        batch: config.kc.makeApiClient(BatchV1Api),
-        storage: config.kc.makeApiClient(StorageV1Api),
-      },
+      await loadSerializer(),
       config.server,
       config.contextName,
       config.kc,
@@ -214,119 +211,113 @@ export class KubeClient {
 
   /** The same client, with every request cancelled when `signal` aborts. */
   withSignal(signal: AbortSignal): KubeClient {
-    return new KubeClient(this.core, this.coordination, this.groups, this.server, this.contextName, this.kc, this.stats, signal, this.recorder);
+    return new KubeClient(this.objects, this.server, this.contextName, this.kc, this.stats, signal, this.recorder);
   }
 
   /** The same client, also appending every response it reads to `into`: a check's raw output. */
   recording(into: RecordedResponse[]): KubeClient {
-    return new KubeClient(this.core, this.coordination, this.groups, this.server, this.contextName, this.kc, this.stats, this.signal, into);
+    return new KubeClient(this.objects, this.server, this.contextName, this.kc, this.stats, this.signal, into);
   }
 
   /** `kubectl create` of one pod (the node test pod): the created object. */
   createPod(namespace: string, body: V1Pod): Promise<V1Pod> {
-    return this.call((o) => this.core.createNamespacedPod({ namespace, body }, o));
+    return this.typed('POST', `/api/v1${inNamespace(namespace, 'pods')}`, 'V1Pod', body);
   }
 
   readPod(namespace: string, name: string): Promise<V1Pod> {
-    return this.call((o) => this.core.readNamespacedPod({ namespace, name }, o));
+    return this.typed('GET', `/api/v1${inNamespace(namespace, 'pods', name)}`, 'V1Pod');
   }
 
   readNode(name: string): Promise<V1Node> {
-    return this.call((o) => this.core.readNode({ name }, o));
+    return this.typed('GET', `/api/v1/nodes/${seg(name)}`, 'V1Node');
   }
 
   readLease(namespace: string, name: string): Promise<V1Lease> {
-    return this.call((o) => this.coordination.readNamespacedLease({ namespace, name }, o));
+    return this.typed('GET', `/apis/coordination.k8s.io/v1${inNamespace(namespace, 'leases', name)}`, 'V1Lease');
   }
 
   /** A container's log text, as `kubectl logs` prints it. */
   readPodLog(namespace: string, name: string, opts: PodLogOptions = {}): Promise<string> {
-    const query = {
-      namespace,
-      name,
-      ...(opts.container ? { container: opts.container } : {}),
-      ...(opts.previous ? { previous: true } : {}),
-      ...(opts.tailLines !== undefined ? { tailLines: opts.tailLines } : {}),
-      ...(opts.timestamps ? { timestamps: true } : {}),
-      ...(opts.limitBytes !== undefined ? { limitBytes: opts.limitBytes } : {}),
-    };
-    return this.call((o) => this.core.readNamespacedPodLog(query, o));
+    const q = query([
+      ['container', opts.container || undefined],
+      ['limitBytes', opts.limitBytes],
+      ['previous', opts.previous],
+      ['tailLines', opts.tailLines],
+      ['timestamps', opts.timestamps],
+    ]);
+    return this.typed('GET', `/api/v1${inNamespace(namespace, 'pods', name)}/log${q}`, 'string');
   }
 
   readPvc(namespace: string, name: string): Promise<V1PersistentVolumeClaim> {
-    return this.call((o) => this.core.readNamespacedPersistentVolumeClaim({ namespace, name }, o));
+    return this.typed('GET', `/api/v1${inNamespace(namespace, 'persistentvolumeclaims', name)}`, 'V1PersistentVolumeClaim');
   }
 
   readPv(name: string): Promise<V1PersistentVolume> {
-    return this.call((o) => this.core.readPersistentVolume({ name }, o));
+    return this.typed('GET', `/api/v1/persistentvolumes/${seg(name)}`, 'V1PersistentVolume');
   }
 
   readReplicaSet(namespace: string, name: string): Promise<V1ReplicaSet> {
-    return this.call((o) => this.groups.apps.readNamespacedReplicaSet({ namespace, name }, o));
+    return this.typed('GET', `/apis/apps/v1${inNamespace(namespace, 'replicasets', name)}`, 'V1ReplicaSet');
   }
 
   readDeployment(namespace: string, name: string): Promise<V1Deployment> {
-    return this.call((o) => this.groups.apps.readNamespacedDeployment({ namespace, name }, o));
+    return this.typed('GET', `/apis/apps/v1${inNamespace(namespace, 'deployments', name)}`, 'V1Deployment');
   }
 
   readStatefulSet(namespace: string, name: string): Promise<V1StatefulSet> {
-    return this.call((o) => this.groups.apps.readNamespacedStatefulSet({ namespace, name }, o));
+    return this.typed('GET', `/apis/apps/v1${inNamespace(namespace, 'statefulsets', name)}`, 'V1StatefulSet');
   }
 
   readDaemonSet(namespace: string, name: string): Promise<V1DaemonSet> {
-    return this.call((o) => this.groups.apps.readNamespacedDaemonSet({ namespace, name }, o));
+    return this.typed('GET', `/apis/apps/v1${inNamespace(namespace, 'daemonsets', name)}`, 'V1DaemonSet');
   }
 
   readJob(namespace: string, name: string): Promise<V1Job> {
-    return this.call((o) => this.groups.batch.readNamespacedJob({ namespace, name }, o));
+    return this.typed('GET', `/apis/batch/v1${inNamespace(namespace, 'jobs', name)}`, 'V1Job');
   }
 
   listPods(opts: ListOptions): Promise<V1Pod[]> {
     const { namespace } = opts;
-    return this.collect(opts, (q, o) =>
-      namespace ? this.core.listNamespacedPod({ namespace, ...q }, o) : this.core.listPodForAllNamespaces(q, o),
-    );
+    return this.collect(opts, namespace ? `/api/v1${inNamespace(namespace, 'pods')}` : '/api/v1/pods', 'V1PodList');
   }
 
   listNodes(opts: ListOptions = {}): Promise<V1Node[]> {
-    return this.collect(opts, (q, o) => this.core.listNode(q, o));
+    return this.collect(opts, '/api/v1/nodes', 'V1NodeList');
   }
 
   listEvents(opts: ListOptions): Promise<CoreV1Event[]> {
     const { namespace } = opts;
-    return this.collect(opts, (q, o) =>
-      namespace ? this.core.listNamespacedEvent({ namespace, ...q }, o) : this.core.listEventForAllNamespaces(q, o),
-    );
+    return this.collect(opts, namespace ? `/api/v1${inNamespace(namespace, 'events')}` : '/api/v1/events', 'CoreV1EventList');
   }
 
   /** VolumeAttachments are cluster-scoped and selectable only by name, so callers should cap `maxItems`. */
   listVolumeAttachments(opts: Omit<ListOptions, 'namespace'> = {}): Promise<V1VolumeAttachment[]> {
-    return this.collect(opts, (q, o) => this.groups.storage.listVolumeAttachment(q, o));
+    return this.collect(opts, '/apis/storage.k8s.io/v1/volumeattachments', 'V1VolumeAttachmentList');
   }
 
   readConfigMap(namespace: string, name: string): Promise<V1ConfigMap> {
-    return this.call((o) => this.core.readNamespacedConfigMap({ namespace, name }, o));
+    return this.typed('GET', `/api/v1${inNamespace(namespace, 'configmaps', name)}`, 'V1ConfigMap');
   }
 
   readService(namespace: string, name: string): Promise<V1Service> {
-    return this.call((o) => this.core.readNamespacedService({ namespace, name }, o));
+    return this.typed('GET', `/api/v1${inNamespace(namespace, 'services', name)}`, 'V1Service');
   }
 
   readEndpoints(namespace: string, name: string): Promise<V1Endpoints> {
-    return this.call((o) => this.core.readNamespacedEndpoints({ namespace, name }, o));
+    return this.typed('GET', `/api/v1${inNamespace(namespace, 'endpoints', name)}`, 'V1Endpoints');
   }
 
   /** APIServices are one per group/version, so their number does not grow with the cluster. */
   listApiServices(opts: Omit<ListOptions, 'namespace'> = {}): Promise<V1APIService[]> {
-    return this.collect(opts, (q, o) => this.groups.apiregistration.listAPIService(q, o));
+    return this.collect(opts, '/apis/apiregistration.k8s.io/v1/apiservices', 'V1APIServiceList');
   }
 
   listValidatingWebhookConfigurations(opts: Omit<ListOptions, 'namespace'> = {}): Promise<V1ValidatingWebhookConfiguration[]> {
-    return this.collect(opts, (q, o) => this.groups.admission.listValidatingWebhookConfiguration(q, o));
+    return this.collect(opts, '/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations', 'V1ValidatingWebhookConfigurationList');
   }
 
   listMutatingWebhookConfigurations(opts: Omit<ListOptions, 'namespace'> = {}): Promise<V1MutatingWebhookConfiguration[]> {
-    return this.collect(opts, (q, o) => this.groups.admission.listMutatingWebhookConfiguration(q, o));
+    return this.collect(opts, '/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations', 'V1MutatingWebhookConfigurationList');
   }
 
   /** A GET of a non-resource path, with the kubeconfig's credentials: any status is an answer, not an error. */
@@ -353,22 +344,22 @@ export class KubeClient {
   }
 
   /** One request outside client-node's typed calls: its status is the answer, only the transport can fail. */
-  private async send(method: 'GET' | 'DELETE' | 'PATCH', path: string, body?: string, contentType?: string, binary = false): Promise<RawResponse> {
+  private async send(method: Method, path: string, body?: string, contentType?: string, binary = false, accept?: string): Promise<RawResponse> {
     for (let attempt = 0; ; attempt++) {
-      const { raw, retryAfter } = await this.sendOnce(method, path, body, contentType, binary);
+      const { raw, retryAfter } = await this.sendOnce(method, path, body, contentType, binary, accept);
       const wait = attempt < maxRetries ? retryAfterSeconds(raw.status, retryAfter) : undefined;
       if (wait === undefined || !(await pause(wait, this.signal))) return attempt > 0 ? { ...raw, retries: attempt } : raw;
     }
   }
 
-  private async sendOnce(method: 'GET' | 'DELETE' | 'PATCH', path: string, body?: string, contentType?: string, binary = false): Promise<{ raw: RawResponse; retryAfter: unknown }> {
+  private async sendOnce(method: Method, path: string, body?: string, contentType?: string, binary = false, accept?: string): Promise<{ raw: RawResponse; retryAfter: unknown }> {
     const signal = this.signal;
     // How far the request got, to say what a timeout was waiting for.
     const reached = { tcp: false, tls: false, answer: false };
     const url = apiUrl(this.server, path);
     try {
       signal?.throwIfAborted();
-      const headers: Record<string, string> = { Accept: binary ? '*/*' : method === 'GET' ? 'text/plain, application/json' : 'application/json' };
+      const headers: Record<string, string> = { Accept: accept ?? (binary ? '*/*' : method === 'GET' ? 'text/plain, application/json' : 'application/json') };
       if (body !== undefined && contentType) headers['Content-Type'] = contentType;
       const opts: Parameters<typeof httpsRequest>[1] = { method, headers };
       await this.kc.applyToHTTPSOptions(opts);
@@ -383,7 +374,8 @@ export class KubeClient {
             const answer = Buffer.concat(chunks);
             this.stats.bytes += answer.length;
             const ok = (res.statusCode ?? 0) < 300;
-            const raw: RawResponse = { status: res.statusCode ?? 0, body: binary && ok ? '' : answer.toString('utf8'), ...(binary ? { bytes: answer } : {}) };
+            const type = res.headers['content-type'];
+            const raw: RawResponse = { status: res.statusCode ?? 0, body: binary && ok ? '' : answer.toString('utf8'), ...(binary ? { bytes: answer } : {}), ...(type ? { contentType: type } : {}) };
             if (this.recorder) {
               const shown = binary && ok ? `<${answer.length} bytes, ${res.headers['content-type'] ?? 'binary'}>` : raw.body;
               this.recorder.push({ method, path: `${url.pathname}${url.search}`, status: raw.status, body: shown });
@@ -446,48 +438,45 @@ export class KubeClient {
     }
   }
 
-  private async collect<T>(
-    opts: ListOptions,
-    fetchPage: (
-      query: { fieldSelector?: string; labelSelector?: string; limit: number; _continue?: string },
-      options: RequestOptions,
-    ) => Promise<Page<T>>,
-  ): Promise<T[]> {
+  private async collect<T>(opts: ListOptions, path: string, listType: string): Promise<T[]> {
     const limit = opts.pageSize ?? defaultPageSize;
     const max = opts.maxItems ?? defaultMaxItems;
     const out: T[] = [];
     let token: string | undefined;
     do {
-      const query = {
-        limit,
-        ...(opts.fieldSelector ? { fieldSelector: opts.fieldSelector } : {}),
-        ...(opts.labelSelector ? { labelSelector: opts.labelSelector } : {}),
-        ...(token ? { _continue: token } : {}),
-      };
-      const page = await this.call((o) => fetchPage(query, o));
+      const q = query([
+        ['continue', token],
+        ['fieldSelector', opts.fieldSelector || undefined],
+        ['labelSelector', opts.labelSelector || undefined],
+        ['limit', limit],
+      ]);
+      const page = await this.typed<Page<T>>('GET', `${path}${q}`, listType);
       out.push(...page.items);
       token = page.metadata?._continue || undefined;
     } while (token && out.length < max);
     return out.slice(0, max);
   }
 
-  private async call<T>(fn: (options: RequestOptions) => Promise<T>): Promise<T> {
-    const signal = this.signal;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        signal?.throwIfAborted();
-        return await fn(requestOptions(signal, this.stats, this.recorder));
-      } catch (err) {
-        const answer = err as { code?: unknown; headers?: Record<string, unknown> } | null;
-        const wait = attempt < maxRetries && typeof answer?.code === 'number' ? retryAfterSeconds(answer.code, answer.headers?.['retry-after']) : undefined;
-        if (wait === undefined) throw afterRetries(toKubeError(err, this.server, signal), attempt);
-        if (!(await pause(wait, signal))) throw afterRetries(toKubeError(err, this.server, cutShort(signal)), attempt);
-      }
+  /**
+   * One typed request: the answer parsed and typed as client-node's generated
+   * call would (ObjectSerializer.parse and deserialize), a status other than
+   * 2xx thrown as a KubeError, after the retries a Retry-After asks for.
+   */
+  private async typed<T>(method: 'GET' | 'POST', path: string, type: string, body?: unknown): Promise<T> {
+    const payload = body === undefined ? undefined : JSON.stringify(this.objects.serialize(body, type, ''));
+    const r = await this.send(method, path, payload, payload === undefined ? undefined : 'application/json', false, 'application/json');
+    // client-node drops a 401's body; the message is then the status's name, as before.
+    if (r.status < 200 || r.status >= 300) throw afterRetries(statusError(r.status, r.status === 401 ? undefined : r.body), r.retries ?? 0);
+    try {
+      const media = this.objects.normalizeMediaType(r.contentType);
+      // A JSON answer is checked against the API's field types before a check reads it.
+      if (media !== undefined && /json/i.test(media)) refuseMalformed(r.body);
+      return this.objects.deserialize(this.objects.parse(r.body, media), type, '') as T;
+    } catch (err) {
+      throw toKubeError(err, this.server, this.signal);
     }
   }
 }
-
-type RequestOptions = Parameters<CoreV1Api['readNode']>[1];
 
 /**
  * An object whose fields do not have the API's types (a proxy's rewrite, a
@@ -525,42 +514,6 @@ function timedOutAt(reached: { tcp: boolean; tls: boolean; answer: boolean }, ur
   if (!reached.tls) return `connected to ${where}, but the TLS handshake never finished`;
   if (!reached.answer) return `connected to ${where} and sent ${method} ${url.pathname}, but no answer came`;
   return `the answer to ${method} ${url.pathname} from ${where} stopped coming`;
-}
-
-/** client-node takes a per-request AbortSignal (and lets us count the request) only through middleware. */
-function requestOptions(signal: AbortSignal | undefined, stats: ApiStats, recorder?: RecordedResponse[]): RequestOptions {
-  // One middleware per request (collect calls this per page), so pre can tell post what was asked.
-  let asked = { method: '', path: '' };
-  return {
-    middleware: [
-      {
-        pre: (ctx) => {
-          stats.requests += 1;
-          if (signal) ctx.setSignal(signal);
-          if (recorder) {
-            const url = new URL(ctx.getUrl());
-            asked = { method: String(ctx.getHttpMethod()), path: `${url.pathname}${url.search}` };
-          }
-          return { toPromise: () => Promise.resolve(ctx) } as never;
-        },
-        post: (res) => ({
-          toPromise: async () => {
-            stats.bytes += Number(res.headers['content-length'] ?? 0) || 0;
-            // A JSON answer is checked against the API's field types before client-node or a check reads it.
-            const json = res.httpStatusCode < 300 && /json/i.test(res.headers['content-type'] ?? '');
-            if (!recorder && !json) return res;
-            // The body is a one-shot stream: read it once, keep it, and hand client-node a copy to parse.
-            const body = await res.body.text();
-            if (recorder) recorder.push({ ...asked, status: res.httpStatusCode, body });
-            if (json) refuseMalformed(body);
-            res.body = { text: () => Promise.resolve(body), binary: () => Promise.resolve(Buffer.from(body, 'utf8')), stream: () => null };
-            return res;
-          },
-        }) as never,
-      },
-    ],
-    middlewareMergeStrategy: 'append',
-  };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node/dist/config.js';
 import { printable } from './errors.js';
 
 /** The kubeconfig could not be used; the CLI reports it as bad input (exit 2). */
@@ -47,7 +47,8 @@ export function kubeconfigFiles(opts: KubeConfigOptions): string[] {
 
 export async function loadKubeConfig(opts: KubeConfigOptions): Promise<LoadedKubeConfig> {
   const files = kubeconfigFiles(opts);
-  const { KubeConfig } = await import('@kubernetes/client-node');
+  // Deep import: the package index would also load the generated API classes (15 MB), which plumbline never uses.
+  const { KubeConfig } = await import('@kubernetes/client-node/dist/config.js');
   const kc = new KubeConfig();
   try {
     kc.loadFromFile(files[0] ?? '');
