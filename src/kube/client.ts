@@ -285,6 +285,28 @@ export class KubeClient {
     return this.collect(opts, '/api/v1/nodes', 'V1NodeList');
   }
 
+  /**
+   * One page of nodes and what the server says of the rest: a `continue` token
+   * when more match, and remainingItemCount, which the apiserver sets only for
+   * a list without label or field selectors (an exact count for one request).
+   */
+  async listNodesPage(opts: Omit<ListOptions, 'namespace' | 'maxItems'> & { continue?: string | undefined }): Promise<{ items: V1Node[]; continue?: string; remainingItemCount?: number }> {
+    const page = await this.call((o) =>
+      this.core.listNode(
+        {
+          limit: opts.pageSize ?? defaultPageSize,
+          ...(opts.fieldSelector ? { fieldSelector: opts.fieldSelector } : {}),
+          ...(opts.labelSelector ? { labelSelector: opts.labelSelector } : {}),
+          ...(opts.continue ? { _continue: opts.continue } : {}),
+        },
+        o,
+      ),
+    );
+    const token = page.metadata?._continue || undefined;
+    const remaining = page.metadata?.remainingItemCount;
+    return { items: page.items, ...(token ? { continue: token } : {}), ...(typeof remaining === 'number' ? { remainingItemCount: remaining } : {}) };
+  }
+
   listEvents(opts: ListOptions): Promise<CoreV1Event[]> {
     const { namespace } = opts;
     return this.collect(opts, namespace ? `/api/v1${inNamespace(namespace, 'events')}` : '/api/v1/events', 'CoreV1EventList');

@@ -6,12 +6,14 @@ import { isMirrorPod } from '../node/schedulable.js';
 import { defineCheck } from '../types.js';
 import type { CheckResult, Evidence, Facts } from '../types.js';
 import { quoteArg } from '../../nodeaccess/quote.js';
+import type { KubeClient } from '../../kube/client.js';
 
 const outcomes = ['not-pinned', 'satisfiable', 'no-matching-node', 'matching-nodes-not-ready', 'matching-nodes-unschedulable', 'static-pod', 'not-found'] as const;
 type Outcome = (typeof outcomes)[number];
 
-/** One page of nodes per selector term; a selector that matches more than this still proves "some node matches". */
-const maxNodes = 500;
+/** Nodes per request, and the most pages read per term looking for a node the pod can use. */
+const pageSize = 500;
+const maxPages = 10;
 const maxNamed = 10;
 
 export const podPinned = defineCheck({
@@ -73,24 +75,43 @@ export const podPinned = defineCheck({
     }
     facts.pinned = true;
 
-    // One list per OR'd term, each narrowed on the server by the nodeSelector and the term's expressible requirements.
-    const queries = (terms.length ? terms : [undefined]).map((t) => ({ term: t, labelSelector: [selector, t ? termSelector(t) : ''].filter(Boolean).join(',') }));
-    const lists = await Promise.all(
-      queries.map((q) => ctx.kube.listNodes({ ...(q.labelSelector ? { labelSelector: q.labelSelector } : {}), pageSize: maxNodes, maxItems: maxNodes })),
-    );
+    // One paged list per OR'd term, narrowed on the server by the nodeSelector and the term's
+    // expressible requirements: labels as a labelSelector, matchFields (metadata.name) as a fieldSelector.
+    const queries = (terms.length ? terms : [undefined]).map((t) => termQuery(selector, t));
+    const found = await Promise.all(queries.map((q) => matchingNodes(ctx.kube, q, tolerations)));
     const matching = new Map<string, V1Node>();
-    lists.forEach((nodes, i) => {
-      const term = queries[i]?.term;
-      for (const n of nodes) if (!term || termMatches(term, n)) matching.set(n.metadata?.name ?? '', n);
-    });
+    for (const f of found) for (const n of f.nodes) matching.set(nameOf(n), n);
     const all = [...matching.values()];
     const ready = all.filter(isReady);
     const usable = ready.filter((n) => !n.spec?.unschedulable && untolerated(n, tolerations).length === 0);
-    facts.matchingNodes = all.length;
+    // Every matching node was read only when each term's list was read to its end.
+    const complete = found.every((f) => f.complete);
+    const count = complete ? String(all.length) : `more than ${all.length}`;
+    facts.matchingNodes = complete ? all.length : count;
     facts.readyMatchingNodes = usable.map(nameOf).slice(0, maxNamed).join(',');
-    evidence.push({ label: 'nodes matching', value: `${all.length}${all.length ? ` (${all.map(nameOf).slice(0, maxNamed).join(', ')}${all.length > maxNamed ? ', …' : ''})` : ''}` });
+    evidence.push({ label: 'nodes matching', value: `${count}${all.length ? ` (${all.map(nameOf).slice(0, maxNamed).join(', ')}${all.length > maxNamed ? ', …' : ''})` : ''}` });
     const rules = [selector && `nodeSelector ${selector}`, terms.length && 'its required node affinity'].filter(Boolean).join(' and ');
 
+    if (usable.length > 0) {
+      const names = `${usable.map(nameOf).slice(0, maxNamed).join(', ')}${usable.length > maxNamed ? ', …' : ''}`;
+      return {
+        outcome: 'satisfiable',
+        summary: complete
+          ? `pod ${p.name} is pinned (${rules}), and ${usable.length} Ready, schedulable node${usable.length === 1 ? ' satisfies' : 's satisfy'} it (${names})`
+          : `pod ${p.name} is pinned (${rules}), and Ready, schedulable nodes satisfy it (${names}): ${usable.length} of the first ${all.length} matching nodes read, and more match`,
+        evidence,
+        facts,
+      };
+    }
+    if (!complete) {
+      // Not one usable node among the thousands read, and more match: saying "none" would be a guess.
+      return {
+        outcome: 'error',
+        summary: `pod ${p.name} is pinned (${rules}) to more than ${all.length} nodes; none of the ${all.length} read is Ready and schedulable, and the rest were not read: list them with ${queries.map(nodesCommand).join(' and ')} to see whether any is`,
+        evidence,
+        facts: { ...facts, errorKind: 'too-many-to-read' },
+      };
+    }
     if (all.length === 0) {
       return { outcome: 'no-matching-node', summary: `no node has the labels pod ${p.name} requires (${rules}): it cannot be scheduled anywhere until a node is labelled or the rule is changed`, evidence, facts };
     }
@@ -103,26 +124,74 @@ export const podPinned = defineCheck({
         facts,
       };
     }
-    if (usable.length === 0) {
-      for (const n of ready.slice(0, maxNamed)) {
-        const why = n.spec?.unschedulable ? 'cordoned (unschedulable)' : `untolerated taints ${untolerated(n, tolerations).map(describeTaint).join(', ')}`;
-        evidence.push({ label: `node ${nameOf(n)}`, value: why });
-      }
-      return {
-        outcome: 'matching-nodes-unschedulable',
-        summary: `the Ready nodes pod ${p.name} is pinned to (${ready.map(nameOf).slice(0, maxNamed).join(', ')}) are cordoned or carry taints it does not tolerate`,
-        evidence,
-        facts,
-      };
+    for (const n of ready.slice(0, maxNamed)) {
+      const why = n.spec?.unschedulable ? 'cordoned (unschedulable)' : `untolerated taints ${untolerated(n, tolerations).map(describeTaint).join(', ')}`;
+      evidence.push({ label: `node ${nameOf(n)}`, value: why });
     }
     return {
-      outcome: 'satisfiable',
-      summary: `pod ${p.name} is pinned (${rules}), and ${usable.length} Ready, schedulable node${usable.length === 1 ? ' satisfies' : 's satisfy'} it (${usable.map(nameOf).slice(0, maxNamed).join(', ')}${usable.length > maxNamed ? ', …' : ''})`,
+      outcome: 'matching-nodes-unschedulable',
+      summary: `the Ready nodes pod ${p.name} is pinned to (${ready.map(nameOf).slice(0, maxNamed).join(', ')}) are cordoned or carry taints it does not tolerate`,
       evidence,
       facts,
     };
   },
 });
+
+/** One OR'd term as the API can narrow it, and whether what comes back still needs the term checked here. */
+interface TermQuery {
+  term: V1NodeSelectorTerm | undefined;
+  labelSelector: string;
+  fieldSelector: string;
+  /** Gt/Lt, or matchFields no field selector expresses: the server's answer is a superset. */
+  filterHere: boolean;
+}
+
+function termQuery(nodeSelector: string, t: V1NodeSelectorTerm | undefined): TermQuery {
+  if (!t) return { term: undefined, labelSelector: nodeSelector, fieldSelector: '', filterHere: false };
+  const fields = (t.matchFields ?? []).map(fieldRequirement);
+  return {
+    term: t,
+    labelSelector: [nodeSelector, termSelector(t)].filter(Boolean).join(','),
+    fieldSelector: fields.filter((f): f is string => f !== undefined).join(','),
+    filterHere: fields.includes(undefined) || fields.length + (t.matchExpressions?.length ?? 0) === 0 || (t.matchExpressions ?? []).some((r) => r.operator === 'Gt' || r.operator === 'Lt'),
+  };
+}
+
+/**
+ * A matchFields requirement as a field selector. The API accepts only the key
+ * metadata.name with In or NotIn and exactly one value (the form the DaemonSet
+ * controller writes to pin each of its pods to its node); anything else has no
+ * field-selector form and is checked here.
+ */
+function fieldRequirement(r: V1NodeSelectorRequirement): string | undefined {
+  if (r.key !== 'metadata.name' || r.values?.length !== 1) return undefined;
+  if (r.operator === 'In') return `metadata.name=${r.values[0]}`;
+  if (r.operator === 'NotIn') return `metadata.name!=${r.values[0]}`;
+  return undefined;
+}
+
+/**
+ * The nodes a term selects, a page at a time: the first page decides when it
+ * holds a node the pod can use (a selector such as kubernetes.io/os=linux
+ * matches every node of a 5,000-node cluster, and one page is enough to say
+ * so); otherwise later pages are read, up to maxPages, looking for one.
+ */
+async function matchingNodes(kube: KubeClient, q: TermQuery, tolerations: V1Toleration[]): Promise<{ nodes: V1Node[]; complete: boolean }> {
+  const nodes: V1Node[] = [];
+  let token: string | undefined;
+  let pages = 0;
+  do {
+    const page = await kube.listNodesPage({ ...(q.labelSelector ? { labelSelector: q.labelSelector } : {}), ...(q.fieldSelector ? { fieldSelector: q.fieldSelector } : {}), pageSize, continue: token });
+    pages++;
+    for (const n of page.items) if (!q.term || !q.filterHere || termMatches(q.term, n)) nodes.push(n);
+    token = page.continue;
+  } while (token && pages < maxPages && !nodes.some((n) => isReady(n) && !n.spec?.unschedulable && untolerated(n, tolerations).length === 0));
+  return { nodes, complete: token === undefined };
+}
+
+function nodesCommand(q: TermQuery): string {
+  return ['kubectl get nodes', q.labelSelector && `-l ${quoteArg(q.labelSelector)}`, q.fieldSelector && `--field-selector ${quoteArg(q.fieldSelector)}`].filter(Boolean).join(' ');
+}
 
 function nameOf(n: V1Node): string {
   return n.metadata?.name ?? '';
@@ -178,8 +247,9 @@ function requirementMatches(r: V1NodeSelectorRequirement, value: string | undefi
   }
 }
 
-/** A term matches when all its expressions (labels) and fields (metadata.name only) match. */
+/** A term matches when all its expressions (labels) and fields (metadata.name only) match; an empty term matches no node (NodeSelectorTerm's API doc). */
 function termMatches(t: V1NodeSelectorTerm, n: V1Node): boolean {
+  if (!t.matchExpressions?.length && !t.matchFields?.length) return false;
   const labels = n.metadata?.labels ?? {};
   const exprs = (t.matchExpressions ?? []).every((r) => requirementMatches(r, labels[r.key]));
   const fields = (t.matchFields ?? []).every((r) => requirementMatches(r, r.key === 'metadata.name' ? nameOf(n) : undefined));

@@ -16,7 +16,7 @@ import { quoteArg } from '../../nodeaccess/quote.js';
 const outcomes = ['pvc-missing', 'pvc-pending', 'pvc-lost', 'attached-elsewhere', 'attached-elsewhere-unknown-node', 'attach-failed', 'mount-failed', 'volumes-ok', 'not-found'] as const;
 type Outcome = (typeof outcomes)[number];
 
-/** VolumeAttachments have no selector on their volume; a cluster has about one per attached volume, so cap the read. */
+/** VolumeAttachments have no selector on their volume (metadata.name is their only field); a cluster has about one per attached volume, so cap the read. */
 const maxAttachments = 5000;
 
 interface Claim {
@@ -94,9 +94,14 @@ export const podVolumes = defineCheck({
     for (const g of [...attachEvents, ...mountEvents].slice(0, 3)) evidence.push({ label: `${g.reason}`, value: describeEvent(g, now) });
 
     const pvNames = new Set(claims.map((c) => c.pvc?.spec?.volumeName).filter((v): v is string => !!v));
-    const elsewhere = pvNames.size > 0 ? await attachmentsElsewhere(ctx.kube, pvNames, nodeName, evidence) : [];
-    const multiAttach = attachEvents.find((g) => /Multi-Attach error/.test(g.message));
     const started = allStarted(pod);
+    // VolumeAttachments can be selected by name only, so finding a volume's means listing them all. A pod whose
+    // containers started has its volumes attached where it runs; unless an attach failed since, there is
+    // nothing elsewhere to find, and the walk of a healthy pod skips the cluster-wide list.
+    const lookElsewhere = pvNames.size > 0 && (!started || attachEvents.length > 0);
+    if (pvNames.size > 0 && !lookElsewhere) evidence.push({ label: 'volumeattachments', value: `not read: the containers started, so the volumes are attached to ${nodeName || 'the pod\'s node'}` });
+    const elsewhere = lookElsewhere ? await attachmentsElsewhere(ctx.kube, pvNames, nodeName, evidence) : [];
+    const multiAttach = attachEvents.find((g) => /Multi-Attach error/.test(g.message));
     // The controller-manager logs every Multi-Attach refusal, with the holding node; the pod's event may have
     // expired, or never name the node. Read it whenever a stuck pod's volume is not attached where it should be.
     const cmLines = !started && pvNames.size > 0 && elsewhere.length === 0 ? await controllerManagerLines(ctx.kube, volumeKeys(claims), evidence, facts) : [];

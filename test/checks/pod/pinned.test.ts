@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { pod, startTestDrill } from '../../helpers/drill.js';
+import { kubectlAvailable, runKubectl } from '../../helpers/kubectl.js';
 
 const pending = { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', lastTransitionTime: 'now-10m' }] };
 const mysql = (spec: Record<string, unknown>) => pod('mysql-0', 'db', spec, pending);
@@ -87,5 +88,82 @@ describe('pod.pinned on the drill cluster', () => {
     const r = await run(workers, [mysql({ nodeSelector: { disktype: 'ssd' } })], undefined, { denials: [{ verb: 'list', resource: 'nodes' }] });
     expect(r.facts.errorKind).toBe('forbidden');
     expect(r.summary).toContain('cannot list resource "nodes" in API group "" at the cluster scope');
+  });
+});
+
+// A cluster with more nodes than one page (500): what a check may conclude from one page, and what it must not.
+describe('pod.pinned on 600 nodes', () => {
+  const big = { generate: { controlPlanes: 1, workers: 600, podsPerWorker: 0, addons: false }, nodes: [{ name: 'worker-599', ready: 'Unknown', heartbeatAgeSeconds: 900 }] };
+
+  async function runBig(spec: Record<string, unknown>) {
+    const t = await startTestDrill({ cluster: big as never, objects: [mysql(spec)] as never });
+    try {
+      const before = t.kube.apiStats.requests;
+      const r = await t.check('pod.pinned', { namespace: 'db', name: 'mysql-0' });
+      return { r, requests: t.kube.apiStats.requests - before, t };
+    } finally {
+      await t.close();
+    }
+  }
+
+  it('a selector every node matches: one page shows usable nodes, and the count says more than a page match (it said 500)', async () => {
+    const { r, requests } = await runBig({ nodeSelector: { 'kubernetes.io/os': 'linux' } });
+    expect(r.outcome).toBe('satisfiable');
+    expect(r.facts.matchingNodes).toBe('more than 500');
+    expect(r.summary).toMatch(/^pod mysql-0 is pinned \(nodeSelector kubernetes\.io\/os=linux\), and Ready, schedulable nodes satisfy it \(worker-1, worker-10, .*, …\): \d+ of the first 500 matching nodes read, and more match$/);
+    expect(r.evidence.find((e) => e.label === 'nodes matching')?.value).toMatch(/^more than 500 \(/);
+    // The pod, then one page of nodes: the same on 6 nodes or 5,000.
+    expect(requests).toBe(2);
+  });
+
+  it('matchFields metadata.name (as the DaemonSet controller pins its pods) is asked of the server, past the first page', async () => {
+    // The term the DaemonSet controller writes into each daemon pod, as shown in
+    // https://docs.okd.io/4.15/nodes/jobs/nodes-pods-daemonsets.html ("adding the NodeAffinity term to the
+    // daemon set pods, instead of the spec.nodeName term"):
+    //   nodeSelectorTerms:
+    //   - matchFields:
+    //     - key: metadata.name
+    //       operator: In
+    //       values:
+    //       - target-host-name
+    // worker-599 sorts after the first 500 node names: a list capped at one page never saw it.
+    const affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['worker-599'] }] }] } } };
+    const { r, requests } = await runBig({ affinity });
+    expect(r.outcome).toBe('matching-nodes-not-ready');
+    expect(r.facts).toMatchObject({ requiredAffinity: 'metadata.name In (worker-599)', matchingNodes: 1 });
+    expect(r.evidence).toContainEqual({ label: 'node worker-599', value: 'Ready=Unknown' });
+    expect(requests).toBe(2);
+  });
+
+  it('matchFields NotIn narrows a term of labels on the server too', async () => {
+    const affinity = {
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: ['worker-1', 'worker-2'] }], matchFields: [{ key: 'metadata.name', operator: 'NotIn', values: ['worker-1'] }] }],
+        },
+      },
+    };
+    const { r } = await runBig({ affinity });
+    expect(r.outcome).toBe('satisfiable');
+    expect(r.summary).toBe('pod mysql-0 is pinned (its required node affinity), and 1 Ready, schedulable node satisfies it (worker-2)');
+    expect(r.facts.matchingNodes).toBe(1);
+  });
+
+  it.runIf(kubectlAvailable())('the drill answers as the API documents: remainingItemCount only without selectors, the field selector the check sends', async () => {
+    // https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/list-meta: "If the list request
+    // contained label or field selectors, then the number of remaining items is unknown and the field will be
+    // left unset and omitted during serialization."
+    const t = await startTestDrill({ cluster: big as never });
+    try {
+      const raw = async (path: string) => JSON.parse((await runKubectl(t.drill.kubeconfigPath, ['get', '--raw', path])).stdout) as { items: unknown[]; metadata: { remainingItemCount?: number; continue?: string } };
+      expect((await raw('/api/v1/nodes?limit=1')).metadata.remainingItemCount).toBe(600);
+      const labelled = await raw('/api/v1/nodes?limit=1&labelSelector=kubernetes.io%2Fos%3Dlinux');
+      expect(labelled.metadata.continue).toBeTruthy();
+      expect(labelled.metadata.remainingItemCount).toBeUndefined();
+      const r = await runKubectl(t.drill.kubeconfigPath, ['get', 'nodes', '--field-selector', 'metadata.name=worker-599', '--no-headers']);
+      expect(r.stdout).toMatch(/^worker-599\s+NotReady\s+<none>\s+\S+\s+v1\.31\.4\n$/);
+    } finally {
+      await t.close();
+    }
   });
 });
