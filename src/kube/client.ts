@@ -291,17 +291,13 @@ export class KubeClient {
    * a list without label or field selectors (an exact count for one request).
    */
   async listNodesPage(opts: Omit<ListOptions, 'namespace' | 'maxItems'> & { continue?: string | undefined }): Promise<{ items: V1Node[]; continue?: string; remainingItemCount?: number }> {
-    const page = await this.call((o) =>
-      this.core.listNode(
-        {
-          limit: opts.pageSize ?? defaultPageSize,
-          ...(opts.fieldSelector ? { fieldSelector: opts.fieldSelector } : {}),
-          ...(opts.labelSelector ? { labelSelector: opts.labelSelector } : {}),
-          ...(opts.continue ? { _continue: opts.continue } : {}),
-        },
-        o,
-      ),
-    );
+    const q = query([
+      ['continue', opts.continue],
+      ['fieldSelector', opts.fieldSelector || undefined],
+      ['labelSelector', opts.labelSelector || undefined],
+      ['limit', opts.pageSize ?? defaultPageSize],
+    ]);
+    const page = await this.typed<Page<V1Node> & { metadata?: { remainingItemCount?: number } }>('GET', `/api/v1/nodes${q}`, 'V1NodeList');
     const token = page.metadata?._continue || undefined;
     const remaining = page.metadata?.remainingItemCount;
     return { items: page.items, ...(token ? { continue: token } : {}), ...(typeof remaining === 'number' ? { remainingItemCount: remaining } : {}) };
