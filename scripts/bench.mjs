@@ -4,7 +4,8 @@
 // compare runs on one machine. BENCH_QUICK=1 runs fewer rounds and skips the
 // 5,000-node walk; BENCH_RUNS=N sets the rounds; BENCH_CLI=path benchmarks
 // another build (a copy kept apart from a dist/ others rebuild); BENCH_ONLY=startup
-// stops after the start-up and memory goals.
+// stops after the start-up and memory goals, BENCH_ONLY=scale runs only the
+// 5,000-node drill goals (cluster up, its share of kubectl get pods -A, walk vs kubectl).
 //
 // Two tables: the goals (issue 17), each a measured figure against its target,
 // with kubectl measured in the same run where the goal is a ratio to it, and the
@@ -280,6 +281,82 @@ async function startupGoals() {
   }
 }
 
+/** utime + stime of a process so far, in ms, from /proc/<pid>/stat (clock ticks of 10 ms). */
+function cpuMsOf(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A command under GNU time: wall ms and the CPU ms (user + sys) it used itself. */
+function timedCommand(argv, env = {}) {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync('/usr/bin/time', ['-f', '%U %S', ...argv], { encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, ...env } });
+  const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  const [user, sys] = (r.stderr.trim().split('\n').at(-1) ?? '').split(' ').map(Number);
+  return { wallMs, cpuMs: ((user ?? NaN) + (sys ?? NaN)) * 1000, status: r.status, stdout: r.stdout };
+}
+
+/**
+ * The walk against the same reads as a kubectl script: `plumbline run` on a
+ * served drill cluster (headless), then every kubectl command its checks showed
+ * (the transcript's check.start commands), run one after another as a person
+ * or a script would. Both talk to the same server process.
+ */
+async function walkVsKubectl(label, scenario) {
+  const s = await serve(scenario);
+  try {
+    const transcript = join(dir, `${scenario}-walk.jsonl`);
+    const args = ['run', 'workload-down', '--set', 'pod=app-30-1-0', '-n', 'load', '--non-interactive', '--output', 'json', '--transcript', transcript];
+    const walks = [];
+    for (let i = 0; i < (quick ? 1 : 3); i++) walks.push(timedCommand([process.execPath, cli, ...args], { KUBECONFIG: s.kubeconfig }).wallMs);
+    const commands = readFileSync(transcript, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((e) => e.type === 'check.start' && /^kubectl /.test(e.command ?? '')).map((e) => e.command);
+    const t0 = process.hrtime.bigint();
+    // Through sh, as written: pipes and $(...) included; a grep that finds nothing is not a failure here.
+    for (const c of commands) spawnSync('sh', ['-c', c], { encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, KUBECONFIG: s.kubeconfig } });
+    const scriptMs = Number(process.hrtime.bigint() - t0) / 1e6;
+    const walk = stats(walks).median;
+    rows.push([`${label}: walk (plumbline run, headless)`, ms(walk), ms(stats(walks).min), '']);
+    rows.push([`${label}: the same reads as a kubectl script`, ms(scriptMs), '', `${commands.length} commands`]);
+    goal(`walk vs the same reads as a kubectl script (${label})`, { value: walk, unit: 'ms', kubectl: scriptMs, ratio: 0.15, note: `${commands.length} kubectl commands` });
+  } finally {
+    await stopServer(s);
+  }
+}
+
+/** The 5,000-node drill cluster: how fast it is up and how much it holds, and its share of `kubectl get pods -A`. */
+async function scaleGoals() {
+  const starts = [];
+  let rss;
+  let peak;
+  for (let i = 0; i < (quick ? 1 : 3); i++) {
+    const s = await serve('scale-5000-nodes');
+    starts.push(s.startMs);
+    const m = memoryOf(s.child.pid);
+    rss = Math.max(rss ?? 0, m.rss);
+    peak = Math.max(peak ?? 0, m.peak);
+    if (i === 0) {
+      // kubectl pages the 155,000 pods 500 at a time (its default --chunk-size) and prints them; the server's CPU
+      // time over that list against kubectl's own.
+      const before = cpuMsOf(s.child.pid);
+      const k = timedCommand(['kubectl', 'get', 'pods', '-A', '--no-headers'], { KUBECONFIG: s.kubeconfig });
+      const server = before === undefined ? undefined : (cpuMsOf(s.child.pid) ?? NaN) - before;
+      const lines = k.stdout.split('\n').filter(Boolean).length;
+      rows.push(['5,000 nodes: kubectl get pods -A', ms(k.wallMs), '', `${lines} pods; kubectl CPU ${ms(k.cpuMs)}, server CPU ${server === undefined ? 'n/a' : ms(server)}`]);
+      goal('`kubectl get pods -A` on 5,000 nodes: server CPU vs kubectl CPU', { value: server, unit: 'ms', kubectl: k.cpuMs, ratio: 0.1, note: `${lines} pods listed` });
+    }
+    await stopServer(s);
+  }
+  rows.push(['5,000 nodes: drill cluster up (cluster serve)', ms(stats(starts).median), ms(stats(starts).min), `RSS ${mib(rss)}, peak ${mib(peak)}`]);
+  goal('drill cluster up, 5,000 nodes / 155k pods', { value: stats(starts).median, unit: 'ms', atMost: 1500 });
+  goal('drill cluster RSS when up, 5,000 nodes', { value: rss && rss / 1024, unit: 'MiB', atMost: 250, note: `peak ${mib(peak)}` });
+  await walkVsKubectl('10 nodes', 'scale-10-nodes');
+  await walkVsKubectl('5,000 nodes', 'scale-5000-nodes');
+}
+
 async function stopServer(s) {
   s.child.removeAllListeners('exit');
   const exited = new Promise((resolve) => s.child.once('exit', resolve));
@@ -289,8 +366,10 @@ async function stopServer(s) {
 
 console.log(`plumbline bench: ${runs} runs each, ${queryRuns} per query${quick ? ' (BENCH_QUICK)' : ''}, node ${process.versions.node}`);
 try {
-  await startupGoals();
+  if (process.env.BENCH_ONLY !== 'scale') await startupGoals();
   if (process.env.BENCH_ONLY === 'startup') throw Object.assign(new Error('BENCH_ONLY=startup'), { quiet: true });
+  await scaleGoals();
+  if (process.env.BENCH_ONLY === 'scale') throw Object.assign(new Error('BENCH_ONLY=scale'), { quiet: true });
   measure('plumbline --version', ['--version']);
   measure('plumbline list checks', ['list', 'checks']);
   measure('drill walk, headless json (4 nodes)', ['drill', '--non-interactive', '--output', 'json', '--transcript', join(dir, 't.jsonl')]);
