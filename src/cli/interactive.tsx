@@ -22,7 +22,8 @@ export async function walkInteractive(plan: WalkPlan, args: Pick<CliArgs, 'step'
   });
   const header = {
     runbookTitle: plan.runbook.spec.title,
-    target: plan.mode === 'drill' ? (plan.scenario?.scenario.id ?? 'drill') : plan.kube.contextName,
+    // A drill is named by its page: the scenario id names the cause.
+    target: plan.mode === 'drill' ? 'drill cluster' : plan.kube.contextName,
     mode: plan.mode,
     page: plan.page,
     kubeconfigPath: plan.kubeconfigPath,
@@ -36,6 +37,8 @@ export async function walkInteractive(plan: WalkPlan, args: Pick<CliArgs, 'step'
       interactive: true,
     });
     await exited;
+    // The finished steps are in the scrollback already; the frame goes, and the verdict is printed once below them.
+    app.clear();
     app.unmount();
     session.stop('quit');
     const result = await session.done;

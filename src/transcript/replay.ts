@@ -24,15 +24,17 @@ export class ReplaySession {
   private auto: boolean;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
-  private readonly speed: number;
+  private speedNow: number;
   private readonly maxGapMs: number;
+  /** Wall time the last event was played at: the clock runs on from there while playing. */
+  private playedAt = Date.now();
 
   constructor(
     private readonly events: readonly TranscriptEvent[],
     opts: ReplayOptions,
   ) {
     this.auto = opts.auto;
-    this.speed = opts.speed > 0 ? opts.speed : 1;
+    this.speedNow = opts.speed > 0 ? opts.speed : 1;
     this.maxGapMs = opts.maxGapMs ?? 3_000;
   }
 
@@ -69,6 +71,53 @@ export class ReplaySession {
     if (auto) this.schedule();
   }
 
+  /** Paused: nothing plays until play, or → shows the next step. */
+  get paused(): boolean {
+    return !this.auto;
+  }
+
+  get speed(): number {
+    return this.speedNow;
+  }
+
+  togglePause(): void {
+    this.setAuto(!this.auto);
+    this.playedAt = Date.now();
+  }
+
+  /** Twice or half as fast, between 1/8× and 64×. */
+  scaleSpeed(factor: number): void {
+    this.speedNow = Math.min(64, Math.max(0.125, this.speedNow * factor));
+    if (this.auto) this.setAuto(true);
+  }
+
+  /** → the next step as it was entered; ← back to the step before the one on screen (the screen is played again up to it). Both pause. */
+  step(delta: 1 | -1): void {
+    if (this.stopped) return;
+    this.setAuto(false);
+    if (delta === 1) {
+      this.playThroughNextStep();
+      return;
+    }
+    const enters = this.events.flatMap((e, i) => (e.type === 'step.enter' && i < this.next ? [i] : []));
+    // The step on screen is the last one entered; go to the one before it.
+    const target = enters.length >= 2 ? enters[enters.length - 2]! : (enters[0] ?? 0);
+    this.next = 0;
+    while (this.next <= target && this.emitNext());
+  }
+
+  /** Milliseconds into the recording: the last event played, plus the time since at this speed while playing (never past the next event). */
+  elapsed(): number {
+    const first = this.events[0];
+    const last = this.events[this.next - 1];
+    if (!first || !last) return 0;
+    const at = Date.parse(last.t) - Date.parse(first.t);
+    if (!this.auto || this.stopped || this.next >= this.events.length) return at;
+    const next = this.events[this.next];
+    const gap = next ? Date.parse(next.t) - Date.parse(last.t) : 0;
+    return at + Math.min(gap, (Date.now() - this.playedAt) * this.speedNow);
+  }
+
   stop(_reason?: string): void {
     this.stopped = true;
     clearTimeout(this.timer);
@@ -85,6 +134,7 @@ export class ReplaySession {
     const e = this.events[this.next];
     if (!e) return false;
     this.next += 1;
+    this.playedAt = Date.now();
     const { v: _v, seq: _seq, t: _t, ...event } = e;
     for (const l of this.listeners) l(event);
     if (this.next === this.events.length) this.finish();
@@ -100,7 +150,7 @@ export class ReplaySession {
     if (this.stopped || !this.auto || this.next >= this.events.length) return;
     const prev = this.events[this.next - 1];
     const cur = this.events[this.next];
-    const gap = prev && cur ? Math.max(0, Date.parse(cur.t) - Date.parse(prev.t)) / this.speed : 0;
+    const gap = prev && cur ? Math.max(0, Date.parse(cur.t) - Date.parse(prev.t)) / this.speedNow : 0;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       if (this.stopped || !this.auto) return;

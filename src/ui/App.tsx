@@ -20,6 +20,19 @@ export interface AppProps {
   onExit: () => void;
   /** Off for --no-color / NO_COLOR: plain text, no styles. */
   color?: boolean;
+  /** A replay: its clock and its keys (pause, step, speed) instead of the live ones. */
+  replay?: ReplayControls;
+}
+
+/** What the screen drives in a replay, besides the session surface. */
+export interface ReplayControls {
+  readonly paused: boolean;
+  readonly speed: number;
+  /** Milliseconds into the recording: the replay's own clock, not the wall clock. */
+  elapsed(): number;
+  togglePause(): void;
+  step(delta: 1 | -1): void;
+  scaleSpeed(factor: 2 | 0.5): void;
 }
 
 export function App({ color = true, ...props }: AppProps): React.JSX.Element {

@@ -28,7 +28,7 @@ export function EvidenceList({ evidence, expanded, width }: EvidenceListProps): 
       ))}
       {hidden > 0 ? (
         <Text {...tone('muted')}>
-          … {hidden} more line{hidden === 1 ? '' : 's'} (e to expand)
+          … {hidden} more line{hidden === 1 ? '' : 's'} (e to read all)
         </Text>
       ) : null}
     </Box>

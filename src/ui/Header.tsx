@@ -14,9 +14,11 @@ export interface HeaderProps {
   auto: boolean;
   /** The clock (tests pin it; a loaded machine must not change what they see). */
   now?: () => number;
+  /** Said instead of step/auto mode: a replay's state and speed. */
+  modeLabel?: string;
 }
 
-export function Header({ runbookTitle, target, mode, startedAt, running, auto, now }: HeaderProps): React.JSX.Element {
+export function Header({ runbookTitle, target, mode, startedAt, running, auto, now, modeLabel }: HeaderProps): React.JSX.Element {
   const tone = useTone();
   const elapsed = useElapsed(startedAt, running, now);
   return (
@@ -32,7 +34,7 @@ export function Header({ runbookTitle, target, mode, startedAt, running, auto, n
         </Box>
       </Box>
       <Text wrap="truncate-end">
-        {target} · {mode} · {auto ? 'auto mode' : 'step mode'}
+        {target} · {mode} · {modeLabel ?? (auto ? 'auto mode' : 'step mode')}
       </Text>
     </Box>
   );

@@ -8,7 +8,8 @@ export interface WalkEndProps {
   transcriptPath: string;
 }
 
-function headline(end: WalkEndProps['end']): string {
+/** The end's first line: how the walk ended, said plainly. */
+export function endHeadline(end: WalkEndProps['end']): string {
   if (end.reason === 'finished') {
     return end.outcome === 'no-finding'
       ? 'No diagnosis: every layer the runbook knows was checked and none showed the cause.'
@@ -29,7 +30,7 @@ export function WalkEnd({ end, transcriptPath }: WalkEndProps): React.JSX.Elemen
   const tone = useTone();
   return (
     <Box flexDirection="column">
-      <Text {...tone(end.reason === 'crashed' ? 'error' : 'strong')}>{headline(end)}</Text>
+      <Text {...tone(end.reason === 'crashed' ? 'error' : 'strong')}>{endHeadline(end)}</Text>
       {(end.lines ?? []).map((line, i) => (
         <Text key={i}>{line}</Text>
       ))}

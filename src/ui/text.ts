@@ -1,19 +1,32 @@
+import stringWidth from 'string-width';
+
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
 /**
- * Word-wraps text to `width` columns, breaking words longer than a line.
- * Done here rather than by Ink so the screen can count lines and cap them.
+ * Word-wraps text to `width` terminal columns, measured as the terminal draws
+ * them (CJK and emoji take two), breaking words longer than a line between
+ * characters. Done here rather than by Ink so the screen can count lines and
+ * cap them, and continuation lines start flush (Ink keeps the space it broke at).
  */
 export function wrapText(text: string, width: number): string[] {
   const w = Math.max(10, width);
   const out: string[] = [];
   for (const paragraph of text.split('\n')) {
     let line = '';
+    let lineWidth = 0;
     for (const word of paragraph.split(' ')) {
       for (const piece of chunks(word, w)) {
-        if (!line) line = piece;
-        else if (line.length + 1 + piece.length <= w) line += ` ${piece}`;
-        else {
+        const pieceWidth = stringWidth(piece);
+        if (!line) {
+          line = piece;
+          lineWidth = pieceWidth;
+        } else if (lineWidth + 1 + pieceWidth <= w) {
+          line += ` ${piece}`;
+          lineWidth += 1 + pieceWidth;
+        } else {
           out.push(line);
           line = piece;
+          lineWidth = pieceWidth;
         }
       }
     }
@@ -22,11 +35,34 @@ export function wrapText(text: string, width: number): string[] {
   return out;
 }
 
+/** A word cut into pieces at most `size` columns wide, never inside a character. */
 function chunks(word: string, size: number): string[] {
-  if (word.length <= size) return [word];
+  if (stringWidth(word) <= size) return [word];
   const out: string[] = [];
-  for (let i = 0; i < word.length; i += size) out.push(word.slice(i, i + size));
+  let piece = '';
+  let pieceWidth = 0;
+  for (const { segment } of graphemes.segment(word)) {
+    const cw = stringWidth(segment);
+    if (pieceWidth + cw > size && piece) {
+      out.push(piece);
+      piece = '';
+      pieceWidth = 0;
+    }
+    piece += segment;
+    pieceWidth += cw;
+  }
+  if (piece) out.push(piece);
   return out;
+}
+
+/** Cuts a line of raw output every `width` columns, keeping its spaces (indentation is meaning in JSON and YAML). */
+export function hardWrap(line: string, width: number): string[] {
+  return line === '' ? [''] : chunks(line.replace(/\t/g, '    '), Math.max(10, width));
+}
+
+/** Columns a string takes on a terminal. */
+export function textWidth(text: string): number {
+  return stringWidth(text);
 }
 
 /** 65 s → "01:05"; an hour or more → "1:01:05". */

@@ -1,6 +1,6 @@
 import type { Evidence, Layer } from '../checks/types.js';
 import { accountLines } from '../engine/textLog.js';
-import type { AnsweredBy, DiagnosisView, EndReason, Mode, SessionEvent, SessionOutcome } from '../engine/events.js';
+import type { AnsweredBy, DiagnosisView, EndReason, Mode, RawOutput, SessionEvent, SessionOutcome } from '../engine/events.js';
 import type { SampleInfo } from '../nodeaccess/types.js';
 import type { Phase } from '../runbook/structure.js';
 import type { LayerVerdicts, Verdict } from './verdict.js';
@@ -21,6 +21,8 @@ export interface StepResult {
   waitedMs?: number;
   timedOut: boolean;
   verdict: Verdict;
+  /** What the command or API returned: the text, or (a replay of a big one) the file the transcript keeps it in. */
+  raw?: RawOutput;
 }
 
 /** An action step as the screen shows it: the command in full, then the decision, the run and the verification. */
@@ -112,6 +114,7 @@ export function walkReducer(state: WalkState, event: SessionEvent): WalkState {
         ...(event.waitedMs === undefined ? {} : { waitedMs: event.waitedMs }),
         timedOut: event.timedOut,
         verdict,
+        ...(event.raw ? { raw: event.raw } : {}),
       };
       const next = updateStep(state, event.step, (s) => ({ ...s, status: 'done', result }));
       const layer = lastStep(next, event.step)?.layer;

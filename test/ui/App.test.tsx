@@ -17,6 +17,9 @@ import { keys, renderUi, sendInputAndWaitForChange, waitForContent } from '../he
 
 const transcriptPath = '/tmp/plumbline-test/workload-down.jsonl';
 
+/** The live frame: from the header down (ink-testing-library puts the <Static> scrollback above it). */
+const liveFrame = (frame: string) => frame.slice(Math.max(0, frame.lastIndexOf('plumbline · ')));
+
 describe('App on the drill cluster', () => {
   let drill: RunningDrill;
   let kube: KubeClient;
@@ -59,7 +62,9 @@ describe('App on the drill cluster', () => {
     expect(frame).toContain(`export KUBECONFIG=${drill.kubeconfigPath}`);
     expect(frame).toContain('○ pod Is the pod there, and what state is each container in?');
     expect(frame).toContain('● pod › ○ node › ○ cluster › ○ host');
-    expect(frame).toContain('⏎ run check · a auto mode · n note · q quit (transcript kept)');
+    expect(frame).toContain('⏎ run check · a auto mode · ? keys · q quit (transcript kept)');
+    // The briefing says how the walk goes, before anything runs.
+    expect(frame).toContain('Each step says why it looks there and the command behind it before it runs');
     expect(events.filter((e) => e.type === 'session.start')).toHaveLength(1);
     expect(events.some((e) => e.type === 'check.start')).toBe(false);
 
@@ -73,22 +78,60 @@ describe('App on the drill cluster', () => {
 
     stdin.write(keys.enter);
     frame = await waitForContent(lastFrame, 'DIAGNOSIS');
-    // Both checks settled into the scrollback, compact.
-    expect(frame).toMatch(/✗ pod +Is the pod there, and what state is each container in\?\n +unscheduled: /);
-    expect(frame).toMatch(/✗ pod +Why will the scheduler not place it\?\n +node-selector: /);
-    expect(frame).toContain('DIAGNOSIS unschedulable-node-selector · pod layer');
-    expect(frame).toContain("No node matches the pod's node selector (disktype=ssd)");
-    expect(frame).toMatch(/ 1\. The pod requires nodes labelled disktype=ssd\./);
-    expect(frame).toMatch(/• {2}If a node should run it, give that node the labels the pod selects/);
-    expect(frame).toContain(`Transcript: ${transcriptPath}`);
-    expect(frame).toContain('✗ pod finding › ○ node › ○ cluster › ○ host');
-    expect(frame).toContain('⏎ close · q quit');
+    const screen = liveFrame(frame);
+    // Both checks listed in the history, one line each, their outcome first.
+    expect(screen).toMatch(/^ {2}✗ pod +unscheduled · Is the pod there, and what state is each container in\?$/m);
+    expect(screen).toMatch(/^ {2}✗ pod +node-selector · Why will the scheduler not place it\?$/m);
+    expect(screen).toContain('DIAGNOSIS unschedulable-node-selector · pod layer');
+    expect(screen).toContain("No node matches the pod's node selector (disktype=ssd)");
+    expect(screen).toMatch(/ 1\. The pod requires nodes labelled disktype=ssd\./);
+    expect(screen).toContain('✗ pod finding › ○ node › ○ cluster › ○ host');
+    // The diagnosis does not fit 24 rows: the screen says so, and the keys keep working until q.
+    expect(screen).toMatch(/… \d+ more lines?: e reads it all/);
+    expect(screen).toContain('e read it all · ↑↓ steps · ? keys · q quit');
+    // The frame stays shorter than the terminal, so Ink erases it in place and no copy reaches the scrollback.
+    expect(screen.split('\n').length).toBeLessThanOrEqual(23);
     for (const line of frame.split('\n')) expect(line.length, line).toBeLessThanOrEqual(80);
 
     const result = await session.done;
     expect(result).toMatchObject({ outcome: 'diagnosis', reason: 'finished', diagnosis: { id: 'unschedulable-node-selector' } });
+
+    // e: the diagnosis in full, the transcript at its end.
+    frame = liveFrame(await sendInputAndWaitForChange(stdin, lastFrame, 'e'));
+    expect(frame).toContain("No node matches the pod's node selector (disktype=ssd)");
+    frame = liveFrame(await sendInputAndWaitForChange(stdin, lastFrame, '\u001b[F'));
+    expect(frame).toContain(`Transcript: ${transcriptPath}`);
+    // esc back; ↑ selects the newest step, ⏎ opens it: why, command, evidence and the raw API answer.
+    await sendInputAndWaitForChange(stdin, lastFrame, keys.escape);
+    frame = liveFrame(await sendInputAndWaitForChange(stdin, lastFrame, '\u001b[A'));
+    expect(frame).toMatch(/^› ✗ pod +node-selector · Why will the scheduler not place it\?$/m);
+    frame = liveFrame(await sendInputAndWaitForChange(stdin, lastFrame, keys.enter));
+    expect(frame).toMatch(/^Why will the scheduler not place it\? +1-\d+ of \d+$/m);
+    expect(frame).toContain('A Pending pod with no node was refused by kube-scheduler.');
+    expect(frame).toContain('$ kubectl get events -n shop --field-selector');
+    expect(frame).toContain('✗ node-selector: 3 of 4 nodes do not match');
+    expect(frame).toContain('nodeSelector: disktype=ssd');
+    for (let i = 0; i < 3 && !liveFrame(lastFrame() ?? '').includes('Raw output'); i++) frame = liveFrame(await sendInputAndWaitForChange(stdin, lastFrame, '\u001b[6~'));
+    expect(frame).toContain('Raw output');
+    // Raw output keeps its indentation.
+    expect(frame).toMatch(/^ {2}GET \/api\/v1\/namespaces\/shop\/pods\/web-0 → 200$/m);
+    expect(frame).toMatch(/^ {4}"kind": "Pod",$/m);
+    // ? lists every key of the screen, from the keymap.
+    await sendInputAndWaitForChange(stdin, lastFrame, keys.escape);
+    frame = liveFrame(await sendInputAndWaitForChange(stdin, lastFrame, '?'));
+    expect(frame).toContain('Keys on this screen');
+    expect(frame).toMatch(/^ {2}PgUp\/PgDn Home\/End +jump$/m);
+    expect(frame).toMatch(/^ {2}\/ +filter steps$/m);
+    await sendInputAndWaitForChange(stdin, lastFrame, '?');
+    // / filters the history: typing narrows it.
+    await sendInputAndWaitForChange(stdin, lastFrame, keys.escape);
+    await sendInputAndWaitForChange(stdin, lastFrame, '/');
+    frame = liveFrame(await sendInputAndWaitForChange(stdin, lastFrame, 'scheduler'));
+    expect(frame).toContain('filter: scheduler  (1 of 2 steps)');
+    expect(frame).not.toMatch(/unscheduled · Is the pod there/);
     expect(onExit).not.toHaveBeenCalled();
     stdin.write(keys.enter);
+    stdin.write('q');
     await vi.waitFor(() => expect(onExit).toHaveBeenCalledTimes(1));
     if (process.env.PLUMBLINE_PRINT_FRAME) process.stdout.write(`\n${frame}\n`);
     ui.unmount();

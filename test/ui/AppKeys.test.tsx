@@ -52,14 +52,15 @@ describe('App answering a question from the keyboard', () => {
     expect(frame).toContain('✓ pod ok › ○ node');
     const result = await session.done;
     expect(result.path.map((p) => `${p.step}:${p.outcome}`)).toEqual(['pod-status:running', 'ask-still-broken:no']);
-    ui.stdin.write(keys.enter);
+    // The end keeps its keys: q leaves.
+    ui.stdin.write('q');
     await vi.waitFor(() => expect(onExit).toHaveBeenCalledOnce());
     ui.unmount();
   });
 });
 
 // A pod with many sidecars, all crash-looping: more evidence than fits the cap.
-describe('App expanding evidence', () => {
+describe('App reading a step in full', () => {
   let t: TestDrill;
   const names = ['web', 'envoy', 'fluent-bit', 'statsd', 'vault-agent', 'oauth-proxy', 'cache', 'migrate'];
   beforeAll(async () => {
@@ -90,7 +91,7 @@ describe('App expanding evidence', () => {
   });
   afterAll(() => t.close());
 
-  it('e shows all the evidence of the last check, and e again folds it', async () => {
+  it('e opens the last check in full (every line of evidence, the raw answer), esc comes back', async () => {
     const runbook = await loadRunbookFile(join(repoRoot, 'runbooks/workload-down.yaml'), findCheck);
     const session = new Session({ runbook, inputs: { namespace: 'shop', pod: 'web-0' }, kube: t.kube, mode: 'drill', auto: false });
     const header = { runbookTitle: runbook.spec.title, target: 'drill test', mode: 'drill' as const, page: 'p', kubeconfigPath: null, transcriptPath: 't.jsonl' };
@@ -98,17 +99,19 @@ describe('App expanding evidence', () => {
     await waitForContent(ui.lastFrame, 'Press ⏎ to run this check.');
     ui.stdin.write(keys.enter);
     let frame = await waitForContent(ui.lastFrame, /→ crash-loop: /);
-    expect(frame).toMatch(/… \d+ more lines \(e to expand\)/);
-    expect(frame).toContain('e expand');
+    expect(frame).toMatch(/… \d+ more lines \(e to read all\)/);
+    expect(frame).toContain('e last step in full');
     expect(frame).not.toContain('container migrate:');
 
     frame = await sendInputAndWaitForChange(ui.stdin, ui.lastFrame, 'e');
+    expect(frame).toContain('Evidence');
+    // Page down to the last container's evidence.
+    for (let i = 0; i < 5 && !(ui.lastFrame() ?? '').includes('container migrate:'); i++) frame = await sendInputAndWaitForChange(ui.stdin, ui.lastFrame, '\u001b[6~');
     expect(frame).toContain('container migrate:');
-    expect(frame).not.toContain('more lines');
-    expect(frame).toContain('e collapse');
+    expect(frame).toContain('esc back');
 
-    frame = await sendInputAndWaitForChange(ui.stdin, ui.lastFrame, 'e');
-    expect(frame).toMatch(/… \d+ more lines \(e to expand\)/);
+    frame = await sendInputAndWaitForChange(ui.stdin, ui.lastFrame, keys.escape);
+    expect(frame).toMatch(/… \d+ more lines \(e to read all\)/);
     session.stop('quit');
     ui.unmount();
   });

@@ -59,7 +59,7 @@ describe('CurrentStep', () => {
           didn't match Pod's node affinity/selector.
           owner: StatefulSet/web
           container web: waiting
-          … 2 more lines (e to expand)"
+          … 2 more lines (e to read all)"
     `);
   });
 

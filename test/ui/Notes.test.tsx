@@ -39,8 +39,11 @@ describe('notes written during a walk (n)', () => {
     const header = { runbookTitle: runbook.spec.title, target: 'drill test', mode: 'drill' as const, page: 'pod api-0 is down', kubeconfigPath: null, transcriptPath: path };
     const ui = renderUi(<App session={session} header={header} startedAt={new Date()} onExit={onExit} />);
 
-    let frame = await waitForContent(ui.lastFrame, 'run check');
-    expect(frame).toContain('n note');
+    await waitForContent(ui.lastFrame, 'run check');
+    // The footer keeps to ⏎, a, ? and q; ? lists n with every other key.
+    let frame = await sendInputAndWaitForChange(ui.stdin, ui.lastFrame, '?');
+    expect(frame).toMatch(/^ {2}n +note$/m);
+    await sendInputAndWaitForChange(ui.stdin, ui.lastFrame, '?');
     await sendInputAndWaitForChange(ui.stdin, ui.lastFrame, 'n');
     await waitForContent(ui.lastFrame, 'save note');
     // While writing, q and a are text, not commands.
@@ -62,7 +65,7 @@ describe('notes written during a walk (n)', () => {
     ui.stdin.write('x');
     await waitForContent(ui.lastFrame, 'note: x');
     ui.stdin.write(keys.escape);
-    await waitForContent(ui.lastFrame, 'n note');
+    await waitForContent(ui.lastFrame, 'run check');
     expect(events.filter((e) => e.type === 'note')).toHaveLength(1);
 
     session.stop('quit');

@@ -22,24 +22,44 @@ describe('replaying a recorded session', () => {
     events = parseTranscript(readFileSync(join(dir, 't.jsonl'), 'utf8')).events;
   });
 
-  it('step mode: the same screens as live, one step per Enter, to the diagnosis', async () => {
-    const replay = new ReplaySession(events, { speed: 1, auto: false });
+  it('paused: → shows one step more, ← one back, to the diagnosis; its own clock and keys, none live', async () => {
+    // The recording is moved a year back: a clock on the wall time since it started would show it.
+    const shift = 365 * 24 * 3600_000;
+    const old = events.map((e) => ({ ...e, t: new Date(Date.parse(e.t) - shift).toISOString() }));
+    const replay = new ReplaySession(old, { speed: 1, auto: false });
     const onExit = vi.fn();
-    const ui = renderUi(<App session={replay} header={header} startedAt={new Date(events[0]?.t ?? 0)} onExit={onExit} />);
-    let frame = await waitForContent(ui.lastFrame, 'Is the pod there');
-    // Shown as it was before the check ran: the result comes with Enter.
-    expect(frame).not.toContain('unscheduled');
-    await sendInputAndWaitForChange(ui.stdin, ui.lastFrame, keys.enter);
-    frame = await waitForContent(ui.lastFrame, 'unscheduled');
-    expect(frame).toContain('Why will the scheduler not place it?');
-    // Answers and notes do nothing in a replay: it only shows what happened.
-    ui.stdin.write('1');
-    for (let i = 0; i < 10 && !ui.lastFrame()?.includes('DIAGNOSIS'); i++) {
-      ui.stdin.write(keys.enter);
+    const ui = renderUi(<App session={replay} header={header} startedAt={new Date(old[0]?.t ?? 0)} onExit={onExit} replay={replay} />);
+    const live = () => {
+      const f = ui.frame();
+      return f.slice(f.lastIndexOf('plumbline · '));
+    };
+    await waitForContent(ui.lastFrame, 'Is the pod there');
+    // Shown as it was before the check ran: the result comes with →.
+    expect(live()).not.toContain('unscheduled');
+    expect(live()).toMatch(/^plumbline · .+ 00:00$/m);
+    expect(live()).toContain('replay · drill · paused at 1×');
+    expect(live()).toContain('space play · ←→ step back / on · +/- speed (1×) · ? keys · q quit');
+    expect(live()).not.toContain('run check');
+    // + doubles the speed, - halves it.
+    expect(await sendInputAndWaitForChange(ui.stdin, ui.lastFrame, '+')).toContain('paused at 2×');
+    expect(await sendInputAndWaitForChange(ui.stdin, ui.lastFrame, '-')).toContain('paused at 1×');
+    // Keys that would act on a session do nothing: Enter, answers, a.
+    ui.stdin.write(keys.enter);
+    ui.stdin.write('a');
+    await sendInputAndWaitForChange(ui.stdin, ui.lastFrame, '\u001b[C');
+    await waitForContent(ui.lastFrame, 'unscheduled');
+    expect(live()).toContain('Why will the scheduler not place it?');
+    // ← goes back to the step before.
+    await sendInputAndWaitForChange(ui.stdin, ui.lastFrame, '\u001b[D');
+    await vi.waitFor(() => expect(live()).not.toContain('→ unscheduled'));
+    for (let i = 0; i < 10 && !live().includes('DIAGNOSIS'); i++) {
+      ui.stdin.write('\u001b[C');
       await new Promise((r) => setTimeout(r, 50));
     }
-    frame = await waitForContent(ui.lastFrame, 'DIAGNOSIS unschedulable-node-selector');
-    expect(frame).toContain('kubectl label node');
+    await waitForContent(ui.lastFrame, 'DIAGNOSIS unschedulable-node-selector');
+    expect(live()).toContain('kubectl label node');
+    // The clock is the time within the recording (this one took seconds), not since it started a year ago.
+    expect(live()).toMatch(/^plumbline · .+ 00:0\d$/m);
     ui.stdin.write('q');
     await vi.waitFor(() => expect(onExit).toHaveBeenCalled());
     ui.unmount();

@@ -8,6 +8,9 @@ describe('wrapText', () => {
     ['cuts a word longer than the line', 'sha256:0123456789abcdef', 10, ['sha256:012', '3456789abc', 'def']],
     ['keeps line breaks in the text', 'line one\nline two', 20, ['line one', 'line two']],
     ['an empty text is one empty line', '', 20, ['']],
+    // Wide characters take two columns each: ten fit in twenty.
+    ['measures CJK as two columns', 'ノードの準備ができていません です', 20, ['ノードの準備ができて', 'いません です']],
+    ['never cuts an emoji or a flag apart', '🙂🙂🙂🙂🙂🇯🇵🇯🇵🇯🇵🇯🇵🇯🇵🇯🇵', 10, ['🙂🙂🙂🙂🙂', '🇯🇵🇯🇵🇯🇵🇯🇵🇯🇵', '🇯🇵']],
   ])('%s', (_name, text, width, expected) => {
     expect(wrapText(text, width)).toEqual(expected);
   });

@@ -40,7 +40,7 @@ export async function replayCommand(file: string | undefined, args: Pick<CliArgs
   let exit!: () => void;
   const exited = new Promise<void>((resolve) => (exit = resolve));
   const startedAt = start ? new Date(start.t) : new Date();
-  const app = render(<App session={replay} header={header} startedAt={startedAt} onExit={exit} color={!args.noColor} />, {
+  const app = render(<App session={replay} header={header} startedAt={startedAt} onExit={exit} color={!args.noColor} replay={replay} />, {
     exitOnCtrlC: false,
     // Only reached with a TTY on both ends; see walkInteractive.
     interactive: true,

@@ -205,7 +205,7 @@ export function DrillScreen({ session, tracker, header, startedAt, free, onFinis
         {(item) =>
           item.kind === 'briefing' ? (
             <Box key="briefing" flexDirection="column">
-              <Briefing page={header.page} kubeconfigPath={header.kubeconfigPath} />
+              <Briefing page={header.page} kubeconfigPath={header.kubeconfigPath} auto={false} width={columns} />
               <Text {...tone('muted')}>
                 {free
                   ? 'Free drill: pick the checks yourself, layer by layer; d when you know the root cause. h shows a hint (−50 each).'
