@@ -63,7 +63,7 @@ const sourceSpec = z.strictObject({
   frame: z.string().min(1).optional(),
 });
 
-const outcomes = ['diagnosis', 'no-finding', 'incomplete'] as const;
+const outcomes = ['diagnosis', 'no-finding', 'incomplete', 'unrecognised-evidence'] as const;
 export type ExpectedOutcome = (typeof outcomes)[number];
 
 const expectSpec = z

@@ -80,7 +80,7 @@ export function accountOf(log: WalkLog, spec: RunbookSpec, path: readonly PathEn
   const defaultsUsed: DefaultAnswer[] = path
     .filter((p) => p.answeredBy === 'default')
     .map((p) => ({ step: p.step, choice: p.outcome, label: log.labelOf(p.step) ?? p.outcome }));
-  return { unseen, seen, defaultsUsed };
+  return { unseen, seen, defaultsUsed, anomalies: [], lookNext: [] };
 }
 
 function howToSee(spec: RunbookSpec, step: string): string {

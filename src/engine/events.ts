@@ -2,9 +2,11 @@ import type { Evidence, Facts, Layer, Verdict } from '../checks/types.js';
 import type { PathEntry } from '../runbook/compile.js';
 import type { Phase } from '../runbook/structure.js';
 import type { SampleInfo } from '../nodeaccess/types.js';
+import type { Anomaly } from '../signatures/match.js';
 
 export type Mode = 'live' | 'drill';
-export type SessionOutcome = 'diagnosis' | 'no-finding' | 'incomplete';
+/** unrecognised-evidence: the walk found no cause it knows, but saw anomalies nothing explains (listed, ranked). */
+export type SessionOutcome = 'diagnosis' | 'no-finding' | 'incomplete' | 'unrecognised-evidence';
 export type EndReason = 'finished' | 'quit' | 'interrupted' | 'crashed';
 /** scenario: a drill scenario's scripted answer in a headless walk (`answers:`). */
 export type AnsweredBy = 'user' | 'default' | 'pasted' | 'scenario';
@@ -30,6 +32,17 @@ export interface DiagnosisView {
   chain: string[];
   fix: string[];
   verify: string[];
+  /** Set when a signature of the catalog decided it instead of a generic ending: which, what it replaced, and where it was learned. */
+  signature?: SignatureFinding;
+}
+
+/** A catalog signature that decided a diagnosis: its id, its source, the generic ending it overrode, the lines it matched. */
+export interface SignatureFinding {
+  id: string;
+  source: string;
+  /** The runbook's generic ending (pod-failed ...) or null when the walk had found nothing. */
+  replaced: string | null;
+  evidence: { source: string; line: string }[];
 }
 
 /**
@@ -194,6 +207,10 @@ export interface WalkAccount {
   seen: SeenFinding[];
   unconfirmed: { id: string; title: string; restsOn: string } | null;
   defaultsUsed: DefaultAnswer[];
+  /** unrecognised-evidence: what the walk saw that nothing explains, worst first (empty otherwise). */
+  anomalies: Anomaly[];
+  /** unrecognised-evidence: where a person looks next (empty otherwise). */
+  lookNext: string[];
 }
 
 export interface SessionResult extends WalkAccount {

@@ -6,8 +6,8 @@ export interface WalkJson {
   runbook: string;
   mode: Mode;
   scenario: string | null;
-  outcome: 'diagnosis' | 'no-finding' | 'incomplete';
-  diagnosis: Pick<DiagnosisView, 'id' | 'title' | 'layer' | 'chain' | 'fix' | 'verify'> | null;
+  outcome: 'diagnosis' | 'no-finding' | 'incomplete' | 'unrecognised-evidence';
+  diagnosis: Pick<DiagnosisView, 'id' | 'title' | 'layer' | 'chain' | 'fix' | 'verify' | 'signature'> | null;
   path: PathEntry[];
   /** Checks that could not look (with the command that shows the same thing); a diagnosis never rests on one. */
   unseen: WalkAccount['unseen'];
@@ -17,6 +17,10 @@ export interface WalkJson {
   unconfirmed: WalkAccount['unconfirmed'];
   /** Questions a headless walk answered with their declared default. */
   defaultsUsed: WalkAccount['defaultsUsed'];
+  /** unrecognised-evidence: what the walk saw that nothing explains, worst first (layer, source, line). */
+  anomalies: WalkAccount['anomalies'];
+  /** unrecognised-evidence: where to look next. */
+  lookNext: WalkAccount['lookNext'];
   transcript: string | null;
 }
 
@@ -27,12 +31,14 @@ export function walkJson(r: SessionResult, meta: { runbook: string; mode: Mode; 
     mode: meta.mode,
     scenario: meta.scenario,
     outcome: r.outcome ?? 'incomplete',
-    diagnosis: d ? { id: d.id, title: d.title, layer: d.layer, chain: d.chain, fix: d.fix, verify: d.verify } : null,
+    diagnosis: d ? { id: d.id, title: d.title, layer: d.layer, chain: d.chain, fix: d.fix, verify: d.verify, ...(d.signature ? { signature: d.signature } : {}) } : null,
     path: r.path,
     unseen: r.unseen,
     seen: r.seen,
     unconfirmed: r.unconfirmed,
     defaultsUsed: r.defaultsUsed,
+    anomalies: r.anomalies,
+    lookNext: r.lookNext,
     transcript: meta.transcript,
   };
 }
@@ -50,13 +56,15 @@ export function notStartedJson(meta: { runbook: string; mode: Mode; scenario: st
     seen: [],
     unconfirmed: null,
     defaultsUsed: [],
+    anomalies: [],
+    lookNext: [],
     transcript: meta.transcript,
   };
 }
 
-/** 0 finished (diagnosis or no finding), 3 could not finish, 130 interrupted. */
+/** 0 finished (diagnosis, no finding, or unrecognised evidence listed), 3 could not finish, 130 interrupted. */
 export function exitCodeOf(r: SessionResult): number {
   if (r.reason === 'interrupted' || r.reason === 'quit') return 130;
   if (r.reason === 'crashed') return 3;
-  return r.outcome === 'diagnosis' || r.outcome === 'no-finding' ? 0 : 3;
+  return r.outcome === 'diagnosis' || r.outcome === 'no-finding' || r.outcome === 'unrecognised-evidence' ? 0 : 3;
 }

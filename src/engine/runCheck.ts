@@ -7,6 +7,7 @@ import type { CheckResult } from '../checks/types.js';
 import type { CheckInvocation, CheckOutput } from '../runbook/compile.js';
 import { MissingValueError, render } from '../runbook/template.js';
 import { redactEvent } from '../transcript/redact.js';
+import { signalsOf } from '../signatures/signals.js';
 
 export interface RunCheckDeps {
   kube: KubeClient;
@@ -27,10 +28,17 @@ export interface RunCheckDeps {
 export async function runCheck(inv: CheckInvocation, signal: AbortSignal, deps: RunCheckDeps): Promise<CheckOutput> {
   const started = performance.now();
   const responses: RecordedResponse[] | undefined = deps.recordRaw ? [] : undefined;
+  let signalParams: Record<string, unknown> = {};
   const done = (r: CheckResult): CheckOutput => {
     const { raw: hostRaw, ...rest } = r;
     const out: CheckOutput = { ...rest, durationMs: Math.round(performance.now() - started) };
     if (!responses) return out;
+    // What the check read, line by line, for the signature catalog: also what its outcome did not need.
+    const known = findCheck(inv.check);
+    if (known) {
+      const signals = signalsOf(known, signalParams, responses, hostRaw);
+      if (signals.length > 0) out.signals = signals;
+    }
     // A host check hands back its command's output; any other check's is the API responses it read.
     const raw = hostRaw ?? (responses.length > 0 ? apiRaw(responses) : undefined);
     return raw === undefined ? out : { ...out, raw };
@@ -53,6 +61,7 @@ export async function runCheck(inv: CheckInvocation, signal: AbortSignal, deps: 
       return done(errorResult(`bad parameters for ${check.id}: ${issues}`, 'bad-parameters'));
     }
     params = parsed.data;
+    signalParams = parsed.data;
   } catch (err) {
     if (!(err instanceof MissingValueError)) throw err;
     deps.onStart({ params: inv.with, command: '' });

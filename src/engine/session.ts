@@ -14,7 +14,13 @@ import { verdictOf } from '../checks/types.js';
 import type { ActionStepSpec } from '../runbook/schema.js';
 import { previewAction, resolveAction } from './action.js';
 import type { ResolvedAction } from './action.js';
-import type { AnsweredBy, DiagnosisView, EndReason, Mode, SessionEvent, SessionResult, WalkAccount } from './events.js';
+import type { AnsweredBy, DiagnosisView, EndReason, Mode, SessionEvent, SessionOutcome, SessionResult, WalkAccount } from './events.js';
+import { bundledCatalog } from '../signatures/catalog.js';
+import type { CompiledSignature } from '../signatures/catalog.js';
+import { matchSignals, rankAnomalies } from '../signatures/match.js';
+import { mergeSignals } from '../signatures/signals.js';
+import type { Signal } from '../signatures/types.js';
+import { signatureDiagnosis, whereToLookNext } from '../signatures/diagnose.js';
 import { restsOnError } from '../runbook/honesty.js';
 import { accountOf, WalkLog } from './account.js';
 import { runAction } from './runAction.js';
@@ -48,6 +54,8 @@ export interface SessionOptions {
   confirmActions?: 'ask' | 'yes' | 'none';
   /** Who ran the walk and how, for the transcript's first line (tool version, OS user, node access, flags). */
   about?: { version: string; user: string; nodeAccess: string; flags: Record<string, string | boolean> };
+  /** The signature catalog read against what the walk sees (default: the bundled one, signatures/*.yaml). */
+  signatures?: readonly CompiledSignature[];
   /** Between two runs of an action's verify check. */
   verifyPollMs?: number;
   now?: () => Date;
@@ -78,6 +86,8 @@ export class Session {
   private pendingAction: { step: string; resolved: ResolvedAction } | undefined;
   /** What each check showed or could not show, for the honest account at the end. */
   private readonly log = new WalkLog();
+  /** Every line the walk's checks read, for the signature catalog at the end. */
+  private readonly signals: Signal[] = [];
 
   constructor(private readonly opts: SessionOptions) {
     this.auto = opts.auto;
@@ -284,6 +294,7 @@ export class Session {
       case 'check.result': {
         const waitedMs = this.waited.get(e.step);
         this.waited.delete(e.step);
+        if (e.output.signals) mergeSignals(this.signals, e.output.signals);
         this.emit({
           type: 'check.result',
           step: e.step,
@@ -376,6 +387,7 @@ export class Session {
     const scope = { inputs: context.inputs, facts: context.facts };
     let diagnosis: DiagnosisView | null = null;
     let unconfirmed: WalkAccount['unconfirmed'] = null;
+    let generic: { id: string; title: string } | null = null;
     if (ending?.diagnosis) {
       const step = spec.steps[ending.diagnosis];
       const deciding = restsOnError(spec, ending.diagnosis, context.path, findCheck);
@@ -383,8 +395,7 @@ export class Session {
         // Lint refuses such a runbook; should one still get here, the walk says what it could not see instead.
         unconfirmed = { id: ending.diagnosis, title: renderLoose(step.title, scope), restsOn: deciding.step };
       } else if (step?.type === 'diagnosis') {
-        // The result goes to --output json without passing emit(): redact it here too.
-        diagnosis = redactEvent({
+        diagnosis = {
           id: ending.diagnosis,
           title: renderLoose(step.title, scope),
           layer: step.layer,
@@ -392,12 +403,47 @@ export class Session {
           chain: step.chain.map((t) => renderLoose(t, scope)),
           fix: step.fix.map((t) => renderLoose(t, scope)),
           verify: step.verify.map((t) => renderLoose(t, scope)),
-        }, this.redactions);
-        this.emit({ type: 'diagnosis', ...diagnosis });
+        };
+        if (step.generic) generic = { id: ending.diagnosis, title: diagnosis.title };
       }
     }
-    const outcome = diagnosis ? 'diagnosis' : ending?.kind === 'no-finding' ? 'no-finding' : 'incomplete';
-    this.end({ outcome, reason: 'finished', diagnosis, account: { ...accountOf(this.log, spec, context.path, outcome), unconfirmed } });
+    let outcome: SessionOutcome = diagnosis ? 'diagnosis' : ending?.kind === 'no-finding' ? 'no-finding' : 'incomplete';
+    let anomalies: WalkAccount['anomalies'] = [];
+    let lookNext: string[] = [];
+    // A catch-all ending or no finding at all: what the walk saw may name the cause a closed tree does not know.
+    if (generic || outcome === 'no-finding') {
+      const found = matchSignals(this.catalog(), this.signals);
+      const best = found.find((m) => !m.signature.benign);
+      if (best) {
+        diagnosis = signatureDiagnosis(best, generic);
+        outcome = 'diagnosis';
+      } else if (outcome === 'no-finding') {
+        // A line the catalog knows to be harmless is explained: it is not listed as unexplained.
+        const harmless = new Set(found.filter((m) => m.signature.benign).flatMap((m) => m.all));
+        anomalies = rankAnomalies(this.signals.filter((s) => !harmless.has(s)));
+        if (anomalies.length > 0) {
+          outcome = 'unrecognised-evidence';
+          lookNext = whereToLookNext(anomalies);
+        }
+      }
+    }
+    if (diagnosis) {
+      // The result goes to --output json without passing emit(): redact it here too.
+      diagnosis = redactEvent(diagnosis, this.redactions);
+      this.emit({ type: 'diagnosis', ...diagnosis });
+    }
+    const account = accountOf(this.log, spec, context.path, outcome);
+    this.end({ outcome, reason: 'finished', diagnosis, account: { ...account, anomalies, lookNext, unconfirmed } });
+  }
+
+  private catalog(): readonly CompiledSignature[] {
+    if (this.opts.signatures) return this.opts.signatures;
+    try {
+      return bundledCatalog();
+    } catch {
+      // lint and the catalog's tests refuse a broken bundled file; a walk never fails on one.
+      return [];
+    }
   }
 
   /** A note from the user: kept in the transcript, the report and the replay. */
@@ -423,6 +469,7 @@ export class Session {
       ...(account.seen.length > 0 ? { seen: account.seen } : {}),
       ...(account.unconfirmed ? { unconfirmed: account.unconfirmed } : {}),
       ...(account.defaultsUsed.length > 0 ? { defaultsUsed: account.defaultsUsed } : {}),
+      ...(account.anomalies.length > 0 ? { anomalies: account.anomalies, lookNext: account.lookNext } : {}),
     };
     this.emit({ type: 'session.end', outcome: r.outcome, reason: r.reason, ...(error ? { error } : {}), ...said });
     this.resolveDone({

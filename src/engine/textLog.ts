@@ -71,6 +71,14 @@ export function accountLines(e: Extract<SessionEvent, { type: 'session.end' }>):
       out.push(`      ${seeItHint(u)}`);
     }
   }
+  if (e.anomalies && e.anomalies.length > 0) {
+    out.push('  seen, and no known cause explains it (worst first):');
+    for (const a of e.anomalies) out.push(`    - [${a.layer}] ${a.source}: ${a.line}`);
+    if (e.lookNext && e.lookNext.length > 0) {
+      out.push('  look next:');
+      for (const l of e.lookNext) out.push(`    - ${l}`);
+    }
+  }
   if (e.defaultsUsed && e.defaultsUsed.length > 0) {
     out.push('  answered by default (nobody said so):');
     for (const d of e.defaultsUsed) out.push(`    - ${d.step}: ${d.label}`);

@@ -1,3 +1,4 @@
+import type { Signal } from '../signatures/types.js';
 import { assign, emit, fromPromise, setup } from 'xstate';
 import type { CheckResult, Facts, Layer } from '../checks/types.js';
 import type { ActionStepSpec, AskStepSpec, CheckStepSpec, RunbookSpec, StepSpec } from './schema.js';
@@ -21,6 +22,8 @@ export interface CheckInvocation {
 /** A check's result as the engine records it; `raw` (from CheckResult) is set only when the caller asked runCheck to record it. */
 export interface CheckOutput extends CheckResult {
   durationMs: number;
+  /** Every line the check read that a signature could match (Events, statuses, logs, host output). */
+  signals?: Signal[];
 }
 
 /** What the engine's action actor receives: the action, the check step that verifies it, and the values to fill them. */

@@ -74,6 +74,12 @@ export const diagnosisStep = z.strictObject({
    * other diagnosis never rests on a check that could not look (lint refuses it).
    */
   restsOn: z.literal('error').optional(),
+  /**
+   * A catch-all ending (the pod failed, the container exits by itself, the
+   * API server is busy): a catalog signature the walk saw on its way, when
+   * one matches, decides the diagnosis instead (signatures/README in docs/signatures.md).
+   */
+  generic: z.boolean().optional(),
 });
 
 /** The Kubernetes writes an action may make: a closed set, each with its exact kubectl equivalent. */

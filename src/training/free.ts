@@ -151,7 +151,7 @@ export class FreeSession {
     if (this.ended) return;
     this.ended = true;
     this.emit({ type: 'session.end', outcome: null, reason });
-    this.resolveDone({ outcome: null, reason, diagnosis: null, path: this.path, facts: this.facts, unseen: [], seen: [], unconfirmed: null, defaultsUsed: [] });
+    this.resolveDone({ outcome: null, reason, diagnosis: null, path: this.path, facts: this.facts, unseen: [], seen: [], unconfirmed: null, defaultsUsed: [], anomalies: [], lookNext: [] });
   }
 
   private emit(event: SessionEvent): void {

@@ -144,9 +144,11 @@ const eventSchemas: Record<SessionEvent['type'], z.ZodType> = {
     verify: z.array(z.string()),
   }),
   'session.end': z.looseObject({
-    outcome: z.enum(['diagnosis', 'no-finding', 'incomplete']).nullable(),
+    outcome: z.enum(['diagnosis', 'no-finding', 'incomplete', 'unrecognised-evidence']).nullable(),
     reason: z.enum(['finished', 'quit', 'interrupted', 'crashed']),
     error: z.string().optional(),
+    anomalies: z.array(z.looseObject({ layer, source: z.string(), line: z.string(), severity: z.number() })).optional(),
+    lookNext: z.array(z.string()).optional(),
   }),
 };
 

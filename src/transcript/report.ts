@@ -88,6 +88,9 @@ export interface ReportModel {
   status: ReportStatus;
   end: { outcome: SessionOutcome | null; reason: EndReason; error: string | null } | null;
   diagnosis: DiagnosisView | null;
+  /** unrecognised-evidence: the anomalies the walk saw that nothing explains, worst first, and where to look next. */
+  anomalies: { layer: Layer; source: string; line: string; severity: number }[];
+  lookNext: string[];
   visits: StepVisit[];
   /** The user switching between running checks at once (auto) and one at a time. */
   modeChanges: { at: string; seq: number; auto: boolean }[];
@@ -145,6 +148,8 @@ export function buildReport(rawEvents: readonly TranscriptEvent[], opts: ReportO
     durationMs: startedAt && endedAt ? Date.parse(endedAt) - Date.parse(startedAt) : null,
     status,
     end: end ? { outcome: end.outcome, reason: end.reason, error: end.error ?? null } : null,
+    anomalies: end?.anomalies ?? [],
+    lookNext: end?.lookNext ?? [],
     diagnosis: diag,
     visits,
     modeChanges: events.flatMap((e) => (e.type === 'mode.change' ? [{ at: e.t, seq: e.seq, auto: e.auto }] : [])),
@@ -286,7 +291,7 @@ function takenPath(visits: StepVisit[], spec: RunbookSpec | undefined, outcome: 
       return;
     }
     if (target !== undefined && isSpecialTarget(target)) edges.push({ from: v.step, on, to: target });
-    else if (target === undefined && (outcome === 'no-finding' || outcome === 'incomplete')) edges.push({ from: v.step, on, to: `$${outcome}` });
+    else if (target === undefined && (outcome === 'no-finding' || outcome === 'unrecognised-evidence' || outcome === 'incomplete')) edges.push({ from: v.step, on, to: outcome === 'incomplete' ? '$incomplete' : '$no-finding' });
   });
   return edges;
 }
@@ -369,6 +374,8 @@ function statusLine(r: ReportModel): string {
       return found ?? 'diagnosis (the diagnosis event is missing)';
     case 'no-finding':
       return 'no finding: every step of the runbook was walked and none found the cause';
+    case 'unrecognised-evidence':
+      return `unrecognised evidence: no known cause, but ${r.anomalies.length} anomal${r.anomalies.length === 1 ? 'y' : 'ies'} nothing explains (listed below)`;
     case 'incomplete':
       return 'incomplete: the walk could not finish (a check could not run or the question was left open)';
     case 'quit':
@@ -419,7 +426,12 @@ function conclusion(r: ReportModel): string[] {
   if (!d) {
     const lines = ['## Outcome', ''];
     if (r.status === 'no-finding') lines.push('The walk went top-down and then swept the layers bottom-up without finding the cause. The layers it eliminated are listed at the end; the evidence below is where to look next.');
-    else lines.push(`No diagnosis was reached: ${statusLine(r)}. The evidence below is what was seen before the walk stopped.`);
+    else if (r.status === 'unrecognised-evidence') {
+      lines.push('No runbook step and no signature of the catalog names the cause. These lines the walk saw are anomalies nothing explains, worst first:', '');
+      for (const a of r.anomalies) lines.push(`- [${a.layer}] ${text(a.source)}: ${code(a.line)}`);
+      lines.push('', 'What to look at next:', '');
+      for (const l of r.lookNext) lines.push(`- ${text(l)}`);
+    } else lines.push(`No diagnosis was reached: ${statusLine(r)}. The evidence below is what was seen before the walk stopped.`);
     return [...lines, ''];
   }
   const lines = ['## Causal chain', '', `From root cause to symptom (${text(d.title)}):`, ''];
@@ -614,7 +626,7 @@ function pathSection(r: ReportModel): string[] {
 function layerSection(r: ReportModel): string[] {
   const lines = ['## Layers checked and found healthy', ''];
   lines.push('A layer counts as healthy when at least one check ran in it, every check there returned a healthy outcome, and the diagnosis is not in it.', '');
-  if (r.status !== 'diagnosis' && r.status !== 'no-finding') lines.push('The walk did not finish: this is as far as it got.', '');
+  if (r.status !== 'diagnosis' && r.status !== 'no-finding' && r.status !== 'unrecognised-evidence') lines.push('The walk did not finish: this is as far as it got.', '');
   const checks = (l: LayerVerdict) => l.checks.map((c) => `${code(c.step)} → ${code(c.outcome)}`).join(', ');
   const healthy = r.layers.filter((l) => l.verdict === 'healthy');
   if (healthy.length === 0) lines.push('None.');

@@ -14,8 +14,8 @@ describe('plumbline drill --non-interactive --output json (the built CLI)', () =
     expect(r.stderr).toBe('');
     expect(r.exitCode).toBe(0);
     const out = JSON.parse(r.stdout) as Record<string, unknown>;
-    // DESIGN.md's object, plus `api`: what the walk cost the API server.
-    expect(Object.keys(out)).toEqual(['runbook', 'mode', 'scenario', 'outcome', 'diagnosis', 'path', 'unseen', 'seen', 'unconfirmed', 'defaultsUsed', 'transcript', 'api']);
+    // DESIGN.md's object, plus `api`: what the walk cost the API server; anomalies and lookNext say what an unrecognised-evidence walk saw.
+    expect(Object.keys(out)).toEqual(['runbook', 'mode', 'scenario', 'outcome', 'diagnosis', 'path', 'unseen', 'seen', 'unconfirmed', 'defaultsUsed', 'anomalies', 'lookNext', 'transcript', 'api']);
     const api = out.api as { requests: number; bytes: number };
     expect(api.requests).toBeGreaterThan(0);
     expect(api.bytes).toBeGreaterThan(0);

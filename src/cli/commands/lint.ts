@@ -1,5 +1,6 @@
 import { bundledNames, realScenarioNames, resolveAsset } from '../../assets.js';
 import { findCheck } from '../../checks/registry.js';
+import { bundledCatalog, bundledSignatureFiles, loadSignatureSource } from '../../signatures/catalog.js';
 import { buildCluster, loadScenarioSource, resolveTime, ScenarioBuildError } from '../../drill/scenario.js';
 import { loadRunbookFile, loadRunbookSource } from '../../runbook/load.js';
 import { InputError, readYamlSource } from '../../runbook/source.js';
@@ -10,12 +11,17 @@ export async function lintCommand(files: string[]): Promise<number> {
   const targets =
     files.length > 0
       ? files
-      : [...bundledNames('runbooks').map((n) => resolveAsset('runbooks', n)), ...[...bundledNames('scenarios'), ...realScenarioNames()].map((n) => resolveAsset('scenarios', n))];
+      : [
+          ...bundledNames('runbooks').map((n) => resolveAsset('runbooks', n)),
+          ...[...bundledNames('scenarios'), ...realScenarioNames()].map((n) => resolveAsset('scenarios', n)),
+          ...bundledSignatureFiles(),
+        ];
   let problems = 0;
   for (const file of targets) {
     try {
       const source = await readYamlSource(file);
       if (isScenario(source)) await lintScenario(source);
+      else if (isSignatures(source)) loadSignatureSource(source);
       else loadRunbookSource(source, findCheck);
       process.stdout.write(`${file}: ok\n`);
     } catch (err) {
@@ -26,6 +32,11 @@ export async function lintCommand(files: string[]): Promise<number> {
   }
   if (problems > 0) process.stderr.write(`${problems} problem${problems === 1 ? '' : 's'}\n`);
   return problems > 0 ? 2 : 0;
+}
+
+/** A signature catalog file: its top level is `signatures:` (docs/signatures.md). */
+function isSignatures(source: YamlSource): boolean {
+  return typeof source.data === 'object' && source.data !== null && 'signatures' in source.data;
 }
 
 function isScenario(source: YamlSource): boolean {
@@ -50,8 +61,9 @@ async function lintScenario(source: YamlSource): Promise<void> {
       else if (!Object.hasOwn(step.choices, choice)) problems.push(source.problem(['answers', stepId], `question "${stepId}" has no choice "${choice}" (it has ${Object.keys(step.choices).join(', ')})`));
     }
     const expected = scenario.expect.diagnosis;
-    if (expected !== null && runbook.spec.steps[expected]?.type !== 'diagnosis') {
-      problems.push(source.problem(['expect', 'diagnosis'], `runbook ${runbook.spec.id} has no diagnosis "${expected}"`));
+    // A scenario may expect a runbook's diagnosis, or a catalog signature that decides a generic ending.
+    if (expected !== null && runbook.spec.steps[expected]?.type !== 'diagnosis' && !bundledCatalog().some((s) => s.id === expected)) {
+      problems.push(source.problem(['expect', 'diagnosis'], `runbook ${runbook.spec.id} has no diagnosis "${expected}", and no signature has that id`));
     }
   } catch (err) {
     if (!(err instanceof InputError)) throw err;

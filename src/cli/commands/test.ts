@@ -175,7 +175,7 @@ function show(diagnosis: string | null): string {
 
 /** What the scenario expects, as the table shows it: a diagnosis id, `(no finding)` or `(incomplete)`. */
 function expectedText(r: { expected: string | null; expectedOutcome: ExpectedOutcome }): string {
-  return r.expected ?? (r.expectedOutcome === 'incomplete' ? '(incomplete)' : show(null));
+  return r.expected ?? (r.expectedOutcome === 'incomplete' || r.expectedOutcome === 'unrecognised-evidence' ? `(${r.expectedOutcome})` : show(null));
 }
 
 function gotText(r: ScenarioRow): string {

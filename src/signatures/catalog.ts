@@ -1,0 +1,138 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../assets.js';
+import { validate } from '../runbook/load.js';
+import { InputError, parseYamlSource, readInputText, yamlLimit } from '../runbook/source.js';
+import type { SourceProblem, YamlSource } from '../runbook/source.js';
+import { containsTest, regexTest } from './pattern.js';
+import type { LineTest } from './pattern.js';
+import { signatureFileSchema } from './schema.js';
+import type { Signature, SignatureSignal } from './schema.js';
+import type { Signal, SignalKind } from './types.js';
+
+/** A signature ready to match: its entry and its compiled line test. */
+export interface CompiledSignature extends Signature {
+  file: string;
+  test: LineTest;
+}
+
+/** Which signal kinds each signature kind reads. */
+const reads: Record<SignatureSignal, readonly SignalKind[]> = {
+  event: ['event'],
+  // A pod's status reason and message repeat what its Events say (Evicted, the eviction message).
+  status: ['status', 'event'],
+  termination: ['termination'],
+  condition: ['condition'],
+  log: ['log'],
+  kernel: ['host'],
+  journal: ['host'],
+  api: ['api', 'event'],
+  arch: ['arch', 'log'],
+};
+
+export function readsKind(signature: Pick<Signature, 'signal'>, kind: SignalKind): boolean {
+  return reads[signature.signal].includes(kind);
+}
+
+/** Whether one signal matches one signature. */
+export function matches(sig: CompiledSignature, signal: Signal): boolean {
+  if (!readsKind(sig, signal.kind)) return false;
+  if (sig.match.reason !== undefined && signal.reason !== sig.match.reason) return false;
+  if (sig.match.exitCode !== undefined && signal.exitCode !== sig.match.exitCode) return false;
+  if (sig.match.regex === undefined && sig.match.contains === undefined) return true;
+  return sig.test(signal.text);
+}
+
+export function compileSignature(s: Signature, file: string): CompiledSignature {
+  const tests: LineTest[] = [];
+  if (s.match.regex !== undefined) tests.push(regexTest(s.match.regex));
+  if (s.match.contains !== undefined) tests.push(containsTest(s.match.contains));
+  return { ...s, file, test: (line) => tests.every((t) => t(line)) };
+}
+
+/** Loads one signatures file: every problem located as file:line:col. */
+export function loadSignatureSource(source: YamlSource): CompiledSignature[] {
+  const data = validate(source, signatureFileSchema);
+  const problems: SourceProblem[] = [];
+  const out: CompiledSignature[] = [];
+  for (const [i, s] of data.signatures.entries()) {
+    const compiled = compileSignature(s, source.file);
+    // The example is the entry's proof: a pattern that does not match its own cited line is wrong.
+    if (!exampleSignals(compiled).some((sig) => matches(compiled, sig))) {
+      problems.push(source.problem(['signatures', i, 'example'], `signature "${s.id}": its pattern does not match its own example`));
+    }
+    out.push(compiled);
+  }
+  if (problems.length > 0) throw new InputError(problems);
+  return out;
+}
+
+export function loadSignatureFile(file: string): CompiledSignature[] {
+  return loadSignatureSource(parseYamlSource(file, readInputText(file, yamlLimit)));
+}
+
+/** The bundled catalog's files (signatures/*.yaml beside runbooks/). */
+export function bundledSignatureFiles(): string[] {
+  const dir = join(packageRoot(), 'signatures');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .map((f) => join(dir, f));
+}
+
+/** Loads files and refuses an id used twice. */
+export function loadCatalog(files: readonly string[]): CompiledSignature[] {
+  const all: CompiledSignature[] = [];
+  const problems: SourceProblem[] = [];
+  const seen = new Map<string, string>();
+  for (const file of files) {
+    try {
+      for (const s of loadSignatureFile(file)) {
+        const first = seen.get(s.id);
+        if (first) problems.push({ file, line: 1, column: 1, message: `signature "${s.id}" is also defined in ${first}` });
+        seen.set(s.id, file);
+        all.push(s);
+      }
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      problems.push(...err.problems);
+    }
+  }
+  if (problems.length > 0) throw new InputError(problems);
+  return all;
+}
+
+let bundled: CompiledSignature[] | undefined;
+
+/** The bundled catalog, loaded once per process. */
+export function bundledCatalog(): CompiledSignature[] {
+  bundled ??= loadCatalog(bundledSignatureFiles());
+  return bundled;
+}
+
+/**
+ * The signals an entry's cited example stands for: each line of it, read as
+ * the signal kind the entry names. A describe line (`Warning  FailedMount  3m
+ * kubelet  MountVolume...`) keeps its reason; a describe termination block
+ * gives its reason and exit code.
+ */
+export function exampleSignals(s: Pick<Signature, 'signal' | 'example' | 'layer' | 'match'>): Signal[] {
+  const kind: SignalKind = reads[s.signal][0] ?? 'log';
+  const lines = s.example.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const base = { kind, layer: s.layer, source: 'example', severity: 2 };
+  if (kind === 'termination') {
+    const all = s.example;
+    const exit = /exit\s?code:?\s*(\d+)/i.exec(all)?.[1];
+    const reason = /reason:\s*([A-Za-z]+)/i.exec(all)?.[1];
+    return [{ ...base, text: lines.join(' '), ...(exit === undefined ? {} : { exitCode: Number(exit) }), ...(reason === undefined ? {} : { reason }) }];
+  }
+  return lines.map((text) => {
+    const reason = s.match.reason !== undefined && new RegExp(`(^|[\\s:"])${escape(s.match.reason)}([\\s:"]|$)`).test(text) ? s.match.reason : undefined;
+    return { ...base, text, ...(reason === undefined ? {} : { reason }) };
+  });
+}
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

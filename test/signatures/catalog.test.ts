@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { bundledNames, resolveAsset } from '../../src/assets.js';
+import { findCheck } from '../../src/checks/registry.js';
+import { loadRunbookFile } from '../../src/runbook/load.js';
+import { InputError, parseYamlSource } from '../../src/runbook/source.js';
+import { bundledCatalog, exampleSignals, loadSignatureSource, matches } from '../../src/signatures/catalog.js';
+import { unsafeRegex } from '../../src/signatures/pattern.js';
+
+const catalog = bundledCatalog();
+
+describe('the bundled signature catalog', () => {
+  it.each(catalog.map((s) => [s.id, s] as const))('%s matches its own cited example', (_id, s) => {
+    expect(exampleSignals(s).some((signal) => matches(s, signal))).toBe(true);
+    expect(s.source).toMatch(/^https?:\/\//);
+  });
+
+  it('has no id twice and none that is also a runbook diagnosis (a scenario names either)', async () => {
+    const ids = catalog.map((s) => s.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    const diagnoses = new Set<string>();
+    for (const name of bundledNames('runbooks')) {
+      const rb = await loadRunbookFile(resolveAsset('runbooks', name), findCheck);
+      for (const [id, step] of Object.entries(rb.spec.steps)) if (step.type === 'diagnosis') diagnoses.add(id);
+    }
+    expect(ids.filter((id) => diagnoses.has(id))).toEqual([]);
+  });
+});
+
+function lintText(text: string): string[] {
+  try {
+    loadSignatureSource(parseYamlSource('user.yaml', text));
+    return [];
+  } catch (err) {
+    if (err instanceof InputError) return err.problems.map((p) => `${p.line}:${p.column} ${p.message}`);
+    throw err;
+  }
+}
+
+const entry = (extra: string) => `signatures:
+  - id: disk-gone
+    title: "The node's disk went away"
+    layer: host
+    signal: kernel
+    match: { contains: ['I/O error, dev sdb'] }
+    why: "The block device stopped answering reads."
+    fix: ["Replace the disk"]
+${extra}`;
+
+describe('lint of a signatures file', () => {
+  it('accepts an entry with a source and an example its pattern matches', () => {
+    expect(lintText(entry(`    source: https://example.org/issue/1\n    example: "blk_update_request: I/O error, dev sdb, sector 0"\n`))).toEqual([]);
+  });
+
+  it('rejects an entry without an example, naming the line', () => {
+    expect(lintText(entry(`    source: https://example.org/issue/1\n`))).toEqual(['2:5 signatures.0: "example" is required']);
+  });
+
+  it('rejects an entry without a source', () => {
+    expect(lintText(entry(`    example: "blk_update_request: I/O error, dev sdb, sector 0"\n`))).toEqual(['2:5 signatures.0: "source" is required']);
+  });
+
+  it('rejects an entry whose pattern does not match its own example', () => {
+    expect(lintText(entry(`    source: https://example.org/issue/1\n    example: "EXT4-fs error (device sda1)"\n`))).toEqual([
+      '10:5 signature "disk-gone": its pattern does not match its own example',
+    ]);
+  });
+
+  it('rejects a regex that could backtrack without bound', () => {
+    const problems = lintText(entry(`    source: https://example.org/issue/1\n    example: "aaaa"\n`).replace(`{ contains: ['I/O error, dev sdb'] }`, () => `{ regex: '(a+)+$' }`));
+    expect(problems.join('\n')).toContain('quantifies a group that holds a quantifier');
+  });
+});
+
+describe('bounded regexes', () => {
+  it.each([
+    ['(a+)+$', 'quantifies a group'],
+    ['(\\w+\\s?)*x', 'quantifies a group'],
+    ['(a|b)\\1', 'backreference'],
+    ['(?<=foo)bar', 'lookbehind'],
+    ['a.*b.*c.*d.*e', 'unbounded quantifiers'],
+    ['x.{0,5000}y', 'over 1000'],
+    ['(unclosed', 'does not compile'],
+  ])('%s is refused (%s)', (re, why) => {
+    expect(unsafeRegex(re)).toContain(why);
+  });
+
+  it.each(['EXT4-fs \\(.{1,40}\\): Remounting', '(pthread_create|fork).{0,80}unavailable', '(ab)?c+', 'x(?:[a-z]{2})?y'])('%s is allowed', (re) => {
+    expect(unsafeRegex(re)).toBeNull();
+  });
+
+  it('a refused shape stays fast on a long adversarial line when cut to maxLine', () => {
+    // The allowed shapes are linear or polynomial of low degree on at most 2000 characters: no timing asserted, only that it ends.
+    const s = catalog.find((c) => c.id === 'ext4-remounted-read-only');
+    expect(s?.test(`EXT4-fs (${'('.repeat(100_000)}`)).toBe(false);
+  });
+});
