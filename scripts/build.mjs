@@ -9,6 +9,7 @@
 // last, each with rename(2), which is atomic. dist/cli.js therefore only ever
 // names chunks that are there. The previous build's chunks are kept one build
 // longer, for a CLI that started on them and has not imported them all yet.
+import { spawnSync } from 'node:child_process';
 import { build } from 'esbuild';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,7 +34,8 @@ try {
     jsx: 'automatic',
     // React (and ink) pick their production build by process.env.NODE_ENV; left unset, a user
     // runs React's development build: slower renders and its checks on every frame.
-    define: { 'process.env.NODE_ENV': '"production"' },
+    // PLUMBLINE_BUNDLED: only the bundle reads dist/precompiled.json (src/precompiled.ts).
+    define: { 'process.env.NODE_ENV': '"production"', PLUMBLINE_BUNDLED: 'true' },
     sourcemap: 'linked',
     // CommonJS dependencies call require(); an ES module has none, so give each chunk one.
     banner: { js: "#!/usr/bin/env node\nimport { createRequire as __plumblineRequire } from 'node:module';\nconst require = __plumblineRequire(import.meta.url);" },
@@ -43,9 +45,26 @@ try {
   // The bin npx, npm link and a global install run directly.
   chmodSync(join(stage, 'cli.js'), 0o755);
 
+  // The bundled runbooks and scenarios, validated now so a start need not (src/precompiled.ts).
+  // Built apart from the CLI bundle, without PLUMBLINE_BUNDLED, so it never reads an older index.
+  await build({
+    entryPoints: ['src/precompiledWrite.ts'],
+    outfile: join(stage, 'precompile.mjs'),
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node22',
+    external: ['bufferutil', 'utf-8-validate', 'react-devtools-core'],
+    banner: { js: "import { createRequire as __plumblineRequire } from 'node:module';\nconst require = __plumblineRequire(import.meta.url);" },
+    logLevel: 'warning',
+  });
+  const precompiled = spawnSync(process.execPath, [join(stage, 'precompile.mjs'), join(stage, 'precompiled.json')], { stdio: 'inherit' });
+  if (precompiled.status !== 0) throw new Error(`precompiling the bundled runbooks and scenarios failed (exit ${precompiled.status})`);
+
   mkdirSync(join(dist, 'chunks'), { recursive: true });
   const fresh = readdirSync(join(stage, 'chunks'));
   for (const f of fresh) renameSync(join(stage, 'chunks', f), join(dist, 'chunks', f));
+  renameSync(join(stage, 'precompiled.json'), join(dist, 'precompiled.json'));
   renameSync(join(stage, 'cli.js.map'), join(dist, 'cli.js.map'));
   renameSync(join(stage, 'cli.js'), join(dist, 'cli.js'));
 

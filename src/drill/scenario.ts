@@ -14,6 +14,7 @@ import { flattenLists, inlineRawFiles } from './raw.js';
 import { shiftObjectTimes, shiftText, timeShift } from './timeShift.js';
 import type { TimeShift } from './timeShift.js';
 import type { ContainerLog, KubeObject, VirtualObjects } from './types.js';
+import { precompiled } from '../precompiled.js';
 
 const nodeSpec = z.strictObject({
   name: z.string().min(1),
@@ -236,6 +237,9 @@ export interface LoadedScenario {
 
 /** Reads a scenario and the raw files it names (relative to its directory), which come inlined in the result. */
 export async function loadScenarioFile(file: string): Promise<LoadedScenario> {
+  // A bundled scenario unchanged since the build was validated then (src/precompiled.ts).
+  const built = precompiled('scenarios', file) as Scenario | undefined;
+  if (built) return { scenario: built, file };
   return loadScenarioSource(await readYamlSource(file));
 }
 

@@ -3,6 +3,7 @@ import { dirname, relative, resolve } from 'node:path';
 import type { z } from 'zod';
 import { bundledPath } from '../assets.js';
 import type { AnyCheck } from '../checks/types.js';
+import { precompiled } from '../precompiled.js';
 import { flattenIncludes } from './include.js';
 import type { ResolvedInclude } from './include.js';
 import { lintIncludes, lintRunbook } from './lint.js';
@@ -22,6 +23,9 @@ export interface LoadedRunbook {
 export type CheckLookup = (id: string) => AnyCheck | undefined;
 
 export async function loadRunbookFile(file: string, lookup: CheckLookup): Promise<LoadedRunbook> {
+  // A bundled runbook unchanged since the build was validated then (src/precompiled.ts).
+  const built = precompiled('runbooks', file) as Omit<LoadedRunbook, 'file'> | undefined;
+  if (built) return { ...built, file };
   return fromSource(await readYamlSource(file), lookup, [], ownFolder(file));
 }
 

@@ -1,0 +1,71 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
+import { packageRoot } from './assets.js';
+
+/**
+ * The bundled runbooks and scenarios, loaded and validated once at build time
+ * (scripts/build.mjs writes dist/precompiled.json): a start then reads JSON
+ * instead of parsing YAML, running zod and every runbook lint (~400 ms on the
+ * home screen). An entry is used only when every file it was built from still
+ * has the same content (sha256), so an edited YAML file is loaded and
+ * validated as before. Only the bundle uses it: tests and `tsx` runs of the
+ * source always validate, so a changed lint rule is never skipped.
+ */
+declare const PLUMBLINE_BUNDLED: boolean | undefined;
+
+export type PrecompiledKind = 'runbooks' | 'scenarios';
+
+export interface PrecompiledEntry {
+  /** Every file the value was built from, relative to the package root, with the sha256 of its content. */
+  deps: Record<string, string>;
+  /** The loaded value as JSON text: parsed on each use, so every caller gets its own copy (a drill changes its cluster). */
+  value: string;
+}
+
+export interface Precompiled {
+  runbooks: Record<string, PrecompiledEntry>;
+  scenarios: Record<string, PrecompiledEntry>;
+}
+
+let index: Precompiled | null | undefined;
+
+function load(): Precompiled | null {
+  if (index !== undefined) return index;
+  index = null;
+  if (typeof PLUMBLINE_BUNDLED === 'undefined') return index;
+  try {
+    index = JSON.parse(readFileSync(join(packageRoot(), 'dist', 'precompiled.json'), 'utf8')) as Precompiled;
+  } catch {
+    // No index (a build without it, or a damaged one): every load validates, as in a checkout.
+  }
+  return index;
+}
+
+export function sha256(text: string | Buffer): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** The path a dep is recorded under: relative to the package root, with forward slashes. */
+export function depKey(root: string, file: string): string {
+  return relative(root, resolve(file)).split(sep).join('/');
+}
+
+/** The build-time value for this bundled file, when it and everything it was built from are unchanged. */
+export function precompiled(kind: PrecompiledKind, file: string): unknown {
+  const all = load();
+  if (!all) return undefined;
+  const root = packageRoot();
+  const entry = all[kind][depKey(root, file)];
+  if (!entry) return undefined;
+  for (const [dep, hash] of Object.entries(entry.deps)) {
+    let text: Buffer;
+    try {
+      text = readFileSync(join(root, dep));
+    } catch {
+      return undefined;
+    }
+    if (sha256(text) !== hash) return undefined;
+  }
+  return JSON.parse(entry.value) as unknown;
+}
