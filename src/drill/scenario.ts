@@ -330,9 +330,18 @@ export function buildCluster(s: Scenario, now: Date): BuiltCluster {
   if (g) for (const n of generatedNodeNames(g)) specs.set(n.name, nodeSpec.parse({ name: n.name, role: n.role, age: '90d' }));
   for (const n of s.cluster.nodes) specs.set(n.name, n);
   const nodeSpecs = [...specs.values()];
-  const nodes = nodeSpecs.map((n, i) => nodeObject(n, i, now));
+  // 5,000 nodes and their leases, pods and host answers ask for the same few times: each is resolved once.
+  const resolved = new Map<string, string>();
+  const at = (t: string): string => {
+    let r = resolved.get(t);
+    if (r === undefined) {
+      r = resolveTime(t, now) ?? t;
+      resolved.set(t, r);
+    }
+    return r;
+  };
+  const nodes = nodeSpecs.map((n, i) => nodeObject(n, i, at));
   const layout = nodeSpecs.map((n, i) => ({ name: n.name, role: n.role, ip: internalIP(n, i), heartbeatAgeSeconds: n.heartbeatAgeSeconds }));
-  const at = (t: string) => resolveTime(t, now) ?? t;
   const generated = generateObjects(g ?? { controlPlanes: 0, workers: 0, podsPerWorker: 0, addons: false }, layout, at);
   const missing = notCollectedOf(s);
   const parts: ClusterParts = {
@@ -425,8 +434,7 @@ function internalIP(n: NodeSpec, index: number): string {
   return n.internalIP ?? `10.0.${Math.floor((index + 10) / 250)}.${((index + 10) % 250) + 1}`;
 }
 
-function nodeObject(n: NodeSpec, index: number, now: Date): KubeObject {
-  const at = (spec: string) => resolveTime(spec, now) ?? spec;
+function nodeObject(n: NodeSpec, index: number, at: (spec: string) => string): KubeObject {
   const heartbeat = at(`now-${Math.round(n.heartbeatAgeSeconds)}s`);
   const created = at(`now-${n.age}`);
   const reason = n.readyReason ?? { True: 'KubeletReady', False: 'KubeletNotReady', Unknown: 'NodeStatusUnknown' }[n.ready];

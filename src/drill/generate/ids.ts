@@ -74,8 +74,16 @@ export function involvedUid(kind: string, name: string, uid: string | undefined,
 
 /** A Node's uid, so mirror pods can name their Node as owner. */
 export function nodeUid(name: string): string {
-  return objectUid('Node', undefined, name);
+  let uid = nodeUids.get(name);
+  if (uid === undefined) {
+    uid = objectUid('Node', undefined, name);
+    nodeUids.set(name, uid);
+  }
+  return uid;
 }
+
+/** A node's uid is read by its object, its lease and its mirror pods: hashed once per name. */
+const nodeUids = new Map<string, string>();
 
 /** The alphabet of rand.SafeEncodeString: no vowels, no 0/1/3, so generated names spell no words. */
 const safeAlphabet = 'bcdfghjklmnpqrstvwxz2456789';
