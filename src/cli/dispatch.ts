@@ -1,6 +1,11 @@
 import type { CliArgs } from './args.js';
 import { UsageError } from './args.js';
 
+/** The TUI, or text and objects on stdout: a TUI needs a terminal on both ends, and -o json|yaml asks for an object. */
+export function wantsTui(args: Pick<CliArgs, 'nonInteractive' | 'output'>): boolean {
+  return !args.nonInteractive && args.output === 'text' && Boolean(process.stdout.isTTY) && Boolean(process.stdin.isTTY);
+}
+
 /** Runs one command; each loads only the modules it needs. */
 export async function dispatch(args: CliArgs): Promise<number> {
   switch (args.command) {
@@ -16,7 +21,7 @@ export async function dispatch(args: CliArgs): Promise<number> {
       }
       const { planDrill, planRun } = await import('./walk.js');
       const plan = args.command === 'run' ? await planRun(args) : await planDrill(args);
-      const interactive = !args.nonInteractive && process.stdout.isTTY && process.stdin.isTTY;
+      const interactive = wantsTui(args);
       if (!interactive) {
         const { walkHeadless } = await import('./headless.js');
         return walkHeadless(plan, args);
@@ -40,6 +45,14 @@ export async function dispatch(args: CliArgs): Promise<number> {
       const { reportCommand } = await import('./commands/report.js');
       return reportCommand(args.positionals[0], { format: args.format, out: args.out });
     }
+    case 'completion': {
+      const { completionCommand } = await import('./completion.js');
+      return completionCommand(args.positionals[0]);
+    }
+    case '__complete': {
+      const { completeCommand } = await import('./completion.js');
+      return completeCommand(args.positionals);
+    }
     case 'replay': {
       const { replayCommand } = await import('./commands/replay.js');
       return replayCommand(args.positionals[0], args);
@@ -53,7 +66,7 @@ export async function dispatch(args: CliArgs): Promise<number> {
       return testCommand(args);
     }
     case 'cluster': {
-      if (args.positionals[0] !== 'serve') throw new UsageError('cluster takes one subcommand: plumbline cluster serve <scenario>');
+      if (args.positionals[0] !== 'serve') throw new UsageError('cluster takes one subcommand: plumbline cluster serve <scenario>', 'cluster');
       const { serveCommand } = await import('./commands/serve.js');
       return serveCommand(args.positionals[1], args);
     }

@@ -31,7 +31,8 @@ export async function drillCommand(args: CliArgs): Promise<number> {
   }
   const { planDrill } = await import('./walk.js');
   const plan = await planDrill({ ...args, positionals: scenarioArg ? [scenarioArg, ...args.positionals.slice(1)] : args.positionals });
-  const interactive = !args.nonInteractive && process.stdout.isTTY && process.stdin.isTTY;
+  const { wantsTui } = await import('./dispatch.js');
+  const interactive = wantsTui(args);
   if (!interactive) {
     if (flags.mode !== 'walk') process.stderr.write(`drill: --${flags.mode} needs a terminal; walking headless without predictions\n`);
     const { walkHeadless } = await import('./headless.js');

@@ -2,17 +2,6 @@ import type { Difficulty } from '../training/record.js';
 import { difficulties } from '../training/record.js';
 import { UsageError } from './args.js';
 
-/** `plumbline drill`'s own flags; parseArgs options, spread into the shared table. */
-export const drillOptions = {
-  guided: { type: 'boolean' },
-  free: { type: 'boolean' },
-  random: { type: 'boolean' },
-  seed: { type: 'string' },
-  difficulty: { type: 'string' },
-  history: { type: 'boolean' },
-  instructor: { type: 'boolean' },
-} as const;
-
 export interface DrillFlags {
   /** walk: the plain walk (no predictions, no score); guided and free are training drills. */
   mode: 'walk' | 'guided' | 'free';

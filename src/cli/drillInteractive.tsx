@@ -104,7 +104,8 @@ async function walkFreeDrill(plan: WalkPlan, args: Pick<CliArgs, 'noColor'>, opt
       process.stdout.write(`drill ${scenario.id}: ${finished.debrief.correct ? 'correct' : 'not found'}, score ${finished.debrief.score.total}/${finished.debrief.maxScore}\nhistory: ${path}\n`);
     }
     process.stdout.write(`transcript: ${plan.transcriptPath}\n`);
-    return 0;
+    // As in a walk: q once the debrief is shown is a finished drill (0); q or Ctrl-C before it is an interrupted one (130).
+    return finished ? 0 : 130;
   } finally {
     unsignal();
     transcript.close();

@@ -9,7 +9,8 @@ export function reportFatal(err: unknown, usage = false): number {
   // A message may quote what failed: a kubeconfig's server URL with its password, an exec plugin's own words.
   const say = (s: string) => process.stderr.write(`plumbline: ${redactStderr(s)}\n`);
   if (usage || err instanceof UsageError) {
-    say(`${(err as Error).message} (see plumbline --help)`);
+    const command = err instanceof UsageError ? err.command : undefined;
+    say(`${(err as Error).message} (see plumbline${command ? ` ${command}` : ''} --help)`);
     return 2;
   }
   if (err instanceof InputError) {

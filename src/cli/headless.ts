@@ -5,6 +5,7 @@ import { loadExtraPatterns } from '../transcript/redact.js';
 import { TranscriptWriter } from '../transcript/writer.js';
 import type { CliArgs } from './args.js';
 import { guardSession } from './guard.js';
+import { printObject } from './output.js';
 import { startRecording } from './recording.js';
 import type { WalkPlan } from './walk.js';
 
@@ -24,7 +25,7 @@ export async function walkHeadless(plan: WalkPlan, args: Pick<CliArgs, 'output'>
     const result = await session.done;
     const meta = { runbook: plan.runbook.spec.id, mode: plan.mode, scenario: plan.scenario?.scenario.id ?? null, transcript: plan.transcriptPath };
     // What the walk cost the API server: the same on 10 nodes and on 5,000 when every query is pinned.
-    if (args.output === 'json') process.stdout.write(`${JSON.stringify({ ...walkJson(result, meta), api: plan.kube.apiStats }, null, 2)}\n`);
+    if (args.output !== 'text') printObject({ ...walkJson(result, meta), api: plan.kube.apiStats }, args.output);
     else process.stdout.write(`transcript: ${plan.transcriptPath}\n`);
     return transcriptFailed(transcript) ?? exitCodeOf(result);
   } finally {

@@ -1,5 +1,5 @@
 import module from 'node:module';
-import { parseCli, usage, UsageError, version } from './args.js';
+import { UsageError } from './args.js';
 
 // Cached V8 bytecode makes the second start of the heavy modules (client-node above all) several times faster.
 module.enableCompileCache?.();
@@ -10,24 +10,27 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   throw err;
 });
 
-/** Entry point: stays tiny so --version and --help never load the heavy modules. */
+/** Entry point: stays tiny; the parser (commander) and each command are import()ed, so --help never loads the heavy modules. */
 async function main(argv: string[]): Promise<number> {
   const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
   if (major < 22 || (major === 22 && minor < 19)) {
     process.stderr.write(`plumbline: needs Node.js >= 22.19, this is ${process.versions.node} (in a checkout, npx plumbline runs it on the project's own Node.js)\n`);
     return 2;
   }
-  const args = parseCli(argv);
-  if (args.version) {
-    process.stdout.write(`${version}\n`);
-    return 0;
+  const { parseCommandLine } = await import('./program.js');
+  const parsed = parseCommandLine(argv);
+  switch (parsed.kind) {
+    case 'exit':
+      return parsed.code;
+    case 'help': {
+      const { printTopicHelp } = await import('./topicHelp.js');
+      return printTopicHelp(parsed);
+    }
+    case 'args': {
+      const { dispatch } = await import('./dispatch.js');
+      return dispatch(parsed.args);
+    }
   }
-  if (args.help || args.command === 'help') {
-    process.stdout.write(`${usage}\n`);
-    return 0;
-  }
-  const { dispatch } = await import('./dispatch.js');
-  return dispatch(args);
 }
 
 main(process.argv.slice(2)).then(

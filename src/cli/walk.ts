@@ -14,6 +14,8 @@ import { notStartedJson } from '../engine/report.js';
 import { shellQuote } from '../nodeaccess/quote.js';
 import type { CliArgs } from './args.js';
 import { UsageError, version } from './args.js';
+import { printObject } from './output.js';
+import { inputFlag, mainInput } from './inputs.js';
 
 /** Everything a walk needs, whether it ends up in the TUI or headless. */
 export interface WalkPlan {
@@ -56,20 +58,40 @@ export async function loadRunbook(name: string): Promise<LoadedRunbook> {
   return loadRunbookFile(resolveAsset('runbooks', name), findCheck);
 }
 
-/** Runbook inputs from defaults, `-n` and `--set`; unknown or missing ones are usage errors. */
-export function resolveInputs(runbook: LoadedRunbook, args: Pick<CliArgs, 'set' | 'namespace'>, base: Record<string, string> = {}): Record<string, string> {
-  const declared = new Map(runbook.spec.inputs.map((i) => [i.name, i]));
+/** Runbook inputs from defaults, the main input's argument, `-n` and `--set`; unknown, doubly given or missing ones are usage errors. */
+export function resolveInputs(runbook: LoadedRunbook, args: Pick<CliArgs, 'set' | 'namespace'> & Partial<Pick<CliArgs, 'mainInput' | 'command'>>, base: Record<string, string> = {}): Record<string, string> {
+  const { id, inputs: specs } = runbook.spec;
+  const fail = (message: string): never => {
+    throw new UsageError(message, args.command ?? 'run');
+  };
+  const declared = new Map(specs.map((i) => [i.name, i]));
   const inputs: Record<string, string> = {};
-  for (const i of runbook.spec.inputs) if (i.default !== undefined) inputs[i.name] = i.default;
+  for (const i of specs) if (i.default !== undefined) inputs[i.name] = i.default;
   Object.assign(inputs, base);
-  if (args.namespace && declared.has('namespace')) inputs.namespace = args.namespace;
+  if (args.namespace) {
+    if (!declared.has('namespace')) fail(`runbook ${id} has no namespace input, so -n does not apply (inputs: ${[...declared.keys()].join(', ') || 'none'})`);
+    inputs.namespace = args.namespace;
+  }
+  const main = mainInput(specs);
+  if (args.mainInput !== undefined) {
+    if (!main) fail(`runbook ${id} takes no inputs, so "${args.mainInput}" does not apply`);
+    else {
+      const set = args.set[main.name];
+      if (set !== undefined && set !== args.mainInput) fail(`${main.name} is given twice: "${args.mainInput}" and --set ${main.name}=${set}`);
+      inputs[main.name] = args.mainInput;
+    }
+  }
   for (const [k, v] of Object.entries(args.set)) {
-    if (!declared.has(k)) throw new UsageError(`runbook ${runbook.spec.id} has no input "${k}" (inputs: ${[...declared.keys()].join(', ')})`);
+    if (!declared.has(k)) fail(`runbook ${id} has no input "${k}" (inputs: ${[...declared.keys()].join(', ')}; plumbline run ${id} --help describes them)`);
     inputs[k] = v;
   }
-  const missing = runbook.spec.inputs.filter((i) => i.required && !inputs[i.name]);
+  const missing = specs.filter((i) => i.required && !inputs[i.name]);
   if (missing.length > 0) {
-    throw new UsageError(`runbook ${runbook.spec.id} needs ${missing.map((i) => `--set ${i.name}=<${i.description}>`).join(' ')}`);
+    const how = (i: (typeof missing)[number]) => {
+      const flag = inputFlag(i, specs);
+      return flag === 'positional' ? `its ${i.name} (${i.description}): plumbline run ${id} <${i.name}>` : flag === '-n' ? `-n <${i.description}>` : `--set ${i.name}=<${i.description}>`;
+    };
+    fail(`runbook ${id} needs ${missing.map(how).join(', and ')}`);
   }
   return inputs;
 }
@@ -94,11 +116,11 @@ const seconds = (ms: number): string => (ms < 1000 ? `${ms} ms` : `${Math.round(
  * `--output json` still gets the walk's object: incomplete, and the one thing
  * that could not be seen, with the command that shows it.
  */
-function printNotStarted(runbook: LoadedRunbook, args: CliArgs, kube: KubeClient, err: KubeError): void {
+function printNotStarted(runbook: LoadedRunbook, args: CliArgs, kube: KubeClient, err: KubeError, format: 'json' | 'yaml'): void {
   const command = shellQuote(['kubectl', ...(args.kubeconfig ? ['--kubeconfig', args.kubeconfig] : []), '--context', kube.contextName, 'get', '--raw', '/api']);
   const unseen = { step: 'connect', title: 'Can plumbline reach the API server?', check: 'api.connect', summary: err.message, errorKind: err.kind, command, node: null };
   const json = { ...notStartedJson({ runbook: runbook.spec.id, mode: 'live', scenario: null, transcript: null }, unseen), api: kube.apiStats };
-  process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+  printObject(json, format);
 }
 
 export async function planRun(args: CliArgs): Promise<WalkPlan> {
@@ -113,9 +135,10 @@ export async function planRun(args: CliArgs): Promise<WalkPlan> {
   try {
     await probe(kube, args.requestTimeoutMs);
     await checkNamespaces(runbook, inputs, kube.withSignal(AbortSignal.timeout(args.requestTimeoutMs)));
+    await checkNodeNames(runbook, inputs, kube.withSignal(AbortSignal.timeout(args.requestTimeoutMs)));
     await checkPodName(runbook, inputs, kube.withSignal(AbortSignal.timeout(args.requestTimeoutMs)));
   } catch (err) {
-    if (err instanceof KubeError && args.output === 'json') printNotStarted(runbook, args, kube, err);
+    if (err instanceof KubeError && args.output !== 'text') printNotStarted(runbook, args, kube, err, args.output);
     throw err;
   }
   const nodes = await liveNodeAccess(args, kube);
@@ -172,6 +195,9 @@ export async function planDrill(args: CliArgs): Promise<WalkPlan> {
       if (err instanceof KubeError && err.kind === 'unreachable' && err.message.startsWith('certificate problem')) throw err;
     });
     await checkNamespaces(runbook, inputs, kube);
+    // A scenario's own node is its page (an alert may name a node the autoscaler replaced: nn-node-gone);
+    // only a node the trainee typed can be a typo.
+    await checkNodeNames(runbook, inputs, kube, new Set(Object.keys(args.set)));
     await checkPodName(runbook, inputs, kube);
     const { createNodeAccess } = await import('../nodeaccess/index.js');
     const kind = args.nodeAccess ?? 'drill';
@@ -225,6 +251,37 @@ export async function checkNamespaces(runbook: LoadedRunbook, inputs: Record<str
     const close = nearest(ns, names);
     const hint = close.length > 0 ? `did you mean ${close.join(', ')}?` : names.length > 0 ? `namespaces: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', ...' : ''}` : 'kubectl get namespaces lists them';
     throw new UsageError(`namespace "${ns}" does not exist in context ${kube.contextName}: ${hint}`);
+  }
+}
+
+/** The names in a List answer (namespaces, nodes, pods); none when it is not one. */
+function namesOf(body: string): string[] {
+  try {
+    return ((JSON.parse(body) as { items?: { metadata?: { name?: string } }[] }).items ?? []).map((i) => i.metadata?.name ?? '').filter((n) => n !== '');
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * A node named on the command line that does not exist is a typo or a node
+ * already removed, not an incident to walk: `kubectl get node` fails on it
+ * too. Say so before any step runs (exit 2), with the names it is close to
+ * among the first 500 (a page, whatever the cluster's size). A node the
+ * credentials may not read, or an API that fails to answer, is left to the
+ * walk. `typed`: look up only these inputs (a drill's own are its page).
+ */
+export async function checkNodeNames(runbook: LoadedRunbook, inputs: Record<string, string>, kube: KubeClient, typed?: ReadonlySet<string>): Promise<void> {
+  for (const input of runbook.spec.inputs.filter((i) => i.pick === 'node' && (!typed || typed.has(i.name)))) {
+    const node = inputs[input.name];
+    if (!node) continue;
+    const one = await kube.getRaw(`/api/v1/nodes/${encodeURIComponent(node)}`).catch(() => undefined);
+    if (one?.status !== 404) continue;
+    const all = await kube.getRaw('/api/v1/nodes?limit=500').catch(() => ({ status: 0, body: '' }));
+    const names = all.status === 200 ? namesOf(all.body) : [];
+    const close = nearest(node, names);
+    const hint = close.length > 0 ? `did you mean ${close.join(', ')}?` : names.length > 0 ? `nodes: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', ...' : ''}` : 'kubectl get nodes lists them';
+    throw new UsageError(`node "${node}" does not exist in context ${kube.contextName}: ${hint}`, 'run');
   }
 }
 

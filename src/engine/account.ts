@@ -1,6 +1,7 @@
 import type { PathEntry } from '../runbook/compile.js';
 import type { RunbookSpec } from '../runbook/schema.js';
-import type { DefaultAnswer, SeenFinding, SessionEvent, SessionOutcome, UnseenCheck, WalkAccount } from './events.js';
+import type { Evidence } from '../checks/types.js';
+import type { DefaultAnswer, SeenFinding, SessionEvent, SessionOutcome, UnseenCheck, WalkAccount, WalkPathEntry } from './events.js';
 
 interface LoggedCheck {
   step: string;
@@ -12,6 +13,7 @@ interface LoggedCheck {
   summary?: string;
   errorKind?: string | null;
   verdict?: string;
+  evidence?: Evidence[];
 }
 
 /** What each check of the walk showed, from the session's own events (already redacted). */
@@ -40,6 +42,7 @@ export class WalkLog {
         }
         entry.outcome = e.outcome;
         entry.summary = e.summary;
+        entry.evidence = e.evidence;
         entry.verdict = e.verdict;
         entry.errorKind = typeof e.facts.errorKind === 'string' ? e.facts.errorKind : e.timedOut ? 'timeout' : null;
         return;
@@ -108,4 +111,16 @@ export function seeItHint(u: Pick<UnseenCheck, 'errorKind' | 'node'>): string {
     default:
       return 'run it by hand';
   }
+}
+
+/** The path with what each check on it saw: its n-th visit of a step gets that step's n-th result. */
+export function pathWithResults(path: readonly PathEntry[], log: WalkLog): WalkPathEntry[] {
+  const visits = new Map<string, number>();
+  return path.map((p) => {
+    if (p.check === null) return p;
+    const n = visits.get(p.step) ?? 0;
+    visits.set(p.step, n + 1);
+    const c = log.checks.filter((x) => x.step === p.step && x.outcome !== undefined)[n];
+    return c ? { ...p, title: c.title, summary: c.summary ?? '', evidence: c.evidence ?? [], command: c.command } : p;
+  });
 }

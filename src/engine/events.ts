@@ -213,10 +213,21 @@ export interface WalkAccount {
   lookNext: string[];
 }
 
+/** A step of the path with what its check saw, for readers of the result (a bot posting it, an alert enricher). */
+export interface WalkPathEntry extends PathEntry {
+  /** The step's title (its question). */
+  title?: string;
+  /** The check's one-line summary and the evidence that decided it, redacted as the transcript is. */
+  summary?: string;
+  evidence?: Evidence[];
+  /** The command that shows a person the same thing (empty when there is none). */
+  command?: string;
+}
+
 export interface SessionResult extends WalkAccount {
   outcome: SessionOutcome | null;
   reason: EndReason;
   diagnosis: DiagnosisView | null;
-  path: PathEntry[];
+  path: WalkPathEntry[];
   facts: Facts;
 }

@@ -1,5 +1,4 @@
-import type { PathEntry } from '../runbook/compile.js';
-import type { DiagnosisView, Mode, SessionResult, WalkAccount } from './events.js';
+import type { DiagnosisView, Mode, SessionResult, WalkAccount, WalkPathEntry } from './events.js';
 
 /** The `--output json` object: the contract automation reads (DESIGN.md, "Command line"). */
 export interface WalkJson {
@@ -8,7 +7,8 @@ export interface WalkJson {
   scenario: string | null;
   outcome: 'diagnosis' | 'no-finding' | 'incomplete' | 'unrecognised-evidence';
   diagnosis: Pick<DiagnosisView, 'id' | 'title' | 'layer' | 'chain' | 'fix' | 'verify' | 'signature'> | null;
-  path: PathEntry[];
+  /** Each step taken, with what its check saw (summary, evidence) and the command that shows the same. */
+  path: WalkPathEntry[];
   /** Checks that could not look (with the command that shows the same thing); a diagnosis never rests on one. */
   unseen: WalkAccount['unseen'];
   /** Findings an incomplete or finding-less walk still saw. */

@@ -22,7 +22,7 @@ import { mergeSignals } from '../signatures/signals.js';
 import type { Signal } from '../signatures/types.js';
 import { signatureDiagnosis, whereToLookNext } from '../signatures/diagnose.js';
 import { restsOnError } from '../runbook/honesty.js';
-import { accountOf, WalkLog } from './account.js';
+import { accountOf, pathWithResults, WalkLog } from './account.js';
 import { runAction } from './runAction.js';
 import { runCheck } from './runCheck.js';
 import { redactEvent } from '../transcript/redact.js';
@@ -476,7 +476,7 @@ export class Session {
       outcome: r.outcome,
       reason: r.reason,
       diagnosis: r.diagnosis,
-      path: context?.path ?? [],
+      path: pathWithResults(context?.path ?? [], this.log),
       facts: redactEvent(context?.facts ?? {}, this.redactions),
       ...account,
     });

@@ -45,6 +45,16 @@ describe('the bundled CLI', () => {
     expect(code.length).toBeLessThan(20_000);
   });
 
+  it('parses the command line (commander) without loading a heavy module: --help and usage errors stay fast', () => {
+    const program = /import\("\.\/chunks\/(program-[A-Z0-9]+\.js)"\)/.exec(readFileSync(cliPath, 'utf8'))?.[1];
+    expect(program).toBeDefined();
+    const file = join(dirname(cliPath), 'chunks', program ?? '');
+    const loaded = [file, ...staticGraph(file)].filter((m) => m.startsWith('/'));
+    const code = loaded.map((f) => readFileSync(f, 'utf8')).join('\n');
+    expect(code).toContain('showSuggestionAfterError');
+    for (const [name, marker] of Object.entries(markers)) expect(code.includes(marker), `${name} is loaded to parse`).toBe(false);
+  });
+
   it('has the heavy modules in chunks behind import()', () => {
     const chunks = readdirSync(join(dirname(cliPath), 'chunks')).filter((f) => f.endsWith('.js'));
     const all = chunks.map((f) => readFileSync(join(dirname(cliPath), 'chunks', f), 'utf8')).join('\n');

@@ -134,14 +134,14 @@ describe('bad input and unreachable clusters', () => {
   it('exits 2 for a missing required input, naming it', async () => {
     const r = await runCli(['run', 'workload-down', '--non-interactive']);
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toBe('plumbline: runbook workload-down needs --set pod=<name of the pod that is not working> (see plumbline --help)\n');
+    expect(r.stderr).toBe('plumbline: runbook workload-down needs its pod (name of the pod that is not working): plumbline run workload-down <pod> (see plumbline run --help)\n');
   });
 
   it('prints --version and --help without loading the heavy modules', async () => {
     const v = await runCli(['--version']);
     expect(v).toEqual({ stdout: '0.1.0\n', stderr: '', exitCode: 0 });
     const h = await runCli(['--help']);
-    expect(h.stdout).toContain('plumbline run <runbook>');
+    expect(h.stdout).toMatch(/^ {2}run <runbook> \[input\] +walk a runbook/m);
   });
 });
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseCli } from '../../src/cli/args.js';
+import { parseCli } from '../../src/cli/program.js';
 import { sessionFor } from '../../src/cli/headless.js';
 import { planDrill } from '../../src/cli/walk.js';
 import type { DiagnosisView } from '../../src/engine/events.js';

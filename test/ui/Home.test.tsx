@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { bundledNames } from '../../src/assets.js';
-import { parseCli } from '../../src/cli/args.js';
+import { parseCli } from '../../src/cli/program.js';
 import { drillArgsFor, homeLists, runbookHelp, runCommandFor } from '../../src/cli/commands/home.js';
 import { isBenchmarkScenario } from '../../src/training/difficulty.js';
 import { Home } from '../../src/ui/Home.js';
@@ -240,10 +240,10 @@ describe('home lists', () => {
     const { runbooks: bundled } = await homeLists();
     const workload = bundled.find((r) => r.id === 'workload-down');
     expect(workload?.symptom).toBe('pod <pod> in namespace <namespace> is not running');
-    expect(runCommandFor({ id: 'workload-down', inputs: workload?.inputs ?? [] })).toBe('plumbline run workload-down --set namespace=default --set pod=<pod>');
+    expect(runCommandFor({ id: 'workload-down', inputs: workload?.inputs ?? [] })).toBe('plumbline run workload-down <pod> -n default');
     if (!workload) throw new Error('workload-down is not bundled');
     const help = runbookHelp(workload);
-    expect(help).toContain('\n  plumbline run workload-down --set namespace=default --set pod=<pod>\n');
+    expect(help).toContain('\n  plumbline run workload-down <pod> -n default\n');
     expect(help).toMatch(/^ {2}pod +name of the pod that is not working/m);
     expect(help).toMatch(/^ {2}deployment +.+ \(optional\)$/m);
   });

@@ -1,12 +1,14 @@
-import { findCheck } from '../../checks/registry.js';
+import { checks, findCheck } from '../../checks/registry.js';
+import { checkParamsFrom } from '../checkParams.js';
 import { runCheck } from '../../engine/runCheck.js';
 import { noNodeAccess } from '../../nodeaccess/none.js';
 import type { CliArgs } from '../args.js';
 import { linePrompt } from '../linePrompt.js';
+import { printObject } from '../output.js';
 import { liveNodeAccess } from '../walk.js';
 import { UsageError } from '../args.js';
 import { onEndSignal } from '../guard.js';
-import { resolveAsset } from '../../assets.js';
+import { nearest, resolveAsset } from '../../assets.js';
 import type { RunningDrill } from '../../drill/cluster.js';
 import type { KubeClient } from '../../kube/client.js';
 import type { DrillHosts } from '../../nodeaccess/drill.js';
@@ -17,13 +19,13 @@ import { loadExtraPatterns, redactEvent, redactText } from '../../transcript/red
 export async function checkCommand(args: CliArgs): Promise<number> {
   const id = args.positionals[0];
   const check = id ? findCheck(id) : undefined;
-  if (!id || !check) throw new UsageError(`check needs a known check id${id ? ` ("${id}" is not one)` : ''} (see plumbline list checks)`);
-  const { loadKubeConfig } = await import('../../kube/config.js');
-  const { KubeClient } = await import('../../kube/client.js');
-  const params: Record<string, string> = { ...(args.namespace ? { namespace: args.namespace } : {}), ...(args.node ? { node: args.node } : {}), ...args.set };
+  if (!id || !check) throw unknownCheck(id);
   // Host checks with a command run on a node; network.tcp-connect runs from here.
   const host = check.layer === 'host' && 'argv' in check;
-  if (host && !params.node) throw new UsageError(`${id} runs on a node: pass --node <name>`);
+  if (host && !args.node && !args.set.node) throw new UsageError(`${id} runs on a node: pass --node <name>`, 'check');
+  const params = checkParamsFrom(check, args);
+  const { loadKubeConfig } = await import('../../kube/config.js');
+  const { KubeClient } = await import('../../kube/client.js');
   // Ctrl-C, SIGTERM or SIGHUP cancel the check; its drill closes and its temp dir goes, as in a walk.
   const interrupt = new AbortController();
   const unsignal = onEndSignal(() => interrupt.abort());
@@ -39,6 +41,13 @@ export async function checkCommand(args: CliArgs): Promise<number> {
     unsignal();
     await drill?.close();
   }
+}
+
+/** A check id that is not one: the ids it is close to, as for a runbook or scenario name. */
+export function unknownCheck(id: string | undefined): UsageError {
+  if (!id) return new UsageError('check needs a check id (plumbline list checks lists them)', 'check');
+  const close = nearest(id, checks.map((c) => c.id));
+  return new UsageError(`no check named "${id}"${close.length > 0 ? `: did you mean ${close.join(', ')}?` : ''} (plumbline list checks lists them)`, 'check');
 }
 
 /** `--drill <scenario>`: the check runs on that scenario's simulated cluster and hosts. */
@@ -66,7 +75,7 @@ async function runOne(id: string, params: Record<string, string>, args: CliArgs,
     signal,
     { kube, nodes, now: () => new Date(), allowMutations: opts.allowMutations, onStart: ({ command }) => command && args.output === 'text' && process.stdout.write(`$ ${redactText(command, extra)}\n`) },
   ).then((r) => redactEvent(r, extra));
-  if (args.output === 'json') process.stdout.write(`${JSON.stringify({ check: id, ...out }, null, 2)}\n`);
+  if (args.output !== 'text') printObject({ check: id, ...out }, args.output);
   else {
     process.stdout.write(`${out.outcome}: ${out.summary}\n`);
     for (const e of out.evidence) process.stdout.write(`  ${e.label}: ${e.value}\n`);

@@ -2,6 +2,7 @@ import { bundledNames, resolveAsset } from '../../assets.js';
 import type { InputSpec, RunbookSpec } from '../../runbook/schema.js';
 import type { HomeChoice, HomeDrill, HomeRunbook } from '../../ui/Home.js';
 import type { CliArgs } from '../args.js';
+import { runCommandLine } from '../inputs.js';
 
 export interface HomeRunbookEntry extends HomeRunbook {
   inputs: InputSpec[];
@@ -31,8 +32,7 @@ export async function homeLists(): Promise<{ drills: HomeDrill[]; runbooks: Home
 
 /** The command that walks a runbook: inputs with a default show it, required ones a placeholder, optional ones are left out. */
 export function runCommandFor(runbook: Pick<HomeRunbookEntry, 'id' | 'inputs'>): string {
-  const sets = runbook.inputs.flatMap((i) => (i.default !== undefined ? [`--set ${i.name}=${i.default}`] : i.required ? [`--set ${i.name}=<${i.name}>`] : []));
-  return ['plumbline run', runbook.id, ...sets].join(' ');
+  return runCommandLine(runbook.id, runbook.inputs);
 }
 
 /** What to print for a runbook chosen on the home screen: the command, then what each input means. */
@@ -53,7 +53,7 @@ export function homeText(lists: { drills: HomeDrill[]; runbooks: HomeRunbookEntr
     'Drills (plumbline drill <id> [--guided | --free]):',
     ...lists.drills.map((d) => `  ${d.id.padEnd(width)}  ${d.page}`),
     '',
-    'Runbooks (plumbline run <id> --set ...):',
+    'Runbooks (plumbline run <id> <input>; plumbline run <id> --help lists its inputs):',
     ...lists.runbooks.map((r) => `  ${r.id.padEnd(width)}  ${r.symptom}`),
   ].join('\n');
 }

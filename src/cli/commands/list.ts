@@ -3,44 +3,62 @@ import { checks } from '../../checks/registry.js';
 import type { AnyCheck } from '../../checks/types.js';
 import type { CliArgs } from '../args.js';
 import { UsageError } from '../args.js';
+import { printObject } from '../output.js';
 
+/** `plumbline list runbooks|scenarios|checks|faults`: a table, or every field with -o json|yaml. */
 export async function listCommand(what: string | undefined, args: Pick<CliArgs, 'output'>): Promise<number> {
-  const json = args.output === 'json';
+  const rows = await listRows(what);
+  if (args.output !== 'text') printObject(rows.objects, args.output);
+  else process.stdout.write(rows.text.map((l) => `${l}\n`).join(''));
+  return 0;
+}
+
+async function listRows(what: string | undefined): Promise<{ objects: unknown[]; text: string[] }> {
   switch (what) {
-    case 'runbooks':
-      for (const name of bundledNames('runbooks')) process.stdout.write(`${name}\n`);
-      return 0;
+    case 'runbooks': {
+      const { homeLists, runCommandFor } = await import('./home.js');
+      const { runbooks } = await homeLists();
+      const objects = runbooks.map((r) => ({
+        id: r.id,
+        title: r.title,
+        symptom: r.symptom,
+        inputs: r.inputs.map((i) => ({ name: i.name, description: i.description, required: i.required, ...(i.default !== undefined ? { default: i.default } : {}), ...(i.pick ? { pick: i.pick } : {}) })),
+        run: runCommandFor(r),
+      }));
+      const width = Math.max(...runbooks.map((r) => r.id.length));
+      // The id first on each line: `list runbooks | cut -d' ' -f1` and kubectl-plugin callers read the names.
+      const text = runbooks.flatMap((r) => [`${r.id.padEnd(width)}  ${r.title}`, `${' '.repeat(width)}  symptom: ${r.symptom}`, `${' '.repeat(width)}  ${runCommandFor(r)}`]);
+      return { objects, text };
+    }
     case 'scenarios': {
       const { loadScenarioFile } = await import('../../drill/scenario.js');
-      const rows = [];
+      const objects = [];
       // The real-world corpus is listed as real/<id>, the name `plumbline drill` takes.
       for (const name of [...bundledNames('scenarios'), ...realScenarioNames()]) {
         const { scenario } = await loadScenarioFile(resolveAsset('scenarios', name));
-        rows.push({ id: name.startsWith('real/') ? name : scenario.id, title: scenario.title, runbook: scenario.runbook, expect: scenario.expect.diagnosis, page: scenario.page });
+        objects.push({ id: name.startsWith('real/') ? name : scenario.id, title: scenario.title, runbook: scenario.runbook, expect: scenario.expect.diagnosis, page: scenario.page });
       }
-      if (json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
-      else for (const r of rows) process.stdout.write(`${r.id.padEnd(32)} ${r.title}\n`);
-      return 0;
+      return { objects, text: objects.map((r) => `${r.id.padEnd(32)} ${r.title}`) };
     }
     case 'checks':
-      if (json) {
-        const rows = checks.map((c) => ({ id: c.id, layer: c.layer, title: c.title, outcomes: c.outcomes, healthy: c.healthy, command: commandTemplate(c), why: c.why, facts: c.facts }));
-        process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
-      } else for (const c of checks) process.stdout.write(`${c.id.padEnd(26)} ${c.layer.padEnd(8)} ${c.title}\n`);
-      return 0;
+      return {
+        objects: checks.map((c) => ({ id: c.id, layer: c.layer, title: c.title, outcomes: c.outcomes, healthy: c.healthy, command: commandTemplate(c), why: c.why, facts: c.facts })),
+        text: checks.map((c) => `${c.id.padEnd(26)} ${c.layer.padEnd(8)} ${c.title}`),
+      };
     case 'faults': {
       const { faultCatalog } = await import('../../drill/faults/catalog.js');
-      if (json) process.stdout.write(`${JSON.stringify(faultCatalog.map((f) => ({ id: f.id, layer: f.layer, title: f.title, description: f.description })), null, 2)}\n`);
-      else for (const f of faultCatalog) process.stdout.write(`${f.id.padEnd(40)} ${f.layer.padEnd(8)} ${f.title}\n`);
-      return 0;
+      return {
+        objects: faultCatalog.map((f) => ({ id: f.id, layer: f.layer, title: f.title, description: f.description })),
+        text: faultCatalog.map((f) => `${f.id.padEnd(40)} ${f.layer.padEnd(8)} ${f.title}`),
+      };
     }
     default:
-      throw new UsageError('list runbooks|scenarios|checks|faults');
+      throw new UsageError('list runbooks|scenarios|checks|faults', 'list');
   }
 }
 
 /** The check's command with each parameter as a `<name>` placeholder, as a reference card shows it. */
-function commandTemplate(c: AnyCheck): string {
+export function commandTemplate(c: AnyCheck): string {
   const shape = (c.params as { shape?: Record<string, unknown> }).shape ?? {};
   const placeholders = Object.fromEntries(Object.keys(shape).map((k) => [k, `<${k}>`]));
   const parsed = c.params.safeParse(placeholders);

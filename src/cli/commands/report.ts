@@ -11,9 +11,10 @@ import { renderJson, renderMarkdown } from '../../transcript/report.js';
 import { withDebrief } from '../../training/debrief.js';
 import type { ReportOptions } from '../../transcript/report.js';
 import { UsageError } from '../args.js';
+import { toYaml } from '../output.js';
 
 export interface ReportCommandOptions {
-  format: 'markdown' | 'json';
+  format: 'markdown' | 'json' | 'yaml';
   out: string | undefined;
 }
 
@@ -29,10 +30,13 @@ export async function reportCommand(file: string | undefined, opts: ReportComman
   const start = parsed.events.find((e) => e.type === 'session.start');
   const options: ReportOptions = { truncated: parsed.truncated, problems: parsed.problems, redact };
   if (start) Object.assign(options, await runbookFor(start.runbook, start.runbookHash), await pageFor(start.scenario));
-  const walk = opts.format === 'json' ? renderJson(parsed.events, options) : renderMarkdown(parsed.events, options);
+  const format = opts.format === 'markdown' ? 'markdown' : 'json';
+  const walk = format === 'json' ? renderJson(parsed.events, options) : renderMarkdown(parsed.events, options);
   // A training drill ends with its debrief: the report carries it after the walk.
   const debrief = parsed.drill.findLast((e) => e.type === 'drill.debrief');
-  const report = withDebrief(walk, opts.format, debrief?.type === 'drill.debrief' ? debrief.debrief : undefined);
+  const json = withDebrief(walk, format, debrief?.type === 'drill.debrief' ? debrief.debrief : undefined);
+  // YAML is the same object as the JSON report.
+  const report = opts.format === 'yaml' ? toYaml(JSON.parse(json)) : json;
   if (opts.out) {
     // Same mode as the transcript: a postmortem quotes the cluster's evidence.
     writePrivateFile(opts.out, report);

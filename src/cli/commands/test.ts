@@ -6,6 +6,7 @@ import type { ExpectedOutcome, Scenario } from '../../drill/scenario.js';
 import { InputError } from '../../runbook/source.js';
 import type { CliArgs } from '../args.js';
 import { onEndSignal } from '../guard.js';
+import { printObject } from '../output.js';
 import { openTranscript, sessionFor } from '../headless.js';
 import { KubeError } from '../../kube/errors.js';
 import { planDrill } from '../walk.js';
@@ -108,7 +109,7 @@ export async function testCommand(args: CliArgs): Promise<number> {
   const failed = done.filter((r) => !r.ok);
   const passed = done.length - failed.length;
   const rate = done.length === 0 ? 100 : (100 * passed) / done.length;
-  if (args.output === 'json') process.stdout.write(`${JSON.stringify(done, null, 2)}\n`);
+  if (args.output !== 'text') printObject(done, args.output);
   else {
     process.stdout.write(`\n${passed}/${done.length} scenarios reach their expected diagnosis\n`);
     for (const r of failed) process.stdout.write(`FAIL ${r.scenario}: ${r.error ? `${r.error.startsWith('does not load') ? r.error : `could not walk: ${r.error}`}` : `expected ${expectedText(r)}, got ${gotText(r)}`}\n`);
