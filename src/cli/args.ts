@@ -6,11 +6,11 @@ import { unsafeSshDestination } from '../nodeaccess/sshDestination.js';
 
 export const version = '0.1.0';
 
-/** Bad usage: printed as one line and exit 2; `command` names the help that explains it. */
+/** Bad usage: printed as one line and exit 2; `command` names the help that explains it (null: the message says it all). */
 export class UsageError extends Error {
   constructor(
     message: string,
-    readonly command?: string,
+    readonly command?: string | null,
   ) {
     super(message);
     this.name = 'UsageError';

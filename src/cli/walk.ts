@@ -250,7 +250,7 @@ export async function checkNamespaces(runbook: LoadedRunbook, inputs: Record<str
     }
     const close = nearest(ns, names);
     const hint = close.length > 0 ? `did you mean ${close.join(', ')}?` : names.length > 0 ? `namespaces: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', ...' : ''}` : 'kubectl get namespaces lists them';
-    throw new UsageError(`namespace "${ns}" does not exist in context ${kube.contextName}: ${hint}`);
+    throw new UsageError(`namespace "${ns}" does not exist in context ${kube.contextName}: ${hint}`, null);
   }
 }
 
@@ -281,7 +281,7 @@ export async function checkNodeNames(runbook: LoadedRunbook, inputs: Record<stri
     const names = all.status === 200 ? namesOf(all.body) : [];
     const close = nearest(node, names);
     const hint = close.length > 0 ? `did you mean ${close.join(', ')}?` : names.length > 0 ? `nodes: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', ...' : ''}` : 'kubectl get nodes lists them';
-    throw new UsageError(`node "${node}" does not exist in context ${kube.contextName}: ${hint}`, 'run');
+    throw new UsageError(`node "${node}" does not exist in context ${kube.contextName}: ${hint}`, null);
   }
 }
 
@@ -316,6 +316,6 @@ export async function checkPodName(runbook: LoadedRunbook, inputs: Record<string
     const close = nearest(pod, names);
     if (close.length === 0) continue;
     const controller = runbook.spec.inputs.some((i) => i.name === 'deployment') ? '; if a controller should create it, name it with --set deployment=<name>' : '';
-    throw new UsageError(`pod "${pod}" does not exist in namespace ${ns} (context ${kube.contextName}): did you mean ${close.join(', ')}? (kubectl get pods -n ${ns} lists them${controller})`);
+    throw new UsageError(`pod "${pod}" does not exist in namespace ${ns} (context ${kube.contextName}): did you mean ${close.join(', ')}? (kubectl get pods -n ${ns} lists them${controller})`, null);
   }
 }
