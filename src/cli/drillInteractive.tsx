@@ -41,7 +41,8 @@ export async function walkTrainingDrill(plan: WalkPlan, args: Pick<CliArgs, 'noC
   const stopRecording = startRecording(session, plan.transcriptPath, `plumbline drill: ${scenario.id}`, { width: process.stdout.columns, height: process.stdout.rows });
   let finished: DrillOutcome | undefined;
   try {
-    const header = { runbookTitle: plan.runbook.spec.title, target: scenario.id, page: plan.page, kubeconfigPath: plan.kubeconfigPath, transcriptPath: plan.transcriptPath };
+    // The header names the drill by its page: the scenario id names the cause.
+    const header = { runbookTitle: plan.runbook.spec.title, target: plan.page, page: plan.page, kubeconfigPath: plan.kubeconfigPath, transcriptPath: plan.transcriptPath };
     const app = render(
       <ThemeProvider color={!args.noColor}>
         <DrillScreen session={session} tracker={tracker} header={header} startedAt={new Date()} onFinished={(o) => (finished = o)} onExit={exit} />
@@ -49,6 +50,8 @@ export async function walkTrainingDrill(plan: WalkPlan, args: Pick<CliArgs, 'noC
       { exitOnCtrlC: false, interactive: true },
     );
     await exited;
+    // The finished steps are in the scrollback; the frame goes, and the result is printed once below them.
+    app.clear();
     app.unmount();
     session.stop('quit');
     const result = await session.done;
@@ -87,7 +90,8 @@ async function walkFreeDrill(plan: WalkPlan, args: Pick<CliArgs, 'noColor'>, opt
   });
   let finished: DrillOutcome | undefined;
   try {
-    const header = { runbookTitle: plan.runbook.spec.title, target: scenario.id, page: plan.page, kubeconfigPath: plan.kubeconfigPath, transcriptPath: plan.transcriptPath };
+    // The header names the drill by its page: the scenario id names the cause.
+    const header = { runbookTitle: plan.runbook.spec.title, target: plan.page, page: plan.page, kubeconfigPath: plan.kubeconfigPath, transcriptPath: plan.transcriptPath };
     const free = { choices: () => session.choices(), run: (step: string) => void session.run(step), declare: () => session.declare() };
     const app = render(
       <ThemeProvider color={!args.noColor}>
@@ -96,6 +100,8 @@ async function walkFreeDrill(plan: WalkPlan, args: Pick<CliArgs, 'noColor'>, opt
       { exitOnCtrlC: false, interactive: true },
     );
     await exited;
+    // The finished steps are in the scrollback; the frame goes, and the result is printed once below them.
+    app.clear();
     app.unmount();
     session.stop('quit');
     await session.done;

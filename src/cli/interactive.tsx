@@ -23,7 +23,7 @@ export async function walkInteractive(plan: WalkPlan, args: Pick<CliArgs, 'step'
   const header = {
     runbookTitle: plan.runbook.spec.title,
     // A drill is named by its page: the scenario id names the cause.
-    target: plan.mode === 'drill' ? 'drill cluster' : plan.kube.contextName,
+    target: plan.mode === 'drill' ? plan.page : plan.kube.contextName,
     mode: plan.mode,
     page: plan.page,
     kubeconfigPath: plan.kubeconfigPath,

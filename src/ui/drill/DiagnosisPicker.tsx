@@ -1,5 +1,7 @@
 import type React from 'react';
 import { Box, Text } from 'ink';
+import type { SelectItem } from '../list/SelectList.js';
+import { SelectList } from '../list/SelectList.js';
 import { useTone } from '../ThemeProvider.js';
 import type { DiagnosisChoice } from '../../training/tracker.js';
 
@@ -15,46 +17,47 @@ export function filterDiagnoses(choices: readonly DiagnosisChoice[], query: stri
 export interface DiagnosisPickerProps {
   choices: readonly DiagnosisChoice[];
   query: string;
-  /** Index into the filtered list. */
-  selected: number;
+  /** Index into the filtered list; null until the trainee moves or types (nothing is preselected: the first could be the answer). */
+  selected: number | null;
   /** Picks that were wrong, latest last. */
   wrong: readonly DiagnosisChoice[];
   /** Rows for the list. */
   rows?: number;
 }
 
-/** The trainee names the root cause: a searchable list of the runbook's diagnoses. */
+/** The trainee names the root cause: a searchable list of the runbook's diagnoses, none selected at first. */
 export function DiagnosisPicker({ choices, query, selected, wrong, rows = 8 }: DiagnosisPickerProps): React.JSX.Element {
   const tone = useTone();
   const shown = filterDiagnoses(choices, query);
-  const first = Math.max(0, Math.min(selected - Math.floor(rows / 2), shown.length - rows));
-  const window = shown.slice(first, first + rows);
   const last = wrong.at(-1);
+  const items: SelectItem[] = shown.map((c) => ({
+    id: c.id,
+    row: (on) => (
+      <>
+        <Text {...(on ? tone('strong') : {})}>{c.title}</Text> <Text {...tone('muted')}>({c.layer} · {c.id})</Text>
+      </>
+    ),
+  }));
   return (
     <Box flexDirection="column">
       <Text {...tone('strong')}>The walk is over. What is the root cause?</Text>
       {last ? (
-        <Text {...tone('finding')}>
+        <Text {...tone('finding')} wrap="wrap">
           ✗ not {last.title} ({last.id}); {wrong.length} wrong {wrong.length === 1 ? 'pick' : 'picks'} so far. Pick again.
         </Text>
       ) : null}
-      <Text>
+      <Text wrap="truncate-end">
         search: {query}
         <Text inverse> </Text>
+        {selected === null && shown.length > 0 ? <Text {...tone('muted')}> (type to narrow, ↓ to choose)</Text> : null}
       </Text>
-      {shown.length === 0 ? <Text {...tone('muted')}>no diagnosis matches “{query}”</Text> : null}
-      {window.map((c) => {
-        const on = shown.indexOf(c) === selected;
-        return (
-          <Text key={c.id} wrap="truncate-end">
-            <Text {...tone(on ? 'accent' : 'muted')}>{on ? '› ' : '  '}</Text>
-            <Text {...(on ? tone('strong') : {})}>{c.title}</Text> <Text {...tone('muted')}>
-              ({c.layer} · {c.id})
-            </Text>
-          </Text>
-        );
-      })}
-      {shown.length > rows ? <Text {...tone('muted')}>  {shown.length} match; type to narrow</Text> : null}
+      <SelectList items={items} selected={selected} rows={Math.max(1, rows)} empty={`no diagnosis matches “${query}”`} />
+      {shown.length > rows ? (
+        <Text {...tone('muted')}>
+          {'  '}
+          {shown.length} match; type to narrow
+        </Text>
+      ) : null}
     </Box>
   );
 }

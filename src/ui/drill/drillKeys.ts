@@ -1,9 +1,11 @@
 import type { Key } from 'ink';
+import type { ListMove } from '../list/selection.js';
+import type { DrillScreenState } from './drillScreenState.js';
+
+export type { DrillScreenState } from './drillScreenState.js';
 
 /** Keys for prediction and check choices, in order: digits, then letters the drill does not use for anything else (a, d, e, h, n, q). */
 export const predictionKeys = '123456789bcfgijklmoprstuvwxyz';
-
-export type DrillScreenState = 'choose' | 'predict' | 'ask' | 'action' | 'running' | 'pick' | 'debrief' | 'done';
 
 export type DrillCommand =
   | { type: 'predict'; index: number }
@@ -17,12 +19,24 @@ export type DrillCommand =
   | { type: 'decline-action' }
   | { type: 'quit' }
   | { type: 'interrupt' }
-  | { type: 'close' };
+  | { type: 'close' }
+  | { type: 'open' }
+  | { type: 'move'; move: ListMove }
+  | { type: 'back' }
+  | { type: 'help' };
 
 export interface DrillKeyContext {
   state: DrillScreenState;
   choices: number;
   hintsLeft: number;
+  /** main: the drill; pager: a step in full; help: the keys. */
+  view?: 'main' | 'pager' | 'help';
+  /** Finished steps listed above the current one. */
+  history?: number;
+  /** A history row is selected. */
+  selected?: boolean;
+  /** There is a finished step `e` opens. */
+  openable?: boolean;
 }
 
 interface DrillBinding {
@@ -32,8 +46,32 @@ interface DrillBinding {
 
 const plainKey = (key: Key) => !key.ctrl && !key.meta;
 
-/** The drill screen's keys, outside the diagnosis picker (where keys are the search text): one table for input and footer. */
+const main = (ctx: DrillKeyContext) => (ctx.view ?? 'main') === 'main';
+// j/k are prediction keys here: the history moves with the arrows only.
+const browsable = (ctx: DrillKeyContext) => ctx.state !== 'choose' && ctx.state !== 'pick';
+
+/** The drill screen's keys, outside the diagnosis picker (where keys are the search text): one table for input, footer and `?`. */
 export const drillBindings: readonly DrillBinding[] = [
+  {
+    match: (input, key, ctx) => (!main(ctx) ? undefined : ((input === 'e' && plainKey(key)) || (key.return && ctx.selected)) && ctx.openable && ctx.state !== 'pick' ? { type: 'open' } : undefined),
+    hint: (ctx) => (main(ctx) && ctx.openable && ctx.state !== 'pick' ? { keys: ctx.selected ? '⏎/e' : 'e', label: ctx.selected ? 'open step' : 'last step in full' } : null),
+  },
+  {
+    match: (_input, key, ctx) => {
+      if (ctx.view === 'pager') return key.upArrow ? { type: 'move', move: 'up' } : key.downArrow ? { type: 'move', move: 'down' } : key.pageUp ? { type: 'move', move: 'page-up' } : key.pageDown ? { type: 'move', move: 'page-down' } : key.home ? { type: 'move', move: 'first' } : key.end ? { type: 'move', move: 'last' } : undefined;
+      if (!main(ctx) || !browsable(ctx) || !ctx.history) return undefined;
+      return key.upArrow ? { type: 'move', move: 'up' } : key.downArrow ? { type: 'move', move: 'down' } : undefined;
+    },
+    hint: (ctx) => (ctx.view === 'pager' ? { keys: '↑↓ PgUp/PgDn', label: 'scroll' } : main(ctx) && browsable(ctx) && ctx.history ? { keys: '↑↓', label: 'steps' } : null),
+  },
+  {
+    match: (_input, key, ctx) => (key.escape && (!main(ctx) || ctx.selected) ? { type: 'back' } : undefined),
+    hint: (ctx) => (!main(ctx) ? { keys: 'esc', label: ctx.view === 'help' ? 'close' : 'back' } : ctx.selected ? { keys: 'esc', label: 'back to the current step' } : null),
+  },
+  {
+    match: (input, _key, ctx) => (input === '?' && ctx.state !== 'pick' ? { type: 'help' } : undefined),
+    hint: (ctx) => (ctx.state === 'pick' ? null : { keys: '?', label: ctx.view === 'help' ? 'close' : 'keys' }),
+  },
   {
     match: (input, key, ctx) => {
       if (ctx.state !== 'choose' || !plainKey(key)) return undefined;
@@ -92,15 +130,19 @@ export const drillBindings: readonly DrillBinding[] = [
   },
 ];
 
+/** Over a pager or the help, only these keys work: the drill's own wait under it. */
+const viewCommands = new Set<DrillCommand['type']>(['move', 'back', 'help', 'quit', 'interrupt']);
+
 export function drillCommandFor(input: string, key: Key, ctx: DrillKeyContext): DrillCommand | undefined {
   for (const b of drillBindings) {
     const command = b.match(input, key, ctx);
-    if (command) return command;
+    if (command && (main(ctx) || viewCommands.has(command.type))) return command;
   }
   return undefined;
 }
 
 export function drillHints(ctx: DrillKeyContext): { keys: string; label: string }[] {
-  if (ctx.state === 'pick') return [{ keys: 'type', label: 'filter' }, { keys: '↑↓', label: 'choose' }, { keys: '⏎', label: 'this is the root cause' }, { keys: 'esc', label: 'give up, show the answer' }];
+  if (ctx.state === 'pick') return [{ keys: 'type', label: 'filter' }, { keys: '↑↓', label: 'choose' }, { keys: '⏎', label: 'this is the root cause' }, { keys: 'esc', label: 'give up' }];
+  if (!main(ctx)) return drillBindings.flatMap((b) => b.hint(ctx) ?? []).filter((h) => ['esc', '?', 'q'].includes(h.keys) || h.label === 'scroll');
   return drillBindings.flatMap((b) => b.hint(ctx) ?? []);
 }

@@ -60,7 +60,7 @@ describe('a guided drill on pod-pending-node-selector', () => {
     });
     const finished: DrillOutcome[] = [];
     const onExit = vi.fn();
-    const header = { runbookTitle: runbook.spec.title, target: scenario.id, page: scenario.page, kubeconfigPath: drill.kubeconfigPath, transcriptPath };
+    const header = { runbookTitle: runbook.spec.title, target: scenario.page, page: scenario.page, kubeconfigPath: drill.kubeconfigPath, transcriptPath };
     const ui = renderUi(<DrillScreen session={session} tracker={tracker} header={header} startedAt={new Date()} onFinished={(o) => finished.push(o)} onExit={onExit} />, { rows: 40 });
     const keyFor = (step: string, outcome: string) => predictionKeys[tracker.choicesFor(step).indexOf(outcome)]!;
     return { session, tracker, transcript, transcriptPath, drillEvents, finished, onExit, ui, keyFor };
@@ -72,6 +72,9 @@ describe('a guided drill on pod-pending-node-selector', () => {
 
     let frame = await waitForContent(lastFrame, 'Predict: what will pod.status find?');
     expect(frame).toContain('Page: pod web-0 in namespace shop is not starting');
+    // The header names the drill by its page; the scenario id would name the cause.
+    expect(frame).toContain('pod web-0 in namespace shop is not starting · drill · guided drill');
+    expect(frame).not.toContain(scenario.id);
     expect(frame).toContain('1 not-found');
     // Nothing ran before the prediction.
     expect(frame).not.toContain('→ unscheduled');
@@ -84,6 +87,12 @@ describe('a guided drill on pod-pending-node-selector', () => {
     stdin.write(keyFor('pod-scheduling', 'taint'));
     frame = await waitForContent(lastFrame, 'What is the root cause?');
     expect(frame).toContain('✗ you predicted taint; it was node-selector');
+    // Nothing is preselected (the runbook's first diagnosis could be the answer): Enter alone picks nothing.
+    expect(frame).toContain('search:   (type to narrow, ↓ to choose)');
+    expect(frame.slice(frame.indexOf('What is the root cause?'))).not.toMatch(/^› /m);
+    stdin.write(keys.enter);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(drillEvents.some((e) => e.type === 'drill.pick')).toBe(false);
     // The runbook's verdict stays hidden until the trainee names it.
     expect(frame).not.toContain('DIAGNOSIS');
 
@@ -158,5 +167,26 @@ describe('a guided drill on pod-pending-node-selector', () => {
     expect(finished[0]?.record).toMatchObject({ correct: false, picks: [], hintsUsed: 2 });
     expect(drillEvents.filter((e) => e.type === 'drill.hint')).toHaveLength(2);
     expect(drillEvents.some((e) => e.type === 'drill.reveal')).toBe(true);
+  });
+
+  it('e opens the last check in full mid-drill; keys sent in one write act in order: ↓↓⏎ picks what the second ↓ reached', async () => {
+    const { finished, ui, keyFor, tracker } = start('burst');
+    const { stdin, lastFrame } = ui;
+    await waitForContent(lastFrame, 'Predict: what will pod.status find?');
+    stdin.write(keyFor('pod-status', 'unscheduled'));
+    await waitForContent(lastFrame, 'Predict: what will pod.scheduling find?');
+    // e: the check that ran, in full; esc back to the prediction.
+    let frame = await sendInputAndWaitForChange(stdin, lastFrame, 'e');
+    expect(frame).toMatch(/^Is the pod there, and what state is each container in\? +1-\d+ of \d+$/m);
+    expect(frame).toContain('$ kubectl get pod web-0 -n shop -o wide');
+    frame = await sendInputAndWaitForChange(stdin, lastFrame, keys.escape);
+    expect(frame).toContain('Predict: what will pod.scheduling find?');
+    stdin.write(keyFor('pod-scheduling', 'node-selector'));
+    await waitForContent(lastFrame, 'What is the root cause?');
+    const order = tracker.diagnoses().map((d) => d.id);
+    expect(order.indexOf('unschedulable-node-selector')).toBe(1);
+    stdin.write('\u001b[B\u001b[B\r');
+    await waitForContent(lastFrame, 'DEBRIEF ✓ correct');
+    expect(finished[0]?.record).toMatchObject({ correct: true, picks: ['unschedulable-node-selector'] });
   });
 });
