@@ -70,6 +70,18 @@ export function faultContext(parts: ClusterParts, now: Date, at: (relative: stri
       if (!o) ctx.fail(`the cluster has no ${kind} ${namespace ? `${namespace}/` : ''}${name}`);
       return o;
     },
+    podsOn(nodeName) {
+      for (const v of parts.virtual) {
+        for (const i of v.onNode?.(nodeName) ?? []) {
+          if (!v.exists(i)) continue;
+          append(v.make(i));
+          v.take(i);
+        }
+      }
+      // Virtual sets that cannot say which of theirs are on a node are made whole.
+      for (const v of parts.virtual) if (v.kind === 'Pod' && !v.onNode) promoteAll('Pod', v.namespace);
+      return parts.objects.filter((o) => o.kind === 'Pod' && (o.spec as { nodeName?: string } | undefined)?.nodeName === nodeName);
+    },
     list(kind, namespace) {
       promoteAll(kind, namespace);
       return parts.objects.filter((o) => o.kind === kind && (namespace === undefined || o.metadata.namespace === namespace));

@@ -21,6 +21,8 @@ const readyConditions = frozen([{ type: 'Ready', status: 'True' }]);
 export interface VirtualSet extends VirtualObjects {
   indexOf(namespace: string | undefined, name: string): number | undefined;
   take(index: number): void;
+  /** Members bound to a node, for pods. */
+  onNode?(nodeName: string): number[];
 }
 
 /**
@@ -75,6 +77,11 @@ export class FillerPods implements VirtualSet {
 
   uid(i: number): string {
     return seededUid(`pod/${this.namespace}/filler`, i);
+  }
+
+  onNode(nodeName: string): number[] {
+    const w = this.workers.findIndex((n) => n.name === nodeName);
+    return w < 0 ? [] : Array.from({ length: this.perWorker }, (_, p) => w * this.perWorker + p);
   }
 
   node(i: number): LayoutNode {

@@ -1,6 +1,7 @@
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import type { V1Pod } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCluster, scenarioSchema } from '../../../src/drill/scenario.js';
 import { startTestDrill } from '../../helpers/drill.js';
 import type { TestDrill } from '../../helpers/drill.js';
 import { kubectlAvailable, runKubectl, warnIfKubectlMissing } from '../../helpers/kubectl.js';
@@ -112,5 +113,23 @@ describe('a fault that edits filler pods', () => {
     } finally {
       await d.close();
     }
+  });
+
+  it('makes only the pods of the node it edits: the rest stay made on read', () => {
+    const scenario = scenarioSchema.parse({
+      id: 's',
+      title: 't',
+      page: 'p',
+      runbook: 'workload-down',
+      expect: { diagnosis: null },
+      cluster: { name: 'filler', generate: { controlPlanes: 1, workers: 40, podsPerWorker: 30, addons: false } },
+      faults: [{ fault: 'kubelet-service-failed', node: 'worker-2' }],
+    });
+    const built = buildCluster(scenario, new Date('2026-11-25T12:00:00Z'));
+    const written = built.objects.filter((o) => o.kind === 'Pod' && o.metadata.namespace === 'load');
+    expect(written.map((o) => (o.spec as { nodeName?: string }).nodeName)).toEqual(Array.from({ length: 30 }, () => 'worker-2'));
+    const pods = built.virtual.find((v) => v.kind === 'Pod');
+    expect(pods?.exists(0)).toBe(true);
+    expect(pods?.exists(30)).toBe(false);
   });
 });

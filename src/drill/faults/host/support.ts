@@ -133,9 +133,7 @@ export function kubeletReportsNotReady(ctx: FaultContext, node: NodeShape, since
 
 /** What the node lifecycle controller does to the pods of a node that is not ready: Ready=False. */
 function markPodsNotReady(ctx: FaultContext, nodeName: string, at: string): void {
-  for (const pod of ctx.list('Pod')) {
-    const spec = pod.spec as { nodeName?: string } | undefined;
-    if (spec?.nodeName !== nodeName) continue;
+  for (const pod of ctx.podsOn(nodeName)) {
     const copy = structuredClone(pod) as KubeObject & { status?: { conditions?: Condition[] } };
     const ready = copy.status?.conditions?.find((c) => c.type === 'Ready');
     if (!ready || ready.status === 'False') continue;
