@@ -1,15 +1,9 @@
 /** Small formatting helpers shared by checks, so evidence reads the same everywhere. */
+import { humanDuration } from '../kube/semantics/duration.js';
 
-/** `45s`, `12m`, `3h5m`, `4d2h`: kubectl's compact ages. */
+/** An age as kubectl prints it (`45s`, `5m30s`, `30h`, `3d4h`): the same rule the drill's tables use. */
 export function formatAge(seconds: number): string {
-  const s = Math.max(0, Math.floor(seconds));
-  if (s < 120) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m${s % 60 && m < 10 ? `${s % 60}s` : ''}`;
-  const h = Math.floor(m / 60);
-  if (h < 24) return `${h}h${m % 60 ? `${m % 60}m` : ''}`;
-  const d = Math.floor(h / 24);
-  return `${d}d${h % 24 ? `${h % 24}h` : ''}`;
+  return humanDuration(Math.max(0, seconds) * 1000);
 }
 
 export function ageSeconds(since: Date | string | undefined, now: Date): number | undefined {

@@ -3,6 +3,7 @@ import type { RunResult } from '../../nodeaccess/types.js';
 import type { CheckResult, Evidence, Facts } from '../types.js';
 import { clip, defineHostCheck, hostError, nodeParam } from './define.js';
 import { isError, isKubeletOrSystemd, messageBody, parseJournal } from './journal.js';
+import { parseGoDuration } from '../../kube/semantics/duration.js';
 
 const outcomes = [
   'config-missing',
@@ -83,20 +84,6 @@ const classes: { finding: Finding; pattern: RegExp; meaning: string }[] = [
   },
 ];
 
-/** `3m10.30056416s` → seconds (Go's time.Duration text). */
-export function goDurationSeconds(s: string): number | undefined {
-  const re = /(\d+(?:\.\d+)?)(h|ms|m|s|µs|us|ns)/g;
-  let total = 0;
-  let matched = '';
-  for (const m of s.matchAll(re)) {
-    const n = Number(m[1]);
-    const unit = m[2];
-    total += unit === 'h' ? n * 3600 : unit === 'm' ? n * 60 : unit === 's' ? n : unit === 'ms' ? n / 1000 : n / 1e6;
-    matched += m[0];
-  }
-  return matched === s && matched !== '' ? total : undefined;
-}
-
 export function parseKubeletJournal(r: RunResult, p: Params, now?: Date): CheckResult<Outcome> {
   const journal = parseJournal(`${r.stdout}${r.stdout.endsWith('\n') || r.stdout === '' ? '' : '\n'}${r.stderr}`, now ? { now } : {});
   // The kubelet's own lines and systemd's about its unit; a pasted syslog file has everyone else's too.
@@ -143,7 +130,7 @@ export function parseKubeletJournal(r: RunResult, p: Params, now?: Date): CheckR
       const list = matches.get(c.finding) ?? [];
       list.push(e.line);
       matches.set(c.finding, list);
-      if (c.finding === 'pleg-unhealthy') plegSeconds = goDurationSeconds(/last seen active (\S+?) ago/.exec(msg)?.[1] ?? '') ?? plegSeconds;
+      if (c.finding === 'pleg-unhealthy') plegSeconds = parseGoDuration(/last seen active (\S+?) ago/.exec(msg)?.[1] ?? '') ?? plegSeconds;
       if (c.finding === 'config-missing') configPath = /open (\/[^\s:"\\]+): no such file/.exec(msg)?.[1] ?? configPath;
       if (c.finding === 'runtime-unreachable') socket = /dial unix (\/[^\s:"\\]+)/.exec(msg)?.[1] ?? socket;
       if (c.finding === 'apiserver-unreachable' || c.finding === 'apiserver-connection-lost') {

@@ -1,50 +1,14 @@
 import { z } from 'zod';
-import type { V1DaemonSet, V1Node, V1NodeSelectorRequirement, V1Taint, V1Toleration } from '@kubernetes/client-node';
+import type { V1DaemonSet, V1Node } from '@kubernetes/client-node';
 import { ifExists } from '../reads.js';
 import { defineCheck } from '../types.js';
 import type { CheckResult, Evidence, Facts } from '../types.js';
-import { taintString, tolerates } from './schedulable.js';
+import { daemonPodTolerations, requiredAffinityMatches, requirementString, taintString, untoleratedTaints } from '../../kube/semantics/scheduling.js';
+import type { NodeSelectorTerm } from '../../kube/semantics/scheduling.js';
 import { quoteArg } from '../../nodeaccess/quote.js';
 
 const outcomes = ['pod-present', 'selector-mismatch', 'taint-not-tolerated', 'pod-missing', 'daemonset-not-found', 'node-not-found'] as const;
 type Outcome = (typeof outcomes)[number];
-
-/**
- * Tolerations the DaemonSet controller adds to every pod it makes (pkg/controller/daemon/util):
- * a DaemonSet pod stays on a node that is NotReady, unreachable, under pressure or cordoned.
- */
-const automatic: V1Toleration[] = [
-  { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute' },
-  { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute' },
-  { key: 'node.kubernetes.io/disk-pressure', operator: 'Exists', effect: 'NoSchedule' },
-  { key: 'node.kubernetes.io/memory-pressure', operator: 'Exists', effect: 'NoSchedule' },
-  { key: 'node.kubernetes.io/pid-pressure', operator: 'Exists', effect: 'NoSchedule' },
-  { key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' },
-];
-
-function matchesExpression(labels: Record<string, string>, e: V1NodeSelectorRequirement): boolean {
-  const v = labels[e.key];
-  switch (e.operator) {
-    case 'In':
-      return v !== undefined && (e.values ?? []).includes(v);
-    case 'NotIn':
-      return v === undefined || !(e.values ?? []).includes(v);
-    case 'Exists':
-      return v !== undefined;
-    case 'DoesNotExist':
-      return v === undefined;
-    case 'Gt':
-      return v !== undefined && Number(v) > Number(e.values?.[0]);
-    case 'Lt':
-      return v !== undefined && Number(v) < Number(e.values?.[0]);
-    default:
-      return false;
-  }
-}
-
-function expressionString(e: V1NodeSelectorRequirement): string {
-  return `${e.key} ${e.operator}${e.values?.length ? ` (${e.values.join(', ')})` : ''}`;
-}
 
 /** What of the DaemonSet's node selection this node does not meet: nodeSelector labels, then required node affinity. */
 function unmet(ds: V1DaemonSet, node: V1Node): { missing: string[]; selector: string } {
@@ -55,11 +19,9 @@ function unmet(ds: V1DaemonSet, node: V1Node): { missing: string[]; selector: st
     .filter(([k, v]) => labels[k] !== v)
     .map(([k, v]) => `${k}=${v}${labels[k] !== undefined ? ` (the node has ${k}=${labels[k]})` : ''}`);
   const terms = spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
-  // Terms are ORed, expressions inside a term ANDed.
-  if (terms.length > 0 && !terms.some((t) => (t.matchExpressions ?? []).every((e) => matchesExpression(labels, e)))) {
-    missing.push(`node affinity: ${terms.map((t) => (t.matchExpressions ?? []).map(expressionString).join(' and ')).join(' or ')}`);
-  }
-  const selector = [...Object.entries(nodeSelector).map(([k, v]) => `${k}=${v}`), ...terms.map((t) => (t.matchExpressions ?? []).map(expressionString).join(' and '))].join(', ');
+  const termText = (t: NodeSelectorTerm) => [...(t.matchExpressions ?? []), ...(t.matchFields ?? [])].map(requirementString).join(' and ');
+  if (spec && !requiredAffinityMatches(spec, node)) missing.push(`node affinity: ${terms.map(termText).join(' or ')}`);
+  const selector = [...Object.entries(nodeSelector).map(([k, v]) => `${k}=${v}`), ...terms.map(termText)].join(', ');
   return { missing, selector };
 }
 
@@ -122,8 +84,10 @@ export const nodeDaemonSetCoverage = defineCheck({
         facts,
       };
     }
-    const tolerations = [...(ds.spec?.template.spec?.tolerations ?? []), ...automatic];
-    const repelling = (node.spec?.taints ?? []).filter((t: V1Taint) => (t.effect === 'NoSchedule' || t.effect === 'NoExecute') && !tolerations.some((tol) => tolerates(tol, t)));
+    // The controller adds its own tolerations to every pod it makes (cordon, pressure, NotReady).
+    const template = ds.spec?.template.spec;
+    const tolerations = [...(template?.tolerations ?? []), ...daemonPodTolerations(template?.hostNetwork === true)];
+    const repelling = untoleratedTaints(node.spec?.taints ?? [], tolerations);
     if (repelling.length > 0) {
       facts.untoleratedTaints = repelling.map(taintString).join(',');
       evidence.push({ label: 'taints not tolerated', value: String(facts.untoleratedTaints) });

@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import type { V1Pod, V1Taint, V1Toleration } from '@kubernetes/client-node';
+import type { V1Pod, V1Taint } from '@kubernetes/client-node';
 import { podNotFound, readPodIfExists } from '../pods.js';
 import { ifExists } from '../reads.js';
 import { defineCheck } from '../types.js';
 import type { CheckResult, Evidence, Facts } from '../types.js';
 import { quoteArg } from '../../nodeaccess/quote.js';
+import { taintString, toleratesTaint, tolerationString } from '../../kube/semantics/scheduling.js';
 
 const outcomes = ['schedulable', 'cordoned', 'repels-pods', 'pod-repelled', 'pod-tolerates', 'static-pod', 'not-found'] as const;
 type Outcome = (typeof outcomes)[number];
@@ -68,7 +69,7 @@ export const nodeSchedulable = defineCheck({
       }
       // A pod already bound to this node only feels NoExecute taints; NoSchedule ones keep new pods away.
       const bound = pod.spec?.nodeName === p.name;
-      const untolerated = repelling.filter((t) => (!bound || t.effect === 'NoExecute') && !(pod.spec?.tolerations ?? []).some((tol) => tolerates(tol, t)));
+      const untolerated = repelling.filter((t) => (!bound || t.effect === 'NoExecute') && !(pod.spec?.tolerations ?? []).some((tol) => toleratesTaint(tol, t)));
       evidence.push({ label: `pod ${p.pod} tolerations`, value: (pod.spec?.tolerations ?? []).map(tolerationString).join(', ') || 'none' });
       facts.untoleratedTaints = untolerated.map(taintString).join(',');
       const first = untolerated[0];
@@ -82,7 +83,7 @@ export const nodeSchedulable = defineCheck({
           facts,
         };
       }
-      const ignored = bound ? repelling.filter((t) => t.effect !== 'NoExecute' && !(pod.spec?.tolerations ?? []).some((tol) => tolerates(tol, t))) : [];
+      const ignored = bound ? repelling.filter((t) => t.effect !== 'NoExecute' && !(pod.spec?.tolerations ?? []).some((tol) => toleratesTaint(tol, t))) : [];
       if (ignored.length > 0) {
         return {
           outcome: 'pod-tolerates',
@@ -116,25 +117,6 @@ export const nodeSchedulable = defineCheck({
 /** A static pod's API copy: the kubelet marks it with the config.mirror annotation and owns it by its Node. */
 export function isMirrorPod(pod: V1Pod): boolean {
   return pod.metadata?.annotations?.['kubernetes.io/config.mirror'] !== undefined || (pod.metadata?.ownerReferences ?? []).some((o) => o.kind === 'Node');
-}
-
-/** The scheduler's rule (k8s.io/api/core/v1 Toleration.ToleratesTaint). */
-export function tolerates(tol: V1Toleration, taint: V1Taint): boolean {
-  if (tol.effect && tol.effect !== taint.effect) return false;
-  if (tol.key && tol.key !== taint.key) return false;
-  // An empty key with Exists tolerates everything.
-  if (tol.operator === 'Exists') return true;
-  return (tol.value ?? '') === (taint.value ?? '');
-}
-
-/** `key=value:Effect`, as kubectl taint takes it. */
-export function taintString(t: V1Taint): string {
-  return `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`;
-}
-
-function tolerationString(t: V1Toleration): string {
-  const what = t.operator === 'Exists' ? `${t.key || '*'} exists` : `${t.key}=${t.value ?? ''}`;
-  return `${what}${t.effect ? `:${t.effect}` : ''}${t.tolerationSeconds !== undefined ? ` for ${t.tolerationSeconds}s` : ''}`;
 }
 
 function explain(t: V1Taint): string {

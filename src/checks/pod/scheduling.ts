@@ -4,7 +4,7 @@ import type { KubeClient } from '../../kube/client.js';
 import { KubeError } from '../../kube/errors.js';
 import { groupEvents, involvedObjectSelector } from '../events.js';
 import { labelString } from '../format.js';
-import { taintString, tolerates } from '../node/schedulable.js';
+import { taintString, toleratesTaint } from '../../kube/semantics/scheduling.js';
 import { defineCheck } from '../types.js';
 import type { CheckResult, Evidence, Facts } from '../types.js';
 import { isConditionTaint, parseSchedulingMessage, primaryReason } from './schedulingMessage.js';
@@ -183,7 +183,7 @@ async function untoleratedTaints(kube: KubeClient, pod: V1Pod, named: string | u
   const byKey = new Map<string, { taint: V1Taint; nodes: V1Node[] }>();
   for (const n of nodes) {
     for (const t of n.spec?.taints ?? []) {
-      if (t.effect === 'PreferNoSchedule' || tolerations.some((tol) => tolerates(tol, t))) continue;
+      if (t.effect === 'PreferNoSchedule' || tolerations.some((tol) => toleratesTaint(tol, t))) continue;
       const entry = byKey.get(t.key) ?? { taint: t, nodes: [] };
       // A key can come twice on one node (NoSchedule and NoExecute): count the node once.
       if (!entry.nodes.includes(n)) entry.nodes.push(n);

@@ -4,6 +4,9 @@ import { asArray, asNumber, asObject, asString } from './json.js';
 import type { Json } from './json.js';
 import { componentHealthy, condition, hex, isoSeconds, nodeReady, podKey, recordEvent, repeatEvent } from './simulation.js';
 import type { SimContext } from './simulation.js';
+import { podFitsNode, untoleratedTaints } from '../../kube/semantics/scheduling.js';
+import type { Toleration } from '../../kube/semantics/scheduling.js';
+import { goDuration } from '../../kube/semantics/duration.js';
 
 /**
  * The scheduler and the kubelets of the drill cluster, for the pods the API
@@ -33,16 +36,6 @@ interface Tracked {
 
 const unschedulableTaint = 'node.kubernetes.io/unschedulable';
 
-function tolerates(tolerations: Json[], taint: Json): boolean {
-  return tolerations.some((t) => {
-    const effect = asString(t.effect);
-    if (effect !== '' && effect !== asString(taint.effect)) return false;
-    const key = asString(t.key);
-    if (asString(t.operator) === 'Exists') return key === '' || key === asString(taint.key);
-    return key === asString(taint.key) && asString(t.value) === asString(taint.value);
-  });
-}
-
 /** The node's taints, with the ones the node lifecycle controller keeps on a node that is not Ready. */
 function nodeTaints(node: KubeObject): Json[] {
   const taints = asArray(asObject(node.spec).taints);
@@ -54,47 +47,13 @@ function nodeTaints(node: KubeObject): Json[] {
   return taints;
 }
 
-function requirementMatches(value: string | undefined, req: Json): boolean {
-  const values = asArray(req.values).length > 0 ? (req.values as unknown[]).map(asString) : [];
-  switch (asString(req.operator)) {
-    case 'In':
-      return value !== undefined && values.includes(value);
-    case 'NotIn':
-      return value === undefined || !values.includes(value);
-    case 'Exists':
-      return value !== undefined;
-    case 'DoesNotExist':
-      return value === undefined;
-    case 'Gt':
-      return value !== undefined && Number(value) > Number(values[0]);
-    case 'Lt':
-      return value !== undefined && Number(value) < Number(values[0]);
-    default:
-      return false;
-  }
-}
-
-function matchesNodeAffinity(pod: KubeObject, node: KubeObject): boolean {
-  const spec = asObject(pod.spec);
-  const labels = node.metadata.labels ?? {};
-  for (const [k, v] of Object.entries(asObject(spec.nodeSelector))) if (labels[k] !== asString(v)) return false;
-  const required = asObject(asObject(asObject(spec.affinity).nodeAffinity).requiredDuringSchedulingIgnoredDuringExecution);
-  const terms = asArray(required.nodeSelectorTerms);
-  if (terms.length === 0) return true;
-  return terms.some(
-    (term) =>
-      asArray(term.matchExpressions).every((r) => requirementMatches(labels[asString(r.key)], r)) &&
-      asArray(term.matchFields).every((r) => asString(r.key) === 'metadata.name' && requirementMatches(node.metadata.name, r)),
-  );
-}
-
 /** The scheduler's filters in its order (NodeUnschedulable, TaintToleration, NodeAffinity): why this node does not fit, or undefined. */
 function unfitReason(pod: KubeObject, node: KubeObject): string | undefined {
-  const tolerations = asArray(asObject(pod.spec).tolerations);
-  if (asObject(node.spec).unschedulable === true && !tolerates(tolerations, { key: unschedulableTaint, effect: 'NoSchedule' })) return 'node(s) were unschedulable';
-  const untolerated = nodeTaints(node).find((t) => ['NoSchedule', 'NoExecute'].includes(asString(t.effect)) && !tolerates(tolerations, t));
-  if (untolerated) return `node(s) had untolerated taint {${asString(untolerated.key)}: ${asString(untolerated.value)}}`;
-  if (!matchesNodeAffinity(pod, node)) return "node(s) didn't match Pod's node affinity/selector";
+  const tolerations = asArray(asObject(pod.spec).tolerations) as Toleration[];
+  if (asObject(node.spec).unschedulable === true && untoleratedTaints([{ key: unschedulableTaint, effect: 'NoSchedule' }], tolerations).length > 0) return 'node(s) were unschedulable';
+  const [untolerated] = untoleratedTaints(nodeTaints(node), tolerations);
+  if (untolerated) return `node(s) had untolerated taint {${untolerated.key ?? ''}: ${untolerated.value ?? ''}}`;
+  if (!podFitsNode(asObject(pod.spec), node)) return "node(s) didn't match Pod's node affinity/selector";
   return undefined;
 }
 
@@ -105,12 +64,6 @@ export function fitErrorMessage(nodeCount: number, reasons: string[]): string {
   for (const r of reasons) histogram.set(r, (histogram.get(r) ?? 0) + 1);
   const sorted = [...histogram].map(([r, n]) => `${n} ${r}`).sort();
   return `0/${nodeCount} nodes are available: ${sorted.join(', ')}. preemption: 0/${nodeCount} nodes are available: ${nodeCount} Preemption is not helpful for scheduling.`;
-}
-
-/** Go's Duration.String for a whole number of milliseconds. */
-function goDuration(ms: number): string {
-  if (ms < 1000) return `${ms}ms`;
-  return `${(ms / 1000).toFixed(3).replace(/\.?0+$/, '')}s`;
 }
 
 /** The image reference the runtime reports: docker.io and library/ filled in, :latest when untagged. */

@@ -2,7 +2,7 @@ import type { KubeObject } from '../types.js';
 import { asNumber, asObject, asString, at } from './json.js';
 import type { TablePrinter } from './tables/columns.js';
 import { ageColumn, column, nameColumn } from './tables/columns.js';
-import { since } from './tables/duration.js';
+import { since } from '../../kube/semantics/duration.js';
 import { coreEventToV1, v1EventToCore } from './eventsV1.js';
 import { apiServiceTable } from './tables/apiservices.js';
 import { configMapTable, secretTable } from './tables/config.js';

@@ -1,5 +1,6 @@
 import type { KubeObject } from '../types.js';
 import { hex64, hex64FromUid, safeFromHex, uidFor } from './ids.js';
+import { daemonPodTolerations } from '../../kube/semantics/scheduling.js';
 
 /** A node as generation places pods on it. */
 export interface LayoutNode {
@@ -70,16 +71,7 @@ export const defaultTolerations = deepFreeze([
 
 /** What the DaemonSet controller adds to its pods (util.AddOrUpdateDaemonPodTolerations). */
 export function daemonSetTolerations(own: Json[], hostNetwork: boolean): Json[] {
-  return [
-    ...own,
-    { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute' },
-    { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute' },
-    { key: 'node.kubernetes.io/disk-pressure', operator: 'Exists', effect: 'NoSchedule' },
-    { key: 'node.kubernetes.io/memory-pressure', operator: 'Exists', effect: 'NoSchedule' },
-    { key: 'node.kubernetes.io/pid-pressure', operator: 'Exists', effect: 'NoSchedule' },
-    { key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' },
-    ...(hostNetwork ? [{ key: 'node.kubernetes.io/network-unavailable', operator: 'Exists', effect: 'NoSchedule' }] : []),
-  ];
+  return [...own, ...daemonPodTolerations(hostNetwork)];
 }
 
 /** The projected service-account volume the ServiceAccount admission plugin mounts (BoundServiceAccountTokenVolume). */

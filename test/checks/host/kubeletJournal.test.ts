@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { goDurationSeconds, kubeletJournal, parseKubeletJournal } from '../../../src/checks/host/kubeletJournal.js';
+import { kubeletJournal, parseKubeletJournal } from '../../../src/checks/host/kubeletJournal.js';
+import { parseGoDuration as goDurationSeconds } from '../../../src/kube/semantics/duration.js';
 import { fixture } from './fixtures.js';
 
 const p = { node: 'worker-2', sinceMinutes: 15, maxLines: 2000 };

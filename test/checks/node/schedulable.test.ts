@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tolerates } from '../../../src/checks/node/schedulable.js';
+import { toleratesTaint as tolerates } from '../../../src/kube/semantics/scheduling.js';
 import { pod, startTestDrill } from '../../helpers/drill.js';
 import type { TestDrill } from '../../helpers/drill.js';
 

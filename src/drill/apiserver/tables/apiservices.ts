@@ -2,7 +2,7 @@ import type { KubeObject } from '../../types.js';
 import { asArray, asObject, asString } from '../json.js';
 import { ageColumn, column, nameColumn } from './columns.js';
 import type { PrintedRow, TablePrinter } from './columns.js';
-import { since } from './duration.js';
+import { since } from '../../../kube/semantics/duration.js';
 
 /** The APIService table of kube-aggregator (registry/apiservice/etcd REST.ConvertToTable). */
 export const apiServiceTable: TablePrinter = {

@@ -2,7 +2,7 @@ import type { KubeObject } from '../../types.js';
 import { asArray, asNumber, asString, asStrings } from '../json.js';
 import { ageColumn, column, nameColumn } from './columns.js';
 import type { PrintedRow, TablePrinter } from './columns.js';
-import { since } from './duration.js';
+import { since } from '../../../kube/semantics/duration.js';
 import { listWithMore } from './format.js';
 
 /** The endpoints printer of pkg/printers/internalversion/printers.go (printEndpoints, formatEndpoints). */

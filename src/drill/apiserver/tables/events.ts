@@ -2,7 +2,7 @@ import type { KubeObject } from '../../types.js';
 import { asNumber, asObject, asString } from '../json.js';
 import { column, nameColumn } from './columns.js';
 import type { PrintedRow, TablePrinter } from './columns.js';
-import { since } from './duration.js';
+import { since } from '../../../kube/semantics/duration.js';
 
 /** The core/v1 event printer of pkg/printers/internalversion/printers.go (printEvent). */
 export const eventTable: TablePrinter = {

@@ -2,7 +2,7 @@ import type { KubeObject } from '../../types.js';
 import { asArray, asNumber, asObject, asString } from '../json.js';
 import { ageColumn, column, nameColumn } from './columns.js';
 import type { PrintedRow, TablePrinter } from './columns.js';
-import { humanDuration, since } from './duration.js';
+import { humanDuration, since } from '../../../kube/semantics/duration.js';
 import { containerCells, formatLabelSelector } from './format.js';
 
 /** printJob and printCronJob of pkg/printers/internalversion/printers.go, as kube-apiserver 1.31 has them. */

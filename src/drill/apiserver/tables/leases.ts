@@ -2,7 +2,7 @@ import type { KubeObject } from '../../types.js';
 import { asObject, asString } from '../json.js';
 import { ageColumn, column, nameColumn } from './columns.js';
 import type { TablePrinter } from './columns.js';
-import { since } from './duration.js';
+import { since } from '../../../kube/semantics/duration.js';
 
 /** The lease printer of pkg/printers/internalversion/printers.go (printLease). */
 export const leaseTable: TablePrinter = {

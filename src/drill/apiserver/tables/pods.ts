@@ -3,7 +3,7 @@ import { asArray, asNumber, asObject, asString, at } from '../json.js';
 import type { Json } from '../json.js';
 import { ageColumn, column, nameColumn } from './columns.js';
 import type { PrintedRow, TablePrinter } from './columns.js';
-import { humanDuration, since } from './duration.js';
+import { humanDuration, since } from '../../../kube/semantics/duration.js';
 
 /** The pod printer of pkg/printers/internalversion/printers.go (printPod), column for column. */
 export const podTable: TablePrinter = {

@@ -2,7 +2,7 @@ import type { KubeObject } from '../../types.js';
 import { asArray, asNumber, asObject, asString, asStrings } from '../json.js';
 import { ageColumn, column, nameColumn } from './columns.js';
 import type { PrintedRow, TablePrinter } from './columns.js';
-import { since } from './duration.js';
+import { since } from '../../../kube/semantics/duration.js';
 import { formatLabels } from './format.js';
 
 /** The service printer of pkg/printers/internalversion/printers.go (printService). */

@@ -2,7 +2,7 @@ import type { KubeObject } from '../../types.js';
 import { asObject, asString } from '../json.js';
 import { ageColumn, column, nameColumn } from './columns.js';
 import type { PrintedRow, TablePrinter } from './columns.js';
-import { since } from './duration.js';
+import { since } from '../../../kube/semantics/duration.js';
 import { accessModes } from './format.js';
 
 /** PersistentVolume, PersistentVolumeClaim and VolumeAttachment printers of pkg/printers/internalversion/printers.go. */

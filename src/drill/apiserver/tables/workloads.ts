@@ -2,7 +2,7 @@ import type { KubeObject } from '../../types.js';
 import { asNumber, asObject } from '../json.js';
 import { ageColumn, column, nameColumn } from './columns.js';
 import type { PrintedRow, TablePrinter } from './columns.js';
-import { since } from './duration.js';
+import { since } from '../../../kube/semantics/duration.js';
 import { containerCells, formatLabels, formatLabelSelector, intOr, labelSelectorString, templateSpec } from './format.js';
 
 /** Deployment, ReplicaSet, StatefulSet and DaemonSet printers of pkg/printers/internalversion/printers.go. */

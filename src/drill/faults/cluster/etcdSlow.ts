@@ -4,11 +4,11 @@ import { controlPlanePod, nodeOf } from './support/controlPlane.js';
 import { appendLog } from './support/logbook.js';
 import { ago, klog, logLine, traceNumber, uuidOf, zapTs } from './support/logs.js';
 import type { Moment } from './support/logs.js';
+import { goDurationNs } from '../../../kube/semantics/duration.js';
 
-/** `1.234567891s` / `734.123456ms`, as Go's Duration.String prints a measured time. */
+/** A measured time as Go prints it (`1.234567891s`, `734.123456ms`), its nanoseconds varied by `salt`. */
 function goDurationMs(ms: number, salt: number): string {
-  const nanos = Math.round(ms * 1e6) + (salt % 1000);
-  return nanos >= 1e9 ? `${(nanos / 1e9).toFixed(9).replace(/0+$/, '')}s` : `${(nanos / 1e6).toFixed(6).replace(/0+$/, '')}ms`;
+  return goDurationNs(Math.round(ms * 1e6) + (salt % 1000));
 }
 
 /** `25-Nov-2026 11:59:50.123`, the apiserver trace's start time. */

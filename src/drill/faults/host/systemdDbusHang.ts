@@ -4,15 +4,10 @@ import { commands } from '../../hosts/commands.js';
 import { journalLine, klog, systemdTable } from '../../hosts/format.js';
 import { defineFault } from '../types.js';
 import { currentText, editProcesses, kubeletReportsNotReady, nodeParam, sinceParam, targetNode, when } from './support.js';
+import { goDuration } from '../../../kube/semantics/duration.js';
 
 /** The kubelet's PLEG threshold. */
 const plegThresholdSeconds = 180;
-
-function goDuration(seconds: number): string {
-  const m = Math.floor(seconds / 60);
-  const s = (seconds - m * 60).toFixed(3).replace(/\.?0+$/, '');
-  return m > 0 ? `${m}m${s}s` : `${s}s`;
-}
 
 /**
  * The node-notready-runc-dbus-systemd incident: systemd stops answering on
@@ -68,7 +63,7 @@ export const systemdDbusHang = defineFault({
     const lines: string[] = [];
     const plegSince = since.getTime() + plegThresholdSeconds * 1000;
     const windowStart = ctx.now.getTime() - 15 * 60_000;
-    const message = (t: number) => `PLEG is not healthy: pleg was last seen active ${goDuration((t - since.getTime()) / 1000)} ago; threshold is 3m0s`;
+    const message = (t: number) => `PLEG is not healthy: pleg was last seen active ${goDuration(Math.round(t - since.getTime()))} ago; threshold is 3m0s`;
     const sandbox = (t: Date, i: number) =>
       journalLine(t, host, 'kubelet', pid, klog('E', t, pid, 'remote_runtime.go:193', '"RunPodSandbox from runtime service failed" err="rpc error: code = DeadlineExceeded desc = context deadline exceeded"', (id.seed + i * 31) % 1e6));
     for (let t = Math.max(since.getTime() + 240_000, windowStart); t < plegSince; t += 240_000) lines.push(sandbox(new Date(t), t));

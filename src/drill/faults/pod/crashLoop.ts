@@ -1,6 +1,6 @@
 import type { KubeObject } from '../../types.js';
 import type { FaultContext } from '../types.js';
-import { ago, containerEvent, goDuration, pulledMessage } from './workload.js';
+import { ago, containerEvent, goDurationSeconds, pulledMessage } from './workload.js';
 
 /**
  * When a container that keeps dying started and ended, worked back from now
@@ -63,7 +63,7 @@ export function crashLoopWaiting(t: CrashTimeline, container: string, pod: KubeO
   return {
     waiting: {
       reason: 'CrashLoopBackOff',
-      message: `back-off ${goDuration(t.backOff)} restarting failed container=${container} pod=${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`,
+      message: `back-off ${goDurationSeconds(t.backOff)} restarting failed container=${container} pod=${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`,
     },
   };
 }

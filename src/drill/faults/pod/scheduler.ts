@@ -2,6 +2,8 @@ import type { KubeObject } from '../../types.js';
 import type { FaultContext } from '../types.js';
 import type { Json } from './workload.js';
 import { milliCPU, parseQuantity } from './workload.js';
+import { podFitsNode, untoleratedTaints } from '../../../kube/semantics/scheduling.js';
+import type { Taint, Toleration } from '../../../kube/semantics/scheduling.js';
 
 /**
  * kube-scheduler v1.31's filters, run over the cluster's actual nodes, and its
@@ -15,55 +17,6 @@ interface NodeVerdict {
   reasons: string[];
   /** UnschedulableAndUnresolvable: evicting pods would not help. */
   unresolvable: boolean;
-}
-
-type Taint = { key: string; value?: string; effect: string };
-type Toleration = { key?: string; operator?: string; value?: string; effect?: string };
-
-function tolerates(tolerations: Toleration[], t: Taint): boolean {
-  return tolerations.some((tol) => {
-    if (tol.effect && tol.effect !== t.effect) return false;
-    if (!tol.key) return tol.operator === 'Exists';
-    if (tol.key !== t.key) return false;
-    return tol.operator === 'Exists' || (tol.value ?? '') === (t.value ?? '');
-  });
-}
-
-function matchExpression(labels: Record<string, string>, e: { key: string; operator: string; values?: string[] }): boolean {
-  const v = labels[e.key];
-  switch (e.operator) {
-    case 'In':
-      return v !== undefined && (e.values ?? []).includes(v);
-    case 'NotIn':
-      return v === undefined || !(e.values ?? []).includes(v);
-    case 'Exists':
-      return v !== undefined;
-    case 'DoesNotExist':
-      return v === undefined;
-    case 'Gt':
-      return v !== undefined && Number(v) > Number(e.values?.[0]);
-    case 'Lt':
-      return v !== undefined && Number(v) < Number(e.values?.[0]);
-    default:
-      return false;
-  }
-}
-
-function matchesAffinity(pod: KubeObject, node: KubeObject): boolean {
-  const spec = pod.spec as Json;
-  const labels = node.metadata.labels ?? {};
-  const selector = (spec.nodeSelector ?? {}) as Record<string, string>;
-  if (Object.entries(selector).some(([k, v]) => labels[k] !== v)) return false;
-  const required = ((spec.affinity as Json | undefined)?.nodeAffinity as Json | undefined)?.requiredDuringSchedulingIgnoredDuringExecution as
-    | { nodeSelectorTerms: { matchExpressions?: { key: string; operator: string; values?: string[] }[]; matchFields?: { key: string; operator: string; values?: string[] }[] }[] }
-    | undefined;
-  if (!required) return true;
-  // Terms are ORed; the expressions of one term are ANDed.
-  return required.nodeSelectorTerms.some(
-    (term) =>
-      (term.matchExpressions ?? []).every((e) => matchExpression(labels, e)) &&
-      (term.matchFields ?? []).every((e) => matchExpression({ 'metadata.name': node.metadata.name }, e)),
-  );
 }
 
 function requests(pod: KubeObject): { cpu: number; memory: number } {
@@ -87,12 +40,12 @@ function judge(pod: KubeObject, node: KubeObject, podsOnNode: KubeObject[]): Nod
   const tolerations = (spec.tolerations ?? []) as Toleration[];
   const nodeSpec = (node.spec ?? {}) as Json;
   const taints = (nodeSpec.taints ?? []) as Taint[];
-  if (nodeSpec.unschedulable === true && !tolerates(tolerations, { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' })) {
+  if (nodeSpec.unschedulable === true && untoleratedTaints([{ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' }], tolerations).length > 0) {
     return { reasons: ['node(s) were unschedulable'], unresolvable: true };
   }
-  const untolerated = taints.find((t) => (t.effect === 'NoSchedule' || t.effect === 'NoExecute') && !tolerates(tolerations, t));
-  if (untolerated) return { reasons: [`node(s) had untolerated taint {${untolerated.key}: ${untolerated.value ?? ''}}`], unresolvable: true };
-  if (!matchesAffinity(pod, node)) return { reasons: ["node(s) didn't match Pod's node affinity/selector"], unresolvable: true };
+  const [untolerated] = untoleratedTaints(taints, tolerations);
+  if (untolerated) return { reasons: [`node(s) had untolerated taint {${untolerated.key ?? ''}: ${untolerated.value ?? ''}}`], unresolvable: true };
+  if (!podFitsNode(spec, node)) return { reasons: ["node(s) didn't match Pod's node affinity/selector"], unresolvable: true };
 
   const allocatable = ((node.status as Json | undefined)?.allocatable ?? {}) as Json;
   const want = requests(pod);

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { uidFor } from '../../generate.js';
 import type { KubeObject } from '../../types.js';
 import type { FaultContext } from '../types.js';
+import { daemonPodTolerations } from '../../../kube/semantics/scheduling.js';
+import { goDuration } from '../../../kube/semantics/duration.js';
 
 /**
  * What every workload fault builds: the namespace, the controller chain
@@ -104,11 +106,9 @@ export function ensureNamespace(ctx: FaultContext, namespace: string, created: s
   });
 }
 
-/** Go's time.Duration String() for whole seconds: 10s, 1m20s, 5m0s. */
-export function goDuration(seconds: number): string {
-  const m = Math.floor(seconds / 60);
-  const s = seconds % 60;
-  return m > 0 ? `${m}m${s}s` : `${s}s`;
+/** Go's time.Duration String() of whole seconds (`10s`, `1m20s`, `5m0s`), as the kubelet's back-off message prints it. */
+export function goDurationSeconds(seconds: number): string {
+  return goDuration(seconds * 1000);
 }
 
 /** Kubernetes quantities: cpu in millicores, memory in bytes. */
@@ -165,15 +165,7 @@ const defaultTolerations = [
 
 /** The tolerations the DaemonSet controller adds to its pods. */
 export function daemonSetTolerations(hostNetwork: boolean): Json[] {
-  return [
-    { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute' },
-    { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute' },
-    { key: 'node.kubernetes.io/disk-pressure', operator: 'Exists', effect: 'NoSchedule' },
-    { key: 'node.kubernetes.io/memory-pressure', operator: 'Exists', effect: 'NoSchedule' },
-    { key: 'node.kubernetes.io/pid-pressure', operator: 'Exists', effect: 'NoSchedule' },
-    { key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' },
-    ...(hostNetwork ? [{ key: 'node.kubernetes.io/network-unavailable', operator: 'Exists', effect: 'NoSchedule' }] : []),
-  ];
+  return daemonPodTolerations(hostNetwork);
 }
 
 export interface WorkloadSpec {
@@ -539,7 +531,7 @@ export function secondsAgo(ctx: FaultContext, time: string): number {
 export function pulledMessage(image: string, seed: string): string {
   const ms = 800 + (parseInt(hex(4, 'pull', seed), 16) % 9000);
   const size = 20_000_000 + (parseInt(hex(6, 'size', seed), 16) % 180_000_000);
-  const secs = `${(ms / 1000).toFixed(3).replace(/0+$/, '').replace(/\.$/, '')}s`;
+  const secs = goDuration(ms);
   return `Successfully pulled image "${image}" in ${secs} (${secs} including waiting). Image size: ${size} bytes.`;
 }
 
