@@ -2,7 +2,7 @@ import type { KubeObject } from '../../types.js';
 import { asArray, asObject, asString, asStrings } from '../json.js';
 import { ageColumn, column, nameColumn } from './columns.js';
 import type { PrintedRow, TablePrinter } from './columns.js';
-import { since } from './duration.js';
+import { since } from '../../../kube/semantics/duration.js';
 import { formatLabelSelector } from './format.js';
 
 /** formatHosts: rule hosts, `*` for a rule without one, three then `+ N more...`. */
