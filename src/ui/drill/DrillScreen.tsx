@@ -15,6 +15,7 @@ import type { KeyCommand } from '../keys.js';
 import { LayerRail } from '../LayerRail.js';
 import { eachKeyPress } from '../list/keyPresses.js';
 import { SelectList } from '../list/SelectList.js';
+import { moveSelection } from '../list/selection.js';
 import { useListSelection } from '../list/useListSelection.js';
 import { useTone } from '../ThemeProvider.js';
 import { useLineEditor } from '../useLineEditor.js';
@@ -35,7 +36,7 @@ import { DiagnosisPicker, filterDiagnoses } from './DiagnosisPicker.js';
 import type { DrillCommand, DrillKeyContext } from './drillKeys.js';
 import { drillCommandFor, drillHints } from './drillKeys.js';
 import { drillScreenState } from './drillScreenState.js';
-import { FreeChooser, freePage } from './FreeChooser.js';
+import { FreeChooser, keyedChecks } from './FreeChooser.js';
 import { Hints } from './Hints.js';
 import { Predict, PredictionVerdict } from './Predict.js';
 
@@ -72,7 +73,6 @@ export function DrillScreen({ session, tracker, header, startedAt, free, onFinis
   const body = Math.max(3, frame - 4);
   // What is left for the free-mode list once the header, the last result and the footer are drawn.
   const freeRows = Math.max(4, rows - 18);
-  const [freeOffset, setFreeOffset] = useState(0);
   // The tracker is not React state: bump a counter to redraw after calling it.
   const [, setVersion] = useState(0);
   const redraw = () => setVersion((v) => v + 1);
@@ -93,7 +93,8 @@ export function DrillScreen({ session, tracker, header, startedAt, free, onFinis
   const predicted = active ? tracker.predictionFor(active.step) : undefined;
   const freeLayers = free?.choices() ?? [];
   const layerSteps = freeLayers[layerIndex]?.steps ?? [];
-  const freeSteps = freePage(layerSteps, freeOffset, freeRows);
+  const freeSteps = keyedChecks(layerSteps);
+  const freeSelection = useListSelection({ count: layerSteps.length, page: freeRows, initial: 0 });
   const needsPrediction = !free && active?.kind === 'check' && active.status === 'waiting' && !(predicted && predicted.actual === null);
   const choices = active && needsPrediction ? tracker.choicesFor(active.step) : [];
   const diagnoses = tracker.diagnoses();
@@ -177,14 +178,16 @@ export function DrillScreen({ session, tracker, header, startedAt, free, onFinis
       }
       case 'layer':
         setLayerIndex((i) => Math.min(freeLayers.length - 1, Math.max(0, i + command.delta)));
-        setFreeOffset(0);
+        freeSelection.select(0);
         return;
-      case 'page':
-        setFreeOffset((o) => {
-          const next = o + command.delta * freeRows;
-          return next < 0 || next >= layerSteps.length ? o : next;
-        });
+      case 'select':
+        freeSelection.select(moveSelection(freeSelection.current(), command.move, layerSteps.length, freeRows));
         return;
+      case 'run-selected': {
+        const choice = layerSteps[freeSelection.current() ?? -1];
+        if (choice) free?.run(choice.step);
+        return;
+      }
       case 'declare':
         free?.declare();
         return;
@@ -305,7 +308,7 @@ export function DrillScreen({ session, tracker, header, startedAt, free, onFinis
               ) : null}
               {screen === 'choose' ? (
                 <Box marginTop={latest ? 1 : 0}>
-                  <FreeChooser layers={freeLayers} current={layerIndex} ran={new Set(state.steps.map((st) => st.step))} offset={freeOffset} rows={freeRows} />
+                  <FreeChooser layers={freeLayers} current={layerIndex} ran={new Set(state.steps.map((st) => st.step))} selected={freeSelection.selected} rows={freeRows} />
                 </Box>
               ) : null}
               {!state.end && !latest && !active && !free ? <Text>Starting…</Text> : null}

@@ -2,13 +2,28 @@ import type React from 'react';
 import { Box, Text } from 'ink';
 import type { Layer } from '../../checks/types.js';
 import type { FreeChoice } from '../../training/free.js';
+import type { SelectItem } from '../list/SelectList.js';
+import { SelectList } from '../list/SelectList.js';
 import { useTone } from '../ThemeProvider.js';
 import { predictionKeys } from './drillKeys.js';
 
-/** Free mode: the checks of one layer, one key each; ←/→ moves between layers. */
-export function FreeChooser({ layers, current, ran, offset, rows }: { layers: readonly { layer: Layer; steps: FreeChoice[] }[]; current: number; ran: ReadonlySet<string>; offset: number; rows: number }): React.JSX.Element {
+/** Free mode: the checks of one layer, one key each (the first ones) or ↑/↓ and ⏎; ←/→ moves between layers. */
+export function FreeChooser({ layers, current, ran, selected, rows }: { layers: readonly { layer: Layer; steps: FreeChoice[] }[]; current: number; ran: ReadonlySet<string>; selected: number | null; rows: number }): React.JSX.Element {
   const tone = useTone();
   const shown = layers[current];
+  const steps = shown?.steps ?? [];
+  const items: SelectItem[] = steps.map((s, i) => ({
+    id: s.step,
+    row: (on) => (
+      <>
+        <Text {...tone('accent')}>{predictionKeys[i] ?? ' '}</Text> <Text {...(on ? tone('strong') : {})}>{s.title}</Text>{' '}
+        <Text {...tone('muted')}>
+          ({s.check}
+          {ran.has(s.step) ? ', run' : ''})
+        </Text>
+      </>
+    ),
+  }));
   return (
     <Box flexDirection="column">
       <Text>
@@ -21,19 +36,19 @@ export function FreeChooser({ layers, current, ran, offset, rows }: { layers: re
       </Text>
       <Text {...tone('strong')}>
         Which check next?
-        {shown && shown.steps.length > rows ? <Text {...tone('muted')}> ({offset + 1}-{Math.min(offset + rows, shown.steps.length)} of {shown.steps.length}, ↑↓ for more)</Text> : null}
+        {steps.length > rows ? (
+          <Text {...tone('muted')}>
+            {' '}
+            ({steps.length} in this layer, ↑↓ for more)
+          </Text>
+        ) : null}
       </Text>
-      {freePage(shown?.steps ?? [], offset, rows).map((s, i) => (
-        <Text key={s.step} wrap="truncate-end">
-          <Text {...tone('accent')}>{predictionKeys[i]}</Text> {s.title} <Text {...tone('muted')}>({s.check}{ran.has(s.step) ? ', run' : ''})</Text>
-        </Text>
-      ))}
-      {shown && shown.steps.length === 0 ? <Text {...tone('muted')}>no checks in this layer</Text> : null}
+      <SelectList items={items} selected={selected} rows={rows} empty="no checks in this layer" />
     </Box>
   );
 }
 
-/** The checks on screen: a page of `rows` from `offset`, keyed from 1 on every page. */
-export function freePage(steps: readonly FreeChoice[], offset: number, rows: number): FreeChoice[] {
-  return steps.slice(offset, offset + Math.min(rows, predictionKeys.length));
+/** The checks a key runs: the first ones of the layer, one key each. */
+export function keyedChecks(steps: readonly FreeChoice[]): FreeChoice[] {
+  return steps.slice(0, predictionKeys.length);
 }

@@ -11,7 +11,8 @@ export type DrillCommand =
   | { type: 'predict'; index: number }
   | { type: 'choose'; index: number }
   | { type: 'layer'; delta: 1 | -1 }
-  | { type: 'page'; delta: 1 | -1 }
+  | { type: 'select'; move: ListMove }
+  | { type: 'run-selected' }
   | { type: 'declare' }
   | { type: 'answer'; index: number }
   | { type: 'hint' }
@@ -85,8 +86,13 @@ export const drillBindings: readonly DrillBinding[] = [
     hint: (ctx) => (ctx.state === 'choose' ? { keys: '←→', label: 'layer' } : null),
   },
   {
-    match: (_input, key, ctx) => (ctx.state === 'choose' && (key.upArrow || key.downArrow) ? { type: 'page', delta: key.upArrow ? -1 : 1 } : undefined),
-    hint: () => null,
+    // The free list: the arrows and pages select (j/k are check keys here), ⏎ runs the one selected.
+    match: (_input, key, ctx) => {
+      if (ctx.state !== 'choose' || !main(ctx)) return undefined;
+      const move: ListMove | undefined = key.upArrow ? 'up' : key.downArrow ? 'down' : key.pageUp ? 'page-up' : key.pageDown ? 'page-down' : key.home ? 'first' : key.end ? 'last' : undefined;
+      return move ? { type: 'select', move } : key.return ? { type: 'run-selected' } : undefined;
+    },
+    hint: (ctx) => (ctx.state === 'choose' && ctx.choices > 0 ? { keys: '↑↓ ⏎', label: 'select, run' } : null),
   },
   {
     match: (input, key, ctx) => (ctx.state === 'choose' && input === 'd' && plainKey(key) ? { type: 'declare' } : undefined),

@@ -60,7 +60,9 @@ describe('a free drill on pod-pending-node-selector', () => {
     stdin.write(keyFor('pod-status'));
     await waitForContent(lastFrame, /→ unscheduled: /);
     await waitForContent(lastFrame, 'Which check next?');
-    stdin.write(keyFor('pod-scheduling'));
+    // ↓ to the scheduling check and ⏎, in one write: the arrows select, Enter runs what they reached.
+    const at = session.choices()[0]!.steps.findIndex((s) => s.step === 'pod-scheduling');
+    stdin.write(`${'\u001b[B'.repeat(at)}\r`);
     await waitForContent(lastFrame, /→ node-selector: /);
     await waitForContent(lastFrame, 'Which check next?');
 
