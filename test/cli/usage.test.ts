@@ -154,4 +154,15 @@ describe('-o json|yaml wherever output is structured', () => {
     expect(walk.exitCode).toBe(0);
     expect(parseYaml(walk.stdout)).toMatchObject({ runbook: 'workload-down', outcome: 'diagnosis', diagnosis: { id: 'unschedulable-node-selector' } });
   });
+
+  it('report -o yaml is the JSON report as YAML; -o markdown and --format json still work', async () => {
+    const t = join(mkdtempSync(join(tmpdir(), 'plumbline-usage-')), 't.jsonl');
+    expect((await runCli(['drill', '--non-interactive', '--transcript', t])).exitCode).toBe(0);
+    const yaml = await runCli(['report', t, '-o', 'yaml']);
+    const json = await runCli(['report', t, '--format', 'json']);
+    expect(yaml.exitCode).toBe(0);
+    expect(parseYaml(yaml.stdout)).toEqual(JSON.parse(json.stdout));
+    const md = await runCli(['report', t, '-o', 'markdown']);
+    expect(md.stdout).toMatch(/^# /m);
+  });
 });
