@@ -20,6 +20,7 @@ const layers = [
   ['rn-', 'node/host'],
   ['rd-', 'DNS/downstream'],
   ['rs-', 'control plane (slow)'],
+  ['rl-', 'long tail (signatures)'],
 ];
 
 function files(dir) {
@@ -42,7 +43,7 @@ export function realTable(base = root) {
     const s = parse(readFileSync(file, 'utf8')) ?? {};
     const layer = layers.find(([p]) => String(s.id ?? '').startsWith(p))?.[1] ?? '?';
     const outcome = s.expect?.outcome ?? (s.expect?.diagnosis ? 'diagnosis' : 'no-finding');
-    const expected = s.expect?.diagnosis ?? (outcome === 'incomplete' ? '(incomplete)' : '(no finding)');
+    const expected = s.expect?.diagnosis ?? (outcome === 'incomplete' || outcome === 'unrecognised-evidence' ? `(${outcome})` : '(no finding)');
     const url = s.source?.url ?? '';
     return `| ${cell(s.id)} | ${layer} / ${cell(s.runbook)} | ${cell(s.source?.platform ?? 'not stated')} | ${url ? `[${cell(url.replace(/^https?:\/\/(www\.)?/, ''))}](${url})` : ''} | ${cell(expected)} |`;
   });

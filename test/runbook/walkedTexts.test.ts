@@ -5,6 +5,7 @@ import { bundledNames, realScenarioNames, resolveAsset } from '../../src/assets.
 import { findCheck } from '../../src/checks/registry.js';
 import { factsSetOn } from '../../src/checks/types.js';
 import { placeholderShapes } from '../../src/runbook/factProof.js';
+import { contradictions } from '../../src/signatures/consistency.js';
 import { walkScenarios } from '../helpers/walkScenarios.js';
 import type { ScenarioWalk } from '../helpers/walkScenarios.js';
 
@@ -88,6 +89,17 @@ describe('what the walks showed a person', () => {
     'as the incident',
     'as in the incident',
   ];
+
+  // A generic ending must not say what the walk's own facts deny: exit 137 is never "by itself", an OOMKilled container is never "not OOM-killed".
+  it('states nothing the facts the walk recorded contradict (exit codes, reasons, phases)', () => {
+    const wrong: string[] = [];
+    for (const w of walks) {
+      if (!w.diagnosis) continue;
+      const d = w.diagnosis;
+      for (const c of contradictions([d.title, d.why, ...d.chain], w.checks.map((c) => c.facts))) wrong.push(`${w.name} (${d.id}): ${c}`);
+    }
+    expect(wrong).toEqual([]);
+  });
 
   it("states no incident's literal its own scenario does not hold", () => {
     const wrong: string[] = [];

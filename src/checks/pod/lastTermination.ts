@@ -32,7 +32,7 @@ export const podLastTermination = defineCheck({
   params: z.object({ namespace: z.string().min(1), name: z.string().min(1), container: z.string().optional() }),
   outcomes,
   healthy: ['never-terminated'],
-  facts: ['container', 'lastEnd', 'limitText', 'terminationReason', 'exitCode', 'signal', 'ranSeconds', 'finishedAgoSeconds', 'restartCount', 'memoryLimit', 'terminationMessage'],
+  facts: ['container', 'lastEnd', 'limitText', 'terminationReason', 'exitCode', 'signal', 'ranSeconds', 'finishedAgoSeconds', 'restartCount', 'memoryLimit', 'terminationMessage', 'endedBy', 'endedHow'],
   sets: { 'oom-killed': ['container', 'lastEnd', 'limitText', 'restartCount', 'terminationReason'], 'exited-error': ['container', 'lastEnd', 'limitText', 'restartCount', 'terminationReason'], 'never-terminated': ['container', 'limitText', 'restartCount'] },
   command: (p) =>
     `kubectl get pod ${quoteArg(p.name)} -n ${quoteArg(p.namespace)} -o jsonpath='{range .status.containerStatuses[${p.container ? `?(@.name=="${quoteInside(p.container)}")` : '*'}]}{.name}{"\\t"}{.restartCount}{"\\t"}{.lastState.terminated}{"\\n"}{end}'`,
@@ -83,6 +83,11 @@ export const podLastTermination = defineCheck({
     const code = describeExitCode(t.exitCode);
     const result = (outcome: Outcome, summary: string): CheckResult<Outcome> => ({ outcome, summary, evidence, facts });
 
+    // Who ended it, in words a diagnosis can quote without contradicting the exit code on screen (137 is never "by itself").
+    const ender = endedBy(t.reason, t.exitCode, sig?.name);
+    facts.endedBy = ender.by;
+    facts.endedHow = ender.how;
+
     if (t.reason === 'OOMKilled') {
       return result('oom-killed', `${which} was OOMKilled${after}: it used more memory than its limit${memoryLimit ? ` (${memoryLimit})` : ''} (exit ${code})`);
     }
@@ -118,4 +123,12 @@ function describeTermination(t: V1ContainerStateTerminated, now: Date, current: 
   if (ago !== undefined) parts.push(`ended ${formatAge(ago)} ago`);
   parts.push(current ? 'current state' : plural(restarts, 'restart'));
   return parts.join(', ');
+}
+
+/** A title's verb and a chain's sentence for how the container ended, from its reason, exit code and signal. */
+function endedBy(reason: string | undefined, exitCode: number | null | undefined, signal: string | undefined): { by: string; how: string } {
+  if (reason === 'OOMKilled') return { by: 'is OOM-killed', how: 'the kernel OOM-killed it at its memory limit (reason OOMKilled)' };
+  if (signal === 'SIGKILL') return { by: 'is killed with SIGKILL', how: 'it was killed with SIGKILL (exit 137) from outside the program (the kubelet, the runtime or the kernel), with no OOMKilled recorded' };
+  if (signal) return { by: `ends on ${signal}`, how: `it ended on ${signal} (exit ${exitCode ?? 'unknown'}), a signal sent to it rather than an error of its own` };
+  return { by: 'exits by itself', how: 'no probe killed it and no OOM kill was recorded: the program ended on its own' };
 }
