@@ -92,6 +92,8 @@ describe('the npm package', () => {
     const list = execFileSync('tar', ['-tzf', tgz()], { encoding: 'utf8' }).split('\n');
     expect(list).toContain('package/dist/cli.js');
     expect(list).toContain('package/runbooks/workload-down.yaml');
+    // The runbooks and scenarios validated at build time: an installed start reads JSON, not YAML.
+    expect(list).toContain('package/dist/precompiled.json');
     expect(list.filter((f) => f.endsWith('.map'))).toEqual([]);
     const shipped = JSON.parse(execFileSync('tar', ['-xzOf', tgz(), 'package/package.json'], { encoding: 'utf8' })) as Record<string, unknown>;
     expect(shipped.scripts).toBeUndefined();
