@@ -64,13 +64,22 @@ export function WalkScreen({ session, header, startedAt, onExit, replay }: Omit<
   const state = useSessionEvents(session);
   useStartOnce(session);
   const [auto, setAuto] = useState(session.isAuto);
-  // null: not writing a note; a string: the note typed so far. The ref is the text, the state redraws it.
-  const [note, setNoteState] = useState<string | null>(null);
-  const noteRef = useRef<string | null>(null);
-  const setNote = (value: string | null) => {
-    noteRef.current = value;
-    setNoteState(value);
+  // Writing a note: its text is the shared line editor's (⏎ saves, esc drops); the ref answers within a burst of keys.
+  const [noting, setNotingState] = useState(false);
+  const notingRef = useRef(false);
+  const setNoting = (value: boolean) => {
+    notingRef.current = value;
+    setNotingState(value);
   };
+  const noteEditor = useLineEditor({
+    isActive: noting,
+    onSubmit: (text) => {
+      if (text.trim()) session.note(text);
+      setNoting(false);
+    },
+    onCancel: () => setNoting(false),
+  });
+  const note = noting ? noteEditor.text : null;
   const { columns, rows } = useWindowSize();
   // A replay's pause and speed live in the replay: redraw after changing them.
   const [, redraw] = useState(0);
@@ -127,7 +136,7 @@ export function WalkScreen({ session, header, startedAt, onExit, replay }: Omit<
     selected: browse.selectedNow(),
     openable: fallback !== null || history.length > 0,
     filtered: browse.query !== '',
-    noting: noteRef.current !== null,
+    noting: notingRef.current,
     filtering: browse.typingNow(),
     pasting: hostEditor.editing,
     ...(replay ? { replay: { paused: replay.paused, speed: replay.speed } } : {}),
@@ -158,7 +167,7 @@ export function WalkScreen({ session, header, startedAt, onExit, replay }: Omit<
         return;
       }
       case 'note':
-        setNote('');
+        setNoting(true);
         return;
       case 'confirm-action':
         session.confirmAction?.();
@@ -188,20 +197,12 @@ export function WalkScreen({ session, header, startedAt, onExit, replay }: Omit<
       run({ type: 'interrupt' });
       return;
     }
-    const typed = noteRef.current;
-    if (typed !== null) {
-      if (key.escape) setNote(null);
-      else if (key.return) {
-        session.note(typed);
-        setNote(null);
-      } else if (key.backspace || key.delete) setNote(typed.slice(0, -1));
-      else if (!key.ctrl && !key.meta) setNote(typed + input.replace(/[\r\n]+/g, ' '));
-      return;
-    }
+    // A note being written: its editor takes the keys.
+    if (notingRef.current) return;
     // Manual node access: the editor takes every key; the ones it hands back (nothing pasted yet) are commands.
     if (active?.hostPrompt && browse.viewNow() === 'main' && !replay && !idleAtHostPrompt) return;
     eachKeyPress(input, key, (i, k) => {
-      if (exited.current || browse.typeFilter(i, k)) return;
+      if (exited.current || notingRef.current || browse.typeFilter(i, k)) return;
       const command = commandFor(i, k, contextNow());
       if (command) run(command);
     });
