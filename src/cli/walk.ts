@@ -264,12 +264,13 @@ function namesOf(body: string): string[] {
 }
 
 /**
- * A node named on the command line that does not exist is a typo or a node
- * already removed, not an incident to walk: `kubectl get node` fails on it
- * too. Say so before any step runs (exit 2), with the names it is close to
- * among the first 500 (a page, whatever the cluster's size). A node the
- * credentials may not read, or an API that fails to answer, is left to the
- * walk. `typed`: look up only these inputs (a drill's own are its page).
+ * A node named on the command line that does not exist while nodes with near
+ * names do is a typo: say so before any step runs (exit 2), with those names
+ * (among the first 500: a page, whatever the cluster's size). With no near
+ * name it may be a node that was removed or never registered, which is what
+ * the runbook's first step finds out and follows to the host, as for a pod. A
+ * node the credentials may not read, or an API that fails to answer, is left
+ * to the walk. `typed`: look up only these inputs (a drill's own are its page).
  */
 export async function checkNodeNames(runbook: LoadedRunbook, inputs: Record<string, string>, kube: KubeClient, typed?: ReadonlySet<string>): Promise<void> {
   for (const input of runbook.spec.inputs.filter((i) => i.pick === 'node' && (!typed || typed.has(i.name)))) {
@@ -280,8 +281,8 @@ export async function checkNodeNames(runbook: LoadedRunbook, inputs: Record<stri
     const all = await kube.getRaw('/api/v1/nodes?limit=500').catch(() => ({ status: 0, body: '' }));
     const names = all.status === 200 ? namesOf(all.body) : [];
     const close = nearest(node, names);
-    const hint = close.length > 0 ? `did you mean ${close.join(', ')}?` : names.length > 0 ? `nodes: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', ...' : ''}` : 'kubectl get nodes lists them';
-    throw new UsageError(`node "${node}" does not exist in context ${kube.contextName}: ${hint}`, null);
+    if (close.length === 0) continue;
+    throw new UsageError(`node "${node}" does not exist in context ${kube.contextName}: did you mean ${close.join(', ')}?`, null);
   }
 }
 

@@ -54,10 +54,12 @@ describe('run looks up what it is told to look at before the first step (the bui
     expect(r.stderr).toMatch(/^plumbline: node "worker-3" does not exist in context \S+: did you mean worker-1, worker-2\?/);
   });
 
-  it('a node with no near name: exit 2 and the nodes there are', async () => {
-    const r = await run('node-not-ready', 'db-primary-east');
-    expect(r.exitCode).toBe(2);
-    expect(r.stderr).toMatch(/node "db-primary-east" does not exist in context \S+: nodes: worker-1, worker-2/);
+  it('a node with no near name is no typo: removed or never registered, it is the walk that finds out', async () => {
+    const r = await run('node-not-ready', 'db-primary-east', '-o', 'json');
+    expect(r.exitCode).toBe(0);
+    const out = JSON.parse(r.stdout) as { path: { step: string; outcome: string }[]; diagnosis: { id: string } };
+    expect(out.path[0]).toMatchObject({ outcome: 'not-found' });
+    expect(out.diagnosis.id).toBe('node-gone');
   });
 
   it('names that exist walk: the main input as the argument after the runbook', async () => {
