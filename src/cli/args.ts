@@ -55,6 +55,8 @@ export interface CliArgs {
   sshOptions: string[];
   debugImage: string | undefined;
   out: string | undefined;
+  /** report: every raw output in full, not its first lines. */
+  fullOutput: boolean;
   kubeconfigOut: string | undefined;
   /** test: exit 0 when at least this percentage of the scenarios pass (default: all must). */
   passRate: number | undefined;
@@ -87,6 +89,7 @@ export interface RawOptions {
   sshOption?: string[];
   debugImage?: string;
   out?: string;
+  full?: boolean;
   kubeconfigOut?: string;
   passRate?: string;
   /** commander's `--no-color`: false when given. */
@@ -158,6 +161,7 @@ export function toCliArgs(command: string | undefined, positionals: string[], v:
     port,
     speed,
     format,
+    fullOutput: v.full ?? false,
     ...(graphFormat ? { graphFormat } : {}),
     nodeAccess: nodeAccess as NodeAccessKind | undefined,
     node: v.node,

@@ -43,7 +43,7 @@ export async function dispatch(args: CliArgs): Promise<number> {
     }
     case 'report': {
       const { reportCommand } = await import('./commands/report.js');
-      return reportCommand(args.positionals[0], { format: args.format, out: args.out });
+      return reportCommand(args.positionals[0], { format: args.format, out: args.out, fullOutput: args.fullOutput });
     }
     case 'completion': {
       const { completionCommand } = await import('./completion.js');

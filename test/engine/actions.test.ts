@@ -11,7 +11,7 @@ import { KubeError } from '../../src/kube/errors.js';
 import { createDrillAccess } from '../../src/nodeaccess/drill.js';
 import { loadRunbookText } from '../../src/runbook/load.js';
 import { readTranscript } from '../../src/transcript/read.js';
-import { renderMarkdown } from '../../src/transcript/report.js';
+import { renderMarkdown } from '../../src/transcript/reportMarkdown.js';
 import { TranscriptWriter } from '../../src/transcript/writer.js';
 import { startTestDrill } from '../helpers/drill.js';
 import type { TestDrill } from '../helpers/drill.js';
@@ -210,12 +210,12 @@ describe('an action step, headless', () => {
     expect(parsed.problems).toEqual([]);
     expect(parsed.events.map((e) => e.type).filter((x) => x.startsWith('action.'))).toEqual(['action.proposed', 'action.confirmed', 'action.executed', 'action.verified']);
     const report = renderMarkdown(parsed.events);
-    expect(report).toContain('## Actions');
-    expect(report).toContain('1. `recreate` (Kubernetes API), on the simulated drill cluster:');
-    expect(report).toContain('kubectl delete pod web-0 -n shop');
-    expect(report).toContain('   - **Decision:** confirmed by `--yes`');
-    expect(report).toContain('   - **Result:** ran: HTTP 200');
-    expect(report).toMatch(/ {3}- \*\*Verification:\*\* step `pod-status` \(`pod\.status`\) → `running`( after \d+ tries)?: .*; fixed/);
+    expect(report).toContain('## Fix and verification');
+    expect(report).toContain('- `kubectl delete pod web-0 -n shop` (drill cluster): confirmed by `--yes`');
+    expect(report).toMatch(/\n {2}- result: ran: HTTP 200 \(\d+/);
+    expect(report).toMatch(/\n {2}- verification: `kubectl get pod web-0 -n shop -o wide` → `running`( after \d+ tries)?: .*; fixed/);
+    // Confirmed by a flag, not a person: the timeline does not say a human did it.
+    expect(report).toMatch(/\| default \| `recreate` \(pod\) \| confirmed the fix \|/);
     expect(report).toContain('Taken path: `pod-status` (crash-loop) → `recreate` (done) → `fixed`');
   });
 

@@ -84,8 +84,8 @@ describe('a walk on a 10-node drill keeps what each check saw', () => {
     const md = await runCli(['report', transcript]);
     expect(md.exitCode).toBe(0);
     const ref = refOf(results.find((e) => e.check === 'node.pods'));
-    expect(md.stdout).toContain(`Full output: \`t.raw/${ref?.sha256}.txt\` (${ref?.bytes} bytes, sha256 \`${ref?.sha256.slice(0, 12)}…\`)`);
-    expect(md.stdout).toMatch(/<summary>Full output \(\d+ bytes\)<\/summary>\n\n```\nGET \/api\/v1\/nodes\/worker-\d+ → 200\n/);
+    expect(md.stdout).toContain(`: \`t.raw/${ref?.sha256}.txt\` (${ref?.bytes} bytes, sha256 \`${ref?.sha256.slice(0, 12)}…\`)`);
+    expect(md.stdout).toMatch(/<summary>[\w-]+: \d+ bytes, \d+ lines<\/summary>\n\n```\nGET \/api\/v1\/nodes\/worker-\d+ → 200\n/);
     expect(md.stdout).not.toContain('does not match');
     const json = await runCli(['report', transcript, '--format', 'json']);
     const report = JSON.parse(json.stdout) as { visits: { step: string; result: { raw?: CheckedRawRef } | null }[] };

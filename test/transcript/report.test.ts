@@ -11,7 +11,8 @@ import { runbook } from '../../src/runbook/schema.js';
 import { InputError, parseYamlSource } from '../../src/runbook/source.js';
 import { parseTranscript } from '../../src/transcript/read.js';
 import type { TranscriptEvent } from '../../src/transcript/read.js';
-import { buildReport, renderJson, renderMarkdown } from '../../src/transcript/report.js';
+import { buildReport, renderJson } from '../../src/transcript/reportModel.js';
+import { renderMarkdown } from '../../src/transcript/reportMarkdown.js';
 
 const here = (p: string) => new URL(p, import.meta.url);
 const fixturePath = here('fixtures/pod-pending-node-selector.jsonl').pathname;
@@ -76,6 +77,11 @@ function mermaidOf(md: string): string[] {
   return (m?.[1] ?? '').split('\n').map((l) => l.trim());
 }
 
+/** The model's whole-runbook flowchart (the JSON report's `mermaid`), as lines. */
+function wholeRunbook(list: readonly TranscriptEvent[]): string[] {
+  return buildReport(list, { runbook: spec }).mermaid.split('\n').map((l) => l.trim());
+}
+
 /** The edges a `linkStyle` line highlights, as `from --> to` pairs. */
 function highlightedEdges(lines: string[]): string[] {
   const edges = lines.filter((l) => /^\S+ -(->|\.->)/.test(l));
@@ -88,8 +94,14 @@ describe('renderMarkdown', () => {
     await expect(renderMarkdown(events, { runbook: spec, page })).toMatchFileSnapshot('fixtures/pod-pending-node-selector.md');
   });
 
-  it('highlights the taken path in the runbook flowchart', () => {
+  it('draws the path taken, and nothing else, in the Markdown', () => {
     const lines = mermaidOf(renderMarkdown(events, { runbook: spec }));
+    expect(lines.filter((l) => /^\w+[[({]/.test(l))).toEqual(['walk_start(("start"))', 's_pod_status["pod-status"]', 's_pod_scheduling["pod-scheduling"]', 's_unschedulable_node_selector(["unschedulable-node-selector"])']);
+    expect(highlightedEdges(lines)).toHaveLength(3);
+  });
+
+  it('highlights the taken path in the whole runbook flowchart of the report model', () => {
+    const lines = wholeRunbook(events);
     expect(lines[0]).toBe('flowchart TD');
     expect(lines).toContain('class walk_start,s_pod_status,s_pod_scheduling,s_unschedulable_node_selector taken');
     expect(highlightedEdges(lines)).toEqual([
@@ -109,9 +121,10 @@ describe('renderMarkdown', () => {
     const md = renderMarkdown(t.events, { runbook: spec, truncated: t.truncated, problems: t.problems });
     expect(md).toContain('> **Warning:** the transcript was cut short (its last line is incomplete: the session was killed mid-write). This report covers the 8 events before it.');
     expect(md).toContain('- **Result:** unknown: the transcript ends without a session end');
-    expect(md).toContain('**transcript ends here** (no session end)');
+    expect(md).toContain('| transcript ends here (no session end) |');
     expect(md).toContain('- **Duration:** at least 29.8 s');
-    expect(md).not.toContain('## Causal chain');
+    expect(md).not.toContain('Causal chain');
+    expect(md).toContain('Not reached: unknown: the transcript ends without a session end');
     expect(highlightedEdges(mermaidOf(md))).toEqual(['walk_start --> s_pod_status', 's_pod_status --> s_pod_scheduling']);
   });
 
@@ -136,13 +149,15 @@ describe('renderMarkdown', () => {
     const md = renderMarkdown(noFindingWalk, { runbook: spec });
     expect(md).toContain('- **Result:** no finding: every step of the runbook was walked and none found the cause');
     expect(md).toContain('- **Where:** live cluster, context `prod-eu` (https://api.prod-eu.example.com:6443)');
-    expect(md).toContain('- **Who:** not recorded; questions answered by: default');
-    expect(md).toContain('| +00:30 | 2026-11-20T03:00:30Z | pod | `ask-still-broken` | answered `yes` (Yes: sweep the layers bottom-up) by default (non-interactive) |  |');
+    expect(md).toContain('- **Who:** not recorded');
+    // Answered by the default, not by a person: the timeline says so.
+    expect(md).toContain('| +00:30 | 2026-11-20T03:00:30Z | default | `ask-still-broken` (pod) | answered yes (Yes: sweep the layers bottom-up): the default, no one was asked (non-interactive) |  |');
     expect(md).toContain('Taken path: `pod-status` (running) → `ask-still-broken` (yes) → `$bottom-up` → `sweep-node-ready` (ready) → `sweep-pod-status` (running) → `sweep-pod-events` (no-warnings) → `$no-finding`');
-    expect(md).toContain('- **pod**: `pod-status` → `running` (pod is Running and all 1 containers are ready);');
-    expect(md).toContain('- **node**: `sweep-node-ready` → `ready` (node worker-1 is Ready)');
+    expect(md).toContain('- **pod**: checked and found healthy (`pod-status` → `running`, `sweep-pod-status` → `running`, `sweep-pod-events` → `no-warnings`)');
+    expect(md).toContain('- **node**: checked and found healthy (`sweep-node-ready` → `ready`)');
+    expect(md).toContain('Not found. The walk went top-down and then swept the layers bottom-up');
     expect(md).toContain('- **cluster**: not checked');
-    expect(highlightedEdges(mermaidOf(md))).toEqual([
+    expect(highlightedEdges(wholeRunbook(noFindingWalk))).toEqual([
       'walk_start --> s_pod_status',
       's_pod_status --> s_ask_still_broken',
       's_ask_still_broken --> t_bottom_up',
@@ -204,8 +219,8 @@ describe('renderMarkdown', () => {
     expect(md).not.toContain('abc123def456');
     expect(md).toContain("`kubectl logs web-0 \\| grep -i 'err\\|fail'`");
     expect(md).toContain('login failed for \\<app\\>');
-    expect(md).toContain('<code>errors</code>: login failed for &lt;app&gt;');
-    expect(md).toContain('  dial mysql://app:[REDACTED]@db:3306\n  Authorization: Bearer [REDACTED]');
+    expect(md).toContain('→ `errors`: login failed for \\<app\\>');
+    expect(md).toContain('    dial mysql://app:[REDACTED]@db:3306\n    Authorization: Bearer [REDACTED]');
   });
 });
 

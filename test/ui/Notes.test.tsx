@@ -7,7 +7,7 @@ import type { SessionEvent } from '../../src/engine/events.js';
 import { Session } from '../../src/engine/session.js';
 import { loadRunbookFile } from '../../src/runbook/load.js';
 import { parseTranscript } from '../../src/transcript/read.js';
-import { renderMarkdown } from '../../src/transcript/report.js';
+import { renderMarkdown } from '../../src/transcript/reportMarkdown.js';
 import { TranscriptWriter } from '../../src/transcript/writer.js';
 import { App } from '../../src/ui/App.js';
 import { repoRoot } from '../helpers/cli.js';
@@ -73,8 +73,8 @@ describe('notes written during a walk (n)', () => {
     ui.unmount();
     transcript.close();
     const md = renderMarkdown(parseTranscript(readFileSync(path, 'utf8')).events);
-    expect(md).toMatch(/## Notes\n\nWritten by the engineer during the session:\n\n- \+00:0\d at `pod-status`: quiet pager; Bearer \S*REDACTED/);
+    // A note is the person's, in the timeline at the step it was written on.
+    expect(md).toMatch(/\| \+00:0\d \| [^|]+ \| \*\*person\*\* \| `pod-status` \(pod\) \| note: quiet pager; Bearer \S*REDACTED/);
     expect(md).not.toContain('abcdefabcdef');
-    expect(md).toMatch(/\| `pod-status` \| note: quiet pager/);
   });
 });

@@ -7,15 +7,17 @@ import { InputError } from '../../runbook/source.js';
 import { readTranscript } from '../../transcript/read.js';
 import type { CheckedRawRef, TranscriptEvent } from '../../transcript/read.js';
 import { loadExtraPatterns, redactText } from '../../transcript/redact.js';
-import { renderJson, renderMarkdown } from '../../transcript/report.js';
+import { renderJson } from '../../transcript/reportModel.js';
+import { renderMarkdown } from '../../transcript/reportMarkdown.js';
 import { withDebrief } from '../../training/debrief.js';
-import type { ReportOptions } from '../../transcript/report.js';
+import type { ReportOptions } from '../../transcript/reportModel.js';
 import { UsageError } from '../args.js';
 import { toYaml } from '../output.js';
 
 export interface ReportCommandOptions {
   format: 'markdown' | 'json' | 'yaml';
   out: string | undefined;
+  fullOutput?: boolean;
 }
 
 /** `plumbline report <transcript>`: a postmortem on stdout or in `--out`; works on a transcript cut short. */
@@ -28,7 +30,7 @@ export async function reportCommand(file: string | undefined, opts: ReportComman
     throw new InputError([{ file, line: 1, column: 1, message: `no transcript events (${why})` }]);
   }
   const start = parsed.events.find((e) => e.type === 'session.start');
-  const options: ReportOptions = { truncated: parsed.truncated, problems: parsed.problems, redact };
+  const options: ReportOptions = { truncated: parsed.truncated, problems: parsed.problems, redact, fullOutput: opts.fullOutput ?? false };
   if (start) Object.assign(options, await runbookFor(start.runbook, start.runbookHash), await pageFor(start.scenario));
   const format = opts.format === 'markdown' ? 'markdown' : 'json';
   const walk = format === 'json' ? renderJson(parsed.events, options) : renderMarkdown(parsed.events, options);

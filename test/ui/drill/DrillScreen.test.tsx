@@ -17,7 +17,7 @@ import type { DrillEvent } from '../../../src/training/events.js';
 import { DrillTracker } from '../../../src/training/tracker.js';
 import type { DrillOutcome } from '../../../src/training/tracker.js';
 import { readTranscript } from '../../../src/transcript/read.js';
-import { renderMarkdown } from '../../../src/transcript/report.js';
+import { renderMarkdown } from '../../../src/transcript/reportMarkdown.js';
 import { TranscriptWriter } from '../../../src/transcript/writer.js';
 import { DrillScreen } from '../../../src/ui/drill/DrillScreen.js';
 import { predictionKeys } from '../../../src/ui/drill/drillKeys.js';
