@@ -254,7 +254,7 @@ async function server(label, scenario, node, pod) {
 async function startupGoals() {
   const kubectl = kubectlVersion();
   goal('`plumbline --version`', { value: startTime(['--version']), unit: 'ms', kubectl, ratio: 1 });
-  goal('first frame: home', { value: await firstFrame('home', [], 'pick a drill'), unit: 'ms', kubectl, ratio: 2 });
+  goal('first frame: home', { value: await firstFrame('home', [], 'plumbline: '), unit: 'ms', kubectl, ratio: 2 });
   goal('first frame: `drill`', { value: await firstFrame('drill', ['drill'], 'auto mode'), unit: 'ms', kubectl, ratio: 2 });
   const s = await serve('pod-pending-node-selector');
   try {
