@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type React from 'react';
 import { Box, Text, useInput, useWindowSize } from 'ink';
 import type { Difficulty } from '../training/record.js';
@@ -7,6 +7,7 @@ import type { SelectItem } from './list/SelectList.js';
 import { SelectList } from './list/SelectList.js';
 import { useListSelection } from './list/useListSelection.js';
 import { useTone } from './ThemeProvider.js';
+import { useLineEditor } from './useLineEditor.js';
 
 export interface HomeDrill {
   id: string;
@@ -95,6 +96,21 @@ export function Home({ drills, runbooks, onChoose }: { drills: readonly HomeDril
   };
   const shown = filterEntries(all, query);
   const list = useListSelection({ count: shown.length, page: room - 1 });
+  // The filter is typed in the shared line editor: ⏎ keeps it, esc clears it.
+  const editor = useLineEditor({
+    isActive: typing,
+    onSubmit: () => setTyping(false),
+    onCancel: () => {
+      setQuery('');
+      setTyping(false);
+      list.select(0);
+    },
+  });
+  useEffect(() => {
+    if (!typing || editor.text === queryRef.current) return;
+    setQuery(editor.text);
+    list.select(0);
+  });
   const [asking, setAsking] = useState<HomeDrill | null>(null);
   const askingRef = useRef<HomeDrill | null>(null);
   const modes = useListSelection({ count: drillModes.length, page: drillModes.length });
@@ -114,26 +130,15 @@ export function Home({ drills, runbooks, onChoose }: { drills: readonly HomeDril
   const pressOnList = (input: string, key: Parameters<Parameters<typeof useInput>[0]>[1]) => {
     const entries = filterEntries(all, queryRef.current);
     if (typingRef.current) {
-      if (key.escape) {
-        setQuery('');
-        setTyping(false);
-        list.select(0);
-      } else if (key.return || key.downArrow) {
-        setTyping(false);
-        if (key.downArrow) list.press(input, key, { count: entries.length });
-      } else if (key.backspace || key.delete) {
-        setQuery(queryRef.current.slice(0, -1));
-        list.select(0);
-      } else if (list.press(input, key, { letters: false, count: entries.length })) {
-        // Arrows and pages move while typing; letters are the query.
-      } else if (input && !key.ctrl && !key.meta) {
-        setQuery(queryRef.current + input);
-        list.select(0);
-      }
+      // The editor has the text; ↓ leaves it for the list, the arrows and pages move.
+      if (key.downArrow) setTyping(false);
+      list.press(input, key, { letters: false, count: entries.length });
       return;
     }
     if (list.press(input, key, { count: entries.length })) return;
     if (input === '/' && !key.ctrl) {
+      editor.clear();
+      setQuery('');
       setTyping(true);
       return;
     }

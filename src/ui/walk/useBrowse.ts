@@ -1,8 +1,9 @@
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { Key } from 'ink';
 import type { KeyCommand } from '../keys.js';
 import { moveSelection } from '../list/selection.js';
 import type { ListSelection } from '../list/useListSelection.js';
+import { useLineEditor } from '../useLineEditor.js';
 import { useListSelection } from '../list/useListSelection.js';
 import type { PagerDoc } from './pagerLines.js';
 import type { HistoryEntry } from './StepHistory.js';
@@ -47,18 +48,33 @@ export function useBrowse(entries: readonly HistoryEntry[], page: number): Brows
     viewRef.current = v;
     setViewState(v);
   };
-  const [query, setQueryState] = useState('');
-  const queryRef = useRef('');
   const [typing, setTypingState] = useState(false);
   const typingRef = useRef(false);
-  const setQuery = (q: string) => {
-    queryRef.current = q;
-    setQueryState(q);
-  };
   const setTyping = (t: boolean) => {
     typingRef.current = t;
     setTypingState(t);
   };
+  // The filter is typed in the shared line editor: ⏎ keeps it, esc clears it. The applied query outlives the typing.
+  const [query, setQueryState] = useState('');
+  const queryRef = useRef('');
+  const setQuery = (q: string) => {
+    queryRef.current = q;
+    setQueryState(q);
+  };
+  const editor = useLineEditor({
+    isActive: typing,
+    onSubmit: () => setTyping(false),
+    onCancel: () => {
+      setQuery('');
+      setTyping(false);
+      list.select(null);
+    },
+  });
+  useEffect(() => {
+    if (!typing || editor.text === queryRef.current) return;
+    setQuery(editor.text);
+    list.select(null);
+  });
   const [target, setTargetState] = useState<PagerTarget | null>(null);
   const targetRef = useRef<PagerTarget | null>(null);
   const [offset, setOffsetState] = useState(0);
@@ -92,19 +108,8 @@ export function useBrowse(entries: readonly HistoryEntry[], page: number): Brows
     selectedNow: () => list.current(shownNow().length) !== null,
     typeFilter(input, key) {
       if (!typingRef.current) return false;
-      if (key.escape) {
-        setQuery('');
-        setTyping(false);
-        list.select(null);
-      } else if (key.return) setTyping(false);
-      else if (key.backspace || key.delete) {
-        setQuery(queryRef.current.slice(0, -1));
-        list.select(null);
-      } else if (key.upArrow || key.downArrow) list.press(input, key, { letters: false, count: shownNow().length });
-      else if (input && !key.ctrl && !key.meta) {
-        setQuery(queryRef.current + input);
-        list.select(null);
-      }
+      // The editor has the text; the arrows still move through what it matches.
+      if (key.upArrow || key.downArrow) list.press(input, key, { letters: false, count: shownNow().length });
       return true;
     },
     handle(command, { fallback, doc, pagerRows }) {
@@ -139,6 +144,8 @@ export function useBrowse(entries: readonly HistoryEntry[], page: number): Brows
           }
           return true;
         case 'filter':
+          editor.clear();
+          setQuery('');
           setTyping(true);
           return true;
         case 'help':
