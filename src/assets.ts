@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The installed package's root: runbooks/ and scenarios/ ship beside dist/. */
@@ -18,10 +19,10 @@ export type AssetKind = 'runbooks' | 'scenarios';
 export class UnknownAssetError extends Error {
   constructor(kind: AssetKind, name: string) {
     const noun = kind === 'runbooks' ? 'runbook' : 'scenario';
-    const names = bundledNames(kind);
+    const names = kind === 'runbooks' ? runbookEntries().map((e) => e.name) : bundledNames(kind);
     const known =
       names.length <= 8
-        ? `bundled ${kind} are ${names.join(', ')}`
+        ? `${kind === 'runbooks' ? 'known' : 'bundled'} ${kind} are ${names.join(', ')}`
         : `${nearest(name, names).length > 0 ? `did you mean ${nearest(name, names).join(', ')}? ` : ''}plumbline list ${kind} shows all ${names.length}`;
     super(`no ${noun} named "${name}": ${known}; or give a path to a YAML file`);
     this.name = 'UnknownAssetError';
@@ -49,6 +50,79 @@ function editDistance(a: string, b: string): number {
   return prev[b.length] ?? 0;
 }
 
+/** A folder runbooks are looked up in by id, before the bundled ones, and why it is searched. */
+export interface RunbookDir {
+  dir: string;
+  /** `--runbooks`, `$PLUMBLINE_RUNBOOKS` or `$XDG_CONFIG_HOME/plumbline/runbooks`. */
+  from: string;
+}
+
+let runbookPath: RunbookDir[] | undefined;
+
+/**
+ * The runbook path: `--runbooks DIR` (in the order given), then each folder of
+ * `$PLUMBLINE_RUNBOOKS` (separated like PATH), then the user's own
+ * `$XDG_CONFIG_HOME/plumbline/runbooks` (`~/.config/...` when unset). A runbook
+ * found there wins over a bundled one of the same id.
+ */
+export function setRunbookPath(flagDirs: readonly string[], env: NodeJS.ProcessEnv = process.env): void {
+  const dirs: RunbookDir[] = flagDirs.map((d) => ({ dir: resolve(d), from: '--runbooks' }));
+  for (const d of (env.PLUMBLINE_RUNBOOKS ?? '').split(delimiter)) if (d !== '') dirs.push({ dir: resolve(d), from: '$PLUMBLINE_RUNBOOKS' });
+  const config = env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME !== '' ? env.XDG_CONFIG_HOME : join(homedir(), '.config');
+  dirs.push({ dir: join(config, 'plumbline', 'runbooks'), from: '$XDG_CONFIG_HOME/plumbline/runbooks' });
+  runbookPath = dirs;
+}
+
+export function runbookDirs(): readonly RunbookDir[] {
+  if (!runbookPath) setRunbookPath([]);
+  return runbookPath ?? [];
+}
+
+/** One runbook a name finds: where it is and why it is searched there. */
+export interface RunbookEntry {
+  name: string;
+  file: string;
+  /** `bundled`, or the RunbookDir's `from`. */
+  from: string;
+  /** The bundled runbook (or a later folder's) it hides, if any. */
+  shadows?: string;
+}
+
+function yamlNames(dir: string): string[] {
+  try {
+    return readdirSync(dir)
+      .filter((f) => f.endsWith('.yaml'))
+      .map((f) => f.slice(0, -'.yaml'.length))
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
+/** Every runbook by id, the first found on the runbook path winning, then the bundled ones. */
+export function runbookEntries(): RunbookEntry[] {
+  const out = new Map<string, RunbookEntry>();
+  const places = [...runbookDirs(), { dir: join(packageRoot(), 'runbooks'), from: 'bundled' }];
+  for (const { dir, from } of places) {
+    for (const name of yamlNames(dir)) {
+      const file = join(dir, `${name}.yaml`);
+      const first = out.get(name);
+      if (first) first.shadows ??= file;
+      else out.set(name, { name, file, from });
+    }
+  }
+  return [...out.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** The file a runbook id names: on the runbook path first, else bundled (whether or not it is there). */
+export function runbookFile(name: string): string {
+  for (const { dir } of runbookDirs()) {
+    const file = join(dir, `${name}.yaml`);
+    if (existsSync(file)) return file;
+  }
+  return bundledPath('runbooks', name);
+}
+
 const isPath = (nameOrPath: string): boolean => nameOrPath.includes('/') || nameOrPath.endsWith('.yaml') || nameOrPath.endsWith('.yml');
 
 /** Where a bundled name would be (`workload-down` → runbooks/workload-down.yaml), whether or not it is there. */
@@ -64,7 +138,7 @@ export function resolveAsset(kind: AssetKind, nameOrPath: string): string {
     return file;
   }
   if (isPath(nameOrPath)) return resolve(nameOrPath);
-  const file = bundledPath(kind, nameOrPath);
+  const file = kind === 'runbooks' ? runbookFile(nameOrPath) : bundledPath(kind, nameOrPath);
   if (!existsSync(file)) throw new UnknownAssetError(kind, nameOrPath);
   return file;
 }

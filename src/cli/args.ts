@@ -60,6 +60,8 @@ export interface CliArgs {
   kubeconfigOut: string | undefined;
   /** test: exit 0 when at least this percentage of the scenarios pass (default: all must). */
   passRate: number | undefined;
+  /** Folders searched for runbooks by id before the bundled ones (then $PLUMBLINE_RUNBOOKS, $XDG_CONFIG_HOME/plumbline/runbooks). */
+  runbooks: string[];
   noColor: boolean;
   /** `plumbline drill`'s training flags. */
   drill: DrillFlags;
@@ -92,6 +94,7 @@ export interface RawOptions {
   full?: boolean;
   kubeconfigOut?: string;
   passRate?: string;
+  runbooks?: string[];
   /** commander's `--no-color`: false when given. */
   color?: boolean;
   guided?: boolean;
@@ -172,6 +175,7 @@ export function toCliArgs(command: string | undefined, positionals: string[], v:
     out: v.out,
     kubeconfigOut: v.kubeconfigOut,
     passRate,
+    runbooks: v.runbooks ?? [],
     noColor: v.color === false || Boolean(env.NO_COLOR),
     drill,
   };

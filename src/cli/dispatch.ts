@@ -8,6 +8,8 @@ export function wantsTui(args: Pick<CliArgs, 'nonInteractive' | 'output'>): bool
 
 /** Runs one command; each loads only the modules it needs. */
 export async function dispatch(args: CliArgs): Promise<number> {
+  const { setRunbookPath } = await import('../assets.js');
+  setRunbookPath(args.runbooks);
   switch (args.command) {
     case undefined: {
       const { homeCommand } = await import('./commands/home.js');
@@ -64,6 +66,14 @@ export async function dispatch(args: CliArgs): Promise<number> {
     case 'test': {
       const { testCommand } = await import('./commands/test.js');
       return testCommand(args);
+    }
+    case 'schema': {
+      const { schemaCommand } = await import('./commands/schema.js');
+      return schemaCommand(args.positionals[0]);
+    }
+    case 'new': {
+      const { newCommand } = await import('./commands/new.js');
+      return newCommand(args.positionals, args);
     }
     case 'cluster': {
       if (args.positionals[0] !== 'serve') throw new UsageError('cluster takes one subcommand: plumbline cluster serve <scenario>', 'cluster');

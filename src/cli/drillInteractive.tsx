@@ -28,7 +28,7 @@ export async function walkTrainingDrill(plan: WalkPlan, args: Pick<CliArgs, 'noC
   if (opts.mode === 'free') return walkFreeDrill(plan, args, opts);
   const transcript = await openTranscript(plan);
   const session = sessionFor(plan, { auto: false, answerDefaults: false });
-  const tracker = new DrillTracker({ spec: plan.runbook.spec, scenario, inputs: plan.inputs, mode: opts.mode, seed: opts.seed, difficulty: opts.difficulty, transcriptPath: plan.transcriptPath });
+  const tracker = new DrillTracker({ spec: plan.runbook.spec, scenario, inputs: plan.inputs, mode: opts.mode, seed: opts.seed, difficulty: opts.difficulty, transcriptPath: plan.transcriptPath, lookup: plan.runbook.lookup });
   // The tracker hears each event before the screen does, so a result and its prediction's verdict draw together.
   session.on((e) => {
     transcript.write(e);
@@ -75,7 +75,7 @@ async function walkFreeDrill(plan: WalkPlan, args: Pick<CliArgs, 'noColor'>, opt
   const scenario = plan.scenario!.scenario;
   const transcript = await openTranscript(plan);
   const session = new FreeSession({ runbook: plan.runbook, inputs: plan.inputs, kube: plan.kube, nodes: plan.nodes(undefined), scenario: scenario.id, page: plan.page, redactPatterns: loadExtraPatterns(process.env) });
-  const tracker = new DrillTracker({ spec: plan.runbook.spec, scenario, inputs: plan.inputs, mode: 'free', seed: opts.seed, difficulty: opts.difficulty, transcriptPath: plan.transcriptPath });
+  const tracker = new DrillTracker({ spec: plan.runbook.spec, scenario, inputs: plan.inputs, mode: 'free', seed: opts.seed, difficulty: opts.difficulty, transcriptPath: plan.transcriptPath, lookup: plan.runbook.lookup });
   session.on((e) => {
     transcript.write(e);
     tracker.observe(e);

@@ -1,6 +1,7 @@
 import { Argument, Command, CommanderError, Option } from 'commander';
 import { nodeAccessKinds } from '../nodeaccess/types.js';
 import { difficulties } from '../training/record.js';
+import { schemaKinds } from '../runbook/schemaKinds.js';
 import type { CliArgs, RawOptions } from './args.js';
 import { outputFormats, toCliArgs, UsageError, version } from './args.js';
 
@@ -50,6 +51,11 @@ function accessOptions(cmd: Command, kinds: readonly string[], defaultKind: stri
       .option('--debug-image <image>', 'kubectl-debug: the debug pod image (default: busybox)');
   }
   return cmd;
+}
+
+/** Where runbooks are looked up by id, before the bundled ones (docs/runbooks.md, "Where plumbline finds runbooks"). */
+function runbooksOption(cmd: Command): Command {
+  return cmd.option('--runbooks <dir>', 'look runbooks up here first (repeatable; then $PLUMBLINE_RUNBOOKS, $XDG_CONFIG_HOME/plumbline/runbooks, then the bundled ones)', collect);
 }
 
 function outputOption(cmd: Command, what: string): Command {
@@ -116,6 +122,7 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv, onParsed: (p: Parse
     .helpCommand('help [command]', 'show help for a command')
     .option('--non-interactive', 'print the home screen\'s lists as text')
     .option('--no-color', 'plain output (also NO_COLOR)')
+    .option('--runbooks <dir>', 'look runbooks up here first (repeatable)', collect)
     .addHelpText(
       'after',
       `
@@ -145,6 +152,7 @@ Completion: source <(plumbline completion bash)   (also zsh, fish)`,
     .option('-h, --help', "show this help; after a runbook's name, also that runbook's inputs");
   kubeOptions(run, "the runbook's namespace input");
   walkOptions(run);
+  runbooksOption(run);
   accessOptions(run, nodeAccessKinds.filter((k) => k !== 'drill'), 'manual');
   run
     .option('--request-timeout <duration>', "how long to wait for the cluster's first answers (default 10s; 500ms, 2m)")
@@ -165,6 +173,7 @@ Completion: source <(plumbline completion bash)   (also zsh, fish)`,
     )
     .argument('[scenario]', 'a bundled scenario (plumbline list scenarios), real/<id>, or a scenario YAML file (default: pod-pending-node-selector)');
   walkOptions(drill);
+  runbooksOption(drill);
   drill.option('-n, --namespace <ns>', "the scenario's namespace input");
   accessOptions(drill, ['drill', 'manual'], 'drill');
   drill
@@ -250,11 +259,13 @@ Examples:
     .description('List the bundled runbooks (with title, symptom and inputs), scenarios, checks or drill faults.')
     .addArgument(new Argument('<what>', 'what to list').choices([...listKinds]));
   outputOption(list, 'a table, or every field as JSON or YAML');
+  runbooksOption(list);
   list.addHelpText('after', '\nExamples:\n  $ plumbline list runbooks\n  $ plumbline list checks -o json').action((what: string, opts: RawOptions) => args('list', [what], opts));
 
-  sub('lint', 'validate runbooks and scenarios')
-    .description('Validate runbooks and scenarios: every problem as file:line:col; exit 2 if there is any.')
-    .argument('[files...]', 'runbook or scenario files (default: the bundled ones)')
+  const lint = sub('lint', 'validate runbooks and scenarios')
+    .description('Validate runbooks and scenarios (and the checks they declare): every problem as file:line:col; exit 2 if there is any.')
+    .argument('[files...]', 'runbook or scenario files (default: the bundled ones)');
+  runbooksOption(lint)
     .addHelpText('after', '\nExample:\n  $ plumbline lint runbooks/my-runbook.yaml')
     .action((files: string[], opts: RawOptions) => args('lint', files, opts));
 
@@ -263,13 +274,30 @@ Examples:
     .argument('[scenarios...]', 'scenario names, files or folders (default: the bundled scenarios)')
     .option('--pass-rate <percent>', 'exit 0 when at least this percentage pass (default: all must)');
   outputOption(test, 'a table, or one row per scenario as JSON or YAML');
+  runbooksOption(test);
   test.addHelpText('after', '\nExamples:\n  $ plumbline test\n  $ plumbline test scenarios/real --pass-rate 95').action((scenarios: string[], opts: RawOptions) => args('test', scenarios, opts));
 
-  sub('graph', "draw a runbook's decision tree")
-    .argument('<runbook>', 'a bundled runbook or a runbook file')
+  const graph = sub('graph', "draw a runbook's decision tree")
+    .argument('<runbook>', 'a bundled runbook or a runbook file');
+  runbooksOption(graph)
     .addOption(new Option('--format <format>', 'Mermaid or Graphviz DOT').choices(['mermaid', 'dot']).default('mermaid'))
     .addHelpText('after', '\nExample:\n  $ plumbline graph workload-down --format dot | dot -Tsvg > workload-down.svg')
     .action((runbook: string, opts: RawOptions) => args('graph', [runbook], opts));
+
+  sub('schema', 'print the JSON Schema of runbooks, scenarios or files of declared checks')
+    .description('Print the JSON Schema editors validate runbooks, scenarios and files of declared checks with (generated from the same schemas plumbline loads them with). Bundled files name theirs in a first line: # yaml-language-server: $schema=<path>.')
+    .addArgument(new Argument('<kind>', 'which file').choices([...schemaKinds]))
+    .addHelpText('after', '\nExample:\n  $ plumbline schema runbook > .schemas/runbook.schema.json')
+    .action((kind: string, opts: RawOptions) => args('schema', [kind], opts));
+
+  sub('new', 'scaffold a team runbook: its checks, a scenario for a finding and a healthy one, and a test')
+    .usage('runbook <id> [options]')
+    .description('Write runbooks/<id>.yaml (with one declared check in runbooks/checks/<id>.yaml), two scenarios and test.sh under --out (default: here); docs/runbooks.md walks through editing them. Never overwrites a file.')
+    .addArgument(new Argument('<what>', 'what to scaffold').choices(['runbook']))
+    .argument('<id>', 'the runbook id: lower-case words joined by dashes')
+    .option('--out <dir>', 'where to write (default: the current folder)')
+    .addHelpText('after', '\nExample:\n  $ plumbline new runbook checkout-5xx --out team-runbooks && team-runbooks/test.sh')
+    .action((what: string, id: string, opts: RawOptions) => args('new', [what, id], opts));
 
   sub('completion', 'print a shell completion script (bash, zsh, fish)')
     .description('Print a completion script: commands, flags, runbook and scenario names, check ids, and the namespaces, pods and nodes of the current context.')

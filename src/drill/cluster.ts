@@ -44,7 +44,7 @@ export async function startDrill(scenario: Scenario, opts: StartDrillOptions = {
   const built = buildCluster(scenario, now);
   const name = `plumbline-${scenario.cluster.name}`;
   const server = await startDrillApiServer(
-    { objects: built.objects, virtual: built.virtual, logs: built.logs, token: randomBytes(24).toString('hex'), name, user: built.user, denials: built.denials, apiFaults: built.apiFaults, ...(built.profiles ? { profiles: built.profiles } : {}), ...(built.nodeMetrics ? { nodeMetrics: built.nodeMetrics } : {}), ...(built.servingCertificate ? { servingCertificate: built.servingCertificate } : {}), logsNotCollected: built.logsNotCollected },
+    { objects: built.objects, virtual: built.virtual, logs: built.logs, token: randomBytes(24).toString('hex'), name, user: built.user, denials: built.denials, apiFaults: built.apiFaults, ...(built.profiles ? { profiles: built.profiles } : {}), ...(built.nodeMetrics ? { nodeMetrics: built.nodeMetrics } : {}), ...(built.servingCertificate ? { servingCertificate: built.servingCertificate } : {}), logsNotCollected: built.logsNotCollected, serviceProxy: built.serviceProxy },
     { now: clock, startedAt: now, ...(opts.port === undefined ? {} : { port: opts.port }) },
   );
   const dir = opts.kubeconfigPath ? undefined : mkdtempSync(join(tmpdir(), 'plumbline-drill-'));

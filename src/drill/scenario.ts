@@ -13,7 +13,7 @@ import { healthyHosts } from './hosts/healthy.js';
 import { flattenLists, inlineRawFiles } from './raw.js';
 import { shiftObjectTimes, shiftText, timeShift } from './timeShift.js';
 import type { TimeShift } from './timeShift.js';
-import type { ContainerLog, KubeObject, VirtualObjects } from './types.js';
+import type { ContainerLog, DrillHttpAnswer, KubeObject, VirtualObjects } from './types.js';
 import { precompiled } from '../precompiled.js';
 
 const nodeSpec = z.strictObject({
@@ -166,6 +166,24 @@ export const scenarioSchema = z.strictObject({
   answers: z.record(z.string(), z.string()).default({}),
   /** Headless walks: confirm the runbook's action steps (the drill cluster is simulated), or decline them (default). */
   actions: z.enum(['decline', 'confirm']).default('decline'),
+  /**
+   * What services answer to an HTTP GET through the API server's service proxy (a declared check's
+   * `http: { from: cluster }`): a drill runs no workloads, so the scenario states it. A GET with no
+   * answer here is not faked: it gets a 503 that says so.
+   */
+  http: z
+    .array(
+      z.strictObject({
+        namespace: z.string().min(1),
+        service: z.string().min(1),
+        port: z.union([z.string().min(1), z.number().int().min(1).max(65535)]).optional(),
+        path: z.string().regex(/^\//, 'a path starting with /'),
+        status: z.number().int().min(100).max(599),
+        headers: z.record(z.string(), z.string()).optional(),
+        body: z.string().default(''),
+      }),
+    )
+    .default([]),
   cluster: z
     .strictObject({
       name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/).default('drill'),
@@ -307,6 +325,8 @@ export interface BuiltCluster extends ClusterParts {
   servingCertificate?: { notBefore?: Date; notAfter?: Date };
   /** Logs the scenario does not give are refused as the kubelet being out of reach would be, not served empty. */
   logsNotCollected: boolean;
+  /** What services answer through the API server's proxy (the scenario's `http:`). */
+  serviceProxy: DrillHttpAnswer[];
 }
 
 /** A fault in the scenario could not be applied (e.g. it names a node the cluster lacks). */
@@ -390,7 +410,8 @@ export function buildCluster(s: Scenario, now: Date): BuiltCluster {
     }
   }
   const cert = servingCertificateOf(s, now);
-  return { ...parts, user: s.api.user, logsNotCollected: missing.logs, ...(cert ? { servingCertificate: cert } : {}) };
+  const serviceProxy = s.http.map((h) => ({ ...h, ...(h.port === undefined ? {} : { port: String(h.port) }) }) as DrillHttpAnswer);
+  return { ...parts, user: s.api.user, logsNotCollected: missing.logs, serviceProxy, ...(cert ? { servingCertificate: cert } : {}) };
 }
 
 /** The scenario's serving-certificate dates as instants: `now-…` resolved, RFC 3339 moved by pastedAt. */

@@ -64,6 +64,22 @@ export interface DrillApiFault {
   times?: number;
 }
 
+/**
+ * One answer a Service gives through the API server's proxy
+ * (`/api/v1/namespaces/<ns>/services/<svc>[:<port>]/proxy/<path>`): a drill
+ * runs no workloads, so a scenario states what the service says.
+ */
+export interface DrillHttpAnswer {
+  namespace: string;
+  service: string;
+  /** The port as the proxy path names it (a number or a port name); unset: any. */
+  port?: string;
+  path: string;
+  status: number;
+  headers?: Record<string, string>;
+  body: string;
+}
+
 export interface DrillClusterSpec {
   objects: KubeObject[];
   /** Objects made on read (generated filler pods); a written object of the same name replaces one. */
@@ -83,6 +99,8 @@ export interface DrillClusterSpec {
   profiles?: DrillProfiles;
   /** What metrics.k8s.io reports for nodes (unset: nothing scraped yet). */
   nodeMetrics?: DrillNodeMetrics;
+  /** What the services answer through the API server's service proxy (a scenario's `http:`); a service without an answer is not faked. */
+  serviceProxy?: DrillHttpAnswer[];
   /** The validity of the certificate the API server serves (unset: from an hour ago to a year on). */
   servingCertificate?: { notBefore?: Date; notAfter?: Date };
   /** A container log not in `logs` is refused as when the kubelet cannot be reached (pasted material: not collected), not served empty. */

@@ -1,5 +1,6 @@
 import { findCheck } from '../checks/registry.js';
 import { verdictOf } from '../checks/types.js';
+import type { AnyCheck } from '../checks/types.js';
 import { KubeError } from '../kube/errors.js';
 import type { KubeClient, PatchableResource, RawResponse } from '../kube/client.js';
 import { NodeAccessError } from '../nodeaccess/types.js';
@@ -21,6 +22,8 @@ export interface RunActionDeps {
   emit: (event: SessionEvent) => void;
   /** Between two runs of the verify check while it is not healthy yet. */
   pollMs?: number;
+  /** Where check ids are found (the runbook's declared checks first). */
+  lookup?: (id: string) => AnyCheck | undefined;
 }
 
 type Executed = Extract<SessionEvent, { type: 'action.executed' }>;
@@ -41,7 +44,7 @@ export async function runAction(inv: ActionInvocation, resolved: ResolvedAction,
   const { verify } = inv;
   const within = inv.action.verifyWithin === undefined ? defaultVerifyWithinMs : durationMs(inv.action.verifyWithin);
   const deadline = performance.now() + within;
-  const check = findCheck(verify.spec.check);
+  const check = (deps.lookup ?? findCheck)(verify.spec.check);
   let attempts = 0;
   let command = '';
   let out: CheckOutput;

@@ -3,7 +3,7 @@ import type { KubeClient, RecordedResponse } from '../kube/client.js';
 import { NodeAccessError } from '../nodeaccess/types.js';
 import type { NodeAccess } from '../nodeaccess/types.js';
 import { findCheck } from '../checks/registry.js';
-import type { CheckResult } from '../checks/types.js';
+import type { AnyCheck, CheckResult } from '../checks/types.js';
 import type { CheckInvocation, CheckOutput } from '../runbook/compile.js';
 import { MissingValueError, render } from '../runbook/template.js';
 import { redactEvent } from '../transcript/redact.js';
@@ -19,6 +19,8 @@ export interface RunCheckDeps {
   onStart: (info: { params: Record<string, unknown>; command: string }) => void;
   /** Keep what the check saw as `raw` (the transcript's full output); off, nothing is recorded. */
   recordRaw?: boolean;
+  /** Where check ids are found: the runbook's declared checks, then the built-in ones (default: built-in only). */
+  lookup?: (id: string) => AnyCheck | undefined;
 }
 
 /**
@@ -43,7 +45,7 @@ export async function runCheck(inv: CheckInvocation, signal: AbortSignal, deps: 
     const raw = hostRaw ?? (responses.length > 0 ? apiRaw(responses) : undefined);
     return raw === undefined ? out : { ...out, raw };
   };
-  const check = findCheck(inv.check);
+  const check = (deps.lookup ?? findCheck)(inv.check);
   if (!check) {
     deps.onStart({ params: inv.with, command: '' });
     return done(errorResult(`unknown check ${inv.check}`, 'internal'));

@@ -9,7 +9,6 @@ import { awaitingAnswer, awaitingConfirm, awaitingContinue, compileRunbook, endi
 import type { LoadedRunbook } from '../runbook/load.js';
 import type { StepSpec } from '../runbook/schema.js';
 import { MissingValueError, render, renderLoose } from '../runbook/template.js';
-import { findCheck } from '../checks/registry.js';
 import { verdictOf } from '../checks/types.js';
 import type { ActionStepSpec } from '../runbook/schema.js';
 import { previewAction, resolveAction } from './action.js';
@@ -128,6 +127,7 @@ export class Session {
             nodes: this.nodes,
             now,
             allowMutations: opts.allowMutations ?? false,
+            lookup: opts.runbook.lookup,
             // The transcript keeps what each check saw; emit() redacts it with everything else.
             recordRaw: true,
             onStart: ({ params, command }) => {
@@ -142,6 +142,7 @@ export class Session {
             kube: opts.kube,
             nodes: this.nodes,
             now,
+            lookup: opts.runbook.lookup,
             emit: (e) => {
               if (!signal.aborted) this.emit(e);
             },
@@ -305,7 +306,7 @@ export class Session {
           facts: e.output.facts,
           ...(waitedMs === undefined ? { durationMs: e.output.durationMs } : { durationMs: Math.max(0, e.output.durationMs - waitedMs), waitedMs }),
           timedOut: e.timedOut,
-          verdict: verdictOf(findCheck(e.check), e.output.outcome),
+          verdict: verdictOf(this.opts.runbook.lookup(e.check), e.output.outcome),
           ...(e.output.raw === undefined ? {} : { raw: { text: e.output.raw } }),
           ...(e.output.artifacts === undefined ? {} : { artifacts: e.output.artifacts }),
         });
@@ -368,7 +369,7 @@ export class Session {
 
   /** The command a check step will run, shown before it runs (step mode); nothing when a value is still unknown. */
   private previewCommand(checkId: string, params: Record<string, string | number | boolean>): { command?: string } {
-    const check = findCheck(checkId);
+    const check = this.opts.runbook.lookup(checkId);
     if (!check) return {};
     const scope = { inputs: this.opts.inputs, facts: this.actor?.getSnapshot().context.facts ?? {} };
     try {
@@ -390,7 +391,7 @@ export class Session {
     let generic: { id: string; title: string } | null = null;
     if (ending?.diagnosis) {
       const step = spec.steps[ending.diagnosis];
-      const deciding = restsOnError(spec, ending.diagnosis, context.path, findCheck);
+      const deciding = restsOnError(spec, ending.diagnosis, context.path, this.opts.runbook.lookup);
       if (step?.type === 'diagnosis' && deciding) {
         // Lint refuses such a runbook; should one still get here, the walk says what it could not see instead.
         unconfirmed = { id: ending.diagnosis, title: renderLoose(step.title, scope), restsOn: deciding.step };

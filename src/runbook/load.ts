@@ -1,13 +1,18 @@
 import { createHash } from 'node:crypto';
 import { dirname, relative, resolve } from 'node:path';
 import type { z } from 'zod';
-import { bundledPath } from '../assets.js';
+import { runbookFile } from '../assets.js';
 import type { AnyCheck } from '../checks/types.js';
 import { precompiled } from '../precompiled.js';
 import { flattenIncludes } from './include.js';
 import type { ResolvedInclude } from './include.js';
 import { lintIncludes, lintRunbook } from './lint.js';
 import { runbook } from './schema.js';
+import { checkFile } from '../checks/declared/schema.js';
+import type { DeclaredCheckSpec } from '../checks/declared/schema.js';
+import { compileDeclaredCheck } from '../checks/declared/compile.js';
+import { lintDeclaredCheck } from '../checks/declared/lint.js';
+import { isDeepStrictEqual } from 'node:util';
 import type { RunbookSpec } from './schema.js';
 import { containedPath, FileReadError, InputError, ownFolder, parseYamlSource, readInputText, readYamlSource, yamlLimit } from './source.js';
 import type { SourceProblem, YamlSource } from './source.js';
@@ -18,6 +23,17 @@ export interface LoadedRunbook {
   file: string;
   /** sha256 of the file's text (and of the runbooks it includes), recorded in transcripts so a replay knows which version ran. */
   hash: string;
+  /** The checks this runbook (or a file or runbook it includes) declares as data, compiled. */
+  declared: ReadonlyMap<string, DeclaredEntry>;
+  /** Its declared checks, then the built-in ones: what its steps' `check:` names. */
+  lookup: CheckLookup;
+}
+
+/** A declared check and where it is written. */
+export interface DeclaredEntry {
+  check: AnyCheck;
+  spec: DeclaredCheckSpec;
+  file: string;
 }
 
 export type CheckLookup = (id: string) => AnyCheck | undefined;
@@ -41,7 +57,7 @@ export function loadRunbookText(file: string, text: string, lookup: CheckLookup)
 /** Where `include: [{ runbook: x }]` is read from: a path (relative to the including file) or a bundled runbook id. */
 export function includedRunbookFile(ref: string, fromFile: string): string {
   if (isIncludePath(ref)) return resolve(dirname(fromFile), ref);
-  return bundledPath('runbooks', ref);
+  return runbookFile(ref);
 }
 
 function isIncludePath(ref: string): boolean {
@@ -59,6 +75,53 @@ function fromSource(source: YamlSource, lookup: CheckLookup, stack: readonly str
   const included: ResolvedInclude[] = [];
   const hashes: string[] = [];
   const here = resolve(source.file);
+  const declared = new Map<string, DeclaredEntry>();
+  /** Adds a declared check unless another definition already has its id. */
+  const declare = (id: string, spec: DeclaredCheckSpec, from: YamlSource, path: PropertyKey[], clash: (message: string) => void) => {
+    const have = declared.get(id);
+    if (have) {
+      if (!isDeepStrictEqual(have.spec, spec)) clash(`check ${id} is declared twice, differently (also in ${shortPath(have.file)})`);
+      return;
+    }
+    if (lookup(id)) {
+      clash(`check ${id} is a built-in check; a declared check needs its own id (plumbline list checks shows the built-in ones)`);
+      return;
+    }
+    const found = lintDeclaredCheck(id, spec);
+    if (found.length > 0) {
+      problems.push(...found.map((p) => from.problem([...path, ...p.path], p.message)));
+      return;
+    }
+    declared.set(id, { check: compileDeclaredCheck(id, spec), spec, file: from.file });
+  };
+  for (const [id, spec] of Object.entries(raw.checks)) declare(id, spec, source, ['checks', id], (m) => problems.push(source.problem(['checks', id], m)));
+  raw.checkFiles.forEach((ref, i) => {
+    const at = (message: string) => problems.push(source.problem(['checkFiles', i], message));
+    const found = containedPath(root, relative(root, resolve(dirname(source.file), ref)));
+    if ('why' in found) {
+      at(`check file "${ref}" ${found.why}`);
+      return;
+    }
+    let fileSource: YamlSource;
+    try {
+      fileSource = parseYamlSource(found.path, readInputText(found.path, yamlLimit));
+    } catch (err) {
+      if (err instanceof FileReadError) at(`check file "${ref}": cannot read ${shortPath(found.path)}: ${err.why}`);
+      else if (err instanceof InputError) problems.push(...err.problems);
+      else throw err;
+      return;
+    }
+    let parsed;
+    try {
+      parsed = validate(fileSource, checkFile);
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      problems.push(...err.problems);
+      return;
+    }
+    hashes.push(createHash('sha256').update(fileSource.text).digest('hex'));
+    for (const [id, spec] of Object.entries(parsed.checks)) declare(id, spec, fileSource, ['checks', id], (m) => problems.push(fileSource.problem(['checks', id], m)));
+  });
   raw.include.forEach((inc, i) => {
     const at = (message: string) => problems.push(source.problem(['include', i, 'runbook'], message));
     let file = includedRunbookFile(inc.runbook, source.file);
@@ -91,6 +154,11 @@ function fromSource(source: YamlSource, lookup: CheckLookup, stack: readonly str
       const sub = fromSource(parseYamlSource(file, text), lookup, chain, subRoot);
       included.push({ include: inc, spec: sub.spec });
       hashes.push(sub.hash);
+      for (const [id, entry] of sub.declared) {
+        const have = declared.get(id);
+        if (!have) declared.set(id, entry);
+        else if (!isDeepStrictEqual(have.spec, entry.spec)) at(`check ${id} is declared both here (${shortPath(have.file)}) and, differently, in ${shortPath(entry.file)}`);
+      }
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
       at(`included runbook "${inc.runbook}" has errors:`);
@@ -99,11 +167,12 @@ function fromSource(source: YamlSource, lookup: CheckLookup, stack: readonly str
   });
   if (problems.length > 0) throw new InputError(problems);
   const spec = flattenIncludes(raw, included);
-  problems.push(...lintIncludes(raw, spec, source, included, lookup), ...lintRunbook(spec, source, lookup));
+  const own: CheckLookup = (id) => declared.get(id)?.check ?? lookup(id);
+  problems.push(...lintIncludes(raw, spec, source, included, own), ...lintRunbook(spec, source, own));
   if (problems.length > 0) throw new InputError(dedupe(problems));
   const hash = createHash('sha256').update(source.text);
   for (const h of hashes) hash.update(`\0${h}`);
-  return { spec, file: source.file, hash: hash.digest('hex') };
+  return { spec, file: source.file, hash: hash.digest('hex'), declared, lookup: own };
 }
 
 /** Relative to the working directory when under it, else absolute. */

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { layers } from '../checks/types.js';
 import { objectMachinery } from './source.js';
+import { duration } from './durations.js';
+import { declaredCheck, declaredCheckId } from '../checks/declared/schema.js';
 
 const stepId = z
   .string()
@@ -19,19 +21,7 @@ const target = z
 /** A step of this runbook or of an included one (`nn.kubelet-service`). */
 const stepRef = z.string().regex(/^[a-z0-9][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)*$/, 'a step id, or <include>.<step id>');
 
-/** `5s`, `500ms`, `2m` or a number of seconds. */
-export const duration = z.union([
-  z.number().positive(),
-  z.string().regex(/^\d+(\.\d+)?(ms|s|m)$/, 'a duration like 10s, 500ms or 2m'),
-]);
-
-export function durationMs(value: z.infer<typeof duration>): number {
-  if (typeof value === 'number') return value * 1000;
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(value);
-  if (!m) throw new Error(`bad duration ${value}`);
-  const n = Number(m[1]);
-  return m[2] === 'ms' ? n : m[2] === 's' ? n * 1000 : n * 60_000;
-}
+export { duration, durationMs } from './durations.js';
 
 const common = {
   layer: z.enum(layers),
@@ -150,6 +140,10 @@ export const runbook = z.strictObject({
   symptom: z.string().min(1),
   inputs: z.array(input).default([]),
   include: z.array(include).default([]),
+  /** Checks this runbook declares as data (docs/runbooks.md, "Your own checks"); steps name them like built-in ones. */
+  checks: z.record(declaredCheckId, declaredCheck).default({}),
+  /** Files of shared declared checks (`checks:` maps), paths relative to this file. */
+  checkFiles: z.array(z.string().min(1)).default([]),
   /** First step of the top-down phase. */
   start: stepId,
   /** First step of the bottom-up sweep, entered through `$bottom-up`. */

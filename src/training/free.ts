@@ -1,4 +1,3 @@
-import { findCheck } from '../checks/registry.js';
 import { layers, verdictOf } from '../checks/types.js';
 import type { Facts, Layer } from '../checks/types.js';
 import type { EndReason, SessionEvent, SessionResult } from '../engine/events.js';
@@ -107,6 +106,7 @@ export class FreeSession {
       now,
       // As in a walk: the transcript keeps what each check saw; emit() redacts it.
       recordRaw: true,
+      lookup: this.opts.runbook.lookup,
       onStart: ({ params, command }) => this.emit({ type: 'check.start', step: stepId, check: s.check, params, command }),
     });
     if (this.ended) return;
@@ -123,7 +123,7 @@ export class FreeSession {
       facts: out.facts,
       durationMs: out.durationMs,
       timedOut: false,
-      verdict: verdictOf(findCheck(s.check), out.outcome),
+      verdict: verdictOf(this.opts.runbook.lookup(s.check), out.outcome),
       ...(out.raw === undefined ? {} : { raw: { text: out.raw } }),
     });
   }

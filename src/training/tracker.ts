@@ -1,5 +1,5 @@
 import { findCheck } from '../checks/registry.js';
-import type { Facts, Layer } from '../checks/types.js';
+import type { AnyCheck, Facts, Layer } from '../checks/types.js';
 import type { DiagnosisView, SessionEvent } from '../engine/events.js';
 import type { RunbookSpec } from '../runbook/schema.js';
 import { renderLoose } from '../runbook/template.js';
@@ -20,6 +20,8 @@ export interface DrillSetup {
   transcriptPath?: string | null;
   /** Milliseconds clock; tests pin it. */
   now?: () => number;
+  /** Where the runbook's check ids are found (its declared checks first); default the built-in ones. */
+  lookup?: (id: string) => AnyCheck | undefined;
 }
 
 export interface DiagnosisChoice {
@@ -88,7 +90,7 @@ export class DrillTracker {
   choicesFor(step: string): string[] {
     const s = this.setup.spec.steps[step];
     if (s?.type !== 'check') return [];
-    return [...(findCheck(s.check)?.outcomes ?? [])];
+    return [...((this.setup.lookup ?? findCheck)(s.check)?.outcomes ?? [])];
   }
 
   /** The check a check step runs. */

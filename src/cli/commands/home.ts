@@ -1,4 +1,4 @@
-import { bundledNames, resolveAsset } from '../../assets.js';
+import { bundledNames, resolveAsset, runbookEntries } from '../../assets.js';
 import type { InputSpec, RunbookSpec } from '../../runbook/schema.js';
 import type { HomeChoice, HomeDrill, HomeRunbook } from '../../ui/Home.js';
 import type { CliArgs } from '../args.js';
@@ -6,6 +6,11 @@ import { runCommandLine } from '../inputs.js';
 
 export interface HomeRunbookEntry extends HomeRunbook {
   inputs: InputSpec[];
+  /** `bundled`, or which part of the runbook path it was found on (`--runbooks`, `$PLUMBLINE_RUNBOOKS` ...). */
+  from: string;
+  file: string;
+  /** The runbook of the same id it hides (a bundled one, say). */
+  shadows?: string;
 }
 
 /** The bundled drills and runbooks, as the home screen and its text form list them. */
@@ -15,10 +20,11 @@ export async function homeLists(): Promise<{ drills: HomeDrill[]; runbooks: Home
   const { drillDifficulty, isBenchmarkScenario } = await import('../../training/difficulty.js');
   const runbooks: HomeRunbookEntry[] = [];
   const specs = new Map<string, RunbookSpec>();
-  for (const name of bundledNames('runbooks')) {
-    const { spec } = await loadRunbook(name);
+  // The runbook path first (--runbooks, $PLUMBLINE_RUNBOOKS, $XDG_CONFIG_HOME/plumbline/runbooks), then the bundled ones.
+  for (const entry of runbookEntries()) {
+    const { spec } = await loadRunbook(entry.file);
     specs.set(spec.id, spec);
-    runbooks.push({ id: spec.id, title: spec.title, symptom: spec.symptom.replace(/\{\{\s*inputs\.(\w+)\s*\}\}/g, '<$1>'), inputs: spec.inputs });
+    runbooks.push({ id: spec.id, title: spec.title, symptom: spec.symptom.replace(/\{\{\s*inputs\.(\w+)\s*\}\}/g, '<$1>'), inputs: spec.inputs, from: entry.from, file: entry.file, ...(entry.shadows ? { shadows: entry.shadows } : {}) });
   }
   const drills: HomeDrill[] = [];
   for (const name of bundledNames('scenarios')) {

@@ -1,4 +1,4 @@
-import { bundledNames, realScenarioNames, resolveAsset } from '../../assets.js';
+import { bundledNames, realScenarioNames, resolveAsset, runbookEntries } from '../../assets.js';
 import { checks } from '../../checks/registry.js';
 import type { AnyCheck } from '../../checks/types.js';
 import type { CliArgs } from '../args.js';
@@ -24,10 +24,19 @@ async function listRows(what: string | undefined): Promise<{ objects: unknown[];
         symptom: r.symptom,
         inputs: r.inputs.map((i) => ({ name: i.name, description: i.description, required: i.required, ...(i.default !== undefined ? { default: i.default } : {}), ...(i.pick ? { pick: i.pick } : {}) })),
         run: runCommandFor(r),
+        // Where it comes from: a runbook on the runbook path wins over a bundled one of the same id.
+        from: r.from,
+        file: r.file,
+        ...(r.shadows ? { hides: r.shadows } : {}),
       }));
       const width = Math.max(...runbooks.map((r) => r.id.length));
       // The id first on each line: `list runbooks | cut -d' ' -f1` and kubectl-plugin callers read the names.
-      const text = runbooks.flatMap((r) => [`${r.id.padEnd(width)}  ${r.title}`, `${' '.repeat(width)}  symptom: ${r.symptom}`, `${' '.repeat(width)}  ${runCommandFor(r)}`]);
+      const text = runbooks.flatMap((r) => [
+        `${r.id.padEnd(width)}  ${r.title}`,
+        `${' '.repeat(width)}  symptom: ${r.symptom}`,
+        `${' '.repeat(width)}  ${runCommandFor(r)}`,
+        ...(r.from === 'bundled' ? [] : [`${' '.repeat(width)}  from: ${r.file} (${r.from})${r.shadows ? `, hides ${r.shadows}` : ''}`]),
+      ]);
       return { objects, text };
     }
     case 'scenarios': {

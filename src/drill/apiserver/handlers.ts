@@ -1,5 +1,5 @@
 import type { DrillNodeMetrics, DrillProfiles } from '../profiles.js';
-import type { KubeObject } from '../types.js';
+import type { DrillHttpAnswer, KubeObject } from '../types.js';
 import type { ClusterSimulation } from './clusterSim.js';
 import { readLog, parseLogOptions } from './logs.js';
 import type { LogStore } from './logs.js';
@@ -34,6 +34,7 @@ export interface HandlerContext {
   /** CPU profiles served at /debug/pprof/profile and through the node proxy. */
   profiles?: DrillProfiles;
   nodeMetrics?: DrillNodeMetrics;
+  serviceProxy?: DrillHttpAnswer[];
 }
 
 export interface ResourceRequest {

@@ -129,6 +129,9 @@ function resourceRequest(ctx: RouterContext, req: ApiRequest, group: string, ver
     // A namespaced resource outside /namespaces/{ns} is only its all-namespaces collection.
     if (def?.namespaced && tail.length > 0) throw pathNotFound();
   }
+  if (def?.group === '' && def.resource === 'services' && namespace !== undefined && tail[1] === 'proxy' && tail[0] !== undefined) {
+    return serviceProxy(ctx, req, namespace, tail[0], `/${tail.slice(2).join('/')}`);
+  }
   if (!def || tail.length > 2) throw pathNotFound();
 
   const r: ResourceRequest = { query: req.query, accept: req.accept, body: req.body ?? '', contentType: req.contentType ?? '' };
@@ -156,6 +159,36 @@ function resourceRequest(ctx: RouterContext, req: ApiRequest, group: string, ver
   if (req.method !== 'GET') throw methodNotSupported({ group: def.group, resource: `${def.resource}/${sub}` }, verbOf(req.method, false));
   if (def.group === '' && def.resource === 'pods' && sub === 'log' && namespace !== undefined) return getPodLog(ctx, def, namespace, name, r);
   throw pathNotFound();
+}
+
+/**
+ * A GET through the API server's service proxy. The drill runs no workloads:
+ * a service answers only what the scenario's `http:` says it does. A service
+ * that is not there is NotFound; one whose endpoints have no ready address is
+ * the proxy's 503 "no endpoints available"; anything else is a 503 saying the
+ * scenario gave no answer, never a made-up 200.
+ */
+function serviceProxy(ctx: RouterContext, req: ApiRequest, namespace: string, nameAndPort: string, path: string): Reply {
+  // `[scheme:]name[:port]`, as the proxy path names a service.
+  const parts = nameAndPort.split(':');
+  const [name, port] = parts.length === 3 ? [parts[1] ?? '', parts[2]] : [parts[0] ?? '', parts[1]];
+  if (req.method !== 'GET') throw methodNotSupported({ group: '', resource: 'services/proxy' }, verbOf(req.method, false));
+  if (!ctx.store.get('services', namespace, name)) throw notFound({ group: '', resource: 'services' }, name);
+  const answer = (ctx.serviceProxy ?? []).find((a) => a.namespace === namespace && a.service === name && a.path === path && (a.port === undefined || port === undefined || a.port === port));
+  if (answer) return { status: answer.status, contentType: answer.headers?.['content-type'] ?? answer.headers?.['Content-Type'] ?? 'text/plain; charset=utf-8', body: answer.body, ...(answer.headers ? { headers: answer.headers } : {}) };
+  const ready = readyEndpoints(ctx, namespace, name);
+  const message = ready === 0 ? `no endpoints available for service "${name}"` : `the drill's scenario gives no answer for GET ${path} on service ${namespace}/${name} (a drill runs no workloads; add it under http:)`;
+  throw new ApiError(503, 'ServiceUnavailable', message, {});
+}
+
+/** Ready addresses behind a service, from its EndpointSlices or, without any, its Endpoints. */
+function readyEndpoints(ctx: RouterContext, namespace: string, service: string): number {
+  const slices = ctx.store.list('endpointslices.discovery.k8s.io', { namespace, filter: (s) => s.metadata.labels?.['kubernetes.io/service-name'] === service }).items;
+  if (slices.length > 0) {
+    return slices.reduce((n: number, s) => n + ((s.endpoints as { conditions?: { ready?: boolean } }[] | undefined) ?? []).filter((e) => e.conditions?.ready !== false).length, 0);
+  }
+  const ep = ctx.store.get('endpoints', namespace, service) as { subsets?: { addresses?: unknown[] }[] } | undefined;
+  return (ep?.subsets ?? []).reduce((n, s) => n + (s.addresses?.length ?? 0), 0);
 }
 
 /**

@@ -12,7 +12,8 @@ import { parseAccept } from './negotiate.js';
 import { errorReply, isStream } from './reply.js';
 import type { BodyReply, Reply, StreamReply } from './reply.js';
 import { requestInfo } from './requestInfo.js';
-import { ResourceRegistry } from './resources.js';
+import { ResourceRegistry, resources } from './resources.js';
+import { crdResource, crdResources } from './crds.js';
 import { route } from './router.js';
 import type { RouterContext } from './router.js';
 import { seedStore } from './seed.js';
@@ -212,7 +213,7 @@ async function handle(env: Env, req: IncomingMessage, res: ServerResponse): Prom
  */
 export async function startDrillApiServer(spec: DrillClusterSpec, options: DrillApiServerOptions = {}): Promise<DrillApiServer> {
   const now = options.now ?? (() => new Date());
-  const registry = new ResourceRegistry();
+  const registry = new ResourceRegistry([...resources, crdResource, ...crdResources(spec.objects)]);
   const store = new ObjectStore([], now);
   seedStore(store, registry, spec.objects, spec.virtual);
   const startedAt = options.startedAt ?? now();
@@ -232,6 +233,7 @@ export async function startDrillApiServer(spec: DrillClusterSpec, options: Drill
     bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000,
     ...(spec.profiles ? { profiles: spec.profiles } : {}),
     ...(spec.nodeMetrics ? { nodeMetrics: spec.nodeMetrics } : {}),
+    ...(spec.serviceProxy ? { serviceProxy: spec.serviceProxy } : {}),
     podTerminationMs: options.podTerminationMs ?? 300,
   };
   if (options.simulate !== false) {
