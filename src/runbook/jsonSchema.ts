@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { checkFile } from '../checks/declared/schema.js';
+import { scenarioSchema } from '../drill/scenario.js';
+import { runbook } from './schema.js';
+
+/** The files plumbline reads that an editor can validate: runbooks, scenarios and files of shared checks. */
+export const schemaKinds = ['runbook', 'scenario', 'check'] as const;
+export type SchemaKind = (typeof schemaKinds)[number];
+
+const titles: Record<SchemaKind, string> = {
+  runbook: 'plumbline runbook',
+  scenario: 'plumbline drill scenario',
+  check: 'plumbline file of declared checks',
+};
+
+/**
+ * The JSON Schema of a kind of file, generated from the same zod schemas the
+ * loader validates with, so an editor's completion and errors never drift from
+ * what plumbline accepts. It describes the file as written (defaults optional).
+ * The checks zod cannot say in JSON Schema (CEL, a fault's own parameters,
+ * cross-references) are lint's.
+ */
+export function jsonSchemaFor(kind: SchemaKind): Record<string, unknown> {
+  const schema = kind === 'runbook' ? runbook : kind === 'scenario' ? scenarioSchema : checkFile;
+  const generated = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+  return { ...generated, $id: `https://plumbline.dev/schemas/${kind}.schema.json`, title: titles[kind] };
+}
+
+/** The file a bundled YAML file's first line names: `# yaml-language-server: $schema=<relative path>`. */
+export function schemaFileName(kind: SchemaKind): string {
+  return `${kind}.schema.json`;
+}
