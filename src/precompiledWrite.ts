@@ -19,7 +19,9 @@ async function buildPrecompiled(): Promise<Precompiled> {
   const out: Precompiled = { runbooks: {}, scenarios: {} };
   for (const name of bundledNames('runbooks')) {
     const file = bundledPath('runbooks', name);
-    const { spec, hash } = await loadRunbookFile(file, findCheck);
+    const { spec, hash, declared } = await loadRunbookFile(file, findCheck);
+    // Declared checks are code compiled at load time, not JSON: such a runbook is validated at each start.
+    if (declared.size > 0) continue;
     out.runbooks[depKey(root, file)] = { deps: deps(root, await runbookFiles(file)), value: JSON.stringify({ spec, hash }) };
   }
   for (const name of bundledNames('scenarios')) {

@@ -40,8 +40,9 @@ export type CheckLookup = (id: string) => AnyCheck | undefined;
 
 export async function loadRunbookFile(file: string, lookup: CheckLookup): Promise<LoadedRunbook> {
   // A bundled runbook unchanged since the build was validated then (src/precompiled.ts).
-  const built = precompiled('runbooks', file) as Omit<LoadedRunbook, 'file'> | undefined;
-  if (built) return { ...built, file };
+  const built = precompiled('runbooks', file) as Pick<LoadedRunbook, 'spec' | 'hash'> | undefined;
+  // The build keeps only runbooks that declare no checks of their own (src/precompiledWrite.ts): they use the built-in ones.
+  if (built) return { ...built, file, declared: new Map(), lookup };
   return fromSource(await readYamlSource(file), lookup, [], ownFolder(file));
 }
 
