@@ -3,9 +3,10 @@ import { checkFile } from '../checks/declared/schema.js';
 import { scenarioSchema } from '../drill/scenario.js';
 import { runbook } from './schema.js';
 
-/** The files plumbline reads that an editor can validate: runbooks, scenarios and files of shared checks. */
-export const schemaKinds = ['runbook', 'scenario', 'check'] as const;
-export type SchemaKind = (typeof schemaKinds)[number];
+import type { SchemaKind } from './schemaKinds.js';
+
+export { schemaKinds } from './schemaKinds.js';
+export type { SchemaKind } from './schemaKinds.js';
 
 const titles: Record<SchemaKind, string> = {
   runbook: 'plumbline runbook',

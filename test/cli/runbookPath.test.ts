@@ -23,12 +23,12 @@ describe('the runbook path', () => {
     const vars = { XDG_CONFIG_HOME: xdg, PLUMBLINE_RUNBOOKS: env };
 
     const listed = await runCli(['list', 'runbooks', '--runbooks', flag], { env: vars });
-    expect(listed.stdout.split('\n')).toContain(`${'downstream-cluster-unreachable'.padEnd(32)} ${join(flag, 'downstream-cluster-unreachable.yaml')} (--runbooks), hides ${join(env, 'downstream-cluster-unreachable.yaml')}`);
-    expect(listed.stdout).toMatch(/^workload-down\s+bundled$/m);
+    expect(listed.stdout.split('\n').map((l) => l.trim())).toContain(`from: ${join(flag, 'downstream-cluster-unreachable.yaml')} (--runbooks), hides ${join(env, 'downstream-cluster-unreachable.yaml')}`);
+    expect(listed.stdout).toMatch(/^downstream-cluster-unreachable\s+From flag$/m);
 
     const json = async (args: string[], e: Record<string, string>) => {
       const out = await runCli(['list', 'runbooks', '--output', 'json', ...args], { env: e });
-      return (JSON.parse(out.stdout) as { name: string; from: string }[]).find((r) => r.name === 'downstream-cluster-unreachable')?.from;
+      return (JSON.parse(out.stdout) as { id: string; from: string }[]).find((r) => r.id === 'downstream-cluster-unreachable')?.from;
     };
     expect(await json([], vars)).toBe('$PLUMBLINE_RUNBOOKS');
     expect(await json([], { XDG_CONFIG_HOME: xdg, PLUMBLINE_RUNBOOKS: '' })).toBe('$XDG_CONFIG_HOME/plumbline/runbooks');

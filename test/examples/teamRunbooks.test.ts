@@ -29,8 +29,11 @@ describe.each(examples)('examples/%s', (name) => {
     const out = await runCli(['list', 'runbooks', '--runbooks', runbooks]);
     for (const file of readdirSync(runbooks).filter((f) => f.endsWith('.yaml'))) {
       const id = file.slice(0, -'.yaml'.length);
-      expect(out.stdout.split('\n')).toContain(`${id.padEnd(32)} ${join(runbooks, file)} (--runbooks)`);
+      expect(out.stdout).toMatch(new RegExp(`^${id}\\s`, 'm'));
+      expect(out.stdout.split('\n').map((l) => l.trim())).toContain(`from: ${join(runbooks, file)} (--runbooks)`);
     }
-    expect(out.stdout).toMatch(/^workload-down\s+bundled$/m);
+    // A bundled runbook says nothing of where it is from.
+    expect(out.stdout).toMatch(/^workload-down\s/m);
+    expect(out.stdout).not.toMatch(/from: .*runbooks\/workload-down\.yaml/);
   });
 });

@@ -1,4 +1,4 @@
-import { bundledNames, realScenarioNames, resolveAsset, runbookEntries } from '../../assets.js';
+import { bundledNames, realScenarioNames, resolveAsset } from '../../assets.js';
 import { checks } from '../../checks/registry.js';
 import type { AnyCheck } from '../../checks/types.js';
 import type { CliArgs } from '../args.js';
