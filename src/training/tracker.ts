@@ -1,3 +1,4 @@
+import { bundledCatalog } from '../signatures/catalog.js';
 import { findCheck } from '../checks/registry.js';
 import type { AnyCheck, Facts, Layer } from '../checks/types.js';
 import type { DiagnosisView, SessionEvent } from '../engine/events.js';
@@ -128,10 +129,20 @@ export class DrillTracker {
     return text;
   }
 
-  /** The runbook's diagnoses, the list the trainee picks from. */
+  /**
+   * The runbook's diagnoses, then the catalog's signatures (a scenario may
+   * expect one where a generic ending would be too vague): the list the trainee picks from.
+   */
   diagnoses(): DiagnosisChoice[] {
     const scope = { inputs: this.setup.inputs, facts: {} };
-    return Object.entries(this.setup.spec.steps).flatMap(([id, s]) => (s.type === 'diagnosis' ? [{ id, title: renderLoose(s.title, scope), layer: s.layer }] : []));
+    const own = Object.entries(this.setup.spec.steps).flatMap(([id, s]) => (s.type === 'diagnosis' ? [{ id, title: renderLoose(s.title, scope), layer: s.layer }] : []));
+    let catalog: DiagnosisChoice[] = [];
+    try {
+      catalog = bundledCatalog().filter((c) => !c.benign && !own.some((d) => d.id === c.id)).map((c) => ({ id: c.id, title: c.title, layer: c.layer }));
+    } catch {
+      // A broken catalog file is lint's to report; the drill still offers the runbook's own diagnoses.
+    }
+    return [...own, ...catalog];
   }
 
   /** Records a pick; a right one ends the drill. */

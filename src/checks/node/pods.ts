@@ -23,7 +23,8 @@ export const nodePods = defineCheck({
   layer: 'node',
   title: 'Pods on the node, and which are stuck',
   why: 'When the kubelet or runtime on a node is broken, its pods stick: Terminating that never ends, ContainerCreating that never starts, Unknown when the node went silent. Many stuck pods on one node point at the node, not the pods.',
-  params: z.object({ name: z.string().min(1) }),
+  /** except: the paged pod (namespace/name), never counted as another stuck pod on its own node. */
+  params: z.object({ name: z.string().min(1), except: z.string().optional() }),
   outcomes,
   healthy: ['all-running', 'no-pods'],
   facts: ['podCount', 'running', 'pending', 'succeeded', 'failed', 'unknown', 'terminating', 'stuckTerminating', 'stuckCreating', 'crashLooping', 'stuckPods'],
@@ -33,11 +34,13 @@ export const nodePods = defineCheck({
     // Server-side selection: the same cost on a 10-node and a 5,000-node cluster.
     const [node, pods] = await Promise.all([ifExists(ctx.kube.readNode(p.name)), ctx.kube.listPods({ fieldSelector: `spec.nodeName=${p.name}`, maxItems: maxPods })]);
     if (!node && pods.length === 0) return { outcome: 'not-found', summary: `node ${p.name} does not exist and no pods name it`, evidence: [{ label: 'API', value: `nodes "${p.name}" not found` }], facts: {} };
+    // The pod the walk is about is the symptom: it is not evidence that other pods on its node stick too.
+    const others = p.except ? pods.filter((pod) => `${pod.metadata?.namespace ?? ''}/${pod.metadata?.name ?? ''}` !== p.except) : pods;
     const now = ctx.now();
     const phases = { Running: 0, Pending: 0, Succeeded: 0, Failed: 0, Unknown: 0 };
     const stuck: Record<Stuck, V1Pod[]> = { unknown: [], terminating: [], creating: [], 'crash-looping': [] };
     let terminating = 0;
-    for (const pod of pods) {
+    for (const pod of others) {
       const phase = (pod.status?.phase ?? 'Unknown') as keyof typeof phases;
       phases[phase in phases ? phase : 'Unknown'] += 1;
       if (pod.metadata?.deletionTimestamp) terminating += 1;
@@ -45,7 +48,7 @@ export const nodePods = defineCheck({
       if (kind) stuck[kind].push(pod);
     }
     const facts: Facts = {
-      podCount: pods.length,
+      podCount: others.length,
       running: phases.Running,
       pending: phases.Pending,
       succeeded: phases.Succeeded,
@@ -59,7 +62,7 @@ export const nodePods = defineCheck({
     const evidence: Evidence[] = [
       {
         label: 'pods',
-        value: `${pods.length}${pods.length >= maxPods ? '+' : ''}: ${phases.Running} Running, ${phases.Pending} Pending, ${phases.Succeeded} Succeeded, ${phases.Failed} Failed, ${phases.Unknown} Unknown; ${terminating} Terminating`,
+        value: `${others.length}${others.length >= maxPods ? '+' : ''}: ${phases.Running} Running, ${phases.Pending} Pending, ${phases.Succeeded} Succeeded, ${phases.Failed} Failed, ${phases.Unknown} Unknown; ${terminating} Terminating`,
       },
     ];
     const order: Stuck[] = ['unknown', 'terminating', 'creating', 'crash-looping'];
@@ -92,8 +95,8 @@ export const nodePods = defineCheck({
     if (stuck['crash-looping'].length > 0) {
       return { outcome: 'crash-looping', summary: `${plural(stuck['crash-looping'].length, 'pod')} ${on} ${stuck['crash-looping'].length === 1 ? 'is' : 'are'} in CrashLoopBackOff`, evidence, facts };
     }
-    if (pods.length === 0) return { outcome: 'no-pods', summary: `no pods are bound to node ${p.name} (not even DaemonSet pods)`, evidence, facts };
-    return { outcome: 'all-running', summary: `${plural(pods.length, 'pod')} ${on}, none stuck: ${phases.Running} Running, ${phases.Succeeded} Succeeded, ${phases.Pending} Pending`, evidence, facts };
+    if (others.length === 0) return { outcome: 'no-pods', summary: pods.length > 0 ? `no pod but ${p.except ?? ''} itself is bound to node ${p.name}` : `no pods are bound to node ${p.name} (not even DaemonSet pods)`, evidence, facts };
+    return { outcome: 'all-running', summary: `${plural(others.length, 'pod')} ${on}, none stuck: ${phases.Running} Running, ${phases.Succeeded} Succeeded, ${phases.Pending} Pending`, evidence, facts };
   },
 });
 

@@ -65,6 +65,15 @@ describe('node.pods on the drill cluster', () => {
     expect(r.facts).toMatchObject(facts);
   });
 
+  it('never counts the paged pod as another stuck pod on its own node (except)', async () => {
+    // worker-4's only stuck pod is the one paged about: the node shows nothing else stuck.
+    const r = await t.check('node.pods', { name: 'worker-4', except: 'app/crashy' });
+    expect(r.outcome).toBe('all-running');
+    expect(r.facts).toMatchObject({ podCount: 1, crashLooping: 0 });
+    const all = await t.check('node.pods', { name: 'worker-4' });
+    expect(all.outcome).toBe('crash-looping');
+  });
+
   it('names the stuck pods with how long they have been stuck', async () => {
     const r = await t.check('node.pods', { name: 'worker-3' });
     expect(r.evidence).toEqual([
