@@ -30,9 +30,12 @@ export async function drillCommand(args: CliArgs): Promise<number> {
     return instructorCommand(args, scenarioArg);
   }
   const { planDrill } = await import('./walk.js');
-  const plan = await planDrill({ ...args, positionals: scenarioArg ? [scenarioArg, ...args.positionals.slice(1)] : args.positionals });
   const { wantsTui } = await import('./dispatch.js');
   const interactive = wantsTui(args);
+  // The TUI's modules (ink, React) load while the drill cluster starts: the first frame waits for both.
+  const screen = interactive ? (flags.mode === 'walk' ? import('./interactive.js') : import('./drillInteractive.js')) : undefined;
+  screen?.catch(() => undefined); // a failed start reports its own error; this import's, if any, comes when it is awaited
+  const plan = await planDrill({ ...args, positionals: scenarioArg ? [scenarioArg, ...args.positionals.slice(1)] : args.positionals });
   if (!interactive) {
     if (flags.mode !== 'walk') process.stderr.write(`drill: --${flags.mode} needs a terminal; walking headless without predictions\n`);
     const { walkHeadless } = await import('./headless.js');
