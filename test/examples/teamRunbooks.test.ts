@@ -37,3 +37,21 @@ describe.each(examples)('examples/%s', (name) => {
     expect(out.stdout).not.toMatch(/from: .*runbooks\/workload-down\.yaml/);
   });
 });
+
+describe('plumbline new runbook', () => {
+  it('scaffolds a runbook, its checks, two scenarios, schemas and a test that pass as written, and never overwrites', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const out = join(mkdtempSync(join(tmpdir(), 'plumbline-new-')), 'team');
+    const made = await runCli(['new', 'runbook', 'orders', '--out', out]);
+    expect(made.exitCode).toBe(0);
+    for (const f of ['runbooks/orders.yaml', 'runbooks/checks/orders.yaml', 'scenarios/orders-unavailable.yaml', 'scenarios/orders-healthy.yaml', 'test.sh', 'schemas/runbook.schema.json']) {
+      expect(made.stdout).toContain(join(out, f).split('/').slice(-2).join('/'));
+    }
+    const tested = await runCli(['test', join(out, 'scenarios'), '--runbooks', join(out, 'runbooks')], { timeoutMs: 120_000 });
+    expect(tested.stdout).toMatch(/^2\/2 scenarios reach their expected diagnosis$/m);
+    const again = await runCli(['new', 'runbook', 'orders', '--out', out]);
+    expect(again.exitCode).toBe(2);
+    expect(again.stderr).toContain('not overwriting');
+  }, 130_000);
+});

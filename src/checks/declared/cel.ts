@@ -15,18 +15,22 @@ export interface CelVariable {
 }
 
 const paramsVar: CelVariable = { name: 'params', type: 'map<string, string>', description: 'the parameters the step gave' };
+/** The walk's clock (a drill's own), for ages: `now - timestamp(object.status.lastScheduleTime) > duration("26h")`. */
+const nowVar: CelVariable = { name: 'now', type: 'google.protobuf.Timestamp', description: 'the time of the check (the drill\'s clock in a drill)' };
 
 export const sourceVariables = {
   'kube-get': [
     { name: 'object', type: 'dyn', description: 'the object as the API returned it (null when it does not exist)' },
     { name: 'found', type: 'bool', description: 'whether the object exists' },
     paramsVar,
+    nowVar,
   ],
   'kube-list': [
     { name: 'items', type: 'list<dyn>', description: 'the objects listed (at most limit)' },
     { name: 'count', type: 'int', description: 'how many were listed' },
     { name: 'truncated', type: 'bool', description: 'true when the API had more than limit' },
     paramsVar,
+    nowVar,
   ],
   host: [
     { name: 'stdout', type: 'string', description: "the command's standard output" },
@@ -34,6 +38,7 @@ export const sourceVariables = {
     { name: 'exitCode', type: 'int', description: 'its exit status (-1 when it did not exit by itself)' },
     { name: 'lines', type: 'list<string>', description: 'stdout split into lines' },
     paramsVar,
+    nowVar,
   ],
   http: [
     { name: 'status', type: 'int', description: 'the HTTP status code' },
@@ -42,11 +47,13 @@ export const sourceVariables = {
     { name: 'json', type: 'dyn', description: 'the body parsed as JSON (null when it is not JSON)' },
     { name: 'latencyMs', type: 'int', description: 'milliseconds from sending the request to the end of the body' },
     paramsVar,
+    nowVar,
   ],
   logs: [
     { name: 'lines', type: 'list<string>', description: 'the log lines read (the last tailLines)' },
     { name: 'text', type: 'string', description: 'the same lines as one text' },
     paramsVar,
+    nowVar,
   ],
 } satisfies Record<string, CelVariable[]>;
 

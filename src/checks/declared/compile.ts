@@ -203,7 +203,7 @@ export function compileDeclaredCheck(id: string, spec: DeclaredCheckSpec): AnyCh
         throw err;
       }
       try {
-        const result = decide(id, spec, envs, read.vars, params, read.evidence);
+        const result = decide(id, spec, envs, { ...read.vars, now: ctx.now() }, params, read.evidence);
         return read.raw === undefined ? result : { ...result, raw: read.raw };
       } catch (err) {
         if (!(err instanceof RuleError)) throw err;

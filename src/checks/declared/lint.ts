@@ -66,7 +66,7 @@ export function lintDeclaredCheck(id: string, spec: DeclaredCheckSpec): Declared
       bound.push(name);
     }
     for (const [name, expr] of Object.entries(rule.facts)) celAt([...path, 'facts', name], `rule ${i + 1} fact ${name}`, expr, bound);
-    const shown = new Set([...variables.filter((v) => v !== 'params'), ...bound, ...Object.keys(rule.facts)]);
+    const shown = new Set([...variables.filter((v) => v !== 'params' && v !== 'now'), ...bound, ...Object.keys(rule.facts)]);
     if (rule.summary !== undefined) shownText([...path, 'summary'], rule.summary, shown);
     rule.evidence.forEach((e, j) => shownText([...path, 'evidence', j, 'value'], e.value, shown));
     spec.evidence.forEach((e, j) => shownText(['evidence', j, 'value'], e.value, shown));

@@ -1,18 +1,13 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { packageRoot } from '../../assets.js';
+import { jsonSchemaFor, schemaKinds } from '../../runbook/jsonSchema.js';
 import { join, relative, resolve } from 'node:path';
 import type { CliArgs } from '../args.js';
 import { UsageError } from '../args.js';
 
 
-/**
- * The installed package's schemas: an editor validates against them at once.
- * A team repository may vendor its own copy (plumbline schema runbook > ...) and point there.
- */
-const schemaBase = join(packageRoot(), 'schemas');
 
 function runbookText(id: string): string {
-  return `# yaml-language-server: $schema=${schemaBase}/runbook.schema.json
+  return `# yaml-language-server: $schema=../schemas/runbook.schema.json
 # ${id}: written with plumbline new runbook. docs/runbooks.md explains every field.
 id: ${id}
 title: "${id}: the service is down"
@@ -67,7 +62,7 @@ steps:
 }
 
 function checksText(id: string): string {
-  return `# yaml-language-server: $schema=${schemaBase}/check.schema.json
+  return `# yaml-language-server: $schema=../../schemas/check.schema.json
 checks:
   ${id}.available:
     type: kube
@@ -101,7 +96,7 @@ checks:
 
 function scenarioText(id: string, finding: boolean): string {
   const available = finding ? 0 : 2;
-  return `# yaml-language-server: $schema=${schemaBase}/scenario.schema.json
+  return `# yaml-language-server: $schema=../schemas/scenario.schema.json
 # ${finding ? 'The finding: no replica of web is available.' : 'The healthy case: nothing to find (a runbook must not cry wolf).'}
 id: ${id}-${finding ? 'unavailable' : 'healthy'}
 title: ${finding ? 'web has no available replica' : 'web is fine'}
@@ -153,6 +148,11 @@ export function newCommand(positionals: string[], args: Pick<CliArgs, 'out'>): n
   ];
   const there = files.filter(([f]) => existsSync(f)).map(([f]) => f);
   if (there.length > 0) throw new UsageError(`not overwriting ${there.map((f) => relative(process.cwd(), f) || f).join(', ')}`);
+  // The schemas go with the files (an editor validates offline, in any checkout); ones already there are kept.
+  for (const kind of schemaKinds) {
+    const file = join(out, 'schemas', `${kind}.schema.json`);
+    if (!existsSync(file)) files.push([file, `${JSON.stringify(jsonSchemaFor(kind), null, 2)}\n`]);
+  }
   for (const [file, text] of files) {
     mkdirSync(join(file, '..'), { recursive: true });
     writeFileSync(file, text, { mode: file.endsWith('.sh') ? 0o755 : 0o644 });

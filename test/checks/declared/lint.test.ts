@@ -43,7 +43,7 @@ describe('lint of declared checks', () => {
 
   it('CEL naming an unknown variable says which variables a check of its kind has', () => {
     const out = problems(runbook(kube(`      - { outcome: bad, when: "items.size() == 0" }\n      - { outcome: ok }`)));
-    expect(out).toEqual(['runbooks/x.yaml:13:25: check team.probe: rule 1 when: CEL "items.size() == 0": Unknown variable: items (a kube-get check has: object, found, params)']);
+    expect(out).toEqual(['runbooks/x.yaml:13:25: check team.probe: rule 1 when: CEL "items.size() == 0": Unknown variable: items (a kube-get check has: object, found, params, now)']);
   });
 
   it('an outcome no rule can produce, and the rule that can never decide', () => {

@@ -96,6 +96,15 @@ const checks = `
         when: 'int(capture(lines[1], r"(\\d+)%")) >= 90'
         summary: "{{stdout}}"
       - { outcome: ok }
+  team.age:
+    type: kube
+    layer: cluster
+    title: how old the widget is
+    why: w
+    kube: { apiVersion: example.com/v1alpha1, kind: Widget, namespace: shop, name: w1 }
+    rules:
+      - { outcome: old, when: 'now - timestamp(object.metadata.creationTimestamp) > duration("26h")' }
+      - { outcome: young }
   team.nothing:
     type: kube
     layer: cluster
@@ -132,7 +141,7 @@ describe('declared checks against a drill cluster', () => {
       cluster: { generate: { controlPlanes: 1, workers: 1, podsPerWorker: 0, addons: false }, nodes: [] },
       objects: [
         { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'widgets.example.com' }, spec: { group: 'example.com', names: { kind: 'Widget', plural: 'widgets', singular: 'widget' }, scope: 'Namespaced', versions: [{ name: 'v1alpha1', served: true, storage: true }] } },
-        ...['w1', 'w2', 'w3'].map((name) => ({ apiVersion: 'example.com/v1alpha1', kind: 'Widget', metadata: { name, namespace: 'shop', labels: { tier: 'front' } }, spec: {}, status: { phase: 'Stuck', message: 'waiting for quota' } })),
+        ...['w1', 'w2', 'w3'].map((name) => ({ apiVersion: 'example.com/v1alpha1', kind: 'Widget', metadata: { name, namespace: 'shop', labels: { tier: 'front' }, creationTimestamp: 'now-2d' }, spec: {}, status: { phase: 'Stuck', message: 'waiting for quota' } })),
         { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'shop' }, spec: { selector: { app: 'web' }, ports: [{ port: 80 }] } },
         { apiVersion: 'v1', kind: 'Service', metadata: { name: 'lonely', namespace: 'shop' }, spec: { selector: { app: 'lonely' }, ports: [{ port: 80 }] } },
         pod('web-1', 'shop', { nodeName: 'worker-1', containers: [{ name: 'web', image: 'web' }] }, { phase: 'Running', containerStatuses: [{ name: 'web', ready: true, restartCount: 0, image: 'web', state: { running: { startedAt: 'now-1h' } } }] }),
@@ -203,6 +212,10 @@ describe('declared checks against a drill cluster', () => {
     const out = await run('team.disk', { node: 'worker-1' }, nodes);
     expect(out.outcome).toBe('full');
     expect(out.summary).toContain('95% /');
+  });
+
+  it("CEL sees the walk's clock as now, for ages", async () => {
+    expect((await run('team.age')).outcome).toBe('old');
   });
 
   it('when no rule decides, the check says so and ends in error', async () => {
