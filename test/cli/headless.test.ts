@@ -8,6 +8,31 @@ import { runCli } from '../helpers/cli.js';
 const tmp = () => mkdtempSync(join(tmpdir(), 'plumbline-cli-'));
 
 describe('plumbline drill --non-interactive --output json (the built CLI)', () => {
+  it('ends unrecognised-evidence (exit 0) on a real case no step and no signature knows, listing what it saw', async () => {
+    const transcript = join(tmp(), 't.jsonl');
+    const r = await runCli(['drill', 'real/rl-sched-service-affinity-origin', '--non-interactive', '--output', 'json', '--transcript', transcript]);
+    expect(r.exitCode).toBe(0);
+    const out = JSON.parse(r.stdout) as { outcome: string; diagnosis: unknown; anomalies: { layer: string; source: string; line: string }[]; lookNext: string[] };
+    expect(out.outcome).toBe('unrecognised-evidence');
+    expect(out.diagnosis).toBeNull();
+    expect(out.anomalies[0]).toMatchObject({ layer: 'pod', source: 'Warning event on pod default/api-2', line: 'FailedScheduling: 0/3 nodes are available: 1 ExistingPodsAntiAffinityRulesNotMatch, 1 MatchInterPodAffinity, 2 CheckServiceAffinity.' });
+    expect(out.lookNext[0]).toBe('Read Warning event on pod default/api-2 in full around the lines above (the first is the worst seen).');
+    // The transcript's last line says the same, for report and replay.
+    const last = JSON.parse(readFileSync(transcript, 'utf8').trim().split('\n').at(-1) ?? '{}') as { type: string; outcome: string; anomalies?: unknown[] };
+    expect(last).toMatchObject({ type: 'session.end', outcome: 'unrecognised-evidence' });
+    expect(last.anomalies).toHaveLength(1);
+  });
+
+  it('names the cause from a signature instead of a generic ending, quoting the line (real eviction case)', async () => {
+    const r = await runCli(['drill', 'real/rl-evicted-ephemeral-storage-91600', '--non-interactive', '--output', 'json', '--transcript', join(tmp(), 't.jsonl')]);
+    expect(r.exitCode).toBe(0);
+    const out = JSON.parse(r.stdout) as { outcome: string; diagnosis: { id: string; chain: string[]; signature: { replaced: string | null; source: string } } };
+    expect(out.outcome).toBe('diagnosis');
+    expect(out.diagnosis.id).toBe('evicted-ephemeral-storage');
+    expect(out.diagnosis.signature).toMatchObject({ replaced: 'pod-failed', source: 'https://github.com/kubernetes/kubernetes/issues/91600' });
+    expect(out.diagnosis.chain[0]).toBe('Seen: status of pod ebaogi/ebaogi-bff-app-955968dbb-x7k2p: "Evicted: The node was low on resource: ephemeral-storage. Container ebaogi-bff-app was using 34260Ki, which exceeds its request of 0. "');
+  });
+
   it('walks the default scenario to unschedulable-node-selector and prints the contract', async () => {
     const transcript = join(tmp(), 't.jsonl');
     const r = await runCli(['drill', 'pod-pending-node-selector', '--non-interactive', '--output', 'json', '--transcript', transcript]);
