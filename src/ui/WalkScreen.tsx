@@ -38,10 +38,11 @@ export function frameRows(terminalRows: number): number {
 }
 
 /** How the frame's rows are shared: header and rail, the history, the current step, the footer. */
-export function walkLayout(terminalRows: number, opts: { history: number; selected: boolean; filterLine: boolean; noteLine: boolean }) {
+export function walkLayout(terminalRows: number, opts: { history: number; selected: boolean; filterLine: boolean; noteLine: boolean; ended?: boolean }) {
   const frame = frameRows(terminalRows);
   const body = Math.max(3, frame - 3 - 1 - (opts.noteLine ? 1 : 0));
-  const cap = opts.selected ? Math.floor(body / 2) : Math.min(8, Math.max(1, Math.floor(body / 3)));
+  // Browsing, or once the walk is over, the history takes half the rows; while walking, the current step keeps most.
+  const cap = opts.selected || opts.ended ? Math.floor(body / 2) : Math.min(8, Math.max(1, Math.floor(body / 3)));
   const history = Math.min(opts.history, cap);
   const filter = opts.filterLine ? 1 : 0;
   // A blank line between the history and the current step, where the rows allow it.
@@ -102,7 +103,7 @@ export function WalkScreen({ session, header, startedAt, onExit, replay }: Omit<
     onCancel: () => session.declineHostCommand(),
     onIdleKey: (input, key) => onKey(input, key, true),
   });
-  const layout = walkLayout(rows, { history: browse.shown.length, selected: browse.list.selected !== null, filterLine: browse.typing || browse.query !== '', noteLine: note !== null });
+  const layout = walkLayout(rows, { history: browse.shown.length, selected: browse.list.selected !== null, filterLine: browse.typing || browse.query !== '', noteLine: note !== null, ended: !!state.end });
 
   const finishedSteps = state.steps.filter(isFinished);
   const fallback: PagerTarget | null = state.end ? { kind: 'doc', name: state.diagnosis ? 'diagnosis' : 'end' } : latest ? { kind: 'step', index: state.steps.lastIndexOf(latest) } : finishedSteps.length > 0 ? { kind: 'step', index: state.steps.lastIndexOf(finishedSteps.at(-1)!) } : null;
@@ -246,7 +247,7 @@ export function WalkScreen({ session, header, startedAt, onExit, replay }: Omit<
                 </Text>
               </Text>
             ) : null}
-            {layout.history > 0 ? <SelectList items={historyItems(browse.shown)} selected={browse.list.selected} rows={layout.history} /> : null}
+            {layout.history > 0 ? <SelectList items={historyItems(browse.shown)} selected={browse.list.selected} rows={layout.history} follow="end" /> : null}
             {layout.gap ? <Text> </Text> : null}
             {state.end ? (
               <EndView state={state} transcriptPath={header.transcriptPath} rows={layout.current} width={columns} />

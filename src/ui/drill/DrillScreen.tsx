@@ -278,7 +278,7 @@ export function DrillScreen({ session, tracker, header, startedAt, free, onFinis
           </Box>
         ) : (
           <Box flexDirection="column" height={body} flexShrink={0}>
-            {historyRows > 0 ? <SelectList items={historyItems(browse.shown)} selected={browse.list.selected} rows={historyRows} /> : null}
+            {historyRows > 0 ? <SelectList items={historyItems(browse.shown)} selected={browse.list.selected} rows={historyRows} follow="end" /> : null}
             <Clip rows={Math.max(1, body - historyRows)} keep="bottom">
               {state.end ? <Text>drill ended ({state.end.reason}); transcript: {header.transcriptPath}</Text> : null}
               {!state.end && history.length === 0 && !latest ? (

@@ -18,6 +18,8 @@ export interface SelectListProps {
   rows: number;
   /** What to say when there is nothing to list. */
   empty?: string;
+  /** With nothing selected, show the list's end (a history: the newest) rather than its start. */
+  follow?: 'start' | 'end';
 }
 
 type Line = { kind: 'group'; text: string } | { kind: 'item'; item: SelectItem; index: number };
@@ -35,8 +37,9 @@ export function listLines(items: readonly SelectItem[]): Line[] {
 }
 
 /** The first line shown: a window of `rows` around the selection, its group header kept in view when it fits. */
-export function windowStart(lines: readonly Line[], selected: number | null, rows: number): number {
-  if (lines.length <= rows || selected === null) return 0;
+export function windowStart(lines: readonly Line[], selected: number | null, rows: number, follow: 'start' | 'end' = 'start'): number {
+  if (lines.length <= rows) return 0;
+  if (selected === null) return follow === 'end' ? lines.length - rows : 0;
   const at = lines.findIndex((l) => l.kind === 'item' && l.index === selected);
   const header = at > 0 && lines[at - 1]?.kind === 'group' ? at - 1 : at;
   const centred = Math.max(0, at - Math.floor(rows / 2));
@@ -44,10 +47,10 @@ export function windowStart(lines: readonly Line[], selected: number | null, row
 }
 
 /** The one list every screen uses (home, the root-cause picker, the free drill's checks, the walk's history): a window that follows the selection. */
-export function SelectList({ items, selected, rows, empty }: SelectListProps): React.JSX.Element {
+export function SelectList({ items, selected, rows, empty, follow = 'start' }: SelectListProps): React.JSX.Element {
   const tone = useTone();
   const lines = listLines(items);
-  const first = windowStart(lines, selected, Math.max(1, rows));
+  const first = windowStart(lines, selected, Math.max(1, rows), follow);
   const shown = lines.slice(first, first + Math.max(1, rows));
   if (items.length === 0) return <Text {...tone('muted')}>{empty ?? 'nothing to list'}</Text>;
   return (

@@ -68,5 +68,7 @@ describe('the list window', () => {
     expect(windowStart(lines, 5, 5)).toBe(5);
     expect(windowStart(lines, 9, 5)).toBe(7);
     expect(windowStart(lines, null, 5)).toBe(0);
+    // A history follows its newest entry while nothing is selected.
+    expect(windowStart(lines, null, 5, 'end')).toBe(7);
   });
 });
