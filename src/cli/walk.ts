@@ -162,7 +162,7 @@ export async function planRun(args: CliArgs): Promise<WalkPlan> {
 export async function liveNodeAccess(args: CliArgs, kube: KubeClient): Promise<NodeAccessFor> {
   const kind = args.nodeAccess ?? 'manual';
   if (kind === 'drill') throw new UsageError('--node-access drill only works in drills (plumbline drill)');
-  const { createNodeAccess, addressResolver, readinessProbe } = await import('../nodeaccess/index.js');
+  const { createNodeAccess, addressResolver, nodeDescriber, readinessProbe } = await import('../nodeaccess/index.js');
   return (prompt) =>
     createNodeAccess(kind, {
       ...(prompt ? { prompt } : {}),
@@ -173,6 +173,8 @@ export async function liveNodeAccess(args: CliArgs, kube: KubeClient): Promise<N
         ...(args.debugImage ? { image: args.debugImage } : {}),
         isNodeReady: readinessProbe(kube),
       },
+      // local refuses unless this machine is the node named (hostname, the node's addresses, the kubelet's name).
+      local: { describeNode: nodeDescriber(kube) },
     });
 }
 

@@ -80,7 +80,7 @@ export async function runCheck(inv: CheckInvocation, signal: AbortSignal, deps: 
     return done(result);
   } catch (err) {
     if (err instanceof KubeError) return done(errorResult(`${err.kind}: ${err.message}`, err.kind));
-    if (err instanceof NodeAccessError) return done(errorResult(`${err.kind}: ${err.message}`, err.kind));
+    if (err instanceof NodeAccessError) return done(errorResult(`${neverRan.has(err.kind) ? `not run (${err.kind})` : err.kind}: ${err.message}`, err.kind));
     return done(errorResult(`check ${check.id} failed: ${err instanceof Error ? err.message : String(err)}`, 'internal'));
   }
 }
@@ -107,6 +107,9 @@ function bodyText(body: string): string {
 function withNewline(s: string): string {
   return s === '' || s.endsWith('\n') ? s : `${s}\n`;
 }
+
+/** Node-access failures where the command never ran on the node: said as "not run", so nobody reads them as the node's answer. */
+const neverRan = new Set<string>(['not-possible', 'unreachable', 'auth', 'declined', 'not-collected']);
 
 function errorResult(summary: string, kind: string): CheckResult {
   return { outcome: 'error', summary, evidence: [], facts: { errorKind: kind } };

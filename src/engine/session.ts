@@ -20,7 +20,7 @@ import { matchSignals, rankAnomalies } from '../signatures/match.js';
 import { mergeSignals } from '../signatures/signals.js';
 import type { Signal } from '../signatures/types.js';
 import { signatureDiagnosis, whereToLookNext } from '../signatures/diagnose.js';
-import { restsOnError } from '../runbook/honesty.js';
+import { restsOnError, unseenOnTheWay } from '../runbook/honesty.js';
 import { accountOf, pathWithResults, WalkLog } from './account.js';
 import { runAction } from './runAction.js';
 import { runCheck } from './runCheck.js';
@@ -391,7 +391,7 @@ export class Session {
     let generic: { id: string; title: string } | null = null;
     if (ending?.diagnosis) {
       const step = spec.steps[ending.diagnosis];
-      const deciding = restsOnError(spec, ending.diagnosis, context.path, this.opts.runbook.lookup);
+      const deciding = restsOnError(spec, ending.diagnosis, context.path, this.opts.runbook.lookup) ?? unseenOnTheWay(spec, ending.diagnosis, context.path);
       if (step?.type === 'diagnosis' && deciding) {
         // Lint refuses such a runbook; should one still get here, the walk says what it could not see instead.
         unconfirmed = { id: ending.diagnosis, title: renderLoose(step.title, scope), restsOn: deciding.step };
@@ -408,7 +408,12 @@ export class Session {
         if (step.generic) generic = { id: ending.diagnosis, title: diagnosis.title };
       }
     }
-    let outcome: SessionOutcome = diagnosis ? 'diagnosis' : ending?.kind === 'no-finding' ? 'no-finding' : 'incomplete';
+    // "No finding" says every layer looked and found nothing: a check on the way that could not reach what it looks at
+    // (a host check not run: no terminal, ssh failing, another machine) leaves the walk incomplete. Not counted: a check
+    // with nothing to look at (a fact never found: no node for an unscheduled pod), and a drill's output nobody pasted.
+    const onPath = new Set(context.path.filter((p) => p.check !== null && p.outcome === 'error').map((p) => p.step));
+    const lookedEverywhere = !this.log.checks.some((c) => onPath.has(c.step) && c.outcome === 'error' && c.errorKind !== 'missing-value' && c.errorKind !== 'not-collected');
+    let outcome: SessionOutcome = diagnosis ? 'diagnosis' : ending?.kind === 'no-finding' && lookedEverywhere ? 'no-finding' : 'incomplete';
     let anomalies: WalkAccount['anomalies'] = [];
     let lookNext: string[] = [];
     // A catch-all ending or no finding at all: what the walk saw may name the cause a closed tree does not know.

@@ -16,7 +16,7 @@ export type { DrillHosts, DrillResponse } from './drill.js';
 export type { ManualAnswer, ManualPrompt, ManualRequest } from './manual.js';
 export type { SshAccessOptions } from './ssh.js';
 export type { KubectlDebugOptions } from './kubectlDebug.js';
-export { addressResolver, readinessProbe } from './kube.js';
+export { addressResolver, nodeDescriber, readinessProbe } from './kube.js';
 export { NodeAccessError, nodeAccessKinds } from './types.js';
 export type { NodeAccess, NodeAccessKind, RunOptions, RunResult } from './types.js';
 

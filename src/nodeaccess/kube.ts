@@ -1,5 +1,6 @@
 import type { V1Node } from '@kubernetes/client-node';
 import type { KubeClient } from '../kube/client.js';
+import type { NodeIdentity } from './local.js';
 
 /** The address ssh should use for a node: its InternalIP, else its Hostname address, else the name (an ssh config alias). */
 export function nodeAddress(node: V1Node): string | undefined {
@@ -32,5 +33,14 @@ export function readinessProbe(kube: KubeClient): (node: string, signal: AbortSi
     } catch {
       return undefined;
     }
+  };
+}
+
+/** For `createLocalAccess({ describeNode })`: the node's addresses and hostname label, so local access can tell whether it runs there. */
+export function nodeDescriber(kube: KubeClient): (node: string, signal: AbortSignal) => Promise<NodeIdentity> {
+  return async (name, signal) => {
+    const node = await kube.withSignal(signal).readNode(name);
+    const hostnameLabel = node.metadata?.labels?.['kubernetes.io/hostname'];
+    return { name, addresses: (node.status?.addresses ?? []).map((a) => a.address), ...(hostnameLabel ? { hostnameLabel } : {}) };
   };
 }

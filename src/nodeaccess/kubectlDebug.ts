@@ -76,7 +76,8 @@ export function createKubectlDebugAccess(options: KubectlDebugOptions = {}): Nod
         );
       }
       const { result, canceled } = await execProcess(kubectlDebugArgv(node, argv, options), { ...opts, maxOutputBytes: options.maxOutputBytes });
-      const pod = created.exec(result.stdout)?.[1];
+      const said = created.exec(result.stdout);
+      const pod = said?.[1];
       try {
         if (canceled) throw new NodeAccessError('cancelled', `kubectl debug on ${node} was cancelled`);
         if (!pod) throw kubectlFailure(node, result);
@@ -90,6 +91,8 @@ export function createKubectlDebugAccess(options: KubectlDebugOptions = {}): Nod
           stdout: strip(result.stdout.replace(created, '').replace(/^\n/, '')),
           stderr: strip(result.stderr),
           exitCode: result.timedOut ? null : (status.exitCode ?? null),
+          // kubectl's own word for where its pod runs; a node debug pod shares that host's network and UTS namespaces.
+          answeredBy: `${said?.[3] ?? node} (kubectl debug pod ${pod})`,
         };
         const missing = missingCommandMessage(argv, out);
         if (missing !== undefined && out.exitCode === 127) throw new NodeAccessError('command-missing', `on ${node}: ${missing}`);

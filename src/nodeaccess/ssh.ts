@@ -47,6 +47,8 @@ const connectFailure =
 
 /** `--node-access ssh`: the user's own ssh, config and keys; BatchMode so it never waits for a password prompt. */
 export function createSshAccess(options: SshAccessOptions = {}): NodeAccess {
+  // Per destination, the name the machine that answers there gives itself: asked once, after a command got through.
+  const names = new Map<string, Promise<string | undefined>>();
   return {
     kind: 'ssh',
     async run(node, argv, opts) {
@@ -56,9 +58,26 @@ export function createSshAccess(options: SshAccessOptions = {}): NodeAccess {
       classifySshFailure(node, target, r);
       const missing = missingCommandMessage(argv, r);
       if (missing !== undefined && r.exitCode === 127) throw new NodeAccessError('command-missing', `on ${node}: ${missing}`);
-      return r;
+      let name = names.get(target);
+      if (!name) {
+        name = remoteName(target, options);
+        names.set(target, name);
+      }
+      const destination = options.user ? `${options.user}@${target}` : target;
+      return { ...r, answeredBy: `${(await name) ?? 'a machine that did not say its name'} (ssh ${destination})` };
     },
   };
+}
+
+/** `uname -n` on the destination (POSIX, no shell syntax, so any login shell runs it); undefined when it does not say. */
+async function remoteName(target: string, options: SshAccessOptions): Promise<string | undefined> {
+  try {
+    const r = await runProcess(sshArgv(target, ['uname', '-n'], options), { timeoutMs: 15_000, signal: new AbortController().signal });
+    const name = r.exitCode === 0 ? r.stdout.trim() : '';
+    return /^[^\s]{1,253}$/.test(name) ? name : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function classifySshFailure(node: string, target: string, r: RunResult): void {

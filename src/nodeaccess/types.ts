@@ -14,6 +14,8 @@ export interface RunResult {
   timedOut: boolean;
   /** true when stdout or stderr was cut at the cap. */
   truncated: boolean;
+  /** The machine that ran it, as the backend learnt it (ssh: the remote's `uname -n`; kubectl-debug: the node kubectl put its pod on; local: this machine). */
+  answeredBy?: string;
 }
 
 export interface RunOptions {

@@ -135,3 +135,14 @@ export function restsOnError(spec: RunbookSpec, diagnosis: string, path: readonl
   const deciding = decidingStep(spec, path, lookup, diagnosis);
   return deciding && deciding.check !== null && deciding.outcome === 'error' ? deciding : null;
 }
+
+/**
+ * For a diagnosis reached by elimination (`restsOn: every-check`): the first
+ * check on the walk's path that could not look, which leaves the elimination
+ * unfinished; null when every check looked.
+ */
+export function unseenOnTheWay(spec: RunbookSpec, diagnosis: string, path: readonly WalkedStep[]): WalkedStep | null {
+  const step = spec.steps[diagnosis];
+  if (step?.type !== 'diagnosis' || step.restsOn !== 'every-check') return null;
+  return path.find((p) => p.check !== null && p.outcome === 'error') ?? null;
+}

@@ -62,8 +62,11 @@ export const diagnosisStep = z.strictObject({
    * `error`: this diagnosis is about the failure to see (an RBAC denial that
    * rests on the 403 itself), so a check's error outcome may decide it. Any
    * other diagnosis never rests on a check that could not look (lint refuses it).
+   * `every-check`: this diagnosis is what is left once every check on the way
+   * found its layer clean ("no check on the way found why"), so one that could
+   * not look (a host check not run) leaves it unconfirmed: the walk ends incomplete.
    */
-  restsOn: z.literal('error').optional(),
+  restsOn: z.enum(['error', 'every-check']).optional(),
   /**
    * A catch-all ending (the pod failed, the container exits by itself, the
    * API server is busy): a catalog signature the walk saw on its way, when

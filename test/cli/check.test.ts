@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliPath } from '../helpers/cli.js';
@@ -35,21 +35,31 @@ describe('plumbline check <host check> --node', () => {
     const pasted = 'Result=exit-code\nNRestarts=41\nExecMainStatus=1\nLoadState=loaded\nActiveState=activating\nSubState=auto-restart\nFragmentPath=/usr/lib/systemd/system/kubelet.service\n.\n';
     const r = await runWithInput(['check', 'host.kubelet-service', '--node', 'worker-1', '--kubeconfig', kubeconfig], pasted);
     expect(r.stderr).toContain('Run this on worker-1 and paste its output');
-    expect(r.stderr).toContain('systemctl show kubelet -p LoadState,ActiveState,SubState,Result,NRestarts,ExecMainStatus,ExecMainStartTimestamp,FragmentPath,ExecStart');
+    // On lines of their own, broken where a shell joins them again.
+    expect(r.stderr).toContain('systemctl show kubelet -p \\\n  LoadState,ActiveState,SubState,Result,NRestarts,ExecMainStatus,\\\nExecMainStartTimestamp,FragmentPath,ExecStart\n');
     expect(r.stdout).toMatch(/^restart-loop: /m);
     expect(r.exitCode).toBe(0);
   });
 
   it('manual: "skip" declines, and the check says it could not check', async () => {
     const r = await runWithInput(['check', 'host.kubelet-service', '--node', 'worker-1', '--kubeconfig', kubeconfig], 'skip\n');
-    expect(r.stdout).toMatch(/^error: declined: the command was not run on worker-1/m);
+    expect(r.stdout).toMatch(/^error: not run \(declined\): the person at the terminal chose not to run it on worker-1/m);
     expect(r.exitCode).toBe(3);
   });
 
-  it('local: runs the real ps of this machine', async () => {
-    const r = await runWithInput(['check', 'host.runc-lingering', '--node', 'worker-1', '--node-access', 'local', '--kubeconfig', kubeconfig], '');
+  it('local: runs the real ps of this machine, named as the node it is', async () => {
+    const r = await runWithInput(['check', 'host.runc-lingering', '--node', hostname(), '--node-access', 'local', '--kubeconfig', kubeconfig], '');
     expect(r.stdout).toMatch(/^\$ ps -eo pid,etimes,args$/m);
     expect(r.stdout).toMatch(/^clear: /m);
+    expect(r.stdout).toContain(`answered by: ${hostname()} (this machine: hostname ${hostname()})`);
+  });
+
+  it('local: refuses to answer for worker-1, another machine, and says what this one is', async () => {
+    const r = await runWithInput(['check', 'host.runc-lingering', '--node', 'worker-1', '--node-access', 'local', '--kubeconfig', kubeconfig], '');
+    expect(r.stdout).toMatch(/^error: not run \(not-possible\): --node-access local runs commands on this machine, and this machine is not worker-1 \(worker-1 is [\d.]+/m);
+    expect(r.stdout).toContain(`its hostname is ${hostname()}`);
+    expect(r.stdout).not.toMatch(/^clear: /m);
+    expect(r.exitCode).toBe(3);
   });
 
   it('needs --node for a host check', async () => {

@@ -30,7 +30,7 @@ describe('a walk whose checks could not look ends incomplete (the built CLI)', (
     const r = await runCli(['drill', 'nn-node-unreachable', '--non-interactive', '--output', 'text', '--transcript', transcript()]);
     expect(r.exitCode).toBe(3);
     expect(r.stdout).toContain('end: incomplete');
-    expect(r.stdout).toContain('  could not see:\n    - Is the kubelet service running? (host.kubelet-service: unreachable:');
+    expect(r.stdout).toContain('  could not see:\n    - Is the kubelet service running? (host.kubelet-service: not run (unreachable):');
     expect(r.stdout).toContain('      to see it on worker-4: systemctl show kubelet');
     expect(r.stdout).not.toContain('Is the machine up?');
   });

@@ -150,7 +150,7 @@ hosts:
     const out = await run('host.kubelet-service', { node: 'worker-1' });
     expect(out.outcome).toBe('error');
     expect(out.facts.errorKind).toBe('not-collected');
-    expect(out.summary).toMatch(/^not-collected: not collected in this scenario: systemctl show kubelet -p \S+ on worker-1$/);
+    expect(out.summary).toMatch(/^not run \(not-collected\): not collected in this scenario: systemctl show kubelet -p \S+ on worker-1$/);
   });
 
   it('the drill node access: a given answer is served (times moved), a missing or marked one is not collected', async () => {

@@ -91,6 +91,8 @@ describe('kubectl-debug node access', () => {
     const access = createKubectlDebugAccess({ kubectl, namespace: 'plumbline', isNodeReady: () => true });
     const r = await access.run('worker-1', ['sh', '-c', 'echo out; echo err >&2; exit 3'], opts());
     expect(r).toMatchObject({ stdout: 'out\n', stderr: 'err\n', exitCode: 3, timedOut: false });
+    // Where kubectl says it put the pod: the machine that answered.
+    expect(r.answeredBy).toBe('worker-1 (kubectl debug pod node-debugger-worker-1-x7k2q)');
     const verbs = calls().map((c) => c.filter((a) => !a.startsWith('--'))[0]);
     expect(verbs).toEqual(['debug', 'get', 'delete']);
     expect(calls()[2]).toEqual(['--namespace=plumbline', 'delete', 'pod', 'node-debugger-worker-1-x7k2q', '--ignore-not-found', '--wait=false']);

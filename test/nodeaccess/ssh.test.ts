@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
-import { tmpdir, userInfo } from 'node:os';
+import { hostname, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSshAccess, sshArgv } from '../../src/nodeaccess/ssh.js';
@@ -125,6 +125,13 @@ describe.skipIf(missing.length > 0)('ssh node access against a real sshd on loop
     const ssh = createSshAccess(base);
     const r = await ssh.run('worker-1', ['sh', '-c', 'echo out; echo err >&2; exit 3'], opts());
     expect(r).toMatchObject({ stdout: 'out\n', stderr: 'err\n', exitCode: 3, timedOut: false });
+  });
+
+  it('says which machine answered: the name it gives itself (uname -n), and where ssh went', async () => {
+    const r = await createSshAccess(base).run('worker-1', ['true'], opts());
+    expect(r.answeredBy).toBe(`${hostname()} (ssh ${userInfo().username}@127.0.0.1)`);
+    const check = await runHostCheck('host.runc-lingering', { node: 'worker-1' }, createSshAccess(base));
+    expect(check.evidence.at(-1)).toEqual({ label: 'answered by', value: `${hostname()} (ssh ${userInfo().username}@127.0.0.1)` });
   });
 
   it('hostile arguments arrive as literal strings: no substitution, no second command', async () => {

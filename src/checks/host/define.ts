@@ -53,7 +53,7 @@ export function defineHostCheck<P extends { node: string }, const O extends stri
         }
         results.push(r);
       }
-      return { ...parse(joinResults(results), p, ctx.now()), raw: rawOutput(results) };
+      return withAnsweredBy({ ...parse(joinResults(results), p, ctx.now()), raw: rawOutput(results) }, results);
     },
   });
   return Object.assign(check, { argv, parse });
@@ -119,6 +119,17 @@ function trimNumber(n: number): string {
 /** The `error` outcome from a parser: could not tell, and why, as a fact runbooks and reports can read. */
 export function hostError(summary: string, errorKind: string, evidence: CheckResult['evidence'] = []): CheckResult<never> {
   return { outcome: 'error', summary, evidence, facts: { errorKind } };
+}
+
+/**
+ * Which machine ran the command, as the last piece of evidence, when the node
+ * access can say (ssh, kubectl-debug, local): the evidence is that machine's,
+ * which a name in an ssh config or a reused address could make another's.
+ */
+export function withAnsweredBy<R extends CheckResult<string>>(result: R, runs: readonly RunResult[]): R {
+  const by = [...new Set(runs.map((r) => r.answeredBy).filter((b): b is string => b !== undefined))];
+  if (by.length === 0) return result;
+  return { ...result, evidence: [...result.evidence, { label: 'answered by', value: by.join(', ') }] };
 }
 
 /** The runs' summed time; null when any was not timed (pasted by a person). */

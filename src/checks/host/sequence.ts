@@ -3,7 +3,7 @@ import { NodeAccessError } from '../../nodeaccess/types.js';
 import type { RunResult } from '../../nodeaccess/types.js';
 import { defineCheck } from '../types.js';
 import type { CheckContext, CheckDefinition, CheckResult } from '../types.js';
-import { allOutput, defaultHostTimeoutMs, totalDuration } from './define.js';
+import { allOutput, defaultHostTimeoutMs, totalDuration, withAnsweredBy } from './define.js';
 import type { HostCheck } from './define.js';
 
 export interface HostSequenceSpec<P extends { node: string }, O extends string> extends Omit<CheckDefinition<P, O>, 'layer' | 'command' | 'run'> {
@@ -30,7 +30,7 @@ export function defineHostSequenceCheck<P extends { node: string }, const O exte
     command: (p) => commands(p).map((c) => shellQuote(c)).join('; '),
     async run(ctx, p) {
       const results = await runEach(ctx, p.node, commands(p), timeoutMs ?? defaultHostTimeoutMs);
-      return parse(results, p, ctx.now());
+      return withAnsweredBy(parse(results, p, ctx.now()), [results]);
     },
   });
   return Object.assign(check, { argv, commands, parse: (r: RunResult, p: P) => parse(r, p) });
@@ -60,6 +60,7 @@ async function runEach(ctx: CheckContext, node: string, cmds: string[][], limit:
     stderr: '',
     exitCode: ran.find((r) => r.exitCode !== 0)?.exitCode ?? ran.at(-1)?.exitCode ?? null,
     durationMs: totalDuration(ran),
+    ...(ran[0]?.answeredBy ? { answeredBy: ran[0].answeredBy } : {}),
     timedOut: false,
     truncated: ran.some((r) => r.truncated),
   };

@@ -50,7 +50,7 @@ describe('host.certificates-on-disk', () => {
       expect(r.status).toBe(0);
       return out;
     };
-    const local = createLocalAccess();
+    const local = createLocalAccess({ anyNode: true });
 
     it('a one-year certificate is valid, a ten-day one expiring soon', async () => {
       const year = await runHostCheck('host.certificates-on-disk', { node: 'n', path: make('year.pem', 365) }, local);

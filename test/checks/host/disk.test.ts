@@ -8,7 +8,7 @@ import { runHostCheck } from './helpers.js';
 
 const space = { node: 'n', nodefsPath: '/var/lib/kubelet', imagefsPath: '/var/lib/containerd', nodefsAvailablePercent: 10, imagefsAvailablePercent: 15 };
 const inodes = { node: 'n', nodefsPath: '/var/lib/kubelet', imagefsPath: '/var/lib/containerd', nodefsInodesFreePercent: 5, imagefsInodesFreePercent: 5 };
-const local = createLocalAccess();
+const local = createLocalAccess({ anyNode: true });
 
 describe('host.disk-space and host.disk-inodes', () => {
   it('one disk for both: free space is available / size, as the kubelet counts it (not df\'s Use%)', () => {

@@ -88,7 +88,7 @@ describe('host.firewall', () => {
   });
 
   it.skipIf(readFileSync('/proc/1/comm', 'utf8').trim() === 'systemd')('on this machine: systemd is not there to ask about firewalld, and the check says so', async () => {
-    const r = await runHostCheck('host.firewall', { node: 'this-node', port: 443 }, createLocalAccess());
+    const r = await runHostCheck('host.firewall', { node: 'this-node', port: 443 }, createLocalAccess({ anyNode: true }));
     // iptables-save may be missing here (CI), or present with no rules loaded in this container.
     if (r.outcome === 'error') expect(r.facts.errorKind).toBe('command-missing');
     else {

@@ -53,7 +53,7 @@ describe('host.listening-ports', () => {
       any = await listen('0.0.0.0');
     });
     afterAll(() => servers.forEach((s) => s.close()));
-    const local = createLocalAccess();
+    const local = createLocalAccess({ anyNode: true });
 
     it('finds this test process listening, and tells loopback from everywhere', async () => {
       const a = await runHostCheck('host.listening-ports', { node: 'n', port: any }, local);

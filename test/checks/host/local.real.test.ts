@@ -8,7 +8,7 @@ import { createLocalAccess } from '../../../src/nodeaccess/local.js';
 import { fixture } from './fixtures.js';
 import { runHostCheck } from './helpers.js';
 
-const local = createLocalAccess();
+const local = createLocalAccess({ anyNode: true });
 const has = (cmd: string) => spawnSync('sh', ['-c', 'command -v "$1"', 'sh', cmd]).status === 0;
 const pid1 = readFileSync('/proc/1/comm', 'utf8').trim();
 
