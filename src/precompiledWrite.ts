@@ -6,7 +6,7 @@ import { loadScenarioFile } from './drill/scenario.js';
 import { depKey, sha256 } from './precompiled.js';
 import type { Precompiled } from './precompiled.js';
 import { includedRunbookFile, loadRunbookFile } from './runbook/load.js';
-import { readYamlSource } from './runbook/source.js';
+import { readYamlSource } from './base/source.js';
 
 /**
  * Build step (scripts/build.mjs bundles and runs this file, never the CLI):

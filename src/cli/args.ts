@@ -2,19 +2,14 @@ import { nodeAccessKinds } from '../nodeaccess/types.js';
 import type { NodeAccessKind } from '../nodeaccess/types.js';
 import type { DrillFlags } from './drillArgs.js';
 import { drillFlags } from './drillArgs.js';
+import { UsageError } from './usageError.js';
 import { unsafeSshDestination } from '../nodeaccess/sshDestination.js';
 
 export const version = '0.1.0';
 
-/** Bad usage: printed as one line and exit 2; `command` names the help that explains it (null: the message says it all). */
-export class UsageError extends Error {
-  constructor(
-    message: string,
-    readonly command?: string | null,
-  ) {
-    super(message);
-    this.name = 'UsageError';
-  }
+/** The TUI, or text and objects on stdout: a TUI needs a terminal on both ends, and -o json|yaml asks for an object. */
+export function wantsTui(args: Pick<CliArgs, 'nonInteractive' | 'output'>): boolean {
+  return !args.nonInteractive && args.output === 'text' && Boolean(process.stdout.isTTY) && Boolean(process.stdin.isTTY);
 }
 
 /** What `-o/--output` may ask for where a command's output is structured. */

@@ -1,6 +1,6 @@
 import type { AnyCheck } from '../checks/types.js';
 import type { CliArgs } from './args.js';
-import { UsageError } from './args.js';
+import { UsageError } from './usageError.js';
 
 export interface CheckParam {
   name: string;

@@ -1,6 +1,6 @@
 import type { Command, Option } from 'commander';
 import { bundledNames, realScenarioNames } from '../assets.js';
-import { UsageError } from './args.js';
+import { UsageError } from './usageError.js';
 import { buildProgram, completionShells } from './program.js';
 
 /**

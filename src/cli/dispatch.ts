@@ -1,10 +1,6 @@
 import type { CliArgs } from './args.js';
-import { UsageError } from './args.js';
-
-/** The TUI, or text and objects on stdout: a TUI needs a terminal on both ends, and -o json|yaml asks for an object. */
-export function wantsTui(args: Pick<CliArgs, 'nonInteractive' | 'output'>): boolean {
-  return !args.nonInteractive && args.output === 'text' && Boolean(process.stdout.isTTY) && Boolean(process.stdin.isTTY);
-}
+import { wantsTui } from './args.js';
+import { UsageError } from './usageError.js';
 
 /** Runs one command; each loads only the modules it needs. */
 export async function dispatch(args: CliArgs): Promise<number> {

@@ -1,5 +1,6 @@
 import type { CliArgs } from './args.js';
-import { UsageError } from './args.js';
+import { wantsTui } from './args.js';
+import { UsageError } from './usageError.js';
 
 /**
  * `plumbline drill`: the plain walk, or a training drill (guided / free), or
@@ -30,7 +31,6 @@ export async function drillCommand(args: CliArgs): Promise<number> {
     return instructorCommand(args, scenarioArg);
   }
   const { planDrill } = await import('./walk.js');
-  const { wantsTui } = await import('./dispatch.js');
   const interactive = wantsTui(args);
   // The TUI's modules (ink, React) load while the drill cluster starts: the first frame waits for both.
   const screen = interactive ? (flags.mode === 'walk' ? import('./interactive.js') : import('./drillInteractive.js')) : undefined;

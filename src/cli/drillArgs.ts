@@ -1,6 +1,6 @@
 import type { Difficulty } from '../training/record.js';
 import { difficulties } from '../training/record.js';
-import { UsageError } from './args.js';
+import { UsageError } from './usageError.js';
 
 export interface DrillFlags {
   /** walk: the plain walk (no predictions, no score); guided and free are training drills. */

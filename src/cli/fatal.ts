@@ -1,8 +1,8 @@
 import { KubeConfigError } from '../kube/config.js';
 import { KubeError } from '../kube/errors.js';
-import { InputError } from '../runbook/source.js';
-import { loadExtraPatterns, redactText } from '../transcript/redact.js';
-import { UsageError } from './args.js';
+import { InputError } from '../base/source.js';
+import { loadExtraPatterns, redactText } from '../base/redact.js';
+import { UsageError } from './usageError.js';
 
 /** Every error the user can act on becomes one line and an exit code; anything else is a bug, shown with its stack. */
 export function reportFatal(err: unknown, usage = false): number {

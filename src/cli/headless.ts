@@ -1,7 +1,7 @@
 import { walkJson, exitCodeOf } from '../engine/report.js';
 import { Session } from '../engine/session.js';
 import { textLines } from '../engine/textLog.js';
-import { loadExtraPatterns } from '../transcript/redact.js';
+import { loadExtraPatterns } from '../base/redact.js';
 import { TranscriptWriter } from '../transcript/writer.js';
 import type { CliArgs } from './args.js';
 import { guardSession } from './guard.js';

@@ -1,5 +1,5 @@
 import module from 'node:module';
-import { UsageError } from './args.js';
+import { UsageError } from './usageError.js';
 
 // Cached V8 bytecode makes the second start of the heavy modules (client-node above all) several times faster.
 module.enableCompileCache?.();

@@ -12,7 +12,7 @@ import { defaultTranscriptDir } from '../transcript/writer.js';
 import { ThemeProvider } from '../ui/ThemeProvider.js';
 import { InstructorView } from '../ui/drill/InstructorView.js';
 import type { CliArgs } from './args.js';
-import { UsageError } from './args.js';
+import { UsageError } from './usageError.js';
 import { loadRunbook } from './walk.js';
 
 /** `plumbline drill <scenario> --instructor [--transcript FILE]`: the answer and the trainee's progress, read live from their transcript. */

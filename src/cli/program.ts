@@ -3,7 +3,8 @@ import { nodeAccessKinds } from '../nodeaccess/types.js';
 import { difficulties } from '../training/record.js';
 import { schemaKinds } from '../runbook/schemaKinds.js';
 import type { CliArgs, RawOptions } from './args.js';
-import { outputFormats, toCliArgs, UsageError, version } from './args.js';
+import { outputFormats, toCliArgs, version } from './args.js';
+import { UsageError } from './usageError.js';
 
 /**
  * The command line, one commander command per plumbline command: each takes

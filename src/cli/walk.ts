@@ -13,7 +13,8 @@ import { defaultTranscriptPath } from '../transcript/writer.js';
 import { notStartedJson } from '../engine/report.js';
 import { shellQuote } from '../nodeaccess/quote.js';
 import type { CliArgs } from './args.js';
-import { UsageError, version } from './args.js';
+import { version } from './args.js';
+import { UsageError } from './usageError.js';
 import { printObject } from './output.js';
 import { inputFlag, mainInput } from './inputs.js';
 

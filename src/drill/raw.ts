@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import { LineCounter, parseAllDocuments } from 'yaml';
 import { validate } from '../runbook/load.js';
-import { containedPath, documentData, FileReadError, InputError, locator, offsetOf, ownFolder, rawLimit, readInputText, yamlParseOptions } from '../runbook/source.js';
-import type { SourceProblem, YamlSource } from '../runbook/source.js';
+import { containedPath, documentData, FileReadError, InputError, locator, offsetOf, ownFolder, rawLimit, readInputText, yamlParseOptions } from '../base/source.js';
+import type { SourceProblem, YamlSource } from '../base/source.js';
 import { isKubeList, rawEntry } from './scenario.js';
 import type { Scenario } from './scenario.js';
 import type { KubeObject } from './types.js';

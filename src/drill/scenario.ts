@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { resolve as resolvePath, sep } from 'node:path';
 import { validate } from '../runbook/load.js';
-import { InputError, readYamlSource } from '../runbook/source.js';
-import type { YamlSource } from '../runbook/source.js';
+import { InputError, readYamlSource } from '../base/source.js';
+import type { YamlSource } from '../base/source.js';
 import { anyCommand } from '../nodeaccess/drill.js';
 import type { DrillHosts, DrillResponse } from '../nodeaccess/drill.js';
 import { findFault, faultCatalog } from './faults/catalog.js';

@@ -6,7 +6,7 @@ import { findCheck } from '../checks/registry.js';
 import type { AnyCheck, CheckResult } from '../checks/types.js';
 import type { CheckInvocation, CheckOutput } from '../runbook/compile.js';
 import { MissingValueError, render } from '../runbook/template.js';
-import { redactEvent } from '../transcript/redact.js';
+import { redactEvent } from '../base/redact.js';
 import { signalsOf } from '../signatures/signals.js';
 
 export interface RunCheckDeps {

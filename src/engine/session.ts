@@ -24,7 +24,7 @@ import { restsOnError, unseenOnTheWay } from '../runbook/honesty.js';
 import { accountOf, pathWithResults, WalkLog } from './account.js';
 import { runAction } from './runAction.js';
 import { runCheck } from './runCheck.js';
-import { redactEvent } from '../transcript/redact.js';
+import { redactEvent } from '../base/redact.js';
 
 export interface SessionOptions {
   runbook: LoadedRunbook;

@@ -3,7 +3,7 @@ import type { AnyCheck } from '../checks/types.js';
 import { includePrefix, usedSteps } from './include.js';
 import type { ResolvedInclude } from './include.js';
 import type { RunbookSpec } from './schema.js';
-import type { SourceProblem, YamlSource } from './source.js';
+import type { SourceProblem, YamlSource } from '../base/source.js';
 import { branches, isSpecialTarget, phases, reachable } from './structure.js';
 import { templateRefs } from './template.js';
 import { errorDecidedEdges } from './honesty.js';

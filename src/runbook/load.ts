@@ -14,8 +14,8 @@ import { compileDeclaredCheck } from '../checks/declared/compile.js';
 import { lintDeclaredCheck } from '../checks/declared/lint.js';
 import { isDeepStrictEqual } from 'node:util';
 import type { RunbookSpec } from './schema.js';
-import { containedPath, FileReadError, InputError, ownFolder, parseYamlSource, readInputText, readYamlSource, yamlLimit } from './source.js';
-import type { SourceProblem, YamlSource } from './source.js';
+import { containedPath, FileReadError, InputError, ownFolder, parseYamlSource, readInputText, readYamlSource, yamlLimit } from '../base/source.js';
+import type { SourceProblem, YamlSource } from '../base/source.js';
 
 export interface LoadedRunbook {
   /** Flat: included runbooks' steps are inlined as `<as>.<step>`. */

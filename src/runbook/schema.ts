@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { layers } from '../checks/types.js';
-import { objectMachinery } from './source.js';
+import { objectMachinery } from '../base/source.js';
 import { duration } from './durations.js';
 import { declaredCheck, declaredCheckId } from '../checks/declared/schema.js';
 

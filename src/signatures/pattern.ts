@@ -3,7 +3,7 @@
  * a pattern must never backtrack catastrophically. Two forms are allowed:
  * `contains` (substrings in order: linear), and a regex kept to a shape whose
  * worst case stays small on a line of at most maxLine characters, the way
- * src/transcript/redact.ts keeps its rules bounded:
+ * src/base/redact.ts keeps its rules bounded:
  * - no quantified group that itself holds a quantifier (star height 1:
  *   `(a+)+`, `(\w+\s?)*` are refused),
  * - no backreference and no lookbehind,

@@ -8,7 +8,7 @@ import type { PathEntry } from '../runbook/compile.js';
 import { durationMs } from '../runbook/schema.js';
 import type { LoadedRunbook } from '../runbook/load.js';
 import { renderLoose } from '../runbook/template.js';
-import { redactEvent } from '../transcript/redact.js';
+import { redactEvent } from '../base/redact.js';
 
 export interface FreeChoice {
   step: string;

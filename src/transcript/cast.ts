@@ -1,5 +1,5 @@
 import { closeSync, mkdirSync, writeSync } from 'node:fs';
-import { openPrivate, PrivateFileError } from './privateFile.js';
+import { openPrivate, PrivateFileError } from '../base/privateFile.js';
 import { dirname } from 'node:path';
 
 /** The recording beside a transcript: `x.jsonl` → `x.cast`. */

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { layers } from '../checks/types.js';
 import type { RawOutputRef, SessionEvent } from '../engine/events.js';
-import { FileReadError, InputError, rawLimit, readInputFile, readInputText, transcriptLimit } from '../runbook/source.js';
+import { FileReadError, InputError, rawLimit, readInputFile, readInputText, transcriptLimit } from '../base/source.js';
 import { transcriptVersion } from './writer.js';
 import { isDrillEventType } from '../training/events.js';
 import type { DrillTranscriptEvent } from '../training/transcript.js';

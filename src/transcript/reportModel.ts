@@ -8,7 +8,7 @@ import { renderLoose } from '../runbook/template.js';
 import { pathFlowchart, startNode } from './mermaid.js';
 import type { TakenEdge } from './mermaid.js';
 import type { CheckedRawRef, TranscriptEvent } from './read.js';
-import { redactEvent, redactText } from './redact.js';
+import { redactEvent, redactText } from '../base/redact.js';
 
 export interface ReportOptions {
   /** The runbook the session walked, loaded by the id in session.start: draws the whole tree around the path. */

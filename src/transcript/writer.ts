@@ -4,7 +4,7 @@ import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { ArtifactOutput, RawOutput, RawOutputRef, SessionEvent } from '../engine/events.js';
 import type { DrillEvent } from '../training/events.js';
-import { openPrivate, PrivateFileError } from './privateFile.js';
+import { openPrivate, PrivateFileError } from '../base/privateFile.js';
 
 export const transcriptVersion = 1;
 

@@ -10,7 +10,7 @@ import { runCheck } from '../../src/engine/runCheck.js';
 import { KubeClient } from '../../src/kube/client.js';
 import { loadKubeConfig } from '../../src/kube/config.js';
 import { createNodeAccess } from '../../src/nodeaccess/index.js';
-import { InputError } from '../../src/runbook/source.js';
+import { InputError } from '../../src/base/source.js';
 import { kubectlAvailable, runKubectl, warnIfKubectlMissing } from '../helpers/kubectl.js';
 
 /** Writes files under a fresh folder (`real/...` paths make a real-corpus scenario) and returns its path. */

@@ -8,7 +8,7 @@ import { findCheck } from '../../src/checks/registry.js';
 import { parseObjectFile } from '../../src/drill/raw.js';
 import { loadScenarioSource } from '../../src/drill/scenario.js';
 import { loadRunbookText } from '../../src/runbook/load.js';
-import { InputError, parseYamlSource } from '../../src/runbook/source.js';
+import { InputError, parseYamlSource } from '../../src/base/source.js';
 import { repoRoot, runCli } from '../helpers/cli.js';
 
 // Fuzz of the runbook and scenario loaders (issue 14, "Also"): generated and mutated documents

@@ -7,7 +7,7 @@ import { findCheck } from '../../src/checks/registry.js';
 import { checkActorId, compileRunbook, endingOf, stateKey } from '../../src/runbook/compile.js';
 import type { CheckInvocation, CheckOutput } from '../../src/runbook/compile.js';
 import { loadRunbookFile } from '../../src/runbook/load.js';
-import { InputError } from '../../src/runbook/source.js';
+import { InputError } from '../../src/base/source.js';
 
 /** A node runbook meant to be included: one check, a diagnosis, and its own ends. */
 const nodeRunbook = `id: node-sub

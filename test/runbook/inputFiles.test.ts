@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findCheck } from '../../src/checks/registry.js';
 import { loadRunbookText } from '../../src/runbook/load.js';
-import { FileReadError, InputError, rawLimit, readInputFile, yamlLimit } from '../../src/runbook/source.js';
+import { FileReadError, InputError, rawLimit, readInputFile, yamlLimit } from '../../src/base/source.js';
 import { runCli } from '../helpers/cli.js';
 
 // Files that are not files (issue 14, item 6): a FIFO never ends a read's open, /dev/zero and

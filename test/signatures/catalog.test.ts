@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { bundledNames, resolveAsset } from '../../src/assets.js';
 import { findCheck } from '../../src/checks/registry.js';
 import { loadRunbookFile } from '../../src/runbook/load.js';
-import { InputError, parseYamlSource } from '../../src/runbook/source.js';
+import { InputError, parseYamlSource } from '../../src/base/source.js';
 import { bundledCatalog, exampleSignals, loadSignatureSource, matches } from '../../src/signatures/catalog.js';
 import { unsafeRegex } from '../../src/signatures/pattern.js';
 

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openPrivate, PrivateFileError, writePrivateFile } from '../../src/transcript/privateFile.js';
+import { openPrivate, PrivateFileError, writePrivateFile } from '../../src/base/privateFile.js';
 import { cliPath, runCli } from '../helpers/cli.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'plumbline-private-'));

@@ -3,7 +3,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../src/runbook/source.js';
+import { InputError } from '../../src/base/source.js';
 import { parseTranscript, readTranscript } from '../../src/transcript/read.js';
 
 const fixture = readFileSync(new URL('fixtures/pod-pending-node-selector.jsonl', import.meta.url), 'utf8');

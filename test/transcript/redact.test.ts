@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SessionEvent } from '../../src/engine/events.js';
-import { InputError } from '../../src/runbook/source.js';
-import { loadExtraPatterns, redactEvent, redactText } from '../../src/transcript/redact.js';
+import { InputError } from '../../src/base/source.js';
+import { loadExtraPatterns, redactEvent, redactText } from '../../src/base/redact.js';
 
 const jwt =
   'eyJhbGciOiJSUzI1NiIsImtpZCI6IkRfUzNxIn0.eyJpc3MiOiJrdWJlcm5ldGVzL3NlcnZpY2VhY2NvdW50Iiwic3ViIjoic3lzdGVtOnNlcnZpY2VhY2NvdW50OnNob3A6d2ViIn0.dGhpc2lzbm90YXJlYWxzaWduYXR1cmVidXRsb29rc2xpa2VvbmU';

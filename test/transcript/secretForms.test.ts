@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactEvent, redactText } from '../../src/transcript/redact.js';
+import { redactEvent, redactText } from '../../src/base/redact.js';
 
 /**
  * One row per secret form (issue 14 item 4): where it shows up, the text as a

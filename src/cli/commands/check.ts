@@ -6,14 +6,14 @@ import type { CliArgs } from '../args.js';
 import { linePrompt } from '../linePrompt.js';
 import { printObject } from '../output.js';
 import { liveNodeAccess } from '../walk.js';
-import { UsageError } from '../args.js';
+import { UsageError } from '../usageError.js';
 import { onEndSignal } from '../guard.js';
 import { nearest, resolveAsset } from '../../assets.js';
 import type { RunningDrill } from '../../drill/cluster.js';
 import type { KubeClient } from '../../kube/client.js';
 import type { DrillHosts } from '../../nodeaccess/drill.js';
 import type { NodeAccess } from '../../nodeaccess/types.js';
-import { loadExtraPatterns, redactEvent, redactText } from '../../transcript/redact.js';
+import { loadExtraPatterns, redactEvent, redactText } from '../../base/redact.js';
 
 /** `plumbline check pod.status --set namespace=shop --set name=web-0`: one check on the current context. */
 export async function checkCommand(args: CliArgs): Promise<number> {

@@ -2,7 +2,7 @@ import { findCheck } from '../../checks/registry.js';
 import { resolveAsset } from '../../assets.js';
 import { loadRunbookFile } from '../../runbook/load.js';
 import { graphDot, graphMermaid, runbookGraph } from '../../runbook-graph/graph.js';
-import { UsageError } from '../args.js';
+import { UsageError } from '../usageError.js';
 
 /** Prints a runbook's decision tree (included runbooks inlined) as Mermaid or DOT. */
 export async function graphCommand(name: string | undefined, format: 'mermaid' | 'dot'): Promise<number> {

@@ -77,13 +77,13 @@ export async function homeCommand(args: CliArgs): Promise<number> {
     return 0;
   }
   const { pickOnHome } = await import('./homeScreen.js');
-  const { dispatch } = await import('../dispatch.js');
+  const { drillCommand } = await import('../drill.js');
   // A drill started here comes back here when it ends: the next one is a key away; q on home leaves.
   for (;;) {
     const choice: HomeChoice | null = await pickOnHome(lists, !args.noColor);
     if (!choice) return 0;
     if (choice.kind === 'drill') {
-      await dispatch(drillArgsFor(args, choice));
+      await drillCommand(drillArgsFor(args, choice));
       continue;
     }
     const runbook = lists.runbooks.find((r) => r.id === choice.id);

@@ -3,8 +3,8 @@ import { findCheck } from '../../checks/registry.js';
 import { bundledCatalog, bundledSignatureFiles, loadSignatureSource } from '../../signatures/catalog.js';
 import { buildCluster, loadScenarioSource, resolveTime, ScenarioBuildError } from '../../drill/scenario.js';
 import { loadRunbookFile, loadRunbookSource } from '../../runbook/load.js';
-import { InputError, readYamlSource } from '../../runbook/source.js';
-import type { SourceProblem, YamlSource } from '../../runbook/source.js';
+import { InputError, readYamlSource } from '../../base/source.js';
+import type { SourceProblem, YamlSource } from '../../base/source.js';
 
 /** Lints runbooks and scenarios: prints every problem as file:line:col, exit 2 if there is any. */
 export async function lintCommand(files: string[]): Promise<number> {

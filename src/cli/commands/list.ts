@@ -2,7 +2,7 @@ import { bundledNames, realScenarioNames, resolveAsset } from '../../assets.js';
 import { checks } from '../../checks/registry.js';
 import type { AnyCheck } from '../../checks/types.js';
 import type { CliArgs } from '../args.js';
-import { UsageError } from '../args.js';
+import { UsageError } from '../usageError.js';
 import { printObject } from '../output.js';
 
 /** `plumbline list runbooks|scenarios|checks|faults`: a table, or every field with -o json|yaml. */

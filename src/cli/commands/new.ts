@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { jsonSchemaFor, schemaKinds } from '../../runbook/jsonSchema.js';
 import { join, relative, resolve } from 'node:path';
 import type { CliArgs } from '../args.js';
-import { UsageError } from '../args.js';
+import { UsageError } from '../usageError.js';
 
 
 

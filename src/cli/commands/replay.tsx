@@ -2,11 +2,11 @@ import { render } from 'ink';
 import { textLines } from '../../engine/textLog.js';
 import { readTranscript } from '../../transcript/read.js';
 import { ReplaySession } from '../../transcript/replay.js';
-import { InputError } from '../../runbook/source.js';
-import { loadExtraPatterns, redactEvent, redactText } from '../../transcript/redact.js';
+import { InputError } from '../../base/source.js';
+import { loadExtraPatterns, redactEvent, redactText } from '../../base/redact.js';
 import { App } from '../../ui/App.js';
 import type { CliArgs } from '../args.js';
-import { UsageError } from '../args.js';
+import { UsageError } from '../usageError.js';
 
 /**
  * `plumbline replay <transcript>`: the session's screens again, from the

@@ -1,17 +1,17 @@
-import { writePrivateFile } from '../../transcript/privateFile.js';
+import { writePrivateFile } from '../../base/privateFile.js';
 import { resolveAsset } from '../../assets.js';
 import { findCheck } from '../../checks/registry.js';
 import { loadScenarioFile } from '../../drill/scenario.js';
 import { loadRunbookFile } from '../../runbook/load.js';
-import { InputError } from '../../runbook/source.js';
+import { InputError } from '../../base/source.js';
 import { readTranscript } from '../../transcript/read.js';
 import type { CheckedRawRef, TranscriptEvent } from '../../transcript/read.js';
-import { loadExtraPatterns, redactText } from '../../transcript/redact.js';
+import { loadExtraPatterns, redactText } from '../../base/redact.js';
 import { renderJson } from '../../transcript/reportModel.js';
 import { renderMarkdown } from '../../transcript/reportMarkdown.js';
 import { withDebrief } from '../../training/debrief.js';
 import type { ReportOptions } from '../../transcript/reportModel.js';
-import { UsageError } from '../args.js';
+import { UsageError } from '../usageError.js';
 import { toYaml } from '../output.js';
 
 export interface ReportCommandOptions {

@@ -1,6 +1,6 @@
 import { jsonSchemaFor, schemaKinds } from '../../runbook/jsonSchema.js';
 import type { SchemaKind } from '../../runbook/jsonSchema.js';
-import { UsageError } from '../args.js';
+import { UsageError } from '../usageError.js';
 
 /** `plumbline schema runbook|scenario|check`: the JSON Schema an editor validates that kind of file with. */
 export function schemaCommand(kind: string | undefined): number {

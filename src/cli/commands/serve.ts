@@ -3,7 +3,7 @@ import { startDrill } from '../../drill/cluster.js';
 import { loadScenarioFile } from '../../drill/scenario.js';
 import { quoteArg } from '../../nodeaccess/quote.js';
 import type { CliArgs } from '../args.js';
-import { UsageError } from '../args.js';
+import { UsageError } from '../usageError.js';
 import { onEndSignal } from '../guard.js';
 
 /** Serves a drill cluster in the foreground until Ctrl-C, SIGTERM or SIGHUP (its terminal closed), so kubectl (or a second plumbline) can use it. */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundledNames, isDirectory, resolveAsset, scenarioFilesIn } from '../../assets.js';
 import type { ExpectedOutcome, Scenario } from '../../drill/scenario.js';
-import { InputError } from '../../runbook/source.js';
+import { InputError } from '../../base/source.js';
 import type { CliArgs } from '../args.js';
 import { onEndSignal } from '../guard.js';
 import { printObject } from '../output.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildCluster, loadScenarioFile, ScenarioBuildError } from '../../../src/drill/scenario.js';
-import { InputError } from '../../../src/runbook/source.js';
+import { InputError } from '../../../src/base/source.js';
 
 const now = new Date('2026-11-25T12:00:00Z');
 

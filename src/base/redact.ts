@@ -1,4 +1,4 @@
-import { InputError } from '../runbook/source.js';
+import { InputError } from './source.js';
 
 /** What every secret becomes: short, greppable, and obviously not the original. */
 export const redacted = '[REDACTED]';
