@@ -39,7 +39,7 @@ export interface CliArgs {
   /** replay: playback speed (2 = twice as fast). */
   speed: number;
   /** report: markdown, or the report's JSON object (as JSON or YAML). */
-  format: 'markdown' | 'json' | 'yaml';
+  format: 'markdown' | 'json' | 'yaml' | 'html';
   /** graph: its own --format values. */
   graphFormat?: 'mermaid' | 'dot';
   nodeAccess: NodeAccessKind | undefined;
@@ -107,7 +107,7 @@ export function toCliArgs(command: string | undefined, positionals: string[], v:
     throw new UsageError(message, command);
   };
   const output = v.output ?? 'text';
-  if (!(outputFormats as readonly string[]).includes(output) && !(command === 'report' && output === 'markdown')) fail(`--output must be one of ${outputFormats.join(', ')}, not "${output}"`);
+  if (!(outputFormats as readonly string[]).includes(output) && !(command === 'report' && (output === 'markdown' || output === 'html'))) fail(`--output must be one of ${outputFormats.join(', ')}, not "${output}"`);
   const set: Record<string, string> = {};
   for (const kv of v.set ?? []) {
     const eq = kv.indexOf('=');
@@ -127,7 +127,7 @@ export function toCliArgs(command: string | undefined, positionals: string[], v:
   if (graphFormat !== undefined && graphFormat !== 'mermaid' && graphFormat !== 'dot') fail(`--format must be mermaid or dot, not "${graphFormat}"`);
   // report: -o json|yaml|markdown, or the older --format markdown|json.
   const format = graph ? 'markdown' : command === 'report' && v.output !== undefined ? (v.output === 'text' ? 'markdown' : v.output) : (v.format ?? 'markdown');
-  if (format !== 'markdown' && format !== 'json' && format !== 'yaml') return fail(`--format must be markdown or json, not "${format}"`);
+  if (format !== 'markdown' && format !== 'json' && format !== 'yaml' && !(format === 'html' && command === 'report')) return fail(`--format must be markdown or json, not "${format}"`);
   const nodeAccess = v.nodeAccess;
   if (nodeAccess !== undefined && !(nodeAccessKinds as readonly string[]).includes(nodeAccess)) {
     fail(`--node-access must be one of ${nodeAccessKinds.join(', ')}, not "${nodeAccess}"`);

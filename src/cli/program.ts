@@ -240,11 +240,11 @@ Examples:
   sub('report', 'a postmortem from a session transcript')
     .description('A postmortem (summary, impact to fill, timeline, root cause with its evidence, fix and verification, follow-ups, the path, raw outputs once and collapsed) from a transcript, even one cut short.')
     .argument('<transcript>', 'a session transcript (.jsonl)')
-    .addOption(new Option('-o, --output <format>', 'markdown, or the report as a JSON or YAML object').choices(['markdown', 'json', 'yaml']))
-    .addOption(new Option('--format <format>', 'the same as -o (markdown or json)').choices(['markdown', 'json']))
+    .addOption(new Option('-o, --output <format>', 'markdown, one self-contained HTML page, or the report as a JSON or YAML object').choices(['markdown', 'html', 'json', 'yaml']))
+    .addOption(new Option('--format <format>', 'the same as -o (markdown, html or json)').choices(['markdown', 'html', 'json']))
     .option('--out <file>', 'write the report to this file (mode 0600) instead of stdout')
     .option('--full', 'show every raw output in full (by default, its first lines; the transcript keeps it all)')
-    .addHelpText('after', '\nExamples:\n  $ plumbline report ~/.local/state/plumbline/transcripts/<file>.jsonl --out postmortem.md\n  $ plumbline report t.jsonl -o json')
+    .addHelpText('after', '\nExamples:\n  $ plumbline report ~/.local/state/plumbline/transcripts/<file>.jsonl --out postmortem.md\n  $ plumbline report t.jsonl -o json\n  $ plumbline report t.jsonl --format html --out postmortem.html')
     .action((transcript: string, opts: RawOptions) => args('report', [transcript], opts));
 
   sub('replay', 'play a session back in the TUI, from its transcript alone')

@@ -9,13 +9,14 @@ import type { CheckedRawRef, TranscriptEvent } from '../../transcript/read.js';
 import { loadExtraPatterns, redactText } from '../../base/redact.js';
 import { renderJson } from '../../transcript/reportModel.js';
 import { renderMarkdown } from '../../transcript/reportMarkdown.js';
+import { renderHtml } from '../../transcript/reportHtml.js';
 import { withDebrief } from '../../training/debrief.js';
 import type { ReportOptions } from '../../transcript/reportModel.js';
 import { UsageError } from '../usageError.js';
 import { toYaml } from '../output.js';
 
 export interface ReportCommandOptions {
-  format: 'markdown' | 'json' | 'yaml';
+  format: 'markdown' | 'json' | 'yaml' | 'html';
   out: string | undefined;
   fullOutput?: boolean;
 }
@@ -32,6 +33,7 @@ export async function reportCommand(file: string | undefined, opts: ReportComman
   const start = parsed.events.find((e) => e.type === 'session.start');
   const options: ReportOptions = { truncated: parsed.truncated, problems: parsed.problems, redact, fullOutput: opts.fullOutput ?? false };
   if (start) Object.assign(options, await runbookFor(start.runbook, start.runbookHash), await pageFor(start.scenario));
+  if (opts.format === 'html') return emit(renderHtml(parsed.events, options), file, opts, parsed.problems, parsed.events, redact);
   const format = opts.format === 'markdown' ? 'markdown' : 'json';
   const walk = format === 'json' ? renderJson(parsed.events, options) : renderMarkdown(parsed.events, options);
   // A training drill ends with its debrief: the report carries it after the walk.
@@ -39,6 +41,10 @@ export async function reportCommand(file: string | undefined, opts: ReportComman
   const json = withDebrief(walk, format, debrief?.type === 'drill.debrief' ? debrief.debrief : undefined);
   // YAML is the same object as the JSON report.
   const report = opts.format === 'yaml' ? toYaml(JSON.parse(json)) : json;
+  return emit(report, file, opts, parsed.problems, parsed.events, redact);
+}
+
+function emit(report: string, file: string, opts: ReportCommandOptions, problems: string[], events: readonly TranscriptEvent[], redact: readonly RegExp[]): number {
   if (opts.out) {
     // Same mode as the transcript: a postmortem quotes the cluster's evidence.
     writePrivateFile(opts.out, report);
@@ -47,8 +53,8 @@ export async function reportCommand(file: string | undefined, opts: ReportComman
     process.stdout.write(report);
   }
   // A problem quotes the bad line (JSON.parse does), which may be an edited-in secret.
-  for (const p of parsed.problems) process.stderr.write(`${file}: ${redactText(p, redact)}\n`);
-  for (const p of sidecarProblems(parsed.events)) process.stderr.write(`${file}: ${p}\n`);
+  for (const p of problems) process.stderr.write(`${file}: ${redactText(p, redact)}\n`);
+  for (const p of sidecarProblems(events)) process.stderr.write(`${file}: ${p}\n`);
   return 0;
 }
 
