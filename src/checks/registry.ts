@@ -31,6 +31,7 @@ import { podRecreations } from './pod/recreations.js';
 import { podScheduling } from './pod/scheduling.js';
 import { podStatus } from './pod/status.js';
 import { podVolumes } from './pod/volumes.js';
+import { serviceChecks } from './service/index.js';
 import type { AnyCheck } from './types.js';
 
 /** Every check plumbline has. A check that is not listed here does not exist. */
@@ -68,6 +69,7 @@ export const checks: readonly AnyCheck[] = [
   etcdJournal,
   ...moreHostChecks,
   ...clusterChecks,
+  ...serviceChecks,
 ] as unknown as AnyCheck[];
 
 const byId = new Map(checks.map((c) => [c.id, c]));

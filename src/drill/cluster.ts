@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { kubeconfigYaml, startDrillApiServer } from './apiserver/server.js';
 import type { DrillApiServer } from './apiserver/server.js';
 import type { Scenario } from './scenario.js';
-import type { DrillHosts } from '../nodeaccess/drill.js';
+import type { DrillHosts, DrillResponse } from '../nodeaccess/drill.js';
 import { buildCluster } from './scenario.js';
 
 export interface RunningDrill {
@@ -38,6 +38,13 @@ function removeOpenDirs(): void {
   openDirs.clear();
 }
 
+/** A host's answer to a command as text, if the scenario collected it. */
+function hostText(hosts: RunningDrill['hosts'], node: string, command: string): string | undefined {
+  const a = hosts[node]?.[command];
+  const r = Array.isArray(a) ? (a as readonly DrillResponse[])[0] : (a as DrillResponse | undefined);
+  return r && !r.notCollected ? r.stdout : undefined;
+}
+
 export async function startDrill(scenario: Scenario, opts: StartDrillOptions = {}): Promise<RunningDrill> {
   const clock = opts.clock ?? (() => new Date());
   const now = opts.now ?? clock();
@@ -45,7 +52,7 @@ export async function startDrill(scenario: Scenario, opts: StartDrillOptions = {
   const name = `plumbline-${scenario.cluster.name}`;
   const server = await startDrillApiServer(
     { objects: built.objects, virtual: built.virtual, logs: built.logs, token: randomBytes(24).toString('hex'), name, user: built.user, denials: built.denials, apiFaults: built.apiFaults, ...(built.profiles ? { profiles: built.profiles } : {}), ...(built.nodeMetrics ? { nodeMetrics: built.nodeMetrics } : {}), ...(built.servingCertificate ? { servingCertificate: built.servingCertificate } : {}), logsNotCollected: built.logsNotCollected, serviceProxy: built.serviceProxy },
-    { now: clock, startedAt: now, ...(opts.port === undefined ? {} : { port: opts.port }) },
+    { now: clock, startedAt: now, hostText: (node, command) => hostText(built.hosts, node, command), ...(opts.port === undefined ? {} : { port: opts.port }) },
   );
   const dir = opts.kubeconfigPath ? undefined : mkdtempSync(join(tmpdir(), 'plumbline-drill-'));
   const kubeconfigPath = opts.kubeconfigPath ?? join(dir ?? '', 'kubeconfig');

@@ -10,6 +10,7 @@ import { faultContext, FaultError } from './faults/context.js';
 import type { ClusterParts } from './faults/context.js';
 import { generatedNodeNames, generateObjects, nodeUid } from './generate.js';
 import { healthyHosts } from './hosts/healthy.js';
+import { kubeProxyRules, programmedPorts } from './hosts/kubeProxy.js';
 import { flattenLists, inlineRawFiles } from './raw.js';
 import { shiftObjectTimes, shiftText, timeShift } from './timeShift.js';
 import type { TimeShift } from './timeShift.js';
@@ -341,6 +342,16 @@ export class ScenarioBuildError extends Error {
   }
 }
 
+/** kube-proxy's rules as the objects stand when a node's answers are first read (after faults and written objects), computed once. */
+function serviceRules(objects: readonly KubeObject[]): ReturnType<typeof kubeProxyRules> {
+  const cached = ruleCache.get(objects);
+  if (cached) return cached;
+  const rules = kubeProxyRules(programmedPorts(objects));
+  ruleCache.set(objects, rules);
+  return rules;
+}
+const ruleCache = new WeakMap<readonly KubeObject[], ReturnType<typeof kubeProxyRules>>();
+
 /** Generation, then faults in order, then the written objects, logs and host outputs (which win). */
 export function buildCluster(s: Scenario, now: Date): BuiltCluster {
   const unread = [...s.objectFiles, ...s.logFiles.map((l) => l.file), ...Object.values(s.hosts).flatMap((c) => Object.values(c).flat().flatMap((r) => r.file ?? []))];
@@ -369,7 +380,7 @@ export function buildCluster(s: Scenario, now: Date): BuiltCluster {
     virtual: generated.virtual,
     logs: [],
     // Not collected: each node answers only what the scenario gives; every other command is a source nobody read.
-    hosts: missing.hosts ? Object.fromEntries(layout.map((n) => [n.name, { [anyCommand]: { stdout: '', notCollected: true } }])) : healthyHosts(layout, at),
+    hosts: missing.hosts ? Object.fromEntries(layout.map((n) => [n.name, { [anyCommand]: { stdout: '', notCollected: true } }])) : healthyHosts(layout, at, () => serviceRules(parts.objects)),
     denials: s.api.denials.map((d) => ({ ...d })),
     apiFaults: s.api.faults.map((f) => ({ ...f })),
   };

@@ -338,6 +338,57 @@ export class KubeClient {
     return this.collect(opts, '/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations', 'V1MutatingWebhookConfigurationList');
   }
 
+  /**
+   * A GET of an API object by path, for kinds read without a typed client
+   * (EndpointSlices, Ingresses, NetworkPolicies, the Gateway API's CRDs):
+   * the parsed JSON, a non-2xx answer thrown as a KubeError as every read's.
+   */
+  async getJson<T>(path: string): Promise<T> {
+    const r = await this.send('GET', path);
+    if (r.status < 200 || r.status >= 300) throw afterRetries(statusError(r.status, r.body), r.retries ?? 0);
+    try {
+      return JSON.parse(r.body) as T;
+    } catch {
+      throw new KubeError('malformed', `the API server answered GET ${path} with something that is not JSON: "${printable(r.body, 200)}"`);
+    }
+  }
+
+  /** A list by path, paged with limit/continue as every list here, stopping at maxItems. */
+  async listJson<T>(path: string, opts: Omit<ListOptions, 'namespace'> = {}): Promise<T[]> {
+    const limit = opts.pageSize ?? defaultPageSize;
+    const max = opts.maxItems ?? defaultMaxItems;
+    const out: T[] = [];
+    let token: string | undefined;
+    do {
+      const q = new URLSearchParams({ limit: String(limit) });
+      if (opts.fieldSelector) q.set('fieldSelector', opts.fieldSelector);
+      if (opts.labelSelector) q.set('labelSelector', opts.labelSelector);
+      if (token) q.set('continue', token);
+      const page = await this.getJson<{ items?: T[] | null; metadata?: { continue?: string } }>(`${path}?${q.toString()}`);
+      out.push(...(page.items ?? []));
+      token = page.metadata?.continue || undefined;
+    } while (token && out.length < max);
+    return out.slice(0, max);
+  }
+
+  /**
+   * A Secret's tls.crt alone: the read is kept out of the recording (a
+   * transcript must never hold tls.key), which notes only that it was read.
+   */
+  async readTlsCertificate(namespace: string, name: string): Promise<{ type: string; certificate?: string }> {
+    const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets/${encodeURIComponent(name)}`;
+    const quiet = new KubeClient(this.objects, this.server, this.contextName, this.kc, this.stats, this.signal);
+    try {
+      const secret = await quiet.getJson<{ type?: string; data?: Record<string, string> }>(path);
+      const crt = secret.data?.['tls.crt'];
+      this.recorder?.push({ method: 'GET', path, status: 200, body: `(Secret ${namespace}/${name}: type ${secret.type ?? ''}, tls.crt read; its data is not recorded)` });
+      return { type: secret.type ?? '', ...(crt ? { certificate: Buffer.from(crt, 'base64').toString('utf8') } : {}) };
+    } catch (err) {
+      this.recorder?.push({ method: 'GET', path, status: err instanceof KubeError && err.kind === 'not-found' ? 404 : 0, body: err instanceof Error ? err.message : String(err) });
+      throw err;
+    }
+  }
+
   /** A GET of a non-resource path, with the kubeconfig's credentials: any status is an answer, not an error. */
   getRaw(path: string): Promise<RawResponse> {
     return this.send('GET', path);

@@ -25,8 +25,11 @@ export function fallsBack(step: CheckStepSpec, lookup: HealthyLookup): boolean {
  * pin down falls back on the finding that led into it.
  */
 export function includeFallsBackTo(spec: RunbookSpec, step: string, diagnosis: string): boolean {
-  const alias = includePrefix(step);
-  return alias !== undefined && spec.include.some((i) => i.as === alias && i.onIncomplete === diagnosis);
+  if (includePrefix(step) === undefined) return false;
+  // `wd.holder.x` falls back through the nested include `wd.holder` as well as through `wd`.
+  const parts = step.split('.');
+  const aliases = parts.slice(1).map((_, i) => parts.slice(0, i + 1).join('.'));
+  return spec.include.some((i) => aliases.includes(i.as) && i.onIncomplete === diagnosis);
 }
 
 /** Outcomes that say the object itself is gone (deleted since the last step), not what it is like. */

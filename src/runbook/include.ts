@@ -86,7 +86,16 @@ export function flattenIncludes(spec: RunbookSpec, included: readonly ResolvedIn
     }
   }
 
-  const flat: RunbookSpec = { ...spec, start: own(spec.start), ...(spec.bottomUp ? { bottomUp: own(spec.bottomUp) } : {}), steps };
+  // An included runbook's own includes stay known under their full prefix (`wd.holder`), with their ends
+  // renamed as their steps are, so honesty's fallback rule still sees where a nested walk falls back to.
+  const nested = included.flatMap((inc) =>
+    inc.spec.include.map((n) => ({
+      ...n,
+      as: `${inc.include.as}.${n.as}`,
+      ...(n.onIncomplete !== undefined ? { onIncomplete: isSpecialTarget(n.onIncomplete) ? n.onIncomplete : `${inc.include.as}.${n.onIncomplete}` } : {}),
+    })),
+  );
+  const flat: RunbookSpec = { ...spec, include: [...spec.include, ...nested], start: own(spec.start), ...(spec.bottomUp ? { bottomUp: own(spec.bottomUp) } : {}), steps };
   const used = usedSteps(flat);
   for (const id of Object.keys(steps)) {
     if (includePrefix(id) !== undefined && starts.has(includePrefix(id) ?? '') && !used.has(id)) delete steps[id];

@@ -19,8 +19,8 @@ export class ClusterSimulation {
   private readonly unsubscribe: () => void;
   private retryQueued = false;
 
-  constructor(store: ObjectStore, now: () => Date, opts: { startedAt: Date; stepMs: number; podTerminationMs: number }) {
-    const ctx: SimContext = { store, now, timers: this.timers, stepMs: opts.stepMs, podTerminationMs: opts.podTerminationMs, freshAtStart: freshLeasesAtStart(store, opts.startedAt) };
+  constructor(store: ObjectStore, now: () => Date, opts: { startedAt: Date; stepMs: number; podTerminationMs: number; hostText?: (node: string, command: string) => string | undefined }) {
+    const ctx: SimContext = { store, now, timers: this.timers, stepMs: opts.stepMs, podTerminationMs: opts.podTerminationMs, freshAtStart: freshLeasesAtStart(store, opts.startedAt), ...(opts.hostText ? { hostText: opts.hostText } : {}) };
     this.pods = new PodLifecycle(ctx);
     this.controllers = new Controllers(ctx, this.pods);
     this.endpoints = new EndpointsController(ctx);

@@ -7,6 +7,7 @@ import type { SimContext } from './simulation.js';
 import { podFitsNode, untoleratedTaints } from '../../kube/semantics/scheduling.js';
 import type { Toleration } from '../../kube/semantics/scheduling.js';
 import { goDuration } from '../../kube/semantics/duration.js';
+import { isProbePod, probeAnswer } from './probePod.js';
 
 /**
  * The scheduler and the kubelets of the drill cluster, for the pods the API
@@ -410,6 +411,24 @@ export class PodLifecycle {
     this.ctx.store.put('pods', { ...pod, status: this.runningPodStatus(pod, nodeName, statuses) });
     if (fault && warnings.length > 0) this.replayWarnings(pod, fault.from);
     this.tracked.delete(key);
+    if (isProbePod(pod)) this.ctx.timers.after(this.ctx.stepMs, () => this.finishProbe(pod));
+  }
+
+  /** plumbline's probe pod runs its checks and exits: what it found is its termination message. */
+  private finishProbe(started: KubeObject): void {
+    const pod = this.ctx.store.get('pods', started.metadata.namespace, started.metadata.name);
+    if (!pod || pod.metadata.uid !== started.metadata.uid || pod.metadata.deletionTimestamp) return;
+    const lines = probeAnswer(this.ctx, pod);
+    const failed = lines.some((l) => / fail /.test(l));
+    const finishedAt = isoSeconds(this.ctx.now());
+    const statuses = asArray(asObject(pod.status).containerStatuses).map((s) => ({
+      ...s,
+      ready: false,
+      started: false,
+      state: { terminated: { exitCode: failed ? 1 : 0, reason: failed ? 'Error' : 'Completed', message: `${lines.join('\n')}\n`, startedAt: asString(asObject(asObject(s.state).running).startedAt) || finishedAt, finishedAt, containerID: asString(s.containerID) } },
+    }));
+    const conditions = asArray(asObject(pod.status).conditions).map((c) => (c.type === 'Ready' || c.type === 'ContainersReady' ? { ...c, status: 'False', reason: 'PodCompleted', lastTransitionTime: finishedAt } : c));
+    this.ctx.store.put('pods', { ...pod, status: { ...asObject(pod.status), phase: failed ? 'Failed' : 'Succeeded', conditions, containerStatuses: statuses } });
   }
 
   /** The replaced pod's warnings (probe failures, kills, back-offs), now about the replacement. */

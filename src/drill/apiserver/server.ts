@@ -63,6 +63,8 @@ export interface DrillApiServerOptions {
   simulationStepMs?: number;
   /** false: a static cluster, where nothing schedules, starts or replaces the pods the API creates or deletes. */
   simulate?: boolean;
+  /** What the scenario's hosts print for a command, for the simulation to follow (kube-proxy's rules on a node). */
+  hostText?: (node: string, command: string) => string | undefined;
   /** Sees every request as it arrives (a verbose log, or a test asserting what a client sent). */
   onRequest?: (entry: RequestLogEntry) => void;
   /** How long a client has to finish its TLS handshake and its request's headers (default 10 s). */
@@ -237,7 +239,7 @@ export async function startDrillApiServer(spec: DrillClusterSpec, options: Drill
     podTerminationMs: options.podTerminationMs ?? 300,
   };
   if (options.simulate !== false) {
-    ctx.simulation = new ClusterSimulation(store, now, { startedAt, stepMs: options.simulationStepMs ?? 500, podTerminationMs: ctx.podTerminationMs });
+    ctx.simulation = new ClusterSimulation(store, now, { startedAt, stepMs: options.simulationStepMs ?? 500, podTerminationMs: ctx.podTerminationMs, ...(options.hostText ? { hostText: options.hostText } : {}) });
   }
   const env: Env = { ctx, spec, user, faults: new FaultInjector(spec.apiFaults), ...(options.onRequest ? { onRequest: options.onRequest } : {}) };
   const tls = selfSignedCertificate('plumbline-drill', now(), spec.servingCertificate);

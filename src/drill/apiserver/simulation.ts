@@ -56,6 +56,8 @@ export interface SimContext {
   podTerminationMs: number;
   /** Leader leases that were fresh when the drill started (see componentHealthy). */
   freshAtStart: Set<Component>;
+  /** What a node's host prints for a command (a scenario's answer), for what the simulation follows there (kube-proxy's rules). */
+  hostText?: (node: string, command: string) => string | undefined;
 }
 
 export function isoSeconds(d: Date): string {

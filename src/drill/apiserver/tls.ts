@@ -75,6 +75,8 @@ function pem(label: string, der: Buffer): string {
 export interface Validity {
   notBefore?: Date;
   notAfter?: Date;
+  /** The DNS names in subjectAltName (an Ingress host's certificate); default localhost and 127.0.0.1. */
+  dnsNames?: string[];
 }
 
 export function selfSignedCertificate(commonName: string, now = new Date(), validity: Validity = {}): ServingCertificate {
@@ -99,7 +101,7 @@ export function selfSignedCertificate(commonName: string, now = new Date(), vali
         extension('2.5.29.15', true, bits(Buffer.from([0xa4]), 2)), // keyUsage: digitalSignature, keyEncipherment, keyCertSign
         extension('2.5.29.37', false, sequence(oid('1.3.6.1.5.5.7.3.1'))), // extKeyUsage: serverAuth
         extension('2.5.29.19', true, sequence(bool(true))), // basicConstraints: CA, so it can anchor its own chain
-        extension('2.5.29.17', false, sequence(tlv(0x82, Buffer.from('localhost')), tlv(0x87, Buffer.from([127, 0, 0, 1])))), // SAN
+        extension('2.5.29.17', false, validity.dnsNames ? sequence(...validity.dnsNames.map((n) => tlv(0x82, Buffer.from(n)))) : sequence(tlv(0x82, Buffer.from('localhost')), tlv(0x87, Buffer.from([127, 0, 0, 1])))), // SAN
       ),
     ),
   );

@@ -325,7 +325,14 @@ export interface FirewallRules {
   rules: string[];
 }
 
-export function healthyIptables(id: HostIdentity, controlPlaneIPs: readonly string[], firewall?: FirewallRules): string {
+/** kube-proxy's rules for the cluster's other Services (src/drill/hosts/kubeProxy.ts). */
+export interface ServiceRuleLines {
+  natChains: string[];
+  nat: string[];
+  filter: string[];
+}
+
+export function healthyIptables(id: HostIdentity, controlPlaneIPs: readonly string[], firewall?: FirewallRules, services?: ServiceRuleLines): string {
   const stamp = ctime(id.now);
   const sep = (ip: string) => `KUBE-SEP-${base32(createHash('sha256').update(`default/kubernetes:httpstcp${ip}:6443`).digest()).slice(0, 16)}`;
   const svc = 'KUBE-SVC-NPX46M4PTMTKRN6Y';
@@ -372,6 +379,7 @@ export function healthyIptables(id: HostIdentity, controlPlaneIPs: readonly stri
     '-A KUBE-FORWARD -m conntrack --ctstate INVALID -j DROP',
     '-A KUBE-FORWARD -m comment --comment "kubernetes forwarding rules" -m mark --mark 0x4000/0x4000 -j ACCEPT',
     '-A KUBE-FORWARD -m comment --comment "kubernetes forwarding conntrack rule" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT',
+    ...(services?.filter ?? []),
     ...(firewall?.rules ?? []),
     'COMMIT',
     `# Completed on ${stamp}`,
@@ -389,6 +397,7 @@ export function healthyIptables(id: HostIdentity, controlPlaneIPs: readonly stri
     ...eps.map((ip) => `:${sep(ip)} - [0:0]`),
     ':KUBE-SERVICES - [0:0]',
     `:${svc} - [0:0]`,
+    ...(services?.natChains ?? []).map((c) => `:${c} - [0:0]`),
     '-A PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES',
     '-A OUTPUT -m comment --comment "kubernetes service portals" -j KUBE-SERVICES',
     '-A POSTROUTING -m comment --comment "kubernetes postrouting rules" -j KUBE-POSTROUTING',
@@ -401,6 +410,7 @@ export function healthyIptables(id: HostIdentity, controlPlaneIPs: readonly stri
       `-A ${sep(ip)} -p tcp -m comment --comment "default/kubernetes:https" -m tcp -j DNAT --to-destination ${ip}:6443`,
     ]),
     `-A KUBE-SERVICES -d 10.96.0.1/32 -p tcp -m comment --comment "default/kubernetes:https cluster IP" -m tcp --dport 443 -j ${svc}`,
+    ...(services?.nat ?? []),
     '-A KUBE-SERVICES -m comment --comment "kubernetes service nodeports; NOTE: this must be the last rule in this chain" -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS',
     `-A ${svc} ! -s 10.244.0.0/16 -d 10.96.0.1/32 -p tcp -m comment --comment "default/kubernetes:https cluster IP" -m tcp --dport 443 -j KUBE-MARK-MASQ`,
     ...balance,
@@ -411,7 +421,7 @@ export function healthyIptables(id: HostIdentity, controlPlaneIPs: readonly stri
 }
 
 /** kube-proxy names its chains with base32 of a SHA-256 (RFC 4648 alphabet). */
-function base32(bytes: Uint8Array): string {
+export function base32(bytes: Uint8Array): string {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
   let bits = 0;
   let value = 0;
@@ -483,7 +493,7 @@ export function timedatectlShow(id: HostIdentity, synchronized: boolean, offsetS
 }
 
 /** Everything a healthy node answers. */
-export function healthyHost(node: HostNode, now: Date, controlPlaneIPs: readonly string[]): Record<string, DrillResponse | readonly DrillResponse[]> {
+export function healthyHost(node: HostNode, now: Date, controlPlaneIPs: readonly string[], services?: ServiceRuleLines): Record<string, DrillResponse | readonly DrillResponse[]> {
   const id = hostIdentity(node, now);
   const { pids } = id;
   const cp = node.role === 'control-plane';
@@ -546,7 +556,7 @@ export function healthyHost(node: HostNode, now: Date, controlPlaneIPs: readonly
     [commands.listening]: { stdout: ssListen(healthyListeners(id)) },
     // Debian does not install firewalld: is-active says inactive and exits 3.
     [commands.firewalld]: { stdout: 'inactive\n', exitCode: 3 },
-    [commands.iptables]: { stdout: healthyIptables(id, controlPlaneIPs) },
+    [commands.iptables]: { stdout: healthyIptables(id, controlPlaneIPs, undefined, services) },
     [commands.nginx]: { stdout: systemctlShow(notFoundUnit('nginx.service'), serviceProps) },
   };
 }
@@ -557,7 +567,7 @@ export function healthyHost(node: HostNode, now: Date, controlPlaneIPs: readonly
  * built the first time something asks for them, so a 5,000-node drill costs
  * only the nodes a session visits.
  */
-export function healthyHosts(nodes: readonly HostNode[], at: (relative: string) => string): DrillHosts {
+export function healthyHosts(nodes: readonly HostNode[], at: (relative: string) => string, services?: () => ServiceRuleLines): DrillHosts {
   const now = new Date(at('now'));
   const controlPlaneIPs = nodes.filter((n) => n.role === 'control-plane').map((n) => n.ip);
   const hosts: DrillHosts = {};
@@ -567,7 +577,7 @@ export function healthyHosts(nodes: readonly HostNode[], at: (relative: string) 
       enumerable: true,
       configurable: true,
       get() {
-        const answers = healthyHost(node, now, controlPlaneIPs);
+        const answers = healthyHost(node, now, controlPlaneIPs, services?.());
         Object.defineProperty(hosts, n.name, { value: answers, enumerable: true, configurable: true, writable: true });
         return answers;
       },

@@ -204,6 +204,7 @@ const table: Record<string, Entry> = {
       { form: 'connection closed by user', fixture: 'kubectl-events-dbus-closed-100328', outcome: 'error' },
     ],
   },
+  'host.kube-proxy-rules': { none: 'iptables-save / ipvsadm -Ln output: no §2 form applies (test/checks/host/kubeProxyRules.test.ts reads real output of each)' },
   'host.kubelet-config': { none: 'cat of a YAML file: no §2 form (journal, CPU, process list, systemd or D-Bus output) applies' },
   'host.crictl-info': { none: 'crictl info JSON: no §2 form applies' },
   'host.disk-space': { none: 'df output: no §2 form applies' },

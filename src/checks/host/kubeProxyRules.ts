@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import type { RunResult } from '../../nodeaccess/types.js';
+import type { CheckResult, Evidence } from '../types.js';
+import { allOutput, clip, defineHostCheck, hostError, nodeParam } from './define.js';
+import { parseIpvsServiceRules, parseIptablesServiceRules } from '../../kube/kubeProxyRules.js';
+
+const outcomes = ['rules-match', 'no-endpoints-rule', 'no-rules', 'stale-endpoints'] as const;
+type Outcome = (typeof outcomes)[number];
+
+const params = z.object({
+  node: nodeParam,
+  clusterIP: z.string().min(1),
+  port: z.coerce.number().int().min(1).max(65535),
+  /** The endpoints the API lists (pod IPs, comma-separated): what the rules should send to. */
+  endpoints: z.string().default(''),
+  mode: z.enum(['iptables', 'ipvs']).default('iptables'),
+});
+type Params = z.infer<typeof params>;
+
+export function kubeProxyRulesArgv(p: Params): string[] {
+  return p.mode === 'ipvs' ? ['ipvsadm', '-Ln'] : ['iptables-save'];
+}
+
+export function parseKubeProxyRules(r: RunResult, p: Params): CheckResult<Outcome> {
+  const text = allOutput(r);
+  const tool = p.mode === 'ipvs' ? 'ipvsadm' : 'iptables-save';
+  if (/Permission denied|you must be root|Can't initialize ipvs/i.test(text) && !/^(\*nat|IP Virtual Server)/m.test(text)) {
+    return hostError(`${tool} was refused: run it as root`, 'denied', [{ label: tool, value: clip(text.split('\n')[0] ?? '') }]);
+  }
+  if (/command not found|No such file or directory|not found$/m.test(text) && !/^(\*nat|\*filter|IP Virtual Server)/m.test(text)) {
+    return hostError(`${tool} is not installed on ${p.node}, so kube-proxy's rules cannot be read this way${p.mode === 'ipvs' ? '' : ' (nft list ruleset shows nftables-mode rules)'}`, 'command-missing');
+  }
+  const looksRight = p.mode === 'ipvs' ? /IP Virtual Server|->\s/.test(text) : /^-A |^\*nat|^\*filter/m.test(text);
+  if (!looksRight) return hostError(`this is not ${tool} output`, 'bad-output', [{ label: 'output', value: clip(text.split('\n')[0] ?? '(empty)') }]);
+  const rules = p.mode === 'ipvs' ? parseIpvsServiceRules(text, p.clusterIP, p.port) : parseIptablesServiceRules(text, p.clusterIP, p.port);
+  const evidence: Evidence[] = rules.lines.slice(0, 6).map((l, i) => ({ label: i === 0 ? `${tool} | grep ${p.clusterIP}` : '', value: clip(l, 200) }));
+  const expected = p.endpoints.split(',').map((x) => x.trim()).filter(Boolean);
+  const at = `${p.clusterIP}:${p.port} on ${p.node}`;
+  switch (rules.found) {
+    case 'none':
+      return {
+        outcome: 'no-rules',
+        summary: `kube-proxy has no rule for ${at}: the Service's address goes nowhere from this node (kube-proxy not running or not syncing${p.mode === 'iptables' ? ', or running in another mode' : ''})`,
+        evidence: [{ label: `${tool} | grep ${p.clusterIP}`, value: '(no rule)' }],
+        facts: { ruleEndpoints: '(none)' },
+      };
+    case 'no-endpoints':
+      return { outcome: 'no-endpoints-rule', summary: `kube-proxy rejects ${at}: it sees no ready endpoint for the Service`, evidence, facts: { ruleEndpoints: '(none)' } };
+    case 'service': {
+      const ips = rules.destinations.map((d) => d.replace(/:[^:]+$/, ''));
+      const stale = ips.filter((ip) => expected.length > 0 && !expected.includes(ip));
+      const missing = expected.filter((ip) => !ips.includes(ip));
+      const facts = { ruleEndpoints: rules.destinations.join(',') || '(none)' };
+      if (expected.length > 0 && (stale.length > 0 || missing.length > 0)) {
+        return {
+          outcome: 'stale-endpoints',
+          summary: `kube-proxy's rules for ${at} send to ${rules.destinations.join(', ') || 'nothing'}, but the endpoints are ${expected.join(', ')}: its rules are out of date (it stopped syncing)`,
+          evidence: [...evidence, { label: 'endpoints in the API', value: expected.join(', ') }],
+          facts: { ...facts, staleEndpoints: stale.join(',') || '(none)', missingEndpoints: missing.join(',') || '(none)' },
+        };
+      }
+      return { outcome: 'rules-match', summary: `kube-proxy forwards ${at} to ${rules.destinations.join(', ')}${expected.length > 0 ? ', as the endpoints say' : ''}`, evidence, facts };
+    }
+  }
+}
+
+/**
+ * kube-proxy's rules for one Service on one node: the host-side half of "the
+ * Service has endpoints but connections fail from this node". iptables mode
+ * reads iptables-save, IPVS mode ipvsadm -Ln; nftables mode is not read yet.
+ */
+export const kubeProxyRules = defineHostCheck({
+  id: 'host.kube-proxy-rules',
+  title: "Do kube-proxy's rules on the node send the Service's address to its endpoints?",
+  why: 'The API can list endpoints that a node never learnt: kube-proxy writes them into iptables or IPVS, and a kube-proxy that stopped syncing leaves old pod addresses, or none, behind.',
+  params,
+  outcomes,
+  healthy: ['rules-match'],
+  facts: ['ruleEndpoints', 'staleEndpoints', 'missingEndpoints'],
+  sets: { '*': ['ruleEndpoints'], 'stale-endpoints': ['staleEndpoints', 'missingEndpoints'] },
+  argv: kubeProxyRulesArgv,
+  parse: parseKubeProxyRules,
+});

@@ -1,0 +1,158 @@
+import { z } from 'zod';
+import { objectUid, safeSuffix } from '../../generate/ids.js';
+import { defaultTolerations, runningPod } from '../../generate/pods.js';
+import type { LayoutNode } from '../../generate/pods.js';
+import type { KubeObject } from '../../types.js';
+import { defineFault } from '../types.js';
+import type { FaultContext } from '../types.js';
+import { syncService, tlsSecret } from './support.js';
+
+type Json = Record<string, unknown>;
+const obj = (v: unknown): Json => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : {});
+
+const params = z.object({
+  namespace: z.string().default('shop'),
+  name: z.string().default('web'),
+  replicas: z.number().int().min(1).max(20).default(2),
+  /** The nodes the pods run on, in turn (default: the first worker). */
+  nodes: z.array(z.string()).default([]),
+  clusterIP: z.string().default('10.96.41.7'),
+  port: z.number().int().default(80),
+  containerPort: z.number().int().default(8080),
+  /** The Ingress host; empty: no Ingress, IngressClass or controller. */
+  host: z.string().default('shop.example.com'),
+  /** The Ingress's TLS Secret name; empty: no TLS. */
+  tlsSecret: z.string().default('shop-tls'),
+});
+type Params = z.infer<typeof params>;
+
+function layoutOf(ctx: FaultContext, name: string): LayoutNode {
+  const nodes = ctx.list('Node');
+  const index = nodes.findIndex((n) => n.metadata.name === name);
+  const node = nodes[index] ?? ctx.fail(`the cluster has no node ${name}`);
+  const ip = ((obj(node.status).addresses as Json[] | undefined) ?? []).find((a) => a.type === 'InternalIP')?.address;
+  const role = node.metadata.labels?.['node-role.kubernetes.io/control-plane'] !== undefined ? 'control-plane' : 'worker';
+  return { name, role, ip: typeof ip === 'string' ? ip : '10.0.0.1', heartbeatAgeSeconds: 0, index };
+}
+
+/** A pod address in the node's pod CIDR, clear of the ones generation hands out from the bottom. */
+function podIP(ctx: FaultContext, node: string, n: number): string {
+  const given = obj(ctx.find('Node', undefined, node)?.spec).podCIDR;
+  const cidr = typeof given === 'string' ? given : '10.244.1.0/24';
+  const base = cidr.split('/')[0]?.split('.') ?? ['10', '244', '1', '0'];
+  return `${base[0]}.${base[1]}.${base[2]}.${200 + n}`;
+}
+
+export function appLabels(p: Pick<Params, 'name'>): Record<string, string> {
+  return { app: p.name, 'app.kubernetes.io/part-of': p.name };
+}
+
+function appPod(ctx: FaultContext, p: Params, node: string, i: number, hash: string, rsName: string): KubeObject {
+  const name = `${rsName}-${safeSuffix(`${p.namespace}/${p.name}/${i}`, 5)}`;
+  return runningPod({
+    namespace: p.namespace,
+    name,
+    node: layoutOf(ctx, node),
+    podIP: podIP(ctx, node, i),
+    labels: { ...appLabels(p), 'pod-template-hash': hash },
+    owner: { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rsName, uid: objectUid('ReplicaSet', p.namespace, rsName), controller: true },
+    containers: [
+      {
+        name: p.name,
+        image: `registry.example.com/${p.namespace}/${p.name}:2.4.1`,
+        ports: [{ name: 'http', containerPort: p.containerPort, protocol: 'TCP' }],
+        readinessProbe: { httpGet: { path: '/healthz', port: 'http', scheme: 'HTTP' }, periodSeconds: 10, timeoutSeconds: 1, successThreshold: 1, failureThreshold: 3 },
+        resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } },
+      },
+    ],
+    created: ctx.at('now-3d'),
+    started: ctx.at('now-3d'),
+    serviceAccountName: 'default',
+    tolerations: defaultTolerations,
+    qosClass: 'Burstable',
+  });
+}
+
+/**
+ * The app a Service fault breaks: Deployment `name` in `namespace` with its
+ * ReplicaSet and Ready pods (named port http), a ClusterIP Service selecting
+ * them (port → targetPort http) with Endpoints and EndpointSlices as the
+ * controllers write them, and, with a host, an Ingress through the nginx
+ * IngressClass, the ingress-nginx controller's pod and a valid TLS Secret.
+ */
+export const serviceApp = defineFault({
+  id: 'service-app',
+  title: 'A healthy web app behind a Service and an Ingress (the frame service faults break)',
+  layer: 'pod',
+  description:
+    'Adds Deployment `name` (ReplicaSet, `replicas` Ready pods on `nodes`, container port http=`containerPort`), a ClusterIP Service on `clusterIP`:`port` → http with its Endpoints and EndpointSlice, and with `host` an Ingress (class nginx, TLS Secret `tlsSecret` valid for 60 more days), the nginx IngressClass and a Running ingress-nginx controller pod. Nothing is wrong until another fault breaks it.',
+  params,
+  apply(ctx, p) {
+    const workers = ctx.list('Node').filter((n) => n.metadata.labels?.['node-role.kubernetes.io/control-plane'] === undefined).map((n) => n.metadata.name);
+    const nodes = p.nodes.length > 0 ? p.nodes : workers.slice(0, 1);
+    if (nodes.length === 0) ctx.fail('service-app needs a worker node');
+    if (!ctx.find('Namespace', undefined, p.namespace)) {
+      ctx.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: p.namespace, uid: objectUid('Namespace', undefined, p.namespace), creationTimestamp: ctx.at('now-30d'), labels: { 'kubernetes.io/metadata.name': p.namespace } }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } });
+    }
+    const hash = safeSuffix(`${p.namespace}/${p.name}/template`, 10);
+    const rsName = `${p.name}-${hash}`;
+    const labels = appLabels(p);
+    ctx.put({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: p.name, namespace: p.namespace, uid: objectUid('Deployment', p.namespace, p.name), generation: 1, creationTimestamp: ctx.at('now-30d'), labels },
+      spec: { replicas: p.replicas, selector: { matchLabels: labels }, template: { metadata: { labels } } },
+      status: { observedGeneration: 1, replicas: p.replicas, readyReplicas: p.replicas, availableReplicas: p.replicas, updatedReplicas: p.replicas },
+    });
+    ctx.put({
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: { name: rsName, namespace: p.namespace, uid: objectUid('ReplicaSet', p.namespace, rsName), creationTimestamp: ctx.at('now-3d'), labels: { ...labels, 'pod-template-hash': hash }, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: p.name, uid: objectUid('Deployment', p.namespace, p.name), controller: true }] },
+      spec: { replicas: p.replicas, selector: { matchLabels: { ...labels, 'pod-template-hash': hash } } },
+      status: { replicas: p.replicas, readyReplicas: p.replicas, availableReplicas: p.replicas },
+    });
+    for (let i = 0; i < p.replicas; i++) ctx.put(appPod(ctx, p, nodes[i % nodes.length] ?? '', i, hash, rsName));
+    ctx.put({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: p.name, namespace: p.namespace, uid: objectUid('Service', p.namespace, p.name), creationTimestamp: ctx.at('now-30d'), labels },
+      spec: { type: 'ClusterIP', clusterIP: p.clusterIP, clusterIPs: [p.clusterIP], ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack', internalTrafficPolicy: 'Cluster', sessionAffinity: 'None', selector: { app: p.name }, ports: [{ name: 'http', port: p.port, protocol: 'TCP', targetPort: 'http' }] },
+      status: { loadBalancer: {} },
+    });
+    syncService(ctx, p);
+    if (!p.host) return;
+    ctx.put({ apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', metadata: { name: 'nginx', uid: objectUid('IngressClass', undefined, 'nginx'), creationTimestamp: ctx.at('now-90d'), annotations: { 'ingressclass.kubernetes.io/is-default-class': 'true' } }, spec: { controller: 'k8s.io/ingress-nginx' } });
+    const ctrlNode = workers[workers.length - 1] ?? nodes[0] ?? '';
+    if (!ctx.find('Namespace', undefined, 'ingress-nginx')) {
+      ctx.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'ingress-nginx', uid: objectUid('Namespace', undefined, 'ingress-nginx'), creationTimestamp: ctx.at('now-90d'), labels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } });
+    }
+    const ctrlLabels = { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller', 'app.kubernetes.io/instance': 'ingress-nginx' };
+    ctx.put(
+      runningPod({
+        namespace: 'ingress-nginx',
+        name: `ingress-nginx-controller-${safeSuffix('ingress-nginx/rs', 10)}-${safeSuffix('ingress-nginx/pod', 5)}`,
+        node: layoutOf(ctx, ctrlNode),
+        podIP: podIP(ctx, ctrlNode, 50),
+        labels: ctrlLabels,
+        containers: [{ name: 'controller', image: 'registry.k8s.io/ingress-nginx/controller:v1.11.3', ports: [{ name: 'http', containerPort: 80, protocol: 'TCP' }, { name: 'https', containerPort: 443, protocol: 'TCP' }] }],
+        created: ctx.at('now-90d'),
+        started: ctx.at('now-90d'),
+        serviceAccountName: 'ingress-nginx',
+        tolerations: defaultTolerations,
+        qosClass: 'Burstable',
+      }),
+    );
+    ctx.put({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { name: p.name, namespace: p.namespace, uid: objectUid('Ingress', p.namespace, p.name), generation: 1, creationTimestamp: ctx.at('now-30d') },
+      spec: {
+        ingressClassName: 'nginx',
+        ...(p.tlsSecret ? { tls: [{ hosts: [p.host], secretName: p.tlsSecret }] } : {}),
+        rules: [{ host: p.host, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: p.name, port: { name: 'http' } } } }] } }],
+      },
+      status: { loadBalancer: { ingress: [{ ip: '192.0.2.10' }] } },
+    });
+    if (p.tlsSecret) ctx.put(tlsSecret(ctx, p.namespace, p.tlsSecret, [p.host], new Date(ctx.now.getTime() + 60 * 86_400_000)));
+  },
+});
