@@ -57,7 +57,9 @@ export function parseIptablesServiceRules(text: string, clusterIP: string, port:
     if (reject) return { found: 'no-endpoints', destinations: [], lines: [reject] };
     return { found: 'none', destinations: [], lines: [] };
   }
-  const lines = [...forService.filter((l) => l.includes(jump)), ...rules.filter((l) => tokens(l)[1] === jump && option(tokens(l), '-d') === dest)];
+  const jumps = forService.filter((l) => l.includes(jump));
+  // Without the KUBE-SERVICES line in the paste, the chain's own ClusterIP match is what named it.
+  const lines = jumps.length > 0 ? jumps : rules.filter((l) => tokens(l)[1] === jump && option(tokens(l), '-d') === dest);
   const seps = rules.filter((l) => tokens(l)[1] === jump).map((l) => option(tokens(l), '-j')).filter((j): j is string => j !== undefined && j.startsWith('KUBE-SEP-'));
   const destinations: string[] = [];
   for (const sep of seps) {

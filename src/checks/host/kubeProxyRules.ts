@@ -33,7 +33,7 @@ export function parseKubeProxyRules(r: RunResult, p: Params): CheckResult<Outcom
   const looksRight = p.mode === 'ipvs' ? /IP Virtual Server|->\s/.test(text) : /^-A |^\*nat|^\*filter/m.test(text);
   if (!looksRight) return hostError(`this is not ${tool} output`, 'bad-output', [{ label: 'output', value: clip(text.split('\n')[0] ?? '(empty)') }]);
   const rules = p.mode === 'ipvs' ? parseIpvsServiceRules(text, p.clusterIP, p.port) : parseIptablesServiceRules(text, p.clusterIP, p.port);
-  const evidence: Evidence[] = rules.lines.slice(0, 6).map((l, i) => ({ label: i === 0 ? `${tool} | grep ${p.clusterIP}` : '', value: clip(l, 200) }));
+  const evidence: Evidence[] = rules.lines.slice(0, 6).map((l, i) => ({ label: i === 0 ? `${tool} | grep ${p.clusterIP}` : 'then', value: clip(l, 200) }));
   const expected = p.endpoints.split(',').map((x) => x.trim()).filter(Boolean);
   const at = `${p.clusterIP}:${p.port} on ${p.node}`;
   switch (rules.found) {
