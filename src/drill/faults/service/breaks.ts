@@ -43,14 +43,14 @@ export const servicePodsNotReady = defineFault({
   id: 'service-pods-not-ready',
   title: "The app's readiness probe fails: no pod is an endpoint",
   layer: 'pod',
-  description: "Every pod of app `name` runs but is not Ready: its readiness probe gets HTTP 503 (kubelet Unhealthy events); the EndpointSlice lists them as not ready, Endpoints under notReadyAddresses.",
-  params: z.strictObject({ ...app, since: z.number().int().default(900) }),
+  description: "Every pod of app `name` runs but is not Ready: its readiness probe gets HTTP 503 (kubelet Unhealthy events, unless `events` is false: expired); the EndpointSlice lists them as not ready, Endpoints under notReadyAddresses.",
+  params: z.strictObject({ ...app, since: z.number().int().default(900), events: z.boolean().default(true) }),
   apply(ctx, p) {
     for (const pod of appPods(ctx, p)) {
       ctx.put(setReady(pod, false, ctx.at(`now-${p.since}s`)));
       const container = text(obj(((pod.spec as { containers?: Json[] }).containers ?? [])[0]).name) || p.name;
-      ctx.event({ about: pod, type: 'Warning', reason: 'Unhealthy', message: 'Readiness probe failed: HTTP probe failed with statuscode: 503', source: 'kubelet', host: text(obj(pod.spec).nodeName), count: Math.floor(p.since / 10), firstSeen: `now-${p.since}s`, lastSeen: 'now-4s' });
-      ctx.log(p.namespace, pod.metadata.name, container, [`now-${p.since}s level=error msg="database connection failed: dial tcp 10.96.88.12:5432: connect: connection refused"`, 'now-5s level=warn msg="health check failed: database unavailable" status=503']);
+      if (p.events) ctx.event({ about: pod, type: 'Warning', reason: 'Unhealthy', message: 'Readiness probe failed: HTTP probe failed with statuscode: 503', source: 'kubelet', host: text(obj(pod.spec).nodeName), count: Math.floor(p.since / 10), firstSeen: `now-${p.since}s`, lastSeen: 'now-4s' });
+      if (p.events) ctx.log(p.namespace, pod.metadata.name, container, [`now-${p.since}s level=error msg="database connection failed: dial tcp 10.96.88.12:5432: connect: connection refused"`, 'now-5s level=warn msg="health check failed: database unavailable" status=503']);
     }
     syncService(ctx, p);
   },
