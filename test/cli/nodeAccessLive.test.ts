@@ -42,7 +42,7 @@ describe('run node-not-ready on a served cluster, with no way onto the node', ()
   });
 
   const run = (access: string, out: string) =>
-    runCli(['run', 'node-not-ready', '--set', 'node=worker-2', '--node-access', access, '--kubeconfig', kubeconfig, '--non-interactive', '--output', out, '--transcript', join(dir, `${access}-${out}.jsonl`)], {
+    runCli(['run', 'node-not-ready', 'worker-2', '--node-access', access, '--kubeconfig', kubeconfig, '--non-interactive', '--output', out, '--transcript', join(dir, `${access}-${out}.jsonl`)], {
       timeoutMs: 60_000,
     });
 

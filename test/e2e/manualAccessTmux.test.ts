@@ -64,7 +64,7 @@ describe.skipIf(!hasTmux)('manual node access in a real 80×24 terminal (tmux)',
     const done = join(dir, 'exit-code');
     tmux(
       'new-session', '-d', '-s', session, '-x', '80', '-y', '24',
-      `CI=true ${process.execPath} ${cliPath} run node-not-ready --set node=worker-2 --kubeconfig ${kubeconfig} --transcript ${transcript}; echo $? > ${done}; sleep 30`,
+      `CI=true ${process.execPath} ${cliPath} run node-not-ready worker-2 --kubeconfig ${kubeconfig} --transcript ${transcript}; echo $? > ${done}; sleep 30`,
     );
     const prompt = await waitForScreen('waiting for the output: paste it here, then ⏎');
     for (const line of prompt.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
