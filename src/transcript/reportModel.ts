@@ -528,7 +528,7 @@ function followUpsOf(visits: StepVisit[], status: ReportStatus, lookNext: string
     case 'interrupted':
     case 'crashed':
     case 'cut-short':
-      out.push(`The walk did not finish (${status}): run${runbook ? ` plumbline run ${runbook}` : ' the runbook'} again to reach a conclusion.`);
+      out.push(`The walk did not finish (${status === 'cut-short' ? 'the transcript is cut short, with no session end' : status}): run${runbook ? ` plumbline run ${runbook}` : ' the runbook'} again to reach a conclusion.`);
       break;
     case 'diagnosis':
     case 'no-finding':
