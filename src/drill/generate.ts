@@ -4,7 +4,7 @@ import { addons, namespaces } from './generate/addons.js';
 import type { GenContext, GenTimes } from './generate/context.js';
 import { controlPlane, lease } from './generate/controlPlane.js';
 import { nodeUid } from './generate/ids.js';
-import type { VirtualSet } from './generate/filler.js';
+import type { VirtualSet } from './generate/virtualSet.js';
 import { PodNetwork } from './generate/pods.js';
 import { ServiceIPs } from './generate/services.js';
 import { fillerWorkload, statefulWorkloads } from './generate/workloads.js';

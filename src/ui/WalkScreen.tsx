@@ -4,7 +4,7 @@ import { Box, Static, Text, useInput, useWindowSize } from 'ink';
 import type { Key } from 'ink';
 import type { WalkSession } from './walkSession.js';
 import { ActionStep } from './ActionStep.js';
-import type { AppProps } from './App.js';
+import type { AppProps } from './appProps.js';
 import { Briefing } from './Briefing.js';
 import { CurrentStep } from './CurrentStep.js';
 import { DiagnosisView } from './DiagnosisView.js';

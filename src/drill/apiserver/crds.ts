@@ -1,5 +1,5 @@
 import type { KubeObject } from '../types.js';
-import type { ResourceDefinition } from './resources.js';
+import type { ResourceDefinition } from './resourceDefinition.js';
 
 /** The objects of a List as its items. */
 function flatten(objects: readonly KubeObject[]): KubeObject[] {

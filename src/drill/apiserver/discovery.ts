@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import type { KubeObject } from '../types.js';
 import { asArray, asNumber, asObject, asString } from './json.js';
 import { bucketName, groupVersion, metricsResources } from './resources.js';
-import type { ResourceDefinition, ResourceRegistry } from './resources.js';
+import type { ResourceRegistry } from './resources.js';
+import type { ResourceDefinition } from './resourceDefinition.js';
 import type { ObjectStore } from './store.js';
 
 /** The Kubernetes release the drill cluster presents itself as. */

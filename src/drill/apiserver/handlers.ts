@@ -1,49 +1,19 @@
-import type { DrillNodeMetrics, DrillProfiles } from '../profiles.js';
-import type { DrillHttpAnswer, KubeObject } from '../types.js';
-import type { ClusterSimulation } from './clusterSim.js';
+import type { KubeObject } from '../types.js';
 import { readLog, parseLogOptions } from './logs.js';
-import type { LogStore } from './logs.js';
 import { acceptedTypes, negotiate } from './negotiate.js';
-import type { MediaRange } from './negotiate.js';
 import { typed, untyped } from './objects.js';
 import { decodeContinue, encodeContinue, startAfter } from './pagination.js';
 import { isTrue, parseInteger } from './params.js';
 import { jsonReply, textReply } from './reply.js';
 import type { Reply } from './reply.js';
 import { bucketName, groupVersion } from './resources.js';
-import type { ResourceDefinition } from './resources.js';
+import type { ResourceDefinition } from './resourceDefinition.js';
 import { parseSelection } from './selection.js';
 import { badRequest, continueExpired, notAcceptable, notFound } from './status.js';
-import type { ObjectStore } from './store.js';
 import { buildTable, parseIncludeObject } from './tables/table.js';
 import type { ListMeta } from './tables/table.js';
 import { watchObjects } from './watch.js';
-import type { WatchCache } from './watchCache.js';
-
-export interface HandlerContext {
-  store: ObjectStore;
-  watchCache: WatchCache;
-  logs: LogStore;
-  now: () => Date;
-  /** How often a watch that allows bookmarks gets one (the cacher's one minute). */
-  bookmarkIntervalMs: number;
-  /** How long a healthy kubelet takes to confirm a graceful pod deletion. */
-  podTerminationMs: number;
-  /** The scheduler, kubelets and controllers that act on what the API writes (absent: a static cluster). */
-  simulation?: ClusterSimulation;
-  /** CPU profiles served at /debug/pprof/profile and through the node proxy. */
-  profiles?: DrillProfiles;
-  nodeMetrics?: DrillNodeMetrics;
-  serviceProxy?: DrillHttpAnswer[];
-}
-
-export interface ResourceRequest {
-  query: URLSearchParams;
-  accept: MediaRange[];
-  body?: string;
-  contentType?: string;
-}
-
+import type { HandlerContext, ResourceRequest } from './handlerContext.js';
 
 export function qualified(def: ResourceDefinition): { group: string; resource: string } {
   return { group: def.group, resource: def.resource };

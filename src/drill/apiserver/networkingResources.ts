@@ -1,4 +1,4 @@
-import type { ResourceDefinition } from './resources.js';
+import type { ResourceDefinition } from './resourceDefinition.js';
 import { gatewayClassTable, gatewayTable, httpRouteTable, ingressClassTable, ingressTable, networkPolicyTable } from './tables/networking.js';
 
 const metaFields: ResourceDefinition['fields'] = {

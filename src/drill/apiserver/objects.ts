@@ -1,6 +1,6 @@
 import type { KubeObject } from '../types.js';
 import { groupVersion } from './resources.js';
-import type { ResourceDefinition } from './resources.js';
+import type { ResourceDefinition } from './resourceDefinition.js';
 
 /** An object as a GET returns it: converted to the served version, `kind` and `apiVersion` first, as the apiserver encodes them. */
 export function typed(def: ResourceDefinition, obj: KubeObject): KubeObject {

@@ -1,6 +1,6 @@
 import { encodeCpuProfile, healthyProfiles } from '../profiles.js';
 import type { ProcessProfileSpec } from '../profiles.js';
-import type { HandlerContext } from './handlers.js';
+import type { HandlerContext } from './handlerContext.js';
 import type { BodyReply } from './reply.js';
 import { textReply } from './reply.js';
 

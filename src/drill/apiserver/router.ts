@@ -3,7 +3,7 @@ import type { AggregatedVersion } from './discovery.js';
 import { getObject, getPodLog, listObjects } from './handlers.js';
 import { createObject, deleteObject } from './writes.js';
 import { patchObject, updateObject } from './updates.js';
-import type { HandlerContext, ResourceRequest } from './handlers.js';
+import type { HandlerContext, ResourceRequest } from './handlerContext.js';
 import { health, singleCheck } from './health.js';
 import { profileReply } from './pprof.js';
 import type { HealthEndpoint } from './health.js';
@@ -11,7 +11,8 @@ import { negotiate } from './negotiate.js';
 import type { MediaRange } from './negotiate.js';
 import { jsonReply, textReply } from './reply.js';
 import type { Reply } from './reply.js';
-import type { ResourceDefinition, ResourceRegistry } from './resources.js';
+import type { ResourceRegistry } from './resources.js';
+import type { ResourceDefinition } from './resourceDefinition.js';
 import { ApiError, badRequest, methodNotSupported, notAcceptable, notFound, pathNotFound } from './status.js';
 
 export interface RouterContext extends HandlerContext {

@@ -1,7 +1,8 @@
 import { involvedUid } from '../generate/ids.js';
 import type { KubeObject, VirtualObjects } from '../types.js';
 import { bucketName } from './resources.js';
-import type { ResourceDefinition, ResourceRegistry } from './resources.js';
+import type { ResourceRegistry } from './resources.js';
+import type { ResourceDefinition } from './resourceDefinition.js';
 import type { ObjectStore, StoredResource } from './store.js';
 
 /** Namespaces every cluster has, whether or not an object lives in them. */

@@ -1,5 +1,5 @@
 import type { KubeObject } from '../types.js';
-import type { ResourceDefinition } from './resources.js';
+import type { ResourceDefinition } from './resourceDefinition.js';
 import { parseFieldSelector } from './selectors/fields.js';
 import { parseLabelSelector } from './selectors/labels.js';
 

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { KubeObject } from '../types.js';
-import type { HandlerContext, ResourceRequest } from './handlers.js';
+import type { HandlerContext, ResourceRequest } from './handlerContext.js';
 import { qualified, respond } from './handlers.js';
 import { asObject } from './json.js';
 import type { Json } from './json.js';
@@ -9,7 +9,7 @@ import { applyPatch, patchTypeOf } from './patch.js';
 import { validatePodUpdate } from './podAdmission.js';
 import type { Reply } from './reply.js';
 import { bucketName } from './resources.js';
-import type { ResourceDefinition } from './resources.js';
+import type { ResourceDefinition } from './resourceDefinition.js';
 import { ApiError, badRequest, invalid, notFound } from './status.js';
 import { shapeProblem } from '../../kube/shape.js';
 import { decodeBody, isDryRun, refuseMistyped } from './writes.js';

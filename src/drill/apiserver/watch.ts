@@ -1,12 +1,12 @@
 import type { KubeObject } from '../types.js';
-import type { HandlerContext, ResourceRequest } from './handlers.js';
+import type { HandlerContext, ResourceRequest } from './handlerContext.js';
 import { acceptedTypes, negotiate } from './negotiate.js';
 import type { Representation } from './negotiate.js';
 import { typed } from './objects.js';
 import { isTrue, parseInteger } from './params.js';
 import type { StreamReply, StreamSink } from './reply.js';
 import { bucketName } from './resources.js';
-import type { ResourceDefinition } from './resources.js';
+import type { ResourceDefinition } from './resourceDefinition.js';
 import { parseSelection } from './selection.js';
 import type { Selection } from './selection.js';
 import { ApiError, invalid, notAcceptable } from './status.js';

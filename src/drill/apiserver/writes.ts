@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { KubeObject } from '../types.js';
-import type { HandlerContext, ResourceRequest } from './handlers.js';
+import type { HandlerContext, ResourceRequest } from './handlerContext.js';
 import { qualified, respond } from './handlers.js';
 import { asArray, asObject, asString } from './json.js';
 import { nodeStatus } from './tables/nodes.js';
@@ -8,7 +8,7 @@ import { parseInteger } from './params.js';
 import { defaultPod, gracePeriod, randomSuffix, validatePod } from './podAdmission.js';
 import type { Reply } from './reply.js';
 import { bucketName } from './resources.js';
-import type { ResourceDefinition } from './resources.js';
+import type { ResourceDefinition } from './resourceDefinition.js';
 import { alreadyExists, ApiError, badRequest, invalid, notFound } from './status.js';
 import { shapeProblem } from '../../kube/shape.js';
 

@@ -4,7 +4,7 @@ import type { DrillHosts, DrillResponse } from '../../nodeaccess/drill.js';
 import { argvKey } from '../../nodeaccess/drill.js';
 import { uidFor } from '../generate.js';
 import { involvedUid } from '../generate/ids.js';
-import type { VirtualSet } from '../generate/filler.js';
+import type { VirtualSet } from '../generate/virtualSet.js';
 import type { ContainerLog, DrillApiFault, DrillDenial, KubeObject } from '../types.js';
 import type { FaultContext, FaultEvent } from './types.js';
 

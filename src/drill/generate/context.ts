@@ -1,5 +1,5 @@
 import type { KubeObject } from '../types.js';
-import type { VirtualSet } from './filler.js';
+import type { VirtualSet } from './virtualSet.js';
 import { objectUid } from './ids.js';
 import type { LayoutNode, PodNetwork } from './pods.js';
 import type { ServiceIPs } from './services.js';

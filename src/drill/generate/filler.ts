@@ -1,4 +1,5 @@
-import type { KubeObject, VirtualObjects } from '../types.js';
+import type { KubeObject } from '../types.js';
+import type { VirtualSet } from './virtualSet.js';
 import { endpointObjects, endpointSliceNames } from './services.js';
 import type { ServiceInput } from './services.js';
 import type { GenTimes } from './context.js';
@@ -16,14 +17,6 @@ export interface FillerApp {
 }
 
 const readyConditions = frozen([{ type: 'Ready', status: 'True' }]);
-
-/** A virtual set a fault can read from: it finds a member by name and takes it out once it is written. */
-export interface VirtualSet extends VirtualObjects {
-  indexOf(namespace: string | undefined, name: string): number | undefined;
-  take(index: number): void;
-  /** Members bound to a node, for pods. */
-  onNode?(nodeName: string): number[];
-}
 
 /**
  * The filler workload's pods, made when read: pod i is slot i mod podsPerWorker
