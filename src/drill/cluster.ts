@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { kubeconfigYaml, startDrillApiServer } from './apiserver/server.js';
 import type { DrillApiServer } from './apiserver/server.js';
-import type { Scenario } from './scenario.js';
+import type { Scenario } from './scenarioSchema.js';
 import type { DrillHosts, DrillResponse } from '../nodeaccess/drill.js';
 import { buildCluster } from './scenario.js';
 

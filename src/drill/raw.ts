@@ -3,8 +3,8 @@ import { LineCounter, parseAllDocuments } from 'yaml';
 import { validate } from '../runbook/load.js';
 import { containedPath, documentData, FileReadError, InputError, locator, offsetOf, ownFolder, rawLimit, readInputText, yamlParseOptions } from '../base/source.js';
 import type { SourceProblem, YamlSource } from '../base/source.js';
-import { isKubeList, rawEntry } from './scenario.js';
-import type { Scenario } from './scenario.js';
+import { isKubeList, rawEntry } from './scenarioSchema.js';
+import type { Scenario } from './scenarioSchema.js';
 import type { KubeObject } from './types.js';
 
 /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { checkFile } from '../checks/declared/schema.js';
-import { scenarioSchema } from '../drill/scenario.js';
+import { scenarioSchema } from '../drill/scenarioSchema.js';
 import { runbook } from './schema.js';
 
 import type { SchemaKind } from './schemaKinds.js';

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { bundledNames, resolveAsset } from '../assets.js';
 import { findFault } from '../drill/faults/catalog.js';
-import { scenarioSchema } from '../drill/scenario.js';
-import type { Scenario } from '../drill/scenario.js';
+import { scenarioSchema } from '../drill/scenarioSchema.js';
+import type { Scenario } from '../drill/scenarioSchema.js';
 import { isBenchmarkScenario } from './difficulty.js';
 import type { Difficulty } from './record.js';
 

@@ -2,7 +2,7 @@ import { CoordinationV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-nod
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDrill } from '../../src/drill/cluster.js';
 import type { RunningDrill } from '../../src/drill/cluster.js';
-import { scenarioSchema } from '../../src/drill/scenario.js';
+import { scenarioSchema } from '../../src/drill/scenarioSchema.js';
 import { kubectlAvailable, runKubectl, warnIfKubectlMissing } from '../helpers/kubectl.js';
 
 // A fake clock the drill runs on: the test moves it, the server reads it.

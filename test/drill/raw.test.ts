@@ -5,7 +5,8 @@ import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startDrill } from '../../src/drill/cluster.js';
 import type { RunningDrill } from '../../src/drill/cluster.js';
-import { buildCluster, loadScenarioFile, scenarioSchema } from '../../src/drill/scenario.js';
+import { buildCluster, loadScenarioFile } from '../../src/drill/scenario.js';
+import { scenarioSchema } from '../../src/drill/scenarioSchema.js';
 import { createDrillAccess } from '../../src/nodeaccess/drill.js';
 import { kubectlAvailable, runKubectl } from '../helpers/kubectl.js';
 

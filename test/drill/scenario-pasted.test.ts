@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 import { startDrill } from '../../src/drill/cluster.js';
 import type { RunningDrill } from '../../src/drill/cluster.js';
 import { loadScenarioFile } from '../../src/drill/scenario.js';
-import type { Scenario } from '../../src/drill/scenario.js';
+import type { Scenario } from '../../src/drill/scenarioSchema.js';
 import { KubeClient } from '../../src/kube/client.js';
 import { loadKubeConfig } from '../../src/kube/config.js';
 import { repoRoot, runCli } from '../helpers/cli.js';

@@ -1,7 +1,7 @@
 import { CoordinationV1Api, KubeConfig } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { startDrill } from '../../src/drill/cluster.js';
-import { scenarioSchema } from '../../src/drill/scenario.js';
+import { scenarioSchema } from '../../src/drill/scenarioSchema.js';
 
 /**
  * A 5,000-node scenario takes seconds to build: by the time the server is up the

@@ -1,8 +1,8 @@
 import { noNodeAccess } from '../../src/nodeaccess/none.js';
 import { startDrill } from '../../src/drill/cluster.js';
 import type { RunningDrill } from '../../src/drill/cluster.js';
-import { scenarioSchema } from '../../src/drill/scenario.js';
-import type { Scenario } from '../../src/drill/scenario.js';
+import { scenarioSchema } from '../../src/drill/scenarioSchema.js';
+import type { Scenario } from '../../src/drill/scenarioSchema.js';
 import { KubeClient } from '../../src/kube/client.js';
 import { loadKubeConfig } from '../../src/kube/config.js';
 import { runCheck } from '../../src/engine/runCheck.js';

@@ -6,7 +6,7 @@ import { sessionFor } from '../../src/cli/headless.js';
 import { planDrill } from '../../src/cli/walk.js';
 import type { DiagnosisView } from '../../src/engine/events.js';
 import { loadScenarioFile } from '../../src/drill/scenario.js';
-import type { Scenario } from '../../src/drill/scenario.js';
+import type { Scenario } from '../../src/drill/scenarioSchema.js';
 import { resolveAsset } from '../../src/assets.js';
 
 /** One check's result in a walk, as the session emitted it. */

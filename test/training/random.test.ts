@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { findCheck } from '../../src/checks/registry.js';
 import { startDrill } from '../../src/drill/cluster.js';
 import { loadScenarioFile } from '../../src/drill/scenario.js';
-import type { Scenario } from '../../src/drill/scenario.js';
+import type { Scenario } from '../../src/drill/scenarioSchema.js';
 import { Session } from '../../src/engine/session.js';
 import { KubeClient } from '../../src/kube/client.js';
 import { loadKubeConfig } from '../../src/kube/config.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundledNames, isDirectory, resolveAsset, scenarioFilesIn } from '../../assets.js';
-import type { ExpectedOutcome, Scenario } from '../../drill/scenario.js';
+import type { ExpectedOutcome, Scenario } from '../../drill/scenarioSchema.js';
 import { InputError } from '../../base/source.js';
 import type { CliArgs } from '../args.js';
 import { onEndSignal } from '../guard.js';

@@ -1,7 +1,8 @@
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import type { V1Pod } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCluster, scenarioSchema } from '../../../src/drill/scenario.js';
+import { buildCluster } from '../../../src/drill/scenario.js';
+import { scenarioSchema } from '../../../src/drill/scenarioSchema.js';
 import { startTestDrill } from '../../helpers/drill.js';
 import type { TestDrill } from '../../helpers/drill.js';
 import { kubectlAvailable, runKubectl, warnIfKubectlMissing } from '../../helpers/kubectl.js';

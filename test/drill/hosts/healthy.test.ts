@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { HostCheck } from '../../../src/checks/host/define.js';
 import { checks } from '../../../src/checks/registry.js';
-import { buildCluster, scenarioSchema } from '../../../src/drill/scenario.js';
+import { buildCluster } from '../../../src/drill/scenario.js';
+import { scenarioSchema } from '../../../src/drill/scenarioSchema.js';
 import { argvKey, createDrillAccess } from '../../../src/nodeaccess/drill.js';
 import { runHostCheck } from '../../checks/host/helpers.js';
 

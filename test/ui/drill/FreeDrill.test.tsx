@@ -4,7 +4,7 @@ import { findCheck } from '../../../src/checks/registry.js';
 import { startDrill } from '../../../src/drill/cluster.js';
 import type { RunningDrill } from '../../../src/drill/cluster.js';
 import { loadScenarioFile } from '../../../src/drill/scenario.js';
-import type { Scenario } from '../../../src/drill/scenario.js';
+import type { Scenario } from '../../../src/drill/scenarioSchema.js';
 import type { SessionEvent } from '../../../src/engine/events.js';
 import { KubeClient } from '../../../src/kube/client.js';
 import { loadKubeConfig } from '../../../src/kube/config.js';

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCluster, scenarioSchema } from '../../../../src/drill/scenario.js';
+import { buildCluster } from '../../../../src/drill/scenario.js';
+import { scenarioSchema } from '../../../../src/drill/scenarioSchema.js';
 import type { TestDrill } from '../../../helpers/drill.js';
 import { kubectlAvailable, warnIfKubectlMissing } from '../../../helpers/kubectl.js';
 import { drillWith, kubectlOn } from './support.js';

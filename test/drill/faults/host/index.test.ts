@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { findFault } from '../../../../src/drill/faults/catalog.js';
 import { hostFaults } from '../../../../src/drill/faults/host/index.js';
-import { buildCluster, scenarioSchema, ScenarioBuildError } from '../../../../src/drill/scenario.js';
+import { buildCluster, ScenarioBuildError } from '../../../../src/drill/scenario.js';
+import { scenarioSchema } from '../../../../src/drill/scenarioSchema.js';
 
 const now = new Date('2026-11-25T12:00:00Z');
 const scenario = (faults: Record<string, unknown>[]) =>

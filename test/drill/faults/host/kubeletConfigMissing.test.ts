@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildCluster, scenarioSchema, ScenarioBuildError } from '../../../../src/drill/scenario.js';
+import { buildCluster, ScenarioBuildError } from '../../../../src/drill/scenario.js';
+import { scenarioSchema } from '../../../../src/drill/scenarioSchema.js';
 import { faultDrill, nodeView } from './helpers.js';
 
 describe('fault kubelet-config-missing', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildCluster } from '../../../../src/drill/scenario.js';
-import { scenarioSchema } from '../../../../src/drill/scenario.js';
+import { scenarioSchema } from '../../../../src/drill/scenarioSchema.js';
 import { faultDrill, hasKubectl, podName, rows } from './faultDrill.js';
 
 const cp = '1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }';
