@@ -1,7 +1,8 @@
 import { bundledNames, realScenarioNames, resolveAsset } from '../../assets.js';
 import { findCheck } from '../../checks/registry.js';
 import { bundledCatalog, bundledSignatureFiles, loadSignatureSource } from '../../signatures/catalog.js';
-import { buildCluster, loadScenarioSource, resolveTime, ScenarioBuildError } from '../../drill/scenario.js';
+import { buildCluster, loadScenarioSource, ScenarioBuildError } from '../../drill/scenario.js';
+import { resolveTime } from '../../drill/relativeTime.js';
 import { loadRunbookFile, loadRunbookSource } from '../../runbook/load.js';
 import { InputError, readYamlSource } from '../../base/source.js';
 import type { SourceProblem, YamlSource } from '../../base/source.js';

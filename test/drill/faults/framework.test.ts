@@ -49,7 +49,7 @@ describe('faults in a scenario', () => {
 
 describe('relative times in scenarios', () => {
   it('chain units in one signed group, as Go durations do', async () => {
-    const { resolveTime } = await import('../../../src/drill/scenario.js');
+    const { resolveTime } = await import('../../../src/drill/relativeTime.js');
     expect(resolveTime('now-4m10s', now)).toBe('2026-11-25T11:55:50Z');
     expect(resolveTime('now-2d-3h', now)).toBe('2026-11-23T09:00:00Z');
     expect(resolveTime('now+30s', now)).toBe('2026-11-25T12:00:30Z');
