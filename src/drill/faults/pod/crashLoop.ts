@@ -1,6 +1,7 @@
 import type { KubeObject } from '../../types.js';
 import type { FaultContext } from '../types.js';
-import { ago, containerEvent, goDurationSeconds, pulledMessage } from './workload.js';
+import { ago, containerEvent, pulledMessage } from './workload.js';
+import { goDurationSeconds } from './quantities.js';
 
 /**
  * When a container that keeps dying started and ended, worked back from now

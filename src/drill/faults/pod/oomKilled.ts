@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { defineFault } from '../types.js';
 import { applyCrashingDeployment, at } from './crashingDeployment.js';
-import { parseQuantity, workloadParams } from './workload.js';
+import { workloadParams } from './workload.js';
+import { parseQuantity } from './quantities.js';
 
 /** The container outgrows its memory limit while warming its cache; the kernel's OOM killer ends it each time. */
 export const oomKilled = defineFault({

@@ -1,7 +1,7 @@
 import type { KubeObject } from '../../types.js';
 import type { FaultContext } from '../types.js';
 import type { Json } from './workload.js';
-import { milliCPU, parseQuantity } from './workload.js';
+import { milliCPU, parseQuantity } from './quantities.js';
 import { podFitsNode, untoleratedTaints } from '../../../kube/semantics/scheduling.js';
 import type { Taint, Toleration } from '../../../kube/semantics/scheduling.js';
 
