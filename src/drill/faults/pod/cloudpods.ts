@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import type { KubeObject } from '../../types.js';
 import type { FaultContext } from '../types.js';
-import { ago, createWorkload, nodeIP, pickNode, safeName, scheduledEvent, setPodStatus } from './workload.js';
-import type { BuiltWorkload, ContainerState, Json } from './workload.js';
+import { createWorkload, nodeIP, pickNode, safeName } from './workload.js';
+import { ago, scheduledEvent, setPodStatus } from './podStatus.js';
+import type { BuiltWorkload, Json } from './workload.js';
+import type { ContainerState } from './podStatus.js';
 
 /**
  * The Cloudpods host DaemonSet (`default-host` in `onecloud`): one pod per

@@ -4,7 +4,8 @@ import { applyCloudpodsPod, cloudpodsParams, hostPreamble, ylog } from './cloudp
 import { crashLoopEvents, crashLoopWaiting, crashTimeline, lastTwo, terminated } from './crashLoop.js';
 import type { FaultContext } from '../types.js';
 import type { KubeObject } from '../../types.js';
-import { ago, str } from './workload.js';
+import { str } from './workload.js';
+import { ago } from './podStatus.js';
 
 type Step = 'nbd' | 'qemu' | 'openvswitch' | 'kernel-params';
 

@@ -1,6 +1,6 @@
 import type { KubeObject } from '../../types.js';
 import type { FaultContext } from '../types.js';
-import { ago, containerEvent, pulledMessage } from './workload.js';
+import { ago, containerEvent, pulledMessage } from './podStatus.js';
 import { goDurationSeconds } from './quantities.js';
 
 /**

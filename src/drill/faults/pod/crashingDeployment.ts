@@ -1,7 +1,8 @@
 import type { FaultContext } from '../types.js';
 import { crashLoopEvents, crashLoopWaiting, crashTimeline, lastTwo, terminated } from './crashLoop.js';
 import type { CrashTimeline } from './crashLoop.js';
-import { ago, createWorkload, pickNode, scheduledEvent, setPodStatus } from './workload.js';
+import { createWorkload, pickNode } from './workload.js';
+import { ago, scheduledEvent, setPodStatus } from './podStatus.js';
 import type { BuiltWorkload, Json } from './workload.js';
 
 export interface CrashingDeployment {

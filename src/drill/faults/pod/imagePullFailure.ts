@@ -1,5 +1,6 @@
 import type { FaultContext } from '../types.js';
-import { ago, containerEvent, createWorkload, pickNode, scheduledEvent, setPodStatus } from './workload.js';
+import { createWorkload, pickNode } from './workload.js';
+import { ago, containerEvent, scheduledEvent, setPodStatus } from './podStatus.js';
 import type { BuiltWorkload } from './workload.js';
 
 /** containerd's normalised reference: `nginx:1` → `docker.io/library/nginx:1`. */

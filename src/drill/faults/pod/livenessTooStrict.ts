@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { defineFault } from '../types.js';
 import { cloudpodsParams, applyCloudpodsPod, hostPreamble, ylog } from './cloudpods.js';
 import { crashLoopEvents, crashLoopWaiting, crashTimeline, lastTwo, terminated } from './crashLoop.js';
-import { ago, containerEvent, str } from './workload.js';
+import { str } from './workload.js';
+import { ago, containerEvent } from './podStatus.js';
 
 /**
  * The cloudpods-host-liveness-crashloop incident: GPU passthrough set-up takes

@@ -1,6 +1,7 @@
 import type { FaultContext } from '../types.js';
 import { failedSchedulingEvent, needUnschedulable, schedule } from './scheduler.js';
-import { ago, createWorkload, setUnschedulable } from './workload.js';
+import { createWorkload } from './workload.js';
+import { ago, setUnschedulable } from './podStatus.js';
 import type { BuiltWorkload, WorkloadSpec } from './workload.js';
 
 /**

@@ -3,7 +3,8 @@ import { uidFor } from '../../generate.js';
 import type { KubeObject } from '../../types.js';
 import { defineFault } from '../types.js';
 import { applyPending } from './pending.js';
-import { ago, workloadParams } from './workload.js';
+import { workloadParams } from './workload.js';
+import { ago } from './podStatus.js';
 
 /** The StatefulSet's claim never binds: its storage class is missing, or its provisioner never answers. */
 export const pvcUnbound = defineFault({

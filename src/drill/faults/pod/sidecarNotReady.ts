@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { defineFault } from '../types.js';
 import { applyCloudpodsPod, cloudpodsParams } from './cloudpods.js';
-import { ago, containerEvent, controlPlaneIP } from './workload.js';
+import { controlPlaneIP } from './workload.js';
+import { ago, containerEvent } from './podStatus.js';
 
 /**
  * The Cloudpods host pod at 2/3: ovn-controller runs but cannot reach the OVN

@@ -4,7 +4,8 @@ import { uidFor } from '../../generate.js';
 import type { KubeObject } from '../../types.js';
 import { defineFault } from '../types.js';
 import type { FaultContext } from '../types.js';
-import { ago, createWorkload, nodeReady, pickNode, scheduledEvent, setPodStatus, workers, workloadParams } from './workload.js';
+import { createWorkload, nodeReady, pickNode, workers, workloadParams } from './workload.js';
+import { ago, scheduledEvent, setPodStatus } from './podStatus.js';
 import type { Json } from './workload.js';
 
 /**
