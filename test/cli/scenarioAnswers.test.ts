@@ -18,7 +18,7 @@ describe("a scenario's scripted answers (answers:)", () => {
       .find((e) => e.type === 'answer');
     expect(answer).toMatchObject({ choice: 'no', by: 'scenario' });
     const report = await runCli(['report', transcript]);
-    expect(report.stdout).toContain("by the scenario's scripted answer (headless drill)");
+    expect(report.stdout).toContain("the drill's scripted answer (headless)");
   });
 
   it('are linted against the runbook: unknown question or choice at file:line:col', async () => {

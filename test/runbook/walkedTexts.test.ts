@@ -105,8 +105,11 @@ describe('what the walks showed a person', () => {
     const wrong: string[] = [];
     for (const w of walks) {
       const own = scenarioText(resolveAsset('scenarios', w.name), w.scenario.id);
+      // A number the walk measured itself (a lease 1500 s old on its own cluster) is its own, not the incident's.
+      const measured = new Set(w.checks.flatMap((c) => Object.values(c.facts).map(String)));
+      const ownLiteral = (lit: string) => own.includes(lit) || measured.has(/^(\d+) s$/.exec(lit)?.[1] ?? '\0');
       for (const t of shown(w)) {
-        for (const lit of incidentLiterals) if (t.includes(lit) && !own.includes(lit)) wrong.push(`${w.name}: "${lit}" in: ${t}`);
+        for (const lit of incidentLiterals) if (t.includes(lit) && !ownLiteral(lit)) wrong.push(`${w.name}: "${lit}" in: ${t}`);
       }
     }
     expect(wrong).toEqual([]);

@@ -14,6 +14,14 @@ describe('the bundled signature catalog', () => {
     expect(s.source).toMatch(/^https?:\/\//);
   });
 
+  // A signature's texts reach a person as they are: no template, no <placeholder> to fill in.
+  it.each(catalog.map((s) => [s.id, s] as const))('%s says its cause, why and fix with no placeholder', (_id, s) => {
+    for (const t of [s.title, s.why, ...s.fix]) {
+      expect(t).not.toMatch(/<[a-z][\w-]*>/i);
+      expect(t).not.toContain('{{');
+    }
+  });
+
   it('has no id twice and none that is also a runbook diagnosis (a scenario names either)', async () => {
     const ids = catalog.map((s) => s.id);
     expect(new Set(ids).size).toBe(ids.length);

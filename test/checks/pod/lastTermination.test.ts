@@ -76,6 +76,8 @@ describe('pod.last-termination on the drill cluster', () => {
     );
     expect(r.facts).toEqual({
       container: 'host',
+      endedBy: 'is killed with SIGKILL',
+      endedHow: 'it was killed with SIGKILL (exit 137) from outside the program (the kubelet, the runtime or the kernel), with no OOMKilled recorded',
       restartCount: 23,
       exitCode: 137,
       terminationReason: 'Error',
