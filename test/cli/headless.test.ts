@@ -100,7 +100,7 @@ describe('bad input and unreachable clusters', () => {
     const r = await runCli(['run', 'no-such-runbook', '--set', 'pod=x', '--non-interactive']);
     expect(r.exitCode).toBe(2);
     expect(r.stderr.trim()).toBe(
-      'plumbline: no runbook named "no-such-runbook": known runbooks are cloudpods-host-offline, control-plane-slow, dns-not-resolving, downstream-cluster-unreachable, node-not-ready, workload-down; or give a path to a YAML file',
+      'plumbline: no runbook named "no-such-runbook": known runbooks are cloudpods-host-offline, control-plane-slow, dns-not-resolving, downstream-cluster-unreachable, node-not-ready, service-unreachable, workload-down; or give a path to a YAML file',
     );
   });
 

@@ -6,7 +6,7 @@ import { checks } from '../../../src/checks/registry.js';
 import { argvKey, createDrillAccess } from '../../../src/nodeaccess/drill.js';
 import { createManualAccess } from '../../../src/nodeaccess/manual.js';
 import { fixture, fixtureNames } from './fixtures.js';
-import { runHostCheck } from './helpers.js';
+import { runHostCheck, sampleHostParams } from './helpers.js';
 
 type AnyHostCheck = HostCheck<{ node: string }, string>;
 // Checks that run a command on a node (network.tcp-connect runs from plumbline's own machine).
@@ -15,8 +15,8 @@ const hostChecks = checks.filter((c) => c.layer === 'host' && 'argv' in c) as un
 /** Each fixture with the host check whose default command produced it. */
 const cases = fixtureNames().flatMap((name) => {
   const f = fixture(name);
-  const check = hostChecks.find((c) => argvKey(c.argv(c.params.parse({ node: name }))) === f.command);
-  return check ? [{ name, check, f }] : [];
+  // One command may serve two checks (iptables-save: the firewall and kube-proxy's rules): each parses it.
+  return hostChecks.filter((c) => argvKey(c.argv(c.params.parse({ ...sampleHostParams[c.id], node: name }))) === f.command).map((check) => ({ name, check, f }));
 });
 
 describe('host checks through every backend give the parser the same output', () => {
@@ -34,6 +34,7 @@ describe('host checks through every backend give the parser the same output', ()
       'host.etcd-journal',
       'host.firewall',
       'host.front-proxy',
+      'host.kube-proxy-rules',
       'host.kubelet-config',
       'host.kubelet-journal',
       'host.kubelet-service',
@@ -58,14 +59,15 @@ describe('host checks through every backend give the parser the same output', ()
   });
 
   it.each(cases.map((c) => [c.name, c.check.id, c] as const))('%s via drill and via manual paste → what %s parses directly', async (_name, _id, { name, check, f }) => {
-    const direct = check.parse(f, check.params.parse({ node: name }));
-    const viaDrill = await runHostCheck(check.id, { node: name }, drill);
+    const params = { ...sampleHostParams[check.id], node: name };
+    const direct = check.parse(f, check.params.parse(params));
+    const viaDrill = await runHostCheck(check.id, params, drill);
     expect(viaDrill.outcome).toBe(direct.outcome);
     const { systemdDbusMs: _ms, ...facts } = direct.facts; // a duration: differs by nature
     expect(viaDrill.facts).toMatchObject(facts);
     // The user pastes what the terminal showed, and may not say the exit code.
     const manual = createManualAccess({ prompt: () => Promise.resolve({ output: `${f.stdout}${f.stderr}` }) });
-    const viaManual = await runHostCheck(check.id, { node: name }, manual);
+    const viaManual = await runHostCheck(check.id, params, manual);
     expect(viaManual.outcome).toBe(direct.outcome);
   });
 

@@ -20,3 +20,11 @@ export async function runHostCheck(id: string, params: Record<string, string | n
   );
   return { ...out, command };
 }
+
+/**
+ * What a host check needs beyond its node, to run it with sample parameters: kube-proxy's rules
+ * are read for one Service (here default/kubernetes, which every cluster and drill has).
+ */
+export const sampleHostParams: Record<string, Record<string, string | number>> = {
+  'host.kube-proxy-rules': { clusterIP: '10.96.0.1', port: 443 },
+};

@@ -4,7 +4,7 @@ import { checks } from '../../../src/checks/registry.js';
 import { buildCluster } from '../../../src/drill/scenario.js';
 import { scenarioSchema } from '../../../src/drill/scenarioSchema.js';
 import { argvKey, createDrillAccess } from '../../../src/nodeaccess/drill.js';
-import { runHostCheck } from '../../checks/host/helpers.js';
+import { runHostCheck, sampleHostParams } from '../../checks/host/helpers.js';
 
 type AnyHostCheck = HostCheck<{ node: string }, string> & { commands?: (p: { node: string }) => string[][] };
 // Checks that run a command on a node (network.tcp-connect connects from plumbline's own machine instead).
@@ -36,7 +36,7 @@ describe('a healthy drill host', () => {
   it.each(cases)('%s on %s reaches a healthy outcome', async (id, node, check) => {
     const drill = createDrillAccess({ hosts: built.hosts });
     // The two-sample check's interval is only a sleep here; keep it short.
-    const params: Record<string, string | number> = id === 'host.cpu-steal' ? { node, intervalSeconds: 0.01 } : { node };
+    const params: Record<string, string | number> = id === 'host.cpu-steal' ? { node, intervalSeconds: 0.01 } : { ...sampleHostParams[id], node };
     const r = await runHostCheck(id, params, drill);
     const expected = healthyAbsent[id] ? [healthyAbsent[id]] : check.healthy;
     expect(expected, `${id} on ${node}: ${r.outcome}: ${r.summary}`).toContain(r.outcome);
@@ -67,7 +67,7 @@ describe('a healthy drill host', () => {
 
   it('the registry checks send exactly the command lines the table below answers', () => {
     const sent = hostChecks.flatMap((c) => {
-      const p = c.params.parse({ node: 'n' });
+      const p = c.params.parse({ ...sampleHostParams[c.id], node: 'n' });
       return [c.argv(p), ...(c.commands?.(p) ?? [])].map(argvKey);
     });
     for (const key of sent) expect(built.hosts['cp-1']).toHaveProperty([key]);
