@@ -7,6 +7,7 @@ import { defineCheck } from '../types.js';
 import type { CheckResult, Evidence, Facts } from '../types.js';
 import { quoteArg } from '../../nodeaccess/quote.js';
 import type { KubeClient } from '../../kube/client.js';
+import { termMatches } from '../../kube/semantics/scheduling.js';
 
 const outcomes = ['not-pinned', 'satisfiable', 'no-matching-node', 'matching-nodes-not-ready', 'matching-nodes-unschedulable', 'static-pod', 'not-found'] as const;
 type Outcome = (typeof outcomes)[number];
@@ -225,35 +226,6 @@ function termSelector(t: V1NodeSelectorTerm): string {
     })
     .filter(Boolean)
     .join(',');
-}
-
-function requirementMatches(r: V1NodeSelectorRequirement, value: string | undefined): boolean {
-  const values = r.values ?? [];
-  switch (r.operator) {
-    case 'In':
-      return value !== undefined && values.includes(value);
-    case 'NotIn':
-      return value === undefined || !values.includes(value);
-    case 'Exists':
-      return value !== undefined;
-    case 'DoesNotExist':
-      return value === undefined;
-    case 'Gt':
-      return value !== undefined && Number(value) > Number(values[0]);
-    case 'Lt':
-      return value !== undefined && Number(value) < Number(values[0]);
-    default:
-      return false;
-  }
-}
-
-/** A term matches when all its expressions (labels) and fields (metadata.name only) match; an empty term matches no node (NodeSelectorTerm's API doc). */
-function termMatches(t: V1NodeSelectorTerm, n: V1Node): boolean {
-  if (!t.matchExpressions?.length && !t.matchFields?.length) return false;
-  const labels = n.metadata?.labels ?? {};
-  const exprs = (t.matchExpressions ?? []).every((r) => requirementMatches(r, labels[r.key]));
-  const fields = (t.matchFields ?? []).every((r) => requirementMatches(r, r.key === 'metadata.name' ? nameOf(n) : undefined));
-  return exprs && fields;
 }
 
 function describeTerm(t: V1NodeSelectorTerm): string {
