@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Writes schemas/<kind>.schema.json from the built CLI (`plumbline schema <kind>`): the JSON Schemas
 // editors validate runbooks, scenarios and files of declared checks with, generated from the zod schemas.
-// test/runbook/jsonSchema.test.ts fails when they are out of date.
+// test/cli/jsonSchema.test.ts fails when they are out of date.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -111,25 +111,6 @@ export function layerViolations(graph: ReadonlyMap<string, readonly string[]>): 
   return out;
 }
 
-/**
- * Upward imports that were there when this test came (issue 20), each to be
- * moved down. The test fails on any other, and on an entry here that is gone
- * (delete it then), so this list only shrinks.
- */
-const knownUpward: readonly string[] = [
-  // the declared-check linter reuses the drill server's selector parsers: they belong in kube/
-  'checks/declared/lint.ts (checks) imports drill/apiserver/selectors/fields.ts (drill): a layer above or beside it',
-  'checks/declared/lint.ts (checks) imports drill/apiserver/selectors/labels.ts (drill): a layer above or beside it',
-  // duration parsing for declared checks lives in runbook/: it belongs in base/ or kube/semantics
-  'checks/declared/schema.ts (checks) imports runbook/durations.ts (runbook): a layer above or beside it',
-  'checks/declared/sources.ts (checks) imports runbook/durations.ts (runbook): a layer above or beside it',
-  // type-only: Signal and DiagnosisView are shared types that belong in the lower module
-  'runbook/compile.ts (runbook) imports signatures/types.ts (signatures): a layer above or beside it',
-  'signatures/diagnose.ts (signatures) imports engine/events.ts (engine): a layer above or beside it',
-  // the walk JSON schema embeds the scenario schema: it belongs in a module above both
-  'runbook/jsonSchema.ts (runbook) imports drill/scenarioSchema.ts (drill): a layer above or beside it',
-];
-
 describe('module layout', () => {
   const files = sourceFiles(root);
   const graph = importGraph(files, (f) => readFileSync(f, 'utf8'));
@@ -139,9 +120,7 @@ describe('module layout', () => {
   });
 
   it('imports only downward: kube ← nodeaccess ← checks ← runbook ← engine ← drill ← training ← transcript ← ui ← cli', () => {
-    const found = layerViolations(graph);
-    expect(found.filter((v) => !knownUpward.includes(v))).toEqual([]);
-    expect(knownUpward.filter((v) => !found.includes(v))).toEqual([]);
+    expect(layerViolations(graph)).toEqual([]);
   });
 
   it('would see an upward import and a cycle if one were added', () => {

@@ -3,6 +3,8 @@ import type { PathEntry } from '../runbook/compile.js';
 import type { Phase } from '../runbook/structure.js';
 import type { SampleInfo } from '../nodeaccess/types.js';
 import type { Anomaly } from '../signatures/match.js';
+import type { DiagnosisView } from '../signatures/types.js';
+export type { DiagnosisView, SignatureFinding } from '../signatures/types.js';
 
 export type Mode = 'live' | 'drill';
 /** unrecognised-evidence: the walk found no cause it knows, but saw anomalies nothing explains (listed, ranked). */
@@ -23,27 +25,6 @@ export interface RawOutputRef {
 
 /** A check's full output: inline when small, else a reference the transcript writer put in place of the text. */
 export type RawOutput = { text: string } | RawOutputRef;
-
-export interface DiagnosisView {
-  id: string;
-  title: string;
-  layer: Layer;
-  why: string;
-  chain: string[];
-  fix: string[];
-  verify: string[];
-  /** Set when a signature of the catalog decided it instead of a generic ending: which, what it replaced, and where it was learned. */
-  signature?: SignatureFinding;
-}
-
-/** A catalog signature that decided a diagnosis: its id, its source, the generic ending it overrode, the lines it matched. */
-export interface SignatureFinding {
-  id: string;
-  source: string;
-  /** The runbook's generic ending (pod-failed ...) or null when the walk had found nothing. */
-  replaced: string | null;
-  evidence: { source: string; line: string }[];
-}
 
 /**
  * What a session tells the world, in order. The TUI renders these, the

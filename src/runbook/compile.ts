@@ -1,4 +1,4 @@
-import type { Signal } from '../signatures/types.js';
+import type { Signal } from '../checks/signal.js';
 import { assign, emit, fromPromise, setup } from 'xstate';
 import type { CheckResult, Facts, Layer } from '../checks/types.js';
 import type { ActionStepSpec, AskStepSpec, CheckStepSpec, RunbookSpec, StepSpec } from './schema.js';

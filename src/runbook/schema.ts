@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { layers } from '../checks/types.js';
 import { objectMachinery } from '../base/source.js';
-import { duration } from './durations.js';
+import { duration } from '../base/durations.js';
 import { declaredCheck, declaredCheckId } from '../checks/declared/schema.js';
 
 const stepId = z
@@ -21,7 +21,7 @@ const target = z
 /** A step of this runbook or of an included one (`nn.kubelet-service`). */
 const stepRef = z.string().regex(/^[a-z0-9][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)*$/, 'a step id, or <include>.<step id>');
 
-export { duration, durationMs } from './durations.js';
+export { duration, durationMs } from '../base/durations.js';
 
 const common = {
   layer: z.enum(layers),

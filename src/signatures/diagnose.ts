@@ -1,4 +1,4 @@
-import type { DiagnosisView } from '../engine/events.js';
+import type { DiagnosisView } from './types.js';
 import type { Anomaly, SignatureMatch } from './match.js';
 import type { Signal } from './types.js';
 

@@ -1,5 +1,5 @@
-import { parseFieldSelector } from '../../drill/apiserver/selectors/fields.js';
-import { parseLabelSelector } from '../../drill/apiserver/selectors/labels.js';
+import { parseFieldSelector } from '../../kube/selectors/fields.js';
+import { parseLabelSelector } from '../../kube/selectors/labels.js';
 import { celEnvironment, celProblem, sourceVariables } from './cel.js';
 import { declaredOutcomes } from './compile.js';
 import type { DeclaredCheckSpec } from './schema.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { layers } from '../types.js';
-import { duration } from '../../runbook/durations.js';
+import { duration } from '../../base/durations.js';
 
 /**
  * A check a runbook declares as data (DESIGN.md, "Runbooks are data; checks

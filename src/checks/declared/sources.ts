@@ -3,7 +3,7 @@ import { request as httpsRequest } from 'node:https';
 import { KubeError, printable, statusError } from '../../kube/errors.js';
 import { quoteArg, shellQuote } from '../../nodeaccess/quote.js';
 import { NodeAccessError } from '../../nodeaccess/types.js';
-import { durationMs } from '../../runbook/durations.js';
+import { durationMs } from '../../base/durations.js';
 import type { CheckContext } from '../types.js';
 import { rawOutput } from '../host/define.js';
 import { toCel } from './cel.js';

@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { jsonSchemaFor, schemaKinds } from '../../runbook/jsonSchema.js';
+import { jsonSchemaFor, schemaKinds } from '../jsonSchema.js';
 import { join, relative, resolve } from 'node:path';
 import type { CliArgs } from '../args.js';
 import { UsageError } from '../usageError.js';

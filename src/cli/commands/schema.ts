@@ -1,5 +1,5 @@
-import { jsonSchemaFor, schemaKinds } from '../../runbook/jsonSchema.js';
-import type { SchemaKind } from '../../runbook/jsonSchema.js';
+import { jsonSchemaFor, schemaKinds } from '../jsonSchema.js';
+import type { SchemaKind } from '../jsonSchema.js';
 import { UsageError } from '../usageError.js';
 
 /** `plumbline schema runbook|scenario|check`: the JSON Schema an editor validates that kind of file with. */

@@ -1,5 +1,5 @@
 import { isTrue } from './params.js';
-import { parseFieldSelector } from './selectors/fields.js';
+import { parseFieldSelector } from '../../kube/selectors/fields.js';
 
 /**
  * What a request asks, as the apiserver's RequestInfoFactory reads it from

@@ -1,7 +1,9 @@
 import type { KubeObject } from '../types.js';
 import type { ResourceDefinition } from './resourceDefinition.js';
-import { parseFieldSelector } from './selectors/fields.js';
-import { parseLabelSelector } from './selectors/labels.js';
+import { SelectorError } from '../../kube/selectors/error.js';
+import { parseFieldSelector } from '../../kube/selectors/fields.js';
+import { parseLabelSelector } from '../../kube/selectors/labels.js';
+import { badRequest } from './status.js';
 
 /** What a list or watch selects: its scope, its selectors, and what an index lookup can pin. */
 export interface Selection {
@@ -20,8 +22,10 @@ export interface Selection {
 }
 
 export function parseSelection(def: ResourceDefinition, pathNamespace: string | undefined, query: URLSearchParams): Selection {
-  const fields = parseFieldSelector(query.get('fieldSelector'), (f) => Object.hasOwn(def.fields, f), def.unsupportedField);
-  const labels = parseLabelSelector(query.get('labelSelector'));
+  const { fields, labels } = asBadRequest(() => ({
+    fields: parseFieldSelector(query.get('fieldSelector'), (f) => Object.hasOwn(def.fields, f), def.unsupportedField),
+    labels: parseLabelSelector(query.get('labelSelector')),
+  }));
   const readers = def.fields;
   const indexed: Record<string, string> = {};
   for (const f of def.indexedFields ?? []) {
@@ -39,4 +43,14 @@ export function parseSelection(def: ResourceDefinition, pathNamespace: string | 
     filter,
     matches: (obj) => (namespace === undefined || obj.metadata.namespace === namespace) && filter(obj),
   };
+}
+
+/** A malformed selector is a 400 with the API server's message, as upstream answers it. */
+function asBadRequest<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    if (err instanceof SelectorError) throw badRequest(err.message);
+    throw err;
+  }
 }

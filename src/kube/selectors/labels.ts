@@ -1,4 +1,4 @@
-import { badRequest } from '../status.js';
+import { SelectorError } from './error.js';
 
 /**
  * Label selectors with the grammar and error wording of
@@ -253,7 +253,7 @@ export function parseLabelSelector(input: string | null | undefined): LabelSelec
   try {
     requirements = new Parser(lex(input ?? '')).parse();
   } catch (err) {
-    throw badRequest((err as Error).message);
+    throw new SelectorError((err as Error).message);
   }
   return {
     requirements,

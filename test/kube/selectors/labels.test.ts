@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseLabelSelector } from '../../../../src/drill/apiserver/selectors/labels.js';
-import { ApiError } from '../../../../src/drill/apiserver/status.js';
+import { parseLabelSelector } from '../../../src/kube/selectors/labels.js';
+import { SelectorError } from '../../../src/kube/selectors/error.js';
 
 const labels = { app: 'web', tier: 'frontend', shard: '3', empty: '' };
 
@@ -41,15 +41,14 @@ describe('label selectors', () => {
     ['=web', "found '=', expected: !, identifier, or 'end of string'"],
     ['shard>x', "unable to parse requirement: values[0]: Invalid value: for 'Gt', 'Lt' operators, the value must be an integer"],
     ['-app=web', 'unable to parse requirement: key: Invalid value: "-app": name part must consist of alphanumeric characters, \'-\', \'_\' or \'.\', and must start and end with an alphanumeric character'],
-  ])('rejects %j with a 400: %s', (selector, message) => {
+  ])('rejects %j: %s', (selector, message) => {
     let err: unknown;
     try {
       parseLabelSelector(selector);
     } catch (e) {
       err = e;
     }
-    expect(err).toBeInstanceOf(ApiError);
-    expect((err as ApiError).code).toBe(400);
-    expect((err as ApiError).message).toBe(message);
+    expect(err).toBeInstanceOf(SelectorError);
+    expect((err as SelectorError).message).toBe(message);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseFieldSelector } from '../../../../src/drill/apiserver/selectors/fields.js';
-import { ApiError } from '../../../../src/drill/apiserver/status.js';
+import { parseFieldSelector } from '../../../src/kube/selectors/fields.js';
+import { SelectorError } from '../../../src/kube/selectors/error.js';
 
 const supported = (f: string): boolean => ['metadata.name', 'spec.nodeName', 'status.phase'].includes(f);
 const unsupported = (f: string): string => `field label not supported: ${f}`;
@@ -35,8 +35,8 @@ describe('field selectors', () => {
     } catch (e) {
       err = e;
     }
-    expect(err).toBeInstanceOf(ApiError);
-    expect((err as ApiError).message).toBe(message);
+    expect(err).toBeInstanceOf(SelectorError);
+    expect((err as SelectorError).message).toBe(message);
   });
 
   it('names the value an equality pins, not an inequality', () => {

@@ -1,4 +1,4 @@
-import { badRequest } from '../status.js';
+import { SelectorError } from './error.js';
 
 /**
  * Field selectors as k8s.io/apimachinery/pkg/fields parses them: terms split
@@ -58,10 +58,10 @@ function unescape(value: string): string {
         i++;
         continue;
       }
-      throw badRequest(`invalid field selector: invalid escape sequence: \\${next ?? ''}`);
+      throw new SelectorError(`invalid field selector: invalid escape sequence: \\${next ?? ''}`);
     }
     // Upstream formats the rune with %v, i.e. as its code point.
-    if (ch === ',' || ch === '=') throw badRequest(`invalid field selector: unescaped character in value: ${ch.charCodeAt(0)}`);
+    if (ch === ',' || ch === '=') throw new SelectorError(`invalid field selector: unescaped character in value: ${ch.charCodeAt(0)}`);
     out += ch;
   }
   return out;
@@ -83,11 +83,11 @@ export function parseFieldSelector(
   for (const part of splitTerms(selector).sort()) {
     if (part === '') continue;
     const split = splitTerm(part);
-    if (!split) throw badRequest(`invalid selector: '${selector}'; can't understand '${part}'`);
+    if (!split) throw new SelectorError(`invalid selector: '${selector}'; can't understand '${part}'`);
     terms.push({ field: split.lhs, operator: split.op === '!=' ? '!=' : '=', value: unescape(split.rhs) });
   }
   for (const t of terms) {
-    if (!supported(t.field)) throw badRequest(unsupported(t.field));
+    if (!supported(t.field)) throw new SelectorError(unsupported(t.field));
   }
   return {
     terms,

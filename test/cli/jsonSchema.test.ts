@@ -3,8 +3,8 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { jsonSchemaFor, schemaKinds } from '../../src/runbook/jsonSchema.js';
-import type { SchemaKind } from '../../src/runbook/jsonSchema.js';
+import { jsonSchemaFor, schemaKinds } from '../../src/cli/jsonSchema.js';
+import type { SchemaKind } from '../../src/cli/jsonSchema.js';
 
 const root = join(import.meta.dirname, '..', '..');
 

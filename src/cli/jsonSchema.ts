@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { checkFile } from '../checks/declared/schema.js';
 import { scenarioSchema } from '../drill/scenarioSchema.js';
-import { runbook } from './schema.js';
+import { runbook } from '../runbook/schema.js';
 
-import type { SchemaKind } from './schemaKinds.js';
+import type { SchemaKind } from '../runbook/schemaKinds.js';
 
-export { schemaKinds } from './schemaKinds.js';
-export type { SchemaKind } from './schemaKinds.js';
+export { schemaKinds } from '../runbook/schemaKinds.js';
+export type { SchemaKind } from '../runbook/schemaKinds.js';
 
 const titles: Record<SchemaKind, string> = {
   runbook: 'plumbline runbook',
