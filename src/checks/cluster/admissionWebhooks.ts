@@ -9,7 +9,7 @@ import { defineCheck } from '../types.js';
 import type { CheckResult, Evidence, Facts } from '../types.js';
 import { quoteArg } from '../../nodeaccess/quote.js';
 
-const outcomes = ['healthy', 'webhook-without-endpoints', 'webhook-calls-failing'] as const;
+const outcomes = ['healthy', 'webhook-without-endpoints', 'webhook-calls-failing', 'webhook-denied', 'create-forbidden'] as const;
 type Outcome = (typeof outcomes)[number];
 
 /** FailedCreate events are few on a healthy cluster; a storm of them still fits one page. */
@@ -37,10 +37,21 @@ interface FailedCall {
   message: string;
 }
 
+/** A create the API server answered with a refusal: a webhook that was called and said no, or an admission plugin (quota, limits, Pod Security). */
+interface Refusal {
+  object: string;
+  count: number;
+  message: string;
+  /** What the refusal says, without the controller's "Error creating:" wrapper. */
+  refusal: string;
+  webhook?: string;
+  denial?: string;
+}
+
 export const clusterAdmissionWebhooks = defineCheck({
   id: 'cluster.admission-webhooks',
   layer: 'cluster',
-  title: 'Admission webhooks that fail calls or have no endpoints',
+  title: 'Admission webhooks that fail calls or have no endpoints, and creates the API server refuses',
   why: 'Every create goes through the admission webhooks registered for it; a webhook whose Service has no ready endpoints (its operator pod is down) and failurePolicy Fail rejects the create, so ReplicaSets and StatefulSets cannot make pods and only their FailedCreate events say why.',
   params: z.object({
     /** Where the failing creates happen; unset looks at FailedCreate events in every namespace. */
@@ -48,13 +59,20 @@ export const clusterAdmissionWebhooks = defineCheck({
     /** The controller whose creates fail (`ReplicaSet`, `StatefulSet`...), with `name`. */
     kind: z.string().min(1).optional(),
     name: z.string().min(1).optional(),
+    /** The pod that should exist: a refusal by the controller its name starts with is preferred over other refusals in the namespace. */
+    pod: z.string().min(1).optional(),
   }),
   outcomes,
   healthy: ['healthy'],
-  facts: ['webhook', 'webhookService', 'webhookError', 'webhookEndpoints', 'webhookProblem', 'failingObject'],
-  sets: { 'webhook-without-endpoints': ['failingObject', 'webhook', 'webhookEndpoints', 'webhookError', 'webhookProblem', 'webhookService'], 'webhook-calls-failing': ['failingObject', 'webhook', 'webhookEndpoints', 'webhookError', 'webhookProblem', 'webhookService'] },
+  facts: ['webhook', 'webhookService', 'webhookError', 'webhookEndpoints', 'webhookProblem', 'failingObject', 'webhookDenial', 'webhookConfiguration', 'createRefusal', 'refusedBy'],
+  sets: {
+    'webhook-without-endpoints': ['failingObject', 'webhook', 'webhookEndpoints', 'webhookError', 'webhookProblem', 'webhookService'],
+    'webhook-calls-failing': ['failingObject', 'webhook', 'webhookEndpoints', 'webhookError', 'webhookProblem', 'webhookService'],
+    'webhook-denied': ['failingObject', 'webhook', 'webhookDenial', 'webhookConfiguration', 'createRefusal'],
+    'create-forbidden': ['failingObject', 'createRefusal', 'refusedBy'],
+  },
   command: (p) =>
-    `kubectl get events ${p.namespace ? `-n ${quoteArg(p.namespace)}` : '-A'} --field-selector ${quoteArg(eventSelector(p))} | grep 'failed calling webhook' && kubectl get validatingwebhookconfigurations,mutatingwebhookconfigurations`,
+    `kubectl get events ${p.namespace ? `-n ${quoteArg(p.namespace)}` : '-A'} --field-selector ${quoteArg(eventSelector(p))} | grep -E 'failed calling webhook|denied the request|is forbidden' && kubectl get validatingwebhookconfigurations,mutatingwebhookconfigurations`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
     const [events, configured] = await Promise.all([
       ctx.kube.listEvents({ namespace: p.namespace, fieldSelector: eventSelector(p), pageSize: maxEvents, maxItems: maxEvents }),
@@ -103,6 +121,37 @@ export const clusterAdmissionWebhooks = defineCheck({
         facts,
       };
     }
+    // The API server reached its verdict: a webhook that answered "denied", or an admission plugin that forbids the pod.
+    const refusal = pickRefusal(refusals(events), p.pod);
+    if (refusal) {
+      for (const r of [refusal]) evidence.push({ label: `${r.object} FailedCreate ×${r.count}`, value: clip(r.message, 400) });
+      facts.failingObject = refusal.object;
+      facts.createRefusal = clip(refusal.refusal, 400);
+      if (refusal.webhook !== undefined) {
+        const ref = (configured.refs ?? []).find((r) => r.webhook === refusal.webhook);
+        facts.webhook = refusal.webhook;
+        facts.webhookDenial = refusal.denial ?? 'without explanation';
+        facts.webhookConfiguration = ref
+          ? `${ref.kind}webhookconfiguration ${ref.configuration}`
+          : configured.refs
+            ? 'not among the service-backed webhook configurations read (a URL-backed webhook, or one since removed)'
+            : 'the webhook configurations were not read';
+        if (ref) evidence.push({ label: `${ref.kind} webhook ${ref.webhook}`, value: `configuration ${ref.configuration}, service ${ref.service}, failurePolicy ${ref.failurePolicy}` });
+        return {
+          outcome: 'webhook-denied',
+          summary: `creates by ${refusal.object} are denied by webhook "${refusal.webhook}", which answered: ${clip(facts.webhookDenial, 200)}; the webhook works, its policy refuses this pod`,
+          evidence,
+          facts,
+        };
+      }
+      facts.refusedBy = refusedBy(refusal.refusal);
+      return {
+        outcome: 'create-forbidden',
+        summary: `creates by ${refusal.object} are refused by ${facts.refusedBy}: ${clip(refusal.refusal, 200)}`,
+        evidence,
+        facts,
+      };
+    }
     const first = emptyConfigured.find((r) => r.failurePolicy === 'Fail') ?? emptyConfigured[0];
     if (first) {
       facts.webhook = first.webhook;
@@ -118,7 +167,7 @@ export const clusterAdmissionWebhooks = defineCheck({
     }
     return {
       outcome: 'healthy',
-      summary: `no "failed calling webhook" in ${p.namespace ? `namespace ${p.namespace}'s` : 'the cluster\'s'} FailedCreate events${configured.refs ? `, and all ${configured.refs.length} service-backed webhooks have ready endpoints` : ''}`,
+      summary: `no "failed calling webhook", webhook denial or forbidden create in ${p.namespace ? `namespace ${p.namespace}'s` : 'the cluster\'s'} FailedCreate events${configured.refs ? `, and all ${configured.refs.length} service-backed webhooks have ready endpoints` : ''}`,
       evidence,
       facts,
     };
@@ -145,6 +194,49 @@ export function webhookProblem(error: string): string | undefined {
   if (/connection refused/.test(error)) return 'nothing listens on its port';
   if (/deadline exceeded|Client\.Timeout|i\/o timeout|timed out|request canceled/.test(error)) return 'it does not answer in time (a network path from the API server, or a hung backend)';
   return undefined;
+}
+
+/**
+ * `Error creating: admission webhook "X" denied the request: <why>` (or `... without explanation`): the webhook answered.
+ * `Error creating: pods "p" is forbidden: <why>` (and a StatefulSet's `create Pod p in StatefulSet s failed error: pods "p" is forbidden: <why>`):
+ * an admission plugin refused it (ResourceQuota, LimitRange, Pod Security, a missing service account).
+ */
+const deniedRe = /admission webhook "([^"]+)" denied the request(?:: ([^]*)| without explanation)/;
+const forbiddenRe = /(?:Error creating: |failed error: )(.{0,200}? is forbidden: [^]*)$/;
+
+function refusals(events: CoreV1Event[]): Refusal[] {
+  const out: Refusal[] = [];
+  const objects = new Map<string, string>();
+  for (const e of events) objects.set(`${e.reason}\u0000${(e.message ?? '').trim()}`, `${e.involvedObject.kind}/${e.involvedObject.name}${e.involvedObject.namespace ? ` in ${e.involvedObject.namespace}` : ''}`);
+  for (const g of groupEvents(events)) {
+    if (failedCallRe.test(g.message)) continue;
+    const object = objects.get(`${g.reason}\u0000${g.message}`) ?? '';
+    const denied = deniedRe.exec(g.message);
+    if (denied) {
+      const why = denied[2]?.trim();
+      out.push({ object, count: g.count, message: g.message, refusal: g.message.replace(/^Error creating: /, ''), webhook: denied[1] ?? '', ...(why ? { denial: why } : {}) });
+      continue;
+    }
+    const forbidden = forbiddenRe.exec(g.message);
+    if (forbidden) out.push({ object, count: g.count, message: g.message, refusal: forbidden[1] ?? g.message });
+  }
+  return out;
+}
+
+/** The refusal by the paged pod's own controller (a name the pod's starts with) first, then the newest. */
+function pickRefusal(list: Refusal[], pod: string | undefined): Refusal | undefined {
+  const name = (r: Refusal) => /^[^/]+\/(\S+)/.exec(r.object)?.[1] ?? '';
+  return (pod ? list.find((r) => name(r) !== '' && pod.startsWith(`${name(r)}-`)) : undefined) ?? list[0];
+}
+
+/** Which admission step the refusal comes from, in words. */
+export function refusedBy(refusal: string): string {
+  if (/exceeded quota: /.test(refusal)) return 'a ResourceQuota';
+  if (/violates PodSecurity /.test(refusal)) return 'Pod Security admission';
+  if (/(?:maximum|minimum) \S+ usage per (?:Container|Pod)|max limit to request ratio per|must specify limits\.|must specify requests\./.test(refusal)) return 'a LimitRange';
+  if (/unable to validate against any pod security policy/.test(refusal)) return 'a PodSecurityPolicy';
+  if (/serviceaccount "[^"]+" not found|error looking up service account/.test(refusal)) return 'the ServiceAccount admission (the service account does not exist)';
+  return 'an admission plugin';
 }
 
 function failedCalls(events: CoreV1Event[]): FailedCall[] {

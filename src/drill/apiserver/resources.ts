@@ -342,6 +342,23 @@ export const resources: ResourceDefinition[] = [
     },
   },
   {
+    group: 'admissionregistration.k8s.io',
+    version: 'v1',
+    resource: 'mutatingwebhookconfigurations',
+    singular: 'mutatingwebhookconfiguration',
+    kind: 'MutatingWebhookConfiguration',
+    namespaced: false,
+    verbs: read,
+    categories: ['api-extensions'],
+    fields: metaFields,
+    unsupportedField: defaultUnsupported,
+    // printMutatingWebhook: NAME, WEBHOOKS, AGE, as for the validating kind.
+    table: {
+      columns: [nameColumn, column('Webhooks', 'Webhooks indicates the number of webhooks in the configuration.', { type: 'integer' }), ageColumn],
+      row: (o, now) => ({ cells: [o.metadata.name, Array.isArray(o.webhooks) ? o.webhooks.length : 0, since(o.metadata.creationTimestamp, now)] }),
+    },
+  },
+  {
     group: 'discovery.k8s.io',
     version: 'v1',
     resource: 'endpointslices',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { startTestDrill } from '../../helpers/drill.js';
+import { kubectlAvailable, runKubectl } from '../../helpers/kubectl.js';
 import { runWithin } from './helpers.js';
 
 const generated = { generate: { controlPlanes: 1, workers: 2, podsPerWorker: 0, addons: true }, nodes: [] };
@@ -127,7 +128,7 @@ describe('cluster.admission-webhooks on the drill cluster', () => {
       expect(r.summary).toBe(
         'creates by ReplicaSet/api-7d9c8b6f5 in shop are rejected: webhook "mjobset.kb.io" has no ready endpoints behind jobset-system/jobset-webhook-service; start the webhook\'s pods (or, as a last resort, set its failurePolicy to Ignore)',
       );
-      expect(r.evidence[1]).toEqual({ label: 'ReplicaSet/api-7d9c8b6f5 in shop FailedCreate ×23', value: noEndpoints });
+      expect(r.evidence[0]).toEqual({ label: 'ReplicaSet/api-7d9c8b6f5 in shop FailedCreate ×23', value: noEndpoints });
     } finally {
       await t.close();
     }
@@ -140,20 +141,111 @@ describe('cluster.admission-webhooks on the drill cluster', () => {
       expect(r.outcome).toBe('webhook-calls-failing');
       expect(r.facts).toMatchObject({ webhook: 'validate.kyverno.svc-fail', webhookService: 'kyverno/kyverno-svc', webhookEndpoints: '1 ready address', webhookError: 'context deadline exceeded' });
       expect(r.command).toBe(
-        "kubectl get events -A --field-selector reason=FailedCreate,involvedObject.kind=ReplicaSet,involvedObject.name=web-5f7b9c | grep 'failed calling webhook' && kubectl get validatingwebhookconfigurations,mutatingwebhookconfigurations",
+        "kubectl get events -A --field-selector reason=FailedCreate,involvedObject.kind=ReplicaSet,involvedObject.name=web-5f7b9c | grep -E 'failed calling webhook|denied the request|is forbidden' && kubectl get validatingwebhookconfigurations,mutatingwebhookconfigurations",
       );
     } finally {
       await t.close();
     }
   });
 
-  it('healthy: FailedCreate events for other reasons do not count', async () => {
-    const quota = 'Error creating: pods "api-7d9c8b6f5-x2x9v" is forbidden: exceeded quota: compute, requested: cpu=500m, used: cpu=4, limited: cpu=4';
-    const t = await drill([failedCreate('api-7d9c8b6f5', 'shop', quota, 3)]);
+  it('healthy: no FailedCreate in the namespace, and no webhook without endpoints', async () => {
+    const t = await drill([failedCreate('api-7d9c8b6f5', 'other', noEndpoints, 3)]);
     try {
       const r = await runWithin(t, 'cluster.admission-webhooks', { namespace: 'shop' });
       expect(r.outcome).toBe('healthy');
-      expect(r.summary.startsWith('no "failed calling webhook" in namespace shop\'s FailedCreate events')).toBe(true);
+      expect(r.summary.startsWith('no "failed calling webhook", webhook denial or forbidden create in namespace shop\'s FailedCreate events')).toBe(true);
+    } finally {
+      await t.close();
+    }
+  });
+
+  // Real refusals: a ResourceQuota (werf/kubedog#216), a LimitRange (zalando-incubator/kubernetes-on-aws#278), Pod Security (open-policy-agent/gatekeeper#2633).
+  it.each([
+    ['a ResourceQuota', 'Error creating: pods "amazing-app-7c54856575-7jqsn" is forbidden: exceeded quota: devops, requested: requests.cpu=100,requests.memory=128Gi, used: requests.cpu=350m,requests.memory=384Mi, limited: requests.cpu=100,requests.memory=100Gi'],
+    ['a LimitRange', 'Error creating: pods "hjacobs-test-1668339668-" is forbidden: maximum cpu usage per Container is 16, but request is 17.'],
+    ['a LimitRange', 'Error creating: pods "amazing-app-5b4c58fbb9-8gsvl" is forbidden: [cpu max limit to request ratio per Container is 5, but no request is specified or request is 0, memory max limit to request ratio per Container is 5, but no request is specified or request is 0]'],
+    ['Pod Security admission', 'Error creating: pods "gatekeeper-controller-manager-75578bc95d-pc2wp" is forbidden: violates PodSecurity "restricted:v1.24": host namespaces (hostNetwork=true), hostPort (container "manager" uses hostPorts 8443, 8888, 9090)'],
+  ])('create-forbidden: %s refuses the pod', async (by, message) => {
+    const t = await drill([failedCreate('api-7d9c8b6f5', 'shop', message, 3)]);
+    try {
+      const r = await runWithin(t, 'cluster.admission-webhooks', { namespace: 'shop' });
+      expect(r.outcome).toBe('create-forbidden');
+      expect(r.facts).toMatchObject({ refusedBy: by, failingObject: 'ReplicaSet/api-7d9c8b6f5 in shop', createRefusal: message.replace('Error creating: ', '') });
+      const refusal = message.replace('Error creating: ', '');
+      expect(r.summary).toBe(`creates by ReplicaSet/api-7d9c8b6f5 in shop are refused by ${by}: ${refusal.length > 200 ? `${refusal.slice(0, 199)}…` : refusal}`);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('create-forbidden: the paged pod\'s own controller is chosen over another refusal in the namespace', async () => {
+    const quota = 'Error creating: pods "batch-5d8f-abcde" is forbidden: exceeded quota: compute, requested: cpu=2, used: cpu=4, limited: cpu=4';
+    const limits = 'Error creating: pods "api-7d9c8b6f5-" is forbidden: maximum cpu usage per Container is 16, but request is 17.';
+    const t = await drill([failedCreate('batch-5d8f', 'shop', quota, 9), failedCreate('api-7d9c8b6f5', 'shop', limits, 2)]);
+    try {
+      const r = await runWithin(t, 'cluster.admission-webhooks', { namespace: 'shop', pod: 'api-7d9c8b6f5-x2x9v' });
+      expect(r.outcome).toBe('create-forbidden');
+      expect(r.facts).toMatchObject({ failingObject: 'ReplicaSet/api-7d9c8b6f5 in shop', refusedBy: 'a LimitRange' });
+    } finally {
+      await t.close();
+    }
+  });
+
+  // The denial is kube-rs/kube#494's FailedCreate, verbatim; the configuration around it is the webhook its author describes (a mutating one).
+  it('webhook-denied: the webhook answered no; its MutatingWebhookConfiguration is read and named', async () => {
+    const denied = 'Error creating: admission webhook "image-tag-constraint-controller.default.svc.cluster.local" denied the request without explanation';
+    const mutating = {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'MutatingWebhookConfiguration',
+      metadata: { name: 'image-tag-constraint', creationTimestamp: 'now-3d' },
+      webhooks: [
+        {
+          name: 'image-tag-constraint-controller.default.svc.cluster.local',
+          clientConfig: { service: { namespace: 'default', name: 'image-tag-constraint-controller', path: '/mutate' } },
+          rules: [{ operations: ['CREATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['pods'] }],
+          failurePolicy: 'Fail',
+          sideEffects: 'None',
+          admissionReviewVersions: ['v1'],
+        },
+      ],
+    };
+    const endpoints = { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'image-tag-constraint-controller', namespace: 'default', creationTimestamp: 'now-3d' }, subsets: [{ addresses: [{ ip: '10.244.1.9' }], ports: [{ port: 8443, protocol: 'TCP' }] }] };
+    const t = await drill([failedCreate('toolbox-84b4c6f7f6', 'kube-system', denied, 12), mutating, endpoints]);
+    try {
+      const [served] = await t.kube.listMutatingWebhookConfigurations();
+      expect(served?.webhooks?.[0]?.name).toBe('image-tag-constraint-controller.default.svc.cluster.local');
+      if (kubectlAvailable()) {
+        // kubectl's own printer columns for the kind: NAME, WEBHOOKS, AGE.
+        const got = await runKubectl(t.drill.kubeconfigPath, ['get', 'mutatingwebhookconfigurations']);
+        expect(got.exitCode).toBe(0);
+        expect(got.stdout.split('\n')[0]?.split(/\s+/)).toEqual(['NAME', 'WEBHOOKS', 'AGE']);
+        expect(got.stdout.split('\n')[1]?.split(/\s+/)).toEqual(['image-tag-constraint', '1', '3d']);
+      }
+      const r = await runWithin(t, 'cluster.admission-webhooks', { namespace: 'kube-system' });
+      expect(r.outcome).toBe('webhook-denied');
+      expect(r.facts).toMatchObject({
+        webhook: 'image-tag-constraint-controller.default.svc.cluster.local',
+        webhookDenial: 'without explanation',
+        webhookConfiguration: 'mutatingwebhookconfiguration image-tag-constraint',
+        failingObject: 'ReplicaSet/toolbox-84b4c6f7f6 in kube-system',
+      });
+      expect(r.summary).toBe(
+        'creates by ReplicaSet/toolbox-84b4c6f7f6 in kube-system are denied by webhook "image-tag-constraint-controller.default.svc.cluster.local", which answered: without explanation; the webhook works, its policy refuses this pod',
+      );
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('webhook-denied: the denial\'s own words are kept (Gatekeeper, uoe-eidf-cluster-users/eidf-epcc-cluster#26)', async () => {
+    const denied =
+      'Error creating: admission webhook "validation.gatekeeper.sh" denied the request: [userpodlimits] container <cudasample> has no cpu limit, please see https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/';
+    const t = await drill([failedCreate('first-pod-7c9', 'eidf', denied, 2)]);
+    try {
+      const r = await runWithin(t, 'cluster.admission-webhooks', { namespace: 'eidf' });
+      expect(r.outcome).toBe('webhook-denied');
+      expect(r.facts.webhookDenial).toBe('[userpodlimits] container <cudasample> has no cpu limit, please see https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/');
+      expect(r.facts.webhookConfiguration).toBe('not among the service-backed webhook configurations read (a URL-backed webhook, or one since removed)');
     } finally {
       await t.close();
     }
