@@ -1,6 +1,7 @@
 import type { Parsed } from './program.js';
 import { checkParams } from './checkParams.js';
 import { inputFlag, mainInput, runCommandLine } from './inputs.js';
+import { formatColumns } from '../base/columns.js';
 
 /** `run <runbook> --help` and `check <id> --help`: the command's help, then the runbook's inputs or the check's parameters. */
 export async function printTopicHelp(help: Extract<Parsed, { kind: 'help' }>): Promise<number> {
@@ -19,13 +20,12 @@ async function runbookSection(name: string): Promise<string> {
     const tail = i.default !== undefined ? ` (default: ${i.default})` : i.required ? ' (required)' : ' (optional)';
     return [flag, `${i.description}${tail}`] as const;
   });
-  const width = Math.max(0, ...rows.map((r) => r[0].length));
   return [
     `Runbook ${spec.id}: ${spec.title}`,
     `  symptom: ${spec.symptom.replace(/\{\{\s*inputs\.(\w+)\s*\}\}/g, '<$1>')}`,
     '',
     'Inputs:',
-    ...(rows.length > 0 ? rows.map(([flag, text]) => `  ${flag.padEnd(width)}  ${text}`) : ['  (none)']),
+    ...(rows.length > 0 ? formatColumns(rows, { indent: '  ' }) : ['  (none)']),
     '',
     'Run it:',
     `  $ ${runCommandLine(spec.id, spec.inputs)}`,
@@ -42,7 +42,6 @@ async function checkSection(id: string): Promise<string> {
   const { commandTemplate } = await import('./commands/list.js');
   const params = checkParams(check);
   const rows = params.map((p) => [p.flag.startsWith('--set') ? `${p.flag}<${p.name}>` : `${p.flag} <${p.name}>`, p.required ? 'required' : p.default !== undefined ? `default: ${JSON.stringify(p.default)}` : 'optional'] as const);
-  const width = Math.max(0, ...rows.map((r) => r[0].length));
   const example = ['plumbline check', id, ...params.filter((p) => p.required).map((p) => (p.flag.startsWith('--set') ? `${p.flag}<${p.name}>` : `${p.flag} <${p.name}>`))].join(' ');
   return [
     `Check ${check.id} (${check.layer}): ${check.title}`,
@@ -51,7 +50,7 @@ async function checkSection(id: string): Promise<string> {
     `  shows the same as: ${commandTemplate(check)}`,
     '',
     'Parameters:',
-    ...(rows.length > 0 ? rows.map(([flag, text]) => `  ${flag.padEnd(width)}  ${text}`) : ['  (none)']),
+    ...(rows.length > 0 ? formatColumns(rows, { indent: '  ' }) : ['  (none)']),
     '',
     'Run it:',
     `  $ ${example}`,

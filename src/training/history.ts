@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import type { Layer } from '../checks/types.js';
 import { layers } from '../checks/types.js';
 import type { DrillRecord } from './record.js';
+import { formatColumns } from '../base/columns.js';
 
 /** `$XDG_STATE_HOME/plumbline/drills.jsonl`, else `~/.local/state/plumbline/drills.jsonl`. */
 export function historyPath(env: NodeJS.ProcessEnv = process.env): string {
@@ -110,12 +111,8 @@ export function summarizeHistory(records: readonly DrillRecord[]): HistorySummar
 export function formatHistory(summary: HistorySummary, path: string): string {
   if (summary.scenarios.length === 0) return `No drills yet (${path}). Start one: plumbline drill\n`;
   const lines: string[] = ['Drills by scenario', ''];
-  const width = Math.max(8, ...summary.scenarios.map((s) => s.scenario.length));
-  lines.push(`  ${'SCENARIO'.padEnd(width)}  ATTEMPTS  CORRECT  BEST  LAST  TREND`);
-  for (const s of summary.scenarios) {
-    const trend = s.scores.slice(-5).join(' → ');
-    lines.push(`  ${s.scenario.padEnd(width)}  ${String(s.attempts).padStart(8)}  ${String(s.correct).padStart(7)}  ${String(s.best).padStart(4)}  ${String(s.last).padStart(4)}  ${trend}`);
-  }
+  const rows = summary.scenarios.map((s) => [s.scenario, String(s.attempts), String(s.correct), String(s.best), String(s.last), s.scores.slice(-5).join(' → ')]);
+  lines.push(...formatColumns([['SCENARIO', 'ATTEMPTS', 'CORRECT', 'BEST', 'LAST', 'TREND'], ...rows], { indent: '  ', align: ['left', 'right', 'right', 'right', 'right'] }));
   lines.push('', 'Predictions by layer (where they fail most first)', '');
   if (summary.layers.length === 0) lines.push('  no predictions yet (guided drills ask for them)');
   for (const l of summary.layers) {

@@ -3,6 +3,7 @@ import type { InputSpec, RunbookSpec } from '../../runbook/schema.js';
 import type { HomeChoice, HomeDrill, HomeRunbook } from '../../ui/Home.js';
 import type { CliArgs } from '../args.js';
 import { runCommandLine } from '../inputs.js';
+import { formatColumns } from '../../base/columns.js';
 
 export interface HomeRunbookEntry extends HomeRunbook {
   inputs: InputSpec[];
@@ -46,21 +47,21 @@ export function runbookHelp(runbook: HomeRunbookEntry): string {
   const lines = [`To walk "${runbook.title}" on your current kube context, run:`, '', `  ${runCommandFor(runbook)}`];
   if (runbook.inputs.length > 0) {
     lines.push('');
-    const width = Math.max(...runbook.inputs.map((i) => i.name.length));
-    for (const i of runbook.inputs) lines.push(`  ${i.name.padEnd(width)}  ${i.description}${i.required ? '' : ' (optional)'}`);
+    lines.push(...formatColumns(runbook.inputs.map((i) => [i.name, `${i.description}${i.required ? '' : ' (optional)'}`]), { indent: '  ' }));
   }
   return lines.join('\n');
 }
 
 /** The lists as text, for `plumbline` without a terminal. */
 export function homeText(lists: { drills: HomeDrill[]; runbooks: HomeRunbookEntry[] }): string {
-  const width = Math.max(0, ...[...lists.drills, ...lists.runbooks].map((e) => e.id.length));
+  // One id column for both lists, so the two read as one table.
+  const rows = formatColumns([...lists.drills.map((d) => [d.id, d.page]), ...lists.runbooks.map((r) => [r.id, r.symptom])], { indent: '  ' });
   return [
     'Drills (plumbline drill <id> [--guided | --free]):',
-    ...lists.drills.map((d) => `  ${d.id.padEnd(width)}  ${d.page}`),
+    ...rows.slice(0, lists.drills.length),
     '',
     'Runbooks (plumbline run <id> <input>; plumbline run <id> --help lists its inputs):',
-    ...lists.runbooks.map((r) => `  ${r.id.padEnd(width)}  ${r.symptom}`),
+    ...rows.slice(lists.drills.length),
   ].join('\n');
 }
 

@@ -4,6 +4,7 @@ import type { AnyCheck } from '../../checks/types.js';
 import type { CliArgs } from '../args.js';
 import { UsageError } from '../usageError.js';
 import { printObject } from '../output.js';
+import { columnWidth, formatColumns, padCell } from '../../base/columns.js';
 
 /** `plumbline list runbooks|scenarios|checks|faults`: a table, or every field with -o json|yaml. */
 export async function listCommand(what: string | undefined, args: Pick<CliArgs, 'output'>): Promise<number> {
@@ -29,10 +30,10 @@ async function listRows(what: string | undefined): Promise<{ objects: unknown[];
         file: r.file,
         ...(r.shadows ? { hides: r.shadows } : {}),
       }));
-      const width = Math.max(...runbooks.map((r) => r.id.length));
+      const width = columnWidth(runbooks.map((r) => r.id));
       // The id first on each line: `list runbooks | cut -d' ' -f1` and kubectl-plugin callers read the names.
       const text = runbooks.flatMap((r) => [
-        `${r.id.padEnd(width)}  ${r.title}`,
+        `${padCell(r.id, width)}  ${r.title}`,
         `${' '.repeat(width)}  symptom: ${r.symptom}`,
         `${' '.repeat(width)}  ${runCommandFor(r)}`,
         ...(r.from === 'bundled' ? [] : [`${' '.repeat(width)}  from: ${r.file} (${r.from})${r.shadows ? `, hides ${r.shadows}` : ''}`]),
@@ -47,18 +48,18 @@ async function listRows(what: string | undefined): Promise<{ objects: unknown[];
         const { scenario } = await loadScenarioFile(resolveAsset('scenarios', name));
         objects.push({ id: name.startsWith('real/') ? name : scenario.id, title: scenario.title, runbook: scenario.runbook, expect: scenario.expect.diagnosis, page: scenario.page });
       }
-      return { objects, text: objects.map((r) => `${r.id.padEnd(32)} ${r.title}`) };
+      return { objects, text: formatColumns(objects.map((r) => [r.id, r.title])) };
     }
     case 'checks':
       return {
         objects: checks.map((c) => ({ id: c.id, layer: c.layer, title: c.title, outcomes: c.outcomes, healthy: c.healthy, command: commandTemplate(c), why: c.why, facts: c.facts })),
-        text: checks.map((c) => `${c.id.padEnd(26)} ${c.layer.padEnd(8)} ${c.title}`),
+        text: formatColumns(checks.map((c) => [c.id, c.layer, c.title])),
       };
     case 'faults': {
       const { faultCatalog } = await import('../../drill/faults/catalog.js');
       return {
         objects: faultCatalog.map((f) => ({ id: f.id, layer: f.layer, title: f.title, description: f.description })),
-        text: faultCatalog.map((f) => `${f.id.padEnd(40)} ${f.layer.padEnd(8)} ${f.title}`),
+        text: formatColumns(faultCatalog.map((f) => [f.id, f.layer, f.title])),
       };
     }
     default:
