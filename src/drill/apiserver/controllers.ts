@@ -7,6 +7,7 @@ import { defaultPod, gracePeriod, randomSuffix } from './podAdmission.js';
 import { componentHealthy, controllerOf, isoSeconds, nodeReady, recordEvent } from './simulation.js';
 import type { SimContext } from './simulation.js';
 import type { StoreChange } from './store.js';
+import { daemonPodTolerations } from '../../kube/semantics/scheduling.js';
 
 /**
  * The kube-controller-manager's workload controllers, as far as a drill
@@ -30,16 +31,6 @@ const buckets = { Deployment: 'deployments.apps', ReplicaSet: rsBucket, DaemonSe
 
 /** The container fields whose change counts as a fix for a fault the pod showed. */
 const comparedFields = ['image', 'command', 'args', 'env', 'envFrom', 'livenessProbe', 'readinessProbe', 'startupProbe', 'resources'];
-
-/** Tolerations the DaemonSet controller adds to its pods, so they run where other pods may not. */
-const daemonTolerations = [
-  { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute' },
-  { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute' },
-  { key: 'node.kubernetes.io/disk-pressure', operator: 'Exists', effect: 'NoSchedule' },
-  { key: 'node.kubernetes.io/memory-pressure', operator: 'Exists', effect: 'NoSchedule' },
-  { key: 'node.kubernetes.io/pid-pressure', operator: 'Exists', effect: 'NoSchedule' },
-  { key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' },
-];
 
 function templateOf(owner: KubeObject | undefined): Json | undefined {
   const t = asObject(asObject(owner?.spec).template);
@@ -206,7 +197,7 @@ export class Controllers {
       nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: [nodeName] }] }] } },
     };
     const tolerations = asArray(spec.tolerations);
-    for (const t of daemonTolerations) if (!tolerations.some((x) => asString(x.key) === t.key && asString(x.effect) === t.effect)) tolerations.push(t);
+    for (const t of daemonPodTolerations(spec.hostNetwork === true)) if (!tolerations.some((x) => asString(x.key) === t.key && asString(x.effect) === t.effect)) tolerations.push(t);
     spec.tolerations = tolerations;
     this.create(pod, fault, ds, { component: 'daemonset-controller', message: (n) => `Created pod: ${n}` });
   }

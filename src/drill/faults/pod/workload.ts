@@ -5,6 +5,7 @@ import type { KubeObject } from '../../types.js';
 import type { FaultContext } from '../types.js';
 import { daemonPodTolerations } from '../../../kube/semantics/scheduling.js';
 import { qosClass } from './quantities.js';
+import { defaultTolerations } from '../../generate/pods.js';
 
 /**
  * What every workload fault builds: the namespace, the controller chain
@@ -116,16 +117,6 @@ function defaultContainer(c: Json, tokenVolume: string): Json {
     ...c,
     volumeMounts: [...((c.volumeMounts as Json[] | undefined) ?? []), { name: tokenVolume, readOnly: true, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' }],
   };
-}
-
-const defaultTolerations = [
-  { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
-  { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
-];
-
-/** The tolerations the DaemonSet controller adds to its pods. */
-export function daemonSetTolerations(hostNetwork: boolean): Json[] {
-  return daemonPodTolerations(hostNetwork);
 }
 
 export interface WorkloadSpec {
@@ -286,7 +277,7 @@ export function createWorkload(ctx: FaultContext, w: WorkloadSpec): BuiltWorkloa
           },
         },
       ],
-      tolerations: [...((w.podSpec?.tolerations as Json[] | undefined) ?? []), ...(kind === 'DaemonSet' ? daemonSetTolerations(w.podSpec?.hostNetwork === true) : defaultTolerations)],
+      tolerations: [...((w.podSpec?.tolerations as Json[] | undefined) ?? []), ...(kind === 'DaemonSet' ? daemonPodTolerations(w.podSpec?.hostNetwork === true) : defaultTolerations.map((t) => ({ ...t })))],
       ...(kind === 'StatefulSet' ? { hostname: podName, subdomain: name } : {}),
     },
     status: { phase: 'Pending', qosClass: qosClass(containers) },
