@@ -1,5 +1,6 @@
 import { kubeProxyRules } from '../host/kubeProxyRules.js';
 import { ingressController } from '../ingress/controller.js';
+import { ingressControllerLog } from '../ingress/controllerLog.js';
 import { ingressRoute } from '../ingress/route.js';
 import { ingressTls } from '../ingress/tls.js';
 import { serviceDnsName } from './dnsName.js';
@@ -10,4 +11,4 @@ import { serviceProbe } from './probe.js';
 import { serviceSpec } from './spec.js';
 
 /** The path from a client to a Service's pods: the Service, its endpoints, kube-proxy and the CNI, policies, DNS, the way in from outside. */
-export const serviceChecks = [serviceSpec, serviceEndpoints, serviceNodeNetwork, kubeProxyRules, serviceNetworkPolicy, serviceDnsName, serviceProbe, ingressRoute, ingressController, ingressTls];
+export const serviceChecks = [serviceSpec, serviceEndpoints, serviceNodeNetwork, kubeProxyRules, serviceNetworkPolicy, serviceDnsName, serviceProbe, ingressRoute, ingressController, ingressTls, ingressControllerLog];

@@ -144,6 +144,9 @@ export function faultContext(parts: ClusterParts, now: Date, at: (relative: stri
       if (i === -1) parts.logs.push(entry);
       else parts.logs[i] = entry;
     },
+    logOf(namespace, pod, container, previous = false) {
+      return [...(parts.logs.find((l) => l.namespace === namespace && l.pod === pod && l.container === container && Boolean(l.previous) === previous)?.lines ?? [])];
+    },
     host(node, argv, response) {
       const key = typeof argv === 'string' ? argv : argvKey(argv);
       (parts.hosts[node] ??= {})[key] = response;

@@ -47,6 +47,8 @@ export interface FaultContext {
   event(e: FaultEvent): KubeObject;
   /** Container log lines (each may start with a `now-…` time); replaces that container's log. */
   log(namespace: string, pod: string, container: string, lines: string[], previous?: boolean): void;
+  /** The lines written so far for that container (times resolved), to add to them. */
+  logOf(namespace: string, pod: string, container: string, previous?: boolean): string[];
   /** What `argv` prints on `node`'s simulated host; the key is the argv joined by single spaces. */
   host(node: string, argv: string | readonly string[], response: DrillResponse | readonly DrillResponse[]): void;
   /** The current answer for `argv` on `node` (the healthy baseline or an earlier fault's). */

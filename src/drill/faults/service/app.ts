@@ -5,6 +5,7 @@ import type { LayoutNode } from '../../generate/pods.js';
 import type { KubeObject } from '../../types.js';
 import { defineFault } from '../types.js';
 import type { FaultContext } from '../types.js';
+import { controllerLogTarget, healthyControllerLog } from './controllerLog.js';
 import { syncService, tlsSecret } from './support.js';
 
 type Json = Record<string, unknown>;
@@ -23,6 +24,8 @@ const params = z.object({
   host: z.string().default('shop.example.com'),
   /** The Ingress's TLS Secret name; empty: no TLS. */
   tlsSecret: z.string().default('shop-tls'),
+  /** The ingress-nginx controller Service's ClusterIP. */
+  controllerIP: z.string().default('10.96.180.20'),
 });
 type Params = z.infer<typeof params>;
 
@@ -142,6 +145,32 @@ export const serviceApp = defineFault({
         qosClass: 'Burstable',
       }),
     );
+    // The controller's own Service: what outside traffic (and the probe's Ingress leg) connects to.
+    ctx.put({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'ingress-nginx-controller', namespace: 'ingress-nginx', uid: objectUid('Service', 'ingress-nginx', 'ingress-nginx-controller'), creationTimestamp: ctx.at('now-90d'), labels: { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' } },
+      spec: {
+        type: 'LoadBalancer',
+        clusterIP: p.controllerIP,
+        clusterIPs: [p.controllerIP],
+        ipFamilies: ['IPv4'],
+        ipFamilyPolicy: 'SingleStack',
+        externalTrafficPolicy: 'Local',
+        internalTrafficPolicy: 'Cluster',
+        sessionAffinity: 'None',
+        selector: { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller', 'app.kubernetes.io/instance': 'ingress-nginx' },
+        ports: [
+          { name: 'http', port: 80, protocol: 'TCP', targetPort: 'http', nodePort: 31080, appProtocol: 'http' },
+          { name: 'https', port: 443, protocol: 'TCP', targetPort: 'https', nodePort: 31443, appProtocol: 'https' },
+        ],
+      },
+      status: { loadBalancer: { ingress: [{ ip: '192.0.2.10', ipMode: 'VIP' }] } },
+    });
+    syncService(ctx, { namespace: 'ingress-nginx', name: 'ingress-nginx-controller' });
+    const ctrl = controllerLogTarget(ctx);
+    const endpoints = ctx.list('Pod', p.namespace).filter((x) => x.metadata.labels?.['app.kubernetes.io/part-of'] === p.name).map((x) => `${String(obj(x.status).podIP)}:${p.containerPort}`);
+    if (ctrl) ctx.log('ingress-nginx', ctrl.pod, ctrl.container, healthyControllerLog(ctx, { namespace: p.namespace, service: p.name, port: 'http', host: p.host, endpoints, client: '192.0.2.44' }));
     ctx.put({
       apiVersion: 'networking.k8s.io/v1',
       kind: 'Ingress',

@@ -3,6 +3,8 @@ import { objectUid } from '../../generate/ids.js';
 import type { KubeObject } from '../../types.js';
 import { crashLoop, crashLoopEvents, crashLoopStatus } from '../cluster/support/pods.js';
 import { defineFault } from '../types.js';
+import { addControllerLines, tlsControllerLines } from './controllerFaults.js';
+import { controllerLogTarget } from './controllerLog.js';
 import { formerIPs, kubeProxyPod, staleRules } from './proxy.js';
 import { appPods, needService, setReady, syncService, tlsSecret } from './support.js';
 
@@ -189,6 +191,7 @@ export const ingressTlsBroken = defineFault({
   description: "The TLS Secret `secret` in `namespace` is `state`: missing (deleted), expired (its certificate ended `expiredDaysAgo` days ago) or wrong-host (its certificate names `otherHost`).",
   params: z.strictObject({ namespace: z.string().default('shop'), secret: z.string().default('shop-tls'), host: z.string().default('shop.example.com'), state: z.enum(['missing', 'expired', 'wrong-host']), expiredDaysAgo: z.number().int().default(3), otherHost: z.string().default('staging.example.com') }),
   apply(ctx, p) {
+    if (controllerLogTarget(ctx)) addControllerLines(ctx, tlsControllerLines(ctx, p));
     if (p.state === 'missing') ctx.remove('Secret', p.namespace, p.secret);
     else if (p.state === 'expired') ctx.put(tlsSecret(ctx, p.namespace, p.secret, [p.host], new Date(ctx.now.getTime() - p.expiredDaysAgo * 86_400_000)));
     else ctx.put(tlsSecret(ctx, p.namespace, p.secret, [p.otherHost], new Date(ctx.now.getTime() + 60 * 86_400_000)));
