@@ -19,6 +19,10 @@ export function signalsOf(check: { id: string; layer: Layer }, params: Record<st
     hostSignals(out, hostOutput, `${check.id}${node ? ` on ${node}` : ''}`);
   }
   for (const r of responses ?? []) responseSignals(out, r);
+  // The error a person pasted from the page (control-plane-slow's --set error=...) is an API error reply the walk did not fetch itself.
+  if (check.id === 'cluster.page-error' && typeof params.error === 'string' && params.error.trim() !== '') {
+    for (const line of params.error.split('\n')) if (line.trim()) out.add({ kind: 'api', layer: 'cluster', source: 'the error on the page', text: line.trim(), severity: 2 });
+  }
   return out.list;
 }
 

@@ -8,6 +8,7 @@ import { clusterCoredns } from './coredns.js';
 import { clusterCpuProfiles } from './cpuProfiles.js';
 import { clusterEtcd } from './etcd.js';
 import { clusterMetricsServer } from './metricsServer.js';
+import { clusterPageError } from './pageError.js';
 import { clusterPodComponent } from './podComponent.js';
 import { clusterScheduler } from './scheduler.js';
 
@@ -25,4 +26,5 @@ export const clusterChecks = [
   clusterAdmissionWebhooks,
   clusterCpuProfiles,
   clusterPodComponent,
+  clusterPageError,
 ];
