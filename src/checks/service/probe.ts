@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { V1Pod } from '@kubernetes/client-node';
+import type { V1Pod, V1Service } from '@kubernetes/client-node';
+import { hostOf } from '../../kube/dnsNames.js';
 import { quoteArg } from '../../nodeaccess/quote.js';
 import { ifExists } from '../reads.js';
 import { defineCheck } from '../types.js';
@@ -7,7 +8,7 @@ import type { CheckContext, CheckResult, Evidence } from '../types.js';
 import { probeLabels } from './networkPolicy.js';
 import { listEndpointSlices, servicePorts } from './objects.js';
 
-const outcomes = ['reaches', 'dns-fails', 'clusterip-fails', 'pod-fails', 'not-run'] as const;
+const outcomes = ['reaches', 'dns-fails', 'clusterip-fails', 'pod-fails', 'ingress-fails', 'not-run'] as const;
 type Outcome = (typeof outcomes)[number];
 
 const params = z.object({
@@ -17,6 +18,9 @@ const params = z.object({
   name: z.string().default(''),
   /** Run it on this node (the client's), else wherever the scheduler puts it. */
   node: z.string().default(''),
+  /** The Ingress host: with the controller's namespace, the probe also asks the controller's Service for it. */
+  host: z.string().default(''),
+  controllerNamespace: z.string().default(''),
   image: z.string().min(1).default('busybox:1.36'),
   timeoutSeconds: z.coerce.number().int().min(5).max(300).default(30),
 });
@@ -36,6 +40,8 @@ export const probeScript = [
   'c() { out=$(nc -z -w 3 "$1" "$2" 2>&1); if [ $? -eq 0 ]; then r "$3 $1:$2 ok"; elif echo "$out" | grep -qi refused; then r "$3 $1:$2 fail refused"; else r "$3 $1:$2 fail timeout"; fi; }',
   '[ -n "$PROBE_CLUSTER_IP" ] && c "$PROBE_CLUSTER_IP" "$PROBE_PORT" clusterip',
   '[ -n "$PROBE_POD_IP" ] && c "$PROBE_POD_IP" "$PROBE_POD_PORT" pod',
+  // busybox wget -S prints the status line ("  HTTP/1.1 503 Service Temporarily Unavailable") even for an error status.
+  'if [ -n "$PROBE_INGRESS_IP" ]; then t="$PROBE_INGRESS_IP:$PROBE_INGRESS_PORT/$PROBE_HOST"; out=$(wget -S -O /dev/null -T 5 --header "Host: $PROBE_HOST" "http://$PROBE_INGRESS_IP:$PROBE_INGRESS_PORT/" 2>&1); code=$(echo "$out" | awk \'$1 ~ /^HTTP/ { c = $2 } END { print c }\'); if [ -n "$code" ] && [ "$code" -lt 400 ]; then r "ingress $t ok $code"; elif [ -n "$code" ]; then r "ingress $t fail $code"; elif echo "$out" | grep -qi refused; then r "ingress $t fail refused"; else r "ingress $t fail timeout"; fi; fi',
   'grep -q " fail " /dev/termination-log && exit 1; exit 0',
 ].join('\n');
 
@@ -45,6 +51,10 @@ interface Targets {
   port: number;
   podIP: string;
   podPort: number;
+  /** The ingress controller's Service address and HTTP port, and the host to ask it for. */
+  ingressIP: string;
+  ingressPort: number;
+  host: string;
 }
 
 function probePod(p: Params, t: Targets): V1Pod {
@@ -54,6 +64,9 @@ function probePod(p: Params, t: Targets): V1Pod {
     { name: 'PROBE_PORT', value: t.port ? String(t.port) : '' },
     { name: 'PROBE_POD_IP', value: t.podIP },
     { name: 'PROBE_POD_PORT', value: t.podPort ? String(t.podPort) : '' },
+    { name: 'PROBE_INGRESS_IP', value: t.ingressIP },
+    { name: 'PROBE_INGRESS_PORT', value: t.ingressPort ? String(t.ingressPort) : '' },
+    { name: 'PROBE_HOST', value: t.host },
   ];
   return {
     apiVersion: 'v1',
@@ -72,7 +85,7 @@ function probePod(p: Params, t: Targets): V1Pod {
 function commandOf(p: Params): string {
   const name = podName(p.service);
   const target = p.name || `${p.service}.${p.namespace}.svc.cluster.local`;
-  return `kubectl run ${quoteArg(name)} -n ${quoteArg(p.namespace)} --rm -i --restart=Never --image=${quoteArg(p.image)} -l plumbline.dev/probe=true${p.node ? ` --overrides='{"spec":{"nodeSelector":{"kubernetes.io/hostname":"${p.node}"}}}'` : ''} -- sh -c 'nslookup ${target}; nc -zv -w 3 <clusterIP> <port>; nc -zv -w 3 <pod IP> <targetPort>'`;
+  return `kubectl run ${quoteArg(name)} -n ${quoteArg(p.namespace)} --rm -i --restart=Never --image=${quoteArg(p.image)} -l plumbline.dev/probe=true${p.node ? ` --overrides='{"spec":{"nodeSelector":{"kubernetes.io/hostname":"${p.node}"}}}'` : ''} -- sh -c 'nslookup ${target}; nc -zv -w 3 <clusterIP> <port>; nc -zv -w 3 <pod IP> <targetPort>${p.host ? `; wget -S -O /dev/null --header "Host: ${hostOf(p.host)}" http://<the ingress controller Service's address>/` : ''}'`;
 }
 
 const sleep = (ms: number, signal: AbortSignal) =>
@@ -81,11 +94,11 @@ const sleep = (ms: number, signal: AbortSignal) =>
     signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
   });
 
-/** `dns web.shop ok 10.96.4.7` / `clusterip 10.96.4.7:80 fail timeout` / `pod 10.244.1.5:8080 ok`. */
+/** `dns web.shop ok 10.96.4.7` / `clusterip 10.96.4.7:80 fail timeout` / `pod 10.244.1.5:8080 ok` / `ingress 10.96.180.20:80/shop.example.com fail 504`. */
 export function parseProbeLines(text: string): { leg: string; target: string; ok: boolean; why: string }[] {
   return text
     .split('\n')
-    .map((l) => /^(dns|clusterip|pod) (\S+) (ok|fail)\s*(.*)$/.exec(l.trim()))
+    .map((l) => /^(dns|clusterip|pod|ingress) (\S+) (ok|fail)\s*(.*)$/.exec(l.trim()))
     .filter((m): m is RegExpExecArray => m !== null)
     .map((m) => ({ leg: m[1] ?? '', target: m[2] ?? '', ok: m[3] === 'ok', why: m[4] ?? '' }));
 }
@@ -96,7 +109,25 @@ async function targets(ctx: CheckContext, p: Params): Promise<Targets> {
   const slices = svc ? await listEndpointSlices(ctx.kube, p.namespace, p.service) : [];
   const ep = slices.flatMap((s) => (s.endpoints ?? []).filter((e) => e.conditions?.ready !== false).map((e) => ({ ip: e.addresses[0] ?? '', port: s.ports?.[0]?.port ?? 0 })))[0];
   const clusterIP = svc?.spec?.clusterIP && svc.spec.clusterIP !== 'None' ? svc.spec.clusterIP : '';
-  return { name: p.name || `${p.service}.${p.namespace}.svc.cluster.local`, clusterIP, port: clusterIP ? (sp?.port ?? 0) : 0, podIP: ep?.ip ?? '', podPort: ep?.port ?? 0 };
+  const ingress = p.host && hostOf(p.host) !== '*' && p.controllerNamespace ? await controllerService(ctx, p.controllerNamespace) : undefined;
+  return { name: p.name || `${p.service}.${p.namespace}.svc.cluster.local`, clusterIP, port: clusterIP ? (sp?.port ?? 0) : 0, podIP: ep?.ip ?? '', podPort: ep?.port ?? 0, ingressIP: ingress?.ip ?? '', ingressPort: ingress?.port ?? 0, host: ingress ? hostOf(p.host) : '' };
+}
+
+/**
+ * The controller's own Service: the one with an HTTP port (80, or named http)
+ * and a ClusterIP, preferring the one outside traffic uses (LoadBalancer,
+ * NodePort) over its admission webhook's.
+ */
+async function controllerService(ctx: CheckContext, namespace: string): Promise<{ ip: string; port: number } | undefined> {
+  const services = await ctx.kube.listJson<V1Service>(`/api/v1/namespaces/${encodeURIComponent(namespace)}/services`, { maxItems: 50 });
+  const rank = (s: V1Service) => (s.spec?.type === 'LoadBalancer' ? 0 : s.spec?.type === 'NodePort' ? 1 : 2);
+  const http = services
+    .filter((s) => s.spec?.clusterIP && s.spec.clusterIP !== 'None' && !(s.metadata?.name ?? '').endsWith('-admission'))
+    .map((s) => ({ s, port: (s.spec?.ports ?? []).find((x) => x.port === 80 || x.name === 'http') }))
+    .filter((x) => x.port !== undefined)
+    .sort((a, b) => rank(a.s) - rank(b.s));
+  const first = http[0];
+  return first ? { ip: first.s.spec?.clusterIP ?? '', port: first.port?.port ?? 80 } : undefined;
 }
 
 async function observe(ctx: CheckContext, p: Params): Promise<CheckResult<Outcome>> {
@@ -106,7 +137,7 @@ async function observe(ctx: CheckContext, p: Params): Promise<CheckResult<Outcom
   // A probe left over from an interrupted walk would make create fail.
   await ctx.kube.withSignal(AbortSignal.timeout(5_000)).deletePod(p.namespace, name).catch(() => undefined);
   await ctx.kube.createPod(p.namespace, probePod(p, t));
-  evidence.push({ label: 'created', value: `pod ${p.namespace}/${name} (${p.image}${p.node ? `, on ${p.node}` : ''}): resolves ${t.name}, connects to ${t.clusterIP || '(no ClusterIP)'}:${t.port || '-'} and ${t.podIP || '(no ready endpoint)'}:${t.podPort || '-'}` });
+  evidence.push({ label: 'created', value: `pod ${p.namespace}/${name} (${p.image}${p.node ? `, on ${p.node}` : ''}): resolves ${t.name}, connects to ${t.clusterIP || '(no ClusterIP)'}:${t.port || '-'} and ${t.podIP || '(no ready endpoint)'}:${t.podPort || '-'}${t.ingressIP ? `, asks ${t.ingressIP}:${t.ingressPort} for ${t.host}` : ''}` });
   const deadline = Date.now() + p.timeoutSeconds * 1000;
   let last: V1Pod | undefined;
   while (Date.now() < deadline && !ctx.signal.aborted) {
@@ -125,7 +156,12 @@ async function observe(ctx: CheckContext, p: Params): Promise<CheckResult<Outcom
       if (pod) return { outcome: 'pod-fails', summary: `from ${node}, a connection straight to the pod ${pod.target} failed (${pod.why}): the pod, its port, the pod network or a NetworkPolicy is in the way`, evidence, facts: { ...facts, failedLeg: 'pod', failure: pod.why } };
       if (cip) return { outcome: 'clusterip-fails', summary: `from ${node}, the pod answers on its own address but the ClusterIP ${cip.target} does not (${cip.why}): kube-proxy's rules on ${node} are the broken hop`, evidence, facts: { ...facts, failedLeg: 'clusterip', failure: cip.why } };
       if (dns) return { outcome: 'dns-fails', summary: `from ${node}, the addresses answer but ${dns.target} does not resolve (${dns.why})`, evidence, facts: { ...facts, failedLeg: 'dns', failure: dns.why } };
-      return { outcome: 'reaches', summary: `from ${node}, the name resolves and both the ClusterIP and a pod answer`, evidence, facts };
+      const ing = failed('ingress');
+      if (ing) {
+        const failure = /^\d{3}$/.test(ing.why) ? `HTTP ${ing.why}` : ing.why;
+        return { outcome: 'ingress-fails', summary: `from ${node}, the pod and the ClusterIP answer, but through the ingress controller (${ing.target.split('/')[0] ?? ''}) ${t.host} gets ${failure}: the break is in the controller or between it and the pods`, evidence, facts: { ...facts, failedLeg: 'ingress', failure, probeHost: t.host } };
+      }
+      return { outcome: 'reaches', summary: `from ${node}, the name resolves and both the ClusterIP and a pod answer${t.ingressIP ? `, and the ingress controller answers for ${t.host}` : ''}`, evidence, facts };
     }
     await sleep(500, ctx.signal);
   }
@@ -146,8 +182,8 @@ export const serviceProbe = defineCheck({
   params,
   outcomes,
   healthy: ['reaches'],
-  facts: ['probeNode', 'probeResults', 'failedLeg', 'failure'],
-  sets: { reaches: ['probeNode', 'probeResults'], 'pod-fails': ['probeNode', 'failure'], 'clusterip-fails': ['probeNode', 'failure'], 'dns-fails': ['probeNode', 'failure'] },
+  facts: ['probeNode', 'probeResults', 'failedLeg', 'failure', 'probeHost'],
+  sets: { reaches: ['probeNode', 'probeResults'], 'pod-fails': ['probeNode', 'failure'], 'clusterip-fails': ['probeNode', 'failure'], 'dns-fails': ['probeNode', 'failure'], 'ingress-fails': ['probeNode', 'failure', 'probeHost', 'probeResults'] },
   command: commandOf,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
     if (!ctx.allowMutations) {

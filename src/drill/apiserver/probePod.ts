@@ -62,16 +62,58 @@ export function probeAnswer(ctx: SimContext, pod: KubeObject): string[] {
   const self: Party = { namespace: ns, labels: pod.metadata.labels ?? {}, ip: asString(asObject(pod.status).podIP) };
   const toPod = (target: KubeObject): Party => ({ namespace: target.metadata.namespace ?? '', labels: target.metadata.labels ?? {}, ip: asString(asObject(target.status).podIP), namedPorts: namedPortsOf(target as never) });
 
-  /** A TCP connect to a pod address from the probe: refused, timed out or open. */
-  const connectPod = (ip: string, port: number, protocol = 'TCP'): 'ok' | 'fail refused' | 'fail timeout' => {
-    const target = store.list('pods', { filter: (p) => asString(asObject(p.status).podIP) === ip && !p.metadata.deletionTimestamp }).items[0];
+  const podAt = (ip: string) => store.list('pods', { filter: (p) => asString(asObject(p.status).podIP) === ip && !p.metadata.deletionTimestamp }).items[0];
+  /** A TCP connect to a pod address from a pod (the probe, or the ingress controller): refused, timed out or open. */
+  const connectFrom = (from: Party, fromNode: string, ip: string, port: number, protocol = 'TCP'): 'ok' | 'fail refused' | 'fail timeout' => {
+    const target = podAt(ip);
     // An address no pod has any more: the packets go nowhere.
     if (!target) return 'fail timeout';
     const targetNode = asString(asObject(target.spec).nodeName);
-    if (cniBroken(node) || cniBroken(targetNode)) return 'fail timeout';
-    if (!decide(policies(), { from: self, to: toPod(target), port, protocol }, nsLabels).allowed) return 'fail timeout';
+    if (cniBroken(fromNode) || cniBroken(targetNode)) return 'fail timeout';
+    if (!decide(policies(), { from, to: toPod(target), port, protocol }, nsLabels).allowed) return 'fail timeout';
     if (asString(asObject(target.status).phase) !== 'Running') return 'fail refused';
     return declaresPort(target as never, port, protocol) === false ? 'fail refused' : 'ok';
+  };
+  const connectPod = (ip: string, port: number, protocol = 'TCP') => connectFrom(self, node, ip, port, protocol);
+
+  /** The Ready endpoints of a Service for one of its ports (by number or name), as `ip:port`. */
+  const readyEndpoints = (svc: KubeObject, port: string): { ip: string; port: number }[] => {
+    const sp = asArray(asObject(svc.spec).ports).find((x) => String(x.port) === port || asString(x.name) === port);
+    if (!sp) return [];
+    const slices = store.list('endpointslices.discovery.k8s.io', { namespace: svc.metadata.namespace ?? '', filter: (x) => x.metadata.labels?.['kubernetes.io/service-name'] === svc.metadata.name }).items;
+    return slices.flatMap((slice) => {
+      const sliceport = asArray(slice.ports).find((x) => asString(x.name) === asString(sp.name));
+      const n = Number(sliceport?.port ?? 0);
+      return n ? asArray(slice.endpoints).filter((x) => asObject(x.conditions).ready !== false).map((x) => ({ ip: asString((x.addresses as unknown[])[0]), port: n })) : [];
+    });
+  };
+
+  /**
+   * An HTTP request for `host` to the ingress controller's Service, as
+   * ingress-nginx answers it: its own pod must be reachable from the probe;
+   * no rule for the host is a 404, a backend with no Ready endpoint a 503,
+   * and the controller connects to the pods' own addresses (its namespace and
+   * labels meet their NetworkPolicies): refused is a 502, dropped a 504.
+   */
+  const askIngress = (ip: string, port: number, host: string): string => {
+    const ctrlSvc = store.list('services', { filter: (x) => asString(asObject(x.spec).clusterIP) === ip }).items[0];
+    const ctrlEp = ctrlSvc ? readyEndpoints(ctrlSvc, String(port))[0] : undefined;
+    if (!ctrlEp) return 'fail refused';
+    const reach = connectPod(ctrlEp.ip, ctrlEp.port);
+    if (reach !== 'ok') return reach;
+    const ctrl = podAt(ctrlEp.ip) as KubeObject;
+    const rule = store
+      .list('ingresses.networking.k8s.io')
+      .items.flatMap((ing) => asArray(asObject(ing.spec).rules).filter((r) => asString(r.host) === host).map((r) => ({ ing, backend: asObject(asObject(asArray(asObject(r.http).paths)[0]?.backend).service) })))[0];
+    if (!rule) return 'fail 404';
+    const backend = store.get('services', rule.ing.metadata.namespace ?? '', asString(rule.backend.name));
+    const bport = asObject(rule.backend.port);
+    const eps = backend ? readyEndpoints(backend, bport.name !== undefined ? asString(bport.name) : typeof bport.number === 'number' ? String(bport.number) : '') : [];
+    if (eps.length === 0) return 'fail 503';
+    const from: Party = { namespace: ctrl.metadata.namespace ?? '', labels: ctrl.metadata.labels ?? {}, ip: ctrlEp.ip };
+    const tries = eps.map((e) => connectFrom(from, asString(asObject(ctrl.spec).nodeName), e.ip, e.port));
+    if (tries.includes('ok')) return 'ok 200';
+    return tries.includes('fail refused') ? 'fail 502' : 'fail 504';
   };
 
   const lines: string[] = [];
@@ -118,5 +160,9 @@ export function probeAnswer(ctx: SimContext, pod: KubeObject): string[] {
   const podIP = e.PROBE_POD_IP ?? '';
   const podPort = Number(e.PROBE_POD_PORT ?? '0');
   if (podIP && podPort) lines.push(`pod ${podIP}:${podPort} ${connectPod(podIP, podPort)}`);
+  const ingressIP = e.PROBE_INGRESS_IP ?? '';
+  const ingressPort = Number(e.PROBE_INGRESS_PORT ?? '0');
+  const host = e.PROBE_HOST ?? '';
+  if (ingressIP && ingressPort && host) lines.push(`ingress ${ingressIP}:${ingressPort}/${host} ${askIngress(ingressIP, ingressPort, host)}`);
   return lines;
 }

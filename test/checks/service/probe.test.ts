@@ -22,9 +22,10 @@ describe('service.probe on the drill', () => {
     expect(left.filter((p) => !p.metadata?.deletionTimestamp)).toEqual([]);
   });
 
-  it('from a healthy node every leg answers', async () => {
-    const r = await t.check('service.probe', { namespace: 'shop', service: 'web', node: 'worker-1', timeoutSeconds: '30' }, allow);
+  it('from a healthy node every leg answers, the ingress controller too', async () => {
+    const r = await t.check('service.probe', { namespace: 'shop', service: 'web', node: 'worker-1', timeoutSeconds: '30', host: 'shop.example.com', controllerNamespace: 'ingress-nginx' }, allow);
     expect(r.outcome).toBe('reaches');
+    expect(r.evidence.map((e) => `${e.label}: ${e.value}`)).toContain('ingress: 10.96.180.20:80/shop.example.com ok');
   });
 
   it('read-only it does not run, says so and shows the command', async () => {
@@ -58,5 +59,23 @@ describe('service.network-policy and service.endpoints on the drill', () => {
   it('lists the ready endpoints and their node', async () => {
     const r = await t.check('service.endpoints', { namespace: 'shop', service: 'web' });
     expect(r).toMatchObject({ outcome: 'ready', facts: { readyEndpoints: 2, endpointNodes: 'worker-1', endpointIPs: '10.244.1.200,10.244.1.201' } });
+  });
+});
+
+describe('service.probe through the ingress controller on the drill', () => {
+  let t: TestDrill;
+  beforeAll(async () => {
+    t = await startTestDrill({ cluster: { generate, nodes: [] }, faults: [{ fault: 'service-app' }, { fault: 'network-policy-namespace-only', logged: false }] });
+  });
+  afterAll(() => t.close());
+
+  it('a policy that admits only the app namespace: the probe (in shop) gets through, the controller gets a 504', async () => {
+    const r = await t.check('service.probe', { namespace: 'shop', service: 'web', timeoutSeconds: '30', host: 'https://shop.example.com/', controllerNamespace: 'ingress-nginx' }, allow);
+    expect(r).toMatchObject({ outcome: 'ingress-fails', facts: { failedLeg: 'ingress', failure: 'HTTP 504', probeHost: 'shop.example.com' } });
+  });
+
+  it('a host no Ingress has: the controller answers 404', async () => {
+    const r = await t.check('service.probe', { namespace: 'shop', service: 'web', timeoutSeconds: '30', host: 'other.example.com', controllerNamespace: 'ingress-nginx' }, allow);
+    expect(r).toMatchObject({ outcome: 'ingress-fails', facts: { failure: 'HTTP 404' } });
   });
 });
