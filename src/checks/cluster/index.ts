@@ -9,6 +9,7 @@ import { clusterCpuProfiles } from './cpuProfiles.js';
 import { clusterEtcd } from './etcd.js';
 import { clusterMetricsServer } from './metricsServer.js';
 import { clusterPageError } from './pageError.js';
+import { clusterRancherServerError } from './rancherServerError.js';
 import { clusterPodComponent } from './podComponent.js';
 import { clusterScheduler } from './scheduler.js';
 
@@ -27,4 +28,5 @@ export const clusterChecks = [
   clusterCpuProfiles,
   clusterPodComponent,
   clusterPageError,
+  clusterRancherServerError,
 ];
