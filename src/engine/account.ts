@@ -55,6 +55,11 @@ export class WalkLog {
     }
   }
 
+  /** The first check that declares `fact` among its facts and looked without error: it found the fact absent. */
+  foundAbsentBy(fact: string, declared: (check: string) => readonly string[]): string | null {
+    return this.checks.find((c) => c.outcome !== undefined && c.outcome !== 'error' && declared(c.check).includes(fact))?.check ?? null;
+  }
+
   labelOf(step: string): string | undefined {
     return this.labels.get(step);
   }
@@ -65,7 +70,7 @@ export function accountOf(log: WalkLog, spec: RunbookSpec, path: readonly PathEn
   const onPath = new Set(path.map((p) => p.step));
   const done = log.checks.filter((c) => c.outcome !== undefined && onPath.has(c.step));
   const unseen: UnseenCheck[] = done
-    .filter((c) => c.outcome === 'error')
+    .filter((c) => c.outcome === 'error' && c.errorKind !== 'not-applicable')
     .map((c) => ({
       step: c.step,
       title: c.title,

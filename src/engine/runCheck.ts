@@ -8,6 +8,7 @@ import type { CheckInvocation, CheckOutput } from '../runbook/compile.js';
 import { MissingValueError, render } from '../runbook/template.js';
 import { redactEvent } from '../base/redact.js';
 import { signalsOf } from '../signatures/signals.js';
+import { notApplicableKind } from './notApplicable.js';
 
 export interface RunCheckDeps {
   kube: KubeClient;
@@ -21,6 +22,12 @@ export interface RunCheckDeps {
   recordRaw?: boolean;
   /** Where check ids are found: the runbook's declared checks, then the built-in ones (default: built-in only). */
   lookup?: (id: string) => AnyCheck | undefined;
+  /**
+   * The earlier check on this walk that declares `fact` and looked without
+   * error, so a missing value is known to be absent (a Pending pod has no
+   * nodeName), not unseen; null when no such check ran.
+   */
+  foundAbsentBy?: (fact: string) => string | null;
 }
 
 /**
@@ -67,6 +74,9 @@ export async function runCheck(inv: CheckInvocation, signal: AbortSignal, deps: 
   } catch (err) {
     if (!(err instanceof MissingValueError)) throw err;
     deps.onStart({ params: inv.with, command: '' });
+    const absentBy = err.ref.scope === 'facts' ? (deps.foundAbsentBy?.(err.ref.name) ?? null) : null;
+    // Nothing to look at (no node for a pod that was never scheduled) is not a blind spot: said as such, never as "could not see".
+    if (absentBy) return done(errorResult(`${check.id} needs ${err.ref.name}, and ${absentBy} found none`, notApplicableKind));
     return done(errorResult(`cannot run ${check.id}: ${err.message}`, 'missing-value'));
   }
 

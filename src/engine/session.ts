@@ -128,6 +128,7 @@ export class Session {
             now,
             allowMutations: opts.allowMutations ?? false,
             lookup: opts.runbook.lookup,
+            foundAbsentBy: (fact) => this.log.foundAbsentBy(fact, (id) => opts.runbook.lookup(id)?.facts ?? []),
             // The transcript keeps what each check saw; emit() redacts it with everything else.
             recordRaw: true,
             onStart: ({ params, command }) => {
@@ -412,7 +413,7 @@ export class Session {
     // (a host check not run: no terminal, ssh failing, another machine) leaves the walk incomplete. Not counted: a check
     // with nothing to look at (a fact never found: no node for an unscheduled pod), and a drill's output nobody pasted.
     const onPath = new Set(context.path.filter((p) => p.check !== null && p.outcome === 'error').map((p) => p.step));
-    const lookedEverywhere = !this.log.checks.some((c) => onPath.has(c.step) && c.outcome === 'error' && c.errorKind !== 'missing-value' && c.errorKind !== 'not-collected');
+    const lookedEverywhere = !this.log.checks.some((c) => onPath.has(c.step) && c.outcome === 'error' && c.errorKind !== 'missing-value' && c.errorKind !== 'not-applicable' && c.errorKind !== 'not-collected');
     let outcome: SessionOutcome = diagnosis ? 'diagnosis' : ending?.kind === 'no-finding' && lookedEverywhere ? 'no-finding' : 'incomplete';
     let anomalies: WalkAccount['anomalies'] = [];
     let lookNext: string[] = [];

@@ -1,5 +1,6 @@
 import type { SessionEvent } from './events.js';
 import { seeItHint } from './account.js';
+import { notApplicable } from './notApplicable.js';
 
 /** Plain-text rendering of session events, for `--output text` and terminals without a TTY. */
 export function textLines(e: SessionEvent): string[] {
@@ -11,7 +12,7 @@ export function textLines(e: SessionEvent): string[] {
     case 'check.start':
       return e.command ? [`  $ ${e.command}`] : [];
     case 'check.result':
-      return [`  → ${e.outcome}: ${e.summary}  (${e.waitedMs === undefined ? `${e.durationMs} ms` : `output pasted after ${e.waitedMs} ms`})`, ...e.evidence.map((ev) => `      ${ev.label}: ${ev.value}`)];
+      return [`  → ${notApplicable(e.facts) ? 'not applicable' : e.outcome}: ${e.summary}  (${e.waitedMs === undefined ? `${e.durationMs} ms` : `output pasted after ${e.waitedMs} ms`})`, ...e.evidence.map((ev) => `      ${ev.label}: ${ev.value}`)];
     case 'ask':
       return [`  ? ${e.question}`, ...e.choices.map((c) => `      [${c.id}] ${c.label}${c.id === e.default ? ' (default)' : ''}`)];
     case 'answer':

@@ -54,6 +54,8 @@ export interface PathEntry {
   durationMs: number;
   /** An ask step's answer: who gave it (`default`: a headless walk took the declared default; nobody said so). */
   answeredBy?: 'user' | 'default' | 'pasted' | 'scenario';
+  /** A check with nothing to look at (it needs a fact an earlier check found absent): not a blind spot. */
+  notApplicable?: true;
 }
 
 export type EndKind = 'diagnosis' | 'no-finding' | 'incomplete';
@@ -154,7 +156,7 @@ const runbookSetup = setup({
       const output = (event as unknown as { output: CheckOutput }).output;
       return {
         facts: mergeFacts(context.facts, output.facts),
-        path: [...context.path, { step: params.step, check: params.check, outcome: output.outcome, phase: context.phase, durationMs: output.durationMs }],
+        path: [...context.path, { step: params.step, check: params.check, outcome: output.outcome, phase: context.phase, durationMs: output.durationMs, ...(output.facts.errorKind === 'not-applicable' ? { notApplicable: true as const } : {}) }],
       };
     }),
     emitResult: emit(({ context, event }, params: { step: string; check: string }) => ({

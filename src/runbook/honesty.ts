@@ -110,6 +110,7 @@ export interface WalkedStep {
   check: string | null;
   outcome: string;
   answeredBy?: string;
+  notApplicable?: true;
 }
 
 /**
@@ -147,5 +148,5 @@ export function restsOnError(spec: RunbookSpec, diagnosis: string, path: readonl
 export function unseenOnTheWay(spec: RunbookSpec, diagnosis: string, path: readonly WalkedStep[]): WalkedStep | null {
   const step = spec.steps[diagnosis];
   if (step?.type !== 'diagnosis' || step.restsOn !== 'every-check') return null;
-  return path.find((p) => p.check !== null && p.outcome === 'error') ?? null;
+  return path.find((p) => p.check !== null && p.outcome === 'error' && !p.notApplicable) ?? null;
 }

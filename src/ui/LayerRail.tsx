@@ -17,6 +17,9 @@ export const verdictMark: Record<Verdict, { symbol: string; tone: Tone }> = {
   error: { symbol: '!', tone: 'error' },
 };
 
+/** A check that had nothing to look at: neither a pass nor a blind spot. */
+export const notApplicableMark: { symbol: string; tone: Tone } = { symbol: '–', tone: 'muted' };
+
 /** pod · node · cluster · host: where the walk is, and what each layer it left concluded. */
 export function LayerRail({ current, verdicts }: LayerRailProps): React.JSX.Element {
   const tone = useTone();

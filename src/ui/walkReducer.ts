@@ -1,4 +1,5 @@
 import type { Evidence, Layer } from '../checks/types.js';
+import { notApplicable } from '../engine/notApplicable.js';
 import { accountLines } from '../engine/textLog.js';
 import type { AnsweredBy, DiagnosisView, EndReason, Mode, RawOutput, SessionEvent, SessionOutcome } from '../engine/events.js';
 import type { SampleInfo } from '../nodeaccess/types.js';
@@ -23,6 +24,8 @@ export interface StepResult {
   verdict: Verdict;
   /** What the command or API returned: the text, or (a replay of a big one) the file the transcript keeps it in. */
   raw?: RawOutput;
+  /** It had nothing to look at (a node check for a pod on no node): no verdict for its layer. */
+  notApplicable?: true;
 }
 
 /** An action step as the screen shows it: the command in full, then the decision, the run and the verification. */
@@ -114,11 +117,13 @@ export function walkReducer(state: WalkState, event: SessionEvent): WalkState {
         ...(event.waitedMs === undefined ? {} : { waitedMs: event.waitedMs }),
         timedOut: event.timedOut,
         verdict,
+        ...(notApplicable(event.facts) ? { notApplicable: true as const } : {}),
         ...(event.raw ? { raw: event.raw } : {}),
       };
       const next = updateStep(state, event.step, (s) => ({ ...s, status: 'done', result }));
       const layer = lastStep(next, event.step)?.layer;
-      if (!layer) return next;
+      // A check with nothing to look at says nothing about its layer.
+      if (!layer || result.notApplicable) return next;
       return { ...next, layers: { ...next.layers, [layer]: combineVerdicts(next.layers[layer], verdict) } };
     }
     case 'ask':
