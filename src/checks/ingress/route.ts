@@ -82,9 +82,9 @@ export const ingressRoute = defineCheck({
   params,
   outcomes,
   healthy: ['routed', 'none'],
-  facts: ['routeKind', 'ingressName', 'ingressClass', 'ingressHost', 'tlsSecret', 'backendPort', 'backendService', 'gateway', 'servicePorts'],
+  facts: ['routeKind', 'ingressName', 'ingressClass', 'ingressHost', 'tlsSecret', 'backendPort', 'backendService', 'gateway', 'servicePorts', 'routeVia'],
   sets: {
-    routed: ['routeKind', 'ingressName', 'ingressClass', 'ingressHost', 'tlsSecret'],
+    routed: ['routeKind', 'ingressName', 'ingressClass', 'ingressHost', 'tlsSecret', 'routeVia'],
     'backend-port-wrong': ['routeKind', 'ingressName', 'backendPort', 'servicePorts'],
     'backend-missing': ['routeKind', 'ingressName', 'backendService', 'ingressHost'],
     'host-not-routed': ['ingressHost'],
@@ -127,7 +127,7 @@ export const ingressRoute = defineCheck({
       outcome: 'routed',
       summary: `${route.kind} ${route.name} sends ${route.host} to ${route.backend}:${route.port || ports[0]?.port || ''}${route.kind === 'Ingress' ? ` through class ${route.className}` : ` through Gateway ${route.gateway ?? ''}`}${route.tlsSecret ? `, TLS from Secret ${route.tlsSecret}` : ''}`,
       evidence,
-      facts: { ...base, ingressClass: route.className, tlsSecret: route.tlsSecret || '(none)', ...(route.gateway ? { gateway: route.gateway } : {}) },
+      facts: { ...base, ingressClass: route.className, routeVia: route.kind === 'Ingress' ? `IngressClass ${route.className}` : `Gateway ${route.gateway ?? route.className}`, tlsSecret: route.tlsSecret || '(none)', ...(route.gateway ? { gateway: route.gateway } : {}) },
     };
   },
 });

@@ -1,5 +1,8 @@
 import type { KubeObject } from '../types.js';
 import type { ResourceDefinition } from './resourceDefinition.js';
+import { creationTimestampDescription, nameColumn } from './tables/columns.js';
+import { crdTable } from './tables/crdColumns.js';
+import type { PrinterColumn } from './tables/crdColumns.js';
 
 /** The objects of a List as its items. */
 function flatten(objects: readonly KubeObject[]): KubeObject[] {
@@ -27,13 +30,23 @@ export const crdResource: ResourceDefinition = {
   categories: ['api-extensions'],
   fields: metaFields,
   unsupportedField: unsupported,
+  // rest.NewDefaultTableConvertor, which apiextensions-apiserver uses for CRDs themselves: Name and Created At (RFC 3339).
+  table: {
+    columns: [nameColumn, { name: 'Created At', type: 'date', format: '', description: creationTimestampDescription, priority: 0 }],
+    row: (o) => ({ cells: [o.metadata.name, o.metadata.creationTimestamp ?? null] }),
+  },
 };
 
 interface CrdSpec {
   group?: unknown;
   scope?: unknown;
   names?: { plural?: unknown; singular?: unknown; kind?: unknown; shortNames?: unknown; categories?: unknown };
-  versions?: { name?: unknown; served?: unknown }[];
+  versions?: { name?: unknown; served?: unknown; additionalPrinterColumns?: unknown }[];
+}
+
+function printerColumns(v: unknown): PrinterColumn[] {
+  if (!Array.isArray(v)) return [];
+  return v.filter((c): c is PrinterColumn => typeof c === 'object' && c !== null && typeof (c as PrinterColumn).name === 'string' && typeof (c as PrinterColumn).jsonPath === 'string' && typeof (c as PrinterColumn).type === 'string');
 }
 
 const strings = (v: unknown): string[] | undefined => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : undefined);
@@ -53,6 +66,7 @@ export function crdResources(objects: readonly KubeObject[]): ResourceDefinition
     for (const v of spec.versions ?? []) {
       if (typeof v.name !== 'string' || v.served === false) continue;
       const shortNames = strings(names.shortNames);
+      const columns = printerColumns(v.additionalPrinterColumns);
       const categories = strings(names.categories);
       out.push({
         group,
@@ -61,11 +75,13 @@ export function crdResources(objects: readonly KubeObject[]): ResourceDefinition
         singular: typeof names.singular === 'string' ? names.singular : names.kind.toLowerCase(),
         kind: names.kind,
         namespaced: spec.scope !== 'Cluster',
-        verbs: ['get', 'list', 'watch'],
+        // A trainee fixes a route or a Gateway's status in place, as with any object.
+        verbs: ['get', 'list', 'patch', 'update', 'watch'],
         ...(shortNames ? { shortNames } : {}),
         ...(categories ? { categories } : {}),
         fields: metaFields,
         unsupportedField: unsupported,
+        ...(columns.length > 0 ? { table: crdTable(columns) } : {}),
       });
     }
   }

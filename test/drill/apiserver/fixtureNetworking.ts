@@ -1,4 +1,5 @@
 import type { KubeObject } from '../../../src/drill/types.js';
+import { gatewayApiCrds } from '../../../src/drill/apiserver/gatewayApiCrds.js';
 import { controlPlaneFixture } from './controllersFixture.js';
 import type { Fixture } from './fixture.js';
 
@@ -7,7 +8,8 @@ import type { Fixture } from './fixture.js';
  * EndpointSlice as the controller last wrote it (web-2 not yet there), an
  * Ingress with TLS through the nginx IngressClass, a default-deny
  * NetworkPolicy and one that lets the ingress controller in, and the Gateway
- * API's GatewayClass, Gateway and HTTPRoute for the same host. On the
+ * API's GatewayClass, Gateway and HTTPRoute for the same host, served from
+ * the Gateway API's CRDs as a cluster that installed them has them. On the
  * control-plane fixture, so the simulated controllers run.
  */
 
@@ -94,6 +96,7 @@ export function networkingFixture(): Fixture {
         ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }], ports: [{ port: 'http' }] }],
       },
     },
+    ...gatewayApiCrds(ago(now, 60 * 86400)),
     {
       apiVersion: 'gateway.networking.k8s.io/v1',
       kind: 'GatewayClass',

@@ -77,7 +77,7 @@ describe('discovery', () => {
     const apis = (await raw(h.server, '/apis', { accept: 'application/json' })).json() as { kind: string; apiVersion: string; groups: { name: string }[] };
     expect([apis.kind, apis.apiVersion]).toEqual(['APIGroupList', 'v1']);
     // In kube-apiserver's group priority order; the fixture's metrics-server APIService (groupPriorityMinimum 100) last.
-    expect(apis.groups.map((g) => g.name)).toEqual(['apiregistration.k8s.io', 'apps', 'events.k8s.io', 'batch', 'networking.k8s.io', 'storage.k8s.io', 'admissionregistration.k8s.io', 'apiextensions.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io', 'gateway.networking.k8s.io', 'metrics.k8s.io']);
+    expect(apis.groups.map((g) => g.name)).toEqual(['apiregistration.k8s.io', 'apps', 'events.k8s.io', 'batch', 'networking.k8s.io', 'storage.k8s.io', 'admissionregistration.k8s.io', 'apiextensions.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io', 'metrics.k8s.io']);
     expect(apis.groups).toContainEqual({
       name: 'coordination.k8s.io',
       versions: [{ groupVersion: 'coordination.k8s.io/v1', version: 'v1' }],
@@ -101,7 +101,7 @@ describe('discovery', () => {
     const pods = body.items[0]?.versions[0]?.resources.find((x) => x.resource === 'pods');
     expect(pods).toMatchObject({ scope: 'Namespaced', responseKind: { group: '', version: 'v1', kind: 'Pod' }, subresources: [{ subresource: 'log', verbs: ['get'] }] });
     const apis = (await raw(h.server, '/apis', { accept })).json() as { items: { metadata: { name: string } }[] };
-    expect(apis.items.map((i) => i.metadata.name)).toEqual(['apiregistration.k8s.io', 'apps', 'events.k8s.io', 'batch', 'networking.k8s.io', 'storage.k8s.io', 'admissionregistration.k8s.io', 'apiextensions.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io', 'gateway.networking.k8s.io', 'metrics.k8s.io']);
+    expect(apis.items.map((i) => i.metadata.name)).toEqual(['apiregistration.k8s.io', 'apps', 'events.k8s.io', 'batch', 'networking.k8s.io', 'storage.k8s.io', 'admissionregistration.k8s.io', 'apiextensions.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io', 'metrics.k8s.io']);
   });
 });
 

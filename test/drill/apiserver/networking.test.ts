@@ -16,6 +16,12 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
+/** The CRDs' creationTimestamp as `kubectl get crd` prints it (RFC 3339, UTC). */
+const crdCreated = (): string => {
+  const crd = h.server.store.get('customresourcedefinitions.apiextensions.k8s.io', undefined, 'gateways.gateway.networking.k8s.io') as KubeObject;
+  return crd.metadata.creationTimestamp ?? '';
+};
+
 const kc = (): KubeConfig => {
   const k = new KubeConfig();
   k.loadFromString(h.kubeconfig);
@@ -63,6 +69,24 @@ describe.skipIf(!kubectlAvailable())('kubectl on the new kinds', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it('get crd lists the Gateway API CRDs that serve gateway, httproute and gatewayclass', async () => {
+    const r = await kubectl('get', 'crd');
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe(
+      [
+        'NAME                                       CREATED AT',
+        `gatewayclasses.gateway.networking.k8s.io   ${crdCreated()}`,
+        `gateways.gateway.networking.k8s.io         ${crdCreated()}`,
+        `httproutes.gateway.networking.k8s.io       ${crdCreated()}`,
+        '',
+      ].join('\n'),
+    );
+    const columns = await kubectl('get', 'crd', 'gateways.gateway.networking.k8s.io', '-o', 'jsonpath={.spec.versions[0].additionalPrinterColumns[*].name}');
+    expect(columns.stdout).toBe('Class Address Programmed Age');
+    const wide = await kubectl('get', 'gatewayclass', '-o', 'wide');
+    expect(wide.stdout.split('\n')[0]).toBe('NAME   CONTROLLER                                      ACCEPTED   AGE   DESCRIPTION');
   });
 
   it('api-resources lists the short names kubectl users type (ing, netpol, gtw, gc)', async () => {

@@ -1,5 +1,5 @@
 import type { KubeObject } from '../../types.js';
-import { asArray, asObject, asString, asStrings } from '../json.js';
+import { asArray, asObject, asString } from '../json.js';
 import { ageColumn, column, nameColumn } from './columns.js';
 import type { PrintedRow, TablePrinter } from './columns.js';
 import { since } from '../../../kube/semantics/duration.js';
@@ -59,62 +59,4 @@ export const ingressClassTable: TablePrinter = {
 export const networkPolicyTable: TablePrinter = {
   columns: [nameColumn, column('Pod-Selector', 'Pod selector of the network policy'), ageColumn],
   row: (np: KubeObject, now: Date): PrintedRow => ({ cells: [np.metadata.name, formatLabelSelector(asObject(np.spec).podSelector), since(np.metadata.creationTimestamp, now)] }),
-};
-
-/**
- * A CRD's additionalPrinterColumns as the apiextensions table convertor
- * fills them: only the first JSONPath result; a string column prints it as
- * JSONPath does (an array as JSON); no result is a null cell (`<none>`).
- */
-function firstString(value: unknown): string | null {
-  if (value === undefined || value === null) return null;
-  if (typeof value === 'string') return value;
-  return JSON.stringify(value);
-}
-
-function conditionStatus(status: unknown, type: string): string | null {
-  const c = asArray(asObject(status).conditions).find((x) => asString(x.type) === type);
-  return c ? asString(c.status) : null;
-}
-
-const crdAge = { ...ageColumn, type: 'date' as const, description: 'Custom resource definition column (in JSONPath format): .metadata.creationTimestamp' };
-
-/** gateway.networking.k8s.io_gateways.yaml (v1.0.0+): Class, Address, Programmed, Age. */
-export const gatewayTable: TablePrinter = {
-  columns: [
-    nameColumn,
-    column('Class', 'Custom resource definition column (in JSONPath format): .spec.gatewayClassName'),
-    column('Address', 'Custom resource definition column (in JSONPath format): .status.addresses[*].value'),
-    column('Programmed', 'Custom resource definition column (in JSONPath format): .status.conditions[?(@.type=="Programmed")].status'),
-    crdAge,
-  ],
-  row: (gw: KubeObject, now: Date): PrintedRow => {
-    const first = asArray(asObject(gw.status).addresses)[0];
-    return {
-      cells: [gw.metadata.name, firstString(asObject(gw.spec).gatewayClassName), firstString(first?.value), conditionStatus(gw.status, 'Programmed'), since(gw.metadata.creationTimestamp, now)],
-    };
-  },
-};
-
-/** gateway.networking.k8s.io_httproutes.yaml: Hostnames (the array, as JSON), Age. */
-export const httpRouteTable: TablePrinter = {
-  columns: [nameColumn, column('Hostnames', 'Custom resource definition column (in JSONPath format): .spec.hostnames'), crdAge],
-  row: (r: KubeObject, now: Date): PrintedRow => {
-    const hostnames = asObject(r.spec).hostnames;
-    return { cells: [r.metadata.name, Array.isArray(hostnames) && hostnames.length > 0 ? JSON.stringify(asStrings(hostnames)) : null, since(r.metadata.creationTimestamp, now)] };
-  },
-};
-
-/** gateway.networking.k8s.io_gatewayclasses.yaml: Controller, Accepted, Age, Description (wide). */
-export const gatewayClassTable: TablePrinter = {
-  columns: [
-    nameColumn,
-    column('Controller', 'Custom resource definition column (in JSONPath format): .spec.controllerName'),
-    column('Accepted', 'Custom resource definition column (in JSONPath format): .status.conditions[?(@.type=="Accepted")].status'),
-    crdAge,
-    column('Description', 'Custom resource definition column (in JSONPath format): .spec.description', { priority: 1 }),
-  ],
-  row: (gc: KubeObject, now: Date): PrintedRow => ({
-    cells: [gc.metadata.name, firstString(asObject(gc.spec).controllerName), conditionStatus(gc.status, 'Accepted'), since(gc.metadata.creationTimestamp, now), firstString(asObject(gc.spec).description)],
-  }),
 };
