@@ -72,9 +72,10 @@ const classes: { finding: Finding; pattern: RegExp; meaning: string }[] = [
     meaning: 'the kubelet keeps using a connection to the API server that is already closed, so its status and Lease updates fail',
   },
   {
-    // Only requests to the API (…/api/…, …/apis/…): probes and image pulls dial other addresses.
+    // Only requests to the API (…/api/…, …/apis/…): probes and image pulls dial other addresses. An HTTP(S)_PROXY in the
+    // kubelet's environment without the API server in NO_PROXY sends them to the proxy, which refuses them (kind#1674).
     finding: 'apiserver-unreachable',
-    pattern: /https?:\/\/[^\s"/]+\/apis?\/.*(?:i\/o timeout|connect: (?:connection refused|no route to host|network is unreachable)|Client\.Timeout exceeded|TLS handshake timeout|request canceled|connection reset by peer|context deadline exceeded)/,
+    pattern: /https?:\/\/[^\s"/]+\/apis?\/.*(?:i\/o timeout|connect: (?:connection refused|no route to host|network is unreachable)|Client\.Timeout exceeded|TLS handshake timeout|request canceled|connection reset by peer|context deadline exceeded|Proxy Authentication Required|proxyconnect tcp)/,
     meaning: 'the kubelet cannot reach the API server to post node status or renew its Lease',
   },
   {
@@ -186,7 +187,7 @@ export function parseKubeletJournal(r: RunResult, p: Params, now?: Date): CheckR
 
 /** The network error a failed API request ends on, as Go words it. */
 function apiserverErrorOf(msg: string): string | undefined {
-  return /(use of closed network connection|http2: client connection (?:lost|force closed)|i\/o timeout|connect: (?:connection refused|no route to host|network is unreachable)|Client\.Timeout exceeded[^)"]*|TLS handshake timeout|request canceled[^"(]*|connection reset by peer|context deadline exceeded)/.exec(msg)?.[1]?.trim();
+  return /(Proxy Authentication Required|proxyconnect tcp: [^"]{0,120}|use of closed network connection|http2: client connection (?:lost|force closed)|i\/o timeout|connect: (?:connection refused|no route to host|network is unreachable)|Client\.Timeout exceeded[^)"]*|TLS handshake timeout|request canceled[^"(]*|connection reset by peer|context deadline exceeded)/.exec(msg)?.[1]?.trim();
 }
 
 function camel(s: string): string {

@@ -15,6 +15,8 @@ describe('host.kubelet-journal on pasted journals: the node failure classes', ()
     ['rn-kubelet-closed-conn-87615/kubelet-journal.txt', 'apiserver-connection-lost', { apiserverEndpoint: 'vm10.company.com:8443', apiserverConnectionLostLines: 5 }],
     // The API server cannot be reached at all: structured klog, a Lease and a registration that time out.
     ['rn-kubelet-apiserver-timeout-kthw-822/kubelet-journal.txt', 'apiserver-unreachable', { apiserverEndpoint: 'server.kubernetes.local:6443', apiserverUnreachableLines: 2 }],
+    // A proxy in HTTP(S)_PROXY answers the kubelet's API requests instead of the API server (kind's kubelet.log).
+    ['rl-kubelet-proxy-auth-kind-1674/kubelet.log', 'apiserver-unreachable', { apiserverEndpoint: 'kind-control-plane:6443', apiserverError: 'Proxy Authentication Required' }],
     // Certificates: the bootstrap certificate expired (1.20 wording, and 1.10's capitalised one without a klog header).
     ['rn-kubelet-bootstrap-cert-expired-98150/kubelet-journal.txt', 'certificate', { certificateLines: 1, kubeletLastExit: 'code=exited, status=255/EXCEPTION' }],
     ['rn-kubelet-client-cert-expired-65991/kubelet-journal.txt', 'certificate', { certificateLines: 1 }],
