@@ -42,7 +42,11 @@ export const ingressTls = defineCheck({
     try {
       read = await ctx.kube.readTlsCertificate(p.namespace, p.secret);
     } catch (err) {
-      if (err instanceof KubeError && err.kind === 'not-found') return { outcome: 'secret-missing', summary: `TLS Secret ${p.namespace}/${p.secret} does not exist: the controller serves its default (self-signed) certificate instead`, evidence: [], facts: { tlsSecret: p.secret } };
+      if (err instanceof KubeError && err.kind === 'not-found') {
+        // secretName is a name, never namespace/name: the Ingress's own namespace is where it is read (kubernetes#57325).
+        const otherNamespace = p.secret.includes('/') ? `; secretName cannot name another namespace (${p.secret.split('/')[0] ?? ''}): the Secret must be in ${p.namespace}` : '';
+        return { outcome: 'secret-missing', summary: `TLS Secret ${p.secret} does not exist in ${p.namespace}${otherNamespace}: the controller serves its default (self-signed) certificate instead`, evidence: [], facts: { tlsSecret: p.secret } };
+      }
       throw err;
     }
     if (!read.certificate) return { outcome: 'secret-missing', summary: `Secret ${p.namespace}/${p.secret} has no tls.crt (type ${read.type || 'unset'})`, evidence: [{ label: 'type', value: read.type }], facts: { tlsSecret: p.secret } };
