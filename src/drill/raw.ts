@@ -132,6 +132,24 @@ export async function inlineRawFiles(scenario: Scenario, source: YamlSource): Pr
     hosts[node] = out;
   }
 
+  // A node's kernel log and service journals may be files too.
+  const nodes: Scenario['cluster']['nodes'] = [];
+  for (const [i, n] of scenario.cluster.nodes.entries()) {
+    const read = async <T extends { stdout?: string | undefined; file?: string | undefined }>(r: T, path: (string | number)[]): Promise<T> => {
+      if (r.file === undefined) return r;
+      const text = await attempt(() => Promise.resolve(readText(base, r.file ?? '', source.problem(path, `${path.join('.')}: cannot read `))));
+      const { file: _file, ...rest } = r;
+      return { ...rest, stdout: text ?? '' } as T;
+    };
+    const kernelLog = n.kernelLog ? await read(n.kernelLog, ['cluster', 'nodes', i, 'kernelLog', 'file']) : undefined;
+    let journals: NonNullable<typeof n.journals> | undefined;
+    if (n.journals) {
+      journals = {};
+      for (const [unit, r] of Object.entries(n.journals)) if (r) journals[unit as keyof typeof journals] = await read(r, ['cluster', 'nodes', i, 'journals', unit, 'file']);
+    }
+    nodes.push({ ...n, ...(kernelLog ? { kernelLog } : {}), ...(journals ? { journals } : {}) });
+  }
+
   if (problems.length > 0) throw new InputError(problems);
-  return { ...scenario, objects: [...fileObjects, ...scenario.objects], objectFiles: [], logs, logFiles: [], hosts };
+  return { ...scenario, cluster: { ...scenario.cluster, nodes }, objects: [...fileObjects, ...scenario.objects], objectFiles: [], logs, logFiles: [], hosts };
 }

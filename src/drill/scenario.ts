@@ -9,6 +9,9 @@ import { faultContext, FaultError } from './faults/context.js';
 import type { ClusterParts } from './faults/context.js';
 import { generatedNodeNames, generateObjects, nodeUid } from './generate.js';
 import { healthyHosts } from './hosts/healthy.js';
+import { commands } from './hosts/commands.js';
+import { listUnitsTable } from './hosts/format.js';
+import { kubernetesUnits, serviceJournalsArgv } from '../checks/host/serviceJournals.js';
 import { kubeProxyRules, programmedPorts } from './hosts/kubeProxy.js';
 import { flattenLists, inlineRawFiles } from './raw.js';
 import { shiftObjectTimes, shiftText, timeShift } from './timeShift.js';
@@ -89,7 +92,12 @@ const ruleCache = new WeakMap<readonly KubeObject[], ReturnType<typeof kubeProxy
 
 /** Generation, then faults in order, then the written objects, logs and host outputs (which win). */
 export function buildCluster(s: Scenario, now: Date): BuiltCluster {
-  const unread = [...s.objectFiles, ...s.logFiles.map((l) => l.file), ...Object.values(s.hosts).flatMap((c) => Object.values(c).flat().flatMap((r) => r.file ?? []))];
+  const unread = [
+    ...s.objectFiles,
+    ...s.logFiles.map((l) => l.file),
+    ...Object.values(s.hosts).flatMap((c) => Object.values(c).flat().flatMap((r) => r.file ?? [])),
+    ...s.cluster.nodes.flatMap((n) => [n.kernelLog?.file ?? [], ...Object.values(n.journals ?? {}).map((j) => j?.file ?? [])].flat()),
+  ];
   if (unread.length > 0) throw new Error(`scenario ${s.id}: raw files are read by loadScenarioFile, not here (${unread.join(', ')})`);
   const specs = new Map<string, NodeSpec>();
   const g = s.cluster.generate;
@@ -144,6 +152,14 @@ export function buildCluster(s: Scenario, now: Date): BuiltCluster {
     if (i === -1) parts.logs.push({ ...l, lines });
     else parts.logs[i] = { ...l, lines };
   }
+  // A node's pasted kernel log and service journals answer the commands that read them; written hosts: still win.
+  for (const n of s.cluster.nodes) {
+    const fields = nodeHostAnswers(n);
+    if (Object.keys(fields).length === 0) continue;
+    const answers = (parts.hosts[n.name] ??= {});
+    for (const [command, d] of Object.entries(fields)) answers[command] = shift && !d.notCollected ? { ...d, stdout: shiftText(d.stdout, shift) } : d;
+  }
+  if (s.cluster.serviceCIDR) withServiceCIDR(parts.objects, s.cluster.serviceCIDR);
   for (const [node, commands] of Object.entries(s.hosts)) {
     const answers = (parts.hosts[node] ??= {});
     for (const [command, response] of Object.entries(commands)) {
@@ -180,6 +196,58 @@ function servingCertificateOf(s: Scenario, now: Date): { notBefore?: Date; notAf
 /** How far pasted times move: from pastedAt to the drill's start. */
 function pastedShift(s: Scenario, now: Date): TimeShift | undefined {
   return s.pastedAt === undefined ? undefined : timeShift(s.pastedAt, now);
+}
+
+/**
+ * What a node's `kernelLog:` and `journals:` answer: journalctl -k (or dmesg -T, with journalctl -k then not
+ * collected), and the unit listing plus one journalctl -u for the units given, their texts in the units' order.
+ */
+export function nodeHostAnswers(n: NodeSpec): Record<string, DrillResponse> {
+  const out: Record<string, DrillResponse> = {};
+  if (n.kernelLog) {
+    const text = n.kernelLog.stdout ?? '';
+    if (n.kernelLog.from === 'dmesg') {
+      out[commands.kernelLog] = { stdout: '', notCollected: true };
+      out[commands.dmesg] = { stdout: text };
+    } else out[commands.kernelLog] = { stdout: text };
+  }
+  const journals = Object.entries(n.journals ?? {}).filter((e): e is [string, { stdout?: string }] => e[1] !== undefined);
+  if (journals.length > 0) {
+    const units = kubernetesUnits.filter((u) => journals.some(([unit]) => unit === u));
+    // Frame: a unit whose journal was pasted is listed as loaded; its state was not stated, so it is listed as systemd shows a running one.
+    out[commands.listUnits] = { stdout: listUnitsTable(units.map((u) => ({ unit: `${u}.service`, active: 'active', sub: 'running', description: unitDescriptions[u] ?? u }))) };
+    out[serviceJournalsArgv(units).join(' ')] = { stdout: units.map((u) => withNewline(journals.find(([unit]) => unit === u)?.[1].stdout ?? '')).join('') };
+  }
+  return out;
+}
+
+/** The descriptions the distributions' unit files give. */
+const unitDescriptions: Record<string, string> = {
+  kubelet: 'kubelet: The Kubernetes Node Agent',
+  containerd: 'containerd container runtime',
+  docker: 'Docker Application Container Engine',
+  crio: 'Container Runtime Interface for OCI (CRI-O)',
+  'cri-docker': 'CRI Interface for Docker Application Container Engine',
+  k3s: 'Lightweight Kubernetes',
+  'k3s-agent': 'Lightweight Kubernetes',
+  'rke2-server': 'Rancher Kubernetes Engine v2 (server)',
+  'rke2-agent': 'Rancher Kubernetes Engine v2 (agent)',
+  'snap.microk8s.daemon-kubelite': 'Service for snap application microk8s.daemon-kubelite',
+  'snap.microk8s.daemon-containerd': 'Service for snap application microk8s.daemon-containerd',
+  'snap.microk8s.daemon-k8s-dqlite': 'Service for snap application microk8s.daemon-k8s-dqlite',
+};
+
+function withNewline(s: string): string {
+  return s === '' || s.endsWith('\n') ? s : `${s}\n`;
+}
+
+/** The cluster's Service CIDR in the generated control plane's flags (kube-apiserver, kube-controller-manager). */
+function withServiceCIDR(objects: KubeObject[], cidr: string): void {
+  for (const o of objects) {
+    if (o.kind !== 'Pod' || (o.metadata as { namespace?: string }).namespace !== 'kube-system') continue;
+    const containers = ((o.spec as { containers?: { command?: string[] }[] } | undefined)?.containers ?? []);
+    for (const c of containers) if (c.command) c.command = c.command.map((a) => (a.startsWith('--service-cluster-ip-range=') ? `--service-cluster-ip-range=${cidr}` : a));
+  }
 }
 
 /** The served part of a built cluster (kept for callers that need only objects and logs). */
@@ -237,9 +305,9 @@ function nodeObject(n: NodeSpec, index: number, at: (spec: string) => string): K
       labels: {
         'kubernetes.io/hostname': n.name,
         'kubernetes.io/os': 'linux',
-        'kubernetes.io/arch': 'amd64',
+        'kubernetes.io/arch': n.architecture ?? 'amd64',
         'beta.kubernetes.io/os': 'linux',
-        'beta.kubernetes.io/arch': 'amd64',
+        'beta.kubernetes.io/arch': n.architecture ?? 'amd64',
         ...roleLabels,
         ...n.labels,
       },
@@ -267,10 +335,10 @@ function nodeObject(n: NodeSpec, index: number, at: (spec: string) => string): K
         kubeletVersion: n.kubeletVersion,
         kubeProxyVersion: n.kubeletVersion,
         containerRuntimeVersion: n.containerRuntimeVersion ?? 'containerd://1.7.24',
-        kernelVersion: '6.1.0-28-amd64',
-        osImage: 'Debian GNU/Linux 12 (bookworm)',
+        kernelVersion: n.kernelVersion ?? '6.1.0-28-amd64',
+        osImage: n.osImage ?? 'Debian GNU/Linux 12 (bookworm)',
         operatingSystem: 'linux',
-        architecture: 'amd64',
+        architecture: n.architecture ?? 'amd64',
         machineID: '',
         systemUUID: '',
         bootID: '',

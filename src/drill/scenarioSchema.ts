@@ -2,6 +2,19 @@ import { z } from 'zod';
 import type { DrillResponse } from '../nodeaccess/drill.js';
 import { findFault, faultCatalog } from './faults/catalog.js';
 import { timeShift } from './timeShift.js';
+import { kubernetesUnits } from '../checks/host/serviceJournals.js';
+
+/** A pasted log for a host field: its text inline (stdout) or in a file beside the scenario. */
+const pastedFields = {
+  stdout: z.string().optional(),
+  /** stdout read from a file beside the scenario, pasted as it was. */
+  file: z.string().min(1).optional(),
+};
+const oneOf = (r: { stdout?: string | undefined; file?: string | undefined }) => (r.stdout === undefined) !== (r.file === undefined);
+const pastedLog = z.strictObject(pastedFields).refine(oneOf, { message: 'give stdout or file (one of them)' });
+const kernelLogSpec = z
+  .strictObject({ ...pastedFields, from: z.enum(['journalctl', 'dmesg']).default('journalctl') })
+  .refine(oneOf, { message: 'give stdout or file (one of them)' });
 
 export const nodeSpec = z.strictObject({
   name: z.string().min(1),
@@ -19,6 +32,22 @@ export const nodeSpec = z.strictObject({
   kubeletVersion: z.string().default('v1.31.4'),
   /** What the kubelet reports as its runtime: `cri-o://1.28.2`, `docker://20.10.7`. */
   containerRuntimeVersion: z.string().optional(),
+  /** nodeInfo.architecture and the kubernetes.io/arch label: `arm64`, `amd64` (default). */
+  architecture: z.string().min(1).optional(),
+  /** nodeInfo.kernelVersion (`uname -r`): `5.4.0-1045-aws`. */
+  kernelVersion: z.string().min(1).optional(),
+  /** nodeInfo.osImage: `Ubuntu 20.04.6 LTS`, `Bottlerocket OS 1.19.2 (aws-k8s-1.28)`. */
+  osImage: z.string().min(1).optional(),
+  /**
+   * The kernel's messages as pasted: `from: journalctl` answers `journalctl -k`, `from: dmesg` answers `dmesg -T`
+   * (and journalctl -k is then not collected, so the check falls back to it as on a node whose journal keeps no kernel log).
+   */
+  kernelLog: kernelLogSpec.optional(),
+  /**
+   * A service's journal by its unit name (kubelet, containerd, k3s, rke2-agent, snap.microk8s.daemon-kubelite ...):
+   * systemd lists those units, and journalctl -u answers with them, concatenated in the units' order.
+   */
+  journals: z.partialRecord(z.enum(kubernetesUnits), pastedLog).optional(),
   age: z.string().default('30d'),
 });
 
@@ -174,6 +203,8 @@ export const scenarioSchema = z.strictObject({
   cluster: z
     .strictObject({
       name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/).default('drill'),
+      /** The Service CIDR the kube-apiserver and kube-controller-manager run with (--service-cluster-ip-range); default 10.96.0.0/12. */
+      serviceCIDR: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$|^[0-9a-fA-F:]+\/\d{1,3}$/, 'a CIDR: 10.43.0.0/16').optional(),
       /** A kubeadm-like layout: cp-N and worker-N nodes with their static pods, add-ons and filler pods. */
       generate: z
         .strictObject({

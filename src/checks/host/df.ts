@@ -20,30 +20,63 @@ export interface DfReading {
   failed: { path: string; reason: string }[];
 }
 
+/** A df size: a count (`-P`: 1024-byte blocks; `-i`: inodes) or, from `df -h`, `20G`, `976M`, `4.0K`, `1,5T` (bytes when bare). */
+const size = String.raw`(\d+(?:[.,]\d+)?[KMGTPE]?|-)`;
+const rowPattern = new RegExp(String.raw`^(.+?)\s+${size}\s+${size}\s+${size}\s+(\d+%|-)\s+(\/.*)$`);
+const units: Record<string, number> = { K: 1, M: 1024, G: 1024 ** 2, T: 1024 ** 3, P: 1024 ** 4, E: 1024 ** 5 };
+
 /**
  * Rows of `df -P PATH...` matched to the paths asked for: df prints one row per
  * path that exists, in order, and a `df: PATH: reason` line for each that does not.
+ * A pasted `df -h` (human sizes, every mount, a long device name on a line of its
+ * own) is read too: each path goes to the mount that holds it.
  */
 export function readDf(r: RunResult, paths: readonly string[]): DfReading {
   const text = allOutput(r);
   const failed: DfReading['failed'] = [];
   const lines: string[] = [];
+  let pending: string | undefined;
   for (const raw of text.split('\n')) {
     const line = raw.trimEnd();
     const err = /^df: [‘'"]?(.+?)[’'"]?: (.+)$/.exec(line);
-    if (err?.[1]) failed.push({ path: err[1], reason: err[2] ?? '' });
-    // A filesystem with no inode accounting (vfat, some btrfs) prints "-".
-    else if (/^\S.*\s+(\d+|-)\s+(\d+|-)\s+(\d+|-)\s+(\d+%|-)\s+\/.*$/.test(line) && !/^Filesystem\s/.test(line)) lines.push(line);
+    if (err?.[1]) {
+      failed.push({ path: err[1], reason: err[2] ?? '' });
+      continue;
+    }
+    if (/^Filesystem\s|^Dateisystem\s|^Sys\. de fichiers/.test(line)) continue;
+    // df without -P wraps a long device name: the name alone, the numbers on the next line.
+    const joined = pending !== undefined && /^\s/.test(line) ? `${pending} ${line.trim()}` : line;
+    pending = undefined;
+    if (rowPattern.test(joined)) lines.push(joined);
+    else if (/^\S+$/.test(line)) pending = line;
   }
+  const parsed = lines.flatMap((line) => {
+    const m = rowPattern.exec(line);
+    return m ? [{ line, filesystem: m[1] ?? '', sizes: [m[2], m[3], m[4]], mountedOn: m[6] ?? '' }] : [];
+  });
+  // Human sizes anywhere: every bare number is bytes, so all go to KiB alike.
+  const human = parsed.some((p) => p.sizes.some((x) => /[KMGTPE]$/.test(x ?? '')));
   const left = paths.filter((p) => !failed.some((f) => f.path === p));
+  const holds = (mount: string, path: string) => mount === '/' || path === mount || path.startsWith(`${mount}/`);
+  // One row per path, in order, as df PATH... prints them (a symlinked path shows its target's mount); otherwise (a
+  // listing of every mount) the longest mount that holds each path.
+  const inOrder = parsed.length === left.length;
   const rows: DfRow[] = [];
-  lines.forEach((line, i) => {
-    const m = /^(.+?)\s+(\d+|-)\s+(\d+|-)\s+(\d+|-)\s+(\d+%|-)\s+(\/.*)$/.exec(line);
-    const path = left[i];
-    if (!m || path === undefined) return;
-    rows.push({ path, filesystem: m[1] ?? '', total: num(m[2]), used: num(m[3]), free: num(m[4]), mountedOn: m[6] ?? '', line });
+  left.forEach((path, i) => {
+    const p = inOrder ? parsed[i] : parsed.filter((x) => holds(x.mountedOn, path)).sort((a, b) => b.mountedOn.length - a.mountedOn.length)[0];
+    if (!p) return;
+    const [total, used, free] = p.sizes.map((x) => (human ? kib(x) : num(x)));
+    rows.push({ path, filesystem: p.filesystem, total: total ?? Number.NaN, used: used ?? Number.NaN, free: free ?? Number.NaN, mountedOn: p.mountedOn, line: p.line });
   });
   return { rows, failed };
+}
+
+function kib(s: string | undefined): number {
+  if (s === undefined || s === '-') return Number.NaN;
+  const m = /^(\d+(?:[.,]\d+)?)([KMGTPE]?)$/.exec(s);
+  if (!m) return Number.NaN;
+  const n = Number((m[1] ?? '').replace(',', '.'));
+  return m[2] ? n * (units[m[2]] ?? 1) : n / 1024;
 }
 
 function num(s: string | undefined): number {

@@ -1,3 +1,7 @@
+import { kernelLogArgv, dmesgArgv } from '../../checks/host/kernelLog.js';
+import { kubeconfigArgv } from '../../checks/host/kubeconfigCertificates.js';
+import { listUnitsArgv, serviceJournalsArgv } from '../../checks/host/serviceJournals.js';
+
 /**
  * The command lines a drill host answers, keyed as the drill looks them up
  * (argv joined by single spaces). These are the exact argv plumbline's host
@@ -28,6 +32,12 @@ export const commands = {
   firewalld: 'systemctl is-active firewalld',
   iptables: 'iptables-save',
   iostat: 'iostat -c 1 2',
+  kernelLog: kernelLogArgv({ node: '', maxLines: 3000 }).join(' '),
+  dmesg: dmesgArgv.join(' '),
+  listUnits: listUnitsArgv().join(' '),
+  /** A kubeadm node's units: the kubelet and containerd. */
+  serviceJournals: serviceJournalsArgv(['kubelet', 'containerd']).join(' '),
+  kubeletKubeconfig: kubeconfigArgv({ path: '/etc/kubernetes/kubelet.conf' }).join(' '),
   nginx: 'systemctl show nginx -p LoadState,ActiveState,SubState,Result,NRestarts,ExecMainStatus,ExecMainStartTimestamp',
 } as const;
 

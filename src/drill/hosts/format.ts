@@ -151,3 +151,15 @@ export function systemdTable(rows: readonly string[][], rightAligned: ReadonlySe
   const w = Array.from({ length: cols }, (_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   return `${rows.map((r) => r.map((cell, i) => (i === cols - 1 ? cell : rightAligned.has(i) ? cell.padStart(w[i] ?? 0) : cell.padEnd(w[i] ?? 0))).join(' ')).join('\n')}\n`;
 }
+
+/** One kernel line of `journalctl -k -o short-iso`: the kernel's lines have no pid. */
+export function kernelLine(d: Date, host: string, message: string): string {
+  return `${shortIso(d)} ${host} kernel: ${message}`;
+}
+
+/** `systemctl list-units --all --no-legend` rows: unit, load, active, sub padded to their widest, then the description. */
+export function listUnitsTable(rows: readonly { unit: string; load?: string; active: string; sub: string; description: string }[]): string {
+  const cols = rows.map((r) => [r.unit, r.load ?? 'loaded', r.active, r.sub]);
+  const widths = [0, 1, 2, 3].map((i) => Math.max(...cols.map((c) => (c[i] ?? '').length)));
+  return rows.map((r, n) => `  ${(cols[n] ?? []).map((c, i) => c.padEnd(widths[i] ?? 0)).join(' ')} ${r.description}\n`).join('');
+}

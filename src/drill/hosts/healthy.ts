@@ -4,7 +4,8 @@ import { commands, controlPlaneUnitProps, controlPlaneUnits, kubeletProps, servi
 import { iostatCpu, procStatSamples, topBatch } from './cpu.js';
 import type { TopProcess } from './cpu.js';
 import type { CpuLoad } from './cpu.js';
-import { ctime, dfTable, journalLine, klog, notFoundUnit, opensslTime, psTable, ssListen, systemctlShow, systemdTable, systemdTime } from './format.js';
+import { ctime, dfTable, journalLine, kernelLine, klog, listUnitsTable, notFoundUnit, opensslTime, psTable, ssListen, systemctlShow, systemdTable, systemdTime } from './format.js';
+import { selfSignedCertificate } from '../apiserver/tls.js';
 import type { Listener, Process } from './format.js';
 
 /** A node of the drill as its host sees itself. */
@@ -492,8 +493,66 @@ export function timedatectlShow(id: HostIdentity, synchronized: boolean, offsetS
   };
 }
 
+/** The kernel's last lines on a quiet node: pod network interfaces coming and going, nothing about memory, disks or hung tasks. */
+export function healthyKernelLog(id: HostIdentity): string {
+  const host = id.node.name;
+  const lines: string[] = [];
+  for (let minute = 50; minute >= 5; minute -= 15) {
+    const t = new Date(id.now.getTime() - (minute * 60 + (id.seed % 50)) * 1000);
+    const veth = `veth${hex(id, `veth-${minute}`, 8)}`;
+    lines.push(kernelLine(t, host, `cni0: port 3(${veth}) entered blocking state`));
+    lines.push(kernelLine(t, host, `cni0: port 3(${veth}) entered forwarding state`));
+    lines.push(kernelLine(new Date(t.getTime() + 1000), host, `IPv6: ADDRCONF(NETDEV_CHANGE): ${veth}: link becomes ready`));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** The units of a kubeadm node, as `systemctl list-units --all --no-legend` lists them. */
+export function kubeadmUnits(): string {
+  return listUnitsTable([
+    { unit: 'kubelet.service', active: 'active', sub: 'running', description: 'kubelet: The Kubernetes Node Agent' },
+    { unit: 'containerd.service', active: 'active', sub: 'running', description: 'containerd container runtime' },
+  ]);
+}
+
+/** containerd's own routine lines beside the kubelet's, interleaved by time as journalctl prints several units. */
+export function healthyServiceJournals(id: HostIdentity): string {
+  const host = id.node.name;
+  const kubelet = healthyKubeletJournal(id).split('\n').filter((l) => l !== '');
+  const t = new Date(id.now.getTime() - (16 * 60 + (id.seed % 50)) * 1000);
+  const stamp = t.toISOString().replace(/\.(\d{3})Z$/, (_m, ms: string) => `.${ms}${String(id.seed % 1_000_000).padStart(6, '0')}Z`);
+  const containerd = journalLine(t, host, 'containerd', id.pids.containerd, `time="${stamp}" level=info msg="RemoveContainer for \\"${hex(id, 'gc-containerd')}\\" returns successfully"`);
+  return `${[containerd, ...kubelet].join('\n')}\n`;
+}
+
+/** /etc/kubernetes/kubelet.conf as kubeadm (1.17+) leaves it after the first rotation: the CA embedded, the client certificate by path. */
+export function kubeadmKubeletConf(nodeName: string, apiserver: string, caPem: string): string {
+  return [
+    'apiVersion: v1',
+    'clusters:',
+    '- cluster:',
+    `    certificate-authority-data: ${Buffer.from(caPem).toString('base64')}`,
+    `    server: https://${apiserver}:6443`,
+    '  name: kubernetes',
+    'contexts:',
+    '- context:',
+    '    cluster: kubernetes',
+    `    user: system:node:${nodeName}`,
+    `  name: system:node:${nodeName}@kubernetes`,
+    `current-context: system:node:${nodeName}@kubernetes`,
+    'kind: Config',
+    'preferences: {}',
+    'users:',
+    `- name: system:node:${nodeName}`,
+    '  user:',
+    '    client-certificate: /var/lib/kubelet/pki/kubelet-client-current.pem',
+    '    client-key: /var/lib/kubelet/pki/kubelet-client-current.pem',
+    '',
+  ].join('\n');
+}
+
 /** Everything a healthy node answers. */
-export function healthyHost(node: HostNode, now: Date, controlPlaneIPs: readonly string[], services?: ServiceRuleLines): Record<string, DrillResponse | readonly DrillResponse[]> {
+export function healthyHost(node: HostNode, now: Date, controlPlaneIPs: readonly string[], services?: ServiceRuleLines, clusterCA?: string): Record<string, DrillResponse | readonly DrillResponse[]> {
   const id = hostIdentity(node, now);
   const { pids } = id;
   const cp = node.role === 'control-plane';
@@ -558,6 +617,10 @@ export function healthyHost(node: HostNode, now: Date, controlPlaneIPs: readonly
     [commands.firewalld]: { stdout: 'inactive\n', exitCode: 3 },
     [commands.iptables]: { stdout: healthyIptables(id, controlPlaneIPs, undefined, services) },
     [commands.nginx]: { stdout: systemctlShow(notFoundUnit('nginx.service'), serviceProps) },
+    [commands.kernelLog]: { stdout: healthyKernelLog(id) },
+    [commands.listUnits]: { stdout: kubeadmUnits() },
+    [commands.serviceJournals]: { stdout: healthyServiceJournals(id) },
+    [commands.kubeletKubeconfig]: { stdout: kubeadmKubeletConf(node.name, controlPlaneIPs[0] ?? node.ip, clusterCA ?? clusterCertificateAuthority(now)) },
   };
 }
 
@@ -570,6 +633,7 @@ export function healthyHost(node: HostNode, now: Date, controlPlaneIPs: readonly
 export function healthyHosts(nodes: readonly HostNode[], at: (relative: string) => string, services?: () => ServiceRuleLines): DrillHosts {
   const now = new Date(at('now'));
   const controlPlaneIPs = nodes.filter((n) => n.role === 'control-plane').map((n) => n.ip);
+  let ca: string | undefined;
   const hosts: DrillHosts = {};
   for (const n of nodes) {
     const node: HostNode = { name: n.name, role: n.role, ip: n.ip };
@@ -577,7 +641,8 @@ export function healthyHosts(nodes: readonly HostNode[], at: (relative: string) 
       enumerable: true,
       configurable: true,
       get() {
-        const answers = healthyHost(node, now, controlPlaneIPs, services?.());
+        ca ??= clusterCertificateAuthority(now);
+        const answers = healthyHost(node, now, controlPlaneIPs, services?.(), ca);
         Object.defineProperty(hosts, n.name, { value: answers, enumerable: true, configurable: true, writable: true });
         return answers;
       },
@@ -587,4 +652,10 @@ export function healthyHosts(nodes: readonly HostNode[], at: (relative: string) 
     });
   }
   return hosts;
+}
+
+/** The cluster CA kubeadm made when the cluster was set up: ten years from then, as kubeadm's CA is. */
+export function clusterCertificateAuthority(now: Date): string {
+  const made = new Date(now.getTime() - 400 * day * 1000);
+  return selfSignedCertificate('kubernetes', now, { notBefore: made, notAfter: new Date(made.getTime() + 3650 * day * 1000) }).cert;
 }

@@ -6,6 +6,6 @@ describe('host fixtures', () => {
     const f = fixture(name);
     expect(f.source.length).toBeGreaterThan(30);
     expect(f.source).toMatch(/captured on the plumbline dev machine|github\.com|kubernetes\.io|shared\/incidents|systemd|journalctl|proc\(5\)|ours/);
-    expect(f.command).toMatch(/^(ps|cat|systemctl|journalctl|busctl|crictl|timedatectl|chronyc|df|openssl|ss|iptables-save|top|vmstat|mpstat|sar|pidstat|iostat|dbus-send|gdbus|tail|grep|kubectl)( |$)/);
+    expect(f.command).toMatch(/^(ps|cat|dmesg|systemctl|journalctl|busctl|crictl|timedatectl|chronyc|df|openssl|ss|iptables-save|top|vmstat|mpstat|sar|pidstat|iostat|dbus-send|gdbus|tail|grep|kubectl)( |$)/);
   });
 });

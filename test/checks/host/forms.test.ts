@@ -25,6 +25,7 @@ const families = {
   'dbus-list': ['busctl list', 'dbus-send ListNames', 'gdbus ListNames', 'busctl time-out', 'connection closed by user'],
   timedated: ['timedatectl show', 'timedatectl status'],
   firewalld: ['systemctl status'],
+  kernel: ['dmesg', 'dmesg -T', 'journalctl -k'],
 } as const;
 type Family = keyof typeof families;
 
@@ -204,6 +205,33 @@ const table: Record<string, Entry> = {
       { form: 'connection closed by user', fixture: 'kubectl-events-dbus-closed-100328', outcome: 'error' },
     ],
   },
+  'host.kernel-log': {
+    families: ['kernel'],
+    rows: [
+      { form: 'dmesg -T', fixture: 'dmesg-T-conntrack-71261', outcome: 'errors', facts: { kernelLogSource: 'dmesg', kernelErrorKinds: 'network' } },
+      { form: 'dmesg', fixture: 'dmesg-nfs-hung-task-zfs-3850', outcome: 'errors', facts: { kernelLogSource: 'dmesg', kernelErrorKinds: 'network, hung task or lockup' } },
+      { form: 'journalctl -k', fixture: 'syslog-kernel-hung-kswapd-zfs-2628', outcome: 'errors', facts: { kernelLogSource: 'journalctl -k' } },
+      { form: 'journalctl -k', fixture: 'journal-kernel-megaraid-85880', outcome: 'quiet', facts: { kernelLogSource: 'journalctl -k' } },
+      { form: 'syslog lines', fixture: 'journal-syslog-rook-7171', outcome: 'quiet' },
+    ],
+  },
+  // The units' journals go through the same journal reader as the kubelet's: every form of it.
+  'host.service-journals': {
+    families: ['journal'],
+    rows: [
+      { form: 'journalctl short', fixture: 'journal-k3s-agent-flag-9598', outcome: 'errors', facts: { serviceLastErrorUnit: 'sh' } },
+      { form: 'journalctl short', fixture: 'journal-45419-short', outcome: 'quiet', facts: { serviceUnits: 'kubelet' } },
+      { form: 'journalctl short-iso', fixture: 'journal-45419-short-iso', outcome: 'quiet', facts: { serviceUnits: 'kubelet' } },
+      { form: 'journalctl short-precise', fixture: 'journal-45419-short-precise', outcome: 'quiet' },
+      { form: 'journalctl -o cat', fixture: 'journal-45419-cat', outcome: 'quiet' },
+      { form: 'journalctl -o json', fixture: 'journal-45419-json', outcome: 'quiet', facts: { serviceUnits: 'kubelet' } },
+      { form: 'syslog lines', fixture: 'journal-syslog-rook-7171', outcome: 'errors' },
+      { form: 'klog F', fixture: 'journal-klog-fatal-98150', outcome: 'errors', facts: { serviceErrorLines: 3, serviceLastErrorUnit: 'systemd' } },
+      { form: 'klog E', fixture: 'journal-klog-error-wrapper-54381', outcome: 'errors' },
+      { form: 'structured klog', fixture: 'journal-structured-pleg-startup', outcome: 'errors' },
+    ],
+  },
+  'host.kubeconfig-certificates': { none: 'cat of a kubeconfig (YAML) and openssl x509 -enddate: no §2 form applies (test/checks/host/hostLogs.test.ts reads real ones)' },
   'host.kube-proxy-rules': { none: 'iptables-save / ipvsadm -Ln output: no §2 form applies (test/checks/host/kubeProxyRules.test.ts reads real output of each)' },
   'host.kubelet-config': { none: 'cat of a YAML file: no §2 form (journal, CPU, process list, systemd or D-Bus output) applies' },
   'host.crictl-info': { none: 'crictl info JSON: no §2 form applies' },
