@@ -22,7 +22,8 @@ rmSync(stage, { recursive: true, force: true });
 mkdirSync(stage, { recursive: true });
 try {
   await build({
-    entryPoints: { cli: 'src/cli/index.ts' },
+    // The drill cluster's worker thread (src/drill/thread.ts) is an entry of its own, sharing the chunks.
+    entryPoints: { cli: 'src/cli/index.ts', 'drill-worker': 'src/drill/worker.ts' },
     outdir: stage,
     bundle: true,
     splitting: true,
@@ -65,6 +66,8 @@ try {
   const fresh = readdirSync(join(stage, 'chunks'));
   for (const f of fresh) renameSync(join(stage, 'chunks', f), join(dist, 'chunks', f));
   renameSync(join(stage, 'precompiled.json'), join(dist, 'precompiled.json'));
+  renameSync(join(stage, 'drill-worker.js.map'), join(dist, 'drill-worker.js.map'));
+  renameSync(join(stage, 'drill-worker.js'), join(dist, 'drill-worker.js'));
   renameSync(join(stage, 'cli.js.map'), join(dist, 'cli.js.map'));
   renameSync(join(stage, 'cli.js'), join(dist, 'cli.js'));
 

@@ -30,23 +30,54 @@ export async function drillCommand(args: CliArgs): Promise<number> {
     const { instructorCommand } = await import('./instructor.js');
     return instructorCommand(args, scenarioArg);
   }
-  const { planDrill } = await import('./walk.js');
-  const interactive = wantsTui(args);
-  // The TUI's modules (ink, React) load while the drill cluster starts: the first frame waits for both.
-  const screen = interactive ? (flags.mode === 'walk' ? import('./interactive.js') : import('./drillInteractive.js')) : undefined;
-  screen?.catch(() => undefined); // a failed start reports its own error; this import's, if any, comes when it is awaited
-  const plan = await planDrill({ ...args, positionals: scenarioArg ? [scenarioArg, ...args.positionals.slice(1)] : args.positionals });
-  if (!interactive) {
+  const drillArgs = { ...args, positionals: scenarioArg ? [scenarioArg, ...args.positionals.slice(1)] : args.positionals };
+  if (!wantsTui(args)) {
+    const { planDrill } = await import('./walk.js');
+    const plan = await planDrill(drillArgs);
     if (flags.mode !== 'walk') process.stderr.write(`drill: --${flags.mode} needs a terminal; walking headless without predictions\n`);
     const { walkHeadless } = await import('./headless.js');
     return walkHeadless(plan, args);
   }
+  // The screen's modules (ink, React) load while the scenario is read and its cluster starts in its own thread.
+  const firstFrame = import('./firstFrame.js');
+  const screen = flags.mode === 'walk' ? import('./interactive.js') : import('./drillInteractive.js');
+  firstFrame.catch(() => undefined); // a failed start reports its own error; an import's, if any, comes when it is awaited
+  screen.catch(() => undefined);
+  const { startDrillWalk } = await import('./walk.js');
+  const started = await startDrillWalk(drillArgs);
+  // The first frame goes up now, before the cluster is up and the walk's first requests are answered.
+  const { paintFirstFrame } = await firstFrame;
+  const walk = flags.mode === 'walk';
+  const frame = paintFirstFrame({
+    header: { runbookTitle: started.runbook.spec.title, target: started.scenario.scenario.page, mode: 'drill', auto: walk && !args.step, ...(walk ? {} : { modeLabel: flags.mode === 'free' ? 'free drill' : 'guided drill' }) },
+    waitingFor: 'starting the drill cluster',
+    color: !args.noColor,
+  });
+  const planned = started.plan();
+  planned.catch(() => undefined); // awaited below, unless the person quits first
+  let plan: Awaited<typeof planned>;
+  try {
+    const first = await Promise.race([planned, frame.quit]);
+    if (first === 'quit') {
+      frame.handOver();
+      frame.app.unmount();
+      await started.close();
+      return 130;
+    }
+    plan = first;
+  } catch (err) {
+    // A start that failed (a typo in a name, a scenario that does not build) says so below the frame, which goes.
+    frame.handOver();
+    frame.app.clear();
+    frame.app.unmount();
+    throw err;
+  }
   if (flags.mode === 'walk') {
     const { walkInteractive } = await import('./interactive.js');
-    return walkInteractive(plan, args);
+    return walkInteractive(plan, args, frame);
   }
   const { walkTrainingDrill } = await import('./drillInteractive.js');
-  return walkTrainingDrill(plan, args, { mode: flags.mode, seed, difficulty });
+  return walkTrainingDrill(plan, args, { mode: flags.mode, seed, difficulty }, frame);
 }
 
 function randomSeed(): number {

@@ -1,4 +1,3 @@
-import { render } from 'ink';
 import { exitCodeOf } from '../engine/report.js';
 import { appendHistory } from '../training/history.js';
 import type { Difficulty, DrillMode } from '../training/record.js';
@@ -14,6 +13,8 @@ import { guardSession, onEndSignal } from './guard.js';
 import { openTranscript, sessionFor } from './headless.js';
 import { startRecording } from './recording.js';
 import type { WalkPlan } from './walk.js';
+import type { FirstFrame } from './firstFrame.js';
+import { mount } from './mount.js';
 
 export interface TrainingOptions {
   mode: DrillMode;
@@ -22,10 +23,10 @@ export interface TrainingOptions {
 }
 
 /** A training drill in the TUI: the session in step mode, the trainee's predictions, hints and picks beside it, all in one transcript. */
-export async function walkTrainingDrill(plan: WalkPlan, args: Pick<CliArgs, 'noColor'>, opts: TrainingOptions): Promise<number> {
+export async function walkTrainingDrill(plan: WalkPlan, args: Pick<CliArgs, 'noColor'>, opts: TrainingOptions, frame?: FirstFrame): Promise<number> {
   const scenario = plan.scenario?.scenario;
   if (!scenario) throw new UsageError('a training drill needs a scenario');
-  if (opts.mode === 'free') return walkFreeDrill(plan, args, opts);
+  if (opts.mode === 'free') return walkFreeDrill(plan, args, opts, frame);
   const transcript = await openTranscript(plan);
   const session = sessionFor(plan, { auto: false, answerDefaults: false });
   const tracker = new DrillTracker({ spec: plan.runbook.spec, scenario, inputs: plan.inputs, mode: opts.mode, seed: opts.seed, difficulty: opts.difficulty, transcriptPath: plan.transcriptPath, lookup: plan.runbook.lookup });
@@ -43,11 +44,11 @@ export async function walkTrainingDrill(plan: WalkPlan, args: Pick<CliArgs, 'noC
   try {
     // The header names the drill by its page: the scenario id names the cause.
     const header = { runbookTitle: plan.runbook.spec.title, target: plan.page, page: plan.page, kubeconfigPath: plan.kubeconfigPath, transcriptPath: plan.transcriptPath };
-    const app = render(
+    const app = mount(
       <ThemeProvider color={!args.noColor}>
-        <DrillScreen session={session} tracker={tracker} header={header} startedAt={new Date()} onFinished={(o) => (finished = o)} onExit={exit} />
+        <DrillScreen session={session} tracker={tracker} header={header} startedAt={frame?.startedAt ?? new Date()} onFinished={(o) => (finished = o)} onExit={exit} />
       </ThemeProvider>,
-      { exitOnCtrlC: false, interactive: true },
+      frame,
     );
     await exited;
     // The finished steps are in the scrollback; the frame goes, and the result is printed once below them.
@@ -71,7 +72,7 @@ export async function walkTrainingDrill(plan: WalkPlan, args: Pick<CliArgs, 'noC
 }
 
 /** A free drill: the trainee picks the checks; the same tracker, transcript and debrief as a guided one. */
-async function walkFreeDrill(plan: WalkPlan, args: Pick<CliArgs, 'noColor'>, opts: TrainingOptions): Promise<number> {
+async function walkFreeDrill(plan: WalkPlan, args: Pick<CliArgs, 'noColor'>, opts: TrainingOptions, frame?: FirstFrame): Promise<number> {
   const scenario = plan.scenario!.scenario;
   const transcript = await openTranscript(plan);
   const session = new FreeSession({ runbook: plan.runbook, inputs: plan.inputs, kube: plan.kube, nodes: plan.nodes(undefined), scenario: scenario.id, page: plan.page, redactPatterns: loadExtraPatterns(process.env) });
@@ -93,11 +94,11 @@ async function walkFreeDrill(plan: WalkPlan, args: Pick<CliArgs, 'noColor'>, opt
     // The header names the drill by its page: the scenario id names the cause.
     const header = { runbookTitle: plan.runbook.spec.title, target: plan.page, page: plan.page, kubeconfigPath: plan.kubeconfigPath, transcriptPath: plan.transcriptPath };
     const free = { choices: () => session.choices(), run: (step: string) => void session.run(step), declare: () => session.declare() };
-    const app = render(
+    const app = mount(
       <ThemeProvider color={!args.noColor}>
-        <DrillScreen session={session} tracker={tracker} header={header} startedAt={new Date()} free={free} onFinished={(o) => (finished = o)} onExit={exit} />
+        <DrillScreen session={session} tracker={tracker} header={header} startedAt={frame?.startedAt ?? new Date()} free={free} onFinished={(o) => (finished = o)} onExit={exit} />
       </ThemeProvider>,
-      { exitOnCtrlC: false, interactive: true },
+      frame,
     );
     await exited;
     // The finished steps are in the scrollback; the frame goes, and the result is printed once below them.

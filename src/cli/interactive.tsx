@@ -1,4 +1,3 @@
-import { render } from 'ink';
 import { exitCodeOf } from '../engine/report.js';
 import { textLines } from '../engine/textLog.js';
 import { App } from '../ui/App.js';
@@ -7,9 +6,11 @@ import { guardSession } from './guard.js';
 import { startRecording } from './recording.js';
 import { openTranscript, sessionFor, transcriptFailed } from './headless.js';
 import type { WalkPlan } from './walk.js';
+import type { FirstFrame } from './firstFrame.js';
+import { mount } from './mount.js';
 
 /** Walks in the Ink TUI; the engine and transcript are the same as headless. */
-export async function walkInteractive(plan: WalkPlan, args: Pick<CliArgs, 'step' | 'noColor'>): Promise<number> {
+export async function walkInteractive(plan: WalkPlan, args: Pick<CliArgs, 'step' | 'noColor'>, frame?: FirstFrame): Promise<number> {
   const transcript = await openTranscript(plan);
   const session = sessionFor(plan, { auto: !args.step, answerDefaults: false });
   session.on((e) => transcript.write(e));
@@ -30,12 +31,7 @@ export async function walkInteractive(plan: WalkPlan, args: Pick<CliArgs, 'step'
     transcriptPath: plan.transcriptPath,
   };
   try {
-    const app = render(<App session={session} header={header} startedAt={new Date()} onExit={exit} color={!args.noColor} />, {
-      exitOnCtrlC: false,
-      // The caller only gets here with a TTY on both ends. Ink would otherwise see CI=true
-      // (set on many build machines and some shells) and draw only the last frame, at exit.
-      interactive: true,
-    });
+    const app = mount(<App session={session} header={header} startedAt={frame?.startedAt ?? new Date()} onExit={exit} color={!args.noColor} />, frame);
     await exited;
     // The finished steps are in the scrollback already; the frame goes, and the verdict is printed once below them.
     app.clear();

@@ -179,52 +179,76 @@ export async function liveNodeAccess(args: CliArgs, kube: KubeClient): Promise<N
     });
 }
 
-export async function planDrill(args: CliArgs): Promise<WalkPlan> {
+/**
+ * A drill on its way: the scenario, runbook and inputs (read and checked at
+ * once), and its cluster starting in its own thread. What a first frame needs
+ * is here before the cluster is up; `plan()` waits for it and finishes the plan.
+ */
+export interface StartedDrill {
+  scenario: LoadedScenario;
+  runbook: LoadedRunbook;
+  inputs: Record<string, string>;
+  kubeconfigPath: string;
+  transcriptPath: string;
+  plan(): Promise<WalkPlan>;
+  /** Stops the cluster when the walk never gets its plan (a quit while it starts). */
+  close(): Promise<void>;
+}
+
+export async function startDrillWalk(args: CliArgs, opts: { sameThread?: boolean } = {}): Promise<StartedDrill> {
   const { loadScenarioFile } = await import('../drill/scenario.js');
-  const { startDrill } = await import('../drill/cluster.js');
-  const { loadKubeConfig } = await import('../kube/config.js');
-  const { KubeClient } = await import('../kube/client.js');
+  const { startDrillThread } = await import('../drill/thread.js');
   const loaded = await loadScenarioFile(resolveAsset('scenarios', args.positionals[0] ?? defaultScenario));
   const runbook = await loadRunbook(loaded.scenario.runbook);
   const inputs = resolveInputs(runbook, args, loaded.scenario.inputs);
-  const drill = await startDrill(loaded.scenario);
-  try {
-    const config = await loadKubeConfig({ kubeconfig: drill.kubeconfigPath });
-    const kube = await KubeClient.create(config);
-    // A drill whose API server presents a certificate that does not verify (a scenario's expired serving
-    // certificate) fails fast, as a live run does, instead of a walk whose every check errors. A drill API that
-    // resets or hangs is a scenario's fault for the walk to find its way around (host checks), so it walks on.
-    await probe(kube).catch((err: unknown) => {
-      if (err instanceof KubeError && err.kind === 'unreachable' && err.message.startsWith('certificate problem')) throw err;
-    });
-    await checkNamespaces(runbook, inputs, kube);
-    // A scenario's own node is its page (an alert may name a node the autoscaler replaced: nn-node-gone);
-    // only a node the trainee typed can be a typo.
-    await checkNodeNames(runbook, inputs, kube, new Set(Object.keys(args.set)));
-    await checkPodName(runbook, inputs, kube);
-    const { createNodeAccess } = await import('../nodeaccess/index.js');
-    const kind = args.nodeAccess ?? 'drill';
-    // In a drill the only hosts there are are the scenario's; manual lets a trainee paste what they would run.
-    if (kind !== 'drill' && kind !== 'manual') throw new UsageError(`--node-access ${kind} cannot reach a drill's simulated hosts; use drill or manual`);
-    const hosts = drill.hosts;
-    return {
-      runbook,
-      inputs,
-      mode: 'drill',
-      scenario: loaded,
-      kube,
-      transcriptPath: args.transcript ?? defaultTranscriptPath(runbook.spec.id, new Date()),
-      kubeconfigPath: drill.kubeconfigPath,
-      page: loaded.scenario.page,
-      nodes: (prompt) => createNodeAccess(kind, { hosts, ...(prompt ? { prompt } : {}) }),
-      allowMutations: true,
-      about: aboutRun(args, kind),
-      cleanup: () => drill.close(),
-    };
-  } catch (err) {
-    await drill.close();
-    throw err;
-  }
+  const kind = args.nodeAccess ?? 'drill';
+  // In a drill the only hosts there are are the scenario's; manual lets a trainee paste what they would run.
+  if (kind !== 'drill' && kind !== 'manual') throw new UsageError(`--node-access ${kind} cannot reach a drill's simulated hosts; use drill or manual`);
+  const drill = startDrillThread(loaded.scenario, opts);
+  const transcriptPath = args.transcript ?? defaultTranscriptPath(runbook.spec.id, new Date());
+  const plan = async (): Promise<WalkPlan> => {
+    try {
+      const { loadKubeConfig } = await import('../kube/config.js');
+      const { KubeClient } = await import('../kube/client.js');
+      const { createNodeAccess } = await import('../nodeaccess/index.js');
+      const { hosts } = await drill.ready;
+      const config = await loadKubeConfig({ kubeconfig: drill.kubeconfigPath });
+      const kube = await KubeClient.create(config);
+      // A drill whose API server presents a certificate that does not verify (a scenario's expired serving
+      // certificate) fails fast, as a live run does, instead of a walk whose every check errors. A drill API that
+      // resets or hangs is a scenario's fault for the walk to find its way around (host checks), so it walks on.
+      await probe(kube).catch((err: unknown) => {
+        if (err instanceof KubeError && err.kind === 'unreachable' && err.message.startsWith('certificate problem')) throw err;
+      });
+      await checkNamespaces(runbook, inputs, kube);
+      // A scenario's own node is its page (an alert may name a node the autoscaler replaced: nn-node-gone);
+      // only a node the trainee typed can be a typo.
+      await checkNodeNames(runbook, inputs, kube, new Set(Object.keys(args.set)));
+      await checkPodName(runbook, inputs, kube);
+      return {
+        runbook,
+        inputs,
+        mode: 'drill',
+        scenario: loaded,
+        kube,
+        transcriptPath,
+        kubeconfigPath: drill.kubeconfigPath,
+        page: loaded.scenario.page,
+        nodes: (prompt) => createNodeAccess(kind, { hosts, ...(prompt ? { prompt } : {}) }),
+        allowMutations: true,
+        about: aboutRun(args, kind),
+        cleanup: () => drill.close(),
+      };
+    } catch (err) {
+      await drill.close();
+      throw err;
+    }
+  };
+  return { scenario: loaded, runbook, inputs, kubeconfigPath: drill.kubeconfigPath, transcriptPath, plan, close: () => drill.close() };
+}
+
+export async function planDrill(args: CliArgs, opts: { sameThread?: boolean } = {}): Promise<WalkPlan> {
+  return (await startDrillWalk(args, opts)).plan();
 }
 
 function renderSymptom(runbook: LoadedRunbook, inputs: Record<string, string>): string {

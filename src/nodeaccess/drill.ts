@@ -26,9 +26,31 @@ export const anyCommand = '*';
  */
 export type DrillHosts = Record<string, Record<string, DrillResponse | readonly DrillResponse[]>>;
 
+/** One host's answer to one command, and whether the host is there at all. */
+export interface HostAnswer {
+  host: boolean;
+  entry?: DrillResponse | readonly DrillResponse[];
+}
+
+/**
+ * Looks a command up on a simulated host: the answers held here, or (a drill
+ * whose cluster runs in another thread) asked of the thread that holds them.
+ */
+export type HostLookup = (node: string, key: string) => HostAnswer | Promise<HostAnswer>;
+
 export interface DrillAccessOptions {
-  hosts: DrillHosts;
+  hosts: DrillHosts | HostLookup;
   maxOutputBytes?: number;
+}
+
+/** The lookup over hosts held in this thread: the exact command, else the host's answer to any command. */
+export function lookupIn(hosts: DrillHosts): HostLookup {
+  return (node, key) => {
+    const host = Object.hasOwn(hosts, node) ? hosts[node] : undefined;
+    if (!host) return { host: false };
+    const entry = Object.hasOwn(host, key) ? host[key] : Object.hasOwn(host, anyCommand) ? host[anyCommand] : undefined;
+    return entry === undefined ? { host: true } : { host: true, entry };
+  };
 }
 
 /** The key a command is looked up by. */
@@ -39,13 +61,13 @@ export function argvKey(argv: readonly string[]): string {
 /** `--node-access drill`: host commands answered from the scenario, through the same interface as a real node. */
 export function createDrillAccess(options: DrillAccessOptions): NodeAccess {
   const calls = new Map<string, number>();
+  const lookup = typeof options.hosts === 'function' ? options.hosts : lookupIn(options.hosts);
   return {
     kind: 'drill',
     async run(node, argv, opts) {
-      const host = Object.hasOwn(options.hosts, node) ? options.hosts[node] : undefined;
-      if (!host) throw new NodeAccessError('unreachable', `ssh: Could not resolve hostname ${node}: the drill has no host by that name`);
       const key = argvKey(argv);
-      const entry = Object.hasOwn(host, key) ? host[key] : Object.hasOwn(host, anyCommand) ? host[anyCommand] : undefined;
+      const { host, entry } = await lookup(node, key);
+      if (!host) throw new NodeAccessError('unreachable', `ssh: Could not resolve hostname ${node}: the drill has no host by that name`);
       if (opts.signal.aborted) throw new NodeAccessError('cancelled', 'cancelled before the command ran');
       if (!entry) {
         const r = notFound(argv);

@@ -1,5 +1,5 @@
 import { createDrillAccess } from './drill.js';
-import type { DrillHosts } from './drill.js';
+import type { DrillHosts, HostLookup } from './drill.js';
 import { createKubectlDebugAccess } from './kubectlDebug.js';
 import type { KubectlDebugOptions } from './kubectlDebug.js';
 import { createLocalAccess } from './local.js';
@@ -12,7 +12,7 @@ import type { NodeAccess, NodeAccessKind } from './types.js';
 
 export { shellQuote, quoteArg } from './quote.js';
 export { argvKey } from './drill.js';
-export type { DrillHosts, DrillResponse } from './drill.js';
+export type { DrillHosts, DrillResponse, HostAnswer, HostLookup } from './drill.js';
 export type { ManualAnswer, ManualPrompt, ManualRequest } from './manual.js';
 export type { SshAccessOptions } from './ssh.js';
 export type { KubectlDebugOptions } from './kubectlDebug.js';
@@ -26,8 +26,8 @@ export interface NodeAccessOptions {
   ssh?: SshAccessOptions;
   kubectlDebug?: KubectlDebugOptions;
   local?: LocalAccessOptions;
-  /** drill: the scenario's simulated hosts. */
-  hosts?: DrillHosts;
+  /** drill: the scenario's simulated hosts, or how to ask the drill's thread for their answers. */
+  hosts?: DrillHosts | HostLookup;
   maxOutputBytes?: number;
 }
 

@@ -9,9 +9,9 @@ import { liveNodeAccess } from '../walk.js';
 import { UsageError } from '../usageError.js';
 import { onEndSignal } from '../guard.js';
 import { nearest, resolveAsset } from '../../assets.js';
-import type { RunningDrill } from '../../drill/cluster.js';
+import type { DrillCluster, StartingDrill } from '../../drill/thread.js';
 import type { KubeClient } from '../../kube/client.js';
-import type { DrillHosts } from '../../nodeaccess/drill.js';
+import type { HostLookup } from '../../nodeaccess/drill.js';
 import type { NodeAccess } from '../../nodeaccess/types.js';
 import { loadExtraPatterns, redactEvent, redactText } from '../../base/redact.js';
 
@@ -31,9 +31,10 @@ export async function checkCommand(args: CliArgs): Promise<number> {
   const unsignal = onEndSignal(() => interrupt.abort());
   const drill = args.drillScenario ? await startScenario(args.drillScenario) : undefined;
   try {
+    const cluster: DrillCluster | undefined = await drill?.ready;
     const config = await loadKubeConfig(drill ? { kubeconfig: drill.kubeconfigPath } : { kubeconfig: args.kubeconfig, context: args.context });
     const kube = await KubeClient.create(config);
-    const nodes = !host ? noNodeAccess : drill ? await drillNodes(args, drill.hosts) : (await liveNodeAccess(args, kube))(linePrompt(process.stdin, process.stderr));
+    const nodes = !host ? noNodeAccess : cluster ? await drillNodes(args, cluster.hosts) : (await liveNodeAccess(args, kube))(linePrompt(process.stdin, process.stderr));
     // The few checks that write (the node test pod) may, as in a walk: with --allow-mutations, and always in a drill.
     const code = await runOne(id, params, args, kube, nodes, { allowMutations: args.allowMutations || drill !== undefined, interrupt: interrupt.signal });
     return interrupt.signal.aborted ? 130 : code;
@@ -51,14 +52,14 @@ export function unknownCheck(id: string | undefined): UsageError {
 }
 
 /** `--drill <scenario>`: the check runs on that scenario's simulated cluster and hosts. */
-async function startScenario(name: string): Promise<RunningDrill> {
+async function startScenario(name: string): Promise<StartingDrill> {
   const { loadScenarioFile } = await import('../../drill/scenario.js');
-  const { startDrill } = await import('../../drill/cluster.js');
+  const { startDrillThread } = await import('../../drill/thread.js');
   const loaded = await loadScenarioFile(resolveAsset('scenarios', name));
-  return startDrill(loaded.scenario);
+  return startDrillThread(loaded.scenario);
 }
 
-async function drillNodes(args: CliArgs, hosts: DrillHosts): Promise<NodeAccess> {
+async function drillNodes(args: CliArgs, hosts: HostLookup): Promise<NodeAccess> {
   const { createNodeAccess } = await import('../../nodeaccess/index.js');
   const kind = args.nodeAccess ?? 'drill';
   if (kind !== 'drill' && kind !== 'manual') throw new UsageError(`--node-access ${kind} cannot reach a drill's simulated hosts; use drill or manual`);

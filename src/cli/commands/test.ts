@@ -125,7 +125,8 @@ async function walkScenario(name: string, scenario: Scenario, transcriptPath: st
   const wanted = wantedOf(scenario);
   const elapsed = () => Math.round(performance.now() - started);
   try {
-    const plan = await planDrill({ ...args, positionals: [name], transcript: transcriptPath });
+    // One scenario after another, headless: no screen to keep responsive, so no thread to start per scenario.
+    const plan = await planDrill({ ...args, positionals: [name], transcript: transcriptPath }, { sameThread: true });
     const transcript = await openTranscript(plan);
     try {
       const session = sessionFor(plan, { auto: true, answerDefaults: true });
