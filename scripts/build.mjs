@@ -66,6 +66,7 @@ try {
   const fresh = readdirSync(join(stage, 'chunks'));
   for (const f of fresh) renameSync(join(stage, 'chunks', f), join(dist, 'chunks', f));
   renameSync(join(stage, 'precompiled.json'), join(dist, 'precompiled.json'));
+  renameSync(join(stage, 'frames.json'), join(dist, 'frames.json'));
   renameSync(join(stage, 'drill-worker.js.map'), join(dist, 'drill-worker.js.map'));
   renameSync(join(stage, 'drill-worker.js'), join(dist, 'drill-worker.js'));
   renameSync(join(stage, 'cli.js.map'), join(dist, 'cli.js.map'));

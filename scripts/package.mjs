@@ -36,7 +36,7 @@ function stagePackage(stage) {
   rmSync(stage, { recursive: true, force: true });
   const chunks = JSON.parse(readFileSync(join(root, 'dist', '.chunks.json'), 'utf8')).filter((f) => !f.endsWith('.map'));
   // precompiled.json: the runbooks and scenarios validated at build time, so a start need not.
-  const files = ['dist/cli.js', 'dist/drill-worker.js', ...chunks.map((f) => `dist/chunks/${f}`), ...(existsSync(join(root, 'dist', 'precompiled.json')) ? ['dist/precompiled.json'] : []), 'README.md', 'LICENSE'];
+  const files = ['dist/cli.js', 'dist/drill-worker.js', ...chunks.map((f) => `dist/chunks/${f}`), ...(existsSync(join(root, 'dist', 'precompiled.json')) ? ['dist/precompiled.json'] : []), ...(existsSync(join(root, 'dist', 'frames.json')) ? ['dist/frames.json'] : []), 'README.md', 'LICENSE'];
   const walk = (dir) => {
     for (const e of readdirSync(join(root, dir), { withFileTypes: true })) {
       const rel = `${dir}/${e.name}`;

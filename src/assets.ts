@@ -3,6 +3,9 @@ import { homedir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/** The scenario `plumbline drill` walks when none is named. */
+export const defaultScenario = 'pod-pending-node-selector';
+
 /** The installed package's root: runbooks/ and scenarios/ ship beside dist/. */
 export function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));

@@ -14,7 +14,7 @@ import { packageRoot } from './assets.js';
  */
 declare const PLUMBLINE_BUNDLED: boolean | undefined;
 
-export type PrecompiledKind = 'runbooks' | 'scenarios';
+export type PrecompiledKind = 'runbooks' | 'scenarios' | 'signatures';
 
 export interface PrecompiledEntry {
   /** Every file the value was built from, relative to the package root, with the sha256 of its content. */
@@ -26,6 +26,8 @@ export interface PrecompiledEntry {
 export interface Precompiled {
   runbooks: Record<string, PrecompiledEntry>;
   scenarios: Record<string, PrecompiledEntry>;
+  /** Each signatures/*.yaml file's validated entries (the catalog a walk consults at its end). */
+  signatures?: Record<string, PrecompiledEntry>;
 }
 
 let index: Precompiled | null | undefined;
@@ -56,7 +58,7 @@ export function precompiled(kind: PrecompiledKind, file: string): unknown {
   const all = load();
   if (!all) return undefined;
   const root = packageRoot();
-  const entry = all[kind][depKey(root, file)];
+  const entry = all[kind]?.[depKey(root, file)];
   if (!entry) return undefined;
   for (const [dep, hash] of Object.entries(entry.deps)) {
     let text: Buffer;
@@ -68,4 +70,44 @@ export function precompiled(kind: PrecompiledKind, file: string): unknown {
     if (sha256(text) !== hash) return undefined;
   }
   return JSON.parse(entry.value) as unknown;
+}
+
+/**
+ * What a first frame shows before anything heavy loads (src/cli/preFrame.ts):
+ * a bundled scenario's page and its runbook's title, a bundled runbook's
+ * title. Written beside precompiled.json at build time (frames.json, a few KB);
+ * an entry counts only while the files it came from are unchanged.
+ */
+export interface FrameIndex {
+  scenarios: Record<string, { page: string; runbook: string; runbookTitle: string; deps: Record<string, string> }>;
+  runbooks: Record<string, { title: string; deps: Record<string, string> }>;
+}
+
+let frames: FrameIndex | null | undefined;
+
+function unchanged(root: string, deps: Record<string, string>): boolean {
+  for (const [dep, hash] of Object.entries(deps)) {
+    try {
+      if (sha256(readFileSync(join(root, dep))) !== hash) return false;
+    } catch {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** The build-time frame facts of a bundled file (a scenario, or a runbook), when it and what it was built from are unchanged. */
+export function frameFacts<K extends keyof FrameIndex>(kind: K, file: string): FrameIndex[K][string] | undefined {
+  if (frames === undefined) {
+    frames = null;
+    if (typeof PLUMBLINE_BUNDLED === 'undefined') return undefined;
+    try {
+      frames = JSON.parse(readFileSync(join(packageRoot(), 'dist', 'frames.json'), 'utf8')) as FrameIndex;
+    } catch {
+      // No index: the first frame waits for the walk's own loading.
+    }
+  }
+  const root = packageRoot();
+  const entry = frames?.[kind][depKey(root, file)] as FrameIndex[K][string] | undefined;
+  return entry && unchanged(root, entry.deps) ? entry : undefined;
 }

@@ -1,12 +1,13 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { bundledNames, bundledPath, packageRoot } from './assets.js';
 import { findCheck } from './checks/registry.js';
 import { loadScenarioFile } from './drill/scenario.js';
 import { depKey, sha256 } from './precompiled.js';
-import type { Precompiled } from './precompiled.js';
+import type { FrameIndex, Precompiled } from './precompiled.js';
 import { includedRunbookFile, loadRunbookFile } from './runbook/load.js';
 import { readYamlSource } from './base/source.js';
+import { bundledSignatureFiles, loadSignatureFile } from './signatures/catalog.js';
 
 /**
  * Build step (scripts/build.mjs bundles and runs this file, never the CLI):
@@ -16,7 +17,7 @@ import { readYamlSource } from './base/source.js';
  */
 async function buildPrecompiled(): Promise<Precompiled> {
   const root = packageRoot();
-  const out: Precompiled = { runbooks: {}, scenarios: {} };
+  const out: Precompiled = { runbooks: {}, scenarios: {}, signatures: {} };
   for (const name of bundledNames('runbooks')) {
     const file = bundledPath('runbooks', name);
     const { spec, hash, declared } = await loadRunbookFile(file, findCheck);
@@ -28,6 +29,10 @@ async function buildPrecompiled(): Promise<Precompiled> {
     const file = bundledPath('scenarios', name);
     const { scenario } = await loadScenarioFile(file);
     out.scenarios[depKey(root, file)] = { deps: deps(root, [file, ...(await namedFiles(file))]), value: JSON.stringify(scenario) };
+  }
+  for (const file of bundledSignatureFiles()) {
+    const entries = loadSignatureFile(file).map(({ file: _file, test: _test, ...entry }) => entry);
+    out.signatures![depKey(root, file)] = { deps: deps(root, [file]), value: JSON.stringify(entries) };
   }
   return out;
 }
@@ -64,6 +69,29 @@ async function namedFiles(file: string): Promise<string[]> {
   return [...found].filter((f) => existsSync(f));
 }
 
+/** The few facts a first frame shows (src/precompiled.ts frameFacts), with the files each came from. */
+async function buildFrames(): Promise<FrameIndex> {
+  const root = packageRoot();
+  const out: FrameIndex = { scenarios: {}, runbooks: {} };
+  const titles = new Map<string, { title: string; files: string[] }>();
+  for (const name of bundledNames('runbooks')) {
+    const file = bundledPath('runbooks', name);
+    const { spec } = await loadRunbookFile(file, findCheck);
+    const files = await runbookFiles(file);
+    titles.set(name, { title: spec.title, files });
+    out.runbooks[depKey(root, file)] = { title: spec.title, deps: deps(root, files) };
+  }
+  for (const name of bundledNames('scenarios')) {
+    const file = bundledPath('scenarios', name);
+    const { scenario } = await loadScenarioFile(file);
+    const runbook = titles.get(scenario.runbook);
+    if (!runbook) continue; // a runbook given by path: its title is read at the start
+    out.scenarios[depKey(root, file)] = { page: scenario.page, runbook: scenario.runbook, runbookTitle: runbook.title, deps: deps(root, [file, ...runbook.files]) };
+  }
+  return out;
+}
+
 const [target] = process.argv.slice(2);
 if (!target) throw new Error('usage: precompile <out.json>');
 writeFileSync(target, JSON.stringify(await buildPrecompiled()));
+writeFileSync(join(dirname(target), 'frames.json'), JSON.stringify(await buildFrames()));

@@ -11,21 +11,31 @@ export async function dispatch(args: CliArgs): Promise<number> {
       const { homeCommand } = await import('./commands/home.js');
       return homeCommand(args);
     }
-    case 'drill':
+    case 'drill': {
+      const { drillCommand } = await import('./drill.js');
+      return drillCommand(args);
+    }
     case 'run': {
-      if (args.command === 'drill') {
-        const { drillCommand } = await import('./drill.js');
-        return drillCommand(args);
-      }
-      const { planDrill, planRun } = await import('./walk.js');
-      const plan = args.command === 'run' ? await planRun(args) : await planDrill(args);
       const interactive = wantsTui(args);
       if (!interactive) {
+        const { planRun } = await import('./walk.js');
+        const plan = await planRun(args);
         const { walkHeadless } = await import('./headless.js');
         return walkHeadless(plan, args);
       }
-      const { walkInteractive } = await import('./interactive.js');
-      return walkInteractive(plan, args);
+      // The header goes up as plain text while the runbook, the kube client and the first requests load.
+      const { erasePreFrame, paintPreFrame, runPreFrame } = await import('./preFrame.js');
+      const { kubeconfigFiles } = await import('../kube/config.js');
+      const pre = args.positionals[0] ? runPreFrame(args.positionals[0], { auto: !args.step, context: args.context, files: () => kubeconfigFiles({ kubeconfig: args.kubeconfig }) }) : undefined;
+      if (pre) paintPreFrame(pre, !args.noColor);
+      try {
+        const { planRun } = await import('./walk.js');
+        const plan = await planRun(args);
+        const { walkInteractive } = await import('./interactive.js');
+        return await walkInteractive(plan, args);
+      } finally {
+        erasePreFrame({ now: true }); // still there only when the walk never drew (an error): the error goes in its place
+      }
     }
     case 'lint': {
       const { lintCommand } = await import('./commands/lint.js');

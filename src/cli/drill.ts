@@ -1,6 +1,7 @@
 import type { CliArgs } from './args.js';
 import { wantsTui } from './args.js';
 import { UsageError } from './usageError.js';
+import type { Difficulty } from '../training/record.js';
 
 /**
  * `plumbline drill`: the plain walk, or a training drill (guided / free), or
@@ -38,18 +39,35 @@ export async function drillCommand(args: CliArgs): Promise<number> {
     const { walkHeadless } = await import('./headless.js');
     return walkHeadless(plan, args);
   }
+  const walk = flags.mode === 'walk';
+  const modeLabel = walk ? undefined : flags.mode === 'free' ? 'free drill' : 'guided drill';
+  const auto = walk && !args.step;
+  // The header goes up as plain text before anything heavy loads; the screen draws itself over it.
+  const { defaultScenario } = await import('../assets.js');
+  const { drillPreFrame, erasePreFrame, paintPreFrame } = await import('./preFrame.js');
+  const pre = drillPreFrame(drillArgs.positionals[0] ?? defaultScenario, { auto, ...(modeLabel ? { modeLabel } : {}) });
+  if (pre) paintPreFrame(pre, !args.noColor);
+  try {
+    return await drillOnScreen(drillArgs, { auto, modeLabel, seed, difficulty });
+  } finally {
+    erasePreFrame({ now: true }); // still there only when the walk never drew (an error): the error goes in its place
+  }
+}
+
+/** The drill in the TUI: its first frame while its cluster starts, then the walk's screen in its place. */
+async function drillOnScreen(args: CliArgs, opts: { auto: boolean; modeLabel: string | undefined; seed: number | null; difficulty: Difficulty | null }): Promise<number> {
+  const flags = args.drill;
   // The screen's modules (ink, React) load while the scenario is read and its cluster starts in its own thread.
   const firstFrame = import('./firstFrame.js');
   const screen = flags.mode === 'walk' ? import('./interactive.js') : import('./drillInteractive.js');
   firstFrame.catch(() => undefined); // a failed start reports its own error; an import's, if any, comes when it is awaited
   screen.catch(() => undefined);
   const { startDrillWalk } = await import('./walk.js');
-  const started = await startDrillWalk(drillArgs);
+  const started = await startDrillWalk(args);
   // The first frame goes up now, before the cluster is up and the walk's first requests are answered.
   const { paintFirstFrame } = await firstFrame;
-  const walk = flags.mode === 'walk';
   const frame = paintFirstFrame({
-    header: { runbookTitle: started.runbook.spec.title, target: started.scenario.scenario.page, mode: 'drill', auto: walk && !args.step, ...(walk ? {} : { modeLabel: flags.mode === 'free' ? 'free drill' : 'guided drill' }) },
+    header: { runbookTitle: started.runbook.spec.title, target: started.scenario.scenario.page, mode: 'drill', auto: opts.auto, ...(opts.modeLabel ? { modeLabel: opts.modeLabel } : {}) },
     waitingFor: 'starting the drill cluster',
     color: !args.noColor,
   });
@@ -77,7 +95,7 @@ export async function drillCommand(args: CliArgs): Promise<number> {
     return walkInteractive(plan, args, frame);
   }
   const { walkTrainingDrill } = await import('./drillInteractive.js');
-  return walkTrainingDrill(plan, args, { mode: flags.mode, seed, difficulty }, frame);
+  return walkTrainingDrill(plan, args, { mode: flags.mode, seed: opts.seed, difficulty: opts.difficulty }, frame);
 }
 
 function randomSeed(): number {

@@ -3,6 +3,7 @@ import type { Instance } from 'ink';
 import { Starting } from '../ui/Starting.js';
 import type { StartingProps } from '../ui/Starting.js';
 import { onEndSignal } from './guard.js';
+import { erasePreFrame } from './preFrame.js';
 
 /** The first frame on screen, and how the walk's screen takes its place (the same Ink instance) or it goes away. */
 export interface FirstFrame {
@@ -21,6 +22,7 @@ export function paintFirstFrame(props: Omit<StartingProps, 'onQuit' | 'startedAt
   const quitting = new Promise<'quit'>((resolve) => (quit = () => resolve('quit')));
   const unsignal = onEndSignal(() => quit());
   const startedAt = new Date();
+  erasePreFrame();
   const app = render(<Starting {...props} startedAt={startedAt} onQuit={() => quit()} />, {
     exitOnCtrlC: false,
     // As the walk's own render: a TTY on both ends, whatever CI says.

@@ -1,5 +1,5 @@
 import { userInfo } from 'node:os';
-import { nearest, resolveAsset } from '../assets.js';
+import { defaultScenario, nearest, resolveAsset } from '../assets.js';
 import { findCheck } from '../checks/registry.js';
 import type { LoadedScenario } from '../drill/scenario.js';
 import type { Mode } from '../engine/events.js';
@@ -53,7 +53,7 @@ export function aboutRun(args: CliArgs, nodeAccess: string): WalkPlan['about'] {
 
 export type NodeAccessFor = (prompt: ManualPrompt | undefined) => NodeAccess;
 
-export const defaultScenario = 'pod-pending-node-selector';
+export { defaultScenario } from '../assets.js';
 
 export async function loadRunbook(name: string): Promise<LoadedRunbook> {
   return loadRunbookFile(resolveAsset('runbooks', name), findCheck);

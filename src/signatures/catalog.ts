@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../assets.js';
+import { precompiled } from '../precompiled.js';
 import { validate } from '../runbook/load.js';
 import { InputError, parseYamlSource, readInputText, yamlLimit } from '../base/source.js';
 import type { SourceProblem, YamlSource } from '../base/source.js';
@@ -68,6 +69,9 @@ export function loadSignatureSource(source: YamlSource): CompiledSignature[] {
 }
 
 export function loadSignatureFile(file: string): CompiledSignature[] {
+  // A bundled file unchanged since the build was validated then (its examples matched): only the patterns compile here.
+  const built = precompiled('signatures', file) as Signature[] | undefined;
+  if (built) return built.map((s) => compileSignature(s, file));
   return loadSignatureSource(parseYamlSource(file, readInputText(file, yamlLimit)));
 }
 

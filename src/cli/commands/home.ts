@@ -3,6 +3,7 @@ import type { InputSpec, RunbookSpec } from '../../runbook/schema.js';
 import type { HomeChoice, HomeDrill, HomeRunbook } from '../../ui/Home.js';
 import type { CliArgs } from '../args.js';
 import { runCommandLine } from '../inputs.js';
+import { homeTitle } from '../preFrame.js';
 import { formatColumns } from '../../base/columns.js';
 
 export interface HomeRunbookEntry extends HomeRunbook {
@@ -72,8 +73,18 @@ export function drillArgsFor(args: CliArgs, choice: Extract<HomeChoice, { kind: 
 
 /** `plumbline` alone: the home screen on a terminal, else the lists as text. */
 export async function homeCommand(args: CliArgs): Promise<number> {
-  const lists = await homeLists();
-  if (args.nonInteractive || !process.stdout.isTTY || !process.stdin.isTTY) {
+  const text = args.nonInteractive || !process.stdout.isTTY || !process.stdin.isTTY;
+  // On a terminal the home screen's title goes up as plain text while the lists and the screen load.
+  const { erasePreFrame, paintLines } = await import('../preFrame.js');
+  if (!text) paintLines([{ text: homeTitle, tone: 'accent' }, { text: 'reading the runbooks and drills…', tone: 'muted' }], !args.noColor);
+  let lists: Awaited<ReturnType<typeof homeLists>>;
+  try {
+    lists = await homeLists();
+  } catch (err) {
+    erasePreFrame({ now: true });
+    throw err;
+  }
+  if (text) {
     process.stdout.write(`${homeText(lists)}\n`);
     return 0;
   }
