@@ -80,11 +80,21 @@ export class ScenarioBuildError extends Error {
   }
 }
 
-/** kube-proxy's rules as the objects stand when a node's answers are first read (after faults and written objects), computed once. */
-function serviceRules(objects: readonly KubeObject[]): ReturnType<typeof kubeProxyRules> {
+/**
+ * kube-proxy's rules as the objects stand when a node's rules are first read
+ * (after faults and written objects), computed once: the written objects and
+ * the generated filler apps' EndpointSlices, which are made on read, so every
+ * filler Service is programmed with its endpoints as on a real node.
+ */
+function serviceRules(objects: readonly KubeObject[], virtual: readonly VirtualObjects[] = []): ReturnType<typeof kubeProxyRules> {
   const cached = ruleCache.get(objects);
   if (cached) return cached;
-  const rules = kubeProxyRules(programmedPorts(objects));
+  const slices: KubeObject[] = [];
+  for (const v of virtual) {
+    if (v.kind !== 'EndpointSlice') continue;
+    for (let i = 0; i < v.size; i++) if (v.exists(i)) slices.push(v.make(i));
+  }
+  const rules = kubeProxyRules(programmedPorts(slices.length > 0 ? [...objects, ...slices] : objects));
   ruleCache.set(objects, rules);
   return rules;
 }
@@ -123,7 +133,7 @@ export function buildCluster(s: Scenario, now: Date): BuiltCluster {
     virtual: generated.virtual,
     logs: [],
     // Not collected: each node answers only what the scenario gives; every other command is a source nobody read.
-    hosts: missing.hosts ? Object.fromEntries(layout.map((n) => [n.name, { [anyCommand]: { stdout: '', notCollected: true } }])) : healthyHosts(layout, at, () => serviceRules(parts.objects)),
+    hosts: missing.hosts ? Object.fromEntries(layout.map((n) => [n.name, { [anyCommand]: { stdout: '', notCollected: true } }])) : healthyHosts(layout, at, () => serviceRules(parts.objects, parts.virtual)),
     denials: s.api.denials.map((d) => ({ ...d })),
     apiFaults: s.api.faults.map((f) => ({ ...f })),
   };

@@ -31,6 +31,7 @@ export const commands = {
   listening: 'ss -ltnp',
   firewalld: 'systemctl is-active firewalld',
   iptables: 'iptables-save',
+  ipvsadm: 'ipvsadm -Ln',
   iostat: 'iostat -c 1 2',
   kernelLog: kernelLogArgv({ node: '', maxLines: 3000 }).join(' '),
   dmesg: dmesgArgv.join(' '),

@@ -331,6 +331,23 @@ export interface ServiceRuleLines {
   natChains: string[];
   nat: string[];
   filter: string[];
+  /** The same ports as IPVS virtual servers and their real servers (ipvsadm -Ln lines). */
+  ipvs?: string[];
+}
+
+/** A real server line in ipvsadm's columns (`  -> %-28s %-7s %-6d %-10u %-10u`, as test/fixtures/kube-proxy/ipvsadm-L-names-kube-router-415.txt shows them). */
+export function ipvsDestination(ip: string, port: number): string {
+  return `  -> ${`${ip}:${port}`.padEnd(28)} ${'Masq'.padEnd(7)} ${'1'.padEnd(6)} ${'0'.padEnd(10)} 0`;
+}
+
+/**
+ * ipvsadm -Ln on a node whose kube-proxy programs IPVS: ipvsadm's header, the
+ * kubernetes Service's virtual server to the API servers, then the others.
+ * Only ClusterIPs: kube-proxy's NodePort and LoadBalancer entries are left out.
+ */
+export function healthyIpvsadm(controlPlaneIPs: readonly string[], nodeIP: string, services?: ServiceRuleLines): string {
+  const eps = controlPlaneIPs.length > 0 ? controlPlaneIPs : [nodeIP];
+  return `${['IP Virtual Server version 1.2.1 (size=4096)', 'Prot LocalAddress:Port Scheduler Flags', `  -> ${'RemoteAddress:Port'.padEnd(28)} Forward Weight ActiveConn InActConn`, 'TCP  10.96.0.1:443 rr', ...eps.map((ip) => ipvsDestination(ip, 6443)), ...(services?.ipvs ?? [])].join('\n')}\n`;
 }
 
 export function healthyIptables(id: HostIdentity, controlPlaneIPs: readonly string[], firewall?: FirewallRules, services?: ServiceRuleLines): string {
@@ -552,7 +569,7 @@ export function kubeadmKubeletConf(nodeName: string, apiserver: string, caPem: s
 }
 
 /** Everything a healthy node answers. */
-export function healthyHost(node: HostNode, now: Date, controlPlaneIPs: readonly string[], services?: ServiceRuleLines, clusterCA?: string): Record<string, DrillResponse | readonly DrillResponse[]> {
+export function healthyHost(node: HostNode, now: Date, controlPlaneIPs: readonly string[], services?: () => ServiceRuleLines, clusterCA?: string): Record<string, DrillResponse | readonly DrillResponse[]> {
   const id = hostIdentity(node, now);
   const { pids } = id;
   const cp = node.role === 'control-plane';
@@ -584,7 +601,7 @@ export function healthyHost(node: HostNode, now: Date, controlPlaneIPs: readonly
     certs[commands.apiserverKubeletClientCert] = opensslEnddate(renewed);
     certs[commands.etcdServerCert] = opensslEnddate(renewed);
   }
-  return {
+  const answers: Record<string, DrillResponse | readonly DrillResponse[]> = {
     [commands.kubeletService]: {
       stdout: kubeletUnit(id, { active: 'active', sub: 'running', result: 'success', restarts: 0, status: 0, pid: pids.kubelet, start: id.kubeletStart }),
     },
@@ -615,13 +632,32 @@ export function healthyHost(node: HostNode, now: Date, controlPlaneIPs: readonly
     [commands.listening]: { stdout: ssListen(healthyListeners(id)) },
     // Debian does not install firewalld: is-active says inactive and exits 3.
     [commands.firewalld]: { stdout: 'inactive\n', exitCode: 3 },
-    [commands.iptables]: { stdout: healthyIptables(id, controlPlaneIPs, undefined, services) },
     [commands.nginx]: { stdout: systemctlShow(notFoundUnit('nginx.service'), serviceProps) },
     [commands.kernelLog]: { stdout: healthyKernelLog(id) },
     [commands.listUnits]: { stdout: kubeadmUnits() },
     [commands.serviceJournals]: { stdout: healthyServiceJournals(id) },
     [commands.kubeletKubeconfig]: { stdout: kubeadmKubeletConf(node.name, controlPlaneIPs[0] ?? node.ip, clusterCA ?? clusterCertificateAuthority(now)) },
   };
+  // Every Service's rules (150,000 endpoints on a big drill) are written only for a node whose rules are asked for.
+  lazyAnswer(answers, commands.iptables, () => ({ stdout: healthyIptables(id, controlPlaneIPs, undefined, services?.()) }));
+  lazyAnswer(answers, commands.ipvsadm, () => ({ stdout: healthyIpvsadm(controlPlaneIPs, node.ip, services?.()) }));
+  return answers;
+}
+
+/** An answer made the first time it is read, then kept; a fault may still replace it. */
+function lazyAnswer(answers: Record<string, DrillResponse | readonly DrillResponse[]>, key: string, make: () => DrillResponse): void {
+  Object.defineProperty(answers, key, {
+    enumerable: true,
+    configurable: true,
+    get() {
+      const value = make();
+      Object.defineProperty(answers, key, { value, enumerable: true, configurable: true, writable: true });
+      return value;
+    },
+    set(value: DrillResponse | readonly DrillResponse[]) {
+      Object.defineProperty(answers, key, { value, enumerable: true, configurable: true, writable: true });
+    },
+  });
 }
 
 /**
@@ -642,7 +678,7 @@ export function healthyHosts(nodes: readonly HostNode[], at: (relative: string) 
       configurable: true,
       get() {
         ca ??= clusterCertificateAuthority(now);
-        const answers = healthyHost(node, now, controlPlaneIPs, services?.(), ca);
+        const answers = healthyHost(node, now, controlPlaneIPs, services, ca);
         Object.defineProperty(hosts, n.name, { value: answers, enumerable: true, configurable: true, writable: true });
         return answers;
       },

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { KubeObject } from '../types.js';
-import { base32 } from './healthy.js';
+import { base32, ipvsDestination } from './healthy.js';
 
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : {});
@@ -53,15 +53,18 @@ export function programmedPorts(objects: readonly KubeObject[]): ProgrammedPort[
 const chainHash = (s: string): string => base32(createHash('sha256').update(s).digest()).slice(0, 16);
 
 /**
- * kube-proxy 1.31's iptables rules for those ports, as iptables-save prints
+ * kube-proxy 1.31's iptables rules for those ports (and its IPVS mode's virtual servers), as iptables-save prints
  * them: the nat table's KUBE-SERVICES jump, KUBE-SVC chain and one KUBE-SEP
  * per endpoint; the filter table's REJECT for a port without endpoints.
  */
-export function kubeProxyRules(ports: readonly ProgrammedPort[], clusterCidr = '10.244.0.0/16'): { natChains: string[]; nat: string[]; filter: string[] } {
+export function kubeProxyRules(ports: readonly ProgrammedPort[], clusterCidr = '10.244.0.0/16'): { natChains: string[]; nat: string[]; filter: string[]; ipvs: string[] } {
   const natChains: string[] = [];
   const nat: string[] = [];
   const filter: string[] = [];
+  const ipvs: string[] = [];
   for (const p of ports) {
+    // The same ports as kube-proxy's IPVS mode would program them (ipvsadm -Ln): a virtual server, its real servers.
+    ipvs.push(`${p.protocol.toUpperCase()}  ${p.clusterIP}:${p.port} rr`, ...p.endpoints.map((e) => ipvsDestination(e.ip, e.port)));
     const name = `${p.namespace}/${p.service}${p.portName ? `:${p.portName}` : ''}`;
     const proto = p.protocol.toLowerCase();
     if (p.endpoints.length === 0) {
@@ -82,5 +85,6 @@ export function kubeProxyRules(ports: readonly ProgrammedPort[], clusterCidr = '
       nat.push(`-A ${sep} -p ${proto} -m comment --comment "${name}" -m ${proto} -j DNAT --to-destination ${e.ip}:${e.port}`);
     });
   }
-  return { natChains, nat, filter };
+  return { natChains, nat, filter, ipvs };
 }
+
