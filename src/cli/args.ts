@@ -5,7 +5,7 @@ import { drillFlags } from './drillArgs.js';
 import { UsageError } from './usageError.js';
 import { unsafeSshDestination } from '../nodeaccess/sshDestination.js';
 
-export const version = '0.1.0';
+export { version } from './version.js';
 
 /** The TUI, or text and objects on stdout: a TUI needs a terminal on both ends, and -o json|yaml asks for an object. */
 export function wantsTui(args: Pick<CliArgs, 'nonInteractive' | 'output'>): boolean {

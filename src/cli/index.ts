@@ -1,5 +1,6 @@
 import module from 'node:module';
 import { UsageError } from './usageError.js';
+import { version } from './version.js';
 
 // Cached V8 bytecode makes the second start of the heavy modules (client-node above all) several times faster.
 module.enableCompileCache?.();
@@ -16,6 +17,11 @@ async function main(argv: string[]): Promise<number> {
   if (major < 22 || (major === 22 && minor < 19)) {
     process.stderr.write(`plumbline: needs Node.js >= 22.19, this is ${process.versions.node} (in a checkout, npx plumbline runs it on the project's own Node.js)\n`);
     return 2;
+  }
+  // The version alone, as commander prints it, without loading commander and the whole command tree (kubectl's own yardstick).
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
+    process.stdout.write(`${version}\n`);
+    return 0;
   }
   const { parseCommandLine } = await import('./program.js');
   const parsed = parseCommandLine(argv);

@@ -56,9 +56,14 @@ export function preFrameLines(frame: PreFrame, columns: number, color: boolean):
   return [first, truncate(frame.subtitle, width), `${sgr('36', '39')('⠋')} ${truncate(`${frame.waiting}…`, width - 3)}`];
 }
 
+/** The terminal's width as Ink takes it: the tty's own, else $COLUMNS (a pty that has no size yet), else 80. */
+function columns(): number {
+  return process.stdout.columns || Number(process.env.COLUMNS) || 80;
+}
+
 /** Writes the pre-frame (a terminal only). */
 export function paintPreFrame(frame: PreFrame, color: boolean): void {
-  write(preFrameLines(frame, process.stdout.columns || 80, color));
+  write(preFrameLines(frame, columns(), color));
 }
 
 /** The home screen's first line (src/ui/Home.tsx draws the same). */
@@ -66,7 +71,7 @@ export const homeTitle = 'plumbline: walk a runbook on your cluster, or practise
 
 /** A pre-frame of plain lines in the screen's tones, each cut to the terminal's width. */
 export function paintLines(lines: { text: string; tone: 'accent' | 'muted' }[], color: boolean): void {
-  const width = Math.max(20, (process.stdout.columns || 80) - 1);
+  const width = Math.max(20, columns() - 1);
   const styled = { accent: ['\x1b[36m\x1b[1m', '\x1b[22m\x1b[39m'], muted: ['\x1b[2m', '\x1b[22m'] };
   write(lines.map((l) => (color ? `${styled[l.tone][0]}${truncate(l.text, width)}${styled[l.tone][1]}` : truncate(l.text, width))));
 }
