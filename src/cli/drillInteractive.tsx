@@ -9,9 +9,10 @@ import { ThemeProvider } from '../ui/ThemeProvider.js';
 import { DrillScreen } from '../ui/drill/DrillScreen.js';
 import type { CliArgs } from './args.js';
 import { UsageError } from './usageError.js';
-import { guardSession, onEndSignal } from './guard.js';
-import { openTranscript, sessionFor } from './headless.js';
-import { startRecording } from './recording.js';
+import { sessionFor } from './headless.js';
+import { closeScreen, runWalk } from './lifecycle.js';
+import type { SessionEvent } from '../engine/events.js';
+import type { Session } from '../engine/session.js';
 import type { WalkPlan } from './walk.js';
 import type { FirstFrame } from './firstFrame.js';
 import { mount } from './mount.js';
@@ -26,96 +27,39 @@ export interface TrainingOptions {
 export async function walkTrainingDrill(plan: WalkPlan, args: Pick<CliArgs, 'noColor'>, opts: TrainingOptions, frame?: FirstFrame): Promise<number> {
   const scenario = plan.scenario?.scenario;
   if (!scenario) throw new UsageError('a training drill needs a scenario');
-  if (opts.mode === 'free') return walkFreeDrill(plan, args, opts, frame);
-  const transcript = await openTranscript(plan);
-  const session = sessionFor(plan, { auto: false, answerDefaults: false });
+  const free = opts.mode === 'free';
   const tracker = new DrillTracker({ spec: plan.runbook.spec, scenario, inputs: plan.inputs, mode: opts.mode, seed: opts.seed, difficulty: opts.difficulty, transcriptPath: plan.transcriptPath, lookup: plan.runbook.lookup });
-  // The tracker hears each event before the screen does, so a result and its prediction's verdict draw together.
-  session.on((e) => {
-    transcript.write(e);
-    tracker.observe(e);
-  });
-  tracker.on((e) => transcript.write(e));
-  let exit!: () => void;
-  const exited = new Promise<void>((resolve) => (exit = resolve));
-  const unguard = guardSession(session, { onHangup: () => exit() });
-  const stopRecording = startRecording(session, plan.transcriptPath, `plumbline drill: ${scenario.id}`, { width: process.stdout.columns, height: process.stdout.rows });
-  let finished: DrillOutcome | undefined;
-  try {
+  const setup = {
+    session: (): Session | FreeSession =>
+      free
+        ? new FreeSession({ runbook: plan.runbook, inputs: plan.inputs, kube: plan.kube, nodes: plan.nodes(undefined), scenario: scenario.id, page: plan.page, redactPatterns: loadExtraPatterns(process.env) })
+        : sessionFor(plan, { auto: false, answerDefaults: false }),
+    // The tracker hears each event after the transcript and before the screen, so a result and its prediction's verdict draw together.
+    observe: (e: SessionEvent) => tracker.observe(e),
+    ...(free ? {} : { record: `plumbline drill: ${scenario.id}` }),
+  };
+  return runWalk(plan, setup, async (run) => {
+    tracker.on((e) => run.transcript.write(e));
+    let finished: DrillOutcome | undefined;
     // The header names the drill by its page: the scenario id names the cause.
     const header = { runbookTitle: plan.runbook.spec.title, target: plan.page, page: plan.page, kubeconfigPath: plan.kubeconfigPath, transcriptPath: plan.transcriptPath };
+    const session = run.session;
+    const picks = session instanceof FreeSession ? { choices: () => session.choices(), run: (step: string) => void session.run(step), declare: () => session.declare() } : undefined;
     const app = mount(
       <ThemeProvider color={!args.noColor}>
-        <DrillScreen session={session} tracker={tracker} header={header} startedAt={frame?.startedAt ?? new Date()} onFinished={(o) => (finished = o)} onExit={exit} />
+        <DrillScreen session={session} tracker={tracker} header={header} startedAt={frame?.startedAt ?? new Date()} {...(picks ? { free: picks } : {})} onFinished={(o) => (finished = o)} onExit={run.exit} />
       </ThemeProvider>,
       frame,
     );
-    await exited;
-    // The finished steps are in the scrollback; the frame goes, and the result is printed once below them.
-    app.clear();
-    app.unmount();
-    session.stop('quit');
-    const result = await session.done;
+    const result = await closeScreen(app, run);
     if (finished) {
       const path = appendHistory(finished.record);
       const d = finished.debrief;
       process.stdout.write(`drill ${scenario.id}: ${d.correct ? 'correct' : 'not found'}, score ${d.score.total}/${d.maxScore}\nhistory: ${path}\n`);
     }
     process.stdout.write(`transcript: ${plan.transcriptPath}\n`);
+    // A free drill has no walk to end: q once the debrief is shown is a finished drill (0); q or Ctrl-C before it is an interrupted one (130).
+    if (free) return finished ? 0 : 130;
     return exitCodeOf(result);
-  } finally {
-    stopRecording();
-    unguard();
-    transcript.close();
-    await plan.cleanup();
-  }
-}
-
-/** A free drill: the trainee picks the checks; the same tracker, transcript and debrief as a guided one. */
-async function walkFreeDrill(plan: WalkPlan, args: Pick<CliArgs, 'noColor'>, opts: TrainingOptions, frame?: FirstFrame): Promise<number> {
-  const scenario = plan.scenario!.scenario;
-  const transcript = await openTranscript(plan);
-  const session = new FreeSession({ runbook: plan.runbook, inputs: plan.inputs, kube: plan.kube, nodes: plan.nodes(undefined), scenario: scenario.id, page: plan.page, redactPatterns: loadExtraPatterns(process.env) });
-  const tracker = new DrillTracker({ spec: plan.runbook.spec, scenario, inputs: plan.inputs, mode: 'free', seed: opts.seed, difficulty: opts.difficulty, transcriptPath: plan.transcriptPath, lookup: plan.runbook.lookup });
-  session.on((e) => {
-    transcript.write(e);
-    tracker.observe(e);
   });
-  tracker.on((e) => transcript.write(e));
-  let exit!: () => void;
-  const exited = new Promise<void>((resolve) => (exit = resolve));
-  // As guardSession does for a walk: the session ends with its reason; a closed terminal also closes the screen.
-  const unsignal = onEndSignal((signal) => {
-    session.stop('interrupted');
-    if (signal === 'SIGHUP') exit();
-  });
-  let finished: DrillOutcome | undefined;
-  try {
-    // The header names the drill by its page: the scenario id names the cause.
-    const header = { runbookTitle: plan.runbook.spec.title, target: plan.page, page: plan.page, kubeconfigPath: plan.kubeconfigPath, transcriptPath: plan.transcriptPath };
-    const free = { choices: () => session.choices(), run: (step: string) => void session.run(step), declare: () => session.declare() };
-    const app = mount(
-      <ThemeProvider color={!args.noColor}>
-        <DrillScreen session={session} tracker={tracker} header={header} startedAt={frame?.startedAt ?? new Date()} free={free} onFinished={(o) => (finished = o)} onExit={exit} />
-      </ThemeProvider>,
-      frame,
-    );
-    await exited;
-    // The finished steps are in the scrollback; the frame goes, and the result is printed once below them.
-    app.clear();
-    app.unmount();
-    session.stop('quit');
-    await session.done;
-    if (finished) {
-      const path = appendHistory(finished.record);
-      process.stdout.write(`drill ${scenario.id}: ${finished.debrief.correct ? 'correct' : 'not found'}, score ${finished.debrief.score.total}/${finished.debrief.maxScore}\nhistory: ${path}\n`);
-    }
-    process.stdout.write(`transcript: ${plan.transcriptPath}\n`);
-    // As in a walk: q once the debrief is shown is a finished drill (0); q or Ctrl-C before it is an interrupted one (130).
-    return finished ? 0 : 130;
-  } finally {
-    unsignal();
-    transcript.close();
-    await plan.cleanup();
-  }
 }

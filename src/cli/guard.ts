@@ -17,7 +17,7 @@ export function onEndSignal(handler: (signal: NodeJS.Signals) => void): () => vo
  * transcript gets its session.end line; returns the function that removes the
  * handlers. `onHangup`: the terminal is gone, so a screen waiting for a key must close itself.
  */
-export function guardSession(session: Session, opts: { onHangup?: () => void } = {}): () => void {
+export function guardSession(session: Pick<Session, 'stop'>, opts: { onHangup?: () => void } = {}): () => void {
   const interrupt = (signal: NodeJS.Signals) => {
     session.stop('interrupted');
     if (signal === 'SIGHUP') opts.onHangup?.();

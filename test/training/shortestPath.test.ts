@@ -33,7 +33,8 @@ describe('shortestCheckPath on the bundled runbooks', () => {
     const path = shortestCheckPath(spec, 'kubelet-config-missing')!;
     // node-ready's `error` leads to a question that skips the node layer; a working API goes through it.
     expect(path.map((p) => p.step)).not.toContain('ask-api');
-    expect(path.map((p) => p.step).slice(0, 2)).toEqual(['node-ready', 'node-lease']);
+    // Since a node with no Node object goes to its kubelet's log, that is the shortest way to a kubelet that cannot start.
+    expect(path.map((p) => p.step).slice(0, 2)).toEqual(['node-ready', 'unregistered-kubelet']);
     expect(path.at(-1)?.step).toBe('kubelet-config-missing');
   });
 

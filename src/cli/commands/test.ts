@@ -7,7 +7,8 @@ import { InputError } from '../../base/source.js';
 import type { CliArgs } from '../args.js';
 import { onEndSignal } from '../guard.js';
 import { printObject } from '../output.js';
-import { openTranscript, sessionFor } from '../headless.js';
+import { sessionFor } from '../headless.js';
+import { openTranscript } from '../lifecycle.js';
 import { KubeError } from '../../kube/errors.js';
 import { planDrill } from '../walk.js';
 
