@@ -15,10 +15,11 @@ const outcomes = [
   'apiserver-connection-lost',
   'apiserver-unreachable',
   'eviction',
+  'exits-on-error',
   'quiet',
 ] as const;
 type Outcome = (typeof outcomes)[number];
-type Finding = Exclude<Outcome, 'quiet'>;
+type Finding = Exclude<Outcome, 'quiet' | 'exits-on-error'>;
 
 const params = z.object({
   node: nodeParam,
@@ -85,6 +86,9 @@ const classes: { finding: Finding; pattern: RegExp; meaning: string }[] = [
   },
 ];
 
+/** A kubelet's start-up failure in words, whatever the line's form (klog F, a bare cobra "Error: ..."). */
+const startFailure = /failed to run Kubelet|failed to parse kubelet flag|unknown (?:shorthand )?flag: --|"command failed"/i;
+
 export function parseKubeletJournal(r: RunResult, p: Params, now?: Date): CheckResult<Outcome> {
   const journal = parseJournal(`${r.stdout}${r.stdout.endsWith('\n') || r.stdout === '' ? '' : '\n'}${r.stderr}`, now ? { now } : {});
   // The kubelet's own lines and systemd's about its unit; a pasted syslog file has everyone else's too.
@@ -119,6 +123,9 @@ export function parseKubeletJournal(r: RunResult, p: Params, now?: Date): CheckR
     if (isError(e)) {
       errorLines++;
       // The klog header (E0501 22:42:30.344597   44914 run.go:74]) says nothing the line's time does not.
+      lastError = messageBody(e);
+    } else if (startFailure.test(msg)) {
+      // cobra prints a flag error bare, with no klog header: "Error: failed to parse kubelet flag: unknown flag: --network-plugin".
       lastError = messageBody(e);
     }
     // systemd 219 writes "main process exited", later ones "Main process exited".
@@ -156,6 +163,17 @@ export function parseKubeletJournal(r: RunResult, p: Params, now?: Date): CheckR
   const counts = classes.map((c) => `${c.finding} ${matches.get(c.finding)?.length ?? 0}`).join(', ');
   const winner = classes.find((c) => matches.has(c.finding));
   const scope = `${lines} lines in the last ${p.sinceMinutes}m${r.truncated ? ' (output cut)' : ''}`;
+  // The kubelet exits at start on an error none of the classes names (a swap, cgroup driver or CRI version refusal, a
+  // flag removed by an upgrade): not quiet, and its last words are what a catalog signature reads.
+  const exitError =
+    lastError !== undefined && (startFailure.test(lastError) || (lastExit !== undefined && !/status=(?:0|15)\b|SUCCESS|TERM/.test(lastExit))) ? lastError : undefined;
+  if (!winner && exitError !== undefined) {
+    facts.kubeletJournalFinding = 'exits-on-error';
+    const evidence: Evidence[] = [{ label: 'last error', value: clip(exitError, 300) }];
+    if (lastExit) evidence.push({ label: 'process exited', value: lastExit });
+    evidence.push({ label: 'matches', value: counts }, { label: 'journal', value: scope });
+    return { outcome: 'exits-on-error', summary: `the kubelet exits at start on an error no known class names${lastExit ? ` (${lastExit})` : ''}: ${clip(exitError, 160)}`, evidence, facts };
+  }
   if (!winner) {
     facts.kubeletJournalFinding = 'quiet';
     // No known pattern, but a kubelet that exits on an error (an unknown flag after an upgrade) says why in its last one.
@@ -225,7 +243,7 @@ export const kubeletJournal = defineHostCheck({
     'runtimeSocket',
     'evictionResource',
   ],
-  sets: { '*': ['kubeletJournalFinding'] },
+  sets: { '*': ['kubeletJournalFinding'], 'exits-on-error': ['kubeletJournalFinding', 'kubeletLastError'] },
   // Under the engine's 30 s step timeout, so a slow journal is our timeout error, not the walk's.
   timeoutMs: 25_000,
   argv: kubeletJournalArgv,

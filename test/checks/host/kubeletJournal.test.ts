@@ -27,11 +27,11 @@ describe('host.kubelet-journal', () => {
     expect(r.facts).toMatchObject({ kubeletJournalFinding: outcome, ...facts });
   });
 
-  it('quiet, but names why a kubelet that exits on an error of its own (an unknown flag) exited', () => {
+  it('a kubelet that exits on an error of its own (an unknown flag) is not quiet: it exits on error, with its last words', () => {
     const r = parseKubeletJournal(fixture('journal-unknown-flag'), p);
-    expect(r.outcome).toBe('quiet');
+    expect(r.outcome).toBe('exits-on-error');
     expect(r.summary).toBe(
-      'no known kubelet failure in its journal (10 lines in the last 15m, 2 error lines); the kubelet exited (code=exited, status=1/FAILURE) after: "command failed" err="failed to parse kubelet flag: unknown flag: --container-runtime"',
+      'the kubelet exits at start on an error no known class names (code=exited, status=1/FAILURE): "command failed" err="failed to parse kubelet flag: unknown flag: --container-runtime"',
     );
     expect(r.evidence).toContainEqual({ label: 'last error', value: '"command failed" err="failed to parse kubelet flag: unknown flag: --container-runtime"' });
     expect(r.facts).toMatchObject({ kubeletRestartCounter: 7, kubeletLastExit: 'code=exited, status=1/FAILURE' });

@@ -15,6 +15,9 @@ describe('host.kubelet-journal on pasted journals: the node failure classes', ()
     ['rn-kubelet-closed-conn-87615/kubelet-journal.txt', 'apiserver-connection-lost', { apiserverEndpoint: 'vm10.company.com:8443', apiserverConnectionLostLines: 5 }],
     // The API server cannot be reached at all: structured klog, a Lease and a registration that time out.
     ['rn-kubelet-apiserver-timeout-kthw-822/kubelet-journal.txt', 'apiserver-unreachable', { apiserverEndpoint: 'server.kubernetes.local:6443', apiserverUnreachableLines: 2 }],
+    // The kubelet exits at start on an error no class names: a bare cobra flag error, a klog F line (the catalog reads them).
+    ['rl-network-plugin-flag-upgrade124-website-36896/kubelet-output.txt', 'exits-on-error', { kubeletLastError: 'kubelet upgrade Error: failed to parse kubelet flag: unknown flag: --network-plugin' }],
+    ['rl-swap-never-registered-kthw-439/kubelet-output.txt', 'exits-on-error', { kubeletErrorLines: 1 }],
     // A proxy in HTTP(S)_PROXY answers the kubelet's API requests instead of the API server (kind's kubelet.log).
     ['rl-kubelet-proxy-auth-kind-1674/kubelet.log', 'apiserver-unreachable', { apiserverEndpoint: 'kind-control-plane:6443', apiserverError: 'Proxy Authentication Required' }],
     // Certificates: the bootstrap certificate expired (1.20 wording, and 1.10's capitalised one without a klog header).
