@@ -8,6 +8,8 @@ export async function dispatch(args: CliArgs): Promise<number> {
   setRunbookPath(args.runbooks);
   switch (args.command) {
     case undefined: {
+      const { paintHomePreFrame } = await import('./preFrame.js');
+      paintHomePreFrame(args);
       const { homeCommand } = await import('./commands/home.js');
       return homeCommand(args);
     }

@@ -69,6 +69,15 @@ export function paintPreFrame(frame: PreFrame, color: boolean): void {
 /** The home screen's first line (src/ui/Home.tsx draws the same). */
 export const homeTitle = 'plumbline: walk a runbook on your cluster, or practise on a drill';
 
+/**
+ * Home on a terminal: its title and what it reads, put up before the home
+ * command's module (and the string-width tables it imports) loads.
+ */
+export function paintHomePreFrame(args: { nonInteractive: boolean; noColor: boolean }): void {
+  if (args.nonInteractive || !process.stdout.isTTY || !process.stdin.isTTY) return;
+  paintLines([{ text: homeTitle, tone: 'accent' }, { text: 'reading the runbooks and drills…', tone: 'muted' }], !args.noColor);
+}
+
 /** A pre-frame of plain lines in the screen's tones, each cut to the terminal's width. */
 export function paintLines(lines: { text: string; tone: 'accent' | 'muted' }[], color: boolean): void {
   const width = Math.max(20, columns() - 1);

@@ -3,7 +3,6 @@ import type { InputSpec, RunbookSpec } from '../../runbook/schema.js';
 import type { HomeChoice, HomeDrill, HomeRunbook } from '../../ui/Home.js';
 import type { CliArgs } from '../args.js';
 import { runCommandLine } from '../inputs.js';
-import { homeTitle } from '../preFrame.js';
 import { formatColumns } from '../../base/columns.js';
 
 export interface HomeRunbookEntry extends HomeRunbook {
@@ -74,9 +73,8 @@ export function drillArgsFor(args: CliArgs, choice: Extract<HomeChoice, { kind: 
 /** `plumbline` alone: the home screen on a terminal, else the lists as text. */
 export async function homeCommand(args: CliArgs): Promise<number> {
   const text = args.nonInteractive || !process.stdout.isTTY || !process.stdin.isTTY;
-  // On a terminal the home screen's title goes up as plain text while the lists and the screen load.
-  const { erasePreFrame, paintLines } = await import('../preFrame.js');
-  if (!text) paintLines([{ text: homeTitle, tone: 'accent' }, { text: 'reading the runbooks and drills…', tone: 'muted' }], !args.noColor);
+  // On a terminal dispatch has put the home screen's title up already (paintHomePreFrame); it goes on an error.
+  const { erasePreFrame } = await import('../preFrame.js');
   let lists: Awaited<ReturnType<typeof homeLists>>;
   try {
     lists = await homeLists();
