@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 mkdirSync(join(root, 'schemas'), { recursive: true });
-for (const kind of ['runbook', 'scenario', 'check']) {
+for (const kind of ['runbook', 'scenario', 'check', 'signature']) {
   const text = execFileSync(process.execPath, [join(root, 'dist', 'cli.js'), 'schema', kind], { encoding: 'utf8' });
   writeFileSync(join(root, 'schemas', `${kind}.schema.json`), text);
   process.stdout.write(`schemas/${kind}.schema.json\n`);

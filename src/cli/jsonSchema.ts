@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { checkFile } from '../checks/declared/schema.js';
 import { scenarioSchema } from '../drill/scenarioSchema.js';
 import { runbook } from '../runbook/schema.js';
+import { signatureFileSchema } from '../signatures/schema.js';
 
 import type { SchemaKind } from '../runbook/schemaKinds.js';
 
@@ -12,6 +13,7 @@ const titles: Record<SchemaKind, string> = {
   runbook: 'plumbline runbook',
   scenario: 'plumbline drill scenario',
   check: 'plumbline file of declared checks',
+  signature: 'plumbline signatures file',
 };
 
 /**
@@ -22,7 +24,7 @@ const titles: Record<SchemaKind, string> = {
  * cross-references) are lint's.
  */
 export function jsonSchemaFor(kind: SchemaKind): Record<string, unknown> {
-  const schema = kind === 'runbook' ? runbook : kind === 'scenario' ? scenarioSchema : checkFile;
+  const schema = kind === 'runbook' ? runbook : kind === 'scenario' ? scenarioSchema : kind === 'signature' ? signatureFileSchema : checkFile;
   const generated = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
   return { ...generated, $id: `https://plumbline.dev/schemas/${kind}.schema.json`, title: titles[kind] };
 }

@@ -285,8 +285,8 @@ Examples:
     .addHelpText('after', '\nExample:\n  $ plumbline graph workload-down --format dot | dot -Tsvg > workload-down.svg')
     .action((runbook: string, opts: RawOptions) => args('graph', [runbook], opts));
 
-  sub('schema', 'print the JSON Schema of runbooks, scenarios or files of declared checks')
-    .description('Print the JSON Schema editors validate runbooks, scenarios and files of declared checks with (generated from the same schemas plumbline loads them with). Bundled files name theirs in a first line: # yaml-language-server: $schema=<path>.')
+  sub('schema', 'print the JSON Schema of runbooks, scenarios, files of declared checks or signatures')
+    .description('Print the JSON Schema editors validate runbooks, scenarios, files of declared checks and signature files with (generated from the same schemas plumbline loads them with). Bundled files name theirs in a first line: # yaml-language-server: $schema=<path>.')
     .addArgument(new Argument('<kind>', 'which file').choices([...schemaKinds]))
     .addHelpText('after', '\nExample:\n  $ plumbline schema runbook > .schemas/runbook.schema.json')
     .action((kind: string, opts: RawOptions) => args('schema', [kind], opts));

@@ -31,8 +31,13 @@ const reads: Record<SignatureSignal, readonly SignalKind[]> = {
   arch: ['arch', 'log'],
 };
 
+/** The signature kinds an entry names: `signal: journal` or `signal: [journal, event, status]`. */
+export function signatureKinds(signature: Pick<Signature, 'signal'>): readonly SignatureSignal[] {
+  return typeof signature.signal === 'string' ? [signature.signal] : signature.signal;
+}
+
 export function readsKind(signature: Pick<Signature, 'signal'>, kind: SignalKind): boolean {
-  return reads[signature.signal].includes(kind);
+  return signatureKinds(signature).some((k) => reads[k].includes(kind));
 }
 
 /** Whether one signal matches one signature. */
@@ -117,12 +122,16 @@ export function bundledCatalog(): CompiledSignature[] {
 
 /**
  * The signals an entry's cited example stands for: each line of it, read as
- * the signal kind the entry names. A describe line (`Warning  FailedMount  3m
+ * each signal kind the entry names (one listing several must match under at
+ * least one: its source showed the line in one place). A describe line (`Warning  FailedMount  3m
  * kubelet  MountVolume...`) keeps its reason; a describe termination block
  * gives its reason and exit code.
  */
 export function exampleSignals(s: Pick<Signature, 'signal' | 'example' | 'layer' | 'match'>): Signal[] {
-  const kind: SignalKind = reads[s.signal][0] ?? 'log';
+  return [...new Set(signatureKinds(s).map((k) => reads[k][0] ?? 'log'))].flatMap((kind) => exampleSignalsAs(s, kind));
+}
+
+function exampleSignalsAs(s: Pick<Signature, 'example' | 'layer' | 'match'>, kind: SignalKind): Signal[] {
   const lines = s.example.split('\n').map((l) => l.trim()).filter((l) => l !== '');
   const base = { kind, layer: s.layer, source: 'example', severity: 2 };
   if (kind === 'termination') {

@@ -10,6 +10,13 @@ import { unsafeRegex } from './pattern.js';
 export const signatureSignals = ['event', 'status', 'termination', 'condition', 'log', 'kernel', 'journal', 'api', 'arch'] as const;
 export type SignatureSignal = (typeof signatureSignals)[number];
 
+/** Lint's word for a signal that is not a kind, or a list holding one: which, and what is allowed. */
+function unknownKinds(input: unknown): string {
+  const known = signatureSignals as readonly unknown[];
+  const wrong = (Array.isArray(input) ? input : [input]).filter((k) => !known.includes(k));
+  return `${wrong.map((k) => JSON.stringify(k)).join(', ') || 'that'} is not a signal kind: one of ${signatureSignals.join(', ')}, or a list of them`;
+}
+
 const regex = z.string().min(3).superRefine((s, ctx) => {
   const why = unsafeRegex(s);
   if (why) ctx.addIssue({ code: 'custom', message: `regex ${why}` });
@@ -36,7 +43,11 @@ export const signatureSchema = z.strictObject({
   /** The cause, as the diagnosis title says it. */
   title: z.string().min(8),
   layer: z.enum(layers),
-  signal: z.enum(signatureSignals),
+  /**
+   * The kind of signal it reads, or several: a runtime's error is in its journal
+   * and, copied by the kubelet, in the pod's Events and waiting message.
+   */
+  signal: z.union([z.enum(signatureSignals), z.array(z.enum(signatureSignals)).min(1)], { error: (iss) => unknownKinds(iss.input) }),
   match: matchSchema,
   /** One line: why this signal means this cause. */
   why: z.string().min(8),

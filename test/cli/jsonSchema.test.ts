@@ -42,6 +42,22 @@ describe('JSON Schemas for editors', () => {
     expect(ok ? [] : validate?.errors?.map((e) => `${e.instancePath} ${e.message ?? ''}`)).toEqual([]);
   });
 
+  // Signature files carry no first-line schema (the catalog grows from many hands); each still validates against signature.schema.json.
+  it.each(yamlFiles('signatures'))('%s is valid against the signature schema', (file) => {
+    const validate = validators.get('signature');
+    const ok = validate?.(parse(readFileSync(join(root, file), 'utf8')) as unknown);
+    expect(ok ? [] : validate?.errors?.map((e) => `${e.instancePath} ${e.message ?? ''}`)).toEqual([]);
+  });
+
+  it('the signature schema takes one kind or a list of kinds, and no unknown kind', () => {
+    const validate = validators.get('signature');
+    const one = { id: 'disk-gone', title: "The node's disk went away", layer: 'host', signal: 'kernel', match: { contains: ['I/O error'] }, why: 'The disk stopped.', fix: ['Replace it'], source: 'https://example.org/1', example: 'I/O error, dev sdb' };
+    expect(validate?.({ signatures: [one] })).toBe(true);
+    expect(validate?.({ signatures: [{ ...one, signal: ['kernel', 'journal'] }] })).toBe(true);
+    expect(validate?.({ signatures: [{ ...one, signal: ['kernel', 'dmesg'] }] })).toBe(false);
+    expect(validate?.({ signatures: [{ ...one, signal: [] }] })).toBe(false);
+  });
+
   it('refuses what the loader refuses: an unknown step field, a check of an unknown type', () => {
     const runbook = validators.get('runbook');
     const base = { id: 'x', title: 't', symptom: 's', start: 'a', steps: { a: { type: 'diagnosis', layer: 'pod', why: 'w', title: 't', chain: ['c'], fix: ['f'] } } };

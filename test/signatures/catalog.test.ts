@@ -4,7 +4,9 @@ import { findCheck } from '../../src/checks/registry.js';
 import { loadRunbookFile } from '../../src/runbook/load.js';
 import { InputError, parseYamlSource } from '../../src/base/source.js';
 import { bundledCatalog, exampleSignals, loadSignatureSource, matches } from '../../src/signatures/catalog.js';
+import { matchSignals } from '../../src/signatures/match.js';
 import { unsafeRegex } from '../../src/signatures/pattern.js';
+import { signalsOf } from '../../src/signatures/signals.js';
 
 const catalog = bundledCatalog();
 
@@ -100,5 +102,66 @@ describe('bounded regexes', () => {
     // The allowed shapes are linear or polynomial of low degree on at most 2000 characters: no timing asserted, only that it ends.
     const s = catalog.find((c) => c.id === 'ext4-remounted-read-only');
     expect(s?.test(`EXT4-fs (${'('.repeat(100_000)}`)).toBe(false);
+  });
+});
+
+describe('a signature that reads several kinds of signal', () => {
+  const byId = (id: string) => {
+    const s = catalog.find((c) => c.id === id);
+    if (!s) throw new Error(`no signature ${id}`);
+    return s;
+  };
+  // What a walk reads: the same runtime error in the runtime's journal (a host check's output) and, copied by the kubelet, in a pod's Event.
+  const seen = (text: string, reason: string) => [
+    ...signalsOf({ id: 'host.journal', layer: 'host' }, { node: 'worker-2' }, undefined, text),
+    ...signalsOf({ id: 'pod.events', layer: 'pod' }, {}, [
+      {
+        method: 'GET',
+        path: '/api/v1/namespaces/shop/events',
+        status: 200,
+        body: JSON.stringify({ kind: 'EventList', items: [{ kind: 'Event', type: 'Warning', reason, message: text, involvedObject: { kind: 'Pod', namespace: 'shop', name: 'web-1' } }] }),
+      },
+    ], undefined),
+  ];
+
+  it.each([
+    ['runc-cgroup-freeze-failed', 'Failed'],
+    ['containerd-container-name-reserved', 'Failed'],
+    ['crio-name-reserved-journal', 'FailedCreatePodSandBox'],
+    ['containerd-extract-layer-no-space', 'Failed'],
+  ])('%s (journal, event, status) matches its example in a journal and in a %s Event alike', (id, reason) => {
+    const s = byId(id);
+    expect(s.signal).toEqual(['journal', 'event', 'status']);
+    const signals = seen(s.example, reason);
+    expect(signals.map((x) => x.kind)).toEqual(['host', 'event']);
+    expect(signals.map((x) => matches(s, x))).toEqual([true, true]);
+    const found = matchSignals(catalog, signals).find((m) => m.signature.id === id);
+    expect(found?.all.map((x) => x.source)).toEqual(['host.journal on worker-2', expect.stringContaining('shop/web-1')]);
+  });
+
+  it('a single-kind signature does not cross kinds: a kubelet-only journal line is not read from an Event, an Event entry not from a journal', () => {
+    const journalOnly = byId('runtime-run-pod-sandbox-deadline');
+    expect(journalOnly.signal).toBe('journal');
+    expect(seen(journalOnly.example, 'FailedCreatePodSandBox').map((x) => matches(journalOnly, x))).toEqual([true, false]);
+    const eventOnly = byId('containerd-sandbox-name-reserved');
+    expect(eventOnly.signal).toBe('event');
+    const [host, event] = seen(eventOnly.example, 'FailedCreatePodSandBox');
+    expect([host && matches(eventOnly, host), event && matches(eventOnly, event)]).toEqual([false, true]);
+  });
+
+  it('lint accepts a list whose example matches under one kind, and refuses an unknown kind in a list', () => {
+    const ok = entry(`    source: https://example.org/issue/1\n    example: "blk_update_request: I/O error, dev sdb, sector 0"\n`);
+    expect(lintText(ok.replace('signal: kernel', 'signal: [event, kernel]'))).toEqual([]);
+    expect(lintText(ok.replace('signal: kernel', 'signal: [kernel, dmesg]'))).toEqual([
+      '5:5 signatures.0.signal: "dmesg" is not a signal kind: one of event, status, termination, condition, log, kernel, journal, api, arch, or a list of them',
+    ]);
+    expect(lintText(ok.replace('signal: kernel', 'signal: []'))).toEqual(['5:5 signatures.0.signal: Too small: expected array to have >=1 items']);
+  });
+
+  it('lint refuses a list under none of whose kinds the example matches', () => {
+    const text = entry(`    source: https://example.org/issue/1\n    example: "Warning FailedMount blk_update_request: I/O error, dev sdb"\n`)
+      .replace('signal: kernel', 'signal: [event, status]')
+      .replace(`{ contains: ['I/O error, dev sdb'] }`, `{ reason: FailedAttachVolume, contains: ['I/O error, dev sdb'] }`);
+    expect(lintText(text)).toEqual(['10:5 signature "disk-gone": its pattern does not match its own example']);
   });
 });
