@@ -16,6 +16,18 @@ async function drill(objects: Record<string, unknown>[] = [], logs: { pod: strin
 }
 
 describe('cluster.certificates on the drill cluster', () => {
+  it('valid, but says the logs were not read when the kubelet could not hand them over (not collected): no "no log mentions"', async () => {
+    const t = await startTestDrill({ cluster: generated, notCollected: { logs: true } });
+    try {
+      const r = await runWithin(t, 'cluster.certificates', {});
+      expect(r.outcome).toBe('valid');
+      expect(r.summary).toMatch(/^the API server's serving certificate is valid for 36\d more days; no control-plane log could be read, so x509 errors in them were not checked$/);
+      expect(r.evidence.some((e) => e.label.endsWith(' log') && e.value.includes('not collected'))).toBe(true);
+    } finally {
+      await t.close();
+    }
+  });
+
   it('valid: the drill serves a one-year certificate its kubeconfig trusts', async () => {
     const t = await drill();
     try {
