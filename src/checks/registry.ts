@@ -12,6 +12,7 @@ import { moreHostChecks } from './host/more.js';
 import { runcLingering } from './host/runcLingering.js';
 import { systemdDbus } from './host/systemdDbus.js';
 import { nodeDaemonSetCoverage } from './node/daemonSetCoverage.js';
+import { nodeEvictionPressure } from './node/evictionPressure.js';
 import { nodeHeartbeatLease } from './node/heartbeatLease.js';
 import { nodePods } from './node/pods.js';
 import { nodePressure } from './node/pressure.js';
@@ -52,6 +53,7 @@ export const checks: readonly AnyCheck[] = [
   nodeReady,
   nodeHeartbeatLease,
   nodePressure,
+  nodeEvictionPressure,
   nodeSchedulable,
   nodePods,
   nodeTestPod,
