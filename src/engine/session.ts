@@ -10,13 +10,14 @@ import type { LoadedRunbook } from '../runbook/load.js';
 import type { StepSpec } from '../runbook/schema.js';
 import { MissingValueError, render, renderLoose } from '../runbook/template.js';
 import { verdictOf } from '../checks/types.js';
+import type { Layer } from '../checks/types.js';
 import type { ActionStepSpec } from '../runbook/schema.js';
 import { previewAction, resolveAction } from './action.js';
 import type { ResolvedAction } from './action.js';
 import type { AnsweredBy, DiagnosisView, EndReason, Mode, SessionEvent, SessionOutcome, SessionResult, WalkAccount } from './events.js';
 import { bundledCatalog } from '../signatures/catalog.js';
 import type { CompiledSignature } from '../signatures/catalog.js';
-import { matchSignals, rankAnomalies } from '../signatures/match.js';
+import { deepEnough, matchSignals, rankAnomalies } from '../signatures/match.js';
 import { mergeSignals } from '../signatures/signals.js';
 import type { Signal } from '../signatures/types.js';
 import { signatureDiagnosis, whereToLookNext } from '../signatures/diagnose.js';
@@ -389,7 +390,7 @@ export class Session {
     const scope = { inputs: context.inputs, facts: context.facts };
     let diagnosis: DiagnosisView | null = null;
     let unconfirmed: WalkAccount['unconfirmed'] = null;
-    let generic: { id: string; title: string } | null = null;
+    let generic: { id: string; title: string; layer: Layer } | null = null;
     if (ending?.diagnosis) {
       const step = spec.steps[ending.diagnosis];
       const deciding = restsOnError(spec, ending.diagnosis, context.path, this.opts.runbook.lookup) ?? unseenOnTheWay(spec, ending.diagnosis, context.path);
@@ -406,7 +407,7 @@ export class Session {
           fix: step.fix.map((t) => renderLoose(t, scope)),
           verify: step.verify.map((t) => renderLoose(t, scope)),
         };
-        if (step.generic) generic = { id: ending.diagnosis, title: diagnosis.title };
+        if (step.generic) generic = { id: ending.diagnosis, title: diagnosis.title, layer: step.layer };
       }
     }
     // "No finding" says every layer looked and found nothing: a check on the way that could not reach what it looks at
@@ -420,7 +421,7 @@ export class Session {
     // A catch-all ending or no finding at all: what the walk saw may name the cause a closed tree does not know.
     if (generic || outcome === 'no-finding') {
       const found = matchSignals(this.catalog(), this.signals);
-      const best = found.find((m) => !m.signature.benign);
+      const best = found.find((m) => !m.signature.benign && (!generic || deepEnough(m.signature.layer, generic.layer)));
       if (best) {
         diagnosis = signatureDiagnosis(best, generic);
         outcome = 'diagnosis';

@@ -44,6 +44,15 @@ export interface Anomaly {
 const layerDepth: Record<Layer, number> = { host: 3, node: 2, cluster: 1, pod: 0 };
 
 /**
+ * Whether a signature may stand in for a generic ending of this layer: only
+ * one at that layer or deeper. A pod's symptom (Multi-Attach, FailedMount)
+ * must not replace a host ending the walk reached below it (the kubelet is down).
+ */
+export function deepEnough(signature: Layer, ending: Layer): boolean {
+  return layerDepth[signature] >= layerDepth[ending];
+}
+
+/**
  * The anomalous signals (severity 1 and up), worst first; for equal severity
  * the deeper layer first (a kernel error explains a pod's failure more often
  * than the other way round). Repeated lines are kept once.
