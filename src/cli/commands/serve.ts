@@ -13,11 +13,12 @@ export async function serveCommand(name: string | undefined, args: Pick<CliArgs,
   const drill = await startDrill(scenario, { ...(args.port === undefined ? {} : { port: args.port }), ...(args.kubeconfigOut ? { kubeconfigPath: args.kubeconfigOut } : {}) });
   // The export line comes first so `eval "$(plumbline cluster serve x | head -1)"` works; quoted, so a
   // TMPDIR with a space or a `$(...)` in it is one literal word under eval too.
+  // The handlers are in place before the line that tells a caller the cluster is up: a signal sent on reading it stops it cleanly.
+  let stop = () => {};
+  const stopped = new Promise<void>((resolve) => (stop = resolve));
+  const unsignal = onEndSignal(() => stop());
   process.stdout.write(`export KUBECONFIG=${quoteArg(drill.kubeconfigPath)}\n# drill cluster for ${scenario.id} at ${drill.server.url}; Ctrl-C stops it\n`);
-  let unsignal = () => {};
-  await new Promise<void>((resolve) => {
-    unsignal = onEndSignal(() => resolve());
-  });
+  await stopped;
   unsignal();
   await drill.close();
   return 0;
