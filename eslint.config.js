@@ -24,7 +24,14 @@ export default tseslint.config(
     files: ['src/**/*.ts', 'src/**/*.tsx'],
     ignores: ['src/ui/**', 'src/cli/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: uiModules, message: 'core must not import the UI (ink/react live in src/ui and src/cli)' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: uiModules, message: 'core must not import the UI (ink/react live in src/ui and src/cli)' },
+          ],
+        },
+      ],
     },
   },
   {

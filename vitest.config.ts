@@ -19,7 +19,12 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'shared', include: ['test/**/*.test.ts', 'test/**/*.test.tsx'], exclude: isolated, isolate: false },
+        test: {
+          name: 'shared',
+          include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
+          exclude: isolated,
+          isolate: false,
+        },
       },
       {
         extends: true,

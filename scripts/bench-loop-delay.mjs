@@ -13,6 +13,15 @@ if (isMainThread && out) {
   process.on('exit', () => {
     h.disable();
     const ms = (ns) => ns / 1e6;
-    writeFileSync(out, JSON.stringify({ p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), max: ms(h.max), count: h.count, wallMs: performance.now() - started }));
+    writeFileSync(
+      out,
+      JSON.stringify({
+        p50: ms(h.percentile(50)),
+        p99: ms(h.percentile(99)),
+        max: ms(h.max),
+        count: h.count,
+        wallMs: performance.now() - started,
+      }),
+    );
   });
 }

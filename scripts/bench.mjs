@@ -42,8 +42,21 @@ function goal(name, { value, unit, kubectl, ratio, atMost, versus = 'kubectl', n
   const fmt = (v) => (v === undefined ? 'n/a' : unit === 'ms' ? ms(v) : `${v.toFixed(v < 10 ? 1 : 0)} ${unit}`);
   const measuredRatio = value !== undefined && kubectl ? value / kubectl : undefined;
   const target = ratio !== undefined ? `<= ${ratio}x ${versus}` : `<= ${fmt(atMost)}`;
-  const met = value === undefined ? false : ratio !== undefined ? measuredRatio !== undefined && measuredRatio <= ratio : value <= atMost;
-  goals.push([name, target, fmt(value), ratio !== undefined ? fmt(kubectl) : '', measuredRatio === undefined ? '' : `${measuredRatio.toFixed(2)}x`, met ? 'met' : 'unmet', note]);
+  const met =
+    value === undefined
+      ? false
+      : ratio !== undefined
+        ? measuredRatio !== undefined && measuredRatio <= ratio
+        : value <= atMost;
+  goals.push([
+    name,
+    target,
+    fmt(value),
+    ratio !== undefined ? fmt(kubectl) : '',
+    measuredRatio === undefined ? '' : `${measuredRatio.toFixed(2)}x`,
+    met ? 'met' : 'unmet',
+    note,
+  ]);
 }
 
 /** The goals as a Markdown table (what the README shows). */
@@ -63,7 +76,11 @@ function measure(label, args, n = runs) {
   for (let i = 0; i < n; i++) {
     const t0 = process.hrtime.bigint();
     // GNU time reports the child's peak RSS without a wrapper script perturbing it.
-    const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, cli, ...args], { encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, NO_COLOR: '1' } });
+    const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, cli, ...args], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     const t1 = process.hrtime.bigint();
     if (r.error) {
       const r2 = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
@@ -112,11 +129,21 @@ function startTime(args, n = runs) {
  * `keys`: [text, key] pairs pressed in order once each text shows (the last
  * should end the TUI); `nodeArgs`: Node options before the CLI (a preload).
  */
-function inTerminal(args, marker, { until, env = {}, keys = until ? [[until, 'q']] : [], nodeArgs = [], timeoutS = 120 } = {}) {
+function inTerminal(
+  args,
+  marker,
+  { until, env = {}, keys = until ? [[until, 'q']] : [], nodeArgs = [], timeoutS = 120 } = {},
+) {
   const rss = join(dir, `rss-${process.hrtime.bigint()}`);
-  const command = ['/usr/bin/time', '-f', '%M', '-o', rss, process.execPath, ...nodeArgs, cli, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
+  const command = ['/usr/bin/time', '-f', '%M', '-o', rss, process.execPath, ...nodeArgs, cli, ...args]
+    .map((a) => `'${a.replace(/'/g, "'\\''")}'`)
+    .join(' ');
   const t0 = process.hrtime.bigint();
-  const child = spawn('script', ['-qfec', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'], detached: true, env: { ...process.env, COLUMNS: '100', LINES: '40', ...env } });
+  const child = spawn('script', ['-qfec', command, '/dev/null'], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    detached: true,
+    env: { ...process.env, COLUMNS: '100', LINES: '40', ...env },
+  });
   let out = '';
   let frameMs;
   let pressed = 0;
@@ -125,7 +152,11 @@ function inTerminal(args, marker, { until, env = {}, keys = until ? [[until, 'q'
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       stop();
-      reject(new Error(`plumbline ${args.join(' ')} in a terminal: no ${frameMs === undefined ? marker : keys[pressed]?.[0]} in ${timeoutS} s; it showed: ${out.slice(-500)}`));
+      reject(
+        new Error(
+          `plumbline ${args.join(' ')} in a terminal: no ${frameMs === undefined ? marker : keys[pressed]?.[0]} in ${timeoutS} s; it showed: ${out.slice(-500)}`,
+        ),
+      );
     }, timeoutS * 1000);
     const stop = () => {
       try {
@@ -155,7 +186,8 @@ function inTerminal(args, marker, { until, env = {}, keys = until ? [[until, 'q'
       } catch {
         peakKb = undefined;
       }
-      if (frameMs === undefined) reject(new Error(`plumbline ${args.join(' ')} in a terminal ended before ${marker}: ${out.slice(-500)}`));
+      if (frameMs === undefined)
+        reject(new Error(`plumbline ${args.join(' ')} in a terminal ended before ${marker}: ${out.slice(-500)}`));
       else resolve({ frameMs, peakKb });
     });
   });
@@ -174,7 +206,11 @@ async function firstFrame(label, args, marker, n = runs, env = {}) {
 function headlessPeak(args, n = 3, env = {}) {
   let peak = 0;
   for (let i = 0; i < n; i++) {
-    const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, cli, ...args], { encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, ...env } });
+    const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, cli, ...args], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+      env: { ...process.env, ...env },
+    });
     // A live walk without node access ends incomplete (exit 1); what counts is that it walked.
     if (!r.stdout.includes('"path"')) throw new Error(`plumbline ${args.join(' ')}: exit ${r.status}: ${r.stderr}`);
     peak = Math.max(peak, Number(r.stderr.trim().split('\n').at(-1)) || 0);
@@ -184,14 +220,29 @@ function headlessPeak(args, n = 3, env = {}) {
 
 /** Per-step check latency inside one walk: the cost a diagnosis has on a cluster of this size. */
 function steps(label, scenario) {
-  const r = spawnSync(process.execPath, [cli, 'drill', scenario, '--non-interactive', '--output', 'json', '--transcript', join(dir, `${scenario}.jsonl`)], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const r = spawnSync(
+    process.execPath,
+    [cli, 'drill', scenario, '--non-interactive', '--output', 'json', '--transcript', join(dir, `${scenario}.jsonl`)],
+    { encoding: 'utf8', maxBuffer: 1 << 26 },
+  );
   if (r.status !== 0) throw new Error(`${label}: exit ${r.status}: ${r.stderr}`);
   const out = JSON.parse(r.stdout);
   const total = out.path.reduce((sum, p) => sum + p.durationMs, 0);
   const slowest = [...out.path].sort((a, b) => b.durationMs - a.durationMs)[0];
-  rows.push([label, ms(total), '', `${out.path.length} steps${slowest ? `, slowest ${slowest.step} ${slowest.durationMs} ms` : ''}`]);
+  rows.push([
+    label,
+    ms(total),
+    '',
+    `${out.path.length} steps${slowest ? `, slowest ${slowest.step} ${slowest.durationMs} ms` : ''}`,
+  ]);
   // What the whole walk asked of the API: flat in cluster size when every query is pinned.
-  if (out.api) rows.push([`${label.replace('check latency', 'API cost of the walk')}`, '', '', `${out.api.requests} requests, ${(out.api.bytes / 1024).toFixed(1)} KiB read`]);
+  if (out.api)
+    rows.push([
+      `${label.replace('check latency', 'API cost of the walk')}`,
+      '',
+      '',
+      `${out.api.requests} requests, ${(out.api.bytes / 1024).toFixed(1)} KiB read`,
+    ]);
 }
 
 /** VmHWM (peak RSS) and VmRSS of a process, in KiB, from /proc. */
@@ -209,14 +260,17 @@ function memoryOf(pid) {
 function serve(scenario) {
   const kubeconfig = join(dir, `${scenario}.kubeconfig`);
   const t0 = process.hrtime.bigint();
-  const child = spawn(process.execPath, [cli, 'cluster', 'serve', scenario, '--kubeconfig-out', kubeconfig], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [cli, 'cluster', 'serve', scenario, '--kubeconfig-out', kubeconfig], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let err = '';
   child.stderr.on('data', (c) => (err += c));
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (c) => {
       out += c;
-      if (out.includes('export KUBECONFIG=')) resolve({ child, kubeconfig, startMs: Number(process.hrtime.bigint() - t0) / 1e6 });
+      if (out.includes('export KUBECONFIG='))
+        resolve({ child, kubeconfig, startMs: Number(process.hrtime.bigint() - t0) / 1e6 });
     });
     child.on('exit', (code) => reject(new Error(`cluster serve ${scenario} exited ${code}: ${err}`)));
   });
@@ -243,14 +297,41 @@ async function server(label, scenario, node, pod) {
     const kc = new KubeConfig();
     kc.loadFromFile(s.kubeconfig);
     const core = kc.makeApiClient(CoreV1Api);
-    const byNode = await timed(queryRuns, async () => (await core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${node}` })).items.length);
+    const byNode = await timed(
+      queryRuns,
+      async () => (await core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${node}` })).items.length,
+    );
     rows.push([`${label}: pods on ${node} (fieldSelector)`, ms(byNode.median), ms(byNode.min), `${byNode.size} pods`]);
-    const events = await timed(queryRuns, async () => (await core.listNamespacedEvent({ namespace: pod.namespace, fieldSelector: `involvedObject.name=${pod.name},involvedObject.namespace=${pod.namespace}` })).items.length);
-    rows.push([`${label}: events of ${pod.namespace}/${pod.name}`, ms(events.median), ms(events.min), `${events.size} events`]);
-    const one = await timed(queryRuns, async () => ((await core.readNamespacedPod({ namespace: pod.namespace, name: pod.name })).metadata?.name ? 1 : 0));
+    const events = await timed(
+      queryRuns,
+      async () =>
+        (
+          await core.listNamespacedEvent({
+            namespace: pod.namespace,
+            fieldSelector: `involvedObject.name=${pod.name},involvedObject.namespace=${pod.namespace}`,
+          })
+        ).items.length,
+    );
+    rows.push([
+      `${label}: events of ${pod.namespace}/${pod.name}`,
+      ms(events.median),
+      ms(events.min),
+      `${events.size} events`,
+    ]);
+    const one = await timed(queryRuns, async () =>
+      (await core.readNamespacedPod({ namespace: pod.namespace, name: pod.name })).metadata?.name ? 1 : 0,
+    );
     rows.push([`${label}: get pod ${pod.name}`, ms(one.median), ms(one.min), '']);
-    const page = await timed(quick ? 1 : 3, async () => (await core.listNamespacedPod({ namespace: pod.namespace, limit: 500 })).items.length);
-    rows.push([`${label}: first page of 500 pods in ${pod.namespace}`, ms(page.median), ms(page.min), `${page.size} pods`]);
+    const page = await timed(
+      quick ? 1 : 3,
+      async () => (await core.listNamespacedPod({ namespace: pod.namespace, limit: 500 })).items.length,
+    );
+    rows.push([
+      `${label}: first page of 500 pods in ${pod.namespace}`,
+      ms(page.median),
+      ms(page.min),
+      `${page.size} pods`,
+    ]);
     rows.push([`${label}: server peak memory`, '', '', `peak RSS ${mib(memoryOf(s.child.pid).peak)}`]);
   } finally {
     await stopServer(s);
@@ -265,12 +346,29 @@ async function startupGoals() {
   const drillFrame = await firstFrame('drill', ['drill'], 'auto mode');
   goal('first frame: `drill`', { value: drillFrame, unit: 'ms', kubectl, ratio: 2 });
   // The 5,000-node cluster starts in its own thread: its first frame is the small drill's.
-  const bigFrame = await firstFrame('drill scale-5000-nodes', ['drill', 'scale-5000-nodes', '--transcript', join(dir, 'big-frame.jsonl')], 'auto mode', quick ? 1 : Math.min(runs, 5));
-  goal('first frame: `drill scale-5000-nodes`', { value: bigFrame, unit: 'ms', kubectl: drillFrame, ratio: 1.2, versus: 'small `drill`' });
+  const bigFrame = await firstFrame(
+    'drill scale-5000-nodes',
+    ['drill', 'scale-5000-nodes', '--transcript', join(dir, 'big-frame.jsonl')],
+    'auto mode',
+    quick ? 1 : Math.min(runs, 5),
+  );
+  goal('first frame: `drill scale-5000-nodes`', {
+    value: bigFrame,
+    unit: 'ms',
+    kubectl: drillFrame,
+    ratio: 1.2,
+    versus: 'small `drill`',
+  });
   await eventLoopGoal();
   const s = await serve('pod-pending-node-selector');
   try {
-    const frame = await firstFrame('run', ['run', 'workload-down', '--set', 'pod=web-0', '-n', 'shop', '--transcript', join(dir, 'run.jsonl')], 'auto mode', runs, { KUBECONFIG: s.kubeconfig });
+    const frame = await firstFrame(
+      'run',
+      ['run', 'workload-down', '--set', 'pod=web-0', '-n', 'shop', '--transcript', join(dir, 'run.jsonl')],
+      'auto mode',
+      runs,
+      { KUBECONFIG: s.kubeconfig },
+    );
     goal('first frame: `run`', { value: frame, unit: 'ms', kubectl, ratio: 2 });
   } finally {
     await stopServer(s);
@@ -278,16 +376,40 @@ async function startupGoals() {
   // The client alone: the drill cluster is served by another process, as a real cluster would be.
   const big = await serve('scale-5000-nodes');
   try {
-    const args = ['run', 'workload-down', '--set', 'pod=app-30-1-0', '-n', 'load', '--non-interactive', '--output', 'json', '--transcript', join(dir, 'h.jsonl')];
+    const args = [
+      'run',
+      'workload-down',
+      '--set',
+      'pod=app-30-1-0',
+      '-n',
+      'load',
+      '--non-interactive',
+      '--output',
+      'json',
+      '--transcript',
+      join(dir, 'h.jsonl'),
+    ];
     const headless = headlessPeak(args, quick ? 1 : 3, { KUBECONFIG: big.kubeconfig });
-    goal('headless walk peak RSS (`run`, 5,000 nodes)', { value: headless && headless / 1024, unit: 'MiB', atMost: 120 });
+    goal('headless walk peak RSS (`run`, 5,000 nodes)', {
+      value: headless && headless / 1024,
+      unit: 'MiB',
+      atMost: 120,
+    });
   } finally {
     await stopServer(big);
   }
   const small = await serve('pod-pending-node-selector');
   try {
-    const tui = await inTerminal(['run', 'workload-down', '--set', 'pod=web-0', '-n', 'shop', '--transcript', join(dir, 'tui.jsonl')], 'auto mode', { until: 'DIAGNOSIS', env: { KUBECONFIG: small.kubeconfig } });
-    goal('TUI walk peak RSS (`run` to its diagnosis)', { value: tui.peakKb && tui.peakKb / 1024, unit: 'MiB', atMost: 150 });
+    const tui = await inTerminal(
+      ['run', 'workload-down', '--set', 'pod=web-0', '-n', 'shop', '--transcript', join(dir, 'tui.jsonl')],
+      'auto mode',
+      { until: 'DIAGNOSIS', env: { KUBECONFIG: small.kubeconfig } },
+    );
+    goal('TUI walk peak RSS (`run` to its diagnosis)', {
+      value: tui.peakKb && tui.peakKb / 1024,
+      unit: 'MiB',
+      atMost: 150,
+    });
   } finally {
     await stopServer(small);
   }
@@ -306,20 +428,45 @@ async function eventLoopGoal() {
   let seen;
   try {
     // Every ending (a diagnosis, no finding, incomplete) shows the transcript's path last.
-    await inTerminal(['drill', 'scale-5000-nodes', '--transcript', join(dir, 'loop.jsonl')], 'auto mode', { env: { PLUMBLINE_BENCH_LOOP_OUT: out }, nodeArgs: ['--import', preload], keys: [['No: it has recovered', '1'], ['Transcript:', 'q']], timeoutS: 600 });
+    await inTerminal(['drill', 'scale-5000-nodes', '--transcript', join(dir, 'loop.jsonl')], 'auto mode', {
+      env: { PLUMBLINE_BENCH_LOOP_OUT: out },
+      nodeArgs: ['--import', preload],
+      keys: [
+        ['No: it has recovered', '1'],
+        ['Transcript:', 'q'],
+      ],
+      timeoutS: 600,
+    });
     seen = JSON.parse(readFileSync(out, 'utf8'));
   } catch (err) {
-    goal('TUI event-loop delay p99, `drill scale-5000-nodes` walk', { value: undefined, unit: 'ms', atMost: 50, note: `not measured: ${String(err.message ?? err).slice(0, 120)}` });
+    goal('TUI event-loop delay p99, `drill scale-5000-nodes` walk', {
+      value: undefined,
+      unit: 'ms',
+      atMost: 50,
+      note: `not measured: ${String(err.message ?? err).slice(0, 120)}`,
+    });
     return;
   }
-  rows.push(['TUI event loop, drill scale-5000-nodes walk', ms(seen.p99), '', `p50 ${ms(seen.p50)}, max ${ms(seen.max)}, ${seen.count} samples over ${ms(seen.wallMs)}`]);
-  goal('TUI event-loop delay p99, `drill scale-5000-nodes` walk', { value: seen.p99, unit: 'ms', atMost: 50, note: `max ${ms(seen.max)} over ${(seen.wallMs / 1000).toFixed(1)} s` });
+  rows.push([
+    'TUI event loop, drill scale-5000-nodes walk',
+    ms(seen.p99),
+    '',
+    `p50 ${ms(seen.p50)}, max ${ms(seen.max)}, ${seen.count} samples over ${ms(seen.wallMs)}`,
+  ]);
+  goal('TUI event-loop delay p99, `drill scale-5000-nodes` walk', {
+    value: seen.p99,
+    unit: 'ms',
+    atMost: 50,
+    note: `max ${ms(seen.max)} over ${(seen.wallMs / 1000).toFixed(1)} s`,
+  });
 }
 
 /** utime + stime of a process so far, in ms, from /proc/<pid>/stat (clock ticks of 10 ms). */
 function cpuMsOf(pid) {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      .replace(/^.*\) /s, '')
+      .split(' ');
     return (Number(fields[11]) + Number(fields[12])) * 10;
   } catch {
     return undefined;
@@ -329,7 +476,11 @@ function cpuMsOf(pid) {
 /** A command under GNU time: wall ms and the CPU ms (user + sys) it used itself. */
 function timedCommand(argv, env = {}) {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync('/usr/bin/time', ['-f', '%U %S', ...argv], { encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, ...env } });
+  const r = spawnSync('/usr/bin/time', ['-f', '%U %S', ...argv], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+    env: { ...process.env, ...env },
+  });
   const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
   const [user, sys] = (r.stderr.trim().split('\n').at(-1) ?? '').split(' ').map(Number);
   return { wallMs, cpuMs: ((user ?? NaN) + (sys ?? NaN)) * 1000, status: r.status, stdout: r.stdout };
@@ -345,18 +496,47 @@ async function walkVsKubectl(label, scenario) {
   const s = await serve(scenario);
   try {
     const transcript = join(dir, `${scenario}-walk.jsonl`);
-    const args = ['run', 'workload-down', '--set', 'pod=app-30-1-0', '-n', 'load', '--non-interactive', '--output', 'json', '--transcript', transcript];
+    const args = [
+      'run',
+      'workload-down',
+      '--set',
+      'pod=app-30-1-0',
+      '-n',
+      'load',
+      '--non-interactive',
+      '--output',
+      'json',
+      '--transcript',
+      transcript,
+    ];
     const walks = [];
-    for (let i = 0; i < (quick ? 1 : 3); i++) walks.push(timedCommand([process.execPath, cli, ...args], { KUBECONFIG: s.kubeconfig }).wallMs);
-    const commands = readFileSync(transcript, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((e) => e.type === 'check.start' && /^kubectl /.test(e.command ?? '')).map((e) => e.command);
+    for (let i = 0; i < (quick ? 1 : 3); i++)
+      walks.push(timedCommand([process.execPath, cli, ...args], { KUBECONFIG: s.kubeconfig }).wallMs);
+    const commands = readFileSync(transcript, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .filter((e) => e.type === 'check.start' && /^kubectl /.test(e.command ?? ''))
+      .map((e) => e.command);
     const t0 = process.hrtime.bigint();
     // Through sh, as written: pipes and $(...) included; a grep that finds nothing is not a failure here.
-    for (const c of commands) spawnSync('sh', ['-c', c], { encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, KUBECONFIG: s.kubeconfig } });
+    for (const c of commands)
+      spawnSync('sh', ['-c', c], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 28,
+        env: { ...process.env, KUBECONFIG: s.kubeconfig },
+      });
     const scriptMs = Number(process.hrtime.bigint() - t0) / 1e6;
     const walk = stats(walks).median;
     rows.push([`${label}: walk (plumbline run, headless)`, ms(walk), ms(stats(walks).min), '']);
     rows.push([`${label}: the same reads as a kubectl script`, ms(scriptMs), '', `${commands.length} commands`]);
-    goal(`walk vs the same reads as a kubectl script (${label})`, { value: walk, unit: 'ms', kubectl: scriptMs, ratio: 0.15, note: `${commands.length} kubectl commands` });
+    goal(`walk vs the same reads as a kubectl script (${label})`, {
+      value: walk,
+      unit: 'ms',
+      kubectl: scriptMs,
+      ratio: 0.15,
+      note: `${commands.length} kubectl commands`,
+    });
   } finally {
     await stopServer(s);
   }
@@ -380,14 +560,35 @@ async function scaleGoals() {
       const k = timedCommand(['kubectl', 'get', 'pods', '-A', '--no-headers'], { KUBECONFIG: s.kubeconfig });
       const server = before === undefined ? undefined : (cpuMsOf(s.child.pid) ?? NaN) - before;
       const lines = k.stdout.split('\n').filter(Boolean).length;
-      rows.push(['5,000 nodes: kubectl get pods -A', ms(k.wallMs), '', `${lines} pods; kubectl CPU ${ms(k.cpuMs)}, server CPU ${server === undefined ? 'n/a' : ms(server)}`]);
-      goal('`kubectl get pods -A` on 5,000 nodes: server CPU vs kubectl CPU', { value: server, unit: 'ms', kubectl: k.cpuMs, ratio: 0.1, note: `${lines} pods listed` });
+      rows.push([
+        '5,000 nodes: kubectl get pods -A',
+        ms(k.wallMs),
+        '',
+        `${lines} pods; kubectl CPU ${ms(k.cpuMs)}, server CPU ${server === undefined ? 'n/a' : ms(server)}`,
+      ]);
+      goal('`kubectl get pods -A` on 5,000 nodes: server CPU vs kubectl CPU', {
+        value: server,
+        unit: 'ms',
+        kubectl: k.cpuMs,
+        ratio: 0.1,
+        note: `${lines} pods listed`,
+      });
     }
     await stopServer(s);
   }
-  rows.push(['5,000 nodes: drill cluster up (cluster serve)', ms(stats(starts).median), ms(stats(starts).min), `RSS ${mib(rss)}, peak ${mib(peak)}`]);
+  rows.push([
+    '5,000 nodes: drill cluster up (cluster serve)',
+    ms(stats(starts).median),
+    ms(stats(starts).min),
+    `RSS ${mib(rss)}, peak ${mib(peak)}`,
+  ]);
   goal('drill cluster up, 5,000 nodes / 155k pods', { value: stats(starts).median, unit: 'ms', atMost: 1500 });
-  goal('drill cluster RSS when up, 5,000 nodes', { value: rss && rss / 1024, unit: 'MiB', atMost: 250, note: `peak ${mib(peak)}` });
+  goal('drill cluster RSS when up, 5,000 nodes', {
+    value: rss && rss / 1024,
+    unit: 'MiB',
+    atMost: 250,
+    note: `peak ${mib(peak)}`,
+  });
   await walkVsKubectl('10 nodes', 'scale-10-nodes');
   await walkVsKubectl('5,000 nodes', 'scale-5000-nodes');
 }
@@ -399,7 +600,9 @@ async function stopServer(s) {
   await exited;
 }
 
-console.log(`plumbline bench: ${runs} runs each, ${queryRuns} per query${quick ? ' (BENCH_QUICK)' : ''}, node ${process.versions.node}`);
+console.log(
+  `plumbline bench: ${runs} runs each, ${queryRuns} per query${quick ? ' (BENCH_QUICK)' : ''}, node ${process.versions.node}`,
+);
 try {
   if (process.env.BENCH_ONLY === 'loop') {
     await eventLoopGoal();
@@ -411,10 +614,22 @@ try {
   if (process.env.BENCH_ONLY === 'scale') throw Object.assign(new Error('BENCH_ONLY=scale'), { quiet: true });
   measure('plumbline --version', ['--version']);
   measure('plumbline list checks', ['list', 'checks']);
-  measure('drill walk, headless json (4 nodes)', ['drill', '--non-interactive', '--output', 'json', '--transcript', join(dir, 't.jsonl')]);
+  measure('drill walk, headless json (4 nodes)', [
+    'drill',
+    '--non-interactive',
+    '--output',
+    'json',
+    '--transcript',
+    join(dir, 't.jsonl'),
+  ]);
   await server('10 nodes', 'scale-10-nodes', 'worker-5', { namespace: 'load', name: 'app-30-1-0' });
   await server('5,000 nodes', 'scale-5000-nodes', 'worker-2500', { namespace: 'load', name: 'app-30-1-0' });
-  if (!quick) measure('drill walk, 5,000 nodes / 155,000 pods', ['drill', 'scale-5000-nodes', '--non-interactive', '--output', 'json', '--transcript', join(dir, 's.jsonl')], 3);
+  if (!quick)
+    measure(
+      'drill walk, 5,000 nodes / 155,000 pods',
+      ['drill', 'scale-5000-nodes', '--non-interactive', '--output', 'json', '--transcript', join(dir, 's.jsonl')],
+      3,
+    );
   steps('check latency, 10 nodes', 'scale-10-nodes');
   steps('check latency, 5,000 nodes', 'scale-5000-nodes');
 } catch (err) {
@@ -425,7 +640,11 @@ try {
   console.log('\nMeasurements');
   const header = ['measurement', 'median', 'min', ''];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
-  const line = (r) => r.map((c, i) => (i === 0 || i === 3 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ').trimEnd();
+  const line = (r) =>
+    r
+      .map((c, i) => (i === 0 || i === 3 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i])))
+      .join('  ')
+      .trimEnd();
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const r of rows) console.log(line(r));

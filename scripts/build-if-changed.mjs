@@ -15,7 +15,9 @@ function newest(path) {
   return max;
 }
 
-const inputs = ['src', 'scripts/build.mjs', 'package.json', 'package-lock.json'].map((p) => join(root, p)).filter(existsSync);
+const inputs = ['src', 'scripts/build.mjs', 'package.json', 'package-lock.json']
+  .map((p) => join(root, p))
+  .filter(existsSync);
 if (!existsSync(built) || Math.max(...inputs.map(newest)) > statSync(built).mtimeMs) {
   const r = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
   process.exit(r.status ?? 1);

@@ -11,7 +11,16 @@
 // longer, for a CLI that started on them and has not imported them all yet.
 import { spawnSync } from 'node:child_process';
 import { build } from 'esbuild';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 
 const dist = 'dist';
@@ -39,7 +48,9 @@ try {
     define: { 'process.env.NODE_ENV': '"production"', PLUMBLINE_BUNDLED: 'true' },
     sourcemap: 'linked',
     // CommonJS dependencies call require(); an ES module has none, so give each chunk one.
-    banner: { js: "#!/usr/bin/env node\nimport { createRequire as __plumblineRequire } from 'node:module';\nconst require = __plumblineRequire(import.meta.url);" },
+    banner: {
+      js: "#!/usr/bin/env node\nimport { createRequire as __plumblineRequire } from 'node:module';\nconst require = __plumblineRequire(import.meta.url);",
+    },
     chunkNames: 'chunks/[name]-[hash]',
     logLevel: 'warning',
   });
@@ -56,11 +67,16 @@ try {
     platform: 'node',
     target: 'node22',
     external: ['bufferutil', 'utf-8-validate', 'react-devtools-core'],
-    banner: { js: "import { createRequire as __plumblineRequire } from 'node:module';\nconst require = __plumblineRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __plumblineRequire } from 'node:module';\nconst require = __plumblineRequire(import.meta.url);",
+    },
     logLevel: 'warning',
   });
-  const precompiled = spawnSync(process.execPath, [join(stage, 'precompile.mjs'), join(stage, 'precompiled.json')], { stdio: 'inherit' });
-  if (precompiled.status !== 0) throw new Error(`precompiling the bundled runbooks and scenarios failed (exit ${precompiled.status})`);
+  const precompiled = spawnSync(process.execPath, [join(stage, 'precompile.mjs'), join(stage, 'precompiled.json')], {
+    stdio: 'inherit',
+  });
+  if (precompiled.status !== 0)
+    throw new Error(`precompiling the bundled runbooks and scenarios failed (exit ${precompiled.status})`);
 
   mkdirSync(join(dist, 'chunks'), { recursive: true });
   const fresh = readdirSync(join(stage, 'chunks'));

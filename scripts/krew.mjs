@@ -9,7 +9,8 @@ const platformLabels = { 'linux-x64': { os: 'linux', arch: 'amd64' }, 'linux-arm
 /** The release folder the manifest points at: $PLUMBLINE_RELEASE_URL, `{version}` filled in. */
 export function releaseUrl(pkg) {
   const url = process.env.PLUMBLINE_RELEASE_URL;
-  if (typeof url !== 'string' || !/^https:\/\//.test(url)) throw new Error('PLUMBLINE_RELEASE_URL must be the https address the release archives are published under');
+  if (typeof url !== 'string' || !/^https:\/\//.test(url))
+    throw new Error('PLUMBLINE_RELEASE_URL must be the https address the release archives are published under');
   return url.replaceAll('{version}', pkg.version).replace(/\/?$/, '/');
 }
 
@@ -54,7 +55,13 @@ export function krewManifest(pkg, artifacts) {
   return `${lines.join('\n')}\n`;
 }
 
-const windowsForbidden = ['CON', 'PRN', 'AUX', 'NUL', ...[1, 2, 3, 4, 5, 6, 7, 8, 9].flatMap((n) => [`COM${n}`, `LPT${n}`])];
+const windowsForbidden = [
+  'CON',
+  'PRN',
+  'AUX',
+  'NUL',
+  ...[1, 2, 3, 4, 5, 6, 7, 8, 9].flatMap((n) => [`COM${n}`, `LPT${n}`]),
+];
 const semver = /^v(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
 
 /** krew's ValidatePlugin for a parsed manifest: the list of problems, empty when krew would accept it. */
@@ -62,7 +69,8 @@ export function krewProblems(name, p) {
   const out = [];
   if (p?.apiVersion !== apiVersion) out.push(`apiVersion ${p?.apiVersion} is not ${apiVersion}`);
   if (p?.kind !== 'Plugin') out.push(`kind ${p?.kind} is not Plugin`);
-  if (!/^[\w-]+$/.test(name) || windowsForbidden.some((f) => f.toLowerCase() === name.toLowerCase())) out.push(`plugin name ${name} is not allowed`);
+  if (!/^[\w-]+$/.test(name) || windowsForbidden.some((f) => f.toLowerCase() === name.toLowerCase()))
+    out.push(`plugin name ${name} is not allowed`);
   if (p?.metadata?.name !== name) out.push(`plugin should be named ${name}, not ${p?.metadata?.name}`);
   const spec = p?.spec ?? {};
   if (!spec.shortDescription) out.push('should have a short description');

@@ -7,7 +7,17 @@
 // npm registry has (node-linux-<arch>, same version as ours); they are built, not run, here.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { krewManifest } from './krew.mjs';
@@ -34,9 +44,19 @@ function run(cmd, args, opts = {}) {
  */
 function stagePackage(stage) {
   rmSync(stage, { recursive: true, force: true });
-  const chunks = JSON.parse(readFileSync(join(root, 'dist', '.chunks.json'), 'utf8')).filter((f) => !f.endsWith('.map'));
+  const chunks = JSON.parse(readFileSync(join(root, 'dist', '.chunks.json'), 'utf8')).filter(
+    (f) => !f.endsWith('.map'),
+  );
   // precompiled.json: the runbooks and scenarios validated at build time, so a start need not.
-  const files = ['dist/cli.js', 'dist/drill-worker.js', ...chunks.map((f) => `dist/chunks/${f}`), ...(existsSync(join(root, 'dist', 'precompiled.json')) ? ['dist/precompiled.json'] : []), ...(existsSync(join(root, 'dist', 'frames.json')) ? ['dist/frames.json'] : []), 'README.md', 'LICENSE'];
+  const files = [
+    'dist/cli.js',
+    'dist/drill-worker.js',
+    ...chunks.map((f) => `dist/chunks/${f}`),
+    ...(existsSync(join(root, 'dist', 'precompiled.json')) ? ['dist/precompiled.json'] : []),
+    ...(existsSync(join(root, 'dist', 'frames.json')) ? ['dist/frames.json'] : []),
+    'README.md',
+    'LICENSE',
+  ];
   const walk = (dir) => {
     for (const e of readdirSync(join(root, dir), { withFileTypes: true })) {
       const rel = `${dir}/${e.name}`;
@@ -50,13 +70,29 @@ function stagePackage(stage) {
     copyFileSync(join(root, f), join(stage, f));
   }
   const { name, version, description, type, license, bin, engines, homepage, repository, keywords } = pkg;
-  const shipped = { name, version, description, type, license, bin, files: pkg.files, engines, homepage, repository, keywords };
+  const shipped = {
+    name,
+    version,
+    description,
+    type,
+    license,
+    bin,
+    files: pkg.files,
+    engines,
+    homepage,
+    repository,
+    keywords,
+  };
   writeFileSync(join(stage, 'package.json'), `${JSON.stringify(shipped, null, 2)}\n`);
   return ['package.json', ...files];
 }
 
 function archive(stage, files) {
-  const entries = files.map((f) => [f, statSync(join(stage, f)).mode & 0o755, readFileSync(join(stage, f)).toString('base64')]);
+  const entries = files.map((f) => [
+    f,
+    statSync(join(stage, f)).mode & 0o755,
+    readFileSync(join(stage, f)).toString('base64'),
+  ]);
   return gzipSync(JSON.stringify({ version: pkg.version, files: entries }), { level: fast ? 1 : 9 });
 }
 
@@ -69,7 +105,10 @@ function nodeBinary(platform) {
   const bin = join(dir, 'package', 'bin', 'node');
   if (existsSync(bin)) return bin;
   mkdirSync(dir, { recursive: true });
-  const tgz = run('npm', ['pack', `node-${platform}@${version}`, '--silent', '--pack-destination', dir]).trim().split('\n').pop();
+  const tgz = run('npm', ['pack', `node-${platform}@${version}`, '--silent', '--pack-destination', dir])
+    .trim()
+    .split('\n')
+    .pop();
   run('tar', ['-xzf', join(dir, tgz), '-C', dir]);
   return bin;
 }
@@ -95,9 +134,20 @@ function seaExecutable(platform, bundle) {
   const exe = join(out, `plumbline-${platform}`);
   copyFileSync(nodeBinary(platform), exe);
   chmodSync(exe, 0o755);
-  run(process.execPath, [join(root, 'node_modules', 'postject', 'dist', 'cli.js'), exe, 'NODE_SEA_BLOB', config.output, '--sentinel-fuse', 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2'], {
-    stdio: ['ignore', 'ignore', 'ignore'],
-  });
+  run(
+    process.execPath,
+    [
+      join(root, 'node_modules', 'postject', 'dist', 'cli.js'),
+      exe,
+      'NODE_SEA_BLOB',
+      config.output,
+      '--sentinel-fuse',
+      'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2',
+    ],
+    {
+      stdio: ['ignore', 'ignore', 'ignore'],
+    },
+  );
   rmSync(join(out, '.sea'), { recursive: true, force: true });
   return exe;
 }
@@ -111,7 +161,21 @@ function krewArchive(platform, exe) {
   copyFileSync(join(root, 'LICENSE'), join(stage, 'LICENSE'));
   const file = join(out, `plumbline-v${pkg.version}-${platform}.tar.gz`);
   // Fixed owner and time, so the same build gives the same archive and sha256.
-  run('tar', ['--owner=0', '--group=0', '--numeric-owner', '--mtime=@0', '--sort=name', '-I', fast ? 'gzip -1' : 'gzip -9', '-cf', file, '-C', stage, 'plumbline', 'LICENSE']);
+  run('tar', [
+    '--owner=0',
+    '--group=0',
+    '--numeric-owner',
+    '--mtime=@0',
+    '--sort=name',
+    '-I',
+    fast ? 'gzip -1' : 'gzip -9',
+    '-cf',
+    file,
+    '-C',
+    stage,
+    'plumbline',
+    'LICENSE',
+  ]);
   rmSync(join(out, '.krew'), { recursive: true, force: true });
   return file;
 }
@@ -123,7 +187,9 @@ const stage = join(out, '.stage');
 const files = stagePackage(stage);
 
 const tgz = run('npm', ['pack', '--silent', '--pack-destination', out], { cwd: stage }).trim().split('\n').pop();
-console.log(`npm package     ${relative(root, join(out, tgz))} (${(statSync(join(out, tgz)).size / 1024).toFixed(0)} KiB)`);
+console.log(
+  `npm package     ${relative(root, join(out, tgz))} (${(statSync(join(out, tgz)).size / 1024).toFixed(0)} KiB)`,
+);
 
 const bundle = archive(stage, files);
 const artifacts = [];
@@ -136,11 +202,16 @@ for (const platform of platforms) {
   console.log(`krew archive    ${relative(root, tar)} sha256 ${sha256}`);
 }
 if (process.env.PLUMBLINE_RELEASE_URL) {
-  const manifest = krewManifest(pkg, artifacts.map((a) => ({ platform: a.platform, name: a.file.split('/').pop(), sha256: a.sha256 })));
+  const manifest = krewManifest(
+    pkg,
+    artifacts.map((a) => ({ platform: a.platform, name: a.file.split('/').pop(), sha256: a.sha256 })),
+  );
   mkdirSync(join(out, 'plugins'), { recursive: true });
   writeFileSync(join(out, 'plugins', 'plumbline.yaml'), manifest);
   console.log(`krew manifest   ${relative(root, join(out, 'plugins', 'plumbline.yaml'))}`);
 } else {
-  console.log('krew manifest   not written: set PLUMBLINE_RELEASE_URL to the https folder the archives will be published in');
+  console.log(
+    'krew manifest   not written: set PLUMBLINE_RELEASE_URL to the https folder the archives will be published in',
+  );
 }
 rmSync(stage, { recursive: true, force: true });

@@ -11,7 +11,11 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const readmePath = join(root, 'README.md');
 const anchor = '<summary><code>plumbline graph workload-down</code></summary>';
 
-const graph = execFileSync(process.execPath, [join(root, 'dist', 'cli.js'), 'graph', 'workload-down', '--format', 'mermaid'], { encoding: 'utf8' }).trimEnd();
+const graph = execFileSync(
+  process.execPath,
+  [join(root, 'dist', 'cli.js'), 'graph', 'workload-down', '--format', 'mermaid'],
+  { encoding: 'utf8' },
+).trimEnd();
 const readme = readFileSync(readmePath, 'utf8');
 const at = readme.indexOf(anchor);
 if (at < 0) throw new Error(`README.md has no ${anchor}`);

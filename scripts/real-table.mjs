@@ -32,10 +32,22 @@ function files(dir) {
   }
   return entries
     .sort((a, b) => a.name.localeCompare(b.name))
-    .flatMap((e) => (e.isDirectory() ? (e.name === 'raw' ? [] : files(join(dir, e.name))) : /\.ya?ml$/.test(e.name) ? [join(dir, e.name)] : []));
+    .flatMap((e) =>
+      e.isDirectory()
+        ? e.name === 'raw'
+          ? []
+          : files(join(dir, e.name))
+        : /\.ya?ml$/.test(e.name)
+          ? [join(dir, e.name)]
+          : [],
+    );
 }
 
-const cell = (s) => String(s ?? '').replaceAll('|', '\\|').replaceAll('\n', ' ').trim();
+const cell = (s) =>
+  String(s ?? '')
+    .replaceAll('|', '\\|')
+    .replaceAll('\n', ' ')
+    .trim();
 
 /** The Markdown table of every scenario under scenarios/real, one row per case. */
 export function realTable(base = root) {
@@ -43,12 +55,16 @@ export function realTable(base = root) {
     const s = parse(readFileSync(file, 'utf8')) ?? {};
     const layer = layers.find(([p]) => String(s.id ?? '').startsWith(p))?.[1] ?? '?';
     const outcome = s.expect?.outcome ?? (s.expect?.diagnosis ? 'diagnosis' : 'no-finding');
-    const expected = s.expect?.diagnosis ?? (outcome === 'incomplete' || outcome === 'unrecognised-evidence' ? `(${outcome})` : '(no finding)');
+    const expected =
+      s.expect?.diagnosis ??
+      (outcome === 'incomplete' || outcome === 'unrecognised-evidence' ? `(${outcome})` : '(no finding)');
     const url = s.source?.url ?? '';
     return `| ${cell(s.id)} | ${layer} / ${cell(s.runbook)} | ${cell(s.source?.platform ?? 'not stated')} | ${url ? `[${cell(url.replace(/^https?:\/\/(www\.)?/, ''))}](${url})` : ''} | ${cell(expected)} |`;
   });
   if (rows.length === 0) return '_No cases yet._';
-  return ['| case | layer / runbook | platform | source | expected |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
+  return ['| case | layer / runbook | platform | source | expected |', '| --- | --- | --- | --- | --- |', ...rows].join(
+    '\n',
+  );
 }
 
 /** README text with the table between the markers replaced. */

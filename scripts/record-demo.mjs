@@ -19,10 +19,26 @@ const tmux = (...args) => {
 
 const transcript = join(dir, 'drill.jsonl');
 const cmd = `${JSON.stringify(process.execPath)} ${JSON.stringify(join(root, 'dist', 'cli.js'))} drill pod-pending-node-selector --step --transcript ${JSON.stringify(transcript)}`;
-tmux('new-session', '-d', '-s', session, '-x', '80', '-y', '24', `cd ${JSON.stringify(root)} && NO_COLOR= TERM=xterm-256color ${cmd}`);
+tmux(
+  'new-session',
+  '-d',
+  '-s',
+  session,
+  '-x',
+  '80',
+  '-y',
+  '24',
+  `cd ${JSON.stringify(root)} && NO_COLOR= TERM=xterm-256color ${cmd}`,
+);
 try {
   // The briefing, then each check, then the whole diagnosis: about 20 s.
-  const beats = [['Enter', 5000], ['Enter', 4500], ['Enter', 4500], ['e', 4500], ['q', 800]];
+  const beats = [
+    ['Enter', 5000],
+    ['Enter', 4500],
+    ['Enter', 4500],
+    ['e', 4500],
+    ['q', 800],
+  ];
   await sleep(4000);
   for (const [key, wait] of beats) {
     tmux('send-keys', '-t', session, key);

@@ -9,8 +9,17 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'schemas', 'walk-output.schema.json');
-const bundled = await build({ entryPoints: [join(root, 'src', 'engine', 'walkSchema.ts')], bundle: true, write: false, format: 'esm', platform: 'node', logLevel: 'warning' });
-const { walkJsonSchemaDocument } = await import(`data:text/javascript;base64,${Buffer.from(bundled.outputFiles[0].text).toString('base64')}`);
+const bundled = await build({
+  entryPoints: [join(root, 'src', 'engine', 'walkSchema.ts')],
+  bundle: true,
+  write: false,
+  format: 'esm',
+  platform: 'node',
+  logLevel: 'warning',
+});
+const { walkJsonSchemaDocument } = await import(
+  `data:text/javascript;base64,${Buffer.from(bundled.outputFiles[0].text).toString('base64')}`
+);
 const text = `${JSON.stringify(walkJsonSchemaDocument(), null, 2)}\n`;
 let current = '';
 try {

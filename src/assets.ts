@@ -47,7 +47,12 @@ function editDistance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++)
+      row[j] = Math.min(
+        (prev[j] ?? 0) + 1,
+        (row[j - 1] ?? 0) + 1,
+        (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
     prev = row;
   }
   return prev[b.length] ?? 0;
@@ -70,7 +75,8 @@ let runbookPath: RunbookDir[] | undefined;
  */
 export function setRunbookPath(flagDirs: readonly string[], env: NodeJS.ProcessEnv = process.env): void {
   const dirs: RunbookDir[] = flagDirs.map((d) => ({ dir: resolve(d), from: '--runbooks' }));
-  for (const d of (env.PLUMBLINE_RUNBOOKS ?? '').split(delimiter)) if (d !== '') dirs.push({ dir: resolve(d), from: '$PLUMBLINE_RUNBOOKS' });
+  for (const d of (env.PLUMBLINE_RUNBOOKS ?? '').split(delimiter))
+    if (d !== '') dirs.push({ dir: resolve(d), from: '$PLUMBLINE_RUNBOOKS' });
   const config = env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME !== '' ? env.XDG_CONFIG_HOME : join(homedir(), '.config');
   dirs.push({ dir: join(config, 'plumbline', 'runbooks'), from: '$XDG_CONFIG_HOME/plumbline/runbooks' });
   runbookPath = dirs;
@@ -126,7 +132,8 @@ export function runbookFile(name: string): string {
   return bundledPath('runbooks', name);
 }
 
-const isPath = (nameOrPath: string): boolean => nameOrPath.includes('/') || nameOrPath.endsWith('.yaml') || nameOrPath.endsWith('.yml');
+const isPath = (nameOrPath: string): boolean =>
+  nameOrPath.includes('/') || nameOrPath.endsWith('.yaml') || nameOrPath.endsWith('.yml');
 
 /** Where a bundled name would be (`workload-down` → runbooks/workload-down.yaml), whether or not it is there. */
 export function bundledPath(kind: AssetKind, name: string): string {

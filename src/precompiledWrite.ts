@@ -23,12 +23,18 @@ async function buildPrecompiled(): Promise<Precompiled> {
     const { spec, hash, declared } = await loadRunbookFile(file, findCheck);
     // Declared checks are code compiled at load time, not JSON: such a runbook is validated at each start.
     if (declared.size > 0) continue;
-    out.runbooks[depKey(root, file)] = { deps: deps(root, await runbookFiles(file)), value: JSON.stringify({ spec, hash }) };
+    out.runbooks[depKey(root, file)] = {
+      deps: deps(root, await runbookFiles(file)),
+      value: JSON.stringify({ spec, hash }),
+    };
   }
   for (const name of bundledNames('scenarios')) {
     const file = bundledPath('scenarios', name);
     const { scenario } = await loadScenarioFile(file);
-    out.scenarios[depKey(root, file)] = { deps: deps(root, [file, ...(await namedFiles(file))]), value: JSON.stringify(scenario) };
+    out.scenarios[depKey(root, file)] = {
+      deps: deps(root, [file, ...(await namedFiles(file))]),
+      value: JSON.stringify(scenario),
+    };
   }
   for (const file of bundledSignatureFiles()) {
     const entries = loadSignatureFile(file).map(({ file: _file, test: _test, ...entry }) => entry);
@@ -86,7 +92,12 @@ async function buildFrames(): Promise<FrameIndex> {
     const { scenario } = await loadScenarioFile(file);
     const runbook = titles.get(scenario.runbook);
     if (!runbook) continue; // a runbook given by path: its title is read at the start
-    out.scenarios[depKey(root, file)] = { page: scenario.page, runbook: scenario.runbook, runbookTitle: runbook.title, deps: deps(root, [file, ...runbook.files]) };
+    out.scenarios[depKey(root, file)] = {
+      page: scenario.page,
+      runbook: scenario.runbook,
+      runbookTitle: runbook.title,
+      deps: deps(root, [file, ...runbook.files]),
+    };
   }
   return out;
 }

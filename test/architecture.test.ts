@@ -88,7 +88,11 @@ export function cycles(graph: ReadonlyMap<string, readonly string[]>): string[][
     } while (w !== v);
     if (component.length > 1) {
       const members = new Set(component);
-      found.push(component.flatMap((a) => (graph.get(a) ?? []).filter((b) => members.has(b)).map((b) => `${relative(root, a)} → ${relative(root, b)}`)));
+      found.push(
+        component.flatMap((a) =>
+          (graph.get(a) ?? []).filter((b) => members.has(b)).map((b) => `${relative(root, a)} → ${relative(root, b)}`),
+        ),
+      );
     }
   };
   for (const v of graph.keys()) if (!index.has(v)) visit(v);
@@ -105,7 +109,8 @@ export function layerViolations(graph: ReadonlyMap<string, readonly string[]>): 
     for (const to of targets) {
       const b = moduleOf(to);
       if (a === b || !rank.has(a) || !rank.has(b)) continue;
-      if (rank.get(b)! >= rank.get(a)!) out.push(`${relative(root, from)} (${a}) imports ${relative(root, to)} (${b}): a layer above or beside it`);
+      if (rank.get(b)! >= rank.get(a)!)
+        out.push(`${relative(root, from)} (${a}) imports ${relative(root, to)} (${b}): a layer above or beside it`);
     }
   }
   return out;
@@ -130,13 +135,20 @@ describe('module layout', () => {
       [check, [engine]],
       [engine, [check]],
     ]);
-    expect(layerViolations(fake)).toEqual(['checks/x.ts (checks) imports engine/y.ts (engine): a layer above or beside it']);
+    expect(layerViolations(fake)).toEqual([
+      'checks/x.ts (checks) imports engine/y.ts (engine): a layer above or beside it',
+    ]);
     expect(cycles(fake)).toEqual([['engine/y.ts → checks/x.ts', 'checks/x.ts → engine/y.ts']]);
   });
 
   it('reads static, type-only and dynamic imports', () => {
     const file = join(root, 'cli', 'z.ts');
-    const text = "import type { CliArgs } from './args.js';\nconst { dispatch } = await import('./dispatch.js');\nexport { UsageError } from './usageError.js';";
-    expect(importsOf(file, text).map((f) => relative(root, f))).toEqual(['cli/args.ts', 'cli/dispatch.ts', 'cli/usageError.ts']);
+    const text =
+      "import type { CliArgs } from './args.js';\nconst { dispatch } = await import('./dispatch.js');\nexport { UsageError } from './usageError.js';";
+    expect(importsOf(file, text).map((f) => relative(root, f))).toEqual([
+      'cli/args.ts',
+      'cli/dispatch.ts',
+      'cli/usageError.ts',
+    ]);
   });
 });

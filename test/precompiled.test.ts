@@ -17,9 +17,14 @@ let root: string;
 
 function run(args: string[]): Promise<{ stdout: string; stderr: string; exitCode: number }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(root, 'dist', 'cli.js'), ...args], { env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ stdout, stderr, exitCode: err ? (typeof err.code === 'number' ? err.code : 1) : 0 });
-    });
+    execFile(
+      process.execPath,
+      [join(root, 'dist', 'cli.js'), ...args],
+      { env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 },
+      (err, stdout, stderr) => {
+        resolve({ stdout, stderr, exitCode: err ? (typeof err.code === 'number' ? err.code : 1) : 0 });
+      },
+    );
   });
 }
 
@@ -31,7 +36,8 @@ const edit = (file: string, from: string, to: string): void => {
 
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'plumbline-precompiled-'));
-  for (const part of ['package.json', 'dist', 'runbooks', 'scenarios']) cpSync(join(repoRoot, part), join(root, part), { recursive: true, filter: (f) => !f.endsWith('.map') });
+  for (const part of ['package.json', 'dist', 'runbooks', 'scenarios'])
+    cpSync(join(repoRoot, part), join(root, part), { recursive: true, filter: (f) => !f.endsWith('.map') });
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -51,13 +57,21 @@ describe('the build-time index of bundled runbooks and scenarios', () => {
   });
 
   it('is not used for an edited scenario: the YAML as it is now is read', async () => {
-    edit(join(root, 'scenarios', 'pod-pending-node-selector.yaml'), 'page: "pod web-0 in namespace shop is not starting"', 'page: "pod web-0 in namespace shop is edited"');
+    edit(
+      join(root, 'scenarios', 'pod-pending-node-selector.yaml'),
+      'page: "pod web-0 in namespace shop is not starting"',
+      'page: "pod web-0 in namespace shop is edited"',
+    );
     const home = await run(['--non-interactive']);
     expect(home.stdout).toMatch(/^ {2}pod-pending-node-selector +pod web-0 in namespace shop is edited$/m);
   });
 
   it('is not used for an edited runbook: it is validated again, and its error shown', async () => {
-    edit(join(root, 'runbooks', 'dns-not-resolving.yaml'), 'forwarding-loop: coredns-forwarding-loop', 'forwarding-loop: no-such-step');
+    edit(
+      join(root, 'runbooks', 'dns-not-resolving.yaml'),
+      'forwarding-loop: coredns-forwarding-loop',
+      'forwarding-loop: no-such-step',
+    );
     const r = await run(['run', 'dns-not-resolving']);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/dns-not-resolving\.yaml:\d+:\d+: .*no-such-step/);

@@ -58,7 +58,7 @@ export function writePrivateFile(path: string, data: string): void {
   const fd = openPrivate(path, 'replace');
   try {
     const bytes = Buffer.from(data, 'utf8');
-    for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
+    for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off, bytes.length - off);
   } catch (err) {
     throw new PrivateFileError(path, describe(path, err));
   } finally {

@@ -11,7 +11,8 @@ export const certificateMark = '[CERTIFICATE]';
  * `api-key`, `id-token`. The name must END with the word, so `secretName`,
  * `tokenExpirationSeconds` and `PASSWORD_FILE` (references, not secrets) stay.
  */
-const secretName = /^[A-Za-z0-9_.-]*?(?:password|passwd|passphrase|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|client[_-]?key[_-]?data|credentials?|auth|[_.-]pass)$/i;
+const secretName =
+  /^[A-Za-z0-9_.-]*?(?:password|passwd|passphrase|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|client[_-]?key[_-]?data|credentials?|auth|[_.-]pass)$/i;
 
 /** Kubeconfig certificate data, in kubectl's spelling and client-go's (`clientCertificateData`): public, shortened. */
 const certificateName = /^(?:client[_-]?certificate[_-]?data|certificate[_-]?authority[_-]?data)$/i;
@@ -35,7 +36,8 @@ export function redactText(s: string, extra: readonly RegExp[] = []): string {
   out = redactYamlLines(out);
   if (out.includes('-')) out = redactYamlArgv(out);
   out = redactJsonFields(out);
-  for (const [pattern, replace] of inlineRules) out = typeof replace === 'string' ? out.replace(pattern, replace) : out.replace(pattern, replace);
+  for (const [pattern, replace] of inlineRules)
+    out = typeof replace === 'string' ? out.replace(pattern, replace) : out.replace(pattern, replace);
   for (const pattern of extra) out = out.replace(globalCopy(pattern), redacted);
   return out;
 }
@@ -51,7 +53,10 @@ export function redactEvent<E>(event: E, extra: readonly RegExp[] = []): E {
 
 function walk(value: unknown, extra: readonly RegExp[]): unknown {
   if (typeof value === 'string') return redactText(value, extra);
-  if (Array.isArray(value)) return value.map((v, i) => (i > 0 && typeof v === 'string' && isSecretFlagItem(value[i - 1]) && !isPlainValue(v) ? redacted : walk(v, extra)));
+  if (Array.isArray(value))
+    return value.map((v, i) =>
+      i > 0 && typeof v === 'string' && isSecretFlagItem(value[i - 1]) && !isPlainValue(v) ? redacted : walk(v, extra),
+    );
   if (value === null || typeof value !== 'object') return value;
   // A captured binary file (a CPU profile: function names and counts) is kept as bytes; text rules cannot read it.
   if (value instanceof Uint8Array) return value;
@@ -62,7 +67,11 @@ function walk(value: unknown, extra: readonly RegExp[]): unknown {
   for (const [k, v] of Object.entries(obj)) {
     if (isSecret && (k === 'data' || k === 'stringData') && v !== null && typeof v === 'object') {
       out[k] = Object.fromEntries(Object.keys(v).map((dk) => [dk, redacted]));
-    } else if (typeof v === 'string' && !isPlainValue(v) && (isSecretName(k) || (k === 'value' && pairName !== undefined && isSecretName(pairName)))) {
+    } else if (
+      typeof v === 'string' &&
+      !isPlainValue(v) &&
+      (isSecretName(k) || (k === 'value' && pairName !== undefined && isSecretName(pairName)))
+    ) {
       out[k] = redacted;
     } else {
       out[k] = walk(v, extra);
@@ -80,7 +89,8 @@ function walk(value: unknown, extra: readonly RegExp[]): unknown {
 function redactPem(s: string): string {
   return s.replace(
     /-----BEGIN ([A-Z0-9 ]{0,40})PRIVATE KEY( BLOCK)?-----[\s\S]*?(?:-----END \1PRIVATE KEY\2-----|$)/g,
-    (_m, kind: string, block = '') => `-----BEGIN ${kind}PRIVATE KEY${block}-----${redacted}-----END ${kind}PRIVATE KEY${block}-----`,
+    (_m, kind: string, block = '') =>
+      `-----BEGIN ${kind}PRIVATE KEY${block}-----${redacted}-----END ${kind}PRIVATE KEY${block}-----`,
   );
 }
 
@@ -189,8 +199,10 @@ function redactJsonFields(s: string): string {
  * text says `kind: Secret`, so a ConfigMap's data stays readable.
  */
 function redactSecretText(s: string): string {
-  let out = s.replace(/("(?:data|stringData)"\s*:\s*\{)([^{}]*)(\})/g, (_m, open: string, body: string, close: string) =>
-    `${open}${body.replace(/("(?:[^"\\]|\\.)*"\s*:\s*)"(?:[^"\\]|\\.)*"/g, `$1"${redacted}"`)}${close}`,
+  let out = s.replace(
+    /("(?:data|stringData)"\s*:\s*\{)([^{}]*)(\})/g,
+    (_m, open: string, body: string, close: string) =>
+      `${open}${body.replace(/("(?:[^"\\]|\\.)*"\s*:\s*)"(?:[^"\\]|\\.)*"/g, `$1"${redacted}"`)}${close}`,
   );
   const lines = out.split('\n');
   const result: string[] = [];
@@ -249,7 +261,10 @@ const inlineRules: [RegExp, string | ((...args: string[]) => string)][] = [
   [/\b([a-z][a-z0-9+.-]{0,31}:\/\/[^\s:@/]*):([^\s@/]+)@/gi, `$1:${redacted}@`],
   // --password=x, --token x, --client-secret=x; in a ps line, a JSON string or /proc/<pid>/cmdline (NUL-separated).
   [
-    new RegExp(String.raw`(^|[\s"'\[,\0])(${secretFlag})(=|[ \t\0]{1,8})(?!\[REDACTED\])("[^"\n]{0,1024}"|'[^'\n]{0,1024}'|[^\s"'\0]+)`, 'gi'),
+    new RegExp(
+      String.raw`(^|[\s"'\[,\0])(${secretFlag})(=|[ \t\0]{1,8})(?!\[REDACTED\])("[^"\n]{0,1024}"|'[^'\n]{0,1024}'|[^\s"'\0]+)`,
+      'gi',
+    ),
     `$1$2$3${redacted}`,
   ],
   // The flag and its value as separate items of a JSON array (a container's args): "--api-key", "x".
@@ -259,7 +274,10 @@ const inlineRules: [RegExp, string | ((...args: string[]) => string)][] = [
   ],
   // PASSWORD=x, MYSQL_ROOT_PASSWORD=x, DB_PASS=x, ?token=x, and a credentials file's
   // `aws_secret_access_key = x`; the name must end with the secret word.
-  [new RegExp(String.raw`(^|[^A-Za-z0-9_-])(${envName})(=|[ \t]{1,8}=[ \t]{0,8})(?!\[REDACTED\])${envValue}`, 'gim'), `$1$2$3${redacted}`],
+  [
+    new RegExp(String.raw`(^|[^A-Za-z0-9_-])(${envName})(=|[ \t]{1,8}=[ \t]{0,8})(?!\[REDACTED\])${envValue}`, 'gim'),
+    `$1$2$3${redacted}`,
+  ],
   // `password: x` in the middle of a log line ("connecting as root with password: x"), and headers
   // such as `X-Api-Key: x` or `X-Vault-Token: x` wherever they are (`curl -H "X-Api-Key: x"`).
   [
@@ -331,7 +349,11 @@ function globalCopy(pattern: RegExp): RegExp {
 export function loadExtraPatterns(env: NodeJS.ProcessEnv = process.env): RegExp[] {
   const raw = env.PLUMBLINE_REDACT;
   if (!raw || raw.trim() === '') return [];
-  const sources = raw.split(/\r?\n/).flatMap(splitCommas).map((p) => p.trim()).filter((p) => p !== '');
+  const sources = raw
+    .split(/\r?\n/)
+    .flatMap(splitCommas)
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
   return sources.map((source, i) => {
     const slashed = /^\/(.+)\/([a-z]*)$/.exec(source);
     const [body, flags] = slashed ? [slashed[1] ?? '', slashed[2] ?? ''] : [source, ''];
@@ -342,7 +364,9 @@ export function loadExtraPatterns(env: NodeJS.ProcessEnv = process.env): RegExp[
       return re;
     } catch (err) {
       const why = err instanceof Error ? err.message : String(err);
-      throw new InputError([{ file: 'PLUMBLINE_REDACT', line: i + 1, column: 1, message: `bad pattern ${JSON.stringify(source)}: ${why}` }]);
+      throw new InputError([
+        { file: 'PLUMBLINE_REDACT', line: i + 1, column: 1, message: `bad pattern ${JSON.stringify(source)}: ${why}` },
+      ]);
     }
   });
 }

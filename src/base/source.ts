@@ -67,14 +67,20 @@ function mib(bytes: number): string {
 function errnoWhy(err: unknown): { why: string; code?: string } {
   const code = (err as NodeJS.ErrnoException).code;
   const why =
-    code === 'ENOENT' ? 'no such file'
-    : code === 'EACCES' ? 'permission denied'
-    : code === 'EISDIR' ? 'is a directory'
-    // open(2) says ENXIO for a UNIX domain socket.
-    : code === 'ENXIO' ? 'is a socket, not a regular file'
-    : code === 'ELOOP' ? 'too many symbolic links'
-    : code === 'ENOTDIR' ? 'a part of the path is not a directory'
-    : (err as Error).message;
+    code === 'ENOENT'
+      ? 'no such file'
+      : code === 'EACCES'
+        ? 'permission denied'
+        : code === 'EISDIR'
+          ? 'is a directory'
+          : // open(2) says ENXIO for a UNIX domain socket.
+            code === 'ENXIO'
+            ? 'is a socket, not a regular file'
+            : code === 'ELOOP'
+              ? 'too many symbolic links'
+              : code === 'ENOTDIR'
+                ? 'a part of the path is not a directory'
+                : (err as Error).message;
   return code === undefined ? { why } : { why, code };
 }
 
@@ -171,7 +177,9 @@ export function readYamlSource(file: string): Promise<YamlSource> {
   try {
     return Promise.resolve(parseYamlSource(file, readInputText(file, yamlLimit)));
   } catch (err) {
-    return Promise.reject(err instanceof FileReadError ? new InputError([{ file, line: 1, column: 1, message: err.why }]) : (err as Error));
+    return Promise.reject(
+      err instanceof FileReadError ? new InputError([{ file, line: 1, column: 1, message: err.why }]) : (err as Error),
+    );
   }
 }
 
@@ -209,7 +217,9 @@ const maxAliases = 10_000;
  */
 export function documentData(doc: Document, file: string, at: Locator): unknown {
   if (doc.errors.length > 0) {
-    throw new InputError(doc.errors.map((e) => ({ file, ...at(e.pos[0]), message: `invalid YAML: ${firstLine(e.message)}` })));
+    throw new InputError(
+      doc.errors.map((e) => ({ file, ...at(e.pos[0]), message: `invalid YAML: ${firstLine(e.message)}` })),
+    );
   }
   const problems: SourceProblem[] = [];
   const say = (node: unknown, message: string) => problems.push({ file, ...at(rangeStart(node) ?? 0), message });
@@ -232,7 +242,8 @@ export function documentData(doc: Document, file: string, at: Locator): unknown 
   visit(doc, {
     Pair(_key, pair) {
       // JavaScript drops or misreads this key when it builds objects (a step named __proto__ would vanish): refuse it where it stands.
-      if (isScalar(pair.key) && String(pair.key.value) === '__proto__') say(pair.key, `"${String(pair.key.value)}" cannot be a key: JavaScript objects reserve it`);
+      if (isScalar(pair.key) && String(pair.key.value) === '__proto__')
+        say(pair.key, `"${String(pair.key.value)}" cannot be a key: JavaScript objects reserve it`);
     },
     Node(_key, node, path) {
       if (isAlias(node)) {
@@ -249,7 +260,10 @@ export function documentData(doc: Document, file: string, at: Locator): unknown 
         aliases += 1;
         expansion += expanded(target);
         if (aliases > maxAliases || expansion > maxAliasExpansion) {
-          say(node, `invalid YAML: aliases stand for more than ${aliases > maxAliases ? `${maxAliases} aliases` : `${maxAliasExpansion} values`} (a YAML alias bomb?); write the values out`);
+          say(
+            node,
+            `invalid YAML: aliases stand for more than ${aliases > maxAliases ? `${maxAliases} aliases` : `${maxAliasExpansion} values`} (a YAML alias bomb?); write the values out`,
+          );
           return visit.BREAK;
         }
       }
@@ -271,7 +285,13 @@ export function documentData(doc: Document, file: string, at: Locator): unknown 
     // Aliases were counted above; the library's own count (maxAliasCount) would throw without a location.
     return doc.toJS({ maxAliasCount: -1 }) as unknown;
   } catch (err) {
-    throw new InputError([{ file, ...at(rangeStart(doc.contents) ?? 0), message: `invalid YAML: ${firstLine(err instanceof Error ? err.message : String(err))}` }]);
+    throw new InputError([
+      {
+        file,
+        ...at(rangeStart(doc.contents) ?? 0),
+        message: `invalid YAML: ${firstLine(err instanceof Error ? err.message : String(err))}`,
+      },
+    ]);
   }
 }
 
@@ -285,7 +305,10 @@ function firstLine(s: string): string {
 /** Each map's pairs by key, built once: a lookup per problem over a map of 30,000 steps made lint quadratic. */
 const keyIndex = new WeakMap<object, Map<string, { key: unknown; value: unknown }>>();
 
-function pairByKey(map: { items: { key: unknown; value: unknown }[] }, key: string): { key: unknown; value: unknown } | undefined {
+function pairByKey(
+  map: { items: { key: unknown; value: unknown }[] },
+  key: string,
+): { key: unknown; value: unknown } | undefined {
   let index = keyIndex.get(map);
   if (!index) {
     index = new Map();

@@ -10,7 +10,8 @@ export interface EventGroup {
 }
 
 function lastSeenOf(e: CoreV1Event): Date | undefined {
-  const t = e.series?.lastObservedTime ?? e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? e.metadata.creationTimestamp;
+  const t =
+    e.series?.lastObservedTime ?? e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? e.metadata.creationTimestamp;
   if (t === undefined) return undefined;
   return t instanceof Date ? t : new Date(t);
 }
@@ -38,5 +39,9 @@ export function groupEvents(events: CoreV1Event[]): EventGroup[] {
 
 /** The field selector for one object's events, as `kubectl describe` builds it. */
 export function involvedObjectSelector(kind: string, name: string, namespace?: string): string {
-  return [`involvedObject.kind=${kind}`, `involvedObject.name=${name}`, ...(namespace ? [`involvedObject.namespace=${namespace}`] : [])].join(',');
+  return [
+    `involvedObject.kind=${kind}`,
+    `involvedObject.name=${name}`,
+    ...(namespace ? [`involvedObject.namespace=${namespace}`] : []),
+  ].join(',');
 }

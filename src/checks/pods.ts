@@ -1,4 +1,10 @@
-import type { CoreV1Event, V1Container, V1ContainerStateTerminated, V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
+import type {
+  CoreV1Event,
+  V1Container,
+  V1ContainerStateTerminated,
+  V1ContainerStatus,
+  V1Pod,
+} from '@kubernetes/client-node';
 import type { KubeClient } from '../kube/client.js';
 import { KubeError } from '../kube/errors.js';
 import { ifExists } from './reads.js';
@@ -35,7 +41,9 @@ export function containerNotFound(pod: V1Pod, container: string): CheckResult<'c
  * resource") means the API does not serve it, not that the object is gone.
  */
 export function isMissingObject(err: unknown): boolean {
-  return err instanceof KubeError && err.kind === 'not-found' && !/could not find the requested resource/.test(err.message);
+  return (
+    err instanceof KubeError && err.kind === 'not-found' && !/could not find the requested resource/.test(err.message)
+  );
 }
 
 export interface ContainerView {
@@ -51,16 +59,27 @@ export function containerSpecs(pod: V1Pod): V1Container[] {
 
 /** Every container of the pod, init containers first, with its spec and status side by side. */
 export function containers(pod: V1Pod): ContainerView[] {
-  const statuses = new Map([...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])].map((s) => [s.name, s]));
+  const statuses = new Map(
+    [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])].map((s) => [s.name, s]),
+  );
   const init = new Set((pod.spec?.initContainers ?? []).map((c) => c.name));
-  return containerSpecs(pod).map((spec) => ({ name: spec.name, init: init.has(spec.name), spec, status: statuses.get(spec.name) }));
+  return containerSpecs(pod).map((spec) => ({
+    name: spec.name,
+    init: init.has(spec.name),
+    spec,
+    status: statuses.get(spec.name),
+  }));
 }
 
 /**
  * The container a check should look at: the one asked for, else the one in
  * trouble (not ready, most restarts), else the first app container.
  */
-export function pickContainer(pod: V1Pod, requested: string | undefined, prefer?: (c: ContainerView) => boolean): ContainerView | undefined {
+export function pickContainer(
+  pod: V1Pod,
+  requested: string | undefined,
+  prefer?: (c: ContainerView) => boolean,
+): ContainerView | undefined {
   const all = containers(pod);
   if (requested) return all.find((c) => c.name === requested);
   const ranked = [...all].sort((a, b) => trouble(b, prefer) - trouble(a, prefer));
@@ -78,7 +97,9 @@ function trouble(c: ContainerView, prefer: ((c: ContainerView) => boolean) | und
 }
 
 /** The most recent end of a container: its current state if it has ended, else the instance before. */
-export function lastTermination(status: V1ContainerStatus | undefined): { term: V1ContainerStateTerminated; current: boolean } | undefined {
+export function lastTermination(
+  status: V1ContainerStatus | undefined,
+): { term: V1ContainerStateTerminated; current: boolean } | undefined {
   if (status?.state?.terminated) return { term: status.state.terminated, current: true };
   if (status?.lastState?.terminated) return { term: status.lastState.terminated, current: false };
   return undefined;

@@ -20,7 +20,10 @@ const killWordings: { re: RegExp; kind?: ProbeKill['kind'] }[] = [
   { re: /^Container (\S+) failed (liveness|startup) probe, will be restarted/ },
   { re: /^Killing container with id (?:[\w-]+:\/\/)?([^:\s]+):Container failed (liveness|startup) probe/ },
   // 1.5 wrote "with docker id 0f25...: pod", 1.6 "with id docker://1fac...:pod".
-  { re: /^Killing container with (?:docker )?id \S+?:\s?pod "[^"]*" container "([^"]+)" is unhealthy, it will be killed and re-created/, kind: 'liveness' },
+  {
+    re: /^Killing container with (?:docker )?id \S+?:\s?pod "[^"]*" container "([^"]+)" is unhealthy, it will be killed and re-created/,
+    kind: 'liveness',
+  },
 ];
 
 /** The probe kill a `Killing` event's message reports, if it reports one (a deletion or a preemption is not). */
@@ -54,7 +57,8 @@ export type ProbeFailureClass = 'refused' | 'timeout' | 'wrong-answer' | 'unheal
 export function classifyProbeFailure(message: string): ProbeFailureClass {
   // Old Go: `dial tcp 10.1.2.3:8080: getsockopt: connection refused`; new: `connect: connection refused`; curl: `Connection refused`.
   if (/connection refused|Connection refused|ECONNREFUSED/.test(message)) return 'refused';
-  if (/Client\.Timeout exceeded|context deadline exceeded|i\/o timeout|timed out|timeout:/i.test(message)) return 'timeout';
+  if (/Client\.Timeout exceeded|context deadline exceeded|i\/o timeout|timed out|timeout:/i.test(message))
+    return 'timeout';
   const code = /statuscode: (\d{3})/.exec(message)?.[1];
   if (code === '404' || code === '401' || code === '403' || code === '405') return 'wrong-answer';
   if (code?.startsWith('5')) return 'unhealthy';
@@ -89,7 +93,10 @@ export function servingLine(line: string): boolean {
 
 /** The port a probe failure knocked on: `dial tcp 10.7.5.70:25080: ...`, `Get "http://10.0.0.229:9000/health/started"`. */
 export function probedPort(message: string): number | undefined {
-  const m = /dial tcp [^\s:]+:(\d+)/.exec(message) ?? /https?:\/\/[^\s/:"]+:(\d+)/.exec(message) ?? /localhost port (\d+)/.exec(message);
+  const m =
+    /dial tcp [^\s:]+:(\d+)/.exec(message) ??
+    /https?:\/\/[^\s/:"]+:(\d+)/.exec(message) ??
+    /localhost port (\d+)/.exec(message);
   return m?.[1] ? Number(m[1]) : undefined;
 }
 

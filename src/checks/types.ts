@@ -89,7 +89,7 @@ export function factsSetOn(check: Pick<AnyCheck, 'sets'> | undefined, outcome: s
 
 export function verdictOf(check: Pick<AnyCheck, 'healthy'> | undefined, outcome: string): Verdict {
   if (outcome === 'error' || !check) return 'error';
-  return (check.healthy).includes(outcome) ? 'ok' : 'finding';
+  return check.healthy.includes(outcome) ? 'ok' : 'finding';
 }
 
 /** A check as the registry holds it: parameters still unvalidated. */
@@ -98,11 +98,14 @@ export type AnyCheck = CheckDefinition<never, string>;
 export function defineCheck<P, const O extends string>(def: CheckDefinition<P, O>): CheckDefinition<P, O> {
   if (def.outcomes.includes('error' as O)) throw new Error(`check ${def.id}: "error" is implicit, do not declare it`);
   const stray = def.healthy.filter((o) => !def.outcomes.includes(o));
-  if (stray.length > 0) throw new Error(`check ${def.id}: healthy outcomes ${stray.join(', ')} are not among its outcomes`);
+  if (stray.length > 0)
+    throw new Error(`check ${def.id}: healthy outcomes ${stray.join(', ')} are not among its outcomes`);
   for (const [on, facts] of Object.entries(def.sets ?? {}) as [string, readonly string[]][]) {
-    if (on !== '*' && !def.outcomes.includes(on as O)) throw new Error(`check ${def.id}: sets names outcome "${on}", which it does not have`);
+    if (on !== '*' && !def.outcomes.includes(on as O))
+      throw new Error(`check ${def.id}: sets names outcome "${on}", which it does not have`);
     const unknown = facts.filter((f) => !def.facts.includes(f));
-    if (unknown.length > 0) throw new Error(`check ${def.id}: sets ${unknown.join(', ')} on "${on}", which are not among its facts`);
+    if (unknown.length > 0)
+      throw new Error(`check ${def.id}: sets ${unknown.join(', ')} on "${on}", which are not among its facts`);
   }
   return def;
 }

@@ -9,7 +9,9 @@ export { version } from './version.js';
 
 /** The TUI, or text and objects on stdout: a TUI needs a terminal on both ends, and -o json|yaml asks for an object. */
 export function wantsTui(args: Pick<CliArgs, 'nonInteractive' | 'output'>): boolean {
-  return !args.nonInteractive && args.output === 'text' && Boolean(process.stdout.isTTY) && Boolean(process.stdin.isTTY);
+  return (
+    !args.nonInteractive && args.output === 'text' && Boolean(process.stdout.isTTY) && Boolean(process.stdin.isTTY)
+  );
 }
 
 /** What `-o/--output` may ask for where a command's output is structured. */
@@ -102,12 +104,22 @@ export interface RawOptions {
 }
 
 /** The checked arguments of one command; every value a command reads has its default here. */
-export function toCliArgs(command: string | undefined, positionals: string[], v: RawOptions, env: NodeJS.ProcessEnv = process.env, mainInput?: string): CliArgs {
+export function toCliArgs(
+  command: string | undefined,
+  positionals: string[],
+  v: RawOptions,
+  env: NodeJS.ProcessEnv = process.env,
+  mainInput?: string,
+): CliArgs {
   const fail: (message: string) => never = (message) => {
     throw new UsageError(message, command);
   };
   const output = v.output ?? 'text';
-  if (!(outputFormats as readonly string[]).includes(output) && !(command === 'report' && (output === 'markdown' || output === 'html'))) fail(`--output must be one of ${outputFormats.join(', ')}, not "${output}"`);
+  if (
+    !(outputFormats as readonly string[]).includes(output) &&
+    !(command === 'report' && (output === 'markdown' || output === 'html'))
+  )
+    fail(`--output must be one of ${outputFormats.join(', ')}, not "${output}"`);
   const set: Record<string, string> = {};
   for (const kv of v.set ?? []) {
     const eq = kv.indexOf('=');
@@ -115,25 +127,37 @@ export function toCliArgs(command: string | undefined, positionals: string[], v:
     set[kv.slice(0, eq)] = kv.slice(eq + 1);
   }
   const port = v.port === undefined ? undefined : Number(v.port);
-  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) fail(`--port must be a port number, not "${v.port}"`);
+  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536))
+    fail(`--port must be a port number, not "${v.port}"`);
   const speed = v.speed === undefined ? 1 : Number(v.speed);
   if (!(Number.isFinite(speed) && speed > 0)) fail(`--speed must be a positive number, not "${v.speed}"`);
   const requestTimeoutMs = v.requestTimeout === undefined ? 10_000 : durationMs(v.requestTimeout);
-  if (requestTimeoutMs === undefined) return fail(`--request-timeout takes a duration such as 10s, 500ms or 2m, not ${JSON.stringify(v.requestTimeout)}`);
+  if (requestTimeoutMs === undefined)
+    return fail(`--request-timeout takes a duration such as 10s, 500ms or 2m, not ${JSON.stringify(v.requestTimeout)}`);
   const passRate = v.passRate === undefined ? undefined : Number(v.passRate);
-  if (passRate !== undefined && !(Number.isFinite(passRate) && passRate >= 0 && passRate <= 100)) fail(`--pass-rate must be a percentage from 0 to 100, not "${v.passRate}"`);
+  if (passRate !== undefined && !(Number.isFinite(passRate) && passRate >= 0 && passRate <= 100))
+    fail(`--pass-rate must be a percentage from 0 to 100, not "${v.passRate}"`);
   const graph = command === 'graph';
   const graphFormat = graph ? (v.format ?? 'mermaid') : undefined;
-  if (graphFormat !== undefined && graphFormat !== 'mermaid' && graphFormat !== 'dot') fail(`--format must be mermaid or dot, not "${graphFormat}"`);
+  if (graphFormat !== undefined && graphFormat !== 'mermaid' && graphFormat !== 'dot')
+    fail(`--format must be mermaid or dot, not "${graphFormat}"`);
   // report: -o json|yaml|markdown, or the older --format markdown|json.
-  const format = graph ? 'markdown' : command === 'report' && v.output !== undefined ? (v.output === 'text' ? 'markdown' : v.output) : (v.format ?? 'markdown');
-  if (format !== 'markdown' && format !== 'json' && format !== 'yaml' && !(format === 'html' && command === 'report')) return fail(`--format must be markdown or json, not "${format}"`);
+  const format = graph
+    ? 'markdown'
+    : command === 'report' && v.output !== undefined
+      ? v.output === 'text'
+        ? 'markdown'
+        : v.output
+      : (v.format ?? 'markdown');
+  if (format !== 'markdown' && format !== 'json' && format !== 'yaml' && !(format === 'html' && command === 'report'))
+    return fail(`--format must be markdown or json, not "${format}"`);
   const nodeAccess = v.nodeAccess;
   if (nodeAccess !== undefined && !(nodeAccessKinds as readonly string[]).includes(nodeAccess)) {
     fail(`--node-access must be one of ${nodeAccessKinds.join(', ')}, not "${nodeAccess}"`);
   }
   const sshUser = v.sshUser;
-  if (sshUser !== undefined && unsafeSshDestination('x', sshUser) !== undefined) fail(`--ssh-user must be a plain user name, not ${JSON.stringify(sshUser)}`);
+  if (sshUser !== undefined && unsafeSshDestination('x', sshUser) !== undefined)
+    fail(`--ssh-user must be a plain user name, not ${JSON.stringify(sshUser)}`);
   let drill: DrillFlags;
   try {
     drill = drillFlags(v);

@@ -33,12 +33,20 @@ export function checkParams(check: AnyCheck): CheckParam[] {
   return Object.entries(shape).map(([name, schema]) => {
     const empty = schema.safeParse(undefined);
     const flag = name === pod ? '--pod' : name === node ? '--node' : name === 'namespace' ? '-n' : `--set ${name}=`;
-    return { name, flag, required: !empty.success, ...(empty.success && empty.data !== undefined ? { default: empty.data } : {}) };
+    return {
+      name,
+      flag,
+      required: !empty.success,
+      ...(empty.success && empty.data !== undefined ? { default: empty.data } : {}),
+    };
   });
 }
 
 /** The parameters of one `plumbline check` from --pod, --node, -n and --set; a flag the check has no use for is a usage error. */
-export function checkParamsFrom(check: AnyCheck, args: Pick<CliArgs, 'pod' | 'node' | 'namespace' | 'set'>): Record<string, string> {
+export function checkParamsFrom(
+  check: AnyCheck,
+  args: Pick<CliArgs, 'pod' | 'node' | 'namespace' | 'set'>,
+): Record<string, string> {
   const shape = shapeOf(check);
   const fail = (message: string): never => {
     throw new UsageError(`${message} (plumbline check ${check.id} --help lists its parameters)`, 'check');
@@ -58,8 +66,14 @@ export function checkParamsFrom(check: AnyCheck, args: Pick<CliArgs, 'pod' | 'no
     params[k] = v;
   }
   const missing = checkParams(check).filter((p) => p.required && !params[p.name]);
-  if (missing.length > 0) fail(`${check.id} needs ${missing.map((p) => (p.flag.startsWith('--set') ? `${p.flag}<${p.name}>` : `${p.flag} <${p.name}>`)).join(' ')}`);
+  if (missing.length > 0)
+    fail(
+      `${check.id} needs ${missing.map((p) => (p.flag.startsWith('--set') ? `${p.flag}<${p.name}>` : `${p.flag} <${p.name}>`)).join(' ')}`,
+    );
   const parsed = check.params.safeParse(params);
-  if (!parsed.success) fail(`${check.id}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'parameters'}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    fail(
+      `${check.id}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'parameters'}: ${i.message}`).join('; ')}`,
+    );
   return params;
 }

@@ -59,7 +59,13 @@ export async function complete(words: string[], liveNames: LiveNames = kubeNames
     if (before[0] === 'help') return starting(commandNames);
     return current.startsWith('-') ? starting(flagsOf(program)) : starting(commandNames);
   }
-  if (cmd.commands.length > 0 && rest.length === 0 && !current.startsWith('-')) return starting(cmd.commands.filter(visible).map((c) => c.name()).filter((n) => n !== 'help'));
+  if (cmd.commands.length > 0 && rest.length === 0 && !current.startsWith('-'))
+    return starting(
+      cmd.commands
+        .filter(visible)
+        .map((c) => c.name())
+        .filter((n) => n !== 'help'),
+    );
 
   const { positionals, values } = splitWords(cmd, rest);
   const target = { kubeconfig: values.get('--kubeconfig'), context: values.get('--context') };
@@ -128,7 +134,10 @@ export async function complete(words: string[], liveNames: LiveNames = kubeNames
 }
 
 export type LiveKind = 'namespaces' | 'nodes' | 'pods' | 'contexts';
-export type LiveNames = (kind: LiveKind, target: { kubeconfig?: string | undefined; context?: string | undefined; namespace?: string | undefined }) => Promise<string[]>;
+export type LiveNames = (
+  kind: LiveKind,
+  target: { kubeconfig?: string | undefined; context?: string | undefined; namespace?: string | undefined },
+) => Promise<string[]>;
 
 function scenarioNames(): string[] {
   return [...bundledNames('scenarios'), ...realScenarioNames()];
@@ -217,10 +226,17 @@ const kubeNames: LiveNames = async (kind, target) => {
     const { KubeClient } = await import('../kube/client.js');
     const kube = (await KubeClient.create(config)).withSignal(AbortSignal.timeout(2000));
     const namespace = target.namespace ?? config.kc.getContextObject(config.contextName)?.namespace ?? 'default';
-    const path = kind === 'namespaces' ? '/api/v1/namespaces?limit=500' : kind === 'nodes' ? '/api/v1/nodes?limit=500' : `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods?limit=500`;
+    const path =
+      kind === 'namespaces'
+        ? '/api/v1/namespaces?limit=500'
+        : kind === 'nodes'
+          ? '/api/v1/nodes?limit=500'
+          : `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods?limit=500`;
     const r = await kube.getRaw(path);
     if (r.status !== 200) return [];
-    return ((JSON.parse(r.body) as { items?: { metadata?: { name?: string } }[] }).items ?? []).map((i) => i.metadata?.name ?? '').filter((n) => n !== '');
+    return ((JSON.parse(r.body) as { items?: { metadata?: { name?: string } }[] }).items ?? [])
+      .map((i) => i.metadata?.name ?? '')
+      .filter((n) => n !== '');
   } catch {
     return [];
   }

@@ -28,7 +28,13 @@ export async function dispatch(args: CliArgs): Promise<number> {
       // The header goes up as plain text while the runbook, the kube client and the first requests load.
       const { erasePreFrame, paintPreFrame, runPreFrame } = await import('./preFrame.js');
       const { kubeconfigFiles } = await import('../kube/config.js');
-      const pre = args.positionals[0] ? runPreFrame(args.positionals[0], { auto: !args.step, context: args.context, files: () => kubeconfigFiles({ kubeconfig: args.kubeconfig }) }) : undefined;
+      const pre = args.positionals[0]
+        ? runPreFrame(args.positionals[0], {
+            auto: !args.step,
+            context: args.context,
+            files: () => kubeconfigFiles({ kubeconfig: args.kubeconfig }),
+          })
+        : undefined;
       if (pre) paintPreFrame(pre, !args.noColor);
       try {
         const { planRun } = await import('./walk.js');
@@ -84,7 +90,8 @@ export async function dispatch(args: CliArgs): Promise<number> {
       return newCommand(args.positionals, args);
     }
     case 'cluster': {
-      if (args.positionals[0] !== 'serve') throw new UsageError('cluster takes one subcommand: plumbline cluster serve <scenario>', 'cluster');
+      if (args.positionals[0] !== 'serve')
+        throw new UsageError('cluster takes one subcommand: plumbline cluster serve <scenario>', 'cluster');
       const { serveCommand } = await import('./commands/serve.js');
       return serveCommand(args.positionals[1], args);
     }

@@ -24,18 +24,24 @@ export async function drillCommand(args: CliArgs): Promise<number> {
     if (scenarioArg) throw new UsageError('--random draws its own scenario; leave out the scenario name');
     const { drawDrill } = await import('../training/random.js');
     const drawn = drawDrill({ seed, difficulty });
-    process.stderr.write(`drill: ${drawn.description} (replay it with: plumbline drill --random --seed ${drawn.seed} --difficulty ${drawn.difficulty})\n`);
+    process.stderr.write(
+      `drill: ${drawn.description} (replay it with: plumbline drill --random --seed ${drawn.seed} --difficulty ${drawn.difficulty})\n`,
+    );
     scenarioArg = drawn.file;
   }
   if (flags.instructor) {
     const { instructorCommand } = await import('./instructor.js');
     return instructorCommand(args, scenarioArg);
   }
-  const drillArgs = { ...args, positionals: scenarioArg ? [scenarioArg, ...args.positionals.slice(1)] : args.positionals };
+  const drillArgs = {
+    ...args,
+    positionals: scenarioArg ? [scenarioArg, ...args.positionals.slice(1)] : args.positionals,
+  };
   if (!wantsTui(args)) {
     const { planDrill } = await import('./walk.js');
     const plan = await planDrill(drillArgs);
-    if (flags.mode !== 'walk') process.stderr.write(`drill: --${flags.mode} needs a terminal; walking headless without predictions\n`);
+    if (flags.mode !== 'walk')
+      process.stderr.write(`drill: --${flags.mode} needs a terminal; walking headless without predictions\n`);
     const { walkHeadless } = await import('./headless.js');
     return walkHeadless(plan, args);
   }
@@ -55,7 +61,10 @@ export async function drillCommand(args: CliArgs): Promise<number> {
 }
 
 /** The drill in the TUI: its first frame while its cluster starts, then the walk's screen in its place. */
-async function drillOnScreen(args: CliArgs, opts: { auto: boolean; modeLabel: string | undefined; seed: number | null; difficulty: Difficulty | null }): Promise<number> {
+async function drillOnScreen(
+  args: CliArgs,
+  opts: { auto: boolean; modeLabel: string | undefined; seed: number | null; difficulty: Difficulty | null },
+): Promise<number> {
   const flags = args.drill;
   // The screen's modules (ink, React) load while the scenario is read and its cluster starts in its own thread.
   const firstFrame = import('./firstFrame.js');
@@ -67,7 +76,13 @@ async function drillOnScreen(args: CliArgs, opts: { auto: boolean; modeLabel: st
   // The first frame goes up now, before the cluster is up and the walk's first requests are answered.
   const { paintFirstFrame } = await firstFrame;
   const frame = paintFirstFrame({
-    header: { runbookTitle: started.runbook.spec.title, target: started.scenario.scenario.page, mode: 'drill', auto: opts.auto, ...(opts.modeLabel ? { modeLabel: opts.modeLabel } : {}) },
+    header: {
+      runbookTitle: started.runbook.spec.title,
+      target: started.scenario.scenario.page,
+      mode: 'drill',
+      auto: opts.auto,
+      ...(opts.modeLabel ? { modeLabel: opts.modeLabel } : {}),
+    },
     waitingFor: 'starting the drill cluster',
     color: !args.noColor,
   });

@@ -25,12 +25,14 @@ export interface DrillValues {
 export function drillFlags(v: DrillValues): DrillFlags {
   if (v.guided && v.free) throw new UsageError('--guided and --free are two modes; pick one');
   const seed = v.seed === undefined ? undefined : Number(v.seed);
-  if (seed !== undefined && !(Number.isSafeInteger(seed) && seed >= 0)) throw new UsageError(`--seed must be a whole number, not "${v.seed}"`);
+  if (seed !== undefined && !(Number.isSafeInteger(seed) && seed >= 0))
+    throw new UsageError(`--seed must be a whole number, not "${v.seed}"`);
   const difficulty = v.difficulty;
   if (difficulty !== undefined && !(difficulties as readonly string[]).includes(difficulty)) {
     throw new UsageError(`--difficulty must be one of ${difficulties.join(', ')}, not "${difficulty}"`);
   }
-  if ((seed !== undefined || difficulty !== undefined) && !v.random) throw new UsageError('--seed and --difficulty go with --random');
+  if ((seed !== undefined || difficulty !== undefined) && !v.random)
+    throw new UsageError('--seed and --difficulty go with --random');
   return {
     mode: v.guided ? 'guided' : v.free ? 'free' : 'walk',
     random: v.random ?? false,

@@ -24,15 +24,37 @@ export interface TrainingOptions {
 }
 
 /** A training drill in the TUI: the session in step mode, the trainee's predictions, hints and picks beside it, all in one transcript. */
-export async function walkTrainingDrill(plan: WalkPlan, args: Pick<CliArgs, 'noColor'>, opts: TrainingOptions, frame?: FirstFrame): Promise<number> {
+export async function walkTrainingDrill(
+  plan: WalkPlan,
+  args: Pick<CliArgs, 'noColor'>,
+  opts: TrainingOptions,
+  frame?: FirstFrame,
+): Promise<number> {
   const scenario = plan.scenario?.scenario;
   if (!scenario) throw new UsageError('a training drill needs a scenario');
   const free = opts.mode === 'free';
-  const tracker = new DrillTracker({ spec: plan.runbook.spec, scenario, inputs: plan.inputs, mode: opts.mode, seed: opts.seed, difficulty: opts.difficulty, transcriptPath: plan.transcriptPath, lookup: plan.runbook.lookup });
+  const tracker = new DrillTracker({
+    spec: plan.runbook.spec,
+    scenario,
+    inputs: plan.inputs,
+    mode: opts.mode,
+    seed: opts.seed,
+    difficulty: opts.difficulty,
+    transcriptPath: plan.transcriptPath,
+    lookup: plan.runbook.lookup,
+  });
   const setup = {
     session: (): Session | FreeSession =>
       free
-        ? new FreeSession({ runbook: plan.runbook, inputs: plan.inputs, kube: plan.kube, nodes: plan.nodes(undefined), scenario: scenario.id, page: plan.page, redactPatterns: loadExtraPatterns(process.env) })
+        ? new FreeSession({
+            runbook: plan.runbook,
+            inputs: plan.inputs,
+            kube: plan.kube,
+            nodes: plan.nodes(undefined),
+            scenario: scenario.id,
+            page: plan.page,
+            redactPatterns: loadExtraPatterns(process.env),
+          })
         : sessionFor(plan, { auto: false, answerDefaults: false }),
     // The tracker hears each event after the transcript and before the screen, so a result and its prediction's verdict draw together.
     observe: (e: SessionEvent) => tracker.observe(e),
@@ -42,12 +64,33 @@ export async function walkTrainingDrill(plan: WalkPlan, args: Pick<CliArgs, 'noC
     tracker.on((e) => run.transcript.write(e));
     let finished: DrillOutcome | undefined;
     // The header names the drill by its page: the scenario id names the cause.
-    const header = { runbookTitle: plan.runbook.spec.title, target: plan.page, page: plan.page, kubeconfigPath: plan.kubeconfigPath, transcriptPath: plan.transcriptPath };
+    const header = {
+      runbookTitle: plan.runbook.spec.title,
+      target: plan.page,
+      page: plan.page,
+      kubeconfigPath: plan.kubeconfigPath,
+      transcriptPath: plan.transcriptPath,
+    };
     const session = run.session;
-    const picks = session instanceof FreeSession ? { choices: () => session.choices(), run: (step: string) => void session.run(step), declare: () => session.declare() } : undefined;
+    const picks =
+      session instanceof FreeSession
+        ? {
+            choices: () => session.choices(),
+            run: (step: string) => void session.run(step),
+            declare: () => session.declare(),
+          }
+        : undefined;
     const app = mount(
       <ThemeProvider color={!args.noColor}>
-        <DrillScreen session={session} tracker={tracker} header={header} startedAt={frame?.startedAt ?? new Date()} {...(picks ? { free: picks } : {})} onFinished={(o) => (finished = o)} onExit={run.exit} />
+        <DrillScreen
+          session={session}
+          tracker={tracker}
+          header={header}
+          startedAt={frame?.startedAt ?? new Date()}
+          {...(picks ? { free: picks } : {})}
+          onFinished={(o) => (finished = o)}
+          onExit={run.exit}
+        />
       </ThemeProvider>,
       frame,
     );
@@ -55,7 +98,9 @@ export async function walkTrainingDrill(plan: WalkPlan, args: Pick<CliArgs, 'noC
     if (finished) {
       const path = appendHistory(finished.record);
       const d = finished.debrief;
-      process.stdout.write(`drill ${scenario.id}: ${d.correct ? 'correct' : 'not found'}, score ${d.score.total}/${d.maxScore}\nhistory: ${path}\n`);
+      process.stdout.write(
+        `drill ${scenario.id}: ${d.correct ? 'correct' : 'not found'}, score ${d.score.total}/${d.maxScore}\nhistory: ${path}\n`,
+      );
     }
     process.stdout.write(`transcript: ${plan.transcriptPath}\n`);
     // A free drill has no walk to end: q once the debrief is shown is a finished drill (0); q or Ctrl-C before it is an interrupted one (130).

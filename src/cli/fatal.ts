@@ -10,7 +10,11 @@ export function reportFatal(err: unknown, usage = false): number {
   const say = (s: string) => process.stderr.write(`plumbline: ${redactStderr(s)}\n`);
   if (usage || err instanceof UsageError) {
     const command = err instanceof UsageError ? err.command : undefined;
-    say(command === null ? (err as Error).message : `${(err as Error).message} (see plumbline${command ? ` ${command}` : ''} --help)`);
+    say(
+      command === null
+        ? (err as Error).message
+        : `${(err as Error).message} (see plumbline${command ? ` ${command}` : ''} --help)`,
+    );
     return 2;
   }
   if (err instanceof InputError) {

@@ -24,7 +24,9 @@ export function guardSession(session: Pick<Session, 'stop'>, opts: { onHangup?: 
   };
   const crash = (err: unknown) => {
     session.stop('crashed', err);
-    process.stderr.write(`plumbline: internal error: ${redactStderr(err instanceof Error ? (err.stack ?? err.message) : String(err))}\n`);
+    process.stderr.write(
+      `plumbline: internal error: ${redactStderr(err instanceof Error ? (err.stack ?? err.message) : String(err))}\n`,
+    );
     process.exit(3);
   };
   const unsignal = onEndSignal(interrupt);

@@ -15,7 +15,9 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 async function main(argv: string[]): Promise<number> {
   const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
   if (major < 22 || (major === 22 && minor < 19)) {
-    process.stderr.write(`plumbline: needs Node.js >= 22.19, this is ${process.versions.node} (in a checkout, npx plumbline runs it on the project's own Node.js)\n`);
+    process.stderr.write(
+      `plumbline: needs Node.js >= 22.19, this is ${process.versions.node} (in a checkout, npx plumbline runs it on the project's own Node.js)\n`,
+    );
     return 2;
   }
   // The version alone, as commander prints it, without loading commander and the whole command tree (kubectl's own yardstick).

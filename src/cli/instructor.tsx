@@ -17,11 +17,15 @@ import { loadRunbook } from './walk.js';
 
 /** `plumbline drill <scenario> --instructor [--transcript FILE]`: the answer and the trainee's progress, read live from their transcript. */
 export async function instructorCommand(args: CliArgs, scenarioArg: string | undefined): Promise<number> {
-  if (!scenarioArg) throw new UsageError('--instructor needs the scenario the trainee runs: plumbline drill <scenario> --instructor');
+  if (!scenarioArg)
+    throw new UsageError('--instructor needs the scenario the trainee runs: plumbline drill <scenario> --instructor');
   const { scenario } = await loadScenarioFile(resolveAsset('scenarios', scenarioArg));
   const runbook = await loadRunbook(scenario.runbook);
   const transcript = args.transcript ?? newestTranscriptFor(scenario.id);
-  if (!transcript) throw new UsageError(`no transcript of ${scenario.id} yet in ${defaultTranscriptDir()}; pass the trainee's --transcript FILE`);
+  if (!transcript)
+    throw new UsageError(
+      `no transcript of ${scenario.id} yet in ${defaultTranscriptDir()}; pass the trainee's --transcript FILE`,
+    );
   const tail = new TranscriptTail(transcript);
   const interactive = !args.nonInteractive && process.stdout.isTTY && process.stdin.isTTY;
   if (!interactive) {
@@ -40,7 +44,15 @@ export async function instructorCommand(args: CliArgs, scenarioArg: string | und
 }
 
 /** Polls the transcript: the trainee's terminal appends to it, flushed per event. */
-function Follow({ spec, scenario, tail }: { spec: RunbookSpec; scenario: InstructedScenario; tail: TranscriptTail }): React.JSX.Element {
+function Follow({
+  spec,
+  scenario,
+  tail,
+}: {
+  spec: RunbookSpec;
+  scenario: InstructedScenario;
+  tail: TranscriptTail;
+}): React.JSX.Element {
   const [events, setEvents] = useState<FollowedEvent[]>(() => tail.read());
   const { exit } = useApp();
   useInput((input) => {

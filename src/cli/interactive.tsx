@@ -9,8 +9,15 @@ import type { FirstFrame } from './firstFrame.js';
 import { mount } from './mount.js';
 
 /** Walks in the Ink TUI; the engine and transcript are the same as headless. */
-export async function walkInteractive(plan: WalkPlan, args: Pick<CliArgs, 'step' | 'noColor'>, frame?: FirstFrame): Promise<number> {
-  const setup = { session: () => sessionFor(plan, { auto: !args.step, answerDefaults: false }), record: `plumbline: ${plan.runbook.spec.title}` };
+export async function walkInteractive(
+  plan: WalkPlan,
+  args: Pick<CliArgs, 'step' | 'noColor'>,
+  frame?: FirstFrame,
+): Promise<number> {
+  const setup = {
+    session: () => sessionFor(plan, { auto: !args.step, answerDefaults: false }),
+    record: `plumbline: ${plan.runbook.spec.title}`,
+  };
   return runWalk(plan, setup, async (run) => {
     const header = {
       runbookTitle: plan.runbook.spec.title,
@@ -21,10 +28,21 @@ export async function walkInteractive(plan: WalkPlan, args: Pick<CliArgs, 'step'
       kubeconfigPath: plan.kubeconfigPath,
       transcriptPath: plan.transcriptPath,
     };
-    const app = mount(<App session={run.session} header={header} startedAt={frame?.startedAt ?? new Date()} onExit={run.exit} color={!args.noColor} />, frame);
+    const app = mount(
+      <App
+        session={run.session}
+        header={header}
+        startedAt={frame?.startedAt ?? new Date()}
+        onExit={run.exit}
+        color={!args.noColor}
+      />,
+      frame,
+    );
     const result = await closeScreen(app, run);
     // The screen is gone; leave the verdict in the scrollback, below the finished steps.
-    const last = result.diagnosis ? textLines({ type: 'diagnosis', ...result.diagnosis }) : [`end: ${result.outcome ?? result.reason}`];
+    const last = result.diagnosis
+      ? textLines({ type: 'diagnosis', ...result.diagnosis })
+      : [`end: ${result.outcome ?? result.reason}`];
     process.stdout.write(`${[...last, `transcript: ${plan.transcriptPath}`].join('\n')}\n`);
     return transcriptFailed(run.transcript) ?? exitCodeOf(result);
   });

@@ -24,8 +24,18 @@ const titles: Record<SchemaKind, string> = {
  * cross-references) are lint's.
  */
 export function jsonSchemaFor(kind: SchemaKind): Record<string, unknown> {
-  const schema = kind === 'runbook' ? runbook : kind === 'scenario' ? scenarioSchema : kind === 'signature' ? signatureFileSchema : checkFile;
-  const generated = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+  const schema =
+    kind === 'runbook'
+      ? runbook
+      : kind === 'scenario'
+        ? scenarioSchema
+        : kind === 'signature'
+          ? signatureFileSchema
+          : checkFile;
+  const generated = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<
+    string,
+    unknown
+  >;
   return { ...generated, $id: `https://plumbline.dev/schemas/${kind}.schema.json`, title: titles[kind] };
 }
 

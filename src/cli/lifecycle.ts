@@ -36,7 +36,11 @@ export interface WalkSetup<S extends Walkable> {
  * line), and whatever happens the recording, the handlers, the transcript and
  * the drill cluster are closed in that order.
  */
-export async function runWalk<S extends Walkable>(plan: WalkPlan, setup: WalkSetup<S>, body: (run: WalkRun<S>) => Promise<number>): Promise<number> {
+export async function runWalk<S extends Walkable>(
+  plan: WalkPlan,
+  setup: WalkSetup<S>,
+  body: (run: WalkRun<S>) => Promise<number>,
+): Promise<number> {
   const transcript = await openTranscript(plan);
   let stopRecording = (): void => {};
   let unguard = (): void => {};
@@ -50,7 +54,10 @@ export async function runWalk<S extends Walkable>(plan: WalkPlan, setup: WalkSet
     const exited = new Promise<void>((resolve) => (exit = resolve));
     unguard = guardSession(session, { onHangup: () => exit() });
     if (setup.record !== undefined) {
-      stopRecording = startRecording(session, plan.transcriptPath, setup.record, { width: process.stdout.columns || 80, height: process.stdout.rows || 24 });
+      stopRecording = startRecording(session, plan.transcriptPath, setup.record, {
+        width: process.stdout.columns || 80,
+        height: process.stdout.rows || 24,
+      });
     }
     return await body({ session, transcript, exit, exited });
   } finally {

@@ -7,7 +7,10 @@ import { commandLines } from '../nodeaccess/quote.js';
  * Manual node access without the TUI (`plumbline check`): print the command,
  * read the pasted output up to a line holding only "." or end of input.
  */
-export function linePrompt(input: NodeJS.ReadableStream, output: NodeJS.WritableStream): (r: ManualRequest) => Promise<ManualAnswer> {
+export function linePrompt(
+  input: NodeJS.ReadableStream,
+  output: NodeJS.WritableStream,
+): (r: ManualRequest) => Promise<ManualAnswer> {
   return (request) =>
     new Promise((resolve) => {
       // The command on lines of its own, broken only where a shell joins them, so it can be copied as shown.

@@ -53,7 +53,11 @@ export function preFrameLines(frame: PreFrame, columns: number, color: boolean):
   const clock = '00:00';
   const left = truncate(`plumbline · ${frame.title}`, width - clock.length - 1);
   const first = `${accent('plumbline')} · ${strong(left.slice('plumbline · '.length))}${' '.repeat(Math.max(1, width - cells(left) - clock.length))}${muted(clock)}`;
-  return [first, truncate(frame.subtitle, width), `${sgr('36', '39')('⠋')} ${truncate(`${frame.waiting}…`, width - 3)}`];
+  return [
+    first,
+    truncate(frame.subtitle, width),
+    `${sgr('36', '39')('⠋')} ${truncate(`${frame.waiting}…`, width - 3)}`,
+  ];
 }
 
 /** The terminal's width as Ink takes it: the tty's own, else $COLUMNS (a pty that has no size yet), else 80. */
@@ -75,14 +79,24 @@ export const homeTitle = 'plumbline: walk a runbook on your cluster, or practise
  */
 export function paintHomePreFrame(args: { nonInteractive: boolean; noColor: boolean }): void {
   if (args.nonInteractive || !process.stdout.isTTY || !process.stdin.isTTY) return;
-  paintLines([{ text: homeTitle, tone: 'accent' }, { text: 'reading the runbooks and drills…', tone: 'muted' }], !args.noColor);
+  paintLines(
+    [
+      { text: homeTitle, tone: 'accent' },
+      { text: 'reading the runbooks and drills…', tone: 'muted' },
+    ],
+    !args.noColor,
+  );
 }
 
 /** A pre-frame of plain lines in the screen's tones, each cut to the terminal's width. */
 export function paintLines(lines: { text: string; tone: 'accent' | 'muted' }[], color: boolean): void {
   const width = Math.max(20, columns() - 1);
   const styled = { accent: ['\x1b[36m\x1b[1m', '\x1b[22m\x1b[39m'], muted: ['\x1b[2m', '\x1b[22m'] };
-  write(lines.map((l) => (color ? `${styled[l.tone][0]}${truncate(l.text, width)}${styled[l.tone][1]}` : truncate(l.text, width))));
+  write(
+    lines.map((l) =>
+      color ? `${styled[l.tone][0]}${truncate(l.text, width)}${styled[l.tone][1]}` : truncate(l.text, width),
+    ),
+  );
 }
 
 function write(lines: string[]): void {
@@ -134,7 +148,8 @@ export function erasePreFrame(opts: { now?: boolean } = {}): void {
 }
 
 /** An erase waiting for the screen's first text, and the write that carries it. */
-let pendingErase: { erase: string; hook: typeof process.stdout.write; previous: typeof process.stdout.write } | undefined;
+let pendingErase:
+  { erase: string; hook: typeof process.stdout.write; previous: typeof process.stdout.write } | undefined;
 
 function stripControls(s: string): string {
   // eslint-disable-next-line no-control-regex
@@ -146,21 +161,33 @@ export function drillPreFrame(scenario: string, opts: { auto: boolean; modeLabel
   try {
     const facts = frameFacts('scenarios', resolveAsset('scenarios', scenario));
     // A runbook of the same id on the runbook path would be the one walked: its title is not in the index.
-    if (!facts || !Object.hasOwn(facts.deps, depKey(packageRoot(), resolveAsset('runbooks', facts.runbook)))) return undefined;
-    return { title: facts.runbookTitle, subtitle: `${facts.page} · drill · ${opts.modeLabel ?? (opts.auto ? 'auto mode' : 'step mode')}`, waiting: 'starting the drill cluster' };
+    if (!facts || !Object.hasOwn(facts.deps, depKey(packageRoot(), resolveAsset('runbooks', facts.runbook))))
+      return undefined;
+    return {
+      title: facts.runbookTitle,
+      subtitle: `${facts.page} · drill · ${opts.modeLabel ?? (opts.auto ? 'auto mode' : 'step mode')}`,
+      waiting: 'starting the drill cluster',
+    };
   } catch {
     return undefined; // an unknown name: the walk says so
   }
 }
 
 /** A live run's pre-frame: the bundled runbook's title and the context the kubeconfig names (one file only, as plumbline merges several). */
-export function runPreFrame(runbook: string, opts: { auto: boolean; context: string | undefined; files: () => string[] }): PreFrame | undefined {
+export function runPreFrame(
+  runbook: string,
+  opts: { auto: boolean; context: string | undefined; files: () => string[] },
+): PreFrame | undefined {
   try {
     const facts = frameFacts('runbooks', resolveAsset('runbooks', runbook));
     if (!facts) return undefined;
     const context = opts.context ?? currentContext(opts.files());
     if (!context) return undefined;
-    return { title: facts.title, subtitle: `${context} · live · ${opts.auto ? 'auto mode' : 'step mode'}`, waiting: `reaching the cluster of context ${context}` };
+    return {
+      title: facts.title,
+      subtitle: `${context} · live · ${opts.auto ? 'auto mode' : 'step mode'}`,
+      waiting: `reaching the cluster of context ${context}`,
+    };
   } catch {
     return undefined;
   }

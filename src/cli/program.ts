@@ -44,7 +44,11 @@ function kubeOptions(cmd: Command, namespace: string): Command {
 }
 
 function accessOptions(cmd: Command, kinds: readonly string[], defaultKind: string): Command {
-  cmd.addOption(new Option('--node-access <kind>', `how host checks run commands on nodes (default: ${defaultKind})`).choices(kinds));
+  cmd.addOption(
+    new Option('--node-access <kind>', `how host checks run commands on nodes (default: ${defaultKind})`).choices(
+      kinds,
+    ),
+  );
   if (kinds.includes('ssh')) {
     cmd
       .option('--ssh-user <user>', 'ssh: the user to log in as (default: your ssh config)')
@@ -56,7 +60,11 @@ function accessOptions(cmd: Command, kinds: readonly string[], defaultKind: stri
 
 /** Where runbooks are looked up by id, before the bundled ones (docs/runbooks.md, "Where plumbline finds runbooks"). */
 function runbooksOption(cmd: Command): Command {
-  return cmd.option('--runbooks <dir>', 'look runbooks up here first (repeatable; then $PLUMBLINE_RUNBOOKS, $XDG_CONFIG_HOME/plumbline/runbooks, then the bundled ones)', collect);
+  return cmd.option(
+    '--runbooks <dir>',
+    'look runbooks up here first (repeatable; then $PLUMBLINE_RUNBOOKS, $XDG_CONFIG_HOME/plumbline/runbooks, then the bundled ones)',
+    collect,
+  );
 }
 
 function outputOption(cmd: Command, what: string): Command {
@@ -105,7 +113,11 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv, onParsed: (p: Parse
     .exitOverride()
     .showSuggestionAfterError(true)
     .enablePositionalOptions()
-    .configureHelp({ sortSubcommands: false, showGlobalOptions: false, subcommandTerm: (cmd) => `${cmd.name()} ${cmd.usage()}`.replace(/ \[options\]/, '').trim() })
+    .configureHelp({
+      sortSubcommands: false,
+      showGlobalOptions: false,
+      subcommandTerm: (cmd) => `${cmd.name()} ${cmd.usage()}`.replace(/ \[options\]/, '').trim(),
+    })
     .configureOutput(outputFor(io, 'plumbline'));
 
   const args = (command: string | undefined, positionals: string[], opts: RawOptions, mainInput?: string) =>
@@ -117,11 +129,13 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv, onParsed: (p: Parse
   };
 
   program
-    .description('A guided Kubernetes troubleshooting runbook for the terminal: from a symptom, top-down then bottom-up, to a diagnosis.\nWithout a command, on a terminal: the home screen (pick a drill or a runbook); else the lists as text.')
+    .description(
+      'A guided Kubernetes troubleshooting runbook for the terminal: from a symptom, top-down then bottom-up, to a diagnosis.\nWithout a command, on a terminal: the home screen (pick a drill or a runbook); else the lists as text.',
+    )
     .version(version, '-v, --version', 'print the version')
-    .helpOption('-h, --help', 'show help; plumbline <command> --help shows that command\'s flags and examples')
+    .helpOption('-h, --help', "show help; plumbline <command> --help shows that command's flags and examples")
     .helpCommand('help [command]', 'show help for a command')
-    .option('--non-interactive', 'print the home screen\'s lists as text')
+    .option('--non-interactive', "print the home screen's lists as text")
     .option('--no-color', 'plain output (also NO_COLOR)')
     .option('--runbooks <dir>', 'look runbooks up here first (repeatable)', collect)
     .addHelpText(
@@ -154,31 +168,46 @@ Completion: source <(plumbline completion bash)   (also zsh, fish)`,
   kubeOptions(run, "the runbook's namespace input");
   walkOptions(run);
   runbooksOption(run);
-  accessOptions(run, nodeAccessKinds.filter((k) => k !== 'drill'), 'manual');
+  accessOptions(
+    run,
+    nodeAccessKinds.filter((k) => k !== 'drill'),
+    'manual',
+  );
   run
     .option('--request-timeout <duration>', "how long to wait for the cluster's first answers (default 10s; 500ms, 2m)")
     .option('--allow-mutations', 'let action steps change the cluster (each still shown in full and confirmed)')
     .addHelpText('after', runExamples)
     .action((runbook: string | undefined, input: string | undefined, opts: RawOptions & { help?: boolean }) => {
       if (opts.help) {
-        onParsed(runbook ? { kind: 'help', topic: 'run', name: runbook, text: `${run.helpInformation()}${runExamples}\n` } : (run.outputHelp(), { kind: 'exit', code: 0 }));
+        onParsed(
+          runbook
+            ? { kind: 'help', topic: 'run', name: runbook, text: `${run.helpInformation()}${runExamples}\n` }
+            : (run.outputHelp(), { kind: 'exit', code: 0 }),
+        );
         return;
       }
-      if (!runbook) throw new UsageError('run needs a runbook: plumbline run <runbook> (plumbline list runbooks lists them)', 'run');
+      if (!runbook)
+        throw new UsageError(
+          'run needs a runbook: plumbline run <runbook> (plumbline list runbooks lists them)',
+          'run',
+        );
       args('run', [runbook], opts, input);
     });
 
   const drill = sub('drill', 'walk a scenario on the built-in drill cluster (training drills too)')
     .description(
-      'Walk a scenario on the built-in simulated cluster (a real API server on loopback; point kubectl at it). --guided: predict each check\'s outcome; --free: pick the checks yourself; either ends in a scored debrief.',
+      "Walk a scenario on the built-in simulated cluster (a real API server on loopback; point kubectl at it). --guided: predict each check's outcome; --free: pick the checks yourself; either ends in a scored debrief.",
     )
-    .argument('[scenario]', 'a bundled scenario (plumbline list scenarios), real/<id>, or a scenario YAML file (default: pod-pending-node-selector)');
+    .argument(
+      '[scenario]',
+      'a bundled scenario (plumbline list scenarios), real/<id>, or a scenario YAML file (default: pod-pending-node-selector)',
+    );
   walkOptions(drill);
   runbooksOption(drill);
   drill.option('-n, --namespace <ns>', "the scenario's namespace input");
   accessOptions(drill, ['drill', 'manual'], 'drill');
   drill
-    .option('--guided', 'training: predict each check\'s outcome, then name the root cause')
+    .option('--guided', "training: predict each check's outcome, then name the root cause")
     .option('--free', 'training: pick the checks yourself, then name the root cause')
     .option('--random', 'a drawn or composed scenario; the same --seed gives the same drill')
     .option('--seed <n>', 'with --random: the seed')
@@ -200,12 +229,17 @@ Examples:
   const serve = cluster
     .command('serve')
     .summary('serve a drill cluster; prints export KUBECONFIG=... first')
-    .description("Serve a scenario's simulated cluster in the foreground until Ctrl-C; the first line is an export of its kubeconfig.")
+    .description(
+      "Serve a scenario's simulated cluster in the foreground until Ctrl-C; the first line is an export of its kubeconfig.",
+    )
     .allowExcessArguments(false)
     .argument('<scenario>', 'a bundled scenario, real/<id>, or a scenario file')
     .option('--port <n>', 'the port to listen on (default: a free one)')
     .option('--kubeconfig-out <file>', 'where to write the kubeconfig (default: a temp file)')
-    .addHelpText('after', '\nExample:\n  $ eval "$(plumbline cluster serve node-kubelet-down | head -1)"; kubectl get nodes')
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ eval "$(plumbline cluster serve node-kubelet-down | head -1)"; kubectl get nodes',
+    )
     .action((scenario: string, opts: RawOptions) => args('cluster', ['serve', scenario], opts));
   serve.configureOutput(outputFor(io, 'plumbline cluster serve'));
 
@@ -220,7 +254,7 @@ Examples:
   kubeOptions(check, "the check's namespace parameter");
   check
     .option('--pod <name>', "a pod check's pod")
-    .option('--node <name>', "the node a node or host check looks at")
+    .option('--node <name>', 'the node a node or host check looks at')
     .option('--set <key=value>', 'a check parameter (repeatable)', collect);
   outputOption(check, 'text, or the result as JSON or YAML');
   accessOptions(check, nodeAccessKinds, 'manual; drill with --drill');
@@ -230,21 +264,41 @@ Examples:
     .addHelpText('after', checkExamples)
     .action((id: string | undefined, opts: RawOptions & { help?: boolean }) => {
       if (opts.help) {
-        onParsed(id ? { kind: 'help', topic: 'check', name: id, text: `${check.helpInformation()}${checkExamples}\n` } : (check.outputHelp(), { kind: 'exit', code: 0 }));
+        onParsed(
+          id
+            ? { kind: 'help', topic: 'check', name: id, text: `${check.helpInformation()}${checkExamples}\n` }
+            : (check.outputHelp(), { kind: 'exit', code: 0 }),
+        );
         return;
       }
-      if (!id) throw new UsageError('check needs a check id: plumbline check <check-id> (plumbline list checks lists them)', 'check');
+      if (!id)
+        throw new UsageError(
+          'check needs a check id: plumbline check <check-id> (plumbline list checks lists them)',
+          'check',
+        );
       args('check', [id], opts);
     });
 
   sub('report', 'a postmortem from a session transcript')
-    .description('A postmortem (summary, impact to fill, timeline, root cause with its evidence, fix and verification, follow-ups, the path, raw outputs once and collapsed) from a transcript, even one cut short.')
+    .description(
+      'A postmortem (summary, impact to fill, timeline, root cause with its evidence, fix and verification, follow-ups, the path, raw outputs once and collapsed) from a transcript, even one cut short.',
+    )
     .argument('<transcript>', 'a session transcript (.jsonl)')
-    .addOption(new Option('-o, --output <format>', 'markdown, one self-contained HTML page, or the report as a JSON or YAML object').choices(['markdown', 'html', 'json', 'yaml']))
-    .addOption(new Option('--format <format>', 'the same as -o (markdown, html or json)').choices(['markdown', 'html', 'json']))
+    .addOption(
+      new Option(
+        '-o, --output <format>',
+        'markdown, one self-contained HTML page, or the report as a JSON or YAML object',
+      ).choices(['markdown', 'html', 'json', 'yaml']),
+    )
+    .addOption(
+      new Option('--format <format>', 'the same as -o (markdown, html or json)').choices(['markdown', 'html', 'json']),
+    )
     .option('--out <file>', 'write the report to this file (mode 0600) instead of stdout')
     .option('--full', 'show every raw output in full (by default, its first lines; the transcript keeps it all)')
-    .addHelpText('after', '\nExamples:\n  $ plumbline report ~/.local/state/plumbline/transcripts/<file>.jsonl --out postmortem.md\n  $ plumbline report t.jsonl -o json\n  $ plumbline report t.jsonl --format html --out postmortem.html')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ plumbline report ~/.local/state/plumbline/transcripts/<file>.jsonl --out postmortem.md\n  $ plumbline report t.jsonl -o json\n  $ plumbline report t.jsonl --format html --out postmortem.html',
+    )
     .action((transcript: string, opts: RawOptions) => args('report', [transcript], opts));
 
   sub('replay', 'play a session back in the TUI, from its transcript alone')
@@ -261,47 +315,68 @@ Examples:
     .addArgument(new Argument('<what>', 'what to list').choices([...listKinds]));
   outputOption(list, 'a table, or every field as JSON or YAML');
   runbooksOption(list);
-  list.addHelpText('after', '\nExamples:\n  $ plumbline list runbooks\n  $ plumbline list checks -o json').action((what: string, opts: RawOptions) => args('list', [what], opts));
+  list
+    .addHelpText('after', '\nExamples:\n  $ plumbline list runbooks\n  $ plumbline list checks -o json')
+    .action((what: string, opts: RawOptions) => args('list', [what], opts));
 
   const lint = sub('lint', 'validate runbooks and scenarios')
-    .description('Validate runbooks and scenarios (and the checks they declare): every problem as file:line:col; exit 2 if there is any.')
+    .description(
+      'Validate runbooks and scenarios (and the checks they declare): every problem as file:line:col; exit 2 if there is any.',
+    )
     .argument('[files...]', 'runbook or scenario files (default: the bundled ones)');
   runbooksOption(lint)
     .addHelpText('after', '\nExample:\n  $ plumbline lint runbooks/my-runbook.yaml')
     .action((files: string[], opts: RawOptions) => args('lint', files, opts));
 
   const test = sub('test', 'walk scenarios headless, compare with their expected diagnosis')
-    .description('Walk scenarios headless, each on its own drill cluster, and compare how each ends with what it expects (exit 1 on a mismatch).\nA folder stands for every scenario in it but raw/.')
+    .description(
+      'Walk scenarios headless, each on its own drill cluster, and compare how each ends with what it expects (exit 1 on a mismatch).\nA folder stands for every scenario in it but raw/.',
+    )
     .argument('[scenarios...]', 'scenario names, files or folders (default: the bundled scenarios)')
     .option('--pass-rate <percent>', 'exit 0 when at least this percentage pass (default: all must)');
   outputOption(test, 'a table, or one row per scenario as JSON or YAML');
   runbooksOption(test);
-  test.addHelpText('after', '\nExamples:\n  $ plumbline test\n  $ plumbline test scenarios/real --pass-rate 95').action((scenarios: string[], opts: RawOptions) => args('test', scenarios, opts));
+  test
+    .addHelpText('after', '\nExamples:\n  $ plumbline test\n  $ plumbline test scenarios/real --pass-rate 95')
+    .action((scenarios: string[], opts: RawOptions) => args('test', scenarios, opts));
 
-  const graph = sub('graph', "draw a runbook's decision tree")
-    .argument('<runbook>', 'a bundled runbook or a runbook file');
+  const graph = sub('graph', "draw a runbook's decision tree").argument(
+    '<runbook>',
+    'a bundled runbook or a runbook file',
+  );
   runbooksOption(graph)
-    .addOption(new Option('--format <format>', 'Mermaid or Graphviz DOT').choices(['mermaid', 'dot']).default('mermaid'))
+    .addOption(
+      new Option('--format <format>', 'Mermaid or Graphviz DOT').choices(['mermaid', 'dot']).default('mermaid'),
+    )
     .addHelpText('after', '\nExample:\n  $ plumbline graph workload-down --format dot | dot -Tsvg > workload-down.svg')
     .action((runbook: string, opts: RawOptions) => args('graph', [runbook], opts));
 
   sub('schema', 'print the JSON Schema of runbooks, scenarios, files of declared checks or signatures')
-    .description('Print the JSON Schema editors validate runbooks, scenarios, files of declared checks and signature files with (generated from the same schemas plumbline loads them with). Bundled files name theirs in a first line: # yaml-language-server: $schema=<path>.')
+    .description(
+      'Print the JSON Schema editors validate runbooks, scenarios, files of declared checks and signature files with (generated from the same schemas plumbline loads them with). Bundled files name theirs in a first line: # yaml-language-server: $schema=<path>.',
+    )
     .addArgument(new Argument('<kind>', 'which file').choices([...schemaKinds]))
     .addHelpText('after', '\nExample:\n  $ plumbline schema runbook > .schemas/runbook.schema.json')
     .action((kind: string, opts: RawOptions) => args('schema', [kind], opts));
 
   sub('new', 'scaffold a team runbook: its checks, a scenario for a finding and a healthy one, and a test')
     .usage('runbook <id> [options]')
-    .description('Write runbooks/<id>.yaml (with one declared check in runbooks/checks/<id>.yaml), two scenarios and test.sh under --out (default: here); docs/runbooks.md walks through editing them. Never overwrites a file.')
+    .description(
+      'Write runbooks/<id>.yaml (with one declared check in runbooks/checks/<id>.yaml), two scenarios and test.sh under --out (default: here); docs/runbooks.md walks through editing them. Never overwrites a file.',
+    )
     .addArgument(new Argument('<what>', 'what to scaffold').choices(['runbook']))
     .argument('<id>', 'the runbook id: lower-case words joined by dashes')
     .option('--out <dir>', 'where to write (default: the current folder)')
-    .addHelpText('after', '\nExample:\n  $ plumbline new runbook checkout-5xx --out team-runbooks && team-runbooks/test.sh')
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ plumbline new runbook checkout-5xx --out team-runbooks && team-runbooks/test.sh',
+    )
     .action((what: string, id: string, opts: RawOptions) => args('new', [what, id], opts));
 
   sub('completion', 'print a shell completion script (bash, zsh, fish)')
-    .description('Print a completion script: commands, flags, runbook and scenario names, check ids, and the namespaces, pods and nodes of the current context.')
+    .description(
+      'Print a completion script: commands, flags, runbook and scenario names, check ids, and the namespaces, pods and nodes of the current context.',
+    )
     .addArgument(new Argument('<shell>', 'the shell').choices([...completionShells]))
     .addHelpText(
       'after',

@@ -14,7 +14,12 @@ function isRegularFile(path: string): boolean {
  * Records what the user sees beside the transcript (asciicast v2), with a
  * marker at each step; returns the function that stops recording.
  */
-export function startRecording(session: Pick<Session, 'on'>, transcriptPath: string, title: string, size: { width: number; height: number }): () => void {
+export function startRecording(
+  session: Pick<Session, 'on'>,
+  transcriptPath: string,
+  title: string,
+  size: { width: number; height: number },
+): () => void {
   // A transcript sent to a device (/dev/null, /dev/full) has no folder of its own to record beside.
   if (!isRegularFile(transcriptPath)) return () => {};
   const cast = CastWriter.open(castPathFor(transcriptPath), { ...size, title, startedAt: new Date() });

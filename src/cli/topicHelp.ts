@@ -41,8 +41,20 @@ async function checkSection(id: string): Promise<string> {
   }
   const { commandTemplate } = await import('./commands/list.js');
   const params = checkParams(check);
-  const rows = params.map((p) => [p.flag.startsWith('--set') ? `${p.flag}<${p.name}>` : `${p.flag} <${p.name}>`, p.required ? 'required' : p.default !== undefined ? `default: ${JSON.stringify(p.default)}` : 'optional'] as const);
-  const example = ['plumbline check', id, ...params.filter((p) => p.required).map((p) => (p.flag.startsWith('--set') ? `${p.flag}<${p.name}>` : `${p.flag} <${p.name}>`))].join(' ');
+  const rows = params.map(
+    (p) =>
+      [
+        p.flag.startsWith('--set') ? `${p.flag}<${p.name}>` : `${p.flag} <${p.name}>`,
+        p.required ? 'required' : p.default !== undefined ? `default: ${JSON.stringify(p.default)}` : 'optional',
+      ] as const,
+  );
+  const example = [
+    'plumbline check',
+    id,
+    ...params
+      .filter((p) => p.required)
+      .map((p) => (p.flag.startsWith('--set') ? `${p.flag}<${p.name}>` : `${p.flag} <${p.name}>`)),
+  ].join(' ');
   return [
     `Check ${check.id} (${check.layer}): ${check.title}`,
     `  ${check.why}`,

@@ -46,7 +46,12 @@ export function aboutRun(args: CliArgs, nodeAccess: string): WalkPlan['about'] {
   } catch {
     // No passwd entry (a container's arbitrary uid): keep $USER.
   }
-  const flags: Record<string, string | boolean> = { step: args.step, nonInteractive: args.nonInteractive, allowMutations: args.allowMutations, yes: args.yes };
+  const flags: Record<string, string | boolean> = {
+    step: args.step,
+    nonInteractive: args.nonInteractive,
+    allowMutations: args.allowMutations,
+    yes: args.yes,
+  };
   if (args.context) flags.context = args.context;
   return { version, user, nodeAccess, flags };
 }
@@ -60,7 +65,11 @@ export async function loadRunbook(name: string): Promise<LoadedRunbook> {
 }
 
 /** Runbook inputs from defaults, the main input's argument, `-n` and `--set`; unknown, doubly given or missing ones are usage errors. */
-export function resolveInputs(runbook: LoadedRunbook, args: Pick<CliArgs, 'set' | 'namespace'> & Partial<Pick<CliArgs, 'mainInput' | 'command'>>, base: Record<string, string> = {}): Record<string, string> {
+export function resolveInputs(
+  runbook: LoadedRunbook,
+  args: Pick<CliArgs, 'set' | 'namespace'> & Partial<Pick<CliArgs, 'mainInput' | 'command'>>,
+  base: Record<string, string> = {},
+): Record<string, string> {
   const { id, inputs: specs } = runbook.spec;
   const fail = (message: string): never => {
     throw new UsageError(message, args.command ?? 'run');
@@ -70,7 +79,10 @@ export function resolveInputs(runbook: LoadedRunbook, args: Pick<CliArgs, 'set' 
   for (const i of specs) if (i.default !== undefined) inputs[i.name] = i.default;
   Object.assign(inputs, base);
   if (args.namespace) {
-    if (!declared.has('namespace')) fail(`runbook ${id} has no namespace input, so -n does not apply (inputs: ${[...declared.keys()].join(', ') || 'none'})`);
+    if (!declared.has('namespace'))
+      fail(
+        `runbook ${id} has no namespace input, so -n does not apply (inputs: ${[...declared.keys()].join(', ') || 'none'})`,
+      );
     inputs.namespace = args.namespace;
   }
   const main = mainInput(specs);
@@ -78,19 +90,27 @@ export function resolveInputs(runbook: LoadedRunbook, args: Pick<CliArgs, 'set' 
     if (!main) fail(`runbook ${id} takes no inputs, so "${args.mainInput}" does not apply`);
     else {
       const set = args.set[main.name];
-      if (set !== undefined && set !== args.mainInput) fail(`${main.name} is given twice: "${args.mainInput}" and --set ${main.name}=${set}`);
+      if (set !== undefined && set !== args.mainInput)
+        fail(`${main.name} is given twice: "${args.mainInput}" and --set ${main.name}=${set}`);
       inputs[main.name] = args.mainInput;
     }
   }
   for (const [k, v] of Object.entries(args.set)) {
-    if (!declared.has(k)) fail(`runbook ${id} has no input "${k}" (inputs: ${[...declared.keys()].join(', ')}; plumbline run ${id} --help describes them)`);
+    if (!declared.has(k))
+      fail(
+        `runbook ${id} has no input "${k}" (inputs: ${[...declared.keys()].join(', ')}; plumbline run ${id} --help describes them)`,
+      );
     inputs[k] = v;
   }
   const missing = specs.filter((i) => i.required && !inputs[i.name]);
   if (missing.length > 0) {
     const how = (i: (typeof missing)[number]) => {
       const flag = inputFlag(i, specs);
-      return flag === 'positional' ? `its ${i.name} (${i.description}): plumbline run ${id} <${i.name}>` : flag === '-n' ? `-n <${i.description}>` : `--set ${i.name}=<${i.description}>`;
+      return flag === 'positional'
+        ? `its ${i.name} (${i.description}): plumbline run ${id} <${i.name}>`
+        : flag === '-n'
+          ? `-n <${i.description}>`
+          : `--set ${i.name}=<${i.description}>`;
     };
     fail(`runbook ${id} needs ${missing.map(how).join(', and ')}`);
   }
@@ -104,7 +124,10 @@ export async function probe(kube: KubeClient, timeoutMs = 10_000): Promise<void>
   } catch (err) {
     if (err instanceof KubeError && (err.kind === 'forbidden' || err.kind === 'not-found')) return;
     if (err instanceof KubeError && err.kind === 'timeout' && err.status === undefined) {
-      throw new KubeError('timeout', `${err.message} within ${seconds(timeoutMs)} (--request-timeout sets how long to wait)`);
+      throw new KubeError(
+        'timeout',
+        `${err.message} within ${seconds(timeoutMs)} (--request-timeout sets how long to wait)`,
+      );
     }
     throw err;
   }
@@ -117,10 +140,35 @@ const seconds = (ms: number): string => (ms < 1000 ? `${ms} ms` : `${Math.round(
  * `--output json` still gets the walk's object: incomplete, and the one thing
  * that could not be seen, with the command that shows it.
  */
-function printNotStarted(runbook: LoadedRunbook, args: CliArgs, kube: KubeClient, err: KubeError, format: 'json' | 'yaml'): void {
-  const command = shellQuote(['kubectl', ...(args.kubeconfig ? ['--kubeconfig', args.kubeconfig] : []), '--context', kube.contextName, 'get', '--raw', '/api']);
-  const unseen = { step: 'connect', title: 'Can plumbline reach the API server?', check: 'api.connect', summary: err.message, errorKind: err.kind, command, node: null };
-  const json = { ...notStartedJson({ runbook: runbook.spec.id, mode: 'live', scenario: null, transcript: null }, unseen), api: kube.apiStats };
+function printNotStarted(
+  runbook: LoadedRunbook,
+  args: CliArgs,
+  kube: KubeClient,
+  err: KubeError,
+  format: 'json' | 'yaml',
+): void {
+  const command = shellQuote([
+    'kubectl',
+    ...(args.kubeconfig ? ['--kubeconfig', args.kubeconfig] : []),
+    '--context',
+    kube.contextName,
+    'get',
+    '--raw',
+    '/api',
+  ]);
+  const unseen = {
+    step: 'connect',
+    title: 'Can plumbline reach the API server?',
+    check: 'api.connect',
+    summary: err.message,
+    errorKind: err.kind,
+    command,
+    node: null,
+  };
+  const json = {
+    ...notStartedJson({ runbook: runbook.spec.id, mode: 'live', scenario: null, transcript: null }, unseen),
+    api: kube.apiStats,
+  };
   printObject(json, format);
 }
 
@@ -167,7 +215,11 @@ export async function liveNodeAccess(args: CliArgs, kube: KubeClient): Promise<N
   return (prompt) =>
     createNodeAccess(kind, {
       ...(prompt ? { prompt } : {}),
-      ssh: { ...(args.sshUser ? { user: args.sshUser } : {}), options: args.sshOptions, resolveAddress: addressResolver(kube) },
+      ssh: {
+        ...(args.sshUser ? { user: args.sshUser } : {}),
+        options: args.sshOptions,
+        resolveAddress: addressResolver(kube),
+      },
       kubectlDebug: {
         ...(args.kubeconfig ? { kubeconfig: args.kubeconfig } : {}),
         ...(args.context ? { context: args.context } : {}),
@@ -203,7 +255,8 @@ export async function startDrillWalk(args: CliArgs, opts: { sameThread?: boolean
   const inputs = resolveInputs(runbook, args, loaded.scenario.inputs);
   const kind = args.nodeAccess ?? 'drill';
   // In a drill the only hosts there are are the scenario's; manual lets a trainee paste what they would run.
-  if (kind !== 'drill' && kind !== 'manual') throw new UsageError(`--node-access ${kind} cannot reach a drill's simulated hosts; use drill or manual`);
+  if (kind !== 'drill' && kind !== 'manual')
+    throw new UsageError(`--node-access ${kind} cannot reach a drill's simulated hosts; use drill or manual`);
   const drill = startDrillThread(loaded.scenario, opts);
   const transcriptPath = args.transcript ?? defaultTranscriptPath(runbook.spec.id, new Date());
   const plan = async (): Promise<WalkPlan> => {
@@ -218,7 +271,8 @@ export async function startDrillWalk(args: CliArgs, opts: { sameThread?: boolean
       // certificate) fails fast, as a live run does, instead of a walk whose every check errors. A drill API that
       // resets or hangs is a scenario's fault for the walk to find its way around (host checks), so it walks on.
       await probe(kube).catch((err: unknown) => {
-        if (err instanceof KubeError && err.kind === 'unreachable' && err.message.startsWith('certificate problem')) throw err;
+        if (err instanceof KubeError && err.kind === 'unreachable' && err.message.startsWith('certificate problem'))
+          throw err;
       });
       await checkNamespaces(runbook, inputs, kube);
       // A scenario's own node is its page (an alert may name a node the autoscaler replaced: nn-node-gone);
@@ -244,7 +298,15 @@ export async function startDrillWalk(args: CliArgs, opts: { sameThread?: boolean
       throw err;
     }
   };
-  return { scenario: loaded, runbook, inputs, kubeconfigPath: drill.kubeconfigPath, transcriptPath, plan, close: () => drill.close() };
+  return {
+    scenario: loaded,
+    runbook,
+    inputs,
+    kubeconfigPath: drill.kubeconfigPath,
+    transcriptPath,
+    plan,
+    close: () => drill.close(),
+  };
 }
 
 export async function planDrill(args: CliArgs, opts: { sameThread?: boolean } = {}): Promise<WalkPlan> {
@@ -260,7 +322,11 @@ function renderSymptom(runbook: LoadedRunbook, inputs: Record<string, string>): 
  * incident: say so before any step runs (exit 2), with the names it is close
  * to. A namespace the credentials may not read is left to the walk.
  */
-export async function checkNamespaces(runbook: LoadedRunbook, inputs: Record<string, string>, kube: KubeClient): Promise<void> {
+export async function checkNamespaces(
+  runbook: LoadedRunbook,
+  inputs: Record<string, string>,
+  kube: KubeClient,
+): Promise<void> {
   for (const input of runbook.spec.inputs.filter((i) => i.pick === 'namespace')) {
     const ns = inputs[input.name];
     if (!ns) continue;
@@ -270,13 +336,20 @@ export async function checkNamespaces(runbook: LoadedRunbook, inputs: Record<str
     let names: string[] = [];
     if (all.status === 200) {
       try {
-        names = ((JSON.parse(all.body) as { items?: { metadata?: { name?: string } }[] }).items ?? []).map((i) => i.metadata?.name ?? '').filter((n) => n !== '');
+        names = ((JSON.parse(all.body) as { items?: { metadata?: { name?: string } }[] }).items ?? [])
+          .map((i) => i.metadata?.name ?? '')
+          .filter((n) => n !== '');
       } catch {
         names = [];
       }
     }
     const close = nearest(ns, names);
-    const hint = close.length > 0 ? `did you mean ${close.join(', ')}?` : names.length > 0 ? `namespaces: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', ...' : ''}` : 'kubectl get namespaces lists them';
+    const hint =
+      close.length > 0
+        ? `did you mean ${close.join(', ')}?`
+        : names.length > 0
+          ? `namespaces: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', ...' : ''}`
+          : 'kubectl get namespaces lists them';
     throw new UsageError(`namespace "${ns}" does not exist in context ${kube.contextName}: ${hint}`, null);
   }
 }
@@ -284,7 +357,9 @@ export async function checkNamespaces(runbook: LoadedRunbook, inputs: Record<str
 /** The names in a List answer (namespaces, nodes, pods); none when it is not one. */
 function namesOf(body: string): string[] {
   try {
-    return ((JSON.parse(body) as { items?: { metadata?: { name?: string } }[] }).items ?? []).map((i) => i.metadata?.name ?? '').filter((n) => n !== '');
+    return ((JSON.parse(body) as { items?: { metadata?: { name?: string } }[] }).items ?? [])
+      .map((i) => i.metadata?.name ?? '')
+      .filter((n) => n !== '');
   } catch {
     return [];
   }
@@ -299,7 +374,12 @@ function namesOf(body: string): string[] {
  * node the credentials may not read, or an API that fails to answer, is left
  * to the walk. `typed`: look up only these inputs (a drill's own are its page).
  */
-export async function checkNodeNames(runbook: LoadedRunbook, inputs: Record<string, string>, kube: KubeClient, typed?: ReadonlySet<string>): Promise<void> {
+export async function checkNodeNames(
+  runbook: LoadedRunbook,
+  inputs: Record<string, string>,
+  kube: KubeClient,
+  typed?: ReadonlySet<string>,
+): Promise<void> {
   for (const input of runbook.spec.inputs.filter((i) => i.pick === 'node' && (!typed || typed.has(i.name)))) {
     const node = inputs[input.name];
     if (!node) continue;
@@ -309,7 +389,10 @@ export async function checkNodeNames(runbook: LoadedRunbook, inputs: Record<stri
     const names = all.status === 200 ? namesOf(all.body) : [];
     const close = nearest(node, names);
     if (close.length === 0) continue;
-    throw new UsageError(`node "${node}" does not exist in context ${kube.contextName}: did you mean ${close.join(', ')}?`, null);
+    throw new UsageError(
+      `node "${node}" does not exist in context ${kube.contextName}: did you mean ${close.join(', ')}?`,
+      null,
+    );
   }
 }
 
@@ -322,7 +405,11 @@ export async function checkNodeNames(runbook: LoadedRunbook, inputs: Record<stri
  * Deployment expected to create it, and runbooks that also take a node (their
  * own steps follow a stale pod name to its replacement on that node).
  */
-export async function checkPodName(runbook: LoadedRunbook, inputs: Record<string, string>, kube: KubeClient): Promise<void> {
+export async function checkPodName(
+  runbook: LoadedRunbook,
+  inputs: Record<string, string>,
+  kube: KubeClient,
+): Promise<void> {
   if (runbook.spec.inputs.some((i) => i.pick === 'node')) return;
   if (inputs.deployment) return;
   const nsInput = runbook.spec.inputs.find((i) => i.pick === 'namespace');
@@ -337,13 +424,20 @@ export async function checkPodName(runbook: LoadedRunbook, inputs: Record<string
     if (all.status !== 200) continue;
     let names: string[];
     try {
-      names = ((JSON.parse(all.body) as { items?: { metadata?: { name?: string } }[] }).items ?? []).map((i) => i.metadata?.name ?? '').filter((n) => n !== '');
+      names = ((JSON.parse(all.body) as { items?: { metadata?: { name?: string } }[] }).items ?? [])
+        .map((i) => i.metadata?.name ?? '')
+        .filter((n) => n !== '');
     } catch {
       continue;
     }
     const close = nearest(pod, names);
     if (close.length === 0) continue;
-    const controller = runbook.spec.inputs.some((i) => i.name === 'deployment') ? '; if a controller should create it, name it with --set deployment=<name>' : '';
-    throw new UsageError(`pod "${pod}" does not exist in namespace ${ns} (context ${kube.contextName}): did you mean ${close.join(', ')}? (kubectl get pods -n ${ns} lists them${controller})`, null);
+    const controller = runbook.spec.inputs.some((i) => i.name === 'deployment')
+      ? '; if a controller should create it, name it with --set deployment=<name>'
+      : '';
+    throw new UsageError(
+      `pod "${pod}" does not exist in namespace ${ns} (context ${kube.contextName}): did you mean ${close.join(', ')}? (kubectl get pods -n ${ns} lists them${controller})`,
+      null,
+    );
   }
 }

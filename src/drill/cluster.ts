@@ -51,8 +51,27 @@ export async function startDrill(scenario: Scenario, opts: StartDrillOptions = {
   const built = buildCluster(scenario, now);
   const name = `plumbline-${scenario.cluster.name}`;
   const server = await startDrillApiServer(
-    { objects: built.objects, virtual: built.virtual, logs: built.logs, token: randomBytes(24).toString('hex'), name, user: built.user, denials: built.denials, apiFaults: built.apiFaults, ...(built.profiles ? { profiles: built.profiles } : {}), ...(built.nodeMetrics ? { nodeMetrics: built.nodeMetrics } : {}), ...(built.servingCertificate ? { servingCertificate: built.servingCertificate } : {}), logsNotCollected: built.logsNotCollected, serviceProxy: built.serviceProxy },
-    { now: clock, startedAt: now, hostText: (node, command) => hostText(built.hosts, node, command), ...(opts.port === undefined ? {} : { port: opts.port }) },
+    {
+      objects: built.objects,
+      virtual: built.virtual,
+      logs: built.logs,
+      token: randomBytes(24).toString('hex'),
+      name,
+      user: built.user,
+      denials: built.denials,
+      apiFaults: built.apiFaults,
+      ...(built.profiles ? { profiles: built.profiles } : {}),
+      ...(built.nodeMetrics ? { nodeMetrics: built.nodeMetrics } : {}),
+      ...(built.servingCertificate ? { servingCertificate: built.servingCertificate } : {}),
+      logsNotCollected: built.logsNotCollected,
+      serviceProxy: built.serviceProxy,
+    },
+    {
+      now: clock,
+      startedAt: now,
+      hostText: (node, command) => hostText(built.hosts, node, command),
+      ...(opts.port === undefined ? {} : { port: opts.port }),
+    },
   );
   const dir = opts.kubeconfigPath ? undefined : mkdtempSync(join(tmpdir(), 'plumbline-drill-'));
   const kubeconfigPath = opts.kubeconfigPath ?? join(dir ?? '', 'kubeconfig');

@@ -73,12 +73,22 @@ export function generateObjects(
   // Every kubelet renews its node's Lease with its heartbeat; a silent one's goes stale with it.
   for (const n of nodes) {
     const owner = [{ apiVersion: 'v1', kind: 'Node', name: n.name, uid: nodeUid(n.name) }];
-    out.push(lease('kube-node-lease', n.name, n.name, now(`now-${Math.round(n.heartbeatAgeSeconds)}s`), 40, t.cluster, owner));
+    out.push(
+      lease('kube-node-lease', n.name, n.name, now(`now-${Math.round(n.heartbeatAgeSeconds)}s`), 40, t.cluster, owner),
+    );
   }
   if (!g.addons && g.controlPlanes === 0 && g.podsPerWorker === 0) return { objects: out, virtual };
 
   const layout = nodes.map((n, index) => ({ ...n, index }));
-  const ctx: GenContext = { nodes: layout, workers: layout.filter((n) => n.role === 'worker'), net: new PodNetwork(), ips: new ServiceIPs(), t, out, virtual };
+  const ctx: GenContext = {
+    nodes: layout,
+    workers: layout.filter((n) => n.role === 'worker'),
+    net: new PodNetwork(),
+    ips: new ServiceIPs(),
+    t,
+    out,
+    virtual,
+  };
   const workloads = g.podsPerWorker > 0 && ctx.workers.length > 0;
   // One cluster CA, published in every namespace as kube-root-ca.crt.
   const ca = selfSignedCertificate('kubernetes').cert;

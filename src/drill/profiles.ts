@@ -18,17 +18,33 @@ export const healthyProfiles = {
       { name: 'runtime.gcBgMarkWorker', share: 0.22, callers: ['runtime.goexit'] },
       { name: 'runtime.mcall', share: 0.12, callers: ['runtime.park_m', 'runtime.goexit'] },
       { name: 'syscall.Syscall', share: 0.1, callers: ['internal/poll.(*FD).Read', 'net.(*conn).Read'] },
-      { name: 'encoding/json.(*encodeState).marshal', share: 0.08, callers: ['k8s.io/apiserver/pkg/endpoints/handlers/responsewriters.SerializeObject'] },
-      { name: 'k8s.io/apiserver/pkg/storage/cacher.(*watchCache).processEvent', share: 0.06, callers: ['k8s.io/apiserver/pkg/storage/cacher.(*Cacher).dispatchEvents'] },
+      {
+        name: 'encoding/json.(*encodeState).marshal',
+        share: 0.08,
+        callers: ['k8s.io/apiserver/pkg/endpoints/handlers/responsewriters.SerializeObject'],
+      },
+      {
+        name: 'k8s.io/apiserver/pkg/storage/cacher.(*watchCache).processEvent',
+        share: 0.06,
+        callers: ['k8s.io/apiserver/pkg/storage/cacher.(*Cacher).dispatchEvents'],
+      },
       { name: 'runtime.scanobject', share: 0.42, callers: ['runtime.gcDrain', 'runtime.gcBgMarkWorker'] },
     ],
   },
   kubelet: {
     cores: 0.08,
     functions: [
-      { name: 'github.com/google/cadvisor/manager.(*containerData).housekeeping', share: 0.3, callers: ['runtime.goexit'] },
+      {
+        name: 'github.com/google/cadvisor/manager.(*containerData).housekeeping',
+        share: 0.3,
+        callers: ['runtime.goexit'],
+      },
       { name: 'runtime.gcBgMarkWorker', share: 0.2, callers: ['runtime.goexit'] },
-      { name: 'syscall.Syscall6', share: 0.2, callers: ['github.com/opencontainers/runc/libcontainer/cgroups/fs2.statCpu'] },
+      {
+        name: 'syscall.Syscall6',
+        share: 0.2,
+        callers: ['github.com/opencontainers/runc/libcontainer/cgroups/fs2.statCpu'],
+      },
       { name: 'runtime.mcall', share: 0.3, callers: ['runtime.park_m', 'runtime.goexit'] },
     ],
   },
@@ -60,7 +76,9 @@ export function encodeCpuProfile(spec: ProcessProfileSpec, seconds: number, now:
     if (id === undefined) {
       id = functions.length + 1;
       fnIds.set(name, id);
-      functions.push(new PFunction({ id, name: strings.dedup(name), systemName: strings.dedup(name), filename: strings.dedup('') }));
+      functions.push(
+        new PFunction({ id, name: strings.dedup(name), systemName: strings.dedup(name), filename: strings.dedup('') }),
+      );
       locations.push(new Location({ id, line: [new Line({ functionId: id })] }));
     }
     return id;
@@ -72,7 +90,10 @@ export function encodeCpuProfile(spec: ProcessProfileSpec, seconds: number, now:
     return new Sample({ locationId: [f.name, ...(f.callers ?? [])].map(locFor), value: [count, count * periodNanos] });
   });
   const profile = new Profile({
-    sampleType: [new ValueType({ type: strings.dedup('samples'), unit: strings.dedup('count') }), new ValueType({ type: strings.dedup('cpu'), unit: strings.dedup('nanoseconds') })],
+    sampleType: [
+      new ValueType({ type: strings.dedup('samples'), unit: strings.dedup('count') }),
+      new ValueType({ type: strings.dedup('cpu'), unit: strings.dedup('nanoseconds') }),
+    ],
     sample: samples.filter((s) => Number(s.value[0]) > 0),
     location: locations,
     function: functions,

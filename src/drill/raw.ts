@@ -1,7 +1,18 @@
 import { resolve } from 'node:path';
 import { LineCounter, parseAllDocuments } from 'yaml';
 import { validate } from '../runbook/load.js';
-import { containedPath, documentData, FileReadError, InputError, locator, offsetOf, ownFolder, rawLimit, readInputText, yamlParseOptions } from '../base/source.js';
+import {
+  containedPath,
+  documentData,
+  FileReadError,
+  InputError,
+  locator,
+  offsetOf,
+  ownFolder,
+  rawLimit,
+  readInputText,
+  yamlParseOptions,
+} from '../base/source.js';
 import type { SourceProblem, YamlSource } from '../base/source.js';
 import { isKubeList, rawEntry } from './scenarioSchema.js';
 import type { Scenario } from './scenarioSchema.js';
@@ -16,7 +27,9 @@ import type { KubeObject } from './types.js';
 
 /** `kind: List` entries become their items, recursively, in order. */
 export function flattenLists(entries: readonly Record<string, unknown>[]): KubeObject[] {
-  return entries.flatMap((e) => (isKubeList(e) ? flattenLists(e.items as Record<string, unknown>[]) : [e as KubeObject]));
+  return entries.flatMap((e) =>
+    isKubeList(e) ? flattenLists(e.items as Record<string, unknown>[]) : [e as KubeObject],
+  );
 }
 
 /** A file the scenario names, read only from the scenario's own folder; where: the scenario's line naming it. */
@@ -55,7 +68,13 @@ export function parseObjectFile(file: string, text: string): KubeObject[] {
     // `---` at the end of a paste leaves an empty document: nothing to serve.
     if (data === null || data === undefined) continue;
     const locate = (path: readonly PropertyKey[]) => at(offsetOf(doc, path));
-    const source: YamlSource = { file, text, data, locate, problem: (path, message) => ({ file, ...locate(path), message }) };
+    const source: YamlSource = {
+      file,
+      text,
+      data,
+      locate,
+      problem: (path, message) => ({ file, ...locate(path), message }),
+    };
     try {
       objects.push(...flattenLists([validate(source, rawEntry)]));
     } catch (err) {
@@ -105,8 +124,19 @@ export async function inlineRawFiles(scenario: Scenario, source: YamlSource): Pr
 
   const logs = [...scenario.logs];
   for (const [i, l] of scenario.logFiles.entries()) {
-    const text = await attempt(() => Promise.resolve(readText(base, l.file, source.problem(['logFiles', i, 'file'], `logFiles.${i}.file: cannot read `))));
-    if (text !== undefined) logs.push({ namespace: l.namespace, pod: l.pod, container: l.container, previous: l.previous, lines: logLines(text) });
+    const text = await attempt(() =>
+      Promise.resolve(
+        readText(base, l.file, source.problem(['logFiles', i, 'file'], `logFiles.${i}.file: cannot read `)),
+      ),
+    );
+    if (text !== undefined)
+      logs.push({
+        namespace: l.namespace,
+        pod: l.pod,
+        container: l.container,
+        previous: l.previous,
+        lines: logLines(text),
+      });
   }
 
   const hosts: Scenario['hosts'] = {};
@@ -122,7 +152,11 @@ export async function inlineRawFiles(scenario: Scenario, source: YamlSource): Pr
             problems.push(source.problem(path, `hosts.${node}."${command}": give stdout or file, not both`));
             return r;
           }
-          const text = await attempt(() => Promise.resolve(readText(base, r.file ?? '', source.problem(path, `hosts.${node}."${command}".file: cannot read `))));
+          const text = await attempt(() =>
+            Promise.resolve(
+              readText(base, r.file ?? '', source.problem(path, `hosts.${node}."${command}".file: cannot read `)),
+            ),
+          );
           const { file: _file, ...rest } = r;
           return { ...rest, stdout: text ?? '' };
         }),
@@ -135,9 +169,14 @@ export async function inlineRawFiles(scenario: Scenario, source: YamlSource): Pr
   // A node's kernel log and service journals may be files too.
   const nodes: Scenario['cluster']['nodes'] = [];
   for (const [i, n] of scenario.cluster.nodes.entries()) {
-    const read = async <T extends { stdout?: string | undefined; file?: string | undefined }>(r: T, path: (string | number)[]): Promise<T> => {
+    const read = async <T extends { stdout?: string | undefined; file?: string | undefined }>(
+      r: T,
+      path: (string | number)[],
+    ): Promise<T> => {
       if (r.file === undefined) return r;
-      const text = await attempt(() => Promise.resolve(readText(base, r.file ?? '', source.problem(path, `${path.join('.')}: cannot read `))));
+      const text = await attempt(() =>
+        Promise.resolve(readText(base, r.file ?? '', source.problem(path, `${path.join('.')}: cannot read `))),
+      );
       const { file: _file, ...rest } = r;
       return { ...rest, stdout: text ?? '' } as T;
     };
@@ -145,11 +184,21 @@ export async function inlineRawFiles(scenario: Scenario, source: YamlSource): Pr
     let journals: NonNullable<typeof n.journals> | undefined;
     if (n.journals) {
       journals = {};
-      for (const [unit, r] of Object.entries(n.journals)) if (r) journals[unit as keyof typeof journals] = await read(r, ['cluster', 'nodes', i, 'journals', unit, 'file']);
+      for (const [unit, r] of Object.entries(n.journals))
+        if (r)
+          journals[unit as keyof typeof journals] = await read(r, ['cluster', 'nodes', i, 'journals', unit, 'file']);
     }
     nodes.push({ ...n, ...(kernelLog ? { kernelLog } : {}), ...(journals ? { journals } : {}) });
   }
 
   if (problems.length > 0) throw new InputError(problems);
-  return { ...scenario, cluster: { ...scenario.cluster, nodes }, objects: [...fileObjects, ...scenario.objects], objectFiles: [], logs, logFiles: [], hosts };
+  return {
+    ...scenario,
+    cluster: { ...scenario.cluster, nodes },
+    objects: [...fileObjects, ...scenario.objects],
+    objectFiles: [],
+    logs,
+    logFiles: [],
+    hosts,
+  };
 }

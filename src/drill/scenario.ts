@@ -41,7 +41,12 @@ export async function loadScenarioSource(source: YamlSource): Promise<LoadedScen
   const scenario = validate(source, scenarioSchema);
   // A real case is only as honest as its citation: under real/ the thread it came from is required.
   if (isRealScenarioPath(file) && !scenario.source) {
-    throw new InputError([source.problem(['id'], 'a scenario under real/ needs a source: block (url of the thread the output was pasted in; date, platform, verbatim, frame)')]);
+    throw new InputError([
+      source.problem(
+        ['id'],
+        'a scenario under real/ needs a source: block (url of the thread the output was pasted in; date, platform, verbatim, frame)',
+      ),
+    ]);
   }
   return { scenario: await inlineRawFiles(scenario, source), file };
 }
@@ -86,7 +91,10 @@ export class ScenarioBuildError extends Error {
  * the generated filler apps' EndpointSlices, which are made on read, so every
  * filler Service is programmed with its endpoints as on a real node.
  */
-function serviceRules(objects: readonly KubeObject[], virtual: readonly VirtualObjects[] = []): ReturnType<typeof kubeProxyRules> {
+function serviceRules(
+  objects: readonly KubeObject[],
+  virtual: readonly VirtualObjects[] = [],
+): ReturnType<typeof kubeProxyRules> {
   const cached = ruleCache.get(objects);
   if (cached) return cached;
   const slices: KubeObject[] = [];
@@ -105,13 +113,22 @@ export function buildCluster(s: Scenario, now: Date): BuiltCluster {
   const unread = [
     ...s.objectFiles,
     ...s.logFiles.map((l) => l.file),
-    ...Object.values(s.hosts).flatMap((c) => Object.values(c).flat().flatMap((r) => r.file ?? [])),
-    ...s.cluster.nodes.flatMap((n) => [n.kernelLog?.file ?? [], ...Object.values(n.journals ?? {}).map((j) => j?.file ?? [])].flat()),
+    ...Object.values(s.hosts).flatMap((c) =>
+      Object.values(c)
+        .flat()
+        .flatMap((r) => r.file ?? []),
+    ),
+    ...s.cluster.nodes.flatMap((n) =>
+      [n.kernelLog?.file ?? [], ...Object.values(n.journals ?? {}).map((j) => j?.file ?? [])].flat(),
+    ),
   ];
-  if (unread.length > 0) throw new Error(`scenario ${s.id}: raw files are read by loadScenarioFile, not here (${unread.join(', ')})`);
+  if (unread.length > 0)
+    throw new Error(`scenario ${s.id}: raw files are read by loadScenarioFile, not here (${unread.join(', ')})`);
   const specs = new Map<string, NodeSpec>();
   const g = s.cluster.generate;
-  if (g) for (const n of generatedNodeNames(g)) specs.set(n.name, nodeSpec.parse({ name: n.name, role: n.role, age: '90d' }));
+  if (g)
+    for (const n of generatedNodeNames(g))
+      specs.set(n.name, nodeSpec.parse({ name: n.name, role: n.role, age: '90d' }));
   for (const n of s.cluster.nodes) specs.set(n.name, n);
   const nodeSpecs = [...specs.values()];
   // 5,000 nodes and their leases, pods and host answers ask for the same few times: each is resolved once.
@@ -125,7 +142,12 @@ export function buildCluster(s: Scenario, now: Date): BuiltCluster {
     return r;
   };
   const nodes = nodeSpecs.map((n, i) => nodeObject(n, i, at));
-  const layout = nodeSpecs.map((n, i) => ({ name: n.name, role: n.role, ip: internalIP(n, i), heartbeatAgeSeconds: n.heartbeatAgeSeconds }));
+  const layout = nodeSpecs.map((n, i) => ({
+    name: n.name,
+    role: n.role,
+    ip: internalIP(n, i),
+    heartbeatAgeSeconds: n.heartbeatAgeSeconds,
+  }));
   const generated = generateObjects(g ?? { controlPlanes: 0, workers: 0, podsPerWorker: 0, addons: false }, layout, at);
   const missing = notCollectedOf(s);
   const parts: ClusterParts = {
@@ -133,7 +155,9 @@ export function buildCluster(s: Scenario, now: Date): BuiltCluster {
     virtual: generated.virtual,
     logs: [],
     // Not collected: each node answers only what the scenario gives; every other command is a source nobody read.
-    hosts: missing.hosts ? Object.fromEntries(layout.map((n) => [n.name, { [anyCommand]: { stdout: '', notCollected: true } }])) : healthyHosts(layout, at, () => serviceRules(parts.objects, parts.virtual)),
+    hosts: missing.hosts
+      ? Object.fromEntries(layout.map((n) => [n.name, { [anyCommand]: { stdout: '', notCollected: true } }]))
+      : healthyHosts(layout, at, () => serviceRules(parts.objects, parts.virtual)),
     denials: s.api.denials.map((d) => ({ ...d })),
     apiFaults: s.api.faults.map((f) => ({ ...f })),
   };
@@ -155,10 +179,18 @@ export function buildCluster(s: Scenario, now: Date): BuiltCluster {
   const shift = pastedShift(s, now);
   // Written objects come last: the store keeps the last of the same kind, namespace and name.
   // Only `now-…` strings change: a pasted object keeps its uid, resourceVersion, managedFields and absolute times.
-  parts.objects.push(...resolveTimes(shift ? shiftObjectTimes(flattenLists(s.objects), shift) : flattenLists(s.objects), now));
+  parts.objects.push(
+    ...resolveTimes(shift ? shiftObjectTimes(flattenLists(s.objects), shift) : flattenLists(s.objects), now),
+  );
   for (const l of s.logs) {
     const lines = l.lines.map((line) => resolveLogLine(shift ? shiftText(line, shift) : line, now));
-    const i = parts.logs.findIndex((x) => x.namespace === l.namespace && x.pod === l.pod && x.container === l.container && Boolean(x.previous) === l.previous);
+    const i = parts.logs.findIndex(
+      (x) =>
+        x.namespace === l.namespace &&
+        x.pod === l.pod &&
+        x.container === l.container &&
+        Boolean(x.previous) === l.previous,
+    );
     if (i === -1) parts.logs.push({ ...l, lines });
     else parts.logs[i] = { ...l, lines };
   }
@@ -167,7 +199,8 @@ export function buildCluster(s: Scenario, now: Date): BuiltCluster {
     const fields = nodeHostAnswers(n);
     if (Object.keys(fields).length === 0) continue;
     const answers = (parts.hosts[n.name] ??= {});
-    for (const [command, d] of Object.entries(fields)) answers[command] = shift && !d.notCollected ? { ...d, stdout: shiftText(d.stdout, shift) } : d;
+    for (const [command, d] of Object.entries(fields))
+      answers[command] = shift && !d.notCollected ? { ...d, stdout: shiftText(d.stdout, shift) } : d;
   }
   if (s.cluster.serviceCIDR) withServiceCIDR(parts.objects, s.cluster.serviceCIDR);
   for (const [node, commands] of Object.entries(s.hosts)) {
@@ -176,14 +209,26 @@ export function buildCluster(s: Scenario, now: Date): BuiltCluster {
       const shifted = (r: HostResponse): DrillResponse => {
         const d = drillResponse(r);
         if (!shift) return d;
-        return { ...d, stdout: shiftText(d.stdout, shift), ...(d.stderr === undefined ? {} : { stderr: shiftText(d.stderr, shift) }) };
+        return {
+          ...d,
+          stdout: shiftText(d.stdout, shift),
+          ...(d.stderr === undefined ? {} : { stderr: shiftText(d.stderr, shift) }),
+        };
       };
       answers[command] = Array.isArray(response) ? response.map(shifted) : shifted(response);
     }
   }
   const cert = servingCertificateOf(s, now);
-  const serviceProxy = s.http.map((h) => ({ ...h, ...(h.port === undefined ? {} : { port: String(h.port) }) }) as DrillHttpAnswer);
-  return { ...parts, user: s.api.user, logsNotCollected: missing.logs, serviceProxy, ...(cert ? { servingCertificate: cert } : {}) };
+  const serviceProxy = s.http.map(
+    (h) => ({ ...h, ...(h.port === undefined ? {} : { port: String(h.port) }) }) as DrillHttpAnswer,
+  );
+  return {
+    ...parts,
+    user: s.api.user,
+    logsNotCollected: missing.logs,
+    serviceProxy,
+    ...(cert ? { servingCertificate: cert } : {}),
+  };
 }
 
 /** The scenario's serving-certificate dates as instants: `now-…` resolved, RFC 3339 moved by pastedAt. */
@@ -195,7 +240,10 @@ function servingCertificateOf(s: Scenario, now: Date): { notBefore?: Date; notAf
     if (t === undefined) return undefined;
     const resolved = resolveTime(t, now);
     const ms = resolved !== undefined ? Date.parse(resolved) : Date.parse(t) + (shift?.ms ?? 0);
-    if (Number.isNaN(ms)) throw new Error(`scenario ${s.id}: api.servingCertificate.${field}: "${t}" is neither an RFC 3339 time nor now-relative`);
+    if (Number.isNaN(ms))
+      throw new Error(
+        `scenario ${s.id}: api.servingCertificate.${field}: "${t}" is neither an RFC 3339 time nor now-relative`,
+      );
     return new Date(ms);
   };
   const notBefore = instant(c.notBefore, 'notBefore');
@@ -221,12 +269,25 @@ export function nodeHostAnswers(n: NodeSpec): Record<string, DrillResponse> {
       out[commands.dmesg] = { stdout: text };
     } else out[commands.kernelLog] = { stdout: text };
   }
-  const journals = Object.entries(n.journals ?? {}).filter((e): e is [string, { stdout?: string }] => e[1] !== undefined);
+  const journals = Object.entries(n.journals ?? {}).filter(
+    (e): e is [string, { stdout?: string }] => e[1] !== undefined,
+  );
   if (journals.length > 0) {
     const units = kubernetesUnits.filter((u) => journals.some(([unit]) => unit === u));
     // Frame: a unit whose journal was pasted is listed as loaded; its state was not stated, so it is listed as systemd shows a running one.
-    out[commands.listUnits] = { stdout: listUnitsTable(units.map((u) => ({ unit: `${u}.service`, active: 'active', sub: 'running', description: unitDescriptions[u] ?? u }))) };
-    out[serviceJournalsArgv(units).join(' ')] = { stdout: units.map((u) => withNewline(journals.find(([unit]) => unit === u)?.[1].stdout ?? '')).join('') };
+    out[commands.listUnits] = {
+      stdout: listUnitsTable(
+        units.map((u) => ({
+          unit: `${u}.service`,
+          active: 'active',
+          sub: 'running',
+          description: unitDescriptions[u] ?? u,
+        })),
+      ),
+    };
+    out[serviceJournalsArgv(units).join(' ')] = {
+      stdout: units.map((u) => withNewline(journals.find(([unit]) => unit === u)?.[1].stdout ?? '')).join(''),
+    };
   }
   return out;
 }
@@ -255,8 +316,12 @@ function withNewline(s: string): string {
 function withServiceCIDR(objects: KubeObject[], cidr: string): void {
   for (const o of objects) {
     if (o.kind !== 'Pod' || (o.metadata as { namespace?: string }).namespace !== 'kube-system') continue;
-    const containers = ((o.spec as { containers?: { command?: string[] }[] } | undefined)?.containers ?? []);
-    for (const c of containers) if (c.command) c.command = c.command.map((a) => (a.startsWith('--service-cluster-ip-range=') ? `--service-cluster-ip-range=${cidr}` : a));
+    const containers = (o.spec as { containers?: { command?: string[] }[] } | undefined)?.containers ?? [];
+    for (const c of containers)
+      if (c.command)
+        c.command = c.command.map((a) =>
+          a.startsWith('--service-cluster-ip-range=') ? `--service-cluster-ip-range=${cidr}` : a,
+        );
   }
 }
 
@@ -282,15 +347,24 @@ function internalIP(n: NodeSpec, index: number): string {
 function nodeObject(n: NodeSpec, index: number, at: (spec: string) => string): KubeObject {
   const heartbeat = at(`now-${Math.round(n.heartbeatAgeSeconds)}s`);
   const created = at(`now-${n.age}`);
-  const reason = n.readyReason ?? { True: 'KubeletReady', False: 'KubeletNotReady', Unknown: 'NodeStatusUnknown' }[n.ready];
+  const reason =
+    n.readyReason ?? { True: 'KubeletReady', False: 'KubeletNotReady', Unknown: 'NodeStatusUnknown' }[n.ready];
   const message =
     n.readyMessage ??
-    { True: 'kubelet is posting ready status', False: 'container runtime is down', Unknown: 'Kubelet stopped posting node status.' }[n.ready];
-  const roleLabels: Record<string, string> = n.role === 'control-plane' ? { 'node-role.kubernetes.io/control-plane': '' } : {};
+    {
+      True: 'kubelet is posting ready status',
+      False: 'container runtime is down',
+      Unknown: 'Kubelet stopped posting node status.',
+    }[n.ready];
+  const roleLabels: Record<string, string> =
+    n.role === 'control-plane' ? { 'node-role.kubernetes.io/control-plane': '' } : {};
   const taints = [...n.taints];
   if (n.role === 'control-plane') taints.push({ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' });
   if (n.ready === 'Unknown') {
-    taints.push({ key: 'node.kubernetes.io/unreachable', effect: 'NoSchedule' }, { key: 'node.kubernetes.io/unreachable', effect: 'NoExecute' });
+    taints.push(
+      { key: 'node.kubernetes.io/unreachable', effect: 'NoSchedule' },
+      { key: 'node.kubernetes.io/unreachable', effect: 'NoExecute' },
+    );
   } else if (n.ready === 'False') {
     taints.push({ key: 'node.kubernetes.io/not-ready', effect: 'NoSchedule' });
   }
@@ -327,9 +401,16 @@ function nodeObject(n: NodeSpec, index: number, at: (spec: string) => string): K
       conditions: [
         // The node lifecycle controller marks every condition of a silent kubelet Unknown, with its own words.
         ...(n.ready === 'Unknown'
-          ? ['MemoryPressure', 'DiskPressure', 'PIDPressure'].map((t) => condition(t, pressure, 'NodeStatusUnknown', 'Kubelet stopped posting node status.'))
+          ? ['MemoryPressure', 'DiskPressure', 'PIDPressure'].map((t) =>
+              condition(t, pressure, 'NodeStatusUnknown', 'Kubelet stopped posting node status.'),
+            )
           : [
-              condition('MemoryPressure', pressure, 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
+              condition(
+                'MemoryPressure',
+                pressure,
+                'KubeletHasSufficientMemory',
+                'kubelet has sufficient memory available',
+              ),
               condition('DiskPressure', pressure, 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
               condition('PIDPressure', pressure, 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
             ]),

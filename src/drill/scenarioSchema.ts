@@ -10,7 +10,8 @@ const pastedFields = {
   /** stdout read from a file beside the scenario, pasted as it was. */
   file: z.string().min(1).optional(),
 };
-const oneOf = (r: { stdout?: string | undefined; file?: string | undefined }) => (r.stdout === undefined) !== (r.file === undefined);
+const oneOf = (r: { stdout?: string | undefined; file?: string | undefined }) =>
+  (r.stdout === undefined) !== (r.file === undefined);
 const pastedLog = z.strictObject(pastedFields).refine(oneOf, { message: 'give stdout or file (one of them)' });
 const kernelLogSpec = z
   .strictObject({ ...pastedFields, from: z.enum(['journalctl', 'dmesg']).default('journalctl') })
@@ -27,7 +28,15 @@ export const nodeSpec = z.strictObject({
   readyReason: z.string().optional(),
   readyMessage: z.string().optional(),
   unschedulable: z.boolean().default(false),
-  taints: z.array(z.strictObject({ key: z.string(), value: z.string().optional(), effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']) })).default([]),
+  taints: z
+    .array(
+      z.strictObject({
+        key: z.string(),
+        value: z.string().optional(),
+        effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']),
+      }),
+    )
+    .default([]),
   internalIP: z.string().optional(),
   kubeletVersion: z.string().default('v1.31.4'),
   /** What the kubelet reports as its runtime: `cri-o://1.28.2`, `docker://20.10.7`. */
@@ -51,21 +60,30 @@ export const nodeSpec = z.strictObject({
   age: z.string().default('30d'),
 });
 
-const hostResponse = z.strictObject({
-  stdout: z.string().optional(),
-  /** stdout read from a file beside the scenario: the command's real output, pasted as it was. */
-  file: z.string().min(1).optional(),
-  stderr: z.string().optional(),
-  exitCode: z.number().int().optional(),
-  delayMs: z.number().nonnegative().optional(),
-  hang: z.boolean().optional(),
-  /** Nobody ran it (or nobody pasted what it printed): the check gets an error outcome, as from a host it cannot reach. */
-  notCollected: z.literal(true).optional(),
-}).superRefine((r, ctx) => {
-  if (r.notCollected && (r.stdout !== undefined || r.file !== undefined || r.stderr !== undefined || r.exitCode !== undefined)) {
-    ctx.addIssue({ code: 'custom', path: ['notCollected'], message: 'a response that was not collected has no stdout, file, stderr or exitCode' });
-  }
-});
+const hostResponse = z
+  .strictObject({
+    stdout: z.string().optional(),
+    /** stdout read from a file beside the scenario: the command's real output, pasted as it was. */
+    file: z.string().min(1).optional(),
+    stderr: z.string().optional(),
+    exitCode: z.number().int().optional(),
+    delayMs: z.number().nonnegative().optional(),
+    hang: z.boolean().optional(),
+    /** Nobody ran it (or nobody pasted what it printed): the check gets an error outcome, as from a host it cannot reach. */
+    notCollected: z.literal(true).optional(),
+  })
+  .superRefine((r, ctx) => {
+    if (
+      r.notCollected &&
+      (r.stdout !== undefined || r.file !== undefined || r.stderr !== undefined || r.exitCode !== undefined)
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['notCollected'],
+        message: 'a response that was not collected has no stdout, file, stderr or exitCode',
+      });
+    }
+  });
 
 /** Where a real case's material comes from: the thread it was pasted in, and what of it is verbatim. */
 const sourceSpec = z.strictObject({
@@ -91,16 +109,23 @@ const expectSpec = z
   })
   .superRefine((e, ctx) => {
     if (e.outcome === undefined) return;
-    if (e.outcome === 'diagnosis' && e.diagnosis === null) ctx.addIssue({ code: 'custom', path: ['outcome'], message: 'outcome diagnosis needs a diagnosis id' });
-    if (e.outcome !== 'diagnosis' && e.diagnosis !== null) ctx.addIssue({ code: 'custom', path: ['outcome'], message: `outcome ${e.outcome} needs diagnosis: null` });
+    if (e.outcome === 'diagnosis' && e.diagnosis === null)
+      ctx.addIssue({ code: 'custom', path: ['outcome'], message: 'outcome diagnosis needs a diagnosis id' });
+    if (e.outcome !== 'diagnosis' && e.diagnosis !== null)
+      ctx.addIssue({ code: 'custom', path: ['outcome'], message: `outcome ${e.outcome} needs diagnosis: null` });
   });
 
 /** The outcome a scenario expects: written, or derived from its diagnosis. */
-export function expectedOutcome(e: { diagnosis: string | null; outcome?: ExpectedOutcome | undefined }): ExpectedOutcome {
+export function expectedOutcome(e: {
+  diagnosis: string | null;
+  outcome?: ExpectedOutcome | undefined;
+}): ExpectedOutcome {
   return e.outcome ?? (e.diagnosis === null ? 'no-finding' : 'diagnosis');
 }
 
-const isoTime = z.string().refine((v) => timeShift(v, new Date(0)) !== undefined, { message: 'write an ISO time, e.g. 2021-03-04T10:22:13Z' });
+const isoTime = z
+  .string()
+  .refine((v) => timeShift(v, new Date(0)) !== undefined, { message: 'write an ISO time, e.g. 2021-03-04T10:22:13Z' });
 
 const kubeObject = z.looseObject({
   apiVersion: z.string().min(1),
@@ -118,22 +143,32 @@ const listItem = z.looseObject({
   kind: z.string({ error: 'a List item needs its own kind (kubectl prints it on every item)' }).min(1),
   metadata: kubeObject.shape.metadata,
 });
-const kubeList = z.looseObject({ apiVersion: z.string().min(1), kind: z.string().regex(/List$/), items: z.array(listItem) });
+const kubeList = z.looseObject({
+  apiVersion: z.string().min(1),
+  kind: z.string().regex(/List$/),
+  items: z.array(listItem),
+});
 
 export function isKubeList(value: { kind?: unknown; items?: unknown }): boolean {
   return typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(value.items);
 }
 
-export const rawEntry = z.looseObject({ apiVersion: z.string().min(1), kind: z.string().min(1) }).superRefine((value, ctx) => {
-  const parsed = (isKubeList(value) ? kubeList : kubeObject).safeParse(value);
-  if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: issue.path });
-});
+export const rawEntry = z
+  .looseObject({ apiVersion: z.string().min(1), kind: z.string().min(1) })
+  .superRefine((value, ctx) => {
+    const parsed = (isKubeList(value) ? kubeList : kubeObject).safeParse(value);
+    if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: issue.path });
+  });
 
 /** `- fault: <id>` plus that fault's own parameters, checked against the catalog. */
 const faultRef = z.looseObject({ fault: z.string().min(1) }).superRefine((value, ctx) => {
   const def = findFault(value.fault);
   if (!def) {
-    ctx.addIssue({ code: 'custom', path: ['fault'], message: `unknown fault "${value.fault}"; the catalog has: ${faultCatalog.map((f) => f.id).join(', ')}` });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['fault'],
+      message: `unknown fault "${value.fault}"; the catalog has: ${faultCatalog.map((f) => f.id).join(', ')}`,
+    });
     return;
   }
   const { fault: _id, ...params } = value;
@@ -202,9 +237,15 @@ export const scenarioSchema = z.strictObject({
     .default([]),
   cluster: z
     .strictObject({
-      name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/).default('drill'),
+      name: z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9-]*$/)
+        .default('drill'),
       /** The Service CIDR the kube-apiserver and kube-controller-manager run with (--service-cluster-ip-range); default 10.96.0.0/12. */
-      serviceCIDR: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$|^[0-9a-fA-F:]+\/\d{1,3}$/, 'a CIDR: 10.43.0.0/16').optional(),
+      serviceCIDR: z
+        .string()
+        .regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$|^[0-9a-fA-F:]+\/\d{1,3}$/, 'a CIDR: 10.43.0.0/16')
+        .optional(),
       /** A kubeadm-like layout: cp-N and worker-N nodes with their static pods, add-ons and filler pods. */
       generate: z
         .strictObject({
@@ -231,7 +272,9 @@ export const scenarioSchema = z.strictObject({
        * RFC 3339 (moved with pastedAt, like pasted times) or `now-…`; an expired one is served as such, so
        * kubectl and every check fail the TLS handshake as on a real cluster ("x509: certificate has expired").
        */
-      servingCertificate: z.strictObject({ notBefore: z.string().min(1).optional(), notAfter: z.string().min(1).optional() }).optional(),
+      servingCertificate: z
+        .strictObject({ notBefore: z.string().min(1).optional(), notAfter: z.string().min(1).optional() })
+        .optional(),
     })
     .default({ user: 'drill-admin', denials: [], faults: [] }),
   /** Raw objects as `kubectl get -o yaml` prints them (a `kind: List` is flattened); times may be written `now-5m`. */
@@ -240,7 +283,15 @@ export const scenarioSchema = z.strictObject({
   objectFiles: z.array(z.string().min(1)).default([]),
   /** Container logs from files beside the scenario, as `kubectl logs [--timestamps]` printed them. */
   logFiles: z
-    .array(z.strictObject({ namespace: z.string(), pod: z.string(), container: z.string(), previous: z.boolean().default(false), file: z.string().min(1) }))
+    .array(
+      z.strictObject({
+        namespace: z.string(),
+        pod: z.string(),
+        container: z.string(),
+        previous: z.boolean().default(false),
+        file: z.string().min(1),
+      }),
+    )
     .default([]),
   /** Simulated hosts: node → command line (argv joined by spaces) → what it prints, as the real tool does. */
   hosts: z.record(z.string(), z.record(z.string(), z.union([hostResponse, z.array(hostResponse).min(1)]))).default({}),

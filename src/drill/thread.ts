@@ -72,7 +72,11 @@ function inThisThread(start: ThreadStart): Started {
   running.catch(() => undefined); // its failure is the caller's, through ready
   return {
     ready: running.then((d) => ({ url: d.server.url, hosts: lookupIn(d.hosts) })),
-    close: () => running.then((d) => d.close(), () => undefined),
+    close: () =>
+      running.then(
+        (d) => d.close(),
+        () => undefined,
+      ),
   };
 }
 
@@ -98,7 +102,9 @@ function inWorker(start: ThreadStart): Started {
       pending.clear();
       closed?.();
     };
-    worker.on('error', (err: Error) => fail(new Error(`the drill cluster's thread failed: ${err.message}`, { cause: err })));
+    worker.on('error', (err: Error) =>
+      fail(new Error(`the drill cluster's thread failed: ${err.message}`, { cause: err })),
+    );
     worker.on('exit', (code) => fail(new Error(`the drill cluster's thread ended (exit ${code})`)));
   });
   ready.catch(() => undefined); // a start that failed is reported where ready is awaited

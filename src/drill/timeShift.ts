@@ -68,35 +68,80 @@ const formats: Format[] = [
     // date(1) and Go's time.UnixDate: `Mon Mar  4 10:22:13 UTC 2019`; asctime (watch's header) has no zone.
     name: 'date',
     pattern: `\\b${weekday} ${month} ( \\d|\\d{1,2}) (\\d{2}):(\\d{2}):(\\d{2}) (?:([A-Z]{2,5}) )?(\\d{4})\\b`,
-    read: (g) => ({ year: num(g[8]), month: monthOf(g[2]), day: num(g[3]), h: num(g[4]), m: num(g[5]), s: num(g[6]), zoned: absoluteZones.has(g[7] ?? '') }),
-    write: (g, t) => `${days[t.getUTCDay()]} ${months[t.getUTCMonth()]} ${padDay(t.getUTCDate(), g[3] ?? '', true)} ${hms(t)} ${g[7] ? `${g[7]} ` : ''}${t.getUTCFullYear()}`,
+    read: (g) => ({
+      year: num(g[8]),
+      month: monthOf(g[2]),
+      day: num(g[3]),
+      h: num(g[4]),
+      m: num(g[5]),
+      s: num(g[6]),
+      zoned: absoluteZones.has(g[7] ?? ''),
+    }),
+    write: (g, t) =>
+      `${days[t.getUTCDay()]} ${months[t.getUTCMonth()]} ${padDay(t.getUTCDate(), g[3] ?? '', true)} ${hms(t)} ${g[7] ? `${g[7]} ` : ''}${t.getUTCFullYear()}`,
   },
   {
     // RFC 1123 (HTTP dates, `kubectl describe` Start Time): `Thu, 04 Mar 2021 10:22:13 GMT` / `+0000`.
     name: 'rfc1123',
     pattern: `\\b${weekday}, (\\d{2}) ${month} (\\d{4}) (\\d{2}):(\\d{2}):(\\d{2}) (GMT|UTC|[A-Z]{2,5}|[+-]\\d{4})`,
-    read: (g) => ({ year: num(g[4]), month: monthOf(g[3]), day: num(g[2]), h: num(g[5]), m: num(g[6]), s: num(g[7]), zoned: absoluteZones.has(g[8] ?? '') || /^[+-]/.test(g[8] ?? '') }),
-    write: (g, t) => `${days[t.getUTCDay()]}, ${pad(t.getUTCDate())} ${months[t.getUTCMonth()]} ${t.getUTCFullYear()} ${hms(t)} ${g[8]}`,
+    read: (g) => ({
+      year: num(g[4]),
+      month: monthOf(g[3]),
+      day: num(g[2]),
+      h: num(g[5]),
+      m: num(g[6]),
+      s: num(g[7]),
+      zoned: absoluteZones.has(g[8] ?? '') || /^[+-]/.test(g[8] ?? ''),
+    }),
+    write: (g, t) =>
+      `${days[t.getUTCDay()]}, ${pad(t.getUTCDate())} ${months[t.getUTCMonth()]} ${t.getUTCFullYear()} ${hms(t)} ${g[8]}`,
   },
   {
     // systemd (systemctl status, journalctl -o short-full): `Thu 2021-03-04 10:22:13 UTC`; the weekday follows the date.
     name: 'systemd',
     pattern: `\\b${weekday} (\\d{4})-(\\d{2})-(\\d{2}) (\\d{2}):(\\d{2}):(\\d{2})( [A-Z]{2,5}\\b)?`,
-    read: (g) => ({ year: num(g[2]), month: num(g[3]), day: num(g[4]), h: num(g[5]), m: num(g[6]), s: num(g[7]), zoned: absoluteZones.has((g[8] ?? '').trim()) }),
-    write: (g, t) => `${days[t.getUTCDay()]} ${t.getUTCFullYear()}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())} ${hms(t)}${g[8] ?? ''}`,
+    read: (g) => ({
+      year: num(g[2]),
+      month: num(g[3]),
+      day: num(g[4]),
+      h: num(g[5]),
+      m: num(g[6]),
+      s: num(g[7]),
+      zoned: absoluteZones.has((g[8] ?? '').trim()),
+    }),
+    write: (g, t) =>
+      `${days[t.getUTCDay()]} ${t.getUTCFullYear()}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())} ${hms(t)}${g[8] ?? ''}`,
   },
   {
     // RFC 3339 / ISO 8601, `T` or space, any fraction, any zone (Go's time.String adds ` +0000 UTC`).
     name: 'iso',
-    pattern: '\\b(\\d{4})-(\\d{2})-(\\d{2})([T ])(\\d{2}):(\\d{2}):(\\d{2})(\\.\\d+)?(Z|[+-]\\d{2}:?\\d{2}| [+-]\\d{4})?',
-    read: (g) => ({ year: num(g[1]), month: num(g[2]), day: num(g[3]), h: num(g[5]), m: num(g[6]), s: num(g[7]), zoned: zoneNamed(g[9]) }),
-    write: (g, t) => `${t.getUTCFullYear()}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}${g[4]}${hms(t)}${g[8] ?? ''}${g[9] ?? ''}`,
+    pattern:
+      '\\b(\\d{4})-(\\d{2})-(\\d{2})([T ])(\\d{2}):(\\d{2}):(\\d{2})(\\.\\d+)?(Z|[+-]\\d{2}:?\\d{2}| [+-]\\d{4})?',
+    read: (g) => ({
+      year: num(g[1]),
+      month: num(g[2]),
+      day: num(g[3]),
+      h: num(g[5]),
+      m: num(g[6]),
+      s: num(g[7]),
+      zoned: zoneNamed(g[9]),
+    }),
+    write: (g, t) =>
+      `${t.getUTCFullYear()}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}${g[4]}${hms(t)}${g[8] ?? ''}${g[9] ?? ''}`,
   },
   {
     // Go's log package: `2021/03/04 10:22:13` (zone: the process's local time).
     name: 'golog',
     pattern: '\\b(\\d{4})/(\\d{2})/(\\d{2}) (\\d{2}):(\\d{2}):(\\d{2})',
-    read: (g) => ({ year: num(g[1]), month: num(g[2]), day: num(g[3]), h: num(g[4]), m: num(g[5]), s: num(g[6]), zoned: false }),
+    read: (g) => ({
+      year: num(g[1]),
+      month: num(g[2]),
+      day: num(g[3]),
+      h: num(g[4]),
+      m: num(g[5]),
+      s: num(g[6]),
+      zoned: false,
+    }),
     write: (_g, t) => `${t.getUTCFullYear()}/${pad(t.getUTCMonth() + 1)}/${pad(t.getUTCDate())} ${hms(t)}`,
   },
   {
@@ -110,15 +155,25 @@ const formats: Format[] = [
     // openssl x509 -text validity: `Not After : Oct  1 20:18:00 2019 GMT`.
     name: 'openssl',
     pattern: `\\b${month} ( \\d|\\d{1,2}) (\\d{2}):(\\d{2}):(\\d{2}) (\\d{4}) (GMT|UTC)\\b`,
-    read: (g) => ({ year: num(g[6]), month: monthOf(g[1]), day: num(g[2]), h: num(g[3]), m: num(g[4]), s: num(g[5]), zoned: true }),
-    write: (g, t) => `${months[t.getUTCMonth()]} ${padDay(t.getUTCDate(), g[2] ?? '', true)} ${hms(t)} ${t.getUTCFullYear()} ${g[7]}`,
+    read: (g) => ({
+      year: num(g[6]),
+      month: monthOf(g[1]),
+      day: num(g[2]),
+      h: num(g[3]),
+      m: num(g[4]),
+      s: num(g[5]),
+      zoned: true,
+    }),
+    write: (g, t) =>
+      `${months[t.getUTCMonth()]} ${padDay(t.getUTCDate(), g[2] ?? '', true)} ${hms(t)} ${t.getUTCFullYear()} ${g[7]}`,
   },
   {
     // journalctl short and syslog: `Mar 04 10:22:13`, `Mar  4 10:22:13` (no year, no zone).
     name: 'journal',
     pattern: `\\b${month} ( \\d|\\d{1,2}) (\\d{2}):(\\d{2}):(\\d{2})\\b`,
     read: (g) => ({ month: monthOf(g[1]), day: num(g[2]), h: num(g[3]), m: num(g[4]), s: num(g[5]), zoned: false }),
-    write: (g, t, style) => `${months[t.getUTCMonth()]} ${padDay(t.getUTCDate(), g[2] ?? '', style.spacePaddedDay)} ${hms(t)}`,
+    write: (g, t, style) =>
+      `${months[t.getUTCMonth()]} ${padDay(t.getUTCDate(), g[2] ?? '', style.spacePaddedDay)} ${hms(t)}`,
   },
 ];
 
@@ -146,7 +201,16 @@ export function shiftText(text: string, shift: TimeShift): string {
 
 function moved(f: Format, g: string[], shift: TimeShift, style: TextStyle): string | undefined {
   const fields = f.read(g);
-  if (fields.month < 1 || fields.month > 12 || fields.day < 1 || fields.day > 31 || fields.h > 23 || fields.m > 59 || fields.s > 60) return undefined;
+  if (
+    fields.month < 1 ||
+    fields.month > 12 ||
+    fields.day < 1 ||
+    fields.day > 31 ||
+    fields.h > 23 ||
+    fields.m > 59 ||
+    fields.s > 60
+  )
+    return undefined;
   let year = fields.year;
   if (year === undefined) {
     const pastedYear = new Date(shift.pastedWall).getUTCFullYear();
@@ -164,7 +228,8 @@ const rfc3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})
 export function shiftObjectTimes<T>(value: T, shift: TimeShift): T {
   if (typeof value === 'string') return (rfc3339.test(value) ? shiftText(value, shift) : value) as T;
   if (Array.isArray(value)) return value.map((v: unknown) => shiftObjectTimes(v, shift)) as T;
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, shiftObjectTimes(v, shift)])) as T;
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, shiftObjectTimes(v, shift)])) as T;
   return value;
 }
 

@@ -20,7 +20,13 @@ try {
   post({ type: 'ready', url: drill.server.url, contextName: drill.contextName });
 } catch (err) {
   const e = err instanceof Error ? err : new Error(String(err));
-  post({ type: 'error', name: e.name, message: e.message, stack: e.stack ?? '', ...('faultIndex' in e && typeof e.faultIndex === 'number' ? { faultIndex: e.faultIndex } : {}) });
+  post({
+    type: 'error',
+    name: e.name,
+    message: e.message,
+    stack: e.stack ?? '',
+    ...('faultIndex' in e && typeof e.faultIndex === 'number' ? { faultIndex: e.faultIndex } : {}),
+  });
 }
 
 const running = drill;

@@ -1,7 +1,15 @@
 import type { PathEntry } from '../runbook/compile.js';
 import type { RunbookSpec } from '../runbook/schema.js';
 import type { Evidence } from '../checks/types.js';
-import type { DefaultAnswer, SeenFinding, SessionEvent, SessionOutcome, UnseenCheck, WalkAccount, WalkPathEntry } from './events.js';
+import type {
+  DefaultAnswer,
+  SeenFinding,
+  SessionEvent,
+  SessionOutcome,
+  UnseenCheck,
+  WalkAccount,
+  WalkPathEntry,
+} from './events.js';
 
 interface LoggedCheck {
   step: string;
@@ -30,7 +38,13 @@ export class WalkLog {
       case 'check.start': {
         // A parameter still written {{...}} was never filled (the fact it needs was not found): it names no node.
         const node = typeof e.params.node === 'string' && !e.params.node.includes('{{') ? e.params.node : null;
-        this.checks.push({ step: e.step, title: this.titles.get(e.step) ?? e.step, check: e.check, command: e.command, node });
+        this.checks.push({
+          step: e.step,
+          title: this.titles.get(e.step) ?? e.step,
+          check: e.check,
+          command: e.command,
+          node,
+        });
         return;
       }
       case 'check.result': {
@@ -57,7 +71,10 @@ export class WalkLog {
 
   /** The first check that declares `fact` among its facts and looked without error: it found the fact absent. */
   foundAbsentBy(fact: string, declared: (check: string) => readonly string[]): string | null {
-    return this.checks.find((c) => c.outcome !== undefined && c.outcome !== 'error' && declared(c.check).includes(fact))?.check ?? null;
+    return (
+      this.checks.find((c) => c.outcome !== undefined && c.outcome !== 'error' && declared(c.check).includes(fact))
+        ?.check ?? null
+    );
   }
 
   labelOf(step: string): string | undefined {
@@ -66,7 +83,12 @@ export class WalkLog {
 }
 
 /** What could not be seen and how to see it, what was seen, and which answers nobody gave. */
-export function accountOf(log: WalkLog, spec: RunbookSpec, path: readonly PathEntry[], outcome: SessionOutcome): Omit<WalkAccount, 'unconfirmed'> {
+export function accountOf(
+  log: WalkLog,
+  spec: RunbookSpec,
+  path: readonly PathEntry[],
+  outcome: SessionOutcome,
+): Omit<WalkAccount, 'unconfirmed'> {
   const onPath = new Set(path.map((p) => p.step));
   const done = log.checks.filter((c) => c.outcome !== undefined && onPath.has(c.step));
   const unseen: UnseenCheck[] = done
@@ -84,7 +106,15 @@ export function accountOf(log: WalkLog, spec: RunbookSpec, path: readonly PathEn
   const seen: SeenFinding[] =
     outcome === 'diagnosis'
       ? []
-      : done.filter((c) => c.verdict === 'finding').map((c) => ({ step: c.step, title: c.title, check: c.check, outcome: c.outcome ?? '', summary: c.summary ?? '' }));
+      : done
+          .filter((c) => c.verdict === 'finding')
+          .map((c) => ({
+            step: c.step,
+            title: c.title,
+            check: c.check,
+            outcome: c.outcome ?? '',
+            summary: c.summary ?? '',
+          }));
   const defaultsUsed: DefaultAnswer[] = path
     .filter((p) => p.answeredBy === 'default')
     .map((p) => ({ step: p.step, choice: p.outcome, label: log.labelOf(p.step) ?? p.outcome }));
@@ -103,9 +133,13 @@ export function seeItHint(u: Pick<UnseenCheck, 'errorKind' | 'node'>): string {
     case 'not-possible':
     case 'declined':
     case 'command-missing':
-      return u.node ? `run it on ${u.node} yourself, or re-run with another --node-access (ssh, kubectl-debug, manual to paste its output)` : 'check the kube context, VPN or proxy, then re-run';
+      return u.node
+        ? `run it on ${u.node} yourself, or re-run with another --node-access (ssh, kubectl-debug, manual to paste its output)`
+        : 'check the kube context, VPN or proxy, then re-run';
     case 'not-collected':
-      return u.node ? `it was not collected: run it on ${u.node} and paste its output (--node-access manual)` : 'it was not collected: run it and look';
+      return u.node
+        ? `it was not collected: run it on ${u.node} and paste its output (--node-access manual)`
+        : 'it was not collected: run it and look';
     case 'auth':
     case 'unauthorized':
       return 'the credentials were refused: fix the kubeconfig or ssh credentials, then re-run';

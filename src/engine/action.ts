@@ -64,15 +64,43 @@ function resolveWith(step: ActionStepSpec, fill: (t: string) => string): Resolve
     const name = fill(kube.name);
     checkPathSegment('the namespace', namespace);
     checkPathSegment('the pod name', name);
-    return { target: 'kube', op: 'delete-pod', resource: 'pod', namespace, name, patchType: null, patch: null, command: shellQuote(['kubectl', 'delete', 'pod', name, '-n', namespace]) };
+    return {
+      target: 'kube',
+      op: 'delete-pod',
+      resource: 'pod',
+      namespace,
+      name,
+      patchType: null,
+      patch: null,
+      command: shellQuote(['kubectl', 'delete', 'pod', name, '-n', namespace]),
+    };
   }
   const namespace = kube.namespace === undefined || kube.resource === 'node' ? null : fill(kube.namespace);
   const name = fill(kube.name);
   if (namespace !== null) checkPathSegment('the namespace', namespace);
   checkPathSegment(`the ${kube.resource} name`, name);
   const patch = patchJson(fill(kube.patch), kube.patchType);
-  const argv = ['kubectl', 'patch', kube.resource, name, ...(namespace ? ['-n', namespace] : []), '--type', kube.patchType, '-p', patch];
-  return { target: 'kube', op: 'patch', resource: kube.resource, namespace, name, patchType: kube.patchType, patch, command: shellQuote(argv) };
+  const argv = [
+    'kubectl',
+    'patch',
+    kube.resource,
+    name,
+    ...(namespace ? ['-n', namespace] : []),
+    '--type',
+    kube.patchType,
+    '-p',
+    patch,
+  ];
+  return {
+    target: 'kube',
+    op: 'patch',
+    resource: kube.resource,
+    namespace,
+    name,
+    patchType: kube.patchType,
+    patch,
+    command: shellQuote(argv),
+  };
 }
 
 /** kubectl takes a patch as JSON or YAML; the API takes JSON: an object to merge, or a list of RFC 6902 operations. */
@@ -81,7 +109,9 @@ function patchJson(text: string, type: 'strategic' | 'merge' | 'json'): string {
   try {
     value = parseYaml(text) as unknown;
   } catch (err) {
-    throw new ActionError(`the patch is not JSON or YAML: ${err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err)}`);
+    throw new ActionError(
+      `the patch is not JSON or YAML: ${err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err)}`,
+    );
   }
   if (type === 'json' ? !Array.isArray(value) : value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new ActionError(type === 'json' ? 'a json patch is a list of operations' : `a ${type} patch is an object`);

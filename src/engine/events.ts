@@ -96,7 +96,15 @@ export type SessionEvent =
   /** Manual node access: run this on the node and paste what it printed. */
   | { type: 'host.prompt'; step: string; node: string; argv: string[]; command: string; sample?: SampleInfo }
   /** waitedMs: from the prompt to the reply, a person's time (running the command, copying, pasting), not the command's run time. */
-  | { type: 'host.reply'; step: string; node: string; by: 'pasted' | 'declined'; output?: string; exitCode?: number; waitedMs?: number }
+  | {
+      type: 'host.reply';
+      step: string;
+      node: string;
+      by: 'pasted' | 'declined';
+      output?: string;
+      exitCode?: number;
+      waitedMs?: number;
+    }
   /**
    * A remediation the runbook proposes, in full: the exact argv on a node, or
    * the exact kubectl equivalent of an API write. `allowed` is false when the

@@ -24,14 +24,27 @@ export interface WalkJson {
   transcript: string | null;
 }
 
-export function walkJson(r: SessionResult, meta: { runbook: string; mode: Mode; scenario: string | null; transcript: string | null }): WalkJson {
+export function walkJson(
+  r: SessionResult,
+  meta: { runbook: string; mode: Mode; scenario: string | null; transcript: string | null },
+): WalkJson {
   const d = r.diagnosis;
   return {
     runbook: meta.runbook,
     mode: meta.mode,
     scenario: meta.scenario,
     outcome: r.outcome ?? 'incomplete',
-    diagnosis: d ? { id: d.id, title: d.title, layer: d.layer, chain: d.chain, fix: d.fix, verify: d.verify, ...(d.signature ? { signature: d.signature } : {}) } : null,
+    diagnosis: d
+      ? {
+          id: d.id,
+          title: d.title,
+          layer: d.layer,
+          chain: d.chain,
+          fix: d.fix,
+          verify: d.verify,
+          ...(d.signature ? { signature: d.signature } : {}),
+        }
+      : null,
     path: r.path,
     unseen: r.unseen,
     seen: r.seen,
@@ -44,7 +57,10 @@ export function walkJson(r: SessionResult, meta: { runbook: string; mode: Mode; 
 }
 
 /** A walk that could not take its first step (the cluster did not answer): incomplete, saying what could not be seen. */
-export function notStartedJson(meta: { runbook: string; mode: Mode; scenario: string | null; transcript: string | null }, unseen: WalkAccount['unseen'][number]): WalkJson {
+export function notStartedJson(
+  meta: { runbook: string; mode: Mode; scenario: string | null; transcript: string | null },
+  unseen: WalkAccount['unseen'][number],
+): WalkJson {
   return {
     runbook: meta.runbook,
     mode: meta.mode,

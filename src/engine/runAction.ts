@@ -33,7 +33,12 @@ type Executed = Extract<SessionEvent, { type: 'action.executed' }>;
  * time to verify runs out. Always resolves: a failure is the `failed` branch,
  * with what happened in the events.
  */
-export async function runAction(inv: ActionInvocation, resolved: ResolvedAction, signal: AbortSignal, deps: RunActionDeps): Promise<ActionOutput> {
+export async function runAction(
+  inv: ActionInvocation,
+  resolved: ResolvedAction,
+  signal: AbortSignal,
+  deps: RunActionDeps,
+): Promise<ActionOutput> {
   const started = performance.now();
   const took = () => Math.round(performance.now() - started);
   const timeoutMs = inv.action.timeout === undefined ? defaultActionTimeoutMs : durationMs(inv.action.timeout);
@@ -64,7 +69,12 @@ export async function runAction(inv: ActionInvocation, resolved: ResolvedAction,
       { kube: deps.kube, nodes: deps.nodes, now: deps.now, onStart: (s) => (command = s.command) },
     );
     // A controller needs a moment to recreate a pod, a kubelet to report Ready: ask again until it is time to give up.
-    if (verdictOf(check, out.outcome) === 'ok' || performance.now() + (deps.pollMs ?? verifyPollMs) > deadline || signal.aborted) break;
+    if (
+      verdictOf(check, out.outcome) === 'ok' ||
+      performance.now() + (deps.pollMs ?? verifyPollMs) > deadline ||
+      signal.aborted
+    )
+      break;
     await sleep(deps.pollMs ?? verifyPollMs, signal);
   }
   const verdict = verdictOf(check, out.outcome);
@@ -84,22 +94,54 @@ export async function runAction(inv: ActionInvocation, resolved: ResolvedAction,
   return { result: verdict === 'ok' ? 'done' : 'failed', facts: out.facts, durationMs: took() };
 }
 
-async function execute(action: ResolvedAction, timeoutMs: number, signal: AbortSignal, deps: RunActionDeps): Promise<Executed> {
+async function execute(
+  action: ResolvedAction,
+  timeoutMs: number,
+  signal: AbortSignal,
+  deps: RunActionDeps,
+): Promise<Executed> {
   const started = performance.now();
-  const base = (): Pick<Executed, 'type' | 'step' | 'durationMs'> => ({ type: 'action.executed', step: '', durationMs: Math.round(performance.now() - started) });
+  const base = (): Pick<Executed, 'type' | 'step' | 'durationMs'> => ({
+    type: 'action.executed',
+    step: '',
+    durationMs: Math.round(performance.now() - started),
+  });
   try {
     if (action.target === 'host') {
       // Through node access, as an argv: never a shell on this machine.
       const r = await deps.nodes.run(action.node, action.argv, { timeoutMs, signal });
-      const output = [r.stdout, r.stderr].filter((s) => s !== '').join(r.stdout.endsWith('\n') || r.stdout === '' ? '' : '\n');
-      if (r.timedOut) return { ...base(), ran: true, ok: false, exitCode: null, output, error: `timed out after ${timeoutMs / 1000}s` };
-      return { ...base(), ran: true, ok: r.exitCode === 0, exitCode: r.exitCode, output, ...(r.exitCode === 0 ? {} : { error: `exit status ${r.exitCode ?? 'unknown'}` }) };
+      const output = [r.stdout, r.stderr]
+        .filter((s) => s !== '')
+        .join(r.stdout.endsWith('\n') || r.stdout === '' ? '' : '\n');
+      if (r.timedOut)
+        return {
+          ...base(),
+          ran: true,
+          ok: false,
+          exitCode: null,
+          output,
+          error: `timed out after ${timeoutMs / 1000}s`,
+        };
+      return {
+        ...base(),
+        ran: true,
+        ok: r.exitCode === 0,
+        exitCode: r.exitCode,
+        output,
+        ...(r.exitCode === 0 ? {} : { error: `exit status ${r.exitCode ?? 'unknown'}` }),
+      };
     }
     const kube = deps.kube.withSignal(AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]));
     const res =
       action.op === 'delete-pod'
         ? await kube.deletePod(action.namespace ?? '', action.name)
-        : await kube.patchObject(action.resource as PatchableResource, action.namespace ?? undefined, action.name, action.patchType ?? 'strategic', action.patch ?? '{}');
+        : await kube.patchObject(
+            action.resource as PatchableResource,
+            action.namespace ?? undefined,
+            action.name,
+            action.patchType ?? 'strategic',
+            action.patch ?? '{}',
+          );
     const ok = res.status >= 200 && res.status < 300;
     const output = ok ? kubectlSays(action) : statusMessage(res);
     return { ...base(), ran: true, ok, status: res.status, output, ...(ok ? {} : { error: `HTTP ${res.status}` }) };
@@ -114,7 +156,13 @@ async function execute(action: ResolvedAction, timeoutMs: number, signal: AbortS
 /** What kubectl prints for the same write. */
 function kubectlSays(action: Extract<ResolvedAction, { target: 'kube' }>): string {
   if (action.op === 'delete-pod') return `pod "${action.name}" deleted\n`;
-  const kind = action.resource === 'pod' || action.resource === 'node' || action.resource === 'service' || action.resource === 'configmap' ? action.resource : `${action.resource}.apps`;
+  const kind =
+    action.resource === 'pod' ||
+    action.resource === 'node' ||
+    action.resource === 'service' ||
+    action.resource === 'configmap'
+      ? action.resource
+      : `${action.resource}.apps`;
   return `${kind}/${action.name} patched\n`;
 }
 

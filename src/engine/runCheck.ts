@@ -76,22 +76,37 @@ export async function runCheck(inv: CheckInvocation, signal: AbortSignal, deps: 
     deps.onStart({ params: inv.with, command: '' });
     const absentBy = err.ref.scope === 'facts' ? (deps.foundAbsentBy?.(err.ref.name) ?? null) : null;
     // Nothing to look at (no node for a pod that was never scheduled) is not a blind spot: said as such, never as "could not see".
-    if (absentBy) return done(errorResult(`${check.id} needs ${err.ref.name}, and ${absentBy} found none`, notApplicableKind));
+    if (absentBy)
+      return done(errorResult(`${check.id} needs ${err.ref.name}, and ${absentBy} found none`, notApplicableKind));
     return done(errorResult(`cannot run ${check.id}: ${err.message}`, 'missing-value'));
   }
 
   deps.onStart({ params: params as Record<string, unknown>, command: check.command(params as never) });
   try {
     const kube = deps.kube.withSignal(signal);
-    const result = await check.run({ kube: responses ? kube.recording(responses) : kube, nodes: deps.nodes, signal, now: deps.now, allowMutations: deps.allowMutations ?? false }, params as never);
+    const result = await check.run(
+      {
+        kube: responses ? kube.recording(responses) : kube,
+        nodes: deps.nodes,
+        signal,
+        now: deps.now,
+        allowMutations: deps.allowMutations ?? false,
+      },
+      params as never,
+    );
     if (result.outcome !== 'error' && !check.outcomes.includes(result.outcome)) {
       return done(errorResult(`check ${check.id} returned undeclared outcome "${result.outcome}"`, 'internal'));
     }
     return done(result);
   } catch (err) {
     if (err instanceof KubeError) return done(errorResult(`${err.kind}: ${err.message}`, err.kind));
-    if (err instanceof NodeAccessError) return done(errorResult(`${neverRan.has(err.kind) ? `not run (${err.kind})` : err.kind}: ${err.message}`, err.kind));
-    return done(errorResult(`check ${check.id} failed: ${err instanceof Error ? err.message : String(err)}`, 'internal'));
+    if (err instanceof NodeAccessError)
+      return done(
+        errorResult(`${neverRan.has(err.kind) ? `not run (${err.kind})` : err.kind}: ${err.message}`, err.kind),
+      );
+    return done(
+      errorResult(`check ${check.id} failed: ${err instanceof Error ? err.message : String(err)}`, 'internal'),
+    );
   }
 }
 

@@ -4,7 +4,14 @@ import type { KubeClient } from '../kube/client.js';
 import { noNodeAccess } from '../nodeaccess/none.js';
 import type { NodeAccess } from '../nodeaccess/types.js';
 import type { ManualAnswer, ManualRequest } from '../nodeaccess/manual.js';
-import type { ActionInvocation, ActionOutput, CheckInvocation, CheckOutput, MachineEmitted, RunbookMachine } from '../runbook/compile.js';
+import type {
+  ActionInvocation,
+  ActionOutput,
+  CheckInvocation,
+  CheckOutput,
+  MachineEmitted,
+  RunbookMachine,
+} from '../runbook/compile.js';
 import { awaitingAnswer, awaitingConfirm, awaitingContinue, compileRunbook, endingOf } from '../runbook/compile.js';
 import type { LoadedRunbook } from '../runbook/load.js';
 import type { StepSpec } from '../runbook/schema.js';
@@ -14,7 +21,16 @@ import type { Layer } from '../checks/types.js';
 import type { ActionStepSpec } from '../runbook/schema.js';
 import { previewAction, resolveAction } from './action.js';
 import type { ResolvedAction } from './action.js';
-import type { AnsweredBy, DiagnosisView, EndReason, Mode, SessionEvent, SessionOutcome, SessionResult, WalkAccount } from './events.js';
+import type {
+  AnsweredBy,
+  DiagnosisView,
+  EndReason,
+  Mode,
+  SessionEvent,
+  SessionOutcome,
+  SessionResult,
+  WalkAccount,
+} from './events.js';
 import { bundledCatalog } from '../signatures/catalog.js';
 import type { CompiledSignature } from '../signatures/catalog.js';
 import { deepEnough, matchSignals, rankAnomalies } from '../signatures/match.js';
@@ -133,7 +149,8 @@ export class Session {
             // The transcript keeps what each check saw; emit() redacts it with everything else.
             recordRaw: true,
             onStart: ({ params, command }) => {
-              if (!signal.aborted) this.emit({ type: 'check.start', step: input.step, check: input.check, params, command });
+              if (!signal.aborted)
+                this.emit({ type: 'check.start', step: input.step, check: input.check, params, command });
             },
           }),
         ),
@@ -218,7 +235,14 @@ export class Session {
   /** The manual node-access prompt: shows the command and waits for `pasteHostOutput` or `declineHostCommand`. */
   readonly promptHost = (request: ManualRequest): Promise<ManualAnswer> => {
     const step = this.current?.step ?? '';
-    this.emit({ type: 'host.prompt', step, node: request.node, argv: [...request.argv], command: request.command, ...(request.sample ? { sample: request.sample } : {}) });
+    this.emit({
+      type: 'host.prompt',
+      step,
+      node: request.node,
+      argv: [...request.argv],
+      command: request.command,
+      ...(request.sample ? { sample: request.sample } : {}),
+    });
     return new Promise((resolve) => {
       this.pendingHost = { step, node: request.node, shownAt: performance.now(), resolve };
       request.signal.addEventListener('abort', () => (this.pendingHost = undefined), { once: true });
@@ -234,7 +258,15 @@ export class Session {
     if (!pending) return;
     this.pendingHost = undefined;
     const waitedMs = this.waitedOn(pending);
-    this.emit({ type: 'host.reply', step: pending.step, node: pending.node, by: 'pasted', output, ...(exitCode === undefined ? {} : { exitCode }), waitedMs });
+    this.emit({
+      type: 'host.reply',
+      step: pending.step,
+      node: pending.node,
+      by: 'pasted',
+      output,
+      ...(exitCode === undefined ? {} : { exitCode }),
+      waitedMs,
+    });
     pending.resolve({ output, ...(exitCode === undefined ? {} : { exitCode }) });
   }
 
@@ -242,7 +274,13 @@ export class Session {
     const pending = this.pendingHost;
     if (!pending) return;
     this.pendingHost = undefined;
-    this.emit({ type: 'host.reply', step: pending.step, node: pending.node, by: 'declined', waitedMs: this.waitedOn(pending) });
+    this.emit({
+      type: 'host.reply',
+      step: pending.step,
+      node: pending.node,
+      by: 'declined',
+      waitedMs: this.waitedOn(pending),
+    });
     pending.resolve({ declined: true });
   }
 
@@ -283,12 +321,25 @@ export class Session {
           const choices = Object.entries(step.choices).map(([id, c]) => ({ id, label: c.label }));
           const context = this.actor?.getSnapshot().context;
           const scope = { inputs: this.opts.inputs, facts: context?.facts ?? {} };
-          this.emit({ type: 'ask', step: e.step, question: renderLoose(step.question, scope), choices, default: step.default });
+          this.emit({
+            type: 'ask',
+            step: e.step,
+            question: renderLoose(step.question, scope),
+            choices,
+            default: step.default,
+          });
           if (this.opts.answerDefaults) {
             // Only a choice the question has: anything else (a typo, `constructor`) would leave the walk waiting forever.
-            const given = this.opts.answers && Object.hasOwn(this.opts.answers, e.step) ? this.opts.answers[e.step] : undefined;
+            const given =
+              this.opts.answers && Object.hasOwn(this.opts.answers, e.step) ? this.opts.answers[e.step] : undefined;
             const scripted = given !== undefined && Object.hasOwn(step.choices, given) ? given : undefined;
-            queueMicrotask(() => this.actor?.send({ type: 'ANSWER', choice: scripted ?? step.default, by: scripted ? 'scenario' : 'default' }));
+            queueMicrotask(() =>
+              this.actor?.send({
+                type: 'ANSWER',
+                choice: scripted ?? step.default,
+                by: scripted ? 'scenario' : 'default',
+              }),
+            );
           }
         }
         if (step.type === 'check' && this.auto) queueMicrotask(() => this.actor?.send({ type: 'CONTINUE' }));
@@ -306,7 +357,9 @@ export class Session {
           summary: e.output.summary,
           evidence: e.output.evidence,
           facts: e.output.facts,
-          ...(waitedMs === undefined ? { durationMs: e.output.durationMs } : { durationMs: Math.max(0, e.output.durationMs - waitedMs), waitedMs }),
+          ...(waitedMs === undefined
+            ? { durationMs: e.output.durationMs }
+            : { durationMs: Math.max(0, e.output.durationMs - waitedMs), waitedMs }),
           timedOut: e.timedOut,
           verdict: verdictOf(this.opts.runbook.lookup(e.check), e.output.outcome),
           ...(e.output.raw === undefined ? {} : { raw: { text: e.output.raw } }),
@@ -338,8 +391,26 @@ export class Session {
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       const command = previewAction(step, scope);
-      this.emit({ type: 'action.proposed', step: stepId, target: step.run ? 'host' : 'kube', node: step.node ? renderLoose(step.node, scope) : null, argv: null, command, allowed: false, simulated: opts.mode === 'drill', verify: step.verify ?? null });
-      this.emit({ type: 'action.executed', step: stepId, ran: false, ok: false, output: '', durationMs: 0, error: `cannot run: ${message}` });
+      this.emit({
+        type: 'action.proposed',
+        step: stepId,
+        target: step.run ? 'host' : 'kube',
+        node: step.node ? renderLoose(step.node, scope) : null,
+        argv: null,
+        command,
+        allowed: false,
+        simulated: opts.mode === 'drill',
+        verify: step.verify ?? null,
+      });
+      this.emit({
+        type: 'action.executed',
+        step: stepId,
+        ran: false,
+        ok: false,
+        output: '',
+        durationMs: 0,
+        error: `cannot run: ${message}`,
+      });
       send({ type: 'FAIL' });
       return;
     }
@@ -358,13 +429,25 @@ export class Session {
     });
     const confirm = opts.confirmActions ?? (opts.answerDefaults ? 'none' : 'ask');
     if (!allowed) {
-      this.emit({ type: 'action.declined', step: stepId, by: 'read-only', reason: 'not run: read-only (rerun with --allow-mutations)', command: resolved.command });
+      this.emit({
+        type: 'action.declined',
+        step: stepId,
+        by: 'read-only',
+        reason: 'not run: read-only (rerun with --allow-mutations)',
+        command: resolved.command,
+      });
       send({ type: 'DECLINE' });
     } else if (confirm === 'yes') {
       this.emit({ type: 'action.confirmed', step: stepId, by: '--yes' });
       send({ type: 'CONFIRM' });
     } else if (confirm === 'none') {
-      this.emit({ type: 'action.declined', step: stepId, by: 'no-confirmation', reason: 'not run: no one to confirm it (a non-interactive walk runs actions only with --allow-mutations --yes)', command: resolved.command });
+      this.emit({
+        type: 'action.declined',
+        step: stepId,
+        by: 'no-confirmation',
+        reason: 'not run: no one to confirm it (a non-interactive walk runs actions only with --allow-mutations --yes)',
+        command: resolved.command,
+      });
       send({ type: 'DECLINE' });
     }
   }
@@ -375,7 +458,9 @@ export class Session {
     if (!check) return {};
     const scope = { inputs: this.opts.inputs, facts: this.actor?.getSnapshot().context.facts ?? {} };
     try {
-      const rendered = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, typeof v === 'string' ? render(v, scope) : v]));
+      const rendered = Object.fromEntries(
+        Object.entries(params).map(([k, v]) => [k, typeof v === 'string' ? render(v, scope) : v]),
+      );
       const parsed = check.params.safeParse(rendered);
       return parsed.success ? { command: check.command(parsed.data) } : {};
     } catch (err) {
@@ -384,7 +469,10 @@ export class Session {
     }
   }
 
-  private finish(value: unknown, context: { inputs: Record<string, string>; facts: SessionResult['facts']; path: SessionResult['path'] }): void {
+  private finish(
+    value: unknown,
+    context: { inputs: Record<string, string>; facts: SessionResult['facts']; path: SessionResult['path'] },
+  ): void {
     const spec = this.opts.runbook.spec;
     const ending = endingOf(spec, value);
     const scope = { inputs: context.inputs, facts: context.facts };
@@ -393,7 +481,9 @@ export class Session {
     let generic: { id: string; title: string; layer: Layer } | null = null;
     if (ending?.diagnosis) {
       const step = spec.steps[ending.diagnosis];
-      const deciding = restsOnError(spec, ending.diagnosis, context.path, this.opts.runbook.lookup) ?? unseenOnTheWay(spec, ending.diagnosis, context.path);
+      const deciding =
+        restsOnError(spec, ending.diagnosis, context.path, this.opts.runbook.lookup) ??
+        unseenOnTheWay(spec, ending.diagnosis, context.path);
       if (step?.type === 'diagnosis' && deciding) {
         // Lint refuses such a runbook; should one still get here, the walk says what it could not see instead.
         unconfirmed = { id: ending.diagnosis, title: renderLoose(step.title, scope), restsOn: deciding.step };
@@ -414,8 +504,19 @@ export class Session {
     // (a host check not run: no terminal, ssh failing, another machine) leaves the walk incomplete. Not counted: a check
     // with nothing to look at (a fact never found: no node for an unscheduled pod), and a drill's output nobody pasted.
     const onPath = new Set(context.path.filter((p) => p.check !== null && p.outcome === 'error').map((p) => p.step));
-    const lookedEverywhere = !this.log.checks.some((c) => onPath.has(c.step) && c.outcome === 'error' && c.errorKind !== 'missing-value' && c.errorKind !== 'not-applicable' && c.errorKind !== 'not-collected');
-    let outcome: SessionOutcome = diagnosis ? 'diagnosis' : ending?.kind === 'no-finding' && lookedEverywhere ? 'no-finding' : 'incomplete';
+    const lookedEverywhere = !this.log.checks.some(
+      (c) =>
+        onPath.has(c.step) &&
+        c.outcome === 'error' &&
+        c.errorKind !== 'missing-value' &&
+        c.errorKind !== 'not-applicable' &&
+        c.errorKind !== 'not-collected',
+    );
+    let outcome: SessionOutcome = diagnosis
+      ? 'diagnosis'
+      : ending?.kind === 'no-finding' && lookedEverywhere
+        ? 'no-finding'
+        : 'incomplete';
     let anomalies: WalkAccount['anomalies'] = [];
     let lookNext: string[] = [];
     // A catch-all ending or no finding at all: what the walk saw may name the cause a closed tree does not know.
@@ -465,12 +566,22 @@ export class Session {
     this.end({ outcome: null, reason: 'crashed', diagnosis: null, error: err });
   }
 
-  private end(r: { outcome: SessionResult['outcome']; reason: EndReason; diagnosis: DiagnosisView | null; error?: unknown; account?: WalkAccount }): void {
+  private end(r: {
+    outcome: SessionResult['outcome'];
+    reason: EndReason;
+    diagnosis: DiagnosisView | null;
+    error?: unknown;
+    account?: WalkAccount;
+  }): void {
     if (this.finished) return;
     this.finished = true;
     const context = this.actor?.getSnapshot().context;
-    const error = r.error === undefined ? undefined : r.error instanceof Error ? r.error.message : JSON.stringify(r.error);
-    const account = redactEvent(r.account ?? { ...accountOf(this.log, this.spec, context?.path ?? [], 'incomplete'), unconfirmed: null }, this.redactions);
+    const error =
+      r.error === undefined ? undefined : r.error instanceof Error ? r.error.message : JSON.stringify(r.error);
+    const account = redactEvent(
+      r.account ?? { ...accountOf(this.log, this.spec, context?.path ?? [], 'incomplete'), unconfirmed: null },
+      this.redactions,
+    );
     // The transcript's last line carries only what there is to say: nothing unseen, nothing said.
     const said = {
       ...(account.unseen.length > 0 ? { unseen: account.unseen } : {}),

@@ -6,21 +6,33 @@ import { notApplicable } from './notApplicable.js';
 export function textLines(e: SessionEvent): string[] {
   switch (e.type) {
     case 'session.start':
-      return [`plumbline · ${e.runbook} (${e.runbookTitle}) · ${e.mode === 'drill' ? `drill ${e.scenario ?? ''}` : `context ${e.context}`}`];
+      return [
+        `plumbline · ${e.runbook} (${e.runbookTitle}) · ${e.mode === 'drill' ? `drill ${e.scenario ?? ''}` : `context ${e.context}`}`,
+      ];
     case 'step.enter':
-      return e.kind === 'diagnosis' ? [] : ['', `[${e.layer}] ${e.title}${e.phase === 'bottom-up' ? '  (bottom-up)' : ''}`, `  why: ${e.why}`];
+      return e.kind === 'diagnosis'
+        ? []
+        : ['', `[${e.layer}] ${e.title}${e.phase === 'bottom-up' ? '  (bottom-up)' : ''}`, `  why: ${e.why}`];
     case 'check.start':
       return e.command ? [`  $ ${e.command}`] : [];
     case 'check.result':
-      return [`  → ${notApplicable(e.facts) ? 'not applicable' : e.outcome}: ${e.summary}  (${e.waitedMs === undefined ? `${e.durationMs} ms` : `output pasted after ${e.waitedMs} ms`})`, ...e.evidence.map((ev) => `      ${ev.label}: ${ev.value}`)];
+      return [
+        `  → ${notApplicable(e.facts) ? 'not applicable' : e.outcome}: ${e.summary}  (${e.waitedMs === undefined ? `${e.durationMs} ms` : `output pasted after ${e.waitedMs} ms`})`,
+        ...e.evidence.map((ev) => `      ${ev.label}: ${ev.value}`),
+      ];
     case 'ask':
-      return [`  ? ${e.question}`, ...e.choices.map((c) => `      [${c.id}] ${c.label}${c.id === e.default ? ' (default)' : ''}`)];
+      return [
+        `  ? ${e.question}`,
+        ...e.choices.map((c) => `      [${c.id}] ${c.label}${c.id === e.default ? ' (default)' : ''}`),
+      ];
     case 'answer':
       return [`  answered ${e.choice} (${e.by})`];
     case 'host.prompt':
       return [`  run on ${e.node}${e.sample ? ` (sample ${e.sample.index} of ${e.sample.count})` : ''}: ${e.command}`];
     case 'host.reply':
-      return [`  ${e.by === 'pasted' ? `output pasted (${(e.output ?? '').split('\n').length} lines)` : 'not run (declined)'}${e.waitedMs === undefined ? '' : ` after ${e.waitedMs} ms waiting on the person`}`];
+      return [
+        `  ${e.by === 'pasted' ? `output pasted (${(e.output ?? '').split('\n').length} lines)` : 'not run (declined)'}${e.waitedMs === undefined ? '' : ` after ${e.waitedMs} ms waiting on the person`}`,
+      ];
     case 'note':
       return [`  note: ${e.text}`];
     case 'action.proposed':
@@ -33,12 +45,22 @@ export function textLines(e: SessionEvent): string[] {
     case 'action.declined':
       return e.by === 'user' ? [`  ${e.reason}`] : [`  ${e.reason}`, `    to do it yourself: ${e.command}`];
     case 'action.executed': {
-      const how = e.status !== undefined ? `HTTP ${e.status}` : e.exitCode !== undefined ? `exit ${e.exitCode ?? 'none'}` : '';
+      const how =
+        e.status !== undefined ? `HTTP ${e.status}` : e.exitCode !== undefined ? `exit ${e.exitCode ?? 'none'}` : '';
       const head = e.ok ? `  ran: ${how}` : `  ${e.ran ? 'failed' : 'could not run'}: ${e.error ?? how}`;
-      return [head, ...e.output.replace(/\n$/, '').split('\n').filter((l) => l !== '').map((l) => `      ${l}`)];
+      return [
+        head,
+        ...e.output
+          .replace(/\n$/, '')
+          .split('\n')
+          .filter((l) => l !== '')
+          .map((l) => `      ${l}`),
+      ];
     }
     case 'action.verified':
-      return [`  verify ${e.verifyStep} → ${e.outcome}: ${e.summary}${e.attempts > 1 ? ` (after ${e.attempts} tries)` : ''}${e.ok ? '' : '  (not fixed)'}`];
+      return [
+        `  verify ${e.verifyStep} → ${e.outcome}: ${e.summary}${e.attempts > 1 ? ` (after ${e.attempts} tries)` : ''}${e.ok ? '' : '  (not fixed)'}`,
+      ];
     case 'mode.change':
       return [`  (${e.auto ? 'auto' : 'step'} mode)`];
     case 'diagnosis':
@@ -59,7 +81,10 @@ export function textLines(e: SessionEvent): string[] {
 /** An ending says what it could not see and how to see it, what it saw, and the answers nobody gave. */
 export function accountLines(e: Extract<SessionEvent, { type: 'session.end' }>): string[] {
   const out: string[] = [];
-  if (e.unconfirmed) out.push(`  could not confirm: ${e.unconfirmed.title} (it would rest on ${e.unconfirmed.restsOn}, which could not look)`);
+  if (e.unconfirmed)
+    out.push(
+      `  could not confirm: ${e.unconfirmed.title} (it would rest on ${e.unconfirmed.restsOn}, which could not look)`,
+    );
   if (e.seen && e.seen.length > 0 && e.outcome !== 'diagnosis') {
     out.push('  seen:');
     for (const f of e.seen) out.push(`    - ${f.title}: ${f.outcome}: ${f.summary}`);

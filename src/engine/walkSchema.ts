@@ -8,7 +8,9 @@ import type { WalkJson } from './report.js';
  * generated from it (npm run walk-schema) and a test keeps the two equal and
  * checks real headless output against it.
  */
-const evidence = z.strictObject({ label: z.string(), value: z.string() }).describe('A line, field or number that decided the outcome.');
+const evidence = z
+  .strictObject({ label: z.string(), value: z.string() })
+  .describe('A line, field or number that decided the outcome.');
 
 const pathEntry = z
   .strictObject({
@@ -17,7 +19,10 @@ const pathEntry = z
     outcome: z.string().describe("The check's outcome, the answer chosen, or the action's result."),
     phase: z.enum(['top-down', 'bottom-up']),
     durationMs: z.number().describe('How long the check ran (0 for a question).'),
-    answeredBy: z.enum(['user', 'default', 'pasted', 'scenario']).optional().describe('A question: who answered it (default: nobody did; the declared default was taken).'),
+    answeredBy: z
+      .enum(['user', 'default', 'pasted', 'scenario'])
+      .optional()
+      .describe('A question: who answered it (default: nobody did; the declared default was taken).'),
     title: z.string().optional().describe("The step's title (its question)."),
     summary: z.string().optional().describe("The check's one-line summary of what it saw."),
     evidence: z.array(evidence).optional().describe('What decided the outcome, literally.'),
@@ -55,8 +60,13 @@ export const walkJsonSchema = z
           .strictObject({
             id: z.string(),
             source: z.string().describe('Where the signature was learned.'),
-            replaced: z.string().nullable().describe("The runbook's generic ending it overrode, or null when the walk had found nothing."),
-            evidence: z.array(z.strictObject({ source: z.string(), line: z.string() })).describe('The lines it matched.'),
+            replaced: z
+              .string()
+              .nullable()
+              .describe("The runbook's generic ending it overrode, or null when the walk had found nothing."),
+            evidence: z
+              .array(z.strictObject({ source: z.string(), line: z.string() }))
+              .describe('The lines it matched.'),
           })
           .optional()
           .describe('Set when a signature of the catalog decided the diagnosis instead of a generic ending.'),
@@ -64,10 +74,27 @@ export const walkJsonSchema = z
       .nullable(),
     path: z.array(pathEntry),
     unseen: z.array(unseen),
-    seen: z.array(z.strictObject({ step: z.string(), title: z.string(), check: z.string(), outcome: z.string(), summary: z.string() })).describe('Findings an incomplete or finding-less walk still saw.'),
-    unconfirmed: z.strictObject({ id: z.string(), title: z.string(), restsOn: z.string() }).nullable().describe('A diagnosis the walk reached but could not stand on (the outcome is then incomplete).'),
-    defaultsUsed: z.array(z.strictObject({ step: z.string(), choice: z.string(), label: z.string() })).describe('Questions a headless walk answered with their declared default.'),
-    anomalies: z.array(z.strictObject({ layer: z.enum(layers), source: z.string(), line: z.string(), severity: z.number() })).describe('unrecognised-evidence: what the walk saw that nothing explains, worst first.'),
+    seen: z
+      .array(
+        z.strictObject({
+          step: z.string(),
+          title: z.string(),
+          check: z.string(),
+          outcome: z.string(),
+          summary: z.string(),
+        }),
+      )
+      .describe('Findings an incomplete or finding-less walk still saw.'),
+    unconfirmed: z
+      .strictObject({ id: z.string(), title: z.string(), restsOn: z.string() })
+      .nullable()
+      .describe('A diagnosis the walk reached but could not stand on (the outcome is then incomplete).'),
+    defaultsUsed: z
+      .array(z.strictObject({ step: z.string(), choice: z.string(), label: z.string() }))
+      .describe('Questions a headless walk answered with their declared default.'),
+    anomalies: z
+      .array(z.strictObject({ layer: z.enum(layers), source: z.string(), line: z.string(), severity: z.number() }))
+      .describe('unrecognised-evidence: what the walk saw that nothing explains, worst first.'),
     lookNext: z.array(z.string()).describe('unrecognised-evidence: where to look next.'),
     transcript: z.string().nullable().describe('The session transcript (JSONL).'),
     api: z.strictObject({ requests: z.number(), bytes: z.number() }).describe('What the walk cost the API server.'),
@@ -83,4 +110,7 @@ export function walkJsonSchemaDocument(): Record<string, unknown> {
 // The schema and the type the code writes must agree: a field added to one and not the other fails to compile.
 type Described = z.infer<typeof walkJsonSchema>;
 type Written = WalkJson & { api: { requests: number; bytes: number } };
-export const agreesBothWays: [Written extends Described ? true : false, Described extends Written ? true : false] = [true, true];
+export const agreesBothWays: [Written extends Described ? true : false, Described extends Written ? true : false] = [
+  true,
+  true,
+];

@@ -76,7 +76,8 @@ export interface ServerTls {
 }
 
 /** The resources an action may patch, and where the API serves them. */
-export type PatchableResource = 'pod' | 'deployment' | 'statefulset' | 'daemonset' | 'replicaset' | 'node' | 'service' | 'configmap';
+export type PatchableResource =
+  'pod' | 'deployment' | 'statefulset' | 'daemonset' | 'replicaset' | 'node' | 'service' | 'configmap';
 
 const patchable: Record<PatchableResource, { group: string; plural: string; namespaced: boolean }> = {
   pod: { group: '', plural: 'pods', namespaced: true },
@@ -116,7 +117,11 @@ export function retryAfterSeconds(status: number, header: unknown): number | und
 /** A failure after retries says so: the server was asked again, as it asked to be. */
 function afterRetries(err: KubeError, retries: number): KubeError {
   if (retries === 0) return err;
-  return new KubeError(err.kind, `${err.message} (asked ${retries + 1} times, waiting as its Retry-After said each time)`, err.status);
+  return new KubeError(
+    err.kind,
+    `${err.message} (asked ${retries + 1} times, waiting as its Retry-After said each time)`,
+    err.status,
+  );
 }
 
 /** Waits, unless the signal aborts first: false then. */
@@ -179,7 +184,8 @@ function query(params: [string, string | number | boolean | undefined][]): strin
 }
 
 const seg = encodeURIComponent;
-const inNamespace = (namespace: string, plural: string, name?: string) => `/namespaces/${seg(namespace)}/${plural}${name === undefined ? '' : `/${seg(name)}`}`;
+const inNamespace = (namespace: string, plural: string, name?: string) =>
+  `/namespaces/${seg(namespace)}/${plural}${name === undefined ? '' : `/${seg(name)}`}`;
 
 export class KubeClient {
   private constructor(
@@ -200,13 +206,10 @@ export class KubeClient {
   }
 
   static async create(config: LoadedKubeConfig): Promise<KubeClient> {
-    return new KubeClient(
-      await loadSerializer(),
-      config.server,
-      config.contextName,
-      config.kc,
-      { requests: 0, bytes: 0 },
-    );
+    return new KubeClient(await loadSerializer(), config.server, config.contextName, config.kc, {
+      requests: 0,
+      bytes: 0,
+    });
   }
 
   /** The same client, with every request cancelled when `signal` aborts. */
@@ -249,7 +252,11 @@ export class KubeClient {
   }
 
   readPvc(namespace: string, name: string): Promise<V1PersistentVolumeClaim> {
-    return this.typed('GET', `/api/v1${inNamespace(namespace, 'persistentvolumeclaims', name)}`, 'V1PersistentVolumeClaim');
+    return this.typed(
+      'GET',
+      `/api/v1${inNamespace(namespace, 'persistentvolumeclaims', name)}`,
+      'V1PersistentVolumeClaim',
+    );
   }
 
   readPv(name: string): Promise<V1PersistentVolume> {
@@ -290,22 +297,36 @@ export class KubeClient {
    * when more match, and remainingItemCount, which the apiserver sets only for
    * a list without label or field selectors (an exact count for one request).
    */
-  async listNodesPage(opts: Omit<ListOptions, 'namespace' | 'maxItems'> & { continue?: string | undefined }): Promise<{ items: V1Node[]; continue?: string; remainingItemCount?: number }> {
+  async listNodesPage(
+    opts: Omit<ListOptions, 'namespace' | 'maxItems'> & { continue?: string | undefined },
+  ): Promise<{ items: V1Node[]; continue?: string; remainingItemCount?: number }> {
     const q = query([
       ['continue', opts.continue],
       ['fieldSelector', opts.fieldSelector || undefined],
       ['labelSelector', opts.labelSelector || undefined],
       ['limit', opts.pageSize ?? defaultPageSize],
     ]);
-    const page = await this.typed<Page<V1Node> & { metadata?: { remainingItemCount?: number } }>('GET', `/api/v1/nodes${q}`, 'V1NodeList');
+    const page = await this.typed<Page<V1Node> & { metadata?: { remainingItemCount?: number } }>(
+      'GET',
+      `/api/v1/nodes${q}`,
+      'V1NodeList',
+    );
     const token = page.metadata?._continue || undefined;
     const remaining = page.metadata?.remainingItemCount;
-    return { items: page.items, ...(token ? { continue: token } : {}), ...(typeof remaining === 'number' ? { remainingItemCount: remaining } : {}) };
+    return {
+      items: page.items,
+      ...(token ? { continue: token } : {}),
+      ...(typeof remaining === 'number' ? { remainingItemCount: remaining } : {}),
+    };
   }
 
   listEvents(opts: ListOptions): Promise<CoreV1Event[]> {
     const { namespace } = opts;
-    return this.collect(opts, namespace ? `/api/v1${inNamespace(namespace, 'events')}` : '/api/v1/events', 'CoreV1EventList');
+    return this.collect(
+      opts,
+      namespace ? `/api/v1${inNamespace(namespace, 'events')}` : '/api/v1/events',
+      'CoreV1EventList',
+    );
   }
 
   /** VolumeAttachments are cluster-scoped and selectable only by name, so callers should cap `maxItems`. */
@@ -330,12 +351,24 @@ export class KubeClient {
     return this.collect(opts, '/apis/apiregistration.k8s.io/v1/apiservices', 'V1APIServiceList');
   }
 
-  listValidatingWebhookConfigurations(opts: Omit<ListOptions, 'namespace'> = {}): Promise<V1ValidatingWebhookConfiguration[]> {
-    return this.collect(opts, '/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations', 'V1ValidatingWebhookConfigurationList');
+  listValidatingWebhookConfigurations(
+    opts: Omit<ListOptions, 'namespace'> = {},
+  ): Promise<V1ValidatingWebhookConfiguration[]> {
+    return this.collect(
+      opts,
+      '/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations',
+      'V1ValidatingWebhookConfigurationList',
+    );
   }
 
-  listMutatingWebhookConfigurations(opts: Omit<ListOptions, 'namespace'> = {}): Promise<V1MutatingWebhookConfiguration[]> {
-    return this.collect(opts, '/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations', 'V1MutatingWebhookConfigurationList');
+  listMutatingWebhookConfigurations(
+    opts: Omit<ListOptions, 'namespace'> = {},
+  ): Promise<V1MutatingWebhookConfiguration[]> {
+    return this.collect(
+      opts,
+      '/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations',
+      'V1MutatingWebhookConfigurationList',
+    );
   }
 
   /**
@@ -349,7 +382,10 @@ export class KubeClient {
     try {
       return JSON.parse(r.body) as T;
     } catch {
-      throw new KubeError('malformed', `the API server answered GET ${path} with something that is not JSON: "${printable(r.body, 200)}"`);
+      throw new KubeError(
+        'malformed',
+        `the API server answered GET ${path} with something that is not JSON: "${printable(r.body, 200)}"`,
+      );
     }
   }
 
@@ -364,7 +400,9 @@ export class KubeClient {
       if (opts.fieldSelector) q.set('fieldSelector', opts.fieldSelector);
       if (opts.labelSelector) q.set('labelSelector', opts.labelSelector);
       if (token) q.set('continue', token);
-      const page = await this.getJson<{ items?: T[] | null; metadata?: { continue?: string } }>(`${path}?${q.toString()}`);
+      const page = await this.getJson<{ items?: T[] | null; metadata?: { continue?: string } }>(
+        `${path}?${q.toString()}`,
+      );
       out.push(...(page.items ?? []));
       token = page.metadata?.continue || undefined;
     } while (token && out.length < max);
@@ -381,10 +419,20 @@ export class KubeClient {
     try {
       const secret = await quiet.getJson<{ type?: string; data?: Record<string, string> }>(path);
       const crt = secret.data?.['tls.crt'];
-      this.recorder?.push({ method: 'GET', path, status: 200, body: `(Secret ${namespace}/${name}: type ${secret.type ?? ''}, tls.crt read; its data is not recorded)` });
+      this.recorder?.push({
+        method: 'GET',
+        path,
+        status: 200,
+        body: `(Secret ${namespace}/${name}: type ${secret.type ?? ''}, tls.crt read; its data is not recorded)`,
+      });
       return { type: secret.type ?? '', ...(crt ? { certificate: Buffer.from(crt, 'base64').toString('utf8') } : {}) };
     } catch (err) {
-      this.recorder?.push({ method: 'GET', path, status: err instanceof KubeError && err.kind === 'not-found' ? 404 : 0, body: err instanceof Error ? err.message : String(err) });
+      this.recorder?.push({
+        method: 'GET',
+        path,
+        status: err instanceof KubeError && err.kind === 'not-found' ? 404 : 0,
+        body: err instanceof Error ? err.message : String(err),
+      });
       throw err;
     }
   }
@@ -405,30 +453,58 @@ export class KubeClient {
   }
 
   /** `kubectl patch <resource> <name> --type <type> -p <patch>` on one of the resources actions may patch. */
-  patchObject(resource: PatchableResource, namespace: string | undefined, name: string, patchType: 'strategic' | 'merge' | 'json', patch: string): Promise<RawResponse> {
+  patchObject(
+    resource: PatchableResource,
+    namespace: string | undefined,
+    name: string,
+    patchType: 'strategic' | 'merge' | 'json',
+    patch: string,
+  ): Promise<RawResponse> {
     const { group, plural, namespaced } = patchable[resource];
     const base = group === '' ? '/api/v1' : `/apis/${group}/v1`;
     const ns = namespaced ? `/namespaces/${encodeURIComponent(namespace ?? 'default')}` : '';
-    return this.send('PATCH', `${base}${ns}/${plural}/${encodeURIComponent(name)}`, patch, patchContentTypes[patchType]);
+    return this.send(
+      'PATCH',
+      `${base}${ns}/${plural}/${encodeURIComponent(name)}`,
+      patch,
+      patchContentTypes[patchType],
+    );
   }
 
   /** One request outside client-node's typed calls: its status is the answer, only the transport can fail. */
-  private async send(method: Method, path: string, body?: string, contentType?: string, binary = false, accept?: string): Promise<RawResponse> {
+  private async send(
+    method: Method,
+    path: string,
+    body?: string,
+    contentType?: string,
+    binary = false,
+    accept?: string,
+  ): Promise<RawResponse> {
     for (let attempt = 0; ; attempt++) {
       const { raw, retryAfter } = await this.sendOnce(method, path, body, contentType, binary, accept);
       const wait = attempt < maxRetries ? retryAfterSeconds(raw.status, retryAfter) : undefined;
-      if (wait === undefined || !(await pause(wait, this.signal))) return attempt > 0 ? { ...raw, retries: attempt } : raw;
+      if (wait === undefined || !(await pause(wait, this.signal)))
+        return attempt > 0 ? { ...raw, retries: attempt } : raw;
     }
   }
 
-  private async sendOnce(method: Method, path: string, body?: string, contentType?: string, binary = false, accept?: string): Promise<{ raw: RawResponse; retryAfter: unknown }> {
+  private async sendOnce(
+    method: Method,
+    path: string,
+    body?: string,
+    contentType?: string,
+    binary = false,
+    accept?: string,
+  ): Promise<{ raw: RawResponse; retryAfter: unknown }> {
     const signal = this.signal;
     // How far the request got, to say what a timeout was waiting for.
     const reached = { tcp: false, tls: false, answer: false };
     const url = apiUrl(this.server, path);
     try {
       signal?.throwIfAborted();
-      const headers: Record<string, string> = { Accept: accept ?? (binary ? '*/*' : method === 'GET' ? 'text/plain, application/json' : 'application/json') };
+      const headers: Record<string, string> = {
+        Accept: accept ?? (binary ? '*/*' : method === 'GET' ? 'text/plain, application/json' : 'application/json'),
+      };
       if (body !== undefined && contentType) headers['Content-Type'] = contentType;
       const opts: Parameters<typeof httpsRequest>[1] = { method, headers };
       await this.kc.applyToHTTPSOptions(opts);
@@ -444,9 +520,15 @@ export class KubeClient {
             this.stats.bytes += answer.length;
             const ok = (res.statusCode ?? 0) < 300;
             const type = res.headers['content-type'];
-            const raw: RawResponse = { status: res.statusCode ?? 0, body: binary && ok ? '' : answer.toString('utf8'), ...(binary ? { bytes: answer } : {}), ...(type ? { contentType: type } : {}) };
+            const raw: RawResponse = {
+              status: res.statusCode ?? 0,
+              body: binary && ok ? '' : answer.toString('utf8'),
+              ...(binary ? { bytes: answer } : {}),
+              ...(type ? { contentType: type } : {}),
+            };
             if (this.recorder) {
-              const shown = binary && ok ? `<${answer.length} bytes, ${res.headers['content-type'] ?? 'binary'}>` : raw.body;
+              const shown =
+                binary && ok ? `<${answer.length} bytes, ${res.headers['content-type'] ?? 'binary'}>` : raw.body;
               this.recorder.push({ method, path: `${url.pathname}${url.search}`, status: raw.status, body: shown });
             }
             resolve({ raw, retryAfter: res.headers['retry-after'] });
@@ -466,7 +548,10 @@ export class KubeClient {
     } catch (err) {
       const reason: unknown = signal?.reason;
       if (signal?.aborted && reason instanceof Error && reason.name === 'TimeoutError') {
-        throw new KubeError('timeout', `the API server at ${this.server} did not answer in time: ${timedOutAt(reached, url, method)}`);
+        throw new KubeError(
+          'timeout',
+          `the API server at ${this.server} did not answer in time: ${timedOutAt(reached, url, method)}`,
+        );
       }
       throw toKubeError(err, this.server, signal);
     }
@@ -503,7 +588,10 @@ export class KubeClient {
       kind = undefined;
     }
     if (kind !== 'APIVersions') {
-      throw new KubeError('server-error', `the server at ${this.server} answered GET /api with something that is not the Kubernetes API (HTTP ${r.status}): "${printable(r.body, 200)}"`);
+      throw new KubeError(
+        'server-error',
+        `the server at ${this.server} answered GET /api with something that is not the Kubernetes API (HTTP ${r.status}): "${printable(r.body, 200)}"`,
+      );
     }
   }
 
@@ -533,9 +621,17 @@ export class KubeClient {
    */
   private async typed<T>(method: 'GET' | 'POST', path: string, type: string, body?: unknown): Promise<T> {
     const payload = body === undefined ? undefined : JSON.stringify(this.objects.serialize(body, type, ''));
-    const r = await this.send(method, path, payload, payload === undefined ? undefined : 'application/json', false, 'application/json');
+    const r = await this.send(
+      method,
+      path,
+      payload,
+      payload === undefined ? undefined : 'application/json',
+      false,
+      'application/json',
+    );
     // client-node drops a 401's body; the message is then the status's name, as before.
-    if (r.status < 200 || r.status >= 300) throw afterRetries(statusError(r.status, r.status === 401 ? undefined : r.body), r.retries ?? 0);
+    if (r.status < 200 || r.status >= 300)
+      throw afterRetries(statusError(r.status, r.status === 401 ? undefined : r.body), r.retries ?? 0);
     try {
       const media = this.objects.normalizeMediaType(r.contentType);
       // A JSON answer is checked against the API's field types before a check reads it.
@@ -572,7 +668,10 @@ function refuseMalformed(body: string): void {
     if (!problem) continue;
     const meta = (obj as { metadata?: { name?: unknown; namespace?: unknown } } | null)?.metadata;
     const name = [meta?.namespace, meta?.name].filter((x): x is string => typeof x === 'string' && x !== '').join('/');
-    throw new KubeError('malformed', `the API server sent a ${objectKind}${name ? ` ${printable(name, 120)}` : ''} that is malformed: ${problem.field ? `${problem.field}: ` : ''}${problem.message}`);
+    throw new KubeError(
+      'malformed',
+      `the API server sent a ${objectKind}${name ? ` ${printable(name, 120)}` : ''} that is malformed: ${problem.field ? `${problem.field}: ` : ''}${problem.message}`,
+    );
   }
 }
 

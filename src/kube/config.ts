@@ -58,13 +58,17 @@ export async function loadKubeConfig(opts: KubeConfigOptions): Promise<LoadedKub
       kc.mergeConfig(more);
     }
   } catch (err) {
-    throw new KubeConfigError(`kubeconfig ${files.join(delimiter)}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new KubeConfigError(
+      `kubeconfig ${files.join(delimiter)}: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
   const source = files.join(delimiter);
   if (opts.context) {
     if (!kc.getContextObject(opts.context)) {
       const known = kc.getContexts().map((c) => c.name);
-      throw new KubeConfigError(`context "${opts.context}" is not in ${source} (contexts: ${known.join(', ') || 'none'})`);
+      throw new KubeConfigError(
+        `context "${opts.context}" is not in ${source} (contexts: ${known.join(', ') || 'none'})`,
+      );
     }
     kc.setCurrentContext(opts.context);
   }
@@ -73,14 +77,28 @@ export async function loadKubeConfig(opts: KubeConfigOptions): Promise<LoadedKub
     throw new KubeConfigError(`${source} has no current context; pass --context or run kubectl config use-context`);
   }
   const cluster = kc.getCurrentCluster();
-  if (!cluster?.server) throw new KubeConfigError(`context "${contextName}" in ${source} names no cluster with a server`);
+  if (!cluster?.server)
+    throw new KubeConfigError(`context "${contextName}" in ${source} names no cluster with a server`);
   if (!isServerUrl(cluster.server)) {
-    throw new KubeConfigError(`cluster "${cluster.name}" in ${source} has server ${JSON.stringify(printable(cluster.server, 100))}, which is not a URL (it looks like https://host:6443)`);
+    throw new KubeConfigError(
+      `cluster "${cluster.name}" in ${source} has server ${JSON.stringify(printable(cluster.server, 100))}, which is not a URL (it looks like https://host:6443)`,
+    );
   }
-  const exec = kc.getCurrentUser()?.exec as { command?: unknown; installHint?: unknown; env?: { name: string; value: string }[] | null } | undefined;
-  if (exec && typeof exec.command === 'string' && exec.command !== '' && !findExecutable(exec.command, execPath(exec.env, opts.env ?? process.env))) {
-    const hint = typeof exec.installHint === 'string' && exec.installHint.trim() ? `: ${printable(exec.installHint.trim(), 200)}` : '';
-    throw new KubeConfigError(`user "${kc.getCurrentUser()?.name ?? ''}" in ${source} gets its credentials from the program ${JSON.stringify(printable(exec.command, 100))}, which is not installed (not found${exec.command.includes('/') ? '' : ' on PATH'})${hint}`);
+  const exec = kc.getCurrentUser()?.exec as
+    { command?: unknown; installHint?: unknown; env?: { name: string; value: string }[] | null } | undefined;
+  if (
+    exec &&
+    typeof exec.command === 'string' &&
+    exec.command !== '' &&
+    !findExecutable(exec.command, execPath(exec.env, opts.env ?? process.env))
+  ) {
+    const hint =
+      typeof exec.installHint === 'string' && exec.installHint.trim()
+        ? `: ${printable(exec.installHint.trim(), 200)}`
+        : '';
+    throw new KubeConfigError(
+      `user "${kc.getCurrentUser()?.name ?? ''}" in ${source} gets its credentials from the program ${JSON.stringify(printable(exec.command, 100))}, which is not installed (not found${exec.command.includes('/') ? '' : ' on PATH'})${hint}`,
+    );
   }
   return { kc, contextName, server: cluster.server, source };
 }
@@ -102,7 +120,12 @@ function execPath(pluginEnv: { name: string; value: string }[] | null | undefine
 
 /** Whether spawn would find this program: a path is taken as it is, a bare name is looked up on PATH. */
 function findExecutable(command: string, path: string): boolean {
-  const candidates = command.includes('/') ? [command] : path.split(delimiter).filter(Boolean).map((dir) => join(dir, command));
+  const candidates = command.includes('/')
+    ? [command]
+    : path
+        .split(delimiter)
+        .filter(Boolean)
+        .map((dir) => join(dir, command));
   return candidates.some((file) => {
     try {
       const full = isAbsolute(file) ? file : resolve(file);

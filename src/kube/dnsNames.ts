@@ -12,13 +12,16 @@ export function hostOf(nameOrUrl: string): string {
 }
 
 /** `web`, `web.shop`, `web.shop.svc`, `web.shop.svc.cluster.local` → service and namespace (namespace undefined for a bare name). */
-export function clusterName(host: string, zone = 'cluster.local'): { service: string; namespace?: string; qualified: boolean } | undefined {
+export function clusterName(
+  host: string,
+  zone = 'cluster.local',
+): { service: string; namespace?: string; qualified: boolean } | undefined {
   const suffixes = [`.svc.${zone}`, '.svc'];
   const suffix = suffixes.find((s) => host.endsWith(s));
   const rest = suffix ? host.slice(0, -suffix.length) : host;
   const parts = rest.split('.');
   if (parts.length === 1 && parts[0]) return { service: parts[0], qualified: false };
-  if (parts.length === 2 && parts[0] && parts[1]) return { service: parts[0], namespace: parts[1], qualified: suffix !== undefined };
+  if (parts.length === 2 && parts[0] && parts[1])
+    return { service: parts[0], namespace: parts[1], qualified: suffix !== undefined };
   return undefined;
 }
-

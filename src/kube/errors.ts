@@ -29,7 +29,9 @@ interface ApiExceptionLike {
 }
 
 function isApiException(err: unknown): err is ApiExceptionLike {
-  return typeof err === 'object' && err !== null && typeof (err as { code?: unknown }).code === 'number' && 'body' in err;
+  return (
+    typeof err === 'object' && err !== null && typeof (err as { code?: unknown }).code === 'number' && 'body' in err
+  );
 }
 
 /**
@@ -50,8 +52,22 @@ export function printable(text: string, max = 300): string {
   return text.length > max ? `${safe}... (${text.length - max} more characters)` : safe;
 }
 
-const networkCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'EPIPE', 'UND_ERR_SOCKET']);
-const timeoutCodes = new Set(['ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+const networkCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'EPIPE',
+  'UND_ERR_SOCKET',
+]);
+const timeoutCodes = new Set([
+  'ETIMEDOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+]);
 
 const reasonPhrases: Record<number, string> = {
   400: 'Bad Request',
@@ -93,13 +109,15 @@ function causeCode(err: unknown): string | undefined {
 const certificateProblems: Record<string, string> = {
   DEPTH_ZERO_SELF_SIGNED_CERT: 'a self-signed certificate this kubeconfig does not trust (unknown authority)',
   SELF_SIGNED_CERT_IN_CHAIN: 'a certificate signed by an authority this kubeconfig does not trust (unknown authority)',
-  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'a certificate signed by an authority this kubeconfig does not trust (unknown authority)',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+    'a certificate signed by an authority this kubeconfig does not trust (unknown authority)',
   UNABLE_TO_GET_ISSUER_CERT: 'a certificate signed by an authority this kubeconfig does not trust (unknown authority)',
-  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'a certificate signed by an authority this kubeconfig does not trust (unknown authority)',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+    'a certificate signed by an authority this kubeconfig does not trust (unknown authority)',
   CERT_UNTRUSTED: 'a certificate this kubeconfig does not trust (unknown authority)',
   CERT_SIGNATURE_FAILURE: 'a certificate whose signature does not verify',
-  CERT_HAS_EXPIRED: 'an expired certificate (or this machine\'s clock is wrong)',
-  CERT_NOT_YET_VALID: 'a certificate that is not valid yet (or this machine\'s clock is wrong)',
+  CERT_HAS_EXPIRED: "an expired certificate (or this machine's clock is wrong)",
+  CERT_NOT_YET_VALID: "a certificate that is not valid yet (or this machine's clock is wrong)",
   ERR_TLS_CERT_ALTNAME_INVALID: 'a certificate for other names than the one dialled (hostname mismatch)',
 };
 
@@ -123,7 +141,10 @@ function certificateError(code: string, detail: string, server: string): KubeErr
         : `check the cluster's certificate-authority-data in the kubeconfig against the issuer the server shows: openssl s_client -connect ${where} -showcerts </dev/null`;
   // Node adds advice about its own flags (--use-system-ca) that is no help to a kubeconfig's user.
   const said = detail.split(';')[0]?.trim() ?? '';
-  return new KubeError('unreachable', `certificate problem: the API server at ${server} presented ${certificateProblems[code] ?? 'a certificate that does not verify'} (${code}${said ? `: ${printable(said, 200)}` : ''}); ${how}`);
+  return new KubeError(
+    'unreachable',
+    `certificate problem: the API server at ${server} presented ${certificateProblems[code] ?? 'a certificate that does not verify'} (${code}${said ? `: ${printable(said, 200)}` : ''}); ${how}`,
+  );
 }
 
 /** Why a connection failed, said for a person: each network code's usual meaning. */
@@ -175,15 +196,24 @@ export function toKubeError(err: unknown, server: string, signal?: AbortSignal):
   if (name === 'TimeoutError') return new KubeError('timeout', `the API server at ${server} did not answer in time`);
   if (name === 'AbortError') return new KubeError('aborted', 'the request was cancelled');
   // client-node parsed a 2xx body that is not JSON: something else answers at that address.
-  if (err instanceof SyntaxError) return new KubeError('server-error', `the server at ${server} answered with something that is not the Kubernetes API (${printable(err.message, 200)})`);
+  if (err instanceof SyntaxError)
+    return new KubeError(
+      'server-error',
+      `the server at ${server} answered with something that is not the Kubernetes API (${printable(err.message, 200)})`,
+    );
   const code = causeCode(err);
   if (code && code in certificateProblems) return certificateError(code, causeMessage(err), server);
-  if (code && timeoutCodes.has(code)) return new KubeError('timeout', `the API server at ${server} did not answer in time (${code})`);
+  if (code && timeoutCodes.has(code))
+    return new KubeError('timeout', `the API server at ${server} did not answer in time (${code})`);
   if (code && (networkCodes.has(code) || code in networkMeanings)) {
-    return new KubeError('unreachable', `cannot reach the API server at ${server}: ${networkMeanings[code] ?? 'the connection failed'} (${code})`);
+    return new KubeError(
+      'unreachable',
+      `cannot reach the API server at ${server}: ${networkMeanings[code] ?? 'the connection failed'} (${code})`,
+    );
   }
   const text = printable(err instanceof Error ? err.message : String(err));
-  if (/fetch failed|socket|connect/i.test(text)) return new KubeError('unreachable', `cannot reach the API server at ${server} (${text})`);
+  if (/fetch failed|socket|connect/i.test(text))
+    return new KubeError('unreachable', `cannot reach the API server at ${server} (${text})`);
   return new KubeError('server-error', text);
 }
 

@@ -7,7 +7,8 @@
 /** Splits a rule line as iptables-save quotes it (comments in double quotes, backslash escapes). */
 function tokens(line: string): string[] {
   const out: string[] = [];
-  for (const m of line.matchAll(/"((?:[^"\\]|\\.)*)"|(\S+)/g)) out.push(m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : (m[2] ?? ''));
+  for (const m of line.matchAll(/"((?:[^"\\]|\\.)*)"|(\S+)/g))
+    out.push(m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : (m[2] ?? ''));
   return out;
 }
 
@@ -43,24 +44,38 @@ export function parseIptablesServiceRules(text: string, clusterIP: string, port:
   const dest = `${clusterIP}/32`;
   const forService = rules.filter((l) => {
     const t = tokens(l);
-    return t[1] === 'KUBE-SERVICES' && option(t, '-d') === dest && option(t, '--dport') === String(port) && t[t.indexOf('-d') - 1] !== '!';
+    return (
+      t[1] === 'KUBE-SERVICES' &&
+      option(t, '-d') === dest &&
+      option(t, '--dport') === String(port) &&
+      t[t.indexOf('-d') - 1] !== '!'
+    );
   });
   const reject = forService.find((l) => /has no endpoints/.test(l) && /-j REJECT/.test(l));
   // kube-proxy since 1.23 also matches the ClusterIP inside the KUBE-SVC chain: a paste without the
   // KUBE-SERVICES line still names the chain there.
   const jump =
-    forService.map((l) => option(tokens(l), '-j')).find((j) => j?.startsWith('KUBE-SVC-') || j?.startsWith('KUBE-SVL-')) ??
+    forService
+      .map((l) => option(tokens(l), '-j'))
+      .find((j) => j?.startsWith('KUBE-SVC-') || j?.startsWith('KUBE-SVL-')) ??
     rules
       .map(tokens)
-      .find((t) => (t[1]?.startsWith('KUBE-SVC-') ?? false) && option(t, '-d') === dest && option(t, '--dport') === String(port))?.[1];
+      .find(
+        (t) =>
+          (t[1]?.startsWith('KUBE-SVC-') ?? false) && option(t, '-d') === dest && option(t, '--dport') === String(port),
+      )?.[1];
   if (!jump) {
     if (reject) return { found: 'no-endpoints', destinations: [], lines: [reject] };
     return { found: 'none', destinations: [], lines: [] };
   }
   const jumps = forService.filter((l) => l.includes(jump));
   // Without the KUBE-SERVICES line in the paste, the chain's own ClusterIP match is what named it.
-  const lines = jumps.length > 0 ? jumps : rules.filter((l) => tokens(l)[1] === jump && option(tokens(l), '-d') === dest);
-  const seps = rules.filter((l) => tokens(l)[1] === jump).map((l) => option(tokens(l), '-j')).filter((j): j is string => j !== undefined && j.startsWith('KUBE-SEP-'));
+  const lines =
+    jumps.length > 0 ? jumps : rules.filter((l) => tokens(l)[1] === jump && option(tokens(l), '-d') === dest);
+  const seps = rules
+    .filter((l) => tokens(l)[1] === jump)
+    .map((l) => option(tokens(l), '-j'))
+    .filter((j): j is string => j !== undefined && j.startsWith('KUBE-SEP-'));
   const destinations: string[] = [];
   for (const sep of seps) {
     const dnat = rules.find((l) => tokens(l)[1] === sep && /-j DNAT/.test(l));
@@ -74,7 +89,15 @@ export function parseIptablesServiceRules(text: string, clusterIP: string, port:
 }
 
 /** ipvsadm without -n prints ports by their /etc/services names. */
-const portNames: Record<string, number> = { http: 80, https: 443, 'http-alt': 8080, domain: 53, postgresql: 5432, mysql: 3306, redis: 6379 };
+const portNames: Record<string, number> = {
+  http: 80,
+  https: 443,
+  'http-alt': 8080,
+  domain: 53,
+  postgresql: 5432,
+  mysql: 3306,
+  redis: 6379,
+};
 
 function numericAddress(addr: string): string {
   const i = addr.lastIndexOf(':');
@@ -102,8 +125,9 @@ export function parseIpvsServiceRules(text: string, clusterIP: string, port: num
         shown.push((lines[j] ?? '').trim());
       }
     }
-    return destinations.length > 0 ? { found: 'service', destinations, lines: shown } : { found: 'no-endpoints', destinations, lines: shown };
+    return destinations.length > 0
+      ? { found: 'service', destinations, lines: shown }
+      : { found: 'no-endpoints', destinations, lines: shown };
   }
   return { found: 'none', destinations: [], lines: [] };
 }
-

@@ -17,7 +17,10 @@ export interface LabelSelector {
 
 export type Labels = Readonly<Record<string, string>>;
 
-export function selectorMatches(selector: LabelSelector | null | undefined, labels: Labels | null | undefined): boolean {
+export function selectorMatches(
+  selector: LabelSelector | null | undefined,
+  labels: Labels | null | undefined,
+): boolean {
   if (!selector) return false;
   const have = labels ?? {};
   for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (have[k] !== v) return false;

@@ -84,7 +84,8 @@ export interface Verdict {
 
 export function policyTypes(p: NetworkPolicyView): Direction[] {
   const given = p.spec?.policyTypes;
-  if (given && given.length > 0) return given.map((t) => t.toLowerCase()).filter((t): t is Direction => t === 'ingress' || t === 'egress');
+  if (given && given.length > 0)
+    return given.map((t) => t.toLowerCase()).filter((t): t is Direction => t === 'ingress' || t === 'egress');
   return (p.spec?.egress?.length ?? 0) > 0 ? ['ingress', 'egress'] : ['ingress'];
 }
 
@@ -117,13 +118,20 @@ export function inCidr(ip: string, cidr: string): boolean {
   return Math.floor(a / size) === Math.floor(b / size);
 }
 
-function peerMatches(peer: PolicyPeer, policyNamespace: string, other: Party, namespaceLabels: (ns: string) => Labels | undefined): boolean {
+function peerMatches(
+  peer: PolicyPeer,
+  policyNamespace: string,
+  other: Party,
+  namespaceLabels: (ns: string) => Labels | undefined,
+): boolean {
   if (peer.ipBlock) {
     if (!other.ip) return false;
     return inCidr(other.ip, peer.ipBlock.cidr) && !(peer.ipBlock.except ?? []).some((c) => inCidr(other.ip ?? '', c));
   }
   if (other.external || other.namespace === undefined) return false;
-  const nsOk = peer.namespaceSelector ? selectorMatches(peer.namespaceSelector, namespaceLabels(other.namespace)) : other.namespace === policyNamespace;
+  const nsOk = peer.namespaceSelector
+    ? selectorMatches(peer.namespaceSelector, namespaceLabels(other.namespace))
+    : other.namespace === policyNamespace;
   if (!nsOk) return false;
   return peer.podSelector ? selectorMatches(peer.podSelector, other.labels) : true;
 }
@@ -141,15 +149,29 @@ function portMatches(pp: PolicyPort, port: number, protocol: string, destination
   return port >= start && port <= end;
 }
 
-function ruleAllows(rule: PolicyRule, direction: Direction, policyNamespace: string, c: Connection, protocol: string, namespaceLabels: (ns: string) => Labels | undefined): boolean {
+function ruleAllows(
+  rule: PolicyRule,
+  direction: Direction,
+  policyNamespace: string,
+  c: Connection,
+  protocol: string,
+  namespaceLabels: (ns: string) => Labels | undefined,
+): boolean {
   const peers = direction === 'ingress' ? rule.from : rule.to;
   const other = direction === 'ingress' ? c.from : c.to;
-  const peerOk = !peers || peers.length === 0 || peers.some((p) => peerMatches(p, policyNamespace, other, namespaceLabels));
-  const portOk = !rule.ports || rule.ports.length === 0 || rule.ports.some((pp) => portMatches(pp, c.port, protocol, c.to));
+  const peerOk =
+    !peers || peers.length === 0 || peers.some((p) => peerMatches(p, policyNamespace, other, namespaceLabels));
+  const portOk =
+    !rule.ports || rule.ports.length === 0 || rule.ports.some((pp) => portMatches(pp, c.port, protocol, c.to));
   return peerOk && portOk;
 }
 
-function decideDirection(direction: Direction, policies: readonly NetworkPolicyView[], c: Connection, namespaceLabels: (ns: string) => Labels | undefined): DirectionVerdict {
+function decideDirection(
+  direction: Direction,
+  policies: readonly NetworkPolicyView[],
+  c: Connection,
+  namespaceLabels: (ns: string) => Labels | undefined,
+): DirectionVerdict {
   const self = direction === 'ingress' ? c.to : c.from;
   const protocol = c.protocol ?? 'TCP';
   const isolating = policies.filter((p) => selectsPod(p, self) && policyTypes(p).includes(direction));
@@ -164,7 +186,11 @@ function decideDirection(direction: Direction, policies: readonly NetworkPolicyV
 }
 
 /** Whether a new connection gets through the policies of both ends' namespaces. */
-export function decide(policies: readonly NetworkPolicyView[], c: Connection, namespaceLabels: (ns: string) => Labels | undefined): Verdict {
+export function decide(
+  policies: readonly NetworkPolicyView[],
+  c: Connection,
+  namespaceLabels: (ns: string) => Labels | undefined,
+): Verdict {
   const ingress = decideDirection('ingress', policies, c, namespaceLabels);
   const egress = decideDirection('egress', policies, c, namespaceLabels);
   const allowed = ingress.allowed && egress.allowed;
@@ -172,8 +198,13 @@ export function decide(policies: readonly NetworkPolicyView[], c: Connection, na
 }
 
 /** A pod's named container ports, for Party.namedPorts. */
-export function namedPortsOf(pod: { spec?: { containers?: { ports?: { name?: string; containerPort: number; protocol?: string }[] | null }[] | null } | null }): Record<string, { port: number; protocol: string }> {
+export function namedPortsOf(pod: {
+  spec?: {
+    containers?: { ports?: { name?: string; containerPort: number; protocol?: string }[] | null }[] | null;
+  } | null;
+}): Record<string, { port: number; protocol: string }> {
   const out: Record<string, { port: number; protocol: string }> = {};
-  for (const c of pod.spec?.containers ?? []) for (const p of c.ports ?? []) if (p.name) out[p.name] = { port: p.containerPort, protocol: p.protocol ?? 'TCP' };
+  for (const c of pod.spec?.containers ?? [])
+    for (const p of c.ports ?? []) if (p.name) out[p.name] = { port: p.containerPort, protocol: p.protocol ?? 'TCP' };
   return out;
 }

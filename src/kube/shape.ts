@@ -27,7 +27,13 @@ const strings = list(str);
 const stringMap: StringMap = { map: 'string' };
 const struct = (go: string, fields: Record<string, Shape>): Struct => ({ go, fields });
 
-const ownerReference = struct('v1.OwnerReference', { apiVersion: str, kind: str, name: str, uid: str, controller: 'bool' });
+const ownerReference = struct('v1.OwnerReference', {
+  apiVersion: str,
+  kind: str,
+  name: str,
+  uid: str,
+  controller: 'bool',
+});
 const objectMeta = struct('v1.ObjectMeta', {
   name: str,
   generateName: str,
@@ -41,7 +47,13 @@ const objectMeta = struct('v1.ObjectMeta', {
   ownerReferences: list(ownerReference),
 });
 
-const probe = struct('v1.Probe', { initialDelaySeconds: 'int32', periodSeconds: 'int32', timeoutSeconds: 'int32', failureThreshold: 'int32', successThreshold: 'int32' });
+const probe = struct('v1.Probe', {
+  initialDelaySeconds: 'int32',
+  periodSeconds: 'int32',
+  timeoutSeconds: 'int32',
+  failureThreshold: 'int32',
+  successThreshold: 'int32',
+});
 const container = struct('v1.Container', {
   name: str,
   image: str,
@@ -63,17 +75,48 @@ const podSpec = struct('v1.PodSpec', {
   restartPolicy: str,
   schedulerName: str,
   priorityClassName: str,
-  tolerations: list(struct('v1.Toleration', { key: str, operator: str, value: str, effect: str, tolerationSeconds: 'int64' })),
+  tolerations: list(
+    struct('v1.Toleration', { key: str, operator: str, value: str, effect: str, tolerationSeconds: 'int64' }),
+  ),
   volumes: list(struct('v1.Volume', { name: str })),
 });
-const conditions = (kind: string) => list(struct(`v1.${kind}Condition`, { type: str, status: str, reason: str, message: str, lastTransitionTime: time, lastHeartbeatTime: time, lastProbeTime: time, lastUpdateTime: time }));
+const conditions = (kind: string) =>
+  list(
+    struct(`v1.${kind}Condition`, {
+      type: str,
+      status: str,
+      reason: str,
+      message: str,
+      lastTransitionTime: time,
+      lastHeartbeatTime: time,
+      lastProbeTime: time,
+      lastUpdateTime: time,
+    }),
+  );
 const containerState = struct('v1.ContainerState', {
   waiting: struct('v1.ContainerStateWaiting', { reason: str, message: str }),
   running: struct('v1.ContainerStateRunning', { startedAt: time }),
-  terminated: struct('v1.ContainerStateTerminated', { exitCode: 'int32', signal: 'int32', reason: str, message: str, startedAt: time, finishedAt: time }),
+  terminated: struct('v1.ContainerStateTerminated', {
+    exitCode: 'int32',
+    signal: 'int32',
+    reason: str,
+    message: str,
+    startedAt: time,
+    finishedAt: time,
+  }),
 });
 const containerStatuses = list(
-  struct('v1.ContainerStatus', { name: str, image: str, imageID: str, containerID: str, ready: 'bool', started: 'bool', restartCount: 'int32', state: containerState, lastState: containerState }),
+  struct('v1.ContainerStatus', {
+    name: str,
+    image: str,
+    imageID: str,
+    containerID: str,
+    ready: 'bool',
+    started: 'bool',
+    restartCount: 'int32',
+    state: containerState,
+    lastState: containerState,
+  }),
 );
 const podStatus = struct('v1.PodStatus', {
   phase: str,
@@ -112,11 +155,20 @@ const kinds: Record<string, Struct> = {
   Pod: struct('v1.Pod', { metadata: objectMeta, spec: podSpec, status: podStatus }),
   Node: struct('v1.Node', {
     metadata: objectMeta,
-    spec: struct('v1.NodeSpec', { unschedulable: 'bool', podCIDR: str, taints: list(struct('v1.Taint', { key: str, value: str, effect: str })) }),
+    spec: struct('v1.NodeSpec', {
+      unschedulable: 'bool',
+      podCIDR: str,
+      taints: list(struct('v1.Taint', { key: str, value: str, effect: str })),
+    }),
     status: struct('v1.NodeStatus', {
       conditions: conditions('Node'),
       addresses: list(struct('v1.NodeAddress', { type: str, address: str })),
-      nodeInfo: struct('v1.NodeSystemInfo', { kubeletVersion: str, containerRuntimeVersion: str, osImage: str, kernelVersion: str }),
+      nodeInfo: struct('v1.NodeSystemInfo', {
+        kubeletVersion: str,
+        containerRuntimeVersion: str,
+        osImage: str,
+        kernelVersion: str,
+      }),
     }),
   }),
   Deployment: workload('Deployment'),
@@ -125,8 +177,19 @@ const kinds: Record<string, Struct> = {
   DaemonSet: workload('DaemonSet'),
   Job: struct('v1.Job', {
     metadata: objectMeta,
-    spec: struct('v1.JobSpec', { parallelism: 'int32', completions: 'int32', backoffLimit: 'int32', selector, template }),
-    status: struct('v1.JobStatus', { conditions: conditions('Job'), active: 'int32', succeeded: 'int32', failed: 'int32' }),
+    spec: struct('v1.JobSpec', {
+      parallelism: 'int32',
+      completions: 'int32',
+      backoffLimit: 'int32',
+      selector,
+      template,
+    }),
+    status: struct('v1.JobStatus', {
+      conditions: conditions('Job'),
+      active: 'int32',
+      succeeded: 'int32',
+      failed: 'int32',
+    }),
   }),
   Event: struct('v1.Event', {
     metadata: objectMeta,
@@ -142,7 +205,12 @@ const kinds: Record<string, Struct> = {
   ConfigMap: struct('v1.ConfigMap', { metadata: objectMeta, data: stringMap, immutable: 'bool' }),
   Service: struct('v1.Service', {
     metadata: objectMeta,
-    spec: struct('v1.ServiceSpec', { type: str, clusterIP: str, selector: stringMap, ports: list(struct('v1.ServicePort', { name: str, protocol: str, port: 'int32' })) }),
+    spec: struct('v1.ServiceSpec', {
+      type: str,
+      clusterIP: str,
+      selector: stringMap,
+      ports: list(struct('v1.ServicePort', { name: str, protocol: str, port: 'int32' })),
+    }),
   }),
   Endpoints: struct('v1.Endpoints', {
     metadata: objectMeta,
@@ -159,7 +227,10 @@ const kinds: Record<string, Struct> = {
     spec: struct('v1.PersistentVolumeClaimSpec', { volumeName: str, storageClassName: str, accessModes: strings }),
     status: struct('v1.PersistentVolumeClaimStatus', { phase: str, conditions: conditions('PersistentVolumeClaim') }),
   }),
-  Lease: struct('v1.Lease', { metadata: objectMeta, spec: struct('v1.LeaseSpec', { holderIdentity: str, leaseDurationSeconds: 'int32', renewTime: time }) }),
+  Lease: struct('v1.Lease', {
+    metadata: objectMeta,
+    spec: struct('v1.LeaseSpec', { holderIdentity: str, leaseDurationSeconds: 'int32', renewTime: time }),
+  }),
   Namespace: struct('v1.Namespace', { metadata: objectMeta, status: struct('v1.NamespaceStatus', { phase: str }) }),
 };
 
@@ -178,7 +249,12 @@ export interface ShapeProblem {
   message: string;
 }
 
-const goLeaf: Record<Exclude<Leaf, 'time'>, string> = { string: 'string', bool: 'bool', int32: 'int32', int64: 'int64' };
+const goLeaf: Record<Exclude<Leaf, 'time'>, string> = {
+  string: 'string',
+  bool: 'bool',
+  int32: 'int32',
+  int64: 'int64',
+};
 
 function goTypeOf(shape: Shape): string {
   if (typeof shape === 'string') return shape === 'time' ? 'string' : goLeaf[shape];
@@ -193,7 +269,10 @@ function check(value: unknown, shape: Shape, owner: string, jsonPath: string, fi
   const wrong = (what = jsonType(value)): ShapeProblem => {
     // A time is decoded by metav1.Time's own UnmarshalJSON, through a plain string.
     if (shape === 'time') return { field, message: `json: cannot unmarshal ${what} into Go value of type string` };
-    return { field, message: `json: cannot unmarshal ${what} into Go struct field ${owner}.${jsonPath} of type ${goTypeOf(shape)}` };
+    return {
+      field,
+      message: `json: cannot unmarshal ${what} into Go struct field ${owner}.${jsonPath} of type ${goTypeOf(shape)}`,
+    };
   };
   if (typeof shape === 'string') {
     if (shape === 'string' || shape === 'time') return typeof value === 'string' ? undefined : wrong();
@@ -213,7 +292,11 @@ function check(value: unknown, shape: Shape, owner: string, jsonPath: string, fi
   if ('map' in shape) {
     if (typeof value !== 'object' || Array.isArray(value)) return wrong();
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-      if (v !== null && typeof v !== 'string') return { field: `${field}[${k}]`, message: `json: cannot unmarshal ${jsonType(v)} into Go struct field ${owner}.${jsonPath} of type string` };
+      if (v !== null && typeof v !== 'string')
+        return {
+          field: `${field}[${k}]`,
+          message: `json: cannot unmarshal ${jsonType(v)} into Go struct field ${owner}.${jsonPath} of type string`,
+        };
     }
     return undefined;
   }
@@ -221,7 +304,13 @@ function check(value: unknown, shape: Shape, owner: string, jsonPath: string, fi
   const name = shape.go.replace(/^v1\./, '');
   for (const [key, child] of Object.entries(shape.fields)) {
     if (!Object.hasOwn(value, key)) continue;
-    const p = check((value as Record<string, unknown>)[key], child, name, jsonPath ? `${jsonPath}.${key}` : key, field ? `${field}.${key}` : key);
+    const p = check(
+      (value as Record<string, unknown>)[key],
+      child,
+      name,
+      jsonPath ? `${jsonPath}.${key}` : key,
+      field ? `${field}.${key}` : key,
+    );
     if (p) return p;
   }
   return undefined;
@@ -231,7 +320,8 @@ function check(value: unknown, shape: Shape, owner: string, jsonPath: string, fi
 export function shapeProblem(kind: string, obj: unknown): ShapeProblem | undefined {
   const shape = kinds[kind];
   if (!shape) return undefined;
-  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return { field: '', message: `json: cannot unmarshal ${jsonType(obj)} into Go value of type ${shape.go}` };
+  if (typeof obj !== 'object' || obj === null || Array.isArray(obj))
+    return { field: '', message: `json: cannot unmarshal ${jsonType(obj)} into Go value of type ${shape.go}` };
   return check(obj, shape, '', '', '');
 }
 

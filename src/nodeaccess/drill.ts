@@ -67,7 +67,11 @@ export function createDrillAccess(options: DrillAccessOptions): NodeAccess {
     async run(node, argv, opts) {
       const key = argvKey(argv);
       const { host, entry } = await lookup(node, key);
-      if (!host) throw new NodeAccessError('unreachable', `ssh: Could not resolve hostname ${node}: the drill has no host by that name`);
+      if (!host)
+        throw new NodeAccessError(
+          'unreachable',
+          `ssh: Could not resolve hostname ${node}: the drill has no host by that name`,
+        );
       if (opts.signal.aborted) throw new NodeAccessError('cancelled', 'cancelled before the command ran');
       if (!entry) {
         const r = notFound(argv);
@@ -76,16 +80,30 @@ export function createDrillAccess(options: DrillAccessOptions): NodeAccess {
       const n = calls.get(`${node}\0${key}`) ?? 0;
       calls.set(`${node}\0${key}`, n + 1);
       const response: DrillResponse | undefined = isList(entry) ? entry[Math.min(n, entry.length - 1)] : entry;
-      if (!response) throw new NodeAccessError('command-missing', `the drill's host ${node} has an empty answer list for ${key}`);
-      if (response.notCollected) throw new NodeAccessError('not-collected', `not collected in this scenario: ${key} on ${node}`);
+      if (!response)
+        throw new NodeAccessError('command-missing', `the drill's host ${node} has an empty answer list for ${key}`);
+      if (response.notCollected)
+        throw new NodeAccessError('not-collected', `not collected in this scenario: ${key} on ${node}`);
       const started = performance.now();
       const waited = await wait(response.hang ? Infinity : (response.delayMs ?? 0), opts.timeoutMs, opts.signal);
       const durationMs = Math.round(performance.now() - started);
-      if (waited === 'timeout') return { stdout: '', stderr: '', exitCode: null, durationMs, timedOut: true, truncated: false };
+      if (waited === 'timeout')
+        return { stdout: '', stderr: '', exitCode: null, durationMs, timedOut: true, truncated: false };
       const out = capOutput(response.stdout, options.maxOutputBytes);
       const err = capOutput(response.stderr ?? '', options.maxOutputBytes);
-      const result: RunResult = { stdout: out.text, stderr: err.text, exitCode: response.exitCode ?? 0, durationMs, timedOut: false, truncated: out.truncated || err.truncated };
-      if (result.exitCode === 127) throw new NodeAccessError('command-missing', missingCommandMessage(argv, result) ?? `${argv[0] ?? ''}: command not found`);
+      const result: RunResult = {
+        stdout: out.text,
+        stderr: err.text,
+        exitCode: response.exitCode ?? 0,
+        durationMs,
+        timedOut: false,
+        truncated: out.truncated || err.truncated,
+      };
+      if (result.exitCode === 127)
+        throw new NodeAccessError(
+          'command-missing',
+          missingCommandMessage(argv, result) ?? `${argv[0] ?? ''}: command not found`,
+        );
       return result;
     },
   };
@@ -96,17 +114,27 @@ function isList(e: DrillResponse | readonly DrillResponse[]): e is readonly Dril
 }
 
 function notFound(argv: readonly string[]): RunResult {
-  return { stdout: '', stderr: `bash: ${argv[0] ?? ''}: command not found\n`, exitCode: 127, durationMs: 0, timedOut: false, truncated: false };
+  return {
+    stdout: '',
+    stderr: `bash: ${argv[0] ?? ''}: command not found\n`,
+    exitCode: 127,
+    durationMs: 0,
+    timedOut: false,
+    truncated: false,
+  };
 }
 
 function wait(ms: number, timeoutMs: number, signal: AbortSignal): Promise<'done' | 'timeout'> {
   if (ms <= 0) return Promise.resolve('done');
   return new Promise((resolve, reject) => {
     const timedOut = ms >= timeoutMs;
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(timedOut ? 'timeout' : 'done');
-    }, Math.min(ms, timeoutMs));
+    const timer = setTimeout(
+      () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(timedOut ? 'timeout' : 'done');
+      },
+      Math.min(ms, timeoutMs),
+    );
     const onAbort = () => {
       clearTimeout(timer);
       reject(new NodeAccessError('cancelled', 'cancelled while the command ran'));

@@ -5,7 +5,11 @@ import type { NodeIdentity } from './local.js';
 /** The address ssh should use for a node: its InternalIP, else its Hostname address, else the name (an ssh config alias). */
 export function nodeAddress(node: V1Node): string | undefined {
   const addrs = node.status?.addresses ?? [];
-  return addrs.find((a) => a.type === 'InternalIP')?.address ?? addrs.find((a) => a.type === 'Hostname')?.address ?? node.metadata?.name;
+  return (
+    addrs.find((a) => a.type === 'InternalIP')?.address ??
+    addrs.find((a) => a.type === 'Hostname')?.address ??
+    node.metadata?.name
+  );
 }
 
 /** True/False from the node's Ready condition; undefined when it has none. */
@@ -41,6 +45,10 @@ export function nodeDescriber(kube: KubeClient): (node: string, signal: AbortSig
   return async (name, signal) => {
     const node = await kube.withSignal(signal).readNode(name);
     const hostnameLabel = node.metadata?.labels?.['kubernetes.io/hostname'];
-    return { name, addresses: (node.status?.addresses ?? []).map((a) => a.address), ...(hostnameLabel ? { hostnameLabel } : {}) };
+    return {
+      name,
+      addresses: (node.status?.addresses ?? []).map((a) => a.address),
+      ...(hostnameLabel ? { hostnameLabel } : {}),
+    };
   };
 }

@@ -28,7 +28,8 @@ export const defaultDebugImage = 'busybox';
 
 const created = /^Creating debugging pod (\S+) with container (\S+) on node (\S+)\.$/m;
 // kubectl's own chatter on the streams, not the command's output.
-const kubectlNoise = /^(?:Error attaching, falling back to logs: .*|If you don't see a command prompt, try pressing enter\.|Defaulting debug container name to .*)$/;
+const kubectlNoise =
+  /^(?:Error attaching, falling back to logs: .*|If you don't see a command prompt, try pressing enter\.|Defaulting debug container name to .*)$/;
 
 /** The kubectl arguments every call shares: which cluster, as the user chose it. */
 function globals(o: KubectlDebugOptions): string[] {
@@ -75,7 +76,10 @@ export function createKubectlDebugAccess(options: KubectlDebugOptions = {}): Nod
           `kubectl debug needs a Ready node: ${node} is not Ready, so its kubelet cannot start the debug pod; use --node-access ssh or manual`,
         );
       }
-      const { result, canceled } = await execProcess(kubectlDebugArgv(node, argv, options), { ...opts, maxOutputBytes: options.maxOutputBytes });
+      const { result, canceled } = await execProcess(kubectlDebugArgv(node, argv, options), {
+        ...opts,
+        maxOutputBytes: options.maxOutputBytes,
+      });
       const said = created.exec(result.stdout);
       const pod = said?.[1];
       try {
@@ -83,9 +87,17 @@ export function createKubectlDebugAccess(options: KubectlDebugOptions = {}): Nod
         if (!pod) throw kubectlFailure(node, result);
         const status = await podStatus(base, pod, result, opts.signal);
         if (status.waiting && /ImagePull|ErrImage|InvalidImageName/.test(status.waiting)) {
-          throw new NodeAccessError('not-possible', `the debug image ${options.image ?? defaultDebugImage} cannot be pulled on ${node} (${status.waiting}); choose another with --debug-image`);
+          throw new NodeAccessError(
+            'not-possible',
+            `the debug image ${options.image ?? defaultDebugImage} cannot be pulled on ${node} (${status.waiting}); choose another with --debug-image`,
+          );
         }
-        if (status.exitCode === undefined && result.exitCode !== 0 && /^(?:Error from server|error:)/m.test(result.stderr)) throw kubectlFailure(node, result);
+        if (
+          status.exitCode === undefined &&
+          result.exitCode !== 0 &&
+          /^(?:Error from server|error:)/m.test(result.stderr)
+        )
+          throw kubectlFailure(node, result);
         const out: RunResult = {
           ...result,
           stdout: strip(result.stdout.replace(created, '').replace(/^\n/, '')),
@@ -95,7 +107,8 @@ export function createKubectlDebugAccess(options: KubectlDebugOptions = {}): Nod
           answeredBy: `${said?.[3] ?? node} (kubectl debug pod ${pod})`,
         };
         const missing = missingCommandMessage(argv, out);
-        if (missing !== undefined && out.exitCode === 127) throw new NodeAccessError('command-missing', `on ${node}: ${missing}`);
+        if (missing !== undefined && out.exitCode === 127)
+          throw new NodeAccessError('command-missing', `on ${node}: ${missing}`);
         return out;
       } finally {
         if (pod) await deletePod(base, pod, options);
@@ -115,8 +128,10 @@ function strip(s: string): string {
 function kubectlFailure(node: string, r: RunResult): NodeAccessError {
   const said = r.stderr.trim().split('\n').slice(-3).join(' ') || `kubectl exited ${r.exitCode ?? 'without a status'}`;
   if (r.timedOut) return new NodeAccessError('timeout', `kubectl debug on ${node} did not start within the timeout`);
-  if (/is forbidden: User|Unauthorized|You must be logged in/.test(said)) return new NodeAccessError('auth', `kubectl debug on ${node} was refused: ${said}`);
-  if (/Unable to connect to the server|connection refused|i\/o timeout|no such host/.test(said)) return new NodeAccessError('unreachable', `kubectl cannot reach the cluster: ${said}`);
+  if (/is forbidden: User|Unauthorized|You must be logged in/.test(said))
+    return new NodeAccessError('auth', `kubectl debug on ${node} was refused: ${said}`);
+  if (/Unable to connect to the server|connection refused|i\/o timeout|no such host/.test(said))
+    return new NodeAccessError('unreachable', `kubectl cannot reach the cluster: ${said}`);
   return new NodeAccessError('not-possible', `kubectl debug on ${node} failed: ${said}`);
 }
 
@@ -127,7 +142,8 @@ interface PodStatus {
 
 /** The debug container's exit code, which `kubectl debug` itself does not pass on. */
 async function podStatus(base: string[], pod: string, r: RunResult, signal: AbortSignal): Promise<PodStatus> {
-  const query = '{.status.containerStatuses[0].state.terminated.exitCode}|{.status.containerStatuses[0].state.waiting.reason}';
+  const query =
+    '{.status.containerStatuses[0].state.terminated.exitCode}|{.status.containerStatuses[0].state.waiting.reason}';
   // The kubelet reports termination a moment after the output stream closes.
   for (let i = 0; i < (r.timedOut ? 1 : 10); i++) {
     if (signal.aborted) return {};
@@ -151,8 +167,11 @@ async function deletePod(base: string[], pod: string, o: KubectlDebugOptions): P
   const argv = [...base, 'delete', 'pod', pod, '--ignore-not-found', '--wait=false'];
   try {
     const r = await runProcess(argv, { timeoutMs: o.cleanupTimeoutMs ?? 15_000, signal: new AbortController().signal });
-    if (r.exitCode !== 0) o.onWarning?.(`could not delete debug pod ${pod}: ${r.stderr.trim()} (run: ${argv.join(' ')})`);
+    if (r.exitCode !== 0)
+      o.onWarning?.(`could not delete debug pod ${pod}: ${r.stderr.trim()} (run: ${argv.join(' ')})`);
   } catch (err) {
-    o.onWarning?.(`could not delete debug pod ${pod}: ${err instanceof Error ? err.message : String(err)} (run: ${argv.join(' ')})`);
+    o.onWarning?.(
+      `could not delete debug pod ${pod}: ${err instanceof Error ? err.message : String(err)} (run: ${argv.join(' ')})`,
+    );
   }
 }

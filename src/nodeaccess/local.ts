@@ -63,7 +63,11 @@ export function createLocalAccess(options: LocalAccessOptions = {}): NodeAccess 
 }
 
 /** "worker-2 (this machine: hostname worker-2)" when this machine is the node; throws not-possible, saying what it is instead, when not. */
-export async function verifyLocal(node: string, options: Pick<LocalAccessOptions, 'describeNode' | 'self'>, signal: AbortSignal): Promise<string> {
+export async function verifyLocal(
+  node: string,
+  options: Pick<LocalAccessOptions, 'describeNode' | 'self'>,
+  signal: AbortSignal,
+): Promise<string> {
   const self = (options.self ?? thisMachine)();
   let api: NodeIdentity | undefined;
   let apiFailed = false;
@@ -90,10 +94,13 @@ export async function verifyLocal(node: string, options: Pick<LocalAccessOptions
 
 /** How this machine is the node, or undefined when nothing says it is. */
 export function identify(node: string, self: SelfIdentity, api: NodeIdentity | undefined): string | undefined {
-  const names = new Set([node, api?.hostnameLabel, ...(api?.addresses ?? [])].filter((n): n is string => !!n).map((n) => n.toLowerCase()));
+  const names = new Set(
+    [node, api?.hostnameLabel, ...(api?.addresses ?? [])].filter((n): n is string => !!n).map((n) => n.toLowerCase()),
+  );
   const host = self.hostname.toLowerCase();
   const short = host.split('.')[0] ?? host;
-  if (names.has(host) || names.has(short) || [...names].some((n) => n.split('.')[0] === short && !/^\d/.test(n))) return `hostname ${self.hostname}`;
+  if (names.has(host) || names.has(short) || [...names].some((n) => n.split('.')[0] === short && !/^\d/.test(n)))
+    return `hostname ${self.hostname}`;
   if (self.kubeletNodeName === node) return `its kubelet's certificate names node ${node}`;
   const shared = self.addresses.find((a) => api?.addresses.includes(a));
   if (shared) return `address ${shared}`;
@@ -101,7 +108,11 @@ export function identify(node: string, self: SelfIdentity, api: NodeIdentity | u
 }
 
 // Where kubelets keep their client certificate: kubeadm and most distributions, then k3s/RKE2.
-const kubeletCerts = ['/var/lib/kubelet/pki/kubelet-client-current.pem', '/var/lib/rancher/k3s/agent/client-kubelet.crt', '/var/lib/rancher/rke2/agent/client-kubelet.crt'];
+const kubeletCerts = [
+  '/var/lib/kubelet/pki/kubelet-client-current.pem',
+  '/var/lib/rancher/k3s/agent/client-kubelet.crt',
+  '/var/lib/rancher/rke2/agent/client-kubelet.crt',
+];
 
 /** This machine's hostname, its non-loopback addresses, and the kubelet's node name where its certificate is readable. */
 export function thisMachine(): SelfIdentity {

@@ -18,7 +18,8 @@ export interface ManualRequest {
 export function manualAsk(request: Pick<ManualRequest, 'node' | 'sample'>, after = 'paste its output here'): string {
   const s = request.sample;
   if (!s) return `Run this on ${request.node} and ${after}:`;
-  const wait = s.index > 1 ? ` (wait at least ${seconds(s.intervalMs)} after the ${s.index === 2 ? 'first' : 'previous'})` : '';
+  const wait =
+    s.index > 1 ? ` (wait at least ${seconds(s.intervalMs)} after the ${s.index === 2 ? 'first' : 'previous'})` : '';
   return `Sample ${s.index} of ${s.count}${wait}: run this on ${request.node} and ${after}:`;
 }
 
@@ -47,11 +48,24 @@ export function createManualAccess(options: ManualAccessOptions = {}): NodeAcces
     async run(node, argv, opts) {
       const prompt = options.prompt;
       if (!prompt) {
-        throw new NodeAccessError('not-possible', 'manual node access needs a terminal to show the command and take its output, and there is none here; run plumbline in a terminal, or use --node-access ssh, kubectl-debug or local');
+        throw new NodeAccessError(
+          'not-possible',
+          'manual node access needs a terminal to show the command and take its output, and there is none here; run plumbline in a terminal, or use --node-access ssh, kubectl-debug or local',
+        );
       }
       if (opts.signal.aborted) throw new NodeAccessError('cancelled', 'cancelled before the command was shown');
-      const answer = await untilAborted(prompt({ node, argv, command: shellQuote(argv), signal: opts.signal, ...(opts.sample ? { sample: opts.sample } : {}) }), opts.signal);
-      if ('declined' in answer) throw new NodeAccessError('declined', `the person at the terminal chose not to run it on ${node}`);
+      const answer = await untilAborted(
+        prompt({
+          node,
+          argv,
+          command: shellQuote(argv),
+          signal: opts.signal,
+          ...(opts.sample ? { sample: opts.sample } : {}),
+        }),
+        opts.signal,
+      );
+      if ('declined' in answer)
+        throw new NodeAccessError('declined', `the person at the terminal chose not to run it on ${node}`);
       const { text, truncated } = capOutput(answer.output.replace(/\r\n?/g, '\n'), options.maxOutputBytes);
       const result = {
         stdout: text,

@@ -5,6 +5,11 @@ import type { NodeAccess } from './types.js';
 export const noNodeAccess: NodeAccess = {
   kind: 'none',
   run(node) {
-    return Promise.reject(new NodeAccessError('not-possible', `no node access configured: cannot run commands on ${node} (choose one with --node-access)`));
+    return Promise.reject(
+      new NodeAccessError(
+        'not-possible',
+        `no node access configured: cannot run commands on ${node} (choose one with --node-access)`,
+      ),
+    );
   },
 };

@@ -23,7 +23,10 @@ export async function runProcess(argv: readonly string[], opts: ProcessOptions):
 }
 
 /** As runProcess, but a cancelled process still hands back what it printed (kubectl debug must learn its pod's name). */
-export async function execProcess(argv: readonly string[], opts: ProcessOptions): Promise<{ result: RunResult; canceled: boolean }> {
+export async function execProcess(
+  argv: readonly string[],
+  opts: ProcessOptions,
+): Promise<{ result: RunResult; canceled: boolean }> {
   const [file, ...args] = argv;
   if (file === undefined) throw new NodeAccessError('not-possible', 'empty command');
   if (opts.signal.aborted) throw new NodeAccessError('cancelled', `cancelled before ${file} started`);
@@ -74,10 +77,17 @@ export function capOutput(s: string, maxBytes = defaultMaxOutputBytes): { text: 
  * shell, chroot or busybox, or (for pasted output, with no exit code) the
  * shells' own words for it. `cat: x: No such file or directory` is not.
  */
-export function missingCommandMessage(argv: readonly string[], r: Pick<RunResult, 'stdout' | 'stderr' | 'exitCode'>): string | undefined {
+export function missingCommandMessage(
+  argv: readonly string[],
+  r: Pick<RunResult, 'stdout' | 'stderr' | 'exitCode'>,
+): string | undefined {
   const cmd = argv[0] ?? '';
   const out = `${r.stderr}\n${r.stdout}`.trim();
-  const firstLine = out.split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
+  const firstLine =
+    out
+      .split('\n')
+      .find((l) => l.trim() !== '')
+      ?.trim() ?? '';
   const shellSays =
     /command not found/.test(firstLine) ||
     new RegExp(`^\\S*sh: (?:\\d+: |line \\d+: )?${escapeRe(cmd)}: not found$`).test(firstLine) ||

@@ -8,7 +8,30 @@
 const safeWord = /^[A-Za-z0-9_@+,./:-][A-Za-z0-9_@+=,./:-]*$/;
 
 // Words that change meaning in command position even when they contain nothing special.
-const reserved = new Set(['!', '{', '}', '[[', ']]', 'case', 'coproc', 'do', 'done', 'elif', 'else', 'esac', 'fi', 'for', 'function', 'if', 'in', 'select', 'then', 'time', 'until', 'while']);
+const reserved = new Set([
+  '!',
+  '{',
+  '}',
+  '[[',
+  ']]',
+  'case',
+  'coproc',
+  'do',
+  'done',
+  'elif',
+  'else',
+  'esac',
+  'fi',
+  'for',
+  'function',
+  'if',
+  'in',
+  'select',
+  'then',
+  'time',
+  'until',
+  'while',
+]);
 
 /** One argument as a single literal shell word: bare when safe, else in single quotes with `'` → `'\''`. */
 export function quoteArg(arg: string, commandPosition = false): string {

@@ -41,7 +41,8 @@ export function sshArgv(target: string, argv: readonly string[], o: SshAccessOpt
 }
 
 // ssh's own words when it never reached the remote shell (exit 255).
-const authFailure = /Permission denied \(|Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED|Too many authentication failures|No more authentication methods/;
+const authFailure =
+  /Permission denied \(|Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED|Too many authentication failures|No more authentication methods/;
 const connectFailure =
   /Could not resolve hostname|Connection refused|Connection timed out|No route to host|Network is unreachable|Connection closed by|Connection reset by|kex_exchange_identification|Operation timed out|port \d+: /;
 
@@ -57,7 +58,8 @@ export function createSshAccess(options: SshAccessOptions = {}): NodeAccess {
       const r = await runProcess(sshArgv(target, argv, options), { ...opts, maxOutputBytes: options.maxOutputBytes });
       classifySshFailure(node, target, r);
       const missing = missingCommandMessage(argv, r);
-      if (missing !== undefined && r.exitCode === 127) throw new NodeAccessError('command-missing', `on ${node}: ${missing}`);
+      if (missing !== undefined && r.exitCode === 127)
+        throw new NodeAccessError('command-missing', `on ${node}: ${missing}`);
       let name = names.get(target);
       if (!name) {
         name = remoteName(target, options);
@@ -72,7 +74,10 @@ export function createSshAccess(options: SshAccessOptions = {}): NodeAccess {
 /** `uname -n` on the destination (POSIX, no shell syntax, so any login shell runs it); undefined when it does not say. */
 async function remoteName(target: string, options: SshAccessOptions): Promise<string | undefined> {
   try {
-    const r = await runProcess(sshArgv(target, ['uname', '-n'], options), { timeoutMs: 15_000, signal: new AbortController().signal });
+    const r = await runProcess(sshArgv(target, ['uname', '-n'], options), {
+      timeoutMs: 15_000,
+      signal: new AbortController().signal,
+    });
     const name = r.exitCode === 0 ? r.stdout.trim() : '';
     return /^[^\s]{1,253}$/.test(name) ? name : undefined;
   } catch {
@@ -82,7 +87,11 @@ async function remoteName(target: string, options: SshAccessOptions): Promise<st
 
 function classifySshFailure(node: string, target: string, r: RunResult): void {
   if (r.exitCode !== 255) return;
-  const said = r.stderr.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('Warning: Permanently added')).join(' ').trim();
+  const said = r.stderr
+    .split('\n')
+    .filter((l) => l.trim() !== '' && !l.startsWith('Warning: Permanently added'))
+    .join(' ')
+    .trim();
   if (authFailure.test(said)) throw new NodeAccessError('auth', `ssh to ${node} (${target}) was refused: ${said}`);
   if (connectFailure.test(said) || (r.stdout === '' && /^ssh: /.test(said))) {
     throw new NodeAccessError('unreachable', `cannot ssh to ${node} (${target}): ${said}`);

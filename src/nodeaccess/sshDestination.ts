@@ -12,7 +12,7 @@ const safeUser = /^[A-Za-z0-9_][A-Za-z0-9_.-]*\$?$/;
 export function unsafeSshDestination(target: string, user?: string): string | undefined {
   if (user !== undefined && !safeUser.test(user)) return `ssh user ${JSON.stringify(user)} is not a plain user name`;
   if (target.startsWith('-')) return `${JSON.stringify(target)} starts with "-" and would be read by ssh as an option`;
-  if (!safeDestination.test(target)) return `${JSON.stringify(target)} is not a plain host name or address (letters, digits, . _ : % -)`;
+  if (!safeDestination.test(target))
+    return `${JSON.stringify(target)} is not a plain host name or address (letters, digits, . _ : % -)`;
   return undefined;
 }
-

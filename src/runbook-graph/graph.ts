@@ -39,7 +39,8 @@ export function runbookGraph(spec: RunbookSpec): RunbookGraph {
   const nodes: GraphNode[] = [{ id: graphStart, kind: 'start', group: 'end' }];
   for (const [id, step] of Object.entries(spec.steps)) {
     // A work step no phase reaches (lint reports it) is still drawn, in the top-down box.
-    const group: GraphGroup = step.type === 'diagnosis' ? 'end' : bottomUp.has(id) && !topDown.has(id) ? 'bottom-up' : 'top-down';
+    const group: GraphGroup =
+      step.type === 'diagnosis' ? 'end' : bottomUp.has(id) && !topDown.has(id) ? 'bottom-up' : 'top-down';
     nodes.push({ id, kind: step.type, group, ...(step.type === 'check' ? { check: step.check } : {}) });
   }
   const edges: GraphEdge[] = [{ from: graphStart, to: spec.start, on: [] }];
@@ -60,7 +61,10 @@ export function runbookGraph(spec: RunbookSpec): RunbookGraph {
   return { id: spec.id, title: spec.title, nodes, edges };
 }
 
-const groupTitles: Record<Exclude<GraphGroup, 'end'>, string> = { 'top-down': 'top-down', 'bottom-up': 'bottom-up sweep' };
+const groupTitles: Record<Exclude<GraphGroup, 'end'>, string> = {
+  'top-down': 'top-down',
+  'bottom-up': 'bottom-up sweep',
+};
 
 /**
  * Mermaid `flowchart TD`: the phases as subgraphs, checks as boxes (with the
@@ -111,7 +115,14 @@ export function graphMermaid(graph: RunbookGraph): string {
 
 /** Graphviz DOT: the phases as clusters, the same shapes and colours as the Mermaid chart. */
 export function graphDot(graph: RunbookGraph): string {
-  const lines = [`digraph ${dotId(graph.id)} {`, `  label=${dotId(graph.title)};`, '  labelloc=t;', '  rankdir=TB;', '  node [shape=box, fontname="Helvetica"];', '  edge [fontname="Helvetica", fontsize=10];'];
+  const lines = [
+    `digraph ${dotId(graph.id)} {`,
+    `  label=${dotId(graph.title)};`,
+    '  labelloc=t;',
+    '  rankdir=TB;',
+    '  node [shape=box, fontname="Helvetica"];',
+    '  edge [fontname="Helvetica", fontsize=10];',
+  ];
   const nodeLine = (n: GraphNode) => {
     const label = n.kind === 'start' ? 'start' : n.check ? `${n.id}\n${n.check}` : n.id;
     const attrs = [`label=${dotId(label)}`];
@@ -137,13 +148,20 @@ export function graphDot(graph: RunbookGraph): string {
   for (const group of ['top-down', 'bottom-up'] as const) {
     const members = graph.nodes.filter((n) => n.group === group);
     if (members.length === 0) continue;
-    lines.push(`  subgraph cluster_${group.replace('-', '_')} {`, `    label=${dotId(groupTitles[group])};`, '    style=dashed;');
+    lines.push(
+      `  subgraph cluster_${group.replace('-', '_')} {`,
+      `    label=${dotId(groupTitles[group])};`,
+      '    style=dashed;',
+    );
     for (const n of members) lines.push(`    ${nodeLine(n)}`);
     lines.push('  }');
   }
   for (const n of graph.nodes.filter((m) => m.group === 'end')) lines.push(`  ${nodeLine(n)}`);
   for (const e of graph.edges) {
-    const attrs = [...(e.on.length > 0 ? [`label=${dotId(e.on.join(', '))}`] : []), ...(e.handover ? ['style=dashed'] : [])];
+    const attrs = [
+      ...(e.on.length > 0 ? [`label=${dotId(e.on.join(', '))}`] : []),
+      ...(e.handover ? ['style=dashed'] : []),
+    ];
     lines.push(`  ${dotId(e.from)} -> ${dotId(e.to)}${attrs.length > 0 ? ` [${attrs.join(', ')}]` : ''};`);
   }
   lines.push('}');
@@ -168,7 +186,9 @@ class MermaidIds {
   of(name: string): string {
     const known = this.byName.get(name);
     if (known) return known;
-    const base = (name === graphStart ? 'walk_start' : isSpecialTarget(name) ? `t_${name.slice(1)}` : `s_${name}`).replace(/[^A-Za-z0-9_]/g, '_');
+    const base = (
+      name === graphStart ? 'walk_start' : isSpecialTarget(name) ? `t_${name.slice(1)}` : `s_${name}`
+    ).replace(/[^A-Za-z0-9_]/g, '_');
     let id = base;
     for (let n = 2; this.used.has(id); n++) id = `${base}_${n}`;
     this.used.add(id);

@@ -15,16 +15,23 @@ export function walkEvents(spec: RunbookSpec): EventObject[] {
     switch (step.type) {
       case 'check':
         for (const outcome of new Set([...Object.keys(step.next), 'error'])) {
-          events.push({ type: `xstate.done.actor.${checkActorId(id)}`, output: { outcome, summary: '', evidence: [], facts: {}, durationMs: 0 } } as EventObject);
+          events.push({
+            type: `xstate.done.actor.${checkActorId(id)}`,
+            output: { outcome, summary: '', evidence: [], facts: {}, durationMs: 0 },
+          } as EventObject);
         }
         break;
       case 'action':
         for (const result of ['done', 'failed']) {
-          events.push({ type: `xstate.done.actor.${actionActorId(id)}`, output: { result, facts: {}, durationMs: 0 } } as EventObject);
+          events.push({
+            type: `xstate.done.actor.${actionActorId(id)}`,
+            output: { result, facts: {}, durationMs: 0 },
+          } as EventObject);
         }
         break;
       case 'ask':
-        for (const choice of Object.keys(step.choices)) events.push({ type: 'ANSWER', choice, by: 'default' } as EventObject);
+        for (const choice of Object.keys(step.choices))
+          events.push({ type: 'ANSWER', choice, by: 'default' } as EventObject);
         break;
       case 'diagnosis':
         break;
@@ -36,7 +43,8 @@ export function walkEvents(spec: RunbookSpec): EventObject[] {
 /** The step a snapshot is at: `{ topDown: { 'pod-status': 'running' } }` → `pod-status`; a final state is its own step. */
 export function stepOfSnapshot(snapshot: AnyMachineSnapshot): string {
   const value: unknown = snapshot.value;
-  if (typeof value === 'string') return value === 'no-finding' ? '$no-finding' : value === 'incomplete' ? '$incomplete' : stepIdOf(value);
+  if (typeof value === 'string')
+    return value === 'no-finding' ? '$no-finding' : value === 'incomplete' ? '$incomplete' : stepIdOf(value);
   const phase = Object.values(value as Record<string, unknown>)[0];
   if (typeof phase === 'string') return stepIdOf(phase);
   return stepIdOf(Object.keys(phase as Record<string, unknown>)[0] ?? '');
@@ -44,7 +52,13 @@ export function stepOfSnapshot(snapshot: AnyMachineSnapshot): string {
 
 function isFailure(event: EventObject): boolean {
   const output = (event as { output?: { outcome?: string; result?: string } }).output;
-  return event.type.startsWith('xstate.error.') || event.type.startsWith('xstate.after.') || event.type === 'FAIL' || output?.outcome === 'error' || output?.result === 'failed';
+  return (
+    event.type.startsWith('xstate.error.') ||
+    event.type.startsWith('xstate.after.') ||
+    event.type === 'FAIL' ||
+    output?.outcome === 'error' ||
+    output?.result === 'failed'
+  );
 }
 
 /** Facts and the path taken grow with every step; two walks at the same state are the same vertex. */
@@ -63,12 +77,19 @@ function traversal(spec: RunbookSpec) {
  * walk reaches it.
  */
 export function shortestPathTo(spec: RunbookSpec, diagnosisId: string): string[] | null {
-  if (spec.steps[diagnosisId]?.type !== 'diagnosis') throw new Error(`runbook ${spec.id} has no diagnosis "${diagnosisId}"`);
+  if (spec.steps[diagnosisId]?.type !== 'diagnosis')
+    throw new Error(`runbook ${spec.id} has no diagnosis "${diagnosisId}"`);
   const { machine, options } = traversal(spec);
   const toState = (s: AnyMachineSnapshot) => s.status === 'done' && stepOfSnapshot(s) === diagnosisId;
   // A drill should teach the walk a healthy API gives: error branches, timeouts and failed actions only when nothing else gets there.
-  const clean = getShortestPaths(machine, { ...options, toState, filterEvents: (_s: AnyMachineSnapshot, e: EventObject) => !isFailure(e) });
-  const path = clean.find((p) => toState(p.state)) ?? getShortestPaths(machine, { ...options, toState }).find((p) => toState(p.state));
+  const clean = getShortestPaths(machine, {
+    ...options,
+    toState,
+    filterEvents: (_s: AnyMachineSnapshot, e: EventObject) => !isFailure(e),
+  });
+  const path =
+    clean.find((p) => toState(p.state)) ??
+    getShortestPaths(machine, { ...options, toState }).find((p) => toState(p.state));
   if (!path) return null;
   const steps: string[] = [];
   for (const s of path.steps) {
@@ -88,7 +109,10 @@ export interface Reachability {
 /** Walks the compiled machine's whole state space: which diagnoses it reaches, and where a walk could get stuck. */
 export function reachability(spec: RunbookSpec): Reachability {
   const { machine, options } = traversal(spec);
-  const adjacency = getAdjacencyMap(machine, options) as Record<string, AdjacencyValue<AnyMachineSnapshot, EventObject>>;
+  const adjacency = getAdjacencyMap(machine, options) as Record<
+    string,
+    AdjacencyValue<AnyMachineSnapshot, EventObject>
+  >;
   const reverse = new Map<string, Set<string>>();
   const done: string[] = [];
   for (const [key, v] of Object.entries(adjacency)) {

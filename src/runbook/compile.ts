@@ -104,7 +104,7 @@ export function stepIdOf(key: string): string {
 export const checkActorId = (step: string) => `check:${step}`;
 export const actionActorId = (step: string) => `action:${step}`;
 
-const endIds: Record<string, EndKind> = { '$no-finding': 'no-finding', '$incomplete': 'incomplete' };
+const endIds: Record<string, EndKind> = { '$no-finding': 'no-finding', $incomplete: 'incomplete' };
 
 /**
  * A fact once known stays known: a later result that leaves it empty (or
@@ -156,7 +156,17 @@ const runbookSetup = setup({
       const output = (event as unknown as { output: CheckOutput }).output;
       return {
         facts: mergeFacts(context.facts, output.facts),
-        path: [...context.path, { step: params.step, check: params.check, outcome: output.outcome, phase: context.phase, durationMs: output.durationMs, ...(output.facts.errorKind === 'not-applicable' ? { notApplicable: true as const } : {}) }],
+        path: [
+          ...context.path,
+          {
+            step: params.step,
+            check: params.check,
+            outcome: output.outcome,
+            phase: context.phase,
+            durationMs: output.durationMs,
+            ...(output.facts.errorKind === 'not-applicable' ? { notApplicable: true as const } : {}),
+          },
+        ],
       };
     }),
     emitResult: emit(({ context, event }, params: { step: string; check: string }) => ({
@@ -168,18 +178,37 @@ const runbookSetup = setup({
       timedOut: false,
     })),
     recordTimeout: assign(({ context }, params: { step: string; check: string; ms: number }) => ({
-      path: [...context.path, { step: params.step, check: params.check, outcome: 'error', phase: context.phase, durationMs: params.ms }],
+      path: [
+        ...context.path,
+        { step: params.step, check: params.check, outcome: 'error', phase: context.phase, durationMs: params.ms },
+      ],
     })),
     emitTimeout: emit(({ context }, params: { step: string; check: string; ms: number }) => ({
       type: 'check.result' as const,
       step: params.step,
       check: params.check,
-      output: { outcome: 'error', summary: `timed out after ${params.ms / 1000}s`, evidence: [], facts: {}, durationMs: params.ms },
+      output: {
+        outcome: 'error',
+        summary: `timed out after ${params.ms / 1000}s`,
+        evidence: [],
+        facts: {},
+        durationMs: params.ms,
+      },
       phase: context.phase,
       timedOut: true,
     })),
     recordAnswer: assign(({ context, event }, params: { step: string }) => ({
-      path: [...context.path, { step: params.step, check: null, outcome: answerOf(event).choice, phase: context.phase, durationMs: 0, answeredBy: answerOf(event).by }],
+      path: [
+        ...context.path,
+        {
+          step: params.step,
+          check: null,
+          outcome: answerOf(event).choice,
+          phase: context.phase,
+          durationMs: 0,
+          answeredBy: answerOf(event).by,
+        },
+      ],
     })),
     emitAnswer: emit(({ event }, params: { step: string }) => ({
       type: 'answer' as const,
@@ -191,7 +220,16 @@ const runbookSetup = setup({
       const output = (event as unknown as { output?: ActionOutput }).output;
       return {
         facts: mergeFacts(context.facts, output?.facts ?? {}),
-        path: [...context.path, { step: params.step, check: null, outcome: params.outcome ?? output?.result ?? 'failed', phase: context.phase, durationMs: output?.durationMs ?? 0 }],
+        path: [
+          ...context.path,
+          {
+            step: params.step,
+            check: null,
+            outcome: params.outcome ?? output?.result ?? 'failed',
+            phase: context.phase,
+            durationMs: output?.durationMs ?? 0,
+          },
+        ],
       };
     }),
     enterBottomUp: assign({ phase: 'bottom-up' as const }),
@@ -238,8 +276,14 @@ export function compileRunbook(spec: RunbookSpec, options: CompileOptions = {}) 
           tags: [awaitingConfirm],
           on: {
             CONFIRM: 'running',
-            DECLINE: { target: ref(step.next.declined), actions: [{ type: 'recordAction', params: { step: id, outcome: 'declined' } }] },
-            FAIL: { target: ref(step.next.failed), actions: [{ type: 'recordAction', params: { step: id, outcome: 'failed' } }] },
+            DECLINE: {
+              target: ref(step.next.declined),
+              actions: [{ type: 'recordAction', params: { step: id, outcome: 'declined' } }],
+            },
+            FAIL: {
+              target: ref(step.next.failed),
+              actions: [{ type: 'recordAction', params: { step: id, outcome: 'failed' } }],
+            },
           },
         },
         running: {
@@ -255,10 +299,17 @@ export function compileRunbook(spec: RunbookSpec, options: CompileOptions = {}) 
               phase: context.phase,
             }),
             onDone: [
-              { guard: 'actionDone', target: ref(step.next.done), actions: [{ type: 'recordAction', params: { step: id } }] },
+              {
+                guard: 'actionDone',
+                target: ref(step.next.done),
+                actions: [{ type: 'recordAction', params: { step: id } }],
+              },
               { target: ref(step.next.failed), actions: [{ type: 'recordAction', params: { step: id } }] },
             ],
-            onError: { target: ref(step.next.failed), actions: [{ type: 'recordAction', params: { step: id, outcome: 'failed' } }] },
+            onError: {
+              target: ref(step.next.failed),
+              actions: [{ type: 'recordAction', params: { step: id, outcome: 'failed' } }],
+            },
           },
         },
       },
@@ -280,45 +331,45 @@ export function compileRunbook(spec: RunbookSpec, options: CompileOptions = {}) 
       states: {
         waiting: { tags: [awaitingContinue], on: { CONTINUE: 'running' } },
         running: {
-      invoke: {
-        id: checkActorId(id),
-        src: 'runCheck',
-        input: ({ context }: { context: RunContext }): CheckInvocation => ({
-          step: id,
-          check: step.check,
-          with: step.with,
-          timeoutMs: ms,
-          inputs: context.inputs,
-          facts: context.facts,
-          phase: context.phase,
-        }),
-        onDone: [
-          ...Object.entries(step.next)
-            .filter(([outcome]) => outcome !== 'error')
-            .map(([outcome, target]) => ({
-              guard: { type: 'outcomeIs', params: { outcome } },
-              target: ref(target),
-              actions: record({}),
-            })),
-          // `error`, and anything the check should not have returned, take the error branch.
-          { target: errorTarget, actions: record({}) },
-        ],
-        onError: { target: errorTarget },
-      },
-      // A check that ignores its AbortSignal still cannot hold the walk: the machine moves on.
-      ...(timed
-        ? {
-            after: {
-              [ms]: {
-                target: errorTarget,
-                actions: [
-                  { type: 'recordTimeout', params: { step: id, check: step.check, ms } },
-                  { type: 'emitTimeout', params: { step: id, check: step.check, ms } },
-                ],
-              },
-            },
-          }
-        : {}),
+          invoke: {
+            id: checkActorId(id),
+            src: 'runCheck',
+            input: ({ context }: { context: RunContext }): CheckInvocation => ({
+              step: id,
+              check: step.check,
+              with: step.with,
+              timeoutMs: ms,
+              inputs: context.inputs,
+              facts: context.facts,
+              phase: context.phase,
+            }),
+            onDone: [
+              ...Object.entries(step.next)
+                .filter(([outcome]) => outcome !== 'error')
+                .map(([outcome, target]) => ({
+                  guard: { type: 'outcomeIs', params: { outcome } },
+                  target: ref(target),
+                  actions: record({}),
+                })),
+              // `error`, and anything the check should not have returned, take the error branch.
+              { target: errorTarget, actions: record({}) },
+            ],
+            onError: { target: errorTarget },
+          },
+          // A check that ignores its AbortSignal still cannot hold the walk: the machine moves on.
+          ...(timed
+            ? {
+                after: {
+                  [ms]: {
+                    target: errorTarget,
+                    actions: [
+                      { type: 'recordTimeout', params: { step: id, check: step.check, ms } },
+                      { type: 'emitTimeout', params: { step: id, check: step.check, ms } },
+                    ],
+                  },
+                },
+              }
+            : {}),
         },
       },
     };
@@ -374,7 +425,14 @@ export function compileRunbook(spec: RunbookSpec, options: CompileOptions = {}) 
     states: {
       topDown: { initial: stateKey(spec.start), states: phaseStates(topDown) },
       ...(spec.bottomUp
-        ? { bottomUp: { id: '$bottom-up', initial: stateKey(spec.bottomUp), entry: ['enterBottomUp'], states: phaseStates(bottomUp) } }
+        ? {
+            bottomUp: {
+              id: '$bottom-up',
+              initial: stateKey(spec.bottomUp),
+              entry: ['enterBottomUp'],
+              states: phaseStates(bottomUp),
+            },
+          }
         : {}),
       ...finals,
     },

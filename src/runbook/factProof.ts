@@ -84,7 +84,13 @@ function successors(spec: RunbookSpec, id: string): { on: string; to: string }[]
 
 /** The facts named bare in some texts: `{{facts.x}}` without words for the unknown. */
 function bareFacts(texts: readonly (string | number | boolean | undefined)[]): string[] {
-  return texts.flatMap((t) => (typeof t === 'string' ? templateRefs(t).filter((r) => r.scope === 'facts' && r.fallback === undefined).map((r) => r.name) : []));
+  return texts.flatMap((t) =>
+    typeof t === 'string'
+      ? templateRefs(t)
+          .filter((r) => r.scope === 'facts' && r.fallback === undefined)
+          .map((r) => r.name)
+      : [],
+  );
 }
 
 /**
@@ -99,7 +105,8 @@ function setsOn(spec: RunbookSpec, id: string, on: string, lookup: FactLookup): 
     if (on === 'error') return [];
     return [...factsSetOn(lookup(step.check), on), ...bareFacts(Object.values(step.with))];
   }
-  if (step?.type === 'action' && on !== 'failed') return bareFacts([...(step.run ?? []), step.node, ...Object.values(step.kube ?? {})]);
+  if (step?.type === 'action' && on !== 'failed')
+    return bareFacts([...(step.run ?? []), step.node, ...Object.values(step.kube ?? {})]);
   return [];
 }
 
@@ -161,7 +168,8 @@ export function unprovenFacts(spec: RunbookSpec, lookup: FactLookup): UnprovenFa
       for (const ref of templateRefs(text.text)) {
         if (ref.scope !== 'facts' || ref.fallback !== undefined) continue;
         const walk = without(ref.name).get(key);
-        if (walk && !found.some((f) => f.step === id && f.text.label === text.label && f.ref.name === ref.name)) found.push({ step: id, text, ref, walk });
+        if (walk && !found.some((f) => f.step === id && f.text.label === text.label && f.ref.name === ref.name))
+          found.push({ step: id, text, ref, walk });
       }
     }
   }

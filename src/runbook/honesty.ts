@@ -41,7 +41,13 @@ const goneOutcomes = new Set(['not-found', 'container-not-found']);
  * (the pod's owner, for a fix). The walk was decided before it.
  */
 export function gathersOnly(step: CheckStepSpec): boolean {
-  return new Set(Object.entries(step.next).filter(([o]) => !goneOutcomes.has(o)).map(([, t]) => t)).size === 1;
+  return (
+    new Set(
+      Object.entries(step.next)
+        .filter(([o]) => !goneOutcomes.has(o))
+        .map(([, t]) => t),
+    ).size === 1
+  );
 }
 
 /**
@@ -73,7 +79,8 @@ export function errorDecidedEdges(spec: RunbookSpec, lookup: HealthyLookup): Err
   // An action's verify step is run by the action, never walked: its branches are not taken.
   const { topDown, bottomUp } = phases(spec);
   for (const [id, step] of Object.entries(spec.steps)) {
-    if (step.type !== 'check' || step.next.error === undefined || gathersOnly(step) || fallsBack(step, lookup)) continue;
+    if (step.type !== 'check' || step.next.error === undefined || gathersOnly(step) || fallsBack(step, lookup))
+      continue;
     if (!topDown.has(id) && !bottomUp.has(id)) continue;
     const seen = new Set<string>();
     const walk = (target: string, via: string[]) => {
@@ -83,7 +90,8 @@ export function errorDecidedEdges(spec: RunbookSpec, lookup: HealthyLookup): Err
       if (!next) return;
       switch (next.type) {
         case 'diagnosis':
-          if (next.restsOn !== 'error' && !includeFallsBackTo(spec, id, target)) found.push({ step: id, diagnosis: target, via });
+          if (next.restsOn !== 'error' && !includeFallsBackTo(spec, id, target))
+            found.push({ step: id, diagnosis: target, via });
           return;
         case 'action':
           // Declined or failed, an action saw nothing; done (its verify check came back healthy) was seen.
@@ -117,7 +125,12 @@ export interface WalkedStep {
  * The step whose result decides a diagnosis reached by this walk, or null when
  * the walk saw nothing at all. Runtime twin of errorDecidedEdges.
  */
-export function decidingStep(spec: RunbookSpec, path: readonly WalkedStep[], lookup: HealthyLookup, diagnosis?: string): WalkedStep | null {
+export function decidingStep(
+  spec: RunbookSpec,
+  path: readonly WalkedStep[],
+  lookup: HealthyLookup,
+  diagnosis?: string,
+): WalkedStep | null {
   for (let i = path.length - 1; i >= 0; i--) {
     const entry = path[i];
     if (!entry) continue;
@@ -133,7 +146,12 @@ export function decidingStep(spec: RunbookSpec, path: readonly WalkedStep[], loo
 }
 
 /** True when the walk would end on this diagnosis with nothing seen to stand on. */
-export function restsOnError(spec: RunbookSpec, diagnosis: string, path: readonly WalkedStep[], lookup: HealthyLookup): WalkedStep | null {
+export function restsOnError(
+  spec: RunbookSpec,
+  diagnosis: string,
+  path: readonly WalkedStep[],
+  lookup: HealthyLookup,
+): WalkedStep | null {
   const step = spec.steps[diagnosis];
   if (step?.type !== 'diagnosis' || step.restsOn === 'error') return null;
   const deciding = decidingStep(spec, path, lookup, diagnosis);

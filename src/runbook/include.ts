@@ -45,7 +45,10 @@ function retarget(step: StepSpec, rename: (t: string) => string, renameStep: (id
     case 'check':
       return { ...step, next: Object.fromEntries(Object.entries(step.next).map(([o, t]) => [o, rename(t)])) };
     case 'ask':
-      return { ...step, choices: Object.fromEntries(Object.entries(step.choices).map(([c, v]) => [c, { ...v, next: rename(v.next) }])) };
+      return {
+        ...step,
+        choices: Object.fromEntries(Object.entries(step.choices).map(([c, v]) => [c, { ...v, next: rename(v.next) }])),
+      };
     case 'action':
       return {
         ...step,
@@ -77,7 +80,7 @@ export function flattenIncludes(spec: RunbookSpec, included: readonly ResolvedIn
     const ends: Record<string, string> = {
       '$no-finding': own(inc.include.onNoFinding ?? '$no-finding'),
       '$bottom-up': own(inc.include.onBottomUp ?? '$bottom-up'),
-      '$incomplete': own(inc.include.onIncomplete ?? '$incomplete'),
+      $incomplete: own(inc.include.onIncomplete ?? '$incomplete'),
     };
     const rename = (t: string) => (isSpecialTarget(t) ? (ends[t] ?? t) : `${as}.${t}`);
     const bindings = inputBindings(inc);
@@ -92,10 +95,18 @@ export function flattenIncludes(spec: RunbookSpec, included: readonly ResolvedIn
     inc.spec.include.map((n) => ({
       ...n,
       as: `${inc.include.as}.${n.as}`,
-      ...(n.onIncomplete !== undefined ? { onIncomplete: isSpecialTarget(n.onIncomplete) ? n.onIncomplete : `${inc.include.as}.${n.onIncomplete}` } : {}),
+      ...(n.onIncomplete !== undefined
+        ? { onIncomplete: isSpecialTarget(n.onIncomplete) ? n.onIncomplete : `${inc.include.as}.${n.onIncomplete}` }
+        : {}),
     })),
   );
-  const flat: RunbookSpec = { ...spec, include: [...spec.include, ...nested], start: own(spec.start), ...(spec.bottomUp ? { bottomUp: own(spec.bottomUp) } : {}), steps };
+  const flat: RunbookSpec = {
+    ...spec,
+    include: [...spec.include, ...nested],
+    start: own(spec.start),
+    ...(spec.bottomUp ? { bottomUp: own(spec.bottomUp) } : {}),
+    steps,
+  };
   const used = usedSteps(flat);
   for (const id of Object.keys(steps)) {
     if (includePrefix(id) !== undefined && starts.has(includePrefix(id) ?? '') && !used.has(id)) delete steps[id];

@@ -6,7 +6,15 @@
  * and `logs` with the namespace the walk already knows.
  */
 
-const controllers = ['replicaset', 'deployment', 'statefulset', 'daemonset', 'job', 'cronjob', 'replicationcontroller'] as const;
+const controllers = [
+  'replicaset',
+  'deployment',
+  'statefulset',
+  'daemonset',
+  'job',
+  'cronjob',
+  'replicationcontroller',
+] as const;
 const rollable = new Set(['deployment', 'statefulset', 'daemonset']);
 
 /** The kinds of object a template's value can name. */
@@ -41,7 +49,8 @@ function kindsOf(arg: string, next: string | undefined): { kinds: readonly strin
   }
   const slash = /^([a-z]+)\//.exec(arg);
   const kind = normalKind(slash ? slash[1] : arg);
-  if (kind && (slash || next !== undefined)) return { kinds: [kind], what: slash ? arg : `${arg} ${next ?? ''}`.trim() };
+  if (kind && (slash || next !== undefined))
+    return { kinds: [kind], what: slash ? arg : `${arg} ${next ?? ''}`.trim() };
   return undefined;
 }
 
@@ -114,7 +123,17 @@ export function kubectlKindProblems(text: string): string[] {
     let namespaced = false;
     for (let i = 0; i < w.length; i++) {
       const x = w[i] ?? '';
-      if (x === '-n' || x === '--namespace' || x === '-l' || x === '-c' || x === '-o' || x === '--field-selector' || x === '--tail' || x === '--since' || x === '-p') {
+      if (
+        x === '-n' ||
+        x === '--namespace' ||
+        x === '-l' ||
+        x === '-c' ||
+        x === '-o' ||
+        x === '--field-selector' ||
+        x === '--tail' ||
+        x === '--since' ||
+        x === '-p'
+      ) {
         if (x === '-n' || x === '--namespace') namespaced = true;
         i++;
         continue;
@@ -129,19 +148,34 @@ export function kubectlKindProblems(text: string): string[] {
       const target = kindsOf(args[2] ?? '', args[3]);
       const bad = target?.kinds.filter((k) => !rollable.has(k)) ?? [];
       if (target && bad.length > 0)
-        problems.push(`"${shown}": kubectl rollout works on a Deployment, StatefulSet or DaemonSet, but ${target.what} can name a ${bad.join(' or ')}; use {{facts.rolloutTarget}} (pod.status sets it only for those kinds) with words for when there is none`);
+        problems.push(
+          `"${shown}": kubectl rollout works on a Deployment, StatefulSet or DaemonSet, but ${target.what} can name a ${bad.join(' or ')}; use {{facts.rolloutTarget}} (pod.status sets it only for those kinds) with words for when there is none`,
+        );
     }
     if ((verb === 'set' && sub === 'image') || verb === 'edit' || verb === 'scale' || verb === 'rollout') {
       const arg = verb === 'set' || verb === 'rollout' ? args[2] : args[1];
       if (arg && /^\{\{\s*facts\.owner\b/.test(arg))
-        problems.push(`"${shown}": {{facts.owner}} is the pod's ownerReference, the ReplicaSet of a Deployment (which would undo the change); name {{facts.workload}} instead`);
+        problems.push(
+          `"${shown}": {{facts.owner}} is the pod's ownerReference, the ReplicaSet of a Deployment (which would undo the change); name {{facts.workload}} instead`,
+        );
     }
     if (verb === 'cordon' || verb === 'uncordon' || verb === 'drain') {
       const target = kindsOf(args[1] ?? '', undefined);
-      if (target && !target.kinds.includes('node')) problems.push(`"${shown}": kubectl ${verb} takes a node, but ${target.what} names a ${target.kinds.join(' or ')}`);
+      if (target && !target.kinds.includes('node'))
+        problems.push(
+          `"${shown}": kubectl ${verb} takes a node, but ${target.what} names a ${target.kinds.join(' or ')}`,
+        );
     }
-    if (((verb === 'delete' && normalKind(sub) === undefined && (sub === 'pod' || sub === 'pods' || sub?.startsWith('pod/'))) || verb === 'logs') && !namespaced) {
-      problems.push(`"${shown}": kubectl ${verb === 'logs' ? 'logs' : 'delete pod'} without -n acts on the current namespace, not the pod's; add -n {{inputs.namespace}} (or the namespace this runbook knows)`);
+    if (
+      ((verb === 'delete' &&
+        normalKind(sub) === undefined &&
+        (sub === 'pod' || sub === 'pods' || sub?.startsWith('pod/'))) ||
+        verb === 'logs') &&
+      !namespaced
+    ) {
+      problems.push(
+        `"${shown}": kubectl ${verb === 'logs' ? 'logs' : 'delete pod'} without -n acts on the current namespace, not the pod's; add -n {{inputs.namespace}} (or the namespace this runbook knows)`,
+      );
     }
   }
   return problems;

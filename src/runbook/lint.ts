@@ -48,7 +48,8 @@ export function lintRunbook(
     // An included step's inputs were bound by `with`, which lintIncludes checks where it is written.
     if (includeOrigin(spec, path)) return;
     for (const ref of templateRefs(text)) {
-      if (ref.scope === 'inputs' && !inputs.has(ref.name)) at(path, `${where}: {{inputs.${ref.name}}} is not a declared input`);
+      if (ref.scope === 'inputs' && !inputs.has(ref.name))
+        at(path, `${where}: {{inputs.${ref.name}}} is not a declared input`);
       if (ref.scope === 'facts' && !knownFacts.has(ref.name))
         at(path, `${where}: {{facts.${ref.name}}} is set by no check in this runbook`);
     }
@@ -61,11 +62,16 @@ export function lintRunbook(
       const branchPath = step.type === 'ask' ? [...path, 'choices', b.on, 'next'] : [...path, 'next', b.on];
       const kind = step.type === 'ask' ? 'choice' : 'outcome';
       if (isSpecialTarget(b.target)) {
-        if (b.target === '$bottom-up' && !spec.bottomUp) at(branchPath, `${where}: ${kind} "${b.on}" goes to $bottom-up but the runbook has no bottomUp step`);
-        if (b.target === '$bottom-up' && bottomUp.has(id)) at(branchPath, `${where}: ${kind} "${b.on}" goes to $bottom-up from inside the bottom-up phase`);
+        if (b.target === '$bottom-up' && !spec.bottomUp)
+          at(branchPath, `${where}: ${kind} "${b.on}" goes to $bottom-up but the runbook has no bottomUp step`);
+        if (b.target === '$bottom-up' && bottomUp.has(id))
+          at(branchPath, `${where}: ${kind} "${b.on}" goes to $bottom-up from inside the bottom-up phase`);
       } else if (!stepIds.has(b.target)) {
         const alias = includePrefix(b.target);
-        const hint = alias !== undefined && aliases.has(alias) ? ` (runbook ${aliases.get(alias) ?? ''}, included as "${alias}", has no step "${b.target.slice(alias.length + 1)}")` : '';
+        const hint =
+          alias !== undefined && aliases.has(alias)
+            ? ` (runbook ${aliases.get(alias) ?? ''}, included as "${alias}", has no step "${b.target.slice(alias.length + 1)}")`
+            : '';
         at(branchPath, `${where}: ${kind} "${b.on}" goes to unknown step "${b.target}"${hint}`);
       }
     }
@@ -76,34 +82,47 @@ export function lintRunbook(
           at([...path, 'check'], `${where}: unknown check "${step.check}"`);
           break;
         }
-        if (check.layer !== step.layer) at([...path, 'layer'], `${where}: check ${check.id} is a ${check.layer} check, not ${step.layer}`);
+        if (check.layer !== step.layer)
+          at([...path, 'layer'], `${where}: check ${check.id} is a ${check.layer} check, not ${step.layer}`);
         const outcomes = [...check.outcomes, 'error'];
         for (const o of outcomes) {
           if (!Object.hasOwn(step.next, o)) at([...path, 'next'], `${where}: outcome "${o}" has no next step`);
         }
         for (const o of Object.keys(step.next)) {
-          if (!outcomes.includes(o)) at([...path, 'next', o], `${where}: check ${check.id} has no outcome "${o}" (it has: ${outcomes.join(', ')})`);
+          if (!outcomes.includes(o))
+            at(
+              [...path, 'next', o],
+              `${where}: check ${check.id} has no outcome "${o}" (it has: ${outcomes.join(', ')})`,
+            );
         }
         for (const [k, v] of Object.entries(step.with)) checkRefs([...path, 'with', k], String(v), where);
         break;
       }
       case 'ask':
-        if (!Object.hasOwn(step.choices, step.default)) at([...path, 'default'], `${where}: default "${step.default}" is not one of its choices`);
+        if (!Object.hasOwn(step.choices, step.default))
+          at([...path, 'default'], `${where}: default "${step.default}" is not one of its choices`);
         checkRefs([...path, 'question'], step.question, where);
         break;
       case 'action': {
-        if (!step.run && !step.kube) at(path, `${where}: an action needs either run (a command on a node) or kube (an API write)`);
+        if (!step.run && !step.kube)
+          at(path, `${where}: an action needs either run (a command on a node) or kube (an API write)`);
         if (step.run && step.kube) at([...path, 'kube'], `${where}: an action has either run or kube, not both`);
         if (step.run && !step.node) at([...path, 'run'], `${where}: run needs node (the node to run it on)`);
         if (step.node && !step.run) at([...path, 'node'], `${where}: node is only for run`);
         step.run?.forEach((a, i) => checkRefs([...path, 'run', i], a, where));
         if (step.node) checkRefs([...path, 'node'], step.node, where);
-        if (step.kube) for (const [k, v] of Object.entries(step.kube)) checkRefs([...path, 'kube', k], String(v), where);
-        if (step.kube?.op === 'patch' && step.kube.resource !== 'node' && !step.kube.namespace) at([...path, 'kube'], `${where}: patching a ${step.kube.resource} needs namespace`);
+        if (step.kube)
+          for (const [k, v] of Object.entries(step.kube)) checkRefs([...path, 'kube', k], String(v), where);
+        if (step.kube?.op === 'patch' && step.kube.resource !== 'node' && !step.kube.namespace)
+          at([...path, 'kube'], `${where}: patching a ${step.kube.resource} needs namespace`);
         if (step.verify !== undefined) {
           const target = spec.steps[step.verify];
           if (!target) at([...path, 'verify'], `${where}: verify step "${step.verify}" does not exist`);
-          else if (target.type !== 'check') at([...path, 'verify'], `${where}: verify step "${step.verify}" is a ${target.type} step; it must be a check`);
+          else if (target.type !== 'check')
+            at(
+              [...path, 'verify'],
+              `${where}: verify step "${step.verify}" is a ${target.type} step; it must be a check`,
+            );
         }
         break;
       }
@@ -113,8 +132,10 @@ export function lintRunbook(
         step.verify.forEach((t, i) => checkRefs([...path, 'verify', i], t, where));
         break;
     }
-    if (!topDown.has(id) && !bottomUp.has(id) && !isReachedDiagnosis(spec, id) && !used.has(id)) at(path, `${where} is unreachable`);
-    if (topDown.has(id) && bottomUp.has(id)) at(path, `${where} is reached from both the top-down and the bottom-up phase; give each phase its own step`);
+    if (!topDown.has(id) && !bottomUp.has(id) && !isReachedDiagnosis(spec, id) && !used.has(id))
+      at(path, `${where} is unreachable`);
+    if (topDown.has(id) && bottomUp.has(id))
+      at(path, `${where} is reached from both the top-down and the bottom-up phase; give each phase its own step`);
   }
 
   for (const e of errorDecidedEdges(spec, lookup)) {
@@ -126,7 +147,8 @@ export function lintRunbook(
         'only a diagnosis about the failure to see itself declares restsOn: error',
     );
   }
-  for (const id of deadEnds(spec)) at(['steps', id], `step "${id}" is a dead end: no diagnosis or end is reachable from it`);
+  for (const id of deadEnds(spec))
+    at(['steps', id], `step "${id}" is a dead end: no diagnosis or end is reachable from it`);
 
   // The placeholder proof: no text reaches a person with a value it cannot fill, and none holds a <placeholder>.
   for (const u of unprovenFacts(spec, lookup)) {
@@ -146,21 +168,30 @@ export function lintRunbook(
   const optional = new Set(spec.inputs.filter((i) => !i.required && i.default === undefined).map((i) => i.name));
   const shapes = (path: PropertyKey[], label: string, text: string) => {
     for (const shape of placeholderShapes(text)) {
-      at(path, `${label} has ${shape}, which a person would copy as it stands: name the value ({{facts.x}}, {{inputs.x}}) or say in words what to put there`);
+      at(
+        path,
+        `${label} has ${shape}, which a person would copy as it stands: name the value ({{facts.x}}, {{inputs.x}}) or say in words what to put there`,
+      );
     }
   };
   shapes(['symptom'], 'symptom', spec.symptom);
-  spec.inputs.forEach((inp, i) => shapes(['inputs', i, 'description'], `input "${inp.name}": description`, inp.description));
+  spec.inputs.forEach((inp, i) =>
+    shapes(['inputs', i, 'description'], `input "${inp.name}": description`, inp.description),
+  );
   for (const [id, step] of Object.entries(spec.steps)) {
     // An included step's own file is linted on its own.
     if (includeOrigin(spec, ['steps', id])) continue;
     for (const t of stepTexts(step)) {
       shapes(['steps', id, ...t.at], `step "${id}": ${t.label}`, t.text);
       // Commands a person runs are in fixes and verifications; a why's prose may mention kubectl in passing.
-      if (t.at[0] === 'fix' || t.at[0] === 'verify') for (const p of kubectlKindProblems(t.text)) at(['steps', id, ...t.at], `step "${id}": ${t.label}: ${p}`);
+      if (t.at[0] === 'fix' || t.at[0] === 'verify')
+        for (const p of kubectlKindProblems(t.text)) at(['steps', id, ...t.at], `step "${id}": ${t.label}: ${p}`);
       for (const ref of templateRefs(t.text)) {
         if (ref.scope === 'inputs' && optional.has(ref.name) && ref.fallback === undefined)
-          at(['steps', id, ...t.at], `step "${id}": ${t.label} uses {{inputs.${ref.name}}}, an optional input with no default: say what to write when it is not given ({{inputs.${ref.name} | "words"}})`);
+          at(
+            ['steps', id, ...t.at],
+            `step "${id}": ${t.label} uses {{inputs.${ref.name}}}, an optional input with no default: say what to write when it is not given ({{inputs.${ref.name} | "words"}})`,
+          );
       }
     }
   }
@@ -182,14 +213,21 @@ function deadEnds(spec: RunbookSpec): string[] {
       if (canEnd.has(id)) continue;
       const ends =
         step.type === 'diagnosis' ||
-        branches(step).some((b) => (isSpecialTarget(b.target) ? b.target !== '$bottom-up' || spec.bottomUp : canEnd.has(b.target)));
+        branches(step).some((b) =>
+          isSpecialTarget(b.target) ? b.target !== '$bottom-up' || spec.bottomUp : canEnd.has(b.target),
+        );
       if (ends) {
         canEnd.add(id);
         changed = true;
       }
     }
   }
-  return Object.keys(spec.steps).filter((id) => !canEnd.has(id) && spec.steps[id] !== undefined && branches(spec.steps[id]).every((b) => isSpecialTarget(b.target) || spec.steps[b.target]));
+  return Object.keys(spec.steps).filter(
+    (id) =>
+      !canEnd.has(id) &&
+      spec.steps[id] !== undefined &&
+      branches(spec.steps[id]).every((b) => isSpecialTarget(b.target) || spec.steps[b.target]),
+  );
 }
 
 /** The include declarations themselves, located where they are written. */
@@ -213,30 +251,40 @@ export function lintIncludes(
     const where = `include "${inc.as}"`;
     if (seen.has(inc.as)) at([...path, 'as'], `${where}: another include is already named "${inc.as}"`);
     seen.add(inc.as);
-    if (inc.as in raw.steps) at([...path, 'as'], `${where}: a step is already named "${inc.as}"; targets could not tell them apart`);
+    if (inc.as in raw.steps)
+      at([...path, 'as'], `${where}: a step is already named "${inc.as}"; targets could not tell them apart`);
     const sub = included.find((r) => r.include === inc)?.spec;
     if (!sub) return;
     const declared = new Map(sub.inputs.map((x) => [x.name, x]));
     for (const [k, v] of Object.entries(inc.with)) {
       if (!declared.has(k)) {
-        at([...path, 'with', k], `${where}: runbook ${sub.id} has no input "${k}" (inputs: ${[...declared.keys()].join(', ') || 'none'})`);
+        at(
+          [...path, 'with', k],
+          `${where}: runbook ${sub.id} has no input "${k}" (inputs: ${[...declared.keys()].join(', ') || 'none'})`,
+        );
         continue;
       }
       for (const ref of templateRefs(String(v))) {
-        if (ref.scope === 'inputs' && !inputs.has(ref.name)) at([...path, 'with', k], `${where}: {{inputs.${ref.name}}} is not a declared input of this runbook`);
-        if (ref.scope === 'facts' && !knownFacts.has(ref.name)) at([...path, 'with', k], `${where}: {{facts.${ref.name}}} is set by no check in this runbook`);
+        if (ref.scope === 'inputs' && !inputs.has(ref.name))
+          at([...path, 'with', k], `${where}: {{inputs.${ref.name}}} is not a declared input of this runbook`);
+        if (ref.scope === 'facts' && !knownFacts.has(ref.name))
+          at([...path, 'with', k], `${where}: {{facts.${ref.name}}} is set by no check in this runbook`);
       }
     }
     for (const x of sub.inputs) {
       if (x.required && x.default === undefined && !(x.name in inc.with)) {
-        at(Object.keys(inc.with).length > 0 ? [...path, 'with'] : [...path, 'as'], `${where}: runbook ${sub.id} needs input "${x.name}" (${x.description}): give it in with`);
+        at(
+          Object.keys(inc.with).length > 0 ? [...path, 'with'] : [...path, 'as'],
+          `${where}: runbook ${sub.id} needs input "${x.name}" (${x.description}): give it in with`,
+        );
       }
     }
     for (const key of ['onNoFinding', 'onBottomUp', 'onIncomplete'] as const) {
       const t = inc[key];
       if (t === undefined) continue;
       if (isSpecialTarget(t)) {
-        if (t === '$bottom-up' && !raw.bottomUp) at([...path, key], `${where}: ${key} goes to $bottom-up but the runbook has no bottomUp step`);
+        if (t === '$bottom-up' && !raw.bottomUp)
+          at([...path, key], `${where}: ${key} goes to $bottom-up but the runbook has no bottomUp step`);
       } else if (!(t in flat.steps) && !raw.include.some((x) => x.as === t)) {
         at([...path, key], `${where}: ${key} goes to unknown step "${t}"`);
       }

@@ -14,7 +14,16 @@ import { compileDeclaredCheck } from '../checks/declared/compile.js';
 import { lintDeclaredCheck } from '../checks/declared/lint.js';
 import { isDeepStrictEqual } from 'node:util';
 import type { RunbookSpec } from './schema.js';
-import { containedPath, FileReadError, InputError, ownFolder, parseYamlSource, readInputText, readYamlSource, yamlLimit } from '../base/source.js';
+import {
+  containedPath,
+  FileReadError,
+  InputError,
+  ownFolder,
+  parseYamlSource,
+  readInputText,
+  readYamlSource,
+  yamlLimit,
+} from '../base/source.js';
 import type { SourceProblem, YamlSource } from '../base/source.js';
 
 export interface LoadedRunbook {
@@ -78,14 +87,23 @@ function fromSource(source: YamlSource, lookup: CheckLookup, stack: readonly str
   const here = resolve(source.file);
   const declared = new Map<string, DeclaredEntry>();
   /** Adds a declared check unless another definition already has its id. */
-  const declare = (id: string, spec: DeclaredCheckSpec, from: YamlSource, path: PropertyKey[], clash: (message: string) => void) => {
+  const declare = (
+    id: string,
+    spec: DeclaredCheckSpec,
+    from: YamlSource,
+    path: PropertyKey[],
+    clash: (message: string) => void,
+  ) => {
     const have = declared.get(id);
     if (have) {
-      if (!isDeepStrictEqual(have.spec, spec)) clash(`check ${id} is declared twice, differently (also in ${shortPath(have.file)})`);
+      if (!isDeepStrictEqual(have.spec, spec))
+        clash(`check ${id} is declared twice, differently (also in ${shortPath(have.file)})`);
       return;
     }
     if (lookup(id)) {
-      clash(`check ${id} is a built-in check; a declared check needs its own id (plumbline list checks shows the built-in ones)`);
+      clash(
+        `check ${id} is a built-in check; a declared check needs its own id (plumbline list checks shows the built-in ones)`,
+      );
       return;
     }
     const found = lintDeclaredCheck(id, spec);
@@ -95,7 +113,8 @@ function fromSource(source: YamlSource, lookup: CheckLookup, stack: readonly str
     }
     declared.set(id, { check: compileDeclaredCheck(id, spec), spec, file: from.file });
   };
-  for (const [id, spec] of Object.entries(raw.checks)) declare(id, spec, source, ['checks', id], (m) => problems.push(source.problem(['checks', id], m)));
+  for (const [id, spec] of Object.entries(raw.checks))
+    declare(id, spec, source, ['checks', id], (m) => problems.push(source.problem(['checks', id], m)));
   raw.checkFiles.forEach((ref, i) => {
     const at = (message: string) => problems.push(source.problem(['checkFiles', i], message));
     const found = containedPath(root, relative(root, resolve(dirname(source.file), ref)));
@@ -121,7 +140,8 @@ function fromSource(source: YamlSource, lookup: CheckLookup, stack: readonly str
       return;
     }
     hashes.push(createHash('sha256').update(fileSource.text).digest('hex'));
-    for (const [id, spec] of Object.entries(parsed.checks)) declare(id, spec, fileSource, ['checks', id], (m) => problems.push(fileSource.problem(['checks', id], m)));
+    for (const [id, spec] of Object.entries(parsed.checks))
+      declare(id, spec, fileSource, ['checks', id], (m) => problems.push(fileSource.problem(['checks', id], m)));
   });
   raw.include.forEach((inc, i) => {
     const at = (message: string) => problems.push(source.problem(['include', i, 'runbook'], message));
@@ -147,7 +167,8 @@ function fromSource(source: YamlSource, lookup: CheckLookup, stack: readonly str
       text = readInputText(file, yamlLimit);
     } catch (err) {
       if (!(err instanceof FileReadError)) throw err;
-      if (err.code === 'ENOENT') at(`unknown runbook "${inc.runbook}" (no bundled runbook by that id, and no file ${shortPath(file)})`);
+      if (err.code === 'ENOENT')
+        at(`unknown runbook "${inc.runbook}" (no bundled runbook by that id, and no file ${shortPath(file)})`);
       else at(`included runbook "${inc.runbook}": cannot read ${shortPath(file)}: ${err.why}`);
       return;
     }
@@ -158,7 +179,10 @@ function fromSource(source: YamlSource, lookup: CheckLookup, stack: readonly str
       for (const [id, entry] of sub.declared) {
         const have = declared.get(id);
         if (!have) declared.set(id, entry);
-        else if (!isDeepStrictEqual(have.spec, entry.spec)) at(`check ${id} is declared both here (${shortPath(have.file)}) and, differently, in ${shortPath(entry.file)}`);
+        else if (!isDeepStrictEqual(have.spec, entry.spec))
+          at(
+            `check ${id} is declared both here (${shortPath(have.file)}) and, differently, in ${shortPath(entry.file)}`,
+          );
       }
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
@@ -203,7 +227,10 @@ function toProblem(source: YamlSource, issue: z.core.$ZodIssue): SourceProblem {
   const path = [...issue.path];
   if (issue.code === 'unrecognized_keys') {
     const plural = issue.keys.length > 1 ? 's' : '';
-    return source.problem([...path, issue.keys[0] ?? ''], `${describePath(path)}unknown field${plural} ${issue.keys.map((k) => `"${k}"`).join(', ')}`);
+    return source.problem(
+      [...path, issue.keys[0] ?? ''],
+      `${describePath(path)}unknown field${plural} ${issue.keys.map((k) => `"${k}"`).join(', ')}`,
+    );
   }
   if (issue.code === 'invalid_type' && issue.message.includes('received undefined')) {
     const parent = path.slice(0, -1);

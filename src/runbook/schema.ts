@@ -7,7 +7,10 @@ import { declaredCheck, declaredCheckId } from '../checks/declared/schema.js';
 const stepId = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]*$/, 'step ids are lower-case words joined by dashes')
-  .refine((s) => !objectMachinery.has(s), 'constructor and prototype name JavaScript object machinery; choose another id');
+  .refine(
+    (s) => !objectMachinery.has(s),
+    'constructor and prototype name JavaScript object machinery; choose another id',
+  );
 
 /** A next step, or one of the special targets that end a phase. */
 export const specialTargets = ['$bottom-up', '$no-finding', '$incomplete'] as const;
@@ -47,7 +50,10 @@ export const askStep = z.strictObject({
   question: z.string().min(1),
   choices: z.record(z.string(), z.strictObject({ label: z.string().min(1), next: target })),
   /** What a headless run answers, recorded as answered by default. */
-  default: z.string().min(1).refine((s) => !objectMachinery.has(s), 'constructor and prototype name JavaScript object machinery, not a choice'),
+  default: z
+    .string()
+    .min(1)
+    .refine((s) => !objectMachinery.has(s), 'constructor and prototype name JavaScript object machinery, not a choice'),
 });
 
 export const diagnosisStep = z.strictObject({

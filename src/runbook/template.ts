@@ -20,7 +20,11 @@ export interface TemplateRef {
 }
 
 export function templateRefs(text: string): TemplateRef[] {
-  return [...text.matchAll(placeholder)].map((m) => ({ scope: m[1] as 'inputs' | 'facts', name: m[2] ?? '', ...(m[3] === undefined ? {} : { fallback: m[3] }) }));
+  return [...text.matchAll(placeholder)].map((m) => ({
+    scope: m[1] as 'inputs' | 'facts',
+    name: m[2] ?? '',
+    ...(m[3] === undefined ? {} : { fallback: m[3] }),
+  }));
 }
 
 export class MissingValueError extends Error {

@@ -65,7 +65,9 @@ export function loadSignatureSource(source: YamlSource): CompiledSignature[] {
     const compiled = compileSignature(s, source.file);
     // The example is the entry's proof: a pattern that does not match its own cited line is wrong.
     if (!exampleSignals(compiled).some((sig) => matches(compiled, sig))) {
-      problems.push(source.problem(['signatures', i, 'example'], `signature "${s.id}": its pattern does not match its own example`));
+      problems.push(
+        source.problem(['signatures', i, 'example'], `signature "${s.id}": its pattern does not match its own example`),
+      );
     }
     out.push(compiled);
   }
@@ -99,7 +101,8 @@ export function loadCatalog(files: readonly string[]): CompiledSignature[] {
     try {
       for (const s of loadSignatureFile(file)) {
         const first = seen.get(s.id);
-        if (first) problems.push({ file, line: 1, column: 1, message: `signature "${s.id}" is also defined in ${first}` });
+        if (first)
+          problems.push({ file, line: 1, column: 1, message: `signature "${s.id}" is also defined in ${first}` });
         seen.set(s.id, file);
         all.push(s);
       }
@@ -132,16 +135,29 @@ export function exampleSignals(s: Pick<Signature, 'signal' | 'example' | 'layer'
 }
 
 function exampleSignalsAs(s: Pick<Signature, 'example' | 'layer' | 'match'>, kind: SignalKind): Signal[] {
-  const lines = s.example.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const lines = s.example
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
   const base = { kind, layer: s.layer, source: 'example', severity: 2 };
   if (kind === 'termination') {
     const all = s.example;
     const exit = /exit\s?code:?\s*(\d+)/i.exec(all)?.[1];
     const reason = /reason:\s*([A-Za-z]+)/i.exec(all)?.[1];
-    return [{ ...base, text: lines.join(' '), ...(exit === undefined ? {} : { exitCode: Number(exit) }), ...(reason === undefined ? {} : { reason }) }];
+    return [
+      {
+        ...base,
+        text: lines.join(' '),
+        ...(exit === undefined ? {} : { exitCode: Number(exit) }),
+        ...(reason === undefined ? {} : { reason }),
+      },
+    ];
   }
   return lines.map((text) => {
-    const reason = s.match.reason !== undefined && new RegExp(`(^|[\\s:"])${escape(s.match.reason)}([\\s:"]|$)`).test(text) ? s.match.reason : undefined;
+    const reason =
+      s.match.reason !== undefined && new RegExp(`(^|[\\s:"])${escape(s.match.reason)}([\\s:"]|$)`).test(text)
+        ? s.match.reason
+        : undefined;
     return { ...base, text, ...(reason === undefined ? {} : { reason }) };
   });
 }

@@ -14,7 +14,10 @@ export function quote(s: Pick<Signal, 'source' | 'text' | 'reason'>): string {
  */
 export function signatureDiagnosis(m: SignatureMatch, replaced: { id: string; title: string } | null): DiagnosisView {
   const s = m.signature;
-  const more = m.count > m.evidence.length ? [`(${m.count - m.evidence.length} more line${m.count - m.evidence.length === 1 ? '' : 's'} like it)`] : [];
+  const more =
+    m.count > m.evidence.length
+      ? [`(${m.count - m.evidence.length} more line${m.count - m.evidence.length === 1 ? '' : 's'} like it)`]
+      : [];
   return {
     id: s.id,
     title: s.title,
@@ -29,7 +32,12 @@ export function signatureDiagnosis(m: SignatureMatch, replaced: { id: string; ti
     ],
     fix: s.fix,
     verify: ['Walk the runbook again after the fix: the quoted line no longer appears and the symptom is gone.'],
-    signature: { id: s.id, source: s.source, replaced: replaced?.id ?? null, evidence: m.evidence.map((e) => ({ source: e.source, line: e.text })) },
+    signature: {
+      id: s.id,
+      source: s.source,
+      replaced: replaced?.id ?? null,
+      evidence: m.evidence.map((e) => ({ source: e.source, line: e.text })),
+    },
   };
 }
 
@@ -39,7 +47,7 @@ export function whereToLookNext(anomalies: readonly Anomaly[]): string[] {
   for (const a of anomalies) if (!sources.includes(a.source) && sources.length < 3) sources.push(a.source);
   return [
     ...sources.map((s) => `Read ${s} in full around the lines above (the first is the worst seen).`),
-    'Search the exact line (without names and numbers) in the project\'s issue tracker or your vendor\'s knowledge base.',
+    "Search the exact line (without names and numbers) in the project's issue tracker or your vendor's knowledge base.",
     'Once the cause is known, add it to the catalog so the next walk names it: docs/signatures.md.',
   ];
 }

@@ -25,12 +25,7 @@ export function matchSignals(catalog: readonly CompiledSignature[], signals: rea
     if (all.length > 0) found.push({ signature, evidence: all.slice(0, 3), count: all.length, all });
   }
   const order = (m: SignatureMatch) => signals.indexOf(m.evidence[0] as Signal);
-  return found.sort(
-    (a, b) =>
-      b.signature.priority - a.signature.priority ||
-      b.count - a.count ||
-      order(a) - order(b),
-  );
+  return found.sort((a, b) => b.signature.priority - a.signature.priority || b.count - a.count || order(a) - order(b));
 }
 
 /** An anomaly nothing in the catalog explains: ranked, for a person to read next. */
@@ -66,7 +61,13 @@ export function rankAnomalies(signals: readonly Signal[], limit = 10): Anomaly[]
     const key = `${s.source}\0${line}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push({ layer: s.layer, source: s.source, line: line.length > 300 ? `${line.slice(0, 297)}...` : line, severity: s.severity, at });
+    out.push({
+      layer: s.layer,
+      source: s.source,
+      line: line.length > 300 ? `${line.slice(0, 297)}...` : line,
+      severity: s.severity,
+      at,
+    });
   }
   return out
     .sort((a, b) => b.severity - a.severity || layerDepth[b.layer] - layerDepth[a.layer] || a.at - b.at)

@@ -23,8 +23,10 @@ export function unsafeRegex(source: string): string | null {
   } catch (err) {
     return `does not compile: ${err instanceof Error ? err.message : String(err)}`;
   }
-  if (/\\[1-9]|\\k</.test(source)) return 'uses a backreference (it can backtrack without bound): match the text itself';
-  if (source.includes('(?<=') || source.includes('(?<!')) return 'uses a lookbehind: match the text before as part of the pattern';
+  if (/\\[1-9]|\\k</.test(source))
+    return 'uses a backreference (it can backtrack without bound): match the text itself';
+  if (source.includes('(?<=') || source.includes('(?<!'))
+    return 'uses a lookbehind: match the text before as part of the pattern';
   // Walk the pattern once: for each open group, whether it holds a quantifier.
   const groups: boolean[] = [];
   let unbounded = 0;
@@ -48,7 +50,8 @@ export function unsafeRegex(source: string): string | null {
       const q = quantifierAt(source, i + 1);
       if (q) {
         if (q.unbounded || q.upper > 1) {
-          if (held) return `quantifies a group that holds a quantifier (${source.slice(Math.max(0, i - 20), i + 1 + q.length)}): such nesting can backtrack exponentially`;
+          if (held)
+            return `quantifies a group that holds a quantifier (${source.slice(Math.max(0, i - 20), i + 1 + q.length)}): such nesting can backtrack exponentially`;
         }
         if (q.unbounded) unbounded++;
         if (q.upper > maxBound && !q.unbounded) return `bound ${q.upper} is over ${maxBound}`;
@@ -65,7 +68,8 @@ export function unsafeRegex(source: string): string | null {
       i += q.length - 1;
     }
   }
-  if (unbounded > maxUnbounded) return `has ${unbounded} unbounded quantifiers (at most ${maxUnbounded}): bound them, as in .{0,200}`;
+  if (unbounded > maxUnbounded)
+    return `has ${unbounded} unbounded quantifiers (at most ${maxUnbounded}): bound them, as in .{0,200}`;
   return null;
 }
 

@@ -7,7 +7,17 @@ import { unsafeRegex } from './pattern.js';
  * kernel and journal both read host command output (dmesg, journalctl -k,
  * the journals of kubelet, containerd, k3s ...): the difference is for the reader.
  */
-export const signatureSignals = ['event', 'status', 'termination', 'condition', 'log', 'kernel', 'journal', 'api', 'arch'] as const;
+export const signatureSignals = [
+  'event',
+  'status',
+  'termination',
+  'condition',
+  'log',
+  'kernel',
+  'journal',
+  'api',
+  'arch',
+] as const;
 export type SignatureSignal = (typeof signatureSignals)[number];
 
 /** Lint's word for a signal that is not a kind, or a list holding one: which, and what is allowed. */
@@ -17,10 +27,13 @@ function unknownKinds(input: unknown): string {
   return `${wrong.map((k) => JSON.stringify(k)).join(', ') || 'that'} is not a signal kind: one of ${signatureSignals.join(', ')}, or a list of them`;
 }
 
-const regex = z.string().min(3).superRefine((s, ctx) => {
-  const why = unsafeRegex(s);
-  if (why) ctx.addIssue({ code: 'custom', message: `regex ${why}` });
-});
+const regex = z
+  .string()
+  .min(3)
+  .superRefine((s, ctx) => {
+    const why = unsafeRegex(s);
+    if (why) ctx.addIssue({ code: 'custom', message: `regex ${why}` });
+  });
 
 export const matchSchema = z
   .strictObject({
@@ -33,9 +46,12 @@ export const matchSchema = z
     /** A terminated container's exit code. */
     exitCode: z.number().int().optional(),
   })
-  .refine((m) => m.regex !== undefined || m.contains !== undefined || m.reason !== undefined || m.exitCode !== undefined, {
-    message: 'match needs at least one of reason, regex, contains, exitCode',
-  });
+  .refine(
+    (m) => m.regex !== undefined || m.contains !== undefined || m.reason !== undefined || m.exitCode !== undefined,
+    {
+      message: 'match needs at least one of reason, regex, contains, exitCode',
+    },
+  );
 
 export const signatureSchema = z.strictObject({
   /** Unique across the catalog: lowercase words joined by dashes. */
@@ -47,7 +63,9 @@ export const signatureSchema = z.strictObject({
    * The kind of signal it reads, or several: a runtime's error is in its journal
    * and, copied by the kubelet, in the pod's Events and waiting message.
    */
-  signal: z.union([z.enum(signatureSignals), z.array(z.enum(signatureSignals)).min(1)], { error: (iss) => unknownKinds(iss.input) }),
+  signal: z.union([z.enum(signatureSignals), z.array(z.enum(signatureSignals)).min(1)], {
+    error: (iss) => unknownKinds(iss.input),
+  }),
   match: matchSchema,
   /** One line: why this signal means this cause. */
   why: z.string().min(8),

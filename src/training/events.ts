@@ -7,7 +7,14 @@ import type { Difficulty, DrillMode } from './record.js';
  * events: the trainee's predictions, hints, picks and the debrief.
  */
 export type DrillEvent =
-  | { type: 'drill.start'; mode: DrillMode; scenario: string; seed: number | null; difficulty: Difficulty | null; hints: number }
+  | {
+      type: 'drill.start';
+      mode: DrillMode;
+      scenario: string;
+      seed: number | null;
+      difficulty: Difficulty | null;
+      hints: number;
+    }
   | { type: 'drill.prediction'; step: string; check: string; layer: Layer; predicted: string }
   | { type: 'drill.hint'; index: number; text: string }
   | { type: 'drill.pick'; diagnosis: string; correct: boolean }
@@ -15,7 +22,14 @@ export type DrillEvent =
   | { type: 'drill.reveal'; diagnosis: string | null }
   | { type: 'drill.debrief'; debrief: Debrief };
 
-export const drillEventTypes = ['drill.start', 'drill.prediction', 'drill.hint', 'drill.pick', 'drill.reveal', 'drill.debrief'] as const satisfies readonly DrillEvent['type'][];
+export const drillEventTypes = [
+  'drill.start',
+  'drill.prediction',
+  'drill.hint',
+  'drill.pick',
+  'drill.reveal',
+  'drill.debrief',
+] as const satisfies readonly DrillEvent['type'][];
 
 export function isDrillEventType(type: string): type is DrillEvent['type'] {
   return (drillEventTypes as readonly string[]).includes(type);

@@ -97,21 +97,49 @@ export class FreeSession {
     if (s?.type !== 'check' || this.busy || this.ended) return;
     this.busy = true;
     const scope = { inputs: this.opts.inputs, facts: this.facts };
-    this.emit({ type: 'step.enter', step: stepId, kind: 'check', title: renderLoose(s.title ?? stepId, scope), layer: s.layer, phase: 'top-down', why: renderLoose(s.why, scope), check: s.check });
+    this.emit({
+      type: 'step.enter',
+      step: stepId,
+      kind: 'check',
+      title: renderLoose(s.title ?? stepId, scope),
+      layer: s.layer,
+      phase: 'top-down',
+      why: renderLoose(s.why, scope),
+      check: s.check,
+    });
     const timeoutMs = s.timeout === undefined ? defaultTimeoutMs : durationMs(s.timeout);
     const now = this.opts.now ?? (() => new Date());
-    const out = await runCheck({ step: stepId, check: s.check, with: s.with, timeoutMs, inputs: this.opts.inputs, facts: this.facts, phase: 'top-down' }, AbortSignal.timeout(timeoutMs), {
-      kube: this.opts.kube,
-      nodes: this.opts.nodes,
-      now,
-      // As in a walk: the transcript keeps what each check saw; emit() redacts it.
-      recordRaw: true,
-      lookup: this.opts.runbook.lookup,
-      onStart: ({ params, command }) => this.emit({ type: 'check.start', step: stepId, check: s.check, params, command }),
-    });
+    const out = await runCheck(
+      {
+        step: stepId,
+        check: s.check,
+        with: s.with,
+        timeoutMs,
+        inputs: this.opts.inputs,
+        facts: this.facts,
+        phase: 'top-down',
+      },
+      AbortSignal.timeout(timeoutMs),
+      {
+        kube: this.opts.kube,
+        nodes: this.opts.nodes,
+        now,
+        // As in a walk: the transcript keeps what each check saw; emit() redacts it.
+        recordRaw: true,
+        lookup: this.opts.runbook.lookup,
+        onStart: ({ params, command }) =>
+          this.emit({ type: 'check.start', step: stepId, check: s.check, params, command }),
+      },
+    );
     if (this.ended) return;
     this.facts = { ...this.facts, ...out.facts };
-    this.path.push({ step: stepId, check: s.check, outcome: out.outcome, phase: 'top-down', durationMs: out.durationMs });
+    this.path.push({
+      step: stepId,
+      check: s.check,
+      outcome: out.outcome,
+      phase: 'top-down',
+      durationMs: out.durationMs,
+    });
     this.busy = false;
     this.emit({
       type: 'check.result',
@@ -151,7 +179,19 @@ export class FreeSession {
     if (this.ended) return;
     this.ended = true;
     this.emit({ type: 'session.end', outcome: null, reason });
-    this.resolveDone({ outcome: null, reason, diagnosis: null, path: this.path, facts: this.facts, unseen: [], seen: [], unconfirmed: null, defaultsUsed: [], anomalies: [], lookNext: [] });
+    this.resolveDone({
+      outcome: null,
+      reason,
+      diagnosis: null,
+      path: this.path,
+      facts: this.facts,
+      unseen: [],
+      seen: [],
+      unconfirmed: null,
+      defaultsUsed: [],
+      anomalies: [],
+      lookNext: [],
+    });
   }
 
   private emit(event: SessionEvent): void {

@@ -47,7 +47,12 @@ export function readHistory(env: NodeJS.ProcessEnv = process.env): HistoryRead {
     if (line.trim() === '') return;
     try {
       const r = JSON.parse(line) as Partial<DrillRecord>;
-      if (r.v !== 1 || typeof r.scenario !== 'string' || !Array.isArray(r.predictions) || typeof r.score?.total !== 'number') {
+      if (
+        r.v !== 1 ||
+        typeof r.scenario !== 'string' ||
+        !Array.isArray(r.predictions) ||
+        typeof r.score?.total !== 'number'
+      ) {
         problems.push(`line ${i + 1}: not a drill record, skipped`);
         return;
       }
@@ -84,7 +89,14 @@ export interface HistorySummary {
 export function summarizeHistory(records: readonly DrillRecord[]): HistorySummary {
   const byScenario = new Map<string, ScenarioProgress>();
   for (const r of records) {
-    const p = byScenario.get(r.scenario) ?? { scenario: r.scenario, attempts: 0, correct: 0, best: 0, last: 0, scores: [] };
+    const p = byScenario.get(r.scenario) ?? {
+      scenario: r.scenario,
+      attempts: 0,
+      correct: 0,
+      best: 0,
+      last: 0,
+      scores: [],
+    };
     p.attempts += 1;
     if (r.correct) p.correct += 1;
     p.best = Math.max(p.best, r.score.total);
@@ -103,7 +115,9 @@ export function summarizeHistory(records: readonly DrillRecord[]): HistorySummar
   }
   const missRate = (l: LayerProgress) => l.wrong / (l.right + l.wrong);
   const scored = [...tally.values()].filter((l) => l.right + l.wrong > 0);
-  scored.sort((a, b) => missRate(b) - missRate(a) || b.wrong - a.wrong || layers.indexOf(a.layer) - layers.indexOf(b.layer));
+  scored.sort(
+    (a, b) => missRate(b) - missRate(a) || b.wrong - a.wrong || layers.indexOf(a.layer) - layers.indexOf(b.layer),
+  );
   return { scenarios: [...byScenario.values()].sort((a, b) => a.scenario.localeCompare(b.scenario)), layers: scored };
 }
 
@@ -111,13 +125,27 @@ export function summarizeHistory(records: readonly DrillRecord[]): HistorySummar
 export function formatHistory(summary: HistorySummary, path: string): string {
   if (summary.scenarios.length === 0) return `No drills yet (${path}). Start one: plumbline drill\n`;
   const lines: string[] = ['Drills by scenario', ''];
-  const rows = summary.scenarios.map((s) => [s.scenario, String(s.attempts), String(s.correct), String(s.best), String(s.last), s.scores.slice(-5).join(' → ')]);
-  lines.push(...formatColumns([['SCENARIO', 'ATTEMPTS', 'CORRECT', 'BEST', 'LAST', 'TREND'], ...rows], { indent: '  ', align: ['left', 'right', 'right', 'right', 'right'] }));
+  const rows = summary.scenarios.map((s) => [
+    s.scenario,
+    String(s.attempts),
+    String(s.correct),
+    String(s.best),
+    String(s.last),
+    s.scores.slice(-5).join(' → '),
+  ]);
+  lines.push(
+    ...formatColumns([['SCENARIO', 'ATTEMPTS', 'CORRECT', 'BEST', 'LAST', 'TREND'], ...rows], {
+      indent: '  ',
+      align: ['left', 'right', 'right', 'right', 'right'],
+    }),
+  );
   lines.push('', 'Predictions by layer (where they fail most first)', '');
   if (summary.layers.length === 0) lines.push('  no predictions yet (guided drills ask for them)');
   for (const l of summary.layers) {
     const total = l.right + l.wrong;
-    lines.push(`  ${l.layer.padEnd(8)} ${String(l.right).padStart(3)} right  ${String(l.wrong).padStart(3)} wrong  (${Math.round((100 * l.wrong) / total)}% missed)`);
+    lines.push(
+      `  ${l.layer.padEnd(8)} ${String(l.right).padStart(3)} right  ${String(l.wrong).padStart(3)} wrong  (${Math.round((100 * l.wrong) / total)}% missed)`,
+    );
   }
   lines.push('', `history: ${path}`);
   return `${lines.join('\n')}\n`;

@@ -79,14 +79,23 @@ export interface InstructorModel {
   debrief: { correct: boolean; score: number; maxScore: number } | null;
 }
 
-export function instructorModel(spec: RunbookSpec, scenario: InstructedScenario, events: readonly FollowedEvent[]): InstructorModel {
+export function instructorModel(
+  spec: RunbookSpec,
+  scenario: InstructedScenario,
+  events: readonly FollowedEvent[],
+): InstructorModel {
   const expectedId = scenario.expect.diagnosis;
   const expectedStep = expectedId ? spec.steps[expectedId] : undefined;
   const path = expectedId ? shortestCheckPath(spec, expectedId) : null;
   const onPath = new Set(path?.map((p) => p.step) ?? []);
   const model: InstructorModel = {
     scenario: scenario.id,
-    expected: expectedId ? { id: expectedId, title: renderLoose(expectedStep?.title ?? expectedId, { inputs: scenario.inputs, facts: {} }) } : null,
+    expected: expectedId
+      ? {
+          id: expectedId,
+          title: renderLoose(expectedStep?.title ?? expectedId, { inputs: scenario.inputs, facts: {} }),
+        }
+      : null,
     shortestPath: path,
     started: false,
     steps: [],
@@ -138,7 +147,15 @@ export function instructorModel(spec: RunbookSpec, scenario: InstructedScenario,
   }
   // A prediction made for a check still running.
   for (const [step, predicted] of pending) {
-    model.steps.push({ step, title: spec.steps[step]?.title ?? step, layer: spec.steps[step]?.layer ?? '', outcome: null, predicted, right: null, onShortestPath: onPath.has(step) });
+    model.steps.push({
+      step,
+      title: spec.steps[step]?.title ?? step,
+      layer: spec.steps[step]?.layer ?? '',
+      outcome: null,
+      predicted,
+      right: null,
+      onShortestPath: onPath.has(step),
+    });
   }
   return model;
 }
@@ -147,16 +164,30 @@ export function instructorModel(spec: RunbookSpec, scenario: InstructedScenario,
 export function instructorText(m: InstructorModel, transcript: string): string[] {
   const lines = [`instructor · ${m.scenario} · following ${transcript}`];
   lines.push(`answer: ${m.expected ? `${m.expected.title} (${m.expected.id})` : 'none expected'}`);
-  lines.push(`shortest path: ${m.shortestPath ? m.shortestPath.filter((p) => p.kind === 'check').map((p) => p.step).join(' → ') : 'unknown'}`);
+  lines.push(
+    `shortest path: ${
+      m.shortestPath
+        ? m.shortestPath
+            .filter((p) => p.kind === 'check')
+            .map((p) => p.step)
+            .join(' → ')
+        : 'unknown'
+    }`,
+  );
   if (!m.started) lines.push('waiting for the trainee to start…');
   for (const s of m.steps) {
     const mark = s.right === null ? ' ' : s.right ? '✓' : '✗';
     const prediction = s.predicted ? ` (predicted ${s.predicted})` : '';
-    lines.push(`  ${mark} ${s.step} → ${s.outcome ?? 'running…'}${prediction}${s.onShortestPath ? '' : '  [off the shortest path]'}`);
+    lines.push(
+      `  ${mark} ${s.step} → ${s.outcome ?? 'running…'}${prediction}${s.onShortestPath ? '' : '  [off the shortest path]'}`,
+    );
   }
   if (m.hints.length > 0) lines.push(`hints taken: ${m.hints.length}`);
   for (const p of m.picks) lines.push(`  picked ${p.diagnosis}: ${p.correct ? 'right' : 'wrong'}`);
   if (m.walkEnded && !m.debrief) lines.push('the walk is over; the trainee is naming the root cause');
-  if (m.debrief) lines.push(`debrief: ${m.debrief.correct ? 'correct' : 'not found'}, score ${m.debrief.score}/${m.debrief.maxScore}`);
+  if (m.debrief)
+    lines.push(
+      `debrief: ${m.debrief.correct ? 'correct' : 'not found'}, score ${m.debrief.score}/${m.debrief.maxScore}`,
+    );
   return lines;
 }

@@ -39,7 +39,9 @@ export function drawableScenarios(): string[] {
   return bundledNames('scenarios').filter((n) => {
     if (isBenchmarkScenario(n)) return false;
     try {
-      const doc = parse(readFileSync(resolveAsset('scenarios', n), 'utf8')) as { expect?: { diagnosis?: unknown } } | null;
+      const doc = parse(readFileSync(resolveAsset('scenarios', n), 'utf8')) as {
+        expect?: { diagnosis?: unknown };
+      } | null;
       return typeof doc?.expect?.diagnosis === 'string';
     } catch {
       return false;
@@ -68,8 +70,13 @@ function pick<T>(rand: () => number, items: readonly T[]): T {
 const workers = ['worker-1', 'worker-2', 'worker-3'];
 
 /** The fault entry for a scenario: where it happens, named so the page can name it. */
-function faultEntry(f: ComposableFault, where: { namespace: string; pod: string; node: string }): Record<string, unknown> {
-  return f.family === 'pod' ? { fault: f.fault, namespace: where.namespace, pod: where.pod } : { fault: f.fault, node: where.node };
+function faultEntry(
+  f: ComposableFault,
+  where: { namespace: string; pod: string; node: string },
+): Record<string, unknown> {
+  return f.family === 'pod'
+    ? { fault: f.fault, namespace: where.namespace, pod: where.pod }
+    : { fault: f.fault, node: where.node };
 }
 
 /**
@@ -77,13 +84,19 @@ function faultEntry(f: ComposableFault, where: { namespace: string; pod: string;
  * herring from the other family (a broken pod elsewhere, or a sick node the
  * pod does not run on) that shows in kubectl but is not the cause.
  */
-export function composeScenario(seed: number, difficulty: Exclude<Difficulty, 'medium'>, only?: ComposableFault): Scenario {
+export function composeScenario(
+  seed: number,
+  difficulty: Exclude<Difficulty, 'medium'>,
+  only?: ComposableFault,
+): Scenario {
   const rand = seededRandom(seed);
   const drawn = pick(rand, composableFaults);
   // Tests walk every fault; a drill draws one.
   const real = only ?? drawn;
   const node = pick(rand, workers);
-  const pod = `${pick(rand, ['api', 'cart', 'checkout', 'search'])}-${Math.floor(rand() * 0xfffff).toString(16).padStart(5, '0')}`;
+  const pod = `${pick(rand, ['api', 'cart', 'checkout', 'search'])}-${Math.floor(rand() * 0xfffff)
+    .toString(16)
+    .padStart(5, '0')}`;
   const where = { namespace: 'shop', pod, node };
   const faults = [faultEntry(real, where)];
   const title = findFault(real.fault)?.title ?? real.fault;
@@ -91,16 +104,37 @@ export function composeScenario(seed: number, difficulty: Exclude<Difficulty, 'm
     const other = composableFaults.filter((f) => f.family !== real.family);
     const herring = pick(rand, other);
     // Elsewhere: another namespace's pod, or a worker the real fault does not touch.
-    faults.push(faultEntry(herring, { namespace: 'batch', pod: `report-${seed % 1000}`, node: pick(rand, workers.filter((w) => w !== node)) }));
+    faults.push(
+      faultEntry(herring, {
+        namespace: 'batch',
+        pod: `report-${seed % 1000}`,
+        node: pick(
+          rand,
+          workers.filter((w) => w !== node),
+        ),
+      }),
+    );
   }
   const pageAndInputs =
     real.family === 'pod'
-      ? { page: `pod ${pod} in namespace shop is not starting`, runbook: 'workload-down', inputs: { namespace: 'shop', pod } }
+      ? {
+          page: `pod ${pod} in namespace shop is not starting`,
+          runbook: 'workload-down',
+          inputs: { namespace: 'shop', pod },
+        }
       : { page: `node ${node} is NotReady; pods on it are stuck`, runbook: 'node-not-ready', inputs: { node } };
   const hints =
     real.family === 'pod'
-      ? ["Start from the pod's phase and container states: which stage failed?", 'Read what the scheduler or the kubelet said about this pod (its events).', `The fault: ${title}.`]
-      : ["Is the kubelet still posting the node's status? Look at the heartbeat and the Lease.", 'Go down to the host: the kubelet service, its journal, and what it depends on.', `The fault: ${title}.`];
+      ? [
+          "Start from the pod's phase and container states: which stage failed?",
+          'Read what the scheduler or the kubelet said about this pod (its events).',
+          `The fault: ${title}.`,
+        ]
+      : [
+          "Is the kubelet still posting the node's status? Look at the heartbeat and the Lease.",
+          'Go down to the host: the kubelet service, its journal, and what it depends on.',
+          `The fault: ${title}.`,
+        ];
   return scenarioSchema.parse({
     id: `random-${seed}-${difficulty}`,
     title: `Wheel of misfortune #${seed} (${difficulty})`,
@@ -121,7 +155,15 @@ export interface DrawnDrill {
 }
 
 /** easy: one fault; medium: a bundled scenario; hard: a fault and a red herring. The same seed, the same drill. */
-export function drawDrill({ seed, difficulty, dir = join(tmpdir(), 'plumbline-drills') }: { seed: number; difficulty: Difficulty; dir?: string }): DrawnDrill {
+export function drawDrill({
+  seed,
+  difficulty,
+  dir = join(tmpdir(), 'plumbline-drills'),
+}: {
+  seed: number;
+  difficulty: Difficulty;
+  dir?: string;
+}): DrawnDrill {
   if (difficulty === 'medium') {
     const name = pick(seededRandom(seed), drawableScenarios());
     return { seed, difficulty, file: resolveAsset('scenarios', name), description: `bundled scenario ${name}` };
@@ -129,6 +171,13 @@ export function drawDrill({ seed, difficulty, dir = join(tmpdir(), 'plumbline-dr
   const scenario = composeScenario(seed, difficulty);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const file = join(dir, `${scenario.id}.yaml`);
-  writeFileSync(file, `# plumbline drill --random --seed ${seed} --difficulty ${difficulty}\n${stringify(scenario)}`, { mode: 0o600 });
-  return { seed, difficulty, file, description: `composed scenario ${scenario.id} (${scenario.faults.length} fault${scenario.faults.length > 1 ? 's' : ''})` };
+  writeFileSync(file, `# plumbline drill --random --seed ${seed} --difficulty ${difficulty}\n${stringify(scenario)}`, {
+    mode: 0o600,
+  });
+  return {
+    seed,
+    difficulty,
+    file,
+    description: `composed scenario ${scenario.id} (${scenario.faults.length} fault${scenario.faults.length > 1 ? 's' : ''})`,
+  };
 }

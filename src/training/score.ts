@@ -41,7 +41,8 @@ export const scoreWeights = {
   parPerCheckMs: 45_000,
 } as const;
 
-export const maxScore = scoreWeights.correctness + scoreWeights.efficiency + scoreWeights.predictions + scoreWeights.time;
+export const maxScore =
+  scoreWeights.correctness + scoreWeights.efficiency + scoreWeights.predictions + scoreWeights.time;
 
 /** Par time for a drill whose shortest path has `shortestPath` checks. */
 export function parTimeMs(shortestPath: number | null): number {
@@ -50,7 +51,9 @@ export function parTimeMs(shortestPath: number | null): number {
 
 export function scoreDrill(input: ScoreInput): ScoreBreakdown {
   const w = scoreWeights;
-  const correctness = input.correct ? Math.max(w.correctnessFloor, w.correctness - w.wrongPickCost * input.wrongPicks) : 0;
+  const correctness = input.correct
+    ? Math.max(w.correctnessFloor, w.correctness - w.wrongPickCost * input.wrongPicks)
+    : 0;
   const checks = Math.max(1, input.checksRun);
   // No shortest path known: the trainee's own path is taken as the measure (full marks for efficiency).
   const shortest = input.shortestPath ?? checks;
@@ -59,7 +62,9 @@ export function scoreDrill(input: ScoreInput): ScoreBreakdown {
   const efficiency = input.correct ? Math.round(w.efficiency * efficiencyRatio) : 0;
   const asked = input.predictionsRight + input.predictionsWrong;
   // Free mode asks for no predictions: choosing the checks is the reasoning scored, so the share follows efficiency.
-  const predictions = Math.round(w.predictions * (asked === 0 ? (input.correct ? efficiencyRatio : 0) : input.predictionsRight / asked));
+  const predictions = Math.round(
+    w.predictions * (asked === 0 ? (input.correct ? efficiencyRatio : 0) : input.predictionsRight / asked),
+  );
   const par = parTimeMs(input.shortestPath);
   const over = Math.max(0, input.durationMs - par);
   // Full marks up to par, then linearly down to nothing at three times par.

@@ -49,7 +49,13 @@ function search(spec: RunbookSpec, diagnosis: string, withFailures: boolean): Pa
   for (let at: string | undefined = diagnosis; at !== undefined; at = prev.get(at)) ids.unshift(at);
   return ids.map((id) => {
     const step = spec.steps[id]!;
-    return { step: id, kind: step.type, title: step.title ?? id, layer: step.layer, check: step.type === 'check' ? step.check : null };
+    return {
+      step: id,
+      kind: step.type,
+      title: step.title ?? id,
+      layer: step.layer,
+      check: step.type === 'check' ? step.check : null,
+    };
   });
 }
 
@@ -61,7 +67,9 @@ export function checksOn(path: readonly PathStep[]): number {
 function successors(step: StepSpec, withFailures: boolean): string[] {
   switch (step.type) {
     case 'check':
-      return Object.entries(step.next).flatMap(([outcome, next]) => (withFailures || outcome !== 'error' ? [next] : []));
+      return Object.entries(step.next).flatMap(([outcome, next]) =>
+        withFailures || outcome !== 'error' ? [next] : [],
+      );
     case 'ask':
       return Object.values(step.choices).map((c) => c.next);
     case 'action':

@@ -65,7 +65,14 @@ export class DrillTracker {
   begin(): void {
     this.startedAt = this.now();
     const s = this.setup;
-    this.emit({ type: 'drill.start', mode: s.mode, scenario: s.scenario.id, seed: s.seed ?? null, difficulty: s.difficulty ?? null, hints: s.scenario.hints.length });
+    this.emit({
+      type: 'drill.start',
+      mode: s.mode,
+      scenario: s.scenario.id,
+      seed: s.seed ?? null,
+      difficulty: s.difficulty ?? null,
+      hints: s.scenario.hints.length,
+    });
   }
 
   /** Follows the session: which checks ran with what outcome, and the runbook's own verdict (kept hidden until the debrief). */
@@ -135,10 +142,14 @@ export class DrillTracker {
    */
   diagnoses(): DiagnosisChoice[] {
     const scope = { inputs: this.setup.inputs, facts: {} };
-    const own = Object.entries(this.setup.spec.steps).flatMap(([id, s]) => (s.type === 'diagnosis' ? [{ id, title: renderLoose(s.title, scope), layer: s.layer }] : []));
+    const own = Object.entries(this.setup.spec.steps).flatMap(([id, s]) =>
+      s.type === 'diagnosis' ? [{ id, title: renderLoose(s.title, scope), layer: s.layer }] : [],
+    );
     let catalog: DiagnosisChoice[] = [];
     try {
-      catalog = bundledCatalog().filter((c) => !c.benign && !own.some((d) => d.id === c.id)).map((c) => ({ id: c.id, title: c.title, layer: c.layer }));
+      catalog = bundledCatalog()
+        .filter((c) => !c.benign && !own.some((d) => d.id === c.id))
+        .map((c) => ({ id: c.id, title: c.title, layer: c.layer }));
     } catch {
       // A broken catalog file is lint's to report; the drill still offers the runbook's own diagnoses.
     }
@@ -203,7 +214,15 @@ export class DrillTracker {
       score,
       transcript: this.setup.transcriptPath ?? null,
     };
-    const debrief = buildDebrief({ record, spec, checksRun: this.checksRun, hints: this.hintsUsed, reached: this.reached, inputs: this.setup.inputs, facts: this.facts });
+    const debrief = buildDebrief({
+      record,
+      spec,
+      checksRun: this.checksRun,
+      hints: this.hintsUsed,
+      reached: this.reached,
+      inputs: this.setup.inputs,
+      facts: this.facts,
+    });
     this.outcome = { record, debrief };
     this.emit({ type: 'drill.debrief', debrief });
     return this.outcome;

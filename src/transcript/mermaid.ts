@@ -91,7 +91,12 @@ export function pathFlowchart(input: PathDiagramInput): string {
   lines.push(`  classDef taken fill:#fff4e6,${takenStyle}`);
   const specials = nodeOrder.filter((n) => isSpecialTarget(n) || n === startNode);
   if (specials.length > 0) lines.push(`  class ${specials.map((n) => ids.of(n)).join(',')} endpoint`);
-  lines.push(`  class ${[...takenNodes].filter((n) => nodeOrder.includes(n)).map((n) => ids.of(n)).join(',')} taken`);
+  lines.push(
+    `  class ${[...takenNodes]
+      .filter((n) => nodeOrder.includes(n))
+      .map((n) => ids.of(n))
+      .join(',')} taken`,
+  );
   if (takenLinks.length > 0) lines.push(`  linkStyle ${takenLinks.join(',')} ${takenStyle}`);
   return lines.join('\n');
 }

@@ -39,7 +39,11 @@ export type CheckedRawRef = RawOutputRef & { found?: SidecarCheck };
 
 const rawOutput = z.union([
   z.looseObject({ text: z.string() }),
-  z.looseObject({ sha256: z.string().regex(/^[0-9a-f]{64}$/), bytes: z.number().int().nonnegative(), file: z.string().min(1) }),
+  z.looseObject({
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    bytes: z.number().int().nonnegative(),
+    file: z.string().min(1),
+  }),
 ]);
 
 const layer = z.enum(layers);
@@ -74,7 +78,12 @@ const eventSchemas: Record<SessionEvent['type'], z.ZodType> = {
     check: z.string().optional(),
     command: z.string().optional(),
   }),
-  'check.start': z.looseObject({ step: z.string(), check: z.string(), params: z.record(z.string(), z.unknown()), command: z.string() }),
+  'check.start': z.looseObject({
+    step: z.string(),
+    check: z.string(),
+    params: z.record(z.string(), z.unknown()),
+    command: z.string(),
+  }),
   'check.result': z.looseObject({
     step: z.string(),
     check: z.string(),
@@ -95,11 +104,22 @@ const eventSchemas: Record<SessionEvent['type'], z.ZodType> = {
     choices: z.array(z.looseObject({ id: z.string(), label: z.string() })),
     default: z.string(),
   }),
-  answer: z.looseObject({ step: z.string(), choice: z.string(), label: z.string(), by: z.enum(['user', 'default', 'pasted', 'scenario']) }),
+  answer: z.looseObject({
+    step: z.string(),
+    choice: z.string(),
+    label: z.string(),
+    by: z.enum(['user', 'default', 'pasted', 'scenario']),
+  }),
   'mode.change': z.looseObject({ auto: z.boolean() }),
   note: z.looseObject({ text: z.string(), step: z.string().nullable() }),
   'host.prompt': z.looseObject({ step: z.string(), node: z.string(), argv: z.array(z.string()), command: z.string() }),
-  'host.reply': z.looseObject({ step: z.string(), node: z.string(), by: z.enum(['pasted', 'declined']), output: z.string().optional(), exitCode: z.number().optional() }),
+  'host.reply': z.looseObject({
+    step: z.string(),
+    node: z.string(),
+    by: z.enum(['pasted', 'declined']),
+    output: z.string().optional(),
+    exitCode: z.number().optional(),
+  }),
   'action.proposed': z.looseObject({
     step: z.string(),
     target: z.enum(['host', 'kube']),
@@ -111,7 +131,12 @@ const eventSchemas: Record<SessionEvent['type'], z.ZodType> = {
     verify: z.string().nullable(),
   }),
   'action.confirmed': z.looseObject({ step: z.string(), by: z.enum(['user', '--yes']) }),
-  'action.declined': z.looseObject({ step: z.string(), by: z.enum(['user', 'read-only', 'no-confirmation']), reason: z.string(), command: z.string() }),
+  'action.declined': z.looseObject({
+    step: z.string(),
+    by: z.enum(['user', 'read-only', 'no-confirmation']),
+    reason: z.string(),
+    command: z.string(),
+  }),
   'action.executed': z.looseObject({
     step: z.string(),
     ran: z.boolean(),
@@ -152,7 +177,12 @@ const eventSchemas: Record<SessionEvent['type'], z.ZodType> = {
   }),
 };
 
-const envelope = z.looseObject({ v: z.number(), seq: z.number().int().positive(), t: z.iso.datetime(), type: z.string() });
+const envelope = z.looseObject({
+  v: z.number(),
+  seq: z.number().int().positive(),
+  t: z.iso.datetime(),
+  type: z.string(),
+});
 
 /**
  * Parses a JSONL transcript without ever throwing on its content: a postmortem
@@ -179,7 +209,9 @@ export function parseTranscript(text: string): ParsedTranscript {
     } catch (err) {
       if (n === unterminated) {
         truncated = true;
-        problems.push(`line ${n}: cut short after ${Buffer.byteLength(line)} bytes (the session was killed mid-write); the events before it are complete`);
+        problems.push(
+          `line ${n}: cut short after ${Buffer.byteLength(line)} bytes (the session was killed mid-write); the events before it are complete`,
+        );
       } else {
         problems.push(`line ${n}: not JSON (${err instanceof Error ? err.message : String(err)})`);
       }
@@ -199,7 +231,10 @@ export function parseTranscript(text: string): ParsedTranscript {
       const parsedDrill = drillEventSchemas[type].safeParse(json);
       if (!parsedDrill.success) problems.push(`line ${n}: ${type} event ${describeIssues(parsedDrill.error)}`);
       else {
-        if (seq <= lastSeq) problems.push(`line ${n}: seq ${seq} does not follow seq ${lastSeq} (lines reordered or two sessions in one file)`);
+        if (seq <= lastSeq)
+          problems.push(
+            `line ${n}: seq ${seq} does not follow seq ${lastSeq} (lines reordered or two sessions in one file)`,
+          );
         lastSeq = Math.max(lastSeq, seq);
         drill.push(json as DrillTranscriptEvent);
       }
@@ -215,11 +250,16 @@ export function parseTranscript(text: string): ParsedTranscript {
       problems.push(`line ${n}: ${type} event ${describeIssues(body.error)}`);
       return;
     }
-    if (seq <= lastSeq) problems.push(`line ${n}: seq ${seq} does not follow seq ${lastSeq} (lines reordered or two sessions in one file)`);
+    if (seq <= lastSeq)
+      problems.push(
+        `line ${n}: seq ${seq} does not follow seq ${lastSeq} (lines reordered or two sessions in one file)`,
+      );
     lastSeq = Math.max(lastSeq, seq);
     const event = json as TranscriptEvent & { raw?: unknown };
     if (type === 'check.result' && event.raw !== undefined && !rawOutput.safeParse(event.raw).success) {
-      problems.push(`line ${n}: check.result raw is neither {text} nor {sha256, bytes, file}; the full output is left out`);
+      problems.push(
+        `line ${n}: check.result raw is neither {text} nor {sha256, bytes, file}; the full output is left out`,
+      );
       delete event.raw;
     }
     events.push(event);
@@ -285,5 +325,7 @@ function checkSidecarNow(ref: RawOutputRef, dir: string): SidecarCheck {
     return err.code === 'ENOENT' ? { state: 'missing' } : { state: 'unreadable', why: err.code ?? err.why };
   }
   const sha256 = createHash('sha256').update(content).digest('hex');
-  return sha256 === ref.sha256 && content.length === ref.bytes ? { state: 'ok' } : { state: 'mismatch', sha256, bytes: content.length };
+  return sha256 === ref.sha256 && content.length === ref.bytes
+    ? { state: 'ok' }
+    : { state: 'mismatch', sha256, bytes: content.length };
 }

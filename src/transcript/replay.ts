@@ -151,18 +151,26 @@ export class ReplaySession {
     const prev = this.events[this.next - 1];
     const cur = this.events[this.next];
     const gap = prev && cur ? Math.max(0, Date.parse(cur.t) - Date.parse(prev.t)) / this.speedNow : 0;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      if (this.stopped || !this.auto) return;
-      this.emitNext();
-      this.schedule();
-    }, Math.min(gap, this.maxGapMs));
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        if (this.stopped || !this.auto) return;
+        this.emitNext();
+        this.schedule();
+      },
+      Math.min(gap, this.maxGapMs),
+    );
   }
 
   private finish(): void {
     if (this.complete) return;
     // Cut short (killed, crashed before its last line): say so rather than leave the screen hanging.
-    const end: SessionEvent = { type: 'session.end', outcome: null, reason: 'crashed', error: 'the transcript ends here: the session was cut short' };
+    const end: SessionEvent = {
+      type: 'session.end',
+      outcome: null,
+      reason: 'crashed',
+      error: 'the transcript ends here: the session was cut short',
+    };
     for (const l of this.listeners) l(end);
   }
 }

@@ -1,4 +1,12 @@
-import { buildReport, declineReason, duration, executedText, isoSecond, relative, sidecarProblem } from './reportModel.js';
+import {
+  buildReport,
+  declineReason,
+  duration,
+  executedText,
+  isoSecond,
+  relative,
+  sidecarProblem,
+} from './reportModel.js';
 import type { RawEntry, ReportModel, ReportOptions, StepVisit } from './reportModel.js';
 import { statusLine } from './reportMarkdown.js';
 import type { TranscriptEvent } from './read.js';
@@ -14,12 +22,20 @@ export function renderHtml(events: readonly TranscriptEvent[], opts: ReportOptio
   const body = [
     `<h1>${esc(r.title)}</h1>`,
     summary(r),
-    section('impact', 'Impact', '<p class="fill">To fill: who or what was affected, from when to when, and how it was noticed. plumbline records only what was checked.</p>'),
+    section(
+      'impact',
+      'Impact',
+      '<p class="fill">To fill: who or what was affected, from when to when, and how it was noticed. plumbline records only what was checked.</p>',
+    ),
     timeline(r),
     rootCause(r),
     fix(r),
     followUps(r),
-    section('path', 'Path through the runbook', pathDiagram(r) + (r.runbookNote ? `<p class="note">${esc(r.runbookNote)}</p>` : '')),
+    section(
+      'path',
+      'Path through the runbook',
+      pathDiagram(r) + (r.runbookNote ? `<p class="note">${esc(r.runbookNote)}</p>` : ''),
+    ),
     rawSection(r, opts.fullOutput ?? false),
   ].join('\n');
   return `<!doctype html>
@@ -63,17 +79,37 @@ function section(id: string, title: string, inner: string): string {
 }
 
 function summary(r: ReportModel): string {
-  const rows: [string, string][] = [['Symptom', `${esc(r.symptom)}${r.runbook ? ` (runbook <code>${esc(r.runbook.id)}</code>: ${esc(r.runbook.title)})` : ''}`]];
+  const rows: [string, string][] = [
+    [
+      'Symptom',
+      `${esc(r.symptom)}${r.runbook ? ` (runbook <code>${esc(r.runbook.id)}</code>: ${esc(r.runbook.title)})` : ''}`,
+    ],
+  ];
   if (r.page) rows.push(['Page', esc(r.page)]);
   // statusLine is Markdown; its code spans and escapes are undone to plain text here.
   rows.push(['Result', esc(unmark(statusLine(r)))]);
-  if (r.durationMs !== null && r.startedAt && r.endedAt) rows.push(['Duration', `${r.status === 'cut-short' ? 'at least ' : ''}${duration(r.durationMs)} (${isoSecond(r.startedAt)} to ${isoSecond(r.endedAt)})`]);
+  if (r.durationMs !== null && r.startedAt && r.endedAt)
+    rows.push([
+      'Duration',
+      `${r.status === 'cut-short' ? 'at least ' : ''}${duration(r.durationMs)} (${isoSecond(r.startedAt)} to ${isoSecond(r.endedAt)})`,
+    ]);
   rows.push(['Who', esc(r.user ?? 'not recorded')]);
-  rows.push(['Where', esc(r.mode === 'drill' ? `drill${r.scenario ? ` scenario ${r.scenario}` : ''} on the built-in drill cluster, context ${r.context ?? '?'}` : r.mode === 'live' ? `live cluster, context ${r.context ?? '?'}${r.server ? ` (${r.server})` : ''}` : 'not recorded')]);
+  rows.push([
+    'Where',
+    esc(
+      r.mode === 'drill'
+        ? `drill${r.scenario ? ` scenario ${r.scenario}` : ''} on the built-in drill cluster, context ${r.context ?? '?'}`
+        : r.mode === 'live'
+          ? `live cluster, context ${r.context ?? '?'}${r.server ? ` (${r.server})` : ''}`
+          : 'not recorded',
+    ),
+  ]);
   rows.push(['Transcript', `${r.transcript.events} events`]);
   const warn: string[] = [];
-  if (r.transcript.truncated) warn.push('The transcript was cut short (its last line is incomplete): this report covers what was written.');
-  else if (r.status === 'cut-short') warn.push('The transcript has no session end: the session was killed or is still running.');
+  if (r.transcript.truncated)
+    warn.push('The transcript was cut short (its last line is incomplete): this report covers what was written.');
+  else if (r.status === 'cut-short')
+    warn.push('The transcript has no session end: the session was killed or is still running.');
   for (const e of r.raw) {
     const p = 'file' in e.raw ? sidecarProblem(e.raw) : null;
     if (p && !e.sameAs) warn.push(`${e.step}: ${p}`);
@@ -90,31 +126,54 @@ function timeline(r: ReportModel): string {
     (e) =>
       `<tr class="${e.by}"><td>${relative(Date.parse(e.at) - t0)}</td><td>${isoSecond(e.at)}</td><td>${byLabel[e.by]}</td><td>${e.step ? `<code>${esc(e.step)}</code>` : ''}</td><td>${esc(e.what)}</td><td>${e.command ? `<code>${esc(e.command)}</code>` : ''}</td></tr>`,
   );
-  const head = '<p>Rows by a <b>person</b> are highlighted: answers, notes, confirmations, output pasted by hand (that wait is the person\'s time, not the command\'s).</p>';
-  return section('timeline', 'Timeline', `${head}<table><thead><tr><th>+mm:ss</th><th>time (UTC)</th><th>by</th><th>step</th><th>what</th><th>command</th></tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>`);
+  const head =
+    "<p>Rows by a <b>person</b> are highlighted: answers, notes, confirmations, output pasted by hand (that wait is the person's time, not the command's).</p>";
+  return section(
+    'timeline',
+    'Timeline',
+    `${head}<table><thead><tr><th>+mm:ss</th><th>time (UTC)</th><th>by</th><th>step</th><th>what</th><th>command</th></tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>`,
+  );
 }
 
 function rootCause(r: ReportModel): string {
   const d = r.diagnosis;
   const out: string[] = [];
   if (d) {
-    out.push(`<p><b>${esc(d.title)}</b> (${d.layer} layer, diagnosis <code>${esc(d.id)}</code>)</p>`, '<p>Causal chain, from root cause to symptom:</p>', `<ol>${d.chain.map((c) => `<li>${esc(c)}</li>`).join('')}</ol>`, `<p>Why this matters: ${esc(d.why)}</p>`);
+    out.push(
+      `<p><b>${esc(d.title)}</b> (${d.layer} layer, diagnosis <code>${esc(d.id)}</code>)</p>`,
+      '<p>Causal chain, from root cause to symptom:</p>',
+      `<ol>${d.chain.map((c) => `<li>${esc(c)}</li>`).join('')}</ol>`,
+      `<p>Why this matters: ${esc(d.why)}</p>`,
+    );
   } else if (r.status === 'unrecognised-evidence') {
-    out.push('<p>Not named. No runbook step and no signature of the catalog explains what the walk saw. Anomalies nothing explains, worst first:</p>', `<ul>${r.anomalies.map((a) => `<li>[${a.layer}] ${esc(a.source)}: <code>${esc(a.line)}</code></li>`).join('')}</ul>`);
+    out.push(
+      '<p>Not named. No runbook step and no signature of the catalog explains what the walk saw. Anomalies nothing explains, worst first:</p>',
+      `<ul>${r.anomalies.map((a) => `<li>[${a.layer}] ${esc(a.source)}: <code>${esc(a.line)}</code></li>`).join('')}</ul>`,
+    );
   } else if (r.status === 'no-finding') {
     out.push('<p>Not found. The walk went top-down and then swept the layers bottom-up; no check found the cause.</p>');
   } else {
-    out.push(`<p>Not reached: ${esc(unmark(statusLine(r)))}. What follows is what was seen before the walk stopped; it is not a conclusion.</p>`);
+    out.push(
+      `<p>Not reached: ${esc(unmark(statusLine(r)))}. What follows is what was seen before the walk stopped; it is not a conclusion.</p>`,
+    );
   }
   const basis = r.basis.flatMap((s) => r.visits.filter((v) => v.step === s && v.kind === 'check' && v.result));
-  if (basis.length > 0) out.push(`<p>${d ? 'The evidence it rests on:' : 'The evidence seen:'}</p>`, `<ul>${basis.map(evidenceOf).join('')}</ul>`);
+  if (basis.length > 0)
+    out.push(
+      `<p>${d ? 'The evidence it rests on:' : 'The evidence seen:'}</p>`,
+      `<ul>${basis.map(evidenceOf).join('')}</ul>`,
+    );
   return section('root-cause', 'Root cause', out.join('\n'));
 }
 
 function evidenceOf(v: StepVisit): string {
   const res = v.result;
   if (!res) return '';
-  const items = res.evidence.map((ev) => (ev.value.includes('\n') ? `<li>${esc(ev.label)}:<pre>${esc(ev.value)}</pre></li>` : `<li>${esc(ev.label)}: ${esc(ev.value)}</li>`));
+  const items = res.evidence.map((ev) =>
+    ev.value.includes('\n')
+      ? `<li>${esc(ev.label)}:<pre>${esc(ev.value)}</pre></li>`
+      : `<li>${esc(ev.label)}: ${esc(ev.value)}</li>`,
+  );
   return `<li><code>${esc(v.step)}</code>${v.check ? ` ran <code>${esc(v.check.command)}</code>` : ''} → <code>${esc(res.outcome)}</code>: ${esc(res.summary)}${items.length > 0 ? `<ul>${items.join('')}</ul>` : ''}</li>`;
 }
 
@@ -123,25 +182,36 @@ function fix(r: ReportModel): string {
   const out: string[] = [];
   if (d) {
     out.push('<p>The fix the runbook gives:</p>', `<ul>${d.fix.map((f) => `<li>${esc(f)}</li>`).join('')}</ul>`);
-    if (d.verify.length > 0) out.push('<p>How to verify it:</p>', `<ul>${d.verify.map((v) => `<li>${esc(v)}</li>`).join('')}</ul>`);
+    if (d.verify.length > 0)
+      out.push('<p>How to verify it:</p>', `<ul>${d.verify.map((v) => `<li>${esc(v)}</li>`).join('')}</ul>`);
   }
   if (r.actions.length > 0) {
     const items = r.actions.map((a) => {
       const dec = a.decision;
-      const decision = !dec ? 'no decision (the session ended first)' : dec.confirmed ? `confirmed by ${dec.by === 'user' ? 'the person' : dec.by}` : `not run: ${declineReason(dec.reason)} (${dec.by})`;
-      const verified = a.verified ? `; verification <code>${esc(a.verified.command)}</code> → <code>${esc(a.verified.outcome)}</code>: ${esc(a.verified.summary)}; ${a.verified.ok ? 'fixed' : 'not fixed'}` : '';
+      const decision = !dec
+        ? 'no decision (the session ended first)'
+        : dec.confirmed
+          ? `confirmed by ${dec.by === 'user' ? 'the person' : dec.by}`
+          : `not run: ${declineReason(dec.reason)} (${dec.by})`;
+      const verified = a.verified
+        ? `; verification <code>${esc(a.verified.command)}</code> → <code>${esc(a.verified.outcome)}</code>: ${esc(a.verified.summary)}; ${a.verified.ok ? 'fixed' : 'not fixed'}`
+        : '';
       return `<li><code>${esc(a.command)}</code>${a.simulated ? ' (drill cluster)' : ''}: ${esc(decision)}${a.executed ? `; ${esc(executedText(a))}` : ''}${verified}</li>`;
     });
     out.push('<p>Done from plumbline:</p>', `<ul>${items.join('')}</ul>`);
   } else {
-    out.push(`<p class="fill">To fill: what was done, by whom, when, and what showed it worked. No fix was run from plumbline${d ? '' : ', and no cause was named'}.</p>`);
+    out.push(
+      `<p class="fill">To fill: what was done, by whom, when, and what showed it worked. No fix was run from plumbline${d ? '' : ', and no cause was named'}.</p>`,
+    );
   }
   return section('fix', 'Fix and verification', out.join('\n'));
 }
 
 function followUps(r: ReportModel): string {
   const items = r.followUps.map((f) => `<li>${esc(f)}</li>`);
-  items.push('<li class="fill">To fill: what would have caught this sooner or prevented it, with an owner and a date.</li>');
+  items.push(
+    '<li class="fill">To fill: what would have caught this sooner or prevented it, with an owner and a date.</li>',
+  );
   return section('follow-ups', 'Follow-ups', `<ul>${items.join('')}</ul>`);
 }
 
@@ -155,7 +225,8 @@ function pathDiagram(r: ReportModel): string {
     return `<span class="node ${cls}">${esc(id)}</span>`;
   };
   const items = [`<li>${node(first.step)}</li>`];
-  for (const e of r.path.filter((p) => p.from !== '$start')) items.push(`<li><span class="arrow">${e.on ? `${esc(e.on)} ` : ''}→</span>${node(e.to)}</li>`);
+  for (const e of r.path.filter((p) => p.from !== '$start'))
+    items.push(`<li><span class="arrow">${e.on ? `${esc(e.on)} ` : ''}→</span>${node(e.to)}</li>`);
   return `<ol class="path">${items.join('')}</ol>`;
 }
 

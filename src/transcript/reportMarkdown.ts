@@ -15,8 +15,21 @@ export const rawPreviewLines = 8;
 export function renderMarkdown(events: readonly TranscriptEvent[], opts: ReportOptions = {}): string {
   const r = buildReport(events, opts);
   const out: string[] = [`# ${text(r.title)}`, ''];
-  out.push(...summary(r), ...impact(), ...timeline(r), ...rootCause(r), ...fixSection(r), ...followUps(r), ...layerSection(r), ...pathSection(r), ...rawSection(r, opts.fullOutput ?? false));
-  return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+  out.push(
+    ...summary(r),
+    ...impact(),
+    ...timeline(r),
+    ...rootCause(r),
+    ...fixSection(r),
+    ...followUps(r),
+    ...layerSection(r),
+    ...pathSection(r),
+    ...rawSection(r, opts.fullOutput ?? false),
+  );
+  return `${out
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()}\n`;
 }
 
 function summary(r: ReportModel): string[] {
@@ -27,11 +40,18 @@ function summary(r: ReportModel): string[] {
   lines.push(`- **Result:** ${statusLine(r)}`);
   if (r.durationMs !== null && r.startedAt && r.endedAt) {
     const prefix = r.status === 'cut-short' ? 'at least ' : '';
-    lines.push(`- **Duration:** ${prefix}${duration(r.durationMs)} (${isoSecond(r.startedAt)} to ${isoSecond(r.endedAt)})`);
+    lines.push(
+      `- **Duration:** ${prefix}${duration(r.durationMs)} (${isoSecond(r.startedAt)} to ${isoSecond(r.endedAt)})`,
+    );
   }
   lines.push(`- **Who:** ${r.user ? text(r.user) : 'not recorded'}`);
   lines.push(`- **Where:** ${where(r)}`);
-  if (Object.keys(r.inputs).length > 0) lines.push(`- **Inputs:** ${Object.entries(r.inputs).map(([k, v]) => code(`${k}=${v}`)).join(', ')}`);
+  if (Object.keys(r.inputs).length > 0)
+    lines.push(
+      `- **Inputs:** ${Object.entries(r.inputs)
+        .map(([k, v]) => code(`${k}=${v}`))
+        .join(', ')}`,
+    );
   const tool = r.tool ? `, written by plumbline ${text(r.tool)}` : '';
   const hash = r.runbook ? `, runbook sha256 ${code(r.runbook.hash.slice(0, 12))}` : '';
   lines.push(`- **Transcript:** ${r.transcript.events} events (format v1${tool}${hash})`, '');
@@ -40,7 +60,12 @@ function summary(r: ReportModel): string[] {
 
 /** plumbline cannot know the impact; the heading is left to fill, and says so. */
 function impact(): string[] {
-  return ['## Impact', '', '_To fill: who or what was affected, from when to when, and how it was noticed. plumbline records only what was checked._', ''];
+  return [
+    '## Impact',
+    '',
+    '_To fill: who or what was affected, from when to when, and how it was noticed. plumbline records only what was checked._',
+    '',
+  ];
 }
 
 export function statusLine(r: ReportModel): string {
@@ -69,7 +94,8 @@ export function statusLine(r: ReportModel): string {
 function where(r: ReportModel): string {
   const ctx = r.context ? `context ${code(r.context)}` : 'an unknown context';
   const server = r.server ? ` (${text(r.server)})` : '';
-  if (r.mode === 'drill') return `drill${r.scenario ? ` scenario ${code(r.scenario)}` : ''} on the built-in drill cluster, ${ctx}${server}`;
+  if (r.mode === 'drill')
+    return `drill${r.scenario ? ` scenario ${code(r.scenario)}` : ''} on the built-in drill cluster, ${ctx}${server}`;
   if (r.mode === 'live') return `live cluster, ${ctx}${server}`;
   return 'not recorded';
 }
@@ -77,14 +103,22 @@ function where(r: ReportModel): string {
 function warnings(r: ReportModel): string[] {
   const out: string[] = [];
   if (r.transcript.truncated) {
-    out.push(`> **Warning:** the transcript was cut short (its last line is incomplete: the session was killed mid-write). This report covers the ${r.transcript.events} events before it.`);
+    out.push(
+      `> **Warning:** the transcript was cut short (its last line is incomplete: the session was killed mid-write). This report covers the ${r.transcript.events} events before it.`,
+    );
   } else if (r.status === 'cut-short') {
-    out.push('> **Warning:** the transcript has no session end: the session was killed or is still running. This report covers what was written.');
+    out.push(
+      '> **Warning:** the transcript has no session end: the session was killed or is still running. This report covers what was written.',
+    );
   }
-  const badRaw = r.raw.filter((e) => 'file' in e.raw && sidecarWarning(e.raw)).map((e) => `${code(e.step)} (${e.raw.found?.state ?? ''})`);
+  const badRaw = r.raw
+    .filter((e) => 'file' in e.raw && sidecarWarning(e.raw))
+    .map((e) => `${code(e.step)} (${e.raw.found?.state ?? ''})`);
   if (badRaw.length > 0) {
     if (out.length > 0) out.push('>');
-    out.push(`> **Warning:** the full output of ${badRaw.length === 1 ? 'one check' : `${badRaw.length} checks`} is missing or changed since the session: ${badRaw.join(', ')}. The evidence below is as recorded.`);
+    out.push(
+      `> **Warning:** the full output of ${badRaw.length === 1 ? 'one check' : `${badRaw.length} checks`} is missing or changed since the session: ${badRaw.join(', ')}. The evidence below is as recorded.`,
+    );
   }
   const others = r.transcript.problems.filter((p) => !(r.transcript.truncated && p.includes('cut short')));
   if (others.length > 0) {
@@ -95,21 +129,33 @@ function warnings(r: ReportModel): string[] {
   return out.length > 0 ? [...out, ''] : [];
 }
 
-const actorLabel: Record<Actor, string> = { plumbline: 'plumbline', person: '**person**', default: 'default', scenario: 'drill script' };
+const actorLabel: Record<Actor, string> = {
+  plumbline: 'plumbline',
+  person: '**person**',
+  default: 'default',
+  scenario: 'drill script',
+};
 
 function timeline(r: ReportModel): string[] {
   const t0 = r.startedAt ? Date.parse(r.startedAt) : 0;
   const lines = [
     '## Timeline',
     '',
-    'What was checked and done. **person** marks what a human did (answers, notes, confirmations, pasting output by hand: that wait is the person\'s time, not the command\'s).',
+    "What was checked and done. **person** marks what a human did (answers, notes, confirmations, pasting output by hand: that wait is the person's time, not the command's).",
     '',
     '| +mm:ss | time (UTC) | by | step | what | command |',
     '| --- | --- | --- | --- | --- | --- |',
   ];
   for (const e of r.timeline) {
     const step = e.step ? `${code(e.step)}${e.layer ? ` (${e.layer})` : ''}` : '';
-    const cells = [relative(Date.parse(e.at) - t0), isoSecond(e.at), actorLabel[e.by], step, text(e.what), e.command ? code(e.command) : ''];
+    const cells = [
+      relative(Date.parse(e.at) - t0),
+      isoSecond(e.at),
+      actorLabel[e.by],
+      step,
+      text(e.what),
+      e.command ? code(e.command) : '',
+    ];
     lines.push(`| ${cells.map(cell).join(' | ')} |`);
   }
   return [...lines, ''];
@@ -119,21 +165,35 @@ function rootCause(r: ReportModel): string[] {
   const d = r.diagnosis;
   const lines = ['## Root cause', ''];
   if (d) {
-    lines.push(`**${text(d.title)}** (${d.layer} layer, diagnosis ${code(d.id)})`, '', 'Causal chain, from root cause to symptom:', '');
+    lines.push(
+      `**${text(d.title)}** (${d.layer} layer, diagnosis ${code(d.id)})`,
+      '',
+      'Causal chain, from root cause to symptom:',
+      '',
+    );
     d.chain.forEach((link, i) => lines.push(`${i + 1}. ${text(link)}`));
     lines.push('', `Why this matters: ${text(d.why)}`, '');
   } else {
     switch (r.status) {
       case 'no-finding':
-        lines.push('Not found. The walk went top-down and then swept the layers bottom-up; no check found the cause. The layers it ruled out are listed below.', '');
+        lines.push(
+          'Not found. The walk went top-down and then swept the layers bottom-up; no check found the cause. The layers it ruled out are listed below.',
+          '',
+        );
         break;
       case 'unrecognised-evidence':
-        lines.push('Not named. No runbook step and no signature of the catalog explains what the walk saw. These lines are anomalies nothing explains, worst first:', '');
+        lines.push(
+          'Not named. No runbook step and no signature of the catalog explains what the walk saw. These lines are anomalies nothing explains, worst first:',
+          '',
+        );
         for (const a of r.anomalies) lines.push(`- [${a.layer}] ${text(a.source)}: ${code(a.line)}`);
         lines.push('');
         break;
       default:
-        lines.push(`Not reached: ${statusLine(r)}. What follows is what was seen before the walk stopped; it is not a conclusion.`, '');
+        lines.push(
+          `Not reached: ${statusLine(r)}. What follows is what was seen before the walk stopped; it is not a conclusion.`,
+          '',
+        );
     }
   }
   const basis = r.basis.flatMap((s) => r.visits.filter((v) => v.step === s && v.kind === 'check' && v.result));
@@ -156,7 +216,14 @@ function evidenceOf(v: StepVisit): string[] {
 /** One label/value pair; a multi-line value (a log excerpt) goes in a code block so it keeps its lines. */
 function evidenceItem(ev: Evidence): string[] {
   if (!ev.value.includes('\n')) return [`  - ${text(ev.label)}: ${text(ev.value)}`];
-  return [`  - ${text(ev.label)}:`, '', ...fence(ev.value, '').split('\n').map((l) => (l === '' ? '' : `    ${l}`)), ''];
+  return [
+    `  - ${text(ev.label)}:`,
+    '',
+    ...fence(ev.value, '')
+      .split('\n')
+      .map((l) => (l === '' ? '' : `    ${l}`)),
+    '',
+  ];
 }
 
 function fixSection(r: ReportModel): string[] {
@@ -171,21 +238,37 @@ function fixSection(r: ReportModel): string[] {
     for (const a of r.actions) {
       const where = a.target === 'host' ? ` on node ${code(a.node ?? '?')}` : '';
       const dec = a.decision;
-      const decision = !dec ? 'no decision (the session ended first)' : dec.confirmed ? `confirmed by ${dec.by === 'user' ? 'the **person**' : code(dec.by)}` : `not run: ${text(declineReason(dec.reason))} (${dec.by})`;
+      const decision = !dec
+        ? 'no decision (the session ended first)'
+        : dec.confirmed
+          ? `confirmed by ${dec.by === 'user' ? 'the **person**' : code(dec.by)}`
+          : `not run: ${text(declineReason(dec.reason))} (${dec.by})`;
       lines.push(`- ${code(a.command)}${where}${a.simulated ? ' (drill cluster)' : ''}: ${decision}`);
       if (a.executed) lines.push(`  - result: ${text(executedText(a))}`);
       if (a.verified) {
         const tries = a.verified.attempts > 1 ? ` after ${a.verified.attempts} tries` : '';
-        lines.push(`  - verification: ${code(a.verified.command)} → ${code(a.verified.outcome)}${tries}: ${text(a.verified.summary)}; ${a.verified.ok ? 'fixed' : 'not fixed'}`);
+        lines.push(
+          `  - verification: ${code(a.verified.command)} → ${code(a.verified.outcome)}${tries}: ${text(a.verified.summary)}; ${a.verified.ok ? 'fixed' : 'not fixed'}`,
+        );
       } else if (a.executed?.ok) {
         lines.push('  - verification: none declared');
       }
       const out = a.executed?.output.trimEnd();
-      if (out) lines.push('', ...fence(out, '').split('\n').map((l) => `  ${l}`), '');
+      if (out)
+        lines.push(
+          '',
+          ...fence(out, '')
+            .split('\n')
+            .map((l) => `  ${l}`),
+          '',
+        );
     }
     lines.push('');
   } else {
-    lines.push(`_To fill: what was done, by whom, when, and what showed it worked. No fix was run from plumbline${d ? '' : ', and no cause was named'}._`, '');
+    lines.push(
+      `_To fill: what was done, by whom, when, and what showed it worked. No fix was run from plumbline${d ? '' : ', and no cause was named'}._`,
+      '',
+    );
   }
   return lines;
 }
@@ -199,8 +282,10 @@ function followUps(r: ReportModel): string[] {
 
 function layerSection(r: ReportModel): string[] {
   const lines = ['## Layers', ''];
-  if (r.status !== 'diagnosis' && r.status !== 'no-finding' && r.status !== 'unrecognised-evidence') lines.push('The walk did not finish: this is as far as it got.', '');
-  const checks = (l: ReportModel['layers'][number]) => l.checks.map((c) => `${code(c.step)} → ${code(c.outcome)}`).join(', ');
+  if (r.status !== 'diagnosis' && r.status !== 'no-finding' && r.status !== 'unrecognised-evidence')
+    lines.push('The walk did not finish: this is as far as it got.', '');
+  const checks = (l: ReportModel['layers'][number]) =>
+    l.checks.map((c) => `${code(c.step)} → ${code(c.outcome)}`).join(', ');
   for (const l of r.layers) {
     switch (l.verdict) {
       case 'healthy':
@@ -250,13 +335,21 @@ function rawEntry(e: RawEntry, full: boolean): string[] {
   const raw = e.raw;
   if (!('text' in raw)) {
     const problem = sidecarWarning(raw);
-    return [`- ${head}: ${code(raw.file)} (${raw.bytes} bytes, sha256 ${code(`${raw.sha256.slice(0, 12)}…`)})${problem ? `. **Warning:** ${problem}` : ''}`, ''];
+    return [
+      `- ${head}: ${code(raw.file)} (${raw.bytes} bytes, sha256 ${code(`${raw.sha256.slice(0, 12)}…`)})${problem ? `. **Warning:** ${problem}` : ''}`,
+      '',
+    ];
   }
   const all = raw.text.trimEnd().split('\n');
   const shown = full ? all : all.slice(0, rawPreviewLines);
   const rest = all.length - shown.length;
   const bytes = Buffer.byteLength(raw.text, 'utf8');
-  const lines = ['<details>', `<summary>${html(e.step)}: ${bytes} bytes, ${all.length} lines</summary>`, '', fence(shown.join('\n'), '')];
+  const lines = [
+    '<details>',
+    `<summary>${html(e.step)}: ${bytes} bytes, ${all.length} lines</summary>`,
+    '',
+    fence(shown.join('\n'), ''),
+  ];
   if (rest > 0) lines.push(`${rest} more lines: \`plumbline report --full\` shows them.`);
   return [...lines, '</details>', ''];
 }

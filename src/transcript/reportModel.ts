@@ -44,7 +44,19 @@ export interface StepVisit {
   /** `at`/`seq` of check.start: when the command ran (in step mode, later than entering the step). */
   check: { id: string; command: string; params: Record<string, unknown>; at: string | null; seq: number | null } | null;
   /** `raw`: the check's full output, inline or a sidecar reference (with what the reader found there, when it looked). */
-  result: { outcome: string; summary: string; evidence: Evidence[]; facts: Facts; durationMs: number; waitedMs?: number; timedOut: boolean; verdict: Verdict | null; at: string; raw?: RawOutput & { found?: CheckedRawRef['found'] }; artifacts?: { name: string; file: string; size: number }[] } | null;
+  result: {
+    outcome: string;
+    summary: string;
+    evidence: Evidence[];
+    facts: Facts;
+    durationMs: number;
+    waitedMs?: number;
+    timedOut: boolean;
+    verdict: Verdict | null;
+    at: string;
+    raw?: RawOutput & { found?: CheckedRawRef['found'] };
+    artifacts?: { name: string; file: string; size: number }[];
+  } | null;
   question: { text: string; choices: { id: string; label: string }[]; default: string } | null;
   answer: { choice: string; label: string; by: AnsweredBy; at: string; seq: number } | null;
 }
@@ -59,8 +71,28 @@ export interface ActionRecord {
   at: string;
   seq: number;
   decision: { confirmed: boolean; by: string; reason: string | null; at: string; seq: number } | null;
-  executed: { ran: boolean; ok: boolean; exitCode: number | null; status: number | null; output: string; error: string | null; durationMs: number; at: string; seq: number } | null;
-  verified: { step: string; check: string; command: string; outcome: string; summary: string; ok: boolean; attempts: number; at: string; seq: number } | null;
+  executed: {
+    ran: boolean;
+    ok: boolean;
+    exitCode: number | null;
+    status: number | null;
+    output: string;
+    error: string | null;
+    durationMs: number;
+    at: string;
+    seq: number;
+  } | null;
+  verified: {
+    step: string;
+    check: string;
+    command: string;
+    outcome: string;
+    summary: string;
+    ok: boolean;
+    attempts: number;
+    at: string;
+    seq: number;
+  } | null;
 }
 
 export interface LayerVerdict {
@@ -154,14 +186,32 @@ export function buildReport(rawEvents: readonly TranscriptEvent[], opts: ReportO
   const inputs = start?.inputs ?? {};
   const spec = opts.runbook && opts.runbook.id === start?.runbook ? opts.runbook : undefined;
   const symptom =
-    start?.symptom ?? (spec ? renderLoose(spec.symptom, { inputs, facts: {} }) : (start?.runbookTitle ?? 'unknown symptom (the transcript has no session start)'));
-  const diag = diagnosis ? { id: diagnosis.id, title: diagnosis.title, layer: diagnosis.layer, why: diagnosis.why, chain: diagnosis.chain, fix: diagnosis.fix, verify: diagnosis.verify } : null;
+    start?.symptom ??
+    (spec
+      ? renderLoose(spec.symptom, { inputs, facts: {} })
+      : (start?.runbookTitle ?? 'unknown symptom (the transcript has no session start)'));
+  const diag = diagnosis
+    ? {
+        id: diagnosis.id,
+        title: diagnosis.title,
+        layer: diagnosis.layer,
+        why: diagnosis.why,
+        chain: diagnosis.chain,
+        fix: diagnosis.fix,
+        verify: diagnosis.verify,
+      }
+    : null;
   const status = statusOf(end);
   const taken = takenPath(visits, spec, end?.outcome ?? null);
   const fits = spec !== undefined && pathFits(spec, taken);
   let runbookNote = opts.runbookNote ?? null;
-  if (spec && !fits) runbookNote = `The runbook ${spec.id} has changed since this session (the path taken is not in it), so only the path is drawn.`;
-  const mermaid = pathFlowchart({ spec: fits ? spec : undefined, visited: visits.map((v) => ({ step: v.step, kind: v.kind })), taken });
+  if (spec && !fits)
+    runbookNote = `The runbook ${spec.id} has changed since this session (the path taken is not in it), so only the path is drawn.`;
+  const mermaid = pathFlowchart({
+    spec: fits ? spec : undefined,
+    visited: visits.map((v) => ({ step: v.step, kind: v.kind })),
+    taken,
+  });
   const pathMermaid = pathFlowchart({ visited: visits.map((v) => ({ step: v.step, kind: v.kind })), taken });
   const extra = start as Record<string, unknown> | undefined;
   const notes = events.flatMap((e) => (e.type === 'note' ? [{ at: e.t, seq: e.seq, step: e.step, text: e.text }] : []));
@@ -196,11 +246,19 @@ export function buildReport(rawEvents: readonly TranscriptEvent[], opts: ReportO
     notes,
     path: taken,
     layers: layerVerdicts(visits, diag?.layer ?? null),
-    transcript: { events: rawEvents.length, truncated: opts.truncated ?? false, problems: (opts.problems ?? []).map((p) => redactText(p, opts.redact)) },
+    transcript: {
+      events: rawEvents.length,
+      truncated: opts.truncated ?? false,
+      problems: (opts.problems ?? []).map((p) => redactText(p, opts.redact)),
+    },
     mermaid,
     pathMermaid,
     runbookNote,
-    timeline: timelineOf(visits, notes, modeChanges, { start: start ? { at: start.t, runbook: start.runbook, mode: start.mode } : null, end: endView, endedAt }),
+    timeline: timelineOf(visits, notes, modeChanges, {
+      start: start ? { at: start.t, runbook: start.runbook, mode: start.mode } : null,
+      end: endView,
+      endedAt,
+    }),
     basis: basisOf(visits, status),
     raw: rawEntries(visits),
     followUps: followUpsOf(visits, status, end?.lookNext ?? [], spec?.id ?? start?.runbook ?? null),
@@ -227,7 +285,16 @@ function collectVisits(events: readonly TranscriptEvent[]): StepVisit[] {
     switch (e.type) {
       case 'step.enter':
         visits.push({
-          ...{ step: e.step, kind: e.kind, title: e.title, layer: e.layer, phase: e.phase, why: e.why, at: e.t, seq: e.seq },
+          ...{
+            step: e.step,
+            kind: e.kind,
+            title: e.title,
+            layer: e.layer,
+            phase: e.phase,
+            why: e.why,
+            at: e.t,
+            seq: e.seq,
+          },
           // The command is known on entry when the check's parameters are; check.start confirms it.
           check: e.check && e.command ? { id: e.check, command: e.command, params: {}, at: null, seq: null } : null,
           ...{ result: null, question: null, answer: null },
@@ -242,8 +309,23 @@ function collectVisits(events: readonly TranscriptEvent[]): StepVisit[] {
         const v = current(e.step);
         // verdict is absent from transcripts older than healthy outcomes: null, judged by the outcome alone.
         const verdict = (e.verdict as Verdict | undefined) ?? null;
-        const artifacts = (e.artifacts ?? []).flatMap((a) => ('file' in a ? [{ name: a.name, file: a.file, size: a.size }] : []));
-        if (v) v.result = { outcome: e.outcome, summary: e.summary, evidence: e.evidence, facts: e.facts, durationMs: e.durationMs, ...(typeof e.waitedMs === 'number' ? { waitedMs: e.waitedMs } : {}), timedOut: e.timedOut, verdict, at: e.t, ...(e.raw ? { raw: e.raw } : {}), ...(artifacts.length > 0 ? { artifacts } : {}) };
+        const artifacts = (e.artifacts ?? []).flatMap((a) =>
+          'file' in a ? [{ name: a.name, file: a.file, size: a.size }] : [],
+        );
+        if (v)
+          v.result = {
+            outcome: e.outcome,
+            summary: e.summary,
+            evidence: e.evidence,
+            facts: e.facts,
+            durationMs: e.durationMs,
+            ...(typeof e.waitedMs === 'number' ? { waitedMs: e.waitedMs } : {}),
+            timedOut: e.timedOut,
+            verdict,
+            at: e.t,
+            ...(e.raw ? { raw: e.raw } : {}),
+            ...(artifacts.length > 0 ? { artifacts } : {}),
+          };
         break;
       }
       case 'ask': {
@@ -266,7 +348,16 @@ function collectVisits(events: readonly TranscriptEvent[]): StepVisit[] {
         const v = current(e.step);
         if (v) {
           v.action = {
-            ...{ step: e.step, command: e.command, node: e.node, target: e.target, allowed: e.allowed, simulated: e.simulated, at: e.t, seq: e.seq },
+            ...{
+              step: e.step,
+              command: e.command,
+              node: e.node,
+              target: e.target,
+              allowed: e.allowed,
+              simulated: e.simulated,
+              at: e.t,
+              seq: e.seq,
+            },
             ...{ decision: null, executed: null, verified: null },
           };
         }
@@ -275,17 +366,46 @@ function collectVisits(events: readonly TranscriptEvent[]): StepVisit[] {
       case 'action.confirmed':
       case 'action.declined': {
         const a = current(e.step)?.action;
-        if (a) a.decision = { confirmed: e.type === 'action.confirmed', by: e.by, reason: e.type === 'action.declined' ? e.reason : null, at: e.t, seq: e.seq };
+        if (a)
+          a.decision = {
+            confirmed: e.type === 'action.confirmed',
+            by: e.by,
+            reason: e.type === 'action.declined' ? e.reason : null,
+            at: e.t,
+            seq: e.seq,
+          };
         break;
       }
       case 'action.executed': {
         const a = current(e.step)?.action;
-        if (a) a.executed = { ran: e.ran, ok: e.ok, exitCode: e.exitCode ?? null, status: e.status ?? null, output: e.output, error: e.error ?? null, durationMs: e.durationMs, at: e.t, seq: e.seq };
+        if (a)
+          a.executed = {
+            ran: e.ran,
+            ok: e.ok,
+            exitCode: e.exitCode ?? null,
+            status: e.status ?? null,
+            output: e.output,
+            error: e.error ?? null,
+            durationMs: e.durationMs,
+            at: e.t,
+            seq: e.seq,
+          };
         break;
       }
       case 'action.verified': {
         const a = current(e.step)?.action;
-        if (a) a.verified = { step: e.verifyStep, check: e.check, command: e.command, outcome: e.outcome, summary: e.summary, ok: e.ok, attempts: e.attempts, at: e.t, seq: e.seq };
+        if (a)
+          a.verified = {
+            step: e.verifyStep,
+            check: e.check,
+            command: e.command,
+            outcome: e.outcome,
+            summary: e.summary,
+            ok: e.ok,
+            attempts: e.attempts,
+            at: e.t,
+            seq: e.seq,
+          };
         break;
       }
       case 'session.start':
@@ -329,13 +449,19 @@ function takenPath(visits: StepVisit[], spec: RunbookSpec | undefined, outcome: 
     const step = spec?.steps[v.step];
     const target = step ? branches(step).find((b) => b.on === on)?.target : undefined;
     if (next) {
-      const viaBottomUp = target === '$bottom-up' || (target === undefined && v.phase === 'top-down' && next.phase === 'bottom-up');
-      if (viaBottomUp) edges.push({ from: v.step, on, to: '$bottom-up' }, { from: '$bottom-up', on: '', to: next.step });
+      const viaBottomUp =
+        target === '$bottom-up' || (target === undefined && v.phase === 'top-down' && next.phase === 'bottom-up');
+      if (viaBottomUp)
+        edges.push({ from: v.step, on, to: '$bottom-up' }, { from: '$bottom-up', on: '', to: next.step });
       else edges.push({ from: v.step, on, to: next.step });
       return;
     }
     if (target !== undefined && isSpecialTarget(target)) edges.push({ from: v.step, on, to: target });
-    else if (target === undefined && (outcome === 'no-finding' || outcome === 'unrecognised-evidence' || outcome === 'incomplete')) edges.push({ from: v.step, on, to: outcome === 'incomplete' ? '$incomplete' : '$no-finding' });
+    else if (
+      target === undefined &&
+      (outcome === 'no-finding' || outcome === 'unrecognised-evidence' || outcome === 'incomplete')
+    )
+      edges.push({ from: v.step, on, to: outcome === 'incomplete' ? '$incomplete' : '$no-finding' });
   });
   return edges;
 }
@@ -366,7 +492,15 @@ function layerVerdicts(visits: StepVisit[], diagnosed: Layer | null): LayerVerdi
     });
     const any = (verdict: Verdict) => checks.some((c) => c.verdict === verdict);
     const verdict: LayerVerdict['verdict'] =
-      layer === diagnosed ? 'diagnosed' : checks.length === 0 ? 'not-checked' : any('finding') ? 'findings' : any('error') ? 'inconclusive' : 'healthy';
+      layer === diagnosed
+        ? 'diagnosed'
+        : checks.length === 0
+          ? 'not-checked'
+          : any('finding')
+            ? 'findings'
+            : any('error')
+              ? 'inconclusive'
+              : 'healthy';
     return { layer, verdict, checks };
   });
 }
@@ -390,11 +524,23 @@ interface TimelineBounds {
  * is the person's time fetching output by hand, so it is its own entry by the
  * person, never the command's run time.
  */
-function timelineOf(visits: StepVisit[], notes: ReportModel['notes'], modeChanges: ReportModel['modeChanges'], bounds: TimelineBounds): TimelineEntry[] {
+function timelineOf(
+  visits: StepVisit[],
+  notes: ReportModel['notes'],
+  modeChanges: ReportModel['modeChanges'],
+  bounds: TimelineBounds,
+): TimelineEntry[] {
   const rows: TimelineEntry[] = [];
   const add = (seq: number, at: string, by: Actor, v: StepVisit | null, what: string, command: string | null = null) =>
     rows.push({ seq, at, by, layer: v?.layer ?? null, step: v?.step ?? null, what, command });
-  if (bounds.start) add(0, bounds.start.at, 'plumbline', null, `session started: runbook ${bounds.start.runbook}, ${bounds.start.mode} mode`);
+  if (bounds.start)
+    add(
+      0,
+      bounds.start.at,
+      'plumbline',
+      null,
+      `session started: runbook ${bounds.start.runbook}, ${bounds.start.mode} mode`,
+    );
   for (const v of visits) {
     switch (v.kind) {
       case 'check': {
@@ -408,36 +554,99 @@ function timelineOf(visits: StepVisit[], notes: ReportModel['notes'], modeChange
         }
         const timed = res.timedOut ? ', timed out' : '';
         if (res.waitedMs !== undefined) {
-          add(seq, at, 'plumbline', v, 'asked for the output of this command on the node (manual node access)', v.check?.command ?? null);
-          add(seq + 0.5, res.at, 'person', v, `pasted the output after ${duration(res.waitedMs)}; read as ${res.outcome}${timed}: ${res.summary}`);
+          add(
+            seq,
+            at,
+            'plumbline',
+            v,
+            'asked for the output of this command on the node (manual node access)',
+            v.check?.command ?? null,
+          );
+          add(
+            seq + 0.5,
+            res.at,
+            'person',
+            v,
+            `pasted the output after ${duration(res.waitedMs)}; read as ${res.outcome}${timed}: ${res.summary}`,
+          );
         } else {
-          add(seq, at, 'plumbline', v, `${res.outcome}${timed}: ${res.summary} (${duration(res.durationMs)})`, v.check?.command ?? null);
+          add(
+            seq,
+            at,
+            'plumbline',
+            v,
+            `${res.outcome}${timed}: ${res.summary} (${duration(res.durationMs)})`,
+            v.check?.command ?? null,
+          );
         }
         break;
       }
       case 'ask':
         add(v.seq, v.at, 'plumbline', v, `asked: ${v.question?.text ?? v.title}`);
-        if (v.answer) add(v.answer.seq, v.answer.at, actorOf(v.answer.by), v, `answered ${v.answer.choice} (${v.answer.label})${answerNote(v.answer.by)}`);
+        if (v.answer)
+          add(
+            v.answer.seq,
+            v.answer.at,
+            actorOf(v.answer.by),
+            v,
+            `answered ${v.answer.choice} (${v.answer.label})${answerNote(v.answer.by)}`,
+          );
         break;
       case 'diagnosis':
         add(v.seq, v.at, 'plumbline', v, `diagnosis: ${v.title}`);
         break;
       case 'action': {
         const a = v.action;
-        add(v.seq, v.at, 'plumbline', v, `proposed a fix${a?.simulated ? ' (on the drill cluster)' : ''}`, a?.command ?? null);
+        add(
+          v.seq,
+          v.at,
+          'plumbline',
+          v,
+          `proposed a fix${a?.simulated ? ' (on the drill cluster)' : ''}`,
+          a?.command ?? null,
+        );
         const d = a?.decision;
-        if (d) add(d.seq, d.at, d.by === 'user' ? 'person' : 'default', v, d.confirmed ? 'confirmed the fix' : `did not run it: ${declineReason(d.reason)}`);
+        if (d)
+          add(
+            d.seq,
+            d.at,
+            d.by === 'user' ? 'person' : 'default',
+            v,
+            d.confirmed ? 'confirmed the fix' : `did not run it: ${declineReason(d.reason)}`,
+          );
         if (a?.executed) add(a.executed.seq, a.executed.at, 'plumbline', v, executedText(a));
-        if (a?.verified) add(a.verified.seq, a.verified.at, 'plumbline', v, `verified by ${a.verified.step}: ${a.verified.outcome}: ${a.verified.summary}`, a.verified.command);
+        if (a?.verified)
+          add(
+            a.verified.seq,
+            a.verified.at,
+            'plumbline',
+            v,
+            `verified by ${a.verified.step}: ${a.verified.outcome}: ${a.verified.summary}`,
+            a.verified.command,
+          );
         break;
       }
     }
   }
-  for (const n of notes) add(n.seq, n.at, 'person', visits.findLast((v) => v.step === n.step) ?? null, `note: ${n.text}`);
-  for (const m of modeChanges) add(m.seq, m.at, 'person', null, m.auto ? 'switched to running checks automatically' : 'switched to running checks one at a time');
+  for (const n of notes)
+    add(n.seq, n.at, 'person', visits.findLast((v) => v.step === n.step) ?? null, `note: ${n.text}`);
+  for (const m of modeChanges)
+    add(
+      m.seq,
+      m.at,
+      'person',
+      null,
+      m.auto ? 'switched to running checks automatically' : 'switched to running checks one at a time',
+    );
   if (bounds.end && bounds.endedAt) {
     const e = bounds.end;
-    add(Number.MAX_SAFE_INTEGER, bounds.endedAt, 'plumbline', null, `session ended: ${e.reason}${e.outcome ? ` (${e.outcome})` : ''}${e.error ? `: ${e.error}` : ''}`);
+    add(
+      Number.MAX_SAFE_INTEGER,
+      bounds.endedAt,
+      'plumbline',
+      null,
+      `session ended: ${e.reason}${e.outcome ? ` (${e.outcome})` : ''}${e.error ? `: ${e.error}` : ''}`,
+    );
   } else if (bounds.endedAt) {
     add(Number.MAX_SAFE_INTEGER, bounds.endedAt, 'plumbline', null, 'transcript ends here (no session end)');
   }
@@ -519,7 +728,8 @@ function followUpsOf(visits: StepVisit[], status: ReportStatus, lookNext: string
   for (const v of visits) {
     const res = v.result;
     if (v.kind !== 'check' || !res) continue;
-    if (res.outcome === 'error' || res.timedOut) out.push(`Re-run ${v.step}: it could not see its source (${res.summary}); nothing here rests on it.`);
+    if (res.outcome === 'error' || res.timedOut)
+      out.push(`Re-run ${v.step}: it could not see its source (${res.summary}); nothing here rests on it.`);
   }
   for (const l of lookNext) out.push(`Look at: ${l}`);
   switch (status) {
@@ -528,7 +738,9 @@ function followUpsOf(visits: StepVisit[], status: ReportStatus, lookNext: string
     case 'interrupted':
     case 'crashed':
     case 'cut-short':
-      out.push(`The walk did not finish (${status === 'cut-short' ? 'the transcript is cut short, with no session end' : status}): run${runbook ? ` plumbline run ${runbook}` : ' the runbook'} again to reach a conclusion.`);
+      out.push(
+        `The walk did not finish (${status === 'cut-short' ? 'the transcript is cut short, with no session end' : status}): run${runbook ? ` plumbline run ${runbook}` : ' the runbook'} again to reach a conclusion.`,
+      );
       break;
     case 'diagnosis':
     case 'no-finding':
@@ -538,9 +750,11 @@ function followUpsOf(visits: StepVisit[], status: ReportStatus, lookNext: string
   for (const v of visits) {
     const a = v.action;
     if (!a) continue;
-    if (a.decision && !a.decision.confirmed) out.push(`The fix at ${a.step} was not run (${declineReason(a.decision.reason)}): apply it or record why not.`);
+    if (a.decision && !a.decision.confirmed)
+      out.push(`The fix at ${a.step} was not run (${declineReason(a.decision.reason)}): apply it or record why not.`);
     else if (a.executed && !a.executed.ok) out.push(`The fix at ${a.step} failed: ${executedText(a)}.`);
-    else if (a.verified && !a.verified.ok) out.push(`The fix at ${a.step} ran but ${a.verified.step} still reads ${a.verified.outcome}: it is not fixed.`);
+    else if (a.verified && !a.verified.ok)
+      out.push(`The fix at ${a.step} ran but ${a.verified.step} still reads ${a.verified.outcome}: it is not fixed.`);
   }
   return out;
 }

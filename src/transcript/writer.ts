@@ -1,5 +1,17 @@
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { ArtifactOutput, RawOutput, RawOutputRef, SessionEvent } from '../engine/events.js';
@@ -9,7 +21,12 @@ import { openPrivate, PrivateFileError } from '../base/privateFile.js';
 export const transcriptVersion = 1;
 
 /** Events after which a crash must not lose the line: the start, the verdict and the end. */
-const durable = new Set<(SessionEvent | DrillEvent)['type']>(['session.start', 'diagnosis', 'session.end', 'drill.debrief']);
+const durable = new Set<(SessionEvent | DrillEvent)['type']>([
+  'session.start',
+  'diagnosis',
+  'session.end',
+  'drill.debrief',
+]);
 
 export function defaultTranscriptDir(env: NodeJS.ProcessEnv = process.env): string {
   const state = env.XDG_STATE_HOME || join(env.HOME ?? homedir(), '.local', 'state');
@@ -49,7 +66,11 @@ export class TranscriptWriter {
   /** A device (/dev/null, /dev/full) takes the lines only: no sidecar or artifact files are made beside it. */
   private readonly device: boolean;
 
-  private constructor(readonly path: string, fd: number, private readonly now: () => Date) {
+  private constructor(
+    readonly path: string,
+    fd: number,
+    private readonly now: () => Date,
+  ) {
     this.fd = fd;
     this.device = !fstatSync(fd).isFile();
   }
@@ -61,7 +82,10 @@ export class TranscriptWriter {
     try {
       mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     } catch (err) {
-      throw new PrivateFileError(path, `transcript ${path}: cannot create its directory (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+      throw new PrivateFileError(
+        path,
+        `transcript ${path}: cannot create its directory (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+      );
     }
     // Appending keeps an existing file's events: two sessions never truncate each other.
     try {
@@ -76,14 +100,20 @@ export class TranscriptWriter {
     // Where this line starts: a line the disk or `ulimit -f` cuts is taken back whole, so no torn line is left.
     let start: number | undefined;
     try {
-      if (!this.device && event.type === 'check.result' && event.raw && 'text' in event.raw) event = { ...event, raw: this.placeRaw(event.raw.text) };
+      if (!this.device && event.type === 'check.result' && event.raw && 'text' in event.raw)
+        event = { ...event, raw: this.placeRaw(event.raw.text) };
       if (event.type === 'check.result' && event.artifacts) {
         const { artifacts } = event;
-        event = this.device ? { ...event, artifacts: undefined } : { ...event, artifacts: artifacts.map((a) => ('bytes' in a ? this.placeArtifact(a) : a)) };
+        event = this.device
+          ? { ...event, artifacts: undefined }
+          : { ...event, artifacts: artifacts.map((a) => ('bytes' in a ? this.placeArtifact(a) : a)) };
       }
-      const line = Buffer.from(`${JSON.stringify({ v: transcriptVersion, seq: ++this.seq, t: this.now().toISOString(), ...event })}\n`, 'utf8');
+      const line = Buffer.from(
+        `${JSON.stringify({ v: transcriptVersion, seq: ++this.seq, t: this.now().toISOString(), ...event })}\n`,
+        'utf8',
+      );
       start = this.device ? undefined : fstatSync(this.fd).size;
-      for (let off = 0; off < line.length; ) off += writeSync(this.fd, line, off, line.length - off);
+      for (let off = 0; off < line.length;) off += writeSync(this.fd, line, off, line.length - off);
       if (durable.has(event.type)) fsyncSync(this.fd);
     } catch (err) {
       // Everything written before this line stays valid; nothing more is tried.
@@ -95,8 +125,16 @@ export class TranscriptWriter {
         }
       }
       const code = (err as NodeJS.ErrnoException).code;
-      const why = code === 'ENOSPC' ? 'no space left on the device' : code === 'EFBIG' ? 'the file size limit (ulimit -f) is reached' : code ?? String(err);
-      this.failure = new PrivateFileError(this.path, `transcript ${this.path}: ${why}; ${this.seq - 1} events were written`);
+      const why =
+        code === 'ENOSPC'
+          ? 'no space left on the device'
+          : code === 'EFBIG'
+            ? 'the file size limit (ulimit -f) is reached'
+            : (code ?? String(err));
+      this.failure = new PrivateFileError(
+        this.path,
+        `transcript ${this.path}: ${why}; ${this.seq - 1} events were written`,
+      );
       this.close();
     }
   }
@@ -143,7 +181,7 @@ function storeFile(dir: string, name: string, bytes: Uint8Array, sha256: string)
   const tmp = `${file}.${process.pid}.tmp`;
   const fd = openSync(tmp, 'w', 0o600);
   try {
-    for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
+    for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off, bytes.length - off);
     fsyncSync(fd);
   } catch (err) {
     // A full disk or `ulimit -f`: no half file is left behind.

@@ -34,7 +34,11 @@ export function ActionStep({ step, width }: ActionStepProps): React.JSX.Element 
       </Box>
       <Box flexDirection="column" paddingLeft={indent}>
         {finished ? null : <Paragraph {...tone('muted')} text={step.why} width={width - indent} />}
-        {action ? <ActionBody action={action} running={step.status === 'running'} width={width - indent} /> : <Text {...tone('muted')}>preparing the action…</Text>}
+        {action ? (
+          <ActionBody action={action} running={step.status === 'running'} width={width - indent} />
+        ) : (
+          <Text {...tone('muted')}>preparing the action…</Text>
+        )}
         {(step.notes ?? []).map((n, i) => (
           <Paragraph key={i} {...tone('muted')} text={`note: ${n}`} width={width - indent} />
         ))}
@@ -57,15 +61,28 @@ function ActionMark({ step }: { step: StepView }): React.JSX.Element {
   }
 }
 
-function ActionBody({ action, running, width }: { action: ActionView; running: boolean; width: number }): React.JSX.Element {
+function ActionBody({
+  action,
+  running,
+  width,
+}: {
+  action: ActionView;
+  running: boolean;
+  width: number;
+}): React.JSX.Element {
   const tone = useTone();
-  const where = action.target === 'host' ? `This runs on node ${action.node ?? '?'}:` : 'This writes to the Kubernetes API (the same request as):';
+  const where =
+    action.target === 'host'
+      ? `This runs on node ${action.node ?? '?'}:`
+      : 'This writes to the Kubernetes API (the same request as):';
   const { decision, executed, verified } = action;
   return (
     <Box flexDirection="column">
       <Paragraph {...tone('strong')} text={where} width={width} />
-      <Text {...tone('command')}>  $ {action.command}</Text>
-      {action.simulated ? <Paragraph {...tone('muted')} text="Drill: the cluster is simulated; nothing real changes." width={width} /> : null}
+      <Text {...tone('command')}> $ {action.command}</Text>
+      {action.simulated ? (
+        <Paragraph {...tone('muted')} text="Drill: the cluster is simulated; nothing real changes." width={width} />
+      ) : null}
       {!decision ? (
         action.allowed ? (
           <Text>
@@ -75,12 +92,16 @@ function ActionBody({ action, running, width }: { action: ActionView; running: b
       ) : decision.confirmed ? null : (
         <Box flexDirection="column">
           <Text {...tone('error')}>{decision.reason}</Text>
-          {decision.by === 'user' ? null : <Paragraph {...tone('muted')} text="To do it yourself, run the command above." width={width} />}
+          {decision.by === 'user' ? null : (
+            <Paragraph {...tone('muted')} text="To do it yourself, run the command above." width={width} />
+          )}
         </Box>
       )}
       {running && !executed ? <Text {...tone('muted')}>running…</Text> : null}
       {executed ? <Executed executed={executed} /> : null}
-      {executed?.ok && action.verify && !verified ? <Text {...tone('muted')}>verifying with {action.verify}…</Text> : null}
+      {executed?.ok && action.verify && !verified ? (
+        <Text {...tone('muted')}>verifying with {action.verify}…</Text>
+      ) : null}
       {verified ? (
         <Text>
           → verify <Text {...tone('strong')}>{verified.verifyStep}</Text>:{' '}
@@ -94,8 +115,16 @@ function ActionBody({ action, running, width }: { action: ActionView; running: b
 
 function Executed({ executed }: { executed: NonNullable<ActionView['executed']> }): React.JSX.Element {
   const tone = useTone();
-  const how = executed.status !== undefined ? `HTTP ${executed.status}` : executed.exitCode !== undefined ? `exit status ${executed.exitCode ?? 'none'}` : '';
-  const lines = executed.output.replace(/\n$/, '').split('\n').filter((l) => l !== '');
+  const how =
+    executed.status !== undefined
+      ? `HTTP ${executed.status}`
+      : executed.exitCode !== undefined
+        ? `exit status ${executed.exitCode ?? 'none'}`
+        : '';
+  const lines = executed.output
+    .replace(/\n$/, '')
+    .split('\n')
+    .filter((l) => l !== '');
   return (
     <Box flexDirection="column">
       <Text>
@@ -114,7 +143,9 @@ function Executed({ executed }: { executed: NonNullable<ActionView['executed']> 
           {l}
         </Text>
       ))}
-      {lines.length > outputLines ? <Text {...tone('muted')}>    … {lines.length - outputLines} more lines in the transcript</Text> : null}
+      {lines.length > outputLines ? (
+        <Text {...tone('muted')}> … {lines.length - outputLines} more lines in the transcript</Text>
+      ) : null}
     </Box>
   );
 }

@@ -27,7 +27,13 @@ const indent = 2;
 export const evidenceIndent = indent + 2;
 
 /** The step in focus: why it looks there, the command behind it, then what it found. */
-export function CurrentStep({ step, expanded, awaitingContinue, width, pasted = '' }: CurrentStepProps): React.JSX.Element {
+export function CurrentStep({
+  step,
+  expanded,
+  awaitingContinue,
+  width,
+  pasted = '',
+}: CurrentStepProps): React.JSX.Element {
   const tone = useTone();
   const finished = step.status === 'done' || step.status === 'answered';
   return (
@@ -45,13 +51,21 @@ export function CurrentStep({ step, expanded, awaitingContinue, width, pasted = 
         {finished ? null : <Paragraph {...tone('muted')} text={step.why} width={width - indent} />}
         {/* Manual access shows the command once, below, where it can be copied. */}
         {step.command && !step.hostPrompt ? <Text {...tone('command')}>$ {step.command}</Text> : null}
-        {step.hostPrompt ? null : <StepBody step={step} expanded={expanded} awaitingContinue={awaitingContinue} width={width - indent} />}
+        {step.hostPrompt ? null : (
+          <StepBody step={step} expanded={expanded} awaitingContinue={awaitingContinue} width={width - indent} />
+        )}
         {(step.notes ?? []).map((n, i) => (
           <Paragraph key={i} {...tone('muted')} text={`note: ${n}`} width={width - indent} />
         ))}
       </Box>
       {step.hostPrompt ? (
-        <HostPrompt node={step.hostPrompt.node} argv={step.hostPrompt.argv} {...(step.hostPrompt.sample ? { sample: step.hostPrompt.sample } : {})} pasted={pasted} width={width} />
+        <HostPrompt
+          node={step.hostPrompt.node}
+          argv={step.hostPrompt.argv}
+          {...(step.hostPrompt.sample ? { sample: step.hostPrompt.sample } : {})}
+          pasted={pasted}
+          width={width}
+        />
       ) : null}
     </Box>
   );
@@ -75,7 +89,12 @@ function StatusMark({ step }: { step: StepView }): React.JSX.Element {
   }
 }
 
-function StepBody({ step, expanded, awaitingContinue, width }: Omit<CurrentStepProps, 'width'> & { width: number }): React.JSX.Element | null {
+function StepBody({
+  step,
+  expanded,
+  awaitingContinue,
+  width,
+}: Omit<CurrentStepProps, 'width'> & { width: number }): React.JSX.Element | null {
   const tone = useTone();
   switch (step.status) {
     case 'waiting':
@@ -91,11 +110,18 @@ function StepBody({ step, expanded, awaitingContinue, width }: Omit<CurrentStepP
             → <Text {...tone(verdictMark[result.verdict].tone)}>{result.outcome}</Text>: {result.summary}{' '}
             <Text {...tone('muted')}>
               ({result.timedOut ? 'timed out after ' : ''}
-              {result.waitedMs === undefined ? formatDuration(result.durationMs) : `output pasted after ${formatDuration(result.waitedMs)}`})
+              {result.waitedMs === undefined
+                ? formatDuration(result.durationMs)
+                : `output pasted after ${formatDuration(result.waitedMs)}`}
+              )
             </Text>
           </Text>
           <Box paddingLeft={2}>
-            <EvidenceList evidence={visibleEvidence(result)} expanded={expanded} width={width - (evidenceIndent - indent)} />
+            <EvidenceList
+              evidence={visibleEvidence(result)}
+              expanded={expanded}
+              width={width - (evidenceIndent - indent)}
+            />
           </Box>
         </Box>
       );

@@ -17,7 +17,10 @@ export function DiagnosisView({ diagnosis, transcriptPath, width }: DiagnosisVie
   return (
     <Box flexDirection="column">
       <Text>
-        <Text {...tone('finding')}>DIAGNOSIS</Text> <Text {...tone('muted')}>{diagnosis.id} · {diagnosis.layer} layer</Text>
+        <Text {...tone('finding')}>DIAGNOSIS</Text>{' '}
+        <Text {...tone('muted')}>
+          {diagnosis.id} · {diagnosis.layer} layer
+        </Text>
       </Text>
       <Paragraph {...tone('strong')} text={diagnosis.title} width={width} />
       <Section title="Causal chain" items={diagnosis.chain} width={width} numbered />
@@ -32,7 +35,17 @@ export function DiagnosisView({ diagnosis, transcriptPath, width }: DiagnosisVie
 
 const itemIndent = 4;
 
-function Section({ title, items, width, numbered = false }: { title: string; items: string[]; width: number; numbered?: boolean }): React.JSX.Element | null {
+function Section({
+  title,
+  items,
+  width,
+  numbered = false,
+}: {
+  title: string;
+  items: string[];
+  width: number;
+  numbered?: boolean;
+}): React.JSX.Element | null {
   const tone = useTone();
   if (items.length === 0) return null;
   return (

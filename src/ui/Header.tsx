@@ -18,7 +18,16 @@ export interface HeaderProps {
   modeLabel?: string;
 }
 
-export function Header({ runbookTitle, target, mode, startedAt, running, auto, now, modeLabel }: HeaderProps): React.JSX.Element {
+export function Header({
+  runbookTitle,
+  target,
+  mode,
+  startedAt,
+  running,
+  auto,
+  now,
+  modeLabel,
+}: HeaderProps): React.JSX.Element {
   const tone = useTone();
   const elapsed = useElapsed(startedAt, running, now);
   return (

@@ -55,7 +55,10 @@ export function homeEntries(drills: readonly HomeDrill[], runbooks: readonly Hom
       difficultyOrder[a.difficulty] - difficultyOrder[b.difficulty] ||
       a.page.localeCompare(b.page),
   );
-  return [...runbooks.map((runbook): Entry => ({ kind: 'runbook', runbook })), ...sorted.map((drill): Entry => ({ kind: 'drill', drill }))];
+  return [
+    ...runbooks.map((runbook): Entry => ({ kind: 'runbook', runbook })),
+    ...sorted.map((drill): Entry => ({ kind: 'drill', drill })),
+  ];
 }
 
 /** Entries whose shown words contain every word typed (never the drill's id: it names the cause). */
@@ -63,7 +66,11 @@ export function filterEntries(entries: readonly Entry[], query: string): Entry[]
   const words = query.toLowerCase().split(/\s+/).filter(Boolean);
   if (words.length === 0) return [...entries];
   return entries.filter((e) => {
-    const hay = (e.kind === 'runbook' ? `${e.runbook.id} ${e.runbook.title} ${e.runbook.symptom} runbook` : `${e.drill.page} ${e.drill.difficulty} ${e.drill.runbookTitle} ${e.drill.runbook} drill`).toLowerCase();
+    const hay = (
+      e.kind === 'runbook'
+        ? `${e.runbook.id} ${e.runbook.title} ${e.runbook.symptom} runbook`
+        : `${e.drill.page} ${e.drill.difficulty} ${e.drill.runbookTitle} ${e.drill.runbook} drill`
+    ).toLowerCase();
     return words.every((w) => hay.includes(w));
   });
 }
@@ -76,7 +83,15 @@ const chromeRows = 5;
  * (typing narrows, ⏎ or ↓ back to the list, esc clears), ⏎ chooses, q leaves.
  * Enter on a drill asks for its mode first (1/2/3 or ↑/↓ and Enter; esc back).
  */
-export function Home({ drills, runbooks, onChoose }: { drills: readonly HomeDrill[]; runbooks: readonly HomeRunbook[]; onChoose: (choice: HomeChoice | null) => void }): React.JSX.Element {
+export function Home({
+  drills,
+  runbooks,
+  onChoose,
+}: {
+  drills: readonly HomeDrill[];
+  runbooks: readonly HomeRunbook[];
+  onChoose: (choice: HomeChoice | null) => void;
+}): React.JSX.Element {
   const tone = useTone();
   const { rows } = useWindowSize();
   const room = Math.max(3, rows - chromeRows);
@@ -171,7 +186,11 @@ export function Home({ drills, runbooks, onChoose }: { drills: readonly HomeDril
         return;
       }
       if (modes.press(i, k)) return;
-      const picked = /^[1-9]$/.test(i) ? drillModes[Number(i) - 1] : k.return ? drillModes[modes.current() ?? 0] : undefined;
+      const picked = /^[1-9]$/.test(i)
+        ? drillModes[Number(i) - 1]
+        : k.return
+          ? drillModes[modes.current() ?? 0]
+          : undefined;
       if (picked) choose({ kind: 'drill', id: drill.id, mode: picked.mode });
       else if (k.escape) ask(null);
       else if (i === 'q') choose(null);
@@ -199,7 +218,8 @@ export function Home({ drills, runbooks, onChoose }: { drills: readonly HomeDril
           group: `Drills: ${e.drill.runbookTitle}`,
           row: (on) => (
             <>
-              <Text {...tone('muted')}>{e.drill.difficulty.padEnd(6)}</Text> <Text {...(on ? tone('strong') : {})}>{e.drill.page}</Text>
+              <Text {...tone('muted')}>{e.drill.difficulty.padEnd(6)}</Text>{' '}
+              <Text {...(on ? tone('strong') : {})}>{e.drill.page}</Text>
             </>
           ),
         },
@@ -228,7 +248,12 @@ export function Home({ drills, runbooks, onChoose }: { drills: readonly HomeDril
           </Text>
         )}
       </Text>
-      <SelectList items={items} selected={list.selected} rows={room} empty={all.length === 0 ? 'no drills or runbooks are installed' : `nothing matches “${query}”`} />
+      <SelectList
+        items={items}
+        selected={list.selected}
+        rows={room}
+        empty={all.length === 0 ? 'no drills or runbooks are installed' : `nothing matches “${query}”`}
+      />
       <Text wrap="truncate-end">
         {current?.kind === 'drill' ? (
           <>
@@ -247,13 +272,15 @@ export function Home({ drills, runbooks, onChoose }: { drills: readonly HomeDril
       <Text wrap="truncate-end">
         {typing ? (
           <>
-            <Text {...tone('accent')}>type</Text> to filter <Text {...tone('muted')}>·</Text> <Text {...tone('accent')}>⏎</Text> done <Text {...tone('muted')}>·</Text>{' '}
+            <Text {...tone('accent')}>type</Text> to filter <Text {...tone('muted')}>·</Text>{' '}
+            <Text {...tone('accent')}>⏎</Text> done <Text {...tone('muted')}>·</Text>{' '}
             <Text {...tone('accent')}>esc</Text> clear
           </>
         ) : (
           <>
-            <Text {...tone('accent')}>↑↓ j/k PgUp/PgDn</Text> move <Text {...tone('muted')}>·</Text> <Text {...tone('accent')}>⏎</Text>{' '}
-            {current?.kind === 'runbook' ? 'show how to run it' : 'start'} <Text {...tone('muted')}>·</Text> <Text {...tone('accent')}>/</Text> filter{' '}
+            <Text {...tone('accent')}>↑↓ j/k PgUp/PgDn</Text> move <Text {...tone('muted')}>·</Text>{' '}
+            <Text {...tone('accent')}>⏎</Text> {current?.kind === 'runbook' ? 'show how to run it' : 'start'}{' '}
+            <Text {...tone('muted')}>·</Text> <Text {...tone('accent')}>/</Text> filter{' '}
             <Text {...tone('muted')}>·</Text> <Text {...tone('accent')}>q</Text> quit
           </>
         )}
@@ -295,8 +322,9 @@ function ModeChoice({ drill, selected }: { drill: HomeDrill; selected: number })
         scored drills are kept: plumbline drill --history shows your progress
       </Text>
       <Text wrap="truncate-end">
-        <Text {...tone('accent')}>1/2/3</Text> or <Text {...tone('accent')}>↑/↓ ⏎</Text> start <Text {...tone('muted')}>·</Text>{' '}
-        <Text {...tone('accent')}>esc</Text> back to the list <Text {...tone('muted')}>·</Text> <Text {...tone('accent')}>q</Text> quit
+        <Text {...tone('accent')}>1/2/3</Text> or <Text {...tone('accent')}>↑/↓ ⏎</Text> start{' '}
+        <Text {...tone('muted')}>·</Text> <Text {...tone('accent')}>esc</Text> back to the list{' '}
+        <Text {...tone('muted')}>·</Text> <Text {...tone('accent')}>q</Text> quit
       </Text>
     </Box>
   );

@@ -30,7 +30,15 @@ function StartingFrame({ header, waitingFor, startedAt, onQuit }: Omit<StartingP
   });
   return (
     <Box flexDirection="column">
-      <Header runbookTitle={header.runbookTitle} target={header.target} mode={header.mode} startedAt={startedAt} running auto={header.auto} {...(header.modeLabel ? { modeLabel: header.modeLabel } : {})} />
+      <Header
+        runbookTitle={header.runbookTitle}
+        target={header.target}
+        mode={header.mode}
+        startedAt={startedAt}
+        running
+        auto={header.auto}
+        {...(header.modeLabel ? { modeLabel: header.modeLabel } : {})}
+      />
       <Text>
         <Spinner /> {waitingFor}… <Text {...tone('muted')}>(q quits)</Text>
       </Text>

@@ -11,7 +11,8 @@ export interface WalkEndProps {
 /** The end's first line: how the walk ended, said plainly. */
 export function endHeadline(end: WalkEndProps['end']): string {
   if (end.reason === 'finished') {
-    if (end.outcome === 'unrecognised-evidence') return 'No known cause: the walk saw anomalies that no runbook step and no signature explains.';
+    if (end.outcome === 'unrecognised-evidence')
+      return 'No known cause: the walk saw anomalies that no runbook step and no signature explains.';
     return end.outcome === 'no-finding'
       ? 'No diagnosis: every layer the runbook knows was checked and none showed the cause.'
       : 'The walk could not finish: some checks could not look, and no diagnosis rests on a check that could not.';

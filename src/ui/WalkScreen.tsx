@@ -38,7 +38,10 @@ export function frameRows(terminalRows: number): number {
 }
 
 /** How the frame's rows are shared: header and rail, the history, the current step, the footer. */
-export function walkLayout(terminalRows: number, opts: { history: number; selected: boolean; filterLine: boolean; noteLine: boolean; ended?: boolean }) {
+export function walkLayout(
+  terminalRows: number,
+  opts: { history: number; selected: boolean; filterLine: boolean; noteLine: boolean; ended?: boolean },
+) {
   const frame = frameRows(terminalRows);
   const body = Math.max(3, frame - 3 - 1 - (opts.noteLine ? 1 : 0));
   // Browsing, or once the walk is over, the history takes half the rows; while walking, the current step keeps most.
@@ -103,10 +106,22 @@ export function WalkScreen({ session, header, startedAt, onExit, replay }: Omit<
     onCancel: () => session.declineHostCommand(),
     onIdleKey: (input, key) => onKey(input, key, true),
   });
-  const layout = walkLayout(rows, { history: browse.shown.length, selected: browse.list.selected !== null, filterLine: browse.typing || browse.query !== '', noteLine: note !== null, ended: !!state.end });
+  const layout = walkLayout(rows, {
+    history: browse.shown.length,
+    selected: browse.list.selected !== null,
+    filterLine: browse.typing || browse.query !== '',
+    noteLine: note !== null,
+    ended: !!state.end,
+  });
 
   const finishedSteps = state.steps.filter(isFinished);
-  const fallback: PagerTarget | null = state.end ? { kind: 'doc', name: state.diagnosis ? 'diagnosis' : 'end' } : latest ? { kind: 'step', index: state.steps.lastIndexOf(latest) } : finishedSteps.length > 0 ? { kind: 'step', index: state.steps.lastIndexOf(finishedSteps.at(-1)!) } : null;
+  const fallback: PagerTarget | null = state.end
+    ? { kind: 'doc', name: state.diagnosis ? 'diagnosis' : 'end' }
+    : latest
+      ? { kind: 'step', index: state.steps.lastIndexOf(latest) }
+      : finishedSteps.length > 0
+        ? { kind: 'step', index: state.steps.lastIndexOf(finishedSteps.at(-1)!) }
+        : null;
   const doc = (t: PagerTarget): PagerDoc | null => {
     if (t.kind === 'doc') {
       if (state.diagnosis) return diagnosisDoc(state.diagnosis, header.transcriptPath, columns);
@@ -211,7 +226,9 @@ export function WalkScreen({ session, header, startedAt, onExit, replay }: Omit<
   useInput((input, key) => onKey(input, key));
 
   const selectedIndex = browse.list.selected === null ? null : (browse.shown[browse.list.selected]?.index ?? null);
-  const settled = state.steps.filter((s, i) => isFinished(s) && (state.end || i !== state.steps.lastIndexOf(latest as StepView)));
+  const settled = state.steps.filter(
+    (s, i) => isFinished(s) && (state.end || i !== state.steps.lastIndexOf(latest as StepView)),
+  );
 
   return (
     <>
@@ -227,7 +244,9 @@ export function WalkScreen({ session, header, startedAt, onExit, replay }: Omit<
           startedAt={replay ? replayEpoch : startedAt}
           running={!state.end && !replay?.paused}
           auto={auto}
-          {...(replay ? { now: () => replay.elapsed(), modeLabel: `${replay.paused ? 'paused' : 'playing'} at ${replay.speed}×` } : {})}
+          {...(replay
+            ? { now: () => replay.elapsed(), modeLabel: `${replay.paused ? 'paused' : 'playing'} at ${replay.speed}×` }
+            : {})}
         />
         <LayerRail current={state.currentLayer} verdicts={state.layers} />
         {browse.view === 'pager' && browse.target && doc(browse.target) ? (
@@ -247,7 +266,14 @@ export function WalkScreen({ session, header, startedAt, onExit, replay }: Omit<
                 </Text>
               </Text>
             ) : null}
-            {layout.history > 0 ? <SelectList items={historyItems(browse.shown)} selected={browse.list.selected} rows={layout.history} follow="end" /> : null}
+            {layout.history > 0 ? (
+              <SelectList
+                items={historyItems(browse.shown)}
+                selected={browse.list.selected}
+                rows={layout.history}
+                follow="end"
+              />
+            ) : null}
             {layout.gap ? <Text> </Text> : null}
             {state.end ? (
               <EndView state={state} transcriptPath={header.transcriptPath} rows={layout.current} width={columns} />
@@ -256,13 +282,23 @@ export function WalkScreen({ session, header, startedAt, onExit, replay }: Omit<
                 {selectedIndex === null && history.length === 0 && !(latest && active) ? (
                   <Briefing page={header.page} kubeconfigPath={header.kubeconfigPath} auto={auto} width={columns} />
                 ) : null}
-                {latest?.kind === 'action' ? <ActionStep step={latest} width={columns} /> : latest ? <CurrentStep step={latest} expanded={false} awaitingContinue={false} width={columns} /> : null}
+                {latest?.kind === 'action' ? (
+                  <ActionStep step={latest} width={columns} />
+                ) : latest ? (
+                  <CurrentStep step={latest} expanded={false} awaitingContinue={false} width={columns} />
+                ) : null}
                 {active ? (
                   <Box marginTop={latest ? 1 : 0}>
                     {active.kind === 'action' && !active.hostPrompt ? (
                       <ActionStep step={active} width={columns} />
                     ) : (
-                      <CurrentStep step={active} expanded={false} awaitingContinue={!auto && !replay} width={columns} pasted={hostEditor.text} />
+                      <CurrentStep
+                        step={active}
+                        expanded={false}
+                        awaitingContinue={!auto && !replay}
+                        width={columns}
+                        pasted={hostEditor.text}
+                      />
                     )}
                   </Box>
                 ) : null}
@@ -284,13 +320,27 @@ export function WalkScreen({ session, header, startedAt, onExit, replay }: Omit<
 }
 
 /** The end of the walk in the rows left: the diagnosis from its top, and how to read the rest when it is cut. */
-function EndView({ state, transcriptPath, rows, width }: { state: WalkState; transcriptPath: string; rows: number; width: number }): React.JSX.Element {
+function EndView({
+  state,
+  transcriptPath,
+  rows,
+  width,
+}: {
+  state: WalkState;
+  transcriptPath: string;
+  rows: number;
+  width: number;
+}): React.JSX.Element {
   const tone = useTone();
   const [cut, setCut] = useState(0);
   return (
     <Box flexDirection="column">
       <Clip rows={cut > 0 ? rows - 1 : rows} keep="top" onOverflow={(n) => n !== cut && setCut(n)}>
-        {state.diagnosis ? <DiagnosisView diagnosis={state.diagnosis} transcriptPath={transcriptPath} width={width} /> : state.end ? <WalkEnd end={state.end} transcriptPath={transcriptPath} /> : null}
+        {state.diagnosis ? (
+          <DiagnosisView diagnosis={state.diagnosis} transcriptPath={transcriptPath} width={width} />
+        ) : state.end ? (
+          <WalkEnd end={state.end} transcriptPath={transcriptPath} />
+        ) : null}
       </Clip>
       {cut > 0 ? (
         <Text {...tone('muted')} wrap="truncate-end">

@@ -90,21 +90,32 @@ export const keyBindings: readonly KeyBinding[] = [
     keys: () => '←→',
     label: () => 'step back / on',
     active: (ctx) => !!ctx.replay && main(ctx),
-    match: (_input, key) => (key.rightArrow ? { type: 'replay-step', delta: 1 } : key.leftArrow ? { type: 'replay-step', delta: -1 } : undefined),
+    match: (_input, key) =>
+      key.rightArrow
+        ? { type: 'replay-step', delta: 1 }
+        : key.leftArrow
+          ? { type: 'replay-step', delta: -1 }
+          : undefined,
   },
   {
     command: 'replay-speed',
     keys: () => '+/-',
     label: (ctx) => `speed (${ctx.replay?.speed ?? 1}×)`,
     active: (ctx) => !!ctx.replay && ctx.screen === 'walk' && main(ctx),
-    match: (input) => (input === '+' || input === '=' ? { type: 'replay-speed', factor: 2 } : input === '-' ? { type: 'replay-speed', factor: 0.5 } : undefined),
+    match: (input) =>
+      input === '+' || input === '='
+        ? { type: 'replay-speed', factor: 2 }
+        : input === '-'
+          ? { type: 'replay-speed', factor: 0.5 }
+          : undefined,
   },
   {
     command: 'answer',
     keys: (ctx) => (ctx.choices > 1 ? `1-${Math.min(ctx.choices, 9)}` : '1'),
     label: () => 'answer',
     active: (ctx) => live(ctx) && walking(ctx) && ctx.waitingOn === 'ask',
-    match: (input, key) => (plain(key) && /^[1-9]$/.test(input) ? { type: 'answer', index: Number(input) - 1 } : undefined),
+    match: (input, key) =>
+      plain(key) && /^[1-9]$/.test(input) ? { type: 'answer', index: Number(input) - 1 } : undefined,
   },
   {
     command: 'confirm-action',
@@ -141,7 +152,8 @@ export const keyBindings: readonly KeyBinding[] = [
     keys: (ctx) => (ctx.selected ? '⏎/e' : 'e'),
     label: (ctx) => (ctx.selected ? 'open step' : ctx.screen === 'end' ? 'read it all' : 'last step in full'),
     active: (ctx) => main(ctx) && ctx.openable,
-    match: (input, key, ctx) => ((input === 'e' && plain(key)) || (key.return && ctx.selected) ? { type: 'open' } : undefined),
+    match: (input, key, ctx) =>
+      (input === 'e' && plain(key)) || (key.return && ctx.selected) ? { type: 'open' } : undefined,
   },
   {
     command: 'move',
@@ -190,7 +202,14 @@ export const keyBindings: readonly KeyBinding[] = [
   {
     command: 'back',
     keys: () => 'esc',
-    label: (ctx) => (ctx.view === 'pager' ? 'back' : ctx.view === 'help' ? 'close' : ctx.selected ? 'back to the current step' : 'clear the filter'),
+    label: (ctx) =>
+      ctx.view === 'pager'
+        ? 'back'
+        : ctx.view === 'help'
+          ? 'close'
+          : ctx.selected
+            ? 'back to the current step'
+            : 'clear the filter',
     active: (ctx) => ctx.view !== 'main' || ((ctx.selected || ctx.filtered) && ctx.waitingOn !== 'host'),
     match: (_input, key) => (key.escape ? { type: 'back' } : undefined),
   },
@@ -238,20 +257,44 @@ export interface KeyHint {
 
 /** Keys typed text goes to: a note or a filter takes every key but these. */
 function textHints(ctx: KeyContext): KeyHint[] | undefined {
-  if (ctx.noting) return [{ keys: '⏎', label: 'save note' }, { keys: 'esc', label: 'cancel' }];
-  if (ctx.filtering) return [{ keys: '⏎', label: 'keep filter' }, { keys: 'esc', label: 'clear' }];
+  if (ctx.noting)
+    return [
+      { keys: '⏎', label: 'save note' },
+      { keys: 'esc', label: 'cancel' },
+    ];
+  if (ctx.filtering)
+    return [
+      { keys: '⏎', label: 'keep filter' },
+      { keys: 'esc', label: 'clear' },
+    ];
   // While pasted output is being edited no key is a command: the footer lists only the editor's.
-  if (ctx.pasting) return [{ keys: '⏎', label: 'send output' }, { keys: '⌫ ^U', label: 'edit' }, { keys: 'esc', label: 'drop the paste' }, { keys: '^C', label: 'quit' }];
+  if (ctx.pasting)
+    return [
+      { keys: '⏎', label: 'send output' },
+      { keys: '⌫ ^U', label: 'edit' },
+      { keys: 'esc', label: 'drop the paste' },
+      { keys: '^C', label: 'quit' },
+    ];
   return undefined;
 }
 
 /** The footer: the active keys a newcomer needs, the pinned ones last. */
 export function hintsFor(ctx: KeyContext): KeyHint[] {
-  return textHints(ctx) ?? keyBindings.filter((b) => b.active(ctx) && !b.helpOnly).map((b) => ({ keys: b.keys(ctx), label: b.label(ctx), ...(b.pinned ? { pinned: true } : {}) }));
+  return (
+    textHints(ctx) ??
+    keyBindings
+      .filter((b) => b.active(ctx) && !b.helpOnly)
+      .map((b) => ({ keys: b.keys(ctx), label: b.label(ctx), ...(b.pinned ? { pinned: true } : {}) }))
+  );
 }
 
 /** `?`: every key that works on the screen under the help, from the same table. */
 export function helpFor(ctx: KeyContext): KeyHint[] {
   const under = { ...ctx, view: ctx.view === 'help' ? ('main' as const) : ctx.view };
-  return textHints(under) ?? keyBindings.filter((b) => b.active(under) && b.command !== 'help').map((b) => ({ keys: b.keys(under), label: b.label(under) }));
+  return (
+    textHints(under) ??
+    keyBindings
+      .filter((b) => b.active(under) && b.command !== 'help')
+      .map((b) => ({ keys: b.keys(under), label: b.label(under) }))
+  );
 }

@@ -50,7 +50,9 @@ export function editorKey(state: EditorState, input: string, key: Key, mode: Edi
   const { text } = state;
   if (key.escape) {
     // Esc first drops what was pasted; on an empty editor it declines.
-    return text !== '' && mode.multiline ? { state: emptyEditor, effect: none } : { state: emptyEditor, effect: { type: 'cancel' } };
+    return text !== '' && mode.multiline
+      ? { state: emptyEditor, effect: none }
+      : { state: emptyEditor, effect: { type: 'cancel' } };
   }
   // A chunk of several characters is a paste from a terminal that does not bracket pastes.
   const chunk = input.length > 1 && !key.ctrl && !key.meta && !isControlSequence(input);
@@ -61,20 +63,36 @@ export function editorKey(state: EditorState, input: string, key: Key, mode: Edi
     if (text === '') return { state, effect: none };
     const line = currentLine(text);
     // Enter right after a paste, or on an empty line, sends; on a typed line it ends the line.
-    if (state.afterPaste || line === '') return { state: emptyEditor, effect: { type: 'submit', text: withNewline(text) } };
+    if (state.afterPaste || line === '')
+      return { state: emptyEditor, effect: { type: 'submit', text: withNewline(text) } };
     return finishIfDotLine({ text: `${text}\n`, afterPaste: false }, mode);
   }
   if (key.ctrl && input === 'd') {
-    return text === '' ? { state, effect: none } : { state: emptyEditor, effect: { type: 'submit', text: mode.multiline ? withNewline(text) : text } };
+    return text === ''
+      ? { state, effect: none }
+      : { state: emptyEditor, effect: { type: 'submit', text: mode.multiline ? withNewline(text) : text } };
   }
   if (key.backspace || key.delete) return { state: { text: text.slice(0, -1), afterPaste: false }, effect: none };
   if (key.ctrl && input === 'u') {
     // Readline's kill to line start; on an empty line, the line above goes.
     const line = currentLine(text);
-    const kept = line === '' ? text.slice(0, -1).slice(0, text.slice(0, -1).lastIndexOf('\n') + 1) : text.slice(0, text.length - line.length);
+    const kept =
+      line === ''
+        ? text.slice(0, -1).slice(0, text.slice(0, -1).lastIndexOf('\n') + 1)
+        : text.slice(0, text.length - line.length);
     return { state: { text: kept, afterPaste: false }, effect: none };
   }
-  if (key.ctrl || key.meta || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow || key.pageUp || key.pageDown || input === '') {
+  if (
+    key.ctrl ||
+    key.meta ||
+    key.upArrow ||
+    key.downArrow ||
+    key.leftArrow ||
+    key.rightArrow ||
+    key.pageUp ||
+    key.pageDown ||
+    input === ''
+  ) {
     return { state, effect: none };
   }
   return { state: { text: text + (key.tab ? '\t' : input), afterPaste: false }, effect: none };

@@ -36,7 +36,10 @@ export interface LineEditor {
 export function useLineEditor(options: LineEditorOptions): LineEditor {
   const [state, setState] = useState<EditorState>(emptyEditor);
   const ref = useRef<EditorState>(emptyEditor);
-  const mode: EditorMode = { multiline: options.multiline ?? false, idleKeysAreCommands: options.onIdleKey !== undefined };
+  const mode: EditorMode = {
+    multiline: options.multiline ?? false,
+    idleKeysAreCommands: options.onIdleKey !== undefined,
+  };
 
   const apply = ({ state: next, effect }: EditorStep) => {
     ref.current = next;

@@ -1,7 +1,15 @@
 import type { Evidence, Layer } from '../checks/types.js';
 import { notApplicable } from '../engine/notApplicable.js';
 import { accountLines } from '../engine/textLog.js';
-import type { AnsweredBy, DiagnosisView, EndReason, Mode, RawOutput, SessionEvent, SessionOutcome } from '../engine/events.js';
+import type {
+  AnsweredBy,
+  DiagnosisView,
+  EndReason,
+  Mode,
+  RawOutput,
+  SessionEvent,
+  SessionOutcome,
+} from '../engine/events.js';
 import type { SampleInfo } from '../nodeaccess/types.js';
 import type { Phase } from '../runbook/structure.js';
 import type { LayerVerdicts, Verdict } from './verdict.js';
@@ -88,7 +96,13 @@ export function walkReducer(state: WalkState, event: SessionEvent): WalkState {
     case 'session.start':
       return {
         ...initialWalkState,
-        session: { runbook: event.runbook, runbookTitle: event.runbookTitle, mode: event.mode, scenario: event.scenario, context: event.context },
+        session: {
+          runbook: event.runbook,
+          runbookTitle: event.runbookTitle,
+          mode: event.mode,
+          scenario: event.scenario,
+          context: event.context,
+        },
       };
     case 'step.enter': {
       // A diagnosis step is shown by its own screen, from the `diagnosis` event.
@@ -146,22 +160,53 @@ export function walkReducer(state: WalkState, event: SessionEvent): WalkState {
     case 'mode.change':
       return state;
     case 'note':
-      return event.step ? updateStep(state, event.step, (s) => ({ ...s, notes: [...(s.notes ?? []), event.text] })) : state;
+      return event.step
+        ? updateStep(state, event.step, (s) => ({ ...s, notes: [...(s.notes ?? []), event.text] }))
+        : state;
     case 'host.prompt':
-      return updateStep(state, event.step, (s) => ({ ...s, hostPrompt: { node: event.node, command: event.command, argv: event.argv, ...(event.sample ? { sample: event.sample } : {}) } }));
+      return updateStep(state, event.step, (s) => ({
+        ...s,
+        hostPrompt: {
+          node: event.node,
+          command: event.command,
+          argv: event.argv,
+          ...(event.sample ? { sample: event.sample } : {}),
+        },
+      }));
     case 'host.reply':
       return updateStep(state, event.step, (s) => {
         const { hostPrompt: _done, ...rest } = s;
         return rest;
       });
     case 'action.proposed': {
-      const action: ActionView = { command: event.command, node: event.node, target: event.target, allowed: event.allowed, simulated: event.simulated, verify: event.verify };
+      const action: ActionView = {
+        command: event.command,
+        node: event.node,
+        target: event.target,
+        allowed: event.allowed,
+        simulated: event.simulated,
+        verify: event.verify,
+      };
       return updateStep(state, event.step, (s) => ({ ...s, action }));
     }
     case 'action.confirmed':
-      return updateAction(state, event.step, (a) => ({ ...a, decision: { confirmed: true, by: event.by, reason: '' } }), 'running');
+      return updateAction(
+        state,
+        event.step,
+        (a) => ({ ...a, decision: { confirmed: true, by: event.by, reason: '' } }),
+        'running',
+      );
     case 'action.declined':
-      return finishAction(updateAction(state, event.step, (a) => ({ ...a, decision: { confirmed: false, by: event.by, reason: event.reason } })), event.step, 'declined', event.reason, 'finding');
+      return finishAction(
+        updateAction(state, event.step, (a) => ({
+          ...a,
+          decision: { confirmed: false, by: event.by, reason: event.reason },
+        })),
+        event.step,
+        'declined',
+        event.reason,
+        'finding',
+      );
     case 'action.executed': {
       const executed = {
         ran: event.ran,
@@ -177,7 +222,13 @@ export function walkReducer(state: WalkState, event: SessionEvent): WalkState {
       return view?.verify ? next : finishAction(next, event.step, 'done', 'ran', 'ok');
     }
     case 'action.verified': {
-      const verified = { verifyStep: event.verifyStep, outcome: event.outcome, summary: event.summary, ok: event.ok, attempts: event.attempts };
+      const verified = {
+        verifyStep: event.verifyStep,
+        outcome: event.outcome,
+        summary: event.summary,
+        ok: event.ok,
+        attempts: event.attempts,
+      };
       const next = updateAction(state, event.step, (a) => ({ ...a, verified }));
       const summary = `verify ${event.verifyStep} → ${event.outcome}: ${event.summary}`;
       return finishAction(next, event.step, event.ok ? 'done' : 'failed', summary, event.ok ? 'ok' : 'finding');
@@ -186,7 +237,12 @@ export function walkReducer(state: WalkState, event: SessionEvent): WalkState {
       return {
         ...state,
         currentLayer: null,
-        end: { outcome: event.outcome, reason: event.reason, ...(event.error ? { error: event.error } : {}), lines: accountLines(event) },
+        end: {
+          outcome: event.outcome,
+          reason: event.reason,
+          ...(event.error ? { error: event.error } : {}),
+          lines: accountLines(event),
+        },
       };
   }
 }
@@ -208,13 +264,30 @@ function updateStep(state: WalkState, step: string, update: (s: StepView) => Ste
   return { ...state, steps };
 }
 
-function updateAction(state: WalkState, step: string, update: (a: ActionView) => ActionView, status?: StepStatus): WalkState {
-  return updateStep(state, step, (s) => (s.action ? { ...s, action: update(s.action), ...(status ? { status } : {}) } : s));
+function updateAction(
+  state: WalkState,
+  step: string,
+  update: (a: ActionView) => ActionView,
+  status?: StepStatus,
+): WalkState {
+  return updateStep(state, step, (s) =>
+    s.action ? { ...s, action: update(s.action), ...(status ? { status } : {}) } : s,
+  );
 }
 
 /** An action ends as a result with its branch as the outcome, so the scrollback shows it like a check. */
-function finishAction(state: WalkState, step: string, outcome: 'done' | 'declined' | 'failed', summary: string, verdict: Verdict): WalkState {
-  return updateStep(state, step, (s) => ({ ...s, status: 'done', result: { outcome, summary, evidence: [], durationMs: 0, timedOut: false, verdict } }));
+function finishAction(
+  state: WalkState,
+  step: string,
+  outcome: 'done' | 'declined' | 'failed',
+  summary: string,
+  verdict: Verdict,
+): WalkState {
+  return updateStep(state, step, (s) => ({
+    ...s,
+    status: 'done',
+    result: { outcome, summary, evidence: [], durationMs: 0, timedOut: false, verdict },
+  }));
 }
 
 /** Evidence worth showing: an error's evidence often just repeats its summary. */
@@ -231,7 +304,11 @@ export function isFinished(step: StepView): boolean {
  * grows), `latest` is the last finished step shown in full with its evidence,
  * `active` is the step in progress or waiting for the user.
  */
-export function splitSteps(state: WalkState): { settled: StepView[]; latest: StepView | undefined; active: StepView | undefined } {
+export function splitSteps(state: WalkState): {
+  settled: StepView[];
+  latest: StepView | undefined;
+  active: StepView | undefined;
+} {
   const last = state.steps.at(-1);
   const active = last && !isFinished(last) && !state.end ? last : undefined;
   // Only the last step can be unfinished: a walk that ends while one runs drops it.

@@ -3,10 +3,12 @@ import { formatColumns, padCell } from '../../src/base/columns.js';
 
 describe('formatColumns', () => {
   it('sizes each column by its widest cell, whatever that is', () => {
-    expect(formatColumns([
-      ['pod.status', 'pod', 'Pod status'],
-      ['host.kube-proxy-rules-on-node', 'host', 'kube-proxy rules'],
-    ])).toEqual([
+    expect(
+      formatColumns([
+        ['pod.status', 'pod', 'Pod status'],
+        ['host.kube-proxy-rules-on-node', 'host', 'kube-proxy rules'],
+      ]),
+    ).toEqual([
       'pod.status                     pod   Pod status',
       'host.kube-proxy-rules-on-node  host  kube-proxy rules',
     ]);
@@ -22,7 +24,15 @@ describe('formatColumns', () => {
   });
 
   it('right-aligns the columns asked for, indents, and leaves no trailing spaces', () => {
-    expect(formatColumns([['SCENARIO', 'N', ''], ['a', '12', '']], { indent: '  ', align: ['left', 'right'] })).toEqual(['  SCENARIO   N', '  a         12']);
+    expect(
+      formatColumns(
+        [
+          ['SCENARIO', 'N', ''],
+          ['a', '12', ''],
+        ],
+        { indent: '  ', align: ['left', 'right'] },
+      ),
+    ).toEqual(['  SCENARIO   N', '  a         12']);
   });
 
   it('pads one cell by terminal width', () => {

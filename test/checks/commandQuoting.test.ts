@@ -17,7 +17,10 @@ function fakeTools(dir: string): string {
   mkdirSync(bin);
   for (const tool of ['kubectl', 'grep']) {
     // One line per call: each argument, NUL-terminated, so a space or quote inside one stays visible.
-    writeFileSync(join(bin, tool), `#!/bin/sh\nfor a in "$@"; do printf '%s\\0' "$a"; done >> "$ARGLOG"\nprintf '\\n' >> "$ARGLOG"\n`);
+    writeFileSync(
+      join(bin, tool),
+      `#!/bin/sh\nfor a in "$@"; do printf '%s\\0' "$a"; done >> "$ARGLOG"\nprintf '\\n' >> "$ARGLOG"\n`,
+    );
     chmodSync(join(bin, tool), 0o755);
   }
   return bin;
@@ -36,12 +39,20 @@ function decodedStrings(json: string): string {
 /** Params for a check with every string field set to `value`, or undefined when its schema takes none of them. */
 function paramsFor(check: (typeof checks)[number], value: string): unknown {
   const fields = ['namespace', 'name', 'node', 'pod', 'container', 'image'];
-  const parsed = (check.params as { safeParse(v: unknown): { success: boolean; data?: unknown } }).safeParse(Object.fromEntries(fields.map((f) => [f, value])));
+  const parsed = (check.params as { safeParse(v: unknown): { success: boolean; data?: unknown } }).safeParse(
+    Object.fromEntries(fields.map((f) => [f, value])),
+  );
   return parsed.success ? parsed.data : undefined;
 }
 
 describe('copyable kubectl commands are shell-quoted', () => {
-  const withValues = checks.filter((c) => c.layer !== 'host' && paramsFor(c, 'web-0') !== undefined && c.command(paramsFor(c, 'web-0') as never).includes('kubectl') && c.command(paramsFor(c, 'web-0') as never).includes('web-0'));
+  const withValues = checks.filter(
+    (c) =>
+      c.layer !== 'host' &&
+      paramsFor(c, 'web-0') !== undefined &&
+      c.command(paramsFor(c, 'web-0') as never).includes('kubectl') &&
+      c.command(paramsFor(c, 'web-0') as never).includes('web-0'),
+  );
 
   it('finds the checks that show a kubectl command with a name in it', () => {
     expect(withValues.length).toBeGreaterThan(15);
@@ -57,22 +68,36 @@ describe('copyable kubectl commands are shell-quoted', () => {
         const log = join(dir, `${check.id}.args`);
         writeFileSync(log, '');
         try {
-          execFileSync('sh', ['-c', command], { cwd: dir, env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}`, ARGLOG: log }, stdio: 'ignore', timeout: 10_000 });
+          execFileSync('sh', ['-c', command], {
+            cwd: dir,
+            env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}`, ARGLOG: log },
+            stdio: 'ignore',
+            timeout: 10_000,
+          });
         } catch {
           // grep finding nothing exits 1: the exit status is not what is tested.
         }
-        for (const p of ['PWNED-dollar', 'PWNED-tick', 'PWNED-semi']) if (existsSync(join(dir, p))) problems.push(`${check.id}: ran ${p}: ${command}`);
+        for (const p of ['PWNED-dollar', 'PWNED-tick', 'PWNED-semi'])
+          if (existsSync(join(dir, p))) problems.push(`${check.id}: ran ${p}: ${command}`);
         rmSync(join(dir, 'PWNED-dollar'), { force: true });
         rmSync(join(dir, 'PWNED-tick'), { force: true });
         rmSync(join(dir, 'PWNED-semi'), { force: true });
-        const calls = readFileSync(log, 'utf8').split('\n').filter((l) => l !== '').map((l) => l.split('\0').slice(0, -1));
+        const calls = readFileSync(log, 'utf8')
+          .split('\n')
+          .filter((l) => l !== '')
+          .map((l) => l.split('\0').slice(0, -1));
         // A JSON argument (the test pod's --overrides) holds the value JSON-escaped: compare it decoded.
-        const args = calls.flat().map((a) => (a.startsWith('--overrides=') ? decodedStrings(a.slice('--overrides='.length)) : a));
+        const args = calls
+          .flat()
+          .map((a) => (a.startsWith('--overrides=') ? decodedStrings(a.slice('--overrides='.length)) : a));
         // Every argument carrying part of the value carries all of it (alone, or inside a selector or jsonpath).
-        if (!args.some((a) => a.includes(value))) problems.push(`${check.id}: no argument holds ${JSON.stringify(value)}: ${JSON.stringify(calls)}`);
+        if (!args.some((a) => a.includes(value)))
+          problems.push(`${check.id}: no argument holds ${JSON.stringify(value)}: ${JSON.stringify(calls)}`);
         const marker = value.includes('PWNED') ? 'PWNED' : value.includes('zq') ? 'zq' : '';
         // The test pod's own name is made from the node's, with what a name may not hold replaced: not a split argument.
-        for (const a of args) if (marker !== '' && a.includes(marker) && !a.includes(value) && !/^(?:pod\/)?plumbline-test-/.test(a)) problems.push(`${check.id}: argument ${JSON.stringify(a)} holds part of ${JSON.stringify(value)}`);
+        for (const a of args)
+          if (marker !== '' && a.includes(marker) && !a.includes(value) && !/^(?:pod\/)?plumbline-test-/.test(a))
+            problems.push(`${check.id}: argument ${JSON.stringify(a)} holds part of ${JSON.stringify(value)}`);
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -16,8 +16,23 @@ describe('checks on malformed objects', () => {
     t = await startTestDrill({
       objects: [
         pod('flat', 'shop', { containers: { name: 'app', image: 'nginx' } }, { phase: 'Pending' }),
-        pod('odd-status', 'shop', { nodeName: 'worker-1' }, { phase: 'Running', conditions: { type: 'Ready', status: 'True' }, containerStatuses: 'running' }),
-        pod('odd-labels', 'shop', { nodeName: 'worker-1' }, { phase: 'Running', containerStatuses: [{ name: 'main', ready: true, restartCount: 'many', state: { running: { startedAt: 'now-1h' } } }] }),
+        pod(
+          'odd-status',
+          'shop',
+          { nodeName: 'worker-1' },
+          { phase: 'Running', conditions: { type: 'Ready', status: 'True' }, containerStatuses: 'running' },
+        ),
+        pod(
+          'odd-labels',
+          'shop',
+          { nodeName: 'worker-1' },
+          {
+            phase: 'Running',
+            containerStatuses: [
+              { name: 'main', ready: true, restartCount: 'many', state: { running: { startedAt: 'now-1h' } } },
+            ],
+          },
+        ),
         {
           apiVersion: 'v1',
           kind: 'Node',
@@ -31,9 +46,18 @@ describe('checks on malformed objects', () => {
   afterAll(() => t.close());
 
   it.each([
-    ['flat', 'spec.containers: json: cannot unmarshal object into Go struct field PodSpec.spec.containers of type []v1.Container'],
-    ['odd-status', 'status.conditions: json: cannot unmarshal object into Go struct field PodStatus.status.conditions of type []v1.PodCondition'],
-    ['odd-labels', 'status.containerStatuses[0].restartCount: json: cannot unmarshal string into Go struct field ContainerStatus.status.containerStatuses.restartCount of type int32'],
+    [
+      'flat',
+      'spec.containers: json: cannot unmarshal object into Go struct field PodSpec.spec.containers of type []v1.Container',
+    ],
+    [
+      'odd-status',
+      'status.conditions: json: cannot unmarshal object into Go struct field PodStatus.status.conditions of type []v1.PodCondition',
+    ],
+    [
+      'odd-labels',
+      'status.containerStatuses[0].restartCount: json: cannot unmarshal string into Go struct field ContainerStatus.status.containerStatuses.restartCount of type int32',
+    ],
   ])('pod.status on %s: an error that says the pod is malformed, and where', async (name, where) => {
     const out = await t.check('pod.status', { namespace: 'shop', name });
     expect(out.outcome).toBe('error');
@@ -46,14 +70,18 @@ describe('checks on malformed objects', () => {
     const out = await t.check('node.ready', { name: 'odd-node' });
     expect(out.outcome).toBe('error');
     expect(out.facts.errorKind).toBe('malformed');
-    expect(out.summary).toMatch(/^malformed: the API server sent a Node odd-node that is malformed: metadata\.labels\[zone\]: json: cannot unmarshal number/);
+    expect(out.summary).toMatch(
+      /^malformed: the API server sent a Node odd-node that is malformed: metadata\.labels\[zone\]: json: cannot unmarshal number/,
+    );
   });
 
   it('a list holding malformed pods: node.pods names the first', async () => {
     const out = await t.check('node.pods', { name: 'worker-1' });
     expect(out.outcome).toBe('error');
     expect(out.facts.errorKind).toBe('malformed');
-    expect(out.summary).toMatch(/^malformed: the API server sent a Pod shop\/odd-(status|labels) that is malformed: status\./);
+    expect(out.summary).toMatch(
+      /^malformed: the API server sent a Pod shop\/odd-(status|labels) that is malformed: status\./,
+    );
   });
 
   it('events of a healthy pod in the same namespace still read', async () => {

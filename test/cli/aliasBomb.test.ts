@@ -11,10 +11,13 @@ const dir = mkdtempSync(join(tmpdir(), 'plumbline-alias-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Seven levels of nine: 9^7 = 4,782,969 "lol"s from seven lines. */
-const laughs = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]', ...'bcdefg'.split('').map((c, i) => {
-  const prev = 'abcdefg'[i] ?? 'a';
-  return `${c}: &${c} [${Array(9).fill(`*${prev}`).join(',')}]`;
-})].join('\n');
+const laughs = [
+  'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+  ...'bcdefg'.split('').map((c, i) => {
+    const prev = 'abcdefg'[i] ?? 'a';
+    return `${c}: &${c} [${Array(9).fill(`*${prev}`).join(',')}]`;
+  }),
+].join('\n');
 
 const noStack = (s: string) => expect(s).not.toMatch(/internal error|ReferenceError|\n\s+at /);
 
@@ -25,7 +28,9 @@ describe('alias bombs are bad input: exit 2 at file:line:col', () => {
     const r = await runCli(['lint', file]);
     expect(r.exitCode).toBe(2);
     // Line 10 is `f: &f [*e,...]`: its first alias brings the values aliases stand for to 141,148.
-    expect(r.stdout).toBe(`${file}:10:8: invalid YAML: aliases stand for more than 100000 values (a YAML alias bomb?); write the values out\n`);
+    expect(r.stdout).toBe(
+      `${file}:10:8: invalid YAML: aliases stand for more than 100000 values (a YAML alias bomb?); write the values out\n`,
+    );
     noStack(r.stderr);
   });
 
@@ -34,17 +39,24 @@ describe('alias bombs are bad input: exit 2 at file:line:col', () => {
     writeFileSync(file, `id: s\ntitle: s\npage: p\nrunbook: workload-down\nexpect: { diagnosis: null }\n${laughs}\n`);
     const r = await runCli(['test', file]);
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toContain(`${file}:11:8: invalid YAML: aliases stand for more than 100000 values (a YAML alias bomb?); write the values out`);
+    expect(r.stderr).toContain(
+      `${file}:11:8: invalid YAML: aliases stand for more than 100000 values (a YAML alias bomb?); write the values out`,
+    );
     noStack(r.stderr);
   });
 
   it('an object file a scenario names', async () => {
     writeFileSync(join(dir, 'bomb-objects.yaml'), `${laughs}\n`);
     const file = join(dir, 'with-objects.yaml');
-    writeFileSync(file, 'id: s\ntitle: s\npage: p\nrunbook: workload-down\nexpect: { diagnosis: null }\nobjectFiles: [bomb-objects.yaml]\n');
+    writeFileSync(
+      file,
+      'id: s\ntitle: s\npage: p\nrunbook: workload-down\nexpect: { diagnosis: null }\nobjectFiles: [bomb-objects.yaml]\n',
+    );
     const r = await runCli(['test', file]);
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toContain(`${join(dir, 'bomb-objects.yaml')}:6:8: invalid YAML: aliases stand for more than 100000 values`);
+    expect(r.stderr).toContain(
+      `${join(dir, 'bomb-objects.yaml')}:6:8: invalid YAML: aliases stand for more than 100000 values`,
+    );
     noStack(r.stderr);
   });
 

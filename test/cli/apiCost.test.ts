@@ -11,7 +11,10 @@ interface Walk {
 }
 
 async function walk(file: string, dir: string): Promise<Walk> {
-  const r = await runCli(['drill', file, '--non-interactive', '--output', 'json', '--transcript', join(dir, `${Math.random()}.jsonl`)], { timeoutMs: 120_000 });
+  const r = await runCli(
+    ['drill', file, '--non-interactive', '--output', 'json', '--transcript', join(dir, `${Math.random()}.jsonl`)],
+    { timeoutMs: 120_000 },
+  );
   expect(r.exitCode, r.stderr).toBe(0);
   return JSON.parse(r.stdout) as Walk;
 }
@@ -22,7 +25,12 @@ describe('what a walk costs the API server (--output json "api")', () => {
     const small = join(repoRoot, 'scenarios', 'scale-10-nodes.yaml');
     // The same healthy cluster, 30 times the nodes (and pods).
     const big = join(dir, 'scale-300.yaml');
-    writeFileSync(big, readFileSync(small, 'utf8').replace('id: scale-10-nodes', 'id: scale-300').replace('workers: 9,', 'workers: 299,'));
+    writeFileSync(
+      big,
+      readFileSync(small, 'utf8')
+        .replace('id: scale-10-nodes', 'id: scale-300')
+        .replace('workers: 9,', 'workers: 299,'),
+    );
     const a = await walk(small, dir);
     const b = await walk(big, dir);
     expect(b.path.map((p) => `${p.step}:${p.outcome}`)).toEqual(a.path.map((p) => `${p.step}:${p.outcome}`));

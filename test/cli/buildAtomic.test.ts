@@ -9,14 +9,19 @@ import { repoRoot } from '../helpers/cli.js';
 // A copy of the project is built twice; during the second build the CLI is started again and again.
 
 function run(dir: string, args: string[]): { status: number | null; stderr: string } {
-  const r = spawnSync(process.execPath, ['dist/cli.js', ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, ['dist/cli.js', ...args], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   return { status: r.status, stderr: r.stderr };
 }
 
 describe('npm run build', () => {
   it('never leaves dist/ without a CLI that runs', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'plumbline-build-'));
-    for (const f of ['src', 'scripts', 'package.json', 'runbooks']) cpSync(join(repoRoot, f), join(dir, f), { recursive: true });
+    for (const f of ['src', 'scripts', 'package.json', 'runbooks'])
+      cpSync(join(repoRoot, f), join(dir, f), { recursive: true });
     symlinkSync(join(repoRoot, 'node_modules'), join(dir, 'node_modules'));
     const first = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: dir, encoding: 'utf8' });
     expect(first.status).toBe(0);

@@ -40,8 +40,12 @@ describe('the bundled CLI', () => {
     const loaded = [cliPath, ...staticGraph(cliPath)];
     const bare = loaded.filter((m) => !m.startsWith('/') && !m.startsWith('node:'));
     expect(bare).toEqual([]);
-    const code = loaded.filter((m) => m.startsWith('/')).map((f) => readFileSync(f, 'utf8')).join('\n');
-    for (const [name, marker] of Object.entries(markers)) expect(code.includes(marker), `${name} is loaded at start`).toBe(false);
+    const code = loaded
+      .filter((m) => m.startsWith('/'))
+      .map((f) => readFileSync(f, 'utf8'))
+      .join('\n');
+    for (const [name, marker] of Object.entries(markers))
+      expect(code.includes(marker), `${name} is loaded at start`).toBe(false);
     expect(code.length).toBeLessThan(20_000);
   });
 
@@ -52,7 +56,8 @@ describe('the bundled CLI', () => {
     const loaded = [file, ...staticGraph(file)].filter((m) => m.startsWith('/'));
     const code = loaded.map((f) => readFileSync(f, 'utf8')).join('\n');
     expect(code).toContain('showSuggestionAfterError');
-    for (const [name, marker] of Object.entries(markers)) expect(code.includes(marker), `${name} is loaded to parse`).toBe(false);
+    for (const [name, marker] of Object.entries(markers))
+      expect(code.includes(marker), `${name} is loaded to parse`).toBe(false);
   });
 
   it('has the heavy modules in chunks behind import()', () => {
@@ -62,11 +67,14 @@ describe('the bundled CLI', () => {
     expect(readFileSync(cliPath, 'utf8')).toMatch(/import\("\.\/chunks\//);
   });
 
-  it('leaves out client-node\'s generated API classes (15 MB a walk never uses)', () => {
+  it("leaves out client-node's generated API classes (15 MB a walk never uses)", () => {
     const chunks = readdirSync(join(dirname(cliPath), 'chunks')).filter((f) => f.endsWith('.js'));
     // Chunks of the previous build are kept one build longer; only this build's (.chunks.json) count.
     const current = new Set(JSON.parse(readFileSync(join(dirname(cliPath), '.chunks.json'), 'utf8')) as string[]);
-    const all = chunks.filter((f) => current.has(f)).map((f) => readFileSync(join(dirname(cliPath), 'chunks', f), 'utf8')).join('\n');
+    const all = chunks
+      .filter((f) => current.has(f))
+      .map((f) => readFileSync(join(dirname(cliPath), 'chunks', f), 'utf8'))
+      .join('\n');
     expect(all).not.toContain('connectDeleteNamespacedPodProxy');
   });
 });
@@ -77,21 +85,29 @@ describe('the bin', () => {
     expect(readFileSync(cliPath, 'utf8').split('\n')[0]).toBe('#!/usr/bin/env node');
   });
 
-  it.runIf(kubectlAvailable())('runs as a kubectl plugin: kubectl plumbline finds kubectl-plumbline on PATH', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'plumbline-plugin-'));
-    symlinkSync(cliPath, join(dir, 'kubectl-plumbline'));
-    // The plugin's shebang finds node on PATH: this Node (the project's own), as npm scripts give it.
-    const PATH = [dir, dirname(process.execPath), process.env.PATH ?? ''].join(delimiter);
-    const run = (args: string[]) =>
-      new Promise<{ stdout: string; code: number }>((resolve) => {
-        execFile('kubectl', args, { env: { ...process.env, PATH, NO_COLOR: '1' }, timeout: 20_000 }, (err, stdout) => {
-          resolve({ stdout, code: err && typeof err.code === 'number' ? err.code : err ? 1 : 0 });
+  it.runIf(kubectlAvailable())(
+    'runs as a kubectl plugin: kubectl plumbline finds kubectl-plumbline on PATH',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'plumbline-plugin-'));
+      symlinkSync(cliPath, join(dir, 'kubectl-plumbline'));
+      // The plugin's shebang finds node on PATH: this Node (the project's own), as npm scripts give it.
+      const PATH = [dir, dirname(process.execPath), process.env.PATH ?? ''].join(delimiter);
+      const run = (args: string[]) =>
+        new Promise<{ stdout: string; code: number }>((resolve) => {
+          execFile(
+            'kubectl',
+            args,
+            { env: { ...process.env, PATH, NO_COLOR: '1' }, timeout: 20_000 },
+            (err, stdout) => {
+              resolve({ stdout, code: err && typeof err.code === 'number' ? err.code : err ? 1 : 0 });
+            },
+          );
         });
-      });
-    const plugins = await run(['plugin', 'list', '--name-only']);
-    expect(plugins.stdout.split('\n')).toContain('kubectl-plumbline');
-    const listed = await run(['plumbline', 'list', 'runbooks']);
-    expect(listed.code).toBe(0);
-    expect(listed.stdout).toMatch(/^workload-down\b/m);
-  });
+      const plugins = await run(['plugin', 'list', '--name-only']);
+      expect(plugins.stdout.split('\n')).toContain('kubectl-plumbline');
+      const listed = await run(['plumbline', 'list', 'runbooks']);
+      expect(listed.code).toBe(0);
+      expect(listed.stdout).toMatch(/^workload-down\b/m);
+    },
+  );
 });

@@ -25,7 +25,9 @@ describe('plumbline check honours --allow-mutations as a walk does', () => {
     const r = await runCli([...check, '--kubeconfig', kubeconfig]);
     expect(r.stdout).toMatch(/^not-run: not run: this check creates a pod .*--allow-mutations/m);
     // Nothing was created.
-    expect((await t.kube.listPods({ namespace: 'default' })).map((p) => p.metadata?.name)).not.toContain('plumbline-test-worker-1');
+    expect((await t.kube.listPods({ namespace: 'default' })).map((p) => p.metadata?.name)).not.toContain(
+      'plumbline-test-worker-1',
+    );
   });
 
   it('with --allow-mutations: the test pod is run on the node', async () => {

@@ -20,7 +20,11 @@ describe('plumbline completion bash, sourced in a real bash', () => {
     t = await startTestDrill({
       cluster: { nodes: [{ name: 'worker-1' }, { name: 'worker-2' }] as never },
       objects: [
-        ...['default', 'kube-system', 'shop'].map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })),
+        ...['default', 'kube-system', 'shop'].map((name) => ({
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          metadata: { name },
+        })),
         pod('web-0', 'shop', { nodeName: 'worker-1' }, { phase: 'Running' }),
         pod('web-1', 'shop', { nodeName: 'worker-2' }, { phase: 'Running' }),
       ] as never,
@@ -43,10 +47,15 @@ describe('plumbline completion bash, sourced in a real bash', () => {
       const quoted = ['plumbline', ...words].map((w) => `'${w.replace(/'/g, `'\\''`)}'`).join(' ');
       const program = `source ${JSON.stringify(script)}\nCOMP_WORDS=(${quoted})\nCOMP_CWORD=${words.length}\n_plumbline\nprintf '%s\\n' "\${COMPREPLY[@]}"\n`;
       const PATH = [bin, dirname(process.execPath), process.env.PATH ?? ''].join(delimiter);
-      execFile('bash', ['--norc', '--noprofile', '-c', program], { env: { ...process.env, PATH, KUBECONFIG: t.drill.kubeconfigPath, NO_COLOR: '1' }, timeout: 30_000 }, (err, stdout) => {
-        if (err) reject(new Error(`bash: ${err.message}`));
-        else resolve(stdout.split('\n').filter((l) => l !== ''));
-      });
+      execFile(
+        'bash',
+        ['--norc', '--noprofile', '-c', program],
+        { env: { ...process.env, PATH, KUBECONFIG: t.drill.kubeconfigPath, NO_COLOR: '1' }, timeout: 30_000 },
+        (err, stdout) => {
+          if (err) reject(new Error(`bash: ${err.message}`));
+          else resolve(stdout.split('\n').filter((l) => l !== ''));
+        },
+      );
     });
 
   it('commands', async () => {
@@ -59,7 +68,12 @@ describe('plumbline completion bash, sourced in a real bash', () => {
     expect(await tab('run', 'workload-down', '--na')).toEqual(['--namespace']);
     expect(await tab('check', 'pod.status', '--p')).toEqual(['--pod']);
     expect(await tab('list', 'runbooks', '-o', '')).toEqual(['text', 'json', 'yaml']);
-    expect(await tab('run', 'node-not-ready', 'worker-1', '--node-access', '')).toEqual(['manual', 'ssh', 'kubectl-debug', 'local']);
+    expect(await tab('run', 'node-not-ready', 'worker-1', '--node-access', '')).toEqual([
+      'manual',
+      'ssh',
+      'kubectl-debug',
+      'local',
+    ]);
   });
 
   it('runbook and scenario names, check ids', async () => {
@@ -90,7 +104,9 @@ describe('zsh and fish scripts', () => {
     const r = await runCli(['completion', shell]);
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toContain('__complete');
-    expect(r.stdout).toContain(shell === 'zsh' ? 'compdef _plumbline plumbline' : "complete -c plumbline -f -a '(__plumbline_complete)'");
+    expect(r.stdout).toContain(
+      shell === 'zsh' ? 'compdef _plumbline plumbline' : "complete -c plumbline -f -a '(__plumbline_complete)'",
+    );
   });
 
   it('an unknown shell is bad usage', async () => {

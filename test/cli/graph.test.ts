@@ -150,7 +150,9 @@ describe('plumbline graph', () => {
   it('refuses another format and a missing runbook with exit 2', async () => {
     const bad = await runCli(['graph', file, '--format', 'markdown']);
     expect(bad.exitCode).toBe(2);
-    expect(bad.stderr).toBe("plumbline: option '--format <format>' argument 'markdown' is invalid. Allowed choices are mermaid, dot. (see plumbline graph --help)\n");
+    expect(bad.stderr).toBe(
+      "plumbline: option '--format <format>' argument 'markdown' is invalid. Allowed choices are mermaid, dot. (see plumbline graph --help)\n",
+    );
     const none = await runCli(['graph']);
     expect(none.exitCode).toBe(2);
     expect(none.stderr).toBe("plumbline: missing required argument 'runbook' (see plumbline graph --help)\n");

@@ -51,7 +51,17 @@ describe('JSON Schemas for editors', () => {
 
   it('the signature schema takes one kind or a list of kinds, and no unknown kind', () => {
     const validate = validators.get('signature');
-    const one = { id: 'disk-gone', title: "The node's disk went away", layer: 'host', signal: 'kernel', match: { contains: ['I/O error'] }, why: 'The disk stopped.', fix: ['Replace it'], source: 'https://example.org/1', example: 'I/O error, dev sdb' };
+    const one = {
+      id: 'disk-gone',
+      title: "The node's disk went away",
+      layer: 'host',
+      signal: 'kernel',
+      match: { contains: ['I/O error'] },
+      why: 'The disk stopped.',
+      fix: ['Replace it'],
+      source: 'https://example.org/1',
+      example: 'I/O error, dev sdb',
+    };
     expect(validate?.({ signatures: [one] })).toBe(true);
     expect(validate?.({ signatures: [{ ...one, signal: ['kernel', 'journal'] }] })).toBe(true);
     expect(validate?.({ signatures: [{ ...one, signal: ['kernel', 'dmesg'] }] })).toBe(false);
@@ -60,10 +70,20 @@ describe('JSON Schemas for editors', () => {
 
   it('refuses what the loader refuses: an unknown step field, a check of an unknown type', () => {
     const runbook = validators.get('runbook');
-    const base = { id: 'x', title: 't', symptom: 's', start: 'a', steps: { a: { type: 'diagnosis', layer: 'pod', why: 'w', title: 't', chain: ['c'], fix: ['f'] } } };
+    const base = {
+      id: 'x',
+      title: 't',
+      symptom: 's',
+      start: 'a',
+      steps: { a: { type: 'diagnosis', layer: 'pod', why: 'w', title: 't', chain: ['c'], fix: ['f'] } },
+    };
     expect(runbook?.(base)).toBe(true);
     expect(runbook?.({ ...base, steps: { a: { ...base.steps.a, retries: 3 } } })).toBe(false);
     const checks = validators.get('check');
-    expect(checks?.({ checks: { 'team.x': { type: 'sql', layer: 'pod', title: 't', why: 'w', rules: [{ outcome: 'ok' }] } } })).toBe(false);
+    expect(
+      checks?.({
+        checks: { 'team.x': { type: 'sql', layer: 'pod', title: 't', why: 'w', rules: [{ outcome: 'ok' }] } },
+      }),
+    ).toBe(false);
   });
 });

@@ -5,7 +5,13 @@ describe('plumbline list', () => {
   it('checks --output json: id, layer, outcomes, the kubectl command with placeholders, and a why for each', async () => {
     const r = await runCli(['list', 'checks', '--output', 'json']);
     expect(r.exitCode).toBe(0);
-    const rows = JSON.parse(r.stdout) as { id: string; layer: string; outcomes: string[]; command: string; why: string }[];
+    const rows = JSON.parse(r.stdout) as {
+      id: string;
+      layer: string;
+      outcomes: string[];
+      command: string;
+      why: string;
+    }[];
     for (const layer of ['pod', 'node', 'cluster', 'host']) expect(rows.some((c) => c.layer === layer)).toBe(true);
     for (const c of rows) {
       expect(c.outcomes.length, c.id).toBeGreaterThan(0);

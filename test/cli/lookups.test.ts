@@ -17,14 +17,24 @@ describe('run looks up what it is told to look at before the first step (the bui
     t = await startTestDrill({
       cluster: { nodes: [{ name: 'worker-1' }, { name: 'worker-2' }] as never },
       objects: [
-        ...['default', 'kube-system', 'shop'].map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })),
-        pod('web-0', 'shop', { nodeName: 'worker-1' }, { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] }),
+        ...['default', 'kube-system', 'shop'].map((name) => ({
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          metadata: { name },
+        })),
+        pod(
+          'web-0',
+          'shop',
+          { nodeName: 'worker-1' },
+          { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] },
+        ),
       ] as never,
     });
   });
   afterAll(() => t.close());
 
-  const run = (...argv: string[]) => runCli(['run', ...argv, '--kubeconfig', t.drill.kubeconfigPath, '--non-interactive', '--transcript', transcript()]);
+  const run = (...argv: string[]) =>
+    runCli(['run', ...argv, '--kubeconfig', t.drill.kubeconfigPath, '--non-interactive', '--transcript', transcript()]);
 
   it('a mistyped namespace: exit 2, the namespace meant, no step run', async () => {
     const r = await run('workload-down', 'web-0', '-n', 'shpo', '-o', 'json');
@@ -51,7 +61,9 @@ describe('run looks up what it is told to look at before the first step (the bui
     const r = await run('node-not-ready', 'worker-3', '-o', 'json');
     expect(r.exitCode).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^plumbline: node "worker-3" does not exist in context \S+: did you mean worker-1, worker-2\?/);
+    expect(r.stderr).toMatch(
+      /^plumbline: node "worker-3" does not exist in context \S+: did you mean worker-1, worker-2\?/,
+    );
   });
 
   it('a node with no near name is no typo: removed or never registered, it is the walk that finds out', async () => {

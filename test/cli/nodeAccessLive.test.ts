@@ -34,7 +34,11 @@ describe('run node-not-ready on a served cluster, with no way onto the node', ()
 
   beforeAll(async () => {
     kubeconfig = join(dir, 'kubeconfig');
-    server = spawn(process.execPath, [cliPath, 'cluster', 'serve', 'node-notready-systemd-dbus-hang', '--kubeconfig-out', kubeconfig], { stdio: ['ignore', 'pipe', 'pipe'] });
+    server = spawn(
+      process.execPath,
+      [cliPath, 'cluster', 'serve', 'node-notready-systemd-dbus-hang', '--kubeconfig-out', kubeconfig],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     await new Promise<string>((resolve) => createInterface({ input: server.stdout! }).once('line', resolve));
   });
   afterAll(() => {
@@ -42,9 +46,25 @@ describe('run node-not-ready on a served cluster, with no way onto the node', ()
   });
 
   const run = (access: string, out: string) =>
-    runCli(['run', 'node-not-ready', 'worker-2', '--node-access', access, '--kubeconfig', kubeconfig, '--non-interactive', '--output', out, '--transcript', join(dir, `${access}-${out}.jsonl`)], {
-      timeoutMs: 60_000,
-    });
+    runCli(
+      [
+        'run',
+        'node-not-ready',
+        'worker-2',
+        '--node-access',
+        access,
+        '--kubeconfig',
+        kubeconfig,
+        '--non-interactive',
+        '--output',
+        out,
+        '--transcript',
+        join(dir, `${access}-${out}.jsonl`),
+      ],
+      {
+        timeoutMs: 60_000,
+      },
+    );
 
   it('manual access without a terminal: every host check is not run (no terminal), no diagnosis on what was not seen, exit 3', async () => {
     const r = await run('manual', 'json');
@@ -58,17 +78,24 @@ describe('run node-not-ready on a served cluster, with no way onto the node', ()
     for (const u of out.unseen) {
       expect(u.check).toMatch(/^host\./);
       expect(u.node).toBe('worker-2');
-      expect(u.summary).toMatch(/^not run \(not-possible\): manual node access needs a terminal to show the command and take its output/);
+      expect(u.summary).toMatch(
+        /^not run \(not-possible\): manual node access needs a terminal to show the command and take its output/,
+      );
       expect(u.command).not.toBe('');
     }
-    expect(out.unseen[0]).toMatchObject({ check: 'host.kubelet-service', command: expect.stringContaining('systemctl show kubelet') as string });
+    expect(out.unseen[0]).toMatchObject({
+      check: 'host.kubelet-service',
+      command: expect.stringContaining('systemctl show kubelet') as string,
+    });
   });
 
   it('says so in text: what it could not see and the exact command to see it', async () => {
     const r = await run('manual', 'text');
     expect(r.exitCode).toBe(3);
     expect(r.stdout).toContain('end: incomplete');
-    expect(r.stdout).toContain('  could not see:\n    - Is the kubelet service running? (host.kubelet-service: not run (not-possible): manual node access needs a terminal');
+    expect(r.stdout).toContain(
+      '  could not see:\n    - Is the kubelet service running? (host.kubelet-service: not run (not-possible): manual node access needs a terminal',
+    );
     expect(r.stdout).toContain('      to see it on worker-2: systemctl show kubelet -p LoadState,');
     expect(r.stdout).not.toMatch(/Is the machine up|diagnosis:/);
   });
@@ -78,7 +105,9 @@ describe('run node-not-ready on a served cluster, with no way onto the node', ()
     expect(r.exitCode).toBe(3);
     const out = JSON.parse(r.stdout) as RunJson;
     expect(out.outcome).toBe('incomplete');
-    expect(out.unseen[0]?.summary).toMatch(/^not run \(not-possible\): --node-access local runs commands on this machine, and this machine is not worker-2 \(worker-2 is [\d.]+/);
+    expect(out.unseen[0]?.summary).toMatch(
+      /^not run \(not-possible\): --node-access local runs commands on this machine, and this machine is not worker-2 \(worker-2 is [\d.]+/,
+    );
     expect(out.unseen[0]?.summary).toContain(`its hostname is ${hostname()}`);
     // Nothing this machine printed reached the transcript as worker-2's output.
     const transcript = readFileSync(join(dir, 'local-json.jsonl'), 'utf8');
@@ -94,7 +123,21 @@ describe('run node-not-ready on a served cluster, with no way onto the node', ()
 
 describe('no conclusion by elimination on host checks that were not run (drills walked with manual access and no terminal)', () => {
   const transcript = () => join(mkdtempSync(join(tmpdir(), 'plumbline-unseen-')), 't.jsonl');
-  const drill = (scenario: string) => runCli(['drill', scenario, '--node-access', 'manual', '--non-interactive', '--output', 'json', '--transcript', transcript()], { timeoutMs: 90_000 });
+  const drill = (scenario: string) =>
+    runCli(
+      [
+        'drill',
+        scenario,
+        '--node-access',
+        'manual',
+        '--non-interactive',
+        '--output',
+        'json',
+        '--transcript',
+        transcript(),
+      ],
+      { timeoutMs: 90_000 },
+    );
 
   it('a slow API server whose node could not be looked at is not "no check on the way found why": incomplete, apiserver-busy unconfirmed', async () => {
     const r = await drill('cps-apiserver-cpu-hog');
@@ -103,7 +146,9 @@ describe('no conclusion by elimination on host checks that were not run (drills 
     expect(out.outcome).toBe('incomplete');
     expect(out.diagnosis).toBeNull();
     expect(out.unconfirmed).toMatchObject({ id: 'apiserver-busy', restsOn: 'cpu-steal-check' });
-    expect(out.unseen.map((u) => u.check)).toEqual(expect.arrayContaining(['host.cpu-steal', 'host.disk-space', 'host.time-sync']));
+    expect(out.unseen.map((u) => u.check)).toEqual(
+      expect.arrayContaining(['host.cpu-steal', 'host.disk-space', 'host.time-sync']),
+    );
   });
 
   it('a sweep whose host layer was not seen is not "no finding": incomplete, exit 3', async () => {
@@ -115,7 +160,10 @@ describe('no conclusion by elimination on host checks that were not run (drills 
   });
 
   it('with the host answering (drill access) the same drills still reach their diagnoses', async () => {
-    const r = await runCli(['drill', 'ds-master-cpu-steal', '--non-interactive', '--output', 'json', '--transcript', transcript()], { timeoutMs: 90_000 });
+    const r = await runCli(
+      ['drill', 'ds-master-cpu-steal', '--non-interactive', '--output', 'json', '--transcript', transcript()],
+      { timeoutMs: 90_000 },
+    );
     expect((JSON.parse(r.stdout) as RunJson).diagnosis?.id).toBe('master-cpu-steal');
   });
 });

@@ -7,7 +7,11 @@ import { loadRunbook } from '../../src/cli/walk.js';
 import type { FrameIndex } from '../../src/precompiled.js';
 import { repoRoot } from '../helpers/cli.js';
 
-const frame = { title: 'A pod will not start or keeps restarting', subtitle: 'pod web-0 in namespace shop is not starting · drill · auto mode', waiting: 'starting the drill cluster' };
+const frame = {
+  title: 'A pod will not start or keeps restarting',
+  subtitle: 'pod web-0 in namespace shop is not starting · drill · auto mode',
+  waiting: 'starting the drill cluster',
+};
 
 describe('the pre-frame (the first frame, written before Ink loads)', () => {
   it('is the header the walk will draw: title left, clock at the last column, then the page, mode and what it waits for', () => {
@@ -42,6 +46,8 @@ describe('the pre-frame (the first frame, written before Ink loads)', () => {
     const { scenario } = await loadScenarioFile(join(repoRoot, 'scenarios', 'pod-pending-node-selector.yaml'));
     const runbook = await loadRunbook(scenario.runbook);
     expect(entry).toMatchObject({ page: scenario.page, runbook: scenario.runbook, runbookTitle: runbook.spec.title });
-    expect(Object.keys(entry?.deps ?? {})).toEqual(expect.arrayContaining(['scenarios/pod-pending-node-selector.yaml', `runbooks/${scenario.runbook}.yaml`]));
+    expect(Object.keys(entry?.deps ?? {})).toEqual(
+      expect.arrayContaining(['scenarios/pod-pending-node-selector.yaml', `runbooks/${scenario.runbook}.yaml`]),
+    );
   });
 });

@@ -12,8 +12,14 @@ warnIfKubectlMissing('plumbline cluster serve');
 describe.skipIf(!kubectlAvailable())('plumbline cluster serve', () => {
   it('prints the export line first, serves kubectl until SIGTERM, then exits 0', async () => {
     const kubeconfig = join(mkdtempSync(join(tmpdir(), 'plumbline-serve-')), 'kubeconfig');
-    const child = spawn(process.execPath, [cliPath, 'cluster', 'serve', 'pod-pending-node-selector', '--kubeconfig-out', kubeconfig], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const first = await new Promise<string>((resolve) => createInterface({ input: child.stdout }).once('line', resolve));
+    const child = spawn(
+      process.execPath,
+      [cliPath, 'cluster', 'serve', 'pod-pending-node-selector', '--kubeconfig-out', kubeconfig],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    const first = await new Promise<string>((resolve) =>
+      createInterface({ input: child.stdout }).once('line', resolve),
+    );
     expect(first).toBe(`export KUBECONFIG=${kubeconfig}`);
     expect(statSync(kubeconfig).mode & 0o777).toBe(0o600);
     const pods = await runKubectl(kubeconfig, ['get', 'pods', '-n', 'shop']);

@@ -29,7 +29,13 @@ function variant(name: string, file: string, from: string, to: string): string {
 describe('plumbline test', () => {
   it('prints one JSON row per scenario, in the order given, with the steps the headless walk took', async () => {
     // Five scenarios: more than run at once, so the pool has to keep their order.
-    const names = ['pod-image-not-found', 'scale-10-nodes', 'pod-pending-node-selector', 'pod-on-silent-node', 'pod-liveness-kills-slow-start'];
+    const names = [
+      'pod-image-not-found',
+      'scale-10-nodes',
+      'pod-pending-node-selector',
+      'pod-on-silent-node',
+      'pod-liveness-kills-slow-start',
+    ];
     const r = await runCli(['test', ...names, '--output', 'json'], { timeoutMs: 120_000 });
     expect(r.stderr).toBe('');
     expect(r.exitCode).toBe(0);
@@ -42,19 +48,36 @@ describe('plumbline test', () => {
       ['pod-liveness-kills-slow-start', 'liveness-probe-kills', 'liveness-probe-kills', 'diagnosis', true],
     ]);
     // The same walk as `plumbline drill --non-interactive` takes, step for step.
-    const walk = await runCli(['drill', 'pod-on-silent-node', '--non-interactive', '--output', 'json', '--transcript', join(mkdtempSync(join(tmpdir(), 'plumbline-t-')), 't.jsonl')]);
+    const walk = await runCli([
+      'drill',
+      'pod-on-silent-node',
+      '--non-interactive',
+      '--output',
+      'json',
+      '--transcript',
+      join(mkdtempSync(join(tmpdir(), 'plumbline-t-')), 't.jsonl'),
+    ]);
     const path = (JSON.parse(walk.stdout) as { path: unknown[] }).path;
     expect(rows[3]?.steps).toBe(path.length);
   }, 120_000);
 
   it('prints a table and exits 1 naming the scenario whose diagnosis differs', async () => {
-    const wrong = variant('pod-image-not-found', 'wrong-image.yaml', 'diagnosis: image-not-found', 'diagnosis: image-pull-unauthorized');
+    const wrong = variant(
+      'pod-image-not-found',
+      'wrong-image.yaml',
+      'diagnosis: image-not-found',
+      'diagnosis: image-pull-unauthorized',
+    );
     const r = await runCli(['test', 'pod-pending-node-selector', wrong], { timeoutMs: 60_000 });
     expect(r.exitCode).toBe(1);
     const lines = r.stdout.split('\n');
     expect(lines[0]).toMatch(/^SCENARIO +EXPECTED +GOT +STEPS +TIME$/);
-    expect(lines[1]).toMatch(/^pod-pending-node-selector +unschedulable-node-selector +unschedulable-node-selector +\d+ +\d+\.\ds$/);
-    expect(lines[2]).toMatch(new RegExp(`^${wrong.replaceAll('.', '\\.')} +image-pull-unauthorized +image-not-found ✗ +\\d+ +\\d+\\.\\ds$`));
+    expect(lines[1]).toMatch(
+      /^pod-pending-node-selector +unschedulable-node-selector +unschedulable-node-selector +\d+ +\d+\.\ds$/,
+    );
+    expect(lines[2]).toMatch(
+      new RegExp(`^${wrong.replaceAll('.', '\\.')} +image-pull-unauthorized +image-not-found ✗ +\\d+ +\\d+\\.\\ds$`),
+    );
     // Columns line up under their headers.
     expect(lines[1]?.indexOf('unschedulable-node-selector')).toBe(lines[0]?.indexOf('EXPECTED'));
     expect(lines[2]?.indexOf('image-pull-unauthorized')).toBe(lines[0]?.indexOf('EXPECTED'));
@@ -63,7 +86,12 @@ describe('plumbline test', () => {
   }, 60_000);
 
   it('counts a scenario whose walk cannot start as a failure, and still walks the others', async () => {
-    const broken = variant('pod-image-not-found', 'no-runbook.yaml', 'runbook: workload-down', 'runbook: no-such-runbook');
+    const broken = variant(
+      'pod-image-not-found',
+      'no-runbook.yaml',
+      'runbook: workload-down',
+      'runbook: no-such-runbook',
+    );
     const r = await runCli(['test', broken, 'pod-image-not-found', '--output', 'json'], { timeoutMs: 60_000 });
     expect(r.exitCode).toBe(1);
     const rows = JSON.parse(r.stdout) as Row[];
@@ -85,7 +113,10 @@ describe('plumbline test', () => {
     const text = readFileSync(resolveAsset('scenarios', 'pod-pending-node-selector'), 'utf8');
     writeFileSync(join(dir, 'a-right.yaml'), text);
     mkdirSync(join(dir, 'more'));
-    writeFileSync(join(dir, 'more', 'b-wrong.yaml'), text.replace('diagnosis: unschedulable-node-selector', 'diagnosis: unschedulable-taint'));
+    writeFileSync(
+      join(dir, 'more', 'b-wrong.yaml'),
+      text.replace('diagnosis: unschedulable-node-selector', 'diagnosis: unschedulable-taint'),
+    );
     // Pasted material is not a scenario: a raw/ folder is never walked.
     mkdirSync(join(dir, 'raw'));
     writeFileSync(join(dir, 'raw', 'pod.yaml'), 'apiVersion: v1\nkind: Pod\n');
@@ -95,8 +126,15 @@ describe('plumbline test', () => {
     const third = await runCli(['test', dir, '--pass-rate', '30'], { timeoutMs: 60_000 });
     expect(third.exitCode).toBe(0);
     expect(third.stdout).toContain('1/3 scenarios reach their expected diagnosis');
-    expect(third.stdout).toContain(`FAIL ${join(dir, 'more', 'b-wrong.yaml')}: expected unschedulable-taint, got unschedulable-node-selector\n`);
-    expect(third.stdout).toMatch(new RegExp(`^FAIL ${join(dir, 'c-broken.yaml').replaceAll('.', '\\.')}: does not load: .*c-broken\\.yaml:\\d+:\\d+: `, 'm'));
+    expect(third.stdout).toContain(
+      `FAIL ${join(dir, 'more', 'b-wrong.yaml')}: expected unschedulable-taint, got unschedulable-node-selector\n`,
+    );
+    expect(third.stdout).toMatch(
+      new RegExp(
+        `^FAIL ${join(dir, 'c-broken.yaml').replaceAll('.', '\\.')}: does not load: .*c-broken\\.yaml:\\d+:\\d+: `,
+        'm',
+      ),
+    );
     expect(third.stdout).toContain('pass rate 33.3 % (required 30 %)');
     expect(third.stdout).not.toContain('raw');
 
@@ -106,12 +144,23 @@ describe('plumbline test', () => {
   }, 120_000);
 
   it('compares how the walk ended: a no-finding walk does not pass an incomplete expectation', async () => {
-    const incomplete = variant('scale-10-nodes', 'incomplete.yaml', 'diagnosis: null', 'diagnosis: null\n  outcome: incomplete');
+    const incomplete = variant(
+      'scale-10-nodes',
+      'incomplete.yaml',
+      'diagnosis: null',
+      'diagnosis: null\n  outcome: incomplete',
+    );
     const r = await runCli(['test', incomplete], { timeoutMs: 60_000 });
     expect(r.exitCode).toBe(1);
     expect(r.stdout.split('\n')[1]).toMatch(/ +\(incomplete\) +\(no finding\) ✗ +\d+ +\d+\.\ds$/);
     expect(r.stdout).toContain(`FAIL ${incomplete}: expected (incomplete), got (no finding)`);
     const json = await runCli(['test', incomplete, '--output', 'json'], { timeoutMs: 60_000 });
-    expect((JSON.parse(json.stdout) as Row[])[0]).toMatchObject({ expected: null, expectedOutcome: 'incomplete', got: null, outcome: 'no-finding', ok: false });
+    expect((JSON.parse(json.stdout) as Row[])[0]).toMatchObject({
+      expected: null,
+      expectedOutcome: 'incomplete',
+      got: null,
+      outcome: 'no-finding',
+      ok: false,
+    });
   }, 120_000);
 });

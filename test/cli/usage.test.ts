@@ -7,8 +7,23 @@ import { runCli } from '../helpers/cli.js';
 
 /** Every command, with a valid way to name its arguments (for the unknown-flag and --help cases). */
 const commands: { argv: string[]; flags: string[] }[] = [
-  { argv: ['run'], flags: ['--kubeconfig', '--context', '--namespace', '--set', '--node-access', '--output', '--request-timeout', '--allow-mutations'] },
-  { argv: ['drill'], flags: ['--guided', '--free', '--random', '--seed', '--difficulty', '--history', '--instructor', '--output'] },
+  {
+    argv: ['run'],
+    flags: [
+      '--kubeconfig',
+      '--context',
+      '--namespace',
+      '--set',
+      '--node-access',
+      '--output',
+      '--request-timeout',
+      '--allow-mutations',
+    ],
+  },
+  {
+    argv: ['drill'],
+    flags: ['--guided', '--free', '--random', '--seed', '--difficulty', '--history', '--instructor', '--output'],
+  },
   { argv: ['check'], flags: ['--pod', '--node', '--namespace', '--set', '--drill', '--output', '--node-access'] },
   { argv: ['cluster', 'serve'], flags: ['--port', '--kubeconfig-out'] },
   { argv: ['report'], flags: ['--output', '--format', '--out'] },
@@ -31,7 +46,7 @@ describe('each command has its own --help', () => {
     expect(r.stdout).not.toContain('Commands:\n  run <runbook>');
   });
 
-  it('run <runbook> --help lists that runbook\'s inputs with their descriptions and how to give each', async () => {
+  it("run <runbook> --help lists that runbook's inputs with their descriptions and how to give each", async () => {
     const r = await runCli(['run', 'workload-down', '--help']);
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toContain('Runbook workload-down: A pod will not start or keeps restarting');
@@ -49,7 +64,7 @@ describe('each command has its own --help', () => {
     expect(r.stderr).toContain('no runbook named "workload-dwn"');
   });
 
-  it('check <id> --help lists the check\'s parameters and the flag for each', async () => {
+  it("check <id> --help lists the check's parameters and the flag for each", async () => {
     const r = await runCli(['check', 'pod.status', '--help']);
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toContain('Check pod.status (pod): Pod status');
@@ -86,7 +101,9 @@ describe('bad usage exits 2 with a suggestion', () => {
   it('a misspelt flag gets the one meant', async () => {
     const r = await runCli(['run', 'workload-down', 'web-0', '--namspace', 'shop']);
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toBe("plumbline: unknown option '--namspace' (did you mean --namespace?) (see plumbline run --help)\n");
+    expect(r.stderr).toBe(
+      "plumbline: unknown option '--namspace' (did you mean --namespace?) (see plumbline run --help)\n",
+    );
   });
 
   it('a misspelt command gets the one meant', async () => {
@@ -95,7 +112,7 @@ describe('bad usage exits 2 with a suggestion', () => {
     expect(r.stderr).toBe("plumbline: unknown command 'dril' (did you mean drill?) (see plumbline --help)\n");
   });
 
-  it('a value outside a flag\'s choices names them', async () => {
+  it("a value outside a flag's choices names them", async () => {
     const r = await runCli(['list', 'runbooks', '-o', 'xml']);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain('Allowed choices are text, json, yaml.');
@@ -104,7 +121,9 @@ describe('bad usage exits 2 with a suggestion', () => {
   it('check: a missing parameter, a flag the check has no use for, an unknown check are usage errors (2), not a failed check (3)', async () => {
     const missing = await runCli(['check', 'pod.status', '--pod', 'web-0']);
     expect(missing.exitCode).toBe(2);
-    expect(missing.stderr).toBe('plumbline: pod.status needs -n <namespace> (plumbline check pod.status --help lists its parameters) (see plumbline check --help)\n');
+    expect(missing.stderr).toBe(
+      'plumbline: pod.status needs -n <namespace> (plumbline check pod.status --help lists its parameters) (see plumbline check --help)\n',
+    );
     const stray = await runCli(['check', 'pod.status', '--pod', 'web-0', '-n', 'shop', '--node', 'worker-1']);
     expect(stray.exitCode).toBe(2);
     expect(stray.stderr).toContain('pod.status takes no --node');
@@ -133,10 +152,25 @@ describe('-o json|yaml wherever output is structured', () => {
   it('list runbooks -o json: id, title, symptom and inputs of each', async () => {
     const r = await runCli(['list', 'runbooks', '-o', 'json']);
     expect(r.exitCode).toBe(0);
-    const rows = JSON.parse(r.stdout) as { id: string; title: string; symptom: string; inputs: { name: string; description: string; required: boolean }[]; run: string }[];
+    const rows = JSON.parse(r.stdout) as {
+      id: string;
+      title: string;
+      symptom: string;
+      inputs: { name: string; description: string; required: boolean }[];
+      run: string;
+    }[];
     const wd = rows.find((x) => x.id === 'workload-down');
-    expect(wd).toMatchObject({ title: 'A pod will not start or keeps restarting', symptom: 'pod <pod> in namespace <namespace> is not running', run: 'plumbline run workload-down <pod> -n default' });
-    expect(wd?.inputs).toContainEqual({ name: 'pod', description: 'name of the pod that is not working', required: true, pick: 'pod' });
+    expect(wd).toMatchObject({
+      title: 'A pod will not start or keeps restarting',
+      symptom: 'pod <pod> in namespace <namespace> is not running',
+      run: 'plumbline run workload-down <pod> -n default',
+    });
+    expect(wd?.inputs).toContainEqual({
+      name: 'pod',
+      description: 'name of the pod that is not working',
+      required: true,
+      pick: 'pod',
+    });
   });
 
   it('list runbooks as text: title, symptom and the command for each', async () => {
@@ -150,9 +184,19 @@ describe('-o json|yaml wherever output is structured', () => {
     const yaml = await runCli(['list', 'checks', '-o', 'yaml']);
     expect(yaml.exitCode).toBe(0);
     expect(parseYaml(yaml.stdout)).toEqual(JSON.parse(json.stdout));
-    const walk = await runCli(['drill', '-o', 'yaml', '--transcript', join(mkdtempSync(join(tmpdir(), 'plumbline-usage-')), 't.jsonl')]);
+    const walk = await runCli([
+      'drill',
+      '-o',
+      'yaml',
+      '--transcript',
+      join(mkdtempSync(join(tmpdir(), 'plumbline-usage-')), 't.jsonl'),
+    ]);
     expect(walk.exitCode).toBe(0);
-    expect(parseYaml(walk.stdout)).toMatchObject({ runbook: 'workload-down', outcome: 'diagnosis', diagnosis: { id: 'unschedulable-node-selector' } });
+    expect(parseYaml(walk.stdout)).toMatchObject({
+      runbook: 'workload-down',
+      outcome: 'diagnosis',
+      diagnosis: { id: 'unschedulable-node-selector' },
+    });
   });
 
   it('report -o yaml is the JSON report as YAML; -o markdown and --format json still work', async () => {

@@ -5,7 +5,15 @@ import { uncoveredDiagnoses } from '../../src/runbook-graph/coverage.js';
 import { reachability, shortestPathTo } from '../../src/runbook-graph/paths.js';
 
 const why = 'because';
-const diagnosis = (layer: 'pod' | 'node'): RunbookSpec['steps'][string] => ({ type: 'diagnosis', layer, why, title: 'found', chain: ['cause'], fix: ['fix'], verify: [] });
+const diagnosis = (layer: 'pod' | 'node'): RunbookSpec['steps'][string] => ({
+  type: 'diagnosis',
+  layer,
+  why,
+  title: 'found',
+  chain: ['cause'],
+  fix: ['fix'],
+  verify: [],
+});
 
 /** Two ways to the scheduler's diagnosis: straight, or through an API error and a retry; and a bottom-up sweep. */
 const spec: RunbookSpec = runbook.parse({
@@ -16,19 +24,32 @@ const spec: RunbookSpec = runbook.parse({
   bottomUp: 'node-ready',
   steps: {
     'pod-status': {
-      type: 'check', layer: 'pod', why, check: 'pod.status',
+      type: 'check',
+      layer: 'pod',
+      why,
+      check: 'pod.status',
       next: { unscheduled: 'pod-scheduling', running: '$bottom-up', error: 'ask-retry' },
     },
     'ask-retry': {
-      type: 'ask', layer: 'pod', why, question: 'retry?', default: 'stop',
+      type: 'ask',
+      layer: 'pod',
+      why,
+      question: 'retry?',
+      default: 'stop',
       choices: { retry: { label: 'retry', next: 'pod-scheduling' }, stop: { label: 'stop', next: '$incomplete' } },
     },
     'pod-scheduling': {
-      type: 'check', layer: 'pod', why, check: 'pod.scheduling',
+      type: 'check',
+      layer: 'pod',
+      why,
+      check: 'pod.scheduling',
       next: { 'node-selector': 'unschedulable', other: '$bottom-up', error: '$incomplete' },
     },
     'node-ready': {
-      type: 'check', layer: 'node', why, check: 'node.ready',
+      type: 'check',
+      layer: 'node',
+      why,
+      check: 'node.ready',
       next: { ready: '$no-finding', 'not-ready': 'node-down', error: '$incomplete' },
     },
     unschedulable: diagnosis('pod'),
@@ -48,9 +69,20 @@ describe('shortestPathTo', () => {
   it('takes an error branch when only an error leads to the diagnosis', () => {
     const onlyByError: RunbookSpec = {
       ...spec,
-      steps: { ...spec.steps, 'pod-status': { ...spec.steps['pod-status'], next: { unscheduled: '$incomplete', running: '$bottom-up', error: 'ask-retry' } } as RunbookSpec['steps'][string] },
+      steps: {
+        ...spec.steps,
+        'pod-status': {
+          ...spec.steps['pod-status'],
+          next: { unscheduled: '$incomplete', running: '$bottom-up', error: 'ask-retry' },
+        } as RunbookSpec['steps'][string],
+      },
     };
-    expect(shortestPathTo(onlyByError, 'unschedulable')).toEqual(['pod-status', 'ask-retry', 'pod-scheduling', 'unschedulable']);
+    expect(shortestPathTo(onlyByError, 'unschedulable')).toEqual([
+      'pod-status',
+      'ask-retry',
+      'pod-scheduling',
+      'unschedulable',
+    ]);
   });
 
   it('refuses a step that is not a diagnosis', () => {
@@ -70,9 +102,26 @@ describe('reachability', () => {
       ...spec,
       steps: {
         ...spec.steps,
-        'ask-retry': { type: 'ask', layer: 'pod', why, question: 'again?', default: 'again', choices: { again: { label: 'again', next: 'ask-again' } } },
-        'ask-again': { type: 'ask', layer: 'pod', why, question: 'again?', default: 'back', choices: { back: { label: 'back', next: 'ask-retry' } } },
-        'pod-scheduling': { ...spec.steps['pod-scheduling'], next: { 'node-selector': 'ask-retry', other: '$bottom-up', error: '$incomplete' } } as RunbookSpec['steps'][string],
+        'ask-retry': {
+          type: 'ask',
+          layer: 'pod',
+          why,
+          question: 'again?',
+          default: 'again',
+          choices: { again: { label: 'again', next: 'ask-again' } },
+        },
+        'ask-again': {
+          type: 'ask',
+          layer: 'pod',
+          why,
+          question: 'again?',
+          default: 'back',
+          choices: { back: { label: 'back', next: 'ask-retry' } },
+        },
+        'pod-scheduling': {
+          ...spec.steps['pod-scheduling'],
+          next: { 'node-selector': 'ask-retry', other: '$bottom-up', error: '$incomplete' },
+        } as RunbookSpec['steps'][string],
       },
     };
     const r = reachability(looping);

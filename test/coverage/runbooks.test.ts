@@ -13,7 +13,8 @@ import { bundledCatalog } from '../../src/signatures/catalog.js';
 
 const runbookNames = bundledNames('runbooks');
 const specs = new Map<string, RunbookSpec>();
-for (const name of runbookNames) specs.set(name, (await loadRunbookFile(resolveAsset('runbooks', name), findCheck)).spec);
+for (const name of runbookNames)
+  specs.set(name, (await loadRunbookFile(resolveAsset('runbooks', name), findCheck)).spec);
 const scenarios: ScenarioExpectation[] = [];
 // The real-world corpus counts too: a real case that expects a diagnosis proves it.
 for (const name of [...bundledNames('scenarios'), ...realScenarioNames()]) {
@@ -43,7 +44,10 @@ describe.each(runbookNames)('bundled runbook %s', (name) => {
     const fresh = uncovered.filter((d) => !known.includes(d));
     const nowCovered = known.filter((d) => !uncovered.includes(d));
     expect(fresh, `runbook ${name}: no bundled scenario expects diagnosis ${fresh.join(', ')}`).toEqual([]);
-    expect(nowCovered, `runbook ${name}: scenarios now cover ${nowCovered.join(', ')}: remove them from test/coverage/uncovered/${name}.txt`).toEqual([]);
+    expect(
+      nowCovered,
+      `runbook ${name}: scenarios now cover ${nowCovered.join(', ')}: remove them from test/coverage/uncovered/${name}.txt`,
+    ).toEqual([]);
   });
 
   // Walked through the compiled xstate machine with xstate/graph, every outcome of every check and every choice.
@@ -64,7 +68,11 @@ const signatureIds = new Set(bundledCatalog().map((s) => s.id));
 
 it('every scenario names a bundled runbook and a diagnosis it has (its own, or a catalog signature)', () => {
   const wrong = scenarios.filter(
-    (s) => !specs.get(s.runbook) || (s.diagnosis !== null && specs.get(s.runbook)?.steps[s.diagnosis]?.type !== 'diagnosis' && !signatureIds.has(s.diagnosis)),
+    (s) =>
+      !specs.get(s.runbook) ||
+      (s.diagnosis !== null &&
+        specs.get(s.runbook)?.steps[s.diagnosis]?.type !== 'diagnosis' &&
+        !signatureIds.has(s.diagnosis)),
   );
   expect(wrong.map((s) => `${s.id}: ${s.runbook} / ${String(s.diagnosis)}`)).toEqual([]);
 });

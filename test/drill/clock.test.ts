@@ -117,7 +117,15 @@ describe('the drill clock', () => {
   });
 
   it.skipIf(!kubectlAvailable())('kubectl sees the renewed lease and the older node', async () => {
-    const r = await runKubectl(drill.kubeconfigPath, ['get', 'lease', 'worker-1', '-n', 'kube-node-lease', '-o', 'jsonpath={.spec.renewTime}']);
+    const r = await runKubectl(drill.kubeconfigPath, [
+      'get',
+      'lease',
+      'worker-1',
+      '-n',
+      'kube-node-lease',
+      '-o',
+      'jsonpath={.spec.renewTime}',
+    ]);
     expect((t - Date.parse(r.stdout)) / 1000).toBeLessThan(10);
     expect(await kubectlAge('worker-1')).toBe('65m');
   });

@@ -14,7 +14,11 @@ async function serve(name: string): Promise<RunningDrill> {
 /** The Events table at the end of `kubectl describe`, one line per event. */
 function eventsOf(described: string): string[] {
   const at = described.lastIndexOf('\nEvents:');
-  return described.slice(at).split('\n').slice(2).filter((l) => l.trim() !== '' && !l.includes('----'));
+  return described
+    .slice(at)
+    .split('\n')
+    .slice(2)
+    .filter((l) => l.trim() !== '' && !l.includes('----'));
 }
 
 describe.skipIf(!kubectlAvailable())('kubectl describe on the drill, as a trainee uses it alongside', () => {
@@ -30,9 +34,19 @@ describe.skipIf(!kubectlAvailable())('kubectl describe on the drill, as a traine
     expect(r.exitCode).toBe(0);
     const events = eventsOf(r.stdout);
     expect(events[0]).toMatch(/^\s+Type\s+Reason\s+Age\s+From\s+Message$/);
-    expect(events.some((l) => /Warning\s+FailedScheduling\s+.*default-scheduler\s+0\/4 nodes are available/.test(l))).toBe(true);
+    expect(
+      events.some((l) => /Warning\s+FailedScheduling\s+.*default-scheduler\s+0\/4 nodes are available/.test(l)),
+    ).toBe(true);
     // The pod took the uid its event and the kubectl output the scenario was pasted from carry.
-    const uid = await runKubectl(d.kubeconfigPath, ['get', 'pod', 'web-0', '-n', 'shop', '-o', 'jsonpath={.metadata.uid}']);
+    const uid = await runKubectl(d.kubeconfigPath, [
+      'get',
+      'pod',
+      'web-0',
+      '-n',
+      'shop',
+      '-o',
+      'jsonpath={.metadata.uid}',
+    ]);
     expect(uid.stdout).toBe('8d3e5f2a-1b4c-4d6e-9f70-a1b2c3d4e5f6');
   });
 
@@ -60,9 +74,15 @@ describe('events in every bundled scenario point at their object the way kubectl
       const kc = new KubeConfig();
       kc.loadFromFile(d.kubeconfigPath);
       const core = kc.makeApiClient(CoreV1Api);
-      const [events, pods, nodes] = await Promise.all([core.listEventForAllNamespaces(), core.listPodForAllNamespaces(), core.listNode()]);
+      const [events, pods, nodes] = await Promise.all([
+        core.listEventForAllNamespaces(),
+        core.listPodForAllNamespaces(),
+        core.listNode(),
+      ]);
       const podUid = new Map(pods.items.map((p) => [`${p.metadata?.namespace}/${p.metadata?.name}`, p.metadata?.uid]));
-      const podCreated = new Map(pods.items.map((p) => [`${p.metadata?.namespace}/${p.metadata?.name}`, p.metadata?.creationTimestamp]));
+      const podCreated = new Map(
+        pods.items.map((p) => [`${p.metadata?.namespace}/${p.metadata?.name}`, p.metadata?.creationTimestamp]),
+      );
       const nodeUid = new Map(nodes.items.map((n) => [n.metadata?.name, n.metadata?.uid]));
       const wrong: string[] = [];
       for (const e of events.items) {
@@ -72,12 +92,15 @@ describe('events in every bundled scenario point at their object the way kubectl
           // An event last seen no later than this pod was created belongs to an earlier pod of the same name (a recreated pod): its uid is that pod's.
           const created = podCreated.get(`${o.namespace}/${o.name}`);
           const last = e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp;
-          const earlier = created !== undefined && last !== undefined && new Date(last).getTime() <= new Date(created).getTime();
-          if (uid !== undefined && o.uid !== uid && !earlier) wrong.push(`Pod ${o.namespace}/${o.name}: event ${e.reason} says ${o.uid}, pod is ${uid}`);
+          const earlier =
+            created !== undefined && last !== undefined && new Date(last).getTime() <= new Date(created).getTime();
+          if (uid !== undefined && o.uid !== uid && !earlier)
+            wrong.push(`Pod ${o.namespace}/${o.name}: event ${e.reason} says ${o.uid}, pod is ${uid}`);
         } else if (o.kind === 'Node') {
           const uid = nodeUid.get(o.name);
           const byKubelet = e.source?.component === 'kubelet';
-          if (uid !== undefined && o.uid !== (byKubelet ? o.name : uid)) wrong.push(`Node ${o.name}: ${e.source?.component} event ${e.reason} says ${o.uid}`);
+          if (uid !== undefined && o.uid !== (byKubelet ? o.name : uid))
+            wrong.push(`Node ${o.name}: ${e.source?.component} event ${e.reason} says ${o.uid}`);
         }
       }
       expect(wrong).toEqual([]);

@@ -65,13 +65,16 @@ hosts:
     writeFileSync(join(own, 'raw', 'app.log'), 'started\n');
     symlinkSync(join(own, 'raw', 'app.log'), join(own, 'app-link.log'));
     const file = join(own, 's.yaml');
-    writeFileSync(file, `${scenarioHeader}logFiles:\n  - { namespace: shop, pod: web-0, container: web, file: app-link.log }\n`);
+    writeFileSync(
+      file,
+      `${scenarioHeader}logFiles:\n  - { namespace: shop, pod: web-0, container: web, file: app-link.log }\n`,
+    );
     const r = await runCli(['lint', file]);
     expect(r.stdout).toBe(`${file}: ok\n`);
     expect(r.exitCode).toBe(0);
   });
 
-  it('a scenario outside the working directory, given on the command line, is the user\'s own: it loads', async () => {
+  it("a scenario outside the working directory, given on the command line, is the user's own: it loads", async () => {
     const { top } = layout();
     const file = join(top, 'outside', 'mine.yaml');
     writeFileSync(file, scenarioHeader);
@@ -100,7 +103,9 @@ steps:
       writeFileSync(file, runbook(include));
       const r = await runCli(['lint', file]);
       expect(r.exitCode).toBe(2);
-      expect(r.stdout.split('\n').filter(Boolean)).toEqual([`${file}:5:7: included runbook "${include}" ${outside(own)}`]);
+      expect(r.stdout.split('\n').filter(Boolean)).toEqual([
+        `${file}:5:7: included runbook "${include}" ${outside(own)}`,
+      ]);
       expect(r.stdout + r.stderr).not.toContain('hunter2');
     }
   });

@@ -128,7 +128,9 @@ describe('raw objects', () => {
       - apiVersion: v1
         metadata: { name: b, namespace: shop }
 `);
-    expect(await errorOf(loadScenarioFile(file))).toBe(`${file}:13:9: objects.0.items.1.kind: a List item needs its own kind (kubectl prints it on every item)`);
+    expect(await errorOf(loadScenarioFile(file))).toBe(
+      `${file}:13:9: objects.0.items.1.kind: a List item needs its own kind (kubectl prints it on every item)`,
+    );
   });
 
   it('loads objectFiles: multi-document YAML and a kubectl -o json List, relative to the scenario', async () => {
@@ -136,7 +138,19 @@ describe('raw objects', () => {
       {
         apiVersion: 'v1',
         kind: 'List',
-        items: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'shop', uid: 'c0ffee00-0000-4000-8000-000000000001', resourceVersion: '99' }, data: { mode: 'strict' } }],
+        items: [
+          {
+            apiVersion: 'v1',
+            kind: 'ConfigMap',
+            metadata: {
+              name: 'settings',
+              namespace: 'shop',
+              uid: 'c0ffee00-0000-4000-8000-000000000001',
+              resourceVersion: '99',
+            },
+            data: { mode: 'strict' },
+          },
+        ],
         metadata: { resourceVersion: '' },
       },
       null,
@@ -158,15 +172,20 @@ describe('raw objects', () => {
 
   it('reports a problem inside an object file at that file’s line and column', async () => {
     const file = scenarioDir('objectFiles: [raw/bad.yaml]\n', {
-      'raw/bad.yaml': 'apiVersion: v1\nkind: Pod\nmetadata: { name: ok, namespace: a }\n---\napiVersion: v1\nkind: List\nitems:\n- kind: Pod\n  metadata: { name: x }\n',
+      'raw/bad.yaml':
+        'apiVersion: v1\nkind: Pod\nmetadata: { name: ok, namespace: a }\n---\napiVersion: v1\nkind: List\nitems:\n- kind: Pod\n  metadata: { name: x }\n',
     });
     const message = await errorOf(loadScenarioFile(file));
-    expect(message).toBe(`${join(file, '..', 'raw/bad.yaml')}:8:3: items.0.apiVersion: a List item needs its own apiVersion (kubectl prints it on every item)`);
+    expect(message).toBe(
+      `${join(file, '..', 'raw/bad.yaml')}:8:3: items.0.apiVersion: a List item needs its own apiVersion (kubectl prints it on every item)`,
+    );
   });
 
   it('reports a missing object file at the scenario line that names it', async () => {
     const file = scenarioDir('objectFiles:\n  - raw/none.yaml\n');
-    expect(await errorOf(loadScenarioFile(file))).toBe(`${file}:7:5: objectFiles.0: cannot read ${join(file, '..', 'raw/none.yaml')}: no such file`);
+    expect(await errorOf(loadScenarioFile(file))).toBe(
+      `${file}:7:5: objectFiles.0: cannot read ${join(file, '..', 'raw/none.yaml')}: no such file`,
+    );
   });
 
   it('serves logFiles as kubectl logs printed them, with or without timestamps', async () => {
@@ -177,7 +196,10 @@ logFiles:
   - { namespace: shop, pod: web-0, container: web, previous: true, file: logs/web-prev.log }
 `,
       {
-        'pods.yaml': podList.replace('restartCount: 2', 'restartCount: 2\n      lastState:\n        terminated:\n          exitCode: 1\n          reason: Error'),
+        'pods.yaml': podList.replace(
+          'restartCount: 2',
+          'restartCount: 2\n      lastState:\n        terminated:\n          exitCode: 1\n          reason: Error',
+        ),
         'logs/web.log': '2024-03-02T10:15:08.123456789Z starting nginx\r\n2024-03-02T10:15:09.000000001Z ready\r\n',
         'logs/web-prev.log': 'nginx: [emerg] bind() to 0.0.0.0:80 failed (98: Address in use)\n',
       },
@@ -189,7 +211,9 @@ logFiles:
     expect(await api.readNamespacedPodLog({ namespace: 'shop', name: 'web-0', timestamps: true })).toBe(
       '2024-03-02T10:15:08.123456789Z starting nginx\n2024-03-02T10:15:09.000000001Z ready\n',
     );
-    expect(await api.readNamespacedPodLog({ namespace: 'shop', name: 'web-0', previous: true })).toBe('nginx: [emerg] bind() to 0.0.0.0:80 failed (98: Address in use)\n');
+    expect(await api.readNamespacedPodLog({ namespace: 'shop', name: 'web-0', previous: true })).toBe(
+      'nginx: [emerg] bind() to 0.0.0.0:80 failed (98: Address in use)\n',
+    );
   });
 
   it('answers host commands from files, keeping the inline form', async () => {
@@ -204,7 +228,10 @@ logFiles:
     const { scenario } = await loadScenarioFile(file);
     drill = await startDrill(scenario);
     const access = createDrillAccess({ hosts: drill.hosts });
-    const active = await access.run('worker-1', ['systemctl', 'is-active', 'kubelet'], { signal: AbortSignal.timeout(5000), timeoutMs: 5000 });
+    const active = await access.run('worker-1', ['systemctl', 'is-active', 'kubelet'], {
+      signal: AbortSignal.timeout(5000),
+      timeoutMs: 5000,
+    });
     expect(active.stdout).toBe('failed\n');
     expect(active.exitCode).toBe(3);
     const up = await access.run('worker-1', ['uptime'], { signal: AbortSignal.timeout(5000), timeoutMs: 5000 });
@@ -213,11 +240,20 @@ logFiles:
 
   it('refuses a host answer that gives both stdout and file', async () => {
     const file = scenarioDir(`hosts:\n  worker-1:\n    "uptime": { stdout: "x", file: up.txt }\n`, { 'up.txt': 'y' });
-    expect(await errorOf(loadScenarioFile(file))).toMatch(/s\.yaml:8:\d+: hosts\.worker-1\."uptime": give stdout or file, not both$/);
+    expect(await errorOf(loadScenarioFile(file))).toMatch(
+      /s\.yaml:8:\d+: hosts\.worker-1\."uptime": give stdout or file, not both$/,
+    );
   });
 
   it('will not build a scenario whose raw files were never read', () => {
-    const s = scenarioSchema.parse({ id: 'x', title: 'x', page: 'x', runbook: 'workload-down', expect: { diagnosis: null }, objectFiles: ['a.yaml'] });
+    const s = scenarioSchema.parse({
+      id: 'x',
+      title: 'x',
+      page: 'x',
+      runbook: 'workload-down',
+      expect: { diagnosis: null },
+      objectFiles: ['a.yaml'],
+    });
     expect(() => buildCluster(s, new Date())).toThrow(/raw files are read by loadScenarioFile.*a\.yaml/);
   });
 

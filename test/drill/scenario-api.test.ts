@@ -62,7 +62,9 @@ async function failure(p: Promise<unknown>): Promise<unknown> {
 
 describe('scenario api section through client-node', () => {
   it('denials: the 403 names the scenario user, the verb, the resource and the scope', async () => {
-    const err = (await failure(core.readNamespacedPodLog({ namespace: 'kube-system', name: 'etcd-cp-1' }))) as ApiException<string>;
+    const err = (await failure(
+      core.readNamespacedPodLog({ namespace: 'kube-system', name: 'etcd-cp-1' }),
+    )) as ApiException<string>;
     expect(err).toBeInstanceOf(ApiException);
     expect(err.code).toBe(403);
     expect(JSON.parse(err.body)).toMatchObject({
@@ -70,23 +72,31 @@ describe('scenario api section through client-node', () => {
       status: 'Failure',
       reason: 'Forbidden',
       code: 403,
-      message: 'pods "etcd-cp-1" is forbidden: User "oncall@example.com" cannot get resource "pods/log" in API group "" in the namespace "kube-system"',
+      message:
+        'pods "etcd-cp-1" is forbidden: User "oncall@example.com" cannot get resource "pods/log" in API group "" in the namespace "kube-system"',
     });
     // Only what the denial names is refused.
-    expect((await core.readNamespacedPod({ namespace: 'kube-system', name: 'etcd-cp-1' })).metadata?.name).toBe('etcd-cp-1');
+    expect((await core.readNamespacedPod({ namespace: 'kube-system', name: 'etcd-cp-1' })).metadata?.name).toBe(
+      'etcd-cp-1',
+    );
   });
 
   it('error: 503 ServiceUnavailable with the scenario message, on its resource only', async () => {
     const err = (await failure(core.listNamespacedEndpoints({ namespace: 'default' }))) as ApiException<string>;
     expect(err.code).toBe(503);
-    expect(JSON.parse(err.body)).toMatchObject({ reason: 'ServiceUnavailable', message: 'etcd cluster is unavailable or misconfigured' });
+    expect(JSON.parse(err.body)).toMatchObject({
+      reason: 'ServiceUnavailable',
+      message: 'etcd cluster is unavailable or misconfigured',
+    });
     expect((await core.listNode()).items.length).toBe(3);
   });
 
   it('reset: the connection drops without an answer', async () => {
     const err = (await failure(core.listNamespacedPersistentVolumeClaim({ namespace: 'default' }))) as Error;
     expect(err).not.toBeInstanceOf(ApiException);
-    expect(`${err.message} ${String((err.cause as Error | undefined)?.message)}`).toMatch(/fetch failed|socket|ECONNRESET|other side closed/i);
+    expect(`${err.message} ${String((err.cause as Error | undefined)?.message)}`).toMatch(
+      /fetch failed|socket|ECONNRESET|other side closed/i,
+    );
   });
 });
 
@@ -104,7 +114,13 @@ describe.skipIf(!kubectlAvailable())('scenario api section through kubectl', () 
   });
 
   it('latency: the answer comes, too late for a short --request-timeout', async () => {
-    const late = await runKubectl(drill.kubeconfigPath, ['get', 'configmaps', '-n', 'default', '--request-timeout=300ms']);
+    const late = await runKubectl(drill.kubeconfigPath, [
+      'get',
+      'configmaps',
+      '-n',
+      'default',
+      '--request-timeout=300ms',
+    ]);
     expect(late.exitCode).toBe(1);
     expect(late.stderr).toMatch(/Client\.Timeout|context deadline exceeded|timeout/i);
     const patient = await runKubectl(drill.kubeconfigPath, ['get', 'configmaps', '-n', 'default']);
@@ -115,7 +131,9 @@ describe.skipIf(!kubectlAvailable())('scenario api section through kubectl', () 
   it('error: kubectl reports the 503 with its message', async () => {
     const r = await runKubectl(drill.kubeconfigPath, ['get', 'endpoints', '-n', 'default']);
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toMatch(/^Error from server \(ServiceUnavailable\): etcd cluster is unavailable or misconfigured/m);
+    expect(r.stderr).toMatch(
+      /^Error from server \(ServiceUnavailable\): etcd cluster is unavailable or misconfigured/m,
+    );
   });
 
   it('throttle: 429 with Retry-After; client-node sees it, kubectl waits and retries through it', async () => {

@@ -14,7 +14,9 @@ import { kubectlAvailable, runKubectl, warnIfKubectlMissing } from '../helpers/k
 
 // Built from nothing but output pasted in a public issue (see the scenario's header).
 const scenarioFile = join(repoRoot, 'scenarios', 'pasted-pending-insufficient-cpu.yaml');
-const pasted = parse(readFileSync(join(repoRoot, 'scenarios', 'raw', 'pending-insufficient-cpu', 'pod.yaml'), 'utf8')) as {
+const pasted = parse(
+  readFileSync(join(repoRoot, 'scenarios', 'raw', 'pending-insufficient-cpu', 'pod.yaml'), 'utf8'),
+) as {
   metadata: { name: string; namespace: string };
   spec?: unknown;
   status: unknown;
@@ -28,10 +30,13 @@ const { name, namespace } = pasted.metadata;
 function plain(value: unknown): unknown {
   if (value === null || value === undefined) return undefined;
   if (value instanceof Date) return value.toISOString();
-  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(value)) return new Date(value).toISOString();
+  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(value))
+    return new Date(value).toISOString();
   if (Array.isArray(value)) return value.map(plain);
   if (typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).flatMap(([k, v]) => (plain(v) === undefined ? [] : [[k, plain(v)]])));
+    return Object.fromEntries(
+      Object.entries(value).flatMap(([k, v]) => (plain(v) === undefined ? [] : [[k, plain(v)]])),
+    );
   }
   return value;
 }
@@ -77,10 +82,17 @@ describe('scenario pasted from a real issue', () => {
   it('a headless drill walk of the built CLI reaches the diagnosis the scenario expects', async () => {
     const r = await runCli(['drill', scenarioFile, '--non-interactive', '--output', 'json']);
     expect(r.exitCode).toBe(0);
-    const result = JSON.parse(r.stdout) as { outcome: string; diagnosis: { id: string } | null; path: { step: string; outcome: string }[] };
+    const result = JSON.parse(r.stdout) as {
+      outcome: string;
+      diagnosis: { id: string } | null;
+      path: { step: string; outcome: string }[];
+    };
     expect(scenario.expect.diagnosis).toBe('unschedulable-insufficient-resources');
     expect(result.outcome).toBe('diagnosis');
     expect(result.diagnosis?.id).toBe(scenario.expect.diagnosis);
-    expect(result.path.map((p) => `${p.step}:${p.outcome}`)).toEqual(['pod-status:unscheduled', 'pod-scheduling:insufficient-resources']);
+    expect(result.path.map((p) => `${p.step}:${p.outcome}`)).toEqual([
+      'pod-status:unscheduled',
+      'pod-scheduling:insufficient-resources',
+    ]);
   });
 });

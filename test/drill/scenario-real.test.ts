@@ -51,14 +51,18 @@ async function problems(file: string): Promise<string[]> {
 describe('scenario header: source, expect.outcome, pastedAt', () => {
   it('refuses a scenario under real/ without a source block, at file:line:col', async () => {
     const dir = folder({ 'real/case.yaml': `${header}expect: { diagnosis: null }\n` });
-    expect(await problems(join(dir, 'real', 'case.yaml'))).toEqual([`${join(dir, 'real', 'case.yaml')}:1:1: a scenario under real/ needs a source: block (url of the thread the output was pasted in; date, platform, verbatim, frame)`]);
+    expect(await problems(join(dir, 'real', 'case.yaml'))).toEqual([
+      `${join(dir, 'real', 'case.yaml')}:1:1: a scenario under real/ needs a source: block (url of the thread the output was pasted in; date, platform, verbatim, frame)`,
+    ]);
     // The same file anywhere else is a drill scenario, and needs none.
     const other = folder({ 'drills/case.yaml': `${header}expect: { diagnosis: null }\n` });
     expect(await problems(join(other, 'drills', 'case.yaml'))).toEqual([]);
   });
 
   it('checks the source block: an http(s) url, known fields only', async () => {
-    const dir = folder({ 'real/case.yaml': `${header}expect: { diagnosis: null }\nsource:\n  url: github.com/x/y/issues/1\n  author: someone\n` });
+    const dir = folder({
+      'real/case.yaml': `${header}expect: { diagnosis: null }\nsource:\n  url: github.com/x/y/issues/1\n  author: someone\n`,
+    });
     const file = join(dir, 'real', 'case.yaml');
     expect(await problems(file)).toEqual([
       `${file}:8:3: source.url: url must be the http(s) address of the thread the output was pasted in`,
@@ -73,20 +77,32 @@ describe('scenario header: source, expect.outcome, pastedAt', () => {
       'c.yaml': `${header}expect: { diagnosis: null, outcome: incomplete }\n`,
       'd.yaml': `${header}expect: { diagnosis: null, outcome: maybe }\n`,
     });
-    expect(await problems(join(dir, 'a.yaml'))).toEqual([`${join(dir, 'a.yaml')}:6:39: expect.outcome: outcome incomplete needs diagnosis: null`]);
-    expect(await problems(join(dir, 'b.yaml'))).toEqual([`${join(dir, 'b.yaml')}:6:28: expect.outcome: outcome diagnosis needs a diagnosis id`]);
+    expect(await problems(join(dir, 'a.yaml'))).toEqual([
+      `${join(dir, 'a.yaml')}:6:39: expect.outcome: outcome incomplete needs diagnosis: null`,
+    ]);
+    expect(await problems(join(dir, 'b.yaml'))).toEqual([
+      `${join(dir, 'b.yaml')}:6:28: expect.outcome: outcome diagnosis needs a diagnosis id`,
+    ]);
     expect(await problems(join(dir, 'c.yaml'))).toEqual([]);
-    expect((await problems(join(dir, 'd.yaml')))[0]).toMatch(/:6:28: expect\.outcome: .*"diagnosis"\|"no-finding"\|"incomplete"/);
+    expect((await problems(join(dir, 'd.yaml')))[0]).toMatch(
+      /:6:28: expect\.outcome: .*"diagnosis"\|"no-finding"\|"incomplete"/,
+    );
   });
 
   it('pastedAt must be an ISO time', async () => {
     const dir = folder({ 'a.yaml': `${header}expect: { diagnosis: null }\npastedAt: "04/03/2021 10:22"\n` });
-    expect(await problems(join(dir, 'a.yaml'))).toEqual([`${join(dir, 'a.yaml')}:7:1: pastedAt: write an ISO time, e.g. 2021-03-04T10:22:13Z`]);
+    expect(await problems(join(dir, 'a.yaml'))).toEqual([
+      `${join(dir, 'a.yaml')}:7:1: pastedAt: write an ISO time, e.g. 2021-03-04T10:22:13Z`,
+    ]);
   });
 
   it('a host response that was not collected carries nothing else', async () => {
-    const dir = folder({ 'a.yaml': `${header}expect: { diagnosis: null }\nhosts:\n  worker-1:\n    "uptime": { notCollected: true, stdout: "up" }\n` });
-    expect(await problems(join(dir, 'a.yaml'))).toEqual([`${join(dir, 'a.yaml')}:9:17: hosts.worker-1.uptime.notCollected: a response that was not collected has no stdout, file, stderr or exitCode`]);
+    const dir = folder({
+      'a.yaml': `${header}expect: { diagnosis: null }\nhosts:\n  worker-1:\n    "uptime": { notCollected: true, stdout: "up" }\n`,
+    });
+    expect(await problems(join(dir, 'a.yaml'))).toEqual([
+      `${join(dir, 'a.yaml')}:9:17: hosts.worker-1.uptime.notCollected: a response that was not collected has no stdout, file, stderr or exitCode`,
+    ]);
   });
 });
 
@@ -129,8 +145,10 @@ hosts:
     "uptime": { notCollected: true }
 `,
       'real/raw/case/pod.yaml': podYaml,
-      'real/raw/case/previous.log': '2021/03/04 10:19:58 [emerg] 1#1: host not found in upstream "backend" in /etc/nginx/conf.d/default.conf:3\n',
-      'real/raw/case/status.txt': '● kubelet.service - kubelet: The Kubernetes Node Agent\n   Active: activating (auto-restart) (Result: exit-code) since Thu 2021-03-04 10:22:01 UTC; 12s ago\n',
+      'real/raw/case/previous.log':
+        '2021/03/04 10:19:58 [emerg] 1#1: host not found in upstream "backend" in /etc/nginx/conf.d/default.conf:3\n',
+      'real/raw/case/status.txt':
+        '● kubelet.service - kubelet: The Kubernetes Node Agent\n   Active: activating (auto-restart) (Result: exit-code) since Thu 2021-03-04 10:22:01 UTC; 12s ago\n',
     });
     const { scenario } = await loadScenarioFile(join(dir, 'real', 'case.yaml'));
     drill = await startDrill(scenario, { now, clock: () => now });
@@ -139,18 +157,24 @@ hosts:
   afterAll(async () => drill.close());
 
   const run = (check: string, params: Record<string, string>) =>
-    runCheck({ step: check, check, with: params, timeoutMs: 5000, inputs: {}, facts: {}, phase: 'top-down' }, AbortSignal.timeout(5000), {
-      kube,
-      nodes: createNodeAccess('drill', { hosts: drill.hosts }),
-      now: () => now,
-      onStart: () => undefined,
-    });
+    runCheck(
+      { step: check, check, with: params, timeoutMs: 5000, inputs: {}, facts: {}, phase: 'top-down' },
+      AbortSignal.timeout(5000),
+      {
+        kube,
+        nodes: createNodeAccess('drill', { hosts: drill.hosts }),
+        now: () => now,
+        onStart: () => undefined,
+      },
+    );
 
   it('a host check whose command was not pasted ends in error, through the drill node access', async () => {
     const out = await run('host.kubelet-service', { node: 'worker-1' });
     expect(out.outcome).toBe('error');
     expect(out.facts.errorKind).toBe('not-collected');
-    expect(out.summary).toMatch(/^not run \(not-collected\): not collected in this scenario: systemctl show kubelet -p \S+ on worker-1$/);
+    expect(out.summary).toMatch(
+      /^not run \(not-collected\): not collected in this scenario: systemctl show kubelet -p \S+ on worker-1$/,
+    );
   });
 
   it('the drill node access: a given answer is served (times moved), a missing or marked one is not collected', async () => {
@@ -159,7 +183,10 @@ hosts:
     const given = await nodes.run('worker-1', ['systemctl', 'status', 'kubelet'], opts);
     expect(given.exitCode).toBe(3);
     expect(given.stdout).toContain('since Sat 2026-01-10 11:59:48 UTC; 12s ago');
-    await expect(nodes.run('worker-1', ['uptime'], opts)).rejects.toMatchObject({ kind: 'not-collected', message: 'not collected in this scenario: uptime on worker-1' });
+    await expect(nodes.run('worker-1', ['uptime'], opts)).rejects.toMatchObject({
+      kind: 'not-collected',
+      message: 'not collected in this scenario: uptime on worker-1',
+    });
     await expect(nodes.run('worker-1', ['df', '-h'], opts)).rejects.toMatchObject({ kind: 'not-collected' });
     // A name the cluster does not have is still no host at all.
     await expect(nodes.run('worker-9', ['uptime'], opts)).rejects.toMatchObject({ kind: 'unreachable' });
@@ -169,14 +196,24 @@ hosts:
     const config = new KubeConfig();
     config.loadFromFile(drill.kubeconfigPath);
     const core = config.makeApiClient(CoreV1Api);
-    const previous = await core.readNamespacedPodLog({ namespace: 'shop', name: 'web', container: 'web', previous: true });
-    expect(previous).toBe('2026/01/10 11:57:45 [emerg] 1#1: host not found in upstream "backend" in /etc/nginx/conf.d/default.conf:3\n');
-    const err = (await core.readNamespacedPodLog({ namespace: 'shop', name: 'web', container: 'web' }).catch((e: unknown) => e)) as { code: number; body: string };
+    const previous = await core.readNamespacedPodLog({
+      namespace: 'shop',
+      name: 'web',
+      container: 'web',
+      previous: true,
+    });
+    expect(previous).toBe(
+      '2026/01/10 11:57:45 [emerg] 1#1: host not found in upstream "backend" in /etc/nginx/conf.d/default.conf:3\n',
+    );
+    const err = (await core
+      .readNamespacedPodLog({ namespace: 'shop', name: 'web', container: 'web' })
+      .catch((e: unknown) => e)) as { code: number; body: string };
     expect(err.code).toBe(500);
     expect(JSON.parse(err.body)).toMatchObject({
       kind: 'Status',
       code: 500,
-      message: 'Get "https://10.0.0.11:10250/containerLogs/shop/web/web": not collected in this scenario: the log of container web was not pasted',
+      message:
+        'Get "https://10.0.0.11:10250/containerLogs/shop/web/web": not collected in this scenario: the log of container web was not pasted',
     });
   });
 
@@ -184,7 +221,9 @@ hosts:
     if (!kubectlAvailable()) return warnIfKubectlMissing('not-collected logs');
     const r = await runKubectl(drill.kubeconfigPath, ['logs', 'web', '-n', 'shop']);
     expect(r.exitCode).toBe(1);
-    expect(r.stderr.trim()).toBe('Error from server: Get "https://10.0.0.11:10250/containerLogs/shop/web/web": not collected in this scenario: the log of container web was not pasted');
+    expect(r.stderr.trim()).toBe(
+      'Error from server: Get "https://10.0.0.11:10250/containerLogs/shop/web/web": not collected in this scenario: the log of container web was not pasted',
+    );
   });
 
   it('a check reading the logs ends in error, not "no log lines"', async () => {
@@ -196,7 +235,9 @@ hosts:
   it('objects keep their times, moved so that pastedAt is now; the node written in cluster.nodes is served', async () => {
     const pod = await kube.readPod('shop', 'web');
     expect(pod.metadata?.creationTimestamp?.toISOString()).toBe('2026-01-10T11:37:47.000Z');
-    expect(pod.status?.containerStatuses?.[0]?.lastState?.terminated?.finishedAt?.toISOString()).toBe("2026-01-10T11:57:45.000Z");
+    expect(pod.status?.containerStatuses?.[0]?.lastState?.terminated?.finishedAt?.toISOString()).toBe(
+      '2026-01-10T11:57:45.000Z',
+    );
     const node = await kube.readNode('worker-1');
     expect(node.metadata?.name).toBe('worker-1');
   });
@@ -218,7 +259,9 @@ objectFiles: [pod.yaml]
     const drill = await startDrill(scenario, { now, clock: () => now });
     try {
       const nodes = createNodeAccess('drill', { hosts: drill.hosts });
-      await expect(nodes.run('worker-1', ['uptime'], { timeoutMs: 1000, signal: AbortSignal.timeout(1000) })).rejects.toMatchObject({ kind: 'not-collected' });
+      await expect(
+        nodes.run('worker-1', ['uptime'], { timeoutMs: 1000, signal: AbortSignal.timeout(1000) }),
+      ).rejects.toMatchObject({ kind: 'not-collected' });
       // Logs were not marked: the drill's default (an empty log) still answers.
       const kube = await KubeClient.create(await loadKubeConfig({ kubeconfig: drill.kubeconfigPath }));
       expect(await kube.readPodLog('shop', 'web', { container: 'web' })).toBe('');

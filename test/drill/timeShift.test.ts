@@ -118,9 +118,13 @@ describe('shiftText: each time format, as real output printed it', () => {
   it('short-iso (+0000), RFC 3339 with +00:00, Go log package, a day padded with a space', () => {
     const s = at('2021-03-04T10:22:13Z');
     expect(shiftText('2021/03/04 10:22:10 Starting nginx', s)).toBe('2026/12/06 14:59:57 Starting nginx');
-    expect(shiftText('2021-03-04T10:22:13+0000 node-1 kubelet[1]: ok', s)).toBe('2026-12-06T15:00:00+0000 node-1 kubelet[1]: ok');
+    expect(shiftText('2021-03-04T10:22:13+0000 node-1 kubelet[1]: ok', s)).toBe(
+      '2026-12-06T15:00:00+0000 node-1 kubelet[1]: ok',
+    );
     expect(shiftText('2021-03-04T10:22:13.123456+00:00 ok', s)).toBe('2026-12-06T15:00:00.123456+00:00 ok');
-    expect(shiftText('Mar  4 10:22:13 node-1 kubelet[1]: ok', at('2021-03-04T10:22:13Z'))).toBe('Dec  6 15:00:00 node-1 kubelet[1]: ok');
+    expect(shiftText('Mar  4 10:22:13 node-1 kubelet[1]: ok', at('2021-03-04T10:22:13Z'))).toBe(
+      'Dec  6 15:00:00 node-1 kubelet[1]: ok',
+    );
   });
 
   it('a zone-less time is read in pastedAt zone; a zoned one by the instant', () => {
@@ -136,7 +140,13 @@ describe('shiftText: each time format, as real output printed it', () => {
 
   it('leaves versions, durations and invalid dates alone', () => {
     const s = at('2021-03-04T10:22:13Z');
-    for (const text of ['kubelet v1.20.4', 'took too long (1.310910984s)', 'I1399 10:22:13 not a date', 'build 2021-13-45 10:22:13']) expect(shiftText(text, s)).toBe(text);
+    for (const text of [
+      'kubelet v1.20.4',
+      'took too long (1.310910984s)',
+      'I1399 10:22:13 not a date',
+      'build 2021-13-45 10:22:13',
+    ])
+      expect(shiftText(text, s)).toBe(text);
   });
 });
 
@@ -144,12 +154,20 @@ describe('shiftObjectTimes', () => {
   it('moves every RFC 3339 string value, nothing else', () => {
     const s = at('2021-03-04T10:22:13Z');
     const pod = {
-      metadata: { name: 'web', creationTimestamp: '2021-03-04T10:00:00Z', annotations: { note: 'restarted 2021-03-04T10:00:00Z' } },
+      metadata: {
+        name: 'web',
+        creationTimestamp: '2021-03-04T10:00:00Z',
+        annotations: { note: 'restarted 2021-03-04T10:00:00Z' },
+      },
       status: { conditions: [{ type: 'Ready', lastTransitionTime: '2021-03-04T10:20:00Z' }], startTime: 'now-5m' },
       eventTime: '2021-03-04T10:22:12.123456Z',
     };
     expect(shiftObjectTimes(pod, s)).toEqual({
-      metadata: { name: 'web', creationTimestamp: '2026-12-06T14:37:47Z', annotations: { note: 'restarted 2021-03-04T10:00:00Z' } },
+      metadata: {
+        name: 'web',
+        creationTimestamp: '2026-12-06T14:37:47Z',
+        annotations: { note: 'restarted 2021-03-04T10:00:00Z' },
+      },
       status: { conditions: [{ type: 'Ready', lastTransitionTime: '2026-12-06T14:57:47Z' }], startTime: 'now-5m' },
       eventTime: '2026-12-06T14:59:59.123456Z',
     });

@@ -22,7 +22,17 @@ describe.skipIf(!hasTmux)('a guided drill from the home screen and back (tmux, 8
   it('filters home to the drill, runs it guided with keys in bursts, debriefs, and returns home', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'plumbline-home-'));
     const done = join(dir, 'exit-code');
-    tmux('new-session', '-d', '-s', session, '-x', '80', '-y', '24', `CI=true XDG_STATE_HOME=${dir} TMPDIR=${dir} ${process.execPath} ${cliPath}; echo $? > ${done}; sleep 30`);
+    tmux(
+      'new-session',
+      '-d',
+      '-s',
+      session,
+      '-x',
+      '80',
+      '-y',
+      '24',
+      `CI=true XDG_STATE_HOME=${dir} TMPDIR=${dir} ${process.execPath} ${cliPath}; echo $? > ${done}; sleep 30`,
+    );
     let shown = keep('1-home', await waitForScreen('Runbooks (walk one on your current kube context)', 40_000));
     // Home never names a drill's cause: no scenario id on it.
     expect(shown).not.toContain('pod-pending-node-selector');
@@ -36,7 +46,8 @@ describe.skipIf(!hasTmux)('a guided drill from the home screen and back (tmux, 8
     shown = keep('3-predict', await waitForScreen('Predict: what will pod.status find?', 40_000));
     expect(shown).toContain('pod web-0 in namespace shop is not starting · drill · guided drill');
     expect(shown).not.toContain('pod-pending-node-selector');
-    const keyOf = (screen: string, outcome: string) => new RegExp(`(\\S) ${outcome}(?:\\s|$)`, 'm').exec(screen)?.[1] ?? '';
+    const keyOf = (screen: string, outcome: string) =>
+      new RegExp(`(\\S) ${outcome}(?:\\s|$)`, 'm').exec(screen)?.[1] ?? '';
     tmux('send-keys', '-t', session, keyOf(shown, 'unscheduled'));
     shown = await waitForScreen('Predict: what will pod.scheduling find?');
     tmux('send-keys', '-t', session, keyOf(shown, 'node-selector'));
@@ -47,7 +58,11 @@ describe.skipIf(!hasTmux)('a guided drill from the home screen and back (tmux, 8
     tmux('send-keys', '-t', session, 'Down', 'Down', 'Enter');
     shown = keep('5-debrief', await waitForScreen('DEBRIEF ✓ correct'));
     for (const line of shown.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
-    expect(scrollback().split('\n').filter((l) => l.startsWith('plumbline · A pod will not start')).length).toBeLessThanOrEqual(1);
+    expect(
+      scrollback()
+        .split('\n')
+        .filter((l) => l.startsWith('plumbline · A pod will not start')).length,
+    ).toBeLessThanOrEqual(1);
     tmux('send-keys', '-t', session, 'Enter');
     keep('6-home-again', await waitForScreen('Runbooks (walk one on your current kube context)', 40_000));
     expect(scrollback()).toMatch(/drill pod-pending-node-selector: correct, score \d+\/1000/);
@@ -55,7 +70,13 @@ describe.skipIf(!hasTmux)('a guided drill from the home screen and back (tmux, 8
     const end = Date.now() + 10_000;
     while (!existsSync(done) && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
     expect(readFileSync(done, 'utf8').trim()).toBe('0');
-    const history = readFileSync(join(dir, 'plumbline', 'drills.jsonl'), 'utf8').trim().split('\n');
-    expect(JSON.parse(history[0]!) as { scenario: string; mode: string; correct: boolean }).toMatchObject({ scenario: 'pod-pending-node-selector', mode: 'guided', correct: true });
+    const history = readFileSync(join(dir, 'plumbline', 'drills.jsonl'), 'utf8')
+      .trim()
+      .split('\n');
+    expect(JSON.parse(history[0]!) as { scenario: string; mode: string; correct: boolean }).toMatchObject({
+      scenario: 'pod-pending-node-selector',
+      mode: 'guided',
+      correct: true,
+    });
   }, 180_000);
 });

@@ -14,7 +14,13 @@ import { hasTmux, tmuxSession } from '../helpers/tmux.js';
 
 const { session, tmux, screen, waitForScreen, kill } = tmuxSession('plumbline-manual');
 const scenarioFile = join(repoRoot, 'scenarios/node-notready-systemd-dbus-hang.yaml');
-const argv = ['systemctl', 'show', 'kubelet', '-p', 'LoadState,ActiveState,SubState,Result,NRestarts,ExecMainStatus,ExecMainStartTimestamp,FragmentPath,ExecStart'];
+const argv = [
+  'systemctl',
+  'show',
+  'kubelet',
+  '-p',
+  'LoadState,ActiveState,SubState,Result,NRestarts,ExecMainStatus,ExecMainStartTimestamp,FragmentPath,ExecStart',
+];
 
 interface Event {
   type: string;
@@ -41,11 +47,16 @@ describe.skipIf(!hasTmux)('manual node access in a real 80×24 terminal (tmux)',
   const calls = join(dir, 'systemctl-argv');
 
   beforeAll(async () => {
-    server = spawn(process.execPath, [cliPath, 'cluster', 'serve', scenarioFile, '--kubeconfig-out', kubeconfig], { stdio: ['ignore', 'pipe', 'pipe'] });
+    server = spawn(process.execPath, [cliPath, 'cluster', 'serve', scenarioFile, '--kubeconfig-out', kubeconfig], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     await new Promise<string>((resolve) => createInterface({ input: server.stdout! }).once('line', resolve));
     // The node's answer, as the scenario's simulated host gives it, printed by a stand-in for systemctl that also records the argv it was given.
     const drill = await startDrill((await loadScenarioFile(scenarioFile)).scenario);
-    const answer = await createDrillAccess({ hosts: drill.hosts }).run('worker-2', argv, { timeoutMs: 5000, signal: new AbortController().signal });
+    const answer = await createDrillAccess({ hosts: drill.hosts }).run('worker-2', argv, {
+      timeoutMs: 5000,
+      signal: new AbortController().signal,
+    });
     await drill.close();
     mkdirSync(bin);
     writeFileSync(join(dir, 'answer'), answer.stdout);
@@ -63,13 +74,22 @@ describe.skipIf(!hasTmux)('manual node access in a real 80×24 terminal (tmux)',
     const transcript = join(dir, 't.jsonl');
     const done = join(dir, 'exit-code');
     tmux(
-      'new-session', '-d', '-s', session, '-x', '80', '-y', '24',
+      'new-session',
+      '-d',
+      '-s',
+      session,
+      '-x',
+      '80',
+      '-y',
+      '24',
       `CI=true ${process.execPath} ${cliPath} run node-not-ready worker-2 --kubeconfig ${kubeconfig} --transcript ${transcript}; echo $? > ${done}; sleep 30`,
     );
     const prompt = await waitForScreen('waiting for the output: paste it here, then ⏎');
     for (const line of prompt.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
     const shown = commandLines(argv, 80);
-    expect(prompt).toContain(`Run this on worker-2 and paste its output here:\n${shown.join('\n')}\nwaiting for the output`);
+    expect(prompt).toContain(
+      `Run this on worker-2 and paste its output here:\n${shown.join('\n')}\nwaiting for the output`,
+    );
     // capture-pane -J joins only lines the terminal wrapped: none of the command's are.
     expect(tmux('capture-pane', '-p', '-J', '-t', session)).toContain(shown.join('\n'));
 
@@ -108,7 +128,10 @@ describe.skipIf(!hasTmux)('manual node access in a real 80×24 terminal (tmux)',
     await waitForScreen('What does the kubelet say in its journal?');
     const after = screen();
 
-    const events = readFileSync(transcript, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Event);
+    const events = readFileSync(transcript, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Event);
     expect(events.find((e) => e.type === 'host.prompt')?.argv).toEqual(argv);
     const reply = events.find((e) => e.type === 'host.reply');
     expect(reply).toMatchObject({ step: 'kubelet-service', by: 'pasted', output });

@@ -32,7 +32,10 @@ const objects = [
       serviceName: 'web',
       updateStrategy: { type: 'OnDelete' },
       selector: { matchLabels: { app: 'web' } },
-      template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'registry.example.com/shop/web:2.14.2' }] } },
+      template: {
+        metadata: { labels: { app: 'web' } },
+        spec: { containers: [{ name: 'web', image: 'registry.example.com/shop/web:2.14.2' }] },
+      },
     },
     status: { replicas: 1, readyReplicas: 0, currentReplicas: 1, updatedReplicas: 0 },
   },
@@ -45,9 +48,22 @@ const objects = [
       uid: '1f0e2d3c-4b5a-4968-8776-655443322110',
       creationTimestamp: 'now-2h',
       labels: { app: 'web', 'statefulset.kubernetes.io/pod-name': 'web-0' },
-      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'web', uid: stsUid, controller: true, blockOwnerDeletion: true }],
+      ownerReferences: [
+        {
+          apiVersion: 'apps/v1',
+          kind: 'StatefulSet',
+          name: 'web',
+          uid: stsUid,
+          controller: true,
+          blockOwnerDeletion: true,
+        },
+      ],
     },
-    spec: { nodeName: 'worker-1', terminationGracePeriodSeconds: 0, containers: [{ name: 'web', image: 'registry.example.com/shop/web:2.14.1' }] },
+    spec: {
+      nodeName: 'worker-1',
+      terminationGracePeriodSeconds: 0,
+      containers: [{ name: 'web', image: 'registry.example.com/shop/web:2.14.1' }],
+    },
     status: {
       phase: 'Running',
       conditions: [{ type: 'Ready', status: 'False' }],
@@ -57,7 +73,13 @@ const objects = [
           ready: false,
           restartCount: 14,
           image: 'registry.example.com/shop/web:2.14.1',
-          state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 5m0s restarting failed container=web pod=web-0_shop(1f0e2d3c-4b5a-4968-8776-655443322110)' } },
+          state: {
+            waiting: {
+              reason: 'CrashLoopBackOff',
+              message:
+                'back-off 5m0s restarting failed container=web pod=web-0_shop(1f0e2d3c-4b5a-4968-8776-655443322110)',
+            },
+          },
           lastState: { terminated: { exitCode: 1, reason: 'Error', startedAt: 'now-6m', finishedAt: 'now-6m' } },
         },
       ],
@@ -65,7 +87,24 @@ const objects = [
   },
 ];
 
-const podOutcomes = ['not-found', 'unscheduled', 'image-pull', 'config-error', 'crash-loop', 'init-failed', 'initializing', 'restarting', 'creating', 'not-ready', 'running', 'completed', 'failed', 'terminating', 'node-lost', 'error'];
+const podOutcomes = [
+  'not-found',
+  'unscheduled',
+  'image-pull',
+  'config-error',
+  'crash-loop',
+  'init-failed',
+  'initializing',
+  'restarting',
+  'creating',
+  'not-ready',
+  'running',
+  'completed',
+  'failed',
+  'terminating',
+  'node-lost',
+  'error',
+];
 
 const podRunbook = `id: fix-web
 title: Recreate a pod from its fixed template
@@ -136,7 +175,8 @@ beforeAll(async () => {
       'worker-2': {
         'systemctl restart kubelet': {
           stdout: '',
-          stderr: 'Job for kubelet.service failed because the control process exited with error code.\nSee "systemctl status kubelet.service" and "journalctl -xeu kubelet.service" for details.\n',
+          stderr:
+            'Job for kubelet.service failed because the control process exited with error code.\nSee "systemctl status kubelet.service" and "journalctl -xeu kubelet.service" for details.\n',
           exitCode: 1,
         },
       },
@@ -147,7 +187,16 @@ afterAll(() => t.close());
 
 async function walk(runbookText: string, inputs: Record<string, string>, opts: Partial<SessionOptions>) {
   const runbook = loadRunbookText('runbooks/test.yaml', runbookText, findCheck);
-  const session = new Session({ runbook, inputs, kube: t.kube, mode: 'drill', auto: true, answerDefaults: true, verifyPollMs: 200, ...opts });
+  const session = new Session({
+    runbook,
+    inputs,
+    kube: t.kube,
+    mode: 'drill',
+    auto: true,
+    answerDefaults: true,
+    verifyPollMs: 200,
+    ...opts,
+  });
   const events: SessionEvent[] = [];
   session.on((e) => events.push(e));
   session.start();
@@ -155,23 +204,47 @@ async function walk(runbookText: string, inputs: Record<string, string>, opts: P
   return { result, events, text: events.flatMap(textLines) };
 }
 
-const ofType = <T extends SessionEvent['type']>(events: SessionEvent[], type: T) => events.filter((e): e is Extract<SessionEvent, { type: T }> => e.type === type);
+const ofType = <T extends SessionEvent['type']>(events: SessionEvent[], type: T) =>
+  events.filter((e): e is Extract<SessionEvent, { type: T }> => e.type === type);
 
 describe('an action step, headless', () => {
   it('read-only: declined, the exact command shown for the user to run, the pod untouched', async () => {
     const before = await t.kube.readPod('shop', 'web-0');
-    const { result, events, text } = await walk(podRunbook, { namespace: 'shop', pod: 'web-0' }, { allowMutations: false, mode: 'live' });
+    const { result, events, text } = await walk(
+      podRunbook,
+      { namespace: 'shop', pod: 'web-0' },
+      { allowMutations: false, mode: 'live' },
+    );
     expect(ofType(events, 'action.proposed')).toEqual([
-      { type: 'action.proposed', step: 'recreate', target: 'kube', node: null, argv: null, command: 'kubectl delete pod web-0 -n shop', allowed: false, simulated: false, verify: 'pod-status' },
+      {
+        type: 'action.proposed',
+        step: 'recreate',
+        target: 'kube',
+        node: null,
+        argv: null,
+        command: 'kubectl delete pod web-0 -n shop',
+        allowed: false,
+        simulated: false,
+        verify: 'pod-status',
+      },
     ]);
     expect(ofType(events, 'action.declined')).toEqual([
-      { type: 'action.declined', step: 'recreate', by: 'read-only', reason: 'not run: read-only (rerun with --allow-mutations)', command: 'kubectl delete pod web-0 -n shop' },
+      {
+        type: 'action.declined',
+        step: 'recreate',
+        by: 'read-only',
+        reason: 'not run: read-only (rerun with --allow-mutations)',
+        command: 'kubectl delete pod web-0 -n shop',
+      },
     ]);
     expect(ofType(events, 'action.executed')).toEqual([]);
     expect(text).toContain('  not run: read-only (rerun with --allow-mutations)');
     expect(text).toContain('    to do it yourself: kubectl delete pod web-0 -n shop');
     expect(result.diagnosis?.id).toBe('delete-it-yourself');
-    expect(result.path.map((p) => [p.step, p.outcome])).toEqual([['pod-status', 'crash-loop'], ['recreate', 'declined']]);
+    expect(result.path.map((p) => [p.step, p.outcome])).toEqual([
+      ['pod-status', 'crash-loop'],
+      ['recreate', 'declined'],
+    ]);
     expect((await t.kube.readPod('shop', 'web-0')).metadata?.uid).toBe(before.metadata?.uid);
   });
 
@@ -186,14 +259,34 @@ describe('an action step, headless', () => {
 
   it('--allow-mutations --yes on a drill: the pod is deleted through the API, recreated by its StatefulSet, and the verify check confirms it', async () => {
     const before = await t.kube.readPod('shop', 'web-0');
-    const { result, events, text } = await walk(podRunbook, { namespace: 'shop', pod: 'web-0' }, { allowMutations: true, confirmActions: 'yes' });
+    const { result, events, text } = await walk(
+      podRunbook,
+      { namespace: 'shop', pod: 'web-0' },
+      { allowMutations: true, confirmActions: 'yes' },
+    );
     expect(ofType(events, 'action.confirmed')).toEqual([{ type: 'action.confirmed', step: 'recreate', by: '--yes' }]);
-    expect(ofType(events, 'action.executed')[0]).toMatchObject({ step: 'recreate', ran: true, ok: true, status: 200, output: 'pod "web-0" deleted\n' });
+    expect(ofType(events, 'action.executed')[0]).toMatchObject({
+      step: 'recreate',
+      ran: true,
+      ok: true,
+      status: 200,
+      output: 'pod "web-0" deleted\n',
+    });
     const verified = ofType(events, 'action.verified');
     expect(verified).toHaveLength(1);
-    expect(verified[0]).toMatchObject({ step: 'recreate', verifyStep: 'pod-status', check: 'pod.status', outcome: 'running', ok: true, command: 'kubectl get pod web-0 -n shop -o wide' });
+    expect(verified[0]).toMatchObject({
+      step: 'recreate',
+      verifyStep: 'pod-status',
+      check: 'pod.status',
+      outcome: 'running',
+      ok: true,
+      command: 'kubectl get pod web-0 -n shop -o wide',
+    });
     expect(result.diagnosis?.id).toBe('fixed');
-    expect(result.path.map((p) => [p.step, p.outcome])).toEqual([['pod-status', 'crash-loop'], ['recreate', 'done']]);
+    expect(result.path.map((p) => [p.step, p.outcome])).toEqual([
+      ['pod-status', 'crash-loop'],
+      ['recreate', 'done'],
+    ]);
     // A new pod by the same name, from the fixed template.
     const after = await t.kube.readPod('shop', 'web-0');
     expect(after.metadata?.uid).not.toBe(before.metadata?.uid);
@@ -208,32 +301,59 @@ describe('an action step, headless', () => {
     writer.close();
     const parsed = await readTranscript(path);
     expect(parsed.problems).toEqual([]);
-    expect(parsed.events.map((e) => e.type).filter((x) => x.startsWith('action.'))).toEqual(['action.proposed', 'action.confirmed', 'action.executed', 'action.verified']);
+    expect(parsed.events.map((e) => e.type).filter((x) => x.startsWith('action.'))).toEqual([
+      'action.proposed',
+      'action.confirmed',
+      'action.executed',
+      'action.verified',
+    ]);
     const report = renderMarkdown(parsed.events);
     expect(report).toContain('## Fix and verification');
     expect(report).toContain('- `kubectl delete pod web-0 -n shop` (drill cluster): confirmed by `--yes`');
     expect(report).toMatch(/\n {2}- result: ran: HTTP 200 \(\d+/);
-    expect(report).toMatch(/\n {2}- verification: `kubectl get pod web-0 -n shop -o wide` → `running`( after \d+ tries)?: .*; fixed/);
+    expect(report).toMatch(
+      /\n {2}- verification: `kubectl get pod web-0 -n shop -o wide` → `running`( after \d+ tries)?: .*; fixed/,
+    );
     // Confirmed by a flag, not a person: the timeline does not say a human did it.
     expect(report).toMatch(/\| default \| `recreate` \(pod\) \| confirmed the fix \|/);
     expect(report).toContain('Taken path: `pod-status` (crash-loop) → `recreate` (done) → `fixed`');
   });
 
   it('a patch: the exact kubectl command, JSON on the wire, the object changed', async () => {
-    const patchRunbook = podRunbook.replace('start: pod-status', 'start: recreate').replace(
-      'kube: { op: delete-pod, namespace: "{{inputs.namespace}}", name: "{{inputs.pod}}" }',
-      'kube: { op: patch, resource: statefulset, namespace: "{{inputs.namespace}}", name: web, patchType: merge, patch: "spec: {template: {metadata: {annotations: {fixed-by: plumbline}}}}" }',
+    const patchRunbook = podRunbook
+      .replace('start: pod-status', 'start: recreate')
+      .replace(
+        'kube: { op: delete-pod, namespace: "{{inputs.namespace}}", name: "{{inputs.pod}}" }',
+        'kube: { op: patch, resource: statefulset, namespace: "{{inputs.namespace}}", name: web, patchType: merge, patch: "spec: {template: {metadata: {annotations: {fixed-by: plumbline}}}}" }',
+      );
+    const { events } = await walk(
+      patchRunbook,
+      { namespace: 'shop', pod: 'web-0' },
+      { allowMutations: true, confirmActions: 'yes' },
     );
-    const { events } = await walk(patchRunbook, { namespace: 'shop', pod: 'web-0' }, { allowMutations: true, confirmActions: 'yes' });
-    expect(ofType(events, 'action.proposed')[0]?.command).toBe(`kubectl patch statefulset web -n shop --type merge -p '{"spec":{"template":{"metadata":{"annotations":{"fixed-by":"plumbline"}}}}}'`);
-    expect(ofType(events, 'action.executed')[0]).toMatchObject({ ok: true, status: 200, output: 'statefulset.apps/web patched\n' });
+    expect(ofType(events, 'action.proposed')[0]?.command).toBe(
+      `kubectl patch statefulset web -n shop --type merge -p '{"spec":{"template":{"metadata":{"annotations":{"fixed-by":"plumbline"}}}}}'`,
+    );
+    expect(ofType(events, 'action.executed')[0]).toMatchObject({
+      ok: true,
+      status: 200,
+      output: 'statefulset.apps/web patched\n',
+    });
     const sts = await t.kube.readStatefulSet('shop', 'web');
     expect(sts.spec?.template.metadata?.annotations).toEqual({ 'fixed-by': 'plumbline' });
   });
 
-  it('a delete the API refuses takes the failed branch with the server\'s message', async () => {
-    const { result, events } = await walk(podRunbook.replace('start: pod-status', 'start: recreate'), { namespace: 'shop', pod: 'nope-0' }, { allowMutations: true, confirmActions: 'yes' });
-    expect(ofType(events, 'action.executed')[0]).toMatchObject({ ok: false, status: 404, output: 'Error from server (NotFound): pods "nope-0" not found\n' });
+  it("a delete the API refuses takes the failed branch with the server's message", async () => {
+    const { result, events } = await walk(
+      podRunbook.replace('start: pod-status', 'start: recreate'),
+      { namespace: 'shop', pod: 'nope-0' },
+      { allowMutations: true, confirmActions: 'yes' },
+    );
+    expect(ofType(events, 'action.executed')[0]).toMatchObject({
+      ok: false,
+      status: 404,
+      output: 'Error from server (NotFound): pods "nope-0" not found\n',
+    });
     expect(ofType(events, 'action.verified')).toEqual([]);
     expect(result.diagnosis?.id).toBe('still-broken');
     await expect(t.kube.readPod('shop', 'nope-0')).rejects.toBeInstanceOf(KubeError);
@@ -242,10 +362,24 @@ describe('an action step, headless', () => {
 
 describe('names that are not one path segment', () => {
   // A delete of ".." was sent as DELETE /api/v1/namespaces/shop/ while the screen showed kubectl delete pod .. -n shop.
-  it.each([['..', 'shop'], ['.', 'shop'], ['web-0/../web-1', 'shop'], ['web%2F0', 'shop'], ['web-0', '..']])('pod %j in %j: nothing is sent, the action fails with why', async (pod, namespace) => {
+  it.each([
+    ['..', 'shop'],
+    ['.', 'shop'],
+    ['web-0/../web-1', 'shop'],
+    ['web%2F0', 'shop'],
+    ['web-0', '..'],
+  ])('pod %j in %j: nothing is sent, the action fails with why', async (pod, namespace) => {
     const before = t.kube.apiStats.requests;
-    const { result, events } = await walk(podRunbook.replace('start: pod-status', 'start: recreate'), { namespace, pod }, { allowMutations: true, confirmActions: 'yes' });
-    expect(ofType(events, 'action.executed')[0]).toMatchObject({ ran: false, ok: false, error: expect.stringMatching(/^cannot run: the (pod name|namespace) may not (be|contain)/) as unknown });
+    const { result, events } = await walk(
+      podRunbook.replace('start: pod-status', 'start: recreate'),
+      { namespace, pod },
+      { allowMutations: true, confirmActions: 'yes' },
+    );
+    expect(ofType(events, 'action.executed')[0]).toMatchObject({
+      ran: false,
+      ok: false,
+      error: expect.stringMatching(/^cannot run: the (pod name|namespace) may not (be|contain)/) as unknown,
+    });
     expect(t.kube.apiStats.requests).toBe(before);
     expect(result.diagnosis?.id).toBe('still-broken');
   });
@@ -255,15 +389,34 @@ describe('a host action through drill node access', () => {
   const nodes = () => createDrillAccess({ hosts: t.drill.hosts });
 
   it('runs the argv on the node, then verifies with the kubelet service check', async () => {
-    const { result, events } = await walk(hostRunbook, { node: 'worker-1' }, { allowMutations: true, confirmActions: 'yes', nodes: nodes() });
-    expect(ofType(events, 'action.proposed')[0]).toMatchObject({ target: 'host', node: 'worker-1', argv: ['systemctl', 'restart', 'kubelet'], command: 'systemctl restart kubelet' });
+    const { result, events } = await walk(
+      hostRunbook,
+      { node: 'worker-1' },
+      { allowMutations: true, confirmActions: 'yes', nodes: nodes() },
+    );
+    expect(ofType(events, 'action.proposed')[0]).toMatchObject({
+      target: 'host',
+      node: 'worker-1',
+      argv: ['systemctl', 'restart', 'kubelet'],
+      command: 'systemctl restart kubelet',
+    });
     expect(ofType(events, 'action.executed')[0]).toMatchObject({ ran: true, ok: true, exitCode: 0 });
-    expect(ofType(events, 'action.verified')[0]).toMatchObject({ verifyStep: 'kubelet-service', check: 'host.kubelet-service', outcome: 'running', ok: true, attempts: 1 });
+    expect(ofType(events, 'action.verified')[0]).toMatchObject({
+      verifyStep: 'kubelet-service',
+      check: 'host.kubelet-service',
+      outcome: 'running',
+      ok: true,
+      attempts: 1,
+    });
     expect(result.diagnosis?.id).toBe('restarted');
   });
 
   it('a command that fails on the node takes the failed branch with its output, and nothing is verified', async () => {
-    const { result, events, text } = await walk(hostRunbook, { node: 'worker-2' }, { allowMutations: true, confirmActions: 'yes', nodes: nodes() });
+    const { result, events, text } = await walk(
+      hostRunbook,
+      { node: 'worker-2' },
+      { allowMutations: true, confirmActions: 'yes', nodes: nodes() },
+    );
     const executed = ofType(events, 'action.executed')[0];
     expect(executed).toMatchObject({ ran: true, ok: false, exitCode: 1, error: 'exit status 1' });
     expect(executed?.output).toContain('Job for kubelet.service failed');
@@ -274,7 +427,11 @@ describe('a host action through drill node access', () => {
   });
 
   it('a node the drill does not have: could not run', async () => {
-    const { result, events } = await walk(hostRunbook, { node: 'worker-9' }, { allowMutations: true, confirmActions: 'yes', nodes: nodes() });
+    const { result, events } = await walk(
+      hostRunbook,
+      { node: 'worker-9' },
+      { allowMutations: true, confirmActions: 'yes', nodes: nodes() },
+    );
     const executed = ofType(events, 'action.executed')[0];
     expect(executed).toMatchObject({ ran: false, ok: false });
     expect(executed?.error).toMatch(/^unreachable: /);

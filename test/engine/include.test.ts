@@ -34,7 +34,24 @@ steps:
     fix: ["look at the kubelet on {{inputs.node}}"]
 `;
 
-const podOutcomes = ['not-found', 'unscheduled', 'image-pull', 'config-error', 'crash-loop', 'init-failed', 'initializing', 'restarting', 'creating', 'not-ready', 'running', 'completed', 'failed', 'terminating', 'node-lost', 'error'];
+const podOutcomes = [
+  'not-found',
+  'unscheduled',
+  'image-pull',
+  'config-error',
+  'crash-loop',
+  'init-failed',
+  'initializing',
+  'restarting',
+  'creating',
+  'not-ready',
+  'running',
+  'completed',
+  'failed',
+  'terminating',
+  'node-lost',
+  'error',
+];
 
 const mainRunbook = `id: main
 title: Main
@@ -66,11 +83,25 @@ steps:
 `;
 
 const notReadyPod = (name: string, node: string) =>
-  pod(name, 'shop', { nodeName: node }, {
-    phase: 'Running',
-    conditions: [{ type: 'Ready', status: 'False' }],
-    containerStatuses: [{ name: 'main', ready: false, started: true, restartCount: 0, image: 'registry.example.com/app:1.0', state: { running: { startedAt: 'now-20m' } } }],
-  });
+  pod(
+    name,
+    'shop',
+    { nodeName: node },
+    {
+      phase: 'Running',
+      conditions: [{ type: 'Ready', status: 'False' }],
+      containerStatuses: [
+        {
+          name: 'main',
+          ready: false,
+          started: true,
+          restartCount: 0,
+          image: 'registry.example.com/app:1.0',
+          state: { running: { startedAt: 'now-20m' } },
+        },
+      ],
+    },
+  );
 
 let t: TestDrill;
 let file: string;
@@ -80,7 +111,17 @@ beforeAll(async () => {
   file = join(dir, 'main.yaml');
   writeFileSync(file, mainRunbook);
   t = await startTestDrill({
-    cluster: { nodes: [{ name: 'worker-1', ready: 'False', readyReason: 'KubeletNotReady', readyMessage: 'container runtime network not ready' }, { name: 'worker-2' }] } as never,
+    cluster: {
+      nodes: [
+        {
+          name: 'worker-1',
+          ready: 'False',
+          readyReason: 'KubeletNotReady',
+          readyMessage: 'container runtime network not ready',
+        },
+        { name: 'worker-2' },
+      ],
+    } as never,
     objects: [notReadyPod('web-0', 'worker-1'), notReadyPod('api-0', 'worker-2')] as never,
   });
 });
@@ -88,7 +129,14 @@ afterAll(() => t.close());
 
 async function walk(podName: string) {
   const runbook = await loadRunbookFile(file, findCheck);
-  const session = new Session({ runbook, inputs: { namespace: 'shop', pod: podName }, kube: t.kube, mode: 'drill', auto: true, answerDefaults: true });
+  const session = new Session({
+    runbook,
+    inputs: { namespace: 'shop', pod: podName },
+    kube: t.kube,
+    mode: 'drill',
+    auto: true,
+    answerDefaults: true,
+  });
   const events: SessionEvent[] = [];
   session.on((e) => events.push(e));
   session.start();
@@ -98,11 +146,16 @@ async function walk(podName: string) {
 describe('a walk through an included runbook, on the drill', () => {
   it('crosses into the included steps with the fact as their input and ends on the included diagnosis', async () => {
     const { result, events } = await walk('web-0');
-    expect(result.path.map((p) => [p.step, p.outcome])).toEqual([['pod-status', 'not-ready'], ['node.ready', 'not-ready']]);
+    expect(result.path.map((p) => [p.step, p.outcome])).toEqual([
+      ['pod-status', 'not-ready'],
+      ['node.ready', 'not-ready'],
+    ]);
     const enter = events.find((e) => e.type === 'step.enter' && e.step === 'node.ready');
     expect(enter).toMatchObject({ kind: 'check', layer: 'node', title: 'Is worker-1 Ready?', check: 'node.ready' });
     expect(enter?.type === 'step.enter' && enter.command).toMatch(/^kubectl get node worker-1 /);
-    expect(events.find((e) => e.type === 'check.start' && e.step === 'node.ready')).toMatchObject({ params: { name: 'worker-1' } });
+    expect(events.find((e) => e.type === 'check.start' && e.step === 'node.ready')).toMatchObject({
+      params: { name: 'worker-1' },
+    });
     expect(result.diagnosis).toMatchObject({
       id: 'node.broken',
       title: 'node worker-1 is NotReady',
@@ -113,7 +166,10 @@ describe('a walk through an included runbook, on the drill', () => {
 
   it('the included runbook finding nothing goes where the include says', async () => {
     const { result } = await walk('api-0');
-    expect(result.path.map((p) => [p.step, p.outcome])).toEqual([['pod-status', 'not-ready'], ['node.ready', 'ready']]);
+    expect(result.path.map((p) => [p.step, p.outcome])).toEqual([
+      ['pod-status', 'not-ready'],
+      ['node.ready', 'ready'],
+    ]);
     expect(result.outcome).toBe('diagnosis');
     expect(result.diagnosis).toMatchObject({ id: 'node-fine', title: 'the node of api-0 is fine' });
   });

@@ -15,7 +15,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('a check with nothing to look at', () => {
   it('a Pending pod on no node: the sweep says its node and host checks do not apply, and they are not "could not see"', async () => {
     // A real case: the scheduler refused the pod, so it has no node for the sweep's node and host checks to look at.
-    const plan = await planDrill(parseCli(['drill', 'real/rl-sched-service-affinity-origin', '--transcript', join(dir, 'a.jsonl')], {}));
+    const plan = await planDrill(
+      parseCli(['drill', 'real/rl-sched-service-affinity-origin', '--transcript', join(dir, 'a.jsonl')], {}),
+    );
     const events: SessionEvent[] = [];
     try {
       const session = sessionFor(plan, { auto: true, answerDefaults: true });
@@ -23,7 +25,9 @@ describe('a check with nothing to look at', () => {
       session.start();
       const result = await session.done;
       const kubelet = events.find((e) => e.type === 'check.result' && e.check === 'host.kubelet-service');
-      expect(kubelet && textLines(kubelet)[0]).toBe('  → not applicable: host.kubelet-service needs nodeName, and pod.status found none  (0 ms)');
+      expect(kubelet && textLines(kubelet)[0]).toBe(
+        '  → not applicable: host.kubelet-service needs nodeName, and pod.status found none  (0 ms)',
+      );
       expect(result.outcome).toBe('unrecognised-evidence');
       expect(result.unseen.map((u) => u.check)).not.toContain('host.kubelet-service');
       expect(result.unseen.map((u) => u.check)).not.toContain('node.ready');
@@ -35,12 +39,40 @@ describe('a check with nothing to look at', () => {
   it('a fact is absent only when a check that finds it looked: after an error it is still unseen', () => {
     const declared = (check: string): string[] => (check === 'pod.status' ? ['nodeName', 'phase'] : []);
     const log = new WalkLog();
-    const start = { type: 'check.start', step: 'pod-status', check: 'pod.status', params: {}, command: 'kubectl get pod' } as const;
+    const start = {
+      type: 'check.start',
+      step: 'pod-status',
+      check: 'pod.status',
+      params: {},
+      command: 'kubectl get pod',
+    } as const;
     log.track(start);
-    log.track({ type: 'check.result', step: 'pod-status', check: 'pod.status', outcome: 'error', summary: 'forbidden', evidence: [], facts: { errorKind: 'forbidden' }, durationMs: 1, timedOut: false, verdict: 'error' } as unknown as SessionEvent);
+    log.track({
+      type: 'check.result',
+      step: 'pod-status',
+      check: 'pod.status',
+      outcome: 'error',
+      summary: 'forbidden',
+      evidence: [],
+      facts: { errorKind: 'forbidden' },
+      durationMs: 1,
+      timedOut: false,
+      verdict: 'error',
+    } as unknown as SessionEvent);
     expect(log.foundAbsentBy('nodeName', declared)).toBeNull();
     log.track(start);
-    log.track({ type: 'check.result', step: 'pod-status', check: 'pod.status', outcome: 'unscheduled', summary: 'Pending', evidence: [], facts: {}, durationMs: 1, timedOut: false, verdict: 'finding' } as unknown as SessionEvent);
+    log.track({
+      type: 'check.result',
+      step: 'pod-status',
+      check: 'pod.status',
+      outcome: 'unscheduled',
+      summary: 'Pending',
+      evidence: [],
+      facts: {},
+      durationMs: 1,
+      timedOut: false,
+      verdict: 'finding',
+    } as unknown as SessionEvent);
     expect(log.foundAbsentBy('nodeName', declared)).toBe('pod.status');
     expect(log.foundAbsentBy('image', declared)).toBeNull();
   });

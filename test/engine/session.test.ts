@@ -25,7 +25,14 @@ describe('a session on the default drill', () => {
 
   const newSession = async (auto: boolean) => {
     const runbook = await loadRunbookFile(resolveAsset('runbooks', 'workload-down'), findCheck);
-    const session = new Session({ runbook, inputs: { namespace: 'shop', pod: 'web-0' }, kube: t.kube, mode: 'drill', scenario: 'pod-pending-node-selector', auto });
+    const session = new Session({
+      runbook,
+      inputs: { namespace: 'shop', pod: 'web-0' },
+      kube: t.kube,
+      mode: 'drill',
+      scenario: 'pod-pending-node-selector',
+      auto,
+    });
     const events: SessionEvent[] = [];
     session.on((e) => events.push(e));
     return { session, events };
@@ -53,7 +60,9 @@ describe('a session on the default drill', () => {
     expect(events.some((e) => e.type === 'check.start')).toBe(false);
     session.proceed();
     await until(() => session.waitingOn?.step === 'pod-scheduling');
-    expect(events.filter((e) => e.type === 'check.result').map((e) => e.type === 'check.result' && e.outcome)).toEqual(['unscheduled']);
+    expect(events.filter((e) => e.type === 'check.result').map((e) => e.type === 'check.result' && e.outcome)).toEqual([
+      'unscheduled',
+    ]);
     session.proceed();
     const result = await session.done;
     expect(result.diagnosis?.id).toBe('unschedulable-node-selector');
@@ -119,7 +128,14 @@ steps:
       findCheck,
     );
     const kube = await KubeClient.create(await loadKubeConfig({ kubeconfig }));
-    const session = new Session({ runbook, inputs: { pod: 'x' }, kube, mode: 'live', auto: true, answerDefaults: true });
+    const session = new Session({
+      runbook,
+      inputs: { pod: 'x' },
+      kube,
+      mode: 'live',
+      auto: true,
+      answerDefaults: true,
+    });
     const events: SessionEvent[] = [];
     session.on((e) => events.push(e));
     session.start();

@@ -17,24 +17,33 @@ describe('the published JSON Schema of --output json', () => {
   it.each([
     ['a diagnosis', 'pod-pending-node-selector', 0, 'diagnosis'],
     ['an incomplete walk', 'nn-node-unreachable', 3, 'incomplete'],
-  ])('real headless output of %s fits it, and each check on the path carries its summary and evidence', async (_what, scenario, code, outcome) => {
-    const r = await runCli(['drill', scenario, '-o', 'json', '--transcript', transcript()]);
-    expect(r.exitCode).toBe(code);
-    const out = walkJsonSchema.parse(JSON.parse(r.stdout));
-    expect(out.outcome).toBe(outcome);
-    const checks = out.path.filter((p) => p.check !== null);
-    expect(checks.length).toBeGreaterThan(0);
-    for (const p of checks) {
-      expect(p.summary, p.step).toBeTypeOf('string');
-      expect(p.summary?.length, p.step).toBeGreaterThan(0);
-      expect(Array.isArray(p.evidence), p.step).toBe(true);
-    }
-  });
+  ])(
+    'real headless output of %s fits it, and each check on the path carries its summary and evidence',
+    async (_what, scenario, code, outcome) => {
+      const r = await runCli(['drill', scenario, '-o', 'json', '--transcript', transcript()]);
+      expect(r.exitCode).toBe(code);
+      const out = walkJsonSchema.parse(JSON.parse(r.stdout));
+      expect(out.outcome).toBe(outcome);
+      const checks = out.path.filter((p) => p.check !== null);
+      expect(checks.length).toBeGreaterThan(0);
+      for (const p of checks) {
+        expect(p.summary, p.step).toBeTypeOf('string');
+        expect(p.summary?.length, p.step).toBeGreaterThan(0);
+        expect(Array.isArray(p.evidence), p.step).toBe(true);
+      }
+    },
+  );
 
   it('the first check of the default drill says what it saw, as the text output does', async () => {
     const r = await runCli(['drill', '-o', 'json', '--transcript', transcript()]);
     const out = walkJsonSchema.parse(JSON.parse(r.stdout));
-    expect(out.path[0]).toMatchObject({ step: 'pod-status', check: 'pod.status', outcome: 'unscheduled', summary: 'pod is Pending and not scheduled to any node (Unschedulable)', command: 'kubectl get pod web-0 -n shop -o wide' });
+    expect(out.path[0]).toMatchObject({
+      step: 'pod-status',
+      check: 'pod.status',
+      outcome: 'unscheduled',
+      summary: 'pod is Pending and not scheduled to any node (Unschedulable)',
+      command: 'kubectl get pod web-0 -n shop -o wide',
+    });
     expect(out.path[0]?.evidence?.length).toBeGreaterThan(0);
   });
 

@@ -13,7 +13,12 @@ describe.each(examples)('examples/%s', (name) => {
   const runbooks = join(dir, 'runbooks');
 
   it('lints clean, runbooks and scenarios, found through --runbooks', async () => {
-    const files = [...readdirSync(runbooks).filter((f) => f.endsWith('.yaml')).map((f) => join(runbooks, f)), ...readdirSync(join(dir, 'scenarios')).map((f) => join(dir, 'scenarios', f))];
+    const files = [
+      ...readdirSync(runbooks)
+        .filter((f) => f.endsWith('.yaml'))
+        .map((f) => join(runbooks, f)),
+      ...readdirSync(join(dir, 'scenarios')).map((f) => join(dir, 'scenarios', f)),
+    ];
     const out = await runCli(['lint', '--runbooks', runbooks, ...files]);
     expect(out.stdout).not.toMatch(/:\d+:\d+: /);
     expect(out.exitCode).toBe(0);
@@ -45,10 +50,19 @@ describe('plumbline new runbook', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'plumbline-new-')), 'team');
     const made = await runCli(['new', 'runbook', 'orders', '--out', out]);
     expect(made.exitCode).toBe(0);
-    for (const f of ['runbooks/orders.yaml', 'runbooks/checks/orders.yaml', 'scenarios/orders-unavailable.yaml', 'scenarios/orders-healthy.yaml', 'test.sh', 'schemas/runbook.schema.json']) {
+    for (const f of [
+      'runbooks/orders.yaml',
+      'runbooks/checks/orders.yaml',
+      'scenarios/orders-unavailable.yaml',
+      'scenarios/orders-healthy.yaml',
+      'test.sh',
+      'schemas/runbook.schema.json',
+    ]) {
       expect(made.stdout).toContain(join(out, f).split('/').slice(-2).join('/'));
     }
-    const tested = await runCli(['test', join(out, 'scenarios'), '--runbooks', join(out, 'runbooks')], { timeoutMs: 120_000 });
+    const tested = await runCli(['test', join(out, 'scenarios'), '--runbooks', join(out, 'runbooks')], {
+      timeoutMs: 120_000,
+    });
     expect(tested.stdout).toMatch(/^2\/2 scenarios reach their expected diagnosis$/m);
     const again = await runCli(['new', 'runbook', 'orders', '--out', out]);
     expect(again.exitCode).toBe(2);

@@ -44,10 +44,52 @@ async function holdsAsync(run: () => Promise<unknown>): Promise<void> {
 }
 
 const weirdStrings = [
-  '__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', '$no-finding', '$bottom-up', '$incomplete',
-  '', ' ', '~', 'null', 'true', 'no', '.inf', '-.nan', '0x1F', '0o17', '1e309', '-0', '9007199254740993', '{{inputs.x}}', '{{facts.__proto__}}',
-  '{{ inputs.constructor }}', 'now-5m', 'now-99999999999d', 'now+', 'a.b', 'x.', '.x', '..', '../../etc/shadow', '/dev/zero', 'raw/pod.yaml',
-  'raw/app.log', 'raw/none.yaml', 'raw', '\u0000', '\u001b[31mred', '\u2028', '\uFEFF', '\uD800', 'é', '𝔘', 'a'.repeat(300),
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'hasOwnProperty',
+  'valueOf',
+  '$no-finding',
+  '$bottom-up',
+  '$incomplete',
+  '',
+  ' ',
+  '~',
+  'null',
+  'true',
+  'no',
+  '.inf',
+  '-.nan',
+  '0x1F',
+  '0o17',
+  '1e309',
+  '-0',
+  '9007199254740993',
+  '{{inputs.x}}',
+  '{{facts.__proto__}}',
+  '{{ inputs.constructor }}',
+  'now-5m',
+  'now-99999999999d',
+  'now+',
+  'a.b',
+  'x.',
+  '.x',
+  '..',
+  '../../etc/shadow',
+  '/dev/zero',
+  'raw/pod.yaml',
+  'raw/app.log',
+  'raw/none.yaml',
+  'raw',
+  '\u0000',
+  '\u001b[31mred',
+  '\u2028',
+  '\uFEFF',
+  '\uD800',
+  'é',
+  '𝔘',
+  'a'.repeat(300),
 ];
 const weirdScalar = fc.oneof(
   fc.constantFrom(...weirdStrings),
@@ -59,7 +101,52 @@ const weirdScalar = fc.oneof(
   fc.constant(null),
 );
 const keyName = fc.oneof(
-  fc.constantFrom('id', 'title', 'symptom', 'start', 'bottomUp', 'steps', 'inputs', 'include', 'type', 'layer', 'why', 'check', 'with', 'next', 'question', 'choices', 'default', 'label', 'chain', 'fix', 'verify', 'run', 'node', 'kube', 'op', 'page', 'runbook', 'expect', 'diagnosis', 'objects', 'objectFiles', 'logFiles', 'hosts', 'logs', 'faults', 'answers', 'source', 'pastedAt', 'file', 'stdout', 'exitCode', '__proto__', 'constructor', 'prototype'),
+  fc.constantFrom(
+    'id',
+    'title',
+    'symptom',
+    'start',
+    'bottomUp',
+    'steps',
+    'inputs',
+    'include',
+    'type',
+    'layer',
+    'why',
+    'check',
+    'with',
+    'next',
+    'question',
+    'choices',
+    'default',
+    'label',
+    'chain',
+    'fix',
+    'verify',
+    'run',
+    'node',
+    'kube',
+    'op',
+    'page',
+    'runbook',
+    'expect',
+    'diagnosis',
+    'objects',
+    'objectFiles',
+    'logFiles',
+    'hosts',
+    'logs',
+    'faults',
+    'answers',
+    'source',
+    'pastedAt',
+    'file',
+    'stdout',
+    'exitCode',
+    '__proto__',
+    'constructor',
+    'prototype',
+  ),
   fc.string({ maxLength: 6 }),
 );
 const { value: anyValue } = fc.letrec((tie) => ({
@@ -69,12 +156,69 @@ const { value: anyValue } = fc.letrec((tie) => ({
 }));
 
 const layer = fc.constantFrom('pod', 'workload', 'node', 'cluster', 'host', 'downstream', 'nope');
-const stepId = fc.oneof(fc.constantFrom('a', 'b', 'done', 'go', 'constructor', 'prototype', '__proto__', 'x.y', 'A', '$no-finding'), fc.string({ maxLength: 5 }));
+const stepId = fc.oneof(
+  fc.constantFrom('a', 'b', 'done', 'go', 'constructor', 'prototype', '__proto__', 'x.y', 'A', '$no-finding'),
+  fc.string({ maxLength: 5 }),
+);
 const step = fc.oneof(
-  fc.record({ type: fc.constant('check'), layer, why: weirdScalar, check: fc.constantFrom('pod.status', 'node.ready', 'nope', '__proto__'), with: fc.dictionary(keyName, weirdScalar, { maxKeys: 3 }), next: fc.dictionary(fc.constantFrom('error', 'running', 'crash-loop', '__proto__', 'constructor'), stepId, { maxKeys: 4 }) }, { requiredKeys: ['type'] }),
-  fc.record({ type: fc.constant('ask'), layer, why: weirdScalar, question: weirdScalar, choices: fc.dictionary(keyName, fc.record({ label: weirdScalar, next: stepId }), { maxKeys: 3 }), default: stepId }, { requiredKeys: ['type'] }),
-  fc.record({ type: fc.constant('diagnosis'), layer, why: weirdScalar, title: weirdScalar, chain: fc.array(weirdScalar, { maxLength: 3 }), fix: fc.array(weirdScalar, { maxLength: 3 }), restsOn: fc.constantFrom('error', 'x') }, { requiredKeys: ['type'] }),
-  fc.record({ type: fc.constant('action'), layer, why: weirdScalar, title: weirdScalar, run: fc.array(weirdScalar, { maxLength: 3 }), kube: fc.record({ op: fc.constantFrom('delete-pod', 'patch', 'x'), name: weirdScalar, namespace: weirdScalar, resource: fc.constantFrom('pod', 'node', 'x'), patch: weirdScalar }, { requiredKeys: [] }), verify: stepId, next: fc.record({ done: stepId, declined: stepId, failed: stepId }, { requiredKeys: [] }) }, { requiredKeys: ['type'] }),
+  fc.record(
+    {
+      type: fc.constant('check'),
+      layer,
+      why: weirdScalar,
+      check: fc.constantFrom('pod.status', 'node.ready', 'nope', '__proto__'),
+      with: fc.dictionary(keyName, weirdScalar, { maxKeys: 3 }),
+      next: fc.dictionary(fc.constantFrom('error', 'running', 'crash-loop', '__proto__', 'constructor'), stepId, {
+        maxKeys: 4,
+      }),
+    },
+    { requiredKeys: ['type'] },
+  ),
+  fc.record(
+    {
+      type: fc.constant('ask'),
+      layer,
+      why: weirdScalar,
+      question: weirdScalar,
+      choices: fc.dictionary(keyName, fc.record({ label: weirdScalar, next: stepId }), { maxKeys: 3 }),
+      default: stepId,
+    },
+    { requiredKeys: ['type'] },
+  ),
+  fc.record(
+    {
+      type: fc.constant('diagnosis'),
+      layer,
+      why: weirdScalar,
+      title: weirdScalar,
+      chain: fc.array(weirdScalar, { maxLength: 3 }),
+      fix: fc.array(weirdScalar, { maxLength: 3 }),
+      restsOn: fc.constantFrom('error', 'x'),
+    },
+    { requiredKeys: ['type'] },
+  ),
+  fc.record(
+    {
+      type: fc.constant('action'),
+      layer,
+      why: weirdScalar,
+      title: weirdScalar,
+      run: fc.array(weirdScalar, { maxLength: 3 }),
+      kube: fc.record(
+        {
+          op: fc.constantFrom('delete-pod', 'patch', 'x'),
+          name: weirdScalar,
+          namespace: weirdScalar,
+          resource: fc.constantFrom('pod', 'node', 'x'),
+          patch: weirdScalar,
+        },
+        { requiredKeys: [] },
+      ),
+      verify: stepId,
+      next: fc.record({ done: stepId, declined: stepId, failed: stepId }, { requiredKeys: [] }),
+    },
+    { requiredKeys: ['type'] },
+  ),
   anyValue,
 );
 const runbookDoc = fc.record(
@@ -82,8 +226,34 @@ const runbookDoc = fc.record(
     id: fc.oneof(fc.constant('fuzz'), weirdScalar),
     title: weirdScalar,
     symptom: weirdScalar,
-    inputs: fc.array(fc.record({ name: fc.oneof(fc.constantFrom('node', 'pod', 'namespace'), weirdScalar), description: weirdScalar, default: weirdScalar, required: fc.boolean(), pick: fc.constantFrom('pod', 'node', 'x') }, { requiredKeys: ['name'] }), { maxLength: 3 }),
-    include: fc.array(fc.record({ runbook: fc.oneof(fc.constantFrom('node-not-ready', 'workload-down', './none.yaml', '../x.yaml', '/dev/zero', 'raw/pod.yaml'), weirdScalar), as: stepId, with: fc.dictionary(keyName, weirdScalar, { maxKeys: 2 }), onNoFinding: stepId }, { requiredKeys: ['runbook'] }), { maxLength: 2 }),
+    inputs: fc.array(
+      fc.record(
+        {
+          name: fc.oneof(fc.constantFrom('node', 'pod', 'namespace'), weirdScalar),
+          description: weirdScalar,
+          default: weirdScalar,
+          required: fc.boolean(),
+          pick: fc.constantFrom('pod', 'node', 'x'),
+        },
+        { requiredKeys: ['name'] },
+      ),
+      { maxLength: 3 },
+    ),
+    include: fc.array(
+      fc.record(
+        {
+          runbook: fc.oneof(
+            fc.constantFrom('node-not-ready', 'workload-down', './none.yaml', '../x.yaml', '/dev/zero', 'raw/pod.yaml'),
+            weirdScalar,
+          ),
+          as: stepId,
+          with: fc.dictionary(keyName, weirdScalar, { maxKeys: 2 }),
+          onNoFinding: stepId,
+        },
+        { requiredKeys: ['runbook'] },
+      ),
+      { maxLength: 2 },
+    ),
     start: stepId,
     bottomUp: stepId,
     steps: fc.dictionary(stepId, step, { maxKeys: 5 }),
@@ -92,7 +262,21 @@ const runbookDoc = fc.record(
   { requiredKeys: ['id', 'steps'] },
 );
 const kubeObject = fc.record(
-  { apiVersion: fc.constantFrom('v1', 'apps/v1', 'x'), kind: fc.constantFrom('Pod', 'Node', 'List', 'Event', 'Deployment', '__proto__'), metadata: fc.record({ name: weirdScalar, namespace: weirdScalar, creationTimestamp: fc.constantFrom('now-5m', 'now-bad', '2021-03-04T10:22:13Z', 'x') }, { requiredKeys: [] }), items: fc.array(anyValue, { maxLength: 2 }), status: anyValue, spec: anyValue },
+  {
+    apiVersion: fc.constantFrom('v1', 'apps/v1', 'x'),
+    kind: fc.constantFrom('Pod', 'Node', 'List', 'Event', 'Deployment', '__proto__'),
+    metadata: fc.record(
+      {
+        name: weirdScalar,
+        namespace: weirdScalar,
+        creationTimestamp: fc.constantFrom('now-5m', 'now-bad', '2021-03-04T10:22:13Z', 'x'),
+      },
+      { requiredKeys: [] },
+    ),
+    items: fc.array(anyValue, { maxLength: 2 }),
+    status: anyValue,
+    spec: anyValue,
+  },
   { requiredKeys: ['kind'] },
 );
 const scenarioDoc = fc.record(
@@ -102,12 +286,50 @@ const scenarioDoc = fc.record(
     page: weirdScalar,
     runbook: fc.oneof(fc.constantFrom('workload-down', 'node-not-ready', 'nope'), weirdScalar),
     inputs: fc.dictionary(keyName, weirdScalar, { maxKeys: 3 }),
-    expect: fc.record({ diagnosis: fc.oneof(fc.constant(null), stepId), outcome: fc.constantFrom('diagnosis', 'no-finding', 'incomplete', 'x') }, { requiredKeys: [] }),
+    expect: fc.record(
+      {
+        diagnosis: fc.oneof(fc.constant(null), stepId),
+        outcome: fc.constantFrom('diagnosis', 'no-finding', 'incomplete', 'x'),
+      },
+      { requiredKeys: [] },
+    ),
     pastedAt: fc.constantFrom('2021-03-04T10:22:13Z', 'not a time', '9999-99-99'),
     objects: fc.array(kubeObject, { maxLength: 3 }),
-    objectFiles: fc.array(fc.oneof(fc.constantFrom('raw/pod.yaml', 'raw/app.log', 'raw', 'raw/none.yaml', '../x', '/dev/zero', '/etc/passwd'), weirdScalar), { maxLength: 2 }),
-    logFiles: fc.array(fc.record({ namespace: weirdScalar, pod: weirdScalar, container: weirdScalar, previous: weirdScalar, file: fc.constantFrom('raw/app.log', '/dev/urandom', '../../etc/shadow', 'raw') }, { requiredKeys: [] }), { maxLength: 2 }),
-    hosts: fc.dictionary(keyName, fc.dictionary(fc.string({ maxLength: 10 }), fc.oneof(fc.record({ stdout: weirdScalar, file: fc.constantFrom('raw/app.log', '/dev/zero', 'raw'), exitCode: weirdScalar }, { requiredKeys: [] }), anyValue), { maxKeys: 2 }), { maxKeys: 2 }),
+    objectFiles: fc.array(
+      fc.oneof(
+        fc.constantFrom('raw/pod.yaml', 'raw/app.log', 'raw', 'raw/none.yaml', '../x', '/dev/zero', '/etc/passwd'),
+        weirdScalar,
+      ),
+      { maxLength: 2 },
+    ),
+    logFiles: fc.array(
+      fc.record(
+        {
+          namespace: weirdScalar,
+          pod: weirdScalar,
+          container: weirdScalar,
+          previous: weirdScalar,
+          file: fc.constantFrom('raw/app.log', '/dev/urandom', '../../etc/shadow', 'raw'),
+        },
+        { requiredKeys: [] },
+      ),
+      { maxLength: 2 },
+    ),
+    hosts: fc.dictionary(
+      keyName,
+      fc.dictionary(
+        fc.string({ maxLength: 10 }),
+        fc.oneof(
+          fc.record(
+            { stdout: weirdScalar, file: fc.constantFrom('raw/app.log', '/dev/zero', 'raw'), exitCode: weirdScalar },
+            { requiredKeys: [] },
+          ),
+          anyValue,
+        ),
+        { maxKeys: 2 },
+      ),
+      { maxKeys: 2 },
+    ),
     logs: fc.array(anyValue, { maxLength: 2 }),
     faults: fc.array(anyValue, { maxLength: 2 }),
     answers: fc.dictionary(keyName, weirdScalar, { maxKeys: 2 }),
@@ -125,13 +347,47 @@ const asText = (value: unknown, style: number): string => {
 // Real bundled runbooks and scenarios, to be cut and scrambled.
 const realTexts = [
   ...readdirSync(join(repoRoot, 'runbooks')).map((f) => readFileSync(join(repoRoot, 'runbooks', f), 'utf8')),
-  ...readdirSync(join(repoRoot, 'scenarios')).filter((f) => f.endsWith('.yaml')).slice(0, 40).map((f) => readFileSync(join(repoRoot, 'scenarios', f), 'utf8')),
+  ...readdirSync(join(repoRoot, 'scenarios'))
+    .filter((f) => f.endsWith('.yaml'))
+    .slice(0, 40)
+    .map((f) => readFileSync(join(repoRoot, 'scenarios', f), 'utf8')),
 ];
 const insertions = [
-  '__proto__: x', 'constructor: {}', '  prototype: [1]', '<<: *a', 'a: &a [*a]', 'x: &a [1,2,3]', 'y: [*a, *a, *a]', '*nowhere', '&a', '- &b {}',
-  '%YAML 1.1', '---', '...', '? [a, b]\n: c', '!!binary aGVsbG8=', '!!set {a, b}', '!!omap [a: 1]', '!custom x', 'k: !!int "x"', 'k: !!float abc',
-  `deep: ${'['.repeat(200)}${']'.repeat(200)}`, `deep: ${'{a: '.repeat(100)}1${'}'.repeat(100)}`, '\t\tindented: tab', 'key: "unterminated', "key: 'x''", 'key: |\n  block\n  text',
-  '\u0000', '\u0007bell: 1', '\u001b[0m: 2', '\uFEFFbom: 3', 'line\u2028sep: 4', 'steps: null', 'steps: []', 'start: constructor', 'default: constructor',
+  '__proto__: x',
+  'constructor: {}',
+  '  prototype: [1]',
+  '<<: *a',
+  'a: &a [*a]',
+  'x: &a [1,2,3]',
+  'y: [*a, *a, *a]',
+  '*nowhere',
+  '&a',
+  '- &b {}',
+  '%YAML 1.1',
+  '---',
+  '...',
+  '? [a, b]\n: c',
+  '!!binary aGVsbG8=',
+  '!!set {a, b}',
+  '!!omap [a: 1]',
+  '!custom x',
+  'k: !!int "x"',
+  'k: !!float abc',
+  `deep: ${'['.repeat(200)}${']'.repeat(200)}`,
+  `deep: ${'{a: '.repeat(100)}1${'}'.repeat(100)}`,
+  '\t\tindented: tab',
+  'key: "unterminated',
+  "key: 'x''",
+  'key: |\n  block\n  text',
+  '\u0000',
+  '\u0007bell: 1',
+  '\u001b[0m: 2',
+  '\uFEFFbom: 3',
+  'line\u2028sep: 4',
+  'steps: null',
+  'steps: []',
+  'start: constructor',
+  'default: constructor',
 ];
 type Mutation = [op: number, at: number, arg: number];
 const mutate = (text: string, ops: readonly Mutation[]): string => {
@@ -141,12 +397,16 @@ const mutate = (text: string, ops: readonly Mutation[]): string => {
     const j = arg % Math.max(lines.length, 1);
     switch (op) {
       case 0: // truncate at a random character
-        lines = lines.join('\n').slice(0, (at * 7919) % Math.max(lines.join('\n').length, 1)).split('\n');
+        lines = lines
+          .join('\n')
+          .slice(0, (at * 7919) % Math.max(lines.join('\n').length, 1))
+          .split('\n');
         break;
       case 1: // a window of lines
         lines = lines.slice(Math.min(i, j), Math.max(i, j) + 1);
         break;
-      case 2: { // swap two lines (keys trade places and indents)
+      case 2: {
+        // swap two lines (keys trade places and indents)
         const a = lines[i] ?? '';
         lines[i] = lines[j] ?? '';
         lines[j] = a;
@@ -159,7 +419,8 @@ const mutate = (text: string, ops: readonly Mutation[]): string => {
         lines[i] = (lines[i] ?? '').replace(/:\s.*$/, `: ${JSON.stringify(weirdStrings[arg % weirdStrings.length])}`);
         break;
       case 5: // a control character inside a line
-        lines[i] = `${(lines[i] ?? '').slice(0, arg % 20)}${String.fromCharCode(arg % 32)}${(lines[i] ?? '').slice(arg % 20)}`;
+        lines[i] =
+          `${(lines[i] ?? '').slice(0, arg % 20)}${String.fromCharCode(arg % 32)}${(lines[i] ?? '').slice(arg % 20)}`;
         break;
       case 6: // duplicate a line (a duplicate key, most often)
         lines.splice(i, 0, lines[i] ?? '');
@@ -172,28 +433,61 @@ const mutate = (text: string, ops: readonly Mutation[]): string => {
 };
 const mutation = fc.tuple(fc.nat(7), fc.nat(), fc.nat());
 // Mostly windows of a real file: whole bundled runbooks lint in tens of milliseconds each.
-const mutatedReal = fc.tuple(fc.constantFrom(...realTexts), fc.array(mutation, { minLength: 1, maxLength: 4 }), fc.nat(), fc.nat(80)).map(([text, ops, start, length]) => {
-  const lines = text.split('\n');
-  const from = start % lines.length;
-  const window = text.length > 4000 ? [['id: cut', 'title: t', 'symptom: s', 'start: a', 'steps:'].join('\n'), ...lines.slice(from, from + length)].join('\n') : text;
-  return mutate(window, ops);
-});
+const mutatedReal = fc
+  .tuple(fc.constantFrom(...realTexts), fc.array(mutation, { minLength: 1, maxLength: 4 }), fc.nat(), fc.nat(80))
+  .map(([text, ops, start, length]) => {
+    const lines = text.split('\n');
+    const from = start % lines.length;
+    const window =
+      text.length > 4000
+        ? [
+            ['id: cut', 'title: t', 'symptom: s', 'start: a', 'steps:'].join('\n'),
+            ...lines.slice(from, from + length),
+          ].join('\n')
+        : text;
+    return mutate(window, ops);
+  });
 
-const settings = (numRuns: number) => ({ seed, numRuns, interruptAfterTimeLimit: 60_000, markInterruptAsFailure: true });
+const settings = (numRuns: number) => ({
+  seed,
+  numRuns,
+  interruptAfterTimeLimit: 60_000,
+  markInterruptAsFailure: true,
+});
 const file = join(dir, 'fuzz.yaml');
 
 describe('loader fuzz: load, or InputError (exit 2); nothing else', () => {
   it('runbook-shaped documents', () => {
-    fc.assert(fc.property(runbookDoc, fc.nat(2), (doc, style) => holds(() => loadRunbookText(file, asText(doc, style), findCheck))), settings(2_500));
+    fc.assert(
+      fc.property(runbookDoc, fc.nat(2), (doc, style) =>
+        holds(() => loadRunbookText(file, asText(doc, style), findCheck)),
+      ),
+      settings(2_500),
+    );
   }, 120_000);
 
   it('scenario-shaped documents, their raw files read from the scenario folder', async () => {
-    await fc.assert(fc.asyncProperty(scenarioDoc, fc.nat(2), (doc, style) => holdsAsync(async () => loadScenarioSource(parseYamlSource(file, asText(doc, style))))), settings(2_000));
+    await fc.assert(
+      fc.asyncProperty(scenarioDoc, fc.nat(2), (doc, style) =>
+        holdsAsync(async () => loadScenarioSource(parseYamlSource(file, asText(doc, style)))),
+      ),
+      settings(2_000),
+    );
   }, 120_000);
 
   it('object files (kubectl get -o yaml / -o json)', () => {
     const docs = fc.oneof(fc.array(kubeObject, { maxLength: 3 }), kubeObject, anyValue);
-    fc.assert(fc.property(docs, fc.nat(2), (doc, style) => holds(() => parseObjectFile(file, Array.isArray(doc) && style === 2 ? doc.map((d) => stringify(d)).join('---\n') : asText(doc, style)))), settings(2_000));
+    fc.assert(
+      fc.property(docs, fc.nat(2), (doc, style) =>
+        holds(() =>
+          parseObjectFile(
+            file,
+            Array.isArray(doc) && style === 2 ? doc.map((d) => stringify(d)).join('---\n') : asText(doc, style),
+          ),
+        ),
+      ),
+      settings(2_000),
+    );
   }, 120_000);
 
   it('real runbooks and scenarios, cut and scrambled, through both loaders', async () => {
@@ -213,8 +507,14 @@ describe('loader fuzz: load, or InputError (exit 2); nothing else', () => {
 
   it('twenty of them through the real CLI: exit 0 or 2, never a stack trace', async () => {
     const texts = [
-      ...fc.sample(runbookDoc.map((d) => asText(d, 2)), { seed, numRuns: 7 }),
-      ...fc.sample(scenarioDoc.map((d) => asText(d, 2)), { seed, numRuns: 7 }),
+      ...fc.sample(
+        runbookDoc.map((d) => asText(d, 2)),
+        { seed, numRuns: 7 },
+      ),
+      ...fc.sample(
+        scenarioDoc.map((d) => asText(d, 2)),
+        { seed, numRuns: 7 },
+      ),
       ...fc.sample(mutatedReal, { seed, numRuns: 6 }),
     ];
     const files = texts.map((t, i) => {

@@ -16,7 +16,11 @@ export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutM
     execFile(
       process.execPath,
       [cliPath, ...args],
-      { env: { ...process.env, NO_COLOR: '1', ...opts.env }, timeout: opts.timeoutMs ?? 30_000, maxBuffer: 10 * 1024 * 1024 },
+      {
+        env: { ...process.env, NO_COLOR: '1', ...opts.env },
+        timeout: opts.timeoutMs ?? 30_000,
+        maxBuffer: 10 * 1024 * 1024,
+      },
       (err, stdout, stderr) => {
         const code = err && typeof err.code === 'number' ? err.code : err ? 1 : 0;
         resolve({ stdout, stderr, exitCode: code });

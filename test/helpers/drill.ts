@@ -13,7 +13,11 @@ export interface TestDrill {
   kube: KubeClient;
   now: Date;
   /** Runs a registered check the way the engine does, with these parameters. */
-  check(id: string, params: Record<string, string>, opts?: { allowMutations?: boolean; timeoutMs?: number }): Promise<CheckOutput & { command: string }>;
+  check(
+    id: string,
+    params: Record<string, string>,
+    opts?: { allowMutations?: boolean; timeoutMs?: number },
+  ): Promise<CheckOutput & { command: string }>;
   close(): Promise<void>;
 }
 
@@ -45,7 +49,13 @@ export async function startTestDrill(partial: ScenarioInput): Promise<TestDrill>
       const out = await runCheck(
         { step: id, check: id, with: params, timeoutMs, inputs: {}, facts: {}, phase: 'top-down' },
         AbortSignal.timeout(timeoutMs),
-        { kube, nodes: noNodeAccess, now: () => now, allowMutations: opts.allowMutations ?? false, onStart: (s) => (command = s.command) },
+        {
+          kube,
+          nodes: noNodeAccess,
+          now: () => now,
+          allowMutations: opts.allowMutations ?? false,
+          onStart: (s) => (command = s.command),
+        },
       );
       return { ...out, command };
     },
@@ -54,7 +64,12 @@ export async function startTestDrill(partial: ScenarioInput): Promise<TestDrill>
 }
 
 /** A pod object for inline scenarios, with the fields the checks read. */
-export function pod(name: string, namespace: string, spec: Record<string, unknown>, status: Record<string, unknown>): Record<string, unknown> {
+export function pod(
+  name: string,
+  namespace: string,
+  spec: Record<string, unknown>,
+  status: Record<string, unknown>,
+): Record<string, unknown> {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -64,11 +79,23 @@ export function pod(name: string, namespace: string, spec: Record<string, unknow
   };
 }
 
-export function event(namespace: string, podName: string, type: 'Normal' | 'Warning', reason: string, message: string, count = 1, last = 'now-1m'): Record<string, unknown> {
+export function event(
+  namespace: string,
+  podName: string,
+  type: 'Normal' | 'Warning',
+  reason: string,
+  message: string,
+  count = 1,
+  last = 'now-1m',
+): Record<string, unknown> {
   return {
     apiVersion: 'v1',
     kind: 'Event',
-    metadata: { name: `${podName}.181a2b3c${(++eventSerial).toString(16).padStart(8, '0')}`, namespace, creationTimestamp: 'now-20m' },
+    metadata: {
+      name: `${podName}.181a2b3c${(++eventSerial).toString(16).padStart(8, '0')}`,
+      namespace,
+      creationTimestamp: 'now-20m',
+    },
     involvedObject: { apiVersion: 'v1', kind: 'Pod', name: podName, namespace },
     reason,
     message,

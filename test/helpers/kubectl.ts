@@ -35,7 +35,9 @@ export function kubectlAvailable(): boolean {
 /** Says loudly why kubectl tests are skipped, so a green run without them is not mistaken for coverage. */
 export function warnIfKubectlMissing(suite: string): void {
   if (!kubectlAvailable()) {
-    console.warn(`\n*** SKIPPED: ${suite}: no kubectl on PATH. These tests prove the drill API server works with the real kubectl; install kubectl to run them. ***\n`);
+    console.warn(
+      `\n*** SKIPPED: ${suite}: no kubectl on PATH. These tests prove the drill API server works with the real kubectl; install kubectl to run them. ***\n`,
+    );
   }
 }
 
@@ -48,14 +50,28 @@ function fullArgs(kubeconfigPath: string, args: string[]): string[] {
   return ['--kubeconfig', kubeconfigPath, '--cache-dir', join(dirname(kubeconfigPath), 'kube-cache'), ...args];
 }
 
-export function runKubectl(kubeconfigPath: string, args: string[], opts: { timeoutMs?: number } = {}): Promise<KubectlResult> {
+export function runKubectl(
+  kubeconfigPath: string,
+  args: string[],
+  opts: { timeoutMs?: number } = {},
+): Promise<KubectlResult> {
   const bin = kubectlPath();
   if (!bin) return Promise.reject(new Error('kubectl is not on PATH'));
   return new Promise((resolve) => {
-    execFile(bin, fullArgs(kubeconfigPath, args), { timeout: opts.timeoutMs ?? 20_000, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, KUBECONFIG: kubeconfigPath } }, (err, stdout, stderr) => {
-      const code = err && typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : err ? 1 : 0;
-      resolve({ stdout, stderr, exitCode: code });
-    });
+    execFile(
+      bin,
+      fullArgs(kubeconfigPath, args),
+      {
+        timeout: opts.timeoutMs ?? 20_000,
+        maxBuffer: 16 * 1024 * 1024,
+        env: { ...process.env, KUBECONFIG: kubeconfigPath },
+      },
+      (err, stdout, stderr) => {
+        const code =
+          err && typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : err ? 1 : 0;
+        resolve({ stdout, stderr, exitCode: code });
+      },
+    );
   });
 }
 
@@ -71,7 +87,10 @@ export interface RunningKubectl {
 export function spawnKubectl(kubeconfigPath: string, args: string[]): RunningKubectl {
   const bin = kubectlPath();
   if (!bin) throw new Error('kubectl is not on PATH');
-  const child = spawn(bin, fullArgs(kubeconfigPath, args), { env: { ...process.env, KUBECONFIG: kubeconfigPath }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(bin, fullArgs(kubeconfigPath, args), {
+    env: { ...process.env, KUBECONFIG: kubeconfigPath },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   const waiters = new Set<() => void>();
@@ -98,7 +117,11 @@ export function spawnKubectl(kubeconfigPath: string, args: string[]): RunningKub
         };
         const timer = setTimeout(() => {
           waiters.delete(check);
-          reject(new Error(`kubectl printed no match for ${String(pattern)} in ${timeoutMs} ms\nstdout:\n${out}\nstderr:\n${err}`));
+          reject(
+            new Error(
+              `kubectl printed no match for ${String(pattern)} in ${timeoutMs} ms\nstdout:\n${out}\nstderr:\n${err}`,
+            ),
+          );
         }, timeoutMs);
         waiters.add(check);
         check();

@@ -13,7 +13,10 @@ export type Rendered = ReturnType<typeof render> & {
  * provider. ink-testing-library's fake stdout is 100 columns wide; the size is
  * set before the real tree mounts so every frame, <Static> output included, is laid out at it.
  */
-export function renderUi(tree: React.ReactElement, opts: { columns?: number; rows?: number; color?: boolean } = {}): Rendered {
+export function renderUi(
+  tree: React.ReactElement,
+  opts: { columns?: number; rows?: number; color?: boolean } = {},
+): Rendered {
   const instance = render(<></>);
   Object.defineProperty(instance.stdout, 'columns', { value: opts.columns ?? 80, configurable: true });
   Object.defineProperty(instance.stdout, 'rows', { value: opts.rows ?? 24, configurable: true });
@@ -28,7 +31,12 @@ const pollMs = 10;
 const defaultTimeoutMs = 5_000;
 
 /** Waits until the frame satisfies `done`, polling; fails with the last frame seen. */
-export async function waitForFrame(lastFrame: LastFrame, done: (frame: string) => boolean, what: string, timeoutMs = defaultTimeoutMs): Promise<string> {
+export async function waitForFrame(
+  lastFrame: LastFrame,
+  done: (frame: string) => boolean,
+  what: string,
+  timeoutMs = defaultTimeoutMs,
+): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const frame = stripVTControlCharacters(lastFrame() ?? '');
@@ -48,10 +56,20 @@ export function waitForContent(lastFrame: LastFrame, text: string | RegExp, time
  * Writes a key press and waits for the frame to change. React 19 schedules the
  * re-render after the input event, so tests wait here instead of sleeping.
  */
-export async function sendInputAndWaitForChange(stdin: { write: (data: string) => void }, lastFrame: LastFrame, input: string, timeoutMs?: number): Promise<string> {
+export async function sendInputAndWaitForChange(
+  stdin: { write: (data: string) => void },
+  lastFrame: LastFrame,
+  input: string,
+  timeoutMs?: number,
+): Promise<string> {
   const before = lastFrame();
   stdin.write(input);
-  return waitForFrame(lastFrame, (frame) => frame !== stripVTControlCharacters(before ?? ''), `the frame to change after ${JSON.stringify(input)}`, timeoutMs);
+  return waitForFrame(
+    lastFrame,
+    (frame) => frame !== stripVTControlCharacters(before ?? ''),
+    `the frame to change after ${JSON.stringify(input)}`,
+    timeoutMs,
+  );
 }
 
 export const keys = { enter: '\r', ctrlC: '\u0003', escape: '\u001b', backspace: '\u007f' } as const;

@@ -31,7 +31,10 @@ export function eventsFor(spec: RunbookSpec) {
     if (step.type === 'ask') return Object.keys(step.choices).map((choice) => ({ type: 'ANSWER', choice, by: 'user' }));
     if (step.type === 'action') {
       if (at.sub === 'confirming') return [{ type: 'CONFIRM' }, { type: 'DECLINE' }, { type: 'FAIL' }];
-      return ['done', 'failed'].map((result) => ({ type: `xstate.done.actor.${actionActorId(at.step)}`, output: { result, facts: {}, durationMs: 0 } }));
+      return ['done', 'failed'].map((result) => ({
+        type: `xstate.done.actor.${actionActorId(at.step)}`,
+        output: { result, facts: {}, durationMs: 0 },
+      }));
     }
     if (step.type !== 'check') return [];
     if (at.sub === 'waiting') return [{ type: 'CONTINUE' }];

@@ -34,7 +34,8 @@ export async function walkScenarios(names: readonly string[], parallel = 3): Pro
   const out: ScenarioWalk[] = [];
   const queue = names.map((n, i) => ({ n, i }));
   const worker = async () => {
-    for (let item = queue.shift(); item !== undefined; item = queue.shift()) out[item.i] = await walkOne(item.n, join(dir, `${item.i}.jsonl`));
+    for (let item = queue.shift(); item !== undefined; item = queue.shift())
+      out[item.i] = await walkOne(item.n, join(dir, `${item.i}.jsonl`));
   };
   try {
     await Promise.all(Array.from({ length: parallel }, worker));
@@ -51,9 +52,22 @@ async function walkOne(name: string, transcript: string): Promise<ScenarioWalk> 
   } catch (err) {
     // A drill whose API server cannot be trusted (an expired serving certificate) stops before any step, as a live run does.
     const { scenario } = await loadScenarioFile(resolveAsset('scenarios', name));
-    return { name, scenario, checks: [], texts: [], diagnosis: null, error: err instanceof Error ? err.message : String(err) };
+    return {
+      name,
+      scenario,
+      checks: [],
+      texts: [],
+      diagnosis: null,
+      error: err instanceof Error ? err.message : String(err),
+    };
   }
-  const walk: ScenarioWalk = { name, scenario: plan.scenario?.scenario as Scenario, checks: [], texts: [], diagnosis: null };
+  const walk: ScenarioWalk = {
+    name,
+    scenario: plan.scenario?.scenario as Scenario,
+    checks: [],
+    texts: [],
+    diagnosis: null,
+  };
   try {
     const session = sessionFor(plan, { auto: true, answerDefaults: true });
     session.on((e) => {

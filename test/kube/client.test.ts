@@ -32,11 +32,20 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     const status = (code: number, reason: string, message: string, headers: Record<string, string> = {}) => {
       res.writeHead(code, { 'content-type': 'application/json', ...headers });
-      res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code }));
+      res.end(
+        JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code }),
+      );
     };
-    if (req.url?.includes('/pods/forbidden')) return status(403, 'Forbidden', 'pods "forbidden" is forbidden: User "system:serviceaccount:ci:bot" cannot get resource "pods" in API group "" in the namespace "db"');
-    if (req.url?.includes('/pods/busy')) return status(429, 'TooManyRequests', 'Too many requests, please try again later.', { 'retry-after': '1' });
-    if (req.url?.includes('/pods/broken')) return status(500, 'InternalError', 'Internal error occurred: etcdserver: request timed out');
+    if (req.url?.includes('/pods/forbidden'))
+      return status(
+        403,
+        'Forbidden',
+        'pods "forbidden" is forbidden: User "system:serviceaccount:ci:bot" cannot get resource "pods" in API group "" in the namespace "db"',
+      );
+    if (req.url?.includes('/pods/busy'))
+      return status(429, 'TooManyRequests', 'Too many requests, please try again later.', { 'retry-after': '1' });
+    if (req.url?.includes('/pods/broken'))
+      return status(500, 'InternalError', 'Internal error occurred: etcdserver: request timed out');
     if (req.url?.includes('/pods/slow')) return; // never answers
     status(404, 'NotFound', 'the server could not find the requested resource');
   });
@@ -89,7 +98,10 @@ describe('kubeconfig like kubectl', () => {
     [{ env: { KUBECONFIG: join(dir, 'absent'), HOME: dir } }, /none of these files exists/],
     [{ env: { HOME: dir } }, /^no kubeconfig: KUBECONFIG is unset and ~\/\.kube\/config does not exist/],
     [{ kubeconfig: kubeconfig('nocur', 'http://x:1', 'x', null) }, /has no current context; pass --context/],
-    [{ kubeconfig: kubeconfig('ctx', 'http://x:1', 'x'), context: 'prod' }, /context "prod" is not in .* \(contexts: x\)/],
+    [
+      { kubeconfig: kubeconfig('ctx', 'http://x:1', 'x'), context: 'prod' },
+      /context "prod" is not in .* \(contexts: x\)/,
+    ],
   ])('rejects %j clearly', async (opts, message) => {
     await expect(loadKubeConfig(opts)).rejects.toThrow(KubeConfigError);
     await expect(loadKubeConfig(opts)).rejects.toThrow(message);

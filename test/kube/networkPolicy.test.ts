@@ -45,14 +45,18 @@ const ext = (ip: string): Party => ({ ip, external: true });
 
 const conn = (from: Party, to: Party, port: number, protocol = 'TCP'): Connection => ({ from, to, port, protocol });
 
-describe('the page\'s test-network-policy', () => {
+describe("the page's test-network-policy", () => {
   it.each([
     ['a role=frontend pod in default, to 6379', conn(frontend, db, 6379), true],
     ['a role=frontend pod in default, to another port', conn(frontend, db, 6380), false],
     ['UDP 6379 (only TCP is allowed)', conn(frontend, db, 6379, 'UDP'), false],
     ['any pod in a namespace labelled project=myproject', conn(inMyproject, db, 6379), true],
     ['a role=backend pod in default', conn(backend, db, 6379), false],
-    ['a role=frontend pod in another namespace (podSelector alone means this namespace)', conn(inOther, db, 6379), false],
+    [
+      'a role=frontend pod in another namespace (podSelector alone means this namespace)',
+      conn(inOther, db, 6379),
+      false,
+    ],
     ['172.17.0.1 (in 172.17.0.0–172.17.0.255)', conn(ext('172.17.0.1'), db, 6379), true],
     ['172.17.1.20 (the except 172.17.1.0/24)', conn(ext('172.17.1.20'), db, 6379), false],
     ['172.17.2.3 (in 172.17.2.0–172.17.255.255)', conn(ext('172.17.2.3'), db, 6379), true],
@@ -83,11 +87,30 @@ describe('the page\'s test-network-policy', () => {
 describe('to and from selectors: one element (AND) against two (OR)', () => {
   const and: NetworkPolicyView = {
     metadata: { name: 'and', namespace: 'default' },
-    spec: { podSelector: { matchLabels: { role: 'db' } }, ingress: [{ from: [{ namespaceSelector: { matchLabels: { user: 'alice' } }, podSelector: { matchLabels: { role: 'client' } } }] }] },
+    spec: {
+      podSelector: { matchLabels: { role: 'db' } },
+      ingress: [
+        {
+          from: [
+            { namespaceSelector: { matchLabels: { user: 'alice' } }, podSelector: { matchLabels: { role: 'client' } } },
+          ],
+        },
+      ],
+    },
   };
   const or: NetworkPolicyView = {
     metadata: { name: 'or', namespace: 'default' },
-    spec: { podSelector: { matchLabels: { role: 'db' } }, ingress: [{ from: [{ namespaceSelector: { matchLabels: { user: 'alice' } } }, { podSelector: { matchLabels: { role: 'client' } } }] }] },
+    spec: {
+      podSelector: { matchLabels: { role: 'db' } },
+      ingress: [
+        {
+          from: [
+            { namespaceSelector: { matchLabels: { user: 'alice' } } },
+            { podSelector: { matchLabels: { role: 'client' } } },
+          ],
+        },
+      ],
+    },
   };
   const alice = (ns: string): Record<string, string> => (ns === 'alice-ns' ? { user: 'alice' } : {});
   const clientInAlice: Party = { namespace: 'alice-ns', labels: { role: 'client' } };
@@ -107,11 +130,26 @@ describe('to and from selectors: one element (AND) against two (OR)', () => {
 });
 
 describe('default policies', () => {
-  const defaultDenyIngress: NetworkPolicyView = { metadata: { name: 'default-deny-ingress', namespace: 'default' }, spec: { podSelector: {}, policyTypes: ['Ingress'] } };
-  const allowAllIngress: NetworkPolicyView = { metadata: { name: 'allow-all-ingress', namespace: 'default' }, spec: { podSelector: {}, ingress: [{}], policyTypes: ['Ingress'] } };
-  const defaultDenyEgress: NetworkPolicyView = { metadata: { name: 'default-deny-egress', namespace: 'default' }, spec: { podSelector: {}, policyTypes: ['Egress'] } };
-  const allowAllEgress: NetworkPolicyView = { metadata: { name: 'allow-all-egress', namespace: 'default' }, spec: { podSelector: {}, egress: [{}], policyTypes: ['Egress'] } };
-  const defaultDenyAll: NetworkPolicyView = { metadata: { name: 'default-deny-all', namespace: 'default' }, spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } };
+  const defaultDenyIngress: NetworkPolicyView = {
+    metadata: { name: 'default-deny-ingress', namespace: 'default' },
+    spec: { podSelector: {}, policyTypes: ['Ingress'] },
+  };
+  const allowAllIngress: NetworkPolicyView = {
+    metadata: { name: 'allow-all-ingress', namespace: 'default' },
+    spec: { podSelector: {}, ingress: [{}], policyTypes: ['Ingress'] },
+  };
+  const defaultDenyEgress: NetworkPolicyView = {
+    metadata: { name: 'default-deny-egress', namespace: 'default' },
+    spec: { podSelector: {}, policyTypes: ['Egress'] },
+  };
+  const allowAllEgress: NetworkPolicyView = {
+    metadata: { name: 'allow-all-egress', namespace: 'default' },
+    spec: { podSelector: {}, egress: [{}], policyTypes: ['Egress'] },
+  };
+  const defaultDenyAll: NetworkPolicyView = {
+    metadata: { name: 'default-deny-all', namespace: 'default' },
+    spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+  };
 
   it('default-deny-ingress isolates every pod of the namespace for ingress, egress stays open', () => {
     const v = decide([defaultDenyIngress], conn(inOther, db, 80), nsLabels);
@@ -123,25 +161,40 @@ describe('default policies', () => {
     expect(v).toMatchObject({ allowed: true, ingress: { allowedBy: 'allow-all-ingress' } });
   });
   it('default-deny-egress stops new connections out, ingress stays open', () => {
-    expect(decide([defaultDenyEgress], conn(db, inOther, 53, 'UDP'), nsLabels)).toMatchObject({ allowed: false, deniedAt: 'egress' });
+    expect(decide([defaultDenyEgress], conn(db, inOther, 53, 'UDP'), nsLabels)).toMatchObject({
+      allowed: false,
+      deniedAt: 'egress',
+    });
     expect(decide([defaultDenyEgress], conn(inOther, db, 80), nsLabels).allowed).toBe(true);
   });
   it('allow-all-egress lets everything out', () => {
     expect(decide([defaultDenyEgress, allowAllEgress], conn(db, ext('1.1.1.1'), 443), nsLabels).allowed).toBe(true);
   });
   it('default-deny-all stops both, even between two pods of the namespace', () => {
-    expect(decide([defaultDenyAll], conn(frontend, db, 80), nsLabels)).toMatchObject({ allowed: false, deniedAt: 'ingress' });
+    expect(decide([defaultDenyAll], conn(frontend, db, 80), nsLabels)).toMatchObject({
+      allowed: false,
+      deniedAt: 'ingress',
+    });
   });
   it('policyTypes defaults to Ingress, and to Egress too when egress rules are given', () => {
     expect(policyTypes({ metadata: { name: 'a' }, spec: { podSelector: {} } })).toEqual(['ingress']);
-    expect(policyTypes({ metadata: { name: 'b' }, spec: { podSelector: {}, egress: [{}] } })).toEqual(['ingress', 'egress']);
+    expect(policyTypes({ metadata: { name: 'b' }, spec: { podSelector: {}, egress: [{}] } })).toEqual([
+      'ingress',
+      'egress',
+    ]);
   });
 });
 
 describe('ports', () => {
   const multiPort: NetworkPolicyView = {
     metadata: { name: 'multi-port-egress', namespace: 'default' },
-    spec: { podSelector: { matchLabels: { role: 'db' } }, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '10.0.0.0/24' } }], ports: [{ protocol: 'TCP', port: 32000, endPort: 32768 }] }] },
+    spec: {
+      podSelector: { matchLabels: { role: 'db' } },
+      policyTypes: ['Egress'],
+      egress: [
+        { to: [{ ipBlock: { cidr: '10.0.0.0/24' } }], ports: [{ protocol: 'TCP', port: 32000, endPort: 32768 }] },
+      ],
+    },
   };
   it.each([
     [32000, true],
@@ -153,9 +206,16 @@ describe('ports', () => {
     expect(decide([multiPort], conn(db, ext('10.0.0.20'), port), nsLabels).allowed).toBe(allowed);
   });
 
-  it('a named port is the destination pod\'s container port of that name', () => {
-    const named: NetworkPolicyView = { metadata: { name: 'named', namespace: 'default' }, spec: { podSelector: {}, ingress: [{ ports: [{ port: 'http' }] }] } };
-    const web: Party = { namespace: 'default', labels: { app: 'web' }, namedPorts: { http: { port: 8080, protocol: 'TCP' } } };
+  it("a named port is the destination pod's container port of that name", () => {
+    const named: NetworkPolicyView = {
+      metadata: { name: 'named', namespace: 'default' },
+      spec: { podSelector: {}, ingress: [{ ports: [{ port: 'http' }] }] },
+    };
+    const web: Party = {
+      namespace: 'default',
+      labels: { app: 'web' },
+      namedPorts: { http: { port: 8080, protocol: 'TCP' } },
+    };
     expect(decide([named], conn(frontend, web, 8080), nsLabels).allowed).toBe(true);
     expect(decide([named], conn(frontend, web, 80), nsLabels).allowed).toBe(false);
   });

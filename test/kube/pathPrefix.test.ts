@@ -48,7 +48,10 @@ describe('a cluster served below a path (Rancher, kubectl proxy)', () => {
       cluster: { nodes: [{ name: 'worker-1' }] as never },
       objects: [pod('web-0', 'shop', { nodeName: 'worker-1' }, { phase: 'Running' })] as never,
     });
-    const drillConfig = parse(readFileSync(t.drill.kubeconfigPath, 'utf8')) as { clusters: { cluster: { server: string } }[]; users: { user: { token: string } }[] };
+    const drillConfig = parse(readFileSync(t.drill.kubeconfigPath, 'utf8')) as {
+      clusters: { cluster: { server: string } }[];
+      users: { user: { token: string } }[];
+    };
     const target = new URL(drillConfig.clusters[0]?.cluster.server ?? '');
     proxy = prefixProxy(target, seen);
     await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
@@ -74,8 +77,12 @@ current-context: downstream
   });
 
   it('joins API paths below the server path, as client-go does', () => {
-    expect(apiUrl('https://rancher.example.com/k8s/clusters/c-m-7xk2p', '/readyz?verbose').href).toBe('https://rancher.example.com/k8s/clusters/c-m-7xk2p/readyz?verbose');
-    expect(apiUrl('https://rancher.example.com/k8s/clusters/c-m-7xk2p/', '/api/v1/pods').pathname).toBe('/k8s/clusters/c-m-7xk2p/api/v1/pods');
+    expect(apiUrl('https://rancher.example.com/k8s/clusters/c-m-7xk2p', '/readyz?verbose').href).toBe(
+      'https://rancher.example.com/k8s/clusters/c-m-7xk2p/readyz?verbose',
+    );
+    expect(apiUrl('https://rancher.example.com/k8s/clusters/c-m-7xk2p/', '/api/v1/pods').pathname).toBe(
+      '/k8s/clusters/c-m-7xk2p/api/v1/pods',
+    );
     expect(apiUrl('https://10.0.0.1:6443', '/livez').href).toBe('https://10.0.0.1:6443/livez');
   });
 
@@ -83,7 +90,13 @@ current-context: downstream
     expect((await kube.readPod('shop', 'web-0')).metadata?.name).toBe('web-0');
     const ready = await kube.getRaw('/readyz');
     expect(ready).toMatchObject({ status: 200, body: 'ok' });
-    const patched = await kube.patchObject('pod', 'shop', 'web-0', 'merge', '{"metadata":{"labels":{"checked":"yes"}}}');
+    const patched = await kube.patchObject(
+      'pod',
+      'shop',
+      'web-0',
+      'merge',
+      '{"metadata":{"labels":{"checked":"yes"}}}',
+    );
     expect(patched.status).toBe(200);
     expect((await kube.readPod('shop', 'web-0')).metadata?.labels?.checked).toBe('yes');
     expect(seen.length).toBeGreaterThan(0);

@@ -8,7 +8,11 @@ describe('drill node access', () => {
     hosts: {
       'worker-2': {
         'ps -eo pid,etimes,args': { stdout: '  PID ELAPSED COMMAND\n    1 100 /sbin/init\n' },
-        'systemctl show kubelet': { stdout: '', stderr: 'Failed to get properties: Connection timed out\n', exitCode: 1 },
+        'systemctl show kubelet': {
+          stdout: '',
+          stderr: 'Failed to get properties: Connection timed out\n',
+          exitCode: 1,
+        },
         'cat /proc/stat': [{ stdout: 'cpu  1 0 0 1 0 0 0 0 0 0\n' }, { stdout: 'cpu  2 0 0 2 0 0 0 1 0 0\n' }],
         'busctl --system list': { stdout: 'late\n', delayMs: 150 },
         'busctl --system call x': { stdout: '', hang: true },
@@ -18,7 +22,12 @@ describe('drill node access', () => {
 
   it('answers a known command from the table', async () => {
     const r = await drill.run('worker-2', ['ps', '-eo', 'pid,etimes,args'], opts());
-    expect(r).toMatchObject({ stdout: '  PID ELAPSED COMMAND\n    1 100 /sbin/init\n', stderr: '', exitCode: 0, timedOut: false });
+    expect(r).toMatchObject({
+      stdout: '  PID ELAPSED COMMAND\n    1 100 /sbin/init\n',
+      stderr: '',
+      exitCode: 0,
+      timedOut: false,
+    });
   });
 
   it('keys commands by argv joined with single spaces', () => {
@@ -26,7 +35,10 @@ describe('drill node access', () => {
   });
 
   it('gives stderr and exit codes as scripted', async () => {
-    expect(await drill.run('worker-2', ['systemctl', 'show', 'kubelet'], opts())).toMatchObject({ exitCode: 1, stderr: 'Failed to get properties: Connection timed out\n' });
+    expect(await drill.run('worker-2', ['systemctl', 'show', 'kubelet'], opts())).toMatchObject({
+      exitCode: 1,
+      stderr: 'Failed to get properties: Connection timed out\n',
+    });
   });
 
   it('answers a list of responses in order, then repeats the last', async () => {
@@ -37,7 +49,10 @@ describe('drill node access', () => {
   });
 
   it('an unknown command is missing, as bash would say', async () => {
-    await expect(drill.run('worker-2', ['crictl', 'info'], opts())).rejects.toMatchObject({ kind: 'command-missing', message: 'bash: crictl: command not found' });
+    await expect(drill.run('worker-2', ['crictl', 'info'], opts())).rejects.toMatchObject({
+      kind: 'command-missing',
+      message: 'bash: crictl: command not found',
+    });
   });
 
   it('an unknown node cannot be reached', async () => {
@@ -58,7 +73,9 @@ describe('drill node access', () => {
   it('a hanging command honours cancellation', async () => {
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 100);
-    await expect(drill.run('worker-2', ['busctl', '--system', 'call', 'x'], opts(10_000, ac.signal))).rejects.toMatchObject({ kind: 'cancelled' });
+    await expect(
+      drill.run('worker-2', ['busctl', '--system', 'call', 'x'], opts(10_000, ac.signal)),
+    ).rejects.toMatchObject({ kind: 'cancelled' });
   });
 
   it('caps output like the real backends', async () => {

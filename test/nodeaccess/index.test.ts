@@ -8,13 +8,20 @@ describe('createNodeAccess', () => {
   });
 
   it('the drill backend answers from the hosts it is given', async () => {
-    const access = createNodeAccess('drill', { hosts: { 'worker-1': { 'cat /proc/loadavg': { stdout: '0.10 0.20 0.30 1/100 4242\n' } } } });
-    const r = await access.run('worker-1', ['cat', '/proc/loadavg'], { timeoutMs: 1000, signal: new AbortController().signal });
+    const access = createNodeAccess('drill', {
+      hosts: { 'worker-1': { 'cat /proc/loadavg': { stdout: '0.10 0.20 0.30 1/100 4242\n' } } },
+    });
+    const r = await access.run('worker-1', ['cat', '/proc/loadavg'], {
+      timeoutMs: 1000,
+      signal: new AbortController().signal,
+    });
     expect(r.stdout).toBe('0.10 0.20 0.30 1/100 4242\n');
   });
 
   it('manual without a prompt (headless) says it cannot ask anyone', async () => {
-    await expect(createNodeAccess('manual').run('n', ['ps'], { timeoutMs: 1000, signal: new AbortController().signal })).rejects.toMatchObject({ kind: 'not-possible' });
+    await expect(
+      createNodeAccess('manual').run('n', ['ps'], { timeoutMs: 1000, signal: new AbortController().signal }),
+    ).rejects.toMatchObject({ kind: 'not-possible' });
   });
 });
 
@@ -25,7 +32,13 @@ describe('what ssh and kubectl-debug learn about a node from the API', () => {
   });
 
   it.each([
-    [[{ type: 'Hostname', address: 'worker-1.lan' }, { type: 'InternalIP', address: '10.0.0.7' }], '10.0.0.7'],
+    [
+      [
+        { type: 'Hostname', address: 'worker-1.lan' },
+        { type: 'InternalIP', address: '10.0.0.7' },
+      ],
+      '10.0.0.7',
+    ],
     [[{ type: 'Hostname', address: 'worker-1.lan' }], 'worker-1.lan'],
     [[], 'worker-1'],
   ])('ssh target from %j is %s', (addresses, want) => {

@@ -69,7 +69,12 @@ describe('kubectl-debug node access', () => {
   beforeEach(() => behave({}));
 
   it('builds kubectl debug node/<name> with the sysadmin profile, the image and chroot /host', () => {
-    expect(kubectlDebugArgv('worker-1', ['ps', '-eo', 'pid,etimes,args'], { context: 'prod', image: 'registry.local/busybox:1.36' })).toEqual([
+    expect(
+      kubectlDebugArgv('worker-1', ['ps', '-eo', 'pid,etimes,args'], {
+        context: 'prod',
+        image: 'registry.local/busybox:1.36',
+      }),
+    ).toEqual([
       'kubectl',
       '--context=prod',
       'debug',
@@ -95,7 +100,14 @@ describe('kubectl-debug node access', () => {
     expect(r.answeredBy).toBe('worker-1 (kubectl debug pod node-debugger-worker-1-x7k2q)');
     const verbs = calls().map((c) => c.filter((a) => !a.startsWith('--'))[0]);
     expect(verbs).toEqual(['debug', 'get', 'delete']);
-    expect(calls()[2]).toEqual(['--namespace=plumbline', 'delete', 'pod', 'node-debugger-worker-1-x7k2q', '--ignore-not-found', '--wait=false']);
+    expect(calls()[2]).toEqual([
+      '--namespace=plumbline',
+      'delete',
+      'pod',
+      'node-debugger-worker-1-x7k2q',
+      '--ignore-not-found',
+      '--wait=false',
+    ]);
   });
 
   it('hands hostile arguments over as argv, never through a shell', async () => {
@@ -108,28 +120,37 @@ describe('kubectl-debug node access', () => {
     const access = createKubectlDebugAccess({ kubectl, isNodeReady: () => false });
     await expect(access.run('worker-3', ['ps'], opts())).rejects.toMatchObject({
       kind: 'not-possible',
-      message: 'kubectl debug needs a Ready node: worker-3 is not Ready, so its kubelet cannot start the debug pod; use --node-access ssh or manual',
+      message:
+        'kubectl debug needs a Ready node: worker-3 is not Ready, so its kubelet cannot start the debug pod; use --node-access ssh or manual',
     });
     expect(calls()).toEqual([]);
   });
 
   it('a command missing on the host is command-missing', async () => {
     const access = createKubectlDebugAccess({ kubectl, isNodeReady: () => undefined });
-    await expect(access.run('worker-1', ['plumbline-no-such-tool'], opts())).rejects.toMatchObject({ kind: 'command-missing' });
+    await expect(access.run('worker-1', ['plumbline-no-such-tool'], opts())).rejects.toMatchObject({
+      kind: 'command-missing',
+    });
     expect(calls().at(-1)?.[0]).toBe('delete');
   });
 
   it('a pod the cluster refuses to create: says why, still tries to clean up', async () => {
     behave({ forbidden: true });
     const access = createKubectlDebugAccess({ kubectl, isNodeReady: () => true });
-    await expect(access.run('worker-1', ['ps'], opts())).rejects.toMatchObject({ kind: 'not-possible', message: expect.stringContaining('violates PodSecurity') as unknown });
+    await expect(access.run('worker-1', ['ps'], opts())).rejects.toMatchObject({
+      kind: 'not-possible',
+      message: expect.stringContaining('violates PodSecurity') as unknown,
+    });
     expect(calls().at(-1)?.[1]).toBe('pod');
   });
 
   it('a debug pod whose image cannot be pulled: says so instead of a bare timeout, and deletes it', async () => {
     behave({ hang: true, waiting: 'ImagePullBackOff' });
     const access = createKubectlDebugAccess({ kubectl, image: 'registry.local/nope:1', isNodeReady: () => true });
-    await expect(access.run('worker-1', ['ps'], opts(800))).rejects.toMatchObject({ kind: 'not-possible', message: expect.stringContaining('registry.local/nope:1 cannot be pulled') as unknown });
+    await expect(access.run('worker-1', ['ps'], opts(800))).rejects.toMatchObject({
+      kind: 'not-possible',
+      message: expect.stringContaining('registry.local/nope:1 cannot be pulled') as unknown,
+    });
     expect(calls().at(-1)?.[0]).toBe('delete');
   });
 
@@ -146,9 +167,16 @@ describe('kubectl-debug node access', () => {
     rmSync(join(dir, 'announced'), { force: true });
     const ac = new AbortController();
     // Cancel once kubectl has named its pod (a fixed delay raced a slow start on a loaded machine).
-    const poll = setInterval(() => { if (existsSync(join(dir, 'announced'))) { clearInterval(poll); setTimeout(() => ac.abort(), 300); } }, 20);
+    const poll = setInterval(() => {
+      if (existsSync(join(dir, 'announced'))) {
+        clearInterval(poll);
+        setTimeout(() => ac.abort(), 300);
+      }
+    }, 20);
     const access = createKubectlDebugAccess({ kubectl, isNodeReady: () => true });
-    await expect(access.run('worker-1', ['ps'], { timeoutMs: 10_000, signal: ac.signal })).rejects.toMatchObject({ kind: 'cancelled' });
+    await expect(access.run('worker-1', ['ps'], { timeoutMs: 10_000, signal: ac.signal })).rejects.toMatchObject({
+      kind: 'cancelled',
+    });
     clearInterval(poll);
     expect(calls().at(-1)?.[0]).toBe('delete');
   });

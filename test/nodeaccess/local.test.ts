@@ -34,7 +34,10 @@ describe('local node access (real processes on this machine)', () => {
   });
 
   it('a missing binary is command-missing', async () => {
-    await expect(local.run('n', ['plumbline-no-such-tool', '--version'], opts())).rejects.toMatchObject({ name: 'NodeAccessError', kind: 'command-missing' });
+    await expect(local.run('n', ['plumbline-no-such-tool', '--version'], opts())).rejects.toMatchObject({
+      name: 'NodeAccessError',
+      kind: 'command-missing',
+    });
   });
 
   it('a failing command is a result with its exit code and stderr', async () => {
@@ -53,7 +56,9 @@ describe('local node access (real processes on this machine)', () => {
   it('honours the AbortSignal', async () => {
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 200);
-    const err = await local.run('n', ['sleep', '30'], { timeoutMs: 10_000, signal: ac.signal }).catch((e: unknown) => e);
+    const err = await local
+      .run('n', ['sleep', '30'], { timeoutMs: 10_000, signal: ac.signal })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NodeAccessError);
     expect((err as NodeAccessError).kind).toBe('cancelled');
   });
@@ -67,7 +72,11 @@ describe('local node access (real processes on this machine)', () => {
   });
 
   it('can add environment variables (tests point busctl at a private bus this way)', async () => {
-    const r = await createLocalAccess({ anyNode: true, env: { PLUMBLINE_PROBE: 'x y' } }).run('n', ['printenv', 'PLUMBLINE_PROBE'], opts());
+    const r = await createLocalAccess({ anyNode: true, env: { PLUMBLINE_PROBE: 'x y' } }).run(
+      'n',
+      ['printenv', 'PLUMBLINE_PROBE'],
+      opts(),
+    );
     expect(r.stdout).toBe('x y\n');
   });
 });
@@ -75,7 +84,9 @@ describe('local node access (real processes on this machine)', () => {
 describe('local node access refuses to speak for another node', () => {
   let test: TestDrill;
   beforeAll(async () => {
-    test = await startTestDrill({ cluster: { generate: { controlPlanes: 1, workers: 2, podsPerWorker: 0, addons: false } } });
+    test = await startTestDrill({
+      cluster: { generate: { controlPlanes: 1, workers: 2, podsPerWorker: 0, addons: false } },
+    });
   });
   afterAll(() => test.close());
 
@@ -85,7 +96,9 @@ describe('local node access refuses to speak for another node', () => {
     const internal = worker.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;
     const err = (await local.run('worker-1', ['true'], opts()).catch((e: unknown) => e)) as NodeAccessError;
     expect(err).toMatchObject({ name: 'NodeAccessError', kind: 'not-possible' });
-    expect(err.message).toContain(`--node-access local runs commands on this machine, and this machine is not worker-1 (worker-1 is ${internal}`);
+    expect(err.message).toContain(
+      `--node-access local runs commands on this machine, and this machine is not worker-1 (worker-1 is ${internal}`,
+    );
     expect(err.message).toContain(`: its hostname is ${hostname()}, its addresses are `);
     expect(err.message).toContain('Run plumbline on worker-1, or use --node-access ssh or manual');
   });
@@ -100,7 +113,10 @@ describe('local node access refuses to speak for another node', () => {
   it('a host check run through it carries "answered by" in its evidence', async () => {
     const local = createLocalAccess({ describeNode: nodeDescriber(test.kube) });
     const r = await runHostCheck('host.runc-lingering', { node: hostname() }, local);
-    expect(r.evidence.at(-1)).toEqual({ label: 'answered by', value: `${hostname()} (this machine: hostname ${hostname()})` });
+    expect(r.evidence.at(-1)).toEqual({
+      label: 'answered by',
+      value: `${hostname()} (this machine: hostname ${hostname()})`,
+    });
     const refused = await runHostCheck('host.runc-lingering', { node: 'worker-2' }, local);
     expect(refused).toMatchObject({ outcome: 'error', facts: { errorKind: 'not-possible' } });
   });
@@ -110,12 +126,36 @@ describe('which machine is the node (identify)', () => {
   const self = { hostname: 'ip-10-0-1-5', addresses: ['10.0.1.5', 'fe80::1'] };
   it.each([
     ['the node name is the hostname', 'ip-10-0-1-5', self, undefined, 'hostname ip-10-0-1-5'],
-    ['EKS: the node is the FQDN, the hostname its first label', 'ip-10-0-1-5.ec2.internal', self, { name: 'ip-10-0-1-5.ec2.internal', addresses: ['10.0.1.5', 'ip-10-0-1-5.ec2.internal'] }, 'hostname ip-10-0-1-5'],
-    ['a node renamed with --hostname-override, found by its InternalIP', 'gpu-a', self, { name: 'gpu-a', addresses: ['10.0.1.5'] }, 'address 10.0.1.5'],
-    ['the kubelet\'s certificate names the node', 'gpu-a', { ...self, kubeletNodeName: 'gpu-a' }, { name: 'gpu-a', addresses: ['10.9.9.9'] }, "its kubelet's certificate names node gpu-a"],
+    [
+      'EKS: the node is the FQDN, the hostname its first label',
+      'ip-10-0-1-5.ec2.internal',
+      self,
+      { name: 'ip-10-0-1-5.ec2.internal', addresses: ['10.0.1.5', 'ip-10-0-1-5.ec2.internal'] },
+      'hostname ip-10-0-1-5',
+    ],
+    [
+      'a node renamed with --hostname-override, found by its InternalIP',
+      'gpu-a',
+      self,
+      { name: 'gpu-a', addresses: ['10.0.1.5'] },
+      'address 10.0.1.5',
+    ],
+    [
+      "the kubelet's certificate names the node",
+      'gpu-a',
+      { ...self, kubeletNodeName: 'gpu-a' },
+      { name: 'gpu-a', addresses: ['10.9.9.9'] },
+      "its kubelet's certificate names node gpu-a",
+    ],
     ['another node', 'worker-2', self, { name: 'worker-2', addresses: ['10.0.1.6', 'worker-2'] }, undefined],
     ['another node, and the API cannot say', 'worker-2', self, undefined, undefined],
-    ['a bare IP as the node name does not match by its first label', '10.0.1.50', { ...self, hostname: '10' }, undefined, undefined],
+    [
+      'a bare IP as the node name does not match by its first label',
+      '10.0.1.50',
+      { ...self, hostname: '10' },
+      undefined,
+      undefined,
+    ],
   ])('%s', (_what, node, me, api, how) => {
     expect(identify(node, me, api)).toBe(how);
   });
@@ -123,7 +163,25 @@ describe('which machine is the node (identify)', () => {
   it("reads the node's name from a kubelet client certificate (CN=system:node:<name>, O=system:nodes)", () => {
     const dir = mkdtempSync(join(tmpdir(), 'plumbline-kubelet-cert-'));
     const pem = join(dir, 'kubelet-client-current.pem');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', pem, '-days', '1', '-subj', '/O=system:nodes/CN=system:node:worker-7'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        pem,
+        '-days',
+        '1',
+        '-subj',
+        '/O=system:nodes/CN=system:node:worker-7',
+      ],
+      { stdio: 'ignore' },
+    );
     expect(certNodeName(pem)).toBe('worker-7');
     expect(certNodeName(join(dir, 'absent.pem'))).toBeUndefined();
   });

@@ -19,12 +19,23 @@ describe('manual node access', () => {
       },
     });
     const r = await manual.run('worker-3', ['stat', '-c', '%s %a %U', "/etc/it's here"], opts());
-    expect(seen[0]).toMatchObject({ node: 'worker-3', argv: ['stat', '-c', '%s %a %U', "/etc/it's here"], command: "stat -c '%s %a %U' '/etc/it'\\''s here'" });
-    expect(r).toMatchObject({ stdout: 'ActiveState=failed\nSubState=failed\n', stderr: '', exitCode: null, timedOut: false });
+    expect(seen[0]).toMatchObject({
+      node: 'worker-3',
+      argv: ['stat', '-c', '%s %a %U', "/etc/it's here"],
+      command: "stat -c '%s %a %U' '/etc/it'\\''s here'",
+    });
+    expect(r).toMatchObject({
+      stdout: 'ActiveState=failed\nSubState=failed\n',
+      stderr: '',
+      exitCode: null,
+      timedOut: false,
+    });
   });
 
   it('keeps an exit code the user gives', async () => {
-    const manual = createManualAccess({ prompt: () => Promise.resolve({ output: 'Call failed: Connection timed out\n', exitCode: 1 }) });
+    const manual = createManualAccess({
+      prompt: () => Promise.resolve({ output: 'Call failed: Connection timed out\n', exitCode: 1 }),
+    });
     expect((await manual.run('n', ['busctl'], opts())).exitCode).toBe(1);
   });
 
@@ -34,14 +45,18 @@ describe('manual node access', () => {
   });
 
   it('a pasted "command not found" is command-missing, not output to parse', async () => {
-    const manual = createManualAccess({ prompt: () => Promise.resolve({ output: 'bash: crictl: command not found\n' }) });
+    const manual = createManualAccess({
+      prompt: () => Promise.resolve({ output: 'bash: crictl: command not found\n' }),
+    });
     await expect(manual.run('n', ['crictl', 'info'], opts())).rejects.toMatchObject({ kind: 'command-missing' });
     const dash = createManualAccess({ prompt: () => Promise.resolve({ output: 'sh: 1: crictl: not found\n' }) });
     await expect(dash.run('n', ['crictl', 'info'], opts())).rejects.toMatchObject({ kind: 'command-missing' });
   });
 
   it('a file that is not found is output, not a missing command', async () => {
-    const manual = createManualAccess({ prompt: () => Promise.resolve({ output: 'cat: /var/lib/kubelet/config.yaml: No such file or directory\n' }) });
+    const manual = createManualAccess({
+      prompt: () => Promise.resolve({ output: 'cat: /var/lib/kubelet/config.yaml: No such file or directory\n' }),
+    });
     expect((await manual.run('n', ['cat', '/var/lib/kubelet/config.yaml'], opts())).stdout).toContain('No such file');
   });
 
@@ -53,11 +68,16 @@ describe('manual node access', () => {
   });
 
   it('without a terminal to ask, it says what to use instead', async () => {
-    await expect(createManualAccess().run('n', ['ps'], opts())).rejects.toMatchObject({ kind: 'not-possible', message: expect.stringContaining('--node-access ssh') as unknown });
+    await expect(createManualAccess().run('n', ['ps'], opts())).rejects.toMatchObject({
+      kind: 'not-possible',
+      message: expect.stringContaining('--node-access ssh') as unknown,
+    });
   });
 
   it('a person is not a timer: the pasted result has no run time (the session records the wait as waitedMs)', async () => {
-    const manual = createManualAccess({ prompt: () => new Promise((resolve) => setTimeout(() => resolve({ output: 'x\n' }), 30)) });
+    const manual = createManualAccess({
+      prompt: () => new Promise((resolve) => setTimeout(() => resolve({ output: 'x\n' }), 30)),
+    });
     expect((await manual.run('n', ['ps'], opts())).durationMs).toBeNull();
   });
 
@@ -72,7 +92,13 @@ describe('manual node access', () => {
         return Promise.resolve({ output: seen.length === 1 ? first! : second! });
       },
     });
-    const ctx = { kube: undefined as unknown as KubeClient, nodes: manual, signal: new AbortController().signal, now: () => new Date(), allowMutations: false };
+    const ctx = {
+      kube: undefined as unknown as KubeClient,
+      nodes: manual,
+      signal: new AbortController().signal,
+      now: () => new Date(),
+      allowMutations: false,
+    };
     const r = await cpuSteal.run(ctx, { node: 'worker-2', intervalSeconds: 1, stealPercent: 10, iowaitPercent: 20 });
     expect(seen.map((s) => s.sample)).toEqual([
       { index: 1, count: 2, intervalMs: 1000 },

@@ -53,7 +53,9 @@ describe('shellQuote', () => {
   });
 
   // The property that matters: whatever the arguments, a shell given the quoted line runs exactly that argv.
-  const shells = ['/bin/sh', '/bin/dash', '/bin/bash', '/bin/zsh', '/usr/bin/zsh', '/bin/busybox'].filter((s) => existsSync(s));
+  const shells = ['/bin/sh', '/bin/dash', '/bin/bash', '/bin/zsh', '/usr/bin/zsh', '/bin/busybox'].filter((s) =>
+    existsSync(s),
+  );
   it.each(shells)('%s receives every hostile argument as one literal word', async (shell) => {
     const argv = ['printf', '%s\\n', ...hostile];
     const script = shellQuote(argv);
@@ -66,10 +68,18 @@ describe('shellQuote', () => {
 });
 
 describe('commandLines: a command to copy off an 80-column screen', () => {
-  const kubeletShow = ['systemctl', 'show', 'kubelet', '-p', 'LoadState,ActiveState,SubState,Result,NRestarts,ExecMainStatus,ExecMainStartTimestamp,FragmentPath,ExecStart'];
+  const kubeletShow = [
+    'systemctl',
+    'show',
+    'kubelet',
+    '-p',
+    'LoadState,ActiveState,SubState,Result,NRestarts,ExecMainStatus,ExecMainStartTimestamp,FragmentPath,ExecStart',
+  ];
 
   it('keeps a command that fits on one line as it is', () => {
-    expect(commandLines(['journalctl', '-u', 'kubelet', '--since=-15m'], 78)).toEqual(['journalctl -u kubelet --since=-15m']);
+    expect(commandLines(['journalctl', '-u', 'kubelet', '--since=-15m'], 78)).toEqual([
+      'journalctl -u kubelet --since=-15m',
+    ]);
   });
 
   it('breaks between arguments with " \\" and splits an argument wider than the line where the shell joins it', () => {
@@ -80,21 +90,30 @@ describe('commandLines: a command to copy off an 80-column screen', () => {
     ]);
   });
 
-  const shells = ['/bin/sh', '/bin/dash', '/bin/bash', '/bin/zsh', '/usr/bin/zsh', '/bin/busybox'].filter((s) => existsSync(s));
+  const shells = ['/bin/sh', '/bin/dash', '/bin/bash', '/bin/zsh', '/usr/bin/zsh', '/bin/busybox'].filter((s) =>
+    existsSync(s),
+  );
   const cases: [string, string[], number][] = [
     ['systemctl show at 78', kubeletShow, 78],
     ['systemctl show at 30', kubeletShow, 30],
     ['hostile words at 20', ['printf', '%s\\n', ...hostile], 20],
-    ['a long quoted argument at 24', ['printf', '%s\\n', `it's a path with spaces /var/lib/kubelet/pods/${'x'.repeat(40)}/volumes`, '--', 'end'], 24],
+    [
+      'a long quoted argument at 24',
+      ['printf', '%s\\n', `it's a path with spaces /var/lib/kubelet/pods/${'x'.repeat(40)}/volumes`, '--', 'end'],
+      24,
+    ],
   ];
-  it.each(shells.flatMap((sh) => cases.map(([name, argv, width]) => [sh, name, argv, width] as const)))('%s reads "%s" back as the same argv', async (shell, _name, argv, width) => {
-    const lines = commandLines(argv, width);
-    for (const l of lines) expect(l.length).toBeLessThanOrEqual(Math.max(width, 12));
-    // printf stands in for the command: it prints each word it was given on its own line, NUL-terminated.
-    const script = ['printf', "'%s\\0'", ...lines.join('\n').split(' ').slice(1)].join(' ');
-    const args = shell.endsWith('busybox') ? ['sh', '-c', script] : ['-c', script];
-    const r = await execa(shell, args, { reject: false, stripFinalNewline: false });
-    expect(r.stderr).toBe('');
-    expect(r.stdout.split('\0').slice(0, -1)).toEqual(argv.slice(1));
-  });
+  it.each(shells.flatMap((sh) => cases.map(([name, argv, width]) => [sh, name, argv, width] as const)))(
+    '%s reads "%s" back as the same argv',
+    async (shell, _name, argv, width) => {
+      const lines = commandLines(argv, width);
+      for (const l of lines) expect(l.length).toBeLessThanOrEqual(Math.max(width, 12));
+      // printf stands in for the command: it prints each word it was given on its own line, NUL-terminated.
+      const script = ['printf', "'%s\\0'", ...lines.join('\n').split(' ').slice(1)].join(' ');
+      const args = shell.endsWith('busybox') ? ['sh', '-c', script] : ['-c', script];
+      const r = await execa(shell, args, { reject: false, stripFinalNewline: false });
+      expect(r.stderr).toBe('');
+      expect(r.stdout.split('\0').slice(0, -1)).toEqual(argv.slice(1));
+    },
+  );
 });

@@ -13,14 +13,22 @@ const sshd = '/usr/sbin/sshd';
 const tools = [sshd, 'ssh', 'ssh-keygen'];
 const missing = tools.filter((t) => spawnSync('sh', ['-c', 'command -v "$1"', 'sh', t]).status !== 0);
 if (missing.length > 0) {
-  console.warn(`\n!!! SKIPPING the ssh backend tests against a real sshd: ${missing.join(', ')} not installed (Debian: apt-get install openssh-server openssh-client)\n`);
+  console.warn(
+    `\n!!! SKIPPING the ssh backend tests against a real sshd: ${missing.join(', ')} not installed (Debian: apt-get install openssh-server openssh-client)\n`,
+  );
 }
 
 const opts = (timeoutMs = 15_000) => ({ timeoutMs, signal: new AbortController().signal });
 
 describe('ssh argv', () => {
   it('BatchMode, a connect timeout, the user, and the remote command as one shell-quoted string after --', () => {
-    expect(sshArgv('10.0.0.7', ['cat', "/etc/it's"], { user: 'ops', options: ['ProxyJump=bastion'], connectTimeoutSeconds: 5 })).toEqual([
+    expect(
+      sshArgv('10.0.0.7', ['cat', "/etc/it's"], {
+        user: 'ops',
+        options: ['ProxyJump=bastion'],
+        connectTimeoutSeconds: 5,
+      }),
+    ).toEqual([
       'ssh',
       '-o',
       'BatchMode=yes',
@@ -58,9 +66,12 @@ describe('ssh argv', () => {
     expect(() => sshArgv('worker-1', ['true'], { user: 'a b' })).toThrow(/refusing to ssh/);
   });
 
-  it.each([['worker-1'], ['10.0.0.7'], ['fe80::1%eth0'], ['ip-10-0-0-7.ec2.internal'], ['node_a']])('accepts %j', (target) => {
-    expect(sshArgv(target, ['true']).at(-2)).toBe(target);
-  });
+  it.each([['worker-1'], ['10.0.0.7'], ['fe80::1%eth0'], ['ip-10-0-0-7.ec2.internal'], ['node_a']])(
+    'accepts %j',
+    (target) => {
+      expect(sshArgv(target, ['true']).at(-2)).toBe(target);
+    },
+  );
 });
 
 describe.skipIf(missing.length > 0)('ssh node access against a real sshd on loopback', () => {
@@ -131,11 +142,27 @@ describe.skipIf(missing.length > 0)('ssh node access against a real sshd on loop
     const r = await createSshAccess(base).run('worker-1', ['true'], opts());
     expect(r.answeredBy).toBe(`${hostname()} (ssh ${userInfo().username}@127.0.0.1)`);
     const check = await runHostCheck('host.runc-lingering', { node: 'worker-1' }, createSshAccess(base));
-    expect(check.evidence.at(-1)).toEqual({ label: 'answered by', value: `${hostname()} (ssh ${userInfo().username}@127.0.0.1)` });
+    expect(check.evidence.at(-1)).toEqual({
+      label: 'answered by',
+      value: `${hostname()} (ssh ${userInfo().username}@127.0.0.1)`,
+    });
   });
 
   it('hostile arguments arrive as literal strings: no substitution, no second command', async () => {
-    const hostile = [`$(touch ${marker})`, '; id', '"; id; echo "', "it's", '`id`', 'a  b', '', '*', '$HOME', '&& echo pwned', '| id', 'line\nbreak'];
+    const hostile = [
+      `$(touch ${marker})`,
+      '; id',
+      '"; id; echo "',
+      "it's",
+      '`id`',
+      'a  b',
+      '',
+      '*',
+      '$HOME',
+      '&& echo pwned',
+      '| id',
+      'line\nbreak',
+    ];
     const r = await createSshAccess(base).run('worker-1', ['printf', '%s\\n', ...hostile], opts());
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toBe(`${hostile.join('\n')}\n`);
@@ -146,27 +173,40 @@ describe.skipIf(missing.length > 0)('ssh node access against a real sshd on loop
   it('a node address from the API that looks like an ssh option runs nothing on this machine', async () => {
     for (const hostile of [`-oProxyCommand=touch ${marker}`, `-oProxyCommand=sh -c "touch ${marker}"`]) {
       const ssh = createSshAccess({ ...base, resolveAddress: () => hostile });
-      await expect(ssh.run('worker-1', ['true'], opts())).rejects.toMatchObject({ kind: 'not-possible', message: expect.stringContaining('option') as unknown });
+      await expect(ssh.run('worker-1', ['true'], opts())).rejects.toMatchObject({
+        kind: 'not-possible',
+        message: expect.stringContaining('option') as unknown,
+      });
       expect(existsSync(marker)).toBe(false);
     }
     // The node's name itself, when it is the destination (no address known).
     const byName = createSshAccess({ ...base, resolveAddress: () => undefined });
-    await expect(byName.run(`-oProxyCommand=touch ${marker}`, ['true'], opts())).rejects.toMatchObject({ kind: 'not-possible' });
+    await expect(byName.run(`-oProxyCommand=touch ${marker}`, ['true'], opts())).rejects.toMatchObject({
+      kind: 'not-possible',
+    });
     expect(existsSync(marker)).toBe(false);
   });
 
   it('a command missing on the node is command-missing', async () => {
-    await expect(createSshAccess(base).run('worker-1', ['plumbline-no-such-tool', '-x'], opts())).rejects.toMatchObject({ kind: 'command-missing' });
+    await expect(createSshAccess(base).run('worker-1', ['plumbline-no-such-tool', '-x'], opts())).rejects.toMatchObject(
+      { kind: 'command-missing' },
+    );
   });
 
   it('a key the node does not accept is auth', async () => {
     const ssh = createSshAccess({ ...base, identityFile: join(dir, 'stranger_key') });
-    await expect(ssh.run('worker-1', ['true'], opts())).rejects.toMatchObject({ kind: 'auth', message: expect.stringContaining('Permission denied') as unknown });
+    await expect(ssh.run('worker-1', ['true'], opts())).rejects.toMatchObject({
+      kind: 'auth',
+      message: expect.stringContaining('Permission denied') as unknown,
+    });
   });
 
   it('a node nobody listens on is unreachable', async () => {
     const ssh = createSshAccess({ ...base, port: await freePort() });
-    await expect(ssh.run('worker-1', ['true'], opts())).rejects.toMatchObject({ kind: 'unreachable', message: expect.stringContaining('Connection refused') as unknown });
+    await expect(ssh.run('worker-1', ['true'], opts())).rejects.toMatchObject({
+      kind: 'unreachable',
+      message: expect.stringContaining('Connection refused') as unknown,
+    });
   });
 
   it('a command that hangs ends at the timeout', async () => {

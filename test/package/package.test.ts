@@ -14,7 +14,10 @@ import { kubectlAvailable, warnIfKubectlMissing } from '../helpers/kubectl.js';
 
 warnIfKubectlMissing('the executable as a kubectl plugin');
 
-const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string; engines: { node: string } };
+const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
+  version: string;
+  engines: { node: string };
+};
 const work = mkdtempSync(join(tmpdir(), 'plumbline-package-'));
 const out = join(work, 'release');
 const nodeDir = dirname(process.execPath);
@@ -29,12 +32,24 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv) {
   return spawnSync(cmd, args, { env, encoding: 'utf8', timeout: 60_000 });
 }
 
-const drillArgs = (t: string) => ['drill', 'pod-pending-node-selector', '--non-interactive', '--output', 'json', '--transcript', t];
+const drillArgs = (t: string) => [
+  'drill',
+  'pod-pending-node-selector',
+  '--non-interactive',
+  '--output',
+  'json',
+  '--transcript',
+  t,
+];
 
 beforeAll(() => {
   execFileSync(process.execPath, [join(repoRoot, 'scripts', 'package.mjs'), '--no-build', '--out', out], {
     cwd: repoRoot,
-    env: { ...process.env, PLUMBLINE_RELEASE_URL: 'https://releases.example.com/plumbline/v{version}/', PATH: `${nodeDir}:${process.env.PATH ?? ''}` },
+    env: {
+      ...process.env,
+      PLUMBLINE_RELEASE_URL: 'https://releases.example.com/plumbline/v{version}/',
+      PATH: `${nodeDir}:${process.env.PATH ?? ''}`,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
     timeout: 240_000,
   });
@@ -95,7 +110,9 @@ describe('the npm package', () => {
     // The runbooks and scenarios validated at build time: an installed start reads JSON, not YAML.
     expect(list).toContain('package/dist/precompiled.json');
     expect(list.filter((f) => f.endsWith('.map'))).toEqual([]);
-    const shipped = JSON.parse(execFileSync('tar', ['-xzOf', tgz(), 'package/package.json'], { encoding: 'utf8' })) as Record<string, unknown>;
+    const shipped = JSON.parse(
+      execFileSync('tar', ['-xzOf', tgz(), 'package/package.json'], { encoding: 'utf8' }),
+    ) as Record<string, unknown>;
     expect(shipped.scripts).toBeUndefined();
     expect(shipped.dependencies).toBeUndefined();
     expect(shipped.devDependencies).toBeUndefined();
@@ -103,7 +120,11 @@ describe('the npm package', () => {
   });
 
   it('installs globally into a clean prefix; plumbline and kubectl-plumbline walk a drill', () => {
-    const env = { ...process.env, PATH: `${nodeDir}:${process.env.PATH ?? ''}`, npm_config_cache: join(work, 'npm-cache') };
+    const env = {
+      ...process.env,
+      PATH: `${nodeDir}:${process.env.PATH ?? ''}`,
+      npm_config_cache: join(work, 'npm-cache'),
+    };
     const inst = run('npm', ['install', '-g', tgz(), '--prefix', prefix, '--no-audit', '--no-fund', '--offline'], env);
     expect(inst.status, inst.stderr).toBe(0);
     expect(inst.stderr).not.toContain('EBADENGINE');
@@ -127,15 +148,24 @@ describe('the krew manifest', () => {
     expect(manifest.spec.version).toBe(`v${pkg.version}`);
     const [platform] = manifest.spec.platforms;
     const archive = join(out, `plumbline-v${pkg.version}-linux-x64.tar.gz`);
-    expect(platform?.uri).toBe(`https://releases.example.com/plumbline/v${pkg.version}/plumbline-v${pkg.version}-linux-x64.tar.gz`);
+    expect(platform?.uri).toBe(
+      `https://releases.example.com/plumbline/v${pkg.version}/plumbline-v${pkg.version}-linux-x64.tar.gz`,
+    );
     expect(platform?.sha256).toBe(createHash('sha256').update(readFileSync(archive)).digest('hex'));
-    expect(execFileSync('tar', ['-tzf', archive], { encoding: 'utf8' }).split('\n').filter(Boolean).sort()).toEqual(['LICENSE', 'plumbline']);
+    expect(execFileSync('tar', ['-tzf', archive], { encoding: 'utf8' }).split('\n').filter(Boolean).sort()).toEqual([
+      'LICENSE',
+      'plumbline',
+    ]);
   });
 
   it.each([
     ['a version without v', (m: Plugin) => (m.spec.version = '0.1.0'), 'is not "v" + semver'],
     ['a short sha256', (m: Plugin) => (m.spec.platforms[0]!.sha256 = 'abc'), 'is not valid'],
-    ['a selector on a key krew does not know', (m: Plugin) => (m.spec.platforms[0]!.selector = { matchLabels: { distro: 'debian' } }), 'not supported'],
+    [
+      'a selector on a key krew does not know',
+      (m: Plugin) => (m.spec.platforms[0]!.selector = { matchLabels: { distro: 'debian' } }),
+      'not supported',
+    ],
     ['a line break in the short description', (m: Plugin) => (m.spec.shortDescription = 'a\nb'), 'line breaks'],
     ['no bin', (m: Plugin) => (m.spec.platforms[0]!.bin = ''), '`bin` has to be set'],
   ])('rejects %s, as krew does', (_what, spoil, message) => {

@@ -12,9 +12,15 @@ describe.each(runbooks)('runbook %s as a machine', (name) => {
   it('reaches every diagnosis it declares', async () => {
     const { spec } = await loadRunbookFile(resolveAsset('runbooks', name), findCheck);
     const machine = compileRunbook(spec);
-    const paths = getShortestPaths(machine, { events: eventsFor(spec) as never, serializeState, input: { inputs: {} } });
+    const paths = getShortestPaths(machine, {
+      events: eventsFor(spec) as never,
+      serializeState,
+      input: { inputs: {} },
+    });
     const reached = new Set(paths.map((p) => endingOf(spec, p.state.value)?.diagnosis).filter(Boolean));
-    const declared = Object.entries(spec.steps).filter(([, s]) => s.type === 'diagnosis').map(([id]) => id);
+    const declared = Object.entries(spec.steps)
+      .filter(([, s]) => s.type === 'diagnosis')
+      .map(([id]) => id);
     expect(declared.length).toBeGreaterThan(0);
     expect([...declared].filter((d) => !reached.has(d))).toEqual([]);
   });
@@ -29,7 +35,9 @@ describe.each(runbooks)('runbook %s as a machine', (name) => {
     const paths = getShortestPaths(machine, { events: events as never, serializeState, input: { inputs: {} } });
     expect(paths.length).toBeGreaterThan(0);
     // A path's last state with no outgoing event and not final would be a dead end.
-    const stuck = paths.filter((p) => p.state.status !== 'done' && events(p.state).length === 0).map((p) => stepOf(p.state.value));
+    const stuck = paths
+      .filter((p) => p.state.status !== 'done' && events(p.state).length === 0)
+      .map((p) => stepOf(p.state.value));
     expect(stuck).toEqual([]);
     const finals = paths.filter((p) => p.state.status === 'done');
     expect(finals.length).toBeGreaterThan(0);

@@ -14,7 +14,6 @@ import { templateRefs } from '../../src/runbook/template.js';
 import { stepOfSnapshot } from '../../src/runbook-graph/paths.js';
 import { problems } from '../helpers/runbookProblems.js';
 
-
 const header = `id: x
 title: X
 symptom: something is wrong
@@ -26,7 +25,20 @@ start: pod-status
 steps:
 `;
 
-const otherOutcomes = ['not-found', 'unscheduled', 'image-pull', 'config-error', 'creating', 'not-ready', 'completed', 'failed', 'node-lost', 'init-failed', 'initializing', 'restarting'];
+const otherOutcomes = [
+  'not-found',
+  'unscheduled',
+  'image-pull',
+  'config-error',
+  'creating',
+  'not-ready',
+  'completed',
+  'failed',
+  'node-lost',
+  'init-failed',
+  'initializing',
+  'restarting',
+];
 
 /** pod.status with crash-loop, running and terminating sent where the case needs them. Its outcomes start on line 16. */
 const podStatus = (crash: string, running = '$no-finding', terminating = '$no-finding') => `  pod-status:
@@ -55,7 +67,9 @@ const diagnosis = (id: string, chain: string, fix = 'restart it') => `  ${id}:
 // 10 header lines + 22 of pod-status: the diagnosis starts on line 33, its chain on 38, its fix on 39.
 describe('the placeholder proof: a text names a fact bare only where every walk has set it', () => {
   it('passes a fact the check declares it sets on the outcome that leads there', () => {
-    expect(problems(`${header}${podStatus('crashing')}${diagnosis('crashing', 'container {{facts.container}} crashes')}`)).toEqual([]);
+    expect(
+      problems(`${header}${podStatus('crashing')}${diagnosis('crashing', 'container {{facts.container}} crashes')}`),
+    ).toEqual([]);
   });
 
   it('refuses a fact no step on the way sets, at file:line:col, naming the walk', () => {
@@ -66,13 +80,21 @@ describe('the placeholder proof: a text names a fact bare only where every walk 
   });
 
   it('passes the same fact with words for when it is not known', () => {
-    expect(problems(`${header}${podStatus('crashing')}${diagnosis('crashing', 'fix it in {{facts.owner | "its controller"}}')}`)).toEqual([]);
+    expect(
+      problems(
+        `${header}${podStatus('crashing')}${diagnosis('crashing', 'fix it in {{facts.owner | "its controller"}}')}`,
+      ),
+    ).toEqual([]);
   });
 
   it('refuses a fact set on one way in but not on another, naming the other', () => {
-    const out = problems(`${header}${podStatus('crashing', 'crashing')}${diagnosis('crashing', 'container {{facts.container}} crashes')}`);
+    const out = problems(
+      `${header}${podStatus('crashing', 'crashing')}${diagnosis('crashing', 'container {{facts.container}} crashes')}`,
+    );
     expect(out).toHaveLength(1);
-    expect(out[0]).toContain('step "crashing": chain line 1 uses {{facts.container}}, but this walk gets here without container: pod-status (running) → crashing.');
+    expect(out[0]).toContain(
+      'step "crashing": chain line 1 uses {{facts.container}}, but this walk gets here without container: pod-status (running) → crashing.',
+    );
   });
 
   it('counts a fact as set after a check that needed it in its parameters ran (without it, the check ends in error)', () => {
@@ -85,20 +107,40 @@ describe('the placeholder proof: a text names a fact bare only where every walk 
     next: { ready: down, not-ready: down, unknown: down, not-found: down, error: $incomplete }
 `;
     // pod.status does not promise nodeName on terminating: only node.ready having run does.
-    expect(problems(`${header}${podStatus('$no-finding', '$no-finding', 'node-ready')}${nodeReady}${diagnosis('down', 'node {{facts.nodeName}} is down')}`)).toEqual([]);
+    expect(
+      problems(
+        `${header}${podStatus('$no-finding', '$no-finding', 'node-ready')}${nodeReady}${diagnosis('down', 'node {{facts.nodeName}} is down')}`,
+      ),
+    ).toEqual([]);
     const viaError = nodeReady.replace('error: $incomplete', 'error: gone');
-    const out = problems(`${header}${podStatus('$no-finding', '$no-finding', 'node-ready')}${viaError}${diagnosis('down', 'node {{facts.nodeName}} is down')}${diagnosis('gone', 'node {{facts.nodeName}} is gone')}`);
-    expect(out.some((p) => p.includes('step "gone": chain line 1 uses {{facts.nodeName}}, but this walk gets here without nodeName: pod-status (terminating) → node-ready (error) → gone.'))).toBe(true);
+    const out = problems(
+      `${header}${podStatus('$no-finding', '$no-finding', 'node-ready')}${viaError}${diagnosis('down', 'node {{facts.nodeName}} is down')}${diagnosis('gone', 'node {{facts.nodeName}} is gone')}`,
+    );
+    expect(
+      out.some((p) =>
+        p.includes(
+          'step "gone": chain line 1 uses {{facts.nodeName}}, but this walk gets here without nodeName: pod-status (terminating) → node-ready (error) → gone.',
+        ),
+      ),
+    ).toBe(true);
   });
 
   it('refuses a <placeholder> in a text a person reads', () => {
-    expect(problems(`${header}${podStatus('crashing')}${diagnosis('crashing', 'it crashes', 'kubectl label node <node> disk=ssd')}`)).toEqual([
+    expect(
+      problems(
+        `${header}${podStatus('crashing')}${diagnosis('crashing', 'it crashes', 'kubectl label node <node> disk=ssd')}`,
+      ),
+    ).toEqual([
       'runbooks/x.yaml:39:11: step "crashing": fix line 1 has <node>, which a person would copy as it stands: name the value ({{facts.x}}, {{inputs.x}}) or say in words what to put there',
     ]);
   });
 
   it('refuses an optional input with no default named bare', () => {
-    expect(problems(`${header}${podStatus('crashing')}${diagnosis('crashing', 'it crashes', 'kubectl describe deployment {{inputs.deployment}}')}`)).toEqual([
+    expect(
+      problems(
+        `${header}${podStatus('crashing')}${diagnosis('crashing', 'it crashes', 'kubectl describe deployment {{inputs.deployment}}')}`,
+      ),
+    ).toEqual([
       'runbooks/x.yaml:39:11: step "crashing": fix line 1 uses {{inputs.deployment}}, an optional input with no default: say what to write when it is not given ({{inputs.deployment | "words"}})',
     ]);
   });
@@ -113,40 +155,63 @@ describe('the placeholder proof: a text names a fact bare only where every walk 
 describe('fix commands valid for the object they name', () => {
   it('refuses kubectl rollout on what may be a ReplicaSet or a Job', () => {
     expect(kubectlKindProblems('kubectl -n {{inputs.namespace}} rollout undo {{facts.owner}}')).toHaveLength(2);
-    expect(kubectlKindProblems('kubectl rollout undo {{facts.controller | "its controller"}}')[0]).toContain('kubectl rollout works on a Deployment, StatefulSet or DaemonSet, but {{facts.controller}} can name a replicaset or job');
-    expect(kubectlKindProblems('kubectl rollout undo replicaset/web-5d9c')[0]).toContain('replicaset/web-5d9c can name a replicaset');
+    expect(kubectlKindProblems('kubectl rollout undo {{facts.controller | "its controller"}}')[0]).toContain(
+      'kubectl rollout works on a Deployment, StatefulSet or DaemonSet, but {{facts.controller}} can name a replicaset or job',
+    );
+    expect(kubectlKindProblems('kubectl rollout undo replicaset/web-5d9c')[0]).toContain(
+      'replicaset/web-5d9c can name a replicaset',
+    );
   });
 
   it('passes rollout on a Deployment, StatefulSet or DaemonSet', () => {
-    expect(kubectlKindProblems('kubectl -n {{inputs.namespace}} rollout undo {{facts.rolloutTarget | "(none)"}}')).toEqual([]);
-    expect(kubectlKindProblems('kubectl -n kube-system rollout restart deployment coredns; kubectl rollout status ds/kube-proxy -n kube-system')).toEqual([]);
+    expect(
+      kubectlKindProblems('kubectl -n {{inputs.namespace}} rollout undo {{facts.rolloutTarget | "(none)"}}'),
+    ).toEqual([]);
+    expect(
+      kubectlKindProblems(
+        'kubectl -n kube-system rollout restart deployment coredns; kubectl rollout status ds/kube-proxy -n kube-system',
+      ),
+    ).toEqual([]);
   });
 
   it('refuses an edit or image change on the ReplicaSet a pod names as owner', () => {
-    expect(kubectlKindProblems('kubectl -n {{inputs.namespace}} set image {{facts.owner}} app=x:1')[0]).toContain('{{facts.owner}} is the pod\'s ownerReference');
+    expect(kubectlKindProblems('kubectl -n {{inputs.namespace}} set image {{facts.owner}} app=x:1')[0]).toContain(
+      "{{facts.owner}} is the pod's ownerReference",
+    );
     expect(kubectlKindProblems('kubectl -n {{inputs.namespace}} edit {{facts.workload | "(none)"}}')).toEqual([]);
   });
 
   it('refuses cordon and drain on anything but a node', () => {
-    expect(kubectlKindProblems('kubectl drain {{inputs.pod}} --ignore-daemonsets')[0]).toContain('kubectl drain takes a node, but {{inputs.pod}} names a pod');
-    expect(kubectlKindProblems('kubectl drain {{facts.nodeName}} --ignore-daemonsets --delete-emptydir-data')).toEqual([]);
+    expect(kubectlKindProblems('kubectl drain {{inputs.pod}} --ignore-daemonsets')[0]).toContain(
+      'kubectl drain takes a node, but {{inputs.pod}} names a pod',
+    );
+    expect(kubectlKindProblems('kubectl drain {{facts.nodeName}} --ignore-daemonsets --delete-emptydir-data')).toEqual(
+      [],
+    );
   });
 
   it('refuses delete pod and logs without the namespace', () => {
     expect(kubectlKindProblems('kubectl delete pod {{inputs.pod}}')[0]).toContain('kubectl delete pod without -n');
     expect(kubectlKindProblems('kubectl logs {{inputs.pod}} --previous')[0]).toContain('kubectl logs without -n');
-    expect(kubectlKindProblems('kubectl -n {{inputs.namespace}} delete pod {{inputs.pod}}; kubectl logs {{inputs.pod}} -n {{inputs.namespace}} -c app')).toEqual([]);
+    expect(
+      kubectlKindProblems(
+        'kubectl -n {{inputs.namespace}} delete pod {{inputs.pod}}; kubectl logs {{inputs.pod}} -n {{inputs.namespace}} -c app',
+      ),
+    ).toEqual([]);
   });
 });
 
 describe('facts only grow along a walk', () => {
   it('keeps a known fact when a later result leaves it empty', () => {
-    expect(mergeFacts({ nodeName: 'worker-1', container: 'app' }, { nodeName: '', container: 'sidecar', phase: 'Running' })).toEqual({ nodeName: 'worker-1', container: 'sidecar', phase: 'Running' });
+    expect(
+      mergeFacts({ nodeName: 'worker-1', container: 'app' }, { nodeName: '', container: 'sidecar', phase: 'Running' }),
+    ).toEqual({ nodeName: 'worker-1', container: 'sidecar', phase: 'Running' });
   });
 });
 
 const bundled = new Map<string, RunbookSpec>();
-for (const name of bundledNames('runbooks')) bundled.set(name, (await loadRunbookFile(resolveAsset('runbooks', name), findCheck)).spec);
+for (const name of bundledNames('runbooks'))
+  bundled.set(name, (await loadRunbookFile(resolveAsset('runbooks', name), findCheck)).spec);
 
 describe.each([...bundled.keys()])('bundled runbook %s', (name) => {
   const spec = bundled.get(name) as RunbookSpec;
@@ -162,14 +227,24 @@ describe.each([...bundled.keys()])('bundled runbook %s', (name) => {
    * vertex with the facts it holds, and each text of its step finds them.
    */
   // One traversal per fact is costly on the runbooks that inline node-not-ready twice: their own lint proof covers them, and node-not-ready is traversed here on its own.
-  it.skipIf(spec.include.length > 0)('fills every text in every state of its compiled machine', () => {
-    const unset = machineUnset(spec);
-    expect(unset).toEqual([]);
-  }, 120_000);
+  it.skipIf(spec.include.length > 0)(
+    'fills every text in every state of its compiled machine',
+    () => {
+      const unset = machineUnset(spec);
+      expect(unset).toEqual([]);
+    },
+    120_000,
+  );
 });
 
 function bare(texts: readonly unknown[]): string[] {
-  return texts.flatMap((t) => (typeof t === 'string' ? templateRefs(t).filter((r) => r.scope === 'facts' && r.fallback === undefined).map((r) => r.name) : []));
+  return texts.flatMap((t) =>
+    typeof t === 'string'
+      ? templateRefs(t)
+          .filter((r) => r.scope === 'facts' && r.fallback === undefined)
+          .map((r) => r.name)
+      : [],
+  );
 }
 
 /**
@@ -177,7 +252,9 @@ function bare(texts: readonly unknown[]): string[] {
  * that fact is known there (all facts at once would multiply the states).
  */
 function machineUnset(spec: RunbookSpec): string[] {
-  const texts = Object.entries(spec.steps).flatMap(([id, step]) => stepTexts(step).map((t) => ({ id, label: t.label, facts: bare([t.text]) })));
+  const texts = Object.entries(spec.steps).flatMap(([id, step]) =>
+    stepTexts(step).map((t) => ({ id, label: t.label, facts: bare([t.text]) })),
+  );
   const used = new Set(texts.flatMap((t) => t.facts));
   const machine: AnyStateMachine = compileRunbook(spec);
   const unset = new Set<string>();
@@ -186,17 +263,32 @@ function machineUnset(spec: RunbookSpec): string[] {
     for (const [id, step] of Object.entries(spec.steps)) {
       if (step.type === 'check') {
         for (const outcome of new Set([...Object.keys(step.next), 'error'])) {
-          const sets = outcome !== 'error' && [...factsSetOn(findCheck(step.check), outcome), ...bare(Object.values(step.with))].includes(fact);
-          events.push({ type: `xstate.done.actor.${checkActorId(id)}`, output: { outcome, summary: '', evidence: [], facts: sets ? { [fact]: 'x' } : {}, durationMs: 0 } } as EventObject);
+          const sets =
+            outcome !== 'error' &&
+            [...factsSetOn(findCheck(step.check), outcome), ...bare(Object.values(step.with))].includes(fact);
+          events.push({
+            type: `xstate.done.actor.${checkActorId(id)}`,
+            output: { outcome, summary: '', evidence: [], facts: sets ? { [fact]: 'x' } : {}, durationMs: 0 },
+          } as EventObject);
         }
       }
       if (step.type === 'action') {
-        for (const result of ['done', 'failed']) events.push({ type: `xstate.done.actor.${actionActorId(id)}`, output: { result, facts: {}, durationMs: 0 } } as EventObject);
+        for (const result of ['done', 'failed'])
+          events.push({
+            type: `xstate.done.actor.${actionActorId(id)}`,
+            output: { result, facts: {}, durationMs: 0 },
+          } as EventObject);
       }
-      if (step.type === 'ask') for (const choice of Object.keys(step.choices)) events.push({ type: 'ANSWER', choice, by: 'default' } as EventObject);
+      if (step.type === 'ask')
+        for (const choice of Object.keys(step.choices))
+          events.push({ type: 'ANSWER', choice, by: 'default' } as EventObject);
     }
-    const key = (s: AnyMachineSnapshot) => `${JSON.stringify(s.value)} ${fact in (s.context as { facts: object }).facts}`;
-    const adjacency = getAdjacencyMap(machine, { events, serializeState: key, input: { inputs: {} } }) as Record<string, AdjacencyValue<AnyMachineSnapshot, EventObject>>;
+    const key = (s: AnyMachineSnapshot) =>
+      `${JSON.stringify(s.value)} ${fact in (s.context as { facts: object }).facts}`;
+    const adjacency = getAdjacencyMap(machine, { events, serializeState: key, input: { inputs: {} } }) as Record<
+      string,
+      AdjacencyValue<AnyMachineSnapshot, EventObject>
+    >;
     for (const v of Object.values(adjacency)) {
       if (fact in (v.state.context as { facts: object }).facts) continue;
       const id = stepOfSnapshot(v.state);

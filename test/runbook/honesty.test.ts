@@ -6,7 +6,6 @@ import { loadRunbookFile, loadRunbookText } from '../../src/runbook/load.js';
 import type { RunbookSpec } from '../../src/runbook/schema.js';
 import { problems } from '../helpers/runbookProblems.js';
 
-
 const header = `id: x
 title: X
 symptom: something is wrong
@@ -45,7 +44,9 @@ const refusal = (step: string, d: string, via = '') =>
 
 describe('a diagnosis never rests on a check that could not look', () => {
   it('lint refuses an error outcome that leads to a diagnosis, at the edge', () => {
-    expect(problems(`${header}${podStatus('crashing')}${diagnosis('crashing')}`)).toEqual([`runbooks/x.yaml:31:7: ${refusal('pod-status', 'crashing')}`]);
+    expect(problems(`${header}${podStatus('crashing')}${diagnosis('crashing')}`)).toEqual([
+      `runbooks/x.yaml:31:7: ${refusal('pod-status', 'crashing')}`,
+    ]);
   });
 
   it('sees through a question answered by its default and an action that did not run', () => {
@@ -66,12 +67,18 @@ describe('a diagnosis never rests on a check that could not look', () => {
     kube: { op: delete-pod, namespace: "{{inputs.namespace}}", name: "{{inputs.pod}}" }
     next: { done: crashing, declined: crashing, failed: $incomplete }
 ${diagnosis('crashing')}`;
-    expect(problems(text)).toEqual([`runbooks/x.yaml:31:7: ${refusal('pod-status', 'crashing', ' (through ask, restart)')}`]);
+    expect(problems(text)).toEqual([
+      `runbooks/x.yaml:31:7: ${refusal('pod-status', 'crashing', ' (through ask, restart)')}`,
+    ]);
   });
 
   it('accepts $incomplete, a diagnosis about the failure to see, and a step that only gathers facts', () => {
     expect(problems(`${header}${podStatus('$incomplete')}${diagnosis('crashing')}`)).toEqual([]);
-    expect(problems(`${header}${podStatus('forbidden', 'crashing')}${diagnosis('crashing')}${diagnosis('forbidden', '    restsOn: error\n')}`)).toEqual([]);
+    expect(
+      problems(
+        `${header}${podStatus('forbidden', 'crashing')}${diagnosis('crashing')}${diagnosis('forbidden', '    restsOn: error\n')}`,
+      ),
+    ).toEqual([]);
     const gathers = `${header}${podStatus('$incomplete', 'owner')}  owner:
     type: check
     layer: pod
@@ -79,7 +86,9 @@ ${diagnosis('crashing')}`;
     check: pod.owner
     with: { namespace: "{{inputs.namespace}}", name: "{{inputs.pod}}" }
     next:
-${findCheck('pod.owner')?.outcomes.map((o) => `      ${o}: ${o === 'not-found' ? '$incomplete' : 'crashing'}\n`).join('')}      error: crashing
+${findCheck('pod.owner')
+  ?.outcomes.map((o) => `      ${o}: ${o === 'not-found' ? '$incomplete' : 'crashing'}\n`)
+  .join('')}      error: crashing
 ${diagnosis('crashing')}`;
     expect(problems(gathers)).toEqual([]);
   });
@@ -92,14 +101,47 @@ ${diagnosis('crashing')}`;
   });
 
   it('the engine finds the deciding step of a walk: errors decide, defaults and unrun actions do not', () => {
-    const spec = loadRunbookText('runbooks/x.yaml', `${header}${podStatus('$incomplete')}${diagnosis('crashing')}`, findCheck).spec;
-    const withAsk: RunbookSpec = { ...spec, steps: { ...spec.steps, ask: { type: 'ask', layer: 'pod', why: 'w', question: 'q', choices: { a: { label: 'A', next: 'crashing' } }, default: 'a' } } };
+    const spec = loadRunbookText(
+      'runbooks/x.yaml',
+      `${header}${podStatus('$incomplete')}${diagnosis('crashing')}`,
+      findCheck,
+    ).spec;
+    const withAsk: RunbookSpec = {
+      ...spec,
+      steps: {
+        ...spec.steps,
+        ask: {
+          type: 'ask',
+          layer: 'pod',
+          why: 'w',
+          question: 'q',
+          choices: { a: { label: 'A', next: 'crashing' } },
+          default: 'a',
+        },
+      },
+    };
     const error = { step: 'pod-status', check: 'pod.status', outcome: 'error' };
     expect(restsOnError(spec, 'crashing', [error], findCheck)).toEqual(error);
-    expect(restsOnError(withAsk, 'crashing', [error, { step: 'ask', check: null, outcome: 'a', answeredBy: 'default' }], findCheck)).toEqual(error);
+    expect(
+      restsOnError(
+        withAsk,
+        'crashing',
+        [error, { step: 'ask', check: null, outcome: 'a', answeredBy: 'default' }],
+        findCheck,
+      ),
+    ).toEqual(error);
     // A person's answer is evidence.
-    expect(restsOnError(withAsk, 'crashing', [error, { step: 'ask', check: null, outcome: 'a', answeredBy: 'user' }], findCheck)).toBeNull();
-    expect(restsOnError(spec, 'crashing', [{ step: 'pod-status', check: 'pod.status', outcome: 'crash-loop' }], findCheck)).toBeNull();
+    expect(
+      restsOnError(
+        withAsk,
+        'crashing',
+        [error, { step: 'ask', check: null, outcome: 'a', answeredBy: 'user' }],
+        findCheck,
+      ),
+    ).toBeNull();
+    expect(
+      restsOnError(spec, 'crashing', [{ step: 'pod-status', check: 'pod.status', outcome: 'crash-loop' }], findCheck),
+    ).toBeNull();
   });
 });
 
@@ -107,8 +149,12 @@ describe('text shown to a person never carries a placeholder', () => {
   it('says an unknown value in words: its fallback, else "(name not known)"', async () => {
     const { renderLoose, render, templateRefs } = await import('../../src/runbook/template.js');
     const scope = { inputs: { pod: 'web-0' }, facts: {} };
-    expect(renderLoose('kubectl label node {{facts.nodeName}} x=y', scope)).toBe('kubectl label node (nodeName not known) x=y');
-    expect(renderLoose('on {{facts.nodeName | "the pod\'s node"}}, pod {{inputs.pod}}', scope)).toBe("on the pod's node, pod web-0");
+    expect(renderLoose('kubectl label node {{facts.nodeName}} x=y', scope)).toBe(
+      'kubectl label node (nodeName not known) x=y',
+    );
+    expect(renderLoose('on {{facts.nodeName | "the pod\'s node"}}, pod {{inputs.pod}}', scope)).toBe(
+      "on the pod's node, pod web-0",
+    );
     expect(render('{{facts.nodeName | "any node"}}', scope)).toBe('any node');
     expect(templateRefs('{{facts.nodeName | "x"}}')).toEqual([{ scope: 'facts', name: 'nodeName', fallback: 'x' }]);
   });

@@ -42,10 +42,33 @@ steps:
     fix: [restart it]
 `;
 
-const podOutcomes = ['not-found', 'unscheduled', 'image-pull', 'config-error', 'crash-loop', 'init-failed', 'initializing', 'restarting', 'creating', 'not-ready', 'running', 'completed', 'failed', 'terminating', 'node-lost', 'error'];
+const podOutcomes = [
+  'not-found',
+  'unscheduled',
+  'image-pull',
+  'config-error',
+  'crash-loop',
+  'init-failed',
+  'initializing',
+  'restarting',
+  'creating',
+  'not-ready',
+  'running',
+  'completed',
+  'failed',
+  'terminating',
+  'node-lost',
+  'error',
+];
 
 function mainRunbook(opts: { include?: string; next?: Record<string, string>; extraSteps?: string } = {}): string {
-  const next = { ...Object.fromEntries(podOutcomes.map((o) => [o, 'healthy'])), 'not-ready': 'nn', creating: 'nn.ready', error: '$incomplete', ...opts.next };
+  const next = {
+    ...Object.fromEntries(podOutcomes.map((o) => [o, 'healthy'])),
+    'not-ready': 'nn',
+    creating: 'nn.ready',
+    error: '$incomplete',
+    ...opts.next,
+  };
   return `id: main
 title: Main
 symptom: pod {{inputs.pod}} is down
@@ -53,11 +76,14 @@ inputs:
   - { name: namespace, description: ns }
   - { name: pod, description: pod }
 include:
-${opts.include ?? `  - runbook: ./node-sub.yaml
+${
+  opts.include ??
+  `  - runbook: ./node-sub.yaml
     as: nn
     with: { node: "{{facts.nodeName}}" }
     onNoFinding: healthy
-    onBottomUp: $no-finding`}
+    onBottomUp: $no-finding`
+}
 start: pod-status
 steps:
   pod-status:
@@ -66,7 +92,9 @@ steps:
     why: look at the pod
     check: pod.status
     with: { namespace: "{{inputs.namespace}}", name: "{{inputs.pod}}" }
-    next: { ${Object.entries(next).map(([k, v]) => `${k}: ${v}`).join(', ')} }
+    next: { ${Object.entries(next)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join(', ')} }
   healthy:
     type: diagnosis
     layer: pod
@@ -106,22 +134,36 @@ describe('include: another runbook as a sub-tree', () => {
     const ready = spec.steps['nn.ready'];
     expect(ready).toMatchObject({ type: 'check', with: { name: '{{facts.nodeName}}' } });
     // $no-finding → onNoFinding, $bottom-up → onBottomUp, $incomplete → the including runbook's own.
-    expect(ready?.type === 'check' && ready.next).toEqual({ ready: 'healthy', 'not-ready': 'nn.broken', unknown: 'nn.broken', 'not-found': '$no-finding', error: '$incomplete' });
+    expect(ready?.type === 'check' && ready.next).toEqual({
+      ready: 'healthy',
+      'not-ready': 'nn.broken',
+      unknown: 'nn.broken',
+      'not-found': '$no-finding',
+      error: '$incomplete',
+    });
     // A target naming just the include is its start.
     const podStatus = spec.steps['pod-status'];
     expect(podStatus?.type === 'check' && podStatus.next['not-ready']).toBe('nn.ready');
     // An optional input nobody gave takes its default; facts stay facts.
-    expect(spec.steps['nn.broken']).toMatchObject({ title: 'node {{facts.nodeName}} is NotReady (none given)', chain: ['kubelet on {{facts.nodeName}} reports {{facts.nodeReadyReason}}'] });
+    expect(spec.steps['nn.broken']).toMatchObject({
+      title: 'node {{facts.nodeName}} is NotReady (none given)',
+      chain: ['kubelet on {{facts.nodeName}} reports {{facts.nodeReadyReason}}'],
+    });
   });
 
   it('compiles: the walk enters the included step and ends on its diagnosis', async () => {
     const { spec } = await load(mainRunbook());
     // Checks never finish by themselves here: the test finishes them with the outcome it wants.
-    const machine = compileRunbook(spec).provide({ actors: { runCheck: fromPromise<CheckOutput, CheckInvocation>(() => new Promise(() => undefined)) } });
+    const machine = compileRunbook(spec).provide({
+      actors: { runCheck: fromPromise<CheckOutput, CheckInvocation>(() => new Promise(() => undefined)) },
+    });
     const actor = createActor(machine, { input: { inputs: { namespace: 'shop', pod: 'web-0' } } }).start();
     const finish = (step: string, outcome: string) => {
       actor.send({ type: 'CONTINUE' });
-      actor.send({ type: `xstate.done.actor.${checkActorId(step)}`, output: { outcome, summary: '', evidence: [], facts: {}, durationMs: 0 } } as never);
+      actor.send({
+        type: `xstate.done.actor.${checkActorId(step)}`,
+        output: { outcome, summary: '', evidence: [], facts: {}, durationMs: 0 },
+      } as never);
     };
     finish('pod-status', 'not-ready');
     expect(actor.getSnapshot().value).toEqual({ topDown: { [stateKey('nn.ready')]: 'waiting' } });
@@ -141,7 +183,9 @@ describe('include: another runbook as a sub-tree', () => {
   it('reports a target naming a step the included runbook does not have', async () => {
     const out = await problems(mainRunbook({ next: { running: 'nn.kubelet-service' } }));
     expect(out).toEqual([
-      expect.stringMatching(/^main\.yaml:21:\d+: step "pod-status": outcome "running" goes to unknown step "nn\.kubelet-service" \(runbook \.\/node-sub\.yaml, included as "nn", has no step "kubelet-service"\)$/),
+      expect.stringMatching(
+        /^main\.yaml:21:\d+: step "pod-status": outcome "running" goes to unknown step "nn\.kubelet-service" \(runbook \.\/node-sub\.yaml, included as "nn", has no step "kubelet-service"\)$/,
+      ),
     ]);
   });
 
@@ -149,17 +193,27 @@ describe('include: another runbook as a sub-tree', () => {
     const include = `  - runbook: ./node-sub.yaml\n    as: nn\n    with: { nodes: "{{facts.nodeName}}" }\n    onNoFinding: healthy\n    onBottomUp: $no-finding`;
     const out = await problems(mainRunbook({ include }));
     expect(out).toContain('main.yaml:10:13: include "nn": runbook node-sub has no input "nodes" (inputs: node, note)');
-    expect(out).toContain('main.yaml:10:5: include "nn": runbook node-sub needs input "node" (the node): give it in with');
+    expect(out).toContain(
+      'main.yaml:10:5: include "nn": runbook node-sub needs input "node" (the node): give it in with',
+    );
   });
 
   it('reports with values that refer to nothing this runbook has', async () => {
     const include = `  - runbook: ./node-sub.yaml\n    as: nn\n    with: { node: "{{inputs.host}}" }\n    onNoFinding: healthy\n    onBottomUp: $no-finding`;
-    expect(await problems(mainRunbook({ include }))).toEqual(['main.yaml:10:13: include "nn": {{inputs.host}} is not a declared input of this runbook']);
+    expect(await problems(mainRunbook({ include }))).toEqual([
+      'main.yaml:10:13: include "nn": {{inputs.host}} is not a declared input of this runbook',
+    ]);
   });
 
   it('reports a cycle of includes, wherever it closes', async () => {
-    writeFileSync(join(dir, 'a.yaml'), `id: a\ntitle: A\nsymptom: s\ninclude:\n  - { runbook: ./b.yaml, as: b }\nstart: go\nsteps:\n  go: { type: ask, layer: pod, why: w, question: q, choices: { on: { label: on, next: b } }, default: on }\n`);
-    writeFileSync(join(dir, 'b.yaml'), `id: b\ntitle: B\nsymptom: s\ninclude:\n  - { runbook: ./a.yaml, as: a }\nstart: go\nsteps:\n  go: { type: ask, layer: pod, why: w, question: q, choices: { on: { label: on, next: a } }, default: on }\n`);
+    writeFileSync(
+      join(dir, 'a.yaml'),
+      `id: a\ntitle: A\nsymptom: s\ninclude:\n  - { runbook: ./b.yaml, as: b }\nstart: go\nsteps:\n  go: { type: ask, layer: pod, why: w, question: q, choices: { on: { label: on, next: b } }, default: on }\n`,
+    );
+    writeFileSync(
+      join(dir, 'b.yaml'),
+      `id: b\ntitle: B\nsymptom: s\ninclude:\n  - { runbook: ./a.yaml, as: a }\nstart: go\nsteps:\n  go: { type: ask, layer: pod, why: w, question: q, choices: { on: { label: on, next: a } }, default: on }\n`,
+    );
     let message = '';
     try {
       await loadRunbookFile(join(dir, 'a.yaml'), findCheck);
@@ -167,26 +221,40 @@ describe('include: another runbook as a sub-tree', () => {
       message = err instanceof Error ? err.message : String(err);
     }
     expect(message).toContain(`${dir}/a.yaml:5:7: included runbook "./b.yaml" has errors:`);
-    expect(message).toMatch(new RegExp(`${dir}/b\\.yaml:5:7: include cycle: \\S*a\\.yaml → \\S*b\\.yaml → \\S*a\\.yaml`));
+    expect(message).toMatch(
+      new RegExp(`${dir}/b\\.yaml:5:7: include cycle: \\S*a\\.yaml → \\S*b\\.yaml → \\S*a\\.yaml`),
+    );
   });
 
   it('reports an include named like a step, and an onNoFinding to nowhere', async () => {
     const include = `  - runbook: ./node-sub.yaml\n    as: healthy\n    with: { node: "{{facts.nodeName}}" }\n    onNoFinding: nowhere\n    onBottomUp: $no-finding`;
-    const out = await problems(mainRunbook({ include, next: { 'not-ready': 'healthy.ready', creating: 'healthy.ready' } }));
-    expect(out).toContain('main.yaml:9:5: include "healthy": a step is already named "healthy"; targets could not tell them apart');
+    const out = await problems(
+      mainRunbook({ include, next: { 'not-ready': 'healthy.ready', creating: 'healthy.ready' } }),
+    );
+    expect(out).toContain(
+      'main.yaml:9:5: include "healthy": a step is already named "healthy"; targets could not tell them apart',
+    );
     expect(out).toContain('main.yaml:11:5: include "healthy": onNoFinding goes to unknown step "nowhere"');
   });
 
   it('reports a structural problem an include creates, at the include: its $bottom-up with no bottomUp here', async () => {
     const include = `  - runbook: ./node-sub.yaml\n    as: nn\n    with: { node: "{{facts.nodeName}}" }`;
     const out = await problems(mainRunbook({ include }));
-    expect(out).toContain('main.yaml:9:5: include "nn" (runbook ./node-sub.yaml): step "nn.ready": outcome "not-found" goes to $bottom-up but the runbook has no bottomUp step');
+    expect(out).toContain(
+      'main.yaml:9:5: include "nn" (runbook ./node-sub.yaml): step "nn.ready": outcome "not-found" goes to $bottom-up but the runbook has no bottomUp step',
+    );
   });
 
   it('includes a bundled runbook by id', async () => {
     const include = `  - runbook: node-not-ready\n    as: nnr\n    with: { node: "{{facts.nodeName}}" }\n    onBottomUp: $no-finding`;
-    const { spec } = await load(mainRunbook({ include, next: { 'not-ready': 'nnr', creating: 'nnr.kubelet-service' } }));
-    expect(spec.steps['nnr.node-ready']).toMatchObject({ type: 'check', check: 'node.ready', with: { name: '{{facts.nodeName}}' } });
+    const { spec } = await load(
+      mainRunbook({ include, next: { 'not-ready': 'nnr', creating: 'nnr.kubelet-service' } }),
+    );
+    expect(spec.steps['nnr.node-ready']).toMatchObject({
+      type: 'check',
+      check: 'node.ready',
+      with: { name: '{{facts.nodeName}}' },
+    });
     expect(spec.steps['nnr.kubelet-service']).toMatchObject({ type: 'check', check: 'host.kubelet-service' });
   });
 });

@@ -115,7 +115,9 @@ describe('loaders refuse what is not a regular file (through the CLI)', () => {
     writeFileSync(file, `${runbookHeader}include:\n  - { runbook: ./sub.yaml, as: sub }\n${done}`);
     const r = await runCli(['lint', file], { timeoutMs: 20_000 });
     expect(r.exitCode).toBe(2);
-    expect(problemLines(r.stdout)).toEqual([`${file}:6:7: included runbook "./sub.yaml": cannot read ${join(dir, 'sub.yaml')}: is a FIFO (named pipe), not a regular file`]);
+    expect(problemLines(r.stdout)).toEqual([
+      `${file}:6:7: included runbook "./sub.yaml": cannot read ${join(dir, 'sub.yaml')}: is a FIFO (named pipe), not a regular file`,
+    ]);
   });
 
   it('objectFiles, logFiles and a host file that are FIFOs or a directory: each located, exit 2', async () => {
@@ -168,21 +170,38 @@ describe('size', () => {
     const dir = freshDir();
     writeFileSync(join(dir, 'app.log'), `${'log line\n'.repeat(Math.ceil((rawLimit.bytes + 1) / 9))}`);
     const file = join(dir, 's.yaml');
-    writeFileSync(file, `${scenarioHeader}logFiles:\n  - { namespace: shop, pod: web-0, container: web, file: app.log }\n`);
+    writeFileSync(
+      file,
+      `${scenarioHeader}logFiles:\n  - { namespace: shop, pod: web-0, container: web, file: app.log }\n`,
+    );
     const r = await runCli(['lint', file], { timeoutMs: 20_000 });
     expect(r.exitCode).toBe(2);
-    expect(problemLines(r.stdout)).toEqual([`${file}:7:52: logFiles.0.file: cannot read ${dir}/app.log: is over the 16 MiB limit for a file of pasted output`]);
+    expect(problemLines(r.stdout)).toEqual([
+      `${file}:7:52: logFiles.0.file: cannot read ${dir}/app.log: is over the 16 MiB limit for a file of pasted output`,
+    ]);
   });
 
   // 34,000 steps nobody reaches: one problem each, every one located. Mapping each to its
   // line once scanned the map per lookup, and the parser's duplicate-key check compared every
   // key with every earlier one: quadratic, 17 s for 5 MB, and 50 MB never finished.
   it('a 5 MB runbook lints to the end, every problem at its own line', () => {
-    const lines = [runbookHeader.trimEnd(), 'steps:', '  done: { type: diagnosis, layer: pod, title: Done, why: because, chain: [a], fix: [b] }'];
+    const lines = [
+      runbookHeader.trimEnd(),
+      'steps:',
+      '  done: { type: diagnosis, layer: pod, title: Done, why: because, chain: [a], fix: [b] }',
+    ];
     let size = lines.join('\n').length;
     let n = 0;
     for (; size <= 5 * 1024 * 1024; n++) {
-      const step = [`  s${n}:`, '    type: diagnosis', '    layer: pod', `    why: step ${n} is a diagnosis nobody reaches`, `    title: Diagnosis ${n}`, '    chain: [a, b]', '    fix: [c]'];
+      const step = [
+        `  s${n}:`,
+        '    type: diagnosis',
+        '    layer: pod',
+        `    why: step ${n} is a diagnosis nobody reaches`,
+        `    title: Diagnosis ${n}`,
+        '    chain: [a, b]',
+        '    fix: [c]',
+      ];
       lines.push(...step);
       size += step.join('\n').length + 1;
     }

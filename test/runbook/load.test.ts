@@ -3,7 +3,6 @@ import { findCheck } from '../../src/checks/registry.js';
 import { loadRunbookFile } from '../../src/runbook/load.js';
 import { problems } from '../helpers/runbookProblems.js';
 
-
 const header = `id: x
 title: X
 symptom: something is wrong
@@ -22,9 +21,29 @@ const podStatusStep = (next: string) => `  pod-status:
     next:
 ${next}`;
 
-const allOutcomes = ['not-found', 'unscheduled', 'image-pull', 'config-error', 'crash-loop', 'init-failed', 'initializing', 'restarting', 'creating', 'not-ready', 'running', 'completed', 'failed', 'terminating', 'node-lost', 'error'];
+const allOutcomes = [
+  'not-found',
+  'unscheduled',
+  'image-pull',
+  'config-error',
+  'crash-loop',
+  'init-failed',
+  'initializing',
+  'restarting',
+  'creating',
+  'not-ready',
+  'running',
+  'completed',
+  'failed',
+  'terminating',
+  'node-lost',
+  'error',
+];
 const nextAll = (except: string[] = []) =>
-  allOutcomes.filter((o) => !except.includes(o)).map((o) => `      ${o}: done\n`).join('');
+  allOutcomes
+    .filter((o) => !except.includes(o))
+    .map((o) => `      ${o}: done\n`)
+    .join('');
 
 const done = `  done:
     type: diagnosis
@@ -41,11 +60,13 @@ describe('runbook loader', () => {
   });
 
   it('names file, line and column of invalid YAML', () => {
-    expect(problems('id: x\ntitle: [unclosed\n')).toEqual([expect.stringMatching(/^runbooks\/x\.yaml:\d+:\d+: invalid YAML: /)]);
+    expect(problems('id: x\ntitle: [unclosed\n')).toEqual([
+      expect.stringMatching(/^runbooks\/x\.yaml:\d+:\d+: invalid YAML: /),
+    ]);
     expect(problems('id: x\nsteps:\n  a: 1\n   b: 2\n')[0]).toMatch(/^runbooks\/x\.yaml:[34]:\d+: invalid YAML/);
   });
 
-  it('reports an outcome without a next step at the step\'s next map', () => {
+  it("reports an outcome without a next step at the step's next map", () => {
     const text = `${header}steps:\n${podStatusStep(nextAll(['crash-loop']))}${done}`;
     // header: lines 1-7, "steps:" 8, the step 9-15 ("next:" at 15), its outcomes from 16
     expect(problems(text)).toEqual(['runbooks/x.yaml:15:5: step "pod-status": outcome "crash-loop" has no next step']);
@@ -70,8 +91,12 @@ describe('runbook loader', () => {
       'runbooks/x.yaml:13:5: step "pod-status": unknown field "colour"',
       'runbooks/x.yaml:33:3: step "done": "title" is required',
     ]);
-    expect(problems(header.replace('title: X\n', '') + `steps:\n${done}`)[0]).toBe('runbooks/x.yaml:1:1: "title" is required');
-    expect(problems(`${header}steps:\n${done.replace('layer: pod', 'layer: kernel')}`)[0]).toBe('runbooks/x.yaml:11:5: step "done" layer: Invalid option: expected one of "pod"|"node"|"cluster"|"host"');
+    expect(problems(header.replace('title: X\n', '') + `steps:\n${done}`)[0]).toBe(
+      'runbooks/x.yaml:1:1: "title" is required',
+    );
+    expect(problems(`${header}steps:\n${done.replace('layer: pod', 'layer: kernel')}`)[0]).toBe(
+      'runbooks/x.yaml:11:5: step "done" layer: Invalid option: expected one of "pod"|"node"|"cluster"|"host"',
+    );
   });
 
   it('reports unreachable steps, references to unknown inputs and facts, and a bad default', () => {
@@ -134,19 +159,31 @@ ${done}`;
     default: ${dflt}
 `;
     // default: constructor used to pass lint and hang the walk forever.
-    expect(problems(`${header.replace('start: pod-status', 'start: ask-it')}steps:\n${ask('constructor')}${done}`)).toContainEqual(
+    expect(
+      problems(`${header.replace('start: pod-status', 'start: ask-it')}steps:\n${ask('constructor')}${done}`),
+    ).toContainEqual(
       expect.stringMatching(/^runbooks\/x\.yaml:\d+:\d+: .*constructor and prototype name JavaScript object machinery/),
     );
     // constructor as a step target or start used to crash lint with a stack trace.
-    expect(problems(`${header}steps:\n${podStatusStep(nextAll(['running']) + '      running: constructor\n')}${done}`)).toContainEqual(expect.stringMatching(/^runbooks\/x\.yaml:\d+:\d+: .*object machinery/));
-    expect(problems(`${header.replace('start: pod-status', 'start: prototype')}steps:\n${podStatusStep(nextAll())}${done}`)).toContainEqual(expect.stringMatching(/^runbooks\/x\.yaml:7:\d+: .*object machinery/));
+    expect(
+      problems(`${header}steps:\n${podStatusStep(nextAll(['running']) + '      running: constructor\n')}${done}`),
+    ).toContainEqual(expect.stringMatching(/^runbooks\/x\.yaml:\d+:\d+: .*object machinery/));
+    expect(
+      problems(`${header.replace('start: pod-status', 'start: prototype')}steps:\n${podStatusStep(nextAll())}${done}`),
+    ).toContainEqual(expect.stringMatching(/^runbooks\/x\.yaml:7:\d+: .*object machinery/));
     // A step named __proto__ used to be dropped without a word.
-    expect(problems(`${header}steps:\n${podStatusStep(nextAll())}${done}  __proto__:\n    type: diagnosis\n    layer: pod\n    title: P\n    why: w\n    chain: [a]\n    fix: [b]\n`)).toEqual([
+    expect(
+      problems(
+        `${header}steps:\n${podStatusStep(nextAll())}${done}  __proto__:\n    type: diagnosis\n    layer: pod\n    title: P\n    why: w\n    chain: [a]\n    fix: [b]\n`,
+      ),
+    ).toEqual([
       expect.stringMatching(/^runbooks\/x\.yaml:\d+:3: "__proto__" cannot be a key: JavaScript objects reserve it$/),
     ]);
   });
 
   it('says when the file does not exist', async () => {
-    await expect(loadRunbookFile('runbooks/none.yaml', findCheck)).rejects.toThrow('runbooks/none.yaml:1:1: no such file');
+    await expect(loadRunbookFile('runbooks/none.yaml', findCheck)).rejects.toThrow(
+      'runbooks/none.yaml:1:1: no such file',
+    );
   });
 });

@@ -24,7 +24,11 @@ beforeAll(async () => {
 describe('each check sets what it declares', () => {
   it('walks every scenario', () => {
     // Only a walk that should end incomplete may stop before its first step.
-    expect(walks.filter((w) => w.error !== undefined && w.scenario.expect.outcome !== 'incomplete').map((w) => `${w.name}: ${w.error ?? ''}`)).toEqual([]);
+    expect(
+      walks
+        .filter((w) => w.error !== undefined && w.scenario.expect.outcome !== 'incomplete')
+        .map((w) => `${w.name}: ${w.error ?? ''}`),
+    ).toEqual([]);
     expect(walks.length).toBe(names.length);
   });
 
@@ -33,8 +37,11 @@ describe('each check sets what it declares', () => {
     const wrong: string[] = [];
     for (const w of walks) {
       for (const c of w.checks) {
-        const missing = factsSetOn(findCheck(c.check), c.outcome).filter((f) => c.facts[f] === undefined || c.facts[f] === '');
-        if (missing.length > 0) wrong.push(`${w.name}: ${c.step} (${c.check}) returned ${c.outcome} without ${missing.join(', ')}`);
+        const missing = factsSetOn(findCheck(c.check), c.outcome).filter(
+          (f) => c.facts[f] === undefined || c.facts[f] === '',
+        );
+        if (missing.length > 0)
+          wrong.push(`${w.name}: ${c.step} (${c.check}) returned ${c.outcome} without ${missing.join(', ')}`);
       }
     }
     expect(wrong).toEqual([]);
@@ -45,7 +52,8 @@ describe('each check sets what it declares', () => {
     for (const w of walks) {
       for (const c of w.checks) {
         const declared = new Set([...(findCheck(c.check)?.facts ?? []), 'errorKind']);
-        for (const f of Object.keys(c.facts)) if (!declared.has(f)) wrong.add(`${c.check} returned fact ${f}, not among its facts`);
+        for (const f of Object.keys(c.facts))
+          if (!declared.has(f)) wrong.add(`${c.check} returned fact ${f}, not among its facts`);
       }
     }
     expect([...wrong]).toEqual([]);
@@ -53,7 +61,12 @@ describe('each check sets what it declares', () => {
 });
 
 describe('what the walks showed a person', () => {
-  const shown = (w: ScenarioWalk) => [...w.texts, ...(w.diagnosis ? [w.diagnosis.title, w.diagnosis.why, ...w.diagnosis.chain, ...w.diagnosis.fix, ...w.diagnosis.verify] : [])];
+  const shown = (w: ScenarioWalk) => [
+    ...w.texts,
+    ...(w.diagnosis
+      ? [w.diagnosis.title, w.diagnosis.why, ...w.diagnosis.chain, ...w.diagnosis.fix, ...w.diagnosis.verify]
+      : []),
+  ];
 
   it('holds no {{template}} and no <placeholder>', () => {
     const wrong: string[] = [];
@@ -62,7 +75,8 @@ describe('what the walks showed a person', () => {
       const read = w.checks.flatMap((c) => Object.values(c.facts).map(String));
       for (const t of shown(w)) {
         if (t.includes('{{')) wrong.push(`${w.name}: ${t}`);
-        for (const s of placeholderShapes(t)) if (!read.some((v) => v.includes(s))) wrong.push(`${w.name}: ${s} in: ${t}`);
+        for (const s of placeholderShapes(t))
+          if (!read.some((v) => v.includes(s))) wrong.push(`${w.name}: ${s} in: ${t}`);
       }
     }
     expect(wrong).toEqual([]);
@@ -96,7 +110,11 @@ describe('what the walks showed a person', () => {
     for (const w of walks) {
       if (!w.diagnosis) continue;
       const d = w.diagnosis;
-      for (const c of contradictions([d.title, d.why, ...d.chain], w.checks.map((c) => c.facts))) wrong.push(`${w.name} (${d.id}): ${c}`);
+      for (const c of contradictions(
+        [d.title, d.why, ...d.chain],
+        w.checks.map((c) => c.facts),
+      ))
+        wrong.push(`${w.name} (${d.id}): ${c}`);
     }
     expect(wrong).toEqual([]);
   });
@@ -109,7 +127,8 @@ describe('what the walks showed a person', () => {
       const measured = new Set(w.checks.flatMap((c) => Object.values(c.facts).map(String)));
       const ownLiteral = (lit: string) => own.includes(lit) || measured.has(/^(\d+) s$/.exec(lit)?.[1] ?? '\0');
       for (const t of shown(w)) {
-        for (const lit of incidentLiterals) if (t.includes(lit) && !ownLiteral(lit)) wrong.push(`${w.name}: "${lit}" in: ${t}`);
+        for (const lit of incidentLiterals)
+          if (t.includes(lit) && !ownLiteral(lit)) wrong.push(`${w.name}: "${lit}" in: ${t}`);
       }
     }
     expect(wrong).toEqual([]);

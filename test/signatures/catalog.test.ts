@@ -58,25 +58,40 @@ ${extra}`;
 
 describe('lint of a signatures file', () => {
   it('accepts an entry with a source and an example its pattern matches', () => {
-    expect(lintText(entry(`    source: https://example.org/issue/1\n    example: "blk_update_request: I/O error, dev sdb, sector 0"\n`))).toEqual([]);
+    expect(
+      lintText(
+        entry(
+          `    source: https://example.org/issue/1\n    example: "blk_update_request: I/O error, dev sdb, sector 0"\n`,
+        ),
+      ),
+    ).toEqual([]);
   });
 
   it('rejects an entry without an example, naming the line', () => {
-    expect(lintText(entry(`    source: https://example.org/issue/1\n`))).toEqual(['2:5 signatures.0: "example" is required']);
-  });
-
-  it('rejects an entry without a source', () => {
-    expect(lintText(entry(`    example: "blk_update_request: I/O error, dev sdb, sector 0"\n`))).toEqual(['2:5 signatures.0: "source" is required']);
-  });
-
-  it('rejects an entry whose pattern does not match its own example', () => {
-    expect(lintText(entry(`    source: https://example.org/issue/1\n    example: "EXT4-fs error (device sda1)"\n`))).toEqual([
-      '10:5 signature "disk-gone": its pattern does not match its own example',
+    expect(lintText(entry(`    source: https://example.org/issue/1\n`))).toEqual([
+      '2:5 signatures.0: "example" is required',
     ]);
   });
 
+  it('rejects an entry without a source', () => {
+    expect(lintText(entry(`    example: "blk_update_request: I/O error, dev sdb, sector 0"\n`))).toEqual([
+      '2:5 signatures.0: "source" is required',
+    ]);
+  });
+
+  it('rejects an entry whose pattern does not match its own example', () => {
+    expect(
+      lintText(entry(`    source: https://example.org/issue/1\n    example: "EXT4-fs error (device sda1)"\n`)),
+    ).toEqual(['10:5 signature "disk-gone": its pattern does not match its own example']);
+  });
+
   it('rejects a regex that could backtrack without bound', () => {
-    const problems = lintText(entry(`    source: https://example.org/issue/1\n    example: "aaaa"\n`).replace(`{ contains: ['I/O error, dev sdb'] }`, () => `{ regex: '(a+)+$' }`));
+    const problems = lintText(
+      entry(`    source: https://example.org/issue/1\n    example: "aaaa"\n`).replace(
+        `{ contains: ['I/O error, dev sdb'] }`,
+        () => `{ regex: '(a+)+$' }`,
+      ),
+    );
     expect(problems.join('\n')).toContain('quantifies a group that holds a quantifier');
   });
 });
@@ -94,7 +109,12 @@ describe('bounded regexes', () => {
     expect(unsafeRegex(re)).toContain(why);
   });
 
-  it.each(['EXT4-fs \\(.{1,40}\\): Remounting', '(pthread_create|fork).{0,80}unavailable', '(ab)?c+', 'x(?:[a-z]{2})?y'])('%s is allowed', (re) => {
+  it.each([
+    'EXT4-fs \\(.{1,40}\\): Remounting',
+    '(pthread_create|fork).{0,80}unavailable',
+    '(ab)?c+',
+    'x(?:[a-z]{2})?y',
+  ])('%s is allowed', (re) => {
     expect(unsafeRegex(re)).toBeNull();
   });
 
@@ -114,14 +134,30 @@ describe('a signature that reads several kinds of signal', () => {
   // What a walk reads: the same runtime error in the runtime's journal (a host check's output) and, copied by the kubelet, in a pod's Event.
   const seen = (text: string, reason: string) => [
     ...signalsOf({ id: 'host.journal', layer: 'host' }, { node: 'worker-2' }, undefined, text),
-    ...signalsOf({ id: 'pod.events', layer: 'pod' }, {}, [
-      {
-        method: 'GET',
-        path: '/api/v1/namespaces/shop/events',
-        status: 200,
-        body: JSON.stringify({ kind: 'EventList', items: [{ kind: 'Event', type: 'Warning', reason, message: text, involvedObject: { kind: 'Pod', namespace: 'shop', name: 'web-1' } }] }),
-      },
-    ], undefined),
+    ...signalsOf(
+      { id: 'pod.events', layer: 'pod' },
+      {},
+      [
+        {
+          method: 'GET',
+          path: '/api/v1/namespaces/shop/events',
+          status: 200,
+          body: JSON.stringify({
+            kind: 'EventList',
+            items: [
+              {
+                kind: 'Event',
+                type: 'Warning',
+                reason,
+                message: text,
+                involvedObject: { kind: 'Pod', namespace: 'shop', name: 'web-1' },
+              },
+            ],
+          }),
+        },
+      ],
+      undefined,
+    ),
   ];
 
   it.each([
@@ -136,13 +172,19 @@ describe('a signature that reads several kinds of signal', () => {
     expect(signals.map((x) => x.kind)).toEqual(['host', 'event']);
     expect(signals.map((x) => matches(s, x))).toEqual([true, true]);
     const found = matchSignals(catalog, signals).find((m) => m.signature.id === id);
-    expect(found?.all.map((x) => x.source)).toEqual(['host.journal on worker-2', expect.stringContaining('shop/web-1')]);
+    expect(found?.all.map((x) => x.source)).toEqual([
+      'host.journal on worker-2',
+      expect.stringContaining('shop/web-1'),
+    ]);
   });
 
   it('a single-kind signature does not cross kinds: a kubelet-only journal line is not read from an Event, an Event entry not from a journal', () => {
     const journalOnly = byId('runtime-run-pod-sandbox-deadline');
     expect(journalOnly.signal).toBe('journal');
-    expect(seen(journalOnly.example, 'FailedCreatePodSandBox').map((x) => matches(journalOnly, x))).toEqual([true, false]);
+    expect(seen(journalOnly.example, 'FailedCreatePodSandBox').map((x) => matches(journalOnly, x))).toEqual([
+      true,
+      false,
+    ]);
     const eventOnly = byId('containerd-sandbox-name-reserved');
     expect(eventOnly.signal).toBe('event');
     const [host, event] = seen(eventOnly.example, 'FailedCreatePodSandBox');
@@ -150,18 +192,27 @@ describe('a signature that reads several kinds of signal', () => {
   });
 
   it('lint accepts a list whose example matches under one kind, and refuses an unknown kind in a list', () => {
-    const ok = entry(`    source: https://example.org/issue/1\n    example: "blk_update_request: I/O error, dev sdb, sector 0"\n`);
+    const ok = entry(
+      `    source: https://example.org/issue/1\n    example: "blk_update_request: I/O error, dev sdb, sector 0"\n`,
+    );
     expect(lintText(ok.replace('signal: kernel', 'signal: [event, kernel]'))).toEqual([]);
     expect(lintText(ok.replace('signal: kernel', 'signal: [kernel, dmesg]'))).toEqual([
       '5:5 signatures.0.signal: "dmesg" is not a signal kind: one of event, status, termination, condition, log, kernel, journal, api, arch, or a list of them',
     ]);
-    expect(lintText(ok.replace('signal: kernel', 'signal: []'))).toEqual(['5:5 signatures.0.signal: Too small: expected array to have >=1 items']);
+    expect(lintText(ok.replace('signal: kernel', 'signal: []'))).toEqual([
+      '5:5 signatures.0.signal: Too small: expected array to have >=1 items',
+    ]);
   });
 
   it('lint refuses a list under none of whose kinds the example matches', () => {
-    const text = entry(`    source: https://example.org/issue/1\n    example: "Warning FailedMount blk_update_request: I/O error, dev sdb"\n`)
+    const text = entry(
+      `    source: https://example.org/issue/1\n    example: "Warning FailedMount blk_update_request: I/O error, dev sdb"\n`,
+    )
       .replace('signal: kernel', 'signal: [event, status]')
-      .replace(`{ contains: ['I/O error, dev sdb'] }`, `{ reason: FailedAttachVolume, contains: ['I/O error, dev sdb'] }`);
+      .replace(
+        `{ contains: ['I/O error, dev sdb'] }`,
+        `{ reason: FailedAttachVolume, contains: ['I/O error, dev sdb'] }`,
+      );
     expect(lintText(text)).toEqual(['10:5 signature "disk-gone": its pattern does not match its own example']);
   });
 });

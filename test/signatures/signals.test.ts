@@ -5,7 +5,12 @@ import { matchSignals, rankAnomalies } from '../../src/signatures/match.js';
 import { lineSeverity, signalsOf } from '../../src/signatures/signals.js';
 
 const podCheck = { id: 'pod.status', layer: 'pod' as const };
-const json = (path: string, body: unknown, status = 200): RecordedResponse => ({ method: 'GET', path, status, body: JSON.stringify(body) });
+const json = (path: string, body: unknown, status = 200): RecordedResponse => ({
+  method: 'GET',
+  path,
+  status,
+  body: JSON.stringify(body),
+});
 
 describe('signals a check read', () => {
   it('reads an evicted pod: its status reason and message, and its containers exit codes', () => {
@@ -16,13 +21,19 @@ describe('signals a check read', () => {
         phase: 'Failed',
         reason: 'Evicted',
         // kubernetes/kubernetes#91600, verbatim
-        message: 'The node was low on resource: ephemeral-storage. Container ebaogi-bff-app was using 34260Ki, which exceeds its request of 0. ',
+        message:
+          'The node was low on resource: ephemeral-storage. Container ebaogi-bff-app was using 34260Ki, which exceeds its request of 0. ',
         containerStatuses: [{ name: 'app', state: { terminated: { exitCode: 137, reason: 'Error' } }, lastState: {} }],
       },
     };
     const signals = signalsOf(podCheck, {}, [json('/api/v1/namespaces/shop/pods/web-1', pod)], undefined);
     expect(signals.map((s) => [s.kind, s.reason, s.text, s.exitCode])).toEqual([
-      ['status', 'Evicted', 'The node was low on resource: ephemeral-storage. Container ebaogi-bff-app was using 34260Ki, which exceeds its request of 0. ', undefined],
+      [
+        'status',
+        'Evicted',
+        'The node was low on resource: ephemeral-storage. Container ebaogi-bff-app was using 34260Ki, which exceeds its request of 0. ',
+        undefined,
+      ],
       ['termination', 'Error', 'Error, exit code 137', 137],
     ]);
     expect(matchSignals(bundledCatalog(), signals)[0]?.signature.id).toBe('evicted-ephemeral-storage');
@@ -32,8 +43,19 @@ describe('signals a check read', () => {
     const list = {
       kind: 'EventList',
       items: [
-        { type: 'Warning', reason: 'Ext4Error', message: 'EXT4-fs error (device nvme19n1): ext4_wait_block_bitmap:517: comm etcd: Cannot read block bitmap - block_group = 34, block_bitmap = 1048578', involvedObject: { kind: 'Node', name: 'n1' } },
-        { type: 'Normal', reason: 'Pulled', message: 'Container image "x" already present on machine', involvedObject: { kind: 'Pod', namespace: 'a', name: 'p' } },
+        {
+          type: 'Warning',
+          reason: 'Ext4Error',
+          message:
+            'EXT4-fs error (device nvme19n1): ext4_wait_block_bitmap:517: comm etcd: Cannot read block bitmap - block_group = 34, block_bitmap = 1048578',
+          involvedObject: { kind: 'Node', name: 'n1' },
+        },
+        {
+          type: 'Normal',
+          reason: 'Pulled',
+          message: 'Container image "x" already present on machine',
+          involvedObject: { kind: 'Pod', namespace: 'a', name: 'p' },
+        },
       ],
     };
     const signals = signalsOf(podCheck, {}, [json('/api/v1/events?fieldSelector=x', list)], undefined);
@@ -56,22 +78,48 @@ describe('signals a check read', () => {
       'main.main()',
       '\t/app/main.go:25 +0x85',
     ].join('\n');
-    const r: RecordedResponse = { method: 'GET', path: '/api/v1/namespaces/a/pods/p/log?container=app&previous=true', status: 200, body: log };
+    const r: RecordedResponse = {
+      method: 'GET',
+      path: '/api/v1/namespaces/a/pods/p/log?container=app&previous=true',
+      status: 200,
+      body: log,
+    };
     const signals = signalsOf(podCheck, {}, [r], undefined);
     const panic = signals.find((s) => s.text.startsWith('panic:'));
-    expect(panic).toMatchObject({ kind: 'log', source: 'log of a/p (app, previous)', severity: 3, text: 'panic: runtime error: invalid memory address or nil pointer dereference [at main.(*Server).Start(...) /app/server.go:42]' });
+    expect(panic).toMatchObject({
+      kind: 'log',
+      source: 'log of a/p (app, previous)',
+      severity: 3,
+      text: 'panic: runtime error: invalid memory address or nil pointer dereference [at main.(*Server).Start(...) /app/server.go:42]',
+    });
   });
 
   it('reads host output line by line, naming the check and the node', () => {
     const out = 'Feb 23 20:53:32 <IP> kernel: EXT4-fs (xvda9): Remounting filesystem read-only\n';
     const signals = signalsOf({ id: 'host.kernel-log', layer: 'host' }, { node: 'worker-2' }, undefined, out);
-    expect(signals).toEqual([{ kind: 'host', layer: 'host', source: 'host.kernel-log on worker-2', text: 'Feb 23 20:53:32 <IP> kernel: EXT4-fs (xvda9): Remounting filesystem read-only', severity: 3 }]);
+    expect(signals).toEqual([
+      {
+        kind: 'host',
+        layer: 'host',
+        source: 'host.kernel-log on worker-2',
+        text: 'Feb 23 20:53:32 <IP> kernel: EXT4-fs (xvda9): Remounting filesystem read-only',
+        severity: 3,
+      },
+    ]);
     expect(matchSignals(bundledCatalog(), signals).map((m) => m.signature.id)).toEqual(['ext4-remounted-read-only']);
   });
 
   it('does not count a log that could not be fetched, or a 404, as an anomaly', () => {
     const status = (message: string) => ({ kind: 'Status', status: 'Failure', message });
-    const signals = signalsOf(podCheck, {}, [json('/api/v1/namespaces/a/pods/p/log', status('not collected'), 500), json('/api/v1/namespaces/a/pods/q', status('pods "q" not found'), 404)], undefined);
+    const signals = signalsOf(
+      podCheck,
+      {},
+      [
+        json('/api/v1/namespaces/a/pods/p/log', status('not collected'), 500),
+        json('/api/v1/namespaces/a/pods/q', status('pods "q" not found'), 404),
+      ],
+      undefined,
+    );
     expect(rankAnomalies(signals)).toEqual([]);
   });
 
@@ -81,10 +129,21 @@ describe('signals a check read', () => {
       metadata: { name: 'n1' },
       status: {
         conditions: [
-          { type: 'Ready', status: 'False', reason: 'KubeletNotReady', message: 'PLEG is not healthy: pleg was last seen active 3m0s ago' },
+          {
+            type: 'Ready',
+            status: 'False',
+            reason: 'KubeletNotReady',
+            message: 'PLEG is not healthy: pleg was last seen active 3m0s ago',
+          },
           { type: 'MemoryPressure', status: 'False' },
         ],
-        nodeInfo: { architecture: 'arm64', operatingSystem: 'linux', kernelVersion: '5.15.0', containerRuntimeVersion: 'containerd://1.6.8', kubeletVersion: 'v1.27.3' },
+        nodeInfo: {
+          architecture: 'arm64',
+          operatingSystem: 'linux',
+          kernelVersion: '5.15.0',
+          containerRuntimeVersion: 'containerd://1.6.8',
+          kubeletVersion: 'v1.27.3',
+        },
       },
     };
     const signals = signalsOf(podCheck, {}, [json('/api/v1/nodes/n1', node)], undefined);
@@ -98,12 +157,23 @@ describe('signals a check read', () => {
 describe('anomalies nothing explains', () => {
   it('ranks the worst first, and the deeper layer first among equals', () => {
     const ranked = rankAnomalies([
-      { kind: 'event', layer: 'pod', source: 'e', text: 'Back-off restarting failed container', reason: 'BackOff', severity: 2 },
+      {
+        kind: 'event',
+        layer: 'pod',
+        source: 'e',
+        text: 'Back-off restarting failed container',
+        reason: 'BackOff',
+        severity: 2,
+      },
       { kind: 'host', layer: 'host', source: 'h', text: 'kubelet: failed to x', severity: 2 },
       { kind: 'log', layer: 'pod', source: 'l', text: 'panic: boom', severity: 3 },
       { kind: 'log', layer: 'pod', source: 'l', text: 'all good', severity: 0 },
     ]);
-    expect(ranked.map((a) => a.line)).toEqual(['panic: boom', 'kubelet: failed to x', 'BackOff: Back-off restarting failed container']);
+    expect(ranked.map((a) => a.line)).toEqual([
+      'panic: boom',
+      'kubelet: failed to x',
+      'BackOff: Back-off restarting failed container',
+    ]);
   });
 
   it.each([

@@ -17,7 +17,14 @@ describe.skipIf(!hasTmux)('a free drill in a real 80×24 terminal (tmux)', () =>
     const transcript = join(dir, 't.jsonl');
     const done = join(dir, 'exit-code');
     tmux(
-      'new-session', '-d', '-s', session, '-x', '80', '-y', '24',
+      'new-session',
+      '-d',
+      '-s',
+      session,
+      '-x',
+      '80',
+      '-y',
+      '24',
       `CI=true XDG_STATE_HOME=${dir} ${process.execPath} ${cliPath} drill pod-pending-node-selector --free --transcript ${transcript}; echo $? > ${done}; sleep 30`,
     );
     let shown = await waitForScreen('Which check next?');
@@ -39,10 +46,19 @@ describe.skipIf(!hasTmux)('a free drill in a real 80×24 terminal (tmux)', () =>
     const end = Date.now() + 10_000;
     while (!existsSync(done) && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
     expect(readFileSync(done, 'utf8').trim()).toBe('0');
-    const types = readFileSync(transcript, 'utf8').trimEnd().split('\n').map((l) => (JSON.parse(l) as { type: string }).type);
+    const types = readFileSync(transcript, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { type: string }).type);
     expect(types).toContain('drill.debrief');
-    const history = readFileSync(join(dir, 'plumbline', 'drills.jsonl'), 'utf8').trim().split('\n');
+    const history = readFileSync(join(dir, 'plumbline', 'drills.jsonl'), 'utf8')
+      .trim()
+      .split('\n');
     expect(history).toHaveLength(1);
-    expect(JSON.parse(history[0]!) as { scenario: string; mode: string; correct: boolean }).toMatchObject({ scenario: 'pod-pending-node-selector', mode: 'free', correct: true });
+    expect(JSON.parse(history[0]!) as { scenario: string; mode: string; correct: boolean }).toMatchObject({
+      scenario: 'pod-pending-node-selector',
+      mode: 'free',
+      correct: true,
+    });
   });
 });

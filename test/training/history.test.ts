@@ -2,14 +2,29 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { appendHistory, formatHistory, historyPath, readHistory, summarizeHistory } from '../../src/training/history.js';
+import {
+  appendHistory,
+  formatHistory,
+  historyPath,
+  readHistory,
+  summarizeHistory,
+} from '../../src/training/history.js';
 import type { DrillRecord, Prediction } from '../../src/training/record.js';
 import { scoreDrill } from '../../src/training/score.js';
 
 function record(scenario: string, predictions: Prediction[], overrides: Partial<DrillRecord> = {}): DrillRecord {
   const right = predictions.filter((p) => p.right === true).length;
   const wrong = predictions.filter((p) => p.right === false).length;
-  const score = scoreDrill({ correct: true, wrongPicks: 0, checksRun: 2, shortestPath: 2, predictionsRight: right, predictionsWrong: wrong, hintsUsed: 0, durationMs: 60_000 });
+  const score = scoreDrill({
+    correct: true,
+    wrongPicks: 0,
+    checksRun: 2,
+    shortestPath: 2,
+    predictionsRight: right,
+    predictionsWrong: wrong,
+    hintsUsed: 0,
+    durationMs: 60_000,
+  });
   return {
     v: 1,
     at: '2026-11-25T10:00:00.000Z',
@@ -32,7 +47,14 @@ function record(scenario: string, predictions: Prediction[], overrides: Partial<
   };
 }
 
-const p = (layer: Prediction['layer'], right: boolean): Prediction => ({ step: 's', check: 'c', layer, predicted: 'a', actual: right ? 'a' : 'b', right });
+const p = (layer: Prediction['layer'], right: boolean): Prediction => ({
+  step: 's',
+  check: 'c',
+  layer,
+  predicted: 'a',
+  actual: right ? 'a' : 'b',
+  right,
+});
 
 describe('drill history', () => {
   let dir: string;

@@ -8,8 +8,13 @@ import type { RunbookSpec } from '../../src/runbook/schema.js';
 import { instructorModel, instructorText, TranscriptTail } from '../../src/training/instructor.js';
 import { repoRoot } from '../helpers/cli.js';
 
-const scenario = { id: 'pod-pending-node-selector', expect: { diagnosis: 'unschedulable-node-selector' }, inputs: { namespace: 'shop', pod: 'web-0' } };
-const line = (seq: number, e: Record<string, unknown>) => `${JSON.stringify({ v: 1, seq, t: '2026-11-25T10:00:00.000Z', ...e })}\n`;
+const scenario = {
+  id: 'pod-pending-node-selector',
+  expect: { diagnosis: 'unschedulable-node-selector' },
+  inputs: { namespace: 'shop', pod: 'web-0' },
+};
+const line = (seq: number, e: Record<string, unknown>) =>
+  `${JSON.stringify({ v: 1, seq, t: '2026-11-25T10:00:00.000Z', ...e })}\n`;
 
 describe('the instructor view', () => {
   let dir: string;
@@ -30,14 +35,29 @@ describe('the instructor view', () => {
     expect(text[1]).toMatch(/^answer: No node matches the pod's node selector .*\(unschedulable-node-selector\)$/);
     expect(text).toContain('shortest path: pod-status → pod-scheduling');
 
-    appendFileSync(path, line(2, { type: 'drill.prediction', step: 'pod-status', check: 'pod.status', layer: 'pod', predicted: 'running' }));
+    appendFileSync(
+      path,
+      line(2, {
+        type: 'drill.prediction',
+        step: 'pod-status',
+        check: 'pod.status',
+        layer: 'pod',
+        predicted: 'running',
+      }),
+    );
     const half = line(3, { type: 'check.result', step: 'pod-status', outcome: 'unscheduled' });
     appendFileSync(path, half.slice(0, 20));
     events = [...events, ...tail.read()];
     text = instructorText(instructorModel(spec, scenario, events), path);
     expect(text).toContain('    pod-status → running… (predicted running)');
 
-    appendFileSync(path, half.slice(20) + line(4, { type: 'drill.hint', index: 1, text: 'x' }) + line(5, { type: 'session.end' }) + line(6, { type: 'drill.pick', diagnosis: 'unschedulable-taint', correct: false }));
+    appendFileSync(
+      path,
+      half.slice(20) +
+        line(4, { type: 'drill.hint', index: 1, text: 'x' }) +
+        line(5, { type: 'session.end' }) +
+        line(6, { type: 'drill.pick', diagnosis: 'unschedulable-taint', correct: false }),
+    );
     events = [...events, ...tail.read()];
     text = instructorText(instructorModel(spec, scenario, events), path);
     expect(text).toContain('  ✗ pod-status → unscheduled (predicted running)');

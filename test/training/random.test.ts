@@ -17,7 +17,15 @@ async function diagnose(scenario: Scenario): Promise<string | null> {
   const drill = await startDrill(scenario);
   try {
     const kube = await KubeClient.create(await loadKubeConfig({ kubeconfig: drill.kubeconfigPath }));
-    const session = new Session({ runbook, inputs: scenario.inputs, kube, mode: 'drill', auto: true, answerDefaults: true, nodes: createNodeAccess('drill', { hosts: drill.hosts }) });
+    const session = new Session({
+      runbook,
+      inputs: scenario.inputs,
+      kube,
+      mode: 'drill',
+      auto: true,
+      answerDefaults: true,
+      nodes: createNodeAccess('drill', { hosts: drill.hosts }),
+    });
     session.start();
     const result = await session.done;
     return result.diagnosis?.id ?? null;
@@ -53,13 +61,16 @@ describe('--random', () => {
     expect(herring?.family).not.toBe(real?.family);
   });
 
-  it.each(composableFaults.map((f) => [f.fault, f]))('a drill composed from %s reaches its expected diagnosis headless, with a red herring too', async (_id, fault) => {
-    const easy = composeScenario(11, 'easy', fault);
-    expect(await diagnose(easy)).toBe(fault.diagnosis);
-    const hard = composeScenario(11, 'hard', fault);
-    expect(hard.faults).toHaveLength(2);
-    expect(await diagnose(hard)).toBe(fault.diagnosis);
-  });
+  it.each(composableFaults.map((f) => [f.fault, f]))(
+    'a drill composed from %s reaches its expected diagnosis headless, with a red herring too',
+    async (_id, fault) => {
+      const easy = composeScenario(11, 'easy', fault);
+      expect(await diagnose(easy)).toBe(fault.diagnosis);
+      const hard = composeScenario(11, 'hard', fault);
+      expect(hard.faults).toHaveLength(2);
+      expect(await diagnose(hard)).toBe(fault.diagnosis);
+    },
+  );
 });
 
 describe('medium draws', () => {
@@ -67,6 +78,7 @@ describe('medium draws', () => {
     const names = drawableScenarios();
     expect(names.length).toBeGreaterThan(3);
     expect(names.some((n) => n.startsWith('scale-'))).toBe(false);
-    for (const n of names) expect((await loadScenarioFile(resolveAsset('scenarios', n))).scenario.expect.diagnosis).not.toBeNull();
+    for (const n of names)
+      expect((await loadScenarioFile(resolveAsset('scenarios', n))).scenario.expect.diagnosis).not.toBeNull();
   });
 });

@@ -17,7 +17,9 @@ describe('shortestCheckPath on the bundled runbooks', () => {
   it('reaches every diagnosis of every bundled runbook, ending on it', async () => {
     for (const file of ['workload-down.yaml', 'node-not-ready.yaml']) {
       const { spec } = await loadRunbookFile(join(repoRoot, 'runbooks', file), findCheck);
-      const diagnoses = Object.entries(spec.steps).filter(([, s]) => s.type === 'diagnosis').map(([id]) => id);
+      const diagnoses = Object.entries(spec.steps)
+        .filter(([, s]) => s.type === 'diagnosis')
+        .map(([id]) => id);
       expect(diagnoses.length).toBeGreaterThan(3);
       for (const id of diagnoses) {
         const path = shortestCheckPath(spec, id);

@@ -48,14 +48,21 @@ describe('the screen recording beside each transcript (asciicast v2)', () => {
       .map((e) => e.step);
     expect(markers.filter((m) => !m.startsWith('diagnosis:')).map((m) => m.split(':')[0])).toEqual(steps);
     expect(markers.at(-1)).toBe('diagnosis: unschedulable-node-selector');
-    const drawn = events.filter((e) => e[1] === 'o').map((e) => e[2]).join('');
+    const drawn = events
+      .filter((e) => e[1] === 'o')
+      .map((e) => e[2])
+      .join('');
     expect(drawn.replace(/\r\n/g, '\n')).toBe(run.stdout);
   });
 
   it('keeps a playable prefix when the writer is never closed (kill -9)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'plumbline-cast-'));
     let now = 1_000;
-    const cast = CastWriter.open(join(dir, 'x.cast'), { width: 80, height: 24, title: 't', startedAt: new Date(now) }, () => now);
+    const cast = CastWriter.open(
+      join(dir, 'x.cast'),
+      { width: 80, height: 24, title: 't', startedAt: new Date(now) },
+      () => now,
+    );
     cast.output('line one\n');
     now += 1_500;
     cast.marker('pod-status: Is the pod running?');

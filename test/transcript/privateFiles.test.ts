@@ -16,7 +16,17 @@ function plant(dir: string, name: string): string {
   return victim;
 }
 
-const drill = (transcript: string, extra: string[] = []) => runCli(['drill', 'pod-pending-node-selector', '--non-interactive', '--output', 'json', '--transcript', transcript, ...extra]);
+const drill = (transcript: string, extra: string[] = []) =>
+  runCli([
+    'drill',
+    'pod-pending-node-selector',
+    '--non-interactive',
+    '--output',
+    'json',
+    '--transcript',
+    transcript,
+    ...extra,
+  ]);
 
 describe('files plumbline writes are private and never followed through a link', () => {
   it('openPrivate refuses a link, a FIFO-like device and an existing file opened as new; it makes an existing file 0600', () => {
@@ -37,7 +47,9 @@ describe('files plumbline writes are private and never followed through a link',
     // It exits at all: the drill server it had started is closed (it used to keep the process alive).
     const r = await drill(join(dir, 't.jsonl'));
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toBe(`plumbline: cannot write transcript ${join(dir, 't.jsonl')} is a symbolic link; plumbline does not write through links\n`);
+    expect(r.stderr).toBe(
+      `plumbline: cannot write transcript ${join(dir, 't.jsonl')} is a symbolic link; plumbline does not write through links\n`,
+    );
     expect(readFileSync(victim, 'utf8')).toBe('precious\n');
     expect(statSync(victim).mode & 0o777).toBe(0o644);
   });
@@ -87,7 +99,12 @@ describe('files plumbline writes are private and never followed through a link',
     mkdirSync(join(kdir, 'k'));
     const kvictim = plant(join(kdir, 'k'), 'kubeconfig');
     const serve = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const child = execFile(process.execPath, [cliPath, 'cluster', 'serve', 'pod-pending-node-selector', '--kubeconfig-out', join(kdir, 'k', 'kubeconfig')], { timeout: 30_000 }, (err, _o, stderr) => resolve({ code: err && typeof err.code === 'number' ? err.code : child.exitCode, stderr }));
+      const child = execFile(
+        process.execPath,
+        [cliPath, 'cluster', 'serve', 'pod-pending-node-selector', '--kubeconfig-out', join(kdir, 'k', 'kubeconfig')],
+        { timeout: 30_000 },
+        (err, _o, stderr) => resolve({ code: err && typeof err.code === 'number' ? err.code : child.exitCode, stderr }),
+      );
     });
     expect(serve.code).toBe(2);
     expect(serve.stderr).toContain('is a symbolic link');

@@ -41,7 +41,9 @@ describe('parseTranscript', () => {
     const t = parseTranscript(cut);
     expect(t.truncated).toBe(true);
     expect(t.events).toHaveLength(lines.length - 1);
-    expect(t.problems).toEqual([`line ${lines.length}: cut short after 30 bytes (the session was killed mid-write); the events before it are complete`]);
+    expect(t.problems).toEqual([
+      `line ${lines.length}: cut short after 30 bytes (the session was killed mid-write); the events before it are complete`,
+    ]);
   });
 
   it('keeps a complete last line that only lacks its newline', () => {
@@ -53,9 +55,21 @@ describe('parseTranscript', () => {
 
   it.each([
     ['not JSON', withLine(4, '{"v":1,"seq":4,'), /^line 4: not JSON \(/],
-    ['another format version', withLine(4, '{"v":2,"seq":4,"t":"2026-11-19T09:14:09.466Z","type":"check.result"}'), /^line 4: transcript format v2; this plumbline reads v1$/],
-    ['an unknown event type', withLine(6, '{"v":1,"seq":6,"t":"2026-11-19T09:14:31.880Z","type":"page.ack","by":"storage team"}'), /^line 6: unknown event type "page.ack", skipped$/],
-    ['a missing field', withLine(11, '{"v":1,"seq":11,"t":"2026-11-19T09:14:31.919Z","type":"session.end","outcome":"diagnosis"}'), /^line 11: session\.end event reason: /],
+    [
+      'another format version',
+      withLine(4, '{"v":2,"seq":4,"t":"2026-11-19T09:14:09.466Z","type":"check.result"}'),
+      /^line 4: transcript format v2; this plumbline reads v1$/,
+    ],
+    [
+      'an unknown event type',
+      withLine(6, '{"v":1,"seq":6,"t":"2026-11-19T09:14:31.880Z","type":"page.ack","by":"storage team"}'),
+      /^line 6: unknown event type "page.ack", skipped$/,
+    ],
+    [
+      'a missing field',
+      withLine(11, '{"v":1,"seq":11,"t":"2026-11-19T09:14:31.919Z","type":"session.end","outcome":"diagnosis"}'),
+      /^line 11: session\.end event reason: /,
+    ],
     ['no envelope', withLine(2, '{"type":"step.enter"}'), /^line 2: not a transcript event \(/],
   ])('reports %s in the middle with its line number and keeps the rest', (_name, text, problem) => {
     const t = parseTranscript(text);

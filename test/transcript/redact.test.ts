@@ -25,7 +25,11 @@ const secrets: [string, string, string][] = [
   ],
   ['basic authorization header', 'authorization: Basic dXNlcjpodW50ZXIy', 'authorization: Basic [REDACTED]'],
   ['authorization header without a scheme', 'Authorization: 9f8e7d6c5b4a', 'Authorization: [REDACTED]'],
-  ['a bare bearer token in a message', `using Bearer ${jwt.slice(0, 40)}x1 for the request`, 'using Bearer [REDACTED] for the request'],
+  [
+    'a bare bearer token in a message',
+    `using Bearer ${jwt.slice(0, 40)}x1 for the request`,
+    'using Bearer [REDACTED] for the request',
+  ],
   ['a JWT on its own', `token file contents: ${jwt}`, 'token file contents: [REDACTED]'],
   [
     'kubeconfig user with token and key data',
@@ -77,19 +81,67 @@ const secrets: [string, string, string][] = [
     'key:\n-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ',
     'key:\n-----BEGIN OPENSSH PRIVATE KEY-----[REDACTED]-----END OPENSSH PRIVATE KEY-----',
   ],
-  ['a password in a URL', 'dial mysql://root:hunter2@db:3306/shop failed', 'dial mysql://root:[REDACTED]@db:3306/shop failed'],
-  ['a password in an https URL', 'git clone https://deploy:ghx-9f8e7d@git.example.com/shop.git', 'git clone https://deploy:[REDACTED]@git.example.com/shop.git'],
+  [
+    'a password in a URL',
+    'dial mysql://root:hunter2@db:3306/shop failed',
+    'dial mysql://root:[REDACTED]@db:3306/shop failed',
+  ],
+  [
+    'a password in an https URL',
+    'git clone https://deploy:ghx-9f8e7d@git.example.com/shop.git',
+    'git clone https://deploy:[REDACTED]@git.example.com/shop.git',
+  ],
   ['env pair', 'MYSQL_ROOT_PASSWORD=hunter2', 'MYSQL_ROOT_PASSWORD=[REDACTED]'],
-  ['env pairs in a ps line', 'env PASSWORD=s3cret GITHUB_TOKEN=abc123 APP_SECRET="two words" API_KEY=k-1 /app', 'env PASSWORD=[REDACTED] GITHUB_TOKEN=[REDACTED] APP_SECRET=[REDACTED] API_KEY=[REDACTED] /app'],
-  ['a token in a query string', 'GET /callback?code=x&access_token=ya29.a0Af&state=1', 'GET /callback?code=x&access_token=[REDACTED]&state=1'],
-  ['--password=x', 'mysqladmin --user=root --password=hunter2 ping', 'mysqladmin --user=root --password=[REDACTED] ping'],
-  ['--token x', 'kubeadm join 10.0.0.1:6443 --token abcdef.0123456789abcdef --discovery-token-ca-cert-hash sha256:1234', 'kubeadm join 10.0.0.1:6443 --token [REDACTED] --discovery-token-ca-cert-hash sha256:1234'],
-  ['kubectl --from-literal', 'kubectl create secret generic db --from-literal=password=hunter2', 'kubectl create secret generic db --from-literal=password=[REDACTED]'],
-  ['JSON password field', '{"user":"root","password":"hunter2","port":3306}', '{"user":"root","password":"[REDACTED]","port":3306}'],
-  ['JSON apiKey with escaped quotes', '{"apiKey": "ab\\"cd", "region": "eu"}', '{"apiKey": "[REDACTED]", "region": "eu"}'],
-  ['YAML secret fields', 'db:\n  host: db\n  password: "hunter2"\n  clientSecret: abc\n', 'db:\n  host: db\n  password: [REDACTED]\n  clientSecret: [REDACTED]\n'],
-  ['YAML block scalar', 'config:\n  privateKey: |\n    line one\n    line two\n  next: 1', 'config:\n  privateKey: [REDACTED]\n  next: 1'],
-  ['password: mid-line', 'connecting as root with password: hunter2 to db', 'connecting as root with password: [REDACTED] to db'],
+  [
+    'env pairs in a ps line',
+    'env PASSWORD=s3cret GITHUB_TOKEN=abc123 APP_SECRET="two words" API_KEY=k-1 /app',
+    'env PASSWORD=[REDACTED] GITHUB_TOKEN=[REDACTED] APP_SECRET=[REDACTED] API_KEY=[REDACTED] /app',
+  ],
+  [
+    'a token in a query string',
+    'GET /callback?code=x&access_token=ya29.a0Af&state=1',
+    'GET /callback?code=x&access_token=[REDACTED]&state=1',
+  ],
+  [
+    '--password=x',
+    'mysqladmin --user=root --password=hunter2 ping',
+    'mysqladmin --user=root --password=[REDACTED] ping',
+  ],
+  [
+    '--token x',
+    'kubeadm join 10.0.0.1:6443 --token abcdef.0123456789abcdef --discovery-token-ca-cert-hash sha256:1234',
+    'kubeadm join 10.0.0.1:6443 --token [REDACTED] --discovery-token-ca-cert-hash sha256:1234',
+  ],
+  [
+    'kubectl --from-literal',
+    'kubectl create secret generic db --from-literal=password=hunter2',
+    'kubectl create secret generic db --from-literal=password=[REDACTED]',
+  ],
+  [
+    'JSON password field',
+    '{"user":"root","password":"hunter2","port":3306}',
+    '{"user":"root","password":"[REDACTED]","port":3306}',
+  ],
+  [
+    'JSON apiKey with escaped quotes',
+    '{"apiKey": "ab\\"cd", "region": "eu"}',
+    '{"apiKey": "[REDACTED]", "region": "eu"}',
+  ],
+  [
+    'YAML secret fields',
+    'db:\n  host: db\n  password: "hunter2"\n  clientSecret: abc\n',
+    'db:\n  host: db\n  password: [REDACTED]\n  clientSecret: [REDACTED]\n',
+  ],
+  [
+    'YAML block scalar',
+    'config:\n  privateKey: |\n    line one\n    line two\n  next: 1',
+    'config:\n  privateKey: [REDACTED]\n  next: 1',
+  ],
+  [
+    'password: mid-line',
+    'connecting as root with password: hunter2 to db',
+    'connecting as root with password: [REDACTED] to db',
+  ],
   [
     'Secret object as JSON',
     '{"apiVersion":"v1","kind":"Secret","metadata":{"name":"db-creds","namespace":"shop"},"type":"Opaque","data":{"username":"cm9vdA==","tls.key":"LS0tLS1CRUdJTg=="}}',
@@ -107,8 +159,14 @@ const secrets: [string, string, string][] = [
 const ordinary: [string, string][] = [
   ['pod name', 'web-7d4b9c8f6-x2x9k'],
   ['node name', 'ip-10-0-12-34.eu-west-1.compute.internal'],
-  ['a kubectl command', 'kubectl get events -n shop --field-selector involvedObject.kind=Pod,involvedObject.name=web-0,reason=FailedScheduling'],
-  ['a scheduler message', "0/4 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 3 node(s) didn't match Pod's node affinity/selector."],
+  [
+    'a kubectl command',
+    'kubectl get events -n shop --field-selector involvedObject.kind=Pod,involvedObject.name=web-0,reason=FailedScheduling',
+  ],
+  [
+    'a scheduler message',
+    "0/4 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 3 node(s) didn't match Pod's node affinity/selector.",
+  ],
   ['an ISO time', '2026-11-23T02:10:45.533Z'],
   ['an image with a tag and digest', 'registry.example.com/shop/web:2.14.1@sha256:4f1c0c5e6b1b'],
   ['token as an English word', 'the token expired; kubelet will request a new token'],
@@ -120,7 +178,10 @@ const ordinary: [string, string][] = [
   ['a file path env var', 'PASSWORD_FILE=/run/secrets/db'],
   ['a URL with a port', 'https://10.0.0.1:6443/api/v1/namespaces/shop/pods/web-0'],
   ['a ConfigMap', 'kind: ConfigMap\ndata:\n  LOG_LEVEL: debug\n'],
-  ['kubeconfig CA path and booleans', 'clusters:\n- cluster:\n    certificate-authority: /etc/ca.crt\n    insecure-skip-tls-verify: false\n  name: prod'],
+  [
+    'kubeconfig CA path and booleans',
+    'clusters:\n- cluster:\n    certificate-authority: /etc/ca.crt\n    insecure-skip-tls-verify: false\n  name: prod',
+  ],
   ['automountServiceAccountToken', 'automountServiceAccountToken: false'],
   ['tokens count', 'max_tokens=512 tokenTTL=3600'],
   ['a taint', 'node.kubernetes.io/unreachable:NoExecute'],
@@ -141,7 +202,9 @@ describe('redactText', () => {
   });
 
   it('applies extra patterns to whole matches', () => {
-    expect(redactText('x-acme-session: abc123 user=7', [/(?<=x-acme-session: )\S+/])).toBe('x-acme-session: [REDACTED] user=7');
+    expect(redactText('x-acme-session: abc123 user=7', [/(?<=x-acme-session: )\S+/])).toBe(
+      'x-acme-session: [REDACTED] user=7',
+    );
   });
 });
 
@@ -178,20 +241,55 @@ describe('redactEvent', () => {
       objects: [
         { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db' }, data: { user: 'cm9vdA==', 'tls.key': 'LS0t' } },
         { kind: 'ConfigMap', data: { level: 'debug' } },
-        { kind: 'Pod', spec: { containers: [{ env: [{ name: 'MYSQL_ROOT_PASSWORD', value: 'hunter2' }, { name: 'MODE', value: 'prod' }] }] } },
+        {
+          kind: 'Pod',
+          spec: {
+            containers: [
+              {
+                env: [
+                  { name: 'MYSQL_ROOT_PASSWORD', value: 'hunter2' },
+                  { name: 'MODE', value: 'prod' },
+                ],
+              },
+            ],
+          },
+        },
       ],
     };
     expect(redactEvent(obj)).toEqual({
       objects: [
-        { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db' }, data: { user: '[REDACTED]', 'tls.key': '[REDACTED]' } },
+        {
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata: { name: 'db' },
+          data: { user: '[REDACTED]', 'tls.key': '[REDACTED]' },
+        },
         { kind: 'ConfigMap', data: { level: 'debug' } },
-        { kind: 'Pod', spec: { containers: [{ env: [{ name: 'MYSQL_ROOT_PASSWORD', value: '[REDACTED]' }, { name: 'MODE', value: 'prod' }] }] } },
+        {
+          kind: 'Pod',
+          spec: {
+            containers: [
+              {
+                env: [
+                  { name: 'MYSQL_ROOT_PASSWORD', value: '[REDACTED]' },
+                  { name: 'MODE', value: 'prod' },
+                ],
+              },
+            ],
+          },
+        },
       ],
     });
   });
 
   it('leaves an event with nothing secret equal to itself', () => {
-    const event: SessionEvent = { type: 'check.start', step: 'pod-status', check: 'pod.status', params: { namespace: 'shop', name: 'web-0' }, command: 'kubectl get pod web-0 -n shop -o wide' };
+    const event: SessionEvent = {
+      type: 'check.start',
+      step: 'pod-status',
+      check: 'pod.status',
+      params: { namespace: 'shop', name: 'web-0' },
+      command: 'kubectl get pod web-0 -n shop -o wide',
+    };
     expect(redactEvent(event)).toEqual(event);
   });
 });
@@ -210,7 +308,11 @@ describe('loadExtraPatterns', () => {
 
   it.each([
     ['an invalid regex', 'ok,(unclosed', 'PLUMBLINE_REDACT:2:1: bad pattern "(unclosed": '],
-    ['a pattern matching the empty string', 'x*', 'PLUMBLINE_REDACT:1:1: bad pattern "x*": it matches the empty string'],
+    [
+      'a pattern matching the empty string',
+      'x*',
+      'PLUMBLINE_REDACT:1:1: bad pattern "x*": it matches the empty string',
+    ],
   ])('rejects %s as bad input', (_name, value, message) => {
     expect(() => loadExtraPatterns({ PLUMBLINE_REDACT: value })).toThrow(InputError);
     expect(() => loadExtraPatterns({ PLUMBLINE_REDACT: value })).toThrow(message);
@@ -219,10 +321,14 @@ describe('loadExtraPatterns', () => {
 
 describe('redaction reads a long line once (a 256 KiB line of a token prefix stalled a walk 35 s)', () => {
   // The rule used to back off over the whole run from every `eyJ`: quadratic. Each case here took seconds to minutes before.
-  it.each(['eyJ-', 'glpat-', 'xoxb-', 'ghp_a', 'eyJhbGciOi.', 'eyJ_'])('%j repeated to 256 KiB', (seed) => {
-    const line = seed.repeat(Math.ceil(262_144 / seed.length));
-    expect(redactText(line).length).toBeGreaterThan(0);
-  }, 5_000);
+  it.each(['eyJ-', 'glpat-', 'xoxb-', 'ghp_a', 'eyJhbGciOi.', 'eyJ_'])(
+    '%j repeated to 256 KiB',
+    (seed) => {
+      const line = seed.repeat(Math.ceil(262_144 / seed.length));
+      expect(redactText(line).length).toBeGreaterThan(0);
+    },
+    5_000,
+  );
 
   it('still finds every JWT, inside a longer run too, and keeps the text around it', () => {
     const jwt = 'eyJhbGciOiJSUzI1NiIsImtpZCI6IkYifQ.eyJpc3MiOiJrdWJlcm5ldGVzIn0.c2lnbmF0dXJlLXZhbHVl';
@@ -232,7 +338,9 @@ describe('redaction reads a long line once (a 256 KiB line of a token prefix sta
     // Not at a word boundary, or too short: not a JWT.
     expect(redactText(`xeyJhbGciOiJSUzI1.eyJpc3MiOiJr.sig`)).toBe('xeyJhbGciOiJSUzI1.eyJpc3MiOiJr.sig');
     expect(redactText('eyJabc.eyJdefghijkl.x')).toBe('eyJabc.eyJdefghijkl.x');
-    expect(redactText('glpat-abcdefghijklmnopqrstuv xoxb-1234567890abc AKIAABCDEFGHIJKLMNOP')).toBe('[REDACTED] [REDACTED] [REDACTED]');
+    expect(redactText('glpat-abcdefghijklmnopqrstuv xoxb-1234567890abc AKIAABCDEFGHIJKLMNOP')).toBe(
+      '[REDACTED] [REDACTED] [REDACTED]',
+    );
     expect(redactText(`ghp_${'a'.repeat(36)}_x`)).toBe(`ghp_${'a'.repeat(36)}_x`);
   });
 });

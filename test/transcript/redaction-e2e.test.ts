@@ -12,7 +12,11 @@ import { runCli } from '../helpers/cli.js';
 const token = 'eyJhbGciOiJSUzI1NiIsImtpZCI6IjEifQ.eyJzdWIiOiJzeXN0ZW06bm9kZTp3b3JrZXItMiJ9.c2lnbmF0dXJlc2VjcmV0MQ';
 const password = 'Tr0ub4dor-and-3';
 const house = 'acme-7f3e9a1c';
-const key = ['-----BEGIN RSA PRIVATE KEY-----', 'MIIEowIBAAKCAQEA7bq9planted0key0material0that0must0never0leak', '-----END RSA PRIVATE KEY-----'].join('\n');
+const key = [
+  '-----BEGIN RSA PRIVATE KEY-----',
+  'MIIEowIBAAKCAQEA7bq9planted0key0material0that0must0never0leak',
+  '-----END RSA PRIVATE KEY-----',
+].join('\n');
 const secrets = [token, password, house, 'planted0key0material'];
 
 async function walkAndRead(dir: string, scenario: object): Promise<string> {
@@ -21,13 +25,22 @@ async function walkAndRead(dir: string, scenario: object): Promise<string> {
   const transcript = join(dir, 't.jsonl');
   // A house pattern from PLUMBLINE_REDACT is honoured like the built-in ones.
   const env = { PLUMBLINE_REDACT: 'acme-[0-9a-f]{8}' };
-  const walk = await runCli(['drill', file, '--non-interactive', '--output', 'text', '--transcript', transcript], { env });
+  const walk = await runCli(['drill', file, '--non-interactive', '--output', 'text', '--transcript', transcript], {
+    env,
+  });
   expect(walk.exitCode).toBe(0);
   const report = await runCli(['report', transcript], { env });
   expect(report.exitCode).toBe(0);
   const replay = await runCli(['replay', transcript], { env });
   expect(replay.exitCode).toBe(0);
-  return [walk.stdout, walk.stderr, readFileSync(transcript, 'utf8'), readFileSync(castPathFor(transcript), 'utf8'), report.stdout, replay.stdout].join('\n');
+  return [
+    walk.stdout,
+    walk.stderr,
+    readFileSync(transcript, 'utf8'),
+    readFileSync(castPathFor(transcript), 'utf8'),
+    report.stdout,
+    replay.stdout,
+  ].join('\n');
 }
 
 describe('planted secrets reach no transcript, recording, report, replay or screen', () => {
@@ -46,7 +59,12 @@ describe('planted secrets reach no transcript, recording, report, replay or scre
         {
           apiVersion: 'v1',
           kind: 'Pod',
-          metadata: { name: 'api-0', namespace: 'shop', uid: '5f0c7d1e-1111-4222-8333-944455556666', creationTimestamp: 'now-10m' },
+          metadata: {
+            name: 'api-0',
+            namespace: 'shop',
+            uid: '5f0c7d1e-1111-4222-8333-944455556666',
+            creationTimestamp: 'now-10m',
+          },
           spec: { nodeName: 'worker-1', containers: [{ name: 'api', image: 'registry.example.com/shop/api:1.0' }] },
           status: {
             phase: 'Pending',
@@ -57,7 +75,12 @@ describe('planted secrets reach no transcript, recording, report, replay or scre
                 imageID: '',
                 ready: false,
                 restartCount: 0,
-                state: { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image; DOCKER_PASSWORD=${password} ${house}` } },
+                state: {
+                  waiting: {
+                    reason: 'ImagePullBackOff',
+                    message: `Back-off pulling image; DOCKER_PASSWORD=${password} ${house}`,
+                  },
+                },
               },
             ],
           },
@@ -66,7 +89,13 @@ describe('planted secrets reach no transcript, recording, report, replay or scre
           apiVersion: 'v1',
           kind: 'Event',
           metadata: { name: 'api-0.1', namespace: 'shop', creationTimestamp: 'now-9m' },
-          involvedObject: { apiVersion: 'v1', kind: 'Pod', name: 'api-0', namespace: 'shop', uid: '5f0c7d1e-1111-4222-8333-944455556666' },
+          involvedObject: {
+            apiVersion: 'v1',
+            kind: 'Pod',
+            name: 'api-0',
+            namespace: 'shop',
+            uid: '5f0c7d1e-1111-4222-8333-944455556666',
+          },
           reason: 'Failed',
           message: `Failed to pull image "registry.example.com/shop/api:1.0": unexpected status from GET request with header Authorization: Bearer ${token}: 401 Unauthorized (${house})`,
           source: { component: 'kubelet', host: 'worker-1' },
@@ -84,7 +113,9 @@ describe('planted secrets reach no transcript, recording, report, replay or scre
 
   it('in host command output (kubelet journal)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'plumbline-redact-e2e-'));
-    const journal = findCheck('host.kubelet-journal') as unknown as HostCheck<{ node: string }, string> & { params: { parse(v: unknown): { node: string } } };
+    const journal = findCheck('host.kubelet-journal') as unknown as HostCheck<{ node: string }, string> & {
+      params: { parse(v: unknown): { node: string } };
+    };
     const argv = journal.argv(journal.params.parse({ node: 'worker-2' })).join(' ');
     const everything = await walkAndRead(dir, {
       id: 'planted-host',

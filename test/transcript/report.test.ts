@@ -19,12 +19,20 @@ const fixturePath = here('fixtures/pod-pending-node-selector.jsonl').pathname;
 const fixture = readFileSync(fixturePath, 'utf8');
 const events = parseTranscript(fixture).events;
 // A copy of the runbook as it was when the fixture was recorded, so edits to the bundled one do not move the golden file.
-const spec = validate(parseYamlSource('workload-down.yaml', readFileSync(here('fixtures/workload-down.yaml'), 'utf8')), runbook);
+const spec = validate(
+  parseYamlSource('workload-down.yaml', readFileSync(here('fixtures/workload-down.yaml'), 'utf8')),
+  runbook,
+);
 const page = 'pod web-0 in namespace shop is not starting';
 
 /** Envelopes for hand-built events: one second apart from a fixed start. */
 function envelop(list: SessionEvent[]): TranscriptEvent[] {
-  return list.map((e, i) => ({ v: 1, seq: i + 1, t: new Date(Date.UTC(2026, 10, 20, 3, 0, i * 5)).toISOString(), ...e }));
+  return list.map((e, i) => ({
+    v: 1,
+    seq: i + 1,
+    t: new Date(Date.UTC(2026, 10, 20, 3, 0, i * 5)).toISOString(),
+    ...e,
+  }));
 }
 
 const start: SessionEvent = {
@@ -40,7 +48,12 @@ const start: SessionEvent = {
   server: 'https://api.prod-eu.example.com:6443',
   inputs: { namespace: 'shop', pod: 'api-5d9c7b-x2x9k' },
 };
-const enter = (step: string, kind: 'check' | 'ask' | 'diagnosis', layer: 'pod' | 'node', phase: 'top-down' | 'bottom-up' = 'top-down'): SessionEvent => ({
+const enter = (
+  step: string,
+  kind: 'check' | 'ask' | 'diagnosis',
+  layer: 'pod' | 'node',
+  phase: 'top-down' | 'bottom-up' = 'top-down',
+): SessionEvent => ({
   type: 'step.enter',
   step,
   kind,
@@ -49,9 +62,26 @@ const enter = (step: string, kind: 'check' | 'ask' | 'diagnosis', layer: 'pod' |
   phase,
   why: `why ${step}`,
 });
-const result = (step: string, check: string, outcome: string, verdict: 'ok' | 'finding' | 'error', summary: string): SessionEvent[] => [
+const result = (
+  step: string,
+  check: string,
+  outcome: string,
+  verdict: 'ok' | 'finding' | 'error',
+  summary: string,
+): SessionEvent[] => [
   { type: 'check.start', step, check, params: {}, command: `kubectl ${step}` },
-  { type: 'check.result', step, check, outcome, summary, evidence: [], facts: {}, durationMs: 40, timedOut: false, verdict },
+  {
+    type: 'check.result',
+    step,
+    check,
+    outcome,
+    summary,
+    evidence: [],
+    facts: {},
+    durationMs: 40,
+    timedOut: false,
+    verdict,
+  },
 ];
 
 /** Running, the user says it is still broken (by default: headless), the sweep finds nothing. */
@@ -60,7 +90,16 @@ const noFindingWalk = envelop([
   enter('pod-status', 'check', 'pod'),
   ...result('pod-status', 'pod.status', 'running', 'ok', 'pod is Running and all 1 containers are ready'),
   enter('ask-still-broken', 'ask', 'pod'),
-  { type: 'ask', step: 'ask-still-broken', question: 'Is the problem still there?', choices: [{ id: 'yes', label: 'Yes: sweep the layers bottom-up' }, { id: 'no', label: 'No: it has recovered' }], default: 'yes' },
+  {
+    type: 'ask',
+    step: 'ask-still-broken',
+    question: 'Is the problem still there?',
+    choices: [
+      { id: 'yes', label: 'Yes: sweep the layers bottom-up' },
+      { id: 'no', label: 'No: it has recovered' },
+    ],
+    default: 'yes',
+  },
   { type: 'answer', step: 'ask-still-broken', choice: 'yes', label: 'Yes: sweep the layers bottom-up', by: 'default' },
   enter('sweep-node-ready', 'check', 'node', 'bottom-up'),
   ...result('sweep-node-ready', 'node.ready', 'ready', 'ok', 'node worker-1 is Ready'),
@@ -79,7 +118,9 @@ function mermaidOf(md: string): string[] {
 
 /** The model's whole-runbook flowchart (the JSON report's `mermaid`), as lines. */
 function wholeRunbook(list: readonly TranscriptEvent[]): string[] {
-  return buildReport(list, { runbook: spec }).mermaid.split('\n').map((l) => l.trim());
+  return buildReport(list, { runbook: spec })
+    .mermaid.split('\n')
+    .map((l) => l.trim());
 }
 
 /** The edges a `linkStyle` line highlights, as `from --> to` pairs. */
@@ -91,12 +132,19 @@ function highlightedEdges(lines: string[]): string[] {
 
 describe('renderMarkdown', () => {
   it('renders the pod-pending-node-selector walk as the committed postmortem', async () => {
-    await expect(renderMarkdown(events, { runbook: spec, page })).toMatchFileSnapshot('fixtures/pod-pending-node-selector.md');
+    await expect(renderMarkdown(events, { runbook: spec, page })).toMatchFileSnapshot(
+      'fixtures/pod-pending-node-selector.md',
+    );
   });
 
   it('draws the path taken, and nothing else, in the Markdown', () => {
     const lines = mermaidOf(renderMarkdown(events, { runbook: spec }));
-    expect(lines.filter((l) => /^\w+[[({]/.test(l))).toEqual(['walk_start(("start"))', 's_pod_status["pod-status"]', 's_pod_scheduling["pod-scheduling"]', 's_unschedulable_node_selector(["unschedulable-node-selector"])']);
+    expect(lines.filter((l) => /^\w+[[({]/.test(l))).toEqual([
+      'walk_start(("start"))',
+      's_pod_status["pod-status"]',
+      's_pod_scheduling["pod-scheduling"]',
+      's_unschedulable_node_selector(["unschedulable-node-selector"])',
+    ]);
     expect(highlightedEdges(lines)).toHaveLength(3);
   });
 
@@ -119,19 +167,31 @@ describe('renderMarkdown', () => {
     const cut = `${lines.slice(0, 8).join('\n')}\n${(lines[8] ?? '').slice(0, 50)}`;
     const t = parseTranscript(cut);
     const md = renderMarkdown(t.events, { runbook: spec, truncated: t.truncated, problems: t.problems });
-    expect(md).toContain('> **Warning:** the transcript was cut short (its last line is incomplete: the session was killed mid-write). This report covers the 8 events before it.');
+    expect(md).toContain(
+      '> **Warning:** the transcript was cut short (its last line is incomplete: the session was killed mid-write). This report covers the 8 events before it.',
+    );
     expect(md).toContain('- **Result:** unknown: the transcript ends without a session end');
     expect(md).toContain('| transcript ends here (no session end) |');
     expect(md).toContain('- **Duration:** at least 29.8 s');
     expect(md).not.toContain('Causal chain');
     expect(md).toContain('Not reached: unknown: the transcript ends without a session end');
-    expect(highlightedEdges(mermaidOf(md))).toEqual(['walk_start --> s_pod_status', 's_pod_status --> s_pod_scheduling']);
+    expect(highlightedEdges(mermaidOf(md))).toEqual([
+      'walk_start --> s_pod_status',
+      's_pod_status --> s_pod_scheduling',
+    ]);
   });
 
   it('draws only the path when the runbook is not available, and says why', () => {
-    const md = renderMarkdown(events, { runbookNote: 'The runbook workload-down could not be loaded, so only the path taken is drawn.' });
+    const md = renderMarkdown(events, {
+      runbookNote: 'The runbook workload-down could not be loaded, so only the path taken is drawn.',
+    });
     const lines = mermaidOf(md);
-    expect(lines.filter((l) => /^\w+[[({]/.test(l))).toEqual(['walk_start(("start"))', 's_pod_status["pod-status"]', 's_pod_scheduling["pod-scheduling"]', 's_unschedulable_node_selector(["unschedulable-node-selector"])']);
+    expect(lines.filter((l) => /^\w+[[({]/.test(l))).toEqual([
+      'walk_start(("start"))',
+      's_pod_status["pod-status"]',
+      's_pod_scheduling["pod-scheduling"]',
+      's_unschedulable_node_selector(["unschedulable-node-selector"])',
+    ]);
     expect(highlightedEdges(lines)).toHaveLength(3);
     expect(md).toContain('_The runbook workload-down could not be loaded, so only the path taken is drawn._');
   });
@@ -151,9 +211,15 @@ describe('renderMarkdown', () => {
     expect(md).toContain('- **Where:** live cluster, context `prod-eu` (https://api.prod-eu.example.com:6443)');
     expect(md).toContain('- **Who:** not recorded');
     // Answered by the default, not by a person: the timeline says so.
-    expect(md).toContain('| +00:30 | 2026-11-20T03:00:30Z | default | `ask-still-broken` (pod) | answered yes (Yes: sweep the layers bottom-up): the default, no one was asked (non-interactive) |  |');
-    expect(md).toContain('Taken path: `pod-status` (running) → `ask-still-broken` (yes) → `$bottom-up` → `sweep-node-ready` (ready) → `sweep-pod-status` (running) → `sweep-pod-events` (no-warnings) → `$no-finding`');
-    expect(md).toContain('- **pod**: checked and found healthy (`pod-status` → `running`, `sweep-pod-status` → `running`, `sweep-pod-events` → `no-warnings`)');
+    expect(md).toContain(
+      '| +00:30 | 2026-11-20T03:00:30Z | default | `ask-still-broken` (pod) | answered yes (Yes: sweep the layers bottom-up): the default, no one was asked (non-interactive) |  |',
+    );
+    expect(md).toContain(
+      'Taken path: `pod-status` (running) → `ask-still-broken` (yes) → `$bottom-up` → `sweep-node-ready` (ready) → `sweep-pod-status` (running) → `sweep-pod-events` (no-warnings) → `$no-finding`',
+    );
+    expect(md).toContain(
+      '- **pod**: checked and found healthy (`pod-status` → `running`, `sweep-pod-status` → `running`, `sweep-pod-events` → `no-warnings`)',
+    );
     expect(md).toContain('- **node**: checked and found healthy (`sweep-node-ready` → `ready`)');
     expect(md).toContain('Not found. The walk went top-down and then swept the layers bottom-up');
     expect(md).toContain('- **cluster**: not checked');
@@ -188,8 +254,16 @@ describe('renderMarkdown', () => {
   });
 
   it.each([
-    ['interrupted', { type: 'session.end', outcome: null, reason: 'interrupted' }, '- **Result:** interrupted (Ctrl-C) before the end'],
-    ['crashed', { type: 'session.end', outcome: null, reason: 'crashed', error: 'TypeError: x is undefined' }, '- **Result:** plumbline crashed: TypeError: x is undefined'],
+    [
+      'interrupted',
+      { type: 'session.end', outcome: null, reason: 'interrupted' },
+      '- **Result:** interrupted (Ctrl-C) before the end',
+    ],
+    [
+      'crashed',
+      { type: 'session.end', outcome: null, reason: 'crashed', error: 'TypeError: x is undefined' },
+      '- **Result:** plumbline crashed: TypeError: x is undefined',
+    ],
   ] as const)('says when the session was %s', (_name, end, line) => {
     const md = renderMarkdown(envelop([start, enter('pod-status', 'check', 'pod'), end]));
     expect(md).toContain(line);
@@ -200,7 +274,13 @@ describe('renderMarkdown', () => {
     const walk = envelop([
       start,
       enter('pod-logs', 'check', 'pod'),
-      { type: 'check.start', step: 'pod-logs', check: 'pod.logs', params: {}, command: "kubectl logs web-0 | grep -i 'err|fail'" },
+      {
+        type: 'check.start',
+        step: 'pod-logs',
+        check: 'pod.logs',
+        params: {},
+        command: "kubectl logs web-0 | grep -i 'err|fail'",
+      },
       {
         type: 'check.result',
         step: 'pod-logs',
@@ -231,7 +311,11 @@ describe('renderJson', () => {
     expect(r.status).toBe('diagnosis');
     expect(r.diagnosis?.id).toBe('unschedulable-node-selector');
     expect(r.durationMs).toBe(29_801);
-    expect(r.path.map((e) => `${e.from} ${e.on} ${e.to}`)).toEqual(['$start  pod-status', 'pod-status unscheduled pod-scheduling', 'pod-scheduling node-selector unschedulable-node-selector']);
+    expect(r.path.map((e) => `${e.from} ${e.on} ${e.to}`)).toEqual([
+      '$start  pod-status',
+      'pod-status unscheduled pod-scheduling',
+      'pod-scheduling node-selector unschedulable-node-selector',
+    ]);
     expect(r.visits.map((v) => v.step)).toEqual(['pod-status', 'pod-scheduling', 'unschedulable-node-selector']);
   });
 });
@@ -250,7 +334,7 @@ describe('reportCommand', () => {
     expect((await stat(out)).mode & 0o777).toBe(0o600);
   });
 
-  it('prints JSON on stdout, and the reader\'s problems on stderr', async () => {
+  it("prints JSON on stdout, and the reader's problems on stderr", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'plumbline-report-'));
     const file = join(dir, 'cut.jsonl');
     await writeFile(file, fixture.slice(0, -20));
@@ -276,6 +360,8 @@ describe('reportCommand', () => {
     const dir = await mkdtemp(join(tmpdir(), 'plumbline-report-'));
     const file = join(dir, 'notes.txt');
     await writeFile(file, 'hello\n');
-    await expect(reportCommand(file, { format: 'markdown', out: undefined })).rejects.toThrow(`${file}:1:1: no transcript events (line 1: not JSON (`);
+    await expect(reportCommand(file, { format: 'markdown', out: undefined })).rejects.toThrow(
+      `${file}:1:1: no transcript events (line 1: not JSON (`,
+    );
   });
 });

@@ -18,7 +18,9 @@ describe('the report of a real 12-check walk (cps-apiserver-busy)', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'plumbline-report-shape-'));
     transcript = join(dir, 't.jsonl');
-    const run = await runCli(['drill', 'cps-apiserver-busy', '--non-interactive', '--transcript', transcript], { timeoutMs: 60_000 });
+    const run = await runCli(['drill', 'cps-apiserver-busy', '--non-interactive', '--transcript', transcript], {
+      timeoutMs: 60_000,
+    });
     expect(run.exitCode).toBe(0);
     const rep = await runCli(['report', transcript]);
     expect(rep.exitCode).toBe(0);
@@ -26,11 +28,23 @@ describe('the report of a real 12-check walk (cps-apiserver-busy)', () => {
   }, 90_000);
 
   it('walked 12 checks (the page read at the start and again before the end) and reports them in under 250 lines, in the postmortem sections', () => {
-    const results = readFileSync(transcript, 'utf8').split('\n').filter((l) => l.includes('"type":"check.result"'));
+    const results = readFileSync(transcript, 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('"type":"check.result"'));
     expect(results).toHaveLength(12);
     expect(md.split('\n').length).toBeLessThan(250);
     const headings = md.split('\n').filter((l) => l.startsWith('## '));
-    expect(headings).toEqual(['## Summary', '## Impact', '## Timeline', '## Root cause', '## Fix and verification', '## Follow-ups', '## Layers', '## Path through the runbook', '## Raw outputs']);
+    expect(headings).toEqual([
+      '## Summary',
+      '## Impact',
+      '## Timeline',
+      '## Root cause',
+      '## Fix and verification',
+      '## Follow-ups',
+      '## Layers',
+      '## Path through the runbook',
+      '## Raw outputs',
+    ]);
     // The impact is plainly marked as to fill, never made up.
     expect(md).toContain('## Impact\n\n_To fill: ');
   });
@@ -56,7 +70,16 @@ describe('the report of a real 12-check walk (cps-apiserver-busy)', () => {
     const rep = await runCli(['report', transcript, '--format', 'html', '--out', out]);
     expect(rep.exitCode).toBe(0);
     const page = readFileSync(out, 'utf8');
-    expect([...page.matchAll(/<h2>([^<]+)<\/h2>/g)].map((m) => m[1])).toEqual(['Summary', 'Impact', 'Timeline', 'Root cause', 'Fix and verification', 'Follow-ups', 'Path through the runbook', 'Raw outputs']);
+    expect([...page.matchAll(/<h2>([^<]+)<\/h2>/g)].map((m) => m[1])).toEqual([
+      'Summary',
+      'Impact',
+      'Timeline',
+      'Root cause',
+      'Fix and verification',
+      'Follow-ups',
+      'Path through the runbook',
+      'Raw outputs',
+    ]);
     // Nothing fetched: no script, no external stylesheet or image.
     expect(page).not.toMatch(/<script|<link|<img|<iframe|\ssrc=|url\(|@import/i);
     const nodes = [...page.matchAll(/<span class="node[^"]*">([^<]+)<\/span>/g)].map((m) => m[1]);
@@ -72,7 +95,7 @@ function pngFacts(file: string): { width: number; height: number; distinctRows: 
   const width = buf.readUInt32BE(16);
   const height = buf.readUInt32BE(20);
   const idat: Buffer[] = [];
-  for (let off = 8; off < buf.length; ) {
+  for (let off = 8; off < buf.length;) {
     const len = buf.readUInt32BE(off);
     const type = buf.subarray(off + 4, off + 8).toString('latin1');
     if (type === 'IDAT') idat.push(buf.subarray(off + 8, off + 8 + len));
@@ -86,8 +109,13 @@ function pngFacts(file: string): { width: number; height: number; distinctRows: 
   return { width, height, distinctRows: rows.size };
 }
 
-const chromium = ['chromium', 'chromium-browser', 'google-chrome'].find((b) => spawnSync('sh', ['-c', `command -v ${b}`]).status === 0);
-if (!chromium) process.stderr.write('\n*** SKIPPED: the HTML report screenshot test needs chromium (apt-get install chromium; .ci/run installs it) ***\n\n');
+const chromium = ['chromium', 'chromium-browser', 'google-chrome'].find(
+  (b) => spawnSync('sh', ['-c', `command -v ${b}`]).status === 0,
+);
+if (!chromium)
+  process.stderr.write(
+    '\n*** SKIPPED: the HTML report screenshot test needs chromium (apt-get install chromium; .ci/run installs it) ***\n\n',
+  );
 
 describe.skipIf(!chromium)('the HTML report in a real headless browser', () => {
   it('renders the default drill report as a page that is not blank', () => {
@@ -99,7 +127,18 @@ describe.skipIf(!chromium)('the HTML report in a real headless browser', () => {
     const page = join(dir, 'r.html');
     writeFileSync(page, renderHtml(events));
     const png = join(dir, 'shot.png');
-    execFileSync(chromium ?? 'chromium', ['--headless', '--no-sandbox', '--disable-gpu', `--screenshot=${png}`, '--window-size=1024,768', `file://${page}`], { stdio: 'ignore', timeout: 60_000 });
+    execFileSync(
+      chromium ?? 'chromium',
+      [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        `--screenshot=${png}`,
+        '--window-size=1024,768',
+        `file://${page}`,
+      ],
+      { stdio: 'ignore', timeout: 60_000 },
+    );
     expect(existsSync(png)).toBe(true);
     const facts = pngFacts(png);
     expect([facts.width, facts.height]).toEqual([1024, 768]);
@@ -111,19 +150,64 @@ describe.skipIf(!chromium)('the HTML report in a real headless browser', () => {
 /** Each way a walk ends reads as what it is, in the Markdown and the HTML. */
 describe('outcome kinds', () => {
   const base: SessionEvent[] = [
-    { type: 'session.start', runbook: 'workload-down', runbookTitle: 'A pod will not start', symptom: 'pod web-0 is not running', page: null, runbookHash: '0'.repeat(64), mode: 'live', scenario: null, context: 'prod', server: 'https://api.prod.example.com:6443', inputs: {} },
+    {
+      type: 'session.start',
+      runbook: 'workload-down',
+      runbookTitle: 'A pod will not start',
+      symptom: 'pod web-0 is not running',
+      page: null,
+      runbookHash: '0'.repeat(64),
+      mode: 'live',
+      scenario: null,
+      context: 'prod',
+      server: 'https://api.prod.example.com:6443',
+      inputs: {},
+    },
     { type: 'step.enter', step: 'pod-status', kind: 'check', title: 't', layer: 'pod', phase: 'top-down', why: 'w' },
     { type: 'check.start', step: 'pod-status', check: 'pod.status', params: {}, command: 'kubectl get pod web-0' },
-    { type: 'check.result', step: 'pod-status', check: 'pod.status', outcome: 'error', summary: 'forbidden: cannot get pods', evidence: [], facts: {}, durationMs: 5, timedOut: false, verdict: 'error' },
+    {
+      type: 'check.result',
+      step: 'pod-status',
+      check: 'pod.status',
+      outcome: 'error',
+      summary: 'forbidden: cannot get pods',
+      evidence: [],
+      facts: {},
+      durationMs: 5,
+      timedOut: false,
+      verdict: 'error',
+    },
   ];
-  const envelop = (list: SessionEvent[]): TranscriptEvent[] => list.map((e, i) => ({ v: 1, seq: i + 1, t: new Date(Date.UTC(2026, 10, 20, 3, 0, i)).toISOString(), ...e }));
+  const envelop = (list: SessionEvent[]): TranscriptEvent[] =>
+    list.map((e, i) => ({ v: 1, seq: i + 1, t: new Date(Date.UTC(2026, 10, 20, 3, 0, i)).toISOString(), ...e }));
   it.each([
-    ['incomplete', { type: 'session.end', outcome: 'incomplete', reason: 'finished' }, 'Not reached: incomplete', 'Re-run pod-status: it could not see its source'],
-    ['interrupted', { type: 'session.end', outcome: null, reason: 'interrupted' }, 'Not reached: interrupted (Ctrl-C)', 'The walk did not finish (interrupted)'],
-    ['crashed', { type: 'session.end', outcome: null, reason: 'crashed', error: 'boom' }, 'Not reached: plumbline crashed: boom', 'The walk did not finish (crashed)'],
+    [
+      'incomplete',
+      { type: 'session.end', outcome: 'incomplete', reason: 'finished' },
+      'Not reached: incomplete',
+      'Re-run pod-status: it could not see its source',
+    ],
+    [
+      'interrupted',
+      { type: 'session.end', outcome: null, reason: 'interrupted' },
+      'Not reached: interrupted (Ctrl-C)',
+      'The walk did not finish (interrupted)',
+    ],
+    [
+      'crashed',
+      { type: 'session.end', outcome: null, reason: 'crashed', error: 'boom' },
+      'Not reached: plumbline crashed: boom',
+      'The walk did not finish (crashed)',
+    ],
     [
       'unrecognised-evidence',
-      { type: 'session.end', outcome: 'unrecognised-evidence', reason: 'finished', anomalies: [{ layer: 'pod', source: 'pod-status', line: 'panic: runtime error', severity: 3 }], lookNext: ['the application log of web-0'] },
+      {
+        type: 'session.end',
+        outcome: 'unrecognised-evidence',
+        reason: 'finished',
+        anomalies: [{ layer: 'pod', source: 'pod-status', line: 'panic: runtime error', severity: 3 }],
+        lookNext: ['the application log of web-0'],
+      },
       'Not named. No runbook step and no signature',
       'Look at: the application log of web-0',
     ],
@@ -135,7 +219,8 @@ describe('outcome kinds', () => {
     // Never a fix presented as if found: the section is marked to fill.
     expect(md).toContain('No fix was run from plumbline, and no cause was named');
     expect(md.slice(md.indexOf('## Follow-ups'))).toContain(`- [ ] ${followUp}`);
-    if (end.outcome === 'unrecognised-evidence') expect(rootCause).toContain('- [pod] pod-status: `panic: runtime error`');
+    if (end.outcome === 'unrecognised-evidence')
+      expect(rootCause).toContain('- [pod] pod-status: `panic: runtime error`');
     const page = renderHtml(events);
     expect(page).toContain(followUp);
   });

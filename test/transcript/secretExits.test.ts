@@ -69,7 +69,18 @@ describe('plumbline check prints what a check saw redacted', () => {
     const dir = mkdtempSync(join(tmpdir(), 'plumbline-secret-check-'));
     const file = join(dir, 'planted.yaml');
     writeFileSync(file, stringify(plantedPodScenario()));
-    const r = await runCli(['check', 'pod.logs', '--drill', file, '--set', 'namespace=shop', '--set', 'name=api-0', '--output', output]);
+    const r = await runCli([
+      'check',
+      'pod.logs',
+      '--drill',
+      file,
+      '--set',
+      'namespace=shop',
+      '--set',
+      'name=api-0',
+      '--output',
+      output,
+    ]);
     const all = r.stdout + r.stderr;
     // The log was read (its line is there) and its secrets are not.
     expect(all).toContain('could not connect to postgres://app:[REDACTED]@db.shop.svc:5432/orders');
@@ -113,14 +124,19 @@ function journal(): string {
     `${prefix} stripe key ${hostSecrets.stripe}`,
     `clientKeyData: ${hostSecrets.clientKey}`,
   ];
-  for (let i = 0; lines.join('\n').length < 6_000; i++) lines.push(`${prefix} I1123 02:41:${String(i % 60).padStart(2, '0')}.000001    1123 status.go:71] "ordinary line" n=${i}`);
+  for (let i = 0; lines.join('\n').length < 6_000; i++)
+    lines.push(
+      `${prefix} I1123 02:41:${String(i % 60).padStart(2, '0')}.000001    1123 status.go:71] "ordinary line" n=${i}`,
+    );
   return `${lines.join('\n')}\n`;
 }
 
 describe('host output with every form reaches no sidecar, transcript, recording, report, replay or screen', () => {
   it('redacts the kubelet journal wherever it goes', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'plumbline-secret-sidecar-'));
-    const check = findCheck('host.kubelet-journal') as unknown as HostCheck<{ node: string }, string> & { params: { parse(v: unknown): { node: string } } };
+    const check = findCheck('host.kubelet-journal') as unknown as HostCheck<{ node: string }, string> & {
+      params: { parse(v: unknown): { node: string } };
+    };
     const argv = check.argv(check.params.parse({ node: 'worker-2' })).join(' ');
     const file = join(dir, 's.yaml');
     writeFileSync(
@@ -138,15 +154,29 @@ describe('host output with every form reaches no sidecar, transcript, recording,
       }),
     );
     const transcript = join(dir, 't.jsonl');
-    const walk = await runCli(['drill', file, '--non-interactive', '--output', 'text', '--transcript', transcript], { timeoutMs: 60_000 });
+    const walk = await runCli(['drill', file, '--non-interactive', '--output', 'text', '--transcript', transcript], {
+      timeoutMs: 60_000,
+    });
     expect(walk.exitCode).toBe(0);
-    const sidecars = readdirSync(sidecarDirFor(transcript)).map((f) => readFileSync(join(sidecarDirFor(transcript), f), 'utf8'));
+    const sidecars = readdirSync(sidecarDirFor(transcript)).map((f) =>
+      readFileSync(join(sidecarDirFor(transcript), f), 'utf8'),
+    );
     // The journal went to a sidecar (it is bigger than the inline limit) and was read there.
     expect(sidecars.join('\n')).toContain('"Skipping pod synchronization"');
     expect(sidecars.join('\n')).toContain('X-Api-Key: [REDACTED] User-Agent: agent/1.2');
     const report = await runCli(['report', transcript]);
     const replay = await runCli(['replay', transcript]);
-    const everything = [walk.stdout, walk.stderr, readFileSync(transcript, 'utf8'), readFileSync(castPathFor(transcript), 'utf8'), ...sidecars, report.stdout, report.stderr, replay.stdout, replay.stderr].join('\n');
+    const everything = [
+      walk.stdout,
+      walk.stderr,
+      readFileSync(transcript, 'utf8'),
+      readFileSync(castPathFor(transcript), 'utf8'),
+      ...sidecars,
+      report.stdout,
+      report.stderr,
+      replay.stdout,
+      replay.stderr,
+    ].join('\n');
     for (const [form, secret] of Object.entries(hostSecrets)) expect(everything, form).not.toContain(secret);
   }, 90_000);
 });
@@ -167,7 +197,17 @@ describe('stderr says what failed without its secrets', () => {
       }),
       { mode: 0o600 },
     );
-    const r = await runCli(['run', 'workload-down', '--kubeconfig', kubeconfig, '--set', 'namespace=shop', '--set', 'pod=web-0', '--non-interactive']);
+    const r = await runCli([
+      'run',
+      'workload-down',
+      '--kubeconfig',
+      kubeconfig,
+      '--set',
+      'namespace=shop',
+      '--set',
+      'pod=web-0',
+      '--non-interactive',
+    ]);
     expect(r.exitCode).toBe(3);
     expect(r.stderr).toContain('127.0.0.1:1');
     expect(r.stderr).not.toContain('Srv-Pa55word');
@@ -177,7 +217,10 @@ describe('stderr says what failed without its secrets', () => {
     const dir = mkdtempSync(join(tmpdir(), 'plumbline-secret-exec-'));
     const plugin = join(dir, 'cred-plugin');
     // A plugin that fails and says too much, as a misconfigured one does (it echoes what it was given).
-    writeFileSync(plugin, '#!/bin/sh\necho "login failed for https://ops:Exec-Pa55word@sso.example.com: refresh_token=Exec-Refresh-0123456789 rejected" >&2\nexit 1\n');
+    writeFileSync(
+      plugin,
+      '#!/bin/sh\necho "login failed for https://ops:Exec-Pa55word@sso.example.com: refresh_token=Exec-Refresh-0123456789 rejected" >&2\nexit 1\n',
+    );
     chmodSync(plugin, 0o755);
     const kubeconfig = join(dir, 'kubeconfig');
     writeFileSync(
@@ -186,13 +229,30 @@ describe('stderr says what failed without its secrets', () => {
         apiVersion: 'v1',
         kind: 'Config',
         clusters: [{ name: 'c', cluster: { server: 'https://127.0.0.1:1' } }],
-        users: [{ name: 'u', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: plugin, interactiveMode: 'Never' } } }],
+        users: [
+          {
+            name: 'u',
+            user: {
+              exec: { apiVersion: 'client.authentication.k8s.io/v1', command: plugin, interactiveMode: 'Never' },
+            },
+          },
+        ],
         contexts: [{ name: 'x', context: { cluster: 'c', user: 'u' } }],
         'current-context': 'x',
       }),
       { mode: 0o600 },
     );
-    const r = await runCli(['run', 'workload-down', '--kubeconfig', kubeconfig, '--set', 'namespace=shop', '--set', 'pod=web-0', '--non-interactive']);
+    const r = await runCli([
+      'run',
+      'workload-down',
+      '--kubeconfig',
+      kubeconfig,
+      '--set',
+      'namespace=shop',
+      '--set',
+      'pod=web-0',
+      '--non-interactive',
+    ]);
     expect(r.exitCode).not.toBe(0);
     expect(r.stderr).toContain('login failed for https://ops:[REDACTED]@sso.example.com');
     for (const s of ['Exec-Pa55word', 'Exec-Refresh-0123456789']) expect(r.stderr).not.toContain(s);
@@ -203,13 +263,24 @@ describe('replay redacts a transcript again', () => {
   it('an edited transcript: a secret put into an event and a bad line quoting one', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'plumbline-secret-replay-'));
     const transcript = join(dir, 't.jsonl');
-    const walk = await runCli(['drill', 'pod-pending-node-selector', '--non-interactive', '--output', 'text', '--transcript', transcript]);
+    const walk = await runCli([
+      'drill',
+      'pod-pending-node-selector',
+      '--non-interactive',
+      '--output',
+      'text',
+      '--transcript',
+      transcript,
+    ]);
     expect(walk.exitCode).toBe(0);
     const lines = readFileSync(transcript, 'utf8').trimEnd().split('\n');
     const edited = lines.map((l) => {
       const e = JSON.parse(l) as { type: string; summary?: string };
       if (e.type !== 'check.result') return l;
-      return JSON.stringify({ ...e, summary: `${e.summary ?? ''} (X-Api-Key: Replay-Key-0123456789 DB_PASS=Replay-Pass-1)` });
+      return JSON.stringify({
+        ...e,
+        summary: `${e.summary ?? ''} (X-Api-Key: Replay-Key-0123456789 DB_PASS=Replay-Pass-1)`,
+      });
     });
     // A line that is not JSON: the reader's problem quotes it.
     edited.splice(2, 0, 'aws_secret_access_key = Replay-Aws-Secret-0123456789');
@@ -217,6 +288,7 @@ describe('replay redacts a transcript again', () => {
     const r = await runCli(['replay', transcript]);
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toContain('X-Api-Key: [REDACTED]');
-    for (const s of ['Replay-Key-0123456789', 'Replay-Pass-1', 'Replay-Aws-Secret-0123456789']) expect(r.stdout + r.stderr).not.toContain(s);
+    for (const s of ['Replay-Key-0123456789', 'Replay-Pass-1', 'Replay-Aws-Secret-0123456789'])
+      expect(r.stdout + r.stderr).not.toContain(s);
   });
 });

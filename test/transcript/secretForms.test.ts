@@ -37,22 +37,28 @@ const forms: Form[] = [
   },
   {
     form: 'Bearer token in a log line',
-    input: 'I1206 10:00:00.000001 1 round_trippers.go:466] curl -H "Authorization: Bearer 4f9c1b2a7d3e8f60a1b2c3d4" https://10.0.0.1:6443/api',
-    expected: 'I1206 10:00:00.000001 1 round_trippers.go:466] curl -H "Authorization: Bearer [REDACTED]" https://10.0.0.1:6443/api',
+    input:
+      'I1206 10:00:00.000001 1 round_trippers.go:466] curl -H "Authorization: Bearer 4f9c1b2a7d3e8f60a1b2c3d4" https://10.0.0.1:6443/api',
+    expected:
+      'I1206 10:00:00.000001 1 round_trippers.go:466] curl -H "Authorization: Bearer [REDACTED]" https://10.0.0.1:6443/api',
     secrets: ['4f9c1b2a7d3e8f60a1b2c3d4'],
     keeps: ['round_trippers.go:466', 'Authorization: Bearer', 'https://10.0.0.1:6443/api'],
   },
   {
     form: 'AWS credentials file (key = value with spaces)',
-    input: '[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\naws_session_token = IQoJb3JpZ2luX2VjEXAMPLETOKEN\nregion = us-west-2',
-    expected: '[default]\naws_access_key_id = [REDACTED]\naws_secret_access_key = [REDACTED]\naws_session_token = [REDACTED]\nregion = us-west-2',
+    input:
+      '[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\naws_session_token = IQoJb3JpZ2luX2VjEXAMPLETOKEN\nregion = us-west-2',
+    expected:
+      '[default]\naws_access_key_id = [REDACTED]\naws_secret_access_key = [REDACTED]\naws_session_token = [REDACTED]\nregion = us-west-2',
     secrets: ['wJalrXUtnFEMI', 'IQoJb3JpZ2luX2VjEXAMPLETOKEN', 'AKIAIOSFODNN7EXAMPLE'],
     keeps: ['[default]', 'aws_secret_access_key = ', 'aws_session_token = ', 'region = us-west-2'],
   },
   {
     form: 'ASIA temporary access key id',
-    input: 'AccessDenied: User arn:aws:sts::123456789012:assumed-role/node/i-0abc with key ASIAIOSFODNN7EXAMPLE is not authorized',
-    expected: 'AccessDenied: User arn:aws:sts::123456789012:assumed-role/node/i-0abc with key [REDACTED] is not authorized',
+    input:
+      'AccessDenied: User arn:aws:sts::123456789012:assumed-role/node/i-0abc with key ASIAIOSFODNN7EXAMPLE is not authorized',
+    expected:
+      'AccessDenied: User arn:aws:sts::123456789012:assumed-role/node/i-0abc with key [REDACTED] is not authorized',
     secrets: ['ASIAIOSFODNN7EXAMPLE'],
     keeps: ['arn:aws:sts::123456789012:assumed-role/node/i-0abc', 'is not authorized'],
   },
@@ -65,8 +71,10 @@ const forms: Form[] = [
   },
   {
     form: '--api-key and its value as separate items of a YAML list',
-    input: '    args:\n    - --listen=:8080\n    - --api-key\n    - k-83c1f0e2a9\n    - "--db-pass"\n    - "hunter2"\n    - --verbose',
-    expected: '    args:\n    - --listen=:8080\n    - --api-key\n    - [REDACTED]\n    - "--db-pass"\n    - [REDACTED]\n    - --verbose',
+    input:
+      '    args:\n    - --listen=:8080\n    - --api-key\n    - k-83c1f0e2a9\n    - "--db-pass"\n    - "hunter2"\n    - --verbose',
+    expected:
+      '    args:\n    - --listen=:8080\n    - --api-key\n    - [REDACTED]\n    - "--db-pass"\n    - [REDACTED]\n    - --verbose',
     secrets: ['k-83c1f0e2a9', 'hunter2'],
     keeps: ['- --listen=:8080', '- --api-key', '- --verbose'],
   },
@@ -100,8 +108,10 @@ const forms: Form[] = [
   },
   {
     form: 'X-Api-Key header mid-line',
-    input: 'time="2026-12-06T10:00:00Z" level=debug msg="calling upstream" headers="Accept: */* X-Api-Key: 5d41402abc4b2a76b9719d91 User-Agent: agent/1.2"',
-    expected: 'time="2026-12-06T10:00:00Z" level=debug msg="calling upstream" headers="Accept: */* X-Api-Key: [REDACTED] User-Agent: agent/1.2"',
+    input:
+      'time="2026-12-06T10:00:00Z" level=debug msg="calling upstream" headers="Accept: */* X-Api-Key: 5d41402abc4b2a76b9719d91 User-Agent: agent/1.2"',
+    expected:
+      'time="2026-12-06T10:00:00Z" level=debug msg="calling upstream" headers="Accept: */* X-Api-Key: [REDACTED] User-Agent: agent/1.2"',
     secrets: ['5d41402abc4b2a76b9719d91'],
     keeps: ['Accept: */*', 'User-Agent: agent/1.2', 'X-Api-Key: '],
   },
@@ -123,8 +133,10 @@ const forms: Form[] = [
   },
   {
     form: 'PGP private key block',
-    input: 'importing signing key:\n-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nlQOYBF2lnPIBCADJexamplePGPkeymaterial\n=WXYZ\n-----END PGP PRIVATE KEY BLOCK-----\ngpg: key 0x1234: secret key imported',
-    expected: 'importing signing key:\n-----BEGIN PGP PRIVATE KEY BLOCK-----[REDACTED]-----END PGP PRIVATE KEY BLOCK-----\ngpg: key 0x1234: secret key imported',
+    input:
+      'importing signing key:\n-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nlQOYBF2lnPIBCADJexamplePGPkeymaterial\n=WXYZ\n-----END PGP PRIVATE KEY BLOCK-----\ngpg: key 0x1234: secret key imported',
+    expected:
+      'importing signing key:\n-----BEGIN PGP PRIVATE KEY BLOCK-----[REDACTED]-----END PGP PRIVATE KEY BLOCK-----\ngpg: key 0x1234: secret key imported',
     secrets: ['lQOYBF2lnPIBCADJexamplePGPkeymaterial'],
     keeps: ['importing signing key:', 'gpg: key 0x1234: secret key imported'],
   },
@@ -173,8 +185,10 @@ const forms: Form[] = [
   },
   {
     form: 'clientKeyData in host output (client-go spelling)',
-    input: 'contexts:\n  current: admin\nclientCertificateData: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1J\nclientKeyData: LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQpNSUlFb3dJQkFBS0NBUUVB\nserver: https://10.0.0.1:6443',
-    expected: 'contexts:\n  current: admin\nclientCertificateData: [CERTIFICATE]\nclientKeyData: [REDACTED]\nserver: https://10.0.0.1:6443',
+    input:
+      'contexts:\n  current: admin\nclientCertificateData: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1J\nclientKeyData: LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQpNSUlFb3dJQkFBS0NBUUVB\nserver: https://10.0.0.1:6443',
+    expected:
+      'contexts:\n  current: admin\nclientCertificateData: [CERTIFICATE]\nclientKeyData: [REDACTED]\nserver: https://10.0.0.1:6443',
     secrets: ['LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQpNSUlFb3dJQkFBS0NBUUVB'],
     keeps: ['current: admin', 'server: https://10.0.0.1:6443'],
   },
@@ -200,12 +214,21 @@ describe('every secret form is redacted, and what surrounds it survives', () => 
 
 describe('ordinary text near the new forms stays as it was', () => {
   it.each([
-    ['a flag naming a file', 'kubelet --token-file=/var/run/token --bootstrap-kubeconfig /etc/kubernetes/bootstrap.conf'],
+    [
+      'a flag naming a file',
+      'kubelet --token-file=/var/run/token --bootstrap-kubeconfig /etc/kubernetes/bootstrap.conf',
+    ],
     ['a bypass setting', 'BYPASS=1 COMPASS=north'],
     ['a digest that is not a response', 'image sha256:6629fae49393a05397450978507c4ef1 response=200'],
-    ['a WWW-Authenticate challenge', 'WWW-Authenticate: Digest realm="testrealm@host.com", qop="auth", nonce="dcd98b7102dd2f0e8b11d0f600bfb0c093"'],
+    [
+      'a WWW-Authenticate challenge',
+      'WWW-Authenticate: Digest realm="testrealm@host.com", qop="auth", nonce="dcd98b7102dd2f0e8b11d0f600bfb0c093"',
+    ],
     ['a test summary', 'Pass: 12 Fail: 0'],
-    ['a ps line with flags that are not secrets', 'root 1 kube-apiserver --secure-port=6443 --service-account-key-file=/etc/sa.pub'],
+    [
+      'a ps line with flags that are not secrets',
+      'root 1 kube-apiserver --secure-port=6443 --service-account-key-file=/etc/sa.pub',
+    ],
     ['a YAML list of flags', '- --v=2\n- --cluster-dns\n- 10.96.0.10'],
     ['an AWS key id named as such, in prose', 'the access key id starts with AKIA or ASIA'],
   ])('%s', (_name, input) => {
@@ -215,15 +238,46 @@ describe('ordinary text near the new forms stays as it was', () => {
 
 describe('by structure', () => {
   it('redacts the item after a secret flag in an argv array, and clientKeyData fields', () => {
-    const event = { facts: { args: ['--listen=:8080', '--api-key', 'k-83c1f0e2a9', '--verbose'], clientKeyData: 'LS0tLS1CRUdJTg', clientCertificateData: 'LS0tLS1DRVJU' } };
-    expect(redactEvent(event)).toEqual({ facts: { args: ['--listen=:8080', '--api-key', '[REDACTED]', '--verbose'], clientKeyData: '[REDACTED]', clientCertificateData: 'LS0tLS1DRVJU' } });
+    const event = {
+      facts: {
+        args: ['--listen=:8080', '--api-key', 'k-83c1f0e2a9', '--verbose'],
+        clientKeyData: 'LS0tLS1CRUdJTg',
+        clientCertificateData: 'LS0tLS1DRVJU',
+      },
+    };
+    expect(redactEvent(event)).toEqual({
+      facts: {
+        args: ['--listen=:8080', '--api-key', '[REDACTED]', '--verbose'],
+        clientKeyData: '[REDACTED]',
+        clientCertificateData: 'LS0tLS1DRVJU',
+      },
+    });
   });
 });
 
 describe('the new rules read a long line once', () => {
   // Each seed starts a rule again and again without finishing it; 256 KiB of each must not stall.
-  it.each(['--api-key ', '"--token",', '- --api-key\n', 'X-Api-Key: ', 'x-a', 'db_pass: ', 'response=', 'Private-Lines: 1\n', 'Private-Lines: 1\nPrivate-MAC: ', 'PASS =', '-----BEGIN PGP PRIVATE KEY BLOCK-----', 'sk_live_', 'ASIA', 'aws_secret_access_key = '])('%j repeated to 256 KiB', (seed) => {
-    const line = seed.repeat(Math.ceil(262_144 / seed.length));
-    expect(redactText(line).length).toBeGreaterThan(0);
-  }, 5_000);
+  it.each([
+    '--api-key ',
+    '"--token",',
+    '- --api-key\n',
+    'X-Api-Key: ',
+    'x-a',
+    'db_pass: ',
+    'response=',
+    'Private-Lines: 1\n',
+    'Private-Lines: 1\nPrivate-MAC: ',
+    'PASS =',
+    '-----BEGIN PGP PRIVATE KEY BLOCK-----',
+    'sk_live_',
+    'ASIA',
+    'aws_secret_access_key = ',
+  ])(
+    '%j repeated to 256 KiB',
+    (seed) => {
+      const line = seed.repeat(Math.ceil(262_144 / seed.length));
+      expect(redactText(line).length).toBeGreaterThan(0);
+    },
+    5_000,
+  );
 });

@@ -8,11 +8,17 @@ describe("a transcript's first line says who ran the walk and how", () => {
   it('tool version, OS user, node access and the flags; the report shows them', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'plumbline-start-'));
     const transcript = join(dir, 't.jsonl');
-    const r = await runCli(['drill', '--non-interactive', '--output', 'json', '--transcript', transcript], { env: { USER: 'oncall-jane' } });
+    const r = await runCli(['drill', '--non-interactive', '--output', 'json', '--transcript', transcript], {
+      env: { USER: 'oncall-jane' },
+    });
     expect(r.exitCode).toBe(0);
     const start = JSON.parse(readFileSync(transcript, 'utf8').split('\n')[0] ?? '{}') as Record<string, unknown>;
     const version = (await runCli(['--version'])).stdout.trim();
-    expect(start).toMatchObject({ type: 'session.start', nodeAccess: 'drill', flags: { nonInteractive: true, step: false, allowMutations: false, yes: false } });
+    expect(start).toMatchObject({
+      type: 'session.start',
+      nodeAccess: 'drill',
+      flags: { nonInteractive: true, step: false, allowMutations: false, yes: false },
+    });
     expect(version).toContain(String(start.version));
     expect(typeof start.user).toBe('string');
     expect(String(start.user).length).toBeGreaterThan(0);

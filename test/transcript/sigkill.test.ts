@@ -26,11 +26,17 @@ describe('a headless walk killed with SIGKILL', () => {
   it('leaves a transcript that parses up to its last full line, and a report', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'plumbline-kill-'));
     const transcript = join(dir, 't.jsonl');
-    const child = spawn(process.execPath, [cliPath, 'drill', slowScenario(dir), '--non-interactive', '--output', 'text', '--transcript', transcript], {
-      stdio: 'ignore',
-      env: { ...process.env, NO_COLOR: '1' },
-    });
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    const child = spawn(
+      process.execPath,
+      [cliPath, 'drill', slowScenario(dir), '--non-interactive', '--output', 'text', '--transcript', transcript],
+      {
+        stdio: 'ignore',
+        env: { ...process.env, NO_COLOR: '1' },
+      },
+    );
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.on('exit', (_code, signal) => resolve(signal)),
+    );
     // The pod check has answered; the events check is now waiting on the slowed events API.
     await until(() => existsSync(transcript) && readFileSync(transcript, 'utf8').includes('"type":"check.result"'));
     await until(() => readFileSync(transcript, 'utf8').includes('"type":"check.start","step":"pod-scheduling"'));

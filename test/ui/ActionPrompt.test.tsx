@@ -42,17 +42,38 @@ steps:
 describe('the action confirmation prompt', () => {
   let t: TestDrill;
   beforeAll(async () => {
-    t = await startTestDrill({ cluster: { nodes: [{ name: 'worker-1' }] } as never, hosts: { 'worker-1': { 'systemctl restart kubelet': { stdout: '' } } } });
+    t = await startTestDrill({
+      cluster: { nodes: [{ name: 'worker-1' }] } as never,
+      hosts: { 'worker-1': { 'systemctl restart kubelet': { stdout: '' } } },
+    });
   });
   afterAll(() => t.close());
 
   function start(allowMutations: boolean) {
     const runbook = loadRunbookText('runbooks/restart.yaml', runbookText, findCheck);
-    const session = new Session({ runbook, inputs: { node: 'worker-1' }, kube: t.kube, mode: 'drill', auto: true, allowMutations, nodes: createDrillAccess({ hosts: t.drill.hosts }) });
+    const session = new Session({
+      runbook,
+      inputs: { node: 'worker-1' },
+      kube: t.kube,
+      mode: 'drill',
+      auto: true,
+      allowMutations,
+      nodes: createDrillAccess({ hosts: t.drill.hosts }),
+    });
     const events: SessionEvent[] = [];
     session.on((e) => events.push(e));
-    const header = { runbookTitle: 'Restart the kubelet', target: 'test', mode: 'drill' as const, page: 'worker-1 is NotReady', kubeconfigPath: null, transcriptPath: '/tmp/t.jsonl' };
-    const ui = renderUi(<App session={session} header={header} startedAt={new Date()} onExit={vi.fn()} color={false} />, { columns: 100 });
+    const header = {
+      runbookTitle: 'Restart the kubelet',
+      target: 'test',
+      mode: 'drill' as const,
+      page: 'worker-1 is NotReady',
+      kubeconfigPath: null,
+      transcriptPath: '/tmp/t.jsonl',
+    };
+    const ui = renderUi(
+      <App session={session} header={header} startedAt={new Date()} onExit={vi.fn()} color={false} />,
+      { columns: 100 },
+    );
     return { session, events, ui };
   }
 
@@ -77,7 +98,15 @@ describe('the action confirmation prompt', () => {
     ui.stdin.write('n');
     const frame = await waitForContent(ui.lastFrame, 'The kubelet was left as it was');
     expect(frame).toContain('declined: not run: declined');
-    expect(events.filter((e) => e.type === 'action.declined')).toEqual([{ type: 'action.declined', step: 'restart', by: 'user', reason: 'not run: declined', command: 'systemctl restart kubelet' }]);
+    expect(events.filter((e) => e.type === 'action.declined')).toEqual([
+      {
+        type: 'action.declined',
+        step: 'restart',
+        by: 'user',
+        reason: 'not run: declined',
+        command: 'systemctl restart kubelet',
+      },
+    ]);
     expect(events.some((e) => e.type === 'action.executed' || e.type === 'note')).toBe(false);
     session.stop('quit');
     ui.unmount();
@@ -89,7 +118,11 @@ describe('the action confirmation prompt', () => {
     ui.stdin.write('y');
     const frame = await waitForContent(ui.lastFrame, 'The kubelet was restarted and runs');
     expect(frame).toContain('done: verify kubelet-service → running: kubelet service is');
-    expect(events.find((e) => e.type === 'action.confirmed')).toEqual({ type: 'action.confirmed', step: 'restart', by: 'user' });
+    expect(events.find((e) => e.type === 'action.confirmed')).toEqual({
+      type: 'action.confirmed',
+      step: 'restart',
+      by: 'user',
+    });
     expect(events.find((e) => e.type === 'action.executed')).toMatchObject({ ok: true, exitCode: 0 });
     session.stop('quit');
     ui.unmount();
@@ -99,7 +132,10 @@ describe('the action confirmation prompt', () => {
     const { session, events, ui } = start(false);
     const frame = await waitForContent(ui.lastFrame, 'The kubelet was left as it was');
     expect(frame).toContain('declined: not run: read-only (rerun with --allow-mutations)');
-    expect(events.find((e) => e.type === 'action.declined')).toMatchObject({ by: 'read-only', command: 'systemctl restart kubelet' });
+    expect(events.find((e) => e.type === 'action.declined')).toMatchObject({
+      by: 'read-only',
+      command: 'systemctl restart kubelet',
+    });
     session.stop('quit');
     ui.unmount();
   });

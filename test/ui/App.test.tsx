@@ -36,7 +36,14 @@ describe('App on the drill cluster', () => {
 
   /** A real session in step mode on the drill, on screen at 80×24, not started: App starts it. */
   function walk(opts: { auto?: boolean; color?: boolean } = {}) {
-    const session = new Session({ runbook, inputs: scenario.inputs, kube, mode: 'drill', scenario: scenario.id, auto: opts.auto ?? false });
+    const session = new Session({
+      runbook,
+      inputs: scenario.inputs,
+      kube,
+      mode: 'drill',
+      scenario: scenario.id,
+      auto: opts.auto ?? false,
+    });
     const events: SessionEvent[] = [];
     session.on((e) => events.push(e));
     const onExit = vi.fn();
@@ -48,7 +55,9 @@ describe('App on the drill cluster', () => {
       kubeconfigPath: drill.kubeconfigPath,
       transcriptPath,
     };
-    const ui = renderUi(<App session={session} header={header} startedAt={new Date()} onExit={onExit} color={opts.color ?? true} />);
+    const ui = renderUi(
+      <App session={session} header={header} startedAt={new Date()} onExit={onExit} color={opts.color ?? true} />,
+    );
     return { session, events, onExit, ui };
   }
 
@@ -94,7 +103,11 @@ describe('App on the drill cluster', () => {
     for (const line of frame.split('\n')) expect(line.length, line).toBeLessThanOrEqual(80);
 
     const result = await session.done;
-    expect(result).toMatchObject({ outcome: 'diagnosis', reason: 'finished', diagnosis: { id: 'unschedulable-node-selector' } });
+    expect(result).toMatchObject({
+      outcome: 'diagnosis',
+      reason: 'finished',
+      diagnosis: { id: 'unschedulable-node-selector' },
+    });
 
     // e: the diagnosis in full, the transcript at its end.
     frame = liveFrame(await sendInputAndWaitForChange(stdin, lastFrame, 'e'));
@@ -111,7 +124,8 @@ describe('App on the drill cluster', () => {
     expect(frame).toContain('$ kubectl get events -n shop --field-selector');
     expect(frame).toContain('✗ node-selector: 3 of 4 nodes do not match');
     expect(frame).toContain('nodeSelector: disktype=ssd');
-    for (let i = 0; i < 3 && !liveFrame(lastFrame() ?? '').includes('Raw output'); i++) frame = liveFrame(await sendInputAndWaitForChange(stdin, lastFrame, '\u001b[6~'));
+    for (let i = 0; i < 3 && !liveFrame(lastFrame() ?? '').includes('Raw output'); i++)
+      frame = liveFrame(await sendInputAndWaitForChange(stdin, lastFrame, '\u001b[6~'));
     expect(frame).toContain('Raw output');
     // Raw output keeps its indentation.
     expect(frame).toMatch(/^ {2}GET \/api\/v1\/namespaces\/shop\/pods\/web-0 → 200$/m);

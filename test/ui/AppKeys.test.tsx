@@ -15,7 +15,21 @@ describe('App answering a question from the keyboard', () => {
   beforeAll(async () => {
     t = await startTestDrill({
       page: 'pod api-0 in namespace app is slow',
-      cluster: { nodes: [{ name: 'worker-1', role: 'worker', labels: {}, ready: 'True', heartbeatAgeSeconds: 10, unschedulable: false, taints: [], kubeletVersion: 'v1.31.4', age: '30d' }] },
+      cluster: {
+        nodes: [
+          {
+            name: 'worker-1',
+            role: 'worker',
+            labels: {},
+            ready: 'True',
+            heartbeatAgeSeconds: 10,
+            unschedulable: false,
+            taints: [],
+            kubeletVersion: 'v1.31.4',
+            age: '30d',
+          },
+        ],
+      },
       objects: [
         pod(
           'api-0',
@@ -23,7 +37,17 @@ describe('App answering a question from the keyboard', () => {
           { nodeName: 'worker-1' },
           {
             phase: 'Running',
-            containerStatuses: [{ name: 'main', image: 'registry.example.com/app:1.0', imageID: '', ready: true, started: true, restartCount: 0, state: { running: { startedAt: 'now-20m' } } }],
+            containerStatuses: [
+              {
+                name: 'main',
+                image: 'registry.example.com/app:1.0',
+                imageID: '',
+                ready: true,
+                started: true,
+                restartCount: 0,
+                state: { running: { startedAt: 'now-20m' } },
+              },
+            ],
           },
         ) as never,
       ],
@@ -33,9 +57,22 @@ describe('App answering a question from the keyboard', () => {
 
   it('shows the question with numbered choices and answers with a number', async () => {
     const runbook = await loadRunbookFile(join(repoRoot, 'runbooks/workload-down.yaml'), findCheck);
-    const session = new Session({ runbook, inputs: { namespace: 'app', pod: 'api-0' }, kube: t.kube, mode: 'drill', auto: true });
+    const session = new Session({
+      runbook,
+      inputs: { namespace: 'app', pod: 'api-0' },
+      kube: t.kube,
+      mode: 'drill',
+      auto: true,
+    });
     const onExit = vi.fn();
-    const header = { runbookTitle: runbook.spec.title, target: 'drill test', mode: 'drill' as const, page: 'pod api-0 in namespace app is slow', kubeconfigPath: null, transcriptPath: 't.jsonl' };
+    const header = {
+      runbookTitle: runbook.spec.title,
+      target: 'drill test',
+      mode: 'drill' as const,
+      page: 'pod api-0 in namespace app is slow',
+      kubeconfigPath: null,
+      transcriptPath: 't.jsonl',
+    };
     const ui = renderUi(<App session={session} header={header} startedAt={new Date()} onExit={onExit} />);
 
     let frame = await waitForContent(ui.lastFrame, 'Is the problem still there?');
@@ -66,12 +103,29 @@ describe('App reading a step in full', () => {
   beforeAll(async () => {
     t = await startTestDrill({
       page: 'pod web-0 in namespace shop keeps restarting',
-      cluster: { nodes: [{ name: 'worker-1', role: 'worker', labels: {}, ready: 'True', heartbeatAgeSeconds: 10, unschedulable: false, taints: [], kubeletVersion: 'v1.31.4', age: '30d' }] },
+      cluster: {
+        nodes: [
+          {
+            name: 'worker-1',
+            role: 'worker',
+            labels: {},
+            ready: 'True',
+            heartbeatAgeSeconds: 10,
+            unschedulable: false,
+            taints: [],
+            kubeletVersion: 'v1.31.4',
+            age: '30d',
+          },
+        ],
+      },
       objects: [
         pod(
           'web-0',
           'shop',
-          { nodeName: 'worker-1', containers: names.map((name) => ({ name, image: `registry.example.com/${name}:1` })) },
+          {
+            nodeName: 'worker-1',
+            containers: names.map((name) => ({ name, image: `registry.example.com/${name}:1` })),
+          },
           {
             phase: 'Running',
             containerStatuses: names.map((name) => ({
@@ -93,8 +147,21 @@ describe('App reading a step in full', () => {
 
   it('e opens the last check in full (every line of evidence, the raw answer), esc comes back', async () => {
     const runbook = await loadRunbookFile(join(repoRoot, 'runbooks/workload-down.yaml'), findCheck);
-    const session = new Session({ runbook, inputs: { namespace: 'shop', pod: 'web-0' }, kube: t.kube, mode: 'drill', auto: false });
-    const header = { runbookTitle: runbook.spec.title, target: 'drill test', mode: 'drill' as const, page: 'p', kubeconfigPath: null, transcriptPath: 't.jsonl' };
+    const session = new Session({
+      runbook,
+      inputs: { namespace: 'shop', pod: 'web-0' },
+      kube: t.kube,
+      mode: 'drill',
+      auto: false,
+    });
+    const header = {
+      runbookTitle: runbook.spec.title,
+      target: 'drill test',
+      mode: 'drill' as const,
+      page: 'p',
+      kubeconfigPath: null,
+      transcriptPath: 't.jsonl',
+    };
     const ui = renderUi(<App session={session} header={header} startedAt={new Date()} onExit={() => {}} />);
     await waitForContent(ui.lastFrame, 'Press ⏎ to run this check.');
     ui.stdin.write(keys.enter);
@@ -106,7 +173,8 @@ describe('App reading a step in full', () => {
     frame = await sendInputAndWaitForChange(ui.stdin, ui.lastFrame, 'e');
     expect(frame).toContain('Evidence');
     // Page down to the last container's evidence.
-    for (let i = 0; i < 5 && !(ui.lastFrame() ?? '').includes('container migrate:'); i++) frame = await sendInputAndWaitForChange(ui.stdin, ui.lastFrame, '\u001b[6~');
+    for (let i = 0; i < 5 && !(ui.lastFrame() ?? '').includes('container migrate:'); i++)
+      frame = await sendInputAndWaitForChange(ui.stdin, ui.lastFrame, '\u001b[6~');
     expect(frame).toContain('container migrate:');
     expect(frame).toContain('esc back');
 

@@ -5,7 +5,14 @@ import { renderUi } from '../helpers/render.js';
 import { stepView } from './fixtures.js';
 
 const show = (step: StepView, opts: { expanded?: boolean; awaitingContinue?: boolean } = {}) =>
-  renderUi(<CurrentStep step={step} expanded={opts.expanded ?? false} awaitingContinue={opts.awaitingContinue ?? false} width={80} />);
+  renderUi(
+    <CurrentStep
+      step={step}
+      expanded={opts.expanded ?? false}
+      awaitingContinue={opts.awaitingContinue ?? false}
+      width={80}
+    />,
+  );
 
 const done = stepView({
   status: 'done',
@@ -73,7 +80,14 @@ describe('CurrentStep', () => {
     const frame = show(
       stepView({
         status: 'done',
-        result: { outcome: 'error', summary: 'timeout: the API did not answer', evidence: [], durationMs: 15_000, timedOut: true, verdict: 'error' },
+        result: {
+          outcome: 'error',
+          summary: 'timeout: the API did not answer',
+          evidence: [],
+          durationMs: 15_000,
+          timedOut: true,
+          verdict: 'error',
+        },
       }),
     ).frame();
     expect(frame).toContain('! pod Is the pod there');
@@ -106,7 +120,9 @@ describe('CurrentStep', () => {
   });
 
   it('answered: the answer given', () => {
-    const frame = show(stepView({ kind: 'ask', status: 'answered', answer: { choice: 'retry', label: 'Try again', by: 'user' } })).frame();
+    const frame = show(
+      stepView({ kind: 'ask', status: 'answered', answer: { choice: 'retry', label: 'Try again', by: 'user' } }),
+    ).frame();
     expect(frame).toContain('✓ pod Is the pod there');
     expect(frame).toContain('→ Try again');
   });

@@ -5,7 +5,9 @@ import { diagnosis } from './fixtures.js';
 
 describe('DiagnosisView', () => {
   it('shows title, numbered causal chain, fix, verify and the transcript', () => {
-    const r = renderUi(<DiagnosisView diagnosis={diagnosis} transcriptPath="/home/oncall/.plumbline/sessions/x.jsonl" width={80} />);
+    const r = renderUi(
+      <DiagnosisView diagnosis={diagnosis} transcriptPath="/home/oncall/.plumbline/sessions/x.jsonl" width={80} />,
+    );
     expect(r.frame()).toMatchInlineSnapshot(`
       "DIAGNOSIS unschedulable-node-selector · pod layer
       No node matches the pod's node selector (disktype=ssd)

@@ -3,12 +3,24 @@ import { Footer } from '../../src/ui/Footer.js';
 import type { KeyContext } from '../../src/ui/keys.js';
 import { renderUi } from '../helpers/render.js';
 
-const ctx: KeyContext = { screen: 'walk', view: 'main', waitingOn: 'check', choices: 0, auto: false, history: 2, selected: false, openable: true, filtered: false };
+const ctx: KeyContext = {
+  screen: 'walk',
+  view: 'main',
+  waitingOn: 'check',
+  choices: 0,
+  auto: false,
+  history: 2,
+  selected: false,
+  openable: true,
+  filtered: false,
+};
 
 describe('Footer', () => {
   it('lists the keys that work now, from the keybinding table', () => {
     const r = renderUi(<Footer context={ctx} />, { columns: 100 });
-    expect(r.frame()).toMatchInlineSnapshot(`"⏎ run check · e last step in full · ↑↓ steps · a auto mode · ? keys · q quit (transcript kept)"`);
+    expect(r.frame()).toMatchInlineSnapshot(
+      `"⏎ run check · e last step in full · ↑↓ steps · a auto mode · ? keys · q quit (transcript kept)"`,
+    );
   });
 
   it('cuts the other hints, never ? and q, on a narrow terminal', () => {

@@ -53,7 +53,14 @@ describe('Header', () => {
   });
 
   it('truncates a long runbook title to keep the clock on an 80-column line', () => {
-    const r = renderUi(<Header {...props} runbookTitle={'A very long runbook title '.repeat(5)} startedAt={ago(3_723_000)} now={() => t0} />);
+    const r = renderUi(
+      <Header
+        {...props}
+        runbookTitle={'A very long runbook title '.repeat(5)}
+        startedAt={ago(3_723_000)}
+        now={() => t0}
+      />,
+    );
     const [first] = r.frame().split('\n');
     expect(first).toMatch(/…\s+1:02:03$/);
     expect(first?.length).toBeLessThanOrEqual(80);

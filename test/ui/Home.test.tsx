@@ -9,12 +9,34 @@ import { runCli } from '../helpers/cli.js';
 import { keys, renderUi, sendInputAndWaitForChange, waitForContent } from '../helpers/render.js';
 
 const drills: HomeDrill[] = [
-  { id: 'pod-pending-node-selector', page: 'pod web-0 in namespace shop is not starting', difficulty: 'easy', runbook: 'workload-down', runbookTitle: 'A pod will not start or keeps restarting' },
-  { id: 'pod-image-not-found', page: 'pod api-7d9c in namespace shop is stuck', difficulty: 'easy', runbook: 'workload-down', runbookTitle: 'A pod will not start or keeps restarting' },
-  { id: 'node-dbus-hang', page: 'node worker-3 is NotReady', difficulty: 'hard', runbook: 'node-not-ready', runbookTitle: 'A node is NotReady' },
+  {
+    id: 'pod-pending-node-selector',
+    page: 'pod web-0 in namespace shop is not starting',
+    difficulty: 'easy',
+    runbook: 'workload-down',
+    runbookTitle: 'A pod will not start or keeps restarting',
+  },
+  {
+    id: 'pod-image-not-found',
+    page: 'pod api-7d9c in namespace shop is stuck',
+    difficulty: 'easy',
+    runbook: 'workload-down',
+    runbookTitle: 'A pod will not start or keeps restarting',
+  },
+  {
+    id: 'node-dbus-hang',
+    page: 'node worker-3 is NotReady',
+    difficulty: 'hard',
+    runbook: 'node-not-ready',
+    runbookTitle: 'A node is NotReady',
+  },
 ];
 const runbooks = [
-  { id: 'workload-down', title: 'A pod will not start or keeps restarting', symptom: 'pod <pod> in namespace <namespace> is not running' },
+  {
+    id: 'workload-down',
+    title: 'A pod will not start or keeps restarting',
+    symptom: 'pod <pod> in namespace <namespace> is not running',
+  },
   { id: 'node-not-ready', title: 'A node is NotReady', symptom: 'node <node> is NotReady' },
 ];
 const down = '\u001b[B';
@@ -27,7 +49,9 @@ const end = '\u001b[F';
 function renderHome(opts: { rows?: number; drills?: HomeDrill[] } = {}) {
   const choices: (HomeChoice | null)[] = [];
   const onChoose = vi.fn((c: HomeChoice | null) => choices.push(c));
-  const r = renderUi(<Home drills={opts.drills ?? drills} runbooks={runbooks} onChoose={onChoose} />, { rows: opts.rows ?? 24 });
+  const r = renderUi(<Home drills={opts.drills ?? drills} runbooks={runbooks} onChoose={onChoose} />, {
+    rows: opts.rows ?? 24,
+  });
   return { ...r, choices, onChoose };
 }
 
@@ -173,7 +197,9 @@ describe('Home', () => {
     frame = await sendInputAndWaitForChange(r.stdin, r.frame, up);
     expect(selectedLine(frame)).toMatch(/^› 2 guided /);
     r.stdin.write(keys.enter);
-    await vi.waitFor(() => expect(r.choices).toEqual([{ kind: 'drill', id: 'pod-pending-node-selector', mode: 'guided' }]));
+    await vi.waitFor(() =>
+      expect(r.choices).toEqual([{ kind: 'drill', id: 'pod-pending-node-selector', mode: 'guided' }]),
+    );
   });
 
   it('goes back to the list on Esc, the drill still selected, and asks again on Enter', async () => {
@@ -213,7 +239,13 @@ describe('Home', () => {
   });
 
   it('scrolls a list taller than the terminal so the selection stays on screen, the frame shorter than the terminal', async () => {
-    const many: HomeDrill[] = Array.from({ length: 20 }, (_, i) => ({ id: `drill-${i}`, page: `page ${String(i).padStart(2, '0')}`, difficulty: 'medium', runbook: 'workload-down', runbookTitle: 'A pod will not start or keeps restarting' }));
+    const many: HomeDrill[] = Array.from({ length: 20 }, (_, i) => ({
+      id: `drill-${i}`,
+      page: `page ${String(i).padStart(2, '0')}`,
+      difficulty: 'medium',
+      runbook: 'workload-down',
+      runbookTitle: 'A pod will not start or keeps restarting',
+    }));
     const r = renderHome({ rows: 12, drills: many });
     expect(r.frame()).toContain('page 00');
     expect(r.frame()).not.toContain('page 10');
@@ -240,7 +272,9 @@ describe('home lists', () => {
     const { runbooks: bundled } = await homeLists();
     const workload = bundled.find((r) => r.id === 'workload-down');
     expect(workload?.symptom).toBe('pod <pod> in namespace <namespace> is not running');
-    expect(runCommandFor({ id: 'workload-down', inputs: workload?.inputs ?? [] })).toBe('plumbline run workload-down <pod> -n default');
+    expect(runCommandFor({ id: 'workload-down', inputs: workload?.inputs ?? [] })).toBe(
+      'plumbline run workload-down <pod> -n default',
+    );
     if (!workload) throw new Error('workload-down is not bundled');
     const help = runbookHelp(workload);
     expect(help).toContain('\n  plumbline run workload-down <pod> -n default\n');
@@ -255,7 +289,11 @@ describe('home lists', () => {
     expect(r.stdout).toMatch(/^Drills \(plumbline drill <id> \[--guided \| --free\]\):\n {2}\S+ +\S/);
     expect(r.stdout).toMatch(/^ {2}pod-pending-node-selector +pod web-0 in namespace shop is not starting$/m);
     expect(r.stdout).toMatch(/^ {2}workload-down +pod <pod> in namespace <namespace> is not running$/m);
-    for (const name of [...bundledNames('scenarios').filter((n) => !isBenchmarkScenario(n)), ...bundledNames('runbooks')]) expect(r.stdout).toMatch(new RegExp(`^ {2}${name} `, 'm'));
+    for (const name of [
+      ...bundledNames('scenarios').filter((n) => !isBenchmarkScenario(n)),
+      ...bundledNames('runbooks'),
+    ])
+      expect(r.stdout).toMatch(new RegExp(`^ {2}${name} `, 'm'));
     // The scale benchmarks are for npm run bench, not drills to practise.
     expect(r.stdout).not.toMatch(/^ {2}scale-/m);
   });

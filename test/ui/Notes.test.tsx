@@ -19,7 +19,21 @@ describe('notes written during a walk (n)', () => {
   let t: TestDrill;
   beforeAll(async () => {
     t = await startTestDrill({
-      cluster: { nodes: [{ name: 'worker-1', role: 'worker', labels: {}, ready: 'True', heartbeatAgeSeconds: 10, unschedulable: false, taints: [], kubeletVersion: 'v1.31.4', age: '30d' }] },
+      cluster: {
+        nodes: [
+          {
+            name: 'worker-1',
+            role: 'worker',
+            labels: {},
+            ready: 'True',
+            heartbeatAgeSeconds: 10,
+            unschedulable: false,
+            taints: [],
+            kubeletVersion: 'v1.31.4',
+            age: '30d',
+          },
+        ],
+      },
       objects: [pod('api-0', 'app', { nodeName: 'worker-1' }, { phase: 'Pending' }) as never],
     });
   });
@@ -27,7 +41,13 @@ describe('notes written during a walk (n)', () => {
 
   it('are typed on screen, attached to the step, kept in the transcript and the report', async () => {
     const runbook = await loadRunbookFile(join(repoRoot, 'runbooks/workload-down.yaml'), findCheck);
-    const session = new Session({ runbook, inputs: { namespace: 'app', pod: 'api-0' }, kube: t.kube, mode: 'drill', auto: false });
+    const session = new Session({
+      runbook,
+      inputs: { namespace: 'app', pod: 'api-0' },
+      kube: t.kube,
+      mode: 'drill',
+      auto: false,
+    });
     const path = join(mkdtempSync(join(tmpdir(), 'plumbline-notes-')), 't.jsonl');
     const transcript = TranscriptWriter.open(path);
     const events: SessionEvent[] = [];
@@ -36,7 +56,14 @@ describe('notes written during a walk (n)', () => {
       transcript.write(e);
     });
     const onExit = vi.fn();
-    const header = { runbookTitle: runbook.spec.title, target: 'drill test', mode: 'drill' as const, page: 'pod api-0 is down', kubeconfigPath: null, transcriptPath: path };
+    const header = {
+      runbookTitle: runbook.spec.title,
+      target: 'drill test',
+      mode: 'drill' as const,
+      page: 'pod api-0 is down',
+      kubeconfigPath: null,
+      transcriptPath: path,
+    };
     const ui = renderUi(<App session={session} header={header} startedAt={new Date()} onExit={onExit} />);
 
     await waitForContent(ui.lastFrame, 'run check');
@@ -74,7 +101,9 @@ describe('notes written during a walk (n)', () => {
     transcript.close();
     const md = renderMarkdown(parseTranscript(readFileSync(path, 'utf8')).events);
     // A note is the person's, in the timeline at the step it was written on.
-    expect(md).toMatch(/\| \+00:0\d \| [^|]+ \| \*\*person\*\* \| `pod-status` \(pod\) \| note: quiet pager; Bearer \S*REDACTED/);
+    expect(md).toMatch(
+      /\| \+00:0\d \| [^|]+ \| \*\*person\*\* \| `pod-status` \(pod\) \| note: quiet pager; Bearer \S*REDACTED/,
+    );
     expect(md).not.toContain('abcdefabcdef');
   });
 });

@@ -9,7 +9,14 @@ import { App } from '../../src/ui/App.js';
 import { runCli } from '../helpers/cli.js';
 import { keys, renderUi, sendInputAndWaitForChange, waitForContent } from '../helpers/render.js';
 
-const header = { runbookTitle: 'A pod will not start or keeps restarting', target: 'replay', mode: 'drill' as const, page: 'pod web-0 in namespace shop is not starting', kubeconfigPath: null, transcriptPath: 't.jsonl' };
+const header = {
+  runbookTitle: 'A pod will not start or keeps restarting',
+  target: 'replay',
+  mode: 'drill' as const,
+  page: 'pod web-0 in namespace shop is not starting',
+  kubeconfigPath: null,
+  transcriptPath: 't.jsonl',
+};
 
 describe('replaying a recorded session', () => {
   let dir: string;
@@ -28,7 +35,9 @@ describe('replaying a recorded session', () => {
     const old = events.map((e) => ({ ...e, t: new Date(Date.parse(e.t) - shift).toISOString() }));
     const replay = new ReplaySession(old, { speed: 1, auto: false });
     const onExit = vi.fn();
-    const ui = renderUi(<App session={replay} header={header} startedAt={new Date(old[0]?.t ?? 0)} onExit={onExit} replay={replay} />);
+    const ui = renderUi(
+      <App session={replay} header={header} startedAt={new Date(old[0]?.t ?? 0)} onExit={onExit} replay={replay} />,
+    );
     const live = () => {
       const f = ui.frame();
       return f.slice(f.lastIndexOf('plumbline · '));
@@ -69,7 +78,9 @@ describe('replaying a recorded session', () => {
     const cut = events.filter((e) => e.type !== 'session.end' && e.type !== 'diagnosis').slice(0, 7);
     const replay = new ReplaySession(cut, { speed: 1000, auto: true });
     expect(replay.complete).toBe(false);
-    const ui = renderUi(<App session={replay} header={header} startedAt={new Date(cut[0]?.t ?? 0)} onExit={() => undefined} />);
+    const ui = renderUi(
+      <App session={replay} header={header} startedAt={new Date(cut[0]?.t ?? 0)} onExit={() => undefined} />,
+    );
     const frame = await waitForContent(ui.lastFrame, 'cut short');
     expect(frame).toContain('unscheduled');
     ui.unmount();

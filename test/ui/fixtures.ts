@@ -26,7 +26,13 @@ export const ev = {
     phase: 'top-down',
     why: `why ${step}`,
   }),
-  checkStart: (step: string): SessionEvent => ({ type: 'check.start', step, check: 'pod.status', params: {}, command: `kubectl for ${step}` }),
+  checkStart: (step: string): SessionEvent => ({
+    type: 'check.start',
+    step,
+    check: 'pod.status',
+    params: {},
+    command: `kubectl for ${step}`,
+  }),
   result: (step: string, outcome: string, timedOut = false): SessionEvent => ({
     type: 'check.result',
     step,
@@ -38,7 +44,12 @@ export const ev = {
     durationMs: 12,
     timedOut,
     // As the engine derives it from pod.status's healthy outcomes.
-    verdict: outcome === 'error' || timedOut ? 'error' : ['running', 'ready', 'scheduled', 'no-warnings'].includes(outcome) ? 'ok' : 'finding',
+    verdict:
+      outcome === 'error' || timedOut
+        ? 'error'
+        : ['running', 'ready', 'scheduled', 'no-warnings'].includes(outcome)
+          ? 'ok'
+          : 'finding',
   }),
   ask: (step: string): SessionEvent => ({
     type: 'ask',
@@ -50,9 +61,18 @@ export const ev = {
     ],
     default: 'stop',
   }),
-  answer: (step: string, choice = 'retry'): SessionEvent => ({ type: 'answer', step, choice, label: choice === 'retry' ? 'Try again' : 'Stop', by: 'user' }),
+  answer: (step: string, choice = 'retry'): SessionEvent => ({
+    type: 'answer',
+    step,
+    choice,
+    label: choice === 'retry' ? 'Try again' : 'Stop',
+    by: 'user',
+  }),
   diagnosis: (layer: Layer = 'pod'): SessionEvent => ({ type: 'diagnosis', ...diagnosis, layer }),
-  end: (outcome: 'diagnosis' | 'no-finding' | 'incomplete' | null = 'diagnosis', reason: 'finished' | 'quit' = 'finished'): SessionEvent => ({
+  end: (
+    outcome: 'diagnosis' | 'no-finding' | 'incomplete' | null = 'diagnosis',
+    reason: 'finished' | 'quit' = 'finished',
+  ): SessionEvent => ({
     type: 'session.end',
     outcome,
     reason,

@@ -9,7 +9,13 @@ import { defineCheck } from '../types.js';
 import type { CheckResult, Evidence, Facts } from '../types.js';
 import { quoteArg } from '../../nodeaccess/quote.js';
 
-const outcomes = ['healthy', 'webhook-without-endpoints', 'webhook-calls-failing', 'webhook-denied', 'create-forbidden'] as const;
+const outcomes = [
+  'healthy',
+  'webhook-without-endpoints',
+  'webhook-calls-failing',
+  'webhook-denied',
+  'create-forbidden',
+] as const;
 type Outcome = (typeof outcomes)[number];
 
 /** FailedCreate events are few on a healthy cluster; a storm of them still fits one page. */
@@ -64,10 +70,35 @@ export const clusterAdmissionWebhooks = defineCheck({
   }),
   outcomes,
   healthy: ['healthy'],
-  facts: ['webhook', 'webhookService', 'webhookError', 'webhookEndpoints', 'webhookProblem', 'failingObject', 'webhookDenial', 'webhookConfiguration', 'createRefusal', 'refusedBy'],
+  facts: [
+    'webhook',
+    'webhookService',
+    'webhookError',
+    'webhookEndpoints',
+    'webhookProblem',
+    'failingObject',
+    'webhookDenial',
+    'webhookConfiguration',
+    'createRefusal',
+    'refusedBy',
+  ],
   sets: {
-    'webhook-without-endpoints': ['failingObject', 'webhook', 'webhookEndpoints', 'webhookError', 'webhookProblem', 'webhookService'],
-    'webhook-calls-failing': ['failingObject', 'webhook', 'webhookEndpoints', 'webhookError', 'webhookProblem', 'webhookService'],
+    'webhook-without-endpoints': [
+      'failingObject',
+      'webhook',
+      'webhookEndpoints',
+      'webhookError',
+      'webhookProblem',
+      'webhookService',
+    ],
+    'webhook-calls-failing': [
+      'failingObject',
+      'webhook',
+      'webhookEndpoints',
+      'webhookError',
+      'webhookProblem',
+      'webhookService',
+    ],
     'webhook-denied': ['failingObject', 'webhook', 'webhookDenial', 'webhookConfiguration', 'createRefusal'],
     'create-forbidden': ['failingObject', 'createRefusal', 'refusedBy'],
   },
@@ -75,24 +106,39 @@ export const clusterAdmissionWebhooks = defineCheck({
     `kubectl get events ${p.namespace ? `-n ${quoteArg(p.namespace)}` : '-A'} --field-selector ${quoteArg(eventSelector(p))} | grep -E 'failed calling webhook|denied the request|is forbidden' && kubectl get validatingwebhookconfigurations,mutatingwebhookconfigurations`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
     const [events, configured] = await Promise.all([
-      ctx.kube.listEvents({ namespace: p.namespace, fieldSelector: eventSelector(p), pageSize: maxEvents, maxItems: maxEvents }),
+      ctx.kube.listEvents({
+        namespace: p.namespace,
+        fieldSelector: eventSelector(p),
+        pageSize: maxEvents,
+        maxItems: maxEvents,
+      }),
       webhookConfigurations(ctx.kube),
     ]);
     const calls = failedCalls(events);
     const evidence: Evidence[] = [];
     const services = [
-      ...new Set([...calls.map((c) => c.service), ...(configured.refs ?? []).map((r) => r.service)].filter((s): s is string => s !== undefined && s !== '')),
+      ...new Set(
+        [...calls.map((c) => c.service), ...(configured.refs ?? []).map((r) => r.service)].filter(
+          (s): s is string => s !== undefined && s !== '',
+        ),
+      ),
     ].slice(0, maxServicesRead);
-    const endpoints = new Map(await Promise.all(services.map(async (s) => [s, await readyCount(ctx.kube, s)] as const)));
+    const endpoints = new Map(
+      await Promise.all(services.map(async (s) => [s, await readyCount(ctx.kube, s)] as const)),
+    );
     if (configured.note) evidence.push({ label: 'webhook configurations', value: configured.note });
-    for (const c of calls.slice(0, 5)) evidence.push({ label: `${c.object} FailedCreate ×${c.count}`, value: clip(c.message, 400) });
+    for (const c of calls.slice(0, 5))
+      evidence.push({ label: `${c.object} FailedCreate ×${c.count}`, value: clip(c.message, 400) });
 
     const facts: Facts = {};
     const empty = (s: string | undefined) => s !== undefined && endpoints.get(s)?.ready === 0;
     const failingCall = calls.find((c) => empty(c.service)) ?? calls[0];
     const emptyConfigured = (configured.refs ?? []).filter((r) => empty(r.service));
     for (const r of emptyConfigured.slice(0, 5)) {
-      evidence.push({ label: `${r.kind} webhook ${r.webhook}`, value: `service ${r.service}: ${endpoints.get(r.service)?.text}, failurePolicy ${r.failurePolicy}` });
+      evidence.push({
+        label: `${r.kind} webhook ${r.webhook}`,
+        value: `service ${r.service}: ${endpoints.get(r.service)?.text}, failurePolicy ${r.failurePolicy}`,
+      });
     }
     if (failingCall) {
       facts.webhook = failingCall.webhook;
@@ -110,8 +156,11 @@ export const clusterAdmissionWebhooks = defineCheck({
       // whatever the Endpoints read says, so only a call that did not name such a cause is read from the endpoints.
       const problem = webhookProblem(failingCall.error);
       facts.webhookProblem = problem ?? 'its service has no ready endpoints';
-      if (facts.webhookEndpoints === undefined) facts.webhookEndpoints = failingCall.service ? 'not read' : `no Service (the webhook calls ${failingCall.url})`;
-      const noEndpoints = /no endpoints available for service/.test(failingCall.error) || (problem === undefined && empty(failingCall.service));
+      if (facts.webhookEndpoints === undefined)
+        facts.webhookEndpoints = failingCall.service ? 'not read' : `no Service (the webhook calls ${failingCall.url})`;
+      const noEndpoints =
+        /no endpoints available for service/.test(failingCall.error) ||
+        (problem === undefined && empty(failingCall.service));
       return {
         outcome: noEndpoints ? 'webhook-without-endpoints' : 'webhook-calls-failing',
         summary: noEndpoints
@@ -124,7 +173,8 @@ export const clusterAdmissionWebhooks = defineCheck({
     // The API server reached its verdict: a webhook that answered "denied", or an admission plugin that forbids the pod.
     const refusal = pickRefusal(refusals(events), p.pod);
     if (refusal) {
-      for (const r of [refusal]) evidence.push({ label: `${r.object} FailedCreate ×${r.count}`, value: clip(r.message, 400) });
+      for (const r of [refusal])
+        evidence.push({ label: `${r.object} FailedCreate ×${r.count}`, value: clip(r.message, 400) });
       facts.failingObject = refusal.object;
       facts.createRefusal = clip(refusal.refusal, 400);
       if (refusal.webhook !== undefined) {
@@ -136,7 +186,11 @@ export const clusterAdmissionWebhooks = defineCheck({
           : configured.refs
             ? 'not among the service-backed webhook configurations read (a URL-backed webhook, or one since removed)'
             : 'the webhook configurations were not read';
-        if (ref) evidence.push({ label: `${ref.kind} webhook ${ref.webhook}`, value: `configuration ${ref.configuration}, service ${ref.service}, failurePolicy ${ref.failurePolicy}` });
+        if (ref)
+          evidence.push({
+            label: `${ref.kind} webhook ${ref.webhook}`,
+            value: `configuration ${ref.configuration}, service ${ref.service}, failurePolicy ${ref.failurePolicy}`,
+          });
         return {
           outcome: 'webhook-denied',
           summary: `creates by ${refusal.object} are denied by webhook "${refusal.webhook}", which answered: ${clip(facts.webhookDenial, 200)}; the webhook works, its policy refuses this pod`,
@@ -167,15 +221,23 @@ export const clusterAdmissionWebhooks = defineCheck({
     }
     return {
       outcome: 'healthy',
-      summary: `no "failed calling webhook", webhook denial or forbidden create in ${p.namespace ? `namespace ${p.namespace}'s` : 'the cluster\'s'} FailedCreate events${configured.refs ? `, and all ${configured.refs.length} service-backed webhooks have ready endpoints` : ''}`,
+      summary: `no "failed calling webhook", webhook denial or forbidden create in ${p.namespace ? `namespace ${p.namespace}'s` : "the cluster's"} FailedCreate events${configured.refs ? `, and all ${configured.refs.length} service-backed webhooks have ready endpoints` : ''}`,
       evidence,
       facts,
     };
   },
 });
 
-function eventSelector(p: { namespace?: string | undefined; kind?: string | undefined; name?: string | undefined }): string {
-  return ['reason=FailedCreate', ...(p.kind ? [`involvedObject.kind=${p.kind}`] : []), ...(p.name ? [`involvedObject.name=${p.name}`] : [])].join(',');
+function eventSelector(p: {
+  namespace?: string | undefined;
+  kind?: string | undefined;
+  name?: string | undefined;
+}): string {
+  return [
+    'reason=FailedCreate',
+    ...(p.kind ? [`involvedObject.kind=${p.kind}`] : []),
+    ...(p.name ? [`involvedObject.name=${p.name}`] : []),
+  ].join(',');
 }
 
 /**
@@ -183,16 +245,19 @@ function eventSelector(p: { namespace?: string | undefined; kind?: string | unde
  * (the `failed to call webhook:` part appeared in 1.23; older servers omit it and the URL's quotes).
  */
 // Kubernetes 1.9-1.13 said `failed calling admission webhook "X": Post https://...` (istio/istio#6186).
-const failedCallRe = /failed calling (?:admission )?webhook "([^"]+)": (?:failed to call webhook: )?Post "?(https?:\/\/[^\s"]+)"?: (.*)$/;
+const failedCallRe =
+  /failed calling (?:admission )?webhook "([^"]+)": (?:failed to call webhook: )?Post "?(https?:\/\/[^\s"]+)"?: (.*)$/;
 
 /** What the API server's error says went wrong, in words; undefined when it says nothing more than "no endpoints". */
 export function webhookProblem(error: string): string | undefined {
   if (/no endpoints available for service/.test(error)) return 'its service has no ready endpoints';
   if (/service "[^"]+" not found/.test(error)) return 'its service does not exist';
-  if (/x509: certificate has expired/.test(error)) return "its serving certificate has expired";
-  if (/x509|tls:/.test(error)) return "the API server does not trust its serving certificate (the webhook's caBundle does not match)";
+  if (/x509: certificate has expired/.test(error)) return 'its serving certificate has expired';
+  if (/x509|tls:/.test(error))
+    return "the API server does not trust its serving certificate (the webhook's caBundle does not match)";
   if (/connection refused/.test(error)) return 'nothing listens on its port';
-  if (/deadline exceeded|Client\.Timeout|i\/o timeout|timed out|request canceled/.test(error)) return 'it does not answer in time (a network path from the API server, or a hung backend)';
+  if (/deadline exceeded|Client\.Timeout|i\/o timeout|timed out|request canceled/.test(error))
+    return 'it does not answer in time (a network path from the API server, or a hung backend)';
   return undefined;
 }
 
@@ -207,14 +272,25 @@ const forbiddenRe = /(?:Error creating: |failed error: )(.{0,200}? is forbidden:
 function refusals(events: CoreV1Event[]): Refusal[] {
   const out: Refusal[] = [];
   const objects = new Map<string, string>();
-  for (const e of events) objects.set(`${e.reason}\u0000${(e.message ?? '').trim()}`, `${e.involvedObject.kind}/${e.involvedObject.name}${e.involvedObject.namespace ? ` in ${e.involvedObject.namespace}` : ''}`);
+  for (const e of events)
+    objects.set(
+      `${e.reason}\u0000${(e.message ?? '').trim()}`,
+      `${e.involvedObject.kind}/${e.involvedObject.name}${e.involvedObject.namespace ? ` in ${e.involvedObject.namespace}` : ''}`,
+    );
   for (const g of groupEvents(events)) {
     if (failedCallRe.test(g.message)) continue;
     const object = objects.get(`${g.reason}\u0000${g.message}`) ?? '';
     const denied = deniedRe.exec(g.message);
     if (denied) {
       const why = denied[2]?.trim();
-      out.push({ object, count: g.count, message: g.message, refusal: g.message.replace(/^Error creating: /, ''), webhook: denied[1] ?? '', ...(why ? { denial: why } : {}) });
+      out.push({
+        object,
+        count: g.count,
+        message: g.message,
+        refusal: g.message.replace(/^Error creating: /, ''),
+        webhook: denied[1] ?? '',
+        ...(why ? { denial: why } : {}),
+      });
       continue;
     }
     const forbidden = forbiddenRe.exec(g.message);
@@ -233,16 +309,26 @@ function pickRefusal(list: Refusal[], pod: string | undefined): Refusal | undefi
 export function refusedBy(refusal: string): string {
   if (/exceeded quota: /.test(refusal)) return 'a ResourceQuota';
   if (/violates PodSecurity /.test(refusal)) return 'Pod Security admission';
-  if (/(?:maximum|minimum) \S+ usage per (?:Container|Pod)|max limit to request ratio per|must specify limits\.|must specify requests\./.test(refusal)) return 'a LimitRange';
+  if (
+    /(?:maximum|minimum) \S+ usage per (?:Container|Pod)|max limit to request ratio per|must specify limits\.|must specify requests\./.test(
+      refusal,
+    )
+  )
+    return 'a LimitRange';
   if (/unable to validate against any pod security policy/.test(refusal)) return 'a PodSecurityPolicy';
-  if (/serviceaccount "[^"]+" not found|error looking up service account/.test(refusal)) return 'the ServiceAccount admission (the service account does not exist)';
+  if (/serviceaccount "[^"]+" not found|error looking up service account/.test(refusal))
+    return 'the ServiceAccount admission (the service account does not exist)';
   return 'an admission plugin';
 }
 
 function failedCalls(events: CoreV1Event[]): FailedCall[] {
   const out: FailedCall[] = [];
   const objects = new Map<string, string>();
-  for (const e of events) objects.set(`${e.reason}\u0000${(e.message ?? '').trim()}`, `${e.involvedObject.kind}/${e.involvedObject.name}${e.involvedObject.namespace ? ` in ${e.involvedObject.namespace}` : ''}`);
+  for (const e of events)
+    objects.set(
+      `${e.reason}\u0000${(e.message ?? '').trim()}`,
+      `${e.involvedObject.kind}/${e.involvedObject.name}${e.involvedObject.namespace ? ` in ${e.involvedObject.namespace}` : ''}`,
+    );
   for (const g of groupEvents(events)) {
     const m = failedCallRe.exec(g.message);
     if (!m) continue;
@@ -270,10 +356,23 @@ async function webhookConfigurations(kube: KubeClient): Promise<{ refs?: Webhook
       kube.listMutatingWebhookConfigurations({ pageSize: maxConfigurations, maxItems: maxConfigurations }),
     ]);
     const refs: WebhookRef[] = [];
-    const add = (kind: WebhookRef['kind'], configuration: string, webhooks: { name: string; clientConfig: AdmissionregistrationV1WebhookClientConfig; failurePolicy?: string }[] | undefined) => {
+    const add = (
+      kind: WebhookRef['kind'],
+      configuration: string,
+      webhooks:
+        | { name: string; clientConfig: AdmissionregistrationV1WebhookClientConfig; failurePolicy?: string }[]
+        | undefined,
+    ) => {
       for (const w of webhooks ?? []) {
         const s = w.clientConfig.service;
-        if (s) refs.push({ webhook: w.name, configuration, kind, service: `${s.namespace}/${s.name}`, failurePolicy: w.failurePolicy ?? 'Fail' });
+        if (s)
+          refs.push({
+            webhook: w.name,
+            configuration,
+            kind,
+            service: `${s.namespace}/${s.name}`,
+            failurePolicy: w.failurePolicy ?? 'Fail',
+          });
       }
     };
     for (const c of validating) add('validating', c.metadata?.name ?? '', c.webhooks);
@@ -281,7 +380,8 @@ async function webhookConfigurations(kube: KubeClient): Promise<{ refs?: Webhook
     return { refs };
   } catch (err) {
     // Events alone still name a failing webhook; the configurations only add the ones not yet called.
-    if (err instanceof KubeError && (err.kind === 'forbidden' || err.kind === 'not-found')) return { note: `not read: ${err.message}` };
+    if (err instanceof KubeError && (err.kind === 'forbidden' || err.kind === 'not-found'))
+      return { note: `not read: ${err.message}` };
     throw err;
   }
 }
@@ -292,11 +392,15 @@ async function readyCount(kube: KubeClient, service: string): Promise<{ ready: n
   try {
     ep = await ifExists(kube.readEndpoints(namespace, name));
   } catch (err) {
-    if (err instanceof KubeError && err.kind === 'forbidden') return { ready: undefined, text: `not read: ${err.message}` };
+    if (err instanceof KubeError && err.kind === 'forbidden')
+      return { ready: undefined, text: `not read: ${err.message}` };
     throw err;
   }
   if (!ep) return { ready: 0, text: 'no Endpoints object (no such Service?)' };
   const ready = (ep.subsets ?? []).reduce((n, s) => n + (s.addresses?.length ?? 0), 0);
   const notReady = (ep.subsets ?? []).reduce((n, s) => n + (s.notReadyAddresses?.length ?? 0), 0);
-  return { ready, text: `${ready} ready address${ready === 1 ? '' : 'es'}${notReady ? `, ${notReady} not ready` : ''}` };
+  return {
+    ready,
+    text: `${ready} ready address${ready === 1 ? '' : 'es'}${notReady ? `, ${notReady} not ready` : ''}`,
+  };
 }

@@ -8,7 +8,13 @@ import { ifExists } from '../reads.js';
 import { defineCheck } from '../types.js';
 import type { CheckResult, Evidence, Facts } from '../types.js';
 
-const outcomes = ['all-available', 'service-not-found', 'missing-endpoints', 'failed-discovery-check', 'unavailable'] as const;
+const outcomes = [
+  'all-available',
+  'service-not-found',
+  'missing-endpoints',
+  'failed-discovery-check',
+  'unavailable',
+] as const;
 type Outcome = (typeof outcomes)[number];
 
 /** One APIService per group/version: a few dozen on any cluster, whatever its size. */
@@ -42,12 +48,58 @@ export const clusterAggregatedApis = defineCheck({
   }),
   outcomes,
   healthy: ['all-available'],
-  facts: ['unavailableApis', 'apiService', 'apiServiceGroup', 'apiServiceReason', 'apiServiceMessage', 'apiServiceService', 'apiServiceEndpoints', 'apiServicePods', 'apiServiceCause', 'apiServiceNamespace', 'apiServiceFix'],
-  sets: { 'service-not-found': ['apiService', 'apiServiceCause', 'apiServiceEndpoints', 'apiServiceFix', 'apiServiceGroup', 'apiServiceMessage', 'apiServicePods', 'apiServiceReason', 'apiServiceService'], 'missing-endpoints': ['apiService', 'apiServiceCause', 'apiServiceEndpoints', 'apiServiceFix', 'apiServiceGroup', 'apiServiceMessage', 'apiServicePods', 'apiServiceReason', 'apiServiceService'], 'failed-discovery-check': ['apiService', 'apiServiceCause', 'apiServiceEndpoints', 'apiServiceFix', 'apiServiceGroup', 'apiServicePods', 'apiServiceReason', 'apiServiceService'] },
+  facts: [
+    'unavailableApis',
+    'apiService',
+    'apiServiceGroup',
+    'apiServiceReason',
+    'apiServiceMessage',
+    'apiServiceService',
+    'apiServiceEndpoints',
+    'apiServicePods',
+    'apiServiceCause',
+    'apiServiceNamespace',
+    'apiServiceFix',
+  ],
+  sets: {
+    'service-not-found': [
+      'apiService',
+      'apiServiceCause',
+      'apiServiceEndpoints',
+      'apiServiceFix',
+      'apiServiceGroup',
+      'apiServiceMessage',
+      'apiServicePods',
+      'apiServiceReason',
+      'apiServiceService',
+    ],
+    'missing-endpoints': [
+      'apiService',
+      'apiServiceCause',
+      'apiServiceEndpoints',
+      'apiServiceFix',
+      'apiServiceGroup',
+      'apiServiceMessage',
+      'apiServicePods',
+      'apiServiceReason',
+      'apiServiceService',
+    ],
+    'failed-discovery-check': [
+      'apiService',
+      'apiServiceCause',
+      'apiServiceEndpoints',
+      'apiServiceFix',
+      'apiServiceGroup',
+      'apiServicePods',
+      'apiServiceReason',
+      'apiServiceService',
+    ],
+  },
   // The APIService's name is <version>.<group>: named when the discovery error gave both, else every one not Available.
   command: (p) => {
     const [group, version] = (p.group ?? '').split('/');
-    if (group && version) return `kubectl get apiservices | grep -v 'True' && kubectl get apiservice ${version}.${group} -o yaml`;
+    if (group && version)
+      return `kubectl get apiservices | grep -v 'True' && kubectl get apiservice ${version}.${group} -o yaml`;
     return `kubectl get apiservices | grep -v 'True' && kubectl get apiservices -o yaml $(kubectl get apiservices --no-headers | awk '$3 != "True" {print $1}')`;
   },
   async run(ctx, p): Promise<CheckResult<Outcome>> {
@@ -67,10 +119,13 @@ export const clusterAggregatedApis = defineCheck({
       return i === -1 ? reasonOutcome.length : i;
     };
     // The group a discovery error named comes first: it is the one a client actually tripped on.
-    const named = (u: Unavailable) => (p.group ? Number(!(u.groupVersion === p.group || u.groupVersion.startsWith(`${p.group}/`))) : 0);
+    const named = (u: Unavailable) =>
+      p.group ? Number(!(u.groupVersion === p.group || u.groupVersion.startsWith(`${p.group}/`))) : 0;
     down.sort((a, b) => named(a) - named(b) || rank(a) - rank(b));
     const services = [...new Set(down.map((u) => u.service).filter((s) => s !== 'Local'))].slice(0, maxServicesRead);
-    const endpoints = new Map(await Promise.all(services.map(async (s) => [s, await readyAddresses(ctx.kube, s)] as const)));
+    const endpoints = new Map(
+      await Promise.all(services.map(async (s) => [s, await readyAddresses(ctx.kube, s)] as const)),
+    );
 
     const evidence: Evidence[] = down.map((u) => ({
       label: `${u.name} (${u.service})`,
@@ -142,7 +197,9 @@ async function readyAddresses(kube: KubeClient, service: string): Promise<string
     throw err;
   }
   if (!ep) return 'no Endpoints object';
-  const ready = (ep.subsets ?? []).flatMap((s) => (s.addresses ?? []).flatMap((a) => (s.ports ?? [{ port: 0 }]).map((p) => `${a.ip}:${p.port}`)));
+  const ready = (ep.subsets ?? []).flatMap((s) =>
+    (s.addresses ?? []).flatMap((a) => (s.ports ?? [{ port: 0 }]).map((p) => `${a.ip}:${p.port}`)),
+  );
   const notReady = (ep.subsets ?? []).reduce((n, s) => n + (s.notReadyAddresses?.length ?? 0), 0);
   return `${ready.length} ready${ready.length ? ` (${ready.slice(0, 3).join(', ')})` : ''}${notReady ? `, ${notReady} not ready` : ''}`;
 }
@@ -154,14 +211,18 @@ async function readyAddresses(kube: KubeClient, service: string): Promise<string
 export function causeOf(u: Pick<Unavailable, 'reason' | 'message'>): string {
   const m = u.message;
   if (u.reason === 'ServiceNotFound') return 'the Service is gone: its backend was uninstalled, the APIService was not';
-  if (u.reason === 'MissingEndpoints') return 'the Service has no ready endpoint: the backing pods are missing or not Ready';
-  if (/bad status from .*: (401|403)/.test(m)) return 'the backend refuses the API server (401/403): its authentication/authorization setup (RBAC, requestheader client CA)';
-  if (/x509|tls:/.test(m)) return "the API server does not trust the backend's serving certificate (caBundle / insecureSkipTLSVerify)";
+  if (u.reason === 'MissingEndpoints')
+    return 'the Service has no ready endpoint: the backing pods are missing or not Ready';
+  if (/bad status from .*: (401|403)/.test(m))
+    return 'the backend refuses the API server (401/403): its authentication/authorization setup (RBAC, requestheader client CA)';
+  if (/x509|tls:/.test(m))
+    return "the API server does not trust the backend's serving certificate (caBundle / insecureSkipTLSVerify)";
   if (/connection refused/.test(m)) return 'nothing listens on the backend port the Service sends to';
   if (/Client\.Timeout|deadline exceeded|i\/o timeout|no route to host|request canceled/.test(m))
     return "the API server cannot reach the backend pod's IP: a network path from the control plane to the pod network (a firewall or security group on the pod port, a CNI that does not route from the control-plane host; hostNetwork: true is the usual workaround)";
   if (/bad status from .*: (\d{3})/.test(m)) return 'the backend answers discovery with an error status';
-  if (u.reason === 'FailedDiscoveryCheck') return "the API server's discovery request to the backend fails: it cannot reach the pod or the pod answers an error (the condition's message says which)";
+  if (u.reason === 'FailedDiscoveryCheck')
+    return "the API server's discovery request to the backend fails: it cannot reach the pod or the pod answers an error (the condition's message says which)";
   return u.reason ? `${u.reason}` : 'no reason given';
 }
 
@@ -169,10 +230,14 @@ export function causeOf(u: Pick<Unavailable, 'reason' | 'message'>): string {
 export function fixOf(u: Pick<Unavailable, 'reason' | 'message' | 'service'>): string {
   const ns = u.service.split('/')[0] ?? '';
   const m = u.message;
-  if (u.reason === 'ServiceNotFound') return `reinstall the backend (its Service ${u.service}), or delete the APIService if it is no longer used`;
-  if (u.reason === 'MissingEndpoints') return `kubectl -n ${ns} get pods and describe the backend pods: why they are not Ready (their logs name it)`;
-  if (/bad status from .*: (401|403)/.test(m)) return `check the backend's RBAC (the auth-delegator ClusterRoleBinding, the extension-apiserver-authentication-reader RoleBinding) and its logs in ${ns}`;
-  if (/x509|tls:/.test(m)) return 'set the APIService caBundle to the CA that signed the backend serving certificate (or insecureSkipTLSVerify, knowingly)';
+  if (u.reason === 'ServiceNotFound')
+    return `reinstall the backend (its Service ${u.service}), or delete the APIService if it is no longer used`;
+  if (u.reason === 'MissingEndpoints')
+    return `kubectl -n ${ns} get pods and describe the backend pods: why they are not Ready (their logs name it)`;
+  if (/bad status from .*: (401|403)/.test(m))
+    return `check the backend's RBAC (the auth-delegator ClusterRoleBinding, the extension-apiserver-authentication-reader RoleBinding) and its logs in ${ns}`;
+  if (/x509|tls:/.test(m))
+    return 'set the APIService caBundle to the CA that signed the backend serving certificate (or insecureSkipTLSVerify, knowingly)';
   if (/Client\.Timeout|deadline exceeded|i\/o timeout|no route to host|request canceled/.test(m))
     return "allow the control plane to reach the pod's port (the port in the message): a firewall rule from the control-plane range (GKE private clusters allow only 443 and 10250), the node security group (EKS), or hostNetwork: true for the backend";
   return `kubectl -n ${ns} get svc,endpoints,pods for ${u.service}, and the backend pods' logs`;

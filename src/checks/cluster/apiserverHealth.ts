@@ -22,10 +22,17 @@ export const clusterApiserverHealth = defineCheck({
   outcomes,
   healthy: ['healthy'],
   facts: ['failingChecks', 'livezStatus', 'readyzStatus', 'latencyMs', 'latencyMaxMs'],
-  sets: { healthy: ['latencyMaxMs', 'latencyMs', 'livezStatus', 'readyzStatus'], slow: ['latencyMaxMs', 'latencyMs', 'livezStatus', 'readyzStatus'], 'not-ready': ['failingChecks', 'latencyMaxMs', 'latencyMs', 'livezStatus', 'readyzStatus'] },
+  sets: {
+    healthy: ['latencyMaxMs', 'latencyMs', 'livezStatus', 'readyzStatus'],
+    slow: ['latencyMaxMs', 'latencyMs', 'livezStatus', 'readyzStatus'],
+    'not-ready': ['failingChecks', 'latencyMaxMs', 'latencyMs', 'livezStatus', 'readyzStatus'],
+  },
   command: () => "kubectl get --raw '/livez?verbose' && kubectl get --raw '/readyz?verbose'",
   async run(ctx, p): Promise<CheckResult<Outcome>> {
-    const [livez, readyz] = await Promise.all([health(ctx.kube, '/livez?verbose'), health(ctx.kube, '/readyz?verbose')]);
+    const [livez, readyz] = await Promise.all([
+      health(ctx.kube, '/livez?verbose'),
+      health(ctx.kube, '/readyz?verbose'),
+    ]);
     const samples: number[] = [];
     for (let i = 0; i < latencySamples; i++) {
       const started = performance.now();
@@ -33,15 +40,24 @@ export const clusterApiserverHealth = defineCheck({
       samples.push(Math.round(performance.now() - started));
     }
     const median = [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)] ?? 0;
-    const facts: Facts = { livezStatus: livez.status, readyzStatus: readyz.status, latencyMs: median, latencyMaxMs: Math.max(...samples) };
+    const facts: Facts = {
+      livezStatus: livez.status,
+      readyzStatus: readyz.status,
+      latencyMs: median,
+      latencyMaxMs: Math.max(...samples),
+    };
     const evidence: Evidence[] = [
       { label: 'GET /livez?verbose', value: `${livez.status}: ${verdictLine(livez)}` },
       { label: 'GET /readyz?verbose', value: `${readyz.status}: ${verdictLine(readyz)}` },
-      { label: `latency over ${latencySamples} GET /readyz`, value: `${samples.map((s) => `${s}ms`).join(', ')} (median ${median}ms)` },
+      {
+        label: `latency over ${latencySamples} GET /readyz`,
+        value: `${samples.map((s) => `${s}ms`).join(', ')} (median ${median}ms)`,
+      },
     ];
     const liveFailed = failingChecks(livez);
     const readyFailed = failingChecks(readyz);
-    for (const f of [...liveFailed, ...readyFailed.filter((f) => !liveFailed.includes(f))]) evidence.push({ label: 'failing check', value: f.line });
+    for (const f of [...liveFailed, ...readyFailed.filter((f) => !liveFailed.includes(f))])
+      evidence.push({ label: 'failing check', value: f.line });
     if (livez.status !== 200) {
       facts.failingChecks = names(liveFailed).join(',') || reasonOf(livez);
       return {
@@ -61,17 +77,37 @@ export const clusterApiserverHealth = defineCheck({
       };
     }
     if (median > p.slowMs) {
-      return { outcome: 'slow', summary: `kube-apiserver is healthy but slow: a health check takes ${median}ms (median of ${latencySamples}; over ${p.slowMs}ms)`, evidence, facts };
+      return {
+        outcome: 'slow',
+        summary: `kube-apiserver is healthy but slow: a health check takes ${median}ms (median of ${latencySamples}; over ${p.slowMs}ms)`,
+        evidence,
+        facts,
+      };
     }
-    return { outcome: 'healthy', summary: `kube-apiserver passes every liveness and readiness check and answers in ${median}ms`, evidence, facts };
+    return {
+      outcome: 'healthy',
+      summary: `kube-apiserver passes every liveness and readiness check and answers in ${median}ms`,
+      evidence,
+      facts,
+    };
   },
 });
 
 /** A health endpoint's answer; a 401 or 403 means we may not look, which is an error, not an unhealthy server. */
 async function health(kube: KubeClient, path: string): Promise<RawResponse> {
   const r = await kube.getRaw(path);
-  if (r.status === 401) throw new KubeError('unauthorized', `GET ${path}: ${statusMessage(r.body)}: the credentials in your kubeconfig were rejected`, 401);
-  if (r.status === 403) throw new KubeError('forbidden', `${statusMessage(r.body)} (needs get on the non-resource path ${path.split('?')[0]})`, 403);
+  if (r.status === 401)
+    throw new KubeError(
+      'unauthorized',
+      `GET ${path}: ${statusMessage(r.body)}: the credentials in your kubeconfig were rejected`,
+      401,
+    );
+  if (r.status === 403)
+    throw new KubeError(
+      'forbidden',
+      `${statusMessage(r.body)} (needs get on the non-resource path ${path.split('?')[0]})`,
+      403,
+    );
   return r;
 }
 

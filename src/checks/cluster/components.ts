@@ -15,7 +15,12 @@ const maxComponentPods = 20;
 export const componentLogTail = 300;
 
 export function listComponentPods(kube: KubeClient, labelSelector: string): Promise<V1Pod[]> {
-  return kube.listPods({ namespace: systemNamespace, labelSelector, pageSize: maxComponentPods, maxItems: maxComponentPods });
+  return kube.listPods({
+    namespace: systemNamespace,
+    labelSelector,
+    pageSize: maxComponentPods,
+    maxItems: maxComponentPods,
+  });
 }
 
 export interface PodHealth {
@@ -94,20 +99,42 @@ export interface PodLogs {
  * component wrote why it died in its previous log; the kubelet's 400/404 for a
  * log it no longer has is an answer, a 403 is not (the check needs that right).
  */
-export async function readComponentLogs(kube: KubeClient, h: PodHealth, tailLines = componentLogTail, namespace = systemNamespace): Promise<PodLogs> {
+export async function readComponentLogs(
+  kube: KubeClient,
+  h: PodHealth,
+  tailLines = componentLogTail,
+  namespace = systemNamespace,
+): Promise<PodLogs> {
   const read = async (previous: boolean): Promise<string[] | string> => {
     try {
-      const text = await kube.readPodLog(namespace, h.name, { container: h.container, previous, tailLines, limitBytes: tailLines * 2048 });
+      const text = await kube.readPodLog(namespace, h.name, {
+        container: h.container,
+        previous,
+        tailLines,
+        limitBytes: tailLines * 2048,
+      });
       return text.split('\n').filter((l) => l.trim() !== '');
     } catch (err) {
       // 400/404: the kubelet no longer has it; 500: the API server could not get it from the kubelet. The pod and its Lease still speak.
-      if (err instanceof KubeError && (err.kind === 'bad-request' || err.kind === 'not-found' || err.kind === 'server-error')) return `${previous ? 'previous' : 'current'} log not read: ${err.message}`;
+      if (
+        err instanceof KubeError &&
+        (err.kind === 'bad-request' || err.kind === 'not-found' || err.kind === 'server-error')
+      )
+        return `${previous ? 'previous' : 'current'} log not read: ${err.message}`;
       throw err;
     }
   };
-  const [current, previous] = await Promise.all([read(false), h.hasPrevious ? read(true) : Promise.resolve([] as string[])]);
+  const [current, previous] = await Promise.all([
+    read(false),
+    h.hasPrevious ? read(true) : Promise.resolve([] as string[]),
+  ]);
   const notes = [current, previous].filter((x): x is string => typeof x === 'string');
-  return { pod: h.name, current: typeof current === 'string' ? [] : current, previous: typeof previous === 'string' ? [] : previous, notes };
+  return {
+    pod: h.name,
+    current: typeof current === 'string' ? [] : current,
+    previous: typeof previous === 'string' ? [] : previous,
+    notes,
+  };
 }
 
 export interface LeaderLease {
@@ -125,7 +152,13 @@ export async function readLeaderLease(kube: KubeClient, name: string, now: Date)
   const renew = lease.spec?.renewTime ?? lease.spec?.acquireTime;
   const age = ageSeconds(renew, now);
   const duration = lease.spec?.leaseDurationSeconds ?? 15;
-  return { name, holder: lease.spec?.holderIdentity ?? '', renewAgeSeconds: age === undefined ? undefined : Math.round(age), durationSeconds: duration, stale: age === undefined || age > duration };
+  return {
+    name,
+    holder: lease.spec?.holderIdentity ?? '',
+    renewAgeSeconds: age === undefined ? undefined : Math.round(age),
+    durationSeconds: duration,
+    stale: age === undefined || age > duration,
+  };
 }
 
 export function describeLease(l: LeaderLease): Evidence {
@@ -152,10 +185,16 @@ export interface LinePattern<C extends string> {
 }
 
 /** Every line of the logs that matches a pattern, first pattern wins per line. */
-export function classifyLines<C extends string>(logs: PodLogs[], patterns: readonly LinePattern<C>[]): ClassifiedLine<C>[] {
+export function classifyLines<C extends string>(
+  logs: PodLogs[],
+  patterns: readonly LinePattern<C>[],
+): ClassifiedLine<C>[] {
   const out: ClassifiedLine<C>[] = [];
   for (const l of logs) {
-    for (const [instance, lines] of [['previous', l.previous], ['current', l.current]] as const) {
+    for (const [instance, lines] of [
+      ['previous', l.previous],
+      ['current', l.current],
+    ] as const) {
       for (const line of lines) {
         for (const p of patterns) {
           const m = p.re.exec(line);
@@ -182,12 +221,19 @@ export function unique(values: (string | undefined)[]): string[] {
 /** Reasons a klog or JSON line names a failed API discovery, with the group/version it names. */
 export const discoveryPatterns = [
   // client-go discovery: `unable to retrieve the complete list of server APIs: metrics.k8s.io/v1beta1: the server is currently unable to handle the request`
-  { re: /unable to retrieve the complete list of server APIs: ([\w.-]+\/[\w.-]+)/, detail: (m: RegExpExecArray) => m[1] },
+  {
+    re: /unable to retrieve the complete list of server APIs: ([\w.-]+\/[\w.-]+)/,
+    detail: (m: RegExpExecArray) => m[1],
+  },
   // garbage collector / quota: `failed to discover some groups: map[metrics.k8s.io/v1beta1:stale GroupVersion discovery: ...]`
-  { re: /failed to discover (?:some groups|resources)[^\n]*?map\[([\w.-]+\/[\w.-]+):/, detail: (m: RegExpExecArray) => m[1] },
+  {
+    re: /failed to discover (?:some groups|resources)[^\n]*?map\[([\w.-]+\/[\w.-]+):/,
+    detail: (m: RegExpExecArray) => m[1],
+  },
   // apiserver: `couldn't get resource list for metrics.k8s.io/v1beta1: ...`
   { re: /couldn't get resource list for ([\w.-]+\/[\w.-]+)/, detail: (m: RegExpExecArray) => m[1] },
 ] as const;
 
 /** x509 expiry, as Go's crypto/x509 words it in any component's log. */
-export const x509ExpiredPattern = /x509: certificate has expired or is not yet valid(?:: current time (\S+) is after (\S+))?/;
+export const x509ExpiredPattern =
+  /x509: certificate has expired or is not yet valid(?:: current time (\S+) is after (\S+))?/;

@@ -31,19 +31,37 @@ interface Sign {
   test: (n: V1Node) => string | undefined;
 }
 
-const label = (prefix: string) => (n: V1Node) => Object.keys(n.metadata?.labels ?? {}).find((k) => k.startsWith(prefix));
+const label = (prefix: string) => (n: V1Node) =>
+  Object.keys(n.metadata?.labels ?? {}).find((k) => k.startsWith(prefix));
 const version = (re: RegExp) => (n: V1Node) => {
   const v = n.status?.nodeInfo?.kubeletVersion ?? '';
   return re.test(v) ? `kubelet ${v}` : undefined;
 };
-const providerId = (prefix: string) => (n: V1Node) => (n.spec?.providerID?.startsWith(prefix) ? `providerID ${n.spec.providerID}` : undefined);
-const annotation = (prefix: string) => (n: V1Node) => Object.keys(n.metadata?.annotations ?? {}).find((k) => k.startsWith(prefix));
+const providerId = (prefix: string) => (n: V1Node) =>
+  n.spec?.providerID?.startsWith(prefix) ? `providerID ${n.spec.providerID}` : undefined;
+const annotation = (prefix: string) => (n: V1Node) =>
+  Object.keys(n.metadata?.annotations ?? {}).find((k) => k.startsWith(prefix));
 
 /** Signs, most specific first; the first provider with a sign wins. */
 const signs: Sign[] = [
-  { provider: 'EKS', managed: true, embedded: false, test: (n) => label('eks.amazonaws.com/')(n) ?? version(/-eks\b/)(n) },
-  { provider: 'GKE', managed: true, embedded: false, test: (n) => label('cloud.google.com/gke-')(n) ?? version(/-gke\./)(n) },
-  { provider: 'AKS', managed: true, embedded: false, test: (n) => label('kubernetes.azure.com/')(n) ?? providerId('azure://')(n) },
+  {
+    provider: 'EKS',
+    managed: true,
+    embedded: false,
+    test: (n) => label('eks.amazonaws.com/')(n) ?? version(/-eks\b/)(n),
+  },
+  {
+    provider: 'GKE',
+    managed: true,
+    embedded: false,
+    test: (n) => label('cloud.google.com/gke-')(n) ?? version(/-gke\./)(n),
+  },
+  {
+    provider: 'AKS',
+    managed: true,
+    embedded: false,
+    test: (n) => label('kubernetes.azure.com/')(n) ?? providerId('azure://')(n),
+  },
   { provider: 'k3s', managed: false, embedded: true, test: (n) => version(/\+k3s/)(n) ?? annotation('k3s.io/')(n) },
   { provider: 'RKE2', managed: false, embedded: false, test: (n) => version(/\+rke2/)(n) ?? annotation('rke2.io/')(n) },
   { provider: 'microk8s', managed: false, embedded: true, test: label('microk8s.io/') },

@@ -21,7 +21,10 @@ export const clusterControlPlanePlacement = defineCheck({
   outcomes,
   healthy: ['on-control-plane-nodes', 'no-control-plane-pods'],
   facts: ['strayNodes', 'strayComponents', 'controlPlaneNodes'],
-  sets: { 'on-control-plane-nodes': ['controlPlaneNodes'], 'on-worker': ['controlPlaneNodes', 'strayComponents', 'strayNodes'] },
+  sets: {
+    'on-control-plane-nodes': ['controlPlaneNodes'],
+    'on-worker': ['controlPlaneNodes', 'strayComponents', 'strayNodes'],
+  },
   command: () =>
     `kubectl get pods -n ${systemNamespace} -l 'component in (${components.join(',')})' -o wide && kubectl get nodes -l node-role.kubernetes.io/control-plane`,
   async run(ctx): Promise<CheckResult<Outcome>> {
@@ -42,7 +45,9 @@ export const clusterControlPlanePlacement = defineCheck({
     }
     const nodeNames = unique([...pods.values()].map((p) => p.spec?.nodeName));
     // Only the nodes these pods are on: a handful, whatever the cluster's size.
-    const nodes = new Map(await Promise.all(nodeNames.map(async (n) => [n, await ifExists(ctx.kube.readNode(n))] as const)));
+    const nodes = new Map(
+      await Promise.all(nodeNames.map(async (n) => [n, await ifExists(ctx.kube.readNode(n))] as const)),
+    );
     const evidence: Evidence[] = [];
     const stray: { pod: string; component: string; node: string; why: string }[] = [];
     const cpNodes: string[] = [];
@@ -51,12 +56,25 @@ export const clusterControlPlanePlacement = defineCheck({
       const role = node ? roleOf(node) : undefined;
       if (role) cpNodes.push(n);
       const here = [...pods.values()].filter((p) => p.spec?.nodeName === n);
-      evidence.push({ label: `node ${n}`, value: `${node ? (role ? `role ${role}` : 'no control-plane role label') : 'node object not found'}: ${here.map((p) => p.metadata?.name).join(', ')}` });
+      evidence.push({
+        label: `node ${n}`,
+        value: `${node ? (role ? `role ${role}` : 'no control-plane role label') : 'node object not found'}: ${here.map((p) => p.metadata?.name).join(', ')}`,
+      });
       if (!role) {
-        for (const p of here) stray.push({ pod: p.metadata?.name ?? '', component: componentOf(p), node: n, why: node ? 'no control-plane role' : 'node not found' });
+        for (const p of here)
+          stray.push({
+            pod: p.metadata?.name ?? '',
+            component: componentOf(p),
+            node: n,
+            why: node ? 'no control-plane role' : 'node not found',
+          });
       }
     }
-    const facts: Facts = { controlPlaneNodes: cpNodes.join(','), strayNodes: unique(stray.map((s) => s.node)).join(','), strayComponents: unique(stray.map((s) => s.component)).join(',') };
+    const facts: Facts = {
+      controlPlaneNodes: cpNodes.join(','),
+      strayNodes: unique(stray.map((s) => s.node)).join(','),
+      strayComponents: unique(stray.map((s) => s.component)).join(','),
+    };
     if (stray.length > 0) {
       return {
         outcome: 'on-worker',

@@ -10,7 +10,17 @@ import { describePod, listComponentPods, podHealth, systemNamespace } from './co
 import type { PodHealth } from './components.js';
 import { quoteInside } from '../../nodeaccess/quote.js';
 
-const outcomes = ['healthy', 'no-pods', 'pods-not-ready', 'corefile-missing', 'missing-host-entry', 'forwarding-loop', 'hosts-no-fallthrough', 'upstream-timeout', 'probe-timeout'] as const;
+const outcomes = [
+  'healthy',
+  'no-pods',
+  'pods-not-ready',
+  'corefile-missing',
+  'missing-host-entry',
+  'forwarding-loop',
+  'hosts-no-fallthrough',
+  'upstream-timeout',
+  'probe-timeout',
+] as const;
 type Outcome = (typeof outcomes)[number];
 
 const selector = 'k8s-app=kube-dns';
@@ -47,9 +57,16 @@ export function parseCorefile(text: string): Corefile {
       out.servers.push(server);
     } else if (hosts && depth === hostsDepth) {
       if (words[0] === 'fallthrough') hosts.fallthrough = true;
-      else if (words.length >= 2 && /^[\d.:a-fA-F]+$/.test(words[0] ?? '') && /[.:]/.test(words[0] ?? '')) hosts.entries.push({ ip: words[0] ?? '', names: words.slice(1) });
+      else if (words.length >= 2 && /^[\d.:a-fA-F]+$/.test(words[0] ?? '') && /[.:]/.test(words[0] ?? ''))
+        hosts.entries.push({ ip: words[0] ?? '', names: words.slice(1) });
     } else if (depth === 1 && words[0] === 'hosts') {
-      const block = { server, entries: [], fallthrough: false, ...(words[1] ? { file: words[1] } : {}), ...(words.length > 2 ? { zones: words.slice(2) } : {}) };
+      const block = {
+        server,
+        entries: [],
+        fallthrough: false,
+        ...(words[1] ? { file: words[1] } : {}),
+        ...(words.length > 2 ? { zones: words.slice(2) } : {}),
+      };
       out.hosts.push(block);
       if (opens > closes) {
         hosts = block;
@@ -79,7 +96,9 @@ function serverZones(server: string): string[] {
  * Corefile's), so every name it does not list gets NXDOMAIN, cluster names included.
  */
 export function swallowingHosts(core: Corefile): Corefile['hosts'] {
-  return core.hosts.filter((h) => !h.fallthrough && (h.zones ?? serverZones(h.server)).some((z) => z === '.' || z === '.:53'));
+  return core.hosts.filter(
+    (h) => !h.fallthrough && (h.zones ?? serverZones(h.server)).some((z) => z === '.' || z === '.:53'),
+  );
 }
 
 /** A name the kubernetes plugin answers through the pod's search path (`kubernetes.default`, `*.svc.cluster.local`): never a hosts-block name. */
@@ -88,7 +107,10 @@ function isClusterName(name: string): boolean {
 }
 
 /** Reads every CoreDNS pod's current and previous log; a log that cannot be read is said so, never taken as clean. */
-async function readCorednsLogs(ctx: { kube: KubeClient }, pods: PodHealth[]): Promise<{ finding: CorednsLogFinding; notes: string[]; read: number }> {
+async function readCorednsLogs(
+  ctx: { kube: KubeClient },
+  pods: PodHealth[],
+): Promise<{ finding: CorednsLogFinding; notes: string[]; read: number }> {
   const lines: string[] = [];
   const notes: string[] = [];
   let read = 0;
@@ -96,11 +118,18 @@ async function readCorednsLogs(ctx: { kube: KubeClient }, pods: PodHealth[]): Pr
     pods.flatMap((h) =>
       [false, ...(h.hasPrevious ? [true] : [])].map(async (previous) => {
         try {
-          const text = await ctx.kube.readPodLog(systemNamespace, h.name, { container: h.container, previous, tailLines: logTail, limitBytes: logTail * 2048 });
+          const text = await ctx.kube.readPodLog(systemNamespace, h.name, {
+            container: h.container,
+            previous,
+            tailLines: logTail,
+            limitBytes: logTail * 2048,
+          });
           read += 1;
           lines.push(...text.split('\n'));
         } catch (err) {
-          notes.push(`${h.name} ${previous ? 'previous' : 'current'} log not read: ${clip(err instanceof Error ? err.message : String(err), 160)}`);
+          notes.push(
+            `${h.name} ${previous ? 'previous' : 'current'} log not read: ${clip(err instanceof Error ? err.message : String(err), 160)}`,
+          );
         }
       }),
     ),
@@ -115,24 +144,54 @@ export const clusterCoredns = defineCheck({
   id: 'cluster.coredns',
   layer: 'cluster',
   title: 'CoreDNS: pods Ready, its Corefile (hosts, forward) and its log (loop, upstream time-outs)',
-  why: "Every in-cluster name lookup goes through CoreDNS; names outside cluster DNS (a private registry, a Rancher server) resolve only if the Corefile forwards to a resolver that knows them or lists them in a hosts block. Ready pods are not enough: a hosts block without fallthrough answers NXDOMAIN for every other name, and the log shows a forwarding loop or an upstream that does not answer.",
+  why: 'Every in-cluster name lookup goes through CoreDNS; names outside cluster DNS (a private registry, a Rancher server) resolve only if the Corefile forwards to a resolver that knows them or lists them in a hosts block. Ready pods are not enough: a hosts block without fallthrough answers NXDOMAIN for every other name, and the log shows a forwarding loop or an upstream that does not answer.',
   params: z.object({ name: z.string().min(1).optional() }),
   outcomes,
   healthy: ['healthy'],
-  facts: ['corednsReady', 'forwarders', 'hostsNames', 'hostEntry', 'hasHostsBlock', 'corednsFinding', 'loopLine', 'timeoutLine', 'upstreams', 'timeoutCount', 'probeOnly', 'swallowingHosts', 'logsRead'],
-  sets: { healthy: ['corednsReady', 'forwarders'], 'pods-not-ready': ['corednsFinding', 'corednsReady', 'forwarders'], 'missing-host-entry': ['corednsFinding', 'corednsReady', 'forwarders', 'hostsNames'], 'forwarding-loop': ['corednsFinding', 'corednsReady', 'loopLine'], 'hosts-no-fallthrough': ['corednsFinding', 'corednsReady', 'forwarders', 'hostsNames', 'swallowingHosts'], 'upstream-timeout': ['corednsFinding', 'corednsReady', 'probeOnly', 'timeoutCount', 'timeoutLine', 'upstreams'], 'probe-timeout': ['corednsFinding', 'corednsReady', 'probeOnly', 'timeoutCount', 'timeoutLine', 'upstreams'] },
+  facts: [
+    'corednsReady',
+    'forwarders',
+    'hostsNames',
+    'hostEntry',
+    'hasHostsBlock',
+    'corednsFinding',
+    'loopLine',
+    'timeoutLine',
+    'upstreams',
+    'timeoutCount',
+    'probeOnly',
+    'swallowingHosts',
+    'logsRead',
+  ],
+  sets: {
+    healthy: ['corednsReady', 'forwarders'],
+    'pods-not-ready': ['corednsFinding', 'corednsReady', 'forwarders'],
+    'missing-host-entry': ['corednsFinding', 'corednsReady', 'forwarders', 'hostsNames'],
+    'forwarding-loop': ['corednsFinding', 'corednsReady', 'loopLine'],
+    'hosts-no-fallthrough': ['corednsFinding', 'corednsReady', 'forwarders', 'hostsNames', 'swallowingHosts'],
+    'upstream-timeout': ['corednsFinding', 'corednsReady', 'probeOnly', 'timeoutCount', 'timeoutLine', 'upstreams'],
+    'probe-timeout': ['corednsFinding', 'corednsReady', 'probeOnly', 'timeoutCount', 'timeoutLine', 'upstreams'],
+  },
   command: (p) =>
     `kubectl get pods -n ${systemNamespace} -l ${selector} && kubectl get configmap coredns -n ${systemNamespace} -o jsonpath='{.data.Corefile}'${p.name ? ` | grep -n '${quoteInside(p.name)}'` : ''} && kubectl logs -n ${systemNamespace} -l ${selector} --tail=${logTail} --prefix`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
     const now = ctx.now();
-    const [pods, cm] = await Promise.all([listComponentPods(ctx.kube, selector), ifExists(ctx.kube.readConfigMap(systemNamespace, 'coredns'))]);
+    const [pods, cm] = await Promise.all([
+      listComponentPods(ctx.kube, selector),
+      ifExists(ctx.kube.readConfigMap(systemNamespace, 'coredns')),
+    ]);
     const health = pods.map((x) => podHealth(x, 'coredns'));
     const ready = health.filter((h) => h.ready).length;
     const facts: Facts = { corednsReady: `${ready}/${health.length}` };
     const evidence: Evidence[] = health.map((h) => describePod(h, now));
     if (health.length === 0) {
       facts.corednsFinding = 'no CoreDNS pod exists';
-      return { outcome: 'no-pods', summary: `no CoreDNS pod in ${systemNamespace} (label ${selector}): nothing answers cluster DNS`, evidence: [{ label: `pods -l ${selector}`, value: 'none' }], facts };
+      return {
+        outcome: 'no-pods',
+        summary: `no CoreDNS pod in ${systemNamespace} (label ${selector}): nothing answers cluster DNS`,
+        evidence: [{ label: `pods -l ${selector}`, value: 'none' }],
+        facts,
+      };
     }
     const logs = await readCorednsLogs(ctx, health);
     facts.logsRead = logs.read;
@@ -162,7 +221,12 @@ export const clusterCoredns = defineCheck({
     }
     if (ready === 0) {
       facts.corednsFinding = `none of its ${health.length} pods is Ready`;
-      return { outcome: 'pods-not-ready', summary: `none of the ${health.length} CoreDNS pods is Ready: cluster DNS lookups fail or time out`, evidence, facts };
+      return {
+        outcome: 'pods-not-ready',
+        summary: `none of the ${health.length} CoreDNS pods is Ready: cluster DNS lookups fail or time out`,
+        evidence,
+        facts,
+      };
     }
     const timeouts = describeUpstreamTimeouts(logs.finding.timeouts);
     const lastTimeout = logs.finding.timeouts[logs.finding.timeouts.length - 1];
@@ -171,33 +235,58 @@ export const clusterCoredns = defineCheck({
       facts.timeoutCount = timeouts.count;
       facts.probeOnly = timeouts.probeOnly;
       if (lastTimeout) facts.timeoutLine = clip(lastTimeout.line, 300);
-      if (lastTimeout) evidence.push({ label: `coredns log (${timeouts.count} time-out${timeouts.count === 1 ? '' : 's'})`, value: clip(lastTimeout.line) });
+      if (lastTimeout)
+        evidence.push({
+          label: `coredns log (${timeouts.count} time-out${timeouts.count === 1 ? '' : 's'})`,
+          value: clip(lastTimeout.line),
+        });
     };
     // CoreDNS runs and logs: what its log says about the upstream does not depend on reading its ConfigMap.
     if (!core && timeouts.count > 0) {
       timeoutFacts();
       facts.corednsFinding = `the upstream ${timeouts.upstreams.join(', ')} does not answer CoreDNS (${timeouts.count} i/o time-outs${timeouts.probeOnly ? ", all on the loop plugin's HINFO probe" : ''})`;
       return timeouts.probeOnly
-        ? { outcome: 'probe-timeout', summary: `CoreDNS is Ready (${ready}/${health.length}); only the loop plugin's start-up probe (HINFO) to ${timeouts.upstreams.join(', ')} timed out (${timeouts.count}x): either that upstream cannot be reached from the pods at all, or it ignores HINFO queries. A lookup from a pod tells which`, evidence, facts }
-        : { outcome: 'upstream-timeout', summary: `CoreDNS is Ready (${ready}/${health.length}) but its upstream ${timeouts.upstreams.join(', ')} does not answer: ${timeouts.count} lookups timed out (${timeouts.names.join(', ')})`, evidence, facts };
+        ? {
+            outcome: 'probe-timeout',
+            summary: `CoreDNS is Ready (${ready}/${health.length}); only the loop plugin's start-up probe (HINFO) to ${timeouts.upstreams.join(', ')} timed out (${timeouts.count}x): either that upstream cannot be reached from the pods at all, or it ignores HINFO queries. A lookup from a pod tells which`,
+            evidence,
+            facts,
+          }
+        : {
+            outcome: 'upstream-timeout',
+            summary: `CoreDNS is Ready (${ready}/${health.length}) but its upstream ${timeouts.upstreams.join(', ')} does not answer: ${timeouts.count} lookups timed out (${timeouts.names.join(', ')})`,
+            evidence,
+            facts,
+          };
     }
     if (!core) {
       facts.corednsFinding = `the coredns ConfigMap ${cm ? 'has no Corefile' : 'does not exist'}`;
       evidence.push({ label: `configmap ${systemNamespace}/coredns`, value: cm ? 'has no Corefile key' : 'not found' });
-      return { outcome: 'corefile-missing', summary: `the coredns ConfigMap ${cm ? 'has no Corefile' : 'does not exist'}: CoreDNS runs on whatever configuration it loaded last`, evidence, facts };
+      return {
+        outcome: 'corefile-missing',
+        summary: `the coredns ConfigMap ${cm ? 'has no Corefile' : 'does not exist'}: CoreDNS runs on whatever configuration it loaded last`,
+        evidence,
+        facts,
+      };
     }
     const entries = core.hosts.flatMap((h) => h.entries);
     facts.hostsNames = entries.flatMap((e) => e.names).join(',');
-    for (const f of core.forwarders) evidence.push({ label: `forward (${f.server})`, value: `forward ${f.from} ${f.to.join(' ')}` });
+    for (const f of core.forwarders)
+      evidence.push({ label: `forward (${f.server})`, value: `forward ${f.from} ${f.to.join(' ')}` });
     for (const h of core.hosts) {
       evidence.push({
         label: `hosts${h.file ? ` ${h.file}` : ''}${h.zones ? ` ${h.zones.join(' ')}` : ''} (${h.server})`,
-        value: (h.entries.length ? h.entries.map((e) => `${e.ip} ${e.names.join(' ')}`).join('; ') : 'no inline entries') + (h.fallthrough ? '; fallthrough' : '; no fallthrough'),
+        value:
+          (h.entries.length ? h.entries.map((e) => `${e.ip} ${e.names.join(' ')}`).join('; ') : 'no inline entries') +
+          (h.fallthrough ? '; fallthrough' : '; no fallthrough'),
       });
     }
     const readyNote = ready < health.length ? ` (${ready} of ${health.length} pods Ready)` : '';
     const wanted = p.name?.toLowerCase().replace(/\.$/, '');
-    const hit = wanted === undefined ? undefined : entries.find((e) => e.names.some((n) => n.toLowerCase().replace(/\.$/, '') === wanted));
+    const hit =
+      wanted === undefined
+        ? undefined
+        : entries.find((e) => e.names.some((n) => n.toLowerCase().replace(/\.$/, '') === wanted));
     if (hit) facts.hostEntry = hit.ip;
 
     const swallow = swallowingHosts(core);
@@ -207,7 +296,7 @@ export const clusterCoredns = defineCheck({
       facts.corednsFinding = `the hosts block (${facts.swallowingHosts}) has no fallthrough: every other name gets NXDOMAIN`;
       return {
         outcome: 'hosts-no-fallthrough',
-        summary: `the Corefile's hosts block for ${names.length ? names.join(', ') : swallow[0]?.file ?? 'its file'} has no fallthrough: CoreDNS answers NXDOMAIN for every name it does not list, cluster names (kubernetes.default) and ${p.name ?? 'external names'} included, before kubernetes or forward see them${readyNote}`,
+        summary: `the Corefile's hosts block for ${names.length ? names.join(', ') : (swallow[0]?.file ?? 'its file')} has no fallthrough: CoreDNS answers NXDOMAIN for every name it does not list, cluster names (kubernetes.default) and ${p.name ?? 'external names'} included, before kubernetes or forward see them${readyNote}`,
         evidence,
         facts,
       };
@@ -244,7 +333,13 @@ export const clusterCoredns = defineCheck({
       };
     }
     const logNote = logs.read === 0 ? '; its logs were not read' : '';
-    if (hit) return { outcome: 'healthy', summary: `CoreDNS is Ready${readyNote} and its hosts block maps ${p.name ?? ''} to ${hit.ip}${logNote}`, evidence, facts };
+    if (hit)
+      return {
+        outcome: 'healthy',
+        summary: `CoreDNS is Ready${readyNote} and its hosts block maps ${p.name ?? ''} to ${hit.ip}${logNote}`,
+        evidence,
+        facts,
+      };
     return {
       outcome: 'healthy',
       summary: `CoreDNS is Ready (${ready}/${health.length}); it forwards ${core.forwarders.map((f) => `${f.from} to ${f.to.join(' ')}`).join(', ') || 'nowhere'}${entries.length ? ` and its hosts block names ${entries.length} address${entries.length === 1 ? '' : 'es'}` : ''}${logNote}`,

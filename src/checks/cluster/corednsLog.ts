@@ -32,7 +32,8 @@ const loopRe = [
 
 // `[ERROR] plugin/errors: 2 example.com. A: read udp 10.244.0.5:41234->8.8.8.8:53: i/o timeout`; CoreDNS 1.1 wrote
 // `[ERROR] 2 mirrors.example.ai. AAAA: unreachable backend: read udp 10.99.17.97:60877->10.10.10.252:53: i/o timeout`.
-const timeoutRe = /\[ERROR\] (?:plugin\/errors: )?\d+ (\S+) (\w+): (?:unreachable backend: )?read udp (\S+?)->(\S+?): (i\/o timeout|read: no route to host|read: connection refused)/;
+const timeoutRe =
+  /\[ERROR\] (?:plugin\/errors: )?\d+ (\S+) (\w+): (?:unreachable backend: )?read udp (\S+?)->(\S+?): (i\/o timeout|read: no route to host|read: connection refused)/;
 
 /** The loop and time-out lines of one or more CoreDNS logs (timestamps before the text are fine: the patterns are not anchored). */
 export function classifyCorednsLog(lines: readonly string[]): CorednsLogFinding {
@@ -45,7 +46,14 @@ export function classifyCorednsLog(lines: readonly string[]): CorednsLogFinding 
       continue;
     }
     const t = timeoutRe.exec(line);
-    if (t) out.timeouts.push({ line, name: t[1] ?? '', qtype: t[2] ?? '', upstream: (t[4] ?? '').replace(/:53$/, ''), error: t[5] ?? '' });
+    if (t)
+      out.timeouts.push({
+        line,
+        name: t[1] ?? '',
+        qtype: t[2] ?? '',
+        upstream: (t[4] ?? '').replace(/:53$/, ''),
+        error: t[5] ?? '',
+      });
   }
   return out;
 }
@@ -69,5 +77,10 @@ export interface UpstreamTimeoutSummary {
 export function describeUpstreamTimeouts(timeouts: readonly UpstreamTimeout[]): UpstreamTimeoutSummary {
   const upstreams = [...new Set(timeouts.map((t) => t.upstream))];
   const real = timeouts.filter((t) => !isLoopProbe(t));
-  return { upstreams, count: timeouts.length, probeOnly: real.length === 0, names: [...new Set(real.map((t) => t.name))].slice(0, 5) };
+  return {
+    upstreams,
+    count: timeouts.length,
+    probeOnly: real.length === 0,
+    names: [...new Set(real.map((t) => t.name))].slice(0, 5),
+  };
 }

@@ -2,10 +2,29 @@ import { z } from 'zod';
 import { plural } from '../format.js';
 import { defineCheck } from '../types.js';
 import type { CheckResult, Evidence, Facts } from '../types.js';
-import { classifyLines, describePod, isCrashLooping, lineEvidence, listComponentPods, podHealth, readComponentLogs, systemNamespace, unique } from './components.js';
+import {
+  classifyLines,
+  describePod,
+  isCrashLooping,
+  lineEvidence,
+  listComponentPods,
+  podHealth,
+  readComponentLogs,
+  systemNamespace,
+  unique,
+} from './components.js';
 import type { LinePattern } from './components.js';
 
-const outcomes = ['healthy', 'rejected-connections-only', 'certificate-expired', 'no-space', 'slow-apply', 'not-ready', 'restarting', 'no-pods'] as const;
+const outcomes = [
+  'healthy',
+  'rejected-connections-only',
+  'certificate-expired',
+  'no-space',
+  'slow-apply',
+  'not-ready',
+  'restarting',
+  'no-pods',
+] as const;
 type Outcome = (typeof outcomes)[number];
 
 export type EtcdLineClass = 'rejected-expired' | 'rejected' | 'slow-apply' | 'no-space' | 'error';
@@ -17,11 +36,23 @@ export const etcdLinePatterns: LinePattern<LineClass>[] = [
   // etcd client certificate, a peer) is shut out. Server side: `x509: certificate has expired or is not yet valid`;
   // reported by the peer: `tls: expired certificate`. Only the empty-ServerName "bad certificate" form is noise.
   // {"msg":"rejected connection","remote-addr":"192.168.211.110:45886","server-name":"etcd.zragsai","error":"keys: failed to verify client certificate: x509: certificate has expired or is not yet valid: current time ... is after ..."} (etcd-io/etcd#15740)
-  { class: 'rejected-expired', re: /"msg":"rejected connection(?: on (?:client|peer) endpoint)?"(?=.*(?:certificate has expired|expired certificate))(?:.*?"remote-addr":"([^"]+)")?/, detail: (m) => m[1] },
-  { class: 'rejected-expired', re: /rejected connection from "([^"]+)"(?=.*(?:certificate has expired|expired certificate))/, detail: (m) => m[1] },
+  {
+    class: 'rejected-expired',
+    re: /"msg":"rejected connection(?: on (?:client|peer) endpoint)?"(?=.*(?:certificate has expired|expired certificate))(?:.*?"remote-addr":"([^"]+)")?/,
+    detail: (m) => m[1],
+  },
+  {
+    class: 'rejected-expired',
+    re: /rejected connection from "([^"]+)"(?=.*(?:certificate has expired|expired certificate))/,
+    detail: (m) => m[1],
+  },
   // {"msg":"rejected connection","remote-addr":"172.25.143.104:40124",...,"error":"remote error: tls: bad certificate"}
   // etcd 3.6 words it "rejected connection on client endpoint" (or peer endpoint).
-  { class: 'rejected', re: /"msg":"rejected connection(?: on (?:client|peer) endpoint)?"(?:.*?"remote-addr":"([^"]+)")?/, detail: (m) => m[1] },
+  {
+    class: 'rejected',
+    re: /"msg":"rejected connection(?: on (?:client|peer) endpoint)?"(?:.*?"remote-addr":"([^"]+)")?/,
+    detail: (m) => m[1],
+  },
   // rejected connection from "192.168.0.12:34990" (error "remote error: tls: bad certificate", ServerName "")
   { class: 'rejected', re: /rejected connection from "([^"]+)"/, detail: (m) => m[1] },
   { class: 'no-space', re: /database space exceeded|alarm:NOSPACE|"alarm-type":"NOSPACE"/ },
@@ -33,23 +64,39 @@ export const etcdLinePatterns: LinePattern<LineClass>[] = [
   { class: 'slow-apply', re: /"msg":"slow fdatasync"(?:.*?"took":"([^"]+)")?/, detail: (m) => m[1] },
   // a leader that could not keep its heartbeats, zap (3.5/3.6): "leader failed to send out heartbeat on time; took too long,
   // leader is overloaded likely from slow disk",...,"exceeded-duration":"2.406773972s" (etcd-io/etcd#20418)
-  { class: 'slow-apply', re: /"msg":"leader failed to send out heartbeat on time[^"]*"(?:.*?"exceeded-duration":"([^"]+)")?/, detail: (m) => m[1] },
+  {
+    class: 'slow-apply',
+    re: /"msg":"leader failed to send out heartbeat on time[^"]*"(?:.*?"exceeded-duration":"([^"]+)")?/,
+    detail: (m) => m[1],
+  },
   // a linearizable read that waits on the leader past etcd's 500 ms retry, zap (3.5+): "waiting for ReadIndex response took
   // too long, retrying" (k3s-io/k3s#9204, openmediavault/openmediavault#1775); it names no duration of its own.
   // The wait is at least the retry timeout, so the detail says `over 500ms`.
-  { class: 'slow-apply', re: /"msg":"waiting for ReadIndex response took too long(?:.*?"retry-timeout":"([^"]+)")?/, detail: (m) => (m[1] ? `over ${m[1]}` : undefined) },
+  {
+    class: 'slow-apply',
+    re: /"msg":"waiting for ReadIndex response took too long(?:.*?"retry-timeout":"([^"]+)")?/,
+    detail: (m) => (m[1] ? `over ${m[1]}` : undefined),
+  },
   // a summary with the JSON's punctuation gone: `slow fdatasync took 1.307701648s expected-duration 1s` (k3s-io/k3s#14479)
   { class: 'slow-apply', re: /slow fdatasync\W+took\W+([\d.]+\w+)/, detail: (m) => m[1] },
   { class: 'slow-apply', re: /apply request took too long\W+took\W+([\d.]+\w+)/, detail: (m) => m[1] },
   // capnslog (3.0-3.4): `W | etcdserver: apply entries took too long [731.4912ms for 4 entries]` (kubernetes/kubernetes#43363)
   { class: 'slow-apply', re: /apply (?:request|entries) took too long(?: \[([\d.]+\w+))?/, detail: (m) => m[1] },
   // capnslog 3.3/3.4: `W | etcdserver: read-only range request "key:..." with result "..." took too long (2.285637356s) to execute` (etcd-io/etcd#12405)
-  { class: 'slow-apply', re: /etcdserver: (?:read-only range )?request ".*" with result ".*" took too long \(([\d.]+\w+)\) to execute/, detail: (m) => m[1] },
+  {
+    class: 'slow-apply',
+    re: /etcdserver: (?:read-only range )?request ".*" with result ".*" took too long \(([\d.]+\w+)\) to execute/,
+    detail: (m) => m[1],
+  },
   // capnslog: `W | wal: sync duration of 1.018100466s, expected less than 1s` (3.3/3.4, etcd-io/etcd#12405); under systemd
   // etcd 3.0-3.2 drops the package: `etcd[9683]: sync duration of 1.5857053s, expected less than 1s` (etcd-io/etcd#8722)
   { class: 'slow-apply', re: /(?:^|wal: |\]: )sync duration of ([\d.]+\w+), expected less than/, detail: (m) => m[1] },
   // capnslog: `W | etcdserver: failed to send out heartbeat on time (exceeded the 100ms timeout for 288.915798ms)` (etcd-io/etcd#7312, #13346)
-  { class: 'slow-apply', re: /failed to send out heartbeat on time \(exceeded the \S+ timeout for ([\d.]+\w+)/, detail: (m) => m[1] },
+  {
+    class: 'slow-apply',
+    re: /failed to send out heartbeat on time \(exceeded the \S+ timeout for ([\d.]+\w+)/,
+    detail: (m) => m[1],
+  },
   { class: 'error', re: /"level":"(?:error|fatal|panic)"|^\S+ \S+ [EC] \| |etcdserver: request timed out/ },
 ];
 
@@ -61,9 +108,36 @@ export const clusterEtcd = defineCheck({
   params: z.object({}),
   outcomes,
   healthy: ['healthy', 'rejected-connections-only'],
-  facts: ['etcdPods', 'rejectedConnections', 'rejectedFrom', 'expiredCertificateConnections', 'expiredCertificateFrom', 'certificateExpiredAt', 'slowApplies', 'slowestApply', 'restarts', 'logLine'],
-  sets: { healthy: ['etcdPods', 'restarts', 'slowApplies'], 'rejected-connections-only': ['etcdPods', 'restarts', 'slowApplies'], 'certificate-expired': ['etcdPods', 'expiredCertificateConnections', 'expiredCertificateFrom', 'logLine', 'restarts', 'slowApplies'], 'no-space': ['etcdPods', 'logLine', 'restarts', 'slowApplies'], 'slow-apply': ['etcdPods', 'logLine', 'restarts', 'slowApplies', 'slowestApply'], restarting: ['etcdPods', 'logLine', 'restarts', 'slowApplies'], 'no-pods': ['etcdPods'] },
-  command: () => `kubectl get pods -n ${systemNamespace} -l component=etcd -o wide && kubectl logs -n ${systemNamespace} -l component=etcd --tail=300`,
+  facts: [
+    'etcdPods',
+    'rejectedConnections',
+    'rejectedFrom',
+    'expiredCertificateConnections',
+    'expiredCertificateFrom',
+    'certificateExpiredAt',
+    'slowApplies',
+    'slowestApply',
+    'restarts',
+    'logLine',
+  ],
+  sets: {
+    healthy: ['etcdPods', 'restarts', 'slowApplies'],
+    'rejected-connections-only': ['etcdPods', 'restarts', 'slowApplies'],
+    'certificate-expired': [
+      'etcdPods',
+      'expiredCertificateConnections',
+      'expiredCertificateFrom',
+      'logLine',
+      'restarts',
+      'slowApplies',
+    ],
+    'no-space': ['etcdPods', 'logLine', 'restarts', 'slowApplies'],
+    'slow-apply': ['etcdPods', 'logLine', 'restarts', 'slowApplies', 'slowestApply'],
+    restarting: ['etcdPods', 'logLine', 'restarts', 'slowApplies'],
+    'no-pods': ['etcdPods'],
+  },
+  command: () =>
+    `kubectl get pods -n ${systemNamespace} -l component=etcd -o wide && kubectl logs -n ${systemNamespace} -l component=etcd --tail=300`,
   async run(ctx): Promise<CheckResult<Outcome>> {
     const now = ctx.now();
     const pods = await listComponentPods(ctx.kube, 'component=etcd');
@@ -84,10 +158,18 @@ export const clusterEtcd = defineCheck({
     const rejected = of('rejected');
     const slow = of('slow-apply');
     const restarts = health.reduce((n, h) => n + h.restarts, 0);
-    const facts: Facts = { etcdPods: pods.length, rejectedConnections: rejected.length, slowApplies: slow.length, restarts };
+    const facts: Facts = {
+      etcdPods: pods.length,
+      rejectedConnections: rejected.length,
+      slowApplies: slow.length,
+      restarts,
+    };
     const from = unique(rejected.map((r) => r.detail?.replace(/:\d+$/, '')));
     if (from.length) facts.rejectedFrom = from.join(',');
-    const slowest = slow.map((s) => s.detail).filter((d): d is string => d !== undefined).sort((a, b) => seconds(b) - seconds(a))[0];
+    const slowest = slow
+      .map((s) => s.detail)
+      .filter((d): d is string => d !== undefined)
+      .sort((a, b) => seconds(b) - seconds(a))[0];
     if (slowest) facts.slowestApply = slowest;
     const noise = rejected.length
       ? `; the ${plural(rejected.length, '"rejected connection" line')} (from ${from.join(', ') || 'unknown peers'}) come with it`
@@ -116,7 +198,12 @@ export const clusterEtcd = defineCheck({
     if (noSpace) {
       facts.logLine = noSpace.line;
       evidence.push(lineEvidence(noSpace));
-      return { outcome: 'no-space', summary: `etcd's database is full (NOSPACE alarm): it refuses every write until it is compacted and defragmented${noise}`, evidence, facts };
+      return {
+        outcome: 'no-space',
+        summary: `etcd's database is full (NOSPACE alarm): it refuses every write until it is compacted and defragmented${noise}`,
+        evidence,
+        facts,
+      };
     }
     const looping = health.filter(isCrashLooping);
     if (looping.length > 0) {
@@ -125,11 +212,21 @@ export const clusterEtcd = defineCheck({
         facts.logLine = err.line;
         evidence.push(lineEvidence(err));
       }
-      return { outcome: 'restarting', summary: `${looping.map((h) => `${h.name} (${plural(h.restarts, 'restart')})`).join(', ')} keep restarting${noise}`, evidence, facts };
+      return {
+        outcome: 'restarting',
+        summary: `${looping.map((h) => `${h.name} (${plural(h.restarts, 'restart')})`).join(', ')} keep restarting${noise}`,
+        evidence,
+        facts,
+      };
     }
     const notReady = health.filter((h) => !h.ready);
     if (notReady.length > 0) {
-      return { outcome: 'not-ready', summary: `${notReady.map((h) => h.name).join(', ')} ${notReady.length === 1 ? 'is' : 'are'} not Ready${noise}`, evidence, facts };
+      return {
+        outcome: 'not-ready',
+        summary: `${notReady.map((h) => h.name).join(', ')} ${notReady.length === 1 ? 'is' : 'are'} not Ready${noise}`,
+        evidence,
+        facts,
+      };
     }
     if (slow.length > 0) {
       const last = slow.at(-1);
@@ -155,8 +252,16 @@ export const clusterEtcd = defineCheck({
     }
     // Pods Ready is read; a log that could not be read (not kept, not pasted) says nothing about slow applies.
     const unread = logs.filter((l) => l.current.length === 0 && l.previous.length === 0 && l.notes.length > 0).length;
-    const logWords = unread === logs.length ? `; ${unread === 1 ? 'its log' : 'their logs'} could not be read, so slow applies and a full database were not checked` : ` and no warnings in the last ${300} log lines`;
-    return { outcome: 'healthy', summary: `${plural(pods.length, 'etcd member')} Ready, no restarts${logWords}`, evidence, facts };
+    const logWords =
+      unread === logs.length
+        ? `; ${unread === 1 ? 'its log' : 'their logs'} could not be read, so slow applies and a full database were not checked`
+        : ` and no warnings in the last ${300} log lines`;
+    return {
+      outcome: 'healthy',
+      summary: `${plural(pods.length, 'etcd member')} Ready, no restarts${logWords}`,
+      evidence,
+      facts,
+    };
   },
 });
 
@@ -164,7 +269,13 @@ export const clusterEtcd = defineCheck({
 export function slowKinds(slow: { line: string }[]): string {
   const kinds = unique(
     slow.map((s) =>
-      /fdatasync|sync duration/.test(s.line) ? 'slow fdatasync' : /heartbeat/.test(s.line) ? 'heartbeat late' : /ReadIndex/.test(s.line) ? 'ReadIndex waits' : 'apply took too long',
+      /fdatasync|sync duration/.test(s.line)
+        ? 'slow fdatasync'
+        : /heartbeat/.test(s.line)
+          ? 'heartbeat late'
+          : /ReadIndex/.test(s.line)
+            ? 'ReadIndex waits'
+            : 'apply took too long',
     ),
   );
   return kinds.join(', ');
@@ -173,7 +284,9 @@ export function slowKinds(slow: { line: string }[]): string {
 /** The threshold the slowest line itself names (`"expected-duration":"1s"`, `expected less than 1s`, `exceeded the 100ms timeout`). */
 export function expectedOf(slow: { line: string; detail?: string }[], slowest: string): string {
   const line = slow.find((s) => s.detail === slowest)?.line ?? '';
-  const m = /expected-duration\W+([\d.]+\w+)|expected less than ([\d.]+\w+)|exceeded the ([\d.]+\w+) timeout/.exec(line);
+  const m = /expected-duration\W+([\d.]+\w+)|expected less than ([\d.]+\w+)|exceeded the ([\d.]+\w+) timeout/.exec(
+    line,
+  );
   const e = m?.[1] ?? m?.[2] ?? m?.[3] ?? (/took too long \(/.test(line) ? '100ms' : undefined);
   return e ? ` where ${e} is expected` : '';
 }

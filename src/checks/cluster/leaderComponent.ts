@@ -26,7 +26,18 @@ import { controlPlaneHome, providerLogsHint } from './controlPlaneHome.js';
  * (a failed API discovery, an expired certificate, a lost election).
  */
 
-const outcomes = ['healthy', 'runs-elsewhere', 'not-visible', 'no-pods', 'discovery-failure', 'certificate-expired', 'crash-looping', 'not-ready', 'leader-lease-stale', 'log-errors'] as const;
+const outcomes = [
+  'healthy',
+  'runs-elsewhere',
+  'not-visible',
+  'no-pods',
+  'discovery-failure',
+  'certificate-expired',
+  'crash-looping',
+  'not-ready',
+  'leader-lease-stale',
+  'log-errors',
+] as const;
 type Outcome = (typeof outcomes)[number];
 
 type LineClass = 'discovery' | 'x509' | 'leader-lost' | 'error';
@@ -58,7 +69,22 @@ export function leaderComponentCheck(spec: ComponentSpec) {
     params: z.object({}),
     outcomes,
     healthy: ['healthy', 'runs-elsewhere'],
-    facts: ['controlPlaneProvider', 'controlPlaneSigns', 'leaseText', 'providerHint', 'componentPod', 'componentNode', 'restarts', 'lastExitCode', 'lastTerminationReason', 'leaseHolder', 'leaseRenewAgeSeconds', 'leaseDurationSeconds', 'discoveryFailedGroup', 'logLine'],
+    facts: [
+      'controlPlaneProvider',
+      'controlPlaneSigns',
+      'leaseText',
+      'providerHint',
+      'componentPod',
+      'componentNode',
+      'restarts',
+      'lastExitCode',
+      'lastTerminationReason',
+      'leaseHolder',
+      'leaseRenewAgeSeconds',
+      'leaseDurationSeconds',
+      'discoveryFailedGroup',
+      'logLine',
+    ],
     sets: {
       'not-visible': ['controlPlaneProvider', 'controlPlaneSigns', 'leaseText', 'providerHint'],
       // Past the no-pods returns there is a pod to focus on.
@@ -73,7 +99,10 @@ export function leaderComponentCheck(spec: ComponentSpec) {
       `kubectl get pods -n ${systemNamespace} -l ${selector} -o wide && kubectl get lease ${spec.component} -n ${systemNamespace} && kubectl logs -n ${systemNamespace} -l ${selector} --tail=300 --previous`,
     async run(ctx): Promise<CheckResult<Outcome>> {
       const now = ctx.now();
-      const [pods, lease] = await Promise.all([listComponentPods(ctx.kube, selector), readLeaderLease(ctx.kube, spec.component, now)]);
+      const [pods, lease] = await Promise.all([
+        listComponentPods(ctx.kube, selector),
+        readLeaderLease(ctx.kube, spec.component, now),
+      ]);
       const evidence: Evidence[] = [];
       const facts: Facts = {};
       if (lease) {
@@ -89,7 +118,8 @@ export function leaderComponentCheck(spec: ComponentSpec) {
           ? `holder ${lease.holder || '(none)'}, renewed ${lease.renewAgeSeconds === undefined ? 'never' : `${lease.renewAgeSeconds}s ago`} (leaseDuration ${lease.durationSeconds}s)`
           : 'no Lease kube-system/' + spec.component + ' to read';
         facts.controlPlaneProvider = home.provider || 'a provider no node label or server version names';
-        facts.controlPlaneSigns = home.signs.join('; ') || 'no node label, providerID or server version names where it runs';
+        facts.controlPlaneSigns =
+          home.signs.join('; ') || 'no node label, providerID or server version names where it runs';
         facts.leaseText = leaseText;
         facts.providerHint = providerLogsHint(home.provider, spec.component);
         const where = home.managed
@@ -100,7 +130,10 @@ export function leaderComponentCheck(spec: ComponentSpec) {
               ? ''
               : `no node has a control-plane role label, so the control plane runs outside this cluster's nodes${home.provider ? ` (${home.provider})` : ''}`;
         const podsEvidence: Evidence = { label: `pods -l ${selector}`, value: 'none' };
-        const homeEvidence: Evidence = { label: 'control plane', value: where || `control-plane node ${home.controlPlaneNode}, but no ${spec.component} pod` };
+        const homeEvidence: Evidence = {
+          label: 'control plane',
+          value: where || `control-plane node ${home.controlPlaneNode}, but no ${spec.component} pod`,
+        };
         if (where && lease && !lease.stale) {
           return {
             outcome: 'runs-elsewhere',
@@ -136,7 +169,10 @@ export function leaderComponentCheck(spec: ComponentSpec) {
       for (const h of health) evidence.push(describePod(h, now));
       // The leader is the pod named in the Lease's holder (`<node>_<uuid>`); otherwise the one in trouble.
       const leaderNode = lease?.holder.split('_')[0];
-      const worst = [...health].sort((a, b) => Number(isCrashLooping(b)) - Number(isCrashLooping(a)) || b.restarts - a.restarts)[0] ?? health[0];
+      const worst =
+        [...health].sort(
+          (a, b) => Number(isCrashLooping(b)) - Number(isCrashLooping(a)) || b.restarts - a.restarts,
+        )[0] ?? health[0];
       const focus = health.find((h) => isCrashLooping(h)) ?? health.find((h) => h.node === leaderNode) ?? worst;
       if (focus) {
         facts.componentPod = focus.name;
@@ -151,7 +187,8 @@ export function leaderComponentCheck(spec: ComponentSpec) {
       const logs = await Promise.all(health.map((h) => readComponentLogs(ctx.kube, h)));
       for (const l of logs) for (const note of l.notes) evidence.push({ label: `${l.pod}`, value: note });
       const lines = classifyLines(logs, patterns);
-      const first = (cls: LineClass): ClassifiedLine<LineClass> | undefined => lines.filter((l) => l.class === cls).at(-1);
+      const first = (cls: LineClass): ClassifiedLine<LineClass> | undefined =>
+        lines.filter((l) => l.class === cls).at(-1);
 
       const discovery = first('discovery');
       if (discovery) {
@@ -159,7 +196,8 @@ export function leaderComponentCheck(spec: ComponentSpec) {
         facts.discoveryFailedGroup = groups[0] ?? '';
         facts.logLine = discovery.line;
         evidence.push(lineEvidence(discovery));
-        const restarting = focus && isCrashLooping(focus) ? ` and it is restarting (${plural(focus.restarts, 'restart')})` : '';
+        const restarting =
+          focus && isCrashLooping(focus) ? ` and it is restarting (${plural(focus.restarts, 'restart')})` : '';
         return {
           outcome: 'discovery-failure',
           summary: `${spec.component} logs that it cannot discover ${groups.join(', ')}${restarting}: it is only the messenger; the API group's APIService and the pods behind it are where the cause is${restarting ? `, and while it restarts ${spec.role} stops` : ''}`,
@@ -171,7 +209,12 @@ export function leaderComponentCheck(spec: ComponentSpec) {
       if (x509) {
         facts.logLine = x509.line;
         evidence.push(lineEvidence(x509));
-        return { outcome: 'certificate-expired', summary: `${spec.component} logs an expired certificate: it cannot talk to the API server, so ${spec.role} stops`, evidence, facts };
+        return {
+          outcome: 'certificate-expired',
+          summary: `${spec.component} logs an expired certificate: it cannot talk to the API server, so ${spec.role} stops`,
+          evidence,
+          facts,
+        };
       }
       const looping = health.filter(isCrashLooping);
       if (looping.length > 0 && focus) {
@@ -190,7 +233,12 @@ export function leaderComponentCheck(spec: ComponentSpec) {
       }
       const notReady = health.filter((h) => !h.ready);
       if (notReady.length > 0) {
-        return { outcome: 'not-ready', summary: `${notReady.map((h) => h.name).join(', ')} ${notReady.length === 1 ? 'is' : 'are'} not Ready`, evidence, facts };
+        return {
+          outcome: 'not-ready',
+          summary: `${notReady.map((h) => h.name).join(', ')} ${notReady.length === 1 ? 'is' : 'are'} not Ready`,
+          evidence,
+          facts,
+        };
       }
       if (!lease || lease.stale) {
         return {
@@ -198,7 +246,9 @@ export function leaderComponentCheck(spec: ComponentSpec) {
           summary: lease
             ? `the ${spec.component} leader (${lease.holder || 'no holder'}) last renewed its Lease ${lease.renewAgeSeconds === undefined ? 'never' : `${lease.renewAgeSeconds}s ago`} (leaseDuration ${lease.durationSeconds}s): no instance is acting as leader, so ${spec.role} stops`
             : `there is no ${spec.component} Lease in ${systemNamespace}: no instance has ever won leader election`,
-          evidence: lease ? evidence : [{ label: `Lease ${systemNamespace}/${spec.component}`, value: 'not found' }, ...evidence],
+          evidence: lease
+            ? evidence
+            : [{ label: `Lease ${systemNamespace}/${spec.component}`, value: 'not found' }, ...evidence],
           facts,
         };
       }
@@ -207,7 +257,12 @@ export function leaderComponentCheck(spec: ComponentSpec) {
       if (lastError) {
         facts.logLine = lastError.line;
         for (const e of errors.slice(-3)) evidence.push(lineEvidence(e));
-        return { outcome: 'log-errors', summary: `${spec.component} is up and leading, but logged ${plural(errors.length, 'error line')}; the last: ${lastError.line.slice(0, 160)}`, evidence, facts };
+        return {
+          outcome: 'log-errors',
+          summary: `${spec.component} is up and leading, but logged ${plural(errors.length, 'error line')}; the last: ${lastError.line.slice(0, 160)}`,
+          evidence,
+          facts,
+        };
       }
       return {
         outcome: 'healthy',

@@ -10,7 +10,17 @@ import type { CheckResult, Evidence, Facts } from '../types.js';
  * text is what a person pasted (`--set error=...`); the walk also reads it as a
  * signal, so a catalog signature can name its cause at a generic ending.
  */
-export const pageErrorClasses = ['etcd-no-space', 'etcd-timeout', 'certificate', 'webhook', 'aggregated-api', 'throttled', 'unreachable', 'server-error', 'other'] as const;
+export const pageErrorClasses = [
+  'etcd-no-space',
+  'etcd-timeout',
+  'certificate',
+  'webhook',
+  'aggregated-api',
+  'throttled',
+  'unreachable',
+  'server-error',
+  'other',
+] as const;
 export type PageErrorClass = (typeof pageErrorClasses)[number];
 
 const outcomes = ['none', ...pageErrorClasses] as const;
@@ -18,22 +28,56 @@ type Outcome = (typeof outcomes)[number];
 
 /** Most specific first: a webhook call that fails on x509 is the webhook's, an etcd timeout inside a 500 is etcd's. */
 const patterns: { cls: Exclude<PageErrorClass, 'other'>; re: RegExp; layer: string }[] = [
-  { cls: 'etcd-no-space', re: /mvcc: database space exceeded|etcdserver: no space|NOSPACE/i, layer: "etcd's database reached its quota: it refuses writes until it is compacted, defragmented and the alarm disarmed" },
-  { cls: 'webhook', re: /failed calling webhook|admission webhook "[^"]+" denied|webhook\.\S+ (?:timed out|failed)/i, layer: 'an admission webhook the API server calls on this request' },
+  {
+    cls: 'etcd-no-space',
+    re: /mvcc: database space exceeded|etcdserver: no space|NOSPACE/i,
+    layer:
+      "etcd's database reached its quota: it refuses writes until it is compacted, defragmented and the alarm disarmed",
+  },
+  {
+    cls: 'webhook',
+    re: /failed calling webhook|admission webhook "[^"]+" denied|webhook\.\S+ (?:timed out|failed)/i,
+    layer: 'an admission webhook the API server calls on this request',
+  },
   {
     cls: 'aggregated-api',
     re: /the server is currently unable to handle the request \((?:get|list|post|put|patch|delete|watch) [\w-]+\.[\w.-]+\)|unable to retrieve the complete list of server APIs|(?:[\w-]+\.)+[\w-]+\/v\d\w*: the server is currently unable to handle the request|no endpoints available for service "[^"]+"|APIService/i,
-    layer: 'an aggregated API (an APIService served by a pod, metrics.k8s.io the usual one) whose backend does not answer',
+    layer:
+      'an aggregated API (an APIService served by a pod, metrics.k8s.io the usual one) whose backend does not answer',
   },
-  { cls: 'etcd-timeout', re: /etcdserver: (?:request timed out|leader changed|too many requests|server stopped|timed out waiting for read index)|etcdserver: [\w ]*timeout|context deadline exceeded.{0,80}etcd|etcd.{0,80}context deadline exceeded/i, layer: 'etcd: the API server got no answer from its store in time (a slow disk, a lost leader, a starved member)' },
-  { cls: 'certificate', re: /x509: |tls: (?:bad certificate|failed to verify)|certificate has expired|certificate signed by unknown authority/i, layer: 'TLS between a client and the API server, or between the API server and etcd: a certificate expired or is not trusted' },
-  { cls: 'throttled', re: /\b429\b|Too ?Many ?Requests|too many requests|the server has received too many requests|Please try again later|client-side throttling|rate limit/i, layer: 'API Priority and Fairness (or max-requests-inflight): the API server sheds requests it has no seat for' },
-  { cls: 'unreachable', re: /connection refused|connect: no route to host|i\/o timeout|no such host|Unable to connect to the server|was refused - did you specify the right host|EOF$|TLS handshake timeout|Client\.Timeout exceeded/i, layer: 'the path to the API server, or the API server process itself: nothing answered' },
-  { cls: 'server-error', re: /\b50[0234]\b|Internal error occurred|InternalError|ServiceUnavailable|the server was unable to return a response|Timeout: request did not complete within|the server has asked for the client to provide credentials/i, layer: 'the API server answered with an error of its own' },
+  {
+    cls: 'etcd-timeout',
+    re: /etcdserver: (?:request timed out|leader changed|too many requests|server stopped|timed out waiting for read index)|etcdserver: [\w ]*timeout|context deadline exceeded.{0,80}etcd|etcd.{0,80}context deadline exceeded/i,
+    layer: 'etcd: the API server got no answer from its store in time (a slow disk, a lost leader, a starved member)',
+  },
+  {
+    cls: 'certificate',
+    re: /x509: |tls: (?:bad certificate|failed to verify)|certificate has expired|certificate signed by unknown authority/i,
+    layer:
+      'TLS between a client and the API server, or between the API server and etcd: a certificate expired or is not trusted',
+  },
+  {
+    cls: 'throttled',
+    re: /\b429\b|Too ?Many ?Requests|too many requests|the server has received too many requests|Please try again later|client-side throttling|rate limit/i,
+    layer: 'API Priority and Fairness (or max-requests-inflight): the API server sheds requests it has no seat for',
+  },
+  {
+    cls: 'unreachable',
+    re: /connection refused|connect: no route to host|i\/o timeout|no such host|Unable to connect to the server|was refused - did you specify the right host|EOF$|TLS handshake timeout|Client\.Timeout exceeded/i,
+    layer: 'the path to the API server, or the API server process itself: nothing answered',
+  },
+  {
+    cls: 'server-error',
+    re: /\b50[0234]\b|Internal error occurred|InternalError|ServiceUnavailable|the server was unable to return a response|Timeout: request did not complete within|the server has asked for the client to provide credentials/i,
+    layer: 'the API server answered with an error of its own',
+  },
 ];
 
 export function classifyPageError(text: string): { cls: PageErrorClass; layer: string; line: string } | undefined {
-  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   if (lines.length === 0) return undefined;
   for (const p of patterns) {
     const line = lines.find((l) => p.re.test(l));
@@ -61,7 +105,12 @@ export const clusterPageError = defineCheck({
     const found = classifyPageError(p.error);
     if (!found) {
       const facts: Facts = { pageErrorClass: 'none' };
-      return Promise.resolve({ outcome: 'none', summary: 'no error was given with the page: it is read as slowness', evidence: [{ label: 'page error', value: 'none given (--set error=... passes one)' }], facts });
+      return Promise.resolve({
+        outcome: 'none',
+        summary: 'no error was given with the page: it is read as slowness',
+        evidence: [{ label: 'page error', value: 'none given (--set error=... passes one)' }],
+        facts,
+      });
     }
     const line = found.line.length > 600 ? `${found.line.slice(0, 597)}...` : found.line;
     const facts: Facts = { pageErrorClass: found.cls, pageError: line, pageErrorLayer: found.layer };
@@ -69,6 +118,11 @@ export const clusterPageError = defineCheck({
       { label: 'page error', value: line },
       { label: 'names', value: found.layer },
     ];
-    return Promise.resolve({ outcome: found.cls, summary: `the page shows an API error, not slowness: ${found.layer}`, evidence, facts });
+    return Promise.resolve({
+      outcome: found.cls,
+      summary: `the page shows an API error, not slowness: ${found.layer}`,
+      evidence,
+      facts,
+    });
   },
 });

@@ -24,15 +24,38 @@ export const clusterPodComponent = defineCheck({
   command: (p) => `kubectl get pod ${quoteArg(p.name)} -n ${quoteArg(p.namespace)} --show-labels`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
     const pod = await ifExists(ctx.kube.readPod(p.namespace, p.name));
-    if (!pod) return { outcome: 'not-found', summary: `there is no pod ${p.name} in ${p.namespace}`, evidence: [], facts: {} };
+    if (!pod)
+      return { outcome: 'not-found', summary: `there is no pod ${p.name} in ${p.namespace}`, evidence: [], facts: {} };
     const labels = pod.metadata?.labels ?? {};
     const images = (pod.spec?.containers ?? []).map((c) => c.image ?? '');
     const isMetrics =
-      labels['k8s-app'] === 'metrics-server' || labels['app.kubernetes.io/name'] === 'metrics-server' || labels.app === 'metrics-server' || images.some((i) => /\/metrics-server(?:-amd64)?:/.test(i));
-    const evidence = [{ label: `pod ${p.name}`, value: `labels ${Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',') || '(none)'}; images ${images.join(', ')}` }];
+      labels['k8s-app'] === 'metrics-server' ||
+      labels['app.kubernetes.io/name'] === 'metrics-server' ||
+      labels.app === 'metrics-server' ||
+      images.some((i) => /\/metrics-server(?:-amd64)?:/.test(i));
+    const evidence = [
+      {
+        label: `pod ${p.name}`,
+        value: `labels ${
+          Object.entries(labels)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(',') || '(none)'
+        }; images ${images.join(', ')}`,
+      },
+    ];
     if (isMetrics) {
-      return { outcome: 'metrics-server', summary: `${p.name} is metrics-server, the backend of metrics.k8s.io: its log says why it is not ready`, evidence, facts: { component: 'metrics-server' } };
+      return {
+        outcome: 'metrics-server',
+        summary: `${p.name} is metrics-server, the backend of metrics.k8s.io: its log says why it is not ready`,
+        evidence,
+        facts: { component: 'metrics-server' },
+      };
     }
-    return { outcome: 'workload', summary: `${p.name} is not a cluster component plumbline reads on its own`, evidence, facts: { component: '' } };
+    return {
+      outcome: 'workload',
+      summary: `${p.name} is not a cluster component plumbline reads on its own`,
+      evidence,
+      facts: { component: '' },
+    };
   },
 });

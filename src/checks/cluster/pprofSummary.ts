@@ -56,12 +56,23 @@ export function summarizeProfile(bytes: Uint8Array, topN = 5): ProfileSummary {
     flat.set(leaf, (flat.get(leaf) ?? 0) + v);
     for (const name of new Set(stack)) cum.set(name, (cum.get(name) ?? 0) + v);
   }
-  const seconds = chosen.unit === 'nanoseconds' ? total / 1e9 : chosen.unit === 'microseconds' ? total / 1e6 : chosen.unit === 'milliseconds' ? total / 1e3 : NaN;
+  const seconds =
+    chosen.unit === 'nanoseconds'
+      ? total / 1e9
+      : chosen.unit === 'microseconds'
+        ? total / 1e6
+        : chosen.unit === 'milliseconds'
+          ? total / 1e3
+          : NaN;
   const wallSeconds = Number(profile.durationNanos) / 1e9;
   const top = [...flat.entries()]
     .sort((a, b) => b[1] - a[1])
     .slice(0, topN)
-    .map(([name, v]) => ({ name, share: total > 0 ? v / total : 0, cumShare: total > 0 ? (cum.get(name) ?? 0) / total : 0 }));
+    .map(([name, v]) => ({
+      name,
+      share: total > 0 ? v / total : 0,
+      cumShare: total > 0 ? (cum.get(name) ?? 0) / total : 0,
+    }));
   return {
     sampleType: `${chosen.type}/${chosen.unit}`,
     cpuSeconds: seconds,

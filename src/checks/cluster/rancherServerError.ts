@@ -20,12 +20,19 @@ type Outcome = (typeof outcomes)[number];
  * from remote address 172.71.194.153:9510 (X-Forwarded-For: ...): response 400: cluster not found`, or `response 401:
  * failed authentication` (the agent's registration token is not one Rancher knows: the cluster was deleted or imported again).
  */
-const tunnelRefused = /Failed to handle tunnel request from remote address (\S+)(?: \(X-Forwarded-For: ([^)]*)\))?: response (40[01]): (cluster not found|failed authentication)/;
+const tunnelRefused =
+  /Failed to handle tunnel request from remote address (\S+)(?: \(X-Forwarded-For: ([^)]*)\))?: response (40[01]): (cluster not found|failed authentication)/;
 
 function serverTunnelRefusal(lines: readonly string[]): AgentLogMatch | undefined {
   for (const [index, line] of [...lines.entries()].reverse()) {
     const m = tunnelRefused.exec(line);
-    if (m) return { class: 'cluster-not-found', line, index, detail: `HTTP ${m[3] ?? ''}: ${m[4] ?? ''} (agent at ${m[2] ?? m[1] ?? 'an address not logged'})` };
+    if (m)
+      return {
+        class: 'cluster-not-found',
+        line,
+        index,
+        detail: `HTTP ${m[3] ?? ''}: ${m[4] ?? ''} (agent at ${m[2] ?? m[1] ?? 'an address not logged'})`,
+      };
   }
   return undefined;
 }
@@ -46,18 +53,31 @@ export const clusterRancherServerError = defineCheck({
   // Nothing to run here: the line is shown as given, shell-quoted, so copying it runs nothing else.
   command: (p) => `printf '%s\\n' ${quoteArg(p.line.trim().slice(0, 600))}`,
   run(_ctx, p): Promise<CheckResult<Outcome>> {
-    const lines = p.line.split('\n').map((l) => l.trim()).filter(Boolean);
+    const lines = p.line
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
     if (lines.length === 0) {
-      return Promise.resolve({ outcome: 'none', summary: "no line of the Rancher server's log was given (--set serverError=... passes one)", evidence: [{ label: 'Rancher server log', value: 'not given' }], facts: { serverLogClass: 'none' } });
+      return Promise.resolve({
+        outcome: 'none',
+        summary: "no line of the Rancher server's log was given (--set serverError=... passes one)",
+        evidence: [{ label: 'Rancher server log', value: 'not given' }],
+        facts: { serverLogClass: 'none' },
+      });
     }
     const chosen = serverTunnelRefusal(lines) ?? decisiveAgentLine(classifyAgentLog(lines));
     const line = chosen?.line ?? lines[0] ?? '';
-    const facts: Facts = { serverLogClass: chosen?.class ?? 'other-error', serverLogLine: line.length > 600 ? `${line.slice(0, 597)}...` : line };
+    const facts: Facts = {
+      serverLogClass: chosen?.class ?? 'other-error',
+      serverLogLine: line.length > 600 ? `${line.slice(0, 597)}...` : line,
+    };
     if (chosen?.detail) facts.serverLogDetail = chosen.detail;
     const cls: AgentLogClass | 'other-error' = chosen?.class ?? 'other-error';
     return Promise.resolve({
       outcome: cls,
-      summary: chosen ? `the Rancher server names the hop: ${chosen.class}${chosen.detail ? ` (${chosen.detail})` : ''}` : 'the Rancher server logs an error no hop is known for',
+      summary: chosen
+        ? `the Rancher server names the hop: ${chosen.class}${chosen.detail ? ` (${chosen.detail})` : ''}`
+        : 'the Rancher server logs an error no hop is known for',
       evidence: [{ label: 'Rancher server log', value: String(facts.serverLogLine) }],
       facts,
     });

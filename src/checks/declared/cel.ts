@@ -14,9 +14,17 @@ export interface CelVariable {
   description: string;
 }
 
-const paramsVar: CelVariable = { name: 'params', type: 'map<string, string>', description: 'the parameters the step gave' };
+const paramsVar: CelVariable = {
+  name: 'params',
+  type: 'map<string, string>',
+  description: 'the parameters the step gave',
+};
 /** The walk's clock (a drill's own), for ages: `now - timestamp(object.status.lastScheduleTime) > duration("26h")`. */
-const nowVar: CelVariable = { name: 'now', type: 'google.protobuf.Timestamp', description: 'the time of the check (the drill\'s clock in a drill)' };
+const nowVar: CelVariable = {
+  name: 'now',
+  type: 'google.protobuf.Timestamp',
+  description: "the time of the check (the drill's clock in a drill)",
+};
 
 export const sourceVariables = {
   'kube-get': [
@@ -110,8 +118,13 @@ let base: Environment | undefined;
 
 function baseEnvironment(): Environment {
   if (!base) {
-    base = new Environment({ enableOptionalTypes: true, homogeneousAggregateLiterals: false, limits: { maxAstNodes: 2000, maxDepth: 64 } });
-    for (const h of helpers) base.registerFunction(h.signature, h.handler as (...a: unknown[]) => unknown, { description: h.description });
+    base = new Environment({
+      enableOptionalTypes: true,
+      homogeneousAggregateLiterals: false,
+      limits: { maxAstNodes: 2000, maxDepth: 64 },
+    });
+    for (const h of helpers)
+      base.registerFunction(h.signature, h.handler as (...a: unknown[]) => unknown, { description: h.description });
   }
   return base;
 }
@@ -168,9 +181,18 @@ export function toCel(value: unknown): unknown {
 /** A CEL value as a person reads it: strings bare, numbers and bools as written, lists and maps as JSON. */
 export function celText(value: unknown, max = 400): string {
   const text =
-    typeof value === 'string' ? value
-    : typeof value === 'bigint' || typeof value === 'number' || typeof value === 'boolean' ? String(value)
-    : value === null || value === undefined ? 'null'
-    : JSON.stringify(value, (_k, v: unknown): unknown => (typeof v === 'bigint' ? Number(v) : v instanceof Map ? (Object.fromEntries(v as Map<unknown, unknown>) as unknown) : v));
+    typeof value === 'string'
+      ? value
+      : typeof value === 'bigint' || typeof value === 'number' || typeof value === 'boolean'
+        ? String(value)
+        : value === null || value === undefined
+          ? 'null'
+          : JSON.stringify(value, (_k, v: unknown): unknown =>
+              typeof v === 'bigint'
+                ? Number(v)
+                : v instanceof Map
+                  ? (Object.fromEntries(v as Map<unknown, unknown>) as unknown)
+                  : v,
+            );
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }

@@ -32,10 +32,18 @@ export function declaredSets(spec: DeclaredCheckSpec): Record<string, string[]> 
 function fillSource(spec: DeclaredCheckSpec, params: Record<string, string>): FilledSource {
   const f = (t: string) => fillDeclared(t, params, {});
   const opt = (t: string | undefined) => (t === undefined ? undefined : f(t));
-  const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+  const defined = <T extends object>(o: T): T =>
+    Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
   switch (spec.type) {
     case 'kube':
-      return defined({ type: 'kube', spec: spec.kube, name: opt(spec.kube.name), namespace: opt(spec.kube.namespace), labelSelector: opt(spec.kube.labelSelector), fieldSelector: opt(spec.kube.fieldSelector) });
+      return defined({
+        type: 'kube',
+        spec: spec.kube,
+        name: opt(spec.kube.name),
+        namespace: opt(spec.kube.namespace),
+        labelSelector: opt(spec.kube.labelSelector),
+        fieldSelector: opt(spec.kube.fieldSelector),
+      });
     case 'host':
       return { type: 'host', spec: spec.host, node: f(spec.host.node), argv: spec.host.argv.map(f) };
     case 'http':
@@ -50,7 +58,13 @@ function fillSource(spec: DeclaredCheckSpec, params: Record<string, string>): Fi
         headers: Object.fromEntries(Object.entries(spec.http.headers).map(([k, v]) => [k, f(v)])),
       });
     case 'logs':
-      return defined({ type: 'logs', spec: spec.logs, namespace: f(spec.logs.namespace), pod: f(spec.logs.pod), container: opt(spec.logs.container) });
+      return defined({
+        type: 'logs',
+        spec: spec.logs,
+        namespace: f(spec.logs.namespace),
+        pod: f(spec.logs.pod),
+        container: opt(spec.logs.container),
+      });
   }
 }
 
@@ -100,19 +114,43 @@ function evaluate(env: Environment, where: string, expression: string, vars: Rec
   return r.value;
 }
 
-function bindAll(envs: Envs, where: string, lets: Record<string, string>, vars: Record<string, unknown>, bound: string[]): void {
+function bindAll(
+  envs: Envs,
+  where: string,
+  lets: Record<string, string>,
+  vars: Record<string, unknown>,
+  bound: string[],
+): void {
   for (const [name, expr] of Object.entries(lets)) {
     vars[name] = evaluate(envs.with(bound), `${where} let ${name}`, expr, vars);
     bound.push(name);
   }
 }
 
-function factValue(name: string, expression: string, value: unknown, vars: Record<string, unknown>, where: string): string | number | boolean {
+function factValue(
+  name: string,
+  expression: string,
+  value: unknown,
+  vars: Record<string, unknown>,
+  where: string,
+): string | number | boolean {
   if (typeof value === 'bigint') return Number(value);
   if (typeof value === 'number' || typeof value === 'boolean') return value;
   if (typeof value === 'string' && value !== '') return value;
-  const what = value === null || value === undefined ? 'null' : typeof value === 'string' ? 'an empty string' : Array.isArray(value) ? 'a list' : 'a map';
-  throw new RuleError(`${where} fact ${name}`, expression, `a fact must be a non-empty string, a number or a bool; it evaluated to ${what}`, vars);
+  const what =
+    value === null || value === undefined
+      ? 'null'
+      : typeof value === 'string'
+        ? 'an empty string'
+        : Array.isArray(value)
+          ? 'a list'
+          : 'a map';
+  throw new RuleError(
+    `${where} fact ${name}`,
+    expression,
+    `a fact must be a non-empty string, a number or a bool; it evaluated to ${what}`,
+    vars,
+  );
 }
 
 /** The names an expression mentions that the check read, with their values: what a person needs to see why it failed. */
@@ -122,7 +160,14 @@ function valuesShown(expression: string, vars: Record<string, unknown>): Evidenc
     .map((name) => ({ label: name, value: celText(vars[name], 300) }));
 }
 
-function decide(id: string, spec: DeclaredCheckSpec, envs: Envs, read: Record<string, unknown>, params: Record<string, string>, sourceEvidence: Evidence[]): CheckResult {
+function decide(
+  id: string,
+  spec: DeclaredCheckSpec,
+  envs: Envs,
+  read: Record<string, unknown>,
+  params: Record<string, string>,
+  sourceEvidence: Evidence[],
+): CheckResult {
   const vars: Record<string, unknown> = { ...read, params };
   const bound: string[] = [];
   bindAll(envs, 'let', spec.let, vars, bound);
@@ -135,7 +180,13 @@ function decide(id: string, spec: DeclaredCheckSpec, envs: Envs, read: Record<st
       break;
     }
     const held = evaluate(envs.with(bound), `rule ${i + 1} (${r.outcome}) when`, r.when, vars);
-    if (typeof held !== 'boolean') throw new RuleError(`rule ${i + 1} (${r.outcome}) when`, r.when, `evaluated to ${celText(held, 80)}, not true or false`, vars);
+    if (typeof held !== 'boolean')
+      throw new RuleError(
+        `rule ${i + 1} (${r.outcome}) when`,
+        r.when,
+        `evaluated to ${celText(held, 80)}, not true or false`,
+        vars,
+      );
     if (held) {
       rule = r;
       index = i;
@@ -146,7 +197,10 @@ function decide(id: string, spec: DeclaredCheckSpec, envs: Envs, read: Record<st
     return {
       outcome: 'error',
       summary: `${id}: no rule decided (none of ${spec.rules.map((r) => r.when ?? 'true').join('; ')} held), so what was read cannot be said to be anything`,
-      evidence: [...sourceEvidence, ...Object.keys(read).map((name) => ({ label: name, value: celText(read[name], 300) }))],
+      evidence: [
+        ...sourceEvidence,
+        ...Object.keys(read).map((name) => ({ label: name, value: celText(read[name], 300) })),
+      ],
       facts: { errorKind: 'no-rule' },
     };
   }
@@ -162,8 +216,15 @@ function decide(id: string, spec: DeclaredCheckSpec, envs: Envs, read: Record<st
   const scope: Record<string, unknown> = { ...read };
   for (const name of ruleBound) scope[name] = vars[name];
   for (const [k, v] of Object.entries(facts)) scope[k] = v;
-  const evidence = [...sourceEvidence, ...[...spec.evidence, ...rule.evidence].map((e) => ({ label: e.label, value: fillDeclared(e.value, params, scope) }))];
-  const summary = rule.summary === undefined ? `${spec.title}: ${rule.outcome}` : fillDeclared(rule.summary, params, scope);
+  const evidence = [
+    ...sourceEvidence,
+    ...[...spec.evidence, ...rule.evidence].map((e) => ({
+      label: e.label,
+      value: fillDeclared(e.value, params, scope),
+    })),
+  ];
+  const summary =
+    rule.summary === undefined ? `${spec.title}: ${rule.outcome}` : fillDeclared(rule.summary, params, scope);
   return { outcome: rule.outcome, summary, evidence, facts };
 }
 
@@ -192,14 +253,20 @@ export function compileDeclaredCheck(id: string, spec: DeclaredCheckSpec): AnyCh
     async run(ctx: CheckContext, params): Promise<CheckResult> {
       if (spec.type === 'http' && spec.http.from === 'local' && ctx.nodes.kind === 'drill') {
         // A drill has no services on this machine: a GET from here would reach whatever happens to listen.
-        return { outcome: 'error', summary: `${id}: an HTTP GET from this machine cannot reach a drill's services; use from: cluster (the API server's service proxy), which the drill answers`, evidence: [], facts: { errorKind: 'not-possible' } };
+        return {
+          outcome: 'error',
+          summary: `${id}: an HTTP GET from this machine cannot reach a drill's services; use from: cluster (the API server's service proxy), which the drill answers`,
+          evidence: [],
+          facts: { errorKind: 'not-possible' },
+        };
       }
       const source = fillSource(spec, params);
       let read;
       try {
         read = await readSource(ctx, source);
       } catch (err) {
-        if (err instanceof HttpError) return { outcome: 'error', summary: err.message, evidence: [], facts: { errorKind: err.kind } };
+        if (err instanceof HttpError)
+          return { outcome: 'error', summary: err.message, evidence: [], facts: { errorKind: err.kind } };
         throw err;
       }
       try {

@@ -12,10 +12,15 @@ import { duration } from '../../base/durations.js';
 /** `shop.healthz`: like the built-in ids, a dotted lower-case name. */
 export const declaredCheckId = z
   .string()
-  .regex(/^[a-z][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)+$/, 'a check id is dotted lower-case words, like shop.healthz (the part before the first dot names its owner)');
+  .regex(
+    /^[a-z][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)+$/,
+    'a check id is dotted lower-case words, like shop.healthz (the part before the first dot names its owner)',
+  );
 
 /** A name CEL and templates can refer to: a CEL identifier. */
-const celName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'a name made of letters, digits and _ (not starting with a digit)');
+const celName = z
+  .string()
+  .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'a name made of letters, digits and _ (not starting with a digit)');
 
 /** A CEL expression, checked by lint against the variables its source provides. */
 const cel = z.string().min(1, 'a CEL expression');
@@ -31,7 +36,9 @@ const param = z.strictObject({
 
 export const kubeSource = z.strictObject({
   /** `v1`, `apps/v1`, `example.com/v1alpha1`: the API group and version, as in a manifest. */
-  apiVersion: z.string().regex(/^([a-z0-9.-]+\/)?v[0-9]+([a-z]+[0-9]+)?$/, 'an apiVersion like v1, apps/v1 or example.com/v1alpha1'),
+  apiVersion: z
+    .string()
+    .regex(/^([a-z0-9.-]+\/)?v[0-9]+([a-z]+[0-9]+)?$/, 'an apiVersion like v1, apps/v1 or example.com/v1alpha1'),
   /** The kind, as in a manifest (`Deployment`, a CRD's `kind`); found through the API's discovery. */
   kind: z.string().regex(/^[A-Z][A-Za-z0-9]*$/, 'a kind like Deployment or EndpointSlice'),
   /** One object by name (a get); without it, a list. */
@@ -83,7 +90,10 @@ const evidenceLine = z.strictObject({ label: z.string().min(1), value: template 
 
 export const rule = z.strictObject({
   /** The outcome this rule decides. */
-  outcome: z.string().regex(/^[a-z][a-z0-9-]*$/, 'an outcome is lower-case words joined by dashes').refine((s) => s !== 'error', 'error is implicit: a check that cannot look ends in error by itself'),
+  outcome: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]*$/, 'an outcome is lower-case words joined by dashes')
+    .refine((s) => s !== 'error', 'error is implicit: a check that cannot look ends in error by itself'),
   /** A CEL expression that is true when this rule applies; without it, the rule always applies (a last rule). */
   when: cel.optional(),
   /** Values this rule binds (CEL), for its summary, evidence and facts. */
@@ -117,7 +127,10 @@ export const declaredCheck = z.discriminatedUnion(
     z.strictObject({ type: z.literal('http'), ...common, http: httpSource }),
     z.strictObject({ type: z.literal('logs'), ...common, logs: logsSource }),
   ],
-  { error: (issue) => (issue.code === 'invalid_union' ? 'check type must be one of: kube, host, http, logs' : undefined) },
+  {
+    error: (issue) =>
+      issue.code === 'invalid_union' ? 'check type must be one of: kube, host, http, logs' : undefined,
+  },
 );
 
 /** A shared file of checks a runbook names in `checkFiles`. */

@@ -20,12 +20,30 @@ export interface SourceRead {
 
 /** A source with its templates filled in for one run. */
 export type FilledSource =
-  | { type: 'kube'; spec: KubeSourceSpec; name?: string; namespace?: string; labelSelector?: string; fieldSelector?: string }
+  | {
+      type: 'kube';
+      spec: KubeSourceSpec;
+      name?: string;
+      namespace?: string;
+      labelSelector?: string;
+      fieldSelector?: string;
+    }
   | { type: 'host'; spec: HostSourceSpec; node: string; argv: string[] }
-  | { type: 'http'; spec: HttpSourceSpec; url?: string; service?: string; namespace?: string; port?: string; path: string; headers: Record<string, string> }
+  | {
+      type: 'http';
+      spec: HttpSourceSpec;
+      url?: string;
+      service?: string;
+      namespace?: string;
+      port?: string;
+      path: string;
+      headers: Record<string, string>;
+    }
   | { type: 'logs'; spec: LogsSourceSpec; namespace: string; pod: string; container?: string };
 
-export function shapeOf(source: { type: 'kube'; kube: KubeSourceSpec } | { type: Exclude<FilledSource['type'], 'kube'> }): SourceShape {
+export function shapeOf(
+  source: { type: 'kube'; kube: KubeSourceSpec } | { type: Exclude<FilledSource['type'], 'kube'> },
+): SourceShape {
   if (source.type === 'kube') return source.kube.name === undefined ? 'kube-list' : 'kube-get';
   return source.type;
 }
@@ -37,7 +55,9 @@ const maxBody = 64 * 1024;
 /** The group and version of an apiVersion (`v1` is the core group). */
 export function splitApiVersion(apiVersion: string): { group: string; version: string } {
   const i = apiVersion.indexOf('/');
-  return i < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, i), version: apiVersion.slice(i + 1) };
+  return i < 0
+    ? { group: '', version: apiVersion }
+    : { group: apiVersion.slice(0, i), version: apiVersion.slice(i + 1) };
 }
 
 function apiBase(apiVersion: string): string {
@@ -65,9 +85,26 @@ export function sourceCommand(s: FilledSource): string {
       return shellQuote(s.argv);
     case 'http':
       if (s.spec.from === 'cluster') return `kubectl get --raw ${quoteArg(proxyPath(s))}`;
-      return ['curl', '-sS', '-i', '--max-time', String(Math.ceil(httpTimeout(s.spec) / 1000)), ...Object.entries(s.headers).flatMap(([k, v]) => ['-H', quoteArg(`${k}: ${v}`)]), quoteArg(s.url ?? '')].join(' ');
+      return [
+        'curl',
+        '-sS',
+        '-i',
+        '--max-time',
+        String(Math.ceil(httpTimeout(s.spec) / 1000)),
+        ...Object.entries(s.headers).flatMap(([k, v]) => ['-H', quoteArg(`${k}: ${v}`)]),
+        quoteArg(s.url ?? ''),
+      ].join(' ');
     case 'logs':
-      return ['kubectl', 'logs', '-n', quoteArg(s.namespace), quoteArg(s.pod), ...(s.container ? ['-c', quoteArg(s.container)] : []), ...(s.spec.previous ? ['--previous'] : []), `--tail=${s.spec.tailLines}`].join(' ');
+      return [
+        'kubectl',
+        'logs',
+        '-n',
+        quoteArg(s.namespace),
+        quoteArg(s.pod),
+        ...(s.container ? ['-c', quoteArg(s.container)] : []),
+        ...(s.spec.previous ? ['--previous'] : []),
+        `--tail=${s.spec.tailLines}`,
+      ].join(' ');
   }
 }
 
@@ -105,11 +142,26 @@ interface ApiResource {
 async function resourceOf(ctx: CheckContext, apiVersion: string, kind: string): Promise<ApiResource> {
   const path = apiBase(apiVersion);
   const r = await ctx.kube.getRaw(path);
-  if (r.status === 404) throw new KubeError('not-found', `the API server does not serve ${apiVersion} (GET ${path} → 404): is its CRD installed, or the API group enabled?`, 404);
+  if (r.status === 404)
+    throw new KubeError(
+      'not-found',
+      `the API server does not serve ${apiVersion} (GET ${path} → 404): is its CRD installed, or the API group enabled?`,
+      404,
+    );
   if (r.status >= 300) throw statusError(r.status, safeJson(r.body));
   const list = safeJson(r.body) as { resources?: ApiResource[] } | undefined;
   const found = list?.resources?.find((x) => x.kind === kind && !x.name.includes('/'));
-  if (!found) throw new KubeError('not-found', `the API server serves no kind ${kind} in ${apiVersion} (it has: ${(list?.resources ?? []).filter((x) => !x.name.includes('/')).map((x) => x.kind).join(', ') || 'none'})`, 404);
+  if (!found)
+    throw new KubeError(
+      'not-found',
+      `the API server serves no kind ${kind} in ${apiVersion} (it has: ${
+        (list?.resources ?? [])
+          .filter((x) => !x.name.includes('/'))
+          .map((x) => x.kind)
+          .join(', ') || 'none'
+      })`,
+      404,
+    );
   return found;
 }
 
@@ -123,11 +175,18 @@ function safeJson(body: string): unknown {
 
 async function readKube(ctx: CheckContext, s: Extract<FilledSource, { type: 'kube' }>): Promise<SourceRead> {
   const res = await resourceOf(ctx, s.spec.apiVersion, s.spec.kind);
-  const ns = res.namespaced && s.namespace !== undefined && s.namespace !== '' ? `/namespaces/${encodeURIComponent(s.namespace)}` : '';
+  const ns =
+    res.namespaced && s.namespace !== undefined && s.namespace !== ''
+      ? `/namespaces/${encodeURIComponent(s.namespace)}`
+      : '';
   const base = `${apiBase(s.spec.apiVersion)}${ns}/${res.name}`;
   if (s.name !== undefined) {
     const r = await ctx.kube.getRaw(`${base}/${encodeURIComponent(s.name)}`);
-    if (r.status === 404) return { vars: { object: null, found: false }, evidence: [{ label: s.spec.kind, value: `${s.name} not found${ns ? ` in ${s.namespace ?? ''}` : ''}` }] };
+    if (r.status === 404)
+      return {
+        vars: { object: null, found: false },
+        evidence: [{ label: s.spec.kind, value: `${s.name} not found${ns ? ` in ${s.namespace ?? ''}` : ''}` }],
+      };
     if (r.status >= 300) throw statusError(r.status, safeJson(r.body));
     return { vars: { object: toCel(safeJson(r.body) ?? null), found: true }, evidence: [] };
   }
@@ -139,13 +198,20 @@ async function readKube(ctx: CheckContext, s: Extract<FilledSource, { type: 'kub
   const list = safeJson(r.body) as { items?: unknown[]; metadata?: { continue?: string } } | undefined;
   if (!list || !Array.isArray(list.items)) throw new KubeError('malformed', `GET ${base} did not answer with a list`);
   const items = list.items.slice(0, s.spec.limit);
-  return { vars: { items: toCel(items), count: BigInt(items.length), truncated: Boolean(list.metadata?.continue) }, evidence: [] };
+  return {
+    vars: { items: toCel(items), count: BigInt(items.length), truncated: Boolean(list.metadata?.continue) },
+    evidence: [],
+  };
 }
 
 async function readHost(ctx: CheckContext, s: Extract<FilledSource, { type: 'host' }>): Promise<SourceRead> {
   const timeoutMs = s.spec.timeout === undefined ? defaultHostTimeoutMs : durationMs(s.spec.timeout);
   const r = await ctx.nodes.run(s.node, s.argv, { timeoutMs, signal: ctx.signal });
-  if (r.timedOut) throw new NodeAccessError('timeout', `${shellQuote(s.argv)} did not finish on ${s.node} within ${timeoutMs / 1000}s`);
+  if (r.timedOut)
+    throw new NodeAccessError(
+      'timeout',
+      `${shellQuote(s.argv)} did not finish on ${s.node} within ${timeoutMs / 1000}s`,
+    );
   const lines = r.stdout.split('\n');
   if (lines.at(-1) === '') lines.pop();
   return {
@@ -163,7 +229,13 @@ async function readHttpProxy(ctx: CheckContext, s: Extract<FilledSource, { type:
   const body = r.body.length > maxBody ? r.body.slice(0, maxBody) : r.body;
   return {
     // The API server's proxy answer carries no headers through getRaw: rules see an empty map.
-    vars: { status: BigInt(r.status), headers: {}, body, json: toCel(safeJson(body) ?? null), latencyMs: BigInt(latencyMs) },
+    vars: {
+      status: BigInt(r.status),
+      headers: {},
+      body,
+      json: toCel(safeJson(body) ?? null),
+      latencyMs: BigInt(latencyMs),
+    },
     evidence: [],
   };
 }
@@ -175,7 +247,8 @@ function readHttpLocal(ctx: CheckContext, s: Extract<FilledSource, { type: 'http
   } catch {
     return Promise.reject(new HttpError(`${JSON.stringify(s.url ?? '')} is not a URL`, 'bad-url'));
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return Promise.reject(new HttpError(`${url.href} is not an http(s) URL`, 'bad-url'));
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return Promise.reject(new HttpError(`${url.href} is not an http(s) URL`, 'bad-url'));
   const timeoutMs = httpTimeout(s.spec);
   const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(timeoutMs)]);
   const started = performance.now();
@@ -192,10 +265,20 @@ function readHttpLocal(ctx: CheckContext, s: Extract<FilledSource, { type: 'http
         const latencyMs = Math.round(performance.now() - started);
         const body = Buffer.concat(chunks).subarray(0, maxBody).toString('utf8');
         const headers: Record<string, string> = {};
-        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
-        const head = [`HTTP/${res.httpVersion} ${res.statusCode ?? 0} ${res.statusMessage ?? ''}`.trimEnd(), ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)].join('\n');
+        for (const [k, v] of Object.entries(res.headers))
+          if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+        const head = [
+          `HTTP/${res.httpVersion} ${res.statusCode ?? 0} ${res.statusMessage ?? ''}`.trimEnd(),
+          ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+        ].join('\n');
         resolve({
-          vars: { status: BigInt(res.statusCode ?? 0), headers, body, json: toCel(safeJson(body) ?? null), latencyMs: BigInt(latencyMs) },
+          vars: {
+            status: BigInt(res.statusCode ?? 0),
+            headers,
+            body,
+            json: toCel(safeJson(body) ?? null),
+            latencyMs: BigInt(latencyMs),
+          },
           raw: `${head}\n\n${body}${size > maxBody ? `\n--- body cut at ${maxBody} bytes of ${size} ---` : ''}`,
           evidence: [],
         });
@@ -203,8 +286,16 @@ function readHttpLocal(ctx: CheckContext, s: Extract<FilledSource, { type: 'http
       res.on('error', reject);
     });
     req.on('error', (err: NodeJS.ErrnoException) => {
-      const why = signal.aborted && !ctx.signal.aborted ? `no answer within ${timeoutMs / 1000}s` : printable(err.code ? `${err.code}: ${err.message}` : err.message, 200);
-      reject(new HttpError(`GET ${url.href} failed: ${why}`, signal.aborted && !ctx.signal.aborted ? 'timeout' : 'unreachable'));
+      const why =
+        signal.aborted && !ctx.signal.aborted
+          ? `no answer within ${timeoutMs / 1000}s`
+          : printable(err.code ? `${err.code}: ${err.message}` : err.message, 200);
+      reject(
+        new HttpError(
+          `GET ${url.href} failed: ${why}`,
+          signal.aborted && !ctx.signal.aborted ? 'timeout' : 'unreachable',
+        ),
+      );
     });
     req.end();
   });
@@ -222,7 +313,12 @@ export class HttpError extends Error {
 }
 
 async function readLogs(ctx: CheckContext, s: Extract<FilledSource, { type: 'logs' }>): Promise<SourceRead> {
-  const text = await ctx.kube.readPodLog(s.namespace, s.pod, { container: s.container, previous: s.spec.previous, tailLines: s.spec.tailLines, limitBytes: 1024 * 1024 });
+  const text = await ctx.kube.readPodLog(s.namespace, s.pod, {
+    container: s.container,
+    previous: s.spec.previous,
+    tailLines: s.spec.tailLines,
+    limitBytes: 1024 * 1024,
+  });
   const lines = text.split('\n');
   if (lines.at(-1) === '') lines.pop();
   return { vars: { lines, text }, raw: text, evidence: [] };

@@ -47,38 +47,75 @@ export function parseCertificatesOnDisk(r: RunResult, p: Params, now: Date = new
       return { outcome: 'missing', summary: `${p.path} does not exist on this node`, evidence, facts };
     }
     if (/Permission denied/.test(text)) {
-      return { outcome: 'unreadable', summary: `${p.path} cannot be read (Permission denied): run as root`, evidence, facts };
+      return {
+        outcome: 'unreadable',
+        summary: `${p.path} cannot be read (Permission denied): run as root`,
+        evidence,
+        facts,
+      };
     }
-    if (/Could not read certificate from|unable to load certificate|Unable to load certificate|no start line|Is a directory/i.test(text)) {
-      return { outcome: 'unreadable', summary: `${p.path} is there but holds no PEM certificate openssl can read (empty, truncated or not a certificate)`, evidence, facts };
+    if (
+      /Could not read certificate from|unable to load certificate|Unable to load certificate|no start line|Is a directory/i.test(
+        text,
+      )
+    ) {
+      return {
+        outcome: 'unreadable',
+        summary: `${p.path} is there but holds no PEM certificate openssl can read (empty, truncated or not a certificate)`,
+        evidence,
+        facts,
+      };
     }
     return hostError(`openssl printed no notAfter= line: ${says || 'no output'}`, 'bad-output', evidence);
   }
   const days = Math.floor(((end.date.getTime() - now.getTime()) / dayMs) * 10) / 10;
   const evidence: Evidence[] = [
     { label: p.path, value: end.line },
-    { label: 'remaining', value: days < 0 ? `expired ${Math.abs(days)} days ago` : `${days} days (warning under ${p.warnDays})` },
+    {
+      label: 'remaining',
+      value: days < 0 ? `expired ${Math.abs(days)} days ago` : `${days} days (warning under ${p.warnDays})`,
+    },
   ];
   const withEnd = { ...facts, certificateNotAfter: end.date.toISOString(), certificateDaysLeft: days };
   if (days < 0) {
-    return { outcome: 'expired', summary: `the certificate at ${p.path} expired on ${end.date.toISOString()}: the API server rejects it, so whatever presents it (the kubelet) is Unauthorized`, evidence, facts: withEnd };
+    return {
+      outcome: 'expired',
+      summary: `the certificate at ${p.path} expired on ${end.date.toISOString()}: the API server rejects it, so whatever presents it (the kubelet) is Unauthorized`,
+      evidence,
+      facts: withEnd,
+    };
   }
   if (days < p.warnDays) {
-    return { outcome: 'expiring-soon', summary: `the certificate at ${p.path} expires in ${days} days (${end.date.toISOString()}): renewal should have happened by now`, evidence, facts: withEnd };
+    return {
+      outcome: 'expiring-soon',
+      summary: `the certificate at ${p.path} expires in ${days} days (${end.date.toISOString()}): renewal should have happened by now`,
+      evidence,
+      facts: withEnd,
+    };
   }
-  return { outcome: 'valid', summary: `the certificate at ${p.path} is valid for ${Math.floor(days)} more days`, evidence, facts: withEnd };
+  return {
+    outcome: 'valid',
+    summary: `the certificate at ${p.path} is valid for ${Math.floor(days)} more days`,
+    evidence,
+    facts: withEnd,
+  };
 }
 
 // One command, but through the sequence helper so the parser gets the walk's clock (a drill or a replay may set it).
 export const certificatesOnDisk = defineHostSequenceCheck({
   id: 'host.certificates-on-disk',
   title: 'certificate expiry on the node (openssl x509 -enddate)',
-  why: "An expired client certificate makes the API server answer Unauthorized: a kubelet whose certificate lapsed stops posting status and its node goes NotReady. The kubelet renews its own certificate at 70-90% of its life, so one close to expiry means renewal is failing.",
+  why: 'An expired client certificate makes the API server answer Unauthorized: a kubelet whose certificate lapsed stops posting status and its node goes NotReady. The kubelet renews its own certificate at 70-90% of its life, so one close to expiry means renewal is failing.',
   params,
   outcomes,
   healthy: ['valid'],
   facts: ['certificatePath', 'certificateNotAfter', 'certificateDaysLeft'],
-  sets: { '*': ['certificatePath'], valid: ['certificateDaysLeft', 'certificateNotAfter'], 'expiring-soon': ['certificateDaysLeft', 'certificateNotAfter'], expired: ['certificateDaysLeft', 'certificateNotAfter'] },
+  sets: {
+    '*': ['certificatePath'],
+    valid: ['certificateDaysLeft', 'certificateNotAfter'],
+    'expiring-soon': ['certificateDaysLeft', 'certificateNotAfter'],
+    expired: ['certificateDaysLeft', 'certificateNotAfter'],
+  },
   argv: certificatesOnDiskArgv,
   commands: (p) => [certificatesOnDiskArgv(p)],
   parse: parseCertificatesOnDisk,

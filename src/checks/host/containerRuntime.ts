@@ -16,7 +16,13 @@ const params = z.object({
 type Params = z.infer<typeof params>;
 
 export function containerRuntimeArgv(p: Params): string[] {
-  return ['systemctl', 'show', p.unit, '-p', 'LoadState,ActiveState,SubState,Result,NRestarts,ExecMainStatus,ExecMainStartTimestamp'];
+  return [
+    'systemctl',
+    'show',
+    p.unit,
+    '-p',
+    'LoadState,ActiveState,SubState,Result,NRestarts,ExecMainStatus,ExecMainStartTimestamp',
+  ];
 }
 
 export function parseContainerRuntime(r: RunResult, p: Params): CheckResult<ServiceOutcome> {
@@ -33,7 +39,11 @@ export function parseContainerRuntime(r: RunResult, p: Params): CheckResult<Serv
     outcome: s.outcome,
     summary: `${formPrefix(form)}container runtime service ${unitName} is ${s.words}`,
     evidence: s.evidence,
-    facts: { runtimeUnit: shown ?? p.unit, runtimeActiveState: props.get('ActiveState') ?? '', runtimeRestarts: s.restarts },
+    facts: {
+      runtimeUnit: shown ?? p.unit,
+      runtimeActiveState: props.get('ActiveState') ?? '',
+      runtimeRestarts: s.restarts,
+    },
   };
 }
 

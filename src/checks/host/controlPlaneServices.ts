@@ -39,9 +39,11 @@ export function parseControlPlaneServices(r: RunResult, p: Params): CheckResult<
   if (failed) return failed;
   const shown = parseShowBlocks(r.stdout).filter((b) => b.has('ActiveState') || b.has('LoadState'));
   // `systemctl status kube-apiserver etcd …` (or one status after another) pasted instead of show.
-  const status = shown.length === 0 ? parseStatusBlocks(r.stdout).filter((b) => unitNames(p).includes(b.get('Id') ?? '')) : [];
+  const status =
+    shown.length === 0 ? parseStatusBlocks(r.stdout).filter((b) => unitNames(p).includes(b.get('Id') ?? '')) : [];
   const blocks = shown.length > 0 ? shown : status;
-  if (blocks.length === 0) return hostError('no unit state in the output: neither systemctl show nor systemctl status', 'bad-output');
+  if (blocks.length === 0)
+    return hostError('no unit state in the output: neither systemctl show nor systemctl status', 'bad-output');
   const named = status.length > 0 ? 'this is `systemctl status` output: ' : '';
   const stray: { unit: string; active: boolean; enabled: boolean; words: string }[] = [];
   const evidence: Evidence[] = [];
@@ -61,11 +63,22 @@ export function parseControlPlaneServices(r: RunResult, p: Params): CheckResult<
   });
   const facts = {
     strayServices: stray.map((s) => s.unit).join(','),
-    strayActiveServices: stray.filter((s) => s.active).map((s) => s.unit).join(','),
-    strayEnabledServices: stray.filter((s) => s.enabled).map((s) => s.unit).join(','),
+    strayActiveServices: stray
+      .filter((s) => s.active)
+      .map((s) => s.unit)
+      .join(','),
+    strayEnabledServices: stray
+      .filter((s) => s.enabled)
+      .map((s) => s.unit)
+      .join(','),
   };
   if (stray.length === 0) {
-    return { outcome: 'none', summary: `${named}no control-plane service is installed and active or enabled here (${named ? blocks.map((b) => b.get('Id') ?? '?').join(', ') : unitNames(p).join(', ')})`, evidence: [{ label: 'checked', value: unitNames(p).join(', ') }], facts };
+    return {
+      outcome: 'none',
+      summary: `${named}no control-plane service is installed and active or enabled here (${named ? blocks.map((b) => b.get('Id') ?? '?').join(', ') : unitNames(p).join(', ')})`,
+      evidence: [{ label: 'checked', value: unitNames(p).join(', ') }],
+      facts,
+    };
   }
   return {
     outcome: 'stray-services',

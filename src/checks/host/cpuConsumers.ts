@@ -24,7 +24,8 @@ export function cpuConsumersArgv(_p: Params): string[] {
 }
 
 /** The node's own agents: one of them eating a CPU starves everything the node does for the cluster. */
-const agents = /^(?:kubelet|hyperkube|k3s|k3s-server|k3s-agent|rke2|kubelite|containerd|containerd-shim\S*|dockerd|docker|crio|conmon|runc|kube-apiserver|kube-apiser|etcd|kube-controller-manager|kube-contro|kube-scheduler|kube-schedu|kube-proxy|systemd|systemd-journald|systemd-journal|dbus-daemon|dbus-broker|auditd|rsyslogd)$/;
+const agents =
+  /^(?:kubelet|hyperkube|k3s|k3s-server|k3s-agent|rke2|kubelite|containerd|containerd-shim\S*|dockerd|docker|crio|conmon|runc|kube-apiserver|kube-apiser|etcd|kube-controller-manager|kube-contro|kube-scheduler|kube-schedu|kube-proxy|systemd|systemd-journald|systemd-journal|dbus-daemon|dbus-broker|auditd|rsyslogd)$/;
 
 /** top -bn2 prints two task lists: the last is the interval just measured. */
 function lastTable(text: string, now: Date | undefined): ProcessTable | undefined {
@@ -39,15 +40,31 @@ export function parseCpuConsumers(r: RunResult, p: Params, now?: Date): CheckRes
   const text = r.stdout;
   const table = lastTable(text, now);
   const cpu = readCpu(text);
-  if (!table && !cpu) return hostError('no process list and no CPU summary in the output: not top, ps aux, ps -eo …pcpu… or pidstat', 'bad-output');
-  const rows = (table?.rows ?? []).filter((x) => x.cpu !== undefined && !Number.isNaN(x.cpu)).sort((a, b) => (b.cpu ?? 0) - (a.cpu ?? 0));
-  if (table && rows.length === 0 && !cpu) return hostError(`this is \`${table.source}\` output without a %CPU column: it cannot say what uses the CPU; paste top -b -c -w 512 -n 2 -d 1 or ps aux`, 'bad-output');
+  if (!table && !cpu)
+    return hostError(
+      'no process list and no CPU summary in the output: not top, ps aux, ps -eo …pcpu… or pidstat',
+      'bad-output',
+    );
+  const rows = (table?.rows ?? [])
+    .filter((x) => x.cpu !== undefined && !Number.isNaN(x.cpu))
+    .sort((a, b) => (b.cpu ?? 0) - (a.cpu ?? 0));
+  if (table && rows.length === 0 && !cpu)
+    return hostError(
+      `this is \`${table.source}\` output without a %CPU column: it cannot say what uses the CPU; paste top -b -c -w 512 -n 2 -d 1 or ps aux`,
+      'bad-output',
+    );
   const tool = table ? `\`${table.source}\`` : `\`${cpu?.source ?? 'top'}\``;
   const top = rows[0];
   const shares = cpu?.shares;
   const kernel = shares ? Math.round((shares.system + shares.irq + shares.softirq) * 10) / 10 : undefined;
-  const lifetime = table?.cpuIsLifetime ? " (ps's %CPU is each process's average over its whole life, not what it uses now)" : '';
-  const topList = rows.filter((x) => (x.cpu ?? 0) > 0).slice(0, 5).map((x) => `${programName(x)} ${x.cpu}%`).join(', ');
+  const lifetime = table?.cpuIsLifetime
+    ? " (ps's %CPU is each process's average over its whole life, not what it uses now)"
+    : '';
+  const topList = rows
+    .filter((x) => (x.cpu ?? 0) > 0)
+    .slice(0, 5)
+    .map((x) => `${programName(x)} ${x.cpu}%`)
+    .join(', ');
   const facts: Facts = { cpuConsumersSource: table?.source ?? cpu?.source ?? 'top' };
   if (topList) facts.topConsumers = topList;
   if (shares) {
@@ -58,7 +75,11 @@ export function parseCpuConsumers(r: RunResult, p: Params, now?: Date): CheckRes
     facts.stealPercent = shares.steal;
   }
   const evidence: Evidence[] = [];
-  if (shares) evidence.push({ label: `${cpu?.source} summary`, value: `${shares.user}% user, ${shares.system}% system, ${shares.softirq}% softirq, ${shares.idle}% idle, ${shares.iowait}% iowait, ${shares.steal}% steal` });
+  if (shares)
+    evidence.push({
+      label: `${cpu?.source} summary`,
+      value: `${shares.user}% user, ${shares.system}% system, ${shares.softirq}% softirq, ${shares.idle}% idle, ${shares.iowait}% iowait, ${shares.steal}% steal`,
+    });
   for (const x of rows.slice(0, 5)) evidence.push({ label: `pid ${x.pid}, ${x.cpu}%`, value: clip(x.command, 160) });
   if (lifetime) evidence.push({ label: 'note', value: lifetime.trim().replace(/^\(|\)$/g, '') });
   const hog = top && (top.cpu ?? 0) >= p.processPercent ? top : undefined;
@@ -72,7 +93,12 @@ export function parseCpuConsumers(r: RunResult, p: Params, now?: Date): CheckRes
     facts.cpuConsumerFinding = `${name} uses ${hog.cpu}% CPU (pid ${hog.pid}, ${tool})`;
     return {
       outcome: 'process-hog',
-      summary: `${describe(hog)} eats the CPU${agents.test(name) ? `: ${name} is one of the node's own agents, so the node's work for the cluster waits` : ''}${lifetime}; then ${rows.slice(1, 3).map((x) => `${programName(x)} ${x.cpu}%`).join(', ') || 'nothing else'}`,
+      summary: `${describe(hog)} eats the CPU${agents.test(name) ? `: ${name} is one of the node's own agents, so the node's work for the cluster waits` : ''}${lifetime}; then ${
+        rows
+          .slice(1, 3)
+          .map((x) => `${programName(x)} ${x.cpu}%`)
+          .join(', ') || 'nothing else'
+      }`,
       evidence,
       facts,
     };
@@ -101,7 +127,21 @@ export const cpuConsumers = defineHostCheck({
   params,
   outcomes,
   healthy: ['normal'],
-  facts: ['cpuConsumersSource', 'topConsumers', 'userPercent', 'systemPercent', 'kernelPercent', 'idlePercent', 'stealPercent', 'cpuHog', 'cpuHogPid', 'cpuHogPercent', 'cpuHogCommand', 'cpuHogIsAgent', 'cpuConsumerFinding'],
+  facts: [
+    'cpuConsumersSource',
+    'topConsumers',
+    'userPercent',
+    'systemPercent',
+    'kernelPercent',
+    'idlePercent',
+    'stealPercent',
+    'cpuHog',
+    'cpuHogPid',
+    'cpuHogPercent',
+    'cpuHogCommand',
+    'cpuHogIsAgent',
+    'cpuConsumerFinding',
+  ],
   sets: { 'process-hog': ['cpuConsumerFinding', 'topConsumers'], 'system-time': ['cpuConsumerFinding'] },
   argv: cpuConsumersArgv,
   parse: parseCpuConsumers,

@@ -62,7 +62,13 @@ export function parseProcStat(text: string): CpuTimes[][] {
     if (!m) continue;
     const v = (m[2] ?? '').split(/\s+/).map(Number);
     const at = (i: number) => v[i] ?? 0;
-    const times: CpuTimes = { name: m[1] ?? 'cpu', values: v.slice(0, 8), iowait: at(4), steal: at(7), total: at(0) + at(1) + at(2) + at(3) + at(4) + at(5) + at(6) + at(7) };
+    const times: CpuTimes = {
+      name: m[1] ?? 'cpu',
+      values: v.slice(0, 8),
+      iowait: at(4),
+      steal: at(7),
+      total: at(0) + at(1) + at(2) + at(3) + at(4) + at(5) + at(6) + at(7),
+    };
     if (times.name === 'cpu') samples.push([times]);
     else samples.at(-1)?.push(times);
   }
@@ -75,13 +81,25 @@ function fromProcStat(text: string): CpuReading | undefined {
   const last = samples.at(-1);
   if (!first?.[0] || !last?.[0]) return undefined;
   const sinceBoot = samples.length < 2;
-  const diff = (a: CpuTimes | undefined, b: CpuTimes | undefined) => (b?.values ?? []).map((v, i) => v - (sinceBoot ? 0 : (a?.values[i] ?? 0)));
+  const diff = (a: CpuTimes | undefined, b: CpuTimes | undefined) =>
+    (b?.values ?? []).map((v, i) => v - (sinceBoot ? 0 : (a?.values[i] ?? 0)));
   const d = diff(first[0], last[0]);
   const total = d.reduce((n, v) => n + v, 0);
-  if (total <= 0) return { source: '/proc/stat', shares: empty, window: 'no time passed between the two samples', sinceBoot, seconds: 0, cpuCount: last.length - 1 };
+  if (total <= 0)
+    return {
+      source: '/proc/stat',
+      shares: empty,
+      window: 'no time passed between the two samples',
+      sinceBoot,
+      seconds: 0,
+      cpuCount: last.length - 1,
+    };
   const pct = (i: number) => round1(((d[i] ?? 0) / total) * 100);
   const perCpu = last.slice(1).map((c) => {
-    const dc = diff(first.find((x) => x.name === c.name), c);
+    const dc = diff(
+      first.find((x) => x.name === c.name),
+      c,
+    );
     const t = dc.reduce((n, v) => n + v, 0);
     return { name: c.name, steal: t > 0 ? round1(((dc[7] ?? 0) / t) * 100) : 0 };
   });
@@ -90,7 +108,16 @@ function fromProcStat(text: string): CpuReading | undefined {
   const seconds = sinceBoot ? 0 : round1(total / cpus / 100);
   return {
     source: '/proc/stat',
-    shares: { user: pct(0), nice: pct(1), system: pct(2), idle: pct(3), iowait: pct(4), irq: pct(5), softirq: pct(6), steal: pct(7) },
+    shares: {
+      user: pct(0),
+      nice: pct(1),
+      system: pct(2),
+      idle: pct(3),
+      iowait: pct(4),
+      irq: pct(5),
+      softirq: pct(6),
+      steal: pct(7),
+    },
     window: sinceBoot ? 'since boot (one sample only)' : `over ~${seconds}s`,
     sinceBoot,
     seconds,
@@ -115,7 +142,9 @@ function topShares(rest: string): CpuShares | undefined {
   for (const m of rest.matchAll(/(-?[\d.,]+|-?nan)\s*%?\s*(us|sy|ni|id|wa|hi|si|st)\b/g)) {
     const v = localeNumber(m[1] ?? '');
     if (Number.isNaN(v)) continue;
-    const key = ({ us: 'user', sy: 'system', ni: 'nice', id: 'idle', wa: 'iowait', hi: 'irq', si: 'softirq', st: 'steal' } as const)[m[2] as 'us'];
+    const key = (
+      { us: 'user', sy: 'system', ni: 'nice', id: 'idle', wa: 'iowait', hi: 'irq', si: 'softirq', st: 'steal' } as const
+    )[m[2] as 'us'];
     shares[key] = v;
     seen++;
   }
@@ -141,7 +170,9 @@ function fromTop(text: string): CpuReading | undefined {
   const last = withAll.at(-1);
   const all =
     last?.all ??
-    (last && last.perCpu.length > 0 ? { ...empty, steal: round1(last.perCpu.reduce((n, c) => n + c.steal, 0) / last.perCpu.length) } : undefined);
+    (last && last.perCpu.length > 0
+      ? { ...empty, steal: round1(last.perCpu.reduce((n, c) => n + c.steal, 0) / last.perCpu.length) }
+      : undefined);
   if (!last || !all) return undefined;
   const reading: CpuReading = {
     source: 'top',
@@ -187,12 +218,18 @@ function fromSysstatTable(text: string): CpuReading | undefined {
   }
   if (!header || rows.length === 0) return undefined;
   const avgRows = rows.filter((r) => r.avg);
-  const pick = avgRows.length > 0 ? avgRows : rows.filter((r) => r === rows.filter((x) => x.cpu === 'all').at(-1) || (!r.avg && r.cpu !== 'all'));
+  const pick =
+    avgRows.length > 0
+      ? avgRows
+      : rows.filter((r) => r === rows.filter((x) => x.cpu === 'all').at(-1) || (!r.avg && r.cpu !== 'all'));
   const all = pick.find((r) => r.cpu === 'all') ?? rows.filter((r) => r.cpu === 'all').at(-1);
   if (!all) return undefined;
-  const g = (k: string, ...alt: string[]) => [k, ...alt].map((x) => all.values.get(x)).find((v) => v !== undefined && !Number.isNaN(v)) ?? 0;
+  const g = (k: string, ...alt: string[]) =>
+    [k, ...alt].map((x) => all.values.get(x)).find((v) => v !== undefined && !Number.isNaN(v)) ?? 0;
   const intervals = rows.filter((r) => !r.avg && r.cpu === 'all').length;
-  const perCpu = pick.filter((r) => r.cpu !== 'all').map((r) => ({ name: `cpu${r.cpu}`, steal: r.values.get('%steal') ?? 0 }));
+  const perCpu = pick
+    .filter((r) => r.cpu !== 'all')
+    .map((r) => ({ name: `cpu${r.cpu}`, steal: r.values.get('%steal') ?? 0 }));
   const reading: CpuReading = {
     source,
     shares: {
@@ -205,7 +242,10 @@ function fromSysstatTable(text: string): CpuReading | undefined {
       softirq: g('%soft'),
       steal: g('%steal'),
     },
-    window: avgRows.length > 0 ? `${source}'s average of ${intervals} interval${intervals === 1 ? '' : 's'}` : `${source}'s last interval`,
+    window:
+      avgRows.length > 0
+        ? `${source}'s average of ${intervals} interval${intervals === 1 ? '' : 's'}`
+        : `${source}'s last interval`,
     sinceBoot: false,
     seconds: 0,
   };
@@ -225,7 +265,15 @@ function fromIostat(text: string): CpuReading | undefined {
     const values = (lines[i + 1] ?? '').trim().split(/\s+/).map(localeNumber);
     if (values.length !== names.length) continue;
     const get = (k: string) => values[names.indexOf(k)] ?? 0;
-    reports.push({ ...empty, user: get('%user'), nice: get('%nice'), system: get('%system'), iowait: get('%iowait'), steal: get('%steal'), idle: get('%idle') });
+    reports.push({
+      ...empty,
+      user: get('%user'),
+      nice: get('%nice'),
+      system: get('%system'),
+      iowait: get('%iowait'),
+      steal: get('%steal'),
+      idle: get('%idle'),
+    });
   }
   const last = reports.at(-1);
   if (!last) return undefined;
@@ -233,7 +281,7 @@ function fromIostat(text: string): CpuReading | undefined {
   const r: CpuReading = {
     source: 'iostat',
     shares: last,
-    window: reports.length > 1 ? `iostat's last of ${reports.length} reports` : 'since boot (iostat\'s first report)',
+    window: reports.length > 1 ? `iostat's last of ${reports.length} reports` : "since boot (iostat's first report)",
     sinceBoot: reports.length === 1,
     seconds: 0,
   };
@@ -268,7 +316,10 @@ function fromVmstat(text: string): CpuReading | undefined {
   return {
     source: 'vmstat',
     shares: { ...empty, user: avg('us'), system: avg('sy'), idle: avg('id'), iowait: avg('wa'), steal: avg('st') },
-    window: rows.length > 1 ? `average of ${intervals.length} vmstat interval${intervals.length === 1 ? '' : 's'} after its since-boot first row` : "since boot (vmstat's first row only)",
+    window:
+      rows.length > 1
+        ? `average of ${intervals.length} vmstat interval${intervals.length === 1 ? '' : 's'} after its since-boot first row`
+        : "since boot (vmstat's first row only)",
     sinceBoot: rows.length === 1,
     seconds: 0,
   };

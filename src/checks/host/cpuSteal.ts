@@ -41,7 +41,10 @@ export function parseCpuSteal(r: RunResult, p: Params): CheckResult<Outcome> {
     return hostError('the two /proc/stat samples are identical: no CPU time passed between them', 'bad-output');
   }
   const { steal, iowait, user, system, idle } = reading.shares;
-  const worst = reading.perCpu?.reduce<{ name: string; steal: number } | undefined>((w, c) => (w === undefined || c.steal > w.steal ? c : w), undefined);
+  const worst = reading.perCpu?.reduce<{ name: string; steal: number } | undefined>(
+    (w, c) => (w === undefined || c.steal > w.steal ? c : w),
+    undefined,
+  );
   const tool = reading.source === '/proc/stat' ? '/proc/stat' : `\`${reading.source}\``;
   const cpus = reading.cpuCount !== undefined ? `, ${reading.cpuCount} CPUs` : '';
   const worstText = worst && (reading.perCpu?.length ?? 0) > 1 ? `; worst ${worst.name} ${worst.steal}%` : '';
@@ -63,17 +66,33 @@ export function parseCpuSteal(r: RunResult, p: Params): CheckResult<Outcome> {
     { label: 'steal', value: `${steal}% ${reading.window}${cpus}${worstText} (threshold ${p.stealPercent}%)` },
     { label: 'iowait', value: `${iowait}% (threshold ${p.iowaitPercent}%)` },
   ];
-  if (reading.source !== '/proc/stat') evidence.unshift({ label: 'read from', value: `${tool} output (${reading.window})` });
+  if (reading.source !== '/proc/stat')
+    evidence.unshift({ label: 'read from', value: `${tool} output (${reading.window})` });
   // A neighbouring tool's output is named, so nobody mistakes it for the command that was asked for.
   const named = reading.source === '/proc/stat' ? '' : `this is ${tool} output; it shows ${steal}% steal: `;
   const window = reading.source === '/proc/stat' ? reading.window : `(${reading.window})`;
   if (steal > p.stealPercent) {
-    return { outcome: 'high-steal', summary: `${named}CPU steal is ${steal}% ${window}: the hypervisor gives this VM's CPU time to others, so the kubelet and runtime miss their deadlines`, evidence, facts };
+    return {
+      outcome: 'high-steal',
+      summary: `${named}CPU steal is ${steal}% ${window}: the hypervisor gives this VM's CPU time to others, so the kubelet and runtime miss their deadlines`,
+      evidence,
+      facts,
+    };
   }
   if (iowait > p.iowaitPercent) {
-    return { outcome: 'high-iowait', summary: `${named}CPUs wait on I/O ${iowait}% of the time ${window}: the disk is the bottleneck`, evidence, facts };
+    return {
+      outcome: 'high-iowait',
+      summary: `${named}CPUs wait on I/O ${iowait}% of the time ${window}: the disk is the bottleneck`,
+      evidence,
+      facts,
+    };
   }
-  return { outcome: 'normal', summary: `${named}CPU steal ${steal}% and iowait ${iowait}% ${window}: the CPUs are this node's own`, evidence, facts };
+  return {
+    outcome: 'normal',
+    summary: `${named}CPU steal ${steal}% and iowait ${iowait}% ${window}: the CPUs are this node's own`,
+    evidence,
+    facts,
+  };
 }
 
 export const cpuSteal = defineHostCheck({
@@ -83,7 +102,19 @@ export const cpuSteal = defineHostCheck({
   params,
   outcomes,
   healthy: ['normal'],
-  facts: ['stealPercent', 'iowaitPercent', 'userPercent', 'systemPercent', 'idlePercent', 'maxCpuStealPercent', 'maxStealCpu', 'cpuCount', 'sampleSeconds', 'cpuSource', 'cpuReading'],
+  facts: [
+    'stealPercent',
+    'iowaitPercent',
+    'userPercent',
+    'systemPercent',
+    'idlePercent',
+    'maxCpuStealPercent',
+    'maxStealCpu',
+    'cpuCount',
+    'sampleSeconds',
+    'cpuSource',
+    'cpuReading',
+  ],
   sets: { '*': ['cpuReading', 'iowaitPercent', 'stealPercent'] },
   samples: { count: 2, intervalMs: (p) => p.intervalSeconds * 1000 },
   argv: cpuStealArgv,

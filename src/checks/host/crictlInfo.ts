@@ -30,8 +30,14 @@ function conditions(stdout: string): Condition[] | undefined {
     const doc = JSON.parse(stdout) as { status?: { conditions?: Condition[] } };
     return doc.status?.conditions;
   } catch {
-    const found = [...stdout.matchAll(/"type":\s*"(\w+)",\s*"status":\s*(true|false)(?:,\s*"reason":\s*"([^"]*)",\s*"message":\s*"((?:[^"\\]|\\.)*)")?/g)];
-    return found.length > 0 ? found.map((m) => ({ type: m[1], status: m[2] === 'true', reason: m[3], message: m[4] })) : undefined;
+    const found = [
+      ...stdout.matchAll(
+        /"type":\s*"(\w+)",\s*"status":\s*(true|false)(?:,\s*"reason":\s*"([^"]*)",\s*"message":\s*"((?:[^"\\]|\\.)*)")?/g,
+      ),
+    ];
+    return found.length > 0
+      ? found.map((m) => ({ type: m[1], status: m[2] === 'true', reason: m[3], message: m[4] }))
+      : undefined;
   }
 }
 
@@ -40,9 +46,15 @@ export function parseCrictlInfo(r: RunResult, _p: Params): CheckResult<Outcome> 
   if (!conds) {
     // crictl logs its failure as logrus text: `time=… level=fatal msg="…"` or `FATA[0000] …`.
     const out = allOutput(r);
-    const fatal = /level=fatal msg="((?:[^"\\]|\\.)*)"/.exec(out)?.[1]?.replace(/\\"/g, '"') ?? /FATA\[\d+\]\s*(.*)/.exec(out)?.[1] ?? out.trim().split('\n').at(-1) ?? '';
+    const fatal =
+      /level=fatal msg="((?:[^"\\]|\\.)*)"/.exec(out)?.[1]?.replace(/\\"/g, '"') ??
+      /FATA\[\d+\]\s*(.*)/.exec(out)?.[1] ??
+      out.trim().split('\n').at(-1) ??
+      '';
     const endpoint = /endpoint "(unix:\/\/[^"]+)"/.exec(fatal)?.[1] ?? /dial unix (\/[^\s:"\\]+)/.exec(fatal)?.[1];
-    const cause = /connect: ([^"\\]+)/.exec(fatal)?.[1] ?? /(context deadline exceeded|Unimplemented desc = [^"\\]+)/.exec(fatal)?.[1];
+    const cause =
+      /connect: ([^"\\]+)/.exec(fatal)?.[1] ??
+      /(context deadline exceeded|Unimplemented desc = [^"\\]+)/.exec(fatal)?.[1];
     const facts: Facts = { runtimeAnswers: false };
     if (endpoint) facts.criEndpoint = endpoint;
     return {
@@ -55,10 +67,22 @@ export function parseCrictlInfo(r: RunResult, _p: Params): CheckResult<Outcome> 
   const byType = new Map(conds.map((c) => [c.type ?? '', c]));
   const runtime = byType.get('RuntimeReady');
   const network = byType.get('NetworkReady');
-  const evidence: Evidence[] = conds.map((c) => ({ label: c.type ?? '?', value: `${String(c.status)}${c.reason ? ` (${c.reason})` : ''}${c.message ? `: ${clip(c.message, 160)}` : ''}` }));
-  const facts: Facts = { runtimeAnswers: true, runtimeReady: runtime?.status === true, networkReady: network?.status === true };
+  const evidence: Evidence[] = conds.map((c) => ({
+    label: c.type ?? '?',
+    value: `${String(c.status)}${c.reason ? ` (${c.reason})` : ''}${c.message ? `: ${clip(c.message, 160)}` : ''}`,
+  }));
+  const facts: Facts = {
+    runtimeAnswers: true,
+    runtimeReady: runtime?.status === true,
+    networkReady: network?.status === true,
+  };
   if (runtime?.status !== true) {
-    return { outcome: 'runtime-not-ready', summary: `the runtime answers but says RuntimeReady=false${runtime?.reason ? ` (${runtime.reason})` : ''}`, evidence, facts };
+    return {
+      outcome: 'runtime-not-ready',
+      summary: `the runtime answers but says RuntimeReady=false${runtime?.reason ? ` (${runtime.reason})` : ''}`,
+      evidence,
+      facts,
+    };
   }
   if (network?.status !== true) {
     return {
@@ -68,7 +92,12 @@ export function parseCrictlInfo(r: RunResult, _p: Params): CheckResult<Outcome> 
       facts,
     };
   }
-  return { outcome: 'ready', summary: 'the container runtime answers on its CRI socket: RuntimeReady and NetworkReady', evidence, facts };
+  return {
+    outcome: 'ready',
+    summary: 'the container runtime answers on its CRI socket: RuntimeReady and NetworkReady',
+    evidence,
+    facts,
+  };
 }
 
 export const crictlInfo = defineHostCheck({

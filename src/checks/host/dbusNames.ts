@@ -62,20 +62,38 @@ export function parseDbusNames(r: RunResult, p: Params): CheckResult<Outcome> {
   const closed = closedByUser(out, 'whether the D-Bus daemon answers now. Run busctl list to see');
   if (closed) return closed;
   // busctl list against a daemon that accepts the socket but never answers (stopped): `Transport endpoint is not connected`.
-  if (r.timedOut || timeoutWords.test(out) || /Failed to list names: (?:Transport endpoint is not connected|Connection timed out)/.test(out)) {
+  if (
+    r.timedOut ||
+    timeoutWords.test(out) ||
+    /Failed to list names: (?:Transport endpoint is not connected|Connection timed out)/.test(out)
+  ) {
     return {
       outcome: 'no-answer',
       summary: 'the D-Bus daemon does not answer: the bus names could not be listed',
-      evidence: [{ label: 'busctl', value: clip(firstLine(out) || (r.durationMs === null ? '(no answer)' : `no answer within ${Math.round(r.durationMs / 1000)}s`)) }],
+      evidence: [
+        {
+          label: 'busctl',
+          value: clip(
+            firstLine(out) ||
+              (r.durationMs === null ? '(no answer)' : `no answer within ${Math.round(r.durationMs / 1000)}s`),
+          ),
+        },
+      ],
       facts: { dbusDaemonAnswers: false },
     };
   }
   if (noBusWords.test(out)) {
-    return { outcome: 'no-bus', summary: 'there is no system bus: the D-Bus daemon is not running', evidence: [{ label: 'busctl', value: clip(firstLine(out)) }], facts: { dbusDaemonAnswers: false } };
+    return {
+      outcome: 'no-bus',
+      summary: 'there is no system bus: the D-Bus daemon is not running',
+      evidence: [{ label: 'busctl', value: clip(firstLine(out)) }],
+      facts: { dbusDaemonAnswers: false },
+    };
   }
   const other = parseListNames(r.stdout);
   const names = other?.names ?? parseBusList(r.stdout);
-  if (names.length === 0) return hostError(`busctl list printed no names${out.trim() ? `: ${clip(firstLine(out), 140)}` : ''}`, 'bad-output');
+  if (names.length === 0)
+    return hostError(`busctl list printed no names${out.trim() ? `: ${clip(firstLine(out), 140)}` : ''}`, 'bad-output');
   // ListNames gives names only: a well-known name is owned (activatable ones are ListActivatableNames').
   const tool = other ? `this is \`${other.tool}\` ListNames output (names only, no owners): ` : '';
   const unique = names.filter((n) => n.name.startsWith(':'));
@@ -104,7 +122,14 @@ export function parseDbusNames(r: RunResult, p: Params): CheckResult<Outcome> {
     // A big N only says many clients came and went (runC with the systemd cgroup driver connects per container); it is not exhaustion.
     evidence.push({ label: 'highest unique name', value: `${highest} (connections made since the bus started)` });
   }
-  evidence.push({ label: 'org.freedesktop.systemd1', value: systemd1 ? (other ? 'owned (ListNames does not say by whom)' : `owned by ${systemd1.connection} (pid ${systemd1.pid}, ${systemd1.process})`) : 'not on the bus' });
+  evidence.push({
+    label: 'org.freedesktop.systemd1',
+    value: systemd1
+      ? other
+        ? 'owned (ListNames does not say by whom)'
+        : `owned by ${systemd1.connection} (pid ${systemd1.pid}, ${systemd1.process})`
+      : 'not on the bus',
+  });
   if (unique.length >= p.maxConnections) {
     return {
       outcome: 'many-connections',
@@ -128,7 +153,14 @@ export const dbusNames = defineHostCheck({
   params,
   outcomes,
   healthy: ['answering'],
-  facts: ['dbusDaemonAnswers', 'busConnections', 'busWellKnownNames', 'busActivatableNames', 'busMaxUniqueName', 'systemd1OnBus'],
+  facts: [
+    'dbusDaemonAnswers',
+    'busConnections',
+    'busWellKnownNames',
+    'busActivatableNames',
+    'busMaxUniqueName',
+    'systemd1OnBus',
+  ],
   sets: { answering: ['busConnections', 'busMaxUniqueName'] },
   timeoutMs: (p) => (p.busTimeoutSeconds + 3) * 1000,
   parsesTimeouts: true,

@@ -8,7 +8,10 @@ import type { CheckDefinition, CheckResult } from '../types.js';
 /** Every host check runs on one node. */
 export const nodeParam = z.string().min(1, 'which node to run the command on');
 
-export interface HostCheckSpec<P extends { node: string }, O extends string> extends Omit<CheckDefinition<P, O>, 'layer' | 'command' | 'run'> {
+export interface HostCheckSpec<P extends { node: string }, O extends string> extends Omit<
+  CheckDefinition<P, O>,
+  'layer' | 'command' | 'run'
+> {
   /** The command, as an argv: never a string for a shell. */
   argv: (params: P) => string[];
   /** Output → outcome. Also reads output a user pasted in manual mode, so it goes by text, not by exit code alone. `now` dates times the output prints without a date (ps's STIME). */
@@ -28,7 +31,9 @@ export type HostCheck<P extends { node: string }, O extends string> = CheckDefin
 
 export const defaultHostTimeoutMs = 20_000;
 
-export function defineHostCheck<P extends { node: string }, const O extends string>(spec: HostCheckSpec<P, O>): HostCheck<P, O> {
+export function defineHostCheck<P extends { node: string }, const O extends string>(
+  spec: HostCheckSpec<P, O>,
+): HostCheck<P, O> {
   const { argv, parse, timeoutMs, samples, parsesTimeouts, ...rest } = spec;
   const check = defineCheck<P, O>({
     ...rest,
@@ -47,9 +52,16 @@ export function defineHostCheck<P extends { node: string }, const O extends stri
         if (i > 0) await sleep(samples?.intervalMs(p) ?? 0, ctx.signal);
         const count = samples?.count ?? 1;
         const sample = count > 1 ? { index: i + 1, count, intervalMs: samples?.intervalMs(p) ?? 0 } : undefined;
-        const r = await ctx.nodes.run(p.node, cmd, { timeoutMs: limit, signal: ctx.signal, ...(sample ? { sample } : {}) });
+        const r = await ctx.nodes.run(p.node, cmd, {
+          timeoutMs: limit,
+          signal: ctx.signal,
+          ...(sample ? { sample } : {}),
+        });
         if (r.timedOut && !parsesTimeouts) {
-          throw new NodeAccessError('timeout', `${shellQuote(cmd)} did not finish on ${p.node} within ${trimNumber(limit / 1000)}s`);
+          throw new NodeAccessError(
+            'timeout',
+            `${shellQuote(cmd)} did not finish on ${p.node} within ${trimNumber(limit / 1000)}s`,
+          );
         }
         results.push(r);
       }
@@ -117,7 +129,11 @@ function trimNumber(n: number): string {
 }
 
 /** The `error` outcome from a parser: could not tell, and why, as a fact runbooks and reports can read. */
-export function hostError(summary: string, errorKind: string, evidence: CheckResult['evidence'] = []): CheckResult<never> {
+export function hostError(
+  summary: string,
+  errorKind: string,
+  evidence: CheckResult['evidence'] = [],
+): CheckResult<never> {
   return { outcome: 'error', summary, evidence, facts: { errorKind } };
 }
 

@@ -63,10 +63,20 @@ export function readDf(r: RunResult, paths: readonly string[]): DfReading {
   const inOrder = parsed.length === left.length;
   const rows: DfRow[] = [];
   left.forEach((path, i) => {
-    const p = inOrder ? parsed[i] : parsed.filter((x) => holds(x.mountedOn, path)).sort((a, b) => b.mountedOn.length - a.mountedOn.length)[0];
+    const p = inOrder
+      ? parsed[i]
+      : parsed.filter((x) => holds(x.mountedOn, path)).sort((a, b) => b.mountedOn.length - a.mountedOn.length)[0];
     if (!p) return;
     const [total, used, free] = p.sizes.map((x) => (human ? kib(x) : num(x)));
-    rows.push({ path, filesystem: p.filesystem, total: total ?? Number.NaN, used: used ?? Number.NaN, free: free ?? Number.NaN, mountedOn: p.mountedOn, line: p.line });
+    rows.push({
+      path,
+      filesystem: p.filesystem,
+      total: total ?? Number.NaN,
+      used: used ?? Number.NaN,
+      free: free ?? Number.NaN,
+      mountedOn: p.mountedOn,
+      line: p.line,
+    });
   });
   return { rows, failed };
 }
@@ -102,7 +112,10 @@ export function sameFilesystem(a: DfRow, b: DfRow): boolean {
 }
 
 export function dfEvidence(rows: readonly DfRow[], failed: DfReading['failed']): Evidence[] {
-  return [...rows.map((r) => ({ label: r.path, value: r.line.replace(/\s+/g, ' ') })), ...failed.map((f) => ({ label: f.path, value: f.reason }))];
+  return [
+    ...rows.map((r) => ({ label: r.path, value: r.line.replace(/\s+/g, ' ') })),
+    ...failed.map((f) => ({ label: f.path, value: f.reason })),
+  ];
 }
 
 export type DiskOutcome = 'ok' | 'low' | 'pressure';
@@ -137,7 +150,9 @@ export function diskVerdict(v: DiskVerdictInput): DiskVerdict {
     const why = failed.map((f) => `${f.path}: ${f.reason}`).join('; ');
     return {
       outcome: 'error',
-      summary: why ? `df could not read ${why}: not a kubelet node, or the runtime keeps its data elsewhere (/var/lib/docker, /var/lib/containers)` : 'df printed no filesystem rows',
+      summary: why
+        ? `df could not read ${why}: not a kubelet node, or the runtime keeps its data elsewhere (/var/lib/docker, /var/lib/containers)`
+        : 'df printed no filesystem rows',
       evidence,
       facts: { errorKind: failed.length > 0 ? 'no-such-path' : 'bad-output' },
     };
@@ -145,23 +160,35 @@ export function diskVerdict(v: DiskVerdictInput): DiskVerdict {
   const roles: FsRole[] = [];
   if (nodefs) roles.push({ role: 'nodefs', row: nodefs, percent: freePercent(nodefs), threshold: v.nodefsThreshold });
   // One filesystem for both: the kubelet applies both signals to it, so the stricter threshold decides.
-  if (imagefs) roles.push({ role: 'imagefs', row: imagefs, percent: freePercent(imagefs), threshold: v.imagefsThreshold });
+  if (imagefs)
+    roles.push({ role: 'imagefs', row: imagefs, percent: freePercent(imagefs), threshold: v.imagefsThreshold });
   const shared = nodefs !== undefined && imagefs !== undefined && sameFilesystem(nodefs, imagefs);
   const facts: DiskVerdict['facts'] = { sharedFilesystem: shared };
   for (const x of roles) {
-    if (!Number.isNaN(x.percent)) facts[`${x.role}${v.what === 'space' ? 'AvailablePercent' : 'InodesFreePercent'}`] = x.percent;
+    if (!Number.isNaN(x.percent))
+      facts[`${x.role}${v.what === 'space' ? 'AvailablePercent' : 'InodesFreePercent'}`] = x.percent;
     facts[`${x.role}Mount`] = x.row.mountedOn;
   }
   const known = roles.filter((x) => !Number.isNaN(x.percent));
   if (known.length === 0) {
-    return { outcome: 'error', summary: `the filesystem does not count ${v.what} (df printed "-")`, evidence, facts: { ...facts, errorKind: 'bad-output' } };
+    return {
+      outcome: 'error',
+      summary: `the filesystem does not count ${v.what} (df printed "-")`,
+      evidence,
+      facts: { ...facts, errorKind: 'bad-output' },
+    };
   }
   const rank = (x: FsRole) => (x.percent < x.threshold ? 2 : x.percent < x.threshold + lowMarginPercent ? 1 : 0);
-  const worst = known.reduce((w, x) => (rank(x) > rank(w) || (rank(x) === rank(w) && x.percent - x.threshold < w.percent - w.threshold) ? x : w));
+  const worst = known.reduce((w, x) =>
+    rank(x) > rank(w) || (rank(x) === rank(w) && x.percent - x.threshold < w.percent - w.threshold) ? x : w,
+  );
   const name = (x: FsRole) => `${x.role}${shared ? ' (nodefs and imagefs share it)' : ''} ${x.row.mountedOn}`;
   const noun = v.what === 'space' ? 'space' : 'inodes';
   facts.worstFilesystem = worst.row.mountedOn;
-  evidence.push({ label: 'kubelet thresholds', value: roles.map((x) => `${x.role}.${signal}<${x.threshold}% (${x.role} ${x.percent}% free)`).join(', ') });
+  evidence.push({
+    label: 'kubelet thresholds',
+    value: roles.map((x) => `${x.role}.${signal}<${x.threshold}% (${x.role} ${x.percent}% free)`).join(', '),
+  });
   switch (rank(worst)) {
     case 2:
       return {
@@ -178,6 +205,11 @@ export function diskVerdict(v: DiskVerdictInput): DiskVerdict {
         facts,
       };
     default:
-      return { outcome: 'ok', summary: `${known.map((x) => `${x.role} ${x.percent}%`).join(', ')} ${noun} free: well above the kubelet's eviction thresholds`, evidence, facts };
+      return {
+        outcome: 'ok',
+        summary: `${known.map((x) => `${x.role} ${x.percent}%`).join(', ')} ${noun} free: well above the kubelet's eviction thresholds`,
+        evidence,
+        facts,
+      };
   }
 }

@@ -22,7 +22,14 @@ export function diskInodesArgv(p: Params): string[] {
 }
 
 export function parseDiskInodes(r: RunResult, p: Params): CheckResult<DiskOutcome> {
-  return diskVerdict({ r, nodefsPath: p.nodefsPath, imagefsPath: p.imagefsPath, nodefsThreshold: p.nodefsInodesFreePercent, imagefsThreshold: p.imagefsInodesFreePercent, what: 'inodes' });
+  return diskVerdict({
+    r,
+    nodefsPath: p.nodefsPath,
+    imagefsPath: p.imagefsPath,
+    nodefsThreshold: p.nodefsInodesFreePercent,
+    imagefsThreshold: p.imagefsInodesFreePercent,
+    what: 'inodes',
+  });
 }
 
 export const diskInodes = defineHostCheck({
@@ -32,7 +39,14 @@ export const diskInodes = defineHostCheck({
   params,
   outcomes,
   healthy: ['ok'],
-  facts: ['nodefsInodesFreePercent', 'imagefsInodesFreePercent', 'nodefsMount', 'imagefsMount', 'sharedFilesystem', 'worstFilesystem'],
+  facts: [
+    'nodefsInodesFreePercent',
+    'imagefsInodesFreePercent',
+    'nodefsMount',
+    'imagefsMount',
+    'sharedFilesystem',
+    'worstFilesystem',
+  ],
   sets: { '*': ['nodefsInodesFreePercent', 'nodefsMount', 'imagefsMount', 'worstFilesystem'] },
   argv: diskInodesArgv,
   parse: parseDiskInodes,

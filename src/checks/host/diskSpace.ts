@@ -24,7 +24,14 @@ export function diskSpaceArgv(p: Params): string[] {
 }
 
 export function parseDiskSpace(r: RunResult, p: Params): CheckResult<DiskOutcome> {
-  return diskVerdict({ r, nodefsPath: p.nodefsPath, imagefsPath: p.imagefsPath, nodefsThreshold: p.nodefsAvailablePercent, imagefsThreshold: p.imagefsAvailablePercent, what: 'space' });
+  return diskVerdict({
+    r,
+    nodefsPath: p.nodefsPath,
+    imagefsPath: p.imagefsPath,
+    nodefsThreshold: p.nodefsAvailablePercent,
+    imagefsThreshold: p.imagefsAvailablePercent,
+    what: 'space',
+  });
 }
 
 export const diskSpace = defineHostCheck({
@@ -34,8 +41,17 @@ export const diskSpace = defineHostCheck({
   params,
   outcomes,
   healthy: ['ok'],
-  facts: ['nodefsAvailablePercent', 'imagefsAvailablePercent', 'nodefsMount', 'imagefsMount', 'sharedFilesystem', 'worstFilesystem'],
-  sets: { '*': ['nodefsAvailablePercent', 'imagefsAvailablePercent', 'nodefsMount', 'imagefsMount', 'worstFilesystem'] },
+  facts: [
+    'nodefsAvailablePercent',
+    'imagefsAvailablePercent',
+    'nodefsMount',
+    'imagefsMount',
+    'sharedFilesystem',
+    'worstFilesystem',
+  ],
+  sets: {
+    '*': ['nodefsAvailablePercent', 'imagefsAvailablePercent', 'nodefsMount', 'imagefsMount', 'worstFilesystem'],
+  },
   argv: diskSpaceArgv,
   parse: parseDiskSpace,
 });

@@ -24,12 +24,28 @@ type Params = z.infer<typeof params>;
 
 /** journalctl takes several -u: the units that carry etcd's lines, whichever this node has. */
 export function etcdJournalArgv(p: Params): string[] {
-  return ['journalctl', '-u', 'etcd', '-u', 'k3s', '--since', `-${p.sinceMinutes}m`, '-o', 'short-iso', '--no-pager', '-n', String(p.maxLines)];
+  return [
+    'journalctl',
+    '-u',
+    'etcd',
+    '-u',
+    'k3s',
+    '--since',
+    `-${p.sinceMinutes}m`,
+    '-o',
+    'short-iso',
+    '--no-pager',
+    '-n',
+    String(p.maxLines),
+  ];
 }
 
 export function parseEtcdJournal(r: RunResult, p: Params, now?: Date): CheckResult<Outcome> {
   if (r.exitCode !== 0 && r.exitCode !== null && r.stdout.trim() === '') {
-    return hostError(`journalctl failed: ${clip(r.stderr, 160)}`, /Permission denied|not seeing messages/i.test(r.stderr) ? 'denied' : 'bad-output');
+    return hostError(
+      `journalctl failed: ${clip(r.stderr, 160)}`,
+      /Permission denied|not seeing messages/i.test(r.stderr) ? 'denied' : 'bad-output',
+    );
   }
   const journal = parseJournal(r.stdout, now ? { now } : {});
   const found: { class: EtcdLineClass; line: string; detail?: string }[] = [];
@@ -45,9 +61,15 @@ export function parseEtcdJournal(r: RunResult, p: Params, now?: Date): CheckResu
   const of = (c: EtcdLineClass) => found.filter((l) => l.class === c);
   const slow = of('slow-apply');
   const rejected = of('rejected');
-  const scope: Evidence = { label: 'journal', value: `${plural(journal.entries.length, 'line')} (etcd and k3s units, last ${p.sinceMinutes}m)` };
+  const scope: Evidence = {
+    label: 'journal',
+    value: `${plural(journal.entries.length, 'line')} (etcd and k3s units, last ${p.sinceMinutes}m)`,
+  };
   const facts: Facts = { etcdLogSource: 'journal', slowApplies: slow.length, rejectedConnections: rejected.length };
-  const slowest = slow.map((s) => s.detail).filter((d): d is string => d !== undefined).sort((a, b) => seconds(b) - seconds(a))[0];
+  const slowest = slow
+    .map((s) => s.detail)
+    .filter((d): d is string => d !== undefined)
+    .sort((a, b) => seconds(b) - seconds(a))[0];
   if (slowest) facts.slowestApply = slowest;
   const line = (l: { line: string }): Evidence => ({ label: 'etcd', value: clip(l.line, 400) });
 
@@ -56,12 +78,22 @@ export function parseEtcdJournal(r: RunResult, p: Params, now?: Date): CheckResu
     facts.expiredCertificateConnections = of('rejected-expired').length;
     if (expired.detail) facts.expiredCertificateFrom = expired.detail.replace(/:\d+$/, '');
     facts.logLine = expired.line;
-    return { outcome: 'certificate-expired', summary: 'etcd rejects connections whose certificate has expired: its clients are shut out', evidence: [line(expired), scope], facts };
+    return {
+      outcome: 'certificate-expired',
+      summary: 'etcd rejects connections whose certificate has expired: its clients are shut out',
+      evidence: [line(expired), scope],
+      facts,
+    };
   }
   const noSpace = of('no-space').at(-1);
   if (noSpace) {
     facts.logLine = noSpace.line;
-    return { outcome: 'no-space', summary: "etcd's database is full (NOSPACE alarm): it refuses every write until it is compacted and defragmented", evidence: [line(noSpace), scope], facts };
+    return {
+      outcome: 'no-space',
+      summary: "etcd's database is full (NOSPACE alarm): it refuses every write until it is compacted and defragmented",
+      evidence: [line(noSpace), scope],
+      facts,
+    };
   }
   const last = slow.at(-1);
   if (last) {
@@ -74,9 +106,22 @@ export function parseEtcdJournal(r: RunResult, p: Params, now?: Date): CheckResu
     };
   }
   if (rejected.length > 0) {
-    return { outcome: 'rejected-connections-only', summary: `etcd's journal has only ${plural(rejected.length, '"rejected connection" TLS warning')}: usually probes or old clients, not a slow etcd`, evidence: [scope], facts };
+    return {
+      outcome: 'rejected-connections-only',
+      summary: `etcd's journal has only ${plural(rejected.length, '"rejected connection" TLS warning')}: usually probes or old clients, not a slow etcd`,
+      evidence: [scope],
+      facts,
+    };
   }
-  return { outcome: 'quiet', summary: journal.entries.length === 0 ? 'no etcd or k3s unit lines in the journal (etcd does not run under systemd on this node)' : 'no slow applies, no full database and no expired certificates in the etcd journal', evidence: [scope], facts };
+  return {
+    outcome: 'quiet',
+    summary:
+      journal.entries.length === 0
+        ? 'no etcd or k3s unit lines in the journal (etcd does not run under systemd on this node)'
+        : 'no slow applies, no full database and no expired certificates in the etcd journal',
+    evidence: [scope],
+    facts,
+  };
 }
 
 export const etcdJournal = defineHostCheck({
@@ -86,8 +131,21 @@ export const etcdJournal = defineHostCheck({
   params,
   outcomes,
   healthy: ['quiet', 'rejected-connections-only'],
-  facts: ['etcdLogSource', 'slowApplies', 'slowestApply', 'rejectedConnections', 'expiredCertificateConnections', 'expiredCertificateFrom', 'logLine'],
-  sets: { '*': ['slowApplies'], 'certificate-expired': ['expiredCertificateConnections', 'logLine'], 'no-space': ['logLine'], 'slow-apply': ['logLine'] },
+  facts: [
+    'etcdLogSource',
+    'slowApplies',
+    'slowestApply',
+    'rejectedConnections',
+    'expiredCertificateConnections',
+    'expiredCertificateFrom',
+    'logLine',
+  ],
+  sets: {
+    '*': ['slowApplies'],
+    'certificate-expired': ['expiredCertificateConnections', 'logLine'],
+    'no-space': ['logLine'],
+    'slow-apply': ['logLine'],
+  },
   timeoutMs: 25_000,
   argv: etcdJournalArgv,
   parse: parseEtcdJournal,

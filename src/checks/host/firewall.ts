@@ -45,27 +45,51 @@ export function parseFirewall(r: RunResult, p: Params): CheckResult<Outcome> {
   const facts: Facts = {};
   if (read && fw) {
     facts.firewalldState = fw;
-    evidence.push({ label: read.form === 'status' ? 'systemctl status firewalld (pasted)' : 'systemctl is-active firewalld', value: fw });
+    evidence.push({
+      label: read.form === 'status' ? 'systemctl status firewalld (pasted)' : 'systemctl is-active firewalld',
+      value: fw,
+    });
   } else if (noSystemd.test(text)) {
     evidence.push({ label: 'firewalld', value: 'unknown: systemd is not running on this host (PID 1 is not systemd)' });
   }
   if (/Permission denied \(you must be root\)|Permission denied/.test(text) && !/^\*filter$/m.test(text)) {
-    return hostError('iptables-save was refused (Permission denied): run it as root', 'denied', [{ label: 'iptables-save', value: clip(firstLine(text.split('\n').filter((l) => /iptables/.test(l)).join('\n'))) }]);
+    return hostError('iptables-save was refused (Permission denied): run it as root', 'denied', [
+      {
+        label: 'iptables-save',
+        value: clip(
+          firstLine(
+            text
+              .split('\n')
+              .filter((l) => /iptables/.test(l))
+              .join('\n'),
+          ),
+        ),
+      },
+    ]);
   }
   const table = parseFilterTable(text);
   if (!table && /iptables-save: (?:command )?not found|iptables-save.*No such file or directory/.test(text)) {
-    return hostError('iptables-save is not installed on this host, so its rules cannot be read (nft list ruleset may show them)', 'command-missing', evidence);
+    return hostError(
+      'iptables-save is not installed on this host, so its rules cannot be read (nft list ruleset may show them)',
+      'command-missing',
+      evidence,
+    );
   }
   const firewalldChains = table ? [...table.chains.keys()].some((c) => /^IN_\w+|^INPUT_ZONES/.test(c)) : false;
   if (!table && read?.form === 'status') {
     // Named, not refused: the paste says firewalld's state, but not which rules the kernel applies.
-    const named = hostError(`this is \`systemctl status firewalld\` output: firewalld is ${fw ?? 'in an unknown state'}; it does not show the rules the kernel applies, so whether TCP port ${p.port} is blocked needs iptables-save`, 'bad-output', evidence);
+    const named = hostError(
+      `this is \`systemctl status firewalld\` output: firewalld is ${fw ?? 'in an unknown state'}; it does not show the rules the kernel applies, so whether TCP port ${p.port} is blocked needs iptables-save`,
+      'bad-output',
+      evidence,
+    );
     return { ...named, facts: { ...named.facts, ...facts } };
   }
   if (fw === 'active' && !firewalldChains) {
     return {
       outcome: 'firewalld-nftables',
-      summary: 'firewalld is active but none of its chains are in iptables-save: it uses the nftables backend, so read its rules with `firewall-cmd --list-all` or `nft list ruleset`',
+      summary:
+        'firewalld is active but none of its chains are in iptables-save: it uses the nftables backend, so read its rules with `firewall-cmd --list-all` or `nft list ruleset`',
       evidence,
       facts,
     };
@@ -74,12 +98,22 @@ export function parseFirewall(r: RunResult, p: Params): CheckResult<Outcome> {
     // What iptables-save itself printed: without systemctl's answer or its complaints.
     const printed = text
       .split('\n')
-      .filter((l) => !/^(active|inactive|failed|activating|deactivating|reloading|unknown)$/.test(l) && !noSystemd.test(l) && !/systemctl: (?:command )?not found/.test(l))
+      .filter(
+        (l) =>
+          !/^(active|inactive|failed|activating|deactivating|reloading|unknown)$/.test(l) &&
+          !noSystemd.test(l) &&
+          !/systemctl: (?:command )?not found/.test(l),
+      )
       .join('\n')
       .trim();
     if (printed === '' || /^#/.test(printed)) {
       evidence.push({ label: 'iptables-save', value: 'no filter table: no iptables rules at all' });
-      return { outcome: 'open', summary: `no iptables filter rules on this host: nothing here drops TCP port ${p.port}`, evidence, facts: { ...facts, blockingRule: '' } };
+      return {
+        outcome: 'open',
+        summary: `no iptables filter rules on this host: nothing here drops TCP port ${p.port}`,
+        evidence,
+        facts: { ...facts, blockingRule: '' },
+      };
     }
     return hostError(`iptables-save printed no rule table: ${clip(firstLine(printed))}`, 'bad-output', evidence);
   }
@@ -95,9 +129,20 @@ export function parseFirewall(r: RunResult, p: Params): CheckResult<Outcome> {
   const zone = v.byRule && /^IN_(\w+?)_(?:deny|allow|log)$|^IN_(\w+)$/.exec(v.byRule.chain);
   const where = v.byRule ? ` (chain ${v.byRule.chain}${zone ? `, firewalld zone ${zone[1] ?? zone[2]}` : ''})` : '';
   if (v.verdict !== 'accept') {
-    const how = v.verdict === 'drop' ? 'DROPs (clients time out)' : 'REJECTs (clients get "connection refused" or "no route to host")';
-    const but = exceptions.length > 0 ? `; only clients matching ${exceptions.map((e) => e.conditions.join(' ')).join(' or ')} get through` : '';
-    return { outcome: 'blocks-port', summary: `the firewall ${how} new connections to TCP port ${p.port}${where}${but}`, evidence, facts };
+    const how =
+      v.verdict === 'drop'
+        ? 'DROPs (clients time out)'
+        : 'REJECTs (clients get "connection refused" or "no route to host")';
+    const but =
+      exceptions.length > 0
+        ? `; only clients matching ${exceptions.map((e) => e.conditions.join(' ')).join(' or ')} get through`
+        : '';
+    return {
+      outcome: 'blocks-port',
+      summary: `the firewall ${how} new connections to TCP port ${p.port}${where}${but}`,
+      evidence,
+      facts,
+    };
   }
   if (conditional.length > 0) {
     return {
@@ -107,7 +152,12 @@ export function parseFirewall(r: RunResult, p: Params): CheckResult<Outcome> {
       facts,
     };
   }
-  return { outcome: 'open', summary: `iptables lets new connections to TCP port ${p.port} through${where}`, evidence, facts };
+  return {
+    outcome: 'open',
+    summary: `iptables lets new connections to TCP port ${p.port} through${where}`,
+    evidence,
+    facts,
+  };
 }
 
 export const firewall = defineHostSequenceCheck({
@@ -118,7 +168,10 @@ export const firewall = defineHostSequenceCheck({
   outcomes,
   healthy: ['open'],
   facts: ['firewalldState', 'firewallVerdict', 'blockingRule'],
-  sets: { open: ['firewallVerdict', 'firewalldState'], 'blocks-port': ['blockingRule', 'firewallVerdict', 'firewalldState'] },
+  sets: {
+    open: ['firewallVerdict', 'firewalldState'],
+    'blocks-port': ['blockingRule', 'firewallVerdict', 'firewalldState'],
+  },
   argv: firewallArgv,
   commands: (p) => [firewalldArgv, firewallArgv(p)],
   parse: parseFirewall,

@@ -8,11 +8,22 @@ import type { ServiceOutcome } from './systemd.js';
 const params = z.object({
   node: nodeParam,
   /** The proxy's systemd unit: nginx in front of Rancher and most ingress gateways; haproxy and envoy are others. */
-  unit: z.string().regex(/^[A-Za-z0-9@._:-]+$/, 'a systemd unit name').default('nginx'),
+  unit: z
+    .string()
+    .regex(/^[A-Za-z0-9@._:-]+$/, 'a systemd unit name')
+    .default('nginx'),
 });
 type Params = z.infer<typeof params>;
 
-const properties = ['LoadState', 'ActiveState', 'SubState', 'Result', 'NRestarts', 'ExecMainStatus', 'ExecMainStartTimestamp'];
+const properties = [
+  'LoadState',
+  'ActiveState',
+  'SubState',
+  'Result',
+  'NRestarts',
+  'ExecMainStatus',
+  'ExecMainStartTimestamp',
+];
 
 export function frontProxyArgv(p: Params): string[] {
   return ['systemctl', 'show', p.unit, '-p', properties.join(',')];
@@ -26,7 +37,12 @@ export function parseFrontProxy(r: RunResult, p: Params): CheckResult<ServiceOut
   if (!unit) return hostError('no unit state in the output: neither systemctl show nor systemctl status', 'bad-output');
   const { props, form } = unit;
   const s = serviceState(props);
-  const facts: Facts = { proxyUnit: p.unit, proxyActiveState: props.get('ActiveState') ?? '', proxySubState: props.get('SubState') ?? '', proxyRestarts: s.restarts };
+  const facts: Facts = {
+    proxyUnit: p.unit,
+    proxyActiveState: props.get('ActiveState') ?? '',
+    proxySubState: props.get('SubState') ?? '',
+    proxyRestarts: s.restarts,
+  };
   const result = props.get('Result');
   if (result) facts.proxyResult = result;
   const hint =
@@ -35,7 +51,12 @@ export function parseFrontProxy(r: RunResult, p: Params): CheckResult<ServiceOut
       : s.outcome === 'not-installed'
         ? ': is the proxy on another machine, or run as a container?'
         : '';
-  return { outcome: s.outcome, summary: `${formPrefix(form)}${p.unit} is ${s.words}${hint}`, evidence: s.evidence, facts };
+  return {
+    outcome: s.outcome,
+    summary: `${formPrefix(form)}${p.unit} is ${s.words}${hint}`,
+    evidence: s.evidence,
+    facts,
+  };
 }
 
 export const frontProxy = defineHostCheck({
@@ -46,7 +67,10 @@ export const frontProxy = defineHostCheck({
   outcomes: serviceOutcomes,
   healthy: ['running'],
   facts: ['proxyUnit', 'proxyActiveState', 'proxySubState', 'proxyResult', 'proxyRestarts'],
-  sets: { running: ['proxyActiveState', 'proxyRestarts', 'proxyResult', 'proxySubState', 'proxyUnit'], failed: ['proxyActiveState', 'proxyRestarts', 'proxyResult', 'proxySubState', 'proxyUnit'] },
+  sets: {
+    running: ['proxyActiveState', 'proxyRestarts', 'proxyResult', 'proxySubState', 'proxyUnit'],
+    failed: ['proxyActiveState', 'proxyRestarts', 'proxyResult', 'proxySubState', 'proxyUnit'],
+  },
   argv: frontProxyArgv,
   parse: parseFrontProxy,
 });

@@ -30,14 +30,47 @@ export function tokens(line: string): string[] {
   return out;
 }
 
-const undecidable = new Set(['-s', '--source', '-i', '--in-interface', '--sport', '--sports', '--src-range', '--match-set', '--mark', '--uid-owner', '--src-type', '--mac-source']);
+const undecidable = new Set([
+  '-s',
+  '--source',
+  '-i',
+  '--in-interface',
+  '--sport',
+  '--sports',
+  '--src-range',
+  '--match-set',
+  '--mark',
+  '--uid-owner',
+  '--src-type',
+  '--mac-source',
+]);
 /** Options that carry a value but do not narrow which new TCP connection matches. */
-const harmless = new Set(['-m', '--comment', '--reject-with', '--log-prefix', '--log-level', '--tcp-flags', '--dst-type', '-d', '--destination', '-o', '--out-interface']);
+const harmless = new Set([
+  '-m',
+  '--comment',
+  '--reject-with',
+  '--log-prefix',
+  '--log-level',
+  '--tcp-flags',
+  '--dst-type',
+  '-d',
+  '--destination',
+  '-o',
+  '--out-interface',
+]);
 
 export function parseRule(line: string): Rule | undefined {
   const t = tokens(line);
   if (t[0] !== '-A' || !t[1]) return undefined;
-  const rule: Rule = { chain: t[1], line, protocolNegated: false, portsNegated: false, goto: false, conditions: [], matchesNew: true };
+  const rule: Rule = {
+    chain: t[1],
+    line,
+    protocolNegated: false,
+    portsNegated: false,
+    goto: false,
+    conditions: [],
+    matchesNew: true,
+  };
   let negate = false;
   for (let i = 2; i < t.length; i++) {
     const opt = t[i] ?? '';
@@ -94,7 +127,8 @@ export function parseRule(line: string): Rule | undefined {
           i++;
         } else if (opt.startsWith('-') && val !== '' && !val.startsWith('-')) {
           // An option we do not model narrows the match in some way we cannot judge.
-          if (!/^--(?:icmp-type|log-|set-|nflog|hashlimit|limit)/.test(opt)) rule.conditions.push(`${not ? '! ' : ''}${opt} ${val}`);
+          if (!/^--(?:icmp-type|log-|set-|nflog|hashlimit|limit)/.test(opt))
+            rule.conditions.push(`${not ? '! ' : ''}${opt} ${val}`);
           i++;
         }
     }
@@ -167,7 +201,14 @@ export function evaluateInput(table: FilterTable, port: number): PortVerdict {
       const sure = certain && rule.conditions.length === 0;
       const target = rule.target;
       if (blocking(target)) {
-        if (sure) return { verdict: target === 'DROP' ? 'drop' : 'reject', by: rule.line, byRule: rule, conditional, conditionalAccepts };
+        if (sure)
+          return {
+            verdict: target === 'DROP' ? 'drop' : 'reject',
+            by: rule.line,
+            byRule: rule,
+            conditional,
+            conditionalAccepts,
+          };
         if (rule.ports) conditional.push(rule);
         continue;
       }
@@ -192,5 +233,10 @@ export function evaluateInput(table: FilterTable, port: number): PortVerdict {
   const v = walk('INPUT', 0, true);
   if (v && v !== 'return') return v;
   const policy = table.policies.get('INPUT') ?? 'ACCEPT';
-  return { verdict: policy === 'DROP' ? 'drop' : 'accept', by: `:INPUT ${policy} (the chain's policy)`, conditional, conditionalAccepts };
+  return {
+    verdict: policy === 'DROP' ? 'drop' : 'accept',
+    by: `:INPUT ${policy} (the chain's policy)`,
+    conditional,
+    conditionalAccepts,
+  };
 }

@@ -11,7 +11,16 @@
  * so each new form is read everywhere at once.
  */
 
-export type JournalForm = 'short' | 'short-precise' | 'short-iso' | 'short-iso-precise' | 'short-full' | 'short-unix' | 'short-monotonic' | 'json' | 'cat';
+export type JournalForm =
+  | 'short'
+  | 'short-precise'
+  | 'short-iso'
+  | 'short-iso-precise'
+  | 'short-full'
+  | 'short-unix'
+  | 'short-monotonic'
+  | 'json'
+  | 'cat';
 
 export type Severity = 'I' | 'W' | 'E' | 'F';
 
@@ -69,9 +78,32 @@ export interface JournalOptions {
 }
 
 const monthNames: Record<string, number> = {
-  jan: 0, feb: 1, mar: 2, apr: 3, may: 4, jun: 5, jul: 6, aug: 7, sep: 8, oct: 9, nov: 10, dec: 11,
+  jan: 0,
+  feb: 1,
+  mar: 2,
+  apr: 3,
+  may: 4,
+  jun: 5,
+  jul: 6,
+  aug: 7,
+  sep: 8,
+  oct: 9,
+  nov: 10,
+  dec: 11,
   // German and French short names, as journalctl prints them under those locales.
-  mär: 2, mai: 4, okt: 9, dez: 11, janv: 0, févr: 1, mars: 2, avr: 3, juin: 5, juil: 6, août: 7, sept: 8, déc: 11,
+  mär: 2,
+  mai: 4,
+  okt: 9,
+  dez: 11,
+  janv: 0,
+  févr: 1,
+  mars: 2,
+  avr: 3,
+  juin: 5,
+  juil: 6,
+  août: 7,
+  sept: 8,
+  déc: 11,
 };
 
 /** `Mar`, `mar.`, `10月` (a zh/ja locale), `Mär`: the month index, or undefined. */
@@ -85,9 +117,17 @@ const ident = String.raw`([^\s:[\]]+)(?:\[(\d+)\])?:(?: |$)(.*)`;
 const host = String.raw`(\S+)`;
 const prefixed: { form: JournalForm; re: RegExp }[] = [
   // 2024-03-05T16:02:38+0000 / 2024-03-05T16:02:38.123456+00:00 (also rsyslog's RFC 3339 file format)
-  { form: 'short-iso', re: new RegExp(String.raw`^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?) ${host} ${ident}$`) },
+  {
+    form: 'short-iso',
+    re: new RegExp(String.raw`^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?) ${host} ${ident}$`),
+  },
   // Tue 2024-03-05 16:02:38 UTC
-  { form: 'short-full', re: new RegExp(String.raw`^(?:[A-Z][a-z]{2} )?(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? [A-Z][\w/+-]*) ${host} ${ident}$`) },
+  {
+    form: 'short-full',
+    re: new RegExp(
+      String.raw`^(?:[A-Z][a-z]{2} )?(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? [A-Z][\w/+-]*) ${host} ${ident}$`,
+    ),
+  },
   // Mar  5 16:02:38 / Mar 05 16:02:38.123456 / 10月 25 16:08:09 (journalctl's default, and syslog files)
   { form: 'short', re: new RegExp(String.raw`^(\S{2,5}\.? {1,2}\d{1,2} \d\d:\d\d:\d\d(?:\.\d+)?) ${host} ${ident}$`) },
   // 1709654558.934473
@@ -103,7 +143,13 @@ export function parseKlogHeader(message: string): { header: KlogHeader; rest: st
   const m = klogHeader.exec(message);
   if (!m) return undefined;
   return {
-    header: { severity: m[1] as Severity, monthDay: m[2] ?? '', time: m[3] ?? '', threadId: Number(m[4]), source: m[5] ?? '' },
+    header: {
+      severity: m[1] as Severity,
+      monthDay: m[2] ?? '',
+      time: m[3] ?? '',
+      threadId: Number(m[4]),
+      source: m[5] ?? '',
+    },
     rest: m[6] ?? '',
   };
 }
@@ -120,7 +166,8 @@ export function parseStructured(text: string): { msg?: string; fields: Record<st
   }
   // A value is a quoted string, a {...} or [...] group, or a bare word. Pastes where the
   // quotes inside a value lost their backslashes still split at the next ` key=`.
-  const kv = /(?:^|\s)([A-Za-z_][\w.-]*)=("(?:[^"\\]|\\.)*"(?=\s+[A-Za-z_][\w.-]*=|\s*$)|"(?:[^"\\]|\\.)*"|\{[^}]*\}|\[[^\]]*\]|\S+)/g;
+  const kv =
+    /(?:^|\s)([A-Za-z_][\w.-]*)=("(?:[^"\\]|\\.)*"(?=\s+[A-Za-z_][\w.-]*=|\s*$)|"(?:[^"\\]|\\.)*"|\{[^}]*\}|\[[^\]]*\]|\S+)/g;
   for (const m of rest.matchAll(kv)) {
     const v = m[2] ?? '';
     fields[m[1] ?? ''] = v.startsWith('"') && v.endsWith('"') && v.length >= 2 ? unescape(v.slice(1, -1)) : v;
@@ -132,7 +179,16 @@ function unescape(s: string): string {
   return s.replace(/\\(["\\nt])/g, (_m, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c));
 }
 
-const logrusLevels: Record<string, Severity> = { trace: 'I', debug: 'I', info: 'I', warning: 'W', warn: 'W', error: 'E', fatal: 'F', panic: 'F' };
+const logrusLevels: Record<string, Severity> = {
+  trace: 'I',
+  debug: 'I',
+  info: 'I',
+  warning: 'W',
+  warn: 'W',
+  error: 'E',
+  fatal: 'F',
+  panic: 'F',
+};
 
 /** What a process wrote, read for its severity and structure. */
 function readMessage(message: string): Pick<JournalEntry, 'severity' | 'klog' | 'msg' | 'fields'> {
@@ -145,7 +201,11 @@ function readMessage(message: string): Pick<JournalEntry, 'severity' | 'klog' | 
   if (/^time="[^"]*" level=\w+ /.test(message)) {
     const s = parseStructured(message);
     const level = logrusLevels[s.fields.level ?? ''];
-    return { ...(level ? { severity: level } : {}), ...(s.fields.msg !== undefined ? { msg: s.fields.msg } : {}), fields: s.fields };
+    return {
+      ...(level ? { severity: level } : {}),
+      ...(s.fields.msg !== undefined ? { msg: s.fields.msg } : {}),
+      fields: s.fields,
+    };
   }
   // component-base JSON logging (kubelet --logging-format=json): {"ts":…,"caller":…,"msg":…,"v":0} or with "err"
   if (message.startsWith('{') && message.includes('"msg"')) {
@@ -194,7 +254,8 @@ function fromJournalJson(o: Record<string, unknown>, line: string): JournalEntry
   if (id) entry.ident = id;
   if (pid && /^\d+$/.test(pid)) entry.pid = Number(pid);
   // The journal's own priority (3 = err, 2 = crit …) when the message itself says nothing.
-  if (!entry.severity && priority && /^[0-7]$/.test(priority)) entry.severity = Number(priority) <= 2 ? 'F' : Number(priority) === 3 ? 'E' : Number(priority) === 4 ? 'W' : 'I';
+  if (!entry.severity && priority && /^[0-7]$/.test(priority))
+    entry.severity = Number(priority) <= 2 ? 'F' : Number(priority) === 3 ? 'E' : Number(priority) === 4 ? 'W' : 'I';
   return entry;
 }
 
@@ -255,10 +316,24 @@ function prefixedLine(line: string, now: Date | undefined): JournalEntry | undef
     const stamp = m[1] ?? '';
     // A short stamp needs a month name: `Error 12 …` is not a date.
     if (form === 'short' && monthIndex(/^(\S+)/.exec(stamp)?.[1] ?? '') === undefined) continue;
-    const precise = form === 'short' && /:\d\d\.\d+$/.test(stamp) ? 'short-precise' : form === 'short-iso' && /:\d\d[.,]\d+/.test(stamp) ? 'short-iso-precise' : form;
+    const precise =
+      form === 'short' && /:\d\d\.\d+$/.test(stamp)
+        ? 'short-precise'
+        : form === 'short-iso' && /:\d\d[.,]\d+/.test(stamp)
+          ? 'short-iso-precise'
+          : form;
     const message = m[5] ?? '';
     const t = stampTime(form, stamp, now);
-    const entry: JournalEntry = { line, form: precise, stamp, zoned: t.zoned, host: m[2] ?? '', ident: m[3] ?? '', message, ...readMessage(message) };
+    const entry: JournalEntry = {
+      line,
+      form: precise,
+      stamp,
+      zoned: t.zoned,
+      host: m[2] ?? '',
+      ident: m[3] ?? '',
+      message,
+      ...readMessage(message),
+    };
     if (t.time) entry.time = t.time;
     if (m[4]) entry.pid = Number(m[4]);
     return entry;
@@ -328,7 +403,13 @@ export function parseJournal(text: string, opts: JournalOptions = {}): Journal {
     if (isPrompt(line)) continue;
     entries.push(catEntry(line, opts.now));
   }
-  return { entries, form: dominantForm(entries), markers, noJournal, noEntries: markers.some((m) => /No entries/.test(m)) };
+  return {
+    entries,
+    form: dominantForm(entries),
+    markers,
+    noJournal,
+    noEntries: markers.some((m) => /No entries/.test(m)),
+  };
 }
 
 /** `[root@node ~]# journalctl …`, `root@node:~# …`, `$ journalctl …` */
@@ -384,7 +465,8 @@ function dominantForm(entries: JournalEntry[]): Journal['form'] {
 
 /** The identifiers the kubelet logs under: kubelet itself, its wrappers, and the distributions that embed it. */
 // OpenShift 3 runs the kubelet inside origin-node / atomic-openshift-node (kubernetes/kubernetes#84978).
-export const kubeletIdents = /^(?:kubelet|kubelet-wrapper|hyperkube|k3s|k3s-agent|rke2|rke2-agent|kubelite|microk8s\.daemon-kubelite|snap\.kubelet\.daemon|kubelet\.daemon|origin-node|atomic-openshift-node)$/;
+export const kubeletIdents =
+  /^(?:kubelet|kubelet-wrapper|hyperkube|k3s|k3s-agent|rke2|rke2-agent|kubelite|microk8s\.daemon-kubelite|snap\.kubelet\.daemon|kubelet\.daemon|origin-node|atomic-openshift-node)$/;
 
 /** Entries the kubelet (or systemd about it) wrote: in `-o cat` and plain klog files every entry counts. */
 export function isKubeletOrSystemd(e: JournalEntry): boolean {

@@ -29,15 +29,35 @@ export const dmesgArgv = ['dmesg', '-T'];
  * error worth showing.
  */
 const kinds: { kind: string; pattern: RegExp }[] = [
-  { kind: 'out of memory', pattern: /invoked oom-killer|Out of memory: Kill|Memory cgroup out of memory|oom-kill:|Killed process \d+ \(/ },
-  { kind: 'filesystem', pattern: /EXT4-fs error|Remounting filesystem read-only|EXT4-fs \([^)]*\): (?:previous I\/O error|aborted journal|I\/O error)|XFS \([^)]*\): (?:Corruption|metadata I\/O error|Filesystem has been shut down|Log I\/O Error)|Buffer I\/O error|I\/O error, dev \S+|blk_update_request: I\/O error/ },
-  { kind: 'hung task or lockup', pattern: /blocked for more than \d+ seconds|soft lockup - CPU#|hard LOCKUP|self-detected stall on CPU|rcu_sched detected stalls/ },
-  { kind: 'network', pattern: /nf_conntrack: table full|unregister_netdevice: waiting for|neighbour table overflow|[Pp]ossible SYN flooding|TCP: out of memory|nfs: server \S+ not responding/ },
-  { kind: 'kernel bug', pattern: /kernel BUG at|BUG: unable to handle|general protection fault|Oops: \d|Kernel panic|segfault at [0-9a-f]+ ip|watchdog: BUG/ },
+  {
+    kind: 'out of memory',
+    pattern: /invoked oom-killer|Out of memory: Kill|Memory cgroup out of memory|oom-kill:|Killed process \d+ \(/,
+  },
+  {
+    kind: 'filesystem',
+    pattern:
+      /EXT4-fs error|Remounting filesystem read-only|EXT4-fs \([^)]*\): (?:previous I\/O error|aborted journal|I\/O error)|XFS \([^)]*\): (?:Corruption|metadata I\/O error|Filesystem has been shut down|Log I\/O Error)|Buffer I\/O error|I\/O error, dev \S+|blk_update_request: I\/O error/,
+  },
+  {
+    kind: 'hung task or lockup',
+    pattern:
+      /blocked for more than \d+ seconds|soft lockup - CPU#|hard LOCKUP|self-detected stall on CPU|rcu_sched detected stalls/,
+  },
+  {
+    kind: 'network',
+    pattern:
+      /nf_conntrack: table full|unregister_netdevice: waiting for|neighbour table overflow|[Pp]ossible SYN flooding|TCP: out of memory|nfs: server \S+ not responding/,
+  },
+  {
+    kind: 'kernel bug',
+    pattern:
+      /kernel BUG at|BUG: unable to handle|general protection fault|Oops: \d|Kernel panic|segfault at [0-9a-f]+ ip|watchdog: BUG/,
+  },
 ];
 
 /** journalctl's lines about the journal itself, and a shell saying the node lacks a command: not kernel messages. */
-const marker = /^-- (?:No entries|Logs begin|Journal begins|Boot|Reboot)|^No journal files were (?:found|opened)|^(?:bash|sh|-sh)(?:: \d+)?: (?:journalctl|dmesg): (?:command )?not found$/;
+const marker =
+  /^-- (?:No entries|Logs begin|Journal begins|Boot|Reboot)|^No journal files were (?:found|opened)|^(?:bash|sh|-sh)(?:: \d+)?: (?:journalctl|dmesg): (?:command )?not found$/;
 
 interface KernelLine {
   /** The message as the kernel printed it, without the journal's prefix. */
@@ -46,7 +66,11 @@ interface KernelLine {
 }
 
 /** Kernel messages in journalctl -k (any -o form) or dmesg (plain, -T, or with its facility prefix) output. */
-export function readKernelLines(text: string): { lines: KernelLine[]; source: 'journalctl -k' | 'dmesg' | 'none'; denied: string | undefined } {
+export function readKernelLines(text: string): {
+  lines: KernelLine[];
+  source: 'journalctl -k' | 'dmesg' | 'none';
+  denied: string | undefined;
+} {
   const kept = text
     .replace(/\r\n?/g, '\n')
     .split('\n')
@@ -75,13 +99,23 @@ export function kernelLogNext(_p: Params, ran: readonly RanStep[]): string[] | u
 export function parseKernelLog(r: RunResult): CheckResult<Outcome> {
   const { lines, source, denied } = readKernelLines(allOutput(r));
   if (lines.length === 0) {
-    if (denied) return hostError(`the kernel log could not be read: ${clip(denied)} (run as root, or kernel.dmesg_restrict=1 keeps it from other users)`, 'permission', [{ label: 'dmesg', value: clip(denied) }]);
+    if (denied)
+      return hostError(
+        `the kernel log could not be read: ${clip(denied)} (run as root, or kernel.dmesg_restrict=1 keeps it from other users)`,
+        'permission',
+        [{ label: 'dmesg', value: clip(denied) }],
+      );
     return hostError('neither journalctl -k nor dmesg printed a kernel message', 'no-output');
   }
   const errors = lines.filter((l) => l.kind !== undefined);
   const facts = { kernelLogSource: source, kernelLogLines: lines.length, kernelErrorLines: errors.length };
   if (errors.length === 0) {
-    return { outcome: 'quiet', summary: `${lines.length} kernel messages (${source}): none about memory, filesystems, hung tasks, the network stack or a kernel bug`, evidence: [{ label: 'last kernel message', value: clip(lines.at(-1)?.message ?? '') }], facts };
+    return {
+      outcome: 'quiet',
+      summary: `${lines.length} kernel messages (${source}): none about memory, filesystems, hung tasks, the network stack or a kernel bug`,
+      evidence: [{ label: 'last kernel message', value: clip(lines.at(-1)?.message ?? '') }],
+      facts,
+    };
   }
   const byKind = [...new Set(errors.map((e) => e.kind ?? ''))];
   const last = errors.at(-1)?.message ?? '';
@@ -105,7 +139,10 @@ export const kernelLog = defineHostStepsCheck({
   outcomes,
   healthy: ['quiet'],
   facts: ['kernelLogSource', 'kernelLogLines', 'kernelErrorLines', 'kernelLastError', 'kernelErrorKinds'],
-  sets: { '*': ['kernelLogSource', 'kernelLogLines', 'kernelErrorLines'], errors: ['kernelLastError', 'kernelErrorKinds'] },
+  sets: {
+    '*': ['kernelLogSource', 'kernelLogLines', 'kernelErrorLines'],
+    errors: ['kernelLastError', 'kernelErrorKinds'],
+  },
   argv: kernelLogArgv,
   describe: (p) => `${kernelLogArgv(p).join(' ')}  (dmesg -T when the journal has no kernel messages)`,
   next: kernelLogNext,

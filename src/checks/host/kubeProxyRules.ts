@@ -24,17 +24,39 @@ export function kubeProxyRulesArgv(p: Params): string[] {
 export function parseKubeProxyRules(r: RunResult, p: Params): CheckResult<Outcome> {
   const text = allOutput(r);
   const tool = p.mode === 'ipvs' ? 'ipvsadm' : 'iptables-save';
-  if (/Permission denied|you must be root|Can't initialize ipvs/i.test(text) && !/^(\*nat|IP Virtual Server)/m.test(text)) {
-    return hostError(`${tool} was refused: run it as root`, 'denied', [{ label: tool, value: clip(text.split('\n')[0] ?? '') }]);
+  if (
+    /Permission denied|you must be root|Can't initialize ipvs/i.test(text) &&
+    !/^(\*nat|IP Virtual Server)/m.test(text)
+  ) {
+    return hostError(`${tool} was refused: run it as root`, 'denied', [
+      { label: tool, value: clip(text.split('\n')[0] ?? '') },
+    ]);
   }
-  if (/command not found|No such file or directory|not found$/m.test(text) && !/^(\*nat|\*filter|IP Virtual Server)/m.test(text)) {
-    return hostError(`${tool} is not installed on ${p.node}, so kube-proxy's rules cannot be read this way${p.mode === 'ipvs' ? '' : ' (nft list ruleset shows nftables-mode rules)'}`, 'command-missing');
+  if (
+    /command not found|No such file or directory|not found$/m.test(text) &&
+    !/^(\*nat|\*filter|IP Virtual Server)/m.test(text)
+  ) {
+    return hostError(
+      `${tool} is not installed on ${p.node}, so kube-proxy's rules cannot be read this way${p.mode === 'ipvs' ? '' : ' (nft list ruleset shows nftables-mode rules)'}`,
+      'command-missing',
+    );
   }
   const looksRight = p.mode === 'ipvs' ? /IP Virtual Server|->\s/.test(text) : /^-A |^\*nat|^\*filter/m.test(text);
-  if (!looksRight) return hostError(`this is not ${tool} output`, 'bad-output', [{ label: 'output', value: clip(text.split('\n')[0] ?? '(empty)') }]);
-  const rules = p.mode === 'ipvs' ? parseIpvsServiceRules(text, p.clusterIP, p.port) : parseIptablesServiceRules(text, p.clusterIP, p.port);
-  const evidence: Evidence[] = rules.lines.slice(0, 6).map((l, i) => ({ label: i === 0 ? `${tool} | grep ${p.clusterIP}` : 'then', value: clip(l, 200) }));
-  const expected = p.endpoints.split(',').map((x) => x.trim()).filter(Boolean);
+  if (!looksRight)
+    return hostError(`this is not ${tool} output`, 'bad-output', [
+      { label: 'output', value: clip(text.split('\n')[0] ?? '(empty)') },
+    ]);
+  const rules =
+    p.mode === 'ipvs'
+      ? parseIpvsServiceRules(text, p.clusterIP, p.port)
+      : parseIptablesServiceRules(text, p.clusterIP, p.port);
+  const evidence: Evidence[] = rules.lines
+    .slice(0, 6)
+    .map((l, i) => ({ label: i === 0 ? `${tool} | grep ${p.clusterIP}` : 'then', value: clip(l, 200) }));
+  const expected = p.endpoints
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
   const at = `${p.clusterIP}:${p.port} on ${p.node}`;
   switch (rules.found) {
     case 'none':
@@ -45,7 +67,12 @@ export function parseKubeProxyRules(r: RunResult, p: Params): CheckResult<Outcom
         facts: { ruleEndpoints: '(none)' },
       };
     case 'no-endpoints':
-      return { outcome: 'no-endpoints-rule', summary: `kube-proxy rejects ${at}: it sees no ready endpoint for the Service`, evidence, facts: { ruleEndpoints: '(none)' } };
+      return {
+        outcome: 'no-endpoints-rule',
+        summary: `kube-proxy rejects ${at}: it sees no ready endpoint for the Service`,
+        evidence,
+        facts: { ruleEndpoints: '(none)' },
+      };
     case 'service': {
       const ips = rules.destinations.map((d) => d.replace(/:[^:]+$/, ''));
       const stale = ips.filter((ip) => expected.length > 0 && !expected.includes(ip));
@@ -56,10 +83,19 @@ export function parseKubeProxyRules(r: RunResult, p: Params): CheckResult<Outcom
           outcome: 'stale-endpoints',
           summary: `kube-proxy's rules for ${at} send to ${rules.destinations.join(', ') || 'nothing'}, but the endpoints are ${expected.join(', ')}: its rules are out of date (it stopped syncing)`,
           evidence: [...evidence, { label: 'endpoints in the API', value: expected.join(', ') }],
-          facts: { ...facts, staleEndpoints: stale.join(',') || '(none)', missingEndpoints: missing.join(',') || '(none)' },
+          facts: {
+            ...facts,
+            staleEndpoints: stale.join(',') || '(none)',
+            missingEndpoints: missing.join(',') || '(none)',
+          },
         };
       }
-      return { outcome: 'rules-match', summary: `kube-proxy forwards ${at} to ${rules.destinations.join(', ')}${expected.length > 0 ? ', as the endpoints say' : ''}`, evidence, facts };
+      return {
+        outcome: 'rules-match',
+        summary: `kube-proxy forwards ${at} to ${rules.destinations.join(', ')}${expected.length > 0 ? ', as the endpoints say' : ''}`,
+        evidence,
+        facts,
+      };
     }
   }
 }

@@ -33,10 +33,20 @@ export function parseKubeletConfig(r: RunResult, p: Params): CheckResult<Outcome
     };
   }
   if (/Permission denied|Is a directory|Input\/output error|Operation not permitted/.test(complaint)) {
-    return { outcome: 'unreadable', summary: `the kubelet config file ${p.path} cannot be read: ${clip(firstLine(complaint), 120)}`, evidence: [said], facts };
+    return {
+      outcome: 'unreadable',
+      summary: `the kubelet config file ${p.path} cannot be read: ${clip(firstLine(complaint), 120)}`,
+      evidence: [said],
+      facts,
+    };
   }
   if (r.stdout.trim() === '') {
-    return { outcome: 'invalid', summary: `the kubelet config file ${p.path} is empty`, evidence: [{ label: 'size', value: '0 bytes' }], facts };
+    return {
+      outcome: 'invalid',
+      summary: `the kubelet config file ${p.path} is empty`,
+      evidence: [{ label: 'size', value: '0 bytes' }],
+      facts,
+    };
   }
   const bytes = Buffer.byteLength(r.stdout);
   let doc: unknown;
@@ -44,18 +54,36 @@ export function parseKubeletConfig(r: RunResult, p: Params): CheckResult<Outcome
     doc = parseYaml(r.stdout);
   } catch (err) {
     const msg = err instanceof Error ? firstLine(err.message) : String(err);
-    return { outcome: 'invalid', summary: `the kubelet config file ${p.path} is not valid YAML: ${clip(msg, 140)}`, evidence: [{ label: 'YAML error', value: clip(msg) }], facts };
+    return {
+      outcome: 'invalid',
+      summary: `the kubelet config file ${p.path} is not valid YAML: ${clip(msg, 140)}`,
+      evidence: [{ label: 'YAML error', value: clip(msg) }],
+      facts,
+    };
   }
   const kind = typeof doc === 'object' && doc !== null ? (doc as Record<string, unknown>).kind : undefined;
   const apiVersion = typeof doc === 'object' && doc !== null ? (doc as Record<string, unknown>).apiVersion : undefined;
   const evidence = [
     { label: 'size', value: `${bytes} bytes${r.truncated ? ' (output cut)' : ''}` },
-    { label: 'kind', value: `${typeof apiVersion === 'string' ? `${apiVersion} ` : ''}${typeof kind === 'string' ? kind : '(none)'}` },
+    {
+      label: 'kind',
+      value: `${typeof apiVersion === 'string' ? `${apiVersion} ` : ''}${typeof kind === 'string' ? kind : '(none)'}`,
+    },
   ];
   if (kind !== 'KubeletConfiguration') {
-    return { outcome: 'invalid', summary: `${p.path} is not a KubeletConfiguration (kind: ${typeof kind === 'string' ? kind : 'none'})`, evidence, facts };
+    return {
+      outcome: 'invalid',
+      summary: `${p.path} is not a KubeletConfiguration (kind: ${typeof kind === 'string' ? kind : 'none'})`,
+      evidence,
+      facts,
+    };
   }
-  return { outcome: 'present', summary: `the kubelet config file ${p.path} is present and parses as a KubeletConfiguration`, evidence, facts: { ...facts, kubeletConfigBytes: bytes } };
+  return {
+    outcome: 'present',
+    summary: `the kubelet config file ${p.path} is present and parses as a KubeletConfiguration`,
+    evidence,
+    facts: { ...facts, kubeletConfigBytes: bytes },
+  };
 }
 
 export const kubeletConfig = defineHostCheck({

@@ -10,7 +10,17 @@ export const defaultKubeletConfigPath = '/var/lib/kubelet/config.yaml';
 const params = z.object({ node: nodeParam });
 type Params = z.infer<typeof params>;
 
-const properties = ['LoadState', 'ActiveState', 'SubState', 'Result', 'NRestarts', 'ExecMainStatus', 'ExecMainStartTimestamp', 'FragmentPath', 'ExecStart'];
+const properties = [
+  'LoadState',
+  'ActiveState',
+  'SubState',
+  'Result',
+  'NRestarts',
+  'ExecMainStatus',
+  'ExecMainStartTimestamp',
+  'FragmentPath',
+  'ExecStart',
+];
 
 export function kubeletServiceArgv(_p: Params): string[] {
   return ['systemctl', 'show', 'kubelet', '-p', properties.join(',')];
@@ -44,9 +54,19 @@ export function parseKubeletService(r: RunResult, _p: Params): CheckResult<Servi
   if (unitPath) facts.kubeletUnitPath = unitPath;
   const evidence = [...s.evidence];
   if (form === 'status') evidence.unshift({ label: 'read from', value: '`systemctl status` output' });
-  if (form === 'show-head') evidence.unshift({ label: 'read from', value: 'the head of a full `systemctl show`: no LoadState/ActiveState line, the state is read from MainPID, Result and NRestarts' });
+  if (form === 'show-head')
+    evidence.unshift({
+      label: 'read from',
+      value:
+        'the head of a full `systemctl show`: no LoadState/ActiveState line, the state is read from MainPID, Result and NRestarts',
+    });
   if (unitPath) evidence.push({ label: 'unit file', value: unitPath });
-  evidence.push({ label: '--config', value: configPath ? `${configPath} (from ExecStart)` : `not in ExecStart; the default is ${defaultKubeletConfigPath}` });
+  evidence.push({
+    label: '--config',
+    value: configPath
+      ? `${configPath} (from ExecStart)`
+      : `not in ExecStart; the default is ${defaultKubeletConfigPath}`,
+  });
   return { outcome: s.outcome, summary: `${formPrefix(form)}kubelet service is ${s.words}`, evidence, facts };
 }
 
@@ -57,7 +77,16 @@ export const kubeletService = defineHostCheck({
   params,
   outcomes: serviceOutcomes,
   healthy: ['running'],
-  facts: ['kubeletActiveState', 'kubeletSubState', 'kubeletResult', 'kubeletRestarts', 'kubeletExitStatus', 'kubeletUnitPath', 'kubeletConfigPath', 'kubeletConfigPathFrom'],
+  facts: [
+    'kubeletActiveState',
+    'kubeletSubState',
+    'kubeletResult',
+    'kubeletRestarts',
+    'kubeletExitStatus',
+    'kubeletUnitPath',
+    'kubeletConfigPath',
+    'kubeletConfigPathFrom',
+  ],
   sets: { '*': ['kubeletActiveState', 'kubeletSubState', 'kubeletRestarts', 'kubeletConfigPath'] },
   argv: kubeletServiceArgv,
   parse: parseKubeletService,

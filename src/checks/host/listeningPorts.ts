@@ -32,7 +32,10 @@ export function parseSs(text: string): Listener[] {
     const line = raw.trim();
     const m = /^(?:LISTEN\s+)?\d+\s+\d+\s+(\S+):(\d+)\s+\S+(?:\s+(.*))?$/.exec(line);
     if (!m) continue;
-    const processes = [...(m[3] ?? '').matchAll(/\("([^"]*)",pid=(\d+)/g)].map((p) => ({ name: p[1] ?? '', pid: Number(p[2]) }));
+    const processes = [...(m[3] ?? '').matchAll(/\("([^"]*)",pid=(\d+)/g)].map((p) => ({
+      name: p[1] ?? '',
+      pid: Number(p[2]),
+    }));
     out.push({ address: m[1] ?? '', port: Number(m[2]), processes, line: line.replace(/\s+/g, ' ') });
   }
   return out;
@@ -62,8 +65,16 @@ export function parseListeningPorts(r: RunResult, p: Params): CheckResult<Outcom
   }
   const who = procs.length > 0 ? ` by ${procs.map((x) => `${x.name} (pid ${x.pid})`).join(', ')}` : '';
   if (onPort.length === 0) {
-    evidence.push({ label: 'listening ports', value: clip([...new Set(all.map((l) => l.port))].sort((a, b) => a - b).join(', ') || 'none') });
-    return { outcome: 'not-listening', summary: `nothing listens on TCP port ${p.port} on this host: connections to it are refused`, evidence, facts };
+    evidence.push({
+      label: 'listening ports',
+      value: clip([...new Set(all.map((l) => l.port))].sort((a, b) => a - b).join(', ') || 'none'),
+    });
+    return {
+      outcome: 'not-listening',
+      summary: `nothing listens on TCP port ${p.port} on this host: connections to it are refused`,
+      evidence,
+      facts,
+    };
   }
   if (onPort.every((l) => isLoopback(l.address))) {
     return {
@@ -73,7 +84,12 @@ export function parseListeningPorts(r: RunResult, p: Params): CheckResult<Outcom
       facts,
     };
   }
-  return { outcome: 'listening', summary: `TCP port ${p.port} is listening on ${onPort.map((l) => l.address).join(', ')}${who}`, evidence, facts };
+  return {
+    outcome: 'listening',
+    summary: `TCP port ${p.port} is listening on ${onPort.map((l) => l.address).join(', ')}${who}`,
+    evidence,
+    facts,
+  };
 }
 
 export const listeningPorts = defineHostCheck({

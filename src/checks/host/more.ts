@@ -12,4 +12,17 @@ import { tcpConnect } from './tcpConnect.js';
 import { timeSync } from './timeSync.js';
 
 /** Host checks beyond the kubelet and runtime: time, disk, certificates on disk and in the kubelet's kubeconfig, the kernel's and the services' logs, the network path. */
-export const moreHostChecks = [cpuConsumers, timeSync, diskSpace, diskInodes, certificatesOnDisk, kubeconfigCertificates, kernelLog, serviceJournals, listeningPorts, firewall, frontProxy, tcpConnect];
+export const moreHostChecks = [
+  cpuConsumers,
+  timeSync,
+  diskSpace,
+  diskInodes,
+  certificatesOnDisk,
+  kubeconfigCertificates,
+  kernelLog,
+  serviceJournals,
+  listeningPorts,
+  firewall,
+  frontProxy,
+  tcpConnect,
+];

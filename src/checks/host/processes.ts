@@ -29,22 +29,23 @@ export interface ProcessTable {
 }
 
 /** Header names (procps in C and de locales, sysstat) → what the column holds. */
-const columnKinds: Record<string, 'pid' | 'user' | 'cpu' | 'etimes' | 'etime' | 'start' | 'command' | 'comm' | 'skip'> = {
-  PID: 'pid',
-  UID: 'user',
-  USER: 'user',
-  BENUTZER: 'user',
-  '%CPU': 'cpu',
-  C: 'skip',
-  ELAPSED: 'etime',
-  STIME: 'start',
-  START: 'start',
-  COMMAND: 'command',
-  CMD: 'command',
-  BEFEHL: 'command',
-  Command: 'command',
-  COMM: 'comm',
-};
+const columnKinds: Record<string, 'pid' | 'user' | 'cpu' | 'etimes' | 'etime' | 'start' | 'command' | 'comm' | 'skip'> =
+  {
+    PID: 'pid',
+    UID: 'user',
+    USER: 'user',
+    BENUTZER: 'user',
+    '%CPU': 'cpu',
+    C: 'skip',
+    ELAPSED: 'etime',
+    STIME: 'start',
+    START: 'start',
+    COMMAND: 'command',
+    CMD: 'command',
+    BEFEHL: 'command',
+    Command: 'command',
+    COMM: 'comm',
+  };
 
 const monthNames = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
@@ -92,9 +93,11 @@ export function parseProcessTable(text: string, now?: Date): ProcessTable | unde
 }
 
 /** `ps -ef` rows: UID PID PPID C STIME TTY TIME CMD (STIME `15:17`, `Apr29`, `2018`). */
-const psEfRow = /^\s*(\S+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d{1,2}:\d\d|[A-Za-z]{3}\d{1,2}|\d{4})\s+(\S+)\s+((?:\d+-)?\d+:\d\d:\d\d)\s+(\S.*)$/;
+const psEfRow =
+  /^\s*(\S+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d{1,2}:\d\d|[A-Za-z]{3}\d{1,2}|\d{4})\s+(\S+)\s+((?:\d+-)?\d+:\d\d:\d\d)\s+(\S.*)$/;
 /** `ps aux` rows: USER PID %CPU %MEM VSZ RSS TTY STAT START TIME COMMAND. */
-const psAuxRow = /^\s*(\S+)\s+(\d+)\s+(\d+[.,]\d)\s+(\d+[.,]\d)\s+(\d+)\s+(\d+)\s+(\S+)\s+(\S+)\s+(\d{1,2}:\d\d|[A-Za-z]{3}\d{1,2}|\d{4})\s+(\d+:\d\d(?::\d\d)?)\s+(\S.*)$/;
+const psAuxRow =
+  /^\s*(\S+)\s+(\d+)\s+(\d+[.,]\d)\s+(\d+[.,]\d)\s+(\d+)\s+(\d+)\s+(\S+)\s+(\S+)\s+(\d{1,2}:\d\d|[A-Za-z]{3}\d{1,2}|\d{4})\s+(\d+:\d\d(?::\d\d)?)\s+(\S.*)$/;
 
 /**
  * `ps -ef | grep runc` and `ps aux | grep …` drop the header line: rows that
@@ -120,7 +123,8 @@ function parseHeaderless(text: string, now?: Date): ProcessTable | undefined {
         ...(seconds === undefined ? {} : { seconds }),
       });
     }
-    if (rows.length > 0) return { source, rows, cpuIsLifetime: true, hasAge: rows.some((r) => r.seconds !== undefined) };
+    if (rows.length > 0)
+      return { source, rows, cpuIsLifetime: true, hasAge: rows.some((r) => r.seconds !== undefined) };
   }
   return undefined;
 }
@@ -170,7 +174,13 @@ export function parseProcessTables(text: string, now?: Date): ProcessTable[] {
       if (source === 'pidstat' && /^(?:Average|Durchschn)/.test(line)) break;
       const body = source === 'pidstat' ? line.replace(leadingTime, '') : line;
       // `ps -eo comm,args`: a text column (comm may hold spaces) before the last; ps left-aligns both under their headers.
-      const cols = textOffsets.length > 0 ? [...body.slice(0, textOffsets[0]).trim().split(/\s+/), ...textOffsets.map((o, k) => body.slice(o, textOffsets[k + 1]).trim())] : body.trim().split(/\s+/);
+      const cols =
+        textOffsets.length > 0
+          ? [
+              ...body.slice(0, textOffsets[0]).trim().split(/\s+/),
+              ...textOffsets.map((o, k) => body.slice(o, textOffsets[k + 1]).trim()),
+            ]
+          : body.trim().split(/\s+/);
       if (cols.length < header.length) continue;
       const row: Partial<ProcessRow> = {};
       let commandParts: string[] | undefined;
@@ -196,10 +206,20 @@ export function parseProcessTables(text: string, now?: Date): ProcessTable[] {
       }
       if (row.pid === undefined || Number.isNaN(row.pid) || !commandParts) continue;
       const command = commandParts.join(' ');
-      rows.push({ ...row, pid: row.pid, command, ...(row.comm === undefined && source !== 'top' ? {} : { comm: row.comm ?? command }) });
+      rows.push({
+        ...row,
+        pid: row.pid,
+        command,
+        ...(row.comm === undefined && source !== 'top' ? {} : { comm: row.comm ?? command }),
+      });
     }
     if (rows.length === 0) continue;
-    tables.push({ source, rows, cpuIsLifetime: source.startsWith('ps'), hasAge: rows.some((r) => r.seconds !== undefined) });
+    tables.push({
+      source,
+      rows,
+      cpuIsLifetime: source.startsWith('ps'),
+      hasAge: rows.some((r) => r.seconds !== undefined),
+    });
     i = j - 1;
   }
   return tables;

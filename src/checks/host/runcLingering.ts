@@ -67,7 +67,8 @@ function runcVerb(args: string): string {
 export function parseRuncLingering(r: RunResult, p: Params, now?: Date): CheckResult<Outcome> {
   const table = parseProcessTable(r.stdout, now);
   const procs = parsePs(r.stdout, now);
-  if (procs.length === 0) return hostError(`ps printed no processes${r.stderr ? `: ${clip(r.stderr, 120)}` : ''}`, 'bad-output');
+  if (procs.length === 0)
+    return hostError(`ps printed no processes${r.stderr ? `: ${clip(r.stderr, 120)}` : ''}`, 'bad-output');
   const form = table ? `\`${table.source}\`` : '`ps`';
   if (table && !table.hasAge) {
     // top and pidstat say what runs now, not since when: a runc among them may be seconds old. Nor do they list every
@@ -85,19 +86,27 @@ export function parseRuncLingering(r: RunResult, p: Params, now?: Date): CheckRe
     runcProcesses: runc.length,
     lingeringRunc: lingering.length,
     oldestRuncSeconds: oldest,
-    lingeringRuncPids: lingering.slice(0, 20).map((x) => x.pid).join(','),
+    lingeringRuncPids: lingering
+      .slice(0, 20)
+      .map((x) => x.pid)
+      .join(','),
     lingeringRuncVerbs: summarizeVerbs(lingering),
   };
   const scope = `${form}: ${procs.length} processes, ${runc.length} runc${r.truncated ? ' (ps output cut)' : ''}`;
   if (lingering.length === 0) {
     return {
       outcome: 'clear',
-      summary: runc.length === 0 ? 'no runc process is running: runC starts containers and exits, as it should' : `${runc.length} runc processes, none older than ${p.thresholdSeconds}s`,
+      summary:
+        runc.length === 0
+          ? 'no runc process is running: runC starts containers and exits, as it should'
+          : `${runc.length} runc processes, none older than ${p.thresholdSeconds}s`,
       evidence: [{ label: 'ps', value: scope }],
       facts,
     };
   }
-  const evidence: Evidence[] = lingering.slice(0, 5).map((x) => ({ label: `pid ${x.pid}, ${formatAge(x.seconds)}`, value: clip(x.args, 200) }));
+  const evidence: Evidence[] = lingering
+    .slice(0, 5)
+    .map((x) => ({ label: `pid ${x.pid}, ${formatAge(x.seconds)}`, value: clip(x.args, 200) }));
   evidence.push({ label: 'ps', value: scope });
   return {
     outcome: 'lingering',

@@ -6,7 +6,10 @@ import type { CheckContext, CheckDefinition, CheckResult } from '../types.js';
 import { allOutput, defaultHostTimeoutMs, totalDuration, withAnsweredBy } from './define.js';
 import type { HostCheck } from './define.js';
 
-export interface HostSequenceSpec<P extends { node: string }, O extends string> extends Omit<CheckDefinition<P, O>, 'layer' | 'command' | 'run'> {
+export interface HostSequenceSpec<P extends { node: string }, O extends string> extends Omit<
+  CheckDefinition<P, O>,
+  'layer' | 'command' | 'run'
+> {
   /** The main command: its output alone is enough for `parse` (a pasted output, a fixture, the drill's answer). */
   argv: (params: P) => string[];
   /** Every command the check runs, in order, the main one among them. A node that lacks one of them (or a user who declines it) just gives the parser less to read. */
@@ -22,12 +25,17 @@ export interface HostSequenceSpec<P extends { node: string }, O extends string> 
  * check (argv + parse) so manual paste, fixtures and the drill read its main
  * command the same way.
  */
-export function defineHostSequenceCheck<P extends { node: string }, const O extends string>(spec: HostSequenceSpec<P, O>): HostCheck<P, O> & { commands: (params: P) => string[][] } {
+export function defineHostSequenceCheck<P extends { node: string }, const O extends string>(
+  spec: HostSequenceSpec<P, O>,
+): HostCheck<P, O> & { commands: (params: P) => string[][] } {
   const { argv, commands, parse, timeoutMs, ...rest } = spec;
   const check = defineCheck<P, O>({
     ...rest,
     layer: 'host',
-    command: (p) => commands(p).map((c) => shellQuote(c)).join('; '),
+    command: (p) =>
+      commands(p)
+        .map((c) => shellQuote(c))
+        .join('; '),
     async run(ctx, p) {
       const results = await runEach(ctx, p.node, commands(p), timeoutMs ?? defaultHostTimeoutMs);
       return withAnsweredBy(parse(results, p, ctx.now()), [results]);
@@ -43,10 +51,18 @@ async function runEach(ctx: CheckContext, node: string, cmds: string[][], limit:
   for (const cmd of cmds) {
     try {
       const r = await ctx.nodes.run(node, cmd, { timeoutMs: limit, signal: ctx.signal });
-      if (r.timedOut) throw new NodeAccessError('timeout', `${shellQuote(cmd)} did not finish on ${node} within ${Math.round(limit / 100) / 10}s`);
+      if (r.timedOut)
+        throw new NodeAccessError(
+          'timeout',
+          `${shellQuote(cmd)} did not finish on ${node} within ${Math.round(limit / 100) / 10}s`,
+        );
       ran.push(r);
     } catch (err) {
-      if (err instanceof NodeAccessError && (err.kind === 'command-missing' || err.kind === 'declined' || err.kind === 'not-collected')) skipped.push(err);
+      if (
+        err instanceof NodeAccessError &&
+        (err.kind === 'command-missing' || err.kind === 'declined' || err.kind === 'not-collected')
+      )
+        skipped.push(err);
       else throw err;
     }
   }
@@ -72,7 +88,10 @@ export interface RanStep {
   result?: RunResult;
 }
 
-export interface HostStepsSpec<P extends { node: string }, O extends string> extends Omit<CheckDefinition<P, O>, 'layer' | 'command' | 'run'> {
+export interface HostStepsSpec<P extends { node: string }, O extends string> extends Omit<
+  CheckDefinition<P, O>,
+  'layer' | 'command' | 'run'
+> {
   /** The first command: its output alone is enough for `parse` (a pasted output, a fixture, the drill's answer). */
   argv: (params: P) => string[];
   /** What the check runs, as one line for people (the later commands depend on the earlier outputs). */
@@ -91,7 +110,9 @@ export interface HostStepsSpec<P extends { node: string }, O extends string> ext
  * fixtures and the drill, and hands back what it read as `raw`, so every line
  * is a signal for the signature catalog.
  */
-export function defineHostStepsCheck<P extends { node: string }, const O extends string>(spec: HostStepsSpec<P, O>): HostCheck<P, O> {
+export function defineHostStepsCheck<P extends { node: string }, const O extends string>(
+  spec: HostStepsSpec<P, O>,
+): HostCheck<P, O> {
   const { argv, describe, next, parse, timeoutMs, ...rest } = spec;
   const limit = timeoutMs ?? defaultHostTimeoutMs;
   const check = defineCheck<P, O>({
@@ -105,17 +126,25 @@ export function defineHostStepsCheck<P extends { node: string }, const O extends
       for (let cmd: string[] | undefined = argv(p); cmd && ran.length < 5; cmd = next(p, ran)) {
         try {
           const r = await ctx.nodes.run(p.node, cmd, { timeoutMs: limit, signal: ctx.signal });
-          if (r.timedOut) throw new NodeAccessError('timeout', `${shellQuote(cmd)} did not finish on ${p.node} within ${Math.round(limit / 100) / 10}s`);
+          if (r.timedOut)
+            throw new NodeAccessError(
+              'timeout',
+              `${shellQuote(cmd)} did not finish on ${p.node} within ${Math.round(limit / 100) / 10}s`,
+            );
           ran.push({ argv: cmd, result: r });
         } catch (err) {
-          if (!(err instanceof NodeAccessError) || !['command-missing', 'declined', 'not-collected'].includes(err.kind)) throw err;
+          if (!(err instanceof NodeAccessError) || !['command-missing', 'declined', 'not-collected'].includes(err.kind))
+            throw err;
           skipped.push(err);
           ran.push({ argv: cmd });
         }
       }
       const results = ran.flatMap((s) => (s.result ? [s.result] : []));
       if (results.length === 0 && skipped[0]) throw skipped[0];
-      const text = [...results.map(allOutput), ...skipped.filter((e) => e.kind === 'command-missing').map((e) => e.message)]
+      const text = [
+        ...results.map(allOutput),
+        ...skipped.filter((e) => e.kind === 'command-missing').map((e) => e.message),
+      ]
         .map((t) => (t === '' || t.endsWith('\n') ? t : `${t}\n`))
         .join('');
       const joined: RunResult = {

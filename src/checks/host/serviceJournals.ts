@@ -16,10 +16,30 @@ type Outcome = (typeof outcomes)[number];
  * runtime and, on servers, the control plane in one process), and MicroK8s's
  * snap daemons (kubelite holds the kubelet). In this order in the journal command.
  */
-export const kubernetesUnits = ['kubelet', 'containerd', 'docker', 'crio', 'cri-docker', 'k3s', 'k3s-agent', 'rke2-server', 'rke2-agent', 'snap.microk8s.daemon-kubelite', 'snap.microk8s.daemon-containerd', 'snap.microk8s.daemon-k8s-dqlite'] as const;
+export const kubernetesUnits = [
+  'kubelet',
+  'containerd',
+  'docker',
+  'crio',
+  'cri-docker',
+  'k3s',
+  'k3s-agent',
+  'rke2-server',
+  'rke2-agent',
+  'snap.microk8s.daemon-kubelite',
+  'snap.microk8s.daemon-containerd',
+  'snap.microk8s.daemon-k8s-dqlite',
+] as const;
 
 /** The units that run a kubelet: kubeadm's own, or inside k3s, rke2 and MicroK8s's kubelite. */
-export const kubeletUnits = ['kubelet', 'k3s', 'k3s-agent', 'rke2-server', 'rke2-agent', 'snap.microk8s.daemon-kubelite'] as const;
+export const kubeletUnits = [
+  'kubelet',
+  'k3s',
+  'k3s-agent',
+  'rke2-server',
+  'rke2-agent',
+  'snap.microk8s.daemon-kubelite',
+] as const;
 
 const params = z.object({
   node: nodeParam,
@@ -30,17 +50,37 @@ type Params = z.infer<typeof params>;
 
 /** Which of them the node has: systemd lists only units it knows (loaded, or failed to load). */
 export function listUnitsArgv(): string[] {
-  return ['systemctl', 'list-units', '--all', '--no-pager', '--no-legend', ...kubernetesUnits.map((u) => `${u}.service`)];
+  return [
+    'systemctl',
+    'list-units',
+    '--all',
+    '--no-pager',
+    '--no-legend',
+    ...kubernetesUnits.map((u) => `${u}.service`),
+  ];
 }
 
 /** The journals of the units found, in one command (journalctl interleaves them by time). */
-export function serviceJournalsArgv(units: readonly string[], p: Pick<Params, 'sinceMinutes' | 'maxLines'> = { sinceMinutes: 30, maxLines: 3000 }): string[] {
+export function serviceJournalsArgv(
+  units: readonly string[],
+  p: Pick<Params, 'sinceMinutes' | 'maxLines'> = { sinceMinutes: 30, maxLines: 3000 },
+): string[] {
   const ordered = kubernetesUnits.filter((u) => units.includes(u));
-  return ['journalctl', ...ordered.flatMap((u) => ['-u', u]), `--since=-${p.sinceMinutes}m`, '-o', 'short-iso', '--no-pager', '-n', String(p.maxLines)];
+  return [
+    'journalctl',
+    ...ordered.flatMap((u) => ['-u', u]),
+    `--since=-${p.sinceMinutes}m`,
+    '-o',
+    'short-iso',
+    '--no-pager',
+    '-n',
+    String(p.maxLines),
+  ];
 }
 
 /** `  k3s.service  loaded active running Lightweight Kubernetes` (● before a failed one); not-found units are not there. */
-const unitRow = /^[\s●*×]*([\w@.:-]+)\.service\s+(loaded|not-found|masked|error|bad-setting)\s+(\S+)\s+(\S+)(?:\s+(.*))?$/;
+const unitRow =
+  /^[\s●*×]*([\w@.:-]+)\.service\s+(loaded|not-found|masked|error|bad-setting)\s+(\S+)\s+(\S+)(?:\s+(.*))?$/;
 
 export interface UnitRow {
   unit: string;
@@ -53,7 +93,8 @@ export function readUnitRows(text: string): UnitRow[] {
   const out: UnitRow[] = [];
   for (const line of text.split('\n')) {
     const m = unitRow.exec(line.trimEnd());
-    if (m?.[1] && (kubernetesUnits as readonly string[]).includes(m[1])) out.push({ unit: m[1], load: m[2] ?? '', active: m[3] ?? '', sub: m[4] ?? '' });
+    if (m?.[1] && (kubernetesUnits as readonly string[]).includes(m[1]))
+      out.push({ unit: m[1], load: m[2] ?? '', active: m[3] ?? '', sub: m[4] ?? '' });
   }
   return out;
 }
@@ -62,14 +103,20 @@ export function serviceJournalsNext(p: Params, ran: readonly RanStep[]): string[
   if (ran.length !== 1) return undefined;
   const first = ran[0]?.result;
   if (!first) return undefined;
-  const units = readUnitRows(allOutput(first)).filter((u) => u.load === 'loaded').map((u) => u.unit);
+  const units = readUnitRows(allOutput(first))
+    .filter((u) => u.load === 'loaded')
+    .map((u) => u.unit);
   return units.length > 0 ? serviceJournalsArgv(units, p) : undefined;
 }
 
 /** An error-level line: the process's own level (klog E/F, logrus error/fatal, JSON err), or systemd saying the unit failed. */
 function isServiceError(e: JournalEntry): boolean {
   if (isError(e)) return true;
-  return e.severity === undefined && /\b(?:failed|error|fatal|panic)\b/i.test(e.message) && !/level=(?:info|debug|warn)/.test(e.message);
+  return (
+    e.severity === undefined &&
+    /\b(?:failed|error|fatal|panic)\b/i.test(e.message) &&
+    !/level=(?:info|debug|warn)/.test(e.message)
+  );
 }
 
 export function parseServiceJournals(r: RunResult): CheckResult<Outcome> {
@@ -84,8 +131,12 @@ export function parseServiceJournals(r: RunResult): CheckResult<Outcome> {
   const units = loaded.map((u) => `${u.unit} (${u.active}/${u.sub})`);
   const kubelet = loaded.find((u) => (kubeletUnits as readonly string[]).includes(u.unit))?.unit;
   if (rows.length === 0) {
-    if (/System has not been booted with systemd|Failed to connect to bus/.test(text)) return hostError(`systemctl could not list units: ${clip(text.trim().split('\n')[0] ?? '')}`, 'no-systemd');
-    if (journal.entries.length === 0 && journal.noJournal) return hostError('journalctl found no journal on this node', 'no-journal', [{ label: 'journalctl', value: journal.markers[0] ?? '' }]);
+    if (/System has not been booted with systemd|Failed to connect to bus/.test(text))
+      return hostError(`systemctl could not list units: ${clip(text.trim().split('\n')[0] ?? '')}`, 'no-systemd');
+    if (journal.entries.length === 0 && journal.noJournal)
+      return hostError('journalctl found no journal on this node', 'no-journal', [
+        { label: 'journalctl', value: journal.markers[0] ?? '' },
+      ]);
   }
   // systemd answered the listing: a node with none of the kubelet's units runs no kubelet at all.
   if (!kubelet && (rows.length > 0 || (journal.entries.length === 0 && !journal.noEntries && text.trim() === ''))) {
@@ -97,22 +148,41 @@ export function parseServiceJournals(r: RunResult): CheckResult<Outcome> {
     };
   }
   const idents = [...new Set(journal.entries.map((e) => e.ident).filter((i): i is string => i !== undefined))];
-  const facts = { serviceUnits: units.join(', ') || idents.join(', ') || 'the pasted journal', ...(kubelet ? { kubeletUnit: kubelet } : {}) };
+  const facts = {
+    serviceUnits: units.join(', ') || idents.join(', ') || 'the pasted journal',
+    ...(kubelet ? { kubeletUnit: kubelet } : {}),
+  };
   const errors = journal.entries.filter(isServiceError);
   if (errors.length === 0) {
-    const seen = journal.entries.length === 0 ? 'no journal lines in the window' : `${journal.entries.length} journal lines, no error-level line`;
-    return { outcome: 'quiet', summary: `${facts.serviceUnits}: ${seen}`, evidence: [], facts: { ...facts, serviceErrorLines: 0 } };
+    const seen =
+      journal.entries.length === 0
+        ? 'no journal lines in the window'
+        : `${journal.entries.length} journal lines, no error-level line`;
+    return {
+      outcome: 'quiet',
+      summary: `${facts.serviceUnits}: ${seen}`,
+      evidence: [],
+      facts: { ...facts, serviceErrorLines: 0 },
+    };
   }
   const last = errors.at(-1) as JournalEntry;
   const firstBy = new Map<string, JournalEntry>();
   for (const e of errors) if (!firstBy.has(e.ident ?? '')) firstBy.set(e.ident ?? '', e);
-  const evidence: Evidence[] = [...firstBy.entries()].slice(0, 4).map(([ident, e]) => ({ label: ident || 'journal', value: clip(e.msg ?? e.message) }));
-  if (![...firstBy.values()].includes(last)) evidence.push({ label: `last error (${last.ident ?? 'journal'})`, value: clip(last.msg ?? last.message) });
+  const evidence: Evidence[] = [...firstBy.entries()]
+    .slice(0, 4)
+    .map(([ident, e]) => ({ label: ident || 'journal', value: clip(e.msg ?? e.message) }));
+  if (![...firstBy.values()].includes(last))
+    evidence.push({ label: `last error (${last.ident ?? 'journal'})`, value: clip(last.msg ?? last.message) });
   return {
     outcome: 'errors',
     summary: `${errors.length} error line${errors.length === 1 ? '' : 's'} in the journals of ${facts.serviceUnits}; the last (${last.ident ?? 'journal'}): ${clip(last.msg ?? last.message, 160)}`,
     evidence,
-    facts: { ...facts, serviceErrorLines: errors.length, serviceLastError: clip(last.msg ?? last.message), serviceLastErrorUnit: last.ident ?? 'journal' },
+    facts: {
+      ...facts,
+      serviceErrorLines: errors.length,
+      serviceLastError: clip(last.msg ?? last.message),
+      serviceLastErrorUnit: last.ident ?? 'journal',
+    },
   };
 }
 
@@ -126,7 +196,8 @@ export const serviceJournals = defineHostStepsCheck({
   facts: ['serviceUnits', 'kubeletUnit', 'serviceErrorLines', 'serviceLastError', 'serviceLastErrorUnit'],
   sets: { '*': ['serviceUnits'], errors: ['serviceErrorLines', 'serviceLastError', 'serviceLastErrorUnit'] },
   argv: () => listUnitsArgv(),
-  describe: (p) => `${listUnitsArgv().join(' ')}; journalctl -u <each unit found> --since=-${p.sinceMinutes}m -o short-iso --no-pager -n ${p.maxLines}`,
+  describe: (p) =>
+    `${listUnitsArgv().join(' ')}; journalctl -u <each unit found> --since=-${p.sinceMinutes}m -o short-iso --no-pager -n ${p.maxLines}`,
   next: serviceJournalsNext,
   parse: parseServiceJournals,
 });

@@ -26,19 +26,37 @@ export function parseShowBlocks(text: string): Map<string, string>[] {
  */
 export function systemctlFailure(r: RunResult): CheckResult<never> | undefined {
   const out = allOutput(r);
-  if (/System has not been booted with systemd as init system|Failed to connect to bus: Host is down|Failed to get D-Bus connection|Running in chroot, ignoring/.test(out)) {
-    return hostError('systemd is not running on this host (PID 1 is not systemd), so systemctl cannot tell', 'no-systemd', [{ label: 'systemctl', value: clip(firstLine(out)) }]);
+  if (
+    /System has not been booted with systemd as init system|Failed to connect to bus: Host is down|Failed to get D-Bus connection|Running in chroot, ignoring/.test(
+      out,
+    )
+  ) {
+    return hostError(
+      'systemd is not running on this host (PID 1 is not systemd), so systemctl cannot tell',
+      'no-systemd',
+      [{ label: 'systemctl', value: clip(firstLine(out)) }],
+    );
   }
-  if (/Connection timed out|Failed to get properties: Connection timed out|Transport endpoint is not connected|Failed to activate service 'org\.freedesktop\.systemd1': timed out|Activation of org\.freedesktop\.systemd1 timed out|DBus\.Error\.NoReply/.test(out)) {
-    return hostError(`systemd did not answer systemctl (${clip(firstLine(out), 120)}): systemd itself may be stuck (see host.systemd-dbus)`, 'systemd-timeout', [
+  if (
+    /Connection timed out|Failed to get properties: Connection timed out|Transport endpoint is not connected|Failed to activate service 'org\.freedesktop\.systemd1': timed out|Activation of org\.freedesktop\.systemd1 timed out|DBus\.Error\.NoReply/.test(
+      out,
+    )
+  ) {
+    return hostError(
+      `systemd did not answer systemctl (${clip(firstLine(out), 120)}): systemd itself may be stuck (see host.systemd-dbus)`,
+      'systemd-timeout',
+      [{ label: 'systemctl', value: clip(firstLine(out)) }],
+    );
+  }
+  if (/Access denied|Interactive authentication required/.test(out)) {
+    return hostError('systemctl was refused (Access denied): run it as root', 'denied', [
       { label: 'systemctl', value: clip(firstLine(out)) },
     ]);
   }
-  if (/Access denied|Interactive authentication required/.test(out)) {
-    return hostError('systemctl was refused (Access denied): run it as root', 'denied', [{ label: 'systemctl', value: clip(firstLine(out)) }]);
-  }
   if (r.stdout.trim() === '' && out.trim() !== '') {
-    return hostError(`systemctl failed: ${clip(firstLine(out), 160)}`, 'bad-output', [{ label: 'systemctl', value: clip(firstLine(out)) }]);
+    return hostError(`systemctl failed: ${clip(firstLine(out), 160)}`, 'bad-output', [
+      { label: 'systemctl', value: clip(firstLine(out)) },
+    ]);
   }
   if (r.stdout.trim() === '') return hostError('systemctl printed nothing', 'bad-output');
   return undefined;
@@ -64,14 +82,21 @@ export function serviceState(props: Map<string, string>): ServiceState {
   const restarts = Number(props.get('NRestarts') ?? '0') || 0;
   const status = props.get('ExecMainStatus');
   const started = props.get('ExecMainStartTimestamp');
-  const evidence: Evidence[] = [{ label: 'state', value: [`LoadState=${load || '?'}`, `ActiveState=${active || '?'}`, `SubState=${sub || '?'}`].join(' ') }];
+  const evidence: Evidence[] = [
+    {
+      label: 'state',
+      value: [`LoadState=${load || '?'}`, `ActiveState=${active || '?'}`, `SubState=${sub || '?'}`].join(' '),
+    },
+  ];
   if (result) evidence.push({ label: 'Result', value: result });
   if (props.has('NRestarts')) evidence.push({ label: 'NRestarts', value: String(restarts) });
-  if (status !== undefined && status !== '' && status !== '0') evidence.push({ label: 'ExecMainStatus', value: status });
+  if (status !== undefined && status !== '' && status !== '0')
+    evidence.push({ label: 'ExecMainStatus', value: status });
   if (started) evidence.push({ label: 'main process started', value: started });
   const exit = status && status !== '0' ? `, exit status ${status}` : '';
   const again = restarts > 0 ? `, restarted ${restarts} times` : '';
-  if (load === 'not-found') return { outcome: 'not-installed', words: 'not installed (no such unit)', evidence, restarts };
+  if (load === 'not-found')
+    return { outcome: 'not-installed', words: 'not installed (no such unit)', evidence, restarts };
   if (load === 'masked') return { outcome: 'inactive', words: 'masked (deliberately disabled)', evidence, restarts };
   switch (active) {
     case 'active':
@@ -80,13 +105,23 @@ export function serviceState(props: Map<string, string>): ServiceState {
     case 'activating':
       // Between crashes systemd parks a Restart= service in activating/auto-restart.
       if (sub.startsWith('auto-restart') || restarts > 0) {
-        return { outcome: 'restart-loop', words: `crash-looping: activating (${sub}) after Result=${result || '?'}${exit}${again}`, evidence, restarts };
+        return {
+          outcome: 'restart-loop',
+          words: `crash-looping: activating (${sub}) after Result=${result || '?'}${exit}${again}`,
+          evidence,
+          restarts,
+        };
       }
       return { outcome: 'starting', words: `starting (${sub || 'activating'})`, evidence, restarts };
     case 'failed':
       return { outcome: 'failed', words: `failed (Result=${result || '?'}${exit})${again}`, evidence, restarts };
     default:
-      return { outcome: 'inactive', words: `${active || 'inactive'} (${sub || 'dead'})${result && result !== 'success' ? `, last Result=${result}` : ''}`, evidence, restarts };
+      return {
+        outcome: 'inactive',
+        words: `${active || 'inactive'} (${sub || 'dead'})${result && result !== 'success' ? `, last Result=${result}` : ''}`,
+        evidence,
+        restarts,
+      };
   }
 }
 
@@ -101,7 +136,11 @@ export function serviceState(props: Map<string, string>): ServiceState {
 export function parseStatusBlock(text: string): Map<string, string> | undefined {
   const props = new Map<string, string>();
   const lines = text.replace(/\r\n?/g, '\n').split('\n');
-  const head = lines.findIndex((l) => /^\s*[●○×↻*]?\s*\S+\.(?:service|socket|scope|slice|target)\b.* - /.test(l) || /^\s*Unit \S+ could not be found\./.test(l));
+  const head = lines.findIndex(
+    (l) =>
+      /^\s*[●○×↻*]?\s*\S+\.(?:service|socket|scope|slice|target)\b.* - /.test(l) ||
+      /^\s*Unit \S+ could not be found\./.test(l),
+  );
   const loaded = lines.find((l) => /^\s*Loaded:\s/.test(l));
   const active = lines.find((l) => /^\s*Active:\s/.test(l));
   if (/^\s*Unit \S+ could not be found\./m.test(text) || /Loaded:\s+not-found/.test(loaded ?? '')) {
@@ -122,12 +161,18 @@ export function parseStatusBlock(text: string): Map<string, string> | undefined 
     if (l[3]) props.set('UnitFileState', l[3]);
   }
   // Active: activating (auto-restart) (Result: exit-code) since Wed 2020-07-29 08:46:32 EDT; 919ms ago
-  const a = /Active:\s+(\S+)(?:\s+\((?!Result:)([^)]+)\))?(?:\s+\(Result:\s*([^)]+)\))?(?:\s+since\s+([^;]+))?/.exec(active);
+  const a = /Active:\s+(\S+)(?:\s+\((?!Result:)([^)]+)\))?(?:\s+\(Result:\s*([^)]+)\))?(?:\s+since\s+([^;]+))?/.exec(
+    active,
+  );
   if (a) {
     props.set('ActiveState', a[1] ?? '');
     if (a[2]) props.set('SubState', a[2]);
     props.set('Result', a[3] ?? (a[1] === 'failed' ? 'exit-code' : 'success'));
-    if (a[4]) props.set(a[1] === 'active' || a[1] === 'activating' ? 'ActiveEnterTimestamp' : 'InactiveEnterTimestamp', a[4].trim());
+    if (a[4])
+      props.set(
+        a[1] === 'active' || a[1] === 'activating' ? 'ActiveEnterTimestamp' : 'InactiveEnterTimestamp',
+        a[4].trim(),
+      );
   }
   // Main PID: 9982 (code=exited, status=255) | (code=exited, status=1/FAILURE) | (kubelet)
   const main = lines.map((x) => /^\s*Main PID:\s+(\d+)\s+\(([^)]*)\)/.exec(x)).find(Boolean);
@@ -142,8 +187,14 @@ export function parseStatusBlock(text: string): Map<string, string> | undefined 
   if (exec?.[1]) props.set('ExecStart', `{ path=${exec[1].split(/\s+/)[0] ?? ''} ; argv[]=${exec[1]} }`);
   // The CGroup tree shows the running command line (`└─6443 /usr/bin/kubelet --config=…`).
   const tree = lines.map((x) => /^\s*(?:CGroup:.*|[└├]─\s*)?\d+\s+(\/\S*kubelet\S*\s.*)$/.exec(x)).find(Boolean);
-  if (tree?.[1] && !props.has('ExecStart')) props.set('ExecStart', `{ path=${tree[1].split(/\s+/)[0] ?? ''} ; argv[]=${tree[1]} }`);
-  const restarts = /restart counter is at (\d+)/.exec(text.split('\n').filter((x) => /restart counter is at/.test(x)).at(-1) ?? '');
+  if (tree?.[1] && !props.has('ExecStart'))
+    props.set('ExecStart', `{ path=${tree[1].split(/\s+/)[0] ?? ''} ; argv[]=${tree[1]} }`);
+  const restarts = /restart counter is at (\d+)/.exec(
+    text
+      .split('\n')
+      .filter((x) => /restart counter is at/.test(x))
+      .at(-1) ?? '',
+  );
   if (restarts) props.set('NRestarts', restarts[1] ?? '0');
   return props;
 }
@@ -181,7 +232,9 @@ function stateFromServiceHead(show: Map<string, string>): Map<string, string> | 
  * status` output, and which of the two it was; `show-head` when the paste is the
  * head of a full `systemctl show` without its LoadState/ActiveState lines.
  */
-export function unitProperties(text: string): { props: Map<string, string>; form: 'show' | 'status' | 'show-head' } | undefined {
+export function unitProperties(
+  text: string,
+): { props: Map<string, string>; form: 'show' | 'status' | 'show-head' } | undefined {
   const show = parseShowBlocks(text)[0];
   if (show?.has('ActiveState') || show?.has('LoadState')) return { props: show, form: 'show' };
   const status = parseStatusBlock(text);
@@ -193,7 +246,8 @@ export function unitProperties(text: string): { props: Map<string, string>; form
 /** How a summary names what it read, when that is not the `systemctl show -p …` it asked for. */
 export function formPrefix(form: 'show' | 'status' | 'show-head'): string {
   if (form === 'status') return 'this is `systemctl status` output: ';
-  if (form === 'show-head') return 'this is the head of a full `systemctl show` (no ActiveState line; read from MainPID, Result and NRestarts): ';
+  if (form === 'show-head')
+    return 'this is the head of a full `systemctl show` (no ActiveState line; read from MainPID, Result and NRestarts): ';
   return '';
 }
 
@@ -213,7 +267,9 @@ export function parseStatusBlocks(text: string): Map<string, string>[] {
   starts.forEach((at, k) => {
     const block = lines.slice(at, starts[k + 1] ?? lines.length).join('\n');
     const props = parseStatusBlock(block);
-    const id = /(\S+\.(?:service|socket|scope|slice|target|timer|mount))/.exec(lines[at]?.replace(/^\s*[●○×↻*]/, '') ?? '')?.[1];
+    const id = /(\S+\.(?:service|socket|scope|slice|target|timer|mount))/.exec(
+      lines[at]?.replace(/^\s*[●○×↻*]/, '') ?? '',
+    )?.[1];
     if (!props) return;
     if (id) props.set('Id', id);
     const enabled = /Loaded:\s+\S+\s+\([^;)]*;\s*([\w-]+)/.exec(block)?.[1];

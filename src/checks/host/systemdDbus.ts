@@ -15,13 +15,23 @@ type Params = z.infer<typeof params>;
 
 /** Peer.Ping is answered by systemd's own D-Bus loop: the simplest question that still needs systemd to listen. */
 export function systemdDbusArgv(p: Params): string[] {
-  return ['busctl', '--system', `--timeout=${p.busTimeoutSeconds}`, 'call', 'org.freedesktop.systemd1', '/org/freedesktop/systemd1', 'org.freedesktop.DBus.Peer', 'Ping'];
+  return [
+    'busctl',
+    '--system',
+    `--timeout=${p.busTimeoutSeconds}`,
+    'call',
+    'org.freedesktop.systemd1',
+    '/org/freedesktop/systemd1',
+    'org.freedesktop.DBus.Peer',
+    'Ping',
+  ];
 }
 
 export const timeoutWords =
   /Connection timed out|DBus\.Error\.NoReply|Did not receive a reply|DBus\.Error\.TimedOut|Activation of org\.freedesktop\.systemd1 timed out|Failed to activate service 'org\.freedesktop\.systemd1': timed out|Timeout was reached/;
 /** What busctl, dbus-send and gdbus themselves print, answer or failure. */
-const busToolWords = /Call failed:|^Error org\.freedesktop\.DBus\.Error|^method return |^Error: |^\(\)$|Failed to connect to bus/m;
+const busToolWords =
+  /Call failed:|^Error org\.freedesktop\.DBus\.Error|^method return |^Error: |^\(\)$|Failed to connect to bus/m;
 
 /** A kubelet/runC `dbus: connection closed by user` pasted where a bus tool's output was asked: named, never read as a time-out. */
 export function closedByUser(out: string, missing: string): CheckResult<never> | undefined {
@@ -38,7 +48,10 @@ export const noBusWords =
 
 export function parseSystemdDbus(r: RunResult, p: Params): CheckResult<Outcome> {
   const out = allOutput(r);
-  const said = { label: 'busctl', value: clip(firstLine(out) || (r.timedOut ? '(no answer, killed at the timeout)' : '(no output)')) };
+  const said = {
+    label: 'busctl',
+    value: clip(firstLine(out) || (r.timedOut ? '(no answer, killed at the timeout)' : '(no output)')),
+  };
   // A pasted reply was not timed: how long the person took says nothing about the bus.
   const took = r.durationMs === null ? [] : [{ label: 'took', value: `${r.durationMs} ms` }];
   const ms: Facts = r.durationMs === null ? {} : { systemdDbusMs: r.durationMs };
@@ -72,15 +85,20 @@ export function parseSystemdDbus(r: RunResult, p: Params): CheckResult<Outcome> 
       facts: { systemdOnDbus: 'no-bus' },
     };
   }
-  if (/was not provided by any \.service files|ServiceUnknown|NameHasNoOwner|has no owner|Unknown name/i.test(out) && !timeoutWords.test(out)) {
+  if (
+    /was not provided by any \.service files|ServiceUnknown|NameHasNoOwner|has no owner|Unknown name/i.test(out) &&
+    !timeoutWords.test(out)
+  ) {
     return {
       outcome: 'not-on-bus',
-      summary: 'the system bus answers but nobody owns org.freedesktop.systemd1: systemd is not connected to D-Bus (or is not PID 1)',
+      summary:
+        'the system bus answers but nobody owns org.freedesktop.systemd1: systemd is not connected to D-Bus (or is not PID 1)',
       evidence: [said],
       facts: { systemdOnDbus: 'not-on-bus' },
     };
   }
-  if (/Access denied|Permission denied/.test(out)) return hostError(`busctl was refused: ${clip(firstLine(out), 140)}`, 'denied', [said]);
+  if (/Access denied|Permission denied/.test(out))
+    return hostError(`busctl was refused: ${clip(firstLine(out), 140)}`, 'denied', [said]);
   // dbus-send --print-reply prints `method return time=…`, gdbus prints `()`: both are answers.
   if (r.exitCode === 0 || (r.exitCode === null && (out.trim() === '' || /^method return |^\(\)$/m.test(out)))) {
     return {

@@ -61,17 +61,24 @@ function attempt(p: Params, signal: AbortSignal): Promise<Attempt> {
       if (a instanceof Error) reject(a);
       else resolve(a);
     };
-    const timer = setTimeout(() => done({ outcome: 'timeout', ms: elapsed(), address: socket.remoteAddress }), p.timeoutMs);
+    const timer = setTimeout(
+      () => done({ outcome: 'timeout', ms: elapsed(), address: socket.remoteAddress }),
+      p.timeoutMs,
+    );
     const onAbort = () => done(new NodeAccessError('cancelled', `cancelled while connecting to ${p.host}:${p.port}`));
     if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
     socket.once('connect', () => done({ outcome: 'open', ms: elapsed(), address: socket.remoteAddress }));
-    socket.once('error', (err: NodeJS.ErrnoException) => done({ outcome: outcomeOfErrno(err.code), errno: err.code, message: err.message, ms: elapsed() }));
+    socket.once('error', (err: NodeJS.ErrnoException) =>
+      done({ outcome: outcomeOfErrno(err.code), errno: err.code, message: err.message, ms: elapsed() }),
+    );
   });
 }
 
 export function tcpConnectCommand(p: Params): string {
-  return ['nc', '-vz', '-w', String(Math.max(1, Math.ceil(p.timeoutMs / 1000))), quoteArg(p.host), String(p.port)].join(' ');
+  return ['nc', '-vz', '-w', String(Math.max(1, Math.ceil(p.timeoutMs / 1000))), quoteArg(p.host), String(p.port)].join(
+    ' ',
+  );
 }
 
 /**
@@ -94,9 +101,28 @@ export const tcpConnect = defineCheck({
     const evidence: Evidence[] = [];
     if (a.address) evidence.push({ label: 'address', value: a.address });
     if (a.errno) evidence.push({ label: 'errno', value: `${a.errno}: ${a.message ?? ''}`.trim() });
-    evidence.push({ label: 'time', value: a.outcome === 'timeout' ? `no answer within ${p.timeoutMs} ms` : `${a.ms} ms` });
-    const facts = { tcpResult: a.outcome, tcpErrno: a.errno ?? '', tcpConnectMs: a.ms, tcpRemoteAddress: a.address ?? '' };
-    if (a.outcome === 'open') return { outcome: 'open', summary: `connected to ${target}${a.address && a.address !== p.host ? ` (${a.address})` : ''} in ${a.ms} ms`, evidence, facts };
-    return { outcome: a.outcome, summary: `could not connect to ${target}${a.errno ? ` (${a.errno})` : ''}: ${meaning[a.outcome]}`, evidence, facts };
+    evidence.push({
+      label: 'time',
+      value: a.outcome === 'timeout' ? `no answer within ${p.timeoutMs} ms` : `${a.ms} ms`,
+    });
+    const facts = {
+      tcpResult: a.outcome,
+      tcpErrno: a.errno ?? '',
+      tcpConnectMs: a.ms,
+      tcpRemoteAddress: a.address ?? '',
+    };
+    if (a.outcome === 'open')
+      return {
+        outcome: 'open',
+        summary: `connected to ${target}${a.address && a.address !== p.host ? ` (${a.address})` : ''} in ${a.ms} ms`,
+        evidence,
+        facts,
+      };
+    return {
+      outcome: a.outcome,
+      summary: `could not connect to ${target}${a.errno ? ` (${a.errno})` : ''}: ${meaning[a.outcome]}`,
+      evidence,
+      facts,
+    };
   },
 });

@@ -50,7 +50,12 @@ function readTimedated(text: string): Timedated | undefined {
     if (m?.[1]) props.set(m[1], m[2] ?? '');
   }
   if (!props.has('NTPSynchronized')) return readTimedatectlStatus(text);
-  return { ntp: props.get('NTP'), canNtp: props.get('CanNTP'), synchronized: props.get('NTPSynchronized'), timezone: props.get('Timezone') };
+  return {
+    ntp: props.get('NTP'),
+    canNtp: props.get('CanNTP'),
+    synchronized: props.get('NTPSynchronized'),
+    timezone: props.get('Timezone'),
+  };
 }
 
 /**
@@ -63,7 +68,9 @@ function readTimedatectlStatus(text: string): Timedated | undefined {
   const field = (re: RegExp) => re.exec(text)?.[1];
   const synchronized = field(/^\s*(?:NTP synchronized|System clock synchronized):\s*(yes|no)\s*$/m);
   if (!synchronized) return undefined;
-  const enabled = field(/^\s*(?:NTP enabled|Network time on|systemd-timesyncd\.service active):\s*(yes|no|n\/a)\s*$/im)?.toLowerCase();
+  const enabled = field(
+    /^\s*(?:NTP enabled|Network time on|systemd-timesyncd\.service active):\s*(yes|no|n\/a)\s*$/im,
+  )?.toLowerCase();
   const service = field(/^\s*NTP service:\s*(active|inactive|n\/a)\s*$/im)?.toLowerCase();
   const ntp = service ? (service === 'active' ? 'yes' : 'no') : enabled === 'n/a' ? 'no' : enabled;
   const canNtp = service === 'n/a' || enabled === 'n/a' ? 'no' : service || enabled ? 'yes' : undefined;
@@ -89,7 +96,8 @@ function readChrony(text: string): Chrony | undefined {
   };
 }
 
-const noSystemd = /System has not been booted with systemd as init system|Failed to connect to bus|Failed to create bus connection/;
+const noSystemd =
+  /System has not been booted with systemd as init system|Failed to connect to bus|Failed to create bus connection/;
 const chronydDown = /506 Cannot talk to daemon|Could not (?:open|connect to) .*chronyd\.sock/;
 const chronycMissing = /chronyc: (?:command )?not found|chronyc.*No such file or directory/;
 
@@ -104,30 +112,58 @@ export function parseTimeSync(r: RunResult, p: Params): CheckResult<Outcome> {
   const evidence: Evidence[] = [];
   const facts: Facts = {};
   if (td) {
-    evidence.push({ label: td.status ? 'timedatectl (status, pasted)' : 'timedatectl show', value: `NTPSynchronized=${td.synchronized ?? '?'} NTP=${td.ntp ?? '?'} CanNTP=${td.canNtp ?? '?'}` });
+    evidence.push({
+      label: td.status ? 'timedatectl (status, pasted)' : 'timedatectl show',
+      value: `NTPSynchronized=${td.synchronized ?? '?'} NTP=${td.ntp ?? '?'} CanNTP=${td.canNtp ?? '?'}`,
+    });
     facts.ntpSynchronized = td.synchronized === 'yes';
     facts.ntpServiceEnabled = td.ntp === 'yes';
   } else if (noSystemd.test(text)) {
-    evidence.push({ label: 'timedatectl', value: 'systemd is not running on this host (PID 1 is not systemd): timedatectl cannot ask it' });
+    evidence.push({
+      label: 'timedatectl',
+      value: 'systemd is not running on this host (PID 1 is not systemd): timedatectl cannot ask it',
+    });
   }
   if (ch) {
-    evidence.push({ label: 'chronyc tracking', value: `Leap status: ${ch.leap ?? '?'}; System time: ${ch.offsetLine ?? '?'}; Reference ID: ${ch.reference ?? '?'}` });
+    evidence.push({
+      label: 'chronyc tracking',
+      value: `Leap status: ${ch.leap ?? '?'}; System time: ${ch.offsetLine ?? '?'}; Reference ID: ${ch.reference ?? '?'}`,
+    });
     if (ch.leap) facts.chronyLeapStatus = ch.leap;
     if (ch.offsetSeconds !== undefined) facts.clockOffsetMs = ms(ch.offsetSeconds);
   } else if (chronydDown.test(text)) {
-    evidence.push({ label: 'chronyc tracking', value: clip(/.*(?:506 Cannot talk to daemon|chronyd\.sock).*/.exec(text)?.[0] ?? '506 Cannot talk to daemon') + ' (chronyd is not running)' });
+    evidence.push({
+      label: 'chronyc tracking',
+      value:
+        clip(/.*(?:506 Cannot talk to daemon|chronyd\.sock).*/.exec(text)?.[0] ?? '506 Cannot talk to daemon') +
+        ' (chronyd is not running)',
+    });
   } else if (chronycMissing.test(text)) {
     evidence.push({ label: 'chronyc', value: 'not installed' });
   }
 
   if (!td && !ch) {
     if (chronydDown.test(text) && !noSystemd.test(text)) {
-      return { outcome: 'no-time-service', summary: 'chronyd is not running (chronyc: 506 Cannot talk to daemon) and timedatectl gave no answer: nothing keeps this clock in time', evidence, facts: { ...facts, timeService: 'none' } };
+      return {
+        outcome: 'no-time-service',
+        summary:
+          'chronyd is not running (chronyc: 506 Cannot talk to daemon) and timedatectl gave no answer: nothing keeps this clock in time',
+        evidence,
+        facts: { ...facts, timeService: 'none' },
+      };
     }
     if (noSystemd.test(text)) {
-      return hostError('could not tell: timedatectl needs systemd, which is not PID 1 on this host, and chronyc gave no tracking data', 'no-systemd', evidence);
+      return hostError(
+        'could not tell: timedatectl needs systemd, which is not PID 1 on this host, and chronyc gave no tracking data',
+        'no-systemd',
+        evidence,
+      );
     }
-    return hostError('neither `timedatectl show` nor `chronyc tracking` printed what they print', 'bad-output', evidence);
+    return hostError(
+      'neither `timedatectl show` nor `chronyc tracking` printed what they print',
+      'bad-output',
+      evidence,
+    );
   }
 
   if (ch && ch.leap !== 'Not synchronised') {
@@ -142,15 +178,30 @@ export function parseTimeSync(r: RunResult, p: Params): CheckResult<Outcome> {
         facts,
       };
     }
-    return { outcome: 'synced', summary: `chronyd keeps the clock in time (${ch.offsetLine ?? 'offset unknown'}, ${ch.leap ?? 'leap status unknown'})`, evidence, facts };
+    return {
+      outcome: 'synced',
+      summary: `chronyd keeps the clock in time (${ch.offsetLine ?? 'offset unknown'}, ${ch.leap ?? 'leap status unknown'})`,
+      evidence,
+      facts,
+    };
   }
   if (td?.synchronized === 'yes') {
     facts.timeService = ch ? 'chronyd' : 'timedated';
-    return { outcome: 'synced', summary: 'the kernel says the clock is synchronised (timedatectl NTPSynchronized=yes)', evidence, facts };
+    return {
+      outcome: 'synced',
+      summary: 'the kernel says the clock is synchronised (timedatectl NTPSynchronized=yes)',
+      evidence,
+      facts,
+    };
   }
   if (ch?.leap === 'Not synchronised') {
     facts.timeService = 'chronyd';
-    return { outcome: 'not-synced', summary: `chronyd runs but is not synchronised to any source (Reference ID ${ch.reference ?? '?'}): its servers are unreachable or rejected`, evidence, facts };
+    return {
+      outcome: 'not-synced',
+      summary: `chronyd runs but is not synchronised to any source (Reference ID ${ch.reference ?? '?'}): its servers are unreachable or rejected`,
+      evidence,
+      facts,
+    };
   }
   if (td && td.ntp !== 'yes' && !ch) {
     facts.timeService = 'none';
@@ -162,7 +213,13 @@ export function parseTimeSync(r: RunResult, p: Params): CheckResult<Outcome> {
     };
   }
   facts.timeService = 'timedated';
-  return { outcome: 'not-synced', summary: 'an NTP service is enabled but the clock is not synchronised yet (timedatectl NTPSynchronized=no): its servers may be unreachable', evidence, facts };
+  return {
+    outcome: 'not-synced',
+    summary:
+      'an NTP service is enabled but the clock is not synchronised yet (timedatectl NTPSynchronized=no): its servers may be unreachable',
+    evidence,
+    facts,
+  };
 }
 
 export const timeSync = defineHostSequenceCheck({
@@ -173,7 +230,12 @@ export const timeSync = defineHostSequenceCheck({
   outcomes,
   healthy: ['synced'],
   facts: ['ntpSynchronized', 'ntpServiceEnabled', 'chronyLeapStatus', 'clockOffsetMs', 'timeService'],
-  sets: { '*': ['timeService'], synced: ['ntpSynchronized', 'clockOffsetMs'], 'not-synced': ['ntpSynchronized', 'clockOffsetMs'], 'offset-large': ['ntpSynchronized', 'clockOffsetMs'] },
+  sets: {
+    '*': ['timeService'],
+    synced: ['ntpSynchronized', 'clockOffsetMs'],
+    'not-synced': ['ntpSynchronized', 'clockOffsetMs'],
+    'offset-large': ['ntpSynchronized', 'clockOffsetMs'],
+  },
   argv: timeSyncArgv,
   commands: (p) => [timeSyncArgv(p), chronycArgv],
   parse: parseTimeSync,

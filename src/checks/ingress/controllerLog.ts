@@ -13,7 +13,15 @@ import { controllerPods } from './controller.js';
 import { readControllerLog } from './controllerLogLines.js';
 import type { ControllerLine, LineKind, LogTarget } from './controllerLogLines.js';
 
-const outcomes = ['clean', 'not-read', 'backend-missing', 'no-route', 'no-endpoints', 'upstream-failing', 'certificate-rejected'] as const;
+const outcomes = [
+  'clean',
+  'not-read',
+  'backend-missing',
+  'no-route',
+  'no-endpoints',
+  'upstream-failing',
+  'certificate-rejected',
+] as const;
 type Outcome = (typeof outcomes)[number];
 
 const params = z.object({
@@ -37,12 +45,19 @@ type Params = z.infer<typeof params>;
 const maxPods = 3;
 
 function grepFor(p: Params): string {
-  const words = [`${p.namespace}/${p.service}`, `${p.namespace}-${p.service}-`, hostOf(p.host), p.tlsSecret && p.tlsSecret !== '(none)' ? `${p.namespace}/${p.tlsSecret}` : ''].filter(Boolean);
+  const words = [
+    `${p.namespace}/${p.service}`,
+    `${p.namespace}-${p.service}-`,
+    hostOf(p.host),
+    p.tlsSecret && p.tlsSecret !== '(none)' ? `${p.namespace}/${p.tlsSecret}` : '',
+  ].filter(Boolean);
   return words.map((w) => w.replace(/[.]/g, '\\.')).join('|');
 }
 
 function commandOf(p: Params): string {
-  const pod = p.controllerPod ? quoteArg(p.controllerPod) : `-l ${quoteArg(controllerPods[p.controller] ?? controllerPods['k8s.io/ingress-nginx'] ?? '')}`;
+  const pod = p.controllerPod
+    ? quoteArg(p.controllerPod)
+    : `-l ${quoteArg(controllerPods[p.controller] ?? controllerPods['k8s.io/ingress-nginx'] ?? '')}`;
   return `kubectl logs ${pod} -n ${quoteArg(p.controllerNamespace || 'ingress-nginx')} --tail=${p.tailLines} | grep -E ${quoteArg(grepFor(p))}`;
 }
 
@@ -94,7 +109,12 @@ export const ingressControllerLog = defineCheck({
   async run(ctx, p): Promise<CheckResult<Outcome>> {
     const pods = await controllerPodsToRead(ctx, p);
     if (pods.length === 0) {
-      return { outcome: 'not-read', summary: `no controller pod to read${p.controller ? ` (plumbline does not know the pods of ${p.controller})` : ''}: read your ingress controller's log for ${hostOf(p.host) || `${p.namespace}/${p.service}`} yourself`, evidence: [{ label: 'command', value: commandOf(p) }], facts: {} };
+      return {
+        outcome: 'not-read',
+        summary: `no controller pod to read${p.controller ? ` (plumbline does not know the pods of ${p.controller})` : ''}: read your ingress controller's log for ${hostOf(p.host) || `${p.namespace}/${p.service}`} yourself`,
+        evidence: [{ label: 'command', value: commandOf(p) }],
+        facts: {},
+      };
     }
     const svc = await ifExists(ctx.kube.readService(p.namespace, p.service));
     const target: LogTarget = {
@@ -103,7 +123,10 @@ export const ingressControllerLog = defineCheck({
       service: p.service,
       host: hostOf(p.host),
       tlsSecret: p.tlsSecret === '(none)' ? '' : p.tlsSecret,
-      endpointIPs: p.endpoints.split(',').map((x) => x.trim()).filter(Boolean),
+      endpointIPs: p.endpoints
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
     };
     const evidence: Evidence[] = [];
     const found: (ControllerLine & { pod: string })[] = [];
@@ -114,10 +137,14 @@ export const ingressControllerLog = defineCheck({
         const ns = pod.metadata?.namespace ?? '';
         const name = pod.metadata?.name ?? '';
         try {
-          return { pod: `${ns}/${name}`, text: await ctx.kube.readPodLog(ns, name, { tailLines: p.tailLines, limitBytes: p.tailLines * 2048 }) };
+          return {
+            pod: `${ns}/${name}`,
+            text: await ctx.kube.readPodLog(ns, name, { tailLines: p.tailLines, limitBytes: p.tailLines * 2048 }),
+          };
         } catch (err) {
           // The kubelet refuses a log it does not have (container not started, rotated away): an answer for that pod.
-          if (err instanceof KubeError && (err.kind === 'bad-request' || err.kind === 'not-found')) return { pod: `${ns}/${name}`, refused: err.message };
+          if (err instanceof KubeError && (err.kind === 'bad-request' || err.kind === 'not-found'))
+            return { pod: `${ns}/${name}`, refused: err.message };
           throw err;
         }
       }),
@@ -132,24 +159,52 @@ export const ingressControllerLog = defineCheck({
       total += lines.length;
       for (const l of readControllerLog(t.text, target).lines) found.push({ ...l, pod: t.pod });
     }
-    if (read === 0) return { outcome: 'not-read', summary: `the controller's log could not be read (${plural(pods.length, 'pod')})`, evidence, facts: {} };
+    if (read === 0)
+      return {
+        outcome: 'not-read',
+        summary: `the controller's log could not be read (${plural(pods.length, 'pod')})`,
+        evidence,
+        facts: {},
+      };
     const about = target.host || `${p.namespace}/${p.service}`;
     const failures = found.filter((l) => l.kind !== 'served');
-    const worst = (['backend-missing', 'no-route', 'no-endpoints', 'upstream-failing', 'certificate-rejected'] as const).find((k) => failures.some((l) => l.kind === k));
+    const worst = (
+      ['backend-missing', 'no-route', 'no-endpoints', 'upstream-failing', 'certificate-rejected'] as const
+    ).find((k) => failures.some((l) => l.kind === k));
     if (!worst) {
       const served = found.filter((l) => l.kind === 'served');
-      evidence.push({ label: `controller log (${plural(total, 'line')}, ${plural(read, 'pod')})`, value: served.length > 0 ? `${plural(served.length, 'request')} for ${about} served, none failed` : `no line about ${about}` });
+      evidence.push({
+        label: `controller log (${plural(total, 'line')}, ${plural(read, 'pod')})`,
+        value:
+          served.length > 0
+            ? `${plural(served.length, 'request')} for ${about} served, none failed`
+            : `no line about ${about}`,
+      });
       for (const s of served.slice(-2)) evidence.push({ label: s.pod, value: clip(s.line, 200) });
-      return { outcome: 'clean', summary: served.length > 0 ? `the controller served ${plural(served.length, 'request')} to ${p.namespace}/${p.service} and logged no failure for it` : `the controller's last ${plural(total, 'line')} say nothing about ${about}: no failure it noticed`, evidence, facts: { controllerLogLines: total } };
+      return {
+        outcome: 'clean',
+        summary:
+          served.length > 0
+            ? `the controller served ${plural(served.length, 'request')} to ${p.namespace}/${p.service} and logged no failure for it`
+            : `the controller's last ${plural(total, 'line')} say nothing about ${about}: no failure it noticed`,
+        evidence,
+        facts: { controllerLogLines: total },
+      };
     }
     const chosen = failures.filter((l) => l.kind === worst);
     const last = chosen[chosen.length - 1] as ControllerLine & { pod: string };
-    for (const l of [...chosen.slice(-4), ...failures.filter((l) => l.kind !== worst).slice(-2)]) evidence.push({ label: `${l.pod} · ${l.kind}`, value: clip(l.line, 240) });
+    for (const l of [...chosen.slice(-4), ...failures.filter((l) => l.kind !== worst).slice(-2)])
+      evidence.push({ label: `${l.pod} · ${l.kind}`, value: clip(l.line, 240) });
     return {
       outcome: worst,
       summary: `the controller ${say[worst]} (${plural(chosen.length, 'line')} in its last ${plural(total, 'line')}): ${clip(last.detail, 160)}`,
       evidence,
-      facts: { controllerLogLine: clip(last.line, 300), controllerLogDetail: clip(last.detail, 160), controllerLogPod: last.pod, controllerLogLines: total },
+      facts: {
+        controllerLogLine: clip(last.line, 300),
+        controllerLogDetail: clip(last.detail, 160),
+        controllerLogPod: last.pod,
+        controllerLogLines: total,
+      },
     };
   },
 });

@@ -10,7 +10,14 @@ import { hostOf } from '../../kube/dnsNames.js';
  */
 
 /** What a line says about the backend, worst first. */
-export const lineKinds = ['backend-missing', 'no-route', 'no-endpoints', 'upstream-failing', 'certificate-rejected', 'served'] as const;
+export const lineKinds = [
+  'backend-missing',
+  'no-route',
+  'no-endpoints',
+  'upstream-failing',
+  'certificate-rejected',
+  'served',
+] as const;
 export type LineKind = (typeof lineKinds)[number];
 
 export type ControllerKind = 'ingress-nginx' | 'nginx' | 'traefik' | 'haproxy' | 'envoy';
@@ -61,7 +68,10 @@ function traefikMessage(line: string): string | undefined {
 /** ingress-nginx names an upstream `<namespace>-<service>-<port>`; HAProxy's controller `<namespace>_<service>_<port>` (older: dashes). */
 function namesBackend(name: string, t: LogTarget): boolean {
   // Underscores cannot be in a name or a port name, so HAProxy's form is unambiguous; ingress-nginx's dashes are not.
-  for (const [prefix, portName] of [[`${t.namespace}-${t.service}-`, /^[a-z0-9]+$/i], [`${t.namespace}_${t.service}_`, /^[a-z0-9-]+$/i]] as const) {
+  for (const [prefix, portName] of [
+    [`${t.namespace}-${t.service}-`, /^[a-z0-9]+$/i],
+    [`${t.namespace}_${t.service}_`, /^[a-z0-9-]+$/i],
+  ] as const) {
     if (!name.startsWith(prefix)) continue;
     const port = name.slice(prefix.length);
     if (t.ports && t.ports.length > 0 ? t.ports.includes(port) : portName.test(port)) return true;
@@ -70,7 +80,10 @@ function namesBackend(name: string, t: LogTarget): boolean {
 }
 
 function ipOf(addr: string): string {
-  return addr.replace(/^https?:\/\//, '').replace(/\/.*$/, '').replace(/:\d+$/, '');
+  return addr
+    .replace(/^https?:\/\//, '')
+    .replace(/\/.*$/, '')
+    .replace(/:\d+$/, '');
 }
 
 /**
@@ -86,22 +99,55 @@ export function classifyControllerLine(raw: string, t: LogTarget): ControllerLin
   const secretKey = t.tlsSecret ? `${t.namespace}/${t.tlsSecret}` : '';
   const host = bareHost(t.host);
   const isHost = (h: string | undefined) => host !== '' && h !== undefined && bareHost(h) === host;
-  const at = (kind: LineKind, controller: ControllerKind, detail: string, status?: number): ControllerLine => ({ kind, controller, detail, line, ...(status !== undefined ? { status } : {}) });
+  const at = (kind: LineKind, controller: ControllerKind, detail: string, status?: number): ControllerLine => ({
+    kind,
+    controller,
+    detail,
+    line,
+    ...(status !== undefined ? { status } : {}),
+  });
 
   // ingress-nginx's controller (klog): controller.go's warnings about a Service or a certificate.
-  let m = /Service "([^"]+)" does not have any active Endpoint|service (\S+) does not have any active endpoints/i.exec(line);
-  if (m) return (m[1] ?? m[2]) === svcKey ? at('no-endpoints', 'ingress-nginx', `Service "${svcKey}" does not have any active Endpoint`) : undefined;
+  let m = /Service "([^"]+)" does not have any active Endpoint|service (\S+) does not have any active endpoints/i.exec(
+    line,
+  );
+  if (m)
+    return (m[1] ?? m[2]) === svcKey
+      ? at('no-endpoints', 'ingress-nginx', `Service "${svcKey}" does not have any active Endpoint`)
+      : undefined;
   m = /Error obtaining Endpoints for Service "([^"]+)": (.*)$/.exec(line);
   if (m) return m[1] === svcKey ? at('backend-missing', 'ingress-nginx', clipDetail(m[2] ?? '')) : undefined;
   m = /Error getting SSL certificate "([^"]+)": (.*)$/.exec(line);
-  if (m) return secretKey && m[1] === secretKey ? at('certificate-rejected', 'ingress-nginx', clipDetail(m[2] ?? '')) : undefined;
+  if (m)
+    return secretKey && m[1] === secretKey
+      ? at('certificate-rejected', 'ingress-nginx', clipDetail(m[2] ?? ''))
+      : undefined;
   m = /Unexpected error validating SSL certificate "([^"]+)" for server "([^"]+)": (.*)$/i.exec(line);
-  if (m) return (secretKey && m[1] === secretKey) || isHost(m[2]) ? at('certificate-rejected', 'ingress-nginx', clipDetail(m[3] ?? '')) : undefined;
-  m = /SSL certificate "([^"]+)" does not contain a Common Name or Subject Alternative Name for server "([^"]+)"(?::\s*(.*))?$/i.exec(line) ?? /ssl certificate (\S+) does not contain a (?:Common Name or Subject Alternative Name|common name) for host (.+?)(?:\.\s+Reason:\s*(.*))?$/i.exec(line);
-  if (m) return (secretKey && m[1] === secretKey) || isHost(m[2]) ? at('certificate-rejected', 'ingress-nginx', clipDetail(m[3] || `no name for ${m[2] ?? 'the host'} in ${m[1] ?? 'the certificate'}`)) : undefined;
+  if (m)
+    return (secretKey && m[1] === secretKey) || isHost(m[2])
+      ? at('certificate-rejected', 'ingress-nginx', clipDetail(m[3] ?? ''))
+      : undefined;
+  m =
+    /SSL certificate "([^"]+)" does not contain a Common Name or Subject Alternative Name for server "([^"]+)"(?::\s*(.*))?$/i.exec(
+      line,
+    ) ??
+    /ssl certificate (\S+) does not contain a (?:Common Name or Subject Alternative Name|common name) for host (.+?)(?:\.\s+Reason:\s*(.*))?$/i.exec(
+      line,
+    );
+  if (m)
+    return (secretKey && m[1] === secretKey) || isHost(m[2])
+      ? at(
+          'certificate-rejected',
+          'ingress-nginx',
+          clipDetail(m[3] || `no name for ${m[2] ?? 'the host'} in ${m[1] ?? 'the certificate'}`),
+        )
+      : undefined;
 
   // nginx's own error log (ingress-nginx, NGINX Inc's controller): a proxied request that failed.
-  m = /\[error\] \d+#\d+: \*\d+ (connect\(\) failed \(\d+: [^)]+\)|upstream timed out \(\d+: [^)]+\)|no live upstreams|upstream prematurely closed connection|recv\(\) failed \(\d+: [^)]+\)) while [^,]+, client: [^,]+, server: ([^,]+),(.*)$/.exec(line);
+  m =
+    /\[error\] \d+#\d+: \*\d+ (connect\(\) failed \(\d+: [^)]+\)|upstream timed out \(\d+: [^)]+\)|no live upstreams|upstream prematurely closed connection|recv\(\) failed \(\d+: [^)]+\)) while [^,]+, client: [^,]+, server: ([^,]+),(.*)$/.exec(
+      line,
+    );
   if (m) {
     const rest = m[3] ?? '';
     const upstream = /upstream: "([^"]+)"/.exec(rest)?.[1] ?? '';
@@ -111,14 +157,28 @@ export function classifyControllerLine(raw: string, t: LogTarget): ControllerLin
   }
   // ingress-nginx's access log (log-format-upstream): ... "GET / HTTP/1.1" 503 ... [ns-svc-port] [alt] upstream_addr ...
   // (Before 0.20 there was no [alternative upstream] field.)
-  m = /"([A-Z]+) (\S+) (HTTP\/[\d.]+)" (\d{3}) \d+ "[^"]*" "[^"]*" \d+ [\d.]+ \[([^\]]*)\](?: \[[^\]]*\])? (.*)$/.exec(line);
+  m = /"([A-Z]+) (\S+) (HTTP\/[\d.]+)" (\d{3}) \d+ "[^"]*" "[^"]*" \d+ [\d.]+ \[([^\]]*)\](?: \[[^\]]*\])? (.*)$/.exec(
+    line,
+  );
   if (m) {
     if (!namesBackend(m[5] ?? '', t)) return undefined;
     const status = Number(m[4]);
     const upstream = (m[6] ?? '').split(/\s+/)[0] ?? '-';
     const request = `${m[1] ?? ''} ${m[2] ?? ''}`;
-    if (status === 503 && (upstream === '-' || upstream.startsWith('127.0.0.1:8181'))) return at('no-endpoints', 'ingress-nginx', `${request} answered 503 with no upstream (upstream ${m[5] ?? ''} has no endpoints)`, status);
-    if (status >= 502 && status <= 504) return at('upstream-failing', 'ingress-nginx', `${request} answered ${status} from upstream ${upstream.replace(/,$/, '')}`, status);
+    if (status === 503 && (upstream === '-' || upstream.startsWith('127.0.0.1:8181')))
+      return at(
+        'no-endpoints',
+        'ingress-nginx',
+        `${request} answered 503 with no upstream (upstream ${m[5] ?? ''} has no endpoints)`,
+        status,
+      );
+    if (status >= 502 && status <= 504)
+      return at(
+        'upstream-failing',
+        'ingress-nginx',
+        `${request} answered ${status} from upstream ${upstream.replace(/,$/, '')}`,
+        status,
+      );
     return at('served', 'ingress-nginx', `${request} ${status}`, status);
   }
 
@@ -137,7 +197,8 @@ export function classifyControllerLine(raw: string, t: LogTarget): ControllerLin
     // Envoy's response flags: UH no healthy upstream, NR no route, UF/UC/URX/UT/UR connection failures and timeouts.
     if (flags.includes('NR')) return at('no-route', 'envoy', detail, status);
     if (flags.includes('UH')) return at('no-endpoints', 'envoy', detail, status);
-    if (flags.some((f) => ['UF', 'UC', 'URX', 'UT', 'UR', 'UO'].includes(f)) || status === 502 || status === 504) return at('upstream-failing', 'envoy', detail, status);
+    if (flags.some((f) => ['UF', 'UC', 'URX', 'UT', 'UR', 'UO'].includes(f)) || status === 502 || status === 504)
+      return at('upstream-failing', 'envoy', detail, status);
     return status >= 500 ? at('upstream-failing', 'envoy', detail, status) : at('served', 'envoy', detail, status);
   }
 
@@ -152,11 +213,14 @@ export function classifyControllerLine(raw: string, t: LogTarget): ControllerLin
     if (tls) return secretKey && tls[1] === secretKey ? at('certificate-rejected', 'traefik', tmsg) : undefined;
     if (!forService) {
       // Traefik v1: "Endpoints not available for ns/svc", "Service endpoints not found for ns/svc".
-      const v1 = /(?:Endpoints not available|Endpoints not found|Service endpoints not found) for (\S+?)(?:,|$)/.exec(tmsg);
+      const v1 = /(?:Endpoints not available|Endpoints not found|Service endpoints not found) for (\S+?)(?:,|$)/.exec(
+        tmsg,
+      );
       return v1 && v1[1] === svcKey ? at('no-endpoints', 'traefik', tmsg) : undefined;
     }
     if (/no endpoints found/i.test(tmsg)) return at('no-endpoints', 'traefik', tmsg);
-    if (/service (?:port )?not found/i.test(`${tmsg} ${kv.error ?? ''}`)) return at('backend-missing', 'traefik', `${tmsg}${kv.error ? `: ${kv.error}` : ''}`);
+    if (/service (?:port )?not found/i.test(`${tmsg} ${kv.error ?? ''}`))
+      return at('backend-missing', 'traefik', `${tmsg}${kv.error ? `: ${kv.error}` : ''}`);
     return undefined;
   }
 
@@ -164,12 +228,21 @@ export function classifyControllerLine(raw: string, t: LogTarget): ControllerLin
   m = /(?:Ingress|Service) '([^']+)': no available endpoints/.exec(line);
   if (m) return m[1] === svcKey ? at('no-endpoints', 'haproxy', `${svcKey}: no available endpoints`) : undefined;
   m = /backend '([^']+)' has no server available!/.exec(line);
-  if (m) return namesBackend(m[1] ?? '', t) ? at('no-endpoints', 'haproxy', `backend ${m[1] ?? ''} has no server available`) : undefined;
+  if (m)
+    return namesBackend(m[1] ?? '', t)
+      ? at('no-endpoints', 'haproxy', `backend ${m[1] ?? ''} has no server available`)
+      : undefined;
   m = /Server ([^/\s]+)\/(\S+) is (going DOWN for maintenance|DOWN)(.*)$/.exec(line);
   if (m) {
     if (!namesBackend(m[1] ?? '', t)) return undefined;
     const reason = /reason: ([^,.]+)/.exec(m[4] ?? '')?.[1];
-    return m[3] === 'DOWN' ? at('upstream-failing', 'haproxy', `server ${m[1] ?? ''}/${m[2] ?? ''} is DOWN${reason ? ` (${reason})` : ''}`) : at('no-endpoints', 'haproxy', `server ${m[1] ?? ''}/${m[2] ?? ''} went to maintenance: the Service has no endpoint for it`);
+    return m[3] === 'DOWN'
+      ? at('upstream-failing', 'haproxy', `server ${m[1] ?? ''}/${m[2] ?? ''} is DOWN${reason ? ` (${reason})` : ''}`)
+      : at(
+          'no-endpoints',
+          'haproxy',
+          `server ${m[1] ?? ''}/${m[2] ?? ''} went to maintenance: the Service has no endpoint for it`,
+        );
   }
   return undefined;
 }

@@ -23,7 +23,10 @@ type Params = z.infer<typeof params>;
 /** HTTPRoutes are a CRD: a cluster without the Gateway API answers 404 for the whole group, which is "no routes". */
 async function listHttpRoutes(kube: KubeClient, namespace: string): Promise<HttpRouteView[]> {
   try {
-    return await kube.listJson<HttpRouteView>(`/apis/gateway.networking.k8s.io/v1/namespaces/${encodeURIComponent(namespace)}/httproutes`, { maxItems: 500 });
+    return await kube.listJson<HttpRouteView>(
+      `/apis/gateway.networking.k8s.io/v1/namespaces/${encodeURIComponent(namespace)}/httproutes`,
+      { maxItems: 500 },
+    );
   } catch (err) {
     if (err instanceof KubeError && err.kind === 'not-found') return [];
     throw err;
@@ -48,12 +51,23 @@ function ingressClass(ing: IngressView): string {
 
 function ingressRoutes(ing: IngressView): Route[] {
   const out: Route[] = [];
-  const tlsFor = (host: string) => ing.spec?.tls?.find((t) => (t.hosts ?? []).includes(host) || (host === '*' && (t.hosts ?? []).length === 0))?.secretName ?? '';
+  const tlsFor = (host: string) =>
+    ing.spec?.tls?.find((t) => (t.hosts ?? []).includes(host) || (host === '*' && (t.hosts ?? []).length === 0))
+      ?.secretName ?? '';
   const add = (host: string, svc: IngressBackendService | undefined) => {
     if (!svc) return;
-    out.push({ kind: 'Ingress', name: ing.metadata.name, host, backend: svc.name, port: svc.port?.name ?? String(svc.port?.number ?? ''), className: ingressClass(ing), tlsSecret: tlsFor(host) });
+    out.push({
+      kind: 'Ingress',
+      name: ing.metadata.name,
+      host,
+      backend: svc.name,
+      port: svc.port?.name ?? String(svc.port?.number ?? ''),
+      className: ingressClass(ing),
+      tlsSecret: tlsFor(host),
+    });
   };
-  for (const rule of ing.spec?.rules ?? []) for (const path of rule.http?.paths ?? []) add(rule.host ?? '*', path.backend.service);
+  for (const rule of ing.spec?.rules ?? [])
+    for (const path of rule.http?.paths ?? []) add(rule.host ?? '*', path.backend.service);
   add('*', ing.spec?.defaultBackend?.service);
   return out;
 }
@@ -62,11 +76,25 @@ function httpRoutes(r: HttpRouteView): Route[] {
   const hosts = r.spec?.hostnames?.length ? r.spec.hostnames : ['*'];
   const gateway = r.spec?.parentRefs?.[0]?.name ?? '';
   return (r.spec?.rules ?? []).flatMap((rule) =>
-    (rule.backendRefs ?? []).filter((b) => (b.kind ?? 'Service') === 'Service').flatMap((b) => hosts.map((host) => ({ kind: 'HTTPRoute' as const, name: r.metadata.name, host, backend: b.name, port: String(b.port ?? ''), className: gateway, tlsSecret: '', gateway }))),
+    (rule.backendRefs ?? [])
+      .filter((b) => (b.kind ?? 'Service') === 'Service')
+      .flatMap((b) =>
+        hosts.map((host) => ({
+          kind: 'HTTPRoute' as const,
+          name: r.metadata.name,
+          host,
+          backend: b.name,
+          port: String(b.port ?? ''),
+          className: gateway,
+          tlsSecret: '',
+          gateway,
+        })),
+      ),
   );
 }
 
-const command = (p: Params) => `kubectl get ingress,httproute -n ${quoteArg(p.namespace)} -o wide; kubectl describe ingress -n ${quoteArg(p.namespace)}`;
+const command = (p: Params) =>
+  `kubectl get ingress,httproute -n ${quoteArg(p.namespace)} -o wide; kubectl describe ingress -n ${quoteArg(p.namespace)}`;
 
 /**
  * The way in from outside: the Ingress rule (or Gateway API HTTPRoute) for
@@ -82,7 +110,18 @@ export const ingressRoute = defineCheck({
   params,
   outcomes,
   healthy: ['routed', 'none'],
-  facts: ['routeKind', 'ingressName', 'ingressClass', 'ingressHost', 'tlsSecret', 'backendPort', 'backendService', 'gateway', 'servicePorts', 'routeVia'],
+  facts: [
+    'routeKind',
+    'ingressName',
+    'ingressClass',
+    'ingressHost',
+    'tlsSecret',
+    'backendPort',
+    'backendService',
+    'gateway',
+    'servicePorts',
+    'routeVia',
+  ],
   sets: {
     routed: ['routeKind', 'ingressName', 'ingressClass', 'ingressHost', 'tlsSecret', 'routeVia'],
     'backend-port-wrong': ['routeKind', 'ingressName', 'backendPort', 'servicePorts'],
@@ -91,28 +130,72 @@ export const ingressRoute = defineCheck({
   },
   command,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
-    const [ingresses, routes] = await Promise.all([listIngresses(ctx.kube, p.namespace), listHttpRoutes(ctx.kube, p.namespace)]);
+    const [ingresses, routes] = await Promise.all([
+      listIngresses(ctx.kube, p.namespace),
+      listHttpRoutes(ctx.kube, p.namespace),
+    ]);
     const all = [...ingresses.flatMap(ingressRoutes), ...routes.flatMap(httpRoutes)];
     const asked = hostOf(p.host);
     const inCluster = clusterName(asked);
     // A cluster name (web, web.shop, web.shop.svc...) or an address is no Ingress host: only the rules for the Service count.
-    const host = !asked || /^[\d.]+$|:/.test(asked) || (inCluster && (!inCluster.namespace || inCluster.qualified || inCluster.service === p.service)) ? '' : asked;
-    const evidence: Evidence[] = [{ label: `rules in ${p.namespace}`, value: all.length === 0 ? 'no Ingress or HTTPRoute' : all.slice(0, 6).map((r) => `${r.kind} ${r.name}: ${r.host} → ${r.backend}:${r.port}`).join('; ') }];
-    const forHost = host ? all.filter((r) => r.host === host || (r.host.startsWith('*.') && host.endsWith(r.host.slice(1)))) : [];
+    const host =
+      !asked ||
+      /^[\d.]+$|:/.test(asked) ||
+      (inCluster && (!inCluster.namespace || inCluster.qualified || inCluster.service === p.service))
+        ? ''
+        : asked;
+    const evidence: Evidence[] = [
+      {
+        label: `rules in ${p.namespace}`,
+        value:
+          all.length === 0
+            ? 'no Ingress or HTTPRoute'
+            : all
+                .slice(0, 6)
+                .map((r) => `${r.kind} ${r.name}: ${r.host} → ${r.backend}:${r.port}`)
+                .join('; '),
+      },
+    ];
+    const forHost = host
+      ? all.filter((r) => r.host === host || (r.host.startsWith('*.') && host.endsWith(r.host.slice(1))))
+      : [];
     const candidates = host ? forHost : all.filter((r) => r.backend === p.service);
     if (candidates.length === 0) {
-      if (host) return { outcome: 'host-not-routed', summary: `no Ingress or HTTPRoute in ${p.namespace} has a rule for ${host}`, evidence, facts: { ingressHost: host } };
-      return { outcome: 'none', summary: `no Ingress or HTTPRoute in ${p.namespace} sends traffic to ${p.service}: it is reached from inside the cluster only`, evidence, facts: {} };
+      if (host)
+        return {
+          outcome: 'host-not-routed',
+          summary: `no Ingress or HTTPRoute in ${p.namespace} has a rule for ${host}`,
+          evidence,
+          facts: { ingressHost: host },
+        };
+      return {
+        outcome: 'none',
+        summary: `no Ingress or HTTPRoute in ${p.namespace} sends traffic to ${p.service}: it is reached from inside the cluster only`,
+        evidence,
+        facts: {},
+      };
     }
     const route = candidates.find((r) => r.backend === p.service) ?? candidates[0];
     if (!route) return { outcome: 'none', summary: 'no rule', evidence, facts: {} };
     const base = { routeKind: route.kind, ingressName: route.name, ingressHost: route.host };
     if (route.backend !== p.service) {
       const other = await ifExists(ctx.kube.readService(p.namespace, route.backend));
-      if (!other) return { outcome: 'backend-missing', summary: `${route.kind} ${route.name} sends ${route.host} to Service ${route.backend}, which does not exist`, evidence, facts: { ...base, backendService: route.backend } };
+      if (!other)
+        return {
+          outcome: 'backend-missing',
+          summary: `${route.kind} ${route.name} sends ${route.host} to Service ${route.backend}, which does not exist`,
+          evidence,
+          facts: { ...base, backendService: route.backend },
+        };
     }
     const svc = await ifExists(ctx.kube.readService(p.namespace, route.backend));
-    if (!svc) return { outcome: 'backend-missing', summary: `${route.kind} ${route.name} sends ${route.host} to Service ${route.backend}, which does not exist`, evidence, facts: { ...base, backendService: route.backend } };
+    if (!svc)
+      return {
+        outcome: 'backend-missing',
+        summary: `${route.kind} ${route.name} sends ${route.host} to Service ${route.backend}, which does not exist`,
+        evidence,
+        facts: { ...base, backendService: route.backend },
+      };
     const ports = servicePorts(svc);
     const portsText = ports.map(portText).join(', ');
     if (route.port && !ports.some((x) => String(x.port) === route.port || x.name === route.port)) {
@@ -127,7 +210,14 @@ export const ingressRoute = defineCheck({
       outcome: 'routed',
       summary: `${route.kind} ${route.name} sends ${route.host} to ${route.backend}:${route.port || ports[0]?.port || ''}${route.kind === 'Ingress' ? ` through class ${route.className}` : ` through Gateway ${route.gateway ?? ''}`}${route.tlsSecret ? `, TLS from Secret ${route.tlsSecret}` : ''}`,
       evidence,
-      facts: { ...base, ingressClass: route.className, routeVia: route.kind === 'Ingress' ? `IngressClass ${route.className}` : `Gateway ${route.gateway ?? route.className}`, tlsSecret: route.tlsSecret || '(none)', ...(route.gateway ? { gateway: route.gateway } : {}) },
+      facts: {
+        ...base,
+        ingressClass: route.className,
+        routeVia:
+          route.kind === 'Ingress' ? `IngressClass ${route.className}` : `Gateway ${route.gateway ?? route.className}`,
+        tlsSecret: route.tlsSecret || '(none)',
+        ...(route.gateway ? { gateway: route.gateway } : {}),
+      },
     };
   },
 });

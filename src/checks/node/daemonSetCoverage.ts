@@ -3,11 +3,24 @@ import type { V1DaemonSet, V1Node } from '@kubernetes/client-node';
 import { ifExists } from '../reads.js';
 import { defineCheck } from '../types.js';
 import type { CheckResult, Evidence, Facts } from '../types.js';
-import { daemonPodTolerations, requiredAffinityMatches, requirementString, taintString, untoleratedTaints } from '../../kube/semantics/scheduling.js';
+import {
+  daemonPodTolerations,
+  requiredAffinityMatches,
+  requirementString,
+  taintString,
+  untoleratedTaints,
+} from '../../kube/semantics/scheduling.js';
 import type { NodeSelectorTerm } from '../../kube/semantics/scheduling.js';
 import { quoteArg } from '../../nodeaccess/quote.js';
 
-const outcomes = ['pod-present', 'selector-mismatch', 'taint-not-tolerated', 'pod-missing', 'daemonset-not-found', 'node-not-found'] as const;
+const outcomes = [
+  'pod-present',
+  'selector-mismatch',
+  'taint-not-tolerated',
+  'pod-missing',
+  'daemonset-not-found',
+  'node-not-found',
+] as const;
 type Outcome = (typeof outcomes)[number];
 
 /** What of the DaemonSet's node selection this node does not meet: nodeSelector labels, then required node affinity. */
@@ -19,7 +32,8 @@ function unmet(ds: V1DaemonSet, node: V1Node): { missing: string[]; selector: st
     .filter(([k, v]) => labels[k] !== v)
     .map(([k, v]) => `${k}=${v}${labels[k] !== undefined ? ` (the node has ${k}=${labels[k]})` : ''}`);
   const terms = spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
-  const termText = (t: NodeSelectorTerm) => [...(t.matchExpressions ?? []), ...(t.matchFields ?? [])].map(requirementString).join(' and ');
+  const termText = (t: NodeSelectorTerm) =>
+    [...(t.matchExpressions ?? []), ...(t.matchFields ?? [])].map(requirementString).join(' and ');
   if (spec && !requiredAffinityMatches(spec, node)) missing.push(`node affinity: ${terms.map(termText).join(' or ')}`);
   const selector = [...Object.entries(nodeSelector).map(([k, v]) => `${k}=${v}`), ...terms.map(termText)].join(', ');
   return { missing, selector };
@@ -33,8 +47,22 @@ export const nodeDaemonSetCoverage = defineCheck({
   params: z.object({ name: z.string().min(1), namespace: z.string().min(1), daemonset: z.string().min(1) }),
   outcomes,
   healthy: ['pod-present'],
-  facts: ['dsPod', 'dsDesired', 'dsScheduled', 'dsReady', 'dsNodeSelector', 'missingLabels', 'untoleratedTaints', 'nodeLabels'],
-  sets: { 'pod-present': ['dsDesired', 'dsScheduled', 'dsReady', 'dsPod'], 'selector-mismatch': ['dsDesired', 'dsScheduled', 'dsReady', 'dsNodeSelector', 'missingLabels'], 'taint-not-tolerated': ['dsDesired', 'dsScheduled', 'dsReady', 'dsNodeSelector', 'untoleratedTaints'], 'pod-missing': ['dsDesired', 'dsScheduled', 'dsReady', 'dsNodeSelector'] },
+  facts: [
+    'dsPod',
+    'dsDesired',
+    'dsScheduled',
+    'dsReady',
+    'dsNodeSelector',
+    'missingLabels',
+    'untoleratedTaints',
+    'nodeLabels',
+  ],
+  sets: {
+    'pod-present': ['dsDesired', 'dsScheduled', 'dsReady', 'dsPod'],
+    'selector-mismatch': ['dsDesired', 'dsScheduled', 'dsReady', 'dsNodeSelector', 'missingLabels'],
+    'taint-not-tolerated': ['dsDesired', 'dsScheduled', 'dsReady', 'dsNodeSelector', 'untoleratedTaints'],
+    'pod-missing': ['dsDesired', 'dsScheduled', 'dsReady', 'dsNodeSelector'],
+  },
   command: (p) =>
     `kubectl -n ${quoteArg(p.namespace)} get daemonset ${quoteArg(p.daemonset)} -o wide && kubectl -n ${quoteArg(p.namespace)} get pods -o wide --field-selector spec.nodeName=${quoteArg(p.name)} && kubectl get node ${quoteArg(p.name)} --show-labels -o jsonpath='{.spec.taints}'`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
@@ -43,7 +71,13 @@ export const nodeDaemonSetCoverage = defineCheck({
       ifExists(ctx.kube.readDaemonSet(p.namespace, p.daemonset)),
       ctx.kube.listPods({ namespace: p.namespace, fieldSelector: `spec.nodeName=${p.name}` }),
     ]);
-    if (!node) return { outcome: 'node-not-found', summary: `node ${p.name} does not exist`, evidence: [{ label: 'API', value: `nodes "${p.name}" not found` }], facts: {} };
+    if (!node)
+      return {
+        outcome: 'node-not-found',
+        summary: `node ${p.name} does not exist`,
+        evidence: [{ label: 'API', value: `nodes "${p.name}" not found` }],
+        facts: {},
+      };
     if (!ds) {
       return {
         outcome: 'daemonset-not-found',
@@ -62,13 +96,26 @@ export const nodeDaemonSetCoverage = defineCheck({
         .join(','),
     };
     const evidence: Evidence[] = [
-      { label: `daemonset ${p.daemonset}`, value: `desired ${String(facts.dsDesired)}, scheduled ${String(facts.dsScheduled)}, ready ${String(facts.dsReady)}` },
+      {
+        label: `daemonset ${p.daemonset}`,
+        value: `desired ${String(facts.dsDesired)}, scheduled ${String(facts.dsScheduled)}, ready ${String(facts.dsReady)}`,
+      },
     ];
-    const own = pods.find((pod) => pod.metadata?.ownerReferences?.some((o) => o.kind === 'DaemonSet' && o.name === p.daemonset));
+    const own = pods.find((pod) =>
+      pod.metadata?.ownerReferences?.some((o) => o.kind === 'DaemonSet' && o.name === p.daemonset),
+    );
     if (own?.metadata?.name) {
       facts.dsPod = own.metadata.name;
-      evidence.push({ label: `its pod on ${p.name}`, value: `${own.metadata.name} (${own.status?.phase ?? 'phase unknown'})` });
-      return { outcome: 'pod-present', summary: `DaemonSet ${p.daemonset} runs pod ${own.metadata.name} on ${p.name}`, evidence, facts };
+      evidence.push({
+        label: `its pod on ${p.name}`,
+        value: `${own.metadata.name} (${own.status?.phase ?? 'phase unknown'})`,
+      });
+      return {
+        outcome: 'pod-present',
+        summary: `DaemonSet ${p.daemonset} runs pod ${own.metadata.name} on ${p.name}`,
+        evidence,
+        facts,
+      };
     }
     evidence.push({ label: `its pod on ${p.name}`, value: 'none' });
     const { missing, selector } = unmet(ds, node);

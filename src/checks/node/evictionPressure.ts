@@ -9,7 +9,14 @@ import { defineCheck } from '../types.js';
 import type { CheckResult, Evidence, Facts } from '../types.js';
 import { quoteArg } from '../../nodeaccess/quote.js';
 
-const outcomes = ['pressure-now', 'pressure-in-events', 'no-pressure-seen', 'not-evicted', 'no-node', 'not-found'] as const;
+const outcomes = [
+  'pressure-now',
+  'pressure-in-events',
+  'no-pressure-seen',
+  'not-evicted',
+  'no-node',
+  'not-found',
+] as const;
 type Outcome = (typeof outcomes)[number];
 
 const pressureTypes = ['DiskPressure', 'MemoryPressure', 'PIDPressure'] as const;
@@ -45,30 +52,53 @@ export const nodeEvictionPressure = defineCheck({
     'no-pressure-seen': ['nodeName', 'evictionMessage'],
   },
   // The node is known only once the pod is read: the shell reads it the same way.
-  command: (p) => `kubectl get pod ${quoteArg(p.name)} -n ${quoteArg(p.namespace)} -o jsonpath='{.status.reason}: {.status.message}{"\\n"}' && kubectl describe node "$(kubectl get pod ${quoteArg(p.name)} -n ${quoteArg(p.namespace)} -o jsonpath='{.spec.nodeName}')"`,
+  command: (p) =>
+    `kubectl get pod ${quoteArg(p.name)} -n ${quoteArg(p.namespace)} -o jsonpath='{.status.reason}: {.status.message}{"\\n"}' && kubectl describe node "$(kubectl get pod ${quoteArg(p.name)} -n ${quoteArg(p.namespace)} -o jsonpath='{.spec.nodeName}')"`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
     const pod = await readPodIfExists(ctx.kube, p.namespace, p.name);
     if (!pod) return podNotFound(p.namespace, p.name);
     const reason = pod.status?.reason;
     if (reason !== 'Evicted') {
-      return { outcome: 'not-evicted', summary: `pod ${p.name} was not evicted (status reason ${reason ?? 'none'})`, evidence: [], facts: {} };
+      return {
+        outcome: 'not-evicted',
+        summary: `pod ${p.name} was not evicted (status reason ${reason ?? 'none'})`,
+        evidence: [],
+        facts: {},
+      };
     }
     const evictionMessage = (pod.status?.message ?? '').trim();
     const facts: Facts = { evictionMessage: evictionMessage || 'no message recorded' };
-    const evidence: Evidence[] = [{ label: 'pod status', value: `Evicted${evictionMessage ? `: ${clip(evictionMessage)}` : ''}` }];
+    const evidence: Evidence[] = [
+      { label: 'pod status', value: `Evicted${evictionMessage ? `: ${clip(evictionMessage)}` : ''}` },
+    ];
     const nodeName = pod.spec?.nodeName;
-    if (!nodeName) return { outcome: 'no-node', summary: `pod ${p.name} was evicted but names no node (spec.nodeName is empty)`, evidence, facts };
+    if (!nodeName)
+      return {
+        outcome: 'no-node',
+        summary: `pod ${p.name} was evicted but names no node (spec.nodeName is empty)`,
+        evidence,
+        facts,
+      };
     facts.nodeName = nodeName;
     const node: V1Node | undefined = await ifExists(ctx.kube.readNode(nodeName));
     if (!node) {
       evidence.push({ label: 'node', value: `${nodeName} no longer exists` });
-      return { outcome: 'no-node', summary: `pod ${p.name} was evicted from node ${nodeName}, which no longer exists`, evidence, facts };
+      return {
+        outcome: 'no-node',
+        summary: `pod ${p.name} was evicted from node ${nodeName}, which no longer exists`,
+        evidence,
+        facts,
+      };
     }
     const now = ctx.now();
     const byType = new Map((node.status?.conditions ?? []).map((c) => [c.type, c]));
     for (const t of pressureTypes) {
       const c = byType.get(t);
-      if (c) evidence.push({ label: t, value: `${c.status}${c.reason ? ` (${c.reason})` : ''}${c.message ? `: ${c.message}` : ''}` });
+      if (c)
+        evidence.push({
+          label: t,
+          value: `${c.status}${c.reason ? ` (${c.reason})` : ''}${c.message ? `: ${c.message}` : ''}`,
+        });
     }
     const active = pressureTypes.filter((t) => byType.get(t)?.status === 'True');
     const first = active[0];
@@ -77,7 +107,12 @@ export const nodeEvictionPressure = defineCheck({
       facts.pressures = active.join(',');
       facts.pressureMessage = c?.message ?? `${first} is True`;
       facts.pressureSeen = `reports ${active.join(', ')} now`;
-      return { outcome: 'pressure-now', summary: `pod ${p.name} was evicted and its node ${nodeName} has ${active.join(', ')} now${c?.message ? `: ${c.message}` : ''}`, evidence, facts };
+      return {
+        outcome: 'pressure-now',
+        summary: `pod ${p.name} was evicted and its node ${nodeName} has ${active.join(', ')} now${c?.message ? `: ${c.message}` : ''}`,
+        evidence,
+        facts,
+      };
     }
 
     // Node events are recorded in the default namespace, but a kubelet may record them elsewhere: list across namespaces.
@@ -89,7 +124,10 @@ export const nodeEvictionPressure = defineCheck({
       .sort((a, b) => Number(a.g.reason.startsWith('NodeHas')) - Number(b.g.reason.startsWith('NodeHas')));
     for (const { g } of hits.slice(0, 5)) {
       const ago = ageSeconds(g.lastSeen, now);
-      evidence.push({ label: `${g.type} ${g.reason}`, value: `${g.message} (×${g.count}${ago === undefined ? '' : `, last ${formatAge(ago)} ago`})` });
+      evidence.push({
+        label: `${g.type} ${g.reason}`,
+        value: `${g.message} (×${g.count}${ago === undefined ? '' : `, last ${formatAge(ago)} ago`})`,
+      });
     }
     const hit = hits[0];
     if (hit) {
@@ -98,7 +136,12 @@ export const nodeEvictionPressure = defineCheck({
       facts.pressures = pressures.join(',');
       facts.pressureMessage = `${hit.g.reason}: ${hit.g.message}`;
       facts.pressureSeen = `recorded ${pressures.join(', ')} in its events${ago === undefined ? '' : ` (last ${formatAge(ago)} ago)`}; its conditions show none now`;
-      return { outcome: 'pressure-in-events', summary: `pod ${p.name} was evicted; node ${nodeName} shows no pressure now, but its events record ${hit.g.reason}: ${hit.g.message}`, evidence, facts };
+      return {
+        outcome: 'pressure-in-events',
+        summary: `pod ${p.name} was evicted; node ${nodeName} shows no pressure now, but its events record ${hit.g.reason}: ${hit.g.message}`,
+        evidence,
+        facts,
+      };
     }
     return {
       outcome: 'no-pressure-seen',

@@ -21,11 +21,22 @@ export const nodeHeartbeatLease = defineCheck({
   params: z.object({ name: z.string().min(1) }),
   outcomes,
   healthy: ['fresh'],
-  facts: ['leaseAgeSeconds', 'leaseDurationSeconds', 'leaseHolder', 'leaseRenewTime', 'heartbeatAgeSeconds', 'nodeReady'],
+  facts: [
+    'leaseAgeSeconds',
+    'leaseDurationSeconds',
+    'leaseHolder',
+    'leaseRenewTime',
+    'heartbeatAgeSeconds',
+    'nodeReady',
+  ],
   sets: { fresh: ['leaseAgeSeconds', 'nodeReady'], stale: ['leaseAgeSeconds', 'nodeReady'] },
-  command: (p) => `kubectl get lease ${quoteArg(p.name)} -n kube-node-lease -o jsonpath='{.spec.holderIdentity} {.spec.renewTime}{"\\n"}' && kubectl get node ${quoteArg(p.name)}`,
+  command: (p) =>
+    `kubectl get lease ${quoteArg(p.name)} -n kube-node-lease -o jsonpath='{.spec.holderIdentity} {.spec.renewTime}{"\\n"}' && kubectl get node ${quoteArg(p.name)}`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
-    const [lease, node] = await Promise.all([ifExists(ctx.kube.readLease('kube-node-lease', p.name)), ifExists(ctx.kube.readNode(p.name))]);
+    const [lease, node] = await Promise.all([
+      ifExists(ctx.kube.readLease('kube-node-lease', p.name)),
+      ifExists(ctx.kube.readNode(p.name)),
+    ]);
     const now = ctx.now();
     const evidence: Evidence[] = [];
     const facts: Facts = {};
@@ -33,13 +44,21 @@ export const nodeHeartbeatLease = defineCheck({
     const heartbeat = ageSeconds(ready?.lastHeartbeatTime, now);
     if (ready) {
       facts.nodeReady = ready.status;
-      evidence.push({ label: 'Ready', value: `${ready.status}${ready.reason ? ` (${ready.reason})` : ''}${heartbeat === undefined ? '' : `, status posted ${formatAge(heartbeat)} ago`}` });
+      evidence.push({
+        label: 'Ready',
+        value: `${ready.status}${ready.reason ? ` (${ready.reason})` : ''}${heartbeat === undefined ? '' : `, status posted ${formatAge(heartbeat)} ago`}`,
+      });
     }
     if (heartbeat !== undefined) facts.heartbeatAgeSeconds = Math.round(heartbeat);
 
     if (!lease) {
       if (!node) {
-        return { outcome: 'not-found', summary: `node ${p.name} does not exist, and neither does its Lease`, evidence: [{ label: 'API', value: `nodes "${p.name}" not found` }], facts };
+        return {
+          outcome: 'not-found',
+          summary: `node ${p.name} does not exist, and neither does its Lease`,
+          evidence: [{ label: 'API', value: `nodes "${p.name}" not found` }],
+          facts,
+        };
       }
       evidence.unshift({ label: 'Lease kube-node-lease/' + p.name, value: 'not found' });
       return {
@@ -71,8 +90,15 @@ export const nodeHeartbeatLease = defineCheck({
       };
     }
     let note = '';
-    if (ready && ready.status !== 'True') note = `; Ready is ${ready.status}, so the kubelet is alive and reporting a problem`;
-    else if (heartbeat !== undefined && heartbeat > statusReportSeconds + duration) note = `; but node status was last posted ${formatAge(heartbeat)} ago: the kubelet renews its Lease yet fails to update status`;
-    return { outcome: 'fresh', summary: `the kubelet on ${p.name} renewed its Lease ${formatAge(age)} ago (allowed ${duration}s)${note}`, evidence, facts };
+    if (ready && ready.status !== 'True')
+      note = `; Ready is ${ready.status}, so the kubelet is alive and reporting a problem`;
+    else if (heartbeat !== undefined && heartbeat > statusReportSeconds + duration)
+      note = `; but node status was last posted ${formatAge(heartbeat)} ago: the kubelet renews its Lease yet fails to update status`;
+    return {
+      outcome: 'fresh',
+      summary: `the kubelet on ${p.name} renewed its Lease ${formatAge(age)} ago (allowed ${duration}s)${note}`,
+      evidence,
+      facts,
+    };
   },
 });

@@ -6,7 +6,15 @@ import { defineCheck } from '../types.js';
 import type { CheckResult, Evidence, Facts } from '../types.js';
 import { quoteArg } from '../../nodeaccess/quote.js';
 
-const outcomes = ['unknown-pods', 'stuck-terminating', 'stuck-creating', 'crash-looping', 'all-running', 'no-pods', 'not-found'] as const;
+const outcomes = [
+  'unknown-pods',
+  'stuck-terminating',
+  'stuck-creating',
+  'crash-looping',
+  'all-running',
+  'no-pods',
+  'not-found',
+] as const;
 type Outcome = (typeof outcomes)[number];
 
 /** A node runs at most a few hundred pods (110 by default); the cap only guards against a runaway answer. */
@@ -27,15 +35,42 @@ export const nodePods = defineCheck({
   params: z.object({ name: z.string().min(1), except: z.string().optional() }),
   outcomes,
   healthy: ['all-running', 'no-pods'],
-  facts: ['podCount', 'running', 'pending', 'succeeded', 'failed', 'unknown', 'terminating', 'stuckTerminating', 'stuckCreating', 'crashLooping', 'stuckPods'],
-  sets: { 'stuck-creating': ['podCount', 'running', 'stuckCreating', 'stuckPods', 'stuckTerminating', 'unknown'], 'crash-looping': ['podCount', 'running', 'stuckCreating', 'stuckPods', 'stuckTerminating', 'unknown'], 'all-running': ['podCount', 'running', 'stuckCreating', 'stuckTerminating', 'unknown'] },
+  facts: [
+    'podCount',
+    'running',
+    'pending',
+    'succeeded',
+    'failed',
+    'unknown',
+    'terminating',
+    'stuckTerminating',
+    'stuckCreating',
+    'crashLooping',
+    'stuckPods',
+  ],
+  sets: {
+    'stuck-creating': ['podCount', 'running', 'stuckCreating', 'stuckPods', 'stuckTerminating', 'unknown'],
+    'crash-looping': ['podCount', 'running', 'stuckCreating', 'stuckPods', 'stuckTerminating', 'unknown'],
+    'all-running': ['podCount', 'running', 'stuckCreating', 'stuckTerminating', 'unknown'],
+  },
   command: (p) => `kubectl get pods -A -o wide --field-selector spec.nodeName=${quoteArg(p.name)}`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
     // Server-side selection: the same cost on a 10-node and a 5,000-node cluster.
-    const [node, pods] = await Promise.all([ifExists(ctx.kube.readNode(p.name)), ctx.kube.listPods({ fieldSelector: `spec.nodeName=${p.name}`, maxItems: maxPods })]);
-    if (!node && pods.length === 0) return { outcome: 'not-found', summary: `node ${p.name} does not exist and no pods name it`, evidence: [{ label: 'API', value: `nodes "${p.name}" not found` }], facts: {} };
+    const [node, pods] = await Promise.all([
+      ifExists(ctx.kube.readNode(p.name)),
+      ctx.kube.listPods({ fieldSelector: `spec.nodeName=${p.name}`, maxItems: maxPods }),
+    ]);
+    if (!node && pods.length === 0)
+      return {
+        outcome: 'not-found',
+        summary: `node ${p.name} does not exist and no pods name it`,
+        evidence: [{ label: 'API', value: `nodes "${p.name}" not found` }],
+        facts: {},
+      };
     // The pod the walk is about is the symptom: it is not evidence that other pods on its node stick too.
-    const others = p.except ? pods.filter((pod) => `${pod.metadata?.namespace ?? ''}/${pod.metadata?.name ?? ''}` !== p.except) : pods;
+    const others = p.except
+      ? pods.filter((pod) => `${pod.metadata?.namespace ?? ''}/${pod.metadata?.name ?? ''}` !== p.except)
+      : pods;
     const now = ctx.now();
     const phases = { Running: 0, Pending: 0, Succeeded: 0, Failed: 0, Unknown: 0 };
     const stuck: Record<Stuck, V1Pod[]> = { unknown: [], terminating: [], creating: [], 'crash-looping': [] };
@@ -67,14 +102,27 @@ export const nodePods = defineCheck({
     ];
     const order: Stuck[] = ['unknown', 'terminating', 'creating', 'crash-looping'];
     for (const kind of order) {
-      for (const pod of stuck[kind].slice(0, 3)) evidence.push({ label: `${kind} ${pod.metadata?.namespace}/${pod.metadata?.name}`, value: describeStuck(kind, pod, now) });
+      for (const pod of stuck[kind].slice(0, 3))
+        evidence.push({
+          label: `${kind} ${pod.metadata?.namespace}/${pod.metadata?.name}`,
+          value: describeStuck(kind, pod, now),
+        });
     }
     const all = order.flatMap((k) => stuck[k]);
-    if (all.length > 0) facts.stuckPods = all.slice(0, 10).map((x) => `${x.metadata?.namespace}/${x.metadata?.name}`).join(',');
+    if (all.length > 0)
+      facts.stuckPods = all
+        .slice(0, 10)
+        .map((x) => `${x.metadata?.namespace}/${x.metadata?.name}`)
+        .join(',');
 
     const on = `on node ${p.name}`;
     if (stuck.unknown.length > 0) {
-      return { outcome: 'unknown-pods', summary: `${plural(stuck.unknown.length, 'pod')} ${on} ${stuck.unknown.length === 1 ? 'is' : 'are'} in phase Unknown: the node stopped reporting their state`, evidence, facts };
+      return {
+        outcome: 'unknown-pods',
+        summary: `${plural(stuck.unknown.length, 'pod')} ${on} ${stuck.unknown.length === 1 ? 'is' : 'are'} in phase Unknown: the node stopped reporting their state`,
+        evidence,
+        facts,
+      };
     }
     if (stuck.terminating.length > 0) {
       return {
@@ -93,10 +141,29 @@ export const nodePods = defineCheck({
       };
     }
     if (stuck['crash-looping'].length > 0) {
-      return { outcome: 'crash-looping', summary: `${plural(stuck['crash-looping'].length, 'pod')} ${on} ${stuck['crash-looping'].length === 1 ? 'is' : 'are'} in CrashLoopBackOff`, evidence, facts };
+      return {
+        outcome: 'crash-looping',
+        summary: `${plural(stuck['crash-looping'].length, 'pod')} ${on} ${stuck['crash-looping'].length === 1 ? 'is' : 'are'} in CrashLoopBackOff`,
+        evidence,
+        facts,
+      };
     }
-    if (others.length === 0) return { outcome: 'no-pods', summary: pods.length > 0 ? `no pod but ${p.except ?? ''} itself is bound to node ${p.name}` : `no pods are bound to node ${p.name} (not even DaemonSet pods)`, evidence, facts };
-    return { outcome: 'all-running', summary: `${plural(others.length, 'pod')} ${on}, none stuck: ${phases.Running} Running, ${phases.Succeeded} Succeeded, ${phases.Pending} Pending`, evidence, facts };
+    if (others.length === 0)
+      return {
+        outcome: 'no-pods',
+        summary:
+          pods.length > 0
+            ? `no pod but ${p.except ?? ''} itself is bound to node ${p.name}`
+            : `no pods are bound to node ${p.name} (not even DaemonSet pods)`,
+        evidence,
+        facts,
+      };
+    return {
+      outcome: 'all-running',
+      summary: `${plural(others.length, 'pod')} ${on}, none stuck: ${phases.Running} Running, ${phases.Succeeded} Succeeded, ${phases.Pending} Pending`,
+      evidence,
+      facts,
+    };
   },
 });
 
@@ -104,12 +171,16 @@ function stuckKind(pod: V1Pod, now: Date): Stuck | undefined {
   if (pod.status?.phase === 'Unknown' || pod.status?.reason === 'NodeLost') return 'unknown';
   // deletionTimestamp is when the grace period ends, not when the delete was asked for.
   const overdue = ageSeconds(pod.metadata?.deletionTimestamp, now);
-  if (pod.metadata?.deletionTimestamp && overdue !== undefined && overdue > terminatingSlackSeconds) return 'terminating';
+  if (pod.metadata?.deletionTimestamp && overdue !== undefined && overdue > terminatingSlackSeconds)
+    return 'terminating';
   if (pod.metadata?.deletionTimestamp) return undefined;
   const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
   const created = ageSeconds(pod.metadata?.creationTimestamp, now) ?? 0;
-  const creating = statuses.some((s) => ['ContainerCreating', 'PodInitializing'].includes(s.state?.waiting?.reason ?? ''));
-  if (pod.status?.phase === 'Pending' && created > creatingSlackSeconds && (creating || statuses.length === 0)) return 'creating';
+  const creating = statuses.some((s) =>
+    ['ContainerCreating', 'PodInitializing'].includes(s.state?.waiting?.reason ?? ''),
+  );
+  if (pod.status?.phase === 'Pending' && created > creatingSlackSeconds && (creating || statuses.length === 0))
+    return 'creating';
   if (statuses.some((s) => s.state?.waiting?.reason === 'CrashLoopBackOff')) return 'crash-looping';
   return undefined;
 }

@@ -6,15 +6,41 @@ import { defineCheck } from '../types.js';
 import type { CheckResult, Evidence, Facts } from '../types.js';
 import { quoteArg } from '../../nodeaccess/quote.js';
 
-const outcomes = ['disk-pressure', 'memory-pressure', 'pid-pressure', 'network-unavailable', 'conditions-unknown', 'no-pressure', 'not-found'] as const;
+const outcomes = [
+  'disk-pressure',
+  'memory-pressure',
+  'pid-pressure',
+  'network-unavailable',
+  'conditions-unknown',
+  'no-pressure',
+  'not-found',
+] as const;
 type Outcome = (typeof outcomes)[number];
 
 /** Most consequential first: disk pressure evicts pods and blocks image pulls, memory pressure evicts, PID pressure stops new processes. */
 const conditions: { type: string; outcome: Outcome; effect: string }[] = [
-  { type: 'DiskPressure', outcome: 'disk-pressure', effect: 'the kubelet evicts pods and garbage-collects images; new pods are refused (taint node.kubernetes.io/disk-pressure)' },
-  { type: 'MemoryPressure', outcome: 'memory-pressure', effect: 'the kubelet evicts pods, BestEffort first; new BestEffort pods are refused (taint node.kubernetes.io/memory-pressure)' },
-  { type: 'PIDPressure', outcome: 'pid-pressure', effect: 'processes cannot fork; the kubelet evicts pods (taint node.kubernetes.io/pid-pressure)' },
-  { type: 'NetworkUnavailable', outcome: 'network-unavailable', effect: 'the pod network on this node is not configured (CNI or cloud routes); pods are not scheduled here' },
+  {
+    type: 'DiskPressure',
+    outcome: 'disk-pressure',
+    effect:
+      'the kubelet evicts pods and garbage-collects images; new pods are refused (taint node.kubernetes.io/disk-pressure)',
+  },
+  {
+    type: 'MemoryPressure',
+    outcome: 'memory-pressure',
+    effect:
+      'the kubelet evicts pods, BestEffort first; new BestEffort pods are refused (taint node.kubernetes.io/memory-pressure)',
+  },
+  {
+    type: 'PIDPressure',
+    outcome: 'pid-pressure',
+    effect: 'processes cannot fork; the kubelet evicts pods (taint node.kubernetes.io/pid-pressure)',
+  },
+  {
+    type: 'NetworkUnavailable',
+    outcome: 'network-unavailable',
+    effect: 'the pod network on this node is not configured (CNI or cloud routes); pods are not scheduled here',
+  },
 ];
 
 export const nodePressure = defineCheck({
@@ -26,15 +52,26 @@ export const nodePressure = defineCheck({
   outcomes,
   healthy: ['no-pressure'],
   facts: ['pressures', 'pressureMessage', 'pressureSinceSeconds'],
-  sets: { 'disk-pressure': ['pressures'], 'memory-pressure': ['pressures'], 'pid-pressure': ['pressures'], 'network-unavailable': ['pressures'] },
-  command: (p) => `kubectl get node ${quoteArg(p.name)} -o jsonpath='{range .status.conditions[*]}{.type}{"\\t"}{.status}{"\\t"}{.reason}{"\\t"}{.message}{"\\n"}{end}'`,
+  sets: {
+    'disk-pressure': ['pressures'],
+    'memory-pressure': ['pressures'],
+    'pid-pressure': ['pressures'],
+    'network-unavailable': ['pressures'],
+  },
+  command: (p) =>
+    `kubectl get node ${quoteArg(p.name)} -o jsonpath='{range .status.conditions[*]}{.type}{"\\t"}{.status}{"\\t"}{.reason}{"\\t"}{.message}{"\\n"}{end}'`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
     let node: V1Node;
     try {
       node = await ctx.kube.readNode(p.name);
     } catch (err) {
       if (err instanceof KubeError && err.kind === 'not-found') {
-        return { outcome: 'not-found', summary: `node ${p.name} does not exist`, evidence: [{ label: 'API', value: err.message }], facts: {} };
+        return {
+          outcome: 'not-found',
+          summary: `node ${p.name} does not exist`,
+          evidence: [{ label: 'API', value: err.message }],
+          facts: {},
+        };
       }
       throw err;
     }
@@ -63,7 +100,9 @@ export const nodePressure = defineCheck({
       };
     }
     // Unknown pressure conditions come with a silent kubelet: they say nothing either way.
-    const unknown = conditions.filter(({ type, outcome }) => outcome !== 'network-unavailable' && byType.get(type)?.status === 'Unknown');
+    const unknown = conditions.filter(
+      ({ type, outcome }) => outcome !== 'network-unavailable' && byType.get(type)?.status === 'Unknown',
+    );
     if (unknown.length > 0) {
       return {
         outcome: 'conditions-unknown',
@@ -72,7 +111,12 @@ export const nodePressure = defineCheck({
         facts,
       };
     }
-    return { outcome: 'no-pressure', summary: `node ${p.name} reports no memory, disk or PID pressure${byType.has('NetworkUnavailable') ? ' and its network is available' : ''}`, evidence, facts };
+    return {
+      outcome: 'no-pressure',
+      summary: `node ${p.name} reports no memory, disk or PID pressure${byType.has('NetworkUnavailable') ? ' and its network is available' : ''}`,
+      evidence,
+      facts,
+    };
   },
 });
 

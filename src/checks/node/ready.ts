@@ -15,7 +15,13 @@ type Outcome = (typeof outcomes)[number];
  */
 export function runtimeUnit(version: string | undefined): string | undefined {
   const scheme = /^([a-z-]+):\/\//.exec(version ?? '')?.[1];
-  return scheme === 'cri-o' ? 'crio' : scheme === 'docker' ? 'docker' : scheme === 'containerd' ? 'containerd' : undefined;
+  return scheme === 'cri-o'
+    ? 'crio'
+    : scheme === 'docker'
+      ? 'docker'
+      : scheme === 'containerd'
+        ? 'containerd'
+        : undefined;
 }
 
 export const nodeReady = defineCheck({
@@ -27,15 +33,25 @@ export const nodeReady = defineCheck({
   outcomes,
   healthy: ['ready'],
   facts: ['nodeReady', 'nodeReadyReason', 'heartbeatAgeSeconds', 'heartbeatAge', 'nodeRuntimeUnit'],
-  sets: { ready: ['heartbeatAge', 'nodeReady', 'nodeReadyReason'], 'not-ready': ['heartbeatAge', 'nodeReady', 'nodeReadyReason'], unknown: ['heartbeatAge', 'nodeReady', 'nodeReadyReason'] },
-  command: (p) => `kubectl get node ${quoteArg(p.name)} && kubectl describe node ${quoteArg(p.name)} | sed -n '/Conditions:/,/Addresses:/p'`,
+  sets: {
+    ready: ['heartbeatAge', 'nodeReady', 'nodeReadyReason'],
+    'not-ready': ['heartbeatAge', 'nodeReady', 'nodeReadyReason'],
+    unknown: ['heartbeatAge', 'nodeReady', 'nodeReadyReason'],
+  },
+  command: (p) =>
+    `kubectl get node ${quoteArg(p.name)} && kubectl describe node ${quoteArg(p.name)} | sed -n '/Conditions:/,/Addresses:/p'`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
     let node: V1Node;
     try {
       node = await ctx.kube.readNode(p.name);
     } catch (err) {
       if (err instanceof KubeError && err.kind === 'not-found') {
-        return { outcome: 'not-found', summary: `node ${p.name} does not exist (deleted or renamed)`, evidence: [{ label: 'API', value: err.message }], facts: {} };
+        return {
+          outcome: 'not-found',
+          summary: `node ${p.name} does not exist (deleted or renamed)`,
+          evidence: [{ label: 'API', value: err.message }],
+          facts: {},
+        };
       }
       throw err;
     }
@@ -43,10 +59,18 @@ export const nodeReady = defineCheck({
     const evidence: Evidence[] = [];
     const facts: Facts = {};
     if (!ready) {
-      return { outcome: 'unknown', summary: `node ${p.name} has no Ready condition: the kubelet never reported`, evidence: [{ label: 'Ready', value: 'missing' }], facts: { nodeReady: 'Missing' } };
+      return {
+        outcome: 'unknown',
+        summary: `node ${p.name} has no Ready condition: the kubelet never reported`,
+        evidence: [{ label: 'Ready', value: 'missing' }],
+        facts: { nodeReady: 'Missing' },
+      };
     }
     const heartbeatAge = ageSeconds(ready.lastHeartbeatTime, ctx.now());
-    evidence.push({ label: 'Ready', value: `${ready.status} (${ready.reason ?? 'no reason'})${ready.message ? `: ${ready.message}` : ''}` });
+    evidence.push({
+      label: 'Ready',
+      value: `${ready.status} (${ready.reason ?? 'no reason'})${ready.message ? `: ${ready.message}` : ''}`,
+    });
     if (heartbeatAge !== undefined) {
       evidence.push({ label: 'last heartbeat', value: `${formatAge(heartbeatAge)} ago` });
       facts.heartbeatAgeSeconds = Math.round(heartbeatAge);
@@ -62,7 +86,12 @@ export const nodeReady = defineCheck({
       case 'True':
         return { outcome: 'ready', summary: `node ${p.name} is Ready`, evidence, facts };
       case 'False':
-        return { outcome: 'not-ready', summary: `node ${p.name} is NotReady: ${ready.message || ready.reason || 'no message'}`, evidence, facts };
+        return {
+          outcome: 'not-ready',
+          summary: `node ${p.name} is NotReady: ${ready.message || ready.reason || 'no message'}`,
+          evidence,
+          facts,
+        };
       default:
         return {
           outcome: 'unknown',

@@ -7,7 +7,15 @@ import type { CheckResult, Evidence, Facts } from '../types.js';
 import { quoteArg } from '../../nodeaccess/quote.js';
 import { taintString, toleratesTaint, tolerationString } from '../../kube/semantics/scheduling.js';
 
-const outcomes = ['schedulable', 'cordoned', 'repels-pods', 'pod-repelled', 'pod-tolerates', 'static-pod', 'not-found'] as const;
+const outcomes = [
+  'schedulable',
+  'cordoned',
+  'repels-pods',
+  'pod-repelled',
+  'pod-tolerates',
+  'static-pod',
+  'not-found',
+] as const;
 type Outcome = (typeof outcomes)[number];
 
 const unschedulableTaint: V1Taint = { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' };
@@ -36,11 +44,21 @@ export const nodeSchedulable = defineCheck({
   healthy: ['schedulable', 'pod-tolerates', 'static-pod'],
   facts: ['cordoned', 'taints', 'taint', 'untoleratedTaints', 'noExecuteTaints'],
   sets: { 'pod-repelled': ['taint', 'untoleratedTaints'] },
-  command: (p) => `kubectl get node ${quoteArg(p.name)} -o jsonpath='{.spec.unschedulable}{"\\n"}{range .spec.taints[*]}{.key}={.value}:{.effect}{"\\n"}{end}'${p.pod ? ` && kubectl get pod ${quoteArg(p.pod)} -n ${quoteArg(p.namespace ?? 'default')} -o jsonpath='{.spec.tolerations}'` : ''}`,
+  command: (p) =>
+    `kubectl get node ${quoteArg(p.name)} -o jsonpath='{.spec.unschedulable}{"\\n"}{range .spec.taints[*]}{.key}={.value}:{.effect}{"\\n"}{end}'${p.pod ? ` && kubectl get pod ${quoteArg(p.pod)} -n ${quoteArg(p.namespace ?? 'default')} -o jsonpath='{.spec.tolerations}'` : ''}`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
     const ns = p.namespace ?? 'default';
-    const [node, pod] = await Promise.all([ifExists(ctx.kube.readNode(p.name)), p.pod ? readPodIfExists(ctx.kube, ns, p.pod) : Promise.resolve(undefined)]);
-    if (!node) return { outcome: 'not-found', summary: `node ${p.name} does not exist`, evidence: [{ label: 'API', value: `nodes "${p.name}" not found` }], facts: {} };
+    const [node, pod] = await Promise.all([
+      ifExists(ctx.kube.readNode(p.name)),
+      p.pod ? readPodIfExists(ctx.kube, ns, p.pod) : Promise.resolve(undefined),
+    ]);
+    if (!node)
+      return {
+        outcome: 'not-found',
+        summary: `node ${p.name} does not exist`,
+        evidence: [{ label: 'API', value: `nodes "${p.name}" not found` }],
+        facts: {},
+      };
     if (p.pod && !pod) return podNotFound(ns, p.pod);
 
     const cordoned = node.spec?.unschedulable === true;
@@ -51,9 +69,14 @@ export const nodeSchedulable = defineCheck({
     const facts: Facts = {
       cordoned,
       taints: taints.map(taintString).join(','),
-      noExecuteTaints: taints.filter((t) => t.effect === 'NoExecute').map(taintString).join(','),
+      noExecuteTaints: taints
+        .filter((t) => t.effect === 'NoExecute')
+        .map(taintString)
+        .join(','),
     };
-    const evidence: Evidence[] = [{ label: 'unschedulable', value: cordoned ? 'true (cordoned: SchedulingDisabled)' : 'false' }];
+    const evidence: Evidence[] = [
+      { label: 'unschedulable', value: cordoned ? 'true (cordoned: SchedulingDisabled)' : 'false' },
+    ];
     for (const t of taints.slice(0, 8)) evidence.push({ label: `taint ${taintString(t)}`, value: explain(t) });
     if (taints.length === 0) evidence.push({ label: 'taints', value: 'none' });
 
@@ -69,8 +92,14 @@ export const nodeSchedulable = defineCheck({
       }
       // A pod already bound to this node only feels NoExecute taints; NoSchedule ones keep new pods away.
       const bound = pod.spec?.nodeName === p.name;
-      const untolerated = repelling.filter((t) => (!bound || t.effect === 'NoExecute') && !(pod.spec?.tolerations ?? []).some((tol) => toleratesTaint(tol, t)));
-      evidence.push({ label: `pod ${p.pod} tolerations`, value: (pod.spec?.tolerations ?? []).map(tolerationString).join(', ') || 'none' });
+      const untolerated = repelling.filter(
+        (t) =>
+          (!bound || t.effect === 'NoExecute') && !(pod.spec?.tolerations ?? []).some((tol) => toleratesTaint(tol, t)),
+      );
+      evidence.push({
+        label: `pod ${p.pod} tolerations`,
+        value: (pod.spec?.tolerations ?? []).map(tolerationString).join(', ') || 'none',
+      });
       facts.untoleratedTaints = untolerated.map(taintString).join(',');
       const first = untolerated[0];
       if (first) {
@@ -83,7 +112,11 @@ export const nodeSchedulable = defineCheck({
           facts,
         };
       }
-      const ignored = bound ? repelling.filter((t) => t.effect !== 'NoExecute' && !(pod.spec?.tolerations ?? []).some((tol) => toleratesTaint(tol, t))) : [];
+      const ignored = bound
+        ? repelling.filter(
+            (t) => t.effect !== 'NoExecute' && !(pod.spec?.tolerations ?? []).some((tol) => toleratesTaint(tol, t)),
+          )
+        : [];
       if (ignored.length > 0) {
         return {
           outcome: 'pod-tolerates',
@@ -92,12 +125,22 @@ export const nodeSchedulable = defineCheck({
           facts,
         };
       }
-      return { outcome: 'pod-tolerates', summary: `pod ${p.pod} tolerates every taint on node ${p.name}${cordoned ? ', including the cordon' : ''}`, evidence, facts };
+      return {
+        outcome: 'pod-tolerates',
+        summary: `pod ${p.pod} tolerates every taint on node ${p.name}${cordoned ? ', including the cordon' : ''}`,
+        evidence,
+        facts,
+      };
     }
 
     if (cordoned) {
       facts.taint = taintString(unschedulableTaint);
-      return { outcome: 'cordoned', summary: `node ${p.name} is cordoned (SchedulingDisabled): it takes no new pods; uncordon it when its maintenance is over`, evidence, facts };
+      return {
+        outcome: 'cordoned',
+        summary: `node ${p.name} is cordoned (SchedulingDisabled): it takes no new pods; uncordon it when its maintenance is over`,
+        evidence,
+        facts,
+      };
     }
     const first = repelling[0];
     if (first) {
@@ -110,13 +153,21 @@ export const nodeSchedulable = defineCheck({
         facts,
       };
     }
-    return { outcome: 'schedulable', summary: `node ${p.name} is schedulable: not cordoned, no NoSchedule or NoExecute taints`, evidence, facts };
+    return {
+      outcome: 'schedulable',
+      summary: `node ${p.name} is schedulable: not cordoned, no NoSchedule or NoExecute taints`,
+      evidence,
+      facts,
+    };
   },
 });
 
 /** A static pod's API copy: the kubelet marks it with the config.mirror annotation and owns it by its Node. */
 export function isMirrorPod(pod: V1Pod): boolean {
-  return pod.metadata?.annotations?.['kubernetes.io/config.mirror'] !== undefined || (pod.metadata?.ownerReferences ?? []).some((o) => o.kind === 'Node');
+  return (
+    pod.metadata?.annotations?.['kubernetes.io/config.mirror'] !== undefined ||
+    (pod.metadata?.ownerReferences ?? []).some((o) => o.kind === 'Node')
+  );
 }
 
 function explain(t: V1Taint): string {

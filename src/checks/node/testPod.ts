@@ -15,14 +15,22 @@ const params = z.object({
 });
 type Params = z.infer<typeof params>;
 
-const podName = (node: string) => `plumbline-test-${node}`.slice(0, 63).replace(/[^a-z0-9-]/g, '-').replace(/-+$/, '');
+const podName = (node: string) =>
+  `plumbline-test-${node}`
+    .slice(0, 63)
+    .replace(/[^a-z0-9-]/g, '-')
+    .replace(/-+$/, '');
 
 /** Small, storage-free, tolerating every taint: only the node itself (and the scheduler) can keep it from running. */
 function testPod(p: Params): V1Pod {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { name: podName(p.node), namespace: p.namespace, labels: { 'app.kubernetes.io/managed-by': 'plumbline', 'plumbline.dev/test-pod': 'true' } },
+    metadata: {
+      name: podName(p.node),
+      namespace: p.namespace,
+      labels: { 'app.kubernetes.io/managed-by': 'plumbline', 'plumbline.dev/test-pod': 'true' },
+    },
     spec: {
       // By label, not nodeName: the scheduler has to place it, so a dead scheduler shows too.
       nodeSelector: { 'kubernetes.io/hostname': p.node },
@@ -30,13 +38,21 @@ function testPod(p: Params): V1Pod {
       restartPolicy: 'Never',
       automountServiceAccountToken: false,
       terminationGracePeriodSeconds: 0,
-      containers: [{ name: 'pause', image: p.image, resources: { requests: { cpu: '1m', memory: '8Mi' }, limits: { memory: '16Mi' } } }],
+      containers: [
+        {
+          name: 'pause',
+          image: p.image,
+          resources: { requests: { cpu: '1m', memory: '8Mi' }, limits: { memory: '16Mi' } },
+        },
+      ],
     },
   };
 }
 
 function commandOf(p: Params): string {
-  const overrides = JSON.stringify({ spec: { nodeSelector: { 'kubernetes.io/hostname': p.node }, tolerations: [{ operator: 'Exists' }] } });
+  const overrides = JSON.stringify({
+    spec: { nodeSelector: { 'kubernetes.io/hostname': p.node }, tolerations: [{ operator: 'Exists' }] },
+  });
   const name = podName(p.node);
   return `kubectl run ${quoteArg(name)} -n ${quoteArg(p.namespace)} --image=${quoteArg(p.image)} --restart=Never --overrides='${quoteInside(overrides)}' && kubectl wait pod/${quoteArg(name)} -n ${quoteArg(p.namespace)} --for=condition=Ready --timeout=${p.timeoutSeconds}s; kubectl delete pod ${quoteArg(name)} -n ${quoteArg(p.namespace)} --grace-period=0`;
 }
@@ -51,10 +67,17 @@ type Stage = { outcome: Outcome; summary: string } | undefined;
 
 /** Where a pod is on its way to running; undefined while it may still get there. */
 function stageOf(pod: V1Pod, node: string): Stage {
-  const waiting = pod.status?.containerStatuses?.find((c) => c.state?.waiting && c.state.waiting.reason !== 'ContainerCreating')?.state?.waiting;
-  if (waiting?.reason) return { outcome: 'fails-to-start', summary: `the test pod reached node ${node} but its container cannot start: ${waiting.reason}${waiting.message ? `: ${waiting.message}` : ''}` };
+  const waiting = pod.status?.containerStatuses?.find(
+    (c) => c.state?.waiting && c.state.waiting.reason !== 'ContainerCreating',
+  )?.state?.waiting;
+  if (waiting?.reason)
+    return {
+      outcome: 'fails-to-start',
+      summary: `the test pod reached node ${node} but its container cannot start: ${waiting.reason}${waiting.message ? `: ${waiting.message}` : ''}`,
+    };
   const ready = pod.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
-  if (pod.status?.phase === 'Running' && ready) return { outcome: 'runs', summary: `a test pod was scheduled to ${node}, started and ran: the node runs new pods` };
+  if (pod.status?.phase === 'Running' && ready)
+    return { outcome: 'runs', summary: `a test pod was scheduled to ${node}, started and ran: the node runs new pods` };
   return undefined;
 }
 
@@ -62,24 +85,39 @@ async function observe(ctx: CheckContext, p: Params): Promise<CheckResult<Outcom
   const evidence: Evidence[] = [];
   const name = podName(p.node);
   const created = await ctx.kube.createPod(p.namespace, testPod(p));
-  evidence.push({ label: 'created', value: `pod ${p.namespace}/${created.metadata?.name ?? name} (image ${p.image}, nodeSelector kubernetes.io/hostname=${p.node}, tolerates every taint)` });
+  evidence.push({
+    label: 'created',
+    value: `pod ${p.namespace}/${created.metadata?.name ?? name} (image ${p.image}, nodeSelector kubernetes.io/hostname=${p.node}, tolerates every taint)`,
+  });
   const deadline = Date.now() + p.timeoutSeconds * 1000;
   let last: V1Pod = created;
   while (Date.now() < deadline && !ctx.signal.aborted) {
     last = await ctx.kube.readPod(p.namespace, name);
     const stage = stageOf(last, p.node);
-    if (stage) return { ...stage, evidence: [...evidence, ...describe(last)], facts: { testPodNode: last.spec?.nodeName ?? '', testPodPhase: last.status?.phase ?? '' } };
+    if (stage)
+      return {
+        ...stage,
+        evidence: [...evidence, ...describe(last)],
+        facts: { testPodNode: last.spec?.nodeName ?? '', testPodPhase: last.status?.phase ?? '' },
+      };
     await sleep(500, ctx.signal);
   }
   const scheduled = Boolean(last.spec?.nodeName);
   const summary = scheduled
     ? `the test pod was scheduled to ${p.node} but did not start within ${p.timeoutSeconds}s: the kubelet there is not running new pods`
     : `the test pod was not scheduled within ${p.timeoutSeconds}s: no scheduler placed it (is kube-scheduler running?)`;
-  return { outcome: scheduled ? 'not-started' : 'not-scheduled', summary, evidence: [...evidence, ...describe(last)], facts: { testPodNode: last.spec?.nodeName ?? '', testPodPhase: last.status?.phase ?? 'Pending' } };
+  return {
+    outcome: scheduled ? 'not-started' : 'not-scheduled',
+    summary,
+    evidence: [...evidence, ...describe(last)],
+    facts: { testPodNode: last.spec?.nodeName ?? '', testPodPhase: last.status?.phase ?? 'Pending' },
+  };
 }
 
 function describe(pod: V1Pod): Evidence[] {
-  const conditions = (pod.status?.conditions ?? []).map((c) => `${c.type}=${c.status}${c.reason ? ` (${c.reason})` : ''}`).join(', ');
+  const conditions = (pod.status?.conditions ?? [])
+    .map((c) => `${c.type}=${c.status}${c.reason ? ` (${c.reason})` : ''}`)
+    .join(', ');
   return [
     { label: 'phase', value: pod.status?.phase ?? 'Pending' },
     { label: 'node', value: pod.spec?.nodeName ?? '(not scheduled)' },
@@ -106,7 +144,8 @@ export const nodeTestPod = defineCheck({
     if (!ctx.allowMutations) {
       return {
         outcome: 'not-run',
-        summary: 'not run: this check creates a pod (read-only; rerun with --allow-mutations, or run the command yourself)',
+        summary:
+          'not run: this check creates a pod (read-only; rerun with --allow-mutations, or run the command yourself)',
         evidence: [{ label: 'command', value: commandOf(p) }],
         facts: {},
       };

@@ -6,11 +6,20 @@ import { defineCheck } from '../types.js';
 import type { CheckResult, Evidence } from '../types.js';
 import { quoteArg } from '../../nodeaccess/quote.js';
 
-const outcomes = ['dbus-closed', 'systemd', 'sandbox-image', 'runtime-timeout', 'network', 'other-failure', 'no-failures'] as const;
+const outcomes = [
+  'dbus-closed',
+  'systemd',
+  'sandbox-image',
+  'runtime-timeout',
+  'network',
+  'other-failure',
+  'no-failures',
+] as const;
 type Outcome = (typeof outcomes)[number];
 
 /** The kubelet's reasons for a pod whose sandbox or containers it could not create (ContainerCreating, CreateContainerError). */
-const createReasons = /^(FailedCreatePodSandBox|FailedCreatePodContainer|FailedCreatePodSandbox|Failed|FailedKillPod|FailedSync)$/;
+const createReasons =
+  /^(FailedCreatePodSandBox|FailedCreatePodContainer|FailedCreatePodSandbox|Failed|FailedKillPod|FailedSync)$/;
 
 /**
  * What the message blames, most specific first. With the systemd cgroup driver the kubelet asks systemd
@@ -31,7 +40,10 @@ const kinds: { outcome: Exclude<Outcome, 'other-failure' | 'no-failures'>; re: R
   // dockershim's `failed pulling image "k8s.gcr.io/pause:3.1"`. Before runtime-timeout: a pull that timed out is still a pull.
   { outcome: 'sandbox-image', re: /failed to get sandbox image|failed pulling image "[^"]*pause[^"]*"/i },
   { outcome: 'runtime-timeout', re: /rpc error: code = DeadlineExceeded|context deadline exceeded|operation timeout/ },
-  { outcome: 'network', re: /failed to (?:set ?up|setup) (?:sandbox container|network for sandbox)|networkPlugin cni failed|plugin type="[^"]+" failed|failed to find plugin|NetworkPlugin cni failed/i },
+  {
+    outcome: 'network',
+    re: /failed to (?:set ?up|setup) (?:sandbox container|network for sandbox)|networkPlugin cni failed|plugin type="[^"]+" failed|failed to find plugin|NetworkPlugin cni failed/i,
+  },
 ];
 
 export const podCreateFailures = defineCheck({
@@ -43,16 +55,39 @@ export const podCreateFailures = defineCheck({
   outcomes,
   healthy: ['no-failures'],
   facts: ['createFailureReason', 'createFailureMessage', 'createFailureCount', 'sandboxImage'],
-  sets: { 'dbus-closed': ['createFailureCount', 'createFailureMessage', 'createFailureReason'], systemd: ['createFailureCount', 'createFailureMessage', 'createFailureReason'], 'sandbox-image': ['createFailureCount', 'createFailureMessage', 'createFailureReason', 'sandboxImage'], 'runtime-timeout': ['createFailureCount', 'createFailureMessage', 'createFailureReason'], network: ['createFailureCount', 'createFailureMessage', 'createFailureReason'], 'other-failure': ['createFailureCount', 'createFailureMessage', 'createFailureReason'] },
-  command: (p) => `kubectl get events -n ${quoteArg(p.namespace)} --field-selector ${quoteArg(involvedObjectSelector('Pod', p.name, p.namespace))} | grep -E 'FailedCreatePod|CreateContainerError|Failed'`,
+  sets: {
+    'dbus-closed': ['createFailureCount', 'createFailureMessage', 'createFailureReason'],
+    systemd: ['createFailureCount', 'createFailureMessage', 'createFailureReason'],
+    'sandbox-image': ['createFailureCount', 'createFailureMessage', 'createFailureReason', 'sandboxImage'],
+    'runtime-timeout': ['createFailureCount', 'createFailureMessage', 'createFailureReason'],
+    network: ['createFailureCount', 'createFailureMessage', 'createFailureReason'],
+    'other-failure': ['createFailureCount', 'createFailureMessage', 'createFailureReason'],
+  },
+  command: (p) =>
+    `kubectl get events -n ${quoteArg(p.namespace)} --field-selector ${quoteArg(involvedObjectSelector('Pod', p.name, p.namespace))} | grep -E 'FailedCreatePod|CreateContainerError|Failed'`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
-    const events = await ctx.kube.listEvents({ namespace: p.namespace, fieldSelector: involvedObjectSelector('Pod', p.name, p.namespace) });
+    const events = await ctx.kube.listEvents({
+      namespace: p.namespace,
+      fieldSelector: involvedObjectSelector('Pod', p.name, p.namespace),
+    });
     const now = ctx.now();
     // A container image's pull failures are the image-pull check's; a sandbox that fails on its own (pause) image is this check's.
-    const failures = groupEvents(events).filter((g) => g.type === 'Warning' && createReasons.test(g.reason) && (!/image|pull/i.test(g.message) || /sandbox/i.test(g.reason + g.message)));
-    const evidence: Evidence[] = failures.slice(0, 4).map((g) => ({ label: `${g.reason} ×${g.count}`, value: describe(g, now) }));
+    const failures = groupEvents(events).filter(
+      (g) =>
+        g.type === 'Warning' &&
+        createReasons.test(g.reason) &&
+        (!/image|pull/i.test(g.message) || /sandbox/i.test(g.reason + g.message)),
+    );
+    const evidence: Evidence[] = failures
+      .slice(0, 4)
+      .map((g) => ({ label: `${g.reason} ×${g.count}`, value: describe(g, now) }));
     if (failures.length === 0) {
-      return { outcome: 'no-failures', summary: 'no FailedCreatePodSandBox or FailedCreatePodContainer event for this pod', evidence: [{ label: 'events', value: `${events.length} for this pod, none about creating it` }], facts: {} };
+      return {
+        outcome: 'no-failures',
+        summary: 'no FailedCreatePodSandBox or FailedCreatePodContainer event for this pod',
+        evidence: [{ label: 'events', value: `${events.length} for this pod, none about creating it` }],
+        facts: {},
+      };
     }
     for (const k of kinds) {
       const hit = failures.find((g) => k.re.test(g.message));
@@ -81,7 +116,12 @@ function found(outcome: Exclude<Outcome, 'no-failures'>, g: EventGroup, evidence
       createFailureReason: g.reason,
       createFailureMessage: g.message,
       createFailureCount: g.count,
-      ...(outcome === 'sandbox-image' ? { sandboxImage: /(?:sandbox image|pulling image) "([^"]+)"/i.exec(g.message)?.[1] ?? 'the sandbox (pause) image' } : {}),
+      ...(outcome === 'sandbox-image'
+        ? {
+            sandboxImage:
+              /(?:sandbox image|pulling image) "([^"]+)"/i.exec(g.message)?.[1] ?? 'the sandbox (pause) image',
+          }
+        : {}),
     },
   };
 }

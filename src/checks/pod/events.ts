@@ -37,8 +37,13 @@ export const podEvents = defineCheck({
   outcomes,
   healthy: ['no-warnings'],
   facts: ['eventReason', 'eventMessage', 'eventCount'],
-  sets: { 'failed-scheduling': ['eventMessage', 'eventReason'], 'probe-failed': ['eventMessage', 'eventReason'], 'other-warnings': ['eventMessage', 'eventReason'] },
-  command: (p) => `kubectl get events -n ${quoteArg(p.namespace)} --field-selector ${quoteArg(involvedObjectSelector('Pod', p.name, p.namespace))}`,
+  sets: {
+    'failed-scheduling': ['eventMessage', 'eventReason'],
+    'probe-failed': ['eventMessage', 'eventReason'],
+    'other-warnings': ['eventMessage', 'eventReason'],
+  },
+  command: (p) =>
+    `kubectl get events -n ${quoteArg(p.namespace)} --field-selector ${quoteArg(involvedObjectSelector('Pod', p.name, p.namespace))}`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
     const events = await ctx.kube.listEvents({
       namespace: p.namespace,
@@ -51,17 +56,26 @@ export const podEvents = defineCheck({
     if (warnings.length === 0) {
       return {
         outcome: 'no-warnings',
-        summary: groups.length === 0 ? 'no events for this pod (events expire after an hour by default)' : `${groups.length} normal event groups, no warnings`,
+        summary:
+          groups.length === 0
+            ? 'no events for this pod (events expire after an hour by default)'
+            : `${groups.length} normal event groups, no warnings`,
         evidence,
         facts: {},
       };
     }
     for (const { outcome, reasons } of reasonOutcomes) {
-      const hit = warnings.find((g) => reasons.test(g.reason) && (outcome !== 'image-pull-failed' || g.reason !== 'Failed' || /image/i.test(g.message)));
+      const hit = warnings.find(
+        (g) =>
+          reasons.test(g.reason) &&
+          (outcome !== 'image-pull-failed' || g.reason !== 'Failed' || /image/i.test(g.message)),
+      );
       if (hit) return found(outcome, hit, evidence);
     }
     const first = warnings[0];
-    return first ? found('other-warnings', first, evidence) : { outcome: 'no-warnings', summary: 'no warnings', evidence, facts: {} };
+    return first
+      ? found('other-warnings', first, evidence)
+      : { outcome: 'no-warnings', summary: 'no warnings', evidence, facts: {} };
   },
 });
 

@@ -32,14 +32,20 @@ export type PullFailure = Exclude<Outcome, 'pulling' | 'pulled' | 'not-found' | 
  */
 const classes: { outcome: PullFailure; re: RegExp }[] = [
   { outcome: 'never-pull', re: /is not present with pull policy of Never|ErrImageNeverPull/i },
-  { outcome: 'invalid-image-name', re: /invalid reference format|couldn't parse image (?:reference|name)|InvalidImageName/i },
+  {
+    outcome: 'invalid-image-name',
+    re: /invalid reference format|couldn't parse image (?:reference|name)|InvalidImageName/i,
+  },
   { outcome: 'no-space', re: /no space left on device/i },
   { outcome: 'rate-limited', re: /toomanyrequests|429 Too Many Requests|pull rate limit/i },
   {
     outcome: 'unauthorized',
     re: /\b401 Unauthorized|\b403 Forbidden|pull access denied|insufficient_scope|authorization failed|authentication required|no basic auth credentials|failed to authorize|denied: requested access|unauthorized:|does not exist or no pull access/i,
   },
-  { outcome: 'registry-tls', re: /x509:|tls: failed to verify|certificate signed by unknown authority|certificate has expired|server gave HTTP response to HTTPS client/i },
+  {
+    outcome: 'registry-tls',
+    re: /x509:|tls: failed to verify|certificate signed by unknown authority|certificate has expired|server gave HTTP response to HTTPS client/i,
+  },
   {
     outcome: 'image-not-found',
     re: /: not found\b|manifest unknown|code = NotFound|not found: manifest|name unknown|repository name not known|manifest for \S+ not found|Tag \S+ not found in repository|Error: image \S+ not found/i,
@@ -50,8 +56,21 @@ const classes: { outcome: PullFailure; re: RegExp }[] = [
   },
 ];
 
-const pullReasons = new Set(['Failed', 'ErrImagePull', 'ImagePullBackOff', 'InspectFailed', 'ErrImageNeverPull', 'InvalidImageName']);
-const pullWaiting = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull', 'ImageInspectError']);
+const pullReasons = new Set([
+  'Failed',
+  'ErrImagePull',
+  'ImagePullBackOff',
+  'InspectFailed',
+  'ErrImageNeverPull',
+  'InvalidImageName',
+]);
+const pullWaiting = new Set([
+  'ErrImagePull',
+  'ImagePullBackOff',
+  'InvalidImageName',
+  'ErrImageNeverPull',
+  'ImageInspectError',
+]);
 
 export const podImagePull = defineCheck({
   id: 'pod.image-pull',
@@ -62,16 +81,28 @@ export const podImagePull = defineCheck({
   outcomes,
   healthy: ['pulled'],
   facts: ['container', 'image', 'registry', 'pullError', 'pullAttempts', 'imagePullSecrets', 'waitingReason'],
-  sets: { 'image-not-found': ['container', 'image', 'pullAttempts', 'pullError', 'registry', 'waitingReason'], unauthorized: ['container', 'image', 'pullAttempts', 'pullError', 'registry', 'waitingReason'], 'registry-tls': ['container', 'image', 'pullAttempts', 'pullError', 'registry', 'waitingReason'], 'rate-limited': ['container', 'image', 'pullAttempts', 'pullError', 'registry', 'waitingReason'] },
-  command: (p) => `kubectl get events -n ${quoteArg(p.namespace)} --field-selector ${quoteArg(involvedObjectSelector('Pod', p.name, p.namespace))} | grep -i -e pull -e image`,
+  sets: {
+    'image-not-found': ['container', 'image', 'pullAttempts', 'pullError', 'registry', 'waitingReason'],
+    unauthorized: ['container', 'image', 'pullAttempts', 'pullError', 'registry', 'waitingReason'],
+    'registry-tls': ['container', 'image', 'pullAttempts', 'pullError', 'registry', 'waitingReason'],
+    'rate-limited': ['container', 'image', 'pullAttempts', 'pullError', 'registry', 'waitingReason'],
+  },
+  command: (p) =>
+    `kubectl get events -n ${quoteArg(p.namespace)} --field-selector ${quoteArg(involvedObjectSelector('Pod', p.name, p.namespace))} | grep -i -e pull -e image`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
     const [pod, events] = await Promise.all([
       readPodIfExists(ctx.kube, p.namespace, p.name),
-      ctx.kube.listEvents({ namespace: p.namespace, fieldSelector: involvedObjectSelector('Pod', p.name, p.namespace) }),
+      ctx.kube.listEvents({
+        namespace: p.namespace,
+        fieldSelector: involvedObjectSelector('Pod', p.name, p.namespace),
+      }),
     ]);
     if (!pod) return podNotFound(p.namespace, p.name);
     const c = pickContainer(pod, p.container, (v) => pullWaiting.has(v.status?.state?.waiting?.reason ?? ''));
-    if (!c) return p.container ? containerNotFound(pod, p.container) : { outcome: 'pulled', summary: 'the pod has no containers', evidence: [], facts: {} };
+    if (!c)
+      return p.container
+        ? containerNotFound(pod, p.container)
+        : { outcome: 'pulled', summary: 'the pod has no containers', evidence: [], facts: {} };
 
     const image = c.spec?.image ?? c.status?.image ?? '';
     const facts: Facts = { container: c.name, image, registry: registryOf(image) };
@@ -81,15 +112,28 @@ export const podImagePull = defineCheck({
     if (waiting?.reason) facts.waitingReason = waiting.reason;
 
     const now = ctx.now();
-    const groups = groupEvents(eventsForContainer(events, c.name)).filter((g) => g.message.includes(image) || pullReasons.has(g.reason) || /image/i.test(g.message));
-    const failures = groups.filter((g) => g.type === 'Warning' && pullReasons.has(g.reason) && !/^Error: (?:ErrImagePull|ImagePullBackOff)$/.test(g.message));
+    const groups = groupEvents(eventsForContainer(events, c.name)).filter(
+      (g) => g.message.includes(image) || pullReasons.has(g.reason) || /image/i.test(g.message),
+    );
+    const failures = groups.filter(
+      (g) =>
+        g.type === 'Warning' &&
+        pullReasons.has(g.reason) &&
+        !/^Error: (?:ErrImagePull|ImagePullBackOff)$/.test(g.message),
+    );
     const evidence: Evidence[] = [{ label: 'image', value: `${image} (registry ${facts.registry})` }];
-    if (waiting?.reason) evidence.push({ label: `container ${c.name}`, value: `waiting: ${waiting.reason}${waiting.message ? ` (${clip(waiting.message, 160)})` : ''}` });
+    if (waiting?.reason)
+      evidence.push({
+        label: `container ${c.name}`,
+        value: `waiting: ${waiting.reason}${waiting.message ? ` (${clip(waiting.message, 160)})` : ''}`,
+      });
     for (const g of groups.slice(0, 5)) evidence.push({ label: `${g.type} ${g.reason}`, value: describe(g, now) });
     evidence.push({ label: 'imagePullSecrets', value: secrets.length > 0 ? secrets.join(', ') : 'none' });
 
     // The newest failure decides; the container's waiting message stands in once events have expired.
-    const message = failures[0]?.message ?? (waiting && pullWaiting.has(waiting.reason ?? '') ? (waiting.message ?? waiting.reason ?? '') : undefined);
+    const message =
+      failures[0]?.message ??
+      (waiting && pullWaiting.has(waiting.reason ?? '') ? (waiting.message ?? waiting.reason ?? '') : undefined);
     if (message !== undefined) {
       facts.pullError = clip(message, 400);
       facts.pullAttempts = failures.reduce((n, g) => n + g.count, 0);
@@ -129,14 +173,18 @@ export function classifyPullError(message: string, waitingReason = ''): PullFail
  * the sentence about credentials is boilerplate, the details are the cause.
  */
 export function pullCause(message: string): string {
-  const m = /this may be because there are no credentials on this request\.\s*details:\s*\(([\s\S]*)\)\s*$/i.exec(message);
+  const m = /this may be because there are no credentials on this request\.\s*details:\s*\(([\s\S]*)\)\s*$/i.exec(
+    message,
+  );
   return m?.[1] ?? message;
 }
 
 /** `registry.example.com/app:1` → registry.example.com; a bare `nginx` comes from Docker Hub. */
 export function registryOf(image: string): string {
   const first = image.split('/')[0] ?? '';
-  return image.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost') ? first : 'docker.io';
+  return image.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost')
+    ? first
+    : 'docker.io';
 }
 
 function summarize(outcome: PullFailure, image: string, registry: string, secrets: number): string {

@@ -2,7 +2,16 @@ import { z } from 'zod';
 import type { V1ContainerStateTerminated } from '@kubernetes/client-node';
 import { describeExitCode, signalOf } from '../exitCodes.js';
 import { ageSeconds, formatAge, plural } from '../format.js';
-import { clip, containerNotFound, containers, lastTermination, pickContainer, podNotFound, ranSeconds, readPodIfExists } from '../pods.js';
+import {
+  clip,
+  containerNotFound,
+  containers,
+  lastTermination,
+  pickContainer,
+  podNotFound,
+  ranSeconds,
+  readPodIfExists,
+} from '../pods.js';
 import type { ContainerView } from '../pods.js';
 import { defineCheck } from '../types.js';
 import type { CheckResult, Evidence, Facts } from '../types.js';
@@ -32,16 +41,41 @@ export const podLastTermination = defineCheck({
   params: z.object({ namespace: z.string().min(1), name: z.string().min(1), container: z.string().optional() }),
   outcomes,
   healthy: ['never-terminated'],
-  facts: ['container', 'lastEnd', 'limitText', 'terminationReason', 'exitCode', 'signal', 'ranSeconds', 'finishedAgoSeconds', 'restartCount', 'memoryLimit', 'terminationMessage', 'endedBy', 'endedHow'],
-  sets: { 'oom-killed': ['container', 'lastEnd', 'limitText', 'restartCount', 'terminationReason'], 'exited-error': ['container', 'lastEnd', 'limitText', 'restartCount', 'terminationReason'], 'never-terminated': ['container', 'limitText', 'restartCount'] },
+  facts: [
+    'container',
+    'lastEnd',
+    'limitText',
+    'terminationReason',
+    'exitCode',
+    'signal',
+    'ranSeconds',
+    'finishedAgoSeconds',
+    'restartCount',
+    'memoryLimit',
+    'terminationMessage',
+    'endedBy',
+    'endedHow',
+  ],
+  sets: {
+    'oom-killed': ['container', 'lastEnd', 'limitText', 'restartCount', 'terminationReason'],
+    'exited-error': ['container', 'lastEnd', 'limitText', 'restartCount', 'terminationReason'],
+    'never-terminated': ['container', 'limitText', 'restartCount'],
+  },
   command: (p) =>
     `kubectl get pod ${quoteArg(p.name)} -n ${quoteArg(p.namespace)} -o jsonpath='{range .status.containerStatuses[${p.container ? `?(@.name=="${quoteInside(p.container)}")` : '*'}]}{.name}{"\\t"}{.restartCount}{"\\t"}{.lastState.terminated}{"\\n"}{end}'`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
     const pod = await readPodIfExists(ctx.kube, p.namespace, p.name);
     if (!pod) return podNotFound(p.namespace, p.name);
     const now = ctx.now();
-    const chosen = pickContainer(pod, p.container, (c) => lastTermination(c.status) !== undefined && !(c.init && c.status?.state?.terminated?.exitCode === 0));
-    if (!chosen) return p.container ? containerNotFound(pod, p.container) : { outcome: 'never-terminated', summary: 'the pod has no containers', evidence: [], facts: {} };
+    const chosen = pickContainer(
+      pod,
+      p.container,
+      (c) => lastTermination(c.status) !== undefined && !(c.init && c.status?.state?.terminated?.exitCode === 0),
+    );
+    if (!chosen)
+      return p.container
+        ? containerNotFound(pod, p.container)
+        : { outcome: 'never-terminated', summary: 'the pod has no containers', evidence: [], facts: {} };
 
     // Every container's last end, so a sidecar's crash is not hidden behind the chosen one.
     const evidence: Evidence[] = containers(pod)
@@ -52,7 +86,9 @@ export const podLastTermination = defineCheck({
     const facts: Facts = { container: chosen.name, restartCount: chosen.status?.restartCount ?? 0 };
     const memoryLimit = chosen.spec?.resources?.limits?.memory;
     if (memoryLimit) facts.memoryLimit = memoryLimit;
-    facts.limitText = memoryLimit ? `its memory limit of ${memoryLimit}` : 'its memory limit (the limit is not in the pod spec that was read)';
+    facts.limitText = memoryLimit
+      ? `its memory limit of ${memoryLimit}`
+      : 'its memory limit (the limit is not in the pod spec that was read)';
     const last = lastTermination(chosen.status);
     if (!last) {
       return {
@@ -71,7 +107,9 @@ export const podLastTermination = defineCheck({
     if (t.reason) facts.terminationReason = t.reason;
     if (ran !== undefined) facts.ranSeconds = ran;
     if (finishedAgo !== undefined) facts.finishedAgoSeconds = Math.round(finishedAgo);
-    const sig = (t.exitCode === undefined || t.exitCode === null ? undefined : signalOf(t.exitCode)) ?? (t.signal ? { number: t.signal, name: `signal ${t.signal}` } : undefined);
+    const sig =
+      (t.exitCode === undefined || t.exitCode === null ? undefined : signalOf(t.exitCode)) ??
+      (t.signal ? { number: t.signal, name: `signal ${t.signal}` } : undefined);
     if (sig) facts.signal = sig.name;
     if (t.message) {
       facts.terminationMessage = clip(t.message, 300);
@@ -89,18 +127,35 @@ export const podLastTermination = defineCheck({
     facts.endedHow = ender.how;
 
     if (t.reason === 'OOMKilled') {
-      return result('oom-killed', `${which} was OOMKilled${after}: it used more memory than its limit${memoryLimit ? ` (${memoryLimit})` : ''} (exit ${code})`);
+      return result(
+        'oom-killed',
+        `${which} was OOMKilled${after}: it used more memory than its limit${memoryLimit ? ` (${memoryLimit})` : ''} (exit ${code})`,
+      );
     }
     if (startFailureReasons.has(t.reason ?? '') || t.exitCode === 126 || t.exitCode === 127 || t.exitCode === 128) {
-      return result('start-failed', `${which} could not be started (${t.reason ?? 'exit'} ${code})${t.message ? `: ${clip(runtimeCause(t.message), 160)}` : ''}`);
+      return result(
+        'start-failed',
+        `${which} could not be started (${t.reason ?? 'exit'} ${code})${t.message ? `: ${clip(runtimeCause(t.message), 160)}` : ''}`,
+      );
     }
     if (sig?.name === 'SIGKILL') {
       // 137 without OOMKilled: the kubelet after a failed liveness probe or grace period, an eviction, or a kill from outside.
-      return result('killed', `${which} was killed with SIGKILL${after} (exit ${code}, reason ${t.reason ?? 'none'}): by the kubelet (liveness probe, grace period) or from outside, not by its own error`);
+      return result(
+        'killed',
+        `${which} was killed with SIGKILL${after} (exit ${code}, reason ${t.reason ?? 'none'}): by the kubelet (liveness probe, grace period) or from outside, not by its own error`,
+      );
     }
-    if (sig) return result('signaled', `${which} ended on ${sig.name}${after} (exit ${code}, reason ${t.reason ?? 'none'})`);
-    if (t.exitCode !== 0) return result('exited-error', `${which} exited with code ${code}${after} (${t.reason ?? 'Error'}): the program stopped on its own error`);
-    return result('exited-zero', `${which} exited with code 0${after} (${t.reason ?? 'Completed'}): it finished, which a long-running service should not`);
+    if (sig)
+      return result('signaled', `${which} ended on ${sig.name}${after} (exit ${code}, reason ${t.reason ?? 'none'})`);
+    if (t.exitCode !== 0)
+      return result(
+        'exited-error',
+        `${which} exited with code ${code}${after} (${t.reason ?? 'Error'}): the program stopped on its own error`,
+      );
+    return result(
+      'exited-zero',
+      `${which} exited with code 0${after} (${t.reason ?? 'Completed'}): it finished, which a long-running service should not`,
+    );
   },
 });
 
@@ -126,9 +181,25 @@ function describeTermination(t: V1ContainerStateTerminated, now: Date, current: 
 }
 
 /** A title's verb and a chain's sentence for how the container ended, from its reason, exit code and signal. */
-function endedBy(reason: string | undefined, exitCode: number | null | undefined, signal: string | undefined): { by: string; how: string } {
-  if (reason === 'OOMKilled') return { by: 'is OOM-killed', how: 'the kernel OOM-killed it at its memory limit (reason OOMKilled)' };
-  if (signal === 'SIGKILL') return { by: 'is killed with SIGKILL', how: 'it was killed with SIGKILL (exit 137) from outside the program (the kubelet, the runtime or the kernel), with no OOMKilled recorded' };
-  if (signal) return { by: `ends on ${signal}`, how: `it ended on ${signal} (exit ${exitCode ?? 'unknown'}), a signal sent to it rather than an error of its own` };
-  return { by: 'exits by itself', how: 'no probe killed it and no OOM kill was recorded: the program ended on its own' };
+function endedBy(
+  reason: string | undefined,
+  exitCode: number | null | undefined,
+  signal: string | undefined,
+): { by: string; how: string } {
+  if (reason === 'OOMKilled')
+    return { by: 'is OOM-killed', how: 'the kernel OOM-killed it at its memory limit (reason OOMKilled)' };
+  if (signal === 'SIGKILL')
+    return {
+      by: 'is killed with SIGKILL',
+      how: 'it was killed with SIGKILL (exit 137) from outside the program (the kubelet, the runtime or the kernel), with no OOMKilled recorded',
+    };
+  if (signal)
+    return {
+      by: `ends on ${signal}`,
+      how: `it ended on ${signal} (exit ${exitCode ?? 'unknown'}), a signal sent to it rather than an error of its own`,
+    };
+  return {
+    by: 'exits by itself',
+    how: 'no probe killed it and no OOM kill was recorded: the program ended on its own',
+  };
 }

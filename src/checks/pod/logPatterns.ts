@@ -4,9 +4,22 @@
  * panic explains the error lines before it.
  */
 
-export type LogClass = 'missing-binary-or-module' | 'panic' | 'permission-denied' | 'dependency-unreachable' | 'startup-step-failed' | 'error-lines';
+export type LogClass =
+  | 'missing-binary-or-module'
+  | 'panic'
+  | 'permission-denied'
+  | 'dependency-unreachable'
+  | 'startup-step-failed'
+  | 'error-lines';
 
-export const logClasses: readonly LogClass[] = ['missing-binary-or-module', 'panic', 'permission-denied', 'dependency-unreachable', 'startup-step-failed', 'error-lines'];
+export const logClasses: readonly LogClass[] = [
+  'missing-binary-or-module',
+  'panic',
+  'permission-denied',
+  'dependency-unreachable',
+  'startup-step-failed',
+  'error-lines',
+];
 
 export interface LogMatch {
   class: LogClass;
@@ -54,7 +67,10 @@ const patterns: Record<LogClass, Pattern[]> = {
   'dependency-unreachable': [
     { re: /dial tcp (\S+?): connect: connection refused/, detail: (m) => m[1] },
     { re: /dial tcp: lookup ([\w.-]+)(?: on [\d.:]+)?: no such host/, detail: (m) => m[1] },
-    { re: /dial tcp (\S+?): (?:i\/o timeout|connect: no route to host|connect: network is unreachable)/, detail: (m) => m[1] },
+    {
+      re: /dial tcp (\S+?): (?:i\/o timeout|connect: no route to host|connect: network is unreachable)/,
+      detail: (m) => m[1],
+    },
     { re: /connect ECONNREFUSED (\S+)/, detail: (m) => m[1] },
     // curl, as the Rancher agent runs it, when DNS does not know the server.
     { re: /Could not resolve host: ([\w.-]+)/, detail: (m) => m[1] },
@@ -64,7 +80,9 @@ const patterns: Record<LogClass, Pattern[]> = {
     { re: /(unix:\S+?|tcp:\S+?): database connection failed/, detail: (m) => `ovsdb ${m[1]}` },
     { re: /getaddrinfo ENOTFOUND (\S+)/, detail: (m) => m[1] },
     { re: /Can't connect to (?:local )?MySQL server on '?([\w.:-]+)/, detail: (m) => m[1] },
-    { re: /[Cc]ould not connect to (?:server|database|redis|broker)|[Cc]onnection refused|ECONNREFUSED|[Cc]onnection timed out|No route to host/ },
+    {
+      re: /[Cc]ould not connect to (?:server|database|redis|broker)|[Cc]onnection refused|ECONNREFUSED|[Cc]onnection timed out|No route to host/,
+    },
   ],
   'startup-step-failed': [
     // Cloudpods' host service wraps the failed step: `Host instance init error: Prepare environment: hugepage 1024 nr 0`.
@@ -75,12 +93,23 @@ const patterns: Record<LogClass, Pattern[]> = {
     { re: /^\[(?:F|fatal) (?:\d{6}|\d{4}-\d{2}-\d{2}) [\d:]+ [^\]]*\] (.*)/, detail: (m) => m[1] },
     { re: /level=fatal.*msg="([^"]*)"/, detail: (m) => m[1] },
     // A file the program needs at start-up is not there (`stat telegraf config file error stat /etc/telegraf/telegraf.conf: no such file or directory`).
-    { re: /\b(?:stat|open|read|load)\b[^:]*?\s(\/[^\s:]+):? no such file or directory/i, detail: (m) => `missing file ${m[1]}` },
+    {
+      re: /\b(?:stat|open|read|load)\b[^:]*?\s(\/[^\s:]+):? no such file or directory/i,
+      detail: (m) => `missing file ${m[1]}`,
+    },
     { re: /"level":"fatal".*"msg":"([^"]*)"/, detail: (m) => m[1] },
-    { re: /\b(?:failed to|fail to|unable to|cannot|could not|can't)\s+((?:init|initiali[sz]e|start|prepare|set ?up|setup|load|mount|configure|bind|register|probe|detect|enable|create|open|read config)\b[^:]*)/i, detail: (m) => m[1]?.trim() },
-    { re: /\b((?:init|initiali[sz]ation|start-?up|prepare|setup)[\w -]* (?:failed|fail|error))\b/i, detail: (m) => m[1] },
+    {
+      re: /\b(?:failed to|fail to|unable to|cannot|could not|can't)\s+((?:init|initiali[sz]e|start|prepare|set ?up|setup|load|mount|configure|bind|register|probe|detect|enable|create|open|read config)\b[^:]*)/i,
+      detail: (m) => m[1]?.trim(),
+    },
+    {
+      re: /\b((?:init|initiali[sz]ation|start-?up|prepare|setup)[\w -]* (?:failed|fail|error))\b/i,
+      detail: (m) => m[1],
+    },
   ],
-  'error-lines': [{ re: /^E\d{4} |^\[(?:E|error) (?:\d{6}|\d{4}-\d{2}-\d{2})|\blevel=error\b|"level":"error"|\bERROR\b|^Error: / }],
+  'error-lines': [
+    { re: /^E\d{4} |^\[(?:E|error) (?:\d{6}|\d{4}-\d{2}-\d{2})|\blevel=error\b|"level":"error"|\bERROR\b|^Error: / },
+  ],
 };
 
 /** Lines that look like an error but are routine, so they never decide. */

@@ -44,7 +44,14 @@ export const podLogs = defineCheck({
   outcomes,
   healthy: ['no-failure-pattern', 'no-logs'],
   facts: ['container', 'logClass', 'logLine', 'logDetail', 'logInstance', 'logTailLines'],
-  sets: { 'missing-binary-or-module': ['container', 'logDetail', 'logInstance', 'logLine'], panic: ['container', 'logDetail', 'logInstance', 'logLine'], 'dependency-unreachable': ['container', 'logDetail', 'logInstance', 'logLine'], 'startup-step-failed': ['container', 'logDetail', 'logInstance', 'logLine'], 'no-failure-pattern': ['container'], 'no-logs': ['container'] },
+  sets: {
+    'missing-binary-or-module': ['container', 'logDetail', 'logInstance', 'logLine'],
+    panic: ['container', 'logDetail', 'logInstance', 'logLine'],
+    'dependency-unreachable': ['container', 'logDetail', 'logInstance', 'logLine'],
+    'startup-step-failed': ['container', 'logDetail', 'logInstance', 'logLine'],
+    'no-failure-pattern': ['container'],
+    'no-logs': ['container'],
+  },
   command: (p) => {
     const base = `kubectl logs ${quoteArg(p.name)} -n ${quoteArg(p.namespace)}${p.container ? ` -c ${quoteArg(p.container)}` : ''} --tail=${p.tailLines}`;
     return `${base} && ${base} --previous`;
@@ -53,15 +60,25 @@ export const podLogs = defineCheck({
     const pod = await readPodIfExists(ctx.kube, p.namespace, p.name);
     if (!pod) return podNotFound(p.namespace, p.name);
     const c = pickContainer(pod, p.container);
-    if (!c) return p.container ? containerNotFound(pod, p.container) : { outcome: 'no-logs', summary: 'the pod has no containers', evidence: [], facts: {} };
+    if (!c)
+      return p.container
+        ? containerNotFound(pod, p.container)
+        : { outcome: 'no-logs', summary: 'the pod has no containers', evidence: [], facts: {} };
     const facts: Facts = { container: c.name };
     const instances = instancesOf(c);
     if (instances.length === 0) {
       const reason = c.status?.state?.waiting?.reason ?? 'not started';
-      return { outcome: 'no-logs', summary: `container ${c.name} has not started yet (${reason}): there is no log to read`, evidence: [{ label: `container ${c.name}`, value: `waiting: ${reason}` }], facts };
+      return {
+        outcome: 'no-logs',
+        summary: `container ${c.name} has not started yet (${reason}): there is no log to read`,
+        evidence: [{ label: `container ${c.name}`, value: `waiting: ${reason}` }],
+        facts,
+      };
     }
 
-    const texts = await Promise.all(instances.map((i) => readLog(ctx.kube, p.namespace, p.name, c.name, i, p.tailLines)));
+    const texts = await Promise.all(
+      instances.map((i) => readLog(ctx.kube, p.namespace, p.name, c.name, i, p.tailLines)),
+    );
     const evidence: Evidence[] = [];
     const matches: (LogMatch & { instance: Instance })[] = [];
     let total = 0;
@@ -104,7 +121,8 @@ export const podLogs = defineCheck({
     facts.logInstance = chosen.instance;
     if (chosen.detail) facts.logDetail = clip(chosen.detail, 120);
     const ordered = [chosen, ...matches.filter((m) => m !== chosen).sort((a, b) => rank(a.class) - rank(b.class))];
-    for (const m of ordered.slice(0, maxEvidenceLines)) evidence.push({ label: `${m.instance} · ${m.class}`, value: clip(m.line) });
+    for (const m of ordered.slice(0, maxEvidenceLines))
+      evidence.push({ label: `${m.instance} · ${m.class}`, value: clip(m.line) });
     return { outcome: chosen.class, summary: summarize(chosen, c.name), evidence, facts };
   },
 });
@@ -124,13 +142,28 @@ function instancesOf(c: ContainerView): Instance[] {
   return hasPrevious ? ['previous'] : [];
 }
 
-async function readLog(kube: KubeClient, namespace: string, pod: string, container: string, instance: Instance, tailLines: number): Promise<{ text: string } | { refused: string }> {
+async function readLog(
+  kube: KubeClient,
+  namespace: string,
+  pod: string,
+  container: string,
+  instance: Instance,
+  tailLines: number,
+): Promise<{ text: string } | { refused: string }> {
   try {
     // limitBytes caps a pathological line length; tailLines caps the count.
-    return { text: await kube.readPodLog(namespace, pod, { container, previous: instance === 'previous', tailLines, limitBytes: tailLines * 2048 }) };
+    return {
+      text: await kube.readPodLog(namespace, pod, {
+        container,
+        previous: instance === 'previous',
+        tailLines,
+        limitBytes: tailLines * 2048,
+      }),
+    };
   } catch (err) {
     // The kubelet refuses logs it does not have (rotated away, container gone): that is an answer, not a failure.
-    if (err instanceof KubeError && (err.kind === 'bad-request' || err.kind === 'not-found')) return { refused: err.message };
+    if (err instanceof KubeError && (err.kind === 'bad-request' || err.kind === 'not-found'))
+      return { refused: err.message };
     throw err;
   }
 }

@@ -32,11 +32,19 @@ export function parseMultiAttachLine(raw: string): MultiAttachLine | undefined {
   const out: MultiAttachLine = { volume: m[1] ?? '', line: raw };
   const requester = /from node "([^"]+)"/.exec(rest)?.[1];
   if (requester) out.requester = requester;
-  const holder = /exclusively attached to node (\S+?) and can't/.exec(rest)?.[1] ?? /used by pods? .*? on node (\S+?)["\s]*$/.exec(rest)?.[1];
+  const holder =
+    /exclusively attached to node (\S+?) and can't/.exec(rest)?.[1] ??
+    /used by pods? .*? on node (\S+?)["\s]*$/.exec(rest)?.[1];
   if (holder) out.holder = holder.replace(/,$/, '');
   const used = /already used by pod\(?s?\)? (.+?)(?: on node \S+)?["\s]*$/.exec(rest)?.[1];
-  if (used && !/^\d+ pod\(s\) in different namespaces/.test(used)) out.usedBy = used.split(/,\s*|\s+and\s+\d+ pod\(s\).*$/).map((s) => s.trim()).filter(Boolean);
-  const podRef = /ObjectReference\{Kind:"Pod", Namespace:"([^"]+)", Name:"([^"]+)"/.exec(line) ?? /object="([^"/]+)\/([^"]+)"[^\n]*kind="Pod"/.exec(line);
+  if (used && !/^\d+ pod\(s\) in different namespaces/.test(used))
+    out.usedBy = used
+      .split(/,\s*|\s+and\s+\d+ pod\(s\).*$/)
+      .map((s) => s.trim())
+      .filter(Boolean);
+  const podRef =
+    /ObjectReference\{Kind:"Pod", Namespace:"([^"]+)", Name:"([^"]+)"/.exec(line) ??
+    /object="([^"/]+)\/([^"]+)"[^\n]*kind="Pod"/.exec(line);
   if (podRef) out.pod = `${podRef[1]}/${podRef[2]}`;
   return out;
 }

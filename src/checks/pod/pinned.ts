@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import type { V1Node, V1NodeSelectorRequirement, V1NodeSelectorTerm, V1Taint, V1Toleration } from '@kubernetes/client-node';
+import type {
+  V1Node,
+  V1NodeSelectorRequirement,
+  V1NodeSelectorTerm,
+  V1Taint,
+  V1Toleration,
+} from '@kubernetes/client-node';
 import { labelString } from '../format.js';
 import { podNotFound, readPodIfExists } from '../pods.js';
 import { isMirrorPod } from '../node/schedulable.js';
@@ -9,7 +15,15 @@ import { quoteArg } from '../../nodeaccess/quote.js';
 import type { KubeClient } from '../../kube/client.js';
 import { termMatches } from '../../kube/semantics/scheduling.js';
 
-const outcomes = ['not-pinned', 'satisfiable', 'no-matching-node', 'matching-nodes-not-ready', 'matching-nodes-unschedulable', 'static-pod', 'not-found'] as const;
+const outcomes = [
+  'not-pinned',
+  'satisfiable',
+  'no-matching-node',
+  'matching-nodes-not-ready',
+  'matching-nodes-unschedulable',
+  'static-pod',
+  'not-found',
+] as const;
 type Outcome = (typeof outcomes)[number];
 
 /** Nodes per request, and the most pages read per term looking for a node the pod can use. */
@@ -21,11 +35,19 @@ export const podPinned = defineCheck({
   id: 'pod.pinned',
   layer: 'pod',
   title: 'Is the pod pinned to nodes, and does any Ready node satisfy it?',
-  why: 'A nodeSelector, a required node affinity or a missing toleration pins a pod to some nodes; if none of those is Ready and schedulable, the pod cannot start anywhere, which looks like a cluster problem but is the pod\'s own spec.',
+  why: "A nodeSelector, a required node affinity or a missing toleration pins a pod to some nodes; if none of those is Ready and schedulable, the pod cannot start anywhere, which looks like a cluster problem but is the pod's own spec.",
   params: z.object({ namespace: z.string().min(1), name: z.string().min(1) }),
   outcomes,
   healthy: ['not-pinned', 'satisfiable', 'static-pod'],
-  facts: ['nodeName', 'nodeSelector', 'requiredAffinity', 'tolerations', 'matchingNodes', 'readyMatchingNodes', 'pinned'],
+  facts: [
+    'nodeName',
+    'nodeSelector',
+    'requiredAffinity',
+    'tolerations',
+    'matchingNodes',
+    'readyMatchingNodes',
+    'pinned',
+  ],
   command: (p) =>
     `kubectl get pod ${quoteArg(p.name)} -n ${quoteArg(p.namespace)} -o jsonpath='{.spec.nodeName}{"\\n"}{.spec.nodeSelector}{"\\n"}{.spec.affinity.nodeAffinity}{"\\n"}{.spec.tolerations}{"\\n"}' && kubectl get nodes --show-labels`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
@@ -43,7 +65,10 @@ export const podPinned = defineCheck({
     if (isMirrorPod(pod)) {
       facts.pinned = true;
       const annotation = pod.metadata?.annotations?.['kubernetes.io/config.mirror'];
-      evidence.push({ label: 'static pod', value: annotation !== undefined ? `annotation kubernetes.io/config.mirror: ${annotation}` : 'owned by its Node' });
+      evidence.push({
+        label: 'static pod',
+        value: annotation !== undefined ? `annotation kubernetes.io/config.mirror: ${annotation}` : 'owned by its Node',
+      });
       return {
         outcome: 'static-pod',
         summary: `pod ${p.name} is a static pod of node ${spec?.nodeName ?? '(unknown)'}: its kubelet runs it from a manifest, so only that node can run it and taints do not apply`,
@@ -90,8 +115,13 @@ export const podPinned = defineCheck({
     const count = complete ? String(all.length) : `more than ${all.length}`;
     facts.matchingNodes = complete ? all.length : count;
     facts.readyMatchingNodes = usable.map(nameOf).slice(0, maxNamed).join(',');
-    evidence.push({ label: 'nodes matching', value: `${count}${all.length ? ` (${all.map(nameOf).slice(0, maxNamed).join(', ')}${all.length > maxNamed ? ', …' : ''})` : ''}` });
-    const rules = [selector && `nodeSelector ${selector}`, terms.length && 'its required node affinity'].filter(Boolean).join(' and ');
+    evidence.push({
+      label: 'nodes matching',
+      value: `${count}${all.length ? ` (${all.map(nameOf).slice(0, maxNamed).join(', ')}${all.length > maxNamed ? ', …' : ''})` : ''}`,
+    });
+    const rules = [selector && `nodeSelector ${selector}`, terms.length && 'its required node affinity']
+      .filter(Boolean)
+      .join(' and ');
 
     if (usable.length > 0) {
       const names = `${usable.map(nameOf).slice(0, maxNamed).join(', ')}${usable.length > maxNamed ? ', …' : ''}`;
@@ -114,10 +144,16 @@ export const podPinned = defineCheck({
       };
     }
     if (all.length === 0) {
-      return { outcome: 'no-matching-node', summary: `no node has the labels pod ${p.name} requires (${rules}): it cannot be scheduled anywhere until a node is labelled or the rule is changed`, evidence, facts };
+      return {
+        outcome: 'no-matching-node',
+        summary: `no node has the labels pod ${p.name} requires (${rules}): it cannot be scheduled anywhere until a node is labelled or the rule is changed`,
+        evidence,
+        facts,
+      };
     }
     if (ready.length === 0) {
-      for (const n of all.slice(0, maxNamed)) evidence.push({ label: `node ${nameOf(n)}`, value: `Ready=${readyStatus(n)}` });
+      for (const n of all.slice(0, maxNamed))
+        evidence.push({ label: `node ${nameOf(n)}`, value: `Ready=${readyStatus(n)}` });
       return {
         outcome: 'matching-nodes-not-ready',
         summary: `pod ${p.name} is pinned (${rules}) to ${all.map(nameOf).slice(0, maxNamed).join(', ')}, and none of them is Ready: it cannot move elsewhere, so the node is the problem to follow`,
@@ -126,7 +162,9 @@ export const podPinned = defineCheck({
       };
     }
     for (const n of ready.slice(0, maxNamed)) {
-      const why = n.spec?.unschedulable ? 'cordoned (unschedulable)' : `untolerated taints ${untolerated(n, tolerations).map(describeTaint).join(', ')}`;
+      const why = n.spec?.unschedulable
+        ? 'cordoned (unschedulable)'
+        : `untolerated taints ${untolerated(n, tolerations).map(describeTaint).join(', ')}`;
       evidence.push({ label: `node ${nameOf(n)}`, value: why });
     }
     return {
@@ -154,7 +192,10 @@ function termQuery(nodeSelector: string, t: V1NodeSelectorTerm | undefined): Ter
     term: t,
     labelSelector: [nodeSelector, termSelector(t)].filter(Boolean).join(','),
     fieldSelector: fields.filter((f): f is string => f !== undefined).join(','),
-    filterHere: fields.includes(undefined) || fields.length + (t.matchExpressions?.length ?? 0) === 0 || (t.matchExpressions ?? []).some((r) => r.operator === 'Gt' || r.operator === 'Lt'),
+    filterHere:
+      fields.includes(undefined) ||
+      fields.length + (t.matchExpressions?.length ?? 0) === 0 ||
+      (t.matchExpressions ?? []).some((r) => r.operator === 'Gt' || r.operator === 'Lt'),
   };
 }
 
@@ -177,21 +218,40 @@ function fieldRequirement(r: V1NodeSelectorRequirement): string | undefined {
  * matches every node of a 5,000-node cluster, and one page is enough to say
  * so); otherwise later pages are read, up to maxPages, looking for one.
  */
-async function matchingNodes(kube: KubeClient, q: TermQuery, tolerations: V1Toleration[]): Promise<{ nodes: V1Node[]; complete: boolean }> {
+async function matchingNodes(
+  kube: KubeClient,
+  q: TermQuery,
+  tolerations: V1Toleration[],
+): Promise<{ nodes: V1Node[]; complete: boolean }> {
   const nodes: V1Node[] = [];
   let token: string | undefined;
   let pages = 0;
   do {
-    const page = await kube.listNodesPage({ ...(q.labelSelector ? { labelSelector: q.labelSelector } : {}), ...(q.fieldSelector ? { fieldSelector: q.fieldSelector } : {}), pageSize, continue: token });
+    const page = await kube.listNodesPage({
+      ...(q.labelSelector ? { labelSelector: q.labelSelector } : {}),
+      ...(q.fieldSelector ? { fieldSelector: q.fieldSelector } : {}),
+      pageSize,
+      continue: token,
+    });
     pages++;
     for (const n of page.items) if (!q.term || !q.filterHere || termMatches(q.term, n)) nodes.push(n);
     token = page.continue;
-  } while (token && pages < maxPages && !nodes.some((n) => isReady(n) && !n.spec?.unschedulable && untolerated(n, tolerations).length === 0));
+  } while (
+    token &&
+    pages < maxPages &&
+    !nodes.some((n) => isReady(n) && !n.spec?.unschedulable && untolerated(n, tolerations).length === 0)
+  );
   return { nodes, complete: token === undefined };
 }
 
 function nodesCommand(q: TermQuery): string {
-  return ['kubectl get nodes', q.labelSelector && `-l ${quoteArg(q.labelSelector)}`, q.fieldSelector && `--field-selector ${quoteArg(q.fieldSelector)}`].filter(Boolean).join(' ');
+  return [
+    'kubectl get nodes',
+    q.labelSelector && `-l ${quoteArg(q.labelSelector)}`,
+    q.fieldSelector && `--field-selector ${quoteArg(q.fieldSelector)}`,
+  ]
+    .filter(Boolean)
+    .join(' ');
 }
 
 function nameOf(n: V1Node): string {
@@ -229,7 +289,8 @@ function termSelector(t: V1NodeSelectorTerm): string {
 }
 
 function describeTerm(t: V1NodeSelectorTerm): string {
-  const req = (r: V1NodeSelectorRequirement) => `${r.key} ${r.operator}${r.values?.length ? ` (${r.values.join(',')})` : ''}`;
+  const req = (r: V1NodeSelectorRequirement) =>
+    `${r.key} ${r.operator}${r.values?.length ? ` (${r.values.join(',')})` : ''}`;
   return [...(t.matchExpressions ?? []).map(req), ...(t.matchFields ?? []).map(req)].join(', ') || '(empty term)';
 }
 
@@ -250,5 +311,7 @@ function tolerates(tol: V1Toleration, taint: V1Taint): boolean {
 
 /** Taints that keep the pod off the node: NoSchedule and NoExecute ones no toleration covers. */
 function untolerated(n: V1Node, tolerations: V1Toleration[]): V1Taint[] {
-  return (n.spec?.taints ?? []).filter((t) => t.effect !== 'PreferNoSchedule' && !tolerations.some((tol) => tolerates(tol, t)));
+  return (n.spec?.taints ?? []).filter(
+    (t) => t.effect !== 'PreferNoSchedule' && !tolerations.some((tol) => tolerates(tol, t)),
+  );
 }

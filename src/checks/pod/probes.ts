@@ -4,9 +4,27 @@ import type { KubeClient } from '../../kube/client.js';
 import { KubeError } from '../../kube/errors.js';
 import { groupEvents, involvedObjectSelector } from '../events.js';
 import { ageSeconds, formatAge, plural } from '../format.js';
-import { clip, containerNotFound, eventContainer, eventsForContainer, lastTermination, pickContainer, podNotFound, ranSeconds, readPodIfExists } from '../pods.js';
+import {
+  clip,
+  containerNotFound,
+  eventContainer,
+  eventsForContainer,
+  lastTermination,
+  pickContainer,
+  podNotFound,
+  ranSeconds,
+  readPodIfExists,
+} from '../pods.js';
 import type { ContainerView } from '../pods.js';
-import { classifyProbeFailure, probeFailureKind, probeKill, probedPort, servingLine, servingPorts, loopbackAddress } from '../probeEvents.js';
+import {
+  classifyProbeFailure,
+  probeFailureKind,
+  probeKill,
+  probedPort,
+  servingLine,
+  servingPorts,
+  loopbackAddress,
+} from '../probeEvents.js';
 import type { ProbeKind } from '../probeEvents.js';
 import { defineCheck } from '../types.js';
 import type { CheckResult, Evidence, Facts } from '../types.js';
@@ -88,19 +106,81 @@ export const podProbes = defineCheck({
     'suggestedStartupFailureThreshold',
     'suggestedLivenessFailureThreshold',
   ],
-  sets: { 'probe-kills-before-start': ['container', 'eventMessage', 'failureThreshold', 'initialDelaySeconds', 'killCount', 'killMessage', 'killTimes', 'lastRun', 'periodSeconds', 'probeAllowance', 'probeFix', 'probeKind', 'ranSeconds', 'restartCount', 'suggestedLivenessFailureThreshold', 'suggestedStartupFailureThreshold', 'suggestedStartupPeriodSeconds', 'toleranceSeconds'], 'startup-kills': ['container', 'eventMessage', 'killCount', 'killMessage', 'killTimes', 'lastRun', 'probeAllowance', 'probeFix', 'probeKind', 'restartCount'], 'readiness-failing': ['container', 'eventMessage', 'killCount', 'killMessage', 'killTimes', 'lastRun', 'probeAllowance', 'probeFix', 'restartCount'], 'no-probes': ['container', 'restartCount'] },
+  sets: {
+    'probe-kills-before-start': [
+      'container',
+      'eventMessage',
+      'failureThreshold',
+      'initialDelaySeconds',
+      'killCount',
+      'killMessage',
+      'killTimes',
+      'lastRun',
+      'periodSeconds',
+      'probeAllowance',
+      'probeFix',
+      'probeKind',
+      'ranSeconds',
+      'restartCount',
+      'suggestedLivenessFailureThreshold',
+      'suggestedStartupFailureThreshold',
+      'suggestedStartupPeriodSeconds',
+      'toleranceSeconds',
+    ],
+    'startup-kills': [
+      'container',
+      'eventMessage',
+      'killCount',
+      'killMessage',
+      'killTimes',
+      'lastRun',
+      'probeAllowance',
+      'probeFix',
+      'probeKind',
+      'restartCount',
+    ],
+    'readiness-failing': [
+      'container',
+      'eventMessage',
+      'killCount',
+      'killMessage',
+      'killTimes',
+      'lastRun',
+      'probeAllowance',
+      'probeFix',
+      'restartCount',
+    ],
+    'no-probes': ['container', 'restartCount'],
+  },
   command: (p) =>
     `kubectl get pod ${quoteArg(p.name)} -n ${quoteArg(p.namespace)} -o jsonpath='{range .spec.containers[${p.container ? `?(@.name=="${quoteInside(p.container)}")` : '*'}]}{.name}{" liveness="}{.livenessProbe}{" startup="}{.startupProbe}{"\\n"}{end}' && kubectl get events -n ${quoteArg(p.namespace)} --field-selector ${quoteArg(involvedObjectSelector('Pod', p.name, p.namespace))}`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
     const [pod, events] = await Promise.all([
       readPodIfExists(ctx.kube, p.namespace, p.name),
-      ctx.kube.listEvents({ namespace: p.namespace, fieldSelector: involvedObjectSelector('Pod', p.name, p.namespace) }),
+      ctx.kube.listEvents({
+        namespace: p.namespace,
+        fieldSelector: involvedObjectSelector('Pod', p.name, p.namespace),
+      }),
     ]);
     if (!pod) return podNotFound(p.namespace, p.name);
-    const killed = new Set(events.filter((e) => e.reason === 'Killing' && probeKill(e.message)).map((e) => eventContainer(e) ?? probeKill(e.message)?.container));
+    const killed = new Set(
+      events
+        .filter((e) => e.reason === 'Killing' && probeKill(e.message))
+        .map((e) => eventContainer(e) ?? probeKill(e.message)?.container),
+    );
     const probed = new Set(events.filter((e) => probeFailureKind(e.message)).map((e) => eventContainer(e)));
-    const c = pickContainer(pod, p.container, (v) => killed.has(v.name) || probed.has(v.name) || (!!(v.spec?.livenessProbe ?? v.spec?.startupProbe) && (v.status?.restartCount ?? 0) > 0));
-    if (!c) return p.container ? containerNotFound(pod, p.container) : { outcome: 'no-probes', summary: 'the pod has no containers', evidence: [], facts: {} };
+    const c = pickContainer(
+      pod,
+      p.container,
+      (v) =>
+        killed.has(v.name) ||
+        probed.has(v.name) ||
+        (!!(v.spec?.livenessProbe ?? v.spec?.startupProbe) && (v.status?.restartCount ?? 0) > 0),
+    );
+    if (!c)
+      return p.container
+        ? containerNotFound(pod, p.container)
+        : { outcome: 'no-probes', summary: 'the pod has no containers', evidence: [], facts: {} };
     return judge(ctx.kube, pod, c, forContainer(events, c.name, pod), ctx.now());
   },
 });
@@ -113,11 +193,21 @@ function forContainer(events: CoreV1Event[], name: string, pod: V1Pod): CoreV1Ev
   const single = (pod.spec?.containers?.length ?? 0) <= 1;
   return eventsForContainer(events, name).filter((e) => {
     const named = probeKill(e.message)?.container;
-    return named === undefined || named === name || (single && eventContainer(e) === undefined && !(pod.spec?.initContainers ?? []).some((i) => i.name === named));
+    return (
+      named === undefined ||
+      named === name ||
+      (single && eventContainer(e) === undefined && !(pod.spec?.initContainers ?? []).some((i) => i.name === named))
+    );
   });
 }
 
-async function judge(kube: KubeClient, pod: V1Pod, c: ContainerView, events: CoreV1Event[], now: Date): Promise<CheckResult<Outcome>> {
+async function judge(
+  kube: KubeClient,
+  pod: V1Pod,
+  c: ContainerView,
+  events: CoreV1Event[],
+  now: Date,
+): Promise<CheckResult<Outcome>> {
   const spec = c.spec;
   const liveness = spec?.livenessProbe ? windowOf('liveness', spec.livenessProbe) : undefined;
   const startup = spec?.startupProbe ? windowOf('startup', spec.startupProbe) : undefined;
@@ -126,11 +216,16 @@ async function judge(kube: KubeClient, pod: V1Pod, c: ContainerView, events: Cor
   const facts: Facts = { container: c.name, restartCount: restarts };
   const evidence: Evidence[] = [];
   for (const w of [startup, liveness, readiness]) {
-    if (w) evidence.push({ label: `${w.kind}Probe`, value: `initialDelaySeconds ${w.initialDelaySeconds}, periodSeconds ${w.periodSeconds}, failureThreshold ${w.failureThreshold}: ${w.seconds} s (${w.formula})` });
+    if (w)
+      evidence.push({
+        label: `${w.kind}Probe`,
+        value: `initialDelaySeconds ${w.initialDelaySeconds}, periodSeconds ${w.periodSeconds}, failureThreshold ${w.failureThreshold}: ${w.seconds} s (${w.formula})`,
+      });
   }
 
   const groups = groupEvents(events);
-  const failures = (kind: ProbeKind) => groups.filter((g) => g.reason === 'Unhealthy' && probeFailureKind(g.message) === kind);
+  const failures = (kind: ProbeKind) =>
+    groups.filter((g) => g.reason === 'Unhealthy' && probeFailureKind(g.message) === kind);
   const count = (gs: { count: number }[]) => gs.reduce((n, g) => n + g.count, 0);
   // A kill is a Normal event: read every Killing message, not only warnings.
   const kills = groups.filter((g) => g.reason === 'Killing' && probeKill(g.message));
@@ -138,16 +233,26 @@ async function judge(kube: KubeClient, pod: V1Pod, c: ContainerView, events: Cor
   const livenessKills = kills.filter((g) => probeKill(g.message)?.kind === 'liveness');
   const probeEvents = [...kills, ...groups.filter((g) => probeFailureKind(g.message))];
   if (!liveness && !startup && !readiness && probeEvents.length === 0) {
-    return { outcome: 'no-probes', summary: `container ${c.name} has no probes: the kubelet never restarts it for being slow`, evidence: [], facts };
+    return {
+      outcome: 'no-probes',
+      summary: `container ${c.name} has no probes: the kubelet never restarts it for being slow`,
+      evidence: [],
+      facts,
+    };
   }
   if (!liveness && !startup && !readiness) {
     // The events are the kubelet's own record; a spec read without probes (a pasted or older revision) does not undo them.
-    evidence.push({ label: 'probes in the spec', value: 'none shown; the events below are the kubelet reporting probes it ran' });
+    evidence.push({
+      label: 'probes in the spec',
+      value: 'none shown; the events below are the kubelet reporting probes it ran',
+    });
   }
 
   // While a startupProbe runs, liveness waits: the start-up allowance is the startup probe's window alone.
   const allowance = startup ?? liveness;
-  facts.probeAllowance = allowance ? `The ${allowance.kind} probe allows ${allowance.seconds} s (initialDelaySeconds ${allowance.initialDelaySeconds} + failureThreshold ${allowance.failureThreshold} × periodSeconds ${allowance.periodSeconds})` : 'The probe settings are not in the pod spec that was read, so how long it allows is not known';
+  facts.probeAllowance = allowance
+    ? `The ${allowance.kind} probe allows ${allowance.seconds} s (initialDelaySeconds ${allowance.initialDelaySeconds} + failureThreshold ${allowance.failureThreshold} × periodSeconds ${allowance.periodSeconds})`
+    : 'The probe settings are not in the pod spec that was read, so how long it allows is not known';
   if (allowance) {
     facts.probeKind = allowance.kind;
     facts.toleranceSeconds = allowance.seconds;
@@ -158,7 +263,10 @@ async function judge(kube: KubeClient, pod: V1Pod, c: ContainerView, events: Cor
 
   const killFailures = [...failures('startup'), ...failures('liveness')];
   for (const g of [...kills, ...killFailures, ...failures('readiness')].slice(0, 5)) {
-    evidence.push({ label: `${g.reason} ×${g.count}`, value: `${g.lastSeen ? `last ${formatAge(ageSeconds(g.lastSeen, now) ?? 0)} ago: ` : ''}${clip(g.message)}` });
+    evidence.push({
+      label: `${g.reason} ×${g.count}`,
+      value: `${g.lastSeen ? `last ${formatAge(ageSeconds(g.lastSeen, now) ?? 0)} ago: ` : ''}${clip(g.message)}`,
+    });
   }
   const latestFailure = killFailures[0] ?? failures('readiness')[0];
   if (latestFailure) facts.eventMessage = clip(latestFailure.message, 300);
@@ -177,18 +285,29 @@ async function judge(kube: KubeClient, pod: V1Pod, c: ContainerView, events: Cor
 
   // Kill events expire after an hour; then restarts ending in SIGKILL/SIGTERM after probe failures stand in for them.
   let killCount = count(kills);
-  if (killCount === 0 && killFailures.length > 0 && restarts > 0 && last && [137, 143].includes(last.term.exitCode)) killCount = restarts;
+  if (killCount === 0 && killFailures.length > 0 && restarts > 0 && last && [137, 143].includes(last.term.exitCode))
+    killCount = restarts;
   facts.killCount = killCount;
   facts.killTimes = killCount === 1 ? 'once' : `${killCount} times`;
 
   // Sentences the diagnoses quote: always set, saying so in words when the evidence is not there.
-  if (!facts.killMessage) facts.killMessage = killCount > 0 ? `no Killing event is left (events expire after an hour); ${plural(restarts, 'restart')} ended in exit ${last?.term.exitCode ?? '?'} after probe failures` : 'no probe kill was reported';
-  if (!facts.eventMessage) facts.eventMessage = 'no Unhealthy event with the probe\'s own error was seen';
-  facts.lastRun = ran === undefined ? 'How long the killed instance ran is not recorded in the pod status that was read.' : `The last instance ran ${ran} s before it ended (${last?.term.reason ?? 'Terminated'}, exit ${last?.term.exitCode}).`;
-  facts.probeFix = 'Give start-up the time it needs: a startupProbe whose failureThreshold × periodSeconds covers the slowest start seen, then liveness takes over.';
+  if (!facts.killMessage)
+    facts.killMessage =
+      killCount > 0
+        ? `no Killing event is left (events expire after an hour); ${plural(restarts, 'restart')} ended in exit ${last?.term.exitCode ?? '?'} after probe failures`
+        : 'no probe kill was reported';
+  if (!facts.eventMessage) facts.eventMessage = "no Unhealthy event with the probe's own error was seen";
+  facts.lastRun =
+    ran === undefined
+      ? 'How long the killed instance ran is not recorded in the pod status that was read.'
+      : `The last instance ran ${ran} s before it ended (${last?.term.reason ?? 'Terminated'}, exit ${last?.term.exitCode}).`;
+  facts.probeFix =
+    'Give start-up the time it needs: a startupProbe whose failureThreshold × periodSeconds covers the slowest start seen, then liveness takes over.';
 
   if (killCount > 0) {
-    const startupKilled = startupKills.length > 0 || (kills.length === 0 && failures('startup').length > 0 && failures('liveness').length === 0);
+    const startupKilled =
+      startupKills.length > 0 ||
+      (kills.length === 0 && failures('startup').length > 0 && failures('liveness').length === 0);
     const kind: 'startup' | 'liveness' = startupKilled ? 'startup' : 'liveness';
     const failing = failures(kind);
     const failureClass = failing[0] ? classifyProbeFailure(failing[0].message) : undefined;
@@ -196,7 +315,10 @@ async function judge(kube: KubeClient, pod: V1Pod, c: ContainerView, events: Cor
     if (failing[0]) facts.eventMessage = clip(failing[0].message, 300);
     const log = await logOf(kube, pod, c, last?.term.finishedAt);
     if (log?.last) {
-      evidence.push({ label: `${log.instance} instance's last log line${log.last.beforeKill === undefined ? '' : ` (${log.last.beforeKill} s before it ended)`}`, value: clip(log.last.text) });
+      evidence.push({
+        label: `${log.instance} instance's last log line${log.last.beforeKill === undefined ? '' : ` (${log.last.beforeKill} s before it ended)`}`,
+        value: clip(log.last.text),
+      });
       facts.lastLogLine = clip(log.last.text);
     }
     if (log?.serving) {
@@ -205,17 +327,25 @@ async function judge(kube: KubeClient, pod: V1Pod, c: ContainerView, events: Cor
     }
     const grace = pod.spec?.terminationGracePeriodSeconds ?? 30;
     const times = `killed ${killCount === 1 ? 'once' : `${killCount} times`}`;
-    const window = kind === 'startup' ? startup : liveness ?? startup;
+    const window = kind === 'startup' ? startup : (liveness ?? startup);
     // Never one success: the kill lands about when the allowance runs out (plus the grace period and probe jitter).
     // A startup probe runs only until its first success, so its kill always means it never succeeded.
     const neverSucceeded = kind === 'startup' || !window || ran === undefined || ran <= 2 * window.seconds + grace;
 
     // The program is up and the probe still fails: a server answered 404/401/403, or the log says it listens
     // where the probe does not knock (another port, or only 127.0.0.1). A serving line alone never decides.
-    const probed = failing[0] ? probedPort(failing[0].message) ?? specPort(kind === 'startup' ? spec?.startupProbe : spec?.livenessProbe) : undefined;
-    const loopback = log?.serving && probed !== undefined && loopbackAddress(log.serving)?.endsWith(`:${probed}`) ? loopbackAddress(log.serving) : undefined;
+    const probed = failing[0]
+      ? (probedPort(failing[0].message) ?? specPort(kind === 'startup' ? spec?.startupProbe : spec?.livenessProbe))
+      : undefined;
+    const loopback =
+      log?.serving && probed !== undefined && loopbackAddress(log.serving)?.endsWith(`:${probed}`)
+        ? loopbackAddress(log.serving)
+        : undefined;
     const ports = log?.servingAll.flatMap((l) => servingPorts(l)) ?? [];
-    const elsewhere = probed !== undefined && ports.length > 0 && !ports.includes(probed) ? log?.servingAll.find((l) => servingPorts(l).length > 0) : undefined;
+    const elsewhere =
+      probed !== undefined && ports.length > 0 && !ports.includes(probed)
+        ? log?.servingAll.find((l) => servingPorts(l).length > 0)
+        : undefined;
     const upEvidence =
       failureClass === 'wrong-answer'
         ? `the probe got an answer (${failing[0]?.message.replace(/^\w+ probe failed: /, '') ?? ''}): a server runs there`
@@ -243,7 +373,8 @@ async function judge(kube: KubeClient, pod: V1Pod, c: ContainerView, events: Cor
         suggest(facts, window, ran ?? window.seconds);
         facts.probeFix = `Give start-up more time: startupProbe failureThreshold ${String(facts.suggestedStartupFailureThreshold)} with periodSeconds ${String(facts.suggestedStartupPeriodSeconds)} (twice the ${window.seconds} s it allows now).`;
       } else {
-        facts.probeFix = 'Give start-up more time: raise the startupProbe\'s failureThreshold (or periodSeconds) until failureThreshold × periodSeconds covers the slowest start seen, with room to spare.';
+        facts.probeFix =
+          "Give start-up more time: raise the startupProbe's failureThreshold (or periodSeconds) until failureThreshold × periodSeconds covers the slowest start seen, with room to spare.";
       }
       return {
         outcome: 'startup-kills',
@@ -274,7 +405,8 @@ async function judge(kube: KubeClient, pod: V1Pod, c: ContainerView, events: Cor
         facts,
       };
     }
-    facts.probeFix = 'The program answered its probe for a while, then stopped: read the killed instance\'s last log lines and its CPU throttling before loosening the probe (timeoutSeconds, failureThreshold).';
+    facts.probeFix =
+      "The program answered its probe for a while, then stopped: read the killed instance's last log lines and its CPU throttling before loosening the probe (timeoutSeconds, failureThreshold).";
     return {
       outcome: 'liveness-kills-running',
       summary: `${allows}, but the container ran ${ran ?? 'longer'} s before it was killed: it started, then stopped answering its liveness probe (${times})`,
@@ -307,10 +439,15 @@ async function judge(kube: KubeClient, pod: V1Pod, c: ContainerView, events: Cor
   const startedAt = c.status?.state?.running?.startedAt;
   const readyCondition = pod.status?.conditions?.find((x) => x.type === 'Ready' && x.status === 'True');
   if (allowance && startedAt && readyCondition?.lastTransitionTime && c.status?.ready) {
-    const took = Math.round((new Date(readyCondition.lastTransitionTime).getTime() - new Date(startedAt).getTime()) / 1000);
+    const took = Math.round(
+      (new Date(readyCondition.lastTransitionTime).getTime() - new Date(startedAt).getTime()) / 1000,
+    );
     if (took >= 0) {
       facts.startupSeconds = took;
-      evidence.push({ label: 'start-up took', value: `${took} s (container started ${iso(startedAt)}, pod Ready ${iso(readyCondition.lastTransitionTime)})` });
+      evidence.push({
+        label: 'start-up took',
+        value: `${took} s (container started ${iso(startedAt)}, pod Ready ${iso(readyCondition.lastTransitionTime)})`,
+      });
       if (took >= 0.8 * allowance.seconds) {
         suggest(facts, allowance, took);
         return {
@@ -337,7 +474,10 @@ function suggest(facts: Facts, allowance: ProbeWindow, neededSeconds: number): v
   const target = 2 * Math.max(neededSeconds, allowance.seconds);
   facts.suggestedStartupPeriodSeconds = 10;
   facts.suggestedStartupFailureThreshold = Math.ceil(target / 10);
-  facts.suggestedLivenessFailureThreshold = Math.max(allowance.failureThreshold, Math.ceil((target - allowance.initialDelaySeconds) / allowance.periodSeconds));
+  facts.suggestedLivenessFailureThreshold = Math.max(
+    allowance.failureThreshold,
+    Math.ceil((target - allowance.initialDelaySeconds) / allowance.periodSeconds),
+  );
 }
 
 interface LogView {
@@ -353,11 +493,22 @@ interface LogView {
  * its end, to tell "still starting" from "idle"; and any line saying it serves, to tell a slow start from a
  * probe aimed where nothing listens.
  */
-async function logOf(kube: KubeClient, pod: V1Pod, c: ContainerView, finishedAt: Date | undefined): Promise<LogView | undefined> {
+async function logOf(
+  kube: KubeClient,
+  pod: V1Pod,
+  c: ContainerView,
+  finishedAt: Date | undefined,
+): Promise<LogView | undefined> {
   const previous = c.status?.lastState?.terminated !== undefined;
   let text: string;
   try {
-    text = await kube.readPodLog(pod.metadata?.namespace ?? '', pod.metadata?.name ?? '', { container: c.name, previous, tailLines: 200, timestamps: true, limitBytes: 200 * 2048 });
+    text = await kube.readPodLog(pod.metadata?.namespace ?? '', pod.metadata?.name ?? '', {
+      container: c.name,
+      previous,
+      tailLines: 200,
+      timestamps: true,
+      limitBytes: 200 * 2048,
+    });
   } catch (err) {
     // The log is supporting evidence: a refusal (forbidden, rotated away, not collected) must not cost the verdict.
     if (err instanceof KubeError && err.kind !== 'aborted' && err.kind !== 'timeout') return undefined;
@@ -373,7 +524,10 @@ async function logOf(kube: KubeClient, pod: V1Pod, c: ContainerView, finishedAt:
   };
   const view: LogView = { instance: previous ? 'previous' : 'current', servingAll: [] };
   const last = split(lines[lines.length - 1] ?? '');
-  const beforeKill = previous && finishedAt && last.at !== undefined ? Math.max(0, Math.round((new Date(finishedAt).getTime() - last.at) / 1000)) : undefined;
+  const beforeKill =
+    previous && finishedAt && last.at !== undefined
+      ? Math.max(0, Math.round((new Date(finishedAt).getTime() - last.at) / 1000))
+      : undefined;
   view.last = beforeKill === undefined ? { text: last.text } : { text: last.text, beforeKill };
   const serving = lines.map((l) => split(l).text).filter((l) => servingLine(l));
   view.servingAll = serving;

@@ -27,7 +27,14 @@ export const agentLogClasses = [
 ] as const;
 export type AgentLogClass = (typeof agentLogClasses)[number];
 
-const outcomes = [...agentLogClasses, 'other-error', 'no-failure-pattern', 'no-logs', 'not-found', 'container-not-found'] as const;
+const outcomes = [
+  ...agentLogClasses,
+  'other-error',
+  'no-failure-pattern',
+  'no-logs',
+  'not-found',
+  'container-not-found',
+] as const;
 type Outcome = (typeof outcomes)[number];
 
 interface Pattern {
@@ -38,25 +45,51 @@ interface Pattern {
 /** Most specific first: a bad handshake whose body says "cluster not found" is that, not a proxy problem. */
 const patterns: Record<AgentLogClass, Pattern[]> = {
   'ca-checksum-mismatch': [
-    { re: /Configured cacerts checksum \((\w*)\) does not match given --ca-checksum \((\w*)\)/, detail: (m) => `served ${m[1] || '(empty)'}, expected ${m[2] || '(empty)'}` },
-    { re: /Value from CATTLE_CA_CHECKSUM \((\w*)\) does not match the actual CA checksum \((\w*)\)/, detail: (m) => `expected ${m[1] || '(empty)'}, served ${m[2] || '(empty)'}` },
+    {
+      re: /Configured cacerts checksum \((\w*)\) does not match given --ca-checksum \((\w*)\)/,
+      detail: (m) => `served ${m[1] || '(empty)'}, expected ${m[2] || '(empty)'}`,
+    },
+    {
+      re: /Value from CATTLE_CA_CHECKSUM \((\w*)\) does not match the actual CA checksum \((\w*)\)/,
+      detail: (m) => `expected ${m[1] || '(empty)'}, served ${m[2] || '(empty)'}`,
+    },
     { re: /(\S+\/cacerts) does not match (\w+)/, detail: (m) => m[1] },
     // The agent was given a checksum but Rancher now serves no private CA (a public certificate, --no-cacerts): rancher/rancher#36572.
-    { re: /The environment variable CATTLE_CA_CHECKSUM is set but there is no CA certificate configured at (\S+)/, detail: (m) => `a checksum is set, but ${m[1]} serves no CA` },
+    {
+      re: /The environment variable CATTLE_CA_CHECKSUM is set but there is no CA certificate configured at (\S+)/,
+      detail: (m) => `a checksum is set, but ${m[1]} serves no CA`,
+    },
   ],
   'unknown-ca': [
-    { re: /x509: certificate signed by unknown authority(?: \(possibly because of \\?"([^"\\]*))?/, detail: (m) => m[1] },
-    { re: /Issuer of last certificate found in chain \(([^)]*)\) does not match with CA certificate Issuer \(([^)]*)\)/, detail: (m) => `chain ends at ${m[1]}, CA is ${m[2]}` },
+    {
+      re: /x509: certificate signed by unknown authority(?: \(possibly because of \\?"([^"\\]*))?/,
+      detail: (m) => m[1],
+    },
+    {
+      re: /Issuer of last certificate found in chain \(([^)]*)\) does not match with CA certificate Issuer \(([^)]*)\)/,
+      detail: (m) => `chain ends at ${m[1]}, CA is ${m[2]}`,
+    },
     { re: /Certificate chain is not complete/ },
   ],
   'certificate-invalid': [
-    { re: /x509: certificate has expired or is not yet valid(?::\s*(.*?))?(?:"|$)/, detail: (m) => m[1] || 'expired or not yet valid' },
+    {
+      re: /x509: certificate has expired or is not yet valid(?::\s*(.*?))?(?:"|$)/,
+      detail: (m) => m[1] || 'expired or not yet valid',
+    },
     { re: /x509: certificate is valid for ([^"]*?), not ([^\s"]+)/, detail: (m) => `valid for ${m[1]}, not ${m[2]}` },
   ],
-  'cluster-not-found': [{ re: /Response status: (40\d[^.]*)\. Response body: (.*?(?:cluster not found|clusters?\.management\.cattle\.io \\?"[^"\\]*\\?" not found).*?)"? error=/, detail: (m) => `HTTP ${m[1]}: ${m[2]}` }],
+  'cluster-not-found': [
+    {
+      re: /Response status: (40\d[^.]*)\. Response body: (.*?(?:cluster not found|clusters?\.management\.cattle\.io \\?"[^"\\]*\\?" not found).*?)"? error=/,
+      detail: (m) => `HTTP ${m[1]}: ${m[2]}`,
+    },
+  ],
   'dns-unresolvable': [
     { re: /Could not resolve host: ([\w.-]+)/, detail: (m) => m[1] },
-    { re: /dial tcp: lookup ([\w.-]+)(?: on [\d.:]+)?: (?:no such host|server misbehaving|i\/o timeout)/, detail: (m) => m[1] },
+    {
+      re: /dial tcp: lookup ([\w.-]+)(?: on [\d.:]+)?: (?:no such host|server misbehaving|i\/o timeout)/,
+      detail: (m) => m[1],
+    },
     { re: /lookup ([\w.-]+)(?: on [\d.:]+)?: no such host/, detail: (m) => m[1] },
   ],
   'bad-handshake': [
@@ -64,11 +97,20 @@ const patterns: Record<AgentLogClass, Pattern[]> = {
     { re: /websocket: bad handshake/ },
   ],
   'tls-handshake-failed': [
-    { re: /(remote error: tls: [\w ]+|tls: handshake failure|net\/http: TLS handshake timeout|tls: first record does not look like a TLS handshake)/, detail: (m) => m[1] },
+    {
+      re: /(remote error: tls: [\w ]+|tls: handshake failure|net\/http: TLS handshake timeout|tls: first record does not look like a TLS handshake)/,
+      detail: (m) => m[1],
+    },
   ],
   'connect-timeout': [
-    { re: /Failed to connect to (\S+) port (\d+)[^:]*: (?:Connection timed out|Operation timed out|Timeout was reached)/, detail: (m) => `${m[1]}:${m[2]}` },
-    { re: /dial tcp (\S+?): (?:i\/o timeout|connect: no route to host|connect: network is unreachable)/, detail: (m) => m[1] },
+    {
+      re: /Failed to connect to (\S+) port (\d+)[^:]*: (?:Connection timed out|Operation timed out|Timeout was reached)/,
+      detail: (m) => `${m[1]}:${m[2]}`,
+    },
+    {
+      re: /dial tcp (\S+?): (?:i\/o timeout|connect: no route to host|connect: network is unreachable)/,
+      detail: (m) => m[1],
+    },
     { re: /dial tcp: i\/o timeout/, detail: () => 'the server (no address in the message)' },
     { re: /read tcp (\S+?)->(\S+?): i\/o timeout/, detail: (m) => m[2] },
     { re: /Connection timed out after \d+ milliseconds/ },
@@ -77,7 +119,12 @@ const patterns: Record<AgentLogClass, Pattern[]> = {
     { re: /Failed to connect to (\S+) port (\d+)[^:]*: Connection refused/, detail: (m) => `${m[1]}:${m[2]}` },
     { re: /dial tcp (\S+?): connect: connection refused/, detail: (m) => m[1] },
   ],
-  'ping-http-error': [{ re: /(\S+\/ping) is not accessible \(The requested URL returned error: ([^)]*)\)/, detail: (m) => `${m[1]} answered ${m[2]}` }],
+  'ping-http-error': [
+    {
+      re: /(\S+\/ping) is not accessible \(The requested URL returned error: ([^)]*)\)/,
+      detail: (m) => `${m[1]} answered ${m[2]}`,
+    },
+  ],
 };
 
 const failureHint = /\bERROR\b|level=(?:error|fatal)|\bFATAL\b|\bERRO\[/;
@@ -141,16 +188,25 @@ export function agentContext(lines: readonly string[]): Facts {
 }
 
 const hops: Record<AgentLogClass, string> = {
-  'ca-checksum-mismatch': "the CA Rancher serves at /cacerts is not the one the agent was deployed with (CATTLE_CA_CHECKSUM): Rancher's certificate or its cacerts setting changed",
-  'unknown-ca': "TLS to the Rancher server: the certificate it presents is not signed by a CA the agent trusts (the cacerts setting, or an incomplete chain, or a proxy presenting its own)",
-  'certificate-invalid': "TLS to the Rancher server: the certificate it presents is expired or does not name the server",
-  'cluster-not-found': 'Rancher itself: it answers, but has no cluster for this agent (the cluster was deleted or re-imported; the agent uses the old registration)',
+  'ca-checksum-mismatch':
+    "the CA Rancher serves at /cacerts is not the one the agent was deployed with (CATTLE_CA_CHECKSUM): Rancher's certificate or its cacerts setting changed",
+  'unknown-ca':
+    'TLS to the Rancher server: the certificate it presents is not signed by a CA the agent trusts (the cacerts setting, or an incomplete chain, or a proxy presenting its own)',
+  'certificate-invalid':
+    'TLS to the Rancher server: the certificate it presents is expired or does not name the server',
+  'cluster-not-found':
+    'Rancher itself: it answers, but has no cluster for this agent (the cluster was deleted or re-imported; the agent uses the old registration)',
   'dns-unresolvable': "name resolution inside the cluster: the agent's pod cannot resolve the Rancher server's name",
-  'bad-handshake': 'the proxy or load balancer in front of Rancher: it answers the websocket upgrade itself instead of passing it through to Rancher',
-  'tls-handshake-failed': 'the TLS endpoint in front of Rancher (load balancer, ingress, front proxy): the handshake itself fails',
-  'connect-timeout': 'the network path to the Rancher server: packets are dropped (a firewall DROP, a security group, a load balancer with no healthy target, or a wrong address)',
-  'connect-refused': 'the first hop that answers: nothing listens on the port (the front proxy or load balancer is down or misconfigured), or a firewall REJECTs',
-  'ping-http-error': 'something answers at the server address that is not a healthy Rancher (wrong server-url, the ingress or a proxy in front answering)',
+  'bad-handshake':
+    'the proxy or load balancer in front of Rancher: it answers the websocket upgrade itself instead of passing it through to Rancher',
+  'tls-handshake-failed':
+    'the TLS endpoint in front of Rancher (load balancer, ingress, front proxy): the handshake itself fails',
+  'connect-timeout':
+    'the network path to the Rancher server: packets are dropped (a firewall DROP, a security group, a load balancer with no healthy target, or a wrong address)',
+  'connect-refused':
+    'the first hop that answers: nothing listens on the port (the front proxy or load balancer is down or misconfigured), or a firewall REJECTs',
+  'ping-http-error':
+    'something answers at the server address that is not a healthy Rancher (wrong server-url, the ingress or a proxy in front answering)',
 };
 
 export const podRancherAgentLogs = defineCheck({
@@ -158,11 +214,53 @@ export const podRancherAgentLogs = defineCheck({
   layer: 'pod',
   title: "cattle-cluster-agent's log, read for the hop that failed",
   why: 'The agent prints why it could not reach Rancher in the words of the failing layer: curl\'s "Could not resolve host" (DNS), "Connection timed out" (a DROP), "Connection refused"; x509 errors (the CA or the certificate); "websocket: bad handshake" with the HTTP answer (a proxy, or Rancher saying "cluster not found"); a CA checksum mismatch. Each leads to a different hop.',
-  params: z.object({ namespace: z.string().min(1).default('cattle-system'), name: z.string().min(1), container: z.string().optional(), tailLines: z.coerce.number().int().positive().max(5000).default(300) }),
+  params: z.object({
+    namespace: z.string().min(1).default('cattle-system'),
+    name: z.string().min(1),
+    container: z.string().optional(),
+    tailLines: z.coerce.number().int().positive().max(5000).default(300),
+  }),
   outcomes,
   healthy: ['no-failure-pattern', 'no-logs'],
-  facts: ['agentLogClass', 'agentLogLine', 'agentLogDetail', 'agentHop', 'agentServer', 'caChecksum', 'agentVersion', 'serverAddress', 'pingAccessible', 'certIssuer', 'certSubject', 'container', 'restartCount'],
-  sets: { 'unknown-ca': ['agentLogClass', 'agentLogLine', 'container', 'restartCount'], 'dns-unresolvable': ['agentLogClass', 'agentLogDetail', 'agentLogLine', 'agentServer', 'caChecksum', 'container', 'restartCount'], 'bad-handshake': ['agentLogClass', 'agentLogDetail', 'agentLogLine', 'container', 'restartCount'], 'connect-timeout': ['agentLogClass', 'agentLogDetail', 'agentLogLine', 'container', 'restartCount'], 'ping-http-error': ['agentLogClass', 'agentLogDetail', 'agentLogLine', 'agentServer', 'caChecksum', 'container', 'restartCount'], 'no-failure-pattern': ['agentServer', 'caChecksum', 'container', 'restartCount'] },
+  facts: [
+    'agentLogClass',
+    'agentLogLine',
+    'agentLogDetail',
+    'agentHop',
+    'agentServer',
+    'caChecksum',
+    'agentVersion',
+    'serverAddress',
+    'pingAccessible',
+    'certIssuer',
+    'certSubject',
+    'container',
+    'restartCount',
+  ],
+  sets: {
+    'unknown-ca': ['agentLogClass', 'agentLogLine', 'container', 'restartCount'],
+    'dns-unresolvable': [
+      'agentLogClass',
+      'agentLogDetail',
+      'agentLogLine',
+      'agentServer',
+      'caChecksum',
+      'container',
+      'restartCount',
+    ],
+    'bad-handshake': ['agentLogClass', 'agentLogDetail', 'agentLogLine', 'container', 'restartCount'],
+    'connect-timeout': ['agentLogClass', 'agentLogDetail', 'agentLogLine', 'container', 'restartCount'],
+    'ping-http-error': [
+      'agentLogClass',
+      'agentLogDetail',
+      'agentLogLine',
+      'agentServer',
+      'caChecksum',
+      'container',
+      'restartCount',
+    ],
+    'no-failure-pattern': ['agentServer', 'caChecksum', 'container', 'restartCount'],
+  },
   command: (p) => {
     const base = `kubectl logs ${quoteArg(p.name)} -n ${quoteArg(p.namespace)}${p.container ? ` -c ${quoteArg(p.container)}` : ''} --tail=${p.tailLines}`;
     return `${base} && ${base} --previous`;
@@ -171,14 +269,22 @@ export const podRancherAgentLogs = defineCheck({
     const pod = await readPodIfExists(ctx.kube, p.namespace, p.name);
     if (!pod) return podNotFound(p.namespace, p.name);
     const c = pickContainer(pod, p.container);
-    if (!c) return p.container ? containerNotFound(pod, p.container) : { outcome: 'no-logs', summary: 'the pod has no containers', evidence: [], facts: {} };
+    if (!c)
+      return p.container
+        ? containerNotFound(pod, p.container)
+        : { outcome: 'no-logs', summary: 'the pod has no containers', evidence: [], facts: {} };
     const facts: Facts = { container: c.name, restartCount: c.status?.restartCount ?? 0 };
     const state = c.status?.state;
     const instances: boolean[] = [];
     if (c.status?.lastState?.terminated) instances.push(true);
     if (state?.running || state?.terminated) instances.push(false);
     if (instances.length === 0) {
-      return { outcome: 'no-logs', summary: `container ${c.name} has not started yet (${state?.waiting?.reason ?? 'not started'}): there is no log to read`, evidence: [{ label: `container ${c.name}`, value: `waiting: ${state?.waiting?.reason ?? 'not started'}` }], facts };
+      return {
+        outcome: 'no-logs',
+        summary: `container ${c.name} has not started yet (${state?.waiting?.reason ?? 'not started'}): there is no log to read`,
+        evidence: [{ label: `container ${c.name}`, value: `waiting: ${state?.waiting?.reason ?? 'not started'}` }],
+        facts,
+      };
     }
     const evidence: Evidence[] = [];
     const lines: string[] = [];
@@ -186,12 +292,20 @@ export const podRancherAgentLogs = defineCheck({
     let firstError: unknown;
     for (const previous of instances) {
       try {
-        const text = await ctx.kube.readPodLog(p.namespace, p.name, { container: c.name, previous, tailLines: p.tailLines, limitBytes: p.tailLines * 4096 });
+        const text = await ctx.kube.readPodLog(p.namespace, p.name, {
+          container: c.name,
+          previous,
+          tailLines: p.tailLines,
+          limitBytes: p.tailLines * 4096,
+        });
         read += 1;
         lines.push(...text.split('\n').filter((l) => l.trim() !== ''));
       } catch (err) {
         firstError ??= err;
-        evidence.push({ label: `${previous ? 'previous' : 'current'} log`, value: `not read: ${clip(err instanceof Error ? err.message : String(err), 160)}` });
+        evidence.push({
+          label: `${previous ? 'previous' : 'current'} log`,
+          value: `not read: ${clip(err instanceof Error ? err.message : String(err), 160)}`,
+        });
       }
     }
     // No log read at all: the source was not reached, which is not a clean log.
@@ -203,16 +317,34 @@ export const podRancherAgentLogs = defineCheck({
       for (const l of lines.slice(-3)) evidence.push({ label: 'log', value: clip(l) });
       if (errorLine) {
         facts.agentLogLine = clip(errorLine, 300);
-        return { outcome: 'other-error', summary: `container ${c.name} logs an error no hop is known for: ${clip(errorLine, 160)}`, evidence, facts };
+        return {
+          outcome: 'other-error',
+          summary: `container ${c.name} logs an error no hop is known for: ${clip(errorLine, 160)}`,
+          evidence,
+          facts,
+        };
       }
-      return { outcome: lines.length ? 'no-failure-pattern' : 'no-logs', summary: lines.length ? `no failure in the last ${lines.length} lines of container ${c.name}'s log` : `container ${c.name} logged nothing`, evidence, facts };
+      return {
+        outcome: lines.length ? 'no-failure-pattern' : 'no-logs',
+        summary: lines.length
+          ? `no failure in the last ${lines.length} lines of container ${c.name}'s log`
+          : `container ${c.name} logged nothing`,
+        evidence,
+        facts,
+      };
     }
     facts.agentLogClass = chosen.class;
     facts.agentLogLine = clip(chosen.line, 300);
     if (chosen.detail) facts.agentLogDetail = clip(chosen.detail, 160);
     facts.agentHop = hops[chosen.class];
     evidence.push({ label: `log · ${chosen.class}`, value: clip(chosen.line) });
-    for (const k of ['agentServer', 'caChecksum', 'agentVersion', 'certIssuer'] as const) if (facts[k] !== undefined) evidence.push({ label: k, value: String(facts[k]) });
-    return { outcome: chosen.class, summary: `the agent fails at ${hops[chosen.class]}: ${clip(chosen.line, 160)}`, evidence, facts };
+    for (const k of ['agentServer', 'caChecksum', 'agentVersion', 'certIssuer'] as const)
+      if (facts[k] !== undefined) evidence.push({ label: k, value: String(facts[k]) });
+    return {
+      outcome: chosen.class,
+      summary: `the agent fails at ${hops[chosen.class]}: ${clip(chosen.line, 160)}`,
+      evidence,
+      facts,
+    };
   },
 });

@@ -7,7 +7,13 @@ import { defineCheck } from '../types.js';
 import type { CheckResult, Evidence, Facts } from '../types.js';
 import { quoteArg } from '../../nodeaccess/quote.js';
 
-const outcomes = ['recreated-after-probe-failures', 'recreated', 'not-recreated', 'no-controller', 'not-found'] as const;
+const outcomes = [
+  'recreated-after-probe-failures',
+  'recreated',
+  'not-recreated',
+  'no-controller',
+  'not-found',
+] as const;
 type Outcome = (typeof outcomes)[number];
 
 /** How many probe failures an earlier incarnation must show before they explain its deletion (the kubelet's default failureThreshold). */
@@ -20,7 +26,10 @@ const MAX_PREDECESSORS = 5;
  *   StatefulSet: `delete Pod web-0 in StatefulSet web successful`, `create Pod web-0 in StatefulSet web successful`
  *   ReplicaSet:  `Deleted pod: web-7d9c5b8f4-x2x9q`, `Created pod: web-7d9c5b8f4-x2x9q`
  */
-function podOfMessage(reason: string | undefined, message: string | undefined): { op: 'delete' | 'create'; pod: string } | undefined {
+function podOfMessage(
+  reason: string | undefined,
+  message: string | undefined,
+): { op: 'delete' | 'create'; pod: string } | undefined {
   const text = (message ?? '').trim();
   const sts = /^(delete|create) Pod (\S+) in StatefulSet \S+ successful/.exec(text);
   if (sts?.[1] && sts[2]) return { op: sts[1] === 'delete' ? 'delete' : 'create', pod: sts[2] };
@@ -34,7 +43,8 @@ function podOfMessage(reason: string | undefined, message: string | undefined): 
 }
 
 function seenAt(e: CoreV1Event): number | undefined {
-  const t = e.series?.lastObservedTime ?? e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? e.metadata.creationTimestamp;
+  const t =
+    e.series?.lastObservedTime ?? e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? e.metadata.creationTimestamp;
   return t === undefined ? undefined : new Date(t).getTime();
 }
 
@@ -60,14 +70,32 @@ export const podRecreations = defineCheck({
   outcomes,
   healthy: ['not-recreated', 'no-controller'],
   facts: ['controller', 'recreations', 'predecessors', 'probeKind', 'eventMessage', 'probeFailures', 'podAge'],
-  sets: { 'recreated-after-probe-failures': ['controller', 'podAge', 'recreations', 'probeFailures', 'predecessors', 'probeKind', 'eventMessage'], recreated: ['controller', 'podAge', 'recreations', 'probeFailures', 'predecessors'], 'not-recreated': ['controller', 'podAge', 'recreations'] },
-  command: (p) => `kubectl get events -n ${quoteArg(p.namespace)} --field-selector ${quoteArg(involvedObjectSelector('Pod', p.name, p.namespace))} -o wide; kubectl get events -n ${quoteArg(p.namespace)} --field-selector reason=SuccessfulDelete`,
+  sets: {
+    'recreated-after-probe-failures': [
+      'controller',
+      'podAge',
+      'recreations',
+      'probeFailures',
+      'predecessors',
+      'probeKind',
+      'eventMessage',
+    ],
+    recreated: ['controller', 'podAge', 'recreations', 'probeFailures', 'predecessors'],
+    'not-recreated': ['controller', 'podAge', 'recreations'],
+  },
+  command: (p) =>
+    `kubectl get events -n ${quoteArg(p.namespace)} --field-selector ${quoteArg(involvedObjectSelector('Pod', p.name, p.namespace))} -o wide; kubectl get events -n ${quoteArg(p.namespace)} --field-selector reason=SuccessfulDelete`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
     const pod = await readPodIfExists(ctx.kube, p.namespace, p.name);
     if (!pod) return podNotFound(p.namespace, p.name);
     const ref = pod.metadata?.ownerReferences?.find((o) => o.controller) ?? pod.metadata?.ownerReferences?.[0];
     if (!ref || ref.kind === 'Node') {
-      return { outcome: 'no-controller', summary: `pod ${p.name} has no controller that would recreate it`, evidence: [], facts: {} };
+      return {
+        outcome: 'no-controller',
+        summary: `pod ${p.name} has no controller that would recreate it`,
+        evidence: [],
+        facts: {},
+      };
     }
     const controller = `${ref.kind}/${ref.name}`;
     const facts: Facts = { controller };
@@ -77,12 +105,21 @@ export const podRecreations = defineCheck({
     if (created) {
       const age = Math.max(0, Math.round((ctx.now().getTime() - created.getTime()) / 1000));
       facts.podAge = `${age} s old`;
-      evidence.push({ label: 'this pod', value: `created ${age} s ago${pod.metadata?.uid ? `, uid ${pod.metadata.uid}` : ''}` });
+      evidence.push({
+        label: 'this pod',
+        value: `created ${age} s ago${pod.metadata?.uid ? `, uid ${pod.metadata.uid}` : ''}`,
+      });
     }
 
     const [ownerEvents, ownEvents] = await Promise.all([
-      ctx.kube.listEvents({ namespace: p.namespace, fieldSelector: involvedObjectSelector(ref.kind, ref.name, p.namespace) }),
-      ctx.kube.listEvents({ namespace: p.namespace, fieldSelector: involvedObjectSelector('Pod', p.name, p.namespace) }),
+      ctx.kube.listEvents({
+        namespace: p.namespace,
+        fieldSelector: involvedObjectSelector(ref.kind, ref.name, p.namespace),
+      }),
+      ctx.kube.listEvents({
+        namespace: p.namespace,
+        fieldSelector: involvedObjectSelector('Pod', p.name, p.namespace),
+      }),
     ]);
     // Deletions of this name (a StatefulSet reuses it) or of any pod of the owner (a ReplicaSet names each anew).
     const deleted = new Map<string, number>();
@@ -96,14 +133,23 @@ export const podRecreations = defineCheck({
     }
     const earlierOwn = ownEvents.filter((e) => earlierIncarnation(e, pod));
     // The kubelet stops a deleted pod's containers: `Stopping container x` on an earlier incarnation is a deletion too.
-    const stopped = earlierOwn.filter((e) => e.reason === 'Killing' && !probeKill(e.message)).reduce((n, e) => n + (e.count ?? 1), 0);
+    const stopped = earlierOwn
+      .filter((e) => e.reason === 'Killing' && !probeKill(e.message))
+      .reduce((n, e) => n + (e.count ?? 1), 0);
     const deletedThis = deleted.get(p.name) ?? 0;
     // Each create of the same name after the first means the one before was deleted.
-    const deletions = ref.kind === 'StatefulSet' ? Math.max(deletedThis, stopped, createdThis - 1) : [...deleted.values()].reduce((a, b) => a + b, 0) + (deletedThis === 0 ? stopped : 0);
+    const deletions =
+      ref.kind === 'StatefulSet'
+        ? Math.max(deletedThis, stopped, createdThis - 1)
+        : [...deleted.values()].reduce((a, b) => a + b, 0) + (deletedThis === 0 ? stopped : 0);
     for (const g of groupEvents(ownerEvents.filter((e) => podOfMessage(e.reason, e.message))).slice(0, 4)) {
       evidence.push({ label: `${ref.kind} ${g.reason} ×${g.count}`, value: clip(g.message) });
     }
-    if (stopped > 0) evidence.push({ label: 'earlier pod stopped', value: `${stopped} Killing event(s) "Stopping container" on an earlier ${p.name}` });
+    if (stopped > 0)
+      evidence.push({
+        label: 'earlier pod stopped',
+        value: `${stopped} Killing event(s) "Stopping container" on an earlier ${p.name}`,
+      });
     facts.recreations = deletions;
     if (deletions === 0) {
       return {
@@ -115,8 +161,15 @@ export const podRecreations = defineCheck({
     }
 
     // The earlier pods' probe failures: this name's earlier incarnations, and for a ReplicaSet the pods it deleted.
-    const predecessors = ref.kind === 'StatefulSet' ? [] : [...deleted.keys()].filter((n) => n !== p.name).slice(0, MAX_PREDECESSORS);
-    const theirs = (await Promise.all(predecessors.map((n) => ctx.kube.listEvents({ namespace: p.namespace, fieldSelector: involvedObjectSelector('Pod', n, p.namespace) })))).flat();
+    const predecessors =
+      ref.kind === 'StatefulSet' ? [] : [...deleted.keys()].filter((n) => n !== p.name).slice(0, MAX_PREDECESSORS);
+    const theirs = (
+      await Promise.all(
+        predecessors.map((n) =>
+          ctx.kube.listEvents({ namespace: p.namespace, fieldSelector: involvedObjectSelector('Pod', n, p.namespace) }),
+        ),
+      )
+    ).flat();
     // A pod being deleted now is one of the replaced ones: its own probe failures count too.
     const terminating = pod.metadata?.deletionTimestamp !== undefined && pod.metadata.deletionTimestamp !== null;
     const replaced = [...(terminating ? ownEvents : earlierOwn), ...theirs];
@@ -126,8 +179,10 @@ export const podRecreations = defineCheck({
     const failures = groups.reduce((n, g) => n + g.count, 0);
     facts.probeFailures = failures;
     const named = ref.kind === 'StatefulSet' ? (earlierOwn.length > 0 ? [`earlier ${p.name}`] : []) : predecessors;
-    facts.predecessors = [...(terminating ? [`${p.name} (being deleted now)`] : []), ...named].join(', ') || 'none named';
-    for (const g of groups.slice(0, 3)) evidence.push({ label: `earlier pod: ${g.reason} ×${g.count}`, value: clip(g.message) });
+    facts.predecessors =
+      [...(terminating ? [`${p.name} (being deleted now)`] : []), ...named].join(', ') || 'none named';
+    for (const g of groups.slice(0, 3))
+      evidence.push({ label: `earlier pod: ${g.reason} ×${g.count}`, value: clip(g.message) });
     const what = `${controller} deleted and recreated ${ref.kind === 'StatefulSet' ? p.name : 'its pods'} ${deletions === 1 ? 'once' : `${deletions} times`}`;
 
     // Churn alone is not a probe finding: an operator's own loop, a rollout or a scale-down delete pods too.
@@ -140,7 +195,8 @@ export const podRecreations = defineCheck({
       };
     }
     const latest = groups[0];
-    const kind = probeFailureKind(latest?.message) ?? (kills[0] ? probeKill(kills[0].message)?.kind : undefined) ?? 'liveness';
+    const kind =
+      probeFailureKind(latest?.message) ?? (kills[0] ? probeKill(kills[0].message)?.kind : undefined) ?? 'liveness';
     facts.probeKind = kind;
     facts.eventMessage = clip(latest?.message ?? kills[0]?.message ?? '', 300);
     return {

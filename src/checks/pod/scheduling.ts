@@ -31,11 +31,22 @@ export const podScheduling = defineCheck({
   id: 'pod.scheduling',
   layer: 'pod',
   title: 'Why the scheduler will not place the pod',
-  why: "A Pending pod with no node was refused by kube-scheduler; its FailedScheduling message counts the nodes each rule excluded, which names the rule to fix.",
+  why: 'A Pending pod with no node was refused by kube-scheduler; its FailedScheduling message counts the nodes each rule excluded, which names the rule to fix.',
   params: z.object({ namespace: z.string().min(1), name: z.string().min(1) }),
   outcomes,
   healthy: ['scheduled'],
-  facts: ['scheduleReason', 'schedulerMessage', 'nodeSelector', 'nodesTotal', 'nodesExcluded', 'taint', 'taintedNodes', 'nodeConditions', 'resource', 'owner'],
+  facts: [
+    'scheduleReason',
+    'schedulerMessage',
+    'nodeSelector',
+    'nodesTotal',
+    'nodesExcluded',
+    'taint',
+    'taintedNodes',
+    'nodeConditions',
+    'resource',
+    'owner',
+  ],
   // Every outcome past no-scheduler-message read a FailedScheduling message; the rest is set only when the message or the pod names it.
   sets: {
     'node-selector': ['schedulerMessage', 'nodesExcluded', 'nodeSelector'],
@@ -55,7 +66,12 @@ export const podScheduling = defineCheck({
       pod = await ctx.kube.readPod(p.namespace, p.name);
     } catch (err) {
       if (err instanceof KubeError && err.kind === 'not-found') {
-        return { outcome: 'not-found', summary: `pod ${p.name} no longer exists`, evidence: [{ label: 'API', value: err.message }], facts: {} };
+        return {
+          outcome: 'not-found',
+          summary: `pod ${p.name} no longer exists`,
+          evidence: [{ label: 'API', value: err.message }],
+          facts: {},
+        };
       }
       throw err;
     }
@@ -73,7 +89,12 @@ export const podScheduling = defineCheck({
     if (owner) facts.owner = `${owner.kind}/${owner.name}`;
 
     if (pod.spec?.nodeName) {
-      return { outcome: 'scheduled', summary: `pod is scheduled to ${pod.spec.nodeName}`, evidence: [{ label: 'node', value: pod.spec.nodeName }, ...evidence], facts };
+      return {
+        outcome: 'scheduled',
+        summary: `pod is scheduled to ${pod.spec.nodeName}`,
+        evidence: [{ label: 'node', value: pod.spec.nodeName }, ...evidence],
+        facts,
+      };
     }
 
     // The PodScheduled condition carries the latest message even after its events expired.
@@ -98,7 +119,13 @@ export const podScheduling = defineCheck({
     if (parsed.total !== null) facts.nodesTotal = parsed.total;
     const primary = primaryReason(parsed);
     if (!primary) return { outcome: 'other', summary: `the scheduler refused the pod: ${message}`, evidence, facts };
-    for (const r of parsed.reasons) evidence.push({ label: parsed.overlapping ? `${r.text}` : `${r.nodes} node(s)`, value: parsed.overlapping ? `${r.nodes} node(s) (this release counts a node under every rule it fails)` : r.text });
+    for (const r of parsed.reasons)
+      evidence.push({
+        label: parsed.overlapping ? `${r.text}` : `${r.nodes} node(s)`,
+        value: parsed.overlapping
+          ? `${r.nodes} node(s) (this release counts a node under every rule it fails)`
+          : r.text,
+      });
     let kind: ScheduleReasonKind = primary.kind;
     if (primary.detail && (kind === 'taint' || kind === 'node-condition')) facts.taint = primary.detail;
     // Releases before 1.16 do not name the taint; the nodes do. A taint set for a node condition means sick nodes, not a missing toleration.
@@ -116,7 +143,7 @@ export const podScheduling = defineCheck({
       // The scheduler applied a selector the pod's own spec does not show: required affinity, or one an admission plugin added.
       facts.nodeSelector = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution
         ? "its required node affinity (kubectl get pod -o jsonpath='{.spec.affinity.nodeAffinity}')"
-        : "a selector its spec does not show (a namespace or project default node selector added at admission)";
+        : 'a selector its spec does not show (a namespace or project default node selector added at admission)';
     }
     if (kind === 'node-condition') {
       // Said in words when the nodes could not be read or no longer show it: the diagnosis text never shows a gap.
@@ -127,11 +154,23 @@ export const podScheduling = defineCheck({
     facts.scheduleReason = kind;
     facts.nodesExcluded = primary.nodes;
     if (kind === 'insufficient-resources') facts.resource = primary.detail ?? 'pods';
-    return { outcome: kind, summary: summarize(kind, primary.nodes, parsed.total, selector, primary.text, facts), evidence, facts };
+    return {
+      outcome: kind,
+      summary: summarize(kind, primary.nodes, parsed.total, selector, primary.text, facts),
+      evidence,
+      facts,
+    };
   },
 });
 
-function summarize(kind: ScheduleReasonKind, nodes: number, total: number | null, selector: string, text: string, facts: Facts): string {
+function summarize(
+  kind: ScheduleReasonKind,
+  nodes: number,
+  total: number | null,
+  selector: string,
+  text: string,
+  facts: Facts,
+): string {
   const of = total === null ? `${nodes}` : `${nodes} of ${total}`;
   switch (kind) {
     case 'node-selector':
@@ -169,7 +208,11 @@ interface TaintFinding {
  * The NoSchedule/NoExecute taint the pod does not tolerate on the most nodes (or the named one), the nodes
  * carrying it and, for a condition taint, what their conditions say. A refusal to list nodes is noted, not fatal.
  */
-async function untoleratedTaints(kube: KubeClient, pod: V1Pod, named: string | undefined): Promise<TaintFinding | undefined> {
+async function untoleratedTaints(
+  kube: KubeClient,
+  pod: V1Pod,
+  named: string | undefined,
+): Promise<TaintFinding | undefined> {
   let nodes: V1Node[];
   try {
     nodes = await kube.listNodes({ pageSize: maxNodes, maxItems: maxNodes });
@@ -190,11 +233,30 @@ async function untoleratedTaints(kube: KubeClient, pod: V1Pod, named: string | u
       byKey.set(t.key, entry);
     }
   }
-  const namedKey = named?.replace(/^\{\s*/, '').split(':')[0]?.trim();
-  const best = (namedKey ? byKey.get(namedKey) : undefined) ?? [...byKey.values()].sort((a, b) => b.nodes.length - a.nodes.length)[0];
-  if (!best) return { nodes: [], evidence: [{ label: 'node taints', value: `no node of ${nodes.length} read carries a taint the pod does not tolerate now` }] };
+  const namedKey = named
+    ?.replace(/^\{\s*/, '')
+    .split(':')[0]
+    ?.trim();
+  const best =
+    (namedKey ? byKey.get(namedKey) : undefined) ??
+    [...byKey.values()].sort((a, b) => b.nodes.length - a.nodes.length)[0];
+  if (!best)
+    return {
+      nodes: [],
+      evidence: [
+        {
+          label: 'node taints',
+          value: `no node of ${nodes.length} read carries a taint the pod does not tolerate now`,
+        },
+      ],
+    };
   const names = best.nodes.map((n) => n.metadata?.name ?? '');
-  const evidence: Evidence[] = [{ label: `taint ${taintString(best.taint)}`, value: `on ${names.length} node(s): ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''}` }];
+  const evidence: Evidence[] = [
+    {
+      label: `taint ${taintString(best.taint)}`,
+      value: `on ${names.length} node(s): ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''}`,
+    },
+  ];
   let conditions: string | undefined;
   if (isConditionTaint(best.taint.key)) {
     const seen = best.nodes.slice(0, 5).map((n) => `${n.metadata?.name ?? ''}: ${describeConditions(n)}`);
@@ -206,7 +268,11 @@ async function untoleratedTaints(kube: KubeClient, pod: V1Pod, named: string | u
 
 /** The conditions that are not as they should be: Ready not True, a pressure True. */
 function describeConditions(n: V1Node): string {
-  const bad = (n.status?.conditions ?? []).filter((c) => (c.type === 'Ready' ? c.status !== 'True' : c.status !== 'False'));
+  const bad = (n.status?.conditions ?? []).filter((c) =>
+    c.type === 'Ready' ? c.status !== 'True' : c.status !== 'False',
+  );
   if (bad.length === 0) return 'conditions look healthy now';
-  return bad.map((c) => `${c.type}=${c.status}${c.reason ? ` (${c.reason}${c.message ? `: ${c.message}` : ''})` : ''}`).join(', ');
+  return bad
+    .map((c) => `${c.type}=${c.status}${c.reason ? ` (${c.reason}${c.message ? `: ${c.message}` : ''})` : ''}`)
+    .join(', ');
 }

@@ -43,10 +43,14 @@ export interface ParsedSchedulingMessage {
 }
 
 /** Taints the node lifecycle controller and the kubelet set for a node condition: the node is sick, not reserved. */
-const conditionTaint = /^\{?\s*(node\.kubernetes\.io\/(?:not-ready|unreachable|disk-pressure|memory-pressure|pid-pressure|network-unavailable|out-of-disk)|node\.cloudprovider\.kubernetes\.io\/uninitialized)\b/;
+const conditionTaint =
+  /^\{?\s*(node\.kubernetes\.io\/(?:not-ready|unreachable|disk-pressure|memory-pressure|pid-pressure|network-unavailable|out-of-disk)|node\.cloudprovider\.kubernetes\.io\/uninitialized)\b/;
 
 const patterns: { kind: ScheduleReasonKind; re: RegExp }[] = [
-  { kind: 'node-selector', re: /didn't match (?:Pod's )?node (?:affinity\/selector|selector|affinity)|^MatchNodeSelector$|^NodeAffinity$/i },
+  {
+    kind: 'node-selector',
+    re: /didn't match (?:Pod's )?node (?:affinity\/selector|selector|affinity)|^MatchNodeSelector$|^NodeAffinity$/i,
+  },
   { kind: 'unschedulable-nodes', re: /were unschedulable|^(?:CheckNodeUnschedulable|NodeUnschedulable)$/i },
   { kind: 'taint', re: /had (?:untolerated )?taints? (\{[^}]*\})?|^PodToleratesNodeTaints$|^TaintToleration$/i },
   {
@@ -54,17 +58,30 @@ const patterns: { kind: ScheduleReasonKind; re: RegExp }[] = [
     re: /were not ready|were out of disk space|had (?:disk|memory|pid) pressure|network unavailable|^(?:CheckNodeCondition|NodeNotReady|NodeOutOfDisk|NodeNetworkUnavailable|CheckNode(?:Memory|Disk|PID)Pressure|NodeUnder(?:Memory|Disk|PID)Pressure)$/i,
   },
   { kind: 'insufficient-resources', re: /^Insufficient ([\w./-]+)|^Too many pods|^PodFitsResources$/i },
-  { kind: 'unbound-pvc', re: /unbound (?:immediate )?PersistentVolumeClaims|didn't find available persistent volumes to bind|persistentvolumeclaim "([^"]+)" not found|^CheckVolumeBinding$/i },
-  { kind: 'volume-node-affinity', re: /volume node affinity conflict|had no available volume zone|^(?:NoVolumeZoneConflict|NoVolumeNodeConflict)$/i },
+  {
+    kind: 'unbound-pvc',
+    re: /unbound (?:immediate )?PersistentVolumeClaims|didn't find available persistent volumes to bind|persistentvolumeclaim "([^"]+)" not found|^CheckVolumeBinding$/i,
+  },
+  {
+    kind: 'volume-node-affinity',
+    re: /volume node affinity conflict|had no available volume zone|^(?:NoVolumeZoneConflict|NoVolumeNodeConflict)$/i,
+  },
 ];
 
 export function parseSchedulingMessage(message: string): ParsedSchedulingMessage {
   // "(repeated 3 times)" is the event recorder's, not the scheduler's.
   const clean = message.replace(/\s*\(repeated \d+ times?\)\s*$/, '');
   if (/no nodes available to schedule pods/i.test(clean)) {
-    return { available: 0, total: 0, reasons: [{ kind: 'no-nodes', nodes: 0, text: 'no nodes available to schedule pods' }] };
+    return {
+      available: 0,
+      total: 0,
+      reasons: [{ kind: 'no-nodes', nodes: 0, text: 'no nodes available to schedule pods' }],
+    };
   }
-  const legacy = /No nodes are available that match all of the (?:following )?predicates:+\s*|fit failure summary on nodes\s*:\s*/i.exec(clean);
+  const legacy =
+    /No nodes are available that match all of the (?:following )?predicates:+\s*|fit failure summary on nodes\s*:\s*/i.exec(
+      clean,
+    );
   if (legacy) return parseLegacy(clean.slice(legacy.index + legacy[0].length));
 
   // The part after "preemption:" repeats the count and says whether eviction would help; it adds no reasons.
@@ -135,7 +152,8 @@ export function isConditionTaint(key: string): boolean {
   return conditionTaint.test(key);
 }
 
-const isControlPlaneTaint = (r: ScheduleReason) => r.kind === 'taint' && /node-role\.kubernetes\.io\/(control-plane|master)/.test(r.detail ?? r.text);
+const isControlPlaneTaint = (r: ScheduleReason) =>
+  r.kind === 'taint' && /node-role\.kubernetes\.io\/(control-plane|master)/.test(r.detail ?? r.text);
 
 /**
  * The reason that keeps the pod off the most nodes. A control-plane taint is

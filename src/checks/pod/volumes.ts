@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import type { V1Node, V1PersistentVolume, V1PersistentVolumeClaim, V1Pod, V1VolumeAttachment } from '@kubernetes/client-node';
+import type {
+  V1Node,
+  V1PersistentVolume,
+  V1PersistentVolumeClaim,
+  V1Pod,
+  V1VolumeAttachment,
+} from '@kubernetes/client-node';
 import type { KubeClient } from '../../kube/client.js';
 import { KubeError } from '../../kube/errors.js';
 import { groupEvents, involvedObjectSelector } from '../events.js';
@@ -13,7 +19,17 @@ import type { MultiAttachLine } from './multiAttach.js';
 import type { CheckResult, Evidence, Facts } from '../types.js';
 import { quoteArg } from '../../nodeaccess/quote.js';
 
-const outcomes = ['pvc-missing', 'pvc-pending', 'pvc-lost', 'attached-elsewhere', 'attached-elsewhere-unknown-node', 'attach-failed', 'mount-failed', 'volumes-ok', 'not-found'] as const;
+const outcomes = [
+  'pvc-missing',
+  'pvc-pending',
+  'pvc-lost',
+  'attached-elsewhere',
+  'attached-elsewhere-unknown-node',
+  'attach-failed',
+  'mount-failed',
+  'volumes-ok',
+  'not-found',
+] as const;
 type Outcome = (typeof outcomes)[number];
 
 /** VolumeAttachments have no selector on their volume (metadata.name is their only field); a cluster has about one per attached volume, so cap the read. */
@@ -31,18 +47,62 @@ export const podVolumes = defineCheck({
   id: 'pod.volumes',
   layer: 'pod',
   title: "The pod's volumes: claims, volumes, attachments, mounts",
-  why: 'A pod with storage cannot start until each claim is Bound, its volume is attached to the pod\'s node, and mounted; after a node dies, the volume often stays attached to the dead node (Multi-Attach).',
+  why: "A pod with storage cannot start until each claim is Bound, its volume is attached to the pod's node, and mounted; after a node dies, the volume often stays attached to the dead node (Multi-Attach).",
   params: z.object({ namespace: z.string().min(1), name: z.string().min(1) }),
   outcomes,
   healthy: ['volumes-ok'],
-  facts: ['pvcCount', 'claim', 'pvcPhase', 'pv', 'storageClass', 'nodeName', 'attachedNode', 'attachedNodeReady', 'volumeAttachment', 'holderPod', 'holderEvidence', 'eventReason', 'eventMessage', 'controllerManagerLog'],
-  sets: { 'pvc-pending': ['claim', 'pvcPhase'], 'attached-elsewhere': ['attachedNode', 'attachedNodeReady', 'claim', 'eventMessage', 'eventReason', 'holderEvidence', 'holderPod', 'pvcPhase', 'volumeAttachment'], 'attached-elsewhere-unknown-node': ['attachedNode', 'attachedNodeReady', 'claim', 'eventMessage', 'eventReason', 'holderEvidence', 'holderPod', 'pvcPhase', 'volumeAttachment'], 'attach-failed': ['eventMessage', 'eventReason', 'nodeName'], 'mount-failed': ['eventMessage', 'eventReason', 'nodeName'] },
+  facts: [
+    'pvcCount',
+    'claim',
+    'pvcPhase',
+    'pv',
+    'storageClass',
+    'nodeName',
+    'attachedNode',
+    'attachedNodeReady',
+    'volumeAttachment',
+    'holderPod',
+    'holderEvidence',
+    'eventReason',
+    'eventMessage',
+    'controllerManagerLog',
+  ],
+  sets: {
+    'pvc-pending': ['claim', 'pvcPhase'],
+    'attached-elsewhere': [
+      'attachedNode',
+      'attachedNodeReady',
+      'claim',
+      'eventMessage',
+      'eventReason',
+      'holderEvidence',
+      'holderPod',
+      'pvcPhase',
+      'volumeAttachment',
+    ],
+    'attached-elsewhere-unknown-node': [
+      'attachedNode',
+      'attachedNodeReady',
+      'claim',
+      'eventMessage',
+      'eventReason',
+      'holderEvidence',
+      'holderPod',
+      'pvcPhase',
+      'volumeAttachment',
+    ],
+    'attach-failed': ['eventMessage', 'eventReason', 'nodeName'],
+    'mount-failed': ['eventMessage', 'eventReason', 'nodeName'],
+  },
   command: (p) =>
     `kubectl get pvc -n ${quoteArg(p.namespace)} $(kubectl get pod ${quoteArg(p.name)} -n ${quoteArg(p.namespace)} -o jsonpath='{.spec.volumes[*].persistentVolumeClaim.claimName}') -o wide && kubectl get volumeattachments && kubectl get events -n ${quoteArg(p.namespace)} --field-selector ${quoteArg(involvedObjectSelector('Pod', p.name, p.namespace))}`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
     const [pod, events] = await Promise.all([
       readPodIfExists(ctx.kube, p.namespace, p.name),
-      ctx.kube.listEvents({ namespace: p.namespace, fieldSelector: involvedObjectSelector('Pod', p.name, p.namespace) }),
+      ctx.kube.listEvents({
+        namespace: p.namespace,
+        fieldSelector: involvedObjectSelector('Pod', p.name, p.namespace),
+      }),
     ]);
     if (!pod) return podNotFound(p.namespace, p.name);
     const now = ctx.now();
@@ -71,7 +131,10 @@ export const podVolumes = defineCheck({
       claimFacts(pending);
       // The claim's own events carry the provisioner's error.
       const claimEvents = groupEvents(
-        await ctx.kube.listEvents({ namespace: p.namespace, fieldSelector: involvedObjectSelector('PersistentVolumeClaim', pending.claimName, p.namespace) }),
+        await ctx.kube.listEvents({
+          namespace: p.namespace,
+          fieldSelector: involvedObjectSelector('PersistentVolumeClaim', pending.claimName, p.namespace),
+        }),
       );
       const why = claimEvents.find((g) => g.type === 'Warning') ?? claimEvents[0];
       if (why) {
@@ -80,18 +143,25 @@ export const podVolumes = defineCheck({
         facts.eventMessage = why.message;
       }
       const sc = pending.pvc?.spec?.storageClassName;
-      return result('pvc-pending', `claim ${pending.claimName} is Pending: no volume is bound to it${sc ? ` (storage class ${sc})` : ''}${why ? `: ${clip(why.message, 160)}` : ''}`);
+      return result(
+        'pvc-pending',
+        `claim ${pending.claimName} is Pending: no volume is bound to it${sc ? ` (storage class ${sc})` : ''}${why ? `: ${clip(why.message, 160)}` : ''}`,
+      );
     }
     const lost = claims.find((c) => c.pvc?.status?.phase === 'Lost' || c.pvMissing);
     if (lost) {
       claimFacts(lost);
-      return result('pvc-lost', `claim ${lost.claimName} has lost its volume ${lost.pvc?.spec?.volumeName ?? ''}: the PersistentVolume is gone`);
+      return result(
+        'pvc-lost',
+        `claim ${lost.claimName} has lost its volume ${lost.pvc?.spec?.volumeName ?? ''}: the PersistentVolume is gone`,
+      );
     }
 
     const warnings = groupEvents(events).filter((g) => g.type === 'Warning');
     const attachEvents = warnings.filter((g) => g.reason === 'FailedAttachVolume');
     const mountEvents = warnings.filter((g) => g.reason === 'FailedMount');
-    for (const g of [...attachEvents, ...mountEvents].slice(0, 3)) evidence.push({ label: `${g.reason}`, value: describeEvent(g, now) });
+    for (const g of [...attachEvents, ...mountEvents].slice(0, 3))
+      evidence.push({ label: `${g.reason}`, value: describeEvent(g, now) });
 
     const pvNames = new Set(claims.map((c) => c.pvc?.spec?.volumeName).filter((v): v is string => !!v));
     const started = allStarted(pod);
@@ -99,21 +169,38 @@ export const podVolumes = defineCheck({
     // containers started has its volumes attached where it runs; unless an attach failed since, there is
     // nothing elsewhere to find, and the walk of a healthy pod skips the cluster-wide list.
     const lookElsewhere = pvNames.size > 0 && (!started || attachEvents.length > 0);
-    if (pvNames.size > 0 && !lookElsewhere) evidence.push({ label: 'volumeattachments', value: `not read: the containers started, so the volumes are attached to ${nodeName || 'the pod\'s node'}` });
+    if (pvNames.size > 0 && !lookElsewhere)
+      evidence.push({
+        label: 'volumeattachments',
+        value: `not read: the containers started, so the volumes are attached to ${nodeName || "the pod's node"}`,
+      });
     const elsewhere = lookElsewhere ? await attachmentsElsewhere(ctx.kube, pvNames, nodeName, evidence) : [];
     const multiAttach = attachEvents.find((g) => /Multi-Attach error/.test(g.message));
     // The controller-manager logs every Multi-Attach refusal, with the holding node; the pod's event may have
     // expired, or never name the node. Read it whenever a stuck pod's volume is not attached where it should be.
-    const cmLines = !started && pvNames.size > 0 && elsewhere.length === 0 ? await controllerManagerLines(ctx.kube, volumeKeys(claims), evidence, facts) : [];
+    const cmLines =
+      !started && pvNames.size > 0 && elsewhere.length === 0
+        ? await controllerManagerLines(ctx.kube, volumeKeys(claims), evidence, facts)
+        : [];
     if (elsewhere.length > 0 || (!started && (multiAttach || cmLines.length > 0))) {
       const va = elsewhere[0];
-      const claim = claims.find((c) => c.pvc?.spec?.volumeName === (va?.spec?.source?.persistentVolumeName ?? cmLines[0]?.volume ?? '')) ?? claims.find((c) => c.pvc?.spec?.volumeName) ?? claims[0];
+      const claim =
+        claims.find(
+          (c) => c.pvc?.spec?.volumeName === (va?.spec?.source?.persistentVolumeName ?? cmLines[0]?.volume ?? ''),
+        ) ??
+        claims.find((c) => c.pvc?.spec?.volumeName) ??
+        claims[0];
       if (claim) claimFacts(claim);
       const cmLine = cmLines.find((l) => l.holder) ?? cmLines.find((l) => l.usedBy) ?? cmLines[0];
       facts.eventReason = multiAttach?.reason ?? 'FailedAttachVolume';
-      facts.eventMessage = multiAttach?.message ?? (cmLine ? `(kube-controller-manager log) ${clip(cmLine.line.trim(), 300)}` : 'no Multi-Attach event or log line was seen; the VolumeAttachment alone shows it');
+      facts.eventMessage =
+        multiAttach?.message ??
+        (cmLine
+          ? `(kube-controller-manager log) ${clip(cmLine.line.trim(), 300)}`
+          : 'no Multi-Attach event or log line was seen; the VolumeAttachment alone shows it');
       facts.volumeAttachment = va?.metadata?.name ?? 'none listed for it';
-      for (const l of cmLines.slice(0, 2)) evidence.push({ label: 'kube-controller-manager log', value: clip(l.line.trim(), 300) });
+      for (const l of cmLines.slice(0, 2))
+        evidence.push({ label: 'kube-controller-manager log', value: clip(l.line.trim(), 300) });
 
       // Who holds it: the attachment object, then the pods the controller names, then the log, then node status.
       let holder: string | undefined;
@@ -126,7 +213,12 @@ export const podVolumes = defineCheck({
         for (const ref of usedBy.slice(0, 3)) {
           const [ns, name] = ref.includes('/') ? (ref.split('/') as [string, string]) : [p.namespace, ref];
           const other = await readPodIfExists(ctx.kube, ns, name);
-          evidence.push({ label: `pod ${ns}/${name} (uses the volume)`, value: other ? `on node ${other.spec?.nodeName ?? '(none)'}, phase ${other.status?.phase ?? 'Unknown'}${other.metadata?.deletionTimestamp ? ', being deleted' : ''}` : 'no longer exists' });
+          evidence.push({
+            label: `pod ${ns}/${name} (uses the volume)`,
+            value: other
+              ? `on node ${other.spec?.nodeName ?? '(none)'}, phase ${other.status?.phase ?? 'Unknown'}${other.metadata?.deletionTimestamp ? ', being deleted' : ''}`
+              : 'no longer exists',
+          });
           facts.holderPod ??= `${ns}/${name}${other ? '' : ' (named by the attach/detach controller; not found now)'}`;
           if (other?.spec?.nodeName && other.spec.nodeName !== nodeName) {
             holder = other.spec.nodeName;
@@ -161,8 +253,12 @@ export const podVolumes = defineCheck({
       }
       facts.attachedNode = 'not named by anything visible';
       facts.attachedNodeReady = 'unknown';
-      facts.holderEvidence = 'no VolumeAttachment, pod, kube-controller-manager log line or node status seen here names it';
-      return result('attached-elsewhere-unknown-node', `the attach/detach controller refuses to attach volume ${pv} to ${nodeName || 'the pod\'s node'}: ${clip(String(facts.eventMessage), 200)}; no VolumeAttachment, pod, log line or node status names the node holding it`);
+      facts.holderEvidence =
+        'no VolumeAttachment, pod, kube-controller-manager log line or node status seen here names it';
+      return result(
+        'attached-elsewhere-unknown-node',
+        `the attach/detach controller refuses to attach volume ${pv} to ${nodeName || "the pod's node"}: ${clip(String(facts.eventMessage), 200)}; no VolumeAttachment, pod, log line or node status names the node holding it`,
+      );
     }
     if (!started && attachEvents[0]) {
       facts.eventReason = attachEvents[0].reason;
@@ -172,12 +268,20 @@ export const podVolumes = defineCheck({
     if (!started && mountEvents[0]) {
       facts.eventReason = mountEvents[0].reason;
       facts.eventMessage = mountEvents[0].message;
-      return result('mount-failed', `the kubelet on ${nodeName} cannot mount a volume: ${clip(mountEvents[0].message, 200)}`);
+      return result(
+        'mount-failed',
+        `the kubelet on ${nodeName} cannot mount a volume: ${clip(mountEvents[0].message, 200)}`,
+      );
     }
-    const noted = started && (attachEvents.length > 0 || mountEvents.length > 0) ? ' (earlier attach/mount warnings are resolved: the containers started)' : '';
+    const noted =
+      started && (attachEvents.length > 0 || mountEvents.length > 0)
+        ? ' (earlier attach/mount warnings are resolved: the containers started)'
+        : '';
     return result(
       'volumes-ok',
-      claims.length === 0 ? `the pod has no PersistentVolumeClaims and no mount failures${noted}` : `all ${claims.length} claims are Bound and attached${noted}`,
+      claims.length === 0
+        ? `the pod has no PersistentVolumeClaims and no mount failures${noted}`
+        : `all ${claims.length} claims are Bound and attached${noted}`,
     );
   },
 });
@@ -213,7 +317,12 @@ async function readClaims(kube: KubeClient, pod: V1Pod): Promise<Claim[]> {
 }
 
 /** Attachments of these volumes to nodes other than the pod's; a refusal to list is noted, not fatal. */
-async function attachmentsElsewhere(kube: KubeClient, pvNames: Set<string>, nodeName: string, evidence: Evidence[]): Promise<V1VolumeAttachment[]> {
+async function attachmentsElsewhere(
+  kube: KubeClient,
+  pvNames: Set<string>,
+  nodeName: string,
+  evidence: Evidence[],
+): Promise<V1VolumeAttachment[]> {
   let all: V1VolumeAttachment[];
   try {
     all = await kube.listVolumeAttachments({ maxItems: maxAttachments });
@@ -241,7 +350,14 @@ function volumeKeys(claims: Claim[]): Set<string> {
     const name = c.pvc?.spec?.volumeName;
     if (name) keys.add(name);
     const s = c.pv?.spec;
-    for (const k of [s?.csi?.volumeHandle, s?.awsElasticBlockStore?.volumeID, s?.gcePersistentDisk?.pdName, s?.azureDisk?.diskName, s?.cinder?.volumeID, s?.vsphereVolume?.volumePath]) {
+    for (const k of [
+      s?.csi?.volumeHandle,
+      s?.awsElasticBlockStore?.volumeID,
+      s?.gcePersistentDisk?.pdName,
+      s?.azureDisk?.diskName,
+      s?.cinder?.volumeID,
+      s?.vsphereVolume?.volumePath,
+    ]) {
       if (k) keys.add(k);
     }
   }
@@ -255,7 +371,12 @@ const controllerManagerTail = 5000;
  * Multi-Attach lines about these volumes in kube-controller-manager's log. A managed control plane (GKE, EKS,
  * AKS) shows no controller-manager pod; that, and a log that could not be read, is said as such.
  */
-async function controllerManagerLines(kube: KubeClient, volumes: Set<string>, evidence: Evidence[], facts: Facts): Promise<MultiAttachLine[]> {
+async function controllerManagerLines(
+  kube: KubeClient,
+  volumes: Set<string>,
+  evidence: Evidence[],
+  facts: Facts,
+): Promise<MultiAttachLine[]> {
   let pods: V1Pod[];
   try {
     pods = await listComponentPods(kube, 'component=kube-controller-manager');
@@ -268,8 +389,13 @@ async function controllerManagerLines(kube: KubeClient, volumes: Set<string>, ev
     throw err;
   }
   if (pods.length === 0) {
-    facts.controllerManagerLog = 'not visible (no kube-controller-manager pod: a managed control plane keeps it out of sight)';
-    evidence.push({ label: 'kube-controller-manager log', value: 'no pod -l component=kube-controller-manager in kube-system: a managed control plane (GKE, EKS, AKS) or a controller-manager outside the cluster; its log is not visible from here' });
+    facts.controllerManagerLog =
+      'not visible (no kube-controller-manager pod: a managed control plane keeps it out of sight)';
+    evidence.push({
+      label: 'kube-controller-manager log',
+      value:
+        'no pod -l component=kube-controller-manager in kube-system: a managed control plane (GKE, EKS, AKS) or a controller-manager outside the cluster; its log is not visible from here',
+    });
     return [];
   }
   const out: MultiAttachLine[] = [];
@@ -285,8 +411,13 @@ async function controllerManagerLines(kube: KubeClient, volumes: Set<string>, ev
       evidence.push({ label: `log of ${name}`, value: `not read: ${err.kind}: ${clip(err.message, 160)}` });
     }
   }
-  facts.controllerManagerLog = read.length === 0 ? 'not read' : `${read.join(', ')}: ${out.length} Multi-Attach line(s) about the pod's volumes`;
-  if (read.length > 0 && out.length === 0) evidence.push({ label: 'kube-controller-manager log', value: `${read.join(', ')}: no Multi-Attach line about ${[...volumes].slice(0, 2).join(', ')} in the last ${controllerManagerTail} lines` });
+  facts.controllerManagerLog =
+    read.length === 0 ? 'not read' : `${read.join(', ')}: ${out.length} Multi-Attach line(s) about the pod's volumes`;
+  if (read.length > 0 && out.length === 0)
+    evidence.push({
+      label: 'kube-controller-manager log',
+      value: `${read.join(', ')}: no Multi-Attach line about ${[...volumes].slice(0, 2).join(', ')} in the last ${controllerManagerTail} lines`,
+    });
   return out;
 }
 
@@ -294,7 +425,12 @@ async function controllerManagerLines(kube: KubeClient, volumes: Set<string>, ev
 const maxStatusNodes = 500;
 
 /** The node (other than the pod's) whose status.volumesAttached or volumesInUse still names the volume. */
-async function nodeHoldingVolume(kube: KubeClient, keys: Set<string>, nodeName: string, evidence: Evidence[]): Promise<string | undefined> {
+async function nodeHoldingVolume(
+  kube: KubeClient,
+  keys: Set<string>,
+  nodeName: string,
+  evidence: Evidence[],
+): Promise<string | undefined> {
   let nodes: V1Node[];
   try {
     nodes = await kube.listNodes({ pageSize: maxStatusNodes, maxItems: maxStatusNodes });
@@ -305,9 +441,23 @@ async function nodeHoldingVolume(kube: KubeClient, keys: Set<string>, nodeName: 
     }
     throw err;
   }
-  const names = (n: V1Node) => [...(n.status?.volumesAttached ?? []).map((v) => v.name), ...(n.status?.volumesInUse ?? [])];
-  const holder = nodes.find((n) => n.metadata?.name !== nodeName && names(n).some((v) => [...keys].some((k) => v.includes(k))));
-  if (holder) evidence.push({ label: `node ${holder.metadata?.name ?? ''} status`, value: `volumesAttached/volumesInUse: ${clip(names(holder).filter((v) => [...keys].some((k) => v.includes(k))).join(', '), 200)}` });
+  const names = (n: V1Node) => [
+    ...(n.status?.volumesAttached ?? []).map((v) => v.name),
+    ...(n.status?.volumesInUse ?? []),
+  ];
+  const holder = nodes.find(
+    (n) => n.metadata?.name !== nodeName && names(n).some((v) => [...keys].some((k) => v.includes(k))),
+  );
+  if (holder)
+    evidence.push({
+      label: `node ${holder.metadata?.name ?? ''} status`,
+      value: `volumesAttached/volumesInUse: ${clip(
+        names(holder)
+          .filter((v) => [...keys].some((k) => v.includes(k)))
+          .join(', '),
+        200,
+      )}`,
+    });
   return holder?.metadata?.name;
 }
 
@@ -325,14 +475,23 @@ async function nodeReadiness(kube: KubeClient, name: string): Promise<string> {
 /** Once every container has started, the volumes were mounted. */
 function allStarted(pod: V1Pod): boolean {
   const statuses = pod.status?.containerStatuses ?? [];
-  return statuses.length > 0 && statuses.every((s) => s.state?.running !== undefined || s.state?.terminated !== undefined || s.lastState?.terminated !== undefined);
+  return (
+    statuses.length > 0 &&
+    statuses.every(
+      (s) =>
+        s.state?.running !== undefined || s.state?.terminated !== undefined || s.lastState?.terminated !== undefined,
+    )
+  );
 }
 
 function describeClaim(c: Claim): string {
   if (!c.pvc) return `claim ${c.claimName}: not found`;
   const parts = [`claim ${c.claimName}: ${c.pvc.status?.phase ?? 'Unknown'}`];
   if (c.pvc.spec?.storageClassName) parts.push(`class ${c.pvc.spec.storageClassName}`);
-  if (c.pvc.spec?.volumeName) parts.push(`volume ${c.pvc.spec.volumeName}${c.pvMissing ? ' (missing)' : c.pv ? ` (${c.pv.status?.phase ?? 'Unknown'}${c.pv.spec?.csi ? `, ${c.pv.spec.csi.driver}` : ''})` : ''}`);
+  if (c.pvc.spec?.volumeName)
+    parts.push(
+      `volume ${c.pvc.spec.volumeName}${c.pvMissing ? ' (missing)' : c.pv ? ` (${c.pv.status?.phase ?? 'Unknown'}${c.pv.spec?.csi ? `, ${c.pv.spec.csi.driver}` : ''})` : ''}`,
+    );
   return parts.join(', ');
 }
 

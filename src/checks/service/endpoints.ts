@@ -7,20 +7,33 @@ import { defineCheck } from '../types.js';
 import type { CheckResult, Evidence } from '../types.js';
 import { declaredPortsText, listEndpointSlices, podPort, podReady, selectedPods, servicePorts } from './objects.js';
 
-const outcomes = ['ready', 'no-matching-pods', 'none-ready', 'port-unresolved', 'port-not-declared', 'not-found'] as const;
+const outcomes = [
+  'ready',
+  'no-matching-pods',
+  'none-ready',
+  'port-unresolved',
+  'port-not-declared',
+  'not-found',
+] as const;
 type Outcome = (typeof outcomes)[number];
 
 const params = z.object({ namespace: z.string().min(1), service: z.string().min(1) });
 type Params = z.infer<typeof params>;
 
-const command = (p: Params) => `kubectl get endpointslices -n ${quoteArg(p.namespace)} -l kubernetes.io/service-name=${quoteArg(p.service)} -o wide; kubectl get pods -n ${quoteArg(p.namespace)} -o wide --show-labels`;
+const command = (p: Params) =>
+  `kubectl get endpointslices -n ${quoteArg(p.namespace)} -l kubernetes.io/service-name=${quoteArg(p.service)} -o wide; kubectl get pods -n ${quoteArg(p.namespace)} -o wide --show-labels`;
 
 /** Pods in the namespace that carry every selector key but not every value: the selector's likely typo. */
-async function nearMisses(ctx: Parameters<typeof serviceEndpoints.run>[0], namespace: string, selector: Record<string, string>): Promise<string[]> {
+async function nearMisses(
+  ctx: Parameters<typeof serviceEndpoints.run>[0],
+  namespace: string,
+  selector: Record<string, string>,
+): Promise<string[]> {
   const keys = Object.keys(selector);
   const pods = await ctx.kube.listPods({ namespace, labelSelector: keys.join(','), maxItems: 200 });
   const seen = new Set<string>();
-  for (const pod of pods) seen.add(selectorText(Object.fromEntries(keys.map((k) => [k, pod.metadata?.labels?.[k] ?? '']))));
+  for (const pod of pods)
+    seen.add(selectorText(Object.fromEntries(keys.map((k) => [k, pod.metadata?.labels?.[k] ?? '']))));
   return [...seen].slice(0, 5);
 }
 
@@ -38,9 +51,30 @@ export const serviceEndpoints = defineCheck({
   params,
   outcomes,
   healthy: ['ready'],
-  facts: ['readyEndpoints', 'endpointPod', 'endpointIP', 'endpointNode', 'endpointNodes', 'endpointPort', 'endpointIPs', 'notReadyPod', 'podLabels', 'selector', 'targetPort', 'podPorts'],
+  facts: [
+    'readyEndpoints',
+    'endpointPod',
+    'endpointIP',
+    'endpointNode',
+    'endpointNodes',
+    'endpointPort',
+    'endpointIPs',
+    'notReadyPod',
+    'podLabels',
+    'selector',
+    'targetPort',
+    'podPorts',
+  ],
   sets: {
-    ready: ['readyEndpoints', 'endpointPod', 'endpointIP', 'endpointNode', 'endpointNodes', 'endpointPort', 'endpointIPs'],
+    ready: [
+      'readyEndpoints',
+      'endpointPod',
+      'endpointIP',
+      'endpointNode',
+      'endpointNodes',
+      'endpointPort',
+      'endpointIPs',
+    ],
     'no-matching-pods': ['selector', 'podLabels'],
     'none-ready': ['notReadyPod', 'selector'],
     'port-unresolved': ['targetPort', 'podPorts', 'endpointPod'],
@@ -49,16 +83,43 @@ export const serviceEndpoints = defineCheck({
   command,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
     const svc = await ifExists(ctx.kube.readService(p.namespace, p.service));
-    if (!svc) return { outcome: 'not-found', summary: `there is no Service ${p.service} in ${p.namespace}`, evidence: [], facts: {} };
+    if (!svc)
+      return {
+        outcome: 'not-found',
+        summary: `there is no Service ${p.service} in ${p.namespace}`,
+        evidence: [],
+        facts: {},
+      };
     const selector = svc.spec?.selector ?? {};
     const sel = selectorText(selector);
-    const [slices, pods] = await Promise.all([listEndpointSlices(ctx.kube, p.namespace, p.service), Object.keys(selector).length > 0 ? selectedPods(ctx.kube, p.namespace, selector) : Promise.resolve([] as V1Pod[])]);
+    const [slices, pods] = await Promise.all([
+      listEndpointSlices(ctx.kube, p.namespace, p.service),
+      Object.keys(selector).length > 0 ? selectedPods(ctx.kube, p.namespace, selector) : Promise.resolve([] as V1Pod[]),
+    ]);
     const endpoints = slices.flatMap((s) => (s.endpoints ?? []).map((e) => ({ ...e, ports: s.ports ?? [] })));
     const readyEps = endpoints.filter((e) => e.conditions?.ready !== false);
     const evidence: Evidence[] = [
       { label: 'selector', value: sel || '(none)' },
-      { label: 'pods it matches', value: pods.length === 0 ? 'none' : `${pods.length} (${pods.filter(podReady).length} Ready): ${pods.slice(0, 4).map((x) => x.metadata?.name ?? '').join(', ')}${pods.length > 4 ? ', …' : ''}` },
-      { label: 'EndpointSlice endpoints', value: endpoints.length === 0 ? 'none' : `${endpoints.length} (${readyEps.length} ready): ${endpoints.slice(0, 4).map((e) => `${e.addresses[0] ?? ''}${e.conditions?.ready === false ? ' (not ready)' : ''}`).join(', ')}` },
+      {
+        label: 'pods it matches',
+        value:
+          pods.length === 0
+            ? 'none'
+            : `${pods.length} (${pods.filter(podReady).length} Ready): ${pods
+                .slice(0, 4)
+                .map((x) => x.metadata?.name ?? '')
+                .join(', ')}${pods.length > 4 ? ', …' : ''}`,
+      },
+      {
+        label: 'EndpointSlice endpoints',
+        value:
+          endpoints.length === 0
+            ? 'none'
+            : `${endpoints.length} (${readyEps.length} ready): ${endpoints
+                .slice(0, 4)
+                .map((e) => `${e.addresses[0] ?? ''}${e.conditions?.ready === false ? ' (not ready)' : ''}`)
+                .join(', ')}`,
+      },
     ];
     if (Object.keys(selector).length > 0 && pods.length === 0) {
       const near = await nearMisses(ctx, p.namespace, selector);
@@ -72,7 +133,12 @@ export const serviceEndpoints = defineCheck({
     const ready = pods.filter(podReady);
     if (pods.length > 0 && ready.length === 0) {
       const first = pods[0];
-      return { outcome: 'none-ready', summary: `${pods.length} pod(s) match ${sel} but none is Ready, so none is an endpoint`, evidence, facts: { notReadyPod: first?.metadata?.name ?? '', selector: sel } };
+      return {
+        outcome: 'none-ready',
+        summary: `${pods.length} pod(s) match ${sel} but none is Ready, so none is an endpoint`,
+        evidence,
+        facts: { notReadyPod: first?.metadata?.name ?? '', selector: sel },
+      };
     }
     const sp = servicePorts(svc)[0];
     const pod = ready[0] ?? pods[0];
@@ -88,7 +154,9 @@ export const serviceEndpoints = defineCheck({
         };
       }
       const declaresAny = (pod.spec?.containers ?? []).some((c) => (c.ports ?? []).length > 0);
-      const declaresIt = (pod.spec?.containers ?? []).some((c) => (c.ports ?? []).some((x) => x.containerPort === resolved && (x.protocol ?? 'TCP') === (sp.protocol ?? 'TCP')));
+      const declaresIt = (pod.spec?.containers ?? []).some((c) =>
+        (c.ports ?? []).some((x) => x.containerPort === resolved && (x.protocol ?? 'TCP') === (sp.protocol ?? 'TCP')),
+      );
       if (declaresAny && !declaresIt) {
         return {
           outcome: 'port-not-declared',
@@ -100,7 +168,12 @@ export const serviceEndpoints = defineCheck({
     }
     if (readyEps.length === 0) {
       // Pods are Ready but no slice lists them: the EndpointSlice controller has not caught up.
-      return { outcome: 'none-ready', summary: `the EndpointSlices of ${p.service} list no ready endpoint${ready.length > 0 ? `, though ${ready.length} matching pod(s) are Ready (is kube-controller-manager running?)` : ''}`, evidence, facts: { notReadyPod: pods[0]?.metadata?.name ?? '(none)', selector: sel } };
+      return {
+        outcome: 'none-ready',
+        summary: `the EndpointSlices of ${p.service} list no ready endpoint${ready.length > 0 ? `, though ${ready.length} matching pod(s) are Ready (is kube-controller-manager running?)` : ''}`,
+        evidence,
+        facts: { notReadyPod: pods[0]?.metadata?.name ?? '(none)', selector: sel },
+      };
     }
     const first = readyEps[0];
     const nodes = [...new Set(readyEps.map((e) => e.nodeName ?? '').filter(Boolean))];
@@ -116,7 +189,7 @@ export const serviceEndpoints = defineCheck({
         endpointIPs: readyEps.map((e) => e.addresses[0] ?? '').join(','),
         endpointNode: first?.nodeName ?? nodes[0] ?? '(unknown)',
         endpointNodes: nodes.join(',') || '(unknown)',
-        endpointPort: port ?? (sp ? podPort(pod ?? {}, sp) ?? sp.port : 0),
+        endpointPort: port ?? (sp ? (podPort(pod ?? {}, sp) ?? sp.port) : 0),
       },
     };
   },

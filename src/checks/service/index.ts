@@ -11,4 +11,16 @@ import { serviceProbe } from './probe.js';
 import { serviceSpec } from './spec.js';
 
 /** The path from a client to a Service's pods: the Service, its endpoints, kube-proxy and the CNI, policies, DNS, the way in from outside. */
-export const serviceChecks = [serviceSpec, serviceEndpoints, serviceNodeNetwork, kubeProxyRules, serviceNetworkPolicy, serviceDnsName, serviceProbe, ingressRoute, ingressController, ingressTls, ingressControllerLog];
+export const serviceChecks = [
+  serviceSpec,
+  serviceEndpoints,
+  serviceNodeNetwork,
+  kubeProxyRules,
+  serviceNetworkPolicy,
+  serviceDnsName,
+  serviceProbe,
+  ingressRoute,
+  ingressController,
+  ingressTls,
+  ingressControllerLog,
+];

@@ -37,7 +37,8 @@ function parseLabels(text: string): Record<string, string> {
   );
 }
 
-const command = (p: Params) => `kubectl get networkpolicy -n ${quoteArg(p.namespace)} -o yaml${p.fromNamespace && p.fromNamespace !== p.namespace ? `; kubectl get networkpolicy -n ${quoteArg(p.fromNamespace)} -o yaml` : ''}; kubectl get namespace ${quoteArg(p.fromNamespace || p.namespace)} --show-labels`;
+const command = (p: Params) =>
+  `kubectl get networkpolicy -n ${quoteArg(p.namespace)} -o yaml${p.fromNamespace && p.fromNamespace !== p.namespace ? `; kubectl get networkpolicy -n ${quoteArg(p.fromNamespace)} -o yaml` : ''}; kubectl get namespace ${quoteArg(p.fromNamespace || p.namespace)} --show-labels`;
 
 /**
  * The NetworkPolicies on the path, worked out as the policy spec says
@@ -64,29 +65,67 @@ export const serviceNetworkPolicy = defineCheck({
     const target = pods.find(podReady) ?? pods[0];
     const source = p.fromPod ? await ifExists(ctx.kube.readPod(fromNs, p.fromPod)) : undefined;
     const fromLabels = source?.metadata?.labels ?? (p.fromLabels ? parseLabels(p.fromLabels) : probeLabels);
-    const trafficFrom = p.fromPod ? `pod ${fromNs}/${p.fromPod}` : `a pod in ${fromNs} labelled ${selectorText(fromLabels) || '(none)'}`;
+    const trafficFrom = p.fromPod
+      ? `pod ${fromNs}/${p.fromPod}`
+      : `a pod in ${fromNs} labelled ${selectorText(fromLabels) || '(none)'}`;
     if (!svc || !target) {
-      return { outcome: 'no-target', summary: `no pod behind ${p.namespace}/${p.service} to work the policies out for`, evidence: [], facts: { trafficFrom } };
+      return {
+        outcome: 'no-target',
+        summary: `no pod behind ${p.namespace}/${p.service} to work the policies out for`,
+        evidence: [],
+        facts: { trafficFrom },
+      };
     }
     const policies = await listNetworkPolicies(ctx.kube, p.namespace);
     const sourcePolicies = fromNs === p.namespace ? [] : await listNetworkPolicies(ctx.kube, fromNs);
     const all: NetworkPolicyView[] = [...policies, ...sourcePolicies];
     const evidence: Evidence[] = [
       { label: `policies in ${p.namespace}`, value: policies.map((x) => x.metadata.name).join(', ') || 'none' },
-      ...(fromNs !== p.namespace ? [{ label: `policies in ${fromNs}`, value: sourcePolicies.map((x) => x.metadata.name).join(', ') || 'none' }] : []),
+      ...(fromNs !== p.namespace
+        ? [{ label: `policies in ${fromNs}`, value: sourcePolicies.map((x) => x.metadata.name).join(', ') || 'none' }]
+        : []),
       { label: 'from', value: trafficFrom },
     ];
-    if (all.length === 0) return { outcome: 'no-policies', summary: `no NetworkPolicy in ${[...new Set([p.namespace, fromNs])].join(' or ')}: nothing filters this traffic`, evidence, facts: { trafficFrom } };
+    if (all.length === 0)
+      return {
+        outcome: 'no-policies',
+        summary: `no NetworkPolicy in ${[...new Set([p.namespace, fromNs])].join(' or ')}: nothing filters this traffic`,
+        evidence,
+        facts: { trafficFrom },
+      };
     const sp = servicePorts(svc)[0];
     const port = sp ? podPort(target, sp) : undefined;
     const labelsCache = new Map<string, Record<string, string>>();
     for (const ns of new Set([p.namespace, fromNs])) labelsCache.set(ns, await namespaceLabels(ctx.kube, ns));
-    const to: Party = { namespace: p.namespace, labels: target.metadata?.labels ?? {}, ...(target.status?.podIP ? { ip: target.status.podIP } : {}), namedPorts: namedPortsOf(target) };
-    const from: Party = { namespace: fromNs, labels: fromLabels, ...(source?.status?.podIP ? { ip: source.status.podIP } : {}) };
-    const verdict = decide(all, { from, to, port: port ?? sp?.port ?? 0, protocol: sp?.protocol ?? 'TCP' }, (ns) => labelsCache.get(ns));
+    const to: Party = {
+      namespace: p.namespace,
+      labels: target.metadata?.labels ?? {},
+      ...(target.status?.podIP ? { ip: target.status.podIP } : {}),
+      namedPorts: namedPortsOf(target),
+    };
+    const from: Party = {
+      namespace: fromNs,
+      labels: fromLabels,
+      ...(source?.status?.podIP ? { ip: source.status.podIP } : {}),
+    };
+    const verdict = decide(all, { from, to, port: port ?? sp?.port ?? 0, protocol: sp?.protocol ?? 'TCP' }, (ns) =>
+      labelsCache.get(ns),
+    );
     const onTarget = verdict.ingress.isolatedBy;
-    evidence.push({ label: `ingress to ${target.metadata?.name ?? ''} (${selectorText(target.metadata?.labels ?? {})}) on ${port ?? '?'}/${sp?.protocol ?? 'TCP'}`, value: onTarget.length === 0 ? 'not isolated (no policy selects it for Ingress)' : `isolated by ${onTarget.join(', ')}: ${verdict.ingress.allowed ? `allowed by ${verdict.ingress.allowedBy ?? ''}` : 'no rule allows it'}` });
-    evidence.push({ label: 'egress from the client', value: verdict.egress.isolatedBy.length === 0 ? 'not isolated' : `isolated by ${verdict.egress.isolatedBy.join(', ')}: ${verdict.egress.allowed ? `allowed by ${verdict.egress.allowedBy ?? ''}` : 'no rule allows it'}` });
+    evidence.push({
+      label: `ingress to ${target.metadata?.name ?? ''} (${selectorText(target.metadata?.labels ?? {})}) on ${port ?? '?'}/${sp?.protocol ?? 'TCP'}`,
+      value:
+        onTarget.length === 0
+          ? 'not isolated (no policy selects it for Ingress)'
+          : `isolated by ${onTarget.join(', ')}: ${verdict.ingress.allowed ? `allowed by ${verdict.ingress.allowedBy ?? ''}` : 'no rule allows it'}`,
+    });
+    evidence.push({
+      label: 'egress from the client',
+      value:
+        verdict.egress.isolatedBy.length === 0
+          ? 'not isolated'
+          : `isolated by ${verdict.egress.isolatedBy.join(', ')}: ${verdict.egress.allowed ? `allowed by ${verdict.egress.allowedBy ?? ''}` : 'no rule allows it'}`,
+    });
     if (!verdict.allowed) {
       const d = verdict.deniedAt === 'egress' ? verdict.egress : verdict.ingress;
       // A policy with no rules for the direction (a default-deny) is the one that shuts the door; name it first.
@@ -103,7 +142,14 @@ export const serviceNetworkPolicy = defineCheck({
         facts: { policyName, policies: ordered.join(', '), deniedAt: verdict.deniedAt ?? 'ingress', trafficFrom },
       };
     }
-    const allowedBy = [verdict.ingress.allowedBy, verdict.egress.allowedBy].filter(Boolean).join(', ') || 'no policy selects either end';
-    return { outcome: 'allowed', summary: `the policies let ${trafficFrom} reach ${p.service}'s pods on port ${port ?? '?'} (${allowedBy})`, evidence, facts: { allowedBy, policies: all.map((x) => x.metadata.name).join(', '), trafficFrom } };
+    const allowedBy =
+      [verdict.ingress.allowedBy, verdict.egress.allowedBy].filter(Boolean).join(', ') ||
+      'no policy selects either end';
+    return {
+      outcome: 'allowed',
+      summary: `the policies let ${trafficFrom} reach ${p.service}'s pods on port ${port ?? '?'} (${allowedBy})`,
+      evidence,
+      facts: { allowedBy, policies: all.map((x) => x.metadata.name).join(', '), trafficFrom },
+    };
   },
 });

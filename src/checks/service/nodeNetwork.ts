@@ -37,7 +37,10 @@ function podWorks(pod: V1Pod): { ok: boolean; state: string } {
   const phase = pod.status?.phase ?? 'Unknown';
   const ready = podReady(pod);
   const restarts = (pod.status?.containerStatuses ?? []).reduce((n, c) => n + c.restartCount, 0);
-  return { ok: phase === 'Running' && ready && !waiting, state: `${waiting ?? phase}${ready ? ', Ready' : ', not Ready'}${restarts > 0 ? `, ${restarts} restarts` : ''}` };
+  return {
+    ok: phase === 'Running' && ready && !waiting,
+    state: `${waiting ?? phase}${ready ? ', Ready' : ', not Ready'}${restarts > 0 ? `, ${restarts} restarts` : ''}`,
+  };
 }
 
 /** kube-proxy's mode from its ConfigMap (kubeadm's `config.conf`): `""` means iptables on Linux. */
@@ -63,20 +66,40 @@ export const serviceNodeNetwork = defineCheck({
   id: 'service.node-network',
   layer: 'node',
   title: 'Are kube-proxy and the CNI agent running on the nodes on the path?',
-  why: 'A Service is an address that only kube-proxy\'s rules make real on each node, and pod traffic between nodes runs through the CNI agent; either one broken on a node breaks the Service from there while the pods look fine.',
+  why: "A Service is an address that only kube-proxy's rules make real on each node, and pod traffic between nodes runs through the CNI agent; either one broken on a node breaks the Service from there while the pods look fine.",
   params,
   outcomes,
   healthy: ['healthy'],
   facts: ['proxyNode', 'proxyMode', 'brokenPod', 'brokenPodName', 'brokenPodNamespace', 'cni'],
-  sets: { '*': ['proxyNode', 'proxyMode'], 'kube-proxy-down': ['brokenPod', 'brokenPodName', 'brokenPodNamespace'], 'cni-down': ['brokenPod', 'brokenPodName', 'brokenPodNamespace', 'cni'] },
+  sets: {
+    '*': ['proxyNode', 'proxyMode'],
+    'kube-proxy-down': ['brokenPod', 'brokenPodName', 'brokenPodNamespace'],
+    'cni-down': ['brokenPod', 'brokenPodName', 'brokenPodNamespace', 'cni'],
+  },
   command,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
-    const nodes = [...new Set(p.nodes.split(',').map((n) => n.trim()).filter((n) => n && n !== '(unknown)'))].slice(0, 6);
+    const nodes = [
+      ...new Set(
+        p.nodes
+          .split(',')
+          .map((n) => n.trim())
+          .filter((n) => n && n !== '(unknown)'),
+      ),
+    ].slice(0, 6);
     const cm = await ifExists(ctx.kube.readConfigMap('kube-system', 'kube-proxy'));
     const mode = proxyModeOf(cm?.data?.['config.conf']);
-    const evidence: Evidence[] = [{ label: 'kube-proxy mode', value: cm ? `${mode} (kube-system/kube-proxy config.conf)` : 'no kube-proxy ConfigMap (not kubeadm, or no kube-proxy)' }];
+    const evidence: Evidence[] = [
+      {
+        label: 'kube-proxy mode',
+        value: cm
+          ? `${mode} (kube-system/kube-proxy config.conf)`
+          : 'no kube-proxy ConfigMap (not kubeadm, or no kube-proxy)',
+      },
+    ];
     let anyProxy = false;
-    let firstBroken: { outcome: Outcome; node: string; pod: string; name: string; namespace: string; cni?: string; state: string } | undefined;
+    let firstBroken:
+      | { outcome: Outcome; node: string; pod: string; name: string; namespace: string; cni?: string; state: string }
+      | undefined;
     for (const node of nodes) {
       const pods = await ctx.kube.listPods({ fieldSelector: `spec.nodeName=${node}`, maxItems: 500 });
       const proxy = pods.find((x) => x.metadata?.labels?.['k8s-app'] === 'kube-proxy');
@@ -84,23 +107,61 @@ export const serviceNodeNetwork = defineCheck({
       if (proxy) anyProxy = true;
       const proxyState = proxy ? podWorks(proxy) : undefined;
       const cniState = cni ? podWorks(cni) : undefined;
-      evidence.push({ label: node, value: `kube-proxy: ${proxy ? `${proxy.metadata?.name ?? ''} ${proxyState?.state ?? ''}` : 'none'}; CNI: ${cni ? `${cni.metadata?.name ?? ''} ${cniState?.state ?? ''}` : 'no known CNI agent pod'}` });
-      if (!firstBroken && proxy && proxyState && !proxyState.ok) firstBroken = { outcome: 'kube-proxy-down', node, pod: `${proxy.metadata?.namespace ?? ''}/${proxy.metadata?.name ?? ''}`, name: proxy.metadata?.name ?? '', namespace: proxy.metadata?.namespace ?? '', state: proxyState.state };
-      if (!firstBroken && cni && cniState && !cniState.ok) firstBroken = { outcome: 'cni-down', node, pod: `${cni.metadata?.namespace ?? ''}/${cni.metadata?.name ?? ''}`, name: cni.metadata?.name ?? '', namespace: cni.metadata?.namespace ?? '', cni: cniName(cni) ?? '', state: cniState.state };
+      evidence.push({
+        label: node,
+        value: `kube-proxy: ${proxy ? `${proxy.metadata?.name ?? ''} ${proxyState?.state ?? ''}` : 'none'}; CNI: ${cni ? `${cni.metadata?.name ?? ''} ${cniState?.state ?? ''}` : 'no known CNI agent pod'}`,
+      });
+      if (!firstBroken && proxy && proxyState && !proxyState.ok)
+        firstBroken = {
+          outcome: 'kube-proxy-down',
+          node,
+          pod: `${proxy.metadata?.namespace ?? ''}/${proxy.metadata?.name ?? ''}`,
+          name: proxy.metadata?.name ?? '',
+          namespace: proxy.metadata?.namespace ?? '',
+          state: proxyState.state,
+        };
+      if (!firstBroken && cni && cniState && !cniState.ok)
+        firstBroken = {
+          outcome: 'cni-down',
+          node,
+          pod: `${cni.metadata?.namespace ?? ''}/${cni.metadata?.name ?? ''}`,
+          name: cni.metadata?.name ?? '',
+          namespace: cni.metadata?.namespace ?? '',
+          cni: cniName(cni) ?? '',
+          state: cniState.state,
+        };
     }
     const proxyNode = firstBroken?.node ?? nodes[0] ?? '(none)';
     if (firstBroken) {
-      const what = firstBroken.outcome === 'kube-proxy-down' ? 'kube-proxy' : `the CNI agent (${firstBroken.cni ?? ''})`;
+      const what =
+        firstBroken.outcome === 'kube-proxy-down' ? 'kube-proxy' : `the CNI agent (${firstBroken.cni ?? ''})`;
       return {
         outcome: firstBroken.outcome,
         summary: `${what} on ${firstBroken.node} is not working (${firstBroken.pod}: ${firstBroken.state}): ${firstBroken.outcome === 'kube-proxy-down' ? 'its rules for Services stop being updated there' : 'pod traffic to and from that node is not carried'}`,
         evidence,
-        facts: { proxyNode, proxyMode: mode, brokenPod: firstBroken.pod, brokenPodName: firstBroken.name, brokenPodNamespace: firstBroken.namespace, ...(firstBroken.cni ? { cni: firstBroken.cni } : {}) },
+        facts: {
+          proxyNode,
+          proxyMode: mode,
+          brokenPod: firstBroken.pod,
+          brokenPodName: firstBroken.name,
+          brokenPodNamespace: firstBroken.namespace,
+          ...(firstBroken.cni ? { cni: firstBroken.cni } : {}),
+        },
       };
     }
     if (!anyProxy) {
-      return { outcome: 'no-kube-proxy', summary: `no kube-proxy pod on ${nodes.join(', ')}: Services are done by something else (Cilium's kube-proxy replacement, a kube-proxy run by systemd) or by nothing`, evidence, facts: { proxyNode, proxyMode: mode } };
+      return {
+        outcome: 'no-kube-proxy',
+        summary: `no kube-proxy pod on ${nodes.join(', ')}: Services are done by something else (Cilium's kube-proxy replacement, a kube-proxy run by systemd) or by nothing`,
+        evidence,
+        facts: { proxyNode, proxyMode: mode },
+      };
     }
-    return { outcome: 'healthy', summary: `kube-proxy and the CNI agent are running on ${nodes.join(', ')}`, evidence, facts: { proxyNode, proxyMode: mode } };
+    return {
+      outcome: 'healthy',
+      summary: `kube-proxy and the CNI agent are running on ${nodes.join(', ')}`,
+      evidence,
+      facts: { proxyNode, proxyMode: mode },
+    };
   },
 });

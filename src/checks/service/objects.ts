@@ -9,7 +9,14 @@ import type { ServicePortView } from '../../kube/servicePorts.js';
 
 export interface EndpointSliceView {
   metadata: { name: string };
-  endpoints?: { addresses: string[]; conditions?: { ready?: boolean | null; serving?: boolean | null; terminating?: boolean | null }; nodeName?: string; targetRef?: { name?: string } }[] | null;
+  endpoints?:
+    | {
+        addresses: string[];
+        conditions?: { ready?: boolean | null; serving?: boolean | null; terminating?: boolean | null };
+        nodeName?: string;
+        targetRef?: { name?: string };
+      }[]
+    | null;
   ports?: { name?: string; port?: number; protocol?: string }[] | null;
 }
 
@@ -30,25 +37,38 @@ export interface IngressBackendService {
 
 export interface HttpRouteView {
   metadata: { name: string; namespace?: string };
-  spec?: { parentRefs?: { name: string; namespace?: string }[]; hostnames?: string[]; rules?: { backendRefs?: { name: string; namespace?: string; port?: number; kind?: string }[] }[] };
+  spec?: {
+    parentRefs?: { name: string; namespace?: string }[];
+    hostnames?: string[];
+    rules?: { backendRefs?: { name: string; namespace?: string; port?: number; kind?: string }[] }[];
+  };
 }
 
 const enc = encodeURIComponent;
 
 export function listEndpointSlices(kube: KubeClient, namespace: string, service: string): Promise<EndpointSliceView[]> {
-  return kube.listJson<EndpointSliceView>(`/apis/discovery.k8s.io/v1/namespaces/${enc(namespace)}/endpointslices`, { labelSelector: `kubernetes.io/service-name=${service}`, maxItems: 50 });
+  return kube.listJson<EndpointSliceView>(`/apis/discovery.k8s.io/v1/namespaces/${enc(namespace)}/endpointslices`, {
+    labelSelector: `kubernetes.io/service-name=${service}`,
+    maxItems: 50,
+  });
 }
 
 export function listNetworkPolicies(kube: KubeClient, namespace: string): Promise<NetworkPolicyView[]> {
-  return kube.listJson<NetworkPolicyView>(`/apis/networking.k8s.io/v1/namespaces/${enc(namespace)}/networkpolicies`, { maxItems: 500 });
+  return kube.listJson<NetworkPolicyView>(`/apis/networking.k8s.io/v1/namespaces/${enc(namespace)}/networkpolicies`, {
+    maxItems: 500,
+  });
 }
 
 export function listIngresses(kube: KubeClient, namespace: string): Promise<IngressView[]> {
-  return kube.listJson<IngressView>(`/apis/networking.k8s.io/v1/namespaces/${enc(namespace)}/ingresses`, { maxItems: 500 });
+  return kube.listJson<IngressView>(`/apis/networking.k8s.io/v1/namespaces/${enc(namespace)}/ingresses`, {
+    maxItems: 500,
+  });
 }
 
 export async function namespaceLabels(kube: KubeClient, namespace: string): Promise<Record<string, string>> {
-  const ns = await kube.getJson<{ metadata?: { labels?: Record<string, string> } }>(`/api/v1/namespaces/${enc(namespace)}`);
+  const ns = await kube.getJson<{ metadata?: { labels?: Record<string, string> } }>(
+    `/api/v1/namespaces/${enc(namespace)}`,
+  );
   // Since 1.21 the API sets this label on every namespace; older clusters lack it.
   return { 'kubernetes.io/metadata.name': namespace, ...(ns.metadata?.labels ?? {}) };
 }
@@ -63,7 +83,12 @@ export function podReady(pod: V1Pod): boolean {
 }
 
 export function servicePorts(svc: V1Service): ServicePortView[] {
-  return (svc.spec?.ports ?? []).map((p) => ({ ...(p.name ? { name: p.name } : {}), port: p.port, protocol: p.protocol ?? 'TCP', targetPort: (p.targetPort) ?? p.port }));
+  return (svc.spec?.ports ?? []).map((p) => ({
+    ...(p.name ? { name: p.name } : {}),
+    port: p.port,
+    protocol: p.protocol ?? 'TCP',
+    targetPort: p.targetPort ?? p.port,
+  }));
 }
 
 /** `80→http/TCP` for evidence. */
@@ -76,7 +101,9 @@ export function podPort(pod: V1Pod, sp: ServicePortView): number | undefined {
 }
 
 export function declaredPortsText(pod: V1Pod): string {
-  const ports = (pod.spec?.containers ?? []).flatMap((c) => (c.ports ?? []).map((p) => `${p.name ? `${p.name} ` : ''}${p.containerPort}/${p.protocol ?? 'TCP'}`));
+  const ports = (pod.spec?.containers ?? []).flatMap((c) =>
+    (c.ports ?? []).map((p) => `${p.name ? `${p.name} ` : ''}${p.containerPort}/${p.protocol ?? 'TCP'}`),
+  );
   return ports.length > 0 ? ports.join(', ') : 'none declared';
 }
 

@@ -26,7 +26,11 @@ const params = z.object({
 });
 type Params = z.infer<typeof params>;
 
-const podName = (svc: string) => `plumbline-probe-${svc}`.slice(0, 63).replace(/[^a-z0-9-]/g, '-').replace(/-+$/, '');
+const podName = (svc: string) =>
+  `plumbline-probe-${svc}`
+    .slice(0, 63)
+    .replace(/[^a-z0-9-]/g, '-')
+    .replace(/-+$/, '');
 
 /**
  * The probe's script (busybox sh): one line per leg, to stdout and to
@@ -77,7 +81,15 @@ function probePod(p: Params, t: Targets): V1Pod {
       restartPolicy: 'Never',
       automountServiceAccountToken: false,
       terminationGracePeriodSeconds: 0,
-      containers: [{ name: 'probe', image: p.image, command: ['sh', '-c', probeScript], env, resources: { requests: { cpu: '10m', memory: '8Mi' }, limits: { memory: '32Mi' } } }],
+      containers: [
+        {
+          name: 'probe',
+          image: p.image,
+          command: ['sh', '-c', probeScript],
+          env,
+          resources: { requests: { cpu: '10m', memory: '8Mi' }, limits: { memory: '32Mi' } },
+        },
+      ],
     },
   };
 }
@@ -107,10 +119,26 @@ async function targets(ctx: CheckContext, p: Params): Promise<Targets> {
   const svc = await ifExists(ctx.kube.readService(p.namespace, p.service));
   const sp = svc ? servicePorts(svc)[0] : undefined;
   const slices = svc ? await listEndpointSlices(ctx.kube, p.namespace, p.service) : [];
-  const ep = slices.flatMap((s) => (s.endpoints ?? []).filter((e) => e.conditions?.ready !== false).map((e) => ({ ip: e.addresses[0] ?? '', port: s.ports?.[0]?.port ?? 0 })))[0];
+  const ep = slices.flatMap((s) =>
+    (s.endpoints ?? [])
+      .filter((e) => e.conditions?.ready !== false)
+      .map((e) => ({ ip: e.addresses[0] ?? '', port: s.ports?.[0]?.port ?? 0 })),
+  )[0];
   const clusterIP = svc?.spec?.clusterIP && svc.spec.clusterIP !== 'None' ? svc.spec.clusterIP : '';
-  const ingress = p.host && hostOf(p.host) !== '*' && p.controllerNamespace ? await controllerService(ctx, p.controllerNamespace) : undefined;
-  return { name: p.name || `${p.service}.${p.namespace}.svc.cluster.local`, clusterIP, port: clusterIP ? (sp?.port ?? 0) : 0, podIP: ep?.ip ?? '', podPort: ep?.port ?? 0, ingressIP: ingress?.ip ?? '', ingressPort: ingress?.port ?? 0, host: ingress ? hostOf(p.host) : '' };
+  const ingress =
+    p.host && hostOf(p.host) !== '*' && p.controllerNamespace
+      ? await controllerService(ctx, p.controllerNamespace)
+      : undefined;
+  return {
+    name: p.name || `${p.service}.${p.namespace}.svc.cluster.local`,
+    clusterIP,
+    port: clusterIP ? (sp?.port ?? 0) : 0,
+    podIP: ep?.ip ?? '',
+    podPort: ep?.port ?? 0,
+    ingressIP: ingress?.ip ?? '',
+    ingressPort: ingress?.port ?? 0,
+    host: ingress ? hostOf(p.host) : '',
+  };
 }
 
 /**
@@ -118,8 +146,13 @@ async function targets(ctx: CheckContext, p: Params): Promise<Targets> {
  * and a ClusterIP, preferring the one outside traffic uses (LoadBalancer,
  * NodePort) over its admission webhook's.
  */
-async function controllerService(ctx: CheckContext, namespace: string): Promise<{ ip: string; port: number } | undefined> {
-  const services = await ctx.kube.listJson<V1Service>(`/api/v1/namespaces/${encodeURIComponent(namespace)}/services`, { maxItems: 50 });
+async function controllerService(
+  ctx: CheckContext,
+  namespace: string,
+): Promise<{ ip: string; port: number } | undefined> {
+  const services = await ctx.kube.listJson<V1Service>(`/api/v1/namespaces/${encodeURIComponent(namespace)}/services`, {
+    maxItems: 50,
+  });
   const rank = (s: V1Service) => (s.spec?.type === 'LoadBalancer' ? 0 : s.spec?.type === 'NodePort' ? 1 : 2);
   const http = services
     .filter((s) => s.spec?.clusterIP && s.spec.clusterIP !== 'None' && !(s.metadata?.name ?? '').endsWith('-admission'))
@@ -135,9 +168,15 @@ async function observe(ctx: CheckContext, p: Params): Promise<CheckResult<Outcom
   const name = podName(p.service);
   const evidence: Evidence[] = [];
   // A probe left over from an interrupted walk would make create fail.
-  await ctx.kube.withSignal(AbortSignal.timeout(5_000)).deletePod(p.namespace, name).catch(() => undefined);
+  await ctx.kube
+    .withSignal(AbortSignal.timeout(5_000))
+    .deletePod(p.namespace, name)
+    .catch(() => undefined);
   await ctx.kube.createPod(p.namespace, probePod(p, t));
-  evidence.push({ label: 'created', value: `pod ${p.namespace}/${name} (${p.image}${p.node ? `, on ${p.node}` : ''}): resolves ${t.name}, connects to ${t.clusterIP || '(no ClusterIP)'}:${t.port || '-'} and ${t.podIP || '(no ready endpoint)'}:${t.podPort || '-'}${t.ingressIP ? `, asks ${t.ingressIP}:${t.ingressPort} for ${t.host}` : ''}` });
+  evidence.push({
+    label: 'created',
+    value: `pod ${p.namespace}/${name} (${p.image}${p.node ? `, on ${p.node}` : ''}): resolves ${t.name}, connects to ${t.clusterIP || '(no ClusterIP)'}:${t.port || '-'} and ${t.podIP || '(no ready endpoint)'}:${t.podPort || '-'}${t.ingressIP ? `, asks ${t.ingressIP}:${t.ingressPort} for ${t.host}` : ''}`,
+  });
   const deadline = Date.now() + p.timeoutSeconds * 1000;
   let last: V1Pod | undefined;
   while (Date.now() < deadline && !ctx.signal.aborted) {
@@ -146,26 +185,71 @@ async function observe(ctx: CheckContext, p: Params): Promise<CheckResult<Outcom
     if (term) {
       const legs = parseProbeLines(term.message ?? '');
       const node = last.spec?.nodeName ?? '(unknown)';
-      evidence.push({ label: 'node', value: node }, ...legs.map((l) => ({ label: l.leg, value: `${l.target} ${l.ok ? 'ok' : `failed: ${l.why}`}` })));
-      const facts = { probeNode: node, probeResults: legs.map((l) => `${l.leg} ${l.ok ? 'ok' : l.why}`).join('; ') || '(no output)' };
+      evidence.push(
+        { label: 'node', value: node },
+        ...legs.map((l) => ({ label: l.leg, value: `${l.target} ${l.ok ? 'ok' : `failed: ${l.why}`}` })),
+      );
+      const facts = {
+        probeNode: node,
+        probeResults: legs.map((l) => `${l.leg} ${l.ok ? 'ok' : l.why}`).join('; ') || '(no output)',
+      };
       const failed = (leg: string) => legs.find((l) => l.leg === leg && !l.ok);
       const pod = failed('pod');
       const cip = failed('clusterip');
       const dns = failed('dns');
-      if (legs.length === 0) return { outcome: 'error', summary: `the probe pod ended (${term.reason ?? ''}, exit ${term.exitCode}) without printing a result`, evidence, facts: { errorKind: 'bad-output' } };
-      if (pod) return { outcome: 'pod-fails', summary: `from ${node}, a connection straight to the pod ${pod.target} failed (${pod.why}): the pod, its port, the pod network or a NetworkPolicy is in the way`, evidence, facts: { ...facts, failedLeg: 'pod', failure: pod.why } };
-      if (cip) return { outcome: 'clusterip-fails', summary: `from ${node}, the pod answers on its own address but the ClusterIP ${cip.target} does not (${cip.why}): kube-proxy's rules on ${node} are the broken hop`, evidence, facts: { ...facts, failedLeg: 'clusterip', failure: cip.why } };
-      if (dns) return { outcome: 'dns-fails', summary: `from ${node}, the addresses answer but ${dns.target} does not resolve (${dns.why})`, evidence, facts: { ...facts, failedLeg: 'dns', failure: dns.why } };
+      if (legs.length === 0)
+        return {
+          outcome: 'error',
+          summary: `the probe pod ended (${term.reason ?? ''}, exit ${term.exitCode}) without printing a result`,
+          evidence,
+          facts: { errorKind: 'bad-output' },
+        };
+      if (pod)
+        return {
+          outcome: 'pod-fails',
+          summary: `from ${node}, a connection straight to the pod ${pod.target} failed (${pod.why}): the pod, its port, the pod network or a NetworkPolicy is in the way`,
+          evidence,
+          facts: { ...facts, failedLeg: 'pod', failure: pod.why },
+        };
+      if (cip)
+        return {
+          outcome: 'clusterip-fails',
+          summary: `from ${node}, the pod answers on its own address but the ClusterIP ${cip.target} does not (${cip.why}): kube-proxy's rules on ${node} are the broken hop`,
+          evidence,
+          facts: { ...facts, failedLeg: 'clusterip', failure: cip.why },
+        };
+      if (dns)
+        return {
+          outcome: 'dns-fails',
+          summary: `from ${node}, the addresses answer but ${dns.target} does not resolve (${dns.why})`,
+          evidence,
+          facts: { ...facts, failedLeg: 'dns', failure: dns.why },
+        };
       const ing = failed('ingress');
       if (ing) {
         const failure = /^\d{3}$/.test(ing.why) ? `HTTP ${ing.why}` : ing.why;
-        return { outcome: 'ingress-fails', summary: `from ${node}, the pod and the ClusterIP answer, but through the ingress controller (${ing.target.split('/')[0] ?? ''}) ${t.host} gets ${failure}: the break is in the controller or between it and the pods`, evidence, facts: { ...facts, failedLeg: 'ingress', failure, probeHost: t.host } };
+        return {
+          outcome: 'ingress-fails',
+          summary: `from ${node}, the pod and the ClusterIP answer, but through the ingress controller (${ing.target.split('/')[0] ?? ''}) ${t.host} gets ${failure}: the break is in the controller or between it and the pods`,
+          evidence,
+          facts: { ...facts, failedLeg: 'ingress', failure, probeHost: t.host },
+        };
       }
-      return { outcome: 'reaches', summary: `from ${node}, the name resolves and both the ClusterIP and a pod answer${t.ingressIP ? `, and the ingress controller answers for ${t.host}` : ''}`, evidence, facts };
+      return {
+        outcome: 'reaches',
+        summary: `from ${node}, the name resolves and both the ClusterIP and a pod answer${t.ingressIP ? `, and the ingress controller answers for ${t.host}` : ''}`,
+        evidence,
+        facts,
+      };
     }
     await sleep(500, ctx.signal);
   }
-  return { outcome: 'error', summary: `the probe pod did not finish within ${p.timeoutSeconds}s (phase ${last?.status?.phase ?? 'unknown'}, node ${last?.spec?.nodeName ?? 'none'})`, evidence, facts: { errorKind: 'timeout' } };
+  return {
+    outcome: 'error',
+    summary: `the probe pod did not finish within ${p.timeoutSeconds}s (phase ${last?.status?.phase ?? 'unknown'}, node ${last?.spec?.nodeName ?? 'none'})`,
+    evidence,
+    facts: { errorKind: 'timeout' },
+  };
 }
 
 /**
@@ -183,16 +267,31 @@ export const serviceProbe = defineCheck({
   outcomes,
   healthy: ['reaches'],
   facts: ['probeNode', 'probeResults', 'failedLeg', 'failure', 'probeHost'],
-  sets: { reaches: ['probeNode', 'probeResults'], 'pod-fails': ['probeNode', 'failure'], 'clusterip-fails': ['probeNode', 'failure'], 'dns-fails': ['probeNode', 'failure'], 'ingress-fails': ['probeNode', 'failure', 'probeHost', 'probeResults'] },
+  sets: {
+    reaches: ['probeNode', 'probeResults'],
+    'pod-fails': ['probeNode', 'failure'],
+    'clusterip-fails': ['probeNode', 'failure'],
+    'dns-fails': ['probeNode', 'failure'],
+    'ingress-fails': ['probeNode', 'failure', 'probeHost', 'probeResults'],
+  },
   command: commandOf,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
     if (!ctx.allowMutations) {
-      return { outcome: 'not-run', summary: 'not run: this check creates a pod (read-only; rerun with --allow-mutations, or run the command yourself)', evidence: [{ label: 'command', value: commandOf(p) }], facts: {} };
+      return {
+        outcome: 'not-run',
+        summary:
+          'not run: this check creates a pod (read-only; rerun with --allow-mutations, or run the command yourself)',
+        evidence: [{ label: 'command', value: commandOf(p) }],
+        facts: {},
+      };
     }
     try {
       return await observe(ctx, p);
     } finally {
-      await ctx.kube.withSignal(AbortSignal.timeout(5_000)).deletePod(p.namespace, podName(p.service)).catch(() => undefined);
+      await ctx.kube
+        .withSignal(AbortSignal.timeout(5_000))
+        .deletePod(p.namespace, podName(p.service))
+        .catch(() => undefined);
     }
   },
 });

@@ -6,7 +6,15 @@ import { defineCheck } from '../types.js';
 import type { CheckResult, Evidence } from '../types.js';
 import { closest, portText, servicePorts } from './objects.js';
 
-const outcomes = ['ok', 'not-found', 'no-selector', 'external-name', 'headless', 'headless-port-differs', 'port-not-exposed'] as const;
+const outcomes = [
+  'ok',
+  'not-found',
+  'no-selector',
+  'external-name',
+  'headless',
+  'headless-port-differs',
+  'port-not-exposed',
+] as const;
 type Outcome = (typeof outcomes)[number];
 
 const params = z.object({
@@ -39,7 +47,17 @@ export const serviceSpec = defineCheck({
   params,
   outcomes,
   healthy: ['ok', 'headless'],
-  facts: ['clusterIP', 'serviceType', 'selector', 'servicePorts', 'servicePort', 'targetPort', 'similarService', 'externalName', 'clientPort'],
+  facts: [
+    'clusterIP',
+    'serviceType',
+    'selector',
+    'servicePorts',
+    'servicePort',
+    'targetPort',
+    'similarService',
+    'externalName',
+    'clientPort',
+  ],
   sets: {
     ok: ['clusterIP', 'serviceType', 'servicePorts', 'selector', 'servicePort', 'targetPort'],
     headless: ['serviceType', 'servicePorts', 'selector', 'servicePort', 'targetPort'],
@@ -52,12 +70,25 @@ export const serviceSpec = defineCheck({
   async run(ctx, p): Promise<CheckResult<Outcome>> {
     const svc = await ifExists(ctx.kube.readService(p.namespace, p.service));
     if (!svc) {
-      const names = (await ctx.kube.listJson<{ metadata: { name: string } }>(`/api/v1/namespaces/${encodeURIComponent(p.namespace)}/services`, { maxItems: 500 })).map((s) => s.metadata.name);
+      const names = (
+        await ctx.kube.listJson<{ metadata: { name: string } }>(
+          `/api/v1/namespaces/${encodeURIComponent(p.namespace)}/services`,
+          { maxItems: 500 },
+        )
+      ).map((s) => s.metadata.name);
       const near = closest(p.service, names);
       return {
         outcome: 'not-found',
         summary: `there is no Service ${p.service} in namespace ${p.namespace}${near ? `; did you mean ${near}?` : ''}`,
-        evidence: [{ label: 'services in the namespace', value: names.length > 0 ? names.slice(0, 12).join(', ') + (names.length > 12 ? ` (+${names.length - 12})` : '') : 'none' }],
+        evidence: [
+          {
+            label: 'services in the namespace',
+            value:
+              names.length > 0
+                ? names.slice(0, 12).join(', ') + (names.length > 12 ? ` (+${names.length - 12})` : '')
+                : 'none',
+          },
+        ],
         facts: near ? { similarService: near } : {},
       };
     }
@@ -81,18 +112,44 @@ export const serviceSpec = defineCheck({
       ...(first ? { servicePort: first.port, targetPort: String(first.targetPort ?? first.port) } : {}),
     };
     if (type === 'ExternalName') {
-      return { outcome: 'external-name', summary: `${p.service} is an ExternalName Service: DNS answers with a CNAME to ${spec.externalName ?? '(unset)'}, no proxying, no endpoints`, evidence: [...evidence, { label: 'externalName', value: spec.externalName ?? '' }], facts: { ...facts, externalName: spec.externalName ?? '(unset)' } };
+      return {
+        outcome: 'external-name',
+        summary: `${p.service} is an ExternalName Service: DNS answers with a CNAME to ${spec.externalName ?? '(unset)'}, no proxying, no endpoints`,
+        evidence: [...evidence, { label: 'externalName', value: spec.externalName ?? '' }],
+        facts: { ...facts, externalName: spec.externalName ?? '(unset)' },
+      };
     }
     const asked = urlPort(p.url);
-    if (asked !== undefined && !ports.some((x) => x.port === asked) && !(svc.spec?.ports ?? []).some((x) => x.nodePort === asked)) {
-      const why = type === 'ClusterIP' ? ` It is of type ClusterIP: reachable only inside the cluster, on ${ports.map((x) => x.port).join(', ')}; a node port needs type NodePort.` : '';
-      return { outcome: 'port-not-exposed', summary: `the client calls port ${asked}, which ${p.service} does not expose (ports ${portsText}${type === 'NodePort' || type === 'LoadBalancer' ? `, node ports ${(svc.spec?.ports ?? []).map((x) => x.nodePort).join(', ')}` : ''}).${why}`, evidence: [...evidence, { label: 'the client calls', value: p.url }], facts: { ...facts, clientPort: asked } };
+    if (
+      asked !== undefined &&
+      !ports.some((x) => x.port === asked) &&
+      !(svc.spec?.ports ?? []).some((x) => x.nodePort === asked)
+    ) {
+      const why =
+        type === 'ClusterIP'
+          ? ` It is of type ClusterIP: reachable only inside the cluster, on ${ports.map((x) => x.port).join(', ')}; a node port needs type NodePort.`
+          : '';
+      return {
+        outcome: 'port-not-exposed',
+        summary: `the client calls port ${asked}, which ${p.service} does not expose (ports ${portsText}${type === 'NodePort' || type === 'LoadBalancer' ? `, node ports ${(svc.spec?.ports ?? []).map((x) => x.nodePort).join(', ')}` : ''}).${why}`,
+        evidence: [...evidence, { label: 'the client calls', value: p.url }],
+        facts: { ...facts, clientPort: asked },
+      };
     }
     if (Object.keys(selector).length === 0) {
-      return { outcome: 'no-selector', summary: `${p.service} has no selector: its endpoints are whatever someone wrote by hand (or a controller other than Kubernetes')`, evidence, facts };
+      return {
+        outcome: 'no-selector',
+        summary: `${p.service} has no selector: its endpoints are whatever someone wrote by hand (or a controller other than Kubernetes')`,
+        evidence,
+        facts,
+      };
     }
     if (spec.clusterIP === 'None') {
-      const differs = ports.find((x) => typeof x.targetPort === 'number' ? x.targetPort !== x.port : x.targetPort !== undefined && x.targetPort !== String(x.port));
+      const differs = ports.find((x) =>
+        typeof x.targetPort === 'number'
+          ? x.targetPort !== x.port
+          : x.targetPort !== undefined && x.targetPort !== String(x.port),
+      );
       if (differs) {
         return {
           outcome: 'headless-port-differs',
@@ -101,8 +158,18 @@ export const serviceSpec = defineCheck({
           facts: { ...facts, servicePort: differs.port, targetPort: String(differs.targetPort) },
         };
       }
-      return { outcome: 'headless', summary: `${p.service} is headless: its name resolves to the ready pods' IPs`, evidence, facts };
+      return {
+        outcome: 'headless',
+        summary: `${p.service} is headless: its name resolves to the ready pods' IPs`,
+        evidence,
+        facts,
+      };
     }
-    return { outcome: 'ok', summary: `${p.service} is a ${type} Service on ${spec.clusterIP ?? ''}, ports ${portsText}, selecting ${selectorText(selector)}`, evidence, facts };
+    return {
+      outcome: 'ok',
+      summary: `${p.service} is a ${type} Service on ${spec.clusterIP ?? ''}, ports ${portsText}, selecting ${selectorText(selector)}`,
+      evidence,
+      facts,
+    };
   },
 });

@@ -32,11 +32,20 @@ export async function checkCommand(args: CliArgs): Promise<number> {
   const drill = args.drillScenario ? await startScenario(args.drillScenario) : undefined;
   try {
     const cluster: DrillCluster | undefined = await drill?.ready;
-    const config = await loadKubeConfig(drill ? { kubeconfig: drill.kubeconfigPath } : { kubeconfig: args.kubeconfig, context: args.context });
+    const config = await loadKubeConfig(
+      drill ? { kubeconfig: drill.kubeconfigPath } : { kubeconfig: args.kubeconfig, context: args.context },
+    );
     const kube = await KubeClient.create(config);
-    const nodes = !host ? noNodeAccess : cluster ? await drillNodes(args, cluster.hosts) : (await liveNodeAccess(args, kube))(linePrompt(process.stdin, process.stderr));
+    const nodes = !host
+      ? noNodeAccess
+      : cluster
+        ? await drillNodes(args, cluster.hosts)
+        : (await liveNodeAccess(args, kube))(linePrompt(process.stdin, process.stderr));
     // The few checks that write (the node test pod) may, as in a walk: with --allow-mutations, and always in a drill.
-    const code = await runOne(id, params, args, kube, nodes, { allowMutations: args.allowMutations || drill !== undefined, interrupt: interrupt.signal });
+    const code = await runOne(id, params, args, kube, nodes, {
+      allowMutations: args.allowMutations || drill !== undefined,
+      interrupt: interrupt.signal,
+    });
     return interrupt.signal.aborted ? 130 : code;
   } finally {
     unsignal();
@@ -47,8 +56,14 @@ export async function checkCommand(args: CliArgs): Promise<number> {
 /** A check id that is not one: the ids it is close to, as for a runbook or scenario name. */
 export function unknownCheck(id: string | undefined): UsageError {
   if (!id) return new UsageError('check needs a check id (plumbline list checks lists them)', 'check');
-  const close = nearest(id, checks.map((c) => c.id));
-  return new UsageError(`no check named "${id}"${close.length > 0 ? `: did you mean ${close.join(', ')}?` : ''} (plumbline list checks lists them)`, 'check');
+  const close = nearest(
+    id,
+    checks.map((c) => c.id),
+  );
+  return new UsageError(
+    `no check named "${id}"${close.length > 0 ? `: did you mean ${close.join(', ')}?` : ''} (plumbline list checks lists them)`,
+    'check',
+  );
 }
 
 /** `--drill <scenario>`: the check runs on that scenario's simulated cluster and hosts. */
@@ -62,19 +77,35 @@ async function startScenario(name: string): Promise<StartingDrill> {
 async function drillNodes(args: CliArgs, hosts: HostLookup): Promise<NodeAccess> {
   const { createNodeAccess } = await import('../../nodeaccess/index.js');
   const kind = args.nodeAccess ?? 'drill';
-  if (kind !== 'drill' && kind !== 'manual') throw new UsageError(`--node-access ${kind} cannot reach a drill's simulated hosts; use drill or manual`);
+  if (kind !== 'drill' && kind !== 'manual')
+    throw new UsageError(`--node-access ${kind} cannot reach a drill's simulated hosts; use drill or manual`);
   return createNodeAccess(kind, { hosts, prompt: linePrompt(process.stdin, process.stderr) });
 }
 
-async function runOne(id: string, params: Record<string, string>, args: CliArgs, kube: KubeClient, nodes: NodeAccess, opts: { allowMutations: boolean; interrupt: AbortSignal }): Promise<number> {
+async function runOne(
+  id: string,
+  params: Record<string, string>,
+  args: CliArgs,
+  kube: KubeClient,
+  nodes: NodeAccess,
+  opts: { allowMutations: boolean; interrupt: AbortSignal },
+): Promise<number> {
   // What a check saw is redacted before anyone sees it, as in a walk (its summary and evidence quote logs and host output).
   const extra = loadExtraPatterns(process.env);
   // A person pasting output is not timed out.
-  const signal = nodes.kind === 'manual' ? opts.interrupt : AbortSignal.any([opts.interrupt, AbortSignal.timeout(30_000)]);
+  const signal =
+    nodes.kind === 'manual' ? opts.interrupt : AbortSignal.any([opts.interrupt, AbortSignal.timeout(30_000)]);
   const out = await runCheck(
     { step: id, check: id, with: params, timeoutMs: 30_000, inputs: {}, facts: {}, phase: 'top-down' },
     signal,
-    { kube, nodes, now: () => new Date(), allowMutations: opts.allowMutations, onStart: ({ command }) => command && args.output === 'text' && process.stdout.write(`$ ${redactText(command, extra)}\n`) },
+    {
+      kube,
+      nodes,
+      now: () => new Date(),
+      allowMutations: opts.allowMutations,
+      onStart: ({ command }) =>
+        command && args.output === 'text' && process.stdout.write(`$ ${redactText(command, extra)}\n`),
+    },
   ).then((r) => redactEvent(r, extra));
   if (args.output !== 'text') printObject({ check: id, ...out }, args.output);
   else {

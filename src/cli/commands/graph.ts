@@ -6,7 +6,10 @@ import { UsageError } from '../usageError.js';
 
 /** Prints a runbook's decision tree (included runbooks inlined) as Mermaid or DOT. */
 export async function graphCommand(name: string | undefined, format: 'mermaid' | 'dot'): Promise<number> {
-  if (!name) throw new UsageError('graph needs a runbook: plumbline graph <runbook> [--format mermaid|dot] (see plumbline list runbooks)');
+  if (!name)
+    throw new UsageError(
+      'graph needs a runbook: plumbline graph <runbook> [--format mermaid|dot] (see plumbline list runbooks)',
+    );
   const runbook = await loadRunbookFile(resolveAsset('runbooks', name), findCheck);
   const graph = runbookGraph(runbook.spec);
   process.stdout.write(`${format === 'dot' ? graphDot(graph) : graphMermaid(graph)}\n`);

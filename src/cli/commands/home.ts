@@ -25,14 +25,28 @@ export async function homeLists(): Promise<{ drills: HomeDrill[]; runbooks: Home
   for (const entry of runbookEntries()) {
     const { spec } = await loadRunbook(entry.file);
     specs.set(spec.id, spec);
-    runbooks.push({ id: spec.id, title: spec.title, symptom: spec.symptom.replace(/\{\{\s*inputs\.(\w+)\s*\}\}/g, '<$1>'), inputs: spec.inputs, from: entry.from, file: entry.file, ...(entry.shadows ? { shadows: entry.shadows } : {}) });
+    runbooks.push({
+      id: spec.id,
+      title: spec.title,
+      symptom: spec.symptom.replace(/\{\{\s*inputs\.(\w+)\s*\}\}/g, '<$1>'),
+      inputs: spec.inputs,
+      from: entry.from,
+      file: entry.file,
+      ...(entry.shadows ? { shadows: entry.shadows } : {}),
+    });
   }
   const drills: HomeDrill[] = [];
   for (const name of bundledNames('scenarios')) {
     if (isBenchmarkScenario(name)) continue;
     const { scenario } = await loadScenarioFile(resolveAsset('scenarios', name));
     const spec = specs.get(scenario.runbook) ?? (await loadRunbook(scenario.runbook)).spec;
-    drills.push({ id: scenario.id, page: scenario.page, difficulty: drillDifficulty(spec, scenario.expect.diagnosis), runbook: spec.id, runbookTitle: spec.title });
+    drills.push({
+      id: scenario.id,
+      page: scenario.page,
+      difficulty: drillDifficulty(spec, scenario.expect.diagnosis),
+      runbook: spec.id,
+      runbookTitle: spec.title,
+    });
   }
   return { drills, runbooks };
 }
@@ -47,7 +61,12 @@ export function runbookHelp(runbook: HomeRunbookEntry): string {
   const lines = [`To walk "${runbook.title}" on your current kube context, run:`, '', `  ${runCommandFor(runbook)}`];
   if (runbook.inputs.length > 0) {
     lines.push('');
-    lines.push(...formatColumns(runbook.inputs.map((i) => [i.name, `${i.description}${i.required ? '' : ' (optional)'}`]), { indent: '  ' }));
+    lines.push(
+      ...formatColumns(
+        runbook.inputs.map((i) => [i.name, `${i.description}${i.required ? '' : ' (optional)'}`]),
+        { indent: '  ' },
+      ),
+    );
   }
   return lines.join('\n');
 }
@@ -55,7 +74,10 @@ export function runbookHelp(runbook: HomeRunbookEntry): string {
 /** The lists as text, for `plumbline` without a terminal. */
 export function homeText(lists: { drills: HomeDrill[]; runbooks: HomeRunbookEntry[] }): string {
   // One id column for both lists, so the two read as one table.
-  const rows = formatColumns([...lists.drills.map((d) => [d.id, d.page]), ...lists.runbooks.map((r) => [r.id, r.symptom])], { indent: '  ' });
+  const rows = formatColumns(
+    [...lists.drills.map((d) => [d.id, d.page]), ...lists.runbooks.map((r) => [r.id, r.symptom])],
+    { indent: '  ' },
+  );
   return [
     'Drills (plumbline drill <id> [--guided | --free]):',
     ...rows.slice(0, lists.drills.length),

@@ -5,7 +5,10 @@ import { ThemeProvider } from '../../ui/ThemeProvider.js';
 import { erasePreFrame } from '../preFrame.js';
 
 /** Shows the home screen until the user picks an entry (or quits: null), then clears it. */
-export async function pickOnHome(lists: { drills: HomeDrill[]; runbooks: HomeRunbook[] }, color: boolean): Promise<HomeChoice | null> {
+export async function pickOnHome(
+  lists: { drills: HomeDrill[]; runbooks: HomeRunbook[] },
+  color: boolean,
+): Promise<HomeChoice | null> {
   let choose!: (c: HomeChoice | null) => void;
   const chosen = new Promise<HomeChoice | null>((resolve) => (choose = resolve));
   erasePreFrame();

@@ -51,28 +51,54 @@ async function lintScenario(source: YamlSource): Promise<void> {
   try {
     const runbook = await loadRunbookFile(resolveAsset('runbooks', scenario.runbook), findCheck);
     for (const input of runbook.spec.inputs) {
-      if (input.required && input.default === undefined && !(input.name in scenario.inputs)) problems.push(source.problem(['inputs'], `input "${input.name}" of runbook ${runbook.spec.id} is not given`));
+      if (input.required && input.default === undefined && !(input.name in scenario.inputs))
+        problems.push(source.problem(['inputs'], `input "${input.name}" of runbook ${runbook.spec.id} is not given`));
     }
     for (const k of Object.keys(scenario.inputs)) {
-      if (!runbook.spec.inputs.some((i) => i.name === k)) problems.push(source.problem(['inputs', k], `runbook ${runbook.spec.id} has no input "${k}"`));
+      if (!runbook.spec.inputs.some((i) => i.name === k))
+        problems.push(source.problem(['inputs', k], `runbook ${runbook.spec.id} has no input "${k}"`));
     }
     for (const [stepId, choice] of Object.entries(scenario.answers)) {
       const step = Object.hasOwn(runbook.spec.steps, stepId) ? runbook.spec.steps[stepId] : undefined;
-      if (step?.type !== 'ask') problems.push(source.problem(['answers', stepId], `runbook ${runbook.spec.id} has no question step "${stepId}"`));
-      else if (!Object.hasOwn(step.choices, choice)) problems.push(source.problem(['answers', stepId], `question "${stepId}" has no choice "${choice}" (it has ${Object.keys(step.choices).join(', ')})`));
+      if (step?.type !== 'ask')
+        problems.push(
+          source.problem(['answers', stepId], `runbook ${runbook.spec.id} has no question step "${stepId}"`),
+        );
+      else if (!Object.hasOwn(step.choices, choice))
+        problems.push(
+          source.problem(
+            ['answers', stepId],
+            `question "${stepId}" has no choice "${choice}" (it has ${Object.keys(step.choices).join(', ')})`,
+          ),
+        );
     }
     const expected = scenario.expect.diagnosis;
     // A scenario may expect a runbook's diagnosis, or a catalog signature that decides a generic ending.
-    if (expected !== null && runbook.spec.steps[expected]?.type !== 'diagnosis' && !bundledCatalog().some((s) => s.id === expected)) {
-      problems.push(source.problem(['expect', 'diagnosis'], `runbook ${runbook.spec.id} has no diagnosis "${expected}", and no signature has that id`));
+    if (
+      expected !== null &&
+      runbook.spec.steps[expected]?.type !== 'diagnosis' &&
+      !bundledCatalog().some((s) => s.id === expected)
+    ) {
+      problems.push(
+        source.problem(
+          ['expect', 'diagnosis'],
+          `runbook ${runbook.spec.id} has no diagnosis "${expected}", and no signature has that id`,
+        ),
+      );
     }
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
-    problems.push(source.problem(['runbook'], `runbook "${scenario.runbook}" does not load: ${err.problems[0]?.message ?? err.message}`));
+    problems.push(
+      source.problem(
+        ['runbook'],
+        `runbook "${scenario.runbook}" does not load: ${err.problems[0]?.message ?? err.message}`,
+      ),
+    );
   }
   // A time that looks relative but does not parse would be served as is, and break every check reading it.
   for (const [path, value] of strings(scenario.objects, ['objects'])) {
-    if (/^now[-+]/.test(value) && resolveTime(value, new Date()) === undefined) problems.push(source.problem(path, `"${value}" is not a relative time (write now-5m, now-2d-3h or now-4m10s)`));
+    if (/^now[-+]/.test(value) && resolveTime(value, new Date()) === undefined)
+      problems.push(source.problem(path, `"${value}" is not a relative time (write now-5m, now-2d-3h or now-4m10s)`));
   }
   // Faults are checked against the cluster they edit (a node they name must exist), so build it.
   if (scenario.faults.length > 0) {
@@ -90,5 +116,6 @@ async function lintScenario(source: YamlSource): Promise<void> {
 function* strings(value: unknown, path: (string | number)[]): Generator<[(string | number)[], string]> {
   if (typeof value === 'string') yield [path, value];
   else if (Array.isArray(value)) for (const [i, v] of value.entries()) yield* strings(v, [...path, i]);
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) yield* strings(v, [...path, k]);
+  else if (value && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) yield* strings(v, [...path, k]);
 }

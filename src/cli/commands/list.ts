@@ -23,7 +23,13 @@ async function listRows(what: string | undefined): Promise<{ objects: unknown[];
         id: r.id,
         title: r.title,
         symptom: r.symptom,
-        inputs: r.inputs.map((i) => ({ name: i.name, description: i.description, required: i.required, ...(i.default !== undefined ? { default: i.default } : {}), ...(i.pick ? { pick: i.pick } : {}) })),
+        inputs: r.inputs.map((i) => ({
+          name: i.name,
+          description: i.description,
+          required: i.required,
+          ...(i.default !== undefined ? { default: i.default } : {}),
+          ...(i.pick ? { pick: i.pick } : {}),
+        })),
         run: runCommandFor(r),
         // Where it comes from: a runbook on the runbook path wins over a bundled one of the same id.
         from: r.from,
@@ -36,7 +42,9 @@ async function listRows(what: string | undefined): Promise<{ objects: unknown[];
         `${padCell(r.id, width)}  ${r.title}`,
         `${' '.repeat(width)}  symptom: ${r.symptom}`,
         `${' '.repeat(width)}  ${runCommandFor(r)}`,
-        ...(r.from === 'bundled' ? [] : [`${' '.repeat(width)}  from: ${r.file} (${r.from})${r.shadows ? `, hides ${r.shadows}` : ''}`]),
+        ...(r.from === 'bundled'
+          ? []
+          : [`${' '.repeat(width)}  from: ${r.file} (${r.from})${r.shadows ? `, hides ${r.shadows}` : ''}`]),
       ]);
       return { objects, text };
     }
@@ -46,13 +54,28 @@ async function listRows(what: string | undefined): Promise<{ objects: unknown[];
       // The real-world corpus is listed as real/<id>, the name `plumbline drill` takes.
       for (const name of [...bundledNames('scenarios'), ...realScenarioNames()]) {
         const { scenario } = await loadScenarioFile(resolveAsset('scenarios', name));
-        objects.push({ id: name.startsWith('real/') ? name : scenario.id, title: scenario.title, runbook: scenario.runbook, expect: scenario.expect.diagnosis, page: scenario.page });
+        objects.push({
+          id: name.startsWith('real/') ? name : scenario.id,
+          title: scenario.title,
+          runbook: scenario.runbook,
+          expect: scenario.expect.diagnosis,
+          page: scenario.page,
+        });
       }
       return { objects, text: formatColumns(objects.map((r) => [r.id, r.title])) };
     }
     case 'checks':
       return {
-        objects: checks.map((c) => ({ id: c.id, layer: c.layer, title: c.title, outcomes: c.outcomes, healthy: c.healthy, command: commandTemplate(c), why: c.why, facts: c.facts })),
+        objects: checks.map((c) => ({
+          id: c.id,
+          layer: c.layer,
+          title: c.title,
+          outcomes: c.outcomes,
+          healthy: c.healthy,
+          command: commandTemplate(c),
+          why: c.why,
+          facts: c.facts,
+        })),
         text: formatColumns(checks.map((c) => [c.id, c.layer, c.title])),
       };
     case 'faults': {

@@ -4,8 +4,6 @@ import { join, relative, resolve } from 'node:path';
 import type { CliArgs } from '../args.js';
 import { UsageError } from '../usageError.js';
 
-
-
 function runbookText(id: string): string {
   return `# yaml-language-server: $schema=../schemas/runbook.schema.json
 # ${id}: written with plumbline new runbook. docs/runbooks.md explains every field.
@@ -137,7 +135,8 @@ plumbline test scenarios --runbooks runbooks
 export function newCommand(positionals: string[], args: Pick<CliArgs, 'out'>): number {
   const [what, id] = positionals;
   if (what !== 'runbook' || id === undefined) throw new UsageError('new takes: plumbline new runbook <id> [--out DIR]');
-  if (!/^[a-z][a-z0-9-]*$/.test(id)) throw new UsageError(`a runbook id is lower-case words joined by dashes, starting with a letter, not "${id}"`);
+  if (!/^[a-z][a-z0-9-]*$/.test(id))
+    throw new UsageError(`a runbook id is lower-case words joined by dashes, starting with a letter, not "${id}"`);
   const out = resolve(args.out ?? '.');
   const files: [string, string][] = [
     [join(out, 'runbooks', `${id}.yaml`), runbookText(id)],
@@ -147,7 +146,8 @@ export function newCommand(positionals: string[], args: Pick<CliArgs, 'out'>): n
     [join(out, 'test.sh'), testScript()],
   ];
   const there = files.filter(([f]) => existsSync(f)).map(([f]) => f);
-  if (there.length > 0) throw new UsageError(`not overwriting ${there.map((f) => relative(process.cwd(), f) || f).join(', ')}`);
+  if (there.length > 0)
+    throw new UsageError(`not overwriting ${there.map((f) => relative(process.cwd(), f) || f).join(', ')}`);
   // The schemas go with the files (an editor validates offline, in any checkout); ones already there are kept.
   for (const kind of schemaKinds) {
     const file = join(out, 'schemas', `${kind}.schema.json`);
@@ -159,6 +159,8 @@ export function newCommand(positionals: string[], args: Pick<CliArgs, 'out'>): n
     process.stdout.write(`wrote ${relative(process.cwd(), file) || file}\n`);
   }
   const rel = relative(process.cwd(), out) || '.';
-  process.stdout.write(`\nnext: edit ${join(rel, 'runbooks', `${id}.yaml`)}, then run ${join(rel, 'test.sh')} (plumbline test ${join(rel, 'scenarios')} --runbooks ${join(rel, 'runbooks')})\n`);
+  process.stdout.write(
+    `\nnext: edit ${join(rel, 'runbooks', `${id}.yaml`)}, then run ${join(rel, 'test.sh')} (plumbline test ${join(rel, 'scenarios')} --runbooks ${join(rel, 'runbooks')})\n`,
+  );
   return 0;
 }

@@ -13,19 +13,34 @@ import { UsageError } from '../usageError.js';
  * transcript alone (no cluster), timed at --speed or one step per Enter.
  * Without a terminal it prints the session as text.
  */
-export async function replayCommand(file: string | undefined, args: Pick<CliArgs, 'speed' | 'step' | 'noColor' | 'nonInteractive'>): Promise<number> {
+export async function replayCommand(
+  file: string | undefined,
+  args: Pick<CliArgs, 'speed' | 'step' | 'noColor' | 'nonInteractive'>,
+): Promise<number> {
   if (!file) throw new UsageError('replay takes a transcript file: plumbline replay <transcript.jsonl>');
   const extra = loadExtraPatterns(process.env);
   const read = await readTranscript(file);
   // A transcript may have been edited, or written by a plumbline with fewer rules: it is redacted again, like a report.
-  const parsed = { ...read, events: read.events.map((e) => redactEvent(e, extra)), problems: read.problems.map((p) => redactText(p, extra)) };
-  if (parsed.events.length === 0) throw new InputError([{ file, line: 1, column: 1, message: `no transcript events (${parsed.problems[0] ?? 'the file is empty'})` }]);
+  const parsed = {
+    ...read,
+    events: read.events.map((e) => redactEvent(e, extra)),
+    problems: read.problems.map((p) => redactText(p, extra)),
+  };
+  if (parsed.events.length === 0)
+    throw new InputError([
+      { file, line: 1, column: 1, message: `no transcript events (${parsed.problems[0] ?? 'the file is empty'})` },
+    ]);
   for (const p of parsed.problems) process.stderr.write(`${file}: ${p}\n`);
   const replay = new ReplaySession(parsed.events, { speed: args.speed, auto: !args.step });
   const start = parsed.events.find((e) => e.type === 'session.start');
 
   if (args.nonInteractive || !process.stdout.isTTY || !process.stdin.isTTY) {
-    for (const e of parsed.events) process.stdout.write(textLines(e).map((l) => `${l}\n`).join(''));
+    for (const e of parsed.events)
+      process.stdout.write(
+        textLines(e)
+          .map((l) => `${l}\n`)
+          .join(''),
+      );
     if (!replay.complete) process.stdout.write('\nend: the transcript ends here (the session was cut short)\n');
     return 0;
   }
@@ -40,11 +55,14 @@ export async function replayCommand(file: string | undefined, args: Pick<CliArgs
   let exit!: () => void;
   const exited = new Promise<void>((resolve) => (exit = resolve));
   const startedAt = start ? new Date(start.t) : new Date();
-  const app = render(<App session={replay} header={header} startedAt={startedAt} onExit={exit} color={!args.noColor} replay={replay} />, {
-    exitOnCtrlC: false,
-    // Only reached with a TTY on both ends; see walkInteractive.
-    interactive: true,
-  });
+  const app = render(
+    <App session={replay} header={header} startedAt={startedAt} onExit={exit} color={!args.noColor} replay={replay} />,
+    {
+      exitOnCtrlC: false,
+      // Only reached with a TTY on both ends; see walkInteractive.
+      interactive: true,
+    },
+  );
   await exited;
   replay.stop();
   app.unmount();

@@ -31,9 +31,15 @@ export async function reportCommand(file: string | undefined, opts: ReportComman
     throw new InputError([{ file, line: 1, column: 1, message: `no transcript events (${why})` }]);
   }
   const start = parsed.events.find((e) => e.type === 'session.start');
-  const options: ReportOptions = { truncated: parsed.truncated, problems: parsed.problems, redact, fullOutput: opts.fullOutput ?? false };
+  const options: ReportOptions = {
+    truncated: parsed.truncated,
+    problems: parsed.problems,
+    redact,
+    fullOutput: opts.fullOutput ?? false,
+  };
   if (start) Object.assign(options, await runbookFor(start.runbook, start.runbookHash), await pageFor(start.scenario));
-  if (opts.format === 'html') return emit(renderHtml(parsed.events, options), file, opts, parsed.problems, parsed.events, redact);
+  if (opts.format === 'html')
+    return emit(renderHtml(parsed.events, options), file, opts, parsed.problems, parsed.events, redact);
   const format = opts.format === 'markdown' ? 'markdown' : 'json';
   const walk = format === 'json' ? renderJson(parsed.events, options) : renderMarkdown(parsed.events, options);
   // A training drill ends with its debrief: the report carries it after the walk.
@@ -44,7 +50,14 @@ export async function reportCommand(file: string | undefined, opts: ReportComman
   return emit(report, file, opts, parsed.problems, parsed.events, redact);
 }
 
-function emit(report: string, file: string, opts: ReportCommandOptions, problems: string[], events: readonly TranscriptEvent[], redact: readonly RegExp[]): number {
+function emit(
+  report: string,
+  file: string,
+  opts: ReportCommandOptions,
+  problems: string[],
+  events: readonly TranscriptEvent[],
+  redact: readonly RegExp[],
+): number {
   if (opts.out) {
     // Same mode as the transcript: a postmortem quotes the cluster's evidence.
     writePrivateFile(opts.out, report);
@@ -66,7 +79,10 @@ function emit(report: string, file: string, opts: ReportCommandOptions, problems
 async function runbookFor(id: string, hash: string): Promise<Pick<ReportOptions, 'runbook' | 'runbookNote'>> {
   try {
     const loaded = await loadRunbookFile(resolveAsset('runbooks', id), findCheck);
-    if (loaded.hash !== hash) return { runbookNote: `The runbook ${id} has changed since this session (sha256 ${hash.slice(0, 12)}, now ${loaded.hash.slice(0, 12)}), so only the path taken is drawn.` };
+    if (loaded.hash !== hash)
+      return {
+        runbookNote: `The runbook ${id} has changed since this session (sha256 ${hash.slice(0, 12)}, now ${loaded.hash.slice(0, 12)}), so only the path taken is drawn.`,
+      };
     return { runbook: loaded.spec };
   } catch {
     return { runbookNote: `The runbook ${id} could not be loaded, so only the path taken is drawn.` };

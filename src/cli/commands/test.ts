@@ -47,7 +47,14 @@ function isHeavy(s: Scenario): boolean {
  * fewer than that percentage pass. A folder stands for every scenario in it.
  */
 export async function testCommand(args: CliArgs): Promise<number> {
-  const given = args.positionals.length > 0 ? args.positionals.flatMap((p) => (isDirectory(p) ? scenarioFilesIn(p).map((file) => ({ file, inFolder: true })) : [{ file: p, inFolder: false }])) : bundledNames('scenarios').map((file) => ({ file, inFolder: false }));
+  const given =
+    args.positionals.length > 0
+      ? args.positionals.flatMap((p) =>
+          isDirectory(p)
+            ? scenarioFilesIn(p).map((file) => ({ file, inFolder: true }))
+            : [{ file: p, inFolder: false }],
+        )
+      : bundledNames('scenarios').map((file) => ({ file, inFolder: false }));
   const names = given.map((g) => g.file);
   if (names.length === 0) {
     process.stderr.write(`no scenarios in ${args.positionals.join(', ')}\n`);
@@ -85,7 +92,17 @@ export async function testCommand(args: CliArgs): Promise<number> {
     const scenario = scenarios[i];
     rows[i] =
       typeof scenario === 'string' || scenario === undefined
-        ? { scenario: names[i] ?? '', expected: null, expectedOutcome: 'diagnosis', got: null, outcome: 'error', steps: 0, durationMs: 0, ok: false, error: `does not load: ${scenario ?? ''}` }
+        ? {
+            scenario: names[i] ?? '',
+            expected: null,
+            expectedOutcome: 'diagnosis',
+            got: null,
+            outcome: 'error',
+            steps: 0,
+            durationMs: 0,
+            ok: false,
+            error: `does not load: ${scenario ?? ''}`,
+          }
         : await walkScenario(names[i] ?? '', scenario, join(dir, `${i}.jsonl`), args, interrupt.signal);
     table.finished(rows);
   };
@@ -95,8 +112,16 @@ export async function testCommand(args: CliArgs): Promise<number> {
   };
   try {
     const indexes = names.map((_, i) => i);
-    await pool(indexes.filter((i) => !heavy(i)), parallelScenarios, run);
-    await pool(indexes.filter((i) => heavy(i)), 1, run);
+    await pool(
+      indexes.filter((i) => !heavy(i)),
+      parallelScenarios,
+      run,
+    );
+    await pool(
+      indexes.filter((i) => heavy(i)),
+      1,
+      run,
+    );
   } finally {
     unsignal();
     rmSync(dir, { recursive: true, force: true });
@@ -113,14 +138,24 @@ export async function testCommand(args: CliArgs): Promise<number> {
   if (args.output !== 'text') printObject(done, args.output);
   else {
     process.stdout.write(`\n${passed}/${done.length} scenarios reach their expected diagnosis\n`);
-    for (const r of failed) process.stdout.write(`FAIL ${r.scenario}: ${r.error ? `${r.error.startsWith('does not load') ? r.error : `could not walk: ${r.error}`}` : `expected ${expectedText(r)}, got ${gotText(r)}`}\n`);
-    if (args.passRate !== undefined) process.stdout.write(`pass rate ${rate.toFixed(1)} % (required ${args.passRate} %)\n`);
+    for (const r of failed)
+      process.stdout.write(
+        `FAIL ${r.scenario}: ${r.error ? `${r.error.startsWith('does not load') ? r.error : `could not walk: ${r.error}`}` : `expected ${expectedText(r)}, got ${gotText(r)}`}\n`,
+      );
+    if (args.passRate !== undefined)
+      process.stdout.write(`pass rate ${rate.toFixed(1)} % (required ${args.passRate} %)\n`);
   }
   if (args.passRate !== undefined) return rate >= args.passRate ? 0 : 1;
   return failed.length === 0 ? 0 : 1;
 }
 
-async function walkScenario(name: string, scenario: Scenario, transcriptPath: string, args: CliArgs, interrupted: AbortSignal): Promise<ScenarioRow> {
+async function walkScenario(
+  name: string,
+  scenario: Scenario,
+  transcriptPath: string,
+  args: CliArgs,
+  interrupted: AbortSignal,
+): Promise<ScenarioRow> {
   const started = performance.now();
   const expected = scenario.expect.diagnosis;
   const wanted = wantedOf(scenario);
@@ -141,20 +176,49 @@ async function walkScenario(name: string, scenario: Scenario, transcriptPath: st
       const outcome = r.outcome ?? r.reason;
       // The walk must end the way the scenario says: no finding is not a walk cut short, nor the other way round.
       const ok = got === expected && outcome === wanted;
-      return { scenario: name, expected, expectedOutcome: wanted, got, outcome, steps: r.path.length, durationMs: elapsed(), ok };
+      return {
+        scenario: name,
+        expected,
+        expectedOutcome: wanted,
+        got,
+        outcome,
+        steps: r.path.length,
+        durationMs: elapsed(),
+        ok,
+      };
     } finally {
       transcript.close();
       await plan.cleanup();
     }
   } catch (err) {
-    const message = err instanceof Error ? err.message.split('\n')[0] ?? err.message : String(err);
+    const message = err instanceof Error ? (err.message.split('\n')[0] ?? err.message) : String(err);
     // An API server that cannot be reached before the first step (an expired serving certificate, a refused port)
     // ends the walk where the CLI exits 3: incomplete, with nothing seen. A scenario may expect exactly that.
     if (err instanceof KubeError && err.kind === 'unreachable') {
       const ok = expected === null && wanted === 'incomplete';
-      return { scenario: name, expected, expectedOutcome: wanted, got: null, outcome: 'incomplete', steps: 0, durationMs: elapsed(), ok, ...(ok ? {} : { error: message }) };
+      return {
+        scenario: name,
+        expected,
+        expectedOutcome: wanted,
+        got: null,
+        outcome: 'incomplete',
+        steps: 0,
+        durationMs: elapsed(),
+        ok,
+        ...(ok ? {} : { error: message }),
+      };
     }
-    return { scenario: name, expected, expectedOutcome: wanted, got: null, outcome: 'error', steps: 0, durationMs: elapsed(), ok: false, error: message };
+    return {
+      scenario: name,
+      expected,
+      expectedOutcome: wanted,
+      got: null,
+      outcome: 'error',
+      steps: 0,
+      durationMs: elapsed(),
+      ok: false,
+      error: message,
+    };
   }
 }
 
@@ -178,7 +242,12 @@ function show(diagnosis: string | null): string {
 
 /** What the scenario expects, as the table shows it: a diagnosis id, `(no finding)` or `(incomplete)`. */
 function expectedText(r: { expected: string | null; expectedOutcome: ExpectedOutcome }): string {
-  return r.expected ?? (r.expectedOutcome === 'incomplete' || r.expectedOutcome === 'unrecognised-evidence' ? `(${r.expectedOutcome})` : show(null));
+  return (
+    r.expected ??
+    (r.expectedOutcome === 'incomplete' || r.expectedOutcome === 'unrecognised-evidence'
+      ? `(${r.expectedOutcome})`
+      : show(null))
+  );
 }
 
 function gotText(r: ScenarioRow): string {
@@ -201,8 +270,14 @@ class TableWriter {
   private printed = 0;
   private readonly widths: number[];
 
-  constructor(names: readonly string[], scenarios: readonly (Scenario | string)[], private readonly enabled: boolean) {
-    const expected = scenarios.map((s) => (typeof s === 'string' ? show(null) : expectedText({ expected: s.expect.diagnosis, expectedOutcome: wantedOf(s) })));
+  constructor(
+    names: readonly string[],
+    scenarios: readonly (Scenario | string)[],
+    private readonly enabled: boolean,
+  ) {
+    const expected = scenarios.map((s) =>
+      typeof s === 'string' ? show(null) : expectedText({ expected: s.expect.diagnosis, expectedOutcome: wantedOf(s) }),
+    );
     const col = (header: string, values: string[]) => Math.max(header.length, ...values.map((v) => v.length));
     this.widths = [col('SCENARIO', [...names]), col('EXPECTED', expected), col('GOT', expected), 'STEPS'.length];
     if (enabled) this.line([...headers]);
@@ -211,7 +286,13 @@ class TableWriter {
   finished(rows: readonly (ScenarioRow | undefined)[]): void {
     if (!this.enabled) return;
     for (let r = rows[this.printed]; r !== undefined; r = rows[this.printed]) {
-      this.line([r.scenario, expectedText(r), r.ok ? gotText(r) : `${gotText(r)} ✗`, String(r.steps), seconds(r.durationMs)]);
+      this.line([
+        r.scenario,
+        expectedText(r),
+        r.ok ? gotText(r) : `${gotText(r)} ✗`,
+        String(r.steps),
+        seconds(r.durationMs),
+      ]);
       this.printed++;
     }
   }

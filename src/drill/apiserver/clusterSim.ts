@@ -19,8 +19,25 @@ export class ClusterSimulation {
   private readonly unsubscribe: () => void;
   private retryQueued = false;
 
-  constructor(store: ObjectStore, now: () => Date, opts: { startedAt: Date; stepMs: number; podTerminationMs: number; hostText?: (node: string, command: string) => string | undefined }) {
-    const ctx: SimContext = { store, now, timers: this.timers, stepMs: opts.stepMs, podTerminationMs: opts.podTerminationMs, freshAtStart: freshLeasesAtStart(store, opts.startedAt), ...(opts.hostText ? { hostText: opts.hostText } : {}) };
+  constructor(
+    store: ObjectStore,
+    now: () => Date,
+    opts: {
+      startedAt: Date;
+      stepMs: number;
+      podTerminationMs: number;
+      hostText?: (node: string, command: string) => string | undefined;
+    },
+  ) {
+    const ctx: SimContext = {
+      store,
+      now,
+      timers: this.timers,
+      stepMs: opts.stepMs,
+      podTerminationMs: opts.podTerminationMs,
+      freshAtStart: freshLeasesAtStart(store, opts.startedAt),
+      ...(opts.hostText ? { hostText: opts.hostText } : {}),
+    };
     this.pods = new PodLifecycle(ctx);
     this.controllers = new Controllers(ctx, this.pods);
     this.endpoints = new EndpointsController(ctx);
@@ -47,7 +64,9 @@ export class ClusterSimulation {
     this.controllers.onChange(change);
     this.endpoints.onChange(change);
     const ns = change.object.metadata.namespace;
-    const relevant = change.resource === 'nodes' || ((change.resource === 'pods' || change.resource === leaseBucket) && ns === 'kube-system');
+    const relevant =
+      change.resource === 'nodes' ||
+      ((change.resource === 'pods' || change.resource === leaseBucket) && ns === 'kube-system');
     if (!relevant || this.retryQueued) return;
     // One retry per burst of changes, after the write that caused it has returned.
     this.retryQueued = true;

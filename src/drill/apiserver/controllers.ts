@@ -27,10 +27,25 @@ import { daemonPodTolerations } from '../../kube/semantics/scheduling.js';
  */
 
 const rsBucket = 'replicasets.apps';
-const buckets = { Deployment: 'deployments.apps', ReplicaSet: rsBucket, DaemonSet: 'daemonsets.apps', StatefulSet: 'statefulsets.apps' } as const;
+const buckets = {
+  Deployment: 'deployments.apps',
+  ReplicaSet: rsBucket,
+  DaemonSet: 'daemonsets.apps',
+  StatefulSet: 'statefulsets.apps',
+} as const;
 
 /** The container fields whose change counts as a fix for a fault the pod showed. */
-const comparedFields = ['image', 'command', 'args', 'env', 'envFrom', 'livenessProbe', 'readinessProbe', 'startupProbe', 'resources'];
+const comparedFields = [
+  'image',
+  'command',
+  'args',
+  'env',
+  'envFrom',
+  'livenessProbe',
+  'readinessProbe',
+  'startupProbe',
+  'resources',
+];
 
 function templateOf(owner: KubeObject | undefined): Json | undefined {
   const t = asObject(asObject(owner?.spec).template);
@@ -86,7 +101,9 @@ export class Controllers {
     const key = `${owner.kind}:${pod.metadata.namespace ?? ''}/${pod.metadata.uid ?? pod.metadata.name}`;
     if (owner.kind === 'ReplicaSet') {
       // A ReplicaSet counts a terminating pod as gone and replaces it at once.
-      const leaving = (change.type === 'MODIFIED' && pod.metadata.deletionTimestamp !== undefined && !wasTerminating) || (change.type === 'DELETED' && !wasTerminating);
+      const leaving =
+        (change.type === 'MODIFIED' && pod.metadata.deletionTimestamp !== undefined && !wasTerminating) ||
+        (change.type === 'DELETED' && !wasTerminating);
       if (leaving) this.enqueue(key, () => this.replaceReplicaSetPod(pod));
     } else if (change.type === 'DELETED' && owner.kind === 'DaemonSet') {
       this.enqueue(key, () => this.replaceDaemonSetPod(pod));
@@ -102,10 +119,12 @@ export class Controllers {
     const newTemplate = templateOf(after);
     if (!newTemplate || isDeepStrictEqual(oldTemplate, newTemplate)) return;
     const key = `${after.kind}:${after.metadata.namespace ?? ''}/${after.metadata.name}:${after.metadata.resourceVersion ?? ''}`;
-    if (bucket === buckets.Deployment) this.enqueue(key, () => this.rollOut(after.metadata.namespace ?? '', after.metadata.name));
+    if (bucket === buckets.Deployment)
+      this.enqueue(key, () => this.rollOut(after.metadata.namespace ?? '', after.metadata.name));
     else if (bucket === buckets.DaemonSet || bucket === buckets.StatefulSet) {
       const strategy = asString(asObject(asObject(after.spec).updateStrategy).type);
-      if (strategy !== 'OnDelete') this.enqueue(key, () => this.replaceOutdated(after.kind, after.metadata.namespace ?? '', after.metadata.name));
+      if (strategy !== 'OnDelete')
+        this.enqueue(key, () => this.replaceOutdated(after.kind, after.metadata.namespace ?? '', after.metadata.name));
     }
   }
 
@@ -127,13 +146,23 @@ export class Controllers {
   }
 
   /** A new pod for `owner`, built from the pod it replaces with the owner's template over it, and what it inherits. */
-  private replacement(old: KubeObject, owner: KubeObject | undefined, name: { name?: string; generateName?: string }, template: Json | undefined = templateOf(owner)): { pod: KubeObject; fault: InheritedFault } {
+  private replacement(
+    old: KubeObject,
+    owner: KubeObject | undefined,
+    name: { name?: string; generateName?: string },
+    template: Json | undefined = templateOf(owner),
+  ): { pod: KubeObject; fault: InheritedFault } {
     const fixed = changedContainers(old, template);
     const spec: Json = structuredClone(asObject(old.spec));
     delete spec.nodeName;
     // The service account token volume is the pod's own; admission mounts a fresh one.
-    const tokenVolumes = new Set(asArray(spec.volumes).filter((v) => asString(v.name).startsWith('kube-api-access-')).map((v) => asString(v.name)));
-    if (Array.isArray(spec.volumes)) spec.volumes = asArray(spec.volumes).filter((v) => !tokenVolumes.has(asString(v.name)));
+    const tokenVolumes = new Set(
+      asArray(spec.volumes)
+        .filter((v) => asString(v.name).startsWith('kube-api-access-'))
+        .map((v) => asString(v.name)),
+    );
+    if (Array.isArray(spec.volumes))
+      spec.volumes = asArray(spec.volumes).filter((v) => !tokenVolumes.has(asString(v.name)));
     const templateContainers = new Map(asArray(asObject(template?.spec).containers).map((c) => [asString(c.name), c]));
     spec.containers = asArray(spec.containers).map((c) => {
       const mounts = asArray(c.volumeMounts).filter((m) => !tokenVolumes.has(asString(m.name)));
@@ -144,9 +173,14 @@ export class Controllers {
       return merged;
     });
     if (Array.isArray(spec.volumes) && spec.volumes.length === 0) delete spec.volumes;
-    const labels = { ...(old.metadata.labels ?? {}), ...((asObject(template?.metadata).labels as Record<string, string> | undefined) ?? {}) };
+    const labels = {
+      ...(old.metadata.labels ?? {}),
+      ...((asObject(template?.metadata).labels as Record<string, string> | undefined) ?? {}),
+    };
     const ref = controllerOf(old);
-    const ownerReferences = ref ? [{ ...ref, uid: owner?.metadata.uid ?? ref.uid, controller: true, blockOwnerDeletion: true }] : undefined;
+    const ownerReferences = ref
+      ? [{ ...ref, uid: owner?.metadata.uid ?? ref.uid, controller: true, blockOwnerDeletion: true }]
+      : undefined;
     const podName = name.name ?? `${name.generateName ?? ''}${randomSuffix()}`;
     const pod = defaultPod({
       apiVersion: 'v1',
@@ -163,9 +197,20 @@ export class Controllers {
     return { pod, fault: { from: old, fixed } };
   }
 
-  private create(pod: KubeObject, fault: InheritedFault | undefined, owner: KubeObject | undefined, event: { component: string; message: (name: string) => string }): void {
+  private create(
+    pod: KubeObject,
+    fault: InheritedFault | undefined,
+    owner: KubeObject | undefined,
+    event: { component: string; message: (name: string) => string },
+  ): void {
     const stored = this.ctx.store.put('pods', pod);
-    if (owner) recordEvent(this.ctx, owner, { reason: 'SuccessfulCreate', type: 'Normal', message: event.message(stored.metadata.name), component: event.component });
+    if (owner)
+      recordEvent(this.ctx, owner, {
+        reason: 'SuccessfulCreate',
+        type: 'Normal',
+        message: event.message(stored.metadata.name),
+        component: event.component,
+      });
     this.pods.track(stored, fault);
   }
 
@@ -175,7 +220,9 @@ export class Controllers {
     const namespace = old.metadata.namespace ?? '';
     const rs = this.ctx.store.get(rsBucket, namespace, ref.name);
     if (rs) {
-      const active = this.podsOf(namespace, 'ReplicaSet', ref.name).filter((p) => p.metadata.deletionTimestamp === undefined && p.metadata.uid !== old.metadata.uid);
+      const active = this.podsOf(namespace, 'ReplicaSet', ref.name).filter(
+        (p) => p.metadata.deletionTimestamp === undefined && p.metadata.uid !== old.metadata.uid,
+      );
       if (active.length >= asNumber(asObject(rs.spec).replicas ?? 1)) return;
     }
     const { pod, fault } = this.replacement(old, rs, { generateName: `${ref.name}-` });
@@ -188,16 +235,26 @@ export class Controllers {
     if (!ref || !nodeName || !this.ctx.store.get('nodes', undefined, nodeName)) return;
     const namespace = old.metadata.namespace ?? '';
     const ds = this.ctx.store.get(buckets.DaemonSet, namespace, ref.name);
-    if (this.podsOf(namespace, 'DaemonSet', ref.name).some((p) => asString(asObject(p.spec).nodeName) === nodeName && !p.metadata.deletionTimestamp)) return;
+    if (
+      this.podsOf(namespace, 'DaemonSet', ref.name).some(
+        (p) => asString(asObject(p.spec).nodeName) === nodeName && !p.metadata.deletionTimestamp,
+      )
+    )
+      return;
     const { pod, fault } = this.replacement(old, ds, { generateName: `${ref.name}-` });
     const spec = asObject(pod.spec);
     // The DaemonSet controller pins its pod to the node by affinity; the scheduler binds it.
     spec.affinity = {
       ...asObject(spec.affinity),
-      nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: [nodeName] }] }] } },
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: [nodeName] }] }],
+        },
+      },
     };
     const tolerations = asArray(spec.tolerations);
-    for (const t of daemonPodTolerations(spec.hostNetwork === true)) if (!tolerations.some((x) => asString(x.key) === t.key && asString(x.effect) === t.effect)) tolerations.push(t);
+    for (const t of daemonPodTolerations(spec.hostNetwork === true))
+      if (!tolerations.some((x) => asString(x.key) === t.key && asString(x.effect) === t.effect)) tolerations.push(t);
     spec.tolerations = tolerations;
     this.create(pod, fault, ds, { component: 'daemonset-controller', message: (n) => `Created pod: ${n}` });
   }
@@ -211,7 +268,10 @@ export class Controllers {
     const ordinal = Number(old.metadata.name.slice(ref.name.length + 1));
     if (sts && Number.isInteger(ordinal) && ordinal >= asNumber(asObject(sts.spec).replicas ?? 1)) return;
     const { pod, fault } = this.replacement(old, sts, { name: old.metadata.name });
-    this.create(pod, fault, sts, { component: 'statefulset-controller', message: (n) => `create Pod ${n} in StatefulSet ${ref.name} successful` });
+    this.create(pod, fault, sts, {
+      component: 'statefulset-controller',
+      message: (n) => `create Pod ${n} in StatefulSet ${ref.name} successful`,
+    });
   }
 
   /** Deletes a pod gracefully, as a controller does: the kubelet of a Ready node confirms it. */
@@ -224,11 +284,16 @@ export class Controllers {
     }
     const marked = this.ctx.store.put('pods', {
       ...pod,
-      metadata: { ...pod.metadata, deletionTimestamp: isoSeconds(new Date(this.ctx.now().getTime() + grace * 1000)), deletionGracePeriodSeconds: grace },
+      metadata: {
+        ...pod.metadata,
+        deletionTimestamp: isoSeconds(new Date(this.ctx.now().getTime() + grace * 1000)),
+        deletionGracePeriodSeconds: grace,
+      },
     });
     if (!nodeReady(this.ctx.store.get('nodes', undefined, asString(asObject(pod.spec).nodeName)))) return;
     this.ctx.timers.after(Math.min(this.ctx.podTerminationMs, grace * 1000), () => {
-      if (this.ctx.store.get('pods', namespace, pod.metadata.name)?.metadata.uid === marked.metadata.uid) this.ctx.store.delete('pods', namespace, pod.metadata.name);
+      if (this.ctx.store.get('pods', namespace, pod.metadata.name)?.metadata.uid === marked.metadata.uid)
+        this.ctx.store.delete('pods', namespace, pod.metadata.name);
     });
   }
 
@@ -245,11 +310,23 @@ export class Controllers {
     const replicas = asNumber(spec.replicas ?? 1);
     const hash = podTemplateHash(template);
     const owned = this.ctx.store.list(rsBucket, { namespace, filter: ownedBy('Deployment', name) }).items;
-    const revision = Math.max(0, ...owned.map((rs) => Number(rs.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0))) + 1;
-    const labels = { ...((asObject(template.metadata).labels as Record<string, string> | undefined) ?? {}), 'pod-template-hash': hash };
+    const revision =
+      Math.max(0, ...owned.map((rs) => Number(rs.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0))) +
+      1;
+    const labels = {
+      ...((asObject(template.metadata).labels as Record<string, string> | undefined) ?? {}),
+      'pod-template-hash': hash,
+    };
     const newTemplate: Json = { ...template, metadata: { ...asObject(template.metadata), labels } };
     const existing = owned.find((rs) => rs.metadata.labels?.['pod-template-hash'] === hash);
-    const ownerRef = { apiVersion: 'apps/v1', kind: 'Deployment', name, uid: deployment.metadata.uid ?? '', controller: true, blockOwnerDeletion: true };
+    const ownerRef = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      name,
+      uid: deployment.metadata.uid ?? '',
+      controller: true,
+      blockOwnerDeletion: true,
+    };
     const rs = this.ctx.store.put(rsBucket, {
       apiVersion: 'apps/v1',
       kind: 'ReplicaSet',
@@ -259,34 +336,84 @@ export class Controllers {
         name: existing?.metadata.name ?? `${name}-${hash}`,
         namespace,
         labels,
-        annotations: { ...(existing?.metadata.annotations ?? {}), 'deployment.kubernetes.io/desired-replicas': String(replicas), 'deployment.kubernetes.io/max-replicas': String(replicas + 1), 'deployment.kubernetes.io/revision': String(revision) },
+        annotations: {
+          ...(existing?.metadata.annotations ?? {}),
+          'deployment.kubernetes.io/desired-replicas': String(replicas),
+          'deployment.kubernetes.io/max-replicas': String(replicas + 1),
+          'deployment.kubernetes.io/revision': String(revision),
+        },
         ownerReferences: [ownerRef],
       },
-      spec: { replicas, selector: { matchLabels: { ...asObject(asObject(spec.selector).matchLabels), 'pod-template-hash': hash } }, template: newTemplate },
+      spec: {
+        replicas,
+        selector: { matchLabels: { ...asObject(asObject(spec.selector).matchLabels), 'pod-template-hash': hash } },
+        template: newTemplate,
+      },
       status: { replicas: 0, observedGeneration: 1 },
     });
-    recordEvent(this.ctx, deployment, { reason: 'ScalingReplicaSet', type: 'Normal', message: `Scaled up replica set ${rs.metadata.name} from 0 to ${replicas}`, component: 'deployment-controller' });
+    recordEvent(this.ctx, deployment, {
+      reason: 'ScalingReplicaSet',
+      type: 'Normal',
+      message: `Scaled up replica set ${rs.metadata.name} from 0 to ${replicas}`,
+      component: 'deployment-controller',
+    });
 
     const oldPods: KubeObject[] = [];
     for (const old of owned.filter((x) => x.metadata.name !== rs.metadata.name)) {
       const had = asNumber(asObject(old.spec).replicas ?? 0);
-      oldPods.push(...this.podsOf(namespace, 'ReplicaSet', old.metadata.name).filter((p) => !p.metadata.deletionTimestamp));
+      oldPods.push(
+        ...this.podsOf(namespace, 'ReplicaSet', old.metadata.name).filter((p) => !p.metadata.deletionTimestamp),
+      );
       if (had === 0) continue;
-      this.ctx.store.put(rsBucket, { ...old, spec: { ...asObject(old.spec), replicas: 0 }, status: { ...asObject(old.status), replicas: 0, readyReplicas: 0, availableReplicas: 0 } });
-      recordEvent(this.ctx, deployment, { reason: 'ScalingReplicaSet', type: 'Normal', message: `Scaled down replica set ${old.metadata.name} from ${had} to 0`, component: 'deployment-controller' });
+      this.ctx.store.put(rsBucket, {
+        ...old,
+        spec: { ...asObject(old.spec), replicas: 0 },
+        status: { ...asObject(old.status), replicas: 0, readyReplicas: 0, availableReplicas: 0 },
+      });
+      recordEvent(this.ctx, deployment, {
+        reason: 'ScalingReplicaSet',
+        type: 'Normal',
+        message: `Scaled down replica set ${old.metadata.name} from ${had} to 0`,
+        component: 'deployment-controller',
+      });
     }
-    const have = this.podsOf(namespace, 'ReplicaSet', rs.metadata.name).filter((p) => !p.metadata.deletionTimestamp).length;
+    const have = this.podsOf(namespace, 'ReplicaSet', rs.metadata.name).filter(
+      (p) => !p.metadata.deletionTimestamp,
+    ).length;
     for (let i = have; i < replicas; i++) {
       const old = oldPods[i - have];
-      const base: KubeObject = old ?? { apiVersion: 'v1', kind: 'Pod', metadata: { name: '', namespace, ownerReferences: [ownerRef] }, spec: asObject(newTemplate.spec) };
-      const { pod, fault } = this.replacement({ ...base, metadata: { ...base.metadata, ownerReferences: [{ ...ownerRef, kind: 'ReplicaSet', name: rs.metadata.name, uid: rs.metadata.uid ?? '' }] } }, rs, { generateName: `${rs.metadata.name}-` }, newTemplate);
+      const base: KubeObject = old ?? {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: '', namespace, ownerReferences: [ownerRef] },
+        spec: asObject(newTemplate.spec),
+      };
+      const { pod, fault } = this.replacement(
+        {
+          ...base,
+          metadata: {
+            ...base.metadata,
+            ownerReferences: [{ ...ownerRef, kind: 'ReplicaSet', name: rs.metadata.name, uid: rs.metadata.uid ?? '' }],
+          },
+        },
+        rs,
+        { generateName: `${rs.metadata.name}-` },
+        newTemplate,
+      );
       pod.metadata.labels = labels;
-      this.create(pod, old ? fault : undefined, rs, { component: 'replicaset-controller', message: (n) => `Created pod: ${n}` });
+      this.create(pod, old ? fault : undefined, rs, {
+        component: 'replicaset-controller',
+        message: (n) => `Created pod: ${n}`,
+      });
     }
     for (const old of oldPods) this.terminate(old);
     this.ctx.store.put(buckets.Deployment, {
       ...deployment,
-      status: { ...asObject(deployment.status), observedGeneration: asNumber(deployment.metadata.generation ?? 1), updatedReplicas: replicas },
+      status: {
+        ...asObject(deployment.status),
+        observedGeneration: asNumber(deployment.metadata.generation ?? 1),
+        updatedReplicas: replicas,
+      },
     });
   }
 

@@ -6,7 +6,9 @@ import type { PrinterColumn } from './tables/crdColumns.js';
 
 /** The objects of a List as its items. */
 function flatten(objects: readonly KubeObject[]): KubeObject[] {
-  return objects.flatMap((o) => (o.kind.endsWith('List') && Array.isArray(o.items) ? flatten(o.items as KubeObject[]) : [o]));
+  return objects.flatMap((o) =>
+    o.kind.endsWith('List') && Array.isArray(o.items) ? flatten(o.items as KubeObject[]) : [o],
+  );
 }
 
 const metaFields = {
@@ -15,7 +17,8 @@ const metaFields = {
 };
 
 /** runtime.DefaultMetaV1FieldSelectorConversion's wording: custom resources take only the metadata fields. */
-const unsupported = (field: string): string => `"${field}" is not a known field selector: only "metadata.name", "metadata.namespace"`;
+const unsupported = (field: string): string =>
+  `"${field}" is not a known field selector: only "metadata.name", "metadata.namespace"`;
 
 /** The CustomResourceDefinitions themselves (`kubectl get crd`). */
 export const crdResource: ResourceDefinition = {
@@ -32,7 +35,10 @@ export const crdResource: ResourceDefinition = {
   unsupportedField: unsupported,
   // rest.NewDefaultTableConvertor, which apiextensions-apiserver uses for CRDs themselves: Name and Created At (RFC 3339).
   table: {
-    columns: [nameColumn, { name: 'Created At', type: 'date', format: '', description: creationTimestampDescription, priority: 0 }],
+    columns: [
+      nameColumn,
+      { name: 'Created At', type: 'date', format: '', description: creationTimestampDescription, priority: 0 },
+    ],
     row: (o) => ({ cells: [o.metadata.name, o.metadata.creationTimestamp ?? null] }),
   },
 };
@@ -46,10 +52,18 @@ interface CrdSpec {
 
 function printerColumns(v: unknown): PrinterColumn[] {
   if (!Array.isArray(v)) return [];
-  return v.filter((c): c is PrinterColumn => typeof c === 'object' && c !== null && typeof (c as PrinterColumn).name === 'string' && typeof (c as PrinterColumn).jsonPath === 'string' && typeof (c as PrinterColumn).type === 'string');
+  return v.filter(
+    (c): c is PrinterColumn =>
+      typeof c === 'object' &&
+      c !== null &&
+      typeof (c as PrinterColumn).name === 'string' &&
+      typeof (c as PrinterColumn).jsonPath === 'string' &&
+      typeof (c as PrinterColumn).type === 'string',
+  );
 }
 
-const strings = (v: unknown): string[] | undefined => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : undefined);
+const strings = (v: unknown): string[] | undefined =>
+  Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : undefined;
 
 /**
  * The resources a scenario's CustomResourceDefinitions make the server serve,

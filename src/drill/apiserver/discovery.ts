@@ -50,11 +50,19 @@ function apiResource(def: ResourceDefinition): Record<string, unknown>[] {
 
 /** `/api`: the legacy group's versions, and where clients reach the server. */
 export function apiVersions(serverAddress: string): Record<string, unknown> {
-  return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }] };
+  return {
+    kind: 'APIVersions',
+    versions: ['v1'],
+    serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }],
+  };
 }
 
 /** An APIResourceList; the core list carries no apiVersion, the named groups' do (as upstream). */
-export function apiResourceList(registry: ResourceRegistry, group: string, version: string): Record<string, unknown> | undefined {
+export function apiResourceList(
+  registry: ResourceRegistry,
+  group: string,
+  version: string,
+): Record<string, unknown> | undefined {
   const defs = registry.groups().get(group)?.get(version);
   if (!defs) return undefined;
   return {
@@ -71,19 +79,43 @@ function apiGroup(group: string, versions: string[]): Record<string, unknown> {
 }
 
 /** `/apis`: every named group (the core group lives at `/api`), then the aggregated ones, available or not. */
-export function apiGroupList(registry: ResourceRegistry, aggregated: AggregatedVersion[] = []): Record<string, unknown> {
-  const groups = [...registry.groups()].filter(([g]) => g !== '').map(([g, versions]) => apiGroup(g, [...versions.keys()]));
-  for (const [g, versions] of byGroup(aggregated)) groups.push(apiGroup(g, versions.map((v) => v.version)));
+export function apiGroupList(
+  registry: ResourceRegistry,
+  aggregated: AggregatedVersion[] = [],
+): Record<string, unknown> {
+  const groups = [...registry.groups()]
+    .filter(([g]) => g !== '')
+    .map(([g, versions]) => apiGroup(g, [...versions.keys()]));
+  for (const [g, versions] of byGroup(aggregated))
+    groups.push(
+      apiGroup(
+        g,
+        versions.map((v) => v.version),
+      ),
+    );
   return { kind: 'APIGroupList', apiVersion: 'v1', groups };
 }
 
 /** `/apis/{group}`: the aggregator answers it from its APIServices, whether or not the backend is up. */
-export function apiGroupDocument(registry: ResourceRegistry, group: string, aggregated: AggregatedVersion[] = []): Record<string, unknown> | undefined {
+export function apiGroupDocument(
+  registry: ResourceRegistry,
+  group: string,
+  aggregated: AggregatedVersion[] = [],
+): Record<string, unknown> | undefined {
   if (!group) return undefined;
   const versions = registry.groups().get(group);
   if (versions) return { kind: 'APIGroup', apiVersion: 'v1', ...apiGroup(group, [...versions.keys()]) };
   const remote = byGroup(aggregated).get(group);
-  return remote ? { kind: 'APIGroup', apiVersion: 'v1', ...apiGroup(group, remote.map((v) => v.version)) } : undefined;
+  return remote
+    ? {
+        kind: 'APIGroup',
+        apiVersion: 'v1',
+        ...apiGroup(
+          group,
+          remote.map((v) => v.version),
+        ),
+      }
+    : undefined;
 }
 
 function discoveryResource(def: ResourceDefinition): Record<string, unknown> {
@@ -116,7 +148,11 @@ function discoveryResource(def: ResourceDefinition): Record<string, unknown> {
 function aggregatedVersionEntry(v: AggregatedVersion): Record<string, unknown> {
   if (!v.available) return { version: v.version, freshness: 'Stale' };
   // Go's omitempty drops an empty resources list (a backend whose resources the drill does not know).
-  return { version: v.version, ...(v.resources.length > 0 ? { resources: v.resources.map(discoveryResource) } : {}), freshness: 'Current' };
+  return {
+    version: v.version,
+    ...(v.resources.length > 0 ? { resources: v.resources.map(discoveryResource) } : {}),
+    freshness: 'Current',
+  };
 }
 
 /**
@@ -124,15 +160,28 @@ function aggregatedVersionEntry(v: AggregatedVersion): Record<string, unknown> {
  * asks for first: `/api` lists the core group, `/apis` the named ones and
  * then the groups APIServices register.
  */
-export function aggregatedDiscovery(registry: ResourceRegistry, legacy: boolean, version: 'v2' | 'v2beta1', aggregated: AggregatedVersion[] = []): Record<string, unknown> {
+export function aggregatedDiscovery(
+  registry: ResourceRegistry,
+  legacy: boolean,
+  version: 'v2' | 'v2beta1',
+  aggregated: AggregatedVersion[] = [],
+): Record<string, unknown> {
   const items: Record<string, unknown>[] = [...registry.groups()]
     .filter(([g]) => (legacy ? g === '' : g !== ''))
     .map(([group, versions]) => ({
       metadata: group ? { name: group, creationTimestamp: null } : { creationTimestamp: null },
-      versions: [...versions].map(([v, defs]) => ({ version: v, resources: defs.map(discoveryResource), freshness: 'Current' })),
+      versions: [...versions].map(([v, defs]) => ({
+        version: v,
+        resources: defs.map(discoveryResource),
+        freshness: 'Current',
+      })),
     }));
   if (!legacy) {
-    for (const [group, versions] of byGroup(aggregated)) items.push({ metadata: { name: group, creationTimestamp: null }, versions: versions.map(aggregatedVersionEntry) });
+    for (const [group, versions] of byGroup(aggregated))
+      items.push({
+        metadata: { name: group, creationTimestamp: null },
+        versions: versions.map(aggregatedVersionEntry),
+      });
   }
   return { kind: 'APIGroupDiscoveryList', apiVersion: `apidiscovery.k8s.io/${version}`, metadata: {}, items };
 }
@@ -216,5 +265,10 @@ function byGroup(aggregated: AggregatedVersion[]): Map<string, AggregatedVersion
 
 /** `/apis/{group}/{version}` of an available aggregated group-version: its backend's APIResourceList. */
 export function aggregatedResourceList(v: AggregatedVersion): Record<string, unknown> {
-  return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: `${v.group}/${v.version}`, resources: v.resources.flatMap(apiResource) };
+  return {
+    kind: 'APIResourceList',
+    apiVersion: 'v1',
+    groupVersion: `${v.group}/${v.version}`,
+    resources: v.resources.flatMap(apiResource),
+  };
 }

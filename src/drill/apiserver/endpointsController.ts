@@ -64,10 +64,18 @@ export function endpointSubsets(groups: readonly EndpointGroup[], headless: bool
   return groups
     .filter((g) => g.ports.length > 0 || headless)
     .map((g) => {
-      const address = (e: EndpointGroup['endpoints'][number]): Json => ({ ip: e.ip, nodeName: asString(asObject(e.pod.spec).nodeName), targetRef: targetRef(e.pod) });
+      const address = (e: EndpointGroup['endpoints'][number]): Json => ({
+        ip: e.ip,
+        nodeName: asString(asObject(e.pod.spec).nodeName),
+        targetRef: targetRef(e.pod),
+      });
       const ready = g.endpoints.filter((e) => e.ready).map(address);
       const notReady = g.endpoints.filter((e) => !e.ready).map(address);
-      return { ...(ready.length > 0 ? { addresses: ready } : {}), ...(notReady.length > 0 ? { notReadyAddresses: notReady } : {}), ...(g.ports.length > 0 ? { ports: g.ports } : {}) };
+      return {
+        ...(ready.length > 0 ? { addresses: ready } : {}),
+        ...(notReady.length > 0 ? { notReadyAddresses: notReady } : {}),
+        ...(g.ports.length > 0 ? { ports: g.ports } : {}),
+      };
     });
 }
 
@@ -106,7 +114,11 @@ export class EndpointsController {
     if (before && change.type === 'MODIFIED' && !this.relevantPodChange(before, after)) return;
     for (const svc of this.ctx.store.list('services', { namespace: ns }).items) {
       const selector = asObject(asObject(svc.spec).selector) as Labels;
-      if (serviceSelects(selector, after.metadata.labels) || (before && serviceSelects(selector, before.metadata.labels))) this.mark(ns, svc.metadata.name);
+      if (
+        serviceSelects(selector, after.metadata.labels) ||
+        (before && serviceSelects(selector, before.metadata.labels))
+      )
+        this.mark(ns, svc.metadata.name);
     }
   }
 
@@ -155,21 +167,43 @@ export class EndpointsController {
     const subsets = endpointSubsets(groups, headless);
     const ep = store.get('endpoints', namespace, name);
     if (!isDeepStrictEqual(comparableSubsets(asArray(ep?.subsets)), comparableSubsets(subsets))) {
-      const base: KubeObject = ep ?? { apiVersion: 'v1', kind: 'Endpoints', metadata: { name, namespace, labels: { ...(svc.metadata.labels ?? {}) }, creationTimestamp: changed } };
-      const next: KubeObject = { ...base, metadata: { ...base.metadata, annotations: { ...(base.metadata.annotations ?? {}), 'endpoints.kubernetes.io/last-change-trigger-time': changed } } };
+      const base: KubeObject = ep ?? {
+        apiVersion: 'v1',
+        kind: 'Endpoints',
+        metadata: { name, namespace, labels: { ...(svc.metadata.labels ?? {}) }, creationTimestamp: changed },
+      };
+      const next: KubeObject = {
+        ...base,
+        metadata: {
+          ...base.metadata,
+          annotations: {
+            ...(base.metadata.annotations ?? {}),
+            'endpoints.kubernetes.io/last-change-trigger-time': changed,
+          },
+        },
+      };
       if (subsets.length > 0) next.subsets = subsets;
       else delete next.subsets;
       store.put('endpoints', next);
     }
 
-    const existing = store.list(sliceBucket, { namespace, filter: (s) => s.metadata.labels?.['kubernetes.io/service-name'] === name }).items;
+    const existing = store.list(sliceBucket, {
+      namespace,
+      filter: (s) => s.metadata.labels?.['kubernetes.io/service-name'] === name,
+    }).items;
     // A Service always has at least one slice, empty when nothing is selected.
     const wanted = groups.length > 0 ? groups : [{ ports: [], endpoints: [] }];
     const same =
       existing.length === wanted.length &&
       wanted.every((g, i) => {
         const s = existing[i];
-        return s !== undefined && isDeepStrictEqual(comparableSlice(s), { ports: g.ports, endpoints: sliceEndpoints(g).map(comparableEndpoint) });
+        return (
+          s !== undefined &&
+          isDeepStrictEqual(comparableSlice(s), {
+            ports: g.ports,
+            endpoints: sliceEndpoints(g).map(comparableEndpoint),
+          })
+        );
       });
     if (same) return;
     wanted.forEach((g, i) => {
@@ -182,11 +216,35 @@ export class EndpointsController {
             generateName: `${name}-`,
             namespace,
             creationTimestamp: changed,
-            labels: { ...(svc.metadata.labels ?? {}), 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io', 'kubernetes.io/service-name': name, ...(headless ? { 'service.kubernetes.io/headless': '' } : {}) },
-            ownerReferences: [{ apiVersion: 'v1', kind: 'Service', name, uid: svc.metadata.uid ?? '', controller: true, blockOwnerDeletion: true } as never],
+            labels: {
+              ...(svc.metadata.labels ?? {}),
+              'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io',
+              'kubernetes.io/service-name': name,
+              ...(headless ? { 'service.kubernetes.io/headless': '' } : {}),
+            },
+            ownerReferences: [
+              {
+                apiVersion: 'v1',
+                kind: 'Service',
+                name,
+                uid: svc.metadata.uid ?? '',
+                controller: true,
+                blockOwnerDeletion: true,
+              } as never,
+            ],
           };
-      metadata.annotations = { ...(metadata.annotations ?? {}), 'endpoints.kubernetes.io/last-change-trigger-time': changed };
-      store.put(sliceBucket, { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata, addressType: 'IPv4', endpoints: sliceEndpoints(g), ports: g.ports });
+      metadata.annotations = {
+        ...(metadata.annotations ?? {}),
+        'endpoints.kubernetes.io/last-change-trigger-time': changed,
+      };
+      store.put(sliceBucket, {
+        apiVersion: 'discovery.k8s.io/v1',
+        kind: 'EndpointSlice',
+        metadata,
+        addressType: 'IPv4',
+        endpoints: sliceEndpoints(g),
+        ports: g.ports,
+      });
     });
     for (const extra of existing.slice(wanted.length)) store.delete(sliceBucket, namespace, extra.metadata.name);
   }
@@ -194,17 +252,32 @@ export class EndpointsController {
 
 function comparableSubsets(subsets: Json[]): unknown {
   const ips = (v: unknown) => asArray(v).map((a) => asString(a.ip));
-  return subsets.map((s) => ({ addresses: ips(s.addresses), notReady: ips(s.notReadyAddresses), ports: asArray(s.ports).map((p) => ({ name: asString(p.name), port: p.port, protocol: asString(p.protocol) || 'TCP' })) }));
+  return subsets.map((s) => ({
+    addresses: ips(s.addresses),
+    notReady: ips(s.notReadyAddresses),
+    ports: asArray(s.ports).map((p) => ({
+      name: asString(p.name),
+      port: p.port,
+      protocol: asString(p.protocol) || 'TCP',
+    })),
+  }));
 }
 
 function comparableEndpoint(e: Json): unknown {
   const c = asObject(e.conditions);
-  return { address: asArray(e.addresses).length > 0 ? asString((e.addresses as unknown[])[0]) : '', ready: c.ready === true };
+  return {
+    address: asArray(e.addresses).length > 0 ? asString((e.addresses as unknown[])[0]) : '',
+    ready: c.ready === true,
+  };
 }
 
 function comparableSlice(s: KubeObject): { ports: unknown; endpoints: unknown } {
   return {
-    ports: asArray(s.ports).map((p) => ({ ...(asString(p.name) ? { name: asString(p.name) } : {}), port: p.port, protocol: asString(p.protocol) || 'TCP' })),
+    ports: asArray(s.ports).map((p) => ({
+      ...(asString(p.name) ? { name: asString(p.name) } : {}),
+      port: p.port,
+      protocol: asString(p.protocol) || 'TCP',
+    })),
     endpoints: asArray(s.endpoints).map(comparableEndpoint),
   };
 }

@@ -32,7 +32,8 @@ export class FaultInjector {
       if (rule.path && !rule.path.test(path)) continue;
       if (rule.fault.resource !== undefined) {
         const resource = info.subresource ? `${info.resource}/${info.subresource}` : info.resource;
-        if (!info.isResourceRequest || (rule.fault.resource !== info.resource && rule.fault.resource !== resource)) continue;
+        if (!info.isResourceRequest || (rule.fault.resource !== info.resource && rule.fault.resource !== resource))
+          continue;
       }
       rule.left--;
       return rule.fault;
@@ -49,11 +50,21 @@ export class FaultInjector {
 export function faultReply(fault: DrillApiFault): BodyReply {
   const retry = fault.retryAfterSeconds;
   if (fault.kind === 'throttle') {
-    return textReply('Too many requests, please try again later.\n', 429, { 'Retry-After': String(retry ?? 1), 'X-Content-Type-Options': 'nosniff' });
+    return textReply('Too many requests, please try again later.\n', 429, {
+      'Retry-After': String(retry ?? 1),
+      'X-Content-Type-Options': 'nosniff',
+    });
   }
   const details = retry !== undefined && retry > 0 ? { retryAfterSeconds: retry } : undefined;
   if (fault.status === 503) {
-    return errorReply(new ApiError(503, 'ServiceUnavailable', fault.message ?? 'the server is currently unable to handle the request', details));
+    return errorReply(
+      new ApiError(
+        503,
+        'ServiceUnavailable',
+        fault.message ?? 'the server is currently unable to handle the request',
+        details,
+      ),
+    );
   }
   return errorReply(new ApiError(500, '', fault.message ?? 'etcdserver: request timed out', details));
 }

@@ -8,7 +8,10 @@ import type { KubeObject } from '../types.js';
  * one is thousands of lines; the drill does not validate writes), and only
  * v1 is served (the manifest also serves v1beta1).
  */
-const bundle = { 'gateway.networking.k8s.io/bundle-version': 'v1.2.1', 'gateway.networking.k8s.io/channel': 'standard' };
+const bundle = {
+  'gateway.networking.k8s.io/bundle-version': 'v1.2.1',
+  'gateway.networking.k8s.io/channel': 'standard',
+};
 
 interface CrdInput {
   plural: string;
@@ -62,7 +65,14 @@ const crds: CrdInput[] = [
 export function gatewayApiCrds(created: string): KubeObject[] {
   return crds.map((c) => {
     const name = `${c.plural}.gateway.networking.k8s.io`;
-    const names = { plural: c.plural, singular: c.singular, kind: c.kind, listKind: `${c.kind}List`, categories: ['gateway-api'], ...(c.shortNames ? { shortNames: c.shortNames } : {}) };
+    const names = {
+      plural: c.plural,
+      singular: c.singular,
+      kind: c.kind,
+      listKind: `${c.kind}List`,
+      categories: ['gateway-api'],
+      ...(c.shortNames ? { shortNames: c.shortNames } : {}),
+    };
     return {
       apiVersion: 'apiextensions.k8s.io/v1',
       kind: 'CustomResourceDefinition',
@@ -71,13 +81,34 @@ export function gatewayApiCrds(created: string): KubeObject[] {
         group: 'gateway.networking.k8s.io',
         names,
         scope: c.scope,
-        versions: [{ name: 'v1', served: true, storage: true, additionalPrinterColumns: c.columns, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } }, subresources: { status: {} } }],
+        versions: [
+          {
+            name: 'v1',
+            served: true,
+            storage: true,
+            additionalPrinterColumns: c.columns,
+            schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+            subresources: { status: {} },
+          },
+        ],
       },
       status: {
         acceptedNames: names,
         conditions: [
-          { type: 'NamesAccepted', status: 'True', reason: 'NoConflicts', message: 'no conflicts found', lastTransitionTime: created },
-          { type: 'Established', status: 'True', reason: 'InitialNamesAccepted', message: 'the initial names have been accepted', lastTransitionTime: created },
+          {
+            type: 'NamesAccepted',
+            status: 'True',
+            reason: 'NoConflicts',
+            message: 'no conflicts found',
+            lastTransitionTime: created,
+          },
+          {
+            type: 'Established',
+            status: 'True',
+            reason: 'InitialNamesAccepted',
+            message: 'the initial names have been accepted',
+            lastTransitionTime: created,
+          },
         ],
         storedVersions: ['v1'],
       },

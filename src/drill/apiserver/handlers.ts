@@ -20,7 +20,15 @@ export function qualified(def: ResourceDefinition): { group: string; resource: s
 }
 
 /** Answers with the object(s), or with a Table when the client asked for server-side printing. */
-export function respond(ctx: HandlerContext, def: ResourceDefinition, req: ResourceRequest, objects: KubeObject[], metadata: ListMeta, asList: boolean, status = 200): Reply {
+export function respond(
+  ctx: HandlerContext,
+  def: ResourceDefinition,
+  req: ResourceRequest,
+  objects: KubeObject[],
+  metadata: ListMeta,
+  asList: boolean,
+  status = 200,
+): Reply {
   const rep = negotiate(req.accept, { tables: def.table !== undefined });
   if (!rep || rep.kind === 'discovery') throw notAcceptable(acceptedTypes);
   if (rep.kind === 'table' && def.table) {
@@ -34,25 +42,48 @@ export function respond(ctx: HandlerContext, def: ResourceDefinition, req: Resou
       tableApiVersion: rep.apiVersion,
       now: ctx.now(),
     });
-    return jsonReply(table, { status, contentType: `application/json;as=Table;v=${rep.apiVersion.split('/')[1] ?? 'v1'};g=meta.k8s.io` });
+    return jsonReply(table, {
+      status,
+      contentType: `application/json;as=Table;v=${rep.apiVersion.split('/')[1] ?? 'v1'};g=meta.k8s.io`,
+    });
   }
   if (!asList) return jsonReply(objects[0] ? typed(def, objects[0]) : {}, { status });
-  return jsonReply({ kind: `${def.kind}List`, apiVersion: groupVersion(def), metadata, items: objects.map((o) => untyped(def, o)) }, { status });
+  return jsonReply(
+    { kind: `${def.kind}List`, apiVersion: groupVersion(def), metadata, items: objects.map((o) => untyped(def, o)) },
+    { status },
+  );
 }
 
-export function getObject(ctx: HandlerContext, def: ResourceDefinition, namespace: string | undefined, name: string, req: ResourceRequest): Reply {
+export function getObject(
+  ctx: HandlerContext,
+  def: ResourceDefinition,
+  namespace: string | undefined,
+  name: string,
+  req: ResourceRequest,
+): Reply {
   const obj = ctx.store.get(bucketName(def), def.namespaced ? namespace : undefined, name);
   if (!obj) throw notFound(qualified(def), name);
-  return respond(ctx, def, req, [obj], { resourceVersion: obj.metadata.resourceVersion ?? String(ctx.store.revision) }, false);
+  return respond(
+    ctx,
+    def,
+    req,
+    [obj],
+    { resourceVersion: obj.metadata.resourceVersion ?? String(ctx.store.revision) },
+    false,
+  );
 }
-
 
 /**
  * A collection GET: a watch when asked; otherwise selectors, then
  * limit/continue over the key order (namespace/name), with the list's
  * resourceVersion and continue token in its metadata, as a List or a Table.
  */
-export function listObjects(ctx: HandlerContext, def: ResourceDefinition, namespace: string | undefined, req: ResourceRequest): Reply {
+export function listObjects(
+  ctx: HandlerContext,
+  def: ResourceDefinition,
+  namespace: string | undefined,
+  req: ResourceRequest,
+): Reply {
   const { query } = req;
   if (isTrue(query.get('watch'))) return watchObjects(ctx, def, namespace, req);
 
@@ -67,7 +98,8 @@ export function listObjects(ctx: HandlerContext, def: ResourceDefinition, namesp
   let startKey: string | undefined;
   let listRevision = ctx.store.revision;
   if (continueParam) {
-    if (resourceVersion && resourceVersion !== '0') throw badRequest('specifying resource version is not allowed when using continue');
+    if (resourceVersion && resourceVersion !== '0')
+      throw badRequest('specifying resource version is not allowed when using continue');
     const token = decodeContinue(continueParam);
     if (token.resourceVersion > 0 && token.resourceVersion < ctx.store.compactedRevision) {
       throw continueExpired(encodeContinue({ resourceVersion: -1, start: token.start }));
@@ -89,13 +121,22 @@ export function listObjects(ctx: HandlerContext, def: ResourceDefinition, namesp
 
   const metadata: ListMeta = { resourceVersion: String(listRevision) };
   if (result.lastKey !== undefined) {
-    metadata.continue = encodeContinue({ resourceVersion: listRevision, start: startAfter(result.lastKey.slice(prefix.length)) });
+    metadata.continue = encodeContinue({
+      resourceVersion: listRevision,
+      start: startAfter(result.lastKey.slice(prefix.length)),
+    });
     if (result.remainingItemCount !== undefined) metadata.remainingItemCount = result.remainingItemCount;
   }
   return respond(ctx, def, req, result.items, metadata, true);
 }
 
-export function getPodLog(ctx: HandlerContext, def: ResourceDefinition, namespace: string, name: string, req: ResourceRequest): Reply {
+export function getPodLog(
+  ctx: HandlerContext,
+  def: ResourceDefinition,
+  namespace: string,
+  name: string,
+  req: ResourceRequest,
+): Reply {
   const pod = ctx.store.get(bucketName(def), namespace, name);
   if (!pod) throw notFound(qualified(def), name);
   const opts = parseLogOptions(name, req.query);

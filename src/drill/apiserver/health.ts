@@ -41,7 +41,11 @@ export interface HealthReply {
   body: string;
 }
 
-export function health(endpoint: HealthEndpoint, query: URLSearchParams, failing: ReadonlySet<string> = new Set()): HealthReply {
+export function health(
+  endpoint: HealthEndpoint,
+  query: URLSearchParams,
+  failing: ReadonlySet<string> = new Set(),
+): HealthReply {
   const names = checks[endpoint];
   const excluded = new Set(query.getAll('exclude'));
   const active = names.filter((n) => !excluded.has(n));
@@ -55,7 +59,13 @@ export function health(endpoint: HealthEndpoint, query: URLSearchParams, failing
 }
 
 /** `/livez/<check>`: one check's own answer. */
-export function singleCheck(endpoint: HealthEndpoint, name: string, failing: ReadonlySet<string> = new Set()): HealthReply | undefined {
+export function singleCheck(
+  endpoint: HealthEndpoint,
+  name: string,
+  failing: ReadonlySet<string> = new Set(),
+): HealthReply | undefined {
   if (!checks[endpoint].includes(name)) return undefined;
-  return failing.has(name) ? { status: 500, body: 'internal server error: reason withheld\n' } : { status: 200, body: 'ok' };
+  return failing.has(name)
+    ? { status: 500, body: 'internal server error: reason withheld\n' }
+    : { status: 200, body: 'ok' };
 }

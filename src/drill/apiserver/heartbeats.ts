@@ -24,7 +24,8 @@ const nodeMonitorGraceSeconds = 40;
 
 type Json = Record<string, unknown>;
 
-const obj = (v: unknown): Json | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : undefined);
+const obj = (v: unknown): Json | undefined =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : undefined;
 
 function time(value: unknown): number | undefined {
   if (typeof value !== 'string') return undefined;
@@ -75,7 +76,8 @@ export class Heartbeats {
     const spec = obj(o.spec);
     const renewed = time(spec?.renewTime);
     if (!spec || renewed === undefined) return o;
-    const duration = typeof spec.leaseDurationSeconds === 'number' ? spec.leaseDurationSeconds : nodeMonitorGraceSeconds;
+    const duration =
+      typeof spec.leaseDurationSeconds === 'number' ? spec.leaseDurationSeconds : nodeMonitorGraceSeconds;
     if (this.start - renewed > duration * 1000) return o;
     const period = o.metadata.namespace === 'kube-node-lease' ? nodeLeaseRenewSeconds : leaderRenewSeconds;
     const now = lastTick(renewed, this.now().getTime(), period, this.start);
@@ -93,7 +95,9 @@ export class Heartbeats {
     const status = obj(o.status) ?? {};
     const heartbeat = rfc3339(now);
     // The kubelet posts every condition together, so they share one heartbeat.
-    const conditions = (status.conditions as unknown[]).map((c) => (obj(c) ? { ...obj(c), lastHeartbeatTime: heartbeat } : c));
+    const conditions = (status.conditions as unknown[]).map((c) =>
+      obj(c) ? { ...obj(c), lastHeartbeatTime: heartbeat } : c,
+    );
     return { ...o, status: { ...status, conditions } };
   }
 }

@@ -4,9 +4,14 @@
  * JSON strings, which YAML reads as plain scalars, so no name or token can
  * break the document.
  */
-export function kubeconfigYaml(server: { url: string; token: string; certificateAuthority?: string }, name: string): string {
+export function kubeconfigYaml(
+  server: { url: string; token: string; certificateAuthority?: string },
+  name: string,
+): string {
   const q = (s: string): string => JSON.stringify(s);
-  const ca = server.certificateAuthority ? [`    certificate-authority-data: ${q(Buffer.from(server.certificateAuthority).toString('base64'))}`] : [];
+  const ca = server.certificateAuthority
+    ? [`    certificate-authority-data: ${q(Buffer.from(server.certificateAuthority).toString('base64'))}`]
+    : [];
   return [
     'apiVersion: v1',
     'kind: Config',

@@ -2,7 +2,16 @@ import { createHash } from 'node:crypto';
 import type { KubeObject } from '../types.js';
 import { asArray, asNumber, asObject, asString } from './json.js';
 import type { Json } from './json.js';
-import { componentHealthy, condition, hex, isoSeconds, nodeReady, podKey, recordEvent, repeatEvent } from './simulation.js';
+import {
+  componentHealthy,
+  condition,
+  hex,
+  isoSeconds,
+  nodeReady,
+  podKey,
+  recordEvent,
+  repeatEvent,
+} from './simulation.js';
 import type { SimContext } from './simulation.js';
 import { podFitsNode, untoleratedTaints } from '../../kube/semantics/scheduling.js';
 import type { Toleration } from '../../kube/semantics/scheduling.js';
@@ -43,7 +52,8 @@ function nodeTaints(node: KubeObject): Json[] {
   const ready = asString(condition(node, 'Ready')?.status);
   if (ready !== 'True') {
     const key = ready === 'False' ? 'node.kubernetes.io/not-ready' : 'node.kubernetes.io/unreachable';
-    if (!taints.some((t) => asString(t.key) === key && asString(t.effect) === 'NoSchedule')) taints.push({ key, effect: 'NoSchedule' });
+    if (!taints.some((t) => asString(t.key) === key && asString(t.effect) === 'NoSchedule'))
+      taints.push({ key, effect: 'NoSchedule' });
   }
   return taints;
 }
@@ -51,7 +61,11 @@ function nodeTaints(node: KubeObject): Json[] {
 /** The scheduler's filters in its order (NodeUnschedulable, TaintToleration, NodeAffinity): why this node does not fit, or undefined. */
 function unfitReason(pod: KubeObject, node: KubeObject): string | undefined {
   const tolerations = asArray(asObject(pod.spec).tolerations) as Toleration[];
-  if (asObject(node.spec).unschedulable === true && untoleratedTaints([{ key: unschedulableTaint, effect: 'NoSchedule' }], tolerations).length > 0) return 'node(s) were unschedulable';
+  if (
+    asObject(node.spec).unschedulable === true &&
+    untoleratedTaints([{ key: unschedulableTaint, effect: 'NoSchedule' }], tolerations).length > 0
+  )
+    return 'node(s) were unschedulable';
   const [untolerated] = untoleratedTaints(nodeTaints(node), tolerations);
   if (untolerated) return `node(s) had untolerated taint {${untolerated.key ?? ''}: ${untolerated.value ?? ''}}`;
   if (!podFitsNode(asObject(pod.spec), node)) return "node(s) didn't match Pod's node affinity/selector";
@@ -126,14 +140,25 @@ export class PodLifecycle {
   podUpdated(before: KubeObject, after: KubeObject): void {
     const nodeName = asString(asObject(after.spec).nodeName);
     if (!nodeName || after.metadata.deletionTimestamp) return;
-    const oldImages = new Map(asArray(asObject(before.spec).containers).map((c) => [asString(c.name), asString(c.image)]));
-    const changed = asArray(asObject(after.spec).containers).filter((c) => oldImages.get(asString(c.name)) !== asString(c.image));
+    const oldImages = new Map(
+      asArray(asObject(before.spec).containers).map((c) => [asString(c.name), asString(c.image)]),
+    );
+    const changed = asArray(asObject(after.spec).containers).filter(
+      (c) => oldImages.get(asString(c.name)) !== asString(c.image),
+    );
     if (changed.length === 0 || !nodeReady(this.ctx.store.get('nodes', undefined, nodeName))) return;
     const key = podKey(after);
     const uid = after.metadata.uid ?? '';
     for (const c of changed) {
       const name = asString(c.name);
-      recordEvent(this.ctx, after, { reason: 'Killing', type: 'Normal', message: `Container ${name} definition changed, will be restarted`, component: 'kubelet', host: nodeName, fieldPath: `spec.containers{${name}}` });
+      recordEvent(this.ctx, after, {
+        reason: 'Killing',
+        type: 'Normal',
+        message: `Container ${name} definition changed, will be restarted`,
+        component: 'kubelet',
+        host: nodeName,
+        fieldPath: `spec.containers{${name}}`,
+      });
     }
     this.ctx.timers.after(this.ctx.stepMs, () => {
       const pod = this.ctx.store.get('pods', after.metadata.namespace, after.metadata.name);
@@ -148,7 +173,11 @@ export class PodLifecycle {
           if (!container || !names.has(asString(s.name))) return s;
           const restarted = asObject(s.state).running !== undefined || asObject(s.lastState).terminated !== undefined;
           const { lastState: _last, ...rest } = s;
-          return { ...rest, ...this.runningStatus(container), restartCount: asNumber(s.restartCount) + (restarted ? 1 : 0) };
+          return {
+            ...rest,
+            ...this.runningStatus(container),
+            restartCount: asNumber(s.restartCount) + (restarted ? 1 : 0),
+          };
         });
         for (const c of changed) this.startedEvents(current, nodeName, c);
         this.ctx.store.put('pods', { ...current, status: this.runningPodStatus(current, nodeName, statuses) });
@@ -213,13 +242,17 @@ export class PodLifecycle {
       return;
     }
     // Least pods first among a sample, as the scheduler scores a percentage of feasible nodes.
-    const load = (n: KubeObject): number => this.ctx.store.list('pods', { indexed: { 'spec.nodeName': n.metadata.name } }).items.length;
+    const load = (n: KubeObject): number =>
+      this.ctx.store.list('pods', { indexed: { 'spec.nodeName': n.metadata.name } }).items.length;
     const chosen = feasible.slice(0, 50).reduce((best, n) => (load(n) < load(best) ? n : best));
     const now = isoSeconds(this.ctx.now());
     const bound = this.ctx.store.put('pods', {
       ...pod,
       spec: { ...spec, nodeName: chosen.metadata.name },
-      status: { ...asObject(pod.status), conditions: [{ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now }] },
+      status: {
+        ...asObject(pod.status),
+        conditions: [{ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now }],
+      },
     });
     recordEvent(this.ctx, bound, {
       reason: 'Scheduled',
@@ -239,16 +272,46 @@ export class PodLifecycle {
         ...pod,
         status: {
           ...asObject(pod.status),
-          conditions: [{ type: 'PodScheduled', status: 'False', lastProbeTime: null, lastTransitionTime: isoSeconds(this.ctx.now()), reason: 'Unschedulable', message }],
+          conditions: [
+            {
+              type: 'PodScheduled',
+              status: 'False',
+              lastProbeTime: null,
+              lastTransitionTime: isoSeconds(this.ctx.now()),
+              reason: 'Unschedulable',
+              message,
+            },
+          ],
         },
       });
     }
-    if (t.failedScheduling && asString(t.failedScheduling.message) === message) repeatEvent(this.ctx, t.failedScheduling);
-    else t.failedScheduling = recordEvent(this.ctx, pod, { reason: 'FailedScheduling', type: 'Warning', message, component: 'default-scheduler' });
+    if (t.failedScheduling && asString(t.failedScheduling.message) === message)
+      repeatEvent(this.ctx, t.failedScheduling);
+    else
+      t.failedScheduling = recordEvent(this.ctx, pod, {
+        reason: 'FailedScheduling',
+        type: 'Warning',
+        message,
+        component: 'default-scheduler',
+      });
   }
 
-  private event(pod: KubeObject, nodeName: string, container: Json, reason: string, message: string, type: 'Normal' | 'Warning' = 'Normal'): void {
-    recordEvent(this.ctx, pod, { reason, type, message, component: 'kubelet', host: nodeName, fieldPath: `spec.containers{${asString(container.name)}}` });
+  private event(
+    pod: KubeObject,
+    nodeName: string,
+    container: Json,
+    reason: string,
+    message: string,
+    type: 'Normal' | 'Warning' = 'Normal',
+  ): void {
+    recordEvent(this.ctx, pod, {
+      reason,
+      type,
+      message,
+      component: 'kubelet',
+      host: nodeName,
+      fieldPath: `spec.containers{${asString(container.name)}}`,
+    });
   }
 
   private containers(pod: KubeObject): Json[] {
@@ -258,12 +321,32 @@ export class PodLifecycle {
   private conditions(pod: KubeObject, ready: boolean, unready: string[], sandbox: boolean): Json[] {
     const at = isoSeconds(this.ctx.now());
     const scheduledAt = asString(condition(pod, 'PodScheduled')?.lastTransitionTime) || at;
-    const notReady = { reason: 'ContainersNotReady', message: `containers with unready status: [${unready.join(' ')}]` };
+    const notReady = {
+      reason: 'ContainersNotReady',
+      message: `containers with unready status: [${unready.join(' ')}]`,
+    };
     return [
-      { type: 'PodReadyToStartContainers', status: sandbox ? 'True' : 'False', lastProbeTime: null, lastTransitionTime: at },
+      {
+        type: 'PodReadyToStartContainers',
+        status: sandbox ? 'True' : 'False',
+        lastProbeTime: null,
+        lastTransitionTime: at,
+      },
       { type: 'Initialized', status: 'True', lastProbeTime: null, lastTransitionTime: at },
-      { type: 'Ready', status: ready ? 'True' : 'False', lastProbeTime: null, lastTransitionTime: at, ...(ready ? {} : notReady) },
-      { type: 'ContainersReady', status: ready ? 'True' : 'False', lastProbeTime: null, lastTransitionTime: at, ...(ready ? {} : notReady) },
+      {
+        type: 'Ready',
+        status: ready ? 'True' : 'False',
+        lastProbeTime: null,
+        lastTransitionTime: at,
+        ...(ready ? {} : notReady),
+      },
+      {
+        type: 'ContainersReady',
+        status: ready ? 'True' : 'False',
+        lastProbeTime: null,
+        lastTransitionTime: at,
+        ...(ready ? {} : notReady),
+      },
       { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: scheduledAt },
     ];
   }
@@ -277,7 +360,11 @@ export class PodLifecycle {
     if (asObject(pod.spec).hostNetwork === true) return this.hostIP(node);
     const cidr = asString(asObject(node.spec).podCIDR) || '10.244.0.0/24';
     const base = cidr.split('/')[0]?.split('.').slice(0, 3).join('.') ?? '10.244.0';
-    const used = new Set(this.ctx.store.list('pods', { indexed: { 'spec.nodeName': node.metadata.name } }).items.map((p) => asString(asObject(p.status).podIP)));
+    const used = new Set(
+      this.ctx.store
+        .list('pods', { indexed: { 'spec.nodeName': node.metadata.name } })
+        .items.map((p) => asString(asObject(p.status).podIP)),
+    );
     for (let i = 2; i < 255; i++) if (!used.has(`${base}.${i}`)) return `${base}.${i}`;
     return `${base}.254`;
   }
@@ -288,7 +375,12 @@ export class PodLifecycle {
     const status = {
       ...asObject(pod.status),
       phase: 'Pending',
-      conditions: this.conditions(pod, false, containers.map((c) => asString(c.name)), false),
+      conditions: this.conditions(
+        pod,
+        false,
+        containers.map((c) => asString(c.name)),
+        false,
+      ),
       hostIP: ip,
       hostIPs: [{ ip }],
       startTime: isoSeconds(this.ctx.now()),
@@ -303,7 +395,8 @@ export class PodLifecycle {
       })),
     };
     const stored = this.ctx.store.put('pods', { ...pod, status });
-    for (const c of containers) this.event(stored, node.metadata.name, c, 'Pulling', `Pulling image "${asString(c.image)}"`);
+    for (const c of containers)
+      this.event(stored, node.metadata.name, c, 'Pulling', `Pulling image "${asString(c.image)}"`);
   }
 
   private runningStatus(container: Json): Json {
@@ -323,7 +416,13 @@ export class PodLifecycle {
   private startedEvents(pod: KubeObject, nodeName: string, c: Json): void {
     const image = asString(c.image);
     const pulled = goDuration(this.ctx.stepMs * 2);
-    this.event(pod, nodeName, c, 'Pulled', `Successfully pulled image "${image}" in ${pulled} (${pulled} including waiting). Image size: ${imageSize(image)} bytes.`);
+    this.event(
+      pod,
+      nodeName,
+      c,
+      'Pulled',
+      `Successfully pulled image "${image}" in ${pulled} (${pulled} including waiting). Image size: ${imageSize(image)} bytes.`,
+    );
     this.event(pod, nodeName, c, 'Created', `Created container ${asString(c.name)}`);
     this.event(pod, nodeName, c, 'Started', `Started container ${asString(c.name)}`);
   }
@@ -331,7 +430,9 @@ export class PodLifecycle {
   private runningPodStatus(pod: KubeObject, nodeName: string, statuses: Json[]): Json {
     const node = this.ctx.store.get('nodes', undefined, nodeName);
     const unready = statuses.filter((s) => s.ready !== true).map((s) => asString(s.name));
-    const anyRan = statuses.some((s) => asObject(s.state).running !== undefined || asObject(s.lastState).terminated !== undefined);
+    const anyRan = statuses.some(
+      (s) => asObject(s.state).running !== undefined || asObject(s.lastState).terminated !== undefined,
+    );
     const status = asObject(pod.status);
     const ip = asString(status.podIP) || (node ? this.podIP(pod, node) : '');
     return {
@@ -392,7 +493,9 @@ export class PodLifecycle {
     if (!pod) return;
     const nodeName = asString(asObject(pod.spec).nodeName);
     const fault = t.fault;
-    const oldStatuses = new Map(asArray(asObject(fault?.from.status).containerStatuses).map((s) => [asString(s.name), s]));
+    const oldStatuses = new Map(
+      asArray(asObject(fault?.from.status).containerStatuses).map((s) => [asString(s.name), s]),
+    );
     const statuses: Json[] = [];
     const warnings: Json[] = [];
     for (const c of this.containers(pod)) {
@@ -425,10 +528,31 @@ export class PodLifecycle {
       ...s,
       ready: false,
       started: false,
-      state: { terminated: { exitCode: failed ? 1 : 0, reason: failed ? 'Error' : 'Completed', message: `${lines.join('\n')}\n`, startedAt: asString(asObject(asObject(s.state).running).startedAt) || finishedAt, finishedAt, containerID: asString(s.containerID) } },
+      state: {
+        terminated: {
+          exitCode: failed ? 1 : 0,
+          reason: failed ? 'Error' : 'Completed',
+          message: `${lines.join('\n')}\n`,
+          startedAt: asString(asObject(asObject(s.state).running).startedAt) || finishedAt,
+          finishedAt,
+          containerID: asString(s.containerID),
+        },
+      },
     }));
-    const conditions = asArray(asObject(pod.status).conditions).map((c) => (c.type === 'Ready' || c.type === 'ContainersReady' ? { ...c, status: 'False', reason: 'PodCompleted', lastTransitionTime: finishedAt } : c));
-    this.ctx.store.put('pods', { ...pod, status: { ...asObject(pod.status), phase: failed ? 'Failed' : 'Succeeded', conditions, containerStatuses: statuses } });
+    const conditions = asArray(asObject(pod.status).conditions).map((c) =>
+      c.type === 'Ready' || c.type === 'ContainersReady'
+        ? { ...c, status: 'False', reason: 'PodCompleted', lastTransitionTime: finishedAt }
+        : c,
+    );
+    this.ctx.store.put('pods', {
+      ...pod,
+      status: {
+        ...asObject(pod.status),
+        phase: failed ? 'Failed' : 'Succeeded',
+        conditions,
+        containerStatuses: statuses,
+      },
+    });
   }
 
   /** The replaced pod's warnings (probe failures, kills, back-offs), now about the replacement. */
@@ -438,7 +562,12 @@ export class PodLifecycle {
       indexed: { 'involvedObject.name': from.metadata.name },
       filter: (e) => asString(e.type) === 'Warning' && asString(asObject(e.involvedObject).kind) === 'Pod',
     }).items;
-    const rename = (text: string): string => text.split(from.metadata.name).join(pod.metadata.name).split(from.metadata.uid ?? '\u0000').join(pod.metadata.uid ?? '');
+    const rename = (text: string): string =>
+      text
+        .split(from.metadata.name)
+        .join(pod.metadata.name)
+        .split(from.metadata.uid ?? '\u0000')
+        .join(pod.metadata.uid ?? '');
     const seen = new Set<string>();
     for (const e of events) {
       const signature = `${asString(e.reason)}\u0000${asString(e.message)}`;

@@ -55,10 +55,15 @@ function parseInteger(name: string, value: string | null): number | undefined {
 }
 
 function invalid(pod: string, problems: string[]): ApiError {
-  return new ApiError(422, 'Invalid', `PodLogOptions "${pod}" is invalid: ${problems.length > 1 ? `[${problems.join(', ')}]` : problems[0]}`, {
-    name: pod,
-    kind: 'PodLogOptions',
-  });
+  return new ApiError(
+    422,
+    'Invalid',
+    `PodLogOptions "${pod}" is invalid: ${problems.length > 1 ? `[${problems.join(', ')}]` : problems[0]}`,
+    {
+      name: pod,
+      kind: 'PodLogOptions',
+    },
+  );
 }
 
 /** Decodes and validates PodLogOptions from the query, as the apiserver does before asking the kubelet. */
@@ -88,10 +93,12 @@ export function parseLogOptions(pod: string, query: URLSearchParams): LogOptions
   }
   if (sinceTimeText) {
     const t = Date.parse(sinceTimeText);
-    if (Number.isNaN(t)) throw badRequest(`sinceTime: parsing time "${sinceTimeText}" as "2006-01-02T15:04:05Z07:00": cannot parse`);
+    if (Number.isNaN(t))
+      throw badRequest(`sinceTime: parsing time "${sinceTimeText}" as "2006-01-02T15:04:05Z07:00": cannot parse`);
     opts.sinceTime = t;
   }
-  if (sinceSeconds !== undefined && sinceTimeText) problems.push('sinceSeconds: Forbidden: at most one of `sinceTime` or `sinceSeconds` may be specified');
+  if (sinceSeconds !== undefined && sinceTimeText)
+    problems.push('sinceSeconds: Forbidden: at most one of `sinceTime` or `sinceSeconds` may be specified');
   if (problems.length > 0) throw invalid(pod, problems);
   return opts;
 }
@@ -100,7 +107,9 @@ export function parseLogOptions(pod: string, query: URLSearchParams): LogOptions
 export function chooseContainer(pod: KubeObject, requested: string | undefined): string {
   const spec = asObject(pod.spec);
   const containers = asArray(spec.containers).map((c) => asString(c.name));
-  const all = [...asArray(spec.initContainers), ...asArray(spec.containers), ...asArray(spec.ephemeralContainers)].map((c) => asString(c.name));
+  const all = [...asArray(spec.initContainers), ...asArray(spec.containers), ...asArray(spec.ephemeralContainers)].map(
+    (c) => asString(c.name),
+  );
   const name = pod.metadata.name;
   if (!requested) {
     if (containers.length === 1) return containers[0] ?? '';
@@ -113,9 +122,11 @@ export function chooseContainer(pod: KubeObject, requested: string | undefined):
 
 function containerStatus(pod: KubeObject, container: string): Json | undefined {
   const status = asObject(pod.status);
-  return [...asArray(status.initContainerStatuses), ...asArray(status.containerStatuses), ...asArray(status.ephemeralContainerStatuses)].find(
-    (s) => asString(s.name) === container,
-  );
+  return [
+    ...asArray(status.initContainerStatuses),
+    ...asArray(status.containerStatuses),
+    ...asArray(status.ephemeralContainerStatuses),
+  ].find((s) => asString(s.name) === container);
 }
 
 /**
@@ -129,14 +140,19 @@ function checkContainerState(pod: KubeObject, container: string, previous: boole
   const state = asObject(status.state);
   const lastTerminated = at(status, 'lastState', 'terminated');
   if (previous) {
-    if (lastTerminated === undefined) throw badRequest(`previous terminated container "${container}" in pod "${podName}" not found`);
+    if (lastTerminated === undefined)
+      throw badRequest(`previous terminated container "${container}" in pod "${podName}" not found`);
     return;
   }
   if (state.running !== undefined || state.terminated !== undefined || lastTerminated !== undefined) return;
   if (state.waiting !== undefined) {
     const reason = asString(at(state, 'waiting', 'reason'));
-    if (reason === 'ErrImagePull') throw badRequest(`container "${container}" in pod "${podName}" is waiting to start: image can't be pulled`);
-    if (reason === 'ImagePullBackOff') throw badRequest(`container "${container}" in pod "${podName}" is waiting to start: trying and failing to pull image`);
+    if (reason === 'ErrImagePull')
+      throw badRequest(`container "${container}" in pod "${podName}" is waiting to start: image can't be pulled`);
+    if (reason === 'ImagePullBackOff')
+      throw badRequest(
+        `container "${container}" in pod "${podName}" is waiting to start: trying and failing to pull image`,
+      );
     throw badRequest(`container "${container}" in pod "${podName}" is waiting to start: ${reason}`);
   }
   throw badRequest(`container "${container}" in pod "${podName}" is waiting to start - no logs yet`);
@@ -151,7 +167,11 @@ function notCollected(pod: KubeObject, namespace: string, container: string, pre
   const status = asObject(pod.status);
   const host = asString(status.hostIP) || asString(asObject(pod.spec).nodeName);
   const url = `https://${host}:10250/containerLogs/${namespace}/${pod.metadata.name}/${container}${previous ? '?previous=true' : ''}`;
-  return new ApiError(500, '', `Get "${url}": not collected in this scenario: the ${previous ? 'previous ' : ''}log of container ${container} was not pasted`);
+  return new ApiError(
+    500,
+    '',
+    `Get "${url}": not collected in this scenario: the ${previous ? 'previous ' : ''}log of container ${container} was not pasted`,
+  );
 }
 
 const timestamped = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})) (.*)$/s;
@@ -168,9 +188,12 @@ export function readLog(pod: KubeObject, logs: LogStore, opts: LogOptions, now: 
   if (stored === undefined) throw notCollected(pod, namespace, container, opts.previous);
   let entries = stored.map((line) => {
     const m = timestamped.exec(line);
-    return m ? { time: Date.parse(m[1] ?? ''), stamp: m[1] ?? '', text: m[2] ?? '' } : { time: Number.NaN, stamp: '', text: line };
+    return m
+      ? { time: Date.parse(m[1] ?? ''), stamp: m[1] ?? '', text: m[2] ?? '' }
+      : { time: Number.NaN, stamp: '', text: line };
   });
-  const since = opts.sinceTime ?? (opts.sinceSeconds !== undefined ? now.getTime() - opts.sinceSeconds * 1000 : undefined);
+  const since =
+    opts.sinceTime ?? (opts.sinceSeconds !== undefined ? now.getTime() - opts.sinceSeconds * 1000 : undefined);
   // Lines without a timestamp cannot be placed in time, so a time filter keeps them.
   if (since !== undefined) entries = entries.filter((e) => Number.isNaN(e.time) || e.time >= since);
   if (opts.tailLines !== undefined) entries = opts.tailLines === 0 ? [] : entries.slice(-opts.tailLines);

@@ -5,7 +5,11 @@
  */
 
 /** What a resource endpoint can produce, as a 406 lists it. */
-export const acceptedTypes = ['application/json', 'application/json;as=Table;v=v1;g=meta.k8s.io', 'application/json;as=Table;v=v1beta1;g=meta.k8s.io'];
+export const acceptedTypes = [
+  'application/json',
+  'application/json;as=Table;v=v1;g=meta.k8s.io',
+  'application/json;as=Table;v=v1beta1;g=meta.k8s.io',
+];
 
 export interface MediaRange {
   type: string;
@@ -21,7 +25,11 @@ export function parseAccept(header: string | undefined): MediaRange[] {
       const params: Record<string, string> = {};
       for (const p of rest) {
         const eq = p.indexOf('=');
-        if (eq > 0) params[p.slice(0, eq).trim().toLowerCase()] = p.slice(eq + 1).trim().replace(/^"|"$/g, '');
+        if (eq > 0)
+          params[p.slice(0, eq).trim().toLowerCase()] = p
+            .slice(eq + 1)
+            .trim()
+            .replace(/^"|"$/g, '');
       }
       return { type: type.toLowerCase(), params };
     })
@@ -33,16 +41,17 @@ function isJson(m: MediaRange): boolean {
 }
 
 export type Representation =
-  | { kind: 'object' }
-  | { kind: 'table'; apiVersion: string }
-  | { kind: 'discovery'; version: 'v2' | 'v2beta1' };
+  { kind: 'object' } | { kind: 'table'; apiVersion: string } | { kind: 'discovery'; version: 'v2' | 'v2beta1' };
 
 /**
  * The first entry this server can produce for a response that may be a plain
  * object, a Table (`tables`) or aggregated discovery (`discovery`); undefined
  * when nothing acceptable is on offer (a 406).
  */
-export function negotiate(accept: MediaRange[], offers: { tables?: boolean; discovery?: boolean }): Representation | undefined {
+export function negotiate(
+  accept: MediaRange[],
+  offers: { tables?: boolean; discovery?: boolean },
+): Representation | undefined {
   for (const m of accept) {
     if (!isJson(m)) continue;
     const { as, g, v } = m.params;
@@ -50,7 +59,12 @@ export function negotiate(accept: MediaRange[], offers: { tables?: boolean; disc
     if (offers.tables && as === 'Table' && g === 'meta.k8s.io' && (v === 'v1' || v === 'v1beta1')) {
       return { kind: 'table', apiVersion: `meta.k8s.io/${v}` };
     }
-    if (offers.discovery && as === 'APIGroupDiscoveryList' && g === 'apidiscovery.k8s.io' && (v === 'v2' || v === 'v2beta1')) {
+    if (
+      offers.discovery &&
+      as === 'APIGroupDiscoveryList' &&
+      g === 'apidiscovery.k8s.io' &&
+      (v === 'v2' || v === 'v2beta1')
+    ) {
       return { kind: 'discovery', version: v };
     }
   }

@@ -5,7 +5,8 @@ const metaFields: ResourceDefinition['fields'] = {
   'metadata.name': (obj) => obj.metadata.name,
   'metadata.namespace': (obj) => obj.metadata.namespace ?? '',
 };
-const defaultUnsupported = (field: string): string => `"${field}" is not a known field selector: only "metadata.name", "metadata.namespace"`;
+const defaultUnsupported = (field: string): string =>
+  `"${field}" is not a known field selector: only "metadata.name", "metadata.namespace"`;
 
 /**
  * What a Service's traffic passes on its way in: networking.k8s.io's

@@ -40,14 +40,26 @@ export function decodeContinue(value: string): ContinueToken {
   } catch (err) {
     invalid((err as Error).message);
   }
-  const token = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as { v?: unknown; rv?: unknown; start?: unknown };
+  const token = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as {
+    v?: unknown;
+    rv?: unknown;
+    start?: unknown;
+  };
   if (token.v !== tokenVersion) {
-    throw badRequest(`invalid continue token: continue key is not valid: server does not recognize this encoded version ${typeof token.v === 'string' ? token.v : JSON.stringify(token.v ?? '')}`);
+    throw badRequest(
+      `invalid continue token: continue key is not valid: server does not recognize this encoded version ${typeof token.v === 'string' ? token.v : JSON.stringify(token.v ?? '')}`,
+    );
   }
   const rv = typeof token.rv === 'number' && Number.isSafeInteger(token.rv) ? token.rv : 0;
-  if (rv === 0) throw badRequest('invalid continue token: continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
+  if (rv === 0)
+    throw badRequest(
+      'invalid continue token: continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)',
+    );
   const start = typeof token.start === 'string' ? token.start : '';
-  if (start === '') throw badRequest('invalid continue token: continue key is not valid: encoded start key empty (version meta.k8s.io/v1)');
+  if (start === '')
+    throw badRequest(
+      'invalid continue token: continue key is not valid: encoded start key empty (version meta.k8s.io/v1)',
+    );
   // Upstream path-cleans the key so a token cannot range outside its list; a key that cleaning would change is refused.
   const segments = start.replace(/^\//, '').split('/');
   if (segments.some((s) => s === '' || s === '.' || s === '..')) invalid(start);

@@ -19,12 +19,18 @@ const patchTypes: Record<string, PatchType> = {
   'application/json-patch+json': 'json',
 };
 
-const acceptedPatchTypes = 'application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json, application/apply-patch+cbor';
+const acceptedPatchTypes =
+  'application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json, application/apply-patch+cbor';
 
 export function patchTypeOf(contentType: string): PatchType {
   const type = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
   const known = patchTypes[type];
-  if (!known) throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${acceptedPatchTypes}`);
+  if (!known)
+    throw new ApiError(
+      415,
+      'UnsupportedMediaType',
+      `the body of the request was in an unknown format - accepted media types include: ${acceptedPatchTypes}`,
+    );
   return known;
 }
 
@@ -110,7 +116,8 @@ function mergeList(field: string, original: unknown, patch: unknown[]): unknown[
   }
   let out = base;
   for (const item of patch) {
-    if (!isObject(item)) throw invalidPatch(`map: ${JSON.stringify(item)} cannot be converted to map[string]interface{}`);
+    if (!isObject(item))
+      throw invalidPatch(`map: ${JSON.stringify(item)} cannot be converted to map[string]interface{}`);
     if (!(key in item)) throw invalidPatch(`map: ${JSON.stringify(item)} does not contain declared merge key: ${key}`);
     const same = (x: unknown): boolean => isObject(x) && isDeepStrictEqual(x[key], item[key]);
     if (item.$patch === 'delete') {
@@ -173,7 +180,8 @@ export function strategicMerge(target: unknown, patch: unknown): unknown {
     if (k.startsWith(deletePrimitivePrefix)) {
       const field = k.slice(deletePrimitivePrefix.length);
       const gone = Array.isArray(v) ? v : [];
-      if (Array.isArray(out[field])) out[field] = (out[field] as unknown[]).filter((x) => !gone.some((g) => isDeepStrictEqual(g, x)));
+      if (Array.isArray(out[field]))
+        out[field] = (out[field] as unknown[]).filter((x) => !gone.some((g) => isDeepStrictEqual(g, x)));
     } else if (k.startsWith(setOrderPrefix)) {
       const field = k.slice(setOrderPrefix.length);
       if (Array.isArray(out[field])) out[field] = orderBy(field, out[field] as unknown[], v);
@@ -209,17 +217,21 @@ function locate(doc: unknown, tokens: string[], op: string, path: string): Slot 
     if (Array.isArray(cur)) cur = /^\d+$/.test(t) ? cur[Number(t)] : undefined;
     else if (isObject(cur)) cur = own(cur, t);
     else cur = undefined;
-    if (cur === undefined) throw invalidPatch(`${op} operation does not apply: doc is missing path: "${path}": missing value`);
+    if (cur === undefined)
+      throw invalidPatch(`${op} operation does not apply: doc is missing path: "${path}": missing value`);
   }
-  if (!Array.isArray(cur) && !isObject(cur)) throw invalidPatch(`${op} operation does not apply: doc is missing path: "${path}": missing value`);
+  if (!Array.isArray(cur) && !isObject(cur))
+    throw invalidPatch(`${op} operation does not apply: doc is missing path: "${path}": missing value`);
   return { parent: cur, key: tokens[tokens.length - 1] ?? '' };
 }
 
 function arrayIndex(list: unknown[], key: string, op: string, path: string, allowEnd: boolean): number {
   if (allowEnd && key === '-') return list.length;
-  if (!/^\d+$/.test(key)) throw invalidPatch(`${op} operation does not apply: doc is missing path: "${path}": missing value`);
+  if (!/^\d+$/.test(key))
+    throw invalidPatch(`${op} operation does not apply: doc is missing path: "${path}": missing value`);
   const i = Number(key);
-  if (i > list.length || (!allowEnd && i === list.length)) throw invalidPatch(`${op} operation does not apply: doc is missing path: "${path}": missing value`);
+  if (i > list.length || (!allowEnd && i === list.length))
+    throw invalidPatch(`${op} operation does not apply: doc is missing path: "${path}": missing value`);
   return i;
 }
 
@@ -235,7 +247,8 @@ function getAt(doc: unknown, path: string, op: string): unknown {
 function removeAt(doc: unknown, path: string, op: string): unknown {
   const { parent, key } = locate(doc, splitPointer(path), op, path);
   if (Array.isArray(parent)) return parent.splice(arrayIndex(parent, key, op, path, false), 1)[0];
-  if (!Object.hasOwn(parent, key)) throw invalidPatch(`${op} operation does not apply: doc is missing key: ${path}: missing value`);
+  if (!Object.hasOwn(parent, key))
+    throw invalidPatch(`${op} operation does not apply: doc is missing key: ${path}: missing value`);
   const v = parent[key];
   delete parent[key];
   return v;
@@ -252,7 +265,8 @@ function addAt(doc: unknown, path: string, value: unknown, op: string): unknown 
 
 /** RFC 6902, with evanphx/json-patch's error wording (what the apiserver applies JSON patches with). */
 export function jsonPatch(target: unknown, patch: unknown): unknown {
-  if (!Array.isArray(patch)) throw new ApiError(400, 'BadRequest', 'json: cannot unmarshal object into Go value of type jsonpatch.Patch');
+  if (!Array.isArray(patch))
+    throw new ApiError(400, 'BadRequest', 'json: cannot unmarshal object into Go value of type jsonpatch.Patch');
   let doc = clone(target);
   for (const raw of patch) {
     const op = isObject(raw) ? raw : {};
@@ -315,7 +329,12 @@ export function applyPatch(type: PatchType, target: unknown, patchBody: string):
     case 'merge':
       return mergePatch(target, patch);
     case 'strategic':
-      if (!isObject(patch)) throw new ApiError(400, 'BadRequest', 'json: cannot unmarshal array into Go value of type map[string]interface {}');
+      if (!isObject(patch))
+        throw new ApiError(
+          400,
+          'BadRequest',
+          'json: cannot unmarshal array into Go value of type map[string]interface {}',
+        );
       return strategicMerge(target, patch);
     case 'json':
       return jsonPatch(target, patch);

@@ -26,7 +26,8 @@ export function randomSuffix(length = 5): string {
 export function validatePod(pod: KubeObject): FieldProblem[] {
   const problems: FieldProblem[] = [];
   const name = pod.metadata.name;
-  if (!name) problems.push({ field: 'metadata.name', type: 'Required value', detail: 'name or generateName is required' });
+  if (!name)
+    problems.push({ field: 'metadata.name', type: 'Required value', detail: 'name or generateName is required' });
   else if (name.length > 253 || !dns1123Subdomain.test(name)) {
     problems.push({
       field: 'metadata.name',
@@ -90,7 +91,14 @@ export function defaultPod(pod: KubeObject): KubeObject {
   const containers = asArray(spec.containers).map((c) => ({
     ...c,
     resources: c.resources ?? {},
-    ...(automount ? { volumeMounts: [...asArray(c.volumeMounts), { name: tokenVolume, readOnly: true, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' }] } : {}),
+    ...(automount
+      ? {
+          volumeMounts: [
+            ...asArray(c.volumeMounts),
+            { name: tokenVolume, readOnly: true, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' },
+          ],
+        }
+      : {}),
     terminationMessagePath: c.terminationMessagePath ?? '/dev/termination-log',
     terminationMessagePolicy: c.terminationMessagePolicy ?? 'File',
     imagePullPolicy: c.imagePullPolicy ?? pullPolicy(asString(c.image)),
@@ -107,7 +115,11 @@ export function defaultPod(pod: KubeObject): KubeObject {
         sources: [
           { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
           { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
-          { downwardAPI: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
+          {
+            downwardAPI: {
+              items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }],
+            },
+          },
         ],
         defaultMode: 420,
       },
@@ -194,11 +206,17 @@ export function validatePodUpdate(before: KubeObject, after: KubeObject): FieldP
   for (const list of ['containers', 'initContainers']) {
     const olds = asArray(masked[list]);
     const news = asArray(newSpec[list]);
-    if (olds.length === news.length && olds.length > 0) masked[list] = olds.map((c, i) => ({ ...c, image: news[i]?.image }));
+    if (olds.length === news.length && olds.length > 0)
+      masked[list] = olds.map((c, i) => ({ ...c, image: news[i]?.image }));
   }
   const oldDeadline = oldSpec.activeDeadlineSeconds;
   const newDeadline = newSpec.activeDeadlineSeconds;
-  if (typeof newDeadline === 'number' && newDeadline > 0 && (typeof oldDeadline !== 'number' || newDeadline <= oldDeadline)) masked.activeDeadlineSeconds = newDeadline;
+  if (
+    typeof newDeadline === 'number' &&
+    newDeadline > 0 &&
+    (typeof oldDeadline !== 'number' || newDeadline <= oldDeadline)
+  )
+    masked.activeDeadlineSeconds = newDeadline;
   const oldTolerations = asArray(oldSpec.tolerations);
   const newTolerations = asArray(newSpec.tolerations);
   if (oldTolerations.every((t) => newTolerations.some((n) => sameToleration(t, n)))) {
@@ -206,7 +224,8 @@ export function validatePodUpdate(before: KubeObject, after: KubeObject): FieldP
     else masked.tolerations = newSpec.tolerations;
   }
   const oldGrace = oldSpec.terminationGracePeriodSeconds;
-  if (typeof oldGrace === 'number' && oldGrace < 0 && newSpec.terminationGracePeriodSeconds === 1) masked.terminationGracePeriodSeconds = 1;
+  if (typeof oldGrace === 'number' && oldGrace < 0 && newSpec.terminationGracePeriodSeconds === 1)
+    masked.terminationGracePeriodSeconds = 1;
   if (isDeepStrictEqual(masked, newSpec)) return [];
   return [{ field: 'spec', type: 'Forbidden', detail: `${mutablePodFields}\n${specDiff(masked, newSpec)}` }];
 }

@@ -11,11 +11,13 @@ import { textReply } from './reply.js';
  * profile says it covered N seconds, which is all a reader of it can tell.
  */
 export function profileReply(ctx: HandlerContext, who: string, query: URLSearchParams): BodyReply {
-  const spec: (ProcessProfileSpec & { disabled?: boolean }) | undefined = ctx.profiles?.[who] ?? (who === 'apiserver' ? healthyProfiles.apiserver : healthyProfiles.kubelet);
+  const spec: (ProcessProfileSpec & { disabled?: boolean }) | undefined =
+    ctx.profiles?.[who] ?? (who === 'apiserver' ? healthyProfiles.apiserver : healthyProfiles.kubelet);
   if (spec.disabled) return textReply('404 page not found\n', 404, { 'X-Content-Type-Options': 'nosniff' });
   const raw = query.get('seconds');
   const seconds = raw === null ? 30 : Number(raw);
-  if (!Number.isInteger(seconds) || seconds <= 0) return textReply('Bad Request\nInvalid value for seconds\n', 400, { 'X-Content-Type-Options': 'nosniff' });
+  if (!Number.isInteger(seconds) || seconds <= 0)
+    return textReply('Bad Request\nInvalid value for seconds\n', 400, { 'X-Content-Type-Options': 'nosniff' });
   return {
     status: 200,
     contentType: 'application/octet-stream',

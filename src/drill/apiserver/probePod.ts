@@ -58,13 +58,29 @@ export function probeAnswer(ctx: SimContext, pod: KubeObject): string[] {
     return cni !== undefined && !works(cni);
   };
   const policies = (): NetworkPolicyView[] => store.list('networkpolicies.networking.k8s.io').items;
-  const nsLabels = (n: string) => ({ 'kubernetes.io/metadata.name': n, ...(store.get('namespaces', undefined, n)?.metadata.labels ?? {}) });
+  const nsLabels = (n: string) => ({
+    'kubernetes.io/metadata.name': n,
+    ...(store.get('namespaces', undefined, n)?.metadata.labels ?? {}),
+  });
   const self: Party = { namespace: ns, labels: pod.metadata.labels ?? {}, ip: asString(asObject(pod.status).podIP) };
-  const toPod = (target: KubeObject): Party => ({ namespace: target.metadata.namespace ?? '', labels: target.metadata.labels ?? {}, ip: asString(asObject(target.status).podIP), namedPorts: namedPortsOf(target as never) });
+  const toPod = (target: KubeObject): Party => ({
+    namespace: target.metadata.namespace ?? '',
+    labels: target.metadata.labels ?? {},
+    ip: asString(asObject(target.status).podIP),
+    namedPorts: namedPortsOf(target as never),
+  });
 
-  const podAt = (ip: string) => store.list('pods', { filter: (p) => asString(asObject(p.status).podIP) === ip && !p.metadata.deletionTimestamp }).items[0];
+  const podAt = (ip: string) =>
+    store.list('pods', { filter: (p) => asString(asObject(p.status).podIP) === ip && !p.metadata.deletionTimestamp })
+      .items[0];
   /** A TCP connect to a pod address from a pod (the probe, or the ingress controller): refused, timed out or open. */
-  const connectFrom = (from: Party, fromNode: string, ip: string, port: number, protocol = 'TCP'): 'ok' | 'fail refused' | 'fail timeout' => {
+  const connectFrom = (
+    from: Party,
+    fromNode: string,
+    ip: string,
+    port: number,
+    protocol = 'TCP',
+  ): 'ok' | 'fail refused' | 'fail timeout' => {
     const target = podAt(ip);
     // An address no pod has any more: the packets go nowhere.
     if (!target) return 'fail timeout';
@@ -80,11 +96,18 @@ export function probeAnswer(ctx: SimContext, pod: KubeObject): string[] {
   const readyEndpoints = (svc: KubeObject, port: string): { ip: string; port: number }[] => {
     const sp = asArray(asObject(svc.spec).ports).find((x) => String(x.port) === port || asString(x.name) === port);
     if (!sp) return [];
-    const slices = store.list('endpointslices.discovery.k8s.io', { namespace: svc.metadata.namespace ?? '', filter: (x) => x.metadata.labels?.['kubernetes.io/service-name'] === svc.metadata.name }).items;
+    const slices = store.list('endpointslices.discovery.k8s.io', {
+      namespace: svc.metadata.namespace ?? '',
+      filter: (x) => x.metadata.labels?.['kubernetes.io/service-name'] === svc.metadata.name,
+    }).items;
     return slices.flatMap((slice) => {
       const sliceport = asArray(slice.ports).find((x) => asString(x.name) === asString(sp.name));
       const n = Number(sliceport?.port ?? 0);
-      return n ? asArray(slice.endpoints).filter((x) => asObject(x.conditions).ready !== false).map((x) => ({ ip: asString((x.addresses as unknown[])[0]), port: n })) : [];
+      return n
+        ? asArray(slice.endpoints)
+            .filter((x) => asObject(x.conditions).ready !== false)
+            .map((x) => ({ ip: asString((x.addresses as unknown[])[0]), port: n }))
+        : [];
     });
   };
 
@@ -102,13 +125,24 @@ export function probeAnswer(ctx: SimContext, pod: KubeObject): string[] {
     const reach = connectPod(ctrlEp.ip, ctrlEp.port);
     if (reach !== 'ok') return reach;
     const ctrl = podAt(ctrlEp.ip) as KubeObject;
-    const rule = store
-      .list('ingresses.networking.k8s.io')
-      .items.flatMap((ing) => asArray(asObject(ing.spec).rules).filter((r) => asString(r.host) === host).map((r) => ({ ing, backend: asObject(asObject(asArray(asObject(r.http).paths)[0]?.backend).service) })))[0];
+    const rule = store.list('ingresses.networking.k8s.io').items.flatMap((ing) =>
+      asArray(asObject(ing.spec).rules)
+        .filter((r) => asString(r.host) === host)
+        .map((r) => ({ ing, backend: asObject(asObject(asArray(asObject(r.http).paths)[0]?.backend).service) })),
+    )[0];
     if (!rule) return 'fail 404';
     const backend = store.get('services', rule.ing.metadata.namespace ?? '', asString(rule.backend.name));
     const bport = asObject(rule.backend.port);
-    const eps = backend ? readyEndpoints(backend, bport.name !== undefined ? asString(bport.name) : typeof bport.number === 'number' ? String(bport.number) : '') : [];
+    const eps = backend
+      ? readyEndpoints(
+          backend,
+          bport.name !== undefined
+            ? asString(bport.name)
+            : typeof bport.number === 'number'
+              ? String(bport.number)
+              : '',
+        )
+      : [];
     if (eps.length === 0) return 'fail 503';
     const from: Party = { namespace: ctrl.metadata.namespace ?? '', labels: ctrl.metadata.labels ?? {}, ip: ctrlEp.ip };
     const tries = eps.map((e) => connectFrom(from, asString(asObject(ctrl.spec).nodeName), e.ip, e.port));
@@ -121,8 +155,14 @@ export function probeAnswer(ctx: SimContext, pod: KubeObject): string[] {
   if (name) {
     const host = hostOf(name);
     const parsed = clusterName(host);
-    const dns = store.list('pods', { namespace: 'kube-system', filter: (p) => p.metadata.labels?.['k8s-app'] === 'kube-dns' }).items.filter(works);
-    const dnsReachable = dns.some((d) => decide(policies(), { from: self, to: toPod(d), port: 53, protocol: 'UDP' }, nsLabels).allowed && !cniBroken(asString(asObject(d.spec).nodeName)));
+    const dns = store
+      .list('pods', { namespace: 'kube-system', filter: (p) => p.metadata.labels?.['k8s-app'] === 'kube-dns' })
+      .items.filter(works);
+    const dnsReachable = dns.some(
+      (d) =>
+        decide(policies(), { from: self, to: toPod(d), port: 53, protocol: 'UDP' }, nsLabels).allowed &&
+        !cniBroken(asString(asObject(d.spec).nodeName)),
+    );
     if (!dnsReachable || cniBroken(node)) lines.push(`dns ${name} fail timeout`);
     else if (!parsed) lines.push(`dns ${name} fail NXDOMAIN`);
     else {
@@ -130,9 +170,14 @@ export function probeAnswer(ctx: SimContext, pod: KubeObject): string[] {
       const ip = asString(asObject(svc?.spec).clusterIP);
       if (!svc) lines.push(`dns ${name} fail NXDOMAIN`);
       else if (ip === 'None') {
-        const slice = store.list('endpointslices.discovery.k8s.io', { namespace: svc.metadata.namespace ?? '', filter: (s) => s.metadata.labels?.['kubernetes.io/service-name'] === svc.metadata.name }).items[0];
+        const slice = store.list('endpointslices.discovery.k8s.io', {
+          namespace: svc.metadata.namespace ?? '',
+          filter: (s) => s.metadata.labels?.['kubernetes.io/service-name'] === svc.metadata.name,
+        }).items[0];
         const first = asArray(slice?.endpoints).find((x) => asObject(x.conditions).ready !== false);
-        lines.push(first ? `dns ${name} ok ${asString((first.addresses as unknown[])[0])}` : `dns ${name} fail NXDOMAIN`);
+        lines.push(
+          first ? `dns ${name} ok ${asString((first.addresses as unknown[])[0])}` : `dns ${name} fail NXDOMAIN`,
+        );
       } else lines.push(`dns ${name} ok ${ip}`);
     }
   }
@@ -163,6 +208,7 @@ export function probeAnswer(ctx: SimContext, pod: KubeObject): string[] {
   const ingressIP = e.PROBE_INGRESS_IP ?? '';
   const ingressPort = Number(e.PROBE_INGRESS_PORT ?? '0');
   const host = e.PROBE_HOST ?? '';
-  if (ingressIP && ingressPort && host) lines.push(`ingress ${ingressIP}:${ingressPort}/${host} ${askIngress(ingressIP, ingressPort, host)}`);
+  if (ingressIP && ingressPort && host)
+    lines.push(`ingress ${ingressIP}:${ingressPort}/${host} ${askIngress(ingressIP, ingressPort, host)}`);
   return lines;
 }

@@ -33,7 +33,10 @@ export function isStream(reply: Reply): reply is StreamReply {
   return 'start' in reply;
 }
 
-export function jsonReply(body: unknown, opts: { status?: number; contentType?: string; headers?: Record<string, string> } = {}): BodyReply {
+export function jsonReply(
+  body: unknown,
+  opts: { status?: number; contentType?: string; headers?: Record<string, string> } = {},
+): BodyReply {
   return {
     status: opts.status ?? 200,
     contentType: opts.contentType ?? 'application/json',
@@ -50,6 +53,9 @@ export function textReply(body: string, status = 200, headers?: Record<string, s
 export function errorReply(err: ApiError): BodyReply {
   const status = err.toStatus();
   const retry = status.details?.retryAfterSeconds;
-  const headers = retry !== undefined && retry > 0 && (err.code === 429 || err.code >= 500) ? { 'Retry-After': String(retry) } : undefined;
+  const headers =
+    retry !== undefined && retry > 0 && (err.code === 429 || err.code >= 500)
+      ? { 'Retry-After': String(retry) }
+      : undefined;
   return jsonReply(status, { status: err.code, ...(headers ? { headers } : {}) });
 }

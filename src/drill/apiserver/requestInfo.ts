@@ -44,7 +44,12 @@ function verbOfMethod(method: string): string {
 function pinnedName(selector: string | null): string {
   if (!selector) return '';
   try {
-    const name = parseFieldSelector(selector, () => true, () => '').pinned('metadata.name') ?? '';
+    const name =
+      parseFieldSelector(
+        selector,
+        () => true,
+        () => '',
+      ).pinned('metadata.name') ?? '';
     return name === '.' || name === '..' || /[/%]/.test(name) ? '' : name;
   } catch {
     return '';
@@ -52,7 +57,17 @@ function pinnedName(selector: string | null): string {
 }
 
 export function requestInfo(method: string, path: string, query: URLSearchParams): RequestInfo {
-  const info: RequestInfo = { isResourceRequest: false, path, verb: method.toLowerCase(), apiGroup: '', apiVersion: '', namespace: '', resource: '', subresource: '', name: '' };
+  const info: RequestInfo = {
+    isResourceRequest: false,
+    path,
+    verb: method.toLowerCase(),
+    apiGroup: '',
+    apiVersion: '',
+    namespace: '',
+    resource: '',
+    subresource: '',
+    name: '',
+  };
   // The path comes decoded, as Go's URL.Path does: an encoded slash is a separator here too.
   let parts = path.split('/').filter((s) => s !== '');
   if (parts.length < 3 || (parts[0] !== 'api' && parts[0] !== 'apis')) return info;

@@ -42,7 +42,8 @@ const read: Verb[] = ['get', 'list', 'watch'];
 const readWrite: Verb[] = ['get', 'list', 'patch', 'update', 'watch'];
 
 /** runtime.DefaultMetaV1FieldSelectorConversion's wording, for kinds without their own conversion. */
-const defaultUnsupported = (field: string): string => `"${field}" is not a known field selector: only "metadata.name", "metadata.namespace"`;
+const defaultUnsupported = (field: string): string =>
+  `"${field}" is not a known field selector: only "metadata.name", "metadata.namespace"`;
 
 export const resources: ResourceDefinition[] = [
   {
@@ -147,7 +148,11 @@ export const resources: ResourceDefinition[] = [
     verbs: read,
     shortNames: ['svc'],
     categories: ['all'],
-    fields: { ...metaFields, 'spec.clusterIP': str('spec', 'clusterIP'), 'spec.type': (obj) => asString(at(obj, 'spec', 'type')) || 'ClusterIP' },
+    fields: {
+      ...metaFields,
+      'spec.clusterIP': str('spec', 'clusterIP'),
+      'spec.type': (obj) => asString(at(obj, 'spec', 'type')) || 'ClusterIP',
+    },
     unsupportedField: coreUnsupported,
     table: serviceTable,
   },
@@ -337,8 +342,18 @@ export const resources: ResourceDefinition[] = [
     unsupportedField: defaultUnsupported,
     // printValidatingWebhook: NAME, WEBHOOKS, AGE.
     table: {
-      columns: [nameColumn, column('Webhooks', 'Webhooks indicates the number of webhooks in the configuration.', { type: 'integer' }), ageColumn],
-      row: (o, now) => ({ cells: [o.metadata.name, Array.isArray(o.webhooks) ? o.webhooks.length : 0, since(o.metadata.creationTimestamp, now)] }),
+      columns: [
+        nameColumn,
+        column('Webhooks', 'Webhooks indicates the number of webhooks in the configuration.', { type: 'integer' }),
+        ageColumn,
+      ],
+      row: (o, now) => ({
+        cells: [
+          o.metadata.name,
+          Array.isArray(o.webhooks) ? o.webhooks.length : 0,
+          since(o.metadata.creationTimestamp, now),
+        ],
+      }),
     },
   },
   {
@@ -354,8 +369,18 @@ export const resources: ResourceDefinition[] = [
     unsupportedField: defaultUnsupported,
     // printMutatingWebhook: NAME, WEBHOOKS, AGE, as for the validating kind.
     table: {
-      columns: [nameColumn, column('Webhooks', 'Webhooks indicates the number of webhooks in the configuration.', { type: 'integer' }), ageColumn],
-      row: (o, now) => ({ cells: [o.metadata.name, Array.isArray(o.webhooks) ? o.webhooks.length : 0, since(o.metadata.creationTimestamp, now)] }),
+      columns: [
+        nameColumn,
+        column('Webhooks', 'Webhooks indicates the number of webhooks in the configuration.', { type: 'integer' }),
+        ageColumn,
+      ],
+      row: (o, now) => ({
+        cells: [
+          o.metadata.name,
+          Array.isArray(o.webhooks) ? o.webhooks.length : 0,
+          since(o.metadata.creationTimestamp, now),
+        ],
+      }),
     },
   },
   {
@@ -495,7 +520,9 @@ export class ResourceRegistry {
   groups(): Map<string, Map<string, ResourceDefinition[]>> {
     const out = new Map<string, Map<string, ResourceDefinition[]>>();
     const rank = (g: string): number => (groupPriority.includes(g) ? groupPriority.indexOf(g) : groupPriority.length);
-    const sorted = [...this.all].sort((a, b) => rank(a.group) - rank(b.group) || (a.resource < b.resource ? -1 : a.resource > b.resource ? 1 : 0));
+    const sorted = [...this.all].sort(
+      (a, b) => rank(a.group) - rank(b.group) || (a.resource < b.resource ? -1 : a.resource > b.resource ? 1 : 0),
+    );
     for (const def of sorted) {
       const versions = out.get(def.group) ?? new Map<string, ResourceDefinition[]>();
       out.set(def.group, versions);

@@ -1,4 +1,13 @@
-import { aggregatedDiscovery, aggregatedResourceList, aggregatedVersions, apiGroupDocument, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery.js';
+import {
+  aggregatedDiscovery,
+  aggregatedResourceList,
+  aggregatedVersions,
+  apiGroupDocument,
+  apiGroupList,
+  apiResourceList,
+  apiVersions,
+  versionInfo,
+} from './discovery.js';
 import type { AggregatedVersion } from './discovery.js';
 import { getObject, getPodLog, listObjects } from './handlers.js';
 import { createObject, deleteObject } from './writes.js';
@@ -89,9 +98,15 @@ function resource(ctx: RouterContext, req: ApiRequest, group: string, version: s
     rest = rest.slice(1);
     const nested = rest[0] === 'namespaces' && rest.length >= 3;
     const name = nested ? rest[3] : rest[1];
-    if (name === undefined || (nested ? rest.length > 4 : rest.length > 2)) return resourceRequest(ctx, { ...req, query: watchQuery(req.query) }, group, version, rest);
+    if (name === undefined || (nested ? rest.length > 4 : rest.length > 2))
+      return resourceRequest(ctx, { ...req, query: watchQuery(req.query) }, group, version, rest);
     const query = watchQuery(req.query);
-    query.set('fieldSelector', [`metadata.name=${name.replace(/[\\,=]/g, '\\$&')}`, req.query.get('fieldSelector') ?? ''].filter((x) => x !== '').join(','));
+    query.set(
+      'fieldSelector',
+      [`metadata.name=${name.replace(/[\\,=]/g, '\\$&')}`, req.query.get('fieldSelector') ?? '']
+        .filter((x) => x !== '')
+        .join(','),
+    );
     return resourceRequest(ctx, { ...req, query }, group, version, nested ? rest.slice(0, 3) : rest.slice(0, 1));
   }
   return resourceRequest(ctx, req, group, version, rest);
@@ -119,7 +134,8 @@ function resourceRequest(ctx: RouterContext, req: ApiRequest, group: string, ver
   let def: ResourceDefinition | undefined;
   let namespace: string | undefined;
   let tail: string[];
-  const nested = rest[0] === 'namespaces' && rest.length >= 3 ? ctx.registry.find(group, version, rest[2] ?? '') : undefined;
+  const nested =
+    rest[0] === 'namespaces' && rest.length >= 3 ? ctx.registry.find(group, version, rest[2] ?? '') : undefined;
   if (nested?.namespaced && rest[1]) {
     def = nested;
     namespace = rest[1];
@@ -130,15 +146,27 @@ function resourceRequest(ctx: RouterContext, req: ApiRequest, group: string, ver
     // A namespaced resource outside /namespaces/{ns} is only its all-namespaces collection.
     if (def?.namespaced && tail.length > 0) throw pathNotFound();
   }
-  if (def?.group === '' && def.resource === 'services' && namespace !== undefined && tail[1] === 'proxy' && tail[0] !== undefined) {
+  if (
+    def?.group === '' &&
+    def.resource === 'services' &&
+    namespace !== undefined &&
+    tail[1] === 'proxy' &&
+    tail[0] !== undefined
+  ) {
     return serviceProxy(ctx, req, namespace, tail[0], `/${tail.slice(2).join('/')}`);
   }
   if (!def || tail.length > 2) throw pathNotFound();
 
-  const r: ResourceRequest = { query: req.query, accept: req.accept, body: req.body ?? '', contentType: req.contentType ?? '' };
+  const r: ResourceRequest = {
+    query: req.query,
+    accept: req.accept,
+    body: req.body ?? '',
+    contentType: req.contentType ?? '',
+  };
   const [name, sub] = tail;
   if (name !== undefined) refuseInvalidName(name);
-  const unsupported = (collection: boolean): ApiError => methodNotSupported({ group: def.group, resource: def.resource }, verbOf(req.method, collection));
+  const unsupported = (collection: boolean): ApiError =>
+    methodNotSupported({ group: def.group, resource: def.resource }, verbOf(req.method, collection));
   if (name === undefined) {
     if (req.method === 'GET') return listObjects(ctx, def, namespace, r);
     if (req.method === 'POST' && def.verbs.includes('create')) {
@@ -157,8 +185,10 @@ function resourceRequest(ctx: RouterContext, req: ApiRequest, group: string, ver
   }
   const subresource = def.subresources?.find((s) => s.name === sub);
   if (!subresource) throw pathNotFound();
-  if (req.method !== 'GET') throw methodNotSupported({ group: def.group, resource: `${def.resource}/${sub}` }, verbOf(req.method, false));
-  if (def.group === '' && def.resource === 'pods' && sub === 'log' && namespace !== undefined) return getPodLog(ctx, def, namespace, name, r);
+  if (req.method !== 'GET')
+    throw methodNotSupported({ group: def.group, resource: `${def.resource}/${sub}` }, verbOf(req.method, false));
+  if (def.group === '' && def.resource === 'pods' && sub === 'log' && namespace !== undefined)
+    return getPodLog(ctx, def, namespace, name, r);
   throw pathNotFound();
 }
 
@@ -169,24 +199,56 @@ function resourceRequest(ctx: RouterContext, req: ApiRequest, group: string, ver
  * the proxy's 503 "no endpoints available"; anything else is a 503 saying the
  * scenario gave no answer, never a made-up 200.
  */
-function serviceProxy(ctx: RouterContext, req: ApiRequest, namespace: string, nameAndPort: string, path: string): Reply {
+function serviceProxy(
+  ctx: RouterContext,
+  req: ApiRequest,
+  namespace: string,
+  nameAndPort: string,
+  path: string,
+): Reply {
   // `[scheme:]name[:port]`, as the proxy path names a service.
   const parts = nameAndPort.split(':');
   const [name, port] = parts.length === 3 ? [parts[1] ?? '', parts[2]] : [parts[0] ?? '', parts[1]];
-  if (req.method !== 'GET') throw methodNotSupported({ group: '', resource: 'services/proxy' }, verbOf(req.method, false));
+  if (req.method !== 'GET')
+    throw methodNotSupported({ group: '', resource: 'services/proxy' }, verbOf(req.method, false));
   if (!ctx.store.get('services', namespace, name)) throw notFound({ group: '', resource: 'services' }, name);
-  const answer = (ctx.serviceProxy ?? []).find((a) => a.namespace === namespace && a.service === name && a.path === path && (a.port === undefined || port === undefined || a.port === port));
-  if (answer) return { status: answer.status, contentType: answer.headers?.['content-type'] ?? answer.headers?.['Content-Type'] ?? 'text/plain; charset=utf-8', body: answer.body, ...(answer.headers ? { headers: answer.headers } : {}) };
+  const answer = (ctx.serviceProxy ?? []).find(
+    (a) =>
+      a.namespace === namespace &&
+      a.service === name &&
+      a.path === path &&
+      (a.port === undefined || port === undefined || a.port === port),
+  );
+  if (answer)
+    return {
+      status: answer.status,
+      contentType: answer.headers?.['content-type'] ?? answer.headers?.['Content-Type'] ?? 'text/plain; charset=utf-8',
+      body: answer.body,
+      ...(answer.headers ? { headers: answer.headers } : {}),
+    };
   const ready = readyEndpoints(ctx, namespace, name);
-  const message = ready === 0 ? `no endpoints available for service "${name}"` : `the drill's scenario gives no answer for GET ${path} on service ${namespace}/${name} (a drill runs no workloads; add it under http:)`;
+  const message =
+    ready === 0
+      ? `no endpoints available for service "${name}"`
+      : `the drill's scenario gives no answer for GET ${path} on service ${namespace}/${name} (a drill runs no workloads; add it under http:)`;
   throw new ApiError(503, 'ServiceUnavailable', message, {});
 }
 
 /** Ready addresses behind a service, from its EndpointSlices or, without any, its Endpoints. */
 function readyEndpoints(ctx: RouterContext, namespace: string, service: string): number {
-  const slices = ctx.store.list('endpointslices.discovery.k8s.io', { namespace, filter: (s) => s.metadata.labels?.['kubernetes.io/service-name'] === service }).items;
+  const slices = ctx.store.list('endpointslices.discovery.k8s.io', {
+    namespace,
+    filter: (s) => s.metadata.labels?.['kubernetes.io/service-name'] === service,
+  }).items;
   if (slices.length > 0) {
-    return slices.reduce((n: number, s) => n + ((s.endpoints as { conditions?: { ready?: boolean } }[] | undefined) ?? []).filter((e) => e.conditions?.ready !== false).length, 0);
+    return slices.reduce(
+      (n: number, s) =>
+        n +
+        ((s.endpoints as { conditions?: { ready?: boolean } }[] | undefined) ?? []).filter(
+          (e) => e.conditions?.ready !== false,
+        ).length,
+      0,
+    );
   }
   const ep = ctx.store.get('endpoints', namespace, service) as { subsets?: { addresses?: unknown[] }[] } | undefined;
   return (ep?.subsets ?? []).reduce((n, s) => n + (s.addresses?.length ?? 0), 0);
@@ -215,25 +277,47 @@ function aggregatedRequest(ctx: RouterContext, req: ApiRequest, v: AggregatedVer
   const metricsOf = (name: string) => {
     const usage = nodeMetrics[name];
     // As metrics-server writes NodeMetrics: the scrape's time and window, usage in nanocores and Ki.
-    return usage && { kind: 'NodeMetrics', apiVersion: `${v.group}/${v.version}`, metadata: { name, creationTimestamp: ctx.now().toISOString() }, timestamp: new Date(ctx.now().getTime() - 10_000).toISOString(), window: '10.1s', usage };
+    return (
+      usage && {
+        kind: 'NodeMetrics',
+        apiVersion: `${v.group}/${v.version}`,
+        metadata: { name, creationTimestamp: ctx.now().toISOString() },
+        timestamp: new Date(ctx.now().getTime() - 10_000).toISOString(),
+        window: '10.1s',
+        usage,
+      }
+    );
   };
   if (objectName !== undefined) {
     const one = metricsOf(objectName);
     if (!one) throw notFound(metricsResource, objectName);
     return jsonReply(one);
   }
-  if (req.query.get('watch') === 'true' || req.query.get('watch') === '1') throw methodNotSupported(metricsResource, 'watch');
-  return jsonReply({ kind: `${def.kind}List`, apiVersion: `${v.group}/${v.version}`, metadata: {}, items: Object.keys(nodeMetrics).map(metricsOf) });
+  if (req.query.get('watch') === 'true' || req.query.get('watch') === '1')
+    throw methodNotSupported(metricsResource, 'watch');
+  return jsonReply({
+    kind: `${def.kind}List`,
+    apiVersion: `${v.group}/${v.version}`,
+    metadata: {},
+    items: Object.keys(nodeMetrics).map(metricsOf),
+  });
 }
 
 /** The kubelet's profile through the node proxy: a node that is not there is NotFound; a silent kubelet cannot be reached. */
 function nodeProfile(ctx: RouterContext, node: string, req: ApiRequest): Reply {
-  const obj = ctx.store.get('nodes', undefined, node) as { status?: { conditions?: { type: string; status: string }[]; addresses?: { type: string; address: string }[] } } | undefined;
+  const obj = ctx.store.get('nodes', undefined, node) as
+    | { status?: { conditions?: { type: string; status: string }[]; addresses?: { type: string; address: string }[] } }
+    | undefined;
   if (!obj) throw notFound({ group: '', resource: 'nodes' }, node);
   const ready = obj.status?.conditions?.find((c) => c.type === 'Ready')?.status;
   if (ready === 'Unknown') {
     const ip = obj.status?.addresses?.find((x) => x.type === 'InternalIP')?.address ?? node;
-    throw new ApiError(503, 'ServiceUnavailable', `error trying to reach service: dial tcp ${ip}:10250: i/o timeout`, {});
+    throw new ApiError(
+      503,
+      'ServiceUnavailable',
+      `error trying to reach service: dial tcp ${ip}:10250: i/o timeout`,
+      {},
+    );
   }
   return profileReply(ctx, `kubelet/${node}`, req.query);
 }
@@ -255,12 +339,17 @@ export function route(ctx: RouterContext, req: ApiRequest): Reply {
     case 'healthz':
       return readOnly(req, () => healthReply(root, req));
     case 'debug':
-      if (s.length === 3 && a === 'pprof' && b === 'profile') return readOnly(req, () => profileReply(ctx, 'apiserver', req.query));
+      if (s.length === 3 && a === 'pprof' && b === 'profile')
+        return readOnly(req, () => profileReply(ctx, 'apiserver', req.query));
       break;
     case 'api':
       if (s.length === 1) {
         return readOnly(req, () =>
-          discovery(req, () => apiVersions(ctx.serverAddress), (v) => aggregatedDiscovery(ctx.registry, true, v)),
+          discovery(
+            req,
+            () => apiVersions(ctx.serverAddress),
+            (v) => aggregatedDiscovery(ctx.registry, true, v),
+          ),
         );
       }
       if (s.length === 2) {
@@ -269,7 +358,8 @@ export function route(ctx: RouterContext, req: ApiRequest): Reply {
         break;
       }
       // The node proxy to the kubelet's own pprof handler (/api/v1/nodes/<node>/proxy/debug/pprof/profile).
-      if (a === 'v1' && s[2] === 'nodes' && s[4] === 'proxy' && s.slice(5).join('/') === 'debug/pprof/profile') return readOnly(req, () => nodeProfile(ctx, s[3] ?? '', req));
+      if (a === 'v1' && s[2] === 'nodes' && s[4] === 'proxy' && s.slice(5).join('/') === 'debug/pprof/profile')
+        return readOnly(req, () => nodeProfile(ctx, s[3] ?? '', req));
       if (apiResourceList(ctx.registry, '', a ?? '')) return resource(ctx, req, '', a ?? '', s.slice(2));
       break;
     case 'apis': {
@@ -277,7 +367,11 @@ export function route(ctx: RouterContext, req: ApiRequest): Reply {
       const aggregated = (): AggregatedVersion[] => aggregatedVersions(ctx.store, ctx.registry);
       if (s.length === 1) {
         return readOnly(req, () =>
-          discovery(req, () => apiGroupList(ctx.registry, aggregated()), (v) => aggregatedDiscovery(ctx.registry, false, v, aggregated())),
+          discovery(
+            req,
+            () => apiGroupList(ctx.registry, aggregated()),
+            (v) => aggregatedDiscovery(ctx.registry, false, v, aggregated()),
+          ),
         );
       }
       if (s.length === 2) {

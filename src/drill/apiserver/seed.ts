@@ -19,7 +19,9 @@ export function storedResource(def: ResourceDefinition): StoredResource {
 
 /** `kind: List` documents (as `kubectl get -o yaml` prints them) become their items. */
 function flatten(objects: KubeObject[]): KubeObject[] {
-  return objects.flatMap((o) => (o.kind === 'List' || (o.kind.endsWith('List') && Array.isArray(o.items)) ? flatten(o.items as KubeObject[]) : [o]));
+  return objects.flatMap((o) =>
+    o.kind === 'List' || (o.kind.endsWith('List') && Array.isArray(o.items)) ? flatten(o.items as KubeObject[]) : [o],
+  );
 }
 
 function earliest(objects: KubeObject[]): string | undefined {
@@ -41,7 +43,9 @@ function earliest(objects: KubeObject[]): string | undefined {
  * so no namespace is younger than what it holds.
  */
 export function derivedNamespaces(objects: KubeObject[], registry: ResourceRegistry): KubeObject[] {
-  const declared = new Set(objects.filter((o) => o.apiVersion === 'v1' && o.kind === 'Namespace').map((o) => o.metadata.name));
+  const declared = new Set(
+    objects.filter((o) => o.apiVersion === 'v1' && o.kind === 'Namespace').map((o) => o.metadata.name),
+  );
   const names = new Set(systemNamespaces);
   for (const o of objects) {
     const ns = o.metadata.namespace;
@@ -54,7 +58,11 @@ export function derivedNamespaces(objects: KubeObject[], registry: ResourceRegis
     .map((name) => ({
       apiVersion: 'v1',
       kind: 'Namespace',
-      metadata: { name, labels: { 'kubernetes.io/metadata.name': name }, ...(created ? { creationTimestamp: created } : {}) },
+      metadata: {
+        name,
+        labels: { 'kubernetes.io/metadata.name': name },
+        ...(created ? { creationTimestamp: created } : {}),
+      },
       spec: { finalizers: ['kubernetes'] },
       status: { phase: 'Active' },
     }));
@@ -65,7 +73,12 @@ export function derivedNamespaces(objects: KubeObject[], registry: ResourceRegis
  * serve yet are kept in their own bucket (by apiVersion and kind), so a
  * resource added later serves them without changing any scenario.
  */
-export function seedStore(store: ObjectStore, registry: ResourceRegistry, specObjects: KubeObject[], virtual: VirtualObjects[] = []): void {
+export function seedStore(
+  store: ObjectStore,
+  registry: ResourceRegistry,
+  specObjects: KubeObject[],
+  virtual: VirtualObjects[] = [],
+): void {
   const objects = withReferencedUids(flatten(specObjects));
   // A converted view (events.k8s.io) shares its source's bucket, which the source defines.
   for (const def of registry.all) if (!def.convert) store.define(storedResource(def));
@@ -95,12 +108,16 @@ export function seedStore(store: ObjectStore, registry: ResourceRegistry, specOb
   const events = byBucket.get('events') ?? [];
   byBucket.delete('events');
   for (const [bucket, list] of byBucket) store.load(bucket, list);
-  store.load('events', events.map((e) => withInvolvedUid(e, store, registry)));
+  store.load(
+    'events',
+    events.map((e) => withInvolvedUid(e, store, registry)),
+  );
 }
 
 type Ref = { apiVersion?: unknown; kind?: unknown; namespace?: unknown; name?: unknown; uid?: unknown };
 
-const refKey = (kind: string, namespace: string | undefined, name: string): string => `${kind}/${namespace ?? ''}/${name}`;
+const refKey = (kind: string, namespace: string | undefined, name: string): string =>
+  `${kind}/${namespace ?? ''}/${name}`;
 
 /**
  * A scenario pasted from `kubectl get -o yaml` often keeps the uids in its
@@ -127,7 +144,9 @@ function withReferencedUids(objects: KubeObject[]): KubeObject[] {
   return objects.map((o) => {
     if (o.metadata.uid) return o;
     // Owners of namespaced objects may be cluster-scoped (a Node owns its mirror pods' lease).
-    const uid = named.get(refKey(o.kind, o.metadata.namespace, o.metadata.name)) ?? named.get(refKey(o.kind, undefined, o.metadata.name));
+    const uid =
+      named.get(refKey(o.kind, o.metadata.namespace, o.metadata.name)) ??
+      named.get(refKey(o.kind, undefined, o.metadata.name));
     return uid ? { ...o, metadata: { ...o.metadata, uid } } : o;
   });
 }
@@ -141,7 +160,10 @@ function withInvolvedUid(event: KubeObject, store: ObjectStore, registry: Resour
   if (typeof involved !== 'object' || involved === null) return event;
   const ref = involved as Record<string, unknown>;
   if (typeof ref.uid === 'string' && ref.uid !== '') return event;
-  const def = registry.forObject({ apiVersion: typeof ref.apiVersion === 'string' ? ref.apiVersion : 'v1', kind: typeof ref.kind === 'string' ? ref.kind : '' });
+  const def = registry.forObject({
+    apiVersion: typeof ref.apiVersion === 'string' ? ref.apiVersion : 'v1',
+    kind: typeof ref.kind === 'string' ? ref.kind : '',
+  });
   if (!def || typeof ref.name !== 'string') return event;
   const target = store.get(bucketName(def), typeof ref.namespace === 'string' ? ref.namespace : undefined, ref.name);
   if (!target?.metadata.uid) return event;

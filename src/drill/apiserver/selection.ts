@@ -21,7 +21,11 @@ export interface Selection {
   matches: (obj: KubeObject) => boolean;
 }
 
-export function parseSelection(def: ResourceDefinition, pathNamespace: string | undefined, query: URLSearchParams): Selection {
+export function parseSelection(
+  def: ResourceDefinition,
+  pathNamespace: string | undefined,
+  query: URLSearchParams,
+): Selection {
   const { fields, labels } = asBadRequest(() => ({
     fields: parseFieldSelector(query.get('fieldSelector'), (f) => Object.hasOwn(def.fields, f), def.unsupportedField),
     labels: parseLabelSelector(query.get('labelSelector')),
@@ -34,7 +38,8 @@ export function parseSelection(def: ResourceDefinition, pathNamespace: string | 
   }
   const namespace = def.namespaced ? (pathNamespace ?? fields.pinned('metadata.namespace')) : undefined;
   const name = fields.pinned('metadata.name');
-  const filter = (obj: KubeObject): boolean => labels.matches(obj.metadata.labels) && fields.matches((f) => readers[f]?.(obj) ?? '');
+  const filter = (obj: KubeObject): boolean =>
+    labels.matches(obj.metadata.labels) && fields.matches((f) => readers[f]?.(obj) ?? '');
   return {
     ...(namespace !== undefined ? { namespace } : {}),
     ...(name !== undefined ? { name } : {}),

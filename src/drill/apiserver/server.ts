@@ -86,7 +86,12 @@ interface Env {
 }
 
 function headersOf(reply: { contentType: string; headers?: Record<string, string> }): Record<string, string> {
-  return { 'Content-Type': reply.contentType, 'Cache-Control': 'no-cache, private', 'Audit-Id': randomUUID(), ...reply.headers };
+  return {
+    'Content-Type': reply.contentType,
+    'Cache-Control': 'no-cache, private',
+    'Audit-Id': randomUUID(),
+    ...reply.headers,
+  };
 }
 
 function write(res: ServerResponse, reply: BodyReply): void {
@@ -118,7 +123,8 @@ function readBody(req: IncomingMessage): Promise<string> {
       if (size <= maxBodyBytes) chunks.push(chunk);
     });
     req.on('end', () => {
-      if (size > maxBodyBytes) reject(new ApiError(413, 'RequestEntityTooLarge', `Request entity too large: limit is ${maxBodyBytes}`));
+      if (size > maxBodyBytes)
+        reject(new ApiError(413, 'RequestEntityTooLarge', `Request entity too large: limit is ${maxBodyBytes}`));
       else resolve(Buffer.concat(chunks).toString('utf8'));
     });
     req.on('error', reject);
@@ -187,7 +193,12 @@ async function handle(env: Env, req: IncomingMessage, res: ServerResponse): Prom
   }
 
   // Anonymous requests get only what system:public-info-viewer grants; the token's user all but the denials.
-  const denial = auth === 'anonymous' ? (anonymousAllowed(path) ? undefined : forbid(user, info)) : authorize(user, info, env.spec.denials ?? []);
+  const denial =
+    auth === 'anonymous'
+      ? anonymousAllowed(path)
+        ? undefined
+        : forbid(user, info)
+      : authorize(user, info, env.spec.denials ?? []);
   if (denial) return write(res, errorReply(denial));
 
   let body = '';
@@ -213,7 +224,10 @@ async function handle(env: Env, req: IncomingMessage, res: ServerResponse): Prom
  * errors, for @kubernetes/client-node and kubectl alike. It speaks HTTPS with
  * a certificate made at start-up, because kubectl sends no token over HTTP.
  */
-export async function startDrillApiServer(spec: DrillClusterSpec, options: DrillApiServerOptions = {}): Promise<DrillApiServer> {
+export async function startDrillApiServer(
+  spec: DrillClusterSpec,
+  options: DrillApiServerOptions = {},
+): Promise<DrillApiServer> {
   const now = options.now ?? (() => new Date());
   const registry = new ResourceRegistry([...resources, crdResource, ...crdResources(spec.objects)]);
   const store = new ObjectStore([], now);
@@ -239,9 +253,20 @@ export async function startDrillApiServer(spec: DrillClusterSpec, options: Drill
     podTerminationMs: options.podTerminationMs ?? 300,
   };
   if (options.simulate !== false) {
-    ctx.simulation = new ClusterSimulation(store, now, { startedAt, stepMs: options.simulationStepMs ?? 500, podTerminationMs: ctx.podTerminationMs, ...(options.hostText ? { hostText: options.hostText } : {}) });
+    ctx.simulation = new ClusterSimulation(store, now, {
+      startedAt,
+      stepMs: options.simulationStepMs ?? 500,
+      podTerminationMs: ctx.podTerminationMs,
+      ...(options.hostText ? { hostText: options.hostText } : {}),
+    });
   }
-  const env: Env = { ctx, spec, user, faults: new FaultInjector(spec.apiFaults), ...(options.onRequest ? { onRequest: options.onRequest } : {}) };
+  const env: Env = {
+    ctx,
+    spec,
+    user,
+    faults: new FaultInjector(spec.apiFaults),
+    ...(options.onRequest ? { onRequest: options.onRequest } : {}),
+  };
   const tls = selfSignedCertificate('plumbline-drill', now(), spec.servingCertificate);
   // A client that never finishes its handshake or headers (slowloris) is closed,
   // as kube-apiserver's ReadHeaderTimeout does (32 s there; 10 s is plenty on
@@ -250,19 +275,24 @@ export async function startDrillApiServer(spec: DrillClusterSpec, options: Drill
   // they are wanted. The cap bounds the sockets held at once, above the 1,000
   // watches a busy trainee's tools may open.
   const headersTimeout = options.headersTimeoutMs ?? 10_000;
-  const server = createServer({
-    cert: tls.cert,
-    key: tls.key,
-    handshakeTimeout: headersTimeout,
-    headersTimeout,
-    requestTimeout: Math.max(60_000, headersTimeout),
-    keepAliveTimeout: 5_000,
-    // How often Node looks for requests past their timeouts (default 30 s, which would let a short timeout run long).
-    connectionsCheckingInterval: Math.min(1_000, headersTimeout),
-  }, (req, res) => {
-    res.on('error', () => undefined);
-    handle(env, req, res).catch((err: unknown) => write(res, errorReply(err instanceof ApiError ? err : internalError(err))));
-  });
+  const server = createServer(
+    {
+      cert: tls.cert,
+      key: tls.key,
+      handshakeTimeout: headersTimeout,
+      headersTimeout,
+      requestTimeout: Math.max(60_000, headersTimeout),
+      keepAliveTimeout: 5_000,
+      // How often Node looks for requests past their timeouts (default 30 s, which would let a short timeout run long).
+      connectionsCheckingInterval: Math.min(1_000, headersTimeout),
+    },
+    (req, res) => {
+      res.on('error', () => undefined);
+      handle(env, req, res).catch((err: unknown) =>
+        write(res, errorReply(err instanceof ApiError ? err : internalError(err))),
+      );
+    },
+  );
   server.maxConnections = options.maxConnections ?? 2048;
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';

@@ -77,7 +77,9 @@ export function podHealthy(pod: KubeObject): boolean {
   if (pod.metadata.deletionTimestamp) return false;
   if (asString(asObject(pod.status).phase) !== 'Running') return false;
   if (asString(condition(pod, 'Ready')?.status) !== 'True') return false;
-  return asArray(asObject(pod.status).containerStatuses).every((c) => c.ready !== false && asObject(c.state).waiting === undefined);
+  return asArray(asObject(pod.status).containerStatuses).every(
+    (c) => c.ready !== false && asObject(c.state).waiting === undefined,
+  );
 }
 
 function componentPods(store: ObjectStore, component: Component): KubeObject[] {
@@ -101,7 +103,10 @@ export function leaseFresh(lease: KubeObject | undefined, now: Date): boolean {
  * the leader's renewals every two seconds: a lease that was fresh when the
  * drill started stays fresh while a healthy pod holds it.
  */
-export function componentHealthy(ctx: Pick<SimContext, 'store' | 'now' | 'freshAtStart'>, component: Component): boolean {
+export function componentHealthy(
+  ctx: Pick<SimContext, 'store' | 'now' | 'freshAtStart'>,
+  component: Component,
+): boolean {
   if (!componentPods(ctx.store, component).some(podHealthy)) return false;
   const lease = ctx.store.get(leaseBucket, 'kube-system', component);
   return lease !== undefined && (leaseFresh(lease, ctx.now()) || ctx.freshAtStart.has(component));
@@ -170,7 +175,9 @@ export function hex(bytes: number): string {
 }
 
 /** The controller ownerReference of an object, if it has one. */
-export function controllerOf(obj: KubeObject): { kind: string; name: string; uid: string; apiVersion: string } | undefined {
+export function controllerOf(
+  obj: KubeObject,
+): { kind: string; name: string; uid: string; apiVersion: string } | undefined {
   return obj.metadata.ownerReferences?.find((r) => r.controller === true);
 }
 

@@ -37,7 +37,8 @@ export class SortedKeys {
     // Without a comparator V8 sorts strings by code unit in native code (byteOrder's order), several times faster at 150,000 keys.
     merged.sort();
     let n = 0;
-    for (let i = 0; i < merged.length; i++) if (i === 0 || merged[i] !== merged[n - 1]) merged[n++] = merged[i] as string;
+    for (let i = 0; i < merged.length; i++)
+      if (i === 0 || merged[i] !== merged[n - 1]) merged[n++] = merged[i] as string;
     merged.length = n;
     this.keys = merged;
   }

@@ -110,7 +110,12 @@ export function badRequest(message: string): ApiError {
 }
 
 export function methodNotSupported(r: QualifiedResource, verb: string): ApiError {
-  return new ApiError(405, 'MethodNotAllowed', `${verb} is not supported on resources of kind "${qualified(r)}"`, detailsFor(r));
+  return new ApiError(
+    405,
+    'MethodNotAllowed',
+    `${verb} is not supported on resources of kind "${qualified(r)}"`,
+    detailsFor(r),
+  );
 }
 
 export function notAcceptable(accepted: string[]): ApiError {
@@ -142,8 +147,13 @@ export function alreadyExists(r: QualifiedResource, name: string): ApiError {
  * `pods "web-0" is forbidden: <why>` for one object.
  */
 export function forbidden(r: QualifiedResource, name: string, why: string): ApiError {
-  const subject = r.resource === '' ? 'forbidden' : name ? `${qualified(r)} "${name}" is forbidden` : `${qualified(r)} is forbidden`;
-  return new ApiError(403, 'Forbidden', `${subject}: ${why}`, { ...(name ? { name } : {}), ...(r.group ? { group: r.group } : {}), ...(r.resource ? { kind: r.resource } : {}) });
+  const subject =
+    r.resource === '' ? 'forbidden' : name ? `${qualified(r)} "${name}" is forbidden` : `${qualified(r)} is forbidden`;
+  return new ApiError(403, 'Forbidden', `${subject}: ${why}`, {
+    ...(name ? { name } : {}),
+    ...(r.group ? { group: r.group } : {}),
+    ...(r.resource ? { kind: r.resource } : {}),
+  });
 }
 
 /** field.ErrorType strings and the cause reasons (metav1.CauseType) they map to. */
@@ -167,10 +177,19 @@ export interface FieldProblem {
 export function invalid(kind: { group: string; kind: string }, name: string, problems: FieldProblem[]): ApiError {
   const text = problems.map((p) => `${p.field}: ${p.type}${p.detail ? `: ${p.detail}` : ''}`);
   const qualifiedKind = kind.group ? `${kind.kind}.${kind.group}` : kind.kind;
-  return new ApiError(422, 'Invalid', `${qualifiedKind} "${name}" is invalid: ${text.length > 1 ? `[${text.join(', ')}]` : (text[0] ?? '')}`, {
-    name,
-    ...(kind.group ? { group: kind.group } : {}),
-    kind: kind.kind,
-    causes: problems.map((p) => ({ reason: causeTypes[p.type] ?? 'FieldValueInvalid', message: `${p.type}${p.detail ? `: ${p.detail}` : ''}`, field: p.field })),
-  });
+  return new ApiError(
+    422,
+    'Invalid',
+    `${qualifiedKind} "${name}" is invalid: ${text.length > 1 ? `[${text.join(', ')}]` : (text[0] ?? '')}`,
+    {
+      name,
+      ...(kind.group ? { group: kind.group } : {}),
+      kind: kind.kind,
+      causes: problems.map((p) => ({
+        reason: causeTypes[p.type] ?? 'FieldValueInvalid',
+        message: `${p.type}${p.detail ? `: ${p.detail}` : ''}`,
+        field: p.field,
+      })),
+    },
+  );
 }

@@ -87,7 +87,8 @@ class Bucket {
   /** Adds or drops `key` under the values `obj` (or virtual entry i) has for each indexed field. */
   index(key: string, obj: KubeObject | number, add: boolean): void {
     for (const [byValue, read, field] of this.indexReaders) {
-      const value = typeof obj !== 'number' ? read(obj) : (this.virtual?.indexValue?.(field, obj) ?? read(this.view(obj)));
+      const value =
+        typeof obj !== 'number' ? read(obj) : (this.virtual?.indexValue?.(field, obj) ?? read(this.view(obj)));
       const keys = byValue.get(value) ?? new Set<string>();
       if (add) keys.add(key);
       else keys.delete(key);
@@ -217,7 +218,13 @@ export class ObjectStore {
     b.index(key, stored, true);
     b.all.add(key);
     if (b.def.namespaced) b.namespaceKeys(obj.metadata.namespace ?? '').add(key);
-    this.emit({ type: old ? 'MODIFIED' : 'ADDED', resource, object: stored, ...(old ? { previous: old } : {}), revision: this.rev });
+    this.emit({
+      type: old ? 'MODIFIED' : 'ADDED',
+      resource,
+      object: stored,
+      ...(old ? { previous: old } : {}),
+      revision: this.rev,
+    });
     return stored;
   }
 
@@ -266,7 +273,8 @@ export class ObjectStore {
       const key = candidates.at(i) ?? '';
       if (nsPrefix !== undefined && !key.startsWith(nsPrefix)) continue;
       const entry = b.objects.get(key);
-      if (entry !== undefined && (!filter || filter(b.view(entry)))) items.push(this.present(resource, b.object(entry)));
+      if (entry !== undefined && (!filter || filter(b.view(entry))))
+        items.push(this.present(resource, b.object(entry)));
     }
     const result: ListResult = { items, revision: this.rev };
     if (i < candidates.size && items.length > 0) {
@@ -316,7 +324,12 @@ export class ObjectStore {
       metadata: {
         ...obj.metadata,
         uid: obj.metadata.uid ?? previous?.metadata.uid ?? randomUUID(),
-        creationTimestamp: obj.metadata.creationTimestamp ?? previous?.metadata.creationTimestamp ?? this.now().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        creationTimestamp:
+          obj.metadata.creationTimestamp ??
+          previous?.metadata.creationTimestamp ??
+          this.now()
+            .toISOString()
+            .replace(/\.\d{3}Z$/, 'Z'),
         resourceVersion,
       },
     };

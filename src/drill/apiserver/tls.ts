@@ -79,7 +79,11 @@ export interface Validity {
   dnsNames?: string[];
 }
 
-export function selfSignedCertificate(commonName: string, now = new Date(), validity: Validity = {}): ServingCertificate {
+export function selfSignedCertificate(
+  commonName: string,
+  now = new Date(),
+  validity: Validity = {},
+): ServingCertificate {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   const ecdsaWithSha256 = sequence(oid('1.2.840.10045.4.3.2'));
   const name = sequence(set(sequence(oid('2.5.4.3'), utf8(commonName))));
@@ -92,7 +96,18 @@ export function selfSignedCertificate(commonName: string, now = new Date(), vali
     integer(serial),
     ecdsaWithSha256,
     name,
-    sequence(time(validity.notBefore ?? new Date(Math.min(now.getTime() - 60 * 60 * 1000, (validity.notAfter?.getTime() ?? Infinity) - 365 * 24 * 60 * 60 * 1000))), time(validity.notAfter ?? new Date(now.getTime() + 365 * 24 * 60 * 60 * 1000))),
+    sequence(
+      time(
+        validity.notBefore ??
+          new Date(
+            Math.min(
+              now.getTime() - 60 * 60 * 1000,
+              (validity.notAfter?.getTime() ?? Infinity) - 365 * 24 * 60 * 60 * 1000,
+            ),
+          ),
+      ),
+      time(validity.notAfter ?? new Date(now.getTime() + 365 * 24 * 60 * 60 * 1000)),
+    ),
     name,
     publicKey.export({ type: 'spki', format: 'der' }),
     explicit(
@@ -101,7 +116,13 @@ export function selfSignedCertificate(commonName: string, now = new Date(), vali
         extension('2.5.29.15', true, bits(Buffer.from([0xa4]), 2)), // keyUsage: digitalSignature, keyEncipherment, keyCertSign
         extension('2.5.29.37', false, sequence(oid('1.3.6.1.5.5.7.3.1'))), // extKeyUsage: serverAuth
         extension('2.5.29.19', true, sequence(bool(true))), // basicConstraints: CA, so it can anchor its own chain
-        extension('2.5.29.17', false, validity.dnsNames ? sequence(...validity.dnsNames.map((n) => tlv(0x82, Buffer.from(n)))) : sequence(tlv(0x82, Buffer.from('localhost')), tlv(0x87, Buffer.from([127, 0, 0, 1])))), // SAN
+        extension(
+          '2.5.29.17',
+          false,
+          validity.dnsNames
+            ? sequence(...validity.dnsNames.map((n) => tlv(0x82, Buffer.from(n))))
+            : sequence(tlv(0x82, Buffer.from('localhost')), tlv(0x87, Buffer.from([127, 0, 0, 1]))),
+        ), // SAN
       ),
     ),
   );

@@ -32,20 +32,34 @@ const tooLargeWaitMs = 3000;
 const minRequestTimeoutSeconds = 1800;
 
 /** cacheWatcher.convertToWatchEvent: what a filtered watcher sees of one write. */
-export function filterChange(change: StoreChange, matches: (obj: KubeObject) => boolean): { type: WatchEventType; object: KubeObject } | undefined {
+export function filterChange(
+  change: StoreChange,
+  matches: (obj: KubeObject) => boolean,
+): { type: WatchEventType; object: KubeObject } | undefined {
   const current = change.type !== 'DELETED' && matches(change.object);
   const before = change.previous !== undefined && matches(change.previous);
   if (current && !before) return { type: 'ADDED', object: change.object };
   if (current && before) return { type: 'MODIFIED', object: change.object };
   if (!current && before && change.previous) {
     // An object leaving the selection is deleted for this watcher, at the write's revision.
-    return { type: 'DELETED', object: { ...change.previous, metadata: { ...change.previous.metadata, resourceVersion: String(change.revision) } } };
+    return {
+      type: 'DELETED',
+      object: {
+        ...change.previous,
+        metadata: { ...change.previous.metadata, resourceVersion: String(change.revision) },
+      },
+    };
   }
   return undefined;
 }
 
 /** Encodes events as one JSON document per line; Table watches send column definitions only once. */
-function eventEncoder(ctx: HandlerContext, def: ResourceDefinition, rep: Representation, include: IncludeObject): (type: WatchEventType, obj: KubeObject | ApiError) => string {
+function eventEncoder(
+  ctx: HandlerContext,
+  def: ResourceDefinition,
+  rep: Representation,
+  include: IncludeObject,
+): (type: WatchEventType, obj: KubeObject | ApiError) => string {
   let headersSent = false;
   return (type, obj) => {
     let object: unknown;
@@ -72,14 +86,22 @@ function eventEncoder(ctx: HandlerContext, def: ResourceDefinition, rep: Represe
 
 /** A bookmark is an empty object of the watched kind carrying only the current revision. */
 function bookmarkObject(revision: number): KubeObject {
-  return { apiVersion: '', kind: '', metadata: { resourceVersion: String(revision), creationTimestamp: null } } as unknown as KubeObject;
+  return {
+    apiVersion: '',
+    kind: '',
+    metadata: { resourceVersion: String(revision), creationTimestamp: null },
+  } as unknown as KubeObject;
 }
 
 function parseStart(def: ResourceDefinition, value: string | null): number | undefined {
   if (value === null || value === '' || value === '0') return undefined;
   if (!/^\d+$/.test(value)) {
     throw invalid({ group: def.group, kind: def.resource }, '', [
-      { field: 'resourceVersion', type: 'Invalid value', detail: `"${value}": strconv.ParseUint: parsing "${value}": invalid syntax` },
+      {
+        field: 'resourceVersion',
+        type: 'Invalid value',
+        detail: `"${value}": strconv.ParseUint: parsing "${value}": invalid syntax`,
+      },
     ]);
   }
   return Number(value);
@@ -203,7 +225,12 @@ class WatchSession {
   }
 }
 
-export function watchObjects(ctx: HandlerContext, def: ResourceDefinition, namespace: string | undefined, req: ResourceRequest): StreamReply {
+export function watchObjects(
+  ctx: HandlerContext,
+  def: ResourceDefinition,
+  namespace: string | undefined,
+  req: ResourceRequest,
+): StreamReply {
   const { query } = req;
   const selection = parseSelection(def, namespace, query);
   const rep = negotiate(req.accept, { tables: def.table !== undefined });
@@ -212,7 +239,11 @@ export function watchObjects(ctx: HandlerContext, def: ResourceDefinition, names
   if (query.has('sendInitialEvents')) {
     // Kubernetes 1.31 keeps the WatchList feature gate off, so its validation refuses the parameter.
     throw invalid({ group: 'meta.k8s.io', kind: 'ListOptions' }, '', [
-      { field: 'sendInitialEvents', type: 'Forbidden', detail: 'sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled' },
+      {
+        field: 'sendInitialEvents',
+        type: 'Forbidden',
+        detail: 'sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled',
+      },
     ]);
   }
   const from = parseStart(def, query.get('resourceVersion'));

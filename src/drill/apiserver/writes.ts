@@ -20,7 +20,8 @@ import { shapeProblem } from '../../kube/shape.js';
  * live in updates.ts.
  */
 
-const bodyTypes = 'application/json, application/yaml, application/vnd.kubernetes.protobuf, application/cbor, application/apply-patch+cbor';
+const bodyTypes =
+  'application/json, application/yaml, application/vnd.kubernetes.protobuf, application/cbor, application/apply-patch+cbor';
 
 function isoSeconds(d: Date): string {
   return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -29,7 +30,11 @@ function isoSeconds(d: Date): string {
 export function decodeBody(req: ResourceRequest): Record<string, unknown> {
   const type = (req.contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   if (type !== '' && type !== 'application/json' && type !== '*/*') {
-    throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${bodyTypes}`);
+    throw new ApiError(
+      415,
+      'UnsupportedMediaType',
+      `the body of the request was in an unknown format - accepted media types include: ${bodyTypes}`,
+    );
   }
   let parsed: unknown;
   try {
@@ -37,13 +42,15 @@ export function decodeBody(req: ResourceRequest): Record<string, unknown> {
   } catch (err) {
     throw badRequest(`couldn't get version/kind; json parse error: ${(err as Error).message}`);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw badRequest('Object \'Kind\' is missing in the request body');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw badRequest("Object 'Kind' is missing in the request body");
   return parsed as Record<string, unknown>;
 }
 
 export function isDryRun(query: URLSearchParams): boolean {
   const values = query.getAll('dryRun');
-  if (values.some((v) => v !== 'All')) throw badRequest(`dryRun: Unsupported value: "${values.find((v) => v !== 'All') ?? ''}": supported values: "All"`);
+  if (values.some((v) => v !== 'All'))
+    throw badRequest(`dryRun: Unsupported value: "${values.find((v) => v !== 'All') ?? ''}": supported values: "All"`);
   return values.length > 0;
 }
 
@@ -54,10 +61,16 @@ export function isDryRun(query: URLSearchParams): boolean {
  */
 export function refuseMistyped(def: ResourceDefinition, body: unknown): void {
   const problem = shapeProblem(def.kind, body);
-  if (problem) throw badRequest(`${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: ${problem.message}`);
+  if (problem)
+    throw badRequest(`${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: ${problem.message}`);
 }
 
-export function createObject(ctx: HandlerContext, def: ResourceDefinition, namespace: string | undefined, req: ResourceRequest): Reply {
+export function createObject(
+  ctx: HandlerContext,
+  def: ResourceDefinition,
+  namespace: string | undefined,
+  req: ResourceRequest,
+): Reply {
   const body = decodeBody(req);
   refuseMistyped(def, body);
   const metadata = { ...asObject(body.metadata) } as KubeObject['metadata'];
@@ -67,29 +80,48 @@ export function createObject(ctx: HandlerContext, def: ResourceDefinition, names
     }
     metadata.namespace = namespace;
     // The NamespaceLifecycle admission plugin refuses objects in a namespace that does not exist.
-    if (!ctx.store.get('namespaces', undefined, namespace ?? '')) throw notFound({ group: '', resource: 'namespaces' }, namespace ?? '');
+    if (!ctx.store.get('namespaces', undefined, namespace ?? ''))
+      throw notFound({ group: '', resource: 'namespaces' }, namespace ?? '');
   } else {
     delete metadata.namespace;
   }
-  if (!metadata.name && typeof metadata.generateName === 'string' && metadata.generateName) metadata.name = `${metadata.generateName}${randomSuffix()}`;
+  if (!metadata.name && typeof metadata.generateName === 'string' && metadata.generateName)
+    metadata.name = `${metadata.generateName}${randomSuffix()}`;
   // The server owns these, whatever the client sent.
-  for (const k of ['uid', 'resourceVersion', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink']) delete metadata[k];
+  for (const k of [
+    'uid',
+    'resourceVersion',
+    'creationTimestamp',
+    'deletionTimestamp',
+    'deletionGracePeriodSeconds',
+    'selfLink',
+  ])
+    delete metadata[k];
 
-  let obj: KubeObject = { ...body, apiVersion: body.apiVersion as string, kind: def.kind, metadata: { ...metadata, name: metadata.name ?? '' } };
+  let obj: KubeObject = {
+    ...body,
+    apiVersion: body.apiVersion as string,
+    kind: def.kind,
+    metadata: { ...metadata, name: metadata.name ?? '' },
+  };
   if (def.group === '' && def.resource === 'pods') {
     const problems = validatePod(obj);
     if (problems.length > 0) throw invalid({ group: def.group, kind: def.kind }, obj.metadata.name, problems);
     obj = defaultPod(obj);
   } else if (!obj.metadata.name) {
-    throw invalid({ group: def.group, kind: def.kind }, '', [{ field: 'metadata.name', type: 'Required value', detail: 'name or generateName is required' }]);
+    throw invalid({ group: def.group, kind: def.kind }, '', [
+      { field: 'metadata.name', type: 'Required value', detail: 'name or generateName is required' },
+    ]);
   }
 
   const bucket = bucketName(def);
-  if (ctx.store.get(bucket, obj.metadata.namespace, obj.metadata.name)) throw alreadyExists(qualified(def), obj.metadata.name);
+  if (ctx.store.get(bucket, obj.metadata.namespace, obj.metadata.name))
+    throw alreadyExists(qualified(def), obj.metadata.name);
   const stored = isDryRun(req.query)
     ? { ...obj, metadata: { ...obj.metadata, uid: randomUUID(), creationTimestamp: isoSeconds(ctx.now()) } }
     : ctx.store.put(bucket, obj);
-  if (stored.metadata.resourceVersion !== undefined && def.group === '' && def.resource === 'pods') ctx.simulation?.podCreated(stored);
+  if (stored.metadata.resourceVersion !== undefined && def.group === '' && def.resource === 'pods')
+    ctx.simulation?.podCreated(stored);
   return respond(ctx, def, req, [stored], { resourceVersion: stored.metadata.resourceVersion ?? '' }, false, 201);
 }
 
@@ -121,17 +153,33 @@ function kubeletConfirms(ctx: HandlerContext, pod: KubeObject): boolean {
   return node !== undefined && nodeStatus(node).split(',')[0] === 'Ready';
 }
 
-export function deleteObject(ctx: HandlerContext, def: ResourceDefinition, namespace: string | undefined, name: string, req: ResourceRequest): Reply {
+export function deleteObject(
+  ctx: HandlerContext,
+  def: ResourceDefinition,
+  namespace: string | undefined,
+  name: string,
+  req: ResourceRequest,
+): Reply {
   const bucket = bucketName(def);
   const ns = def.namespaced ? namespace : undefined;
   const obj = ctx.store.get(bucket, ns, name);
   if (!obj) throw notFound(qualified(def), name);
   const opts = deleteOptions(req);
   if (opts.uid !== undefined && opts.uid !== obj.metadata.uid) {
-    throw new ApiError(409, 'Conflict', `Precondition failed: UID in precondition: ${opts.uid}, UID in object meta: ${obj.metadata.uid ?? ''}`, { name, kind: def.resource });
+    throw new ApiError(
+      409,
+      'Conflict',
+      `Precondition failed: UID in precondition: ${opts.uid}, UID in object meta: ${obj.metadata.uid ?? ''}`,
+      { name, kind: def.resource },
+    );
   }
   if (opts.resourceVersion !== undefined && opts.resourceVersion !== obj.metadata.resourceVersion) {
-    throw new ApiError(409, 'Conflict', `Precondition failed: ResourceVersion in precondition: ${opts.resourceVersion}, ResourceVersion in object meta: ${obj.metadata.resourceVersion ?? ''}`, { name, kind: def.resource });
+    throw new ApiError(
+      409,
+      'Conflict',
+      `Precondition failed: ResourceVersion in precondition: ${opts.resourceVersion}, ResourceVersion in object meta: ${obj.metadata.resourceVersion ?? ''}`,
+      { name, kind: def.resource },
+    );
   }
   const meta = { resourceVersion: obj.metadata.resourceVersion ?? '' };
   if (isDryRun(req.query)) return respond(ctx, def, req, [obj], meta, false);
@@ -145,7 +193,11 @@ export function deleteObject(ctx: HandlerContext, def: ResourceDefinition, names
     if (typeof current === 'number' && current <= grace) return respond(ctx, def, req, [obj], meta, false);
     const marked = ctx.store.put(bucket, {
       ...obj,
-      metadata: { ...obj.metadata, deletionTimestamp: isoSeconds(new Date(ctx.now().getTime() + grace * 1000)), deletionGracePeriodSeconds: grace },
+      metadata: {
+        ...obj.metadata,
+        deletionTimestamp: isoSeconds(new Date(ctx.now().getTime() + grace * 1000)),
+        deletionGracePeriodSeconds: grace,
+      },
     });
     if (isPod && finalizers.length === 0 && kubeletConfirms(ctx, marked)) {
       const confirm = (): void => {

@@ -80,11 +80,15 @@ export function faultContext(parts: ClusterParts, now: Date, at: (relative: stri
       }
       // Virtual sets that cannot say which of theirs are on a node are made whole.
       for (const v of parts.virtual) if (v.kind === 'Pod' && !v.onNode) promoteAll('Pod', v.namespace);
-      return parts.objects.filter((o) => o.kind === 'Pod' && (o.spec as { nodeName?: string } | undefined)?.nodeName === nodeName);
+      return parts.objects.filter(
+        (o) => o.kind === 'Pod' && (o.spec as { nodeName?: string } | undefined)?.nodeName === nodeName,
+      );
     },
     list(kind, namespace) {
       promoteAll(kind, namespace);
-      return parts.objects.filter((o) => o.kind === kind && (namespace === undefined || o.metadata.namespace === namespace));
+      return parts.objects.filter(
+        (o) => o.kind === kind && (namespace === undefined || o.metadata.namespace === namespace),
+      );
     },
     put(object) {
       promote(object.kind, object.metadata.namespace, object.metadata.name);
@@ -113,11 +117,19 @@ export function faultContext(parts: ClusterParts, now: Date, at: (relative: stri
       const ns = about.metadata.namespace ?? 'default';
       // Real event names are <object>.<hex of the first timestamp>; a hash keeps them unique and stable.
       const uid = involvedUid(about.kind, about.metadata.name, about.metadata.uid, e.source);
-      const suffix = createHash('sha1').update(`${about.kind}/${ns}/${about.metadata.name}/${e.reason}/${e.message}/${eventSeq++}`).digest('hex').slice(0, 16);
+      const suffix = createHash('sha1')
+        .update(`${about.kind}/${ns}/${about.metadata.name}/${e.reason}/${e.message}/${eventSeq++}`)
+        .digest('hex')
+        .slice(0, 16);
       const event: KubeObject = {
         apiVersion: 'v1',
         kind: 'Event',
-        metadata: { name: `${about.metadata.name}.${suffix}`, namespace: ns, creationTimestamp: first, uid: uidFor('event', ns, suffix) },
+        metadata: {
+          name: `${about.metadata.name}.${suffix}`,
+          namespace: ns,
+          creationTimestamp: first,
+          uid: uidFor('event', ns, suffix),
+        },
         involvedObject: {
           apiVersion: about.apiVersion,
           kind: about.kind,
@@ -139,13 +151,27 @@ export function faultContext(parts: ClusterParts, now: Date, at: (relative: stri
       return event;
     },
     log(namespace, pod, container, lines, previous = false) {
-      const i = parts.logs.findIndex((l) => l.namespace === namespace && l.pod === pod && l.container === container && Boolean(l.previous) === previous);
-      const entry: ContainerLog = { namespace, pod, container, previous, lines: lines.map((l) => resolveLineTime(l, at)) };
+      const i = parts.logs.findIndex(
+        (l) =>
+          l.namespace === namespace && l.pod === pod && l.container === container && Boolean(l.previous) === previous,
+      );
+      const entry: ContainerLog = {
+        namespace,
+        pod,
+        container,
+        previous,
+        lines: lines.map((l) => resolveLineTime(l, at)),
+      };
       if (i === -1) parts.logs.push(entry);
       else parts.logs[i] = entry;
     },
     logOf(namespace, pod, container, previous = false) {
-      return [...(parts.logs.find((l) => l.namespace === namespace && l.pod === pod && l.container === container && Boolean(l.previous) === previous)?.lines ?? [])];
+      return [
+        ...(parts.logs.find(
+          (l) =>
+            l.namespace === namespace && l.pod === pod && l.container === container && Boolean(l.previous) === previous,
+        )?.lines ?? []),
+      ];
     },
     host(node, argv, response) {
       const key = typeof argv === 'string' ? argv : argvKey(argv);

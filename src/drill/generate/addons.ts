@@ -115,7 +115,11 @@ function kubeProxy(ctx: GenContext): void {
         {
           name: 'kube-proxy',
           image: `registry.k8s.io/kube-proxy:${kubeVersion}`,
-          command: ['/usr/local/bin/kube-proxy', '--config=/var/lib/kube-proxy/config.conf', '--hostname-override=$(NODE_NAME)'],
+          command: [
+            '/usr/local/bin/kube-proxy',
+            '--config=/var/lib/kube-proxy/config.conf',
+            '--hostname-override=$(NODE_NAME)',
+          ],
           env: [{ name: 'NODE_NAME', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'spec.nodeName' } } }],
           securityContext: { privileged: true },
           volumeMounts: [
@@ -153,7 +157,15 @@ function kubeProxy(ctx: GenContext): void {
   );
   out.push(daemonSetObject(ds, nodes.length, pods), ...pods);
   const endpoint = nodes.find((n) => n.role === 'control-plane')?.ip ?? nodes[0]?.ip ?? '10.0.0.11';
-  out.push(configMap('kube-system', 'kube-proxy', t.cluster, { 'config.conf': kubeProxyConfig, 'kubeconfig.conf': kubeProxyKubeconfig.replace('{{endpoint}}', endpoint) }, { labels: { app: 'kube-proxy' } }));
+  out.push(
+    configMap(
+      'kube-system',
+      'kube-proxy',
+      t.cluster,
+      { 'config.conf': kubeProxyConfig, 'kubeconfig.conf': kubeProxyKubeconfig.replace('{{endpoint}}', endpoint) },
+      { labels: { app: 'kube-proxy' } },
+    ),
+  );
 }
 
 /** kube-proxy pods keep the names earlier drills gave them, which scenarios and tests may name. */
@@ -193,7 +205,11 @@ function addonDeployment(ctx: GenContext, a: AddonDeployment, firstSlot: number)
         started: t.clusterStarted,
         serviceAccountName: a.deployment.template.serviceAccountName ?? 'default',
         ...(a.deployment.template.volumes ? { volumes: a.deployment.template.volumes } : {}),
-        tolerations: [...(a.deployment.template.tolerations ?? []), { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 }, { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 }],
+        tolerations: [
+          ...(a.deployment.template.tolerations ?? []),
+          { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+          { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+        ],
         priorityClassName: 'system-cluster-critical',
         priority: 2000000000,
         ...(a.deployment.template.dnsPolicy ? { dnsPolicy: a.deployment.template.dnsPolicy } : {}),
@@ -203,7 +219,12 @@ function addonDeployment(ctx: GenContext, a: AddonDeployment, firstSlot: number)
     );
   });
   if (pods.length === 0) return;
-  out.push(...deploymentObjects(a.deployment, pods), ...pods, serviceObject(a.service), ...endpointObjects(a.service, pods, t.clusterStarted));
+  out.push(
+    ...deploymentObjects(a.deployment, pods),
+    ...pods,
+    serviceObject(a.service),
+    ...endpointObjects(a.service, pods, t.clusterStarted),
+  );
 }
 
 function coreDNS(ctx: GenContext): void {
@@ -230,7 +251,13 @@ function coreDNS(ctx: GenContext): void {
           affinity: {
             podAntiAffinity: {
               preferredDuringSchedulingIgnoredDuringExecution: [
-                { weight: 100, podAffinityTerm: { labelSelector: { matchExpressions: [{ key: 'k8s-app', operator: 'In', values: ['kube-dns'] }] }, topologyKey: 'kubernetes.io/hostname' } },
+                {
+                  weight: 100,
+                  podAffinityTerm: {
+                    labelSelector: { matchExpressions: [{ key: 'k8s-app', operator: 'In', values: ['kube-dns'] }] },
+                    topologyKey: 'kubernetes.io/hostname',
+                  },
+                },
               ],
             },
           },
@@ -238,7 +265,12 @@ function coreDNS(ctx: GenContext): void {
             { key: 'CriticalAddonsOnly', operator: 'Exists' },
             { key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' },
           ],
-          volumes: [{ name: 'config-volume', configMap: { name: 'coredns', items: [{ key: 'Corefile', path: 'Corefile' }], defaultMode: 420 } }],
+          volumes: [
+            {
+              name: 'config-volume',
+              configMap: { name: 'coredns', items: [{ key: 'Corefile', path: 'Corefile' }], defaultMode: 420 },
+            },
+          ],
           containers: [
             {
               name: 'coredns',
@@ -252,9 +284,26 @@ function coreDNS(ctx: GenContext): void {
                 { name: 'readiness-probe', containerPort: 8181, protocol: 'TCP' },
               ],
               resources: { limits: { memory: '170Mi' }, requests: { cpu: '100m', memory: '70Mi' } },
-              livenessProbe: { httpGet: { path: '/health', port: 'liveness-probe', scheme: 'HTTP' }, initialDelaySeconds: 60, timeoutSeconds: 5, periodSeconds: 10, successThreshold: 1, failureThreshold: 5 },
-              readinessProbe: { httpGet: { path: '/ready', port: 'readiness-probe', scheme: 'HTTP' }, timeoutSeconds: 1, periodSeconds: 10, successThreshold: 1, failureThreshold: 3 },
-              securityContext: { capabilities: { add: ['NET_BIND_SERVICE'], drop: ['ALL'] }, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false },
+              livenessProbe: {
+                httpGet: { path: '/health', port: 'liveness-probe', scheme: 'HTTP' },
+                initialDelaySeconds: 60,
+                timeoutSeconds: 5,
+                periodSeconds: 10,
+                successThreshold: 1,
+                failureThreshold: 5,
+              },
+              readinessProbe: {
+                httpGet: { path: '/ready', port: 'readiness-probe', scheme: 'HTTP' },
+                timeoutSeconds: 1,
+                periodSeconds: 10,
+                successThreshold: 1,
+                failureThreshold: 3,
+              },
+              securityContext: {
+                capabilities: { add: ['NET_BIND_SERVICE'], drop: ['ALL'] },
+                readOnlyRootFilesystem: true,
+                allowPrivilegeEscalation: false,
+              },
               volumeMounts: [{ name: 'config-volume', readOnly: true, mountPath: '/etc/coredns' }],
             },
           ],
@@ -305,12 +354,38 @@ function metricsServer(ctx: GenContext): void {
             {
               name: 'metrics-server',
               image: 'registry.k8s.io/metrics-server/metrics-server:v0.7.2',
-              args: ['--cert-dir=/tmp', '--secure-port=10250', '--kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname', '--kubelet-use-node-status-port', '--metric-resolution=15s'],
+              args: [
+                '--cert-dir=/tmp',
+                '--secure-port=10250',
+                '--kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname',
+                '--kubelet-use-node-status-port',
+                '--metric-resolution=15s',
+              ],
               ports: [{ name: 'https', containerPort: 10250, protocol: 'TCP' }],
               resources: { requests: { cpu: '100m', memory: '200Mi' } },
-              livenessProbe: { httpGet: { path: '/livez', port: 'https', scheme: 'HTTPS' }, timeoutSeconds: 1, periodSeconds: 10, successThreshold: 1, failureThreshold: 3 },
-              readinessProbe: { httpGet: { path: '/readyz', port: 'https', scheme: 'HTTPS' }, initialDelaySeconds: 20, timeoutSeconds: 1, periodSeconds: 10, successThreshold: 1, failureThreshold: 3 },
-              securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true, runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' } },
+              livenessProbe: {
+                httpGet: { path: '/livez', port: 'https', scheme: 'HTTPS' },
+                timeoutSeconds: 1,
+                periodSeconds: 10,
+                successThreshold: 1,
+                failureThreshold: 3,
+              },
+              readinessProbe: {
+                httpGet: { path: '/readyz', port: 'https', scheme: 'HTTPS' },
+                initialDelaySeconds: 20,
+                timeoutSeconds: 1,
+                periodSeconds: 10,
+                successThreshold: 1,
+                failureThreshold: 3,
+              },
+              securityContext: {
+                allowPrivilegeEscalation: false,
+                capabilities: { drop: ['ALL'] },
+                readOnlyRootFilesystem: true,
+                runAsNonRoot: true,
+                runAsUser: 1000,
+                seccompProfile: { type: 'RuntimeDefault' },
+              },
               volumeMounts: [{ name: 'tmp-dir', mountPath: '/tmp' }],
             },
           ],
@@ -332,9 +407,31 @@ function metricsServer(ctx: GenContext): void {
   out.push({
     apiVersion: 'apiregistration.k8s.io/v1',
     kind: 'APIService',
-    metadata: { name: 'v1beta1.metrics.k8s.io', uid: objectUid('APIService', undefined, 'v1beta1.metrics.k8s.io'), creationTimestamp: t.cluster, labels: { 'k8s-app': 'metrics-server' } },
-    spec: { service: { name: 'metrics-server', namespace: 'kube-system', port: 443 }, group: 'metrics.k8s.io', version: 'v1beta1', insecureSkipTLSVerify: true, groupPriorityMinimum: 100, versionPriority: 100 },
-    status: { conditions: [{ type: 'Available', status: 'True', lastTransitionTime: t.clusterStarted, reason: 'Passed', message: 'all checks passed' }] },
+    metadata: {
+      name: 'v1beta1.metrics.k8s.io',
+      uid: objectUid('APIService', undefined, 'v1beta1.metrics.k8s.io'),
+      creationTimestamp: t.cluster,
+      labels: { 'k8s-app': 'metrics-server' },
+    },
+    spec: {
+      service: { name: 'metrics-server', namespace: 'kube-system', port: 443 },
+      group: 'metrics.k8s.io',
+      version: 'v1beta1',
+      insecureSkipTLSVerify: true,
+      groupPriorityMinimum: 100,
+      versionPriority: 100,
+    },
+    status: {
+      conditions: [
+        {
+          type: 'Available',
+          status: 'True',
+          lastTransitionTime: t.clusterStarted,
+          reason: 'Passed',
+          message: 'all checks passed',
+        },
+      ],
+    },
   });
 }
 
@@ -355,10 +452,23 @@ export function namespaces(ctx: GenContext, names: { name: string; created: stri
     ctx.out.push({
       apiVersion: 'v1',
       kind: 'Namespace',
-      metadata: { name, uid: objectUid('Namespace', undefined, name), creationTimestamp: created, labels: { 'kubernetes.io/metadata.name': name } },
+      metadata: {
+        name,
+        uid: objectUid('Namespace', undefined, name),
+        creationTimestamp: created,
+        labels: { 'kubernetes.io/metadata.name': name },
+      },
       spec: { finalizers: ['kubernetes'] },
       status: { phase: 'Active' },
     });
-    ctx.out.push(configMap(name, 'kube-root-ca.crt', created, { 'ca.crt': caPem }, { annotations: { 'kubernetes.io/description': rootCADescription } }));
+    ctx.out.push(
+      configMap(
+        name,
+        'kube-root-ca.crt',
+        created,
+        { 'ca.crt': caPem },
+        { annotations: { 'kubernetes.io/description': rootCADescription } },
+      ),
+    );
   }
 }

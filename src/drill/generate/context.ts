@@ -33,6 +33,17 @@ export interface GenContext {
 
 export const kubeVersion = 'v1.31.4';
 
-export function configMap(namespace: string, name: string, created: string, data: Record<string, string>, extra: Partial<KubeObject['metadata']> = {}): KubeObject {
-  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace, uid: objectUid('ConfigMap', namespace, name), creationTimestamp: created, ...extra }, data };
+export function configMap(
+  namespace: string,
+  name: string,
+  created: string,
+  data: Record<string, string>,
+  extra: Partial<KubeObject['metadata']> = {},
+): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name, namespace, uid: objectUid('ConfigMap', namespace, name), creationTimestamp: created, ...extra },
+    data,
+  };
 }

@@ -14,7 +14,12 @@ function hostPath(name: string, path: string, type: string): Json {
   return { name, hostPath: { path, type } };
 }
 
-function httpProbe(host: string, path: string, port: number, opts: { initialDelaySeconds?: number; periodSeconds: number; timeoutSeconds: number; failureThreshold: number }): Json {
+function httpProbe(
+  host: string,
+  path: string,
+  port: number,
+  opts: { initialDelaySeconds?: number; periodSeconds: number; timeoutSeconds: number; failureThreshold: number },
+): Json {
   return {
     httpGet: { host, path, port, scheme: port === 2381 ? 'HTTP' : 'HTTPS' },
     ...(opts.initialDelaySeconds === undefined ? {} : { initialDelaySeconds: opts.initialDelaySeconds }),
@@ -41,7 +46,11 @@ function staticPods(n: LayoutNode, controlPlanes: readonly LayoutNode[]): Record
     hostPath('usr-local-share-ca-certificates', '/usr/local/share/ca-certificates', 'DirectoryOrCreate'),
     hostPath('usr-share-ca-certificates', '/usr/share/ca-certificates', 'DirectoryOrCreate'),
   ];
-  const certMounts = certs.map((v) => ({ name: v.name, mountPath: (v.hostPath as { path: string }).path, readOnly: true }));
+  const certMounts = certs.map((v) => ({
+    name: v.name,
+    mountPath: (v.hostPath as { path: string }).path,
+    readOnly: true,
+  }));
   const image = (component: string) => `registry.k8s.io/${component}:${kubeVersion}`;
   return {
     'kube-apiserver': {
@@ -81,15 +90,28 @@ function staticPods(n: LayoutNode, controlPlanes: readonly LayoutNode[]): Record
           '--tls-private-key-file=/etc/kubernetes/pki/apiserver.key',
         ],
         resources: { requests: { cpu: '250m' } },
-        livenessProbe: httpProbe(ip, '/livez', 6443, { initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 15, failureThreshold: 8 }),
+        livenessProbe: httpProbe(ip, '/livez', 6443, {
+          initialDelaySeconds: 10,
+          periodSeconds: 10,
+          timeoutSeconds: 15,
+          failureThreshold: 8,
+        }),
         readinessProbe: httpProbe(ip, '/readyz', 6443, { periodSeconds: 1, timeoutSeconds: 15, failureThreshold: 3 }),
-        startupProbe: httpProbe(ip, '/livez', 6443, { initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 15, failureThreshold: 24 }),
+        startupProbe: httpProbe(ip, '/livez', 6443, {
+          initialDelaySeconds: 10,
+          periodSeconds: 10,
+          timeoutSeconds: 15,
+          failureThreshold: 24,
+        }),
         volumeMounts: certMounts,
       },
     },
     etcd: {
       annotations: { 'kubeadm.kubernetes.io/etcd.advertise-client-urls': `https://${ip}:2379` },
-      volumes: [hostPath('etcd-certs', '/etc/kubernetes/pki/etcd', 'DirectoryOrCreate'), hostPath('etcd-data', '/var/lib/etcd', 'DirectoryOrCreate')],
+      volumes: [
+        hostPath('etcd-certs', '/etc/kubernetes/pki/etcd', 'DirectoryOrCreate'),
+        hostPath('etcd-data', '/var/lib/etcd', 'DirectoryOrCreate'),
+      ],
       container: {
         name: 'etcd',
         image: 'registry.k8s.io/etcd:3.5.15-0',
@@ -116,9 +138,23 @@ function staticPods(n: LayoutNode, controlPlanes: readonly LayoutNode[]): Record
           '--trusted-ca-file=/etc/kubernetes/pki/etcd/ca.crt',
         ],
         resources: { requests: { cpu: '100m', memory: '100Mi' } },
-        livenessProbe: httpProbe('127.0.0.1', '/livez', 2381, { initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 15, failureThreshold: 8 }),
-        readinessProbe: httpProbe('127.0.0.1', '/readyz', 2381, { periodSeconds: 1, timeoutSeconds: 15, failureThreshold: 3 }),
-        startupProbe: httpProbe('127.0.0.1', '/readyz', 2381, { initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 15, failureThreshold: 24 }),
+        livenessProbe: httpProbe('127.0.0.1', '/livez', 2381, {
+          initialDelaySeconds: 10,
+          periodSeconds: 10,
+          timeoutSeconds: 15,
+          failureThreshold: 8,
+        }),
+        readinessProbe: httpProbe('127.0.0.1', '/readyz', 2381, {
+          periodSeconds: 1,
+          timeoutSeconds: 15,
+          failureThreshold: 3,
+        }),
+        startupProbe: httpProbe('127.0.0.1', '/readyz', 2381, {
+          initialDelaySeconds: 10,
+          periodSeconds: 10,
+          timeoutSeconds: 15,
+          failureThreshold: 24,
+        }),
         volumeMounts: [
           { name: 'etcd-data', mountPath: '/var/lib/etcd' },
           { name: 'etcd-certs', mountPath: '/etc/kubernetes/pki/etcd' },
@@ -127,7 +163,11 @@ function staticPods(n: LayoutNode, controlPlanes: readonly LayoutNode[]): Record
     },
     'kube-controller-manager': {
       annotations: {},
-      volumes: [...certs, hostPath('flexvolume-dir', '/usr/libexec/kubernetes/kubelet-plugins/volume/exec', 'DirectoryOrCreate'), hostPath('kubeconfig', '/etc/kubernetes/controller-manager.conf', 'FileOrCreate')],
+      volumes: [
+        ...certs,
+        hostPath('flexvolume-dir', '/usr/libexec/kubernetes/kubelet-plugins/volume/exec', 'DirectoryOrCreate'),
+        hostPath('kubeconfig', '/etc/kubernetes/controller-manager.conf', 'FileOrCreate'),
+      ],
       container: {
         name: 'kube-controller-manager',
         image: image('kube-controller-manager'),
@@ -152,9 +192,23 @@ function staticPods(n: LayoutNode, controlPlanes: readonly LayoutNode[]): Record
           '--use-service-account-credentials=true',
         ],
         resources: { requests: { cpu: '200m' } },
-        livenessProbe: httpProbe('127.0.0.1', '/healthz', 10257, { initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 15, failureThreshold: 8 }),
-        startupProbe: httpProbe('127.0.0.1', '/healthz', 10257, { initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 15, failureThreshold: 24 }),
-        volumeMounts: [...certMounts, { name: 'flexvolume-dir', mountPath: '/usr/libexec/kubernetes/kubelet-plugins/volume/exec' }, { name: 'kubeconfig', mountPath: '/etc/kubernetes/controller-manager.conf', readOnly: true }],
+        livenessProbe: httpProbe('127.0.0.1', '/healthz', 10257, {
+          initialDelaySeconds: 10,
+          periodSeconds: 10,
+          timeoutSeconds: 15,
+          failureThreshold: 8,
+        }),
+        startupProbe: httpProbe('127.0.0.1', '/healthz', 10257, {
+          initialDelaySeconds: 10,
+          periodSeconds: 10,
+          timeoutSeconds: 15,
+          failureThreshold: 24,
+        }),
+        volumeMounts: [
+          ...certMounts,
+          { name: 'flexvolume-dir', mountPath: '/usr/libexec/kubernetes/kubelet-plugins/volume/exec' },
+          { name: 'kubeconfig', mountPath: '/etc/kubernetes/controller-manager.conf', readOnly: true },
+        ],
       },
     },
     'kube-scheduler': {
@@ -172,8 +226,18 @@ function staticPods(n: LayoutNode, controlPlanes: readonly LayoutNode[]): Record
           '--leader-elect=true',
         ],
         resources: { requests: { cpu: '100m' } },
-        livenessProbe: httpProbe('127.0.0.1', '/healthz', 10259, { initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 15, failureThreshold: 8 }),
-        startupProbe: httpProbe('127.0.0.1', '/healthz', 10259, { initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 15, failureThreshold: 24 }),
+        livenessProbe: httpProbe('127.0.0.1', '/healthz', 10259, {
+          initialDelaySeconds: 10,
+          periodSeconds: 10,
+          timeoutSeconds: 15,
+          failureThreshold: 8,
+        }),
+        startupProbe: httpProbe('127.0.0.1', '/healthz', 10259, {
+          initialDelaySeconds: 10,
+          periodSeconds: 10,
+          timeoutSeconds: 15,
+          failureThreshold: 24,
+        }),
         volumeMounts: [{ name: 'kubeconfig', mountPath: '/etc/kubernetes/scheduler.conf', readOnly: true }],
       },
     },
@@ -246,25 +310,55 @@ export function controlPlane(ctx: GenContext): void {
   out.push({
     apiVersion: 'v1',
     kind: 'Endpoints',
-    metadata: { name: 'kubernetes', namespace: 'default', uid: objectUid('Endpoints', 'default', 'kubernetes'), creationTimestamp: t.cluster, labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } },
+    metadata: {
+      name: 'kubernetes',
+      namespace: 'default',
+      uid: objectUid('Endpoints', 'default', 'kubernetes'),
+      creationTimestamp: t.cluster,
+      labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' },
+    },
     subsets: [{ addresses, ports: [{ name: 'https', port: 6443, protocol: 'TCP' }] }],
   });
   out.push({
     apiVersion: 'discovery.k8s.io/v1',
     kind: 'EndpointSlice',
-    metadata: { name: 'kubernetes', namespace: 'default', uid: objectUid('EndpointSlice', 'default', 'kubernetes'), generation: 1, creationTimestamp: t.cluster, labels: { 'kubernetes.io/service-name': 'kubernetes' } },
+    metadata: {
+      name: 'kubernetes',
+      namespace: 'default',
+      uid: objectUid('EndpointSlice', 'default', 'kubernetes'),
+      generation: 1,
+      creationTimestamp: t.cluster,
+      labels: { 'kubernetes.io/service-name': 'kubernetes' },
+    },
     addressType: 'IPv4',
     endpoints: apiServers.map((n) => ({ addresses: [n.ip], conditions: { ready: true } })),
     ports: [{ name: 'https', port: 6443, protocol: 'TCP' }],
   });
 }
 
-export function lease(namespace: string, name: string, holder: string, renewTime: string, durationSeconds: number, created: string, owner?: KubeObject['metadata']['ownerReferences']): KubeObject {
+export function lease(
+  namespace: string,
+  name: string,
+  holder: string,
+  renewTime: string,
+  durationSeconds: number,
+  created: string,
+  owner?: KubeObject['metadata']['ownerReferences'],
+): KubeObject {
   return {
     apiVersion: 'coordination.k8s.io/v1',
     kind: 'Lease',
-    metadata: { name, namespace, uid: objectUid('Lease', namespace, name), creationTimestamp: created, ...(owner ? { ownerReferences: owner } : {}) },
-    spec: { holderIdentity: holder, leaseDurationSeconds: durationSeconds, renewTime: renewTime.replace('Z', '.000000Z') },
+    metadata: {
+      name,
+      namespace,
+      uid: objectUid('Lease', namespace, name),
+      creationTimestamp: created,
+      ...(owner ? { ownerReferences: owner } : {}),
+    },
+    spec: {
+      holderIdentity: holder,
+      leaseDurationSeconds: durationSeconds,
+      renewTime: renewTime.replace('Z', '.000000Z'),
+    },
   };
 }
-

@@ -77,7 +77,11 @@ export interface DeploymentInput {
 }
 
 /** The Deployment, its one ReplicaSet, and the labels and owner its pods need. */
-export function deploymentFor(d: DeploymentInput): { replicaSetName: string; podLabels: Record<string, string>; podOwner: ReturnType<typeof controllerRef> } {
+export function deploymentFor(d: DeploymentInput): {
+  replicaSetName: string;
+  podLabels: Record<string, string>;
+  podOwner: ReturnType<typeof controllerRef>;
+} {
   const replicaSetName = `${d.name}-${d.hash}`;
   return {
     replicaSetName,
@@ -87,7 +91,10 @@ export function deploymentFor(d: DeploymentInput): { replicaSetName: string; pod
 }
 
 /** Deployment and ReplicaSet objects whose status counts are those of `pods` (or, for pods not built, their counts). */
-export function deploymentObjects(d: DeploymentInput, pods: readonly KubeObject[] | { replicas: number; ready: number }): KubeObject[] {
+export function deploymentObjects(
+  d: DeploymentInput,
+  pods: readonly KubeObject[] | { replicas: number; ready: number },
+): KubeObject[] {
   const { replicaSetName, podLabels } = deploymentFor(d);
   const replicas = 'replicas' in pods ? pods.replicas : pods.length;
   let ready = 'ready' in pods ? pods.ready : 0;
@@ -121,8 +128,22 @@ export function deploymentObjects(d: DeploymentInput, pods: readonly KubeObject[
       ...(ready < replicas ? { unavailableReplicas: replicas - ready } : {}),
       conditions: [
         ready === replicas
-          ? { type: 'Available', status: 'True', lastUpdateTime: d.progressed, lastTransitionTime: d.progressed, reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' }
-          : { type: 'Available', status: 'False', lastUpdateTime: d.progressed, lastTransitionTime: d.progressed, reason: 'MinimumReplicasUnavailable', message: 'Deployment does not have minimum availability.' },
+          ? {
+              type: 'Available',
+              status: 'True',
+              lastUpdateTime: d.progressed,
+              lastTransitionTime: d.progressed,
+              reason: 'MinimumReplicasAvailable',
+              message: 'Deployment has minimum availability.',
+            }
+          : {
+              type: 'Available',
+              status: 'False',
+              lastUpdateTime: d.progressed,
+              lastTransitionTime: d.progressed,
+              reason: 'MinimumReplicasUnavailable',
+              message: 'Deployment does not have minimum availability.',
+            },
         {
           type: 'Progressing',
           status: 'True',
@@ -153,7 +174,13 @@ export function deploymentObjects(d: DeploymentInput, pods: readonly KubeObject[
       ownerReferences: [controllerRef('apps/v1', 'Deployment', d.namespace, d.name)],
     },
     spec: { replicas, selector: { matchLabels: { ...podLabels } }, template: podTemplate(d.template, podLabels) },
-    status: { replicas, fullyLabeledReplicas: replicas, readyReplicas: ready, availableReplicas: ready, observedGeneration: 1 },
+    status: {
+      replicas,
+      fullyLabeledReplicas: replicas,
+      readyReplicas: ready,
+      availableReplicas: ready,
+      observedGeneration: 1,
+    },
   };
   return [deployment, replicaSet];
 }
@@ -232,7 +259,14 @@ export function statefulSetObject(s: StatefulSetInput, pods: readonly KubeObject
   return {
     apiVersion: 'apps/v1',
     kind: 'StatefulSet',
-    metadata: { name: s.name, namespace: s.namespace, uid: objectUid('StatefulSet', s.namespace, s.name), generation: 1, creationTimestamp: s.created, labels: s.labels },
+    metadata: {
+      name: s.name,
+      namespace: s.namespace,
+      uid: objectUid('StatefulSet', s.namespace, s.name),
+      generation: 1,
+      creationTimestamp: s.created,
+      labels: s.labels,
+    },
     spec: {
       replicas: s.replicas,
       selector: { matchLabels: { ...s.template.labels } },

@@ -123,7 +123,12 @@ export class FillerPods implements VirtualSet {
         labels: app.labels,
         ownerReferences: [app.owner],
       },
-      spec: { nodeName: this.node(i).name, restartPolicy: 'Always', schedulerName: 'default-scheduler', serviceAccountName: 'default' },
+      spec: {
+        nodeName: this.node(i).name,
+        restartPolicy: 'Always',
+        schedulerName: 'default-scheduler',
+        serviceAccountName: 'default',
+      },
       status: { phase: 'Running', podIP: this.ip(i), conditions: readyConditions },
     };
   }
@@ -206,7 +211,9 @@ export class FillerEndpoints implements VirtualSet {
 
   make(i: number): KubeObject {
     const m = this.members[i] as { app: number; at: number };
-    return endpointObjects(this.services[m.app] as ServiceInput, this.pods.podsOf(m.app), this.changed)[m.at] as KubeObject;
+    return endpointObjects(this.services[m.app] as ServiceInput, this.pods.podsOf(m.app), this.changed)[
+      m.at
+    ] as KubeObject;
   }
 
   /** 500 of them: selectors read the made object. */

@@ -5,7 +5,10 @@ type OwnerReference = NonNullable<KubeObject['metadata']['ownerReferences']>[num
 
 const hexDigits = '0123456789abcdef';
 /** Where each uid character comes from in the sha1 hex: -1 a dash, -4 the version, -8 the variant. */
-const uidLayout = [0, 1, 2, 3, 4, 5, 6, 7, -1, 8, 9, 10, 11, -1, -4, 13, 14, 15, -1, -8, 17, 18, 19, -1, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31];
+const uidLayout = [
+  0, 1, 2, 3, 4, 5, 6, 7, -1, 8, 9, 10, 11, -1, -4, 13, 14, 15, -1, -8, 17, 18, 19, -1, 20, 21, 22, 23, 24, 25, 26, 27,
+  28, 29, 30, 31,
+];
 
 /**
  * Stable uids: the same scenario serves the same objects every time. Written
@@ -19,7 +22,14 @@ export function uidFor(...parts: string[]): string {
 function uidFromBytes(d: Uint8Array): string {
   const out = Buffer.allocUnsafe(36);
   uidLayout.forEach((from, i) => {
-    const code = from === -1 ? 45 : from === -4 ? 52 : from === -8 ? 56 : hexDigits.charCodeAt(((d[from >> 1] ?? 0) >> (from & 1 ? 0 : 4)) & 15);
+    const code =
+      from === -1
+        ? 45
+        : from === -4
+          ? 52
+          : from === -8
+            ? 56
+            : hexDigits.charCodeAt(((d[from >> 1] ?? 0) >> (from & 1 ? 0 : 4)) & 15);
     out[i] = code;
   });
   return out.toString('latin1');
@@ -47,11 +57,23 @@ export function seededUid(seed: string, n: number): string {
     base = createHash('sha1').update(seed).digest();
     seedBytes.set(seed, base);
   }
-  const words = [(base.readUInt32BE(0) ^ fmix32(n)) >>> 0, base.readUInt32BE(4), (base.readUInt32BE(8) ^ fmix32(n ^ 0x9e3779b9)) >>> 0, (base.readUInt32BE(12) ^ fmix32(Math.imul(n, 0x27d4eb2f) >>> 0)) >>> 0];
+  const words = [
+    (base.readUInt32BE(0) ^ fmix32(n)) >>> 0,
+    base.readUInt32BE(4),
+    (base.readUInt32BE(8) ^ fmix32(n ^ 0x9e3779b9)) >>> 0,
+    (base.readUInt32BE(12) ^ fmix32(Math.imul(n, 0x27d4eb2f) >>> 0)) >>> 0,
+  ];
   const out = Buffer.allocUnsafe(36);
   uidLayout.forEach((from, i) => {
     // Hex digit `from` of the 128 bits: word from>>3, nibble from&7 counted from the top.
-    out[i] = from === -1 ? 45 : from === -4 ? 52 : from === -8 ? 56 : hexDigits.charCodeAt(((words[from >> 3] ?? 0) >>> (28 - 4 * (from & 7))) & 15);
+    out[i] =
+      from === -1
+        ? 45
+        : from === -4
+          ? 52
+          : from === -8
+            ? 56
+            : hexDigits.charCodeAt(((words[from >> 3] ?? 0) >>> (28 - 4 * (from & 7))) & 15);
   });
   return out.toString('latin1');
 }
@@ -99,7 +121,8 @@ export function safeSuffix(seed: string, length: number): string {
 /** The same alphabet over a string already hashed (a uid): no second hash for each of 150,000 pods. */
 export function safeFromHex(hex: string, length: number): string {
   let out = '';
-  for (let j = 0; j < length && j < hex.length; j++) out += safeAlphabet[(hex.charCodeAt(j) * 7 + j) % safeAlphabet.length];
+  for (let j = 0; j < length && j < hex.length; j++)
+    out += safeAlphabet[(hex.charCodeAt(j) * 7 + j) % safeAlphabet.length];
   return out;
 }
 
@@ -129,6 +152,11 @@ export function hex64(seed: string): string {
 }
 
 /** The reference a controller sets on what it creates: the owner's uid (as objectUid gives it), controller and blockOwnerDeletion. */
-export function controllerRef(apiVersion: string, kind: string, namespace: string | undefined, name: string): OwnerReference {
+export function controllerRef(
+  apiVersion: string,
+  kind: string,
+  namespace: string | undefined,
+  name: string,
+): OwnerReference {
   return { apiVersion, kind, name, uid: objectUid(kind, namespace, name), controller: true, blockOwnerDeletion: true };
 }

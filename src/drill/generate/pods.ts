@@ -79,7 +79,9 @@ const tokenProjection = deepFreeze({
   sources: [
     { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
     { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
-    { downwardAPI: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
+    {
+      downwardAPI: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] },
+    },
   ],
   defaultMode: 420,
 });
@@ -157,7 +159,8 @@ function hostIPsOf(node: LayoutNode): readonly Json[] {
 export function runningPod(p: PodInput): KubeObject {
   // Pods keep the uid scheme drills have always used (faults compute it the same way); filler pods bring a cheaper one.
   const uid = p.uid ?? uidFor('pod', p.namespace, p.name);
-  const tokenVolume = p.serviceAccountName === undefined ? undefined : `kube-api-access-${safeFromHex(uid.slice(24), 5)}`;
+  const tokenVolume =
+    p.serviceAccountName === undefined ? undefined : `kube-api-access-${safeFromHex(uid.slice(24), 5)}`;
   const containers: Json[] = [];
   const statuses: Json[] = [];
   // Objects are written as whole literals (rare fields added after): 150,000 pods built
@@ -170,7 +173,9 @@ export function runningPod(p: PodInput): KubeObject {
       ports: c.ports,
       resources: c.resources ?? emptyObject,
       readinessProbe: c.readinessProbe,
-      volumeMounts: tokenVolume ? [...mounts, { name: tokenVolume, readOnly: true, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' }] : mounts,
+      volumeMounts: tokenVolume
+        ? [...mounts, { name: tokenVolume, readOnly: true, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' }]
+        : mounts,
       terminationMessagePath: '/dev/termination-log',
       terminationMessagePolicy: 'File',
       imagePullPolicy: 'IfNotPresent',
@@ -200,7 +205,14 @@ export function runningPod(p: PodInput): KubeObject {
   const volumes: Json[] = p.volumes ? [...p.volumes] : [];
   if (tokenVolume) volumes.push({ name: tokenVolume, projected: tokenProjection });
 
-  const metadata: KubeObject['metadata'] = { name: p.name, namespace: p.namespace, uid, creationTimestamp: p.created, labels: p.labels, ownerReferences: p.owner ? [p.owner] : [] };
+  const metadata: KubeObject['metadata'] = {
+    name: p.name,
+    namespace: p.namespace,
+    uid,
+    creationTimestamp: p.created,
+    labels: p.labels,
+    ownerReferences: p.owner ? [p.owner] : [],
+  };
   if (!p.owner) delete metadata.ownerReferences;
   if (p.annotations) metadata.annotations = p.annotations;
 
@@ -258,7 +270,12 @@ export function runningPod(p: PodInput): KubeObject {
 
 /** A pod reference as Endpoints and EndpointSlices carry it; the two share one frozen copy. */
 export function podRef(pod: KubeObject): Json {
-  return Object.freeze({ kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name, uid: pod.metadata.uid });
+  return Object.freeze({
+    kind: 'Pod',
+    namespace: pod.metadata.namespace,
+    name: pod.metadata.name,
+    uid: pod.metadata.uid,
+  });
 }
 
 export function podIP(pod: KubeObject): string {

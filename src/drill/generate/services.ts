@@ -53,13 +53,22 @@ export function serviceObject(s: ServiceInput): KubeObject {
     internalTrafficPolicy: 'Cluster',
     ipFamilies: ['IPv4'],
     ipFamilyPolicy: 'SingleStack',
-    ports: s.ports.map((p) => (p.name ? { name: p.name, port: p.port, protocol: p.protocol, targetPort: p.targetPort } : { port: p.port, protocol: p.protocol, targetPort: p.targetPort })),
+    ports: s.ports.map((p) =>
+      p.name
+        ? { name: p.name, port: p.port, protocol: p.protocol, targetPort: p.targetPort }
+        : { port: p.port, protocol: p.protocol, targetPort: p.targetPort },
+    ),
   };
   if (s.selector) spec.selector = s.selector;
   spec.sessionAffinity = 'None';
   spec.type = 'ClusterIP';
   if (headless) spec.publishNotReadyAddresses = false;
-  const metadata: KubeObject['metadata'] = { name: s.name, namespace: s.namespace, uid: objectUid('Service', s.namespace, s.name), creationTimestamp: s.created };
+  const metadata: KubeObject['metadata'] = {
+    name: s.name,
+    namespace: s.namespace,
+    uid: objectUid('Service', s.namespace, s.name),
+    creationTimestamp: s.created,
+  };
   if (s.labels) metadata.labels = s.labels;
   if (s.annotations) metadata.annotations = s.annotations;
   return { apiVersion: 'v1', kind: 'Service', metadata, spec, status: { loadBalancer: {} } };
@@ -71,7 +80,9 @@ function isReady(pod: KubeObject): boolean {
 }
 
 function endpointPorts(s: ServiceInput): Json[] {
-  const ports = s.ports.map((p) => (p.name ? { name: p.name, port: p.podPort, protocol: p.protocol } : { port: p.podPort, protocol: p.protocol }));
+  const ports = s.ports.map((p) =>
+    p.name ? { name: p.name, port: p.podPort, protocol: p.protocol } : { port: p.podPort, protocol: p.protocol },
+  );
   const order = s.endpointPortOrder;
   if (!order) return ports;
   return [...ports].sort((a, b) => order.indexOf(String(a.name)) - order.indexOf(String(b.name)));
@@ -119,11 +130,22 @@ export function endpointObjects(s: ServiceInput, pods: readonly KubeObject[], ch
       namespace: s.namespace,
       uid: objectUid('Endpoints', s.namespace, s.name),
       creationTimestamp: s.created,
-      ...(s.labels ? { labels: { ...s.labels, ...(headless ? { 'service.kubernetes.io/headless': '' } : {}) } } : headless ? { labels: { 'service.kubernetes.io/headless': '' } } : {}),
+      ...(s.labels
+        ? { labels: { ...s.labels, ...(headless ? { 'service.kubernetes.io/headless': '' } : {}) } }
+        : headless
+          ? { labels: { 'service.kubernetes.io/headless': '' } }
+          : {}),
       annotations,
     },
   };
-  if (pods.length > 0) endpoints.subsets = [{ ...(ready.length > 0 ? { addresses: ready } : {}), ...(notReady.length > 0 ? { notReadyAddresses: notReady } : {}), ports }];
+  if (pods.length > 0)
+    endpoints.subsets = [
+      {
+        ...(ready.length > 0 ? { addresses: ready } : {}),
+        ...(notReady.length > 0 ? { notReadyAddresses: notReady } : {}),
+        ports,
+      },
+    ];
 
   const slices: KubeObject[] = [];
   endpointSliceNames(s, sorted.length).forEach((name, i) => {
@@ -149,7 +171,10 @@ export function endpointObjects(s: ServiceInput, pods: readonly KubeObject[], ch
       },
       addressType: 'IPv4',
       endpoints: members.map((pod) => {
-        const e: Json = { addresses: [podIP(pod)], conditions: readiness.get(pod) ? readyConditions : notReadyConditions };
+        const e: Json = {
+          addresses: [podIP(pod)],
+          conditions: readiness.get(pod) ? readyConditions : notReadyConditions,
+        };
         if (headless && typeof (pod.spec as Json).hostname === 'string') e.hostname = (pod.spec as Json).hostname;
         e.nodeName = podNode(pod);
         e.targetRef = refs.get(pod);

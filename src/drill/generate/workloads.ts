@@ -14,7 +14,13 @@ const fillerApps = 500;
 
 const fillerPorts = frozen([{ name: 'http', containerPort: 8080, protocol: 'TCP' }]);
 const fillerResources = frozen({ limits: { memory: '128Mi' }, requests: { cpu: '50m', memory: '64Mi' } });
-const fillerReadiness = frozen({ httpGet: { path: '/healthz', port: 'http', scheme: 'HTTP' }, timeoutSeconds: 1, periodSeconds: 10, successThreshold: 1, failureThreshold: 3 });
+const fillerReadiness = frozen({
+  httpGet: { path: '/healthz', port: 'http', scheme: 'HTTP' },
+  timeoutSeconds: 1,
+  periodSeconds: 10,
+  successThreshold: 1,
+  failureThreshold: 3,
+});
 
 /**
  * The filler workload in namespace `load`: Deployments app-N, each with one
@@ -27,7 +33,13 @@ export function fillerWorkload(ctx: GenContext, podsPerWorker: number): void {
   const appCount = Math.min(fillerApps, workers.length * podsPerWorker);
   const apps = Array.from({ length: appCount }, (_, i) => {
     const name = `app-${i}`;
-    const container: ContainerInput = { name: 'main', image: `registry.example.com/load/${name}:1.0`, ports: fillerPorts, resources: fillerResources, readinessProbe: fillerReadiness };
+    const container: ContainerInput = {
+      name: 'main',
+      image: `registry.example.com/load/${name}:1.0`,
+      ports: fillerPorts,
+      resources: fillerResources,
+      readinessProbe: fillerReadiness,
+    };
     const deployment: DeploymentInput = {
       namespace: 'load',
       name,
@@ -42,7 +54,14 @@ export function fillerWorkload(ctx: GenContext, podsPerWorker: number): void {
   });
   // Each worker's filler pods take consecutive addresses after what earlier generation placed there.
   const firstHost = workers.map((n) => ctx.net.reserve(n, podsPerWorker));
-  const filler = new FillerPods('load', apps.map((a) => a.filler), workers, podsPerWorker, firstHost, t);
+  const filler = new FillerPods(
+    'load',
+    apps.map((a) => a.filler),
+    workers,
+    podsPerWorker,
+    firstHost,
+    t,
+  );
   const services = apps.map((app): ServiceInput => ({
     namespace: 'load',
     name: app.deployment.name,
@@ -53,9 +72,15 @@ export function fillerWorkload(ctx: GenContext, podsPerWorker: number): void {
     created: t.load,
   }));
   // Every filler pod is generated Running and Ready.
-  apps.forEach((app, a) => out.push(...deploymentObjects(app.deployment, { replicas: filler.countOf(a), ready: filler.countOf(a) })));
+  apps.forEach((app, a) =>
+    out.push(...deploymentObjects(app.deployment, { replicas: filler.countOf(a), ready: filler.countOf(a) })),
+  );
   out.push(...services.map(serviceObject));
-  ctx.virtual.push(filler, new FillerEndpoints('Endpoints', filler, services, t.loadReady), new FillerEndpoints('EndpointSlice', filler, services, t.loadReady));
+  ctx.virtual.push(
+    filler,
+    new FillerEndpoints('Endpoints', filler, services, t.loadReady),
+    new FillerEndpoints('EndpointSlice', filler, services, t.loadReady),
+  );
 }
 
 interface StatefulApp {
@@ -67,9 +92,27 @@ interface StatefulApp {
 }
 
 const statefulApps: StatefulApp[] = [
-  { name: 'postgres', image: 'docker.io/library/postgres:16.4', port: { name: 'postgres', containerPort: 5432 }, storage: '20Gi', mountPath: '/var/lib/postgresql/data' },
-  { name: 'redis', image: 'docker.io/library/redis:7.4.1', port: { name: 'redis', containerPort: 6379 }, storage: '5Gi', mountPath: '/data' },
-  { name: 'rabbitmq', image: 'docker.io/library/rabbitmq:3.13.7', port: { name: 'amqp', containerPort: 5672 }, storage: '10Gi', mountPath: '/var/lib/rabbitmq' },
+  {
+    name: 'postgres',
+    image: 'docker.io/library/postgres:16.4',
+    port: { name: 'postgres', containerPort: 5432 },
+    storage: '20Gi',
+    mountPath: '/var/lib/postgresql/data',
+  },
+  {
+    name: 'redis',
+    image: 'docker.io/library/redis:7.4.1',
+    port: { name: 'redis', containerPort: 6379 },
+    storage: '5Gi',
+    mountPath: '/data',
+  },
+  {
+    name: 'rabbitmq',
+    image: 'docker.io/library/rabbitmq:3.13.7',
+    port: { name: 'amqp', containerPort: 5672 },
+    storage: '10Gi',
+    mountPath: '/var/lib/rabbitmq',
+  },
 ];
 
 const csiDriver = 'ebs.csi.aws.com';
@@ -105,7 +148,13 @@ export function statefulWorkloads(ctx: GenContext): void {
             image: app.image,
             ports: [{ ...app.port, protocol: 'TCP' }],
             resources: { limits: { memory: '1Gi' }, requests: { cpu: '250m', memory: '512Mi' } },
-            readinessProbe: { tcpSocket: { port: app.port.name }, timeoutSeconds: 1, periodSeconds: 10, successThreshold: 1, failureThreshold: 3 },
+            readinessProbe: {
+              tcpSocket: { port: app.port.name },
+              timeoutSeconds: 1,
+              periodSeconds: 10,
+              successThreshold: 1,
+              failureThreshold: 3,
+            },
             volumeMounts: [{ name: 'data', mountPath: app.mountPath }],
           },
         ],
@@ -115,7 +164,12 @@ export function statefulWorkloads(ctx: GenContext): void {
           apiVersion: 'v1',
           kind: 'PersistentVolumeClaim',
           metadata: { name: 'data', creationTimestamp: null },
-          spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: app.storage } }, storageClassName: storageClass, volumeMode: 'Filesystem' },
+          spec: {
+            accessModes: ['ReadWriteOnce'],
+            resources: { requests: { storage: app.storage } },
+            storageClassName: storageClass,
+            volumeMode: 'Filesystem',
+          },
           status: { phase: 'Pending' },
         },
       ],
@@ -123,7 +177,9 @@ export function statefulWorkloads(ctx: GenContext): void {
     const owner = controllerRef('apps/v1', 'StatefulSet', namespace, app.name);
     const pods: KubeObject[] = [];
     for (let j = 0; j < replicas; j++) {
-      const node = workers[(((workers.length - 1 - (k * 3 + j)) % workers.length) + workers.length) % workers.length] as LayoutNode;
+      const node = workers[
+        (((workers.length - 1 - (k * 3 + j)) % workers.length) + workers.length) % workers.length
+      ] as LayoutNode;
       const name = `${app.name}-${j}`;
       const claim = `data-${name}`;
       pods.push(
@@ -153,7 +209,15 @@ export function statefulWorkloads(ctx: GenContext): void {
       labels,
       clusterIP: 'None',
       selector: labels,
-      ports: [{ name: app.port.name, port: app.port.containerPort, protocol: 'TCP', targetPort: app.port.containerPort, podPort: app.port.containerPort }],
+      ports: [
+        {
+          name: app.port.name,
+          port: app.port.containerPort,
+          protocol: 'TCP',
+          targetPort: app.port.containerPort,
+          podPort: app.port.containerPort,
+        },
+      ],
       created,
     };
     out.push(statefulSetObject(sts, pods), ...pods, serviceObject(service), ...endpointObjects(service, pods, started));
@@ -161,7 +225,14 @@ export function statefulWorkloads(ctx: GenContext): void {
 }
 
 /** A claim bound to a dynamically provisioned CSI volume, attached to the node its pod runs on. */
-function volumeFor(namespace: string, claim: string, labels: Record<string, string>, storage: string, node: LayoutNode, created: string): KubeObject[] {
+function volumeFor(
+  namespace: string,
+  claim: string,
+  labels: Record<string, string>,
+  storage: string,
+  node: LayoutNode,
+  created: string,
+): KubeObject[] {
   const claimUid = objectUid('PersistentVolumeClaim', namespace, claim);
   const pvName = `pvc-${claimUid}`;
   const volumeHandle = `vol-0${hex64(pvName).slice(0, 16)}`;
@@ -183,7 +254,13 @@ function volumeFor(namespace: string, claim: string, labels: Record<string, stri
       },
       finalizers: ['kubernetes.io/pvc-protection'],
     },
-    spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage } }, storageClassName: storageClass, volumeMode: 'Filesystem', volumeName: pvName },
+    spec: {
+      accessModes: ['ReadWriteOnce'],
+      resources: { requests: { storage } },
+      storageClassName: storageClass,
+      volumeMode: 'Filesystem',
+      volumeName: pvName,
+    },
     status: { phase: 'Bound', accessModes: ['ReadWriteOnce'], capacity: { storage } },
   };
   const pv: KubeObject = {
@@ -193,14 +270,27 @@ function volumeFor(namespace: string, claim: string, labels: Record<string, stri
       name: pvName,
       uid: objectUid('PersistentVolume', undefined, pvName),
       creationTimestamp: created,
-      annotations: { 'pv.kubernetes.io/provisioned-by': csiDriver, 'volume.kubernetes.io/provisioner-deletion-secret-name': '', 'volume.kubernetes.io/provisioner-deletion-secret-namespace': '' },
-      finalizers: ['external-provisioner.volume.kubernetes.io/finalizer', 'kubernetes.io/pv-protection', 'external-attacher/ebs-csi-aws-com'],
+      annotations: {
+        'pv.kubernetes.io/provisioned-by': csiDriver,
+        'volume.kubernetes.io/provisioner-deletion-secret-name': '',
+        'volume.kubernetes.io/provisioner-deletion-secret-namespace': '',
+      },
+      finalizers: [
+        'external-provisioner.volume.kubernetes.io/finalizer',
+        'kubernetes.io/pv-protection',
+        'external-attacher/ebs-csi-aws-com',
+      ],
     },
     spec: {
       accessModes: ['ReadWriteOnce'],
       capacity: { storage },
       claimRef: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', name: claim, namespace, uid: claimUid },
-      csi: { driver: csiDriver, fsType: 'ext4', volumeAttributes: { 'storage.kubernetes.io/csiProvisionerIdentity': '1700000000000-8081-ebs.csi.aws.com' }, volumeHandle },
+      csi: {
+        driver: csiDriver,
+        fsType: 'ext4',
+        volumeAttributes: { 'storage.kubernetes.io/csiProvisionerIdentity': '1700000000000-8081-ebs.csi.aws.com' },
+        volumeHandle,
+      },
       persistentVolumeReclaimPolicy: 'Delete',
       storageClassName: storageClass,
       volumeMode: 'Filesystem',

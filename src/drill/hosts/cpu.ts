@@ -24,7 +24,18 @@ export interface CpuLoad {
 /** USER_HZ: /proc/stat counts in 1/100 s on every Linux that matters. */
 const hz = 100;
 
-type Row = [user: number, nice: number, system: number, idle: number, iowait: number, irq: number, softirq: number, steal: number, guest: number, guestNice: number];
+type Row = [
+  user: number,
+  nice: number,
+  system: number,
+  idle: number,
+  iowait: number,
+  irq: number,
+  softirq: number,
+  steal: number,
+  guest: number,
+  guestNice: number,
+];
 
 function split(jiffies: number, s: CpuShare, wobble: number): Row {
   const part = (f: number) => Math.round(jiffies * f * wobble);
@@ -42,7 +53,9 @@ const add = (a: Row, b: Row) => a.map((v, i) => v + (b[i] ?? 0)) as Row;
 
 /** Per-CPU counters for `seconds` of time at a share; the aggregate line is their sum. */
 function counters(load: CpuLoad, seconds: number, share: CpuShare, salt: number): Row[] {
-  return Array.from({ length: load.cpus }, (_, i) => split(seconds * hz, share, 0.85 + (((load.seed >>> (i * 3 + salt)) & 7) / 7) * 0.3));
+  return Array.from({ length: load.cpus }, (_, i) =>
+    split(seconds * hz, share, 0.85 + (((load.seed >>> (i * 3 + salt)) & 7) / 7) * 0.3),
+  );
 }
 
 function statText(perCpu: Row[], load: CpuLoad, sample: number): string {
@@ -50,9 +63,54 @@ function statText(perCpu: Row[], load: CpuLoad, sample: number): string {
   const busy = total[0] + total[2];
   const intr = Math.round(busy * 9.1) + sample * 410;
   const ctxt = Math.round(busy * 31.7) + sample * 1630;
-  const irqs = [0, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Math.round(intr * 0.41), Math.round(intr * 0.33), Math.round(intr * 0.2), 0, 31, 0, 0, 0];
+  const irqs = [
+    0,
+    9,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    Math.round(intr * 0.41),
+    Math.round(intr * 0.33),
+    Math.round(intr * 0.2),
+    0,
+    31,
+    0,
+    0,
+    0,
+  ];
   const softirqTotal = Math.round(busy * 4.4) + sample * 220;
-  const soft = [0, Math.round(softirqTotal * 0.28), 3, Math.round(softirqTotal * 0.09), Math.round(softirqTotal * 0.12), Math.round(softirqTotal * 0.01), 0, 41, Math.round(softirqTotal * 0.3), 0];
+  const soft = [
+    0,
+    Math.round(softirqTotal * 0.28),
+    3,
+    Math.round(softirqTotal * 0.09),
+    Math.round(softirqTotal * 0.12),
+    Math.round(softirqTotal * 0.01),
+    0,
+    41,
+    Math.round(softirqTotal * 0.3),
+    0,
+  ];
   return [
     `cpu  ${total.join(' ')}`,
     ...perCpu.map((r, i) => `cpu${i} ${r.join(' ')}`),
@@ -92,7 +150,9 @@ export function iostatCpu(load: CpuLoad, host: string, kernel: string, now: Date
   const second = sum(counters(load, 1, load.current, 1));
   const date = `${String(now.getUTCMonth() + 1).padStart(2, '0')}/${String(now.getUTCDate()).padStart(2, '0')}/${String(now.getUTCFullYear() % 100).padStart(2, '0')}`;
   const head = 'avg-cpu:  %user   %nice %system %iowait  %steal   %idle';
-  return { stdout: `Linux ${kernel} (${host}) \t${date} \t_x86_64_\t(${load.cpus} CPU)\n\n${head}\n${iostatRow(boot)}\n\n${head}\n${iostatRow(second)}\n\n` };
+  return {
+    stdout: `Linux ${kernel} (${host}) \t${date} \t_x86_64_\t(${load.cpus} CPU)\n\n${head}\n${iostatRow(boot)}\n\n${head}\n${iostatRow(second)}\n\n`,
+  };
 }
 
 /** One process as top lists it; %CPU is of one CPU (100 = a whole one). */
@@ -124,7 +184,9 @@ export function topBatch(load: CpuLoad, processes: readonly TopProcess[], now: D
     const hm = `${Math.floor((up % 86400) / 3600)}:${String(Math.floor((up % 3600) / 60)).padStart(2, '0')}`;
     const busy = (share.user + share.system) * load.cpus;
     const la = [busy * 1.1, busy, busy * 0.9].map((v) => v.toFixed(2)).join(', ');
-    const sorted = [...processes].map((p) => ({ ...p, cpu: first ? 0 : p.cpu })).sort((a, b) => b.cpu - a.cpu || a.pid - b.pid);
+    const sorted = [...processes]
+      .map((p) => ({ ...p, cpu: first ? 0 : p.cpu }))
+      .sort((a, b) => b.cpu - a.cpu || a.pid - b.pid);
     const running = sorted.filter((p) => p.cpu > 0).length || 1;
     const rows = sorted.map((p) => {
       const state = p.cpu > 0 ? 'R' : 'S';
@@ -145,5 +207,7 @@ export function topBatch(load: CpuLoad, processes: readonly TopProcess[], now: D
       '',
     ].join('\n');
   };
-  return { stdout: `${iteration(now, load.sinceBoot, true)}\n${iteration(new Date(now.getTime() + 1000), load.current, false)}` };
+  return {
+    stdout: `${iteration(now, load.sinceBoot, true)}\n${iteration(new Date(now.getTime() + 1000), load.current, false)}`,
+  };
 }

@@ -31,7 +31,14 @@ export function opensslTime(d: Date): string {
 }
 
 /** A klog header line: `E1125 11:59:01.204118    1187 run.go:74] "msg"` (microseconds from the seed, thread id padded to 7). */
-export function klog(level: 'I' | 'W' | 'E' | 'F', d: Date, pid: number, source: string, message: string, micros = 0): string {
+export function klog(
+  level: 'I' | 'W' | 'E' | 'F',
+  d: Date,
+  pid: number,
+  source: string,
+  message: string,
+  micros = 0,
+): string {
   const us = String(micros % 1_000_000).padStart(6, '0');
   return `${level}${p2(d.getUTCMonth() + 1)}${p2(d.getUTCDate())} ${hms(d)}.${us} ${String(pid).padStart(7, ' ')} ${source}] ${message}`;
 }
@@ -42,7 +49,21 @@ export function journalLine(d: Date, host: string, ident: string, pid: number, m
 }
 
 /** `systemctl show -p …` prints the asked properties in systemd's own order (Service before Unit interface), not in the order asked. */
-const showOrder = ['Type', 'Restart', 'Result', 'NRestarts', 'ExecMainStartTimestamp', 'ExecMainStatus', 'ExecStart', 'Id', 'LoadState', 'ActiveState', 'SubState', 'FragmentPath', 'UnitFileState'];
+const showOrder = [
+  'Type',
+  'Restart',
+  'Result',
+  'NRestarts',
+  'ExecMainStartTimestamp',
+  'ExecMainStatus',
+  'ExecStart',
+  'Id',
+  'LoadState',
+  'ActiveState',
+  'SubState',
+  'FragmentPath',
+  'UnitFileState',
+];
 
 export function systemctlShow(props: Record<string, string>, wanted: readonly string[]): string {
   const asked = new Set(wanted);
@@ -54,7 +75,18 @@ export function systemctlShow(props: Record<string, string>, wanted: readonly st
 
 /** `systemctl show` of a unit systemd has no file for: defaults, LoadState=not-found, exit 0. */
 export function notFoundUnit(id: string): Record<string, string> {
-  return { Id: id, Result: 'success', NRestarts: '0', ExecMainStartTimestamp: '', ExecMainStatus: '0', LoadState: 'not-found', ActiveState: 'inactive', SubState: 'dead', FragmentPath: '', UnitFileState: '' };
+  return {
+    Id: id,
+    Result: 'success',
+    NRestarts: '0',
+    ExecMainStartTimestamp: '',
+    ExecMainStatus: '0',
+    LoadState: 'not-found',
+    ActiveState: 'inactive',
+    SubState: 'dead',
+    FragmentPath: '',
+    UnitFileState: '',
+  };
 }
 
 export interface Listener {
@@ -73,17 +105,29 @@ export interface Listener {
  * Process header sits right after "Port" because its cells start with a space.
  */
 export function ssListen(rows: readonly Listener[]): string {
-  const peer = (r: Listener) => (r.addr.startsWith('[') || r.addr === '*' ? (r.addr === '*' ? '*:' : '[::]:') : '0.0.0.0:');
+  const peer = (r: Listener) =>
+    r.addr.startsWith('[') || r.addr === '*' ? (r.addr === '*' ? '*:' : '[::]:') : '0.0.0.0:';
   const cells = [
     ['State', 'Recv-Q', 'Send-Q', 'Local Address:', 'Port', 'Peer Address:', 'Port', 'Process'],
-    ...rows.map((r) => ['LISTEN', '0', String(r.backlog), `${r.addr}:`, String(r.port), peer(r), '*', ` users:(("${r.process}",pid=${r.pid},fd=${r.fd}))`]),
+    ...rows.map((r) => [
+      'LISTEN',
+      '0',
+      String(r.backlog),
+      `${r.addr}:`,
+      String(r.port),
+      peer(r),
+      '*',
+      ` users:(("${r.process}",pid=${r.pid},fd=${r.fd}))`,
+    ]),
   ];
   const width = (i: number) => Math.max(...cells.map((c) => (c[i] ?? '').length));
   const w = [0, 1, 2, 3, 4, 5, 6, 7].map(width);
   const right = new Set([3, 5]);
   const delim = ['', ' ', ' ', ' ', '', ' ', '', ''];
   return `${cells
-    .map((c) => c.map((cell, i) => `${delim[i]}${right.has(i) ? cell.padStart(w[i] ?? 0) : cell.padEnd(w[i] ?? 0)}`).join(''))
+    .map((c) =>
+      c.map((cell, i) => `${delim[i]}${right.has(i) ? cell.padStart(w[i] ?? 0) : cell.padEnd(w[i] ?? 0)}`).join(''),
+    )
     .join('\n')}\n`;
 }
 
@@ -132,8 +176,17 @@ export function dfPercent(used: number, avail: number): number {
  * Filesystem left-aligned and at least 14 wide, numbers right-aligned, one line per argument.
  */
 export function dfTable(rows: readonly DfRow[], inodes: boolean): string {
-  const head = inodes ? ['Filesystem', 'Inodes', 'IUsed', 'IFree', 'IUse%', 'Mounted on'] : ['Filesystem', '1024-blocks', 'Used', 'Available', 'Capacity', 'Mounted on'];
-  const body = rows.map((r) => [r.device, String(r.size), String(r.used), String(r.avail), `${dfPercent(r.used, r.avail)}%`, r.mount]);
+  const head = inodes
+    ? ['Filesystem', 'Inodes', 'IUsed', 'IFree', 'IUse%', 'Mounted on']
+    : ['Filesystem', '1024-blocks', 'Used', 'Available', 'Capacity', 'Mounted on'];
+  const body = rows.map((r) => [
+    r.device,
+    String(r.size),
+    String(r.used),
+    String(r.avail),
+    `${dfPercent(r.used, r.avail)}%`,
+    r.mount,
+  ]);
   const all = [head, ...body];
   const w = head.map((_, i) => Math.max(i === 0 ? 14 : 5, ...all.map((c) => (c[i] ?? '').length)));
   return `${all
@@ -158,8 +211,12 @@ export function kernelLine(d: Date, host: string, message: string): string {
 }
 
 /** `systemctl list-units --all --no-legend` rows: unit, load, active, sub padded to their widest, then the description. */
-export function listUnitsTable(rows: readonly { unit: string; load?: string; active: string; sub: string; description: string }[]): string {
+export function listUnitsTable(
+  rows: readonly { unit: string; load?: string; active: string; sub: string; description: string }[],
+): string {
   const cols = rows.map((r) => [r.unit, r.load ?? 'loaded', r.active, r.sub]);
   const widths = [0, 1, 2, 3].map((i) => Math.max(...cols.map((c) => (c[i] ?? '').length)));
-  return rows.map((r, n) => `  ${(cols[n] ?? []).map((c, i) => c.padEnd(widths[i] ?? 0)).join(' ')} ${r.description}\n`).join('');
+  return rows
+    .map((r, n) => `  ${(cols[n] ?? []).map((c, i) => c.padEnd(widths[i] ?? 0)).join(' ')} ${r.description}\n`)
+    .join('');
 }

@@ -4,7 +4,21 @@ import { commands, controlPlaneUnitProps, controlPlaneUnits, kubeletProps, servi
 import { iostatCpu, procStatSamples, topBatch } from './cpu.js';
 import type { TopProcess } from './cpu.js';
 import type { CpuLoad } from './cpu.js';
-import { ctime, dfTable, journalLine, kernelLine, klog, listUnitsTable, notFoundUnit, opensslTime, psTable, ssListen, systemctlShow, systemdTable, systemdTime } from './format.js';
+import {
+  ctime,
+  dfTable,
+  journalLine,
+  kernelLine,
+  klog,
+  listUnitsTable,
+  notFoundUnit,
+  opensslTime,
+  psTable,
+  ssListen,
+  systemctlShow,
+  systemdTable,
+  systemdTime,
+} from './format.js';
 import { selfSignedCertificate } from '../apiserver/tls.js';
 import type { Listener, Process } from './format.js';
 
@@ -25,7 +39,15 @@ export interface HostIdentity {
   seed: number;
   uptimeSeconds: number;
   bootTime: Date;
-  pids: { dbus: number; logind: number; chronyd: number; sshd: number; containerd: number; kubelet: number; kubeProxy: number };
+  pids: {
+    dbus: number;
+    logind: number;
+    chronyd: number;
+    sshd: number;
+    containerd: number;
+    kubelet: number;
+    kubeProxy: number;
+  };
   /** When systemd started containerd and the kubelet (seconds after boot). */
   containerdStart: Date;
   kubeletStart: Date;
@@ -44,7 +66,15 @@ export function hostIdentity(node: HostNode, now: Date): HostIdentity {
     seed,
     uptimeSeconds,
     bootTime,
-    pids: { dbus: 598 + (jitter % 9), logind: 640 + jitter, chronyd: 671 + jitter, sshd: 702 + jitter, containerd: 884 + jitter, kubelet: 1151 + jitter * 3, kubeProxy: 2387 + jitter * 5 },
+    pids: {
+      dbus: 598 + (jitter % 9),
+      logind: 640 + jitter,
+      chronyd: 671 + jitter,
+      sshd: 702 + jitter,
+      containerd: 884 + jitter,
+      kubelet: 1151 + jitter * 3,
+      kubeProxy: 2387 + jitter * 5,
+    },
     containerdStart: after(6),
     kubeletStart: after(11),
   };
@@ -62,7 +92,20 @@ export function cpuLoad(id: HostIdentity, share: Pick<CpuLoad, 'sinceBoot' | 'cu
 const ago = (id: HostIdentity, at: Date) => Math.max(0, Math.round((id.now.getTime() - at.getTime()) / 1000));
 
 /** The kubelet unit as kubeadm's deb package installs it (flags come from 10-kubeadm.conf's environment). */
-export function kubeletUnit(id: HostIdentity, state: { active: string; sub: string; result: string; restarts: number; status: number; pid: number; start: Date; stop?: Date; code?: string }): string {
+export function kubeletUnit(
+  id: HostIdentity,
+  state: {
+    active: string;
+    sub: string;
+    result: string;
+    restarts: number;
+    status: number;
+    pid: number;
+    start: Date;
+    stop?: Date;
+    code?: string;
+  },
+): string {
   const started = systemdTime(state.start);
   const stopped = state.stop ? systemdTime(state.stop) : 'n/a';
   const code = state.code ?? (state.stop ? 'exited' : '(null)');
@@ -204,7 +247,8 @@ export const crictlInfoReady = `{
 }
 `;
 
-const hex = (id: HostIdentity, salt: string, n = 64) => createHash('sha256').update(`${id.node.name}/${salt}`).digest('hex').slice(0, n);
+const hex = (id: HostIdentity, salt: string, n = 64) =>
+  createHash('sha256').update(`${id.node.name}/${salt}`).digest('hex').slice(0, n);
 
 /** What runs on the node: systemd, D-Bus, time and ssh, containerd and its shims, the kubelet, kube-proxy and (on control planes) the static pods. */
 /** What top shows on a quiet node: the kubelet, containerd and the rest sharing a few per cent of one CPU. */
@@ -226,7 +270,11 @@ export function healthyProcesses(id: HostIdentity): Process[] {
     { pid: 45, age: up, args: '[kswapd0]' },
     { pid: 287, age: up - 2, args: '/lib/systemd/systemd-journald' },
     { pid: 318, age: up - 2, args: '/lib/systemd/systemd-udevd' },
-    { pid: pids.dbus, age: up - 4, args: '/usr/bin/dbus-daemon --system --address=systemd: --nofork --nopidfile --systemd-activation --syslog-only' },
+    {
+      pid: pids.dbus,
+      age: up - 4,
+      args: '/usr/bin/dbus-daemon --system --address=systemd: --nofork --nopidfile --systemd-activation --syslog-only',
+    },
     { pid: pids.logind, age: up - 4, args: '/lib/systemd/systemd-logind' },
     { pid: pids.chronyd, age: up - 4, args: '/usr/sbin/chronyd -F 1' },
     { pid: pids.sshd, age: up - 5, args: 'sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups' },
@@ -241,7 +289,11 @@ export function healthyProcesses(id: HostIdentity): Process[] {
   const pod = (name: string, args: string) => {
     const sandbox = hex(id, name);
     const age = ago(id, id.kubeletStart) - 20;
-    procs.push({ pid: pid, age, args: `/usr/bin/containerd-shim-runc-v2 -namespace k8s.io -id ${sandbox} -address /run/containerd/containerd.sock` });
+    procs.push({
+      pid: pid,
+      age,
+      args: `/usr/bin/containerd-shim-runc-v2 -namespace k8s.io -id ${sandbox} -address /run/containerd/containerd.sock`,
+    });
     procs.push({ pid: pid + 21, age, args: '/pause' });
     procs.push({ pid: pid + 63, age: age - 1, args });
     pid += 97;
@@ -260,9 +312,15 @@ export function healthyProcesses(id: HostIdentity): Process[] {
       'kube-controller-manager',
       'kube-controller-manager --allocate-node-cidrs=true --authentication-kubeconfig=/etc/kubernetes/controller-manager.conf --authorization-kubeconfig=/etc/kubernetes/controller-manager.conf --bind-address=127.0.0.1 --client-ca-file=/etc/kubernetes/pki/ca.crt --cluster-cidr=10.244.0.0/16 --cluster-name=kubernetes --controllers=*,bootstrapsigner,tokencleaner --kubeconfig=/etc/kubernetes/controller-manager.conf --leader-elect=true --service-cluster-ip-range=10.96.0.0/12 --use-service-account-credentials=true',
     );
-    pod('kube-scheduler', 'kube-scheduler --authentication-kubeconfig=/etc/kubernetes/scheduler.conf --authorization-kubeconfig=/etc/kubernetes/scheduler.conf --bind-address=127.0.0.1 --kubeconfig=/etc/kubernetes/scheduler.conf --leader-elect=true');
+    pod(
+      'kube-scheduler',
+      'kube-scheduler --authentication-kubeconfig=/etc/kubernetes/scheduler.conf --authorization-kubeconfig=/etc/kubernetes/scheduler.conf --bind-address=127.0.0.1 --kubeconfig=/etc/kubernetes/scheduler.conf --leader-elect=true',
+    );
   }
-  pod('kube-proxy', `/usr/local/bin/kube-proxy --config=/var/lib/kube-proxy/config.conf --hostname-override=${id.node.name}`);
+  pod(
+    'kube-proxy',
+    `/usr/local/bin/kube-proxy --config=/var/lib/kube-proxy/config.conf --hostname-override=${id.node.name}`,
+  );
   procs.push({ pid: pids.kubeProxy + 40_000 + (id.seed % 9000), age: 0, args: 'ps -eo pid,etimes,args' });
   return procs;
 }
@@ -276,7 +334,14 @@ export function healthyListeners(id: HostIdentity): Listener[] {
   const v4: Listener[] = [
     { addr: '127.0.0.1', port: 10248, backlog: 4096, process: 'kubelet', pid: pids.kubelet, fd: 17 },
     { addr: '127.0.0.1', port: 10249, backlog: 4096, process: 'kube-proxy', pid: podPid(cp ? 4 : 0), fd: 10 },
-    { addr: '127.0.0.1', port: 33000 + (id.seed % 20000), backlog: 4096, process: 'containerd', pid: pids.containerd, fd: 11 },
+    {
+      addr: '127.0.0.1',
+      port: 33000 + (id.seed % 20000),
+      backlog: 4096,
+      process: 'containerd',
+      pid: pids.containerd,
+      fd: 11,
+    },
     { addr: '0.0.0.0', port: 22, backlog: 128, process: 'sshd', pid: pids.sshd, fd: 3 },
   ];
   if (cp) {
@@ -307,10 +372,40 @@ export function healthyKubeletJournal(id: HostIdentity): string {
     const t = new Date(id.now.getTime() - (minute * 60 + (id.seed % 50)) * 1000);
     if (id.node.role === 'control-plane') {
       ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler'].forEach((c, i) => {
-        lines.push(journalLine(t, host, 'kubelet', pid, klog('I', t, pid, 'kubelet_getters.go:218', `"Pod status updated" pod="kube-system/${c}-${host}" status="Running"`, (id.seed + minute * 7919 + i * 173) % 1e6)));
+        lines.push(
+          journalLine(
+            t,
+            host,
+            'kubelet',
+            pid,
+            klog(
+              'I',
+              t,
+              pid,
+              'kubelet_getters.go:218',
+              `"Pod status updated" pod="kube-system/${c}-${host}" status="Running"`,
+              (id.seed + minute * 7919 + i * 173) % 1e6,
+            ),
+          ),
+        );
       });
     } else {
-      lines.push(journalLine(t, host, 'kubelet', pid, klog('I', t, pid, 'scope.go:117', `"RemoveContainer" containerID="${hex(id, `gc-${minute}`)}"`, (id.seed + minute * 7919) % 1e6)));
+      lines.push(
+        journalLine(
+          t,
+          host,
+          'kubelet',
+          pid,
+          klog(
+            'I',
+            t,
+            pid,
+            'scope.go:117',
+            `"RemoveContainer" containerID="${hex(id, `gc-${minute}`)}"`,
+            (id.seed + minute * 7919) % 1e6,
+          ),
+        ),
+      );
     }
   }
   return `${lines.join('\n')}\n`;
@@ -345,14 +440,24 @@ export function ipvsDestination(ip: string, port: number): string {
  * kubernetes Service's virtual server to the API servers, then the others.
  * Only ClusterIPs: kube-proxy's NodePort and LoadBalancer entries are left out.
  */
-export function healthyIpvsadm(controlPlaneIPs: readonly string[], nodeIP: string, services?: ServiceRuleLines): string {
+export function healthyIpvsadm(
+  controlPlaneIPs: readonly string[],
+  nodeIP: string,
+  services?: ServiceRuleLines,
+): string {
   const eps = controlPlaneIPs.length > 0 ? controlPlaneIPs : [nodeIP];
   return `${['IP Virtual Server version 1.2.1 (size=4096)', 'Prot LocalAddress:Port Scheduler Flags', `  -> ${'RemoteAddress:Port'.padEnd(28)} Forward Weight ActiveConn InActConn`, 'TCP  10.96.0.1:443 rr', ...eps.map((ip) => ipvsDestination(ip, 6443)), ...(services?.ipvs ?? [])].join('\n')}\n`;
 }
 
-export function healthyIptables(id: HostIdentity, controlPlaneIPs: readonly string[], firewall?: FirewallRules, services?: ServiceRuleLines): string {
+export function healthyIptables(
+  id: HostIdentity,
+  controlPlaneIPs: readonly string[],
+  firewall?: FirewallRules,
+  services?: ServiceRuleLines,
+): string {
   const stamp = ctime(id.now);
-  const sep = (ip: string) => `KUBE-SEP-${base32(createHash('sha256').update(`default/kubernetes:httpstcp${ip}:6443`).digest()).slice(0, 16)}`;
+  const sep = (ip: string) =>
+    `KUBE-SEP-${base32(createHash('sha256').update(`default/kubernetes:httpstcp${ip}:6443`).digest()).slice(0, 16)}`;
   const svc = 'KUBE-SVC-NPX46M4PTMTKRN6Y';
   const eps = controlPlaneIPs.length > 0 ? controlPlaneIPs : [id.node.ip];
   const balance = eps.map((ip, i) => {
@@ -378,7 +483,17 @@ export function healthyIptables(id: HostIdentity, controlPlaneIPs: readonly stri
     ':INPUT ACCEPT [0:0]',
     ':FORWARD ACCEPT [0:0]',
     ':OUTPUT ACCEPT [0:0]',
-    ...[...(firewall?.chains ?? []), 'KUBE-EXTERNAL-SERVICES', 'KUBE-FIREWALL', 'KUBE-FORWARD', 'KUBE-KUBELET-CANARY', 'KUBE-NODEPORTS', 'KUBE-PROXY-CANARY', 'KUBE-PROXY-FIREWALL', 'KUBE-SERVICES']
+    ...[
+      ...(firewall?.chains ?? []),
+      'KUBE-EXTERNAL-SERVICES',
+      'KUBE-FIREWALL',
+      'KUBE-FORWARD',
+      'KUBE-KUBELET-CANARY',
+      'KUBE-NODEPORTS',
+      'KUBE-PROXY-CANARY',
+      'KUBE-PROXY-FIREWALL',
+      'KUBE-SERVICES',
+    ]
       .sort()
       .map((c) => `:${c} - [0:0]`),
     ...(firewall?.input ?? []),
@@ -458,13 +573,22 @@ export function base32(bytes: Uint8Array): string {
 /** The root filesystem (the kubelet's and containerd's directories live on it): 98 GiB ext4, 5% reserved. */
 export const rootDisk = { device: '/dev/vda1', sizeKiB: 102687672, inodes: 6422528 };
 
-export function dfAnswers(usedFraction: number, inodeFraction: number): { blocks: DrillResponse; inodes: DrillResponse } {
+export function dfAnswers(
+  usedFraction: number,
+  inodeFraction: number,
+): { blocks: DrillResponse; inodes: DrillResponse } {
   const reserved = Math.round(rootDisk.sizeKiB * 0.05);
   const used = Math.round(rootDisk.sizeKiB * usedFraction);
   const avail = Math.max(0, rootDisk.sizeKiB - reserved - used);
   const iused = Math.round(rootDisk.inodes * inodeFraction);
   const row = { device: rootDisk.device, size: rootDisk.sizeKiB, used, avail, mount: '/' };
-  const irow = { device: rootDisk.device, size: rootDisk.inodes, used: iused, avail: rootDisk.inodes - iused, mount: '/' };
+  const irow = {
+    device: rootDisk.device,
+    size: rootDisk.inodes,
+    used: iused,
+    avail: rootDisk.inodes - iused,
+    mount: '/',
+  };
   return { blocks: { stdout: dfTable([row, row], false) }, inodes: { stdout: dfTable([irow, irow], true) } };
 }
 
@@ -473,7 +597,10 @@ export function opensslEnddate(notAfter: Date): DrillResponse {
 }
 
 /** `chronyc tracking` of a chronyd locked to its pool server. */
-export function chronyTracking(id: HostIdentity, o: { systemOffset: number; lastOffset: number; synchronised: boolean }): DrillResponse {
+export function chronyTracking(
+  id: HostIdentity,
+  o: { systemOffset: number; lastOffset: number; synchronised: boolean },
+): DrillResponse {
   const source = `10.0.0.${2 + (id.seed % 3)}`;
   const refHex = source
     .split('.')
@@ -519,7 +646,9 @@ export function healthyKernelLog(id: HostIdentity): string {
     const veth = `veth${hex(id, `veth-${minute}`, 8)}`;
     lines.push(kernelLine(t, host, `cni0: port 3(${veth}) entered blocking state`));
     lines.push(kernelLine(t, host, `cni0: port 3(${veth}) entered forwarding state`));
-    lines.push(kernelLine(new Date(t.getTime() + 1000), host, `IPv6: ADDRCONF(NETDEV_CHANGE): ${veth}: link becomes ready`));
+    lines.push(
+      kernelLine(new Date(t.getTime() + 1000), host, `IPv6: ADDRCONF(NETDEV_CHANGE): ${veth}: link becomes ready`),
+    );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -535,10 +664,20 @@ export function kubeadmUnits(): string {
 /** containerd's own routine lines beside the kubelet's, interleaved by time as journalctl prints several units. */
 export function healthyServiceJournals(id: HostIdentity): string {
   const host = id.node.name;
-  const kubelet = healthyKubeletJournal(id).split('\n').filter((l) => l !== '');
+  const kubelet = healthyKubeletJournal(id)
+    .split('\n')
+    .filter((l) => l !== '');
   const t = new Date(id.now.getTime() - (16 * 60 + (id.seed % 50)) * 1000);
-  const stamp = t.toISOString().replace(/\.(\d{3})Z$/, (_m, ms: string) => `.${ms}${String(id.seed % 1_000_000).padStart(6, '0')}Z`);
-  const containerd = journalLine(t, host, 'containerd', id.pids.containerd, `time="${stamp}" level=info msg="RemoveContainer for \\"${hex(id, 'gc-containerd')}\\" returns successfully"`);
+  const stamp = t
+    .toISOString()
+    .replace(/\.(\d{3})Z$/, (_m, ms: string) => `.${ms}${String(id.seed % 1_000_000).padStart(6, '0')}Z`);
+  const containerd = journalLine(
+    t,
+    host,
+    'containerd',
+    id.pids.containerd,
+    `time="${stamp}" level=info msg="RemoveContainer for \\"${hex(id, 'gc-containerd')}\\" returns successfully"`,
+  );
   return `${[containerd, ...kubelet].join('\n')}\n`;
 }
 
@@ -569,7 +708,13 @@ export function kubeadmKubeletConf(nodeName: string, apiserver: string, caPem: s
 }
 
 /** Everything a healthy node answers. */
-export function healthyHost(node: HostNode, now: Date, controlPlaneIPs: readonly string[], services?: () => ServiceRuleLines, clusterCA?: string): Record<string, DrillResponse | readonly DrillResponse[]> {
+export function healthyHost(
+  node: HostNode,
+  now: Date,
+  controlPlaneIPs: readonly string[],
+  services?: () => ServiceRuleLines,
+  clusterCA?: string,
+): Record<string, DrillResponse | readonly DrillResponse[]> {
   const id = hostIdentity(node, now);
   const { pids } = id;
   const cp = node.role === 'control-plane';
@@ -581,11 +726,29 @@ export function healthyHost(node: HostNode, now: Date, controlPlaneIPs: readonly
       ['NAME', 'PID', 'PROCESS', 'USER', 'CONNECTION', 'UNIT', 'SESSION', 'DESCRIPTION'],
       [':1.0', '1', 'systemd', 'root', ':1.0', 'init.scope', '-', '-'],
       [':1.1', String(pids.logind), 'systemd-logind', 'root', ':1.1', 'systemd-logind.service', '-', '-'],
-      [`:1.${busyName}`, String(pids.kubeProxy + 40_001), 'busctl', 'root', `:1.${busyName}`, 'session-3.scope', '3', '-'],
+      [
+        `:1.${busyName}`,
+        String(pids.kubeProxy + 40_001),
+        'busctl',
+        'root',
+        `:1.${busyName}`,
+        'session-3.scope',
+        '3',
+        '-',
+      ],
       ['org.freedesktop.DBus', '1', 'systemd', 'root', '-', 'init.scope', '-', '-'],
       ['org.freedesktop.hostname1', '-', '-', '-', '(activatable)', '-', '-', '-'],
       ['org.freedesktop.locale1', '-', '-', '-', '(activatable)', '-', '-', '-'],
-      ['org.freedesktop.login1', String(pids.logind), 'systemd-logind', 'root', ':1.1', 'systemd-logind.service', '-', '-'],
+      [
+        'org.freedesktop.login1',
+        String(pids.logind),
+        'systemd-logind',
+        'root',
+        ':1.1',
+        'systemd-logind.service',
+        '-',
+        '-',
+      ],
       ['org.freedesktop.systemd1', '1', 'systemd', 'root', ':1.0', 'init.scope', '-', '-'],
       ['org.freedesktop.timedate1', '-', '-', '-', '(activatable)', '-', '-', '-'],
     ],
@@ -593,7 +756,9 @@ export function healthyHost(node: HostNode, now: Date, controlPlaneIPs: readonly
   );
   const certs: Record<string, DrillResponse> = {
     // The kubelet rotates its client certificate at 70-90% of its year; kubeadm's own certificates are a year from the last upgrade.
-    [commands.kubeletClientCert]: opensslEnddate(new Date(now.getTime() + (120 + (id.seed % 90)) * day * 1000 + (id.seed % 86_400) * 1000)),
+    [commands.kubeletClientCert]: opensslEnddate(
+      new Date(now.getTime() + (120 + (id.seed % 90)) * day * 1000 + (id.seed % 86_400) * 1000),
+    ),
   };
   if (cp) {
     const renewed = new Date(now.getTime() + (365 - 90) * day * 1000 - (id.seed % 3600) * 1000);
@@ -603,7 +768,15 @@ export function healthyHost(node: HostNode, now: Date, controlPlaneIPs: readonly
   }
   const answers: Record<string, DrillResponse | readonly DrillResponse[]> = {
     [commands.kubeletService]: {
-      stdout: kubeletUnit(id, { active: 'active', sub: 'running', result: 'success', restarts: 0, status: 0, pid: pids.kubelet, start: id.kubeletStart }),
+      stdout: kubeletUnit(id, {
+        active: 'active',
+        sub: 'running',
+        result: 'success',
+        restarts: 0,
+        status: 0,
+        pid: pids.kubelet,
+        start: id.kubeletStart,
+      }),
     },
     [commands.kubeletConfig]: { stdout: kubeadmKubeletConfig },
     [commands.kubeletJournal]: { stdout: healthyKubeletJournal(id) },
@@ -611,7 +784,15 @@ export function healthyHost(node: HostNode, now: Date, controlPlaneIPs: readonly
     [commands.etcdJournal]: { stdout: '-- No entries --\n' },
     [commands.containerd]: {
       stdout: systemctlShow(
-        { Result: 'success', NRestarts: '0', ExecMainStartTimestamp: systemdTime(id.containerdStart), ExecMainStatus: '0', LoadState: 'loaded', ActiveState: 'active', SubState: 'running' },
+        {
+          Result: 'success',
+          NRestarts: '0',
+          ExecMainStartTimestamp: systemdTime(id.containerdStart),
+          ExecMainStatus: '0',
+          LoadState: 'loaded',
+          ActiveState: 'active',
+          SubState: 'running',
+        },
         serviceProps,
       ),
     },
@@ -623,9 +804,15 @@ export function healthyHost(node: HostNode, now: Date, controlPlaneIPs: readonly
     [commands.iostat]: iostatCpu(load, node.name, kernelRelease, now),
     [commands.top]: topBatch(load, healthyTopProcesses(id), now),
     // Control-plane components run as kubeadm static pods: no systemd units on any node.
-    [commands.controlPlaneServices]: { stdout: controlPlaneUnits.map((u) => systemctlShow(notFoundUnit(u), controlPlaneUnitProps)).join('\n') },
+    [commands.controlPlaneServices]: {
+      stdout: controlPlaneUnits.map((u) => systemctlShow(notFoundUnit(u), controlPlaneUnitProps)).join('\n'),
+    },
     [commands.timedatectl]: timedatectlShow(id, true),
-    [commands.chrony]: chronyTracking(id, { systemOffset: 0.000012 + (id.seed % 90) / 1e7, lastOffset: -0.000004 - (id.seed % 50) / 1e7, synchronised: true }),
+    [commands.chrony]: chronyTracking(id, {
+      systemOffset: 0.000012 + (id.seed % 90) / 1e7,
+      lastOffset: -0.000004 - (id.seed % 50) / 1e7,
+      synchronised: true,
+    }),
     [commands.df]: df.blocks,
     [commands.dfInodes]: df.inodes,
     ...certs,
@@ -636,16 +823,28 @@ export function healthyHost(node: HostNode, now: Date, controlPlaneIPs: readonly
     [commands.kernelLog]: { stdout: healthyKernelLog(id) },
     [commands.listUnits]: { stdout: kubeadmUnits() },
     [commands.serviceJournals]: { stdout: healthyServiceJournals(id) },
-    [commands.kubeletKubeconfig]: { stdout: kubeadmKubeletConf(node.name, controlPlaneIPs[0] ?? node.ip, clusterCA ?? clusterCertificateAuthority(now)) },
+    [commands.kubeletKubeconfig]: {
+      stdout: kubeadmKubeletConf(
+        node.name,
+        controlPlaneIPs[0] ?? node.ip,
+        clusterCA ?? clusterCertificateAuthority(now),
+      ),
+    },
   };
   // Every Service's rules (150,000 endpoints on a big drill) are written only for a node whose rules are asked for.
-  lazyAnswer(answers, commands.iptables, () => ({ stdout: healthyIptables(id, controlPlaneIPs, undefined, services?.()) }));
+  lazyAnswer(answers, commands.iptables, () => ({
+    stdout: healthyIptables(id, controlPlaneIPs, undefined, services?.()),
+  }));
   lazyAnswer(answers, commands.ipvsadm, () => ({ stdout: healthyIpvsadm(controlPlaneIPs, node.ip, services?.()) }));
   return answers;
 }
 
 /** An answer made the first time it is read, then kept; a fault may still replace it. */
-function lazyAnswer(answers: Record<string, DrillResponse | readonly DrillResponse[]>, key: string, make: () => DrillResponse): void {
+function lazyAnswer(
+  answers: Record<string, DrillResponse | readonly DrillResponse[]>,
+  key: string,
+  make: () => DrillResponse,
+): void {
   Object.defineProperty(answers, key, {
     enumerable: true,
     configurable: true,
@@ -666,7 +865,11 @@ function lazyAnswer(answers: Record<string, DrillResponse | readonly DrillRespon
  * built the first time something asks for them, so a 5,000-node drill costs
  * only the nodes a session visits.
  */
-export function healthyHosts(nodes: readonly HostNode[], at: (relative: string) => string, services?: () => ServiceRuleLines): DrillHosts {
+export function healthyHosts(
+  nodes: readonly HostNode[],
+  at: (relative: string) => string,
+  services?: () => ServiceRuleLines,
+): DrillHosts {
   const now = new Date(at('now'));
   const controlPlaneIPs = nodes.filter((n) => n.role === 'control-plane').map((n) => n.ip);
   let ca: string | undefined;
@@ -693,5 +896,8 @@ export function healthyHosts(nodes: readonly HostNode[], at: (relative: string) 
 /** The cluster CA kubeadm made when the cluster was set up: ten years from then, as kubeadm's CA is. */
 export function clusterCertificateAuthority(now: Date): string {
   const made = new Date(now.getTime() - 400 * day * 1000);
-  return selfSignedCertificate('kubernetes', now, { notBefore: made, notAfter: new Date(made.getTime() + 3650 * day * 1000) }).cert;
+  return selfSignedCertificate('kubernetes', now, {
+    notBefore: made,
+    notAfter: new Date(made.getTime() + 3650 * day * 1000),
+  }).cert;
 }

@@ -42,9 +42,20 @@ export function programmedPorts(objects: readonly KubeObject[]): ProgrammedPort[
       for (const slice of slices.get(`${ns}/${svc.metadata.name}`) ?? []) {
         const port = arr(slice.ports).find((p) => str(p.name) === portName && (str(p.protocol) || 'TCP') === protocol);
         if (!port || typeof port.port !== 'number') continue;
-        for (const e of arr(slice.endpoints)) if (obj(e.conditions).ready !== false) for (const a of Array.isArray(e.addresses) ? e.addresses : []) endpoints.push({ ip: str(a), port: port.port });
+        for (const e of arr(slice.endpoints))
+          if (obj(e.conditions).ready !== false)
+            for (const a of Array.isArray(e.addresses) ? e.addresses : [])
+              endpoints.push({ ip: str(a), port: port.port });
       }
-      out.push({ namespace: ns, service: svc.metadata.name, portName, protocol, clusterIP, port: typeof sp.port === 'number' ? sp.port : 0, endpoints });
+      out.push({
+        namespace: ns,
+        service: svc.metadata.name,
+        portName,
+        protocol,
+        clusterIP,
+        port: typeof sp.port === 'number' ? sp.port : 0,
+        endpoints,
+      });
     }
   }
   return out;
@@ -57,24 +68,36 @@ const chainHash = (s: string): string => base32(createHash('sha256').update(s).d
  * them: the nat table's KUBE-SERVICES jump, KUBE-SVC chain and one KUBE-SEP
  * per endpoint; the filter table's REJECT for a port without endpoints.
  */
-export function kubeProxyRules(ports: readonly ProgrammedPort[], clusterCidr = '10.244.0.0/16'): { natChains: string[]; nat: string[]; filter: string[]; ipvs: string[] } {
+export function kubeProxyRules(
+  ports: readonly ProgrammedPort[],
+  clusterCidr = '10.244.0.0/16',
+): { natChains: string[]; nat: string[]; filter: string[]; ipvs: string[] } {
   const natChains: string[] = [];
   const nat: string[] = [];
   const filter: string[] = [];
   const ipvs: string[] = [];
   for (const p of ports) {
     // The same ports as kube-proxy's IPVS mode would program them (ipvsadm -Ln): a virtual server, its real servers.
-    ipvs.push(`${p.protocol.toUpperCase()}  ${p.clusterIP}:${p.port} rr`, ...p.endpoints.map((e) => ipvsDestination(e.ip, e.port)));
+    ipvs.push(
+      `${p.protocol.toUpperCase()}  ${p.clusterIP}:${p.port} rr`,
+      ...p.endpoints.map((e) => ipvsDestination(e.ip, e.port)),
+    );
     const name = `${p.namespace}/${p.service}${p.portName ? `:${p.portName}` : ''}`;
     const proto = p.protocol.toLowerCase();
     if (p.endpoints.length === 0) {
-      filter.push(`-A KUBE-SERVICES -d ${p.clusterIP}/32 -p ${proto} -m comment --comment "${name} has no endpoints" -m ${proto} --dport ${p.port} -j REJECT --reject-with icmp-port-unreachable`);
+      filter.push(
+        `-A KUBE-SERVICES -d ${p.clusterIP}/32 -p ${proto} -m comment --comment "${name} has no endpoints" -m ${proto} --dport ${p.port} -j REJECT --reject-with icmp-port-unreachable`,
+      );
       continue;
     }
     const svc = `KUBE-SVC-${chainHash(`${p.namespace}/${p.service}:${p.portName}${proto}`)}`;
     natChains.push(svc);
-    nat.push(`-A KUBE-SERVICES -d ${p.clusterIP}/32 -p ${proto} -m comment --comment "${name} cluster IP" -m ${proto} --dport ${p.port} -j ${svc}`);
-    nat.push(`-A ${svc} ! -s ${clusterCidr} -d ${p.clusterIP}/32 -p ${proto} -m comment --comment "${name} cluster IP" -m ${proto} --dport ${p.port} -j KUBE-MARK-MASQ`);
+    nat.push(
+      `-A KUBE-SERVICES -d ${p.clusterIP}/32 -p ${proto} -m comment --comment "${name} cluster IP" -m ${proto} --dport ${p.port} -j ${svc}`,
+    );
+    nat.push(
+      `-A ${svc} ! -s ${clusterCidr} -d ${p.clusterIP}/32 -p ${proto} -m comment --comment "${name} cluster IP" -m ${proto} --dport ${p.port} -j KUBE-MARK-MASQ`,
+    );
     p.endpoints.forEach((e, i) => {
       const sep = `KUBE-SEP-${chainHash(`${p.namespace}/${p.service}:${p.portName}${proto}${e.ip}:${e.port}`)}`;
       natChains.push(sep);
@@ -82,9 +105,10 @@ export function kubeProxyRules(ports: readonly ProgrammedPort[], clusterCidr = '
       const prob = left > 1 ? ` -m statistic --mode random --probability ${(1 / left).toFixed(11)}` : '';
       nat.push(`-A ${svc} -m comment --comment "${name} -> ${e.ip}:${e.port}"${prob} -j ${sep}`);
       nat.push(`-A ${sep} -s ${e.ip}/32 -m comment --comment "${name}" -j KUBE-MARK-MASQ`);
-      nat.push(`-A ${sep} -p ${proto} -m comment --comment "${name}" -m ${proto} -j DNAT --to-destination ${e.ip}:${e.port}`);
+      nat.push(
+        `-A ${sep} -p ${proto} -m comment --comment "${name}" -m ${proto} -j DNAT --to-destination ${e.ip}:${e.port}`,
+      );
     });
   }
   return { natChains, nat, filter, ipvs };
 }
-

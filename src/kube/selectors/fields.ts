@@ -61,7 +61,8 @@ function unescape(value: string): string {
       throw new SelectorError(`invalid field selector: invalid escape sequence: \\${next ?? ''}`);
     }
     // Upstream formats the rune with %v, i.e. as its code point.
-    if (ch === ',' || ch === '=') throw new SelectorError(`invalid field selector: unescaped character in value: ${ch.charCodeAt(0)}`);
+    if (ch === ',' || ch === '=')
+      throw new SelectorError(`invalid field selector: unescaped character in value: ${ch.charCodeAt(0)}`);
     out += ch;
   }
   return out;

@@ -197,20 +197,26 @@ function validateKey(key: string): void {
   const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
   const problems: string[] = [];
   if (prefix !== undefined && (!dnsSubdomain.test(prefix) || prefix.length > 253)) {
-    problems.push('prefix part a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, \'-\' or \'.\', and must start and end with an alphanumeric character');
+    problems.push(
+      "prefix part a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character",
+    );
   }
   if (name.length === 0) problems.push('name part must be non-empty');
   else if (name.length > 63) problems.push('name part must be no more than 63 characters');
   else if (!namePart.test(name)) {
-    problems.push("name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character");
+    problems.push(
+      "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
+    );
   }
   if (problems.length > 0) throw new Error(`key: Invalid value: "${key}": ${problems.join(', ')}`);
 }
 
 function validateValues(key: string, operator: LabelOperator, values: string[]): void {
   if (operator === 'gt' || operator === 'lt') {
-    if (values.length !== 1) throw new Error("values: Invalid value: for 'Gt', 'Lt' operators, exactly one value is required");
-    if (!/^-?\d+$/.test(values[0] ?? '')) throw new Error("values[0]: Invalid value: for 'Gt', 'Lt' operators, the value must be an integer");
+    if (values.length !== 1)
+      throw new Error("values: Invalid value: for 'Gt', 'Lt' operators, exactly one value is required");
+    if (!/^-?\d+$/.test(values[0] ?? ''))
+      throw new Error("values[0]: Invalid value: for 'Gt', 'Lt' operators, the value must be an integer");
     return;
   }
   values.forEach((v, i) => {

@@ -82,7 +82,18 @@ export function parseGoDuration(s: string): number | undefined {
   for (const m of s.matchAll(re)) {
     const n = Number(m[1]);
     const unit = m[2];
-    total += unit === 'h' ? n * 3600 : unit === 'm' ? n * 60 : unit === 's' ? n : unit === 'ms' ? n / 1000 : unit === 'ns' ? n / 1e9 : n / 1e6;
+    total +=
+      unit === 'h'
+        ? n * 3600
+        : unit === 'm'
+          ? n * 60
+          : unit === 's'
+            ? n
+            : unit === 'ms'
+              ? n / 1000
+              : unit === 'ns'
+                ? n / 1e9
+                : n / 1e6;
     matched += m[0];
   }
   return matched === s && matched !== '' ? total : undefined;

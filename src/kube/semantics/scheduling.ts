@@ -42,7 +42,9 @@ export interface NodeLike {
 
 export interface PodSchedulingSpec {
   nodeSelector?: Record<string, string>;
-  affinity?: { nodeAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms?: NodeSelectorTerm[] } } };
+  affinity?: {
+    nodeAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms?: NodeSelectorTerm[] } };
+  };
   tolerations?: Toleration[];
 }
 
@@ -66,7 +68,11 @@ export function toleratesTaint(tol: Toleration, taint: Taint): boolean {
 }
 
 /** The taints no toleration covers, of the given effects (the scheduler filters on NoSchedule and NoExecute). */
-export function untoleratedTaints(taints: readonly Taint[], tolerations: readonly Toleration[], effects: readonly string[] = ['NoSchedule', 'NoExecute']): Taint[] {
+export function untoleratedTaints(
+  taints: readonly Taint[],
+  tolerations: readonly Toleration[],
+  effects: readonly string[] = ['NoSchedule', 'NoExecute'],
+): Taint[] {
   return taints.filter((t) => effects.includes(t.effect ?? '') && !tolerations.some((tol) => toleratesTaint(tol, t)));
 }
 
@@ -111,7 +117,10 @@ export function termMatches(term: NodeSelectorTerm, node: NodeLike): boolean {
   const fields = term.matchFields ?? [];
   if (exprs.length === 0 && fields.length === 0) return false;
   const labels = node.metadata?.labels ?? {};
-  return exprs.every((r) => requirementMatches(r, labels[r.key])) && fields.every((r) => requirementMatches(r, r.key === 'metadata.name' ? node.metadata?.name : undefined));
+  return (
+    exprs.every((r) => requirementMatches(r, labels[r.key])) &&
+    fields.every((r) => requirementMatches(r, r.key === 'metadata.name' ? node.metadata?.name : undefined))
+  );
 }
 
 /** Required node affinity: the terms are ORed; none at all means no constraint. */
@@ -136,7 +145,9 @@ export function podFitsNode(spec: PodSchedulingSpec, node: NodeLike): boolean {
  * The tolerations the DaemonSet controller adds to every daemon pod
  * (AddOrUpdateDaemonPodTolerations), plus network-unavailable for hostNetwork pods.
  */
-export function daemonPodTolerations(hostNetwork: boolean): Required<Pick<Toleration, 'key' | 'operator' | 'effect'>>[] {
+export function daemonPodTolerations(
+  hostNetwork: boolean,
+): Required<Pick<Toleration, 'key' | 'operator' | 'effect'>>[] {
   const t = (key: string, effect: string) => ({ key, operator: 'Exists', effect });
   return [
     t('node.kubernetes.io/not-ready', 'NoExecute'),

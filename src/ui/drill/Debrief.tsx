@@ -20,11 +20,13 @@ export function Debrief({ debrief: d, width }: { debrief: DebriefModel; width: n
         {d.expected ? ` · ${d.expected.id}: ${d.expected.title}` : ''}
       </Text>
       <Text>
-        score <Text {...tone('strong')}>{d.score.total}</Text>/{d.maxScore} · time {formatElapsed(d.durationMs)} · predictions {right} right, {wrong} wrong · hints {d.hints.length}
+        score <Text {...tone('strong')}>{d.score.total}</Text>/{d.maxScore} · time {formatElapsed(d.durationMs)} ·
+        predictions {right} right, {wrong} wrong · hints {d.hints.length}
         {wrongPicks.length > 0 ? ` · wrong picks: ${wrongPicks.map((p) => p.id).join(', ')}` : ''}
       </Text>
       <Text {...tone('muted')} wrap="truncate-end">
-        correctness {d.score.correctness} + efficiency {d.score.efficiency} + predictions {d.score.predictions} + time {d.score.time} − hints {d.score.hintPenalty}
+        correctness {d.score.correctness} + efficiency {d.score.efficiency} + predictions {d.score.predictions} + time{' '}
+        {d.score.time} − hints {d.score.hintPenalty}
       </Text>
       <Box>
         <Box width={half} flexDirection="column">
@@ -79,7 +81,9 @@ export function Debrief({ debrief: d, width }: { debrief: DebriefModel; width: n
               - {r}
             </Text>
           ))}
-          {d.readNext.length > 3 ? <Text {...tone('muted')}>  … {d.readNext.length - 3} more in plumbline report</Text> : null}
+          {d.readNext.length > 3 ? (
+            <Text {...tone('muted')}> … {d.readNext.length - 3} more in plumbline report</Text>
+          ) : null}
         </Box>
       ) : null}
     </Box>

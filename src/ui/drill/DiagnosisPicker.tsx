@@ -26,7 +26,13 @@ export interface DiagnosisPickerProps {
 }
 
 /** The trainee names the root cause: a searchable list of the runbook's diagnoses, none selected at first. */
-export function DiagnosisPicker({ choices, query, selected, wrong, rows = 8 }: DiagnosisPickerProps): React.JSX.Element {
+export function DiagnosisPicker({
+  choices,
+  query,
+  selected,
+  wrong,
+  rows = 8,
+}: DiagnosisPickerProps): React.JSX.Element {
   const tone = useTone();
   const shown = filterDiagnoses(choices, query);
   const last = wrong.at(-1);
@@ -34,7 +40,10 @@ export function DiagnosisPicker({ choices, query, selected, wrong, rows = 8 }: D
     id: c.id,
     row: (on) => (
       <>
-        <Text {...(on ? tone('strong') : {})}>{c.title}</Text> <Text {...tone('muted')}>({c.layer} · {c.id})</Text>
+        <Text {...(on ? tone('strong') : {})}>{c.title}</Text>{' '}
+        <Text {...tone('muted')}>
+          ({c.layer} · {c.id})
+        </Text>
       </>
     ),
   }));
@@ -43,7 +52,8 @@ export function DiagnosisPicker({ choices, query, selected, wrong, rows = 8 }: D
       <Text {...tone('strong')}>The walk is over. What is the root cause?</Text>
       {last ? (
         <Text {...tone('finding')} wrap="wrap">
-          ✗ not {last.title} ({last.id}); {wrong.length} wrong {wrong.length === 1 ? 'pick' : 'picks'} so far. Pick again.
+          ✗ not {last.title} ({last.id}); {wrong.length} wrong {wrong.length === 1 ? 'pick' : 'picks'} so far. Pick
+          again.
         </Text>
       ) : null}
       <Text wrap="truncate-end">
@@ -51,7 +61,12 @@ export function DiagnosisPicker({ choices, query, selected, wrong, rows = 8 }: D
         <Text inverse> </Text>
         {selected === null && shown.length > 0 ? <Text {...tone('muted')}> (type to narrow, ↓ to choose)</Text> : null}
       </Text>
-      <SelectList items={items} selected={selected} rows={Math.max(1, rows)} empty={`no diagnosis matches “${query}”`} />
+      <SelectList
+        items={items}
+        selected={selected}
+        rows={Math.max(1, rows)}
+        empty={`no diagnosis matches “${query}”`}
+      />
       {shown.length > rows ? (
         <Text {...tone('muted')}>
           {'  '}

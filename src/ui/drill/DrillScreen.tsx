@@ -65,7 +65,15 @@ export interface FreeControls {
 const browseTypes = new Set<DrillCommand['type']>(['open', 'move', 'back', 'help']);
 
 /** A guided drill: predict each check's outcome before it runs, take hints, name the root cause, read the debrief. */
-export function DrillScreen({ session, tracker, header, startedAt, free, onFinished, onExit }: DrillScreenProps): React.JSX.Element {
+export function DrillScreen({
+  session,
+  tracker,
+  header,
+  startedAt,
+  free,
+  onFinished,
+  onExit,
+}: DrillScreenProps): React.JSX.Element {
   const state = useSessionEvents(session);
   useStartOnce(session, tracker);
   const { columns, rows } = useWindowSize();
@@ -95,14 +103,21 @@ export function DrillScreen({ session, tracker, header, startedAt, free, onFinis
   const layerSteps = freeLayers[layerIndex]?.steps ?? [];
   const freeSteps = keyedChecks(layerSteps);
   const freeSelection = useListSelection({ count: layerSteps.length, page: freeRows, initial: 0 });
-  const needsPrediction = !free && active?.kind === 'check' && active.status === 'waiting' && !(predicted && predicted.actual === null);
+  const needsPrediction =
+    !free && active?.kind === 'check' && active.status === 'waiting' && !(predicted && predicted.actual === null);
   const choices = active && needsPrediction ? tracker.choicesFor(active.step) : [];
   const diagnoses = tracker.diagnoses();
   const screen = drillScreenState({
     debriefed: !!outcome,
     ended: state.end?.reason ?? null,
     free: !!free,
-    active: active ? { kind: active.kind, status: active.status, awaitingDecision: !!(active.action?.allowed && !active.action.decision) } : null,
+    active: active
+      ? {
+          kind: active.kind,
+          status: active.status,
+          awaitingDecision: !!(active.action?.allowed && !active.action.decision),
+        }
+      : null,
     needsPrediction,
   });
 
@@ -147,11 +162,19 @@ export function DrillScreen({ session, tracker, header, startedAt, free, onFinis
   };
 
   const latestFinished = state.steps.filter(isFinished).at(-1);
-  const fallback: PagerTarget | null = latestFinished ? { kind: 'step', index: state.steps.lastIndexOf(latestFinished) } : null;
-  const doc = (t: PagerTarget) => (t.kind === 'step' && state.steps[t.index] ? stepDoc(state.steps[t.index]!, columns) : null);
+  const fallback: PagerTarget | null = latestFinished
+    ? { kind: 'step', index: state.steps.lastIndexOf(latestFinished) }
+    : null;
+  const doc = (t: PagerTarget) =>
+    t.kind === 'step' && state.steps[t.index] ? stepDoc(state.steps[t.index]!, columns) : null;
   const contextNow = (): DrillKeyContext => ({
     state: screen,
-    choices: screen === 'ask' ? (active?.question?.choices.length ?? 0) : screen === 'choose' ? freeSteps.length : choices.length,
+    choices:
+      screen === 'ask'
+        ? (active?.question?.choices.length ?? 0)
+        : screen === 'choose'
+          ? freeSteps.length
+          : choices.length,
     hintsLeft: tracker.hintsLeft,
     view: browse.viewNow(),
     history: history.length,
@@ -161,7 +184,8 @@ export function DrillScreen({ session, tracker, header, startedAt, free, onFinis
   const keyContext = contextNow();
 
   const run = (command: DrillCommand) => {
-    if (browseTypes.has(command.type) && browse.handle(command as KeyCommand, { fallback, doc, pagerRows: body })) return;
+    if (browseTypes.has(command.type) && browse.handle(command as KeyCommand, { fallback, doc, pagerRows: body }))
+      return;
     switch (command.type) {
       case 'predict': {
         const choice = choices[command.index];
@@ -229,7 +253,8 @@ export function DrillScreen({ session, tracker, header, startedAt, free, onFinis
     // The picker: text goes to its editor; the arrows choose here, in the order they came (↓⏎ in one write picks what ↓ reached).
     if (screen === 'pick') {
       eachKeyPress(input, key, (i, k) => {
-        if (k.upArrow || k.downArrow || k.pageUp || k.pageDown) picker.press(i, k, { letters: false, count: filterDiagnoses(diagnoses, queryRef.current).length });
+        if (k.upArrow || k.downArrow || k.pageUp || k.pageDown)
+          picker.press(i, k, { letters: false, count: filterDiagnoses(diagnoses, queryRef.current).length });
       });
       return;
     }
@@ -240,7 +265,9 @@ export function DrillScreen({ session, tracker, header, startedAt, free, onFinis
     });
   });
 
-  const settled = state.steps.filter((s, i) => isFinished(s) && (!!state.end || i !== state.steps.lastIndexOf(latest as StepView)));
+  const settled = state.steps.filter(
+    (s, i) => isFinished(s) && (!!state.end || i !== state.steps.lastIndexOf(latest as StepView)),
+  );
   const verdictOf = (step: StepView) => {
     const p = step.kind === 'check' ? tracker.predictionFor(step.step) : undefined;
     return p ? (
@@ -249,7 +276,10 @@ export function DrillScreen({ session, tracker, header, startedAt, free, onFinis
       </Box>
     ) : null;
   };
-  const historyRows = Math.min(browse.shown.length, browse.list.selected !== null ? Math.floor(body / 2) : Math.min(6, Math.max(1, Math.floor(body / 4))));
+  const historyRows = Math.min(
+    browse.shown.length,
+    browse.list.selected !== null ? Math.floor(body / 2) : Math.min(6, Math.max(1, Math.floor(body / 4))),
+  );
   const hints = drillHints(keyContext).map((h) => (h.keys === '?' || h.keys === 'q' ? { ...h, pinned: true } : h));
 
   return (
@@ -264,7 +294,15 @@ export function DrillScreen({ session, tracker, header, startedAt, free, onFinis
         )}
       </Static>
       <Box flexDirection="column" width={columns} height={frame} overflow="hidden">
-        <Header runbookTitle={header.runbookTitle} target={header.target} mode="drill" startedAt={startedAt} running={!state.end && !outcome} auto={false} modeLabel={free ? 'free drill' : 'guided drill'} />
+        <Header
+          runbookTitle={header.runbookTitle}
+          target={header.target}
+          mode="drill"
+          startedAt={startedAt}
+          running={!state.end && !outcome}
+          auto={false}
+          modeLabel={free ? 'free drill' : 'guided drill'}
+        />
         <LayerRail current={state.currentLayer} verdicts={state.layers} />
         {browse.view === 'pager' && browse.target && doc(browse.target) ? (
           <Pager doc={doc(browse.target)!} offset={browse.offset} rows={body} />
@@ -274,13 +312,30 @@ export function DrillScreen({ session, tracker, header, startedAt, free, onFinis
           <DebriefView rows={body} width={columns} outcome={outcome} transcriptPath={header.transcriptPath} />
         ) : screen === 'pick' ? (
           <Box height={body} flexShrink={0} flexDirection="column" overflow="hidden">
-            <DiagnosisPicker choices={diagnoses} query={query} selected={picker.selected !== null && picker.selected < matches.length ? picker.selected : null} wrong={wrong} rows={Math.max(2, body - 4)} />
+            <DiagnosisPicker
+              choices={diagnoses}
+              query={query}
+              selected={picker.selected !== null && picker.selected < matches.length ? picker.selected : null}
+              wrong={wrong}
+              rows={Math.max(2, body - 4)}
+            />
           </Box>
         ) : (
           <Box flexDirection="column" height={body} flexShrink={0}>
-            {historyRows > 0 ? <SelectList items={historyItems(browse.shown)} selected={browse.list.selected} rows={historyRows} follow="end" /> : null}
+            {historyRows > 0 ? (
+              <SelectList
+                items={historyItems(browse.shown)}
+                selected={browse.list.selected}
+                rows={historyRows}
+                follow="end"
+              />
+            ) : null}
             <Clip rows={Math.max(1, body - historyRows)} keep="bottom">
-              {state.end ? <Text>drill ended ({state.end.reason}); transcript: {header.transcriptPath}</Text> : null}
+              {state.end ? (
+                <Text>
+                  drill ended ({state.end.reason}); transcript: {header.transcriptPath}
+                </Text>
+              ) : null}
               {!state.end && history.length === 0 && !latest ? (
                 <Briefing
                   page={header.page}
@@ -296,19 +351,37 @@ export function DrillScreen({ session, tracker, header, startedAt, free, onFinis
               ) : null}
               {!state.end && latest ? (
                 <Box flexDirection="column">
-                  {latest.kind === 'action' ? <ActionStep step={latest} width={columns} /> : <CurrentStep step={latest} expanded={false} awaitingContinue={false} width={columns} />}
+                  {latest.kind === 'action' ? (
+                    <ActionStep step={latest} width={columns} />
+                  ) : (
+                    <CurrentStep step={latest} expanded={false} awaitingContinue={false} width={columns} />
+                  )}
                   {verdictOf(latest)}
                 </Box>
               ) : null}
               {!state.end && active ? (
                 <Box marginTop={latest ? 1 : 0} flexDirection="column">
-                  {active.kind === 'action' ? <ActionStep step={active} width={columns} /> : <CurrentStep step={active} expanded={false} awaitingContinue={false} width={columns} />}
-                  {needsPrediction ? <Predict check={tracker.checkFor(active.step) ?? active.title} choices={choices} /> : verdictOf(active)}
+                  {active.kind === 'action' ? (
+                    <ActionStep step={active} width={columns} />
+                  ) : (
+                    <CurrentStep step={active} expanded={false} awaitingContinue={false} width={columns} />
+                  )}
+                  {needsPrediction ? (
+                    <Predict check={tracker.checkFor(active.step) ?? active.title} choices={choices} />
+                  ) : (
+                    verdictOf(active)
+                  )}
                 </Box>
               ) : null}
               {screen === 'choose' ? (
                 <Box marginTop={latest ? 1 : 0}>
-                  <FreeChooser layers={freeLayers} current={layerIndex} ran={new Set(state.steps.map((st) => st.step))} selected={freeSelection.selected} rows={freeRows} />
+                  <FreeChooser
+                    layers={freeLayers}
+                    current={layerIndex}
+                    ran={new Set(state.steps.map((st) => st.step))}
+                    selected={freeSelection.selected}
+                    rows={freeRows}
+                  />
                 </Box>
               ) : null}
               {!state.end && !latest && !active && !free ? <Text>Starting…</Text> : null}
@@ -325,7 +398,17 @@ export function DrillScreen({ session, tracker, header, startedAt, free, onFinis
 }
 
 /** The debrief from its top (the verdict and score first), and where the rest is when it does not fit. */
-function DebriefView({ rows, width, outcome, transcriptPath }: { rows: number; width: number; outcome: DrillOutcome; transcriptPath: string }): React.JSX.Element {
+function DebriefView({
+  rows,
+  width,
+  outcome,
+  transcriptPath,
+}: {
+  rows: number;
+  width: number;
+  outcome: DrillOutcome;
+  transcriptPath: string;
+}): React.JSX.Element {
   const tone = useTone();
   const [cut, setCut] = useState(0);
   return (

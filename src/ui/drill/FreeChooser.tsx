@@ -8,7 +8,19 @@ import { useTone } from '../ThemeProvider.js';
 import { predictionKeys } from './drillKeys.js';
 
 /** Free mode: the checks of one layer, one key each (the first ones) or ↑/↓ and ⏎; ←/→ moves between layers. */
-export function FreeChooser({ layers, current, ran, selected, rows }: { layers: readonly { layer: Layer; steps: FreeChoice[] }[]; current: number; ran: ReadonlySet<string>; selected: number | null; rows: number }): React.JSX.Element {
+export function FreeChooser({
+  layers,
+  current,
+  ran,
+  selected,
+  rows,
+}: {
+  layers: readonly { layer: Layer; steps: FreeChoice[] }[];
+  current: number;
+  ran: ReadonlySet<string>;
+  selected: number | null;
+  rows: number;
+}): React.JSX.Element {
   const tone = useTone();
   const shown = layers[current];
   const steps = shown?.steps ?? [];
@@ -16,7 +28,8 @@ export function FreeChooser({ layers, current, ran, selected, rows }: { layers: 
     id: s.step,
     row: (on) => (
       <>
-        <Text {...tone('accent')}>{predictionKeys[i] ?? ' '}</Text> <Text {...(on ? tone('strong') : {})}>{s.title}</Text>{' '}
+        <Text {...tone('accent')}>{predictionKeys[i] ?? ' '}</Text>{' '}
+        <Text {...(on ? tone('strong') : {})}>{s.title}</Text>{' '}
         <Text {...tone('muted')}>
           ({s.check}
           {ran.has(s.step) ? ', run' : ''})
@@ -30,18 +43,15 @@ export function FreeChooser({ layers, current, ran, selected, rows }: { layers: 
         {layers.map((l, i) => (
           <Text key={l.layer}>
             {i > 0 ? <Text {...tone('muted')}> · </Text> : null}
-            <Text {...(i === current ? tone('accent') : tone('muted'))}>{i === current ? `[${l.layer}]` : l.layer}</Text>
+            <Text {...(i === current ? tone('accent') : tone('muted'))}>
+              {i === current ? `[${l.layer}]` : l.layer}
+            </Text>
           </Text>
         ))}
       </Text>
       <Text {...tone('strong')}>
         Which check next?
-        {steps.length > rows ? (
-          <Text {...tone('muted')}>
-            {' '}
-            ({steps.length} in this layer, ↑↓ for more)
-          </Text>
-        ) : null}
+        {steps.length > rows ? <Text {...tone('muted')}> ({steps.length} in this layer, ↑↓ for more)</Text> : null}
       </Text>
       <SelectList items={items} selected={selected} rows={rows} empty="no checks in this layer" />
     </Box>

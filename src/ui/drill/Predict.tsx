@@ -27,11 +27,7 @@ export function Predict({ check, choices }: { check: string; choices: readonly s
 export function PredictionVerdict({ prediction }: { prediction: Prediction }): React.JSX.Element | null {
   const tone = useTone();
   if (prediction.actual === null) {
-    return (
-      <Text {...tone('muted')}>
-        you predicted: {prediction.predicted}
-      </Text>
-    );
+    return <Text {...tone('muted')}>you predicted: {prediction.predicted}</Text>;
   }
   if (prediction.right === null) {
     return (

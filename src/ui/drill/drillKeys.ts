@@ -54,20 +54,51 @@ const browsable = (ctx: DrillKeyContext) => ctx.state !== 'choose' && ctx.state 
 /** The drill screen's keys, outside the diagnosis picker (where keys are the search text): one table for input, footer and `?`. */
 export const drillBindings: readonly DrillBinding[] = [
   {
-    match: (input, key, ctx) => (!main(ctx) ? undefined : ((input === 'e' && plainKey(key)) || (key.return && ctx.selected)) && ctx.openable && ctx.state !== 'pick' ? { type: 'open' } : undefined),
-    hint: (ctx) => (main(ctx) && ctx.openable && ctx.state !== 'pick' ? { keys: ctx.selected ? '⏎/e' : 'e', label: ctx.selected ? 'open step' : 'last step in full' } : null),
+    match: (input, key, ctx) =>
+      !main(ctx)
+        ? undefined
+        : ((input === 'e' && plainKey(key)) || (key.return && ctx.selected)) && ctx.openable && ctx.state !== 'pick'
+          ? { type: 'open' }
+          : undefined,
+    hint: (ctx) =>
+      main(ctx) && ctx.openable && ctx.state !== 'pick'
+        ? { keys: ctx.selected ? '⏎/e' : 'e', label: ctx.selected ? 'open step' : 'last step in full' }
+        : null,
   },
   {
     match: (_input, key, ctx) => {
-      if (ctx.view === 'pager') return key.upArrow ? { type: 'move', move: 'up' } : key.downArrow ? { type: 'move', move: 'down' } : key.pageUp ? { type: 'move', move: 'page-up' } : key.pageDown ? { type: 'move', move: 'page-down' } : key.home ? { type: 'move', move: 'first' } : key.end ? { type: 'move', move: 'last' } : undefined;
+      if (ctx.view === 'pager')
+        return key.upArrow
+          ? { type: 'move', move: 'up' }
+          : key.downArrow
+            ? { type: 'move', move: 'down' }
+            : key.pageUp
+              ? { type: 'move', move: 'page-up' }
+              : key.pageDown
+                ? { type: 'move', move: 'page-down' }
+                : key.home
+                  ? { type: 'move', move: 'first' }
+                  : key.end
+                    ? { type: 'move', move: 'last' }
+                    : undefined;
       if (!main(ctx) || !browsable(ctx) || !ctx.history) return undefined;
       return key.upArrow ? { type: 'move', move: 'up' } : key.downArrow ? { type: 'move', move: 'down' } : undefined;
     },
-    hint: (ctx) => (ctx.view === 'pager' ? { keys: '↑↓ PgUp/PgDn', label: 'scroll' } : main(ctx) && browsable(ctx) && ctx.history ? { keys: '↑↓', label: 'steps' } : null),
+    hint: (ctx) =>
+      ctx.view === 'pager'
+        ? { keys: '↑↓ PgUp/PgDn', label: 'scroll' }
+        : main(ctx) && browsable(ctx) && ctx.history
+          ? { keys: '↑↓', label: 'steps' }
+          : null,
   },
   {
     match: (_input, key, ctx) => (key.escape && (!main(ctx) || ctx.selected) ? { type: 'back' } : undefined),
-    hint: (ctx) => (!main(ctx) ? { keys: 'esc', label: ctx.view === 'help' ? 'close' : 'back' } : ctx.selected ? { keys: 'esc', label: 'back to the current step' } : null),
+    hint: (ctx) =>
+      !main(ctx)
+        ? { keys: 'esc', label: ctx.view === 'help' ? 'close' : 'back' }
+        : ctx.selected
+          ? { keys: 'esc', label: 'back to the current step' }
+          : null,
   },
   {
     match: (input, _key, ctx) => (input === '?' && ctx.state !== 'pick' ? { type: 'help' } : undefined),
@@ -79,23 +110,48 @@ export const drillBindings: readonly DrillBinding[] = [
       const index = predictionKeys.indexOf(input);
       return input.length === 1 && index >= 0 && index < ctx.choices ? { type: 'choose', index } : undefined;
     },
-    hint: (ctx) => (ctx.state === 'choose' && ctx.choices > 0 ? { keys: ctx.choices > 1 ? `${predictionKeys[0]}-${predictionKeys[Math.min(ctx.choices, predictionKeys.length) - 1]}` : '1', label: 'run check' } : null),
+    hint: (ctx) =>
+      ctx.state === 'choose' && ctx.choices > 0
+        ? {
+            keys:
+              ctx.choices > 1
+                ? `${predictionKeys[0]}-${predictionKeys[Math.min(ctx.choices, predictionKeys.length) - 1]}`
+                : '1',
+            label: 'run check',
+          }
+        : null,
   },
   {
-    match: (_input, key, ctx) => (ctx.state === 'choose' && (key.leftArrow || key.rightArrow) ? { type: 'layer', delta: key.leftArrow ? -1 : 1 } : undefined),
+    match: (_input, key, ctx) =>
+      ctx.state === 'choose' && (key.leftArrow || key.rightArrow)
+        ? { type: 'layer', delta: key.leftArrow ? -1 : 1 }
+        : undefined,
     hint: (ctx) => (ctx.state === 'choose' ? { keys: '←→', label: 'layer' } : null),
   },
   {
     // The free list: the arrows and pages select (j/k are check keys here), ⏎ runs the one selected.
     match: (_input, key, ctx) => {
       if (ctx.state !== 'choose' || !main(ctx)) return undefined;
-      const move: ListMove | undefined = key.upArrow ? 'up' : key.downArrow ? 'down' : key.pageUp ? 'page-up' : key.pageDown ? 'page-down' : key.home ? 'first' : key.end ? 'last' : undefined;
+      const move: ListMove | undefined = key.upArrow
+        ? 'up'
+        : key.downArrow
+          ? 'down'
+          : key.pageUp
+            ? 'page-up'
+            : key.pageDown
+              ? 'page-down'
+              : key.home
+                ? 'first'
+                : key.end
+                  ? 'last'
+                  : undefined;
       return move ? { type: 'select', move } : key.return ? { type: 'run-selected' } : undefined;
     },
     hint: (ctx) => (ctx.state === 'choose' && ctx.choices > 0 ? { keys: '↑↓ ⏎', label: 'select, run' } : null),
   },
   {
-    match: (input, key, ctx) => (ctx.state === 'choose' && input === 'd' && plainKey(key) ? { type: 'declare' } : undefined),
+    match: (input, key, ctx) =>
+      ctx.state === 'choose' && input === 'd' && plainKey(key) ? { type: 'declare' } : undefined,
     hint: (ctx) => (ctx.state === 'choose' ? { keys: 'd', label: 'name the root cause' } : null),
   },
   {
@@ -104,23 +160,42 @@ export const drillBindings: readonly DrillBinding[] = [
       const index = predictionKeys.indexOf(input);
       return input.length === 1 && index >= 0 && index < ctx.choices ? { type: 'predict', index } : undefined;
     },
-    hint: (ctx) => (ctx.state === 'predict' ? { keys: ctx.choices > 1 ? `${predictionKeys[0]}-${predictionKeys[Math.min(ctx.choices, predictionKeys.length) - 1]}` : '1', label: 'predict' } : null),
+    hint: (ctx) =>
+      ctx.state === 'predict'
+        ? {
+            keys:
+              ctx.choices > 1
+                ? `${predictionKeys[0]}-${predictionKeys[Math.min(ctx.choices, predictionKeys.length) - 1]}`
+                : '1',
+            label: 'predict',
+          }
+        : null,
   },
   {
-    match: (input, key, ctx) => (ctx.state === 'ask' && plainKey(key) && /^[1-9]$/.test(input) ? { type: 'answer', index: Number(input) - 1 } : undefined),
-    hint: (ctx) => (ctx.state === 'ask' ? { keys: ctx.choices > 1 ? `1-${Math.min(ctx.choices, 9)}` : '1', label: 'answer' } : null),
+    match: (input, key, ctx) =>
+      ctx.state === 'ask' && plainKey(key) && /^[1-9]$/.test(input)
+        ? { type: 'answer', index: Number(input) - 1 }
+        : undefined,
+    hint: (ctx) =>
+      ctx.state === 'ask' ? { keys: ctx.choices > 1 ? `1-${Math.min(ctx.choices, 9)}` : '1', label: 'answer' } : null,
   },
   {
-    match: (input, key, ctx) => (ctx.state === 'action' && input === 'y' && plainKey(key) ? { type: 'confirm-action' } : undefined),
+    match: (input, key, ctx) =>
+      ctx.state === 'action' && input === 'y' && plainKey(key) ? { type: 'confirm-action' } : undefined,
     hint: (ctx) => (ctx.state === 'action' ? { keys: 'y', label: 'run it' } : null),
   },
   {
-    match: (input, key, ctx) => (ctx.state === 'action' && input === 'n' && plainKey(key) ? { type: 'decline-action' } : undefined),
+    match: (input, key, ctx) =>
+      ctx.state === 'action' && input === 'n' && plainKey(key) ? { type: 'decline-action' } : undefined,
     hint: (ctx) => (ctx.state === 'action' ? { keys: 'n', label: 'don’t run' } : null),
   },
   {
-    match: (input, key, ctx) => (input === 'h' && plainKey(key) && ctx.state !== 'debrief' && ctx.state !== 'done' ? { type: 'hint' } : undefined),
-    hint: (ctx) => (ctx.state !== 'debrief' && ctx.state !== 'done' && ctx.state !== 'pick' && ctx.hintsLeft > 0 ? { keys: 'h', label: `hint (${ctx.hintsLeft} left, −50 each)` } : null),
+    match: (input, key, ctx) =>
+      input === 'h' && plainKey(key) && ctx.state !== 'debrief' && ctx.state !== 'done' ? { type: 'hint' } : undefined,
+    hint: (ctx) =>
+      ctx.state !== 'debrief' && ctx.state !== 'done' && ctx.state !== 'pick' && ctx.hintsLeft > 0
+        ? { keys: 'h', label: `hint (${ctx.hintsLeft} left, −50 each)` }
+        : null,
   },
   {
     match: (_input, key, ctx) => (ctx.state === 'debrief' && key.return ? { type: 'close' } : undefined),
@@ -128,7 +203,8 @@ export const drillBindings: readonly DrillBinding[] = [
   },
   {
     match: (input, key) => (input === 'q' && plainKey(key) ? { type: 'quit' } : undefined),
-    hint: (ctx) => (ctx.state === 'pick' ? null : { keys: 'q', label: ctx.state === 'debrief' ? 'quit' : 'quit (transcript kept)' }),
+    hint: (ctx) =>
+      ctx.state === 'pick' ? null : { keys: 'q', label: ctx.state === 'debrief' ? 'quit' : 'quit (transcript kept)' },
   },
   {
     match: (input, key) => (input === 'c' && key.ctrl ? { type: 'interrupt' } : undefined),
@@ -148,7 +224,16 @@ export function drillCommandFor(input: string, key: Key, ctx: DrillKeyContext): 
 }
 
 export function drillHints(ctx: DrillKeyContext): { keys: string; label: string }[] {
-  if (ctx.state === 'pick') return [{ keys: 'type', label: 'filter' }, { keys: '↑↓', label: 'choose' }, { keys: '⏎', label: 'this is the root cause' }, { keys: 'esc', label: 'give up' }];
-  if (!main(ctx)) return drillBindings.flatMap((b) => b.hint(ctx) ?? []).filter((h) => ['esc', '?', 'q'].includes(h.keys) || h.label === 'scroll');
+  if (ctx.state === 'pick')
+    return [
+      { keys: 'type', label: 'filter' },
+      { keys: '↑↓', label: 'choose' },
+      { keys: '⏎', label: 'this is the root cause' },
+      { keys: 'esc', label: 'give up' },
+    ];
+  if (!main(ctx))
+    return drillBindings
+      .flatMap((b) => b.hint(ctx) ?? [])
+      .filter((h) => ['esc', '?', 'q'].includes(h.keys) || h.label === 'scroll');
   return drillBindings.flatMap((b) => b.hint(ctx) ?? []);
 }

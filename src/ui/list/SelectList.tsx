@@ -37,7 +37,12 @@ export function listLines(items: readonly SelectItem[]): Line[] {
 }
 
 /** The first line shown: a window of `rows` around the selection, its group header kept in view when it fits. */
-export function windowStart(lines: readonly Line[], selected: number | null, rows: number, follow: 'start' | 'end' = 'start'): number {
+export function windowStart(
+  lines: readonly Line[],
+  selected: number | null,
+  rows: number,
+  follow: 'start' | 'end' = 'start',
+): number {
   if (lines.length <= rows) return 0;
   if (selected === null) return follow === 'end' ? lines.length - rows : 0;
   const at = lines.findIndex((l) => l.kind === 'item' && l.index === selected);

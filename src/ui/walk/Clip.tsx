@@ -8,7 +8,17 @@ import type { DOMElement } from 'ink';
  * fit is cut at the top (`keep="bottom"`: the current question and its keys stay
  * in view) or at the bottom. `onOverflow` hears how many lines were cut.
  */
-export function Clip({ rows, keep, children, onOverflow }: { rows: number; keep: 'top' | 'bottom'; children: React.ReactNode; onOverflow?: (lines: number) => void }): React.JSX.Element {
+export function Clip({
+  rows,
+  keep,
+  children,
+  onOverflow,
+}: {
+  rows: number;
+  keep: 'top' | 'bottom';
+  children: React.ReactNode;
+  onOverflow?: (lines: number) => void;
+}): React.JSX.Element {
   const inner = useRef<DOMElement>(null);
   const [height, setHeight] = useState(0);
   useLayoutEffect(() => {

@@ -13,7 +13,7 @@ export function HelpOverlay({ hints, rows }: { hints: readonly KeyHint[]; rows: 
       {hints.map((h) => (
         <Text key={`${h.keys}:${h.label}`} wrap="truncate-end">
           {'  '}
-          <Text {...tone('accent')}>{h.keys.padEnd(width)}</Text>  {h.label}
+          <Text {...tone('accent')}>{h.keys.padEnd(width)}</Text> {h.label}
         </Text>
       ))}
     </Box>

@@ -24,9 +24,7 @@ export function Pager({ doc, offset, rows }: { doc: PagerDoc; offset: number; ro
           </Text>
         </Box>
         <Box flexShrink={0} marginLeft={1}>
-          <Text {...tone('muted')}>
-            {doc.lines.length > body ? `${first + 1}-${end} of ${doc.lines.length}` : ''}
-          </Text>
+          <Text {...tone('muted')}>{doc.lines.length > body ? `${first + 1}-${end} of ${doc.lines.length}` : ''}</Text>
         </Box>
       </Box>
       {shown.map((l, i) => (

@@ -17,7 +17,16 @@ export function filterHistory(entries: readonly HistoryEntry[], query: string): 
   if (words.length === 0) return [...entries];
   return entries.filter(({ step }) => {
     const r = step.result;
-    const hay = [step.step, step.title, step.layer, r?.outcome, r?.summary, ...(r?.evidence ?? []).map((e) => `${e.label} ${e.value}`), step.answer?.label, ...(step.notes ?? [])]
+    const hay = [
+      step.step,
+      step.title,
+      step.layer,
+      r?.outcome,
+      r?.summary,
+      ...(r?.evidence ?? []).map((e) => `${e.label} ${e.value}`),
+      step.answer?.label,
+      ...(step.notes ?? []),
+    ]
       .filter(Boolean)
       .join(' ')
       .toLowerCase();
@@ -27,11 +36,22 @@ export function filterHistory(entries: readonly HistoryEntry[], query: string): 
 
 function Row({ step, on }: { step: StepView; on: boolean }): React.JSX.Element {
   const tone = useTone();
-  const mark = step.result?.notApplicable ? notApplicableMark : step.result ? verdictMark[step.result.verdict] : { symbol: '✓', tone: 'ok' as const };
-  const outcome = step.result?.notApplicable ? 'not applicable' : step.result ? step.result.outcome : step.answer ? step.answer.label : step.status;
+  const mark = step.result?.notApplicable
+    ? notApplicableMark
+    : step.result
+      ? verdictMark[step.result.verdict]
+      : { symbol: '✓', tone: 'ok' as const };
+  const outcome = step.result?.notApplicable
+    ? 'not applicable'
+    : step.result
+      ? step.result.outcome
+      : step.answer
+        ? step.answer.label
+        : step.status;
   return (
     <>
-      <Text {...tone(mark.tone)}>{mark.symbol}</Text> <Text {...tone('muted')}>{step.layer.padEnd(7)}</Text> <Text {...tone(mark.tone)}>{outcome}</Text>
+      <Text {...tone(mark.tone)}>{mark.symbol}</Text> <Text {...tone('muted')}>{step.layer.padEnd(7)}</Text>{' '}
+      <Text {...tone(mark.tone)}>{outcome}</Text>
       <Text {...tone('muted')}> · </Text>
       <Text {...(on ? tone('strong') : {})}>{step.title}</Text>
       {step.notes?.length ? <Text {...tone('muted')}> (note)</Text> : null}

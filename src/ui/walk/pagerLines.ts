@@ -45,7 +45,14 @@ export function stepDoc(step: StepView, width: number): PagerDoc {
   if (r) {
     section('Found');
     const timing = `${r.timedOut ? 'timed out after ' : ''}${formatDuration(r.durationMs)}`;
-    lines.push(...para(`${verdictMark[r.verdict].symbol} ${r.outcome}: ${r.summary} (${timing})`, w, verdictMark[r.verdict].tone, indent));
+    lines.push(
+      ...para(
+        `${verdictMark[r.verdict].symbol} ${r.outcome}: ${r.summary} (${timing})`,
+        w,
+        verdictMark[r.verdict].tone,
+        indent,
+      ),
+    );
     if (r.evidence.length > 0) {
       section('Evidence');
       for (const e of r.evidence) lines.push(...para(`${e.label}: ${e.value}`, w, undefined, indent));
@@ -54,26 +61,70 @@ export function stepDoc(step: StepView, width: number): PagerDoc {
       section('Raw output');
       if ('text' in r.raw) {
         const raw = r.raw.text.replace(/\n$/, '');
-        for (const line of raw === '' ? ['(empty)'] : raw.split('\n')) lines.push(...hardWrap(line, w - indent.length).map((text) => ({ text: `${indent}${text}`, tone: 'muted' as const })));
-      } else lines.push(...para(`${r.raw.bytes} bytes, kept beside the transcript in ${r.raw.file}`, w, 'muted', indent));
+        for (const line of raw === '' ? ['(empty)'] : raw.split('\n'))
+          lines.push(
+            ...hardWrap(line, w - indent.length).map((text) => ({ text: `${indent}${text}`, tone: 'muted' as const })),
+          );
+      } else
+        lines.push(...para(`${r.raw.bytes} bytes, kept beside the transcript in ${r.raw.file}`, w, 'muted', indent));
     }
   }
   if (step.question) {
     section('Question');
     lines.push(...para(step.question.text, w, undefined, indent));
-    step.question.choices.forEach((c, i) => lines.push(...para(`${i + 1}. ${c.label}${c.id === step.question?.default ? ' (default)' : ''}`, w, undefined, indent)));
+    step.question.choices.forEach((c, i) =>
+      lines.push(
+        ...para(`${i + 1}. ${c.label}${c.id === step.question?.default ? ' (default)' : ''}`, w, undefined, indent),
+      ),
+    );
   }
-  if (step.answer) lines.push(...para(`→ answered: ${step.answer.label}${step.answer.by === 'user' ? '' : ` (${step.answer.by})`}`, w, 'strong', indent));
+  if (step.answer)
+    lines.push(
+      ...para(
+        `→ answered: ${step.answer.label}${step.answer.by === 'user' ? '' : ` (${step.answer.by})`}`,
+        w,
+        'strong',
+        indent,
+      ),
+    );
   const a = step.action;
   if (a) {
     section(a.target === 'host' ? `Action (on node ${a.node ?? '?'})` : 'Action (Kubernetes API)');
     lines.push(...para(`$ ${a.command}`, w, 'command', indent));
-    if (a.decision) lines.push(...para(a.decision.confirmed ? `confirmed by ${a.decision.by}` : `not run: ${a.decision.reason}`, w, undefined, indent));
+    if (a.decision)
+      lines.push(
+        ...para(
+          a.decision.confirmed ? `confirmed by ${a.decision.by}` : `not run: ${a.decision.reason}`,
+          w,
+          undefined,
+          indent,
+        ),
+      );
     if (a.executed) {
-      lines.push(...para(a.executed.ok ? 'ran' : `${a.executed.ran ? 'failed' : 'could not run'}${a.executed.error ? `: ${a.executed.error}` : ''}`, w, undefined, indent));
-      for (const line of a.executed.output.replace(/\n$/, '').split('\n').filter(Boolean)) lines.push(...hardWrap(line, w - indent.length).map((text) => ({ text: `${indent}${text}`, tone: 'muted' as const })));
+      lines.push(
+        ...para(
+          a.executed.ok
+            ? 'ran'
+            : `${a.executed.ran ? 'failed' : 'could not run'}${a.executed.error ? `: ${a.executed.error}` : ''}`,
+          w,
+          undefined,
+          indent,
+        ),
+      );
+      for (const line of a.executed.output.replace(/\n$/, '').split('\n').filter(Boolean))
+        lines.push(
+          ...hardWrap(line, w - indent.length).map((text) => ({ text: `${indent}${text}`, tone: 'muted' as const })),
+        );
     }
-    if (a.verified) lines.push(...para(`verify ${a.verified.verifyStep} → ${a.verified.outcome}: ${a.verified.summary}`, w, a.verified.ok ? 'ok' : 'finding', indent));
+    if (a.verified)
+      lines.push(
+        ...para(
+          `verify ${a.verified.verifyStep} → ${a.verified.outcome}: ${a.verified.summary}`,
+          w,
+          a.verified.ok ? 'ok' : 'finding',
+          indent,
+        ),
+      );
   }
   if (step.notes?.length) {
     section('Notes');
@@ -85,7 +136,11 @@ export function stepDoc(step: StepView, width: number): PagerDoc {
 /** The diagnosis in full, for the pager. */
 export function diagnosisDoc(d: DiagnosisView, transcriptPath: string, width: number): PagerDoc {
   const w = Math.max(20, width);
-  const lines: PagerLine[] = [{ text: `DIAGNOSIS ${d.id} · ${d.layer} layer`, tone: 'finding' }, { text: '' }, ...para(d.why, w)];
+  const lines: PagerLine[] = [
+    { text: `DIAGNOSIS ${d.id} · ${d.layer} layer`, tone: 'finding' },
+    { text: '' },
+    ...para(d.why, w),
+  ];
   const list = (title: string, items: string[], numbered: boolean) => {
     if (items.length === 0) return;
     lines.push({ text: '' }, { text: title, tone: 'accent' });

@@ -33,7 +33,10 @@ export interface Browse {
    * Handles the browsing commands (open, move, back, filter, help); false for
    * the others. `fallback` is what `e` opens with no row selected.
    */
-  handle(command: KeyCommand, opts: { fallback: PagerTarget | null; doc: (t: PagerTarget) => PagerDoc | null; pagerRows: number }): boolean;
+  handle(
+    command: KeyCommand,
+    opts: { fallback: PagerTarget | null; doc: (t: PagerTarget) => PagerDoc | null; pagerRows: number },
+  ): boolean;
 }
 
 /**
@@ -126,7 +129,8 @@ export function useBrowse(entries: readonly HistoryEntry[], page: number): Brows
           if (v === 'pager') {
             const current = targetRef.current ? doc(targetRef.current) : null;
             const last = current ? Math.max(0, current.lines.length - (pagerRows - 1)) : 0;
-            const moved = moveSelection(Math.min(offsetRef.current, last), command.move, last + 1, Math.max(1, pagerRows - 2)) ?? 0;
+            const moved =
+              moveSelection(Math.min(offsetRef.current, last), command.move, last + 1, Math.max(1, pagerRows - 2)) ?? 0;
             setOffset(moved);
             return true;
           }

@@ -4,7 +4,10 @@ import { startTestDrill } from '../../helpers/drill.js';
 import { runWithin } from './helpers.js';
 
 async function withFaults(faults: Record<string, unknown>[], params: Record<string, string> = {}, timeoutMs?: number) {
-  const t = await startTestDrill({ cluster: { nodes: [{ name: 'cp-1', role: 'control-plane' }] } as never, api: { faults } as never });
+  const t = await startTestDrill({
+    cluster: { nodes: [{ name: 'cp-1', role: 'control-plane' }] } as never,
+    api: { faults } as never,
+  });
   try {
     return await runWithin(t, 'cluster.apiserver-health', params, timeoutMs ? { timeoutMs } : {});
   } finally {
@@ -29,7 +32,9 @@ describe('cluster.apiserver-health on the drill cluster', () => {
   it('slow: every answer is delayed past the threshold', async () => {
     const r = await withFaults([{ path: '^/readyz', kind: 'latency', ms: 400 }], { slowMs: '300' });
     expect(r.outcome).toBe('slow');
-    expect(r.summary).toMatch(/^kube-apiserver is healthy but slow: a health check takes \d+ms \(median of 3; over 300ms\)$/);
+    expect(r.summary).toMatch(
+      /^kube-apiserver is healthy but slow: a health check takes \d+ms \(median of 3; over 300ms\)$/,
+    );
     expect(Number(r.facts.latencyMs)).toBeGreaterThan(300);
   });
 
@@ -43,7 +48,9 @@ describe('cluster.apiserver-health on the drill cluster', () => {
     const r = await withFaults([{ path: '^/readyz', kind: 'error', status: 503 }]);
     expect(r.outcome).toBe('not-ready');
     expect(r.facts).toMatchObject({ livezStatus: 200, readyzStatus: 503 });
-    expect(r.summary).toBe('kube-apiserver is live but not ready (HTTP 503: the server is currently unable to handle the request): it answers, but load balancers take it out and requests that need the failing part fail');
+    expect(r.summary).toBe(
+      'kube-apiserver is live but not ready (HTTP 503: the server is currently unable to handle the request): it answers, but load balancers take it out and requests that need the failing part fail',
+    );
   });
 
   it('timeout: /livez never answers', async () => {
@@ -64,7 +71,16 @@ describe('cluster.apiserver-health on the drill cluster', () => {
 describe('failing checks named from a verbose answer', () => {
   it('reads the [-] lines kube-apiserver prints', () => {
     // The shape of `kubectl get --raw '/readyz?verbose'` on a server whose etcd is down.
-    const body = ['[+]ping ok', '[+]log ok', '[-]etcd failed: reason withheld', '[+]etcd-readiness ok', '[-]informer-sync failed: reason withheld', '[+]poststarthook/start-apiserver-admission-initializer ok', 'readyz check failed', ''].join('\n');
+    const body = [
+      '[+]ping ok',
+      '[+]log ok',
+      '[-]etcd failed: reason withheld',
+      '[+]etcd-readiness ok',
+      '[-]informer-sync failed: reason withheld',
+      '[+]poststarthook/start-apiserver-admission-initializer ok',
+      'readyz check failed',
+      '',
+    ].join('\n');
     expect(failingChecks({ status: 500, body })).toEqual([
       { name: 'etcd', line: '[-]etcd failed: reason withheld' },
       { name: 'informer-sync', line: '[-]informer-sync failed: reason withheld' },

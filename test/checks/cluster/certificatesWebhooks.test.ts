@@ -6,7 +6,11 @@ import { runWithin } from './helpers.js';
 const generated = { generate: { controlPlanes: 1, workers: 2, podsPerWorker: 0, addons: true }, nodes: [] };
 const day = 86_400_000;
 
-async function drill(objects: Record<string, unknown>[] = [], logs: { pod: string; container: string; lines: string[] }[] = [], api?: Record<string, unknown>) {
+async function drill(
+  objects: Record<string, unknown>[] = [],
+  logs: { pod: string; container: string; lines: string[] }[] = [],
+  api?: Record<string, unknown>,
+) {
   return startTestDrill({
     cluster: generated,
     objects: objects as never,
@@ -21,7 +25,9 @@ describe('cluster.certificates on the drill cluster', () => {
     try {
       const r = await runWithin(t, 'cluster.certificates', {});
       expect(r.outcome).toBe('valid');
-      expect(r.summary).toMatch(/^the API server's serving certificate is valid for 36\d more days; no control-plane log could be read, so x509 errors in them were not checked$/);
+      expect(r.summary).toMatch(
+        /^the API server's serving certificate is valid for 36\d more days; no control-plane log could be read, so x509 errors in them were not checked$/,
+      );
       expect(r.evidence.some((e) => e.label.endsWith(' log') && e.value.includes('not collected'))).toBe(true);
     } finally {
       await t.close();
@@ -36,7 +42,9 @@ describe('cluster.certificates on the drill cluster', () => {
       expect(r.facts.certTrusted).toBe(true);
       expect(Number(r.facts.certDaysLeft)).toBeGreaterThanOrEqual(364);
       expect(r.evidence).toContainEqual({ label: 'verified against the kubeconfig CA', value: 'yes' });
-      expect(r.summary).toMatch(/^the API server's serving certificate is valid for 36\d more days, and no control-plane log mentions an expired certificate$/);
+      expect(r.summary).toMatch(
+        /^the API server's serving certificate is valid for 36\d more days, and no control-plane log mentions an expired certificate$/,
+      );
     } finally {
       await t.close();
     }
@@ -151,7 +159,12 @@ describe('cluster.admission-webhooks on the drill cluster', () => {
     try {
       const r = await runWithin(t, 'cluster.admission-webhooks', { kind: 'ReplicaSet', name: 'web-5f7b9c' });
       expect(r.outcome).toBe('webhook-calls-failing');
-      expect(r.facts).toMatchObject({ webhook: 'validate.kyverno.svc-fail', webhookService: 'kyverno/kyverno-svc', webhookEndpoints: '1 ready address', webhookError: 'context deadline exceeded' });
+      expect(r.facts).toMatchObject({
+        webhook: 'validate.kyverno.svc-fail',
+        webhookService: 'kyverno/kyverno-svc',
+        webhookEndpoints: '1 ready address',
+        webhookError: 'context deadline exceeded',
+      });
       expect(r.command).toBe(
         "kubectl get events -A --field-selector reason=FailedCreate,involvedObject.kind=ReplicaSet,involvedObject.name=web-5f7b9c | grep -E 'failed calling webhook|denied the request|is forbidden' && kubectl get validatingwebhookconfigurations,mutatingwebhookconfigurations",
       );
@@ -165,7 +178,11 @@ describe('cluster.admission-webhooks on the drill cluster', () => {
     try {
       const r = await runWithin(t, 'cluster.admission-webhooks', { namespace: 'shop' });
       expect(r.outcome).toBe('healthy');
-      expect(r.summary.startsWith('no "failed calling webhook", webhook denial or forbidden create in namespace shop\'s FailedCreate events')).toBe(true);
+      expect(
+        r.summary.startsWith(
+          'no "failed calling webhook", webhook denial or forbidden create in namespace shop\'s FailedCreate events',
+        ),
+      ).toBe(true);
     } finally {
       await t.close();
     }
@@ -173,27 +190,50 @@ describe('cluster.admission-webhooks on the drill cluster', () => {
 
   // Real refusals: a ResourceQuota (werf/kubedog#216), a LimitRange (zalando-incubator/kubernetes-on-aws#278), Pod Security (open-policy-agent/gatekeeper#2633).
   it.each([
-    ['a ResourceQuota', 'Error creating: pods "amazing-app-7c54856575-7jqsn" is forbidden: exceeded quota: devops, requested: requests.cpu=100,requests.memory=128Gi, used: requests.cpu=350m,requests.memory=384Mi, limited: requests.cpu=100,requests.memory=100Gi'],
-    ['a LimitRange', 'Error creating: pods "hjacobs-test-1668339668-" is forbidden: maximum cpu usage per Container is 16, but request is 17.'],
-    ['a LimitRange', 'Error creating: pods "amazing-app-5b4c58fbb9-8gsvl" is forbidden: [cpu max limit to request ratio per Container is 5, but no request is specified or request is 0, memory max limit to request ratio per Container is 5, but no request is specified or request is 0]'],
-    ['Pod Security admission', 'Error creating: pods "gatekeeper-controller-manager-75578bc95d-pc2wp" is forbidden: violates PodSecurity "restricted:v1.24": host namespaces (hostNetwork=true), hostPort (container "manager" uses hostPorts 8443, 8888, 9090)'],
+    [
+      'a ResourceQuota',
+      'Error creating: pods "amazing-app-7c54856575-7jqsn" is forbidden: exceeded quota: devops, requested: requests.cpu=100,requests.memory=128Gi, used: requests.cpu=350m,requests.memory=384Mi, limited: requests.cpu=100,requests.memory=100Gi',
+    ],
+    [
+      'a LimitRange',
+      'Error creating: pods "hjacobs-test-1668339668-" is forbidden: maximum cpu usage per Container is 16, but request is 17.',
+    ],
+    [
+      'a LimitRange',
+      'Error creating: pods "amazing-app-5b4c58fbb9-8gsvl" is forbidden: [cpu max limit to request ratio per Container is 5, but no request is specified or request is 0, memory max limit to request ratio per Container is 5, but no request is specified or request is 0]',
+    ],
+    [
+      'Pod Security admission',
+      'Error creating: pods "gatekeeper-controller-manager-75578bc95d-pc2wp" is forbidden: violates PodSecurity "restricted:v1.24": host namespaces (hostNetwork=true), hostPort (container "manager" uses hostPorts 8443, 8888, 9090)',
+    ],
   ])('create-forbidden: %s refuses the pod', async (by, message) => {
     const t = await drill([failedCreate('api-7d9c8b6f5', 'shop', message, 3)]);
     try {
       const r = await runWithin(t, 'cluster.admission-webhooks', { namespace: 'shop' });
       expect(r.outcome).toBe('create-forbidden');
-      expect(r.facts).toMatchObject({ refusedBy: by, failingObject: 'ReplicaSet/api-7d9c8b6f5 in shop', createRefusal: message.replace('Error creating: ', '') });
+      expect(r.facts).toMatchObject({
+        refusedBy: by,
+        failingObject: 'ReplicaSet/api-7d9c8b6f5 in shop',
+        createRefusal: message.replace('Error creating: ', ''),
+      });
       const refusal = message.replace('Error creating: ', '');
-      expect(r.summary).toBe(`creates by ReplicaSet/api-7d9c8b6f5 in shop are refused by ${by}: ${refusal.length > 200 ? `${refusal.slice(0, 199)}…` : refusal}`);
+      expect(r.summary).toBe(
+        `creates by ReplicaSet/api-7d9c8b6f5 in shop are refused by ${by}: ${refusal.length > 200 ? `${refusal.slice(0, 199)}…` : refusal}`,
+      );
     } finally {
       await t.close();
     }
   });
 
-  it('create-forbidden: the paged pod\'s own controller is chosen over another refusal in the namespace', async () => {
-    const quota = 'Error creating: pods "batch-5d8f-abcde" is forbidden: exceeded quota: compute, requested: cpu=2, used: cpu=4, limited: cpu=4';
-    const limits = 'Error creating: pods "api-7d9c8b6f5-" is forbidden: maximum cpu usage per Container is 16, but request is 17.';
-    const t = await drill([failedCreate('batch-5d8f', 'shop', quota, 9), failedCreate('api-7d9c8b6f5', 'shop', limits, 2)]);
+  it("create-forbidden: the paged pod's own controller is chosen over another refusal in the namespace", async () => {
+    const quota =
+      'Error creating: pods "batch-5d8f-abcde" is forbidden: exceeded quota: compute, requested: cpu=2, used: cpu=4, limited: cpu=4';
+    const limits =
+      'Error creating: pods "api-7d9c8b6f5-" is forbidden: maximum cpu usage per Container is 16, but request is 17.';
+    const t = await drill([
+      failedCreate('batch-5d8f', 'shop', quota, 9),
+      failedCreate('api-7d9c8b6f5', 'shop', limits, 2),
+    ]);
     try {
       const r = await runWithin(t, 'cluster.admission-webhooks', { namespace: 'shop', pod: 'api-7d9c8b6f5-x2x9v' });
       expect(r.outcome).toBe('create-forbidden');
@@ -205,7 +245,8 @@ describe('cluster.admission-webhooks on the drill cluster', () => {
 
   // The denial is kube-rs/kube#494's FailedCreate, verbatim; the configuration around it is the webhook its author describes (a mutating one).
   it('webhook-denied: the webhook answered no; its MutatingWebhookConfiguration is read and named', async () => {
-    const denied = 'Error creating: admission webhook "image-tag-constraint-controller.default.svc.cluster.local" denied the request without explanation';
+    const denied =
+      'Error creating: admission webhook "image-tag-constraint-controller.default.svc.cluster.local" denied the request without explanation';
     const mutating = {
       apiVersion: 'admissionregistration.k8s.io/v1',
       kind: 'MutatingWebhookConfiguration',
@@ -221,7 +262,12 @@ describe('cluster.admission-webhooks on the drill cluster', () => {
         },
       ],
     };
-    const endpoints = { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'image-tag-constraint-controller', namespace: 'default', creationTimestamp: 'now-3d' }, subsets: [{ addresses: [{ ip: '10.244.1.9' }], ports: [{ port: 8443, protocol: 'TCP' }] }] };
+    const endpoints = {
+      apiVersion: 'v1',
+      kind: 'Endpoints',
+      metadata: { name: 'image-tag-constraint-controller', namespace: 'default', creationTimestamp: 'now-3d' },
+      subsets: [{ addresses: [{ ip: '10.244.1.9' }], ports: [{ port: 8443, protocol: 'TCP' }] }],
+    };
     const t = await drill([failedCreate('toolbox-84b4c6f7f6', 'kube-system', denied, 12), mutating, endpoints]);
     try {
       const [served] = await t.kube.listMutatingWebhookConfigurations();
@@ -249,15 +295,19 @@ describe('cluster.admission-webhooks on the drill cluster', () => {
     }
   });
 
-  it('webhook-denied: the denial\'s own words are kept (Gatekeeper, uoe-eidf-cluster-users/eidf-epcc-cluster#26)', async () => {
+  it("webhook-denied: the denial's own words are kept (Gatekeeper, uoe-eidf-cluster-users/eidf-epcc-cluster#26)", async () => {
     const denied =
       'Error creating: admission webhook "validation.gatekeeper.sh" denied the request: [userpodlimits] container <cudasample> has no cpu limit, please see https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/';
     const t = await drill([failedCreate('first-pod-7c9', 'eidf', denied, 2)]);
     try {
       const r = await runWithin(t, 'cluster.admission-webhooks', { namespace: 'eidf' });
       expect(r.outcome).toBe('webhook-denied');
-      expect(r.facts.webhookDenial).toBe('[userpodlimits] container <cudasample> has no cpu limit, please see https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/');
-      expect(r.facts.webhookConfiguration).toBe('not among the service-backed webhook configurations read (a URL-backed webhook, or one since removed)');
+      expect(r.facts.webhookDenial).toBe(
+        '[userpodlimits] container <cudasample> has no cpu limit, please see https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/',
+      );
+      expect(r.facts.webhookConfiguration).toBe(
+        'not among the service-backed webhook configurations read (a URL-backed webhook, or one since removed)',
+      );
     } finally {
       await t.close();
     }

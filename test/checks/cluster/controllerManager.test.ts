@@ -4,7 +4,12 @@ import type { TestDrill } from '../../helpers/drill.js';
 import { lease, runWithin, systemPod } from './helpers.js';
 
 const kcm = (o: Partial<Parameters<typeof systemPod>[1]> = {}) =>
-  systemPod('kube-controller-manager-cp-1', { node: 'cp-1', labels: { component: 'kube-controller-manager', tier: 'control-plane' }, container: 'kube-controller-manager', ...o });
+  systemPod('kube-controller-manager-cp-1', {
+    node: 'cp-1',
+    labels: { component: 'kube-controller-manager', tier: 'control-plane' },
+    container: 'kube-controller-manager',
+    ...o,
+  });
 
 const crashLoop = { crashLoop: true, restarts: 14, lastExit: { exitCode: 1, reason: 'Error', finishedAt: 'now-1m' } };
 
@@ -17,7 +22,11 @@ const discoveryLog = [
   'E0212 10:14:49.313377       1 controllermanager.go:174] error starting controllers: failed to discover resources: unable to retrieve the complete list of server APIs: metrics.k8s.io/v1beta1: the server is currently unable to handle the request',
 ];
 
-async function drill(objects: Record<string, unknown>[], logs: { pod: string; previous?: boolean; lines: string[] }[] = [], api?: Record<string, unknown>): Promise<TestDrill> {
+async function drill(
+  objects: Record<string, unknown>[],
+  logs: { pod: string; previous?: boolean; lines: string[] }[] = [],
+  api?: Record<string, unknown>,
+): Promise<TestDrill> {
   return startTestDrill({
     cluster: { generate: { controlPlanes: 1, workers: 2, podsPerWorker: 0, addons: true }, nodes: [] },
     objects: objects as never,
@@ -39,26 +48,54 @@ describe('cluster.controller-manager on the drill cluster', () => {
   it('healthy: Ready, leading, quiet log', async () => {
     const r = await outcomeOf([], [{ pod: 'kube-controller-manager-cp-1', lines: discoveryLog.slice(0, 4) }]);
     expect(r.outcome).toBe('healthy');
-    expect(r.summary).toMatch(/^kube-controller-manager is Ready on cp-1, cp-1 renews the leader Lease \(\d+s ago\), and its log shows no errors$/);
-    expect(r.facts).toMatchObject({ componentPod: 'kube-controller-manager-cp-1', componentNode: 'cp-1', restarts: 0, leaseDurationSeconds: 15 });
-    expect(r.command).toBe('kubectl get pods -n kube-system -l component=kube-controller-manager -o wide && kubectl get lease kube-controller-manager -n kube-system && kubectl logs -n kube-system -l component=kube-controller-manager --tail=300 --previous');
+    expect(r.summary).toMatch(
+      /^kube-controller-manager is Ready on cp-1, cp-1 renews the leader Lease \(\d+s ago\), and its log shows no errors$/,
+    );
+    expect(r.facts).toMatchObject({
+      componentPod: 'kube-controller-manager-cp-1',
+      componentNode: 'cp-1',
+      restarts: 0,
+      leaseDurationSeconds: 15,
+    });
+    expect(r.command).toBe(
+      'kubectl get pods -n kube-system -l component=kube-controller-manager -o wide && kubectl get lease kube-controller-manager -n kube-system && kubectl logs -n kube-system -l component=kube-controller-manager --tail=300 --previous',
+    );
   });
 
   it('discovery-failure: the crash loop of the incident, naming the failing group as a fact', async () => {
-    const r = await outcomeOf([kcm(crashLoop)], [{ pod: 'kube-controller-manager-cp-1', previous: true, lines: discoveryLog }]);
+    const r = await outcomeOf(
+      [kcm(crashLoop)],
+      [{ pod: 'kube-controller-manager-cp-1', previous: true, lines: discoveryLog }],
+    );
     expect(r.outcome).toBe('discovery-failure');
     expect(r.summary).toBe(
-      'kube-controller-manager logs that it cannot discover metrics.k8s.io/v1beta1 and it is restarting (14 restarts): it is only the messenger; the API group\'s APIService and the pods behind it are where the cause is, and while it restarts every controller (no pod is created, replaced or moved) stops',
+      "kube-controller-manager logs that it cannot discover metrics.k8s.io/v1beta1 and it is restarting (14 restarts): it is only the messenger; the API group's APIService and the pods behind it are where the cause is, and while it restarts every controller (no pod is created, replaced or moved) stops",
     );
-    expect(r.facts).toMatchObject({ discoveryFailedGroup: 'metrics.k8s.io/v1beta1', restarts: 14, lastExitCode: 1, lastTerminationReason: 'Error' });
-    expect(r.evidence).toContainEqual({ label: 'pod kube-controller-manager-cp-1 on cp-1', value: 'Running, not Ready, CrashLoopBackOff, 14 restarts, last exit 1 (Error) 60s ago' });
+    expect(r.facts).toMatchObject({
+      discoveryFailedGroup: 'metrics.k8s.io/v1beta1',
+      restarts: 14,
+      lastExitCode: 1,
+      lastTerminationReason: 'Error',
+    });
+    expect(r.evidence).toContainEqual({
+      label: 'pod kube-controller-manager-cp-1 on cp-1',
+      value: 'Running, not Ready, CrashLoopBackOff, 14 restarts, last exit 1 (Error) 60s ago',
+    });
     expect(r.evidence).toContainEqual({ label: 'kube-controller-manager-cp-1 previous log', value: discoveryLog[4] });
   });
 
   it('discovery-failure also from the garbage collector wording of newer releases', async () => {
-    const r = await outcomeOf([], [
-      { pod: 'kube-controller-manager-cp-1', lines: ['E0122 03:51:18.204587       1 garbagecollector.go:836] "failed to discover preferred resources" err="unable to retrieve the complete list of server APIs: custom.metrics.k8s.io/v1beta1: stale GroupVersion discovery: custom.metrics.k8s.io/v1beta1"'] },
-    ]);
+    const r = await outcomeOf(
+      [],
+      [
+        {
+          pod: 'kube-controller-manager-cp-1',
+          lines: [
+            'E0122 03:51:18.204587       1 garbagecollector.go:836] "failed to discover preferred resources" err="unable to retrieve the complete list of server APIs: custom.metrics.k8s.io/v1beta1: stale GroupVersion discovery: custom.metrics.k8s.io/v1beta1"',
+          ],
+        },
+      ],
+    );
     expect(r.outcome).toBe('discovery-failure');
     expect(r.facts.discoveryFailedGroup).toBe('custom.metrics.k8s.io/v1beta1');
   });
@@ -72,10 +109,22 @@ describe('cluster.controller-manager on the drill cluster', () => {
   });
 
   it('crash-looping: restarts without a known cause, with its last error line', async () => {
-    const lastWords = 'E0212 11:02:17.004418       1 leaderelection.go:340] Failed to update lock optimitically: Put "https://10.0.0.11:6443/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/kube-controller-manager?timeout=5s": context deadline exceeded, falling back to slow path';
-    const r = await outcomeOf([kcm(crashLoop)], [{ pod: 'kube-controller-manager-cp-1', previous: true, lines: [lastWords, 'F0212 11:02:17.004502       1 controllermanager.go:332] leaderelection lost'] }]);
+    const lastWords =
+      'E0212 11:02:17.004418       1 leaderelection.go:340] Failed to update lock optimitically: Put "https://10.0.0.11:6443/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/kube-controller-manager?timeout=5s": context deadline exceeded, falling back to slow path';
+    const r = await outcomeOf(
+      [kcm(crashLoop)],
+      [
+        {
+          pod: 'kube-controller-manager-cp-1',
+          previous: true,
+          lines: [lastWords, 'F0212 11:02:17.004502       1 controllermanager.go:332] leaderelection lost'],
+        },
+      ],
+    );
     expect(r.outcome).toBe('crash-looping');
-    expect(r.summary).toMatch(/^kube-controller-manager-cp-1 keeps restarting \(14 restarts, last exit 1 Error\); its log ends: F0212 11:02:17\.004502 +1 controllermanager\.go:332\] leaderelection lost/);
+    expect(r.summary).toMatch(
+      /^kube-controller-manager-cp-1 keeps restarting \(14 restarts, last exit 1 Error\); its log ends: F0212 11:02:17\.004502 +1 controllermanager\.go:332\] leaderelection lost/,
+    );
   });
 
   it('not-ready: running but not Ready', async () => {
@@ -85,14 +134,22 @@ describe('cluster.controller-manager on the drill cluster', () => {
   });
 
   it('leader-lease-stale: nobody renews the leader Lease', async () => {
-    const r = await outcomeOf([lease('kube-controller-manager', 'cp-1_4b1c0e5e-7d0a-4c4e-9a4e-0d6a1f1e2b3c', 'now-3m')]);
+    const r = await outcomeOf([
+      lease('kube-controller-manager', 'cp-1_4b1c0e5e-7d0a-4c4e-9a4e-0d6a1f1e2b3c', 'now-3m'),
+    ]);
     expect(r.outcome).toBe('leader-lease-stale');
-    expect(r.summary).toBe('the kube-controller-manager leader (cp-1_4b1c0e5e-7d0a-4c4e-9a4e-0d6a1f1e2b3c) last renewed its Lease 180s ago (leaseDuration 15s): no instance is acting as leader, so every controller (no pod is created, replaced or moved) stops');
-    expect(r.evidence[0]).toEqual({ label: 'Lease kube-system/kube-controller-manager', value: 'holder cp-1_4b1c0e5e-7d0a-4c4e-9a4e-0d6a1f1e2b3c, renewed 3m ago, leaseDuration 15s' });
+    expect(r.summary).toBe(
+      'the kube-controller-manager leader (cp-1_4b1c0e5e-7d0a-4c4e-9a4e-0d6a1f1e2b3c) last renewed its Lease 180s ago (leaseDuration 15s): no instance is acting as leader, so every controller (no pod is created, replaced or moved) stops',
+    );
+    expect(r.evidence[0]).toEqual({
+      label: 'Lease kube-system/kube-controller-manager',
+      value: 'holder cp-1_4b1c0e5e-7d0a-4c4e-9a4e-0d6a1f1e2b3c, renewed 3m ago, leaseDuration 15s',
+    });
   });
 
   it('log-errors: up and leading, but errors in the log', async () => {
-    const line = 'E0212 12:00:01.770122       1 node_lifecycle_controller.go:1016] "Error updating node" err="Operation cannot be fulfilled on nodes \\"worker-2\\": the object has been modified; please apply your changes to the latest version and try again" node="worker-2"';
+    const line =
+      'E0212 12:00:01.770122       1 node_lifecycle_controller.go:1016] "Error updating node" err="Operation cannot be fulfilled on nodes \\"worker-2\\": the object has been modified; please apply your changes to the latest version and try again" node="worker-2"';
     const r = await outcomeOf([], [{ pod: 'kube-controller-manager-cp-1', lines: [line] }]);
     expect(r.outcome).toBe('log-errors');
     expect(r.facts.logLine).toBe(line);
@@ -112,11 +169,15 @@ describe('cluster.controller-manager on the drill cluster', () => {
   });
 
   it('no-pods: a control-plane node, but no static pod on it', async () => {
-    const t = await startTestDrill({ cluster: { nodes: [{ name: 'cp-1', role: 'control-plane' }, { name: 'worker-1' }] } as never });
+    const t = await startTestDrill({
+      cluster: { nodes: [{ name: 'cp-1', role: 'control-plane' }, { name: 'worker-1' }] } as never,
+    });
     try {
       const r = await t.check('cluster.controller-manager', {});
       expect(r.outcome).toBe('no-pods');
-      expect(r.summary).toBe('no kube-controller-manager pod in kube-system (label component=kube-controller-manager), though cp-1 is a control-plane node: its static pod manifest is gone or it runs as a systemd service there');
+      expect(r.summary).toBe(
+        'no kube-controller-manager pod in kube-system (label component=kube-controller-manager), though cp-1 is a control-plane node: its static pod manifest is gone or it runs as a systemd service there',
+      );
     } finally {
       await t.close();
     }
@@ -156,7 +217,14 @@ describe('cluster.controller-manager on the drill cluster', () => {
 
 describe('cluster.scheduler on the drill cluster', () => {
   it('healthy on a generated cluster, and not-ready when its pod is not Ready', async () => {
-    const t = await drill([systemPod('kube-scheduler-cp-1', { node: 'cp-1', labels: { component: 'kube-scheduler', tier: 'control-plane' }, container: 'kube-scheduler', ready: false })]);
+    const t = await drill([
+      systemPod('kube-scheduler-cp-1', {
+        node: 'cp-1',
+        labels: { component: 'kube-scheduler', tier: 'control-plane' },
+        container: 'kube-scheduler',
+        ready: false,
+      }),
+    ]);
     try {
       const r = await t.check('cluster.scheduler', {});
       expect(r.outcome).toBe('not-ready');
@@ -183,18 +251,30 @@ describe('no control-plane pod: managed and embedded control planes', () => {
     metadata: { name, labels: { 'kubernetes.io/hostname': name, ...labels }, creationTimestamp: 'now-2d' },
     spec: {},
     status: {
-      conditions: [{ type: 'Ready', status: 'True', lastHeartbeatTime: 'now-10s', lastTransitionTime: 'now-2d', reason: 'KubeletReady' }],
+      conditions: [
+        {
+          type: 'Ready',
+          status: 'True',
+          lastHeartbeatTime: 'now-10s',
+          lastTransitionTime: 'now-2d',
+          reason: 'KubeletReady',
+        },
+      ],
       nodeInfo: { kubeletVersion },
     },
   });
 
   it('EKS (Fargate nodes, kubelet v1.14.8-eks; kubernetes-retired/dashboard#4906): not visible, with where to look', async () => {
-    const t = await startTestDrill({ objects: [node('fargate-ip-192-168-144-171.ap-northeast-1.compute.internal', 'v1.14.8-eks')] as never });
+    const t = await startTestDrill({
+      objects: [node('fargate-ip-192-168-144-171.ap-northeast-1.compute.internal', 'v1.14.8-eks')] as never,
+    });
     try {
       const r = await t.check('cluster.scheduler', {});
       expect(r.outcome).toBe('not-visible');
       expect(r.facts.controlPlaneProvider).toBe('EKS');
-      expect(r.summary).toContain('the control plane is managed by EKS (node fargate-ip-192-168-144-171.ap-northeast-1.compute.internal: kubelet v1.14.8-eks)');
+      expect(r.summary).toContain(
+        'the control plane is managed by EKS (node fargate-ip-192-168-144-171.ap-northeast-1.compute.internal: kubelet v1.14.8-eks)',
+      );
       expect(r.summary).toContain('CloudWatch');
     } finally {
       await t.close();
@@ -206,15 +286,33 @@ describe('no control-plane pod: managed and embedded control planes', () => {
       apiVersion: 'coordination.k8s.io/v1',
       kind: 'Lease',
       metadata: { name: 'kube-scheduler', namespace: 'kube-system' },
-      spec: { holderIdentity: 'ip-1-1-1-221_3c5d6a0e-8a51-4a1b-9d8e-2f6c1b0e7a11', leaseDurationSeconds: 15, renewTime: 'now-3s', acquireTime: 'now-15m' },
+      spec: {
+        holderIdentity: 'ip-1-1-1-221_3c5d6a0e-8a51-4a1b-9d8e-2f6c1b0e7a11',
+        leaseDurationSeconds: 15,
+        renewTime: 'now-3s',
+        acquireTime: 'now-15m',
+      },
     };
-    const cp = { 'node-role.kubernetes.io/control-plane': 'true', 'node-role.kubernetes.io/etcd': 'true', 'node-role.kubernetes.io/master': 'true' };
-    const t = await startTestDrill({ objects: [node('ip-1-1-1-221', 'v1.29.4+k3s1', cp), node('ip-1-1-1-3', 'v1.29.4+k3s1'), lease] as never });
+    const cp = {
+      'node-role.kubernetes.io/control-plane': 'true',
+      'node-role.kubernetes.io/etcd': 'true',
+      'node-role.kubernetes.io/master': 'true',
+    };
+    const t = await startTestDrill({
+      objects: [node('ip-1-1-1-221', 'v1.29.4+k3s1', cp), node('ip-1-1-1-3', 'v1.29.4+k3s1'), lease] as never,
+    });
     try {
       const r = await t.check('cluster.scheduler', {});
       expect(r.outcome).toBe('runs-elsewhere');
-      expect(r.summary).toMatch(/^no kube-scheduler pod: k3s runs it inside its own server process \(on ip-1-1-1-221\), not as a pod; its leader \(ip-1-1-1-221\) renewed the Lease \d+s ago/);
-      const stale = await startTestDrill({ objects: [node('ip-1-1-1-221', 'v1.29.4+k3s1', cp), { ...lease, spec: { ...lease.spec, renewTime: 'now-10m' } }] as never });
+      expect(r.summary).toMatch(
+        /^no kube-scheduler pod: k3s runs it inside its own server process \(on ip-1-1-1-221\), not as a pod; its leader \(ip-1-1-1-221\) renewed the Lease \d+s ago/,
+      );
+      const stale = await startTestDrill({
+        objects: [
+          node('ip-1-1-1-221', 'v1.29.4+k3s1', cp),
+          { ...lease, spec: { ...lease.spec, renewTime: 'now-10m' } },
+        ] as never,
+      });
       try {
         expect((await stale.check('cluster.scheduler', {})).outcome).toBe('leader-lease-stale');
       } finally {

@@ -12,30 +12,54 @@ describe('classifyCorednsLog on real CoreDNS logs', () => {
       '2019-04-17T00:18:44.485Z [INFO] CoreDNS-1.5.0',
       '2019-04-17T00:18:44.486Z [FATAL] plugin/loop: Loop (127.0.0.1:34614 -> :53) detected for zone ".", see https://coredns.io/plugins/loop#troubleshooting. Query: "HINFO 6074102630077018525.5798689655824409358."',
     ]);
-    expect(f.loops).toEqual([{ line: expect.stringContaining('[FATAL] plugin/loop') as unknown, path: '127.0.0.1:34614 -> :53' }]);
+    expect(f.loops).toEqual([
+      { line: expect.stringContaining('[FATAL] plugin/loop') as unknown, path: '127.0.0.1:34614 -> :53' },
+    ]);
   });
 
   it('the loop plugin, CoreDNS 1.2.2 (https://github.com/coredns/coredns/issues/2087)', () => {
-    const f = classifyCorednsLog(['2018/09/06 13:02:45 [FATAL] plugin/loop: Seen "HINFO IN 2050421060481615995.5620656063561519376." more than twice, loop detected']);
+    const f = classifyCorednsLog([
+      '2018/09/06 13:02:45 [FATAL] plugin/loop: Seen "HINFO IN 2050421060481615995.5620656063561519376." more than twice, loop detected',
+    ]);
     expect(f.loops).toHaveLength(1);
     expect(f.loops[0]?.path).toBeUndefined();
   });
 
   it('upstream time-outs: real names, the loop probe, the 1.1 form and no route to host', () => {
     // https://github.com/coredns/coredns/issues/5179
-    const real = classifyCorednsLog(['[ERROR] plugin/errors: 2 svc-datadog-agent-dogstatsd.datadog-agent.toyota-europe.com. SRV: read udp 192.168.86.18:56917->150.45.86.241:53: i/o timeout']);
-    expect(real.timeouts[0]).toMatchObject({ name: 'svc-datadog-agent-dogstatsd.datadog-agent.toyota-europe.com.', qtype: 'SRV', upstream: '150.45.86.241', error: 'i/o timeout' });
+    const real = classifyCorednsLog([
+      '[ERROR] plugin/errors: 2 svc-datadog-agent-dogstatsd.datadog-agent.toyota-europe.com. SRV: read udp 192.168.86.18:56917->150.45.86.241:53: i/o timeout',
+    ]);
+    expect(real.timeouts[0]).toMatchObject({
+      name: 'svc-datadog-agent-dogstatsd.datadog-agent.toyota-europe.com.',
+      qtype: 'SRV',
+      upstream: '150.45.86.241',
+      error: 'i/o timeout',
+    });
     expect(describeUpstreamTimeouts(real.timeouts)).toMatchObject({ probeOnly: false, upstreams: ['150.45.86.241'] });
     // https://github.com/coredns/coredns/issues/4211
     const probe = classifyCorednsLog([
       '[ERROR] plugin/errors: 2 3797952284163317497.7063757873447144811. HINFO: read udp 192.168.209.17:36807->20.128.8.8:53: i/o timeout',
       '[ERROR] plugin/errors: 2 3797952284163317497.7063757873447144811. HINFO: read udp 192.168.209.17:35090->20.128.8.8:53: i/o timeout',
     ]);
-    expect(describeUpstreamTimeouts(probe.timeouts)).toEqual({ upstreams: ['20.128.8.8'], count: 2, probeOnly: true, names: [] });
+    expect(describeUpstreamTimeouts(probe.timeouts)).toEqual({
+      upstreams: ['20.128.8.8'],
+      count: 2,
+      probeOnly: true,
+      names: [],
+    });
     // https://github.com/coredns/coredns/issues/2287 (CoreDNS 1.1.3)
-    expect(classifyCorednsLog(['[ERROR] 2 mirrors.unisound.ai. AAAA: unreachable backend: read udp 10.99.17.97:60877->10.10.10.252:53: i/o timeout']).timeouts[0]?.upstream).toBe('10.10.10.252');
+    expect(
+      classifyCorednsLog([
+        '[ERROR] 2 mirrors.unisound.ai. AAAA: unreachable backend: read udp 10.99.17.97:60877->10.10.10.252:53: i/o timeout',
+      ]).timeouts[0]?.upstream,
+    ).toBe('10.10.10.252');
     // https://github.com/kubernetes/kubernetes/issues/127436
-    expect(classifyCorednsLog(['[ERROR] plugin/errors: 2 7550147287576560633.7996095784120876925. HINFO: read udp 10.0.1.5:55591->8.8.8.8:53: read: no route to host']).timeouts[0]?.error).toBe('read: no route to host');
+    expect(
+      classifyCorednsLog([
+        '[ERROR] plugin/errors: 2 7550147287576560633.7996095784120876925. HINFO: read udp 10.0.1.5:55591->8.8.8.8:53: read: no route to host',
+      ]).timeouts[0]?.error,
+    ).toBe('read: no route to host');
   });
 });
 
@@ -61,7 +85,9 @@ describe('hosts blocks that swallow every other name', () => {
         loadbalance
     }
 `);
-    expect(swallowingHosts(core)).toEqual([{ server: '.:53', fallthrough: false, entries: [{ ip: '10.110.152.150', names: ['jmenv.tbsite.net'] }] }]);
+    expect(swallowingHosts(core)).toEqual([
+      { server: '.:53', fallthrough: false, entries: [{ ip: '10.110.152.150', names: ['jmenv.tbsite.net'] }] },
+    ]);
   });
 
   it("k3s's NodeHosts block falls through (https://github.com/k3s-io/k3s/issues/9274)", () => {
@@ -100,7 +126,9 @@ describe('hosts blocks that swallow every other name', () => {
   });
 
   it('a hosts block limited to one zone swallows only that zone', () => {
-    expect(swallowingHosts(parseCorefile('.:53 {\n    hosts /etc/coredns/example.hosts example.org {\n    }\n}\n'))).toEqual([]);
+    expect(
+      swallowingHosts(parseCorefile('.:53 {\n    hosts /etc/coredns/example.hosts example.org {\n    }\n}\n')),
+    ).toEqual([]);
   });
 });
 
@@ -117,18 +145,29 @@ ${hosts}    forward . /etc/resolv.conf
     reload
 }
 `;
-const cm = (text: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'coredns', namespace: 'kube-system' }, data: { Corefile: text } });
+const cm = (text: string) => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name: 'coredns', namespace: 'kube-system' },
+  data: { Corefile: text },
+});
 const pods = (opts: { crashLoop?: boolean }) =>
   ['x8k2p', 'q7lmn'].map((s, i) =>
     systemPod(`coredns-7c65d6cfc9-${s}`, {
       node: `worker-${i + 1}`,
       labels: { 'k8s-app': 'kube-dns' },
       container: 'coredns',
-      ...(opts.crashLoop ? { crashLoop: true, restarts: 6, lastExit: { exitCode: 1, reason: 'Error', finishedAt: 'now-1m' } } : {}),
+      ...(opts.crashLoop
+        ? { crashLoop: true, restarts: 6, lastExit: { exitCode: 1, reason: 'Error', finishedAt: 'now-1m' } }
+        : {}),
     }),
   );
 
-async function run(objects: Record<string, unknown>[], logs: { pod: string; previous: boolean; lines: string[] }[], params: Record<string, string> = {}) {
+async function run(
+  objects: Record<string, unknown>[],
+  logs: { pod: string; previous: boolean; lines: string[] }[],
+  params: Record<string, string> = {},
+) {
   const t = await startTestDrill({
     cluster: { nodes: [{ name: 'worker-1' }, { name: 'worker-2' }] } as never,
     objects: objects as never,
@@ -142,7 +181,8 @@ async function run(objects: Record<string, unknown>[], logs: { pod: string; prev
 }
 
 describe('cluster.coredns reads the log and the Corefile, not only readiness', () => {
-  const loop = '[FATAL] plugin/loop: Loop (127.0.0.1:34614 -> :53) detected for zone ".", see https://coredns.io/plugins/loop#troubleshooting. Query: "HINFO 6074102630077018525.5798689655824409358."';
+  const loop =
+    '[FATAL] plugin/loop: Loop (127.0.0.1:34614 -> :53) detected for zone ".", see https://coredns.io/plugins/loop#troubleshooting. Query: "HINFO 6074102630077018525.5798689655824409358."';
 
   it('forwarding-loop: crash-looping pods whose previous log ends on the loop line', async () => {
     const r = await run(
@@ -154,18 +194,30 @@ describe('cluster.coredns reads the log and the Corefile, not only readiness', (
   });
 
   it('hosts-no-fallthrough: Ready pods, a hosts block that answers NXDOMAIN for every other name', async () => {
-    const r = await run([cm(corefile('    hosts {\n      10.110.152.150 jmenv.tbsite.net\n    }\n')), ...pods({})], [], { name: 'rancher.example.com' });
+    const r = await run(
+      [cm(corefile('    hosts {\n      10.110.152.150 jmenv.tbsite.net\n    }\n')), ...pods({})],
+      [],
+      { name: 'rancher.example.com' },
+    );
     expect(r.outcome).toBe('hosts-no-fallthrough');
     expect(r.facts.swallowingHosts).toBe('jmenv.tbsite.net');
   });
 
   it('upstream-timeout: real lookups time out; probe-timeout: only the loop probe did, which is said as such', async () => {
-    const real = '[ERROR] plugin/errors: 2 svc-datadog-agent-dogstatsd.datadog-agent.toyota-europe.com. SRV: read udp 192.168.86.18:56917->150.45.86.241:53: i/o timeout';
-    const r = await run([cm(corefile('')), ...pods({})], [{ pod: 'coredns-7c65d6cfc9-q7lmn', previous: false, lines: [real] }]);
+    const real =
+      '[ERROR] plugin/errors: 2 svc-datadog-agent-dogstatsd.datadog-agent.toyota-europe.com. SRV: read udp 192.168.86.18:56917->150.45.86.241:53: i/o timeout';
+    const r = await run(
+      [cm(corefile('')), ...pods({})],
+      [{ pod: 'coredns-7c65d6cfc9-q7lmn', previous: false, lines: [real] }],
+    );
     expect(r.outcome).toBe('upstream-timeout');
     expect(r.facts).toMatchObject({ upstreams: '150.45.86.241', timeoutCount: 1, probeOnly: false });
-    const probe = '[ERROR] plugin/errors: 2 3797952284163317497.7063757873447144811. HINFO: read udp 192.168.209.17:36807->20.128.8.8:53: i/o timeout';
-    const p = await run([cm(corefile('')), ...pods({})], [{ pod: 'coredns-7c65d6cfc9-q7lmn', previous: false, lines: [probe] }]);
+    const probe =
+      '[ERROR] plugin/errors: 2 3797952284163317497.7063757873447144811. HINFO: read udp 192.168.209.17:36807->20.128.8.8:53: i/o timeout';
+    const p = await run(
+      [cm(corefile('')), ...pods({})],
+      [{ pod: 'coredns-7c65d6cfc9-q7lmn', previous: false, lines: [probe] }],
+    );
     expect(p.outcome).toBe('probe-timeout');
     expect(p.facts.probeOnly).toBe(true);
     expect(p.summary).toContain("only the loop plugin's start-up probe (HINFO)");

@@ -41,8 +41,18 @@ const corednsConfigMap = (corefile: string) => ({
 
 const generated = { generate: { controlPlanes: 1, workers: 2, podsPerWorker: 0, addons: true }, nodes: [] };
 
-async function run(id: string, objects: Record<string, unknown>[], params: Record<string, string> = {}, api?: Record<string, unknown>, cluster: unknown = generated) {
-  const t = await startTestDrill({ cluster: cluster as never, objects: objects as never, ...(api ? { api: api as never } : {}) });
+async function run(
+  id: string,
+  objects: Record<string, unknown>[],
+  params: Record<string, string> = {},
+  api?: Record<string, unknown>,
+  cluster: unknown = generated,
+) {
+  const t = await startTestDrill({
+    cluster: cluster as never,
+    objects: objects as never,
+    ...(api ? { api: api as never } : {}),
+  });
   try {
     return await runWithin(t, id, params);
   } finally {
@@ -56,13 +66,24 @@ describe('Corefile parsing', () => {
     expect(c.servers).toEqual(['.:53']);
     expect(c.forwarders).toEqual([{ server: '.:53', from: '.', to: ['/etc/resolv.conf'] }]);
     expect(c.hosts).toEqual([
-      { server: '.:53', fallthrough: true, entries: [{ ip: '10.10.20.5', names: ['harbor.example.cn'] }, { ip: '10.10.20.6', names: ['rancher.example.cn', 'rancher'] }] },
+      {
+        server: '.:53',
+        fallthrough: true,
+        entries: [
+          { ip: '10.10.20.5', names: ['harbor.example.cn'] },
+          { ip: '10.10.20.6', names: ['rancher.example.cn', 'rancher'] },
+        ],
+      },
     ]);
   });
 
   it('reads one-line hosts and forward lines in other server blocks', () => {
-    const c = parseCorefile(`${kubeadmCorefile}example.org:53 {\n    hosts /etc/coredns/example.hosts\n    forward . 10.0.0.53 10.0.0.54\n}\n`);
-    expect(c.hosts).toEqual([{ server: 'example.org:53', file: '/etc/coredns/example.hosts', fallthrough: false, entries: [] }]);
+    const c = parseCorefile(
+      `${kubeadmCorefile}example.org:53 {\n    hosts /etc/coredns/example.hosts\n    forward . 10.0.0.53 10.0.0.54\n}\n`,
+    );
+    expect(c.hosts).toEqual([
+      { server: 'example.org:53', file: '/etc/coredns/example.hosts', fallthrough: false, entries: [] },
+    ]);
     expect(c.forwarders[1]).toEqual({ server: 'example.org:53', from: '.', to: ['10.0.0.53', '10.0.0.54'] });
   });
 });
@@ -87,26 +108,48 @@ describe('cluster.coredns on the drill cluster', () => {
     expect(r.summary).toBe(
       'harbor.example.cn is not in the Corefile (it has no hosts block): pods resolve it only if the upstream (/etc/resolv.conf) knows it; add it under hosts { … fallthrough } and restart CoreDNS',
     );
-    expect(r.command).toBe("kubectl get pods -n kube-system -l k8s-app=kube-dns && kubectl get configmap coredns -n kube-system -o jsonpath='{.data.Corefile}' | grep -n 'harbor.example.cn' && kubectl logs -n kube-system -l k8s-app=kube-dns --tail=200 --prefix");
+    expect(r.command).toBe(
+      "kubectl get pods -n kube-system -l k8s-app=kube-dns && kubectl get configmap coredns -n kube-system -o jsonpath='{.data.Corefile}' | grep -n 'harbor.example.cn' && kubectl logs -n kube-system -l k8s-app=kube-dns --tail=200 --prefix",
+    );
   });
 
   it('pods-not-ready and no-pods', async () => {
     const notReady = [0, 1].map((i) =>
-      systemPod(`coredns-7c65d6cfc9-${['x8k2p', 'q7lmn'][i]}`, { node: `worker-${i + 1}`, labels: { 'k8s-app': 'kube-dns', 'pod-template-hash': '7c65d6cfc9' }, container: 'coredns', ready: false }),
+      systemPod(`coredns-7c65d6cfc9-${['x8k2p', 'q7lmn'][i]}`, {
+        node: `worker-${i + 1}`,
+        labels: { 'k8s-app': 'kube-dns', 'pod-template-hash': '7c65d6cfc9' },
+        container: 'coredns',
+        ready: false,
+      }),
     );
-    expect((await run('cluster.coredns', [corednsConfigMap(kubeadmCorefile), ...notReady])).outcome).toBe('pods-not-ready');
-    expect((await run('cluster.coredns', [], {}, undefined, { nodes: [{ name: 'worker-1' }] })).outcome).toBe('no-pods');
+    expect((await run('cluster.coredns', [corednsConfigMap(kubeadmCorefile), ...notReady])).outcome).toBe(
+      'pods-not-ready',
+    );
+    expect((await run('cluster.coredns', [], {}, undefined, { nodes: [{ name: 'worker-1' }] })).outcome).toBe(
+      'no-pods',
+    );
   });
 
   it('corefile-missing: no coredns ConfigMap', async () => {
-    const pods = [systemPod('coredns-7c65d6cfc9-x8k2p', { node: 'worker-1', labels: { 'k8s-app': 'kube-dns' }, container: 'coredns' })];
+    const pods = [
+      systemPod('coredns-7c65d6cfc9-x8k2p', {
+        node: 'worker-1',
+        labels: { 'k8s-app': 'kube-dns' },
+        container: 'coredns',
+      }),
+    ];
     const r = await run('cluster.coredns', pods, {}, undefined, { nodes: [{ name: 'worker-1' }] });
     expect(r.outcome).toBe('corefile-missing');
     expect(r.evidence).toContainEqual({ label: 'configmap kube-system/coredns', value: 'not found' });
   });
 
   it('forbidden: reading the ConfigMap', async () => {
-    const r = await run('cluster.coredns', [corednsConfigMap(kubeadmCorefile)], {}, { denials: [{ verb: 'get', resource: 'configmaps', namespace: 'kube-system' }] });
+    const r = await run(
+      'cluster.coredns',
+      [corednsConfigMap(kubeadmCorefile)],
+      {},
+      { denials: [{ verb: 'get', resource: 'configmaps', namespace: 'kube-system' }] },
+    );
     expect(r.facts.errorKind).toBe('forbidden');
     expect(r.summary).toContain('cannot get resource "configmaps" in API group "" in the namespace "kube-system"');
   });
@@ -121,16 +164,34 @@ describe('cluster.control-plane-placement on the drill cluster', () => {
 
   it('on-worker: the stale control-plane services of the incident, started again on a rebooted worker', async () => {
     const stray = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler'].map((c) =>
-      systemPod(`${c}-worker-2`, { node: 'worker-2', labels: { component: c, tier: 'control-plane' }, container: c, ready: false, crashLoop: true, restarts: 9, lastExit: { exitCode: 1, reason: 'Error', finishedAt: 'now-2m' } }),
+      systemPod(`${c}-worker-2`, {
+        node: 'worker-2',
+        labels: { component: c, tier: 'control-plane' },
+        container: c,
+        ready: false,
+        crashLoop: true,
+        restarts: 9,
+        lastExit: { exitCode: 1, reason: 'Error', finishedAt: 'now-2m' },
+      }),
     );
     const r = await run('cluster.control-plane-placement', stray);
     expect(r.outcome).toBe('on-worker');
-    expect(r.facts).toEqual({ controlPlaneNodes: 'cp-1', strayNodes: 'worker-2', strayComponents: 'kube-apiserver,kube-controller-manager,kube-scheduler' });
-    expect(r.evidence).toContainEqual({ label: 'node worker-2', value: 'no control-plane role label: kube-apiserver-worker-2, kube-controller-manager-worker-2, kube-scheduler-worker-2' });
+    expect(r.facts).toEqual({
+      controlPlaneNodes: 'cp-1',
+      strayNodes: 'worker-2',
+      strayComponents: 'kube-apiserver,kube-controller-manager,kube-scheduler',
+    });
+    expect(r.evidence).toContainEqual({
+      label: 'node worker-2',
+      value:
+        'no control-plane role label: kube-apiserver-worker-2, kube-controller-manager-worker-2, kube-scheduler-worker-2',
+    });
   });
 
   it('finds pods labelled only component=… (no tier label)', async () => {
-    const r = await run('cluster.control-plane-placement', [systemPod('etcd-worker-1', { node: 'worker-1', labels: { component: 'etcd' }, container: 'etcd' })]);
+    const r = await run('cluster.control-plane-placement', [
+      systemPod('etcd-worker-1', { node: 'worker-1', labels: { component: 'etcd' }, container: 'etcd' }),
+    ]);
     expect(r.outcome).toBe('on-worker');
     expect(r.facts.strayComponents).toBe('etcd');
   });

@@ -18,9 +18,7 @@ const walk: [string, Record<string, string>][] = [
   ['pod.pinned', { namespace: 'db', name: 'mysql-0' }],
 ];
 
-const objects = [
-  pod('mysql-0', 'db', { nodeSelector: { 'kubernetes.io/os': 'linux' } }, { phase: 'Pending' }),
-];
+const objects = [pod('mysql-0', 'db', { nodeSelector: { 'kubernetes.io/os': 'linux' } }, { phase: 'Pending' })];
 
 /** Requests in a stable order (independent reads run concurrently, so arrival order varies), minus what varies between runs. */
 async function requestsOf(d: RestrictedDrill): Promise<string[]> {
@@ -33,9 +31,14 @@ async function requestsOf(d: RestrictedDrill): Promise<string[]> {
 
 describe('what the cluster checks cost', () => {
   it('lists only with a label or field selector, except the per-API-group kinds (APIServices, webhook configurations)', async () => {
-    const d = await startRestrictedDrill({ generate: { controlPlanes: 1, workers: 3, podsPerWorker: 0, addons: true }, objects });
+    const d = await startRestrictedDrill({
+      generate: { controlPlanes: 1, workers: 3, podsPerWorker: 0, addons: true },
+      objects,
+    });
     try {
-      const lists = (await requestsOf(d)).filter((r) => /^GET \/api(?:s\/[^/]+)?\/v1\/(?:namespaces\/[^/]+\/)?[a-z]+(?:\?|$)/.test(r));
+      const lists = (await requestsOf(d)).filter((r) =>
+        /^GET \/api(?:s\/[^/]+)?\/v1\/(?:namespaces\/[^/]+\/)?[a-z]+(?:\?|$)/.test(r),
+      );
       expect(lists.length).toBeGreaterThan(5);
       for (const r of lists) {
         if (/\/(?:apiservices|validatingwebhookconfigurations|mutatingwebhookconfigurations)\?/.test(r)) {
@@ -50,8 +53,14 @@ describe('what the cluster checks cost', () => {
   });
 
   it('makes the same requests on 4 nodes and on 301 nodes with 1,500 pods', async () => {
-    const small = await startRestrictedDrill({ generate: { controlPlanes: 1, workers: 3, podsPerWorker: 0, addons: true }, objects });
-    const big = await startRestrictedDrill({ generate: { controlPlanes: 1, workers: 300, podsPerWorker: 5, addons: true }, objects });
+    const small = await startRestrictedDrill({
+      generate: { controlPlanes: 1, workers: 3, podsPerWorker: 0, addons: true },
+      objects,
+    });
+    const big = await startRestrictedDrill({
+      generate: { controlPlanes: 1, workers: 300, podsPerWorker: 5, addons: true },
+      objects,
+    });
     try {
       const [s, b] = [await requestsOf(small), await requestsOf(big)];
       expect(s.length).toBeGreaterThan(20);

@@ -13,7 +13,10 @@ import { kubectlAvailable, warnIfKubectlMissing } from '../../helpers/kubectl.js
 
 const generated = { generate: { controlPlanes: 1, workers: 1, podsPerWorker: 0, addons: true }, nodes: [] };
 
-async function profiles(faults: Record<string, unknown>[], params: Record<string, string> = { node: 'cp-1', seconds: '5' }) {
+async function profiles(
+  faults: Record<string, unknown>[],
+  params: Record<string, string> = { node: 'cp-1', seconds: '5' },
+) {
   const t = await startTestDrill({ cluster: generated, faults: faults as never });
   try {
     return await t.check('cluster.cpu-profiles', params);
@@ -27,7 +30,9 @@ describe('pprof summary', () => {
   // while ~8 helpers shared its 2 cores (load average 13): three goroutines kept busy for 2.1 s wall
   // (test/fixtures/profiles/capture-cpu-profile.go.txt) sampled only 0.67 s of CPU: a starved process.
   it('reads a real gzipped Go CPU profile: a process that sampled far less CPU than the wall time', () => {
-    const s = summarizeProfile(readFileSync(join(import.meta.dirname, '..', '..', 'fixtures', 'profiles', 'go119-busy.cpu.pb.gz')));
+    const s = summarizeProfile(
+      readFileSync(join(import.meta.dirname, '..', '..', 'fixtures', 'profiles', 'go119-busy.cpu.pb.gz')),
+    );
     expect(s).toMatchObject({ sampleType: 'cpu/nanoseconds', cpuSeconds: 0.67, samples: 63 });
     expect(s.wallSeconds).toBeCloseTo(2.114, 3);
     expect(s.cores).toBeCloseTo(0.317, 3);
@@ -37,7 +42,19 @@ describe('pprof summary', () => {
   });
 
   it('reads the CPU time, the wall time and the top functions of a gzipped Go CPU profile', () => {
-    const s = summarizeProfile(encodeCpuProfile({ cores: 2, functions: [{ name: 'a', share: 3 }, { name: 'b', share: 1, callers: ['a'] }] }, 10, new Date()));
+    const s = summarizeProfile(
+      encodeCpuProfile(
+        {
+          cores: 2,
+          functions: [
+            { name: 'a', share: 3 },
+            { name: 'b', share: 1, callers: ['a'] },
+          ],
+        },
+        10,
+        new Date(),
+      ),
+    );
     expect(s).toMatchObject({ sampleType: 'cpu/nanoseconds', cpuSeconds: 20, wallSeconds: 10, cores: 2, samples: 2 });
     expect(s.top.map((t) => [t.name, t.share, t.cumShare])).toEqual([
       ['a', 0.75, 1],
@@ -79,9 +96,23 @@ describe('cluster.cpu-profiles on the drill cluster', () => {
   });
 
   it('apiserver-hot names what it burns the cores on', async () => {
-    const r = await profiles([{ fault: 'process-cpu-profile', target: 'apiserver', cores: 3.5, functions: [{ name: 'encoding/json.(*encodeState).marshal', share: 0.6 }, { name: 'runtime.scanobject', share: 0.4 }] }]);
+    const r = await profiles([
+      {
+        fault: 'process-cpu-profile',
+        target: 'apiserver',
+        cores: 3.5,
+        functions: [
+          { name: 'encoding/json.(*encodeState).marshal', share: 0.6 },
+          { name: 'runtime.scanobject', share: 0.4 },
+        ],
+      },
+    ]);
     expect(r.outcome).toBe('apiserver-hot');
-    expect(r.facts).toMatchObject({ hotProcess: 'kube-apiserver', hotCores: 3.5, hotTop: 'encoding/json.(*encodeState).marshal 60%, runtime.scanobject 40%' });
+    expect(r.facts).toMatchObject({
+      hotProcess: 'kube-apiserver',
+      hotCores: 3.5,
+      hotTop: 'encoding/json.(*encodeState).marshal 60%, runtime.scanobject 40%',
+    });
   });
 
   it('profiling-disabled: 404 page not found from both, as with --profiling=false', async () => {
@@ -94,11 +125,18 @@ describe('cluster.cpu-profiles on the drill cluster', () => {
   });
 
   it('a kubelet the proxy cannot reach is said as such, and the API server profile still counts', async () => {
-    const t = await startTestDrill({ cluster: { ...generated, nodes: [{ name: 'cp-1', role: 'control-plane', ready: 'Unknown', heartbeatAgeSeconds: 600 }] } as never });
+    const t = await startTestDrill({
+      cluster: {
+        ...generated,
+        nodes: [{ name: 'cp-1', role: 'control-plane', ready: 'Unknown', heartbeatAgeSeconds: 600 }],
+      } as never,
+    });
     try {
       const r = await t.check('cluster.cpu-profiles', { node: 'cp-1', seconds: '5' });
       expect(r.outcome).toBe('unremarkable');
-      expect(r.evidence.find((e) => e.label === 'kubelet on cp-1')?.value).toMatch(/^no profile: 503 .*10250: i\/o timeout/);
+      expect(r.evidence.find((e) => e.label === 'kubelet on cp-1')?.value).toMatch(
+        /^no profile: 503 .*10250: i\/o timeout/,
+      );
     } finally {
       await t.close();
     }
@@ -109,9 +147,23 @@ describe('cluster.cpu-profiles on the drill cluster', () => {
     const dir = mkdtempSync(join(tmpdir(), 'plumbline-prof-'));
     try {
       const w = TranscriptWriter.open(join(dir, 't.jsonl'));
-      w.write({ type: 'check.result', step: 's', check: 'cluster.cpu-profiles', outcome: r.outcome, summary: r.summary, evidence: r.evidence, facts: r.facts, durationMs: 1, timedOut: false, verdict: 'ok', ...(r.artifacts ? { artifacts: r.artifacts } : {}) });
+      w.write({
+        type: 'check.result',
+        step: 's',
+        check: 'cluster.cpu-profiles',
+        outcome: r.outcome,
+        summary: r.summary,
+        evidence: r.evidence,
+        facts: r.facts,
+        durationMs: 1,
+        timedOut: false,
+        verdict: 'ok',
+        ...(r.artifacts ? { artifacts: r.artifacts } : {}),
+      });
       w.close();
-      const line = JSON.parse(readFileSync(join(dir, 't.jsonl'), 'utf8')) as { artifacts: { name: string; file: string; size: number }[] };
+      const line = JSON.parse(readFileSync(join(dir, 't.jsonl'), 'utf8')) as {
+        artifacts: { name: string; file: string; size: number }[];
+      };
       expect(line.artifacts.map((a) => a.name)).toEqual(['kube-apiserver.cpu.pb.gz', 'kubelet.cpu.pb.gz']);
       const files = readdirSync(join(dir, 't.artifacts'));
       expect(files).toHaveLength(2);
@@ -129,12 +181,19 @@ describe('cluster.cpu-profiles on the drill cluster', () => {
 warnIfKubectlMissing('cpu profiles through kubectl');
 describe.skipIf(!kubectlAvailable())('the drill serves profiles to the real kubectl', () => {
   it('kubectl get --raw /debug/pprof/profile and kubectl top node', async () => {
-    const t = await startTestDrill({ cluster: generated, faults: [{ fault: 'process-cpu-profile', target: 'apiserver', cores: 1.5, node: 'cp-1', nodeCpuPercent: 60 }] as never });
+    const t = await startTestDrill({
+      cluster: generated,
+      faults: [
+        { fault: 'process-cpu-profile', target: 'apiserver', cores: 1.5, node: 'cp-1', nodeCpuPercent: 60 },
+      ] as never,
+    });
     try {
       const env = { ...process.env, KUBECONFIG: t.drill.kubeconfigPath };
       // Asynchronously: the drill answers from this same process.
       const run = promisify(execFile);
-      const bytes = (await run('kubectl', ['get', '--raw', '/debug/pprof/profile?seconds=4'], { env, encoding: 'buffer' })).stdout;
+      const bytes = (
+        await run('kubectl', ['get', '--raw', '/debug/pprof/profile?seconds=4'], { env, encoding: 'buffer' })
+      ).stdout;
       expect(summarizeProfile(bytes)).toMatchObject({ cores: 1.5, wallSeconds: 4 });
       const top = (await run('kubectl', ['top', 'node', 'cp-1', '--no-headers'], { env, encoding: 'utf8' })).stdout;
       expect(top).toMatch(/^cp-1\s+2400m\s+60%/);
@@ -143,4 +202,3 @@ describe.skipIf(!kubectlAvailable())('the drill serves profiles to the real kube
     }
   });
 });
-

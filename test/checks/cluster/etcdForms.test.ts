@@ -15,21 +15,76 @@ function read(line: string): { class: string; detail?: string } | undefined {
 describe('etcd 3.0-3.6 slowness lines, each form read with its duration', () => {
   const cases: [string, string, string, string | undefined][] = [
     // etcd 3.2/3.3 capnslog, kubeadm pod log (kubernetes/kubeadm#1181, etcd 3.2.24)
-    ['capnslog read-only range', 'https://github.com/kubernetes/kubeadm/issues/1181', '2018-10-22 11:22:14.706081 W | etcdserver: read-only range request "key:\\"foo\\" " with result "range_response_count:0 size:5" took too long (1.310910984s) to execute', '1.310910984s'],
+    [
+      'capnslog read-only range',
+      'https://github.com/kubernetes/kubeadm/issues/1181',
+      '2018-10-22 11:22:14.706081 W | etcdserver: read-only range request "key:\\"foo\\" " with result "range_response_count:0 size:5" took too long (1.310910984s) to execute',
+      '1.310910984s',
+    ],
     // etcd 3.4 capnslog (kubeadm), a write: `request "header:..." with result "size:18" took too long`
-    ['capnslog write request', 'https://github.com/etcd-io/etcd/issues/12405', '2020-10-20 12:15:22.088482 W | etcdserver: request "header:<ID:12374331823256642018 username:\\"kube-apiserver-etcd-client\\" auth_revision:1 > txn:<compare:<target:MOD key:\\"/registry/services/endpoints/kube-system/kube-controller-manager\\" mod_revision:837310 > success:<request_put:<key:\\"/registry/services/endpoints/kube-system/kube-controller-manager\\" value_size:363 >> failure:<>>" with result "size:18" took too long (388.133988ms) to execute', '388.133988ms'],
-    ['capnslog WAL sync', 'https://github.com/etcd-io/etcd/issues/10215', '2018-10-25 17:30:10.292188 W | wal: sync duration of 7.645129468s, expected less than 1s', '7.645129468s'],
-    ['capnslog apply entries', 'https://github.com/kubernetes/kubernetes/issues/43363', '2017-03-20 02:35:04.780158 W | etcdserver: apply entries took too long [12.318867ms for 1 entries]', '12.318867ms'],
-    ['capnslog heartbeat', 'https://github.com/etcd-io/etcd/issues/13346', '2021-09-11 14:44:49.798062 W | etcdserver: failed to send out heartbeat on time (exceeded the 100ms timeout for 818.303896ms, to e337a53965c9eed8)', '818.303896ms'],
+    [
+      'capnslog write request',
+      'https://github.com/etcd-io/etcd/issues/12405',
+      '2020-10-20 12:15:22.088482 W | etcdserver: request "header:<ID:12374331823256642018 username:\\"kube-apiserver-etcd-client\\" auth_revision:1 > txn:<compare:<target:MOD key:\\"/registry/services/endpoints/kube-system/kube-controller-manager\\" mod_revision:837310 > success:<request_put:<key:\\"/registry/services/endpoints/kube-system/kube-controller-manager\\" value_size:363 >> failure:<>>" with result "size:18" took too long (388.133988ms) to execute',
+      '388.133988ms',
+    ],
+    [
+      'capnslog WAL sync',
+      'https://github.com/etcd-io/etcd/issues/10215',
+      '2018-10-25 17:30:10.292188 W | wal: sync duration of 7.645129468s, expected less than 1s',
+      '7.645129468s',
+    ],
+    [
+      'capnslog apply entries',
+      'https://github.com/kubernetes/kubernetes/issues/43363',
+      '2017-03-20 02:35:04.780158 W | etcdserver: apply entries took too long [12.318867ms for 1 entries]',
+      '12.318867ms',
+    ],
+    [
+      'capnslog heartbeat',
+      'https://github.com/etcd-io/etcd/issues/13346',
+      '2021-09-11 14:44:49.798062 W | etcdserver: failed to send out heartbeat on time (exceeded the 100ms timeout for 818.303896ms, to e337a53965c9eed8)',
+      '818.303896ms',
+    ],
     // etcd 3.5 zap JSON, kubeadm (etcd-io/etcd#14027) and embedded in k3s (k3s-io/k3s#2853)
-    ['zap apply request', 'https://github.com/etcd-io/etcd/issues/14027', '{"level":"warn","ts":"2022-05-10T04:41:48.256Z","caller":"etcdserver/util.go:163","msg":"apply request took too long","took":"342.115626ms","expected-duration":"100ms","prefix":"read-only range ","request":"key:\\"/registry/services/endpoints/kube-system/kube-scheduler\\" ","response":"range_response_count:1 size:585"}', '342.115626ms'],
-    ['zap slow fdatasync', 'https://github.com/k3s-io/k3s/issues/2853', '{"level":"warn","ts":"2021-01-25T06:42:36.000+0100","caller":"wal/wal.go:806","msg":"slow fdatasync","took":"7.454439372s","expected-duration":"1s"}', '7.454439372s'],
+    [
+      'zap apply request',
+      'https://github.com/etcd-io/etcd/issues/14027',
+      '{"level":"warn","ts":"2022-05-10T04:41:48.256Z","caller":"etcdserver/util.go:163","msg":"apply request took too long","took":"342.115626ms","expected-duration":"100ms","prefix":"read-only range ","request":"key:\\"/registry/services/endpoints/kube-system/kube-scheduler\\" ","response":"range_response_count:1 size:585"}',
+      '342.115626ms',
+    ],
+    [
+      'zap slow fdatasync',
+      'https://github.com/k3s-io/k3s/issues/2853',
+      '{"level":"warn","ts":"2021-01-25T06:42:36.000+0100","caller":"wal/wal.go:806","msg":"slow fdatasync","took":"7.454439372s","expected-duration":"1s"}',
+      '7.454439372s',
+    ],
     // etcd 3.6: apply logged from txn/util.go, with an error field
-    ['zap 3.6 apply request', 'https://github.com/etcd-io/etcd/issues/15247', '{"level":"warn","ts":"2024-01-31T16:54:41.675186+0800","caller":"txn/util.go:93","msg":"apply request took too long","took":"4.99863799s","expected-duration":"100ms","prefix":"read-only range ","request":"key:\\"t104\\" ","response":"","error":"context canceled"}', '4.99863799s'],
-    ['zap heartbeat', 'https://github.com/etcd-io/etcd/issues/20418', '{"level":"warn","ts":"2025-11-16T00:15:22.266350Z","caller":"etcdserver/raft.go:388","msg":"leader failed to send out heartbeat on time; took too long, leader is overloaded likely from slow disk","to":"dcb68c82481661be","heartbeat-interval":"100ms","expected-duration":"200ms","exceeded-duration":"2.406773972s"}', '2.406773972s'],
-    ['zap ReadIndex wait', 'https://github.com/k3s-io/k3s/issues/9204', '{"level":"warn","ts":"2024-01-10T07:55:33.433522Z","caller":"etcdserver/v3_server.go:897","msg":"waiting for ReadIndex response took too long, retrying","sent-request-id":11249020940439591963,"retry-timeout":"500ms"}', 'over 500ms'],
+    [
+      'zap 3.6 apply request',
+      'https://github.com/etcd-io/etcd/issues/15247',
+      '{"level":"warn","ts":"2024-01-31T16:54:41.675186+0800","caller":"txn/util.go:93","msg":"apply request took too long","took":"4.99863799s","expected-duration":"100ms","prefix":"read-only range ","request":"key:\\"t104\\" ","response":"","error":"context canceled"}',
+      '4.99863799s',
+    ],
+    [
+      'zap heartbeat',
+      'https://github.com/etcd-io/etcd/issues/20418',
+      '{"level":"warn","ts":"2025-11-16T00:15:22.266350Z","caller":"etcdserver/raft.go:388","msg":"leader failed to send out heartbeat on time; took too long, leader is overloaded likely from slow disk","to":"dcb68c82481661be","heartbeat-interval":"100ms","expected-duration":"200ms","exceeded-duration":"2.406773972s"}',
+      '2.406773972s',
+    ],
+    [
+      'zap ReadIndex wait',
+      'https://github.com/k3s-io/k3s/issues/9204',
+      '{"level":"warn","ts":"2024-01-10T07:55:33.433522Z","caller":"etcdserver/v3_server.go:897","msg":"waiting for ReadIndex response took too long, retrying","sent-request-id":11249020940439591963,"retry-timeout":"500ms"}',
+      'over 500ms',
+    ],
     // a summary without the JSON's punctuation (k3s v1.36.2, the poster's own "Logs before freeze")
-    ['summarised fdatasync', 'https://github.com/k3s-io/k3s/issues/14479', 'slow fdatasync took 1.307701648s expected-duration 1s', '1.307701648s'],
+    [
+      'summarised fdatasync',
+      'https://github.com/k3s-io/k3s/issues/14479',
+      'slow fdatasync took 1.307701648s expected-duration 1s',
+      '1.307701648s',
+    ],
   ];
   for (const [form, source, line, duration] of cases) {
     it(`${form} (${source})`, () => {
@@ -41,13 +96,20 @@ describe('etcd 3.0-3.6 slowness lines, each form read with its duration', () => 
     const fsync = { line: cases[6]![2], detail: '7.454439372s' };
     expect(expectedOf([fsync], '7.454439372s')).toBe(' where 1s is expected');
     expect(expectedOf([{ line: cases[2]![2], detail: '7.645129468s' }], '7.645129468s')).toBe(' where 1s is expected');
-    expect(expectedOf([{ line: cases[0]![2], detail: '1.310910984s' }], '1.310910984s')).toBe(' where 100ms is expected');
+    expect(expectedOf([{ line: cases[0]![2], detail: '1.310910984s' }], '1.310910984s')).toBe(
+      ' where 100ms is expected',
+    );
   });
 });
 
 describe('host.etcd-journal reads the same forms inside journal lines', () => {
   const p = { node: 'n', sinceMinutes: 30, maxLines: 3000 };
-  const run = (stdout: string, now: string) => parseEtcdJournal({ stdout, stderr: '', exitCode: 0, durationMs: 5, timedOut: false, truncated: false }, p, new Date(now));
+  const run = (stdout: string, now: string) =>
+    parseEtcdJournal(
+      { stdout, stderr: '', exitCode: 0, durationMs: 5, timedOut: false, truncated: false },
+      p,
+      new Date(now),
+    );
 
   it('etcd 3.0-3.2 under systemd: "sync duration of" without the wal: package (huzhengchuan/dailywork#13)', () => {
     // https://github.com/huzhengchuan/dailywork/issues/13

@@ -7,7 +7,10 @@ import type { TestDrill } from '../../helpers/drill.js';
 describe('cluster.etcd on the etcd rejected-connection noise fault', () => {
   let t: TestDrill;
   beforeAll(async () => {
-    t = await startTestDrill({ cluster: { generate: { controlPlanes: 1, workers: 1, podsPerWorker: 0, addons: false }, nodes: [] }, faults: [{ fault: 'etcd-rejected-connection-noise', lines: 20 }] });
+    t = await startTestDrill({
+      cluster: { generate: { controlPlanes: 1, workers: 1, podsPerWorker: 0, addons: false }, nodes: [] },
+      faults: [{ fault: 'etcd-rejected-connection-noise', lines: 20 }],
+    });
   });
   afterAll(() => t.close());
 

@@ -4,7 +4,12 @@ import type { CheckOutput } from '../../../src/runbook/compile.js';
 import type { TestDrill } from '../../helpers/drill.js';
 
 /** Runs a check like the engine does, with its own deadline and clock (for timeouts and for dates far from today). */
-export async function runWithin(t: TestDrill, id: string, params: Record<string, string>, opts: { timeoutMs?: number; now?: Date } = {}): Promise<CheckOutput & { command: string }> {
+export async function runWithin(
+  t: TestDrill,
+  id: string,
+  params: Record<string, string>,
+  opts: { timeoutMs?: number; now?: Date } = {},
+): Promise<CheckOutput & { command: string }> {
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const now = opts.now ?? t.now;
   let command = '';
@@ -35,7 +40,11 @@ export function systemPod(name: string, o: ComponentPodOptions): Record<string, 
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name, namespace: 'kube-system', creationTimestamp: 'now-90d', labels: o.labels },
-    spec: { nodeName: o.node, containers: [{ name: o.container, image: o.image ?? `registry.k8s.io/${o.container}:v1.31.4` }], priorityClassName: 'system-node-critical' },
+    spec: {
+      nodeName: o.node,
+      containers: [{ name: o.container, image: o.image ?? `registry.k8s.io/${o.container}:v1.31.4` }],
+      priorityClassName: 'system-node-critical',
+    },
     status: {
       phase: 'Running',
       conditions: [
@@ -50,7 +59,14 @@ export function systemPod(name: string, o: ComponentPodOptions): Record<string, 
           ready,
           started: ready,
           restartCount: o.restarts ?? 0,
-          state: o.crashLoop ? { waiting: { reason: 'CrashLoopBackOff', message: `back-off 5m0s restarting failed container=${o.container} pod=${name}_kube-system` } } : { running: { startedAt: 'now-2m' } },
+          state: o.crashLoop
+            ? {
+                waiting: {
+                  reason: 'CrashLoopBackOff',
+                  message: `back-off 5m0s restarting failed container=${o.container} pod=${name}_kube-system`,
+                },
+              }
+            : { running: { startedAt: 'now-2m' } },
           ...(o.lastExit ? { lastState: { terminated: { ...o.lastExit, startedAt: 'now-10m' } } } : {}),
         },
       ],
@@ -58,7 +74,12 @@ export function systemPod(name: string, o: ComponentPodOptions): Record<string, 
   };
 }
 
-export function lease(name: string, holder: string, renewTime: string, leaseDurationSeconds = 15): Record<string, unknown> {
+export function lease(
+  name: string,
+  holder: string,
+  renewTime: string,
+  leaseDurationSeconds = 15,
+): Record<string, unknown> {
   return {
     apiVersion: 'coordination.k8s.io/v1',
     kind: 'Lease',

@@ -16,14 +16,29 @@ describe('cluster.page-error', () => {
     // kubectl's wording of an etcd read or write that timed out, and the others below: as kubectl prints them.
     ['Error from server: etcdserver: request timed out', 'etcd-timeout'],
     // A webhook that fails on x509 is the webhook's, not a certificate between client and API server.
-    ['Error from server (InternalError): error when creating "ingress.yaml": Internal error occurred: failed calling webhook "validate.nginx.ingress.kubernetes.io": Post https://ingress-nginx-controller-admission.ingress-nginx.svc:443/networking/v1beta1/ingresses?timeout=30s: x509: certificate signed by unknown authority', 'webhook'],
-    ['error: unable to retrieve the complete list of server APIs: metrics.k8s.io/v1beta1: the server is currently unable to handle the request', 'aggregated-api'],
-    ['Error from server (ServiceUnavailable): the server is currently unable to handle the request (get pods.metrics.k8s.io)', 'aggregated-api'],
-    ['Error from server (TooManyRequests): the server has received too many requests and has asked us to try again later', 'throttled'],
+    [
+      'Error from server (InternalError): error when creating "ingress.yaml": Internal error occurred: failed calling webhook "validate.nginx.ingress.kubernetes.io": Post https://ingress-nginx-controller-admission.ingress-nginx.svc:443/networking/v1beta1/ingresses?timeout=30s: x509: certificate signed by unknown authority',
+      'webhook',
+    ],
+    [
+      'error: unable to retrieve the complete list of server APIs: metrics.k8s.io/v1beta1: the server is currently unable to handle the request',
+      'aggregated-api',
+    ],
+    [
+      'Error from server (ServiceUnavailable): the server is currently unable to handle the request (get pods.metrics.k8s.io)',
+      'aggregated-api',
+    ],
+    [
+      'Error from server (TooManyRequests): the server has received too many requests and has asked us to try again later',
+      'throttled',
+    ],
     ['Unable to connect to the server: x509: certificate has expired or is not yet valid', 'certificate'],
     ['The connection to the server 10.0.0.1:6443 was refused - did you specify the right host or port?', 'unreachable'],
     ['Error from server (InternalError): Internal error occurred: resource quota evaluation timed out', 'server-error'],
-    ['error: You must be logged in to the server (the server has asked for the client to provide credentials)', 'server-error'],
+    [
+      'error: You must be logged in to the server (the server has asked for the client to provide credentials)',
+      'server-error',
+    ],
     ['something odd happened', 'other'],
   ])('%s → %s', async (error, outcome) => {
     expect(classifyPageError(error)?.cls).toBe(outcome);
@@ -46,6 +61,14 @@ describe('cluster.page-error', () => {
 
   it('the page error is a signal a catalog signature can match at a generic ending', () => {
     const s = signalsOf(clusterPageError, { error: 'Error from server: etcdserver: request timed out' }, [], undefined);
-    expect(s).toEqual([{ kind: 'api', layer: 'cluster', source: 'the error on the page', text: 'Error from server: etcdserver: request timed out', severity: 2 }]);
+    expect(s).toEqual([
+      {
+        kind: 'api',
+        layer: 'cluster',
+        source: 'the error on the page',
+        text: 'Error from server: etcdserver: request timed out',
+        severity: 2,
+      },
+    ]);
   });
 });

@@ -123,7 +123,11 @@ function runbookText(): string {
     const layer = /\n {4}layer: ([a-z]+)/.exec(block)?.[1] ?? '';
     const outcomes = [...new Set([...block.matchAll(/outcome: ([a-z-]+)/g)].map((m) => m[1] ?? ''))];
     const to = i + 1 < blocks.length ? `s${i + 1}` : '$no-finding';
-    const withs: Record<string, string> = { 'team.disk': '{ node: worker-1 }', 'team.widget': '{ name: w1 }', 'team.local': '{ url: "127.0.0.1" }' };
+    const withs: Record<string, string> = {
+      'team.disk': '{ node: worker-1 }',
+      'team.widget': '{ name: w1 }',
+      'team.local': '{ url: "127.0.0.1" }',
+    };
     return `  s${i}:\n    type: check\n    layer: ${layer}\n    why: w\n    check: ${id}\n    with: ${withs[id] ?? '{}'}\n    next: { error: ${to}, ${outcomes.map((o) => `${o}: ${to}`).join(', ')} }`;
   });
   return `id: team\ntitle: T\nsymptom: s\nstart: s0\nchecks:${checks}\nsteps:\n${steps.join('\n')}\n`;
@@ -133,28 +137,96 @@ describe('declared checks against a drill cluster', () => {
   let drill: TestDrill;
   let loaded: LoadedRunbook;
   const run = (id: string, params: Record<string, string> = {}, nodes: NodeAccess = noNodeAccess) =>
-    runCheck({ step: id, check: id, with: params, timeoutMs: 10_000, inputs: {}, facts: {}, phase: 'top-down' }, AbortSignal.timeout(10_000), { kube: drill.kube, nodes, now: () => drill.now, lookup: loaded.lookup, recordRaw: true, onStart: () => undefined });
+    runCheck(
+      { step: id, check: id, with: params, timeoutMs: 10_000, inputs: {}, facts: {}, phase: 'top-down' },
+      AbortSignal.timeout(10_000),
+      {
+        kube: drill.kube,
+        nodes,
+        now: () => drill.now,
+        lookup: loaded.lookup,
+        recordRaw: true,
+        onStart: () => undefined,
+      },
+    );
 
   beforeAll(async () => {
     loaded = loadRunbookText('runbooks/team.yaml', runbookText(), findCheck);
     drill = await startTestDrill({
       cluster: { generate: { controlPlanes: 1, workers: 1, podsPerWorker: 0, addons: false }, nodes: [] },
       objects: [
-        { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'widgets.example.com' }, spec: { group: 'example.com', names: { kind: 'Widget', plural: 'widgets', singular: 'widget' }, scope: 'Namespaced', versions: [{ name: 'v1alpha1', served: true, storage: true }] } },
-        ...['w1', 'w2', 'w3'].map((name) => ({ apiVersion: 'example.com/v1alpha1', kind: 'Widget', metadata: { name, namespace: 'shop', labels: { tier: 'front' }, creationTimestamp: 'now-2d' }, spec: {}, status: { phase: 'Stuck', message: 'waiting for quota' } })),
-        { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'shop' }, spec: { selector: { app: 'web' }, ports: [{ port: 80 }] } },
-        { apiVersion: 'v1', kind: 'Service', metadata: { name: 'lonely', namespace: 'shop' }, spec: { selector: { app: 'lonely' }, ports: [{ port: 80 }] } },
-        pod('web-1', 'shop', { nodeName: 'worker-1', containers: [{ name: 'web', image: 'web' }] }, { phase: 'Running', containerStatuses: [{ name: 'web', ready: true, restartCount: 0, image: 'web', state: { running: { startedAt: 'now-1h' } } }] }),
+        {
+          apiVersion: 'apiextensions.k8s.io/v1',
+          kind: 'CustomResourceDefinition',
+          metadata: { name: 'widgets.example.com' },
+          spec: {
+            group: 'example.com',
+            names: { kind: 'Widget', plural: 'widgets', singular: 'widget' },
+            scope: 'Namespaced',
+            versions: [{ name: 'v1alpha1', served: true, storage: true }],
+          },
+        },
+        ...['w1', 'w2', 'w3'].map((name) => ({
+          apiVersion: 'example.com/v1alpha1',
+          kind: 'Widget',
+          metadata: { name, namespace: 'shop', labels: { tier: 'front' }, creationTimestamp: 'now-2d' },
+          spec: {},
+          status: { phase: 'Stuck', message: 'waiting for quota' },
+        })),
+        {
+          apiVersion: 'v1',
+          kind: 'Service',
+          metadata: { name: 'web', namespace: 'shop' },
+          spec: { selector: { app: 'web' }, ports: [{ port: 80 }] },
+        },
+        {
+          apiVersion: 'v1',
+          kind: 'Service',
+          metadata: { name: 'lonely', namespace: 'shop' },
+          spec: { selector: { app: 'lonely' }, ports: [{ port: 80 }] },
+        },
+        pod(
+          'web-1',
+          'shop',
+          { nodeName: 'worker-1', containers: [{ name: 'web', image: 'web' }] },
+          {
+            phase: 'Running',
+            containerStatuses: [
+              { name: 'web', ready: true, restartCount: 0, image: 'web', state: { running: { startedAt: 'now-1h' } } },
+            ],
+          },
+        ),
       ],
-      logs: [{ namespace: 'shop', pod: 'web-1', container: 'web', lines: ['starting', 'db: dial tcp 10.96.14.2:5432: connect: connection refused', 'retrying'] }],
-      http: [{ namespace: 'shop', service: 'web', port: 80, path: '/healthz', status: 503, body: '{"checks":{"db":"down","cache":"ok"}}' }],
+      logs: [
+        {
+          namespace: 'shop',
+          pod: 'web-1',
+          container: 'web',
+          lines: ['starting', 'db: dial tcp 10.96.14.2:5432: connect: connection refused', 'retrying'],
+        },
+      ],
+      http: [
+        {
+          namespace: 'shop',
+          service: 'web',
+          port: 80,
+          path: '/healthz',
+          status: 503,
+          body: '{"checks":{"db":"down","cache":"ok"}}',
+        },
+      ],
     } as never);
   });
   afterAll(async () => drill.close());
 
   it('reads a custom resource the scenario defines a CRD for, and decides by its status', async () => {
     const out = await run('team.widget', { name: 'w1' });
-    expect(out).toMatchObject({ outcome: 'stuck', summary: 'widget w1 is stuck: waiting for quota', evidence: [{ label: 'message', value: 'waiting for quota' }], facts: { widgetMessage: 'waiting for quota' } });
+    expect(out).toMatchObject({
+      outcome: 'stuck',
+      summary: 'widget w1 is stuck: waiting for quota',
+      evidence: [{ label: 'message', value: 'waiting for quota' }],
+      facts: { widgetMessage: 'waiting for quota' },
+    });
     expect(out.raw).toContain('GET /apis/example.com/v1alpha1/namespaces/shop/widgets/w1 → 200');
     expect((await run('team.widget', { name: 'w9' })).outcome).toBe('missing');
   });
@@ -176,7 +248,11 @@ describe('declared checks against a drill cluster', () => {
 
   it('an http GET from inside the cluster goes through the service proxy and the drill answers what the scenario declares', async () => {
     const out = await run('team.healthz');
-    expect(out).toMatchObject({ outcome: 'failing', summary: '503 {"checks":{"db":"down","cache":"ok"}}', facts: { failing: 'db' } });
+    expect(out).toMatchObject({
+      outcome: 'failing',
+      summary: '503 {"checks":{"db":"down","cache":"ok"}}',
+      facts: { failing: 'db' },
+    });
     const lonely = await run('team.lonely');
     expect(lonely.outcome).toBe('unavailable');
     expect(lonely.summary).toContain('no endpoints available for service \\"lonely\\"');
@@ -208,7 +284,16 @@ describe('declared checks against a drill cluster', () => {
   });
 
   it('runs a host argv through the node access (never a shell) and parses its output', async () => {
-    const nodes = createDrillAccess({ hosts: { 'worker-1': { 'df -P /var/lib/containerd': { stdout: 'Filesystem 1024-blocks Used Available Capacity Mounted on\n/dev/sda1 41152736 39094080 2058656 95% /\n' } } } });
+    const nodes = createDrillAccess({
+      hosts: {
+        'worker-1': {
+          'df -P /var/lib/containerd': {
+            stdout:
+              'Filesystem 1024-blocks Used Available Capacity Mounted on\n/dev/sda1 41152736 39094080 2058656 95% /\n',
+          },
+        },
+      },
+    });
     const out = await run('team.disk', { node: 'worker-1' }, nodes);
     expect(out.outcome).toBe('full');
     expect(out.summary).toContain('95% /');

@@ -16,7 +16,9 @@ const hostChecks = checks.filter((c) => c.layer === 'host' && 'argv' in c) as un
 const cases = fixtureNames().flatMap((name) => {
   const f = fixture(name);
   // One command may serve two checks (iptables-save: the firewall and kube-proxy's rules): each parses it.
-  return hostChecks.filter((c) => argvKey(c.argv(c.params.parse({ ...sampleHostParams[c.id], node: name }))) === f.command).map((check) => ({ name, check, f }));
+  return hostChecks
+    .filter((c) => argvKey(c.argv(c.params.parse({ ...sampleHostParams[c.id], node: name }))) === f.command)
+    .map((check) => ({ name, check, f }));
 });
 
 describe('host checks through every backend give the parser the same output', () => {
@@ -58,25 +60,37 @@ describe('host checks through every backend give the parser the same output', ()
 
   // The drill's table is keyed exactly as the fixtures record their command: each fixture is a simulated node.
   const drill = createDrillAccess({
-    hosts: Object.fromEntries(cases.map(({ name, f }) => [name, { [f.command]: { stdout: f.stdout, stderr: f.stderr, exitCode: f.exitCode ?? 0 } }])),
+    hosts: Object.fromEntries(
+      cases.map(({ name, f }) => [
+        name,
+        { [f.command]: { stdout: f.stdout, stderr: f.stderr, exitCode: f.exitCode ?? 0 } },
+      ]),
+    ),
   });
 
-  it.each(cases.map((c) => [c.name, c.check.id, c] as const))('%s via drill and via manual paste → what %s parses directly', async (_name, _id, { name, check, f }) => {
-    const params = { ...sampleHostParams[check.id], node: name };
-    const direct = check.parse(f, check.params.parse(params));
-    const viaDrill = await runHostCheck(check.id, params, drill);
-    expect(viaDrill.outcome).toBe(direct.outcome);
-    const { systemdDbusMs: _ms, ...facts } = direct.facts; // a duration: differs by nature
-    expect(viaDrill.facts).toMatchObject(facts);
-    // The user pastes what the terminal showed, and may not say the exit code.
-    const manual = createManualAccess({ prompt: () => Promise.resolve({ output: `${f.stdout}${f.stderr}` }) });
-    const viaManual = await runHostCheck(check.id, params, manual);
-    expect(viaManual.outcome).toBe(direct.outcome);
-  });
+  it.each(cases.map((c) => [c.name, c.check.id, c] as const))(
+    '%s via drill and via manual paste → what %s parses directly',
+    async (_name, _id, { name, check, f }) => {
+      const params = { ...sampleHostParams[check.id], node: name };
+      const direct = check.parse(f, check.params.parse(params));
+      const viaDrill = await runHostCheck(check.id, params, drill);
+      expect(viaDrill.outcome).toBe(direct.outcome);
+      const { systemdDbusMs: _ms, ...facts } = direct.facts; // a duration: differs by nature
+      expect(viaDrill.facts).toMatchObject(facts);
+      // The user pastes what the terminal showed, and may not say the exit code.
+      const manual = createManualAccess({ prompt: () => Promise.resolve({ output: `${f.stdout}${f.stderr}` }) });
+      const viaManual = await runHostCheck(check.id, params, manual);
+      expect(viaManual.outcome).toBe(direct.outcome);
+    },
+  );
 
   it('a command the node lacks is the error outcome, with the reason', async () => {
     const r = await runHostCheck('host.crictl-info', { node: 'systemctl-show-kubelet-running' }, drill);
-    expect(r).toMatchObject({ outcome: 'error', summary: 'command-missing: bash: crictl: command not found', facts: { errorKind: 'command-missing' } });
+    expect(r).toMatchObject({
+      outcome: 'error',
+      summary: 'command-missing: bash: crictl: command not found',
+      facts: { errorKind: 'command-missing' },
+    });
   });
 
   it('a hung command is a timeout error for an ordinary check…', async () => {
@@ -94,11 +108,16 @@ describe('host checks through every backend give the parser the same output', ()
     });
     const hung = createDrillAccess({ hosts: { n: { 'ps -eo pid,etimes,args': { stdout: '', hang: true } } } });
     const ctx = { kube: undefined as never, nodes: hung, signal: new AbortController().signal, now: () => new Date() };
-    await expect(probe.run(ctx, { node: 'n' })).rejects.toMatchObject({ kind: 'timeout', message: 'ps -eo pid,etimes,args did not finish on n within 0.3s' });
+    await expect(probe.run(ctx, { node: 'n' })).rejects.toMatchObject({
+      kind: 'timeout',
+      message: 'ps -eo pid,etimes,args did not finish on n within 0.3s',
+    });
   });
 
   it('…but the finding itself for the D-Bus checks', async () => {
-    const hung = createDrillAccess({ hosts: { n: { 'busctl --system --timeout=1 list --no-pager': { stdout: '', hang: true } } } });
+    const hung = createDrillAccess({
+      hosts: { n: { 'busctl --system --timeout=1 list --no-pager': { stdout: '', hang: true } } },
+    });
     const r = await runHostCheck('host.dbus-names', { node: 'n', busTimeoutSeconds: 1 }, hung);
     expect(r.outcome).toBe('no-answer');
   });

@@ -28,17 +28,29 @@ describe('host.certificates-on-disk', () => {
   it("reads OpenSSL's date with its padded day, and counts the days left", () => {
     expect(parseNotAfter('notAfter=Mar  1 00:00:00 2026 GMT\n')?.date.toISOString()).toBe('2026-03-01T00:00:00.000Z');
     const r = parseCertificatesOnDisk(fixture('openssl-enddate-expiring'), p, captured);
-    expect(r.facts).toMatchObject({ certificateNotAfter: '2026-12-05T00:00:00.000Z', certificateDaysLeft: 9.1, certificatePath: p.path });
+    expect(r.facts).toMatchObject({
+      certificateNotAfter: '2026-12-05T00:00:00.000Z',
+      certificateDaysLeft: 9.1,
+      certificatePath: p.path,
+    });
     expect(r.evidence).toEqual([
       { label: p.path, value: 'notAfter=Dec  5 00:00:00 2026 GMT' },
       { label: 'remaining', value: '9.1 days (warning under 30)' },
     ]);
-    expect(parseCertificatesOnDisk(fixture('openssl-enddate-expired'), p, captured).summary).toContain('expired on 2026-03-01T00:00:00.000Z');
+    expect(parseCertificatesOnDisk(fixture('openssl-enddate-expired'), p, captured).summary).toContain(
+      'expired on 2026-03-01T00:00:00.000Z',
+    );
   });
 
   it('the missing file: OpenSSL 3 says so in its first line, which is the evidence', () => {
     const r = parseCertificatesOnDisk(fixture('openssl-enddate-missing'), p, captured);
-    expect(r.evidence).toEqual([{ label: 'openssl', value: 'Could not open file or uri for loading certificate from /var/lib/kubelet/pki/kubelet-client-current.pem' }]);
+    expect(r.evidence).toEqual([
+      {
+        label: 'openssl',
+        value:
+          'Could not open file or uri for loading certificate from /var/lib/kubelet/pki/kubelet-client-current.pem',
+      },
+    ]);
   });
 
   describe.skipIf(!hasOpenssl)('the real openssl on this machine, on certificates made here', () => {
@@ -46,7 +58,23 @@ describe('host.certificates-on-disk', () => {
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
     const make = (name: string, days: number) => {
       const out = join(dir, name);
-      const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(dir, `${name}.key`), '-out', out, '-days', String(days), '-subj', '/CN=system:node:worker-1']);
+      const r = spawnSync('openssl', [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        join(dir, `${name}.key`),
+        '-out',
+        out,
+        '-days',
+        String(days),
+        '-subj',
+        '/CN=system:node:worker-1',
+      ]);
       expect(r.status).toBe(0);
       return out;
     };
@@ -62,9 +90,13 @@ describe('host.certificates-on-disk', () => {
     });
 
     it('a missing file, and a file that holds no certificate', async () => {
-      expect((await runHostCheck('host.certificates-on-disk', { node: 'n', path: join(dir, 'gone.pem') }, local)).outcome).toBe('missing');
+      expect(
+        (await runHostCheck('host.certificates-on-disk', { node: 'n', path: join(dir, 'gone.pem') }, local)).outcome,
+      ).toBe('missing');
       writeFileSync(join(dir, 'junk.pem'), 'not a certificate\n');
-      expect((await runHostCheck('host.certificates-on-disk', { node: 'n', path: join(dir, 'junk.pem') }, local)).outcome).toBe('unreadable');
+      expect(
+        (await runHostCheck('host.certificates-on-disk', { node: 'n', path: join(dir, 'junk.pem') }, local)).outcome,
+      ).toBe('unreadable');
     });
   });
 });

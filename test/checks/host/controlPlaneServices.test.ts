@@ -6,7 +6,9 @@ const p = { node: 'worker-3', units: 'kube-apiserver,kube-controller-manager,kub
 
 describe('host.control-plane-services', () => {
   it('asks systemd about exactly the control-plane units, with their enablement', () => {
-    expect(controlPlaneServices.command(p)).toBe('systemctl show kube-apiserver.service kube-controller-manager.service kube-scheduler.service etcd.service -p Id,LoadState,ActiveState,SubState,UnitFileState');
+    expect(controlPlaneServices.command(p)).toBe(
+      'systemctl show kube-apiserver.service kube-controller-manager.service kube-scheduler.service etcd.service -p Id,LoadState,ActiveState,SubState,UnitFileState',
+    );
     expect(controlPlaneServices.params.safeParse({ node: 'n', units: 'etcd,$(reboot)' }).success).toBe(false);
   });
 
@@ -29,6 +31,9 @@ describe('host.control-plane-services', () => {
   });
 
   it('no systemd here: says so', () => {
-    expect(parseControlPlaneServices(fixture('systemctl-show-no-systemd'), p)).toMatchObject({ outcome: 'error', facts: { errorKind: 'no-systemd' } });
+    expect(parseControlPlaneServices(fixture('systemctl-show-no-systemd'), p)).toMatchObject({
+      outcome: 'error',
+      facts: { errorKind: 'no-systemd' },
+    });
   });
 });

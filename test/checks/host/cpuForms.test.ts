@@ -40,7 +40,8 @@ describe('CPU shares in every form people paste', () => {
     expect(r.outcome).toBe(outcome);
     expect(r.facts).toMatchObject({ stealPercent: st, cpuSource: tool });
     // A neighbouring tool's output is named as what it is, with the steal it shows.
-    if (tool !== '/proc/stat') expect(r.summary).toMatch(new RegExp(`^this is \`${tool}\` output; it shows ${st}% steal`));
+    if (tool !== '/proc/stat')
+      expect(r.summary).toMatch(new RegExp(`^this is \`${tool}\` output; it shows ${st}% steal`));
   });
 
   it('decimal commas (de locale) and the localized Average line are read', () => {
@@ -78,7 +79,11 @@ describe('CPU shares in every form people paste', () => {
 describe('host.cpu-consumers: what eats the CPU', () => {
   it.each([
     ['top-kubelet-over-100', 'process-hog', { cpuHog: 'kubelet', cpuHogPercent: 101.2, cpuHogIsAgent: true }],
-    ['top-hyperkube-system-time', 'system-time', { kernelPercent: 90.6, topConsumers: 'hyperkube 41.8%, findmnt 26.2%, du 10.9%, du 10.6%, du 10.6%' }],
+    [
+      'top-hyperkube-system-time',
+      'system-time',
+      { kernelPercent: 90.6, topConsumers: 'hyperkube 41.8%, findmnt 26.2%, du 10.9%, du 10.6%, du 10.6%' },
+    ],
     ['top-rke2-t3a-steal', 'normal', { stealPercent: 65.9 }],
     ['top-iowait-kswapd', 'normal', { idlePercent: 3.1 }],
     ['top-bn2-runc-standin', 'normal', { cpuConsumersSource: 'top' }],
@@ -93,7 +98,9 @@ describe('host.cpu-consumers: what eats the CPU', () => {
   });
 
   it("ps's %CPU is said to be a lifetime average", () => {
-    expect(parseCpuConsumers(fixture('ps-aux-runc-standin'), consumers, capturedAt).summary).toContain("ps's %CPU is each process's average over its whole life");
+    expect(parseCpuConsumers(fixture('ps-aux-runc-standin'), consumers, capturedAt).summary).toContain(
+      "ps's %CPU is each process's average over its whole life",
+    );
   });
 
   it('a process list without %CPU cannot say, and says why', () => {
@@ -116,7 +123,11 @@ describe('host.runc-lingering on every ps form', () => {
   });
 
   it('ps -eo in another column order (user,pid,pcpu,etime,comm,args) finds it by its args', () => {
-    const r = parseRuncLingering(fixture('ps-eo-reordered-runc-standin'), { node: 'n', thresholdSeconds: 60 }, capturedAt);
+    const r = parseRuncLingering(
+      fixture('ps-eo-reordered-runc-standin'),
+      { node: 'n', thresholdSeconds: 60 },
+      capturedAt,
+    );
     expect(r.outcome).toBe('lingering');
     expect(r.facts).toMatchObject({ runcProcesses: 1, lingeringRuncPids: '3', lingeringRuncVerbs: 'init:1' });
   });
@@ -131,7 +142,9 @@ describe('host.runc-lingering on every ps form', () => {
 describe('host.cpu-consumers on its own command', () => {
   it('top -b -c -w 512 -n 2 -d 1: whole command lines (batch top cuts them at 80 columns without -w), the last iteration', async () => {
     const { cpuConsumers } = await import('../../../src/checks/host/cpuConsumers.js');
-    expect(cpuConsumers.command({ node: 'n', processPercent: 90, systemPercent: 40 })).toBe('top -b -c -w 512 -n 2 -d 1');
+    expect(cpuConsumers.command({ node: 'n', processPercent: 90, systemPercent: 40 })).toBe(
+      'top -b -c -w 512 -n 2 -d 1',
+    );
     const r = parseCpuConsumers(fixture('top-bc-kubelet-standin'), consumers, capturedAt);
     expect(r.outcome).toBe('normal');
     expect(r.facts.topConsumers).toMatch(/^kubelet \d/);

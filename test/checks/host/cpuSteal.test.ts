@@ -19,12 +19,22 @@ describe('host.cpu-steal', () => {
   it('an oversubscribed VM: steal over the threshold, with the worst CPU', () => {
     const r = parseCpuSteal(fixture('proc-stat-high-steal'), p);
     expect(r.outcome).toBe('high-steal');
-    expect(r.facts).toMatchObject({ stealPercent: 25, iowaitPercent: 2.5, maxCpuStealPercent: 35, maxStealCpu: 'cpu2', cpuCount: 4, sampleSeconds: 1, cpuSource: '/proc/stat' });
+    expect(r.facts).toMatchObject({
+      stealPercent: 25,
+      iowaitPercent: 2.5,
+      maxCpuStealPercent: 35,
+      maxStealCpu: 'cpu2',
+      cpuCount: 4,
+      sampleSeconds: 1,
+      cpuSource: '/proc/stat',
+    });
     expect(r.evidence[0]).toEqual({ label: 'steal', value: '25% over ~1s, 4 CPUs; worst cpu2 35% (threshold 10%)' });
   });
 
   it('iowait has its own threshold', () => {
-    expect(parseCpuSteal(fixture('proc-stat-high-steal'), { ...p, stealPercent: 50, iowaitPercent: 2 }).outcome).toBe('high-iowait');
+    expect(parseCpuSteal(fixture('proc-stat-high-steal'), { ...p, stealPercent: 50, iowaitPercent: 2 }).outcome).toBe(
+      'high-iowait',
+    );
     expect(parseCpuSteal(fixture('proc-stat-high-steal'), { ...p, stealPercent: 50 }).outcome).toBe('normal');
   });
 
@@ -45,7 +55,12 @@ describe('host.cpu-steal', () => {
 
   it('identical samples or no cpu line: cannot tell', () => {
     const first = fixture('proc-stat-high-steal').stdout.split('intr')[0] ?? '';
-    expect(parseCpuSteal({ ...fixture('proc-stat-high-steal'), stdout: first + first }, p)).toMatchObject({ outcome: 'error', facts: { errorKind: 'bad-output' } });
-    expect(parseCpuSteal({ ...fixture('proc-stat-high-steal'), stdout: 'hello\n' }, p)).toMatchObject({ outcome: 'error' });
+    expect(parseCpuSteal({ ...fixture('proc-stat-high-steal'), stdout: first + first }, p)).toMatchObject({
+      outcome: 'error',
+      facts: { errorKind: 'bad-output' },
+    });
+    expect(parseCpuSteal({ ...fixture('proc-stat-high-steal'), stdout: 'hello\n' }, p)).toMatchObject({
+      outcome: 'error',
+    });
   });
 });

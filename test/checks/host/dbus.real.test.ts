@@ -8,9 +8,13 @@ import { createLocalAccess } from '../../../src/nodeaccess/local.js';
 import { dbusPeer } from './dbusPeer.js';
 import { runHostCheck } from './helpers.js';
 
-const missing = ['dbus-daemon', 'busctl'].filter((t) => spawnSync('sh', ['-c', 'command -v "$1"', 'sh', t]).status !== 0);
+const missing = ['dbus-daemon', 'busctl'].filter(
+  (t) => spawnSync('sh', ['-c', 'command -v "$1"', 'sh', t]).status !== 0,
+);
 if (missing.length > 0) {
-  console.warn(`\n!!! SKIPPING the D-Bus checks against a real dbus-daemon: ${missing.join(', ')} not installed (Debian: apt-get install dbus-daemon dbus-bin systemd)\n`);
+  console.warn(
+    `\n!!! SKIPPING the D-Bus checks against a real dbus-daemon: ${missing.join(', ')} not installed (Debian: apt-get install dbus-daemon dbus-bin systemd)\n`,
+  );
 }
 
 /**
@@ -45,7 +49,9 @@ describe.skipIf(missing.length > 0)('D-Bus host checks against a real dbus-daemo
 </busconfig>
 `,
     );
-    daemon = spawn('dbus-daemon', [`--config-file=${join(dir, 'system.conf')}`, '--nofork', '--print-address'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    daemon = spawn('dbus-daemon', [`--config-file=${join(dir, 'system.conf')}`, '--nofork', '--print-address'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     await new Promise<void>((resolve, reject) => {
       const t = setTimeout(() => reject(new Error('dbus-daemon did not print its address')), 10_000);
       daemon.stdout?.on('data', (d: Buffer) => {
@@ -92,7 +98,9 @@ describe.skipIf(missing.length > 0)('D-Bus host checks against a real dbus-daemo
     await owned('org.freedesktop.systemd1', true);
     const ping = await runHostCheck('host.systemd-dbus', node, local);
     expect(ping.outcome).toBe('answering');
-    expect(ping.command).toBe('busctl --system --timeout=1 call org.freedesktop.systemd1 /org/freedesktop/systemd1 org.freedesktop.DBus.Peer Ping');
+    expect(ping.command).toBe(
+      'busctl --system --timeout=1 call org.freedesktop.systemd1 /org/freedesktop/systemd1 org.freedesktop.DBus.Peer Ping',
+    );
   });
 
   it('a stuck systemd on a healthy bus: Ping times out while the bus lists its names (systemd, not dbus, is stuck)', async () => {
@@ -108,7 +116,10 @@ describe.skipIf(missing.length > 0)('D-Bus host checks against a real dbus-daemo
 
   it('a stopped dbus-daemon (kill -STOP): both checks time out, the names check says the daemon does not answer; CONT restores it', async () => {
     daemon.kill('SIGSTOP');
-    const [names, ping] = await Promise.all([runHostCheck('host.dbus-names', node, local), runHostCheck('host.systemd-dbus', node, local)]);
+    const [names, ping] = await Promise.all([
+      runHostCheck('host.dbus-names', node, local),
+      runHostCheck('host.systemd-dbus', node, local),
+    ]);
     expect(names.outcome).toBe('no-answer');
     expect(names.facts).toEqual({ dbusDaemonAnswers: false });
     expect(ping.outcome).toBe('timeout');
@@ -118,7 +129,10 @@ describe.skipIf(missing.length > 0)('D-Bus host checks against a real dbus-daemo
   });
 
   it('no daemon at all: no-bus', async () => {
-    const gone = createLocalAccess({ anyNode: true, env: { DBUS_SYSTEM_BUS_ADDRESS: `unix:path=${join(dir, 'nothing-here')}` } });
+    const gone = createLocalAccess({
+      anyNode: true,
+      env: { DBUS_SYSTEM_BUS_ADDRESS: `unix:path=${join(dir, 'nothing-here')}` },
+    });
     expect((await runHostCheck('host.dbus-names', node, gone)).outcome).toBe('no-bus');
     expect((await runHostCheck('host.systemd-dbus', node, gone)).outcome).toBe('no-bus');
   });

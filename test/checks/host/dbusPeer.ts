@@ -7,7 +7,11 @@ import type { Socket } from 'node:net';
  * returns an empty reply to every call (enough for Peer.Ping). Speaks just
  * enough of the wire protocol (SASL EXTERNAL, Hello, RequestName, METHOD_RETURN).
  */
-export async function dbusPeer(socketPath: string, name: string, { answer }: { answer: boolean }): Promise<{ close(): void }> {
+export async function dbusPeer(
+  socketPath: string,
+  name: string,
+  { answer }: { answer: boolean },
+): Promise<{ close(): void }> {
   const sock: Socket = connect(socketPath);
   await new Promise<void>((resolve, reject) => {
     sock.once('connect', resolve);
@@ -28,10 +32,12 @@ export async function dbusPeer(socketPath: string, name: string, { answer }: { a
   });
   sock.write('BEGIN\r\n');
   sock.write(methodCall(1, 'org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus', 'Hello'));
-  sock.write(methodCall(2, 'org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus', 'RequestName', 'su', (w) => {
-    w.string(name);
-    w.u32(0);
-  }));
+  sock.write(
+    methodCall(2, 'org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus', 'RequestName', 'su', (w) => {
+      w.string(name);
+      w.u32(0);
+    }),
+  );
   let pending = Buffer.alloc(0);
   let serial = 100;
   sock.on('data', (d: Buffer) => {
@@ -136,7 +142,15 @@ class Writer {
   }
 }
 
-function methodCall(serial: number, dest: string, path: string, iface: string, member: string, sig?: string, body?: (w: Writer) => void): Buffer {
+function methodCall(
+  serial: number,
+  dest: string,
+  path: string,
+  iface: string,
+  member: string,
+  sig?: string,
+  body?: (w: Writer) => void,
+): Buffer {
   const b = new Writer();
   body?.(b);
   const h = new Writer();

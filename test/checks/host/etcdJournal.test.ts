@@ -4,7 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { etcdJournal, parseEtcdJournal } from '../../../src/checks/host/etcdJournal.js';
 
 const p = { node: 'cp-1', sinceMinutes: 30, maxLines: 3000 };
-const run = (stdout: string, exitCode = 0, stderr = '') => parseEtcdJournal({ stdout, stderr, exitCode, durationMs: 5, timedOut: false, truncated: false }, p, new Date('2021-01-25T06:45:00Z'));
+const run = (stdout: string, exitCode = 0, stderr = '') =>
+  parseEtcdJournal(
+    { stdout, stderr, exitCode, durationMs: 5, timedOut: false, truncated: false },
+    p,
+    new Date('2021-01-25T06:45:00Z'),
+  );
 
 describe('host.etcd-journal: etcd where it is no pod', () => {
   it('asks the units that carry etcd: an external etcd and k3s', () => {
@@ -13,7 +18,10 @@ describe('host.etcd-journal: etcd where it is no pod', () => {
 
   it("k3s's embedded etcd: slow applies and a 7.45 s fdatasync in the k3s unit's journal", () => {
     // https://github.com/k3s-io/k3s/issues/2853 (the maintainer: "On this cluster your disk is too slow")
-    const text = readFileSync(join(import.meta.dirname, '../../../scenarios/real/raw/rs-k3s-etcd-slow-disk-2853/k3s-journal.txt'), 'utf8');
+    const text = readFileSync(
+      join(import.meta.dirname, '../../../scenarios/real/raw/rs-k3s-etcd-slow-disk-2853/k3s-journal.txt'),
+      'utf8',
+    );
     const r = run(text);
     expect(r.outcome).toBe('slow-apply');
     expect(r.facts).toMatchObject({ etcdLogSource: 'journal', slowApplies: 2, slowestApply: '7.454439372s' });
@@ -29,6 +37,9 @@ describe('host.etcd-journal: etcd where it is no pod', () => {
 
   it('no etcd unit on this node is quiet, not a finding; journalctl refused is an error', () => {
     expect(run('-- No entries --\n').outcome).toBe('quiet');
-    expect(run('', 1, 'Hint: You are currently not seeing messages from other users and the system.\n')).toMatchObject({ outcome: 'error', facts: { errorKind: 'denied' } });
+    expect(run('', 1, 'Hint: You are currently not seeing messages from other users and the system.\n')).toMatchObject({
+      outcome: 'error',
+      facts: { errorKind: 'denied' },
+    });
   });
 });

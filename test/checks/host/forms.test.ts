@@ -17,12 +17,37 @@ import { createManualAccess } from '../../../src/nodeaccess/manual.js';
 
 /** The forms §2 lists, by family; a check that asks for one of these families must show a fixture of each. */
 const families = {
-  journal: ['journalctl short', 'journalctl short-iso', 'journalctl short-precise', 'journalctl -o cat', 'journalctl -o json', 'syslog lines', 'klog F', 'klog E', 'structured klog'],
+  journal: [
+    'journalctl short',
+    'journalctl short-iso',
+    'journalctl short-precise',
+    'journalctl -o cat',
+    'journalctl -o json',
+    'syslog lines',
+    'klog F',
+    'klog E',
+    'structured klog',
+  ],
   cpu: ['/proc/stat', 'top -bn1', 'mpstat', 'vmstat', 'sar -u', 'pidstat'],
   processes: ['ps -ef', 'ps aux', 'ps -eo'],
   systemd: ['systemctl show', 'systemctl status'],
-  'dbus-call': ['busctl reply', 'busctl time-out', 'dbus-send reply', 'dbus-send NoReply', 'gdbus reply', 'gdbus time-out', 'Activation of org.freedesktop.systemd1 timed out', 'connection closed by user'],
-  'dbus-list': ['busctl list', 'dbus-send ListNames', 'gdbus ListNames', 'busctl time-out', 'connection closed by user'],
+  'dbus-call': [
+    'busctl reply',
+    'busctl time-out',
+    'dbus-send reply',
+    'dbus-send NoReply',
+    'gdbus reply',
+    'gdbus time-out',
+    'Activation of org.freedesktop.systemd1 timed out',
+    'connection closed by user',
+  ],
+  'dbus-list': [
+    'busctl list',
+    'dbus-send ListNames',
+    'gdbus ListNames',
+    'busctl time-out',
+    'connection closed by user',
+  ],
   timedated: ['timedatectl show', 'timedatectl status'],
   firewalld: ['systemctl status'],
   kernel: ['dmesg', 'dmesg -T', 'journalctl -k'],
@@ -43,22 +68,73 @@ interface Row {
 type Entry = { families: Family[]; rows: Row[] } | { none: string };
 
 const systemdTimeouts: Row[] = [
-  { form: 'systemctl status', fixture: 'systemctl-status-activation-timeout-249', outcome: 'error', errorKind: 'systemd-timeout', systemd: 249 },
-  { form: 'systemctl status', fixture: 'systemctl-status-activation-timed-out-old', outcome: 'error', errorKind: 'systemd-timeout' },
-  { form: 'systemctl show', fixture: 'systemctl-show-no-systemd', outcome: 'error', errorKind: 'no-systemd', systemd: 252 },
+  {
+    form: 'systemctl status',
+    fixture: 'systemctl-status-activation-timeout-249',
+    outcome: 'error',
+    errorKind: 'systemd-timeout',
+    systemd: 249,
+  },
+  {
+    form: 'systemctl status',
+    fixture: 'systemctl-status-activation-timed-out-old',
+    outcome: 'error',
+    errorKind: 'systemd-timeout',
+  },
+  {
+    form: 'systemctl show',
+    fixture: 'systemctl-show-no-systemd',
+    outcome: 'error',
+    errorKind: 'no-systemd',
+    systemd: 252,
+  },
 ];
 
 const table: Record<string, Entry> = {
   'host.kubelet-service': {
     families: ['systemd'],
     rows: [
-      { form: 'systemctl show', fixture: 'systemctl-show-kubelet-head-restarting-kata-3654', outcome: 'restart-loop', facts: { kubeletRestarts: 49612, kubeletExitStatus: 1 }, systemd: 245 },
-      { form: 'systemctl show', fixture: 'systemctl-show-kubelet-head-restarting-kata-776', outcome: 'restart-loop', facts: { kubeletRestarts: 653, kubeletExitStatus: 255 }, systemd: 237 },
+      {
+        form: 'systemctl show',
+        fixture: 'systemctl-show-kubelet-head-restarting-kata-3654',
+        outcome: 'restart-loop',
+        facts: { kubeletRestarts: 49612, kubeletExitStatus: 1 },
+        systemd: 245,
+      },
+      {
+        form: 'systemctl show',
+        fixture: 'systemctl-show-kubelet-head-restarting-kata-776',
+        outcome: 'restart-loop',
+        facts: { kubeletRestarts: 653, kubeletExitStatus: 255 },
+        systemd: 237,
+      },
       { form: 'systemctl show', fixture: 'systemctl-show-kubelet-head-running-kata-683', outcome: 'running' },
-      { form: 'systemctl status', fixture: 'systemctl-status-kubelet-centos7-auto-restart', outcome: 'restart-loop', facts: { kubeletExitStatus: 255 }, systemd: 219 },
-      { form: 'systemctl status', fixture: 'systemctl-status-kubelet-1-failure', outcome: 'restart-loop', facts: { kubeletExitStatus: 1 }, systemd: 219 },
-      { form: 'systemctl status', fixture: 'systemctl-status-kubelet-start-limit-zh', outcome: 'failed', facts: { kubeletResult: 'start-limit' } },
-      { form: 'systemctl status', fixture: 'systemctl-status-kubelet-ubuntu-running', outcome: 'running', systemd: 245 },
+      {
+        form: 'systemctl status',
+        fixture: 'systemctl-status-kubelet-centos7-auto-restart',
+        outcome: 'restart-loop',
+        facts: { kubeletExitStatus: 255 },
+        systemd: 219,
+      },
+      {
+        form: 'systemctl status',
+        fixture: 'systemctl-status-kubelet-1-failure',
+        outcome: 'restart-loop',
+        facts: { kubeletExitStatus: 1 },
+        systemd: 219,
+      },
+      {
+        form: 'systemctl status',
+        fixture: 'systemctl-status-kubelet-start-limit-zh',
+        outcome: 'failed',
+        facts: { kubeletResult: 'start-limit' },
+      },
+      {
+        form: 'systemctl status',
+        fixture: 'systemctl-status-kubelet-ubuntu-running',
+        outcome: 'running',
+        systemd: 245,
+      },
       { form: 'systemctl status', fixture: 'systemctl-status-kubelet-inactive-252', outcome: 'inactive', systemd: 252 },
       ...systemdTimeouts,
     ],
@@ -66,63 +142,191 @@ const table: Record<string, Entry> = {
   'host.container-runtime': {
     families: ['systemd'],
     rows: [
-      { form: 'systemctl status', fixture: 'systemctl-status-docker-de-8668', outcome: 'running', facts: { runtimeUnit: 'docker' }, systemd: 219 },
+      {
+        form: 'systemctl status',
+        fixture: 'systemctl-status-docker-de-8668',
+        outcome: 'running',
+        facts: { runtimeUnit: 'docker' },
+        systemd: 219,
+      },
       ...systemdTimeouts,
     ],
   },
   'host.control-plane-services': {
     families: ['systemd'],
     rows: [
-      { form: 'systemctl status', fixture: 'systemctl-status-control-plane-not-found-3326', outcome: 'none', facts: { strayServices: '' }, systemd: 219 },
-      { form: 'systemctl status', fixture: 'systemctl-status-kube-apiserver-condition-2196', outcome: 'none', systemd: 231 },
+      {
+        form: 'systemctl status',
+        fixture: 'systemctl-status-control-plane-not-found-3326',
+        outcome: 'none',
+        facts: { strayServices: '' },
+        systemd: 219,
+      },
+      {
+        form: 'systemctl status',
+        fixture: 'systemctl-status-kube-apiserver-condition-2196',
+        outcome: 'none',
+        systemd: 231,
+      },
       ...systemdTimeouts,
     ],
   },
   'host.front-proxy': {
     families: ['systemd'],
     rows: [
-      { form: 'systemctl status', fixture: 'systemctl-status-nginx-failed-mainsail-600', outcome: 'failed', facts: { proxyResult: 'exit-code' }, systemd: 241 },
-      { form: 'systemctl status', fixture: 'systemctl-status-nginx-failed-avideo-9819', outcome: 'failed', systemd: 255 },
-      { form: 'systemctl status', fixture: 'systemctl-status-control-plane-not-found-3326', outcome: 'not-installed', systemd: 219 },
-      { form: 'systemctl show', fixture: 'systemctl-show-nginx-no-systemd', outcome: 'error', errorKind: 'no-systemd', systemd: 252 },
+      {
+        form: 'systemctl status',
+        fixture: 'systemctl-status-nginx-failed-mainsail-600',
+        outcome: 'failed',
+        facts: { proxyResult: 'exit-code' },
+        systemd: 241,
+      },
+      {
+        form: 'systemctl status',
+        fixture: 'systemctl-status-nginx-failed-avideo-9819',
+        outcome: 'failed',
+        systemd: 255,
+      },
+      {
+        form: 'systemctl status',
+        fixture: 'systemctl-status-control-plane-not-found-3326',
+        outcome: 'not-installed',
+        systemd: 219,
+      },
+      {
+        form: 'systemctl show',
+        fixture: 'systemctl-show-nginx-no-systemd',
+        outcome: 'error',
+        errorKind: 'no-systemd',
+        systemd: 252,
+      },
       ...systemdTimeouts.filter((r) => r.form === 'systemctl status'),
     ],
   },
   'host.firewall': {
     families: ['firewalld'],
-    rows: [{ form: 'systemctl status', fixture: 'systemctl-status-firewalld-dead-44816', outcome: 'error', facts: { firewalldState: 'inactive' }, systemd: 219 }],
+    rows: [
+      {
+        form: 'systemctl status',
+        fixture: 'systemctl-status-firewalld-dead-44816',
+        outcome: 'error',
+        facts: { firewalldState: 'inactive' },
+        systemd: 219,
+      },
+    ],
   },
   'host.time-sync': {
     families: ['timedated'],
     rows: [
-      { form: 'timedatectl show', fixture: 'timedatectl-show-no-systemd', outcome: 'error', errorKind: 'no-systemd', systemd: 252 },
-      { form: 'timedatectl status', fixture: 'timedatectl-status-old-not-synced-deis-3634', outcome: 'no-time-service', facts: { ntpSynchronized: false } },
-      { form: 'timedatectl status', fixture: 'timedatectl-status-timesyncd-dietpi-1661', outcome: 'synced', systemd: 238 },
-      { form: 'timedatectl status', fixture: 'timedatectl-status-not-synced-balena-1852', outcome: 'no-time-service', facts: { ntpSynchronized: false } },
-      { form: 'timedatectl status', fixture: 'timedatectl-status-ntp-service-na-nixos-48917', outcome: 'synced', systemd: 239 },
+      {
+        form: 'timedatectl show',
+        fixture: 'timedatectl-show-no-systemd',
+        outcome: 'error',
+        errorKind: 'no-systemd',
+        systemd: 252,
+      },
+      {
+        form: 'timedatectl status',
+        fixture: 'timedatectl-status-old-not-synced-deis-3634',
+        outcome: 'no-time-service',
+        facts: { ntpSynchronized: false },
+      },
+      {
+        form: 'timedatectl status',
+        fixture: 'timedatectl-status-timesyncd-dietpi-1661',
+        outcome: 'synced',
+        systemd: 238,
+      },
+      {
+        form: 'timedatectl status',
+        fixture: 'timedatectl-status-not-synced-balena-1852',
+        outcome: 'no-time-service',
+        facts: { ntpSynchronized: false },
+      },
+      {
+        form: 'timedatectl status',
+        fixture: 'timedatectl-status-ntp-service-na-nixos-48917',
+        outcome: 'synced',
+        systemd: 239,
+      },
     ],
   },
   'host.kubelet-journal': {
     families: ['journal'],
     rows: [
-      { form: 'journalctl short', fixture: 'journal-45419-short', outcome: 'pleg-unhealthy', facts: { kubeletJournalForm: 'short' } },
-      { form: 'journalctl short-iso', fixture: 'journal-45419-short-iso', outcome: 'pleg-unhealthy', facts: { kubeletJournalForm: 'short-iso' } },
-      { form: 'journalctl short-precise', fixture: 'journal-45419-short-precise', outcome: 'pleg-unhealthy', facts: { kubeletJournalForm: 'short-precise' } },
-      { form: 'journalctl -o cat', fixture: 'journal-45419-cat', outcome: 'pleg-unhealthy', facts: { kubeletJournalForm: 'cat' } },
-      { form: 'journalctl -o json', fixture: 'journal-45419-json', outcome: 'pleg-unhealthy', facts: { kubeletJournalForm: 'json' } },
-      { form: 'journalctl -o json', fixture: 'journal-45419-json-pretty', outcome: 'pleg-unhealthy', facts: { kubeletJournalForm: 'json' } },
-      { form: 'syslog lines', fixture: 'journal-syslog-rook-7171', outcome: 'runtime-timeout', facts: { plegUnhealthyLines: 5 } },
-      { form: 'klog F', fixture: 'journal-klog-fatal-98150', outcome: 'certificate', facts: { kubeletErrorLines: 2, kubeletLastExit: 'code=exited, status=255/EXCEPTION' } },
-      { form: 'klog E', fixture: 'journal-klog-error-wrapper-54381', outcome: 'runtime-timeout', facts: { kubeletErrorLines: 3 } },
+      {
+        form: 'journalctl short',
+        fixture: 'journal-45419-short',
+        outcome: 'pleg-unhealthy',
+        facts: { kubeletJournalForm: 'short' },
+      },
+      {
+        form: 'journalctl short-iso',
+        fixture: 'journal-45419-short-iso',
+        outcome: 'pleg-unhealthy',
+        facts: { kubeletJournalForm: 'short-iso' },
+      },
+      {
+        form: 'journalctl short-precise',
+        fixture: 'journal-45419-short-precise',
+        outcome: 'pleg-unhealthy',
+        facts: { kubeletJournalForm: 'short-precise' },
+      },
+      {
+        form: 'journalctl -o cat',
+        fixture: 'journal-45419-cat',
+        outcome: 'pleg-unhealthy',
+        facts: { kubeletJournalForm: 'cat' },
+      },
+      {
+        form: 'journalctl -o json',
+        fixture: 'journal-45419-json',
+        outcome: 'pleg-unhealthy',
+        facts: { kubeletJournalForm: 'json' },
+      },
+      {
+        form: 'journalctl -o json',
+        fixture: 'journal-45419-json-pretty',
+        outcome: 'pleg-unhealthy',
+        facts: { kubeletJournalForm: 'json' },
+      },
+      {
+        form: 'syslog lines',
+        fixture: 'journal-syslog-rook-7171',
+        outcome: 'runtime-timeout',
+        facts: { plegUnhealthyLines: 5 },
+      },
+      {
+        form: 'klog F',
+        fixture: 'journal-klog-fatal-98150',
+        outcome: 'certificate',
+        facts: { kubeletErrorLines: 2, kubeletLastExit: 'code=exited, status=255/EXCEPTION' },
+      },
+      {
+        form: 'klog E',
+        fixture: 'journal-klog-error-wrapper-54381',
+        outcome: 'runtime-timeout',
+        facts: { kubeletErrorLines: 3 },
+      },
       { form: 'klog E', fixture: 'journal-klog-file-tls-timeout', outcome: 'apiserver-unreachable' },
-      { form: 'structured klog', fixture: 'journal-structured-pleg-startup', outcome: 'quiet', facts: { kubeletErrorLines: 2 } },
+      {
+        form: 'structured klog',
+        fixture: 'journal-structured-pleg-startup',
+        outcome: 'quiet',
+        facts: { kubeletErrorLines: 2 },
+      },
     ],
   },
   // etcd's own lines in every journal form go through the same journal reader; the kubelet's lines in it are no etcd finding.
   'host.etcd-journal': {
     families: ['journal'],
     rows: [
-      { form: 'journalctl short', fixture: 'etcd-journal-k3s-slow-fdatasync', outcome: 'slow-apply', facts: { slowestApply: '7.454439372s' } },
+      {
+        form: 'journalctl short',
+        fixture: 'etcd-journal-k3s-slow-fdatasync',
+        outcome: 'slow-apply',
+        facts: { slowestApply: '7.454439372s' },
+      },
       { form: 'journalctl short', fixture: 'journal-45419-short', outcome: 'quiet' },
       { form: 'journalctl short-iso', fixture: 'journal-45419-short-iso', outcome: 'quiet' },
       { form: 'journalctl short-precise', fixture: 'journal-45419-short-precise', outcome: 'quiet' },
@@ -168,16 +372,31 @@ const table: Record<string, Entry> = {
   'host.cpu-consumers': {
     families: ['cpu', 'processes'],
     rows: [
-      { form: 'top -bn1', fixture: 'top-kubelet-over-100', outcome: 'process-hog', facts: { cpuHog: 'kubelet', cpuHogPercent: 101.2 } },
+      {
+        form: 'top -bn1',
+        fixture: 'top-kubelet-over-100',
+        outcome: 'process-hog',
+        facts: { cpuHog: 'kubelet', cpuHogPercent: 101.2 },
+      },
       { form: 'top -bn1', fixture: 'top-hyperkube-system-time', outcome: 'system-time' },
       { form: 'ps aux', fixture: 'ps-aux-runc-standin', outcome: 'normal', facts: { cpuConsumersSource: 'ps aux' } },
-      { form: 'ps -eo', fixture: 'ps-eo-reordered-runc-standin', outcome: 'normal', facts: { cpuConsumersSource: 'ps -eo' } },
+      {
+        form: 'ps -eo',
+        fixture: 'ps-eo-reordered-runc-standin',
+        outcome: 'normal',
+        facts: { cpuConsumersSource: 'ps -eo' },
+      },
       { form: 'ps -ef', fixture: 'ps-ef-runc-standin', outcome: 'error' },
       { form: 'pidstat', fixture: 'pidstat-runc-standin', outcome: 'normal', facts: { cpuConsumersSource: 'pidstat' } },
       { form: 'mpstat', fixture: 'mpstat-dev-machine', outcome: 'normal', facts: { cpuConsumersSource: 'mpstat' } },
       { form: 'vmstat', fixture: 'vmstat-exawatcher-time', outcome: 'normal', facts: { cpuConsumersSource: 'vmstat' } },
       { form: 'sar -u', fixture: 'sar-u-ampm-kvm', outcome: 'normal', facts: { cpuConsumersSource: 'sar' } },
-      { form: '/proc/stat', fixture: 'proc-stat-dev-machine', outcome: 'normal', facts: { cpuConsumersSource: '/proc/stat' } },
+      {
+        form: '/proc/stat',
+        fixture: 'proc-stat-dev-machine',
+        outcome: 'normal',
+        facts: { cpuConsumersSource: '/proc/stat' },
+      },
     ],
   },
   'host.systemd-dbus': {
@@ -189,8 +408,16 @@ const table: Record<string, Entry> = {
       { form: 'dbus-send NoReply', fixture: 'dbus-send-ping-noreply', outcome: 'timeout' },
       { form: 'gdbus reply', fixture: 'gdbus-ping-answered', outcome: 'answering' },
       { form: 'gdbus time-out', fixture: 'gdbus-ping-timeout', outcome: 'timeout' },
-      { form: 'Activation of org.freedesktop.systemd1 timed out', fixture: 'systemctl-status-activation-timed-out-old', outcome: 'timeout' },
-      { form: 'Activation of org.freedesktop.systemd1 timed out', fixture: 'systemctl-status-activation-timeout-249', outcome: 'timeout' },
+      {
+        form: 'Activation of org.freedesktop.systemd1 timed out',
+        fixture: 'systemctl-status-activation-timed-out-old',
+        outcome: 'timeout',
+      },
+      {
+        form: 'Activation of org.freedesktop.systemd1 timed out',
+        fixture: 'systemctl-status-activation-timeout-249',
+        outcome: 'timeout',
+      },
       // The kubelet's own connection was closed (dbus restarted): named, never read as systemd not answering a Ping.
       { form: 'connection closed by user', fixture: 'kubectl-events-dbus-closed-100328', outcome: 'error' },
     ],
@@ -199,8 +426,18 @@ const table: Record<string, Entry> = {
     families: ['dbus-list'],
     rows: [
       { form: 'busctl list', fixture: 'busctl-list-private-bus', outcome: 'answering', facts: { systemd1OnBus: true } },
-      { form: 'dbus-send ListNames', fixture: 'dbus-send-listnames', outcome: 'answering', facts: { systemd1OnBus: true, busConnections: 2 } },
-      { form: 'gdbus ListNames', fixture: 'gdbus-listnames', outcome: 'answering', facts: { systemd1OnBus: true, busConnections: 2 } },
+      {
+        form: 'dbus-send ListNames',
+        fixture: 'dbus-send-listnames',
+        outcome: 'answering',
+        facts: { systemd1OnBus: true, busConnections: 2 },
+      },
+      {
+        form: 'gdbus ListNames',
+        fixture: 'gdbus-listnames',
+        outcome: 'answering',
+        facts: { systemd1OnBus: true, busConnections: 2 },
+      },
       { form: 'busctl time-out', fixture: 'busctl-list-daemon-stopped', outcome: 'no-answer' },
       { form: 'connection closed by user', fixture: 'kubectl-events-dbus-closed-100328', outcome: 'error' },
     ],
@@ -208,10 +445,30 @@ const table: Record<string, Entry> = {
   'host.kernel-log': {
     families: ['kernel'],
     rows: [
-      { form: 'dmesg -T', fixture: 'dmesg-T-conntrack-71261', outcome: 'errors', facts: { kernelLogSource: 'dmesg', kernelErrorKinds: 'network' } },
-      { form: 'dmesg', fixture: 'dmesg-nfs-hung-task-zfs-3850', outcome: 'errors', facts: { kernelLogSource: 'dmesg', kernelErrorKinds: 'network, hung task or lockup' } },
-      { form: 'journalctl -k', fixture: 'syslog-kernel-hung-kswapd-zfs-2628', outcome: 'errors', facts: { kernelLogSource: 'journalctl -k' } },
-      { form: 'journalctl -k', fixture: 'journal-kernel-megaraid-85880', outcome: 'quiet', facts: { kernelLogSource: 'journalctl -k' } },
+      {
+        form: 'dmesg -T',
+        fixture: 'dmesg-T-conntrack-71261',
+        outcome: 'errors',
+        facts: { kernelLogSource: 'dmesg', kernelErrorKinds: 'network' },
+      },
+      {
+        form: 'dmesg',
+        fixture: 'dmesg-nfs-hung-task-zfs-3850',
+        outcome: 'errors',
+        facts: { kernelLogSource: 'dmesg', kernelErrorKinds: 'network, hung task or lockup' },
+      },
+      {
+        form: 'journalctl -k',
+        fixture: 'syslog-kernel-hung-kswapd-zfs-2628',
+        outcome: 'errors',
+        facts: { kernelLogSource: 'journalctl -k' },
+      },
+      {
+        form: 'journalctl -k',
+        fixture: 'journal-kernel-megaraid-85880',
+        outcome: 'quiet',
+        facts: { kernelLogSource: 'journalctl -k' },
+      },
       { form: 'syslog lines', fixture: 'journal-syslog-rook-7171', outcome: 'quiet' },
     ],
   },
@@ -219,21 +476,52 @@ const table: Record<string, Entry> = {
   'host.service-journals': {
     families: ['journal'],
     rows: [
-      { form: 'journalctl short', fixture: 'journal-k3s-agent-flag-9598', outcome: 'errors', facts: { serviceLastErrorUnit: 'sh' } },
-      { form: 'journalctl short', fixture: 'journal-45419-short', outcome: 'quiet', facts: { serviceUnits: 'kubelet' } },
-      { form: 'journalctl short-iso', fixture: 'journal-45419-short-iso', outcome: 'quiet', facts: { serviceUnits: 'kubelet' } },
+      {
+        form: 'journalctl short',
+        fixture: 'journal-k3s-agent-flag-9598',
+        outcome: 'errors',
+        facts: { serviceLastErrorUnit: 'sh' },
+      },
+      {
+        form: 'journalctl short',
+        fixture: 'journal-45419-short',
+        outcome: 'quiet',
+        facts: { serviceUnits: 'kubelet' },
+      },
+      {
+        form: 'journalctl short-iso',
+        fixture: 'journal-45419-short-iso',
+        outcome: 'quiet',
+        facts: { serviceUnits: 'kubelet' },
+      },
       { form: 'journalctl short-precise', fixture: 'journal-45419-short-precise', outcome: 'quiet' },
       { form: 'journalctl -o cat', fixture: 'journal-45419-cat', outcome: 'quiet' },
-      { form: 'journalctl -o json', fixture: 'journal-45419-json', outcome: 'quiet', facts: { serviceUnits: 'kubelet' } },
+      {
+        form: 'journalctl -o json',
+        fixture: 'journal-45419-json',
+        outcome: 'quiet',
+        facts: { serviceUnits: 'kubelet' },
+      },
       { form: 'syslog lines', fixture: 'journal-syslog-rook-7171', outcome: 'errors' },
-      { form: 'klog F', fixture: 'journal-klog-fatal-98150', outcome: 'errors', facts: { serviceErrorLines: 3, serviceLastErrorUnit: 'systemd' } },
+      {
+        form: 'klog F',
+        fixture: 'journal-klog-fatal-98150',
+        outcome: 'errors',
+        facts: { serviceErrorLines: 3, serviceLastErrorUnit: 'systemd' },
+      },
       { form: 'klog E', fixture: 'journal-klog-error-wrapper-54381', outcome: 'errors' },
       { form: 'structured klog', fixture: 'journal-structured-pleg-startup', outcome: 'errors' },
     ],
   },
-  'host.kubeconfig-certificates': { none: 'cat of a kubeconfig (YAML) and openssl x509 -enddate: no §2 form applies (test/checks/host/hostLogs.test.ts reads real ones)' },
-  'host.kube-proxy-rules': { none: 'iptables-save / ipvsadm -Ln output: no §2 form applies (test/checks/host/kubeProxyRules.test.ts reads real output of each)' },
-  'host.kubelet-config': { none: 'cat of a YAML file: no §2 form (journal, CPU, process list, systemd or D-Bus output) applies' },
+  'host.kubeconfig-certificates': {
+    none: 'cat of a kubeconfig (YAML) and openssl x509 -enddate: no §2 form applies (test/checks/host/hostLogs.test.ts reads real ones)',
+  },
+  'host.kube-proxy-rules': {
+    none: 'iptables-save / ipvsadm -Ln output: no §2 form applies (test/checks/host/kubeProxyRules.test.ts reads real output of each)',
+  },
+  'host.kubelet-config': {
+    none: 'cat of a YAML file: no §2 form (journal, CPU, process list, systemd or D-Bus output) applies',
+  },
   'host.crictl-info': { none: 'crictl info JSON: no §2 form applies' },
   'host.disk-space': { none: 'df output: no §2 form applies' },
   'host.disk-inodes': { none: 'df -i output: no §2 form applies' },
@@ -279,7 +567,9 @@ describe('§2 forms: every host check, every form of its evidence', () => {
       if (row.errorKind) expect(r.facts.errorKind).toBe(row.errorKind);
       else expect(r.summary).toMatch(/^this is /);
     }
-    expect(r.summary).not.toMatch(/not \/proc\/stat|printed no names|printed no unit state|neither systemctl show nor systemctl status/);
+    expect(r.summary).not.toMatch(
+      /not \/proc\/stat|printed no names|printed no unit state|neither systemctl show nor systemctl status/,
+    );
   });
 
   it('the systemd forms span systemd 219 to 255', () => {
@@ -306,10 +596,30 @@ describe('manual access: a neighbouring command pasted is read or named, never r
     ['host.runc-lingering', 'ps-aux-runc-standin', 'lingering', /runc processes older than 60s/],
     ['host.runc-lingering', 'ps-ef-runc-standin', 'lingering', /runc processes older than 60s/],
     ['host.runc-lingering', 'top-bn2-runc-standin', 'error', /^this is `top` output/],
-    ['host.kubelet-service', 'systemctl-status-kubelet-centos7-auto-restart', 'restart-loop', /^this is `systemctl status` output: kubelet service is crash-looping/],
-    ['host.kubelet-service', 'systemctl-show-kubelet-head-restarting-kata-3654', 'restart-loop', /^this is the head of a full `systemctl show`/],
-    ['host.front-proxy', 'systemctl-status-nginx-failed-avideo-9819', 'failed', /^this is `systemctl status` output: nginx is failed/],
-    ['host.control-plane-services', 'systemctl-status-control-plane-not-found-3326', 'none', /^this is `systemctl status` output/],
+    [
+      'host.kubelet-service',
+      'systemctl-status-kubelet-centos7-auto-restart',
+      'restart-loop',
+      /^this is `systemctl status` output: kubelet service is crash-looping/,
+    ],
+    [
+      'host.kubelet-service',
+      'systemctl-show-kubelet-head-restarting-kata-3654',
+      'restart-loop',
+      /^this is the head of a full `systemctl show`/,
+    ],
+    [
+      'host.front-proxy',
+      'systemctl-status-nginx-failed-avideo-9819',
+      'failed',
+      /^this is `systemctl status` output: nginx is failed/,
+    ],
+    [
+      'host.control-plane-services',
+      'systemctl-status-control-plane-not-found-3326',
+      'none',
+      /^this is `systemctl status` output/,
+    ],
     ['host.kubelet-journal', 'journal-45419-cat', 'pleg-unhealthy', /PLEG is not healthy/],
     ['host.kubelet-journal', 'journal-syslog-rook-7171', 'runtime-timeout', /runtime does not answer/],
     ['host.systemd-dbus', 'gdbus-ping-timeout', 'timeout', /did not answer a D-Bus Ping/],

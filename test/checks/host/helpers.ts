@@ -11,7 +11,12 @@ const noKube = {
 } as unknown as KubeClient;
 
 /** Runs a registered check exactly as the engine does (parameter validation, error handling), on the given node access. */
-export async function runHostCheck(id: string, params: Record<string, string | number>, nodes: NodeAccess, timeoutMs = 30_000): Promise<CheckOutput & { command: string }> {
+export async function runHostCheck(
+  id: string,
+  params: Record<string, string | number>,
+  nodes: NodeAccess,
+  timeoutMs = 30_000,
+): Promise<CheckOutput & { command: string }> {
   let command = '';
   const out = await runCheck(
     { step: id, check: id, with: params, timeoutMs, inputs: {}, facts: {}, phase: 'bottom-up' },

@@ -5,13 +5,22 @@ import { parseKubeProxyRules } from '../../../src/checks/host/kubeProxyRules.js'
 import { parseIpvsServiceRules, parseIptablesServiceRules } from '../../../src/kube/kubeProxyRules.js';
 
 /** Real output from public threads (each file's first line cites it), read as pasted. */
-const fixture = (name: string): string => readFileSync(join(import.meta.dirname, '../../fixtures/kube-proxy', `${name}.txt`), 'utf8');
+const fixture = (name: string): string =>
+  readFileSync(join(import.meta.dirname, '../../fixtures/kube-proxy', `${name}.txt`), 'utf8');
 const run = (stdout: string) => ({ stdout, stderr: '', exitCode: 0, durationMs: 1, timedOut: false, truncated: false });
 
 describe('iptables-save, as people paste it', () => {
   it('a Service without endpoints: the REJECT kube-proxy writes (weave#3392)', () => {
-    expect(parseIptablesServiceRules(fixture('iptables-no-endpoints-weave-3392'), '10.109.72.150', 8080)).toMatchObject({ found: 'no-endpoints' });
-    const r = parseKubeProxyRules(run(fixture('iptables-no-endpoints-weave-3392')), { node: 'n1', clusterIP: '10.98.70.92', port: 80, endpoints: '', mode: 'iptables' });
+    expect(parseIptablesServiceRules(fixture('iptables-no-endpoints-weave-3392'), '10.109.72.150', 8080)).toMatchObject(
+      { found: 'no-endpoints' },
+    );
+    const r = parseKubeProxyRules(run(fixture('iptables-no-endpoints-weave-3392')), {
+      node: 'n1',
+      clusterIP: '10.98.70.92',
+      port: 80,
+      endpoints: '',
+      mode: 'iptables',
+    });
     expect(r.outcome).toBe('no-endpoints-rule');
     expect(r.summary).toContain('sees no ready endpoint');
   });
@@ -23,10 +32,25 @@ describe('iptables-save, as people paste it', () => {
   it('KUBE-SVC → KUBE-SEP → DNAT, found from the ClusterIP match inside the KUBE-SVC chain (kubernetes#110659)', () => {
     const rules = parseIptablesServiceRules(fixture('iptables-svc-sep-110659'), '10.104.135.179', 443);
     expect(rules).toMatchObject({ found: 'service', destinations: ['10.1.75.149:9443'] });
-    const ok = parseKubeProxyRules(run(fixture('iptables-svc-sep-110659')), { node: 'master', clusterIP: '10.104.135.179', port: 443, endpoints: '10.1.75.149', mode: 'iptables' });
+    const ok = parseKubeProxyRules(run(fixture('iptables-svc-sep-110659')), {
+      node: 'master',
+      clusterIP: '10.104.135.179',
+      port: 443,
+      endpoints: '10.1.75.149',
+      mode: 'iptables',
+    });
     expect(ok.outcome).toBe('rules-match');
-    const stale = parseKubeProxyRules(run(fixture('iptables-svc-sep-110659')), { node: 'master', clusterIP: '10.104.135.179', port: 443, endpoints: '10.1.80.3', mode: 'iptables' });
-    expect(stale).toMatchObject({ outcome: 'stale-endpoints', facts: { staleEndpoints: '10.1.75.149', missingEndpoints: '10.1.80.3' } });
+    const stale = parseKubeProxyRules(run(fixture('iptables-svc-sep-110659')), {
+      node: 'master',
+      clusterIP: '10.104.135.179',
+      port: 443,
+      endpoints: '10.1.80.3',
+      mode: 'iptables',
+    });
+    expect(stale).toMatchObject({
+      outcome: 'stale-endpoints',
+      facts: { staleEndpoints: '10.1.75.149', missingEndpoints: '10.1.80.3' },
+    });
   });
 
   it('numbered grep output, two rules glued on one line (kubernetes#44516)', () => {
@@ -39,14 +63,29 @@ describe('iptables-save, as people paste it', () => {
 
 describe('ipvsadm', () => {
   it('-L without -n: ports as names (kube-router#415)', () => {
-    expect(parseIpvsServiceRules(fixture('ipvsadm-L-names-kube-router-415'), '100.64.134.163', 80)).toMatchObject({ found: 'service', destinations: ['100.98.126.28:3000', '100.98.253.19:3000', '100.99.106.8:3000'] });
-    const r = parseKubeProxyRules(run(fixture('ipvsadm-L-names-kube-router-415')), { node: 'n1', clusterIP: '100.64.146.70', port: 80, endpoints: '100.96.12.74,100.97.229.187,100.104.84.44', mode: 'ipvs' });
+    expect(parseIpvsServiceRules(fixture('ipvsadm-L-names-kube-router-415'), '100.64.134.163', 80)).toMatchObject({
+      found: 'service',
+      destinations: ['100.98.126.28:3000', '100.98.253.19:3000', '100.99.106.8:3000'],
+    });
+    const r = parseKubeProxyRules(run(fixture('ipvsadm-L-names-kube-router-415')), {
+      node: 'n1',
+      clusterIP: '100.64.146.70',
+      port: 80,
+      endpoints: '100.96.12.74,100.97.229.187,100.104.84.44',
+      mode: 'ipvs',
+    });
     expect(r.outcome).toBe('rules-match');
     expect(parseIpvsServiceRules(fixture('ipvsadm-L-names-kube-router-415'), '100.64.0.1', 443).found).toBe('none');
   });
 
   it('output that is not ipvsadm is named, not read', () => {
-    const r = parseKubeProxyRules(run('hello\n'), { node: 'n1', clusterIP: '10.0.0.1', port: 80, endpoints: '', mode: 'ipvs' });
+    const r = parseKubeProxyRules(run('hello\n'), {
+      node: 'n1',
+      clusterIP: '10.0.0.1',
+      port: 80,
+      endpoints: '',
+      mode: 'ipvs',
+    });
     expect(r).toMatchObject({ outcome: 'error', facts: { errorKind: 'bad-output' } });
   });
 });

@@ -11,10 +11,25 @@ describe('host.kubelet-journal', () => {
   });
 
   it.each([
-    ['journal-config-missing', 'config-missing', 'its config file is missing (/var/lib/kubelet/config.yaml): 2 matching journal lines', { kubeletConfigPath: '/var/lib/kubelet/config.yaml', kubeletRestartCounter: 412, configMissingLines: 2 }],
-    ['journal-config-missing-old-kubelet', 'config-missing', 'config file is missing', { kubeletConfigPath: '/var/lib/kubelet/config.yaml' }],
+    [
+      'journal-config-missing',
+      'config-missing',
+      'its config file is missing (/var/lib/kubelet/config.yaml): 2 matching journal lines',
+      { kubeletConfigPath: '/var/lib/kubelet/config.yaml', kubeletRestartCounter: 412, configMissingLines: 2 },
+    ],
+    [
+      'journal-config-missing-old-kubelet',
+      'config-missing',
+      'config file is missing',
+      { kubeletConfigPath: '/var/lib/kubelet/config.yaml' },
+    ],
     ['journal-pleg', 'pleg-unhealthy', 'PLEG', { plegLastSeenSeconds: 200, plegUnhealthyLines: 5 }],
-    ['journal-runtime-refused', 'runtime-unreachable', '(/run/containerd/containerd.sock)', { runtimeSocket: '/run/containerd/containerd.sock', runtimeUnreachableLines: 3, plegUnhealthyLines: 1 }],
+    [
+      'journal-runtime-refused',
+      'runtime-unreachable',
+      '(/run/containerd/containerd.sock)',
+      { runtimeSocket: '/run/containerd/containerd.sock', runtimeUnreachableLines: 3, plegUnhealthyLines: 1 },
+    ],
     ['journal-certificate-expired', 'certificate', 'certificate is expired', { certificateLines: 2 }],
     ['journal-eviction', 'eviction', 'evicting pods', { evictionResource: 'ephemeral-storage', evictionLines: 3 }],
     ['journal-quiet', 'quiet', 'no known kubelet failure', { kubeletJournalLines: 3, kubeletErrorLines: 1 }],
@@ -33,7 +48,10 @@ describe('host.kubelet-journal', () => {
     expect(r.summary).toBe(
       'the kubelet exits at start on an error no known class names (code=exited, status=1/FAILURE): "command failed" err="failed to parse kubelet flag: unknown flag: --container-runtime"',
     );
-    expect(r.evidence).toContainEqual({ label: 'last error', value: '"command failed" err="failed to parse kubelet flag: unknown flag: --container-runtime"' });
+    expect(r.evidence).toContainEqual({
+      label: 'last error',
+      value: '"command failed" err="failed to parse kubelet flag: unknown flag: --container-runtime"',
+    });
     expect(r.facts).toMatchObject({ kubeletRestartCounter: 7, kubeletLastExit: 'code=exited, status=1/FAILURE' });
   });
 
@@ -49,7 +67,11 @@ describe('host.kubelet-journal', () => {
     const lines = r.evidence.filter((e) => e.label === 'line' || e.label === 'latest');
     expect(lines).toHaveLength(3);
     expect(lines.at(-1)?.value).toContain('last seen active 3m20.301094771s ago');
-    expect(r.evidence).toContainEqual({ label: 'matches', value: 'config-missing 0, certificate 0, runtime-unreachable 0, systemd-cgroup 0, runtime-timeout 0, pleg-unhealthy 5, apiserver-connection-lost 0, apiserver-unreachable 0, eviction 0' });
+    expect(r.evidence).toContainEqual({
+      label: 'matches',
+      value:
+        'config-missing 0, certificate 0, runtime-unreachable 0, systemd-cgroup 0, runtime-timeout 0, pleg-unhealthy 5, apiserver-connection-lost 0, apiserver-unreachable 0, eviction 0',
+    });
   });
 
   it('names the runtime, not PLEG, when the runtime is down: PLEG stalls because of it', () => {

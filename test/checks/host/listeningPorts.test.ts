@@ -18,19 +18,26 @@ describe('host.listening-ports', () => {
   });
 
   it('nginx on 443', () => {
-    expect(parseListeningPorts(fixture('ss-ltnp-kubelet-nginx'), { node: 'n', port: 443 }).facts.listeningProcess).toBe('nginx');
+    expect(parseListeningPorts(fixture('ss-ltnp-kubelet-nginx'), { node: 'n', port: 443 }).facts.listeningProcess).toBe(
+      'nginx',
+    );
   });
 
   it('only on 127.0.0.1: loopback-only, which other machines cannot reach', () => {
     const r = parseListeningPorts(fixture('ss-ltnp-loopback-only'), { node: 'n', port: 10248 });
     expect(r.outcome).toBe('loopback-only');
-    expect(parseListeningPorts(fixture('ss-ltnp-loopback-only'), { node: 'n', port: 10250 }).outcome).toBe('not-listening');
+    expect(parseListeningPorts(fixture('ss-ltnp-loopback-only'), { node: 'n', port: 10250 }).outcome).toBe(
+      'not-listening',
+    );
   });
 
   it('without root ss shows no process, and the evidence says why', () => {
     const r = parseListeningPorts(fixture('ss-ltnp-not-root'), { node: 'n', port: 443 });
     expect(r.outcome).toBe('listening');
-    expect(r.evidence).toContainEqual({ label: 'process', value: 'not shown: ss names the process only when run as root' });
+    expect(r.evidence).toContainEqual({
+      label: 'process',
+      value: 'not shown: ss names the process only when run as root',
+    });
   });
 
   it('knows loopback addresses in the forms ss prints them', () => {
@@ -66,7 +73,9 @@ describe('host.listening-ports', () => {
     it('a closed port is not-listening', async () => {
       const closed = await listen('127.0.0.1');
       await new Promise((r) => servers.at(-1)?.close(r));
-      expect((await runHostCheck('host.listening-ports', { node: 'n', port: closed }, local)).outcome).toBe('not-listening');
+      expect((await runHostCheck('host.listening-ports', { node: 'n', port: closed }, local)).outcome).toBe(
+        'not-listening',
+      );
     });
   });
 });

@@ -54,7 +54,9 @@ describe('host checks on this very machine, through the local backend', () => {
     const path = join(dir, 'config.yaml');
     writeFileSync(path, fixture('cat-kubelet-config-kubeadm').stdout);
     expect((await runHostCheck('host.kubelet-config', { node: 'n', path }, local)).outcome).toBe('present');
-    expect((await runHostCheck('host.kubelet-config', { node: 'n', path: join(dir, 'moved-away.yaml') }, local)).outcome).toBe('missing');
+    expect(
+      (await runHostCheck('host.kubelet-config', { node: 'n', path: join(dir, 'moved-away.yaml') }, local)).outcome,
+    ).toBe('missing');
     expect((await runHostCheck('host.kubelet-config', { node: 'n', path: dir }, local)).outcome).toBe('unreadable');
   });
 
@@ -69,12 +71,15 @@ describe('host checks on this very machine, through the local backend', () => {
   });
 
   describe.skipIf(!has('systemctl') || pid1 === 'systemd')('without systemd as PID 1 (containers, CI)', () => {
-    it.each(['host.kubelet-service', 'host.container-runtime', 'host.control-plane-services'])('%s says systemd is not running here, and does not crash', async (id) => {
-      const r = await runHostCheck(id, { node: 'this-node' }, local);
-      expect(r.outcome).toBe('error');
-      expect(r.facts.errorKind).toBe('no-systemd');
-      expect(r.summary).toBe('systemd is not running on this host (PID 1 is not systemd), so systemctl cannot tell');
-    });
+    it.each(['host.kubelet-service', 'host.container-runtime', 'host.control-plane-services'])(
+      '%s says systemd is not running here, and does not crash',
+      async (id) => {
+        const r = await runHostCheck(id, { node: 'this-node' }, local);
+        expect(r.outcome).toBe('error');
+        expect(r.facts.errorKind).toBe('no-systemd');
+        expect(r.summary).toBe('systemd is not running on this host (PID 1 is not systemd), so systemctl cannot tell');
+      },
+    );
   });
 
   it.skipIf(!has('journalctl'))('host.kubelet-journal: no kubelet here, so no kubelet lines', async () => {

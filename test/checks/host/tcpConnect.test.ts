@@ -32,18 +32,31 @@ describe('network.tcp-connect, on real sockets', () => {
     const r = await runHostCheck('network.tcp-connect', { host: '127.0.0.1', port: closed }, noNodeAccess);
     expect(r.outcome).toBe('refused');
     expect(r.facts.tcpErrno).toBe('ECONNREFUSED');
-    expect(r.evidence).toContainEqual({ label: 'errno', value: `ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:${closed}` });
+    expect(r.evidence).toContainEqual({
+      label: 'errno',
+      value: `ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:${closed}`,
+    });
     expect(r.summary).toContain('nothing listens on that port');
   });
 
   it('a .invalid name never resolves (RFC 6761)', async () => {
-    const r = await runHostCheck('network.tcp-connect', { host: 'rancher.plumbline.invalid', port: 443, timeoutMs: 8000 }, noNodeAccess);
+    const r = await runHostCheck(
+      'network.tcp-connect',
+      { host: 'rancher.plumbline.invalid', port: 443, timeoutMs: 8000 },
+      noNodeAccess,
+    );
     expect(r.outcome).toBe('unresolvable');
     expect(['ENOTFOUND', 'EAI_AGAIN']).toContain(r.facts.tcpErrno);
   });
 
   it('errno → outcome', () => {
-    expect(['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH'].map(outcomeOfErrno)).toEqual(['refused', 'unresolvable', 'timeout', 'unreachable', 'unreachable']);
+    expect(['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH'].map(outcomeOfErrno)).toEqual([
+      'refused',
+      'unresolvable',
+      'timeout',
+      'unreachable',
+      'unreachable',
+    ]);
   });
 
   it('parameters are checked: no port, no connect', async () => {

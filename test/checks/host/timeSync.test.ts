@@ -29,7 +29,11 @@ describe('host.time-sync', () => {
     const r = parseTimeSync(fixture('chronyc-tracking-offset-large'), p);
     expect(r.facts).toMatchObject({ clockOffsetMs: -3200.126, chronyLeapStatus: 'Normal', timeService: 'chronyd' });
     expect(r.summary).toContain('3200.126 ms behind NTP time (more than 500 ms)');
-    expect(r.evidence).toContainEqual({ label: 'chronyc tracking', value: 'Leap status: Normal; System time: 3.200126410 seconds slow of NTP time; Reference ID: 7F000001 (localhost)' });
+    expect(r.evidence).toContainEqual({
+      label: 'chronyc tracking',
+      value:
+        'Leap status: Normal; System time: 3.200126410 seconds slow of NTP time; Reference ID: 7F000001 (localhost)',
+    });
     expect(parseTimeSync(fixture('chronyc-tracking-offset-large'), { ...p, maxOffsetMs: 5000 }).outcome).toBe('synced');
   });
 
@@ -39,8 +43,15 @@ describe('host.time-sync', () => {
     expect(r).toMatchObject({ outcome: 'error', facts: { errorKind: 'no-systemd' } });
   });
 
-  it('runs timedatectl, then chronyc, on a node that has both: chronyc\'s offset decides', async () => {
-    const drill = createDrillAccess({ hosts: { w1: { 'timedatectl show': answer('timedatectl-show-synced'), 'chronyc tracking': answer('chronyc-tracking-offset-large') } } });
+  it("runs timedatectl, then chronyc, on a node that has both: chronyc's offset decides", async () => {
+    const drill = createDrillAccess({
+      hosts: {
+        w1: {
+          'timedatectl show': answer('timedatectl-show-synced'),
+          'chronyc tracking': answer('chronyc-tracking-offset-large'),
+        },
+      },
+    });
     const r = await runHostCheck('host.time-sync', { node: 'w1' }, drill);
     expect(r.command).toBe('timedatectl show; chronyc tracking');
     expect(r.outcome).toBe('offset-large');
@@ -59,10 +70,16 @@ describe('host.time-sync', () => {
     expect(r.facts.errorKind).toBe('command-missing');
   });
 
-  it.skipIf(readFileSync('/proc/1/comm', 'utf8').trim() === 'systemd')('on this machine (systemd is not PID 1) it says systemd is missing, not a made-up state', async () => {
-    const r = await runHostCheck('host.time-sync', { node: 'this-node' }, createLocalAccess({ anyNode: true }));
-    expect(r.outcome).toBe('error');
-    expect(['no-systemd', 'command-missing']).toContain(r.facts.errorKind);
-    if (r.facts.errorKind === 'no-systemd') expect(r.summary).toBe('could not tell: timedatectl needs systemd, which is not PID 1 on this host, and chronyc gave no tracking data');
-  });
+  it.skipIf(readFileSync('/proc/1/comm', 'utf8').trim() === 'systemd')(
+    'on this machine (systemd is not PID 1) it says systemd is missing, not a made-up state',
+    async () => {
+      const r = await runHostCheck('host.time-sync', { node: 'this-node' }, createLocalAccess({ anyNode: true }));
+      expect(r.outcome).toBe('error');
+      expect(['no-systemd', 'command-missing']).toContain(r.facts.errorKind);
+      if (r.facts.errorKind === 'no-systemd')
+        expect(r.summary).toBe(
+          'could not tell: timedatectl needs systemd, which is not PID 1 on this host, and chronyc gave no tracking data',
+        );
+    },
+  );
 });

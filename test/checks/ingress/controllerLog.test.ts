@@ -3,7 +3,13 @@ import { startTestDrill } from '../../helpers/drill.js';
 import type { TestDrill } from '../../helpers/drill.js';
 
 const generate = { controlPlanes: 1, workers: 2, podsPerWorker: 0, addons: true };
-const params = { namespace: 'shop', service: 'web', host: 'shop.example.com', tlsSecret: 'shop-tls', controller: 'k8s.io/ingress-nginx' };
+const params = {
+  namespace: 'shop',
+  service: 'web',
+  host: 'shop.example.com',
+  tlsSecret: 'shop-tls',
+  controller: 'k8s.io/ingress-nginx',
+};
 
 // ingress.controller-log reads the controller's log through the drill's real API server, as kubectl logs does.
 describe('ingress.controller-log on the drill', () => {
@@ -12,7 +18,10 @@ describe('ingress.controller-log on the drill', () => {
   beforeAll(async () => {
     [healthy, blocked] = await Promise.all([
       startTestDrill({ cluster: { generate, nodes: [] }, faults: [{ fault: 'service-app' }] }),
-      startTestDrill({ cluster: { generate, nodes: [] }, faults: [{ fault: 'service-app' }, { fault: 'network-policy-namespace-only' }] }),
+      startTestDrill({
+        cluster: { generate, nodes: [] },
+        faults: [{ fault: 'service-app' }, { fault: 'network-policy-namespace-only' }],
+      }),
     ]);
   });
   afterAll(async () => Promise.all([healthy.close(), blocked.close()]));
@@ -26,7 +35,9 @@ describe('ingress.controller-log on the drill', () => {
   it('a controller a policy keeps out: upstream-failing, naming the pod address that timed out', async () => {
     const r = await blocked.check('ingress.controller-log', params);
     expect(r.outcome).toBe('upstream-failing');
-    expect(r.facts.controllerLogDetail).toMatch(/^upstream timed out \(110: Operation timed out\) to http:\/\/10\.244\.1\.20[01]:8080\/$/);
+    expect(r.facts.controllerLogDetail).toMatch(
+      /^upstream timed out \(110: Operation timed out\) to http:\/\/10\.244\.1\.20[01]:8080\/$/,
+    );
     expect(r.evidence.some((e) => e.value.includes('" 504 160 "-"'))).toBe(true);
   });
 

@@ -8,12 +8,31 @@ const ds = (name: string, templateSpec: Record<string, unknown>, desired: number
   apiVersion: 'apps/v1',
   kind: 'DaemonSet',
   metadata: { name, namespace: 'onecloud', uid: `uid-${name}` },
-  spec: { selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'main', image: 'x' }], ...templateSpec } } },
-  status: { desiredNumberScheduled: desired, currentNumberScheduled: desired, numberReady: desired, numberMisscheduled: 0 },
+  spec: {
+    selector: { matchLabels: { app: name } },
+    template: {
+      metadata: { labels: { app: name } },
+      spec: { containers: [{ name: 'main', image: 'x' }], ...templateSpec },
+    },
+  },
+  status: {
+    desiredNumberScheduled: desired,
+    currentNumberScheduled: desired,
+    numberReady: desired,
+    numberMisscheduled: 0,
+  },
 });
 const owned = (name: string, node: string, owner: string) => {
   const p = pod(name, 'onecloud', { nodeName: node }, { phase: 'Running' });
-  return { ...p, metadata: { ...(p.metadata as object), ownerReferences: [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: owner, uid: `uid-${owner}`, controller: true }] } };
+  return {
+    ...p,
+    metadata: {
+      ...(p.metadata as object),
+      ownerReferences: [
+        { apiVersion: 'apps/v1', kind: 'DaemonSet', name: owner, uid: `uid-${owner}`, controller: true },
+      ],
+    },
+  };
 };
 
 describe('node.daemonset-coverage on the drill cluster', () => {
@@ -24,13 +43,31 @@ describe('node.daemonset-coverage on the drill cluster', () => {
         nodes: [
           { name: 'hv-01', labels: { 'onecloud.yunion.io/host': 'enable' } },
           { name: 'hv-02' },
-          { name: 'hv-03', labels: { 'onecloud.yunion.io/host': 'enable' }, taints: [{ key: 'maintenance', value: 'disk-swap', effect: 'NoExecute' }] },
+          {
+            name: 'hv-03',
+            labels: { 'onecloud.yunion.io/host': 'enable' },
+            taints: [{ key: 'maintenance', value: 'disk-swap', effect: 'NoExecute' }],
+          },
           { name: 'hv-04', labels: { 'onecloud.yunion.io/host': 'enable' }, unschedulable: true },
         ] as never,
       },
       objects: [
         ds('default-host', { nodeSelector: { 'onecloud.yunion.io/host': 'enable' } }, 2),
-        ds('agent', { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'onecloud.yunion.io/host', operator: 'In', values: ['enable'] }] }] } } } }, 2),
+        ds(
+          'agent',
+          {
+            affinity: {
+              nodeAffinity: {
+                requiredDuringSchedulingIgnoredDuringExecution: {
+                  nodeSelectorTerms: [
+                    { matchExpressions: [{ key: 'onecloud.yunion.io/host', operator: 'In', values: ['enable'] }] },
+                  ],
+                },
+              },
+            },
+          },
+          2,
+        ),
         owned('default-host-k2x7p', 'hv-01', 'default-host'),
       ] as never,
     });
@@ -39,7 +76,12 @@ describe('node.daemonset-coverage on the drill cluster', () => {
 
   it.each([
     ['hv-01', 'default-host', 'pod-present', { dsPod: 'default-host-k2x7p' }],
-    ['hv-02', 'default-host', 'selector-mismatch', { missingLabels: 'onecloud.yunion.io/host=enable', dsNodeSelector: 'onecloud.yunion.io/host=enable' }],
+    [
+      'hv-02',
+      'default-host',
+      'selector-mismatch',
+      { missingLabels: 'onecloud.yunion.io/host=enable', dsNodeSelector: 'onecloud.yunion.io/host=enable' },
+    ],
     ['hv-02', 'agent', 'selector-mismatch', { missingLabels: 'node affinity: onecloud.yunion.io/host In (enable)' }],
     ['hv-03', 'default-host', 'taint-not-tolerated', { untoleratedTaints: 'maintenance=disk-swap:NoExecute' }],
     // A cordon does not keep DaemonSet pods off: the controller tolerates it; the pod is simply not there.

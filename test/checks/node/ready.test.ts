@@ -10,9 +10,20 @@ describe('node.ready on the drill cluster', () => {
       cluster: {
         nodes: [
           { name: 'worker-1' },
-          { name: 'worker-2', ready: 'False', readyReason: 'KubeletNotReady', readyMessage: 'PLEG is not healthy: pleg was last seen active 3m10s ago; threshold is 3m0s' },
+          {
+            name: 'worker-2',
+            ready: 'False',
+            readyReason: 'KubeletNotReady',
+            readyMessage: 'PLEG is not healthy: pleg was last seen active 3m10s ago; threshold is 3m0s',
+          },
           { name: 'worker-3', ready: 'Unknown', heartbeatAgeSeconds: 1260 },
-          { name: 'worker-4', ready: 'False', readyReason: 'KubeletNotReady', readyMessage: '', containerRuntimeVersion: 'cri-o://1.28.2' },
+          {
+            name: 'worker-4',
+            ready: 'False',
+            readyReason: 'KubeletNotReady',
+            readyMessage: '',
+            containerRuntimeVersion: 'cri-o://1.28.2',
+          },
         ] as never,
       },
     });
@@ -25,7 +36,7 @@ describe('node.ready on the drill cluster', () => {
     expect(r.facts).toMatchObject({ nodeReady: 'True', nodeReadyReason: 'KubeletReady' });
   });
 
-  it('reports NotReady with the kubelet\'s own message', async () => {
+  it("reports NotReady with the kubelet's own message", async () => {
     const r = await t.check('node.ready', { name: 'worker-2' });
     expect(r.outcome).toBe('not-ready');
     expect(r.summary).toContain('PLEG is not healthy');
@@ -54,7 +65,15 @@ describe('node.ready on the drill cluster', () => {
   it('cannot run without a node name and says which fact is missing', async () => {
     const { runCheck } = await import('../../../src/engine/runCheck.js');
     const r = await runCheck(
-      { step: 's', check: 'node.ready', with: { name: '{{facts.nodeName}}' }, timeoutMs: 5000, inputs: {}, facts: {}, phase: 'top-down' },
+      {
+        step: 's',
+        check: 'node.ready',
+        with: { name: '{{facts.nodeName}}' },
+        timeoutMs: 5000,
+        inputs: {},
+        facts: {},
+        phase: 'top-down',
+      },
       AbortSignal.timeout(5000),
       { kube: t.kube, nodes: noNodeAccess, now: () => t.now, onStart: () => undefined },
     );

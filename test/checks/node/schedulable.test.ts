@@ -5,21 +5,36 @@ import type { TestDrill } from '../../helpers/drill.js';
 
 const objects = [
   pod('plain', 'app', {}, { phase: 'Pending' }),
-  pod('gpu-job', 'ml', { tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }] }, { phase: 'Pending' }),
+  pod(
+    'gpu-job',
+    'ml',
+    { tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }] },
+    { phase: 'Pending' },
+  ),
   // What a DaemonSet pod gets: it tolerates cordons and sick nodes.
-  pod('node-agent', 'kube-system', {
-    tolerations: [
-      { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute' },
-      { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute' },
-      { key: 'node.kubernetes.io/disk-pressure', operator: 'Exists', effect: 'NoSchedule' },
-      { key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' },
-    ],
-  }, { phase: 'Pending' }),
+  pod(
+    'node-agent',
+    'kube-system',
+    {
+      tolerations: [
+        { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute' },
+        { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute' },
+        { key: 'node.kubernetes.io/disk-pressure', operator: 'Exists', effect: 'NoSchedule' },
+        { key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' },
+      ],
+    },
+    { phase: 'Pending' },
+  ),
   // A kubeadm static pod's API copy, from the describe pasted in
   // https://github.com/kodekloudhub/certified-kubernetes-administrator-course/issues/150 (1.28.6):
   // annotations kubernetes.io/config.mirror, Controlled By: Node/kubemaster, tolerations :NoExecute op=Exists only.
   {
-    ...pod('kube-controller-manager-cp-1', 'kube-system', { nodeName: 'cp-1', tolerations: [{ operator: 'Exists', effect: 'NoExecute' }] }, { phase: 'Running' }),
+    ...pod(
+      'kube-controller-manager-cp-1',
+      'kube-system',
+      { nodeName: 'cp-1', tolerations: [{ operator: 'Exists', effect: 'NoExecute' }] },
+      { phase: 'Running' },
+    ),
     metadata: {
       name: 'kube-controller-manager-cp-1',
       namespace: 'kube-system',
@@ -30,7 +45,9 @@ const objects = [
         'kubernetes.io/config.seen': '2024-02-01T04:17:34.586985919Z',
         'kubernetes.io/config.source': 'file',
       },
-      ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: 'cp-1', uid: '00000000-0000-0000-0000-000000000150', controller: true }],
+      ownerReferences: [
+        { apiVersion: 'v1', kind: 'Node', name: 'cp-1', uid: '00000000-0000-0000-0000-000000000150', controller: true },
+      ],
     },
   },
   // An ordinary pod already running on a node that was tainted NoSchedule afterwards: it stays.
@@ -45,7 +62,13 @@ describe('node.schedulable on the drill cluster', () => {
         nodes: [
           { name: 'worker-1' },
           { name: 'worker-2', unschedulable: true },
-          { name: 'gpu-1', taints: [{ key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule' }, { key: 'spot', value: 'true', effect: 'PreferNoSchedule' }] },
+          {
+            name: 'gpu-1',
+            taints: [
+              { key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule' },
+              { key: 'spot', value: 'true', effect: 'PreferNoSchedule' },
+            ],
+          },
           { name: 'worker-3', ready: 'Unknown', heartbeatAgeSeconds: 600 },
           { name: 'cp-1', role: 'control-plane' },
         ] as never,
@@ -56,25 +79,60 @@ describe('node.schedulable on the drill cluster', () => {
   afterAll(() => t.close());
 
   it.each([
-    [{ name: 'worker-1' }, 'schedulable', 'node worker-1 is schedulable: not cordoned, no NoSchedule or NoExecute taints', { cordoned: false, taints: '' }],
-    [{ name: 'worker-2' }, 'cordoned', 'node worker-2 is cordoned (SchedulingDisabled): it takes no new pods; uncordon it when its maintenance is over', { cordoned: true, taint: 'node.kubernetes.io/unschedulable:NoSchedule' }],
-    [{ name: 'gpu-1' }, 'repels-pods', 'node gpu-1 has 1 taint that refuses pods without a toleration: nvidia.com/gpu=present:NoSchedule', { taints: 'nvidia.com/gpu=present:NoSchedule,spot=true:PreferNoSchedule' }],
+    [
+      { name: 'worker-1' },
+      'schedulable',
+      'node worker-1 is schedulable: not cordoned, no NoSchedule or NoExecute taints',
+      { cordoned: false, taints: '' },
+    ],
+    [
+      { name: 'worker-2' },
+      'cordoned',
+      'node worker-2 is cordoned (SchedulingDisabled): it takes no new pods; uncordon it when its maintenance is over',
+      { cordoned: true, taint: 'node.kubernetes.io/unschedulable:NoSchedule' },
+    ],
+    [
+      { name: 'gpu-1' },
+      'repels-pods',
+      'node gpu-1 has 1 taint that refuses pods without a toleration: nvidia.com/gpu=present:NoSchedule',
+      { taints: 'nvidia.com/gpu=present:NoSchedule,spot=true:PreferNoSchedule' },
+    ],
     [
       { name: 'worker-3' },
       'repels-pods',
       'node worker-3 has 2 taints that refuse pods without a toleration: node.kubernetes.io/unreachable:NoSchedule, node.kubernetes.io/unreachable:NoExecute (NoExecute also evicts running pods)',
       { noExecuteTaints: 'node.kubernetes.io/unreachable:NoExecute' },
     ],
-    [{ name: 'gpu-1', namespace: 'app', pod: 'plain' }, 'pod-repelled', 'node gpu-1 refuses pod plain: it does not tolerate nvidia.com/gpu=present:NoSchedule', { untoleratedTaints: 'nvidia.com/gpu=present:NoSchedule' }],
-    [{ name: 'gpu-1', namespace: 'ml', pod: 'gpu-job' }, 'pod-tolerates', 'pod gpu-job tolerates every taint on node gpu-1', { untoleratedTaints: '' }],
-    [{ name: 'worker-2', namespace: 'kube-system', pod: 'node-agent' }, 'pod-tolerates', 'pod node-agent tolerates every taint on node worker-2, including the cordon', {}],
+    [
+      { name: 'gpu-1', namespace: 'app', pod: 'plain' },
+      'pod-repelled',
+      'node gpu-1 refuses pod plain: it does not tolerate nvidia.com/gpu=present:NoSchedule',
+      { untoleratedTaints: 'nvidia.com/gpu=present:NoSchedule' },
+    ],
+    [
+      { name: 'gpu-1', namespace: 'ml', pod: 'gpu-job' },
+      'pod-tolerates',
+      'pod gpu-job tolerates every taint on node gpu-1',
+      { untoleratedTaints: '' },
+    ],
+    [
+      { name: 'worker-2', namespace: 'kube-system', pod: 'node-agent' },
+      'pod-tolerates',
+      'pod node-agent tolerates every taint on node worker-2, including the cordon',
+      {},
+    ],
     [
       { name: 'worker-3', namespace: 'app', pod: 'plain' },
       'pod-repelled',
       'node worker-3 refuses pod plain: it does not tolerate node.kubernetes.io/unreachable:NoSchedule, node.kubernetes.io/unreachable:NoExecute (NoExecute: it would be evicted even if running)',
       { taint: 'node.kubernetes.io/unreachable:NoSchedule' },
     ],
-    [{ name: 'cp-1', namespace: 'app', pod: 'plain' }, 'pod-repelled', 'node cp-1 refuses pod plain: it does not tolerate node-role.kubernetes.io/control-plane:NoSchedule', {}],
+    [
+      { name: 'cp-1', namespace: 'app', pod: 'plain' },
+      'pod-repelled',
+      'node cp-1 refuses pod plain: it does not tolerate node-role.kubernetes.io/control-plane:NoSchedule',
+      {},
+    ],
     [
       { name: 'cp-1', namespace: 'kube-system', pod: 'kube-controller-manager-cp-1' },
       'static-pod',
@@ -88,7 +146,12 @@ describe('node.schedulable on the drill cluster', () => {
       { untoleratedTaints: '' },
     ],
     [{ name: 'worker-9' }, 'not-found', 'node worker-9 does not exist', {}],
-    [{ name: 'worker-1', namespace: 'app', pod: 'ghost' }, 'not-found', 'pod ghost does not exist in namespace app', {}],
+    [
+      { name: 'worker-1', namespace: 'app', pod: 'ghost' },
+      'not-found',
+      'pod ghost does not exist in namespace app',
+      {},
+    ],
   ])('%o → %s', async (params, outcome, summary, facts) => {
     const r = await t.check('node.schedulable', params);
     expect(r.outcome).toBe(outcome);
@@ -100,8 +163,15 @@ describe('node.schedulable on the drill cluster', () => {
     const r = await t.check('node.schedulable', { name: 'worker-3', namespace: 'app', pod: 'plain' });
     expect(r.evidence).toEqual([
       { label: 'unschedulable', value: 'false' },
-      { label: 'taint node.kubernetes.io/unreachable:NoSchedule', value: 'refuses new pods without a matching toleration; set because the node stopped reporting (Ready Unknown)' },
-      { label: 'taint node.kubernetes.io/unreachable:NoExecute', value: 'refuses new pods and evicts running ones without a matching toleration; set because the node stopped reporting (Ready Unknown)' },
+      {
+        label: 'taint node.kubernetes.io/unreachable:NoSchedule',
+        value: 'refuses new pods without a matching toleration; set because the node stopped reporting (Ready Unknown)',
+      },
+      {
+        label: 'taint node.kubernetes.io/unreachable:NoExecute',
+        value:
+          'refuses new pods and evicts running ones without a matching toleration; set because the node stopped reporting (Ready Unknown)',
+      },
       { label: 'pod plain tolerations', value: 'none' },
     ]);
     expect(r.command).toBe(

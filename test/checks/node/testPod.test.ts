@@ -9,7 +9,10 @@ const allow = { allowMutations: true, timeoutMs: 30_000 };
 describe('node.test-pod on a healthy node and on one whose kubelet is down', () => {
   let t: TestDrill;
   beforeAll(async () => {
-    t = await startTestDrill({ cluster: { generate, nodes: [] }, faults: [{ fault: 'kubelet-service-failed', node: 'worker-2' }] });
+    t = await startTestDrill({
+      cluster: { generate, nodes: [] },
+      faults: [{ fault: 'kubelet-service-failed', node: 'worker-2' }],
+    });
   });
   afterAll(() => t.close());
 
@@ -17,7 +20,9 @@ describe('node.test-pod on a healthy node and on one whose kubelet is down', () 
     const r = await t.check('node.test-pod', { node: 'worker-1', timeoutSeconds: '20' }, allow);
     expect(r.outcome).toBe('runs');
     expect(r.facts).toMatchObject({ testPodNode: 'worker-1', testPodPhase: 'Running' });
-    expect(r.command).toContain("kubectl run plumbline-test-worker-1 -n default --image=registry.k8s.io/pause:3.10 --restart=Never --overrides='");
+    expect(r.command).toContain(
+      "kubectl run plumbline-test-worker-1 -n default --image=registry.k8s.io/pause:3.10 --restart=Never --overrides='",
+    );
     const left = await t.kube.listPods({ labelSelector: 'plumbline.dev/test-pod=true' });
     expect(left.filter((p) => !p.metadata?.deletionTimestamp)).toEqual([]);
   });

@@ -17,14 +17,16 @@ describe('classifyLog on the Cloudpods host container', () => {
   });
 
   it('the bare message (https://github.com/yunionio/cloudpods/issues/19281)', () => {
-    expect(decisive(classifyLog('Host instance init error: Prepare environment: hugepage 1024 nr 0'))?.detail).toBe('Prepare environment: hugepage 1024 nr 0');
+    expect(decisive(classifyLog('Host instance init error: Prepare environment: hugepage 1024 nr 0'))?.detail).toBe(
+      'Prepare environment: hugepage 1024 nr 0',
+    );
   });
 
   it("the 2020 glog form, after modprobe's own error (https://github.com/yunionio/cloudpods/issues/5274)", () => {
     const m = decisive(
       classifyLog(
         [
-          '[E 200227 15:42:55 procutils.(*Command).Output(procutils.go:87)] Execute command "modprobe tun" , error: exit status 1 , output: modprobe: can\'t change directory to \'/lib/modules\': No such file or directory',
+          "[E 200227 15:42:55 procutils.(*Command).Output(procutils.go:87)] Execute command \"modprobe tun\" , error: exit status 1 , output: modprobe: can't change directory to '/lib/modules': No such file or directory",
           '',
           '[F 200227 15:42:55 hostman.(*SHostService).RunService(host_services.go:92)] Failed to activate tun/tap device',
         ].join('\n'),

@@ -20,30 +20,50 @@ const walk: [string, Record<string, string>][] = [
 
 const objects = [
   {
-    ...pod('mysql-0', 'db', { nodeName: 'worker-1', volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'data-mysql-0' } }] }, {
-      phase: 'Running',
-      containerStatuses: [
-        {
-          name: 'main', image: 'mysql:8.0.36', imageID: '', ready: false, started: false, restartCount: 3,
-          state: { waiting: { reason: 'CrashLoopBackOff' } },
-          lastState: { terminated: { exitCode: 1, reason: 'Error', startedAt: 'now-3m', finishedAt: 'now-2m' } },
-        },
-      ],
-    }),
+    ...pod(
+      'mysql-0',
+      'db',
+      { nodeName: 'worker-1', volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'data-mysql-0' } }] },
+      {
+        phase: 'Running',
+        containerStatuses: [
+          {
+            name: 'main',
+            image: 'mysql:8.0.36',
+            imageID: '',
+            ready: false,
+            started: false,
+            restartCount: 3,
+            state: { waiting: { reason: 'CrashLoopBackOff' } },
+            lastState: { terminated: { exitCode: 1, reason: 'Error', startedAt: 'now-3m', finishedAt: 'now-2m' } },
+          },
+        ],
+      },
+    ),
   },
   event('db', 'mysql-0', 'Warning', 'BackOff', 'Back-off restarting failed container main in pod mysql-0_db(5d1c)', 9),
   {
     apiVersion: 'v1',
     kind: 'PersistentVolumeClaim',
     metadata: { name: 'data-mysql-0', namespace: 'db', creationTimestamp: 'now-30d' },
-    spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '20Gi' } }, storageClassName: 'standard', volumeName: 'pvc-1' },
+    spec: {
+      accessModes: ['ReadWriteOnce'],
+      resources: { requests: { storage: '20Gi' } },
+      storageClassName: 'standard',
+      volumeName: 'pvc-1',
+    },
     status: { phase: 'Bound' },
   },
   {
     apiVersion: 'v1',
     kind: 'PersistentVolume',
     metadata: { name: 'pvc-1', creationTimestamp: 'now-30d' },
-    spec: { accessModes: ['ReadWriteOnce'], capacity: { storage: '20Gi' }, csi: { driver: 'pd.csi.storage.gke.io', volumeHandle: 'projects/p/zones/z/disks/pvc-1' }, storageClassName: 'standard' },
+    spec: {
+      accessModes: ['ReadWriteOnce'],
+      capacity: { storage: '20Gi' },
+      csi: { driver: 'pd.csi.storage.gke.io', volumeHandle: 'projects/p/zones/z/disks/pvc-1' },
+      storageClassName: 'standard',
+    },
     status: { phase: 'Bound' },
   },
 ];
@@ -61,7 +81,9 @@ describe('what the pod and node checks cost', () => {
   it('never lists a resource without a selector, except VolumeAttachments (which have none)', async () => {
     const d = await startRestrictedDrill({ nodes: [{ name: 'worker-1' }], objects });
     try {
-      const lists = (await requestsOf(d)).filter((r) => /^GET \/api(?:s\/[^/]+)?\/v1\/(?:namespaces\/[^/]+\/)?[a-z]+(?:\?|$)/.test(r));
+      const lists = (await requestsOf(d)).filter((r) =>
+        /^GET \/api(?:s\/[^/]+)?\/v1\/(?:namespaces\/[^/]+\/)?[a-z]+(?:\?|$)/.test(r),
+      );
       expect(lists.length).toBeGreaterThan(0);
       for (const r of lists) {
         if (r.includes('/volumeattachments')) continue;
@@ -73,8 +95,15 @@ describe('what the pod and node checks cost', () => {
   });
 
   it('makes the same requests for one pod on 3 nodes and on 300 nodes with 1,500 pods', async () => {
-    const small = await startRestrictedDrill({ nodes: [{ name: 'worker-1' }, { name: 'worker-2' }, { name: 'worker-3' }], objects });
-    const big = await startRestrictedDrill({ nodes: [{ name: 'worker-1' }], objects, generate: { controlPlanes: 1, workers: 300, podsPerWorker: 5, addons: true } });
+    const small = await startRestrictedDrill({
+      nodes: [{ name: 'worker-1' }, { name: 'worker-2' }, { name: 'worker-3' }],
+      objects,
+    });
+    const big = await startRestrictedDrill({
+      nodes: [{ name: 'worker-1' }],
+      objects,
+      generate: { controlPlanes: 1, workers: 300, podsPerWorker: 5, addons: true },
+    });
     try {
       expect(await requestsOf(big)).toEqual(await requestsOf(small));
     } finally {

@@ -10,7 +10,8 @@ const sliceTimeout =
 const dbusSandbox =
   'Failed to create pod sandbox: rpc error: code = Unknown desc = failed to create containerd task: failed to create shim task: Checking if systemd unit cri-containerd-d62895bff8eb91c826d42722cb3efe35a95a64cdfc994a2f59af616c95fbcde7.scope exists\n\nCaused by:\n    0: Establishing a D-Bus connection\n    1: I/O error: No such file or directory (os error 2)\n    2: No such file or directory (os error 2): unknown';
 // kubernetes/kubernetes#100328: the kubelet's D-Bus connection closed (dbus was restarted).
-const dbusClosed = 'unable to ensure pod container exists: failed to create container for [kubepods burstable pod3b7a3b5d-7685-43cb-a0ab-5b0646ba07d7] : dbus: connection closed by user';
+const dbusClosed =
+  'unable to ensure pod container exists: failed to create container for [kubepods burstable pod3b7a3b5d-7685-43cb-a0ab-5b0646ba07d7] : dbus: connection closed by user';
 const deadline = 'Failed to create pod sandbox: rpc error: code = DeadlineExceeded desc = context deadline exceeded';
 // canonical/microk8s#2593: containerd cannot pull the pause image (behind a proxy); the message names an image and a pull.
 const sandboxImage =
@@ -54,7 +55,7 @@ describe('pod.create-failures on the drill cluster', () => {
     expect(r.outcome).toBe('systemd');
   });
 
-  it('dbus-closed: the kubelet\'s own D-Bus connection is closed, told apart from a slow systemd', async () => {
+  it("dbus-closed: the kubelet's own D-Bus connection is closed, told apart from a slow systemd", async () => {
     const r = await t.check('pod.create-failures', { namespace: 'apps', name: 'catalog' });
     expect(r.outcome).toBe('dbus-closed');
     expect(r.facts).toMatchObject({ createFailureReason: 'FailedCreatePodContainer', createFailureCount: 4642 });
@@ -63,7 +64,11 @@ describe('pod.create-failures on the drill cluster', () => {
   it('sandbox-image: the pause image cannot be pulled (was dropped as an image pull and said "no FailedCreatePodSandBox event")', async () => {
     const r = await t.check('pod.create-failures', { namespace: 'kube-system', name: 'pause' });
     expect(r.outcome).toBe('sandbox-image');
-    expect(r.facts).toMatchObject({ createFailureReason: 'FailedCreatePodSandBox', createFailureCount: 5223, sandboxImage: 'k8s.gcr.io/pause:3.1' });
+    expect(r.facts).toMatchObject({
+      createFailureReason: 'FailedCreatePodSandBox',
+      createFailureCount: 5223,
+      sandboxImage: 'k8s.gcr.io/pause:3.1',
+    });
   });
 
   it('runtime-timeout: DeadlineExceeded', async () => {

@@ -17,14 +17,43 @@ const pullErrors = {
   disk: 'Failed to pull image "pytorch/pytorch:2.3.0-cuda12.1-cudnn8-devel": rpc error: code = Unknown desc = failed to pull and unpack image "docker.io/pytorch/pytorch:2.3.0-cuda12.1-cudnn8-devel": failed to extract layer sha256:2f2b3b6d: write /var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots/412/fs/opt/conda/lib/libcublasLt.so.12: no space left on device: unknown',
 };
 
-const waitingPod = (name: string, image: string, reason: string, message?: string, spec: Record<string, unknown> = {}) =>
-  pod(name, 'app', { nodeName: 'worker-1', containers: [{ name: 'main', image }], ...spec }, {
-    phase: 'Pending',
-    containerStatuses: [{ name: 'main', image, imageID: '', ready: false, started: false, restartCount: 0, state: { waiting: { reason, ...(message ? { message } : {}) } } }],
-  });
+const waitingPod = (
+  name: string,
+  image: string,
+  reason: string,
+  message?: string,
+  spec: Record<string, unknown> = {},
+) =>
+  pod(
+    name,
+    'app',
+    { nodeName: 'worker-1', containers: [{ name: 'main', image }], ...spec },
+    {
+      phase: 'Pending',
+      containerStatuses: [
+        {
+          name: 'main',
+          image,
+          imageID: '',
+          ready: false,
+          started: false,
+          restartCount: 0,
+          state: { waiting: { reason, ...(message ? { message } : {}) } },
+        },
+      ],
+    },
+  );
 
 const failed = (name: string, message: string, count = 4) => [
-  event('app', name, 'Normal', 'Pulling', `Pulling image "${/"([^"]+)"/.exec(message)?.[1] ?? ''}"`, count + 1, 'now-2m'),
+  event(
+    'app',
+    name,
+    'Normal',
+    'Pulling',
+    `Pulling image "${/"([^"]+)"/.exec(message)?.[1] ?? ''}"`,
+    count + 1,
+    'now-2m',
+  ),
   event('app', name, 'Warning', 'Failed', message, count, 'now-2m'),
   event('app', name, 'Warning', 'Failed', 'Error: ErrImagePull', count, 'now-2m'),
   event('app', name, 'Warning', 'Failed', 'Error: ImagePullBackOff', count * 3, 'now-1m'),
@@ -35,7 +64,9 @@ const objects = [
   ...failed('not-found', pullErrors.notFound, 5),
   waitingPod('denied', 'registry.example.com/team/api:2.3.1', 'ErrImagePull'),
   ...failed('denied', pullErrors.denied),
-  waitingPod('token', 'ghcr.io/acme/billing:4.0.0', 'ErrImagePull', undefined, { imagePullSecrets: [{ name: 'ghcr-pull' }] }),
+  waitingPod('token', 'ghcr.io/acme/billing:4.0.0', 'ErrImagePull', undefined, {
+    imagePullSecrets: [{ name: 'ghcr-pull' }],
+  }),
   ...failed('token', pullErrors.token),
   waitingPod('dns', 'harbor.internal:5000/app/web:1.2', 'ImagePullBackOff'),
   ...failed('dns', pullErrors.dns),
@@ -51,19 +82,67 @@ const objects = [
     'InvalidImageName',
     'Failed to apply default image tag "Nginx:Latest": couldn\'t parse image name "Nginx:Latest": invalid reference format: repository name (library/Nginx) must be lowercase',
   ),
-  event('app', 'bad-name', 'Warning', 'InspectFailed', 'Failed to apply default image tag "Nginx:Latest": couldn\'t parse image name "Nginx:Latest": invalid reference format: repository name (library/Nginx) must be lowercase', 9),
-  waitingPod('never', 'app:dev', 'ErrImageNeverPull', 'Container image "app:dev" is not present with pull policy of Never', { containers: [{ name: 'main', image: 'app:dev', imagePullPolicy: 'Never' }] }),
-  event('app', 'never', 'Warning', 'ErrImageNeverPull', 'Container image "app:dev" is not present with pull policy of Never', 7),
+  event(
+    'app',
+    'bad-name',
+    'Warning',
+    'InspectFailed',
+    'Failed to apply default image tag "Nginx:Latest": couldn\'t parse image name "Nginx:Latest": invalid reference format: repository name (library/Nginx) must be lowercase',
+    9,
+  ),
+  waitingPod(
+    'never',
+    'app:dev',
+    'ErrImageNeverPull',
+    'Container image "app:dev" is not present with pull policy of Never',
+    { containers: [{ name: 'main', image: 'app:dev', imagePullPolicy: 'Never' }] },
+  ),
+  event(
+    'app',
+    'never',
+    'Warning',
+    'ErrImageNeverPull',
+    'Container image "app:dev" is not present with pull policy of Never',
+    7,
+  ),
   // Events expired: the container's own waiting message still carries the error.
-  waitingPod('expired', 'mysql:9.9', 'ErrImagePull', pullErrors.notFound.replace('Failed to pull image "mysql:9.9": ', '')),
+  waitingPod(
+    'expired',
+    'mysql:9.9',
+    'ErrImagePull',
+    pullErrors.notFound.replace('Failed to pull image "mysql:9.9": ', ''),
+  ),
   waitingPod('slow', 'registry.example.com/ml/model-server:7.1', 'ContainerCreating'),
   event('app', 'slow', 'Normal', 'Scheduled', 'Successfully assigned app/slow to worker-1', 1, 'now-9m'),
   event('app', 'slow', 'Normal', 'Pulling', 'Pulling image "registry.example.com/ml/model-server:7.1"', 1, 'now-9m'),
-  pod('ok', 'app', { nodeName: 'worker-1', containers: [{ name: 'main', image: 'nginx:1.25' }] }, {
-    phase: 'Running',
-    containerStatuses: [{ name: 'main', image: 'docker.io/library/nginx:1.25', imageID: 'docker.io/library/nginx@sha256:4c0fdaa8', ready: true, started: true, restartCount: 0, state: { running: { startedAt: 'now-5m' } } }],
-  }),
-  event('app', 'ok', 'Normal', 'Pulled', 'Successfully pulled image "nginx:1.25" in 2.134s (2.134s including waiting). Image size: 71021324 bytes.', 1, 'now-5m'),
+  pod(
+    'ok',
+    'app',
+    { nodeName: 'worker-1', containers: [{ name: 'main', image: 'nginx:1.25' }] },
+    {
+      phase: 'Running',
+      containerStatuses: [
+        {
+          name: 'main',
+          image: 'docker.io/library/nginx:1.25',
+          imageID: 'docker.io/library/nginx@sha256:4c0fdaa8',
+          ready: true,
+          started: true,
+          restartCount: 0,
+          state: { running: { startedAt: 'now-5m' } },
+        },
+      ],
+    },
+  ),
+  event(
+    'app',
+    'ok',
+    'Normal',
+    'Pulled',
+    'Successfully pulled image "nginx:1.25" in 2.134s (2.134s including waiting). Image size: 71021324 bytes.',
+    1,
+    'now-5m',
+  ),
 ];
 
 describe('pod.image-pull on the drill cluster', () => {
@@ -74,18 +153,73 @@ describe('pod.image-pull on the drill cluster', () => {
   afterAll(() => t.close());
 
   it.each([
-    ['not-found', 'image-not-found', 'image mysql:9.9 does not exist in docker.io: the name or tag is wrong, or it was never pushed', { registry: 'docker.io', pullAttempts: 5, waitingReason: 'ImagePullBackOff' }],
-    ['denied', 'unauthorized', 'registry.example.com refused to serve registry.example.com/team/api:2.3.1: credentials are missing or wrong (the pod has no imagePullSecrets), or the repository does not exist', { imagePullSecrets: '' }],
-    ['token', 'unauthorized', 'ghcr.io refused to serve ghcr.io/acme/billing:4.0.0: credentials are missing or wrong, or the repository does not exist', { imagePullSecrets: 'ghcr-pull' }],
-    ['dns', 'registry-unreachable', 'the node cannot reach harbor.internal:5000 to pull harbor.internal:5000/app/web:1.2: DNS, proxy, firewall or the registry is down', { registry: 'harbor.internal:5000' }],
-    ['tls', 'registry-tls', "the node does not trust harbor.corp's TLS certificate (or it speaks plain HTTP): the runtime needs its CA or an insecure-registry entry", {}],
-    ['rate', 'rate-limited', 'docker.io rate-limits this node\'s pulls of nginx:1.25: authenticate the pulls or use a mirror', {}],
-    ['disk', 'no-space', 'the node has no disk space left to unpack pytorch/pytorch:2.3.0-cuda12.1-cudnn8-devel', { registry: 'docker.io', pullAttempts: 2 }],
-    ['bad-name', 'invalid-image-name', "the image reference Nginx:Latest is not a valid name: fix it in the pod's controller", { waitingReason: 'InvalidImageName' }],
+    [
+      'not-found',
+      'image-not-found',
+      'image mysql:9.9 does not exist in docker.io: the name or tag is wrong, or it was never pushed',
+      { registry: 'docker.io', pullAttempts: 5, waitingReason: 'ImagePullBackOff' },
+    ],
+    [
+      'denied',
+      'unauthorized',
+      'registry.example.com refused to serve registry.example.com/team/api:2.3.1: credentials are missing or wrong (the pod has no imagePullSecrets), or the repository does not exist',
+      { imagePullSecrets: '' },
+    ],
+    [
+      'token',
+      'unauthorized',
+      'ghcr.io refused to serve ghcr.io/acme/billing:4.0.0: credentials are missing or wrong, or the repository does not exist',
+      { imagePullSecrets: 'ghcr-pull' },
+    ],
+    [
+      'dns',
+      'registry-unreachable',
+      'the node cannot reach harbor.internal:5000 to pull harbor.internal:5000/app/web:1.2: DNS, proxy, firewall or the registry is down',
+      { registry: 'harbor.internal:5000' },
+    ],
+    [
+      'tls',
+      'registry-tls',
+      "the node does not trust harbor.corp's TLS certificate (or it speaks plain HTTP): the runtime needs its CA or an insecure-registry entry",
+      {},
+    ],
+    [
+      'rate',
+      'rate-limited',
+      "docker.io rate-limits this node's pulls of nginx:1.25: authenticate the pulls or use a mirror",
+      {},
+    ],
+    [
+      'disk',
+      'no-space',
+      'the node has no disk space left to unpack pytorch/pytorch:2.3.0-cuda12.1-cudnn8-devel',
+      { registry: 'docker.io', pullAttempts: 2 },
+    ],
+    [
+      'bad-name',
+      'invalid-image-name',
+      "the image reference Nginx:Latest is not a valid name: fix it in the pod's controller",
+      { waitingReason: 'InvalidImageName' },
+    ],
     ['never', 'never-pull', 'imagePullPolicy is Never and app:dev is not on the node', {}],
-    ['expired', 'image-not-found', 'image mysql:9.9 does not exist in docker.io: the name or tag is wrong, or it was never pushed', { pullAttempts: 0 }],
-    ['slow', 'pulling', 'the kubelet is still pulling registry.example.com/ml/model-server:7.1 (started 9m ago): a large image or a slow registry', {}],
-    ['ok', 'pulled', 'no pull failure for nginx:1.25: Successfully pulled image "nginx:1.25" in 2.134s (2.134s including waiting). Image size: 71021324 bytes.', {}],
+    [
+      'expired',
+      'image-not-found',
+      'image mysql:9.9 does not exist in docker.io: the name or tag is wrong, or it was never pushed',
+      { pullAttempts: 0 },
+    ],
+    [
+      'slow',
+      'pulling',
+      'the kubelet is still pulling registry.example.com/ml/model-server:7.1 (started 9m ago): a large image or a slow registry',
+      {},
+    ],
+    [
+      'ok',
+      'pulled',
+      'no pull failure for nginx:1.25: Successfully pulled image "nginx:1.25" in 2.134s (2.134s including waiting). Image size: 71021324 bytes.',
+      {},
+    ],
   ])('%s → %s', async (name, outcome, summary, facts) => {
     const r = await t.check('pod.image-pull', { namespace: 'app', name });
     expect(r.outcome).toBe(outcome);
@@ -97,8 +231,16 @@ describe('pod.image-pull on the drill cluster', () => {
     const r = await t.check('pod.image-pull', { namespace: 'app', name: 'not-found' });
     expect(r.facts.pullError).toBe(pullErrors.notFound);
     expect(r.evidence[0]).toEqual({ label: 'image', value: 'mysql:9.9 (registry docker.io)' });
-    expect(r.evidence.some((e) => e.label === 'Warning Failed' && e.value.startsWith('×5, last 2m ago: Failed to pull image "mysql:9.9": rpc error: code = NotFound'))).toBe(true);
-    expect(r.command).toBe('kubectl get events -n app --field-selector involvedObject.kind=Pod,involvedObject.name=not-found,involvedObject.namespace=app | grep -i -e pull -e image');
+    expect(
+      r.evidence.some(
+        (e) =>
+          e.label === 'Warning Failed' &&
+          e.value.startsWith('×5, last 2m ago: Failed to pull image "mysql:9.9": rpc error: code = NotFound'),
+      ),
+    ).toBe(true);
+    expect(r.command).toBe(
+      'kubectl get events -n app --field-selector involvedObject.kind=Pod,involvedObject.name=not-found,involvedObject.namespace=app | grep -i -e pull -e image',
+    );
   });
 });
 
@@ -117,29 +259,65 @@ describe('registry of an image reference', () => {
 describe('pull errors by runtime', () => {
   it.each([
     // docker (dockershim): https://github.com/lachie83/k8s-kubectl/issues/157
-    ['rpc error: code = Unknown desc = Error response from daemon: manifest for lachlanevenson/k8s-kubectl:v1.18.20 not found: manifest unknown: manifest unknown', 'image-not-found'],
+    [
+      'rpc error: code = Unknown desc = Error response from daemon: manifest for lachlanevenson/k8s-kubectl:v1.18.20 not found: manifest unknown: manifest unknown',
+      'image-not-found',
+    ],
     // containerd: https://github.com/kubernetes-sigs/provider-aws-test-infra/pull/281
-    ['rpc error: code = NotFound desc = failed to pull and unpack image "registry.k8s.io/kube-apiserver-amd64:v1.30.0-alpha.1.107_052bce26f4f48b": failed to resolve reference "registry.k8s.io/kube-apiserver-amd64:v1.30.0-alpha.1.107_052bce26f4f48b": registry.k8s.io/kube-apiserver-amd64:v1.30.0-alpha.1.107_052bce26f4f48b: not found', 'image-not-found'],
+    [
+      'rpc error: code = NotFound desc = failed to pull and unpack image "registry.k8s.io/kube-apiserver-amd64:v1.30.0-alpha.1.107_052bce26f4f48b": failed to resolve reference "registry.k8s.io/kube-apiserver-amd64:v1.30.0-alpha.1.107_052bce26f4f48b": registry.k8s.io/kube-apiserver-amd64:v1.30.0-alpha.1.107_052bce26f4f48b: not found',
+      'image-not-found',
+    ],
     // kubelet 1.1 (dockertools): the credentials sentence is boilerplate; the details say the tag is missing. https://github.com/UKHomeOffice/kb8or/issues/68
-    ['Failed to pull image "quay.io/ukhomeofficedigital/s3registry:v2.0.0-bob": image pull failed for quay.io/ukhomeofficedigital/s3registry:v2.0.0-bob, this may be because there are no credentials on this request.  details: (Tag v2.0.0-bob not found in repository quay.io/ukhomeofficedigital/s3registry)', 'image-not-found'],
+    [
+      'Failed to pull image "quay.io/ukhomeofficedigital/s3registry:v2.0.0-bob": image pull failed for quay.io/ukhomeofficedigital/s3registry:v2.0.0-bob, this may be because there are no credentials on this request.  details: (Tag v2.0.0-bob not found in repository quay.io/ukhomeofficedigital/s3registry)',
+      'image-not-found',
+    ],
     // same wrapper, a registry the node cannot resolve: https://github.com/kubernetes/kubernetes/issues/6888
-    ['Failed to pull image "gcr.io/google_containers/spark:1.5.2_v1": image pull failed for gcr.io/google_containers/spark:1.5.2_v1, this may be because there are no credentials on this request.  details: (API error (500): unable to ping registry endpoint https://gcr.io/v0/\nv2 ping attempt failed with error: Get https://gcr.io/v2/: dial tcp: lookup gcr.io: Temporary failure in name resolution\n v1 ping attempt failed with error: Get https://gcr.io/v1/_ping: dial tcp: lookup gcr.io: Temporary failure in name resolution\n)', 'registry-unreachable'],
+    [
+      'Failed to pull image "gcr.io/google_containers/spark:1.5.2_v1": image pull failed for gcr.io/google_containers/spark:1.5.2_v1, this may be because there are no credentials on this request.  details: (API error (500): unable to ping registry endpoint https://gcr.io/v0/\nv2 ping attempt failed with error: Get https://gcr.io/v2/: dial tcp: lookup gcr.io: Temporary failure in name resolution\n v1 ping attempt failed with error: Get https://gcr.io/v1/_ping: dial tcp: lookup gcr.io: Temporary failure in name resolution\n)',
+      'registry-unreachable',
+    ],
     // docker: https://github.com/luksa/kubernetes-in-action/issues/37
-    ["Failed to pull image \"tutum/curl\": rpc error: code = Unknown desc = Error response from daemon: pull access denied for tutum/curl, repository does not exist or may require 'docker login'", 'unauthorized'],
+    [
+      'Failed to pull image "tutum/curl": rpc error: code = Unknown desc = Error response from daemon: pull access denied for tutum/curl, repository does not exist or may require \'docker login\'',
+      'unauthorized',
+    ],
     // containerd, a registry answering 401: https://github.com/open-edge-platform/geti_v2/issues/1668
-    ['Failed to pull image "ghcr.io/open-edge-platform/geti/notifier:2.13.1": failed to pull and unpack image "ghcr.io/open-edge-platform/geti/notifier:2.13.1": failed to resolve reference "ghcr.io/open-edge-platform/geti/notifier:2.13.1": failed to authorize: failed to fetch anonymous token: unexpected status from GET request to https://ghcr.io/token?scope=repository%3Aopen-edge-platform%2Fgeti%2Fnotifier%3Apull&service=ghcr.io: 401 Unauthorized', 'unauthorized'],
+    [
+      'Failed to pull image "ghcr.io/open-edge-platform/geti/notifier:2.13.1": failed to pull and unpack image "ghcr.io/open-edge-platform/geti/notifier:2.13.1": failed to resolve reference "ghcr.io/open-edge-platform/geti/notifier:2.13.1": failed to authorize: failed to fetch anonymous token: unexpected status from GET request to https://ghcr.io/token?scope=repository%3Aopen-edge-platform%2Fgeti%2Fnotifier%3Apull&service=ghcr.io: 401 Unauthorized',
+      'unauthorized',
+    ],
     // docker 1.13, v1 ping: https://github.com/kubernetes/kubernetes/issues/43924
-    ['Failed to pull image "10.78.0.228:5000/monitorms": Error response from daemon: {"message":"Get https://10.78.0.228:5000/v1/_ping: x509: certificate signed by unknown authority"}', 'registry-tls'],
+    [
+      'Failed to pull image "10.78.0.228:5000/monitorms": Error response from daemon: {"message":"Get https://10.78.0.228:5000/v1/_ping: x509: certificate signed by unknown authority"}',
+      'registry-tls',
+    ],
     // containerd behind a proxy: https://github.com/kubernetes/minikube/issues/14907
-    ['Failed to pull image "nginx:alpine": rpc error: code = Unknown desc = error pulling image configuration: download failed after attempts=6: x509: certificate signed by unknown authority', 'registry-tls'],
+    [
+      'Failed to pull image "nginx:alpine": rpc error: code = Unknown desc = error pulling image configuration: download failed after attempts=6: x509: certificate signed by unknown authority',
+      'registry-tls',
+    ],
     // docker, the node's resolver: https://github.com/hjacobs/kube-ops-view/issues/176
-    ['Failed to pull image "hjacobs/kube-ops-view:0.8.1": rpc error: code = Unknown desc = Error response from daemon: Get https://registry-1.docker.io/v2/: dial tcp: lookup registry-1.docker.io on 127.0.0.53:53: server misbehaving', 'registry-unreachable'],
+    [
+      'Failed to pull image "hjacobs/kube-ops-view:0.8.1": rpc error: code = Unknown desc = Error response from daemon: Get https://registry-1.docker.io/v2/: dial tcp: lookup registry-1.docker.io on 127.0.0.53:53: server misbehaving',
+      'registry-unreachable',
+    ],
     // CRI-O (OpenShift 4.6): https://github.com/red-hat-storage/ocs-ci/issues/4494
-    ['Failed to pull image "obsidiandynamics/kafdrop:latest": rpc error: code = Unknown desc = Error reading manifest latest in docker.io/obsidiandynamics/kafdrop: toomanyrequests: You have reached your pull rate limit. You may increase the limit by authenticating and upgrading: https://www.docker.com/increase-rate-limit', 'rate-limited'],
+    [
+      'Failed to pull image "obsidiandynamics/kafdrop:latest": rpc error: code = Unknown desc = Error reading manifest latest in docker.io/obsidiandynamics/kafdrop: toomanyrequests: You have reached your pull rate limit. You may increase the limit by authenticating and upgrading: https://www.docker.com/increase-rate-limit',
+      'rate-limited',
+    ],
     // containerd (k3s): https://github.com/namespacelabs/foundation/issues/846
-    ['Failed to pull image "index.docker.io/jaegertracing/all-in-one@sha256:8d0bff43db3ce5c528cb6f957520511d263d7cceee012696e4afdc9087919bb9": rpc error: code = Unknown desc = failed to pull and unpack image "docker.io/jaegertracing/all-in-one@sha256:8d0bff43db3ce5c528cb6f957520511d263d7cceee012696e4afdc9087919bb9": failed to copy: httpReadSeeker: failed open: unexpected status code https://registry-1.docker.io/v2/jaegertracing/all-in-one/manifests/sha256:8d0bff43db3ce5c528cb6f957520511d263d7cceee012696e4afdc9087919bb9: 429 Too Many Requests - Server message: toomanyrequests: You have reached your pull rate limit. You may increase the limit by authenticating and upg', 'rate-limited'],
+    [
+      'Failed to pull image "index.docker.io/jaegertracing/all-in-one@sha256:8d0bff43db3ce5c528cb6f957520511d263d7cceee012696e4afdc9087919bb9": rpc error: code = Unknown desc = failed to pull and unpack image "docker.io/jaegertracing/all-in-one@sha256:8d0bff43db3ce5c528cb6f957520511d263d7cceee012696e4afdc9087919bb9": failed to copy: httpReadSeeker: failed open: unexpected status code https://registry-1.docker.io/v2/jaegertracing/all-in-one/manifests/sha256:8d0bff43db3ce5c528cb6f957520511d263d7cceee012696e4afdc9087919bb9: 429 Too Many Requests - Server message: toomanyrequests: You have reached your pull rate limit. You may increase the limit by authenticating and upg',
+      'rate-limited',
+    ],
     // docker: https://github.com/ceph/ceph-csi/issues/2029
-    ['Failed to pull image "docker.io/library/busybox:1.29": rpc error: code = Unknown desc = Error response from daemon: toomanyrequests: You have reached your pull rate limit. You may increase the limit by authenticating and upgrading: https://www.docker.com/increase-rate-limit', 'rate-limited'],
+    [
+      'Failed to pull image "docker.io/library/busybox:1.29": rpc error: code = Unknown desc = Error response from daemon: toomanyrequests: You have reached your pull rate limit. You may increase the limit by authenticating and upgrading: https://www.docker.com/increase-rate-limit',
+      'rate-limited',
+    ],
   ] as const)('%s → %s', (message, outcome) => {
     expect(classifyPullError(message)).toBe(outcome);
   });

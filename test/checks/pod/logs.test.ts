@@ -41,7 +41,9 @@ const cloudpodsHost = pod(
   {
     phase: 'Running',
     containerStatuses: [
-      running('host', false, 3, { lastState: { terminated: { exitCode: 1, reason: 'Error', startedAt: 'now-8m', finishedAt: 'now-4m' } } }),
+      running('host', false, 3, {
+        lastState: { terminated: { exitCode: 1, reason: 'Error', startedAt: 'now-8m', finishedAt: 'now-4m' } },
+      }),
       running('ovn-controller', true),
       running('sdnagent', true),
     ],
@@ -66,16 +68,36 @@ const objects = [
   pod('storage', 'app', { nodeName: 'worker-1' }, { phase: 'Running', containerStatuses: [crashed()] }),
   pod('noisy', 'app', { nodeName: 'worker-1' }, { phase: 'Running', containerStatuses: [running('main', true)] }),
   pod('quiet', 'app', { nodeName: 'worker-1' }, { phase: 'Running', containerStatuses: [running('main', true)] }),
-  pod('creating', 'app', { nodeName: 'worker-1' }, {
-    phase: 'Pending',
-    containerStatuses: [{ name: 'main', image: 'app:1', imageID: '', ready: false, started: false, restartCount: 0, state: { waiting: { reason: 'ContainerCreating' } } }],
-  }),
+  pod(
+    'creating',
+    'app',
+    { nodeName: 'worker-1' },
+    {
+      phase: 'Pending',
+      containerStatuses: [
+        {
+          name: 'main',
+          image: 'app:1',
+          imageID: '',
+          ready: false,
+          started: false,
+          restartCount: 0,
+          state: { waiting: { reason: 'ContainerCreating' } },
+        },
+      ],
+    },
+  ),
 ];
 
 const logs = [
   { namespace: 'onecloud', pod: 'default-host-xc2t5', container: 'host', previous: true, lines: hostStartup },
   { namespace: 'onecloud', pod: 'default-host-xc2t5', container: 'host', lines: hostStartup.slice(0, 3) },
-  { namespace: 'onecloud', pod: 'default-host-xc2t5', container: 'ovn-controller', lines: ['2025-03-12T08:01:05.120Z|00012|binding|INFO|Claiming lport 4f1c for this chassis.'] },
+  {
+    namespace: 'onecloud',
+    pod: 'default-host-xc2t5',
+    container: 'ovn-controller',
+    lines: ['2025-03-12T08:01:05.120Z|00012|binding|INFO|Claiming lport 4f1c for this chassis.'],
+  },
   {
     namespace: 'app',
     pod: 'api',
@@ -101,17 +123,58 @@ const logs = [
       'time="2025-03-12T08:01:32Z" level=fatal msg="cannot start consumer"',
     ],
   },
-  { namespace: 'app', pod: 'kvm', container: 'main', previous: true, lines: ['[error 250312 08:01:03 kvm.go:55] open /dev/kvm: permission denied'] },
-  { namespace: 'app', pod: 'db-client', container: 'main', previous: true, lines: ['2025-03-12 08:01:02 INFO  migrating schema', 'dial tcp: lookup mysql.db.svc.cluster.local on 10.96.0.10:53: no such host'] },
-  { namespace: 'app', pod: 'storage', container: 'main', previous: true, lines: ['I0312 08:01:02.000000       1 main.go:40] version 1.4.2', 'F0312 08:01:03.120000       1 main.go:61] failed to initialize storage backend "ceph": timeout after 30s'] },
-  { namespace: 'app', pod: 'noisy', container: 'main', lines: ['I0312 08:01:02.000000       1 main.go:40] serving', 'E0312 08:04:02.000000       1 cache.go:77] cache miss for key user:17, refilling'] },
-  { namespace: 'app', pod: 'quiet', container: 'main', lines: ['listening on :8080', 'GET /healthz 200', 'GET /healthz 200'] },
+  {
+    namespace: 'app',
+    pod: 'kvm',
+    container: 'main',
+    previous: true,
+    lines: ['[error 250312 08:01:03 kvm.go:55] open /dev/kvm: permission denied'],
+  },
+  {
+    namespace: 'app',
+    pod: 'db-client',
+    container: 'main',
+    previous: true,
+    lines: [
+      '2025-03-12 08:01:02 INFO  migrating schema',
+      'dial tcp: lookup mysql.db.svc.cluster.local on 10.96.0.10:53: no such host',
+    ],
+  },
+  {
+    namespace: 'app',
+    pod: 'storage',
+    container: 'main',
+    previous: true,
+    lines: [
+      'I0312 08:01:02.000000       1 main.go:40] version 1.4.2',
+      'F0312 08:01:03.120000       1 main.go:61] failed to initialize storage backend "ceph": timeout after 30s',
+    ],
+  },
+  {
+    namespace: 'app',
+    pod: 'noisy',
+    container: 'main',
+    lines: [
+      'I0312 08:01:02.000000       1 main.go:40] serving',
+      'E0312 08:04:02.000000       1 cache.go:77] cache miss for key user:17, refilling',
+    ],
+  },
+  {
+    namespace: 'app',
+    pod: 'quiet',
+    container: 'main',
+    lines: ['listening on :8080', 'GET /healthz 200', 'GET /healthz 200'],
+  },
 ];
 
 describe('pod.logs on the drill cluster', () => {
   let t: TestDrill;
   beforeAll(async () => {
-    t = await startTestDrill({ cluster: { nodes: [{ name: 'office-03-host01' }, { name: 'worker-1' }] as never }, objects: objects as never, logs: logs as never });
+    t = await startTestDrill({
+      cluster: { nodes: [{ name: 'office-03-host01' }, { name: 'worker-1' }] as never },
+      objects: objects as never,
+      logs: logs as never,
+    });
   });
   afterAll(() => t.close());
 
@@ -129,30 +192,78 @@ describe('pod.logs on the drill cluster', () => {
       logDetail: 'kernel module nbd',
       logTailLines: 9,
     });
-    expect(r.evidence[0]).toEqual({ label: 'previous · missing-binary-or-module', value: 'modprobe: FATAL: Module nbd not found in directory /lib/modules/5.15.0-105-generic' });
+    expect(r.evidence[0]).toEqual({
+      label: 'previous · missing-binary-or-module',
+      value: 'modprobe: FATAL: Module nbd not found in directory /lib/modules/5.15.0-105-generic',
+    });
     expect(r.evidence).toContainEqual({
       label: 'previous · startup-step-failed',
-      value: '[fatal 250312 08:01:03 host.(*SHostService).RunService(host_services.go:92)] Host instance init failed: prepare env: modprobe nbd: exit status 1',
+      value:
+        '[fatal 250312 08:01:03 host.(*SHostService).RunService(host_services.go:92)] Host instance init failed: prepare env: modprobe nbd: exit status 1',
     });
     expect(r.evidence.length).toBeLessThanOrEqual(8);
-    expect(r.command).toBe('kubectl logs default-host-xc2t5 -n onecloud --tail=200 && kubectl logs default-host-xc2t5 -n onecloud --tail=200 --previous');
+    expect(r.command).toBe(
+      'kubectl logs default-host-xc2t5 -n onecloud --tail=200 && kubectl logs default-host-xc2t5 -n onecloud --tail=200 --previous',
+    );
   });
 
   it('reads only the container it is told to, with its own command', async () => {
-    const r = await t.check('pod.logs', { namespace: 'onecloud', name: 'default-host-xc2t5', container: 'ovn-controller', tailLines: '50' });
+    const r = await t.check('pod.logs', {
+      namespace: 'onecloud',
+      name: 'default-host-xc2t5',
+      container: 'ovn-controller',
+      tailLines: '50',
+    });
     expect(r.outcome).toBe('no-failure-pattern');
     expect(r.facts).toEqual({ container: 'ovn-controller', logTailLines: 1 });
-    expect(r.command).toBe('kubectl logs default-host-xc2t5 -n onecloud -c ovn-controller --tail=50 && kubectl logs default-host-xc2t5 -n onecloud -c ovn-controller --tail=50 --previous');
+    expect(r.command).toBe(
+      'kubectl logs default-host-xc2t5 -n onecloud -c ovn-controller --tail=50 && kubectl logs default-host-xc2t5 -n onecloud -c ovn-controller --tail=50 --previous',
+    );
   });
 
   it.each([
-    ['api', 'panic', 'the previous instance of container main crashed with a panic or unhandled exception: panic: runtime error: invalid memory address or nil pointer dereference', {}],
-    ['worker', 'dependency-unreachable', 'the previous instance of container main cannot reach a dependency (10.96.14.7:5672): time="2025-03-12T08:01:32Z" level=error msg="dial tcp 10.96.14.7:5672: connect: connection refused"', { logDetail: '10.96.14.7:5672' }],
-    ['kvm', 'permission-denied', 'the previous instance of container main was denied access to /dev/kvm: [error 250312 08:01:03 kvm.go:55] open /dev/kvm: permission denied', { logDetail: '/dev/kvm' }],
-    ['db-client', 'dependency-unreachable', 'the previous instance of container main cannot reach a dependency (mysql.db.svc.cluster.local): dial tcp: lookup mysql.db.svc.cluster.local on 10.96.0.10:53: no such host', {}],
-    ['storage', 'startup-step-failed', 'a start-up step of the previous instance of container main failed: F0312 08:01:03.120000       1 main.go:61] failed to initialize storage backend "ceph": timeout after 30s', { logDetail: 'failed to initialize storage backend "ceph": timeout after 30s' }],
-    ['noisy', 'error-lines', 'container main logged errors; the last: E0312 08:04:02.000000       1 cache.go:77] cache miss for key user:17, refilling', { logInstance: 'current' }],
-    ['quiet', 'no-failure-pattern', "no known failure pattern in the last 3 lines of container main's current log", { logTailLines: 3 }],
+    [
+      'api',
+      'panic',
+      'the previous instance of container main crashed with a panic or unhandled exception: panic: runtime error: invalid memory address or nil pointer dereference',
+      {},
+    ],
+    [
+      'worker',
+      'dependency-unreachable',
+      'the previous instance of container main cannot reach a dependency (10.96.14.7:5672): time="2025-03-12T08:01:32Z" level=error msg="dial tcp 10.96.14.7:5672: connect: connection refused"',
+      { logDetail: '10.96.14.7:5672' },
+    ],
+    [
+      'kvm',
+      'permission-denied',
+      'the previous instance of container main was denied access to /dev/kvm: [error 250312 08:01:03 kvm.go:55] open /dev/kvm: permission denied',
+      { logDetail: '/dev/kvm' },
+    ],
+    [
+      'db-client',
+      'dependency-unreachable',
+      'the previous instance of container main cannot reach a dependency (mysql.db.svc.cluster.local): dial tcp: lookup mysql.db.svc.cluster.local on 10.96.0.10:53: no such host',
+      {},
+    ],
+    [
+      'storage',
+      'startup-step-failed',
+      'a start-up step of the previous instance of container main failed: F0312 08:01:03.120000       1 main.go:61] failed to initialize storage backend "ceph": timeout after 30s',
+      { logDetail: 'failed to initialize storage backend "ceph": timeout after 30s' },
+    ],
+    [
+      'noisy',
+      'error-lines',
+      'container main logged errors; the last: E0312 08:04:02.000000       1 cache.go:77] cache miss for key user:17, refilling',
+      { logInstance: 'current' },
+    ],
+    [
+      'quiet',
+      'no-failure-pattern',
+      "no known failure pattern in the last 3 lines of container main's current log",
+      { logTailLines: 3 },
+    ],
     ['creating', 'no-logs', 'container main has not started yet (ContainerCreating): there is no log to read', {}],
   ])('%s → %s', async (name, outcome, summary, facts) => {
     const r = await t.check('pod.logs', { namespace: 'app', name });
@@ -168,17 +279,29 @@ describe('pod.logs on the drill cluster', () => {
 
 describe('log classifier', () => {
   it.each([
-    ['exec: "qemu-system-x86_64": executable file not found in $PATH', 'missing-binary-or-module', 'qemu-system-x86_64'],
+    [
+      'exec: "qemu-system-x86_64": executable file not found in $PATH',
+      'missing-binary-or-module',
+      'qemu-system-x86_64',
+    ],
     ['/bin/sh: 1: ovs-vsctl: not found', 'missing-binary-or-module', 'ovs-vsctl'],
     ['ovs-vsctl: command not found', 'missing-binary-or-module', 'ovs-vsctl'],
-    ['./server: error while loading shared libraries: libssl.so.1.1: cannot open shared object file: No such file or directory', 'missing-binary-or-module', 'libssl.so.1.1'],
+    [
+      './server: error while loading shared libraries: libssl.so.1.1: cannot open shared object file: No such file or directory',
+      'missing-binary-or-module',
+      'libssl.so.1.1',
+    ],
     ["ModuleNotFoundError: No module named 'yaml'", 'missing-binary-or-module', 'python module yaml'],
     ["Error: Cannot find module 'express'", 'missing-binary-or-module', 'node module express'],
     ['Traceback (most recent call last):', 'panic', undefined],
     ['Error: connect ECONNREFUSED 10.96.3.4:6379', 'dependency-unreachable', '10.96.3.4:6379'],
     ["ERROR 2003 (HY000): Can't connect to MySQL server on 'mysql' (111)", 'dependency-unreachable', 'mysql'],
     ['mkdir /var/lib/data: read-only file system', 'permission-denied', undefined],
-    ['time="2025-03-12T08:01:32Z" level=fatal msg="init ovs bridge br0: database connection failed"', 'startup-step-failed', 'init ovs bridge br0: database connection failed'],
+    [
+      'time="2025-03-12T08:01:32Z" level=fatal msg="init ovs bridge br0: database connection failed"',
+      'startup-step-failed',
+      'init ovs bridge br0: database connection failed',
+    ],
     ['level=info msg="0 errors, no error"', undefined, undefined],
     // Cloudpods host-agent lines (yunion log format, long date once its config is read).
     [
@@ -191,10 +314,22 @@ describe('log classifier', () => {
       'dependency-unreachable',
       'ovsdb unix:/var/run/openvswitch/db.sock',
     ],
-    ['[fatal 2025-10-22 03:14:08 hostman.(*SHostService).RunService(host_services.go:118)] Storage manager init error: Failed to activate nbd device: exit status 1', 'startup-step-failed', 'Storage manager init error: Failed to activate nbd device: exit status 1'],
-    ['[error 2025-10-22 03:14:07 cgrouputils.Init(cgroup.go:812)] cgroup cpuset is not mounted', 'error-lines', undefined],
+    [
+      '[fatal 2025-10-22 03:14:08 hostman.(*SHostService).RunService(host_services.go:118)] Storage manager init error: Failed to activate nbd device: exit status 1',
+      'startup-step-failed',
+      'Storage manager init error: Failed to activate nbd device: exit status 1',
+    ],
+    [
+      '[error 2025-10-22 03:14:07 cgrouputils.Init(cgroup.go:812)] cgroup cpuset is not mounted',
+      'error-lines',
+      undefined,
+    ],
     ['curl: (6) Could not resolve host: rancher.example.com', 'dependency-unreachable', 'rancher.example.com'],
-    ['2025-10-22T03:14:07.123Z|00012|reconnect|INFO|tcp:10.0.0.5:32242: connection attempt failed (Connection refused)', 'dependency-unreachable', 'tcp:10.0.0.5:32242'],
+    [
+      '2025-10-22T03:14:07.123Z|00012|reconnect|INFO|tcp:10.0.0.5:32242: connection attempt failed (Connection refused)',
+      'dependency-unreachable',
+      'tcp:10.0.0.5:32242',
+    ],
   ])('%s → %s', (line, cls, detail) => {
     const m = decisive(classifyLog(line));
     expect(m?.class).toBe(cls);
@@ -202,7 +337,9 @@ describe('log classifier', () => {
   });
 
   it('ignores the kubelet timestamp prefix and keeps the program text', () => {
-    expect(classifyLog('2025-03-12T08:01:03.123456789Z panic: boom')).toEqual([{ class: 'panic', line: 'panic: boom', index: 0, detail: 'boom' }]);
+    expect(classifyLog('2025-03-12T08:01:03.123456789Z panic: boom')).toEqual([
+      { class: 'panic', line: 'panic: boom', index: 0, detail: 'boom' },
+    ]);
   });
 });
 
@@ -210,18 +347,28 @@ describe('pod.logs when the API refuses or hangs', () => {
   const objs = [pod('api', 'app', { nodeName: 'worker-1' }, { phase: 'Running', containerStatuses: [crashed()] })];
 
   it('turns a forbidden pods/log into the error outcome, naming the subresource', async () => {
-    const d = await startRestrictedDrill({ nodes: [{ name: 'worker-1' }], objects: objs, denials: [{ verb: 'get', resource: 'pods/log', namespace: 'app' }] });
+    const d = await startRestrictedDrill({
+      nodes: [{ name: 'worker-1' }],
+      objects: objs,
+      denials: [{ verb: 'get', resource: 'pods/log', namespace: 'app' }],
+    });
     try {
       const r = await d.check('pod.logs', { namespace: 'app', name: 'api' });
       expect(r.outcome).toBe('error');
-      expect(r.summary).toBe('forbidden: pods "api" is forbidden: User "drill-admin" cannot get resource "pods/log" in API group "" in the namespace "app"');
+      expect(r.summary).toBe(
+        'forbidden: pods "api" is forbidden: User "drill-admin" cannot get resource "pods/log" in API group "" in the namespace "app"',
+      );
     } finally {
       await d.close();
     }
   });
 
   it('gives up at its timeout when the kubelet never answers', async () => {
-    const d = await startRestrictedDrill({ nodes: [{ name: 'worker-1' }], objects: objs, apiFaults: [{ resource: 'pods/log', kind: 'hang' }] });
+    const d = await startRestrictedDrill({
+      nodes: [{ name: 'worker-1' }],
+      objects: objs,
+      apiFaults: [{ resource: 'pods/log', kind: 'hang' }],
+    });
     try {
       const r = await d.check('pod.logs', { namespace: 'app', name: 'api' }, 500);
       expect(r.outcome).toBe('error');

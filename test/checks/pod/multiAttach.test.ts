@@ -7,21 +7,32 @@ describe('Multi-Attach lines of the attach/detach controller', () => {
     // https://github.com/Azure/acs-engine/issues/2002
     const line =
       'W0105 10:24:00.334518       1 reconciler.go:267] Multi-Attach error for volume "pvc-4c0b9e2b-a48d-11e7-a344-000d3ab7665a" (UniqueName: "kubernetes.io/azure-disk//subscriptions/3770e200-bb58-4d3b-afcb-66c7ce083c3f/resourceGroups/k8s-fleeters-cluster-preproduction/providers/Microsoft.Compute/disks/fleeters-59cd2dcd-dynamic-pvc-4c0b9e2b-a48d-11e7-a344-000d3ab7665a") from node "k8s-k8sworkers-20163042-3" Volume is already exclusively attached to one node and can\'t be attached to another';
-    expect(parseMultiAttachLine(line)).toEqual({ volume: 'pvc-4c0b9e2b-a48d-11e7-a344-000d3ab7665a', requester: 'k8s-k8sworkers-20163042-3', line });
+    expect(parseMultiAttachLine(line)).toEqual({
+      volume: 'pvc-4c0b9e2b-a48d-11e7-a344-000d3ab7665a',
+      requester: 'k8s-k8sworkers-20163042-3',
+      line,
+    });
   });
 
   it('reads the holding node from the 1.1x controller-manager line', () => {
     // https://github.com/kubernetes/kubernetes/issues/96142 era wording, as quoted in a public post on the 6-minute force detach
     const line =
       'W0811 04:01:25.024422       1 reconciler.go:328] Multi-Attach error for volume "pvc-e97c6ce6-d8a6-11ea-b832-7a866c097df1" (UniqueName: "kubernetes.io/rbd/k8s:kubernetes-dynamic-pvc-f35fc6fa-d8a6-11ea-bd98-aeb6842de1e3") from node "10.0.0.3" Volume is already exclusively attached to node 10.0.0.2 and can\'t be attached to another';
-    expect(parseMultiAttachLine(line)).toMatchObject({ volume: 'pvc-e97c6ce6-d8a6-11ea-b832-7a866c097df1', requester: '10.0.0.3', holder: '10.0.0.2' });
+    expect(parseMultiAttachLine(line)).toMatchObject({
+      volume: 'pvc-e97c6ce6-d8a6-11ea-b832-7a866c097df1',
+      requester: '10.0.0.3',
+      holder: '10.0.0.2',
+    });
   });
 
   it('reads the pod an event line in the log is about', () => {
     // https://github.com/kubernetes/kubernetes/issues/50150
     const line =
       'I1024 10:53:32.832702       1 event.go:218] Event(v1.ObjectReference{Kind:"Pod", Namespace:"smblab-system", Name:"righteous-chimp-smblab-4105893582-ts2mq", UID:"89203cf6-b8a9-11e7-8160-000d3ab035ee", APIVersion:"v1", ResourceVersion:"346815", FieldPath:""}): type: \'Warning\' reason: \'FailedAttachVolume\' Multi-Attach error for volume "pvc-734b583d-b7e3-11e7-a957-000d3ab03706" Volume is already exclusively attached to one node and can\'t be attached to another';
-    expect(parseMultiAttachLine(line)).toMatchObject({ volume: 'pvc-734b583d-b7e3-11e7-a957-000d3ab03706', pod: 'smblab-system/righteous-chimp-smblab-4105893582-ts2mq' });
+    expect(parseMultiAttachLine(line)).toMatchObject({
+      volume: 'pvc-734b583d-b7e3-11e7-a957-000d3ab03706',
+      pod: 'smblab-system/righteous-chimp-smblab-4105893582-ts2mq',
+    });
     expect(parseMultiAttachLine(line)?.holder).toBeUndefined();
   });
 
@@ -38,7 +49,11 @@ describe('Multi-Attach lines of the attach/detach controller', () => {
 
   it('reads the pods from the event wording', () => {
     // https://github.com/openebs/openebs/issues/2536
-    expect(parseMultiAttachLine('Multi-Attach error for volume "pvc-ec895697-ee1b-11e8-af5c-061beeeea362" Volume is already used by pod(s) percona-58bdfcd4df-sg7rs')).toMatchObject({
+    expect(
+      parseMultiAttachLine(
+        'Multi-Attach error for volume "pvc-ec895697-ee1b-11e8-af5c-061beeeea362" Volume is already used by pod(s) percona-58bdfcd4df-sg7rs',
+      ),
+    ).toMatchObject({
       volume: 'pvc-ec895697-ee1b-11e8-af5c-061beeeea362',
       usedBy: ['percona-58bdfcd4df-sg7rs'],
     });

@@ -26,23 +26,48 @@ describe('classifyAgentLog on real agent logs', () => {
       'time="2021-01-11T07:50:10Z" level=error msg="Failed to connect to proxy. Response status: 200 - 200 OK. Response body: node.management.cattle.io \\"c-cgxhn/m-433af576b1bc\\" not found" error="websocket: bad handshake"',
       'time="2021-01-11T07:50:10Z" level=error msg="Remotedialer proxy error" error="websocket: bad handshake"',
     ]);
-    expect(m).toMatchObject({ class: 'bad-handshake', detail: 'HTTP 200 - 200 OK: node.management.cattle.io \\"c-cgxhn/m-433af576b1bc\\" not found' });
+    expect(m).toMatchObject({
+      class: 'bad-handshake',
+      detail: 'HTTP 200 - 200 OK: node.management.cattle.io \\"c-cgxhn/m-433af576b1bc\\" not found',
+    });
   });
 
   it('dial time-outs in both forms: https://github.com/rancher/rancher/issues/31658 and https://github.com/rancher/rancher/issues/22446', () => {
-    expect(decide(['time="2021-03-11T07:06:37Z" level=error msg="Failed to connect to proxy. Empty dialer response" error="dial tcp: i/o timeout"'])?.class).toBe('connect-timeout');
-    expect(decide(['time="2019-08-27T15:46:00Z" level=error msg="Failed to connect to proxy" error="read tcp X.X.X.X:51812->X.X.X.X:443: i/o timeout"'])).toMatchObject({ class: 'connect-timeout', detail: 'X.X.X.X:443' });
+    expect(
+      decide([
+        'time="2021-03-11T07:06:37Z" level=error msg="Failed to connect to proxy. Empty dialer response" error="dial tcp: i/o timeout"',
+      ])?.class,
+    ).toBe('connect-timeout');
+    expect(
+      decide([
+        'time="2019-08-27T15:46:00Z" level=error msg="Failed to connect to proxy" error="read tcp X.X.X.X:51812->X.X.X.X:443: i/o timeout"',
+      ]),
+    ).toMatchObject({ class: 'connect-timeout', detail: 'X.X.X.X:443' });
   });
 
   it("curl's words from run.sh: timed out, refused, unresolvable, an HTTP error", () => {
     // https://github.com/rancher/rancher/issues/38807 (Rancher 2.6.6)
-    expect(decide(['ERROR: https://rancher.domain.io:8448/ping is not accessible (Failed to connect to rancher.domain.io port 8448: Connection timed out)'])).toMatchObject({ class: 'connect-timeout', detail: 'rancher.domain.io:8448' });
+    expect(
+      decide([
+        'ERROR: https://rancher.domain.io:8448/ping is not accessible (Failed to connect to rancher.domain.io port 8448: Connection timed out)',
+      ]),
+    ).toMatchObject({ class: 'connect-timeout', detail: 'rancher.domain.io:8448' });
     // https://github.com/rancher/rancher/issues/17105
-    expect(decide(['ERROR: https://rancher.me/ping is not accessible (Failed to connect to rancher.me port 443: Connection refused)'])).toMatchObject({ class: 'connect-refused', detail: 'rancher.me:443' });
+    expect(
+      decide([
+        'ERROR: https://rancher.me/ping is not accessible (Failed to connect to rancher.me port 443: Connection refused)',
+      ]),
+    ).toMatchObject({ class: 'connect-refused', detail: 'rancher.me:443' });
     // https://github.com/rancher/rancher/issues/18832
-    expect(decide(['ERROR: https://rancher.nik.com/ping is not accessible (Could not resolve host: rancher.nik.com)'])).toMatchObject({ class: 'dns-unresolvable', detail: 'rancher.nik.com' });
+    expect(
+      decide(['ERROR: https://rancher.nik.com/ping is not accessible (Could not resolve host: rancher.nik.com)']),
+    ).toMatchObject({ class: 'dns-unresolvable', detail: 'rancher.nik.com' });
     // https://github.com/rancher/rancher/issues/31392
-    expect(decide(['ERROR: https://my-domain:30443/ping is not accessible (The requested URL returned error: 400 Bad Request)'])).toMatchObject({ class: 'ping-http-error', detail: 'https://my-domain:30443/ping answered 400 Bad Request' });
+    expect(
+      decide([
+        'ERROR: https://my-domain:30443/ping is not accessible (The requested URL returned error: 400 Bad Request)',
+      ]),
+    ).toMatchObject({ class: 'ping-http-error', detail: 'https://my-domain:30443/ping answered 400 Bad Request' });
   });
 
   it('a CA checksum mismatch: https://github.com/rancher/rancher/issues/13244', () => {
@@ -55,7 +80,11 @@ describe('classifyAgentLog on real agent logs', () => {
   });
 
   it('a checksum the server no longer has a CA for (Rancher 2.6.3): https://github.com/rancher/rancher/issues/36572', () => {
-    expect(decide(['The environment variable CATTLE_CA_CHECKSUM is set but there is no CA certificate configured at https://xxxx:8443/v3/settings/cacerts'])).toMatchObject({
+    expect(
+      decide([
+        'The environment variable CATTLE_CA_CHECKSUM is set but there is no CA certificate configured at https://xxxx:8443/v3/settings/cacerts',
+      ]),
+    ).toMatchObject({
       class: 'ca-checksum-mismatch',
       detail: 'a checksum is set, but https://xxxx:8443/v3/settings/cacerts serves no CA',
     });

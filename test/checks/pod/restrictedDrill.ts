@@ -46,7 +46,14 @@ export async function startRestrictedDrill(input: {
   const { objects, logs } = scenarioObjects(scenario, now);
   const requests: string[] = [];
   const server = await startDrillApiServer(
-    { objects, logs, token: 'restricted-token', name: 'restricted', denials: input.denials ?? [], apiFaults: input.apiFaults ?? [] },
+    {
+      objects,
+      logs,
+      token: 'restricted-token',
+      name: 'restricted',
+      denials: input.denials ?? [],
+      apiFaults: input.apiFaults ?? [],
+    },
     { now: () => now, onRequest: (r) => requests.push(`${r.method} ${r.url}`) },
   );
   const dir = mkdtempSync(join(tmpdir(), 'plumbline-restricted-'));

@@ -10,14 +10,24 @@ const pvc = (namespace: string, name: string, phase: string, volumeName?: string
   apiVersion: 'v1',
   kind: 'PersistentVolumeClaim',
   metadata: { name, namespace, creationTimestamp: 'now-30d' },
-  spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '20Gi' } }, storageClassName, volumeMode: 'Filesystem', ...(volumeName ? { volumeName } : {}) },
+  spec: {
+    accessModes: ['ReadWriteOnce'],
+    resources: { requests: { storage: '20Gi' } },
+    storageClassName,
+    volumeMode: 'Filesystem',
+    ...(volumeName ? { volumeName } : {}),
+  },
   status: { phase, ...(phase === 'Bound' ? { accessModes: ['ReadWriteOnce'], capacity: { storage: '20Gi' } } : {}) },
 });
 
 const pv = (name: string, claim: string, namespace: string) => ({
   apiVersion: 'v1',
   kind: 'PersistentVolume',
-  metadata: { name, creationTimestamp: 'now-30d', annotations: { 'pv.kubernetes.io/provisioned-by': 'ebs.csi.aws.com' } },
+  metadata: {
+    name,
+    creationTimestamp: 'now-30d',
+    annotations: { 'pv.kubernetes.io/provisioned-by': 'ebs.csi.aws.com' },
+  },
   spec: {
     accessModes: ['ReadWriteOnce'],
     capacity: { storage: '20Gi' },
@@ -39,18 +49,50 @@ const attachment = (name: string, pvName: string, node: string, attached = true)
 });
 
 const creating = (name: string, namespace: string, node: string | undefined, volumes: Record<string, unknown>[]) =>
-  pod(name, namespace, { ...(node ? { nodeName: node } : {}), volumes }, {
-    phase: 'Pending',
-    ...(node
-      ? { containerStatuses: [{ name: 'main', image: 'registry.example.com/app:1.0', imageID: '', ready: false, started: false, restartCount: 0, state: { waiting: { reason: 'ContainerCreating' } } }] }
-      : { conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable' }] }),
-  });
+  pod(
+    name,
+    namespace,
+    { ...(node ? { nodeName: node } : {}), volumes },
+    {
+      phase: 'Pending',
+      ...(node
+        ? {
+            containerStatuses: [
+              {
+                name: 'main',
+                image: 'registry.example.com/app:1.0',
+                imageID: '',
+                ready: false,
+                started: false,
+                restartCount: 0,
+                state: { waiting: { reason: 'ContainerCreating' } },
+              },
+            ],
+          }
+        : { conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable' }] }),
+    },
+  );
 
 const runningPod = (name: string, namespace: string, node: string, volumes: Record<string, unknown>[]) =>
-  pod(name, namespace, { nodeName: node, volumes }, {
-    phase: 'Running',
-    containerStatuses: [{ name: 'main', image: 'registry.example.com/app:1.0', imageID: '', ready: true, started: true, restartCount: 0, state: { running: { startedAt: 'now-10m' } } }],
-  });
+  pod(
+    name,
+    namespace,
+    { nodeName: node, volumes },
+    {
+      phase: 'Running',
+      containerStatuses: [
+        {
+          name: 'main',
+          image: 'registry.example.com/app:1.0',
+          imageID: '',
+          ready: true,
+          started: true,
+          restartCount: 0,
+          state: { running: { startedAt: 'now-10m' } },
+        },
+      ],
+    },
+  );
 
 const claimVolume = (claimName: string, name = 'data') => ({ name, persistentVolumeClaim: { claimName } });
 
@@ -61,7 +103,15 @@ const objects = [
   pv(pvName, 'data-mysql-0', 'db'),
   attachment('csi-5f0e9c4d3b2a19087f6e5d4c3b2a1908f7e6d5c4b3a291807f6e5d4c3b2a190', pvName, 'worker-3'),
   event('db', 'mysql-0', 'Warning', 'FailedAttachVolume', multiAttach, 1, 'now-6m'),
-  event('db', 'mysql-0', 'Warning', 'FailedMount', 'Unable to attach or mount volumes: unmounted volumes=[data], unattached volumes=[data kube-api-access-7xk2p]: timed out waiting for the condition', 3, 'now-1m'),
+  event(
+    'db',
+    'mysql-0',
+    'Warning',
+    'FailedMount',
+    'Unable to attach or mount volumes: unmounted volumes=[data], unattached volumes=[data kube-api-access-7xk2p]: timed out waiting for the condition',
+    3,
+    'now-1m',
+  ),
 
   creating('pending-claim', 'app', undefined, [claimVolume('cache')]),
   pvc('app', 'cache', 'Pending', undefined, 'fast-ssd'),
@@ -87,17 +137,41 @@ const objects = [
   creating('attach-timeout', 'app', 'worker-1', [claimVolume('logs')]),
   pvc('app', 'logs', 'Bound', 'pvc-logs'),
   pv('pvc-logs', 'logs', 'app'),
-  event('app', 'attach-timeout', 'Warning', 'FailedAttachVolume', 'AttachVolume.Attach failed for volume "pvc-logs" : rpc error: code = DeadlineExceeded desc = context deadline exceeded', 5, 'now-1m'),
+  event(
+    'app',
+    'attach-timeout',
+    'Warning',
+    'FailedAttachVolume',
+    'AttachVolume.Attach failed for volume "pvc-logs" : rpc error: code = DeadlineExceeded desc = context deadline exceeded',
+    5,
+    'now-1m',
+  ),
 
   creating('configmap-missing', 'app', 'worker-1', [{ name: 'config', configMap: { name: 'app-config' } }]),
-  event('app', 'configmap-missing', 'Warning', 'FailedMount', 'MountVolume.SetUp failed for volume "config" : configmap "app-config" not found', 8, 'now-30s'),
+  event(
+    'app',
+    'configmap-missing',
+    'Warning',
+    'FailedMount',
+    'MountVolume.SetUp failed for volume "config" : configmap "app-config" not found',
+    8,
+    'now-30s',
+  ),
 
   runningPod('healthy', 'app', 'worker-1', [claimVolume('healthy-data')]),
   pvc('app', 'healthy-data', 'Bound', 'pvc-healthy'),
   pv('pvc-healthy', 'healthy-data', 'app'),
   attachment('csi-0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c', 'pvc-healthy', 'worker-1'),
   // Mounted after a slow attach: the old warning is history.
-  event('app', 'healthy', 'Warning', 'FailedMount', 'MountVolume.MountDevice failed for volume "pvc-healthy" : rpc error: code = Aborted desc = an operation with the given Volume ID vol-healthy already exists', 1, 'now-11m'),
+  event(
+    'app',
+    'healthy',
+    'Warning',
+    'FailedMount',
+    'MountVolume.MountDevice failed for volume "pvc-healthy" : rpc error: code = Aborted desc = an operation with the given Volume ID vol-healthy already exists',
+    1,
+    'now-11m',
+  ),
 
   runningPod('stateless', 'app', 'worker-1', [{ name: 'tmp', emptyDir: {} }]),
 ];
@@ -106,7 +180,13 @@ describe('pod.volumes on the drill cluster', () => {
   let t: TestDrill;
   beforeAll(async () => {
     t = await startTestDrill({
-      cluster: { nodes: [{ name: 'worker-1' }, { name: 'worker-2' }, { name: 'worker-3', ready: 'Unknown', heartbeatAgeSeconds: 1800 }] as never },
+      cluster: {
+        nodes: [
+          { name: 'worker-1' },
+          { name: 'worker-2' },
+          { name: 'worker-3', ready: 'Unknown', heartbeatAgeSeconds: 1800 },
+        ] as never,
+      },
       objects: objects as never,
     });
   });
@@ -130,10 +210,14 @@ describe('pod.volumes on the drill cluster', () => {
       attachedNode: 'worker-3',
       attachedNodeReady: 'Unknown',
       volumeAttachment: 'csi-5f0e9c4d3b2a19087f6e5d4c3b2a1908f7e6d5c4b3a291807f6e5d4c3b2a190',
-      holderEvidence: 'VolumeAttachment csi-5f0e9c4d3b2a19087f6e5d4c3b2a1908f7e6d5c4b3a291807f6e5d4c3b2a190 attaches it to worker-3',
+      holderEvidence:
+        'VolumeAttachment csi-5f0e9c4d3b2a19087f6e5d4c3b2a1908f7e6d5c4b3a291807f6e5d4c3b2a190 attaches it to worker-3',
       holderPod: 'none seen',
     });
-    expect(r.evidence).toContainEqual({ label: 'volume data', value: `claim data-mysql-0: Bound, class ebs-gp3, volume ${pvName} (Bound, ebs.csi.aws.com)` });
+    expect(r.evidence).toContainEqual({
+      label: 'volume data',
+      value: `claim data-mysql-0: Bound, class ebs-gp3, volume ${pvName} (Bound, ebs.csi.aws.com)`,
+    });
     expect(r.evidence).toContainEqual({
       label: 'VolumeAttachment csi-5f0e9c4d3b2a19087f6e5d4c3b2a1908f7e6d5c4b3a291807f6e5d4c3b2a190',
       value: `${pvName} → worker-3, attached=true`,
@@ -141,12 +225,48 @@ describe('pod.volumes on the drill cluster', () => {
   });
 
   it.each([
-    ['app', 'pending-claim', 'pvc-pending', 'claim cache is Pending: no volume is bound to it (storage class fast-ssd): storageclass.storage.k8s.io "fast-ssd" not found', { eventReason: 'ProvisioningFailed', storageClass: 'fast-ssd' }],
-    ['app', 'no-claim', 'pvc-missing', 'the pod mounts claim uploads, which does not exist in app', { claim: 'uploads', pvcPhase: 'Missing' }],
-    ['app', 'lost', 'pvc-lost', 'claim old-data has lost its volume pvc-deleted-by-hand: the PersistentVolume is gone', { pvcPhase: 'Lost' }],
-    ['app', 'attach-timeout', 'attach-failed', 'attaching a volume to worker-1 fails: AttachVolume.Attach failed for volume "pvc-logs" : rpc error: code = DeadlineExceeded desc = context deadline exceeded', { eventReason: 'FailedAttachVolume' }],
-    ['app', 'configmap-missing', 'mount-failed', 'the kubelet on worker-1 cannot mount a volume: MountVolume.SetUp failed for volume "config" : configmap "app-config" not found', { pvcCount: 0 }],
-    ['app', 'healthy', 'volumes-ok', 'all 1 claims are Bound and attached (earlier attach/mount warnings are resolved: the containers started)', { pvcCount: 1 }],
+    [
+      'app',
+      'pending-claim',
+      'pvc-pending',
+      'claim cache is Pending: no volume is bound to it (storage class fast-ssd): storageclass.storage.k8s.io "fast-ssd" not found',
+      { eventReason: 'ProvisioningFailed', storageClass: 'fast-ssd' },
+    ],
+    [
+      'app',
+      'no-claim',
+      'pvc-missing',
+      'the pod mounts claim uploads, which does not exist in app',
+      { claim: 'uploads', pvcPhase: 'Missing' },
+    ],
+    [
+      'app',
+      'lost',
+      'pvc-lost',
+      'claim old-data has lost its volume pvc-deleted-by-hand: the PersistentVolume is gone',
+      { pvcPhase: 'Lost' },
+    ],
+    [
+      'app',
+      'attach-timeout',
+      'attach-failed',
+      'attaching a volume to worker-1 fails: AttachVolume.Attach failed for volume "pvc-logs" : rpc error: code = DeadlineExceeded desc = context deadline exceeded',
+      { eventReason: 'FailedAttachVolume' },
+    ],
+    [
+      'app',
+      'configmap-missing',
+      'mount-failed',
+      'the kubelet on worker-1 cannot mount a volume: MountVolume.SetUp failed for volume "config" : configmap "app-config" not found',
+      { pvcCount: 0 },
+    ],
+    [
+      'app',
+      'healthy',
+      'volumes-ok',
+      'all 1 claims are Bound and attached (earlier attach/mount warnings are resolved: the containers started)',
+      { pvcCount: 1 },
+    ],
     ['app', 'stateless', 'volumes-ok', 'the pod has no PersistentVolumeClaims and no mount failures', { pvcCount: 0 }],
     ['app', 'ghost', 'not-found', 'pod ghost does not exist in namespace app', {}],
   ])('%s/%s → %s', async (namespace, name, outcome, summary, facts) => {
@@ -160,7 +280,10 @@ describe('pod.volumes on the drill cluster', () => {
     const before = t.kube.apiStats.requests;
     const r = await t.check('pod.volumes', { namespace: 'app', name: 'healthy' });
     expect(r.outcome).toBe('volumes-ok');
-    expect(r.evidence).toContainEqual({ label: 'volumeattachments', value: 'not read: the containers started, so the volumes are attached to worker-1' });
+    expect(r.evidence).toContainEqual({
+      label: 'volumeattachments',
+      value: 'not read: the containers started, so the volumes are attached to worker-1',
+    });
     // The pod, its events, its claim and volume: the same on a cluster with 5 or 50,000 attachments.
     expect(t.kube.apiStats.requests - before).toBe(4);
   });
@@ -182,11 +305,13 @@ describe('pod.volumes when the user may not list VolumeAttachments', () => {
       );
       expect(r.evidence).toContainEqual({
         label: 'kube-controller-manager log',
-        value: 'no pod -l component=kube-controller-manager in kube-system: a managed control plane (GKE, EKS, AKS) or a controller-manager outside the cluster; its log is not visible from here',
+        value:
+          'no pod -l component=kube-controller-manager in kube-system: a managed control plane (GKE, EKS, AKS) or a controller-manager outside the cluster; its log is not visible from here',
       });
       expect(r.evidence).toContainEqual({
         label: 'volumeattachments',
-        value: 'not read: forbidden: volumeattachments.storage.k8s.io is forbidden: User "drill-admin" cannot list resource "volumeattachments" in API group "storage.k8s.io" at the cluster scope',
+        value:
+          'not read: forbidden: volumeattachments.storage.k8s.io is forbidden: User "drill-admin" cannot list resource "volumeattachments" in API group "storage.k8s.io" at the cluster scope',
       });
     } finally {
       await d.close();
@@ -194,11 +319,17 @@ describe('pod.volumes when the user may not list VolumeAttachments', () => {
   });
 
   it('turns a forbidden PVC read into the error outcome, naming the verb and resource', async () => {
-    const d = await startRestrictedDrill({ nodes: [{ name: 'worker-2' }], objects: objects.slice(0, 3), denials: [{ verb: 'get', resource: 'persistentvolumeclaims', namespace: 'db' }] });
+    const d = await startRestrictedDrill({
+      nodes: [{ name: 'worker-2' }],
+      objects: objects.slice(0, 3),
+      denials: [{ verb: 'get', resource: 'persistentvolumeclaims', namespace: 'db' }],
+    });
     try {
       const r = await d.check('pod.volumes', { namespace: 'db', name: 'mysql-0' });
       expect(r.outcome).toBe('error');
-      expect(r.summary).toBe('forbidden: persistentvolumeclaims "data-mysql-0" is forbidden: User "drill-admin" cannot get resource "persistentvolumeclaims" in API group "" in the namespace "db"');
+      expect(r.summary).toBe(
+        'forbidden: persistentvolumeclaims "data-mysql-0" is forbidden: User "drill-admin" cannot get resource "persistentvolumeclaims" in API group "" in the namespace "db"',
+      );
       expect(r.facts.errorKind).toBe('forbidden');
     } finally {
       await d.close();

@@ -9,21 +9,45 @@ const allow = { allowMutations: true, timeoutMs: 40_000 };
 describe('service.probe on the drill', () => {
   let t: TestDrill;
   beforeAll(async () => {
-    t = await startTestDrill({ cluster: { generate, nodes: [] }, faults: [{ fault: 'service-app' }, { fault: 'kube-proxy-not-syncing', node: 'worker-2' }] });
+    t = await startTestDrill({
+      cluster: { generate, nodes: [] },
+      faults: [{ fault: 'service-app' }, { fault: 'kube-proxy-not-syncing', node: 'worker-2' }],
+    });
   });
   afterAll(() => t.close());
 
   it('from a node whose kube-proxy rules are stale: the pod answers, the ClusterIP does not; the probe pod is deleted', async () => {
-    const r = await t.check('service.probe', { namespace: 'shop', service: 'web', node: 'worker-2', timeoutSeconds: '30' }, allow);
+    const r = await t.check(
+      'service.probe',
+      { namespace: 'shop', service: 'web', node: 'worker-2', timeoutSeconds: '30' },
+      allow,
+    );
     expect(r.outcome).toBe('clusterip-fails');
     expect(r.facts).toMatchObject({ probeNode: 'worker-2', failedLeg: 'clusterip', failure: 'timeout' });
-    expect(r.evidence.map((e) => `${e.label}: ${e.value}`)).toEqual(expect.arrayContaining(['dns: web.shop.svc.cluster.local ok', 'clusterip: 10.96.41.7:80 failed: timeout', 'pod: 10.244.1.200:8080 ok']));
+    expect(r.evidence.map((e) => `${e.label}: ${e.value}`)).toEqual(
+      expect.arrayContaining([
+        'dns: web.shop.svc.cluster.local ok',
+        'clusterip: 10.96.41.7:80 failed: timeout',
+        'pod: 10.244.1.200:8080 ok',
+      ]),
+    );
     const left = await t.kube.listPods({ namespace: 'shop', labelSelector: 'plumbline.dev/probe=true' });
     expect(left.filter((p) => !p.metadata?.deletionTimestamp)).toEqual([]);
   });
 
   it('from a healthy node every leg answers, the ingress controller too', async () => {
-    const r = await t.check('service.probe', { namespace: 'shop', service: 'web', node: 'worker-1', timeoutSeconds: '30', host: 'shop.example.com', controllerNamespace: 'ingress-nginx' }, allow);
+    const r = await t.check(
+      'service.probe',
+      {
+        namespace: 'shop',
+        service: 'web',
+        node: 'worker-1',
+        timeoutSeconds: '30',
+        host: 'shop.example.com',
+        controllerNamespace: 'ingress-nginx',
+      },
+      allow,
+    );
     expect(r.outcome).toBe('reaches');
     expect(r.evidence.map((e) => `${e.label}: ${e.value}`)).toContain('ingress: 10.96.180.20:80/shop.example.com ok');
   });
@@ -39,43 +63,87 @@ describe('service.probe on the drill', () => {
 describe('service.network-policy and service.endpoints on the drill', () => {
   let t: TestDrill;
   beforeAll(async () => {
-    t = await startTestDrill({ cluster: { generate, nodes: [] }, faults: [{ fault: 'service-app' }, { fault: 'network-policy-default-deny', allowFrom: 'frontend' }] });
+    t = await startTestDrill({
+      cluster: { generate, nodes: [] },
+      faults: [{ fault: 'service-app' }, { fault: 'network-policy-default-deny', allowFrom: 'frontend' }],
+    });
   });
   afterAll(() => t.close());
 
   it('names the default-deny policy and the client it stops; a frontend pod gets through', async () => {
     const denied = await t.check('service.network-policy', { namespace: 'shop', service: 'web' });
     expect(denied.outcome).toBe('denied');
-    expect(denied.facts).toMatchObject({ policyName: 'default-deny-ingress', deniedAt: 'ingress', policies: 'default-deny-ingress, allow-frontend-to-web' });
-    const allowed = await t.check('service.network-policy', { namespace: 'shop', service: 'web', fromLabels: 'app=frontend' });
+    expect(denied.facts).toMatchObject({
+      policyName: 'default-deny-ingress',
+      deniedAt: 'ingress',
+      policies: 'default-deny-ingress, allow-frontend-to-web',
+    });
+    const allowed = await t.check('service.network-policy', {
+      namespace: 'shop',
+      service: 'web',
+      fromLabels: 'app=frontend',
+    });
     expect(allowed).toMatchObject({ outcome: 'allowed', facts: { allowedBy: 'allow-frontend-to-web' } });
   });
 
   it('the probe pod is stopped by the same policy: the pod leg times out', async () => {
-    const r = await t.check('service.probe', { namespace: 'shop', service: 'web', node: 'worker-1', timeoutSeconds: '30' }, allow);
+    const r = await t.check(
+      'service.probe',
+      { namespace: 'shop', service: 'web', node: 'worker-1', timeoutSeconds: '30' },
+      allow,
+    );
     expect(r).toMatchObject({ outcome: 'pod-fails', facts: { failure: 'timeout' } });
   });
 
   it('lists the ready endpoints and their node', async () => {
     const r = await t.check('service.endpoints', { namespace: 'shop', service: 'web' });
-    expect(r).toMatchObject({ outcome: 'ready', facts: { readyEndpoints: 2, endpointNodes: 'worker-1', endpointIPs: '10.244.1.200,10.244.1.201' } });
+    expect(r).toMatchObject({
+      outcome: 'ready',
+      facts: { readyEndpoints: 2, endpointNodes: 'worker-1', endpointIPs: '10.244.1.200,10.244.1.201' },
+    });
   });
 });
 
 describe('service.probe through the ingress controller on the drill', () => {
   let t: TestDrill;
   beforeAll(async () => {
-    t = await startTestDrill({ cluster: { generate, nodes: [] }, faults: [{ fault: 'service-app' }, { fault: 'network-policy-namespace-only', logged: false }] });
+    t = await startTestDrill({
+      cluster: { generate, nodes: [] },
+      faults: [{ fault: 'service-app' }, { fault: 'network-policy-namespace-only', logged: false }],
+    });
   });
   afterAll(() => t.close());
 
   it('a policy that admits only the app namespace: the probe (in shop) gets through, the controller gets a 504', async () => {
-    const r = await t.check('service.probe', { namespace: 'shop', service: 'web', timeoutSeconds: '30', host: 'https://shop.example.com/', controllerNamespace: 'ingress-nginx' }, allow);
-    expect(r).toMatchObject({ outcome: 'ingress-fails', facts: { failedLeg: 'ingress', failure: 'HTTP 504', probeHost: 'shop.example.com' } });
+    const r = await t.check(
+      'service.probe',
+      {
+        namespace: 'shop',
+        service: 'web',
+        timeoutSeconds: '30',
+        host: 'https://shop.example.com/',
+        controllerNamespace: 'ingress-nginx',
+      },
+      allow,
+    );
+    expect(r).toMatchObject({
+      outcome: 'ingress-fails',
+      facts: { failedLeg: 'ingress', failure: 'HTTP 504', probeHost: 'shop.example.com' },
+    });
   });
 
   it('a host no Ingress has: the controller answers 404', async () => {
-    const r = await t.check('service.probe', { namespace: 'shop', service: 'web', timeoutSeconds: '30', host: 'other.example.com', controllerNamespace: 'ingress-nginx' }, allow);
+    const r = await t.check(
+      'service.probe',
+      {
+        namespace: 'shop',
+        service: 'web',
+        timeoutSeconds: '30',
+        host: 'other.example.com',
+        controllerNamespace: 'ingress-nginx',
+      },
+      allow,
+    );
     expect(r).toMatchObject({ outcome: 'ingress-fails', facts: { failure: 'HTTP 404' } });
   });
 });

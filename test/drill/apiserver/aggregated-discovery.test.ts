@@ -10,7 +10,14 @@ warnIfKubectlMissing('aggregated APIs in discovery, with the real kubectl');
 const aggregatedAccept = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json';
 
 interface DiscoveryList {
-  items: { metadata: { name?: string }; versions: { version: string; freshness?: string; resources?: { resource: string; responseKind: { kind: string }; scope: string; verbs: string[] }[] }[] }[];
+  items: {
+    metadata: { name?: string };
+    versions: {
+      version: string;
+      freshness?: string;
+      resources?: { resource: string; responseKind: { kind: string }; scope: string; verbs: string[] }[];
+    }[];
+  }[];
 }
 interface GroupList {
   groups: { name: string; versions: { groupVersion: string }[]; preferredVersion: { groupVersion: string } }[];
@@ -32,7 +39,10 @@ describe.skipIf(!kubectlAvailable())('an unavailable aggregated APIService (apis
   const kubectl = (...args: string[]): Promise<KubectlResult> => runKubectl(d.drill.kubeconfigPath, args);
 
   beforeAll(async () => {
-    d = await startTestDrill({ cluster: generated, faults: [{ fault: 'apiservice-unavailable', reason: 'FailedDiscoveryCheck' }] });
+    d = await startTestDrill({
+      cluster: generated,
+      faults: [{ fault: 'apiservice-unavailable', reason: 'FailedDiscoveryCheck' }],
+    });
   });
   afterAll(() => d.close());
 
@@ -77,7 +87,10 @@ describe.skipIf(!kubectlAvailable())('an unavailable aggregated APIService (apis
     const top = await kubectl('top', 'nodes');
     expect([top.exitCode, top.stderr]).toEqual([1, 'error: Metrics API not available\n']);
     const got = await kubectl('get', '--raw', '/apis/metrics.k8s.io/v1beta1');
-    expect([got.exitCode, got.stderr]).toEqual([1, 'Error from server (ServiceUnavailable): the server is currently unable to handle the request\n']);
+    expect([got.exitCode, got.stderr]).toEqual([
+      1,
+      'Error from server (ServiceUnavailable): the server is currently unable to handle the request\n',
+    ]);
   });
 });
 
@@ -91,25 +104,53 @@ describe.skipIf(!kubectlAvailable())('an APIService written Available=False (no 
           apiVersion: 'apiregistration.k8s.io/v1',
           kind: 'APIService',
           metadata: { name: 'v1beta1.metrics.k8s.io', creationTimestamp: 'now-30d' },
-          spec: { group: 'metrics.k8s.io', version: 'v1beta1', service: { name: 'metrics-server', namespace: 'kube-system', port: 443 }, groupPriorityMinimum: 100, versionPriority: 100 },
-          status: { conditions: [{ type: 'Available', status: 'False', reason: 'MissingEndpoints', message: 'endpoints for service/metrics-server in "kube-system" have no addresses with port name "https"', lastTransitionTime: 'now-10m' }] },
+          spec: {
+            group: 'metrics.k8s.io',
+            version: 'v1beta1',
+            service: { name: 'metrics-server', namespace: 'kube-system', port: 443 },
+            groupPriorityMinimum: 100,
+            versionPriority: 100,
+          },
+          status: {
+            conditions: [
+              {
+                type: 'Available',
+                status: 'False',
+                reason: 'MissingEndpoints',
+                message:
+                  'endpoints for service/metrics-server in "kube-system" have no addresses with port name "https"',
+                lastTransitionTime: 'now-10m',
+              },
+            ],
+          },
         },
       ],
     });
   });
   afterAll(() => d.close());
 
-  it('answers the group-version and its resources with the aggregator proxy\'s plain-text 503', async () => {
-    for (const path of ['/apis/metrics.k8s.io/v1beta1', '/apis/metrics.k8s.io/v1beta1/nodes', '/apis/metrics.k8s.io/v1beta1/namespaces/kube-system/pods']) {
+  it("answers the group-version and its resources with the aggregator proxy's plain-text 503", async () => {
+    for (const path of [
+      '/apis/metrics.k8s.io/v1beta1',
+      '/apis/metrics.k8s.io/v1beta1/nodes',
+      '/apis/metrics.k8s.io/v1beta1/namespaces/kube-system/pods',
+    ]) {
       const r = await raw(d.drill.server, path);
-      expect([r.status, r.headers['content-type'], r.text]).toEqual([503, 'text/plain; charset=utf-8', 'service unavailable\n']);
+      expect([r.status, r.headers['content-type'], r.text]).toEqual([
+        503,
+        'text/plain; charset=utf-8',
+        'service unavailable\n',
+      ]);
     }
     const got = await runKubectl(d.drill.kubeconfigPath, ['get', '--raw', '/apis/metrics.k8s.io/v1beta1/nodes']);
-    expect([got.exitCode, got.stderr]).toEqual([1, 'Error from server (ServiceUnavailable): the server is currently unable to handle the request\n']);
+    expect([got.exitCode, got.stderr]).toEqual([
+      1,
+      'Error from server (ServiceUnavailable): the server is currently unable to handle the request\n',
+    ]);
   });
 });
 
-describe.skipIf(!kubectlAvailable())('the generated cluster\'s available metrics-server APIService', () => {
+describe.skipIf(!kubectlAvailable())("the generated cluster's available metrics-server APIService", () => {
   let d: TestDrill;
   const kubectl = (...args: string[]): Promise<KubectlResult> => runKubectl(d.drill.kubeconfigPath, args);
 
@@ -123,7 +164,7 @@ describe.skipIf(!kubectlAvailable())('the generated cluster\'s available metrics
     expect([r.exitCode, r.stderr]).toEqual([0, '']);
   });
 
-  it('discovery lists metrics-server\'s nodes and pods (get, list), Current', async () => {
+  it("discovery lists metrics-server's nodes and pods (get, list), Current", async () => {
     const v2 = (await raw(d.drill.server, '/apis', { accept: aggregatedAccept })).json() as DiscoveryList;
     const version = v2.items.find((g) => g.metadata.name === 'metrics.k8s.io')?.versions[0];
     expect(version?.freshness).toBe('Current');
@@ -133,8 +174,14 @@ describe.skipIf(!kubectlAvailable())('the generated cluster\'s available metrics
     ]);
     const r = await kubectl('api-resources');
     expect([r.exitCode, r.stderr]).toEqual([0, '']);
-    expect(apiResourcesOf(r.stdout, 'metrics.k8s.io/v1beta1')).toEqual(['nodes false NodeMetrics', 'pods true PodMetrics']);
-    const list = (await raw(d.drill.server, '/apis/metrics.k8s.io/v1beta1')).json() as { kind: string; resources: { name: string }[] };
+    expect(apiResourcesOf(r.stdout, 'metrics.k8s.io/v1beta1')).toEqual([
+      'nodes false NodeMetrics',
+      'pods true PodMetrics',
+    ]);
+    const list = (await raw(d.drill.server, '/apis/metrics.k8s.io/v1beta1')).json() as {
+      kind: string;
+      resources: { name: string }[];
+    };
     expect([list.kind, list.resources.map((x) => x.name)]).toEqual(['APIResourceList', ['nodes', 'pods']]);
   });
 
@@ -143,17 +190,37 @@ describe.skipIf(!kubectlAvailable())('the generated cluster\'s available metrics
     const top = await kubectl('top', 'nodes');
     expect([top.exitCode, top.stderr]).toEqual([1, 'error: metrics not available yet\n']);
     const nodes = await kubectl('get', '--raw', '/apis/metrics.k8s.io/v1beta1/nodes');
-    expect(JSON.parse(nodes.stdout)).toEqual({ kind: 'NodeMetricsList', apiVersion: 'metrics.k8s.io/v1beta1', metadata: {}, items: [] });
+    expect(JSON.parse(nodes.stdout)).toEqual({
+      kind: 'NodeMetricsList',
+      apiVersion: 'metrics.k8s.io/v1beta1',
+      metadata: {},
+      items: [],
+    });
     const one = await kubectl('get', '--raw', '/apis/metrics.k8s.io/v1beta1/namespaces/kube-system/pods/coredns');
-    expect([one.exitCode, one.stderr]).toEqual([1, 'Error from server (NotFound): podmetrics.metrics.k8s.io "coredns" not found\n']);
+    expect([one.exitCode, one.stderr]).toEqual([
+      1,
+      'Error from server (NotFound): podmetrics.metrics.k8s.io "coredns" not found\n',
+    ]);
   });
 
   it('orders aggregated groups by groupPriorityMinimum, versions by versionPriority then kube version', async () => {
-    const extra = (name: string, group: string, version: string, groupPriorityMinimum: number, versionPriority: number): { apiVersion: string; kind: string; [k: string]: unknown } => ({
+    const extra = (
+      name: string,
+      group: string,
+      version: string,
+      groupPriorityMinimum: number,
+      versionPriority: number,
+    ): { apiVersion: string; kind: string; [k: string]: unknown } => ({
       apiVersion: 'apiregistration.k8s.io/v1',
       kind: 'APIService',
       metadata: { name },
-      spec: { group, version, service: { name: 'adapter', namespace: 'monitoring', port: 443 }, groupPriorityMinimum, versionPriority },
+      spec: {
+        group,
+        version,
+        service: { name: 'adapter', namespace: 'monitoring', port: 443 },
+        groupPriorityMinimum,
+        versionPriority,
+      },
       status: { conditions: [{ type: 'Available', status: 'True', reason: 'Passed', message: 'all checks passed' }] },
     });
     const o = await startTestDrill({
@@ -166,9 +233,15 @@ describe.skipIf(!kubectlAvailable())('the generated cluster\'s available metrics
     });
     try {
       const groups = ((await raw(o.drill.server, '/apis')).json() as GroupList).groups.slice(-3);
-      expect(groups.map((g) => [g.name, g.versions.map((v) => v.groupVersion).join(','), g.preferredVersion.groupVersion])).toEqual([
+      expect(
+        groups.map((g) => [g.name, g.versions.map((v) => v.groupVersion).join(','), g.preferredVersion.groupVersion]),
+      ).toEqual([
         ['external.metrics.k8s.io', 'external.metrics.k8s.io/v1beta1', 'external.metrics.k8s.io/v1beta1'],
-        ['custom.metrics.k8s.io', 'custom.metrics.k8s.io/v1beta2,custom.metrics.k8s.io/v1beta1', 'custom.metrics.k8s.io/v1beta2'],
+        [
+          'custom.metrics.k8s.io',
+          'custom.metrics.k8s.io/v1beta2,custom.metrics.k8s.io/v1beta1',
+          'custom.metrics.k8s.io/v1beta2',
+        ],
         ['metrics.k8s.io', 'metrics.k8s.io/v1beta1', 'metrics.k8s.io/v1beta1'],
       ]);
       // A backend the drill does not know: listed, Current, with no resources; its paths are not served.

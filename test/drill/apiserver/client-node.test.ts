@@ -46,7 +46,15 @@ describe('drill API server through @kubernetes/client-node', () => {
     const node = await core.readNode({ name: 'worker-2' });
     expect(node.status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('Unknown');
     const namespaces = await core.listNamespace();
-    expect(namespaces.items.map((n) => n.metadata?.name)).toEqual(['db', 'default', 'kube-node-lease', 'kube-public', 'kube-system', 'load', 'shop']);
+    expect(namespaces.items.map((n) => n.metadata?.name)).toEqual([
+      'db',
+      'default',
+      'kube-node-lease',
+      'kube-public',
+      'kube-system',
+      'load',
+      'shop',
+    ]);
     expect(namespaces.items[0]?.status?.phase).toBe('Active');
   });
 
@@ -54,7 +62,14 @@ describe('drill API server through @kubernetes/client-node', () => {
     const shop = await core.listNamespacedPod({ namespace: 'shop' });
     expect(shop.kind).toBe('PodList');
     expect(shop.metadata?.resourceVersion).toMatch(/^\d+$/);
-    expect(shop.items.map((p) => p.metadata?.name)).toEqual(['api-7d9c5b-x2x4k', 'cart-0', 'migrate-8xk2z', 'old-api-6c8d-zz9q1', 'web-0', 'worker-5f6b7-qlm2p']);
+    expect(shop.items.map((p) => p.metadata?.name)).toEqual([
+      'api-7d9c5b-x2x4k',
+      'cart-0',
+      'migrate-8xk2z',
+      'old-api-6c8d-zz9q1',
+      'web-0',
+      'worker-5f6b7-qlm2p',
+    ]);
     const all = await core.listPodForAllNamespaces();
     const keys = all.items.map((p) => `${p.metadata?.namespace}/${p.metadata?.name}`);
     expect(keys).toHaveLength(9 + loadPodCount);
@@ -86,7 +101,8 @@ describe('drill API server through @kubernetes/client-node', () => {
   it('filters events with field selectors as the checks ask for them', async () => {
     const events = await core.listNamespacedEvent({
       namespace: 'shop',
-      fieldSelector: 'involvedObject.kind=Pod,involvedObject.name=web-0,involvedObject.namespace=shop,reason=FailedScheduling',
+      fieldSelector:
+        'involvedObject.kind=Pod,involvedObject.name=web-0,involvedObject.namespace=shop,reason=FailedScheduling',
     });
     expect(events.items).toHaveLength(1);
     expect(events.items[0]?.count).toBe(3);
@@ -102,7 +118,10 @@ describe('drill API server through @kubernetes/client-node', () => {
     expect(onCp.items).toHaveLength(2 + loadPodCount / 2);
     const unscheduled = await core.listPodForAllNamespaces({ fieldSelector: 'spec.nodeName=' });
     expect(unscheduled.items.map((p) => p.metadata?.name)).toEqual(['web-0']);
-    const notRunning = await core.listNamespacedPod({ namespace: 'shop', fieldSelector: 'status.phase!=Running,metadata.name!=web-0' });
+    const notRunning = await core.listNamespacedPod({
+      namespace: 'shop',
+      fieldSelector: 'status.phase!=Running,metadata.name!=web-0',
+    });
     expect(notRunning.items.map((p) => p.metadata?.name)).toEqual(['cart-0', 'migrate-8xk2z']);
     const byIp = await core.listPodForAllNamespaces({ fieldSelector: 'status.podIP==10.244.1.5' });
     expect(byIp.items.map((p) => p.metadata?.name)).toEqual(['api-7d9c5b-x2x4k']);
@@ -113,7 +132,10 @@ describe('drill API server through @kubernetes/client-node', () => {
   it('refuses an unsupported field with the apiserver message', async () => {
     const err = await apiError(core.listNamespacedPod({ namespace: 'shop', fieldSelector: 'spec.containers=x' }));
     expect(err.code).toBe(400);
-    expect(JSON.parse(err.body)).toMatchObject({ reason: 'BadRequest', message: 'field label not supported: spec.containers' });
+    expect(JSON.parse(err.body)).toMatchObject({
+      reason: 'BadRequest',
+      message: 'field label not supported: spec.containers',
+    });
   });
 
   it('filters with the full label selector syntax', async () => {
@@ -121,12 +143,22 @@ describe('drill API server through @kubernetes/client-node', () => {
       (await core.listPodForAllNamespaces({ labelSelector })).items.map((p) => p.metadata?.name);
     expect(await names('app=api')).toEqual(['api-7d9c5b-x2x4k', 'old-api-6c8d-zz9q1']);
     expect(await names('tier in (frontend),app==web')).toEqual(['web-0']);
-    expect(await names('app notin (load),tier')).toEqual(['kube-apiserver-cp-1', 'api-7d9c5b-x2x4k', 'cart-0', 'old-api-6c8d-zz9q1', 'web-0', 'worker-5f6b7-qlm2p']);
+    expect(await names('app notin (load),tier')).toEqual([
+      'kube-apiserver-cp-1',
+      'api-7d9c5b-x2x4k',
+      'cart-0',
+      'old-api-6c8d-zz9q1',
+      'web-0',
+      'worker-5f6b7-qlm2p',
+    ]);
     expect(await names('!app,k8s-app')).toEqual(['coredns-7db6d8ff4d-7kb9x']);
     expect(await names('app=load,shard!=0,shard!=1')).toEqual(['load-02', 'load-05', 'load-08', 'load-11']);
     const err = await apiError(core.listPodForAllNamespaces({ labelSelector: 'app in (api' }));
     expect(err.code).toBe(400);
-    expect(JSON.parse(err.body)).toMatchObject({ reason: 'BadRequest', message: "unable to parse requirement: found '', expected: ',' or ')'" });
+    expect(JSON.parse(err.body)).toMatchObject({
+      reason: 'BadRequest',
+      message: "unable to parse requirement: found '', expected: ',' or ')'",
+    });
   });
 
   it('pages with limit and continue until every pod has been seen once', async () => {
@@ -154,10 +186,20 @@ describe('drill API server through @kubernetes/client-node', () => {
     const first = await core.listNamespacedPod({ namespace: 'load', labelSelector: 'shard=1', limit: 2 });
     expect(first.items.map((p) => p.metadata?.name)).toEqual(['load-01', 'load-04']);
     expect(first.metadata?.remainingItemCount).toBeUndefined();
-    const second = await core.listNamespacedPod({ namespace: 'load', labelSelector: 'shard=1', limit: 2, _continue: first.metadata?._continue ?? '' });
+    const second = await core.listNamespacedPod({
+      namespace: 'load',
+      labelSelector: 'shard=1',
+      limit: 2,
+      _continue: first.metadata?._continue ?? '',
+    });
     expect(second.items.map((p) => p.metadata?.name)).toEqual(['load-07', 'load-10']);
     // As with etcd, keys left after a full page mean a continue token even if none of them match: the last page is empty.
-    const third = await core.listNamespacedPod({ namespace: 'load', labelSelector: 'shard=1', limit: 2, _continue: second.metadata?._continue ?? '' });
+    const third = await core.listNamespacedPod({
+      namespace: 'load',
+      labelSelector: 'shard=1',
+      limit: 2,
+      _continue: second.metadata?._continue ?? '',
+    });
     expect(third.items).toEqual([]);
     expect(third.metadata?._continue).toBeFalsy();
   });
@@ -165,7 +207,10 @@ describe('drill API server through @kubernetes/client-node', () => {
   it('rejects a forged continue token with 400', async () => {
     const err = await apiError(core.listPodForAllNamespaces({ limit: 2, _continue: 'not a token!' }));
     expect(err.code).toBe(400);
-    expect(JSON.parse(err.body)).toMatchObject({ reason: 'BadRequest', message: 'invalid continue token: continue key is not valid: illegal base64 data at input byte 3' });
+    expect(JSON.parse(err.body)).toMatchObject({
+      reason: 'BadRequest',
+      message: 'invalid continue token: continue key is not valid: illegal base64 data at input byte 3',
+    });
   });
 
   it('serves container logs with tailLines, previous and timestamps', async () => {
@@ -175,9 +220,19 @@ describe('drill API server through @kubernetes/client-node', () => {
     );
     const tail = await core.readNamespacedPodLog({ name: 'worker-5f6b7-qlm2p', namespace: 'shop', tailLines: 1 });
     expect(tail).toBe('fatal: cannot reach queue, exiting\n');
-    const previous = await core.readNamespacedPodLog({ name: 'worker-5f6b7-qlm2p', namespace: 'shop', container: 'app', previous: true });
+    const previous = await core.readNamespacedPodLog({
+      name: 'worker-5f6b7-qlm2p',
+      namespace: 'shop',
+      container: 'app',
+      previous: true,
+    });
     expect(previous).toContain('exiting (previous)');
-    const stamped = await core.readNamespacedPodLog({ name: 'api-7d9c5b-x2x4k', namespace: 'shop', tailLines: 2, timestamps: true });
+    const stamped = await core.readNamespacedPodLog({
+      name: 'api-7d9c5b-x2x4k',
+      namespace: 'shop',
+      tailLines: 2,
+      timestamps: true,
+    });
     expect(stamped.trimEnd().split('\n')).toEqual([
       `${new Date(h.fixture.now.getTime() - 120_000).toISOString().replace('.000Z', 'Z')} GET /healthz 200 (9)`,
       `${new Date(h.fixture.now.getTime() - 60_000).toISOString().replace('.000Z', 'Z')} GET /healthz 200 (10)`,
@@ -189,11 +244,19 @@ describe('drill API server through @kubernetes/client-node', () => {
   it('refuses logs as the apiserver and kubelet do', async () => {
     const multi = await apiError(core.readNamespacedPodLog({ name: 'mysql-0', namespace: 'db' }));
     expect(multi.code).toBe(400);
-    expect(JSON.parse(multi.body)).toMatchObject({ message: 'a container name must be specified for pod mysql-0, choose one of: [mysql metrics]' });
-    const noPrevious = await apiError(core.readNamespacedPodLog({ name: 'api-7d9c5b-x2x4k', namespace: 'shop', previous: true }));
-    expect(JSON.parse(noPrevious.body)).toMatchObject({ message: 'previous terminated container "app" in pod "api-7d9c5b-x2x4k" not found' });
+    expect(JSON.parse(multi.body)).toMatchObject({
+      message: 'a container name must be specified for pod mysql-0, choose one of: [mysql metrics]',
+    });
+    const noPrevious = await apiError(
+      core.readNamespacedPodLog({ name: 'api-7d9c5b-x2x4k', namespace: 'shop', previous: true }),
+    );
+    expect(JSON.parse(noPrevious.body)).toMatchObject({
+      message: 'previous terminated container "app" in pod "api-7d9c5b-x2x4k" not found',
+    });
     const waiting = await apiError(core.readNamespacedPodLog({ name: 'mysql-0', namespace: 'db', container: 'mysql' }));
-    expect(JSON.parse(waiting.body)).toMatchObject({ message: 'container "mysql" in pod "mysql-0" is waiting to start: ContainerCreating' });
+    expect(JSON.parse(waiting.body)).toMatchObject({
+      message: 'container "mysql" in pod "mysql-0" is waiting to start: ContainerCreating',
+    });
     const missing = await apiError(core.readNamespacedPodLog({ name: 'gone', namespace: 'shop' }));
     expect(missing.code).toBe(404);
   });

@@ -30,14 +30,26 @@ async function podsNamed(api: CoreV1Api, namespace: string, prefix: string): Pro
   return (await api.listNamespacedPod({ namespace })).items.filter((p) => p.metadata?.name?.startsWith(prefix));
 }
 
-async function replacementOf(api: CoreV1Api, namespace: string, prefix: string, oldUid: string, done: (p: V1Pod) => boolean): Promise<V1Pod> {
-  return eventually(async () => (await podsNamed(api, namespace, prefix)).find((p) => p.metadata?.uid !== oldUid && done(p)), `a replacement for ${prefix}*`);
+async function replacementOf(
+  api: CoreV1Api,
+  namespace: string,
+  prefix: string,
+  oldUid: string,
+  done: (p: V1Pod) => boolean,
+): Promise<V1Pod> {
+  return eventually(
+    async () => (await podsNamed(api, namespace, prefix)).find((p) => p.metadata?.uid !== oldUid && done(p)),
+    `a replacement for ${prefix}*`,
+  );
 }
 
-const settled = (p: V1Pod): boolean => (p.status?.containerStatuses ?? []).every((c) => c.state?.waiting?.reason !== 'ContainerCreating') && (p.status?.containerStatuses?.length ?? 0) > 0;
+const settled = (p: V1Pod): boolean =>
+  (p.status?.containerStatuses ?? []).every((c) => c.state?.waiting?.reason !== 'ContainerCreating') &&
+  (p.status?.containerStatuses?.length ?? 0) > 0;
 
 describe.skipIf(!kubectlAvailable())('kubectl delete pod of a controller-owned pod', () => {
-  const kubectl = (...args: string[]): Promise<KubectlResult> => runKubectl((h as Harness).kubeconfigPath, args, { timeoutMs: 60_000 });
+  const kubectl = (...args: string[]): Promise<KubectlResult> =>
+    runKubectl((h as Harness).kubeconfigPath, args, { timeoutMs: 60_000 });
 
   it('a ReplicaSet pod: a replacement with another name appears, crash-looping as the old one did', async () => {
     h = await startControlPlaneHarness();
@@ -48,7 +60,11 @@ describe.skipIf(!kubectlAvailable())('kubectl delete pod of a controller-owned p
 
     const fresh = await replacementOf(api, 'shop', 'worker-5f6b7-', old.metadata?.uid ?? '', settled);
     expect(fresh.metadata?.name).toMatch(/^worker-5f6b7-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
-    expect(fresh.metadata?.ownerReferences?.[0]).toMatchObject({ kind: 'ReplicaSet', name: 'worker-5f6b7', controller: true });
+    expect(fresh.metadata?.ownerReferences?.[0]).toMatchObject({
+      kind: 'ReplicaSet',
+      name: 'worker-5f6b7',
+      controller: true,
+    });
     expect(fresh.spec?.containers[0]?.livenessProbe?.failureThreshold).toBe(3);
     const status = fresh.status?.containerStatuses?.[0];
     expect(status?.state?.waiting?.reason).toBe('CrashLoopBackOff');
@@ -59,11 +75,25 @@ describe.skipIf(!kubectlAvailable())('kubectl delete pod of a controller-owned p
 
     const row = await kubectl('get', 'pod', fresh.metadata?.name ?? '', '-n', 'shop', '--no-headers');
     expect(row.stdout).toMatch(/^worker-5f6b7-\w{5}\s+0\/1\s+CrashLoopBackOff\s+1 \(\S+ ago\)\s/);
-    const rsEvents = await kubectl('get', 'events', '-n', 'shop', '--field-selector', 'involvedObject.name=worker-5f6b7,reason=SuccessfulCreate', '-o', 'jsonpath={.items[*].message}');
+    const rsEvents = await kubectl(
+      'get',
+      'events',
+      '-n',
+      'shop',
+      '--field-selector',
+      'involvedObject.name=worker-5f6b7,reason=SuccessfulCreate',
+      '-o',
+      'jsonpath={.items[*].message}',
+    );
     expect(rsEvents.stdout).toBe(`Created pod: ${fresh.metadata?.name ?? ''}`);
-    const warnings = await api.listNamespacedEvent({ namespace: 'shop', fieldSelector: `involvedObject.name=${fresh.metadata?.name ?? ''},type=Warning` });
+    const warnings = await api.listNamespacedEvent({
+      namespace: 'shop',
+      fieldSelector: `involvedObject.name=${fresh.metadata?.name ?? ''},type=Warning`,
+    });
     expect(warnings.items.map((e) => e.reason)).toEqual(['BackOff']);
-    expect(warnings.items[0]?.message).toBe(`Back-off restarting failed container app in pod ${fresh.metadata?.name ?? ''}_shop(${fresh.metadata?.uid ?? ''})`);
+    expect(warnings.items[0]?.message).toBe(
+      `Back-off restarting failed container app in pod ${fresh.metadata?.name ?? ''}_shop(${fresh.metadata?.uid ?? ''})`,
+    );
   });
 
   it('with kube-controller-manager crash-looping, no replacement is created; once it is healthy, one is', async () => {
@@ -72,9 +102,19 @@ describe.skipIf(!kubectlAvailable())('kubectl delete pod of a controller-owned p
     const del = await kubectl('delete', 'pod', 'worker-5f6b7-qlm2p', '-n', 'shop');
     expect(del.exitCode).toBe(0);
     // The kubelets still work: once a pod created after the delete runs, the controller has had its chance.
-    const run = await kubectl('run', 'marker', '-n', 'shop', '--image=busybox:1.36', '--restart=Never', '--overrides={"spec":{"nodeName":"worker-1"}}');
+    const run = await kubectl(
+      'run',
+      'marker',
+      '-n',
+      'shop',
+      '--image=busybox:1.36',
+      '--restart=Never',
+      '--overrides={"spec":{"nodeName":"worker-1"}}',
+    );
     expect(run.exitCode).toBe(0);
-    expect((await kubectl('wait', '--for=condition=Ready', 'pod/marker', '-n', 'shop', '--timeout=60s')).exitCode).toBe(0);
+    expect((await kubectl('wait', '--for=condition=Ready', 'pod/marker', '-n', 'shop', '--timeout=60s')).exitCode).toBe(
+      0,
+    );
     expect(await podsNamed(api, 'shop', 'worker-5f6b7-')).toEqual([]);
 
     healComponent(h, 'kube-controller-manager');
@@ -90,9 +130,17 @@ describe.skipIf(!kubectlAvailable())('kubectl delete pod of a controller-owned p
     const fresh = await replacementOf(api, 'shop', 'cart-0', old.metadata?.uid ?? '', settled);
     expect(fresh.metadata?.name).toBe('cart-0');
     expect(fresh.status?.phase).toBe('Pending');
-    expect(fresh.status?.containerStatuses?.[0]?.state?.waiting).toEqual({ reason: 'ImagePullBackOff', message: 'Back-off pulling image' });
-    const events = await api.listNamespacedEvent({ namespace: 'shop', fieldSelector: 'involvedObject.name=cart,reason=SuccessfulCreate' });
-    expect(events.items.map((e) => [e.message, e.source?.component])).toEqual([['create Pod cart-0 in StatefulSet cart successful', 'statefulset-controller']]);
+    expect(fresh.status?.containerStatuses?.[0]?.state?.waiting).toEqual({
+      reason: 'ImagePullBackOff',
+      message: 'Back-off pulling image',
+    });
+    const events = await api.listNamespacedEvent({
+      namespace: 'shop',
+      fieldSelector: 'involvedObject.name=cart,reason=SuccessfulCreate',
+    });
+    expect(events.items.map((e) => [e.message, e.source?.component])).toEqual([
+      ['create Pod cart-0 in StatefulSet cart successful', 'statefulset-controller'],
+    ]);
   });
 
   it('a DaemonSet pod is replaced on the same node, healthy as the old one was', async () => {
@@ -102,18 +150,32 @@ describe.skipIf(!kubectlAvailable())('kubectl delete pod of a controller-owned p
     const fresh = await replacementOf(api, 'kube-system', 'kube-proxy-', '', (p) => p.status?.phase === 'Running');
     expect(fresh.spec?.nodeName).toBe('worker-1');
     expect(fresh.status?.podIP).toBe('10.0.0.11');
-    expect(fresh.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms[0]?.matchFields).toEqual([{ key: 'metadata.name', operator: 'In', values: ['worker-1'] }]);
+    expect(
+      fresh.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms[0]
+        ?.matchFields,
+    ).toEqual([{ key: 'metadata.name', operator: 'In', values: ['worker-1'] }]);
     expect(fresh.status?.containerStatuses?.[0]).toMatchObject({ ready: true, restartCount: 0 });
   });
 
   it('after kubectl patch fixes the Deployment probe, the rollout replaces the crash-looping pod with a healthy one', async () => {
     h = await startControlPlaneHarness();
     const api = core(h);
-    const patch = await kubectl('patch', 'deployment', 'worker', '-n', 'shop', '--type=strategic', '-p', '{"spec":{"template":{"spec":{"containers":[{"name":"app","livenessProbe":{"failureThreshold":60}}]}}}}');
+    const patch = await kubectl(
+      'patch',
+      'deployment',
+      'worker',
+      '-n',
+      'shop',
+      '--type=strategic',
+      '-p',
+      '{"spec":{"template":{"spec":{"containers":[{"name":"app","livenessProbe":{"failureThreshold":60}}]}}}}',
+    );
     expect([patch.stdout, patch.stderr, patch.exitCode]).toEqual(['deployment.apps/worker patched\n', '', 0]);
 
     const rs = await eventually(async () => {
-      const list = JSON.parse((await kubectl('get', 'rs', '-n', 'shop', '-l', 'app=worker', '-o', 'json')).stdout) as { items: { metadata: { name: string; labels: Record<string, string> }; spec: { replicas: number } }[] };
+      const list = JSON.parse((await kubectl('get', 'rs', '-n', 'shop', '-l', 'app=worker', '-o', 'json')).stdout) as {
+        items: { metadata: { name: string; labels: Record<string, string> }; spec: { replicas: number } }[];
+      };
       return list.items.length === 2 ? list.items : undefined;
     }, 'a second ReplicaSet');
     const fresh = rs.find((r) => r.metadata.name !== 'worker-5f6b7');
@@ -122,15 +184,38 @@ describe.skipIf(!kubectlAvailable())('kubectl delete pod of a controller-owned p
 
     const hash = fresh?.metadata.labels['pod-template-hash'] ?? '';
     const wait = await eventually(async () => {
-      const r = await kubectl('wait', '--for=condition=Ready', 'pod', '-l', `pod-template-hash=${hash}`, '-n', 'shop', '--timeout=30s');
+      const r = await kubectl(
+        'wait',
+        '--for=condition=Ready',
+        'pod',
+        '-l',
+        `pod-template-hash=${hash}`,
+        '-n',
+        'shop',
+        '--timeout=30s',
+      );
       return r.exitCode === 0 ? r : undefined;
     }, 'the new pod Ready');
     expect(wait.stdout).toMatch(/^pod\/worker-\w+-\w{5} condition met\n$/);
     const pod = (await podsNamed(api, 'shop', `worker-${hash}-`))[0];
     expect(pod?.spec?.containers[0]?.livenessProbe).toMatchObject({ failureThreshold: 60, periodSeconds: 5 });
     expect(pod?.status?.containerStatuses?.[0]).toMatchObject({ ready: true, restartCount: 0 });
-    await eventually(async () => ((await podsNamed(api, 'shop', 'worker-5f6b7-')).length === 0 ? true : undefined), 'the old pod gone');
-    const scaling = await kubectl('get', 'events', '-n', 'shop', '--field-selector', 'involvedObject.name=worker,reason=ScalingReplicaSet', '-o', 'jsonpath={range .items[*]}{.message}{"\\n"}{end}');
-    expect(scaling.stdout).toBe(`Scaled up replica set worker-${hash} from 0 to 1\nScaled down replica set worker-5f6b7 from 1 to 0\n`);
+    await eventually(
+      async () => ((await podsNamed(api, 'shop', 'worker-5f6b7-')).length === 0 ? true : undefined),
+      'the old pod gone',
+    );
+    const scaling = await kubectl(
+      'get',
+      'events',
+      '-n',
+      'shop',
+      '--field-selector',
+      'involvedObject.name=worker,reason=ScalingReplicaSet',
+      '-o',
+      'jsonpath={range .items[*]}{.message}{"\\n"}{end}',
+    );
+    expect(scaling.stdout).toBe(
+      `Scaled up replica set worker-${hash} from 0 to 1\nScaled down replica set worker-5f6b7 from 1 to 0\n`,
+    );
   });
 });

@@ -63,15 +63,35 @@ describe('API faults a scenario can inject', () => {
     const err = (await failure(core.listNamespacedPod({ namespace: 'db' }))) as ApiException<string>;
     expect(err).toBeInstanceOf(ApiException);
     expect(err.code).toBe(500);
-    expect(JSON.parse(err.body)).toEqual({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'etcdserver: request timed out', code: 500 });
+    expect(JSON.parse(err.body)).toEqual({
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: 'etcdserver: request timed out',
+      code: 500,
+    });
     expect((await core.listNamespacedPod({ namespace: 'shop' })).items.length).toBeGreaterThan(0);
   });
 
   it('error 503: ServiceUnavailable, with Retry-After when the scenario gives one', async () => {
-    const core = await clientWith([{ kind: 'error', status: 503, message: 'etcd cluster is unavailable or misconfigured', retryAfterSeconds: 5, resource: 'nodes' }]);
+    const core = await clientWith([
+      {
+        kind: 'error',
+        status: 503,
+        message: 'etcd cluster is unavailable or misconfigured',
+        retryAfterSeconds: 5,
+        resource: 'nodes',
+      },
+    ]);
     const err = (await failure(core.listNode())) as ApiException<string>;
     expect(err.code).toBe(503);
-    expect(JSON.parse(err.body)).toMatchObject({ reason: 'ServiceUnavailable', message: 'etcd cluster is unavailable or misconfigured', details: { retryAfterSeconds: 5 }, code: 503 });
+    expect(JSON.parse(err.body)).toMatchObject({
+      reason: 'ServiceUnavailable',
+      message: 'etcd cluster is unavailable or misconfigured',
+      details: { retryAfterSeconds: 5 },
+      code: 503,
+    });
     expect(err.headers['retry-after']).toBe('5');
   });
 
@@ -82,7 +102,11 @@ describe('API faults a scenario can inject', () => {
     expect(err.headers['retry-after']).toBe('3');
     if (!h) throw new Error('no harness');
     const second = await raw(h.server, '/api/v1/nodes');
-    expect([second.status, second.headers['content-type'], second.text]).toEqual([429, 'text/plain; charset=utf-8', 'Too many requests, please try again later.\n']);
+    expect([second.status, second.headers['content-type'], second.text]).toEqual([
+      429,
+      'text/plain; charset=utf-8',
+      'Too many requests, please try again later.\n',
+    ]);
     // `times` spent: healthy again.
     expect((await core.listNamespacedPod({ namespace: 'shop' })).items.length).toBeGreaterThan(0);
   });
@@ -91,7 +115,9 @@ describe('API faults a scenario can inject', () => {
     const core = await clientWith([{ kind: 'reset', resource: 'pods', times: 1 }]);
     const err = (await failure(core.listNamespacedPod({ namespace: 'shop' }))) as Error;
     expect(err).not.toBeInstanceOf(ApiException);
-    expect(`${err.message} ${String((err.cause as Error | undefined)?.message)}`).toMatch(/fetch failed|socket|ECONNRESET|other side closed/i);
+    expect(`${err.message} ${String((err.cause as Error | undefined)?.message)}`).toMatch(
+      /fetch failed|socket|ECONNRESET|other side closed/i,
+    );
     expect((await core.listNamespacedPod({ namespace: 'shop' })).items.length).toBeGreaterThan(0);
   });
 

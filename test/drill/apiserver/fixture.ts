@@ -9,12 +9,17 @@ export interface Fixture {
 
 export const token = 'drill-test-token-3f9a';
 
-const ago = (now: Date, seconds: number): string => new Date(now.getTime() - seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+const ago = (now: Date, seconds: number): string =>
+  new Date(now.getTime() - seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 const m = 60;
 const h = 60 * m;
 const d = 24 * h;
 
-function node(now: Date, name: string, opts: { age: number; ready: 'True' | 'False' | 'Unknown'; roles?: string[]; unschedulable?: boolean; ip: string }): KubeObject {
+function node(
+  now: Date,
+  name: string,
+  opts: { age: number; ready: 'True' | 'False' | 'Unknown'; roles?: string[]; unschedulable?: boolean; ip: string },
+): KubeObject {
   const labels: Record<string, string> = { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux' };
   for (const r of opts.roles ?? []) labels[`node-role.kubernetes.io/${r}`] = '';
   return {
@@ -32,7 +37,8 @@ function node(now: Date, name: string, opts: { age: number; ready: 'True' | 'Fal
           type: 'MemoryPressure',
           status: opts.ready === 'True' ? 'False' : 'Unknown',
           reason: opts.ready === 'True' ? 'KubeletHasSufficientMemory' : 'NodeStatusUnknown',
-          message: opts.ready === 'True' ? 'kubelet has sufficient memory available' : 'Kubelet stopped posting node status.',
+          message:
+            opts.ready === 'True' ? 'kubelet has sufficient memory available' : 'Kubelet stopped posting node status.',
           lastHeartbeatTime: ago(now, opts.ready === 'True' ? 20 : 9 * m),
           lastTransitionTime: ago(now, opts.ready === 'True' ? opts.age : 9 * m),
         },
@@ -109,15 +115,39 @@ const running = (now: Date, name: string, since: number, ready = true): Record<s
   state: { running: { startedAt: ago(now, since) } },
 });
 
-const nodeIPs: Record<string, string> = { 'cp-1': '10.0.0.10', 'worker-1': '10.0.0.11', 'worker-2': '10.0.0.12', 'worker-3': '10.0.0.13' };
+const nodeIPs: Record<string, string> = {
+  'cp-1': '10.0.0.10',
+  'worker-1': '10.0.0.11',
+  'worker-2': '10.0.0.12',
+  'worker-3': '10.0.0.13',
+};
 
-function event(now: Date, namespace: string, involved: { kind: string; name: string }, e: { reason: string; type: string; message: string; count?: number; first: number; last: number; component: string; host?: string }): KubeObject {
+function event(
+  now: Date,
+  namespace: string,
+  involved: { kind: string; name: string },
+  e: {
+    reason: string;
+    type: string;
+    message: string;
+    count?: number;
+    first: number;
+    last: number;
+    component: string;
+    host?: string;
+  },
+): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'Event',
     metadata: { name: `${involved.name}.${e.reason.toLowerCase()}`, namespace, creationTimestamp: ago(now, e.first) },
     // Events about cluster-scoped objects (nodes) live in "default" but name no namespace.
-    involvedObject: { apiVersion: 'v1', kind: involved.kind, name: involved.name, ...(involved.kind === 'Node' ? {} : { namespace }) },
+    involvedObject: {
+      apiVersion: 'v1',
+      kind: involved.kind,
+      name: involved.name,
+      ...(involved.kind === 'Node' ? {} : { namespace }),
+    },
     reason: e.reason,
     message: e.message,
     type: e.type,
@@ -142,7 +172,9 @@ export function buildFixture(now = new Date(Math.floor(Date.now() / 1000) * 1000
       phase: 'Pending',
       nodeSelector: { disktype: 'ssd' },
       labels: { app: 'web', tier: 'frontend' },
-      conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/4 nodes are available' }],
+      conditions: [
+        { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/4 nodes are available' },
+      ],
     }),
     pod(now, 'shop', 'api-7d9c5b-x2x4k', {
       age: 3 * d + 4 * h,
@@ -166,7 +198,15 @@ export function buildFixture(now = new Date(Math.floor(Date.now() / 1000) * 1000
           started: false,
           restartCount: 5,
           state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 2m40s restarting failed container=app' } },
-          lastState: { terminated: { exitCode: 1, reason: 'Error', startedAt: ago(now, 2 * m + 5), finishedAt: ago(now, 2 * m), containerID: 'containerd://abc' } },
+          lastState: {
+            terminated: {
+              exitCode: 1,
+              reason: 'Error',
+              startedAt: ago(now, 2 * m + 5),
+              finishedAt: ago(now, 2 * m),
+              containerID: 'containerd://abc',
+            },
+          },
         },
       ],
     }),
@@ -176,7 +216,14 @@ export function buildFixture(now = new Date(Math.floor(Date.now() / 1000) * 1000
       ip: '10.244.1.12',
       phase: 'Pending',
       labels: { app: 'cart', tier: 'backend' },
-      statuses: [{ name: 'app', ready: false, restartCount: 0, state: { waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image' } } }],
+      statuses: [
+        {
+          name: 'app',
+          ready: false,
+          restartCount: 0,
+          state: { waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image' } },
+        },
+      ],
     }),
     pod(now, 'shop', 'migrate-8xk2z', {
       age: 5 * h,
@@ -184,7 +231,14 @@ export function buildFixture(now = new Date(Math.floor(Date.now() / 1000) * 1000
       ip: '10.244.1.7',
       phase: 'Succeeded',
       labels: { app: 'migrate' },
-      statuses: [{ name: 'app', ready: false, restartCount: 0, state: { terminated: { exitCode: 0, reason: 'Completed', finishedAt: ago(now, 5 * h - 30) } } }],
+      statuses: [
+        {
+          name: 'app',
+          ready: false,
+          restartCount: 0,
+          state: { terminated: { exitCode: 0, reason: 'Completed', finishedAt: ago(now, 5 * h - 30) } },
+        },
+      ],
     }),
     pod(now, 'shop', 'old-api-6c8d-zz9q1', {
       age: 9 * d,
@@ -226,60 +280,93 @@ export function buildFixture(now = new Date(Math.floor(Date.now() / 1000) * 1000
       statuses: [running(now, 'kube-apiserver', 30 * d)],
     }),
 
-    event(now, 'shop', { kind: 'Pod', name: 'web-0' }, {
-      reason: 'FailedScheduling',
-      type: 'Warning',
-      message: "0/4 nodes are available: 1 node(s) had untolerated taint {node.kubernetes.io/unreachable: }, 1 node(s) were unschedulable, 2 node(s) didn't match Pod's node affinity/selector. preemption: 0/4 nodes are available: 4 Preemption is not helpful for scheduling.",
-      count: 3,
-      first: 45,
-      last: 30,
-      component: 'default-scheduler',
-    }),
-    event(now, 'shop', { kind: 'Pod', name: 'worker-5f6b7-qlm2p' }, {
-      reason: 'BackOff',
-      type: 'Warning',
-      message: 'Back-off restarting failed container app in pod worker-5f6b7-qlm2p_shop(0f0e6c4a-8b1e-4c55-9f7d-3a1c2b9e0d11)',
-      count: 24,
-      first: 110 * m,
-      last: 90,
-      component: 'kubelet',
-      host: 'worker-1',
-    }),
-    event(now, 'shop', { kind: 'Pod', name: 'cart-0' }, {
-      reason: 'Failed',
-      type: 'Warning',
-      message: 'Failed to pull image "registry.example.com/app:1.0": rpc error: code = NotFound desc = failed to pull and unpack image "registry.example.com/app:1.0": not found',
-      count: 4,
-      first: 9 * m,
-      last: 2 * m,
-      component: 'kubelet',
-      host: 'worker-1',
-    }),
-    event(now, 'shop', { kind: 'Pod', name: 'api-7d9c5b-x2x4k' }, {
-      reason: 'Started',
-      type: 'Normal',
-      message: 'Started container app',
-      first: 3 * d,
-      last: 3 * d,
-      component: 'kubelet',
-      host: 'worker-1',
-    }),
-    event(now, 'db', { kind: 'Pod', name: 'mysql-0' }, {
-      reason: 'Scheduled',
-      type: 'Normal',
-      message: 'Successfully assigned db/mysql-0 to worker-3',
-      first: 3 * m,
-      last: 3 * m,
-      component: 'default-scheduler',
-    }),
-    event(now, 'default', { kind: 'Node', name: 'worker-2' }, {
-      reason: 'NodeNotReady',
-      type: 'Normal',
-      message: 'Node worker-2 status is now: NodeNotReady',
-      first: 9 * m,
-      last: 9 * m,
-      component: 'node-controller',
-    }),
+    event(
+      now,
+      'shop',
+      { kind: 'Pod', name: 'web-0' },
+      {
+        reason: 'FailedScheduling',
+        type: 'Warning',
+        message:
+          "0/4 nodes are available: 1 node(s) had untolerated taint {node.kubernetes.io/unreachable: }, 1 node(s) were unschedulable, 2 node(s) didn't match Pod's node affinity/selector. preemption: 0/4 nodes are available: 4 Preemption is not helpful for scheduling.",
+        count: 3,
+        first: 45,
+        last: 30,
+        component: 'default-scheduler',
+      },
+    ),
+    event(
+      now,
+      'shop',
+      { kind: 'Pod', name: 'worker-5f6b7-qlm2p' },
+      {
+        reason: 'BackOff',
+        type: 'Warning',
+        message:
+          'Back-off restarting failed container app in pod worker-5f6b7-qlm2p_shop(0f0e6c4a-8b1e-4c55-9f7d-3a1c2b9e0d11)',
+        count: 24,
+        first: 110 * m,
+        last: 90,
+        component: 'kubelet',
+        host: 'worker-1',
+      },
+    ),
+    event(
+      now,
+      'shop',
+      { kind: 'Pod', name: 'cart-0' },
+      {
+        reason: 'Failed',
+        type: 'Warning',
+        message:
+          'Failed to pull image "registry.example.com/app:1.0": rpc error: code = NotFound desc = failed to pull and unpack image "registry.example.com/app:1.0": not found',
+        count: 4,
+        first: 9 * m,
+        last: 2 * m,
+        component: 'kubelet',
+        host: 'worker-1',
+      },
+    ),
+    event(
+      now,
+      'shop',
+      { kind: 'Pod', name: 'api-7d9c5b-x2x4k' },
+      {
+        reason: 'Started',
+        type: 'Normal',
+        message: 'Started container app',
+        first: 3 * d,
+        last: 3 * d,
+        component: 'kubelet',
+        host: 'worker-1',
+      },
+    ),
+    event(
+      now,
+      'db',
+      { kind: 'Pod', name: 'mysql-0' },
+      {
+        reason: 'Scheduled',
+        type: 'Normal',
+        message: 'Successfully assigned db/mysql-0 to worker-3',
+        first: 3 * m,
+        last: 3 * m,
+        component: 'default-scheduler',
+      },
+    ),
+    event(
+      now,
+      'default',
+      { kind: 'Node', name: 'worker-2' },
+      {
+        reason: 'NodeNotReady',
+        type: 'Normal',
+        message: 'Node worker-2 status is now: NodeNotReady',
+        first: 9 * m,
+        last: 9 * m,
+        component: 'node-controller',
+      },
+    ),
 
     {
       apiVersion: 'coordination.k8s.io/v1',
@@ -323,7 +410,10 @@ export function buildFixture(now = new Date(Math.floor(Date.now() / 1000) * 1000
       pod: 'worker-5f6b7-qlm2p',
       container: 'app',
       previous: true,
-      lines: [`${ago(now, 5 * m + 5)} starting worker v2.3.1`, `${ago(now, 5 * m)} fatal: cannot reach queue, exiting (previous)`],
+      lines: [
+        `${ago(now, 5 * m + 5)} starting worker v2.3.1`,
+        `${ago(now, 5 * m)} fatal: cannot reach queue, exiting (previous)`,
+      ],
     },
     {
       namespace: 'shop',

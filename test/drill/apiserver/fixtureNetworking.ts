@@ -13,15 +13,27 @@ import type { Fixture } from './fixture.js';
  * control-plane fixture, so the simulated controllers run.
  */
 
-const ago = (now: Date, seconds: number): string => new Date(now.getTime() - seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+const ago = (now: Date, seconds: number): string =>
+  new Date(now.getTime() - seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 function webPod(now: Date, name: string, ip: string, ready: boolean): KubeObject {
   const status = ready ? 'True' : 'False';
   return {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { name, namespace: 'shop', uid: `5d0c8e7a-1b2c-4d3e-8f40-${ip.replace(/\D/g, '').padStart(12, '0')}`, labels: { app: 'web' }, creationTimestamp: ago(now, 3600) },
-    spec: { nodeName: 'worker-1', containers: [{ name: 'web', image: 'nginx:1.27', ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }] }] },
+    metadata: {
+      name,
+      namespace: 'shop',
+      uid: `5d0c8e7a-1b2c-4d3e-8f40-${ip.replace(/\D/g, '').padStart(12, '0')}`,
+      labels: { app: 'web' },
+      creationTimestamp: ago(now, 3600),
+    },
+    spec: {
+      nodeName: 'worker-1',
+      containers: [
+        { name: 'web', image: 'nginx:1.27', ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }] },
+      ],
+    },
     status: {
       phase: 'Running',
       podIP: ip,
@@ -30,7 +42,17 @@ function webPod(now: Date, name: string, ip: string, ready: boolean): KubeObject
         { type: 'Ready', status },
         { type: 'ContainersReady', status },
       ],
-      containerStatuses: [{ name: 'web', ready, restartCount: 0, image: 'nginx:1.27', imageID: '', started: true, state: { running: { startedAt: ago(now, 3500) } } }],
+      containerStatuses: [
+        {
+          name: 'web',
+          ready,
+          restartCount: 0,
+          image: 'nginx:1.27',
+          imageID: '',
+          started: true,
+          state: { running: { startedAt: ago(now, 3500) } },
+        },
+      ],
     },
   };
 }
@@ -47,7 +69,13 @@ export function networkingFixture(): Fixture {
       apiVersion: 'v1',
       kind: 'Service',
       metadata: { name: 'web', namespace: 'shop', uid: svcUid, creationTimestamp: created },
-      spec: { type: 'ClusterIP', clusterIP: '10.96.41.7', clusterIPs: ['10.96.41.7'], selector: { app: 'web' }, ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 'http' }] },
+      spec: {
+        type: 'ClusterIP',
+        clusterIP: '10.96.41.7',
+        clusterIPs: ['10.96.41.7'],
+        selector: { app: 'web' },
+        ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 'http' }],
+      },
     },
     {
       apiVersion: 'discovery.k8s.io/v1',
@@ -57,17 +85,31 @@ export function networkingFixture(): Fixture {
         generateName: 'web-',
         namespace: 'shop',
         creationTimestamp: created,
-        labels: { 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io', 'kubernetes.io/service-name': 'web' },
+        labels: {
+          'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io',
+          'kubernetes.io/service-name': 'web',
+        },
         ownerReferences: [{ apiVersion: 'v1', kind: 'Service', name: 'web', uid: svcUid, controller: true }],
       },
       addressType: 'IPv4',
-      endpoints: [{ addresses: ['10.244.1.31'], conditions: { ready: true, serving: true, terminating: false }, nodeName: 'worker-1', targetRef: { kind: 'Pod', namespace: 'shop', name: 'web-1' } }],
+      endpoints: [
+        {
+          addresses: ['10.244.1.31'],
+          conditions: { ready: true, serving: true, terminating: false },
+          nodeName: 'worker-1',
+          targetRef: { kind: 'Pod', namespace: 'shop', name: 'web-1' },
+        },
+      ],
       ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
     },
     {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'IngressClass',
-      metadata: { name: 'nginx', creationTimestamp: ago(now, 30 * 86400), annotations: { 'ingressclass.kubernetes.io/is-default-class': 'true' } },
+      metadata: {
+        name: 'nginx',
+        creationTimestamp: ago(now, 30 * 86400),
+        annotations: { 'ingressclass.kubernetes.io/is-default-class': 'true' },
+      },
       spec: { controller: 'k8s.io/ingress-nginx' },
     },
     {
@@ -77,7 +119,14 @@ export function networkingFixture(): Fixture {
       spec: {
         ingressClassName: 'nginx',
         tls: [{ hosts: ['shop.example.com'], secretName: 'shop-tls' }],
-        rules: [{ host: 'shop.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { name: 'http' } } } }] } }],
+        rules: [
+          {
+            host: 'shop.example.com',
+            http: {
+              paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { name: 'http' } } } }],
+            },
+          },
+        ],
       },
       status: { loadBalancer: { ingress: [{ ip: '192.0.2.10' }] } },
     },
@@ -93,7 +142,12 @@ export function networkingFixture(): Fixture {
       metadata: { name: 'allow-ingress-nginx', namespace: 'shop', creationTimestamp: ago(now, 600) },
       spec: {
         podSelector: { matchLabels: { app: 'web' } },
-        ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }], ports: [{ port: 'http' }] }],
+        ingress: [
+          {
+            from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }],
+            ports: [{ port: 'http' }],
+          },
+        ],
       },
     },
     ...gatewayApiCrds(ago(now, 60 * 86400)),
@@ -102,7 +156,17 @@ export function networkingFixture(): Fixture {
       kind: 'GatewayClass',
       metadata: { name: 'eg', creationTimestamp: ago(now, 30 * 86400) },
       spec: { controllerName: 'gateway.envoyproxy.io/gatewayclass-controller' },
-      status: { conditions: [{ type: 'Accepted', status: 'True', reason: 'Accepted', message: 'Valid GatewayClass', lastTransitionTime: ago(now, 30 * 86400) }] },
+      status: {
+        conditions: [
+          {
+            type: 'Accepted',
+            status: 'True',
+            reason: 'Accepted',
+            message: 'Valid GatewayClass',
+            lastTransitionTime: ago(now, 30 * 86400),
+          },
+        ],
+      },
     },
     {
       apiVersion: 'gateway.networking.k8s.io/v1',
@@ -111,14 +175,26 @@ export function networkingFixture(): Fixture {
       spec: { gatewayClassName: 'eg', listeners: [{ name: 'http', protocol: 'HTTP', port: 80 }] },
       status: {
         addresses: [{ type: 'IPAddress', value: '192.0.2.20' }],
-        conditions: [{ type: 'Programmed', status: 'True', reason: 'Programmed', message: 'Address assigned to the Gateway, 1/1 envoy Deployment replicas available', lastTransitionTime: created }],
+        conditions: [
+          {
+            type: 'Programmed',
+            status: 'True',
+            reason: 'Programmed',
+            message: 'Address assigned to the Gateway, 1/1 envoy Deployment replicas available',
+            lastTransitionTime: created,
+          },
+        ],
       },
     },
     {
       apiVersion: 'gateway.networking.k8s.io/v1',
       kind: 'HTTPRoute',
       metadata: { name: 'web', namespace: 'shop', creationTimestamp: created },
-      spec: { parentRefs: [{ name: 'eg' }], hostnames: ['shop.example.com'], rules: [{ backendRefs: [{ name: 'web', port: 80 }] }] },
+      spec: {
+        parentRefs: [{ name: 'eg' }],
+        hostnames: ['shop.example.com'],
+        rules: [{ backendRefs: [{ name: 'web', port: 80 }] }],
+      },
     },
   );
   return fixture;

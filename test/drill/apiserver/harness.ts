@@ -16,7 +16,10 @@ export interface Harness {
 }
 
 /** The fixture cluster on a real server, its clock frozen at the fixture's `now`, with a kubeconfig on disk. */
-export async function startHarness(fixture: Fixture = buildFixture(), options: DrillApiServerOptions = {}): Promise<Harness> {
+export async function startHarness(
+  fixture: Fixture = buildFixture(),
+  options: DrillApiServerOptions = {},
+): Promise<Harness> {
   const server = await startDrillApiServer(fixture.spec, { now: () => fixture.now, ...options });
   const dir = mkdtempSync(join(tmpdir(), 'plumbline-apiserver-test-'));
   const kubeconfig = kubeconfigYaml(server, fixture.spec.name);
@@ -51,17 +54,22 @@ export function raw(
   const token = opts.token === undefined ? server.token : opts.token;
   if (token !== null) headers.Authorization = `Bearer ${token}`;
   if (opts.accept) headers.Accept = opts.accept;
-  const body = opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
+  const body =
+    opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
   if (body !== undefined) headers['Content-Type'] = opts.contentType ?? 'application/json';
   return new Promise((resolve, reject) => {
-    const req = request(new URL(path, server.url), { method: opts.method ?? 'GET', headers, ca: server.certificateAuthority }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(text) as unknown });
-      });
-    });
+    const req = request(
+      new URL(path, server.url),
+      { method: opts.method ?? 'GET', headers, ca: server.certificateAuthority },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(text) as unknown });
+        });
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -69,7 +77,12 @@ export function raw(
 
 export interface WatchEvent {
   type: string;
-  object: { kind?: string; apiVersion?: string; metadata?: { name?: string; resourceVersion?: string; annotations?: Record<string, string> }; [key: string]: unknown };
+  object: {
+    kind?: string;
+    apiVersion?: string;
+    metadata?: { name?: string; resourceVersion?: string; annotations?: Record<string, string> };
+    [key: string]: unknown;
+  };
 }
 
 export interface RawStream {
@@ -121,7 +134,11 @@ export function rawStream(server: DrillApiServer, path: string, opts: { accept?:
             };
             const timer = setTimeout(() => {
               waiters.delete(check);
-              fail(new Error(`expected ${count} events within ${timeoutMs} ms, got ${events.length}: ${JSON.stringify(events.map((e) => e.type))}`));
+              fail(
+                new Error(
+                  `expected ${count} events within ${timeoutMs} ms, got ${events.length}: ${JSON.stringify(events.map((e) => e.type))}`,
+                ),
+              );
             }, timeoutMs);
             waiters.add(check);
             check();

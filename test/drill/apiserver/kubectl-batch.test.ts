@@ -15,23 +15,52 @@ afterAll(() => h.close());
 
 describe('batch/v1 discovery', () => {
   it('/apis lists the batch group and /apis/batch/v1 its jobs and cronjobs', async () => {
-    const groups = (await raw(h.server, '/apis')).json() as { groups: { name: string; preferredVersion: { groupVersion: string } }[] };
+    const groups = (await raw(h.server, '/apis')).json() as {
+      groups: { name: string; preferredVersion: { groupVersion: string } }[];
+    };
     expect(groups.groups.find((g) => g.name === 'batch')?.preferredVersion.groupVersion).toBe('batch/v1');
-    const list = (await raw(h.server, '/apis/batch/v1')).json() as { groupVersion: string; resources: Record<string, unknown>[] };
+    const list = (await raw(h.server, '/apis/batch/v1')).json() as {
+      groupVersion: string;
+      resources: Record<string, unknown>[];
+    };
     expect(list.groupVersion).toBe('batch/v1');
     expect(list.resources).toEqual([
-      { name: 'cronjobs', singularName: 'cronjob', namespaced: true, kind: 'CronJob', verbs: ['get', 'list', 'patch', 'update', 'watch'], shortNames: ['cj'], categories: ['all'] },
-      { name: 'jobs', singularName: 'job', namespaced: true, kind: 'Job', verbs: ['get', 'list', 'patch', 'update', 'watch'], categories: ['all'] },
+      {
+        name: 'cronjobs',
+        singularName: 'cronjob',
+        namespaced: true,
+        kind: 'CronJob',
+        verbs: ['get', 'list', 'patch', 'update', 'watch'],
+        shortNames: ['cj'],
+        categories: ['all'],
+      },
+      {
+        name: 'jobs',
+        singularName: 'job',
+        namespaced: true,
+        kind: 'Job',
+        verbs: ['get', 'list', 'patch', 'update', 'watch'],
+        categories: ['all'],
+      },
     ]);
   });
 
   it('aggregated discovery puts batch after apps, as kube-apiserver orders its groups', async () => {
-    const r = await raw(h.server, '/apis', { accept: 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList' });
-    const doc = r.json() as { items: { metadata: { name: string }; versions: { version: string; resources: { resource: string; scope: string }[] }[] }[] };
+    const r = await raw(h.server, '/apis', {
+      accept: 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList',
+    });
+    const doc = r.json() as {
+      items: {
+        metadata: { name: string };
+        versions: { version: string; resources: { resource: string; scope: string }[] }[];
+      }[];
+    };
     const names = doc.items.map((i) => i.metadata.name);
     expect(names.indexOf('batch')).toBeGreaterThan(names.indexOf('apps'));
     const batch = doc.items.find((i) => i.metadata.name === 'batch');
-    expect(batch?.versions.map((v) => [v.version, v.resources.map((x) => `${x.resource}:${x.scope}`)])).toEqual([['v1', ['cronjobs:Namespaced', 'jobs:Namespaced']]]);
+    expect(batch?.versions.map((v) => [v.version, v.resources.map((x) => `${x.resource}:${x.scope}`)])).toEqual([
+      ['v1', ['cronjobs:Namespaced', 'jobs:Namespaced']],
+    ]);
   });
 });
 
@@ -104,12 +133,30 @@ describe.skipIf(!kubectlAvailable())('kubectl get jobs and cronjobs on the drill
   });
 
   it("keeps a Job's status the server's and its pod template fixed, as kube-apiserver does", async () => {
-    const status = await kubectl('patch', 'job', 'migrate', '-n', 'shop', '--type=merge', '-p', '{"status":{"succeeded":9}}');
+    const status = await kubectl(
+      'patch',
+      'job',
+      'migrate',
+      '-n',
+      'shop',
+      '--type=merge',
+      '-p',
+      '{"status":{"succeeded":9}}',
+    );
     expect(status.stdout).toBe('job.batch/migrate patched (no change)\n');
-    const image = await kubectl('set', 'image', 'job/report-28919160', '-n', 'shop', 'app=registry.example.com/app:1.1');
+    const image = await kubectl(
+      'set',
+      'image',
+      'job/report-28919160',
+      '-n',
+      'shop',
+      'app=registry.example.com/app:1.1',
+    );
     expect(image.exitCode).toBe(1);
     // kubectl set image wraps the server's 422 in its own words.
-    expect(image.stderr).toMatch(/^error: failed to patch image update to pod template: Job\.batch "report-28919160" is invalid: spec\.template: Invalid value: \{.*"image":"registry\.example\.com\/app:1\.1".*\}: field is immutable$/m);
+    expect(image.stderr).toMatch(
+      /^error: failed to patch image update to pod template: Job\.batch "report-28919160" is invalid: spec\.template: Invalid value: \{.*"image":"registry\.example\.com\/app:1\.1".*\}: field is immutable$/m,
+    );
     const labels = await kubectl('label', 'job', 'report-28919160', '-n', 'shop', 'team=data');
     expect(labels.stdout).toBe('job.batch/report-28919160 labeled\n');
   });

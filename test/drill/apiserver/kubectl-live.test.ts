@@ -26,7 +26,13 @@ describe.skipIf(!kubectlAvailable())('kubectl on a changing drill cluster', () =
       h.server.store.put('pods', {
         ...web,
         spec: { ...(web.spec as object), nodeName: 'worker-1' },
-        status: { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'True' }], containerStatuses: [{ name: 'app', ready: false, restartCount: 0, state: { waiting: { reason: 'ContainerCreating' } } }] },
+        status: {
+          phase: 'Pending',
+          conditions: [{ type: 'PodScheduled', status: 'True' }],
+          containerStatuses: [
+            { name: 'app', ready: false, restartCount: 0, state: { waiting: { reason: 'ContainerCreating' } } },
+          ],
+        },
       });
       const out = await watch.waitFor(/^web-0 .*ContainerCreating.*\n/m);
       const lines = out.trimEnd().split('\n');
@@ -44,11 +50,28 @@ describe.skipIf(!kubectlAvailable())('kubectl on a changing drill cluster', () =
 
   it('run creates a Pending test pod; a second run is refused as AlreadyExists', async () => {
     // Pinned to the NotReady node, so no kubelet starts it and it stays as created.
-    const run = await kubectl('run', 'probe', '-n', 'shop', '--image=busybox:1.36', '--restart=Never', '--overrides={"spec":{"nodeName":"worker-2"}}', '--', 'sleep', '3600');
+    const run = await kubectl(
+      'run',
+      'probe',
+      '-n',
+      'shop',
+      '--image=busybox:1.36',
+      '--restart=Never',
+      '--overrides={"spec":{"nodeName":"worker-2"}}',
+      '--',
+      'sleep',
+      '3600',
+    );
     expect([run.stdout, run.stderr, run.exitCode]).toEqual(['pod/probe created\n', '', 0]);
     const pod = JSON.parse((await kubectl('get', 'pod', 'probe', '-n', 'shop', '-o', 'json')).stdout) as {
       metadata: { uid: string; resourceVersion: string; creationTimestamp: string; labels: Record<string, string> };
-      spec: { nodeName: string; restartPolicy: string; serviceAccountName: string; containers: { imagePullPolicy: string; args: string[] }[]; tolerations: unknown[] };
+      spec: {
+        nodeName: string;
+        restartPolicy: string;
+        serviceAccountName: string;
+        containers: { imagePullPolicy: string; args: string[] }[];
+        tolerations: unknown[];
+      };
       status: { phase: string; qosClass: string };
     };
     expect(pod.metadata.uid).toMatch(/^[0-9a-f-]{36}$/);
@@ -60,7 +83,10 @@ describe.skipIf(!kubectlAvailable())('kubectl on a changing drill cluster', () =
     const row = (await kubectl('get', 'pod', 'probe', '-n', 'shop', '--no-headers')).stdout;
     expect(row).toMatch(/^probe\s+0\/1\s+Pending\s+0\s+0s\n$/);
     const again = await kubectl('run', 'probe', '-n', 'shop', '--image=busybox:1.36', '--restart=Never');
-    expect([again.stderr.trim(), again.exitCode]).toEqual(['Error from server (AlreadyExists): pods "probe" already exists', 1]);
+    expect([again.stderr.trim(), again.exitCode]).toEqual([
+      'Error from server (AlreadyExists): pods "probe" already exists',
+      1,
+    ]);
     const nowhere = await kubectl('run', 'probe', '-n', 'nowhere', '--image=busybox:1.36');
     expect(nowhere.stderr.trim()).toBe('Error from server (NotFound): namespaces "nowhere" not found');
   });
@@ -72,17 +98,26 @@ describe.skipIf(!kubectlAvailable())('kubectl on a changing drill cluster', () =
     const unscheduled = await kubectl('delete', 'pod', 'web-0', '-n', 'shop');
     expect(unscheduled.stdout).toBe('pod "web-0" deleted\n');
     const missing = await kubectl('delete', 'pod', 'cart-0', '-n', 'shop');
-    expect([missing.stderr.trim(), missing.exitCode]).toEqual(['Error from server (NotFound): pods "cart-0" not found', 1]);
+    expect([missing.stderr.trim(), missing.exitCode]).toEqual([
+      'Error from server (NotFound): pods "cart-0" not found',
+      1,
+    ]);
   });
 
   it('a pod on a NotReady node stays Terminating after delete, as no kubelet confirms it', async () => {
     const web = h.server.store.get('pods', 'shop', 'api-7d9c5b-x2x4k');
     if (!web) throw new Error('fixture lacks api-7d9c5b-x2x4k');
-    h.server.store.put('pods', { ...web, metadata: { name: 'stuck', namespace: 'shop' }, spec: { ...(web.spec as object), nodeName: 'worker-2' } });
+    h.server.store.put('pods', {
+      ...web,
+      metadata: { name: 'stuck', namespace: 'shop' },
+      spec: { ...(web.spec as object), nodeName: 'worker-2' },
+    });
     const del = await kubectl('delete', 'pod', 'stuck', '-n', 'shop', '--wait=false');
     expect(del.stdout).toBe('pod "stuck" deleted\n');
     await new Promise((resolve) => setTimeout(resolve, 150));
-    expect((await kubectl('get', 'pod', 'stuck', '-n', 'shop', '--no-headers')).stdout).toMatch(/^stuck\s+1\/1\s+Terminating\s/);
+    expect((await kubectl('get', 'pod', 'stuck', '-n', 'shop', '--no-headers')).stdout).toMatch(
+      /^stuck\s+1\/1\s+Terminating\s/,
+    );
     const forced = await kubectl('delete', 'pod', 'stuck', '-n', 'shop', '--force', '--grace-period=0');
     expect(forced.stdout).toBe('pod "stuck" force deleted\n');
     expect(h.server.store.get('pods', 'shop', 'stuck')).toBeUndefined();
@@ -106,7 +141,9 @@ describe.skipIf(!kubectlAvailable())('kubectl on a drill cluster with RBAC denia
         1,
       ]);
       const node = await runKubectl(h.kubeconfigPath, ['get', 'node', 'worker-2']);
-      expect(node.stderr.trim()).toBe('Error from server (Forbidden): nodes "worker-2" is forbidden: User "system:serviceaccount:oncall:plumbline" cannot get resource "nodes" in API group "" at the cluster scope');
+      expect(node.stderr.trim()).toBe(
+        'Error from server (Forbidden): nodes "worker-2" is forbidden: User "system:serviceaccount:oncall:plumbline" cannot get resource "nodes" in API group "" at the cluster scope',
+      );
       expect((await runKubectl(h.kubeconfigPath, ['get', 'pods', '-n', 'shop'])).exitCode).toBe(0);
     } finally {
       await h.close();
@@ -130,7 +167,9 @@ describe.skipIf(!kubectlAvailable())('kubectl on a drill cluster with RBAC denia
       const ns = await runKubectl(h.kubeconfigPath, ['get', 'namespaces']);
       expect(ns.stderr.trim()).toBe('Error from server: etcdserver: request timed out');
       const leases = await runKubectl(h.kubeconfigPath, ['get', 'leases', '-A']);
-      expect(leases.stderr.trim()).toBe('Error from server (ServiceUnavailable): the server is currently unable to handle the request');
+      expect(leases.stderr.trim()).toBe(
+        'Error from server (ServiceUnavailable): the server is currently unable to handle the request',
+      );
     } finally {
       await h.close();
     }

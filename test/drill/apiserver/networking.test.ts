@@ -18,7 +18,11 @@ afterAll(() => h.close());
 
 /** The CRDs' creationTimestamp as `kubectl get crd` prints it (RFC 3339, UTC). */
 const crdCreated = (): string => {
-  const crd = h.server.store.get('customresourcedefinitions.apiextensions.k8s.io', undefined, 'gateways.gateway.networking.k8s.io') as KubeObject;
+  const crd = h.server.store.get(
+    'customresourcedefinitions.apiextensions.k8s.io',
+    undefined,
+    'gateways.gateway.networking.k8s.io',
+  ) as KubeObject;
   return crd.metadata.creationTimestamp ?? '';
 };
 
@@ -83,10 +87,18 @@ describe.skipIf(!kubectlAvailable())('kubectl on the new kinds', () => {
         '',
       ].join('\n'),
     );
-    const columns = await kubectl('get', 'crd', 'gateways.gateway.networking.k8s.io', '-o', 'jsonpath={.spec.versions[0].additionalPrinterColumns[*].name}');
+    const columns = await kubectl(
+      'get',
+      'crd',
+      'gateways.gateway.networking.k8s.io',
+      '-o',
+      'jsonpath={.spec.versions[0].additionalPrinterColumns[*].name}',
+    );
     expect(columns.stdout).toBe('Class Address Programmed Age');
     const wide = await kubectl('get', 'gatewayclass', '-o', 'wide');
-    expect(wide.stdout.split('\n')[0]).toBe('NAME   CONTROLLER                                      ACCEPTED   AGE   DESCRIPTION');
+    expect(wide.stdout.split('\n')[0]).toBe(
+      'NAME   CONTROLLER                                      ACCEPTED   AGE   DESCRIPTION',
+    );
   });
 
   it('api-resources lists the short names kubectl users type (ing, netpol, gtw, gc)', async () => {
@@ -94,7 +106,11 @@ describe.skipIf(!kubectlAvailable())('kubectl on the new kinds', () => {
     expect(r.stdout).toContain('ingresses         ing          networking.k8s.io/v1   true         Ingress');
     expect(r.stdout).toContain('networkpolicies   netpol       networking.k8s.io/v1   true         NetworkPolicy');
     const g = await kubectl('get', 'gateway-api', '-n', 'shop', '-o', 'name');
-    expect(g.stdout.split('\n').filter(Boolean).sort()).toEqual(['gateway.gateway.networking.k8s.io/eg', 'gatewayclass.gateway.networking.k8s.io/eg', 'httproute.gateway.networking.k8s.io/web']);
+    expect(g.stdout.split('\n').filter(Boolean).sort()).toEqual([
+      'gateway.gateway.networking.k8s.io/eg',
+      'gatewayclass.gateway.networking.k8s.io/eg',
+      'httproute.gateway.networking.k8s.io/web',
+    ]);
   });
 });
 
@@ -107,9 +123,17 @@ describe('client-node reads the new kinds', () => {
     expect(pols.items.map((p) => p.metadata?.name)).toEqual(['allow-ingress-nginx', 'default-deny-ingress']);
     const classes = await net.listIngressClass();
     expect(classes.items.map((c) => c.spec?.controller)).toEqual(['k8s.io/ingress-nginx']);
-    const slices = await kc().makeApiClient(DiscoveryV1Api).listNamespacedEndpointSlice({ namespace: 'shop', labelSelector: 'kubernetes.io/service-name=web' });
+    const slices = await kc()
+      .makeApiClient(DiscoveryV1Api)
+      .listNamespacedEndpointSlice({ namespace: 'shop', labelSelector: 'kubernetes.io/service-name=web' });
     expect(slices.items).toHaveLength(1);
-    const route = (await kc().makeApiClient(CustomObjectsApi).getNamespacedCustomObject({ group: 'gateway.networking.k8s.io', version: 'v1', namespace: 'shop', plural: 'httproutes', name: 'web' })) as KubeObject;
+    const route = (await kc().makeApiClient(CustomObjectsApi).getNamespacedCustomObject({
+      group: 'gateway.networking.k8s.io',
+      version: 'v1',
+      namespace: 'shop',
+      plural: 'httproutes',
+      name: 'web',
+    })) as KubeObject;
     expect((route.spec as { hostnames: string[] }).hostnames).toEqual(['shop.example.com']);
   });
 });
@@ -119,9 +143,17 @@ describe('the simulated EndpointSlice controller keeps slices in step with pod r
     const discovery = kc().makeApiClient(DiscoveryV1Api);
     const pod = h.server.store.get('pods', 'shop', 'web-2') as KubeObject;
     const status = pod.status as { conditions: { type: string; status: string }[] };
-    h.server.store.put('pods', { ...pod, status: { ...status, conditions: status.conditions.map((c) => ({ ...c, status: 'True' })) } });
+    h.server.store.put('pods', {
+      ...pod,
+      status: { ...status, conditions: status.conditions.map((c) => ({ ...c, status: 'True' })) },
+    });
     const both = await eventually(async () => {
-      const s = (await discovery.listNamespacedEndpointSlice({ namespace: 'shop', labelSelector: 'kubernetes.io/service-name=web' })).items[0];
+      const s = (
+        await discovery.listNamespacedEndpointSlice({
+          namespace: 'shop',
+          labelSelector: 'kubernetes.io/service-name=web',
+        })
+      ).items[0];
       return s?.endpoints?.length === 2 ? s : undefined;
     }, 'web-2 in the slice');
     expect((both.endpoints ?? []).map((e) => [e.addresses[0], e.conditions?.ready])).toEqual([
@@ -133,7 +165,12 @@ describe('the simulated EndpointSlice controller keeps slices in step with pod r
     const ready = h.server.store.get('pods', 'shop', 'web-2') as KubeObject;
     h.server.store.put('pods', { ...ready, metadata: { ...ready.metadata, labels: { app: 'web-canary' } } });
     const one = await eventually(async () => {
-      const s = (await discovery.listNamespacedEndpointSlice({ namespace: 'shop', labelSelector: 'kubernetes.io/service-name=web' })).items[0];
+      const s = (
+        await discovery.listNamespacedEndpointSlice({
+          namespace: 'shop',
+          labelSelector: 'kubernetes.io/service-name=web',
+        })
+      ).items[0];
       return s?.endpoints?.length === 1 ? s : undefined;
     }, 'web-2 out of the slice');
     expect(one.endpoints?.[0]?.targetRef?.name).toBe('web-1');
@@ -142,13 +179,24 @@ describe('the simulated EndpointSlice controller keeps slices in step with pod r
   it('a Service whose named targetPort no pod declares gets endpoints without ports (PORTS <unset>), and no Endpoints subsets', async () => {
     const svc = h.server.store.get('services', 'shop', 'web') as KubeObject;
     const spec = svc.spec as { ports: Record<string, unknown>[] };
-    h.server.store.put('services', { ...svc, spec: { ...spec, ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 'web' }] } });
+    h.server.store.put('services', {
+      ...svc,
+      spec: { ...spec, ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 'web' }] },
+    });
     await eventually(() => {
       const ep = h.server.store.get('endpoints', 'shop', 'web');
       return ep && !ep.subsets ? ep : undefined;
     }, 'Endpoints without subsets');
     if (kubectlAvailable()) {
-      const r = await runKubectl(h.kubeconfigPath, ['get', 'endpointslices', '-n', 'shop', '-l', 'kubernetes.io/service-name=web', '--no-headers']);
+      const r = await runKubectl(h.kubeconfigPath, [
+        'get',
+        'endpointslices',
+        '-n',
+        'shop',
+        '-l',
+        'kubernetes.io/service-name=web',
+        '--no-headers',
+      ]);
       expect(r.stdout).toMatch(/^web-x7k2p\s+IPv4\s+<unset>\s+10\.244\.1\.31\s+/);
     }
   });

@@ -33,7 +33,8 @@ async function denied(p: Promise<unknown>): Promise<{ code: number; body: Record
   try {
     await p;
   } catch (err) {
-    if (err instanceof ApiException) return { code: err.code, body: JSON.parse(err.body as string) as Record<string, unknown> };
+    if (err instanceof ApiException)
+      return { code: err.code, body: JSON.parse(err.body as string) as Record<string, unknown> };
     throw err;
   }
   throw new Error('expected a 403');
@@ -62,14 +63,20 @@ describe('RBAC denials a scenario declares', () => {
       details: { name: 'mysql-0', kind: 'pods' },
     });
     const pinned = await denied(core.listNamespacedPod({ namespace: 'db', fieldSelector: 'metadata.name=mysql-0' }));
-    expect(pinned.body.message).toBe(`pods "mysql-0" is forbidden: User "${user}" cannot list resource "pods" in API group "" in the namespace "db"`);
+    expect(pinned.body.message).toBe(
+      `pods "mysql-0" is forbidden: User "${user}" cannot list resource "pods" in API group "" in the namespace "db"`,
+    );
   });
 
   it('words subresources, cluster scope and named groups as the apiserver does', async () => {
     const log = await denied(core.readNamespacedPodLog({ name: 'api-7d9c5b-x2x4k', namespace: 'shop' }));
-    expect(log.body.message).toBe(`pods "api-7d9c5b-x2x4k" is forbidden: User "${user}" cannot get resource "pods/log" in API group "" in the namespace "shop"`);
+    expect(log.body.message).toBe(
+      `pods "api-7d9c5b-x2x4k" is forbidden: User "${user}" cannot get resource "pods/log" in API group "" in the namespace "shop"`,
+    );
     const nodes = await denied(core.listNode());
-    expect(nodes.body.message).toBe(`nodes is forbidden: User "${user}" cannot list resource "nodes" in API group "" at the cluster scope`);
+    expect(nodes.body.message).toBe(
+      `nodes is forbidden: User "${user}" cannot list resource "nodes" in API group "" at the cluster scope`,
+    );
     const ds = await denied(apps.listDaemonSetForAllNamespaces());
     expect(ds.body).toMatchObject({
       message: `daemonsets.apps is forbidden: User "${user}" cannot list resource "daemonsets" in API group "apps" at the cluster scope`,
@@ -85,6 +92,9 @@ describe('RBAC denials a scenario declares', () => {
   it('allows everything else, including what is denied to another user', async () => {
     expect((await core.listNamespacedPod({ namespace: 'shop' })).items.length).toBeGreaterThan(0);
     expect((await core.readNode({ name: 'cp-1' })).metadata?.name).toBe('cp-1');
-    expect((await apps.listNamespacedDeployment({ namespace: 'shop' })).items.map((d) => d.metadata?.name)).toEqual(['api', 'worker']);
+    expect((await apps.listNamespacedDeployment({ namespace: 'shop' })).items.map((d) => d.metadata?.name)).toEqual([
+      'api',
+      'worker',
+    ]);
   });
 });

@@ -24,11 +24,24 @@ describe('ObjectStore', () => {
     const store = newStore();
     const [a, b] = store.load('pods', [
       pod('ns', 'a'),
-      { ...pod('ns', 'b'), metadata: { name: 'b', namespace: 'ns', uid: 'u-b', resourceVersion: '500', creationTimestamp: '2020-01-01T00:00:00Z' } },
+      {
+        ...pod('ns', 'b'),
+        metadata: {
+          name: 'b',
+          namespace: 'ns',
+          uid: 'u-b',
+          resourceVersion: '500',
+          creationTimestamp: '2020-01-01T00:00:00Z',
+        },
+      },
     ]);
     expect(a?.metadata).toMatchObject({ resourceVersion: '1', creationTimestamp: '2025-01-10T12:00:00Z' });
     expect(a?.metadata.uid).toMatch(/^[0-9a-f-]{36}$/);
-    expect(b?.metadata).toMatchObject({ uid: 'u-b', resourceVersion: '500', creationTimestamp: '2020-01-01T00:00:00Z' });
+    expect(b?.metadata).toMatchObject({
+      uid: 'u-b',
+      resourceVersion: '500',
+      creationTimestamp: '2020-01-01T00:00:00Z',
+    });
     expect(store.revision).toBe(500);
   });
 
@@ -44,7 +57,10 @@ describe('ObjectStore', () => {
 
   it('pages from a start key and reports what is left', () => {
     const store = newStore();
-    store.load('pods', ['a', 'b', 'c', 'd', 'e'].map((n) => pod('ns', n)));
+    store.load(
+      'pods',
+      ['a', 'b', 'c', 'd', 'e'].map((n) => pod('ns', n)),
+    );
     const first = store.list('pods', { limit: 2, countRemaining: true });
     expect(first.items.map((o) => o.metadata.name)).toEqual(['a', 'b']);
     expect([first.lastKey, first.remainingItemCount]).toEqual(['ns/b', 3]);
@@ -74,7 +90,10 @@ describe('ObjectStore', () => {
     const changes: StoreChange[] = [];
     const unsubscribe = store.subscribe((c) => changes.push(c));
     const before = store.revision;
-    const moved = store.put('pods', { ...pod('ns', 'a', 'n2'), metadata: { name: 'a', namespace: 'ns', resourceVersion: '1' } });
+    const moved = store.put('pods', {
+      ...pod('ns', 'a', 'n2'),
+      metadata: { name: 'a', namespace: 'ns', resourceVersion: '1' },
+    });
     expect(moved.metadata.resourceVersion).toBe(String(before + 1));
     expect(moved.metadata.uid).toBe(store.list('pods').items[0]?.metadata.uid);
     expect(store.list('pods', { indexed: { 'spec.nodeName': 'n1' } }).items).toEqual([]);
@@ -112,7 +131,10 @@ describe('ObjectStore', () => {
       name: (i) => names[i] ?? '',
       make: (i) => {
         made.push(i);
-        return { ...pod('ns', names[i] ?? '', `node-${i % 2}`), metadata: { name: names[i] ?? '', namespace: 'ns', uid: `u-${i}` } };
+        return {
+          ...pod('ns', names[i] ?? '', `node-${i % 2}`),
+          metadata: { name: names[i] ?? '', namespace: 'ns', uid: `u-${i}` },
+        };
       },
       probe: (i) => pod('ns', names[i] ?? '', `node-${i % 2}`),
     });
@@ -122,16 +144,25 @@ describe('ObjectStore', () => {
     store.subscribe((c) => changes.push(c));
     const keys = (items: KubeObject[]): string[] => items.map((o) => `${o.metadata.namespace}/${o.metadata.name}`);
     expect(keys(store.list('pods').items)).toEqual(['a/x', 'ns/v-a', 'ns/v-b', 'ns/v-c', 'ns/w']);
-    expect(keys(store.list('pods', { indexed: { 'spec.nodeName': 'node-0' } }).items)).toEqual(['ns/v-b', 'ns/v-c', 'ns/w']);
+    expect(keys(store.list('pods', { indexed: { 'spec.nodeName': 'node-0' } }).items)).toEqual([
+      'ns/v-b',
+      'ns/v-c',
+      'ns/w',
+    ]);
     // Filters read the probe; only what passes is made.
     made.length = 0;
-    expect(keys(store.list('pods', { namespace: 'ns', filter: (o) => nodeOf(o) === 'node-1' }).items)).toEqual(['ns/v-a']);
+    expect(keys(store.list('pods', { namespace: 'ns', filter: (o) => nodeOf(o) === 'node-1' }).items)).toEqual([
+      'ns/v-a',
+    ]);
     expect(made).toEqual([1]);
     expect(store.get('pods', 'ns', 'v-a')?.metadata).toMatchObject({ uid: 'u-1', resourceVersion: '2' });
     const page = store.list('pods', { namespace: 'ns', limit: 2, countRemaining: true });
     expect(page).toMatchObject({ lastKey: 'ns/v-b', remainingItemCount: 2 });
 
-    const written = store.put('pods', { ...pod('ns', 'v-a', 'node-0'), metadata: { name: 'v-a', namespace: 'ns', labels: { edited: 'yes' } } });
+    const written = store.put('pods', {
+      ...pod('ns', 'v-a', 'node-0'),
+      metadata: { name: 'v-a', namespace: 'ns', labels: { edited: 'yes' } },
+    });
     expect(written.metadata.uid).toBe('u-1');
     expect(changes.at(-1)).toMatchObject({ type: 'MODIFIED', previous: { metadata: { uid: 'u-1' } } });
     expect(store.get('pods', 'ns', 'v-a')?.metadata.labels).toEqual({ edited: 'yes' });

@@ -19,7 +19,9 @@ describe('selfSignedCertificate', () => {
 
   it('serves the dates a scenario states: an expired serving certificate (kubernetes/kubeadm#2852)', () => {
     const notAfter = new Date('2023-03-25T05:32:30Z');
-    const x = new X509Certificate(selfSignedCertificate('plumbline-drill', new Date('2023-03-31T06:11:37Z'), { notAfter }).cert);
+    const x = new X509Certificate(
+      selfSignedCertificate('plumbline-drill', new Date('2023-03-31T06:11:37Z'), { notAfter }).cert,
+    );
     expect(new Date(x.validTo).toISOString()).toBe('2023-03-25T05:32:30.000Z');
     expect(new Date(x.validFrom).getTime()).toBeLessThan(notAfter.getTime());
     expect(x.verify(x.publicKey)).toBe(true);

@@ -11,7 +11,8 @@ beforeEach(async () => {
 });
 afterEach(() => h.close());
 
-const tableAccept = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json';
+const tableAccept =
+  'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json';
 
 function testPod(name: string, labels: Record<string, string> = { app: name }): KubeObject {
   return {
@@ -56,7 +57,11 @@ describe('watch through @kubernetes/client-node', () => {
     store.put('pods', testPod('probe'));
     await arrived(1);
     const created = store.get('pods', 'shop', 'probe');
-    store.put('pods', { ...testPod('probe'), metadata: { ...testPod('probe').metadata, uid: created?.metadata.uid }, status: { phase: 'Running' } });
+    store.put('pods', {
+      ...testPod('probe'),
+      metadata: { ...testPod('probe').metadata, uid: created?.metadata.uid },
+      status: { phase: 'Running' },
+    });
     await arrived(2);
     store.delete('pods', 'shop', 'probe');
     // A write elsewhere must not reach a namespaced watch.
@@ -78,7 +83,11 @@ describe('watch through @kubernetes/client-node', () => {
 describe('watch semantics', () => {
   it('starts with the current objects as ADDED when no resourceVersion is given, then streams writes', async () => {
     const s = await rawStream(h.server, '/api/v1/namespaces/shop/pods?watch=true');
-    expect([s.status, s.headers['content-type'], s.headers['transfer-encoding']]).toEqual([200, 'application/json', 'chunked']);
+    expect([s.status, s.headers['content-type'], s.headers['transfer-encoding']]).toEqual([
+      200,
+      'application/json',
+      'chunked',
+    ]);
     await s.waitForEvents(6);
     expect(s.events.map((e) => [e.type, e.object.metadata?.name])).toEqual([
       ['ADDED', 'api-7d9c5b-x2x4k'],
@@ -118,7 +127,15 @@ describe('watch semantics', () => {
     expect(s.events).toEqual([
       {
         type: 'ERROR',
-        object: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `too old resource version: ${rv} (${h.server.store.compactedRevision})`, reason: 'Expired', code: 410 },
+        object: {
+          kind: 'Status',
+          apiVersion: 'v1',
+          metadata: {},
+          status: 'Failure',
+          message: `too old resource version: ${rv} (${h.server.store.compactedRevision})`,
+          reason: 'Expired',
+          code: 410,
+        },
       },
     ]);
   });
@@ -147,7 +164,10 @@ describe('watch semantics', () => {
     const s = await rawStream(h.server, `/api/v1/nodes?watch=true&allowWatchBookmarks=true&resourceVersion=${rv}`);
     await s.waitForEvents(2);
     s.close();
-    expect(s.events[0]).toEqual({ type: 'BOOKMARK', object: { kind: 'Node', apiVersion: 'v1', metadata: { resourceVersion: rv, creationTimestamp: null } } });
+    expect(s.events[0]).toEqual({
+      type: 'BOOKMARK',
+      object: { kind: 'Node', apiVersion: 'v1', metadata: { resourceVersion: rv, creationTimestamp: null } },
+    });
     const plain = await rawStream(h.server, `/api/v1/nodes?watch=true&resourceVersion=${rv}&timeoutSeconds=1`);
     await plain.ended;
     expect(plain.events).toEqual([]);
@@ -172,22 +192,39 @@ describe('watch semantics', () => {
       ['ADDED', 'web-0'],
     ]);
     // The DELETED object is the last state that matched, at the revision that made it leave.
-    expect((s.events[1]?.object as { metadata: { labels: Record<string, string> } }).metadata.labels).toEqual({ app: 'web', tier: 'frontend', version: '2' });
-    expect(Number(s.events[1]?.object.metadata?.resourceVersion)).toBeGreaterThan(Number(s.events[0]?.object.metadata?.resourceVersion));
+    expect((s.events[1]?.object as { metadata: { labels: Record<string, string> } }).metadata.labels).toEqual({
+      app: 'web',
+      tier: 'frontend',
+      version: '2',
+    });
+    expect(Number(s.events[1]?.object.metadata?.resourceVersion)).toBeGreaterThan(
+      Number(s.events[0]?.object.metadata?.resourceVersion),
+    );
     s.close();
   });
 
   it('streams Tables for kubectl, with column definitions only in the first event', async () => {
     const rv = await listRevision('/api/v1/namespaces/shop/pods');
-    const s = await rawStream(h.server, `/api/v1/namespaces/shop/pods?watch=true&resourceVersion=${rv}`, { accept: tableAccept });
+    const s = await rawStream(h.server, `/api/v1/namespaces/shop/pods?watch=true&resourceVersion=${rv}`, {
+      accept: tableAccept,
+    });
     h.server.store.put('pods', testPod('probe'));
     h.server.store.delete('pods', 'shop', 'probe');
     await s.waitForEvents(2);
     s.close();
-    const [first, second] = s.events as { type: string; object: { kind: string; columnDefinitions: { name: string }[] | null; rows: { cells: unknown[] }[] } }[];
+    const [first, second] = s.events as {
+      type: string;
+      object: { kind: string; columnDefinitions: { name: string }[] | null; rows: { cells: unknown[] }[] };
+    }[];
     expect(first?.type).toBe('ADDED');
     expect(first?.object.kind).toBe('Table');
-    expect(first?.object.columnDefinitions?.map((c) => c.name).slice(0, 5)).toEqual(['Name', 'Ready', 'Status', 'Restarts', 'Age']);
+    expect(first?.object.columnDefinitions?.map((c) => c.name).slice(0, 5)).toEqual([
+      'Name',
+      'Ready',
+      'Status',
+      'Restarts',
+      'Age',
+    ]);
     expect(first?.object.rows[0]?.cells.slice(0, 3)).toEqual(['probe', '0/1', 'Pending']);
     expect(second?.type).toBe('DELETED');
     expect(second?.object.columnDefinitions).toBeNull();
@@ -204,7 +241,10 @@ describe('watch semantics', () => {
   });
 
   it('refuses what Kubernetes 1.31 refuses', async () => {
-    const initial = await raw(h.server, '/api/v1/pods?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true');
+    const initial = await raw(
+      h.server,
+      '/api/v1/pods?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true',
+    );
     expect([initial.status, (initial.json() as { message: string }).message]).toEqual([
       422,
       'ListOptions.meta.k8s.io "" is invalid: sendInitialEvents: Forbidden: sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled',

@@ -18,7 +18,8 @@ async function apiError(p: Promise<unknown>): Promise<{ code: number; body: Reco
   try {
     await p;
   } catch (err) {
-    if (err instanceof ApiException) return { code: err.code, body: JSON.parse(err.body as string) as Record<string, unknown> };
+    if (err instanceof ApiException)
+      return { code: err.code, body: JSON.parse(err.body as string) as Record<string, unknown> };
     throw err;
   }
   throw new Error('expected the request to fail');
@@ -28,7 +29,11 @@ const testPod = (name: string, extra: Partial<V1Pod['spec']> = {}): V1Pod => ({
   apiVersion: 'v1',
   kind: 'Pod',
   metadata: { name, labels: { purpose: 'plumbline-check' } },
-  spec: { containers: [{ name: 'probe', image: 'busybox:1.36', command: ['sleep', '60'] }], nodeName: 'worker-1', ...extra },
+  spec: {
+    containers: [{ name: 'probe', image: 'busybox:1.36', command: ['sleep', '60'] }],
+    nodeName: 'worker-1',
+    ...extra,
+  },
 });
 
 describe('creating a pod', () => {
@@ -40,14 +45,26 @@ describe('creating a pod', () => {
     expect(pod.metadata?.creationTimestamp).toBeInstanceOf(Date);
     expect(pod.metadata?.namespace).toBe('shop');
     expect(pod.status).toEqual({ phase: 'Pending', qosClass: 'BestEffort' });
-    expect(pod.spec).toMatchObject({ restartPolicy: 'Always', dnsPolicy: 'ClusterFirst', schedulerName: 'default-scheduler', terminationGracePeriodSeconds: 30, serviceAccountName: 'default' });
-    expect(pod.spec?.containers[0]).toMatchObject({ imagePullPolicy: 'IfNotPresent', terminationMessagePath: '/dev/termination-log' });
+    expect(pod.spec).toMatchObject({
+      restartPolicy: 'Always',
+      dnsPolicy: 'ClusterFirst',
+      schedulerName: 'default-scheduler',
+      terminationGracePeriodSeconds: 30,
+      serviceAccountName: 'default',
+    });
+    expect(pod.spec?.containers[0]).toMatchObject({
+      imagePullPolicy: 'IfNotPresent',
+      terminationMessagePath: '/dev/termination-log',
+    });
     expect(pod.spec?.volumes?.[0]?.name).toMatch(/^kube-api-access-[a-z0-9]{5}$/);
     expect((await core.readNamespacedPod({ name: 'probe', namespace: 'shop' })).metadata?.uid).toBe(pod.metadata?.uid);
   });
 
   it('answers 201 with the object, and a generated name from generateName', async () => {
-    const r = await raw(h.server, '/api/v1/namespaces/shop/pods', { method: 'POST', body: { ...testPod(''), metadata: { generateName: 'probe-' } } });
+    const r = await raw(h.server, '/api/v1/namespaces/shop/pods', {
+      method: 'POST',
+      body: { ...testPod(''), metadata: { generateName: 'probe-' } },
+    });
     expect(r.status).toBe(201);
     const pod = r.json() as { kind: string; metadata: { name: string } };
     expect(pod.kind).toBe('Pod');
@@ -58,25 +75,52 @@ describe('creating a pod', () => {
     const r = await apiError(core.createNamespacedPod({ namespace: 'shop', body: testPod('web-0') }));
     expect(r).toEqual({
       code: 409,
-      body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'pods "web-0" already exists', reason: 'AlreadyExists', details: { name: 'web-0', kind: 'pods' }, code: 409 },
+      body: {
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Failure',
+        message: 'pods "web-0" already exists',
+        reason: 'AlreadyExists',
+        details: { name: 'web-0', kind: 'pods' },
+        code: 409,
+      },
     });
   });
 
   it('validates as the apiserver does, and refuses a namespace that does not exist', async () => {
-    const invalid = await apiError(core.createNamespacedPod({ namespace: 'shop', body: { metadata: { name: 'Bad_Name' }, spec: { containers: [] } } }));
+    const invalid = await apiError(
+      core.createNamespacedPod({
+        namespace: 'shop',
+        body: { metadata: { name: 'Bad_Name' }, spec: { containers: [] } },
+      }),
+    );
     expect(invalid.code).toBe(422);
     expect(invalid.body).toMatchObject({ reason: 'Invalid', details: { name: 'Bad_Name', kind: 'Pod' } });
-    expect(String(invalid.body.message)).toMatch(/^Pod "Bad_Name" is invalid: \[metadata\.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain .*, spec\.containers: Required value\]$/);
+    expect(String(invalid.body.message)).toMatch(
+      /^Pod "Bad_Name" is invalid: \[metadata\.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain .*, spec\.containers: Required value\]$/,
+    );
     const nowhere = await apiError(core.createNamespacedPod({ namespace: 'nowhere', body: testPod('probe') }));
     expect([nowhere.code, nowhere.body.message]).toEqual([404, 'namespaces "nowhere" not found']);
-    const mismatch = await apiError(core.createNamespacedPod({ namespace: 'shop', body: { ...testPod('probe'), metadata: { name: 'probe', namespace: 'db' } } }));
-    expect([mismatch.code, mismatch.body.message]).toEqual([400, 'the namespace of the provided object does not match the namespace sent on the request']);
+    const mismatch = await apiError(
+      core.createNamespacedPod({
+        namespace: 'shop',
+        body: { ...testPod('probe'), metadata: { name: 'probe', namespace: 'db' } },
+      }),
+    );
+    expect([mismatch.code, mismatch.body.message]).toEqual([
+      400,
+      'the namespace of the provided object does not match the namespace sent on the request',
+    ]);
     const garbage = await raw(h.server, '/api/v1/namespaces/shop/pods', { method: 'POST', body: '{not json' });
     expect([garbage.status, (garbage.json() as { reason: string }).reason]).toEqual([400, 'BadRequest']);
   });
 
   it('stores nothing on a dry run', async () => {
-    const r = await raw(h.server, '/api/v1/namespaces/shop/pods?dryRun=All', { method: 'POST', body: testPod('ghost') });
+    const r = await raw(h.server, '/api/v1/namespaces/shop/pods?dryRun=All', {
+      method: 'POST',
+      body: testPod('ghost'),
+    });
     expect(r.status).toBe(201);
     expect(h.server.store.get('pods', 'shop', 'ghost')).toBeUndefined();
   });
@@ -100,7 +144,9 @@ describe('deleting a pod', () => {
   });
 
   it('honours gracePeriodSeconds=0 and a uid precondition', async () => {
-    const conflict = await apiError(core.deleteNamespacedPod({ name: 'cart-0', namespace: 'shop', body: { preconditions: { uid: 'not-the-uid' } } }));
+    const conflict = await apiError(
+      core.deleteNamespacedPod({ name: 'cart-0', namespace: 'shop', body: { preconditions: { uid: 'not-the-uid' } } }),
+    );
     expect(conflict.code).toBe(409);
     expect(conflict.body).toMatchObject({ reason: 'Conflict' });
     const gone = await core.deleteNamespacedPod({ name: 'cart-0', namespace: 'shop', gracePeriodSeconds: 0 });

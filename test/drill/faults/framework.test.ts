@@ -18,7 +18,9 @@ function scenarioFile(body: string): string {
 
 describe('faults in a scenario', () => {
   it('apply a catalog fault to the generated cluster', async () => {
-    const { scenario } = await loadScenarioFile(scenarioFile('faults:\n  - fault: etcd-rejected-connection-noise\n    lines: 3\n'));
+    const { scenario } = await loadScenarioFile(
+      scenarioFile('faults:\n  - fault: etcd-rejected-connection-noise\n    lines: 3\n'),
+    );
     const built = buildCluster(scenario, now);
     const log = built.logs.find((l) => l.pod === 'etcd-cp-1' && l.container === 'etcd');
     expect(log?.lines.filter((l) => l.includes('rejected connection'))).toHaveLength(3);
@@ -26,20 +28,32 @@ describe('faults in a scenario', () => {
   });
 
   it('name an unknown fault, or a bad parameter, by file, line and column', async () => {
-    await expect(loadScenarioFile(scenarioFile('faults:\n  - fault: no-such-fault\n'))).rejects.toThrow(/s\.yaml:9:\d+: faults\.0\.fault: unknown fault "no-such-fault"; the catalog has: .*etcd-rejected-connection-noise/);
-    const err = await loadScenarioFile(scenarioFile('faults:\n  - fault: etcd-rejected-connection-noise\n    lines: many\n')).catch((e: unknown) => e);
+    await expect(loadScenarioFile(scenarioFile('faults:\n  - fault: no-such-fault\n'))).rejects.toThrow(
+      /s\.yaml:9:\d+: faults\.0\.fault: unknown fault "no-such-fault"; the catalog has: .*etcd-rejected-connection-noise/,
+    );
+    const err = await loadScenarioFile(
+      scenarioFile('faults:\n  - fault: etcd-rejected-connection-noise\n    lines: many\n'),
+    ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InputError);
     expect((err as Error).message).toMatch(/s\.yaml:10:\d+: faults\.0\.lines: /);
   });
 
   it('report a fault the cluster cannot take, with its index', async () => {
-    const { scenario } = await loadScenarioFile(scenarioFile('faults:\n  - fault: etcd-rejected-connection-noise\n    node: cp-9\n'));
+    const { scenario } = await loadScenarioFile(
+      scenarioFile('faults:\n  - fault: etcd-rejected-connection-noise\n    node: cp-9\n'),
+    );
     expect(() => buildCluster(scenario, now)).toThrow(ScenarioBuildError);
-    expect(() => buildCluster(scenario, now)).toThrow('fault etcd-rejected-connection-noise: the cluster has no Pod kube-system/etcd-cp-9');
+    expect(() => buildCluster(scenario, now)).toThrow(
+      'fault etcd-rejected-connection-noise: the cluster has no Pod kube-system/etcd-cp-9',
+    );
   });
 
   it('carry the API section to the server spec', async () => {
-    const { scenario } = await loadScenarioFile(scenarioFile('api:\n  user: jane\n  denials: [{ verb: list, resource: pods, namespace: db }]\n  faults: [{ kind: latency, ms: 10 }]\n'));
+    const { scenario } = await loadScenarioFile(
+      scenarioFile(
+        'api:\n  user: jane\n  denials: [{ verb: list, resource: pods, namespace: db }]\n  faults: [{ kind: latency, ms: 10 }]\n',
+      ),
+    );
     const built = buildCluster(scenario, now);
     expect(built.user).toBe('jane');
     expect(built.denials).toEqual([{ verb: 'list', resource: 'pods', namespace: 'db' }]);

@@ -40,7 +40,11 @@ describe('filler pods made on read', () => {
 
   beforeAll(async () => {
     d = await startTestDrill({
-      cluster: { name: 'filler', nodes: [], generate: { controlPlanes: 1, workers, podsPerWorker: perWorker, addons: false } },
+      cluster: {
+        name: 'filler',
+        nodes: [],
+        generate: { controlPlanes: 1, workers, podsPerWorker: perWorker, addons: false },
+      },
     });
     core = client(d);
   });
@@ -67,17 +71,28 @@ describe('filler pods made on read', () => {
     expect(a.spec?.nodeName).toBe('worker-2');
     expect(a.status?.phase).toBe('Running');
     expect(a.status?.podIP).toMatch(/^10\.64\.\d+\.\d+$/);
-    await expect(core.readNamespacedPod({ namespace: 'load', name: `app-6-1-${perWorker.toString(36)}` })).rejects.toMatchObject({ code: 404 });
-    await expect(core.readNamespacedPod({ namespace: 'default', name: 'app-32-1-2' })).rejects.toMatchObject({ code: 404 });
+    await expect(
+      core.readNamespacedPod({ namespace: 'load', name: `app-6-1-${perWorker.toString(36)}` }),
+    ).rejects.toMatchObject({ code: 404 });
+    await expect(core.readNamespacedPod({ namespace: 'default', name: 'app-32-1-2' })).rejects.toMatchObject({
+      code: 404,
+    });
   });
 
   it('a fieldSelector on the node and a labelSelector on the app find what the full list holds', async () => {
     const { pods } = await allPages(core, 1000);
     const onNode = await core.listPodForAllNamespaces({ fieldSelector: 'spec.nodeName=worker-7' });
-    expect(onNode.items.map((p) => p.metadata?.name).sort()).toEqual(pods.filter((p) => p.spec?.nodeName === 'worker-7').map((p) => p.metadata?.name).sort());
+    expect(onNode.items.map((p) => p.metadata?.name).sort()).toEqual(
+      pods
+        .filter((p) => p.spec?.nodeName === 'worker-7')
+        .map((p) => p.metadata?.name)
+        .sort(),
+    );
     expect(onNode.items).toHaveLength(perWorker);
     const app = await core.listNamespacedPod({ namespace: 'load', labelSelector: 'app=app-42' });
-    expect(app.items.map((p) => p.metadata?.name)).toEqual(pods.filter((p) => p.metadata?.labels?.app === 'app-42').map((p) => p.metadata?.name));
+    expect(app.items.map((p) => p.metadata?.name)).toEqual(
+      pods.filter((p) => p.metadata?.labels?.app === 'app-42').map((p) => p.metadata?.name),
+    );
     // The Endpoints are made from the same pods: their addresses are those pods' IPs.
     const ep = await core.readNamespacedEndpoints({ namespace: 'load', name: 'app-42' });
     const ips = (ep.subsets?.[0]?.addresses ?? []).map((a) => a.ip).sort();
@@ -86,7 +101,14 @@ describe('filler pods made on read', () => {
   });
 
   it.runIf(kubectlAvailable())('kubectl get pods pages through all of them', async () => {
-    const r = await runKubectl(d.drill.kubeconfigPath, ['get', 'pods', '-n', 'load', '--chunk-size=250', '--no-headers']);
+    const r = await runKubectl(d.drill.kubeconfigPath, [
+      'get',
+      'pods',
+      '-n',
+      'load',
+      '--chunk-size=250',
+      '--no-headers',
+    ]);
     expect(r.exitCode).toBe(0);
     const lines = r.stdout.trim().split('\n');
     expect(lines).toHaveLength(workers * perWorker);
@@ -95,9 +117,13 @@ describe('filler pods made on read', () => {
 });
 
 describe('a fault that edits filler pods', () => {
-  it('is served instead of the generated pod (the node lifecycle controller marked worker-2\'s pods not ready)', async () => {
+  it("is served instead of the generated pod (the node lifecycle controller marked worker-2's pods not ready)", async () => {
     const d = await startTestDrill({
-      cluster: { name: 'filler', nodes: [], generate: { controlPlanes: 1, workers: 3, podsPerWorker: 4, addons: false } },
+      cluster: {
+        name: 'filler',
+        nodes: [],
+        generate: { controlPlanes: 1, workers: 3, podsPerWorker: 4, addons: false },
+      },
       faults: [{ fault: 'kubelet-service-failed', node: 'worker-2' }],
     });
     try {
@@ -110,7 +136,12 @@ describe('a fault that edits filler pods', () => {
       expect(elsewhere.spec?.nodeName).toBe('worker-1');
       expect(ready(elsewhere)).toBe('True');
       const onNode = await core.listPodForAllNamespaces({ fieldSelector: 'spec.nodeName=worker-2' });
-      expect(onNode.items.filter((p) => p.metadata?.namespace === 'load').map(ready)).toEqual(['False', 'False', 'False', 'False']);
+      expect(onNode.items.filter((p) => p.metadata?.namespace === 'load').map(ready)).toEqual([
+        'False',
+        'False',
+        'False',
+        'False',
+      ]);
     } finally {
       await d.close();
     }
@@ -128,7 +159,9 @@ describe('a fault that edits filler pods', () => {
     });
     const built = buildCluster(scenario, new Date('2026-11-25T12:00:00Z'));
     const written = built.objects.filter((o) => o.kind === 'Pod' && o.metadata.namespace === 'load');
-    expect(written.map((o) => (o.spec as { nodeName?: string }).nodeName)).toEqual(Array.from({ length: 30 }, () => 'worker-2'));
+    expect(written.map((o) => (o.spec as { nodeName?: string }).nodeName)).toEqual(
+      Array.from({ length: 30 }, () => 'worker-2'),
+    );
     const pods = built.virtual.find((v) => v.kind === 'Pod');
     expect(pods?.exists(0)).toBe(true);
     expect(pods?.exists(30)).toBe(false);

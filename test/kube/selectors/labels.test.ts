@@ -39,8 +39,14 @@ describe('label selectors', () => {
     ['app=web tier', "found 'tier', expected: ',' or 'end of string'"],
     ['app=web,', "found '', expected: identifier after ','"],
     ['=web', "found '=', expected: !, identifier, or 'end of string'"],
-    ['shard>x', "unable to parse requirement: values[0]: Invalid value: for 'Gt', 'Lt' operators, the value must be an integer"],
-    ['-app=web', 'unable to parse requirement: key: Invalid value: "-app": name part must consist of alphanumeric characters, \'-\', \'_\' or \'.\', and must start and end with an alphanumeric character'],
+    [
+      'shard>x',
+      "unable to parse requirement: values[0]: Invalid value: for 'Gt', 'Lt' operators, the value must be an integer",
+    ],
+    [
+      '-app=web',
+      "unable to parse requirement: key: Invalid value: \"-app\": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
+    ],
   ])('rejects %j: %s', (selector, message) => {
     let err: unknown;
     try {

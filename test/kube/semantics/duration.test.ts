@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { goDuration, goDurationNs, humanDuration, parseGoDuration, since } from '../../../src/kube/semantics/duration.js';
+import {
+  goDuration,
+  goDurationNs,
+  humanDuration,
+  parseGoDuration,
+  since,
+} from '../../../src/kube/semantics/duration.js';
 
 const s = 1000;
 const m = 60 * s;

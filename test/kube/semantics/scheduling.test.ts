@@ -20,19 +20,54 @@ const taint: Taint = { key: 'key1', value: 'value1', effect: 'NoSchedule' };
 describe('toleratesTaint (Toleration.ToleratesTaint)', () => {
   it.each<[string, Toleration, Taint, boolean]>([
     // The page's two tolerations that both match `kubectl taint nodes node1 key1=value1:NoSchedule`.
-    ['Equal with the same key, value and effect', { key: 'key1', operator: 'Equal', value: 'value1', effect: 'NoSchedule' }, taint, true],
+    [
+      'Equal with the same key, value and effect',
+      { key: 'key1', operator: 'Equal', value: 'value1', effect: 'NoSchedule' },
+      taint,
+      true,
+    ],
     ['Exists with the same key and effect', { key: 'key1', operator: 'Exists', effect: 'NoSchedule' }, taint, true],
     ['no operator means Equal', { key: 'key1', value: 'value1', effect: 'NoSchedule' }, taint, true],
-    ['Equal with another value', { key: 'key1', operator: 'Equal', value: 'value2', effect: 'NoSchedule' }, taint, false],
+    [
+      'Equal with another value',
+      { key: 'key1', operator: 'Equal', value: 'value2', effect: 'NoSchedule' },
+      taint,
+      false,
+    ],
     ['another effect', { key: 'key1', operator: 'Exists', effect: 'NoExecute' }, taint, false],
     // "An empty effect matches all effects with key key1."
-    ['an empty effect matches every effect of that key', { key: 'key1', operator: 'Exists' }, { key: 'key1', effect: 'NoExecute' }, true],
+    [
+      'an empty effect matches every effect of that key',
+      { key: 'key1', operator: 'Exists' },
+      { key: 'key1', effect: 'NoExecute' },
+      true,
+    ],
     // "An empty key with operator Exists matches all keys, values and effects."
-    ['an empty key with Exists tolerates everything', { operator: 'Exists' }, { key: 'anything', value: 'x', effect: 'NoExecute' }, true],
-    ['an empty key with Exists and an effect tolerates only that effect', { operator: 'Exists', effect: 'NoSchedule' }, { key: 'k', effect: 'NoExecute' }, false],
+    [
+      'an empty key with Exists tolerates everything',
+      { operator: 'Exists' },
+      { key: 'anything', value: 'x', effect: 'NoExecute' },
+      true,
+    ],
+    [
+      'an empty key with Exists and an effect tolerates only that effect',
+      { operator: 'Exists', effect: 'NoSchedule' },
+      { key: 'k', effect: 'NoExecute' },
+      false,
+    ],
     ['another key', { key: 'key2', operator: 'Exists' }, taint, false],
-    ['a taint with no value is matched by Equal with no value', { key: 'dedicated', operator: 'Equal', effect: 'NoSchedule' }, { key: 'dedicated', effect: 'NoSchedule' }, true],
-    ['an operator the API does not know tolerates nothing', { key: 'key1', operator: 'Gte', value: 'value1' }, taint, false],
+    [
+      'a taint with no value is matched by Equal with no value',
+      { key: 'dedicated', operator: 'Equal', effect: 'NoSchedule' },
+      { key: 'dedicated', effect: 'NoSchedule' },
+      true,
+    ],
+    [
+      'an operator the API does not know tolerates nothing',
+      { key: 'key1', operator: 'Gte', value: 'value1' },
+      taint,
+      false,
+    ],
   ])('%s', (_what, tol, t, want) => {
     expect(toleratesTaint(tol, t)).toBe(want);
   });
@@ -69,7 +104,12 @@ describe('node selection (nodeSelector and required node affinity)', () => {
     ['Exists', undefined, false],
     ['DoesNotExist', undefined, true],
   ])('%s against %s is %s', (op, value, want) => {
-    expect(requirementMatches({ key: 'disktype', operator: op, values: op === 'In' || op === 'NotIn' ? ['ssd'] : [] }, value)).toBe(want);
+    expect(
+      requirementMatches(
+        { key: 'disktype', operator: op, values: op === 'In' || op === 'NotIn' ? ['ssd'] : [] },
+        value,
+      ),
+    ).toBe(want);
   });
 
   it('Gt and Lt compare integers; a label that is no integer matches neither', () => {
@@ -86,7 +126,12 @@ describe('node selection (nodeSelector and required node affinity)', () => {
         nodeAffinity: {
           requiredDuringSchedulingIgnoredDuringExecution: {
             nodeSelectorTerms: [
-              { matchExpressions: [{ key: 'zone', operator: 'In', values: ['a'] }, { key: 'disktype', operator: 'In', values: ['ssd'] }] },
+              {
+                matchExpressions: [
+                  { key: 'zone', operator: 'In', values: ['a'] },
+                  { key: 'disktype', operator: 'In', values: ['ssd'] },
+                ],
+              },
               { matchExpressions: [{ key: 'zone', operator: 'In', values: ['b'] }] },
             ],
           },
@@ -101,7 +146,13 @@ describe('node selection (nodeSelector and required node affinity)', () => {
   it('nodeSelector and node affinity must both hold', () => {
     const spec = {
       nodeSelector: { disktype: 'ssd' },
-      affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'zone', operator: 'In', values: ['a'] }] }] } } },
+      affinity: {
+        nodeAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: {
+            nodeSelectorTerms: [{ matchExpressions: [{ key: 'zone', operator: 'In', values: ['a'] }] }],
+          },
+        },
+      },
     };
     expect(podFitsNode(spec, node('n1', { disktype: 'ssd', zone: 'a' }))).toBe(true);
     expect(podFitsNode(spec, node('n2', { disktype: 'ssd', zone: 'b' }))).toBe(false);
@@ -113,7 +164,9 @@ describe('node selection (nodeSelector and required node affinity)', () => {
     expect(termMatches(term, node('worker-2', {}))).toBe(true);
     expect(termMatches(term, node('worker-3', {}))).toBe(false);
     // A field other than metadata.name is never set on a node.
-    expect(termMatches({ matchFields: [{ key: 'spec.podCIDR', operator: 'Exists' }] }, node('worker-2', {}))).toBe(false);
+    expect(termMatches({ matchFields: [{ key: 'spec.podCIDR', operator: 'Exists' }] }, node('worker-2', {}))).toBe(
+      false,
+    );
   });
 
   it('an empty term matches no node', () => {
@@ -134,7 +187,14 @@ describe('daemonPodTolerations (AddOrUpdateDaemonPodTolerations)', () => {
     ]);
     expect(keys(true)).toContain('node.kubernetes.io/network-unavailable:NoSchedule');
     // A cordoned node keeps its daemon pods schedulable; a dedicated taint does not.
-    expect(untoleratedTaints([{ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' }], daemonPodTolerations(false))).toEqual([]);
-    expect(untoleratedTaints([{ key: 'dedicated', value: 'gpu', effect: 'NoSchedule' }], daemonPodTolerations(false))).toHaveLength(1);
+    expect(
+      untoleratedTaints(
+        [{ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' }],
+        daemonPodTolerations(false),
+      ),
+    ).toEqual([]);
+    expect(
+      untoleratedTaints([{ key: 'dedicated', value: 'gpu', effect: 'NoSchedule' }], daemonPodTolerations(false)),
+    ).toHaveLength(1);
   });
 });

@@ -47,8 +47,21 @@ describe('a guided drill on pod-pending-node-selector', () => {
   function start(name: string) {
     const transcriptPath = join(dir, `${name}.jsonl`);
     const transcript = TranscriptWriter.open(transcriptPath);
-    const session = new Session({ runbook, inputs: scenario.inputs, kube, mode: 'drill', scenario: scenario.id, auto: false });
-    const tracker = new DrillTracker({ spec: runbook.spec, scenario, inputs: scenario.inputs, mode: 'guided', now: () => 1_000_000 });
+    const session = new Session({
+      runbook,
+      inputs: scenario.inputs,
+      kube,
+      mode: 'drill',
+      scenario: scenario.id,
+      auto: false,
+    });
+    const tracker = new DrillTracker({
+      spec: runbook.spec,
+      scenario,
+      inputs: scenario.inputs,
+      mode: 'guided',
+      now: () => 1_000_000,
+    });
     const drillEvents: DrillEvent[] = [];
     session.on((e) => {
       transcript.write(e);
@@ -60,8 +73,24 @@ describe('a guided drill on pod-pending-node-selector', () => {
     });
     const finished: DrillOutcome[] = [];
     const onExit = vi.fn();
-    const header = { runbookTitle: runbook.spec.title, target: scenario.page, page: scenario.page, kubeconfigPath: drill.kubeconfigPath, transcriptPath };
-    const ui = renderUi(<DrillScreen session={session} tracker={tracker} header={header} startedAt={new Date()} onFinished={(o) => finished.push(o)} onExit={onExit} />, { rows: 40 });
+    const header = {
+      runbookTitle: runbook.spec.title,
+      target: scenario.page,
+      page: scenario.page,
+      kubeconfigPath: drill.kubeconfigPath,
+      transcriptPath,
+    };
+    const ui = renderUi(
+      <DrillScreen
+        session={session}
+        tracker={tracker}
+        header={header}
+        startedAt={new Date()}
+        onFinished={(o) => finished.push(o)}
+        onExit={onExit}
+      />,
+      { rows: 40 },
+    );
     const keyFor = (step: string, outcome: string) => predictionKeys[tracker.choicesFor(step).indexOf(outcome)]!;
     return { session, tracker, transcript, transcriptPath, drillEvents, finished, onExit, ui, keyFor };
   }
@@ -125,8 +154,20 @@ describe('a guided drill on pod-pending-node-selector', () => {
     expect(frame).toContain('read next');
 
     expect(finished).toHaveLength(1);
-    expect(finished[0]?.record).toMatchObject({ correct: true, picks: ['unschedulable-taint', 'unschedulable-node-selector'], checksRun: ['pod-status', 'pod-scheduling'], shortestPath: ['pod-status', 'pod-scheduling'] });
-    expect(drillEvents.map((e) => e.type)).toEqual(['drill.start', 'drill.prediction', 'drill.prediction', 'drill.pick', 'drill.pick', 'drill.debrief']);
+    expect(finished[0]?.record).toMatchObject({
+      correct: true,
+      picks: ['unschedulable-taint', 'unschedulable-node-selector'],
+      checksRun: ['pod-status', 'pod-scheduling'],
+      shortestPath: ['pod-status', 'pod-scheduling'],
+    });
+    expect(drillEvents.map((e) => e.type)).toEqual([
+      'drill.start',
+      'drill.prediction',
+      'drill.prediction',
+      'drill.pick',
+      'drill.pick',
+      'drill.debrief',
+    ]);
     expect(tracker.hintsUsed).toEqual([]);
 
     stdin.write(keys.enter);
@@ -138,10 +179,16 @@ describe('a guided drill on pod-pending-node-selector', () => {
     expect(parsed.problems).toEqual([]);
     const debrief = parsed.drill.findLast((e) => e.type === 'drill.debrief');
     expect(debrief?.type === 'drill.debrief' && debrief.debrief.score.total).toBe(800);
-    const report = withDebrief(renderMarkdown(parsed.events), 'markdown', debrief?.type === 'drill.debrief' ? debrief.debrief : undefined);
+    const report = withDebrief(
+      renderMarkdown(parsed.events),
+      'markdown',
+      debrief?.type === 'drill.debrief' ? debrief.debrief : undefined,
+    );
     expect(report).toContain('## Drill debrief');
     expect(report).toContain('- Score: **800 / 1000**');
-    expect(report).toContain('| 2 | pod: Why will the scheduler not place it? | node-selector | pod: Why will the scheduler not place it? |');
+    expect(report).toContain(
+      '| 2 | pod: Why will the scheduler not place it? | node-selector | pod: Why will the scheduler not place it? |',
+    );
     expect(report).toContain('| pod-scheduling | taint | node-selector | wrong |');
   });
 

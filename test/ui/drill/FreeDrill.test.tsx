@@ -34,8 +34,21 @@ describe('a free drill on pod-pending-node-selector', () => {
   afterAll(() => drill.close());
 
   it('lets the trainee pick checks layer by layer, then name the root cause, and debriefs it', async () => {
-    const session = new FreeSession({ runbook, inputs: scenario.inputs, kube, nodes: createNodeAccess('drill', { hosts: drill.hosts }), scenario: scenario.id, page: scenario.page });
-    const tracker = new DrillTracker({ spec: runbook.spec, scenario, inputs: scenario.inputs, mode: 'free', now: () => 5_000 });
+    const session = new FreeSession({
+      runbook,
+      inputs: scenario.inputs,
+      kube,
+      nodes: createNodeAccess('drill', { hosts: drill.hosts }),
+      scenario: scenario.id,
+      page: scenario.page,
+    });
+    const tracker = new DrillTracker({
+      spec: runbook.spec,
+      scenario,
+      inputs: scenario.inputs,
+      mode: 'free',
+      now: () => 5_000,
+    });
     const events: SessionEvent[] = [];
     session.on((e) => {
       events.push(e);
@@ -43,15 +56,38 @@ describe('a free drill on pod-pending-node-selector', () => {
     });
     const finished: DrillOutcome[] = [];
     const onExit = vi.fn();
-    const header = { runbookTitle: runbook.spec.title, target: scenario.id, page: scenario.page, kubeconfigPath: drill.kubeconfigPath, transcriptPath: '/tmp/x.jsonl' };
-    const free = { choices: () => session.choices(), run: (step: string) => void session.run(step), declare: () => session.declare() };
-    const { stdin, lastFrame } = renderUi(<DrillScreen session={session} tracker={tracker} header={header} startedAt={new Date()} free={free} onFinished={(o) => finished.push(o)} onExit={onExit} />, { rows: 40 });
+    const header = {
+      runbookTitle: runbook.spec.title,
+      target: scenario.id,
+      page: scenario.page,
+      kubeconfigPath: drill.kubeconfigPath,
+      transcriptPath: '/tmp/x.jsonl',
+    };
+    const free = {
+      choices: () => session.choices(),
+      run: (step: string) => void session.run(step),
+      declare: () => session.declare(),
+    };
+    const { stdin, lastFrame } = renderUi(
+      <DrillScreen
+        session={session}
+        tracker={tracker}
+        header={header}
+        startedAt={new Date()}
+        free={free}
+        onFinished={(o) => finished.push(o)}
+        onExit={onExit}
+      />,
+      { rows: 40 },
+    );
     const keyFor = (step: string) => predictionKeys[session.choices()[0]!.steps.findIndex((s) => s.step === step)]!;
 
     let frame = await waitForContent(lastFrame, 'Which check next?');
     expect(frame).toContain('Free drill: pick the checks yourself');
     expect(frame).toContain('[pod]');
-    expect(frame).toContain(`${keyFor('pod-status')} Is the pod there, and what state is each container in? (pod.status)`);
+    expect(frame).toContain(
+      `${keyFor('pod-status')} Is the pod there, and what state is each container in? (pod.status)`,
+    );
     // Moving to the node layer lists its checks; back to pod.
     frame = await sendInputAndWaitForChange(stdin, lastFrame, '\u001b[C');
     expect(frame).toContain('[node]');
@@ -75,8 +111,22 @@ describe('a free drill on pod-pending-node-selector', () => {
     // Right first time, on the shortest path, within par, no hints: the prediction share follows efficiency.
     expect(frame).toContain('score 1000/1000');
     expect(frame).toMatch(/you ran \(2\) +shortest path \(2\)/);
-    expect(finished[0]?.record).toMatchObject({ mode: 'free', correct: true, checksRun: ['pod-status', 'pod-scheduling'], predictions: [] });
-    expect(events.map((e) => e.type)).toEqual(['session.start', 'step.enter', 'check.start', 'check.result', 'step.enter', 'check.start', 'check.result', 'session.end']);
+    expect(finished[0]?.record).toMatchObject({
+      mode: 'free',
+      correct: true,
+      checksRun: ['pod-status', 'pod-scheduling'],
+      predictions: [],
+    });
+    expect(events.map((e) => e.type)).toEqual([
+      'session.start',
+      'step.enter',
+      'check.start',
+      'check.result',
+      'step.enter',
+      'check.start',
+      'check.result',
+      'session.end',
+    ]);
     // The transcript keeps what each check read, as a walk's does: the pod, then the scheduler's events.
     const raws = events.flatMap((e) => (e.type === 'check.result' && e.raw && 'text' in e.raw ? [e.raw.text] : []));
     expect(raws).toHaveLength(2);

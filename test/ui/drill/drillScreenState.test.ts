@@ -16,7 +16,11 @@ describe('drillScreenState', () => {
     ['guided: a waiting check asks for a prediction', { active: check, needsPrediction: true }, 'predict'],
     ['a question step asks', { active: { kind: 'ask', status: 'asking', awaitingDecision: false } }, 'ask'],
     ['an action waits for y/n', { active: { kind: 'action', status: 'waiting', awaitingDecision: true } }, 'action'],
-    ['an action already decided runs', { active: { kind: 'action', status: 'running', awaitingDecision: false } }, 'running'],
+    [
+      'an action already decided runs',
+      { active: { kind: 'action', status: 'running', awaitingDecision: false } },
+      'running',
+    ],
     ['a predicted check runs', { active: { ...check, status: 'running' } }, 'running'],
     ['nothing entered yet', {}, 'running'],
   ])('%s', (_name, input, expected) => {

@@ -6,9 +6,26 @@ import type { ListMove } from '../../../src/ui/list/selection.js';
 import { listMoveFor, moveSelection } from '../../../src/ui/list/selection.js';
 
 const noKey: Key = {
-  upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false,
-  return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false,
-  super: false, hyper: false, capsLock: false, numLock: false,
+  upArrow: false,
+  downArrow: false,
+  leftArrow: false,
+  rightArrow: false,
+  pageDown: false,
+  pageUp: false,
+  home: false,
+  end: false,
+  return: false,
+  escape: false,
+  ctrl: false,
+  shift: false,
+  tab: false,
+  backspace: false,
+  delete: false,
+  meta: false,
+  super: false,
+  hyper: false,
+  capsLock: false,
+  numLock: false,
 };
 
 describe('moveSelection', () => {
@@ -58,9 +75,26 @@ describe('eachKeyPress', () => {
 });
 
 describe('the list window', () => {
-  const items = Array.from({ length: 10 }, (_, i) => ({ id: String(i), group: i < 5 ? 'a' : 'b', row: () => String(i) }));
+  const items = Array.from({ length: 10 }, (_, i) => ({
+    id: String(i),
+    group: i < 5 ? 'a' : 'b',
+    row: () => String(i),
+  }));
   it('puts a header line before each group', () => {
-    expect(listLines(items).map((l) => (l.kind === 'group' ? `[${l.text}]` : l.item.id))).toEqual(['[a]', '0', '1', '2', '3', '4', '[b]', '5', '6', '7', '8', '9']);
+    expect(listLines(items).map((l) => (l.kind === 'group' ? `[${l.text}]` : l.item.id))).toEqual([
+      '[a]',
+      '0',
+      '1',
+      '2',
+      '3',
+      '4',
+      '[b]',
+      '5',
+      '6',
+      '7',
+      '8',
+      '9',
+    ]);
   });
   it('starts at the top while the selection fits, keeps its group header in view near it, and never runs past the end', () => {
     const lines = listLines(items);

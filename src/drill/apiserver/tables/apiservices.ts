@@ -26,6 +26,9 @@ export function apiServiceAvailable(svc: KubeObject): string {
 
 function printAPIService(svc: KubeObject, now: Date): PrintedRow {
   const service = asObject(svc.spec).service;
-  const ref = service === undefined || service === null ? 'Local' : `${asString(asObject(service).namespace)}/${asString(asObject(service).name)}`;
+  const ref =
+    service === undefined || service === null
+      ? 'Local'
+      : `${asString(asObject(service).namespace)}/${asString(asObject(service).name)}`;
   return { cells: [svc.metadata.name, ref, apiServiceAvailable(svc), since(svc.metadata.creationTimestamp, now)] };
 }

@@ -40,13 +40,20 @@ export function selectPath(root: unknown, steps: readonly Step[]): unknown[] {
     const next: unknown[] = [];
     for (const v of at) {
       if ('field' in s) {
-        if (v !== null && typeof v === 'object' && !Array.isArray(v) && s.field in v) next.push((v as Record<string, unknown>)[s.field]);
+        if (v !== null && typeof v === 'object' && !Array.isArray(v) && s.field in v)
+          next.push((v as Record<string, unknown>)[s.field]);
       } else if (Array.isArray(v)) {
         const items = v as unknown[];
         if ('all' in s) next.push(...items);
         else if ('index' in s) {
           if (s.index < items.length) next.push(items[s.index]);
-        } else next.push(...items.filter((x) => x !== null && typeof x === 'object' && String((x as Record<string, unknown>)[s.where]) === s.equals));
+        } else
+          next.push(
+            ...items.filter(
+              (x) =>
+                x !== null && typeof x === 'object' && String((x as Record<string, unknown>)[s.where]) === s.equals,
+            ),
+          );
       }
     }
     at = next;
@@ -64,7 +71,13 @@ export function crdTable(columns: readonly PrinterColumn[]): TablePrinter {
   const compiled = columns.map((c) => ({ c, steps: parseColumnPath(c.jsonPath) }));
   const defs: ColumnDefinition[] = [
     nameColumn,
-    ...columns.map((c): ColumnDefinition => ({ name: c.name, type: (['integer', 'number', 'boolean', 'date'].includes(c.type) ? c.type : 'string') as ColumnDefinition['type'], format: c.format ?? '', description: c.description ?? `Custom resource definition column (in JSONPath format): ${c.jsonPath}`, priority: c.priority ?? 0 })),
+    ...columns.map((c): ColumnDefinition => ({
+      name: c.name,
+      type: (['integer', 'number', 'boolean', 'date'].includes(c.type) ? c.type : 'string') as ColumnDefinition['type'],
+      format: c.format ?? '',
+      description: c.description ?? `Custom resource definition column (in JSONPath format): ${c.jsonPath}`,
+      priority: c.priority ?? 0,
+    })),
   ];
   return {
     columns: defs,

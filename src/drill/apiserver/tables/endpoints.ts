@@ -9,10 +9,15 @@ import { listWithMore } from './format.js';
 export const endpointsTable: TablePrinter = {
   columns: [
     nameColumn,
-    column('Endpoints', 'The set of all endpoints is the union of all subsets. Addresses are placed into subsets according to the IPs they share.'),
+    column(
+      'Endpoints',
+      'The set of all endpoints is the union of all subsets. Addresses are placed into subsets according to the IPs they share.',
+    ),
     ageColumn,
   ],
-  row: (ep: KubeObject, now: Date): PrintedRow => ({ cells: [ep.metadata.name, formatEndpoints(ep), since(ep.metadata.creationTimestamp, now)] }),
+  row: (ep: KubeObject, now: Date): PrintedRow => ({
+    cells: [ep.metadata.name, formatEndpoints(ep), since(ep.metadata.creationTimestamp, now)],
+  }),
 };
 
 function hostPort(ip: string, port: number): string {
@@ -57,8 +62,18 @@ export const endpointSliceTable: TablePrinter = {
     ageColumn,
   ],
   row: (slice: KubeObject, now: Date): PrintedRow => {
-    const ports = asArray(slice.ports).map((p) => (typeof p.port === 'number' ? String(p.port) : asString(p.name) || '*'));
+    const ports = asArray(slice.ports).map((p) =>
+      typeof p.port === 'number' ? String(p.port) : asString(p.name) || '*',
+    );
     const addresses = asArray(slice.endpoints).flatMap((e) => asStrings(e.addresses));
-    return { cells: [slice.metadata.name, asString(slice.addressType), listWithMore(ports), listWithMore(addresses), since(slice.metadata.creationTimestamp, now)] };
+    return {
+      cells: [
+        slice.metadata.name,
+        asString(slice.addressType),
+        listWithMore(ports),
+        listWithMore(addresses),
+        since(slice.metadata.creationTimestamp, now),
+      ],
+    };
   },
 };

@@ -13,7 +13,8 @@ export function formatLabels(labels: unknown): string {
 export function labelSelectorString(selector: unknown): string {
   const sel = asObject(selector);
   const reqs: { key: string; text: string }[] = [];
-  for (const [key, value] of Object.entries(asObject(sel.matchLabels))) reqs.push({ key, text: `${key}=${asString(value)}` });
+  for (const [key, value] of Object.entries(asObject(sel.matchLabels)))
+    reqs.push({ key, text: `${key}=${asString(value)}` });
   for (const e of asArray(sel.matchExpressions)) {
     const key = asString(e.key);
     const values = asStrings(e.values).sort();

@@ -53,7 +53,10 @@ export const jobTable: TablePrinter = {
   columns: [
     nameColumn,
     column('Status', 'Status of the job.'),
-    column('Completions', 'The number of pods which reached phase Succeeded. The value increases monotonically for a given spec. However, it may decrease in reaction to scale down of elastic indexed jobs.'),
+    column(
+      'Completions',
+      'The number of pods which reached phase Succeeded. The value increases monotonically for a given spec. However, it may decrease in reaction to scale down of elastic indexed jobs.',
+    ),
     column('Duration', 'Time required to complete the job.'),
     ageColumn,
     containersColumn,
@@ -64,7 +67,16 @@ export const jobTable: TablePrinter = {
     const spec = asObject(job.spec);
     const [names, images] = containerCells(asObject(asObject(spec.template).spec));
     return {
-      cells: [job.metadata.name, jobStatus(job), completions(job), jobDuration(job, now), since(job.metadata.creationTimestamp, now), names, images, formatLabelSelector(spec.selector)],
+      cells: [
+        job.metadata.name,
+        jobStatus(job),
+        completions(job),
+        jobDuration(job, now),
+        since(job.metadata.creationTimestamp, now),
+        names,
+        images,
+        formatLabelSelector(spec.selector),
+      ],
     };
   },
 };
@@ -77,7 +89,11 @@ export const cronJobTable: TablePrinter = {
       'Timezone',
       'The time zone name for the given schedule, see https://en.wikipedia.org/wiki/List_of_tz_database_time_zones. If not specified, this will default to the time zone of the kube-controller-manager process. The set of valid time zone names and the time zone offset is loaded from the system-wide time zone database by the API server during CronJob validation and the controller manager during execution. If no system-wide time zone database can be found a bundled version of the database is used instead. If the time zone name becomes invalid during the lifetime of a CronJob or due to a change in host configuration, the controller will stop creating new new Jobs and will create a system event with the reason UnknownTimeZone. More information can be found in https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/#time-zones',
     ),
-    column('Suspend', 'This flag tells the controller to suspend subsequent executions, it does not apply to already started executions.  Defaults to false.', { type: 'boolean' }),
+    column(
+      'Suspend',
+      'This flag tells the controller to suspend subsequent executions, it does not apply to already started executions.  Defaults to false.',
+      { type: 'boolean' },
+    ),
     column('Active', 'A list of pointers to currently running jobs.', { type: 'integer' }),
     column('Last Schedule', 'Information when was the last time the job was successfully scheduled.'),
     ageColumn,
@@ -90,7 +106,10 @@ export const cronJobTable: TablePrinter = {
     const status = asObject(cj.status);
     const jobSpec = asObject(asObject(spec.jobTemplate).spec);
     const [names, images] = containerCells(asObject(asObject(jobSpec.template).spec));
-    const lastSchedule = status.lastScheduleTime === undefined || status.lastScheduleTime === null ? '<none>' : since(status.lastScheduleTime, now);
+    const lastSchedule =
+      status.lastScheduleTime === undefined || status.lastScheduleTime === null
+        ? '<none>'
+        : since(status.lastScheduleTime, now);
     return {
       cells: [
         cj.metadata.name,

@@ -6,8 +6,16 @@ import { since } from '../../../kube/semantics/duration.js';
 
 /** The lease printer of pkg/printers/internalversion/printers.go (printLease). */
 export const leaseTable: TablePrinter = {
-  columns: [nameColumn, column('Holder', 'holderIdentity contains the identity of the holder of a current lease.'), ageColumn],
+  columns: [
+    nameColumn,
+    column('Holder', 'holderIdentity contains the identity of the holder of a current lease.'),
+    ageColumn,
+  ],
   row: (lease: KubeObject, now: Date) => ({
-    cells: [lease.metadata.name, asString(asObject(lease.spec).holderIdentity), since(lease.metadata.creationTimestamp, now)],
+    cells: [
+      lease.metadata.name,
+      asString(asObject(lease.spec).holderIdentity),
+      since(lease.metadata.creationTimestamp, now),
+    ],
   }),
 };

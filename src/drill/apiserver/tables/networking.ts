@@ -35,7 +35,16 @@ export const ingressTable: TablePrinter = {
     const spec = asObject(ing.spec);
     const className = typeof spec.ingressClassName === 'string' ? spec.ingressClassName : '<none>';
     const ports = asArray(spec.tls).length > 0 ? '80, 443' : '80';
-    return { cells: [ing.metadata.name, className, formatHosts(spec.rules), ingressAddress(ing.status), ports, since(ing.metadata.creationTimestamp, now)] };
+    return {
+      cells: [
+        ing.metadata.name,
+        className,
+        formatHosts(spec.rules),
+        ingressAddress(ing.status),
+        ports,
+        since(ing.metadata.creationTimestamp, now),
+      ],
+    };
   },
 };
 
@@ -50,13 +59,23 @@ export const ingressClassTable: TablePrinter = {
   row: (ic: KubeObject, now: Date): PrintedRow => {
     const spec = asObject(ic.spec);
     const p = spec.parameters === undefined || spec.parameters === null ? undefined : asObject(spec.parameters);
-    const parameters = p ? `${asString(p.kind)}${typeof p.apiGroup === 'string' ? `.${p.apiGroup}` : ''}/${asString(p.name)}` : '<none>';
-    return { cells: [ic.metadata.name, asString(spec.controller), parameters, since(ic.metadata.creationTimestamp, now)] };
+    const parameters = p
+      ? `${asString(p.kind)}${typeof p.apiGroup === 'string' ? `.${p.apiGroup}` : ''}/${asString(p.name)}`
+      : '<none>';
+    return {
+      cells: [ic.metadata.name, asString(spec.controller), parameters, since(ic.metadata.creationTimestamp, now)],
+    };
   },
 };
 
 /** printNetworkPolicy: the pod selector as metav1.FormatLabelSelector writes it. */
 export const networkPolicyTable: TablePrinter = {
   columns: [nameColumn, column('Pod-Selector', 'Pod selector of the network policy'), ageColumn],
-  row: (np: KubeObject, now: Date): PrintedRow => ({ cells: [np.metadata.name, formatLabelSelector(asObject(np.spec).podSelector), since(np.metadata.creationTimestamp, now)] }),
+  row: (np: KubeObject, now: Date): PrintedRow => ({
+    cells: [
+      np.metadata.name,
+      formatLabelSelector(asObject(np.spec).podSelector),
+      since(np.metadata.creationTimestamp, now),
+    ],
+  }),
 };

@@ -17,9 +17,17 @@ export const nodeTable: TablePrinter = {
     column('Version', 'Kubelet Version reported by the node.'),
     column('Internal-IP', 'List of addresses reachable to the node.', { priority: 1 }),
     column('External-IP', 'List of addresses reachable to the node.', { priority: 1 }),
-    column('OS-Image', 'OS Image reported by the node from /etc/os-release (e.g. Debian GNU/Linux 7 (wheezy)).', { priority: 1 }),
-    column('Kernel-Version', "Kernel Version reported by the node from 'uname -r' (e.g. 3.16.0-0.bpo.4-amd64).", { priority: 1 }),
-    column('Container-Runtime', 'ContainerRuntime Version reported by the node through runtime remote API (e.g. containerd://1.4.2).', { priority: 1 }),
+    column('OS-Image', 'OS Image reported by the node from /etc/os-release (e.g. Debian GNU/Linux 7 (wheezy)).', {
+      priority: 1,
+    }),
+    column('Kernel-Version', "Kernel Version reported by the node from 'uname -r' (e.g. 3.16.0-0.bpo.4-amd64).", {
+      priority: 1,
+    }),
+    column(
+      'Container-Runtime',
+      'ContainerRuntime Version reported by the node through runtime remote API (e.g. containerd://1.4.2).',
+      { priority: 1 },
+    ),
   ],
   row: printNode,
 };

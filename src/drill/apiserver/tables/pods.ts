@@ -11,12 +11,25 @@ export const podTable: TablePrinter = {
     nameColumn,
     column('Ready', 'The aggregate readiness state of this pod for accepting traffic.'),
     column('Status', 'The aggregate status of the containers in this pod.'),
-    column('Restarts', 'The number of times the containers in this pod have been restarted and when the last container in this pod has restarted.'),
+    column(
+      'Restarts',
+      'The number of times the containers in this pod have been restarted and when the last container in this pod has restarted.',
+    ),
     ageColumn,
-    column('IP', 'podIP address allocated to the pod. Routable at least within the cluster. Empty if not yet allocated.', { priority: 1 }),
+    column(
+      'IP',
+      'podIP address allocated to the pod. Routable at least within the cluster. Empty if not yet allocated.',
+      { priority: 1 },
+    ),
     column('Node', 'NodeName indicates in which node this pod is scheduled.', { priority: 1 }),
-    column('Nominated Node', 'nominatedNodeName is set only when this pod preempts other pods on the node, but it cannot be scheduled right away as preemption victims receive their graceful termination periods.', { priority: 1 }),
-    column('Readiness Gates', 'If specified, all readiness gates will be evaluated for pod readiness.', { priority: 1 }),
+    column(
+      'Nominated Node',
+      'nominatedNodeName is set only when this pod preempts other pods on the node, but it cannot be scheduled right away as preemption victims receive their graceful termination periods.',
+      { priority: 1 },
+    ),
+    column('Readiness Gates', 'If specified, all readiness gates will be evaluated for pod readiness.', {
+      priority: 1,
+    }),
   ],
   row: printPod,
 };
@@ -75,7 +88,8 @@ export function summarizePod(pod: KubeObject, now: Date): PodSummary {
     if (lastTerminated !== undefined) lastRestart = laterOf(lastRestart, at(lastTerminated, 'finishedAt'));
     if (restartable) {
       restartableInitRestarts += asNumber(c.restartCount);
-      if (lastTerminated !== undefined) lastRestartableInitRestart = laterOf(lastRestartableInitRestart, at(lastTerminated, 'finishedAt'));
+      if (lastTerminated !== undefined)
+        lastRestartableInitRestart = laterOf(lastRestartableInitRestart, at(lastTerminated, 'finishedAt'));
     }
     if (terminated && asNumber(terminated.exitCode) === 0) continue;
     if (restartable && c.started === true) {
@@ -115,7 +129,10 @@ export function summarizePod(pod: KubeObject, now: Date): PodSummary {
       } else if (terminated && asString(terminated.reason)) {
         reason = asString(terminated.reason);
       } else if (terminated) {
-        reason = asNumber(terminated.signal) !== 0 ? `Signal:${asNumber(terminated.signal)}` : `ExitCode:${asNumber(terminated.exitCode)}`;
+        reason =
+          asNumber(terminated.signal) !== 0
+            ? `Signal:${asNumber(terminated.signal)}`
+            : `ExitCode:${asNumber(terminated.exitCode)}`;
       } else if (c.ready === true && state.running !== undefined) {
         hasRunning = true;
         readyContainers++;
@@ -124,12 +141,14 @@ export function summarizePod(pod: KubeObject, now: Date): PodSummary {
     if (reason === 'Completed' && hasRunning) reason = conditionTrue(conditions, 'Ready') ? 'Running' : 'NotReady';
   }
 
-  const deleting = at(pod.metadata, 'deletionTimestamp') !== undefined && at(pod.metadata, 'deletionTimestamp') !== null;
+  const deleting =
+    at(pod.metadata, 'deletionTimestamp') !== undefined && at(pod.metadata, 'deletionTimestamp') !== null;
   if (deleting && asString(status.reason) === 'NodeLost') reason = 'Unknown';
   else if (deleting && phase !== 'Succeeded' && phase !== 'Failed') reason = 'Terminating';
 
   let restartsText = String(restarts);
-  if (restarts !== 0 && lastRestart !== 0) restartsText = `${restarts} (${humanDuration(now.getTime() - lastRestart)} ago)`;
+  if (restarts !== 0 && lastRestart !== 0)
+    restartsText = `${restarts} (${humanDuration(now.getTime() - lastRestart)} ago)`;
 
   return { ready: `${readyContainers}/${totalContainers}`, status: reason, restarts: restartsText };
 }
@@ -165,7 +184,11 @@ function printPod(pod: KubeObject, now: Date): PrintedRow {
     ],
   };
   const phase = asString(podStatus.phase);
-  if (phase === 'Succeeded') row.conditions = [{ type: 'Completed', status: 'True', reason: 'Succeeded', message: 'The pod has completed successfully.' }];
-  if (phase === 'Failed') row.conditions = [{ type: 'Completed', status: 'True', reason: 'Failed', message: 'The pod failed.' }];
+  if (phase === 'Succeeded')
+    row.conditions = [
+      { type: 'Completed', status: 'True', reason: 'Succeeded', message: 'The pod has completed successfully.' },
+    ];
+  if (phase === 'Failed')
+    row.conditions = [{ type: 'Completed', status: 'True', reason: 'Failed', message: 'The pod failed.' }];
   return row;
 }

@@ -11,10 +11,15 @@ export const serviceTable: TablePrinter = {
     nameColumn,
     column('Type', 'type determines how the Service is exposed. Defaults to ClusterIP.'),
     column('Cluster-IP', 'clusterIP is the IP address of the service and is usually assigned randomly.'),
-    column('External-IP', 'externalIPs is a list of IP addresses for which nodes in the cluster will also accept traffic for this service.'),
+    column(
+      'External-IP',
+      'externalIPs is a list of IP addresses for which nodes in the cluster will also accept traffic for this service.',
+    ),
     column('Port(s)', 'The list of ports that are exposed by this service.'),
     ageColumn,
-    column('Selector', 'Route service traffic to pods with label keys and values matching this selector.', { priority: 1 }),
+    column('Selector', 'Route service traffic to pods with label keys and values matching this selector.', {
+      priority: 1,
+    }),
   ],
   row: printService,
 };
@@ -66,6 +71,14 @@ function printService(svc: KubeObject, now: Date): PrintedRow {
   const spec = asObject(svc.spec);
   const clusterIP = asStrings(spec.clusterIPs)[0] || asString(spec.clusterIP) || '<none>';
   return {
-    cells: [svc.metadata.name, asString(spec.type) || 'ClusterIP', clusterIP, externalIP(svc), ports(svc), since(svc.metadata.creationTimestamp, now), formatLabels(spec.selector)],
+    cells: [
+      svc.metadata.name,
+      asString(spec.type) || 'ClusterIP',
+      clusterIP,
+      externalIP(svc),
+      ports(svc),
+      since(svc.metadata.creationTimestamp, now),
+      formatLabels(spec.selector),
+    ],
   };
 }

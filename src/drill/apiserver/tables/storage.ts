@@ -22,20 +22,33 @@ function phaseOf(obj: KubeObject): string {
 export const persistentVolumeTable: TablePrinter = {
   columns: [
     nameColumn,
-    column('Capacity', 'capacity is the description of the persistent volume\'s resources and capacity.'),
+    column('Capacity', "capacity is the description of the persistent volume's resources and capacity."),
     column('Access Modes', 'accessModes contains all ways the volume can be mounted.'),
-    column('Reclaim Policy', 'persistentVolumeReclaimPolicy defines what happens to a persistent volume when released from its claim.'),
+    column(
+      'Reclaim Policy',
+      'persistentVolumeReclaimPolicy defines what happens to a persistent volume when released from its claim.',
+    ),
     column('Status', 'phase indicates if a volume is available, bound to a claim, or released by a claim.'),
     column('Claim', 'claimRef is part of a bi-directional binding between PersistentVolume and PersistentVolumeClaim.'),
     column('StorageClass', 'StorageClass of the pv'),
     column('VolumeAttributesClass', 'VolumeAttributesClass of the pv'),
-    column('Reason', 'reason is a brief CamelCase string that describes any failure and is meant for machine parsing and tidy display in the CLI.'),
+    column(
+      'Reason',
+      'reason is a brief CamelCase string that describes any failure and is meant for machine parsing and tidy display in the CLI.',
+    ),
     ageColumn,
-    column('VolumeMode', 'volumeMode defines if a volume is intended to be used with a formatted filesystem or to remain in raw block state.', { priority: 1 }),
+    column(
+      'VolumeMode',
+      'volumeMode defines if a volume is intended to be used with a formatted filesystem or to remain in raw block state.',
+      { priority: 1 },
+    ),
   ],
   row: (pv: KubeObject, now: Date): PrintedRow => {
     const spec = asObject(pv.spec);
-    const claim = spec.claimRef === undefined ? '' : `${asString(asObject(spec.claimRef).namespace)}/${asString(asObject(spec.claimRef).name)}`;
+    const claim =
+      spec.claimRef === undefined
+        ? ''
+        : `${asString(asObject(spec.claimRef).namespace)}/${asString(asObject(spec.claimRef).name)}`;
     return {
       cells: [
         pv.metadata.name,
@@ -89,7 +102,9 @@ export const persistentVolumeClaimTable: TablePrinter = {
 export const volumeAttachmentTable: TablePrinter = {
   columns: [
     nameColumn,
-    column('Attacher', 'attacher indicates the name of the volume driver that MUST handle this request.', { format: 'name' }),
+    column('Attacher', 'attacher indicates the name of the volume driver that MUST handle this request.', {
+      format: 'name',
+    }),
     column('PV', 'persistentVolumeName represents the name of the persistent volume to attach.'),
     column('Node', 'nodeName represents the node that the volume should be attached to.'),
     column('Attached', 'attached indicates the volume is successfully attached.', { type: 'boolean' }),

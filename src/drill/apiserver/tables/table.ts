@@ -61,7 +61,8 @@ export function buildTable(opts: {
       const row: TableRow = { cells: printed.cells };
       if (printed.conditions) row.conditions = printed.conditions;
       if (include === 'Object') row.object = opts.served(obj);
-      if (include === 'Metadata') row.object = { kind: 'PartialObjectMetadata', apiVersion: tableApiVersion, metadata: obj.metadata };
+      if (include === 'Metadata')
+        row.object = { kind: 'PartialObjectMetadata', apiVersion: tableApiVersion, metadata: obj.metadata };
       return row;
     }),
   };

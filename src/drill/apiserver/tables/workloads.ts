@@ -3,13 +3,22 @@ import { asNumber, asObject } from '../json.js';
 import { ageColumn, column, nameColumn } from './columns.js';
 import type { PrintedRow, TablePrinter } from './columns.js';
 import { since } from '../../../kube/semantics/duration.js';
-import { containerCells, formatLabels, formatLabelSelector, intOr, labelSelectorString, templateSpec } from './format.js';
+import {
+  containerCells,
+  formatLabels,
+  formatLabelSelector,
+  intOr,
+  labelSelectorString,
+  templateSpec,
+} from './format.js';
 
 /** Deployment, ReplicaSet, StatefulSet and DaemonSet printers of pkg/printers/internalversion/printers.go. */
 
 const containersColumn = column('Containers', 'Names of each container in the template.', { priority: 1 });
 const imagesColumn = column('Images', 'Images referenced by each container in the template.', { priority: 1 });
-const selectorColumn = column('Selector', 'A label query over pods that should match the replica count.', { priority: 1 });
+const selectorColumn = column('Selector', 'A label query over pods that should match the replica count.', {
+  priority: 1,
+});
 
 function age(obj: KubeObject, now: Date): string {
   return since(obj.metadata.creationTimestamp, now);
@@ -19,12 +28,22 @@ export const deploymentTable: TablePrinter = {
   columns: [
     nameColumn,
     column('Ready', 'Number of the pod with ready state'),
-    column('Up-to-date', 'Total number of non-terminated pods targeted by this deployment that have the desired template spec.'),
-    column('Available', 'Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.'),
+    column(
+      'Up-to-date',
+      'Total number of non-terminated pods targeted by this deployment that have the desired template spec.',
+    ),
+    column(
+      'Available',
+      'Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.',
+    ),
     ageColumn,
     containersColumn,
     imagesColumn,
-    { ...selectorColumn, description: 'Label selector for pods. Existing ReplicaSets whose pods are selected by this will be the ones affected by this deployment.' },
+    {
+      ...selectorColumn,
+      description:
+        'Label selector for pods. Existing ReplicaSets whose pods are selected by this will be the ones affected by this deployment.',
+    },
   ],
   row: (d: KubeObject, now: Date): PrintedRow => {
     const spec = asObject(d.spec);
@@ -61,17 +80,38 @@ export const replicaSetTable: TablePrinter = {
     const status = asObject(rs.status);
     const [names, images] = containerCells(templateSpec(rs));
     return {
-      cells: [rs.metadata.name, intOr(spec.replicas, 1), asNumber(status.replicas), asNumber(status.readyReplicas), age(rs, now), names, images, formatLabelSelector(spec.selector)],
+      cells: [
+        rs.metadata.name,
+        intOr(spec.replicas, 1),
+        asNumber(status.replicas),
+        asNumber(status.readyReplicas),
+        age(rs, now),
+        names,
+        images,
+        formatLabelSelector(spec.selector),
+      ],
     };
   },
 };
 
 export const statefulSetTable: TablePrinter = {
-  columns: [nameColumn, column('Ready', 'Number of the pod with ready state'), ageColumn, containersColumn, imagesColumn],
+  columns: [
+    nameColumn,
+    column('Ready', 'Number of the pod with ready state'),
+    ageColumn,
+    containersColumn,
+    imagesColumn,
+  ],
   row: (sts: KubeObject, now: Date): PrintedRow => {
     const [names, images] = containerCells(templateSpec(sts));
     return {
-      cells: [sts.metadata.name, `${asNumber(asObject(sts.status).readyReplicas)}/${intOr(asObject(sts.spec).replicas, 1)}`, age(sts, now), names, images],
+      cells: [
+        sts.metadata.name,
+        `${asNumber(asObject(sts.status).readyReplicas)}/${intOr(asObject(sts.spec).replicas, 1)}`,
+        age(sts, now),
+        names,
+        images,
+      ],
     };
   },
 };
@@ -79,11 +119,27 @@ export const statefulSetTable: TablePrinter = {
 export const daemonSetTable: TablePrinter = {
   columns: [
     nameColumn,
-    column('Desired', 'The total number of nodes that should be running the daemon pod (including nodes correctly running the daemon pod).', { type: 'integer' }),
-    column('Current', 'The number of nodes that are running at least 1 daemon pod and are supposed to run the daemon pod.', { type: 'integer' }),
-    column('Ready', 'The number of nodes that should be running the daemon pod and have one or more of the daemon pod running and ready.', { type: 'integer' }),
+    column(
+      'Desired',
+      'The total number of nodes that should be running the daemon pod (including nodes correctly running the daemon pod).',
+      { type: 'integer' },
+    ),
+    column(
+      'Current',
+      'The number of nodes that are running at least 1 daemon pod and are supposed to run the daemon pod.',
+      { type: 'integer' },
+    ),
+    column(
+      'Ready',
+      'The number of nodes that should be running the daemon pod and have one or more of the daemon pod running and ready.',
+      { type: 'integer' },
+    ),
     column('Up-to-date', 'The total number of nodes that are running updated daemon pod', { type: 'integer' }),
-    column('Available', 'The number of nodes that should be running the daemon pod and have one or more of the daemon pod running and available (ready for at least spec.minReadySeconds)', { type: 'integer' }),
+    column(
+      'Available',
+      'The number of nodes that should be running the daemon pod and have one or more of the daemon pod running and available (ready for at least spec.minReadySeconds)',
+      { type: 'integer' },
+    ),
     column('Node Selector', 'NodeSelector is a selector which must be true for the pod to fit on a node.'),
     ageColumn,
     containersColumn,

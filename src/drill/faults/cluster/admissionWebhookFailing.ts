@@ -11,7 +11,16 @@ import { deploymentObjects, ensureService, splitRef } from './support/workloads.
 /** The ReplicaSet controller's view of a pod create the webhook refused: events, and conditions on the ReplicaSet and Deployment. */
 function refusedWorkload(
   ctx: FaultContext,
-  o: { namespace: string; name: string; image: string; replicas: number; createdAgo: number; failingAgo: number; error: string; port?: number },
+  o: {
+    namespace: string;
+    name: string;
+    image: string;
+    replicas: number;
+    createdAgo: number;
+    failingAgo: number;
+    error: string;
+    port?: number;
+  },
 ): void {
   const labels = { app: o.name };
   const created = ctx.at(`now-${o.createdAgo}s`);
@@ -25,10 +34,29 @@ function refusedWorkload(
     readyReplicas: 0,
     currentReplicas: 0,
     created,
-    ...(o.port ? { extraTemplate: { containers: [{ name: o.name, image: o.image, imagePullPolicy: 'IfNotPresent', ports: [{ containerPort: o.port, name: 'webhook', protocol: 'TCP' }] }] } } : {}),
+    ...(o.port
+      ? {
+          extraTemplate: {
+            containers: [
+              {
+                name: o.name,
+                image: o.image,
+                imagePullPolicy: 'IfNotPresent',
+                ports: [{ containerPort: o.port, name: 'webhook', protocol: 'TCP' }],
+              },
+            ],
+          },
+        }
+      : {}),
   });
   const failing = ctx.at(`now-${o.failingAgo}s`);
-  const failure = { type: 'ReplicaFailure', status: 'True', lastTransitionTime: failing, reason: 'FailedCreate', message: o.error };
+  const failure = {
+    type: 'ReplicaFailure',
+    status: 'True',
+    lastTransitionTime: failing,
+    reason: 'FailedCreate',
+    message: o.error,
+  };
   ctx.put({ ...replicaSet, status: { ...asRecord(replicaSet.status), conditions: [failure] } });
   const rsName = replicaSet.metadata.name;
   // A new Deployment's rollout gives up after progressDeadlineSeconds (600); an old one that lost its pod stays "available progress".
@@ -40,17 +68,61 @@ function refusedWorkload(
     status: {
       ...status,
       conditions: [
-        { type: 'Available', status: 'False', lastUpdateTime: failing, lastTransitionTime: failing, reason: 'MinimumReplicasUnavailable', message: 'Deployment does not have minimum availability.' },
-        { type: 'ReplicaFailure', status: 'True', lastUpdateTime: failing, lastTransitionTime: failing, reason: 'FailedCreate', message: o.error },
+        {
+          type: 'Available',
+          status: 'False',
+          lastUpdateTime: failing,
+          lastTransitionTime: failing,
+          reason: 'MinimumReplicasUnavailable',
+          message: 'Deployment does not have minimum availability.',
+        },
+        {
+          type: 'ReplicaFailure',
+          status: 'True',
+          lastUpdateTime: failing,
+          lastTransitionTime: failing,
+          reason: 'FailedCreate',
+          message: o.error,
+        },
         !rollingOut
-          ? { type: 'Progressing', status: 'True', lastUpdateTime: created, lastTransitionTime: created, reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${rsName}" has successfully progressed.` }
+          ? {
+              type: 'Progressing',
+              status: 'True',
+              lastUpdateTime: created,
+              lastTransitionTime: created,
+              reason: 'NewReplicaSetAvailable',
+              message: `ReplicaSet "${rsName}" has successfully progressed.`,
+            }
           : stalled
-            ? { type: 'Progressing', status: 'False', lastUpdateTime: ctx.at(`now-${o.failingAgo - 600}s`), lastTransitionTime: ctx.at(`now-${o.failingAgo - 600}s`), reason: 'ProgressDeadlineExceeded', message: `ReplicaSet "${rsName}" has timed out progressing.` }
-            : { type: 'Progressing', status: 'True', lastUpdateTime: created, lastTransitionTime: created, reason: 'ReplicaSetUpdated', message: `ReplicaSet "${rsName}" is progressing.` },
+            ? {
+                type: 'Progressing',
+                status: 'False',
+                lastUpdateTime: ctx.at(`now-${o.failingAgo - 600}s`),
+                lastTransitionTime: ctx.at(`now-${o.failingAgo - 600}s`),
+                reason: 'ProgressDeadlineExceeded',
+                message: `ReplicaSet "${rsName}" has timed out progressing.`,
+              }
+            : {
+                type: 'Progressing',
+                status: 'True',
+                lastUpdateTime: created,
+                lastTransitionTime: created,
+                reason: 'ReplicaSetUpdated',
+                message: `ReplicaSet "${rsName}" is progressing.`,
+              },
       ],
     },
   });
-  if (rollingOut) ctx.event({ about: deployment, source: 'deployment-controller', type: 'Normal', reason: 'ScalingReplicaSet', message: `Scaled up replica set ${rsName} to ${o.replicas}`, firstSeen: `now-${o.createdAgo}s`, lastSeen: `now-${o.createdAgo}s` });
+  if (rollingOut)
+    ctx.event({
+      about: deployment,
+      source: 'deployment-controller',
+      type: 'Normal',
+      reason: 'ScalingReplicaSet',
+      message: `Scaled up replica set ${rsName} to ${o.replicas}`,
+      firstSeen: `now-${o.createdAgo}s`,
+      lastSeen: `now-${o.createdAgo}s`,
+    });
   // The ReplicaSet controller retries with back-off; the event recorder folds the repeats into one event's count.
   ctx.event({
     about: replicaSet,
@@ -93,17 +165,30 @@ export const admissionWebhookFailing = defineFault({
     const configuration: KubeObject = {
       apiVersion: 'admissionregistration.k8s.io/v1',
       kind: 'ValidatingWebhookConfiguration',
-      metadata: { name: configName, uid: uidFor('ValidatingWebhookConfiguration', configName), generation: 1, creationTimestamp: ctx.at('now-60d'), labels: { app: backend } },
+      metadata: {
+        name: configName,
+        uid: uidFor('ValidatingWebhookConfiguration', configName),
+        generation: 1,
+        creationTimestamp: ctx.at('now-60d'),
+        labels: { app: backend },
+      },
       webhooks: [
         {
           name: p.webhook,
           admissionReviewVersions: ['v1'],
-          clientConfig: { service: { namespace: svc.namespace, name: svc.name, path: p.path, port: 443 }, caBundle: Buffer.from(`-----BEGIN CERTIFICATE-----\n${hexId(64, 'ca', configName)}\n-----END CERTIFICATE-----\n`).toString('base64') },
+          clientConfig: {
+            service: { namespace: svc.namespace, name: svc.name, path: p.path, port: 443 },
+            caBundle: Buffer.from(
+              `-----BEGIN CERTIFICATE-----\n${hexId(64, 'ca', configName)}\n-----END CERTIFICATE-----\n`,
+            ).toString('base64'),
+          },
           failurePolicy: 'Fail',
           matchPolicy: 'Equivalent',
           namespaceSelector: {},
           objectSelector: {},
-          rules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['pods'], scope: '*' }],
+          rules: [
+            { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['pods'], scope: '*' },
+          ],
           sideEffects: 'None',
           timeoutSeconds: 10,
         } satisfies Json,
@@ -114,14 +199,32 @@ export const admissionWebhookFailing = defineFault({
     ensureService(ctx, {
       namespace: svc.namespace,
       name: svc.name,
-      clusterIP: `10.96.${parseInt(hexId(2, svc.name), 16)}.${parseInt(hexId(2, svc.namespace), 16) % 250 + 2}`,
+      clusterIP: `10.96.${parseInt(hexId(2, svc.name), 16)}.${(parseInt(hexId(2, svc.namespace), 16) % 250) + 2}`,
       selector: { app: backend },
       ports: [{ name: 'https', port: 443, targetPort: 9443, containerPort: 9443 }],
       labels: { app: backend },
       created: ctx.at('now-60d'),
     });
-    for (const pod of ctx.list('Pod', svc.namespace).filter((x) => x.metadata.labels?.app === backend)) ctx.remove('Pod', svc.namespace, pod.metadata.name);
-    refusedWorkload(ctx, { namespace: svc.namespace, name: svc.name, image: `registry.example.com/${svc.name}:1.8.0`, replicas: 1, createdAgo: 60 * 86400, failingAgo: seconds, error, port: 9443 });
-    refusedWorkload(ctx, { namespace: target.namespace, name: target.name, image: p.image, replicas: p.replicas, createdAgo: Math.max(60, seconds - 120), failingAgo: Math.max(60, seconds - 120), error });
+    for (const pod of ctx.list('Pod', svc.namespace).filter((x) => x.metadata.labels?.app === backend))
+      ctx.remove('Pod', svc.namespace, pod.metadata.name);
+    refusedWorkload(ctx, {
+      namespace: svc.namespace,
+      name: svc.name,
+      image: `registry.example.com/${svc.name}:1.8.0`,
+      replicas: 1,
+      createdAgo: 60 * 86400,
+      failingAgo: seconds,
+      error,
+      port: 9443,
+    });
+    refusedWorkload(ctx, {
+      namespace: target.namespace,
+      name: target.name,
+      image: p.image,
+      replicas: p.replicas,
+      createdAgo: Math.max(60, seconds - 120),
+      failingAgo: Math.max(60, seconds - 120),
+      error,
+    });
   },
 });

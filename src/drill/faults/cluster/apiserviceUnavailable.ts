@@ -30,7 +30,11 @@ export const apiserviceUnavailable = defineFault({
     const { pod, service } = ensureMetricsServer(ctx);
     const reason = p.reason ?? (podReady(pod) ? 'FailedDiscoveryCheck' : 'MissingEndpoints');
     const seconds = p.minutes * 60;
-    const spec = (apiService.spec ?? {}) as { group?: string; version?: string; service?: { name?: string; namespace?: string; port?: number } };
+    const spec = (apiService.spec ?? {}) as {
+      group?: string;
+      version?: string;
+      service?: { name?: string; namespace?: string; port?: number };
+    };
     const svcName = spec.service?.name ?? 'metrics-server';
     const svcNs = spec.service?.namespace ?? 'kube-system';
     const url = `https://${serviceIP(service)}:${spec.service?.port ?? 443}/apis/${spec.group ?? 'metrics.k8s.io'}/${spec.version ?? 'v1beta1'}`;
@@ -47,16 +51,28 @@ export const apiserviceUnavailable = defineFault({
       case 'ServiceNotFound':
         ctx.remove('Service', svcNs, svcName);
         ctx.remove('Endpoints', svcNs, svcName);
-        for (const slice of ctx.list('EndpointSlice', svcNs).filter((s) => s.metadata.labels?.['kubernetes.io/service-name'] === svcName)) ctx.remove('EndpointSlice', svcNs, slice.metadata.name);
+        for (const slice of ctx
+          .list('EndpointSlice', svcNs)
+          .filter((s) => s.metadata.labels?.['kubernetes.io/service-name'] === svcName))
+          ctx.remove('EndpointSlice', svcNs, slice.metadata.name);
         message = `service/${svcName} in "${svcNs}" is not present`;
         break;
     }
     ctx.put({
       ...apiService,
-      status: { conditions: [{ type: 'Available', status: 'False', lastTransitionTime: ctx.at(`now-${seconds}s`), reason, message }] },
+      status: {
+        conditions: [
+          { type: 'Available', status: 'False', lastTransitionTime: ctx.at(`now-${seconds}s`), reason, message },
+        ],
+      },
     });
     // The aggregator's proxy refuses an unavailable APIService; client-go words the 503 so.
-    ctx.apiFault({ path: '^/apis/metrics\\.k8s\\.io/', kind: 'error', status: 503, message: 'the server is currently unable to handle the request' });
+    ctx.apiFault({
+      path: '^/apis/metrics\\.k8s\\.io/',
+      kind: 'error',
+      status: 503,
+      message: 'the server is currently unable to handle the request',
+    });
 
     const apiserver = controlPlanePod(ctx, 'kube-apiserver');
     const lines: string[] = [];
@@ -72,12 +88,30 @@ export const apiserviceUnavailable = defineFault({
             `"Unhandled Error" err="loading OpenAPI spec for \\"${name}\\" failed with: failed to download ${name}: failed to retrieve openAPI spec, http error: ResponseCode: 503, Body: service unavailable\\n, Header: map[Content-Type:[text/plain; charset=utf-8] X-Content-Type-Options:[nosniff]]" logger="UnhandledError"`,
           ),
         ),
-        logLine(m, klog('I', m, 'controller.go:126', `OpenAPI AggregationController: action for item ${name}: Rate Limited Requeue.`)),
+        logLine(
+          m,
+          klog(
+            'I',
+            m,
+            'controller.go:126',
+            `OpenAPI AggregationController: action for item ${name}: Rate Limited Requeue.`,
+          ),
+        ),
       );
       // Only a failed discovery check is returned as an error, and so logged, by the availability controller.
       if (reason === 'FailedDiscoveryCheck') {
         const d = ago(ctx, s - 2, `available-${s}`);
-        lines.push(logLine(d, klog('E', d, 'remote_available_controller.go:448', `"Unhandled Error" err="${name} failed with: ${message.replaceAll('"', '\\"')}" logger="UnhandledError"`)));
+        lines.push(
+          logLine(
+            d,
+            klog(
+              'E',
+              d,
+              'remote_available_controller.go:448',
+              `"Unhandled Error" err="${name} failed with: ${message.replaceAll('"', '\\"')}" logger="UnhandledError"`,
+            ),
+          ),
+        );
       }
     }
     appendLog(ctx, 'kube-system', apiserver.metadata.name, 'kube-apiserver', lines);

@@ -26,8 +26,18 @@ function runLog(ctx: FaultContext, node: string, run: Run, index: number): strin
     at(0, 'I', 'serving.go:386', 'Generated self-signed cert in-memory'),
     at(1, 'I', 'controllermanager.go:197', '"Starting" version="v1.31.4"'),
     at(1, 'I', 'controllermanager.go:199', '"Golang settings" GOGC="" GOMAXPROCS="" GOTRACEBACK=""'),
-    at(1, 'I', 'dynamic_cafile_content.go:160', '"Starting controller" name="request-header::/etc/kubernetes/pki/front-proxy-ca.crt"'),
-    at(1, 'I', 'dynamic_cafile_content.go:160', '"Starting controller" name="client-ca-bundle::/etc/kubernetes/pki/ca.crt"'),
+    at(
+      1,
+      'I',
+      'dynamic_cafile_content.go:160',
+      '"Starting controller" name="request-header::/etc/kubernetes/pki/front-proxy-ca.crt"',
+    ),
+    at(
+      1,
+      'I',
+      'dynamic_cafile_content.go:160',
+      '"Starting controller" name="client-ca-bundle::/etc/kubernetes/pki/ca.crt"',
+    ),
     at(1, 'I', 'secure_serving.go:213', 'Serving securely on 127.0.0.1:10257'),
     at(1, 'I', 'tlsconfig.go:243', '"Starting DynamicServingCertificateController"'),
     at(1, 'I', 'leaderelection.go:254', 'attempting to acquire leader lease kube-system/kube-controller-manager...'),
@@ -38,7 +48,12 @@ function runLog(ctx: FaultContext, node: string, run: Run, index: number): strin
       'event.go:389',
       `"Event occurred" object="kube-system/kube-controller-manager" fieldPath="" kind="Lease" apiVersion="coordination.k8s.io/v1" type="Normal" reason="LeaderElection" message="${identity} became leader"`,
     ),
-    at(3, 'E', 'memcache.go:265', '"Unhandled Error" err="couldn\'t get resource list for metrics.k8s.io/v1beta1: the server is currently unable to handle the request" logger="UnhandledError"'),
+    at(
+      3,
+      'E',
+      'memcache.go:265',
+      '"Unhandled Error" err="couldn\'t get resource list for metrics.k8s.io/v1beta1: the server is currently unable to handle the request" logger="UnhandledError"',
+    ),
     at(run.startedAgo - run.finishedAgo, 'F', 'controllermanager.go:174', fatal),
   ];
 }
@@ -64,11 +79,15 @@ function starvedWorkload(ctx: FaultContext, ref: string, image: string, seconds:
   });
   const spec = deployment.spec as Json;
   const template = spec.template as { metadata: Json };
-  template.metadata = { ...template.metadata, annotations: { 'kubectl.kubernetes.io/restartedAt': ctx.at(`now-${Math.round(seconds / 3)}s`) } };
+  template.metadata = {
+    ...template.metadata,
+    annotations: { 'kubectl.kubernetes.io/restartedAt': ctx.at(`now-${Math.round(seconds / 3)}s`) },
+  };
   (deployment.metadata as Json).generation = 2;
   ctx.put(deployment);
   ctx.put(replicaSet);
-  for (const pod of ctx.list('Pod', namespace).filter((p) => p.metadata.labels?.app === name)) ctx.remove('Pod', namespace, pod.metadata.name);
+  for (const pod of ctx.list('Pod', namespace).filter((p) => p.metadata.labels?.app === name))
+    ctx.remove('Pod', namespace, pod.metadata.name);
 }
 
 export const controllerManagerDiscoveryCrashloop = defineFault({
@@ -100,7 +119,11 @@ export const controllerManagerDiscoveryCrashloop = defineFault({
     appendLog(ctx, 'kube-system', pod.metadata.name, 'kube-controller-manager', last, true);
 
     const holder = leaderIdentity(node, 'kube-controller-manager', loop.restarts);
-    const lease = staleLeaderLease(ctx, 'kube-controller-manager', { renewedAgo: loop.last.startedAgo - 2, holder, transitions: loop.restarts + 1 });
+    const lease = staleLeaderLease(ctx, 'kube-controller-manager', {
+      renewedAgo: loop.last.startedAgo - 2,
+      holder,
+      transitions: loop.restarts + 1,
+    });
     ctx.event({
       about: lease,
       source: 'kube-controller-manager',

@@ -35,7 +35,12 @@ const sha512 = (text: string): string => createHash('sha512').update(text).diges
  */
 function lookupLines(name: string, namespace: string, client: string, id: number): string[] {
   const fqdn = `${name}.`;
-  const tries = [`${name}.${namespace}.svc.cluster.local.`, `${name}.svc.cluster.local.`, `${name}.cluster.local.`, fqdn];
+  const tries = [
+    `${name}.${namespace}.svc.cluster.local.`,
+    `${name}.svc.cluster.local.`,
+    `${name}.cluster.local.`,
+    fqdn,
+  ];
   const port = 32768 + (id % 28000);
   const lines: string[] = [];
   for (const [i, q] of tries.entries()) {
@@ -46,7 +51,9 @@ function lookupLines(name: string, namespace: string, client: string, id: number
       // An authoritative cluster.local NXDOMAIN carries the zone's SOA; the upstream's its own.
       const rsize = upstream ? size + 75 : size + 93;
       const took = seconds(upstream ? 1_800_000 + qid * 97 : 90_000 + qid * 3);
-      lines.push(`[INFO] ${client}:${port} - ${qid} "${type} IN ${q} udp ${size} false 512" NXDOMAIN ${upstream ? 'qr,rd,ra' : 'qr,aa,rd'} ${rsize} ${took}`);
+      lines.push(
+        `[INFO] ${client}:${port} - ${qid} "${type} IN ${q} udp ${size} false 512" NXDOMAIN ${upstream ? 'qr,rd,ra' : 'qr,aa,rd'} ${rsize} ${took}`,
+      );
     }
   }
   return lines;
@@ -66,7 +73,19 @@ function hostsFile(node: string, entries: string[]): string {
   ].join('\n');
 }
 
-function podLogs(ctx: FaultContext, pods: { name: string }[], corefile: string, p: { name: string; clientNamespace: string; clientIP: string; minutes: number; editedHoursAgo: number; queryLog: boolean }): void {
+function podLogs(
+  ctx: FaultContext,
+  pods: { name: string }[],
+  corefile: string,
+  p: {
+    name: string;
+    clientNamespace: string;
+    clientIP: string;
+    minutes: number;
+    editedHoursAgo: number;
+    queryLog: boolean;
+  },
+): void {
   const started = 90 * 86400;
   const edited = p.editedHoursAgo * 3600;
   pods.forEach((pod, podIndex) => {
@@ -80,7 +99,10 @@ function podLogs(ctx: FaultContext, pods: { name: string }[], corefile: string, 
       at(started, `[INFO] plugin/reload: Running configuration SHA512 = ${sha512(defaultCorefile)}`),
       at(started, 'CoreDNS-1.11.3'),
       at(started, 'linux/amd64, go1.21.11, a6338e9'),
-      at(started - 1, `[INFO] 127.0.0.1:${40000 + podIndex * 977} - ${21000 + podIndex * 313} "HINFO IN ${hexId(8, pod.name).replace(/[a-f]/g, '7')}${hexId(11, pod.name, 'b').replace(/[a-f]/g, '3')}.${hexId(19, pod.name, 'c').replace(/[a-f]/g, '5')}. udp 57 false 512" NXDOMAIN qr,rd,ra 132 0.011324871s`),
+      at(
+        started - 1,
+        `[INFO] 127.0.0.1:${40000 + podIndex * 977} - ${21000 + podIndex * 313} "HINFO IN ${hexId(8, pod.name).replace(/[a-f]/g, '7')}${hexId(11, pod.name, 'b').replace(/[a-f]/g, '3')}.${hexId(19, pod.name, 'c').replace(/[a-f]/g, '5')}. udp 57 false 512" NXDOMAIN qr,rd,ra 132 0.011324871s`,
+      ),
       at(edited, '[INFO] Reloading'),
       at(edited - 1, `[INFO] plugin/reload: Running configuration SHA512 = ${sha512(corefile)}`),
       at(edited - 1, '[INFO] Reloading complete'),
@@ -98,13 +120,16 @@ function podLogs(ctx: FaultContext, pods: { name: string }[], corefile: string, 
 
 export const corednsMissingHostEntry = defineFault({
   id: 'coredns-missing-host-entry',
-  title: 'CoreDNS\'s hosts block lacks a name the nodes resolve through /etc/hosts',
+  title: "CoreDNS's hosts block lacks a name the nodes resolve through /etc/hosts",
   layer: 'cluster',
   description:
     'The kube-system/coredns ConfigMap\'s Corefile (kubeadm v1.31\'s default, created with the coredns Deployment, ReplicaSet and kube-dns Service if the cluster lacks them) has a `hosts { ... fallthrough }` block that names other hosts but not <name>, so pods get NXDOMAIN for it while every node resolves it from /etc/hosts (`cat /etc/hosts` on the hosts lists `<ip> <name>`). With `queryLog` (default) the Corefile also has `log`, and the CoreDNS pods log each failed lookup down the search path, ending with the forwarded `"A IN <name>. udp ..." NXDOMAIN qr,rd,ra`. The logs also show the reload when the block was added. The fix: add `<ip> <name>` to the hosts block.',
   params: z.strictObject({
     /** The name pods cannot resolve. */
-    name: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/).default('rancher.example.com'),
+    name: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/)
+      .default('rancher.example.com'),
     /** Where it should point (what the nodes' /etc/hosts says). */
     ip: z.string().default('10.0.0.50'),
     /** The lines the hosts block does have. */
@@ -119,11 +144,20 @@ export const corednsMissingHostEntry = defineFault({
     editedHoursAgo: z.number().int().min(1).max(2000).default(50),
   }),
   apply(ctx, p) {
-    if (p.entries.some((e) => e.split(/\s+/).slice(1).includes(p.name))) ctx.fail(`entries already name ${p.name}: nothing would be missing`);
+    if (p.entries.some((e) => e.split(/\s+/).slice(1).includes(p.name)))
+      ctx.fail(`entries already name ${p.name}: nothing would be missing`);
     const { pods, configMap } = ensureCoreDns(ctx);
     const corefile = corefileWithHosts(p.entries, p.queryLog);
     ctx.put({ ...configMap, data: { ...((configMap.data ?? {}) as Record<string, string>), Corefile: corefile } });
-    podLogs(ctx, pods.map((x) => ({ name: x.metadata.name })), corefile, p);
-    for (const node of ctx.list('Node')) ctx.host(node.metadata.name, ['cat', '/etc/hosts'], { stdout: hostsFile(node.metadata.name, [`${p.ip} ${p.name}`, ...p.entries]) });
+    podLogs(
+      ctx,
+      pods.map((x) => ({ name: x.metadata.name })),
+      corefile,
+      p,
+    );
+    for (const node of ctx.list('Node'))
+      ctx.host(node.metadata.name, ['cat', '/etc/hosts'], {
+        stdout: hostsFile(node.metadata.name, [`${p.ip} ${p.name}`, ...p.entries]),
+      });
   },
 });

@@ -23,7 +23,9 @@ export const etcdRejectedConnection = defineFault({
   }),
   apply(ctx, p) {
     const etcd =
-      (p.node ? ctx.need('Pod', 'kube-system', `etcd-${p.node}`) : ctx.list('Pod', 'kube-system').find((o) => o.metadata.name.startsWith('etcd-'))) ??
+      (p.node
+        ? ctx.need('Pod', 'kube-system', `etcd-${p.node}`)
+        : ctx.list('Pod', 'kube-system').find((o) => o.metadata.name.startsWith('etcd-'))) ??
       ctx.fail('the cluster has no etcd pod (generate a control plane)');
     const ip = String((etcd.status as { podIP?: string } | undefined)?.podIP ?? '10.0.0.11');
     const lines: string[] = [];

@@ -14,14 +14,23 @@ function goDurationMs(ms: number, salt: number): string {
 /** `25-Nov-2026 11:59:50.123`, the apiserver trace's start time. */
 function traceStart(m: Moment): string {
   const d = new Date(m.ms);
-  const mon = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][d.getUTCMonth()] ?? '';
+  const mon =
+    ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][d.getUTCMonth()] ?? '';
   return `${String(d.getUTCDate()).padStart(2, '0')}-${mon}-${d.getUTCFullYear()} ${d.toISOString().slice(11, 23)}`;
 }
 
 /** Reads the apiserver and controllers do all the time, as etcd names them in its slow-request warnings. */
 const reads = [
-  { key: '/registry/leases/kube-node-lease/', end: '/registry/leases/kube-node-lease0', response: 'range_response_count:4 size:1927' },
-  { key: '/registry/pods/kube-system/', end: '/registry/pods/kube-system0', response: 'range_response_count:11 size:68544' },
+  {
+    key: '/registry/leases/kube-node-lease/',
+    end: '/registry/leases/kube-node-lease0',
+    response: 'range_response_count:4 size:1927',
+  },
+  {
+    key: '/registry/pods/kube-system/',
+    end: '/registry/pods/kube-system0',
+    response: 'range_response_count:11 size:68544',
+  },
   { key: '/registry/services/endpoints/kube-system/kube-dns', end: '', response: 'range_response_count:1 size:941' },
   { key: '/registry/minions/', end: '/registry/minions0', response: 'range_response_count:4 size:22791' },
 ];
@@ -51,7 +60,12 @@ export const etcdSlow = defineFault({
     let n = 0;
     for (let s = seconds; s >= 3; s -= 10, n++) {
       const sync = ago(ctx, s, `fdatasync-${s}`);
-      etcdLines.push(logLine(sync, `{"level":"warn","ts":"${zapTs(sync)}","caller":"wal/wal.go:805","msg":"slow fdatasync","took":"${goDurationMs(p.fdatasyncMs + ((n * 37) % 400), n)}","expected-duration":"1s"}`));
+      etcdLines.push(
+        logLine(
+          sync,
+          `{"level":"warn","ts":"${zapTs(sync)}","caller":"wal/wal.go:805","msg":"slow fdatasync","took":"${goDurationMs(p.fdatasyncMs + ((n * 37) % 400), n)}","expected-duration":"1s"}`,
+        ),
+      );
       const r = reads[n % reads.length] ?? reads[0];
       if (!r) continue;
       const took = p.ms + ((n * 53) % 300);
@@ -59,7 +73,10 @@ export const etcdSlow = defineFault({
       const start: Moment = { ms: end.ms - took, us: end.us };
       const request = `key:\\"${r.key}\\" ${r.end ? `range_end:\\"${r.end}\\" ` : ''}`;
       etcdLines.push(
-        logLine(end, `{"level":"warn","ts":"${zapTs(end)}","caller":"etcdserver/util.go:170","msg":"apply request took too long","took":"${goDurationMs(took, n)}","expected-duration":"100ms","prefix":"read-only range ","request":"${request}","response":"${r.response}"}`),
+        logLine(
+          end,
+          `{"level":"warn","ts":"${zapTs(end)}","caller":"etcdserver/util.go:170","msg":"apply request took too long","took":"${goDurationMs(took, n)}","expected-duration":"100ms","prefix":"read-only range ","request":"${request}","response":"${r.response}"}`,
+        ),
         logLine(
           end,
           `{"level":"info","ts":"${zapTs(end)}","caller":"traceutil/trace.go:171","msg":"trace[${traceNumber('etcd', n)}] range","detail":"{range_begin:${r.key}; ${r.end ? `range_end:${r.end}; ` : ''}${r.response.replace('range_response_count', 'response_count').replace(/ size:\d+/, '')}; response_revision:${48_210_337 + n * 41}; }","duration":"${goDurationMs(took, n)}","start":"${zapTs(start)}","end":"${zapTs(end)}","steps":["trace[${traceNumber('etcd', n)}] 'agreement among raft nodes before linearized reading'  (duration: ${goDurationMs(took - 1, n)})"],"step_count":1}`,
@@ -82,7 +99,10 @@ export const etcdSlow = defineFault({
               `Trace[${id}]: "Update" accept:application/vnd.kubernetes.protobuf,application/json,audit-id:${audit},client:${ip},api-group:coordination.k8s.io,api-version:v1,name:${node},subresource:,namespace:kube-node-lease,protocol:HTTP/2.0,resource:leases,scope:resource,url:/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/${node},user-agent:kubelet/v1.31.4 (linux/amd64) kubernetes/a78aa47,verb:PUT (${traceStart(began)}) (total time: ${took + 2}ms):`,
             ),
           ),
-          logLine(done, `Trace[${id}]: ["GuaranteedUpdate etcd3" audit-id:${audit},key:/leases/kube-node-lease/${node},type:*coordination.Lease,resource:leases.coordination.k8s.io ${took + 1}ms (${hhmmss(began)})`),
+          logLine(
+            done,
+            `Trace[${id}]: ["GuaranteedUpdate etcd3" audit-id:${audit},key:/leases/kube-node-lease/${node},type:*coordination.Lease,resource:leases.coordination.k8s.io ${took + 1}ms (${hhmmss(began)})`,
+          ),
           logLine(done, `Trace[${id}]:  ---"Txn call completed" ${took}ms (${hhmmss(done)})]`),
           logLine(done, `Trace[${id}]: [${goDurationMs(took + 2, s)}] [${goDurationMs(took + 2, s)}] END`),
         );

@@ -13,7 +13,7 @@ import { ago, klog, logLine } from './support/logs.js';
  */
 export const metricsServerCannotReachKubelet = defineFault({
   id: 'metrics-server-cannot-reach-kubelet',
-  title: 'metrics-server cannot reach one node\'s kubelet (connection refused on 10250)',
+  title: "metrics-server cannot reach one node's kubelet (connection refused on 10250)",
   layer: 'cluster',
   description:
     'metrics-server logs `"Failed to scrape node" err="Get \\"https://<ip>:10250/metrics/resource\\": dial tcp <ip>:10250: connect: connection refused" node="<node>"` every 15 s (its metric resolution) since the kubelet on <node> stopped. With `unready` (the default) its /readyz also fails (`"Failed probe" probe="metric-storage-ready" err="no metrics to serve"`): the pod is Running 0/1 with Unhealthy events (Readiness probe failed: HTTP probe failed with statuscode: 500), the metrics-server Deployment is unavailable and its Endpoints list the pod under notReadyAddresses. Pair it with apiservice-unavailable for the aggregated API\'s consequence. Also creates the metrics-server Deployment, ReplicaSet and Service if the cluster has none.',
@@ -28,7 +28,8 @@ export const metricsServerCannotReachKubelet = defineFault({
   apply(ctx, p) {
     const node =
       p.node ??
-      ctx.list('Node').find((n) => !Object.hasOwn(n.metadata.labels ?? {}, 'node-role.kubernetes.io/control-plane'))?.metadata.name ??
+      ctx.list('Node').find((n) => !Object.hasOwn(n.metadata.labels ?? {}, 'node-role.kubernetes.io/control-plane'))
+        ?.metadata.name ??
       ctx.fail('the cluster has no worker node for metrics-server to miss; name one with `node`');
     const ip = nodeIP(ctx, node);
     const seconds = p.minutes * 60;
@@ -42,16 +43,33 @@ export const metricsServerCannotReachKubelet = defineFault({
       const m = ago(ctx, s, `scrape-${s}`);
       events.push({
         at: m.ms,
-        line: logLine(m, klog('E', m, 'scraper.go:149', `"Failed to scrape node" err="Get \\"https://${ip}:10250/metrics/resource\\": dial tcp ${ip}:10250: connect: connection refused" node="${node}"`)),
+        line: logLine(
+          m,
+          klog(
+            'E',
+            m,
+            'scraper.go:149',
+            `"Failed to scrape node" err="Get \\"https://${ip}:10250/metrics/resource\\": dial tcp ${ip}:10250: connect: connection refused" node="${node}"`,
+          ),
+        ),
       });
     }
     if (p.unready) {
       for (let s = seconds - (seconds % 10) - 7; s >= 1; s -= 10) {
         const m = ago(ctx, s, `probe-${s}`);
-        events.push({ at: m.ms, line: logLine(m, klog('I', m, 'server.go:191', '"Failed probe" probe="metric-storage-ready" err="no metrics to serve"')) });
+        events.push({
+          at: m.ms,
+          line: logLine(
+            m,
+            klog('I', m, 'server.go:191', '"Failed probe" probe="metric-storage-ready" err="no metrics to serve"'),
+          ),
+        });
       }
     }
     events.sort((a, b) => a.at - b.at);
-    appendLog(ctx, 'kube-system', pod.metadata.name, 'metrics-server', [...metricsServerStartup(ctx, startedAgo), ...events.map((e) => e.line)]);
+    appendLog(ctx, 'kube-system', pod.metadata.name, 'metrics-server', [
+      ...metricsServerStartup(ctx, startedAgo),
+      ...events.map((e) => e.line),
+    ]);
   },
 });

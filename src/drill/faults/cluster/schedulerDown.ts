@@ -15,7 +15,15 @@ function runLog(ctx: FaultContext, run: Run, index: number): string[] {
   const end = ago(ctx, run.finishedAgo, `sched-${index}-end`, 100);
   return [
     logLine(start, klog('I', start, 'serving.go:386', 'Generated self-signed cert in-memory')),
-    logLine(end, klog('E', end, 'run.go:72', '"command failed" err="failed to create listener: failed to listen on 127.0.0.1:10259: listen tcp 127.0.0.1:10259: bind: address already in use"')),
+    logLine(
+      end,
+      klog(
+        'E',
+        end,
+        'run.go:72',
+        '"command failed" err="failed to create listener: failed to listen on 127.0.0.1:10259: listen tcp 127.0.0.1:10259: bind: address already in use"',
+      ),
+    ),
   ];
 }
 
@@ -26,9 +34,24 @@ function pendingPod(ctx: FaultContext, ref: string, image: string, createdAgo: n
   ctx.put({
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { name, namespace, uid: uidFor('pod', namespace, name), creationTimestamp: created, labels: { run: name } },
+    metadata: {
+      name,
+      namespace,
+      uid: uidFor('pod', namespace, name),
+      creationTimestamp: created,
+      labels: { run: name },
+    },
     spec: {
-      containers: [{ name, image, imagePullPolicy: 'IfNotPresent', resources: {}, terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File' }],
+      containers: [
+        {
+          name,
+          image,
+          imagePullPolicy: 'IfNotPresent',
+          resources: {},
+          terminationMessagePath: '/dev/termination-log',
+          terminationMessagePolicy: 'File',
+        },
+      ],
       restartPolicy: 'Always',
       dnsPolicy: 'ClusterFirst',
       schedulerName: 'default-scheduler',
@@ -76,7 +99,11 @@ export const schedulerDown = defineFault({
       appendLog(ctx, 'kube-system', pod.metadata.name, 'kube-scheduler', last, true);
     }
     // The last healthy instance's identity, renewed up to the moment it stopped.
-    staleLeaderLease(ctx, 'kube-scheduler', { renewedAgo: seconds + 3, acquiredAgo: seconds + 86400 * 20, holder: leaderIdentity(node, 'kube-scheduler', -1) });
+    staleLeaderLease(ctx, 'kube-scheduler', {
+      renewedAgo: seconds + 3,
+      acquiredAgo: seconds + 86400 * 20,
+      holder: leaderIdentity(node, 'kube-scheduler', -1),
+    });
     if (p.pendingPod) pendingPod(ctx, p.pendingPod, p.image, Math.max(60, Math.round(seconds / 2)));
   },
 });

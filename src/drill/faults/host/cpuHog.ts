@@ -26,10 +26,15 @@ export const cpuHog = defineFault({
     const { id } = targetNode(ctx, p.node);
     const load = cpuLoad(id, healthyCpu);
     const share = Math.min(0.95, p.percent / 100 / load.cpus);
-    const busy = cpuLoad(id, { sinceBoot: healthyCpu.sinceBoot, current: { ...healthyCpu.current, user: healthyCpu.current.user + share } });
+    const busy = cpuLoad(id, {
+      sinceBoot: healthyCpu.sinceBoot,
+      current: { ...healthyCpu.current, user: healthyCpu.current.user + share },
+    });
     const procs = healthyTopProcesses(id);
     const target = p.args ? undefined : id.pids.kubelet;
-    const list = p.args ? [...procs, { pid: id.pids.kubeProxy + 733, args: p.args, cpu: p.percent }] : procs.map((x) => (x.pid === target ? { ...x, cpu: p.percent } : x));
+    const list = p.args
+      ? [...procs, { pid: id.pids.kubeProxy + 733, args: p.args, cpu: p.percent }]
+      : procs.map((x) => (x.pid === target ? { ...x, cpu: p.percent } : x));
     ctx.host(p.node, commands.top, topBatch(busy, list, ctx.now));
   },
 });

@@ -34,7 +34,14 @@ export const diskPressure = defineFault({
     ctx.host(p.node, commands.dfInodes, df.inodes);
 
     const at = rfc3339(since);
-    setCondition(node, { type: 'DiskPressure', status: 'True', lastHeartbeatTime: rfc3339(new Date(ctx.now.getTime() - 10_000)), lastTransitionTime: at, reason: 'KubeletHasDiskPressure', message: 'kubelet has disk pressure' });
+    setCondition(node, {
+      type: 'DiskPressure',
+      status: 'True',
+      lastHeartbeatTime: rfc3339(new Date(ctx.now.getTime() - 10_000)),
+      lastTransitionTime: at,
+      reason: 'KubeletHasDiskPressure',
+      message: 'kubelet has disk pressure',
+    });
     addTaint(node, { key: 'node.kubernetes.io/disk-pressure', effect: 'NoSchedule', timeAdded: at });
     ctx.put(node);
 
@@ -43,8 +50,21 @@ export const diskPressure = defineFault({
     const toFree = Math.round(bytes * (usedFraction - 0.8));
     const minutes = Math.max(1, Math.round((ctx.now.getTime() - since.getTime()) / 60_000));
     const about = { about: node, source: 'kubelet', host: p.node, firstSeen: p.since, lastSeen: 'now-30s' };
-    ctx.event({ ...about, type: 'Normal', reason: 'NodeHasDiskPressure', message: `Node ${p.node} status is now: NodeHasDiskPressure`, lastSeen: p.since, count: 1 });
-    ctx.event({ ...about, type: 'Warning', reason: 'EvictionThresholdMet', message: 'Attempting to reclaim ephemeral-storage', count: Math.max(1, Math.round(minutes / 5)) });
+    ctx.event({
+      ...about,
+      type: 'Normal',
+      reason: 'NodeHasDiskPressure',
+      message: `Node ${p.node} status is now: NodeHasDiskPressure`,
+      lastSeen: p.since,
+      count: 1,
+    });
+    ctx.event({
+      ...about,
+      type: 'Warning',
+      reason: 'EvictionThresholdMet',
+      message: 'Attempting to reclaim ephemeral-storage',
+      count: Math.max(1, Math.round(minutes / 5)),
+    });
     ctx.event({
       ...about,
       type: 'Warning',
@@ -55,14 +75,56 @@ export const diskPressure = defineFault({
 
     const pid = id.pids.kubelet;
     const lines: string[] = [];
-    for (let t = Math.max(since.getTime(), ctx.now.getTime() - 15 * 60_000) + 8000; t < ctx.now.getTime(); t += 60_000) {
+    for (
+      let t = Math.max(since.getTime(), ctx.now.getTime() - 15 * 60_000) + 8000;
+      t < ctx.now.getTime();
+      t += 60_000
+    ) {
       const d = new Date(t);
       const us = (n: number) => (id.seed + t / 1000 + n * 37) % 1e6;
       lines.push(
-        journalLine(d, p.node, 'kubelet', pid, klog('I', d, pid, 'eviction_manager.go:366', '"Eviction manager: attempting to reclaim" resourceName="ephemeral-storage"', us(1))),
-        journalLine(d, p.node, 'kubelet', pid, klog('I', d, pid, 'container_gc.go:88', '"Attempting to delete unused containers"', us(2))),
-        journalLine(d, p.node, 'kubelet', pid, klog('I', d, pid, 'image_gc_manager.go:404', '"Attempting to delete unused images"', us(3))),
-        journalLine(d, p.node, 'kubelet', pid, klog('I', d, pid, 'eviction_manager.go:377', '"Eviction manager: must evict pod(s) to reclaim" resourceName="ephemeral-storage"', us(4))),
+        journalLine(
+          d,
+          p.node,
+          'kubelet',
+          pid,
+          klog(
+            'I',
+            d,
+            pid,
+            'eviction_manager.go:366',
+            '"Eviction manager: attempting to reclaim" resourceName="ephemeral-storage"',
+            us(1),
+          ),
+        ),
+        journalLine(
+          d,
+          p.node,
+          'kubelet',
+          pid,
+          klog('I', d, pid, 'container_gc.go:88', '"Attempting to delete unused containers"', us(2)),
+        ),
+        journalLine(
+          d,
+          p.node,
+          'kubelet',
+          pid,
+          klog('I', d, pid, 'image_gc_manager.go:404', '"Attempting to delete unused images"', us(3)),
+        ),
+        journalLine(
+          d,
+          p.node,
+          'kubelet',
+          pid,
+          klog(
+            'I',
+            d,
+            pid,
+            'eviction_manager.go:377',
+            '"Eviction manager: must evict pod(s) to reclaim" resourceName="ephemeral-storage"',
+            us(4),
+          ),
+        ),
       );
     }
     ctx.host(p.node, commands.kubeletJournal, { stdout: `${lines.join('\n')}\n` });

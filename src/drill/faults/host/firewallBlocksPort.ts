@@ -17,7 +17,7 @@ export const firewallBlocksPort = defineFault({
   title: 'A host firewall blocks a port the cluster needs',
   layer: 'network',
   description:
-    '`systemctl is-active firewalld` says active; `iptables-save` shows firewalld\'s chains (iptables backend) next to kube-proxy\'s, with a direct rule that REJECTs (or DROPs) new `proto` connections to `port` in INPUT_direct, ahead of the zone that would allow it. Connections to that port on the node fail; nothing else changes.',
+    "`systemctl is-active firewalld` says active; `iptables-save` shows firewalld's chains (iptables backend) next to kube-proxy's, with a direct rule that REJECTs (or DROPs) new `proto` connections to `port` in INPUT_direct, ahead of the zone that would allow it. Connections to that port on the node fail; nothing else changes.",
   params: z.strictObject({
     node: nodeParam,
     port: z.number().int().min(1).max(65535),
@@ -28,10 +28,21 @@ export const firewallBlocksPort = defineFault({
     const { id } = targetNode(ctx, p.node);
     ctx.host(p.node, commands.firewalld, { stdout: 'active\n' });
     const target = p.action === 'REJECT' ? 'REJECT --reject-with icmp-port-unreachable' : 'DROP';
-    const allow = opened.map((port) => `-A IN_public_allow -p tcp -m tcp --dport ${port} -m conntrack --ctstate NEW,UNTRACKED -j ACCEPT`);
+    const allow = opened.map(
+      (port) => `-A IN_public_allow -p tcp -m tcp --dport ${port} -m conntrack --ctstate NEW,UNTRACKED -j ACCEPT`,
+    );
     ctx.host(p.node, commands.iptables, {
       stdout: healthyIptables(id, controlPlaneIPs(ctx), {
-        chains: ['INPUT_ZONES', 'INPUT_direct', 'IN_public', 'IN_public_allow', 'IN_public_deny', 'IN_public_log', 'IN_public_post', 'IN_public_pre'],
+        chains: [
+          'INPUT_ZONES',
+          'INPUT_direct',
+          'IN_public',
+          'IN_public_allow',
+          'IN_public_deny',
+          'IN_public_log',
+          'IN_public_post',
+          'IN_public_pre',
+        ],
         input: [
           '-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED,DNAT -j ACCEPT',
           '-A INPUT -i lo -j ACCEPT',

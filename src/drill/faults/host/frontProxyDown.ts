@@ -24,7 +24,15 @@ export const frontProxyDown = defineFault({
     const since = when(ctx, p.since);
     ctx.host(p.node, commands.nginx, {
       stdout: systemctlShow(
-        { Result: 'exit-code', NRestarts: '0', ExecMainStartTimestamp: systemdTime(since), ExecMainStatus: '1', LoadState: 'loaded', ActiveState: 'failed', SubState: 'failed' },
+        {
+          Result: 'exit-code',
+          NRestarts: '0',
+          ExecMainStartTimestamp: systemdTime(since),
+          ExecMainStatus: '1',
+          LoadState: 'loaded',
+          ActiveState: 'failed',
+          SubState: 'failed',
+        },
         serviceProps,
       ),
     });

@@ -34,11 +34,52 @@ export const kubeletCertExpired = defineFault({
       const x509 = `tls: failed to verify certificate: x509: certificate has expired or is not yet valid: current time ${rfc3339(d)} is after ${expired}`;
       const us = (n: number) => (id.seed + Math.floor(t / 1000) * 13 + n) % 1e6;
       if (i % 6 === 0) {
-        lines.push(journalLine(d, p.node, 'kubelet', pid, klog('E', d, pid, 'transport.go:113', '"The currently active client certificate has expired, but the server is not responsive. A restart may be necessary to retrieve new initial credentials."', us(1))));
+        lines.push(
+          journalLine(
+            d,
+            p.node,
+            'kubelet',
+            pid,
+            klog(
+              'E',
+              d,
+              pid,
+              'transport.go:113',
+              '"The currently active client certificate has expired, but the server is not responsive. A restart may be necessary to retrieve new initial credentials."',
+              us(1),
+            ),
+          ),
+        );
       }
       lines.push(
-        journalLine(d, p.node, 'kubelet', pid, klog('E', d, pid, 'kubelet_node_status.go:535', `"Error updating node status, will retry" err="error getting node \\"${p.node}\\": Get \\"https://${api}:6443/api/v1/nodes/${p.node}?timeout=10s\\": ${x509}"`, us(2))),
-        journalLine(d, p.node, 'kubelet', pid, klog('E', d, pid, 'controller.go:145', `"Failed to ensure lease exists, will retry" err="Get \\"https://${api}:6443/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/${p.node}?timeout=10s\\": ${x509}" interval="7s"`, us(3))),
+        journalLine(
+          d,
+          p.node,
+          'kubelet',
+          pid,
+          klog(
+            'E',
+            d,
+            pid,
+            'kubelet_node_status.go:535',
+            `"Error updating node status, will retry" err="error getting node \\"${p.node}\\": Get \\"https://${api}:6443/api/v1/nodes/${p.node}?timeout=10s\\": ${x509}"`,
+            us(2),
+          ),
+        ),
+        journalLine(
+          d,
+          p.node,
+          'kubelet',
+          pid,
+          klog(
+            'E',
+            d,
+            pid,
+            'controller.go:145',
+            `"Failed to ensure lease exists, will retry" err="Get \\"https://${api}:6443/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/${p.node}?timeout=10s\\": ${x509}" interval="7s"`,
+            us(3),
+          ),
+        ),
       );
     }
     ctx.host(p.node, commands.kubeletJournal, { stdout: `${lines.join('\n')}\n` });

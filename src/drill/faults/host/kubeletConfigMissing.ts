@@ -3,7 +3,16 @@ import { commands } from '../../hosts/commands.js';
 import { journalLine, klog, ssListen } from '../../hosts/format.js';
 import { kubeletUnit } from '../../hosts/healthy.js';
 import { defineFault } from '../types.js';
-import { currentText, editProcesses, kubeletSilent, nodeParam, parseListeners, sinceParam, targetNode, when } from './support.js';
+import {
+  currentText,
+  editProcesses,
+  kubeletSilent,
+  nodeParam,
+  parseListeners,
+  sinceParam,
+  targetNode,
+  when,
+} from './support.js';
 
 /** kubeadm's kubelet.service: Restart=always, RestartSec=10. */
 const restartSeconds = 10;
@@ -34,9 +43,23 @@ export const kubeletConfigMissing = defineFault({
     const pidOf = (n: number) => 2000 + n * 21;
     const path = '/var/lib/kubelet/config.yaml';
 
-    ctx.host(p.node, commands.kubeletConfig, { stdout: '', stderr: `cat: ${path}: No such file or directory\n`, exitCode: 1 });
+    ctx.host(p.node, commands.kubeletConfig, {
+      stdout: '',
+      stderr: `cat: ${path}: No such file or directory\n`,
+      exitCode: 1,
+    });
     ctx.host(p.node, commands.kubeletService, {
-      stdout: kubeletUnit(id, { active: 'activating', sub: 'auto-restart', result: 'exit-code', restarts, status: 1, pid: pidOf(restarts), start: lastStart, stop: new Date(lastStart.getTime() + 90), code: 'exited' }),
+      stdout: kubeletUnit(id, {
+        active: 'activating',
+        sub: 'auto-restart',
+        result: 'exit-code',
+        restarts,
+        status: 1,
+        pid: pidOf(restarts),
+        start: lastStart,
+        stop: new Date(lastStart.getTime() + 90),
+        code: 'exited',
+      }),
     });
 
     // Each attempt, as systemd and the kubelet log it; the journal check reads the last 15 minutes.
@@ -56,16 +79,27 @@ export const kubeletConfigMissing = defineFault({
           host,
           'kubelet',
           pid,
-          klog('E', t, pid, 'run.go:72', `"command failed" err="failed to load kubelet config file, path: ${path}, error: failed to load Kubelet config file ${path}, error failed to read kubelet config file \\"${path}\\", error: open ${path}: no such file or directory"`, (id.seed + n * 7907) % 1e6),
+          klog(
+            'E',
+            t,
+            pid,
+            'run.go:72',
+            `"command failed" err="failed to load kubelet config file, path: ${path}, error: failed to load Kubelet config file ${path}, error failed to read kubelet config file \\"${path}\\", error: open ${path}: no such file or directory"`,
+            (id.seed + n * 7907) % 1e6,
+          ),
         ),
         journalLine(t, host, 'systemd', 1, 'kubelet.service: Main process exited, code=exited, status=1/FAILURE'),
         journalLine(t, host, 'systemd', 1, "kubelet.service: Failed with result 'exit-code'."),
       );
     }
-    ctx.host(p.node, commands.kubeletJournal, { stdout: lines.length > 0 ? `${lines.join('\n')}\n` : '-- No entries --\n' });
+    ctx.host(p.node, commands.kubeletJournal, {
+      stdout: lines.length > 0 ? `${lines.join('\n')}\n` : '-- No entries --\n',
+    });
 
     editProcesses(ctx, p.node, (procs) => procs.filter((x) => !x.args.startsWith('/usr/bin/kubelet ')));
-    const listeners = parseListeners(currentText(ctx, p.node, commands.listening)).filter((l) => l.process !== 'kubelet');
+    const listeners = parseListeners(currentText(ctx, p.node, commands.listening)).filter(
+      (l) => l.process !== 'kubelet',
+    );
     ctx.host(p.node, commands.listening, { stdout: ssListen(listeners) });
 
     kubeletSilent(ctx, node, since);

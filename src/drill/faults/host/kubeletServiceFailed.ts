@@ -3,7 +3,16 @@ import { commands } from '../../hosts/commands.js';
 import { journalLine, klog, ssListen } from '../../hosts/format.js';
 import { kubeletUnit } from '../../hosts/healthy.js';
 import { defineFault } from '../types.js';
-import { currentText, editProcesses, kubeletSilent, nodeParam, parseListeners, sinceParam, targetNode, when } from './support.js';
+import {
+  currentText,
+  editProcesses,
+  kubeletSilent,
+  nodeParam,
+  parseListeners,
+  sinceParam,
+  targetNode,
+  when,
+} from './support.js';
 
 /**
  * The kubelet exited with an error and systemd gave up on it: after an
@@ -20,7 +29,10 @@ export const kubeletServiceFailed = defineFault({
     node: nodeParam,
     since: sinceParam('now-10m'),
     /** The flag the kubelet rejects. */
-    flag: z.string().regex(/^--[a-z-]+(?:=\S+)?$/).default('--container-runtime=remote'),
+    flag: z
+      .string()
+      .regex(/^--[a-z-]+(?:=\S+)?$/)
+      .default('--container-runtime=remote'),
   }),
   apply(ctx, p) {
     const { node, id } = targetNode(ctx, p.node);
@@ -28,14 +40,43 @@ export const kubeletServiceFailed = defineFault({
     const pid = 3000 + (id.seed % 5000);
     const start = new Date(since.getTime() - 200);
     ctx.host(p.node, commands.kubeletService, {
-      stdout: kubeletUnit(id, { active: 'failed', sub: 'failed', result: 'exit-code', restarts: 0, status: 1, pid, start, stop: since, code: 'exited' }),
+      stdout: kubeletUnit(id, {
+        active: 'failed',
+        sub: 'failed',
+        result: 'exit-code',
+        restarts: 0,
+        status: 1,
+        pid,
+        start,
+        stop: since,
+        code: 'exited',
+      }),
     });
     const name = p.flag.split('=')[0] ?? p.flag;
     const t = since;
     const host = p.node;
     const lines = [
-      journalLine(new Date(t.getTime() - 1000), host, 'systemd', 1, 'Started kubelet.service - kubelet: The Kubernetes Node Agent.'),
-      journalLine(t, host, 'kubelet', pid, klog('E', t, pid, 'run.go:72', `"command failed" err="failed to parse kubelet flag: unknown flag: ${name}"`, id.seed % 1e6)),
+      journalLine(
+        new Date(t.getTime() - 1000),
+        host,
+        'systemd',
+        1,
+        'Started kubelet.service - kubelet: The Kubernetes Node Agent.',
+      ),
+      journalLine(
+        t,
+        host,
+        'kubelet',
+        pid,
+        klog(
+          'E',
+          t,
+          pid,
+          'run.go:72',
+          `"command failed" err="failed to parse kubelet flag: unknown flag: ${name}"`,
+          id.seed % 1e6,
+        ),
+      ),
       journalLine(t, host, 'systemd', 1, 'kubelet.service: Main process exited, code=exited, status=1/FAILURE'),
       journalLine(t, host, 'systemd', 1, "kubelet.service: Failed with result 'exit-code'."),
     ];
@@ -43,7 +84,11 @@ export const kubeletServiceFailed = defineFault({
     const recent = ctx.now.getTime() - t.getTime() <= 15 * 60_000;
     ctx.host(p.node, commands.kubeletJournal, { stdout: recent ? `${lines.join('\n')}\n` : '-- No entries --\n' });
     editProcesses(ctx, p.node, (procs) => procs.filter((x) => !x.args.startsWith('/usr/bin/kubelet ')));
-    ctx.host(p.node, commands.listening, { stdout: ssListen(parseListeners(currentText(ctx, p.node, commands.listening)).filter((l) => l.process !== 'kubelet')) });
+    ctx.host(p.node, commands.listening, {
+      stdout: ssListen(
+        parseListeners(currentText(ctx, p.node, commands.listening)).filter((l) => l.process !== 'kubelet'),
+      ),
+    });
     kubeletSilent(ctx, node, since);
   },
 });

@@ -52,7 +52,11 @@ export function targetNode(ctx: FaultContext, name: string): { node: NodeShape; 
 function hostOf(node: NodeShape): HostNode {
   const labels = node.metadata.labels ?? {};
   const ip = node.status?.addresses?.find((a) => a.type === 'InternalIP')?.address ?? '10.0.0.1';
-  return { name: node.metadata.name, role: 'node-role.kubernetes.io/control-plane' in labels ? 'control-plane' : 'worker', ip };
+  return {
+    name: node.metadata.name,
+    role: 'node-role.kubernetes.io/control-plane' in labels ? 'control-plane' : 'worker',
+    ip,
+  };
 }
 
 /** The InternalIPs of the control-plane nodes (the kubernetes Service's endpoints). */
@@ -87,7 +91,10 @@ export function setLease(ctx: FaultContext, nodeName: string, renew: Date): void
   const lease = ctx.find('Lease', 'kube-node-lease', nodeName);
   if (!lease) return;
   const copy = structuredClone(lease) as KubeObject & { spec?: Record<string, unknown> };
-  copy.spec = { ...copy.spec, renewTime: new Date(Math.floor(renew.getTime() / 1000) * 1000).toISOString().replace('.000Z', '.000000Z') };
+  copy.spec = {
+    ...copy.spec,
+    renewTime: new Date(Math.floor(renew.getTime() / 1000) * 1000).toISOString().replace('.000Z', '.000000Z'),
+  };
   ctx.put(copy);
 }
 
@@ -102,14 +109,29 @@ export function kubeletSilent(ctx: FaultContext, node: NodeShape, since: Date): 
   const lastBeat = rfc3339(since);
   const noticed = rfc3339(new Date(Math.min(ctx.now.getTime(), since.getTime() + nodeGracePeriodSeconds * 1000)));
   for (const c of node.status?.conditions ?? []) {
-    setCondition(node, { type: c.type, status: 'Unknown', lastHeartbeatTime: lastBeat, lastTransitionTime: noticed, reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.' });
+    setCondition(node, {
+      type: c.type,
+      status: 'Unknown',
+      lastHeartbeatTime: lastBeat,
+      lastTransitionTime: noticed,
+      reason: 'NodeStatusUnknown',
+      message: 'Kubelet stopped posting node status.',
+    });
   }
   removeTaints(node, ['node.kubernetes.io/not-ready']);
   addTaint(node, { key: 'node.kubernetes.io/unreachable', effect: 'NoSchedule' });
   addTaint(node, { key: 'node.kubernetes.io/unreachable', effect: 'NoExecute', timeAdded: noticed });
   ctx.put(node);
   setLease(ctx, node.metadata.name, since);
-  ctx.event({ about: node, type: 'Normal', reason: 'NodeNotReady', message: `Node ${node.metadata.name} status is now: NodeNotReady`, source: 'node-controller', firstSeen: noticed, lastSeen: noticed });
+  ctx.event({
+    about: node,
+    type: 'Normal',
+    reason: 'NodeNotReady',
+    message: `Node ${node.metadata.name} status is now: NodeNotReady`,
+    source: 'node-controller',
+    firstSeen: noticed,
+    lastSeen: noticed,
+  });
   markPodsNotReady(ctx, node.metadata.name, noticed);
 }
 
@@ -118,16 +140,36 @@ export function kubeletReportsNotReady(ctx: FaultContext, node: NodeShape, since
   const beat = rfc3339(new Date(ctx.now.getTime() - 8000));
   for (const c of node.status?.conditions ?? []) {
     if (c.type === 'Ready') {
-      setCondition(node, { type: 'Ready', status: 'False', lastHeartbeatTime: beat, lastTransitionTime: rfc3339(since), reason: 'KubeletNotReady', message });
+      setCondition(node, {
+        type: 'Ready',
+        status: 'False',
+        lastHeartbeatTime: beat,
+        lastTransitionTime: rfc3339(since),
+        reason: 'KubeletNotReady',
+        message,
+      });
     } else {
       setCondition(node, { type: c.type, status: c.status, lastHeartbeatTime: beat });
     }
   }
   addTaint(node, { key: 'node.kubernetes.io/not-ready', effect: 'NoSchedule' });
-  addTaint(node, { key: 'node.kubernetes.io/not-ready', effect: 'NoExecute', timeAdded: rfc3339(new Date(Math.min(ctx.now.getTime(), since.getTime() + 5000))) });
+  addTaint(node, {
+    key: 'node.kubernetes.io/not-ready',
+    effect: 'NoExecute',
+    timeAdded: rfc3339(new Date(Math.min(ctx.now.getTime(), since.getTime() + 5000))),
+  });
   ctx.put(node);
   setLease(ctx, node.metadata.name, new Date(ctx.now.getTime() - 4000));
-  ctx.event({ about: node, type: 'Normal', reason: 'NodeNotReady', message: `Node ${node.metadata.name} status is now: NodeNotReady`, source: 'kubelet', host: node.metadata.name, firstSeen: rfc3339(since), lastSeen: rfc3339(since) });
+  ctx.event({
+    about: node,
+    type: 'Normal',
+    reason: 'NodeNotReady',
+    message: `Node ${node.metadata.name} status is now: NodeNotReady`,
+    source: 'kubelet',
+    host: node.metadata.name,
+    firstSeen: rfc3339(since),
+    lastSeen: rfc3339(since),
+  });
   markPodsNotReady(ctx, node.metadata.name, rfc3339(since));
 }
 
@@ -146,7 +188,9 @@ function markPodsNotReady(ctx: FaultContext, nodeName: string, at: string): void
 /** The single answer a host gives to a command now (faults before this one may have changed it). */
 export function currentText(ctx: FaultContext, node: string, key: string): string {
   const a = ctx.hostAnswer(node, key);
-  const one: DrillResponse | undefined = Array.isArray(a) ? (a as readonly DrillResponse[]).at(-1) : (a as DrillResponse | undefined);
+  const one: DrillResponse | undefined = Array.isArray(a)
+    ? (a as readonly DrillResponse[]).at(-1)
+    : (a as DrillResponse | undefined);
   return one?.stdout ?? '';
 }
 
@@ -164,7 +208,15 @@ export function parseListeners(text: string): Listener[] {
   const out: Listener[] = [];
   for (const line of text.split('\n')) {
     const m = /^LISTEN\s+\d+\s+(\d+)\s+(\S+):(\d+)\s+\S+\s+users:\(\("([^"]+)",pid=(\d+),fd=(\d+)\)\)/.exec(line);
-    if (m) out.push({ backlog: Number(m[1]), addr: m[2] ?? '', port: Number(m[3]), process: m[4] ?? '', pid: Number(m[5]), fd: Number(m[6]) });
+    if (m)
+      out.push({
+        backlog: Number(m[1]),
+        addr: m[2] ?? '',
+        port: Number(m[3]),
+        process: m[4] ?? '',
+        pid: Number(m[5]),
+        fd: Number(m[6]),
+      });
   }
   return out;
 }

@@ -3,7 +3,15 @@ import { z } from 'zod';
 import { commands } from '../../hosts/commands.js';
 import { journalLine, klog, systemdTable } from '../../hosts/format.js';
 import { defineFault } from '../types.js';
-import { currentText, editProcesses, kubeletReportsNotReady, nodeParam, sinceParam, targetNode, when } from './support.js';
+import {
+  currentText,
+  editProcesses,
+  kubeletReportsNotReady,
+  nodeParam,
+  sinceParam,
+  targetNode,
+  when,
+} from './support.js';
 import { goDuration } from '../../../kube/semantics/duration.js';
 
 /** The kubelet's PLEG threshold. */
@@ -32,7 +40,12 @@ export const systemdDbusHang = defineFault({
     const stuckFor = Math.max(plegThresholdSeconds + 10, Math.round((ctx.now.getTime() - since.getTime()) / 1000));
     const host = p.node;
 
-    ctx.host(p.node, commands.systemdPing, { stdout: '', stderr: 'Call failed: Connection timed out\n', exitCode: 1, delayMs: 5000 });
+    ctx.host(p.node, commands.systemdPing, {
+      stdout: '',
+      stderr: 'Call failed: Connection timed out\n',
+      exitCode: 1,
+      delayMs: 5000,
+    });
 
     // runC invocations as containerd-shim-runc-v2 makes them, started one after another since systemd stopped answering.
     const runc = Array.from({ length: p.runc }, (_, i) => {
@@ -53,27 +66,83 @@ export const systemdDbusHang = defineFault({
       .map((l) => l.trim().split(/\s+/));
     const [head, ...rows] = listed;
     const serial = 48_200 + (id.seed % 50);
-    const extra = runc.map((r, i) => [`:1.${serial + i * 7}`, String(r.pid), 'runc', 'root', `:1.${serial + i * 7}`, 'containerd.service', '-', '-']);
+    const extra = runc.map((r, i) => [
+      `:1.${serial + i * 7}`,
+      String(r.pid),
+      'runc',
+      'root',
+      `:1.${serial + i * 7}`,
+      'containerd.service',
+      '-',
+      '-',
+    ]);
     const unique = rows.filter((r) => r[0]?.startsWith(':'));
     const named = rows.filter((r) => !r[0]?.startsWith(':'));
-    ctx.host(p.node, commands.busList, { stdout: systemdTable([head ?? [], ...unique, ...extra, ...named], new Set([1])) });
+    ctx.host(p.node, commands.busList, {
+      stdout: systemdTable([head ?? [], ...unique, ...extra, ...named], new Set([1])),
+    });
 
     // What the kubelet logs while PLEG cannot relist: every 5 s after the threshold, the last 15 minutes of it.
     const pid = id.pids.kubelet;
     const lines: string[] = [];
     const plegSince = since.getTime() + plegThresholdSeconds * 1000;
     const windowStart = ctx.now.getTime() - 15 * 60_000;
-    const message = (t: number) => `PLEG is not healthy: pleg was last seen active ${goDuration(Math.round(t - since.getTime()))} ago; threshold is 3m0s`;
+    const message = (t: number) =>
+      `PLEG is not healthy: pleg was last seen active ${goDuration(Math.round(t - since.getTime()))} ago; threshold is 3m0s`;
     const sandbox = (t: Date, i: number) =>
-      journalLine(t, host, 'kubelet', pid, klog('E', t, pid, 'remote_runtime.go:193', '"RunPodSandbox from runtime service failed" err="rpc error: code = DeadlineExceeded desc = context deadline exceeded"', (id.seed + i * 31) % 1e6));
-    for (let t = Math.max(since.getTime() + 240_000, windowStart); t < plegSince; t += 240_000) lines.push(sandbox(new Date(t), t));
+      journalLine(
+        t,
+        host,
+        'kubelet',
+        pid,
+        klog(
+          'E',
+          t,
+          pid,
+          'remote_runtime.go:193',
+          '"RunPodSandbox from runtime service failed" err="rpc error: code = DeadlineExceeded desc = context deadline exceeded"',
+          (id.seed + i * 31) % 1e6,
+        ),
+      );
+    for (let t = Math.max(since.getTime() + 240_000, windowStart); t < plegSince; t += 240_000)
+      lines.push(sandbox(new Date(t), t));
     let first = true;
     for (let t = Math.max(plegSince + 512, windowStart); t <= ctx.now.getTime() - 1000; t += 5000) {
       const d = new Date(t);
-      lines.push(journalLine(d, host, 'kubelet', pid, klog('E', d, pid, 'kubelet.go:2359', `"Skipping pod synchronization" err="${message(t)}"`, (t % 1000) * 1000 + 301)));
+      lines.push(
+        journalLine(
+          d,
+          host,
+          'kubelet',
+          pid,
+          klog(
+            'E',
+            d,
+            pid,
+            'kubelet.go:2359',
+            `"Skipping pod synchronization" err="${message(t)}"`,
+            (t % 1000) * 1000 + 301,
+          ),
+        ),
+      );
       if (first) {
         const cond = JSON.stringify({ type: 'Ready', status: 'False', reason: 'KubeletNotReady', message: message(t) });
-        lines.push(journalLine(d, host, 'kubelet', pid, klog('I', d, pid, 'setters.go:600', `"Node became not ready" node="${host}" condition=${cond}`, (t % 1000) * 1000 + 388)));
+        lines.push(
+          journalLine(
+            d,
+            host,
+            'kubelet',
+            pid,
+            klog(
+              'I',
+              d,
+              pid,
+              'setters.go:600',
+              `"Node became not ready" node="${host}" condition=${cond}`,
+              (t % 1000) * 1000 + 388,
+            ),
+          ),
+        );
         first = false;
       }
       if ((t - plegSince) % 120_000 < 5000) lines.push(sandbox(d, t));

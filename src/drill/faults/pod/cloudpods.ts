@@ -22,11 +22,20 @@ export const images = {
 export type CloudpodsContainer = keyof typeof images;
 
 export const cloudpodsParams = {
-  namespace: z.string().regex(/^[a-z0-9][a-z0-9-]*$/).default('onecloud'),
+  namespace: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]*$/)
+    .default('onecloud'),
   /** The DaemonSet. */
-  name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/).default('default-host'),
+  name: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]*$/)
+    .default('default-host'),
   /** The pod's name; default default-host-<5 random characters>. */
-  pod: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/).optional(),
+  pod: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]*$/)
+    .optional(),
   /** The hypervisor node (default: the first Ready worker); it gets the label onecloud.yunion.io/host=enable. */
   node: z.string().optional(),
 };
@@ -55,7 +64,8 @@ export function applyCloudpodsPod(ctx: FaultContext, c: CloudpodsPod): BuiltClou
   node.metadata.labels = { ...(node.metadata.labels ?? {}), 'onecloud.yunion.io/host': 'enable' };
   const ip = nodeIP(node);
   const started = ago(c.ageSeconds);
-  const mounts = (names: string[]) => names.map((n) => ({ name: n, mountPath: n === 'etc-yunion' ? '/etc/yunion' : n === 'run' ? '/var/run' : `/${n}` }));
+  const mounts = (names: string[]) =>
+    names.map((n) => ({ name: n, mountPath: n === 'etc-yunion' ? '/etc/yunion' : n === 'run' ? '/var/run' : `/${n}` }));
   const container = (name: CloudpodsContainer, extra: Json): Json => ({
     name,
     image: images[name],
@@ -68,10 +78,21 @@ export function applyCloudpodsPod(ctx: FaultContext, c: CloudpodsPod): BuiltClou
     kind: 'DaemonSet',
     name: c.name,
     podName: c.pod ?? `${c.name}-${safeName(5, 'cloudpods', c.namespace, c.name, node.metadata.name)}`,
-    labels: { 'app.kubernetes.io/component': 'host', 'app.kubernetes.io/instance': c.name.replace(/-host$/, ''), 'app.kubernetes.io/name': 'host', app: c.name },
+    labels: {
+      'app.kubernetes.io/component': 'host',
+      'app.kubernetes.io/instance': c.name.replace(/-host$/, ''),
+      'app.kubernetes.io/name': 'host',
+      app: c.name,
+    },
     containers: [
       container('host', {
-        command: ['/opt/yunion/bin/host', '--common-config-file', '/etc/yunion/common/common.conf', '--config', '/etc/yunion/host.conf'],
+        command: [
+          '/opt/yunion/bin/host',
+          '--common-config-file',
+          '/etc/yunion/common/common.conf',
+          '--config',
+          '/etc/yunion/host.conf',
+        ],
         resources: { requests: { cpu: '10m', memory: '10Mi' } },
         volumeMounts: mounts(['etc-yunion', 'run', 'opt/cloud', 'dev', 'sys']),
       }),
@@ -90,7 +111,15 @@ export function applyCloudpodsPod(ctx: FaultContext, c: CloudpodsPod): BuiltClou
       hostNetwork: true,
       hostPID: true,
       nodeSelector: { 'onecloud.yunion.io/host': 'enable' },
-      affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: [node.metadata.name] }] }] } } },
+      affinity: {
+        nodeAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: {
+            nodeSelectorTerms: [
+              { matchFields: [{ key: 'metadata.name', operator: 'In', values: [node.metadata.name] }] },
+            ],
+          },
+        },
+      },
       tolerations: [
         { key: 'node-role.kubernetes.io/master', effect: 'NoSchedule' },
         { key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' },
@@ -111,21 +140,38 @@ export function applyCloudpodsPod(ctx: FaultContext, c: CloudpodsPod): BuiltClou
   for (const ct of ((w.pod.spec as Json).containers ?? []) as Json[]) {
     for (const m of (ct.volumeMounts ?? []) as Json[]) m.name = String(m.name).replace('/', '-');
   }
-  const running = (): Omit<ContainerState, 'name' | 'image'> => ({ pulled: true, ready: true, started: true, restartCount: 0, state: { running: { startedAt: ctx.at(started) } } });
+  const running = (): Omit<ContainerState, 'name' | 'image'> => ({
+    pulled: true,
+    ready: true,
+    started: true,
+    restartCount: 0,
+    state: { running: { startedAt: ctx.at(started) } },
+  });
   setPodStatus(ctx, w.pod, {
     node,
     phase: 'Running',
     started,
     hostNetwork: true,
     ...(c.readyChanged ? { readyChanged: c.readyChanged } : {}),
-    containers: (Object.keys(images) as CloudpodsContainer[]).map((name) => ({ name, image: images[name], ...(c.states?.[name] ?? running()) })),
+    containers: (Object.keys(images) as CloudpodsContainer[]).map((name) => ({
+      name,
+      image: images[name],
+      ...(c.states?.[name] ?? running()),
+    })),
   });
   scheduledEvent(ctx, w.pod, node.metadata.name, started);
   return { ...w, node, nodeIP: ip };
 }
 
 /** yunion.io/x/log's prefix: `[info 2025-10-22 04:44:25 caller] `; before the common config is read it prints the short date `251022`. */
-export function ylog(ctx: FaultContext, secondsAgo: number, level: 'info' | 'warning' | 'error' | 'fatal', caller: string, message: string, short = false): string {
+export function ylog(
+  ctx: FaultContext,
+  secondsAgo: number,
+  level: 'info' | 'warning' | 'error' | 'fatal',
+  caller: string,
+  message: string,
+  short = false,
+): string {
   const t = new Date(ctx.now.getTime() - Math.round(secondsAgo) * 1000).toISOString();
   const date = short ? `${t.slice(2, 4)}${t.slice(5, 7)}${t.slice(8, 10)}` : t.slice(0, 10);
   return `${ago(secondsAgo)} [${level} ${date} ${t.slice(11, 19)} ${caller}] ${message}`;
@@ -136,15 +182,53 @@ export function hostPreamble(ctx: FaultContext, start: number, node: KubeObject,
   const hostId = `${safeName(27, 'hostid', node.metadata.name)}=`;
   const t = new Date(ctx.now.getTime() - start * 1000).toISOString();
   return [
-    ylog(ctx, start, 'info', 'procutils.WaitZombieLoop(zombie_others.go:36)', 'My pid is not 1 and no need to wait zombies', true),
-    ylog(ctx, start, 'info', 'options.parseOptions(options.go:354)', 'Use configuration file: /etc/yunion/host.conf', true),
+    ylog(
+      ctx,
+      start,
+      'info',
+      'procutils.WaitZombieLoop(zombie_others.go:36)',
+      'My pid is not 1 and no need to wait zombies',
+      true,
+    ),
+    ylog(
+      ctx,
+      start,
+      'info',
+      'options.parseOptions(options.go:354)',
+      'Use configuration file: /etc/yunion/host.conf',
+      true,
+    ),
     ylog(ctx, start, 'info', 'options.parseOptions(options.go:377)', 'Set log level to "info"', true),
-    ylog(ctx, start, 'info', 'options.parseOptions(options.go:354)', 'Use configuration file: /etc/yunion/common/common.conf'),
+    ylog(
+      ctx,
+      start,
+      'info',
+      'options.parseOptions(options.go:354)',
+      'Use configuration file: /etc/yunion/common/common.conf',
+    ),
     ylog(ctx, start, 'info', 'options.parseOptions(options.go:377)', 'Set log level to "info"'),
-    ylog(ctx, start, 'info', 'hostman.(*SHostService).InitService(host_services.go:71)', 'exec socket path: /var/run/onecloud/exec.sock'),
+    ylog(
+      ctx,
+      start,
+      'info',
+      'hostman.(*SHostService).InitService(host_services.go:71)',
+      'exec socket path: /var/run/onecloud/exec.sock',
+    ),
     ylog(ctx, start, 'info', 'app.InitApp(app.go:32)', 'RequestWorkerCount: 8'),
-    ylog(ctx, start, 'info', 'appsrv.NewApplication(appsrv.go:122)', `App hostId: ${hostId} (host,${node.metadata.name},${ip})`),
+    ylog(
+      ctx,
+      start,
+      'info',
+      'appsrv.NewApplication(appsrv.go:122)',
+      `App hostId: ${hostId} (host,${node.metadata.name},${ip})`,
+    ),
     `${ago(start)} ${t.slice(0, 10).replace(/-/g, '/')} ${t.slice(11, 19)} Allow hosts []`,
-    ylog(ctx, start - 1, 'info', 'hostinfo.(*SHostInfo).prepareEnv(hostinfo.go:360)', 'I/O Scheduler switch to mq-deadline'),
+    ylog(
+      ctx,
+      start - 1,
+      'info',
+      'hostinfo.(*SHostInfo).prepareEnv(hostinfo.go:360)',
+      'I/O Scheduler switch to mq-deadline',
+    ),
   ];
 }

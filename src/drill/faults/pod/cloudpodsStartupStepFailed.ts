@@ -38,9 +38,21 @@ export const cloudpodsStartupStepFailed = defineFault({
     const pod = built.pod;
     const statuses = (pod.status as { containerStatuses: Record<string, unknown>[] }).containerStatuses;
     const host = statuses.find((s) => s.name === 'host');
-    if (host) Object.assign(host, { ready: false, started: false, restartCount: t.restartCount, state: crashLoopWaiting(t, 'host', pod), lastState: terminated(last, 1, 'Error', ctx) });
+    if (host)
+      Object.assign(host, {
+        ready: false,
+        started: false,
+        restartCount: t.restartCount,
+        state: crashLoopWaiting(t, 'host', pod),
+        lastState: terminated(last, 1, 'Error', ctx),
+      });
     for (const c of (pod.status as { conditions: Record<string, unknown>[] }).conditions) {
-      if (c.type === 'Ready' || c.type === 'ContainersReady') Object.assign(c, { status: 'False', reason: 'ContainersNotReady', message: 'containers with unready status: [host]' });
+      if (c.type === 'Ready' || c.type === 'ContainersReady')
+        Object.assign(c, {
+          status: 'False',
+          reason: 'ContainersNotReady',
+          message: 'containers with unready status: [host]',
+        });
     }
     const ds = ctx.find('DaemonSet', p.namespace, p.name);
     if (ds) Object.assign(ds.status as object, { numberReady: 0, numberAvailable: 0, numberUnavailable: 1 });
@@ -52,7 +64,9 @@ export const cloudpodsStartupStepFailed = defineFault({
 });
 
 function kernelOf(node: KubeObject): string {
-  return String(((node.status as { nodeInfo?: { kernelVersion?: string } } | undefined)?.nodeInfo?.kernelVersion) ?? '6.1.0-28-amd64');
+  return String(
+    (node.status as { nodeInfo?: { kernelVersion?: string } } | undefined)?.nodeInfo?.kernelVersion ?? '6.1.0-28-amd64',
+  );
 }
 
 /** The start-up sequence of hostinfo.Init and storageman.Init, up to the step that fails. */
@@ -62,7 +76,15 @@ function stepLog(ctx: FaultContext, step: Step, start: number, end: number, node
   const fatal = (caller: string, message: string) => ylog(ctx, end, 'fatal', caller, message);
   const run = 'hostman.(*SHostService).RunService(host_services.go:118)';
   if (step === 'kernel-params') {
-    lines.push(ylog(ctx, s(1), 'error', 'cgrouputils.Init(cgroup.go:812)', 'cgroup cpuset is not mounted: open /sys/fs/cgroup/cpuset/cpuset.cpus: no such file or directory'));
+    lines.push(
+      ylog(
+        ctx,
+        s(1),
+        'error',
+        'cgrouputils.Init(cgroup.go:812)',
+        'cgroup cpuset is not mounted: open /sys/fs/cgroup/cpuset/cpuset.cpus: no such file or directory',
+      ),
+    );
     lines.push(fatal(run, 'Host instance init error: Prepare environment: Cannot initialize control group subsystem'));
     return lines;
   }
@@ -75,7 +97,9 @@ function stepLog(ctx: FaultContext, step: Step, start: number, end: number, node
     lines.push(fatal(run, `Host instance init error: detectHostInfo: ${err}`));
     return lines;
   }
-  lines.push(ylog(ctx, s(2), 'info', 'hostinfo.(*SHostInfo).detectQemuVersion(hostinfo.go:566)', 'Detect qemu version is 4.2.0'));
+  lines.push(
+    ylog(ctx, s(2), 'info', 'hostinfo.(*SHostInfo).detectQemuVersion(hostinfo.go:566)', 'Detect qemu version is 4.2.0'),
+  );
   if (step === 'openvswitch') {
     const err = 'ovs-vsctl: unix:/var/run/openvswitch/db.sock: database connection failed (No such file or directory)';
     lines.push(ylog(ctx, s(2), 'error', 'hostinfo.(*SHostInfo).detectOvsVersion(hostinfo.go:585)', 'exit status 1'));
@@ -84,9 +108,33 @@ function stepLog(ctx: FaultContext, step: Step, start: number, end: number, node
     return lines;
   }
   lines.push(ylog(ctx, s(2), 'info', 'hostinfo.(*SHostInfo).Init(hostinfo.go:219)', 'Start parseConfig'));
-  lines.push(ylog(ctx, s(2), 'info', 'hostinfo.(*SHostInfo).generateLocalNetworkConfig(hostinfo.go:262)', `Find dev: eth0 ip: ${ip}`));
-  lines.push(ylog(ctx, s(3), 'info', 'storageman.(*SStorageManager).initLocalStorages(storagemanager.go:162)', 'Init local storage /opt/cloud/workspace/disks'));
-  lines.push(ylog(ctx, s(3), 'error', 'nbd.Init(nbd.go:47)', `modprobe: FATAL: Module nbd not found in directory /lib/modules/${kernelOf(node)}`));
+  lines.push(
+    ylog(
+      ctx,
+      s(2),
+      'info',
+      'hostinfo.(*SHostInfo).generateLocalNetworkConfig(hostinfo.go:262)',
+      `Find dev: eth0 ip: ${ip}`,
+    ),
+  );
+  lines.push(
+    ylog(
+      ctx,
+      s(3),
+      'info',
+      'storageman.(*SStorageManager).initLocalStorages(storagemanager.go:162)',
+      'Init local storage /opt/cloud/workspace/disks',
+    ),
+  );
+  lines.push(
+    ylog(
+      ctx,
+      s(3),
+      'error',
+      'nbd.Init(nbd.go:47)',
+      `modprobe: FATAL: Module nbd not found in directory /lib/modules/${kernelOf(node)}`,
+    ),
+  );
   lines.push(fatal(run, 'Storage manager init error: Failed to activate nbd device: exit status 1'));
   return lines;
 }

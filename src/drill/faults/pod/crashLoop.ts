@@ -49,11 +49,20 @@ export function crashTimeline(restarts: number, runSeconds: number, sinceDeath?:
   }
   const first = instances[0]?.start ?? runSeconds;
   // The kubelet syncs a backing-off pod about every 10-20 s, recording BackOff each time.
-  return { restartCount: restarts, instances, backOff, firstStart: first, backOffEvents: Math.max(1, Math.round(waited / 15)) };
+  return {
+    restartCount: restarts,
+    instances,
+    backOff,
+    firstStart: first,
+    backOffEvents: Math.max(1, Math.round(waited / 15)),
+  };
 }
 
 /** Ages of the last (`current`) and the one before (`previous`) instance. */
-export function lastTwo(t: CrashTimeline): { last: { start: number; end: number }; previous?: { start: number; end: number } } {
+export function lastTwo(t: CrashTimeline): {
+  last: { start: number; end: number };
+  previous?: { start: number; end: number };
+} {
   const last = t.instances[t.instances.length - 1] ?? { start: 0, end: 0 };
   const previous = t.instances[t.instances.length - 2];
   return previous ? { last, previous } : { last };
@@ -69,24 +78,73 @@ export function crashLoopWaiting(t: CrashTimeline, container: string, pod: KubeO
   };
 }
 
-export function terminated(t: { start: number; end: number }, exitCode: number, reason: string, ctx: FaultContext, containerID?: string): Record<string, unknown> {
+export function terminated(
+  t: { start: number; end: number },
+  exitCode: number,
+  reason: string,
+  ctx: FaultContext,
+  containerID?: string,
+): Record<string, unknown> {
   return {
-    terminated: { exitCode, reason, startedAt: ctx.at(ago(t.start)), finishedAt: ctx.at(ago(t.end)), ...(containerID ? { containerID } : {}) },
+    terminated: {
+      exitCode,
+      reason,
+      startedAt: ctx.at(ago(t.start)),
+      finishedAt: ctx.at(ago(t.end)),
+      ...(containerID ? { containerID } : {}),
+    },
   };
 }
 
 /** The kubelet's events for a container that starts and dies over and over. */
-export function crashLoopEvents(ctx: FaultContext, pod: KubeObject, container: string, image: string, t: CrashTimeline): void {
+export function crashLoopEvents(
+  ctx: FaultContext,
+  pod: KubeObject,
+  container: string,
+  image: string,
+  t: CrashTimeline,
+): void {
   const first = ago(t.firstStart + 3);
   const lastStart = ago(lastTwo(t).last.start);
-  containerEvent(ctx, pod, container, { type: 'Normal', reason: 'Pulling', message: `Pulling image "${image}"`, firstSeen: ago(t.firstStart + 6) });
-  containerEvent(ctx, pod, container, { type: 'Normal', reason: 'Pulled', message: pulledMessage(image, `${pod.metadata.namespace}/${pod.metadata.name}`), firstSeen: first });
+  containerEvent(ctx, pod, container, {
+    type: 'Normal',
+    reason: 'Pulling',
+    message: `Pulling image "${image}"`,
+    firstSeen: ago(t.firstStart + 6),
+  });
+  containerEvent(ctx, pod, container, {
+    type: 'Normal',
+    reason: 'Pulled',
+    message: pulledMessage(image, `${pod.metadata.namespace}/${pod.metadata.name}`),
+    firstSeen: first,
+  });
   if (t.restartCount > 0) {
     const second = ago(t.instances[1]?.start ?? 0);
-    containerEvent(ctx, pod, container, { type: 'Normal', reason: 'Pulled', message: `Container image "${image}" already present on machine`, count: t.restartCount, firstSeen: second, lastSeen: lastStart });
+    containerEvent(ctx, pod, container, {
+      type: 'Normal',
+      reason: 'Pulled',
+      message: `Container image "${image}" already present on machine`,
+      count: t.restartCount,
+      firstSeen: second,
+      lastSeen: lastStart,
+    });
   }
-  containerEvent(ctx, pod, container, { type: 'Normal', reason: 'Created', message: `Created container ${container}`, count: t.restartCount + 1, firstSeen: first, lastSeen: lastStart });
-  containerEvent(ctx, pod, container, { type: 'Normal', reason: 'Started', message: `Started container ${container}`, count: t.restartCount + 1, firstSeen: ago(t.firstStart), lastSeen: lastStart });
+  containerEvent(ctx, pod, container, {
+    type: 'Normal',
+    reason: 'Created',
+    message: `Created container ${container}`,
+    count: t.restartCount + 1,
+    firstSeen: first,
+    lastSeen: lastStart,
+  });
+  containerEvent(ctx, pod, container, {
+    type: 'Normal',
+    reason: 'Started',
+    message: `Started container ${container}`,
+    count: t.restartCount + 1,
+    firstSeen: ago(t.firstStart),
+    lastSeen: lastStart,
+  });
   if (t.instances.length > 0) {
     containerEvent(ctx, pod, container, {
       type: 'Warning',

@@ -23,7 +23,10 @@ export interface CrashingDeployment {
 }
 
 /** A Deployment whose one container dies after `runSeconds`, every time: CrashLoopBackOff with the kubelet's events and both logs. */
-export function applyCrashingDeployment(ctx: FaultContext, c: CrashingDeployment): { workload: BuiltWorkload; timeline: CrashTimeline } {
+export function applyCrashingDeployment(
+  ctx: FaultContext,
+  c: CrashingDeployment,
+): { workload: BuiltWorkload; timeline: CrashTimeline } {
   const node = pickNode(ctx, c.node);
   const t = crashTimeline(c.restarts, c.runSeconds);
   const created = ago(t.firstStart + 8);
@@ -32,7 +35,15 @@ export function applyCrashingDeployment(ctx: FaultContext, c: CrashingDeployment
     kind: 'Deployment',
     name: c.name,
     ...(c.pod ? { podName: c.pod } : {}),
-    containers: [{ name: c.container, image: c.image, ports: [{ containerPort: 8080, protocol: 'TCP' }], resources: c.resources, ...(c.env ? { env: c.env } : {}) }],
+    containers: [
+      {
+        name: c.container,
+        image: c.image,
+        ports: [{ containerPort: 8080, protocol: 'TCP' }],
+        resources: c.resources,
+        ...(c.env ? { env: c.env } : {}),
+      },
+    ],
     created,
   });
   const { last, previous } = lastTwo(t);

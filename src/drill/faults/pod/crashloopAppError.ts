@@ -21,7 +21,10 @@ export const crashloopAppError = defineFault({
     restarts: z.number().int().min(1).max(500).default(9),
   }),
   apply(ctx, p) {
-    const error = p.cause === 'missing-env' ? `required key ${p.variable} missing value` : `open /etc/${p.name}/config.yaml: no such file or directory`;
+    const error =
+      p.cause === 'missing-env'
+        ? `required key ${p.variable} missing value`
+        : `open /etc/${p.name}/config.yaml: no such file or directory`;
     const epoch = (ago: number) => ((ctx.now.getTime() - ago * 1000) / 1000 + 0.183).toFixed(7);
     applyCrashingDeployment(ctx, {
       ...p,

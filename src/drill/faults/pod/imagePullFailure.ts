@@ -48,8 +48,18 @@ export function applyImagePullFailure(ctx: FaultContext, f: ImagePullFailure): B
     kind: 'Deployment',
     name: f.name,
     ...(f.pod ? { podName: f.pod } : {}),
-    containers: [{ name: f.container, image: f.image, ports: [{ containerPort: 8080, protocol: 'TCP' }], resources: { requests: { cpu: '100m', memory: '128Mi' } } }],
-    podSpec: f.imagePullSecrets && f.imagePullSecrets.length > 0 ? { imagePullSecrets: f.imagePullSecrets.map((name) => ({ name })) } : {},
+    containers: [
+      {
+        name: f.container,
+        image: f.image,
+        ports: [{ containerPort: 8080, protocol: 'TCP' }],
+        resources: { requests: { cpu: '100m', memory: '128Mi' } },
+      },
+    ],
+    podSpec:
+      f.imagePullSecrets && f.imagePullSecrets.length > 0
+        ? { imagePullSecrets: f.imagePullSecrets.map((name) => ({ name })) }
+        : {},
     created,
   });
   setPodStatus(ctx, w.pod, {
@@ -73,8 +83,14 @@ export function applyImagePullFailure(ctx: FaultContext, f: ImagePullFailure): B
   const firstPull = ago(f.ageSeconds - 1);
   const lastPull = ago(lastAttempt);
   const failed = `Failed to pull image "${f.image}": ${f.error}`;
-  const ev = (type: 'Normal' | 'Warning', reason: string, message: string, count: number, firstSeen: string, lastSeen: string) =>
-    containerEvent(ctx, w.pod, f.container, { type, reason, message, count, firstSeen, lastSeen });
+  const ev = (
+    type: 'Normal' | 'Warning',
+    reason: string,
+    message: string,
+    count: number,
+    firstSeen: string,
+    lastSeen: string,
+  ) => containerEvent(ctx, w.pod, f.container, { type, reason, message, count, firstSeen, lastSeen });
   ev('Normal', 'Pulling', `Pulling image "${f.image}"`, attempts, firstPull, lastPull);
   ev('Warning', 'Failed', failed, attempts, firstPull, lastPull);
   ev('Warning', 'Failed', 'Error: ErrImagePull', attempts, firstPull, lastPull);

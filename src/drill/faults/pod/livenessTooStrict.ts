@@ -29,13 +29,23 @@ export const livenessTooStrict = defineFault({
         path: z.string().default('/ping'),
         port: z.number().int().default(8885),
       })
-      .default({ initialDelaySeconds: 30, periodSeconds: 5, failureThreshold: 3, timeoutSeconds: 3, path: '/ping', port: 8885 }),
+      .default({
+        initialDelaySeconds: 30,
+        periodSeconds: 5,
+        failureThreshold: 3,
+        timeoutSeconds: 3,
+        path: '/ping',
+        port: 8885,
+      }),
     restarts: z.number().int().min(1).max(1000).default(23),
     gpus: z.number().int().min(1).max(16).default(8),
   }),
   apply(ctx, p) {
     const allowance = p.probe.initialDelaySeconds + p.probe.failureThreshold * p.probe.periodSeconds;
-    if (allowance >= p.startupSeconds) ctx.fail(`the probe allows ${allowance} s, not less than startupSeconds ${p.startupSeconds}: the container would start in time`);
+    if (allowance >= p.startupSeconds)
+      ctx.fail(
+        `the probe allows ${allowance} s, not less than startupSeconds ${p.startupSeconds}: the container would start in time`,
+      );
     const grace = 30;
     const t = crashTimeline(p.restarts, allowance + grace);
     const { last, previous } = lastTwo(t);
@@ -74,7 +84,13 @@ export const livenessTooStrict = defineFault({
     }
     const conditions = (pod.status as { conditions: Record<string, unknown>[] }).conditions;
     for (const c of conditions) {
-      if (c.type === 'Ready' || c.type === 'ContainersReady') Object.assign(c, { status: 'False', reason: 'ContainersNotReady', message: `containers with unready status: [${p.container}]`, lastTransitionTime: ctx.at(ago(last.end)) });
+      if (c.type === 'Ready' || c.type === 'ContainersReady')
+        Object.assign(c, {
+          status: 'False',
+          reason: 'ContainersNotReady',
+          message: `containers with unready status: [${p.container}]`,
+          lastTransitionTime: ctx.at(ago(last.end)),
+        });
     }
     const ds = ctx.find('DaemonSet', p.namespace, p.name);
     if (ds) Object.assign(ds.status as object, { numberReady: 0, numberAvailable: 0, numberUnavailable: 1 });
@@ -98,14 +114,24 @@ export const livenessTooStrict = defineFault({
       lastSeen: ago(last.start - allowance),
     });
 
-    const log = (start: number, end: number) => startupLog(ctx, start, end, p.startupSeconds, p.gpus, built.node, built.nodeIP, p.probe.port);
+    const log = (start: number, end: number) =>
+      startupLog(ctx, start, end, p.startupSeconds, p.gpus, built.node, built.nodeIP, p.probe.port);
     ctx.log(p.namespace, built.podName, p.container, log(last.start, last.end));
     if (previous) ctx.log(p.namespace, built.podName, p.container, log(previous.start, previous.end), true);
   },
 });
 
 /** One instance's log: start-up steps spread over `startupSeconds`, cut off where the kill landed. */
-function startupLog(ctx: Parameters<typeof hostPreamble>[0], start: number, end: number, startupSeconds: number, gpus: number, node: Parameters<typeof hostPreamble>[2], ip: string, port: number): string[] {
+function startupLog(
+  ctx: Parameters<typeof hostPreamble>[0],
+  start: number,
+  end: number,
+  startupSeconds: number,
+  gpus: number,
+  node: Parameters<typeof hostPreamble>[2],
+  ip: string,
+  port: number,
+): string[] {
   const lines = hostPreamble(ctx, start, node, ip);
   const at = (offset: number) => start - offset;
   const steps: [number, string, string][] = [
@@ -113,20 +139,41 @@ function startupLog(ctx: Parameters<typeof hostPreamble>[0], start: number, end:
     [3, 'hostinfo.(*SHostInfo).detectQemuVersion(hostinfo.go:566)', 'Detect qemu version is 4.2.0'],
     [4, 'hostinfo.(*SHostInfo).Init(hostinfo.go:219)', 'Start parseConfig'],
     [5, 'hostinfo.(*SHostInfo).setupOvnChassis(hostinfo.go:240)', 'Start setting up ovn chassis'],
-    [7, 'isolated_device.(*isolatedDeviceManager).ProbePCIDevices(manager.go:233)', `Probe PCI devices: ${gpus} NVIDIA GPU(s) for passthrough`],
+    [
+      7,
+      'isolated_device.(*isolatedDeviceManager).ProbePCIDevices(manager.go:233)',
+      `Probe PCI devices: ${gpus} NVIDIA GPU(s) for passthrough`,
+    ],
   ];
   // GPU initialisation fills the rest of start-up: each device is unbound from nvidia and bound to vfio-pci.
   const gpuStart = 8;
   const per = (startupSeconds - gpuStart - 2) / gpus;
   for (let i = 0; i < gpus; i++) {
     const addr = `0000:${(0x3b + i * 0x11).toString(16).padStart(2, '0')}:00.0`;
-    steps.push([Math.round(gpuStart + i * per), 'isolated_device.(*sGPUBaseDevice).BindDriver(gpu.go:118)', `Unbind device ${addr} from driver nvidia, bind to vfio-pci`]);
-    steps.push([Math.round(gpuStart + (i + 0.6) * per), 'isolated_device.(*sGPUBaseDevice).BindDriver(gpu.go:131)', `Device ${addr} bound to vfio-pci, waiting for IOMMU group ${30 + i} to settle`]);
+    steps.push([
+      Math.round(gpuStart + i * per),
+      'isolated_device.(*sGPUBaseDevice).BindDriver(gpu.go:118)',
+      `Unbind device ${addr} from driver nvidia, bind to vfio-pci`,
+    ]);
+    steps.push([
+      Math.round(gpuStart + (i + 0.6) * per),
+      'isolated_device.(*sGPUBaseDevice).BindDriver(gpu.go:131)',
+      `Device ${addr} bound to vfio-pci, waiting for IOMMU group ${30 + i} to settle`,
+    ]);
   }
-  steps.push([startupSeconds - 2, 'isolated_device.(*isolatedDeviceManager).ProbePCIDevices(manager.go:262)', `${gpus} isolated devices probed`]);
-  steps.push([startupSeconds, 'appsrv.(*Application).ListenAndServeTLSWithCleanup2(appsrv.go:680)', `Start listen on https://${ip}:${port}`]);
+  steps.push([
+    startupSeconds - 2,
+    'isolated_device.(*isolatedDeviceManager).ProbePCIDevices(manager.go:262)',
+    `${gpus} isolated devices probed`,
+  ]);
+  steps.push([
+    startupSeconds,
+    'appsrv.(*Application).ListenAndServeTLSWithCleanup2(appsrv.go:680)',
+    `Start listen on https://${ip}:${port}`,
+  ]);
   const ran = start - end;
   // The kill cuts the log wherever start-up had got to.
-  for (const [offset, caller, message] of steps) if (offset < ran) lines.push(ylog(ctx, at(offset), 'info', caller, message));
+  for (const [offset, caller, message] of steps)
+    if (offset < ran) lines.push(ylog(ctx, at(offset), 'info', caller, message));
   return lines;
 }

@@ -41,7 +41,9 @@ export const oomKilled = defineFault({
         const batches = Math.max(1, Math.floor((ran - 3) / 4));
         for (let i = 1; i <= batches; i++) {
           const heap = Math.round(40 + ((limitMiB - 40) * i) / (batches + 0.4));
-          lines.push(`${at(start, 3 + (i - 1) * 4)} {"level":"info","msg":"cache batch loaded","batch":${i},"of":40,"heap_mib":${heap}}`);
+          lines.push(
+            `${at(start, 3 + (i - 1) * 4)} {"level":"info","msg":"cache batch loaded","batch":${i},"of":40,"heap_mib":${heap}}`,
+          );
         }
         return lines;
       },

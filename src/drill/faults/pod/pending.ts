@@ -10,10 +10,18 @@ import type { BuiltWorkload, WorkloadSpec } from './workload.js';
  * its FailedScheduling events. `preFilter` is a rejection before any node is
  * looked at (unbound claims).
  */
-export function applyPending(ctx: FaultContext, fault: string, spec: Omit<WorkloadSpec, 'created'>, ageSeconds: number, preFilter?: string): BuiltWorkload {
+export function applyPending(
+  ctx: FaultContext,
+  fault: string,
+  spec: Omit<WorkloadSpec, 'created'>,
+  ageSeconds: number,
+  preFilter?: string,
+): BuiltWorkload {
   const created = ago(ageSeconds);
   const w = createWorkload(ctx, { ...spec, created });
-  const message = preFilter ? (schedule(ctx, w.pod, { preFilter }).message ?? '') : needUnschedulable(ctx, w.pod, fault);
+  const message = preFilter
+    ? (schedule(ctx, w.pod, { preFilter }).message ?? '')
+    : needUnschedulable(ctx, w.pod, fault);
   setUnschedulable(ctx, w.pod, message, created);
   failedSchedulingEvent(ctx, w.pod, message, created, ageSeconds);
   return w;

@@ -26,7 +26,9 @@ export function containerStatus(ns: string, pod: string, c: ContainerState): Jso
     name: c.name,
     image: c.image,
     imageID: c.pulled ? `${repo.includes('/') ? repo : `docker.io/library/${repo}`}@sha256:${digest}` : '',
-    ...(running || c.lastState ? { containerID: `containerd://${hex(64, 'container', ns, pod, c.name, String(c.restartCount))}` } : {}),
+    ...(running || c.lastState
+      ? { containerID: `containerd://${hex(64, 'container', ns, pod, c.name, String(c.restartCount))}` }
+      : {}),
     ready: c.ready,
     started: c.started,
     restartCount: c.restartCount,
@@ -75,7 +77,9 @@ export function setPodStatus(ctx: FaultContext, pod: KubeObject, s: PodStatusSpe
       cond('PodReadyToStartContainers', sandbox, started),
       cond('Initialized', true, started),
       notReady.length > 0 ? cond('Ready', false, changed, 'ContainersNotReady', unready) : cond('Ready', true, changed),
-      notReady.length > 0 ? cond('ContainersReady', false, changed, 'ContainersNotReady', unready) : cond('ContainersReady', true, changed),
+      notReady.length > 0
+        ? cond('ContainersReady', false, changed, 'ContainersNotReady', unready)
+        : cond('ContainersReady', true, changed),
       cond('PodScheduled', true, ctx.at(String(pod.metadata.creationTimestamp))),
     ],
     hostIP,
@@ -92,7 +96,16 @@ export function setPodStatus(ctx: FaultContext, pod: KubeObject, s: PodStatusSpe
 export function setUnschedulable(ctx: FaultContext, pod: KubeObject, message: string, since: string): void {
   pod.status = {
     phase: 'Pending',
-    conditions: [{ type: 'PodScheduled', status: 'False', lastProbeTime: null, lastTransitionTime: ctx.at(since), reason: 'Unschedulable', message }],
+    conditions: [
+      {
+        type: 'PodScheduled',
+        status: 'False',
+        lastProbeTime: null,
+        lastTransitionTime: ctx.at(since),
+        reason: 'Unschedulable',
+        message,
+      },
+    ],
     qosClass: (pod.status as Json | undefined)?.qosClass ?? 'BestEffort',
   };
   refreshOwner(ctx, pod);
@@ -106,13 +119,21 @@ export function refreshOwner(ctx: FaultContext, pod: KubeObject): void {
   const owner = ctx.find(ref.kind, ns, ref.name);
   if (!owner) return;
   const pods = ctx.list('Pod', ns).filter((p) => p.metadata.ownerReferences?.some((r) => r.uid === owner.metadata.uid));
-  const isReady = (p: KubeObject) => (((p.status as Json | undefined)?.conditions ?? []) as Json[]).some((c) => c.type === 'Ready' && c.status === 'True');
+  const isReady = (p: KubeObject) =>
+    (((p.status as Json | undefined)?.conditions ?? []) as Json[]).some(
+      (c) => c.type === 'Ready' && c.status === 'True',
+    );
   const total = pods.length;
   const ready = pods.filter(isReady).length;
   const scheduled = pods.filter((p) => (p.spec as Json).nodeName).length;
   const status = (owner.status ?? {}) as Json;
   if (ref.kind === 'ReplicaSet') {
-    owner.status = { replicas: total, fullyLabeledReplicas: total, ...(ready ? { readyReplicas: ready, availableReplicas: ready } : {}), observedGeneration: 1 };
+    owner.status = {
+      replicas: total,
+      fullyLabeledReplicas: total,
+      ...(ready ? { readyReplicas: ready, availableReplicas: ready } : {}),
+      observedGeneration: 1,
+    };
     const up = owner.metadata.ownerReferences?.[0];
     const d = up ? ctx.find('Deployment', ns, up.name) : undefined;
     if (d) {
@@ -126,16 +147,52 @@ export function refreshOwner(ctx: FaultContext, pod: KubeObject): void {
         ...(total - ready > 0 ? { unavailableReplicas: total - ready } : {}),
         conditions: [
           ready >= total
-            ? { type: 'Available', status: 'True', lastUpdateTime: d.metadata.creationTimestamp, lastTransitionTime: d.metadata.creationTimestamp, reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' }
-            : { type: 'Available', status: 'False', lastUpdateTime: d.metadata.creationTimestamp, lastTransitionTime: d.metadata.creationTimestamp, reason: 'MinimumReplicasUnavailable', message: 'Deployment does not have minimum availability.' },
+            ? {
+                type: 'Available',
+                status: 'True',
+                lastUpdateTime: d.metadata.creationTimestamp,
+                lastTransitionTime: d.metadata.creationTimestamp,
+                reason: 'MinimumReplicasAvailable',
+                message: 'Deployment has minimum availability.',
+              }
+            : {
+                type: 'Available',
+                status: 'False',
+                lastUpdateTime: d.metadata.creationTimestamp,
+                lastTransitionTime: d.metadata.creationTimestamp,
+                reason: 'MinimumReplicasUnavailable',
+                message: 'Deployment does not have minimum availability.',
+              },
           stuck
-            ? { type: 'Progressing', status: 'False', lastUpdateTime: ctx.at('now-' + Math.round(age - 600) + 's'), lastTransitionTime: ctx.at('now-' + Math.round(age - 600) + 's'), reason: 'ProgressDeadlineExceeded', message: `ReplicaSet "${owner.metadata.name}" has timed out progressing.` }
-            : { type: 'Progressing', status: 'True', lastUpdateTime: d.metadata.creationTimestamp, lastTransitionTime: d.metadata.creationTimestamp, reason: ready >= total ? 'NewReplicaSetAvailable' : 'ReplicaSetUpdated', message: `ReplicaSet "${owner.metadata.name}" ${ready >= total ? 'has successfully progressed' : 'is progressing'}.` },
+            ? {
+                type: 'Progressing',
+                status: 'False',
+                lastUpdateTime: ctx.at('now-' + Math.round(age - 600) + 's'),
+                lastTransitionTime: ctx.at('now-' + Math.round(age - 600) + 's'),
+                reason: 'ProgressDeadlineExceeded',
+                message: `ReplicaSet "${owner.metadata.name}" has timed out progressing.`,
+              }
+            : {
+                type: 'Progressing',
+                status: 'True',
+                lastUpdateTime: d.metadata.creationTimestamp,
+                lastTransitionTime: d.metadata.creationTimestamp,
+                reason: ready >= total ? 'NewReplicaSetAvailable' : 'ReplicaSetUpdated',
+                message: `ReplicaSet "${owner.metadata.name}" ${ready >= total ? 'has successfully progressed' : 'is progressing'}.`,
+              },
         ],
       };
     }
   } else if (ref.kind === 'StatefulSet') {
-    owner.status = { ...status, observedGeneration: 1, replicas: total, currentReplicas: total, updatedReplicas: total, readyReplicas: ready, availableReplicas: ready };
+    owner.status = {
+      ...status,
+      observedGeneration: 1,
+      replicas: total,
+      currentReplicas: total,
+      updatedReplicas: total,
+      readyReplicas: ready,
+      availableReplicas: ready,
+    };
   } else if (ref.kind === 'DaemonSet') {
     owner.status = {
       currentNumberScheduled: scheduled,
@@ -155,7 +212,14 @@ export function containerEvent(
   ctx: FaultContext,
   pod: KubeObject,
   container: string | undefined,
-  e: { type: 'Normal' | 'Warning'; reason: string; message: string; count?: number; firstSeen: string; lastSeen?: string },
+  e: {
+    type: 'Normal' | 'Warning';
+    reason: string;
+    message: string;
+    count?: number;
+    firstSeen: string;
+    lastSeen?: string;
+  },
 ): KubeObject {
   const node = str((pod.spec as Json).nodeName);
   const ev = ctx.event({ about: pod, source: 'kubelet', ...(node ? { host: node } : {}), ...e });
@@ -164,7 +228,14 @@ export function containerEvent(
 }
 
 export function scheduledEvent(ctx: FaultContext, pod: KubeObject, node: string, at: string): void {
-  ctx.event({ about: pod, type: 'Normal', reason: 'Scheduled', message: `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${node}`, source: 'default-scheduler', firstSeen: at });
+  ctx.event({
+    about: pod,
+    type: 'Normal',
+    reason: 'Scheduled',
+    message: `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${node}`,
+    source: 'default-scheduler',
+    firstSeen: at,
+  });
 }
 
 /** `now-<n>s` for n seconds ago. */

@@ -9,7 +9,7 @@ import { ago } from './podStatus.js';
 /** The StatefulSet's claim never binds: its storage class is missing, or its provisioner never answers. */
 export const pvcUnbound = defineFault({
   id: 'pvc-unbound',
-  title: 'The pod\'s PersistentVolumeClaim stays Pending (FailedScheduling: unbound immediate PersistentVolumeClaims)',
+  title: "The pod's PersistentVolumeClaim stays Pending (FailedScheduling: unbound immediate PersistentVolumeClaims)",
   layer: 'pod',
   description:
     'Creates a StatefulSet with a volumeClaimTemplate, its claim data-<name>-0 in phase Pending, and its pod Pending with FailedScheduling "0/N nodes are available: pod has unbound immediate PersistentVolumeClaims. preemption: 0/N nodes are available: N Preemption is not helpful for scheduling." The claim\'s own events say why: `cause` class-not-found (Warning ProvisioningFailed: storageclass.storage.k8s.io "<class>" not found), provisioner-down (Normal ExternalProvisioning: waiting for the external provisioner), or no-class (Normal FailedBinding: no persistent volumes available for this claim and no storage class is set).',
@@ -51,7 +51,12 @@ export const pvcUnbound = defineFault({
             apiVersion: 'v1',
             kind: 'PersistentVolumeClaim',
             metadata: { name: claimTemplate },
-            spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: p.size } }, ...(className ? { storageClassName: className } : {}), volumeMode: 'Filesystem' },
+            spec: {
+              accessModes: ['ReadWriteOnce'],
+              resources: { requests: { storage: p.size } },
+              ...(className ? { storageClassName: className } : {}),
+              volumeMode: 'Filesystem',
+            },
           },
         ],
       },
@@ -68,9 +73,21 @@ export const pvcUnbound = defineFault({
         creationTimestamp: ctx.at(created),
         labels: { app: p.name },
         finalizers: ['kubernetes.io/pvc-protection'],
-        ...(p.cause === 'provisioner-down' ? { annotations: { 'volume.beta.kubernetes.io/storage-provisioner': p.provisioner, 'volume.kubernetes.io/storage-provisioner': p.provisioner } } : {}),
+        ...(p.cause === 'provisioner-down'
+          ? {
+              annotations: {
+                'volume.beta.kubernetes.io/storage-provisioner': p.provisioner,
+                'volume.kubernetes.io/storage-provisioner': p.provisioner,
+              },
+            }
+          : {}),
       },
-      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: p.size } }, storageClassName: className, volumeMode: 'Filesystem' },
+      spec: {
+        accessModes: ['ReadWriteOnce'],
+        resources: { requests: { storage: p.size } },
+        storageClassName: className,
+        volumeMode: 'Filesystem',
+      },
       status: { phase: 'Pending' },
     };
     ctx.put(pvc);
@@ -78,7 +95,12 @@ export const pvcUnbound = defineFault({
     const count = Math.max(1, Math.round(p.ageSeconds / 15));
     const base = { about: pvc, source: 'persistentvolume-controller', count, firstSeen: created, lastSeen: 'now-7s' };
     if (p.cause === 'class-not-found') {
-      ctx.event({ ...base, type: 'Warning', reason: 'ProvisioningFailed', message: `storageclass.storage.k8s.io "${className}" not found` });
+      ctx.event({
+        ...base,
+        type: 'Warning',
+        reason: 'ProvisioningFailed',
+        message: `storageclass.storage.k8s.io "${className}" not found`,
+      });
     } else if (p.cause === 'provisioner-down') {
       ctx.event({
         ...base,
@@ -87,7 +109,12 @@ export const pvcUnbound = defineFault({
         message: `Waiting for a volume to be created either by the external provisioner '${p.provisioner}' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered.`,
       });
     } else {
-      ctx.event({ ...base, type: 'Normal', reason: 'FailedBinding', message: 'no persistent volumes available for this claim and no storage class is set' });
+      ctx.event({
+        ...base,
+        type: 'Normal',
+        reason: 'FailedBinding',
+        message: 'no persistent volumes available for this claim and no storage class is set',
+      });
     }
   },
 });

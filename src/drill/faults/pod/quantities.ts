@@ -15,7 +15,18 @@ export function parseQuantity(q: string | number | undefined): number {
   if (!m) return 0;
   const n = Number(m[1]);
   const unit = m[2] ?? '';
-  const units: Record<string, number> = { '': 1, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4 };
+  const units: Record<string, number> = {
+    '': 1,
+    m: 1e-3,
+    k: 1e3,
+    M: 1e6,
+    G: 1e9,
+    T: 1e12,
+    Ki: 1024,
+    Mi: 1024 ** 2,
+    Gi: 1024 ** 3,
+    Ti: 1024 ** 4,
+  };
   return n * (units[unit] ?? 1);
 }
 
@@ -35,7 +46,8 @@ export function qosClass(containers: Json[]): 'Guaranteed' | 'Burstable' | 'Best
     for (const res of ['cpu', 'memory']) {
       const limit = limits[res];
       const request = requests[res] ?? limit;
-      if (limit === undefined || parseQuantity(request as string) !== parseQuantity(limit as string)) guaranteed = false;
+      if (limit === undefined || parseQuantity(request as string) !== parseQuantity(limit as string))
+        guaranteed = false;
     }
   }
   if (!any) return 'BestEffort';

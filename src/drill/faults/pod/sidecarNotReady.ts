@@ -33,7 +33,13 @@ export const sidecarNotReady = defineFault({
       probes: {
         'ovn-controller': {
           readinessProbe: {
-            exec: { command: ['sh', '-c', 'status=$(ovn-appctl -t ovn-controller connection-status); echo "$status"; test "$status" = connected'] },
+            exec: {
+              command: [
+                'sh',
+                '-c',
+                'status=$(ovn-appctl -t ovn-controller connection-status); echo "$status"; test "$status" = connected',
+              ],
+            },
             initialDelaySeconds: 10,
             periodSeconds: 10,
             failureThreshold: 3,
@@ -43,7 +49,13 @@ export const sidecarNotReady = defineFault({
         },
       },
       states: {
-        'ovn-controller': { pulled: true, ready: false, started: true, restartCount: 0, state: { running: { startedAt: ctx.at(ago(age)) } } },
+        'ovn-controller': {
+          pulled: true,
+          ready: false,
+          started: true,
+          restartCount: 0,
+          state: { running: { startedAt: ctx.at(ago(age)) } },
+        },
       },
     });
     const ds = ctx.find('DaemonSet', p.namespace, p.name);
@@ -74,7 +86,12 @@ export const sidecarNotReady = defineFault({
       vlog(t, 'reconnect', 'INFO', `${sb}: connecting...`);
       vlog(t, 'reconnect', 'INFO', `${sb}: connection attempt failed (Connection refused)`);
       if (wait > 8) {
-        vlog(t, 'reconnect', 'INFO', `${sb}: continuing to reconnect in the background but suppressing further logging`);
+        vlog(
+          t,
+          'reconnect',
+          'INFO',
+          `${sb}: continuing to reconnect in the background but suppressing further logging`,
+        );
         break;
       }
       vlog(t, 'reconnect', 'INFO', `${sb}: waiting ${wait} seconds before reconnect`);

@@ -19,7 +19,11 @@ export const unschedulableAffinity = defineFault({
     ageSeconds: z.number().int().min(10).max(86400).default(600),
   }),
   apply(ctx, p) {
-    const expression = { key: p.key, operator: p.operator, ...(p.operator === 'In' || p.operator === 'NotIn' ? { values: p.values } : {}) };
+    const expression = {
+      key: p.key,
+      operator: p.operator,
+      ...(p.operator === 'In' || p.operator === 'NotIn' ? { values: p.values } : {}),
+    };
     applyPending(
       ctx,
       'unschedulable-affinity',
@@ -28,8 +32,23 @@ export const unschedulableAffinity = defineFault({
         kind: 'Deployment',
         name: p.name,
         ...(p.pod ? { podName: p.pod } : {}),
-        containers: [{ name: p.name, image: p.image, ports: [{ containerPort: 9200, protocol: 'TCP' }], resources: { requests: { cpu: '500m', memory: '1Gi' } } }],
-        podSpec: { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [expression] }] } } } },
+        containers: [
+          {
+            name: p.name,
+            image: p.image,
+            ports: [{ containerPort: 9200, protocol: 'TCP' }],
+            resources: { requests: { cpu: '500m', memory: '1Gi' } },
+          },
+        ],
+        podSpec: {
+          affinity: {
+            nodeAffinity: {
+              requiredDuringSchedulingIgnoredDuringExecution: {
+                nodeSelectorTerms: [{ matchExpressions: [expression] }],
+              },
+            },
+          },
+        },
       },
       p.ageSeconds,
     );

@@ -6,7 +6,7 @@ import { workloadParams } from './workload.js';
 /** The pod requests more CPU or memory than any node has left. */
 export const unschedulableInsufficientResources = defineFault({
   id: 'unschedulable-insufficient-resources',
-  title: 'No node has enough free CPU or memory for the pod\'s requests (Pending, FailedScheduling)',
+  title: "No node has enough free CPU or memory for the pod's requests (Pending, FailedScheduling)",
   layer: 'pod',
   description:
     'Creates a Deployment whose pod requests more `resource` (cpu or memory; default 6 CPUs, or 24Gi) than any worker can still allocate (allocatable minus the requests of the pods already there). The FailedScheduling message says "N Insufficient cpu" (or memory) and, because evicting lower-priority pods could help in principle, the preemption part says "No preemption victims found for incoming pod" for those nodes.',

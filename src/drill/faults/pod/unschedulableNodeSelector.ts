@@ -9,7 +9,7 @@ export const unschedulableNodeSelector = defineFault({
   title: "No node matches the pod's nodeSelector (Pending, FailedScheduling)",
   layer: 'pod',
   description:
-    'Creates a Deployment whose pod has a nodeSelector (default disktype=ssd) that no node matches. The pod stays Pending with PodScheduled=False/Unschedulable; the FailedScheduling message is computed from the cluster\'s nodes as kube-scheduler does ("0/4 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 3 node(s) didn\'t match Pod\'s node affinity/selector. preemption: 0/4 nodes are available: 4 Preemption is not helpful for scheduling."). A node that would accept the pod is a scenario error.',
+    "Creates a Deployment whose pod has a nodeSelector (default disktype=ssd) that no node matches. The pod stays Pending with PodScheduled=False/Unschedulable; the FailedScheduling message is computed from the cluster's nodes as kube-scheduler does (\"0/4 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 3 node(s) didn't match Pod's node affinity/selector. preemption: 0/4 nodes are available: 4 Preemption is not helpful for scheduling.\"). A node that would accept the pod is a scenario error.",
   params: z.strictObject({
     ...workloadParams('shop', 'web'),
     nodeSelector: z.record(z.string(), z.string()).default({ disktype: 'ssd' }),
@@ -25,7 +25,14 @@ export const unschedulableNodeSelector = defineFault({
         kind: 'Deployment',
         name: p.name,
         ...(p.pod ? { podName: p.pod } : {}),
-        containers: [{ name: p.name, image: p.image, ports: [{ containerPort: 8080, name: 'http', protocol: 'TCP' }], resources: { requests: { cpu: '250m', memory: '256Mi' } } }],
+        containers: [
+          {
+            name: p.name,
+            image: p.image,
+            ports: [{ containerPort: 8080, name: 'http', protocol: 'TCP' }],
+            resources: { requests: { cpu: '250m', memory: '256Mi' } },
+          },
+        ],
         podSpec: { nodeSelector: p.nodeSelector },
       },
       p.ageSeconds,

@@ -13,7 +13,13 @@ export const unschedulableTaint = defineFault({
     'Taints the workers (or the nodes named) with `taint` (default dedicated=gpu:NoSchedule), then creates a Deployment whose pod has no toleration for it. The FailedScheduling message names the taint per node ("3 node(s) had untolerated taint {dedicated: gpu}"), counted over the cluster\'s real nodes.',
   params: z.strictObject({
     ...workloadParams('shop', 'checkout'),
-    taint: z.strictObject({ key: z.string(), value: z.string().default(''), effect: z.enum(['NoSchedule', 'NoExecute']).default('NoSchedule') }).default({ key: 'dedicated', value: 'gpu', effect: 'NoSchedule' }),
+    taint: z
+      .strictObject({
+        key: z.string(),
+        value: z.string().default(''),
+        effect: z.enum(['NoSchedule', 'NoExecute']).default('NoSchedule'),
+      })
+      .default({ key: 'dedicated', value: 'gpu', effect: 'NoSchedule' }),
     /** Nodes to taint; default every worker. */
     nodes: z.array(z.string()).optional(),
     image: z.string().default('registry.example.com/shop/checkout:1.8.2'),
@@ -26,7 +32,10 @@ export const unschedulableTaint = defineFault({
       const spec = (node.spec ??= {}) as Json;
       const taints = (spec.taints ?? []) as Json[];
       if (!taints.some((t) => t.key === p.taint.key && t.effect === p.taint.effect)) {
-        spec.taints = [...taints, { key: p.taint.key, ...(p.taint.value ? { value: p.taint.value } : {}), effect: p.taint.effect }];
+        spec.taints = [
+          ...taints,
+          { key: p.taint.key, ...(p.taint.value ? { value: p.taint.value } : {}), effect: p.taint.effect },
+        ];
       }
     }
     applyPending(
@@ -37,7 +46,14 @@ export const unschedulableTaint = defineFault({
         kind: 'Deployment',
         name: p.name,
         ...(p.pod ? { podName: p.pod } : {}),
-        containers: [{ name: p.name, image: p.image, ports: [{ containerPort: 8080, protocol: 'TCP' }], resources: { requests: { cpu: '200m', memory: '256Mi' } } }],
+        containers: [
+          {
+            name: p.name,
+            image: p.image,
+            ports: [{ containerPort: 8080, protocol: 'TCP' }],
+            resources: { requests: { cpu: '200m', memory: '256Mi' } },
+          },
+        ],
       },
       p.ageSeconds,
     );

@@ -34,9 +34,13 @@ export const volumeMultiAttach = defineFault({
   }),
   apply(ctx, p) {
     const from = pickNode(ctx, p.from);
-    if (!p.to && !workers(ctx).some((n) => n.metadata.name !== from.metadata.name)) ctx.fail(`volume-multi-attach needs a second worker to reschedule the pod to; the cluster has only ${from.metadata.name}`);
+    if (!p.to && !workers(ctx).some((n) => n.metadata.name !== from.metadata.name))
+      ctx.fail(
+        `volume-multi-attach needs a second worker to reschedule the pod to; the cluster has only ${from.metadata.name}`,
+      );
     const to = pickNode(ctx, p.to, [from.metadata.name]);
-    if (to.metadata.name === from.metadata.name) ctx.fail(`volume-multi-attach needs two nodes; "from" and "to" are both ${from.metadata.name}`);
+    if (to.metadata.name === from.metadata.name)
+      ctx.fail(`volume-multi-attach needs two nodes; "from" and "to" are both ${from.metadata.name}`);
     markUnreachable(ctx, from, p.downSeconds);
 
     const podName = p.pod ?? `${p.name}-0`;
@@ -60,7 +64,17 @@ export const volumeMultiAttach = defineFault({
       ],
       podSpec: { volumes: [{ name: 'data', persistentVolumeClaim: { claimName } }] },
       volumeClaimTemplates: [
-        { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: p.size } }, storageClassName: p.storageClass, volumeMode: 'Filesystem' } },
+        {
+          apiVersion: 'v1',
+          kind: 'PersistentVolumeClaim',
+          metadata: { name: 'data' },
+          spec: {
+            accessModes: ['ReadWriteOnce'],
+            resources: { requests: { storage: p.size } },
+            storageClassName: p.storageClass,
+            volumeMode: 'Filesystem',
+          },
+        },
       ],
       created: built,
       podCreated: ago(podAge),
@@ -70,7 +84,17 @@ export const volumeMultiAttach = defineFault({
       phase: 'Pending',
       started: ago(podAge),
       sandboxReady: false,
-      containers: [{ name: p.name, image: p.image, pulled: false, ready: false, started: false, restartCount: 0, state: { waiting: { reason: 'ContainerCreating' } } }],
+      containers: [
+        {
+          name: p.name,
+          image: p.image,
+          pulled: false,
+          ready: false,
+          started: false,
+          restartCount: 0,
+          state: { waiting: { reason: 'ContainerCreating' } },
+        },
+      ],
     });
     scheduledEvent(ctx, w.pod, to.metadata.name, ago(podAge));
 
@@ -84,10 +108,21 @@ export const volumeMultiAttach = defineFault({
         uid: claimUid,
         creationTimestamp: ctx.at(built),
         labels: { app: p.name },
-        annotations: { 'pv.kubernetes.io/bind-completed': 'yes', 'pv.kubernetes.io/bound-by-controller': 'yes', 'volume.beta.kubernetes.io/storage-provisioner': p.driver, 'volume.kubernetes.io/storage-provisioner': p.driver },
+        annotations: {
+          'pv.kubernetes.io/bind-completed': 'yes',
+          'pv.kubernetes.io/bound-by-controller': 'yes',
+          'volume.beta.kubernetes.io/storage-provisioner': p.driver,
+          'volume.kubernetes.io/storage-provisioner': p.driver,
+        },
         finalizers: ['kubernetes.io/pvc-protection'],
       },
-      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: p.size } }, storageClassName: p.storageClass, volumeMode: 'Filesystem', volumeName: pvName },
+      spec: {
+        accessModes: ['ReadWriteOnce'],
+        resources: { requests: { storage: p.size } },
+        storageClassName: p.storageClass,
+        volumeMode: 'Filesystem',
+        volumeName: pvName,
+      },
       status: { phase: 'Bound', accessModes: ['ReadWriteOnce'], capacity: { storage: p.size } },
     });
     const handle = `0001-0009-rook-ceph-0000000000000002-${uidFor('rbd', pvName)}`;
@@ -98,14 +133,34 @@ export const volumeMultiAttach = defineFault({
         name: pvName,
         uid: uidFor('pv', pvName),
         creationTimestamp: ctx.at(built),
-        annotations: { 'pv.kubernetes.io/provisioned-by': p.driver, 'volume.kubernetes.io/provisioner-deletion-secret-name': 'rook-csi-rbd-provisioner', 'volume.kubernetes.io/provisioner-deletion-secret-namespace': 'rook-ceph' },
+        annotations: {
+          'pv.kubernetes.io/provisioned-by': p.driver,
+          'volume.kubernetes.io/provisioner-deletion-secret-name': 'rook-csi-rbd-provisioner',
+          'volume.kubernetes.io/provisioner-deletion-secret-namespace': 'rook-ceph',
+        },
         finalizers: ['kubernetes.io/pv-protection', 'external-attacher/rbd-csi-ceph-com'],
       },
       spec: {
         accessModes: ['ReadWriteOnce'],
         capacity: { storage: p.size },
-        claimRef: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', name: claimName, namespace: p.namespace, uid: claimUid },
-        csi: { driver: p.driver, fsType: 'ext4', volumeHandle: handle, volumeAttributes: { clusterID: 'rook-ceph', imageFormat: '2', imageName: `csi-vol-${uidFor('img', pvName)}`, pool: 'replicapool' } },
+        claimRef: {
+          apiVersion: 'v1',
+          kind: 'PersistentVolumeClaim',
+          name: claimName,
+          namespace: p.namespace,
+          uid: claimUid,
+        },
+        csi: {
+          driver: p.driver,
+          fsType: 'ext4',
+          volumeHandle: handle,
+          volumeAttributes: {
+            clusterID: 'rook-ceph',
+            imageFormat: '2',
+            imageName: `csi-vol-${uidFor('img', pvName)}`,
+            pool: 'replicapool',
+          },
+        },
         persistentVolumeReclaimPolicy: 'Delete',
         storageClassName: p.storageClass,
         volumeMode: 'Filesystem',
@@ -143,7 +198,8 @@ export const volumeMultiAttach = defineFault({
         about: w.pod,
         type: 'Warning',
         reason: 'FailedMount',
-        message: 'Unable to attach or mount volumes: unmounted volumes=[data], unattached volumes=[data], failed to process volumes=[]: context deadline exceeded',
+        message:
+          'Unable to attach or mount volumes: unmounted volumes=[data], unattached volumes=[data], failed to process volumes=[]: context deadline exceeded',
         source: 'kubelet',
         host: to.metadata.name,
         count: timeouts,
@@ -169,7 +225,9 @@ function markUnreachable(ctx: FaultContext, node: KubeObject, downSeconds: numbe
     message: 'Kubelet stopped posting node status.',
   }));
   const spec = (node.spec ??= {}) as Json;
-  const taints = ((spec.taints ?? []) as Json[]).filter((t) => !String(t.key).startsWith('node.kubernetes.io/not-ready'));
+  const taints = ((spec.taints ?? []) as Json[]).filter(
+    (t) => !String(t.key).startsWith('node.kubernetes.io/not-ready'),
+  );
   spec.taints = [
     ...taints,
     { key: 'node.kubernetes.io/unreachable', effect: 'NoSchedule', timeAdded: noticed },
@@ -177,5 +235,12 @@ function markUnreachable(ctx: FaultContext, node: KubeObject, downSeconds: numbe
   ];
   const lease = ctx.find('Lease', 'kube-node-lease', node.metadata.name);
   if (lease) (lease.spec as Json).renewTime = lastHeartbeat.replace('Z', '.000000Z');
-  ctx.event({ about: node, type: 'Normal', reason: 'NodeNotReady', message: `Node ${node.metadata.name} status is now: NodeNotReady`, source: 'node-controller', firstSeen: ago(downSeconds - 40) });
+  ctx.event({
+    about: node,
+    type: 'Normal',
+    reason: 'NodeNotReady',
+    message: `Node ${node.metadata.name} status is now: NodeNotReady`,
+    source: 'node-controller',
+    firstSeen: ago(downSeconds - 40),
+  });
 }

@@ -24,11 +24,20 @@ export function str(v: unknown, fallback = ''): string {
 /** `namespace`, `name` (the controller) and `pod` (to fix the pod's name), common to the workload faults. */
 export function workloadParams(namespace: string, name: string) {
   return {
-    namespace: z.string().regex(/^[a-z0-9][a-z0-9-]*$/).default(namespace),
+    namespace: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]*$/)
+      .default(namespace),
     /** The controller (Deployment, StatefulSet or DaemonSet) the fault creates. */
-    name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/).default(name),
+    name: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]*$/)
+      .default(name),
     /** The pod's name; default: what the controller would call it. */
-    pod: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/).optional(),
+    pod: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]*$/)
+      .optional(),
   };
 }
 
@@ -47,14 +56,18 @@ export function safeName(length: number, ...seed: string[]): string {
 
 export function hex(length: number, ...seed: string[]): string {
   let out = '';
-  for (let i = 0; out.length < length; i++) out += createHash('sha256').update(`${seed.join('/')}#${i}`).digest('hex');
+  for (let i = 0; out.length < length; i++)
+    out += createHash('sha256')
+      .update(`${seed.join('/')}#${i}`)
+      .digest('hex');
   return out.slice(0, length);
 }
 
 /** The pod name the controller gives its first pod. */
 export function defaultPodName(kind: OwnerKind, namespace: string, name: string): string {
   if (kind === 'StatefulSet') return `${name}-0`;
-  if (kind === 'Deployment') return `${name}-${safeName(10, 'rs', namespace, name)}-${safeName(5, 'pod', namespace, name)}`;
+  if (kind === 'Deployment')
+    return `${name}-${safeName(10, 'rs', namespace, name)}-${safeName(5, 'pod', namespace, name)}`;
   return `${name}-${safeName(5, 'ds-pod', namespace, name)}`;
 }
 
@@ -81,7 +94,12 @@ export function nodeReady(node: KubeObject): string {
 export function pickNode(ctx: FaultContext, wanted: string | undefined, skip: string[] = []): KubeObject {
   if (wanted) return ctx.need('Node', undefined, wanted);
   const candidates = workers(ctx).filter((n) => !skip.includes(n.metadata.name));
-  return candidates.find((n) => nodeReady(n) === 'True') ?? candidates[0] ?? nodes(ctx)[0] ?? ctx.fail('the cluster has no nodes to run the pod on');
+  return (
+    candidates.find((n) => nodeReady(n) === 'True') ??
+    candidates[0] ??
+    nodes(ctx)[0] ??
+    ctx.fail('the cluster has no nodes to run the pod on')
+  );
 }
 
 export function nodeIP(node: KubeObject): string {
@@ -91,7 +109,10 @@ export function nodeIP(node: KubeObject): string {
 
 /** A pod IP in the node's pod CIDR (10.244.<node index>.0/24, as kubeadm with flannel's default hands out). */
 export function podIP(ctx: FaultContext, node: KubeObject, ...seed: string[]): string {
-  const index = Math.max(0, nodes(ctx).findIndex((n) => n.metadata.name === node.metadata.name));
+  const index = Math.max(
+    0,
+    nodes(ctx).findIndex((n) => n.metadata.name === node.metadata.name),
+  );
   const host = 10 + (parseInt(hex(4, 'ip', ...seed), 16) % 240);
   return `10.${244 + Math.floor(index / 256)}.${index % 256}.${host}`;
 }
@@ -101,7 +122,12 @@ export function ensureNamespace(ctx: FaultContext, namespace: string, created: s
   ctx.put({
     apiVersion: 'v1',
     kind: 'Namespace',
-    metadata: { name: namespace, uid: uidFor('namespace', namespace), creationTimestamp: ctx.at(created), labels: { 'kubernetes.io/metadata.name': namespace } },
+    metadata: {
+      name: namespace,
+      uid: uidFor('namespace', namespace),
+      creationTimestamp: ctx.at(created),
+      labels: { 'kubernetes.io/metadata.name': namespace },
+    },
     spec: { finalizers: ['kubernetes'] },
     status: { phase: 'Active' },
   });
@@ -115,7 +141,10 @@ function defaultContainer(c: Json, tokenVolume: string): Json {
     terminationMessagePath: '/dev/termination-log',
     terminationMessagePolicy: 'File',
     ...c,
-    volumeMounts: [...((c.volumeMounts as Json[] | undefined) ?? []), { name: tokenVolume, readOnly: true, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' }],
+    volumeMounts: [
+      ...((c.volumeMounts as Json[] | undefined) ?? []),
+      { name: tokenVolume, readOnly: true, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' },
+    ],
   };
 }
 
@@ -162,8 +191,22 @@ export function createWorkload(ctx: FaultContext, w: WorkloadSpec): BuiltWorkloa
   const uid = uidFor('pod', namespace, podName);
   const tokenVolume = `kube-api-access-${safeName(5, 'token', namespace, podName)}`;
   const template = { metadata: { labels: selector }, spec: templateSpec(w) };
-  const meta = (k: string, n: string, extra: Json = {}) => ({ name: n, namespace, uid: uidFor(k, namespace, n), creationTimestamp: created, generation: 1, ...extra });
-  const ref = (o: KubeObject) => ({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, uid: o.metadata.uid ?? '', controller: true, blockOwnerDeletion: true });
+  const meta = (k: string, n: string, extra: Json = {}) => ({
+    name: n,
+    namespace,
+    uid: uidFor(k, namespace, n),
+    creationTimestamp: created,
+    generation: 1,
+    ...extra,
+  });
+  const ref = (o: KubeObject) => ({
+    apiVersion: o.apiVersion,
+    kind: o.kind,
+    name: o.metadata.name,
+    uid: o.metadata.uid ?? '',
+    controller: true,
+    blockOwnerDeletion: true,
+  });
 
   let owner: KubeObject;
   let deployment: KubeObject | undefined;
@@ -174,7 +217,10 @@ export function createWorkload(ctx: FaultContext, w: WorkloadSpec): BuiltWorkloa
     deployment = {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
-      metadata: meta('Deployment', name, { labels: selector, annotations: { 'deployment.kubernetes.io/revision': '1' } }),
+      metadata: meta('Deployment', name, {
+        labels: selector,
+        annotations: { 'deployment.kubernetes.io/revision': '1' },
+      }),
       spec: {
         replicas: 1,
         selector: { matchLabels: selector },
@@ -190,7 +236,11 @@ export function createWorkload(ctx: FaultContext, w: WorkloadSpec): BuiltWorkloa
       kind: 'ReplicaSet',
       metadata: meta('ReplicaSet', rsName, {
         labels: { ...selector, 'pod-template-hash': hash },
-        annotations: { 'deployment.kubernetes.io/desired-replicas': '1', 'deployment.kubernetes.io/max-replicas': '2', 'deployment.kubernetes.io/revision': '1' },
+        annotations: {
+          'deployment.kubernetes.io/desired-replicas': '1',
+          'deployment.kubernetes.io/max-replicas': '2',
+          'deployment.kubernetes.io/revision': '1',
+        },
         ownerReferences: [ref(deployment)],
       }),
       spec: {
@@ -202,9 +252,23 @@ export function createWorkload(ctx: FaultContext, w: WorkloadSpec): BuiltWorkloa
     };
     podLabels['pod-template-hash'] = hash;
     ctx.put(deployment);
-    ctx.event({ about: deployment, type: 'Normal', reason: 'ScalingReplicaSet', message: `Scaled up replica set ${rsName} to 1`, source: 'deployment-controller', firstSeen: w.created });
+    ctx.event({
+      about: deployment,
+      type: 'Normal',
+      reason: 'ScalingReplicaSet',
+      message: `Scaled up replica set ${rsName} to 1`,
+      source: 'deployment-controller',
+      firstSeen: w.created,
+    });
     ctx.put(owner);
-    ctx.event({ about: owner, type: 'Normal', reason: 'SuccessfulCreate', message: `Created pod: ${podName}`, source: 'replicaset-controller', firstSeen: w.podCreated ?? w.created });
+    ctx.event({
+      about: owner,
+      type: 'Normal',
+      reason: 'SuccessfulCreate',
+      message: `Created pod: ${podName}`,
+      source: 'replicaset-controller',
+      firstSeen: w.podCreated ?? w.created,
+    });
   } else if (kind === 'StatefulSet') {
     const revision = `${name}-${safeName(10, 'sts', namespace, name)}`;
     owner = {
@@ -225,15 +289,29 @@ export function createWorkload(ctx: FaultContext, w: WorkloadSpec): BuiltWorkloa
       status: { currentRevision: revision, updateRevision: revision, collisionCount: 0 },
     };
     const ordinal = /-(\d+)$/.exec(podName)?.[1] ?? '0';
-    Object.assign(podLabels, { 'apps.kubernetes.io/pod-index': ordinal, 'controller-revision-hash': revision, 'statefulset.kubernetes.io/pod-name': podName });
+    Object.assign(podLabels, {
+      'apps.kubernetes.io/pod-index': ordinal,
+      'controller-revision-hash': revision,
+      'statefulset.kubernetes.io/pod-name': podName,
+    });
     ctx.put(owner);
-    ctx.event({ about: owner, type: 'Normal', reason: 'SuccessfulCreate', message: `create Pod ${podName} in StatefulSet ${name} successful`, source: 'statefulset-controller', firstSeen: w.podCreated ?? w.created });
+    ctx.event({
+      about: owner,
+      type: 'Normal',
+      reason: 'SuccessfulCreate',
+      message: `create Pod ${podName} in StatefulSet ${name} successful`,
+      source: 'statefulset-controller',
+      firstSeen: w.podCreated ?? w.created,
+    });
   } else {
     const existing = ctx.find('DaemonSet', namespace, name);
     owner = existing ?? {
       apiVersion: 'apps/v1',
       kind: 'DaemonSet',
-      metadata: meta('DaemonSet', name, { labels: selector, annotations: { 'deprecated.daemonset.template.generation': '1' } }),
+      metadata: meta('DaemonSet', name, {
+        labels: selector,
+        annotations: { 'deprecated.daemonset.template.generation': '1' },
+      }),
       spec: {
         selector: { matchLabels: selector },
         template,
@@ -242,9 +320,19 @@ export function createWorkload(ctx: FaultContext, w: WorkloadSpec): BuiltWorkloa
       },
       status: {},
     };
-    Object.assign(podLabels, { 'controller-revision-hash': safeName(10, 'ds', namespace, name), 'pod-template-generation': '1' });
+    Object.assign(podLabels, {
+      'controller-revision-hash': safeName(10, 'ds', namespace, name),
+      'pod-template-generation': '1',
+    });
     ctx.put(owner);
-    ctx.event({ about: owner, type: 'Normal', reason: 'SuccessfulCreate', message: `Created pod: ${podName}`, source: 'daemonset-controller', firstSeen: w.podCreated ?? w.created });
+    ctx.event({
+      about: owner,
+      type: 'Normal',
+      reason: 'SuccessfulCreate',
+      message: `Created pod: ${podName}`,
+      source: 'daemonset-controller',
+      firstSeen: w.podCreated ?? w.created,
+    });
   }
 
   const containers = w.containers.map((c) => defaultContainer(c, tokenVolume));
@@ -272,12 +360,21 @@ export function createWorkload(ctx: FaultContext, w: WorkloadSpec): BuiltWorkloa
             sources: [
               { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
               { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
-              { downwardAPI: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
+              {
+                downwardAPI: {
+                  items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }],
+                },
+              },
             ],
           },
         },
       ],
-      tolerations: [...((w.podSpec?.tolerations as Json[] | undefined) ?? []), ...(kind === 'DaemonSet' ? daemonPodTolerations(w.podSpec?.hostNetwork === true) : defaultTolerations.map((t) => ({ ...t })))],
+      tolerations: [
+        ...((w.podSpec?.tolerations as Json[] | undefined) ?? []),
+        ...(kind === 'DaemonSet'
+          ? daemonPodTolerations(w.podSpec?.hostNetwork === true)
+          : defaultTolerations.map((t) => ({ ...t }))),
+      ],
       ...(kind === 'StatefulSet' ? { hostname: podName, subdomain: name } : {}),
     },
     status: { phase: 'Pending', qosClass: qosClass(containers) },

@@ -34,7 +34,8 @@ function layoutOf(ctx: FaultContext, name: string): LayoutNode {
   const index = nodes.findIndex((n) => n.metadata.name === name);
   const node = nodes[index] ?? ctx.fail(`the cluster has no node ${name}`);
   const ip = ((obj(node.status).addresses as Json[] | undefined) ?? []).find((a) => a.type === 'InternalIP')?.address;
-  const role = node.metadata.labels?.['node-role.kubernetes.io/control-plane'] !== undefined ? 'control-plane' : 'worker';
+  const role =
+    node.metadata.labels?.['node-role.kubernetes.io/control-plane'] !== undefined ? 'control-plane' : 'worker';
   return { name, role, ip: typeof ip === 'string' ? ip : '10.0.0.1', heartbeatAgeSeconds: 0, index };
 }
 
@@ -58,13 +59,25 @@ function appPod(ctx: FaultContext, p: Params, node: string, i: number, hash: str
     node: layoutOf(ctx, node),
     podIP: podIP(ctx, node, i),
     labels: { ...appLabels(p), 'pod-template-hash': hash },
-    owner: { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rsName, uid: objectUid('ReplicaSet', p.namespace, rsName), controller: true },
+    owner: {
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      name: rsName,
+      uid: objectUid('ReplicaSet', p.namespace, rsName),
+      controller: true,
+    },
     containers: [
       {
         name: p.name,
         image: `registry.example.com/${p.namespace}/${p.name}:2.4.1`,
         ports: [{ name: 'http', containerPort: p.containerPort, protocol: 'TCP' }],
-        readinessProbe: { httpGet: { path: '/healthz', port: 'http', scheme: 'HTTP' }, periodSeconds: 10, timeoutSeconds: 1, successThreshold: 1, failureThreshold: 3 },
+        readinessProbe: {
+          httpGet: { path: '/healthz', port: 'http', scheme: 'HTTP' },
+          periodSeconds: 10,
+          timeoutSeconds: 1,
+          successThreshold: 1,
+          failureThreshold: 3,
+        },
         resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } },
       },
     ],
@@ -91,11 +104,25 @@ export const serviceApp = defineFault({
     'Adds Deployment `name` (ReplicaSet, `replicas` Ready pods on `nodes`, container port http=`containerPort`), a ClusterIP Service on `clusterIP`:`port` → http with its Endpoints and EndpointSlice, and with `host` an Ingress (class nginx, TLS Secret `tlsSecret` valid for 60 more days), the nginx IngressClass and a Running ingress-nginx controller pod. Nothing is wrong until another fault breaks it.',
   params,
   apply(ctx, p) {
-    const workers = ctx.list('Node').filter((n) => n.metadata.labels?.['node-role.kubernetes.io/control-plane'] === undefined).map((n) => n.metadata.name);
+    const workers = ctx
+      .list('Node')
+      .filter((n) => n.metadata.labels?.['node-role.kubernetes.io/control-plane'] === undefined)
+      .map((n) => n.metadata.name);
     const nodes = p.nodes.length > 0 ? p.nodes : workers.slice(0, 1);
     if (nodes.length === 0) ctx.fail('service-app needs a worker node');
     if (!ctx.find('Namespace', undefined, p.namespace)) {
-      ctx.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: p.namespace, uid: objectUid('Namespace', undefined, p.namespace), creationTimestamp: ctx.at('now-30d'), labels: { 'kubernetes.io/metadata.name': p.namespace } }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } });
+      ctx.put({
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: {
+          name: p.namespace,
+          uid: objectUid('Namespace', undefined, p.namespace),
+          creationTimestamp: ctx.at('now-30d'),
+          labels: { 'kubernetes.io/metadata.name': p.namespace },
+        },
+        spec: { finalizers: ['kubernetes'] },
+        status: { phase: 'Active' },
+      });
     }
     const hash = safeSuffix(`${p.namespace}/${p.name}/template`, 10);
     const rsName = `${p.name}-${hash}`;
@@ -103,14 +130,42 @@ export const serviceApp = defineFault({
     ctx.put({
       apiVersion: 'apps/v1',
       kind: 'Deployment',
-      metadata: { name: p.name, namespace: p.namespace, uid: objectUid('Deployment', p.namespace, p.name), generation: 1, creationTimestamp: ctx.at('now-30d'), labels },
+      metadata: {
+        name: p.name,
+        namespace: p.namespace,
+        uid: objectUid('Deployment', p.namespace, p.name),
+        generation: 1,
+        creationTimestamp: ctx.at('now-30d'),
+        labels,
+      },
       spec: { replicas: p.replicas, selector: { matchLabels: labels }, template: { metadata: { labels } } },
-      status: { observedGeneration: 1, replicas: p.replicas, readyReplicas: p.replicas, availableReplicas: p.replicas, updatedReplicas: p.replicas },
+      status: {
+        observedGeneration: 1,
+        replicas: p.replicas,
+        readyReplicas: p.replicas,
+        availableReplicas: p.replicas,
+        updatedReplicas: p.replicas,
+      },
     });
     ctx.put({
       apiVersion: 'apps/v1',
       kind: 'ReplicaSet',
-      metadata: { name: rsName, namespace: p.namespace, uid: objectUid('ReplicaSet', p.namespace, rsName), creationTimestamp: ctx.at('now-3d'), labels: { ...labels, 'pod-template-hash': hash }, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: p.name, uid: objectUid('Deployment', p.namespace, p.name), controller: true }] },
+      metadata: {
+        name: rsName,
+        namespace: p.namespace,
+        uid: objectUid('ReplicaSet', p.namespace, rsName),
+        creationTimestamp: ctx.at('now-3d'),
+        labels: { ...labels, 'pod-template-hash': hash },
+        ownerReferences: [
+          {
+            apiVersion: 'apps/v1',
+            kind: 'Deployment',
+            name: p.name,
+            uid: objectUid('Deployment', p.namespace, p.name),
+            controller: true,
+          },
+        ],
+      },
       spec: { replicas: p.replicas, selector: { matchLabels: { ...labels, 'pod-template-hash': hash } } },
       status: { replicas: p.replicas, readyReplicas: p.replicas, availableReplicas: p.replicas },
     });
@@ -118,18 +173,59 @@ export const serviceApp = defineFault({
     ctx.put({
       apiVersion: 'v1',
       kind: 'Service',
-      metadata: { name: p.name, namespace: p.namespace, uid: objectUid('Service', p.namespace, p.name), creationTimestamp: ctx.at('now-30d'), labels },
-      spec: { type: 'ClusterIP', clusterIP: p.clusterIP, clusterIPs: [p.clusterIP], ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack', internalTrafficPolicy: 'Cluster', sessionAffinity: 'None', selector: { app: p.name }, ports: [{ name: 'http', port: p.port, protocol: 'TCP', targetPort: 'http' }] },
+      metadata: {
+        name: p.name,
+        namespace: p.namespace,
+        uid: objectUid('Service', p.namespace, p.name),
+        creationTimestamp: ctx.at('now-30d'),
+        labels,
+      },
+      spec: {
+        type: 'ClusterIP',
+        clusterIP: p.clusterIP,
+        clusterIPs: [p.clusterIP],
+        ipFamilies: ['IPv4'],
+        ipFamilyPolicy: 'SingleStack',
+        internalTrafficPolicy: 'Cluster',
+        sessionAffinity: 'None',
+        selector: { app: p.name },
+        ports: [{ name: 'http', port: p.port, protocol: 'TCP', targetPort: 'http' }],
+      },
       status: { loadBalancer: {} },
     });
     syncService(ctx, p);
     if (!p.host) return;
-    ctx.put({ apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', metadata: { name: 'nginx', uid: objectUid('IngressClass', undefined, 'nginx'), creationTimestamp: ctx.at('now-90d'), annotations: { 'ingressclass.kubernetes.io/is-default-class': 'true' } }, spec: { controller: 'k8s.io/ingress-nginx' } });
+    ctx.put({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'IngressClass',
+      metadata: {
+        name: 'nginx',
+        uid: objectUid('IngressClass', undefined, 'nginx'),
+        creationTimestamp: ctx.at('now-90d'),
+        annotations: { 'ingressclass.kubernetes.io/is-default-class': 'true' },
+      },
+      spec: { controller: 'k8s.io/ingress-nginx' },
+    });
     const ctrlNode = workers[workers.length - 1] ?? nodes[0] ?? '';
     if (!ctx.find('Namespace', undefined, 'ingress-nginx')) {
-      ctx.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'ingress-nginx', uid: objectUid('Namespace', undefined, 'ingress-nginx'), creationTimestamp: ctx.at('now-90d'), labels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } });
+      ctx.put({
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: {
+          name: 'ingress-nginx',
+          uid: objectUid('Namespace', undefined, 'ingress-nginx'),
+          creationTimestamp: ctx.at('now-90d'),
+          labels: { 'kubernetes.io/metadata.name': 'ingress-nginx' },
+        },
+        spec: { finalizers: ['kubernetes'] },
+        status: { phase: 'Active' },
+      });
     }
-    const ctrlLabels = { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller', 'app.kubernetes.io/instance': 'ingress-nginx' };
+    const ctrlLabels = {
+      'app.kubernetes.io/name': 'ingress-nginx',
+      'app.kubernetes.io/component': 'controller',
+      'app.kubernetes.io/instance': 'ingress-nginx',
+    };
     ctx.put(
       runningPod({
         namespace: 'ingress-nginx',
@@ -137,7 +233,16 @@ export const serviceApp = defineFault({
         node: layoutOf(ctx, ctrlNode),
         podIP: podIP(ctx, ctrlNode, 50),
         labels: ctrlLabels,
-        containers: [{ name: 'controller', image: 'registry.k8s.io/ingress-nginx/controller:v1.11.3', ports: [{ name: 'http', containerPort: 80, protocol: 'TCP' }, { name: 'https', containerPort: 443, protocol: 'TCP' }] }],
+        containers: [
+          {
+            name: 'controller',
+            image: 'registry.k8s.io/ingress-nginx/controller:v1.11.3',
+            ports: [
+              { name: 'http', containerPort: 80, protocol: 'TCP' },
+              { name: 'https', containerPort: 443, protocol: 'TCP' },
+            ],
+          },
+        ],
         created: ctx.at('now-90d'),
         started: ctx.at('now-90d'),
         serviceAccountName: 'ingress-nginx',
@@ -149,7 +254,13 @@ export const serviceApp = defineFault({
     ctx.put({
       apiVersion: 'v1',
       kind: 'Service',
-      metadata: { name: 'ingress-nginx-controller', namespace: 'ingress-nginx', uid: objectUid('Service', 'ingress-nginx', 'ingress-nginx-controller'), creationTimestamp: ctx.at('now-90d'), labels: { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' } },
+      metadata: {
+        name: 'ingress-nginx-controller',
+        namespace: 'ingress-nginx',
+        uid: objectUid('Service', 'ingress-nginx', 'ingress-nginx-controller'),
+        creationTimestamp: ctx.at('now-90d'),
+        labels: { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' },
+      },
       spec: {
         type: 'LoadBalancer',
         clusterIP: p.controllerIP,
@@ -159,7 +270,11 @@ export const serviceApp = defineFault({
         externalTrafficPolicy: 'Local',
         internalTrafficPolicy: 'Cluster',
         sessionAffinity: 'None',
-        selector: { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller', 'app.kubernetes.io/instance': 'ingress-nginx' },
+        selector: {
+          'app.kubernetes.io/name': 'ingress-nginx',
+          'app.kubernetes.io/component': 'controller',
+          'app.kubernetes.io/instance': 'ingress-nginx',
+        },
         ports: [
           { name: 'http', port: 80, protocol: 'TCP', targetPort: 'http', nodePort: 31080, appProtocol: 'http' },
           { name: 'https', port: 443, protocol: 'TCP', targetPort: 'https', nodePort: 31443, appProtocol: 'https' },
@@ -169,19 +284,51 @@ export const serviceApp = defineFault({
     });
     syncService(ctx, { namespace: 'ingress-nginx', name: 'ingress-nginx-controller' });
     const ctrl = controllerLogTarget(ctx);
-    const endpoints = ctx.list('Pod', p.namespace).filter((x) => x.metadata.labels?.['app.kubernetes.io/part-of'] === p.name).map((x) => `${String(obj(x.status).podIP)}:${p.containerPort}`);
-    if (ctrl) ctx.log('ingress-nginx', ctrl.pod, ctrl.container, healthyControllerLog(ctx, { namespace: p.namespace, service: p.name, port: 'http', host: p.host, endpoints, client: '192.0.2.44' }));
+    const endpoints = ctx
+      .list('Pod', p.namespace)
+      .filter((x) => x.metadata.labels?.['app.kubernetes.io/part-of'] === p.name)
+      .map((x) => `${String(obj(x.status).podIP)}:${p.containerPort}`);
+    if (ctrl)
+      ctx.log(
+        'ingress-nginx',
+        ctrl.pod,
+        ctrl.container,
+        healthyControllerLog(ctx, {
+          namespace: p.namespace,
+          service: p.name,
+          port: 'http',
+          host: p.host,
+          endpoints,
+          client: '192.0.2.44',
+        }),
+      );
     ctx.put({
       apiVersion: 'networking.k8s.io/v1',
       kind: 'Ingress',
-      metadata: { name: p.name, namespace: p.namespace, uid: objectUid('Ingress', p.namespace, p.name), generation: 1, creationTimestamp: ctx.at('now-30d') },
+      metadata: {
+        name: p.name,
+        namespace: p.namespace,
+        uid: objectUid('Ingress', p.namespace, p.name),
+        generation: 1,
+        creationTimestamp: ctx.at('now-30d'),
+      },
       spec: {
         ingressClassName: 'nginx',
         ...(p.tlsSecret ? { tls: [{ hosts: [p.host], secretName: p.tlsSecret }] } : {}),
-        rules: [{ host: p.host, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: p.name, port: { name: 'http' } } } }] } }],
+        rules: [
+          {
+            host: p.host,
+            http: {
+              paths: [
+                { path: '/', pathType: 'Prefix', backend: { service: { name: p.name, port: { name: 'http' } } } },
+              ],
+            },
+          },
+        ],
       },
       status: { loadBalancer: { ingress: [{ ip: '192.0.2.10' }] } },
     });
-    if (p.tlsSecret) ctx.put(tlsSecret(ctx, p.namespace, p.tlsSecret, [p.host], new Date(ctx.now.getTime() + 60 * 86_400_000)));
+    if (p.tlsSecret)
+      ctx.put(tlsSecret(ctx, p.namespace, p.tlsSecret, [p.host], new Date(ctx.now.getTime() + 60 * 86_400_000)));
   },
 });

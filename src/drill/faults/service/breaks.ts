@@ -21,7 +21,8 @@ export const serviceSelectorTypo = defineFault({
   id: 'service-selector-typo',
   title: "The Service's selector has a typo: it matches no pod",
   layer: 'pod',
-  description: "Service `name`'s selector app=`value` (a typo of the pods' app label): its Endpoints have no subsets and its EndpointSlice no endpoints; the pods run Ready, unselected.",
+  description:
+    "Service `name`'s selector app=`value` (a typo of the pods' app label): its Endpoints have no subsets and its EndpointSlice no endpoints; the pods run Ready, unselected.",
   params: z.strictObject({ ...app, value: z.string().default('wbe') }),
   apply(ctx, p) {
     ctx.put(withSpec(needService(ctx, p), (s) => ({ ...s, selector: { app: p.value } })));
@@ -33,10 +34,16 @@ export const serviceTargetPortMismatch = defineFault({
   id: 'service-target-port-mismatch',
   title: "The Service's targetPort is not a port the pods serve",
   layer: 'pod',
-  description: 'Service `name` sends to targetPort `targetPort` (a number the container does not declare, or a name no container port has); the endpoints are listed, with that port or with none.',
+  description:
+    'Service `name` sends to targetPort `targetPort` (a number the container does not declare, or a name no container port has); the endpoints are listed, with that port or with none.',
   params: z.strictObject({ ...app, targetPort: z.union([z.number().int(), z.string()]).default(8081) }),
   apply(ctx, p) {
-    ctx.put(withSpec(needService(ctx, p), (s) => ({ ...s, ports: ((s.ports as Json[] | undefined) ?? []).map((x) => ({ ...x, targetPort: p.targetPort })) })));
+    ctx.put(
+      withSpec(needService(ctx, p), (s) => ({
+        ...s,
+        ports: ((s.ports as Json[] | undefined) ?? []).map((x) => ({ ...x, targetPort: p.targetPort })),
+      })),
+    );
     syncService(ctx, p);
   },
 });
@@ -45,14 +52,30 @@ export const servicePodsNotReady = defineFault({
   id: 'service-pods-not-ready',
   title: "The app's readiness probe fails: no pod is an endpoint",
   layer: 'pod',
-  description: "Every pod of app `name` runs but is not Ready: its readiness probe gets HTTP 503 (kubelet Unhealthy events, unless `events` is false: expired); the EndpointSlice lists them as not ready, Endpoints under notReadyAddresses.",
+  description:
+    'Every pod of app `name` runs but is not Ready: its readiness probe gets HTTP 503 (kubelet Unhealthy events, unless `events` is false: expired); the EndpointSlice lists them as not ready, Endpoints under notReadyAddresses.',
   params: z.strictObject({ ...app, since: z.number().int().default(900), events: z.boolean().default(true) }),
   apply(ctx, p) {
     for (const pod of appPods(ctx, p)) {
       ctx.put(setReady(pod, false, ctx.at(`now-${p.since}s`)));
       const container = text(obj(((pod.spec as { containers?: Json[] }).containers ?? [])[0]).name) || p.name;
-      if (p.events) ctx.event({ about: pod, type: 'Warning', reason: 'Unhealthy', message: 'Readiness probe failed: HTTP probe failed with statuscode: 503', source: 'kubelet', host: text(obj(pod.spec).nodeName), count: Math.floor(p.since / 10), firstSeen: `now-${p.since}s`, lastSeen: 'now-4s' });
-      if (p.events) ctx.log(p.namespace, pod.metadata.name, container, [`now-${p.since}s level=error msg="database connection failed: dial tcp 10.96.88.12:5432: connect: connection refused"`, 'now-5s level=warn msg="health check failed: database unavailable" status=503']);
+      if (p.events)
+        ctx.event({
+          about: pod,
+          type: 'Warning',
+          reason: 'Unhealthy',
+          message: 'Readiness probe failed: HTTP probe failed with statuscode: 503',
+          source: 'kubelet',
+          host: text(obj(pod.spec).nodeName),
+          count: Math.floor(p.since / 10),
+          firstSeen: `now-${p.since}s`,
+          lastSeen: 'now-4s',
+        });
+      if (p.events)
+        ctx.log(p.namespace, pod.metadata.name, container, [
+          `now-${p.since}s level=error msg="database connection failed: dial tcp 10.96.88.12:5432: connect: connection refused"`,
+          'now-5s level=warn msg="health check failed: database unavailable" status=503',
+        ]);
     }
     syncService(ctx, p);
   },
@@ -62,17 +85,44 @@ export const networkPolicyDefaultDeny = defineFault({
   id: 'network-policy-default-deny',
   title: 'A default-deny NetworkPolicy isolates the app and nothing allows the clients in',
   layer: 'network',
-  description: "NetworkPolicy default-deny-ingress (podSelector {}, policyTypes [Ingress]) in `namespace`, plus, with `allowFrom`, one that allows only pods labelled app=`allowFrom` to the app: every other client's connection to the app's pods times out.",
+  description:
+    "NetworkPolicy default-deny-ingress (podSelector {}, policyTypes [Ingress]) in `namespace`, plus, with `allowFrom`, one that allows only pods labelled app=`allowFrom` to the app: every other client's connection to the app's pods times out.",
   params: z.strictObject({ ...app, allowFrom: z.string().default('') }),
   apply(ctx, p) {
-    ctx.put({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'default-deny-ingress', namespace: p.namespace, uid: objectUid('NetworkPolicy', p.namespace, 'default-deny-ingress'), generation: 1, creationTimestamp: ctx.at('now-25m') }, spec: { podSelector: {}, policyTypes: ['Ingress'] } });
+    ctx.put({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: {
+        name: 'default-deny-ingress',
+        namespace: p.namespace,
+        uid: objectUid('NetworkPolicy', p.namespace, 'default-deny-ingress'),
+        generation: 1,
+        creationTimestamp: ctx.at('now-25m'),
+      },
+      spec: { podSelector: {}, policyTypes: ['Ingress'] },
+    });
     if (p.allowFrom) {
       const name = `allow-${p.allowFrom}-to-${p.name}`;
       ctx.put({
         apiVersion: 'networking.k8s.io/v1',
         kind: 'NetworkPolicy',
-        metadata: { name, namespace: p.namespace, uid: objectUid('NetworkPolicy', p.namespace, name), generation: 1, creationTimestamp: ctx.at('now-25m') },
-        spec: { podSelector: { matchLabels: { app: p.name } }, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: { matchLabels: { app: p.allowFrom } } }], ports: [{ protocol: 'TCP', port: 'http' }] }] },
+        metadata: {
+          name,
+          namespace: p.namespace,
+          uid: objectUid('NetworkPolicy', p.namespace, name),
+          generation: 1,
+          creationTimestamp: ctx.at('now-25m'),
+        },
+        spec: {
+          podSelector: { matchLabels: { app: p.name } },
+          policyTypes: ['Ingress'],
+          ingress: [
+            {
+              from: [{ podSelector: { matchLabels: { app: p.allowFrom } } }],
+              ports: [{ protocol: 'TCP', port: 'http' }],
+            },
+          ],
+        },
       });
     }
   },
@@ -82,14 +132,28 @@ export const kubeProxyDown = defineFault({
   id: 'kube-proxy-down',
   title: 'kube-proxy crash-loops on one node; its rules there are stale',
   layer: 'node',
-  description: "kube-proxy on `node` is in CrashLoopBackOff (exit 1: it cannot read its kubeconfig's server); since the app's pods were replaced after it died, that node's iptables-save still DNATs the app's ClusterIP to the pods' former addresses.",
+  description:
+    "kube-proxy on `node` is in CrashLoopBackOff (exit 1: it cannot read its kubeconfig's server); since the app's pods were replaced after it died, that node's iptables-save still DNATs the app's ClusterIP to the pods' former addresses.",
   params: z.strictObject({ ...app, node: z.string().min(1) }),
   apply(ctx, p) {
     const pod = kubeProxyPod(ctx, p.node);
     const loop = crashLoop(40 * 60, 2);
     ctx.put(crashLoopStatus(ctx, pod, 'kube-proxy', loop, 1));
     crashLoopEvents(ctx, pod, 'kube-proxy', loop);
-    ctx.log('kube-system', pod.metadata.name, 'kube-proxy', ['now-2m E1206 21:50:12.118430       1 server.go:1039] "Failed to retrieve node info" err="Get \\"https://10.0.0.10:6443/api/v1/nodes/' + p.node + '\\": dial tcp 10.0.0.10:6443: connect: connection refused"', 'now-2m E1206 21:50:12.118502       1 run.go:72] "command failed" err="error getting node: Get \\"https://10.0.0.10:6443/api/v1/nodes/' + p.node + '\\": dial tcp 10.0.0.10:6443: connect: connection refused"'], true);
+    ctx.log(
+      'kube-system',
+      pod.metadata.name,
+      'kube-proxy',
+      [
+        'now-2m E1206 21:50:12.118430       1 server.go:1039] "Failed to retrieve node info" err="Get \\"https://10.0.0.10:6443/api/v1/nodes/' +
+          p.node +
+          '\\": dial tcp 10.0.0.10:6443: connect: connection refused"',
+        'now-2m E1206 21:50:12.118502       1 run.go:72] "command failed" err="error getting node: Get \\"https://10.0.0.10:6443/api/v1/nodes/' +
+          p.node +
+          '\\": dial tcp 10.0.0.10:6443: connect: connection refused"',
+      ],
+      true,
+    );
     staleRules(ctx, p.node, p, formerIPs(ctx, p));
   },
 });
@@ -98,7 +162,8 @@ export const kubeProxyNotSyncing = defineFault({
   id: 'kube-proxy-not-syncing',
   title: 'kube-proxy runs on one node but stopped syncing its rules',
   layer: 'host',
-  description: "kube-proxy on `node` is Running and Ready, but every sync fails (iptables-restore: the xtables lock is held); its iptables-save keeps the app's ClusterIP pointing at the pods' former addresses.",
+  description:
+    "kube-proxy on `node` is Running and Ready, but every sync fails (iptables-restore: the xtables lock is held); its iptables-save keeps the app's ClusterIP pointing at the pods' former addresses.",
   params: z.strictObject({ ...app, node: z.string().min(1) }),
   apply(ctx, p) {
     const pod = kubeProxyPod(ctx, p.node);
@@ -113,23 +178,61 @@ export const kubeProxyNotSyncing = defineFault({
 
 export const cniAgentDown = defineFault({
   id: 'cni-agent-down',
-  title: "The CNI agent (flannel) crash-loops on one node",
+  title: 'The CNI agent (flannel) crash-loops on one node',
   layer: 'network',
-  description: "Flannel's DaemonSet runs a pod on every node (namespace kube-flannel, app=flannel); the one on `node` is in CrashLoopBackOff (it cannot find its subnet lease). Pod traffic to and from that node is not carried.",
+  description:
+    "Flannel's DaemonSet runs a pod on every node (namespace kube-flannel, app=flannel); the one on `node` is in CrashLoopBackOff (it cannot find its subnet lease). Pod traffic to and from that node is not carried.",
   params: z.strictObject({ node: z.string().min(1) }),
   apply(ctx, p) {
-    if (!ctx.find('Namespace', undefined, 'kube-flannel')) ctx.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kube-flannel', uid: objectUid('Namespace', undefined, 'kube-flannel'), creationTimestamp: ctx.at('now-90d'), labels: { 'kubernetes.io/metadata.name': 'kube-flannel' } }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } });
+    if (!ctx.find('Namespace', undefined, 'kube-flannel'))
+      ctx.put({
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: {
+          name: 'kube-flannel',
+          uid: objectUid('Namespace', undefined, 'kube-flannel'),
+          creationTimestamp: ctx.at('now-90d'),
+          labels: { 'kubernetes.io/metadata.name': 'kube-flannel' },
+        },
+        spec: { finalizers: ['kubernetes'] },
+        status: { phase: 'Active' },
+      });
     for (const proxy of ctx.list('Pod', 'kube-system').filter((x) => x.metadata.labels?.['k8s-app'] === 'kube-proxy')) {
       const node = text(obj(proxy.spec).nodeName);
       const name = `kube-flannel-ds-${proxy.metadata.name.slice(-5)}`;
       const pod: KubeObject = {
         ...structuredClone(proxy),
-        metadata: { name, namespace: 'kube-flannel', uid: objectUid('Pod', 'kube-flannel', name), creationTimestamp: proxy.metadata.creationTimestamp ?? ctx.at('now-90d'), labels: { app: 'flannel', 'k8s-app': 'flannel', tier: 'node' }, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'kube-flannel-ds', uid: objectUid('DaemonSet', 'kube-flannel', 'kube-flannel-ds'), controller: true }] },
+        metadata: {
+          name,
+          namespace: 'kube-flannel',
+          uid: objectUid('Pod', 'kube-flannel', name),
+          creationTimestamp: proxy.metadata.creationTimestamp ?? ctx.at('now-90d'),
+          labels: { app: 'flannel', 'k8s-app': 'flannel', tier: 'node' },
+          ownerReferences: [
+            {
+              apiVersion: 'apps/v1',
+              kind: 'DaemonSet',
+              name: 'kube-flannel-ds',
+              uid: objectUid('DaemonSet', 'kube-flannel', 'kube-flannel-ds'),
+              controller: true,
+            },
+          ],
+        },
       };
       const spec = obj(pod.spec);
       spec.containers = [{ name: 'kube-flannel', image: 'docker.io/flannel/flannel:v0.25.7' }];
       const status = obj(pod.status);
-      status.containerStatuses = [{ name: 'kube-flannel', image: 'docker.io/flannel/flannel:v0.25.7', imageID: '', ready: true, started: true, restartCount: 0, state: { running: { startedAt: ctx.at('now-30d') } } }];
+      status.containerStatuses = [
+        {
+          name: 'kube-flannel',
+          image: 'docker.io/flannel/flannel:v0.25.7',
+          imageID: '',
+          ready: true,
+          started: true,
+          restartCount: 0,
+          state: { running: { startedAt: ctx.at('now-30d') } },
+        },
+      ];
       if (node !== p.node) {
         ctx.put(pod);
         continue;
@@ -137,7 +240,16 @@ export const cniAgentDown = defineFault({
       const loop = crashLoop(30 * 60, 3);
       ctx.put(crashLoopStatus(ctx, pod, 'kube-flannel', loop, 1));
       crashLoopEvents(ctx, pod, 'kube-flannel', loop);
-      ctx.log('kube-flannel', name, 'kube-flannel', ['now-1m I1206 21:51:02.311512       1 main.go:212] CLI flags config: {etcdEndpoints:http://127.0.0.1:4001,http://127.0.0.1:2379 etcdPrefix:/coreos.com/network etcdKeyfile: etcdCertfile: etcdCAFile: etcdUsername: etcdPassword: version:false kubeSubnetMgr:true kubeApiUrl: kubeAnnotationPrefix:flannel.alpha.coreos.com kubeConfigFile: iface:[] ifaceRegex:[] ipMasq:true ifaceCanReach: subnetFile:/run/flannel/subnet.env publicIP: publicIPv6: subnetLeaseRenewMargin:60 healthzIP:0.0.0.0 healthzPort:0 iptablesResyncSeconds:5 iptablesForwardRules:true netConfPath:/etc/kube-flannel/net-conf.json setNodeNetworkUnavailable:true}', `now-1m E1206 21:51:02.402215       1 main.go:359] Error registering network: failed to acquire lease: node "${p.node}" pod cidr not assigned`], true);
+      ctx.log(
+        'kube-flannel',
+        name,
+        'kube-flannel',
+        [
+          'now-1m I1206 21:51:02.311512       1 main.go:212] CLI flags config: {etcdEndpoints:http://127.0.0.1:4001,http://127.0.0.1:2379 etcdPrefix:/coreos.com/network etcdKeyfile: etcdCertfile: etcdCAFile: etcdUsername: etcdPassword: version:false kubeSubnetMgr:true kubeApiUrl: kubeAnnotationPrefix:flannel.alpha.coreos.com kubeConfigFile: iface:[] ifaceRegex:[] ipMasq:true ifaceCanReach: subnetFile:/run/flannel/subnet.env publicIP: publicIPv6: subnetLeaseRenewMargin:60 healthzIP:0.0.0.0 healthzPort:0 iptablesResyncSeconds:5 iptablesForwardRules:true netConfPath:/etc/kube-flannel/net-conf.json setNodeNetworkUnavailable:true}',
+          `now-1m E1206 21:51:02.402215       1 main.go:359] Error registering network: failed to acquire lease: node "${p.node}" pod cidr not assigned`,
+        ],
+        true,
+      );
     }
   },
 });
@@ -146,7 +258,8 @@ export const headlessPortDiffers = defineFault({
   id: 'service-headless-port-differs',
   title: 'The Service is headless, with a port that differs from its targetPort',
   layer: 'pod',
-  description: "Service `name` has clusterIP None and port `port` → targetPort http (8080): its name resolves to the pods' IPs and clients calling `port` reach the pods where nothing listens.",
+  description:
+    "Service `name` has clusterIP None and port `port` → targetPort http (8080): its name resolves to the pods' IPs and clients calling `port` reach the pods where nothing listens.",
   params: z.strictObject({ ...app }),
   apply(ctx, p) {
     ctx.put(withSpec(needService(ctx, p), (s) => ({ ...s, clusterIP: 'None', clusterIPs: ['None'] })));
@@ -158,7 +271,8 @@ export const ingressNoController = defineFault({
   id: 'ingress-class-no-controller',
   title: "The Ingress's class has no controller running",
   layer: 'cluster',
-  description: "Ingress `name` names IngressClass `className`, which exists (controller k8s.io/ingress-nginx) but no ingress-nginx controller pod runs (its Deployment scaled to 0); the Ingress has no address.",
+  description:
+    'Ingress `name` names IngressClass `className`, which exists (controller k8s.io/ingress-nginx) but no ingress-nginx controller pod runs (its Deployment scaled to 0); the Ingress has no address.',
   params: z.strictObject({ ...app, className: z.string().default('nginx') }),
   apply(ctx, p) {
     for (const pod of ctx.list('Pod', 'ingress-nginx')) ctx.remove('Pod', 'ingress-nginx', pod.metadata.name);
@@ -171,14 +285,23 @@ export const ingressBackendPortWrong = defineFault({
   id: 'ingress-backend-port-wrong',
   title: "The Ingress's backend names a port the Service does not have",
   layer: 'cluster',
-  description: 'Ingress `name` sends its host to Service `name` port `port` (a number the Service lacks; the container port, say): ingress-nginx has no upstream and answers 503.',
+  description:
+    'Ingress `name` sends its host to Service `name` port `port` (a number the Service lacks; the container port, say): ingress-nginx has no upstream and answers 503.',
   params: z.strictObject({ ...app, port: z.number().int().default(8080) }),
   apply(ctx, p) {
     const ing = ctx.need('Ingress', p.namespace, p.name);
     ctx.put(
       withSpec(ing, (s) => ({
         ...s,
-        rules: ((s.rules as Json[] | undefined) ?? []).map((r) => ({ ...r, http: { paths: ((obj(r.http).paths as Json[] | undefined) ?? []).map((x) => ({ ...x, backend: { service: { name: p.name, port: { number: p.port } } } })) } })),
+        rules: ((s.rules as Json[] | undefined) ?? []).map((r) => ({
+          ...r,
+          http: {
+            paths: ((obj(r.http).paths as Json[] | undefined) ?? []).map((x) => ({
+              ...x,
+              backend: { service: { name: p.name, port: { number: p.port } } },
+            })),
+          },
+        })),
       })),
     );
   },
@@ -188,12 +311,23 @@ export const ingressTlsBroken = defineFault({
   id: 'ingress-tls-broken',
   title: "The Ingress's TLS Secret is missing, expired or for another host",
   layer: 'cluster',
-  description: "The TLS Secret `secret` in `namespace` is `state`: missing (deleted), expired (its certificate ended `expiredDaysAgo` days ago) or wrong-host (its certificate names `otherHost`).",
-  params: z.strictObject({ namespace: z.string().default('shop'), secret: z.string().default('shop-tls'), host: z.string().default('shop.example.com'), state: z.enum(['missing', 'expired', 'wrong-host']), expiredDaysAgo: z.number().int().default(3), otherHost: z.string().default('staging.example.com') }),
+  description:
+    'The TLS Secret `secret` in `namespace` is `state`: missing (deleted), expired (its certificate ended `expiredDaysAgo` days ago) or wrong-host (its certificate names `otherHost`).',
+  params: z.strictObject({
+    namespace: z.string().default('shop'),
+    secret: z.string().default('shop-tls'),
+    host: z.string().default('shop.example.com'),
+    state: z.enum(['missing', 'expired', 'wrong-host']),
+    expiredDaysAgo: z.number().int().default(3),
+    otherHost: z.string().default('staging.example.com'),
+  }),
   apply(ctx, p) {
     if (controllerLogTarget(ctx)) addControllerLines(ctx, tlsControllerLines(ctx, p));
     if (p.state === 'missing') ctx.remove('Secret', p.namespace, p.secret);
-    else if (p.state === 'expired') ctx.put(tlsSecret(ctx, p.namespace, p.secret, [p.host], new Date(ctx.now.getTime() - p.expiredDaysAgo * 86_400_000)));
+    else if (p.state === 'expired')
+      ctx.put(
+        tlsSecret(ctx, p.namespace, p.secret, [p.host], new Date(ctx.now.getTime() - p.expiredDaysAgo * 86_400_000)),
+      );
     else ctx.put(tlsSecret(ctx, p.namespace, p.secret, [p.otherHost], new Date(ctx.now.getTime() + 60 * 86_400_000)));
   },
 });

@@ -46,19 +46,33 @@ export interface AccessLine {
 export function accessLine(m: Moment, a: AccessLine): string {
   const tries = a.upstream === '-' ? 1 : a.upstream.split(', ').length;
   const each = (v: string) => Array.from({ length: tries }, () => v).join(', ');
-  const upstreamPart = a.upstream === '-' ? '- - - -' : `${a.upstream} ${each('0')} ${each(a.seconds.toFixed(3))} ${a.upstreamStatus}`;
+  const upstreamPart =
+    a.upstream === '-' ? '- - - -' : `${a.upstream} ${each('0')} ${each(a.seconds.toFixed(3))} ${a.upstreamStatus}`;
   return `${a.client} - - [${timeLocal(m)}] "${a.request}" ${a.status} ${a.bytes} "-" "curl/8.5.0" 78 ${a.seconds.toFixed(3)} [${a.upstreamName}] [] ${upstreamPart} ${hexId(32, a.request, m.ms)}`;
 }
 
 /** nginx's error line for a proxied request that failed. */
-export function upstreamErrorLine(m: Moment, conn: number, what: string, o: { client: string; host: string; request: string; upstream: string }): string {
+export function upstreamErrorLine(
+  m: Moment,
+  conn: number,
+  what: string,
+  o: { client: string; host: string; request: string; upstream: string },
+): string {
   return `${errorTime(m)} [error] 31#31: *${conn} ${what} while connecting to upstream, client: ${o.client}, server: ${o.host}, request: "${o.request}", upstream: "http://${o.upstream}/", host: "${o.host}"`;
 }
 
 /** The controller's start-up and a quiet hour of requests for the host answered by the pods. */
-export function healthyControllerLog(ctx: FaultContext, o: { namespace: string; service: string; port: string; host: string; endpoints: string[]; client: string }): string[] {
+export function healthyControllerLog(
+  ctx: FaultContext,
+  o: { namespace: string; service: string; port: string; host: string; endpoints: string[]; client: string },
+): string[] {
   const startAt = 90 * 86_400;
-  const banner = ['-------------------------------------------------------------------------------', 'NGINX Ingress controller', '  Release:       v1.11.3', '-------------------------------------------------------------------------------'];
+  const banner = [
+    '-------------------------------------------------------------------------------',
+    'NGINX Ingress controller',
+    '  Release:       v1.11.3',
+    '-------------------------------------------------------------------------------',
+  ];
   const lines = banner.map((text, i) => logLine(ago(ctx, startAt - i * 0.001, 'banner', 1), text));
   const start = ago(ctx, startAt - 1, 'nginx');
   lines.push(logLine(start, nginxKlog('I', start, 'nginx.go:271', '"Starting NGINX Ingress controller"')));
@@ -67,13 +81,29 @@ export function healthyControllerLog(ctx: FaultContext, o: { namespace: string; 
   const requests = o.endpoints.flatMap((ep, i) => [3000 - i * 7, 1200 - i * 5, 240 - i * 3].map((s) => ({ s, ep })));
   for (const { s, ep } of requests.sort((a, b) => b.s - a.s)) {
     const m = ago(ctx, s, `ok-${ep}`);
-    lines.push(logLine(m, accessLine(m, { client: o.client, request: 'GET / HTTP/1.1', status: 200, bytes: 612, upstreamName: `${o.namespace}-${o.service}-${o.port}`, upstream: ep, upstreamStatus: '200', seconds: 0.004 })));
+    lines.push(
+      logLine(
+        m,
+        accessLine(m, {
+          client: o.client,
+          request: 'GET / HTTP/1.1',
+          status: 200,
+          bytes: 612,
+          upstreamName: `${o.namespace}-${o.service}-${o.port}`,
+          upstream: ep,
+          upstreamStatus: '200',
+          seconds: 0.004,
+        }),
+      ),
+    );
   }
   return lines;
 }
 
 /** The pod name and container the drill's ingress-nginx controller logs under. */
 export function controllerLogTarget(ctx: FaultContext): { pod: string; container: string } | undefined {
-  const pod = ctx.list('Pod', 'ingress-nginx').find((p) => p.metadata.labels?.['app.kubernetes.io/component'] === 'controller');
+  const pod = ctx
+    .list('Pod', 'ingress-nginx')
+    .find((p) => p.metadata.labels?.['app.kubernetes.io/component'] === 'controller');
   return pod ? { pod: pod.metadata.name, container: 'controller' } : undefined;
 }

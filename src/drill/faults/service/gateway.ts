@@ -27,50 +27,133 @@ export const gatewayApp = defineFault({
     programmed: z.boolean().default(true),
   }),
   apply(ctx, p) {
-    for (const crd of gatewayApiCrds(ctx.at('now-60d'))) if (!ctx.find('CustomResourceDefinition', undefined, crd.metadata.name)) ctx.put(crd);
+    for (const crd of gatewayApiCrds(ctx.at('now-60d')))
+      if (!ctx.find('CustomResourceDefinition', undefined, crd.metadata.name)) ctx.put(crd);
     const accepted = ctx.at('now-60d');
     ctx.put({
       apiVersion: 'gateway.networking.k8s.io/v1',
       kind: 'GatewayClass',
-      metadata: { name: p.className, uid: objectUid('GatewayClass', undefined, p.className), generation: 1, creationTimestamp: accepted },
+      metadata: {
+        name: p.className,
+        uid: objectUid('GatewayClass', undefined, p.className),
+        generation: 1,
+        creationTimestamp: accepted,
+      },
       spec: { controllerName: 'gateway.envoyproxy.io/gatewayclass-controller' },
-      status: { conditions: [{ type: 'Accepted', status: 'True', reason: 'Accepted', message: 'Valid GatewayClass', observedGeneration: 1, lastTransitionTime: accepted }] },
+      status: {
+        conditions: [
+          {
+            type: 'Accepted',
+            status: 'True',
+            reason: 'Accepted',
+            message: 'Valid GatewayClass',
+            observedGeneration: 1,
+            lastTransitionTime: accepted,
+          },
+        ],
+      },
     });
     const created = ctx.at('now-30d');
     const changed = ctx.at('now-40m');
     ctx.put({
       apiVersion: 'gateway.networking.k8s.io/v1',
       kind: 'Gateway',
-      metadata: { name: p.gateway, namespace: p.namespace, uid: objectUid('Gateway', p.namespace, p.gateway), generation: 1, creationTimestamp: created },
-      spec: { gatewayClassName: p.className, listeners: [{ name: 'http', protocol: 'HTTP', port: 80, allowedRoutes: { namespaces: { from: 'Same' } } }] },
+      metadata: {
+        name: p.gateway,
+        namespace: p.namespace,
+        uid: objectUid('Gateway', p.namespace, p.gateway),
+        generation: 1,
+        creationTimestamp: created,
+      },
+      spec: {
+        gatewayClassName: p.className,
+        listeners: [{ name: 'http', protocol: 'HTTP', port: 80, allowedRoutes: { namespaces: { from: 'Same' } } }],
+      },
       status: p.programmed
         ? {
             addresses: [{ type: 'IPAddress', value: '192.0.2.20' }],
             conditions: [
-              { type: 'Accepted', status: 'True', reason: 'Accepted', message: 'The Gateway has been scheduled by Envoy Gateway', observedGeneration: 1, lastTransitionTime: created },
-              { type: 'Programmed', status: 'True', reason: 'Programmed', message: 'Address assigned to the Gateway, 1/1 envoy replicas available', observedGeneration: 1, lastTransitionTime: created },
+              {
+                type: 'Accepted',
+                status: 'True',
+                reason: 'Accepted',
+                message: 'The Gateway has been scheduled by Envoy Gateway',
+                observedGeneration: 1,
+                lastTransitionTime: created,
+              },
+              {
+                type: 'Programmed',
+                status: 'True',
+                reason: 'Programmed',
+                message: 'Address assigned to the Gateway, 1/1 envoy replicas available',
+                observedGeneration: 1,
+                lastTransitionTime: created,
+              },
             ],
           }
         : {
             conditions: [
-              { type: 'Accepted', status: 'True', reason: 'Accepted', message: 'The Gateway has been scheduled by Envoy Gateway', observedGeneration: 1, lastTransitionTime: created },
-              { type: 'Programmed', status: 'False', reason: 'AddressNotAssigned', message: 'No addresses have been assigned to the Gateway', observedGeneration: 1, lastTransitionTime: changed },
+              {
+                type: 'Accepted',
+                status: 'True',
+                reason: 'Accepted',
+                message: 'The Gateway has been scheduled by Envoy Gateway',
+                observedGeneration: 1,
+                lastTransitionTime: created,
+              },
+              {
+                type: 'Programmed',
+                status: 'False',
+                reason: 'AddressNotAssigned',
+                message: 'No addresses have been assigned to the Gateway',
+                observedGeneration: 1,
+                lastTransitionTime: changed,
+              },
             ],
           },
     });
     ctx.put({
       apiVersion: 'gateway.networking.k8s.io/v1',
       kind: 'HTTPRoute',
-      metadata: { name: p.name, namespace: p.namespace, uid: objectUid('HTTPRoute', p.namespace, p.name), generation: 1, creationTimestamp: created },
-      spec: { parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: p.gateway }], hostnames: [p.host], rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/' } }], backendRefs: [{ group: '', kind: 'Service', name: p.name, port: p.backendPort, weight: 1 }] }] },
+      metadata: {
+        name: p.name,
+        namespace: p.namespace,
+        uid: objectUid('HTTPRoute', p.namespace, p.name),
+        generation: 1,
+        creationTimestamp: created,
+      },
+      spec: {
+        parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: p.gateway }],
+        hostnames: [p.host],
+        rules: [
+          {
+            matches: [{ path: { type: 'PathPrefix', value: '/' } }],
+            backendRefs: [{ group: '', kind: 'Service', name: p.name, port: p.backendPort, weight: 1 }],
+          },
+        ],
+      },
       status: {
         parents: [
           {
             parentRef: { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: p.gateway },
             controllerName: 'gateway.envoyproxy.io/gatewayclass-controller',
             conditions: [
-              { type: 'Accepted', status: 'True', reason: 'Accepted', message: 'Route is accepted', observedGeneration: 1, lastTransitionTime: created },
-              { type: 'ResolvedRefs', status: 'True', reason: 'ResolvedRefs', message: 'Resolved all the Object references for the Route', observedGeneration: 1, lastTransitionTime: created },
+              {
+                type: 'Accepted',
+                status: 'True',
+                reason: 'Accepted',
+                message: 'Route is accepted',
+                observedGeneration: 1,
+                lastTransitionTime: created,
+              },
+              {
+                type: 'ResolvedRefs',
+                status: 'True',
+                reason: 'ResolvedRefs',
+                message: 'Resolved all the Object references for the Route',
+                observedGeneration: 1,
+                lastTransitionTime: created,
+              },
             ],
           },
         ],

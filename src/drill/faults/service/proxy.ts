@@ -8,7 +8,13 @@ import type { AppRef } from './support.js';
 
 /** The kube-proxy pod on a node (generated clusters run kubeadm's DaemonSet). */
 export function kubeProxyPod(ctx: FaultContext, node: string): KubeObject {
-  const pod = ctx.list('Pod', 'kube-system').find((p) => p.metadata.labels?.['k8s-app'] === 'kube-proxy' && (p.spec as { nodeName?: string } | undefined)?.nodeName === node);
+  const pod = ctx
+    .list('Pod', 'kube-system')
+    .find(
+      (p) =>
+        p.metadata.labels?.['k8s-app'] === 'kube-proxy' &&
+        (p.spec as { nodeName?: string } | undefined)?.nodeName === node,
+    );
   return pod ?? ctx.fail(`no kube-proxy pod on ${node} (generate the cluster with addons: true)`);
 }
 
@@ -19,15 +25,29 @@ export function kubeProxyPod(ctx: FaultContext, node: string): KubeObject {
  */
 export function staleRules(ctx: FaultContext, node: string, app: AppRef, stale: string[]): void {
   const ports = programmedPorts(ctx.list('Service').concat(ctx.list('EndpointSlice'))).map((p) =>
-    p.namespace === app.namespace && p.service === app.name ? { ...p, endpoints: stale.map((ip, i) => ({ ip, port: p.endpoints[i % Math.max(1, p.endpoints.length)]?.port ?? 8080 })) } : p,
+    p.namespace === app.namespace && p.service === app.name
+      ? {
+          ...p,
+          endpoints: stale.map((ip, i) => ({
+            ip,
+            port: p.endpoints[i % Math.max(1, p.endpoints.length)]?.port ?? 8080,
+          })),
+        }
+      : p,
   );
   const { id } = targetNode(ctx, node);
-  ctx.host(node, commands.iptables, { stdout: healthyIptables(id, controlPlaneIPs(ctx), undefined, kubeProxyRules(ports)) });
+  ctx.host(node, commands.iptables, {
+    stdout: healthyIptables(id, controlPlaneIPs(ctx), undefined, kubeProxyRules(ports)),
+  });
 }
 
 /** Addresses the app's pods had before a rollout: the same nodes' CIDRs, lower in them. */
 export function formerIPs(ctx: FaultContext, app: AppRef): string[] {
-  const slices = ctx.list('EndpointSlice', app.namespace).filter((s) => s.metadata.labels?.['kubernetes.io/service-name'] === app.name);
-  const now = slices.flatMap((s) => ((s.endpoints as { addresses: string[] }[] | null | undefined) ?? []).map((e) => e.addresses[0] ?? ''));
+  const slices = ctx
+    .list('EndpointSlice', app.namespace)
+    .filter((s) => s.metadata.labels?.['kubernetes.io/service-name'] === app.name);
+  const now = slices.flatMap((s) =>
+    ((s.endpoints as { addresses: string[] }[] | null | undefined) ?? []).map((e) => e.addresses[0] ?? ''),
+  );
   return now.map((ip) => ip.replace(/\.(\d+)$/, (_, n: string) => `.${Number(n) - 60}`));
 }

@@ -31,16 +31,26 @@ export function syncService(ctx: FaultContext, ref: AppRef): void {
   const svc = needService(ctx, ref);
   const spec = obj(svc.spec);
   const headless = spec.clusterIP === 'None';
-  const groups = Object.keys(obj(spec.selector)).length === 0 ? [] : endpointGroups(svc, ctx.list('Pod', ref.namespace));
+  const groups =
+    Object.keys(obj(spec.selector)).length === 0 ? [] : endpointGroups(svc, ctx.list('Pod', ref.namespace));
   const subsets = endpointSubsets(groups, headless);
   const created = svc.metadata.creationTimestamp ?? ctx.at('now-30d');
   ctx.put({
     apiVersion: 'v1',
     kind: 'Endpoints',
-    metadata: { name: ref.name, namespace: ref.namespace, uid: objectUid('Endpoints', ref.namespace, ref.name), creationTimestamp: created, labels: { ...(svc.metadata.labels ?? {}) } },
+    metadata: {
+      name: ref.name,
+      namespace: ref.namespace,
+      uid: objectUid('Endpoints', ref.namespace, ref.name),
+      creationTimestamp: created,
+      labels: { ...(svc.metadata.labels ?? {}) },
+    },
     ...(subsets.length > 0 ? { subsets } : {}),
   });
-  for (const old of ctx.list('EndpointSlice', ref.namespace).filter((s) => s.metadata.labels?.['kubernetes.io/service-name'] === ref.name)) ctx.remove('EndpointSlice', ref.namespace, old.metadata.name);
+  for (const old of ctx
+    .list('EndpointSlice', ref.namespace)
+    .filter((s) => s.metadata.labels?.['kubernetes.io/service-name'] === ref.name))
+    ctx.remove('EndpointSlice', ref.namespace, old.metadata.name);
   const wanted = groups.length > 0 ? groups : [{ ports: [], endpoints: [] }];
   wanted.forEach((g, i) => {
     const name = `${ref.name}-${safeSuffix(`${ref.namespace}/${ref.name}/${i}`, 5)}`;
@@ -53,8 +63,15 @@ export function syncService(ctx: FaultContext, ref: AppRef): void {
         namespace: ref.namespace,
         uid: objectUid('EndpointSlice', ref.namespace, name),
         creationTimestamp: created,
-        labels: { ...(svc.metadata.labels ?? {}), 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io', 'kubernetes.io/service-name': ref.name, ...(headless ? { 'service.kubernetes.io/headless': '' } : {}) },
-        ownerReferences: [{ apiVersion: 'v1', kind: 'Service', name: ref.name, uid: svc.metadata.uid ?? '', controller: true }],
+        labels: {
+          ...(svc.metadata.labels ?? {}),
+          'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io',
+          'kubernetes.io/service-name': ref.name,
+          ...(headless ? { 'service.kubernetes.io/headless': '' } : {}),
+        },
+        ownerReferences: [
+          { apiVersion: 'v1', kind: 'Service', name: ref.name, uid: svc.metadata.uid ?? '', controller: true },
+        ],
       },
       addressType: 'IPv4',
       endpoints: sliceEndpoints(g),
@@ -64,13 +81,24 @@ export function syncService(ctx: FaultContext, ref: AppRef): void {
 }
 
 /** A TLS Secret whose certificate names `hosts` and ends at `notAfter`. */
-export function tlsSecret(ctx: FaultContext, namespace: string, name: string, hosts: string[], notAfter: Date): KubeObject {
+export function tlsSecret(
+  ctx: FaultContext,
+  namespace: string,
+  name: string,
+  hosts: string[],
+  notAfter: Date,
+): KubeObject {
   const notBefore = new Date(notAfter.getTime() - 90 * 86_400_000);
   const cert = selfSignedCertificate(hosts[0] ?? 'localhost', ctx.now, { notBefore, notAfter, dnsNames: hosts });
   return {
     apiVersion: 'v1',
     kind: 'Secret',
-    metadata: { name, namespace, uid: objectUid('Secret', namespace, name), creationTimestamp: notBefore.toISOString().replace(/\.\d{3}Z$/, 'Z') },
+    metadata: {
+      name,
+      namespace,
+      uid: objectUid('Secret', namespace, name),
+      creationTimestamp: notBefore.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    },
     type: 'kubernetes.io/tls',
     data: { 'tls.crt': Buffer.from(cert.cert).toString('base64'), 'tls.key': Buffer.from(cert.key).toString('base64') },
   };
@@ -90,9 +118,21 @@ export function setReady(pod: KubeObject, ready: boolean, since: string): KubeOb
     status: {
       ...status,
       conditions: (Array.isArray(status.conditions) ? status.conditions : []).map((c: Json) =>
-        c.type === 'Ready' || c.type === 'ContainersReady' ? { ...c, status: value, lastTransitionTime: since, ...(ready ? {} : { reason: 'ContainersNotReady', message: `containers with unready status: [${containerName(pod)}]` }) } : c,
+        c.type === 'Ready' || c.type === 'ContainersReady'
+          ? {
+              ...c,
+              status: value,
+              lastTransitionTime: since,
+              ...(ready
+                ? {}
+                : { reason: 'ContainersNotReady', message: `containers with unready status: [${containerName(pod)}]` }),
+            }
+          : c,
       ),
-      containerStatuses: (Array.isArray(status.containerStatuses) ? status.containerStatuses : []).map((s: Json) => ({ ...s, ready })),
+      containerStatuses: (Array.isArray(status.containerStatuses) ? status.containerStatuses : []).map((s: Json) => ({
+        ...s,
+        ready,
+      })),
     },
   };
 }

@@ -24,7 +24,15 @@ describe('APIService printer', () => {
   });
 
   it('names its backing service, or Local', () => {
-    expect(apiServiceTable.row(apiService(), new Date('2025-01-11T00:00:00Z')).cells).toEqual(['v1beta1.metrics.k8s.io', 'Local', 'Unknown', '24h']);
-    expect(apiServiceTable.row(apiService(undefined, { namespace: 'kube-system', name: 'metrics-server' }), new Date()).cells[1]).toBe('kube-system/metrics-server');
+    expect(apiServiceTable.row(apiService(), new Date('2025-01-11T00:00:00Z')).cells).toEqual([
+      'v1beta1.metrics.k8s.io',
+      'Local',
+      'Unknown',
+      '24h',
+    ]);
+    expect(
+      apiServiceTable.row(apiService(undefined, { namespace: 'kube-system', name: 'metrics-server' }), new Date())
+        .cells[1],
+    ).toBe('kube-system/metrics-server');
   });
 });

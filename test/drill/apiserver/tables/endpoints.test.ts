@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { endpointSliceTable, formatEndpoints } from '../../../../src/drill/apiserver/tables/endpoints.js';
 import type { KubeObject } from '../../../../src/drill/types.js';
 
-const ep = (subsets?: unknown[]): KubeObject => ({ apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'e' }, ...(subsets ? { subsets } : {}) });
+const ep = (subsets?: unknown[]): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'Endpoints',
+  metadata: { name: 'e' },
+  ...(subsets ? { subsets } : {}),
+});
 
 describe('endpoints printer', () => {
   it('says <none> without subsets', () => {
@@ -37,7 +42,15 @@ describe('endpoints printer', () => {
       ports: [{ port: 80 }, { name: 'grpc' }, {}],
       endpoints: [{ addresses: ['10.0.0.1'] }, { addresses: ['10.0.0.2', '10.0.0.3'] }, { addresses: ['10.0.0.4'] }],
     };
-    expect(endpointSliceTable.row(slice, new Date()).cells.slice(0, 4)).toEqual(['s-abc', 'IPv4', '80,grpc,*', '10.0.0.1,10.0.0.2,10.0.0.3 + 1 more...']);
-    expect(endpointSliceTable.row({ ...slice, ports: [], endpoints: [] }, new Date()).cells.slice(2, 4)).toEqual(['<unset>', '<unset>']);
+    expect(endpointSliceTable.row(slice, new Date()).cells.slice(0, 4)).toEqual([
+      's-abc',
+      'IPv4',
+      '80,grpc,*',
+      '10.0.0.1,10.0.0.2,10.0.0.3 + 1 more...',
+    ]);
+    expect(endpointSliceTable.row({ ...slice, ports: [], endpoints: [] }, new Date()).cells.slice(2, 4)).toEqual([
+      '<unset>',
+      '<unset>',
+    ]);
   });
 });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { accessModes, formatLabels, formatLabelSelector, labelSelectorString, listWithMore } from '../../../../src/drill/apiserver/tables/format.js';
+import {
+  accessModes,
+  formatLabels,
+  formatLabelSelector,
+  labelSelectorString,
+  listWithMore,
+} from '../../../../src/drill/apiserver/tables/format.js';
 
 describe('printer formatting helpers', () => {
   it.each([

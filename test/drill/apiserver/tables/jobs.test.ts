@@ -4,14 +4,25 @@ import type { KubeObject } from '../../../../src/drill/types.js';
 
 const now = new Date('2025-01-10T12:00:00Z');
 
-function job(spec: Record<string, unknown>, status: Record<string, unknown>, meta: Record<string, unknown> = {}): KubeObject {
+function job(
+  spec: Record<string, unknown>,
+  status: Record<string, unknown>,
+  meta: Record<string, unknown> = {},
+): KubeObject {
   return {
     apiVersion: 'batch/v1',
     kind: 'Job',
     metadata: { name: 'j', namespace: 'n', creationTimestamp: '2025-01-10T11:00:00Z', ...meta },
     spec: {
       selector: { matchLabels: { 'batch.kubernetes.io/controller-uid': 'u-1' } },
-      template: { spec: { containers: [{ name: 'app', image: 'app:1' }, { name: 'sidecar', image: 'proxy:2' }] } },
+      template: {
+        spec: {
+          containers: [
+            { name: 'app', image: 'app:1' },
+            { name: 'sidecar', image: 'proxy:2' },
+          ],
+        },
+      },
       ...spec,
     },
     status,
@@ -36,17 +47,41 @@ describe('job printer', () => {
   });
 
   it('prints a complete job with the time from start to completion', () => {
-    const complete = job({ completions: 3 }, { succeeded: 3, startTime: '2025-01-10T11:00:05Z', completionTime: '2025-01-10T11:04:35Z', conditions: [cond('Complete')] });
-    expect(cells(complete)).toEqual(['j', 'Complete', '3/3', '4m30s', '60m', 'app,sidecar', 'app:1,proxy:2', 'batch.kubernetes.io/controller-uid=u-1']);
+    const complete = job(
+      { completions: 3 },
+      {
+        succeeded: 3,
+        startTime: '2025-01-10T11:00:05Z',
+        completionTime: '2025-01-10T11:04:35Z',
+        conditions: [cond('Complete')],
+      },
+    );
+    expect(cells(complete)).toEqual([
+      'j',
+      'Complete',
+      '3/3',
+      '4m30s',
+      '60m',
+      'app,sidecar',
+      'app:1,proxy:2',
+      'batch.kubernetes.io/controller-uid=u-1',
+    ]);
   });
 
   it('a running job counts its duration up to now; one not started yet has none', () => {
-    expect(cells(job({ completions: 1 }, { active: 1, startTime: '2025-01-10T11:58:30Z' })).slice(1, 4)).toEqual(['Running', '0/1', '90s']);
+    expect(cells(job({ completions: 1 }, { active: 1, startTime: '2025-01-10T11:58:30Z' })).slice(1, 4)).toEqual([
+      'Running',
+      '0/1',
+      '90s',
+    ]);
     expect(cells(job({ completions: 1 }, {})).slice(1, 4)).toEqual(['Running', '0/1', '']);
   });
 
   it('a failed job has no completionTime, so its duration keeps counting', () => {
-    const failed = job({ completions: 1 }, { failed: 7, startTime: '2025-01-10T10:00:00Z', conditions: [cond('FailureTarget'), cond('Failed')] });
+    const failed = job(
+      { completions: 1 },
+      { failed: 7, startTime: '2025-01-10T10:00:00Z', conditions: [cond('FailureTarget'), cond('Failed')] },
+    );
     expect(cells(failed).slice(1, 4)).toEqual(['Failed', '0/1', '120m']);
   });
 
@@ -103,16 +138,45 @@ describe('cronjob printer', () => {
   });
 
   it('prints schedule, time zone, suspend, active jobs and when it last ran', () => {
-    const cj = cronJob({ timeZone: 'Etc/UTC', suspend: true }, { active: [{ kind: 'Job', name: 'c-1' }, { kind: 'Job', name: 'c-2' }], lastScheduleTime: '2025-01-10T11:55:00Z' });
-    expect(cronJobTable.row(cj, now).cells).toEqual(['c', '*/5 * * * *', 'Etc/UTC', 'True', 2, '5m', '9d', 'report', 'report:2', '<none>']);
+    const cj = cronJob(
+      { timeZone: 'Etc/UTC', suspend: true },
+      {
+        active: [
+          { kind: 'Job', name: 'c-1' },
+          { kind: 'Job', name: 'c-2' },
+        ],
+        lastScheduleTime: '2025-01-10T11:55:00Z',
+      },
+    );
+    expect(cronJobTable.row(cj, now).cells).toEqual([
+      'c',
+      '*/5 * * * *',
+      'Etc/UTC',
+      'True',
+      2,
+      '5m',
+      '9d',
+      'report',
+      'report:2',
+      '<none>',
+    ]);
   });
 
   it('prints <none> for no time zone and no schedule yet, and False for the defaulted suspend', () => {
-    expect(cronJobTable.row(cronJob({}, {}), now).cells.slice(1, 6)).toEqual(['*/5 * * * *', '<none>', 'False', 0, '<none>']);
+    expect(cronJobTable.row(cronJob({}, {}), now).cells.slice(1, 6)).toEqual([
+      '*/5 * * * *',
+      '<none>',
+      'False',
+      0,
+      '<none>',
+    ]);
   });
 
   it('takes the selector from the job template', () => {
-    const cj = cronJob({ jobTemplate: { spec: { selector: { matchLabels: { app: 'r' } }, template: { spec: { containers: [] } } } } }, {});
+    const cj = cronJob(
+      { jobTemplate: { spec: { selector: { matchLabels: { app: 'r' } }, template: { spec: { containers: [] } } } } },
+      {},
+    );
     expect(cronJobTable.row(cj, now).cells.slice(7)).toEqual(['', '', 'app=r']);
   });
 });

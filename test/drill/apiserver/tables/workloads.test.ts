@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { daemonSetTable, deploymentTable, replicaSetTable, statefulSetTable } from '../../../../src/drill/apiserver/tables/workloads.js';
+import {
+  daemonSetTable,
+  deploymentTable,
+  replicaSetTable,
+  statefulSetTable,
+} from '../../../../src/drill/apiserver/tables/workloads.js';
 import type { KubeObject } from '../../../../src/drill/types.js';
 
 const now = new Date('2025-01-10T12:00:00Z');
@@ -28,16 +33,12 @@ function workload(kind: string, spec: Record<string, unknown>, status: Record<st
 
 describe('workload printers', () => {
   it('prints a deployment as READY ready/desired, then up-to-date and available', () => {
-    expect(deploymentTable.row(workload('Deployment', { replicas: 3 }, { readyReplicas: 2, updatedReplicas: 3, availableReplicas: 2 }), now).cells).toEqual([
-      'w',
-      '2/3',
-      3,
-      2,
-      '5m',
-      'app,sidecar',
-      'app:1,proxy:2',
-      'app=w',
-    ]);
+    expect(
+      deploymentTable.row(
+        workload('Deployment', { replicas: 3 }, { readyReplicas: 2, updatedReplicas: 3, availableReplicas: 2 }),
+        now,
+      ).cells,
+    ).toEqual(['w', '2/3', 3, 2, '5m', 'app,sidecar', 'app:1,proxy:2', 'app=w']);
   });
 
   it('defaults unset replicas to 1 and unset counts to 0, as the stored object would have them', () => {
@@ -47,8 +48,30 @@ describe('workload printers', () => {
   });
 
   it('prints a daemonset with its node selector', () => {
-    const ds = workload('DaemonSet', { nodeSelector: { 'kubernetes.io/os': 'linux' } }, { desiredNumberScheduled: 5, currentNumberScheduled: 5, numberReady: 4, updatedNumberScheduled: 5, numberAvailable: 4 });
-    expect(daemonSetTable.row(ds, now).cells).toEqual(['w', 5, 5, 4, 5, 4, 'kubernetes.io/os=linux', '5m', 'app,sidecar', 'app:1,proxy:2', 'app=w']);
+    const ds = workload(
+      'DaemonSet',
+      { nodeSelector: { 'kubernetes.io/os': 'linux' } },
+      {
+        desiredNumberScheduled: 5,
+        currentNumberScheduled: 5,
+        numberReady: 4,
+        updatedNumberScheduled: 5,
+        numberAvailable: 4,
+      },
+    );
+    expect(daemonSetTable.row(ds, now).cells).toEqual([
+      'w',
+      5,
+      5,
+      4,
+      5,
+      4,
+      'kubernetes.io/os=linux',
+      '5m',
+      'app,sidecar',
+      'app:1,proxy:2',
+      'app=w',
+    ]);
     expect(daemonSetTable.row(workload('DaemonSet', {}, {}), now).cells[6]).toBe('<none>');
   });
 });

@@ -23,7 +23,11 @@ describe.skipIf(!kubectlAvailable())('fault admission-webhook-failing', () => {
     expect(r.exitCode).toBe(0);
     expect(row(r.stdout, 'NAME', 'policy-webhook-validating')).toMatchObject({ WEBHOOKS: '1' });
     const [vwc] = await d.kube.listValidatingWebhookConfigurations();
-    expect(vwc?.webhooks?.[0]).toMatchObject({ name: 'validate.policy.example.com', failurePolicy: 'Fail', clientConfig: { service: { namespace: 'policy-system', name: 'policy-webhook', path: '/validate' } } });
+    expect(vwc?.webhooks?.[0]).toMatchObject({
+      name: 'validate.policy.example.com',
+      failurePolicy: 'Fail',
+      clientConfig: { service: { namespace: 'policy-system', name: 'policy-webhook', path: '/validate' } },
+    });
   });
 
   it('leaves the webhook Service without endpoints', async () => {
@@ -31,7 +35,7 @@ describe.skipIf(!kubectlAvailable())('fault admission-webhook-failing', () => {
     expect(row(r.stdout, 'NAME', 'policy-webhook')).toMatchObject({ ENDPOINTS: '<none>' });
   });
 
-  it('refuses the ReplicaSet\'s pods: FailedCreate events with the apiserver\'s words, no pods', async () => {
+  it("refuses the ReplicaSet's pods: FailedCreate events with the apiserver's words, no pods", async () => {
     const ev = await kubectl('get', 'events', '-n', 'shop', '--field-selector', 'reason=FailedCreate');
     expect(ev.exitCode).toBe(0);
     expect(ev.stdout).toMatch(/Warning\s+FailedCreate\s+replicaset\/web-[a-z0-9]{10}\s+/);
@@ -42,11 +46,15 @@ describe.skipIf(!kubectlAvailable())('fault admission-webhook-failing', () => {
     expect(pods.stderr).toContain('No resources found in shop namespace.');
     const dep = await d.kube.readDeployment('shop', 'web');
     const conditions = Object.fromEntries((dep.status?.conditions ?? []).map((c) => [c.type, c]));
-    expect(conditions.ReplicaFailure).toMatchObject({ status: 'True', reason: 'FailedCreate', message: refusal.replace('Error creating: ', '') });
+    expect(conditions.ReplicaFailure).toMatchObject({
+      status: 'True',
+      reason: 'FailedCreate',
+      message: refusal.replace('Error creating: ', ''),
+    });
     expect(conditions.Progressing).toMatchObject({ status: 'False', reason: 'ProgressDeadlineExceeded' });
   });
 
-  it('deadlocks the webhook\'s own Deployment the same way', async () => {
+  it("deadlocks the webhook's own Deployment the same way", async () => {
     const ev = await kubectl('get', 'events', '-n', 'policy-system');
     expect(ev.stdout).toContain(refusal);
     const deploy = await kubectl('get', 'deploy', '-n', 'policy-system');

@@ -40,14 +40,18 @@ describe.skipIf(!kubectlAvailable())('fault apiserver-cert-expiry-errors', () =>
     expect(prev.stdout).toContain('error retrieving resource lock kube-system/kube-controller-manager: Unauthorized');
     expect(prev.stdout.trimEnd().split('\n').at(-1)).toMatch(/controllermanager\.go:\d+\] "leaderelection lost"$/);
     const cur = await kubectl('logs', '-n', 'kube-system', 'kube-scheduler-cp-1', '--tail', '1');
-    expect(cur.stdout).toMatch(/leaderelection\.go:\d+\] error retrieving resource lock kube-system\/kube-scheduler: Unauthorized\n$/);
+    expect(cur.stdout).toMatch(
+      /leaderelection\.go:\d+\] error retrieving resource lock kube-system\/kube-scheduler: Unauthorized\n$/,
+    );
     for (const component of ['kube-controller-manager', 'kube-scheduler']) {
       const lease = await d.kube.readLease('kube-system', component);
-      expect(d.now.getTime() - new Date(lease.spec?.renewTime as unknown as string).getTime()).toBeGreaterThan(40 * 60_000);
+      expect(d.now.getTime() - new Date(lease.spec?.renewTime as unknown as string).getTime()).toBeGreaterThan(
+        40 * 60_000,
+      );
     }
   });
 
-  it('kubectl\'s own credentials still work and /readyz is ok', async () => {
+  it("kubectl's own credentials still work and /readyz is ok", async () => {
     const r = await d.kube.getRaw('/readyz');
     expect(r).toMatchObject({ status: 200, body: 'ok' });
   });

@@ -41,10 +41,21 @@ describe.skipIf(!kubectlAvailable())('fault controller-manager-discovery-crashlo
   });
 
   it('records the kubelet back-off events', async () => {
-    const r = await kubectl('get', 'events', '-n', 'kube-system', '--field-selector', 'involvedObject.name=kube-controller-manager-cp-1');
+    const r = await kubectl(
+      'get',
+      'events',
+      '-n',
+      'kube-system',
+      '--field-selector',
+      'involvedObject.name=kube-controller-manager-cp-1',
+    );
     expect(r.exitCode).toBe(0);
-    expect(r.stdout).toMatch(/Warning\s+BackOff\s+pod\/kube-controller-manager-cp-1\s+Back-off restarting failed container kube-controller-manager in pod kube-controller-manager-cp-1_kube-system\(/);
-    expect(r.stdout).toMatch(/Normal\s+Started\s+pod\/kube-controller-manager-cp-1\s+Started container kube-controller-manager/);
+    expect(r.stdout).toMatch(
+      /Warning\s+BackOff\s+pod\/kube-controller-manager-cp-1\s+Back-off restarting failed container kube-controller-manager in pod kube-controller-manager-cp-1_kube-system\(/,
+    );
+    expect(r.stdout).toMatch(
+      /Normal\s+Started\s+pod\/kube-controller-manager-cp-1\s+Started container kube-controller-manager/,
+    );
   });
 
   it('leaves the leader Lease stale and the last termination exit code 255, as client-node reads them', async () => {

@@ -28,8 +28,12 @@ describe.skipIf(!kubectlAvailable())('fault coredns-missing-host-entry', () => {
   it('logs the failed lookups down the search path, the last one forwarded upstream', async () => {
     const r = await kubectl('logs', '-n', 'kube-system', '-l', 'k8s-app=kube-dns', '--tail', '-1');
     expect(r.exitCode).toBe(0);
-    expect(r.stdout).toMatch(/\[INFO\] 10\.244\.2\.17:\d+ - \d+ "A IN rancher\.corp\.example\.cattle-system\.svc\.cluster\.local\. udp 70 false 512" NXDOMAIN qr,aa,rd \d+ [\d.]+s/);
-    expect(r.stdout).toMatch(/\[INFO\] 10\.244\.2\.17:\d+ - \d+ "A IN rancher\.corp\.example\. udp 38 false 512" NXDOMAIN qr,rd,ra \d+ [\d.]+s/);
+    expect(r.stdout).toMatch(
+      /\[INFO\] 10\.244\.2\.17:\d+ - \d+ "A IN rancher\.corp\.example\.cattle-system\.svc\.cluster\.local\. udp 70 false 512" NXDOMAIN qr,aa,rd \d+ [\d.]+s/,
+    );
+    expect(r.stdout).toMatch(
+      /\[INFO\] 10\.244\.2\.17:\d+ - \d+ "A IN rancher\.corp\.example\. udp 38 false 512" NXDOMAIN qr,rd,ra \d+ [\d.]+s/,
+    );
     expect(r.stdout).toContain('[INFO] Reloading complete');
     expect(r.stdout).toContain('CoreDNS-1.11.3');
   });
@@ -37,7 +41,15 @@ describe.skipIf(!kubectlAvailable())('fault coredns-missing-host-entry', () => {
   it('creates the kube-dns Service and coredns Deployment kubeadm would have', async () => {
     const svc = await d.kube.readService('kube-system', 'kube-dns');
     expect(svc.spec?.clusterIP).toBe('10.96.0.10');
-    const deploy = await kubectl('get', 'deploy', 'coredns', '-n', 'kube-system', '-o', 'jsonpath={.status.readyReplicas}/{.spec.replicas}');
+    const deploy = await kubectl(
+      'get',
+      'deploy',
+      'coredns',
+      '-n',
+      'kube-system',
+      '-o',
+      'jsonpath={.status.readyReplicas}/{.spec.replicas}',
+    );
     expect(deploy.stdout).toBe('2/2');
     const ep = await d.kube.readEndpoints('kube-system', 'kube-dns');
     expect(ep.subsets?.[0]?.addresses).toHaveLength(2);
@@ -45,6 +57,8 @@ describe.skipIf(!kubectlAvailable())('fault coredns-missing-host-entry', () => {
 
   it('answers /etc/hosts on the nodes with the name the pods cannot resolve', () => {
     const answer = d.drill.hosts['worker-1']?.['cat /etc/hosts'];
-    expect(answer && !Array.isArray(answer) ? (answer as { stdout: string }).stdout : '').toContain('10.20.0.5\trancher.corp.example');
+    expect(answer && !Array.isArray(answer) ? (answer as { stdout: string }).stdout : '').toContain(
+      '10.20.0.5\trancher.corp.example',
+    );
   });
 });

@@ -15,7 +15,7 @@ describe.skipIf(!kubectlAvailable())('fault metrics-server-cannot-reach-kubelet'
   });
   afterAll(() => d.close());
 
-  it('logs the node it cannot scrape, with that node\'s address', async () => {
+  it("logs the node it cannot scrape, with that node's address", async () => {
     const node = await d.kube.readNode('worker-2');
     const ip = node.status?.addresses?.find((a) => a.type === 'InternalIP')?.address ?? '';
     expect(ip).not.toBe('');
@@ -30,9 +30,15 @@ describe.skipIf(!kubectlAvailable())('fault metrics-server-cannot-reach-kubelet'
 
   it('fails its readiness: Running 0/1, Unhealthy events, the pod under notReadyAddresses', async () => {
     const pods = await kubectl('get', 'pods', '-n', 'kube-system', '-l', 'k8s-app=metrics-server');
-    expect(row(pods.stdout, 'NAME', /^metrics-server-/)).toMatchObject({ READY: '0/1', STATUS: 'Running', RESTARTS: '0' });
+    expect(row(pods.stdout, 'NAME', /^metrics-server-/)).toMatchObject({
+      READY: '0/1',
+      STATUS: 'Running',
+      RESTARTS: '0',
+    });
     const events = await kubectl('get', 'events', '-n', 'kube-system', '--field-selector', 'reason=Unhealthy');
-    expect(events.stdout).toMatch(/Warning\s+Unhealthy\s+pod\/metrics-server-\S+\s+Readiness probe failed: HTTP probe failed with statuscode: 500/);
+    expect(events.stdout).toMatch(
+      /Warning\s+Unhealthy\s+pod\/metrics-server-\S+\s+Readiness probe failed: HTTP probe failed with statuscode: 500/,
+    );
     const ep = await d.kube.readEndpoints('kube-system', 'metrics-server');
     expect(ep.subsets?.[0]?.addresses ?? []).toHaveLength(0);
     expect(ep.subsets?.[0]?.notReadyAddresses?.[0]?.targetRef?.name).toMatch(/^metrics-server-/);
@@ -41,7 +47,12 @@ describe.skipIf(!kubectlAvailable())('fault metrics-server-cannot-reach-kubelet'
   });
 
   it('scrapes once per 15 s resolution, only while the kubelet is away', async () => {
-    const log = await d.kube.readPodLog('kube-system', (await d.kube.listPods({ namespace: 'kube-system', labelSelector: 'k8s-app=metrics-server' }))[0]?.metadata?.name ?? '', {});
+    const log = await d.kube.readPodLog(
+      'kube-system',
+      (await d.kube.listPods({ namespace: 'kube-system', labelSelector: 'k8s-app=metrics-server' }))[0]?.metadata
+        ?.name ?? '',
+      {},
+    );
     const failures = log.split('\n').filter((l) => l.includes('Failed to scrape node'));
     expect(failures.length).toBeGreaterThanOrEqual(110);
     expect(failures.length).toBeLessThanOrEqual(120);

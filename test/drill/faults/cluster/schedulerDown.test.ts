@@ -34,7 +34,9 @@ describe.skipIf(!kubectlAvailable())('fault scheduler-down', () => {
     expect(events.stdout).not.toContain('FailedScheduling');
     expect(events.stderr).toContain('No resources found in shop namespace.');
     const backoff = await kubectl('get', 'events', '-n', 'kube-system', '--field-selector', 'reason=BackOff');
-    expect(backoff.stdout).toContain('Back-off restarting failed container kube-scheduler in pod kube-scheduler-cp-1_kube-system(');
+    expect(backoff.stdout).toContain(
+      'Back-off restarting failed container kube-scheduler in pod kube-scheduler-cp-1_kube-system(',
+    );
   });
 
   it('absent: there is no scheduler pod at all', async () => {

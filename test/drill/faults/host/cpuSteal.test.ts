@@ -13,7 +13,9 @@ describe('fault cpu-steal', () => {
 
   it('iostat shows the same %steal in its one-second report, and less since boot', async () => {
     const r = await d.run('cp-1', 'iostat -c 1 2');
-    const rows = [...r.stdout.matchAll(/^ {7}((?: +\d+\.\d\d){6})$/gm)].map((m) => (m[1] ?? '').trim().split(/\s+/).map(Number));
+    const rows = [...r.stdout.matchAll(/^ {7}((?: +\d+\.\d\d){6})$/gm)].map((m) =>
+      (m[1] ?? '').trim().split(/\s+/).map(Number),
+    );
     expect(rows).toHaveLength(2);
     expect(rows[1]?.[4]).toBe(40);
     expect(rows[0]?.[4]).toBeLessThan(15);

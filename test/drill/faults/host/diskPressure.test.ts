@@ -16,14 +16,31 @@ describe('fault disk-pressure', () => {
 
   it('the node reports DiskPressure, carries the taint, and the kubelet recorded why', async () => {
     const node = nodeView(await d.get('node', 'worker-3'));
-    expect(node.conditions.find((c) => c.type === 'DiskPressure')).toMatchObject({ status: 'True', reason: 'KubeletHasDiskPressure', message: 'kubelet has disk pressure' });
+    expect(node.conditions.find((c) => c.type === 'DiskPressure')).toMatchObject({
+      status: 'True',
+      reason: 'KubeletHasDiskPressure',
+      message: 'kubelet has disk pressure',
+    });
     expect(node.conditions.find((c) => c.type === 'Ready')?.status).toBe('True');
     expect(node.taints.map((t) => `${t.key}:${t.effect}`)).toContain('node.kubernetes.io/disk-pressure:NoSchedule');
     const pressure = await d.t.check('node.pressure', { name: 'worker-3' });
     expect(pressure.outcome).toBe('disk-pressure');
-    const events = await d.kubectl('get', 'events', '-n', 'default', '--field-selector', 'involvedObject.name=worker-3', '--sort-by', '.reason');
+    const events = await d.kubectl(
+      'get',
+      'events',
+      '-n',
+      'default',
+      '--field-selector',
+      'involvedObject.name=worker-3',
+      '--sort-by',
+      '.reason',
+    );
     expect(events).toMatch(/Warning\s+EvictionThresholdMet\s+node\/worker-3\s+Attempting to reclaim ephemeral-storage/);
-    expect(events).toMatch(/Warning\s+FreeDiskSpaceFailed\s+node\/worker-3\s+Failed to garbage collect required amount of images\. Attempted to free \d+ bytes, but only found 0 bytes eligible to free\./);
-    expect(events).toMatch(/Normal\s+NodeHasDiskPressure\s+node\/worker-3\s+Node worker-3 status is now: NodeHasDiskPressure/);
+    expect(events).toMatch(
+      /Warning\s+FreeDiskSpaceFailed\s+node\/worker-3\s+Failed to garbage collect required amount of images\. Attempted to free \d+ bytes, but only found 0 bytes eligible to free\./,
+    );
+    expect(events).toMatch(
+      /Normal\s+NodeHasDiskPressure\s+node\/worker-3\s+Node worker-3 status is now: NodeHasDiskPressure/,
+    );
   });
 });

@@ -22,7 +22,10 @@ export interface FaultDrill {
 export function faultDrill(faults: Record<string, unknown>[]): FaultDrill {
   let t: TestDrill | undefined;
   beforeAll(async () => {
-    t = await startTestDrill({ cluster: { name: 'drill', generate: { controlPlanes: 1, workers: 3, podsPerWorker: 2, addons: true }, nodes: [] }, faults: faults as never });
+    t = await startTestDrill({
+      cluster: { name: 'drill', generate: { controlPlanes: 1, workers: 3, podsPerWorker: 2, addons: true }, nodes: [] },
+      faults: faults as never,
+    });
   });
   afterAll(async () => {
     await t?.close();
@@ -42,7 +45,10 @@ export function faultDrill(faults: Record<string, unknown>[]): FaultDrill {
     },
     host: (id, params) => runHostCheck(id, params, createDrillAccess({ hosts: drill().drill.hosts })),
     async run(node, command) {
-      const r = await createDrillAccess({ hosts: drill().drill.hosts }).run(node, command.split(' '), { timeoutMs: 10_000, signal: AbortSignal.timeout(10_000) });
+      const r = await createDrillAccess({ hosts: drill().drill.hosts }).run(node, command.split(' '), {
+        timeoutMs: 10_000,
+        signal: AbortSignal.timeout(10_000),
+      });
       return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
     },
     async get(...args) {
@@ -53,7 +59,14 @@ export function faultDrill(faults: Record<string, unknown>[]): FaultDrill {
 }
 
 export interface NodeView {
-  conditions: { type: string; status: string; reason?: string; message?: string; lastHeartbeatTime?: string; lastTransitionTime?: string }[];
+  conditions: {
+    type: string;
+    status: string;
+    reason?: string;
+    message?: string;
+    lastHeartbeatTime?: string;
+    lastTransitionTime?: string;
+  }[];
   taints: { key: string; effect: string; timeAdded?: string }[];
 }
 

@@ -6,7 +6,15 @@ import { scenarioSchema } from '../../../../src/drill/scenarioSchema.js';
 
 const now = new Date('2026-11-25T12:00:00Z');
 const scenario = (faults: Record<string, unknown>[]) =>
-  scenarioSchema.parse({ id: 's', title: 't', page: 'p', runbook: 'node-not-ready', expect: { diagnosis: null }, cluster: { generate: { controlPlanes: 1, workers: 2 } }, faults });
+  scenarioSchema.parse({
+    id: 's',
+    title: 't',
+    page: 'p',
+    runbook: 'node-not-ready',
+    expect: { diagnosis: null },
+    cluster: { generate: { controlPlanes: 1, workers: 2 } },
+    faults,
+  });
 const required: Record<string, Record<string, unknown>> = { 'firewall-blocks-port': { port: 10250 } };
 
 describe('the host faults', () => {
@@ -28,7 +36,10 @@ describe('the host faults', () => {
   });
 
   it.each(hostFaults.map((f) => [f.id]))('%s on a node the cluster lacks is a ScenarioBuildError naming it', (id) => {
-    const s = scenario([{ fault: 'cpu-steal', node: 'worker-1' }, { fault: id, node: 'worker-9', ...required[id] }]);
+    const s = scenario([
+      { fault: 'cpu-steal', node: 'worker-1' },
+      { fault: id, node: 'worker-9', ...required[id] },
+    ]);
     let err: unknown;
     try {
       buildCluster(s, now);
@@ -40,11 +51,26 @@ describe('the host faults', () => {
   });
 
   it.each(hostFaults.map((f) => [f.id]))('%s without a node is a parameter error', (id) => {
-    expect(scenarioSchema.safeParse({ id: 's', title: 't', page: 'p', runbook: 'r', expect: { diagnosis: null }, faults: [{ fault: id, ...required[id] }] }).success).toBe(false);
+    expect(
+      scenarioSchema.safeParse({
+        id: 's',
+        title: 't',
+        page: 'p',
+        runbook: 'r',
+        expect: { diagnosis: null },
+        faults: [{ fault: id, ...required[id] }],
+      }).success,
+    ).toBe(false);
   });
 
   it('compose: two faults on one node each leave their traces', () => {
-    const built = buildCluster(scenario([{ fault: 'kubelet-config-missing', node: 'worker-1' }, { fault: 'stray-control-plane-services', node: 'worker-1' }]), now);
+    const built = buildCluster(
+      scenario([
+        { fault: 'kubelet-config-missing', node: 'worker-1' },
+        { fault: 'stray-control-plane-services', node: 'worker-1' },
+      ]),
+      now,
+    );
     const host = built.hosts['worker-1'] ?? {};
     const ps = (host['ps -eo pid,etimes,args'] as { stdout: string }).stdout;
     expect(ps).toContain('/usr/local/bin/kube-apiserver ');

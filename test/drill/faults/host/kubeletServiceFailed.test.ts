@@ -9,7 +9,9 @@ describe('fault kubelet-service-failed', () => {
     expect(service.outcome).toBe('failed');
     expect(service.summary).toBe('kubelet service is failed (Result=exit-code, exit status 1)');
     const journal = await d.run('worker-1', 'journalctl -u kubelet --since=-15m -o short-iso --no-pager -n 2000');
-    expect(journal.stdout).toMatch(/ worker-1 kubelet\[\d+\]: E\d{4} [\d:.]+ +\d+ run\.go:72\] "command failed" err="failed to parse kubelet flag: unknown flag: --container-runtime"$/m);
+    expect(journal.stdout).toMatch(
+      / worker-1 kubelet\[\d+\]: E\d{4} [\d:.]+ +\d+ run\.go:72\] "command failed" err="failed to parse kubelet flag: unknown flag: --container-runtime"$/m,
+    );
     expect(journal.stdout).toMatch(/ worker-1 systemd\[1\]: kubelet\.service: Failed with result 'exit-code'\.$/m);
     expect((await d.host('host.listening-ports', { node: 'worker-1', port: 10250 })).outcome).toBe('not-listening');
   });
@@ -17,7 +19,11 @@ describe('fault kubelet-service-failed', () => {
   it('the node goes Unknown with a heartbeat and lease stale since the kubelet stopped', async () => {
     expect(await d.kubectl('get', 'node', 'worker-1')).toMatch(/^worker-1\s+NotReady\s/m);
     const node = nodeView(await d.get('node', 'worker-1'));
-    expect(node.conditions.find((c) => c.type === 'Ready')).toMatchObject({ status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.' });
+    expect(node.conditions.find((c) => c.type === 'Ready')).toMatchObject({
+      status: 'Unknown',
+      reason: 'NodeStatusUnknown',
+      message: 'Kubelet stopped posting node status.',
+    });
     expect(node.taints.map((t) => `${t.key}:${t.effect}`)).toContain('node.kubernetes.io/unreachable:NoExecute');
     const lease = await d.t.check('node.heartbeat-lease', { name: 'worker-1' });
     expect(lease.outcome).toBe('stale');

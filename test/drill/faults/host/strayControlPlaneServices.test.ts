@@ -17,7 +17,9 @@ describe('fault stray-control-plane-services', () => {
 
   it('their processes and ports are on the host; the real control plane node is clean', async () => {
     const ps = await d.run('worker-3', 'ps -eo pid,etimes,args');
-    expect(ps.stdout).toMatch(/^ +\d+ +\d+ \/usr\/local\/bin\/kube-apiserver --advertise-address=10\.0\.0\.\d+ .*--etcd-servers=https:\/\/10\.0\.0\.11:2379/m);
+    expect(ps.stdout).toMatch(
+      /^ +\d+ +\d+ \/usr\/local\/bin\/kube-apiserver --advertise-address=10\.0\.0\.\d+ .*--etcd-servers=https:\/\/10\.0\.0\.11:2379/m,
+    );
     const ss = await d.run('worker-3', 'ss -ltnp');
     expect(ss.stdout).toMatch(/^LISTEN 0 +4096 +\*:6443 +\*:\* +users:\(\("kube-apiserver",pid=\d+,fd=3\)\)/m);
     expect(ss.stdout).toMatch(/127\.0\.0\.1:10257 .*"kube-controller"/);

@@ -34,11 +34,23 @@ describe('fault systemd-dbus-hang', () => {
     const node = nodeView(await d.get('node', 'worker-2'));
     const ready = node.conditions.find((c) => c.type === 'Ready');
     expect(ready).toMatchObject({ status: 'False', reason: 'KubeletNotReady' });
-    expect(ready?.message).toMatch(/^PLEG is not healthy: pleg was last seen active \d+m[\d.]+s ago; threshold is 3m0s$/);
-    expect(node.taints.map((t) => `${t.key}:${t.effect}`)).toEqual(['node.kubernetes.io/not-ready:NoSchedule', 'node.kubernetes.io/not-ready:NoExecute']);
+    expect(ready?.message).toMatch(
+      /^PLEG is not healthy: pleg was last seen active \d+m[\d.]+s ago; threshold is 3m0s$/,
+    );
+    expect(node.taints.map((t) => `${t.key}:${t.effect}`)).toEqual([
+      'node.kubernetes.io/not-ready:NoSchedule',
+      'node.kubernetes.io/not-ready:NoExecute',
+    ]);
     expect((await d.t.check('node.ready', { name: 'worker-2' })).outcome).toBe('not-ready');
     expect((await d.t.check('node.heartbeat-lease', { name: 'worker-2' })).outcome).toBe('fresh');
-    const events = await d.kubectl('get', 'events', '-n', 'default', '--field-selector', 'involvedObject.name=worker-2,reason=NodeNotReady');
+    const events = await d.kubectl(
+      'get',
+      'events',
+      '-n',
+      'default',
+      '--field-selector',
+      'involvedObject.name=worker-2,reason=NodeNotReady',
+    );
     expect(events).toMatch(/Normal\s+NodeNotReady\s+node\/worker-2\s+Node worker-2 status is now: NodeNotReady/);
   });
 });

@@ -2,14 +2,25 @@ import { describe, expect, it } from 'vitest';
 import { faultDrill, hasKubectl, podName, rows } from './faultDrill.js';
 
 describe('faults oom-killed and crashloop-app-error', () => {
-  const d = faultDrill('crash faults', [{ fault: 'oom-killed' }, { fault: 'crashloop-app-error' }, { fault: 'crashloop-app-error', name: 'invoices', cause: 'missing-config', node: 'worker-2' }]);
+  const d = faultDrill('crash faults', [
+    { fault: 'oom-killed' },
+    { fault: 'crashloop-app-error' },
+    { fault: 'crashloop-app-error', name: 'invoices', cause: 'missing-config', node: 'worker-2' },
+  ]);
 
   it('pod.last-termination names the OOM kill and the memory limit', async () => {
     const name = await podName(d, 'shop', 'app=catalog');
     expect((await d.t.check('pod.status', { namespace: 'shop', name })).outcome).toBe('crash-loop');
     const r = await d.t.check('pod.last-termination', { namespace: 'shop', name });
     expect(r.outcome).toBe('oom-killed');
-    expect(r.facts).toMatchObject({ container: 'catalog', terminationReason: 'OOMKilled', exitCode: 137, memoryLimit: '256Mi', restartCount: 7, ranSeconds: 48 });
+    expect(r.facts).toMatchObject({
+      container: 'catalog',
+      terminationReason: 'OOMKilled',
+      exitCode: 137,
+      memoryLimit: '256Mi',
+      restartCount: 7,
+      ranSeconds: 48,
+    });
   });
 
   it('pod.last-termination sees exit 1 and pod.logs the fatal start-up line', async () => {
@@ -31,13 +42,23 @@ describe('faults oom-killed and crashloop-app-error', () => {
       ['orders', '0/1', 'CrashLoopBackOff', '9'],
     ]);
     const oom = (await d.kubectl('describe', 'pod', '-n', 'shop', '-l', 'app=catalog')).stdout;
-    expect(oom).toMatch(/^ {4}State:\s+Waiting\n {6}Reason:\s+CrashLoopBackOff\n {4}Last State:\s+Terminated\n {6}Reason:\s+OOMKilled\n {6}Exit Code:\s+137$/m);
+    expect(oom).toMatch(
+      /^ {4}State:\s+Waiting\n {6}Reason:\s+CrashLoopBackOff\n {4}Last State:\s+Terminated\n {6}Reason:\s+OOMKilled\n {6}Exit Code:\s+137$/m,
+    );
     expect(oom).toMatch(/^ {4}Limits:\n {6}memory:\s+256Mi$/m);
-    expect(oom).toMatch(/Warning\s+BackOff\s+\S+ \(x\d+ over \S+\)\s+kubelet\s+Back-off restarting failed container catalog in pod catalog-\S+_shop\([0-9a-f-]{36}\)/);
-    expect(oom).toMatch(/Normal\s+Pulled\s+\S+ \(x7 over \S+\)\s+kubelet\s+Container image "registry\.example\.com\/shop\/catalog:2\.7\.0" already present on machine/);
+    expect(oom).toMatch(
+      /Warning\s+BackOff\s+\S+ \(x\d+ over \S+\)\s+kubelet\s+Back-off restarting failed container catalog in pod catalog-\S+_shop\([0-9a-f-]{36}\)/,
+    );
+    expect(oom).toMatch(
+      /Normal\s+Pulled\s+\S+ \(x7 over \S+\)\s+kubelet\s+Container image "registry\.example\.com\/shop\/catalog:2\.7\.0" already present on machine/,
+    );
     const orders = await podName(d, 'shop', 'app=orders');
     const current = await d.kubectl('logs', orders, '-n', 'shop');
-    expect(current.stdout.trimEnd().split('\n').at(-1)).toMatch(/^\{"level":"fatal","ts":\d+\.\d+,"caller":"orders\/main\.go:38","msg":"failed to load config","error":"required key DATABASE_URL missing value"\}$/);
-    expect((await d.kubectl('logs', orders, '-n', 'shop', '--previous')).stdout).toContain('"msg":"failed to load config"');
+    expect(current.stdout.trimEnd().split('\n').at(-1)).toMatch(
+      /^\{"level":"fatal","ts":\d+\.\d+,"caller":"orders\/main\.go:38","msg":"failed to load config","error":"required key DATABASE_URL missing value"\}$/,
+    );
+    expect((await d.kubectl('logs', orders, '-n', 'shop', '--previous')).stdout).toContain(
+      '"msg":"failed to load config"',
+    );
   });
 });

@@ -10,7 +10,11 @@ export interface FaultDrill {
 }
 
 /** A drill on a generated kubeadm-like cluster (1 control plane, 3 workers) with these faults, for the suite. */
-export function faultDrill(suite: string, faults: Record<string, unknown>[], generate: Record<string, unknown> = { controlPlanes: 1, workers: 3 }): FaultDrill {
+export function faultDrill(
+  suite: string,
+  faults: Record<string, unknown>[],
+  generate: Record<string, unknown> = { controlPlanes: 1, workers: 3 },
+): FaultDrill {
   warnIfKubectlMissing(suite);
   const d = {} as FaultDrill;
   beforeAll(async () => {
@@ -30,7 +34,11 @@ export function rows(out: string): Record<string, string>[] {
   const lines = out.trimEnd().split('\n');
   const header = lines[0] ?? '';
   const starts = [...header.matchAll(/\S+(?: \S+)*/g)].map((m) => ({ name: m[0], at: m.index }));
-  return lines.slice(1).map((line) => Object.fromEntries(starts.map((c, i) => [c.name, line.slice(c.at, starts[i + 1]?.at ?? line.length).trim()])));
+  return lines
+    .slice(1)
+    .map((line) =>
+      Object.fromEntries(starts.map((c, i) => [c.name, line.slice(c.at, starts[i + 1]?.at ?? line.length).trim()])),
+    );
 }
 
 /** The name of the one pod matching a label selector. */

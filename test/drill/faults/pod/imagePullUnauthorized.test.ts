@@ -2,7 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { faultDrill, hasKubectl, podName, rows } from './faultDrill.js';
 
 describe('fault image-pull-unauthorized', () => {
-  const d = faultDrill('image-pull-unauthorized', [{ fault: 'image-pull-unauthorized' }, { fault: 'image-pull-unauthorized', namespace: 'team', name: 'api', image: 'harbor.corp.example/team/api:2.3.1', style: 'denied', imagePullSecrets: ['harbor-robot'] }]);
+  const d = faultDrill('image-pull-unauthorized', [
+    { fault: 'image-pull-unauthorized' },
+    {
+      fault: 'image-pull-unauthorized',
+      namespace: 'team',
+      name: 'api',
+      image: 'harbor.corp.example/team/api:2.3.1',
+      style: 'denied',
+      imagePullSecrets: ['harbor-robot'],
+    },
+  ]);
 
   it('pod.image-pull says the registry refused the credentials, for both registry wordings', async () => {
     const billing = await podName(d, 'shop', 'app=billing');
@@ -27,6 +37,8 @@ describe('fault image-pull-unauthorized', () => {
       /Warning\s+Failed\s+.*kubelet\s+Failed to pull image "registry\.example\.com\/shop\/billing:4\.0\.0": rpc error: code = Unknown desc = failed to pull and unpack image "registry\.example\.com\/shop\/billing:4\.0\.0": failed to resolve reference "registry\.example\.com\/shop\/billing:4\.0\.0": failed to authorize: failed to fetch anonymous token: unexpected status from GET request to https:\/\/registry\.example\.com\/service\/token\?scope=repository%3Ashop%2Fbilling%3Apull&service=harbor-registry: 401 Unauthorized/,
     );
     const api = await podName(d, 'team', 'app=api');
-    expect((await d.kubectl('get', 'pod', api, '-n', 'team', '-o', 'jsonpath={.spec.imagePullSecrets[*].name}')).stdout).toBe('harbor-robot');
+    expect(
+      (await d.kubectl('get', 'pod', api, '-n', 'team', '-o', 'jsonpath={.spec.imagePullSecrets[*].name}')).stdout,
+    ).toBe('harbor-robot');
   });
 });

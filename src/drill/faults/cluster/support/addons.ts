@@ -8,14 +8,18 @@ import { asRecord, str } from './json.js';
 import type { Json } from './json.js';
 import { kubeadmCorefile } from '../../../generate/addons.js';
 
-
 /** The metrics-server's Service as components-v0.7.2.yaml declares it: port 443 → the pod's named `https` port (10250). */
-export const metricsServerPorts: ServicePort[] = [{ name: 'https', port: 443, targetPort: 'https', containerPort: 10250 }];
+export const metricsServerPorts: ServicePort[] = [
+  { name: 'https', port: 443, targetPort: 'https', containerPort: 10250 },
+];
 const metricsServerIP = '10.96.142.37';
 
 /** The metrics-server pod the generator made, or the scenario error saying it is missing. */
 export function metricsServerPod(ctx: FaultContext): KubeObject {
-  return ctx.list('Pod', 'kube-system').find((p) => p.metadata.labels?.['k8s-app'] === 'metrics-server') ?? ctx.fail('the cluster has no metrics-server pod (generate add-ons)');
+  return (
+    ctx.list('Pod', 'kube-system').find((p) => p.metadata.labels?.['k8s-app'] === 'metrics-server') ??
+    ctx.fail('the cluster has no metrics-server pod (generate add-ons)')
+  );
 }
 
 /**
@@ -30,10 +34,29 @@ export function ensureMetricsServer(ctx: FaultContext): { pod: KubeObject; servi
   if (container && !container.readinessProbe) {
     pod = structuredClone(pod);
     const c = ((pod.spec as Json).containers as Json[])[0] as Json;
-    c.args = ['--cert-dir=/tmp', '--secure-port=10250', '--kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname', '--kubelet-use-node-status-port', '--metric-resolution=15s'];
+    c.args = [
+      '--cert-dir=/tmp',
+      '--secure-port=10250',
+      '--kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname',
+      '--kubelet-use-node-status-port',
+      '--metric-resolution=15s',
+    ];
     c.ports = [{ containerPort: 10250, name: 'https', protocol: 'TCP' }];
-    c.readinessProbe = { httpGet: { path: '/readyz', port: 'https', scheme: 'HTTPS' }, initialDelaySeconds: 20, periodSeconds: 10, timeoutSeconds: 1, successThreshold: 1, failureThreshold: 3 };
-    c.livenessProbe = { httpGet: { path: '/livez', port: 'https', scheme: 'HTTPS' }, periodSeconds: 10, timeoutSeconds: 1, successThreshold: 1, failureThreshold: 3 };
+    c.readinessProbe = {
+      httpGet: { path: '/readyz', port: 'https', scheme: 'HTTPS' },
+      initialDelaySeconds: 20,
+      periodSeconds: 10,
+      timeoutSeconds: 1,
+      successThreshold: 1,
+      failureThreshold: 3,
+    };
+    c.livenessProbe = {
+      httpGet: { path: '/livez', port: 'https', scheme: 'HTTPS' },
+      periodSeconds: 10,
+      timeoutSeconds: 1,
+      successThreshold: 1,
+      failureThreshold: 3,
+    };
     ctx.put(pod);
   }
   const created = pod.metadata.creationTimestamp ?? ctx.at('now-90d');
@@ -53,7 +76,15 @@ export function ensureMetricsServer(ctx: FaultContext): { pod: KubeObject; servi
     priorityClassName: 'system-cluster-critical',
     extraTemplate: { serviceAccountName: 'metrics-server' },
   });
-  const service = ensureService(ctx, { namespace: 'kube-system', name: 'metrics-server', clusterIP: metricsServerIP, selector: labels, ports: metricsServerPorts, labels, created });
+  const service = ensureService(ctx, {
+    namespace: 'kube-system',
+    name: 'metrics-server',
+    clusterIP: metricsServerIP,
+    selector: labels,
+    ports: metricsServerPorts,
+    labels,
+    created,
+  });
   return { pod, service };
 }
 
@@ -95,10 +126,20 @@ function unavailable(deployment: KubeObject, since: string): KubeObject {
   const status = asRecord(deployment.status);
   const conditions = (Array.isArray(status.conditions) ? (status.conditions as Json[]) : []).map((c) =>
     c.type === 'Available'
-      ? { type: 'Available', status: 'False', lastUpdateTime: since, lastTransitionTime: since, reason: 'MinimumReplicasUnavailable', message: 'Deployment does not have minimum availability.' }
+      ? {
+          type: 'Available',
+          status: 'False',
+          lastUpdateTime: since,
+          lastTransitionTime: since,
+          reason: 'MinimumReplicasUnavailable',
+          message: 'Deployment does not have minimum availability.',
+        }
       : c,
   );
-  return { ...deployment, status: { ...status, readyReplicas: 0, availableReplicas: 0, unavailableReplicas: 1, conditions } };
+  return {
+    ...deployment,
+    status: { ...status, readyReplicas: 0, availableReplicas: 0, unavailableReplicas: 1, conditions },
+  };
 }
 
 /** The startup lines metrics-server v0.7.2 prints, at `startedAgo`. */
@@ -112,8 +153,17 @@ export function metricsServerStartup(ctx: FaultContext, startedAgo: number): str
     at(0, (m) => klog('I', m, 'serving.go:374', 'Generated self-signed cert (/tmp/apiserver.crt, /tmp/apiserver.key)')),
     at(1, (m) => klog('I', m, 'handler.go:275', 'Adding GroupVersion metrics.k8s.io v1beta1 to ResourceManager')),
     at(1, (m) => klog('I', m, 'requestheader_controller.go:172', 'Starting RequestHeaderAuthRequestController')),
-    at(1, (m) => klog('I', m, 'shared_informer.go:313', 'Waiting for caches to sync for RequestHeaderAuthRequestController')),
-    at(1, (m) => klog('I', m, 'configmap_cafile_content.go:205', '"Starting controller" name="client-ca::kube-system::extension-apiserver-authentication::client-ca-file"')),
+    at(1, (m) =>
+      klog('I', m, 'shared_informer.go:313', 'Waiting for caches to sync for RequestHeaderAuthRequestController'),
+    ),
+    at(1, (m) =>
+      klog(
+        'I',
+        m,
+        'configmap_cafile_content.go:205',
+        '"Starting controller" name="client-ca::kube-system::extension-apiserver-authentication::client-ca-file"',
+      ),
+    ),
     at(1, (m) => klog('I', m, 'secure_serving.go:213', 'Serving securely on [::]:10250')),
     at(1, (m) => klog('I', m, 'tlsconfig.go:243', '"Starting DynamicServingCertificateController"')),
     at(2, (m) => klog('I', m, 'shared_informer.go:320', 'Caches are synced for RequestHeaderAuthRequestController')),

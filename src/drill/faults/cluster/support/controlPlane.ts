@@ -4,14 +4,15 @@ import { zapTs, ago, uuidOf } from './logs.js';
 import { str } from './json.js';
 import type { Json } from './json.js';
 
-
 export type Component = 'kube-apiserver' | 'etcd' | 'kube-scheduler' | 'kube-controller-manager';
 
 /** A control-plane static pod (`kube-scheduler-cp-1`), on `node` or on the first control-plane node. */
 export function controlPlanePod(ctx: FaultContext, component: Component, node?: string): KubeObject {
   if (node) return ctx.need('Pod', 'kube-system', `${component}-${node}`);
   return (
-    ctx.list('Pod', 'kube-system').find((p) => p.metadata.labels?.component === component && p.metadata.labels.tier === 'control-plane') ??
+    ctx
+      .list('Pod', 'kube-system')
+      .find((p) => p.metadata.labels?.component === component && p.metadata.labels.tier === 'control-plane') ??
     ctx.fail(`the cluster has no ${component} pod (generate a control plane)`)
   );
 }
@@ -39,7 +40,11 @@ export function leaderIdentity(node: string, component: Component, run: number):
  * The component's leader Lease as the last holder left it: renewed
  * `renewedAgo` seconds ago and never since, so it is long past its 15 s.
  */
-export function staleLeaderLease(ctx: FaultContext, component: 'kube-scheduler' | 'kube-controller-manager', o: { renewedAgo: number; holder: string; acquiredAgo?: number; transitions?: number }): KubeObject {
+export function staleLeaderLease(
+  ctx: FaultContext,
+  component: 'kube-scheduler' | 'kube-controller-manager',
+  o: { renewedAgo: number; holder: string; acquiredAgo?: number; transitions?: number },
+): KubeObject {
   const existing = ctx.find('Lease', 'kube-system', component);
   const base: KubeObject = existing ?? {
     apiVersion: 'coordination.k8s.io/v1',

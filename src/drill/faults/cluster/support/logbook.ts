@@ -11,7 +11,14 @@ let seq = 0;
 
 const stamp = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z) /;
 
-export function appendLog(ctx: FaultContext, namespace: string, pod: string, container: string, lines: string[], previous = false): void {
+export function appendLog(
+  ctx: FaultContext,
+  namespace: string,
+  pod: string,
+  container: string,
+  lines: string[],
+  previous = false,
+): void {
   let book = books.get(ctx);
   if (!book) {
     book = new Map<string, { time: number; seq: number; line: string }[]>();
@@ -29,5 +36,11 @@ export function appendLog(ctx: FaultContext, namespace: string, pod: string, con
   }
   entries.sort((a, b) => a.time - b.time || a.seq - b.seq);
   book.set(key, entries);
-  ctx.log(namespace, pod, container, entries.map((e) => e.line), previous);
+  ctx.log(
+    namespace,
+    pod,
+    container,
+    entries.map((e) => e.line),
+    previous,
+  );
 }

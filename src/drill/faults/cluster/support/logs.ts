@@ -57,7 +57,10 @@ export function logLine(m: Moment, text: string): string {
 /** A short lowercase hex id (audit ids, trace ids, container ids) stable for its inputs. */
 export function hexId(length: number, ...parts: (string | number)[]): string {
   let out = '';
-  for (let i = 0; out.length < length; i++) out += createHash('sha256').update(`${parts.join('/')}#${i}`).digest('hex');
+  for (let i = 0; out.length < length; i++)
+    out += createHash('sha256')
+      .update(`${parts.join('/')}#${i}`)
+      .digest('hex');
   return out.slice(0, length);
 }
 

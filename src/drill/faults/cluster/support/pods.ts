@@ -4,8 +4,6 @@ import { hexId } from './logs.js';
 import { asList, asRecord, str } from './json.js';
 import type { Json } from './json.js';
 
-
-
 /** One run of a restarting container: when it started and when it exited, in seconds before now. */
 export interface Run {
   startedAgo: number;
@@ -80,39 +78,43 @@ function withContainerStatus(pod: KubeObject, container: string, edit: (s: Json)
 /** Sets the Ready and ContainersReady conditions' transition time (when the container went unready). */
 function transitionedAt(pod: KubeObject, time: string): KubeObject {
   const status = asRecord(pod.status);
-  status.conditions = asList(status.conditions).map((c) => (c.type === 'Ready' || c.type === 'ContainersReady' ? { ...c, lastTransitionTime: time } : c));
+  status.conditions = asList(status.conditions).map((c) =>
+    c.type === 'Ready' || c.type === 'ContainersReady' ? { ...c, lastTransitionTime: time } : c,
+  );
   return pod;
 }
 
 /** The pod's status as the kubelet reports a container in CrashLoopBackOff after `loop`'s runs. */
-export function crashLoopStatus(ctx: FaultContext, pod: KubeObject, container: string, loop: CrashLoop, exitCode: number): KubeObject {
+export function crashLoopStatus(
+  ctx: FaultContext,
+  pod: KubeObject,
+  container: string,
+  loop: CrashLoop,
+  exitCode: number,
+): KubeObject {
   const uid = pod.metadata.uid ?? '';
-  const out = withContainerStatus(
-    pod,
-    container,
-    (s) => ({
-      ...s,
-      ready: false,
-      started: false,
-      restartCount: loop.restarts,
-      state: {
-        waiting: {
-          reason: 'CrashLoopBackOff',
-          message: `back-off ${loop.backoff} restarting failed container=${container} pod=${pod.metadata.name}_${pod.metadata.namespace ?? ''}(${uid})`,
-        },
+  const out = withContainerStatus(pod, container, (s) => ({
+    ...s,
+    ready: false,
+    started: false,
+    restartCount: loop.restarts,
+    state: {
+      waiting: {
+        reason: 'CrashLoopBackOff',
+        message: `back-off ${loop.backoff} restarting failed container=${container} pod=${pod.metadata.name}_${pod.metadata.namespace ?? ''}(${uid})`,
       },
-      lastState: {
-        terminated: {
-          exitCode,
-          reason: 'Error',
-          startedAt: ctx.at(`now-${loop.last.startedAgo}s`),
-          finishedAt: ctx.at(`now-${loop.last.finishedAgo}s`),
-          containerID: containerId(pod, container, loop.restarts),
-        },
+    },
+    lastState: {
+      terminated: {
+        exitCode,
+        reason: 'Error',
+        startedAt: ctx.at(`now-${loop.last.startedAgo}s`),
+        finishedAt: ctx.at(`now-${loop.last.finishedAgo}s`),
+        containerID: containerId(pod, container, loop.restarts),
       },
-      containerID: containerId(pod, container, loop.restarts),
-    }),
-  );
+    },
+    containerID: containerId(pod, container, loop.restarts),
+  }));
   const firstCrash = loop.runs[0]?.finishedAgo ?? loop.last.finishedAgo;
   return transitionedAt(out, ctx.at(`now-${firstCrash}s`));
 }
@@ -124,30 +126,26 @@ export function restartedStatus(
   container: string,
   o: { restarts: number; previous: Run; startedAgo: number; exitCode: number; ready: boolean },
 ): KubeObject {
-  const out = withContainerStatus(
-    pod,
-    container,
-    (s) => ({
-      ...s,
-      ready: o.ready,
-      started: true,
-      restartCount: o.restarts,
-      state: { running: { startedAt: ctx.at(`now-${o.startedAgo}s`) } },
-      lastState:
-        o.restarts > 0
-          ? {
-              terminated: {
-                exitCode: o.exitCode,
-                reason: 'Error',
-                startedAt: ctx.at(`now-${o.previous.startedAgo}s`),
-                finishedAt: ctx.at(`now-${o.previous.finishedAgo}s`),
-                containerID: containerId(pod, container, o.restarts - 1),
-              },
-            }
-          : {},
-      containerID: containerId(pod, container, o.restarts),
-    }),
-  );
+  const out = withContainerStatus(pod, container, (s) => ({
+    ...s,
+    ready: o.ready,
+    started: true,
+    restartCount: o.restarts,
+    state: { running: { startedAt: ctx.at(`now-${o.startedAgo}s`) } },
+    lastState:
+      o.restarts > 0
+        ? {
+            terminated: {
+              exitCode: o.exitCode,
+              reason: 'Error',
+              startedAt: ctx.at(`now-${o.previous.startedAgo}s`),
+              finishedAt: ctx.at(`now-${o.previous.finishedAgo}s`),
+              containerID: containerId(pod, container, o.restarts - 1),
+            },
+          }
+        : {},
+    containerID: containerId(pod, container, o.restarts),
+  }));
   return o.ready ? out : transitionedAt(out, ctx.at(`now-${Math.max(1, o.startedAgo - 1)}s`));
 }
 
@@ -169,10 +167,22 @@ export function crashLoopEvents(ctx: FaultContext, pod: KubeObject, container: s
   const first = loop.runs[0] ?? loop.last;
   const ref = `${pod.metadata.name}_${pod.metadata.namespace ?? ''}(${pod.metadata.uid ?? ''})`;
   const runs = loop.runs.length;
-  const common = { about: pod, source: 'kubelet', host, firstSeen: `now-${first.startedAgo}s`, lastSeen: `now-${loop.last.startedAgo}s`, count: runs };
+  const common = {
+    about: pod,
+    source: 'kubelet',
+    host,
+    firstSeen: `now-${first.startedAgo}s`,
+    lastSeen: `now-${loop.last.startedAgo}s`,
+    count: runs,
+  };
   const fieldPath = `spec.containers{${container}}`;
   const events = [
-    ctx.event({ ...common, type: 'Normal', reason: 'Pulled', message: `Container image "${image}" already present on machine` }),
+    ctx.event({
+      ...common,
+      type: 'Normal',
+      reason: 'Pulled',
+      message: `Container image "${image}" already present on machine`,
+    }),
     ctx.event({ ...common, type: 'Normal', reason: 'Created', message: `Created container ${container}` }),
     ctx.event({ ...common, type: 'Normal', reason: 'Started', message: `Started container ${container}` }),
     ctx.event({

@@ -5,7 +5,6 @@ import { hexId } from './logs.js';
 import { asList, asRecord, str } from './json.js';
 import type { Json } from './json.js';
 
-
 /** `ns/name`, as fault parameters name an object. */
 export function splitRef(ctx: FaultContext, ref: string, what: string): { namespace: string; name: string } {
   const m = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\/([a-z0-9]([-a-z0-9.]*[a-z0-9])?)$/.exec(ref);
@@ -45,7 +44,15 @@ export function deploymentObjects(w: WorkloadSpec): { deployment: KubeObject; re
   const hash = w.hash ?? templateHash(w.namespace, w.name);
   const rsName = `${w.name}-${hash}`;
   const podSpec: Json = {
-    containers: [{ name: w.container, image: w.image, imagePullPolicy: 'IfNotPresent', terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File' }],
+    containers: [
+      {
+        name: w.container,
+        image: w.image,
+        imagePullPolicy: 'IfNotPresent',
+        terminationMessagePath: '/dev/termination-log',
+        terminationMessagePolicy: 'File',
+      },
+    ],
     restartPolicy: 'Always',
     dnsPolicy: 'ClusterFirst',
     schedulerName: 'default-scheduler',
@@ -84,9 +91,30 @@ export function deploymentObjects(w: WorkloadSpec): { deployment: KubeObject; re
       ...(w.replicas - w.readyReplicas > 0 ? { unavailableReplicas: w.replicas - w.readyReplicas } : {}),
       conditions: [
         available
-          ? { type: 'Available', status: 'True', lastUpdateTime: w.created, lastTransitionTime: w.created, reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' }
-          : { type: 'Available', status: 'False', lastUpdateTime: w.created, lastTransitionTime: w.created, reason: 'MinimumReplicasUnavailable', message: 'Deployment does not have minimum availability.' },
-        { type: 'Progressing', status: 'True', lastUpdateTime: w.created, lastTransitionTime: w.created, reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${rsName}" has successfully progressed.` },
+          ? {
+              type: 'Available',
+              status: 'True',
+              lastUpdateTime: w.created,
+              lastTransitionTime: w.created,
+              reason: 'MinimumReplicasAvailable',
+              message: 'Deployment has minimum availability.',
+            }
+          : {
+              type: 'Available',
+              status: 'False',
+              lastUpdateTime: w.created,
+              lastTransitionTime: w.created,
+              reason: 'MinimumReplicasUnavailable',
+              message: 'Deployment does not have minimum availability.',
+            },
+        {
+          type: 'Progressing',
+          status: 'True',
+          lastUpdateTime: w.created,
+          lastTransitionTime: w.created,
+          reason: 'NewReplicaSetAvailable',
+          message: `ReplicaSet "${rsName}" has successfully progressed.`,
+        },
       ],
     },
   };
@@ -101,17 +129,36 @@ export function deploymentObjects(w: WorkloadSpec): { deployment: KubeObject; re
       generation: 1,
       creationTimestamp: w.created,
       labels: rsLabels,
-      annotations: { 'deployment.kubernetes.io/desired-replicas': String(w.replicas), 'deployment.kubernetes.io/max-replicas': String(w.replicas + 1), 'deployment.kubernetes.io/revision': '1' },
-      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: w.name, uid: deploymentUid, controller: true }],
+      annotations: {
+        'deployment.kubernetes.io/desired-replicas': String(w.replicas),
+        'deployment.kubernetes.io/max-replicas': String(w.replicas + 1),
+        'deployment.kubernetes.io/revision': '1',
+      },
+      ownerReferences: [
+        { apiVersion: 'apps/v1', kind: 'Deployment', name: w.name, uid: deploymentUid, controller: true },
+      ],
     },
-    spec: { replicas: w.replicas, selector: { matchLabels: rsLabels }, template: { metadata: { labels: rsLabels }, spec: podSpec } },
-    status: { replicas: w.currentReplicas, fullyLabeledReplicas: w.currentReplicas, readyReplicas: w.readyReplicas, availableReplicas: w.readyReplicas, observedGeneration: 1 },
+    spec: {
+      replicas: w.replicas,
+      selector: { matchLabels: rsLabels },
+      template: { metadata: { labels: rsLabels }, spec: podSpec },
+    },
+    status: {
+      replicas: w.currentReplicas,
+      fullyLabeledReplicas: w.currentReplicas,
+      readyReplicas: w.readyReplicas,
+      availableReplicas: w.readyReplicas,
+      observedGeneration: 1,
+    },
   };
   return { deployment, replicaSet };
 }
 
 /** Adds the Deployment and ReplicaSet of a workload unless the cluster already has them (a scenario or earlier fault wrote them). */
-export function ensureDeployment(ctx: FaultContext, w: WorkloadSpec): { deployment: KubeObject; replicaSet: KubeObject } {
+export function ensureDeployment(
+  ctx: FaultContext,
+  w: WorkloadSpec,
+): { deployment: KubeObject; replicaSet: KubeObject } {
   const made = deploymentObjects(w);
   const deployment = ctx.find('Deployment', w.namespace, w.name) ?? made.deployment;
   const replicaSet = ctx.find('ReplicaSet', w.namespace, made.replicaSet.metadata.name) ?? made.replicaSet;
@@ -137,13 +184,27 @@ export interface ServicePort {
 /** A ClusterIP Service, plus its Endpoints and EndpointSlice computed from the pods it selects (ready or not). */
 export function ensureService(
   ctx: FaultContext,
-  s: { namespace: string; name: string; clusterIP: string; selector: Record<string, string>; ports: ServicePort[]; labels?: Record<string, string>; created: string },
+  s: {
+    namespace: string;
+    name: string;
+    clusterIP: string;
+    selector: Record<string, string>;
+    ports: ServicePort[];
+    labels?: Record<string, string>;
+    created: string;
+  },
 ): KubeObject {
   const existing = ctx.find('Service', s.namespace, s.name);
   const service: KubeObject = existing ?? {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: { name: s.name, namespace: s.namespace, uid: uidFor('Service', s.namespace, s.name), creationTimestamp: s.created, labels: s.labels ?? {} },
+    metadata: {
+      name: s.name,
+      namespace: s.namespace,
+      uid: uidFor('Service', s.namespace, s.name),
+      creationTimestamp: s.created,
+      labels: s.labels ?? {},
+    },
     spec: {
       type: 'ClusterIP',
       clusterIP: s.clusterIP,
@@ -153,7 +214,12 @@ export function ensureService(
       internalTrafficPolicy: 'Cluster',
       sessionAffinity: 'None',
       selector: s.selector,
-      ports: s.ports.map((p) => ({ name: p.name, port: p.port, protocol: p.protocol ?? 'TCP', targetPort: p.targetPort })),
+      ports: s.ports.map((p) => ({
+        name: p.name,
+        port: p.port,
+        protocol: p.protocol ?? 'TCP',
+        targetPort: p.targetPort,
+      })),
     },
     status: { loadBalancer: {} },
   };
@@ -170,7 +236,12 @@ export function syncEndpoints(ctx: FaultContext, service: KubeObject, ports: Ser
   const namespace = service.metadata.namespace ?? 'default';
   const name = service.metadata.name;
   const selector = asRecord(asRecord(service.spec).selector) as Record<string, string>;
-  const selected = Object.keys(selector).length === 0 ? [] : ctx.list('Pod', namespace).filter((p) => Object.entries(selector).every(([k, v]) => p.metadata.labels?.[k] === v));
+  const selected =
+    Object.keys(selector).length === 0
+      ? []
+      : ctx
+          .list('Pod', namespace)
+          .filter((p) => Object.entries(selector).every(([k, v]) => p.metadata.labels?.[k] === v));
   const address = (p: KubeObject): Json => ({
     ip: str(asRecord(p.status).podIP),
     nodeName: str(asRecord(p.spec).nodeName),
@@ -178,16 +249,39 @@ export function syncEndpoints(ctx: FaultContext, service: KubeObject, ports: Ser
   });
   const ready = selected.filter(podReady).map(address);
   const notReady = selected.filter((p) => !podReady(p)).map(address);
-  const epPorts = ports.map((p) => ({ name: p.name, port: p.containerPort ?? (typeof p.targetPort === 'number' ? p.targetPort : p.port), protocol: p.protocol ?? 'TCP' }));
+  const epPorts = ports.map((p) => ({
+    name: p.name,
+    port: p.containerPort ?? (typeof p.targetPort === 'number' ? p.targetPort : p.port),
+    protocol: p.protocol ?? 'TCP',
+  }));
   const created = service.metadata.creationTimestamp;
   ctx.put({
     apiVersion: 'v1',
     kind: 'Endpoints',
-    metadata: { name, namespace, uid: uidFor('Endpoints', namespace, name), ...(created ? { creationTimestamp: created } : {}), labels: service.metadata.labels ?? {} },
-    ...(selected.length > 0 ? { subsets: [{ ...(ready.length ? { addresses: ready } : {}), ...(notReady.length ? { notReadyAddresses: notReady } : {}), ports: epPorts }] } : {}),
+    metadata: {
+      name,
+      namespace,
+      uid: uidFor('Endpoints', namespace, name),
+      ...(created ? { creationTimestamp: created } : {}),
+      labels: service.metadata.labels ?? {},
+    },
+    ...(selected.length > 0
+      ? {
+          subsets: [
+            {
+              ...(ready.length ? { addresses: ready } : {}),
+              ...(notReady.length ? { notReadyAddresses: notReady } : {}),
+              ports: epPorts,
+            },
+          ],
+        }
+      : {}),
   });
   const sliceName = `${name}-${hexId(5, 'slice', namespace, name).replace(/[0-9]/g, (d) => 'bcdfghjklm'[Number(d)] ?? 'x')}`;
-  for (const old of ctx.list('EndpointSlice', namespace).filter((o) => o.metadata.labels?.['kubernetes.io/service-name'] === name)) ctx.remove('EndpointSlice', namespace, old.metadata.name);
+  for (const old of ctx
+    .list('EndpointSlice', namespace)
+    .filter((o) => o.metadata.labels?.['kubernetes.io/service-name'] === name))
+    ctx.remove('EndpointSlice', namespace, old.metadata.name);
   ctx.put({
     apiVersion: 'discovery.k8s.io/v1',
     kind: 'EndpointSlice',
@@ -197,7 +291,11 @@ export function syncEndpoints(ctx: FaultContext, service: KubeObject, ports: Ser
       uid: uidFor('EndpointSlice', namespace, sliceName),
       ...(created ? { creationTimestamp: created } : {}),
       generateName: `${name}-`,
-      labels: { ...(service.metadata.labels ?? {}), 'kubernetes.io/service-name': name, 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io' },
+      labels: {
+        ...(service.metadata.labels ?? {}),
+        'kubernetes.io/service-name': name,
+        'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io',
+      },
       ownerReferences: [{ apiVersion: 'v1', kind: 'Service', name, uid: service.metadata.uid ?? '', controller: true }],
     },
     addressType: 'IPv4',
