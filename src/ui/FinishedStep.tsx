@@ -1,24 +1,13 @@
 import type React from 'react';
 import { Box, Text } from 'ink';
-import { notApplicableMark, verdictMark } from './LayerRail.js';
+import { stepMark } from './LayerRail.js';
 import { useTone } from './ThemeProvider.js';
 import type { StepView } from './walkReducer.js';
 
 /** A settled step, two lines, for the scrollback: layer, title, outcome, summary. */
 export function FinishedStep({ step }: { step: StepView }): React.JSX.Element {
   const tone = useTone();
-  const mark = step.result?.notApplicable
-    ? notApplicableMark
-    : step.result
-      ? verdictMark[step.result.verdict]
-      : { symbol: '✓', tone: 'ok' as const };
-  const outcome = step.result?.notApplicable
-    ? 'not applicable'
-    : step.result
-      ? step.result.outcome
-      : step.answer
-        ? 'answered'
-        : step.status;
+  const { mark, outcome } = stepMark(step, 'answered');
   const summary = step.result ? step.result.summary : (step.answer?.label ?? '');
   return (
     <Box flexDirection="column">

@@ -5,6 +5,7 @@ import type { Layer } from '../checks/types.js';
 import type { Tone } from './ThemeProvider.js';
 import { useTone } from './ThemeProvider.js';
 import type { LayerVerdicts, Verdict } from './verdict.js';
+import type { StepView } from './walkReducer.js';
 
 export interface LayerRailProps {
   current: Layer | null;
@@ -18,7 +19,14 @@ export const verdictMark: Record<Verdict, { symbol: string; tone: Tone }> = {
 };
 
 /** A check that had nothing to look at: neither a pass nor a blind spot. */
-export const notApplicableMark: { symbol: string; tone: Tone } = { symbol: '–', tone: 'muted' };
+const notApplicableMark: { symbol: string; tone: Tone } = { symbol: '–', tone: 'muted' };
+
+/** A settled step's mark and outcome word, as the scrollback and the step list show them; `answered` names an ask step's answer. */
+export function stepMark(step: StepView, answered: string): { mark: { symbol: string; tone: Tone }; outcome: string } {
+  if (step.result?.notApplicable) return { mark: notApplicableMark, outcome: 'not applicable' };
+  if (step.result) return { mark: verdictMark[step.result.verdict], outcome: step.result.outcome };
+  return { mark: { symbol: '✓', tone: 'ok' }, outcome: step.answer ? answered : step.status };
+}
 
 /** pod · node · cluster · host: where the walk is, and what each layer it left concluded. */
 export function LayerRail({ current, verdicts }: LayerRailProps): React.JSX.Element {

@@ -1,6 +1,6 @@
 import type React from 'react';
 import { Text } from 'ink';
-import { notApplicableMark, verdictMark } from '../LayerRail.js';
+import { stepMark } from '../LayerRail.js';
 import type { SelectItem } from '../list/SelectList.js';
 import { useTone } from '../ThemeProvider.js';
 import type { StepView } from '../walkReducer.js';
@@ -36,18 +36,7 @@ export function filterHistory(entries: readonly HistoryEntry[], query: string): 
 
 function Row({ step, on }: { step: StepView; on: boolean }): React.JSX.Element {
   const tone = useTone();
-  const mark = step.result?.notApplicable
-    ? notApplicableMark
-    : step.result
-      ? verdictMark[step.result.verdict]
-      : { symbol: '✓', tone: 'ok' as const };
-  const outcome = step.result?.notApplicable
-    ? 'not applicable'
-    : step.result
-      ? step.result.outcome
-      : step.answer
-        ? step.answer.label
-        : step.status;
+  const { mark, outcome } = stepMark(step, step.answer?.label ?? '');
   return (
     <>
       <Text {...tone(mark.tone)}>{mark.symbol}</Text> <Text {...tone('muted')}>{step.layer.padEnd(7)}</Text>{' '}
