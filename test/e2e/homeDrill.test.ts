@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cliPath } from '../helpers/cli.js';
 import { hasTmux, tmuxSession } from '../helpers/tmux.js';
 
-const { session, tmux, waitForScreen, kill } = tmuxSession('plumbline-home');
+const { session, tmux, open, waitForScreen, kill } = tmuxSession('plumbline-home');
 const scrollback = () => tmux('capture-pane', '-p', '-S', '-', '-t', session);
 /** PLUMBLINE_CAPTURE_DIR keeps each screen the test waited for, for the notes. */
 const keep = (name: string, screen: string) => {
@@ -22,17 +22,7 @@ describe.skipIf(!hasTmux)('a guided drill from the home screen and back (tmux, 8
   it('filters home to the drill, runs it guided with keys in bursts, debriefs, and returns home', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'plumbline-home-'));
     const done = join(dir, 'exit-code');
-    tmux(
-      'new-session',
-      '-d',
-      '-s',
-      session,
-      '-x',
-      '80',
-      '-y',
-      '24',
-      `CI=true XDG_STATE_HOME=${dir} TMPDIR=${dir} ${process.execPath} ${cliPath}; echo $? > ${done}; sleep 30`,
-    );
+    open(`CI=true XDG_STATE_HOME=${dir} TMPDIR=${dir} ${process.execPath} ${cliPath}; echo $? > ${done}; sleep 30`);
     let shown = keep('1-home', await waitForScreen('Runbooks (walk one on your current kube context)', 40_000));
     // Home never names a drill's cause: no scenario id on it.
     expect(shown).not.toContain('pod-pending-node-selector');

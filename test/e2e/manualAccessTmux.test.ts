@@ -12,7 +12,7 @@ import { commandLines } from '../../src/nodeaccess/quote.js';
 import { cliPath, repoRoot } from '../helpers/cli.js';
 import { hasTmux, tmuxSession } from '../helpers/tmux.js';
 
-const { session, tmux, screen, waitForScreen, kill } = tmuxSession('plumbline-manual');
+const { session, tmux, open, screen, waitForScreen, kill } = tmuxSession('plumbline-manual');
 const scenarioFile = join(repoRoot, 'scenarios/node-notready-systemd-dbus-hang.yaml');
 const argv = [
   'systemctl',
@@ -73,15 +73,7 @@ describe.skipIf(!hasTmux)('manual node access in a real 80×24 terminal (tmux)',
   it('run node-not-ready worker-2: the command copied with copy mode runs as shown; the paste, stray keys and all, decides the step', async () => {
     const transcript = join(dir, 't.jsonl');
     const done = join(dir, 'exit-code');
-    tmux(
-      'new-session',
-      '-d',
-      '-s',
-      session,
-      '-x',
-      '80',
-      '-y',
-      '24',
+    open(
       `CI=true ${process.execPath} ${cliPath} run node-not-ready worker-2 --kubeconfig ${kubeconfig} --transcript ${transcript}; echo $? > ${done}; sleep 30`,
     );
     const prompt = await waitForScreen('waiting for the output: paste it here, then ⏎');

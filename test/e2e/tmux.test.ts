@@ -9,7 +9,7 @@ if (!hasTmux)
   console.warn(
     '\n*** SKIPPING the real-terminal tests: tmux is not installed (apt-get install tmux; .ci/run does) ***\n',
   );
-const { session, tmux, screen, waitForScreen, kill } = tmuxSession('plumbline-e2e');
+const { session, tmux, open, screen, waitForScreen, kill } = tmuxSession('plumbline-e2e');
 
 /** Everything the terminal holds: the scrollback and the screen. */
 const scrollback = () => tmux('capture-pane', '-p', '-S', '-', '-t', session);
@@ -34,17 +34,7 @@ describe.skipIf(!hasTmux)('the TUI in a real 80×24 terminal (tmux)', () => {
     const done = join(dir, 'exit-code');
     // The shell here is tmux's own, to record the exit code; plumbline itself never uses a shell.
     // CI=true as on build machines: the screen must still draw every frame in a real terminal.
-    tmux(
-      'new-session',
-      '-d',
-      '-s',
-      session,
-      '-x',
-      '80',
-      '-y',
-      '24',
-      `CI=true ${process.execPath} ${cliPath} drill --step --transcript ${transcript}; echo $? > ${done}; sleep 30`,
-    );
+    open(`CI=true ${process.execPath} ${cliPath} drill --step --transcript ${transcript}; echo $? > ${done}; sleep 30`);
     await waitForScreen('web-0');
     await waitForScreen('run check');
     tmux('send-keys', '-t', session, 'Enter');
@@ -94,17 +84,7 @@ describe.skipIf(!hasTmux)('the TUI in a real 80×24 terminal (tmux)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'plumbline-tmux-'));
     const transcript = join(dir, 't.jsonl');
     const done = join(dir, 'exit-code');
-    tmux(
-      'new-session',
-      '-d',
-      '-s',
-      session,
-      '-x',
-      '80',
-      '-y',
-      '24',
-      `CI=true ${process.execPath} ${cliPath} drill --step --transcript ${transcript}; echo $? > ${done}; sleep 30`,
-    );
+    open(`CI=true ${process.execPath} ${cliPath} drill --step --transcript ${transcript}; echo $? > ${done}; sleep 30`);
     await waitForScreen('run check');
     tmux('send-keys', '-t', session, 'Enter');
     await waitForScreen('unscheduled');
@@ -130,16 +110,9 @@ describe.skipIf(!hasTmux)('the TUI in a real 80×24 terminal (tmux)', () => {
       const transcript = join(dir, 't.jsonl');
       const done = join(dir, 'exit-code');
       // A healthy cluster: top-down finds nothing and the sweep runs every check of every layer, in auto mode.
-      tmux(
-        'new-session',
-        '-d',
-        '-s',
-        session,
-        '-x',
-        String(columns),
-        '-y',
-        String(rows),
+      open(
         `CI=true ${process.execPath} ${cliPath} drill scale-10-nodes --transcript ${transcript}; echo $? > ${done}; sleep 30`,
+        { x: columns, y: rows },
       );
       // The pod looks healthy: the runbook asks whether the problem is still there; 1 sweeps.
       await waitForScreen(/Is the problem still\s+there\?/, 60_000);
@@ -168,17 +141,7 @@ describe.skipIf(!hasTmux)('the TUI in a real 80×24 terminal (tmux)', () => {
   it('at 60x15, the current question and its keys stay in view; keys sent in bursts act in order', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'plumbline-tmux-'));
     const transcript = join(dir, 't.jsonl');
-    tmux(
-      'new-session',
-      '-d',
-      '-s',
-      session,
-      '-x',
-      '60',
-      '-y',
-      '15',
-      `CI=true ${process.execPath} ${cliPath} drill --step --transcript ${transcript}; sleep 30`,
-    );
+    open(`CI=true ${process.execPath} ${cliPath} drill --step --transcript ${transcript}; sleep 30`, { x: 60, y: 15 });
     let shown = await waitForScreen('Press ⏎ to run this check.');
     expect(shown).toContain('⏎ run check');
     expect(shown).toMatch(/q quit \(transcript kept\)\s*$/);

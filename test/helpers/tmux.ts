@@ -11,6 +11,9 @@ export function tmuxSession(name: string) {
     session,
     tmux,
     screen,
+    /** Opens the session's terminal (80×24 unless told) running `command` in tmux's shell. */
+    open: (command: string, size = { x: 80, y: 24 }) =>
+      tmux('new-session', '-d', '-s', session, '-x', String(size.x), '-y', String(size.y), command),
     waitForScreen: async (text: string | RegExp, ms = 20_000): Promise<string> => {
       const end = Date.now() + ms;
       let last = '';

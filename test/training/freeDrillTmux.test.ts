@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cliPath } from '../helpers/cli.js';
 import { hasTmux, tmuxSession } from '../helpers/tmux.js';
 
-const { session, tmux, waitForScreen, kill } = tmuxSession('plumbline-free');
+const { session, tmux, open, waitForScreen, kill } = tmuxSession('plumbline-free');
 
 describe.skipIf(!hasTmux)('a free drill in a real 80×24 terminal (tmux)', () => {
   afterEach(() => {
@@ -16,15 +16,7 @@ describe.skipIf(!hasTmux)('a free drill in a real 80×24 terminal (tmux)', () =>
     const dir = mkdtempSync(join(tmpdir(), 'plumbline-free-tmux-'));
     const transcript = join(dir, 't.jsonl');
     const done = join(dir, 'exit-code');
-    tmux(
-      'new-session',
-      '-d',
-      '-s',
-      session,
-      '-x',
-      '80',
-      '-y',
-      '24',
+    open(
       `CI=true XDG_STATE_HOME=${dir} ${process.execPath} ${cliPath} drill pod-pending-node-selector --free --transcript ${transcript}; echo $? > ${done}; sleep 30`,
     );
     let shown = await waitForScreen('Which check next?');

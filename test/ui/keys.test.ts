@@ -2,29 +2,7 @@ import type { Key } from 'ink';
 import { describe, expect, it } from 'vitest';
 import type { KeyContext } from '../../src/ui/keys.js';
 import { commandFor, helpFor, hintsFor } from '../../src/ui/keys.js';
-
-const noKey: Key = {
-  upArrow: false,
-  downArrow: false,
-  leftArrow: false,
-  rightArrow: false,
-  pageDown: false,
-  pageUp: false,
-  home: false,
-  end: false,
-  return: false,
-  escape: false,
-  ctrl: false,
-  shift: false,
-  tab: false,
-  backspace: false,
-  delete: false,
-  meta: false,
-  super: false,
-  hyper: false,
-  capsLock: false,
-  numLock: false,
-};
+import { noKey } from '../helpers/keys.js';
 
 const walk: KeyContext = {
   screen: 'walk',

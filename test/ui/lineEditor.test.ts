@@ -2,29 +2,8 @@ import type { Key } from 'ink';
 import { describe, expect, it } from 'vitest';
 import { editorKey, editorPaste, emptyEditor } from '../../src/ui/lineEditor.js';
 import type { EditorMode, EditorState } from '../../src/ui/lineEditor.js';
+import { noKey as none } from '../helpers/keys.js';
 
-const none: Key = {
-  upArrow: false,
-  downArrow: false,
-  leftArrow: false,
-  rightArrow: false,
-  pageDown: false,
-  pageUp: false,
-  home: false,
-  end: false,
-  return: false,
-  escape: false,
-  ctrl: false,
-  shift: false,
-  tab: false,
-  backspace: false,
-  delete: false,
-  meta: false,
-  super: false,
-  hyper: false,
-  capsLock: false,
-  numLock: false,
-};
 const k = (over: Partial<Key> = {}): Key => ({ ...none, ...over });
 const output: EditorMode = { multiline: true, idleKeysAreCommands: true };
 const note: EditorMode = { multiline: false, idleKeysAreCommands: false };

@@ -4,29 +4,7 @@ import { eachKeyPress } from '../../../src/ui/list/keyPresses.js';
 import { listLines, windowStart } from '../../../src/ui/list/SelectList.js';
 import type { ListMove } from '../../../src/ui/list/selection.js';
 import { listMoveFor, moveSelection } from '../../../src/ui/list/selection.js';
-
-const noKey: Key = {
-  upArrow: false,
-  downArrow: false,
-  leftArrow: false,
-  rightArrow: false,
-  pageDown: false,
-  pageUp: false,
-  home: false,
-  end: false,
-  return: false,
-  escape: false,
-  ctrl: false,
-  shift: false,
-  tab: false,
-  backspace: false,
-  delete: false,
-  meta: false,
-  super: false,
-  hyper: false,
-  capsLock: false,
-  numLock: false,
-};
+import { noKey } from '../../helpers/keys.js';
 
 describe('moveSelection', () => {
   it.each<[number | null, ListMove, number, number | null]>([
