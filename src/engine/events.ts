@@ -200,6 +200,8 @@ export interface WalkAccount {
   anomalies: Anomaly[];
   /** unrecognised-evidence: where a person looks next (empty otherwise). */
   lookNext: string[];
+  /** Why the signature catalog could not be read (file:line:col: problem) when the walk needed it; null otherwise. */
+  catalogError: string | null;
 }
 
 /** A step of the path with what its check saw, for readers of the result (a bot posting it, an alert enricher). */

@@ -21,6 +21,8 @@ export interface WalkJson {
   anomalies: WalkAccount['anomalies'];
   /** unrecognised-evidence: where to look next. */
   lookNext: WalkAccount['lookNext'];
+  /** Why the signature catalog could not be read, when the walk needed it: its known causes were not checked. */
+  catalogError: WalkAccount['catalogError'];
   transcript: string | null;
 }
 
@@ -52,6 +54,7 @@ export function walkJson(
     defaultsUsed: r.defaultsUsed,
     anomalies: r.anomalies,
     lookNext: r.lookNext,
+    catalogError: r.catalogError,
     transcript: meta.transcript,
   };
 }
@@ -74,6 +77,7 @@ export function notStartedJson(
     defaultsUsed: [],
     anomalies: [],
     lookNext: [],
+    catalogError: null,
     transcript: meta.transcript,
   };
 }

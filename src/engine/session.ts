@@ -42,6 +42,7 @@ import { accountOf, pathWithResults, WalkLog } from './account.js';
 import { runAction } from './runAction.js';
 import { runCheck } from './runCheck.js';
 import { redactEvent } from '../base/redact.js';
+import { formatProblem, InputError } from '../base/source.js';
 
 export interface SessionOptions {
   runbook: LoadedRunbook;
@@ -70,8 +71,11 @@ export interface SessionOptions {
   confirmActions?: 'ask' | 'yes' | 'none';
   /** Who ran the walk and how, for the transcript's first line (tool version, OS user, node access, flags). */
   about?: { version: string; user: string; nodeAccess: string; flags: Record<string, string | boolean> };
-  /** The signature catalog read against what the walk sees (default: the bundled one, signatures/*.yaml). */
-  signatures?: readonly CompiledSignature[];
+  /**
+   * The signature catalog read against what the walk sees (default: the bundled one, signatures/*.yaml);
+   * a function is called when the walk needs it, and what it throws is said at the end.
+   */
+  signatures?: readonly CompiledSignature[] | (() => readonly CompiledSignature[]);
   /** Between two runs of an action's verify check. */
   verifyPollMs?: number;
   now?: () => Date;
@@ -519,9 +523,12 @@ export class Session {
         : 'incomplete';
     let anomalies: WalkAccount['anomalies'] = [];
     let lookNext: string[] = [];
+    let catalogError: string | null = null;
     // A catch-all ending or no finding at all: what the walk saw may name the cause a closed tree does not know.
     if (generic || outcome === 'no-finding') {
-      const found = matchSignals(this.catalog(), this.signals);
+      const catalog = this.catalog();
+      catalogError = catalog.error;
+      const found = matchSignals(catalog.signatures, this.signals);
       const best = found.find((m) => !m.signature.benign && (!generic || deepEnough(m.signature.layer, generic.layer)));
       if (best) {
         diagnosis = signatureDiagnosis(best, generic);
@@ -542,16 +549,28 @@ export class Session {
       this.emit({ type: 'diagnosis', ...diagnosis });
     }
     const account = accountOf(this.log, spec, context.path, outcome);
-    this.end({ outcome, reason: 'finished', diagnosis, account: { ...account, anomalies, lookNext, unconfirmed } });
+    this.end({
+      outcome,
+      reason: 'finished',
+      diagnosis,
+      account: { ...account, anomalies, lookNext, unconfirmed, catalogError },
+    });
   }
 
-  private catalog(): readonly CompiledSignature[] {
-    if (this.opts.signatures) return this.opts.signatures;
+  /** The catalog, or why it could not be read: a walk never fails on a broken file, and never hides that it met one. */
+  private catalog(): { signatures: readonly CompiledSignature[]; error: string | null } {
+    const given = this.opts.signatures;
     try {
-      return bundledCatalog();
-    } catch {
-      // lint and the catalog's tests refuse a broken bundled file; a walk never fails on one.
-      return [];
+      const signatures = typeof given === 'function' ? given() : (given ?? bundledCatalog());
+      return { signatures, error: null };
+    } catch (err) {
+      const why =
+        err instanceof InputError
+          ? err.problems.map(formatProblem).join('; ')
+          : err instanceof Error
+            ? err.message
+            : String(err);
+      return { signatures: [], error: why };
     }
   }
 
@@ -579,7 +598,11 @@ export class Session {
     const error =
       r.error === undefined ? undefined : r.error instanceof Error ? r.error.message : JSON.stringify(r.error);
     const account = redactEvent(
-      r.account ?? { ...accountOf(this.log, this.spec, context?.path ?? [], 'incomplete'), unconfirmed: null },
+      r.account ?? {
+        ...accountOf(this.log, this.spec, context?.path ?? [], 'incomplete'),
+        unconfirmed: null,
+        catalogError: null,
+      },
       this.redactions,
     );
     // The transcript's last line carries only what there is to say: nothing unseen, nothing said.
@@ -589,6 +612,7 @@ export class Session {
       ...(account.unconfirmed ? { unconfirmed: account.unconfirmed } : {}),
       ...(account.defaultsUsed.length > 0 ? { defaultsUsed: account.defaultsUsed } : {}),
       ...(account.anomalies.length > 0 ? { anomalies: account.anomalies, lookNext: account.lookNext } : {}),
+      ...(account.catalogError ? { catalogError: account.catalogError } : {}),
     };
     this.emit({ type: 'session.end', outcome: r.outcome, reason: r.reason, ...(error ? { error } : {}), ...said });
     this.resolveDone({

@@ -81,6 +81,7 @@ export function textLines(e: SessionEvent): string[] {
 /** An ending says what it could not see and how to see it, what it saw, and the answers nobody gave. */
 export function accountLines(e: Extract<SessionEvent, { type: 'session.end' }>): string[] {
   const out: string[] = [];
+  if (e.catalogError) out.push(`  ${catalogNote(e.catalogError)}`);
   if (e.unconfirmed)
     out.push(
       `  could not confirm: ${e.unconfirmed.title} (it would rest on ${e.unconfirmed.restsOn}, which could not look)`,
@@ -98,7 +99,11 @@ export function accountLines(e: Extract<SessionEvent, { type: 'session.end' }>):
     }
   }
   if (e.anomalies && e.anomalies.length > 0) {
-    out.push('  seen, and no known cause explains it (worst first):');
+    out.push(
+      e.catalogError
+        ? '  seen, and not read against known causes (worst first):'
+        : '  seen, and no known cause explains it (worst first):',
+    );
     for (const a of e.anomalies) out.push(`    - [${a.layer}] ${a.source}: ${a.line}`);
     if (e.lookNext && e.lookNext.length > 0) {
       out.push('  look next:');
@@ -110,4 +115,9 @@ export function accountLines(e: Extract<SessionEvent, { type: 'session.end' }>):
     for (const d of e.defaultsUsed) out.push(`    - ${d.step}: ${d.label}`);
   }
   return out;
+}
+
+/** What a walk says when the signature catalog could not be read: the known causes in it were not looked for. */
+export function catalogNote(why: string): string {
+  return `the signature catalog could not be read: ${why}; known causes from it were not checked`;
 }

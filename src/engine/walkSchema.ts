@@ -96,6 +96,12 @@ export const walkJsonSchema = z
       .array(z.strictObject({ layer: z.enum(layers), source: z.string(), line: z.string(), severity: z.number() }))
       .describe('unrecognised-evidence: what the walk saw that nothing explains, worst first.'),
     lookNext: z.array(z.string()).describe('unrecognised-evidence: where to look next.'),
+    catalogError: z
+      .string()
+      .nullable()
+      .describe(
+        'Why the signature catalog could not be read (file:line:col: problem) when the walk needed it: the known causes in it were not checked. Null otherwise.',
+      ),
     transcript: z.string().nullable().describe('The session transcript (JSONL).'),
     api: z.strictObject({ requests: z.number(), bytes: z.number() }).describe('What the walk cost the API server.'),
   })

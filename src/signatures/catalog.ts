@@ -96,23 +96,41 @@ export function bundledSignatureFiles(): string[] {
 export function loadCatalog(files: readonly string[]): CompiledSignature[] {
   const all: CompiledSignature[] = [];
   const problems: SourceProblem[] = [];
-  const seen = new Map<string, string>();
   for (const file of files) {
     try {
-      for (const s of loadSignatureFile(file)) {
-        const first = seen.get(s.id);
-        if (first)
-          problems.push({ file, line: 1, column: 1, message: `signature "${s.id}" is also defined in ${first}` });
-        seen.set(s.id, file);
-        all.push(s);
-      }
+      all.push(...loadSignatureFile(file));
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
       problems.push(...err.problems);
     }
   }
+  problems.push(...duplicateIds(all));
   if (problems.length > 0) throw new InputError(problems);
   return all;
+}
+
+/** Each entry whose id an earlier one already has, located at its `id:` (file:line:col). */
+export function duplicateIds(all: readonly CompiledSignature[]): SourceProblem[] {
+  const problems: SourceProblem[] = [];
+  const first = new Map<string, string>();
+  const index = new Map<string, number>();
+  for (const s of all) {
+    const i = index.get(s.file) ?? 0;
+    index.set(s.file, i + 1);
+    const earlier = first.get(s.id);
+    if (earlier === undefined) first.set(s.id, s.file);
+    else problems.push(locateId(s.file, i, `signature "${s.id}" is also defined in ${earlier}`));
+  }
+  return problems;
+}
+
+function locateId(file: string, i: number, message: string): SourceProblem {
+  try {
+    return parseYamlSource(file, readInputText(file, yamlLimit)).problem(['signatures', i, 'id'], message);
+  } catch {
+    // The file was read a moment ago; should it be gone now, the problem still names it.
+    return { file, line: 1, column: 1, message };
+  }
 }
 
 let bundled: CompiledSignature[] | undefined;

@@ -174,6 +174,7 @@ const eventSchemas: Record<SessionEvent['type'], z.ZodType> = {
     error: z.string().optional(),
     anomalies: z.array(z.looseObject({ layer, source: z.string(), line: z.string(), severity: z.number() })).optional(),
     lookNext: z.array(z.string()).optional(),
+    catalogError: z.string().optional(),
   }),
 };
 

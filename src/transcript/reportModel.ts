@@ -9,6 +9,7 @@ import { pathFlowchart, startNode } from './mermaid.js';
 import type { TakenEdge } from './mermaid.js';
 import type { CheckedRawRef, TranscriptEvent } from './read.js';
 import { redactEvent, redactText } from '../base/redact.js';
+import { catalogNote } from '../engine/textLog.js';
 
 export interface ReportOptions {
   /** The runbook the session walked, loaded by the id in session.start: draws the whole tree around the path. */
@@ -125,6 +126,8 @@ export interface ReportModel {
   /** unrecognised-evidence: the anomalies the walk saw that nothing explains, worst first, and where to look next. */
   anomalies: { layer: Layer; source: string; line: string; severity: number }[];
   lookNext: string[];
+  /** Why the signature catalog could not be read when the walk needed it: its known causes were not checked. */
+  catalogError: string | null;
   visits: StepVisit[];
   /** The user switching between running checks at once (auto) and one at a time. */
   modeChanges: { at: string; seq: number; auto: boolean }[];
@@ -239,6 +242,7 @@ export function buildReport(rawEvents: readonly TranscriptEvent[], opts: ReportO
     end: endView,
     anomalies: end?.anomalies ?? [],
     lookNext: end?.lookNext ?? [],
+    catalogError: end?.catalogError ?? null,
     diagnosis: diag,
     visits,
     modeChanges,
@@ -261,7 +265,10 @@ export function buildReport(rawEvents: readonly TranscriptEvent[], opts: ReportO
     }),
     basis: basisOf(visits, status),
     raw: rawEntries(visits),
-    followUps: followUpsOf(visits, status, end?.lookNext ?? [], spec?.id ?? start?.runbook ?? null),
+    followUps: [
+      ...(end?.catalogError ? [`${capital(catalogNote(end.catalogError))} (plumbline lint lists every problem).`] : []),
+      ...followUpsOf(visits, status, end?.lookNext ?? [], spec?.id ?? start?.runbook ?? null),
+    ],
   };
 }
 
@@ -798,4 +805,8 @@ export function sidecarProblem(raw: { file: string; found?: CheckedRawRef['found
     case 'refused':
       return `the full output reference was not followed: ${found.why}.`;
   }
+}
+
+function capital(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }

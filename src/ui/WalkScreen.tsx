@@ -8,6 +8,8 @@ import type { AppProps } from './appProps.js';
 import { Briefing } from './Briefing.js';
 import { CurrentStep } from './CurrentStep.js';
 import { DiagnosisView } from './DiagnosisView.js';
+import { catalogNote } from '../engine/textLog.js';
+import { Paragraph } from './Paragraph.js';
 import { FinishedStep } from './FinishedStep.js';
 import { Footer } from './Footer.js';
 import { Header } from './Header.js';
@@ -337,7 +339,12 @@ function EndView({
     <Box flexDirection="column">
       <Clip rows={cut > 0 ? rows - 1 : rows} keep="top" onOverflow={(n) => n !== cut && setCut(n)}>
         {state.diagnosis ? (
-          <DiagnosisView diagnosis={state.diagnosis} transcriptPath={transcriptPath} width={width} />
+          <>
+            {state.end?.catalogError ? (
+              <Paragraph {...tone('error')} text={catalogNote(state.end.catalogError)} width={width} />
+            ) : null}
+            <DiagnosisView diagnosis={state.diagnosis} transcriptPath={transcriptPath} width={width} />
+          </>
         ) : state.end ? (
           <WalkEnd end={state.end} transcriptPath={transcriptPath} />
         ) : null}

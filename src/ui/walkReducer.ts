@@ -78,7 +78,14 @@ export interface WalkState {
   currentLayer: Layer | null;
   diagnosis: DiagnosisView | null;
   /** `lines`: what the walk could not see and how to see it, what it saw, the answers nobody gave. */
-  end: { outcome: SessionOutcome | null; reason: EndReason; error?: string; lines?: string[] } | null;
+  end: {
+    outcome: SessionOutcome | null;
+    reason: EndReason;
+    error?: string;
+    lines?: string[];
+    /** Why the signature catalog could not be read: said under a diagnosis too (its known causes were not checked). */
+    catalogError?: string;
+  } | null;
 }
 
 export const initialWalkState: WalkState = {
@@ -241,6 +248,7 @@ export function walkReducer(state: WalkState, event: SessionEvent): WalkState {
           outcome: event.outcome,
           reason: event.reason,
           ...(event.error ? { error: event.error } : {}),
+          ...(event.catalogError ? { catalogError: event.catalogError } : {}),
           lines: accountLines(event),
         },
       };

@@ -86,7 +86,7 @@ describe('plumbline drill --non-interactive --output json (the built CLI)', () =
     expect(r.stderr).toBe('');
     expect(r.exitCode).toBe(0);
     const out = JSON.parse(r.stdout) as Record<string, unknown>;
-    // DESIGN.md's object, plus `api`: what the walk cost the API server; anomalies and lookNext say what an unrecognised-evidence walk saw.
+    // DESIGN.md's object, plus `api`: what the walk cost the API server; anomalies and lookNext say what an unrecognised-evidence walk saw; catalogError, a signature catalog that did not load.
     expect(Object.keys(out)).toEqual([
       'runbook',
       'mode',
@@ -100,6 +100,7 @@ describe('plumbline drill --non-interactive --output json (the built CLI)', () =
       'defaultsUsed',
       'anomalies',
       'lookNext',
+      'catalogError',
       'transcript',
       'api',
     ]);

@@ -10,12 +10,15 @@ export interface CliRun {
   exitCode: number;
 }
 
-/** Runs the built CLI (npm test builds it first) as a child process, on this Node. */
-export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliRun> {
+/** Runs the built CLI (npm test builds it first; `cli`: another copy of it) as a child process, on this Node. */
+export function runCli(
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cli?: string } = {},
+): Promise<CliRun> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [cliPath, ...args],
+      [opts.cli ?? cliPath, ...args],
       {
         env: { ...process.env, NO_COLOR: '1', ...opts.env },
         timeout: opts.timeoutMs ?? 30_000,

@@ -1,10 +1,11 @@
 import { bundledNames, realScenarioNames, resolveAsset } from '../../assets.js';
 import { findCheck } from '../../checks/registry.js';
-import { bundledCatalog, bundledSignatureFiles, loadSignatureSource } from '../../signatures/catalog.js';
+import { bundledCatalog, bundledSignatureFiles, duplicateIds, loadSignatureSource } from '../../signatures/catalog.js';
+import type { CompiledSignature } from '../../signatures/catalog.js';
 import { buildCluster, loadScenarioSource, ScenarioBuildError } from '../../drill/scenario.js';
 import { resolveTime } from '../../drill/relativeTime.js';
 import { loadRunbookFile, loadRunbookSource } from '../../runbook/load.js';
-import { InputError, readYamlSource } from '../../base/source.js';
+import { formatProblem, InputError, readYamlSource } from '../../base/source.js';
 import type { SourceProblem, YamlSource } from '../../base/source.js';
 
 /** Lints runbooks and scenarios: prints every problem as file:line:col, exit 2 if there is any. */
@@ -18,11 +19,13 @@ export async function lintCommand(files: string[]): Promise<number> {
           ...bundledSignatureFiles(),
         ];
   let problems = 0;
+  // The catalog is one namespace across its files: an id twice makes a walk unable to read it.
+  const signatures: CompiledSignature[] = [];
   for (const file of targets) {
     try {
       const source = await readYamlSource(file);
       if (isScenario(source)) await lintScenario(source);
-      else if (isSignatures(source)) loadSignatureSource(source);
+      else if (isSignatures(source)) signatures.push(...loadSignatureSource(source));
       else loadRunbookSource(source, findCheck);
       process.stdout.write(`${file}: ok\n`);
     } catch (err) {
@@ -30,6 +33,10 @@ export async function lintCommand(files: string[]): Promise<number> {
       problems += err.problems.length;
       process.stdout.write(`${err.message}\n`);
     }
+  }
+  for (const p of duplicateIds(signatures)) {
+    problems++;
+    process.stdout.write(`${formatProblem(p)}\n`);
   }
   if (problems > 0) process.stderr.write(`${problems} problem${problems === 1 ? '' : 's'}\n`);
   return problems > 0 ? 2 : 0;
@@ -77,7 +84,7 @@ async function lintScenario(source: YamlSource): Promise<void> {
     if (
       expected !== null &&
       runbook.spec.steps[expected]?.type !== 'diagnosis' &&
-      !bundledCatalog().some((s) => s.id === expected)
+      catalogIds()?.has(expected) === false
     ) {
       problems.push(
         source.problem(
@@ -110,6 +117,19 @@ async function lintScenario(source: YamlSource): Promise<void> {
     }
   }
   if (problems.length > 0) throw new InputError(problems);
+}
+
+/**
+ * The bundled catalog's ids; null when it does not load: its files' problems are said where they are, and a
+ * scenario naming a signature is then neither refused nor blamed on its runbook.
+ */
+function catalogIds(): Set<string> | null {
+  try {
+    return new Set(bundledCatalog().map((s) => s.id));
+  } catch (err) {
+    if (err instanceof InputError) return null;
+    throw err;
+  }
 }
 
 /** Every string in a YAML value, with its path. */
