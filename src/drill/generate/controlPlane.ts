@@ -1,3 +1,4 @@
+import type { HostPathVolumeSource, Probe, Volume } from 'kubernetes-types/core/v1.js';
 import type { KubeObject } from '../types.js';
 import type { GenContext } from './context.js';
 import { kubeVersion } from './context.js';
@@ -6,11 +7,9 @@ import type { ContainerInput, LayoutNode } from './pods.js';
 import { frozen, runningPod } from './pods.js';
 import { serviceObject } from './services.js';
 
-type Json = Record<string, unknown>;
-
 const staticTolerations = frozen([{ operator: 'Exists', effect: 'NoExecute' }]);
 
-function hostPath(name: string, path: string, type: string): Json {
+function hostPath(name: string, path: string, type: string): Volume & { hostPath: HostPathVolumeSource } {
   return { name, hostPath: { path, type } };
 }
 
@@ -19,7 +18,7 @@ function httpProbe(
   path: string,
   port: number,
   opts: { initialDelaySeconds?: number; periodSeconds: number; timeoutSeconds: number; failureThreshold: number },
-): Json {
+): Probe {
   return {
     httpGet: { host, path, port, scheme: port === 2381 ? 'HTTP' : 'HTTPS' },
     ...(opts.initialDelaySeconds === undefined ? {} : { initialDelaySeconds: opts.initialDelaySeconds }),
@@ -32,7 +31,7 @@ function httpProbe(
 
 interface StaticPod {
   container: ContainerInput;
-  volumes: Json[];
+  volumes: Volume[];
   annotations: Record<string, string>;
 }
 
@@ -48,7 +47,7 @@ function staticPods(n: LayoutNode, controlPlanes: readonly LayoutNode[]): Record
   ];
   const certMounts = certs.map((v) => ({
     name: v.name,
-    mountPath: (v.hostPath as { path: string }).path,
+    mountPath: v.hostPath.path,
     readOnly: true,
   }));
   const image = (component: string) => `registry.k8s.io/${component}:${kubeVersion}`;

@@ -1,16 +1,18 @@
+import type { Affinity, Container, ContainerPort, PodSpec, Toleration, Volume } from 'kubernetes-types/core/v1.js';
+import type { DeploymentStrategy } from 'kubernetes-types/apps/v1.js';
 import type { KubeObject } from '../types.js';
+import { rolledOutDeployment } from '../objects/apps.js';
+import type { ClaimTemplate, Template } from '../objects/apps.js';
 import { controllerRef, objectUid } from './ids.js';
 import type { ContainerInput } from './pods.js';
 
-type Json = Record<string, unknown>;
-
 /** A container as the API server stores it in a template: the defaults it fills in. */
-export function templateContainer(c: ContainerInput): Json {
-  const out: Json = { name: c.name, image: c.image };
+export function templateContainer(c: ContainerInput): Container {
+  const out: Container = { name: c.name, image: c.image };
   if (c.command) out.command = c.command;
   if (c.args) out.args = c.args;
   if (c.env) out.env = c.env;
-  if (c.ports) out.ports = c.ports;
+  if (c.ports) out.ports = c.ports as ContainerPort[];
   out.resources = c.resources ?? {};
   if (c.livenessProbe) out.livenessProbe = c.livenessProbe;
   if (c.readinessProbe) out.readinessProbe = c.readinessProbe;
@@ -27,18 +29,19 @@ export interface TemplateInput {
   labels: Record<string, string>;
   containers: ContainerInput[];
   serviceAccountName?: string;
-  volumes?: Json[];
-  tolerations?: Json[];
+  volumes?: Volume[];
+  tolerations?: Toleration[];
   priorityClassName?: string;
   hostNetwork?: boolean;
   dnsPolicy?: string;
   nodeSelector?: Record<string, string>;
-  affinity?: Json;
+  affinity?: Affinity;
 }
 
 /** A pod template with the defaults the API server fills in, as `kubectl get -o yaml` shows it. */
-export function podTemplate(t: TemplateInput, labels: Record<string, string> = t.labels): Json {
-  const spec: Json = {};
+export function podTemplate(t: TemplateInput, labels: Record<string, string> = t.labels): Template {
+  // Built key by key in the order the API server prints a template.
+  const spec: Partial<PodSpec> = {};
   if (t.volumes) spec.volumes = t.volumes;
   spec.containers = t.containers.map(templateContainer);
   spec.restartPolicy = 'Always';
@@ -55,7 +58,7 @@ export function podTemplate(t: TemplateInput, labels: Record<string, string> = t
   spec.schedulerName = 'default-scheduler';
   if (t.tolerations) spec.tolerations = t.tolerations;
   if (t.priorityClassName) spec.priorityClassName = t.priorityClassName;
-  return { metadata: { creationTimestamp: null, labels }, spec };
+  return { metadata: { creationTimestamp: null, labels }, spec: spec as PodSpec };
 }
 
 function isReady(pod: KubeObject): boolean {
@@ -73,7 +76,7 @@ export interface DeploymentInput {
   created: string;
   /** When the ReplicaSet's pods last became available (the conditions' times). */
   progressed: string;
-  strategy?: Json;
+  strategy?: DeploymentStrategy;
 }
 
 /** The Deployment, its one ReplicaSet, and the labels and owner its pods need. */
@@ -95,93 +98,21 @@ export function deploymentObjects(
   d: DeploymentInput,
   pods: readonly KubeObject[] | { replicas: number; ready: number },
 ): KubeObject[] {
-  const { replicaSetName, podLabels } = deploymentFor(d);
   const replicas = 'replicas' in pods ? pods.replicas : pods.length;
-  let ready = 'ready' in pods ? pods.ready : 0;
-  if (!('ready' in pods)) for (const p of pods) if (isReady(p)) ready++;
-  const selector = { matchLabels: { ...d.template.labels } };
-  const deployment: KubeObject = {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: {
-      name: d.name,
-      namespace: d.namespace,
-      uid: objectUid('Deployment', d.namespace, d.name),
-      generation: 1,
-      creationTimestamp: d.created,
-      labels: d.labels,
-      annotations: { 'deployment.kubernetes.io/revision': '1' },
-    },
-    spec: {
-      replicas,
-      selector,
-      template: podTemplate(d.template),
-      strategy: d.strategy ?? { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' } },
-      revisionHistoryLimit: 10,
-      progressDeadlineSeconds: 600,
-    },
-    status: {
-      observedGeneration: 1,
-      replicas,
-      updatedReplicas: replicas,
-      ...(ready > 0 ? { readyReplicas: ready, availableReplicas: ready } : {}),
-      ...(ready < replicas ? { unavailableReplicas: replicas - ready } : {}),
-      conditions: [
-        ready === replicas
-          ? {
-              type: 'Available',
-              status: 'True',
-              lastUpdateTime: d.progressed,
-              lastTransitionTime: d.progressed,
-              reason: 'MinimumReplicasAvailable',
-              message: 'Deployment has minimum availability.',
-            }
-          : {
-              type: 'Available',
-              status: 'False',
-              lastUpdateTime: d.progressed,
-              lastTransitionTime: d.progressed,
-              reason: 'MinimumReplicasUnavailable',
-              message: 'Deployment does not have minimum availability.',
-            },
-        {
-          type: 'Progressing',
-          status: 'True',
-          lastUpdateTime: d.progressed,
-          lastTransitionTime: d.created,
-          reason: 'NewReplicaSetAvailable',
-          message: `ReplicaSet "${replicaSetName}" has successfully progressed.`,
-        },
-      ],
-    },
-  };
-  const maxSurge = Math.ceil(replicas * 0.25);
-  const replicaSet: KubeObject = {
-    apiVersion: 'apps/v1',
-    kind: 'ReplicaSet',
-    metadata: {
-      name: replicaSetName,
-      namespace: d.namespace,
-      uid: objectUid('ReplicaSet', d.namespace, replicaSetName),
-      generation: 1,
-      creationTimestamp: d.created,
-      labels: podLabels,
-      annotations: {
-        'deployment.kubernetes.io/desired-replicas': String(replicas),
-        'deployment.kubernetes.io/max-replicas': String(replicas + maxSurge),
-        'deployment.kubernetes.io/revision': '1',
-      },
-      ownerReferences: [controllerRef('apps/v1', 'Deployment', d.namespace, d.name)],
-    },
-    spec: { replicas, selector: { matchLabels: { ...podLabels } }, template: podTemplate(d.template, podLabels) },
-    status: {
-      replicas,
-      fullyLabeledReplicas: replicas,
-      readyReplicas: ready,
-      availableReplicas: ready,
-      observedGeneration: 1,
-    },
-  };
+  const ready = 'ready' in pods ? pods.ready : pods.filter(isReady).length;
+  const { deployment, replicaSet } = rolledOutDeployment({
+    namespace: d.namespace,
+    name: d.name,
+    labels: d.labels,
+    selector: d.template.labels,
+    hash: d.hash,
+    template: (labels) => podTemplate(d.template, labels),
+    created: d.created,
+    progressed: d.progressed,
+    replicas,
+    ready,
+    ...(d.strategy ? { strategy: d.strategy } : {}),
+  });
   return [deployment, replicaSet];
 }
 
@@ -241,7 +172,7 @@ export interface StatefulSetInput {
   replicas: number;
   revisionHash: string;
   created: string;
-  volumeClaimTemplates: Json[];
+  volumeClaimTemplates: ClaimTemplate[];
 }
 
 export function statefulSetPodLabels(s: StatefulSetInput, ordinal: number): Record<string, string> {

@@ -1,3 +1,13 @@
+import type {
+  ContainerPort,
+  EnvVar,
+  Probe,
+  ResourceRequirements,
+  SecurityContext,
+  Toleration,
+  Volume,
+  VolumeMount,
+} from 'kubernetes-types/core/v1.js';
 import type { KubeObject } from '../types.js';
 import { hex64, hex64FromUid, safeFromHex, uidFor } from './ids.js';
 import { daemonPodTolerations } from '../../kube/semantics/scheduling.js';
@@ -70,7 +80,7 @@ export const defaultTolerations = deepFreeze([
 ]);
 
 /** What the DaemonSet controller adds to its pods (util.AddOrUpdateDaemonPodTolerations). */
-export function daemonSetTolerations(own: Json[], hostNetwork: boolean): Json[] {
+export function daemonSetTolerations(own: Toleration[], hostNetwork: boolean): Toleration[] {
   return [...own, ...daemonPodTolerations(hostNetwork)];
 }
 
@@ -91,14 +101,14 @@ export interface ContainerInput {
   image: string;
   command?: string[];
   args?: string[];
-  env?: Json[];
-  ports?: readonly Json[];
-  resources?: Json;
-  livenessProbe?: Json;
-  readinessProbe?: Json;
-  startupProbe?: Json;
-  securityContext?: Json;
-  volumeMounts?: Json[];
+  env?: EnvVar[];
+  ports?: readonly ContainerPort[];
+  resources?: ResourceRequirements;
+  livenessProbe?: Probe;
+  readinessProbe?: Probe;
+  startupProbe?: Probe;
+  securityContext?: SecurityContext;
+  volumeMounts?: VolumeMount[];
 }
 
 export interface PodInput {
@@ -117,8 +127,8 @@ export interface PodInput {
   started: string;
   /** The service account whose token is mounted; none for static pods, which get no token. */
   serviceAccountName?: string;
-  volumes?: Json[];
-  tolerations: readonly Json[];
+  volumes?: Volume[];
+  tolerations: readonly Toleration[];
   priorityClassName?: string;
   priority?: number;
   hostNetwork?: boolean;
@@ -202,7 +212,7 @@ export function runningPod(p: PodInput): KubeObject {
       started: true,
     });
   }
-  const volumes: Json[] = p.volumes ? [...p.volumes] : [];
+  const volumes: Volume[] = p.volumes ? [...p.volumes] : [];
   if (tokenVolume) volumes.push({ name: tokenVolume, projected: tokenProjection });
 
   const metadata: KubeObject['metadata'] = {

@@ -1,4 +1,6 @@
 import { uidFor } from '../../../generate.js';
+import type { PodSpec } from 'kubernetes-types/core/v1.js';
+import { rolledOutDeployment } from '../../../objects/apps.js';
 import type { KubeObject } from '../../../types.js';
 import type { FaultContext } from '../../types.js';
 import { hexId } from './logs.js';
@@ -36,14 +38,13 @@ export interface WorkloadSpec {
   currentReplicas: number;
   hash?: string;
   priorityClassName?: string;
-  extraTemplate?: Json;
+  extraTemplate?: Partial<PodSpec>;
 }
 
 /** A Deployment and its ReplicaSet, with the status counts the controllers last wrote. */
 export function deploymentObjects(w: WorkloadSpec): { deployment: KubeObject; replicaSet: KubeObject } {
   const hash = w.hash ?? templateHash(w.namespace, w.name);
-  const rsName = `${w.name}-${hash}`;
-  const podSpec: Json = {
+  const podSpec: PodSpec = {
     containers: [
       {
         name: w.container,
@@ -60,98 +61,18 @@ export function deploymentObjects(w: WorkloadSpec): { deployment: KubeObject; re
     ...(w.priorityClassName ? { priorityClassName: w.priorityClassName } : {}),
     ...w.extraTemplate,
   };
-  const available = w.readyReplicas >= w.replicas;
-  const deploymentUid = uidFor('Deployment', w.namespace, w.name);
-  const deployment: KubeObject = {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: {
-      name: w.name,
-      namespace: w.namespace,
-      uid: deploymentUid,
-      generation: 1,
-      creationTimestamp: w.created,
-      labels: w.labels,
-      annotations: { 'deployment.kubernetes.io/revision': '1' },
-    },
-    spec: {
-      replicas: w.replicas,
-      selector: { matchLabels: w.labels },
-      template: { metadata: { labels: w.labels }, spec: podSpec },
-      strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' } },
-      revisionHistoryLimit: 10,
-      progressDeadlineSeconds: 600,
-    },
-    status: {
-      observedGeneration: 1,
-      replicas: w.currentReplicas,
-      updatedReplicas: w.currentReplicas,
-      readyReplicas: w.readyReplicas,
-      availableReplicas: w.readyReplicas,
-      ...(w.replicas - w.readyReplicas > 0 ? { unavailableReplicas: w.replicas - w.readyReplicas } : {}),
-      conditions: [
-        available
-          ? {
-              type: 'Available',
-              status: 'True',
-              lastUpdateTime: w.created,
-              lastTransitionTime: w.created,
-              reason: 'MinimumReplicasAvailable',
-              message: 'Deployment has minimum availability.',
-            }
-          : {
-              type: 'Available',
-              status: 'False',
-              lastUpdateTime: w.created,
-              lastTransitionTime: w.created,
-              reason: 'MinimumReplicasUnavailable',
-              message: 'Deployment does not have minimum availability.',
-            },
-        {
-          type: 'Progressing',
-          status: 'True',
-          lastUpdateTime: w.created,
-          lastTransitionTime: w.created,
-          reason: 'NewReplicaSetAvailable',
-          message: `ReplicaSet "${rsName}" has successfully progressed.`,
-        },
-      ],
-    },
-  };
-  const rsLabels = { ...w.labels, 'pod-template-hash': hash };
-  const replicaSet: KubeObject = {
-    apiVersion: 'apps/v1',
-    kind: 'ReplicaSet',
-    metadata: {
-      name: rsName,
-      namespace: w.namespace,
-      uid: uidFor('ReplicaSet', w.namespace, rsName),
-      generation: 1,
-      creationTimestamp: w.created,
-      labels: rsLabels,
-      annotations: {
-        'deployment.kubernetes.io/desired-replicas': String(w.replicas),
-        'deployment.kubernetes.io/max-replicas': String(w.replicas + 1),
-        'deployment.kubernetes.io/revision': '1',
-      },
-      ownerReferences: [
-        { apiVersion: 'apps/v1', kind: 'Deployment', name: w.name, uid: deploymentUid, controller: true },
-      ],
-    },
-    spec: {
-      replicas: w.replicas,
-      selector: { matchLabels: rsLabels },
-      template: { metadata: { labels: rsLabels }, spec: podSpec },
-    },
-    status: {
-      replicas: w.currentReplicas,
-      fullyLabeledReplicas: w.currentReplicas,
-      readyReplicas: w.readyReplicas,
-      availableReplicas: w.readyReplicas,
-      observedGeneration: 1,
-    },
-  };
-  return { deployment, replicaSet };
+  return rolledOutDeployment({
+    namespace: w.namespace,
+    name: w.name,
+    labels: w.labels,
+    selector: w.labels,
+    hash,
+    template: (labels) => ({ metadata: { labels }, spec: podSpec }),
+    created: w.created,
+    replicas: w.replicas,
+    current: w.currentReplicas,
+    ready: w.readyReplicas,
+  });
 }
 
 /** Adds the Deployment and ReplicaSet of a workload unless the cluster already has them (a scenario or earlier fault wrote them). */

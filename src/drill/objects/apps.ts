@@ -1,0 +1,194 @@
+import type {
+  DaemonSet,
+  DaemonSetSpec,
+  DaemonSetStatus,
+  Deployment,
+  DeploymentSpec,
+  DeploymentStatus,
+  DeploymentStrategy,
+  ReplicaSet,
+  ReplicaSetSpec,
+  ReplicaSetStatus,
+  StatefulSet,
+  StatefulSetSpec,
+  StatefulSetStatus,
+} from 'kubernetes-types/apps/v1.js';
+import type { PersistentVolumeClaim, PodTemplateSpec } from 'kubernetes-types/core/v1.js';
+import { controllerRef, objectUid } from '../generate/ids.js';
+import type { Meta, TemplateMeta, Typed } from './meta.js';
+
+/** A pod template as a controller's spec holds it (metadata may carry `creationTimestamp: null`). */
+export type Template = Omit<PodTemplateSpec, 'metadata'> & { metadata?: TemplateMeta };
+
+/** A StatefulSet's claim template, printed with `creationTimestamp: null` like a pod template. */
+export type ClaimTemplate = Omit<PersistentVolumeClaim, 'metadata'> & { metadata?: TemplateMeta };
+
+type WithTemplate<S> = Omit<S, 'template'> & { template?: Template };
+
+export function deployment(
+  metadata: Meta,
+  spec: WithTemplate<DeploymentSpec>,
+  status: DeploymentStatus = {},
+): Typed<Deployment> {
+  return { apiVersion: 'apps/v1', kind: 'Deployment', metadata, spec: spec as DeploymentSpec, status };
+}
+
+export function replicaSet(
+  metadata: Meta,
+  spec: WithTemplate<ReplicaSetSpec>,
+  status: ReplicaSetStatus = { replicas: 0 },
+): Typed<ReplicaSet> {
+  return { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata, spec: spec as ReplicaSetSpec, status };
+}
+
+export function daemonSet(
+  metadata: Meta,
+  spec: WithTemplate<DaemonSetSpec>,
+  status: Partial<DaemonSetStatus> = {},
+): Typed<DaemonSet> {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'DaemonSet',
+    metadata,
+    spec: spec as DaemonSetSpec,
+    status: status as DaemonSetStatus,
+  };
+}
+
+export function statefulSet(
+  metadata: Meta,
+  spec: WithTemplate<StatefulSetSpec>,
+  status: Partial<StatefulSetStatus> = {},
+): Typed<StatefulSet> {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    metadata,
+    spec: spec as StatefulSetSpec,
+    status: status as StatefulSetStatus,
+  };
+}
+
+/** The rolling-update strategy the API server defaults a Deployment to. */
+export const defaultDeploymentStrategy = (): DeploymentStrategy => ({
+  type: 'RollingUpdate',
+  rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' },
+});
+
+export interface RolledOutDeployment {
+  namespace: string;
+  name: string;
+  /** The Deployment's own labels. */
+  labels: Record<string, string>;
+  /** The pod template's labels, which are the Deployment's selector. */
+  selector: Record<string, string>;
+  /** pod-template-hash of the one ReplicaSet. */
+  hash: string;
+  /** The pod template for these labels (the ReplicaSet's carry the hash). */
+  template: (labels: Record<string, string>) => Template;
+  created: string;
+  /** When the ReplicaSet's pods last became available (the conditions' times); default: created. */
+  progressed?: string;
+  /** spec.replicas. */
+  replicas: number;
+  /** Pods that exist, ready or not (default: replicas). */
+  current?: number;
+  /** Pods that are Ready. */
+  ready: number;
+  strategy?: DeploymentStrategy;
+}
+
+/**
+ * A Deployment whose one ReplicaSet has rolled out, with the status counts
+ * the two controllers last wrote: the one builder generation and faults share.
+ * DeploymentStatus counts are omitempty, so no ready pods means no readyReplicas.
+ */
+export function rolledOutDeployment(d: RolledOutDeployment): {
+  deployment: Typed<Deployment>;
+  replicaSet: Typed<ReplicaSet>;
+} {
+  const { namespace, name, replicas, ready } = d;
+  const current = d.current ?? replicas;
+  const progressed = d.progressed ?? d.created;
+  const replicaSetName = `${name}-${d.hash}`;
+  const made = deployment(
+    {
+      name,
+      namespace,
+      uid: objectUid('Deployment', namespace, name),
+      generation: 1,
+      creationTimestamp: d.created,
+      labels: d.labels,
+      annotations: { 'deployment.kubernetes.io/revision': '1' },
+    },
+    {
+      replicas,
+      selector: { matchLabels: { ...d.selector } },
+      template: d.template(d.selector),
+      strategy: d.strategy ?? defaultDeploymentStrategy(),
+      revisionHistoryLimit: 10,
+      progressDeadlineSeconds: 600,
+    },
+    {
+      observedGeneration: 1,
+      replicas: current,
+      updatedReplicas: current,
+      ...(ready > 0 ? { readyReplicas: ready, availableReplicas: ready } : {}),
+      ...(ready < replicas ? { unavailableReplicas: replicas - ready } : {}),
+      conditions: [
+        ready >= replicas
+          ? {
+              type: 'Available',
+              status: 'True',
+              lastUpdateTime: progressed,
+              lastTransitionTime: progressed,
+              reason: 'MinimumReplicasAvailable',
+              message: 'Deployment has minimum availability.',
+            }
+          : {
+              type: 'Available',
+              status: 'False',
+              lastUpdateTime: progressed,
+              lastTransitionTime: progressed,
+              reason: 'MinimumReplicasUnavailable',
+              message: 'Deployment does not have minimum availability.',
+            },
+        {
+          type: 'Progressing',
+          status: 'True',
+          lastUpdateTime: progressed,
+          lastTransitionTime: d.created,
+          reason: 'NewReplicaSetAvailable',
+          message: `ReplicaSet "${replicaSetName}" has successfully progressed.`,
+        },
+      ],
+    },
+  );
+  const podLabels = { ...d.selector, 'pod-template-hash': d.hash };
+  const maxSurge = Math.ceil(replicas * 0.25);
+  const set = replicaSet(
+    {
+      name: replicaSetName,
+      namespace,
+      uid: objectUid('ReplicaSet', namespace, replicaSetName),
+      generation: 1,
+      creationTimestamp: d.created,
+      labels: podLabels,
+      annotations: {
+        'deployment.kubernetes.io/desired-replicas': String(replicas),
+        'deployment.kubernetes.io/max-replicas': String(replicas + maxSurge),
+        'deployment.kubernetes.io/revision': '1',
+      },
+      ownerReferences: [controllerRef('apps/v1', 'Deployment', namespace, name)],
+    },
+    { replicas, selector: { matchLabels: { ...podLabels } }, template: d.template(podLabels) },
+    {
+      replicas: current,
+      fullyLabeledReplicas: current,
+      readyReplicas: ready,
+      availableReplicas: ready,
+      observedGeneration: 1,
+    },
+  );
+  return { deployment: made, replicaSet: set };
+}
