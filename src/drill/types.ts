@@ -128,4 +128,12 @@ export interface VirtualObjects {
   probe(index: number): KubeObject;
   /** An indexed field's value (`spec.nodeName`) without a probe, where the set knows it. */
   indexValue?(field: string, index: number): string | undefined;
+  /**
+   * Members made from one template, for a Table that prints one member per
+   * template instead of making each: the member's whole metadata and what
+   * selectors read (`object`, fresh), and `like`, a member whose made object
+   * differs from this one's only in name, uid, node and IPs (and what derives
+   * from them).
+   */
+  shallow?(index: number): { object: KubeObject; like: number };
 }

@@ -10,6 +10,7 @@ import { bucketName, groupVersion } from './resources.js';
 import type { ResourceDefinition } from './resourceDefinition.js';
 import { parseSelection } from './selection.js';
 import { badRequest, continueExpired, notAcceptable, notFound } from './status.js';
+import type { ListResult } from './store.js';
 import { buildTable, parseIncludeObject } from './tables/table.js';
 import type { ListMeta } from './tables/table.js';
 import { watchObjects } from './watch.js';
@@ -28,6 +29,7 @@ export function respond(
   metadata: ListMeta,
   asList: boolean,
   status = 200,
+  likes?: Pick<ListResult, 'likes' | 'like'>,
 ): Reply {
   const rep = negotiate(req.accept, { tables: def.table !== undefined });
   if (!rep || rep.kind === 'discovery') throw notAcceptable(acceptedTypes);
@@ -41,6 +43,7 @@ export function respond(
       include,
       tableApiVersion: rep.apiVersion,
       now: ctx.now(),
+      ...likes,
     });
     return jsonReply(table, {
       status,
@@ -109,6 +112,12 @@ export function listObjects(
     if (token.resourceVersion > 0) listRevision = token.resourceVersion;
   }
 
+  // A Table of rows that carry only metadata needs no more of a virtual member than its probe and its template's row.
+  const rep = negotiate(req.accept, { tables: def.table !== undefined });
+  const shallow =
+    rep?.kind === 'table' &&
+    def.table?.rowLike !== undefined &&
+    parseIncludeObject(query.get('includeObject')) !== 'Object';
   const result = ctx.store.list(bucketName(def), {
     ...(selection.namespace !== undefined ? { namespace: selection.namespace } : {}),
     ...(selection.name !== undefined ? { name: selection.name } : {}),
@@ -117,6 +126,7 @@ export function listObjects(
     ...(startKey !== undefined ? { startKey } : {}),
     ...(limit !== undefined ? { limit } : {}),
     countRemaining: !selection.filtering,
+    shallow,
   });
 
   const metadata: ListMeta = { resourceVersion: String(listRevision) };
@@ -127,7 +137,7 @@ export function listObjects(
     });
     if (result.remainingItemCount !== undefined) metadata.remainingItemCount = result.remainingItemCount;
   }
-  return respond(ctx, def, req, result.items, metadata, true);
+  return respond(ctx, def, req, result.items, metadata, true, 200, result);
 }
 
 export function getPodLog(

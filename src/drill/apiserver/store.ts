@@ -36,6 +36,12 @@ export interface ListQuery {
   limit?: number;
   /** Count what is left after a full page (only exact when nothing filters, as upstream). */
   countRemaining?: boolean;
+  /**
+   * For a reader that needs a member's metadata and what its template makes
+   * (a Table's row): a virtual member whose set knows like members comes back
+   * as its probe, with `likes` naming the like member.
+   */
+  shallow?: boolean;
 }
 
 export interface ListResult {
@@ -44,6 +50,10 @@ export interface ListResult {
   /** Key of the last item returned, when more keys follow it. */
   lastKey?: string;
   remainingItemCount?: number;
+  /** With `shallow`: per item, the like member whose probe it is (undefined: a whole object). */
+  likes?: (number | undefined)[];
+  /** The like member `likes` names, made once per list. */
+  like?: (index: number) => KubeObject;
 }
 
 /** A stored object, or the index of one a virtual set makes when read. */
@@ -267,16 +277,38 @@ export class ObjectStore {
     const { namespace, filter, limit } = query;
     const nsPrefix = b.def.namespaced && namespace !== undefined ? `${namespace}/` : undefined;
     const items: KubeObject[] = [];
+    const shallow = query.shallow ? b.virtual?.shallow?.bind(b.virtual) : undefined;
+    const likes: (number | undefined)[] | undefined = shallow ? [] : undefined;
     let i = query.startKey === undefined ? 0 : candidates.lowerBound(query.startKey);
     for (; i < candidates.size; i++) {
       if (limit !== undefined && limit > 0 && items.length >= limit) break;
       const key = candidates.at(i) ?? '';
       if (nsPrefix !== undefined && !key.startsWith(nsPrefix)) continue;
       const entry = b.objects.get(key);
-      if (entry !== undefined && (!filter || filter(b.view(entry))))
+      if (entry === undefined || (filter && !filter(b.view(entry)))) continue;
+      if (shallow && typeof entry === 'number') {
+        const { object, like } = shallow(entry);
+        object.metadata.resourceVersion = String(b.virtualBase + entry + 1);
+        items.push(this.present(resource, object));
+        likes?.push(like);
+      } else {
         items.push(this.present(resource, b.object(entry)));
+        likes?.push(undefined);
+      }
     }
     const result: ListResult = { items, revision: this.rev };
+    if (likes) {
+      const made = new Map<number, KubeObject>();
+      result.likes = likes;
+      result.like = (index) => {
+        let obj = made.get(index);
+        if (!obj) {
+          obj = this.present(resource, b.object(index));
+          made.set(index, obj);
+        }
+        return obj;
+      };
+    }
     if (i < candidates.size && items.length > 0) {
       const last = items[items.length - 1];
       if (last) result.lastKey = b.keyOf(last.metadata.namespace, last.metadata.name);

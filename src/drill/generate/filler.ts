@@ -109,20 +109,40 @@ export class FillerPods implements VirtualSet {
   probe(i: number): KubeObject {
     const app = this.app(i);
     const uid = (): string => this.uid(i);
+    return this.view(i, {
+      name: this.name(i),
+      namespace: this.namespace,
+      // A scan over 150,000 probes rarely reads a uid: made only when asked.
+      get uid() {
+        return uid();
+      },
+      creationTimestamp: this.t.load,
+      labels: app.labels,
+      ownerReferences: [app.owner],
+    });
+  }
+
+  /** Pods of one app differ only in name, uid, node and IP: the app's first pod is like them all. */
+  shallow(i: number): { object: KubeObject; like: number } {
+    const app = this.app(i);
+    // The whole metadata as plain data: a Table row serializes it.
+    const metadata = {
+      name: this.name(i),
+      namespace: this.namespace,
+      uid: this.uid(i),
+      creationTimestamp: this.t.load,
+      labels: app.labels,
+      ownerReferences: [app.owner],
+    };
+    return { object: this.view(i, metadata), like: i % this.apps.length };
+  }
+
+  /** What selectors read of pod i, with its metadata. */
+  private view(i: number, metadata: KubeObject['metadata']): KubeObject {
     return {
       apiVersion: 'v1',
       kind: 'Pod',
-      metadata: {
-        name: this.name(i),
-        namespace: this.namespace,
-        // A scan over 150,000 probes rarely reads a uid: made only when asked.
-        get uid() {
-          return uid();
-        },
-        creationTimestamp: this.t.load,
-        labels: app.labels,
-        ownerReferences: [app.owner],
-      },
+      metadata,
       spec: {
         nodeName: this.node(i).name,
         restartPolicy: 'Always',

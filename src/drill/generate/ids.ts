@@ -63,10 +63,10 @@ export function seededUid(seed: string, n: number): string {
     (base.readUInt32BE(8) ^ fmix32(n ^ 0x9e3779b9)) >>> 0,
     (base.readUInt32BE(12) ^ fmix32(Math.imul(n, 0x27d4eb2f) >>> 0)) >>> 0,
   ];
-  const out = Buffer.allocUnsafe(36);
-  uidLayout.forEach((from, i) => {
+  for (let i = 0; i < 36; i++) {
+    const from = uidLayout[i] ?? -1;
     // Hex digit `from` of the 128 bits: word from>>3, nibble from&7 counted from the top.
-    out[i] =
+    uidCodes[i] =
       from === -1
         ? 45
         : from === -4
@@ -74,9 +74,12 @@ export function seededUid(seed: string, n: number): string {
           : from === -8
             ? 56
             : hexDigits.charCodeAt(((words[from >> 3] ?? 0) >>> (28 - 4 * (from & 7))) & 15);
-  });
-  return out.toString('latin1');
+  }
+  // One flat string without a Buffer: a Table of 150,000 filler pods makes every uid on each read.
+  return String.fromCharCode(...uidCodes);
 }
+
+const uidCodes: number[] = new Array<number>(36).fill(0);
 
 const seedBytes = new Map<string, Buffer>();
 

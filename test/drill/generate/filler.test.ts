@@ -6,6 +6,7 @@ import { scenarioSchema } from '../../../src/drill/scenarioSchema.js';
 import { startTestDrill } from '../../helpers/drill.js';
 import type { TestDrill } from '../../helpers/drill.js';
 import { kubectlAvailable, runKubectl, warnIfKubectlMissing } from '../../helpers/kubectl.js';
+import { raw } from '../apiserver/harness.js';
 
 // Filler pods are made when read (src/drill/generate/filler.ts): what a client sees must be what
 // a store holding every pod would serve: stable objects, every name once in key order across
@@ -14,6 +15,30 @@ warnIfKubectlMissing('filler pods');
 
 const workers = 40;
 const perWorker = 30;
+
+const tableAccept = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json';
+
+interface TableRow {
+  cells: unknown[];
+  conditions?: unknown[];
+  object: { metadata: unknown };
+}
+
+/** A Table of pods as kubectl asks for it, and the same list with whole objects in its rows. */
+async function tables(d: TestDrill, path: string): Promise<{ metadataRows: TableRow[]; objectRows: TableRow[] }> {
+  const get = async (include: string) => {
+    const sep = path.includes('?') ? '&' : '?';
+    const r = await raw(d.drill.server, `${path}${sep}includeObject=${include}`, { accept: tableAccept });
+    expect(r.status).toBe(200);
+    return (r.json() as { rows: TableRow[] }).rows;
+  };
+  return { metadataRows: await get('Metadata'), objectRows: await get('Object') };
+}
+
+/** The row's cells and metadata: a row of PartialObjectMetadata and a row of the whole pod must agree on both. */
+function cellsAndMetadata(rows: TableRow[]): unknown[] {
+  return rows.map((r) => ({ cells: r.cells, conditions: r.conditions, metadata: r.object.metadata }));
+}
 
 function client(d: TestDrill): CoreV1Api {
   const kc = new KubeConfig();
@@ -100,6 +125,29 @@ describe('filler pods made on read', () => {
     expect(ips.length).toBeGreaterThan(0);
   });
 
+  it("prints each pod's own row in a Table, though it prints one pod per app and serializes only the rest's metadata", async () => {
+    // includeObject=Object makes every pod; the default (Metadata) prints from each app's first pod.
+    const { metadataRows, objectRows } = await tables(d, '/api/v1/namespaces/load/pods');
+    expect(metadataRows).toHaveLength(workers * perWorker);
+    expect(cellsAndMetadata(metadataRows)).toEqual(cellsAndMetadata(objectRows));
+    const row = metadataRows.find((r) => r.cells[0] === 'app-5-0-5');
+    expect(row?.cells).toEqual([
+      'app-5-0-5',
+      '1/1',
+      'Running',
+      '0',
+      '6h',
+      row?.cells[5],
+      'worker-1',
+      '<none>',
+      '<none>',
+    ]);
+    expect(row?.cells[5]).toMatch(/^10\.64\.\d+\.\d+$/);
+    const paged = await tables(d, '/api/v1/pods?limit=100&labelSelector=app%3Dapp-42');
+    expect(cellsAndMetadata(paged.metadataRows)).toEqual(cellsAndMetadata(paged.objectRows));
+    expect(paged.metadataRows.length).toBeGreaterThan(0);
+  });
+
   it.runIf(kubectlAvailable())('kubectl get pods pages through all of them', async () => {
     const r = await runKubectl(d.drill.kubeconfigPath, [
       'get',
@@ -142,6 +190,11 @@ describe('a fault that edits filler pods', () => {
         'False',
         'False',
       ]);
+      // A Table prints the edited pods from what the fault wrote, the others from their app's first pod.
+      const { metadataRows, objectRows } = await tables(d, '/api/v1/namespaces/load/pods');
+      expect(cellsAndMetadata(metadataRows)).toEqual(cellsAndMetadata(objectRows));
+      const edited = metadataRows.find((r) => r.cells[0] === 'app-6-1-2')?.object.metadata as { uid?: string };
+      expect(edited.uid).toBe(pod.metadata?.uid);
     } finally {
       await d.close();
     }

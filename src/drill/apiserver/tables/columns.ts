@@ -26,6 +26,12 @@ export interface PrintedRow {
 export interface TablePrinter {
   columns: ColumnDefinition[];
   row(obj: KubeObject, now: Date): PrintedRow;
+  /**
+   * The row of `obj` (a probe: metadata and what selectors read) from the row
+   * of `like`, a member made from the same template (VirtualObjects.shallow):
+   * only the cells that follow a member's name, node and IPs are its own.
+   */
+  rowLike?(likeRow: PrintedRow, like: KubeObject, obj: KubeObject, now: Date): PrintedRow;
 }
 
 export const nameDescription =

@@ -32,6 +32,7 @@ export const podTable: TablePrinter = {
     }),
   ],
   row: printPod,
+  rowLike: printLikePod,
 };
 
 export interface PodSummary {
@@ -190,5 +191,31 @@ function printPod(pod: KubeObject, now: Date): PrintedRow {
     ];
   if (phase === 'Failed')
     row.conditions = [{ type: 'Completed', status: 'True', reason: 'Failed', message: 'The pod failed.' }];
+  return row;
+}
+
+/**
+ * A pod made from the same template as `like`: READY, STATUS, RESTARTS, the
+ * nominated node and the readiness gates are the template's; the name, age,
+ * IP and node are the pod's own.
+ */
+function printLikePod(likeRow: PrintedRow, like: KubeObject, pod: KubeObject, now: Date): PrintedRow {
+  const c = likeRow.cells;
+  const created = pod.metadata.creationTimestamp;
+  const podStatus = asObject(pod.status);
+  const row: PrintedRow = {
+    cells: [
+      pod.metadata.name,
+      c[1],
+      c[2],
+      c[3],
+      created === like.metadata.creationTimestamp ? c[4] : since(created, now),
+      asString(podStatus.podIP) || '<none>',
+      asString(asObject(pod.spec).nodeName) || '<none>',
+      c[7],
+      c[8],
+    ],
+  };
+  if (likeRow.conditions) row.conditions = likeRow.conditions;
   return row;
 }

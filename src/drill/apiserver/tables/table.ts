@@ -1,6 +1,6 @@
 import type { KubeObject } from '../../types.js';
 import { badRequest } from '../status.js';
-import type { ColumnDefinition, TablePrinter, TableRowCondition } from './columns.js';
+import type { ColumnDefinition, PrintedRow, TablePrinter, TableRowCondition } from './columns.js';
 
 /** What `includeObject` asks each row to carry (metav1.IncludeObjectPolicy). */
 export type IncludeObject = 'None' | 'Metadata' | 'Object';
@@ -49,15 +49,30 @@ export function buildTable(opts: {
   now: Date;
   /** TableOptions.NoHeaders, which a watch sets after its first event. */
   noHeaders?: boolean;
+  /** Per object, the like member it is a probe of (ListResult.likes), made by `like`. */
+  likes?: (number | undefined)[];
+  like?: (index: number) => KubeObject;
 }): Table {
-  const { printer, include, tableApiVersion, now } = opts;
+  const { printer, include, tableApiVersion, now, likes, like } = opts;
+  const likeRows = new Map<number, PrintedRow>();
+  const print = (obj: KubeObject, k: number): PrintedRow => {
+    const index = likes?.[k];
+    if (index === undefined || !like || !printer.rowLike) return printer.row(obj, now);
+    const likeObj = like(index);
+    let likeRow = likeRows.get(index);
+    if (!likeRow) {
+      likeRow = printer.row(likeObj, now);
+      likeRows.set(index, likeRow);
+    }
+    return printer.rowLike(likeRow, likeObj, obj, now);
+  };
   return {
     kind: 'Table',
     apiVersion: tableApiVersion,
     metadata: opts.metadata,
     columnDefinitions: opts.noHeaders ? null : printer.columns,
-    rows: opts.objects.map((obj) => {
-      const printed = printer.row(obj, now);
+    rows: opts.objects.map((obj, k) => {
+      const printed = print(obj, k);
       const row: TableRow = { cells: printed.cells };
       if (printed.conditions) row.conditions = printed.conditions;
       if (include === 'Object') row.object = opts.served(obj);
