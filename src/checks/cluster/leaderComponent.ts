@@ -47,6 +47,8 @@ const patterns: LinePattern<LineClass>[] = [
   { class: 'x509', re: x509ExpiredPattern },
   { class: 'leader-lost', re: /leaderelection lost|failed to renew lease|leader election lost/i },
   { class: 'error', re: /^[EF]\d{4} \d{2}:\d{2}:\d{2}\.\d+\s+\d+ \S+\] / },
+  // cobra prints a flag error bare, with no klog header: "Error: unknown flag: --address" (kubeadm#2716, after 1.24 removed it).
+  { class: 'error', re: /^Error: \S/ },
 ];
 
 interface ComponentSpec {

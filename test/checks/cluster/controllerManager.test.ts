@@ -127,6 +127,37 @@ describe('cluster.controller-manager on the drill cluster', () => {
     );
   });
 
+  it('crash-looping: a flag error cobra prints bare is its last error line (kubernetes/kubeadm#2716, verbatim)', async () => {
+    const t = await startTestDrill({
+      cluster: { generate: { controlPlanes: 1, workers: 1, podsPerWorker: 0, addons: true }, nodes: [] },
+      objects: [
+        systemPod('kube-scheduler-cp-1', {
+          node: 'cp-1',
+          labels: { component: 'kube-scheduler', tier: 'control-plane' },
+          container: 'kube-scheduler',
+          ...crashLoop,
+        }),
+      ] as never,
+      logs: [
+        {
+          namespace: 'kube-system',
+          pod: 'kube-scheduler-cp-1',
+          container: 'kube-scheduler',
+          previous: true,
+          lines: ['Error: unknown flag: --address'],
+        },
+      ],
+    });
+    try {
+      const r = await t.check('cluster.scheduler', {});
+      expect(r.outcome).toBe('crash-looping');
+      expect(r.summary).toMatch(/its log ends: Error: unknown flag: --address$/);
+      expect(r.facts.logLine).toBe('Error: unknown flag: --address');
+    } finally {
+      await t.close();
+    }
+  });
+
   it('not-ready: running but not Ready', async () => {
     const r = await outcomeOf([kcm({ ready: false })]);
     expect(r.outcome).toBe('not-ready');
