@@ -24,6 +24,42 @@ import {
 import { join } from 'node:path';
 
 const dist = 'dist';
+
+// yoga-layout (ink's layout engine) fetch()es its own WebAssembly from a data: URL, and the first fetch() loads
+// Node's own copy of undici: ~50 ms in one block of the event loop before the first frame. Its loader's other
+// path decodes the same base64 in place; a yoga whose loader reads differently is bundled as it is.
+const yogaFetch = 'function ya(){return w||"function"!=typeof fetch?';
+const yogaWithoutFetch = {
+  name: 'yoga-without-fetch',
+  setup(b) {
+    b.onLoad({ filter: /yoga-wasm-base64-esm\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      if (!text.includes(yogaFetch)) {
+        console.warn(`build: ${args.path} no longer reads "${yogaFetch}": yoga loads through fetch()`);
+        return undefined;
+      }
+      return { contents: text.replace(yogaFetch, 'function ya(){return true?'), loader: 'js' };
+    });
+  },
+};
+
+// An ES module's `import ... from 'node:http'` makes Node read every export of node:http, and on Node 24 its
+// WebSocket, CloseEvent and MessageEvent getters then load Node's own copy of undici: ~60 ms in one block of
+// the event loop, and its memory, for classes plumbline never uses. Through require() they are never read.
+const requireNodeHttp = {
+  name: 'require-node-http',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?http$/ }, (args) =>
+      args.namespace === 'require-node-http'
+        ? { path: 'node:http', external: true }
+        : { path: 'node:http', namespace: 'require-node-http' },
+    );
+    b.onLoad({ filter: /.*/, namespace: 'require-node-http' }, () => ({
+      contents: 'module.exports = require("node:http");',
+      loader: 'js',
+    }));
+  },
+};
 const stage = join(dist, `.build-${process.pid}`);
 const manifest = join(dist, '.chunks.json');
 
@@ -52,6 +88,7 @@ try {
       js: "#!/usr/bin/env node\nimport { createRequire as __plumblineRequire } from 'node:module';\nconst require = __plumblineRequire(import.meta.url);",
     },
     chunkNames: 'chunks/[name]-[hash]',
+    plugins: [requireNodeHttp, yogaWithoutFetch],
     logLevel: 'warning',
   });
   // The bin npx, npm link and a global install run directly.

@@ -1,9 +1,14 @@
+import { setFlagsFromString } from 'node:v8';
 import type { CliArgs } from './args.js';
 import { wantsTui } from './args.js';
 import { UsageError } from './usageError.js';
 
 /** Runs one command; each loads only the modules it needs. */
 export async function dispatch(args: CliArgs): Promise<number> {
+  // V8 grows the young generation up to 16 MiB per semi-space; kept at its first size (1 MiB), a short-lived
+  // CLI gains little from fewer scavenges and pays each MiB in RSS (measured: a 5,000-node walk's peak 140 -> 118 MiB).
+  // `cluster serve` is a long-lived server with its own memory goals: left as V8 sizes it.
+  if (args.command !== 'cluster') setFlagsFromString('--semi-space-growth-factor=1');
   const { setRunbookPath } = await import('../assets.js');
   setRunbookPath(args.runbooks);
   switch (args.command) {

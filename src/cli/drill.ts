@@ -66,15 +66,15 @@ async function drillOnScreen(
   opts: { auto: boolean; modeLabel: string | undefined; seed: number | null; difficulty: Difficulty | null },
 ): Promise<number> {
   const flags = args.drill;
-  // The screen's modules (ink, React) load while the scenario is read and its cluster starts in its own thread.
-  const firstFrame = import('./firstFrame.js');
-  const screen = flags.mode === 'walk' ? import('./interactive.js') : import('./drillInteractive.js');
-  firstFrame.catch(() => undefined); // a failed start reports its own error; an import's, if any, comes when it is awaited
-  screen.catch(() => undefined);
+  // The walk's modules load in turns (./stages.ts), so no single task holds the screen and keys for long.
+  const { frameModules, loadInTurns, nextTask, planModules, walkModules } = await import('./stages.js');
+  await nextTask();
+  await loadInTurns(planModules);
   const { startDrillWalk } = await import('./walk.js');
   const started = await startDrillWalk(args);
+  await loadInTurns(frameModules);
   // The first frame goes up now, before the cluster is up and the walk's first requests are answered.
-  const { paintFirstFrame } = await firstFrame;
+  const { paintFirstFrame } = await import('./firstFrame.js');
   const frame = paintFirstFrame({
     header: {
       runbookTitle: started.runbook.spec.title,
@@ -86,7 +86,9 @@ async function drillOnScreen(
     waitingFor: 'starting the drill cluster',
     color: !args.noColor,
   });
-  const planned = started.plan();
+  // While the cluster starts in its own thread: the kube client and the walk's screen, in turns, then the plan.
+  const screen = flags.mode === 'walk' ? [] : [() => import('./drillInteractive.js')];
+  const planned = loadInTurns([...walkModules, ...screen]).then(() => started.plan());
   planned.catch(() => undefined); // awaited below, unless the person quits first
   let plan: Awaited<typeof planned>;
   try {

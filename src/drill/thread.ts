@@ -5,7 +5,6 @@ import { Worker } from 'node:worker_threads';
 import { packageRoot } from '../assets.js';
 import { lookupIn } from '../nodeaccess/drill.js';
 import type { HostAnswer, HostLookup } from '../nodeaccess/drill.js';
-import { startDrill } from './cluster.js';
 import type { Scenario } from './scenarioSchema.js';
 import type { FromThread, ThreadStart, ToThread } from './threadProtocol.js';
 
@@ -68,7 +67,10 @@ interface Started {
 }
 
 function inThisThread(start: ThreadStart): Started {
-  const running = startDrill(start.scenario, { now: new Date(start.now), kubeconfigPath: start.kubeconfigPath });
+  // Imported here: a TUI that runs the cluster in its worker never loads (nor holds) the simulator in its own thread.
+  const running = import('./cluster.js').then(({ startDrill }) =>
+    startDrill(start.scenario, { now: new Date(start.now), kubeconfigPath: start.kubeconfigPath }),
+  );
   running.catch(() => undefined); // its failure is the caller's, through ready
   return {
     ready: running.then((d) => ({ url: d.server.url, hosts: lookupIn(d.hosts) })),

@@ -1,0 +1,82 @@
+/**
+ * A TUI's modules, loaded a few at a time with a turn of the event loop
+ * between. Node evaluates everything one import() reaches in a single task:
+ * the walk's whole graph (the kube client, undici, zod, the checks, ink and
+ * React) at once held keys, the spinner and redraws for 100-300 ms. Imported
+ * in this order, each step evaluates only what the ones before it left, and
+ * each is a chunk of its own in the bundle (esbuild splits at every import()).
+ */
+
+/** Lets input, timers and a redraw run before the next module loads. */
+export function nextTask(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+type Load = () => Promise<unknown>;
+
+/** Imports each in turn, one task apiece; a failed import is left to the import that needs it to report. */
+export async function loadInTurns(loads: readonly Load[]): Promise<void> {
+  for (const load of loads) {
+    await load().catch(() => undefined);
+    await nextTask();
+  }
+}
+
+/** What reading a runbook and planning a walk need (cli/walk.ts), dependencies first. */
+export const planModules: readonly Load[] = [
+  () => import('zod'),
+  () => import('yaml'),
+  () => import('@marcbachmann/cel-js'),
+  () => import('../runbook/schema.js'),
+  () => import('../runbook/load.js'),
+  () => import('../checks/cluster/index.js'),
+  () => import('../checks/service/index.js'),
+  () => import('../checks/host/more.js'),
+  () => import('../checks/registry.js'),
+  () => import('./walk.js'),
+];
+
+/**
+ * string-width (ink measures every line with it) builds an Intl.Segmenter and a
+ * \p{RGI_Emoji} RegExp as it loads: the first costs ICU's data, the second
+ * ~60 ms of parsing. Built here first, each in a task of its own; V8 keeps a
+ * parsed RegExp by its source and flags, so string-width's own are then cheap.
+ */
+const textMeasures: readonly Load[] = [
+  () => Promise.resolve(new Intl.Segmenter()),
+  () => Promise.resolve(new RegExp('^\\p{RGI_Emoji}$', 'v')),
+  () =>
+    Promise.resolve([
+      new RegExp(
+        '[^\\p{Default_Ignorable_Code_Point}\\p{Control}\\p{Format}\\p{Nonspacing_Mark}\\p{Enclosing_Mark}\\p{Surrogate}]',
+        'v',
+      ),
+      new RegExp('\\p{Spacing_Mark}', 'v'),
+      new RegExp('\\p{Extended_Pictographic}', 'gu'),
+    ]),
+];
+
+/** The first frame's: React, yoga's WebAssembly, string-width, ink. */
+export const frameModules: readonly Load[] = [
+  () => import('react'),
+  () => import('yoga-layout'),
+  ...textMeasures,
+  () => import('string-width'),
+  () => import('ink'),
+  () => import('./firstFrame.js'),
+];
+
+/** What the walk needs once its cluster answers: the kube client (undici first, its largest part), then the screen. */
+export const walkModules: readonly Load[] = [
+  // client-node's own dependency, loaded through its import in client-node's config.js when this is skipped.
+  () => import('undici'),
+  // The generated models (never the package index or gen/index.js: either would bundle and load the API classes).
+  () => import('@kubernetes/client-node/dist/gen/models/ObjectSerializer.js'),
+  () => import('@kubernetes/client-node/dist/config.js'),
+  () => import('../kube/config.js'),
+  () => import('../kube/client.js'),
+  () => import('../nodeaccess/index.js'),
+  () => import('./headless.js'),
+  () => import('../ui/App.js'),
+  () => import('./interactive.js'),
+];
