@@ -88,7 +88,7 @@ export function accountOf(
   spec: RunbookSpec,
   path: readonly PathEntry[],
   outcome: SessionOutcome,
-): Omit<WalkAccount, 'unconfirmed' | 'catalogError'> {
+): Omit<WalkAccount, 'unconfirmed' | 'catalogError' | 'candidates'> {
   const onPath = new Set(path.map((p) => p.step));
   const done = log.checks.filter((c) => c.outcome !== undefined && onPath.has(c.step));
   const unseen: UnseenCheck[] = done

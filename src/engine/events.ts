@@ -3,7 +3,7 @@ import type { PathEntry } from '../runbook/compile.js';
 import type { Phase } from '../runbook/structure.js';
 import type { SampleInfo } from '../nodeaccess/types.js';
 import type { Anomaly } from '../signatures/match.js';
-import type { DiagnosisView } from '../signatures/types.js';
+import type { DiagnosisView, SignatureCandidate } from '../signatures/types.js';
 export type { DiagnosisView, SignatureFinding } from '../signatures/types.js';
 
 export type Mode = 'live' | 'drill';
@@ -198,8 +198,13 @@ export interface WalkAccount {
   defaultsUsed: DefaultAnswer[];
   /** unrecognised-evidence: what the walk saw that nothing explains, worst first (empty otherwise). */
   anomalies: Anomaly[];
-  /** unrecognised-evidence: where a person looks next (empty otherwise). */
+  /** unrecognised-evidence, or incomplete with candidates: where a person looks next (empty otherwise). */
   lookNext: string[];
+  /**
+   * incomplete: signatures the walk's lines matched, which may explain the symptom; never the diagnosis, since
+   * what the walk could not see may show another cause (empty otherwise).
+   */
+  candidates: SignatureCandidate[];
   /** Why the signature catalog could not be read (file:line:col: problem) when the walk needed it; null otherwise. */
   catalogError: string | null;
 }

@@ -21,6 +21,8 @@ export interface WalkJson {
   anomalies: WalkAccount['anomalies'];
   /** unrecognised-evidence: where to look next. */
   lookNext: WalkAccount['lookNext'];
+  /** incomplete: signatures what the walk saw matched, which may explain it; never the diagnosis. */
+  candidates: WalkAccount['candidates'];
   /** Why the signature catalog could not be read, when the walk needed it: its known causes were not checked. */
   catalogError: WalkAccount['catalogError'];
   transcript: string | null;
@@ -54,6 +56,7 @@ export function walkJson(
     defaultsUsed: r.defaultsUsed,
     anomalies: r.anomalies,
     lookNext: r.lookNext,
+    candidates: r.candidates,
     catalogError: r.catalogError,
     transcript: meta.transcript,
   };
@@ -77,6 +80,7 @@ export function notStartedJson(
     defaultsUsed: [],
     anomalies: [],
     lookNext: [],
+    candidates: [],
     catalogError: null,
     transcript: meta.transcript,
   };

@@ -36,7 +36,7 @@ import type { CompiledSignature } from '../signatures/catalog.js';
 import { deepEnough, matchSignals, rankAnomalies } from '../signatures/match.js';
 import { mergeSignals } from '../signatures/signals.js';
 import type { Signal } from '../signatures/types.js';
-import { signatureDiagnosis, whereToLookNext } from '../signatures/diagnose.js';
+import { candidateOf, signatureDiagnosis, whereToConfirm, whereToLookNext } from '../signatures/diagnose.js';
 import { restsOnError, unseenOnTheWay } from '../runbook/honesty.js';
 import { accountOf, pathWithResults, WalkLog } from './account.js';
 import { runAction } from './runAction.js';
@@ -543,6 +543,18 @@ export class Session {
         }
       }
     }
+    let candidates: WalkAccount['candidates'] = [];
+    // An incomplete walk still reads what it saw against the catalog. A match may explain the symptom, but what the
+    // walk could not see may show another cause: it is said as a candidate, never made the diagnosis.
+    if (outcome === 'incomplete') {
+      const catalog = this.catalog();
+      catalogError = catalog.error;
+      candidates = matchSignals(catalog.signatures, this.signals)
+        .filter((m) => !m.signature.benign)
+        .slice(0, 3)
+        .map(candidateOf);
+      if (candidates.length > 0) lookNext = whereToConfirm(candidates);
+    }
     if (diagnosis) {
       // The result goes to --output json without passing emit(): redact it here too.
       diagnosis = redactEvent(diagnosis, this.redactions);
@@ -553,7 +565,7 @@ export class Session {
       outcome,
       reason: 'finished',
       diagnosis,
-      account: { ...account, anomalies, lookNext, unconfirmed, catalogError },
+      account: { ...account, anomalies, lookNext, candidates, unconfirmed, catalogError },
     });
   }
 
@@ -601,6 +613,7 @@ export class Session {
       r.account ?? {
         ...accountOf(this.log, this.spec, context?.path ?? [], 'incomplete'),
         unconfirmed: null,
+        candidates: [],
         catalogError: null,
       },
       this.redactions,
@@ -612,6 +625,7 @@ export class Session {
       ...(account.unconfirmed ? { unconfirmed: account.unconfirmed } : {}),
       ...(account.defaultsUsed.length > 0 ? { defaultsUsed: account.defaultsUsed } : {}),
       ...(account.anomalies.length > 0 ? { anomalies: account.anomalies, lookNext: account.lookNext } : {}),
+      ...(account.candidates.length > 0 ? { candidates: account.candidates, lookNext: account.lookNext } : {}),
       ...(account.catalogError ? { catalogError: account.catalogError } : {}),
     };
     this.emit({ type: 'session.end', outcome: r.outcome, reason: r.reason, ...(error ? { error } : {}), ...said });

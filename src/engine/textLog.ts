@@ -90,6 +90,15 @@ export function accountLines(e: Extract<SessionEvent, { type: 'session.end' }>):
     out.push('  seen:');
     for (const f of e.seen) out.push(`    - ${f.title}: ${f.outcome}: ${f.summary}`);
   }
+  // Beside what was seen: known causes those lines match, said as possible, never as the diagnosis.
+  const candidates = e.candidates ?? [];
+  if (candidates.length > 0) {
+    out.push('  seen, and may explain it (not confirmed: the walk is incomplete):');
+    for (const c of candidates) {
+      out.push(`    - [${c.layer}] ${c.title} (signature ${c.id})`);
+      for (const ev of c.evidence) out.push(`        ${ev.source}: ${ev.line}`);
+    }
+  }
   if (e.unseen && e.unseen.length > 0) {
     out.push(e.outcome === 'diagnosis' ? '  not checked (the diagnosis does not rest on these):' : '  could not see:');
     for (const u of e.unseen) {
@@ -109,6 +118,10 @@ export function accountLines(e: Extract<SessionEvent, { type: 'session.end' }>):
       out.push('  look next:');
       for (const l of e.lookNext) out.push(`    - ${l}`);
     }
+  }
+  if (candidates.length > 0 && e.lookNext && e.lookNext.length > 0) {
+    out.push('  look next:');
+    for (const l of e.lookNext) out.push(`    - ${l}`);
   }
   if (e.defaultsUsed && e.defaultsUsed.length > 0) {
     out.push('  answered by default (nobody said so):');

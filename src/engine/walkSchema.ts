@@ -95,7 +95,20 @@ export const walkJsonSchema = z
     anomalies: z
       .array(z.strictObject({ layer: z.enum(layers), source: z.string(), line: z.string(), severity: z.number() }))
       .describe('unrecognised-evidence: what the walk saw that nothing explains, worst first.'),
-    lookNext: z.array(z.string()).describe('unrecognised-evidence: where to look next.'),
+    lookNext: z.array(z.string()).describe('unrecognised-evidence or incomplete with candidates: where to look next.'),
+    candidates: z
+      .array(
+        z.strictObject({
+          id: z.string(),
+          title: z.string(),
+          layer: z.enum(layers),
+          source: z.string().describe('Where the signature was learned.'),
+          evidence: z.array(z.strictObject({ source: z.string(), line: z.string() })).describe('The lines it matched.'),
+        }),
+      )
+      .describe(
+        'incomplete: signatures the lines the walk saw matched. They may explain the symptom, but are not confirmed: what the walk could not see may show another cause. Never the diagnosis.',
+      ),
     catalogError: z
       .string()
       .nullable()

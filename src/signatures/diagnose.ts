@@ -1,4 +1,4 @@
-import type { DiagnosisView } from './types.js';
+import type { DiagnosisView, SignatureCandidate } from './types.js';
 import type { Anomaly, SignatureMatch } from './match.js';
 import type { Signal } from './types.js';
 
@@ -49,5 +49,25 @@ export function whereToLookNext(anomalies: readonly Anomaly[]): string[] {
     ...sources.map((s) => `Read ${s} in full around the lines above (the first is the worst seen).`),
     "Search the exact line (without names and numbers) in the project's issue tracker or your vendor's knowledge base.",
     'Once the cause is known, add it to the catalog so the next walk names it: docs/signatures.md.',
+  ];
+}
+
+/** A signature an incomplete walk's lines matched, said as a possible cause. */
+export function candidateOf(m: SignatureMatch): SignatureCandidate {
+  const s = m.signature;
+  return {
+    id: s.id,
+    title: s.title,
+    layer: s.layer,
+    source: s.source,
+    evidence: m.evidence.map((e) => ({ source: e.source, line: e.text })),
+  };
+}
+
+/** Where to look after an incomplete walk whose lines match known causes: see what it could not, then compare. */
+export function whereToConfirm(candidates: readonly SignatureCandidate[]): string[] {
+  return [
+    'See what the walk could not (each with its command above), then walk again: only a complete walk confirms a cause or rules it out.',
+    ...candidates.map((c) => `Compare with where ${c.id} was learned: ${c.source}`),
   ];
 }

@@ -24,3 +24,14 @@ export interface SignatureFinding {
   replaced: string | null;
   evidence: { source: string; line: string }[];
 }
+
+/** A signature an incomplete walk's lines matched: a possible cause, not a confirmed one. */
+export interface SignatureCandidate {
+  id: string;
+  title: string;
+  layer: Layer;
+  /** Where the signature was learned. */
+  source: string;
+  /** The lines that matched it (the first few). */
+  evidence: { source: string; line: string }[];
+}

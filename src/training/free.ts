@@ -191,6 +191,7 @@ export class FreeSession {
       defaultsUsed: [],
       anomalies: [],
       lookNext: [],
+      candidates: [],
       catalogError: null,
     });
   }

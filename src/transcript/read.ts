@@ -174,6 +174,17 @@ const eventSchemas: Record<SessionEvent['type'], z.ZodType> = {
     error: z.string().optional(),
     anomalies: z.array(z.looseObject({ layer, source: z.string(), line: z.string(), severity: z.number() })).optional(),
     lookNext: z.array(z.string()).optional(),
+    candidates: z
+      .array(
+        z.looseObject({
+          id: z.string(),
+          title: z.string(),
+          layer,
+          source: z.string(),
+          evidence: z.array(z.looseObject({ source: z.string(), line: z.string() })),
+        }),
+      )
+      .optional(),
     catalogError: z.string().optional(),
   }),
 };

@@ -156,6 +156,11 @@ function rootCause(r: ReportModel): string {
     out.push(
       `<p>Not reached: ${esc(unmark(statusLine(r)))}. What follows is what was seen before the walk stopped; it is not a conclusion.</p>`,
     );
+    if (r.candidates.length > 0)
+      out.push(
+        '<p>Seen, and may explain it (not confirmed: the walk is incomplete):</p>',
+        `<ul>${r.candidates.map((c) => `<li>[${c.layer}] ${esc(c.title)} (signature <code>${esc(c.id)}</code>): ${c.evidence.map((e) => `${esc(e.source)}: <code>${esc(e.line)}</code>`).join('; ')}</li>`).join('')}</ul>`,
+      );
   }
   const basis = r.basis.flatMap((s) => r.visits.filter((v) => v.step === s && v.kind === 'check' && v.result));
   if (basis.length > 0)

@@ -194,6 +194,14 @@ function rootCause(r: ReportModel): string[] {
           `Not reached: ${statusLine(r)}. What follows is what was seen before the walk stopped; it is not a conclusion.`,
           '',
         );
+        if (r.candidates.length > 0) {
+          lines.push('Seen, and may explain it (not confirmed: the walk is incomplete):', '');
+          for (const c of r.candidates)
+            lines.push(
+              `- [${c.layer}] ${text(c.title)} (signature ${code(c.id)}): ${c.evidence.map((e) => `${text(e.source)}: ${code(e.line)}`).join('; ')}`,
+            );
+          lines.push('');
+        }
     }
   }
   const basis = r.basis.flatMap((s) => r.visits.filter((v) => v.step === s && v.kind === 'check' && v.result));

@@ -2,6 +2,7 @@ import { layers } from '../checks/types.js';
 import type { Evidence, Facts, Layer, Verdict } from '../checks/types.js';
 import type { AnsweredBy, DiagnosisView, EndReason, Mode, RawOutput, SessionOutcome } from '../engine/events.js';
 import type { RunbookSpec } from '../runbook/schema.js';
+import type { SignatureCandidate } from '../signatures/types.js';
 import { branches, isSpecialTarget } from '../runbook/structure.js';
 import type { Phase } from '../runbook/structure.js';
 import { renderLoose } from '../runbook/template.js';
@@ -126,6 +127,8 @@ export interface ReportModel {
   /** unrecognised-evidence: the anomalies the walk saw that nothing explains, worst first, and where to look next. */
   anomalies: { layer: Layer; source: string; line: string; severity: number }[];
   lookNext: string[];
+  /** incomplete: signatures what the walk saw matched; possible causes, not confirmed. */
+  candidates: SignatureCandidate[];
   /** Why the signature catalog could not be read when the walk needed it: its known causes were not checked. */
   catalogError: string | null;
   visits: StepVisit[];
@@ -242,6 +245,7 @@ export function buildReport(rawEvents: readonly TranscriptEvent[], opts: ReportO
     end: endView,
     anomalies: end?.anomalies ?? [],
     lookNext: end?.lookNext ?? [],
+    candidates: end?.candidates ?? [],
     catalogError: end?.catalogError ?? null,
     diagnosis: diag,
     visits,

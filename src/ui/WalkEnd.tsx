@@ -33,6 +33,11 @@ export function WalkEnd({ end, transcriptPath }: WalkEndProps): React.JSX.Elemen
   return (
     <Box flexDirection="column">
       <Text {...tone(end.reason === 'crashed' ? 'error' : 'strong')}>{endHeadline(end)}</Text>
+      {(end.candidates ?? []).map((c) => (
+        <Text key={c.id} {...tone('finding')}>
+          Seen, and may explain it (not confirmed: the walk is incomplete): {c.title} (signature {c.id})
+        </Text>
+      ))}
       {(end.lines ?? []).map((line, i) => (
         <Text key={i}>{line}</Text>
       ))}

@@ -85,6 +85,8 @@ export interface WalkState {
     lines?: string[];
     /** Why the signature catalog could not be read: said under a diagnosis too (its known causes were not checked). */
     catalogError?: string;
+    /** incomplete: known causes what was seen matches, said under the headline (the rows may cut the lines). */
+    candidates?: { id: string; title: string }[];
   } | null;
 }
 
@@ -249,6 +251,7 @@ export function walkReducer(state: WalkState, event: SessionEvent): WalkState {
           reason: event.reason,
           ...(event.error ? { error: event.error } : {}),
           ...(event.catalogError ? { catalogError: event.catalogError } : {}),
+          ...(event.candidates?.length ? { candidates: event.candidates.map(({ id, title }) => ({ id, title })) } : {}),
           lines: accountLines(event),
         },
       };

@@ -100,6 +100,7 @@ describe('plumbline drill --non-interactive --output json (the built CLI)', () =
       'defaultsUsed',
       'anomalies',
       'lookNext',
+      'candidates',
       'catalogError',
       'transcript',
       'api',

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -187,5 +187,65 @@ describe('a walk through a default answer says so (the built CLI)', () => {
     expect(text.stdout).toContain(
       '  answered by default (nobody said so):\n    - ask-pod-expected: Not known: look for a controller whose creates are refused',
     );
+  });
+});
+
+// kubernetes#61117: the kubelet's journal shows PLEG lines, but the node's other host commands were never collected.
+describe('an incomplete walk reads what it saw against the catalog (the built CLI)', () => {
+  const pleg = 'real/rn-pleg-alone-61117';
+
+  it('says the matching signature as possible, not the diagnosis, beside what it could not see', async () => {
+    const t = transcript();
+    const r = await runCli(['drill', pleg, '--non-interactive', '--output', 'text', '--transcript', t]);
+    expect(r.exitCode).toBe(3);
+    expect(r.stdout).toContain('end: incomplete');
+    expect(r.stdout).not.toContain('DIAGNOSIS');
+    expect(r.stdout).toContain(
+      "  seen, and may explain it (not confirmed: the walk is incomplete):\n    - [host] The kubelet's pod lifecycle loop (PLEG) is stuck: the container runtime does not answer in time (signature pleg-not-healthy)\n        host.kubelet-journal on vk-prod4-node-v18-w3fz: Mar 13 16:02:43 vk-prod4-node-v18-w3fz kubelet[1450]: I0313 16:02:43.934473    1450 kubelet.go:1778] skipping pod synchronization - [PLEG is not healthy: pleg was last seen active 3m5.30015447s ago; threshold is 3m0s]\n",
+    );
+    expect(r.stdout).toContain('  could not see:\n');
+    expect(r.stdout).toContain(
+      '  look next:\n    - See what the walk could not (each with its command above), then walk again: only a complete walk confirms a cause or rules it out.\n    - Compare with where pleg-not-healthy was learned: https://github.com/kubernetes/kubernetes/issues/61117\n',
+    );
+    // The transcript keeps them; the report says them under "Not reached", never as a root cause.
+    const end = JSON.parse(readFileSync(t, 'utf8').trim().split('\n').at(-1) ?? '{}') as {
+      type: string;
+      outcome: string;
+      candidates?: { id: string }[];
+    };
+    expect(end).toMatchObject({ type: 'session.end', outcome: 'incomplete' });
+    expect(end.candidates?.map((c) => c.id)).toEqual(['pleg-not-healthy']);
+    const report = await runCli(['report', t]);
+    expect(report.stdout).toContain('Seen, and may explain it (not confirmed: the walk is incomplete):');
+    expect(report.stdout).toMatch(/^- \[host\] The kubelet's pod lifecycle loop \(PLEG\) is stuck.*pleg-not-healthy/m);
+  });
+
+  it('--output json: outcome incomplete, no diagnosis, the signature under candidates', async () => {
+    const r = await runCli(['drill', pleg, '-o', 'json', '--transcript', transcript()]);
+    expect(r.exitCode).toBe(3);
+    const out = JSON.parse(r.stdout) as {
+      outcome: string;
+      diagnosis: unknown;
+      candidates: { id: string; layer: string; source: string; evidence: { source: string; line: string }[] }[];
+      lookNext: string[];
+    };
+    expect(out.outcome).toBe('incomplete');
+    expect(out.diagnosis).toBeNull();
+    expect(out.candidates).toHaveLength(1);
+    expect(out.candidates[0]).toMatchObject({
+      id: 'pleg-not-healthy',
+      layer: 'host',
+      source: 'https://github.com/kubernetes/kubernetes/issues/61117',
+    });
+    expect(out.candidates[0]?.evidence[0]?.line).toContain('PLEG is not healthy: pleg was last seen active 3m5.3');
+    expect(out.lookNext[0]).toContain('only a complete walk confirms a cause or rules it out');
+  });
+
+  it('names none when nothing it saw matches (the node could not be reached at all)', async () => {
+    const r = await runCli(['drill', 'nn-node-unreachable', '-o', 'json', '--transcript', transcript()]);
+    const out = JSON.parse(r.stdout) as { outcome: string; candidates: unknown[]; lookNext: string[] };
+    expect(out.outcome).toBe('incomplete');
+    expect(out.candidates).toEqual([]);
+    expect(out.lookNext).toEqual([]);
   });
 });
