@@ -1,4 +1,5 @@
 import type { KubeObject } from '../types.js';
+import { namedNamespace } from '../objects/core.js';
 import type { GenContext } from './context.js';
 import { configMap, kubeVersion } from './context.js';
 import { daemonSetObject, daemonSetPodLabels, deploymentFor, deploymentObjects } from './controllers.js';
@@ -449,18 +450,7 @@ const rootCADescription =
 /** Namespace objects, each with the kube-root-ca.crt ConfigMap the root-CA publisher keeps in it. */
 export function namespaces(ctx: GenContext, names: { name: string; created: string }[], caPem: string): void {
   for (const { name, created } of names) {
-    ctx.out.push({
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: {
-        name,
-        uid: objectUid('Namespace', undefined, name),
-        creationTimestamp: created,
-        labels: { 'kubernetes.io/metadata.name': name },
-      },
-      spec: { finalizers: ['kubernetes'] },
-      status: { phase: 'Active' },
-    });
+    ctx.out.push(namedNamespace(name, objectUid('Namespace', undefined, name), created));
     ctx.out.push(
       configMap(
         name,

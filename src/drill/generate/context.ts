@@ -1,4 +1,7 @@
+import type { ConfigMap } from 'kubernetes-types/core/v1.js';
 import type { KubeObject } from '../types.js';
+import { configMap as configMapObject } from '../objects/core.js';
+import type { Typed } from '../objects/meta.js';
 import type { VirtualSet } from './virtualSet.js';
 import { objectUid } from './ids.js';
 import type { LayoutNode, PodNetwork } from './pods.js';
@@ -39,11 +42,9 @@ export function configMap(
   created: string,
   data: Record<string, string>,
   extra: Partial<KubeObject['metadata']> = {},
-): KubeObject {
-  return {
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
-    metadata: { name, namespace, uid: objectUid('ConfigMap', namespace, name), creationTimestamp: created, ...extra },
+): Typed<ConfigMap> {
+  return configMapObject(
+    { name, namespace, uid: objectUid('ConfigMap', namespace, name), creationTimestamp: created, ...extra },
     data,
-  };
+  );
 }

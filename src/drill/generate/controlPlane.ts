@@ -1,5 +1,10 @@
 import type { HostPathVolumeSource, Probe, Volume } from 'kubernetes-types/core/v1.js';
+import type { Lease } from 'kubernetes-types/coordination/v1.js';
 import type { KubeObject } from '../types.js';
+import { lease as leaseObject } from '../objects/coordination.js';
+import { endpoints } from '../objects/core.js';
+import { endpointSlice } from '../objects/discovery.js';
+import type { Typed } from '../objects/meta.js';
 import type { GenContext } from './context.js';
 import { kubeVersion } from './context.js';
 import { hex64, nodeUid, objectUid, uidFor } from './ids.js';
@@ -306,33 +311,32 @@ export function controlPlane(ctx: GenContext): void {
   );
   // The API servers' own reconciler writes these, not the endpoints controllers: no pods, no owner.
   const addresses = apiServers.map((n) => ({ ip: n.ip }));
-  out.push({
-    apiVersion: 'v1',
-    kind: 'Endpoints',
-    metadata: {
-      name: 'kubernetes',
-      namespace: 'default',
-      uid: objectUid('Endpoints', 'default', 'kubernetes'),
-      creationTimestamp: t.cluster,
-      labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' },
-    },
-    subsets: [{ addresses, ports: [{ name: 'https', port: 6443, protocol: 'TCP' }] }],
-  });
-  out.push({
-    apiVersion: 'discovery.k8s.io/v1',
-    kind: 'EndpointSlice',
-    metadata: {
-      name: 'kubernetes',
-      namespace: 'default',
-      uid: objectUid('EndpointSlice', 'default', 'kubernetes'),
-      generation: 1,
-      creationTimestamp: t.cluster,
-      labels: { 'kubernetes.io/service-name': 'kubernetes' },
-    },
-    addressType: 'IPv4',
-    endpoints: apiServers.map((n) => ({ addresses: [n.ip], conditions: { ready: true } })),
-    ports: [{ name: 'https', port: 6443, protocol: 'TCP' }],
-  });
+  out.push(
+    endpoints(
+      {
+        name: 'kubernetes',
+        namespace: 'default',
+        uid: objectUid('Endpoints', 'default', 'kubernetes'),
+        creationTimestamp: t.cluster,
+        labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' },
+      },
+      [{ addresses, ports: [{ name: 'https', port: 6443, protocol: 'TCP' }] }],
+    ),
+  );
+  out.push(
+    endpointSlice(
+      {
+        name: 'kubernetes',
+        namespace: 'default',
+        uid: objectUid('EndpointSlice', 'default', 'kubernetes'),
+        generation: 1,
+        creationTimestamp: t.cluster,
+        labels: { 'kubernetes.io/service-name': 'kubernetes' },
+      },
+      apiServers.map((n) => ({ addresses: [n.ip], conditions: { ready: true } })),
+      [{ name: 'https', port: 6443, protocol: 'TCP' }],
+    ),
+  );
 }
 
 export function lease(
@@ -343,21 +347,19 @@ export function lease(
   durationSeconds: number,
   created: string,
   owner?: KubeObject['metadata']['ownerReferences'],
-): KubeObject {
-  return {
-    apiVersion: 'coordination.k8s.io/v1',
-    kind: 'Lease',
-    metadata: {
+): Typed<Lease> {
+  return leaseObject(
+    {
       name,
       namespace,
       uid: objectUid('Lease', namespace, name),
       creationTimestamp: created,
       ...(owner ? { ownerReferences: owner } : {}),
     },
-    spec: {
+    {
       holderIdentity: holder,
       leaseDurationSeconds: durationSeconds,
       renewTime: renewTime.replace('Z', '.000000Z'),
     },
-  };
+  );
 }

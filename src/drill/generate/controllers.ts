@@ -1,7 +1,8 @@
 import type { Affinity, Container, ContainerPort, PodSpec, Toleration, Volume } from 'kubernetes-types/core/v1.js';
-import type { DeploymentStrategy } from 'kubernetes-types/apps/v1.js';
+import type { DaemonSet, DeploymentStrategy, StatefulSet } from 'kubernetes-types/apps/v1.js';
 import type { KubeObject } from '../types.js';
-import { rolledOutDeployment } from '../objects/apps.js';
+import { daemonSet, rolledOutDeployment, statefulSet } from '../objects/apps.js';
+import type { Typed } from '../objects/meta.js';
 import type { ClaimTemplate, Template } from '../objects/apps.js';
 import { controllerRef, objectUid } from './ids.js';
 import type { ContainerInput } from './pods.js';
@@ -130,12 +131,10 @@ export function daemonSetPodLabels(d: DaemonSetInput): Record<string, string> {
 }
 
 /** A DaemonSet whose desired count is the number of nodes it runs on and whose other counts are its pods'. */
-export function daemonSetObject(d: DaemonSetInput, desired: number, pods: readonly KubeObject[]): KubeObject {
+export function daemonSetObject(d: DaemonSetInput, desired: number, pods: readonly KubeObject[]): Typed<DaemonSet> {
   const ready = pods.filter(isReady).length;
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'DaemonSet',
-    metadata: {
+  return daemonSet(
+    {
       name: d.name,
       namespace: d.namespace,
       uid: objectUid('DaemonSet', d.namespace, d.name),
@@ -144,13 +143,13 @@ export function daemonSetObject(d: DaemonSetInput, desired: number, pods: readon
       labels: d.labels,
       annotations: { 'deprecated.daemonset.template.generation': '1' },
     },
-    spec: {
+    {
       selector: { matchLabels: { ...d.template.labels } },
       template: podTemplate(d.template),
       updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } },
       revisionHistoryLimit: 10,
     },
-    status: {
+    {
       currentNumberScheduled: pods.length,
       numberMisscheduled: 0,
       desiredNumberScheduled: desired,
@@ -160,7 +159,7 @@ export function daemonSetObject(d: DaemonSetInput, desired: number, pods: readon
       numberAvailable: ready,
       ...(desired - ready > 0 ? { numberUnavailable: desired - ready } : {}),
     },
-  };
+  );
 }
 
 export interface StatefulSetInput {
@@ -184,13 +183,11 @@ export function statefulSetPodLabels(s: StatefulSetInput, ordinal: number): Reco
   };
 }
 
-export function statefulSetObject(s: StatefulSetInput, pods: readonly KubeObject[]): KubeObject {
+export function statefulSetObject(s: StatefulSetInput, pods: readonly KubeObject[]): Typed<StatefulSet> {
   const ready = pods.filter(isReady).length;
   const revision = `${s.name}-${s.revisionHash}`;
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'StatefulSet',
-    metadata: {
+  return statefulSet(
+    {
       name: s.name,
       namespace: s.namespace,
       uid: objectUid('StatefulSet', s.namespace, s.name),
@@ -198,7 +195,7 @@ export function statefulSetObject(s: StatefulSetInput, pods: readonly KubeObject
       creationTimestamp: s.created,
       labels: s.labels,
     },
-    spec: {
+    {
       replicas: s.replicas,
       selector: { matchLabels: { ...s.template.labels } },
       template: podTemplate(s.template),
@@ -209,7 +206,7 @@ export function statefulSetObject(s: StatefulSetInput, pods: readonly KubeObject
       revisionHistoryLimit: 10,
       persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
     },
-    status: {
+    {
       observedGeneration: 1,
       replicas: pods.length,
       readyReplicas: ready,
@@ -220,5 +217,5 @@ export function statefulSetObject(s: StatefulSetInput, pods: readonly KubeObject
       collisionCount: 0,
       availableReplicas: ready,
     },
-  };
+  );
 }

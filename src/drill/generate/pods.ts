@@ -1,5 +1,11 @@
 import type {
+  Container,
   ContainerPort,
+  ContainerStatus,
+  HostIP,
+  ObjectReference,
+  Pod,
+  PodSpec,
   EnvVar,
   Probe,
   ResourceRequirements,
@@ -9,6 +15,8 @@ import type {
   VolumeMount,
 } from 'kubernetes-types/core/v1.js';
 import type { KubeObject } from '../types.js';
+import { pod } from '../objects/core.js';
+import type { Typed } from '../objects/meta.js';
 import { hex64, hex64FromUid, safeFromHex, uidFor } from './ids.js';
 import { daemonPodTolerations } from '../../kube/semantics/scheduling.js';
 
@@ -22,7 +30,6 @@ export interface LayoutNode {
   index: number;
 }
 
-type Json = Record<string, unknown>;
 type OwnerReference = NonNullable<KubeObject['metadata']['ownerReferences']>[number];
 
 /**
@@ -153,10 +160,10 @@ function imageIDFor(image: string): string {
   return id;
 }
 
-const hostIPs = new Map<string, readonly Json[]>();
+const hostIPs = new Map<string, HostIP[]>();
 
 /** status.hostIPs is the same for every pod on a node: one frozen list per node. */
-function hostIPsOf(node: LayoutNode): readonly Json[] {
+function hostIPsOf(node: LayoutNode): HostIP[] {
   let list = hostIPs.get(node.ip);
   if (!list) {
     list = deepFreeze([{ ip: node.ip }]);
@@ -166,21 +173,21 @@ function hostIPsOf(node: LayoutNode): readonly Json[] {
 }
 
 /** A Running, Ready pod as the kubelet reports it, with the fields admission and the scheduler add. */
-export function runningPod(p: PodInput): KubeObject {
+export function runningPod(p: PodInput): Typed<Pod> {
   // Pods keep the uid scheme drills have always used (faults compute it the same way); filler pods bring a cheaper one.
   const uid = p.uid ?? uidFor('pod', p.namespace, p.name);
   const tokenVolume =
     p.serviceAccountName === undefined ? undefined : `kube-api-access-${safeFromHex(uid.slice(24), 5)}`;
-  const containers: Json[] = [];
-  const statuses: Json[] = [];
+  const containers: Container[] = [];
+  const statuses: ContainerStatus[] = [];
   // Objects are written as whole literals (rare fields added after): 150,000 pods built
   // one property at a time spend their start-up growing property arrays.
   for (const c of p.containers) {
     const mounts = c.volumeMounts ?? [];
-    const container: Json = {
+    const container: Container = {
       name: c.name,
       image: c.image,
-      ports: c.ports,
+      ports: c.ports as ContainerPort[] | undefined,
       resources: c.resources ?? emptyObject,
       readinessProbe: c.readinessProbe,
       volumeMounts: tokenVolume
@@ -192,7 +199,7 @@ export function runningPod(p: PodInput): KubeObject {
     };
     if (!c.ports) delete container.ports;
     if (!c.readinessProbe) delete container.readinessProbe;
-    if ((container.volumeMounts as Json[]).length === 0) delete container.volumeMounts;
+    if (container.volumeMounts?.length === 0) delete container.volumeMounts;
     if (c.command) container.command = c.command;
     if (c.args) container.args = c.args;
     if (c.env) container.env = c.env;
@@ -226,7 +233,7 @@ export function runningPod(p: PodInput): KubeObject {
   if (!p.owner) delete metadata.ownerReferences;
   if (p.annotations) metadata.annotations = p.annotations;
 
-  const spec: Json = {
+  const spec: PodSpec = {
     volumes,
     containers,
     restartPolicy: 'Always',
@@ -237,7 +244,7 @@ export function runningPod(p: PodInput): KubeObject {
     nodeName: p.node.name,
     securityContext: emptyObject,
     schedulerName: 'default-scheduler',
-    tolerations: p.tolerations,
+    tolerations: p.tolerations as Toleration[],
     priority: p.priority ?? 0,
     enableServiceLinks: true,
     preemptionPolicy: 'PreemptLowerPriority',
@@ -253,33 +260,27 @@ export function runningPod(p: PodInput): KubeObject {
   if (p.subdomain) spec.subdomain = p.subdomain;
   if (p.priorityClassName) spec.priorityClassName = p.priorityClassName;
 
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata,
-    spec,
-    status: {
-      phase: 'Running',
-      conditions: [
-        { type: 'PodReadyToStartContainers', status: 'True', lastProbeTime: null, lastTransitionTime: p.started },
-        { type: 'Initialized', status: 'True', lastProbeTime: null, lastTransitionTime: p.created },
-        { type: 'Ready', status: 'True', lastProbeTime: null, lastTransitionTime: p.started },
-        { type: 'ContainersReady', status: 'True', lastProbeTime: null, lastTransitionTime: p.started },
-        { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: p.created },
-      ],
-      hostIP: p.node.ip,
-      hostIPs: hostIPsOf(p.node),
-      podIP: p.podIP,
-      podIPs: [{ ip: p.podIP }],
-      startTime: p.created,
-      containerStatuses: statuses,
-      qosClass: p.qosClass,
-    },
-  };
+  return pod(metadata, spec, {
+    phase: 'Running',
+    conditions: [
+      { type: 'PodReadyToStartContainers', status: 'True', lastProbeTime: null, lastTransitionTime: p.started },
+      { type: 'Initialized', status: 'True', lastProbeTime: null, lastTransitionTime: p.created },
+      { type: 'Ready', status: 'True', lastProbeTime: null, lastTransitionTime: p.started },
+      { type: 'ContainersReady', status: 'True', lastProbeTime: null, lastTransitionTime: p.started },
+      { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: p.created },
+    ],
+    hostIP: p.node.ip,
+    hostIPs: hostIPsOf(p.node),
+    podIP: p.podIP,
+    podIPs: [{ ip: p.podIP }],
+    startTime: p.created,
+    containerStatuses: statuses,
+    qosClass: p.qosClass,
+  });
 }
 
 /** A pod reference as Endpoints and EndpointSlices carry it; the two share one frozen copy. */
-export function podRef(pod: KubeObject): Json {
+export function podRef(pod: KubeObject): ObjectReference {
   return Object.freeze({
     kind: 'Pod',
     namespace: pod.metadata.namespace,

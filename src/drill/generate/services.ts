@@ -1,8 +1,11 @@
+import type { EndpointAddress, EndpointPort, PodSpec, Service, ServiceSpec } from 'kubernetes-types/core/v1.js';
+import type { Endpoint } from 'kubernetes-types/discovery/v1.js';
 import type { KubeObject } from '../types.js';
+import { endpoints as endpointsObject, service } from '../objects/core.js';
+import { endpointSlice } from '../objects/discovery.js';
+import type { Typed } from '../objects/meta.js';
 import { controllerRef, objectUid, safeSuffix } from './ids.js';
 import { frozen, podIP, podNode, podRef } from './pods.js';
-
-type Json = Record<string, unknown>;
 
 export interface ServicePort {
   name?: string;
@@ -45,9 +48,10 @@ export class ServiceIPs {
   }
 }
 
-export function serviceObject(s: ServiceInput): KubeObject {
+export function serviceObject(s: ServiceInput): Typed<Service> {
   const headless = s.clusterIP === 'None';
-  const spec: Json = {
+  // Built key by key in the order the API server prints a Service.
+  const spec: ServiceSpec = {
     clusterIP: s.clusterIP,
     clusterIPs: [s.clusterIP],
     internalTrafficPolicy: 'Cluster',
@@ -71,7 +75,7 @@ export function serviceObject(s: ServiceInput): KubeObject {
   };
   if (s.labels) metadata.labels = s.labels;
   if (s.annotations) metadata.annotations = s.annotations;
-  return { apiVersion: 'v1', kind: 'Service', metadata, spec, status: { loadBalancer: {} } };
+  return service(metadata, spec);
 }
 
 function isReady(pod: KubeObject): boolean {
@@ -79,7 +83,7 @@ function isReady(pod: KubeObject): boolean {
   return conditions.some((c) => c.type === 'Ready' && c.status === 'True');
 }
 
-function endpointPorts(s: ServiceInput): Json[] {
+function endpointPorts(s: ServiceInput): EndpointPort[] {
   const ports = s.ports.map((p) =>
     p.name ? { name: p.name, port: p.podPort, protocol: p.protocol } : { port: p.podPort, protocol: p.protocol },
   );
@@ -109,9 +113,11 @@ export function endpointObjects(s: ServiceInput, pods: readonly KubeObject[], ch
   const headless = s.clusterIP === 'None';
   const refs = new Map(sorted.map((pod) => [pod, podRef(pod)]));
   const readiness = new Map(sorted.map((pod) => [pod, isReady(pod)]));
-  const address = (pod: KubeObject): Json => {
-    const a: Json = { ip: podIP(pod) };
-    if (headless && typeof (pod.spec as Json).hostname === 'string') a.hostname = (pod.spec as Json).hostname;
+  const hostname = (pod: KubeObject) => (pod.spec as PodSpec | undefined)?.hostname;
+  const address = (pod: KubeObject): EndpointAddress => {
+    const a: EndpointAddress = { ip: podIP(pod) };
+    const host = hostname(pod);
+    if (headless && typeof host === 'string') a.hostname = host;
     a.nodeName = podNode(pod);
     a.targetRef = refs.get(pod);
     return a;
@@ -122,10 +128,8 @@ export function endpointObjects(s: ServiceInput, pods: readonly KubeObject[], ch
   const ports = endpointPorts(s);
   const annotations: Record<string, string> = { 'endpoints.kubernetes.io/last-change-trigger-time': changed };
   if (sorted.length > maxEndpointsAddresses) annotations['endpoints.kubernetes.io/over-capacity'] = 'truncated';
-  const endpoints: KubeObject = {
-    apiVersion: 'v1',
-    kind: 'Endpoints',
-    metadata: {
+  const endpoints = endpointsObject(
+    {
       name: s.name,
       namespace: s.namespace,
       uid: objectUid('Endpoints', s.namespace, s.name),
@@ -137,51 +141,52 @@ export function endpointObjects(s: ServiceInput, pods: readonly KubeObject[], ch
           : {}),
       annotations,
     },
-  };
-  if (pods.length > 0)
-    endpoints.subsets = [
-      {
-        ...(ready.length > 0 ? { addresses: ready } : {}),
-        ...(notReady.length > 0 ? { notReadyAddresses: notReady } : {}),
-        ports,
-      },
-    ];
+    pods.length > 0
+      ? [
+          {
+            ...(ready.length > 0 ? { addresses: ready } : {}),
+            ...(notReady.length > 0 ? { notReadyAddresses: notReady } : {}),
+            ports,
+          },
+        ]
+      : undefined,
+  );
 
   const slices: KubeObject[] = [];
   endpointSliceNames(s, sorted.length).forEach((name, i) => {
     const members = sorted.slice(i * maxEndpointsPerSlice, (i + 1) * maxEndpointsPerSlice);
-    slices.push({
-      apiVersion: 'discovery.k8s.io/v1',
-      kind: 'EndpointSlice',
-      metadata: {
-        name,
-        generateName: `${s.name}-`,
-        namespace: s.namespace,
-        uid: objectUid('EndpointSlice', s.namespace, name),
-        generation: 1,
-        creationTimestamp: s.created,
-        labels: {
-          ...s.labels,
-          'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io',
-          'kubernetes.io/service-name': s.name,
-          ...(headless ? { 'service.kubernetes.io/headless': '' } : {}),
+    slices.push(
+      endpointSlice(
+        {
+          name,
+          generateName: `${s.name}-`,
+          namespace: s.namespace,
+          uid: objectUid('EndpointSlice', s.namespace, name),
+          generation: 1,
+          creationTimestamp: s.created,
+          labels: {
+            ...s.labels,
+            'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io',
+            'kubernetes.io/service-name': s.name,
+            ...(headless ? { 'service.kubernetes.io/headless': '' } : {}),
+          },
+          annotations: { 'endpoints.kubernetes.io/last-change-trigger-time': changed },
+          ownerReferences: [controllerRef('v1', 'Service', s.namespace, s.name)],
         },
-        annotations: { 'endpoints.kubernetes.io/last-change-trigger-time': changed },
-        ownerReferences: [controllerRef('v1', 'Service', s.namespace, s.name)],
-      },
-      addressType: 'IPv4',
-      endpoints: members.map((pod) => {
-        const e: Json = {
-          addresses: [podIP(pod)],
-          conditions: readiness.get(pod) ? readyConditions : notReadyConditions,
-        };
-        if (headless && typeof (pod.spec as Json).hostname === 'string') e.hostname = (pod.spec as Json).hostname;
-        e.nodeName = podNode(pod);
-        e.targetRef = refs.get(pod);
-        return e;
-      }),
-      ports: ports.map((p) => ({ ...p })),
-    });
+        members.map((pod) => {
+          const e: Endpoint = {
+            addresses: [podIP(pod)],
+            conditions: readiness.get(pod) ? readyConditions : notReadyConditions,
+          };
+          const host = hostname(pod);
+          if (headless && typeof host === 'string') e.hostname = host;
+          e.nodeName = podNode(pod);
+          e.targetRef = refs.get(pod);
+          return e;
+        }),
+        ports.map((p) => ({ ...p })),
+      ),
+    );
   });
   return [endpoints, ...slices];
 }

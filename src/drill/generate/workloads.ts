@@ -1,4 +1,5 @@
 import type { KubeObject } from '../types.js';
+import { persistentVolume, persistentVolumeClaim } from '../objects/core.js';
 import type { GenContext } from './context.js';
 import { deploymentFor, deploymentObjects, statefulSetObject, statefulSetPodLabels } from './controllers.js';
 import type { DeploymentInput, StatefulSetInput } from './controllers.js';
@@ -236,10 +237,8 @@ function volumeFor(
   const claimUid = objectUid('PersistentVolumeClaim', namespace, claim);
   const pvName = `pvc-${claimUid}`;
   const volumeHandle = `vol-0${hex64(pvName).slice(0, 16)}`;
-  const pvc: KubeObject = {
-    apiVersion: 'v1',
-    kind: 'PersistentVolumeClaim',
-    metadata: {
+  const pvc = persistentVolumeClaim(
+    {
       name: claim,
       namespace,
       uid: claimUid,
@@ -254,19 +253,17 @@ function volumeFor(
       },
       finalizers: ['kubernetes.io/pvc-protection'],
     },
-    spec: {
+    {
       accessModes: ['ReadWriteOnce'],
       resources: { requests: { storage } },
       storageClassName: storageClass,
       volumeMode: 'Filesystem',
       volumeName: pvName,
     },
-    status: { phase: 'Bound', accessModes: ['ReadWriteOnce'], capacity: { storage } },
-  };
-  const pv: KubeObject = {
-    apiVersion: 'v1',
-    kind: 'PersistentVolume',
-    metadata: {
+    { phase: 'Bound', accessModes: ['ReadWriteOnce'], capacity: { storage } },
+  );
+  const pv = persistentVolume(
+    {
       name: pvName,
       uid: objectUid('PersistentVolume', undefined, pvName),
       creationTimestamp: created,
@@ -281,7 +278,7 @@ function volumeFor(
         'external-attacher/ebs-csi-aws-com',
       ],
     },
-    spec: {
+    {
       accessModes: ['ReadWriteOnce'],
       capacity: { storage },
       claimRef: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', name: claim, namespace, uid: claimUid },
@@ -295,8 +292,8 @@ function volumeFor(
       storageClassName: storageClass,
       volumeMode: 'Filesystem',
     },
-    status: { phase: 'Bound', lastPhaseTransitionTime: created },
-  };
+    { phase: 'Bound', lastPhaseTransitionTime: created },
+  );
   // The attach/detach controller names attachments csi-<sha256(volume handle + attacher + node)>.
   const vaName = `csi-${hex64(`${volumeHandle}${csiDriver}${node.name}`)}`;
   const va: KubeObject = {

@@ -57,14 +57,14 @@ export function daemonSet(
 
 export function statefulSet(
   metadata: Meta,
-  spec: WithTemplate<StatefulSetSpec>,
+  spec: Omit<WithTemplate<StatefulSetSpec>, 'volumeClaimTemplates'> & { volumeClaimTemplates?: ClaimTemplate[] },
   status: Partial<StatefulSetStatus> = {},
 ): Typed<StatefulSet> {
   return {
     apiVersion: 'apps/v1',
     kind: 'StatefulSet',
     metadata,
-    spec: spec as StatefulSetSpec,
+    spec: spec as unknown as StatefulSetSpec,
     status: status as StatefulSetStatus,
   };
 }

@@ -14,6 +14,7 @@ import type {
   PersistentVolumeSpec,
   PersistentVolumeStatus,
   Pod,
+  PodCondition,
   PodSpec,
   PodStatus,
   Secret,
@@ -23,10 +24,14 @@ import type {
 } from 'kubernetes-types/core/v1.js';
 import type { Meta, Typed } from './meta.js';
 
-export function pod(metadata: Meta, spec: PodSpec, status?: PodStatus): Typed<Pod> {
+/** A pod condition as served: an unset lastProbeTime (metav1.Time) marshals as null. */
+export type ServedPodCondition = Omit<PodCondition, 'lastProbeTime'> & { lastProbeTime?: string | null };
+export type ServedPodStatus = Omit<PodStatus, 'conditions'> & { conditions?: ServedPodCondition[] };
+
+export function pod(metadata: Meta, spec: PodSpec, status?: ServedPodStatus): Typed<Pod> {
   return status === undefined
     ? { apiVersion: 'v1', kind: 'Pod', metadata, spec }
-    : { apiVersion: 'v1', kind: 'Pod', metadata, spec, status };
+    : { apiVersion: 'v1', kind: 'Pod', metadata, spec, status: status as PodStatus };
 }
 
 export function node(metadata: Meta, spec: NodeSpec, status: NodeStatus): Typed<Node> {
