@@ -144,7 +144,13 @@ export function diagnosisDoc(d: DiagnosisView, transcriptPath: string, width: nu
   const list = (title: string, items: string[], numbered: boolean) => {
     if (items.length === 0) return;
     lines.push({ text: '' }, { text: title, tone: 'accent' });
-    items.forEach((item, i) => lines.push(...para(item, w, undefined, numbered ? ` ${i + 1}. ` : ' •  ')));
+    items.forEach((item, i) => {
+      // The number or bullet marks the item's first line; its wrapped lines hang under the text.
+      const mark = numbered ? ` ${i + 1}. ` : ' •  ';
+      para(item, w, undefined, ' '.repeat(mark.length)).forEach((l, j) =>
+        lines.push(j === 0 ? { ...l, text: mark + l.text.slice(mark.length) } : l),
+      );
+    });
   };
   list('Causal chain', d.chain, true);
   list('Fix', d.fix, false);
