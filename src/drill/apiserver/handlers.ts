@@ -4,13 +4,14 @@ import { acceptedTypes, negotiate } from './negotiate.js';
 import { typed, untyped } from './objects.js';
 import { decodeContinue, encodeContinue, startAfter } from './pagination.js';
 import { isTrue, parseInteger } from './params.js';
-import { jsonReply, textReply } from './reply.js';
+import { jsonReply, textReply, utf8 } from './reply.js';
 import type { Reply } from './reply.js';
 import { bucketName, groupVersion } from './resources.js';
 import type { ResourceDefinition } from './resourceDefinition.js';
 import { parseSelection } from './selection.js';
 import { badRequest, continueExpired, notAcceptable, notFound } from './status.js';
 import type { ListResult } from './store.js';
+import { tableJson } from './tables/encode.js';
 import { buildTable, parseIncludeObject } from './tables/table.js';
 import type { ListMeta } from './tables/table.js';
 import { watchObjects } from './watch.js';
@@ -45,10 +46,11 @@ export function respond(
       now: ctx.now(),
       ...likes,
     });
-    return jsonReply(table, {
+    return {
       status,
       contentType: `application/json;as=Table;v=${rep.apiVersion.split('/')[1] ?? 'v1'};g=meta.k8s.io`,
-    });
+      body: utf8(tableJson(table, likes?.likes)),
+    };
   }
   if (!asList) return jsonReply(objects[0] ? typed(def, objects[0]) : {}, { status });
   return jsonReply(

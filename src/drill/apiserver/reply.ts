@@ -45,6 +45,15 @@ export function jsonReply(
   };
 }
 
+/** Pieces of text as one UTF-8 buffer, without first joining them into one (large) string. */
+export function utf8(pieces: readonly string[]): Buffer {
+  if (pieces.length === 1) return Buffer.from(pieces[0] ?? '', 'utf8');
+  const out = Buffer.allocUnsafe(pieces.reduce((n, p) => n + Buffer.byteLength(p, 'utf8'), 0));
+  let at = 0;
+  for (const p of pieces) at += out.write(p, at, 'utf8');
+  return out;
+}
+
 export function textReply(body: string, status = 200, headers?: Record<string, string>): BodyReply {
   return { status, contentType: 'text/plain; charset=utf-8', body, ...(headers ? { headers } : {}) };
 }

@@ -132,9 +132,21 @@ export class FillerPods implements VirtualSet {
       uid: this.uid(i),
       creationTimestamp: this.t.load,
       labels: app.labels,
-      ownerReferences: [app.owner],
+      // One frozen list per app: a Table writes the text of what its rows share once.
+      ownerReferences: this.ownerReferences(i % this.apps.length),
     };
     return { object: this.view(i, metadata), like: i % this.apps.length };
+  }
+
+  private readonly owners = new Map<number, KubeObject['metadata']['ownerReferences']>();
+
+  private ownerReferences(a: number): KubeObject['metadata']['ownerReferences'] {
+    let refs = this.owners.get(a);
+    if (!refs) {
+      refs = frozen([(this.apps[a] as FillerApp).owner]);
+      this.owners.set(a, refs);
+    }
+    return refs;
   }
 
   /** What selectors read of pod i, with its metadata. */

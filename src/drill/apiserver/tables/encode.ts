@@ -1,0 +1,204 @@
+import type { Table } from './table.js';
+
+/** Rows per piece of text: about 60 KB, short of V8's large objects, whose fresh pages each cost faults. */
+const rowsPerChunk = 100;
+
+/**
+ * A Table's JSON text, byte for byte what JSON.stringify writes, in pieces,
+ * but rows printed from one like member (`likes`, as buildTable took them)
+ * reuse the text of their group's first row wherever they hold the same
+ * values: a page of 500 filler pods differs row to row only in a few short
+ * strings (name, uid, resourceVersion, IP, node), and stringifying each whole
+ * row, then the page as one string, was most of what `kubectl get pods -A`
+ * cost the server.
+ */
+export function tableJson(table: Table, likes?: readonly (number | undefined)[]): string[] {
+  if (!likes || table.rows.length === 0) return [JSON.stringify(table)];
+  const { rows, ...head } = table;
+  // `rows` is the last key, as JSON.stringify(table) writes it: the head's text ends in `"rows":[]}`.
+  const headText = JSON.stringify({ ...head, rows: [] });
+  const chunks: string[] = [];
+  let parts: string[] = [headText.slice(0, -2)];
+  const templates = new Map<number, RowTemplate | undefined>();
+  for (let k = 0; k < rows.length; k++) {
+    const row = rows[k];
+    const like = likes[k];
+    if (k > 0) parts.push(',');
+    if (k > 0 && k % rowsPerChunk === 0) {
+      chunks.push(parts.join(''));
+      parts = [];
+    }
+    if (like === undefined || !row) {
+      parts.push(JSON.stringify(row));
+      continue;
+    }
+    if (!templates.has(like)) templates.set(like, RowTemplate.of(row));
+    const template = templates.get(like);
+    if (!template || !template.write(row, parts)) parts.push(JSON.stringify(row));
+  }
+  parts.push(']}');
+  chunks.push(parts.join(''));
+  return chunks;
+}
+
+type Row = Table['rows'][number];
+type Plain = Record<string, unknown>;
+
+function isPlain(v: unknown): v is Plain {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
+}
+
+function isLeaf(v: unknown): v is string | number | boolean | null {
+  return v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+}
+
+/** A string JSON.stringify writes as `"` + itself + `"`: no quote, backslash, control character or surrogate. */
+// eslint-disable-next-line no-control-regex -- JSON.stringify escapes control characters
+const needsEscape = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+interface Slot {
+  /** The text before the value: separators, the key. */
+  prefix: string;
+  value: unknown;
+  text: string;
+}
+
+/**
+ * The text of a row `{cells, conditions?, object: {kind, apiVersion, metadata}}`
+ * around its leaves: the cells and the metadata's own values, each a slot. A
+ * row of the same shape is written from it: a value identical to the
+ * template's reuses its text, a different leaf is stringified alone; any other
+ * value must be the very object the template holds (shared labels, owner
+ * references). A row that differs in shape is not written (the caller
+ * stringifies it whole). The group's second row shows which slots vary (name,
+ * uid, IP...); from then on a row that differs only there and only by plain
+ * strings is the fixed text between them, its strings and their quotes.
+ */
+class RowTemplate {
+  /** The fixed text around the varying slots, quotes included; undefined until learned, null when none fits. */
+  private segments: string[] | null | undefined;
+  private varying: boolean[] = [];
+
+  private constructor(
+    private readonly slots: readonly Slot[],
+    private readonly cellCount: number,
+    private readonly conditions: unknown,
+    private readonly object: Plain,
+    private readonly objectKeys: readonly string[],
+    private readonly keys: readonly string[],
+  ) {}
+
+  static of(row: Row): RowTemplate | undefined {
+    const { cells, conditions, object } = row;
+    const rowKeys = Object.keys(row);
+    const expected = conditions === undefined ? ['cells', 'object'] : ['cells', 'conditions', 'object'];
+    if (rowKeys.join() !== expected.join() || cells.length === 0 || !cells.every(isLeaf) || !isPlain(object))
+      return undefined;
+    const objectKeys = Object.keys(object);
+    const metadata = object.metadata;
+    if (objectKeys.at(-1) !== 'metadata' || !isPlain(metadata)) return undefined;
+    if (objectKeys.slice(0, -1).some((k) => !isLeaf(object[k]))) return undefined;
+    const keys = Object.keys(metadata).filter((k) => metadata[k] !== undefined);
+    // What JSON.stringify leaves out or calls (functions, symbols, toJSON) stays its business.
+    const plainValue = (v: unknown) => isLeaf(v) || Array.isArray(v) || isPlain(v);
+    if (keys.length === 0 || !keys.every((k) => plainValue(metadata[k]))) return undefined;
+    const objectHead = JSON.stringify(Object.fromEntries(objectKeys.slice(0, -1).map((k) => [k, object[k]])));
+    const middle = `]${conditions === undefined ? '' : `,"conditions":${JSON.stringify(conditions)}`},"object":${objectHead.length > 2 ? `${objectHead.slice(0, -1)},` : '{'}"metadata":{`;
+    const slots: Slot[] = [
+      ...cells.map((value, i) => ({ prefix: i === 0 ? '{"cells":[' : ',', value, text: JSON.stringify(value) })),
+      ...keys.map((k, i) => ({
+        prefix: `${i === 0 ? middle : ','}${JSON.stringify(k)}:`,
+        value: metadata[k],
+        text: JSON.stringify(metadata[k]),
+      })),
+    ];
+    return new RowTemplate(slots, cells.length, conditions, object, objectKeys, keys);
+  }
+
+  /** Appends the row's text to `parts`; false (nothing appended) when the row is not of this shape. */
+  write(row: Row, parts: string[]): boolean {
+    const values = this.values(row);
+    if (!values) return false;
+    if (this.segments === undefined) this.learn(values);
+    return this.writeFast(values, parts) || this.writeSlots(values, parts);
+  }
+
+  /** The row's slot values in the template's order; undefined when its shape differs. */
+  private values(row: Row): unknown[] | undefined {
+    const { cells, object } = row;
+    if (cells.length !== this.cellCount || row.conditions !== this.conditions || !isPlain(object)) return undefined;
+    const metadata = object.metadata;
+    if (!isPlain(metadata)) return undefined;
+    // The object's own keys, in order: the template's, each with the same leaf.
+    let n = 0;
+    for (const k in object) {
+      if (k !== this.objectKeys[n] || (k !== 'metadata' && object[k] !== this.object[k])) return undefined;
+      n++;
+    }
+    if (n !== this.objectKeys.length) return undefined;
+    const values = cells.slice();
+    let i = 0;
+    for (const k in metadata) {
+      const v = metadata[k];
+      if (v === undefined) continue;
+      if (k !== this.keys[i]) return undefined;
+      values.push(v);
+      i++;
+    }
+    return i === this.keys.length ? values : undefined;
+  }
+
+  /** The slots where this row differs from the template vary; they must hold plain strings. */
+  private learn(values: unknown[]): void {
+    const varying = this.slots.map((s, j) => values[j] !== s.value);
+    if (!varying.includes(true)) return;
+    this.varying = varying;
+    if (this.varying.some((v, j) => v && typeof values[j] !== 'string')) {
+      this.segments = null;
+      return;
+    }
+    const segments: string[] = [];
+    let fixed = '';
+    this.slots.forEach((s, j) => {
+      if (this.varying[j]) {
+        segments.push(`${fixed}${s.prefix}"`);
+        fixed = '"';
+      } else {
+        fixed += s.prefix + s.text;
+      }
+    });
+    segments.push(`${fixed}}}}`);
+    this.segments = segments;
+  }
+
+  private writeFast(values: unknown[], parts: string[]): boolean {
+    const segments = this.segments;
+    if (!segments) return false;
+    for (let j = 0; j < values.length; j++) {
+      const v = values[j];
+      if (this.varying[j] ? typeof v !== 'string' || needsEscape.test(v) : v !== this.slots[j]?.value) return false;
+    }
+    let s = 0;
+    for (let j = 0; j < values.length; j++) {
+      if (!this.varying[j]) continue;
+      parts.push(segments[s++] as string, values[j] as string);
+    }
+    parts.push(segments[s] as string);
+    return true;
+  }
+
+  private writeSlots(values: unknown[], parts: string[]): boolean {
+    const start = parts.length;
+    for (let j = 0; j < values.length; j++) {
+      const slot = this.slots[j] as Slot;
+      const v = values[j];
+      if (v !== slot.value && !isLeaf(v)) {
+        parts.length = start;
+        return false;
+      }
+      parts.push(slot.prefix, v === slot.value ? slot.text : JSON.stringify(v));
+    }
+    parts.push('}}}');
+    return true;
+  }
+}

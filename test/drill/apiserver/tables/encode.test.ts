@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { tableJson } from '../../../../src/drill/apiserver/tables/encode.js';
+import type { Table } from '../../../../src/drill/apiserver/tables/table.js';
+
+// tableJson writes rows of one like group from the group's text: whatever the rows hold, the
+// bytes must be JSON.stringify's, or kubectl would print something else.
+
+const labels = Object.freeze({ app: 'app-1', 'pod-template-hash': '5d8f9c7b6' });
+const owners = Object.freeze([
+  Object.freeze({ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'app-1-5d8f9c7b6', uid: 'u-rs', controller: true }),
+]);
+
+let serial = 0;
+
+function row(name: string, extra: Record<string, unknown> = {}, cells: unknown[] = []): Table['rows'][number] {
+  serial++;
+  return {
+    cells: [name, '1/1', 'Running', '0', '6h', `10.64.0.${serial}`, 'worker-1', '<none>', '<none>', ...cells],
+    object: {
+      kind: 'PartialObjectMetadata',
+      apiVersion: 'meta.k8s.io/v1',
+      metadata: {
+        name,
+        namespace: 'load',
+        uid: `uid-${name}`,
+        creationTimestamp: '2026-11-25T06:00:00Z',
+        labels,
+        ownerReferences: owners,
+        resourceVersion: String(100 + serial),
+        ...extra,
+      },
+    },
+  };
+}
+
+function table(rows: Table['rows']): Table {
+  return {
+    kind: 'Table',
+    apiVersion: 'meta.k8s.io/v1',
+    metadata: { resourceVersion: '900', continue: 'abc' },
+    columnDefinitions: [{ name: 'Name', type: 'string', format: 'name', description: 'the name', priority: 0 }],
+    rows,
+  };
+}
+
+describe('tableJson', () => {
+  it('writes what JSON.stringify writes, whatever differs between rows of one like group', () => {
+    const rows = [
+      row('app-1-0-0'),
+      row('app-1-0-1'),
+      row('app-1-0-2'),
+      // A name that needs escaping, a number where a string was, an extra key, keys in another order.
+      row('app-1-"quoted"\\-\u0001-\u2028-\ud83d\ude00-\ud800'),
+      row('app-1-0-4', {}, [7]),
+      { ...row('app-1-0-5'), cells: [...row('app-1-0-5').cells.slice(0, 3), 3, ...row('app-1-0-5').cells.slice(4)] },
+      row('app-1-0-6', { annotations: { a: 'b' } }),
+      row('app-1-0-7', { deletionTimestamp: undefined }),
+      (() => {
+        const r = row('app-1-0-8');
+        const m = (r.object as { metadata: Record<string, unknown> }).metadata;
+        return { ...r, object: { ...(r.object as object), metadata: { uid: m.uid, ...m } } };
+      })(),
+      // Another owner list (equal, not the same object), other labels, conditions.
+      row('app-1-0-9', { ownerReferences: [...owners] }),
+      row('app-1-0-a', { labels: { app: 'other' } }),
+      {
+        ...row('app-1-0-b'),
+        conditions: [{ type: 'Completed' as const, status: 'True' as const, reason: 'Succeeded', message: 'm' }],
+      },
+      row('app-1-0-c'),
+      // Rows that are not of a like group, and one of another group.
+      row('db-0'),
+      row('app-2-0-0', { namespace: 'other' }),
+      row('app-2-0-1', { namespace: 'other' }),
+    ];
+    const likes = rows.map((_, k) => (k === 13 ? undefined : k >= 14 ? 2 : 1));
+    const t = table(rows);
+    const text = tableJson(t, likes).join('');
+    expect(text).toBe(JSON.stringify(t));
+    expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(t)));
+  });
+
+  it('writes a long page in pieces that join to JSON.stringify, and a Table without likes whole', () => {
+    const rows = Array.from({ length: 1234 }, (_, i) => row(`app-1-${i.toString(36)}-0`));
+    const t = table(rows);
+    const pieces = tableJson(
+      t,
+      rows.map(() => 1),
+    );
+    expect(pieces.length).toBeGreaterThan(1);
+    expect(pieces.join('')).toBe(JSON.stringify(t));
+    expect(tableJson(t)).toEqual([JSON.stringify(t)]);
+    expect(tableJson(table([]), []).join('')).toBe(JSON.stringify(table([])));
+  });
+});
