@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diagnosisDoc } from '../../src/ui/walk/pagerLines.js';
+import { diagnosisDoc, endDoc } from '../../src/ui/walk/pagerLines.js';
 import { diagnosis } from './fixtures.js';
 
 describe('diagnosisDoc (the diagnosis read in full with e)', () => {
@@ -13,5 +13,36 @@ describe('diagnosisDoc (the diagnosis read in full with e)', () => {
     const fix = text.slice(text.indexOf('Fix') + 1, text.indexOf('Verify')).filter(Boolean);
     expect(fix.filter((l) => l.startsWith(' •  '))).toHaveLength(diagnosis.fix.length);
     for (const l of fix.filter((l) => !l.startsWith(' •  '))) expect(l).toMatch(/^ {4}\S/);
+  });
+
+  it('keeps the outline of an incomplete ending: indents and dashes stay, wrapped lines hang under the item', () => {
+    const doc = endDoc(
+      {
+        outcome: 'incomplete',
+        reason: 'finished',
+        lines: [
+          '  seen:',
+          "    - What does the node's Ready condition say?: not-ready: node worker-21 is NotReady: PLEG is not healthy: pleg was last seen active 10m18.040734348s ago; threshold is 3m0s",
+          '  could not see:',
+          '    - Is the kubelet service running? (host.kubelet-service: not run (not-collected))',
+          '      to see it on worker-21: systemctl show kubelet -p LoadState,ActiveState,SubState,Result,NRestarts',
+        ],
+      },
+      't.jsonl',
+      60,
+    );
+    const text = doc.lines.map((l) => l.text);
+    expect(text.slice(0, 5)).toEqual([
+      '  seen:',
+      "    - What does the node's Ready condition say?: not-ready:",
+      '      node worker-21 is NotReady: PLEG is not healthy: pleg',
+      '      was last seen active 10m18.040734348s ago; threshold',
+      '      is 3m0s',
+    ]);
+    expect(text[5]).toBe('  could not see:');
+    expect(text.slice(8, 10)).toEqual([
+      '      to see it on worker-21: systemctl show kubelet -p',
+      '      LoadState,ActiveState,SubState,Result,NRestarts',
+    ]);
   });
 });

@@ -23,6 +23,15 @@ function para(text: string, width: number, tone?: Tone, prefix = ''): PagerLine[
   return wrapText(text, width - prefix.length).map((t) => ({ text: `${prefix}${t}`, ...(tone ? { tone } : {}) }));
 }
 
+/** A line of an outline ("  - item"): its indent and dash kept, its wrapped lines hang under the item's text. */
+function hanging(line: string, width: number): PagerLine[] {
+  const lead = /^ *(?:- )?/.exec(line)?.[0] ?? '';
+  const rest = ' '.repeat(lead.length);
+  return wrapText(line.slice(lead.length), width - lead.length).map((t, i) => ({
+    text: `${i === 0 ? lead : rest}${t}`,
+  }));
+}
+
 /**
  * A finished step in full, for the pager: why it looked there, the command, what
  * it found, every line of evidence and the raw output, the answer or the
@@ -163,7 +172,7 @@ export function diagnosisDoc(d: DiagnosisView, transcriptPath: string, width: nu
 export function endDoc(end: NonNullable<WalkState['end']>, transcriptPath: string, width: number): PagerDoc {
   const w = Math.max(20, width);
   const lines: PagerLine[] = [];
-  for (const line of end.lines ?? []) lines.push(...para(line, w));
+  for (const line of end.lines ?? []) lines.push(...hanging(line, w));
   lines.push({ text: '' }, ...para(`Transcript: ${transcriptPath}`, w, 'muted'));
   return { title: endHeadline(end), lines };
 }
