@@ -6,7 +6,8 @@
 // another build (a copy kept apart from a dist/ others rebuild); BENCH_ONLY=startup
 // stops after the start-up and memory goals, BENCH_ONLY=scale runs only the
 // 5,000-node drill goals (cluster up, its share of kubectl get pods -A, walk vs kubectl),
-// BENCH_ONLY=loop only the TUI's event-loop delay over a 5,000-node drill walk.
+// BENCH_ONLY=loop only the TUI's event-loop delay over a 5,000-node drill walk, BENCH_ONLY=pods only the
+// server's share of kubectl get pods -A on 5,000 nodes (BENCH_RUNS=N repeats it; each run is one row).
 //
 // Two tables: the goals (issue 17), each a measured figure against its target,
 // with kubectl measured in the same run where the goal is a ratio to it, and the
@@ -542,6 +543,42 @@ async function walkVsKubectl(label, scenario) {
   }
 }
 
+/**
+ * kubectl pages the 155,000 pods 500 at a time (its default --chunk-size) and prints them; the server's CPU
+ * time over that list against kubectl's own, both in the same run.
+ */
+function podsShare(s) {
+  const before = cpuMsOf(s.child.pid);
+  const k = timedCommand(['kubectl', 'get', 'pods', '-A', '--no-headers'], { KUBECONFIG: s.kubeconfig });
+  const server = before === undefined ? undefined : (cpuMsOf(s.child.pid) ?? NaN) - before;
+  const lines = k.stdout.split('\n').filter(Boolean).length;
+  rows.push([
+    '5,000 nodes: kubectl get pods -A',
+    ms(k.wallMs),
+    '',
+    `${lines} pods; kubectl CPU ${ms(k.cpuMs)}, server CPU ${server === undefined ? 'n/a' : ms(server)}`,
+  ]);
+  goal('`kubectl get pods -A` on 5,000 nodes: server CPU vs kubectl CPU', {
+    value: server,
+    unit: 'ms',
+    kubectl: k.cpuMs,
+    ratio: 0.1,
+    note: `${lines} pods listed`,
+  });
+}
+
+/** BENCH_ONLY=pods: only the server's share of `kubectl get pods -A`, once per run on a fresh cluster. */
+async function podsShareGoal() {
+  for (let i = 0; i < (process.env.BENCH_RUNS ? runs : 1); i++) {
+    const s = await serve('scale-5000-nodes');
+    try {
+      podsShare(s);
+    } finally {
+      await stopServer(s);
+    }
+  }
+}
+
 /** The 5,000-node drill cluster: how fast it is up and how much it holds, and its share of `kubectl get pods -A`. */
 async function scaleGoals() {
   const starts = [];
@@ -553,27 +590,7 @@ async function scaleGoals() {
     const m = memoryOf(s.child.pid);
     rss = Math.max(rss ?? 0, m.rss);
     peak = Math.max(peak ?? 0, m.peak);
-    if (i === 0) {
-      // kubectl pages the 155,000 pods 500 at a time (its default --chunk-size) and prints them; the server's CPU
-      // time over that list against kubectl's own.
-      const before = cpuMsOf(s.child.pid);
-      const k = timedCommand(['kubectl', 'get', 'pods', '-A', '--no-headers'], { KUBECONFIG: s.kubeconfig });
-      const server = before === undefined ? undefined : (cpuMsOf(s.child.pid) ?? NaN) - before;
-      const lines = k.stdout.split('\n').filter(Boolean).length;
-      rows.push([
-        '5,000 nodes: kubectl get pods -A',
-        ms(k.wallMs),
-        '',
-        `${lines} pods; kubectl CPU ${ms(k.cpuMs)}, server CPU ${server === undefined ? 'n/a' : ms(server)}`,
-      ]);
-      goal('`kubectl get pods -A` on 5,000 nodes: server CPU vs kubectl CPU', {
-        value: server,
-        unit: 'ms',
-        kubectl: k.cpuMs,
-        ratio: 0.1,
-        note: `${lines} pods listed`,
-      });
-    }
+    if (i === 0) podsShare(s);
     await stopServer(s);
   }
   rows.push([
@@ -604,6 +621,10 @@ console.log(
   `plumbline bench: ${runs} runs each, ${queryRuns} per query${quick ? ' (BENCH_QUICK)' : ''}, node ${process.versions.node}`,
 );
 try {
+  if (process.env.BENCH_ONLY === 'pods') {
+    await podsShareGoal();
+    throw Object.assign(new Error('BENCH_ONLY=pods'), { quiet: true });
+  }
   if (process.env.BENCH_ONLY === 'loop') {
     await eventLoopGoal();
     throw Object.assign(new Error('BENCH_ONLY=loop'), { quiet: true });

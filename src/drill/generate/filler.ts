@@ -69,8 +69,16 @@ export class FillerPods implements VirtualSet {
   }
 
   uid(i: number): string {
-    return seededUid(`pod/${this.namespace}/filler`, i);
+    return seededUid(this.uidSeed, i);
   }
+
+  /** One string, not one per uid: seededUid looks its seed up, and a string built anew is hashed anew. */
+  private get uidSeed(): string {
+    this.seed ??= `pod/${this.namespace}/filler`;
+    return this.seed;
+  }
+
+  private seed: string | undefined;
 
   onNode(nodeName: string): number[] {
     const w = this.workers.findIndex((n) => n.name === nodeName);
