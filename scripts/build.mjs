@@ -43,6 +43,28 @@ const yogaWithoutFetch = {
   },
 };
 
+// Ink builds each frame from scratch, and a new Output per frame starts with empty caches: every line of the
+// walk's screen is tokenized and measured again (string-width: a Segmenter and an emoji RegExp per character
+// outside ASCII) at each spinner tick, 20-60 ms a frame. The caches map a text to what it always comes to, so
+// frames share one, started afresh once it holds 1,000 texts. An Ink whose output.js reads differently is
+// bundled as it is.
+const inkCaches = 'caches = new OutputCaches();';
+const inkSharedCaches = {
+  name: 'ink-shared-caches',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]ink[\\/]build[\\/]output\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      if (!text.includes(inkCaches)) {
+        console.warn(`build: ${args.path} no longer reads "${inkCaches}": each frame starts with empty caches`);
+        return undefined;
+      }
+      const shared =
+        '\nlet sharedCaches;\nfunction frameCaches() {\n  if (!sharedCaches || sharedCaches.styledChars.size > 1000) sharedCaches = new OutputCaches();\n  return sharedCaches;\n}\n';
+      return { contents: text.replace(inkCaches, 'caches = frameCaches();') + shared, loader: 'js' };
+    });
+  },
+};
+
 // An ES module's `import ... from 'node:http'` makes Node read every export of node:http, and on Node 24 its
 // WebSocket, CloseEvent and MessageEvent getters then load Node's own copy of undici: ~60 ms in one block of
 // the event loop, and its memory, for classes plumbline never uses. Through require() they are never read.
@@ -88,7 +110,7 @@ try {
       js: "#!/usr/bin/env node\nimport { createRequire as __plumblineRequire } from 'node:module';\nconst require = __plumblineRequire(import.meta.url);",
     },
     chunkNames: 'chunks/[name]-[hash]',
-    plugins: [requireNodeHttp, yogaWithoutFetch],
+    plugins: [requireNodeHttp, yogaWithoutFetch, inkSharedCaches],
     logLevel: 'warning',
   });
   // The bin npx, npm link and a global install run directly.

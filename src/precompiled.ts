@@ -44,6 +44,11 @@ function load(): Precompiled | null {
   return index;
 }
 
+/** Reads the index now (a TUI does it in a task of its own, src/cli/stages.ts), not at the first load that needs it. */
+export function readPrecompiled(): void {
+  load();
+}
+
 export function sha256(text: string | Buffer): string {
   return createHash('sha256').update(text).digest('hex');
 }

@@ -67,8 +67,7 @@ async function drillOnScreen(
 ): Promise<number> {
   const flags = args.drill;
   // The walk's modules load in turns (./stages.ts), so no single task holds the screen and keys for long.
-  const { frameModules, loadInTurns, nextTask, planModules, walkModules } = await import('./stages.js');
-  await nextTask();
+  const { frameModules, loadInTurns, planModules, walkModules } = await import('./stages.js');
   await loadInTurns(planModules);
   const { startDrillWalk } = await import('./walk.js');
   const started = await startDrillWalk(args);

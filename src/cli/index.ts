@@ -35,6 +35,8 @@ async function main(argv: string[]): Promise<number> {
       return printTopicHelp(parsed);
     }
     case 'args': {
+      // A turn of the event loop between parsing and the command: loading both is more than one short task.
+      await new Promise((resolve) => setImmediate(resolve));
       const { dispatch } = await import('./dispatch.js');
       return dispatch(parsed.args);
     }

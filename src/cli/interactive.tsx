@@ -19,6 +19,8 @@ export async function walkInteractive(
     record: `plumbline: ${plan.runbook.spec.title}`,
   };
   return runWalk(plan, setup, async (run) => {
+    // The session (its runbook compiled to a state machine) and the screen's first frame: one task each.
+    await new Promise((resolve) => setImmediate(resolve));
     const header = {
       runbookTitle: plan.runbook.spec.title,
       // A drill is named by its page: the scenario id names the cause.

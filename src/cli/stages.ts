@@ -14,11 +14,11 @@ export function nextTask(): Promise<void> {
 
 type Load = () => Promise<unknown>;
 
-/** Imports each in turn, one task apiece; a failed import is left to the import that needs it to report. */
+/** Imports each in a task of its own, the first too; a failed import is left to the import that needs it to report. */
 export async function loadInTurns(loads: readonly Load[]): Promise<void> {
   for (const load of loads) {
-    await load().catch(() => undefined);
     await nextTask();
+    await load().catch(() => undefined);
   }
 }
 
@@ -33,7 +33,13 @@ export const planModules: readonly Load[] = [
   () => import('../checks/service/index.js'),
   () => import('../checks/host/more.js'),
   () => import('../checks/registry.js'),
+  // The bundled runbooks and scenarios, validated at build time: 1.6 MB of JSON, parsed in a task of its own.
+  () => import('../precompiled.js').then((m) => m.readPrecompiled()),
   () => import('./walk.js'),
+  // A drill's scenario and the thread its cluster runs in.
+  () => import('../drill/scenarioSchema.js'),
+  () => import('../drill/scenario.js'),
+  () => import('../drill/thread.js'),
 ];
 
 /**
@@ -43,18 +49,37 @@ export const planModules: readonly Load[] = [
  * parsed RegExp by its source and flags, so string-width's own are then cheap.
  */
 const textMeasures: readonly Load[] = [
-  () => Promise.resolve(new Intl.Segmenter()),
+  () => Promise.resolve([...new Intl.Segmenter().segment('✓ ·')]),
+  // Parsed in one task, compiled (its first match) in the next: each is ~25 ms.
   () => Promise.resolve(new RegExp('^\\p{RGI_Emoji}$', 'v')),
+  () => Promise.resolve(new RegExp('^\\p{RGI_Emoji}$', 'v').test('✓')),
   () =>
-    Promise.resolve([
-      new RegExp(
-        '[^\\p{Default_Ignorable_Code_Point}\\p{Control}\\p{Format}\\p{Nonspacing_Mark}\\p{Enclosing_Mark}\\p{Surrogate}]',
-        'v',
-      ),
-      new RegExp('\\p{Spacing_Mark}', 'v'),
-      new RegExp('\\p{Extended_Pictographic}', 'gu'),
-    ]),
+    Promise.resolve(
+      [
+        new RegExp(
+          '[^\\p{Default_Ignorable_Code_Point}\\p{Control}\\p{Format}\\p{Nonspacing_Mark}\\p{Enclosing_Mark}\\p{Surrogate}]',
+          'v',
+        ),
+        new RegExp('\\p{Spacing_Mark}', 'v'),
+        new RegExp('\\p{Extended_Pictographic}', 'gu'),
+      ].map((r) => r.test('✓')),
+    ),
 ];
+
+/** A small frame drawn to a string: React's reconciler, yoga and ink's output run (and compile) here, not in the first frame's task. */
+function warmFrame(): Promise<unknown> {
+  return Promise.all([import('react'), import('ink')]).then(([{ createElement }, { Box, Text, renderToString }]) =>
+    renderToString(
+      createElement(
+        Box,
+        { flexDirection: 'column' },
+        createElement(Text, { bold: true, color: 'green' }, '✓ plumbline · ● pod › ○ node'),
+        createElement(Text, { dimColor: true, wrap: 'truncate-end' }, 'starting the drill cluster… (q quits)'),
+      ),
+      { columns: 80 },
+    ),
+  );
+}
 
 /** The first frame's: React, yoga's WebAssembly, string-width, ink. */
 export const frameModules: readonly Load[] = [
@@ -63,11 +88,15 @@ export const frameModules: readonly Load[] = [
   ...textMeasures,
   () => import('string-width'),
   () => import('ink'),
+  warmFrame,
   () => import('./firstFrame.js'),
 ];
 
 /** What the walk needs once its cluster answers: the kube client (undici first, its largest part), then the screen. */
 export const walkModules: readonly Load[] = [
+  // Node's own modules undici requires, compiled on first use.
+  () => Promise.all([import('node:zlib'), import('node:stream/web'), import('node:dns'), import('node:tls')]),
+  () => Promise.all([import('node:assert'), import('node:worker_threads'), import('node:perf_hooks')]),
   // client-node's own dependency, loaded through its import in client-node's config.js when this is skipped.
   () => import('undici'),
   // The generated models (never the package index or gen/index.js: either would bundle and load the API classes).

@@ -364,6 +364,7 @@ function useStartOnce(session: WalkSession): void {
   useEffect(() => {
     if (started.current === session) return;
     started.current = session;
-    session.start();
+    // In a task of its own: the screen's first frame and the walk's first step are each one short task.
+    setImmediate(() => session.start());
   }, [session]);
 }
