@@ -42,7 +42,7 @@ export async function walkHeadless(
 
 export function sessionFor(
   plan: WalkPlan,
-  { yes = false, ...opts }: { auto: boolean; answerDefaults: boolean; yes?: boolean },
+  { yes = false, ...opts }: { auto: boolean; answerDefaults: boolean; yes?: boolean; askPastes?: boolean },
 ): Session {
   return new Session({
     allowMutations: plan.allowMutations,

@@ -15,7 +15,8 @@ export async function walkInteractive(
   frame?: FirstFrame,
 ): Promise<number> {
   const setup = {
-    session: () => sessionFor(plan, { auto: !args.step, answerDefaults: false }),
+    // A live walk asks for the text a person pastes (the page's error); a drill's scenario is its page.
+    session: () => sessionFor(plan, { auto: !args.step, answerDefaults: false, askPastes: plan.mode === 'live' }),
     record: `plumbline: ${plan.runbook.spec.title}`,
   };
   return runWalk(plan, setup, async (run) => {

@@ -154,6 +154,10 @@ export type SessionEvent =
       attempts: number;
     }
   | ({ type: 'diagnosis' } & DiagnosisView)
+  /** An input a person pastes, not given: the walk asks for it before the check that reads it (the TUI). */
+  | { type: 'input.prompt'; step: string; input: string; description: string; why: string }
+  /** What was pasted for it, or nothing (`declined`): the check then reads it as not given. */
+  | { type: 'input.reply'; step: string; input: string; by: 'pasted' | 'declined'; value?: string }
   | ({ type: 'session.end'; outcome: SessionOutcome | null; reason: EndReason; error?: string } & Partial<WalkAccount>);
 
 /** A check that could not look: what it would have shown, why it could not, and how a person can see it. */

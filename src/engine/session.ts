@@ -78,6 +78,11 @@ export interface SessionOptions {
   signatures?: readonly CompiledSignature[] | (() => readonly CompiledSignature[]);
   /** Between two runs of an action's verify check. */
   verifyPollMs?: number;
+  /**
+   * Ask for a `paste:` input nobody gave before the first check that reads it (the TUI of a live walk): the walk
+   * waits for pasteInput(). Off, such a check reads it as not given.
+   */
+  askPastes?: boolean;
   now?: () => Date;
 }
 
@@ -108,6 +113,11 @@ export class Session {
   private readonly log = new WalkLog();
   /** Every line the walk's checks read, for the signature catalog at the end. */
   private readonly signals: Signal[] = [];
+  /** `paste:` inputs given during the walk, and those already asked for (each is asked once). */
+  private readonly pasted: Record<string, string> = {};
+  private readonly askedPastes = new Set<string>();
+  /** The paste on screen, waiting for pasteInput(); its check waits for it. */
+  private pendingPaste: { step: string; input: string } | undefined;
 
   constructor(private readonly opts: SessionOptions) {
     this.auto = opts.auto;
@@ -133,7 +143,7 @@ export class Session {
     if (!snap || snap.status !== 'active' || !this.current) return undefined;
     if (snap.hasTag(awaitingAnswer)) return { step: this.current.step, kind: 'ask' };
     if (snap.hasTag(awaitingConfirm)) return { step: this.current.step, kind: 'action' };
-    if (snap.hasTag(awaitingContinue)) return { step: this.current.step, kind: 'check' };
+    if (snap.hasTag(awaitingContinue) && !this.pendingPaste) return { step: this.current.step, kind: 'check' };
     return undefined;
   }
 
@@ -143,7 +153,7 @@ export class Session {
     const machine = this.machine.provide({
       actors: {
         runCheck: fromPromise<CheckOutput, CheckInvocation>(({ input, signal }) =>
-          runCheck(input, signal, {
+          runCheck({ ...input, inputs: { ...input.inputs, ...this.pasted } }, signal, {
             kube: opts.kube,
             nodes: this.nodes,
             now,
@@ -234,6 +244,41 @@ export class Session {
     const { step, resolved } = this.pendingAction;
     this.emit({ type: 'action.declined', step, by: 'user', reason: 'not run: declined', command: resolved.command });
     this.actor?.send({ type: 'DECLINE' });
+  }
+
+  /** The `paste:` input the walk is waiting for, before its check runs. */
+  get waitingOnPaste(): { step: string; input: string } | undefined {
+    return this.pendingPaste ? { ...this.pendingPaste } : undefined;
+  }
+
+  /** The text for the input asked for (empty: none given, read as today); its check then runs. */
+  pasteInput(text: string): void {
+    const pending = this.pendingPaste;
+    if (!pending) return;
+    this.pendingPaste = undefined;
+    const value = text.trim();
+    if (value) this.pasted[pending.input] = value;
+    this.emit({
+      type: 'input.reply',
+      step: pending.step,
+      input: pending.input,
+      by: value ? 'pasted' : 'declined',
+      ...(value ? { value } : {}),
+    });
+    // The answer was the person's go-ahead: the check runs in step mode too.
+    this.actor?.send({ type: 'CONTINUE' });
+  }
+
+  /** The first `paste:` input this check step reads that nobody gave and was not asked for yet. */
+  private pasteWanted(step: StepSpec): { name: string; description: string; why: string } | undefined {
+    if (!this.opts.askPastes || this.opts.answerDefaults || step.type !== 'check') return undefined;
+    const read = Object.values(step.with)
+      .filter((v): v is string => typeof v === 'string')
+      .flatMap((v) => [...v.matchAll(/\{\{\s*inputs\.(\w+)/g)].map((m) => m[1]));
+    const spec = this.opts.runbook.spec.inputs.find(
+      (i) => i.paste && read.includes(i.name) && !this.opts.inputs[i.name]?.trim() && !this.askedPastes.has(i.name),
+    );
+    return spec?.paste ? { name: spec.name, description: spec.description, why: spec.paste } : undefined;
   }
 
   /** The manual node-access prompt: shows the command and waits for `pasteHostOutput` or `declineHostCommand`. */
@@ -345,6 +390,19 @@ export class Session {
               }),
             );
           }
+        }
+        const wanted = this.pasteWanted(step);
+        if (wanted) {
+          this.askedPastes.add(wanted.name);
+          this.pendingPaste = { step: e.step, input: wanted.name };
+          this.emit({
+            type: 'input.prompt',
+            step: e.step,
+            input: wanted.name,
+            description: wanted.description,
+            why: wanted.why,
+          });
+          return;
         }
         if (step.type === 'check' && this.auto) queueMicrotask(() => this.actor?.send({ type: 'CONTINUE' }));
         return;
@@ -460,7 +518,10 @@ export class Session {
   private previewCommand(checkId: string, params: Record<string, string | number | boolean>): { command?: string } {
     const check = this.opts.runbook.lookup(checkId);
     if (!check) return {};
-    const scope = { inputs: this.opts.inputs, facts: this.actor?.getSnapshot().context.facts ?? {} };
+    const scope = {
+      inputs: { ...this.opts.inputs, ...this.pasted },
+      facts: this.actor?.getSnapshot().context.facts ?? {},
+    };
     try {
       const rendered = Object.fromEntries(
         Object.entries(params).map(([k, v]) => [k, typeof v === 'string' ? render(v, scope) : v]),

@@ -35,6 +35,10 @@ export function textLines(e: SessionEvent): string[] {
       ];
     case 'note':
       return [`  note: ${e.text}`];
+    case 'input.prompt':
+      return [`  paste ${e.input}: ${e.description}`, `    why: ${e.why}`];
+    case 'input.reply':
+      return [e.by === 'pasted' ? `  ${e.input} pasted: ${e.value ?? ''}` : `  ${e.input}: none given`];
     case 'action.proposed':
       return [
         `  ! action${e.node ? ` on ${e.node}` : ''}: ${e.command}`,

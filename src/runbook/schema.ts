@@ -128,6 +128,11 @@ export const input = z.strictObject({
   default: z.string().optional(),
   /** How the UI offers to pick it: from a live list of these objects. */
   pick: z.enum(['pod', 'node', 'namespace']).optional(),
+  /**
+   * Text a person pastes (the error a page showed, a log line from elsewhere): when it was not given, the TUI
+   * asks for it at the first check that reads it, with this one line saying why the walk wants it.
+   */
+  paste: z.string().min(8).optional(),
 });
 
 /** Another runbook reused as a sub-tree: its steps join this one as `<as>.<step>`. */

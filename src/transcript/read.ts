@@ -120,6 +120,13 @@ const eventSchemas: Record<SessionEvent['type'], z.ZodType> = {
     output: z.string().optional(),
     exitCode: z.number().optional(),
   }),
+  'input.prompt': z.looseObject({ step: z.string(), input: z.string(), description: z.string(), why: z.string() }),
+  'input.reply': z.looseObject({
+    step: z.string(),
+    input: z.string(),
+    by: z.enum(['pasted', 'declined']),
+    value: z.string().optional(),
+  }),
   'action.proposed': z.looseObject({
     step: z.string(),
     target: z.enum(['host', 'kube']),

@@ -3,6 +3,7 @@ import { Box, Text } from 'ink';
 import { EvidenceList } from './EvidenceList.js';
 import { verdictMark } from './LayerRail.js';
 import { HostPrompt } from './HostPrompt.js';
+import { InputPrompt } from './InputPrompt.js';
 import { Paragraph } from './Paragraph.js';
 import { Spinner } from './Spinner.js';
 import { formatDuration } from './text.js';
@@ -16,7 +17,7 @@ export interface CurrentStepProps {
   expanded: boolean;
   /** Step mode: the check waits for Enter. */
   awaitingContinue: boolean;
-  /** Manual node access: the output pasted so far. */
+  /** Manual node access, or a `paste:` input asked for: the text pasted or typed so far. */
   pasted?: string;
   /** Terminal columns, for wrapping evidence. */
   width: number;
@@ -50,14 +51,24 @@ export function CurrentStep({
       <Box flexDirection="column" paddingLeft={indent}>
         {finished ? null : <Paragraph {...tone('muted')} text={step.why} width={width - indent} />}
         {/* Manual access shows the command once, below, where it can be copied. */}
-        {step.command && !step.hostPrompt ? <Text {...tone('command')}>$ {step.command}</Text> : null}
-        {step.hostPrompt ? null : (
+        {step.command && !step.hostPrompt && !step.inputPrompt ? (
+          <Text {...tone('command')}>$ {step.command}</Text>
+        ) : null}
+        {step.hostPrompt || step.inputPrompt ? null : (
           <StepBody step={step} expanded={expanded} awaitingContinue={awaitingContinue} width={width - indent} />
         )}
         {(step.notes ?? []).map((n, i) => (
           <Paragraph key={i} {...tone('muted')} text={`note: ${n}`} width={width - indent} />
         ))}
       </Box>
+      {step.inputPrompt ? (
+        <InputPrompt
+          description={step.inputPrompt.description}
+          why={step.inputPrompt.why}
+          typed={pasted}
+          width={width}
+        />
+      ) : null}
       {step.hostPrompt ? (
         <HostPrompt
           node={step.hostPrompt.node}

@@ -108,6 +108,13 @@ export function WalkScreen({ session, header, startedAt, onExit, replay }: Omit<
     onCancel: () => session.declineHostCommand(),
     onIdleKey: (input, key) => onKey(input, key, true),
   });
+  // A `paste:` input the walk asks for: typed or pasted here, ⏎ sends it (empty: none given); every key is text.
+  const askingInput = !!active?.inputPrompt && note === null && browse.view === 'main' && !replay;
+  const inputEditor = useLineEditor({
+    isActive: askingInput,
+    onSubmit: (text) => session.pasteInput?.(text),
+    onCancel: () => session.pasteInput?.(''),
+  });
   const layout = walkLayout(rows, {
     history: browse.shown.length,
     selected: browse.list.selected !== null,
@@ -157,6 +164,7 @@ export function WalkScreen({ session, header, startedAt, onExit, replay }: Omit<
     noting: notingRef.current,
     filtering: browse.typingNow(),
     pasting: hostEditor.editing,
+    pastingInput: askingInput,
     ...(replay ? { replay: { paused: replay.paused, speed: replay.speed } } : {}),
   });
   const keyContext = contextNow();
@@ -219,6 +227,7 @@ export function WalkScreen({ session, header, startedAt, onExit, replay }: Omit<
     if (notingRef.current) return;
     // Manual node access: the editor takes every key; the ones it hands back (nothing pasted yet) are commands.
     if (active?.hostPrompt && browse.viewNow() === 'main' && !replay && !idleAtHostPrompt) return;
+    if (active?.inputPrompt && browse.viewNow() === 'main' && !replay) return;
     eachKeyPress(input, key, (i, k) => {
       if (exited.current || notingRef.current || browse.typeFilter(i, k)) return;
       const command = commandFor(i, k, contextNow());
@@ -299,7 +308,7 @@ export function WalkScreen({ session, header, startedAt, onExit, replay }: Omit<
                         expanded={false}
                         awaitingContinue={!auto && !replay}
                         width={columns}
-                        pasted={hostEditor.text}
+                        pasted={active.inputPrompt ? inputEditor.text : hostEditor.text}
                       />
                     )}
                   </Box>

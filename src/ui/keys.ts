@@ -44,6 +44,8 @@ export interface KeyContext {
   filtering?: boolean;
   /** Manual node access: output has been pasted; every key edits it until it is sent or dropped. */
   pasting?: boolean;
+  /** A `paste:` input asked for: every key is its text until it is sent. */
+  pastingInput?: boolean;
   /** A replay: its own clock and keys, none that would act on a cluster. */
   replay?: { paused: boolean; speed: number };
 }
@@ -266,6 +268,13 @@ function textHints(ctx: KeyContext): KeyHint[] | undefined {
     return [
       { keys: '⏎', label: 'keep filter' },
       { keys: 'esc', label: 'clear' },
+    ];
+  if (ctx.pastingInput)
+    return [
+      { keys: '⏎', label: 'send (empty: none given)' },
+      { keys: '⌫ ^U', label: 'edit' },
+      { keys: 'esc', label: 'none given' },
+      { keys: '^C', label: 'quit' },
     ];
   // While pasted output is being edited no key is a command: the footer lists only the editor's.
   if (ctx.pasting)

@@ -63,6 +63,8 @@ export interface StepView {
   answer?: { choice: string; label: string; by: AnsweredBy };
   /** Manual node access: the command the user is asked to run on the node. */
   hostPrompt?: { node: string; command: string; argv: string[]; sample?: SampleInfo };
+  /** A `paste:` input asked for before this check runs: what it is and why the walk wants it. */
+  inputPrompt?: { input: string; description: string; why: string };
   /** Notes the user wrote while this step was on screen. */
   notes?: string[];
   /** An action step: waiting for y/n while `decision` is unset. */
@@ -185,6 +187,16 @@ export function walkReducer(state: WalkState, event: SessionEvent): WalkState {
     case 'host.reply':
       return updateStep(state, event.step, (s) => {
         const { hostPrompt: _done, ...rest } = s;
+        return rest;
+      });
+    case 'input.prompt':
+      return updateStep(state, event.step, (s) => ({
+        ...s,
+        inputPrompt: { input: event.input, description: event.description, why: event.why },
+      }));
+    case 'input.reply':
+      return updateStep(state, event.step, (s) => {
+        const { inputPrompt: _done, ...rest } = s;
         return rest;
       });
     case 'action.proposed': {

@@ -18,4 +18,4 @@ export type WalkSession = Pick<
   | 'declineHostCommand'
 > &
   // Optional: a replay has no action to confirm.
-  Partial<Pick<Session, 'confirmAction' | 'declineAction'>>;
+  Partial<Pick<Session, 'confirmAction' | 'declineAction' | 'pasteInput'>>;
