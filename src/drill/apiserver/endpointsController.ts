@@ -4,6 +4,10 @@ import type { Labels } from '../../kube/labelSelector.js';
 import { findPort } from '../../kube/servicePorts.js';
 import type { PodPortsView, ServicePortView } from '../../kube/servicePorts.js';
 import { safeSuffix } from '../generate/ids.js';
+import type { EndpointAddress, EndpointPort, EndpointSubset, ObjectReference } from 'kubernetes-types/core/v1.js';
+import type { Endpoint } from 'kubernetes-types/discovery/v1.js';
+import { endpoints } from '../objects/core.js';
+import { endpointSlice } from '../objects/discovery.js';
 import type { KubeObject } from '../types.js';
 import { asArray, asObject, asString } from './json.js';
 import type { Json } from './json.js';
@@ -19,7 +23,7 @@ function podReady(pod: KubeObject): boolean {
 
 /** One group of endpoints that share a port set, as both controllers pack them. */
 export interface EndpointGroup {
-  ports: Json[];
+  ports: EndpointPort[];
   endpoints: { pod: KubeObject; ip: string; ready: boolean }[];
 }
 
@@ -41,7 +45,7 @@ export function endpointGroups(service: KubeObject, pods: readonly KubeObject[])
     .filter((p) => !['Succeeded', 'Failed'].includes(asString(asObject(p.status).phase)))
     .sort((a, b) => (asString(asObject(a.status).podIP) < asString(asObject(b.status).podIP) ? -1 : 1));
   for (const pod of selected) {
-    const ports: Json[] = [];
+    const ports: EndpointPort[] = [];
     for (const sp of servicePorts) {
       const port = findPort(pod as PodPortsView, sp);
       if (port === undefined) continue;
@@ -55,16 +59,16 @@ export function endpointGroups(service: KubeObject, pods: readonly KubeObject[])
   return [...groups.values()];
 }
 
-function targetRef(pod: KubeObject): Json {
+function targetRef(pod: KubeObject): ObjectReference {
   return { kind: 'Pod', namespace: pod.metadata.namespace ?? '', name: pod.metadata.name, uid: pod.metadata.uid ?? '' };
 }
 
 /** Endpoints.subsets: a pod with no resolvable port is left out (the endpoints controller skips it). */
-export function endpointSubsets(groups: readonly EndpointGroup[], headless: boolean): Json[] {
+export function endpointSubsets(groups: readonly EndpointGroup[], headless: boolean): EndpointSubset[] {
   return groups
     .filter((g) => g.ports.length > 0 || headless)
     .map((g) => {
-      const address = (e: EndpointGroup['endpoints'][number]): Json => ({
+      const address = (e: EndpointGroup['endpoints'][number]): EndpointAddress => ({
         ip: e.ip,
         nodeName: asString(asObject(e.pod.spec).nodeName),
         targetRef: targetRef(e.pod),
@@ -80,7 +84,7 @@ export function endpointSubsets(groups: readonly EndpointGroup[], headless: bool
 }
 
 /** EndpointSlice.endpoints for one group. */
-export function sliceEndpoints(g: EndpointGroup): Json[] {
+export function sliceEndpoints(g: EndpointGroup): Endpoint[] {
   return g.endpoints.map((e) => ({
     addresses: [e.ip],
     conditions: { ready: e.ready, serving: e.ready, terminating: false },
@@ -167,11 +171,12 @@ export class EndpointsController {
     const subsets = endpointSubsets(groups, headless);
     const ep = store.get('endpoints', namespace, name);
     if (!isDeepStrictEqual(comparableSubsets(asArray(ep?.subsets)), comparableSubsets(subsets))) {
-      const base: KubeObject = ep ?? {
-        apiVersion: 'v1',
-        kind: 'Endpoints',
-        metadata: { name, namespace, labels: { ...(svc.metadata.labels ?? {}) }, creationTimestamp: changed },
-      };
+      const base: KubeObject =
+        ep ??
+        endpoints(
+          { name, namespace, labels: { ...(svc.metadata.labels ?? {}) }, creationTimestamp: changed },
+          undefined,
+        );
       const next: KubeObject = {
         ...base,
         metadata: {
@@ -230,29 +235,22 @@ export class EndpointsController {
                 uid: svc.metadata.uid ?? '',
                 controller: true,
                 blockOwnerDeletion: true,
-              } as never,
+              },
             ],
           };
       metadata.annotations = {
         ...(metadata.annotations ?? {}),
         'endpoints.kubernetes.io/last-change-trigger-time': changed,
       };
-      store.put(sliceBucket, {
-        apiVersion: 'discovery.k8s.io/v1',
-        kind: 'EndpointSlice',
-        metadata,
-        addressType: 'IPv4',
-        endpoints: sliceEndpoints(g),
-        ports: g.ports,
-      });
+      store.put(sliceBucket, endpointSlice(metadata, sliceEndpoints(g), g.ports));
     });
     for (const extra of existing.slice(wanted.length)) store.delete(sliceBucket, namespace, extra.metadata.name);
   }
 }
 
-function comparableSubsets(subsets: Json[]): unknown {
+function comparableSubsets(subsets: readonly object[]): unknown {
   const ips = (v: unknown) => asArray(v).map((a) => asString(a.ip));
-  return subsets.map((s) => ({
+  return (subsets as Json[]).map((s) => ({
     addresses: ips(s.addresses),
     notReady: ips(s.notReadyAddresses),
     ports: asArray(s.ports).map((p) => ({
@@ -263,7 +261,8 @@ function comparableSubsets(subsets: Json[]): unknown {
   }));
 }
 
-function comparableEndpoint(e: Json): unknown {
+function comparableEndpoint(endpoint: object): unknown {
+  const e = endpoint as Json;
   const c = asObject(e.conditions);
   return {
     address: asArray(e.addresses).length > 0 ? asString((e.addresses as unknown[])[0]) : '',

@@ -1,4 +1,5 @@
 import type { DrillNodeMetrics, DrillProfiles } from '../profiles.js';
+import { event as eventObject } from '../objects/core.js';
 import { createHash } from 'node:crypto';
 import type { DrillHosts, DrillResponse } from '../../nodeaccess/drill.js';
 import { argvKey } from '../../nodeaccess/drill.js';
@@ -121,34 +122,34 @@ export function faultContext(parts: ClusterParts, now: Date, at: (relative: stri
         .update(`${about.kind}/${ns}/${about.metadata.name}/${e.reason}/${e.message}/${eventSeq++}`)
         .digest('hex')
         .slice(0, 16);
-      const event: KubeObject = {
-        apiVersion: 'v1',
-        kind: 'Event',
-        metadata: {
+      const made = eventObject(
+        {
           name: `${about.metadata.name}.${suffix}`,
           namespace: ns,
           creationTimestamp: first,
           uid: uidFor('event', ns, suffix),
         },
-        involvedObject: {
-          apiVersion: about.apiVersion,
-          kind: about.kind,
-          name: about.metadata.name,
-          ...(about.metadata.namespace ? { namespace: about.metadata.namespace } : {}),
-          ...(uid ? { uid } : {}),
+        {
+          involvedObject: {
+            apiVersion: about.apiVersion,
+            kind: about.kind,
+            name: about.metadata.name,
+            ...(about.metadata.namespace ? { namespace: about.metadata.namespace } : {}),
+            ...(uid ? { uid } : {}),
+          },
+          reason: e.reason,
+          message: e.message,
+          source: { component: e.source, ...(e.host ? { host: e.host } : {}) },
+          reportingComponent: e.source,
+          reportingInstance: e.host ?? '',
+          firstTimestamp: first,
+          lastTimestamp: last,
+          count: e.count ?? 1,
+          type: e.type ?? 'Warning',
         },
-        reason: e.reason,
-        message: e.message,
-        source: { component: e.source, ...(e.host ? { host: e.host } : {}) },
-        reportingComponent: e.source,
-        reportingInstance: e.host ?? '',
-        firstTimestamp: first,
-        lastTimestamp: last,
-        count: e.count ?? 1,
-        type: e.type ?? 'Warning',
-      };
-      ctx.put(event);
-      return event;
+      );
+      ctx.put(made);
+      return made;
     },
     log(namespace, pod, container, lines, previous = false) {
       const i = parts.logs.findIndex(

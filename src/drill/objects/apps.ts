@@ -36,9 +36,15 @@ export function deployment(
 export function replicaSet(
   metadata: Meta,
   spec: WithTemplate<ReplicaSetSpec>,
-  status: ReplicaSetStatus = { replicas: 0 },
+  status: Partial<ReplicaSetStatus> = {},
 ): Typed<ReplicaSet> {
-  return { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata, spec: spec as ReplicaSetSpec, status };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'ReplicaSet',
+    metadata,
+    spec: spec as ReplicaSetSpec,
+    status: status as ReplicaSetStatus,
+  };
 }
 
 export function daemonSet(
@@ -75,6 +81,82 @@ export const defaultDeploymentStrategy = (): DeploymentStrategy => ({
   rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' },
 });
 
+/**
+ * Where a Deployment's rollout stands: complete (NewReplicaSetAvailable, kept
+ * when pods later become unready), still progressing, or past its deadline.
+ */
+export type Rollout = 'complete' | 'progressing' | { stuckSince: string };
+
+/**
+ * The status the deployment controller writes. Its counts are omitempty, so
+ * no ready pods means no readyReplicas or availableReplicas at all.
+ */
+export function deploymentStatus(s: {
+  replicas: number;
+  current: number;
+  ready: number;
+  created: string;
+  progressed: string;
+  replicaSetName: string;
+  rollout?: Rollout;
+}): DeploymentStatus {
+  const { replicas, current, ready, progressed } = s;
+  const rollout = s.rollout ?? 'complete';
+  return {
+    observedGeneration: 1,
+    replicas: current,
+    updatedReplicas: current,
+    ...(ready > 0 ? { readyReplicas: ready, availableReplicas: ready } : {}),
+    ...(ready < replicas ? { unavailableReplicas: replicas - ready } : {}),
+    conditions: [
+      ready >= replicas
+        ? {
+            type: 'Available',
+            status: 'True',
+            lastUpdateTime: progressed,
+            lastTransitionTime: progressed,
+            reason: 'MinimumReplicasAvailable',
+            message: 'Deployment has minimum availability.',
+          }
+        : {
+            type: 'Available',
+            status: 'False',
+            lastUpdateTime: progressed,
+            lastTransitionTime: progressed,
+            reason: 'MinimumReplicasUnavailable',
+            message: 'Deployment does not have minimum availability.',
+          },
+      typeof rollout === 'object'
+        ? {
+            type: 'Progressing',
+            status: 'False',
+            lastUpdateTime: rollout.stuckSince,
+            lastTransitionTime: rollout.stuckSince,
+            reason: 'ProgressDeadlineExceeded',
+            message: `ReplicaSet "${s.replicaSetName}" has timed out progressing.`,
+          }
+        : {
+            type: 'Progressing',
+            status: 'True',
+            lastUpdateTime: progressed,
+            lastTransitionTime: s.created,
+            reason: rollout === 'complete' ? 'NewReplicaSetAvailable' : 'ReplicaSetUpdated',
+            message: `ReplicaSet "${s.replicaSetName}" ${rollout === 'complete' ? 'has successfully progressed' : 'is progressing'}.`,
+          },
+    ],
+  };
+}
+
+/** A ReplicaSet's status; its counts are omitempty too. */
+export function replicaSetStatus(current: number, ready: number): ReplicaSetStatus {
+  return {
+    replicas: current,
+    fullyLabeledReplicas: current,
+    ...(ready > 0 ? { readyReplicas: ready, availableReplicas: ready } : {}),
+    observedGeneration: 1,
+  };
+}
+
 export interface RolledOutDeployment {
   namespace: string;
   name: string;
@@ -87,6 +169,8 @@ export interface RolledOutDeployment {
   /** The pod template for these labels (the ReplicaSet's carry the hash). */
   template: (labels: Record<string, string>) => Template;
   created: string;
+  /** When the ReplicaSet was made (a later rollout than the Deployment's creation); default: created. */
+  replicaSetCreated?: string;
   /** When the ReplicaSet's pods last became available (the conditions' times); default: created. */
   progressed?: string;
   /** spec.replicas. */
@@ -129,40 +213,7 @@ export function rolledOutDeployment(d: RolledOutDeployment): {
       revisionHistoryLimit: 10,
       progressDeadlineSeconds: 600,
     },
-    {
-      observedGeneration: 1,
-      replicas: current,
-      updatedReplicas: current,
-      ...(ready > 0 ? { readyReplicas: ready, availableReplicas: ready } : {}),
-      ...(ready < replicas ? { unavailableReplicas: replicas - ready } : {}),
-      conditions: [
-        ready >= replicas
-          ? {
-              type: 'Available',
-              status: 'True',
-              lastUpdateTime: progressed,
-              lastTransitionTime: progressed,
-              reason: 'MinimumReplicasAvailable',
-              message: 'Deployment has minimum availability.',
-            }
-          : {
-              type: 'Available',
-              status: 'False',
-              lastUpdateTime: progressed,
-              lastTransitionTime: progressed,
-              reason: 'MinimumReplicasUnavailable',
-              message: 'Deployment does not have minimum availability.',
-            },
-        {
-          type: 'Progressing',
-          status: 'True',
-          lastUpdateTime: progressed,
-          lastTransitionTime: d.created,
-          reason: 'NewReplicaSetAvailable',
-          message: `ReplicaSet "${replicaSetName}" has successfully progressed.`,
-        },
-      ],
-    },
+    deploymentStatus({ replicas, current, ready, created: d.created, progressed, replicaSetName }),
   );
   const podLabels = { ...d.selector, 'pod-template-hash': d.hash };
   const maxSurge = Math.ceil(replicas * 0.25);
@@ -172,7 +223,7 @@ export function rolledOutDeployment(d: RolledOutDeployment): {
       namespace,
       uid: objectUid('ReplicaSet', namespace, replicaSetName),
       generation: 1,
-      creationTimestamp: d.created,
+      creationTimestamp: d.replicaSetCreated ?? d.created,
       labels: podLabels,
       annotations: {
         'deployment.kubernetes.io/desired-replicas': String(replicas),
@@ -182,13 +233,7 @@ export function rolledOutDeployment(d: RolledOutDeployment): {
       ownerReferences: [controllerRef('apps/v1', 'Deployment', namespace, name)],
     },
     { replicas, selector: { matchLabels: { ...podLabels } }, template: d.template(podLabels) },
-    {
-      replicas: current,
-      fullyLabeledReplicas: current,
-      readyReplicas: ready,
-      availableReplicas: ready,
-      observedGeneration: 1,
-    },
+    replicaSetStatus(current, ready),
   );
   return { deployment: made, replicaSet: set };
 }

@@ -69,9 +69,12 @@ export function endpoints(metadata: Meta, subsets: readonly EndpointSubset[] | u
     : { apiVersion: 'v1', kind: 'Endpoints', metadata };
 }
 
-/** A core/v1 Event; `body` holds the fields after metadata, in the order the API server prints them. */
-export function event(metadata: Meta, body: Omit<Event, 'apiVersion' | 'kind' | 'metadata'>): Typed<Event> {
-  return { apiVersion: 'v1', kind: 'Event', metadata, ...body };
+/** An Event's fields after metadata; an unset eventTime (metav1.MicroTime) marshals as null. */
+export type EventBody = Omit<Event, 'apiVersion' | 'kind' | 'metadata' | 'eventTime'> & { eventTime?: string | null };
+
+/** A core/v1 Event; `body` holds the fields after metadata, in the order the recorder that wrote it prints them. */
+export function event(metadata: Meta, body: EventBody): Typed<Event> {
+  return { apiVersion: 'v1', kind: 'Event', metadata, ...(body as Omit<Event, 'apiVersion' | 'kind' | 'metadata'>) };
 }
 
 export function configMap(metadata: Meta, data: Record<string, string>): Typed<ConfigMap> {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pod } from '../../objects/core.js';
 import { uidFor } from '../../generate.js';
 import { defineFault } from '../types.js';
 import type { FaultContext } from '../types.js';
@@ -31,42 +32,42 @@ function runLog(ctx: FaultContext, run: Run, index: number): string[] {
 function pendingPod(ctx: FaultContext, ref: string, image: string, createdAgo: number): void {
   const { namespace, name } = splitRef(ctx, ref, 'pendingPod');
   const created = ctx.at(`now-${createdAgo}s`);
-  ctx.put({
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: {
-      name,
-      namespace,
-      uid: uidFor('pod', namespace, name),
-      creationTimestamp: created,
-      labels: { run: name },
-    },
-    spec: {
-      containers: [
-        {
-          name,
-          image,
-          imagePullPolicy: 'IfNotPresent',
-          resources: {},
-          terminationMessagePath: '/dev/termination-log',
-          terminationMessagePolicy: 'File',
-        },
-      ],
-      restartPolicy: 'Always',
-      dnsPolicy: 'ClusterFirst',
-      schedulerName: 'default-scheduler',
-      serviceAccountName: 'default',
-      terminationGracePeriodSeconds: 30,
-      enableServiceLinks: true,
-      preemptionPolicy: 'PreemptLowerPriority',
-      priority: 0,
-      tolerations: [
-        { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
-        { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
-      ],
-    },
-    status: { phase: 'Pending', qosClass: 'BestEffort' },
-  });
+  ctx.put(
+    pod(
+      {
+        name,
+        namespace,
+        uid: uidFor('pod', namespace, name),
+        creationTimestamp: created,
+        labels: { run: name },
+      },
+      {
+        containers: [
+          {
+            name,
+            image,
+            imagePullPolicy: 'IfNotPresent',
+            resources: {},
+            terminationMessagePath: '/dev/termination-log',
+            terminationMessagePolicy: 'File',
+          },
+        ],
+        restartPolicy: 'Always',
+        dnsPolicy: 'ClusterFirst',
+        schedulerName: 'default-scheduler',
+        serviceAccountName: 'default',
+        terminationGracePeriodSeconds: 30,
+        enableServiceLinks: true,
+        preemptionPolicy: 'PreemptLowerPriority',
+        priority: 0,
+        tolerations: [
+          { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+          { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+        ],
+      },
+      { phase: 'Pending', qosClass: 'BestEffort' },
+    ),
+  );
 }
 
 export const schedulerDown = defineFault({

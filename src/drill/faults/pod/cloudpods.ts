@@ -1,3 +1,4 @@
+import type { Container } from 'kubernetes-types/core/v1.js';
 import { z } from 'zod';
 import type { KubeObject } from '../../types.js';
 import type { FaultContext } from '../types.js';
@@ -48,7 +49,7 @@ export interface CloudpodsPod {
   /** How old the pod is, in seconds. */
   ageSeconds: number;
   /** Probes per container (the host container's liveness probe, ovn-controller's readiness probe). */
-  probes?: Partial<Record<CloudpodsContainer, Json>>;
+  probes?: Partial<Record<CloudpodsContainer, Partial<Container>>>;
   /** Each container's status; unset ones run ready since the pod started. */
   states?: Partial<Record<CloudpodsContainer, Omit<ContainerState, 'name' | 'image'>>>;
   readyChanged?: string;
@@ -66,7 +67,7 @@ export function applyCloudpodsPod(ctx: FaultContext, c: CloudpodsPod): BuiltClou
   const started = ago(c.ageSeconds);
   const mounts = (names: string[]) =>
     names.map((n) => ({ name: n, mountPath: n === 'etc-yunion' ? '/etc/yunion' : n === 'run' ? '/var/run' : `/${n}` }));
-  const container = (name: CloudpodsContainer, extra: Json): Json => ({
+  const container = (name: CloudpodsContainer, extra: Partial<Container>): Container => ({
     name,
     image: images[name],
     securityContext: { privileged: true },

@@ -1,9 +1,10 @@
+import type { EnvVar, ResourceRequirements } from 'kubernetes-types/core/v1.js';
 import type { FaultContext } from '../types.js';
 import { crashLoopEvents, crashLoopWaiting, crashTimeline, lastTwo, terminated } from './crashLoop.js';
 import type { CrashTimeline } from './crashLoop.js';
 import { createWorkload, pickNode } from './workload.js';
 import { ago, scheduledEvent, setPodStatus } from './podStatus.js';
-import type { BuiltWorkload, Json } from './workload.js';
+import type { BuiltWorkload } from './workload.js';
 
 export interface CrashingDeployment {
   namespace: string;
@@ -12,8 +13,8 @@ export interface CrashingDeployment {
   node?: string;
   container: string;
   image: string;
-  resources: Json;
-  env?: Json[];
+  resources: ResourceRequirements;
+  env?: EnvVar[];
   restarts: number;
   runSeconds: number;
   exitCode: number;

@@ -1,4 +1,5 @@
 import type { KubeObject } from '../../types.js';
+import { deploymentStatus, replicaSetStatus } from '../../objects/apps.js';
 import type { FaultContext } from '../types.js';
 import { goDuration } from '../../../kube/semantics/duration.js';
 import { qosClass } from './quantities.js';
@@ -128,60 +129,28 @@ export function refreshOwner(ctx: FaultContext, pod: KubeObject): void {
   const scheduled = pods.filter((p) => (p.spec as Json).nodeName).length;
   const status = (owner.status ?? {}) as Json;
   if (ref.kind === 'ReplicaSet') {
-    owner.status = {
-      replicas: total,
-      fullyLabeledReplicas: total,
-      ...(ready ? { readyReplicas: ready, availableReplicas: ready } : {}),
-      observedGeneration: 1,
-    };
+    owner.status = replicaSetStatus(total, ready);
     const up = owner.metadata.ownerReferences?.[0];
     const d = up ? ctx.find('Deployment', ns, up.name) : undefined;
     if (d) {
-      const age = (ctx.now.getTime() - Date.parse(String(d.metadata.creationTimestamp))) / 1000;
+      // A scenario's Deployment may lack a timestamp: the conditions then carry none, as before.
+      const created = d.metadata.creationTimestamp as string;
+      const age = (ctx.now.getTime() - Date.parse(String(created))) / 1000;
       const stuck = ready < total && age > 600;
-      d.status = {
-        observedGeneration: 1,
+      d.status = deploymentStatus({
         replicas: total,
-        updatedReplicas: total,
-        ...(ready ? { readyReplicas: ready, availableReplicas: ready } : {}),
-        ...(total - ready > 0 ? { unavailableReplicas: total - ready } : {}),
-        conditions: [
+        current: total,
+        ready,
+        created,
+        progressed: created,
+        replicaSetName: owner.metadata.name,
+        rollout:
           ready >= total
-            ? {
-                type: 'Available',
-                status: 'True',
-                lastUpdateTime: d.metadata.creationTimestamp,
-                lastTransitionTime: d.metadata.creationTimestamp,
-                reason: 'MinimumReplicasAvailable',
-                message: 'Deployment has minimum availability.',
-              }
-            : {
-                type: 'Available',
-                status: 'False',
-                lastUpdateTime: d.metadata.creationTimestamp,
-                lastTransitionTime: d.metadata.creationTimestamp,
-                reason: 'MinimumReplicasUnavailable',
-                message: 'Deployment does not have minimum availability.',
-              },
-          stuck
-            ? {
-                type: 'Progressing',
-                status: 'False',
-                lastUpdateTime: ctx.at('now-' + Math.round(age - 600) + 's'),
-                lastTransitionTime: ctx.at('now-' + Math.round(age - 600) + 's'),
-                reason: 'ProgressDeadlineExceeded',
-                message: `ReplicaSet "${owner.metadata.name}" has timed out progressing.`,
-              }
-            : {
-                type: 'Progressing',
-                status: 'True',
-                lastUpdateTime: d.metadata.creationTimestamp,
-                lastTransitionTime: d.metadata.creationTimestamp,
-                reason: ready >= total ? 'NewReplicaSetAvailable' : 'ReplicaSetUpdated',
-                message: `ReplicaSet "${owner.metadata.name}" ${ready >= total ? 'has successfully progressed' : 'is progressing'}.`,
-              },
-        ],
-      };
+            ? 'complete'
+            : stuck
+              ? { stuckSince: ctx.at('now-' + Math.round(age - 600) + 's') }
+              : 'progressing',
+      });
     }
   } else if (ref.kind === 'StatefulSet') {
     owner.status = {

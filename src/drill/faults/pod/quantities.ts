@@ -35,7 +35,7 @@ export function milliCPU(q: string | number | undefined): number {
 }
 
 /** The QoS class the API server computes from requests and limits. */
-export function qosClass(containers: Json[]): 'Guaranteed' | 'Burstable' | 'BestEffort' {
+export function qosClass(containers: readonly { resources?: unknown }[]): 'Guaranteed' | 'Burstable' | 'BestEffort' {
   let any = false;
   let guaranteed = true;
   for (const c of containers) {

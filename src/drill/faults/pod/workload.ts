@@ -2,6 +2,17 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { uidFor } from '../../generate.js';
 import type { KubeObject } from '../../types.js';
+import {
+  daemonSet,
+  defaultDeploymentStrategy,
+  deployment as deploymentObject,
+  replicaSet,
+  statefulSet,
+} from '../../objects/apps.js';
+import { namedNamespace, pod as podObject } from '../../objects/core.js';
+import type { Meta } from '../../objects/meta.js';
+import type { ClaimTemplate } from '../../objects/apps.js';
+import type { Container, PodSpec } from 'kubernetes-types/core/v1.js';
 import type { FaultContext } from '../types.js';
 import { daemonPodTolerations } from '../../../kube/semantics/scheduling.js';
 import { qosClass } from './quantities.js';
@@ -119,22 +130,11 @@ export function podIP(ctx: FaultContext, node: KubeObject, ...seed: string[]): s
 
 export function ensureNamespace(ctx: FaultContext, namespace: string, created: string): void {
   if (ctx.find('Namespace', undefined, namespace)) return;
-  ctx.put({
-    apiVersion: 'v1',
-    kind: 'Namespace',
-    metadata: {
-      name: namespace,
-      uid: uidFor('namespace', namespace),
-      creationTimestamp: ctx.at(created),
-      labels: { 'kubernetes.io/metadata.name': namespace },
-    },
-    spec: { finalizers: ['kubernetes'] },
-    status: { phase: 'Active' },
-  });
+  ctx.put(namedNamespace(namespace, uidFor('namespace', namespace), ctx.at(created)));
 }
 
 /** What the API server's admission adds to every container and pod, so describe reads like a real pod. */
-function defaultContainer(c: Json, tokenVolume: string): Json {
+function defaultContainer(c: Container, tokenVolume: string): Container {
   return {
     imagePullPolicy: str(c.image).endsWith(':latest') ? 'Always' : 'IfNotPresent',
     resources: {},
@@ -142,7 +142,7 @@ function defaultContainer(c: Json, tokenVolume: string): Json {
     terminationMessagePolicy: 'File',
     ...c,
     volumeMounts: [
-      ...((c.volumeMounts as Json[] | undefined) ?? []),
+      ...(c.volumeMounts ?? []),
       { name: tokenVolume, readOnly: true, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' },
     ],
   };
@@ -156,11 +156,11 @@ export interface WorkloadSpec {
   podName?: string;
   /** Labels of the pod template (the selector); `app: <name>` when unset. */
   labels?: Record<string, string>;
-  containers: Json[];
+  containers: Container[];
   /** Extra pod spec: nodeSelector, affinity, volumes, tolerations, hostNetwork... */
-  podSpec?: Json;
+  podSpec?: Partial<PodSpec>;
   /** StatefulSet claim templates. */
-  volumeClaimTemplates?: Json[];
+  volumeClaimTemplates?: ClaimTemplate[];
   /** When the controller (and its first pod) were created: `now-14m`. */
   created: string;
   /** When this pod was created, if later than the controller (a replacement pod). */
@@ -191,7 +191,7 @@ export function createWorkload(ctx: FaultContext, w: WorkloadSpec): BuiltWorkloa
   const uid = uidFor('pod', namespace, podName);
   const tokenVolume = `kube-api-access-${safeName(5, 'token', namespace, podName)}`;
   const template = { metadata: { labels: selector }, spec: templateSpec(w) };
-  const meta = (k: string, n: string, extra: Json = {}) => ({
+  const meta = (k: string, n: string, extra: Partial<Meta> = {}): Meta => ({
     name: n,
     namespace,
     uid: uidFor(k, namespace, n),
@@ -214,27 +214,23 @@ export function createWorkload(ctx: FaultContext, w: WorkloadSpec): BuiltWorkloa
   if (kind === 'Deployment') {
     const hash = safeName(10, 'rs', namespace, name);
     const rsName = `${name}-${hash}`;
-    deployment = {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: meta('Deployment', name, {
+    // Status {} until refreshOwner counts the pod the fault gives a status.
+    deployment = deploymentObject(
+      meta('Deployment', name, {
         labels: selector,
         annotations: { 'deployment.kubernetes.io/revision': '1' },
       }),
-      spec: {
+      {
         replicas: 1,
         selector: { matchLabels: selector },
         template,
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' } },
+        strategy: defaultDeploymentStrategy(),
         revisionHistoryLimit: 10,
         progressDeadlineSeconds: 600,
       },
-      status: {},
-    };
-    owner = {
-      apiVersion: 'apps/v1',
-      kind: 'ReplicaSet',
-      metadata: meta('ReplicaSet', rsName, {
+    );
+    owner = replicaSet(
+      meta('ReplicaSet', rsName, {
         labels: { ...selector, 'pod-template-hash': hash },
         annotations: {
           'deployment.kubernetes.io/desired-replicas': '1',
@@ -243,13 +239,13 @@ export function createWorkload(ctx: FaultContext, w: WorkloadSpec): BuiltWorkloa
         },
         ownerReferences: [ref(deployment)],
       }),
-      spec: {
+      {
         replicas: 1,
         selector: { matchLabels: { ...selector, 'pod-template-hash': hash } },
         template: { metadata: { labels: { ...selector, 'pod-template-hash': hash } }, spec: template.spec },
       },
-      status: {},
-    };
+      {},
+    );
     podLabels['pod-template-hash'] = hash;
     ctx.put(deployment);
     ctx.event({
@@ -271,11 +267,9 @@ export function createWorkload(ctx: FaultContext, w: WorkloadSpec): BuiltWorkloa
     });
   } else if (kind === 'StatefulSet') {
     const revision = `${name}-${safeName(10, 'sts', namespace, name)}`;
-    owner = {
-      apiVersion: 'apps/v1',
-      kind: 'StatefulSet',
-      metadata: meta('StatefulSet', name, { labels: selector }),
-      spec: {
+    owner = statefulSet(
+      meta('StatefulSet', name, { labels: selector }),
+      {
         replicas: 1,
         selector: { matchLabels: selector },
         serviceName: name,
@@ -286,8 +280,8 @@ export function createWorkload(ctx: FaultContext, w: WorkloadSpec): BuiltWorkloa
         revisionHistoryLimit: 10,
         persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
       },
-      status: { currentRevision: revision, updateRevision: revision, collisionCount: 0 },
-    };
+      { currentRevision: revision, updateRevision: revision, collisionCount: 0 },
+    );
     const ordinal = /-(\d+)$/.exec(podName)?.[1] ?? '0';
     Object.assign(podLabels, {
       'apps.kubernetes.io/pod-index': ordinal,
@@ -305,21 +299,20 @@ export function createWorkload(ctx: FaultContext, w: WorkloadSpec): BuiltWorkloa
     });
   } else {
     const existing = ctx.find('DaemonSet', namespace, name);
-    owner = existing ?? {
-      apiVersion: 'apps/v1',
-      kind: 'DaemonSet',
-      metadata: meta('DaemonSet', name, {
-        labels: selector,
-        annotations: { 'deprecated.daemonset.template.generation': '1' },
-      }),
-      spec: {
-        selector: { matchLabels: selector },
-        template,
-        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } },
-        revisionHistoryLimit: 10,
-      },
-      status: {},
-    };
+    owner =
+      existing ??
+      daemonSet(
+        meta('DaemonSet', name, {
+          labels: selector,
+          annotations: { 'deprecated.daemonset.template.generation': '1' },
+        }),
+        {
+          selector: { matchLabels: selector },
+          template,
+          updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } },
+          revisionHistoryLimit: 10,
+        },
+      );
     Object.assign(podLabels, {
       'controller-revision-hash': safeName(10, 'ds', namespace, name),
       'pod-template-generation': '1',
@@ -336,10 +329,8 @@ export function createWorkload(ctx: FaultContext, w: WorkloadSpec): BuiltWorkloa
   }
 
   const containers = w.containers.map((c) => defaultContainer(c, tokenVolume));
-  const pod: KubeObject = {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: {
+  const pod = podObject(
+    {
       name: podName,
       namespace,
       uid,
@@ -348,11 +339,11 @@ export function createWorkload(ctx: FaultContext, w: WorkloadSpec): BuiltWorkloa
       ownerReferences: [ref(owner)],
       ...(kind === 'StatefulSet' ? {} : { generateName: podName.replace(/[^-]+$/, '') }),
     },
-    spec: {
+    {
       ...templateSpec(w),
       containers,
       volumes: [
-        ...((w.podSpec?.volumes as Json[] | undefined) ?? []),
+        ...(w.podSpec?.volumes ?? []),
         {
           name: tokenVolume,
           projected: {
@@ -370,20 +361,20 @@ export function createWorkload(ctx: FaultContext, w: WorkloadSpec): BuiltWorkloa
         },
       ],
       tolerations: [
-        ...((w.podSpec?.tolerations as Json[] | undefined) ?? []),
+        ...(w.podSpec?.tolerations ?? []),
         ...(kind === 'DaemonSet'
           ? daemonPodTolerations(w.podSpec?.hostNetwork === true)
           : defaultTolerations.map((t) => ({ ...t }))),
       ],
       ...(kind === 'StatefulSet' ? { hostname: podName, subdomain: name } : {}),
     },
-    status: { phase: 'Pending', qosClass: qosClass(containers) },
-  };
+    { phase: 'Pending', qosClass: qosClass(containers) },
+  );
   ctx.put(pod);
   return { pod, owner, ...(deployment ? { deployment } : {}), podName, uid };
 }
 
-function templateSpec(w: WorkloadSpec): Json {
+function templateSpec(w: WorkloadSpec): PodSpec {
   const { tolerations: _t, volumes, ...rest } = w.podSpec ?? {};
   return {
     containers: w.containers,

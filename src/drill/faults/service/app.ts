@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import { objectUid, safeSuffix } from '../../generate/ids.js';
 import { defaultTolerations, runningPod } from '../../generate/pods.js';
-import type { LayoutNode } from '../../generate/pods.js';
+import type { ContainerInput, LayoutNode } from '../../generate/pods.js';
+import { podTemplate } from '../../generate/controllers.js';
+import { rolledOutDeployment } from '../../objects/apps.js';
 import type { KubeObject } from '../../types.js';
+import { namedNamespace, service } from '../../objects/core.js';
 import { defineFault } from '../types.js';
 import type { FaultContext } from '../types.js';
 import { controllerLogTarget, healthyControllerLog } from './controllerLog.js';
@@ -51,6 +54,23 @@ export function appLabels(p: Pick<Params, 'name'>): Record<string, string> {
   return { app: p.name, 'app.kubernetes.io/part-of': p.name };
 }
 
+/** The app's one container, as its pods and its Deployment's template both hold it. */
+function appContainer(p: Params): ContainerInput {
+  return {
+    name: p.name,
+    image: `registry.example.com/${p.namespace}/${p.name}:2.4.1`,
+    ports: [{ name: 'http', containerPort: p.containerPort, protocol: 'TCP' }],
+    readinessProbe: {
+      httpGet: { path: '/healthz', port: 'http', scheme: 'HTTP' },
+      periodSeconds: 10,
+      timeoutSeconds: 1,
+      successThreshold: 1,
+      failureThreshold: 3,
+    },
+    resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } },
+  };
+}
+
 function appPod(ctx: FaultContext, p: Params, node: string, i: number, hash: string, rsName: string): KubeObject {
   const name = `${rsName}-${safeSuffix(`${p.namespace}/${p.name}/${i}`, 5)}`;
   return runningPod({
@@ -66,21 +86,7 @@ function appPod(ctx: FaultContext, p: Params, node: string, i: number, hash: str
       uid: objectUid('ReplicaSet', p.namespace, rsName),
       controller: true,
     },
-    containers: [
-      {
-        name: p.name,
-        image: `registry.example.com/${p.namespace}/${p.name}:2.4.1`,
-        ports: [{ name: 'http', containerPort: p.containerPort, protocol: 'TCP' }],
-        readinessProbe: {
-          httpGet: { path: '/healthz', port: 'http', scheme: 'HTTP' },
-          periodSeconds: 10,
-          timeoutSeconds: 1,
-          successThreshold: 1,
-          failureThreshold: 3,
-        },
-        resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } },
-      },
-    ],
+    containers: [appContainer(p)],
     created: ctx.at('now-3d'),
     started: ctx.at('now-3d'),
     serviceAccountName: 'default',
@@ -110,89 +116,49 @@ export const serviceApp = defineFault({
       .map((n) => n.metadata.name);
     const nodes = p.nodes.length > 0 ? p.nodes : workers.slice(0, 1);
     if (nodes.length === 0) ctx.fail('service-app needs a worker node');
-    if (!ctx.find('Namespace', undefined, p.namespace)) {
-      ctx.put({
-        apiVersion: 'v1',
-        kind: 'Namespace',
-        metadata: {
-          name: p.namespace,
-          uid: objectUid('Namespace', undefined, p.namespace),
-          creationTimestamp: ctx.at('now-30d'),
-          labels: { 'kubernetes.io/metadata.name': p.namespace },
-        },
-        spec: { finalizers: ['kubernetes'] },
-        status: { phase: 'Active' },
-      });
-    }
+    if (!ctx.find('Namespace', undefined, p.namespace))
+      ctx.put(namedNamespace(p.namespace, objectUid('Namespace', undefined, p.namespace), ctx.at('now-30d')));
     const hash = safeSuffix(`${p.namespace}/${p.name}/template`, 10);
     const rsName = `${p.name}-${hash}`;
     const labels = appLabels(p);
-    ctx.put({
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: {
-        name: p.name,
-        namespace: p.namespace,
-        uid: objectUid('Deployment', p.namespace, p.name),
-        generation: 1,
-        creationTimestamp: ctx.at('now-30d'),
-        labels,
-      },
-      spec: { replicas: p.replicas, selector: { matchLabels: labels }, template: { metadata: { labels } } },
-      status: {
-        observedGeneration: 1,
-        replicas: p.replicas,
-        readyReplicas: p.replicas,
-        availableReplicas: p.replicas,
-        updatedReplicas: p.replicas,
-      },
+    const { deployment, replicaSet } = rolledOutDeployment({
+      namespace: p.namespace,
+      name: p.name,
+      labels,
+      selector: labels,
+      hash,
+      template: (l) => podTemplate({ labels: l, containers: [appContainer(p)], serviceAccountName: 'default' }, l),
+      created: ctx.at('now-30d'),
+      replicaSetCreated: ctx.at('now-3d'),
+      progressed: ctx.at('now-3d'),
+      replicas: p.replicas,
+      ready: p.replicas,
     });
-    ctx.put({
-      apiVersion: 'apps/v1',
-      kind: 'ReplicaSet',
-      metadata: {
-        name: rsName,
-        namespace: p.namespace,
-        uid: objectUid('ReplicaSet', p.namespace, rsName),
-        creationTimestamp: ctx.at('now-3d'),
-        labels: { ...labels, 'pod-template-hash': hash },
-        ownerReferences: [
-          {
-            apiVersion: 'apps/v1',
-            kind: 'Deployment',
-            name: p.name,
-            uid: objectUid('Deployment', p.namespace, p.name),
-            controller: true,
-          },
-        ],
-      },
-      spec: { replicas: p.replicas, selector: { matchLabels: { ...labels, 'pod-template-hash': hash } } },
-      status: { replicas: p.replicas, readyReplicas: p.replicas, availableReplicas: p.replicas },
-    });
+    ctx.put(deployment);
+    ctx.put(replicaSet);
     for (let i = 0; i < p.replicas; i++) ctx.put(appPod(ctx, p, nodes[i % nodes.length] ?? '', i, hash, rsName));
-    ctx.put({
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: {
-        name: p.name,
-        namespace: p.namespace,
-        uid: objectUid('Service', p.namespace, p.name),
-        creationTimestamp: ctx.at('now-30d'),
-        labels,
-      },
-      spec: {
-        type: 'ClusterIP',
-        clusterIP: p.clusterIP,
-        clusterIPs: [p.clusterIP],
-        ipFamilies: ['IPv4'],
-        ipFamilyPolicy: 'SingleStack',
-        internalTrafficPolicy: 'Cluster',
-        sessionAffinity: 'None',
-        selector: { app: p.name },
-        ports: [{ name: 'http', port: p.port, protocol: 'TCP', targetPort: 'http' }],
-      },
-      status: { loadBalancer: {} },
-    });
+    ctx.put(
+      service(
+        {
+          name: p.name,
+          namespace: p.namespace,
+          uid: objectUid('Service', p.namespace, p.name),
+          creationTimestamp: ctx.at('now-30d'),
+          labels,
+        },
+        {
+          type: 'ClusterIP',
+          clusterIP: p.clusterIP,
+          clusterIPs: [p.clusterIP],
+          ipFamilies: ['IPv4'],
+          ipFamilyPolicy: 'SingleStack',
+          internalTrafficPolicy: 'Cluster',
+          sessionAffinity: 'None',
+          selector: { app: p.name },
+          ports: [{ name: 'http', port: p.port, protocol: 'TCP', targetPort: 'http' }],
+        },
+      ),
+    );
     syncService(ctx, p);
     if (!p.host) return;
     ctx.put({
@@ -207,20 +173,8 @@ export const serviceApp = defineFault({
       spec: { controller: 'k8s.io/ingress-nginx' },
     });
     const ctrlNode = workers[workers.length - 1] ?? nodes[0] ?? '';
-    if (!ctx.find('Namespace', undefined, 'ingress-nginx')) {
-      ctx.put({
-        apiVersion: 'v1',
-        kind: 'Namespace',
-        metadata: {
-          name: 'ingress-nginx',
-          uid: objectUid('Namespace', undefined, 'ingress-nginx'),
-          creationTimestamp: ctx.at('now-90d'),
-          labels: { 'kubernetes.io/metadata.name': 'ingress-nginx' },
-        },
-        spec: { finalizers: ['kubernetes'] },
-        status: { phase: 'Active' },
-      });
-    }
+    if (!ctx.find('Namespace', undefined, 'ingress-nginx'))
+      ctx.put(namedNamespace('ingress-nginx', objectUid('Namespace', undefined, 'ingress-nginx'), ctx.at('now-90d')));
     const ctrlLabels = {
       'app.kubernetes.io/name': 'ingress-nginx',
       'app.kubernetes.io/component': 'controller',
@@ -251,37 +205,37 @@ export const serviceApp = defineFault({
       }),
     );
     // The controller's own Service: what outside traffic (and the probe's Ingress leg) connects to.
-    ctx.put({
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: {
-        name: 'ingress-nginx-controller',
-        namespace: 'ingress-nginx',
-        uid: objectUid('Service', 'ingress-nginx', 'ingress-nginx-controller'),
-        creationTimestamp: ctx.at('now-90d'),
-        labels: { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' },
-      },
-      spec: {
-        type: 'LoadBalancer',
-        clusterIP: p.controllerIP,
-        clusterIPs: [p.controllerIP],
-        ipFamilies: ['IPv4'],
-        ipFamilyPolicy: 'SingleStack',
-        externalTrafficPolicy: 'Local',
-        internalTrafficPolicy: 'Cluster',
-        sessionAffinity: 'None',
-        selector: {
-          'app.kubernetes.io/name': 'ingress-nginx',
-          'app.kubernetes.io/component': 'controller',
-          'app.kubernetes.io/instance': 'ingress-nginx',
+    ctx.put(
+      service(
+        {
+          name: 'ingress-nginx-controller',
+          namespace: 'ingress-nginx',
+          uid: objectUid('Service', 'ingress-nginx', 'ingress-nginx-controller'),
+          creationTimestamp: ctx.at('now-90d'),
+          labels: { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' },
         },
-        ports: [
-          { name: 'http', port: 80, protocol: 'TCP', targetPort: 'http', nodePort: 31080, appProtocol: 'http' },
-          { name: 'https', port: 443, protocol: 'TCP', targetPort: 'https', nodePort: 31443, appProtocol: 'https' },
-        ],
-      },
-      status: { loadBalancer: { ingress: [{ ip: '192.0.2.10', ipMode: 'VIP' }] } },
-    });
+        {
+          type: 'LoadBalancer',
+          clusterIP: p.controllerIP,
+          clusterIPs: [p.controllerIP],
+          ipFamilies: ['IPv4'],
+          ipFamilyPolicy: 'SingleStack',
+          externalTrafficPolicy: 'Local',
+          internalTrafficPolicy: 'Cluster',
+          sessionAffinity: 'None',
+          selector: {
+            'app.kubernetes.io/name': 'ingress-nginx',
+            'app.kubernetes.io/component': 'controller',
+            'app.kubernetes.io/instance': 'ingress-nginx',
+          },
+          ports: [
+            { name: 'http', port: 80, protocol: 'TCP', targetPort: 'http', nodePort: 31080, appProtocol: 'http' },
+            { name: 'https', port: 443, protocol: 'TCP', targetPort: 'https', nodePort: 31443, appProtocol: 'https' },
+          ],
+        },
+        { loadBalancer: { ingress: [{ ip: '192.0.2.10', ipMode: 'VIP' }] } },
+      ),
+    );
     syncService(ctx, { namespace: 'ingress-nginx', name: 'ingress-nginx-controller' });
     const ctrl = controllerLogTarget(ctx);
     const endpoints = ctx

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { namedNamespace } from '../../objects/core.js';
 import { objectUid } from '../../generate/ids.js';
 import type { KubeObject } from '../../types.js';
 import { crashLoop, crashLoopEvents, crashLoopStatus } from '../cluster/support/pods.js';
@@ -185,18 +186,7 @@ export const cniAgentDown = defineFault({
   params: z.strictObject({ node: z.string().min(1) }),
   apply(ctx, p) {
     if (!ctx.find('Namespace', undefined, 'kube-flannel'))
-      ctx.put({
-        apiVersion: 'v1',
-        kind: 'Namespace',
-        metadata: {
-          name: 'kube-flannel',
-          uid: objectUid('Namespace', undefined, 'kube-flannel'),
-          creationTimestamp: ctx.at('now-90d'),
-          labels: { 'kubernetes.io/metadata.name': 'kube-flannel' },
-        },
-        spec: { finalizers: ['kubernetes'] },
-        status: { phase: 'Active' },
-      });
+      ctx.put(namedNamespace('kube-flannel', objectUid('Namespace', undefined, 'kube-flannel'), ctx.at('now-90d')));
     for (const proxy of ctx.list('Pod', 'kube-system').filter((x) => x.metadata.labels?.['k8s-app'] === 'kube-proxy')) {
       const node = text(obj(proxy.spec).nodeName);
       const name = `kube-flannel-ds-${proxy.metadata.name.slice(-5)}`;

@@ -1,4 +1,8 @@
 import { selfSignedCertificate } from '../../apiserver/tls.js';
+import type { Secret } from 'kubernetes-types/core/v1.js';
+import { endpoints, secret } from '../../objects/core.js';
+import { endpointSlice } from '../../objects/discovery.js';
+import type { Typed } from '../../objects/meta.js';
 import { endpointGroups, endpointSubsets, sliceEndpoints } from '../../apiserver/endpointsController.js';
 import { objectUid, safeSuffix } from '../../generate/ids.js';
 import type { KubeObject } from '../../types.js';
@@ -35,18 +39,18 @@ export function syncService(ctx: FaultContext, ref: AppRef): void {
     Object.keys(obj(spec.selector)).length === 0 ? [] : endpointGroups(svc, ctx.list('Pod', ref.namespace));
   const subsets = endpointSubsets(groups, headless);
   const created = svc.metadata.creationTimestamp ?? ctx.at('now-30d');
-  ctx.put({
-    apiVersion: 'v1',
-    kind: 'Endpoints',
-    metadata: {
-      name: ref.name,
-      namespace: ref.namespace,
-      uid: objectUid('Endpoints', ref.namespace, ref.name),
-      creationTimestamp: created,
-      labels: { ...(svc.metadata.labels ?? {}) },
-    },
-    ...(subsets.length > 0 ? { subsets } : {}),
-  });
+  ctx.put(
+    endpoints(
+      {
+        name: ref.name,
+        namespace: ref.namespace,
+        uid: objectUid('Endpoints', ref.namespace, ref.name),
+        creationTimestamp: created,
+        labels: { ...(svc.metadata.labels ?? {}) },
+      },
+      subsets,
+    ),
+  );
   for (const old of ctx
     .list('EndpointSlice', ref.namespace)
     .filter((s) => s.metadata.labels?.['kubernetes.io/service-name'] === ref.name))
@@ -54,29 +58,28 @@ export function syncService(ctx: FaultContext, ref: AppRef): void {
   const wanted = groups.length > 0 ? groups : [{ ports: [], endpoints: [] }];
   wanted.forEach((g, i) => {
     const name = `${ref.name}-${safeSuffix(`${ref.namespace}/${ref.name}/${i}`, 5)}`;
-    ctx.put({
-      apiVersion: 'discovery.k8s.io/v1',
-      kind: 'EndpointSlice',
-      metadata: {
-        name,
-        generateName: `${ref.name}-`,
-        namespace: ref.namespace,
-        uid: objectUid('EndpointSlice', ref.namespace, name),
-        creationTimestamp: created,
-        labels: {
-          ...(svc.metadata.labels ?? {}),
-          'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io',
-          'kubernetes.io/service-name': ref.name,
-          ...(headless ? { 'service.kubernetes.io/headless': '' } : {}),
+    ctx.put(
+      endpointSlice(
+        {
+          name,
+          generateName: `${ref.name}-`,
+          namespace: ref.namespace,
+          uid: objectUid('EndpointSlice', ref.namespace, name),
+          creationTimestamp: created,
+          labels: {
+            ...(svc.metadata.labels ?? {}),
+            'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io',
+            'kubernetes.io/service-name': ref.name,
+            ...(headless ? { 'service.kubernetes.io/headless': '' } : {}),
+          },
+          ownerReferences: [
+            { apiVersion: 'v1', kind: 'Service', name: ref.name, uid: svc.metadata.uid ?? '', controller: true },
+          ],
         },
-        ownerReferences: [
-          { apiVersion: 'v1', kind: 'Service', name: ref.name, uid: svc.metadata.uid ?? '', controller: true },
-        ],
-      },
-      addressType: 'IPv4',
-      endpoints: sliceEndpoints(g),
-      ports: g.ports,
-    });
+        sliceEndpoints(g),
+        g.ports,
+      ),
+    );
   });
 }
 
@@ -87,21 +90,19 @@ export function tlsSecret(
   name: string,
   hosts: string[],
   notAfter: Date,
-): KubeObject {
+): Typed<Secret> {
   const notBefore = new Date(notAfter.getTime() - 90 * 86_400_000);
   const cert = selfSignedCertificate(hosts[0] ?? 'localhost', ctx.now, { notBefore, notAfter, dnsNames: hosts });
-  return {
-    apiVersion: 'v1',
-    kind: 'Secret',
-    metadata: {
+  return secret(
+    {
       name,
       namespace,
       uid: objectUid('Secret', namespace, name),
       creationTimestamp: notBefore.toISOString().replace(/\.\d{3}Z$/, 'Z'),
     },
-    type: 'kubernetes.io/tls',
-    data: { 'tls.crt': Buffer.from(cert.cert).toString('base64'), 'tls.key': Buffer.from(cert.key).toString('base64') },
-  };
+    'kubernetes.io/tls',
+    { 'tls.crt': Buffer.from(cert.cert).toString('base64'), 'tls.key': Buffer.from(cert.key).toString('base64') },
+  );
 }
 
 function containerName(pod: KubeObject): string {

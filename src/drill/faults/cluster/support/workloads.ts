@@ -1,11 +1,13 @@
 import { uidFor } from '../../../generate.js';
+import type { EndpointAddress } from 'kubernetes-types/core/v1.js';
+import { endpoints, service as serviceObject } from '../../../objects/core.js';
+import { endpointSlice } from '../../../objects/discovery.js';
 import type { PodSpec } from 'kubernetes-types/core/v1.js';
 import { rolledOutDeployment } from '../../../objects/apps.js';
 import type { KubeObject } from '../../../types.js';
 import type { FaultContext } from '../../types.js';
 import { hexId } from './logs.js';
 import { asList, asRecord, str } from './json.js';
-import type { Json } from './json.js';
 
 /** `ns/name`, as fault parameters name an object. */
 export function splitRef(ctx: FaultContext, ref: string, what: string): { namespace: string; name: string } {
@@ -116,34 +118,33 @@ export function ensureService(
   },
 ): KubeObject {
   const existing = ctx.find('Service', s.namespace, s.name);
-  const service: KubeObject = existing ?? {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: {
-      name: s.name,
-      namespace: s.namespace,
-      uid: uidFor('Service', s.namespace, s.name),
-      creationTimestamp: s.created,
-      labels: s.labels ?? {},
-    },
-    spec: {
-      type: 'ClusterIP',
-      clusterIP: s.clusterIP,
-      clusterIPs: [s.clusterIP],
-      ipFamilies: ['IPv4'],
-      ipFamilyPolicy: 'SingleStack',
-      internalTrafficPolicy: 'Cluster',
-      sessionAffinity: 'None',
-      selector: s.selector,
-      ports: s.ports.map((p) => ({
-        name: p.name,
-        port: p.port,
-        protocol: p.protocol ?? 'TCP',
-        targetPort: p.targetPort,
-      })),
-    },
-    status: { loadBalancer: {} },
-  };
+  const made = (): KubeObject =>
+    serviceObject(
+      {
+        name: s.name,
+        namespace: s.namespace,
+        uid: uidFor('Service', s.namespace, s.name),
+        creationTimestamp: s.created,
+        labels: s.labels ?? {},
+      },
+      {
+        type: 'ClusterIP',
+        clusterIP: s.clusterIP,
+        clusterIPs: [s.clusterIP],
+        ipFamilies: ['IPv4'],
+        ipFamilyPolicy: 'SingleStack',
+        internalTrafficPolicy: 'Cluster',
+        sessionAffinity: 'None',
+        selector: s.selector,
+        ports: s.ports.map((p) => ({
+          name: p.name,
+          port: p.port,
+          protocol: p.protocol ?? 'TCP',
+          targetPort: p.targetPort,
+        })),
+      },
+    );
+  const service = existing ?? made();
   ctx.put(service);
   syncEndpoints(ctx, service, s.ports);
   return service;
@@ -163,7 +164,7 @@ export function syncEndpoints(ctx: FaultContext, service: KubeObject, ports: Ser
       : ctx
           .list('Pod', namespace)
           .filter((p) => Object.entries(selector).every(([k, v]) => p.metadata.labels?.[k] === v));
-  const address = (p: KubeObject): Json => ({
+  const address = (p: KubeObject): EndpointAddress => ({
     ip: str(asRecord(p.status).podIP),
     nodeName: str(asRecord(p.spec).nodeName),
     targetRef: { kind: 'Pod', namespace, name: p.metadata.name, uid: p.metadata.uid ?? '' },
@@ -176,61 +177,60 @@ export function syncEndpoints(ctx: FaultContext, service: KubeObject, ports: Ser
     protocol: p.protocol ?? 'TCP',
   }));
   const created = service.metadata.creationTimestamp;
-  ctx.put({
-    apiVersion: 'v1',
-    kind: 'Endpoints',
-    metadata: {
-      name,
-      namespace,
-      uid: uidFor('Endpoints', namespace, name),
-      ...(created ? { creationTimestamp: created } : {}),
-      labels: service.metadata.labels ?? {},
-    },
-    ...(selected.length > 0
-      ? {
-          subsets: [
+  ctx.put(
+    endpoints(
+      {
+        name,
+        namespace,
+        uid: uidFor('Endpoints', namespace, name),
+        ...(created ? { creationTimestamp: created } : {}),
+        labels: service.metadata.labels ?? {},
+      },
+      selected.length > 0
+        ? [
             {
               ...(ready.length ? { addresses: ready } : {}),
               ...(notReady.length ? { notReadyAddresses: notReady } : {}),
               ports: epPorts,
             },
-          ],
-        }
-      : {}),
-  });
+          ]
+        : undefined,
+    ),
+  );
   const sliceName = `${name}-${hexId(5, 'slice', namespace, name).replace(/[0-9]/g, (d) => 'bcdfghjklm'[Number(d)] ?? 'x')}`;
   for (const old of ctx
     .list('EndpointSlice', namespace)
     .filter((o) => o.metadata.labels?.['kubernetes.io/service-name'] === name))
     ctx.remove('EndpointSlice', namespace, old.metadata.name);
-  ctx.put({
-    apiVersion: 'discovery.k8s.io/v1',
-    kind: 'EndpointSlice',
-    metadata: {
-      name: sliceName,
-      namespace,
-      uid: uidFor('EndpointSlice', namespace, sliceName),
-      ...(created ? { creationTimestamp: created } : {}),
-      generateName: `${name}-`,
-      labels: {
-        ...(service.metadata.labels ?? {}),
-        'kubernetes.io/service-name': name,
-        'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io',
+  ctx.put(
+    endpointSlice(
+      {
+        name: sliceName,
+        namespace,
+        uid: uidFor('EndpointSlice', namespace, sliceName),
+        ...(created ? { creationTimestamp: created } : {}),
+        generateName: `${name}-`,
+        labels: {
+          ...(service.metadata.labels ?? {}),
+          'kubernetes.io/service-name': name,
+          'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io',
+        },
+        ownerReferences: [
+          { apiVersion: 'v1', kind: 'Service', name, uid: service.metadata.uid ?? '', controller: true },
+        ],
       },
-      ownerReferences: [{ apiVersion: 'v1', kind: 'Service', name, uid: service.metadata.uid ?? '', controller: true }],
-    },
-    addressType: 'IPv4',
-    endpoints: selected.length
-      ? selected.map((p) => {
-          const ok = podReady(p);
-          return {
-            addresses: [str(asRecord(p.status).podIP)],
-            conditions: { ready: ok, serving: ok, terminating: false },
-            nodeName: str(asRecord(p.spec).nodeName),
-            targetRef: { kind: 'Pod', namespace, name: p.metadata.name, uid: p.metadata.uid ?? '' },
-          };
-        })
-      : null,
-    ports: epPorts,
-  });
+      selected.length
+        ? selected.map((p) => {
+            const ok = podReady(p);
+            return {
+              addresses: [str(asRecord(p.status).podIP)],
+              conditions: { ready: ok, serving: ok, terminating: false },
+              nodeName: str(asRecord(p.spec).nodeName),
+              targetRef: { kind: 'Pod', namespace, name: p.metadata.name, uid: p.metadata.uid ?? '' },
+            };
+          })
+        : null,
+      epPorts,
+    ),
+  );
 }
