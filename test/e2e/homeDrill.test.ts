@@ -15,9 +15,7 @@ const keep = (name: string, screen: string) => {
 };
 
 describe.skipIf(!hasTmux)('a guided drill from the home screen and back (tmux, 80×24)', () => {
-  afterEach(() => {
-    kill();
-  });
+  afterEach(() => kill());
 
   it('filters home to the drill, runs it guided with keys in bursts, debriefs, and returns home', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'plumbline-home-'));

@@ -66,9 +66,7 @@ describe.skipIf(!hasTmux)('manual node access in a real 80×24 terminal (tmux)',
   afterAll(() => {
     server.kill('SIGTERM');
   });
-  afterEach(() => {
-    kill();
-  });
+  afterEach(() => kill());
 
   it('run node-not-ready worker-2: the command copied with copy mode runs as shown; the paste, stray keys and all, decides the step', async () => {
     const transcript = join(dir, 't.jsonl');

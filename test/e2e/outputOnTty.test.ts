@@ -38,7 +38,7 @@ describe.skipIf(!hasTmux)('-o json|yaml on a real terminal (tmux)', () => {
         expect(screen).toMatch(format === 'json' ? /"outcome": "diagnosis"/ : /^outcome: diagnosis$/m);
         expect(screen).not.toContain('run check');
       } finally {
-        kill();
+        await kill();
       }
     },
   );

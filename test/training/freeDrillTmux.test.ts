@@ -8,9 +8,7 @@ import { hasTmux, tmuxSession } from '../helpers/tmux.js';
 const { session, tmux, open, waitForScreen, kill } = tmuxSession('plumbline-free');
 
 describe.skipIf(!hasTmux)('a free drill in a real 80×24 terminal (tmux)', () => {
-  afterEach(() => {
-    kill();
-  });
+  afterEach(() => kill());
 
   it('runs the checks the trainee picks, takes the root cause, debriefs, and saves the history', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'plumbline-free-tmux-'));
