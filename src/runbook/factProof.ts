@@ -184,8 +184,11 @@ export function walkText(walk: readonly WalkHop[], to: string): string {
 /** `<node>`, `<the app's labels>`: a blank for the reader to fill, never a thing to copy. */
 const shape = /<([A-Za-z][^<>\n]*)>/g;
 
+/** What programs print between angle brackets (Go's nil in a grpc dial error, kubectl's empty column): quoted verbatim, no blank. */
+const printed = new Set(['<nil>', '<none>']);
+
 /** The `<placeholder>` shapes in a text (its templates, filled or not, are not among them). */
 export function placeholderShapes(text: string): string[] {
   const bare = text.replace(/\{\{[^}]*\}\}/g, 'x');
-  return [...bare.matchAll(shape)].map((m) => m[0]);
+  return [...bare.matchAll(shape)].map((m) => m[0]).filter((m) => !printed.has(m));
 }

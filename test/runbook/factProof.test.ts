@@ -149,6 +149,12 @@ describe('the placeholder proof: a text names a fact bare only where every walk 
     expect(placeholderShapes('kubectl get apiservice <name> -o yaml')).toEqual(['<name>']);
     expect(placeholderShapes('openssl s_client -connect x:443 </dev/null 2>&1')).toEqual([]);
     expect(placeholderShapes('{{facts.x | "<not this>"}} and <this one>')).toEqual(['<this one>']);
+    // A kubelet line quoted verbatim (awslabs/amazon-eks-ami#699): Go prints nil as <nil>, which is no blank.
+    expect(
+      placeholderShapes(
+        'grpc: addrConn.createTransport failed to connect to {/run/dockershim.sock  <nil> 0 <nil>}. Err :connection error',
+      ),
+    ).toEqual([]);
   });
 });
 

@@ -27,6 +27,7 @@ const outcomes = [
   'attached-elsewhere-unknown-node',
   'attach-failed',
   'mount-failed',
+  'configmap-missing',
   'volumes-ok',
   'not-found',
 ] as const;
@@ -66,6 +67,8 @@ export const podVolumes = defineCheck({
     'eventReason',
     'eventMessage',
     'controllerManagerLog',
+    'missingConfigMap',
+    'missingVolume',
   ],
   sets: {
     'pvc-pending': ['claim', 'pvcPhase'],
@@ -93,6 +96,7 @@ export const podVolumes = defineCheck({
     ],
     'attach-failed': ['eventMessage', 'eventReason', 'nodeName'],
     'mount-failed': ['eventMessage', 'eventReason', 'nodeName'],
+    'configmap-missing': ['eventMessage', 'eventReason', 'nodeName', 'missingConfigMap', 'missingVolume'],
   },
   command: (p) =>
     `kubectl get pvc -n ${quoteArg(p.namespace)} $(kubectl get pod ${quoteArg(p.name)} -n ${quoteArg(p.namespace)} -o jsonpath='{.spec.volumes[*].persistentVolumeClaim.claimName}') -o wide && kubectl get volumeattachments && kubectl get events -n ${quoteArg(p.namespace)} --field-selector ${quoteArg(involvedObjectSelector('Pod', p.name, p.namespace))}`,
@@ -268,6 +272,16 @@ export const podVolumes = defineCheck({
     if (!started && mountEvents[0]) {
       facts.eventReason = mountEvents[0].reason;
       facts.eventMessage = mountEvents[0].message;
+      // Older kubelets say only "timeout expired ... unmounted volumes=[config-volume]" (kubernetes#28772): the API says whether the ConfigMap is there.
+      const absent = await absentConfigMap(ctx.kube, pod, evidence);
+      if (absent) {
+        facts.missingConfigMap = absent.configMap;
+        facts.missingVolume = absent.volume;
+        return result(
+          'configmap-missing',
+          `volume ${absent.volume} needs ConfigMap ${absent.configMap}, which does not exist in ${p.namespace}: the kubelet on ${nodeName} cannot mount it (${clip(mountEvents[0].message, 160)})`,
+        );
+      }
       return result(
         'mount-failed',
         `the kubelet on ${nodeName} cannot mount a volume: ${clip(mountEvents[0].message, 200)}`,
@@ -285,6 +299,36 @@ export const podVolumes = defineCheck({
     );
   },
 });
+
+/** The first ConfigMap a volume needs (not optional) that the API says does not exist; one it may not read is noted, not counted. */
+async function absentConfigMap(
+  kube: KubeClient,
+  pod: V1Pod,
+  evidence: Evidence[],
+): Promise<{ volume: string; configMap: string } | undefined> {
+  const ns = pod.metadata?.namespace ?? '';
+  const wanted = (pod.spec?.volumes ?? []).flatMap((v) => [
+    ...(v.configMap?.name && v.configMap.optional !== true ? [{ volume: v.name, configMap: v.configMap.name }] : []),
+    ...(v.projected?.sources ?? []).flatMap((src) =>
+      src.configMap?.name && src.configMap.optional !== true ? [{ volume: v.name, configMap: src.configMap.name }] : [],
+    ),
+  ]);
+  for (const w of wanted) {
+    try {
+      await kube.readConfigMap(ns, w.configMap);
+    } catch (err) {
+      if (isMissingObject(err)) {
+        evidence.push({ label: `ConfigMap ${ns}/${w.configMap}`, value: `not found (volume ${w.volume})` });
+        return w;
+      }
+      evidence.push({
+        label: `ConfigMap ${ns}/${w.configMap}`,
+        value: `not read: ${err instanceof KubeError ? err.kind : String(err)}`,
+      });
+    }
+  }
+  return undefined;
+}
 
 async function readClaims(kube: KubeClient, pod: V1Pod): Promise<Claim[]> {
   const ns = pod.metadata?.namespace ?? '';

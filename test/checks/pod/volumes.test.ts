@@ -158,6 +158,26 @@ const objects = [
     'now-30s',
   ),
 
+  // kubernetes/kubernetes#28772, the 1.3 kubelet's words (verbatim): they name the volume, not the missing ConfigMap.
+  creating('cm-timeout', 'app', 'worker-1', [{ name: 'config-volume', configMap: { name: 'config-volume-cm' } }]),
+  event(
+    'app',
+    'cm-timeout',
+    'Warning',
+    'FailedMount',
+    'Unable to mount volumes for pod "some_pod_default(9cefb7b2-4762-11e6-9fd3-fa163e0da9df)": timeout expired waiting for volumes to attach/mount for pod "some_pod"/"default". list of unattached/unmounted volumes=[config-volume]',
+  ),
+  // The same words while the ConfigMap is there (kubernetes#29297's "sometimes"): nothing is missing, so it stays a mount failure.
+  creating('cm-present', 'app', 'worker-1', [{ name: 'www-get', configMap: { name: 'www-get' } }]),
+  { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'www-get', namespace: 'app' }, data: { 'a.conf': 'x' } },
+  event(
+    'app',
+    'cm-present',
+    'Warning',
+    'FailedMount',
+    'Unable to mount volumes for pod "cm-present_app(1)": timeout expired waiting for volumes to attach/mount for pod "app"/"cm-present". list of unattached/unmounted volumes=[www-get]',
+  ),
+
   runningPod('healthy', 'app', 'worker-1', [claimVolume('healthy-data')]),
   pvc('app', 'healthy-data', 'Bound', 'pvc-healthy'),
   pv('pvc-healthy', 'healthy-data', 'app'),
@@ -256,9 +276,23 @@ describe('pod.volumes on the drill cluster', () => {
     [
       'app',
       'configmap-missing',
+      'configmap-missing',
+      'volume config needs ConfigMap app-config, which does not exist in app: the kubelet on worker-1 cannot mount it (MountVolume.SetUp failed for volume "config" : configmap "app-config" not found)',
+      { pvcCount: 0, missingConfigMap: 'app-config', missingVolume: 'config' },
+    ],
+    [
+      'app',
+      'cm-timeout',
+      'configmap-missing',
+      'volume config-volume needs ConfigMap config-volume-cm, which does not exist in app: the kubelet on worker-1 cannot mount it (Unable to mount volumes for pod "some_pod_default(9cefb7b2-4762-11e6-9fd3-fa163e0da9df)": timeout expired waiting for volumes to attach/mount for pod "some_pod…)',
+      { missingConfigMap: 'config-volume-cm', missingVolume: 'config-volume', eventReason: 'FailedMount' },
+    ],
+    [
+      'app',
+      'cm-present',
       'mount-failed',
-      'the kubelet on worker-1 cannot mount a volume: MountVolume.SetUp failed for volume "config" : configmap "app-config" not found',
-      { pvcCount: 0 },
+      'the kubelet on worker-1 cannot mount a volume: Unable to mount volumes for pod "cm-present_app(1)": timeout expired waiting for volumes to attach/mount for pod "app"/"cm-present". list of unattached/unmounted volumes=[www-get]',
+      { eventReason: 'FailedMount' },
     ],
     [
       'app',
