@@ -72,7 +72,11 @@ describe('what the walks showed a person', () => {
     const wrong: string[] = [];
     for (const w of walks) {
       // What a check read is quoted as it was (an etcd request prints header:<ID:...>): only the runbook's own words are judged.
-      const read = w.checks.flatMap((c) => Object.values(c.facts).map(String));
+      // So is a log line a signature quotes as its evidence (grpc prints {/run/dockershim.sock  <nil> 0 <nil>}).
+      const read = [
+        ...w.checks.flatMap((c) => Object.values(c.facts).map(String)),
+        ...(w.diagnosis?.signature?.evidence.map((e) => e.line) ?? []),
+      ];
       for (const t of shown(w)) {
         if (t.includes('{{')) wrong.push(`${w.name}: ${t}`);
         for (const s of placeholderShapes(t))
