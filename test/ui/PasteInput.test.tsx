@@ -59,7 +59,7 @@ describe('the TUI asks for a paste input nobody gave', () => {
 
   it('says what and why, then reads what was pasted: the error names etcd', async () => {
     const { session, events, ui } = walk({ askPastes: true });
-    let frame = await waitForContent(ui.lastFrame, 'Paste the error the page or kubectl showed');
+    let frame = await waitForContent(ui.lastFrame, 'Paste the error the page or kubectl showed', 20_000);
     expect(frame.replace(/\s+/g, ' ')).toContain(
       'Why: an API error is not slowness: its words name the layer to look at first (etcd, a certificate, a webhook, an aggregated API, throttling)',
     );
@@ -72,7 +72,7 @@ describe('the TUI asks for a paste input nobody gave', () => {
     ui.stdin.write('t');
     await waitForContent(ui.lastFrame, 'request timed out');
     ui.stdin.write(keys.enter);
-    frame = await waitForContent(ui.lastFrame, /etcd-timeout/);
+    frame = await waitForContent(ui.lastFrame, /etcd-timeout/, 20_000);
     expect(frame).not.toContain('Paste the error');
     expect(events).toContainEqual(
       expect.objectContaining({
@@ -90,9 +90,9 @@ describe('the TUI asks for a paste input nobody gave', () => {
 
   it('an empty answer keeps it not given: the check says so, as headless without --set', async () => {
     const { session, events, ui } = walk({ askPastes: true });
-    await waitForContent(ui.lastFrame, 'Paste the error the page or kubectl showed');
+    await waitForContent(ui.lastFrame, 'Paste the error the page or kubectl showed', 20_000);
     ui.stdin.write(keys.enter);
-    await waitForContent(ui.lastFrame, /no error was given with the page/);
+    await waitForContent(ui.lastFrame, /no error was given with the page/, 20_000);
     expect(events).toContainEqual(expect.objectContaining({ type: 'input.reply', input: 'error', by: 'declined' }));
     expect(events.find((e) => e.type === 'check.result' && e.step === 'page-error')).toMatchObject({
       outcome: 'none',
@@ -104,7 +104,7 @@ describe('the TUI asks for a paste input nobody gave', () => {
 
   it('is not asked when the session does not ask (a drill, headless): the walk runs on', async () => {
     const { session, events, ui } = walk({ askPastes: false });
-    await waitForContent(ui.lastFrame, /no error was given with the page/);
+    await waitForContent(ui.lastFrame, /no error was given with the page/, 20_000);
     expect(events.some((e) => e.type === 'input.prompt')).toBe(false);
     session.stop('quit');
     ui.unmount();

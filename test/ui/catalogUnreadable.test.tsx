@@ -52,7 +52,7 @@ describe('the TUI when the signature catalog does not load', () => {
       transcriptPath: '/tmp/plumbline-test/catalog.jsonl',
     };
     const ui = renderUi(<App session={session} header={header} startedAt={new Date()} onExit={vi.fn()} color />);
-    const frame = await waitForContent(ui.lastFrame, 'DIAGNOSIS');
+    const frame = await waitForContent(ui.lastFrame, 'DIAGNOSIS', 30_000);
     const result = await session.done;
     expect(result.diagnosis?.id).toBe('container-exits-on-start');
     expect(result.catalogError).toContain('duplicate-id.yaml:3:5: signature "coredns-loop-probe-timeout"');

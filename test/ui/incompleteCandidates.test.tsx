@@ -49,7 +49,7 @@ describe('the TUI at the end of an incomplete walk whose lines a signature knows
       transcriptPath: '/tmp/plumbline-test/pleg.jsonl',
     };
     const ui = renderUi(<App session={session} header={header} startedAt={new Date()} onExit={vi.fn()} color />);
-    let frame = await waitForContent(ui.lastFrame, 'The walk could not finish');
+    let frame = await waitForContent(ui.lastFrame, 'The walk could not finish', 30_000);
     expect((await session.done).outcome).toBe('incomplete');
     expect(frame).not.toContain('DIAGNOSIS');
     // Under the headline, where 24 rows never cut it.
