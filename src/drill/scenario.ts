@@ -21,6 +21,7 @@ import { precompiled } from '../precompiled.js';
 import { resolveLogLine, resolveTime, resolveTimes } from './relativeTime.js';
 import { drillResponse, nodeSpec, scenarioSchema } from './scenarioSchema.js';
 import type { HostResponse, NodeSpec, Scenario } from './scenarioSchema.js';
+import { node as typedNode } from './objects/core.js';
 
 export interface LoadedScenario {
   scenario: Scenario;
@@ -378,10 +379,8 @@ function nodeObject(n: NodeSpec, index: number, at: (spec: string) => string): K
     message,
   });
   const pressure = n.ready === 'Unknown' ? 'Unknown' : 'False';
-  return {
-    apiVersion: 'v1',
-    kind: 'Node',
-    metadata: {
+  return typedNode(
+    {
       name: n.name,
       // Stable, so mirror pods and node Leases can name their Node as owner.
       uid: nodeUid(n.name),
@@ -396,8 +395,8 @@ function nodeObject(n: NodeSpec, index: number, at: (spec: string) => string): K
         ...n.labels,
       },
     },
-    spec: { ...(n.unschedulable ? { unschedulable: true } : {}), ...(taints.length > 0 ? { taints } : {}) },
-    status: {
+    { ...(n.unschedulable ? { unschedulable: true } : {}), ...(taints.length > 0 ? { taints } : {}) },
+    {
       conditions: [
         // The node lifecycle controller marks every condition of a silent kubelet Unknown, with its own words.
         ...(n.ready === 'Unknown'
@@ -435,5 +434,5 @@ function nodeObject(n: NodeSpec, index: number, at: (spec: string) => string): K
         bootID: '',
       },
     },
-  };
+  );
 }

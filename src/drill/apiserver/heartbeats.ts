@@ -1,4 +1,5 @@
 import type { KubeObject } from '../types.js';
+import type { Json } from './json.js';
 
 /**
  * Keeps a drill's heartbeats moving with its clock, as live kubelets and
@@ -21,8 +22,6 @@ const leaderRenewSeconds = 2;
 const nodeStatusReportSeconds = 300;
 /** kube-controller-manager --node-monitor-grace-period. */
 const nodeMonitorGraceSeconds = 40;
-
-type Json = Record<string, unknown>;
 
 const obj = (v: unknown): Json | undefined =>
   typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : undefined;

@@ -1,5 +1,6 @@
 /** Narrowing readers for plain JSON objects, so printers and selectors never trust a shape. */
 
+/** An object of no particular kind (what the store holds, a scenario's raw JSON): the drill's one untyped shape. */
 export type Json = Record<string, unknown>;
 
 export function asObject(v: unknown): Json {

@@ -4,6 +4,7 @@ import { bucketName } from './resources.js';
 import type { ResourceRegistry } from './resources.js';
 import type { ResourceDefinition } from './resourceDefinition.js';
 import type { ObjectStore, StoredResource } from './store.js';
+import { namespace } from '../objects/core.js';
 
 /** Namespaces every cluster has, whether or not an object lives in them. */
 const systemNamespaces = ['default', 'kube-node-lease', 'kube-public', 'kube-system'];
@@ -55,17 +56,13 @@ export function derivedNamespaces(objects: KubeObject[], registry: ResourceRegis
   return [...names]
     .filter((n) => !declared.has(n))
     .sort()
-    .map((name) => ({
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: {
+    .map((name) =>
+      namespace({
         name,
         labels: { 'kubernetes.io/metadata.name': name },
         ...(created ? { creationTimestamp: created } : {}),
-      },
-      spec: { finalizers: ['kubernetes'] },
-      status: { phase: 'Active' },
-    }));
+      }),
+    );
 }
 
 /**

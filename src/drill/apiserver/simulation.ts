@@ -4,6 +4,7 @@ import { asArray, asNumber, asObject, asString } from './json.js';
 import type { Json } from './json.js';
 import type { ObjectStore } from './store.js';
 import { nodeStatus } from './tables/nodes.js';
+import { event } from '../objects/core.js';
 
 /**
  * What the drill's simulated components share: the store, the drill clock,
@@ -137,30 +138,33 @@ export function recordEvent(ctx: Pick<SimContext, 'store' | 'now'>, involved: Ku
   const stamp = isoSeconds(now);
   const suffix = (BigInt(now.getTime()) * 1_000_000n + BigInt(eventSeq++ % 1_000_000)).toString(16);
   const namespace = involved.metadata.namespace ?? 'default';
-  return ctx.store.put('events', {
-    apiVersion: 'v1',
-    kind: 'Event',
-    metadata: { name: `${involved.metadata.name}.${suffix}`, namespace },
-    involvedObject: {
-      kind: involved.kind,
-      ...(involved.metadata.namespace ? { namespace } : {}),
-      name: involved.metadata.name,
-      uid: involved.metadata.uid,
-      apiVersion: involved.apiVersion,
-      resourceVersion: involved.metadata.resourceVersion,
-      ...(e.fieldPath ? { fieldPath: e.fieldPath } : {}),
-    },
-    reason: e.reason,
-    message: e.message,
-    source: { component: e.component, ...(e.host ? { host: e.host } : {}) },
-    firstTimestamp: stamp,
-    lastTimestamp: stamp,
-    count: 1,
-    type: e.type,
-    eventTime: null,
-    reportingComponent: e.component,
-    reportingInstance: e.host ?? '',
-  });
+  return ctx.store.put(
+    'events',
+    event(
+      { name: `${involved.metadata.name}.${suffix}`, namespace },
+      {
+        involvedObject: {
+          kind: involved.kind,
+          ...(involved.metadata.namespace ? { namespace } : {}),
+          name: involved.metadata.name,
+          uid: involved.metadata.uid,
+          apiVersion: involved.apiVersion,
+          resourceVersion: involved.metadata.resourceVersion,
+          ...(e.fieldPath ? { fieldPath: e.fieldPath } : {}),
+        },
+        reason: e.reason,
+        message: e.message,
+        source: { component: e.component, ...(e.host ? { host: e.host } : {}) },
+        firstTimestamp: stamp,
+        lastTimestamp: stamp,
+        count: 1,
+        type: e.type,
+        eventTime: null,
+        reportingComponent: e.component,
+        reportingInstance: e.host ?? '',
+      },
+    ),
+  );
 }
 
 /** Bumps an event seen again (the recorder's aggregation), as `kubectl get events` counts repeats. */

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { KubeObject } from '../types.js';
 import { base32, ipvsDestination } from './healthy.js';
+import type { Json } from '../apiserver/json.js';
 
-type Json = Record<string, unknown>;
 const obj = (v: unknown): Json => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : {});
 const arr = (v: unknown): Json[] => (Array.isArray(v) ? v.map(obj) : []);
 const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');

@@ -7,8 +7,7 @@ import { ago, klog, logLine } from './support/logs.js';
 import type { Run } from './support/pods.js';
 import { crashLoop, crashLoopEvents, crashLoopStatus } from './support/pods.js';
 import { deploymentObjects, splitRef } from './support/workloads.js';
-
-type Json = Record<string, unknown>;
+import type { Json } from '../../apiserver/json.js';
 
 const fatal =
   'error starting controllers: failed to discover resources: unable to retrieve the complete list of server APIs: metrics.k8s.io/v1beta1: the server is currently unable to handle the request';

@@ -1,6 +1,6 @@
 import { goDuration } from '../../../kube/semantics/duration.js';
+import type { Json } from '../../apiserver/json.js';
 /** An untyped object as the drill stores it. */
-type Json = Record<string, unknown>;
 
 /** Go's time.Duration String() of whole seconds (`10s`, `1m20s`, `5m0s`), as the kubelet's back-off message prints it. */
 export function goDurationSeconds(seconds: number): string {

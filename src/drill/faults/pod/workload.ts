@@ -25,7 +25,8 @@ import { defaultTolerations } from '../../generate/pods.js';
  * `kubectl describe` and plumbline's checks see what they see on a cluster.
  */
 
-export type Json = Record<string, unknown>;
+import type { Json } from '../../apiserver/json.js';
+export type { Json };
 
 /** A JSON scalar as text; objects and absent values are empty. */
 export function str(v: unknown, fallback = ''): string {

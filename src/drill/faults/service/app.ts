@@ -10,8 +10,8 @@ import { defineFault } from '../types.js';
 import type { FaultContext } from '../types.js';
 import { controllerLogTarget, healthyControllerLog } from './controllerLog.js';
 import { syncService, tlsSecret } from './support.js';
+import type { Json } from '../../apiserver/json.js';
 
-type Json = Record<string, unknown>;
 const obj = (v: unknown): Json => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : {});
 
 const params = z.object({

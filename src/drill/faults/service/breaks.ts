@@ -8,8 +8,8 @@ import { addControllerLines, tlsControllerLines } from './controllerFaults.js';
 import { controllerLogTarget } from './controllerLog.js';
 import { formerIPs, kubeProxyPod, staleRules } from './proxy.js';
 import { appPods, needService, setReady, syncService, tlsSecret } from './support.js';
+import type { Json } from '../../apiserver/json.js';
 
-type Json = Record<string, unknown>;
 const obj = (v: unknown): Json => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : {});
 const text = (v: unknown): string => (typeof v === 'string' ? v : '');
 const app = { namespace: z.string().default('shop'), name: z.string().default('web') };

@@ -6,8 +6,8 @@ import type { FaultContext } from '../types.js';
 import { accessLine, controllerLogTarget, nginxKlog, upstreamErrorLine } from './controllerLog.js';
 import { appPods } from './support.js';
 import type { AppRef } from './support.js';
+import type { Json } from '../../apiserver/json.js';
 
-type Json = Record<string, unknown>;
 const obj = (v: unknown): Json => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : {});
 const app = {
   namespace: z.string().default('shop'),

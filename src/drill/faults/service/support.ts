@@ -7,8 +7,8 @@ import { endpointGroups, endpointSubsets, sliceEndpoints } from '../../apiserver
 import { objectUid, safeSuffix } from '../../generate/ids.js';
 import type { KubeObject } from '../../types.js';
 import type { FaultContext } from '../types.js';
+import type { Json } from '../../apiserver/json.js';
 
-type Json = Record<string, unknown>;
 const obj = (v: unknown): Json => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : {});
 
 /** The app every service fault works on: where `service-app` put it. */

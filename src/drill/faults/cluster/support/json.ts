@@ -1,5 +1,6 @@
 /** Reading the loosely typed JSON of KubeObjects without trusting its shape. */
-export type Json = Record<string, unknown>;
+import type { Json } from '../../../apiserver/json.js';
+export type { Json };
 
 export const asRecord = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
 export const asList = (v: unknown): Json[] => (Array.isArray(v) ? (v as Json[]) : []);
