@@ -7,6 +7,7 @@ import type { FaultContext } from '../types.js';
 import { createWorkload, nodeReady, pickNode, workers, workloadParams } from './workload.js';
 import { ago, scheduledEvent, setPodStatus } from './podStatus.js';
 import type { Json } from './workload.js';
+import { persistentVolume, persistentVolumeClaim } from '../../objects/core.js';
 
 /**
  * The node under a StatefulSet pod died; the pod was force-deleted and its
@@ -99,74 +100,74 @@ export const volumeMultiAttach = defineFault({
     scheduledEvent(ctx, w.pod, to.metadata.name, ago(podAge));
 
     const claimUid = uidFor('pvc', p.namespace, claimName);
-    ctx.put({
-      apiVersion: 'v1',
-      kind: 'PersistentVolumeClaim',
-      metadata: {
-        name: claimName,
-        namespace: p.namespace,
-        uid: claimUid,
-        creationTimestamp: ctx.at(built),
-        labels: { app: p.name },
-        annotations: {
-          'pv.kubernetes.io/bind-completed': 'yes',
-          'pv.kubernetes.io/bound-by-controller': 'yes',
-          'volume.beta.kubernetes.io/storage-provisioner': p.driver,
-          'volume.kubernetes.io/storage-provisioner': p.driver,
-        },
-        finalizers: ['kubernetes.io/pvc-protection'],
-      },
-      spec: {
-        accessModes: ['ReadWriteOnce'],
-        resources: { requests: { storage: p.size } },
-        storageClassName: p.storageClass,
-        volumeMode: 'Filesystem',
-        volumeName: pvName,
-      },
-      status: { phase: 'Bound', accessModes: ['ReadWriteOnce'], capacity: { storage: p.size } },
-    });
-    const handle = `0001-0009-rook-ceph-0000000000000002-${uidFor('rbd', pvName)}`;
-    ctx.put({
-      apiVersion: 'v1',
-      kind: 'PersistentVolume',
-      metadata: {
-        name: pvName,
-        uid: uidFor('pv', pvName),
-        creationTimestamp: ctx.at(built),
-        annotations: {
-          'pv.kubernetes.io/provisioned-by': p.driver,
-          'volume.kubernetes.io/provisioner-deletion-secret-name': 'rook-csi-rbd-provisioner',
-          'volume.kubernetes.io/provisioner-deletion-secret-namespace': 'rook-ceph',
-        },
-        finalizers: ['kubernetes.io/pv-protection', 'external-attacher/rbd-csi-ceph-com'],
-      },
-      spec: {
-        accessModes: ['ReadWriteOnce'],
-        capacity: { storage: p.size },
-        claimRef: {
-          apiVersion: 'v1',
-          kind: 'PersistentVolumeClaim',
+    ctx.put(
+      persistentVolumeClaim(
+        {
           name: claimName,
           namespace: p.namespace,
           uid: claimUid,
-        },
-        csi: {
-          driver: p.driver,
-          fsType: 'ext4',
-          volumeHandle: handle,
-          volumeAttributes: {
-            clusterID: 'rook-ceph',
-            imageFormat: '2',
-            imageName: `csi-vol-${uidFor('img', pvName)}`,
-            pool: 'replicapool',
+          creationTimestamp: ctx.at(built),
+          labels: { app: p.name },
+          annotations: {
+            'pv.kubernetes.io/bind-completed': 'yes',
+            'pv.kubernetes.io/bound-by-controller': 'yes',
+            'volume.beta.kubernetes.io/storage-provisioner': p.driver,
+            'volume.kubernetes.io/storage-provisioner': p.driver,
           },
+          finalizers: ['kubernetes.io/pvc-protection'],
         },
-        persistentVolumeReclaimPolicy: 'Delete',
-        storageClassName: p.storageClass,
-        volumeMode: 'Filesystem',
-      },
-      status: { phase: 'Bound', lastPhaseTransitionTime: ctx.at(built) },
-    });
+        {
+          accessModes: ['ReadWriteOnce'],
+          resources: { requests: { storage: p.size } },
+          storageClassName: p.storageClass,
+          volumeMode: 'Filesystem',
+          volumeName: pvName,
+        },
+        { phase: 'Bound', accessModes: ['ReadWriteOnce'], capacity: { storage: p.size } },
+      ),
+    );
+    const handle = `0001-0009-rook-ceph-0000000000000002-${uidFor('rbd', pvName)}`;
+    ctx.put(
+      persistentVolume(
+        {
+          name: pvName,
+          uid: uidFor('pv', pvName),
+          creationTimestamp: ctx.at(built),
+          annotations: {
+            'pv.kubernetes.io/provisioned-by': p.driver,
+            'volume.kubernetes.io/provisioner-deletion-secret-name': 'rook-csi-rbd-provisioner',
+            'volume.kubernetes.io/provisioner-deletion-secret-namespace': 'rook-ceph',
+          },
+          finalizers: ['kubernetes.io/pv-protection', 'external-attacher/rbd-csi-ceph-com'],
+        },
+        {
+          accessModes: ['ReadWriteOnce'],
+          capacity: { storage: p.size },
+          claimRef: {
+            apiVersion: 'v1',
+            kind: 'PersistentVolumeClaim',
+            name: claimName,
+            namespace: p.namespace,
+            uid: claimUid,
+          },
+          csi: {
+            driver: p.driver,
+            fsType: 'ext4',
+            volumeHandle: handle,
+            volumeAttributes: {
+              clusterID: 'rook-ceph',
+              imageFormat: '2',
+              imageName: `csi-vol-${uidFor('img', pvName)}`,
+              pool: 'replicapool',
+            },
+          },
+          persistentVolumeReclaimPolicy: 'Delete',
+          storageClassName: p.storageClass,
+          volumeMode: 'Filesystem',
+        },
+        { phase: 'Bound', lastPhaseTransitionTime: ctx.at(built) },
+      ),
+    );
     // The external-attacher names attachments csi-<sha256(volume handle + driver + node)>.
     const vaName = `csi-${createHash('sha256').update(`${handle}${p.driver}${from.metadata.name}`).digest('hex')}`;
     ctx.put({

@@ -7,6 +7,7 @@ import type { ServicePort } from './workloads.js';
 import { asRecord, str } from './json.js';
 import type { Json } from './json.js';
 import { kubeadmCorefile } from '../../../generate/addons.js';
+import { configMap as configMapObject } from '../../../objects/core.js';
 
 /** The metrics-server's Service as components-v0.7.2.yaml declares it: port 443 → the pod's named `https` port (10250). */
 export const metricsServerPorts: ServicePort[] = [
@@ -192,12 +193,12 @@ export function ensureCoreDns(ctx: FaultContext): { pods: KubeObject[]; configMa
   const pods = coreDnsPods(ctx);
   const created = pods[0]?.metadata.creationTimestamp ?? ctx.at('now-90d');
   const labels = { 'k8s-app': 'kube-dns' };
-  const configMap = ctx.find('ConfigMap', 'kube-system', 'coredns') ?? {
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
-    metadata: { name: 'coredns', namespace: 'kube-system', creationTimestamp: created },
-    data: { Corefile: defaultCorefile },
-  };
+  const configMap =
+    ctx.find('ConfigMap', 'kube-system', 'coredns') ??
+    configMapObject(
+      { name: 'coredns', namespace: 'kube-system', creationTimestamp: created },
+      { Corefile: defaultCorefile },
+    );
   ctx.put(configMap);
   ensureDeployment(ctx, {
     namespace: 'kube-system',

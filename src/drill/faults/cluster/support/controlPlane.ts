@@ -3,6 +3,7 @@ import type { FaultContext } from '../../types.js';
 import { zapTs, ago, uuidOf } from './logs.js';
 import { str } from './json.js';
 import type { Json } from './json.js';
+import { lease as leaseObject } from '../../../objects/coordination.js';
 
 export type Component = 'kube-apiserver' | 'etcd' | 'kube-scheduler' | 'kube-controller-manager';
 
@@ -46,12 +47,8 @@ export function staleLeaderLease(
   o: { renewedAgo: number; holder: string; acquiredAgo?: number; transitions?: number },
 ): KubeObject {
   const existing = ctx.find('Lease', 'kube-system', component);
-  const base: KubeObject = existing ?? {
-    apiVersion: 'coordination.k8s.io/v1',
-    kind: 'Lease',
-    metadata: { name: component, namespace: 'kube-system', creationTimestamp: ctx.at('now-90d') },
-    spec: {},
-  };
+  const base: KubeObject =
+    existing ?? leaseObject({ name: component, namespace: 'kube-system', creationTimestamp: ctx.at('now-90d') }, {});
   const renew = zapTs(ago(ctx, o.renewedAgo, `${component}-renew`));
   const lease: KubeObject = {
     ...base,
