@@ -4,6 +4,7 @@ import type { KubeObject } from '../types.js';
 import { asArray, asObject, asString } from './json.js';
 import type { Json } from './json.js';
 import type { FieldProblem } from './status.js';
+import { podQosClass } from '../../kube/semantics/quantities.js';
 
 /**
  * What the apiserver does to a new pod before storing it: validation (the
@@ -58,22 +59,6 @@ function pullPolicy(image: string): string {
   const lastSegment = image.slice(image.lastIndexOf('/') + 1);
   const tag = lastSegment.includes(':') ? lastSegment.slice(lastSegment.indexOf(':') + 1) : '';
   return tag === '' || tag === 'latest' ? 'Always' : 'IfNotPresent';
-}
-
-function qosClass(containers: Json[]): string {
-  let any = false;
-  let guaranteed = containers.length > 0;
-  for (const c of containers) {
-    const resources = asObject(c.resources);
-    const requests = asObject(resources.requests);
-    const limits = asObject(resources.limits);
-    if (Object.keys(requests).length > 0 || Object.keys(limits).length > 0) any = true;
-    for (const r of ['cpu', 'memory']) {
-      if (limits[r] === undefined || (requests[r] !== undefined && requests[r] !== limits[r])) guaranteed = false;
-    }
-  }
-  if (any && guaranteed) return 'Guaranteed';
-  return any ? 'Burstable' : 'BestEffort';
 }
 
 const defaultTolerations = [
@@ -144,7 +129,7 @@ export function defaultPod(pod: KubeObject): KubeObject {
       enableServiceLinks: spec.enableServiceLinks ?? true,
       preemptionPolicy: spec.preemptionPolicy ?? 'PreemptLowerPriority',
     },
-    status: { phase: 'Pending', qosClass: qosClass(containers) },
+    status: { phase: 'Pending', qosClass: podQosClass(containers, asArray(spec.initContainers)) },
   };
 }
 

@@ -37,6 +37,15 @@ const testPod = (name: string, extra: Partial<V1Pod['spec']> = {}): V1Pod => ({
 });
 
 describe('creating a pod', () => {
+  it('sets status.qosClass as the API server computes it: 1 cpu and 1000m are the same amount', async () => {
+    const resources = { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1000m', memory: '1024Mi' } };
+    const pod = await core.createNamespacedPod({
+      namespace: 'shop',
+      body: testPod('sized', { containers: [{ name: 'app', image: 'busybox:1.36', resources }] }),
+    });
+    expect(pod.status?.qosClass).toBe('Guaranteed');
+  });
+
   it('stores it Pending with server-set metadata and the defaults a real cluster adds', async () => {
     const before = h.server.store.revision;
     const pod = await core.createNamespacedPod({ namespace: 'shop', body: testPod('probe') });
