@@ -6,6 +6,12 @@ import type { Scenario } from '../../src/drill/scenarioSchema.js';
 import { KubeClient } from '../../src/kube/client.js';
 import { loadKubeConfig } from '../../src/kube/config.js';
 import { runCheck } from '../../src/engine/runCheck.js';
+import { join } from 'node:path';
+import { findCheck } from '../../src/checks/registry.js';
+import { loadScenarioFile } from '../../src/drill/scenario.js';
+import { loadRunbookFile } from '../../src/runbook/load.js';
+import type { LoadedRunbook } from '../../src/runbook/load.js';
+import { repoRoot } from './cli.js';
 import type { CheckOutput } from '../../src/runbook/compile.js';
 
 export interface TestDrill {
@@ -108,3 +114,20 @@ export function event(
 }
 
 let eventSerial = 0;
+
+/** A scenario file on a real drill API server, with a client for it and its runbook loaded. */
+export interface ScenarioDrill {
+  scenario: Scenario;
+  drill: RunningDrill;
+  kube: KubeClient;
+  runbook: LoadedRunbook;
+}
+
+/** The screens' tests' set-up: `file` is relative to the repository (scenarios/..., scenarios/real/...). */
+export async function startScenarioDrill(file: string): Promise<ScenarioDrill> {
+  const { scenario } = await loadScenarioFile(join(repoRoot, file));
+  const drill = await startDrill(scenario);
+  const kube = await KubeClient.create(await loadKubeConfig({ kubeconfig: drill.kubeconfigPath }));
+  const runbook = await loadRunbookFile(join(repoRoot, 'runbooks', `${scenario.runbook}.yaml`), findCheck);
+  return { scenario, drill, kube, runbook };
+}

@@ -1,18 +1,12 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { findCheck } from '../../src/checks/registry.js';
-import { startDrill } from '../../src/drill/cluster.js';
+import { startScenarioDrill } from '../helpers/drill.js';
 import type { RunningDrill } from '../../src/drill/cluster.js';
-import { loadScenarioFile } from '../../src/drill/scenario.js';
 import type { Scenario } from '../../src/drill/scenarioSchema.js';
 import type { SessionEvent } from '../../src/engine/events.js';
 import { Session } from '../../src/engine/session.js';
-import { KubeClient } from '../../src/kube/client.js';
-import { loadKubeConfig } from '../../src/kube/config.js';
-import { loadRunbookFile } from '../../src/runbook/load.js';
+import type { KubeClient } from '../../src/kube/client.js';
 import type { LoadedRunbook } from '../../src/runbook/load.js';
 import { App } from '../../src/ui/App.js';
-import { repoRoot } from '../helpers/cli.js';
 import { keys, renderUi, sendInputAndWaitForChange, waitForContent } from '../helpers/render.js';
 
 const transcriptPath = '/tmp/plumbline-test/workload-down.jsonl';
@@ -27,10 +21,7 @@ describe('App on the drill cluster', () => {
   let scenario: Scenario;
 
   beforeAll(async () => {
-    ({ scenario } = await loadScenarioFile(join(repoRoot, 'scenarios/pod-pending-node-selector.yaml')));
-    drill = await startDrill(scenario);
-    kube = await KubeClient.create(await loadKubeConfig({ kubeconfig: drill.kubeconfigPath }));
-    runbook = await loadRunbookFile(join(repoRoot, 'runbooks/workload-down.yaml'), findCheck);
+    ({ scenario, drill, kube, runbook } = await startScenarioDrill('scenarios/pod-pending-node-selector.yaml'));
   });
   afterAll(() => drill.close());
 

@@ -1,20 +1,14 @@
-import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { findCheck } from '../../src/checks/registry.js';
-import { startDrill } from '../../src/drill/cluster.js';
+import { startScenarioDrill } from '../helpers/drill.js';
 import type { RunningDrill } from '../../src/drill/cluster.js';
-import { loadScenarioFile } from '../../src/drill/scenario.js';
 import type { Scenario } from '../../src/drill/scenarioSchema.js';
 import type { SessionEvent } from '../../src/engine/events.js';
 import { Session } from '../../src/engine/session.js';
-import { KubeClient } from '../../src/kube/client.js';
-import { loadKubeConfig } from '../../src/kube/config.js';
+import type { KubeClient } from '../../src/kube/client.js';
 import { createNodeAccess } from '../../src/nodeaccess/index.js';
-import { loadRunbookFile } from '../../src/runbook/load.js';
 import type { LoadedRunbook } from '../../src/runbook/load.js';
 import { App } from '../../src/ui/App.js';
-import { repoRoot } from '../helpers/cli.js';
 import { keys, renderUi, waitForContent } from '../helpers/render.js';
 
 describe('manual node access in the TUI: the command is shown, the pasted output decides', () => {
@@ -24,10 +18,7 @@ describe('manual node access in the TUI: the command is shown, the pasted output
   let scenario: Scenario;
 
   beforeAll(async () => {
-    ({ scenario } = await loadScenarioFile(join(repoRoot, 'scenarios/node-notready-systemd-dbus-hang.yaml')));
-    drill = await startDrill(scenario);
-    kube = await KubeClient.create(await loadKubeConfig({ kubeconfig: drill.kubeconfigPath }));
-    runbook = await loadRunbookFile(join(repoRoot, 'runbooks/node-not-ready.yaml'), findCheck);
+    ({ scenario, drill, kube, runbook } = await startScenarioDrill('scenarios/node-notready-systemd-dbus-hang.yaml'));
   });
   afterAll(() => drill.close());
 

@@ -1,19 +1,13 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { findCheck } from '../../src/checks/registry.js';
-import { startDrill } from '../../src/drill/cluster.js';
+import { startScenarioDrill } from '../helpers/drill.js';
 import type { RunningDrill } from '../../src/drill/cluster.js';
-import { loadScenarioFile } from '../../src/drill/scenario.js';
 import type { Scenario } from '../../src/drill/scenarioSchema.js';
 import type { SessionEvent } from '../../src/engine/events.js';
 import { Session } from '../../src/engine/session.js';
-import { KubeClient } from '../../src/kube/client.js';
-import { loadKubeConfig } from '../../src/kube/config.js';
+import type { KubeClient } from '../../src/kube/client.js';
 import { createDrillAccess } from '../../src/nodeaccess/drill.js';
-import { loadRunbookFile } from '../../src/runbook/load.js';
 import type { LoadedRunbook } from '../../src/runbook/load.js';
 import { App } from '../../src/ui/App.js';
-import { repoRoot } from '../helpers/cli.js';
 import { keys, renderUi, waitForContent } from '../helpers/render.js';
 
 // The page's error is text a person pastes (`--set error=...` headless): a live walk in the TUI asks for it
@@ -25,10 +19,7 @@ describe('the TUI asks for a paste input nobody gave', () => {
   let scenario: Scenario;
 
   beforeAll(async () => {
-    ({ scenario } = await loadScenarioFile(join(repoRoot, 'scenarios/cps-page-error-etcd-timeout.yaml')));
-    drill = await startDrill(scenario);
-    kube = await KubeClient.create(await loadKubeConfig({ kubeconfig: drill.kubeconfigPath }));
-    runbook = await loadRunbookFile(join(repoRoot, 'runbooks/control-plane-slow.yaml'), findCheck);
+    ({ scenario, drill, kube, runbook } = await startScenarioDrill('scenarios/cps-page-error-etcd-timeout.yaml'));
   });
   afterAll(() => drill.close());
 

@@ -1,14 +1,10 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { findCheck } from '../../src/checks/registry.js';
-import { startDrill } from '../../src/drill/cluster.js';
+import { startScenarioDrill } from '../helpers/drill.js';
 import type { RunningDrill } from '../../src/drill/cluster.js';
-import { loadScenarioFile } from '../../src/drill/scenario.js';
 import type { Scenario } from '../../src/drill/scenarioSchema.js';
 import { Session } from '../../src/engine/session.js';
-import { KubeClient } from '../../src/kube/client.js';
-import { loadKubeConfig } from '../../src/kube/config.js';
-import { loadRunbookFile } from '../../src/runbook/load.js';
+import type { KubeClient } from '../../src/kube/client.js';
 import type { LoadedRunbook } from '../../src/runbook/load.js';
 import { bundledSignatureFiles, loadCatalog } from '../../src/signatures/catalog.js';
 import { App } from '../../src/ui/App.js';
@@ -26,10 +22,7 @@ describe('the TUI when the signature catalog does not load', () => {
   let scenario: Scenario;
 
   beforeAll(async () => {
-    ({ scenario } = await loadScenarioFile(join(repoRoot, 'scenarios/real/rl-exec-format-kuard-34.yaml')));
-    drill = await startDrill(scenario);
-    kube = await KubeClient.create(await loadKubeConfig({ kubeconfig: drill.kubeconfigPath }));
-    runbook = await loadRunbookFile(join(repoRoot, 'runbooks', `${scenario.runbook}.yaml`), findCheck);
+    ({ scenario, drill, kube, runbook } = await startScenarioDrill('scenarios/real/rl-exec-format-kuard-34.yaml'));
   });
   afterAll(() => drill.close());
 

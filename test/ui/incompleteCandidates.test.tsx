@@ -1,18 +1,12 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { findCheck } from '../../src/checks/registry.js';
-import { startDrill } from '../../src/drill/cluster.js';
+import { startScenarioDrill } from '../helpers/drill.js';
 import type { RunningDrill } from '../../src/drill/cluster.js';
-import { loadScenarioFile } from '../../src/drill/scenario.js';
 import type { Scenario } from '../../src/drill/scenarioSchema.js';
 import { Session } from '../../src/engine/session.js';
-import { KubeClient } from '../../src/kube/client.js';
-import { loadKubeConfig } from '../../src/kube/config.js';
+import type { KubeClient } from '../../src/kube/client.js';
 import { createDrillAccess } from '../../src/nodeaccess/drill.js';
-import { loadRunbookFile } from '../../src/runbook/load.js';
 import type { LoadedRunbook } from '../../src/runbook/load.js';
 import { App } from '../../src/ui/App.js';
-import { repoRoot } from '../helpers/cli.js';
 import { renderUi, sendInputAndWaitForChange, waitForContent } from '../helpers/render.js';
 
 // kubernetes#61117: PLEG lines in the kubelet's journal, every other host command not collected.
@@ -23,10 +17,7 @@ describe('the TUI at the end of an incomplete walk whose lines a signature knows
   let scenario: Scenario;
 
   beforeAll(async () => {
-    ({ scenario } = await loadScenarioFile(join(repoRoot, 'scenarios/real/rn-pleg-alone-61117.yaml')));
-    drill = await startDrill(scenario);
-    kube = await KubeClient.create(await loadKubeConfig({ kubeconfig: drill.kubeconfigPath }));
-    runbook = await loadRunbookFile(join(repoRoot, 'runbooks', `${scenario.runbook}.yaml`), findCheck);
+    ({ scenario, drill, kube, runbook } = await startScenarioDrill('scenarios/real/rn-pleg-alone-61117.yaml'));
   });
   afterAll(() => drill.close());
 

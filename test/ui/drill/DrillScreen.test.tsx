@@ -2,15 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { findCheck } from '../../../src/checks/registry.js';
-import { startDrill } from '../../../src/drill/cluster.js';
+import { startScenarioDrill } from '../../helpers/drill.js';
 import type { RunningDrill } from '../../../src/drill/cluster.js';
-import { loadScenarioFile } from '../../../src/drill/scenario.js';
 import type { Scenario } from '../../../src/drill/scenarioSchema.js';
 import { Session } from '../../../src/engine/session.js';
-import { KubeClient } from '../../../src/kube/client.js';
-import { loadKubeConfig } from '../../../src/kube/config.js';
-import { loadRunbookFile } from '../../../src/runbook/load.js';
+import type { KubeClient } from '../../../src/kube/client.js';
 import type { LoadedRunbook } from '../../../src/runbook/load.js';
 import { withDebrief } from '../../../src/training/debrief.js';
 import type { DrillEvent } from '../../../src/training/events.js';
@@ -21,7 +17,6 @@ import { renderMarkdown } from '../../../src/transcript/reportMarkdown.js';
 import { TranscriptWriter } from '../../../src/transcript/writer.js';
 import { DrillScreen } from '../../../src/ui/drill/DrillScreen.js';
 import { predictionKeys } from '../../../src/ui/drill/drillKeys.js';
-import { repoRoot } from '../../helpers/cli.js';
 import { keys, renderUi, sendInputAndWaitForChange, waitForContent } from '../../helpers/render.js';
 
 describe('a guided drill on pod-pending-node-selector', () => {
@@ -32,10 +27,7 @@ describe('a guided drill on pod-pending-node-selector', () => {
   let dir: string;
 
   beforeAll(async () => {
-    ({ scenario } = await loadScenarioFile(join(repoRoot, 'scenarios/pod-pending-node-selector.yaml')));
-    drill = await startDrill(scenario);
-    kube = await KubeClient.create(await loadKubeConfig({ kubeconfig: drill.kubeconfigPath }));
-    runbook = await loadRunbookFile(join(repoRoot, 'runbooks/workload-down.yaml'), findCheck);
+    ({ scenario, drill, kube, runbook } = await startScenarioDrill('scenarios/pod-pending-node-selector.yaml'));
     dir = mkdtempSync(join(tmpdir(), 'plumbline-drill-'));
   });
   afterAll(async () => {

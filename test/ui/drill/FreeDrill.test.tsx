@@ -1,22 +1,16 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { findCheck } from '../../../src/checks/registry.js';
-import { startDrill } from '../../../src/drill/cluster.js';
+import { startScenarioDrill } from '../../helpers/drill.js';
 import type { RunningDrill } from '../../../src/drill/cluster.js';
-import { loadScenarioFile } from '../../../src/drill/scenario.js';
 import type { Scenario } from '../../../src/drill/scenarioSchema.js';
 import type { SessionEvent } from '../../../src/engine/events.js';
-import { KubeClient } from '../../../src/kube/client.js';
-import { loadKubeConfig } from '../../../src/kube/config.js';
+import type { KubeClient } from '../../../src/kube/client.js';
 import { createNodeAccess } from '../../../src/nodeaccess/index.js';
-import { loadRunbookFile } from '../../../src/runbook/load.js';
 import type { LoadedRunbook } from '../../../src/runbook/load.js';
 import { FreeSession } from '../../../src/training/free.js';
 import { DrillTracker } from '../../../src/training/tracker.js';
 import type { DrillOutcome } from '../../../src/training/tracker.js';
 import { DrillScreen } from '../../../src/ui/drill/DrillScreen.js';
 import { predictionKeys } from '../../../src/ui/drill/drillKeys.js';
-import { repoRoot } from '../../helpers/cli.js';
 import { keys, renderUi, sendInputAndWaitForChange, waitForContent } from '../../helpers/render.js';
 
 describe('a free drill on pod-pending-node-selector', () => {
@@ -26,10 +20,7 @@ describe('a free drill on pod-pending-node-selector', () => {
   let scenario: Scenario;
 
   beforeAll(async () => {
-    ({ scenario } = await loadScenarioFile(join(repoRoot, 'scenarios/pod-pending-node-selector.yaml')));
-    drill = await startDrill(scenario);
-    kube = await KubeClient.create(await loadKubeConfig({ kubeconfig: drill.kubeconfigPath }));
-    runbook = await loadRunbookFile(join(repoRoot, 'runbooks/workload-down.yaml'), findCheck);
+    ({ scenario, drill, kube, runbook } = await startScenarioDrill('scenarios/pod-pending-node-selector.yaml'));
   });
   afterAll(() => drill.close());
 
