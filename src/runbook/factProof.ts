@@ -2,7 +2,7 @@ import { factsSetOn } from '../checks/types.js';
 import type { AnyCheck } from '../checks/types.js';
 import type { RunbookSpec, StepSpec } from './schema.js';
 import { branches, isSpecialTarget } from './structure.js';
-import { templateRefs } from './template.js';
+import { isBare, templateRefs } from './template.js';
 import type { TemplateRef } from './template.js';
 
 /**
@@ -87,7 +87,7 @@ function bareFacts(texts: readonly (string | number | boolean | undefined)[]): s
   return texts.flatMap((t) =>
     typeof t === 'string'
       ? templateRefs(t)
-          .filter((r) => r.scope === 'facts' && r.fallback === undefined)
+          .filter((r) => r.scope === 'facts' && isBare(r))
           .map((r) => r.name)
       : [],
   );
@@ -166,7 +166,7 @@ export function unprovenFacts(spec: RunbookSpec, lookup: FactLookup): UnprovenFa
     if (!step) continue;
     for (const text of stepTexts(step)) {
       for (const ref of templateRefs(text.text)) {
-        if (ref.scope !== 'facts' || ref.fallback !== undefined) continue;
+        if (ref.scope !== 'facts' || !isBare(ref)) continue;
         const walk = without(ref.name).get(key);
         if (walk && !found.some((f) => f.step === id && f.text.label === text.label && f.ref.name === ref.name))
           found.push({ step: id, text, ref, walk });

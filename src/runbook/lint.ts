@@ -5,7 +5,7 @@ import type { ResolvedInclude } from './include.js';
 import type { RunbookSpec } from './schema.js';
 import type { SourceProblem, YamlSource } from '../base/source.js';
 import { branches, isSpecialTarget, phases, reachable } from './structure.js';
-import { templateRefs } from './template.js';
+import { sectionProblems, templateRefs } from './template.js';
 import { errorDecidedEdges } from './honesty.js';
 import { placeholderShapes, stepTexts, unprovenFacts, walkText } from './factProof.js';
 import { kubectlKindProblems } from './kubectlKinds.js';
@@ -47,6 +47,7 @@ export function lintRunbook(
   const checkRefs = (path: PropertyKey[], text: string, where: string) => {
     // An included step's inputs were bound by `with`, which lintIncludes checks where it is written.
     if (includeOrigin(spec, path)) return;
+    for (const p of sectionProblems(text)) at(path, `${where}: ${p}`);
     for (const ref of templateRefs(text)) {
       if (ref.scope === 'inputs' && !inputs.has(ref.name))
         at(path, `${where}: {{inputs.${ref.name}}} is not a declared input`);
@@ -58,6 +59,9 @@ export function lintRunbook(
   for (const [id, step] of Object.entries(spec.steps)) {
     const where = `step "${id}"`;
     const path = ['steps', id];
+    // Every other text is checked where its refs are (checkRefs).
+    if (step.title !== undefined) checkRefs([...path, 'title'], step.title, where);
+    if (step.why !== undefined) checkRefs([...path, 'why'], step.why, where);
     for (const b of branches(step)) {
       const branchPath = step.type === 'ask' ? [...path, 'choices', b.on, 'next'] : [...path, 'next', b.on];
       const kind = step.type === 'ask' ? 'choice' : 'outcome';

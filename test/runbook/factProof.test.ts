@@ -247,7 +247,8 @@ function bare(texts: readonly unknown[]): string[] {
   return texts.flatMap((t) =>
     typeof t === 'string'
       ? templateRefs(t)
-          .filter((r) => r.scope === 'facts' && r.fallback === undefined)
+          // A section tests its fact; a ref inside `{{#facts.x}}` of its own fact is shown only when known.
+          .filter((r) => r.scope === 'facts' && r.fallback === undefined && r.section === undefined && !r.guarded)
           .map((r) => r.name)
       : [],
   );
