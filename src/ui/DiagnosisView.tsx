@@ -35,22 +35,25 @@ export function DiagnosisView({ diagnosis, transcriptPath, width }: DiagnosisVie
 
 const itemIndent = 4;
 
-function Section({
+/** A titled list whose number or bullet marks each item's first line; the item's wrapped lines hang under its text. */
+export function Section({
   title,
   items,
   width,
   numbered = false,
+  titleTone = 'accent',
 }: {
   title: string;
   items: string[];
   width: number;
   numbered?: boolean;
+  titleTone?: 'accent' | 'strong';
 }): React.JSX.Element | null {
   const tone = useTone();
   if (items.length === 0) return null;
   return (
     <Box flexDirection="column">
-      <Text {...tone('accent')}>{title}</Text>
+      <Text {...tone(titleTone)}>{title}</Text>
       {items.map((item, i) => (
         <Box key={i}>
           <Box flexShrink={0} width={itemIndent}>

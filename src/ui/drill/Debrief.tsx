@@ -1,5 +1,6 @@
 import type React from 'react';
 import { Box, Text } from 'ink';
+import { Section } from '../DiagnosisView.js';
 import { formatElapsed } from '../text.js';
 import { useTone } from '../ThemeProvider.js';
 import type { Debrief as DebriefModel } from '../../training/debrief.js';
@@ -53,25 +54,11 @@ export function Debrief({ debrief: d, width }: { debrief: DebriefModel; width: n
         </Box>
       </Box>
       {d.chain.length > 0 ? (
-        <Box flexDirection="column" marginTop={1}>
-          <Text {...tone('strong')}>causal chain</Text>
-          {d.chain.map((c, i) => (
-            <Text key={i} wrap="wrap">
-              {i + 1}. {c}
-            </Text>
-          ))}
+        <Box marginTop={1} flexDirection="column">
+          <Section title="causal chain" titleTone="strong" items={d.chain} width={width} numbered />
         </Box>
       ) : null}
-      {d.fix.length > 0 ? (
-        <Box flexDirection="column">
-          <Text {...tone('strong')}>fix</Text>
-          {d.fix.map((f, i) => (
-            <Text key={i} wrap="wrap">
-              - {f}
-            </Text>
-          ))}
-        </Box>
-      ) : null}
+      <Section title="fix" titleTone="strong" items={d.fix} width={width} />
       {d.readNext.length > 0 ? (
         <Box flexDirection="column">
           <Text {...tone('strong')}>read next</Text>

@@ -270,8 +270,9 @@ export function DrillScreen({
   );
   const verdictOf = (step: StepView) => {
     const p = step.kind === 'check' ? tracker.predictionFor(step.step) : undefined;
+    // Under the step's own lines ($ command, → outcome), which sit two columns in.
     return p ? (
-      <Box paddingLeft={10}>
+      <Box paddingLeft={2}>
         <PredictionVerdict prediction={p} />
       </Box>
     ) : null;

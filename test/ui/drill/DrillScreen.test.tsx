@@ -102,7 +102,8 @@ describe('a guided drill on pod-pending-node-selector', () => {
 
     stdin.write(keyFor('pod-status', 'unscheduled'));
     frame = await waitForContent(lastFrame, 'Predict: what will pod.scheduling find?');
-    expect(frame).toContain('✓ you predicted unscheduled: right');
+    // The verdict sits under the step's own lines, two columns in like its command.
+    expect(frame).toMatch(/^ {2}✓ you predicted unscheduled: right$/m);
 
     // A wrong prediction: the taint, where it is the node selector.
     stdin.write(keyFor('pod-scheduling', 'taint'));
@@ -143,6 +144,11 @@ describe('a guided drill on pod-pending-node-selector', () => {
     expect(frame).toMatch(/you ran \(2\) +shortest path \(2\)/);
     expect(frame).toMatch(/1\. pod-status → unscheduled +1\. pod-status/);
     expect(frame).toContain('causal chain');
+    // The scheduler's message wraps: its number marks the first line, the rest hang under the text.
+    const chain = frame.slice(frame.indexOf('causal chain')).split('\n');
+    const second = chain.findIndex((l) => /^ +2\. The scheduler found/.test(l));
+    expect(second).toBeGreaterThan(0);
+    expect(chain[second + 1]).toMatch(/^ {4}\S/);
     expect(frame).toContain('read next');
 
     expect(finished).toHaveLength(1);
