@@ -19,7 +19,17 @@ describe('plumbline check honours --allow-mutations as a walk does', () => {
   });
   afterAll(() => t.close());
 
-  const check = ['check', 'node.test-pod', '--set', 'node=worker-1', '--set', 'namespace=default'];
+  // The drill schedules no test pod: the check waits its timeout out, so the shortest it takes (5 s, not 20).
+  const check = [
+    'check',
+    'node.test-pod',
+    '--set',
+    'node=worker-1',
+    '--set',
+    'namespace=default',
+    '--set',
+    'timeoutSeconds=5',
+  ];
 
   it('read-only by default: not run, and says how to run it', async () => {
     const r = await runCli([...check, '--kubeconfig', kubeconfig]);
@@ -30,14 +40,25 @@ describe('plumbline check honours --allow-mutations as a walk does', () => {
     );
   });
 
-  it('with --allow-mutations: the test pod is run on the node', async () => {
-    const r = await runCli([...check, '--kubeconfig', kubeconfig, '--allow-mutations'], { timeoutMs: 60_000 });
-    expect(r.stdout).not.toContain('not run');
-    expect(r.stdout).toMatch(/^(runs|not-scheduled|not-started|fails-to-start): /m);
-  }, 90_000);
+  // The two runs that wait the check's timeout out wait together: the drill below is its own cluster.
+  it.concurrent(
+    'with --allow-mutations: the test pod is run on the node',
+    async () => {
+      const r = await runCli([...check, '--kubeconfig', kubeconfig, '--allow-mutations'], { timeoutMs: 60_000 });
+      expect(r.stdout).not.toContain('not run');
+      expect(r.stdout).toMatch(/^(runs|not-scheduled|not-started|fails-to-start): /m);
+      expect(r.stdout).toContain('created: pod default/plumbline-test-worker-1');
+    },
+    90_000,
+  );
 
-  it('in a drill it always may, as a walk in a drill does', async () => {
-    const r = await runCli([...check, '--drill', 'pod-pending-node-selector'], { timeoutMs: 60_000 });
-    expect(r.stdout).not.toContain('not run');
-  }, 90_000);
+  it.concurrent(
+    'in a drill it always may, as a walk in a drill does',
+    async () => {
+      const r = await runCli([...check, '--drill', 'pod-pending-node-selector'], { timeoutMs: 60_000 });
+      expect(r.stdout).not.toContain('not run');
+      expect(r.stdout).toContain('created: pod default/plumbline-test-worker-1');
+    },
+    90_000,
+  );
 });
