@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/cli.js';
 
 // Issue 14 item 13: `npm run build` deleted dist/ first, so a CLI started during a build failed.
-// A copy of the project is built twice; during the second build the CLI is started again and again.
+// A copy of the project, with the dist/ npm test built, is built again; meanwhile the CLI is started again and again.
 
 function run(dir: string, args: string[]): { status: number | null; stderr: string } {
   const r = spawnSync(process.execPath, ['dist/cli.js', ...args], {
@@ -23,8 +23,8 @@ describe('npm run build', () => {
     for (const f of ['src', 'scripts', 'package.json', 'runbooks'])
       cpSync(join(repoRoot, f), join(dir, f), { recursive: true });
     symlinkSync(join(repoRoot, 'node_modules'), join(dir, 'node_modules'));
-    const first = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: dir, encoding: 'utf8' });
-    expect(first.status).toBe(0);
+    // The previous build: the one this run already made (chunks, manifest and all), not a second one made here.
+    cpSync(join(repoRoot, 'dist'), join(dir, 'dist'), { recursive: true });
     expect(run(dir, ['list', 'checks']).status).toBe(0);
 
     const building = spawn(process.execPath, ['scripts/build.mjs'], { cwd: dir, stdio: 'ignore' });

@@ -266,8 +266,14 @@ function machineUnset(spec: RunbookSpec): string[] {
   const machine: AnyStateMachine = compileRunbook(spec);
   const unset = new Set<string>();
   for (const fact of used) {
-    const events: EventObject[] = [{ type: 'CONTINUE' }, { type: 'CONFIRM' }, { type: 'DECLINE' }, { type: 'FAIL' }];
+    const always: EventObject[] = [{ type: 'CONTINUE' }, { type: 'CONFIRM' }, { type: 'DECLINE' }, { type: 'FAIL' }];
+    // Each step's own events, sent only in its states: a step's states alone handle its actor's results and
+    // its answers (the machine has no handler above the steps), so elsewhere they would loop back to the same
+    // vertex. Sending every step's events in every state made the same vertices at many times the cost.
+    const ofStep = new Map<string, EventObject[]>();
     for (const [id, step] of Object.entries(spec.steps)) {
+      const events: EventObject[] = [];
+      ofStep.set(id, events);
       if (step.type === 'check') {
         for (const outcome of new Set([...Object.keys(step.next), 'error'])) {
           const sets =
@@ -292,6 +298,7 @@ function machineUnset(spec: RunbookSpec): string[] {
     }
     const key = (s: AnyMachineSnapshot) =>
       `${JSON.stringify(s.value)} ${fact in (s.context as { facts: object }).facts}`;
+    const events = (s: AnyMachineSnapshot) => [...always, ...(ofStep.get(stepOfSnapshot(s)) ?? [])];
     const adjacency = getAdjacencyMap(machine, { events, serializeState: key, input: { inputs: {} } }) as Record<
       string,
       AdjacencyValue<AnyMachineSnapshot, EventObject>
