@@ -205,7 +205,8 @@ export function buildCluster(s: Scenario, now: Date): BuiltCluster {
   }
   if (s.cluster.serviceCIDR) withServiceCIDR(parts.objects, s.cluster.serviceCIDR);
   for (const [node, commands] of Object.entries(s.hosts)) {
-    const answers = (parts.hosts[node] ??= {});
+    // A host the cluster has no Node for (a machine that never joined): what nobody pasted was not collected there either.
+    const answers = (parts.hosts[node] ??= missing.hosts ? { [anyCommand]: { stdout: '', notCollected: true } } : {});
     for (const [command, response] of Object.entries(commands)) {
       const shifted = (r: HostResponse): DrillResponse => {
         const d = drillResponse(r);

@@ -194,10 +194,16 @@ export function probeAnswer(ctx: SimContext, pod: KubeObject): string[] {
       else if (rules && rules.found === 'no-endpoints') result = 'fail refused';
       else {
         const dest = rules?.destinations[0];
+        // No rules text for the node (not collected in a real scenario): a running kube-proxy sends the
+        // ClusterIP to the Service's Ready endpoints, as it would on a real node.
+        const svc = store.list('services', { filter: (x) => asString(asObject(x.spec).clusterIP) === clusterIP })
+          .items[0];
+        const viaEndpoints = !rules && svc ? readyEndpoints(svc, String(port))[0] : undefined;
         if (dest) {
           const i = dest.lastIndexOf(':');
           result = connectPod(dest.slice(0, i), Number(dest.slice(i + 1)));
-        } else result = 'fail refused';
+        } else if (viaEndpoints) result = connectPod(viaEndpoints.ip, viaEndpoints.port);
+        else result = 'fail refused';
       }
     }
     lines.push(`clusterip ${clusterIP}:${port} ${result}`);
