@@ -10,6 +10,7 @@ import { quoteArg } from '../../nodeaccess/quote.js';
 const outcomes = [
   'image-not-found',
   'unauthorized',
+  'missing-or-private',
   'registry-unreachable',
   'registry-tls',
   'rate-limited',
@@ -28,7 +29,8 @@ export type PullFailure = Exclude<Outcome, 'pulling' | 'pulled' | 'not-found' | 
 /**
  * kubelet and containerd/CRI-O wordings, most specific first. Docker Hub's
  * "pull access denied, repository does not exist or may require authorization"
- * cannot tell a missing repository from missing credentials; it counts as unauthorized.
+ * cannot tell a missing repository from missing credentials (abiosoft/colima#210:
+ * an image that existed only on the node); see `ambiguousDenial`.
  */
 const classes: { outcome: PullFailure; re: RegExp }[] = [
   { outcome: 'never-pull', re: /is not present with pull policy of Never|ErrImageNeverPull/i },
@@ -80,10 +82,30 @@ export const podImagePull = defineCheck({
   params: z.object({ namespace: z.string().min(1), name: z.string().min(1), container: z.string().optional() }),
   outcomes,
   healthy: ['pulled'],
-  facts: ['container', 'image', 'registry', 'pullError', 'pullAttempts', 'imagePullSecrets', 'waitingReason'],
+  facts: [
+    'container',
+    'image',
+    'registry',
+    'pullError',
+    'pullAttempts',
+    'imagePullSecrets',
+    'waitingReason',
+    'pullPolicy',
+    'localImageHint',
+  ],
   sets: {
     'image-not-found': ['container', 'image', 'pullAttempts', 'pullError', 'registry', 'waitingReason'],
     unauthorized: ['container', 'image', 'pullAttempts', 'pullError', 'registry', 'waitingReason'],
+    'missing-or-private': [
+      'container',
+      'image',
+      'pullAttempts',
+      'pullError',
+      'registry',
+      'waitingReason',
+      'pullPolicy',
+      'localImageHint',
+    ],
     'registry-tls': ['container', 'image', 'pullAttempts', 'pullError', 'registry', 'waitingReason'],
     'rate-limited': ['container', 'image', 'pullAttempts', 'pullError', 'registry', 'waitingReason'],
   },
@@ -110,6 +132,8 @@ export const podImagePull = defineCheck({
     facts.imagePullSecrets = secrets.join(',');
     const waiting = c.status?.state?.waiting;
     if (waiting?.reason) facts.waitingReason = waiting.reason;
+    const policy = pod.spec?.containers.find((x) => x.name === c.name)?.imagePullPolicy;
+    if (policy) facts.pullPolicy = policy;
 
     const now = ctx.now();
     const groups = groupEvents(eventsForContainer(events, c.name)).filter(
@@ -138,6 +162,10 @@ export const podImagePull = defineCheck({
       facts.pullError = clip(message, 400);
       facts.pullAttempts = failures.reduce((n, g) => n + g.count, 0);
       const outcome = classifyPullError(message, waiting?.reason);
+      if (outcome === 'missing-or-private') {
+        const hint = localImageHint(image, policy);
+        if (hint) facts.localImageHint = hint;
+      }
       return { outcome, summary: summarize(outcome, image, String(facts.registry), secrets.length), evidence, facts };
     }
 
@@ -164,7 +192,25 @@ export const podImagePull = defineCheck({
 /** What a pull error says went wrong, in docker's, containerd's or CRI-O's words; `pull-failed-other` when none fits. */
 export function classifyPullError(message: string, waitingReason = ''): PullFailure {
   const cause = pullCause(message);
+  if (ambiguousDenial.test(cause) && !explicitRefusal.test(cause)) return 'missing-or-private';
   return classes.find((k) => k.re.test(cause) || k.re.test(waitingReason))?.outcome ?? 'pull-failed-other';
+}
+
+/** The registry's answer for a repository it does not have and for one it will not show without credentials, alike. */
+const ambiguousDenial = /repository does not exist or may require|does not exist or no pull access/i;
+/** Words only a refusal of credentials carries: then the repository exists. */
+const explicitRefusal =
+  /\b401\b|\b403\b|authentication required|unauthorized:|no basic auth credentials|denied: requested access|denied: Permission denied|failed to authorize/i;
+
+/**
+ * Why an image may exist only on the node: a pull policy of Always (what a :latest or untagged image gets
+ * by default) makes the kubelet ask the registry even for an image built or imported on the node.
+ */
+export function localImageHint(image: string, policy: string | undefined): string | undefined {
+  if (policy !== 'Always') return undefined;
+  const tag = /:([\w][\w.-]*)$/.exec(image.split('/').pop() ?? '')?.[1];
+  const byDefault = tag === undefined || tag === 'latest';
+  return `imagePullPolicy is Always${byDefault ? ` (the default for ${tag === undefined ? 'an untagged image' : 'a :latest tag'})` : ''}: the kubelet pulls ${image} from ${registryOf(image)} even when the image was built or imported on the node`;
 }
 
 /**
@@ -192,7 +238,9 @@ function summarize(outcome: PullFailure, image: string, registry: string, secret
     case 'image-not-found':
       return `image ${image} does not exist in ${registry}: the name or tag is wrong, or it was never pushed`;
     case 'unauthorized':
-      return `${registry} refused to serve ${image}: credentials are missing or wrong${secrets === 0 ? ' (the pod has no imagePullSecrets)' : ''}, or the repository does not exist`;
+      return `${registry} refused to serve ${image}: credentials are missing or wrong${secrets === 0 ? ' (the pod has no imagePullSecrets)' : ''}`;
+    case 'missing-or-private':
+      return `${registry} answers that ${image} does not exist or needs credentials, and does not say which${secrets === 0 ? ' (the pod has no imagePullSecrets)' : ''}`;
     case 'registry-unreachable':
       return `the node cannot reach ${registry} to pull ${image}: DNS, proxy, firewall or the registry is down`;
     case 'registry-tls':

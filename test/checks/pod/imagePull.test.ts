@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { classifyPullError, registryOf } from '../../../src/checks/pod/imagePull.js';
+import { classifyPullError, localImageHint, registryOf } from '../../../src/checks/pod/imagePull.js';
 import { event, pod, startTestDrill } from '../../helpers/drill.js';
 import type { TestDrill } from '../../helpers/drill.js';
 
@@ -161,14 +161,14 @@ describe('pod.image-pull on the drill cluster', () => {
     ],
     [
       'denied',
-      'unauthorized',
-      'registry.example.com refused to serve registry.example.com/team/api:2.3.1: credentials are missing or wrong (the pod has no imagePullSecrets), or the repository does not exist',
+      'missing-or-private',
+      'registry.example.com answers that registry.example.com/team/api:2.3.1 does not exist or needs credentials, and does not say which (the pod has no imagePullSecrets)',
       { imagePullSecrets: '' },
     ],
     [
       'token',
       'unauthorized',
-      'ghcr.io refused to serve ghcr.io/acme/billing:4.0.0: credentials are missing or wrong, or the repository does not exist',
+      'ghcr.io refused to serve ghcr.io/acme/billing:4.0.0: credentials are missing or wrong',
       { imagePullSecrets: 'ghcr-pull' },
     ],
     [
@@ -278,9 +278,19 @@ describe('pull errors by runtime', () => {
       'Failed to pull image "gcr.io/google_containers/spark:1.5.2_v1": image pull failed for gcr.io/google_containers/spark:1.5.2_v1, this may be because there are no credentials on this request.  details: (API error (500): unable to ping registry endpoint https://gcr.io/v0/\nv2 ping attempt failed with error: Get https://gcr.io/v2/: dial tcp: lookup gcr.io: Temporary failure in name resolution\n v1 ping attempt failed with error: Get https://gcr.io/v1/_ping: dial tcp: lookup gcr.io: Temporary failure in name resolution\n)',
       'registry-unreachable',
     ],
-    // docker: https://github.com/luksa/kubernetes-in-action/issues/37
+    // docker: https://github.com/luksa/kubernetes-in-action/issues/37 (Docker Hub's answer for a missing and a private repository alike)
     [
       'Failed to pull image "tutum/curl": rpc error: code = Unknown desc = Error response from daemon: pull access denied for tutum/curl, repository does not exist or may require \'docker login\'',
+      'missing-or-private',
+    ],
+    // containerd (k3s in colima), an image that existed only on the node: https://github.com/abiosoft/colima/issues/210
+    [
+      'Failed to pull image "simulation:latest": rpc error: code = Unknown desc = failed to pull and unpack image "docker.io/library/simulation:latest": failed to resolve reference "docker.io/library/simulation:latest": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed',
+      'missing-or-private',
+    ],
+    // the same words with the registry's explicit refusal: the repository exists. https://github.com/sassoftware/viya4-iac-gcp/issues/109
+    [
+      'Failed to pull image "gcr.io/viya4-poc/sasviyav4-9cl4s-0-lts-2021-1-20210813-1628876294130/viya-4-x64_oci_linux_2-docker/sas-orchestration:1.41.6-20210513.1620868672630": rpc error: code = Unknown desc = Error response from daemon: pull access denied for gcr.io/viya4-poc/sasviyav4-9cl4s-0-lts-2021-1-20210813-1628876294130/viya-4-x64_oci_linux_2-docker/sas-orchestration, repository does not exist or may require \'docker login\': denied: Permission denied for "1.41.6-20210513.1620868672630" from request "/v2/viya4-poc/sasviyav4-9cl4s-0-lts-2021-1-20210813-1628876294130/viya-4-x64_oci_linux_2-d',
       'unauthorized',
     ],
     // containerd, a registry answering 401: https://github.com/open-edge-platform/geti_v2/issues/1668
@@ -320,5 +330,29 @@ describe('pull errors by runtime', () => {
     ],
   ] as const)('%s → %s', (message, outcome) => {
     expect(classifyPullError(message)).toBe(outcome);
+  });
+});
+
+describe('an image that may exist only on the node', () => {
+  it.each([
+    [
+      'simulation:latest',
+      'Always',
+      'imagePullPolicy is Always (the default for a :latest tag): the kubelet pulls simulation:latest from docker.io even when the image was built or imported on the node',
+    ],
+    [
+      'app',
+      'Always',
+      'imagePullPolicy is Always (the default for an untagged image): the kubelet pulls app from docker.io even when the image was built or imported on the node',
+    ],
+    [
+      'registry.example.com/team/api:2.3.1',
+      'Always',
+      'imagePullPolicy is Always: the kubelet pulls registry.example.com/team/api:2.3.1 from registry.example.com even when the image was built or imported on the node',
+    ],
+    ['simulation:v1', 'IfNotPresent', undefined],
+    ['simulation:latest', undefined, undefined],
+  ] as const)('%s with %s', (image, policy, hint) => {
+    expect(localImageHint(image, policy)).toBe(hint);
   });
 });

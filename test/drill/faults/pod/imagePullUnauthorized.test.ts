@@ -14,7 +14,7 @@ describe('fault image-pull-unauthorized', () => {
     },
   ]);
 
-  it('pod.image-pull says the registry refused the credentials, for both registry wordings', async () => {
+  it('pod.image-pull says the registry refused the credentials on a 401, and cannot tell a missing from a private repository on "pull access denied"', async () => {
     const billing = await podName(d, 'shop', 'app=billing');
     const pull = await d.t.check('pod.image-pull', { namespace: 'shop', name: billing });
     expect(pull.outcome).toBe('unauthorized');
@@ -23,7 +23,7 @@ describe('fault image-pull-unauthorized', () => {
     expect(pull.summary).toContain('the pod has no imagePullSecrets');
     const api = await podName(d, 'team', 'app=api');
     const denied = await d.t.check('pod.image-pull', { namespace: 'team', name: api });
-    expect(denied.outcome).toBe('unauthorized');
+    expect(denied.outcome).toBe('missing-or-private');
     expect(denied.facts).toMatchObject({ registry: 'harbor.corp.example', imagePullSecrets: 'harbor-robot' });
     expect(String(denied.facts.pullError)).toContain('insufficient_scope: authorization failed');
   });
