@@ -47,12 +47,37 @@ export function redactText(s: string, extra: readonly RegExp[] = []): string {
  * structure what text rules cannot see: fields named like secrets, `{name, value}`
  * and `{label, value}` pairs naming one (env vars, evidence), and Secret objects' data.
  */
-export function redactEvent<E>(event: E, extra: readonly RegExp[] = []): E {
+export function redactEvent<E>(event: E, extra: readonly RegExp[] = noExtra): E {
   return walk(event, extra) as E;
 }
 
+/** The default extra patterns: one array, so the short texts' cache below is kept between calls. */
+const noExtra: readonly RegExp[] = [];
+
+/**
+ * Short strings already redacted, per list of extra patterns: an API list repeats its names,
+ * labels and statuses thousands of times (a 5,000-node cluster's pods), and each string
+ * otherwise goes through every rule again. redactText is a pure function of its arguments.
+ */
+const shortTexts = new WeakMap<readonly RegExp[], Map<string, string>>();
+const shortLength = 128;
+const shortEntries = 4000;
+
+function redactShort(s: string, extra: readonly RegExp[]): string {
+  if (s.length > shortLength) return redactText(s, extra);
+  let cache = shortTexts.get(extra);
+  if (!cache) shortTexts.set(extra, (cache = new Map<string, string>()));
+  let out = cache.get(s);
+  if (out === undefined) {
+    if (cache.size >= shortEntries) cache.clear();
+    out = redactText(s, extra);
+    cache.set(s, out);
+  }
+  return out;
+}
+
 function walk(value: unknown, extra: readonly RegExp[]): unknown {
-  if (typeof value === 'string') return redactText(value, extra);
+  if (typeof value === 'string') return redactShort(value, extra);
   if (Array.isArray(value))
     return value.map((v, i) =>
       i > 0 && typeof v === 'string' && isSecretFlagItem(value[i - 1]) && !isPlainValue(v) ? redacted : walk(v, extra),

@@ -87,7 +87,9 @@ async function drillOnScreen(
   });
   // While the cluster starts in its own thread: the kube client and the walk's screen, in turns, then the plan.
   const screen = flags.mode === 'walk' ? [] : [() => import('./drillInteractive.js')];
-  const planned = loadInTurns([...walkModules, ...screen]).then(() => started.plan());
+  // The runbook's machine too (built once, kept): the session that walks it is then a short task.
+  const machine = () => import('../runbook/compile.js').then((m) => m.compileRunbook(started.runbook.spec));
+  const planned = loadInTurns([...walkModules, ...screen, machine]).then(() => started.plan());
   planned.catch(() => undefined); // awaited below, unless the person quits first
   let plan: Awaited<typeof planned>;
   try {

@@ -236,7 +236,7 @@ const runbookSetup = setup({
   },
 });
 
-export type RunbookMachine = ReturnType<typeof compileRunbook>;
+export type RunbookMachine = ReturnType<typeof buildMachine>;
 
 /**
  * A runbook as an xstate machine: `topDown` and `bottomUp` compound states
@@ -248,7 +248,23 @@ export interface CompileOptions {
   untimedLayers?: readonly Layer[];
 }
 
-export function compileRunbook(spec: RunbookSpec, options: CompileOptions = {}) {
+/** Machines already built, per spec and options: a machine is immutable, each walk provides its own actors. */
+const built = new WeakMap<RunbookSpec, Map<string, RunbookMachine>>();
+
+/**
+ * Builds a runbook's machine once (a large runbook is 15-35 ms of one task);
+ * the TUI builds it while the drill cluster starts, so the walk's session is not a long task.
+ */
+export function compileRunbook(spec: RunbookSpec, options: CompileOptions = {}): RunbookMachine {
+  const key = (options.untimedLayers ?? []).join(',');
+  let bySpec = built.get(spec);
+  if (!bySpec) built.set(spec, (bySpec = new Map<string, RunbookMachine>()));
+  let machine = bySpec.get(key);
+  if (!machine) bySpec.set(key, (machine = buildMachine(spec, options)));
+  return machine;
+}
+
+function buildMachine(spec: RunbookSpec, options: CompileOptions) {
   const { topDown, bottomUp } = phases(spec);
   const ref = (t: string) => `#${stateKey(t)}`;
 
