@@ -6,7 +6,7 @@ import { HostPrompt } from './HostPrompt.js';
 import { InputPrompt } from './InputPrompt.js';
 import { Paragraph } from './Paragraph.js';
 import { Spinner } from './Spinner.js';
-import { formatDuration } from './text.js';
+import { formatDuration, wrapText } from './text.js';
 import { useTone } from './ThemeProvider.js';
 import type { StepView } from './walkReducer.js';
 import { visibleEvidence } from './walkReducer.js';
@@ -117,16 +117,17 @@ function StepBody({
       if (!result) return null;
       return (
         <Box flexDirection="column">
-          <Text>
-            → <Text {...tone(verdictMark[result.verdict].tone)}>{result.outcome}</Text>: {result.summary}{' '}
-            <Text {...tone('muted')}>
-              ({result.timedOut ? 'timed out after ' : ''}
-              {result.waitedMs === undefined
+          <OutcomeLine
+            outcome={result.outcome}
+            tone={verdictMark[result.verdict].tone}
+            summary={result.summary}
+            took={`(${result.timedOut ? 'timed out after ' : ''}${
+              result.waitedMs === undefined
                 ? formatDuration(result.durationMs)
-                : `output pasted after ${formatDuration(result.waitedMs)}`}
-              )
-            </Text>
-          </Text>
+                : `output pasted after ${formatDuration(result.waitedMs)}`
+            })`}
+            width={width}
+          />
           <Box paddingLeft={2}>
             <EvidenceList
               evidence={visibleEvidence(result)}
@@ -161,4 +162,46 @@ function StepBody({
         </Text>
       ) : null;
   }
+}
+
+/**
+ * "→ outcome: summary (took)", wrapped by us so the summary's wrapped lines hang
+ * under its first word (Ink's own wrap keeps the space it broke at, one column off).
+ */
+function OutcomeLine({
+  outcome,
+  tone: outcomeTone,
+  summary,
+  took,
+  width,
+}: {
+  outcome: string;
+  tone: Parameters<ReturnType<typeof useTone>>[0];
+  summary: string;
+  took: string;
+  width: number;
+}): React.JSX.Element {
+  const tone = useTone();
+  const lines = wrapText(`${outcome}: ${summary} ${took}`, width - 2);
+  const last = lines.length - 1;
+  return (
+    <Box>
+      <Box flexShrink={0} width={2}>
+        <Text>→</Text>
+      </Box>
+      <Box flexDirection="column">
+        {lines.map((line, i) => {
+          const head = i === 0 && line.startsWith(`${outcome}:`) ? outcome : '';
+          const tail = i === last && line.endsWith(took) && line.length > head.length + took.length ? took : '';
+          return (
+            <Text key={i}>
+              {head ? <Text {...tone(outcomeTone)}>{head}</Text> : null}
+              {line.slice(head.length, line.length - tail.length)}
+              {tail ? <Text {...tone('muted')}>{tail}</Text> : null}
+            </Text>
+          );
+        })}
+      </Box>
+    </Box>
+  );
 }

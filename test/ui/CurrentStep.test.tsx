@@ -70,6 +70,29 @@ describe('CurrentStep', () => {
     `);
   });
 
+  it('done: a summary that wraps hangs under its first word, not under the arrow', () => {
+    const frame = show(
+      stepView({
+        status: 'done',
+        result: {
+          outcome: 'probe-timeout',
+          summary:
+            "CoreDNS is Ready (1/1); only the loop plugin's start-up probe (HINFO) to 213.186.33.99 timed out (6x): either that upstream cannot be reached from the pods at all, or it ignores HINFO queries",
+          evidence: [],
+          durationMs: 228,
+          timedOut: false,
+          verdict: 'finding',
+        },
+      }),
+    ).frame();
+    const lines = frame.split('\n');
+    const first = lines.findIndex((l) => l.startsWith('  → probe-timeout: CoreDNS is Ready'));
+    expect(first).toBeGreaterThan(0);
+    // The outcome's text starts in column 4; each wrapped line starts there too.
+    expect(lines[first + 1]).toMatch(/^ {4}\S/);
+    expect(lines[first + 2]).toMatch(/^ {4}\S/);
+  });
+
   it('done and expanded: all the evidence', () => {
     const frame = show(done, { expanded: true }).frame();
     expect(frame).toContain('qos: Burstable');
