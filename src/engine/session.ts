@@ -31,7 +31,7 @@ import type {
   SessionResult,
   WalkAccount,
 } from './events.js';
-import { bundledCatalog } from '../signatures/catalog.js';
+import { bundledCatalog, catalogLoadError } from '../signatures/catalog.js';
 import type { CompiledSignature } from '../signatures/catalog.js';
 import { deepEnough, matchSignals, rankAnomalies } from '../signatures/match.js';
 import { mergeSignals } from '../signatures/signals.js';
@@ -42,7 +42,6 @@ import { accountOf, pathWithResults, WalkLog } from './account.js';
 import { runAction } from './runAction.js';
 import { runCheck } from './runCheck.js';
 import { redactEvent } from '../base/redact.js';
-import { formatProblem, InputError } from '../base/source.js';
 
 export interface SessionOptions {
   runbook: LoadedRunbook;
@@ -637,13 +636,7 @@ export class Session {
       const signatures = typeof given === 'function' ? given() : (given ?? bundledCatalog());
       return { signatures, error: null };
     } catch (err) {
-      const why =
-        err instanceof InputError
-          ? err.problems.map(formatProblem).join('; ')
-          : err instanceof Error
-            ? err.message
-            : String(err);
-      return { signatures: [], error: why };
+      return { signatures: [], error: catalogLoadError(err) };
     }
   }
 

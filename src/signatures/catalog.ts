@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { packageRoot } from '../assets.js';
 import { precompiled } from '../precompiled.js';
 import { validate } from '../runbook/load.js';
-import { InputError, parseYamlSource, readInputText, yamlLimit } from '../base/source.js';
+import { formatProblem, InputError, parseYamlSource, readInputText, yamlLimit } from '../base/source.js';
 import type { SourceProblem, YamlSource } from '../base/source.js';
 import { containsTest, regexTest } from './pattern.js';
 import type { LineTest } from './pattern.js';
@@ -136,6 +136,12 @@ function locateId(file: string, i: number, message: string): SourceProblem {
 let bundled: CompiledSignature[] | undefined;
 
 /** The bundled catalog, loaded once per process. */
+/** Why a catalog could not be read, as a walk and a drill say it: each problem at its file:line:col. */
+export function catalogLoadError(err: unknown): string {
+  if (err instanceof InputError) return err.problems.map(formatProblem).join('; ');
+  return err instanceof Error ? err.message : String(err);
+}
+
 export function bundledCatalog(): CompiledSignature[] {
   bundled ??= loadCatalog(bundledSignatureFiles());
   return bundled;

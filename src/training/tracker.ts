@@ -1,4 +1,5 @@
-import { bundledCatalog } from '../signatures/catalog.js';
+import { bundledCatalog, catalogLoadError } from '../signatures/catalog.js';
+import type { CompiledSignature } from '../signatures/catalog.js';
 import { findCheck } from '../checks/registry.js';
 import type { AnyCheck, Facts, Layer } from '../checks/types.js';
 import type { DiagnosisView, SessionEvent } from '../engine/events.js';
@@ -23,6 +24,8 @@ export interface DrillSetup {
   now?: () => number;
   /** Where the runbook's check ids are found (its declared checks first); default the built-in ones. */
   lookup?: (id: string) => AnyCheck | undefined;
+  /** The signature catalog the picker offers after the runbook's diagnoses (default: the bundled one); what it throws is said. */
+  signatures?: () => readonly CompiledSignature[];
 }
 
 export interface DiagnosisChoice {
@@ -141,19 +144,37 @@ export class DrillTracker {
    * expect one where a generic ending would be too vague): the list the trainee picks from.
    */
   diagnoses(): DiagnosisChoice[] {
+    return this.choices().list;
+  }
+
+  /**
+   * Why the catalog's signatures are not among diagnoses() (`file:line:col: problem`), or null: the picker
+   * says it, as a walk's end does, so a trainee whose answer is a known cause knows it cannot be picked.
+   */
+  catalogError(): string | null {
+    return this.choices().catalogError;
+  }
+
+  private picked: { list: DiagnosisChoice[]; catalogError: string | null } | undefined;
+
+  private choices(): { list: DiagnosisChoice[]; catalogError: string | null } {
+    if (this.picked) return this.picked;
     const scope = { inputs: this.setup.inputs, facts: {} };
     const own = Object.entries(this.setup.spec.steps).flatMap(([id, s]) =>
       s.type === 'diagnosis' ? [{ id, title: renderLoose(s.title, scope), layer: s.layer }] : [],
     );
     let catalog: DiagnosisChoice[] = [];
+    let catalogError: string | null = null;
     try {
-      catalog = bundledCatalog()
+      catalog = (this.setup.signatures ?? bundledCatalog)()
         .filter((c) => !c.benign && !own.some((d) => d.id === c.id))
         .map((c) => ({ id: c.id, title: c.title, layer: c.layer }));
-    } catch {
-      // A broken catalog file is lint's to report; the drill still offers the runbook's own diagnoses.
+    } catch (err) {
+      // The drill still offers the runbook's own diagnoses, and says what is missing and why.
+      catalogError = catalogLoadError(err);
     }
-    return [...own, ...catalog];
+    this.picked = { list: [...own, ...catalog], catalogError };
+    return this.picked;
   }
 
   /** Records a pick; a right one ends the drill. */

@@ -4,6 +4,7 @@ import type { SelectItem } from '../list/SelectList.js';
 import { SelectList } from '../list/SelectList.js';
 import { useTone } from '../ThemeProvider.js';
 import type { DiagnosisChoice } from '../../training/tracker.js';
+import { catalogNote } from '../../engine/textLog.js';
 
 /** Choices whose id, title or layer contain every word typed, in the runbook's order. */
 export function filterDiagnoses(choices: readonly DiagnosisChoice[], query: string): DiagnosisChoice[] {
@@ -23,6 +24,8 @@ export interface DiagnosisPickerProps {
   wrong: readonly DiagnosisChoice[];
   /** Rows for the list. */
   rows?: number;
+  /** Why the signature catalog's known causes are not among the choices (file:line:col: problem), or null. */
+  catalogError?: string | null;
 }
 
 /** The trainee names the root cause: a searchable list of the runbook's diagnoses, none selected at first. */
@@ -32,6 +35,7 @@ export function DiagnosisPicker({
   selected,
   wrong,
   rows = 8,
+  catalogError = null,
 }: DiagnosisPickerProps): React.JSX.Element {
   const tone = useTone();
   const shown = filterDiagnoses(choices, query);
@@ -50,6 +54,11 @@ export function DiagnosisPicker({
   return (
     <Box flexDirection="column">
       <Text {...tone('strong')}>The walk is over. What is the root cause?</Text>
+      {catalogError ? (
+        <Text {...tone('error')} wrap="wrap">
+          {catalogNote(catalogError)}
+        </Text>
+      ) : null}
       {last ? (
         <Text {...tone('finding')} wrap="wrap">
           ✗ not {last.title} ({last.id}); {wrong.length} wrong {wrong.length === 1 ? 'pick' : 'picks'} so far. Pick

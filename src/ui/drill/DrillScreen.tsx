@@ -33,6 +33,7 @@ import { isFinished, splitSteps } from '../walkReducer.js';
 import { frameRows, historyOf } from '../WalkScreen.js';
 import { Debrief } from './Debrief.js';
 import { DiagnosisPicker, filterDiagnoses } from './DiagnosisPicker.js';
+import { catalogNote } from '../../engine/textLog.js';
 import type { DrillCommand, DrillKeyContext } from './drillKeys.js';
 import { drillCommandFor, drillHints } from './drillKeys.js';
 import { drillScreenState } from './drillScreenState.js';
@@ -318,7 +319,8 @@ export function DrillScreen({
               query={query}
               selected={picker.selected !== null && picker.selected < matches.length ? picker.selected : null}
               wrong={wrong}
-              rows={Math.max(2, body - 4)}
+              rows={Math.max(2, body - 4 - noteRows(tracker.catalogError(), columns))}
+              catalogError={tracker.catalogError()}
             />
           </Box>
         ) : (
@@ -435,4 +437,9 @@ function useStartOnce(session: DrillSession, tracker: DrillTracker): void {
     tracker.begin();
     session.start();
   }, [session, tracker]);
+}
+
+/** The rows the catalog note takes above the picker: its words wrapped to the screen, and one spare for breaks. */
+function noteRows(catalogError: string | null, columns: number): number {
+  return catalogError ? Math.ceil(catalogNote(catalogError).length / Math.max(20, columns)) + 1 : 0;
 }

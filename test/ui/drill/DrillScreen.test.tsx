@@ -11,6 +11,8 @@ import type { LoadedRunbook } from '../../../src/runbook/load.js';
 import { withDebrief } from '../../../src/training/debrief.js';
 import type { DrillEvent } from '../../../src/training/events.js';
 import { DrillTracker } from '../../../src/training/tracker.js';
+import { bundledSignatureFiles, loadCatalog } from '../../../src/signatures/catalog.js';
+import { repoRoot } from '../../helpers/cli.js';
 import type { DrillOutcome } from '../../../src/training/tracker.js';
 import { readTranscript } from '../../../src/transcript/read.js';
 import { renderMarkdown } from '../../../src/transcript/reportMarkdown.js';
@@ -36,7 +38,7 @@ describe('a guided drill on pod-pending-node-selector', () => {
   });
 
   /** A real session in step mode, the tracker and a transcript wired as the CLI wires them; the drill clock pinned. */
-  function start(name: string) {
+  function start(name: string, signatures?: () => ReturnType<typeof loadCatalog>) {
     const transcriptPath = join(dir, `${name}.jsonl`);
     const transcript = TranscriptWriter.open(transcriptPath);
     const session = new Session({
@@ -53,6 +55,7 @@ describe('a guided drill on pod-pending-node-selector', () => {
       inputs: scenario.inputs,
       mode: 'guided',
       now: () => 1_000_000,
+      ...(signatures ? { signatures } : {}),
     });
     const drillEvents: DrillEvent[] = [];
     session.on((e) => {
@@ -188,6 +191,25 @@ describe('a guided drill on pod-pending-node-selector', () => {
       '| 2 | pod: Why will the scheduler not place it? | node-selector | pod: Why will the scheduler not place it? |',
     );
     expect(report).toContain('| pod-scheduling | taint | node-selector | wrong |');
+  });
+
+  // Two files with one id (test/fixtures/signatures-broken): the picker offers the runbook's own diagnoses and says the rest were not read.
+  it('says, above the picker, that the signature catalog could not be read and where', async () => {
+    const duplicate = join(repoRoot, 'test', 'fixtures', 'signatures-broken', 'duplicate-id.yaml');
+    const { tracker, ui, keyFor } = start('catalog', () => loadCatalog([...bundledSignatureFiles(), duplicate]));
+    const { stdin, lastFrame } = ui;
+    await waitForContent(lastFrame, 'Predict: what will pod.status find?');
+    stdin.write(keyFor('pod-status', 'unscheduled'));
+    await waitForContent(lastFrame, 'Predict: what will pod.scheduling find?');
+    stdin.write(keyFor('pod-scheduling', 'node-selector'));
+    const frame = (await waitForContent(lastFrame, 'What is the root cause?')).replace(/\s+/g, ' ');
+    expect(frame).toContain('the signature catalog could not be read: ');
+    expect(frame).toContain('duplicate-id.yaml:3:5: signature "coredns-loop-probe-timeout" is also defined in');
+    expect(frame).toContain('known causes from it were not checked');
+    expect(tracker.diagnoses().map((d) => d.id)).toEqual(
+      Object.entries(runbook.spec.steps).flatMap(([id, s]) => (s.type === 'diagnosis' ? [id] : [])),
+    );
+    ui.unmount();
   });
 
   it('charges for hints, and giving up shows the answer scored as not found', async () => {
