@@ -82,6 +82,40 @@ const requireNodeHttp = {
     }));
   },
 };
+// @kubernetes/client-node imports undici (its fetch, Agent and ProxyAgent) for paths plumbline never takes: the kube
+// client sends through node:https (src/kube/client.ts). Evaluating undici's 220 modules was 25-50 ms in one task of
+// the TUI; client-node gets them through getters instead, and undici is evaluated on first use, if ever. A
+// client-node that imports another name from undici fails the build, rather than finding it undefined at run time.
+const undiciNames = ['Agent', 'ProxyAgent', 'fetch'];
+const undiciOnFirstUse = {
+  name: 'undici-on-first-use',
+  setup(b) {
+    b.onResolve({ filter: /^undici$/ }, (args) =>
+      /[\\/]@kubernetes[\\/]client-node[\\/]/.test(args.importer)
+        ? { path: 'undici', namespace: 'undici-on-first-use' }
+        : undefined,
+    );
+    b.onLoad({ filter: /[\\/]@kubernetes[\\/]client-node[\\/].*\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      for (const m of text.matchAll(/import\s*\{([^}]*)\}\s*from\s*'undici'/g)) {
+        const names = m[1]
+          .split(',')
+          .map((n) => n.trim().split(/\s+as\s+/)[0])
+          .filter(Boolean);
+        const other = names.filter((n) => !n.startsWith('type ') && !undiciNames.includes(n));
+        if (other.length > 0) throw new Error(`build: ${args.path} imports ${other.join(', ')} from undici`);
+      }
+      return undefined;
+    });
+    b.onLoad({ filter: /.*/, namespace: 'undici-on-first-use' }, () => ({
+      contents: `let undici;\nconst real = () => (undici ??= require('undici'));\nmodule.exports = { ${undiciNames
+        .map((n) => `get ${n}() { return real().${n}; }`)
+        .join(', ')} };\n`,
+      loader: 'js',
+      resolveDir: process.cwd(),
+    }));
+  },
+};
 const stage = join(dist, `.build-${process.pid}`);
 const manifest = join(dist, '.chunks.json');
 
@@ -110,7 +144,7 @@ try {
       js: "#!/usr/bin/env node\nimport { createRequire as __plumblineRequire } from 'node:module';\nconst require = __plumblineRequire(import.meta.url);",
     },
     chunkNames: 'chunks/[name]-[hash]',
-    plugins: [requireNodeHttp, yogaWithoutFetch, inkSharedCaches],
+    plugins: [requireNodeHttp, yogaWithoutFetch, inkSharedCaches, undiciOnFirstUse],
     logLevel: 'warning',
   });
   // The bin npx, npm link and a global install run directly.

@@ -92,13 +92,11 @@ export const frameModules: readonly Load[] = [
   () => import('./firstFrame.js'),
 ];
 
-/** What the walk needs once its cluster answers: the kube client (undici first, its largest part), then the screen. */
+/** What the walk needs once its cluster answers: the kube client, then the screen (client-node's undici is evaluated only if used: scripts/build.mjs). */
 export const walkModules: readonly Load[] = [
   // Node's own modules undici requires, compiled on first use.
   () => Promise.all([import('node:zlib'), import('node:stream/web'), import('node:dns'), import('node:tls')]),
   () => Promise.all([import('node:assert'), import('node:worker_threads'), import('node:perf_hooks')]),
-  // client-node's own dependency, loaded through its import in client-node's config.js when this is skipped.
-  () => import('undici'),
   // The generated models (never the package index or gen/index.js: either would bundle and load the API classes).
   () => import('@kubernetes/client-node/dist/gen/models/ObjectSerializer.js'),
   () => import('@kubernetes/client-node/dist/config.js'),
