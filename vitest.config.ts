@@ -1,4 +1,49 @@
+import { relative } from 'node:path';
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer } from 'vitest/node';
+import type { TestSpecification } from 'vitest/node';
+
+/**
+ * The files that take longest (a CLI walk of every bundled scenario, a build, fuzzing, drills waited on), slowest
+ * first. Vitest runs the longest files first only from its cache of an earlier run; without one (a clean clone, CI)
+ * it goes by file size, and these short files came last: the 65 s scenario walk then ran alone at the end.
+ */
+const slowFirst = [
+  'test/cli/scenarios.test.ts',
+  'test/fuzz/loaders.test.ts',
+  'test/runbook/inputFiles.test.ts',
+  'test/cli/buildAtomic.test.ts',
+  'test/cli/catalogUnreadable.test.ts',
+  'test/drill/describe.test.ts',
+  'test/cli/usage.test.ts',
+  'test/cli/headless.test.ts',
+  'test/training/random.test.ts',
+  'test/cli/signals.test.ts',
+  'test/cli/honesty.test.ts',
+  'test/cli/nodeAccessLive.test.ts',
+  'test/runbook/factProof.test.ts',
+  'test/nodeaccess/ssh.test.ts',
+  'test/engine/walkSchema.test.ts',
+  'test/cli/checkMutations.test.ts',
+];
+
+/** Vitest's order, but files it has no past duration for start with the known slow ones. */
+class SlowFirstSequencer extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const rank = (spec: TestSpecification) => {
+      if (this.ctx.cache.getTestSpecificationResult(spec)) return slowFirst.length;
+      const i = slowFirst.indexOf(relative(spec.project.config.root, spec.moduleId));
+      return i < 0 ? slowFirst.length : i;
+    };
+    // Projects stay in the order vitest gave them; within one, the slow files move to the front.
+    const project = (spec: TestSpecification) => sorted.findIndex((s) => s.project === spec.project);
+    return sorted
+      .map((spec, i) => ({ spec, i, key: [project(spec), rank(spec)] as const }))
+      .sort((a, b) => a.key[0] - b.key[0] || a.key[1] - b.key[1] || a.i - b.i)
+      .map((x) => x.spec);
+  }
+}
 
 /**
  * Files that change what a module sees when it is first imported (color.test forces
@@ -16,6 +61,7 @@ export default defineConfig({
     // this process's CPU: three at a time keep two cores busy. Vitest's default on two
     // cores is one file at a time.
     maxWorkers: 3,
+    sequence: { sequencer: SlowFirstSequencer },
     projects: [
       {
         extends: true,
