@@ -14,6 +14,7 @@ const outcomes = [
   'healthy',
   'no-pods',
   'pods-not-ready',
+  'api-unreachable',
   'corefile-missing',
   'missing-host-entry',
   'forwarding-loop',
@@ -162,10 +163,14 @@ export const clusterCoredns = defineCheck({
     'probeOnly',
     'swallowingHosts',
     'logsRead',
+    'apiLine',
+    'apiAddress',
+    'apiError',
   ],
   sets: {
     healthy: ['corednsReady', 'forwarders'],
     'pods-not-ready': ['corednsFinding', 'corednsReady', 'forwarders'],
+    'api-unreachable': ['corednsFinding', 'corednsReady', 'apiLine', 'apiAddress', 'apiError'],
     'missing-host-entry': ['corednsFinding', 'corednsReady', 'forwarders', 'hostsNames'],
     'forwarding-loop': ['corednsFinding', 'corednsReady', 'loopLine'],
     'hosts-no-fallthrough': ['corednsFinding', 'corednsReady', 'forwarders', 'hostsNames', 'swallowingHosts'],
@@ -215,6 +220,24 @@ export const clusterCoredns = defineCheck({
       return {
         outcome: 'forwarding-loop',
         summary: `CoreDNS exits on a forwarding loop (${ready}/${health.length} pods Ready): it forwards to ${to}, which sends the query back to CoreDNS itself, typically a node resolv.conf naming a local stub (127.0.0.53 of systemd-resolved)`,
+        evidence,
+        facts,
+      };
+    }
+    // Not Ready because its kubernetes plugin cannot reach the API server through the kubernetes Service.
+    const api = logs.finding.apiErrors[logs.finding.apiErrors.length - 1];
+    if (ready === 0 && api) {
+      facts.apiLine = clip(api.line, 300);
+      facts.apiAddress = api.address;
+      facts.apiError = api.error;
+      facts.corednsFinding = `none of its ${health.length} pods is Ready: it cannot reach the API server at ${api.address} (${api.error})`;
+      evidence.push({
+        label: `coredns log (${logs.finding.apiErrors.length} API error${logs.finding.apiErrors.length === 1 ? '' : 's'})`,
+        value: clip(api.line),
+      });
+      return {
+        outcome: 'api-unreachable',
+        summary: `none of the ${health.length} CoreDNS pods is Ready: its kubernetes plugin cannot reach the API server at ${api.address} (${api.error})${api.error === 'no route to host' ? ', a rejection a host firewall sends (firewalld answers icmp-host-prohibited)' : ''}`,
         evidence,
         facts,
       };

@@ -18,9 +18,18 @@ export interface UpstreamTimeout {
   error: string;
 }
 
+/** The kubernetes plugin failing to list or watch through the API server's Service address. */
+export interface ApiUnreachable {
+  line: string;
+  /** The address it dialled, `10.96.0.1:443`. */
+  address: string;
+  error: string;
+}
+
 export interface CorednsLogFinding {
   loops: LoopLine[];
   timeouts: UpstreamTimeout[];
+  apiErrors: ApiUnreachable[];
 }
 
 const loopRe = [
@@ -35,14 +44,24 @@ const loopRe = [
 const timeoutRe =
   /\[ERROR\] (?:plugin\/errors: )?\d+ (\S+) (\w+): (?:unreachable backend: )?read udp (\S+?)->(\S+?): (i\/o timeout|read: no route to host|read: connection refused)/;
 
-/** The loop and time-out lines of one or more CoreDNS logs (timestamps before the text are fine: the patterns are not anchored). */
+// `Failed to list *v1.Namespace: Get "https://10.100.0.1:443/api/v1/namespaces?limit=500&resourceVersion=0": dial tcp 10.100.0.1:443: connect: no route to host`
+// (kubernetes/minikube#4350; client-go's reflector, with or without the quotes and a klog prefix).
+const apiRe =
+  /Failed to (?:list|watch) \*v1(?:beta1)?\.\w+: .{0,300}?dial tcp (\[?[\da-f.:]+\]?:\d+): (?:connect: )?(no route to host|i\/o timeout|connection refused|network is unreachable)/;
+
+/** The loop, time-out and API lines of one or more CoreDNS logs (timestamps before the text are fine: the patterns are not anchored). */
 export function classifyCorednsLog(lines: readonly string[]): CorednsLogFinding {
-  const out: CorednsLogFinding = { loops: [], timeouts: [] };
+  const out: CorednsLogFinding = { loops: [], timeouts: [], apiErrors: [] };
   for (const raw of lines) {
     const line = raw.trimEnd();
     const loop = loopRe.map((re) => re.exec(line)).find((m) => m !== null);
     if (loop) {
       out.loops.push(loop[1] ? { line, path: loop[1] } : { line });
+      continue;
+    }
+    const a = apiRe.exec(line);
+    if (a) {
+      out.apiErrors.push({ line, address: a[1] ?? '', error: a[2] ?? '' });
       continue;
     }
     const t = timeoutRe.exec(line);

@@ -70,6 +70,11 @@ const patterns: Record<AgentLogClass, Pattern[]> = {
       detail: (m) => `chain ends at ${m[1]}, CA is ${m[2]}`,
     },
     { re: /Certificate chain is not complete/ },
+    // agent-tls-mode strict (the default on new Rancher 2.9+ installs) and no CA in Rancher's cacerts setting: harvester/docs#764.
+    {
+      re: /Strict CA verification is enabled but encountered error finding root CA/,
+      detail: () => "agent-tls-mode is strict and Rancher's cacerts setting holds no CA to verify with",
+    },
   ],
   'certificate-invalid': [
     {

@@ -11,6 +11,7 @@ const outcomes = [
   'ready',
   'no-matching-pods',
   'none-ready',
+  'ready-pods-unlisted',
   'port-unresolved',
   'port-not-declared',
   'not-found',
@@ -60,6 +61,8 @@ export const serviceEndpoints = defineCheck({
     'endpointPort',
     'endpointIPs',
     'notReadyPod',
+    'readyPod',
+    'readyPods',
     'podLabels',
     'selector',
     'targetPort',
@@ -77,6 +80,7 @@ export const serviceEndpoints = defineCheck({
     ],
     'no-matching-pods': ['selector', 'podLabels'],
     'none-ready': ['notReadyPod', 'selector'],
+    'ready-pods-unlisted': ['readyPod', 'readyPods', 'selector'],
     'port-unresolved': ['targetPort', 'podPorts', 'endpointPod'],
     'port-not-declared': ['targetPort', 'podPorts', 'endpointPod'],
   },
@@ -166,11 +170,19 @@ export const serviceEndpoints = defineCheck({
         };
       }
     }
+    if (readyEps.length === 0 && ready.length > 0) {
+      // Pods are Ready but no slice lists them: not the pods' fault, the EndpointSlice controller has not written them.
+      return {
+        outcome: 'ready-pods-unlisted',
+        summary: `the EndpointSlices of ${p.service} list no ready endpoint, though ${ready.length} matching pod(s) are Ready: the EndpointSlice controller (kube-controller-manager) has not listed them`,
+        evidence,
+        facts: { readyPod: ready[0]?.metadata?.name ?? '', readyPods: ready.length, selector: sel },
+      };
+    }
     if (readyEps.length === 0) {
-      // Pods are Ready but no slice lists them: the EndpointSlice controller has not caught up.
       return {
         outcome: 'none-ready',
-        summary: `the EndpointSlices of ${p.service} list no ready endpoint${ready.length > 0 ? `, though ${ready.length} matching pod(s) are Ready (is kube-controller-manager running?)` : ''}`,
+        summary: `the EndpointSlices of ${p.service} list no ready endpoint`,
         evidence,
         facts: { notReadyPod: pods[0]?.metadata?.name ?? '(none)', selector: sel },
       };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { selectorText } from '../../kube/labelSelector.js';
 import { quoteArg } from '../../nodeaccess/quote.js';
+import { ageSeconds, formatAge } from '../format.js';
 import { ifExists } from '../reads.js';
 import { defineCheck } from '../types.js';
 import type { CheckResult, Evidence } from '../types.js';
@@ -14,6 +15,7 @@ const outcomes = [
   'headless',
   'headless-port-differs',
   'port-not-exposed',
+  'lb-pending',
 ] as const;
 type Outcome = (typeof outcomes)[number];
 
@@ -30,6 +32,9 @@ export function urlPort(url: string): number | undefined {
   const m = /^(?:[a-z]+:\/\/)?(?:\[[^\]]+\]|[^/:]+):(\d{1,5})(?:[/?#]|$)/i.exec(url.trim());
   return m?.[1] ? Number(m[1]) : undefined;
 }
+
+/** A cloud load balancer takes a minute or two to appear; longer than this, nothing is making one. */
+const lbGraceSeconds = 180;
 
 const command = (p: Params) => `kubectl get service ${quoteArg(p.service)} -n ${quoteArg(p.namespace)} -o wide`;
 
@@ -57,6 +62,7 @@ export const serviceSpec = defineCheck({
     'similarService',
     'externalName',
     'clientPort',
+    'pendingFor',
   ],
   sets: {
     ok: ['clusterIP', 'serviceType', 'servicePorts', 'selector', 'servicePort', 'targetPort'],
@@ -65,6 +71,7 @@ export const serviceSpec = defineCheck({
     'port-not-exposed': ['clientPort', 'servicePorts', 'serviceType'],
     'external-name': ['externalName'],
     'no-selector': ['serviceType', 'servicePorts'],
+    'lb-pending': ['clusterIP', 'serviceType', 'servicePorts', 'selector', 'servicePort', 'targetPort', 'pendingFor'],
   },
   command,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
@@ -163,6 +170,17 @@ export const serviceSpec = defineCheck({
         summary: `${p.service} is headless: its name resolves to the ready pods' IPs`,
         evidence,
         facts,
+      };
+    }
+    // jenkins-x/jx#8367: on a cluster with no load-balancer implementation the Service waits for an address forever.
+    const ingress = svc.status?.loadBalancer?.ingress ?? [];
+    const age = ageSeconds(svc.metadata?.creationTimestamp, ctx.now());
+    if (type === 'LoadBalancer' && ingress.length === 0 && age !== undefined && age >= lbGraceSeconds) {
+      return {
+        outcome: 'lb-pending',
+        summary: `${p.service} is a LoadBalancer Service with no external address after ${formatAge(age)} (EXTERNAL-IP pending); inside the cluster it answers on ${spec.clusterIP ?? ''}, ports ${portsText}`,
+        evidence: [...evidence, { label: 'status.loadBalancer', value: 'no ingress address' }],
+        facts: { ...facts, pendingFor: formatAge(age) },
       };
     }
     return {

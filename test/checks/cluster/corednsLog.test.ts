@@ -63,6 +63,21 @@ describe('classifyCorednsLog on real CoreDNS logs', () => {
   });
 });
 
+describe('the kubernetes plugin cannot reach the API server', () => {
+  it('no route to host, client-go quoting the URL (https://github.com/kubernetes/minikube/issues/4350) and the klog form (https://github.com/k3s-io/k3s/issues/24)', () => {
+    const f = classifyCorednsLog([
+      'Failed to list *v1.Namespace: Get "https://10.100.0.1:443/api/v1/namespaces?limit=500&resourceVersion=0": dial tcp 10.100.0.1:443: connect: no route to host',
+      'E0305 16:36:17.678604       1 reflector.go:205] github.com/coredns/coredns/plugin/kubernetes/controller.go:322: Failed to list *v1.Namespace: Get https://10.43.0.1:443/api/v1/namespaces?limit=500&resourceVersion=0: dial tcp 10.43.0.1:443: connect: no route to host',
+      '2019-03-05T16:36:21.676Z [INFO] CoreDNS-1.3.0',
+    ]);
+    expect(f.apiErrors.map((a) => [a.address, a.error])).toEqual([
+      ['10.100.0.1:443', 'no route to host'],
+      ['10.43.0.1:443', 'no route to host'],
+    ]);
+    expect(f.timeouts).toEqual([]);
+  });
+});
+
 describe('hosts blocks that swallow every other name', () => {
   it('an inline hosts block without fallthrough (https://github.com/coredns/coredns/issues/3276)', () => {
     const core = parseCorefile(`.:53 {
@@ -191,6 +206,18 @@ describe('cluster.coredns reads the log and the Corefile, not only readiness', (
     );
     expect(r.outcome).toBe('forwarding-loop');
     expect(r.facts).toMatchObject({ corednsReady: '0/2', forwarders: '. → /etc/resolv.conf', loopLine: loop });
+  });
+
+  it('api-unreachable: pods not Ready whose log says the API server cannot be dialled', async () => {
+    const line =
+      'Failed to list *v1.Namespace: Get "https://10.100.0.1:443/api/v1/namespaces?limit=500&resourceVersion=0": dial tcp 10.100.0.1:443: connect: no route to host';
+    const r = await run(
+      [cm(corefile('')), ...pods({ crashLoop: true })],
+      [{ pod: 'coredns-7c65d6cfc9-x8k2p', previous: true, lines: ['.:53', line] }],
+    );
+    expect(r.outcome).toBe('api-unreachable');
+    expect(r.facts).toMatchObject({ apiAddress: '10.100.0.1:443', apiError: 'no route to host', apiLine: line });
+    expect(r.summary).toContain('a rejection a host firewall sends');
   });
 
   it('hosts-no-fallthrough: Ready pods, a hosts block that answers NXDOMAIN for every other name', async () => {

@@ -21,6 +21,18 @@ describe('classifyAgentLog on real agent logs', () => {
     expect(m).toMatchObject({ class: 'unknown-ca', detail: 'x509: ECDSA verification failure' });
   });
 
+  it('strict agent TLS with no CA configured (Rancher 2.10.2, Harvester): https://github.com/harvester/docs/pull/764', () => {
+    const m = decide([
+      '2025-02-13T17:25:22.520593546Z time="2025-02-13T17:25:22Z" level=info msg="Rancher agent version v2.10.2 is starting"',
+      '2025-02-13T17:25:22.529886868Z time="2025-02-13T17:25:22Z" level=error msg="unable to read CA file from /etc/kubernetes/ssl/certs/serverca: open /etc/kubernetes/ssl/certs/serverca: no such file or directory"',
+      '2025-02-13T17:25:22.529924542Z time="2025-02-13T17:25:22Z" level=error msg="Strict CA verification is enabled but encountered error finding root CA"',
+    ]);
+    expect(m).toMatchObject({
+      class: 'unknown-ca',
+      detail: "agent-tls-mode is strict and Rancher's cacerts setting holds no CA to verify with",
+    });
+  });
+
   it('a bad handshake answered 200 by a TLS-terminating Traefik: https://github.com/rancher/rancher/issues/30768', () => {
     const m = decide([
       'time="2021-01-11T07:50:10Z" level=error msg="Failed to connect to proxy. Response status: 200 - 200 OK. Response body: node.management.cattle.io \\"c-cgxhn/m-433af576b1bc\\" not found" error="websocket: bad handshake"',
