@@ -133,7 +133,8 @@ export function WalkScreen({ session, header, startedAt, onExit, replay }: Omit<
         : null;
   const doc = (t: PagerTarget): PagerDoc | null => {
     if (t.kind === 'doc') {
-      if (state.diagnosis) return diagnosisDoc(state.diagnosis, header.transcriptPath, columns);
+      if (state.diagnosis)
+        return diagnosisDoc(state.diagnosis, header.transcriptPath, columns, state.end?.catalogError);
       return state.end ? endDoc(state.end, header.transcriptPath, columns) : null;
     }
     const step = state.steps[t.index];

@@ -55,6 +55,13 @@ describe('the TUI when the signature catalog does not load', () => {
     expect(flat).toContain('known causes from it were not checked');
     // Above the diagnosis: the 24 rows cut the diagnosis's end, never the note.
     expect(flat.indexOf('the signature catalog could not be read')).toBeLessThan(flat.indexOf('DIAGNOSIS'));
+    // Read in full (e), the note comes first there too.
+    ui.stdin.write('e');
+    const paged = (await waitForContent(ui.lastFrame, 'j/k scroll', 10_000)).replace(/\s+/g, ' ');
+    const full = paged.slice(paged.indexOf('DIAGNOSIS container-exits-on-start · pod layer'));
+    expect(full).toContain('DIAGNOSIS container-exits-on-start · pod layer');
+    expect(full).toContain('the signature catalog could not be read: ');
+    expect(full.indexOf('known causes from it were not checked')).toBeLessThan(full.indexOf('Causal chain'));
     ui.unmount();
   });
 });

@@ -15,6 +15,19 @@ describe('diagnosisDoc (the diagnosis read in full with e)', () => {
     for (const l of fix.filter((l) => !l.startsWith(' •  '))) expect(l).toMatch(/^ {4}\S/);
   });
 
+  it('says first, in the error tone, that the signature catalog could not be read, as the text output does', () => {
+    const why = 'signatures/x.yaml:3:5: signature "a" is also defined in signatures/y.yaml:1:5';
+    const doc = diagnosisDoc(diagnosis, 't.jsonl', 60, why);
+    const note = doc.lines.filter((l) => l.tone === 'error').map((l) => l.text);
+    expect(note.join(' ')).toBe(
+      'the signature catalog could not be read: signatures/x.yaml:3:5: signature "a" is also defined in signatures/y.yaml:1:5; known causes from it were not checked',
+    );
+    expect(doc.lines.findIndex((l) => l.tone === 'error')).toBeLessThan(
+      doc.lines.findIndex((l) => l.text === 'Causal chain'),
+    );
+    expect(diagnosisDoc(diagnosis, 't.jsonl', 60).lines.some((l) => l.tone === 'error')).toBe(false);
+  });
+
   it('keeps the outline of an incomplete ending: indents and dashes stay, wrapped lines hang under the item', () => {
     const doc = endDoc(
       {

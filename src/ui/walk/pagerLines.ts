@@ -1,4 +1,5 @@
 import type { DiagnosisView } from '../../engine/events.js';
+import { catalogNote } from '../../engine/textLog.js';
 import { verdictMark } from '../LayerRail.js';
 import { formatDuration, hardWrap, wrapText } from '../text.js';
 import type { Tone } from '../ThemeProvider.js';
@@ -143,10 +144,17 @@ export function stepDoc(step: StepView, width: number): PagerDoc {
 }
 
 /** The diagnosis in full, for the pager. */
-export function diagnosisDoc(d: DiagnosisView, transcriptPath: string, width: number): PagerDoc {
+export function diagnosisDoc(
+  d: DiagnosisView,
+  transcriptPath: string,
+  width: number,
+  catalogError?: string | null,
+): PagerDoc {
   const w = Math.max(20, width);
   const lines: PagerLine[] = [
     { text: `DIAGNOSIS ${d.id} · ${d.layer} layer`, tone: 'finding' },
+    // As on the screen and in the text output: a general ending the catalog could not refine says so, first.
+    ...(catalogError ? [{ text: '' }, ...para(catalogNote(catalogError), w, 'error')] : []),
     { text: '' },
     ...para(d.why, w),
   ];
