@@ -27,7 +27,9 @@ interface RunJson {
  * process, as an on-call engineer's real cluster would be): the host checks it
  * cannot run are said as not run, and the walk ends incomplete, exit 3.
  */
-describe('run node-not-ready on a served cluster, with no way onto the node', () => {
+// Both groups' walks run at once (each its own transcript; the served cluster is only read): most of their time
+// is the latency and host timeouts their scenarios simulate.
+describe.concurrent('run node-not-ready on a served cluster, with no way onto the node', () => {
   let server: ChildProcess;
   let kubeconfig: string;
   const dir = mkdtempSync(join(tmpdir(), 'plumbline-access-'));
@@ -121,49 +123,52 @@ describe('run node-not-ready on a served cluster, with no way onto the node', ()
   });
 });
 
-describe('no conclusion by elimination on host checks that were not run (drills walked with manual access and no terminal)', () => {
-  const transcript = () => join(mkdtempSync(join(tmpdir(), 'plumbline-unseen-')), 't.jsonl');
-  const drill = (scenario: string) =>
-    runCli(
-      [
-        'drill',
-        scenario,
-        '--node-access',
-        'manual',
-        '--non-interactive',
-        '--output',
-        'json',
-        '--transcript',
-        transcript(),
-      ],
-      { timeoutMs: 90_000 },
-    );
+describe.concurrent(
+  'no conclusion by elimination on host checks that were not run (drills walked with manual access and no terminal)',
+  () => {
+    const transcript = () => join(mkdtempSync(join(tmpdir(), 'plumbline-unseen-')), 't.jsonl');
+    const drill = (scenario: string) =>
+      runCli(
+        [
+          'drill',
+          scenario,
+          '--node-access',
+          'manual',
+          '--non-interactive',
+          '--output',
+          'json',
+          '--transcript',
+          transcript(),
+        ],
+        { timeoutMs: 90_000 },
+      );
 
-  it('a slow API server whose node could not be looked at is not "no check on the way found why": incomplete, apiserver-busy unconfirmed', async () => {
-    const r = await drill('cps-apiserver-cpu-hog');
-    expect(r.exitCode).toBe(3);
-    const out = JSON.parse(r.stdout) as RunJson & { unconfirmed: { id: string; restsOn: string } | null };
-    expect(out.outcome).toBe('incomplete');
-    expect(out.diagnosis).toBeNull();
-    expect(out.unconfirmed).toMatchObject({ id: 'apiserver-busy', restsOn: 'cpu-steal-check' });
-    expect(out.unseen.map((u) => u.check)).toEqual(
-      expect.arrayContaining(['host.cpu-steal', 'host.disk-space', 'host.time-sync']),
-    );
-  });
+    it('a slow API server whose node could not be looked at is not "no check on the way found why": incomplete, apiserver-busy unconfirmed', async () => {
+      const r = await drill('cps-apiserver-cpu-hog');
+      expect(r.exitCode).toBe(3);
+      const out = JSON.parse(r.stdout) as RunJson & { unconfirmed: { id: string; restsOn: string } | null };
+      expect(out.outcome).toBe('incomplete');
+      expect(out.diagnosis).toBeNull();
+      expect(out.unconfirmed).toMatchObject({ id: 'apiserver-busy', restsOn: 'cpu-steal-check' });
+      expect(out.unseen.map((u) => u.check)).toEqual(
+        expect.arrayContaining(['host.cpu-steal', 'host.disk-space', 'host.time-sync']),
+      );
+    });
 
-  it('a sweep whose host layer was not seen is not "no finding": incomplete, exit 3', async () => {
-    const r = await drill('ds-master-cpu-steal');
-    expect(r.exitCode).toBe(3);
-    const out = JSON.parse(r.stdout) as RunJson;
-    expect(out.outcome).toBe('incomplete');
-    expect(out.unseen.map((u) => u.check)).toContain('host.cpu-steal');
-  });
+    it('a sweep whose host layer was not seen is not "no finding": incomplete, exit 3', async () => {
+      const r = await drill('ds-master-cpu-steal');
+      expect(r.exitCode).toBe(3);
+      const out = JSON.parse(r.stdout) as RunJson;
+      expect(out.outcome).toBe('incomplete');
+      expect(out.unseen.map((u) => u.check)).toContain('host.cpu-steal');
+    });
 
-  it('with the host answering (drill access) the same drills still reach their diagnoses', async () => {
-    const r = await runCli(
-      ['drill', 'ds-master-cpu-steal', '--non-interactive', '--output', 'json', '--transcript', transcript()],
-      { timeoutMs: 90_000 },
-    );
-    expect((JSON.parse(r.stdout) as RunJson).diagnosis?.id).toBe('master-cpu-steal');
-  });
-});
+    it('with the host answering (drill access) the same drills still reach their diagnoses', async () => {
+      const r = await runCli(
+        ['drill', 'ds-master-cpu-steal', '--non-interactive', '--output', 'json', '--transcript', transcript()],
+        { timeoutMs: 90_000 },
+      );
+      expect((JSON.parse(r.stdout) as RunJson).diagnosis?.id).toBe('master-cpu-steal');
+    });
+  },
+);
