@@ -143,4 +143,14 @@ export interface VirtualObjects {
    * from them).
    */
   shallow?(index: number): { object: KubeObject; like: number };
+  /** The `like` that shallow(index) names, without making its object. */
+  likeOf?(index: number): number;
+  /**
+   * The strings that tell member `index` apart from its like member, as
+   * shallow's object holds them (name, uid, node, IP...), written to `out` in
+   * the same order for every member. A Table row of a member differs from one
+   * of its like member only where these differ, so a Table writes it from them
+   * without making its object.
+   */
+  varying?(index: number, out: string[]): void;
 }

@@ -4,15 +4,15 @@ import { acceptedTypes, negotiate } from './negotiate.js';
 import { typed, untyped } from './objects.js';
 import { decodeContinue, encodeContinue, startAfter } from './pagination.js';
 import { isTrue, parseInteger } from './params.js';
-import { jsonReply, textReply, utf8 } from './reply.js';
+import { jsonReply, textReply, utf8Reused } from './reply.js';
 import type { Reply } from './reply.js';
 import { bucketName, groupVersion } from './resources.js';
 import type { ResourceDefinition } from './resourceDefinition.js';
 import { parseSelection } from './selection.js';
 import { badRequest, continueExpired, notAcceptable, notFound } from './status.js';
 import type { ListResult } from './store.js';
-import { tableJson } from './tables/encode.js';
-import { buildTable, parseIncludeObject } from './tables/table.js';
+import { encodeTable, tableJson } from './tables/encode.js';
+import { buildTable, parseIncludeObject, tableHead, tableRows } from './tables/table.js';
 import type { ListMeta } from './tables/table.js';
 import { watchObjects } from './watch.js';
 import type { HandlerContext, ResourceRequest } from './handlerContext.js';
@@ -21,7 +21,11 @@ export function qualified(def: ResourceDefinition): { group: string; resource: s
   return { group: def.group, resource: def.resource };
 }
 
-/** Answers with the object(s), or with a Table when the client asked for server-side printing. */
+/**
+ * Answers with the object(s), or with a Table when the client asked for
+ * server-side printing. A list's members (ListResult.members) are read only
+ * through `list`: `objects` is then empty.
+ */
 export function respond(
   ctx: HandlerContext,
   def: ResourceDefinition,
@@ -30,31 +34,44 @@ export function respond(
   metadata: ListMeta,
   asList: boolean,
   status = 200,
-  likes?: Pick<ListResult, 'likes' | 'like'>,
+  list?: Pick<ListResult, 'items' | 'likes' | 'like' | 'members' | 'item' | 'varying'>,
 ): Reply {
   const rep = negotiate(req.accept, { tables: def.table !== undefined });
   if (!rep || rep.kind === 'discovery') throw notAcceptable(acceptedTypes);
+  // Made only where a reply needs every object.
+  const all = (): KubeObject[] => (list?.members ? list.items : objects);
   if (rep.kind === 'table' && def.table) {
-    const include = parseIncludeObject(req.query.get('includeObject'));
-    const table = buildTable({
+    const options = {
       printer: def.table,
-      objects,
-      served: (o) => typed(def, o),
+      served: (o: KubeObject) => typed(def, o),
       metadata,
-      include,
+      include: parseIncludeObject(req.query.get('includeObject')),
       tableApiVersion: rep.apiVersion,
       now: ctx.now(),
-      ...likes,
-    });
+      ...(list?.likes ? { likes: list.likes } : {}),
+      ...(list?.like ? { like: list.like } : {}),
+    };
+    const { members, item, varying } = list ?? {};
+    let pieces: string[];
+    if (members && item && varying) {
+      const rowOf = tableRows(options);
+      pieces = encodeTable(tableHead(options), members.length, (k) => rowOf(item(k), k), list?.likes, {
+        member: (k) => members[k],
+        varying,
+      });
+    } else {
+      pieces = tableJson(buildTable({ ...options, objects: all() }), list?.likes);
+    }
     return {
       status,
       contentType: `application/json;as=Table;v=${rep.apiVersion.split('/')[1] ?? 'v1'};g=meta.k8s.io`,
-      body: utf8(tableJson(table, likes?.likes)),
+      ...utf8Reused(pieces),
     };
   }
-  if (!asList) return jsonReply(objects[0] ? typed(def, objects[0]) : {}, { status });
+  const items = all();
+  if (!asList) return jsonReply(items[0] ? typed(def, items[0]) : {}, { status });
   return jsonReply(
-    { kind: `${def.kind}List`, apiVersion: groupVersion(def), metadata, items: objects.map((o) => untyped(def, o)) },
+    { kind: `${def.kind}List`, apiVersion: groupVersion(def), metadata, items: items.map((o) => untyped(def, o)) },
     { status },
   );
 }
@@ -139,7 +156,7 @@ export function listObjects(
     });
     if (result.remainingItemCount !== undefined) metadata.remainingItemCount = result.remainingItemCount;
   }
-  return respond(ctx, def, req, result.items, metadata, true, 200, result);
+  return respond(ctx, def, req, result.members ? [] : result.items, metadata, true, 200, result);
 }
 
 export function getPodLog(

@@ -98,6 +98,8 @@ function write(res: ServerResponse, reply: BodyReply): void {
   if (res.headersSent || res.destroyed) return;
   const body = typeof reply.body === 'string' ? Buffer.from(reply.body, 'utf8') : reply.body;
   res.writeHead(reply.status, { ...headersOf(reply), 'Content-Length': body.length });
+  // 'finish' follows the socket's write of the last byte: no one reads the body after it.
+  if (reply.written) res.once('finish', reply.written);
   res.end(body);
 }
 

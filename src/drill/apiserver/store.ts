@@ -54,6 +54,17 @@ export interface ListResult {
   likes?: (number | undefined)[];
   /** The like member `likes` names, made once per list. */
   like?: (index: number) => KubeObject;
+  /**
+   * With `shallow`, when the set names what tells its members apart
+   * (VirtualObjects.varying): per item, the member it is (undefined: a stored
+   * object); `items` is then made only when read, and a Table reads
+   * `item(k)` for the rows it prints whole and `varying` for the rest.
+   */
+  members?: (number | undefined)[];
+  /** Item k (`items[k]`) without making the others. */
+  item?: (k: number) => KubeObject;
+  /** Member `index`'s varying strings (VirtualObjects.varying), then its resourceVersion. */
+  varying?: (index: number, out: string[]) => void;
 }
 
 /** A stored object, or the index of one a virtual set makes when read. */
@@ -276,27 +287,55 @@ export class ObjectStore {
     const candidates = this.plan(b, query);
     const { namespace, filter, limit } = query;
     const nsPrefix = b.def.namespaced && namespace !== undefined ? `${namespace}/` : undefined;
-    const items: KubeObject[] = [];
-    const shallow = query.shallow ? b.virtual?.shallow?.bind(b.virtual) : undefined;
+    const virtual = b.virtual;
+    const shallow = query.shallow ? virtual?.shallow?.bind(virtual) : undefined;
+    // Members are left as indexes when the set can say how they differ, and reads here present pods as stored.
+    const byMembers = shallow !== undefined && virtual?.varying !== undefined && this.presentsAsStored(resource, b);
+    const entries: (KubeObject | number)[] = [];
     const likes: (number | undefined)[] | undefined = shallow ? [] : undefined;
+    const madeShallow = (entry: number): { object: KubeObject; like: number } => {
+      const made = (shallow as NonNullable<typeof shallow>)(entry);
+      made.object.metadata.resourceVersion = String(b.virtualBase + entry + 1);
+      return made;
+    };
+    let lastKey = '';
     let i = query.startKey === undefined ? 0 : candidates.lowerBound(query.startKey);
     for (; i < candidates.size; i++) {
-      if (limit !== undefined && limit > 0 && items.length >= limit) break;
+      if (limit !== undefined && limit > 0 && entries.length >= limit) break;
       const key = candidates.at(i) ?? '';
       if (nsPrefix !== undefined && !key.startsWith(nsPrefix)) continue;
       const entry = b.objects.get(key);
       if (entry === undefined || (filter && !filter(b.view(entry)))) continue;
-      if (shallow && typeof entry === 'number') {
-        const { object, like } = shallow(entry);
-        object.metadata.resourceVersion = String(b.virtualBase + entry + 1);
-        items.push(this.present(resource, object));
+      lastKey = key;
+      if (byMembers && typeof entry === 'number') {
+        entries.push(entry);
+        likes?.push(virtual?.likeOf?.(entry) ?? madeShallow(entry).like);
+      } else if (shallow && typeof entry === 'number') {
+        const { object, like } = madeShallow(entry);
+        entries.push(this.present(resource, object));
         likes?.push(like);
       } else {
-        items.push(this.present(resource, b.object(entry)));
+        entries.push(this.present(resource, b.object(entry)));
         likes?.push(undefined);
       }
     }
-    const result: ListResult = { items, revision: this.rev };
+    const result: ListResult = { items: [], revision: this.rev };
+    if (byMembers) {
+      const item = (k: number): KubeObject => {
+        const e = entries[k] as KubeObject | number;
+        return typeof e === 'number' ? madeShallow(e).object : e;
+      };
+      let items: KubeObject[] | undefined;
+      Object.defineProperty(result, 'items', { get: () => (items ??= entries.map((_, k) => item(k))) });
+      result.item = item;
+      result.members = entries.map((e) => (typeof e === 'number' ? e : undefined));
+      result.varying = (index, out) => {
+        virtual?.varying?.(index, out);
+        out.push(String(b.virtualBase + index + 1));
+      };
+    } else {
+      result.items = entries as KubeObject[];
+    }
     if (likes) {
       const made = new Map<number, KubeObject>();
       result.likes = likes;
@@ -309,12 +348,22 @@ export class ObjectStore {
         return obj;
       };
     }
-    if (i < candidates.size && items.length > 0) {
-      const last = items[items.length - 1];
-      if (last) result.lastKey = b.keyOf(last.metadata.namespace, last.metadata.name);
+    if (i < candidates.size && entries.length > 0) {
+      result.lastKey = lastKey;
       if (query.countRemaining) result.remainingItemCount = candidates.size - i;
     }
     return result;
+  }
+
+  /** Whether reads present this resource's objects as stored (heartbeats move only leases and nodes). */
+  private presentsAsStored(resource: string, b: Bucket): boolean {
+    const v = b.virtual;
+    if (!v || v.size === 0) return true;
+    let first = 0;
+    while (first < v.size && !v.exists(first)) first++;
+    if (first >= v.size) return true;
+    const probe = v.probe(first);
+    return this.present(resource, probe) === probe;
   }
 
   /** The smallest sorted key set that surely holds every match: one name, an index bucket, a namespace, or all. */

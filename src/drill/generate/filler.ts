@@ -146,6 +146,16 @@ export class FillerPods implements VirtualSet {
     return { object: this.view(i, metadata), like: i % this.apps.length };
   }
 
+  likeOf(i: number): number {
+    return i % this.apps.length;
+  }
+
+  /** What shallow(i)'s object holds of pod i alone: its name, uid, IP and node. */
+  varying(i: number, out: string[]): void {
+    out.length = 0;
+    out.push(this.name(i), this.uid(i), this.ip(i), this.node(i).name);
+  }
+
   private readonly owners = new Map<number, KubeObject['metadata']['ownerReferences']>();
 
   private ownerReferences(a: number): KubeObject['metadata']['ownerReferences'] {

@@ -148,6 +148,23 @@ describe('filler pods made on read', () => {
     expect(paged.metadataRows.length).toBeGreaterThan(0);
   });
 
+  it('answers Table pages asked for at once each whole, though their bodies are written into reused buffers', async () => {
+    const page = (start: number) =>
+      `/api/v1/namespaces/load/pods?limit=${100 + start}&fieldSelector=${encodeURIComponent(`spec.nodeName=worker-${start}`)}`;
+    const alone = await Promise.all(
+      [0, 1, 2, 3].map(async (n) => (await raw(d.drill.server, page(n), { accept: tableAccept })).text),
+    );
+    // Written one after another, then all at once, then again: a buffer reused too early would mix them.
+    for (let round = 0; round < 3; round++) {
+      const together = await Promise.all(
+        [0, 1, 2, 3, 0, 1, 2, 3].map((n) => raw(d.drill.server, page(n), { accept: tableAccept })),
+      );
+      expect(together.map((r) => r.text)).toEqual([...alone, ...alone]);
+    }
+    const whole = await raw(d.drill.server, '/api/v1/namespaces/load/pods', { accept: tableAccept });
+    expect((whole.json() as { rows: unknown[] }).rows).toHaveLength(workers * perWorker);
+  });
+
   it.runIf(kubectlAvailable())('kubectl get pods pages through all of them', async () => {
     const r = await runKubectl(d.drill.kubeconfigPath, [
       'get',

@@ -13,32 +13,71 @@ const rowsPerChunk = 100;
  * cost the server.
  */
 export function tableJson(table: Table, likes?: readonly (number | undefined)[]): string[] {
-  if (!likes || table.rows.length === 0) return [JSON.stringify(table)];
   const { rows, ...head } = table;
+  return encodeTable(head, rows.length, (k) => rows[k] as Row, likes);
+}
+
+/**
+ * Members of a virtual set, named per row, and what tells one apart from its
+ * like member (ListResult.members, ListResult.varying): once a group's text is
+ * known, a member's row is that text around these strings, and its object is
+ * not made.
+ */
+export interface TableMembers {
+  member(k: number): number | undefined;
+  varying(index: number, out: string[]): void;
+}
+
+/** tableJson for rows printed one at a time (`rowAt`), only when a group's text cannot write them. */
+export function encodeTable(
+  head: Omit<Table, 'rows'>,
+  count: number,
+  rowAt: (k: number) => Row,
+  likes?: readonly (number | undefined)[],
+  members?: TableMembers,
+): string[] {
+  if (!likes || count === 0)
+    return [JSON.stringify({ ...head, rows: Array.from({ length: count }, (_, k) => rowAt(k)) })];
   // `rows` is the last key, as JSON.stringify(table) writes it: the head's text ends in `"rows":[]}`.
   const headText = JSON.stringify({ ...head, rows: [] });
   const chunks: string[] = [];
   let parts: string[] = [headText.slice(0, -2)];
   const templates = new Map<number, RowTemplate | undefined>();
-  for (let k = 0; k < rows.length; k++) {
-    const row = rows[k];
+  const fields: string[] = [];
+  for (let k = 0; k < count; k++) {
     const like = likes[k];
     if (k > 0) parts.push(',');
     if (k > 0 && k % rowsPerChunk === 0) {
       chunks.push(parts.join(''));
       parts = [];
     }
-    if (like === undefined || !row) {
-      parts.push(JSON.stringify(row));
+    if (like === undefined) {
+      parts.push(JSON.stringify(rowAt(k)));
       continue;
     }
-    if (!templates.has(like)) templates.set(like, RowTemplate.of(row));
-    const template = templates.get(like);
-    if (!template || !template.write(row, parts)) parts.push(JSON.stringify(row));
+    const member = members?.member(k);
+    let template = templates.get(like);
+    if (template?.mapped && member !== undefined) {
+      (members as TableMembers).varying(member, fields);
+      if (template.writeFields(fields, parts)) continue;
+    }
+    const row = rowAt(k);
+    const own = member === undefined ? undefined : memberFields(members as TableMembers, member);
+    if (!templates.has(like)) {
+      template = RowTemplate.of(row, own);
+      templates.set(like, template);
+    }
+    if (!template || !template.write(row, parts, own)) parts.push(JSON.stringify(row));
   }
   parts.push(']}');
   chunks.push(parts.join(''));
   return chunks;
+}
+
+function memberFields(members: TableMembers, member: number): string[] {
+  const out: string[] = [];
+  members.varying(member, out);
+  return out;
 }
 
 type Row = Table['rows'][number];
@@ -78,6 +117,10 @@ class RowTemplate {
   /** The fixed text around the varying slots, quotes included; undefined until learned, null when none fits. */
   private segments: string[] | null | undefined;
   private varying: boolean[] = [];
+  /** Per varying slot, in order, which of a member's varying strings it holds (TableMembers); unset: not known. */
+  private fieldOf: number[] | undefined;
+  /** The template row's member strings, while a second row has not shown which slots vary. */
+  private firstFields: readonly string[] | undefined;
 
   private constructor(
     private readonly slots: readonly Slot[],
@@ -88,7 +131,7 @@ class RowTemplate {
     private readonly keys: readonly string[],
   ) {}
 
-  static of(row: Row): RowTemplate | undefined {
+  static of(row: Row, fields?: readonly string[]): RowTemplate | undefined {
     const { cells, conditions, object } = row;
     const rowKeys = Object.keys(row);
     const expected = conditions === undefined ? ['cells', 'object'] : ['cells', 'conditions', 'object'];
@@ -112,14 +155,41 @@ class RowTemplate {
         text: JSON.stringify(metadata[k]),
       })),
     ];
-    return new RowTemplate(slots, cells.length, conditions, object, objectKeys, keys);
+    const template = new RowTemplate(slots, cells.length, conditions, object, objectKeys, keys);
+    template.firstFields = fields;
+    return template;
+  }
+
+  /** Whether a member's row can be written from its varying strings alone (writeFields). */
+  get mapped(): boolean {
+    return this.fieldOf !== undefined;
+  }
+
+  /**
+   * A member's row from its varying strings, each in the slots where the
+   * group's first two rows held that string; false (nothing appended) when one
+   * needs escaping.
+   */
+  writeFields(fields: readonly string[], parts: string[]): boolean {
+    const segments = this.segments as string[];
+    const fieldOf = this.fieldOf as number[];
+    for (let s = 0; s < fieldOf.length; s++) {
+      const v = fields[fieldOf[s] as number];
+      if (typeof v !== 'string' || needsEscape.test(v)) return false;
+    }
+    for (let s = 0; s < fieldOf.length; s++) parts.push(segments[s] as string, fields[fieldOf[s] as number] as string);
+    parts.push(segments[fieldOf.length] as string);
+    return true;
   }
 
   /** Appends the row's text to `parts`; false (nothing appended) when the row is not of this shape. */
-  write(row: Row, parts: string[]): boolean {
+  write(row: Row, parts: string[], fields?: readonly string[]): boolean {
     const values = this.values(row);
     if (!values) return false;
-    if (this.segments === undefined) this.learn(values);
+    if (this.segments === undefined) {
+      this.learn(values);
+      if (this.segments) this.map(values, fields);
+    }
     return this.writeFast(values, parts) || this.writeSlots(values, parts);
   }
 
@@ -169,6 +239,32 @@ class RowTemplate {
     });
     segments.push(`${fixed}}}}`);
     this.segments = segments;
+  }
+
+  /**
+   * Which member string each varying slot holds: the one equal to the slot's
+   * value in both the template row and this second row, and no other. Any
+   * slot without exactly one leaves the group to the objects' path.
+   */
+  private map(values: unknown[], fields: readonly string[] | undefined): void {
+    const first = this.firstFields;
+    this.firstFields = undefined;
+    if (!first || !fields || first.length !== fields.length) return;
+    const fieldOf: number[] = [];
+    for (let j = 0; j < this.slots.length; j++) {
+      if (!this.varying[j]) continue;
+      const was = (this.slots[j] as Slot).value;
+      const is = values[j];
+      let found = -1;
+      for (let f = 0; f < fields.length; f++) {
+        if (first[f] !== was || fields[f] !== is) continue;
+        if (found >= 0) return;
+        found = f;
+      }
+      if (found < 0) return;
+      fieldOf.push(found);
+    }
+    this.fieldOf = fieldOf;
   }
 
   private writeFast(values: unknown[], parts: string[]): boolean {

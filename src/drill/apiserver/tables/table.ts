@@ -17,7 +17,7 @@ export interface ListMeta {
   remainingItemCount?: number;
 }
 
-interface TableRow {
+export interface TableRow {
   cells: unknown[];
   conditions?: TableRowCondition[];
   object?: unknown;
@@ -32,15 +32,8 @@ export interface Table {
   rows: TableRow[];
 }
 
-/**
- * A `meta.k8s.io` Table as the apiserver's table convertor builds it: rows
- * carry PartialObjectMetadata by default, which is where kubectl reads the
- * NAMESPACE column of `-A` from.
- */
-export function buildTable(opts: {
+export interface TableOptions {
   printer: TablePrinter;
-  /** Objects in their stored form, which the printers read. */
-  objects: KubeObject[];
   /** The object a row carries with includeObject=Object: the served form. */
   served: (obj: KubeObject) => KubeObject;
   metadata: ListMeta;
@@ -52,7 +45,20 @@ export function buildTable(opts: {
   /** Per object, the like member it is a probe of (ListResult.likes), made by `like`. */
   likes?: (number | undefined)[];
   like?: (index: number) => KubeObject;
-}): Table {
+}
+
+/** A Table without its rows: what precedes them. */
+export function tableHead(opts: TableOptions): Omit<Table, 'rows'> {
+  return {
+    kind: 'Table',
+    apiVersion: opts.tableApiVersion,
+    metadata: opts.metadata,
+    columnDefinitions: opts.noHeaders ? null : opts.printer.columns,
+  };
+}
+
+/** Prints row k of a Table from its object (in stored form), one row at a time. */
+export function tableRows(opts: TableOptions): (obj: KubeObject, k: number) => TableRow {
   const { printer, include, tableApiVersion, now, likes, like } = opts;
   const likeRows = new Map<number, PrintedRow>();
   const print = (obj: KubeObject, k: number): PrintedRow => {
@@ -66,19 +72,28 @@ export function buildTable(opts: {
     }
     return printer.rowLike(likeRow, likeObj, obj, now);
   };
-  return {
-    kind: 'Table',
-    apiVersion: tableApiVersion,
-    metadata: opts.metadata,
-    columnDefinitions: opts.noHeaders ? null : printer.columns,
-    rows: opts.objects.map((obj, k) => {
-      const printed = print(obj, k);
-      const row: TableRow = { cells: printed.cells };
-      if (printed.conditions) row.conditions = printed.conditions;
-      if (include === 'Object') row.object = opts.served(obj);
-      if (include === 'Metadata')
-        row.object = { kind: 'PartialObjectMetadata', apiVersion: tableApiVersion, metadata: obj.metadata };
-      return row;
-    }),
+  return (obj, k) => {
+    const printed = print(obj, k);
+    const row: TableRow = { cells: printed.cells };
+    if (printed.conditions) row.conditions = printed.conditions;
+    if (include === 'Object') row.object = opts.served(obj);
+    if (include === 'Metadata')
+      row.object = { kind: 'PartialObjectMetadata', apiVersion: tableApiVersion, metadata: obj.metadata };
+    return row;
   };
+}
+
+/**
+ * A `meta.k8s.io` Table as the apiserver's table convertor builds it: rows
+ * carry PartialObjectMetadata by default, which is where kubectl reads the
+ * NAMESPACE column of `-A` from.
+ */
+export function buildTable(
+  opts: TableOptions & {
+    /** Objects in their stored form, which the printers read. */
+    objects: KubeObject[];
+  },
+): Table {
+  const row = tableRows(opts);
+  return { ...tableHead(opts), rows: opts.objects.map(row) };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tableJson } from '../../../../src/drill/apiserver/tables/encode.js';
+import { encodeTable, tableJson } from '../../../../src/drill/apiserver/tables/encode.js';
 import type { Table } from '../../../../src/drill/apiserver/tables/table.js';
 
 // tableJson writes rows of one like group from the group's text: whatever the rows hold, the
@@ -91,5 +91,66 @@ describe('tableJson', () => {
     expect(pieces.join('')).toBe(JSON.stringify(t));
     expect(tableJson(t)).toEqual([JSON.stringify(t)]);
     expect(tableJson(table([]), []).join('')).toBe(JSON.stringify(table([])));
+  });
+
+  it("writes a member's row from its varying strings once the group's first two rows show where they go, and makes it otherwise", () => {
+    // Members as a virtual set names them: name, uid, IP and resourceVersion tell each apart (ListResult.varying).
+    const fieldsOf = (r: Table['rows'][number]): string[] => {
+      const m = (r.object as { metadata: Record<string, string> }).metadata;
+      return [m.name ?? '', m.uid ?? '', String(r.cells[5]), m.resourceVersion ?? ''];
+    };
+    const rows = Array.from({ length: 250 }, (_, i) => row(`app-1-${i.toString(36)}-0`));
+    rows.splice(60, 0, row('db-0'));
+    // A member whose name needs escaping is made and stringified, as any row.
+    rows[120] = row('app-1-"x"-0');
+    const likes = rows.map((_, k) => (k === 60 ? undefined : 1));
+    const members = rows.map((_, k) => (k === 60 ? undefined : k));
+    const made: number[] = [];
+    const { rows: all, ...head } = table(rows);
+    const text = encodeTable(
+      head,
+      all.length,
+      (k) => {
+        made.push(k);
+        return all[k] as Table['rows'][number];
+      },
+      likes,
+      {
+        member: (k) => members[k],
+        varying: (index, out) => {
+          out.length = 0;
+          out.push(...fieldsOf(all[index] as Table['rows'][number]));
+        },
+      },
+    ).join('');
+    expect(text).toBe(JSON.stringify(table(rows)));
+    // The group's first two rows, the row of no group and the one that needs escaping.
+    expect(made).toEqual([0, 1, 60, 120]);
+  });
+
+  it('makes every row when a varying slot holds none of the strings a member names', () => {
+    const rows = Array.from({ length: 20 }, (_, i) => row(`app-1-${i.toString(36)}-0`));
+    const made: number[] = [];
+    const { rows: all, ...head } = table(rows);
+    const text = encodeTable(
+      head,
+      all.length,
+      (k) => {
+        made.push(k);
+        return all[k] as Table['rows'][number];
+      },
+      rows.map(() => 1),
+      {
+        member: (k) => k,
+        // The IP is left out: the IP cell varies, and no member string says how.
+        varying: (index, out) => {
+          const m = (all[index]?.object as { metadata: Record<string, string> }).metadata;
+          out.length = 0;
+          out.push(m.name ?? '', m.uid ?? '', m.resourceVersion ?? '');
+        },
+      },
+    ).join('');
+    expect(text).toBe(JSON.stringify(table(rows)));
+    expect(made).toHaveLength(20);
   });
 });
