@@ -142,7 +142,7 @@ export function buildCluster(s: Scenario, now: Date): BuiltCluster {
     }
     return r;
   };
-  const nodes = nodeSpecs.map((n, i) => nodeObject(n, i, at));
+  const nodes = nodeSpecs.map((n, i) => nodeObject(n, i, at, s.source !== undefined));
   const layout = nodeSpecs.map((n, i) => ({
     name: n.name,
     role: n.role,
@@ -346,16 +346,18 @@ function internalIP(n: NodeSpec, index: number): string {
   return n.internalIP ?? `10.0.${Math.floor((index + 10) / 250)}.${((index + 10) % 250) + 1}`;
 }
 
-function nodeObject(n: NodeSpec, index: number, at: (spec: string) => string): KubeObject {
+function nodeObject(n: NodeSpec, index: number, at: (spec: string) => string, real = false): KubeObject {
   const heartbeat = at(`now-${Math.round(n.heartbeatAgeSeconds)}s`);
   const created = at(`now-${n.age}`);
   const reason =
     n.readyReason ?? { True: 'KubeletReady', False: 'KubeletNotReady', Unknown: 'NodeStatusUnknown' }[n.ready];
+  // A real case's NotReady node says only what was pasted: a kubelet's own reason is evidence nobody had
+  // (Unknown's message is the node controller's, the same on every cluster).
   const message =
     n.readyMessage ??
     {
       True: 'kubelet is posting ready status',
-      False: 'container runtime is down',
+      False: real ? '' : 'container runtime is down',
       Unknown: 'Kubelet stopped posting node status.',
     }[n.ready];
   const roleLabels: Record<string, string> =

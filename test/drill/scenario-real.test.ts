@@ -135,7 +135,7 @@ describe('a scenario with source: what was not pasted answers "not collected"', 
       'real/case.yaml': `${header}expect: { diagnosis: null }
 ${source}pastedAt: "2021-03-04T10:22:13Z"
 cluster:
-  nodes: [{ name: worker-1 }]
+  nodes: [{ name: worker-1 }, { name: worker-2, ready: "False" }]
 objectFiles: [raw/case/pod.yaml]
 logFiles:
   - { namespace: shop, pod: web, container: web, previous: true, file: raw/case/previous.log }
@@ -143,6 +143,8 @@ hosts:
   worker-1:
     "systemctl status kubelet": { file: raw/case/status.txt, exitCode: 3 }
     "uptime": { notCollected: true }
+  never-joined:
+    "journalctl -u rke2-server": { stdout: "rke2-server.service: Failed with result exit-code." }
 `,
       'real/raw/case/pod.yaml': podYaml,
       'real/raw/case/previous.log':
@@ -190,6 +192,20 @@ hosts:
     await expect(nodes.run('worker-1', ['df', '-h'], opts)).rejects.toMatchObject({ kind: 'not-collected' });
     // A name the cluster does not have is still no host at all.
     await expect(nodes.run('worker-9', ['uptime'], opts)).rejects.toMatchObject({ kind: 'unreachable' });
+  });
+
+  it('a machine with no Node object answers what was pasted, and "not collected" to the rest (not "command not found")', async () => {
+    const nodes = createNodeAccess('drill', { hosts: drill.hosts });
+    const opts = { timeoutMs: 1000, signal: AbortSignal.timeout(1000) };
+    expect((await nodes.run('never-joined', ['journalctl', '-u', 'rke2-server'], opts)).stdout).toContain('exit-code');
+    await expect(nodes.run('never-joined', ['journalctl', '-u', 'kubelet'], opts)).rejects.toMatchObject({
+      kind: 'not-collected',
+    });
+  });
+
+  it("a NotReady node whose condition message was not pasted has none, not a kubelet's reason nobody saw", async () => {
+    const ready = (await kube.readNode('worker-2')).status?.conditions?.find((c) => c.type === 'Ready');
+    expect(ready).toMatchObject({ status: 'False', reason: 'KubeletNotReady', message: '' });
   });
 
   it('logs: a pasted log is served with its times moved; one not pasted is the 500 of a kubelet out of reach', async () => {
