@@ -38,16 +38,20 @@ export async function runCheck(inv: CheckInvocation, signal: AbortSignal, deps: 
   const started = performance.now();
   const responses: RecordedResponse[] | undefined = deps.recordRaw ? [] : undefined;
   let signalParams: Record<string, unknown> = {};
-  const done = (r: CheckResult): CheckOutput => {
+  const done = async (r: CheckResult): Promise<CheckOutput> => {
     const { raw: hostRaw, ...rest } = r;
     const out: CheckOutput = { ...rest, durationMs: Math.round(performance.now() - started) };
     if (!responses) return out;
+    // The lines read and the bodies kept each get a task of their own: on a large cluster each is tens of ms
+    // (a 5,000-node list), and with the check's own work in the same task the TUI's keys and frames waited for all.
+    await nextTask();
     // What the check read, line by line, for the signature catalog: also what its outcome did not need.
     const known = findCheck(inv.check);
     if (known) {
       const signals = signalsOf(known, signalParams, responses, hostRaw);
       if (signals.length > 0) out.signals = signals;
     }
+    await nextTask();
     // A host check hands back its command's output; any other check's is the API responses it read.
     const raw = hostRaw ?? (responses.length > 0 ? apiRaw(responses) : undefined);
     return raw === undefined ? out : { ...out, raw };
@@ -127,6 +131,10 @@ function bodyText(body: string): string {
   } catch {
     return body;
   }
+}
+
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function withNewline(s: string): string {

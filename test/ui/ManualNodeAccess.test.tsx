@@ -66,9 +66,11 @@ describe('manual node access in the TUI: the command is shown, the pasted output
     const replies = events.filter((e) => e.type === 'host.reply');
     expect(replies[0]).toMatchObject({ step: 'kubelet-service', node: 'worker-2', by: 'pasted' });
     expect(replies[1]).toMatchObject({ step: 'kubelet-config', by: 'declined' });
-    const results = events.filter((e) => e.type === 'check.result');
-    expect(results.find((e) => e.step === 'kubelet-service')).toMatchObject({ outcome: 'failed' });
-    expect(results.find((e) => e.step === 'kubelet-config')).toMatchObject({
+    // The declined check's result follows its reply once the check has finished (a task or two later).
+    const results = () => events.filter((e) => e.type === 'check.result');
+    await vi.waitFor(() => expect(results().find((e) => e.step === 'kubelet-config')).toBeDefined(), { timeout: 5000 });
+    expect(results().find((e) => e.step === 'kubelet-service')).toMatchObject({ outcome: 'failed' });
+    expect(results().find((e) => e.step === 'kubelet-config')).toMatchObject({
       outcome: 'error',
       facts: { errorKind: 'declined' },
     });
