@@ -39,6 +39,7 @@ export const podScheduling = defineCheck({
     'scheduleReason',
     'schedulerMessage',
     'nodeSelector',
+    'nodeLabelSelector',
     'nodesTotal',
     'nodesExcluded',
     'taint',
@@ -51,7 +52,7 @@ export const podScheduling = defineCheck({
   sets: {
     'node-selector': ['schedulerMessage', 'nodesExcluded', 'nodeSelector'],
     taint: ['schedulerMessage', 'nodesExcluded'],
-    'node-condition': ['schedulerMessage', 'nodesExcluded', 'taint', 'taintedNodes', 'nodeConditions'],
+    'node-condition': ['schedulerMessage', 'nodesExcluded', 'taint', 'nodeConditions'],
     'insufficient-resources': ['schedulerMessage', 'nodesExcluded', 'resource'],
     'unbound-pvc': ['schedulerMessage', 'nodesExcluded'],
     'volume-node-affinity': ['schedulerMessage', 'nodesExcluded'],
@@ -80,6 +81,8 @@ export const podScheduling = defineCheck({
     const selector = labelString(pod.spec?.nodeSelector);
     if (selector) {
       facts.nodeSelector = selector;
+      // For a command (kubectl get nodes -l): nodeSelector may later become words, for required affinity.
+      facts.nodeLabelSelector = selector;
       evidence.push({ label: 'nodeSelector', value: selector });
     }
     if (pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution) {
@@ -148,7 +151,6 @@ export const podScheduling = defineCheck({
     if (kind === 'node-condition') {
       // Said in words when the nodes could not be read or no longer show it: the diagnosis text never shows a gap.
       facts.taint ??= 'a node-condition taint';
-      facts.taintedNodes ??= 'the tainted nodes (kubectl get nodes)';
       facts.nodeConditions ??= 'not seen from here (the taint may have cleared)';
     }
     facts.scheduleReason = kind;

@@ -78,6 +78,20 @@ describe('pod.scheduling on the drill cluster', () => {
       objects: [
         pod('sel', 'shop', { nodeSelector: { disktype: 'ssd' } }, pending(messages.selector)),
         event('shop', 'sel', 'Warning', 'FailedScheduling', messages.selector, 9),
+        pod(
+          'aff',
+          'shop',
+          {
+            affinity: {
+              nodeAffinity: {
+                requiredDuringSchedulingIgnoredDuringExecution: {
+                  nodeSelectorTerms: [{ matchExpressions: [{ key: 'zone', operator: 'In', values: ['z9'] }] }],
+                },
+              },
+            },
+          },
+          pending(messages.selector),
+        ),
         pod('gpu', 'shop', {}, pending()),
         event('shop', 'gpu', 'Warning', 'FailedScheduling', messages.taint, 3),
         // The condition still has the message after the events expired.
@@ -95,6 +109,7 @@ describe('pod.scheduling on the drill cluster', () => {
     expect(r.summary).toBe("3 of 4 nodes do not match the pod's node selector/affinity (disktype=ssd)");
     expect(r.facts).toMatchObject({
       nodeSelector: 'disktype=ssd',
+      nodeLabelSelector: 'disktype=ssd',
       nodesTotal: 4,
       nodesExcluded: 3,
       scheduleReason: 'node-selector',
@@ -103,6 +118,14 @@ describe('pod.scheduling on the drill cluster', () => {
     expect(r.command).toBe(
       'kubectl get events -n shop --field-selector involvedObject.kind=Pod,involvedObject.name=sel,involvedObject.namespace=shop,reason=FailedScheduling',
     );
+  });
+
+  // Required affinity is no label selector: the words for it go to sentences, never into kubectl get nodes -l.
+  it('says required node affinity in words, and gives no label selector for a command', async () => {
+    const r = await t.check('pod.scheduling', { namespace: 'shop', name: 'aff' });
+    expect(r.outcome).toBe('node-selector');
+    expect(r.facts.nodeSelector).toContain('its required node affinity');
+    expect(r.facts.nodeLabelSelector).toBeUndefined();
   });
 
   it.each([
