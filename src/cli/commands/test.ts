@@ -33,7 +33,8 @@ export interface ScenarioRow {
 /**
  * Drills walked at once: each is a server and a session in this process, mostly waiting on loopback I/O
  * and on the latency some scenarios simulate (1.2-1.4 s a request): at 4, the process sat idle 40 % of a
- * run of the 154 bundled ones (60 s wall, 25 s CPU); at 8 the waits overlap (about 30 s).
+ * run of the 154 bundled ones (60 s wall, 25 s CPU); that run's walk times, 8 at once, come to 29 s,
+ * where the process's own CPU becomes the bound.
  */
 export const parallelScenarios = 8;
 
