@@ -16,7 +16,8 @@ import { renderLoose, templateRefs } from '../../src/runbook/template.js';
  */
 
 /** Words that start a command a person types (after `sudo`, a second one is the same command). */
-const starters = /(?:^|[\s:(`])((?:sudo\s+)?(?:kubectl|journalctl|crictl|systemctl|ssh|ls|docker|ctr|etcdctl|curl))\s/g;
+const starters =
+  /(?:^|[\s:(`])((?:sudo\s+)?(?:kubectl|journalctl|crictl|systemctl|ssh|ls|docker|ctr|etcdctl|curl|dig|nslookup))\s/g;
 
 /** Where a command stops, outside quotes: a clause, a parenthesis, a pair of spaces before a note, prose after a colon. */
 const enders = /^(?:;|\s*&&|: |\(|\)|\s{2}|, |\s+and\s|\s+or\s|\s+then\s|\.\s|\.$)/;

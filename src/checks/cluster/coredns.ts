@@ -159,6 +159,8 @@ export const clusterCoredns = defineCheck({
     'loopLine',
     'timeoutLine',
     'upstreams',
+    'upstream',
+    'upstreamPort',
     'timeoutCount',
     'probeOnly',
     'swallowingHosts',
@@ -174,8 +176,26 @@ export const clusterCoredns = defineCheck({
     'missing-host-entry': ['corednsFinding', 'corednsReady', 'forwarders', 'hostsNames'],
     'forwarding-loop': ['corednsFinding', 'corednsReady', 'loopLine'],
     'hosts-no-fallthrough': ['corednsFinding', 'corednsReady', 'forwarders', 'hostsNames', 'swallowingHosts'],
-    'upstream-timeout': ['corednsFinding', 'corednsReady', 'probeOnly', 'timeoutCount', 'timeoutLine', 'upstreams'],
-    'probe-timeout': ['corednsFinding', 'corednsReady', 'probeOnly', 'timeoutCount', 'timeoutLine', 'upstreams'],
+    'upstream-timeout': [
+      'corednsFinding',
+      'corednsReady',
+      'probeOnly',
+      'timeoutCount',
+      'timeoutLine',
+      'upstreams',
+      'upstream',
+      'upstreamPort',
+    ],
+    'probe-timeout': [
+      'corednsFinding',
+      'corednsReady',
+      'probeOnly',
+      'timeoutCount',
+      'timeoutLine',
+      'upstreams',
+      'upstream',
+      'upstreamPort',
+    ],
   },
   command: (p) =>
     `kubectl get pods -n ${systemNamespace} -l ${selector} && kubectl get configmap coredns -n ${systemNamespace} -o jsonpath='{.data.Corefile}'${p.name ? ` | grep -n '${quoteInside(p.name)}'` : ''} && kubectl logs -n ${systemNamespace} -l ${selector} --tail=${logTail} --prefix`,
@@ -255,6 +275,12 @@ export const clusterCoredns = defineCheck({
     const lastTimeout = logs.finding.timeouts[logs.finding.timeouts.length - 1];
     const timeoutFacts = (): void => {
       facts.upstreams = timeouts.upstreams.join(',');
+      // The first upstream, split for a command (dig @host -p port): the fix asks it directly.
+      const [host, port] = splitHostPort(timeouts.upstreams[0] ?? '');
+      if (host) {
+        facts.upstream = host;
+        facts.upstreamPort = port;
+      }
       facts.timeoutCount = timeouts.count;
       facts.probeOnly = timeouts.probeOnly;
       if (lastTimeout) facts.timeoutLine = clip(lastTimeout.line, 300);
@@ -371,3 +397,11 @@ export const clusterCoredns = defineCheck({
     };
   },
 });
+
+/** "10.0.0.2" → ["10.0.0.2", "53"]; "10.0.0.2:5353" → ["10.0.0.2", "5353"]; "[fd00::1]:53" → ["fd00::1", "53"]. */
+export function splitHostPort(addr: string): [string, string] {
+  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(addr);
+  if (bracketed) return [bracketed[1] ?? '', bracketed[2] ?? '53'];
+  const m = /^([^:]+):(\d+)$/.exec(addr);
+  return m ? [m[1] ?? '', m[2] ?? '53'] : [addr, '53'];
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCorefile, swallowingHosts } from '../../../src/checks/cluster/coredns.js';
+import { parseCorefile, splitHostPort, swallowingHosts } from '../../../src/checks/cluster/coredns.js';
 import { classifyCorednsLog, describeUpstreamTimeouts } from '../../../src/checks/cluster/corednsLog.js';
 import { startTestDrill } from '../../helpers/drill.js';
 import { runWithin, systemPod } from './helpers.js';
@@ -239,6 +239,8 @@ describe('cluster.coredns reads the log and the Corefile, not only readiness', (
     );
     expect(r.outcome).toBe('upstream-timeout');
     expect(r.facts).toMatchObject({ upstreams: '150.45.86.241', timeoutCount: 1, probeOnly: false });
+    // The fix asks that upstream directly: dig @host -p port.
+    expect(r.facts).toMatchObject({ upstream: '150.45.86.241', upstreamPort: '53' });
     const probe =
       '[ERROR] plugin/errors: 2 3797952284163317497.7063757873447144811. HINFO: read udp 192.168.209.17:36807->20.128.8.8:53: i/o timeout';
     const p = await run(
@@ -248,5 +250,15 @@ describe('cluster.coredns reads the log and the Corefile, not only readiness', (
     expect(p.outcome).toBe('probe-timeout');
     expect(p.facts.probeOnly).toBe(true);
     expect(p.summary).toContain("only the loop plugin's start-up probe (HINFO)");
+  });
+});
+
+describe('splitHostPort: an upstream as CoreDNS logs it, for dig @host -p port', () => {
+  it('splits a port, keeps 53 by default, unwraps an IPv6 address', () => {
+    expect(splitHostPort('150.45.86.241')).toEqual(['150.45.86.241', '53']);
+    expect(splitHostPort('10.0.0.2:5353')).toEqual(['10.0.0.2', '5353']);
+    expect(splitHostPort('[2001:4860:4860::8888]')).toEqual(['2001:4860:4860::8888', '53']);
+    expect(splitHostPort('[fd00::1]:5353')).toEqual(['fd00::1', '5353']);
+    expect(splitHostPort('fd00::1')).toEqual(['fd00::1', '53']);
   });
 });
