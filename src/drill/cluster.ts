@@ -38,11 +38,12 @@ function removeOpenDirs(): void {
   openDirs.clear();
 }
 
-/** A host's answer to a command as text, if the scenario collected it. */
+/** A host's answer to a command as text (stdout, then stderr, as a terminal shows them), if the scenario collected it. */
 function hostText(hosts: RunningDrill['hosts'], node: string, command: string): string | undefined {
   const a = hosts[node]?.[command];
   const r = Array.isArray(a) ? (a as readonly DrillResponse[])[0] : (a as DrillResponse | undefined);
-  return r && !r.notCollected ? r.stdout : undefined;
+  if (!r || r.notCollected) return undefined;
+  return r.stderr ? `${r.stdout ?? ''}${r.stdout && !r.stdout.endsWith('\n') ? '\n' : ''}${r.stderr}` : r.stdout;
 }
 
 export async function startDrill(scenario: Scenario, opts: StartDrillOptions = {}): Promise<RunningDrill> {

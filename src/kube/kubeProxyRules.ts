@@ -12,6 +12,14 @@ function tokens(line: string): string[] {
   return out;
 }
 
+/**
+ * What iptables-nft prints (on stderr) when iptables-legacy tables exist beside
+ * the ones it shows: kube-proxy's image may write with the other backend, whose
+ * rules this output then does not contain (kubernetes#107965).
+ */
+export const legacyTablesWarning =
+  /^#?\s*Warning: iptables-legacy tables present, use iptables-legacy(?:-save)? to see them/m;
+
 /** What kube-proxy's rules on a node do with one ClusterIP:port. */
 export interface ServiceRules {
   /** `service`: a jump to its KUBE-SVC chain (or an IPVS virtual service); `no-endpoints`: the REJECT kube-proxy writes for a Service without endpoints. */

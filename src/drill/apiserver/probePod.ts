@@ -1,5 +1,5 @@
 import { clusterName, hostOf } from '../../kube/dnsNames.js';
-import { parseIptablesServiceRules } from '../../kube/kubeProxyRules.js';
+import { legacyTablesWarning, parseIptablesServiceRules } from '../../kube/kubeProxyRules.js';
 import { decide, namedPortsOf } from '../../kube/networkPolicy.js';
 import type { NetworkPolicyView, Party } from '../../kube/networkPolicy.js';
 import { declaresPort } from '../../kube/servicePorts.js';
@@ -189,7 +189,10 @@ export function probeAnswer(ctx: SimContext, pod: KubeObject): string[] {
     let result: string;
     if (text === undefined && proxy && !works(proxy)) result = 'fail timeout';
     else {
-      const rules = text === undefined ? undefined : parseIptablesServiceRules(text, clusterIP, port);
+      const read = text === undefined ? undefined : parseIptablesServiceRules(text, clusterIP, port);
+      // No rule in iptables-nft's view while it warns of iptables-legacy tables: the rules may be there, unseen,
+      // so this text says nothing about the connection (as if not collected).
+      const rules = read?.found === 'none' && legacyTablesWarning.test(text ?? '') ? undefined : read;
       if (rules && rules.found === 'none') result = 'fail timeout';
       else if (rules && rules.found === 'no-endpoints') result = 'fail refused';
       else {

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseKubeProxyRules } from '../../../src/checks/host/kubeProxyRules.js';
+import { kubeProxyRules, kubeProxyRulesArgv, parseKubeProxyRules } from '../../../src/checks/host/kubeProxyRules.js';
+import { shellQuote } from '../../../src/nodeaccess/quote.js';
 import { parseIpvsServiceRules, parseIptablesServiceRules } from '../../../src/kube/kubeProxyRules.js';
 
 /** Real output from public threads (each file's first line cites it), read as pasted. */
@@ -58,6 +59,81 @@ describe('iptables-save, as people paste it', () => {
     expect(rules.found).toBe('service');
     // The KUBE-SVC chain's own lines were not pasted: no endpoint is known, and that is said.
     expect(rules.destinations).toEqual([]);
+  });
+});
+
+describe('iptables-nft beside iptables-legacy tables (kubernetes#107965, #109811)', () => {
+  const params = {
+    node: 'worker-1',
+    clusterIP: '10.104.135.179',
+    port: 443,
+    endpoints: '10.1.75.149',
+    mode: 'iptables',
+  };
+
+  it('no rule and the legacy warning: unknown, with the command that reads the other tables (dev-sec#274)', () => {
+    const r = parseKubeProxyRules(run(fixture('iptables-save-nft-legacy-warning-devsec-274')), params);
+    expect(r.outcome).toBe('error');
+    expect(r.facts).toMatchObject({ errorKind: 'other-backend' });
+    expect(r.summary).toContain('iptables-legacy-save on worker-1');
+    expect(r.summary).not.toMatch(/kube-proxy has no rule/);
+    expect(r.evidence.map((e) => e.value)).toContain(
+      '# Warning: iptables-legacy tables present, use iptables-legacy-save to see them',
+    );
+  });
+
+  it('the warning on stderr, as iptables-save prints it, reads the same', () => {
+    const lines = fixture('iptables-save-nft-legacy-warning-devsec-274').split('\n');
+    const warning = lines.filter((l) => l.startsWith('# Warning:')).join('\n');
+    const stdout = lines.filter((l) => !l.startsWith('# Warning:')).join('\n');
+    const r = parseKubeProxyRules({ ...run(stdout), stderr: `${warning}\n` }, params);
+    expect(r).toMatchObject({ outcome: 'error', facts: { errorKind: 'other-backend' } });
+  });
+
+  it('without the warning, the same empty tables are no rule', () => {
+    const stdout = fixture('iptables-save-nft-legacy-warning-devsec-274')
+      .split('\n')
+      .filter((l) => !l.startsWith('# Warning:'))
+      .join('\n');
+    expect(parseKubeProxyRules(run(stdout), params).outcome).toBe('no-rules');
+  });
+
+  it('the rule found: the warning changes nothing (kubernetes#110659 rules, dev-sec#274 warning on stderr)', () => {
+    const warning = fixture('iptables-save-nft-legacy-warning-devsec-274')
+      .split('\n')
+      .filter((l) => l.startsWith('# Warning:'))
+      .join('\n');
+    const r = parseKubeProxyRules(
+      { ...run(fixture('iptables-svc-sep-110659')), stderr: `${warning}\n` },
+      {
+        ...params,
+        node: 'master',
+      },
+    );
+    expect(r.outcome).toBe('rules-match');
+  });
+});
+
+describe('a mode plumbline does not read', () => {
+  it('nftables: said as not read, with the nft command, instead of bad parameters', async () => {
+    const p = kubeProxyRules.params.parse({ node: 'worker-1', clusterIP: '10.96.0.10', port: '53', mode: 'nftables' });
+    expect(shellQuote(kubeProxyRulesArgv(p))).toBe('nft list table ip kube-proxy');
+    const nodes = {
+      run: () => {
+        throw new Error('nothing should run on the node');
+      },
+    };
+    const r = await kubeProxyRules.run({ nodes } as unknown as Parameters<typeof kubeProxyRules.run>[0], p);
+    expect(r).toMatchObject({ outcome: 'error', facts: { errorKind: 'mode-not-read' } });
+    expect(r.summary).toBe(
+      'kube-proxy runs in nftables mode on worker-1; plumbline does not read nftables rules: nft list table ip kube-proxy on worker-1 shows them',
+    );
+    // A pasted answer (manual mode) is not read as iptables-save either.
+    expect(parseKubeProxyRules(run(fixture('iptables-svc-sep-110659')), p).outcome).toBe('error');
+  });
+
+  it("an empty mode in kube-proxy's ConfigMap is iptables", () => {
+    expect(kubeProxyRules.params.parse({ node: 'n', clusterIP: '10.0.0.1', port: 80, mode: '' }).mode).toBe('iptables');
   });
 });
 
