@@ -166,6 +166,13 @@ export function parseServiceJournals(r: RunResult): CheckResult<Outcome> {
     };
   }
   const last = errors.at(-1) as JournalEntry;
+  // journalctl -u takes a unit, not a line's identifier ('sh', 'systemd', or none when the paste has no prefix).
+  const unitNames =
+    loaded.length > 0
+      ? loaded.map((u) => u.unit)
+      : idents.filter((i) => (kubeletUnits as readonly string[]).includes(i));
+  const journalUnit =
+    last.ident && unitNames.includes(last.ident) ? last.ident : (kubelet ?? unitNames[0] ?? last.ident ?? 'kubelet');
   const firstBy = new Map<string, JournalEntry>();
   for (const e of errors) if (!firstBy.has(e.ident ?? '')) firstBy.set(e.ident ?? '', e);
   const evidence: Evidence[] = [...firstBy.entries()]
@@ -182,6 +189,7 @@ export function parseServiceJournals(r: RunResult): CheckResult<Outcome> {
       serviceErrorLines: errors.length,
       serviceLastError: clip(last.msg ?? last.message),
       serviceLastErrorUnit: last.ident ?? 'journal',
+      serviceJournalUnit: journalUnit,
     },
   };
 }
@@ -193,8 +201,18 @@ export const serviceJournals = defineHostStepsCheck({
   params,
   outcomes,
   healthy: ['quiet'],
-  facts: ['serviceUnits', 'kubeletUnit', 'serviceErrorLines', 'serviceLastError', 'serviceLastErrorUnit'],
-  sets: { '*': ['serviceUnits'], errors: ['serviceErrorLines', 'serviceLastError', 'serviceLastErrorUnit'] },
+  facts: [
+    'serviceUnits',
+    'kubeletUnit',
+    'serviceErrorLines',
+    'serviceLastError',
+    'serviceLastErrorUnit',
+    'serviceJournalUnit',
+  ],
+  sets: {
+    '*': ['serviceUnits'],
+    errors: ['serviceErrorLines', 'serviceLastError', 'serviceLastErrorUnit', 'serviceJournalUnit'],
+  },
   argv: () => listUnitsArgv(),
   describe: (p) =>
     `${listUnitsArgv().join(' ')}; journalctl -u <each unit found> --since=-${p.sinceMinutes}m -o short-iso --no-pager -n ${p.maxLines}`,

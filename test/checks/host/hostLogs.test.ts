@@ -99,6 +99,30 @@ describe("host.service-journals: the node's units, whatever the distribution cal
     });
   });
 
+  it('lines pasted without a journald prefix (Containarium#1452): the fix reads the unit systemd listed, not "journal"', () => {
+    const r = parseServiceJournals({
+      stdout:
+        '  k3s.service loaded active running Lightweight Kubernetes\n' +
+        'E kubelet.go:1688] "Failed to start ContainerManager" err="[open /proc/sys/kernel/panic_on_oops: permission denied,\n' +
+        '  open /proc/sys/vm/overcommit_memory: permission denied, open /proc/sys/kernel/panic: permission denied]"\n' +
+        'E container_manager_linux.go:449] "Updating kernel flag failed\n' +
+        '  (Hint: enable KubeletInUserNamespace feature flag to ignore the error)"\n',
+      stderr: '',
+      exitCode: 0,
+      durationMs: 1,
+      timedOut: false,
+      truncated: false,
+    });
+    expect(r.outcome).toBe('errors');
+    expect(r.facts).toMatchObject({ serviceLastErrorUnit: 'journal', serviceJournalUnit: 'k3s' });
+  });
+
+  it('the last error from a helper process (k3s#9598, "sh"): the journal to read is still the unit the kubelet runs in', () => {
+    const r = parseServiceJournals(fixture('journal-k3s-agent-flag-9598'));
+    expect(r.facts).toMatchObject({ serviceLastErrorUnit: 'sh' });
+    expect(r.facts?.serviceJournalUnit).not.toBe('sh');
+  });
+
   it('journalctl found nothing (k3s#146): quiet, not an error', () => {
     expect(parseServiceJournals(fixture('journalctl-no-entries-k3s-146')).outcome).toBe('quiet');
   });
