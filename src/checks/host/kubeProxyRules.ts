@@ -68,9 +68,11 @@ export function parseKubeProxyRules(r: RunResult, p: Params): CheckResult<Outcom
   }
   const looksRight = p.mode === 'ipvs' ? /IP Virtual Server|->\s/.test(text) : /^-A |^\*nat|^\*filter/m.test(text);
   if (!looksRight)
-    return hostError(`this is not ${tool} output`, 'bad-output', [
-      { label: 'output', value: clip(text.split('\n')[0] ?? '(empty)') },
-    ]);
+    return hostError(
+      `this is not ${tool} output${legacyTablesWarning.test(text) ? `; it warns that iptables-legacy tables are present, which iptables-legacy-save on ${p.node} shows` : ''}`,
+      'bad-output',
+      [{ label: 'output', value: clip(text.split('\n')[0] ?? '(empty)') }],
+    );
   const rules =
     p.mode === 'ipvs'
       ? parseIpvsServiceRules(text, p.clusterIP, p.port)

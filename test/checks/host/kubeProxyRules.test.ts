@@ -82,6 +82,12 @@ describe('iptables-nft beside iptables-legacy tables (kubernetes#107965, #109811
     );
   });
 
+  it('iptables -L pasted instead, with the same warning (kubernetes#107965): not read, and the other tables named', () => {
+    const r = parseKubeProxyRules(run(fixture('iptables-L-nat-legacy-warning-107965')), params);
+    expect(r).toMatchObject({ outcome: 'error', facts: { errorKind: 'bad-output' } });
+    expect(r.summary).toContain('iptables-legacy-save on worker-1');
+  });
+
   it('the warning on stderr, as iptables-save prints it, reads the same', () => {
     const lines = fixture('iptables-save-nft-legacy-warning-devsec-274').split('\n');
     const warning = lines.filter((l) => l.startsWith('# Warning:')).join('\n');
