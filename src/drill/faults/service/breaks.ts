@@ -31,6 +31,29 @@ export const serviceSelectorTypo = defineFault({
   },
 });
 
+/**
+ * The pods run Ready and the Service selects them, but nothing wrote their
+ * endpoints: kube-controller-manager (its EndpointSlice and Endpoints
+ * controllers) was down or not leading when they came up. Pair it with a
+ * controller-manager fault for the reason.
+ */
+export const endpointsNotWritten = defineFault({
+  id: 'endpoints-not-written',
+  title: "No EndpointSlice lists the app's Ready pods: the controllers never wrote them",
+  layer: 'cluster',
+  description:
+    "Service `name`'s EndpointSlices and Endpoints are absent while its pods run Ready: the controllers in kube-controller-manager that write them were not running when the pods came up (pair with a controller-manager fault).",
+  params: z.strictObject({ ...app }),
+  apply(ctx, p) {
+    needService(ctx, p);
+    for (const slice of ctx
+      .list('EndpointSlice', p.namespace)
+      .filter((s) => s.metadata.labels?.['kubernetes.io/service-name'] === p.name))
+      ctx.remove('EndpointSlice', p.namespace, slice.metadata.name);
+    ctx.remove('Endpoints', p.namespace, p.name);
+  },
+});
+
 export const serviceTargetPortMismatch = defineFault({
   id: 'service-target-port-mismatch',
   title: "The Service's targetPort is not a port the pods serve",

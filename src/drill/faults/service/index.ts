@@ -3,6 +3,7 @@ import { gatewayApp } from './gateway.js';
 import { ingressControllerStaleEndpoints, networkPolicyNamespaceOnly } from './controllerFaults.js';
 import {
   cniAgentDown,
+  endpointsNotWritten,
   headlessPortDiffers,
   ingressBackendPortWrong,
   ingressNoController,
@@ -21,6 +22,7 @@ export const serviceFaults = [
   serviceSelectorTypo,
   serviceTargetPortMismatch,
   servicePodsNotReady,
+  endpointsNotWritten,
   networkPolicyDefaultDeny,
   kubeProxyDown,
   kubeProxyNotSyncing,
