@@ -186,3 +186,31 @@ describe('anomalies nothing explains', () => {
     expect(lineSeverity(line)).toBe(severity);
   });
 });
+
+describe('a webhook the API server reached through a proxy', () => {
+  const page = (text: string) => [
+    { kind: 'api' as const, layer: 'cluster' as const, source: 'the error on the page', text, severity: 2 },
+  ];
+  const ids = (text: string) => matchSignals(bundledCatalog(), page(text)).map((m) => m.signature.id);
+
+  it("a bare HTTP reason after the webhook's URL is a proxy's answer to CONNECT (kubernetes#97704, verbatim)", () => {
+    expect(
+      ids(
+        'Error from server (InternalError): error when creating "ingress-myapp.yaml": Internal error occurred: failed calling webhook "validate.nginx.ingress.kubernetes.io": Post https://ingress-nginx-controller-admission.ingress-nginx.svc:443/extensions/v1beta1/ingresses?timeout=30s: Gateway Timeout',
+      ),
+    ).toContain('apiserver-webhook-via-proxy');
+  });
+
+  it("k3s's own egress proxy (bitnami/charts#15094) and a webhook without endpoints (metallb#1669) are not that", () => {
+    expect(
+      ids(
+        'failed to call webhook: Post "https://metallb-webhook-service.metallb-system.svc:443/validate-metallb-io-v1beta1-l2advertisement?timeout=10s": proxy error from',
+      ),
+    ).not.toContain('apiserver-webhook-via-proxy');
+    expect(
+      ids(
+        'Error from server (InternalError): error when creating "/tmp/MetallbConfig-1528688034.yaml": Internal error occurred: failed calling webhook "ipaddresspoolvalidationwebhook.metallb.io": Post "https://webhook-service.metallb-system.svc:443/validate-metallb-io-v1beta1-ipaddresspool?timeout=10s": no endpoints available for service "webhook-service"',
+      ),
+    ).not.toContain('apiserver-webhook-via-proxy');
+  });
+});

@@ -13,6 +13,7 @@ import type { CheckResult, Evidence, Facts } from '../types.js';
 export const pageErrorClasses = [
   'etcd-no-space',
   'etcd-timeout',
+  'etcd-certificate',
   'certificate',
   'webhook',
   'aggregated-api',
@@ -49,6 +50,14 @@ const patterns: { cls: Exclude<PageErrorClass, 'other'>; re: RegExp; layer: stri
     cls: 'etcd-timeout',
     re: /etcdserver: (?:request timed out|leader changed|too many requests|server stopped|timed out waiting for read index)|etcdserver: [\w ]*timeout|context deadline exceeded.{0,80}etcd|etcd.{0,80}context deadline exceeded/i,
     layer: 'etcd: the API server got no answer from its store in time (a slow disk, a lost leader, a starved member)',
+  },
+  // etcdctl or the API server talking to etcd's client or peer port (opsnull/follow-me-install-kubernetes-cluster#290):
+  // etcd's own journal says more than any certificate check, a members' clock difference among it.
+  {
+    cls: 'etcd-certificate',
+    re: /:(?:2379|2380)\b\S*:? .{0,200}?(?:x509: |tls: )|etcd\S*:? .{0,120}?x509: /i,
+    layer:
+      'TLS to etcd (its port 2379 or 2380): a certificate not trusted, expired or not yet valid, which a wrong clock on a member also makes it look',
   },
   {
     cls: 'certificate',

@@ -12,7 +12,18 @@ import { parseJournal } from './journal.js';
  * k3s-io/k3s#2853), and an external etcd runs as its own systemd service. Its
  * lines read like a pod's log once the journal prefix is taken off.
  */
-const outcomes = ['slow-apply', 'no-space', 'certificate-expired', 'rejected-connections-only', 'quiet'] as const;
+const outcomes = [
+  'slow-apply',
+  'no-space',
+  'certificate-expired',
+  'clock-difference',
+  'rejected-connections-only',
+  'quiet',
+] as const;
+
+// rafthttp's probe of each peer: `the clock difference against peer f87fd78eb2cda07d is too high [29.294774649s > 1s]`
+// (capnslog: opsnull/follow-me-install-kubernetes-cluster#290, openshift-metal3/dev-scripts#354).
+const clockDifference = /the clock difference against peer \S+ is too high \[([\d.]+m?s) > /;
 type Outcome = (typeof outcomes)[number];
 
 const params = z.object({
@@ -95,6 +106,21 @@ export function parseEtcdJournal(r: RunResult, p: Params, now?: Date): CheckResu
       facts,
     };
   }
+  const drifts = journal.entries.flatMap((e) => {
+    const m = clockDifference.exec(e.message);
+    return m ? [{ line: e.line, detail: m[1] ?? '' }] : [];
+  });
+  const drift = drifts.at(-1);
+  if (drift) {
+    facts.logLine = drift.line;
+    facts.etcdClockDifference = drift.detail;
+    return {
+      outcome: 'clock-difference',
+      summary: `etcd finds its peers' clocks ${drift.detail} apart (${plural(drifts.length, 'warning')}): members out of time sync, which also makes valid certificates look expired or not yet valid`,
+      evidence: [line(drift), scope],
+      facts,
+    };
+  }
   const last = slow.at(-1);
   if (last) {
     facts.logLine = last.line;
@@ -138,6 +164,7 @@ export const etcdJournal = defineHostCheck({
     'rejectedConnections',
     'expiredCertificateConnections',
     'expiredCertificateFrom',
+    'etcdClockDifference',
     'logLine',
   ],
   sets: {
@@ -145,6 +172,7 @@ export const etcdJournal = defineHostCheck({
     'certificate-expired': ['expiredCertificateConnections', 'logLine'],
     'no-space': ['logLine'],
     'slow-apply': ['logLine'],
+    'clock-difference': ['etcdClockDifference', 'logLine'],
   },
   timeoutMs: 25_000,
   argv: etcdJournalArgv,

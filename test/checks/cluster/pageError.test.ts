@@ -15,6 +15,12 @@ describe('cluster.page-error', () => {
     ['compact failed: etcdserver: mvcc: database space exceeded', 'etcd-no-space'],
     // kubectl's wording of an etcd read or write that timed out, and the others below: as kubectl prints them.
     ['Error from server: etcdserver: request timed out', 'etcd-timeout'],
+    // https://github.com/opsnull/follow-me-install-kubernetes-cluster/issues/290 (etcdctl cluster-health; the cause
+    // was the members' clocks, so TLS to etcd's port is read in etcd's own log first)
+    [
+      'failed to check the health of member 3def585d2a259899 on https://192.168.31.102:2379: Get https://192.168.31.102:2379/health: x509: certificate signed by unknown authority',
+      'etcd-certificate',
+    ],
     // A webhook that fails on x509 is the webhook's, not a certificate between client and API server.
     [
       'Error from server (InternalError): error when creating "ingress.yaml": Internal error occurred: failed calling webhook "validate.nginx.ingress.kubernetes.io": Post https://ingress-nginx-controller-admission.ingress-nginx.svc:443/networking/v1beta1/ingresses?timeout=30s: x509: certificate signed by unknown authority',

@@ -16,6 +16,26 @@ describe('host.etcd-journal: etcd where it is no pod', () => {
     expect(etcdJournal.command(p)).toBe('journalctl -u etcd -u k3s --since -30m -o short-iso --no-pager -n 3000');
   });
 
+  it("an external etcd whose peers' clocks are 29 s apart: the difference, not a certificate", () => {
+    // https://github.com/opsnull/follow-me-install-kubernetes-cluster/issues/290 ("the real cause is the clocks not in sync")
+    const text = readFileSync(
+      join(import.meta.dirname, '../../../scenarios/real/raw/ri-etcd-clock-skew-x509-290/etcd-journal.txt'),
+      'utf8',
+    );
+    const r = run(text);
+    expect(r.outcome).toBe('clock-difference');
+    expect(r.facts).toMatchObject({ etcdClockDifference: '29.351765122s' });
+    expect(String(r.facts.logLine)).toContain('the clock difference against peer f87fd78eb2cda07d');
+  });
+
+  it('the same warning with its prober named (openshift-metal3/dev-scripts#354, etcd in a pod logging capnslog)', () => {
+    const r = run(
+      '2019-04-15 08:43:34.873327 W | rafthttp: the clock difference against peer 25b94689aa475203 is too high [1.071059639s > 1s] (prober "ROUND_TRIPPER_SNAPSHOT")\n',
+    );
+    expect(r.outcome).toBe('clock-difference');
+    expect(r.facts).toMatchObject({ etcdClockDifference: '1.071059639s' });
+  });
+
   it("k3s's embedded etcd: slow applies and a 7.45 s fdatasync in the k3s unit's journal", () => {
     // https://github.com/k3s-io/k3s/issues/2853 (the maintainer: "On this cluster your disk is too slow")
     const text = readFileSync(
