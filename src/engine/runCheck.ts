@@ -103,7 +103,13 @@ export async function runCheck(inv: CheckInvocation, signal: AbortSignal, deps: 
     }
     return done(result);
   } catch (err) {
-    if (err instanceof KubeError) return done(errorResult(`${err.kind}: ${err.message}`, err.kind));
+    if (err instanceof KubeError) {
+      // The drill answers a container log nobody pasted as the kubelet would fail it (src/drill/apiserver/logs.ts):
+      // that is pasted output missing, like a host command not collected, not a kubelet the walk could not reach.
+      if (err.message.includes(': not collected in this scenario: '))
+        return done(errorResult(`not run (not-collected): ${err.message}`, 'not-collected'));
+      return done(errorResult(`${err.kind}: ${err.message}`, err.kind));
+    }
     if (err instanceof NodeAccessError)
       return done(
         errorResult(`${neverRan.has(err.kind) ? `not run (${err.kind})` : err.kind}: ${err.message}`, err.kind),

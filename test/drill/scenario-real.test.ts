@@ -246,6 +246,9 @@ hosts:
     const out = await run('pod.logs', { namespace: 'shop', name: 'web' });
     expect(out.outcome).toBe('error');
     expect(out.summary).toContain('not collected in this scenario');
+    // Pasted output missing, like a host command: "no finding" stays possible, the log is listed as not seen.
+    expect(out.facts.errorKind).toBe('not-collected');
+    expect(out.summary).toMatch(/^not run \(not-collected\): /);
   });
 
   it('objects keep their times, moved so that pastedAt is now; the node written in cluster.nodes is served', async () => {
