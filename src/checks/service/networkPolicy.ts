@@ -54,8 +54,12 @@ export const serviceNetworkPolicy = defineCheck({
   params,
   outcomes,
   healthy: ['no-policies', 'allowed'],
-  facts: ['policyName', 'policies', 'deniedAt', 'allowedBy', 'trafficFrom'],
-  sets: { '*': ['trafficFrom'], denied: ['policyName', 'policies', 'deniedAt'], allowed: ['allowedBy', 'policies'] },
+  facts: ['policyName', 'policies', 'deniedAt', 'deniedBecause', 'allowedBy', 'trafficFrom'],
+  sets: {
+    '*': ['trafficFrom'],
+    denied: ['policyName', 'policies', 'deniedAt', 'deniedBecause'],
+    allowed: ['allowedBy', 'policies'],
+  },
   command,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
     const fromNs = p.fromNamespace || p.namespace;
@@ -135,11 +139,22 @@ export const serviceNetworkPolicy = defineCheck({
       };
       const ordered = [...d.isolatedBy].sort((a, b) => rulesOf(a) - rulesOf(b));
       const policyName = ordered[0] ?? '';
+      const svcPort = svc.spec?.ports?.[0];
+      const mistake =
+        verdict.deniedAt === 'egress' ? undefined : servicePortInPolicy(all, ordered, svcPort, port, p.service);
+      const deniedBecause = `No rule of theirs allows ${trafficFrom}${port !== undefined ? ` on port ${port}` : ''}.${mistake ? ` ${mistake}` : ''}`;
+      if (mistake) evidence.push({ label: 'policy port', value: mistake });
       return {
         outcome: 'denied',
         summary: `NetworkPolicy ${policyName}${ordered.length > 1 ? ` (with ${ordered.slice(1).join(', ')})` : ''} ${verdict.deniedAt === 'egress' ? `isolates ${trafficFrom} for Egress` : `selects ${target.metadata?.name ?? 'the pods'} for Ingress`}, and no rule allows ${trafficFrom} to ${p.service}'s pods on port ${port ?? '?'}`,
         evidence,
-        facts: { policyName, policies: ordered.join(', '), deniedAt: verdict.deniedAt ?? 'ingress', trafficFrom },
+        facts: {
+          policyName,
+          policies: ordered.join(', '),
+          deniedAt: verdict.deniedAt ?? 'ingress',
+          trafficFrom,
+          deniedBecause,
+        },
       };
     }
     const allowedBy =
@@ -153,3 +168,30 @@ export const serviceNetworkPolicy = defineCheck({
     };
   },
 });
+
+/**
+ * A rule's port that is the Service's nodePort or port rather than the pods' (projectcalico/felix#2836: a policy
+ * admitting the nodePort 30644 for pods listening on 8080). Policies see traffic after the Service's translation,
+ * so such a port admits nothing.
+ */
+function servicePortInPolicy(
+  all: readonly NetworkPolicyView[],
+  names: readonly string[],
+  svcPort: { port?: number; nodePort?: number } | undefined,
+  podPortNumber: number | undefined,
+  service: string,
+): string | undefined {
+  if (!svcPort || podPortNumber === undefined) return undefined;
+  for (const name of names) {
+    const rules = all.find((x) => x.metadata.name === name)?.spec?.ingress ?? [];
+    const ports = rules.flatMap((r) => r.ports ?? []).map((x) => x.port);
+    if (ports.includes(podPortNumber)) continue;
+    const hit = ports.find(
+      (v) => typeof v === 'number' && (v === svcPort.nodePort || (v === svcPort.port && v !== podPortNumber)),
+    );
+    if (hit === undefined) continue;
+    const which = hit === svcPort.nodePort ? 'nodePort' : 'port';
+    return `${name} admits port ${hit}, which is ${service}'s ${which}: a policy's port is the pods' port (${podPortNumber}), since traffic reaches them after the Service's translation, so ${hit} admits nothing.`;
+  }
+  return undefined;
+}

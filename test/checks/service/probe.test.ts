@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { startTestDrill } from '../../helpers/drill.js';
 import type { TestDrill } from '../../helpers/drill.js';
 
@@ -78,6 +81,7 @@ describe('service.network-policy and service.endpoints on the drill', () => {
       deniedAt: 'ingress',
       policies: 'default-deny-ingress, allow-frontend-to-web',
     });
+    expect(String(denied.facts.deniedBecause)).not.toContain('admits port');
     const allowed = await t.check('service.network-policy', {
       namespace: 'shop',
       service: 'web',
@@ -145,5 +149,24 @@ describe('service.probe through the ingress controller on the drill', () => {
       allow,
     );
     expect(r).toMatchObject({ outcome: 'ingress-fails', facts: { failure: 'HTTP 404' } });
+  });
+});
+
+describe("service.network-policy: a rule on the Service's nodePort (projectcalico/felix#2836, its manifests verbatim)", () => {
+  let t: TestDrill;
+  beforeAll(async () => {
+    const file = join(import.meta.dirname, '../../../scenarios/real/ri-calico-netpol-nodeport-2836.yaml');
+    const real = parse(readFileSync(file, 'utf8')) as { cluster: unknown; objects: unknown[] };
+    t = await startTestDrill({ cluster: real.cluster, objects: real.objects } as Parameters<typeof startTestDrill>[0]);
+  });
+  afterAll(() => t.close());
+
+  it('says the policy admits the nodePort 30644, which admits nothing: the pods listen on 8080', async () => {
+    const r = await t.check('service.network-policy', { namespace: 'lzf', service: 'kubia1' });
+    expect(r.outcome).toBe('denied');
+    expect(r.facts.policyName).toBe('lzf-access');
+    expect(String(r.facts.deniedBecause)).toContain(
+      "lzf-access admits port 30644, which is kubia1's nodePort: a policy's port is the pods' port (8080)",
+    );
   });
 });
