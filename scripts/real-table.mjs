@@ -21,6 +21,11 @@ const layers = [
   ['rd-', 'DNS/downstream'],
   ['rs-', 'control plane (slow)'],
   ['rl-', 'long tail (signatures)'],
+  ['rsv-', 'service'],
+  // Blind held-out batches (scenarios/real/HELD-OUT.md): a batch, not a layer.
+  ['rb-', 'held-out 1'],
+  ['rh-', 'held-out 2'],
+  ['ri-', 'held-out 3'],
 ];
 
 function files(dir) {
