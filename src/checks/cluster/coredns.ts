@@ -141,6 +141,18 @@ async function readCorednsLogs(
 /** CoreDNS logs little; the last 200 lines of each instance hold its start-up and its recent errors. */
 const logTail = 200;
 
+/** What an upstream time-out sets, whether real lookups or only the loop plugin's probe timed out. */
+const upstreamTimeoutFacts = [
+  'corednsFinding',
+  'corednsReady',
+  'probeOnly',
+  'timeoutCount',
+  'timeoutLine',
+  'upstreams',
+  'upstream',
+  'upstreamPort',
+] as const;
+
 export const clusterCoredns = defineCheck({
   id: 'cluster.coredns',
   layer: 'cluster',
@@ -176,26 +188,8 @@ export const clusterCoredns = defineCheck({
     'missing-host-entry': ['corednsFinding', 'corednsReady', 'forwarders', 'hostsNames'],
     'forwarding-loop': ['corednsFinding', 'corednsReady', 'loopLine'],
     'hosts-no-fallthrough': ['corednsFinding', 'corednsReady', 'forwarders', 'hostsNames', 'swallowingHosts'],
-    'upstream-timeout': [
-      'corednsFinding',
-      'corednsReady',
-      'probeOnly',
-      'timeoutCount',
-      'timeoutLine',
-      'upstreams',
-      'upstream',
-      'upstreamPort',
-    ],
-    'probe-timeout': [
-      'corednsFinding',
-      'corednsReady',
-      'probeOnly',
-      'timeoutCount',
-      'timeoutLine',
-      'upstreams',
-      'upstream',
-      'upstreamPort',
-    ],
+    'upstream-timeout': upstreamTimeoutFacts,
+    'probe-timeout': upstreamTimeoutFacts,
   },
   command: (p) =>
     `kubectl get pods -n ${systemNamespace} -l ${selector} && kubectl get configmap coredns -n ${systemNamespace} -o jsonpath='{.data.Corefile}'${p.name ? ` | grep -n '${quoteInside(p.name)}'` : ''} && kubectl logs -n ${systemNamespace} -l ${selector} --tail=${logTail} --prefix`,
