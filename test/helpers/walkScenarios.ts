@@ -25,6 +25,8 @@ export interface ScenarioWalk {
   /** Every text the walk showed a person: step titles and whys, questions, commands, the diagnosis. */
   texts: string[];
   diagnosis: DiagnosisView | null;
+  /** How the walk ended (diagnosis, no-finding, incomplete...), as `plumbline test` compares it. */
+  outcome?: string;
   error?: string;
 }
 
@@ -91,6 +93,7 @@ async function walkOne(name: string, transcript: string): Promise<ScenarioWalk> 
     session.start();
     const r = await session.done;
     walk.diagnosis = r.diagnosis;
+    walk.outcome = r.outcome ?? r.reason;
   } catch (err) {
     walk.error = err instanceof Error ? err.message : String(err);
   } finally {

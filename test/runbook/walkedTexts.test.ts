@@ -32,6 +32,21 @@ describe('each check sets what it declares', () => {
     expect(walks.length).toBe(names.length);
   });
 
+  // What `plumbline test` checks of each one (CI runs it too): the ending, and how the walk ended.
+  it('reaches the ending its scenario expects, every bundled scenario and every real case', () => {
+    const wrong: string[] = [];
+    for (const w of walks) {
+      const expected = w.scenario.expect.diagnosis;
+      const wanted = w.scenario.expect.outcome ?? (expected === null ? 'no-finding' : 'diagnosis');
+      // A drill whose API server cannot be trusted stops before the first step: incomplete, nothing seen.
+      const outcome = w.error !== undefined ? 'incomplete' : w.outcome;
+      const got = w.diagnosis?.id ?? null;
+      if (got !== expected || outcome !== wanted)
+        wrong.push(`${w.name}: expected ${expected ?? '-'} (${wanted}), got ${got ?? '-'} (${outcome ?? '?'})`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
   // The placeholder proof counts on `sets`: a declaration a real result contradicts would prove a text filled that is not.
   it('sets, with a value, every fact its `sets` declares for the outcome it returned', () => {
     const wrong: string[] = [];
