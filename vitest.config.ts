@@ -9,6 +9,8 @@ import type { TestSpecification } from 'vitest/node';
  * it goes by file size, and these short files came last: the 65 s scenario walk then ran alone at the end.
  */
 const slowFirst = [
+  'test/runbook/walkedTexts.real.test.ts',
+  'test/runbook/walkedTexts.bundled.test.ts',
   'test/cli/scenarios.test.ts',
   'test/fuzz/loaders.test.ts',
   'test/runbook/inputFiles.test.ts',

@@ -65,7 +65,7 @@ export interface CheckDefinition<P = Record<string, unknown>, O extends string =
   /**
    * The facts `run` always sets, to a non-empty value, on an outcome (`'*'`:
    * on every outcome but error). Lint's placeholder proof counts on them and
-   * on nothing else; test/runbook/walkedTexts.test.ts holds every walk of the
+   * on nothing else; test/runbook/walkedTexts.ts holds every walk of the
    * bundled scenarios to them.
    */
   sets?: Partial<Record<O | '*', readonly string[]>>;

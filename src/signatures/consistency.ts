@@ -2,7 +2,7 @@
  * What a diagnosis says that the walk's own recorded facts contradict: exit
  * 137 (SIGKILL) or OOMKilled while the text says the program ended by itself
  * or was not killed; an exit code or a pod phase the walk never recorded.
- * Held against every bundled and real walk by test/runbook/walkedTexts.test.ts.
+ * Held against every bundled and real walk by test/runbook/walkedTexts.ts.
  */
 export function contradictions(
   texts: readonly string[],
