@@ -94,10 +94,22 @@ function probePod(p: Params, t: Targets): V1Pod {
   };
 }
 
+/**
+ * The probe as a person can run it: the addresses it tries are read by command
+ * substitution on their machine, as the check reads them before it starts the pod.
+ */
 function commandOf(p: Params): string {
   const name = podName(p.service);
   const target = p.name || `${p.service}.${p.namespace}.svc.cluster.local`;
-  return `kubectl run ${quoteArg(name)} -n ${quoteArg(p.namespace)} --rm -i --restart=Never --image=${quoteArg(p.image)} -l plumbline.dev/probe=true${p.node ? ` --overrides='{"spec":{"nodeSelector":{"kubernetes.io/hostname":"${p.node}"}}}'` : ''} -- sh -c 'nslookup ${target}; nc -zv -w 3 <clusterIP> <port>; nc -zv -w 3 <pod IP> <targetPort>${p.host ? `; wget -S -O /dev/null --header "Host: ${hostOf(p.host)}" http://<the ingress controller Service's address>/` : ''}'`;
+  const ns = quoteArg(p.namespace);
+  const svc = quoteArg(p.service);
+  const clusterIP = `$(kubectl get service ${svc} -n ${ns} -o jsonpath='{.spec.clusterIP} {.spec.ports[0].port}')`;
+  const endpoint = `$(kubectl get endpointslices -n ${ns} -l kubernetes.io/service-name=${svc} -o jsonpath='{.items[0].endpoints[0].addresses[0]} {.items[0].ports[0].port}')`;
+  const ingress =
+    p.host && hostOf(p.host) !== '*' && p.controllerNamespace
+      ? `; wget -S -O /dev/null --header 'Host: ${hostOf(p.host)}' http://$(kubectl get service -n ${quoteArg(p.controllerNamespace)} -l app.kubernetes.io/component=controller -o jsonpath='{.items[0].spec.clusterIP}')/`
+      : '';
+  return `kubectl run ${quoteArg(name)} -n ${ns} --rm -i --restart=Never --image=${quoteArg(p.image)} -l plumbline.dev/probe=true${p.node ? ` --overrides='{"spec":{"nodeSelector":{"kubernetes.io/hostname":"${p.node}"}}}'` : ''} -- sh -c "nslookup ${target}; nc -zv -w 3 ${clusterIP}; nc -zv -w 3 ${endpoint}${ingress}"`;
 }
 
 const sleep = (ms: number, signal: AbortSignal) =>

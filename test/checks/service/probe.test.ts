@@ -170,3 +170,25 @@ describe("service.network-policy: a rule on the Service's nodePort (projectcalic
     );
   });
 });
+
+describe('service.probe: the command shown behind it', () => {
+  it('can be run as printed: the addresses it tries are read by kubectl, no <placeholder> left', async () => {
+    const { serviceProbe } = await import('../../../src/checks/service/probe.js');
+    const command = serviceProbe.command(
+      serviceProbe.params.parse({
+        namespace: 'shop',
+        service: 'web',
+        host: 'shop.example.com',
+        controllerNamespace: 'ingress-nginx',
+      }),
+    );
+    expect(command).not.toMatch(/<[^>]+>/);
+    expect(command).toContain(
+      "nc -zv -w 3 $(kubectl get service web -n shop -o jsonpath='{.spec.clusterIP} {.spec.ports[0].port}')",
+    );
+    expect(command).toContain(
+      "nc -zv -w 3 $(kubectl get endpointslices -n shop -l kubernetes.io/service-name=web -o jsonpath='{.items[0].endpoints[0].addresses[0]} {.items[0].ports[0].port}')",
+    );
+    expect(command).toContain("--header 'Host: shop.example.com' http://$(kubectl get service -n ingress-nginx");
+  });
+});
