@@ -84,6 +84,7 @@ async function walkOne(name: string, transcript: string): Promise<ScenarioWalk> 
           walk.texts.push(e.question);
           break;
         case 'action.proposed':
+        case 'check.start':
           walk.texts.push(e.command);
           break;
         default:

@@ -200,8 +200,9 @@ export const kubeconfigCertificates = defineHostStepsCheck({
     expired: ['kubeconfigCertificate', 'kubeconfigNotAfter', 'kubeconfigDaysLeft'],
   },
   argv: kubeconfigArgv,
+  // Runs as printed: the second command reads the file the kubeconfig names, and runs only if it names one.
   describe: (p) =>
-    `${kubeconfigArgv(p).join(' ')}  (then openssl x509 -enddate -noout -in <the client certificate file it names>)`,
+    `${kubeconfigArgv(p).join(' ')}; awk '$1 == "client-certificate:" {print $2}' ${p.path} | xargs -r openssl x509 -enddate -noout -in`,
   next: kubeconfigNext,
   parse: parseKubeconfigCertificates,
 });
