@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseGoDuration } from '../../kube/semantics/duration.js';
 import { plural } from '../format.js';
 import { defineCheck } from '../types.js';
 import type { CheckResult, Evidence, Facts } from '../types.js';
@@ -20,6 +21,7 @@ const outcomes = [
   'rejected-connections-only',
   'certificate-expired',
   'no-space',
+  'clock-difference',
   'slow-apply',
   'not-ready',
   'restarting',
@@ -27,7 +29,7 @@ const outcomes = [
 ] as const;
 type Outcome = (typeof outcomes)[number];
 
-export type EtcdLineClass = 'rejected-expired' | 'rejected' | 'slow-apply' | 'no-space' | 'error';
+export type EtcdLineClass = 'rejected-expired' | 'rejected' | 'slow-apply' | 'no-space' | 'clock-difference' | 'error';
 type LineClass = EtcdLineClass;
 
 /** etcd logs JSON (zap) since 3.4 and `W | etcdserver: ...` capnslog lines before; both forms are recognised. */
@@ -97,8 +99,38 @@ export const etcdLinePatterns: LinePattern<LineClass>[] = [
     re: /failed to send out heartbeat on time \(exceeded the \S+ timeout for ([\d.]+\w+)/,
     detail: (m) => m[1],
   },
+  // rafthttp's probe of each peer finds its clock over 1 s away. capnslog (3.0-3.4): `the clock difference against peer
+  // f87fd78eb2cda07d is too high [29.294774649s > 1s]` (opsnull/follow-me-install-kubernetes-cluster#290), a minute or more
+  // as Go prints it: `[1m0.155650202s > 1s]` (etcd-io/etcd#15488). zap (3.4+): "msg":"prober found high clock drift",
+  // ...,"remote-peer-id":"d66e878e1cd03cfc","clock-drift":"8m0.640985013s","rtt":"502.906µs" (peterducai/openshift-etcd-suite
+  // ntp.md, an OpenShift etcd pod's log). The detail is the difference itself (see clockDrift).
+  {
+    class: 'clock-difference',
+    re: /the clock difference against peer \S+ is too high \[((?:\d+h)?(?:\d+m(?!s))?[\d.]+(?:s|ms|µs|us|ns)) > /,
+    detail: (m) => m[1],
+  },
+  {
+    class: 'clock-difference',
+    re: /"msg":"prober found high clock drift"(?:.*?"clock-drift":"([^"]+)")?(?:.*?"rtt":"([^"]+)")?/,
+    detail: (m) => clockDrift(m[1], m[2]),
+  },
   { class: 'error', re: /"level":"(?:error|fatal|panic)"|^\S+ \S+ [EC] \| |etcdserver: request timed out/ },
 ];
+
+/**
+ * The figure of a zap clock-drift line. etcd logs it only when the difference is over 1 s; some rafthttp code logged
+ * the round trip under "clock-drift" and the difference under "rtt" (zap.Duration("clock-drift", s.SRTT())), so a
+ * "clock-drift" of 1 s or less beside an "rtt" over 1 s is read the other way round rather than reported as the drift.
+ */
+export function clockDrift(drift: string | undefined, rtt: string | undefined): string | undefined {
+  if (drift && rtt && seconds(drift) <= 1 && seconds(rtt) > 1) return rtt;
+  return drift;
+}
+
+/** The peer a clock-difference line names (`against peer f87fd78eb2cda07d`, `"remote-peer-id":"d66e878e1cd03cfc"`). */
+export function clockPeer(line: string): string | undefined {
+  return /clock difference against peer (\w+)|"remote-peer-id":"(\w+)"/.exec(line)?.slice(1).find(Boolean);
+}
 
 export const clusterEtcd = defineCheck({
   id: 'cluster.etcd',
@@ -118,6 +150,7 @@ export const clusterEtcd = defineCheck({
     'slowApplies',
     'slowestApply',
     'restarts',
+    'etcdClockDifference',
     'logLine',
   ],
   sets: {
@@ -132,6 +165,7 @@ export const clusterEtcd = defineCheck({
       'slowApplies',
     ],
     'no-space': ['etcdPods', 'logLine', 'restarts', 'slowApplies'],
+    'clock-difference': ['etcdPods', 'etcdClockDifference', 'logLine', 'restarts', 'slowApplies'],
     'slow-apply': ['etcdPods', 'logLine', 'restarts', 'slowApplies', 'slowestApply'],
     restarting: ['etcdPods', 'logLine', 'restarts', 'slowApplies'],
     'no-pods': ['etcdPods'],
@@ -201,6 +235,21 @@ export const clusterEtcd = defineCheck({
       return {
         outcome: 'no-space',
         summary: `etcd's database is full (NOSPACE alarm): it refuses every write until it is compacted and defragmented${noise}`,
+        evidence,
+        facts,
+      };
+    }
+    // A member whose peers' clocks are over a second away: the same finding as in a journal (host.etcd-journal).
+    const drifts = of('clock-difference');
+    const drift = drifts.at(-1);
+    if (drift) {
+      facts.logLine = drift.line;
+      facts.etcdClockDifference = drift.detail ?? 'over 1s';
+      evidence.push(lineEvidence(drift));
+      const peer = clockPeer(drift.line);
+      return {
+        outcome: 'clock-difference',
+        summary: `etcd (${drift.pod}) finds ${peer ? `peer ${peer}'s clock` : "its peers' clocks"} ${facts.etcdClockDifference} away (${plural(drifts.length, 'warning')}): members out of time sync, which also makes valid certificates look expired or not yet valid${noise}`,
         evidence,
         facts,
       };
@@ -291,10 +340,7 @@ export function expectedOf(slow: { line: string; detail?: string }[], slowest: s
   return e ? ` where ${e} is expected` : '';
 }
 
-/** `3.000607371s`, `627.833521ms`, `102.774415ms`, `over 500ms` (a ReadIndex wait) → seconds, for ranking. */
+/** `3.000607371s`, `627.833521ms`, `102.774415ms`, `over 500ms` (a ReadIndex wait), `8m0.640985013s` → seconds, for ranking. */
 export function seconds(d: string): number {
-  const m = /^(?:over )?([\d.]+)(ms|s|µs|us)$/.exec(d);
-  if (!m) return 0;
-  const n = Number(m[1]);
-  return m[2] === 's' ? n : m[2] === 'ms' ? n / 1000 : n / 1e6;
+  return parseGoDuration(d.replace(/^over /, '')) ?? 0;
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { RunResult } from '../../nodeaccess/types.js';
-import { etcdLinePatterns, expectedOf, seconds, slowKinds } from '../cluster/etcd.js';
+import { clockPeer, etcdLinePatterns, expectedOf, seconds, slowKinds } from '../cluster/etcd.js';
 import type { EtcdLineClass } from '../cluster/etcd.js';
 import { plural } from '../format.js';
 import type { CheckResult, Evidence, Facts } from '../types.js';
@@ -21,9 +21,6 @@ const outcomes = [
   'quiet',
 ] as const;
 
-// rafthttp's probe of each peer: `the clock difference against peer f87fd78eb2cda07d is too high [29.294774649s > 1s]`
-// (capnslog: opsnull/follow-me-install-kubernetes-cluster#290, openshift-metal3/dev-scripts#354).
-const clockDifference = /the clock difference against peer \S+ is too high \[([\d.]+m?s) > /;
 type Outcome = (typeof outcomes)[number];
 
 const params = z.object({
@@ -106,17 +103,16 @@ export function parseEtcdJournal(r: RunResult, p: Params, now?: Date): CheckResu
       facts,
     };
   }
-  const drifts = journal.entries.flatMap((e) => {
-    const m = clockDifference.exec(e.message);
-    return m ? [{ line: e.line, detail: m[1] ?? '' }] : [];
-  });
+  // Either wording (capnslog's "clock difference", zap's "prober found high clock drift"): see etcdLinePatterns.
+  const drifts = of('clock-difference');
   const drift = drifts.at(-1);
   if (drift) {
     facts.logLine = drift.line;
-    facts.etcdClockDifference = drift.detail;
+    facts.etcdClockDifference = drift.detail ?? 'over 1s';
+    const peer = clockPeer(drift.line);
     return {
       outcome: 'clock-difference',
-      summary: `etcd finds its peers' clocks ${drift.detail} apart (${plural(drifts.length, 'warning')}): members out of time sync, which also makes valid certificates look expired or not yet valid`,
+      summary: `etcd finds ${peer ? `peer ${peer}'s clock` : "its peers' clocks"} ${facts.etcdClockDifference} away (${plural(drifts.length, 'warning')}): members out of time sync, which also makes valid certificates look expired or not yet valid`,
       evidence: [line(drift), scope],
       facts,
     };

@@ -147,3 +147,65 @@ describe('host.etcd-journal reads the same forms inside journal lines', () => {
     expect(r.summary).toContain('(ReadIndex waits)');
   });
 });
+
+// Every line verbatim from the source beside it: the clock-difference warning in capnslog's words and in zap's.
+describe("etcd's clock-difference warning, each form read with the difference it names", () => {
+  const cases: [string, string, string, string][] = [
+    [
+      'capnslog, seconds',
+      'https://github.com/opsnull/follow-me-install-kubernetes-cluster/issues/290',
+      'Jul 21 04:03:36 k2 etcd[6957]: the clock difference against peer f87fd78eb2cda07d is too high [29.294774649s > 1s]',
+      '29.294774649s',
+    ],
+    // Over a minute, Go prints minutes first: `[1m0.155650202s > 1s]`; a pattern for seconds alone missed it.
+    [
+      'capnslog under systemd, over a minute',
+      'https://github.com/etcd-io/etcd/issues/15488',
+      'Nov  8 17:16:49 moss etcd: the clock difference against peer 361f5805326a5a9a is too high [1m0.155650202s > 1s]',
+      '1m0.155650202s',
+    ],
+    // etcd 3.5 in an OpenShift etcd pod (a must-gather's current.log): zap's JSON, which no "clock difference" grep finds.
+    [
+      'zap JSON, minutes',
+      'https://github.com/peterducai/openshift-etcd-suite/blob/6a75b9982e3e524d6f3637a14896d2e62e4d6733/ntp.md',
+      '2022-07-04T06:35:26.512448489Z {"level":"warn","ts":"2022-07-04T06:35:26.512Z","caller":"rafthttp/probing_status.go:86","msg":"prober found high clock drift","round-tripper-name":"ROUND_TRIPPER_SNAPSHOT","remote-peer-id":"d66e878e1cd03cfc","clock-drift":"8m0.640985013s","rtt":"502.906µs"}',
+      '8m0.640985013s',
+    ],
+  ];
+  for (const [form, source, line, difference] of cases) {
+    it(`${form} (${source})`, () => {
+      expect(read(line)).toEqual({ class: 'clock-difference', detail: difference });
+    });
+  }
+
+  it('a clock-drift field of 1 s or less beside an rtt over 1 s is read the other way round', () => {
+    // Some rafthttp code wrote zap.Duration("clock-drift", s.SRTT()) and zap.Duration("rtt", s.ClockDiff()); etcd logs
+    // the warning only when the difference is over 1 s, so the figure over 1 s is the difference. The line is the
+    // OpenShift one above with its two figures exchanged (no such paste was found).
+    const swapped = cases[2]![2].replace(
+      '"clock-drift":"8m0.640985013s","rtt":"502.906µs"',
+      '"clock-drift":"502.906µs","rtt":"8m0.640985013s"',
+    );
+    expect(read(swapped)).toEqual({ class: 'clock-difference', detail: '8m0.640985013s' });
+  });
+
+  it("host.etcd-journal: the minute-long difference of etcd-io/etcd#15488's journal, with the peer it names", () => {
+    // https://github.com/etcd-io/etcd/issues/15488 (the poster's journal, etcd under systemd on host moss)
+    const text = [
+      'Nov  8 17:16:44 moss etcd: health check for peer 76a752ea9233d534 could not connect: dial tcp 172.6.0.51:2380: i/o timeout',
+      'Nov  8 17:16:48 moss etcd: timed out waiting for read index response (local node might have slow network)',
+      'Nov  8 17:16:49 moss etcd: the clock difference against peer 361f5805326a5a9a is too high [1m0.155650202s > 1s]',
+      'Nov  8 17:16:49 moss etcd: health check for peer 361f5805326a5a9a could not connect: dial tcp 172.6.0.52:2380: i/o timeout',
+      'Nov  8 17:17:04 moss etcd: the clock difference against peer 76a752ea9233d534 is too high [1m0.201501829s > 1s]',
+      '',
+    ].join('\n');
+    const r = parseEtcdJournal(
+      { stdout: text, stderr: '', exitCode: 0, durationMs: 5, timedOut: false, truncated: false },
+      { node: 'moss', sinceMinutes: 30, maxLines: 3000 },
+      new Date('2022-11-08T17:20:00Z'),
+    );
+    expect(r.outcome).toBe('clock-difference');
+    expect(r.facts).toMatchObject({ etcdClockDifference: '1m0.201501829s' });
+    expect(r.summary).toContain("peer 76a752ea9233d534's clock 1m0.201501829s away (2 warnings)");
+  });
+});

@@ -58,6 +58,16 @@ describe('cluster.etcd on the drill cluster', () => {
     expect(r.facts).toMatchObject({ rejectedConnections: 2, rejectedFrom: '10.0.0.12' });
   });
 
+  it("clock-difference: zap's 'prober found high clock drift', which a grep for 'clock difference' misses", async () => {
+    // https://github.com/peterducai/openshift-etcd-suite/blob/6a75b9982e3e524d6f3637a14896d2e62e4d6733/ntp.md (OpenShift, etcd 3.5)
+    const line =
+      '{"level":"warn","ts":"2022-07-04T06:35:26.512Z","caller":"rafthttp/probing_status.go:86","msg":"prober found high clock drift","round-tripper-name":"ROUND_TRIPPER_SNAPSHOT","remote-peer-id":"d66e878e1cd03cfc","clock-drift":"8m0.640985013s","rtt":"502.906µs"}';
+    const r = await run('cluster.etcd', [], [{ pod: 'etcd-cp-1', container: 'etcd', lines: [...rejected, line] }]);
+    expect(r.outcome).toBe('clock-difference');
+    expect(r.facts).toMatchObject({ etcdClockDifference: '8m0.640985013s', logLine: line, rejectedConnections: 2 });
+    expect(r.summary).toContain("finds peer d66e878e1cd03cfc's clock 8m0.640985013s away (1 warning)");
+  });
+
   it('recognises the older capnslog form of the warning too', async () => {
     const r = await run(
       'cluster.etcd',

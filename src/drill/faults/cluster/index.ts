@@ -3,6 +3,7 @@ import { apiserverCertExpiryErrors } from './apiserverCertExpiryErrors.js';
 import { apiserviceUnavailable } from './apiserviceUnavailable.js';
 import { controllerManagerDiscoveryCrashloop } from './controllerManagerDiscoveryCrashloop.js';
 import { corednsMissingHostEntry } from './corednsMissingHostEntry.js';
+import { etcdClockDrift } from './etcdClockDrift.js';
 import { etcdRejectedConnection } from './etcdRejectedConnection.js';
 import { etcdSlow } from './etcdSlow.js';
 import { metricsServerCannotReachKubelet } from './metricsServerCannotReachKubelet.js';
@@ -13,6 +14,7 @@ import { schedulerDown } from './schedulerDown.js';
 export const clusterFaults = [
   etcdRejectedConnection,
   etcdSlow,
+  etcdClockDrift,
   metricsServerCannotReachKubelet,
   apiserviceUnavailable,
   controllerManagerDiscoveryCrashloop,
