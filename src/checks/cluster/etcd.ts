@@ -299,12 +299,19 @@ export const clusterEtcd = defineCheck({
         facts,
       };
     }
-    // Pods Ready is read; a log that could not be read (not kept, not pasted) says nothing about slow applies.
+    // Pods Ready is read; a log that could not be read (not kept, not pasted) says nothing about slow applies:
+    // with none read, etcd was not seen, and the walk says so among what it could not see (rancher#36759).
     const unread = logs.filter((l) => l.current.length === 0 && l.previous.length === 0 && l.notes.length > 0).length;
-    const logWords =
-      unread === logs.length
-        ? `; ${unread === 1 ? 'its log' : 'their logs'} could not be read, so slow applies and a full database were not checked`
-        : ` and no warnings in the last ${300} log lines`;
+    if (unread === logs.length) {
+      const notCollected = logs.every((l) => l.notes.every((n) => n.includes('not collected')));
+      return {
+        outcome: 'error',
+        summary: `${plural(pods.length, 'etcd member')} Ready, no restarts, but ${unread === 1 ? 'its log' : 'their logs'} could not be read: slow applies, a full database and expired certificates were not checked`,
+        evidence,
+        facts: { ...facts, errorKind: notCollected ? 'not-collected' : 'unreadable' },
+      };
+    }
+    const logWords = ` and no warnings in the last ${300} log lines`;
     return {
       outcome: 'healthy',
       summary: `${plural(pods.length, 'etcd member')} Ready, no restarts${logWords}`,
