@@ -113,7 +113,9 @@ export function commandProblem(cmd: string): string | undefined {
   const words = unquoted.trim().split(/\s+/);
   const word = words.find((w) => prose.has(w.toLowerCase()));
   if (word !== undefined) return `the word "${word}"`;
-  for (let i = 0; i < words.length; i++) {
+  // After a pipe the words are grep's, sort's or wc's: their -c, -n and -l take no value.
+  const pipe = words.indexOf('|');
+  for (let i = 0; i < (pipe < 0 ? words.length : pipe); i++) {
     const w = words[i] ?? '';
     const next = words[i + 1];
     // journalctl --since -30m: a value may start with - and a digit.
@@ -155,9 +157,9 @@ function scopes(spec: RunbookSpec, text: string): Scopes {
 const judged = /^(?:title|chain|fix|verify)/;
 
 /**
- * Each command of a diagnosis's texts that a template fills, as printed with
- * no fact known and with every fact known, and what is wrong with it. A
- * command no template touches says what it says with or without facts.
+ * Each command of a diagnosis's texts, as printed with no fact known and with
+ * every fact known, and what is wrong with it: every command a template
+ * fills, and every command of a fix or a verification.
  */
 export function offenders(spec: RunbookSpec): string[] {
   const bad: string[] = [];
@@ -173,7 +175,8 @@ export function offenders(spec: RunbookSpec): string[] {
         ['all facts', all],
       ] as const) {
         for (const span of commandSpans(renderLoose(marked, scope))) {
-          if (!span.includes(open)) continue;
+          // A command no template touches is judged where a person copies it (a fix, a verification); a chain names tools in prose.
+          if (!span.includes(open) && !/^(?:fix|verify)/.test(t.label)) continue;
           const cmd = span.replaceAll(open, '').replaceAll(shut, '').trimEnd();
           // A fallback's words inside quotes are still in the command: `jsonpath='{...itsProbe}'`.
           const words = [...span.matchAll(piece)].map((m) => m[1] ?? '').find((w) => commandProblem(w));
@@ -211,6 +214,8 @@ describe('commands in runbook texts', () => {
     expect(commandProblem("kubectl get pvc -n  | grep -A5 'Node Affinity'")).toBe('-n with no value');
     expect(commandProblem('kubectl -n db logs -c --previous')).toBe('-c with no value');
     expect(commandProblem("kubectl get pods -A | grep 'the node'")).toBeUndefined();
+    expect(commandProblem('kubectl get --raw /metrics | sort -n | wc -l')).toBeUndefined();
+    expect(commandProblem('kubectl uncordon each of them')).toBe('the word "each"');
   });
 
   it('finds a fallback inside a command, and not one in the prose around it or a section', () => {

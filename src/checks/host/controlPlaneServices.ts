@@ -63,6 +63,8 @@ export function parseControlPlaneServices(r: RunResult, p: Params): CheckResult<
   });
   const facts = {
     strayServices: stray.map((s) => s.unit).join(','),
+    // For systemctl disable --now, which takes units as separate arguments.
+    strayUnits: stray.map((s) => s.unit).join(' '),
     strayActiveServices: stray
       .filter((s) => s.active)
       .map((s) => s.unit)
@@ -95,8 +97,8 @@ export const controlPlaneServices = defineHostCheck({
   params,
   outcomes,
   healthy: ['none'],
-  facts: ['strayServices', 'strayActiveServices', 'strayEnabledServices'],
-  sets: { 'stray-services': ['strayActiveServices', 'strayEnabledServices', 'strayServices'] },
+  facts: ['strayServices', 'strayUnits', 'strayActiveServices', 'strayEnabledServices'],
+  sets: { 'stray-services': ['strayActiveServices', 'strayEnabledServices', 'strayServices', 'strayUnits'] },
   argv: controlPlaneServicesArgv,
   parse: parseControlPlaneServices,
 });

@@ -40,10 +40,13 @@ export const podScheduling = defineCheck({
     'schedulerMessage',
     'nodeSelector',
     'nodeLabelSelector',
+    'nodeLabels',
     'nodesTotal',
     'nodesExcluded',
     'taint',
     'taintedNodes',
+    'taintedNode',
+    'taintKey',
     'nodeConditions',
     'resource',
     'owner',
@@ -83,6 +86,10 @@ export const podScheduling = defineCheck({
       facts.nodeSelector = selector;
       // For a command (kubectl get nodes -l): nodeSelector may later become words, for required affinity.
       facts.nodeLabelSelector = selector;
+      // For kubectl label node: the same pairs, one argument each.
+      facts.nodeLabels = Object.entries(pod.spec?.nodeSelector ?? {})
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ');
       evidence.push({ label: 'nodeSelector', value: selector });
     }
     if (pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution) {
@@ -137,7 +144,12 @@ export const podScheduling = defineCheck({
       if (found) {
         evidence.push(...found.evidence);
         if (!facts.taint && found.taint) facts.taint = found.taint;
-        if (found.nodes.length > 0) facts.taintedNodes = found.nodes.slice(0, 10).join(' ');
+        if (found.nodes.length > 0) {
+          facts.taintedNodes = found.nodes.slice(0, 10).join(' ');
+          facts.taintedNode = found.nodes[0] ?? '';
+        }
+        // For kubectl taint ... key-: the key as the nodes carry it, not the message's `{key: value}`.
+        if (found.taint) facts.taintKey = found.taint;
         if (found.conditions) facts.nodeConditions = found.conditions;
         if (kind === 'taint' && found.taint && isConditionTaint(found.taint)) kind = 'node-condition';
       }

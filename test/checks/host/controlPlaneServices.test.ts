@@ -17,6 +17,7 @@ describe('host.control-plane-services', () => {
     expect(r.outcome).toBe('stray-services');
     expect(r.facts).toEqual({
       strayServices: 'kube-apiserver,kube-controller-manager,kube-scheduler',
+      strayUnits: 'kube-apiserver kube-controller-manager kube-scheduler',
       strayActiveServices: 'kube-apiserver,kube-controller-manager',
       strayEnabledServices: 'kube-apiserver,kube-controller-manager,kube-scheduler',
     });
