@@ -22,6 +22,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { gateRgiEmoji } from './stringWidthGate.mjs';
 
 const dist = 'dist';
 
@@ -116,6 +117,24 @@ const undiciOnFirstUse = {
     }));
   },
 };
+// string-width tests each grapheme of a non-ASCII line against an RGI emoji expression that takes ~50 ms to
+// build, in two blocks of the event loop: gated, it is built only for a grapheme that could be an emoji
+// (scripts/stringWidthGate.mjs). A string-width that reads differently is bundled as it is.
+const stringWidthGate = {
+  name: 'string-width-gate',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]string-width[\\/]index\.js$/ }, (args) => {
+      const contents = gateRgiEmoji(readFileSync(args.path, 'utf8'));
+      if (contents === undefined) {
+        console.warn(
+          `build: ${args.path} no longer reads as scripts/stringWidthGate.mjs expects: its emoji expression is built at load`,
+        );
+        return undefined;
+      }
+      return { contents, loader: 'js' };
+    });
+  },
+};
 const stage = join(dist, `.build-${process.pid}`);
 const manifest = join(dist, '.chunks.json');
 
@@ -144,7 +163,7 @@ try {
       js: "#!/usr/bin/env node\nimport { createRequire as __plumblineRequire } from 'node:module';\nconst require = __plumblineRequire(import.meta.url);",
     },
     chunkNames: 'chunks/[name]-[hash]',
-    plugins: [requireNodeHttp, yogaWithoutFetch, inkSharedCaches, undiciOnFirstUse],
+    plugins: [requireNodeHttp, yogaWithoutFetch, inkSharedCaches, undiciOnFirstUse, stringWidthGate],
     logLevel: 'warning',
   });
   // The bin npx, npm link and a global install run directly.

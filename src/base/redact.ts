@@ -64,7 +64,7 @@ const shortLength = 128;
 const shortEntries = 4000;
 
 function redactShort(s: string, extra: readonly RegExp[]): string {
-  if (s.length > shortLength) return redactText(s, extra);
+  if (s.length > shortLength) return redactLong(s, extra);
   let cache = shortTexts.get(extra);
   if (!cache) shortTexts.set(extra, (cache = new Map<string, string>()));
   let out = cache.get(s);
@@ -74,6 +74,33 @@ function redactShort(s: string, extra: readonly RegExp[]): string {
     cache.set(s, out);
   }
   return out;
+}
+
+/**
+ * The last few long texts redacted, per list of extra patterns: a check's whole output (a 5,000-node list,
+ * 200 KB) takes tens of ms to redact. The walk redacts it in a task of its own as the check finishes
+ * (redactAhead), and the event that carries it, redacted whole when emitted, then finds it here.
+ */
+const longTexts = new WeakMap<readonly RegExp[], Map<string, string>>();
+const longLength = 4096;
+const longEntries = 8;
+
+function redactLong(s: string, extra: readonly RegExp[]): string {
+  if (s.length < longLength) return redactText(s, extra);
+  let cache = longTexts.get(extra);
+  if (!cache) longTexts.set(extra, (cache = new Map<string, string>()));
+  let out = cache.get(s);
+  if (out === undefined) {
+    out = redactText(s, extra);
+    if (cache.size >= longEntries) cache.delete(cache.keys().next().value as string);
+    cache.set(s, out);
+  }
+  return out;
+}
+
+/** Redacts a long text now, so that redacting an event that carries it later is a look-up (same extra patterns, same array). */
+export function redactAhead(s: string, extra: readonly RegExp[] = noExtra): void {
+  redactLong(s, extra);
 }
 
 function walk(value: unknown, extra: readonly RegExp[]): unknown {

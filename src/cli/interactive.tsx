@@ -20,7 +20,10 @@ export async function walkInteractive(
     record: `plumbline: ${plan.runbook.spec.title}`,
   };
   return runWalk(plan, setup, async (run) => {
-    // The session (its runbook compiled to a state machine) and the screen's first frame: one task each.
+    // The session (its runbook compiled to a state machine), its machine with the walk's actors, and the screen's
+    // first frame: one task each.
+    await new Promise((resolve) => setImmediate(resolve));
+    run.session.prepare();
     await new Promise((resolve) => setImmediate(resolve));
     const header = {
       runbookTitle: plan.runbook.spec.title,

@@ -24,6 +24,8 @@ export async function loadInTurns(loads: readonly Load[]): Promise<void> {
 
 /** What reading a runbook and planning a walk need (cli/walk.ts), dependencies first. */
 export const planModules: readonly Load[] = [
+  // zod's core (its schema classes), then the API over it: each ~half of zod's evaluation.
+  () => import('zod/v4/core'),
   () => import('zod'),
   () => import('yaml'),
   () => import('@marcbachmann/cel-js'),
@@ -36,23 +38,26 @@ export const planModules: readonly Load[] = [
   // The bundled runbooks and scenarios, validated at build time: 1.6 MB of JSON, parsed in a task of its own.
   () => import('../precompiled.js').then((m) => m.readPrecompiled()),
   () => import('./walk.js'),
-  // A drill's scenario and the thread its cluster runs in.
+  // A drill's scenario and the thread its cluster runs in. A scenario's schema names every fault, and the faults
+  // build their own schemas as they load: in four tasks, not in the schema's one.
+  () => import('../drill/faults/pod/index.js'),
+  () => import('../drill/faults/host/index.js'),
+  () => import('../drill/faults/cluster/index.js'),
+  () => import('../drill/faults/service/index.js'),
   () => import('../drill/scenarioSchema.js'),
   () => import('../drill/scenario.js'),
   () => import('../drill/thread.js'),
 ];
 
 /**
- * string-width (ink measures every line with it) builds an Intl.Segmenter and a
- * \p{RGI_Emoji} RegExp as it loads: the first costs ICU's data, the second
- * ~60 ms of parsing. Built here first, each in a task of its own; V8 keeps a
- * parsed RegExp by its source and flags, so string-width's own are then cheap.
+ * string-width (ink measures every line with it) builds an Intl.Segmenter and
+ * its per-grapheme regular expressions as it loads: the first costs ICU's data.
+ * Built here first, each in a task of its own; V8 keeps a parsed RegExp by its
+ * source and flags, so string-width's own are then cheap. Its emoji expression
+ * (~50 ms) is built only for a grapheme that could be an emoji (scripts/stringWidthGate.mjs).
  */
 const textMeasures: readonly Load[] = [
   () => Promise.resolve([...new Intl.Segmenter().segment('✓ ·')]),
-  // Parsed in one task, compiled (its first match) in the next: each is ~25 ms.
-  () => Promise.resolve(new RegExp('^\\p{RGI_Emoji}$', 'v')),
-  () => Promise.resolve(new RegExp('^\\p{RGI_Emoji}$', 'v').test('✓')),
   () =>
     Promise.resolve(
       [
@@ -62,6 +67,7 @@ const textMeasures: readonly Load[] = [
         ),
         new RegExp('\\p{Spacing_Mark}', 'v'),
         new RegExp('\\p{Extended_Pictographic}', 'gu'),
+        new RegExp('[\\p{Emoji}--\\p{ASCII}]|\\u20E3', 'v'),
       ].map((r) => r.test('✓')),
     ),
 ];

@@ -6,7 +6,7 @@ import { findCheck } from '../checks/registry.js';
 import type { AnyCheck, CheckResult } from '../checks/types.js';
 import type { CheckInvocation, CheckOutput } from '../runbook/compile.js';
 import { MissingValueError, render } from '../runbook/template.js';
-import { redactEvent } from '../base/redact.js';
+import { redactAhead, redactEvent } from '../base/redact.js';
 import { signalsOf } from '../signatures/signals.js';
 import { notApplicableKind } from './notApplicable.js';
 
@@ -20,6 +20,8 @@ export interface RunCheckDeps {
   onStart: (info: { params: Record<string, unknown>; command: string }) => void;
   /** Keep what the check saw as `raw` (the transcript's full output); off, nothing is recorded. */
   recordRaw?: boolean;
+  /** The extra patterns the raw output will be redacted with when its event is emitted: it is redacted ahead, in a task of its own. */
+  redactPatterns?: readonly RegExp[];
   /** Where check ids are found: the runbook's declared checks, then the built-in ones (default: built-in only). */
   lookup?: (id: string) => AnyCheck | undefined;
   /**
@@ -54,7 +56,12 @@ export async function runCheck(inv: CheckInvocation, signal: AbortSignal, deps: 
     await nextTask();
     // A host check hands back its command's output; any other check's is the API responses it read.
     const raw = hostRaw ?? (responses.length > 0 ? apiRaw(responses) : undefined);
-    return raw === undefined ? out : { ...out, raw };
+    if (raw === undefined) return out;
+    if (deps.redactPatterns) {
+      await nextTask();
+      redactAhead(raw, deps.redactPatterns);
+    }
+    return { ...out, raw };
   };
   const check = (deps.lookup ?? findCheck)(inv.check);
   if (!check) {

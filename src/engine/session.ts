@@ -146,10 +146,18 @@ export class Session {
     return undefined;
   }
 
-  start(): void {
+  /** The runbook's machine with this walk's actors; built by prepare() in a task of its own, or else by start(). */
+  private provided: RunbookMachine | undefined;
+
+  /** Builds the machine the walk runs (xstate builds every state again: ~20 ms for a large runbook) before start() needs it. */
+  prepare(): void {
+    this.provided ??= this.withActors();
+  }
+
+  private withActors() {
     const { opts } = this;
     const now = opts.now ?? (() => new Date());
-    const machine = this.machine.provide({
+    return this.machine.provide({
       actors: {
         runCheck: fromPromise<CheckOutput, CheckInvocation>(({ input, signal }) =>
           runCheck({ ...input, inputs: { ...input.inputs, ...this.pasted } }, signal, {
@@ -159,8 +167,9 @@ export class Session {
             allowMutations: opts.allowMutations ?? false,
             lookup: opts.runbook.lookup,
             foundAbsentBy: (fact) => this.log.foundAbsentBy(fact, (id) => opts.runbook.lookup(id)?.facts ?? []),
-            // The transcript keeps what each check saw; emit() redacts it with everything else.
+            // The transcript keeps what each check saw; emit() redacts it with everything else (ahead, by the same patterns).
             recordRaw: true,
+            redactPatterns: this.redactions,
             onStart: ({ params, command }) => {
               if (!signal.aborted)
                 this.emit({ type: 'check.start', step: input.step, check: input.check, params, command });
@@ -183,6 +192,11 @@ export class Session {
         }),
       },
     });
+  }
+
+  start(): void {
+    const { opts } = this;
+    const machine = this.provided ?? this.withActors();
     this.emit({
       type: 'session.start',
       runbook: opts.runbook.spec.id,

@@ -53,6 +53,17 @@ describe('a session on the default drill', () => {
     expect(events.at(-1)).toEqual({ type: 'session.end', outcome: 'diagnosis', reason: 'finished' });
   });
 
+  it('walks the same when its machine is prepared in a task before start (the TUI does)', async () => {
+    const { session, events } = await newSession(true);
+    session.prepare();
+    await new Promise((resolve) => setImmediate(resolve));
+    session.start();
+    const result = await session.done;
+    expect(result.diagnosis?.id).toBe('unschedulable-node-selector');
+    expect(events.filter((e) => e.type === 'check.result').length).toBeGreaterThan(1);
+    expect(events.at(-1)).toEqual({ type: 'session.end', outcome: 'diagnosis', reason: 'finished' });
+  });
+
   it('waits before each check in step mode until told to proceed', async () => {
     const { session, events } = await newSession(false);
     session.start();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SessionEvent } from '../../src/engine/events.js';
 import { InputError } from '../../src/base/source.js';
-import { loadExtraPatterns, redactEvent, redactText } from '../../src/base/redact.js';
+import { loadExtraPatterns, redactAhead, redactEvent, redactText } from '../../src/base/redact.js';
 
 const jwt =
   'eyJhbGciOiJSUzI1NiIsImtpZCI6IkRfUzNxIn0.eyJpc3MiOiJrdWJlcm5ldGVzL3NlcnZpY2VhY2NvdW50Iiwic3ViIjoic3lzdGVtOnNlcnZpY2VhY2NvdW50OnNob3A6d2ViIn0.dGhpc2lzbm90YXJlYWxzaWduYXR1cmVidXRsb29rc2xpa2VvbmU';
@@ -342,5 +342,25 @@ describe('redaction reads a long line once (a 256 KiB line of a token prefix sta
       '[REDACTED] [REDACTED] [REDACTED]',
     );
     expect(redactText(`ghp_${'a'.repeat(36)}_x`)).toBe(`ghp_${'a'.repeat(36)}_x`);
+  });
+});
+
+describe('a long output redacted ahead (runCheck, in a task of its own)', () => {
+  const long = `${'  "name": "worker-1",\n'.repeat(300)}  "password": "hunter2hunter2",\n  "note": "keep foo here"\n`;
+
+  it('comes out of its event as if redacted there', () => {
+    const fresh = redactEvent({ raw: { text: long } }, []);
+    const extra: RegExp[] = [];
+    redactAhead(long, extra);
+    expect(redactEvent({ raw: { text: long } }, extra)).toEqual(fresh);
+    expect(fresh.raw.text).not.toContain('hunter2');
+  });
+
+  it('is kept per list of extra patterns: redacted ahead with others, it is redacted again', () => {
+    const foo = [/foo/];
+    redactAhead(long, foo);
+    const plain = redactEvent({ raw: { text: long } }, []);
+    expect(plain.raw.text).toContain('keep foo here');
+    expect(redactEvent({ raw: { text: long } }, foo).raw.text).toContain('keep [REDACTED] here');
   });
 });
