@@ -26,6 +26,7 @@ const layers = [
   ['rb-', 'held-out 1'],
   ['rh-', 'held-out 2'],
   ['ri-', 'held-out 3'],
+  ['rj-', 'held-out 4'],
   ['rk-', 'held-out 5'],
 ];
 
