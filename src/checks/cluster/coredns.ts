@@ -183,7 +183,9 @@ export const clusterCoredns = defineCheck({
   ],
   sets: {
     healthy: ['corednsReady', 'forwarders'],
-    'pods-not-ready': ['corednsFinding', 'corednsReady', 'forwarders'],
+    // forwarders only when the Corefile was read: a cluster without the coredns ConfigMap (kube-dns, or a
+    // ConfigMap nobody pasted: rj-kthw-kubedns-resolvconf-356) still has pods that are not Ready.
+    'pods-not-ready': ['corednsFinding', 'corednsReady'],
     'api-unreachable': ['corednsFinding', 'corednsReady', 'apiLine', 'apiAddress', 'apiError'],
     'missing-host-entry': ['corednsFinding', 'corednsReady', 'forwarders', 'hostsNames'],
     'forwarding-loop': ['corednsFinding', 'corednsReady', 'loopLine'],
