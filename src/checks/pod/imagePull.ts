@@ -5,10 +5,13 @@ import { ageSeconds, formatAge } from '../format.js';
 import { clip, containerNotFound, eventsForContainer, pickContainer, podNotFound, readPodIfExists } from '../pods.js';
 import { defineCheck } from '../types.js';
 import type { CheckResult, Evidence, Facts } from '../types.js';
+import type { V1Node } from '@kubernetes/client-node';
 import { quoteArg } from '../../nodeaccess/quote.js';
+import { ifExists } from '../reads.js';
 
 const outcomes = [
   'image-not-found',
+  'platform-missing',
   'unauthorized',
   'missing-or-private',
   'registry-unreachable',
@@ -48,6 +51,9 @@ const classes: { outcome: PullFailure; re: RegExp }[] = [
     outcome: 'registry-tls',
     re: /x509:|tls: failed to verify|certificate signed by unknown authority|certificate has expired|server gave HTTP response to HTTPS client/i,
   },
+  // The tag exists; its manifest list has no entry for the node's OS/architecture (containerd's words; its
+  // trailing "not found" would read as a missing image). nginx/nginx-gateway-fabric#3661: a Windows node on AKS.
+  { outcome: 'platform-missing', re: /no match for platform in manifest/i },
   {
     outcome: 'image-not-found',
     re: /: not found\b|manifest unknown|code = NotFound|not found: manifest|name unknown|repository name not known|manifest for \S+ not found|Tag \S+ not found in repository|Error: image \S+ not found/i,
@@ -92,8 +98,11 @@ export const podImagePull = defineCheck({
     'waitingReason',
     'pullPolicy',
     'localImageHint',
+    'nodeName',
+    'nodePlatform',
   ],
   sets: {
+    'platform-missing': ['container', 'image', 'pullAttempts', 'pullError', 'registry', 'waitingReason', 'nodeName'],
     'image-not-found': ['container', 'image', 'pullAttempts', 'pullError', 'registry', 'waitingReason'],
     unauthorized: ['container', 'image', 'pullAttempts', 'pullError', 'registry', 'waitingReason'],
     'missing-or-private': [
@@ -166,6 +175,22 @@ export const podImagePull = defineCheck({
         const hint = localImageHint(image, policy);
         if (hint) facts.localImageHint = hint;
       }
+      if (outcome === 'platform-missing') {
+        facts.nodeName = pod.spec?.nodeName ?? 'an unscheduled pod';
+        const platform = pod.spec?.nodeName
+          ? nodePlatform(await ifExists(ctx.kube.readNode(pod.spec.nodeName)))
+          : undefined;
+        if (platform) {
+          facts.nodePlatform = platform;
+          evidence.push({ label: `node ${pod.spec?.nodeName}`, value: platform });
+        }
+        return {
+          outcome,
+          summary: `${image} exists in ${String(facts.registry)} but has no variant for node ${String(facts.nodeName)}'s platform${platform ? ` (${platform})` : ''}: the runtime found no manifest for that OS and architecture`,
+          evidence,
+          facts,
+        };
+      }
       return { outcome, summary: summarize(outcome, image, String(facts.registry), secrets.length), evidence, facts };
     }
 
@@ -225,6 +250,16 @@ export function pullCause(message: string): string {
   return m?.[1] ?? message;
 }
 
+/** os/arch as the node reports it (its labels, else nodeInfo): `windows/amd64`; undefined when neither says. */
+export function nodePlatform(node: V1Node | undefined): string | undefined {
+  const labels = node?.metadata?.labels ?? {};
+  const info = node?.status?.nodeInfo;
+  const os = labels['kubernetes.io/os'] ?? labels['beta.kubernetes.io/os'] ?? info?.operatingSystem;
+  const arch = labels['kubernetes.io/arch'] ?? labels['beta.kubernetes.io/arch'] ?? info?.architecture;
+  if (!os && !arch) return undefined;
+  return `${os || 'os not reported'}/${arch || 'arch not reported'}`;
+}
+
 /** `registry.example.com/app:1` → registry.example.com; a bare `nginx` comes from Docker Hub. */
 export function registryOf(image: string): string {
   const first = image.split('/')[0] ?? '';
@@ -255,6 +290,8 @@ function summarize(outcome: PullFailure, image: string, registry: string, secret
       return `the node has no disk space left to unpack ${image}`;
     case 'pull-failed-other':
       return `pulling ${image} failed for a reason plumbline does not classify`;
+    case 'platform-missing':
+      return `${image} has no variant for the node's platform`;
   }
 }
 

@@ -328,8 +328,55 @@ describe('pull errors by runtime', () => {
       'Failed to pull image "docker.io/library/busybox:1.29": rpc error: code = Unknown desc = Error response from daemon: toomanyrequests: You have reached your pull rate limit. You may increase the limit by authenticating and upgrading: https://www.docker.com/increase-rate-limit',
       'rate-limited',
     ],
+    // containerd on an AKS Windows node, an image built only for Linux: https://github.com/nginx/nginx-gateway-fabric/issues/3661
+    [
+      'Failed to pull image "ghcr.io/nginx/nginx-gateway-fabric:2.0.2": rpc error: code = NotFound desc = failed to pull and unpack image "ghcr.io/nginx/nginx-gateway-fabric:2.0.2": no match for platform in manifest: not found',
+      'platform-missing',
+    ],
+    // containerd on AKS, a tag with no variant for the node: https://github.com/Cisco-Talos/clamav-docker/issues/84
+    [
+      'Failed to pull image "docker.io/clamav/clamav:1.4.2_base": rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/clamav/clamav:1.4.2_base": no match for platform in manifest: not found',
+      'platform-missing',
+    ],
   ] as const)('%s → %s', (message, outcome) => {
     expect(classifyPullError(message)).toBe(outcome);
+  });
+});
+
+describe('an image with no variant for its node (nginx/nginx-gateway-fabric#3661)', () => {
+  const message =
+    'Failed to pull image "ghcr.io/nginx/nginx-gateway-fabric:2.0.2": rpc error: code = NotFound desc = failed to pull and unpack image "ghcr.io/nginx/nginx-gateway-fabric:2.0.2": no match for platform in manifest: not found';
+  let t: TestDrill;
+  beforeAll(async () => {
+    t = await startTestDrill({
+      cluster: { nodes: [{ name: 'worker-1' }] as never },
+      objects: [
+        {
+          apiVersion: 'v1',
+          kind: 'Node',
+          metadata: { name: 'akswin000034', labels: { 'kubernetes.io/os': 'windows', 'kubernetes.io/arch': 'amd64' } },
+          status: { conditions: [{ type: 'Ready', status: 'True' }] },
+        },
+        waitingPod(
+          'cert-generator',
+          'ghcr.io/nginx/nginx-gateway-fabric:2.0.2',
+          'ImagePullBackOff',
+          'Back-off pulling image "ghcr.io/nginx/nginx-gateway-fabric:2.0.2"',
+          { nodeName: 'akswin000034' },
+        ),
+        ...failed('cert-generator', message, 5),
+      ] as never,
+    });
+  });
+  afterAll(() => t.close());
+
+  it('says the tag exists and names the node and its platform, not an image that was never pushed', async () => {
+    const r = await t.check('pod.image-pull', { namespace: 'app', name: 'cert-generator' });
+    expect(r.outcome).toBe('platform-missing');
+    expect(r.summary).toBe(
+      "ghcr.io/nginx/nginx-gateway-fabric:2.0.2 exists in ghcr.io but has no variant for node akswin000034's platform (windows/amd64): the runtime found no manifest for that OS and architecture",
+    );
+    expect(r.facts).toMatchObject({ nodeName: 'akswin000034', nodePlatform: 'windows/amd64', pullAttempts: 5 });
   });
 });
 
