@@ -32,8 +32,7 @@ import type { WalkSession } from '../walkSession.js';
 import { isFinished, splitSteps } from '../walkReducer.js';
 import { frameRows, historyOf } from '../WalkScreen.js';
 import { Debrief } from './Debrief.js';
-import { DiagnosisPicker, filterDiagnoses } from './DiagnosisPicker.js';
-import { catalogNote } from '../../engine/textLog.js';
+import { DiagnosisPicker, filterDiagnoses, lastFindingLine } from './DiagnosisPicker.js';
 import type { DrillCommand, DrillKeyContext } from './drillKeys.js';
 import { drillCommandFor, drillHints } from './drillKeys.js';
 import { drillScreenState } from './drillScreenState.js';
@@ -266,6 +265,8 @@ export function DrillScreen({
     });
   });
 
+  const lastCheck = state.steps.findLast((s) => s.kind === 'check' && s.result && !s.result.notApplicable);
+  const lastFinding = lastCheck ? lastFindingLine(lastCheck) : null;
   const settled = state.steps.filter(
     (s, i) => isFinished(s) && (!!state.end || i !== state.steps.lastIndexOf(latest as StepView)),
   );
@@ -319,8 +320,10 @@ export function DrillScreen({
               query={query}
               selected={picker.selected !== null && picker.selected < matches.length ? picker.selected : null}
               wrong={wrong}
-              rows={Math.max(2, body - 4 - noteRows(tracker.catalogError(), columns))}
+              height={body}
               catalogError={tracker.catalogError()}
+              lastFinding={lastFinding}
+              width={columns}
             />
           </Box>
         ) : (
@@ -437,9 +440,4 @@ function useStartOnce(session: DrillSession, tracker: DrillTracker): void {
     tracker.begin();
     session.start();
   }, [session, tracker]);
-}
-
-/** The rows the catalog note takes above the picker: its words wrapped to the screen, and one spare for breaks. */
-function noteRows(catalogError: string | null, columns: number): number {
-  return catalogError ? Math.ceil(catalogNote(catalogError).length / Math.max(20, columns)) + 1 : 0;
 }

@@ -112,6 +112,10 @@ describe('a guided drill on pod-pending-node-selector', () => {
     stdin.write(keyFor('pod-scheduling', 'taint'));
     frame = await waitForContent(lastFrame, 'What is the root cause?');
     expect(frame).toContain('✗ you predicted taint; it was node-selector');
+    // The picker says the last finding again: in a 24-row terminal the finished steps have scrolled above it.
+    expect(frame.slice(frame.indexOf('What is the root cause?')).replace(/\s+/g, ' ')).toMatch(
+      /Last finding \(Why will the scheduler not place it\?\) → node-selector: .+; every finding is in the scrollback above\./,
+    );
     // Nothing is preselected (the runbook's first diagnosis could be the answer): Enter alone picks nothing.
     expect(frame).toContain('search:   (type to narrow, ↓ to choose)');
     expect(frame.slice(frame.indexOf('What is the root cause?'))).not.toMatch(/^› /m);
