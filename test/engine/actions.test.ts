@@ -15,6 +15,7 @@ import { renderMarkdown } from '../../src/transcript/reportMarkdown.js';
 import { TranscriptWriter } from '../../src/transcript/writer.js';
 import { startTestDrill } from '../helpers/drill.js';
 import type { TestDrill } from '../helpers/drill.js';
+import { podStatusNextFlow } from '../helpers/podStatusStep.js';
 
 const stsUid = '5b1c6f0e-2f0a-4c43-9d53-8a1f2a3b4c5d';
 
@@ -87,25 +88,6 @@ const objects = [
   },
 ];
 
-const podOutcomes = [
-  'not-found',
-  'unscheduled',
-  'image-pull',
-  'config-error',
-  'crash-loop',
-  'init-failed',
-  'initializing',
-  'restarting',
-  'creating',
-  'not-ready',
-  'running',
-  'completed',
-  'failed',
-  'terminating',
-  'node-lost',
-  'error',
-];
-
 const podRunbook = `id: fix-web
 title: Recreate a pod from its fixed template
 symptom: pod {{inputs.pod}} in {{inputs.namespace}} crash-loops
@@ -120,7 +102,7 @@ steps:
     why: look at the pod
     check: pod.status
     with: { namespace: "{{inputs.namespace}}", name: "{{inputs.pod}}" }
-    next: { ${podOutcomes.map((o) => `${o}: ${o === 'crash-loop' ? 'recreate' : o === 'running' ? 'fixed' : '$incomplete'}`).join(', ')} }
+    next: ${podStatusNextFlow({ 'crash-loop': 'recreate', running: 'fixed' }, '$incomplete')}
   recreate:
     type: action
     title: Delete {{inputs.pod}} so its StatefulSet recreates it from the fixed template

@@ -8,6 +8,7 @@ import { Session } from '../../src/engine/session.js';
 import { loadRunbookFile } from '../../src/runbook/load.js';
 import { pod, startTestDrill } from '../helpers/drill.js';
 import type { TestDrill } from '../helpers/drill.js';
+import { podStatusNextFlow } from '../helpers/podStatusStep.js';
 
 /** A node runbook reused by a pod runbook: the walk crosses into it with the pod's node as its input. */
 const nodeRunbook = `id: node-sub
@@ -34,25 +35,6 @@ steps:
     fix: ["look at the kubelet on {{inputs.node}}"]
 `;
 
-const podOutcomes = [
-  'not-found',
-  'unscheduled',
-  'image-pull',
-  'config-error',
-  'crash-loop',
-  'init-failed',
-  'initializing',
-  'restarting',
-  'creating',
-  'not-ready',
-  'running',
-  'completed',
-  'failed',
-  'terminating',
-  'node-lost',
-  'error',
-];
-
 const mainRunbook = `id: main
 title: Main
 symptom: pod {{inputs.pod}} is down
@@ -72,7 +54,7 @@ steps:
     why: look at the pod
     check: pod.status
     with: { namespace: "{{inputs.namespace}}", name: "{{inputs.pod}}" }
-    next: { ${podOutcomes.map((o) => `${o}: ${o === 'not-ready' ? 'node' : '$incomplete'}`).join(', ')} }
+    next: ${podStatusNextFlow({ 'not-ready': 'node' }, '$incomplete')}
   node-fine:
     type: diagnosis
     layer: pod

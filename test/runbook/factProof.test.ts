@@ -12,6 +12,7 @@ import { loadRunbookFile } from '../../src/runbook/load.js';
 import type { RunbookSpec } from '../../src/runbook/schema.js';
 import { templateRefs } from '../../src/runbook/template.js';
 import { stepOfSnapshot } from '../../src/runbook-graph/paths.js';
+import { podStatusStep } from '../helpers/podStatusStep.js';
 import { problems } from '../helpers/runbookProblems.js';
 
 const header = `id: x
@@ -25,34 +26,9 @@ start: pod-status
 steps:
 `;
 
-const otherOutcomes = [
-  'not-found',
-  'unscheduled',
-  'image-pull',
-  'config-error',
-  'creating',
-  'not-ready',
-  'completed',
-  'failed',
-  'node-lost',
-  'init-failed',
-  'initializing',
-  'restarting',
-];
-
 /** pod.status with crash-loop, running and terminating sent where the case needs them. Its outcomes start on line 16. */
-const podStatus = (crash: string, running = '$no-finding', terminating = '$no-finding') => `  pod-status:
-    type: check
-    layer: pod
-    why: look at the pod
-    check: pod.status
-    with: { namespace: "{{inputs.namespace}}", name: "{{inputs.pod}}" }
-    next:
-${otherOutcomes.map((o) => `      ${o}: $no-finding\n`).join('')}      crash-loop: ${crash}
-      running: ${running}
-      terminating: ${terminating}
-      error: $incomplete
-`;
+const podStatus = (crash: string, running = '$no-finding', terminating = '$no-finding') =>
+  podStatusStep({ 'crash-loop': crash, running, terminating, error: '$incomplete' });
 
 /** A diagnosis whose first chain line is on its 6th line. */
 const diagnosis = (id: string, chain: string, fix = 'restart it') => `  ${id}:

@@ -4,6 +4,7 @@ import { findCheck } from '../../src/checks/registry.js';
 import { errorDecidedEdges, restsOnError } from '../../src/runbook/honesty.js';
 import { loadRunbookFile, loadRunbookText } from '../../src/runbook/load.js';
 import type { RunbookSpec } from '../../src/runbook/schema.js';
+import { podStatusStep } from '../helpers/podStatusStep.js';
 import { problems } from '../helpers/runbookProblems.js';
 
 const header = `id: x
@@ -16,17 +17,8 @@ start: pod-status
 steps:
 `;
 
-// Lines 9-15 are the step up to "next:"; its outcomes start on line 16, error is the last (line 28).
-const podStatus = (error: string, crash = 'crashing') => `  pod-status:
-    type: check
-    layer: pod
-    why: look at the pod
-    check: pod.status
-    with: { namespace: "{{inputs.namespace}}", name: "{{inputs.pod}}" }
-    next:
-${['not-found', 'unscheduled', 'image-pull', 'config-error', 'creating', 'not-ready', 'running', 'completed', 'failed', 'terminating', 'node-lost', 'init-failed', 'initializing', 'restarting'].map((o) => `      ${o}: $no-finding\n`).join('')}      crash-loop: ${crash}
-      error: ${error}
-`;
+// Lines 9-15 are the step up to "next:"; its outcomes start on line 16, error is the last (line 31).
+const podStatus = (error: string, crash = 'crashing') => podStatusStep({ 'crash-loop': crash, error });
 
 const diagnosis = (id: string, extra = '') => `  ${id}:
     type: diagnosis

@@ -8,6 +8,7 @@ import { checkActorId, compileRunbook, endingOf, stateKey } from '../../src/runb
 import type { CheckInvocation, CheckOutput } from '../../src/runbook/compile.js';
 import { loadRunbookFile } from '../../src/runbook/load.js';
 import { InputError } from '../../src/base/source.js';
+import { podStatusNextFlow } from '../helpers/podStatusStep.js';
 
 /** A node runbook meant to be included: one check, a diagnosis, and its own ends. */
 const nodeRunbook = `id: node-sub
@@ -42,33 +43,11 @@ steps:
     fix: [restart it]
 `;
 
-const podOutcomes = [
-  'not-found',
-  'unscheduled',
-  'image-pull',
-  'config-error',
-  'crash-loop',
-  'init-failed',
-  'initializing',
-  'restarting',
-  'creating',
-  'not-ready',
-  'running',
-  'completed',
-  'failed',
-  'terminating',
-  'node-lost',
-  'error',
-];
-
 function mainRunbook(opts: { include?: string; next?: Record<string, string>; extraSteps?: string } = {}): string {
-  const next = {
-    ...Object.fromEntries(podOutcomes.map((o) => [o, 'healthy'])),
-    'not-ready': 'nn',
-    creating: 'nn.ready',
-    error: '$incomplete',
-    ...opts.next,
-  };
+  const next = podStatusNextFlow(
+    { 'not-ready': 'nn', creating: 'nn.ready', error: '$incomplete', ...opts.next },
+    'healthy',
+  );
   return `id: main
 title: Main
 symptom: pod {{inputs.pod}} is down
@@ -92,9 +71,7 @@ steps:
     why: look at the pod
     check: pod.status
     with: { namespace: "{{inputs.namespace}}", name: "{{inputs.pod}}" }
-    next: { ${Object.entries(next)
-      .map(([k, v]) => `${k}: ${v}`)
-      .join(', ')} }
+    next: ${next}
   healthy:
     type: diagnosis
     layer: pod

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { findCheck } from '../../src/checks/registry.js';
 import { loadRunbookFile } from '../../src/runbook/load.js';
+import { podStatusStep } from '../helpers/podStatusStep.js';
 import { problems } from '../helpers/runbookProblems.js';
 
 const header = `id: x
@@ -11,39 +12,6 @@ inputs:
   - { name: pod, description: pod }
 start: pod-status
 `;
-
-const podStatusStep = (next: string) => `  pod-status:
-    type: check
-    layer: pod
-    why: look at the pod
-    check: pod.status
-    with: { namespace: "{{inputs.namespace}}", name: "{{inputs.pod}}" }
-    next:
-${next}`;
-
-const allOutcomes = [
-  'not-found',
-  'unscheduled',
-  'image-pull',
-  'config-error',
-  'crash-loop',
-  'init-failed',
-  'initializing',
-  'restarting',
-  'creating',
-  'not-ready',
-  'running',
-  'completed',
-  'failed',
-  'terminating',
-  'node-lost',
-  'error',
-];
-const nextAll = (except: string[] = []) =>
-  allOutcomes
-    .filter((o) => !except.includes(o))
-    .map((o) => `      ${o}: done\n`)
-    .join('');
 
 const done = `  done:
     type: diagnosis
@@ -56,7 +24,7 @@ const done = `  done:
 
 describe('runbook loader', () => {
   it('accepts a complete runbook', () => {
-    expect(problems(`${header}steps:\n${podStatusStep(nextAll())}${done}`)).toEqual([]);
+    expect(problems(`${header}steps:\n${podStatusStep({}, 'done')}${done}`)).toEqual([]);
   });
 
   it('names file, line and column of invalid YAML', () => {
@@ -67,18 +35,18 @@ describe('runbook loader', () => {
   });
 
   it("reports an outcome without a next step at the step's next map", () => {
-    const text = `${header}steps:\n${podStatusStep(nextAll(['crash-loop']))}${done}`;
+    const text = `${header}steps:\n${podStatusStep({}, 'done', ['crash-loop'])}${done}`;
     // header: lines 1-7, "steps:" 8, the step 9-15 ("next:" at 15), its outcomes from 16
     expect(problems(text)).toEqual(['runbooks/x.yaml:15:5: step "pod-status": outcome "crash-loop" has no next step']);
   });
 
   it('reports an unknown check where it is named', () => {
-    const text = `${header}steps:\n${podStatusStep(nextAll()).replace('check: pod.status', 'check: pod.nonsense')}${done}`;
+    const text = `${header}steps:\n${podStatusStep({}, 'done').replace('check: pod.status', 'check: pod.nonsense')}${done}`;
     expect(problems(text)).toEqual(['runbooks/x.yaml:13:5: step "pod-status": unknown check "pod.nonsense"']);
   });
 
   it('reports an outcome the check does not have, and a target that does not exist', () => {
-    const text = `${header}steps:\n${podStatusStep(`${nextAll()}      exploded: done\n      `.trimEnd() + '\n').replace('not-found: done', 'not-found: nowhere')}${done}`;
+    const text = `${header}steps:\n${podStatusStep({ 'not-found': 'nowhere' }, 'done')}      exploded: done\n${done}`;
     expect(problems(text)).toEqual([
       'runbooks/x.yaml:16:7: step "pod-status": outcome "not-found" goes to unknown step "nowhere"',
       expect.stringMatching(/^runbooks\/x\.yaml:32:7: step "pod-status": check pod\.status has no outcome "exploded"/),
@@ -86,7 +54,7 @@ describe('runbook loader', () => {
   });
 
   it('reports schema errors: unknown fields, wrong types, missing fields', () => {
-    const text = `${header}steps:\n${podStatusStep(nextAll()).replace('    why: look at the pod\n', '    why: look at the pod\n    colour: red\n')}${done.replace('    title: Done\n', '')}`;
+    const text = `${header}steps:\n${podStatusStep({}, 'done').replace('    why: look at the pod\n', '    why: look at the pod\n    colour: red\n')}${done.replace('    title: Done\n', '')}`;
     expect(problems(text)).toEqual([
       'runbooks/x.yaml:13:5: step "pod-status": unknown field "colour"',
       'runbooks/x.yaml:33:3: step "done": "title" is required',
@@ -101,7 +69,7 @@ describe('runbook loader', () => {
 
   it('reports unreachable steps, references to unknown inputs and facts, and a bad default', () => {
     const text = `${header}steps:
-${podStatusStep(nextAll().replace('running: done', 'running: ask').replace(' error: done', ' error: $incomplete'))}  ask:
+${podStatusStep({ running: 'ask', error: '$incomplete' }, 'done')}  ask:
     type: ask
     layer: pod
     why: ask the human
@@ -127,7 +95,7 @@ ${done}`;
 
   it('reports a loop with no way out as a dead end', () => {
     const text = `${header}steps:
-${podStatusStep(nextAll().replace('running: done', 'running: a').replace(' error: done', ' error: $incomplete'))}  a:
+${podStatusStep({ running: 'a', error: '$incomplete' }, 'done')}  a:
     type: ask
     layer: pod
     why: loop
@@ -165,16 +133,16 @@ ${done}`;
       expect.stringMatching(/^runbooks\/x\.yaml:\d+:\d+: .*constructor and prototype name JavaScript object machinery/),
     );
     // constructor as a step target or start used to crash lint with a stack trace.
+    expect(problems(`${header}steps:\n${podStatusStep({ running: 'constructor' }, 'done')}${done}`)).toContainEqual(
+      expect.stringMatching(/^runbooks\/x\.yaml:\d+:\d+: .*object machinery/),
+    );
     expect(
-      problems(`${header}steps:\n${podStatusStep(nextAll(['running']) + '      running: constructor\n')}${done}`),
-    ).toContainEqual(expect.stringMatching(/^runbooks\/x\.yaml:\d+:\d+: .*object machinery/));
-    expect(
-      problems(`${header.replace('start: pod-status', 'start: prototype')}steps:\n${podStatusStep(nextAll())}${done}`),
+      problems(`${header.replace('start: pod-status', 'start: prototype')}steps:\n${podStatusStep({}, 'done')}${done}`),
     ).toContainEqual(expect.stringMatching(/^runbooks\/x\.yaml:7:\d+: .*object machinery/));
     // A step named __proto__ used to be dropped without a word.
     expect(
       problems(
-        `${header}steps:\n${podStatusStep(nextAll())}${done}  __proto__:\n    type: diagnosis\n    layer: pod\n    title: P\n    why: w\n    chain: [a]\n    fix: [b]\n`,
+        `${header}steps:\n${podStatusStep({}, 'done')}${done}  __proto__:\n    type: diagnosis\n    layer: pod\n    title: P\n    why: w\n    chain: [a]\n    fix: [b]\n`,
       ),
     ).toEqual([
       expect.stringMatching(/^runbooks\/x\.yaml:\d+:3: "__proto__" cannot be a key: JavaScript objects reserve it$/),

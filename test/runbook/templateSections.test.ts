@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { render, renderLoose, sectionProblems, templateRefs } from '../../src/runbook/template.js';
+import { podStatusStep } from '../helpers/podStatusStep.js';
 import { problems } from '../helpers/runbookProblems.js';
 
 const logs =
@@ -64,33 +65,7 @@ inputs:
   - { name: pod, description: pod }
 start: pod-status
 steps:
-  pod-status:
-    type: check
-    layer: pod
-    why: look at the pod
-    check: pod.status
-    with: { namespace: "{{inputs.namespace}}", name: "{{inputs.pod}}" }
-    next:
-${[
-  'not-found',
-  'unscheduled',
-  'image-pull',
-  'config-error',
-  'creating',
-  'not-ready',
-  'completed',
-  'failed',
-  'node-lost',
-  'init-failed',
-  'initializing',
-  'restarting',
-  'running',
-  'terminating',
-]
-  .map((o) => `      ${o}: $no-finding\n`)
-  .join('')}      crash-loop: crashing
-      error: $incomplete
-  crashing:
+${podStatusStep({ 'crash-loop': 'crashing', error: '$incomplete' })}  crashing:
     type: diagnosis
     layer: pod
     title: The container crashes
