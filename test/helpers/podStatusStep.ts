@@ -1,5 +1,16 @@
 import { podStatus } from '../../src/checks/pod/status.js';
 
+/** A runbook fixture's first 8 lines, through `steps:`: inputs namespace and pod, starting at the step podStatusStep writes. */
+export const podRunbookHeader = `id: x
+title: X
+symptom: something is wrong
+inputs:
+  - { name: namespace, description: ns }
+  - { name: pod, description: pod }
+start: pod-status
+steps:
+`;
+
 /** Every outcome a pod.status step must send somewhere: the check's own, in its order, then error. */
 export const podStatusOutcomes: readonly string[] = [...podStatus.outcomes, 'error'];
 

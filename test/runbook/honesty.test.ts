@@ -4,18 +4,10 @@ import { findCheck } from '../../src/checks/registry.js';
 import { errorDecidedEdges, restsOnError } from '../../src/runbook/honesty.js';
 import { loadRunbookFile, loadRunbookText } from '../../src/runbook/load.js';
 import type { RunbookSpec } from '../../src/runbook/schema.js';
-import { podStatusStep } from '../helpers/podStatusStep.js';
+import { podRunbookHeader, podStatusStep } from '../helpers/podStatusStep.js';
 import { problems } from '../helpers/runbookProblems.js';
 
-const header = `id: x
-title: X
-symptom: something is wrong
-inputs:
-  - { name: namespace, description: ns }
-  - { name: pod, description: pod }
-start: pod-status
-steps:
-`;
+const header = podRunbookHeader;
 
 // Lines 9-15 are the step up to "next:"; its outcomes start on line 16, error is the last (line 31).
 const podStatus = (error: string, crash = 'crashing') => podStatusStep({ 'crash-loop': crash, error });

@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { findCheck } from '../../src/checks/registry.js';
 import { loadRunbookFile } from '../../src/runbook/load.js';
-import { podStatusStep } from '../helpers/podStatusStep.js';
+import { podRunbookHeader, podStatusStep } from '../helpers/podStatusStep.js';
 import { problems } from '../helpers/runbookProblems.js';
 
-const header = `id: x
-title: X
-symptom: something is wrong
-inputs:
-  - { name: namespace, description: ns }
-  - { name: pod, description: pod }
-start: pod-status
-`;
+const header = podRunbookHeader;
 
 const done = `  done:
     type: diagnosis
@@ -24,7 +17,7 @@ const done = `  done:
 
 describe('runbook loader', () => {
   it('accepts a complete runbook', () => {
-    expect(problems(`${header}steps:\n${podStatusStep({}, 'done')}${done}`)).toEqual([]);
+    expect(problems(`${header}${podStatusStep({}, 'done')}${done}`)).toEqual([]);
   });
 
   it('names file, line and column of invalid YAML', () => {
@@ -35,18 +28,18 @@ describe('runbook loader', () => {
   });
 
   it("reports an outcome without a next step at the step's next map", () => {
-    const text = `${header}steps:\n${podStatusStep({}, 'done', ['crash-loop'])}${done}`;
+    const text = `${header}${podStatusStep({}, 'done', ['crash-loop'])}${done}`;
     // header: lines 1-7, "steps:" 8, the step 9-15 ("next:" at 15), its outcomes from 16
     expect(problems(text)).toEqual(['runbooks/x.yaml:15:5: step "pod-status": outcome "crash-loop" has no next step']);
   });
 
   it('reports an unknown check where it is named', () => {
-    const text = `${header}steps:\n${podStatusStep({}, 'done').replace('check: pod.status', 'check: pod.nonsense')}${done}`;
+    const text = `${header}${podStatusStep({}, 'done').replace('check: pod.status', 'check: pod.nonsense')}${done}`;
     expect(problems(text)).toEqual(['runbooks/x.yaml:13:5: step "pod-status": unknown check "pod.nonsense"']);
   });
 
   it('reports an outcome the check does not have, and a target that does not exist', () => {
-    const text = `${header}steps:\n${podStatusStep({ 'not-found': 'nowhere' }, 'done')}      exploded: done\n${done}`;
+    const text = `${header}${podStatusStep({ 'not-found': 'nowhere' }, 'done')}      exploded: done\n${done}`;
     expect(problems(text)).toEqual([
       'runbooks/x.yaml:16:7: step "pod-status": outcome "not-found" goes to unknown step "nowhere"',
       expect.stringMatching(/^runbooks\/x\.yaml:32:7: step "pod-status": check pod\.status has no outcome "exploded"/),
@@ -54,22 +47,19 @@ describe('runbook loader', () => {
   });
 
   it('reports schema errors: unknown fields, wrong types, missing fields', () => {
-    const text = `${header}steps:\n${podStatusStep({}, 'done').replace('    why: look at the pod\n', '    why: look at the pod\n    colour: red\n')}${done.replace('    title: Done\n', '')}`;
+    const text = `${header}${podStatusStep({}, 'done').replace('    why: look at the pod\n', '    why: look at the pod\n    colour: red\n')}${done.replace('    title: Done\n', '')}`;
     expect(problems(text)).toEqual([
       'runbooks/x.yaml:13:5: step "pod-status": unknown field "colour"',
       'runbooks/x.yaml:33:3: step "done": "title" is required',
     ]);
-    expect(problems(header.replace('title: X\n', '') + `steps:\n${done}`)[0]).toBe(
-      'runbooks/x.yaml:1:1: "title" is required',
-    );
-    expect(problems(`${header}steps:\n${done.replace('layer: pod', 'layer: kernel')}`)[0]).toBe(
+    expect(problems(header.replace('title: X\n', '') + done)[0]).toBe('runbooks/x.yaml:1:1: "title" is required');
+    expect(problems(`${header}${done.replace('layer: pod', 'layer: kernel')}`)[0]).toBe(
       'runbooks/x.yaml:11:5: step "done" layer: Invalid option: expected one of "pod"|"node"|"cluster"|"host"',
     );
   });
 
   it('reports unreachable steps, references to unknown inputs and facts, and a bad default', () => {
-    const text = `${header}steps:
-${podStatusStep({ running: 'ask', error: '$incomplete' }, 'done')}  ask:
+    const text = `${header}${podStatusStep({ running: 'ask', error: '$incomplete' }, 'done')}  ask:
     type: ask
     layer: pod
     why: ask the human
@@ -94,8 +84,7 @@ ${done}`;
   });
 
   it('reports a loop with no way out as a dead end', () => {
-    const text = `${header}steps:
-${podStatusStep({ running: 'a', error: '$incomplete' }, 'done')}  a:
+    const text = `${header}${podStatusStep({ running: 'a', error: '$incomplete' }, 'done')}  a:
     type: ask
     layer: pod
     why: loop
@@ -128,21 +117,21 @@ ${done}`;
 `;
     // default: constructor used to pass lint and hang the walk forever.
     expect(
-      problems(`${header.replace('start: pod-status', 'start: ask-it')}steps:\n${ask('constructor')}${done}`),
+      problems(`${header.replace('start: pod-status', 'start: ask-it')}${ask('constructor')}${done}`),
     ).toContainEqual(
       expect.stringMatching(/^runbooks\/x\.yaml:\d+:\d+: .*constructor and prototype name JavaScript object machinery/),
     );
     // constructor as a step target or start used to crash lint with a stack trace.
-    expect(problems(`${header}steps:\n${podStatusStep({ running: 'constructor' }, 'done')}${done}`)).toContainEqual(
+    expect(problems(`${header}${podStatusStep({ running: 'constructor' }, 'done')}${done}`)).toContainEqual(
       expect.stringMatching(/^runbooks\/x\.yaml:\d+:\d+: .*object machinery/),
     );
     expect(
-      problems(`${header.replace('start: pod-status', 'start: prototype')}steps:\n${podStatusStep({}, 'done')}${done}`),
+      problems(`${header.replace('start: pod-status', 'start: prototype')}${podStatusStep({}, 'done')}${done}`),
     ).toContainEqual(expect.stringMatching(/^runbooks\/x\.yaml:7:\d+: .*object machinery/));
     // A step named __proto__ used to be dropped without a word.
     expect(
       problems(
-        `${header}steps:\n${podStatusStep({}, 'done')}${done}  __proto__:\n    type: diagnosis\n    layer: pod\n    title: P\n    why: w\n    chain: [a]\n    fix: [b]\n`,
+        `${header}${podStatusStep({}, 'done')}${done}  __proto__:\n    type: diagnosis\n    layer: pod\n    title: P\n    why: w\n    chain: [a]\n    fix: [b]\n`,
       ),
     ).toEqual([
       expect.stringMatching(/^runbooks\/x\.yaml:\d+:3: "__proto__" cannot be a key: JavaScript objects reserve it$/),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { render, renderLoose, sectionProblems, templateRefs } from '../../src/runbook/template.js';
-import { podStatusStep } from '../helpers/podStatusStep.js';
+import { podRunbookHeader, podStatusStep } from '../helpers/podStatusStep.js';
 import { problems } from '../helpers/runbookProblems.js';
 
 const logs =
@@ -57,15 +57,9 @@ describe('a section shows its part only when its fact is known ({{#}}) or only w
   });
 });
 
-const runbook = (fix: string) => `id: x
-title: X
-symptom: something is wrong
-inputs:
-  - { name: namespace, description: ns }
-  - { name: pod, description: pod }
-start: pod-status
-steps:
-${podStatusStep({ 'crash-loop': 'crashing', error: '$incomplete' })}  crashing:
+const runbook = (
+  fix: string,
+) => `${podRunbookHeader}${podStatusStep({ 'crash-loop': 'crashing', error: '$incomplete' })}  crashing:
     type: diagnosis
     layer: pod
     title: The container crashes
