@@ -32,6 +32,7 @@ import { podRecreations } from './pod/recreations.js';
 import { podScheduling } from './pod/scheduling.js';
 import { podStatus } from './pod/status.js';
 import { podVolumes } from './pod/volumes.js';
+import { podCsiNodePlugin } from './pod/csiNodePlugin.js';
 import { serviceChecks } from './service/index.js';
 import type { AnyCheck } from './types.js';
 
@@ -44,6 +45,7 @@ export const checks: readonly AnyCheck[] = [
   podProbes,
   podImagePull,
   podVolumes,
+  podCsiNodePlugin,
   podCreateFailures,
   podLogs,
   podRancherAgentLogs,

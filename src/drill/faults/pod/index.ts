@@ -11,6 +11,7 @@ import { unschedulableInsufficientResources } from './unschedulableInsufficientR
 import { unschedulableNodeSelector } from './unschedulableNodeSelector.js';
 import { unschedulableTaint } from './unschedulableTaint.js';
 import { volumeMultiAttach } from './volumeMultiAttach.js';
+import { csiNodePlugin } from './csiNodePlugin.js';
 
 /** Faults of one workload: scheduling, images, probes, crashes, volumes. */
 export const podFaults = [
@@ -22,6 +23,7 @@ export const podFaults = [
   unschedulableInsufficientResources,
   pvcUnbound,
   volumeMultiAttach,
+  csiNodePlugin,
   oomKilled,
   crashloopAppError,
   livenessTooStrict,
