@@ -279,7 +279,15 @@ describe('home lists', () => {
     const help = runbookHelp(workload);
     expect(help).toContain('\n  plumbline run workload-down <pod> -n default\n');
     expect(help).toMatch(/^ {2}pod +name of the pod that is not working/m);
-    expect(help).toMatch(/^ {2}deployment +.+ \(optional\)$/m);
+    expect(help).toMatch(/^ {2}deployment +the Deployment .+\n +.+ \(optional\)$/m);
+    // At 80 columns a long description wraps under itself, at word boundaries.
+    const service = bundled.find((r) => r.id === 'service-unreachable');
+    if (!service) throw new Error('service-unreachable is not bundled');
+    const narrow = runbookHelp(service, 80).split('\n');
+    for (const line of narrow) expect(line.length).toBeLessThanOrEqual(80);
+    const at = narrow.findIndex((l) => l.startsWith('  url '));
+    const indent = narrow[at]!.indexOf('the name or URL');
+    expect(narrow[at + 1]).toMatch(new RegExp(`^ {${indent}}\\S`));
   });
 
   it('are what `plumbline` prints without a terminal: every bundled drill with its page, every runbook with its symptom', async () => {

@@ -3,7 +3,8 @@ import type { InputSpec, RunbookSpec } from '../../runbook/schema.js';
 import type { HomeChoice, HomeDrill, HomeRunbook } from '../../ui/Home.js';
 import type { CliArgs } from '../args.js';
 import { runCommandLine } from '../inputs.js';
-import { formatColumns } from '../../base/columns.js';
+import { columnWidth, formatColumns, padCell } from '../../base/columns.js';
+import { wrapText } from '../../ui/text.js';
 
 export interface HomeRunbookEntry extends HomeRunbook {
   inputs: InputSpec[];
@@ -56,17 +57,21 @@ export function runCommandFor(runbook: Pick<HomeRunbookEntry, 'id' | 'inputs'>):
   return runCommandLine(runbook.id, runbook.inputs);
 }
 
-/** What to print for a runbook chosen on the home screen: the command, then what each input means. */
-export function runbookHelp(runbook: HomeRunbookEntry): string {
+/** What to print for a runbook chosen on the home screen: the command, then what each input means, wrapped to the terminal. */
+export function runbookHelp(runbook: HomeRunbookEntry, width = 80): string {
   const lines = [`To walk "${runbook.title}" on your current kube context, run:`, '', `  ${runCommandFor(runbook)}`];
   if (runbook.inputs.length > 0) {
     lines.push('');
-    lines.push(
-      ...formatColumns(
-        runbook.inputs.map((i) => [i.name, `${i.description}${i.required ? '' : ' (optional)'}`]),
-        { indent: '  ' },
-      ),
-    );
+    // A description wraps under itself, not under the input's name (the terminal would break it mid-word at column 0).
+    const nameWidth = columnWidth(runbook.inputs.map((i) => i.name));
+    const indent = ' '.repeat(2 + nameWidth + 2);
+    for (const i of runbook.inputs) {
+      const [first = '', ...rest] = wrapText(
+        `${i.description}${i.required ? '' : ' (optional)'}`,
+        Math.max(20, width - indent.length),
+      );
+      lines.push(`  ${padCell(i.name, nameWidth)}  ${first}`, ...rest.map((l) => `${indent}${l}`));
+    }
   }
   return lines.join('\n');
 }
@@ -119,7 +124,7 @@ export async function homeCommand(args: CliArgs): Promise<number> {
       continue;
     }
     const runbook = lists.runbooks.find((r) => r.id === choice.id);
-    if (runbook) process.stdout.write(`${runbookHelp(runbook)}\n`);
+    if (runbook) process.stdout.write(`${runbookHelp(runbook, process.stdout.columns || 80)}\n`);
     return 0;
   }
 }
