@@ -18,6 +18,7 @@ export const agentLogClasses = [
   'unknown-ca',
   'certificate-invalid',
   'cluster-not-found',
+  'server-loopback',
   'dns-unresolvable',
   'bad-handshake',
   'tls-handshake-failed',
@@ -96,6 +97,14 @@ const patterns: Record<AgentLogClass, Pattern[]> = {
       detail: (m) => m[1],
     },
     { re: /lookup ([\w.-]+)(?: on [\d.:]+)?: no such host/, detail: (m) => m[1] },
+  ],
+  // The server-url itself is a loopback address: inside the agent's pod that is the pod, whatever the network
+  // (rancher/rancher#25292: Docker Desktop imported with server-url https://localhost). Before connect-refused.
+  'server-loopback': [
+    {
+      re: /(https?:\/\/(?:localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\])(?::\d{1,5})?)\/ping is not accessible/,
+      detail: (m) => m[1],
+    },
   ],
   'bad-handshake': [
     { re: /Response status: (\d+[^.]*)\. Response body: (.*?)" error=/, detail: (m) => `HTTP ${m[1]}: ${m[2]}` },
@@ -201,6 +210,8 @@ const hops: Record<AgentLogClass, string> = {
     'TLS to the Rancher server: the certificate it presents is expired or does not name the server',
   'cluster-not-found':
     'Rancher itself: it answers, but has no cluster for this agent (the cluster was deleted or re-imported; the agent uses the old registration)',
+  'server-loopback':
+    "Rancher's server-url: it is a loopback address, which inside the agent's pod (or, for a host-network agent, on its node) is not where Rancher listens",
   'dns-unresolvable': "name resolution inside the cluster: the agent's pod cannot resolve the Rancher server's name",
   'bad-handshake':
     'the proxy or load balancer in front of Rancher: it answers the websocket upgrade itself instead of passing it through to Rancher',
@@ -244,6 +255,7 @@ export const podRancherAgentLogs = defineCheck({
   ],
   sets: {
     'unknown-ca': ['agentLogClass', 'agentLogLine', 'container', 'restartCount'],
+    'server-loopback': ['agentLogClass', 'agentLogDetail', 'agentLogLine', 'container', 'restartCount'],
     'dns-unresolvable': [
       'agentLogClass',
       'agentLogDetail',

@@ -57,6 +57,29 @@ describe('classifyAgentLog on real agent logs', () => {
     ).toMatchObject({ class: 'connect-timeout', detail: 'X.X.X.X:443' });
   });
 
+  it('a loopback server-url before the refusal it causes: the agent connects to its own pod', () => {
+    // https://github.com/rancher/rancher/issues/25292 (Docker Desktop imported with server-url https://localhost)
+    expect(
+      decide([
+        'INFO: Environment: CATTLE_ADDRESS=10.1.0.76 CATTLE_CA_CHECKSUM=368d86f4ae9b4e23245ffc129f25457b4f5edafa23ecb58db3eb3218a8606f7e CATTLE_CLUSTER=true CATTLE_INTERNAL_ADDRESS= CATTLE_K8S_MANAGED=true CATTLE_NODE_NAME=cattle-cluster-agent-6bf4c64948-nftdz CATTLE_SERVER=https://localhost',
+        'INFO: Using resolv.conf: nameserver 10.96.0.10 search cattle-system.svc.cluster.local svc.cluster.local cluster.local options ndots:5',
+        'ERROR: https://localhost/ping is not accessible (Failed to connect to localhost port 443: Connection refused)',
+      ]),
+    ).toMatchObject({ class: 'server-loopback', detail: 'https://localhost' });
+    // https://github.com/rancher/rancher/issues/15242 (a port on localhost)
+    expect(
+      decide([
+        'ERROR: https://localhost:20443/ping is not accessible (Failed to connect to localhost port 20443: Connection refused)',
+      ]),
+    ).toMatchObject({ class: 'server-loopback', detail: 'https://localhost:20443' });
+    // A name that merely starts with localhost is not loopback.
+    expect(
+      decide([
+        'ERROR: https://localhost.example.com/ping is not accessible (Failed to connect to localhost.example.com port 443: Connection refused)',
+      ]),
+    ).toMatchObject({ class: 'connect-refused' });
+  });
+
   it("curl's words from run.sh: timed out, refused, unresolvable, an HTTP error", () => {
     // https://github.com/rancher/rancher/issues/38807 (Rancher 2.6.6)
     expect(
