@@ -60,8 +60,21 @@ export type NodeAccessFor = (prompt: ManualPrompt | undefined) => NodeAccess;
 
 export { defaultScenario } from '../assets.js';
 
-export async function loadRunbook(name: string): Promise<LoadedRunbook> {
-  return loadRunbookFile(resolveAsset('runbooks', name), findCheck);
+/**
+ * Runbooks one run has loaded, by file: scenarios walked one after another (plumbline test) read, validate and
+ * lint their runbook once, not once a scenario (from source that is half a walk's CPU).
+ */
+export type RunbookCache = Map<string, Promise<LoadedRunbook>>;
+
+export async function loadRunbook(name: string, cache?: RunbookCache): Promise<LoadedRunbook> {
+  const file = resolveAsset('runbooks', name);
+  if (!cache) return loadRunbookFile(file, findCheck);
+  let loading = cache.get(file);
+  if (!loading) {
+    loading = loadRunbookFile(file, findCheck);
+    cache.set(file, loading);
+  }
+  return loading;
 }
 
 /** Runbook inputs from defaults, the main input's argument, `-n` and `--set`; unknown, doubly given or missing ones are usage errors. */
@@ -247,11 +260,18 @@ export interface StartedDrill {
   close(): Promise<void>;
 }
 
-export async function startDrillWalk(args: CliArgs, opts: { sameThread?: boolean } = {}): Promise<StartedDrill> {
+export interface DrillWalkOptions {
+  /** Start the cluster in this thread (walks one after another, headless: no screen to keep responsive). */
+  sameThread?: boolean;
+  /** Runbooks already loaded in this run. */
+  runbooks?: RunbookCache;
+}
+
+export async function startDrillWalk(args: CliArgs, opts: DrillWalkOptions = {}): Promise<StartedDrill> {
   const { loadScenarioFile } = await import('../drill/scenario.js');
   const { startDrillThread } = await import('../drill/thread.js');
   const loaded = await loadScenarioFile(resolveAsset('scenarios', args.positionals[0] ?? defaultScenario));
-  const runbook = await loadRunbook(loaded.scenario.runbook);
+  const runbook = await loadRunbook(loaded.scenario.runbook, opts.runbooks);
   const inputs = resolveInputs(runbook, args, loaded.scenario.inputs);
   const kind = args.nodeAccess ?? 'drill';
   // In a drill the only hosts there are are the scenario's; manual lets a trainee paste what they would run.
@@ -309,7 +329,7 @@ export async function startDrillWalk(args: CliArgs, opts: { sameThread?: boolean
   };
 }
 
-export async function planDrill(args: CliArgs, opts: { sameThread?: boolean } = {}): Promise<WalkPlan> {
+export async function planDrill(args: CliArgs, opts: DrillWalkOptions = {}): Promise<WalkPlan> {
   return (await startDrillWalk(args, opts)).plan();
 }
 

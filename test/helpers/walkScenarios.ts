@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { parseCli } from '../../src/cli/program.js';
 import { sessionFor } from '../../src/cli/headless.js';
 import { planDrill } from '../../src/cli/walk.js';
+import type { RunbookCache } from '../../src/cli/walk.js';
+import { isHeavy, parallelScenarios, pool } from '../../src/cli/commands/test.js';
 import type { DiagnosisView } from '../../src/engine/events.js';
 import { loadScenarioFile } from '../../src/drill/scenario.js';
 import type { Scenario } from '../../src/drill/scenarioSchema.js';
@@ -30,27 +32,48 @@ export interface ScenarioWalk {
   error?: string;
 }
 
-/** Walks each scenario headless, a few at a time, and keeps what every check returned and every text shown. */
-export async function walkScenarios(names: readonly string[], parallel = 3): Promise<ScenarioWalk[]> {
+/**
+ * Walks each scenario headless as `plumbline test` does: several at once (most of a walk waits on loopback
+ * and on simulated latency), a heavy cluster alone after the others, each runbook loaded once. Keeps what
+ * every check returned and every text shown.
+ */
+export async function walkScenarios(names: readonly string[], parallel = parallelScenarios): Promise<ScenarioWalk[]> {
   const dir = mkdtempSync(join(tmpdir(), 'plumbline-walks-'));
+  const runbooks: RunbookCache = new Map();
   const out: ScenarioWalk[] = [];
-  const queue = names.map((n, i) => ({ n, i }));
-  const worker = async () => {
-    for (let item = queue.shift(); item !== undefined; item = queue.shift())
-      out[item.i] = await walkOne(item.n, join(dir, `${item.i}.jsonl`));
+  const heavy = await Promise.all(
+    names.map((n) =>
+      loadScenarioFile(resolveAsset('scenarios', n)).then(
+        (l) => isHeavy(l.scenario),
+        () => false, // walkOne says why it does not load
+      ),
+    ),
+  );
+  const walk = async (i: number) => {
+    out[i] = await walkOne(names[i] ?? '', join(dir, `${i}.jsonl`), runbooks);
   };
   try {
-    await Promise.all(Array.from({ length: parallel }, worker));
+    const indexes = names.map((_, i) => i);
+    await pool(
+      indexes.filter((i) => !heavy[i]),
+      parallel,
+      walk,
+    );
+    await pool(
+      indexes.filter((i) => heavy[i]),
+      1,
+      walk,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
   return out;
 }
 
-async function walkOne(name: string, transcript: string): Promise<ScenarioWalk> {
+async function walkOne(name: string, transcript: string, runbooks: RunbookCache): Promise<ScenarioWalk> {
   let plan: Awaited<ReturnType<typeof planDrill>>;
   try {
-    plan = await planDrill(parseCli(['drill', name, '--transcript', transcript], {}));
+    plan = await planDrill(parseCli(['drill', name, '--transcript', transcript], {}), { sameThread: true, runbooks });
   } catch (err) {
     // A drill whose API server cannot be trusted (an expired serving certificate) stops before any step, as a live run does.
     const { scenario } = await loadScenarioFile(resolveAsset('scenarios', name));

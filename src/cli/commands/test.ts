@@ -11,6 +11,7 @@ import { sessionFor } from '../headless.js';
 import { openTranscript } from '../lifecycle.js';
 import { KubeError } from '../../kube/errors.js';
 import { planDrill } from '../walk.js';
+import type { RunbookCache } from '../walk.js';
 
 /** One scenario's walk, as the table and `--output json` show it. */
 export interface ScenarioRow {
@@ -41,7 +42,7 @@ export const parallelScenarios = 8;
 /** A cluster this large takes a core and a few hundred MB to build: it runs alone. */
 const heavyPods = 10_000;
 
-function isHeavy(s: Scenario): boolean {
+export function isHeavy(s: Scenario): boolean {
   const g = s.cluster.generate;
   return g !== undefined && g.workers * Math.max(g.podsPerWorker, 1) >= heavyPods;
 }
@@ -79,6 +80,7 @@ export async function testCommand(args: CliArgs): Promise<number> {
     }),
   );
   const dir = mkdtempSync(join(tmpdir(), 'plumbline-test-'));
+  const runbooks: RunbookCache = new Map();
   const rows: (ScenarioRow | undefined)[] = names.map(() => undefined);
   const table = new TableWriter(names, scenarios, args.output === 'text');
   // Ctrl-C, SIGTERM or SIGHUP: the walks under way stop (their drills close), no new one starts, the
@@ -108,7 +110,7 @@ export async function testCommand(args: CliArgs): Promise<number> {
             ok: false,
             error: `does not load: ${scenario ?? ''}`,
           }
-        : await walkScenario(names[i] ?? '', scenario, join(dir, `${i}.jsonl`), args, interrupt.signal);
+        : await walkScenario(names[i] ?? '', scenario, join(dir, `${i}.jsonl`), args, interrupt.signal, runbooks);
     table.finished(rows);
   };
   const heavy = (i: number) => {
@@ -160,6 +162,7 @@ async function walkScenario(
   transcriptPath: string,
   args: CliArgs,
   interrupted: AbortSignal,
+  runbooks: RunbookCache,
 ): Promise<ScenarioRow> {
   const started = performance.now();
   const expected = scenario.expect.diagnosis;
@@ -167,7 +170,10 @@ async function walkScenario(
   const elapsed = () => Math.round(performance.now() - started);
   try {
     // One scenario after another, headless: no screen to keep responsive, so no thread to start per scenario.
-    const plan = await planDrill({ ...args, positionals: [name], transcript: transcriptPath }, { sameThread: true });
+    const plan = await planDrill(
+      { ...args, positionals: [name], transcript: transcriptPath },
+      { sameThread: true, runbooks },
+    );
     const transcript = await openTranscript(plan);
     try {
       const session = sessionFor(plan, { auto: true, answerDefaults: true });
@@ -228,7 +234,7 @@ async function walkScenario(
 }
 
 /** Runs `work` over `items`, at most `size` at a time. */
-async function pool<T>(items: readonly T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
+export async function pool<T>(items: readonly T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
   const queue = [...items];
   const worker = async () => {
     for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
