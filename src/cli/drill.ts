@@ -87,9 +87,10 @@ async function drillOnScreen(
   });
   // While the cluster starts in its own thread: the kube client and the walk's screen, in turns, then the plan.
   const screen = flags.mode === 'walk' ? [] : [() => import('./drillInteractive.js')];
-  // The runbook's machine too (built once, kept): the session that walks it is then a short task.
+  // The runbook's machine too (built once, kept; its config, then its states): the session that walks it is then a short task.
+  const config = () => import('../runbook/compile.js').then((m) => m.prepareRunbook(started.runbook.spec));
   const machine = () => import('../runbook/compile.js').then((m) => m.compileRunbook(started.runbook.spec));
-  const planned = loadInTurns([...walkModules, ...screen, machine]).then(() => started.plan());
+  const planned = loadInTurns([...walkModules, ...screen, config, machine]).then(() => started.plan());
   planned.catch(() => undefined); // awaited below, unless the person quits first
   let plan: Awaited<typeof planned>;
   try {

@@ -26,6 +26,8 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const { parseCommandLine } = await import('./program.js');
+  // Loading the parser (commander) and building its command tree are each ~15-30 ms: a task each.
+  await new Promise((resolve) => setImmediate(resolve));
   const parsed = parseCommandLine(argv);
   switch (parsed.kind) {
     case 'exit':

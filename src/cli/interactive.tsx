@@ -7,6 +7,7 @@ import { closeScreen, runWalk, transcriptFailed } from './lifecycle.js';
 import type { WalkPlan } from './walk.js';
 import type { FirstFrame } from './firstFrame.js';
 import { mount } from './mount.js';
+import { nextTask } from './stages.js';
 
 /** Walks in the Ink TUI; the engine and transcript are the same as headless. */
 export async function walkInteractive(
@@ -22,9 +23,9 @@ export async function walkInteractive(
   return runWalk(plan, setup, async (run) => {
     // The session (its runbook compiled to a state machine), its machine with the walk's actors, and the screen's
     // first frame: one task each.
-    await new Promise((resolve) => setImmediate(resolve));
+    await nextTask();
     run.session.prepare();
-    await new Promise((resolve) => setImmediate(resolve));
+    await nextTask();
     const header = {
       runbookTitle: plan.runbook.spec.title,
       // A drill is named by its page: the scenario id names the cause.

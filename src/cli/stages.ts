@@ -7,9 +7,12 @@
  * each is a chunk of its own in the bundle (esbuild splits at every import()).
  */
 
-/** Lets input, timers and a redraw run before the next module loads. */
+/**
+ * Lets input, timers and a redraw run before the next module loads. Twice through setImmediate: one queued
+ * in the loop's poll phase (a response, a key, a message from the drill's thread) runs in the same turn.
+ */
 export function nextTask(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+  return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
 }
 
 type Load = () => Promise<unknown>;
@@ -72,15 +75,34 @@ const textMeasures: readonly Load[] = [
     ),
 ];
 
-/** A small frame drawn to a string: React's reconciler, yoga and ink's output run (and compile) here, not in the first frame's task. */
+/**
+ * The first frame's layout drawn to a string: React's reconciler, yoga and ink's output (rows spaced
+ * apart, a truncated line, nested colours) run and compile here, not in the first frame's task.
+ */
 function warmFrame(): Promise<unknown> {
-  return Promise.all([import('react'), import('ink')]).then(([{ createElement }, { Box, Text, renderToString }]) =>
+  return Promise.all([import('react'), import('ink')]).then(([{ createElement: h }, { Box, Text, renderToString }]) =>
     renderToString(
-      createElement(
+      h(
         Box,
         { flexDirection: 'column' },
-        createElement(Text, { bold: true, color: 'green' }, '✓ plumbline · ● pod › ○ node'),
-        createElement(Text, { dimColor: true, wrap: 'truncate-end' }, 'starting the drill cluster… (q quits)'),
+        h(
+          Box,
+          { justifyContent: 'space-between' },
+          h(
+            Box,
+            { flexShrink: 1 },
+            h(
+              Text,
+              { wrap: 'truncate-end' },
+              h(Text, { color: 'cyan', bold: true }, 'plumbline'),
+              ' · ',
+              h(Text, { bold: true }, 'A pod will not start or keeps restarting'),
+            ),
+          ),
+          h(Box, { flexShrink: 0, marginLeft: 1 }, h(Text, { dimColor: true }, '00:00')),
+        ),
+        h(Text, { wrap: 'truncate-end' }, 'pod web-0 in namespace shop · drill · auto mode'),
+        h(Text, null, '⠋ starting the drill cluster… ', h(Text, { dimColor: true }, '(q quits)')),
       ),
       { columns: 80 },
     ),
@@ -94,6 +116,9 @@ export const frameModules: readonly Load[] = [
   ...textMeasures,
   () => import('string-width'),
   () => import('ink'),
+  // Ink's first render routes console output above its frame through a new Console: Node compiles the
+  // Console's internals the first time one is made (~15-30 ms), here instead of in the first frame's task.
+  () => import('node:stream').then(({ PassThrough }) => new console.Console(new PassThrough(), new PassThrough())),
   warmFrame,
   () => import('./firstFrame.js'),
 ];

@@ -60,6 +60,8 @@ export async function runCheck(inv: CheckInvocation, signal: AbortSignal, deps: 
     if (deps.redactPatterns) {
       await nextTask();
       redactAhead(raw, deps.redactPatterns);
+      // The result is emitted (and drawn) as this resolves: in a task after the redaction, not in it.
+      await nextTask();
     }
     return { ...out, raw };
   };
@@ -146,8 +148,13 @@ function bodyText(body: string): string {
   }
 }
 
+/**
+ * A later turn of the event loop, with its timers and input before it. Twice through setImmediate: a check
+ * usually finishes as its response arrives (the loop's poll phase), and an immediate queued there runs in
+ * the same turn, right after it.
+ */
 function nextTask(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+  return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
 }
 
 function withNewline(s: string): string {

@@ -236,7 +236,11 @@ const runbookSetup = setup({
   },
 });
 
-export type RunbookMachine = ReturnType<typeof buildMachine>;
+export type RunbookMachine = ReturnType<typeof createRunbookMachine>;
+
+function createRunbookMachine(config: ReturnType<typeof machineConfig>) {
+  return runbookSetup.createMachine(config as unknown as Parameters<typeof runbookSetup.createMachine>[0]);
+}
 
 /**
  * A runbook as an xstate machine: `topDown` and `bottomUp` compound states
@@ -260,11 +264,31 @@ export function compileRunbook(spec: RunbookSpec, options: CompileOptions = {}):
   let bySpec = built.get(spec);
   if (!bySpec) built.set(spec, (bySpec = new Map<string, RunbookMachine>()));
   let machine = bySpec.get(key);
-  if (!machine) bySpec.set(key, (machine = buildMachine(spec, options)));
+  if (!machine) {
+    const config = configs.get(spec)?.get(key) ?? machineConfig(spec, options);
+    configs.get(spec)?.delete(key);
+    machine = createRunbookMachine(config);
+    bySpec.set(key, machine);
+  }
   return machine;
 }
 
-function buildMachine(spec: RunbookSpec, options: CompileOptions) {
+/** Configs built ahead by prepareRunbook, until compileRunbook makes them a machine. */
+const configs = new WeakMap<RunbookSpec, Map<string, ReturnType<typeof machineConfig>>>();
+
+/**
+ * The first half of compileRunbook, in a task of its own: the machine's config from the spec (xstate then
+ * builds its states from it, the other half). The TUI does each while the drill cluster starts.
+ */
+export function prepareRunbook(spec: RunbookSpec, options: CompileOptions = {}): void {
+  const key = (options.untimedLayers ?? []).join(',');
+  if (built.get(spec)?.has(key) || configs.get(spec)?.has(key)) return;
+  let bySpec = configs.get(spec);
+  if (!bySpec) configs.set(spec, (bySpec = new Map<string, ReturnType<typeof machineConfig>>()));
+  bySpec.set(key, machineConfig(spec, options));
+}
+
+function machineConfig(spec: RunbookSpec, options: CompileOptions) {
   const { topDown, bottomUp } = phases(spec);
   const ref = (t: string) => `#${stateKey(t)}`;
 
@@ -453,7 +477,7 @@ function buildMachine(spec: RunbookSpec, options: CompileOptions) {
       ...finals,
     },
   };
-  return runbookSetup.createMachine(config as unknown as Parameters<typeof runbookSetup.createMachine>[0]);
+  return config;
 }
 
 /** Which ending a final snapshot reached, from the state value. */
