@@ -43,7 +43,7 @@ const drillArgs = (t: string) => [
 ];
 
 beforeAll(() => {
-  execFileSync(process.execPath, [join(repoRoot, 'scripts', 'package.mjs'), '--no-build', '--out', out], {
+  execFileSync(process.execPath, [join(repoRoot, 'scripts', 'package.mjs'), '--no-build', '--fast', '--out', out], {
     cwd: repoRoot,
     env: {
       ...process.env,
