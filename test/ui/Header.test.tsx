@@ -1,5 +1,5 @@
 import { Box } from 'ink';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Header } from '../../src/ui/Header.js';
 import { renderUi, waitForContent } from '../helpers/render.js';
 
@@ -12,11 +12,26 @@ const props = {
 };
 const t0 = Date.parse('2026-11-25T10:00:00Z');
 const ago = (ms: number) => new Date(t0 - ms);
-/** A clock that starts at t0 and moves with real time, so ticks still happen. */
-const clock = () => {
-  const real = Date.now();
-  return () => t0 + (Date.now() - real);
-};
+/**
+ * A clock the test moves, and the header's one-second interval faked: a tick happens when the test says,
+ * so no frame depends on how fast a loaded machine renders (a real clock showed 01:00 before the first look).
+ */
+function manualClock() {
+  let t = t0;
+  vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+  return {
+    now: () => t,
+    /** A second passes: the clock moves and the header's interval fires. */
+    tick: () => {
+      t += 1_000;
+      vi.advanceTimersByTime(1_000);
+    },
+  };
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe('Header', () => {
   it('shows runbook, target, mode and elapsed time', () => {
@@ -33,22 +48,28 @@ describe('Header', () => {
   });
 
   it('ticks each second while the walk runs', async () => {
-    const r = renderUi(<Header {...props} startedAt={ago(59_200)} now={clock()} />);
+    const clock = manualClock();
+    const r = renderUi(<Header {...props} startedAt={ago(59_200)} now={clock.now} />);
     expect(r.frame()).toContain('00:59');
-    await waitForContent(r.lastFrame, '01:00', 2_000);
+    clock.tick();
+    await waitForContent(r.lastFrame, '01:00');
+    clock.tick();
+    await waitForContent(r.lastFrame, '01:01');
   });
 
   it('stops the clock once the walk has ended', async () => {
-    // A running header beside it shows a second has passed.
+    // Both read the same clock; the running one beside it shows two seconds have passed.
+    const clock = manualClock();
     const started = ago(59_200);
-    const now = clock();
     const r = renderUi(
       <Box flexDirection="column">
-        <Header {...props} runbookTitle="ended" running={false} startedAt={started} now={() => t0} />
-        <Header {...props} runbookTitle="running" startedAt={started} now={now} />
+        <Header {...props} runbookTitle="ended" running={false} startedAt={started} now={clock.now} />
+        <Header {...props} runbookTitle="running" startedAt={started} now={clock.now} />
       </Box>,
     );
-    const frame = await waitForContent(r.lastFrame, /running +01:00/, 2_000);
+    clock.tick();
+    clock.tick();
+    const frame = await waitForContent(r.lastFrame, /running +01:01/);
     expect(frame).toMatch(/ended +00:59/);
   });
 
