@@ -116,9 +116,14 @@ export const frameModules: readonly Load[] = [
   ...textMeasures,
   () => import('string-width'),
   () => import('ink'),
-  // Ink's first render routes console output above its frame through a new Console: Node compiles the
-  // Console's internals the first time one is made (~15-30 ms), here instead of in the first frame's task.
-  () => import('node:stream').then(({ PassThrough }) => new console.Console(new PassThrough(), new PassThrough())),
+  // Ink's first render routes console output above its frame through a new Console, and reads keys through a
+  // StringDecoder: Node builds each's internals the first time one is made (~15-30 ms, ~5 ms), here instead
+  // of in the first frame's task.
+  () =>
+    Promise.all([import('node:stream'), import('node:string_decoder')]).then(([{ PassThrough }, { StringDecoder }]) => [
+      new console.Console(new PassThrough(), new PassThrough()),
+      new StringDecoder('utf8'),
+    ]),
   warmFrame,
   () => import('./firstFrame.js'),
 ];

@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import type React from 'react';
 import { Box, Text } from 'ink';
 import { formatElapsed } from './text.js';
@@ -18,7 +19,8 @@ export interface HeaderProps {
   modeLabel?: string;
 }
 
-export function Header({
+/** Memoized: the walk's screen redraws on every session event, and the header's own clock redraws it each second. */
+export const Header = memo(function Header({
   runbookTitle,
   target,
   mode,
@@ -47,4 +49,4 @@ export function Header({
       </Text>
     </Box>
   );
-}
+});

@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import type React from 'react';
 import { Box, Text } from 'ink';
 import { layers } from '../checks/types.js';
@@ -29,7 +30,8 @@ export function stepMark(step: StepView, answered: string): { mark: { symbol: st
 }
 
 /** pod · node · cluster · host: where the walk is, and what each layer it left concluded. */
-export function LayerRail({ current, verdicts }: LayerRailProps): React.JSX.Element {
+/** Memoized: it changes only when a layer's verdict does, not on every session event. */
+export const LayerRail = memo(function LayerRail({ current, verdicts }: LayerRailProps): React.JSX.Element {
   const tone = useTone();
   return (
     <Box>
@@ -64,4 +66,4 @@ export function LayerRail({ current, verdicts }: LayerRailProps): React.JSX.Elem
       })}
     </Box>
   );
-}
+});
