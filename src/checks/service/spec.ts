@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { selectorText } from '../../kube/labelSelector.js';
 import { quoteArg } from '../../nodeaccess/quote.js';
+import type { KubeClient } from '../../kube/client.js';
+import { groupEvents, involvedObjectSelector } from '../events.js';
 import { ageSeconds, formatAge } from '../format.js';
+import { clip } from '../pods.js';
 import { ifExists } from '../reads.js';
 import { defineCheck } from '../types.js';
 import type { CheckResult, Evidence } from '../types.js';
@@ -27,6 +30,23 @@ const params = z.object({
 });
 type Params = z.infer<typeof params>;
 
+/** The newest Warning event on the Service, as `reason: message`; read is false when the events could not be listed. */
+async function lbWarning(
+  ctx: { kube: { listEvents: KubeClient['listEvents'] } },
+  p: Params,
+): Promise<{ read: boolean; text?: string; error?: string }> {
+  try {
+    const events = await ctx.kube.listEvents({
+      namespace: p.namespace,
+      fieldSelector: involvedObjectSelector('Service', p.service, p.namespace),
+    });
+    const w = groupEvents(events).find((g) => g.type === 'Warning');
+    return w ? { read: true, text: clip(`${w.reason}: ${w.message}`, 400) } : { read: true };
+  } catch (err) {
+    return { read: false, error: clip(err instanceof Error ? err.message : String(err), 160) };
+  }
+}
+
 /** The port a URL or host:port names, if any. */
 export function urlPort(url: string): number | undefined {
   const m = /^(?:[a-z]+:\/\/)?(?:\[[^\]]+\]|[^/:]+):(\d{1,5})(?:[/?#]|$)/i.exec(url.trim());
@@ -36,7 +56,9 @@ export function urlPort(url: string): number | undefined {
 /** A cloud load balancer takes a minute or two to appear; longer than this, nothing is making one. */
 const lbGraceSeconds = 180;
 
-const command = (p: Params) => `kubectl get service ${quoteArg(p.service)} -n ${quoteArg(p.namespace)} -o wide`;
+// The Service's events only matter (and are only read) while a LoadBalancer waits for its address.
+const command = (p: Params) =>
+  `kubectl get service ${quoteArg(p.service)} -n ${quoteArg(p.namespace)} -o wide && kubectl get events -n ${quoteArg(p.namespace)} --field-selector ${quoteArg(involvedObjectSelector('Service', p.service, p.namespace))}`;
 
 /**
  * The Service itself, as the Debug Services page starts: does it exist, what
@@ -63,6 +85,8 @@ export const serviceSpec = defineCheck({
     'externalName',
     'clientPort',
     'pendingFor',
+    'lbEvent',
+    'lbEventsRead',
   ],
   sets: {
     ok: ['clusterIP', 'serviceType', 'servicePorts', 'selector', 'servicePort', 'targetPort'],
@@ -71,7 +95,16 @@ export const serviceSpec = defineCheck({
     'port-not-exposed': ['clientPort', 'servicePorts', 'serviceType'],
     'external-name': ['externalName'],
     'no-selector': ['serviceType', 'servicePorts'],
-    'lb-pending': ['clusterIP', 'serviceType', 'servicePorts', 'selector', 'servicePort', 'targetPort', 'pendingFor'],
+    'lb-pending': [
+      'clusterIP',
+      'serviceType',
+      'servicePorts',
+      'selector',
+      'servicePort',
+      'targetPort',
+      'pendingFor',
+      'lbEventsRead',
+    ],
   },
   command,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
@@ -176,11 +209,27 @@ export const serviceSpec = defineCheck({
     const ingress = svc.status?.loadBalancer?.ingress ?? [];
     const age = ageSeconds(svc.metadata?.creationTimestamp, ctx.now());
     if (type === 'LoadBalancer' && ingress.length === 0 && age !== undefined && age >= lbGraceSeconds) {
+      // What the controller that should give the address says about it (kubectl describe service's Events):
+      // cluster-api-provider-aws#1008, "could not find any suitable subnets for creating the ELB".
+      const warning = await lbWarning(ctx, p);
+      const lbFacts = {
+        ...facts,
+        pendingFor: formatAge(age),
+        lbEventsRead: warning.read,
+        ...(warning.text ? { lbEvent: warning.text } : {}),
+      };
       return {
         outcome: 'lb-pending',
-        summary: `${p.service} is a LoadBalancer Service with no external address after ${formatAge(age)} (EXTERNAL-IP pending); inside the cluster it answers on ${spec.clusterIP ?? ''}, ports ${portsText}`,
-        evidence: [...evidence, { label: 'status.loadBalancer', value: 'no ingress address' }],
-        facts: { ...facts, pendingFor: formatAge(age) },
+        summary: `${p.service} is a LoadBalancer Service with no external address after ${formatAge(age)} (EXTERNAL-IP pending); inside the cluster it answers on ${spec.clusterIP ?? ''}, ports ${portsText}${warning.text ? `; the Service's last warning: ${warning.text}` : ''}`,
+        evidence: [
+          ...evidence,
+          { label: 'status.loadBalancer', value: 'no ingress address' },
+          {
+            label: 'Service events',
+            value: warning.text ?? (warning.read ? 'no Warning event' : `not read: ${warning.error ?? ''}`),
+          },
+        ],
+        facts: lbFacts,
       };
     }
     return {

@@ -79,6 +79,22 @@ describe('a LoadBalancer Service nothing gives an address, and Ready pods no sli
         svc('ingress-nginx-controller', 'now-8m2s'),
         svc('fresh', 'now-1m'),
         svc('served', 'now-8m', { loadBalancer: { ingress: [{ ip: '192.0.2.10' }] } }),
+        svc('test1', 'now-10m'),
+        // cluster-api-provider-aws#1008: the service controller's warning, verbatim.
+        {
+          apiVersion: 'v1',
+          kind: 'Event',
+          metadata: { name: 'test1.15ba8c0f3e2d1a90', namespace: 'nginx' },
+          involvedObject: { apiVersion: 'v1', kind: 'Service', name: 'test1', namespace: 'nginx' },
+          reason: 'CreatingLoadBalancerFailed',
+          message:
+            'Error creating load balancer (will retry): failed to ensure load balancer for service default/test1: could not find any suitable subnets for creating the ELB',
+          source: { component: 'service-controller' },
+          firstTimestamp: 'now-10m',
+          lastTimestamp: 'now-1m',
+          count: 6,
+          type: 'Warning',
+        },
         pod,
         slice,
       ] as never,
@@ -93,8 +109,21 @@ describe('a LoadBalancer Service nothing gives an address, and Ready pods no sli
     expect(r.summary).toBe(
       'ingress-nginx-controller is a LoadBalancer Service with no external address after 8m2s (EXTERNAL-IP pending); inside the cluster it answers on 10.106.184.250, ports http 80→80/TCP, https 443→443/TCP',
     );
+    expect(r.facts).toMatchObject({ lbEventsRead: true });
+    expect(r.facts.lbEvent).toBeUndefined();
     expect((await t.check('service.spec', { namespace: 'nginx', service: 'fresh' })).outcome).toBe('ok');
     expect((await t.check('service.spec', { namespace: 'nginx', service: 'served' })).outcome).toBe('ok');
+  });
+
+  it("lb-pending quotes the Service's newest warning: what the controller that should give the address says", async () => {
+    const r = await t.check('service.spec', { namespace: 'nginx', service: 'test1' });
+    expect(r.outcome).toBe('lb-pending');
+    expect(r.facts.lbEvent).toBe(
+      'CreatingLoadBalancerFailed: Error creating load balancer (will retry): failed to ensure load balancer for service default/test1: could not find any suitable subnets for creating the ELB',
+    );
+    expect(r.summary).toContain(
+      "; the Service's last warning: CreatingLoadBalancerFailed: Error creating load balancer",
+    );
   });
 
   it('Ready pods that no EndpointSlice lists are not "not Ready": ready-pods-unlisted', async () => {

@@ -1,0 +1,45 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+
+const transcript = () => join(mkdtempSync(join(tmpdir(), 'plumbline-rj-')), 't.jsonl');
+
+interface End {
+  outcome: string;
+  diagnosis: { id: string; title: string; chain: string[]; fix: string[] } | null;
+}
+
+async function walk(name: string): Promise<End> {
+  const r = await runCli(['drill', `real/${name}`, '-o', 'json', '--transcript', transcript()]);
+  return JSON.parse(r.stdout) as End;
+}
+
+// Held-out batch 4 (scenarios/real/HELD-OUT.md): each walk on its thread's verbatim lines.
+describe('held-out batch 4, on the threads’ own lines', () => {
+  it('the kubelet\'s waiting message secret "x" not found (no "Error: ") names the missing Secret (openmetadata-helm-charts#46)', async () => {
+    const end = await walk('rj-openmetadata-secret-missing-46');
+    expect(end.diagnosis?.id).toBe('env-secret-not-found');
+    expect(end.diagnosis?.chain.join('\n')).toContain('secret "airflow-mysql-secrets" not found');
+  });
+
+  it("a pending LoadBalancer quotes the service controller's warning, and the AWS subnet tags are named (cluster-api-provider-aws#1008)", async () => {
+    const end = await walk('rj-capa-elb-subnet-tag-1008');
+    expect(end.diagnosis?.id).toBe('aws-lb-no-tagged-subnets');
+    expect(end.diagnosis?.chain.join('\n')).toContain('could not find any suitable subnets for creating the ELB');
+    expect(end.diagnosis?.fix.join('\n')).toContain('kubernetes.io/role/elb=1');
+  });
+
+  it('no match for platform in manifest is not a missing image: the Windows node is named (nginx-gateway-fabric#3661)', async () => {
+    const end = await walk('rj-aks-windows-node-platform-3661');
+    expect(end.diagnosis?.id).toBe('image-platform-mismatch');
+    expect(end.diagnosis?.chain.join('\n')).toContain('Node akswin000034 is windows/amd64');
+  });
+
+  it('a server-url of https://localhost is the setting, not the network (rancher#25292)', async () => {
+    const end = await walk('rj-rancher-localhost-docker-desktop-25292');
+    expect(end.diagnosis?.id).toBe('server-url-loopback');
+    expect(end.diagnosis?.fix.join('\n')).not.toContain('firewall');
+  });
+});
