@@ -4,28 +4,40 @@ import { BaseSequencer } from 'vitest/node';
 import type { TestSpecification } from 'vitest/node';
 
 /**
- * The files that take longest (a CLI walk of every bundled scenario, a build, fuzzing, drills waited on), slowest
- * first. Vitest runs the longest files first only from its cache of an earlier run; without one (a clean clone, CI)
- * it goes by file size, and these short files came last: the 65 s scenario walk then ran alone at the end.
+ * The files that take longest, slowest first (wall time of each run alone, one worker, measured 2026-12-07:
+ * package builds the single executable and installs the npm package; the walkedTexts pair walks all 340
+ * cases in process; the rest wait on the built CLI, kubectl, tmux or simulated API latency). Vitest runs the
+ * longest files first only from its cache of an earlier run; without one (a clean clone, CI) it goes by file
+ * size, and these short files came last: the 65 s scenario walk then ran alone at the end.
  */
 const slowFirst = [
-  'test/runbook/walkedTexts.real.test.ts',
+  'test/package/package.test.ts',
   'test/runbook/walkedTexts.bundled.test.ts',
-  'test/cli/scenarios.test.ts',
-  'test/fuzz/loaders.test.ts',
-  'test/runbook/inputFiles.test.ts',
-  'test/cli/buildAtomic.test.ts',
-  'test/cli/catalogUnreadable.test.ts',
-  'test/drill/describe.test.ts',
-  'test/cli/usage.test.ts',
+  'test/runbook/walkedTexts.real.test.ts',
   'test/cli/headless.test.ts',
+  'test/cli/buildAtomic.test.ts',
+  'test/fuzz/loaders.test.ts',
+  'test/e2e/tmuxHelper.test.ts',
   'test/training/random.test.ts',
-  'test/cli/signals.test.ts',
-  'test/cli/honesty.test.ts',
+  'test/runbook/inputFiles.test.ts',
+  'test/transcript/reportShape.test.ts',
+  'test/drill/describe.test.ts',
   'test/cli/nodeAccessLive.test.ts',
-  'test/runbook/factProof.test.ts',
+  'test/cli/apiCost.test.ts',
+  'test/cli/usage.test.ts',
+  'test/e2e/tmux.test.ts',
+  'test/transcript/redaction-e2e.test.ts',
+  'test/cli/honesty.test.ts',
+  'test/cli/catalogUnreadable.test.ts',
+  'test/cli/signals.test.ts',
+  'test/cli/firstProbe.test.ts',
+  'test/cli/lookups.test.ts',
+  'test/transcript/privateFiles.test.ts',
   'test/nodeaccess/ssh.test.ts',
+  'test/cli/scenarios.test.ts',
+  'test/cli/test-command.test.ts',
   'test/engine/walkSchema.test.ts',
+  'test/runbook/factProof.test.ts',
   'test/cli/checkMutations.test.ts',
 ];
 
