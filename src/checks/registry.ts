@@ -1,4 +1,5 @@
 import { clusterChecks } from './cluster/index.js';
+import { hostAwsCniLog } from './host/awsCniLog.js';
 import { containerRuntime } from './host/containerRuntime.js';
 import { controlPlaneServices } from './host/controlPlaneServices.js';
 import { cpuSteal } from './host/cpuSteal.js';
@@ -14,6 +15,7 @@ import { systemdDbus } from './host/systemdDbus.js';
 import { nodeDaemonSetCoverage } from './node/daemonSetCoverage.js';
 import { nodeEvictionPressure } from './node/evictionPressure.js';
 import { nodeHeartbeatLease } from './node/heartbeatLease.js';
+import { nodeKubeletCsrs } from './node/kubeletCsrs.js';
 import { nodePods } from './node/pods.js';
 import { nodePressure } from './node/pressure.js';
 import { nodeReady } from './node/ready.js';
@@ -54,6 +56,7 @@ export const checks: readonly AnyCheck[] = [
   podPinned,
   nodeReady,
   nodeHeartbeatLease,
+  nodeKubeletCsrs,
   nodePressure,
   nodeEvictionPressure,
   nodeSchedulable,
@@ -64,6 +67,7 @@ export const checks: readonly AnyCheck[] = [
   kubeletConfig,
   kubeletJournal,
   containerRuntime,
+  hostAwsCniLog,
   crictlInfo,
   runcLingering,
   systemdDbus,

@@ -5,6 +5,7 @@ import type { ConnectionOptions } from 'node:tls';
 import type {
   CoreV1Event,
   KubeConfig,
+  V1CertificateSigningRequest,
   V1APIService,
   V1ConfigMap,
   V1DaemonSet,
@@ -326,6 +327,15 @@ export class KubeClient {
       opts,
       namespace ? `/api/v1${inNamespace(namespace, 'events')}` : '/api/v1/events',
       'CoreV1EventList',
+    );
+  }
+
+  /** CertificateSigningRequests are cluster-scoped; the kube-controller-manager garbage-collects them after an hour or a day. */
+  listCertificateSigningRequests(opts: Omit<ListOptions, 'namespace'> = {}): Promise<V1CertificateSigningRequest[]> {
+    return this.collect(
+      opts,
+      '/apis/certificates.k8s.io/v1/certificatesigningrequests',
+      'V1CertificateSigningRequestList',
     );
   }
 

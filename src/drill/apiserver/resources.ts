@@ -6,6 +6,7 @@ import { since } from '../../kube/semantics/duration.js';
 import { coreEventToV1, v1EventToCore } from './eventsV1.js';
 import { apiServiceTable } from './tables/apiservices.js';
 import { configMapTable, secretTable } from './tables/config.js';
+import { csrTable } from './tables/csr.js';
 import { endpointSliceTable, endpointsTable } from './tables/endpoints.js';
 import { eventTable } from './tables/events.js';
 import { cronJobTable, jobTable } from './tables/jobs.js';
@@ -315,6 +316,19 @@ export const resources: ResourceDefinition[] = [
     fields: metaFields,
     unsupportedField: defaultUnsupported,
     table: volumeAttachmentTable,
+  },
+  {
+    group: 'certificates.k8s.io',
+    version: 'v1',
+    resource: 'certificatesigningrequests',
+    singular: 'certificatesigningrequest',
+    kind: 'CertificateSigningRequest',
+    namespaced: false,
+    verbs: read,
+    shortNames: ['csr'],
+    fields: { ...metaFields, 'spec.signerName': str('spec', 'signerName') },
+    unsupportedField: defaultUnsupported,
+    table: csrTable,
   },
   {
     group: 'apiregistration.k8s.io',
