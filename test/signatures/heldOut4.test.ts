@@ -42,4 +42,13 @@ describe('held-out batch 4, on the threads’ own lines', () => {
     expect(end.diagnosis?.id).toBe('server-url-loopback');
     expect(end.diagnosis?.fix.join('\n')).not.toContain('firewall');
   });
+
+  it("kube-dns's dnsmasq at 150 concurrent lookups: the node's local stub named first, and how to tell it from a slow upstream (kubernetes-the-hard-way#356)", async () => {
+    const end = await walk('rj-kthw-kubedns-resolvconf-356');
+    expect(end.diagnosis?.id).toBe('kube-dns-dnsmasq-queries-exhausted');
+    const fix = end.diagnosis?.fix.join('\n') ?? '';
+    expect(fix).toContain('cat /etc/resolv.conf');
+    expect(fix).toContain('--resolv-conf=/run/systemd/resolve/resolv.conf');
+    expect(fix).toContain('dig @ that address example.com');
+  });
 });
