@@ -5,6 +5,7 @@ import { ingressRoute } from '../ingress/route.js';
 import { ingressTls } from '../ingress/tls.js';
 import { serviceDnsName } from './dnsName.js';
 import { serviceEndpoints } from './endpoints.js';
+import { serviceLoadBalancerController } from './loadBalancerController.js';
 import { serviceNetworkPolicy } from './networkPolicy.js';
 import { serviceNodeNetwork } from './nodeNetwork.js';
 import { serviceProbe } from './probe.js';
@@ -14,6 +15,7 @@ import { serviceSpec } from './spec.js';
 export const serviceChecks = [
   serviceSpec,
   serviceEndpoints,
+  serviceLoadBalancerController,
   serviceNodeNetwork,
   kubeProxyRules,
   serviceNetworkPolicy,

@@ -1,5 +1,6 @@
 import { serviceApp } from './app.js';
 import { gatewayApp } from './gateway.js';
+import { loadBalancerSyncFailed } from './loadBalancer.js';
 import { ingressControllerStaleEndpoints, networkPolicyNamespaceOnly } from './controllerFaults.js';
 import {
   cniAgentDown,
@@ -34,4 +35,5 @@ export const serviceFaults = [
   networkPolicyNamespaceOnly,
   ingressControllerStaleEndpoints,
   gatewayApp,
+  loadBalancerSyncFailed,
 ];
