@@ -7,7 +7,7 @@ import { closeScreen, runWalk, transcriptFailed } from './lifecycle.js';
 import type { WalkPlan } from './walk.js';
 import type { FirstFrame } from './firstFrame.js';
 import { mount } from './mount.js';
-import { nextTask } from './stages.js';
+import { nextTask } from './nextTask.js';
 
 /** Walks in the Ink TUI; the engine and transcript are the same as headless. */
 export async function walkInteractive(

@@ -7,13 +7,7 @@
  * each is a chunk of its own in the bundle (esbuild splits at every import()).
  */
 
-/**
- * Lets input, timers and a redraw run before the next module loads. Twice through setImmediate: one queued
- * in the loop's poll phase (a response, a key, a message from the drill's thread) runs in the same turn.
- */
-export function nextTask(): Promise<void> {
-  return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
-}
+import { nextTask } from './nextTask.js';
 
 type Load = () => Promise<unknown>;
 
@@ -76,36 +70,27 @@ const textMeasures: readonly Load[] = [
 ];
 
 /**
- * The first frame's layout drawn to a string: React's reconciler, yoga and ink's output (rows spaced
- * apart, a truncated line, nested colours) run and compile here, not in the first frame's task.
+ * The first frame itself drawn to a string (Ink's own hooks, keys and timers, do nothing there): React's
+ * reconciler, yoga, ink's output and the frame's components run (and compile) here, not in its task.
  */
 function warmFrame(): Promise<unknown> {
-  return Promise.all([import('react'), import('ink')]).then(([{ createElement: h }, { Box, Text, renderToString }]) =>
-    renderToString(
-      h(
-        Box,
-        { flexDirection: 'column' },
-        h(
-          Box,
-          { justifyContent: 'space-between' },
-          h(
-            Box,
-            { flexShrink: 1 },
-            h(
-              Text,
-              { wrap: 'truncate-end' },
-              h(Text, { color: 'cyan', bold: true }, 'plumbline'),
-              ' · ',
-              h(Text, { bold: true }, 'A pod will not start or keeps restarting'),
-            ),
-          ),
-          h(Box, { flexShrink: 0, marginLeft: 1 }, h(Text, { dimColor: true }, '00:00')),
-        ),
-        h(Text, { wrap: 'truncate-end' }, 'pod web-0 in namespace shop · drill · auto mode'),
-        h(Text, null, '⠋ starting the drill cluster… ', h(Text, { dimColor: true }, '(q quits)')),
+  return Promise.all([import('react'), import('ink'), import('../ui/Starting.js')]).then(
+    ([{ createElement }, { renderToString }, { Starting }]) =>
+      renderToString(
+        createElement(Starting, {
+          header: {
+            runbookTitle: 'A pod will not start or keeps restarting',
+            target: 'pod web-0',
+            mode: 'drill',
+            auto: true,
+          },
+          waitingFor: 'starting the drill cluster',
+          startedAt: new Date(),
+          color: true,
+          onQuit: () => undefined,
+        }),
+        { columns: 80 },
       ),
-      { columns: 80 },
-    ),
   );
 }
 
