@@ -51,4 +51,14 @@ describe('held-out batch 4, on the threads’ own lines', () => {
     expect(fix).toContain('--resolv-conf=/run/systemd/resolve/resolv.conf');
     expect(fix).toContain('dig @ that address example.com');
   });
+
+  it("an upstream time-out to 169.254.116.108 names Talos's host DNS and the known Cilium case, still as one of two readings (talos#10002)", async () => {
+    const end = await walk('rj-talos-cilium-hostdns-10002');
+    expect(end.diagnosis?.id).toBe('coredns-upstream-timeout');
+    expect(end.diagnosis?.title).toContain("the resolver is down, or the pods' path to it is blocked");
+    const chain = end.diagnosis?.chain.join('\n') ?? '';
+    expect(chain).toContain("169.254.116.108 is Talos's host DNS");
+    expect(chain).toContain('bpf.hostLegacyRouting=true');
+    expect(chain).toContain('talosctl logs dns-resolve-cache');
+  });
 });

@@ -138,6 +138,16 @@ async function readCorednsLogs(
   return { finding: classifyCorednsLog(lines), notes, read };
 }
 
+/**
+ * Upstream addresses that say whose resolver it is. Talos forwards CoreDNS to its host DNS at
+ * 169.254.116.108 (siderolabs/talos#9200); its replies not reaching the pods is a known Cilium case
+ * (siderolabs/talos#10002, cilium/cilium#36852), which the node's resolver log tells apart from a dead resolver.
+ */
+const knownUpstreams: Record<string, string> = {
+  '169.254.116.108':
+    "169.254.116.108 is Talos's host DNS (forwardKubeDNSToHost, on by default since Talos 1.8), the node's own resolver: it can answer while its replies never reach the pod. With Cilium 1.16.5 or later and BPF host routing that is a known cause, fixed by bpf.hostLegacyRouting=true (cilium/cilium#36852); talosctl logs dns-resolve-cache on the node shows whether the queries arrive and are answered",
+};
+
 /** CoreDNS logs little; the last 200 lines of each instance hold its start-up and its recent errors. */
 const logTail = 200;
 
@@ -173,6 +183,7 @@ export const clusterCoredns = defineCheck({
     'upstreams',
     'upstream',
     'upstreamPort',
+    'upstreamKnown',
     'timeoutCount',
     'probeOnly',
     'swallowingHosts',
@@ -277,6 +288,8 @@ export const clusterCoredns = defineCheck({
         facts.upstream = host;
         facts.upstreamPort = port;
       }
+      const known = knownUpstreams[host ?? ''];
+      if (known) facts.upstreamKnown = known;
       facts.timeoutCount = timeouts.count;
       facts.probeOnly = timeouts.probeOnly;
       if (lastTimeout) facts.timeoutLine = clip(lastTimeout.line, 300);
