@@ -77,6 +77,9 @@ export interface CheckDefinition<P = Record<string, unknown>, O extends string =
 /** Facts every check can set: on the `error` outcome, why it could not check (forbidden, timeout, unreachable...). */
 export const errorFacts = ['errorKind'] as const;
 
+/** The errorKind of a check that had nothing to look at (it needs a fact an earlier check found absent, as a Pending pod's node; a file only some nodes have). */
+export const notApplicableKind = 'not-applicable';
+
 /** What one check concluded about its layer. */
 export type Verdict = 'ok' | 'finding' | 'error';
 

@@ -121,7 +121,7 @@ describe('plumbline drill --non-interactive --output json (the built CLI)', () =
       "The scheduler found 3 of 4 nodes that do not match: 0/4 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 3 node(s) didn't match Pod's node affinity/selector. preemption: 0/4 nodes are available: 4 Preemption is not helpful for scheduling.",
     );
     expect(d.fix).toContain(
-      "If a node should run it, give that node the labels the pod selects (disktype=ssd): kubectl label node, then the node's name, then each label as key=value",
+      'If a node should run it, give that node the labels the pod selects (disktype=ssd): set NODE to its name (kubectl get nodes), then kubectl label node "$NODE" disktype=ssd',
     );
     // kubectl's own kind/name for the controller the pod names; never a <placeholder> to fill.
     expect(d.fix[1]).toBe(

@@ -66,7 +66,7 @@ describe('replaying a recorded session', () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     await waitForContent(ui.lastFrame, 'DIAGNOSIS unschedulable-node-selector');
-    expect(live()).toContain('kubectl label node');
+    expect(live()).toContain('"$NODE"');
     // The clock is the time within the recording (this one took seconds), not since it started a year ago.
     expect(live()).toMatch(/^plumbline · .+ 00:0\d$/m);
     ui.stdin.write('q');

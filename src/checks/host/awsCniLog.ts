@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { RunResult } from '../../nodeaccess/types.js';
-import { notApplicableKind } from '../../engine/notApplicable.js';
+import { notApplicableKind } from '../types.js';
 import { ifExists } from '../reads.js';
 import { defineCheck } from '../types.js';
 import type { CheckResult } from '../types.js';

@@ -23,8 +23,17 @@ export const nodeKubeletCsrs = defineCheck({
   params: z.object({ name: z.string().min(1) }),
   outcomes,
   healthy: ['none-pending'],
-  facts: ['pendingCsrs', 'pendingCsrNames', 'pendingCsrRequestors', 'oldestPendingCsrAge', 'pendingCsrForNode'],
-  sets: { pending: ['pendingCsrs', 'pendingCsrNames', 'pendingCsrRequestors', 'oldestPendingCsrAge'] },
+  facts: [
+    'pendingCsrs',
+    'pendingCsrNames',
+    'pendingCsrArgs',
+    'pendingCsrRequestors',
+    'oldestPendingCsrAge',
+    'pendingCsrForNode',
+  ],
+  sets: {
+    pending: ['pendingCsrs', 'pendingCsrNames', 'pendingCsrArgs', 'pendingCsrRequestors', 'oldestPendingCsrAge'],
+  },
   command: () => `kubectl get csr --field-selector spec.signerName=${clientSigner}`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
     const all = await ctx.kube.listCertificateSigningRequests({
@@ -59,6 +68,8 @@ export const nodeKubeletCsrs = defineCheck({
       facts: {
         pendingCsrs: pending.length,
         pendingCsrNames: pending.map((c) => c.metadata?.name ?? '').join(', '),
+        // For kubectl certificate approve, which takes the names as separate arguments.
+        pendingCsrArgs: pending.map((c) => c.metadata?.name ?? '').join(' '),
         pendingCsrRequestors: requestors.join(', '),
         oldestPendingCsrAge: oldest,
         ...(own.length > 0 ? { pendingCsrForNode: own.join(', ') } : {}),
