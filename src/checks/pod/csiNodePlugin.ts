@@ -10,6 +10,7 @@ import type { CheckResult, Evidence, Facts } from '../types.js';
 const outcomes = [
   'plugin-error',
   'plugin-not-running',
+  'running-not-registered',
   'plugin-quiet',
   'log-not-read',
   'not-csi',
@@ -86,6 +87,8 @@ export const podCsiNodePlugin = defineCheck({
     'pluginState',
     'pluginLogLine',
     'pluginLogSource',
+    'registrar',
+    'registrarSays',
     'eventMessage',
   ],
   sets: {
@@ -99,6 +102,15 @@ export const podCsiNodePlugin = defineCheck({
       'eventMessage',
     ],
     'plugin-not-running': ['csiDriver', 'nodeName', 'pluginState', 'eventMessage'],
+    'running-not-registered': [
+      'csiDriver',
+      'nodeName',
+      'pluginPod',
+      'pluginNamespace',
+      'registrar',
+      'registrarSays',
+      'eventMessage',
+    ],
     'plugin-quiet': ['csiDriver', 'nodeName', 'pluginPod', 'pluginNamespace', 'eventMessage'],
     'log-not-read': ['csiDriver', 'nodeName', 'pluginPod', 'pluginNamespace', 'eventMessage'],
   },
@@ -181,6 +193,7 @@ export const podCsiNodePlugin = defineCheck({
     const read: string[] = [];
     const unread: string[] = [];
     let lines = 0;
+    let registrar: { container: string; text: string } | undefined;
     let last: { line: string; source: string } | undefined;
     for (const c of plugin.spec?.containers ?? []) {
       if (quietContainers.test(c.name)) continue;
@@ -191,6 +204,7 @@ export const podCsiNodePlugin = defineCheck({
           limitBytes: tail * 2048,
         });
         read.push(c.name);
+        if (/registrar/.test(c.name)) registrar = { container: c.name, text };
         const all = text.split('\n').filter((l) => l.trim() !== '');
         lines += all.length;
         const bad = all.filter(isPluginErrorLine);
@@ -212,6 +226,23 @@ export const podCsiNodePlugin = defineCheck({
       return {
         outcome: 'plugin-not-running',
         summary: `the node plugin of ${driver} on ${node}, ${ns}/${name}, is not running and ready (${state}): nothing there can stage or mount the volume`,
+        evidence,
+        facts,
+      };
+    }
+    // The kubelet says the driver is not registered while its plugin runs: the registrar's log says whether the kubelet
+    // ever called it back (node-driver-registrar: "Received NotifyRegistrationStatus call: &RegistrationStatus{PluginRegistered:...}").
+    if (named && /not found in the list of registered CSI drivers/.test(named.message)) {
+      const registrarName = registrar?.container ?? plugin.spec?.containers.find((c) => /registrar/.test(c.name))?.name;
+      facts.registrar = registrarName ?? 'none';
+      facts.registrarSays = registrarReading(registrar?.text);
+      evidence.push({
+        label: `registrar ${registrarName ?? '(no registrar container)'}`,
+        value: String(facts.registrarSays),
+      });
+      return {
+        outcome: 'running-not-registered',
+        summary: `${driver}'s node plugin ${ns}/${name} runs on ${node}, yet the kubelet says the driver is not registered; the registrar: ${String(facts.registrarSays)}`,
         evidence,
         facts,
       };
@@ -250,6 +281,24 @@ export const podCsiNodePlugin = defineCheck({
     };
   },
 });
+
+/**
+ * What node-driver-registrar's log says of the kubelet's answer: registered (the event may predate it), refused with
+ * the kubelet's error (longhorn/longhorn#452: `PluginRegistered:false,Error:plugin registration failed with err: ...`),
+ * or never called back (the kubelet never found the registration socket: another kubelet root directory, or not yet).
+ */
+export function registrarReading(text: string | undefined): string {
+  if (text === undefined) return 'its log was not read, so whether the kubelet ever answered it is not known';
+  const refused = /PluginRegistered:false,Error:([^}]{0,300})/.exec(text);
+  if (refused) return `the kubelet refused the registration: ${refused[1]?.trim() ?? ''}`;
+  if (/NotifyRegistrationStatus call.{0,40}PluginRegistered:true/.test(text))
+    return 'the kubelet registered it (the failing mount may predate that, or the kubelet restarted since)';
+  if (text.trim() === '') return 'its log is empty, so whether the kubelet ever answered it is not known';
+  // Only a registrar whose server is up and still unanswered says the kubelet never called back.
+  if (!/Registration Server started/.test(text))
+    return 'the lines of its log read end before its registration server started, so whether the kubelet answered it is not seen';
+  return 'its registration server started and no NotifyRegistrationStatus call came in the lines read: the kubelet has not called it back';
+}
 
 /** The CSI drivers of the pod's volumes: the one whose PersistentVolume is named, else all of them. */
 async function csiDriversOf(

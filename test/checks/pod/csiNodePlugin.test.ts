@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { driverFromMessage, isPluginErrorLine } from '../../../src/checks/pod/csiNodePlugin.js';
+import { driverFromMessage, isPluginErrorLine, registrarReading } from '../../../src/checks/pod/csiNodePlugin.js';
 import { bundledCatalog, matches } from '../../../src/signatures/catalog.js';
 import { event, pod, startTestDrill } from '../../helpers/drill.js';
 import { runWithin } from '../cluster/helpers.js';
@@ -186,5 +186,41 @@ describe("the node plugin's own log line is read by the catalog too", () => {
     expect(
       matches(s, { kind: 'log', layer: 'pod', source: 'log of kube-system/csi-do-node-x', text: line, severity: 2 }),
     ).toBe(true);
+  });
+});
+
+describe("node-driver-registrar's log: did the kubelet answer?", () => {
+  it('refused: the kubelet error is quoted (longhorn/longhorn#452, k3s)', () => {
+    const text = [
+      'I0329 21:43:22.617484       1 node_register.go:93] Registration Server started at: /registration/io.rancher.longhorn-reg.sock',
+      'I0329 21:43:22.932570       1 main.go:111] Received GetInfo call: &InfoRequest{}',
+      'I0329 21:43:23.592968       1 main.go:121] Received NotifyRegistrationStatus call: &RegistrationStatus{PluginRegistered:false,Error:plugin registration failed with err: error removing CSI driver node info from Node object error updating node: timed out waiting for the condition; caused by: [resource name may not be empty, resource name may not be empty, resource name may not be empty,',
+    ].join('\n');
+    expect(registrarReading(text)).toContain(
+      'the kubelet refused the registration: plugin registration failed with err: error removing CSI driver node info',
+    );
+  });
+
+  it('registered (kubernetes/cloud-provider-openstack#1864)', () => {
+    const text = [
+      'I0519 00:26:12.942091       1 node_register.go:62] Registration Server started at: /registration/cinder.csi.openstack.org-reg.sock',
+      'I0519 00:26:13.944620       1 main.go:120] Received NotifyRegistrationStatus call: &RegistrationStatus{PluginRegistered:true,Error:,}',
+    ].join('\n');
+    expect(registrarReading(text)).toMatch(/^the kubelet registered it/);
+  });
+
+  it('started and never answered (openebs/mayastor#1379) versus a log that ends before it started (csi-driver-nfs#918 as read)', () => {
+    const unanswered = [
+      'I0512 03:58:59.805352       1 node_register.go:53] Starting Registration Server at: /registration/io.openebs.csi-mayastor-reg.sock',
+      'I0512 03:58:59.805489       1 node_register.go:62] Registration Server started at: /registration/io.openebs.csi-mayastor-reg.sock',
+      'I0512 03:58:59.805551       1 node_register.go:92] Skipping HTTP server because endpoint is set to: ""',
+    ].join('\n');
+    expect(registrarReading(unanswered)).toContain('the kubelet has not called it back');
+    const cut = [
+      'I0528 03:22:19.505312       1 main.go:150] "Version" version="v2.13.0"',
+      'I0528 03:22:19.505424       1 main.go:151] "Running node-driver-registrar" mode=""',
+    ].join('\n');
+    expect(registrarReading(cut)).toContain('whether the kubelet answered it is not seen');
+    expect(registrarReading(undefined)).toContain('not read');
   });
 });

@@ -22,11 +22,11 @@ export const csiNodePlugin = defineFault({
   title: "A CSI volume cannot be mounted: the driver's node plugin is missing on the node, or fails there",
   layer: 'pod',
   description:
-    "A Deployment pod on `node` (default: the first worker) with a claim Bound to a CSI PersistentVolume of rook-ceph.rbd.csi.ceph.com stays in ContainerCreating. rook's csi-rbdplugin DaemonSet (namespace rook-ceph, containers driver-registrar and csi-rbdplugin, hostPaths under /var/lib/kubelet/plugins) has a pod on every other worker. `mode: missing`: `node` carries the taint `dedicated=db:NoSchedule` the DaemonSet does not tolerate and has no plugin pod; the kubelet's FailedMount says `driver name rook-ceph.rbd.csi.ceph.com not found in the list of registered CSI drivers`. `mode: error`: `node` has its plugin pod, Running; FailedMount says `rpc error: code = Internal desc = rbd: map failed with error an error (exit status 5) occurred while running rbd args: [...]`, and the plugin's csi-rbdplugin log has ceph-csi's E lines for the same map, ending `rbd: map failed: (5) Input/output error`.",
+    "A Deployment pod on `node` (default: the first worker) with a claim Bound to a CSI PersistentVolume of rook-ceph.rbd.csi.ceph.com stays in ContainerCreating. rook's csi-rbdplugin DaemonSet (namespace rook-ceph, containers driver-registrar and csi-rbdplugin, hostPaths under /var/lib/kubelet/plugins) has a pod on every other worker. `mode: missing`: `node` carries the taint `dedicated=db:NoSchedule` the DaemonSet does not tolerate and has no plugin pod; the kubelet's FailedMount says `driver name rook-ceph.rbd.csi.ceph.com not found in the list of registered CSI drivers`. `mode: error`: `node` has its plugin pod, Running; FailedMount says `rpc error: code = Internal desc = rbd: map failed with error an error (exit status 5) occurred while running rbd args: [...]`, and the plugin's csi-rbdplugin log has ceph-csi's E lines for the same map, ending `rbd: map failed: (5) Input/output error`. `mode: not-registered`: `node` has its plugin pod, Running, but the kubelet says the driver is not registered: the registrar's log shows its registration server started and no NotifyRegistrationStatus call from the kubelet (a kubelet rooted elsewhere never finds the socket).",
   params: z.strictObject({
     ...workloadParams('default', 'orders-db'),
     node: z.string().optional(),
-    mode: z.enum(['missing', 'error']).default('missing'),
+    mode: z.enum(['missing', 'error', 'not-registered']).default('missing'),
     /** Seconds since the pod was created. */
     ageSeconds: z.number().int().min(120).max(86_400).default(1500),
   }),
@@ -96,7 +96,7 @@ export const csiNodePlugin = defineFault({
     const image = `replicapool/csi-vol-${uidFor('img', pvName)}`;
     const rbdError = `rbd: map failed with error an error (exit status 5) occurred while running rbd args: [--id csi-rbd-node -m 10.0.0.21:6789,10.0.0.22:6789,10.0.0.23:6789 --keyfile=***stripped*** map ${image} --device-type krbd --options noudev], rbd error output: rbd: sysfs write failed\nrbd: map failed: (5) Input/output error`;
     const message =
-      p.mode === 'missing'
+      p.mode !== 'error'
         ? `MountVolume.MountDevice failed for volume "${pvName}" : kubernetes.io/csi: attacher.MountDevice failed to create newCsiDriverClient: driver name ${driver} not found in the list of registered CSI drivers`
         : `MountVolume.MountDevice failed for volume "${pvName}" : rpc error: code = Internal desc = ${rbdError}`;
     const retries = Math.max(2, Math.floor(p.ageSeconds / 130));
@@ -111,6 +111,27 @@ export const csiNodePlugin = defineFault({
       firstSeen: ago(p.ageSeconds - 5),
       lastSeen: ago(40),
     });
+    if (p.mode === 'not-registered') {
+      const plugin =
+        ctx.list('Pod', 'rook-ceph').find((o) => (o.spec as Json | undefined)?.nodeName === nodeName) ??
+        ctx.fail(`no csi-rbdplugin pod on ${nodeName}`);
+      const at = (s: number, micros: number) => {
+        const d = new Date(ctx.at(ago(s)));
+        const pad = (n: number) => String(n).padStart(2, '0');
+        return `${d.toISOString()} I${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${String(micros).padStart(6, '0')}       1`;
+      };
+      const started = 40 * 86400 - 60;
+      appendLog(ctx, 'rook-ceph', plugin.metadata.name, 'driver-registrar', [
+        `${at(started, 505312)} main.go:150] "Version" version="v2.10.1"`,
+        `${at(started, 505424)} main.go:151] "Running node-driver-registrar" mode=""`,
+        `${at(started - 1, 507211)} main.go:176] "Attempting to open a gRPC connection" csiAddress="/csi/csi.sock"`,
+        `${at(started - 2, 112904)} main.go:184] "Calling CSI driver to discover driver name"`,
+        `${at(started - 2, 114337)} main.go:193] "CSI driver name" csiDriverName="${driver}"`,
+        `${at(started - 2, 114402)} node_register.go:56] "Starting Registration Server" socketPath="/registration/${driver}-reg.sock"`,
+        `${at(started - 2, 114890)} node_register.go:66] "Registration Server started" socketPath="/registration/${driver}-reg.sock"`,
+        `${at(started - 2, 115002)} node_register.go:96] "Skipping HTTP server"`,
+      ]);
+    }
     if (p.mode === 'error') {
       const plugin =
         ctx.list('Pod', 'rook-ceph').find((o) => (o.spec as Json | undefined)?.nodeName === nodeName) ??
