@@ -4,40 +4,56 @@ import type { AnyMachineSnapshot, AnyStateMachine, EventObject } from 'xstate';
 import { actionActorId, checkActorId, compileRunbook, stepIdOf } from '../runbook/compile.js';
 import type { RunbookSpec } from '../runbook/schema.js';
 
-/**
- * Every event the walk can receive, with the outputs a check or action can
- * finish with: xstate/graph keeps only those the current state accepts, and a
- * plain `{ type }` for the rest (timeouts, actor errors).
- */
-export function walkEvents(spec: RunbookSpec): EventObject[] {
-  const events: EventObject[] = [{ type: 'CONTINUE' }, { type: 'CONFIRM' }, { type: 'DECLINE' }, { type: 'FAIL' }];
-  for (const [id, step] of Object.entries(spec.steps)) {
-    switch (step.type) {
-      case 'check':
-        for (const outcome of new Set([...Object.keys(step.next), 'error'])) {
-          events.push({
-            type: `xstate.done.actor.${checkActorId(id)}`,
-            output: { outcome, summary: '', evidence: [], facts: {}, durationMs: 0 },
-          } as EventObject);
-        }
-        break;
-      case 'action':
-        for (const result of ['done', 'failed']) {
-          events.push({
-            type: `xstate.done.actor.${actionActorId(id)}`,
-            output: { result, facts: {}, durationMs: 0 },
-          } as EventObject);
-        }
-        break;
-      case 'ask':
-        for (const choice of Object.keys(step.choices))
-          events.push({ type: 'ANSWER', choice, by: 'default' } as EventObject);
-        break;
-      case 'diagnosis':
-        break;
-    }
+/** The events no one step owns. */
+const generalEvents: readonly EventObject[] = [
+  { type: 'CONTINUE' },
+  { type: 'CONFIRM' },
+  { type: 'DECLINE' },
+  { type: 'FAIL' },
+];
+
+/** What a step's own check, action or question can finish with (its outcomes, results or choices). */
+function stepEvents(id: string, step: RunbookSpec['steps'][string]): EventObject[] {
+  const events: EventObject[] = [];
+  switch (step.type) {
+    case 'check':
+      for (const outcome of new Set([...Object.keys(step.next), 'error'])) {
+        events.push({
+          type: `xstate.done.actor.${checkActorId(id)}`,
+          output: { outcome, summary: '', evidence: [], facts: {}, durationMs: 0 },
+        } as EventObject);
+      }
+      break;
+    case 'action':
+      for (const result of ['done', 'failed']) {
+        events.push({
+          type: `xstate.done.actor.${actionActorId(id)}`,
+          output: { result, facts: {}, durationMs: 0 },
+        } as EventObject);
+      }
+      break;
+    case 'ask':
+      for (const choice of Object.keys(step.choices))
+        events.push({ type: 'ANSWER', choice, by: 'default' } as EventObject);
+      break;
+    case 'diagnosis':
+      break;
   }
   return events;
+}
+
+/**
+ * The events to try at a snapshot, with the outputs a check or action can finish with: the general ones
+ * and its own step's (xstate/graph keeps those the state accepts, and a plain `{ type }` for the rest:
+ * timeouts, actor errors). Another step's events are never this state's; offered every event of the
+ * runbook at every state, the bundled runbooks' reachability and shortest paths took 183 s of CPU, 3 s
+ * offered their own, with the same results.
+ */
+function eventsAt(spec: RunbookSpec): (snapshot: AnyMachineSnapshot) => EventObject[] {
+  const byStep = new Map(
+    Object.entries(spec.steps).map(([id, step]) => [id, [...generalEvents, ...stepEvents(id, step)]]),
+  );
+  return (snapshot) => byStep.get(stepOfSnapshot(snapshot)) ?? [...generalEvents];
 }
 
 /** The step a snapshot is at: `{ topDown: { 'pod-status': 'running' } }` → `pod-status`; a final state is its own step. */
@@ -65,7 +81,7 @@ function isFailure(event: EventObject): boolean {
 const byValue = (snapshot: AnyMachineSnapshot) => JSON.stringify(snapshot.value);
 
 function traversal(spec: RunbookSpec) {
-  const events = walkEvents(spec);
+  const events = eventsAt(spec);
   // Traversed with synthetic done events, which the machine's typed event union does not name.
   const machine: AnyStateMachine = compileRunbook(spec);
   return { machine, options: { events, serializeState: byValue, input: { inputs: {} } } };
