@@ -22,6 +22,7 @@ import { resolveLogLine, resolveTime, resolveTimes } from './relativeTime.js';
 import { drillResponse, nodeSpec, scenarioSchema } from './scenarioSchema.js';
 import type { HostResponse, NodeSpec, Scenario } from './scenarioSchema.js';
 import { node as typedNode } from './objects/core.js';
+import { publishRootCA } from './generate/addons.js';
 
 export interface LoadedScenario {
   scenario: Scenario;
@@ -183,6 +184,7 @@ export function buildCluster(s: Scenario, now: Date): BuiltCluster {
   parts.objects.push(
     ...resolveTimes(shift ? shiftObjectTimes(flattenLists(s.objects), shift) : flattenLists(s.objects), now),
   );
+  publishRootCA(parts.objects);
   for (const l of s.logs) {
     const lines = l.lines.map((line) => resolveLogLine(shift ? shiftText(line, shift) : line, now));
     const i = parts.logs.findIndex(

@@ -1,4 +1,6 @@
+import type { ConfigMap } from 'kubernetes-types/core/v1.js';
 import type { KubeObject } from '../types.js';
+import type { Typed } from '../objects/meta.js';
 import { namedNamespace } from '../objects/core.js';
 import type { GenContext } from './context.js';
 import { configMap, kubeVersion } from './context.js';
@@ -457,6 +459,39 @@ export function namespaces(ctx: GenContext, names: { name: string; created: stri
         'kube-root-ca.crt',
         created,
         { 'ca.crt': caPem },
+        { annotations: { 'kubernetes.io/description': rootCADescription } },
+      ),
+    );
+  }
+}
+
+/**
+ * The root-CA publisher's work for namespaces a fault or a scenario added: every namespace of a real cluster
+ * holds kube-root-ca.crt, so a pod's projected service-account volume never finds it missing there. Done only
+ * when the cluster has a CA published already (a generated cluster).
+ */
+export function publishRootCA(objects: KubeObject[]): void {
+  const held = new Set<string>();
+  let ca: string | undefined;
+  const named: KubeObject[] = [];
+  for (const o of objects) {
+    if (o.kind === 'Namespace') named.push(o);
+    else if (o.kind === 'ConfigMap' && o.metadata?.name === 'kube-root-ca.crt' && o.metadata.namespace) {
+      held.add(o.metadata.namespace);
+      ca ??= (o as Typed<ConfigMap>).data?.['ca.crt'];
+    }
+  }
+  if (ca === undefined) return;
+  for (const ns of named) {
+    const name = ns.metadata?.name;
+    if (!name || held.has(name)) continue;
+    held.add(name);
+    objects.push(
+      configMap(
+        name,
+        'kube-root-ca.crt',
+        ns.metadata?.creationTimestamp ?? '',
+        { 'ca.crt': ca },
         { annotations: { 'kubernetes.io/description': rootCADescription } },
       ),
     );

@@ -27,6 +27,21 @@ describe('faults in a scenario', () => {
     expect(log?.lines.at(-1)).toContain('"ts":"2026-11-25T11:59:55.000000Z"');
   });
 
+  it('leave no namespace without kube-root-ca.crt, as the root-CA publisher would (a pod volume would find it missing)', async () => {
+    const { scenario } = await loadScenarioFile(
+      scenarioFile(
+        'objects:\n  - { apiVersion: v1, kind: Namespace, metadata: { name: shop, creationTimestamp: now-1d } }\n',
+      ),
+    );
+    const built = buildCluster(scenario, now);
+    const held = built.objects.filter((o) => o.kind === 'ConfigMap' && o.metadata?.name === 'kube-root-ca.crt');
+    const namespaces = built.objects.filter((o) => o.kind === 'Namespace').map((o) => o.metadata?.name);
+    expect(namespaces).toContain('shop');
+    expect(held.map((o) => o.metadata?.namespace).sort()).toEqual([...namespaces].sort());
+    // One CA for the cluster, the same bundle in every namespace.
+    expect(new Set(held.map((o) => JSON.stringify((o as { data?: unknown }).data))).size).toBe(1);
+  });
+
   it('name an unknown fault, or a bad parameter, by file, line and column', async () => {
     await expect(loadScenarioFile(scenarioFile('faults:\n  - fault: no-such-fault\n'))).rejects.toThrow(
       /s\.yaml:9:\d+: faults\.0\.fault: unknown fault "no-such-fault"; the catalog has: .*etcd-rejected-connection-noise/,
