@@ -27,6 +27,12 @@ const pathEntry = z
     summary: z.string().optional().describe("The check's one-line summary of what it saw."),
     evidence: z.array(evidence).optional().describe('What decided the outcome, literally.'),
     command: z.string().optional().describe('The command that shows a person the same thing.'),
+    notApplicable: z
+      .literal(true)
+      .optional()
+      .describe(
+        'The check had nothing to look at (a fact it needs was found absent, or the node lacks what it reads): no verdict, not a blind spot.',
+      ),
   })
   .describe('One step taken, in order.');
 
