@@ -7,6 +7,7 @@ import type {
 } from '@kubernetes/client-node';
 import type { KubeClient } from '../kube/client.js';
 import { KubeError } from '../kube/errors.js';
+import { involvedObjectSelector } from './events.js';
 import { ifExists } from './reads.js';
 import type { CheckResult } from './types.js';
 
@@ -15,6 +16,18 @@ import type { CheckResult } from './types.js';
 /** The pod, or undefined when the API says it does not exist. */
 export function readPodIfExists(kube: KubeClient, namespace: string, name: string): Promise<V1Pod | undefined> {
   return ifExists(kube.readPod(namespace, name));
+}
+
+/** The pod (undefined when it does not exist) and the events that name it, read at once: how the pod checks that read events start. */
+export function readPodAndEvents(
+  kube: KubeClient,
+  namespace: string,
+  name: string,
+): Promise<[V1Pod | undefined, CoreV1Event[]]> {
+  return Promise.all([
+    readPodIfExists(kube, namespace, name),
+    kube.listEvents({ namespace, fieldSelector: involvedObjectSelector('Pod', name, namespace) }),
+  ]);
 }
 
 export function podNotFound(namespace: string, name: string): CheckResult<'not-found'> {

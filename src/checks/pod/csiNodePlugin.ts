@@ -2,8 +2,8 @@ import { z } from 'zod';
 import type { V1Pod } from '@kubernetes/client-node';
 import { KubeError } from '../../kube/errors.js';
 import { quoteArg } from '../../nodeaccess/quote.js';
-import { groupEvents, involvedObjectSelector } from '../events.js';
-import { clip, podNotFound, readPodIfExists } from '../pods.js';
+import { groupEvents } from '../events.js';
+import { clip, podNotFound, readPodAndEvents } from '../pods.js';
 import { defineCheck } from '../types.js';
 import type { CheckResult, Evidence, Facts } from '../types.js';
 
@@ -117,13 +117,7 @@ export const podCsiNodePlugin = defineCheck({
   command: (p) =>
     `kubectl get pods -A -o wide --field-selector spec.nodeName=$(kubectl get pod ${quoteArg(p.name)} -n ${quoteArg(p.namespace)} -o jsonpath='{.spec.nodeName}') | grep -i csi`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
-    const [pod, events] = await Promise.all([
-      readPodIfExists(ctx.kube, p.namespace, p.name),
-      ctx.kube.listEvents({
-        namespace: p.namespace,
-        fieldSelector: involvedObjectSelector('Pod', p.name, p.namespace),
-      }),
-    ]);
+    const [pod, events] = await readPodAndEvents(ctx.kube, p.namespace, p.name);
     if (!pod) return podNotFound(p.namespace, p.name);
     const node = pod.spec?.nodeName ?? '';
     const evidence: Evidence[] = [];
@@ -302,7 +296,7 @@ export function registrarReading(text: string | undefined): string {
 
 /** The CSI drivers of the pod's volumes: the one whose PersistentVolume is named, else all of them. */
 async function csiDriversOf(
-  kube: Parameters<typeof readPodIfExists>[0],
+  kube: Parameters<typeof readPodAndEvents>[0],
   pod: V1Pod,
   pvName: string | undefined,
 ): Promise<string[]> {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { groupEvents, involvedObjectSelector } from '../events.js';
 import type { EventGroup } from '../events.js';
 import { ageSeconds, formatAge } from '../format.js';
-import { clip, containerNotFound, eventsForContainer, pickContainer, podNotFound, readPodIfExists } from '../pods.js';
+import { clip, containerNotFound, eventsForContainer, pickContainer, podNotFound, readPodAndEvents } from '../pods.js';
 import { defineCheck } from '../types.js';
 import type { CheckResult, Evidence, Facts } from '../types.js';
 import type { V1Node } from '@kubernetes/client-node';
@@ -121,13 +121,7 @@ export const podImagePull = defineCheck({
   command: (p) =>
     `kubectl get events -n ${quoteArg(p.namespace)} --field-selector ${quoteArg(involvedObjectSelector('Pod', p.name, p.namespace))} | grep -i -e pull -e image`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
-    const [pod, events] = await Promise.all([
-      readPodIfExists(ctx.kube, p.namespace, p.name),
-      ctx.kube.listEvents({
-        namespace: p.namespace,
-        fieldSelector: involvedObjectSelector('Pod', p.name, p.namespace),
-      }),
-    ]);
+    const [pod, events] = await readPodAndEvents(ctx.kube, p.namespace, p.name);
     if (!pod) return podNotFound(p.namespace, p.name);
     const c = pickContainer(pod, p.container, (v) => pullWaiting.has(v.status?.state?.waiting?.reason ?? ''));
     if (!c)

@@ -13,7 +13,7 @@ import {
   pickContainer,
   podNotFound,
   ranSeconds,
-  readPodIfExists,
+  readPodAndEvents,
 } from '../pods.js';
 import type { ContainerView } from '../pods.js';
 import {
@@ -155,13 +155,7 @@ export const podProbes = defineCheck({
   command: (p) =>
     `kubectl get pod ${quoteArg(p.name)} -n ${quoteArg(p.namespace)} -o jsonpath='{range .spec.containers[${p.container ? `?(@.name=="${quoteInside(p.container)}")` : '*'}]}{.name}{" liveness="}{.livenessProbe}{" startup="}{.startupProbe}{"\\n"}{end}' && kubectl get events -n ${quoteArg(p.namespace)} --field-selector ${quoteArg(involvedObjectSelector('Pod', p.name, p.namespace))}`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
-    const [pod, events] = await Promise.all([
-      readPodIfExists(ctx.kube, p.namespace, p.name),
-      ctx.kube.listEvents({
-        namespace: p.namespace,
-        fieldSelector: involvedObjectSelector('Pod', p.name, p.namespace),
-      }),
-    ]);
+    const [pod, events] = await readPodAndEvents(ctx.kube, p.namespace, p.name);
     if (!pod) return podNotFound(p.namespace, p.name);
     const killed = new Set(
       events

@@ -11,7 +11,7 @@ import { KubeError } from '../../kube/errors.js';
 import { groupEvents, involvedObjectSelector } from '../events.js';
 import type { EventGroup } from '../events.js';
 import { ageSeconds, formatAge } from '../format.js';
-import { clip, isMissingObject, podNotFound, readPodIfExists } from '../pods.js';
+import { clip, isMissingObject, podNotFound, readPodAndEvents, readPodIfExists } from '../pods.js';
 import { listComponentPods, systemNamespace } from '../cluster/components.js';
 import { defineCheck } from '../types.js';
 import { multiAttachLines, parseMultiAttachLine } from './multiAttach.js';
@@ -101,13 +101,7 @@ export const podVolumes = defineCheck({
   command: (p) =>
     `kubectl get pvc -n ${quoteArg(p.namespace)} $(kubectl get pod ${quoteArg(p.name)} -n ${quoteArg(p.namespace)} -o jsonpath='{.spec.volumes[*].persistentVolumeClaim.claimName}') -o wide && kubectl get volumeattachments && kubectl get events -n ${quoteArg(p.namespace)} --field-selector ${quoteArg(involvedObjectSelector('Pod', p.name, p.namespace))}`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
-    const [pod, events] = await Promise.all([
-      readPodIfExists(ctx.kube, p.namespace, p.name),
-      ctx.kube.listEvents({
-        namespace: p.namespace,
-        fieldSelector: involvedObjectSelector('Pod', p.name, p.namespace),
-      }),
-    ]);
+    const [pod, events] = await readPodAndEvents(ctx.kube, p.namespace, p.name);
     if (!pod) return podNotFound(p.namespace, p.name);
     const now = ctx.now();
     const nodeName = pod.spec?.nodeName ?? '';
