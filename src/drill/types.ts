@@ -153,4 +153,6 @@ export interface VirtualObjects {
    * without making its object.
    */
   varying?(index: number, out: string[]): void;
+  /** Whether every string varying writes is JSON-plain (no quote, backslash or control character), as checked when the set was made. */
+  readonly plainVarying?: boolean;
 }

@@ -34,7 +34,7 @@ export function respond(
   metadata: ListMeta,
   asList: boolean,
   status = 200,
-  list?: Pick<ListResult, 'items' | 'likes' | 'like' | 'members' | 'item' | 'varying'>,
+  list?: Pick<ListResult, 'items' | 'likes' | 'like' | 'members' | 'item' | 'varying' | 'plainVarying'>,
 ): Reply {
   const rep = negotiate(req.accept, { tables: def.table !== undefined });
   if (!rep || rep.kind === 'discovery') throw notAcceptable(acceptedTypes);
@@ -58,6 +58,7 @@ export function respond(
       pieces = encodeTable(tableHead(options), members.length, (k) => rowOf(item(k), k), list?.likes, {
         member: (k) => members[k],
         varying,
+        ...(list?.plainVarying ? { plain: true } : {}),
       });
     } else {
       pieces = tableJson(buildTable({ ...options, objects: all() }), list?.likes);

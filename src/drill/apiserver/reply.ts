@@ -47,17 +47,6 @@ export function jsonReply(
   };
 }
 
-function byteLength(pieces: readonly string[]): number {
-  let n = 0;
-  for (const p of pieces) n += Buffer.byteLength(p, 'utf8');
-  return n;
-}
-
-function write(pieces: readonly string[], out: Buffer): void {
-  let at = 0;
-  for (const p of pieces) at += out.write(p, at, 'utf8');
-}
-
 /** Buffers kept for reuse, and the largest kept. */
 const kept: Buffer[] = [];
 const keptMost = 4;
@@ -67,14 +56,26 @@ const keptLargest = 4 * 1024 * 1024;
  * Pieces of text as one UTF-8 buffer (without first joining them into one large string), in a buffer reused once the reply that holds it has been written
  * (the reply's `written`). A page of `kubectl get pods -A` is ~300 KB, and
  * 310 fresh ones grow V8's external memory by 100 MB, which it answers with
- * full mark-compactions of the whole heap every few pages.
+ * full mark-compactions of the whole heap every few pages. Each piece is
+ * written where the last ended; its length in bytes is counted only when the
+ * room left might not hold it (a UTF-16 unit is at most 3 bytes), not for
+ * every piece before writing.
  */
 export function utf8Reused(pieces: readonly string[]): { body: Buffer; written: () => void } {
-  const size = byteLength(pieces);
-  const at = kept.findIndex((b) => b.length >= size);
-  const whole = at >= 0 ? (kept.splice(at, 1)[0] as Buffer) : Buffer.allocUnsafeSlow(Math.max(size, 64 * 1024));
-  const body = whole.subarray(0, size);
-  write(pieces, body);
+  let whole = takeKept() ?? Buffer.allocUnsafeSlow(64 * 1024);
+  let at = 0;
+  for (const p of pieces) {
+    if (whole.length - at < p.length * 3) {
+      const need = at + Buffer.byteLength(p, 'utf8');
+      if (need > whole.length) {
+        const larger = Buffer.allocUnsafeSlow(Math.max(need, whole.length * 2));
+        whole.copy(larger, 0, 0, at);
+        whole = larger;
+      }
+    }
+    at += whole.write(p, at, 'utf8');
+  }
+  const body = whole.subarray(0, at);
   let done = false;
   return {
     body,
@@ -85,6 +86,13 @@ export function utf8Reused(pieces: readonly string[]): { body: Buffer; written: 
       kept.push(whole);
     },
   };
+}
+
+/** The largest kept buffer, if any. */
+function takeKept(): Buffer | undefined {
+  let best = -1;
+  for (let i = 0; i < kept.length; i++) if (best < 0 || (kept[i] as Buffer).length > (kept[best] as Buffer).length) best = i;
+  return best < 0 ? undefined : kept.splice(best, 1)[0];
 }
 
 export function textReply(body: string, status = 200, headers?: Record<string, string>): BodyReply {

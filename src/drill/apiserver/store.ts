@@ -65,6 +65,8 @@ export interface ListResult {
   item?: (k: number) => KubeObject;
   /** Member `index`'s varying strings (VirtualObjects.varying), then its resourceVersion. */
   varying?: (index: number, out: string[]) => void;
+  /** Every string `varying` writes is JSON-plain (VirtualObjects.plainVarying; a resourceVersion is digits). */
+  plainVarying?: boolean;
 }
 
 /** A stored object, or the index of one a virtual set makes when read. */
@@ -75,8 +77,9 @@ class Bucket {
   /** Makes the entries that are numbers; their resourceVersions follow `virtualBase`. */
   virtual?: VirtualObjects;
   virtualBase = 0;
-  readonly all = new SortedKeys();
-  readonly byNamespace = new Map<string, SortedKeys>();
+  /** Every key, each with its entry beside it (kept in step with `objects`): a ranged read takes both by position. */
+  readonly all = new SortedKeys<Entry>(true);
+  readonly byNamespace = new Map<string, SortedKeys<Entry>>();
   readonly indexes = new Map<string, Map<string, Set<string>>>();
   private readonly indexReaders: [Map<string, Set<string>>, (obj: KubeObject) => string, string][] = [];
 
@@ -118,10 +121,10 @@ class Bucket {
     }
   }
 
-  namespaceKeys(namespace: string): SortedKeys {
+  namespaceKeys(namespace: string): SortedKeys<Entry> {
     let keys = this.byNamespace.get(namespace);
     if (!keys) {
-      keys = new SortedKeys();
+      keys = new SortedKeys<Entry>(true);
       this.byNamespace.set(namespace, keys);
     }
     return keys;
@@ -197,8 +200,9 @@ export class ObjectStore {
         perNamespace.set(ns, list);
       }
     }
-    b.all.addAll(keys);
-    for (const [ns, nsKeys] of perNamespace) b.namespaceKeys(ns).addAll(nsKeys);
+    const entryOf = (key: string) => b.objects.get(key) as Entry;
+    b.all.addAll(keys, entryOf);
+    for (const [ns, nsKeys] of perNamespace) b.namespaceKeys(ns).addAll(nsKeys, entryOf);
     return stored;
   }
 
@@ -223,8 +227,9 @@ export class ObjectStore {
       keys.push(key);
     }
     keys.sort();
-    b.all.addSorted(keys);
-    if (b.def.namespaced) b.namespaceKeys(v.namespace).addSorted(keys);
+    const entries = keys.map((key) => b.objects.get(key) as Entry);
+    b.all.addSorted(keys, entries);
+    if (b.def.namespaced) b.namespaceKeys(v.namespace).addSorted(keys, entries);
   }
 
   /** Creates or replaces an object; it gets a new resourceVersion and subscribers hear of it. */
@@ -237,8 +242,8 @@ export class ObjectStore {
     if (old) b.index(key, old, false);
     b.objects.set(key, stored);
     b.index(key, stored, true);
-    b.all.add(key);
-    if (b.def.namespaced) b.namespaceKeys(obj.metadata.namespace ?? '').add(key);
+    b.all.add(key, stored);
+    if (b.def.namespaced) b.namespaceKeys(obj.metadata.namespace ?? '').add(key, stored);
     this.emit({
       type: old ? 'MODIFIED' : 'ADDED',
       resource,
@@ -304,7 +309,7 @@ export class ObjectStore {
       if (limit !== undefined && limit > 0 && entries.length >= limit) break;
       const key = candidates.at(i) ?? '';
       if (nsPrefix !== undefined && !key.startsWith(nsPrefix)) continue;
-      const entry = b.objects.get(key);
+      const entry = candidates.valueAt(i) ?? b.objects.get(key);
       if (entry === undefined || (filter && !filter(b.view(entry)))) continue;
       lastKey = key;
       if (byMembers && typeof entry === 'number') {
@@ -329,6 +334,7 @@ export class ObjectStore {
       Object.defineProperty(result, 'items', { get: () => (items ??= entries.map((_, k) => item(k))) });
       result.item = item;
       result.members = entries.map((e) => (typeof e === 'number' ? e : undefined));
+      if (virtual?.plainVarying === true) result.plainVarying = true;
       result.varying = (index, out) => {
         virtual?.varying?.(index, out);
         out.push(String(b.virtualBase + index + 1));
@@ -367,13 +373,13 @@ export class ObjectStore {
   }
 
   /** The smallest sorted key set that surely holds every match: one name, an index bucket, a namespace, or all. */
-  private plan(b: Bucket, query: ListQuery): Pick<SortedKeys, 'size' | 'at' | 'lowerBound'> {
+  private plan(b: Bucket, query: ListQuery): Pick<SortedKeys<Entry>, 'size' | 'at' | 'lowerBound' | 'valueAt'> {
     const { namespace, name } = query;
     if (name !== undefined && (namespace !== undefined || !b.def.namespaced)) {
       const key = b.keyOf(namespace, name);
       return SortedKeys.from(b.objects.has(key) ? [key] : []);
     }
-    let best: Pick<SortedKeys, 'size' | 'at' | 'lowerBound'> =
+    let best: Pick<SortedKeys<Entry>, 'size' | 'at' | 'lowerBound' | 'valueAt'> =
       b.def.namespaced && namespace !== undefined ? (b.byNamespace.get(namespace) ?? new SortedKeys()) : b.all;
     for (const [field, value] of Object.entries(query.indexed ?? {})) {
       const keys = b.indexes.get(field)?.get(value);

@@ -4,6 +4,7 @@ import { endpointObjects, endpointSliceNames } from './services.js';
 import type { ServiceInput } from './services.js';
 import type { GenTimes } from './context.js';
 import { seededUid } from './ids.js';
+import { needsJsonEscape } from '../jsonText.js';
 import type { controllerRef } from './ids.js';
 import { defaultTolerations, frozen, PodNetwork, runningPod } from './pods.js';
 import type { ContainerInput, LayoutNode } from './pods.js';
@@ -41,7 +42,11 @@ export class FillerPods implements VirtualSet {
     private readonly t: GenTimes,
   ) {
     this.size = apps.length === 0 ? 0 : workers.length * perWorker;
+    // A member's varying strings are an app's or a node's name with base-36 digits, a hex uid and an IP.
+    this.plainVarying = [...apps, ...workers].every((a) => !needsJsonEscape.test(a.name));
   }
+
+  readonly plainVarying: boolean;
 
   exists(i: number): boolean {
     return i >= 0 && i < this.size && !this.taken.has(i);

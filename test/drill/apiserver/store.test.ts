@@ -173,4 +173,46 @@ describe('ObjectStore', () => {
     expect(keys(store.list('pods', { namespace: 'ns' }).items)).toEqual(['ns/v-a', 'ns/v-b', 'ns/w']);
     expect(changes.map((c) => c.type)).toEqual(['MODIFIED', 'DELETED']);
   });
+
+  it('lists each key with its latest object, across namespaces and in one, after loads, writes and deletes', () => {
+    // Lists take each key's object by its place in the sorted keys, not from the map by name: the two must agree.
+    const store = newStore();
+    store.loadVirtual('pods', {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      namespace: 'ns',
+      size: 40,
+      exists: (i) => i % 7 !== 3,
+      name: (i) => `v-${i}`,
+      make: (i) => ({ ...pod('ns', `v-${i}`), metadata: { name: `v-${i}`, namespace: 'ns', uid: `virtual-${i}` } }),
+      probe: (i) => pod('ns', `v-${i}`),
+    });
+    store.load('pods', [pod('ns', 'v-5'), pod('other', 'a'), pod('ns', 'v-3')]);
+    let seed = 7;
+    const next = (n: number): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed % n;
+    };
+    for (let step = 0; step < 300; step++) {
+      const ns = next(3) === 0 ? 'other' : 'ns';
+      const name = `v-${next(45)}`;
+      if (next(4) === 0) store.delete('pods', ns, name);
+      else store.put('pods', { ...pod(ns, name), metadata: { name, namespace: ns, labels: { step: String(step) } } });
+      if (step % 25 !== 0) continue;
+      for (const query of [
+        {},
+        { namespace: 'ns' },
+        { namespace: 'other' },
+        { namespace: 'ns', limit: 5, startKey: 'ns/v-2' },
+      ]) {
+        for (const listed of store.list('pods', query).items) {
+          const { namespace, name: n } = listed.metadata;
+          expect(listed).toEqual(store.get('pods', namespace, n ?? ''));
+        }
+      }
+    }
+    const names = store.list('pods').items.map((o) => `${o.metadata.namespace}/${o.metadata.name}`);
+    expect(names).toEqual([...names].sort());
+    expect(names.length).toBe(store.count('pods'));
+  });
 });

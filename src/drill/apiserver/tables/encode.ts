@@ -1,3 +1,4 @@
+import { needsJsonEscape } from '../../jsonText.js';
 import type { Table } from './table.js';
 
 /** Rows per piece of text: about 60 KB, short of V8's large objects, whose fresh pages each cost faults. */
@@ -26,6 +27,8 @@ export function tableJson(table: Table, likes?: readonly (number | undefined)[])
 export interface TableMembers {
   member(k: number): number | undefined;
   varying(index: number, out: string[]): void;
+  /** Every string `varying` writes is JSON-plain (VirtualObjects.plainVarying): written without a check. */
+  plain?: boolean;
 }
 
 /** tableJson for rows printed one at a time (`rowAt`), only when a group's text cannot write them. */
@@ -59,7 +62,7 @@ export function encodeTable(
     let template = templates.get(like);
     if (template?.mapped && member !== undefined) {
       (members as TableMembers).varying(member, fields);
-      if (template.writeFields(fields, parts)) continue;
+      if (template.writeFields(fields, parts, members?.plain === true)) continue;
     }
     const row = rowAt(k);
     const own = member === undefined ? undefined : memberFields(members as TableMembers, member);
@@ -91,9 +94,6 @@ function isLeaf(v: unknown): v is string | number | boolean | null {
   return v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 }
 
-/** A string JSON.stringify writes as `"` + itself + `"`: no quote, backslash, control character or surrogate. */
-// eslint-disable-next-line no-control-regex -- JSON.stringify escapes control characters
-const needsEscape = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 interface Slot {
   /** The text before the value: separators, the key. */
@@ -170,12 +170,12 @@ class RowTemplate {
    * group's first two rows held that string; false (nothing appended) when one
    * needs escaping.
    */
-  writeFields(fields: readonly string[], parts: string[]): boolean {
+  writeFields(fields: readonly string[], parts: string[], plain: boolean): boolean {
     const segments = this.segments as string[];
     const fieldOf = this.fieldOf as number[];
-    for (let s = 0; s < fieldOf.length; s++) {
+    for (let s = 0; !plain && s < fieldOf.length; s++) {
       const v = fields[fieldOf[s] as number];
-      if (typeof v !== 'string' || needsEscape.test(v)) return false;
+      if (typeof v !== 'string' || needsJsonEscape.test(v)) return false;
     }
     for (let s = 0; s < fieldOf.length; s++) parts.push(segments[s] as string, fields[fieldOf[s] as number] as string);
     parts.push(segments[fieldOf.length] as string);
@@ -272,7 +272,7 @@ class RowTemplate {
     if (!segments) return false;
     for (let j = 0; j < values.length; j++) {
       const v = values[j];
-      if (this.varying[j] ? typeof v !== 'string' || needsEscape.test(v) : v !== this.slots[j]?.value) return false;
+      if (this.varying[j] ? typeof v !== 'string' || needsJsonEscape.test(v) : v !== this.slots[j]?.value) return false;
     }
     let s = 0;
     for (let j = 0; j < values.length; j++) {
