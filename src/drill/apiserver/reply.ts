@@ -91,7 +91,8 @@ export function utf8Reused(pieces: readonly string[]): { body: Buffer; written: 
 /** The largest kept buffer, if any. */
 function takeKept(): Buffer | undefined {
   let best = -1;
-  for (let i = 0; i < kept.length; i++) if (best < 0 || (kept[i] as Buffer).length > (kept[best] as Buffer).length) best = i;
+  for (let i = 0; i < kept.length; i++)
+    if (best < 0 || (kept[i] as Buffer).length > (kept[best] as Buffer).length) best = i;
   return best < 0 ? undefined : kept.splice(best, 1)[0];
 }
 

@@ -379,8 +379,10 @@ export class ObjectStore {
       const key = b.keyOf(namespace, name);
       return SortedKeys.from(b.objects.has(key) ? [key] : []);
     }
-    let best: Pick<SortedKeys<Entry>, 'size' | 'at' | 'lowerBound' | 'valueAt'> =
-      b.def.namespaced && namespace !== undefined ? (b.byNamespace.get(namespace) ?? new SortedKeys()) : b.all;
+    let best: Pick<SortedKeys<Entry>, 'size' | 'at' | 'lowerBound' | 'valueAt'> = b.def.namespaced &&
+    namespace !== undefined
+      ? (b.byNamespace.get(namespace) ?? new SortedKeys())
+      : b.all;
     for (const [field, value] of Object.entries(query.indexed ?? {})) {
       const keys = b.indexes.get(field)?.get(value);
       if (keys === undefined && b.indexes.has(field)) return new SortedKeys();

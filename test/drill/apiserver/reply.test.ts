@@ -4,7 +4,15 @@ import { utf8Reused } from '../../../src/drill/apiserver/reply.js';
 // utf8Reused writes a reply's pieces into a reused buffer, counting a piece's bytes only when the room
 // left might not hold it: whatever the text, the body must be exactly its UTF-8.
 describe('utf8Reused', () => {
-  const texts = ['plain ascii', 'é und ü', '漢字かな', '😀 emoji 🚀', '\u0000\u001f', 'x'.repeat(70_000), '€'.repeat(40_000)];
+  const texts = [
+    'plain ascii',
+    'é und ü',
+    '漢字かな',
+    '😀 emoji 🚀',
+    '\u0000\u001f',
+    'x'.repeat(70_000),
+    '€'.repeat(40_000),
+  ];
 
   it('is the UTF-8 of the pieces joined, across growth and reuse of its buffer', () => {
     for (let round = 0; round < 3; round++) {

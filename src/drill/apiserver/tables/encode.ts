@@ -94,7 +94,6 @@ function isLeaf(v: unknown): v is string | number | boolean | null {
   return v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 }
 
-
 interface Slot {
   /** The text before the value: separators, the key. */
   prefix: string;
