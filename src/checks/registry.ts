@@ -5,6 +5,7 @@ import { controlPlaneServices } from './host/controlPlaneServices.js';
 import { cpuSteal } from './host/cpuSteal.js';
 import { crictlInfo } from './host/crictlInfo.js';
 import { dbusNames } from './host/dbusNames.js';
+import { etcdContainerLog } from './host/etcdContainerLog.js';
 import { etcdJournal } from './host/etcdJournal.js';
 import { kubeletConfig } from './host/kubeletConfig.js';
 import { kubeletJournal } from './host/kubeletJournal.js';
@@ -75,6 +76,7 @@ export const checks: readonly AnyCheck[] = [
   cpuSteal,
   controlPlaneServices,
   etcdJournal,
+  etcdContainerLog,
   ...moreHostChecks,
   ...clusterChecks,
   ...serviceChecks,

@@ -23,6 +23,43 @@ export function listComponentPods(kube: KubeClient, labelSelector: string): Prom
   });
 }
 
+/** A control-plane node's kube-system pods: a handful of static and DaemonSet pods, read by node, not cluster-wide. */
+const maxNodeSystemPods = 100;
+
+/**
+ * The pods that hold a control-plane component's container when no pod carries kubeadm's `component=` label:
+ * Platform9 PMK runs the API server, controller manager and scheduler as containers named kube-apiserver,
+ * kube-controller-manager and kube-scheduler of one pod, k8s-master-<host id>, in kube-system
+ * (https://platform9.com/kb/pmk/solutions/excessive-kubernetes-master-pod-restarts.md). Only the kube-system pods on
+ * the control-plane node are read (a field selector): the cost does not grow with the cluster.
+ */
+export async function podsByContainer(kube: KubeClient, container: string, node: string): Promise<V1Pod[]> {
+  if (!node) return [];
+  const onNode = await kube.listPods({
+    namespace: systemNamespace,
+    fieldSelector: `spec.nodeName=${node}`,
+    pageSize: maxNodeSystemPods,
+    maxItems: maxNodeSystemPods,
+  });
+  return onNode.filter((p) => (p.spec?.containers ?? []).some((c) => c.name === container));
+}
+
+/**
+ * The text of a line in docker's json-file form, as the file under /var/lib/docker/containers/<id>/<id>-json.log
+ * holds it and as people paste it: {"log":"<the line>\n","stream":"stderr","time":"..."} (rancher/rancher#30483; the
+ * Platform9 KB above). Any other line is returned as it is.
+ */
+export function dockerJsonLogText(line: string): string {
+  const t = line.trim();
+  if (!t.startsWith('{"log":')) return line;
+  try {
+    const v = JSON.parse(t) as { log?: unknown };
+    return typeof v.log === 'string' ? v.log.replace(/\s+$/, '') : line;
+  } catch {
+    return line;
+  }
+}
+
 export interface PodHealth {
   name: string;
   node: string;
@@ -166,6 +203,15 @@ export function describeLease(l: LeaderLease): Evidence {
     label: `Lease ${systemNamespace}/${l.name}`,
     value: `holder ${l.holder || '(none)'}, renewed ${l.renewAgeSeconds === undefined ? 'never' : `${formatAge(l.renewAgeSeconds)} ago`}, leaseDuration ${l.durationSeconds}s`,
   };
+}
+
+/** Logs whose lines are read by their text when a kubelet or a paste kept them in docker's json-file form. */
+export function plainLogs(logs: PodLogs[]): PodLogs[] {
+  return logs.map((l) => ({
+    ...l,
+    current: l.current.map(dockerJsonLogText),
+    previous: l.previous.map(dockerJsonLogText),
+  }));
 }
 
 /** One classified log line, with where it came from. */

@@ -93,10 +93,12 @@ export const etcdLinePatterns: LinePattern<LineClass>[] = [
   // capnslog: `W | wal: sync duration of 1.018100466s, expected less than 1s` (3.3/3.4, etcd-io/etcd#12405); under systemd
   // etcd 3.0-3.2 drops the package: `etcd[9683]: sync duration of 1.5857053s, expected less than 1s` (etcd-io/etcd#8722)
   { class: 'slow-apply', re: /(?:^|wal: |\]: )sync duration of ([\d.]+\w+), expected less than/, detail: (m) => m[1] },
-  // capnslog: `W | etcdserver: failed to send out heartbeat on time (exceeded the 100ms timeout for 288.915798ms)` (etcd-io/etcd#7312, #13346)
+  // capnslog: `W | etcdserver: failed to send out heartbeat on time (exceeded the 100ms timeout for 288.915798ms)` (etcd-io/etcd#7312, #13346);
+  // etcd 2.3 under systemd: `etcd2[1075]: failed to send out heartbeat on time (deadline exceeded for 90.621003ms)` (etcd-io/etcd#6955).
+  // The "server is likely overloaded" line that follows each adds nothing of its own.
   {
     class: 'slow-apply',
-    re: /failed to send out heartbeat on time \(exceeded the \S+ timeout for ([\d.]+\w+)/,
+    re: /failed to send out heartbeat on time \((?:exceeded the \S+ timeout|deadline exceeded) for ([\d.]+\w+)/,
     detail: (m) => m[1],
   },
   // rafthttp's probe of each peer finds its clock over 1 s away. capnslog (3.0-3.4): `the clock difference against peer

@@ -1,6 +1,7 @@
 import { clusterAdmissionWebhooks } from './admissionWebhooks.js';
 import { clusterAggregatedApis } from './aggregatedApis.js';
 import { clusterApiserverHealth } from './apiserverHealth.js';
+import { clusterApiserverLog } from './apiserverLog.js';
 import { clusterCertificates } from './certificates.js';
 import { clusterControllerManager } from './controllerManager.js';
 import { clusterControlPlanePlacement } from './controlPlanePlacement.js';
@@ -16,6 +17,7 @@ import { clusterScheduler } from './scheduler.js';
 /** Checks of the cluster's components, read through the API only. */
 export const clusterChecks = [
   clusterApiserverHealth,
+  clusterApiserverLog,
   clusterAggregatedApis,
   clusterControllerManager,
   clusterScheduler,

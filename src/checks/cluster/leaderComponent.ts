@@ -11,6 +11,8 @@ import {
   lineEvidence,
   listComponentPods,
   podHealth,
+  plainLogs,
+  podsByContainer,
   readComponentLogs,
   readLeaderLease,
   systemNamespace,
@@ -101,10 +103,11 @@ export function leaderComponentCheck(spec: ComponentSpec) {
       `kubectl get pods -n ${systemNamespace} -l ${selector} -o wide && kubectl get lease ${spec.component} -n ${systemNamespace} && kubectl logs -n ${systemNamespace} -l ${selector} --tail=300 --previous`,
     async run(ctx): Promise<CheckResult<Outcome>> {
       const now = ctx.now();
-      const [pods, lease] = await Promise.all([
+      const [labelled, lease] = await Promise.all([
         listComponentPods(ctx.kube, selector),
         readLeaderLease(ctx.kube, spec.component, now),
       ]);
+      let pods = labelled;
       const evidence: Evidence[] = [];
       const facts: Facts = {};
       if (lease) {
@@ -113,9 +116,12 @@ export function leaderComponentCheck(spec: ComponentSpec) {
         facts.leaseDurationSeconds = lease.durationSeconds;
         if (lease.renewAgeSeconds !== undefined) facts.leaseRenewAgeSeconds = lease.renewAgeSeconds;
       }
-      if (pods.length === 0) {
-        // No pod is not "not running" until we know where it would run: a managed or embedded control plane shows none.
-        const home = await controlPlaneHome(ctx.kube);
+      // No pod is not "not running" until we know where it would run: a managed or embedded control plane shows none,
+      // and Platform9's k8s-master pod holds the component as a container without kubeadm's labels.
+      const home = pods.length === 0 ? await controlPlaneHome(ctx.kube) : undefined;
+      if (home && !home.managed && !home.embedded && home.controlPlaneNode)
+        pods = await podsByContainer(ctx.kube, spec.component, home.controlPlaneNode);
+      if (home && pods.length === 0) {
         const leaseText = lease
           ? `holder ${lease.holder || '(none)'}, renewed ${lease.renewAgeSeconds === undefined ? 'never' : `${lease.renewAgeSeconds}s ago`} (leaseDuration ${lease.durationSeconds}s)`
           : 'no Lease kube-system/' + spec.component + ' to read';
@@ -188,7 +194,7 @@ export function leaderComponentCheck(spec: ComponentSpec) {
 
       const logs = await Promise.all(health.map((h) => readComponentLogs(ctx.kube, h)));
       for (const l of logs) for (const note of l.notes) evidence.push({ label: `${l.pod}`, value: note });
-      const lines = classifyLines(logs, patterns);
+      const lines = classifyLines(plainLogs(logs), patterns);
       const first = (cls: LineClass): ClassifiedLine<LineClass> | undefined =>
         lines.filter((l) => l.class === cls).at(-1);
 

@@ -19,6 +19,8 @@ const outcomes = [
   'clock-difference',
   'rejected-connections-only',
   'quiet',
+  // No etcd or k3s unit logged anything: etcd is not a systemd service here (a docker container, another host).
+  'no-unit',
 ] as const;
 
 type Outcome = (typeof outcomes)[number];
@@ -56,7 +58,7 @@ export function parseEtcdJournal(r: RunResult, p: Params, now?: Date): CheckResu
     );
   }
   const journal = parseJournal(r.stdout, now ? { now } : {});
-  const found: { class: EtcdLineClass; line: string; detail?: string }[] = [];
+  const found: EtcdFoundLine[] = [];
   for (const e of journal.entries) {
     for (const pat of etcdLinePatterns) {
       const m = pat.re.exec(e.message);
@@ -66,14 +68,46 @@ export function parseEtcdJournal(r: RunResult, p: Params, now?: Date): CheckResu
       break;
     }
   }
-  const of = (c: EtcdLineClass) => found.filter((l) => l.class === c);
-  const slow = of('slow-apply');
-  const rejected = of('rejected');
   const scope: Evidence = {
     label: 'journal',
     value: `${plural(journal.entries.length, 'line')} (etcd and k3s units, last ${p.sinceMinutes}m)`,
   };
-  const facts: Facts = { etcdLogSource: 'journal', slowApplies: slow.length, rejectedConnections: rejected.length };
+  if (journal.entries.length === 0) {
+    return {
+      outcome: 'no-unit',
+      summary:
+        'no etcd or k3s unit lines in the journal: etcd does not run under systemd on this node (a docker container, as on RKE1 and Platform9, or another host)',
+      evidence: [scope],
+      facts: { etcdLogSource: 'journal', slowApplies: 0 },
+    };
+  }
+  return etcdLogFinding(found, scope, {
+    source: 'journal',
+    where: ' in the journal',
+    quiet: 'no slow applies, no full database and no expired certificates in the etcd journal',
+    rejectedOnly: "etcd's journal has only",
+  });
+}
+
+export interface EtcdFoundLine {
+  class: EtcdLineClass;
+  line: string;
+  detail?: string;
+}
+
+/**
+ * What etcd's own lines say, wherever they were read (a journal, a docker container's log): an expired client
+ * certificate, a full database, peers' clocks apart, slow applies or fsyncs, or only the usual rejected connections.
+ */
+export function etcdLogFinding(
+  found: EtcdFoundLine[],
+  scope: Evidence,
+  words: { source: string; where: string; quiet: string; rejectedOnly: string },
+): CheckResult<Exclude<Outcome, 'no-unit'>> {
+  const of = (c: EtcdLineClass) => found.filter((l) => l.class === c);
+  const slow = of('slow-apply');
+  const rejected = of('rejected');
+  const facts: Facts = { etcdLogSource: words.source, slowApplies: slow.length, rejectedConnections: rejected.length };
   const slowest = slow
     .map((s) => s.detail)
     .filter((d): d is string => d !== undefined)
@@ -122,7 +156,7 @@ export function parseEtcdJournal(r: RunResult, p: Params, now?: Date): CheckResu
     facts.logLine = last.line;
     return {
       outcome: 'slow-apply',
-      summary: `etcd logged ${plural(slow.length, 'slowness warning')} (${slowKinds(slow)}) in the journal${slowest ? `, the slowest ${slowest}${expectedOf(slow, slowest)}` : ''}: its disk or CPU cannot keep up, which makes the API server slow`,
+      summary: `etcd logged ${plural(slow.length, 'slowness warning')} (${slowKinds(slow)})${words.where}${slowest ? `, the slowest ${slowest}${expectedOf(slow, slowest)}` : ''}: its disk or CPU cannot keep up, which makes the API server slow`,
       evidence: [line(last), scope],
       facts,
     };
@@ -130,20 +164,12 @@ export function parseEtcdJournal(r: RunResult, p: Params, now?: Date): CheckResu
   if (rejected.length > 0) {
     return {
       outcome: 'rejected-connections-only',
-      summary: `etcd's journal has only ${plural(rejected.length, '"rejected connection" TLS warning')}: usually probes or old clients, not a slow etcd`,
+      summary: `${words.rejectedOnly} ${plural(rejected.length, '"rejected connection" TLS warning')}: usually probes or old clients, not a slow etcd`,
       evidence: [scope],
       facts,
     };
   }
-  return {
-    outcome: 'quiet',
-    summary:
-      journal.entries.length === 0
-        ? 'no etcd or k3s unit lines in the journal (etcd does not run under systemd on this node)'
-        : 'no slow applies, no full database and no expired certificates in the etcd journal',
-    evidence: [scope],
-    facts,
-  };
+  return { outcome: 'quiet', summary: words.quiet, evidence: [scope], facts };
 }
 
 export const etcdJournal = defineHostCheck({
@@ -152,7 +178,7 @@ export const etcdJournal = defineHostCheck({
   why: 'When etcd runs embedded in k3s or as a systemd service, no etcd pod carries its log; its slow applies, full database or expired certificates are in the journal of its unit.',
   params,
   outcomes,
-  healthy: ['quiet', 'rejected-connections-only'],
+  healthy: ['quiet', 'rejected-connections-only', 'no-unit'],
   facts: [
     'etcdLogSource',
     'slowApplies',

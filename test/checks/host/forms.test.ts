@@ -526,6 +526,9 @@ const table: Record<string, Entry> = {
   'host.disk-space': { none: 'df output: no §2 form applies' },
   'host.disk-inodes': { none: 'df -i output: no §2 form applies' },
   'host.certificates-on-disk': { none: 'openssl x509 -enddate: no §2 form applies' },
+  'host.etcd-container-log': {
+    none: "docker logs etcd, plain or in docker's json-file form: no §2 form applies (test/checks/host/etcdContainerLog.test.ts reads real lines)",
+  },
   'host.aws-cni-log': {
     none: "tail of ipamd.log's JSON lines: no §2 form applies (test/checks/host/awsCniLog.test.ts reads real lines)",
   },
