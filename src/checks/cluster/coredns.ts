@@ -328,7 +328,7 @@ export const clusterCoredns = defineCheck({
       };
     }
     const entries = core.hosts.flatMap((h) => h.entries);
-    facts.hostsNames = entries.flatMap((e) => e.names).join(',');
+    facts.hostsNames = entries.flatMap((e) => e.names).join(',') || 'no name (the Corefile has no hosts block)';
     for (const f of core.forwarders)
       evidence.push({ label: `forward (${f.server})`, value: `forward ${f.from} ${f.to.join(' ')}` });
     for (const h of core.hosts) {
@@ -371,11 +371,17 @@ export const clusterCoredns = defineCheck({
         facts,
       };
     }
+    const logNote = logs.read === 0 ? '; its logs were not read' : '';
     if (wanted !== undefined && !hit && !isClusterName(wanted)) {
       facts.corednsFinding = `its Corefile does not list ${p.name ?? ''}`;
+      const upstream = fwd ? `(${fwd.to.join(' ')})` : 'resolver';
       return {
         outcome: 'missing-host-entry',
-        summary: `${p.name ?? ''} is not in ${core.hosts.length ? "CoreDNS's hosts block" : 'the Corefile (it has no hosts block)'}: pods resolve it only if the upstream ${fwd ? `(${fwd.to.join(' ')})` : 'resolver'} knows it; add it under hosts { … fallthrough } and restart CoreDNS${readyNote}`,
+        // Without a hosts block every outside name is "not listed": that alone says nothing about this one
+        // (k3s-io/k3s-ansible#378: google.com, which CoreDNS answered from the host).
+        summary: core.hosts.length
+          ? `${p.name ?? ''} is not in CoreDNS's hosts block: pods resolve it only if the upstream ${upstream} knows it; add it under hosts { … fallthrough } and restart CoreDNS${readyNote}`
+          : `${p.name ?? ''} is not a cluster name and the Corefile has no hosts block: CoreDNS forwards it to the upstream ${upstream}, and nothing read here says whether that upstream knows it${readyNote}${logNote}`,
         evidence,
         facts,
       };
@@ -390,7 +396,6 @@ export const clusterCoredns = defineCheck({
         facts,
       };
     }
-    const logNote = logs.read === 0 ? '; its logs were not read' : '';
     if (hit)
       return {
         outcome: 'healthy',
