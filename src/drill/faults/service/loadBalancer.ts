@@ -6,6 +6,7 @@ import { ago as agoMoment, klog, logLine } from '../cluster/support/logs.js';
 import { createWorkload, pickNode } from '../pod/workload.js';
 import { ago, setPodStatus } from '../pod/podStatus.js';
 import { defineFault } from '../types.js';
+import { syncService } from './support.js';
 
 /**
  * A LoadBalancer Service the cloud refuses: the service controller in the cloud-controller-manager
@@ -19,7 +20,7 @@ export const loadBalancerSyncFailed = defineFault({
     'A LoadBalancer Service stays pending: the cloud refuses the load balancer, as the cloud-controller-manager says',
   layer: 'cluster',
   description:
-    'Creates Service `namespace`/`name` (type LoadBalancer, port 443 to 8443, created `minutes` ago, no ingress address) and an aws-cloud-controller-manager pod in kube-system whose log has, every 5 minutes, the klog lines `"Event occurred" ... reason="EnsuringLoadBalancer"` and `error processing service <ns>/<name> (will retry): failed to ensure load balancer: <error>`. With `event: true` (default) the Service also carries the Warning SyncLoadBalancerFailed `Error syncing load balancer: failed to ensure load balancer: <error>` from service-controller; with `event: false` only the log says it.',
+    'Creates Service `namespace`/`name` (type LoadBalancer, port 443 to 8443, created `minutes` ago, no ingress address) with the Endpoints and EndpointSlices of the pods it selects (those of a `service-app` fault, none otherwise), and an aws-cloud-controller-manager pod in kube-system whose log has, every 5 minutes, the klog lines `"Event occurred" ... reason="EnsuringLoadBalancer"` and `error processing service <ns>/<name> (will retry): failed to ensure load balancer: <error>`. With `event: true` (default) the Service also carries the Warning SyncLoadBalancerFailed `Error syncing load balancer: failed to ensure load balancer: <error>` from service-controller; with `event: false` only the log says it.',
   params: z.strictObject({
     namespace: z.string().default('shop'),
     name: z.string().default('storefront'),
@@ -57,6 +58,9 @@ export const loadBalancerSyncFailed = defineFault({
       { loadBalancer: {} },
     );
     ctx.put(svc);
+    // The endpoint controllers write the Service's Endpoints and EndpointSlices from the pods it selects (an app a
+    // `web-app` fault put there before this one; none otherwise), as on a real cluster.
+    syncService(ctx, { namespace: p.namespace, name: p.name });
 
     const ccm = createWorkload(ctx, {
       namespace: 'kube-system',
