@@ -31,4 +31,18 @@ describe('held-out batch 6, on the threads’ own lines', () => {
     expect(end.outcome).toBe('incomplete');
     expect(end.diagnosis).toBeNull();
   });
+  it('IKS: exec "sh" not found on PATH names both readings, an image without a shell or containerd 1.2.8 setting no PATH, and how to tell (stellar-helm-charts#12)', async () => {
+    const end = await walk('rl-iks-containerd-sh-path-12');
+    expect(end.diagnosis?.id).toBe('shell-not-found-on-path');
+    expect(end.diagnosis?.title).toContain('an image without a shell, or a runtime that gave the container no PATH');
+    const fix = end.diagnosis?.fix.join('\n') ?? '';
+    expect(fix).toContain('CONTAINER-RUNTIME');
+    expect(fix).toContain('containerd 1.2.8');
+  });
+
+  it('a flag run as the program (exec "-port=80") names the args given without a command (microservices-demo#774)', async () => {
+    const end = await walk('rl-args-no-command-774');
+    expect(end.diagnosis?.id).toBe('container-args-run-as-command');
+    expect(end.diagnosis?.fix.join('\n')).toContain('Give the container a command');
+  });
 });
