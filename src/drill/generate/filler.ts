@@ -58,8 +58,20 @@ export class FillerPods implements VirtualSet {
   }
 
   name(i: number): string {
-    return `${this.app(i).name}-${Math.floor(i / this.perWorker).toString(36)}-${(i % this.perWorker).toString(36)}`;
+    return `${this.app(i).name}-${this.base36(Math.floor(i / this.perWorker))}-${this.base36(i % this.perWorker)}`;
   }
+
+  /** n in base 36, each made once: a Table of 150,000 filler pods names every pod on each read. */
+  private base36(n: number): string {
+    let s = this.base36s[n];
+    if (s === undefined) {
+      s = n.toString(36);
+      this.base36s[n] = s;
+    }
+    return s;
+  }
+
+  private readonly base36s: string[] = [];
 
   /** The index of a filler pod's name (`app-N-<worker base 36>-<slot base 36>`), if it names one. */
   indexOf(namespace: string | undefined, name: string): number | undefined {
@@ -96,8 +108,18 @@ export class FillerPods implements VirtualSet {
 
   ip(i: number): string {
     const w = Math.floor(i / this.perWorker);
-    return PodNetwork.address(this.workers[w] as LayoutNode, (this.firstHost[w] ?? 2) + (i % this.perWorker));
+    const host = (this.firstHost[w] ?? 2) + (i % this.perWorker);
+    // The node's part of the address, made once per node (PodNetwork.address's form).
+    let prefix = this.ipPrefixes[w];
+    if (prefix === undefined) {
+      const node = PodNetwork.address(this.workers[w] as LayoutNode, 0);
+      prefix = node.slice(0, node.lastIndexOf('.') + 1);
+      this.ipPrefixes[w] = prefix;
+    }
+    return `${prefix}${host}`;
   }
+
+  private readonly ipPrefixes: string[] = [];
 
   get appCount(): number {
     return this.apps.length;
