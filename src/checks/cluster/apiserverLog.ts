@@ -63,7 +63,7 @@ export const clusterApiserverLog = defineCheck({
     if (pods.length === 0) {
       return {
         outcome: 'no-pod',
-        summary: `no kube-apiserver container in ${systemNamespace} (no pod labelled component=${component}${p.node ? `, no container named ${component} in a pod on ${p.node}` : ''}): the API server runs outside the cluster's pods (a managed control plane, a systemd service, a docker container), so its log is read there`,
+        summary: `no kube-apiserver container found in ${systemNamespace} (no pod labelled component=${component}${p.node ? `, no container named ${component} in a pod on ${p.node}` : ''}): its log cannot be read through the API here. Where the API server runs outside pods (a managed control plane, a systemd service, a docker container as on RKE1) its log is read there`,
         evidence: [{ label: `pods -l component=${component}`, value: 'none' }],
         facts: {},
       };
