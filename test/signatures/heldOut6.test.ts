@@ -45,4 +45,10 @@ describe('held-out batch 6, on the threads’ own lines', () => {
     expect(end.diagnosis?.id).toBe('container-args-run-as-command');
     expect(end.diagnosis?.fix.join('\n')).toContain('Give the container a command');
   });
+  it("k3s on a Pi: the API server's 9463 ms to store one object is the datastore or its disk, with the SD card named (k3s#2644)", async () => {
+    const end = await walk('rl-k3s-sdcard-slow-2644');
+    expect(end.diagnosis?.id).toBe('datastore-writes-slow');
+    expect(end.diagnosis?.title).toContain('9463ms');
+    expect(end.diagnosis?.fix.join('\n')).toContain('instead of the SD card');
+  });
 });

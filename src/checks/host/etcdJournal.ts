@@ -18,6 +18,9 @@ const outcomes = [
   'certificate-expired',
   'clock-difference',
   'rejected-connections-only',
+  // etcd said nothing slow, but the API server's own traces in the same journal (k3s runs both in one process) show
+  // writes that waited seconds to be stored (k3s-io/k3s#2644, a Raspberry Pi's SD card).
+  'slow-storage-writes',
   'quiet',
   // No etcd or k3s unit logged anything: etcd is not a systemd service here (a docker container, another host).
   'no-unit',
@@ -81,12 +84,44 @@ export function parseEtcdJournal(r: RunResult, p: Params, now?: Date): CheckResu
       facts: { etcdLogSource: 'journal', slowApplies: 0 },
     };
   }
-  return etcdLogFinding(found, scope, {
+  const finding = etcdLogFinding(found, scope, {
     source: 'journal',
     where: ' in the journal',
     quiet: 'no slow applies, no full database and no expired certificates in the etcd journal',
     rejectedOnly: "etcd's journal has only",
   });
+  if (finding.outcome !== 'quiet' && finding.outcome !== 'rejected-connections-only') return finding;
+  const writes = slowStorageWrites(journal.entries.map((e) => ({ message: e.message, line: e.line })));
+  const slowest = writes.sort((a, b) => b.ms - a.ms)[0];
+  if (!slowest) return finding;
+  return {
+    outcome: 'slow-storage-writes',
+    summary: `etcd logged nothing slow, but the API server's traces in the same journal show ${plural(writes.length, 'write')} of ${slowStorageMs / 1000} s or more to its datastore, the slowest ${slowest.ms} ms to store one object: the datastore, or the disk under it, cannot keep up`,
+    evidence: [{ label: 'kube-apiserver trace', value: clip(slowest.line, 400) }, scope],
+    facts: {
+      ...finding.facts,
+      slowStorageWrites: writes.length,
+      slowestStorageWrite: `${slowest.ms}ms`,
+      logLine: slowest.line,
+    },
+  };
+}
+
+/** A write the API server traced as stored only after this long is the datastore's wait, not the request's. */
+const slowStorageMs = 1000;
+
+/**
+ * The API server's request traces (trace.go) time each step; `---"Object stored in database" 9463ms` is how long the
+ * write to etcd (or k3s's kine) took. k3s-io/k3s#2644: 9463ms on a Raspberry Pi whose SD card was too slow.
+ */
+export function slowStorageWrites(entries: { message: string; line: string }[]): { ms: number; line: string }[] {
+  const out: { ms: number; line: string }[] = [];
+  for (const e of entries) {
+    const m = /Trace\[\d+\]: ---"Object stored in database" (\d+)ms/.exec(e.message);
+    const ms = m ? Number(m[1]) : 0;
+    if (ms >= slowStorageMs) out.push({ ms, line: e.line });
+  }
+  return out;
 }
 
 export interface EtcdFoundLine {
@@ -103,7 +138,7 @@ export function etcdLogFinding(
   found: EtcdFoundLine[],
   scope: Evidence,
   words: { source: string; where: string; quiet: string; rejectedOnly: string },
-): CheckResult<Exclude<Outcome, 'no-unit'>> {
+): CheckResult<Exclude<Outcome, 'no-unit' | 'slow-storage-writes'>> {
   const of = (c: EtcdLineClass) => found.filter((l) => l.class === c);
   const slow = of('slow-apply');
   const rejected = of('rejected');
@@ -187,6 +222,8 @@ export const etcdJournal = defineHostCheck({
     'expiredCertificateConnections',
     'expiredCertificateFrom',
     'etcdClockDifference',
+    'slowStorageWrites',
+    'slowestStorageWrite',
     'logLine',
   ],
   sets: {
@@ -195,6 +232,7 @@ export const etcdJournal = defineHostCheck({
     'no-space': ['logLine'],
     'slow-apply': ['logLine'],
     'clock-difference': ['etcdClockDifference', 'logLine'],
+    'slow-storage-writes': ['slowStorageWrites', 'slowestStorageWrite', 'logLine'],
   },
   timeoutMs: 25_000,
   argv: etcdJournalArgv,

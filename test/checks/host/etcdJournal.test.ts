@@ -16,6 +16,27 @@ describe('host.etcd-journal: etcd where it is no pod', () => {
     expect(etcdJournal.command(p)).toBe('journalctl -u etcd -u k3s --since -30m -o short-iso --no-pager -n 3000');
   });
 
+  it("k3s on a Raspberry Pi: etcd quiet, the API server's traces waiting 9.4 s to store an object are the datastore's slowness", () => {
+    // https://github.com/k3s-io/k3s/issues/2644 (the maintainer: "I suspect that your SD card isn't quite up to the task")
+    const text = readFileSync(
+      join(import.meta.dirname, '../../../scenarios/real/raw/rl-k3s-sdcard-slow-2644/k3s-journal.txt'),
+      'utf8',
+    );
+    const r = run(text);
+    expect(r.outcome).toBe('slow-storage-writes');
+    expect(r.facts).toMatchObject({ slowStorageWrites: 1, slowestStorageWrite: '9463ms', slowApplies: 0 });
+    expect(String(r.facts.logLine)).toContain('---"Object stored in database" 9463ms');
+    // A request's total time alone (10006ms for an event) is not counted: only the storage step is the datastore's.
+    expect(r.summary).toContain('1 write of 1 s or more');
+  });
+
+  it('fast stores stay quiet: 257 ms to store an object is not slow', () => {
+    // The maintainer's own Pi in k3s-io/k3s#2644, for comparison.
+    const line =
+      'Dec 08 09:48:18 pi03.lan.khaus k3s[2161]: Trace[1030085022]: ---"Object stored in database" 257ms (09:48:00.827)';
+    expect(run(`${line}\n`).outcome).toBe('quiet');
+  });
+
   it("an external etcd whose peers' clocks are 29 s apart: the difference, not a certificate", () => {
     // https://github.com/opsnull/follow-me-install-kubernetes-cluster/issues/290 ("the real cause is the clocks not in sync")
     const text = readFileSync(
