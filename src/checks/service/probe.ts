@@ -193,6 +193,21 @@ async function observe(ctx: CheckContext, p: Params): Promise<CheckResult<Outcom
   let last: V1Pod | undefined;
   while (Date.now() < deadline && !ctx.signal.aborted) {
     last = await ctx.kube.readPod(p.namespace, name);
+    // A probe no node takes never runs: say why now rather than time out (a lone control-plane node keeps its
+    // NoSchedule taint unless the distribution removes it; a kind cluster's frame showed it first).
+    const unscheduled = last.status?.conditions?.find(
+      (c) => c.type === 'PodScheduled' && c.status === 'False' && c.reason === 'Unschedulable',
+    );
+    if (unscheduled)
+      return {
+        outcome: 'error',
+        summary: `the probe pod could not be scheduled, so nothing was tried from inside the cluster: ${unscheduled.message ?? 'no node fits it'}`,
+        evidence: [
+          ...evidence,
+          { label: 'PodScheduled', value: `False (Unschedulable): ${unscheduled.message ?? ''}` },
+        ],
+        facts: { errorKind: 'unschedulable' },
+      };
     const term = last.status?.containerStatuses?.[0]?.state?.terminated;
     if (term) {
       const legs = parseProbeLines(term.message ?? '');

@@ -192,3 +192,35 @@ describe('service.probe: the command shown behind it', () => {
     expect(command).toContain("--header 'Host: shop.example.com' http://$(kubectl get service -n ingress-nginx");
   });
 });
+
+describe('service.probe where no node takes its pod', () => {
+  let t: TestDrill;
+  beforeAll(async () => {
+    // One tainted control-plane node and no worker: the probe pod stays Pending.
+    t = await startTestDrill({
+      cluster: { generate: { controlPlanes: 1, workers: 0, podsPerWorker: 0, addons: true }, nodes: [] },
+      objects: [
+        {
+          apiVersion: 'v1',
+          kind: 'Service',
+          metadata: { name: 'mynginx', namespace: 'default' },
+          spec: {
+            type: 'NodePort',
+            clusterIP: '10.96.112.54',
+            selector: { app: 'mynginx' },
+            ports: [{ port: 80, targetPort: 80, nodePort: 31380 }],
+          },
+        },
+      ],
+    });
+  });
+  afterAll(() => t.close());
+
+  it("says its pod could not be scheduled, with the scheduler's reason, instead of timing out", async () => {
+    const r = await t.check('service.probe', { namespace: 'default', service: 'mynginx', timeoutSeconds: '20' }, allow);
+    expect(r.outcome).toBe('error');
+    expect(r.facts.errorKind).toBe('unschedulable');
+    expect(r.summary).toContain('the probe pod could not be scheduled');
+    expect(r.summary).toContain('untolerated taint');
+  });
+});
