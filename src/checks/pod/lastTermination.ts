@@ -193,6 +193,12 @@ function endedBy(
       by: 'is killed with SIGKILL',
       how: 'it was killed with SIGKILL (exit 137) from outside the program (the kubelet, the runtime or the kernel), with no OOMKilled recorded',
     };
+  // The runtime refused to start it (microservices-demo#774: ContainerCannotRun, 128): the program never ran.
+  if (startFailureReasons.has(reason ?? ''))
+    return {
+      by: 'cannot be started',
+      how: `the runtime could not start its process (${reason ?? ''}, exit ${exitCode ?? 'unknown'}): the program never ran`,
+    };
   if (signal)
     return {
       by: `ends on ${signal}`,

@@ -236,7 +236,8 @@ describe('pod.last-termination on the drill cluster', () => {
       {},
       'start-failed',
       'container main (5 restarts) could not be started (StartError 128): exec: "/app/server": stat /app/server: no such file or directory',
-      { terminationReason: 'StartError' },
+      // Not "exits by itself": the program never ran (microservices-demo#774's generic ending said so for ContainerCannotRun).
+      { terminationReason: 'StartError', endedBy: 'cannot be started' },
     ],
     [
       'exits-zero',
