@@ -51,4 +51,11 @@ describe('held-out batch 6, on the threads’ own lines', () => {
     expect(end.diagnosis?.title).toContain('9463ms');
     expect(end.diagnosis?.fix.join('\n')).toContain('instead of the SD card');
   });
+  it("kube-dns's skydns forwards timing out name the resolver or the pods' unmasqueraded path, and how to tell (kubernetes-the-hard-way#95)", async () => {
+    const end = await walk('rl-kthw-kubedns-masquerade-95');
+    expect(end.diagnosis?.id).toBe('kube-dns-forward-timeout');
+    const fix = end.diagnosis?.fix.join('\n') ?? '';
+    expect(fix).toContain('the node answers and the pod does not');
+    expect(fix).toContain('--non-masquerade-cidr');
+  });
 });
