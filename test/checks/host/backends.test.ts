@@ -33,6 +33,7 @@ describe('host checks through every backend give the parser the same output', ()
       'host.dbus-names',
       'host.disk-inodes',
       'host.disk-space',
+      'host.etcd-container-log',
       'host.etcd-journal',
       'host.firewall',
       'host.front-proxy',
