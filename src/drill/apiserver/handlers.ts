@@ -56,7 +56,10 @@ export function respond(
     if (members && item && varying) {
       const rowOf = tableRows(options);
       pieces = encodeTable(tableHead(options), members.length, (k) => rowOf(item(k), k), list?.likes, {
-        member: (k) => members[k],
+        member: (k) => {
+          const m = members[k] ?? -1;
+          return m < 0 ? undefined : m;
+        },
         varying,
         ...(list?.plainVarying ? { plain: true } : {}),
       });

@@ -56,11 +56,11 @@ export interface ListResult {
   like?: (index: number) => KubeObject;
   /**
    * With `shallow`, when the set names what tells its members apart
-   * (VirtualObjects.varying): per item, the member it is (undefined: a stored
+   * (VirtualObjects.varying): per item, the member it is (-1: a stored
    * object); `items` is then made only when read, and a Table reads
    * `item(k)` for the rows it prints whole and `varying` for the rest.
    */
-  members?: (number | undefined)[];
+  members?: Int32Array;
   /** Item k (`items[k]`) without making the others. */
   item?: (k: number) => KubeObject;
   /** Member `index`'s varying strings (VirtualObjects.varying), then its resourceVersion. */
@@ -333,7 +333,10 @@ export class ObjectStore {
       let items: KubeObject[] | undefined;
       Object.defineProperty(result, 'items', { get: () => (items ??= entries.map((_, k) => item(k))) });
       result.item = item;
-      result.members = entries.map((e) => (typeof e === 'number' ? e : undefined));
+      // -1: a stored object. One typed array, not numbers mixed with undefined: an array's element kind
+      // would differ page to page (a page of members only, a page with stored pods), and code
+      // compiled for one kind is thrown away and compiled again on the other.
+      result.members = Int32Array.from(entries, (e) => (typeof e === 'number' ? e : -1));
       if (virtual?.plainVarying === true) result.plainVarying = true;
       result.varying = (index, out) => {
         virtual?.varying?.(index, out);
