@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { quoteArg } from '../../nodeaccess/quote.js';
 import { plural } from '../format.js';
 import { defineCheck } from '../types.js';
 import type { CheckResult, Evidence, Facts } from '../types.js';
@@ -54,8 +55,13 @@ export const clusterApiserverLog = defineCheck({
     'etcd-timeouts': ['apiserverPod', 'apiserverEtcdTimeouts', 'apiserverEtcdError', 'apiserverLogLine'],
     quiet: ['apiserverPod', 'apiserverEtcdTimeouts'],
   },
+  // Without a labelled pod, the pods on the control-plane node and their containers name the one to read.
   command: (p) =>
-    `kubectl logs -n ${systemNamespace} -l component=${component} --tail=300 | grep etcdserver${p.node ? `  (no labelled pod: kubectl get pods -n ${systemNamespace} --field-selector spec.nodeName=${p.node} -o custom-columns=POD:.metadata.name,CONTAINERS:.spec.containers[*].name names the pod with a ${component} container; read it with kubectl logs -n ${systemNamespace} -c ${component} --tail=300)` : ''}`,
+    `kubectl logs -n ${systemNamespace} -l component=${component} --tail=300 | grep etcdserver${
+      p.node
+        ? `; kubectl get pods -n ${systemNamespace} --field-selector ${quoteArg(`spec.nodeName=${p.node}`)} -o 'custom-columns=POD:.metadata.name,CONTAINERS:.spec.containers[*].name'`
+        : ''
+    }`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
     const now = ctx.now();
     const labelled = await listComponentPods(ctx.kube, `component=${component}`);

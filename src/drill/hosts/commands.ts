@@ -13,6 +13,7 @@ export const commands = {
   kubeletConfig: 'cat -- /var/lib/kubelet/config.yaml',
   kubeletJournal: 'journalctl -u kubelet --since=-15m -o short-iso --no-pager -n 2000',
   etcdJournal: 'journalctl -u etcd -u k3s --since -30m -o short-iso --no-pager -n 3000',
+  etcdContainerLog: 'docker logs --tail 3000 etcd',
   containerd:
     'systemctl show containerd -p LoadState,ActiveState,SubState,Result,NRestarts,ExecMainStatus,ExecMainStartTimestamp',
   crictlInfo: 'crictl info',

@@ -782,6 +782,8 @@ export function healthyHost(
     [commands.kubeletJournal]: { stdout: healthyKubeletJournal(id) },
     // kubeadm runs etcd as a static pod: neither unit exists, and journalctl (systemd 252) says so.
     [commands.etcdJournal]: { stdout: '-- No entries --\n' },
+    // A containerd node has no docker CLI, as bash says: the check cannot read a docker log here, and says so.
+    [commands.etcdContainerLog]: { stdout: '', stderr: 'bash: docker: command not found\n', exitCode: 127 },
     [commands.containerd]: {
       stdout: systemctlShow(
         {
