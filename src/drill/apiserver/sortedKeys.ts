@@ -65,35 +65,40 @@ export class SortedKeys<V = never> {
 
   /**
    * Loads keys already sorted and unique (loadVirtual sorts once for two sets):
-   * a merge, no sort. A key already here keeps its value.
+   * a merge, no sort. A set that keeps values takes each new key's from
+   * `valueOf`; a key already here keeps its value. The merged arrays are
+   * made at their full size, not grown: at 155,000 keys the slack of growing
+   * them was megabytes of the drill server's peak memory.
    */
-  addSorted(sorted: readonly string[], values?: readonly V[]): void {
-    if (this.keepsValues && values?.length !== sorted.length)
-      throw new Error('SortedKeys.addSorted: a set that keeps values needs one per key');
+  addSorted(sorted: readonly string[], valueOf?: (key: string) => V): void {
+    if (this.keepsValues && !valueOf) throw new Error('SortedKeys.addSorted: a set that keeps values needs them');
     const a = this.keys;
     const av = this.values;
-    const out: string[] = [];
-    const outValues: V[] = [];
+    const out = new Array<string>(a.length + sorted.length);
+    const outValues = this.keepsValues ? new Array<V>(a.length + sorted.length) : [];
+    let n = 0;
     let i = 0;
     let j = 0;
     while (i < a.length || j < sorted.length) {
       const x = a[i];
       const y = sorted[j];
       if (y === undefined || (x !== undefined && x < y)) {
-        out.push(x as string);
-        if (this.keepsValues) outValues.push(av[i] as V);
+        if (this.keepsValues) outValues[n] = av[i] as V;
+        out[n++] = x as string;
         i++;
       } else if (x === y) {
-        out.push(x);
-        if (this.keepsValues) outValues.push(av[i] as V);
+        if (this.keepsValues) outValues[n] = av[i] as V;
+        out[n++] = x;
         i++;
         j++;
       } else {
-        out.push(y);
-        if (this.keepsValues) outValues.push((values as readonly V[])[j] as V);
+        if (this.keepsValues) outValues[n] = (valueOf as (key: string) => V)(y);
+        out[n++] = y;
         j++;
       }
     }
+    out.length = n;
+    if (this.keepsValues) outValues.length = n;
     this.keys = out;
     this.values = outValues;
   }

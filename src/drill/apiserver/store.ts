@@ -124,7 +124,8 @@ class Bucket {
   namespaceKeys(namespace: string): SortedKeys<Entry> {
     let keys = this.byNamespace.get(namespace);
     if (!keys) {
-      keys = new SortedKeys<Entry>(true);
+      // Only `all` keeps entries beside its keys: a second copy per namespace cost the 5,000-node drill its memory goal.
+      keys = new SortedKeys<Entry>();
       this.byNamespace.set(namespace, keys);
     }
     return keys;
@@ -202,7 +203,7 @@ export class ObjectStore {
     }
     const entryOf = (key: string) => b.objects.get(key) as Entry;
     b.all.addAll(keys, entryOf);
-    for (const [ns, nsKeys] of perNamespace) b.namespaceKeys(ns).addAll(nsKeys, entryOf);
+    for (const [ns, nsKeys] of perNamespace) b.namespaceKeys(ns).addAll(nsKeys);
     return stored;
   }
 
@@ -227,9 +228,8 @@ export class ObjectStore {
       keys.push(key);
     }
     keys.sort();
-    const entries = keys.map((key) => b.objects.get(key) as Entry);
-    b.all.addSorted(keys, entries);
-    if (b.def.namespaced) b.namespaceKeys(v.namespace).addSorted(keys, entries);
+    b.all.addSorted(keys, (key) => b.objects.get(key) as Entry);
+    if (b.def.namespaced) b.namespaceKeys(v.namespace).addSorted(keys);
   }
 
   /** Creates or replaces an object; it gets a new resourceVersion and subscribers hear of it. */
@@ -243,7 +243,7 @@ export class ObjectStore {
     b.objects.set(key, stored);
     b.index(key, stored, true);
     b.all.add(key, stored);
-    if (b.def.namespaced) b.namespaceKeys(obj.metadata.namespace ?? '').add(key, stored);
+    if (b.def.namespaced) b.namespaceKeys(obj.metadata.namespace ?? '').add(key);
     this.emit({
       type: old ? 'MODIFIED' : 'ADDED',
       resource,
