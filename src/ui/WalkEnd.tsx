@@ -13,8 +13,11 @@ export function endHeadline(end: WalkEndProps['end']): string {
   if (end.reason === 'finished') {
     if (end.outcome === 'unrecognised-evidence')
       return 'No known cause: the walk saw anomalies that no runbook step and no signature explains.';
-    return end.outcome === 'no-finding'
-      ? 'No diagnosis: every layer the runbook knows was checked and none showed the cause.'
+    if (end.outcome === 'no-finding')
+      return 'No diagnosis: every layer the runbook knows was checked and none showed the cause.';
+    // Every check looked, yet the walk stopped short: what it saw fits more than one cause, or rests on a question nobody answered.
+    return end.unseen === 0
+      ? 'The walk could not finish: what it saw does not settle the cause (an unanswered question, or evidence that fits more than one cause).'
       : 'The walk could not finish: some checks could not look, and no diagnosis rests on a check that could not.';
   }
   switch (end.reason) {

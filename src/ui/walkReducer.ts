@@ -89,6 +89,8 @@ export interface WalkState {
     catalogError?: string;
     /** incomplete: known causes what was seen matches, said under the headline (the rows may cut the lines). */
     candidates?: { id: string; title: string }[];
+    /** How many checks could not look (incomplete): none means the walk stopped on what it saw not settling the cause. */
+    unseen?: number;
   } | null;
 }
 
@@ -265,6 +267,7 @@ export function walkReducer(state: WalkState, event: SessionEvent): WalkState {
           ...(event.catalogError ? { catalogError: event.catalogError } : {}),
           ...(event.candidates?.length ? { candidates: event.candidates.map(({ id, title }) => ({ id, title })) } : {}),
           lines: accountLines(event),
+          unseen: event.unseen?.length ?? 0,
         },
       };
   }

@@ -7,6 +7,9 @@ describe('WalkEnd', () => {
   it.each<[WalkEndProps['end'], string]>([
     [{ outcome: 'no-finding', reason: 'finished' }, 'No diagnosis: every layer the runbook knows was checked'],
     [{ outcome: 'incomplete', reason: 'finished' }, 'The walk could not finish'],
+    [{ outcome: 'incomplete', reason: 'finished', unseen: 2 }, 'some checks could not look'],
+    // Every check looked: the walk stopped on an unanswered question (service-unreachable's "Not known"), not on a blind spot.
+    [{ outcome: 'incomplete', reason: 'finished', unseen: 0 }, 'what it saw does not settle the cause'],
     [{ outcome: null, reason: 'interrupted' }, 'Interrupted before a diagnosis.'],
     [{ outcome: null, reason: 'crashed', error: 'boom' }, 'plumbline failed: boom'],
   ])('%o', (end, expected) => {
