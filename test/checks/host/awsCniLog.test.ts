@@ -1,19 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { ranOutput } from './helpers.js';
 import { ipamdRecords, looksLikeAws, parseAwsCniLog } from '../../../src/checks/host/awsCniLog.js';
 
 const pasted = readFileSync(
   new URL('../../../scenarios/real/raw/rk-eks-karpenter-cni-policy-1185/ipamd.log', import.meta.url),
   'utf8',
 );
-const run = (stdout: string, stderr = '', exitCode = 0) => ({
-  stdout,
-  stderr,
-  exitCode,
-  durationMs: 1,
-  timedOut: false,
-  truncated: false,
-});
+const run = ranOutput;
 
 describe('host.aws-cni-log: ipamd on an EC2 node', () => {
   it('karpenter#1185: the paste wrapped one JSON line over three; joined back, it is one error with its message', () => {

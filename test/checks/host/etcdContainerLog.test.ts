@@ -1,16 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { ranOutput } from './helpers.js';
 import { etcdContainerLogArgv, parseEtcdContainerLog } from '../../../src/checks/host/etcdContainerLog.js';
 import { parseEtcdJournal } from '../../../src/checks/host/etcdJournal.js';
 
-const run = (stdout: string, stderr = '', exitCode = 0) => ({
-  stdout,
-  stderr,
-  exitCode,
-  durationMs: 1,
-  timedOut: false,
-  truncated: false,
-});
+const run = ranOutput;
 const p = { node: '172.17.0.14', container: 'etcd', tail: 3000 };
 
 /** etcd's line as the Platform9 KB shows it, in docker's json-file form (https://platform9.com/kb/pmk/solutions/excessive-kubernetes-master-pod-restarts.md). */

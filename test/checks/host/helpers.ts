@@ -1,6 +1,6 @@
 import { runCheck } from '../../../src/engine/runCheck.js';
 import type { KubeClient } from '../../../src/kube/client.js';
-import type { NodeAccess } from '../../../src/nodeaccess/types.js';
+import type { NodeAccess, RunResult } from '../../../src/nodeaccess/types.js';
 import type { CheckOutput } from '../../../src/runbook/compile.js';
 
 /** Host checks never read the API: a client that fails loudly if one tries. */
@@ -9,6 +9,11 @@ const noKube = {
     return noKube;
   },
 } as unknown as KubeClient;
+
+/** A command's output as a node access returns it, for a parser read directly. */
+export function ranOutput(stdout: string, stderr = '', exitCode = 0): RunResult {
+  return { stdout, stderr, exitCode, durationMs: 1, timedOut: false, truncated: false };
+}
 
 /** Runs a registered check exactly as the engine does (parameter validation, error handling), on the given node access. */
 export async function runHostCheck(

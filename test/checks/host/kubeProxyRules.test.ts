@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ranOutput } from './helpers.js';
 import { kubeProxyRules, kubeProxyRulesArgv, parseKubeProxyRules } from '../../../src/checks/host/kubeProxyRules.js';
 import { shellQuote } from '../../../src/nodeaccess/quote.js';
 import { parseIpvsServiceRules, parseIptablesServiceRules } from '../../../src/kube/kubeProxyRules.js';
@@ -8,7 +9,7 @@ import { parseIpvsServiceRules, parseIptablesServiceRules } from '../../../src/k
 /** Real output from public threads (each file's first line cites it), read as pasted. */
 const fixture = (name: string): string =>
   readFileSync(join(import.meta.dirname, '../../fixtures/kube-proxy', `${name}.txt`), 'utf8');
-const run = (stdout: string) => ({ stdout, stderr: '', exitCode: 0, durationMs: 1, timedOut: false, truncated: false });
+const run = (stdout: string) => ranOutput(stdout);
 
 describe('iptables-save, as people paste it', () => {
   it('a Service without endpoints: the REJECT kube-proxy writes (weave#3392)', () => {
