@@ -67,6 +67,23 @@ function pmkDrill(objects: Record<string, unknown>[] = []) {
   });
 }
 
+/** One control-plane node whose kube-apiserver pod carries kubeadm's component label, with these log lines. */
+function labelledApiserverDrill(lines: string[], labels: Record<string, string> = {}) {
+  return startTestDrill({
+    cluster: onlyNode('cp-1'),
+    objects: [
+      systemPod('kube-apiserver-cp-1', {
+        node: 'cp-1',
+        labels: { component: 'kube-apiserver', ...labels },
+        container: 'kube-apiserver',
+      }),
+    ] as never,
+    logs: [
+      { namespace: 'kube-system', pod: 'kube-apiserver-cp-1', container: 'kube-apiserver', previous: false, lines },
+    ],
+  });
+}
+
 describe('cluster.apiserver-log: the API server says whether etcd answers it', () => {
   it("Platform9: finds kube-apiserver as a container of the k8s-master pod (no component label) and reads etcd's timeout in its json-file line", async () => {
     const t = await pmkDrill();
@@ -98,25 +115,7 @@ describe('cluster.apiserver-log: the API server says whether etcd answers it', (
   });
 
   it('kubeadm-labelled pods are read first (the k3s line of rancher#29223 in a labelled pod)', async () => {
-    const t = await startTestDrill({
-      cluster: onlyNode('cp-1'),
-      objects: [
-        systemPod('kube-apiserver-cp-1', {
-          node: 'cp-1',
-          labels: { component: 'kube-apiserver', tier: 'control-plane' },
-          container: 'kube-apiserver',
-        }),
-      ] as never,
-      logs: [
-        {
-          namespace: 'kube-system',
-          pod: 'kube-apiserver-cp-1',
-          container: 'kube-apiserver',
-          previous: false,
-          lines: [k3sApiserver],
-        },
-      ],
-    });
+    const t = await labelledApiserverDrill([k3sApiserver], { tier: 'control-plane' });
     try {
       const r = await t.check('cluster.apiserver-log', { node: 'cp-1' });
       expect(r.outcome).toBe('etcd-timeouts');
@@ -127,25 +126,7 @@ describe('cluster.apiserver-log: the API server says whether etcd answers it', (
   });
 
   it('a log without etcd errors is quiet; no API server container at all is no-pod', async () => {
-    const t = await startTestDrill({
-      cluster: onlyNode('cp-1'),
-      objects: [
-        systemPod('kube-apiserver-cp-1', {
-          node: 'cp-1',
-          labels: { component: 'kube-apiserver' },
-          container: 'kube-apiserver',
-        }),
-      ] as never,
-      logs: [
-        {
-          namespace: 'kube-system',
-          pod: 'kube-apiserver-cp-1',
-          container: 'kube-apiserver',
-          previous: false,
-          lines: pf9ControllerManager,
-        },
-      ],
-    });
+    const t = await labelledApiserverDrill(pf9ControllerManager);
     const empty = await startTestDrill({
       cluster: onlyNode('cp-1'),
     });
