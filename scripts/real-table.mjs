@@ -28,6 +28,7 @@ const layers = [
   ['ri-', 'held-out 3'],
   ['rj-', 'held-out 4'],
   ['rk-', 'held-out 5'],
+  ['rm-', 'held-out 7'],
 ];
 
 function files(dir) {
