@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { V1Pod } from '@kubernetes/client-node';
 import type { KubeClient } from '../../kube/client.js';
 import { ifExists } from '../reads.js';
 import { defineCheck } from '../types.js';
@@ -21,6 +22,8 @@ const outcomes = [
   'hosts-no-fallthrough',
   'upstream-timeout',
   'probe-timeout',
+  // CoreDNS gets answers from its upstream it cannot unpack (docker/for-win#13768): every such lookup fails.
+  'upstream-unparseable',
 ] as const;
 type Outcome = (typeof outcomes)[number];
 
@@ -107,6 +110,21 @@ function isClusterName(name: string): boolean {
   return !name.includes('.') || /\.(?:default|kube-system|svc|cluster\.local)$/.test(name);
 }
 
+/**
+ * The ConfigMap the CoreDNS pods load their Corefile from: RKE2 names it rke2-coredns-rke2-coredns, kubeadm and k3s
+ * coredns. A Corefile looked up under the wrong name is not a missing one.
+ */
+export function corefileConfigMapName(pods: readonly V1Pod[]): string {
+  for (const pod of pods) {
+    const maps = (pod.spec?.volumes ?? []).flatMap((v) =>
+      v.configMap?.name ? [{ name: v.configMap.name, keys: (v.configMap.items ?? []).map((i) => i.key) }] : [],
+    );
+    const found = maps.find((m) => m.keys.includes('Corefile')) ?? maps.find((m) => /coredns/i.test(m.name));
+    if (found) return found.name;
+  }
+  return 'coredns';
+}
+
 /** Reads every CoreDNS pod's current and previous log; a log that cannot be read is said so, never taken as clean. */
 async function readCorednsLogs(
   ctx: { kube: KubeClient },
@@ -191,6 +209,11 @@ export const clusterCoredns = defineCheck({
     'apiLine',
     'apiAddress',
     'apiError',
+    'unpackLine',
+    'unpackCount',
+    'unpackNames',
+    'unpackName',
+    'corefileConfigMap',
   ],
   sets: {
     healthy: ['corednsReady', 'forwarders'],
@@ -203,18 +226,26 @@ export const clusterCoredns = defineCheck({
     'hosts-no-fallthrough': ['corednsFinding', 'corednsReady', 'forwarders', 'hostsNames', 'swallowingHosts'],
     'upstream-timeout': upstreamTimeoutFacts,
     'probe-timeout': upstreamTimeoutFacts,
+    'upstream-unparseable': [
+      'corednsFinding',
+      'corednsReady',
+      'unpackLine',
+      'unpackCount',
+      'unpackNames',
+      'unpackName',
+    ],
   },
   command: (p) =>
     `kubectl get pods -n ${systemNamespace} -l ${selector} && kubectl get configmap coredns -n ${systemNamespace} -o jsonpath='{.data.Corefile}'${p.name ? ` | grep -n '${quoteInside(p.name)}'` : ''} && kubectl logs -n ${systemNamespace} -l ${selector} --tail=${logTail} --prefix`,
   async run(ctx, p): Promise<CheckResult<Outcome>> {
     const now = ctx.now();
-    const [pods, cm] = await Promise.all([
-      listComponentPods(ctx.kube, selector),
-      ifExists(ctx.kube.readConfigMap(systemNamespace, 'coredns')),
-    ]);
+    const pods = await listComponentPods(ctx.kube, selector);
+    const cmName = corefileConfigMapName(pods);
+    const cm = await ifExists(ctx.kube.readConfigMap(systemNamespace, cmName));
     const health = pods.map((x) => podHealth(x, 'coredns'));
     const ready = health.filter((h) => h.ready).length;
     const facts: Facts = { corednsReady: `${ready}/${health.length}` };
+    if (cmName !== 'coredns') facts.corefileConfigMap = cmName;
     const evidence: Evidence[] = health.map((h) => describePod(h, now));
     if (health.length === 0) {
       facts.corednsFinding = 'no CoreDNS pod exists';
@@ -278,6 +309,30 @@ export const clusterCoredns = defineCheck({
         facts,
       };
     }
+    // Answers CoreDNS cannot unpack fail every lookup of those names, whatever the Corefile says (docker/for-win#13768).
+    const unpack = logs.finding.unpackErrors;
+    const lastUnpack = unpack[unpack.length - 1];
+    if (lastUnpack) {
+      const names = [...new Set(unpack.map((u) => u.name.replace(/\.$/, '')))];
+      facts.unpackLine = clip(lastUnpack.line, 300);
+      facts.unpackCount = unpack.length;
+      facts.unpackNames = names.slice(0, 5).join(', ');
+      facts.unpackName = names[0] ?? '';
+      facts.corednsFinding = `CoreDNS cannot unpack its upstream's answers (${unpack.length}x ${lastUnpack.error}, e.g. ${names[0] ?? ''})`;
+      evidence.push({
+        label: `coredns log (${unpack.length} answer${unpack.length === 1 ? '' : 's'} not unpacked)`,
+        value: clip(lastUnpack.line),
+      });
+      const others = logs.finding.timeouts.length
+        ? `; it also logged ${logs.finding.timeouts.length} upstream time-out${logs.finding.timeouts.length === 1 ? '' : 's'}`
+        : '';
+      return {
+        outcome: 'upstream-unparseable',
+        summary: `CoreDNS is Ready (${ready}/${health.length}) but cannot unpack its upstream's answers for ${facts.unpackNames} (${lastUnpack.error}, ${unpack.length}x): those lookups fail with SERVFAIL${others}`,
+        evidence,
+        facts,
+      };
+    }
     const timeouts = describeUpstreamTimeouts(logs.finding.timeouts);
     const lastTimeout = logs.finding.timeouts[logs.finding.timeouts.length - 1];
     const timeoutFacts = (): void => {
@@ -318,11 +373,14 @@ export const clusterCoredns = defineCheck({
           };
     }
     if (!core) {
-      facts.corednsFinding = `the coredns ConfigMap ${cm ? 'has no Corefile' : 'does not exist'}`;
-      evidence.push({ label: `configmap ${systemNamespace}/coredns`, value: cm ? 'has no Corefile key' : 'not found' });
+      facts.corednsFinding = `the ${cmName} ConfigMap ${cm ? 'has no Corefile' : 'does not exist'}`;
+      evidence.push({
+        label: `configmap ${systemNamespace}/${cmName}`,
+        value: cm ? 'has no Corefile key' : 'not found',
+      });
       return {
         outcome: 'corefile-missing',
-        summary: `the coredns ConfigMap ${cm ? 'has no Corefile' : 'does not exist'}: CoreDNS runs on whatever configuration it loaded last`,
+        summary: `the ${cmName} ConfigMap ${cm ? 'has no Corefile' : 'does not exist'} (${ready}/${health.length} CoreDNS pods Ready): CoreDNS runs on whatever configuration it loaded last, which was not read here`,
         evidence,
         facts,
       };

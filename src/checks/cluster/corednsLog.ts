@@ -1,7 +1,8 @@
 /**
  * What CoreDNS's own log says, in the words CoreDNS 1.2 to 1.12 print it:
- * the loop plugin's fatal line (it exits, so the pod crash-loops), and the
- * errors plugin's upstream time-outs (`read udp A->B:53: i/o timeout`).
+ * the loop plugin's fatal line (it exits, so the pod crash-loops), the
+ * errors plugin's upstream time-outs (`read udp A->B:53: i/o timeout`), and
+ * upstream answers it could not unpack (`dns: overflow unpacking uint16`).
  */
 
 export interface LoopLine {
@@ -26,10 +27,19 @@ export interface ApiUnreachable {
   error: string;
 }
 
+/** An upstream answer CoreDNS's DNS library could not unpack (an oversized or malformed UDP reply): the lookup fails with SERVFAIL. */
+export interface UnpackError {
+  line: string;
+  name: string;
+  qtype: string;
+  error: string;
+}
+
 export interface CorednsLogFinding {
   loops: LoopLine[];
   timeouts: UpstreamTimeout[];
   apiErrors: ApiUnreachable[];
+  unpackErrors: UnpackError[];
 }
 
 const loopRe = [
@@ -49,9 +59,15 @@ const timeoutRe =
 const apiRe =
   /Failed to (?:list|watch) \*v1(?:beta1)?\.\w+: .{0,300}?dial tcp (\[?[\da-f.:]+\]?:\d+): (?:connect: )?(no route to host|i\/o timeout|connection refused|network is unreachable)/;
 
+// `[ERROR] plugin/errors: 2 login.microsoftonline.com. A: dns: overflow unpacking uint16` (docker/for-win#13768,
+// coredns/coredns#5998, #3305, #6431): miekg/dns's words for an answer it cannot parse, most often a UDP reply larger
+// than the 512 bytes CoreDNS asked for; `overflowing header size` is the same library's (coredns/coredns#4046).
+const unpackRe =
+  /\[ERROR\] (?:plugin\/errors: )?\d+ (\S+) (\w+): dns: (overflow unpacking uint(?:16|32)|overflowing header size)/;
+
 /** The loop, time-out and API lines of one or more CoreDNS logs (timestamps before the text are fine: the patterns are not anchored). */
 export function classifyCorednsLog(lines: readonly string[]): CorednsLogFinding {
-  const out: CorednsLogFinding = { loops: [], timeouts: [], apiErrors: [] };
+  const out: CorednsLogFinding = { loops: [], timeouts: [], apiErrors: [], unpackErrors: [] };
   for (const raw of lines) {
     const line = raw.trimEnd();
     const loop = loopRe.map((re) => re.exec(line)).find((m) => m !== null);
@@ -62,6 +78,11 @@ export function classifyCorednsLog(lines: readonly string[]): CorednsLogFinding 
     const a = apiRe.exec(line);
     if (a) {
       out.apiErrors.push({ line, address: a[1] ?? '', error: a[2] ?? '' });
+      continue;
+    }
+    const u = unpackRe.exec(line);
+    if (u) {
+      out.unpackErrors.push({ line, name: u[1] ?? '', qtype: u[2] ?? '', error: `dns: ${u[3] ?? ''}` });
       continue;
     }
     const t = timeoutRe.exec(line);

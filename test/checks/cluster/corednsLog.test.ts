@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { parseCorefile, splitHostPort, swallowingHosts } from '../../../src/checks/cluster/coredns.js';
+import {
+  corefileConfigMapName,
+  parseCorefile,
+  splitHostPort,
+  swallowingHosts,
+} from '../../../src/checks/cluster/coredns.js';
 import { classifyCorednsLog, describeUpstreamTimeouts } from '../../../src/checks/cluster/corednsLog.js';
 import { startTestDrill } from '../../helpers/drill.js';
 import { runWithin, systemPod } from './helpers.js';
@@ -250,6 +255,133 @@ describe('cluster.coredns reads the log and the Corefile, not only readiness', (
     expect(p.outcome).toBe('probe-timeout');
     expect(p.facts.probeOnly).toBe(true);
     expect(p.summary).toContain("only the loop plugin's start-up probe (HINFO)");
+  });
+});
+
+describe('answers CoreDNS cannot unpack (dns: overflow unpacking uint16, overflowing header size)', () => {
+  it('classifies the lines of four threads, with and without a timestamp or journal prefix', () => {
+    const f = classifyCorednsLog([
+      // https://github.com/docker/for-win/issues/13768 (Docker Desktop 4.25)
+      '[ERROR] plugin/errors: 2 login.microsoftonline.com. A: dns: overflow unpacking uint16',
+      '[ERROR] plugin/errors: 2 login.microsoftonline.com. AAAA: dns: overflowing header size',
+      // https://github.com/coredns/coredns/issues/6431 (Docker Desktop, CoreDNS 1.10.1)
+      '[ERROR] plugin/errors: 2 oauth2.googleapis.com. A: dns: overflow unpacking uint32',
+      // https://github.com/coredns/coredns/issues/3367 (AKS, CoreDNS 1.3.1): a time-out first, then the unpack errors
+      '2019-10-10T13:47:49.441Z [ERROR] plugin/errors: 2 me.com. MX: read udp 10.240.0.13:49706->168.63.129.16:53: i/o timeout',
+      '2019-10-10T13:56:33.713Z [ERROR] plugin/errors: 2 me.com. MX: dns: overflow unpacking uint16',
+      // https://github.com/coredns/coredns/issues/4046 (CoreDNS 1.6.9 under systemd, an AD DNS upstream)
+      'Aug 06 05:43:16 dcs1-dnssec coredns[26900]: [ERROR] plugin/errors: 2 _ldap._tcp.dc._msdcs.xx.xx.xx. SRV: dns: overflowing header size',
+    ]);
+    expect(f.unpackErrors.map((u) => [u.name, u.qtype, u.error])).toEqual([
+      ['login.microsoftonline.com.', 'A', 'dns: overflow unpacking uint16'],
+      ['login.microsoftonline.com.', 'AAAA', 'dns: overflowing header size'],
+      ['oauth2.googleapis.com.', 'A', 'dns: overflow unpacking uint32'],
+      ['me.com.', 'MX', 'dns: overflow unpacking uint16'],
+      ['_ldap._tcp.dc._msdcs.xx.xx.xx.', 'SRV', 'dns: overflowing header size'],
+    ]);
+    // The time-out stays a time-out; an unpack error is never read as one.
+    expect(f.timeouts.map((t) => t.name)).toEqual(['me.com.']);
+  });
+
+  it('upstream-unparseable: Ready pods whose log has them, without reading a Corefile (none pasted in the thread)', async () => {
+    const r = await run(
+      [...pods({})],
+      [
+        {
+          pod: 'coredns-7c65d6cfc9-q7lmn',
+          previous: false,
+          lines: [
+            '[ERROR] plugin/errors: 2 login.microsoftonline.com. A: dns: overflow unpacking uint16',
+            '[ERROR] plugin/errors: 2 login.microsoftonline.com. AAAA: dns: overflowing header size',
+          ],
+        },
+      ],
+      { name: 'login.microsoftonline.com' },
+    );
+    expect(r.outcome).toBe('upstream-unparseable');
+    expect(r.facts).toMatchObject({
+      corednsReady: '2/2',
+      unpackCount: 2,
+      unpackNames: 'login.microsoftonline.com',
+      unpackName: 'login.microsoftonline.com',
+    });
+    expect(r.summary).toContain('SERVFAIL');
+  });
+
+  it('corefile-missing says the Ready count: Ready pods whose Corefile was not found are not CoreDNS down', async () => {
+    const r = await run([...pods({})], [{ pod: 'coredns-7c65d6cfc9-q7lmn', previous: false, lines: ['.:53'] }]);
+    expect(r.outcome).toBe('corefile-missing');
+    expect(r.summary).toContain('2/2 CoreDNS pods Ready');
+  });
+});
+
+describe("the Corefile is read from the ConfigMap CoreDNS's pods mount", () => {
+  // RKE2's Corefile as kubectl get cm rke2-coredns-rke2-coredns -n kube-system -o yaml printed it
+  // (https://github.com/rancher/rancher/issues/54091, v1.33.8+rke2r1).
+  const rke2Corefile = `.:53 {
+    errors
+    health {
+        lameduck 10s
+    }
+    ready
+    kubernetes  cluster.local  cluster.local in-addr.arpa ip6.arpa {
+        pods insecure
+        fallthrough in-addr.arpa ip6.arpa
+        ttl 30
+    }
+    prometheus  0.0.0.0:9153
+    forward  . /etc/resolv.conf
+    cache  30
+    loop
+    reload
+    loadbalance
+}`;
+  // The pod mounts it as the coredns Helm chart (rke2-coredns's upstream) renders the volume: items key Corefile.
+  const rke2Pod = () => {
+    const pod = systemPod('rke2-coredns-rke2-coredns-565dfc7d75-r2g2z', {
+      node: 'worker-1',
+      labels: { 'k8s-app': 'kube-dns' },
+      container: 'coredns',
+    }) as { spec: Record<string, unknown> };
+    pod.spec.volumes = [
+      {
+        name: 'config-volume',
+        configMap: { name: 'rke2-coredns-rke2-coredns', items: [{ key: 'Corefile', path: 'Corefile' }] },
+      },
+    ];
+    return pod;
+  };
+
+  it('corefileConfigMapName: the volume whose items hold the Corefile, else one named like coredns, else coredns', () => {
+    expect(corefileConfigMapName([rke2Pod() as never])).toBe('rke2-coredns-rke2-coredns');
+    const two = {
+      spec: {
+        volumes: [
+          { name: 'a', configMap: { name: 'other-cfgmap' } },
+          { name: 'b', configMap: { name: 'coredns' } },
+        ],
+      },
+    };
+    expect(corefileConfigMapName([two as never])).toBe('coredns');
+    expect(corefileConfigMapName([])).toBe('coredns');
+  });
+
+  it("RKE2: the Corefile is found (healthy, its forwarder read), not reported missing under kubeadm's name", async () => {
+    const rke2Cm = { ...cm(rke2Corefile), metadata: { name: 'rke2-coredns-rke2-coredns', namespace: 'kube-system' } };
+    const t = await startTestDrill({
+      cluster: { nodes: [{ name: 'worker-1' }] } as never,
+      objects: [rke2Cm, rke2Pod()] as never,
+    });
+    try {
+      const r = await runWithin(t, 'cluster.coredns', {});
+      expect(r.outcome).toBe('healthy');
+      expect(r.facts).toMatchObject({
+        forwarders: '. → /etc/resolv.conf',
+        corefileConfigMap: 'rke2-coredns-rke2-coredns',
+      });
+    } finally {
+      await t.close();
+    }
   });
 });
 

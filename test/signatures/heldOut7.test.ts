@@ -1,0 +1,68 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { bundledCatalog, matches } from '../../src/signatures/catalog.js';
+
+const transcript = () => join(mkdtempSync(join(tmpdir(), 'plumbline-rm-')), 't.jsonl');
+
+interface End {
+  outcome: string;
+  diagnosis: { id: string; title: string; chain: string[]; fix: string[] } | null;
+  candidates: { id: string }[];
+}
+
+async function walk(name: string): Promise<End> {
+  const r = await runCli(['drill', `real/${name}`, '-o', 'json', '--transcript', transcript()]);
+  return JSON.parse(r.stdout) as End;
+}
+
+// Held-out batch 7 (scenarios/real/HELD-OUT.md): each walk on its thread's verbatim lines.
+describe('held-out batch 7, on the threads’ own lines', () => {
+  it('Docker Desktop 4.25: CoreDNS Ready but unable to unpack its upstream’s answers, never "not running: 1/1 pods Ready" (docker/for-win#13768)', async () => {
+    const end = await walk('rm-docker-desktop-coredns-overflow-13768');
+    expect(end.diagnosis?.id).toBe('coredns-upstream-answer-unparseable');
+    expect(end.diagnosis?.title).toContain('login.microsoftonline.com');
+    expect(end.diagnosis?.title).not.toContain('not running');
+    const fix = end.diagnosis?.fix.join('\n') ?? '';
+    expect(fix).toContain('force_tcp');
+    expect(fix).toContain('dig +notcp +bufsize=512 login.microsoftonline.com');
+  });
+
+  it('OpenShift 4.5.35: chdir to cwd permission denied names the working directory its user may not enter (vshn/signalilo#71)', async () => {
+    const end = await walk('rm-ocp-workdir-chdir-signalilo-71');
+    expect(end.diagnosis?.id).toBe('container-workdir-not-accessible');
+    expect(end.diagnosis?.fix.join('\n')).toContain('workingDir: /');
+  });
+
+  it('the same runtime refusal as other threads pasted it, and not a chdir that worked', () => {
+    const sig = bundledCatalog().find((s) => s.id === 'container-workdir-not-accessible');
+    if (!sig) throw new Error('container-workdir-not-accessible is not in the catalog');
+    const status = (text: string) => matches(sig, { kind: 'status', layer: 'pod', source: 'test', text, severity: 2 });
+    // https://github.com/backube/scribe/issues/183 (OpenShift, kubectl get events)
+    expect(
+      status(
+        'Error: container create failed: time="2021-05-14T16:49:55Z" level=error msg="container_linux.go:366: starting container process caused: chdir to cwd (\\"/home/nonroot\\") set in config.json failed: permission denied"',
+      ),
+    ).toBe(true);
+    // https://github.com/nicolaka/netshoot/issues/65 (OpenShift 4.x)
+    expect(
+      status(
+        'Error: container create failed: time="2021-04-12T15:03:47Z" level=error msg="container_linux.go:366: starting container process caused: chdir to cwd (\\"/root\\") set in config.json failed: permission denied"',
+      ),
+    ).toBe(true);
+    // https://github.com/jimmidyson/configmap-reload/issues/110 (docker's form)
+    expect(
+      status(
+        'Error: failed to start container "module-configmap-reloader": Error response from daemon: OCI runtime create failed: container_linux.go:348: starting container process caused "chdir to cwd (\\"/home/nonroot\\") set in config.json failed: permission denied": unknown',
+      ),
+    ).toBe(true);
+    // A permission error elsewhere in start-up is not this cause (IBM/portieris#124's log line).
+    expect(
+      status(
+        'log: exiting because of error: log: cannot create log: open /tmp/trust.portieris-6d9566657c-27cmd.unknownuser.log.INFO.20200610-195916.1: permission denied',
+      ),
+    ).toBe(false);
+  });
+});
