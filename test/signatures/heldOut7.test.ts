@@ -65,4 +65,20 @@ describe('held-out batch 7, on the threads’ own lines', () => {
       ),
     ).toBe(false);
   });
+
+  it("k3s whose datastore is too slow: the storage layer's 11648 ms List names the datastore, not a CPU or an etcd read (k3s#5406)", async () => {
+    const end = await walk('rm-k3s-datastore-slow-5406');
+    expect(end.diagnosis?.id).toBe('datastore-requests-slow');
+    expect(end.diagnosis?.title).toContain('11648ms');
+    expect(end.diagnosis?.title).toContain('List /clusterrolebindings');
+    expect(end.diagnosis?.fix.join('\n')).toContain('--datastore-endpoint');
+  });
+
+  it('awx: the selector matching no pod names the pod that has two of its labels and lacks component=web (lifen-charts#33)', async () => {
+    const end = await walk('rm-awx-service-selector-component-33');
+    expect(end.diagnosis?.id).toBe('selector-matches-nothing');
+    expect(end.diagnosis?.chain.join('\n')).toContain(
+      'awx-web-75769fb64-vr97f: app.kubernetes.io/instance=awx,app.kubernetes.io/name=awx, without app.kubernetes.io/component=web',
+    );
+  });
 });

@@ -21,6 +21,9 @@ const outcomes = [
   // etcd said nothing slow, but the API server's own traces in the same journal (k3s runs both in one process) show
   // writes that waited seconds to be stored (k3s-io/k3s#2644, a Raspberry Pi's SD card).
   'slow-storage-writes',
+  // No write step traced, but the storage layer's own trace of a request (`"List etcd3" ... (total time: 11648ms)`)
+  // says the datastore took seconds to answer it (k3s-io/k3s#5406: "Your database is too slow").
+  'slow-storage-requests',
   'quiet',
   // No etcd or k3s unit logged anything: etcd is not a systemd service here (a docker container, another host).
   'no-unit',
@@ -91,9 +94,26 @@ export function parseEtcdJournal(r: RunResult, p: Params, now?: Date): CheckResu
     rejectedOnly: "etcd's journal has only",
   });
   if (finding.outcome !== 'quiet' && finding.outcome !== 'rejected-connections-only') return finding;
-  const writes = slowStorageWrites(journal.entries.map((e) => ({ message: e.message, line: e.line })));
+  const entries = journal.entries.map((e) => ({ message: e.message, line: e.line }));
+  const writes = slowStorageWrites(entries);
   const slowest = writes.sort((a, b) => b.ms - a.ms)[0];
-  if (!slowest) return finding;
+  if (!slowest) {
+    const requests = slowStorageRequests(entries);
+    const worst = requests.sort((a, b) => b.ms - a.ms)[0];
+    if (!worst) return finding;
+    return {
+      outcome: 'slow-storage-requests',
+      summary: `etcd logged nothing slow, but the API server's storage layer traced ${plural(requests.length, 'datastore request')} of ${slowStorageMs / 1000} s or more in the same journal, the slowest ${worst.ms} ms (${worst.op}): the datastore, or the disk under it, cannot keep up`,
+      evidence: [{ label: 'kube-apiserver storage trace', value: clip(worst.line, 400) }, scope],
+      facts: {
+        ...finding.facts,
+        slowStorageRequests: requests.length,
+        slowestStorageRequest: `${worst.ms}ms`,
+        slowStorageOp: worst.op,
+        logLine: worst.line,
+      },
+    };
+  }
   return {
     outcome: 'slow-storage-writes',
     summary: `etcd logged nothing slow, but the API server's traces in the same journal show ${plural(writes.length, 'write')} of ${slowStorageMs / 1000} s or more to its datastore, the slowest ${slowest.ms} ms to store one object: the datastore, or the disk under it, cannot keep up`,
@@ -124,6 +144,30 @@ export function slowStorageWrites(entries: { message: string; line: string }[]):
   return out;
 }
 
+/**
+ * The storage layer's own traces, one per datastore call: `Trace[394984102]: "List etcd3" key:/clusterrolebindings,...
+ * (total time: 11648ms):` (k3s-io/k3s#5406, #2425), the older `(total time: 9.636551546s)` form (k3s-io/k3s#2615),
+ * and the nested `["GuaranteedUpdate etcd3" audit-id:...,key:/leases/... 7198ms (13:16:12.787)` of newer releases
+ * (k3s-io/k3s#8025). "etcd3" names the storage client whatever answers it (etcd, or k3s's kine over SQLite or a SQL
+ * database). A request's own trace ("Create", "Get", "List" without etcd3) also counts admission and encoding: not this.
+ */
+export function slowStorageRequests(
+  entries: { message: string; line: string }[],
+): { ms: number; op: string; line: string }[] {
+  const out: { ms: number; op: string; line: string }[] = [];
+  for (const e of entries) {
+    const top = /Trace\[\d+\]: "(\w+) etcd3" (\S*).{0,400}?\(total time: ([\d.]+)(ms|s)\)/.exec(e.message);
+    const nested = top ? null : /\["(\w+) etcd3" (\S*).{0,400}? (\d+)(ms) \(\d/.exec(e.message);
+    const m = top ?? nested;
+    if (!m) continue;
+    const ms = Math.round(Number(m[3]) * (m[4] === 's' ? 1000 : 1));
+    if (ms < slowStorageMs) continue;
+    const key = /key:(\/[^,\s]*)/.exec(m[2] ?? '')?.[1] ?? /type:(\S+?)(?:,|$)/.exec(m[2] ?? '')?.[1];
+    out.push({ ms, op: `${m[1] ?? ''} ${key ?? ''}`.trim(), line: e.line });
+  }
+  return out;
+}
+
 export interface EtcdFoundLine {
   class: EtcdLineClass;
   line: string;
@@ -138,7 +182,7 @@ export function etcdLogFinding(
   found: EtcdFoundLine[],
   scope: Evidence,
   words: { source: string; where: string; quiet: string; rejectedOnly: string },
-): CheckResult<Exclude<Outcome, 'no-unit' | 'slow-storage-writes'>> {
+): CheckResult<Exclude<Outcome, 'no-unit' | 'slow-storage-writes' | 'slow-storage-requests'>> {
   const of = (c: EtcdLineClass) => found.filter((l) => l.class === c);
   const slow = of('slow-apply');
   const rejected = of('rejected');
@@ -224,6 +268,9 @@ export const etcdJournal = defineHostCheck({
     'etcdClockDifference',
     'slowStorageWrites',
     'slowestStorageWrite',
+    'slowStorageRequests',
+    'slowestStorageRequest',
+    'slowStorageOp',
     'logLine',
   ],
   sets: {
@@ -233,6 +280,7 @@ export const etcdJournal = defineHostCheck({
     'slow-apply': ['logLine'],
     'clock-difference': ['etcdClockDifference', 'logLine'],
     'slow-storage-writes': ['slowStorageWrites', 'slowestStorageWrite', 'logLine'],
+    'slow-storage-requests': ['slowStorageRequests', 'slowestStorageRequest', 'slowStorageOp', 'logLine'],
   },
   timeoutMs: 25_000,
   argv: etcdJournalArgv,

@@ -35,7 +35,22 @@ async function nearMisses(
   const seen = new Set<string>();
   for (const pod of pods)
     seen.add(selectorText(Object.fromEntries(keys.map((k) => [k, pod.metadata?.labels?.[k] ?? '']))));
-  return [...seen].slice(0, 5);
+  if (seen.size > 0) return [...seen].slice(0, 5);
+  // No pod carries every key: name the pods that match part of the selector and the labels they lack
+  // (honestica/lifen-charts#33: the awx-web pods had instance=awx and name=awx, not component=web).
+  const all = await ctx.kube.listPods({ namespace, maxItems: 200 });
+  const partial = new Set<string>();
+  for (const pod of all) {
+    const labels = pod.metadata?.labels ?? {};
+    const has = keys.filter((k) => labels[k] === selector[k]);
+    if (has.length === 0) continue;
+    const lacks = keys.filter((k) => labels[k] !== selector[k]);
+    const found = has.map((k) => `${k}=${selector[k] ?? ''}`).join(',');
+    const without = lacks.map((k) => `${k}=${selector[k] ?? ''}`).join(',');
+    const instead = lacks.flatMap((k) => (labels[k] !== undefined ? [`${k}=${labels[k]}`] : [])).join(',');
+    partial.add(`${pod.metadata?.name ?? ''}: ${found}, without ${without}${instead ? ` (it has ${instead})` : ''}`);
+  }
+  return [...partial].slice(0, 3);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { etcdJournal, parseEtcdJournal } from '../../../src/checks/host/etcdJournal.js';
+import { etcdJournal, parseEtcdJournal, slowStorageRequests } from '../../../src/checks/host/etcdJournal.js';
 
 const p = { node: 'cp-1', sinceMinutes: 30, maxLines: 3000 };
 const run = (stdout: string, exitCode = 0, stderr = '') =>
@@ -28,6 +28,43 @@ describe('host.etcd-journal: etcd where it is no pod', () => {
     expect(String(r.facts.logLine)).toContain('---"Object stored in database" 9463ms');
     // A request's total time alone (10006ms for an event) is not counted: only the storage step is the datastore's.
     expect(r.summary).toContain('1 write of 1 s or more');
+  });
+
+  it("k3s whose datastore is too slow: the storage layer's own trace of an 11.6 s List (k3s-io/k3s#5406)", () => {
+    // The maintainer: "Your database is too slow ... The numbers are right there in your logs".
+    const text = readFileSync(
+      join(import.meta.dirname, '../../../scenarios/real/raw/rm-k3s-datastore-slow-5406/k3s-journal.txt'),
+      'utf8',
+    );
+    const r = run(text);
+    expect(r.outcome).toBe('slow-storage-requests');
+    expect(r.facts).toMatchObject({
+      slowStorageRequests: 1,
+      slowestStorageRequest: '11648ms',
+      slowStorageOp: 'List /clusterrolebindings',
+    });
+    // The reflector's trace of the same list (its cache filling) is not a second datastore call.
+    expect(String(r.facts.logLine)).toContain('"List etcd3"');
+  });
+
+  it('the storage traces of other k3s releases: seconds, the nested form, and fast calls left out', () => {
+    const requests = slowStorageRequests(
+      [
+        // https://github.com/k3s-io/k3s/issues/2615 (the older form, total time in seconds)
+        'I1202 20:45:13.067959    8976 trace.go:116] Trace[924601370]: "GuaranteedUpdate etcd3" type:*core.Endpoints (started: 2020-12-02 20:45:03.431252866 +0000 UTC m=+85.564685256) (total time: 9.636551546s):',
+        // https://github.com/k3s-io/k3s/issues/8025 (v1.26, the nested form)
+        'Trace[911101607]: ["GuaranteedUpdate etcd3" audit-id:a0cf0efb-b994-474f-8e96-fe61640bbfda,key:/leases/kube-node-lease/fetchapi-vps-83,type:*coordination.Lease,resource:leases.coordination.k8s.io 7198ms (13:16:12.787)',
+        // https://github.com/k3s-io/k3s/issues/2425 (a Raspberry Pi: 1554 ms)
+        'I0322 23:02:24.738373    4562 trace.go:205] Trace[2075772655]: "List etcd3" key:/secrets/media,resourceVersion:,resourceVersionMatch:,limit:0,continue: (22-Mar-2021 23:02:23.184) (total time: 1554ms):',
+        // A request's own trace is not the datastore's (k3s-io/k3s#2644: an event create of 10006 ms).
+        'I1208 18:34:03.292313    3072 trace.go:205] Trace[885658523]: "Create" url:/api/v1/namespaces/default/events,user-agent:k3s/v1.19.4+k3s1 (linux/arm64) kubernetes/2532c10,client:127.0.0.1 (08-Dec-2020 18:33:53.285) (total time: 10006ms):',
+      ].map((l) => ({ message: l, line: l })),
+    );
+    expect(requests.map((x) => [x.ms, x.op])).toEqual([
+      [9637, 'GuaranteedUpdate *core.Endpoints'],
+      [7198, 'GuaranteedUpdate /leases/kube-node-lease/fetchapi-vps-83'],
+      [1554, 'List /secrets/media'],
+    ]);
   });
 
   it('fast stores stay quiet: 257 ms to store an object is not slow', () => {
