@@ -1,12 +1,15 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KubeClient } from '../../src/kube/client.js';
 import { KubeConfigError, loadKubeConfig } from '../../src/kube/config.js';
 import { KubeError } from '../../src/kube/errors.js';
+import { selfSignedCertificate } from '../../src/drill/apiserver/tls.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'plumbline-kube-'));
 
@@ -80,6 +83,65 @@ describe('KubeClient maps API failures to typed errors', () => {
     expect(err).toBeInstanceOf(KubeError);
     expect((err as KubeError).kind).toBe('timeout');
   });
+});
+
+describe('KubeClient keeps its connection to the API server', () => {
+  /** An HTTPS server trusted through the kubeconfig's certificate-authority-data: each TLS connection counted. */
+  async function tlsServer(delayMs: (path: string) => number) {
+    const tls = selfSignedCertificate('keepalive-test');
+    const connections: number[] = [];
+    const s = createHttpsServer({ cert: tls.cert, key: tls.key }, (req, res) => {
+      setTimeout(
+        () => {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ kind: 'Pod', apiVersion: 'v1', metadata: { name: 'web-0', namespace: 'shop' } }));
+        },
+        delayMs(req.url ?? ''),
+      );
+    });
+    s.on('secureConnection', () => connections.push(Date.now()));
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+    const file = join(dir, `tls-${(s.address() as AddressInfo).port}`);
+    writeFileSync(
+      file,
+      `apiVersion: v1
+kind: Config
+clusters: [{ name: c, cluster: { server: "https://127.0.0.1:${(s.address() as AddressInfo).port}", certificate-authority-data: ${Buffer.from(tls.cert).toString('base64')} } }]
+users: [{ name: u, user: { token: secret } }]
+contexts: [{ name: ctx, context: { cluster: c, user: u } }]
+current-context: ctx
+`,
+    );
+    const close = () => {
+      s.closeAllConnections();
+      s.close();
+    };
+    return { kube: await KubeClient.create(await loadKubeConfig({ kubeconfig: file })), connections, close };
+  }
+
+  it('reads one after another over one TLS connection, verified against the kubeconfig CA', async () => {
+    const { kube, connections, close } = await tlsServer(() => 0);
+    try {
+      for (let i = 0; i < 5; i++) expect((await kube.readPod('shop', 'web-0')).metadata?.name).toBe('web-0');
+      expect(connections).toHaveLength(1);
+    } finally {
+      close();
+    }
+  });
+
+  it('waits out an answer slower than the idle limit on its connection, and opens a new one after an idle spell', async () => {
+    const { kube, connections, close } = await tlsServer((path) => (path.includes('/slow') ? 3_000 : 0));
+    try {
+      expect((await kube.readPod('shop', 'slow')).metadata?.name).toBe('web-0');
+      expect(connections).toHaveLength(1);
+      // Idle past the limit: this side closed it, so the next read does not go out on a connection the server may have dropped.
+      await new Promise((r) => setTimeout(r, 2_500));
+      expect((await kube.readPod('shop', 'web-0')).metadata?.name).toBe('web-0');
+      expect(connections).toHaveLength(2);
+    } finally {
+      close();
+    }
+  }, 15_000);
 });
 
 describe('kubeconfig like kubectl', () => {
