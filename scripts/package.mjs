@@ -101,6 +101,16 @@ function nodeBinary(platform) {
   const own = join(root, 'node_modules', 'node', 'node_modules', `node-${platform}`, 'bin', 'node');
   if (existsSync(own)) return own;
   const version = pkg.devDependencies.node;
+  // The node package's bin/node is a hard link to node-<platform>'s binary, which a later install may prune.
+  const linked = join(root, 'node_modules', 'node', 'bin', 'node');
+  const installed = join(root, 'node_modules', 'node', 'package.json');
+  if (
+    platform === `${process.platform}-${process.arch}` &&
+    existsSync(linked) &&
+    existsSync(installed) &&
+    JSON.parse(readFileSync(installed, 'utf8')).version === version
+  )
+    return linked;
   const dir = join(out, '.node', platform);
   const bin = join(dir, 'package', 'bin', 'node');
   if (existsSync(bin)) return bin;
