@@ -4,41 +4,51 @@ import { BaseSequencer } from 'vitest/node';
 import type { TestSpecification } from 'vitest/node';
 
 /**
- * The files that take longest, slowest first (wall time of each run alone, one worker, measured 2026-12-07:
- * package builds the single executable and installs the npm package; the walkedTexts pair walks all 340
- * cases in process; the rest wait on the built CLI, kubectl, tmux or simulated API latency). Vitest runs the
- * longest files first only from its cache of an earlier run; without one (a clean clone, CI) it goes by file
- * size, and these short files came last: the 65 s scenario walk then ran alone at the end.
+ * The files that take longest, slowest first (wall time in a full run, three workers, measured 2026-12-07 on CI
+ * and in three runs here: package builds the single executable and installs the npm package; the walkedTexts
+ * pair walks every bundled scenario and real case in process; fuzz parses ten thousand documents; the rest wait
+ * on the built CLI, kubectl, tmux, simulated API latency or a check's own timeout). Vitest runs the longest files
+ * first only from its cache of an earlier run; without one (a clean clone, CI) it goes by file size, and these
+ * short files came last: a 20 s file that starts in the last 20 s is the run's tail.
  */
 const slowFirst = [
   'test/package/package.test.ts',
   'test/runbook/walkedTexts.bundled.test.ts',
   'test/runbook/walkedTexts.real.test.ts',
-  'test/cli/headless.test.ts',
-  'test/cli/buildAtomic.test.ts',
   'test/fuzz/loaders.test.ts',
-  'test/e2e/tmuxHelper.test.ts',
-  'test/training/random.test.ts',
-  'test/runbook/inputFiles.test.ts',
+  'test/cli/buildAtomic.test.ts',
   'test/transcript/reportShape.test.ts',
-  'test/drill/describe.test.ts',
   'test/cli/nodeAccessLive.test.ts',
-  'test/cli/apiCost.test.ts',
-  'test/cli/usage.test.ts',
-  'test/e2e/tmux.test.ts',
-  'test/transcript/redaction-e2e.test.ts',
-  'test/cli/honesty.test.ts',
-  'test/cli/catalogUnreadable.test.ts',
+  'test/training/random.test.ts',
+  'test/cli/headless.test.ts',
   'test/cli/signals.test.ts',
+  'test/cli/honesty.test.ts',
+  'test/drill/scenario-api.test.ts',
+  'test/cli/usage.test.ts',
+  'test/drill/describe.test.ts',
+  'test/runbook/inputFiles.test.ts',
+  'test/transcript/secretExits.test.ts',
+  'test/cli/scenarios.test.ts',
   'test/cli/firstProbe.test.ts',
-  'test/cli/lookups.test.ts',
+  'test/cli/test-command.test.ts',
+  'test/checks/service/probe.test.ts',
+  'test/e2e/tmux.test.ts',
+  'test/checks/node/testPod.test.ts',
+  'test/cli/catalogUnreadable.test.ts',
   'test/transcript/privateFiles.test.ts',
   'test/nodeaccess/ssh.test.ts',
-  'test/cli/scenarios.test.ts',
-  'test/cli/test-command.test.ts',
+  'test/drill/apiserver/kubectl.test.ts',
+  'test/transcript/rawOutput.test.ts',
+  'test/transcript/redaction-e2e.test.ts',
+  'test/signatures/heldOut5.test.ts',
+  'test/signatures/heldOut6.test.ts',
+  'test/transcript/fullDisk.test.ts',
+  'test/drill/apiserver/kubectl-live.test.ts',
+  'test/examples/teamRunbooks.test.ts',
+  'test/signatures/heldOut4.test.ts',
+  'test/e2e/tmuxHelper.test.ts',
   'test/engine/walkSchema.test.ts',
-  'test/runbook/factProof.test.ts',
-  'test/cli/checkMutations.test.ts',
+  'test/transcript/sigkill.test.ts',
 ];
 
 /** Vitest's order, but files it has no past duration for start with the known slow ones. */
