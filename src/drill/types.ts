@@ -123,6 +123,8 @@ export interface VirtualObjects {
   apiVersion: string;
   kind: string;
   namespace: string;
+  /** Member `index`'s namespace where the set spans several (VirtualUnion); `namespace` otherwise. */
+  namespaceOf?(index: number): string;
   /** Indexes run 0 .. size-1; some may be gone (`exists`). */
   size: number;
   exists(index: number): boolean;

@@ -5,6 +5,7 @@ import type { ResourceRegistry } from './resources.js';
 import type { ResourceDefinition } from './resourceDefinition.js';
 import type { ObjectStore, StoredResource } from './store.js';
 import { namespace } from '../objects/core.js';
+import { VirtualUnion } from './virtualUnion.js';
 
 /** Namespaces every cluster has, whether or not an object lives in them. */
 const systemNamespaces = ['default', 'kube-node-lease', 'kube-public', 'kube-system'];
@@ -80,12 +81,16 @@ export function seedStore(
   // A converted view (events.k8s.io) shares its source's bucket, which the source defines.
   for (const def of registry.all) if (!def.convert) store.define(storedResource(def));
   // First, so a written object of the same name (a fault's, a pasted one) replaces the generated one.
+  const sets = new Map<string, VirtualObjects[]>();
   for (const v of virtual) {
     const def = registry.forObject(v);
     const bucket = def ? bucketName(def) : `${v.apiVersion}/${v.kind}`;
-    if (!def) store.define({ name: bucket, namespaced: true });
-    store.loadVirtual(bucket, v);
+    if (!def && !sets.has(bucket)) store.define({ name: bucket, namespaced: true });
+    sets.set(bucket, [...(sets.get(bucket) ?? []), v]);
   }
+  // A bucket holds one set: kube-proxy's pods and the filler pods are served as one.
+  for (const [bucket, vs] of sets)
+    store.loadVirtual(bucket, vs.length === 1 ? (vs[0] as VirtualObjects) : new VirtualUnion(vs));
   const byBucket = new Map<string, KubeObject[]>();
   for (const obj of [...objects, ...derivedNamespaces(objects, registry)]) {
     const def = registry.forObject(obj);

@@ -210,7 +210,7 @@ export class ObjectStore {
   /**
    * Bulk load of objects made on read: their keys and index entries now, each
    * object when a read asks for it. They take one revision each, as created
-   * one after another. A bucket holds one virtual set.
+   * one after another. A bucket holds one virtual set (several are one VirtualUnion).
    */
   loadVirtual(resource: string, v: VirtualObjects): void {
     const b = this.bucket(resource);
@@ -219,17 +219,25 @@ export class ObjectStore {
     b.virtualBase = this.rev;
     this.rev += v.size;
     const keys: string[] = [];
+    const byNamespace = new Map<string, string[]>();
     for (let i = 0; i < v.size; i++) {
       if (!v.exists(i)) continue;
-      const key = b.keyOf(v.namespace, v.name(i));
+      const namespace = v.namespaceOf?.(i) ?? v.namespace;
+      const key = b.keyOf(namespace, v.name(i));
       if (b.objects.has(key)) continue;
       b.objects.set(key, i);
       b.index(key, i, true);
       keys.push(key);
+      if (!v.namespaceOf) continue;
+      let nsKeys = byNamespace.get(namespace);
+      if (!nsKeys) byNamespace.set(namespace, (nsKeys = []));
+      nsKeys.push(key);
     }
     keys.sort();
     b.all.addSorted(keys, (key) => b.objects.get(key) as Entry);
-    if (b.def.namespaced) b.namespaceKeys(v.namespace).addSorted(keys);
+    if (!b.def.namespaced) return;
+    if (!v.namespaceOf) b.namespaceKeys(v.namespace).addSorted(keys);
+    for (const [namespace, nsKeys] of byNamespace) b.namespaceKeys(namespace).addSorted(nsKeys.sort());
   }
 
   /** Creates or replaces an object; it gets a new resourceVersion and subscribers hear of it. */

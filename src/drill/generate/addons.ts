@@ -7,6 +7,7 @@ import { configMap, kubeVersion } from './context.js';
 import { daemonSetObject, daemonSetPodLabels, deploymentFor, deploymentObjects } from './controllers.js';
 import type { DaemonSetInput, DeploymentInput } from './controllers.js';
 import { controllerRef, objectUid, uidFor } from './ids.js';
+import { DaemonSetPods } from './daemonSetPods.js';
 import { daemonSetTolerations, runningPod } from './pods.js';
 import type { LayoutNode } from './pods.js';
 import { endpointObjects, serviceObject } from './services.js';
@@ -137,13 +138,21 @@ function kubeProxy(ctx: GenContext): void {
   const podLabels = daemonSetPodLabels(ds);
   const owner = controllerRef('apps/v1', 'DaemonSet', ds.namespace, ds.name);
   const tolerations = daemonSetTolerations(ds.template.tolerations ?? [], true);
-  const pods = nodes.map((n) =>
-    runningPod({
+  const proxies = new DaemonSetPods({
+    namespace: 'kube-system',
+    names: nodes.map((n) => `kube-proxy-${kubeProxySuffix(n.name)}`),
+    nodes,
+    labels: podLabels,
+    owner,
+    created: t.cluster,
+    serviceAccountName: 'kube-proxy',
+    hostNetwork: true,
+    pod: (n, name) => ({
       namespace: 'kube-system',
-      name: `kube-proxy-${kubeProxySuffix(n.name)}`,
+      name,
       node: n,
       podIP: n.ip,
-      labels: { ...podLabels },
+      labels: podLabels,
       owner,
       containers: ds.template.containers,
       created: t.cluster,
@@ -157,8 +166,16 @@ function kubeProxy(ctx: GenContext): void {
       nodeSelector: { 'kubernetes.io/os': 'linux' },
       qosClass: 'BestEffort',
     }),
+  });
+  // Every generated kube-proxy pod is Running and Ready: the DaemonSet's status counts them from their probes.
+  out.push(
+    daemonSetObject(
+      ds,
+      nodes.length,
+      Array.from({ length: proxies.size }, (_, i) => proxies.probe(i)),
+    ),
   );
-  out.push(daemonSetObject(ds, nodes.length, pods), ...pods);
+  ctx.virtual.push(proxies);
   const endpoint = nodes.find((n) => n.role === 'control-plane')?.ip ?? nodes[0]?.ip ?? '10.0.0.11';
   out.push(
     configMap(

@@ -8,13 +8,10 @@ import type { AppRef } from './support.js';
 
 /** The kube-proxy pod on a node (generated clusters run kubeadm's DaemonSet). */
 export function kubeProxyPod(ctx: FaultContext, node: string): KubeObject {
+  // The node's pods only: kube-proxy's pods are made on read, and listing them all would make every one.
   const pod = ctx
-    .list('Pod', 'kube-system')
-    .find(
-      (p) =>
-        p.metadata.labels?.['k8s-app'] === 'kube-proxy' &&
-        (p.spec as { nodeName?: string } | undefined)?.nodeName === node,
-    );
+    .podsOn(node)
+    .find((p) => p.metadata.namespace === 'kube-system' && p.metadata.labels?.['k8s-app'] === 'kube-proxy');
   return pod ?? ctx.fail(`no kube-proxy pod on ${node} (generate the cluster with addons: true)`);
 }
 
