@@ -243,12 +243,15 @@ class RowTemplate {
   /**
    * Which member string each varying slot holds: the one equal to the slot's
    * value in both the template row and this second row, and no other. Any
-   * slot without exactly one leaves the group to the objects' path.
+   * slot without exactly one, or a member string the two rows share, leaves
+   * the group to the objects' path.
    */
   private map(values: unknown[], fields: readonly string[] | undefined): void {
     const first = this.firstFields;
     this.firstFields = undefined;
     if (!first || !fields || first.length !== fields.length) return;
+    // A string both rows share (two pods of one app on one node) would be taken into the fixed text.
+    for (let f = 0; f < fields.length; f++) if (first[f] === fields[f]) return;
     const fieldOf: number[] = [];
     for (let j = 0; j < this.slots.length; j++) {
       if (!this.varying[j]) continue;

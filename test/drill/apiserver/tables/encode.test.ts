@@ -153,4 +153,31 @@ describe('tableJson', () => {
     expect(text).toBe(JSON.stringify(table(rows)));
     expect(made).toHaveLength(20);
   });
+
+  it('does not take a member string the first two rows share for fixed text: two pods of one app on one node', () => {
+    // Rows 0 and 1 run on worker-1, row 2 on worker-2: the node is one of the member's strings, but the
+    // first two rows do not show it varying, so it must not be written from the group's text.
+    const rows = Array.from({ length: 6 }, (_, i) => {
+      const r = row(`app-1-${i}-0`);
+      r.cells[6] = i < 2 ? 'worker-1' : `worker-${i}`;
+      return r;
+    });
+    const { rows: all, ...head } = table(rows);
+    const text = encodeTable(
+      head,
+      all.length,
+      (k) => all[k] as Table['rows'][number],
+      rows.map(() => 1),
+      {
+        member: (k) => k,
+        varying: (index, out) => {
+          const r = all[index] as Table['rows'][number];
+          const m = (r.object as { metadata: Record<string, string> }).metadata;
+          out.length = 0;
+          out.push(m.name ?? '', m.uid ?? '', String(r.cells[5]), String(r.cells[6]), m.resourceVersion ?? '');
+        },
+      },
+    ).join('');
+    expect(text).toBe(JSON.stringify(table(rows)));
+  });
 });
