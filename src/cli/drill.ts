@@ -39,7 +39,7 @@ export async function drillCommand(args: CliArgs): Promise<number> {
   };
   if (!wantsTui(args)) {
     const { planDrill } = await import('./walk.js');
-    const plan = await planDrill(drillArgs);
+    const plan = await planDrill(drillArgs, { headless: true });
     if (flags.mode !== 'walk')
       process.stderr.write(`drill: --${flags.mode} needs a terminal; walking headless without predictions\n`);
     const { walkHeadless } = await import('./headless.js');

@@ -263,13 +263,18 @@ export interface StartedDrill {
 export interface DrillWalkOptions {
   /** Start the cluster in this thread (walks one after another, headless: no screen to keep responsive). */
   sameThread?: boolean;
+  /**
+   * No screen to keep responsive: a small cluster starts in this thread (a worker's own start-up was half the
+   * CPU of a small headless drill); a heavy one keeps its worker, so building and serving it runs beside the walk.
+   */
+  headless?: boolean;
   /** Runbooks already loaded in this run. */
   runbooks?: RunbookCache;
 }
 
 export async function startDrillWalk(args: CliArgs, opts: DrillWalkOptions = {}): Promise<StartedDrill> {
   const { loadScenarioFile } = await import('../drill/scenario.js');
-  const { startDrillThread } = await import('../drill/thread.js');
+  const { isHeavy, startDrillThread } = await import('../drill/thread.js');
   const loaded = await loadScenarioFile(resolveAsset('scenarios', args.positionals[0] ?? defaultScenario));
   const runbook = await loadRunbook(loaded.scenario.runbook, opts.runbooks);
   const inputs = resolveInputs(runbook, args, loaded.scenario.inputs);
@@ -277,7 +282,9 @@ export async function startDrillWalk(args: CliArgs, opts: DrillWalkOptions = {})
   // In a drill the only hosts there are are the scenario's; manual lets a trainee paste what they would run.
   if (kind !== 'drill' && kind !== 'manual')
     throw new UsageError(`--node-access ${kind} cannot reach a drill's simulated hosts; use drill or manual`);
-  const drill = startDrillThread(loaded.scenario, opts);
+  const drill = startDrillThread(loaded.scenario, {
+    sameThread: opts.sameThread ?? (opts.headless === true && !isHeavy(loaded.scenario)),
+  });
   const transcriptPath = args.transcript ?? defaultTranscriptPath(runbook.spec.id, new Date());
   const plan = async (): Promise<WalkPlan> => {
     try {

@@ -26,6 +26,14 @@ export interface StartingDrill {
   close(): Promise<void>;
 }
 
+/** A cluster this large takes a core and a few hundred MB to build: it runs alone, and beside a walk, not in its thread. */
+const heavyPods = 10_000;
+
+export function isHeavy(s: Scenario): boolean {
+  const g = s.cluster.generate;
+  return g !== undefined && g.workers * Math.max(g.podsPerWorker, 1) >= heavyPods;
+}
+
 /** The context a scenario's kubeconfig names (as startDrill writes it). */
 export function drillContextName(scenario: Scenario): string {
   return `plumbline-${scenario.cluster.name}`;

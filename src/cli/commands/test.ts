@@ -10,6 +10,7 @@ import { printObject } from '../output.js';
 import { sessionFor } from '../headless.js';
 import { openTranscript } from '../lifecycle.js';
 import { KubeError } from '../../kube/errors.js';
+import { isHeavy } from '../../drill/thread.js';
 import { planDrill } from '../walk.js';
 import type { RunbookCache } from '../walk.js';
 
@@ -38,14 +39,6 @@ export interface ScenarioRow {
  * where the process's own CPU becomes the bound.
  */
 export const parallelScenarios = 8;
-
-/** A cluster this large takes a core and a few hundred MB to build: it runs alone. */
-const heavyPods = 10_000;
-
-export function isHeavy(s: Scenario): boolean {
-  const g = s.cluster.generate;
-  return g !== undefined && g.workers * Math.max(g.podsPerWorker, 1) >= heavyPods;
-}
 
 /**
  * Walks each scenario headless on its own drill cluster and compares how it
