@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseGoDuration } from '../../kube/semantics/duration.js';
+import { groupEvents, involvedObjectSelector } from '../events.js';
 import { plural } from '../format.js';
 import { defineCheck } from '../types.js';
 import type { CheckResult, Evidence, Facts } from '../types.js';
@@ -25,6 +26,8 @@ const outcomes = [
   'slow-apply',
   'not-ready',
   'restarting',
+  'sandbox-recreated',
+  'stopped-by-signal',
   'no-pods',
 ] as const;
 type Outcome = (typeof outcomes)[number];
@@ -120,6 +123,25 @@ export const etcdLinePatterns: LinePattern<LineClass>[] = [
 ];
 
 /**
+ * etcd told to stop: it shuts down cleanly on SIGTERM, so a member that "restarts" with this as its last words did not
+ * fail; something stopped it (the kubelet killing the pod: a failed liveness probe, or a pod sandbox it re-creates).
+ * zap: {"caller":"osutil/interrupt_unix.go:64","msg":"received signal; shutting down","signal":"terminated"}
+ * (kubernetes/kubernetes#107892, etcd-io/etcd#17467); with "message" for "msg" where a log shipper renamed it
+ * (etcd-io/etcd#15941). Kept apart from etcdLinePatterns: a journal's SIGTERM is systemd stopping a unit, not this.
+ */
+export const etcdStopPatterns: LinePattern<'sigterm'>[] = [
+  {
+    class: 'sigterm',
+    re: /"(?:msg|message)":"received signal; shutting down"(?:.*?"signal":"([^"]+)")?/,
+    detail: (m) => m[1],
+  },
+];
+
+/** The kubelet's events that say why it stopped a pod's containers: a sandbox it re-creates, a liveness probe failing. */
+const sandboxChanged = /^SandboxChanged$/;
+const livenessKill = /liveness probe/i;
+
+/**
  * The figure of a zap clock-drift line. etcd logs it only when the difference is over 1 s; some rafthttp code logged
  * the round trip under "clock-drift" and the difference under "rtt" (zap.Duration("clock-drift", s.SRTT())), so a
  * "clock-drift" of 1 s or less beside an "rtt" over 1 s is read the other way round rather than reported as the drift.
@@ -154,6 +176,8 @@ export const clusterEtcd = defineCheck({
     'restarts',
     'etcdClockDifference',
     'logLine',
+    'sandboxChanges',
+    'livenessKills',
   ],
   sets: {
     healthy: ['etcdPods', 'restarts', 'slowApplies'],
@@ -169,7 +193,10 @@ export const clusterEtcd = defineCheck({
     'no-space': ['etcdPods', 'logLine', 'restarts', 'slowApplies'],
     'clock-difference': ['etcdPods', 'etcdClockDifference', 'logLine', 'restarts', 'slowApplies'],
     'slow-apply': ['etcdPods', 'logLine', 'restarts', 'slowApplies', 'slowestApply'],
-    restarting: ['etcdPods', 'logLine', 'restarts', 'slowApplies'],
+    // The log line is the last error etcd wrote; a member that restarts without one (killed, OOM) sets none.
+    restarting: ['etcdPods', 'restarts', 'slowApplies'],
+    'sandbox-recreated': ['etcdPods', 'restarts', 'sandboxChanges', 'livenessKills'],
+    'stopped-by-signal': ['etcdPods', 'logLine', 'restarts', 'sandboxChanges', 'livenessKills'],
     'no-pods': ['etcdPods'],
   },
   command: () =>
@@ -256,6 +283,53 @@ export const clusterEtcd = defineCheck({
         facts,
       };
     }
+    // Restarts etcd did not cause: the kubelet stops it. Its events say whether it re-creates the pod's sandbox (the
+    // runtime and the kubelet disagree about the pod's cgroups, kubernetes#110177) or kills it on a failed liveness probe.
+    if (restarts > 0) {
+      const stops = classifyLines(logs, etcdStopPatterns).filter((l) => l.instance === 'previous');
+      const events = (
+        await Promise.all(
+          health.map((h) =>
+            ctx.kube
+              .listEvents({
+                namespace: systemNamespace,
+                fieldSelector: involvedObjectSelector('Pod', h.name, systemNamespace),
+              })
+              // Events not readable are events not seen: the log line alone still says etcd was stopped.
+              .catch(() => []),
+          ),
+        )
+      ).flatMap(groupEvents);
+      const sandboxChanges = events.filter((e) => sandboxChanged.test(e.reason)).reduce((n, e) => n + e.count, 0);
+      const livenessKills = events
+        .filter((e) => (e.reason === 'Killing' || e.reason === 'Unhealthy') && livenessKill.test(e.message))
+        .reduce((n, e) => n + e.count, 0);
+      const stopFacts = { ...facts, sandboxChanges, livenessKills };
+      const restarted = plural(restarts, 'restart');
+      if (sandboxChanges > 1 && livenessKills === 0) {
+        evidence.push({
+          label: 'events',
+          value: `SandboxChanged x${sandboxChanges}: Pod sandbox changed, it will be killed and re-created`,
+        });
+        return {
+          outcome: 'sandbox-recreated',
+          summary: `etcd (${restarted}) is stopped by the kubelet, which re-created its pod sandbox ${sandboxChanges} times (SandboxChanged) with no liveness probe failing: etcd is not failing, its pod is being torn down${noise}`,
+          evidence,
+          facts: stopFacts,
+        };
+      }
+      const stop = stops.at(-1);
+      // Slow applies before the signal: a liveness probe the slow member failed is the likelier killer (etcd-slow's path).
+      if (stop && livenessKills === 0 && slow.length === 0) {
+        evidence.push(lineEvidence(stop));
+        return {
+          outcome: 'stopped-by-signal',
+          summary: `etcd (${restarted}) does not crash: its previous instance ended on "received signal; shutting down" (${stop.detail ?? 'a signal'}), so something stops it${sandboxChanges ? `; ${sandboxChanges} SandboxChanged event(s)` : '; no SandboxChanged or liveness-probe event was read to say what'}${noise}`,
+          evidence,
+          facts: { ...stopFacts, logLine: stop.line },
+        };
+      }
+    }
     const looping = health.filter(isCrashLooping);
     if (looping.length > 0) {
       const err = of('error').at(-1);
@@ -296,7 +370,7 @@ export const clusterEtcd = defineCheck({
       for (const r of rejected.slice(-2)) evidence.push(lineEvidence(r));
       return {
         outcome: 'rejected-connections-only',
-        summary: `etcd is Ready with no restarts and no slow applies; its ${plural(rejected.length, '"rejected connection" TLS warning')} (from ${from.join(', ') || 'unknown peers'}) are likely unrelated: clients or probes without etcd's client certificate, a known red herring`,
+        summary: `etcd is Ready with ${restarts ? plural(restarts, 'restart') : 'no restarts'} and no slow applies; its ${plural(rejected.length, '"rejected connection" TLS warning')} (from ${from.join(', ') || 'unknown peers'}) are likely unrelated: clients or probes without etcd's client certificate, a known red herring`,
         evidence,
         facts,
       };
@@ -308,7 +382,7 @@ export const clusterEtcd = defineCheck({
       const notCollected = logs.every((l) => l.notes.every((n) => n.includes('not collected')));
       return {
         outcome: 'error',
-        summary: `${plural(pods.length, 'etcd member')} Ready, no restarts, but ${unread === 1 ? 'its log' : 'their logs'} could not be read: slow applies, a full database and expired certificates were not checked`,
+        summary: `${plural(pods.length, 'etcd member')} Ready, ${restarts ? plural(restarts, 'restart') : 'no restarts'}, but ${unread === 1 ? 'its log' : 'their logs'} could not be read: slow applies, a full database and expired certificates were not checked`,
         evidence,
         facts: { ...facts, errorKind: notCollected ? 'not-collected' : 'unreadable' },
       };
@@ -316,7 +390,7 @@ export const clusterEtcd = defineCheck({
     const logWords = ` and no warnings in the last ${300} log lines`;
     return {
       outcome: 'healthy',
-      summary: `${plural(pods.length, 'etcd member')} Ready, no restarts${logWords}`,
+      summary: `${plural(pods.length, 'etcd member')} Ready, ${restarts ? plural(restarts, 'restart') : 'no restarts'}${logWords}`,
       evidence,
       facts,
     };
