@@ -2,10 +2,8 @@ import type { KubeObject } from '../types.js';
 import type { VirtualSet } from './virtualSet.js';
 import { uidFor } from './ids.js';
 import { needsJsonEscape } from '../jsonText.js';
-import { frozen, runningPod } from './pods.js';
+import { frozen, probeMetadata, runningPod, runningPodView } from './pods.js';
 import type { LayoutNode, PodInput } from './pods.js';
-
-const readyConditions = frozen([{ type: 'Ready', status: 'True' }]);
 
 /** What every pod of one DaemonSet shares; a member's pod is `pod(node, name)` made whole. */
 export interface DaemonSetPodsInput {
@@ -87,18 +85,17 @@ export class DaemonSetPods implements VirtualSet {
   }
 
   probe(i: number): KubeObject {
-    const uid = (): string => this.uid(i);
-    return this.view(i, {
-      name: this.name(i),
-      namespace: this.namespace,
-      // A scan over every member rarely reads a uid: made only when asked.
-      get uid() {
-        return uid();
+    const metadata = probeMetadata(
+      {
+        name: this.name(i),
+        namespace: this.namespace,
+        creationTimestamp: this.input.created,
+        labels: this.labels,
+        ownerReferences: this.owners,
       },
-      creationTimestamp: this.input.created,
-      labels: this.labels,
-      ownerReferences: this.owners,
-    });
+      () => this.uid(i),
+    );
+    return this.view(i, metadata);
   }
 
   /** The members differ only in name, uid, node and IP: the first is like them all. */
@@ -144,18 +141,11 @@ export class DaemonSetPods implements VirtualSet {
 
   /** What selectors read of pod i, with its metadata. */
   private view(i: number, metadata: KubeObject['metadata']): KubeObject {
-    return {
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata,
-      spec: {
-        nodeName: this.node(i).name,
-        restartPolicy: 'Always',
-        schedulerName: 'default-scheduler',
-        serviceAccountName: this.input.serviceAccountName,
-        ...(this.input.hostNetwork ? { hostNetwork: true } : {}),
-      },
-      status: { phase: 'Running', podIP: this.ip(i), conditions: readyConditions },
-    };
+    return runningPodView(metadata, {
+      node: this.node(i).name,
+      podIP: this.ip(i),
+      serviceAccountName: this.input.serviceAccountName,
+      hostNetwork: this.input.hostNetwork,
+    });
   }
 }

@@ -6,7 +6,7 @@ import type { GenTimes } from './context.js';
 import { seededUid } from './ids.js';
 import { needsJsonEscape } from '../jsonText.js';
 import type { controllerRef } from './ids.js';
-import { defaultTolerations, frozen, PodNetwork, runningPod } from './pods.js';
+import { defaultTolerations, frozen, PodNetwork, probeMetadata, runningPod, runningPodView } from './pods.js';
 import type { ContainerInput, LayoutNode } from './pods.js';
 
 /** What every pod of one filler app shares, frozen once. */
@@ -16,8 +16,6 @@ export interface FillerApp {
   labels: Readonly<Record<string, string>>;
   owner: Readonly<ReturnType<typeof controllerRef>>;
 }
-
-const readyConditions = frozen([{ type: 'Ready', status: 'True' }]);
 
 /**
  * The filler workload's pods, made when read: pod i is slot i mod podsPerWorker
@@ -143,18 +141,17 @@ export class FillerPods implements VirtualSet {
 
   probe(i: number): KubeObject {
     const app = this.app(i);
-    const uid = (): string => this.uid(i);
-    return this.view(i, {
-      name: this.name(i),
-      namespace: this.namespace,
-      // A scan over 150,000 probes rarely reads a uid: made only when asked.
-      get uid() {
-        return uid();
+    const metadata = probeMetadata(
+      {
+        name: this.name(i),
+        namespace: this.namespace,
+        creationTimestamp: this.t.load,
+        labels: app.labels,
+        ownerReferences: [app.owner],
       },
-      creationTimestamp: this.t.load,
-      labels: app.labels,
-      ownerReferences: [app.owner],
-    });
+      () => this.uid(i),
+    );
+    return this.view(i, metadata);
   }
 
   /** Pods of one app differ only in name, uid, node and IP: the app's first pod is like them all. */
@@ -196,18 +193,7 @@ export class FillerPods implements VirtualSet {
 
   /** What selectors read of pod i, with its metadata. */
   private view(i: number, metadata: KubeObject['metadata']): KubeObject {
-    return {
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata,
-      spec: {
-        nodeName: this.node(i).name,
-        restartPolicy: 'Always',
-        schedulerName: 'default-scheduler',
-        serviceAccountName: 'default',
-      },
-      status: { phase: 'Running', podIP: this.ip(i), conditions: readyConditions },
-    };
+    return runningPodView(metadata, { node: this.node(i).name, podIP: this.ip(i), serviceAccountName: 'default' });
   }
 
   make(i: number): KubeObject {

@@ -279,6 +279,52 @@ export function runningPod(p: PodInput): Typed<Pod> {
   });
 }
 
+const probeReady = deepFreeze([{ type: 'Ready', status: 'True' }]);
+
+/** Where a generated Running, Ready pod made on read runs, as selectors and Tables read it. */
+export interface PodPlace {
+  node: string;
+  podIP: string;
+  serviceAccountName: string;
+  hostNetwork?: boolean;
+}
+
+/** A pod made on read as selectors see it: its metadata, and the spec and status fields they match on. */
+export function runningPodView(metadata: KubeObject['metadata'], p: PodPlace): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata,
+    spec: {
+      nodeName: p.node,
+      restartPolicy: 'Always',
+      schedulerName: 'default-scheduler',
+      serviceAccountName: p.serviceAccountName,
+      ...(p.hostNetwork ? { hostNetwork: true } : {}),
+    },
+    status: { phase: 'Running', podIP: p.podIP, conditions: probeReady },
+  };
+}
+
+type ProbeMeta = Pick<
+  KubeObject['metadata'],
+  'name' | 'namespace' | 'creationTimestamp' | 'labels' | 'ownerReferences'
+>;
+
+/** A probe's metadata: a scan over 150,000 probes rarely reads a uid, so it is made only when asked. */
+export function probeMetadata(m: ProbeMeta, uid: () => string): KubeObject['metadata'] {
+  return {
+    name: m.name,
+    namespace: m.namespace,
+    get uid() {
+      return uid();
+    },
+    creationTimestamp: m.creationTimestamp,
+    labels: m.labels,
+    ownerReferences: m.ownerReferences,
+  };
+}
+
 /** A pod reference as Endpoints and EndpointSlices carry it; the two share one frozen copy. */
 export function podRef(pod: KubeObject): ObjectReference {
   return Object.freeze({
