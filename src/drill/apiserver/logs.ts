@@ -176,6 +176,46 @@ function notCollected(pod: KubeObject, namespace: string, container: string, pre
 
 const timestamped = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})) (.*)$/s;
 
+/** A line of the file the runtime writes (/var/log/pods/...): time, stream, F (full) or P (partial), the text. */
+const criLine = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})) (?:stdout|stderr) ([FP]) (.*)$/s;
+
+interface LogEntry {
+  time: number;
+  stamp: string;
+  text: string;
+}
+
+/**
+ * A log's lines as the kubelet serves them. A line pasted from the runtime's own
+ * file (`<time> stderr F <text>`, containerd's and CRI-O's form) is served as its
+ * text, as the kubelet reads that file for `kubectl logs`, and partial lines (P)
+ * are joined to the line they continue.
+ */
+function logEntries(stored: readonly string[]): LogEntry[] {
+  const entries: LogEntry[] = [];
+  let partial: LogEntry | undefined;
+  for (const line of stored) {
+    const cri = criLine.exec(line);
+    if (cri) {
+      const piece = { time: Date.parse(cri[1] ?? ''), stamp: cri[1] ?? '', text: cri[3] ?? '' };
+      const entry = partial ? { ...partial, text: partial.text + piece.text } : piece;
+      partial = cri[2] === 'P' ? entry : undefined;
+      if (!partial) entries.push(entry);
+      continue;
+    }
+    if (partial) entries.push(partial);
+    partial = undefined;
+    const m = timestamped.exec(line);
+    entries.push(
+      m
+        ? { time: Date.parse(m[1] ?? ''), stamp: m[1] ?? '', text: m[2] ?? '' }
+        : { time: Number.NaN, stamp: '', text: line },
+    );
+  }
+  if (partial) entries.push(partial);
+  return entries;
+}
+
 /** The log text for a pod's container, or the error a real cluster gives instead. */
 export function readLog(pod: KubeObject, logs: LogStore, opts: LogOptions, now: Date): string {
   const container = chooseContainer(pod, opts.container);
@@ -186,12 +226,7 @@ export function readLog(pod: KubeObject, logs: LogStore, opts: LogOptions, now: 
   const namespace = pod.metadata.namespace ?? '';
   const stored = logs.lines(namespace, pod.metadata.name, container, opts.previous);
   if (stored === undefined) throw notCollected(pod, namespace, container, opts.previous);
-  let entries = stored.map((line) => {
-    const m = timestamped.exec(line);
-    return m
-      ? { time: Date.parse(m[1] ?? ''), stamp: m[1] ?? '', text: m[2] ?? '' }
-      : { time: Number.NaN, stamp: '', text: line };
-  });
+  let entries = logEntries(stored);
   const since =
     opts.sinceTime ?? (opts.sinceSeconds !== undefined ? now.getTime() - opts.sinceSeconds * 1000 : undefined);
   // Lines without a timestamp cannot be placed in time, so a time filter keeps them.
