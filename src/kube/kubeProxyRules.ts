@@ -139,3 +139,113 @@ export function parseIpvsServiceRules(text: string, clusterIP: string, port: num
   }
   return { found: 'none', destinations: [], lines: [] };
 }
+
+/** nft -a appends `# handle N` to every line; it says nothing about where packets go. */
+const handle = /\s+# handle \d+$/;
+
+/** The blocks of `nft list table` output: `map <name> {`, `chain <name> {` (one level in the table), each with its lines. */
+function nftBlocks(text: string): { kind: string; name: string; lines: string[] }[] {
+  const blocks: { kind: string; name: string; lines: string[] }[] = [];
+  let open: { kind: string; name: string; lines: string[] } | undefined;
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(handle, '').trim();
+    const start = /^(map|chain|set) (\S+) \{$/.exec(line);
+    if (start) {
+      open = { kind: start[1] ?? '', name: start[2] ?? '', lines: [] };
+      blocks.push(open);
+    } else if (line === '}') open = undefined;
+    else if (open && line) open.lines.push(line);
+  }
+  return blocks;
+}
+
+/** `ip . proto . port [comment "…"] : verdict` entries of a map's `elements = { … }`, split at the commas between them. */
+function nftElements(lines: string[]): string[] {
+  const body = lines.join(' ').replace(/^.*?elements = \{\s*/, '');
+  if (body === lines.join(' ')) return [];
+  return body
+    .replace(/\s*\}\s*$/, '')
+    .split(/,\s+(?=\S+ \. \S+ \. \d+)/)
+    .map((e) => e.trim());
+}
+
+/** The `ip:port` an endpoint chain DNATs to (`meta l4proto tcp dnat to 10.1.2.3:80`; `dnat ip to …` where nft names the family). */
+function nftDnat(line: string): string | undefined {
+  return /\bdnat (?:ip6? )?to (\S+)$/.exec(line)?.[1];
+}
+
+/**
+ * kube-proxy's nftables mode (`nft list table ip kube-proxy`): the `service-ips`
+ * verdict map sends `<clusterIP> . tcp . <port>` to a chain
+ * `service-<hash>-<ns>/<name>/<proto>/<port name>`, which picks an endpoint with
+ * `numgen random mod N vmap { 0 : goto endpoint-…__<ip>/<port>, … }`, each
+ * endpoint chain DNATing to the pod; releases from mid-2026 DNAT in the service
+ * chain itself (`dnat ip to numgen random mod N map { 0 : <ip> . <port>, … }`).
+ * A Service without endpoints has its entry in `no-endpoint-services` instead
+ * (`goto reject-chain`, or `drop`).
+ */
+export function parseNftablesServiceRules(text: string, clusterIP: string, port: number): ServiceRules {
+  const blocks = nftBlocks(text);
+  const chains = new Map(blocks.filter((b) => b.kind === 'chain').map((b) => [b.name, b.lines]));
+  const entryFor = (map: string) =>
+    blocks
+      .filter((b) => b.kind === 'map' && b.name === map)
+      .flatMap((b) => nftElements(b.lines))
+      .find((e) => {
+        const [ip, , p] = e.split(/\s+\.\s+|\s+/);
+        return ip === clusterIP && p === String(port);
+      });
+  const entry = entryFor('service-ips');
+  let chain = entry ? /: (?:goto|jump) (\S+)$/.exec(entry)?.[1] : undefined;
+  // A paste of the chains alone (nft list chain, or grep): the service chain matches its ClusterIP and port itself.
+  chain ??= [...chains].find(
+    ([name, lines]) =>
+      name.startsWith('service-') &&
+      lines.some((l) => l.includes(`ip daddr ${clusterIP} `) && new RegExp(`\\bdport ${port}\\b`).test(l)),
+  )?.[0];
+  const none = entryFor('no-endpoint-services');
+  if (!chain)
+    return none
+      ? { found: 'no-endpoints', destinations: [], lines: [none] }
+      : { found: 'none', destinations: [], lines: [] };
+  const lines = entry ? [entry] : [];
+  const destinations: string[] = [];
+  const add = (to: string) => {
+    // nft prints an IPv6 destination as [addr]:port.
+    const d = to.replace(/^\[(.*)\]:/, '$1:');
+    if (!destinations.includes(d)) destinations.push(d);
+  };
+  const read = (name: string, hops: number): boolean => {
+    let picked = false;
+    for (const rule of chains.get(name) ?? []) {
+      const endpoints = [...rule.matchAll(/goto (endpoint-\S+?)(?=,|\s|$)/g)].map((m) => m[1] ?? '');
+      const direct = nftDnat(rule);
+      const mapped = /\bdnat (?:ip6? )?to .*\bmap \{(.*)\}/.exec(rule)?.[1];
+      if (endpoints.length === 0 && !direct && !mapped) continue;
+      picked = true;
+      lines.push(rule);
+      if (mapped) for (const m of mapped.matchAll(/\d+ : (\S+) \. (\d+)/g)) add(`${m[1]}:${m[2]}`);
+      else if (direct) add(direct);
+      for (const ep of endpoints) {
+        const dnat = (chains.get(ep) ?? []).find((l) => nftDnat(l));
+        if (dnat) {
+          if (!lines.includes(dnat)) lines.push(dnat);
+          add(nftDnat(dnat) ?? '');
+          continue;
+        }
+        // The endpoint chain was not in the paste: kube-proxy names it for the address it DNATs to.
+        const named = /__(.+)\/(\d+)$/.exec(ep);
+        if (named) add(`${named[1]}:${named[2]}`);
+      }
+    }
+    if (picked || hops === 0) return picked;
+    // An external-… chain (ExternalIP, LoadBalancer IP) hands every packet to the service chain with a bare goto;
+    // a goto behind a match (pod or local traffic only) is not where the rest goes.
+    const next = (chains.get(name) ?? []).map((l) => /^goto (\S+)$/.exec(l)?.[1]).find(Boolean);
+    if (!next) return false;
+    lines.push(`goto ${next}`);
+    return read(next, hops - 1);
+  };
+  if (!read(chain, 2) && none && chains.has(chain)) return { found: 'no-endpoints', destinations: [], lines: [none] };
+  return { found: 'service', destinations, lines };
+}

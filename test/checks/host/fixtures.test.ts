@@ -9,7 +9,7 @@ describe('host fixtures', () => {
       /captured on the plumbline dev machine|github\.com|kubernetes\.io|shared\/incidents|systemd|journalctl|proc\(5\)|ours/,
     );
     expect(f.command).toMatch(
-      /^(ps|cat|dmesg|systemctl|journalctl|busctl|crictl|docker|timedatectl|chronyc|df|openssl|ss|iptables-save|top|vmstat|mpstat|sar|pidstat|iostat|dbus-send|gdbus|tail|grep|kubectl)( |$)/,
+      /^(ps|cat|dmesg|systemctl|journalctl|busctl|crictl|docker|timedatectl|chronyc|df|openssl|ss|iptables-save|nft|top|vmstat|mpstat|sar|pidstat|iostat|dbus-send|gdbus|tail|grep|kubectl)( |$)/,
     );
   });
 });
