@@ -116,6 +116,12 @@ const classes: { finding: Finding; pattern: RegExp; meaning: string }[] = [
 const startFailure =
   /failed to run Kubelet|failed to parse kubelet flag|unknown (?:shorthand )?flag: --|"command failed"/i;
 
+/** systemd's lines about the unit, which a bare (-o cat) journal does not mark as systemd's. */
+const unitLine = /^(?:\S+\.service: |(?:Started|Stopped|Stopping|Starting|Failed to start) .*\.$)/;
+
+/** Words a failure is told in, for a line that carries no severity of its own. */
+const unmarkedFailure = /\b(?:fail(?:ed|ure|s)?|error|fatal|panic|unable|cannot|refused|denied)\b/i;
+
 export function parseKubeletJournal(r: RunResult, p: Params, now?: Date): CheckResult<Outcome> {
   const journal = parseJournal(
     `${r.stdout}${r.stdout.endsWith('\n') || r.stdout === '' ? '' : '\n'}${r.stderr}`,
@@ -152,6 +158,9 @@ export function parseKubeletJournal(r: RunResult, p: Params, now?: Date): CheckR
   let apiserverError: string | undefined;
   let lastError: string | undefined;
   let lastExit: string | undefined;
+  // Lines with no severity letter (a klog header cut off, cobra's bare output) that read as failures: not error lines, not nothing.
+  let unmarkedFailures = 0;
+  let lastUnmarked: string | undefined;
   for (const e of entries) {
     lines++;
     const msg = e.message;
@@ -162,6 +171,10 @@ export function parseKubeletJournal(r: RunResult, p: Params, now?: Date): CheckR
     } else if (startFailure.test(msg)) {
       // cobra prints a flag error bare, with no klog header: "Error: failed to parse kubelet flag: unknown flag: --network-plugin".
       lastError = messageBody(e);
+    }
+    if (e.severity === undefined && e.ident !== 'systemd' && !unitLine.test(msg) && unmarkedFailure.test(msg)) {
+      unmarkedFailures++;
+      lastUnmarked = messageBody(e);
     }
     // systemd 219 writes "main process exited", later ones "Main process exited".
     const exited = /main process exited, (code=\w+, status=\S+)/i.exec(msg);
@@ -190,7 +203,12 @@ export function parseKubeletJournal(r: RunResult, p: Params, now?: Date): CheckR
       break;
     }
   }
-  const facts: Facts = { kubeletJournalLines: lines, kubeletErrorLines: errorLines, kubeletJournalForm: journal.form };
+  const facts: Facts = {
+    kubeletJournalLines: lines,
+    kubeletErrorLines: errorLines,
+    kubeletUnmarkedFailureLines: unmarkedFailures,
+    kubeletJournalForm: journal.form,
+  };
   for (const c of classes) facts[`${camel(c.finding)}Lines`] = matches.get(c.finding)?.length ?? 0;
   if (restartCounter !== undefined) facts.kubeletRestartCounter = restartCounter;
   if (plegSeconds !== undefined) facts.plegLastSeenSeconds = Math.round(plegSeconds);
@@ -231,11 +249,16 @@ export function parseKubeletJournal(r: RunResult, p: Params, now?: Date): CheckR
       { label: 'matches', value: counts },
     ];
     if (lastError) evidence.push({ label: 'last error', value: clip(lastError, 300) });
+    if (lastUnmarked) evidence.push({ label: 'no severity, reads as a failure', value: clip(lastUnmarked, 300) });
     if (lastExit) evidence.push({ label: 'process exited', value: lastExit });
     const why = lastExit && lastError ? `; the kubelet exited (${lastExit}) after: ${clip(lastError, 160)}` : '';
+    const unmarked =
+      unmarkedFailures > 0
+        ? `, and ${unmarkedFailures} with no severity that read${unmarkedFailures === 1 ? 's' : ''} as a failure: ${clip(lastUnmarked ?? '', 160)}`
+        : '';
     return {
       outcome: 'quiet',
-      summary: `no known kubelet failure in its journal (${scope}, ${errorLines} error line${errorLines === 1 ? '' : 's'})${why}`,
+      summary: `no known kubelet failure in its journal (${scope}, ${errorLines} error line${errorLines === 1 ? '' : 's'}${unmarked})${why}`,
       evidence,
       facts,
     };
@@ -292,6 +315,7 @@ export const kubeletJournal = defineHostCheck({
     'kubeletLastExit',
     'kubeletJournalLines',
     'kubeletErrorLines',
+    'kubeletUnmarkedFailureLines',
     'kubeletJournalForm',
     'configMissingLines',
     'certificateLines',

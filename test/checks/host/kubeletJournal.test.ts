@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { kubeletJournal, parseKubeletJournal } from '../../../src/checks/host/kubeletJournal.js';
 import { parseGoDuration as goDurationSeconds } from '../../../src/kube/semantics/duration.js';
 import { fixture } from './fixtures.js';
+import { ranOutput } from './helpers.js';
 
 const p = { node: 'worker-2', sinceMinutes: 15, maxLines: 2000 };
 
@@ -60,6 +62,28 @@ describe('host.kubelet-journal', () => {
     expect(r.summary).toBe('no known kubelet failure in its journal (3 lines in the last 15m, 1 error line)');
     expect(r.facts.kubeletLastExit).toBeUndefined();
     expect(r.evidence.find((e) => e.label === 'last error')?.value).toMatch(/^"Error syncing pod, skipping"/);
+  });
+
+  it("names a line with no severity letter that reads as a failure instead of counting it as no error (kubernetes#117846's OpenVZ kubelet)", () => {
+    // The thread's one kubelet line, its klog header cut off: no E or F to count it by.
+    const text = readFileSync(
+      new URL('../../../scenarios/real/raw/ro-openvz-kubelet-proc-sysctl-117846/kubelet-journal.txt', import.meta.url),
+      'utf8',
+    );
+    const r = parseKubeletJournal(ranOutput(text), p);
+    expect(r.outcome).toBe('quiet');
+    expect(r.summary).toContain(
+      '0 error lines, and 1 with no severity that reads as a failure: kubelet.go:1480] "Failed to start ContainerManager" err="open /proc/sys/kernel/panic: permission denied"',
+    );
+    expect(r.facts.kubeletUnmarkedFailureLines).toBe(1);
+    // systemd's own lines about the unit are not the kubelet's failures.
+    const unit = parseKubeletJournal(
+      ranOutput(
+        "kubelet.service: Main process exited, code=exited, status=1/FAILURE\nkubelet.service: Failed with result 'exit-code'.\n",
+      ),
+      p,
+    );
+    expect(unit.facts.kubeletUnmarkedFailureLines).toBe(0);
   });
 
   it('shows at most three matching lines, the latest last, and the counts', () => {
