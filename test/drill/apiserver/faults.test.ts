@@ -48,14 +48,15 @@ function deadline(ms: number): Parameters<CoreV1Api['listNode']>[1] {
 
 describe('API faults a scenario can inject', () => {
   it('latency: answers, late', async () => {
-    const core = await clientWith([{ kind: 'latency', ms: 400, resource: 'pods' }]);
+    // Far apart, so a loaded machine's slow answer to the node read is not taken for the pods' latency.
+    const core = await clientWith([{ kind: 'latency', ms: 1500, resource: 'pods' }]);
     const started = Date.now();
     const pods = await core.listNamespacedPod({ namespace: 'shop' });
-    expect(Date.now() - started).toBeGreaterThanOrEqual(380);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1480);
     expect(pods.items.length).toBeGreaterThan(0);
     const quick = Date.now();
     await core.readNode({ name: 'cp-1' });
-    expect(Date.now() - quick).toBeLessThan(300);
+    expect(Date.now() - quick).toBeLessThan(1000);
   });
 
   it('error 500: an etcd failure, a Status with no reason', async () => {
