@@ -109,7 +109,10 @@ export const clusterAggregatedApis = defineCheck({
       const aggregated = all.filter((a) => a.spec?.service).map((a) => a.metadata?.name ?? '');
       return {
         outcome: 'all-available',
-        summary: `all ${all.length} APIServices are Available${aggregated.length ? ` (aggregated: ${aggregated.join(', ')})` : ''}`,
+        summary:
+          all.length === 0
+            ? 'no APIService is registered, so none can make discovery wait'
+            : `${all.length === 1 ? 'its one APIService is' : `all ${all.length} APIServices are`} Available${aggregated.length ? ` (aggregated: ${aggregated.join(', ')})` : ''}`,
         evidence: [{ label: 'APIServices', value: `${all.length} Available` }],
         facts: { unavailableApis: '' },
       };

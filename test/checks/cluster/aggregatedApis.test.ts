@@ -64,7 +64,20 @@ describe('cluster.aggregated-apis on the drill cluster', () => {
   it('all-available: the generated metrics APIService passes', async () => {
     const r = await run([]);
     expect(r.outcome).toBe('all-available');
-    expect(r.summary).toBe('all 1 APIServices are Available (aggregated: v1beta1.metrics.k8s.io)');
+    expect(r.summary).toBe('its one APIService is Available (aggregated: v1beta1.metrics.k8s.io)');
+  });
+
+  it('all-available, with nothing to wait on: a cluster that registers no APIService says so, not "all 0"', async () => {
+    const t = await startTestDrill({
+      cluster: { name: 'bare', nodes: [{ name: 'cp-1', role: 'control-plane' }] } as never,
+    });
+    try {
+      const r = await runWithin(t, 'cluster.aggregated-apis', {}, {});
+      expect(r.outcome).toBe('all-available');
+      expect(r.summary).toBe('no APIService is registered, so none can make discovery wait');
+    } finally {
+      await t.close();
+    }
   });
 
   it('missing-endpoints: metrics-server is not Ready, so its Service has no address', async () => {
