@@ -1,20 +1,5 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
-
-const transcript = () => join(mkdtempSync(join(tmpdir(), 'plumbline-rj-')), 't.jsonl');
-
-interface End {
-  outcome: string;
-  diagnosis: { id: string; title: string; chain: string[]; fix: string[] } | null;
-}
-
-async function walk(name: string): Promise<End> {
-  const r = await runCli(['drill', `real/${name}`, '-o', 'json', '--transcript', transcript()]);
-  return JSON.parse(r.stdout) as End;
-}
+import { walkReal as walk } from '../helpers/realWalk.js';
 
 // Held-out batch 4 (scenarios/real/HELD-OUT.md): each walk on its thread's verbatim lines.
 describe('held-out batch 4, on the threads’ own lines', () => {

@@ -1,22 +1,6 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { walkReal as walk } from '../helpers/realWalk.js';
 import { bundledCatalog, matches } from '../../src/signatures/catalog.js';
-
-const transcript = () => join(mkdtempSync(join(tmpdir(), 'plumbline-rm-')), 't.jsonl');
-
-interface End {
-  outcome: string;
-  diagnosis: { id: string; title: string; chain: string[]; fix: string[] } | null;
-  candidates: { id: string }[];
-}
-
-async function walk(name: string): Promise<End> {
-  const r = await runCli(['drill', `real/${name}`, '-o', 'json', '--transcript', transcript()]);
-  return JSON.parse(r.stdout) as End;
-}
 
 // Held-out batch 7 (scenarios/real/HELD-OUT.md): each walk on its thread's verbatim lines.
 describe('held-out batch 7, on the threads’ own lines', () => {

@@ -1,21 +1,6 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { walkReal as walk } from '../helpers/realWalk.js';
 import { bundledCatalog, matches } from '../../src/signatures/catalog.js';
-
-const transcript = () => join(mkdtempSync(join(tmpdir(), 'plumbline-ro-')), 't.jsonl');
-
-interface End {
-  outcome: string;
-  diagnosis: { id: string; title: string; chain: string[]; fix: string[] } | null;
-}
-
-async function walk(name: string): Promise<End> {
-  const r = await runCli(['drill', `real/${name}`, '-o', 'json', '--transcript', transcript()]);
-  return JSON.parse(r.stdout) as End;
-}
 
 function journalMatcher(id: string): (text: string) => boolean {
   const sig = bundledCatalog().find((s) => s.id === id);
