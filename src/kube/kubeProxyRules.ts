@@ -249,3 +249,22 @@ export function parseNftablesServiceRules(text: string, clusterIP: string, port:
   if (!read(chain, 2) && none && chains.has(chain)) return { found: 'no-endpoints', destinations: [], lines: [none] };
   return { found: 'service', destinations, lines };
 }
+
+/** kube-proxy's mode from its ConfigMap (kubeadm's `config.conf`): `""` means iptables on Linux. */
+export function proxyModeOf(config: string | undefined): string {
+  const m = /^mode:\s*"?([a-z]*)"?\s*$/m.exec(config ?? '');
+  return m?.[1] || 'iptables';
+}
+
+/** The command that lists a mode's rules for a ClusterIP: nftables keeps IPv4 and IPv6 in separate tables. */
+export function kubeProxyRulesCommand(mode: string, clusterIP: string): string[] {
+  if (mode === 'nftables') return ['nft', 'list', 'table', clusterIP.includes(':') ? 'ip6' : 'ip', 'kube-proxy'];
+  return mode === 'ipvs' ? ['ipvsadm', '-Ln'] : ['iptables-save'];
+}
+
+/** A mode's rules for clusterIP:port, read from that mode's command output. */
+export function parseServiceRules(mode: string, text: string, clusterIP: string, port: number): ServiceRules {
+  if (mode === 'ipvs') return parseIpvsServiceRules(text, clusterIP, port);
+  if (mode === 'nftables') return parseNftablesServiceRules(text, clusterIP, port);
+  return parseIptablesServiceRules(text, clusterIP, port);
+}

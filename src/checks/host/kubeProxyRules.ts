@@ -4,6 +4,7 @@ import type { CheckResult, Evidence } from '../types.js';
 import { allOutput, clip, defineHostCheck, hostError, nodeParam } from './define.js';
 import {
   legacyTablesWarning,
+  kubeProxyRulesCommand,
   parseIpvsServiceRules,
   parseIptablesServiceRules,
   parseNftablesServiceRules,
@@ -30,8 +31,7 @@ type Params = z.infer<typeof params>;
 const nftFamily = (p: Params) => (p.clusterIP.includes(':') ? 'ip6' : 'ip');
 
 export function kubeProxyRulesArgv(p: Params): string[] {
-  if (p.mode === 'nftables') return ['nft', 'list', 'table', nftFamily(p), 'kube-proxy'];
-  return p.mode === 'ipvs' ? ['ipvsadm', '-Ln'] : ['iptables-save'];
+  return kubeProxyRulesCommand(p.mode, p.clusterIP);
 }
 
 /**

@@ -5,6 +5,7 @@ import { ifExists } from '../reads.js';
 import { defineCheck } from '../types.js';
 import type { CheckResult, Evidence } from '../types.js';
 import { podReady } from './objects.js';
+import { proxyModeOf } from '../../kube/kubeProxyRules.js';
 
 const outcomes = ['healthy', 'kube-proxy-down', 'cni-down', 'no-kube-proxy'] as const;
 type Outcome = (typeof outcomes)[number];
@@ -41,12 +42,6 @@ function podWorks(pod: V1Pod): { ok: boolean; state: string } {
     ok: phase === 'Running' && ready && !waiting,
     state: `${waiting ?? phase}${ready ? ', Ready' : ', not Ready'}${restarts > 0 ? `, ${restarts} restarts` : ''}`,
   };
-}
-
-/** kube-proxy's mode from its ConfigMap (kubeadm's `config.conf`): `""` means iptables on Linux. */
-export function proxyModeOf(config: string | undefined): string {
-  const m = /^mode:\s*"?([a-z]*)"?\s*$/m.exec(config ?? '');
-  return m?.[1] || 'iptables';
 }
 
 const command = (p: Params) =>

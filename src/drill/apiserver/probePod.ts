@@ -1,5 +1,10 @@
 import { clusterName, hostOf } from '../../kube/dnsNames.js';
-import { legacyTablesWarning, parseIptablesServiceRules } from '../../kube/kubeProxyRules.js';
+import {
+  kubeProxyRulesCommand,
+  legacyTablesWarning,
+  parseServiceRules,
+  proxyModeOf,
+} from '../../kube/kubeProxyRules.js';
 import { decide, namedPortsOf } from '../../kube/networkPolicy.js';
 import type { NetworkPolicyView, Party } from '../../kube/networkPolicy.js';
 import { declaresPort } from '../../kube/servicePorts.js';
@@ -185,11 +190,14 @@ export function probeAnswer(ctx: SimContext, pod: KubeObject): string[] {
   const port = Number(e.PROBE_PORT ?? '0');
   if (clusterIP && port) {
     const proxy = podsOn(node).find((p) => p.metadata.labels?.['k8s-app'] === 'kube-proxy');
-    const text = ctx.hostText?.(node, 'iptables-save');
+    // The node's rules in the mode kube-proxy's ConfigMap names: iptables-save, ipvsadm -Ln or nft's table.
+    const config = store.get('configmaps', 'kube-system', 'kube-proxy');
+    const mode = proxyModeOf(asString(asObject(config?.data)['config.conf']));
+    const text = ctx.hostText?.(node, kubeProxyRulesCommand(mode, clusterIP).join(' '));
     let result: string;
     if (text === undefined && proxy && !works(proxy)) result = 'fail timeout';
     else {
-      const read = text === undefined ? undefined : parseIptablesServiceRules(text, clusterIP, port);
+      const read = text === undefined ? undefined : parseServiceRules(mode, text, clusterIP, port);
       // No rule in iptables-nft's view while it warns of iptables-legacy tables: the rules may be there, unseen,
       // so this text says nothing about the connection (as if not collected).
       const rules = read?.found === 'none' && legacyTablesWarning.test(text ?? '') ? undefined : read;

@@ -11,6 +11,7 @@ import { ObjectStore } from '../../../src/drill/apiserver/store.js';
 import { buildCluster } from '../../../src/drill/scenario.js';
 import { scenarioSchema } from '../../../src/drill/scenarioSchema.js';
 import type { KubeObject } from '../../../src/drill/types.js';
+import { fixture } from '../../checks/host/fixtures.js';
 
 /**
  * The probe pod's ClusterIP leg, decided without a server or a clock: the
@@ -18,22 +19,28 @@ import type { KubeObject } from '../../../src/drill/types.js';
  * and what the probe's node printed for iptables-save.
  */
 const now = new Date('2026-12-07T06:00:00Z');
-const { objects, virtual } = buildCluster(
-  scenarioSchema.parse({
-    id: 'probe',
-    title: 'probe',
-    page: 'probe',
-    runbook: 'service-unreachable',
-    expect: { diagnosis: null },
-    cluster: { generate: { controlPlanes: 1, workers: 2, addons: true } },
-    faults: [{ fault: 'service-app' }],
-  }),
-  now,
-);
+const cluster = (extra: Record<string, unknown>[] = []) =>
+  buildCluster(
+    scenarioSchema.parse({
+      id: 'probe',
+      title: 'probe',
+      page: 'probe',
+      runbook: 'service-unreachable',
+      expect: { diagnosis: null },
+      cluster: { generate: { controlPlanes: 1, workers: 2, addons: true } },
+      faults: [{ fault: 'service-app' }],
+      objects: extra,
+    }),
+    now,
+  );
+const { objects, virtual } = cluster();
 
-function context(hostText: SimContext['hostText']): SimContext {
+function context(
+  hostText: SimContext['hostText'],
+  built: ReturnType<typeof cluster> = { objects, virtual } as never,
+): SimContext {
   const store = new ObjectStore([], () => now);
-  seedStore(store, new ResourceRegistry([...resources, crdResource]), [...objects], virtual);
+  seedStore(store, new ResourceRegistry([...resources, crdResource]), [...built.objects], built.virtual);
   const timers = new Timers();
   return {
     store,
@@ -116,5 +123,42 @@ describe("the drill's service probe: the ClusterIP leg", () => {
         'worker-2',
       ),
     ).toBe(`clusterip ${clusterIP}:80 ok`);
+  });
+
+  describe("kube-proxy in nftables mode: the node's nft table is read, not iptables-save", () => {
+    const nftables = cluster([
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'kube-proxy', namespace: 'kube-system', labels: { app: 'kube-proxy' } },
+        data: {
+          'config.conf': 'apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\nmode: nftables\n',
+        },
+      },
+    ]);
+    const nftCommand = 'nft list table ip kube-proxy';
+    // kube-proxy's own rules as a real nft lists them (test/fixtures/host), one Service's address made this drill's ClusterIP.
+    const nftFor = (service: string) => fixture('nft-kube-proxy-overall').stdout.replaceAll(service, clusterIP);
+    const noRules = nftView
+      .split('\n')
+      .filter((l) => !l.startsWith('# Warning:'))
+      .join('\n');
+
+    it("iptables-save without kube-proxy's rules says nothing in nftables mode: nft not collected, a running kube-proxy forwards", () => {
+      const text = (_node: string, command: string) => (command === 'iptables-save' ? noRules : undefined);
+      expect(clusterIPLine(context(text, nftables), 'worker-2')).toBe(`clusterip ${clusterIP}:80 ok`);
+      // In iptables mode the same answer means no rule: it times out.
+      expect(clusterIPLine(context(text), 'worker-2')).toBe(`clusterip ${clusterIP}:80 fail timeout`);
+    });
+
+    it('the ClusterIP in no-endpoint-services (goto reject-chain): refused', () => {
+      const text = (_node: string, command: string) => (command === nftCommand ? nftFor('172.30.0.46') : undefined);
+      expect(clusterIPLine(context(text, nftables), 'worker-2')).toBe(`clusterip ${clusterIP}:80 fail refused`);
+    });
+
+    it("rules that DNAT to addresses no pod has (10.180.0.4, .5): the connection goes there, not to the API's endpoints", () => {
+      const text = (_node: string, command: string) => (command === nftCommand ? nftFor('172.30.0.44') : undefined);
+      expect(clusterIPLine(context(text, nftables), 'worker-2')).toBe(`clusterip ${clusterIP}:80 fail timeout`);
+    });
   });
 });
