@@ -29,6 +29,8 @@ const layers = [
   ['rj-', 'held-out 4'],
   ['rk-', 'held-out 5'],
   ['rm-', 'held-out 7'],
+  ['ro-', 'held-out 8'],
+  ['rq-', 'held-out 9'],
 ];
 
 function files(dir) {

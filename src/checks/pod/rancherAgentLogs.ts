@@ -135,7 +135,8 @@ const patterns: Record<AgentLogClass, Pattern[]> = {
   ],
   'ping-http-error': [
     {
-      re: /(\S+\/ping) is not accessible \(The requested URL returned error: ([^)]*)\)/,
+      // The URL as printed; a name redacted with a space (`https://rancher.<MY DOMAIN>`, rancher#29780) stays whole.
+      re: /(https?:\/\/\S+?(?: \S+?)*\/ping) is not accessible \(The requested URL returned error: ([^)]*)\)/,
       detail: (m) => `${m[1]} answered ${m[2]}`,
     },
   ],
@@ -183,7 +184,8 @@ export function agentContext(lines: readonly string[]): Facts {
   for (const line of lines) {
     const env = /INFO: Environment: (.*)/.exec(line);
     if (env?.[1]) {
-      const server = /CATTLE_SERVER=(\S+)/.exec(env[1]);
+      // Up to the next variable: a value redacted with a space (`https://rancher.<MY DOMAIN>`) stays whole.
+      const server = /CATTLE_SERVER=(\S+(?: (?![A-Z_]+=)\S+)*)/.exec(env[1]);
       if (server?.[1]) facts.agentServer = server[1];
       const sum = /CATTLE_CA_CHECKSUM=(\S*)/.exec(env[1]);
       if (sum) facts.caChecksum = sum[1] || '(empty)';

@@ -103,6 +103,22 @@ describe('classifyAgentLog on real agent logs', () => {
         'ERROR: https://my-domain:30443/ping is not accessible (The requested URL returned error: 400 Bad Request)',
       ]),
     ).toMatchObject({ class: 'ping-http-error', detail: 'https://my-domain:30443/ping answered 400 Bad Request' });
+    // https://github.com/rancher/rancher/issues/29780: the poster redacted the domain with a space; the URL stays whole.
+    expect(
+      decide(['ERROR: https://rancher.<MY DOMAIN>/ping is not accessible (The requested URL returned error: 404)']),
+    ).toMatchObject({ class: 'ping-http-error', detail: 'https://rancher.<MY DOMAIN>/ping answered 404' });
+  });
+
+  it('reads a CATTLE_SERVER redacted with a space, up to the next variable: https://github.com/rancher/rancher/issues/29780', () => {
+    const line =
+      'INFO: Environment: CATTLE_ADDRESS=10.42.0.6 CATTLE_CA_CHECKSUM=5bd5632b37de5f40b5ef0233aa01fe86ae081c22e2f6633dcb8fbde586a6e80a CATTLE_CLUSTER=true CATTLE_FEATURES= CATTLE_INTERNAL_ADDRESS= CATTLE_IS_RKE=true CATTLE_K8S_MANAGED=true CATTLE_NODE_NAME=cattle-cluster-agent-7c56d97f45-wfx95 CATTLE_SERVER=https://rancher.<MY DOMAIN>';
+    expect(agentContext([line]).agentServer).toBe('https://rancher.<MY DOMAIN>');
+    // Constructed (no pasted line has a variable after CATTLE_SERVER): the next variable is not taken into the value.
+    expect(
+      agentContext([
+        'INFO: Environment: CATTLE_ADDRESS=10.42.0.52 CATTLE_SERVER=https://rancher.me CATTLE_CLUSTER=true',
+      ]).agentServer,
+    ).toBe('https://rancher.me');
   });
 
   it('a CA checksum mismatch: https://github.com/rancher/rancher/issues/13244', () => {
