@@ -108,8 +108,9 @@ export const clusterPageError = defineCheck({
   healthy: ['none'],
   facts: ['pageError', 'pageErrorClass', 'pageErrorLayer'],
   sets: { '*': ['pageErrorClass'] },
-  // Nothing to run: the page is the source. Shown as the text it read, shell-quoted, so copying it runs nothing else.
-  command: (p) => `printf '%s\\n' ${quoteArg(p.error.trim().slice(0, 600))}`,
+  // Nothing to run: the page is the source. Shown as the text it read, shell-quoted, so copying it runs nothing else;
+  // no text read, no command shown (a `printf` of nothing told a trainee nothing).
+  command: (p) => (p.error.trim() === '' ? '' : `printf '%s\\n' ${quoteArg(p.error.trim().slice(0, 600))}`),
   run(_ctx, p): Promise<CheckResult<Outcome>> {
     const found = classifyPageError(p.error);
     if (!found) {
