@@ -30,6 +30,9 @@ export type AgentLogClass = (typeof agentLogClasses)[number];
 
 const outcomes = [
   ...agentLogClasses,
+  // ping-http-error from an agent whose resolver appends the nodes' own search domains first (ndots): a wildcard
+  // record under one of them can answer for the Rancher name (rancher#29780).
+  'ping-http-error-search-domain',
   'other-error',
   'no-failure-pattern',
   'no-logs',
@@ -192,6 +195,19 @@ export function agentContext(lines: readonly string[]): Facts {
     }
     const version = /Rancher agent version (\S+) is starting/.exec(line);
     if (version?.[1]) facts.agentVersion = version[1];
+    const resolv = /INFO: Using resolv\.conf: .*?\bsearch ((?:(?!\boptions\b)\S+ ?)+)(?:options (.*))?$/.exec(line);
+    if (resolv?.[1]) {
+      // A domain a poster redacted as `<MY DOMAIN>` is one entry, not two.
+      const search = resolv[1].match(/<[^<>]*>|\S+/g) ?? [];
+      // The kubelet writes <ns>.svc.<cluster domain> svc.<cluster domain> <cluster domain> first; the rest are the node's.
+      const clusterDomain = search.find((d) => d.startsWith('svc.'))?.slice(4);
+      const own = clusterDomain
+        ? search.filter((d) => d !== clusterDomain && !d.endsWith(`.${clusterDomain}`) && d !== `svc.${clusterDomain}`)
+        : [];
+      if (own.length) facts.agentSearchDomains = own.join(' ');
+      const ndots = /\bndots:(\d+)/.exec(resolv[2] ?? '');
+      facts.agentNdots = ndots ? Number(ndots[1]) : 1;
+    }
     const resolves = /INFO: (\S+) resolves to (\S+)/.exec(line);
     if (resolves?.[2]) facts.serverAddress = resolves[2];
     if (/INFO: \S+\/ping is accessible/.test(line)) facts.pingAccessible = true;
@@ -201,6 +217,24 @@ export function agentContext(lines: readonly string[]): Facts {
     if (subject?.[1] && facts.certSubject === undefined) facts.certSubject = subject[1];
   }
   return facts;
+}
+
+/**
+ * The name the agent's resolver tries first for the server when it has fewer dots than ndots: the server's host with
+ * the node's search domain appended (the one the host ends in, else the first). Undefined when none is tried first.
+ */
+export function appendedName(facts: Facts): string | undefined {
+  const domains =
+    typeof facts.agentSearchDomains === 'string' ? (facts.agentSearchDomains.match(/<[^<>]*>|\S+/g) ?? []) : [];
+  const server = typeof facts.agentServer === 'string' ? facts.agentServer : '';
+  const host = server
+    .replace(/^[a-z]+:\/\//, '')
+    .replace(/[/:].*$/, '')
+    .replace(/\/.*$/, '');
+  if (!domains.length || !host || host.endsWith('.')) return undefined;
+  if ((host.match(/\./g) ?? []).length >= Number(facts.agentNdots ?? 1)) return undefined;
+  const domain = domains.find((d) => host.endsWith(`.${d}`)) ?? domains[0];
+  return `${host}.${String(domain)}`;
 }
 
 const hops: Record<AgentLogClass, string> = {
@@ -246,6 +280,9 @@ export const podRancherAgentLogs = defineCheck({
     'agentLogDetail',
     'agentHop',
     'agentServer',
+    'agentSearchDomains',
+    'agentNdots',
+    'agentAppendedName',
     'caChecksum',
     'agentVersion',
     'serverAddress',
@@ -275,6 +312,16 @@ export const podRancherAgentLogs = defineCheck({
       'agentLogLine',
       'agentServer',
       'caChecksum',
+      'container',
+      'restartCount',
+    ],
+    'ping-http-error-search-domain': [
+      'agentLogClass',
+      'agentLogDetail',
+      'agentLogLine',
+      'agentServer',
+      'agentSearchDomains',
+      'agentAppendedName',
       'container',
       'restartCount',
     ],
@@ -359,6 +406,16 @@ export const podRancherAgentLogs = defineCheck({
     evidence.push({ label: `log · ${chosen.class}`, value: clip(chosen.line) });
     for (const k of ['agentServer', 'caChecksum', 'agentVersion', 'certIssuer'] as const)
       if (facts[k] !== undefined) evidence.push({ label: k, value: String(facts[k]) });
+    const appended = chosen.class === 'ping-http-error' ? appendedName(facts) : undefined;
+    if (appended) {
+      facts.agentAppendedName = appended;
+      return {
+        outcome: 'ping-http-error-search-domain',
+        summary: `the agent's /ping answers an HTTP error, and its resolver tries ${appended} before the name itself (search ${String(facts.agentSearchDomains)}, ndots:${String(facts.agentNdots)}): ${clip(chosen.line, 160)}`,
+        evidence,
+        facts,
+      };
+    }
     return {
       outcome: chosen.class,
       summary: `the agent fails at ${hops[chosen.class]}: ${clip(chosen.line, 160)}`,

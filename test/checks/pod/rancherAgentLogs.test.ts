@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { agentContext, classifyAgentLog, decisiveAgentLine } from '../../../src/checks/pod/rancherAgentLogs.js';
+import {
+  agentContext,
+  appendedName,
+  classifyAgentLog,
+  decisiveAgentLine,
+} from '../../../src/checks/pod/rancherAgentLogs.js';
 
 // Every line below is cattle-cluster-agent (or cattle-node-agent) output pasted in a public issue; the URL is beside it.
 const decide = (lines: string[]) => decisiveAgentLine(classifyAgentLog(lines));
@@ -159,6 +164,34 @@ describe('classifyAgentLog on real agent logs', () => {
       certSubject: 'CN=mydomain.com',
       certIssuer: "CN=R3,O=Let's Encrypt,C=US",
     });
+  });
+
+  it('the node search domains the agent resolves with, and the name tried first: https://github.com/rancher/rancher/issues/29780', () => {
+    const ctx = agentContext([
+      'INFO: Environment: CATTLE_ADDRESS=10.42.0.6 CATTLE_CA_CHECKSUM=5bd5632b37de5f40b5ef0233aa01fe86ae081c22e2f6633dcb8fbde586a6e80a CATTLE_CLUSTER=true CATTLE_FEATURES= CATTLE_INTERNAL_ADDRESS= CATTLE_IS_RKE=true CATTLE_K8S_MANAGED=true CATTLE_NODE_NAME=cattle-cluster-agent-7c56d97f45-wfx95 CATTLE_SERVER=https://rancher.<MY DOMAIN>',
+      'INFO: Using resolv.conf: nameserver 10.43.0.10 search cattle-system.svc.cluster.local svc.cluster.local cluster.local <MY DOMAIN> options ndots:5',
+    ]);
+    expect(ctx).toMatchObject({ agentSearchDomains: '<MY DOMAIN>', agentNdots: 5 });
+    expect(appendedName(ctx)).toBe('rancher.<MY DOMAIN>.<MY DOMAIN>');
+    // rancher#17105: the node's search domain localdomain; the name is tried as rancher.me.localdomain first.
+    const me = agentContext([
+      'INFO: Environment: CATTLE_ADDRESS=10.42.0.52 CATTLE_CA_CHECKSUM=bef8cee61dab2c6de88cb8444a5cc16203e6f82559faaec81b27e34aec479d27 CATTLE_CLUSTER=true CATTLE_INTERNAL_ADDRESS= CATTLE_K8S_MANAGED=true CATTLE_NODE_NAME=cattle-cluster-agent-766dfbf568-n7dbk CATTLE_SERVER=https://rancher.me',
+      'INFO: Using resolv.conf: nameserver 10.43.0.10 search cattle-system.svc.cluster.local svc.cluster.local cluster.local localdomain options ndots:5',
+    ]);
+    expect(appendedName(me)).toBe('rancher.me.localdomain');
+    // rancher#30248: two node domains, the first tried (the host ends in neither).
+    expect(
+      agentContext([
+        'INFO: Using resolv.conf: nameserver 10.XXX.YYY.ZZZ search cattle-system.svc.cluster.local svc.cluster.local cluster.local ffm.web web options ndots:5',
+      ]),
+    ).toMatchObject({ agentSearchDomains: 'ffm.web web', agentNdots: 5 });
+    // rancher#15242: only the cluster's domains, nothing of the node's.
+    const cluster = agentContext([
+      'INFO: Environment: CATTLE_ADDRESS=10.1.0.101 CATTLE_CA_CHECKSUM=255e3dccaf6b103d93ac296301b16650ecf94277c73919be75bbb4d638021c7a CATTLE_CLUSTER=true CATTLE_INTERNAL_ADDRESS= CATTLE_K8S_MANAGED=true CATTLE_NODE_NAME=cattle-cluster-agent-7547d7dd49-8qrm8 CATTLE_SERVER=https://localhost:20443',
+      'INFO: Using resolv.conf: nameserver 10.96.0.10 search cattle-system.svc.cluster.local svc.cluster.local cluster.local options ndots:5',
+    ]);
+    expect(cluster.agentSearchDomains).toBeUndefined();
+    expect(appendedName(cluster)).toBeUndefined();
   });
 
   it('healthy start-up lines classify as nothing', () => {
