@@ -85,6 +85,29 @@ export function pod(
   };
 }
 
+/** A container status in CrashLoopBackOff, its previous instance ended as given (the runtime's record). */
+export function crashLoopingContainer(c: {
+  name: string;
+  image: string;
+  restartCount: number;
+  exitCode: number;
+  reason: string;
+  started: string;
+  finished: string;
+}): Record<string, unknown> {
+  return {
+    name: c.name,
+    image: c.image,
+    imageID: '',
+    ready: false,
+    restartCount: c.restartCount,
+    state: { waiting: { reason: 'CrashLoopBackOff' } },
+    lastState: {
+      terminated: { exitCode: c.exitCode, reason: c.reason, startedAt: c.started, finishedAt: c.finished },
+    },
+  };
+}
+
 export function event(
   namespace: string,
   podName: string,

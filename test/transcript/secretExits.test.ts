@@ -8,6 +8,7 @@ import type { HostCheck } from '../../src/checks/host/define.js';
 import { castPathFor } from '../../src/transcript/cast.js';
 import { sidecarDirFor } from '../../src/transcript/writer.js';
 import { runCli } from '../helpers/cli.js';
+import { crashLoopingContainer } from '../helpers/drill.js';
 
 // Every exit point of issue 14 item 4: `plumbline check`, the transcript's raw sidecars (with the
 // transcript, recording, report, replay and screen), stderr, and replay of an edited transcript.
@@ -35,15 +36,15 @@ function plantedPodScenario(): object {
         status: {
           phase: 'Running',
           containerStatuses: [
-            {
+            crashLoopingContainer({
               name: 'api',
               image: 'registry.example.com/shop/api:1.0',
-              imageID: '',
-              ready: false,
               restartCount: 4,
-              state: { waiting: { reason: 'CrashLoopBackOff' } },
-              lastState: { terminated: { exitCode: 1, reason: 'Error', startedAt: 'now-3m', finishedAt: 'now-2m' } },
-            },
+              exitCode: 1,
+              reason: 'Error',
+              started: 'now-3m',
+              finished: 'now-2m',
+            }),
           ],
         },
       },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { startTestDrill } from '../../helpers/drill.js';
+import { crashLoopingContainer, startTestDrill } from '../../helpers/drill.js';
 
 // etcd restarts it did not cause: the kubelet stops it. Verbatim lines and events from the threads cited per case.
 
@@ -27,15 +27,15 @@ const crashLooping = {
   phase: 'Running',
   conditions: [{ type: 'Ready', status: 'False' }],
   containerStatuses: [
-    {
+    crashLoopingContainer({
       name: 'etcd',
       image: 'registry.k8s.io/etcd:3.5.3-0',
-      imageID: '',
-      ready: false,
       restartCount: 6,
-      state: { waiting: { reason: 'CrashLoopBackOff' } },
-      lastState: { terminated: { exitCode: 0, reason: 'Completed', startedAt: 'now-2m', finishedAt: 'now-1m' } },
-    },
+      exitCode: 0,
+      reason: 'Completed',
+      started: 'now-2m',
+      finished: 'now-1m',
+    }),
   ],
 };
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logLines } from '../../../src/drill/raw.js';
-import { pod, startTestDrill } from '../../helpers/drill.js';
+import { crashLoopingContainer, pod, startTestDrill } from '../../helpers/drill.js';
 import type { TestDrill } from '../../helpers/drill.js';
 import { kubectlAvailable, runKubectl, warnIfKubectlMissing } from '../../helpers/kubectl.js';
 
@@ -15,15 +15,15 @@ const etcdFile = readFileSync(
 );
 const partialFile = readFileSync(new URL('../../fixtures/cri-logs/podman-8879-partial.txt', import.meta.url), 'utf8');
 
-const crashed = {
+const crashed = crashLoopingContainer({
   name: 'main',
   image: 'registry.example.com/app:1.0',
-  imageID: '',
-  ready: false,
   restartCount: 3,
-  state: { waiting: { reason: 'CrashLoopBackOff' } },
-  lastState: { terminated: { exitCode: 0, reason: 'Completed', startedAt: 'now-5m', finishedAt: 'now-4m' } },
-};
+  exitCode: 0,
+  reason: 'Completed',
+  started: 'now-5m',
+  finished: 'now-4m',
+});
 
 describe.runIf(kubectlAvailable())('logs in the runtime file form', () => {
   let d: TestDrill;
